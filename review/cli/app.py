@@ -1,0 +1,56 @@
+"""The `peerplan` Typer application and what every command shares: settings, a database session,
+and turning user errors into a clear message and exit code instead of a traceback."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from sqlmodel import Session
+
+from review.config import Settings, load_settings
+from review.db import get_engine, migrate, session_scope
+from review.errors import PeerplanError
+
+app = typer.Typer(
+    name="peerplan",
+    help="Peer review of municipal energy action plans: intake, assignment, forms, deadlines, "
+    "consolidated reviews.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(func: F) -> F:
+    """Print a PeerplanError's message and exit 2; anything else is a bug and keeps its traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PeerplanError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings() -> Settings:
+    return load_settings()
+
+
+@contextmanager
+def database(settings_: Settings | None = None) -> Iterator[Session]:
+    """A session on an up-to-date schema (migrating first is cheap and saves a forgotten `init`)."""
+    settings_ = settings_ or settings()
+    migrate(settings_)
+    with session_scope(get_engine(settings_)) as session:
+        yield session

@@ -1,0 +1,57 @@
+"""`peerplan round create`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import typer
+
+from review.cli.app import app, console, database, user_errors
+from review.rounds import create_round
+
+round_app = typer.Typer(help="Review rounds.", no_args_is_help=True)
+app.add_typer(round_app, name="round")
+
+
+def _split(values: str) -> list[str]:
+    return [v.strip() for v in values.split(",") if v.strip()]
+
+
+@round_app.command("create")
+@user_errors
+def round_create(
+    name: str = typer.Argument(..., help="Unique name, e.g. 'MULTIPLY DE 2026'."),
+    country: str = typer.Option("DE", help="Country code of the round."),
+    language: str = typer.Option("de", help="Language of the round's documents (de or en)."),
+    languages: str = typer.Option("", help="Plan languages in the round, comma-separated."),
+    reviews_per_plan: int = typer.Option(3, min=1, help="Reviews each plan gets."),
+    technical: int = typer.Option(1, min=0, help="At least this many technical reviews per plan."),
+    communication: int = typer.Option(1, min=0, help="At least this many communication reviews."),
+    due: str = typer.Option("", help="Due date of the reviews (YYYY-MM-DD); default in 4 weeks."),
+    blind: bool = typer.Option(True, "--blind/--open", help="Hide reviewer names from the plans' "
+                               "municipalities."),
+    avoid_reciprocal: bool = typer.Option(False, help="Never let A review B while B reviews A."),
+    coordinator_email: str = typer.Option("coordinator@example.org", help="Escalations go here."),
+) -> None:
+    """Create a review round."""
+    due_date = (
+        datetime.strptime(due, "%Y-%m-%d").date() if due else date.today() + timedelta(weeks=4)
+    )
+    with database() as session:
+        round_ = create_round(
+            session,
+            name=name,
+            country=country,
+            language=language,
+            languages=_split(languages) or None,
+            reviews_per_plan=reviews_per_plan,
+            min_per_rubric={"technical": technical, "communication": communication},
+            due_date=due_date,
+            blind=blind,
+            avoid_reciprocal=avoid_reciprocal,
+            coordinator_email=coordinator_email,
+        )
+        console.print(
+            f"round '{round_.name}' created: {round_.reviews_per_plan} reviews per plan, "
+            f"due {round_.due_date}, {'blind' if round_.blind else 'open'}"
+        )

@@ -1,0 +1,39 @@
+"""`peerplan init` and `peerplan rubrics check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from review.cli.app import app, console, err_console, settings, user_errors
+from review.db import migrate, schema_revision
+from review.paths import RUBRICS_DIR
+from review.rubric import check_rubrics, rubric_files
+
+rubrics_app = typer.Typer(help="Rubric files (rubrics/*.yaml).", no_args_is_help=True)
+app.add_typer(rubrics_app, name="rubrics")
+
+
+@app.command()
+@user_errors
+def init() -> None:
+    """Create or upgrade peerplan's database schema (SQLite by default, or PEERPLAN_DATABASE_URL)."""
+    s = settings()
+    migrate(s)
+    console.print(f"database ready at schema {schema_revision(s)}: {s.database_url}")
+
+
+@rubrics_app.command("check")
+def rubrics_check(
+    paths: list[Path] = typer.Argument(None, help="Rubric files; default: every file in rubrics/."),
+) -> None:
+    """Validate rubric files; name file, criterion and field of every problem."""
+    files = paths or rubric_files(RUBRICS_DIR)
+    errors = check_rubrics(files)
+    for error in errors:
+        for problem in error.problems:
+            err_console.print(f"[red]{error.path}[/]: {problem}", highlight=False)
+    if errors:
+        raise typer.Exit(1)
+    console.print(f"{len(files)} rubric file(s) valid: {', '.join(p.name for p in files)}")

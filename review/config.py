@@ -1,0 +1,95 @@
+"""Settings from `PEERPLAN_*` environment variables and an optional TOML config file.
+
+No settings object is created on import: callers build one with `load_settings()` so that tests
+and the CLI can point peerplan at a temporary data directory or another database.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+CONFIG_ENV = "PEERPLAN_CONFIG"
+DEFAULT_CONFIG_FILE = "peerplan.toml"
+
+
+class Settings(BaseSettings):
+    """Everything an installation configures. Each field is documented: the README lists them."""
+
+    model_config = SettingsConfigDict(env_prefix="PEERPLAN_", extra="ignore")
+
+    data_dir: Path = Field(
+        default_factory=lambda: Path.cwd() / "peerplan-data",
+        description="Where peerplan keeps its SQLite database, stored plans and generated documents.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of peerplan's database. Default: SQLite in the data directory. "
+        "Production: postgresql+psycopg://user@host/db.",
+    )
+    portal_base_url: str = Field(
+        default="http://127.0.0.1:8765",
+        description="Public base URL of the reviewer portal, used in the links sent to reviewers.",
+    )
+    smtp_host: str = Field(default="127.0.0.1", description="SMTP server host.")
+    smtp_port: int = Field(default=8025, description="SMTP server port.")
+    smtp_username: str | None = Field(default=None, description="SMTP login (none: no login).")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_security: str = Field(
+        default="none", description="'none', 'starttls' or 'ssl' for the SMTP connection."
+    )
+    mail_from: str = Field(
+        default="peerplan <peerplan@localhost>", description="Sender address of all messages."
+    )
+    max_upload_bytes: int = Field(
+        default=50 * 1024 * 1024, description="Largest plan or form file accepted, in bytes."
+    )
+    max_docx_uncompressed_bytes: int = Field(
+        default=200 * 1024 * 1024,
+        description="Largest total uncompressed size of a DOCX (zip-bomb guard), in bytes.",
+    )
+    link_grace_days: int = Field(
+        default=28, description="Days after the round's final deadline that personal links work."
+    )
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'peerplan.db'}"
+        return self
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.data_dir / "output"
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from (lowest first) a TOML file, `PEERPLAN_*` variables, then `overrides`.
+
+    The file is `config_file`, else `$PEERPLAN_CONFIG`, else `./peerplan.toml` when present.
+    """
+    path = config_file or (Path(os.environ[CONFIG_ENV]) if os.environ.get(CONFIG_ENV) else None)
+    if path is None and Path(DEFAULT_CONFIG_FILE).is_file():
+        path = Path(DEFAULT_CONFIG_FILE)
+    from_file: dict[str, Any] = {}
+    if path is not None:
+        with open(path, "rb") as fh:
+            from_file = tomllib.load(fh).get("peerplan", {})
+    env_set = {
+        name
+        for name in Settings.model_fields
+        if f"PEERPLAN_{name.upper()}" in os.environ
+    }
+    # Environment variables beat the file: drop file values the environment also sets.
+    values = {k: v for k, v in from_file.items() if k not in env_set}
+    values.update(overrides)
+    return Settings(**values)

@@ -1,0 +1,40 @@
+"""The audit log: one row per state change, written in the same transaction as the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from review.models import Event
+
+
+def record(
+    session: Session,
+    *,
+    kind: str,
+    actor: str,
+    entity: str,
+    entity_id: int | None,
+    round_id: int | None,
+    payload: dict[str, Any] | None = None,
+) -> Event:
+    event = Event(
+        kind=kind,
+        actor=actor,
+        entity=entity,
+        entity_id=entity_id,
+        round_id=round_id,
+        payload=payload or {},
+    )
+    session.add(event)
+    return event
+
+
+def history(session: Session, entity: str, entity_id: int) -> list[Event]:
+    statement = (
+        select(Event)
+        .where(Event.entity == entity, Event.entity_id == entity_id)
+        .order_by(Event.id)  # type: ignore[arg-type]
+    )
+    return list(session.exec(statement))

@@ -1,0 +1,259 @@
+"""The tables of a review round (SQLModel). Rules that must never be broken are constraints in
+the database (unique, check, foreign key), so that no code path, however written, can break them.
+
+State changes of an assignment go through `review.states.transition`, never through setting
+`Assignment.status` directly.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _in(column: str, values: type[enum.Enum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Role(str, enum.Enum):
+    frontrunner = "frontrunner"
+    follower = "follower"
+    special_award = "special-award"
+
+
+class AssignmentStatus(str, enum.Enum):
+    proposed = "proposed"
+    invited = "invited"
+    accepted = "accepted"
+    declined = "declined"
+    submitted = "submitted"
+    overdue = "overdue"
+    reassigned = "reassigned"
+    withdrawn = "withdrawn"
+
+
+class ReviewStatus(str, enum.Enum):
+    draft = "draft"
+    submitted = "submitted"
+
+
+class ReviewSource(str, enum.Enum):
+    web = "web"
+    word = "word"
+
+
+class OutboxStatus(str, enum.Enum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+def json_column(**kw: Any) -> Any:
+    return Field(default_factory=kw.pop("default_factory", dict), sa_column=Column(JSON, **kw))
+
+
+class Round(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint("reviews_per_plan >= 1", name="ck_round_reviews_per_plan"),
+        CheckConstraint("language IN ('de', 'en')", name="ck_round_language"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    country: str = "DE"
+    language: str = Field(default="de", description="Language of the round's documents.")
+    languages: list[str] = json_column(default_factory=lambda: ["de"], nullable=False)
+    reviews_per_plan: int = 3
+    # {"technical": 1, "communication": 1}: minimum reviews per rubric on each plan.
+    min_per_rubric: dict[str, int] = json_column(
+        default_factory=lambda: {"technical": 1, "communication": 1}, nullable=False
+    )
+    due_date: date
+    final_deadline: date | None = None
+    # Days relative to the due date: negative before, positive after. See review.notify.policy.
+    reminder_policy: dict[str, Any] = json_column(nullable=False)
+    blind: bool = True
+    edit_after_submit: bool = True
+    avoid_reciprocal: bool = False
+    require_frontrunner: bool = False
+    coordinator_name: str = "Coordinator"
+    coordinator_email: str = "coordinator@example.org"
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Municipality(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("round_id", "name", name="uq_municipality_round_name"),
+        CheckConstraint(_in("role", Role), name="ck_municipality_role"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    name: str
+    country: str = "DE"
+    language: str = "de"
+    role: str = Role.follower.value
+    contact_email: str | None = None
+    # Hash of the municipality's personal plan-upload link (the token itself is never stored).
+    upload_token_hash: str | None = Field(default=None, unique=True)
+
+
+class Reviewer(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("round_id", "email", name="uq_reviewer_round_email"),
+        CheckConstraint("min_load >= 0 AND max_load >= min_load", name="ck_reviewer_load"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
+    name: str
+    email: str
+    # Rubric ids the reviewer is competent for, e.g. ["technical", "communication"].
+    expertise: list[str] = json_column(default_factory=list, nullable=False)
+    languages: list[str] = json_column(default_factory=lambda: ["de"], nullable=False)
+    language: str = Field(default="de", description="Language the reviewer is written to in.")
+    keywords: str = ""
+    min_load: int = 0
+    max_load: int = 3
+
+
+class Plan(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("round_id", "municipality_id", name="uq_plan_round_municipality"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    municipality_id: int = Field(foreign_key="municipality.id")
+    title: str = ""
+    language: str = "de"
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Document(SQLModel, table=True):
+    """One uploaded version of a plan. Same bytes in the same round: one document."""
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "sha256", name="uq_document_round_sha256"),
+        UniqueConstraint("plan_id", "version", name="uq_document_plan_version"),
+        CheckConstraint("version >= 1", name="ck_document_version"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    version: int = 1
+    file_name: str
+    sha256: str = Field(max_length=64)
+    media_type: str
+    size: int
+    pages: int = 0
+    language: str | None = None
+    # Relative to Settings.files_dir; content-addressed, never derived from the user's file name.
+    stored_path: str
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    meta: dict[str, Any] = json_column(nullable=False)
+    # Structure read from the file: headings, tables, per-page/paragraph text offsets.
+    structure: dict[str, Any] = json_column(nullable=False)
+    # Automatic completeness hints with evidence (page/paragraph and snippet); never a verdict.
+    findings: list[dict[str, Any]] = json_column(default_factory=list, nullable=False)
+    problems: list[str] = json_column(default_factory=list, nullable=False)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Assignment(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("plan_id", "reviewer_id", name="uq_assignment_plan_reviewer"),
+        CheckConstraint(_in("status", AssignmentStatus), name="ck_assignment_status"),
+        CheckConstraint("version >= 1", name="ck_assignment_version"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    reviewer_id: int = Field(foreign_key="reviewer.id", index=True)
+    rubric: str
+    due_date: date
+    status: str = AssignmentStatus.proposed.value
+    affinity: float = 0.0
+    # Why the solver chose this pair: human-readable reasons and the affinity terms.
+    explanation: dict[str, Any] = json_column(nullable=False)
+    token_hash: str | None = Field(default=None, unique=True)
+    token_expires_at: datetime | None = None
+    replaces_id: int | None = Field(default=None, foreign_key="assignment.id")
+    decline_reason: str | None = None
+    # Optimistic locking: every update is `... WHERE version = :seen` and bumps it.
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Review(SQLModel, table=True):
+    """One version of a reviewer's assessment. A draft is saved in place (its `revision` guards
+    against stale saves); editing a submitted review starts a new version, older ones stay."""
+
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "version", name="uq_review_assignment_version"),
+        CheckConstraint(_in("status", ReviewStatus), name="ck_review_status"),
+        CheckConstraint(_in("source", ReviewSource), name="ck_review_source"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    version: int = 1
+    revision: int = 1
+    status: str = ReviewStatus.draft.value
+    source: str = ReviewSource.web.value
+    # {criterion_id: level or null for "not applicable"}
+    scores: dict[str, int | None] = json_column(nullable=False)
+    comments: dict[str, str] = json_column(nullable=False)
+    strengths: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    weaknesses: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    recommendations: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Eligibility (JRC) criteria as confirmed by the reviewer: {criterion: true/false}.
+    eligibility: dict[str, bool] = json_column(nullable=False)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = None
+
+
+class Event(SQLModel, table=True):
+    """Append-only audit log. Database triggers refuse UPDATE and DELETE (see the migrations)."""
+
+    __table_args__ = (Index("ix_event_entity", "entity", "entity_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int | None = Field(default=None, foreign_key="round.id", index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str
+    kind: str
+    entity: str
+    entity_id: int | None = None
+    payload: dict[str, Any] = json_column(nullable=False)
+
+
+class Outbox(SQLModel, table=True):
+    """Every message to be sent, written in the transaction of the change that causes it.
+    `key` (assignment, kind, window) makes each message exist once; `sent_at` makes it go once."""
+
+    __table_args__ = (CheckConstraint(_in("status", OutboxStatus), name="ck_outbox_status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    round_id: int | None = Field(default=None, foreign_key="round.id", index=True)
+    assignment_id: int | None = Field(default=None, foreign_key="assignment.id", index=True)
+    kind: str
+    recipient: str
+    language: str = "de"
+    subject: str
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    message_id: str = Field(unique=True)
+    # [{"filename": ..., "path": relative to files_dir, "media_type": ...}]
+    attachments: list[dict[str, Any]] = json_column(default_factory=list, nullable=False)
+    reason: str = ""
+    status: str = Field(default=OutboxStatus.pending.value, index=True)
+    attempts: int = 0
+    last_error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None

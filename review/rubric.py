@@ -1,0 +1,230 @@
+"""Rubrics as data: the schema of `rubrics/*.yaml`, loading, and errors a coordinator can act on.
+
+A rubric file names its criteria, their scale and level anchors in German and English, weights,
+when a comment is required, whether "not applicable" is allowed, and the consolidation rules that
+`review.scoring` applies. Adding a rubric is adding a file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from review.paths import RUBRICS_DIR
+
+Language = Literal["de", "en"]
+LANGUAGES: tuple[Language, ...] = ("de", "en")
+
+
+class Text(BaseModel):
+    """A text in German and English."""
+
+    model_config = ConfigDict(extra="forbid")
+    de: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def __call__(self, language: str) -> str:
+        return self.de if language == "de" else self.en
+
+
+class Level(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: int
+    label: Text
+
+
+class Scale(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    levels: list[Level] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _consecutive(self) -> Scale:
+        values = [level.value for level in self.levels]
+        if values != list(range(values[0], values[0] + len(values))):
+            raise ValueError(f"levels must be consecutive integers in order, got {values}")
+        return self
+
+    @property
+    def minimum(self) -> int:
+        return self.levels[0].value
+
+    @property
+    def maximum(self) -> int:
+        return self.levels[-1].value
+
+
+CommentRule = Literal["always", "default", "optional"]
+
+
+class Criterion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")
+    title: Text
+    description: Text
+    weight: float = Field(gt=0)
+    # always: a comment is required; default: required at the levels in
+    # `Rubric.comment_required_at`; optional: never required.
+    comment: CommentRule = "default"
+    allow_na: bool = True
+    # A critical criterion: a consolidated score at or below `Consolidation.critical_max` forces
+    # the weakest outcome (e.g. no inventory means major revision whatever the total).
+    critical: bool = False
+    # Anchor text per level (level value -> text); levels without one use the scale's label.
+    anchors: dict[int, Text] = Field(default_factory=dict)
+
+
+class Outcome(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    label: Text
+    min_total: float = Field(ge=0, le=100)
+
+
+class Consolidation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # Spread (max - min) of reviewers' scores on a criterion that flags disagreement.
+    disagreement_spread: int = Field(default=2, ge=1)
+    # A further review is called for at this many flags, or when reviewer totals differ by this.
+    extra_review_flags: int = Field(default=3, ge=1)
+    extra_review_total_gap: float = Field(default=25, gt=0, le=100)
+    critical_max: int = 1
+    # Highest threshold first; the last one should have min_total 0.
+    outcomes: list[Outcome] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Consolidation:
+        thresholds = [o.min_total for o in self.outcomes]
+        if thresholds != sorted(thresholds, reverse=True):
+            raise ValueError(f"outcomes must be ordered from highest min_total down: {thresholds}")
+        if thresholds[-1] != 0:
+            raise ValueError("the last outcome must have min_total 0, so every total has one")
+        return self
+
+
+class Rubric(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    title: Text
+    description: Text
+    scale: Scale
+    comment_required_at: list[int] = Field(default_factory=list)
+    criteria: list[Criterion] = Field(min_length=1)
+    consolidation: Consolidation
+    source: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rubric:
+        seen: set[str] = set()
+        for criterion in self.criteria:
+            if criterion.id in seen:
+                raise ValueError(f"criterion id '{criterion.id}' is used twice")
+            seen.add(criterion.id)
+            levels = {level.value for level in self.scale.levels}
+            stray = sorted(set(criterion.anchors) - levels)
+            if stray:
+                raise ValueError(
+                    f"criterion {criterion.id}: anchors for levels {stray} outside the scale"
+                )
+        stray = sorted(set(self.comment_required_at) - {lv.value for lv in self.scale.levels})
+        if stray:
+            raise ValueError(f"comment_required_at has levels {stray} outside the scale")
+        return self
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def anchor(self, criterion: Criterion, value: int, language: str) -> str:
+        if value in criterion.anchors:
+            return criterion.anchors[value](language)
+        for level in self.scale.levels:
+            if level.value == value:
+                return level.label(language)
+        raise KeyError(value)
+
+    def comment_required(self, criterion: Criterion, score: int | None) -> bool:
+        if criterion.comment == "always":
+            return True
+        if criterion.comment == "optional" or score is None:
+            return False
+        return score in self.comment_required_at
+
+
+class RubricError(ValueError):
+    """A rubric file is invalid. The message names the file, the criterion and the field."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path, self.problems = path, problems
+        super().__init__("\n".join(f"{path}: {p}" for p in problems))
+
+
+def _locate(raw: Any, loc: tuple[int | str, ...]) -> str:
+    """'criterion T3: weight' for ('criteria', 2, 'weight'), naming criteria by their id."""
+    parts: list[str] = []
+    node = raw
+    i = 0
+    while i < len(loc):
+        key = loc[i]
+        if key == "criteria" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            index = int(loc[i + 1])
+            criteria = node.get("criteria") if isinstance(node, dict) else None
+            item = criteria[index] if isinstance(criteria, list) and index < len(criteria) else None
+            cid = item.get("id") if isinstance(item, dict) else None
+            parts.append(f"criterion {cid}" if cid else f"criterion #{index + 1}")
+            node = item
+            i += 2
+            continue
+        parts.append(str(key))
+        node = node.get(key) if isinstance(node, dict) else None
+        i += 1
+    return ": ".join(parts) if parts else "rubric"
+
+
+def parse_rubric(raw: Any, path: Path) -> Rubric:
+    if not isinstance(raw, dict):
+        raise RubricError(path, ["the file must be a mapping of rubric fields (id, title, ...)"])
+    try:
+        rubric = Rubric.model_validate(raw)
+    except ValidationError as exc:
+        problems = [f"{_locate(raw, tuple(err['loc']))}: {err['msg']}" for err in exc.errors()]
+        raise RubricError(path, problems) from None
+    rubric.source = path
+    if path.stem != rubric.id:
+        raise RubricError(path, [f"id: '{rubric.id}' must match the file name '{path.stem}'"])
+    return rubric
+
+
+def load_rubric(path: Path) -> Rubric:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise RubricError(path, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RubricError(path, [f"cannot be read ({exc})"]) from None
+    return parse_rubric(raw, path)
+
+
+def rubric_files(directory: Path = RUBRICS_DIR) -> list[Path]:
+    return sorted(p for p in directory.glob("*.y*ml") if p.suffix in {".yaml", ".yml"})
+
+
+def load_rubrics(directory: Path = RUBRICS_DIR) -> dict[str, Rubric]:
+    """All rubrics of a folder by id; raises the first RubricError."""
+    return {r.id: r for r in (load_rubric(p) for p in rubric_files(directory))}
+
+
+def check_rubrics(paths: list[Path]) -> list[RubricError]:
+    errors: list[RubricError] = []
+    for path in paths:
+        try:
+            load_rubric(path)
+        except RubricError as exc:
+            errors.append(exc)
+    return errors

@@ -1,0 +1,108 @@
+"""The assignment state machine: one transition table, one function that changes state.
+
+`transition()` is the only place an assignment's status changes. Its side effects: the row's
+status and version are updated with an optimistic-lock check (`WHERE version = :seen`), and an
+event is appended to the audit log, both in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session
+
+from review import events
+from review.models import Assignment, AssignmentStatus, utcnow
+
+S = AssignmentStatus
+
+TRANSITIONS: dict[AssignmentStatus, frozenset[AssignmentStatus]] = {
+    S.proposed: frozenset({S.invited, S.withdrawn}),
+    S.invited: frozenset({S.accepted, S.declined, S.submitted, S.overdue, S.reassigned, S.withdrawn}),
+    S.accepted: frozenset({S.submitted, S.declined, S.overdue, S.reassigned, S.withdrawn}),
+    S.overdue: frozenset({S.submitted, S.declined, S.reassigned, S.withdrawn}),
+    S.submitted: frozenset({S.withdrawn}),
+    S.declined: frozenset(),
+    S.reassigned: frozenset(),
+    S.withdrawn: frozenset(),
+}
+
+#: Assignments in these states still owe a review.
+OPEN = frozenset({S.invited, S.accepted, S.overdue})
+#: Assignments in these states count toward a plan's reviews and a reviewer's load.
+ACTIVE = frozenset({S.proposed, S.invited, S.accepted, S.overdue, S.submitted})
+#: Personal links work only in these states.
+LINK_VALID = frozenset({S.invited, S.accepted, S.overdue, S.submitted})
+
+
+class IllegalTransition(ValueError):
+    def __init__(self, assignment_id: int | None, current: str, target: str) -> None:
+        allowed = ", ".join(sorted(s.value for s in TRANSITIONS[S(current)])) or "none"
+        super().__init__(
+            f"assignment {assignment_id}: cannot go from '{current}' to '{target}' "
+            f"(allowed from '{current}': {allowed})"
+        )
+        self.current, self.target = current, target
+
+
+class StaleVersion(RuntimeError):
+    """Someone else changed the assignment since it was read."""
+
+    def __init__(self, assignment_id: int | None, seen: int) -> None:
+        super().__init__(
+            f"assignment {assignment_id} was changed by someone else "
+            f"(you saw version {seen}); reload and try again"
+        )
+
+
+def can_transition(current: str, target: str) -> bool:
+    return S(target) in TRANSITIONS[S(current)]
+
+
+def transition(
+    session: Session,
+    assignment: Assignment,
+    target: AssignmentStatus | str,
+    *,
+    actor: str,
+    payload: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> Assignment:
+    """Move `assignment` to `target`, refusing illegal moves and stale reads.
+
+    `changes` are further columns written in the same guarded update (a new token hash, a
+    decline reason). The in-memory object is updated to match. Raises IllegalTransition or
+    StaleVersion; neither writes anything.
+    """
+    target = S(target)
+    current = assignment.status
+    if not can_transition(current, target):
+        raise IllegalTransition(assignment.id, current, target.value)
+    now = now or utcnow()
+    values = {"status": target.value, "version": assignment.version + 1, "updated_at": now}
+    values.update(changes or {})
+    result = session.execute(
+        update(Assignment)
+        .where(Assignment.id == assignment.id, Assignment.version == assignment.version)  # type: ignore[arg-type]
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise StaleVersion(assignment.id, assignment.version)
+    # The row now matches; set the object without marking it dirty, so the ORM won't write again.
+    for key, value in values.items():
+        set_committed_value(assignment, key, value)
+    events.record(
+        session,
+        kind=f"assignment.{target.value}",
+        actor=actor,
+        entity="assignment",
+        entity_id=assignment.id,
+        round_id=assignment.round_id,
+        payload={"from": current, "to": target.value, **(payload or {})},
+    )
+    return assignment
