@@ -107,3 +107,16 @@ def real_plans() -> Path:
             pytest.fail(f"{REAL_DATA_ENV} is set but {SHARED_PLANS} does not exist")
         pytest.skip(f"real plans not found at {SHARED_PLANS} (they sit beside the project in CI)")
     return SHARED_PLANS
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One Prefect test server per session (it takes 20-25 s to start: use `.fn()` for logic).
+
+    Mark tests that use it `@pytest.mark.xdist_group("prefect")` so that one worker runs them all.
+    """
+    os.environ.setdefault("PREFECT_HOME", str(tmp_path_factory.mktemp("prefect-home")))
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
