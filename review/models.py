@@ -184,6 +184,8 @@ class Assignment(SQLModel, table=True):
     explanation: dict[str, Any] = json_column(nullable=False)
     token_hash: str | None = Field(default=None, unique=True)
     token_expires_at: datetime | None = None
+    # Set when the coordinator approves the proposal; only approved assignments are invited.
+    approved_at: datetime | None = None
     replaces_id: int | None = Field(default=None, foreign_key="assignment.id")
     decline_reason: str | None = None
     # Optimistic locking: every update is `... WHERE version = :seen` and bumps it.

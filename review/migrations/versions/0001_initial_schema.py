@@ -126,6 +126,7 @@ def upgrade() -> None:
     sa.Column('explanation', sa.JSON(), nullable=False),
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('token_expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('approved_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('replaces_id', sa.Integer(), nullable=True),
     sa.Column('decline_reason', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
