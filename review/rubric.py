@@ -185,13 +185,18 @@ def _locate(raw: Any, loc: tuple[int | str, ...]) -> str:
     return ": ".join(parts) if parts else "rubric"
 
 
+def _problem(raw: Any, err: Any) -> str:
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return f"{_locate(raw, tuple(err['loc']))}: {message}" if err["loc"] else message
+
+
 def parse_rubric(raw: Any, path: Path) -> Rubric:
     if not isinstance(raw, dict):
         raise RubricError(path, ["the file must be a mapping of rubric fields (id, title, ...)"])
     try:
         rubric = Rubric.model_validate(raw)
     except ValidationError as exc:
-        problems = [f"{_locate(raw, tuple(err['loc']))}: {err['msg']}" for err in exc.errors()]
+        problems = [_problem(raw, err) for err in exc.errors()]
         raise RubricError(path, problems) from None
     rubric.source = path
     if path.stem != rubric.id:

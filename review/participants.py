@@ -1,0 +1,263 @@
+"""Municipalities and reviewers from a coordinator's spreadsheet (CSV or XLSX).
+
+One table, one row per participant, told apart by the `kind` column:
+
+    kind,name,municipality,email,country,language,languages,role,expertise,min_load,max_load,keywords
+
+Municipality rows use name, country, language, role, email (contact). Reviewer rows use name
+(the person), municipality, email, language (to write to them), languages and expertise
+(`;`-separated), min_load, max_load, keywords. Re-importing updates rows in place (municipalities
+by name, reviewers by email); an invalid row stops the whole import before anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from sqlmodel import Session, select
+
+from review import events
+from review.errors import InvalidInput
+from review.models import Municipality, Reviewer, Role, Round
+from review.rubric import LANGUAGES, load_rubrics
+
+COLUMNS = (
+    "kind", "name", "municipality", "email", "country", "language", "languages", "role",
+    "expertise", "min_load", "max_load", "keywords",
+)
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def _list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [part.strip() for part in str(value).replace(",", ";").split(";") if part.strip()]
+
+
+ListField = Annotated[list[str], BeforeValidator(_list)]
+
+
+class MunicipalityRow(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+    name: str = Field(min_length=1)
+    country: str = "DE"
+    language: Literal["de", "en"] = "de"
+    role: Literal["frontrunner", "follower", "special-award"] = "follower"
+    email: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> MunicipalityRow:
+        if self.email is not None and not re.match(EMAIL_PATTERN, self.email):
+            raise ValueError(f"email '{self.email}' is not an email address")
+        return self
+
+
+class ReviewerRow(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+    name: str = Field(min_length=1)
+    municipality: str = Field(min_length=1)
+    email: str = Field(min_length=1)
+    language: Literal["de", "en"] = "de"
+    languages: ListField = Field(default_factory=list)
+    expertise: ListField = Field(min_length=1)
+    min_load: int = Field(default=0, ge=0)
+    max_load: int = Field(default=3, ge=0)
+    keywords: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> ReviewerRow:
+        if not re.match(EMAIL_PATTERN, self.email):
+            raise ValueError(f"email '{self.email}' is not an email address")
+        if self.min_load > self.max_load:
+            raise ValueError(f"min_load {self.min_load} is above max_load {self.max_load}")
+        self.languages = self.languages or [self.language]
+        stray = [lang for lang in self.languages if lang not in LANGUAGES]
+        if stray:
+            raise ValueError(f"languages {stray} unsupported; use {list(LANGUAGES)}")
+        self.email = self.email.lower()
+        return self
+
+
+@dataclass
+class ImportReport:
+    created: dict[str, int] = field(default_factory=lambda: {"municipality": 0, "reviewer": 0})
+    updated: dict[str, int] = field(default_factory=lambda: {"municipality": 0, "reviewer": 0})
+    unchanged: dict[str, int] = field(default_factory=lambda: {"municipality": 0, "reviewer": 0})
+
+
+class ParticipantsFileError(InvalidInput):
+    """The file has problems; nothing of it was written. One line per problem, with row numbers."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.problems = problems
+        listed = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{path.name}: {len(problems)} problem(s), nothing imported:\n{listed}")
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """Rows as dicts with lower-case column names; row numbers as a spreadsheet shows them."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
+    if suffix in {".csv", ".txt"}:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            text = path.read_text(encoding="cp1252")  # Excel's "CSV" on German Windows
+        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
+        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+        return [_normalise(row) for row in reader]
+    raise InvalidInput(f"{path.name}: participants must be a .csv or .xlsx file")
+
+
+def _read_xlsx(path: Path) -> list[dict[str, Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise InvalidInput(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    workbook.close()
+    if not rows:
+        return []
+    header = [str(h or "").strip() for h in rows[0]]
+    return [_normalise(dict(zip(header, row, strict=False))) for row in rows[1:] if any(row)]
+
+
+def _normalise(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        str(k).strip().lower(): (v.strip() if isinstance(v, str) else v)
+        for k, v in row.items()
+        if k is not None
+    }
+
+
+def _problems(exc: ValidationError) -> list[str]:
+    out = []
+    for err in exc.errors():
+        message = str(err["msg"]).removeprefix("Value error, ")
+        where = ".".join(str(p) for p in err["loc"])
+        out.append(f"{where}: {message}" if where else message)
+    return out
+
+
+def parse_participants(
+    rows: list[dict[str, Any]], known_rubrics: set[str], known_municipalities: set[str]
+) -> tuple[list[MunicipalityRow], list[ReviewerRow], list[str]]:
+    municipalities: list[MunicipalityRow] = []
+    reviewers: list[ReviewerRow] = []
+    problems: list[str] = []
+    if rows and "kind" not in rows[0]:
+        return [], [], [f"row 1: no 'kind' column; expected columns: {', '.join(COLUMNS)}"]
+    seen_names: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+    for number, row in enumerate(rows, start=2):
+        kind = str(row.get("kind") or "").strip().lower()
+        row = {k: v for k, v in row.items() if v not in (None, "")}  # blank cells: defaults
+        try:
+            if kind == "municipality":
+                item = MunicipalityRow.model_validate(row)
+                if item.name in seen_names:
+                    problems.append(f"row {number}: municipality '{item.name}' already in row "
+                                    f"{seen_names[item.name]}")
+                seen_names[item.name] = number
+                municipalities.append(item)
+            elif kind == "reviewer":
+                reviewer = ReviewerRow.model_validate(row)
+                if reviewer.email in seen_emails:
+                    problems.append(f"row {number}: email {reviewer.email} already in row "
+                                    f"{seen_emails[reviewer.email]}")
+                seen_emails[reviewer.email] = number
+                stray = sorted(set(reviewer.expertise) - known_rubrics)
+                if stray:
+                    problems.append(f"row {number}: expertise {stray} is not a rubric; "
+                                    f"known: {sorted(known_rubrics)}")
+                reviewers.append(reviewer)
+            else:
+                problems.append(f"row {number}: kind must be 'municipality' or 'reviewer', "
+                                f"got '{kind}'")
+        except ValidationError as exc:
+            problems.extend(f"row {number}: {p}" for p in _problems(exc))
+    all_names = known_municipalities | set(seen_names)
+    for number, row in enumerate(rows, start=2):
+        if str(row.get("kind") or "").strip().lower() == "reviewer":
+            home = str(row.get("municipality") or "").strip()
+            if home and home not in all_names:
+                problems.append(f"row {number}: municipality '{home}' is neither in the file "
+                                f"nor in the round")
+    return municipalities, reviewers, problems
+
+
+def import_participants(
+    session: Session, round_: Round, path: Path, *, actor: str = "coordinator"
+) -> ImportReport:
+    """Create or update the round's municipalities and reviewers from `path`, all or nothing."""
+    rows = read_rows(path)
+    existing_m = {
+        m.name: m
+        for m in session.exec(select(Municipality).where(Municipality.round_id == round_.id))
+    }
+    municipality_rows, reviewer_rows, problems = parse_participants(
+        rows, set(load_rubrics()), set(existing_m)
+    )
+    if not rows:
+        problems.append("the file has no participant rows")
+    if problems:
+        raise ParticipantsFileError(path, problems)
+
+    report = ImportReport()
+    for row in municipality_rows:
+        values = {
+            "country": (row.country or "DE").upper(), "language": row.language,
+            "role": Role(row.role).value, "contact_email": row.email,
+        }
+        _upsert(report, "municipality", existing_m.get(row.name), values, session,
+                lambda v, r=row: Municipality(round_id=round_.id, name=r.name, **v))
+    session.flush()
+    by_name = {
+        m.name: m
+        for m in session.exec(select(Municipality).where(Municipality.round_id == round_.id))
+    }
+    existing_r = {
+        r.email: r for r in session.exec(select(Reviewer).where(Reviewer.round_id == round_.id))
+    }
+    for row in reviewer_rows:
+        values = {
+            "name": row.name, "municipality_id": by_name[row.municipality].id,
+            "language": row.language, "languages": row.languages, "expertise": row.expertise,
+            "min_load": row.min_load, "max_load": row.max_load, "keywords": row.keywords or "",
+        }
+        _upsert(report, "reviewer", existing_r.get(row.email), values, session,
+                lambda v, r=row: Reviewer(round_id=round_.id, email=r.email, **v))
+    session.flush()
+    events.record(
+        session, kind="participants.imported", actor=actor, entity="round",
+        entity_id=round_.id, round_id=round_.id,
+        payload={"file": path.name, "created": report.created, "updated": report.updated},
+    )
+    return report
+
+
+def _upsert(report: ImportReport, kind: str, current: Any, values: dict[str, Any],
+            session: Session, build: Any) -> None:
+    if current is None:
+        session.add(build(values))
+        report.created[kind] += 1
+        return
+    changed = {k: v for k, v in values.items() if getattr(current, k) != v}
+    if not changed:
+        report.unchanged[kind] += 1
+        return
+    for key, value in changed.items():
+        setattr(current, key, value)
+    session.add(current)
+    report.updated[kind] += 1

@@ -1,0 +1,67 @@
+"""What a round looks like now: plans, their documents, assignments by state, reviews in.
+
+The JSON form (`peerplan status --json`) is a contract for scripts: `plans` (one entry per plan
+with `municipality`, `language`, `pages`, `versions`) and `assignments` (counts by state).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from review.models import Assignment, AssignmentStatus, Document, Municipality, Plan, Review, Round
+
+
+def round_status(session: Session, round_: Round) -> dict[str, Any]:
+    plans = session.exec(
+        select(Plan, Municipality)
+        .join(Municipality, Municipality.id == Plan.municipality_id)  # type: ignore[arg-type]
+        .where(Plan.round_id == round_.id)
+        .order_by(Municipality.name)
+    ).all()
+    latest: dict[int, Document] = {}
+    versions: Counter[int] = Counter()
+    for document in session.exec(select(Document).where(Document.round_id == round_.id)):
+        versions[document.plan_id] += 1
+        if document.plan_id not in latest or document.version > latest[document.plan_id].version:
+            latest[document.plan_id] = document
+    assignments = session.exec(select(Assignment).where(Assignment.round_id == round_.id)).all()
+    by_plan: dict[int, Counter[str]] = {}
+    for assignment in assignments:
+        by_plan.setdefault(assignment.plan_id, Counter())[assignment.status] += 1
+    counts = Counter(a.status for a in assignments)
+    submitted_reviews = session.exec(
+        select(func.count(func.distinct(Review.assignment_id)))
+        .join(Assignment, Assignment.id == Review.assignment_id)  # type: ignore[arg-type]
+        .where(Assignment.round_id == round_.id, Review.status == "submitted")
+    ).one()
+    return {
+        "round": {
+            "name": round_.name,
+            "country": round_.country,
+            "language": round_.language,
+            "languages": round_.languages,
+            "reviews_per_plan": round_.reviews_per_plan,
+            "min_per_rubric": round_.min_per_rubric,
+            "due_date": round_.due_date.isoformat(),
+            "blind": round_.blind,
+        },
+        "plans": [
+            {
+                "municipality": municipality.name,
+                "language": (latest[plan.id].language if plan.id in latest else None)
+                or plan.language,
+                "pages": latest[plan.id].pages if plan.id in latest else 0,
+                "versions": versions[plan.id],
+                "file": latest[plan.id].file_name if plan.id in latest else None,
+                "problems": latest[plan.id].problems if plan.id in latest else [],
+                "assignments": dict(by_plan.get(plan.id, Counter())),
+            }
+            for plan, municipality in plans
+        ],
+        "assignments": {state.value: counts.get(state.value, 0) for state in AssignmentStatus},
+        "reviews_submitted": submitted_reviews,
+    }

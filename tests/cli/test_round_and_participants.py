@@ -1,0 +1,118 @@
+"""`peerplan round create`, `import` and `status` as a coordinator uses them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from review.cli import app
+from review.config import Settings
+from review.db import get_engine
+from review.models import Municipality, Reviewer
+
+runner = CliRunner()
+
+HEADER = "kind,name,municipality,email,country,language,languages,role,expertise,min_load,max_load,keywords"
+GOOD = [
+    "municipality,Tulln,,umwelt@tulln.example,AT,de,,follower,,,,",
+    "municipality,Bristol,,energy@bristol.example,GB,en,,frontrunner,,,,",
+    "reviewer,Anna Berger,Tulln,anna.berger@tulln.example,,de,de;en,,technical,1,2,Wärmeplanung PV",
+    "reviewer,Sam Jones,Bristol,sam.jones@bristol.example,,en,en,,communication;technical,0,3,participation",
+]
+
+
+@pytest.fixture
+def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("PEERPLAN_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("PEERPLAN_DATABASE_URL", settings.database_url)
+
+    def invoke(*args: str):
+        return runner.invoke(app, list(args))
+
+    return invoke
+
+
+def _csv(tmp_path: Path, lines: list[str], name: str = "participants.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def _count(settings: Settings, model) -> int:
+    with Session(get_engine(settings)) as session:
+        return len(session.exec(select(model)).all())
+
+
+def test_round_create_and_status_json(cli, tmp_path: Path, settings: Settings) -> None:
+    assert cli("round", "create", "MULTIPLY AT", "--due", "2026-12-15").exit_code == 0
+    duplicate = cli("round", "create", "MULTIPLY AT")
+    assert duplicate.exit_code == 2 and "already exists" in duplicate.output
+    assert cli("import", str(_csv(tmp_path, GOOD)), "--round", "MULTIPLY AT").exit_code == 0
+    result = cli("status", "--round", "MULTIPLY AT", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["plans"] == []
+    assert data["assignments"]["proposed"] == 0 and "submitted" in data["assignments"]
+    assert data["round"]["due_date"] == "2026-12-15"
+
+
+def test_reimport_updates_and_never_duplicates(cli, tmp_path: Path, settings: Settings) -> None:
+    cli("round", "create", "R")
+    first = cli("import", str(_csv(tmp_path, GOOD)), "--round", "R")
+    assert "municipalitys" not in first.output and "2 created" in first.output
+    changed = [*GOOD[:3], GOOD[3].replace("0,3,participation", "1,4,participation")]
+    second = cli("import", str(_csv(tmp_path, changed)), "--round", "R")
+    assert second.exit_code == 0
+    assert "reviewers: 0 created, 1 updated, 1 unchanged" in second.output
+    assert _count(settings, Municipality) == 2 and _count(settings, Reviewer) == 2
+    with Session(get_engine(settings)) as session:
+        sam = session.exec(select(Reviewer).where(Reviewer.email == "sam.jones@bristol.example")).one()
+        assert (sam.min_load, sam.max_load, sam.expertise) == (1, 4, ["communication", "technical"])
+
+
+def test_bad_rows_are_named_and_nothing_is_written(cli, tmp_path: Path, settings: Settings) -> None:
+    cli("round", "create", "R")
+    bad = [
+        *GOOD,
+        "reviewer,No Mail,Tulln,not-an-email,,de,de,,technical,0,2,",
+        "reviewer,Lost Soul,Atlantis,lost@example.org,,de,de,,technical,0,2,",
+        "reviewer,Too Busy,Tulln,busy@example.org,,de,de,,technical,5,2,",
+        "reviewer,Wrong Skill,Tulln,skill@example.org,,de,de,,juggling,0,2,",
+        "mayor,Someone,,,,,,,,,,",
+    ]
+    result = cli("import", str(_csv(tmp_path, bad)), "--round", "R")
+    assert result.exit_code == 2
+    output = " ".join(result.output.split())
+    assert "row 6: email 'not-an-email' is not an email address" in output
+    assert "row 7: municipality 'Atlantis' is neither in the file nor in the round" in output
+    assert "row 8: min_load 5 is above max_load 2" in output
+    assert "row 9: expertise ['juggling'] is not a rubric" in output
+    assert "row 10: kind must be 'municipality' or 'reviewer'" in output
+    assert "nothing imported" in output
+    assert _count(settings, Municipality) == 0 and _count(settings, Reviewer) == 0
+
+
+def test_xlsx_import(cli, tmp_path: Path, settings: Settings) -> None:
+    cli("round", "create", "R")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(","))
+    for line in GOOD:
+        sheet.append([int(v) if v.isdigit() else (v or None) for v in line.split(",")])
+    path = tmp_path / "participants.xlsx"
+    workbook.save(path)
+    result = cli("import", str(path), "--round", "R")
+    assert result.exit_code == 0, result.output
+    assert _count(settings, Reviewer) == 2
+
+
+def test_unknown_round_names_the_known_ones(cli, tmp_path: Path) -> None:
+    cli("round", "create", "Spring")
+    result = cli("import", str(_csv(tmp_path, GOOD)), "--round", "Autumn")
+    assert result.exit_code == 2
+    assert "no round named 'Autumn'" in result.output and "Spring" in result.output

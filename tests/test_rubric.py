@@ -1,0 +1,78 @@
+"""Rubric files: the shipped ones are valid; broken ones are reported precisely, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from review.cli import app
+from review.paths import RUBRICS_DIR
+from review.rubric import load_rubric, load_rubrics
+
+runner = CliRunner()
+TECHNICAL = (RUBRICS_DIR / "technical.yaml").read_text(encoding="utf-8")
+
+
+def test_shipped_rubrics_are_valid_and_weights_sum_to_100() -> None:
+    rubrics = load_rubrics()
+    assert set(rubrics) >= {"technical", "communication"}
+    for rubric in rubrics.values():
+        assert sum(c.weight for c in rubric.criteria) == 100
+        for criterion in rubric.criteria:
+            for level in rubric.scale.levels:  # every level has an anchor text in both languages
+                assert rubric.anchor(criterion, level.value, "de")
+                assert rubric.anchor(criterion, level.value, "en")
+
+
+def test_rubrics_check_passes_on_the_shipped_rubrics() -> None:
+    result = runner.invoke(app, ["rubrics", "check"])
+    assert result.exit_code == 0, result.output
+    assert "2 rubric file(s) valid" in result.output
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        # a negative weight on T3
+        (lambda t: t.replace("    weight: 10\n    critical: true\n    anchors:\n      0: {de: Keine Risikoanalyse.",
+                             "    weight: -5\n    critical: true\n    anchors:\n      0: {de: Keine Risikoanalyse."),
+         "technical.yaml: criterion T3: weight: Input should be greater than 0"),
+        # the English title of T5 missing
+        (lambda t: t.replace('title: {de: Sektorübergreifende integrierte Planung, en: Cross-sector integrated planning}',
+                             'title: {de: Sektorübergreifende integrierte Planung}'),
+         "technical.yaml: criterion T5: title: en: Field required"),
+        # an anchor for a level the scale does not have
+        (lambda t: t.replace("      4: {de: Mindestens 100 % plus", "      7: {de: Mindestens 100 % plus"),
+         "technical.yaml: criterion T6: anchors for levels [7] outside the scale"),
+    ],
+    ids=["negative-weight", "missing-translation", "anchor-outside-scale"],
+)
+def test_broken_rubric_is_reported_with_file_criterion_and_field(
+    tmp_path: Path, edit, expected: str
+) -> None:
+    broken = tmp_path / "technical.yaml"
+    changed = edit(TECHNICAL)
+    assert changed != TECHNICAL, "the edit must change the rubric"
+    broken.write_text(changed, encoding="utf-8")
+    result = runner.invoke(app, ["rubrics", "check", str(broken)])
+    assert result.exit_code == 1
+    assert expected in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
+    broken = tmp_path / "technical.yaml"
+    broken.write_text("id: technical\ntitle: {de: x\n", encoding="utf-8")
+    result = runner.invoke(app, ["rubrics", "check", str(broken)])
+    assert result.exit_code == 1
+    assert "not valid YAML" in result.output and "line" in result.output
+
+
+def test_a_third_rubric_is_a_file_not_code(tmp_path: Path) -> None:
+    third = TECHNICAL.replace("id: technical", "id: adaptation")
+    (tmp_path / "adaptation.yaml").write_text(third, encoding="utf-8")
+    (tmp_path / "technical.yaml").write_text(TECHNICAL, encoding="utf-8")
+    assert set(load_rubrics(tmp_path)) == {"adaptation", "technical"}
+    assert load_rubric(tmp_path / "adaptation.yaml").criterion("T2").comment == "always"
