@@ -1,0 +1,216 @@
+"""How well a reviewer fits a plan for a rubric, from the round's data, with its terms kept so
+that every assignment can say why it was chosen.
+
+affinity = expertise + language + country + exchanges + text (weights in `WEIGHTS`):
+- expertise: the reviewer declared the rubric (without it the pair is not eligible at all);
+- language: the plan is in the reviewer's own language (they only get plans they read anyway);
+- country: reviewer's and plan's municipality are in the same country (context, law, funding);
+- exchanges: the two municipalities met in earlier rounds (they know each other's context);
+- text: TF-IDF cosine between the plan's extracted text and the reviewer's expertise keywords.
+
+The pure functions work on plain data; `gather()` reads a round from the database.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from review.models import Assignment, AssignmentStatus, Document, Municipality, Plan, Reviewer, Round
+
+WEIGHTS: dict[str, float] = {
+    "expertise": 1.0,
+    "language": 0.5,
+    "country": 0.3,
+    "exchanges": 0.2,  # per earlier exchange, at most EXCHANGES_CAP of them count
+    "text": 2.0,
+}
+EXCHANGES_CAP = 2
+#: Affinities are stored and solved as integers in thousandths: exact comparisons, no float drift.
+SCALE = 1000
+
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+_STOP = frozenset(
+    "und der die das den dem des ein eine einer eines mit für von zu im in auf ist sind wird werden "
+    "als auch bei nach aus oder nicht sowie durch über the and for with from that this are was were "
+    "have has into its their which will been".split()
+)
+# Crude stemming: German compounds and inflections share their first letters
+# ("Wärmeplanung", "Wärmeplans"); good enough to match keywords against a long text.
+_STEM = 7
+
+
+def tokens(text: str) -> list[str]:
+    return [w[:_STEM] for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _STOP]
+
+
+def text_similarities(
+    plan_texts: Mapping[int, str], reviewer_keywords: Mapping[int, str]
+) -> dict[tuple[int, int], float]:
+    """{(reviewer, plan): cosine of TF-IDF vectors}, IDF over the round's plans."""
+    plan_counts = {pid: Counter(tokens(text)) for pid, text in plan_texts.items()}
+    n = max(len(plan_counts), 1)
+    df: Counter[str] = Counter()
+    for counts in plan_counts.values():
+        df.update(counts.keys())
+
+    def idf(term: str) -> float:
+        return math.log((1 + n) / (1 + df.get(term, 0))) + 1.0
+
+    def vector(counts: Counter[str]) -> dict[str, float]:
+        vec = {t: (1 + math.log(c)) * idf(t) for t, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {t: v / norm for t, v in vec.items()}
+
+    plan_vectors = {pid: vector(c) for pid, c in plan_counts.items()}
+    result: dict[tuple[int, int], float] = {}
+    for rid, keywords in reviewer_keywords.items():
+        rvec = vector(Counter(tokens(keywords)))
+        for pid, pvec in plan_vectors.items():
+            if rvec and pvec:
+                result[(rid, pid)] = sum(v * pvec.get(t, 0.0) for t, v in rvec.items())
+    return result
+
+
+@dataclass(frozen=True)
+class ReviewerInfo:
+    id: int
+    municipality: str | None
+    country: str | None
+    language: str
+    languages: tuple[str, ...]
+    rubrics: tuple[str, ...]
+    frontrunner: bool
+    min_load: int
+    max_load: int
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    id: int
+    municipality: str
+    country: str
+    language: str
+
+
+@dataclass
+class RoundData:
+    """Everything the assignment needs to know about a round, read once from the database."""
+
+    plans: list[PlanInfo]
+    reviewers: list[ReviewerInfo]
+    similarity: dict[tuple[int, int], float] = field(default_factory=dict)
+    # Earlier rounds: {frozenset({municipality A, municipality B}): number of reviews between them}
+    exchanges: Counter = field(default_factory=Counter)
+
+
+def terms(data: RoundData, reviewer: ReviewerInfo, plan: PlanInfo, rubric: str) -> dict[str, float]:
+    """The weighted affinity terms of one (reviewer, plan, rubric); their sum is the affinity."""
+    out = {"expertise": WEIGHTS["expertise"] if rubric in reviewer.rubrics else 0.0}
+    if plan.language == reviewer.language:
+        out["language"] = WEIGHTS["language"]
+    if reviewer.country and reviewer.country == plan.country:
+        out["country"] = WEIGHTS["country"]
+    if reviewer.municipality:
+        met = data.exchanges.get(frozenset({reviewer.municipality, plan.municipality}), 0)
+        if met:
+            out["exchanges"] = WEIGHTS["exchanges"] * min(met, EXCHANGES_CAP)
+    sim = data.similarity.get((reviewer.id, plan.id), 0.0)
+    if sim > 0:
+        out["text"] = round(WEIGHTS["text"] * sim, 3)
+    return {k: round(v, 3) for k, v in out.items() if v}
+
+
+def value(term_values: Mapping[str, float]) -> int:
+    """The affinity in integer thousandths."""
+    return int(round(sum(term_values.values()) * SCALE))
+
+
+def describe(term_values: Mapping[str, float], language: str = "en") -> str:
+    """'expertise 1.0, text similarity 0.42, ...' for a table column or an email."""
+    names = {
+        "en": {"expertise": "expertise", "language": "own language", "country": "same country",
+               "exchanges": "earlier exchanges", "text": "text similarity"},
+        "de": {"expertise": "Fachgebiet", "language": "eigene Sprache", "country": "gleiches Land",
+               "exchanges": "frühere Austausche", "text": "Textähnlichkeit"},
+    }[language]
+    ordered = sorted(term_values.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{names.get(k, k)} {v:g}" for k, v in ordered)
+
+
+def _latest_texts(session: Session, plan_ids: Iterable[int]) -> dict[int, str]:
+    texts: dict[int, tuple[int, str]] = {}
+    ids = list(plan_ids)
+    if not ids:
+        return {}
+    for doc in session.exec(select(Document).where(col(Document.plan_id).in_(ids))):
+        if doc.plan_id not in texts or doc.version > texts[doc.plan_id][0]:
+            texts[doc.plan_id] = (doc.version, doc.text or "")
+    return {pid: text for pid, (_, text) in texts.items()}
+
+
+def _earlier_exchanges(session: Session, round_: Round) -> Counter:
+    """Pairs of municipality names that reviewed each other in other rounds."""
+    municipality = {m.id: m.name for m in session.exec(select(Municipality))}
+    plans = {p.id: p.municipality_id for p in session.exec(select(Plan).where(Plan.round_id != round_.id))}
+    reviewers = {
+        r.id: r.municipality_id
+        for r in session.exec(select(Reviewer).where(Reviewer.round_id != round_.id))
+    }
+    counter: Counter = Counter()
+    done = {AssignmentStatus.submitted.value, AssignmentStatus.accepted.value,
+            AssignmentStatus.invited.value, AssignmentStatus.overdue.value}
+    for a in session.exec(
+        select(Assignment).where(Assignment.round_id != round_.id, col(Assignment.status).in_(done))
+    ):
+        rm = reviewers.get(a.reviewer_id)
+        pm = plans.get(a.plan_id)
+        if rm is not None and pm is not None:
+            counter[frozenset({municipality[rm], municipality[pm]})] += 1
+    return counter
+
+
+def gather(session: Session, round_: Round) -> RoundData:
+    """Read the round's plans and reviewers and compute what the affinity terms need."""
+    municipalities = {
+        m.id: m for m in session.exec(select(Municipality).where(Municipality.round_id == round_.id))
+    }
+    plans_rows = list(session.exec(select(Plan).where(Plan.round_id == round_.id).order_by(Plan.id)))
+    reviewer_rows = list(
+        session.exec(select(Reviewer).where(Reviewer.round_id == round_.id).order_by(Reviewer.id))
+    )
+    plans = [
+        PlanInfo(
+            id=p.id,
+            municipality=municipalities[p.municipality_id].name,
+            country=municipalities[p.municipality_id].country,
+            language=p.language,
+        )
+        for p in plans_rows
+    ]
+    reviewers = []
+    for r in reviewer_rows:
+        m = municipalities.get(r.municipality_id) if r.municipality_id else None
+        reviewers.append(
+            ReviewerInfo(
+                id=r.id,
+                name=r.name,
+                municipality=m.name if m else None,
+                country=m.country if m else round_.country,
+                language=r.language,
+                languages=tuple(sorted(set(r.languages) | {r.language})),
+                rubrics=tuple(sorted(r.expertise)),
+                frontrunner=bool(m and m.role == "frontrunner"),
+                min_load=r.min_load,
+                max_load=r.max_load,
+            )
+        )
+    texts = _latest_texts(session, [p.id for p in plans])
+    similarity = text_similarities(texts, {r.id: r.keywords for r in reviewer_rows if r.keywords})
+    return RoundData(plans, reviewers, similarity, _earlier_exchanges(session, round_))

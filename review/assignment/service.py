@@ -1,0 +1,178 @@
+"""The assignment in the database: propose (solve and store), approve, and reassign one
+assignment to a backup reviewer when its reviewer declines or goes silent.
+
+Loads count *active* assignments (review.states.ACTIVE: proposed, invited, accepted, overdue,
+submitted); a reviewer's `max_load` is never exceeded by anything written here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from review import events
+from review.assignment import affinity as aff
+from review.models import Assignment, AssignmentStatus, Plan, Round, utcnow
+from review.states import ACTIVE, transition
+
+S = AssignmentStatus
+#: A backup reviewer gets at least this long, even when the original due date is near or past.
+BACKUP_DAYS = 7
+_ACTIVE = [s.value for s in ACTIVE]
+
+
+def _active(session: Session, round_id: int) -> list[Assignment]:
+    return list(
+        session.exec(
+            select(Assignment)
+            .where(Assignment.round_id == round_id, col(Assignment.status).in_(_ACTIVE))
+            .order_by(Assignment.id)
+        )
+    )
+
+
+def backup_candidates(
+    session: Session, round_: Round, plan_id: int, rubric: str, data: aff.RoundData | None = None
+) -> list[tuple[int, aff.ReviewerInfo, dict[str, float]]]:
+    """Eligible backup reviewers for one plan and rubric, best first: [(affinity, reviewer, terms)].
+
+    Same hard constraints as the solver: not the plan's own municipality, not already on the plan
+    (in any status: one reviewer reviews a plan once), reads the plan's language, declared the
+    rubric, below their maximum load, no second reviewer of a municipality on the plan, and, if
+    the round asks for it, no reciprocal pair and a frontrunner kept on the plan.
+    """
+    data = data or aff.gather(session, round_)
+    plan = next(p for p in data.plans if p.id == plan_id)
+    reviewers = {r.id: r for r in data.reviewers}
+    plan_muni = {p.id: p.municipality for p in data.plans}
+    active = _active(session, round_.id)
+    load = Counter(a.reviewer_id for a in active)
+    on_plan = {
+        a.reviewer_id
+        for a in session.exec(select(Assignment).where(Assignment.plan_id == plan_id))
+    }
+    active_on_plan = [reviewers[a.reviewer_id] for a in active if a.plan_id == plan_id]
+    municipalities_on_plan = {r.municipality for r in active_on_plan if r.municipality}
+    # Reciprocity: municipalities whose plan is reviewed by someone of this plan's municipality.
+    reviewed_by_us = {
+        plan_muni[a.plan_id]
+        for a in active
+        if reviewers[a.reviewer_id].municipality == plan.municipality
+    }
+    needs_frontrunner = round_.require_frontrunner and not any(r.frontrunner for r in active_on_plan)
+
+    out = []
+    for r in data.reviewers:
+        if (
+            r.id in on_plan
+            or r.municipality == plan.municipality
+            or plan.language not in r.languages
+            or rubric not in r.rubrics
+            or load[r.id] >= r.max_load
+            or (r.municipality and r.municipality in municipalities_on_plan)
+            or (round_.avoid_reciprocal and r.municipality and r.municipality in reviewed_by_us)
+            or (needs_frontrunner and not r.frontrunner)
+        ):
+            continue
+        t = aff.terms(data, r, plan, rubric)
+        out.append((aff.value(t), r, t))
+    # Best affinity first; among equals the less loaded reviewer, then the older entry: stable.
+    out.sort(key=lambda item: (-item[0], load[item[1].id], item[1].id))
+    return out
+
+
+def reassign(
+    session: Session,
+    assignment: Assignment,
+    *,
+    actor: str,
+    reason: str,
+    now: datetime | None = None,
+) -> Assignment | None:
+    """Replace `assignment` by the best eligible backup reviewer.
+
+    The old assignment goes to `reassigned` (left as it is when already `declined`; a still
+    `proposed` one is `withdrawn`, the only way out of `proposed`). The new one is `proposed` with
+    `approved_at=now` (it replaces an approved assignment, so it may be invited at once),
+    `replaces_id` = old id, same rubric, due max(old due date, today + 7 days).
+    Returns it, or None with an `assignment.reassign_failed` audit event naming why.
+    Calling it again for an assignment already replaced returns the existing replacement.
+    """
+    now = now or utcnow()
+    existing = session.exec(select(Assignment).where(Assignment.replaces_id == assignment.id)).first()
+    if existing is not None:
+        return existing
+    round_ = session.get(Round, assignment.round_id)
+    assert round_ is not None
+    if assignment.status == S.proposed.value:
+        transition(session, assignment, S.withdrawn, actor=actor, payload={"reason": reason}, now=now)
+    elif assignment.status != S.declined.value and assignment.status != S.reassigned.value:
+        transition(session, assignment, S.reassigned, actor=actor, payload={"reason": reason}, now=now)
+
+    data = aff.gather(session, round_)
+    candidates = backup_candidates(session, round_, assignment.plan_id, assignment.rubric, data)
+    if not candidates:
+        plan = session.get(Plan, assignment.plan_id)
+        why = (
+            f"no eligible backup reviewer for the {assignment.rubric} review of plan "
+            f"{plan.title or plan.id if plan else assignment.plan_id}: every reviewer who reads "
+            f"the plan's language and has this expertise is from the same municipality, already "
+            f"on the plan, or at their maximum load"
+        )
+        events.record(
+            session,
+            kind="assignment.reassign_failed",
+            actor=actor,
+            entity="assignment",
+            entity_id=assignment.id,
+            round_id=assignment.round_id,
+            payload={"reason": reason, "why": why},
+        )
+        session.flush()
+        return None
+
+    value, reviewer, terms = candidates[0]
+    today: date = now.date()
+    new = Assignment(
+        round_id=assignment.round_id,
+        plan_id=assignment.plan_id,
+        reviewer_id=reviewer.id,
+        rubric=assignment.rubric,
+        due_date=max(assignment.due_date, today + timedelta(days=BACKUP_DAYS)),
+        status=S.proposed.value,
+        affinity=value / aff.SCALE,
+        explanation={
+            "why": aff.describe(terms),
+            "terms": terms,
+            "backup_for": assignment.id,
+            "reason": reason,
+            "alternatives": len(candidates) - 1,
+        },
+        approved_at=now,
+        replaces_id=assignment.id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(new)
+    session.flush()
+    events.record(
+        session,
+        kind="assignment.backup_proposed",
+        actor=actor,
+        entity="assignment",
+        entity_id=new.id,
+        round_id=new.round_id,
+        payload={
+            "replaces": assignment.id,
+            "reviewer_id": reviewer.id,
+            "plan_id": new.plan_id,
+            "rubric": new.rubric,
+            "reason": reason,
+            "affinity": new.affinity,
+            "due_date": new.due_date.isoformat(),
+        },
+    )
+    session.flush()
+    return new

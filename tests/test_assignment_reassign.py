@@ -1,0 +1,93 @@
+"""service.reassign: a declined or silent reviewer is replaced by the best eligible backup."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlmodel import select
+
+from review.assignment import service
+from review.models import Assignment, Event
+from review.states import transition
+from tests.factories import make_municipality, make_plan, make_reviewer, make_round
+
+NOW = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
+
+
+def _invited(session, round_, plan, reviewer, rubric="technical"):
+    a = Assignment(
+        round_id=round_.id, plan_id=plan.id, reviewer_id=reviewer.id, rubric=rubric,
+        due_date=round_.due_date, approved_at=NOW,
+    )
+    session.add(a)
+    session.flush()
+    transition(session, a, "invited", actor="test")
+    return a
+
+
+def test_reassign_picks_best_eligible_backup(session):
+    round_ = make_round(session, due_date=date(2026, 12, 12))
+    tulln = make_municipality(session, round_, "Tulln")
+    graz = make_municipality(session, round_, "Graz")
+    linz = make_municipality(session, round_, "Linz")
+    wels = make_municipality(session, round_, "Wels")
+    plan = make_plan(session, round_, tulln, title="Plan Tulln")
+    first = make_reviewer(session, round_, graz)
+    make_reviewer(session, round_, tulln)  # own municipality: never
+    make_reviewer(session, round_, linz, languages=["en"], language="en")  # cannot read German
+    make_reviewer(session, round_, linz, expertise=["communication"])  # no technical expertise
+    full = make_reviewer(session, round_, linz, max_load=1)
+    other_plan = make_plan(session, round_, wels)
+    _invited(session, round_, other_plan, full)  # at its maximum load
+    backup = make_reviewer(session, round_, wels, keywords="Photovoltaik Wärmeplanung")
+    old = _invited(session, round_, plan, first)
+
+    new = service.reassign(session, old, actor="deadline", reason="declined", now=NOW)
+
+    assert new is not None and new.reviewer_id == backup.id
+    assert (new.status, new.rubric, new.replaces_id) == ("proposed", "technical", old.id)
+    assert new.approved_at == NOW
+    assert new.due_date == date(2026, 12, 17)  # old due 12-12 is too close: today + 7 days
+    assert old.status == "reassigned"
+    kinds = [e.kind for e in session.exec(select(Event).order_by(Event.id))]
+    assert "assignment.reassigned" in kinds and "assignment.backup_proposed" in kinds
+    # Calling it again changes nothing and returns the same replacement.
+    assert service.reassign(session, old, actor="deadline", reason="declined", now=NOW).id == new.id
+
+
+def test_reassign_leaves_declined_and_returns_none_when_nobody_is_eligible(session):
+    round_ = make_round(session)
+    tulln = make_municipality(session, round_, "Tulln")
+    graz = make_municipality(session, round_, "Graz")
+    plan = make_plan(session, round_, tulln)
+    first = make_reviewer(session, round_, graz)
+    make_reviewer(session, round_, graz)  # same municipality as the decliner? allowed once he left
+    old = _invited(session, round_, plan, first)
+    transition(session, old, "declined", actor="reviewer", changes={"decline_reason": "ill"})
+
+    new = service.reassign(session, old, actor="deadline", reason="declined", now=NOW)
+    # The colleague from Graz may step in: the declined assignment no longer counts.
+    assert new is not None and new.reviewer_id != first.id
+    assert old.status == "declined"
+
+
+
+def test_reassign_returns_none_with_a_reason_when_nobody_is_eligible(session):
+    round_ = make_round(session)
+    tulln = make_municipality(session, round_, "Tulln")
+    graz = make_municipality(session, round_, "Graz")
+    wels = make_municipality(session, round_, "Wels")
+    plan = make_plan(session, round_, tulln)
+    other = make_plan(session, round_, wels)
+    first = make_reviewer(session, round_, graz)
+    busy = make_reviewer(session, round_, wels, max_load=1)
+    _invited(session, round_, other, make_reviewer(session, round_, graz, max_load=1))
+    old = _invited(session, round_, plan, first)
+    # The Wels reviewer is at the cap once we give them one more plan.
+    _invited(session, round_, make_plan(session, round_, make_municipality(session, round_)), busy)
+
+    assert service.reassign(session, old, actor="deadline", reason="silent", now=NOW) is None
+    assert old.status == "reassigned"
+    failed = session.exec(select(Event).where(Event.kind == "assignment.reassign_failed")).one()
+    assert failed.payload["reason"] == "silent" and "no eligible backup" in failed.payload["why"]
+    assert session.exec(select(Assignment).where(Assignment.replaces_id == old.id)).first() is None
