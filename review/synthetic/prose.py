@@ -1,0 +1,289 @@
+# ruff: noqa: E501  (text data reads better unbroken)
+"""Text pools for synthetic plans, in German and English.
+
+Each part of a plan speaks only its own vocabulary (see `PART_KEYWORDS`): a plan that leaves a part
+out must not mention it anywhere else, or an intake test could not tell a real finding from a
+stray word. The neutral filler is written to avoid every keyword.
+"""
+
+from __future__ import annotations
+
+# The words that betray a part. Tests check that none of them appears (case-insensitively) in a
+# plan that leaves the part out; the intake may use them as a starting vocabulary.
+PART_KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "strategy": {
+        "de": ("Minderungsziel", "Klimaneutralität", "Zieljahr", "Leitbild"),
+        "en": ("reduction target", "climate neutrality", "target year", "long-term vision"),
+    },
+    "council_approval": {
+        "de": ("Gemeinderatsbeschluss", "Gemeinderat", "Beschluss"),
+        "en": ("council approval", "council", "approved by"),
+    },
+    "inventory": {
+        "de": ("Treibhausgasbilanz", "Klimabilanz", "Basisjahr", "Emissionsfaktor"),
+        "en": ("Baseline Emission Inventory", "emission inventory", "baseline year",
+               "emission factor"),
+    },
+    "risk_assessment": {
+        "de": ("Vulnerabilität", "Klimarisiko"),
+        "en": ("vulnerability", "risk and vulnerability"),
+    },
+    "mitigation": {
+        "de": ("Maßnahmenkatalog", "Handlungsprogramm", "Klimaschutzmaßnahme"),
+        "en": ("mitigation action", "mitigation measure"),
+    },
+    "adaptation": {
+        "de": ("Klimaanpassung", "Anpassungsmaßnahme"),
+        "en": ("adaptation",),
+    },
+    "financing": {
+        "de": ("Finanzierung", "Fördermittel", "Förderprogramm"),
+        "en": ("financing", "funding"),
+    },
+    "monitoring": {
+        "de": ("Monitoring", "Controlling"),
+        "en": ("monitoring",),
+    },
+    "communication": {
+        "de": ("Öffentlichkeitsarbeit", "Kommunikationsstrategie"),
+        "en": ("communication strategy", "communication"),
+    },
+    "participation": {
+        "de": ("Bürgerbeteiligung", "Beteiligung"),
+        "en": ("citizen participation", "participation"),
+    },
+}
+
+# Chapter headings; several synonyms per part so the intake meets the variety of real plans.
+HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
+    "intro": {
+        "de": ("Einleitung", "Ausgangslage", "Einführung und Ausgangslage"),
+        "en": ("Introduction", "Context", "Introduction and local context"),
+    },
+    "council_approval": {
+        "de": ("Gemeinderatsbeschluss", "Politischer Beschluss des Gemeinderats"),
+        "en": ("Council approval", "Political mandate and council approval"),
+    },
+    "strategy": {
+        "de": ("Leitbild und Minderungsziel", "Strategie und Minderungsziele",
+               "Klimaneutralität: Leitbild und Ziele"),
+        "en": ("Strategy and reduction target", "Long-term vision and reduction target",
+               "Overall strategy and targets"),
+    },
+    "inventory": {
+        "de": ("Energie- und Treibhausgasbilanz", "Klimabilanz", "Treibhausgasbilanz"),
+        "en": ("Baseline Emission Inventory", "Baseline Emission Inventory (BEI)"),
+    },
+    "risk_assessment": {
+        "de": ("Klimarisiko- und Vulnerabilitätsanalyse", "Vulnerabilität und Klimarisiken"),
+        "en": ("Risk and vulnerability assessment", "Climate risk and vulnerability assessment"),
+    },
+    "mitigation": {
+        "de": ("Maßnahmenkatalog", "Handlungsprogramm", "Maßnahmenkatalog Klimaschutz"),
+        "en": ("Mitigation actions", "Mitigation actions and measures"),
+    },
+    "adaptation": {
+        "de": ("Klimaanpassung", "Maßnahmen zur Klimaanpassung"),
+        "en": ("Adaptation actions", "Climate adaptation actions"),
+    },
+    "financing": {
+        "de": ("Finanzierung und Fördermittel", "Finanzierung der Umsetzung"),
+        "en": ("Financing", "Financing and funding sources"),
+    },
+    "monitoring": {
+        "de": ("Monitoring und Controlling", "Controlling und Monitoring"),
+        "en": ("Monitoring and reporting", "Monitoring"),
+    },
+}
+
+# Communication and participation share one chapter whose title says what it holds.
+COMMUNICATION_HEADINGS = {
+    ("communication", "participation"): {
+        "de": ("Öffentlichkeitsarbeit und Bürgerbeteiligung",
+               "Kommunikationsstrategie und Bürgerbeteiligung"),
+        "en": ("Communication strategy and citizen participation",
+               "Communication and citizen participation"),
+    },
+    ("communication",): {
+        "de": ("Kommunikationsstrategie und Öffentlichkeitsarbeit", "Öffentlichkeitsarbeit"),
+        "en": ("Communication strategy",),
+    },
+    ("participation",): {
+        "de": ("Bürgerbeteiligung",),
+        "en": ("Citizen participation",),
+    },
+}
+
+TITLES = {
+    "de": ("Integriertes Klimaschutzkonzept", "Klimaschutzkonzept", "Energie- und Klimaschutzprogramm",
+           "Klimaschutzplan"),
+    "en": ("Sustainable Energy and Climate Action Plan (SECAP)",
+           "SECAP - Sustainable Energy and Climate Action Plan"),
+}
+
+AUTHORS = {
+    "de": ("Klimaschutzmanagement der Gemeinde", "Energieagentur der Region", "Bauamt, Sachgebiet Energie"),
+    "en": ("Climate and Energy Team", "Regional Energy Agency", "Planning and Sustainability Office"),
+}
+
+SECTOR_LABELS: dict[str, dict[str, str]] = {
+    "municipal_buildings": {"de": "Kommunale Gebäude und Anlagen",
+                            "en": "Municipal buildings, equipment and facilities"},
+    "tertiary": {"de": "Gewerbe, Handel, Dienstleistungen", "en": "Tertiary buildings"},
+    "residential": {"de": "Private Haushalte", "en": "Residential buildings"},
+    "transport": {"de": "Verkehr", "en": "Transport"},
+    "local_production": {"de": "Lokale Energieerzeugung", "en": "Local energy production"},
+}
+
+# Final energy in MWh per inhabitant and year, and t CO2 per MWh: orders of magnitude of German
+# municipal inventories (BISKO), varied per plan.
+SECTOR_MWH_PER_CAPITA = {"municipal_buildings": 0.35, "tertiary": 4.5, "residential": 8.0,
+                         "transport": 6.5, "local_production": 1.2}
+SECTOR_FACTOR = {"municipal_buildings": 0.24, "tertiary": 0.31, "residential": 0.23,
+                 "transport": 0.29, "local_production": 0.05}
+
+# Mitigation actions per sector: (German title, English title).
+MITIGATION_CATALOG: dict[str, tuple[tuple[str, str], ...]] = {
+    "municipal_buildings": (
+        ("Energetische Sanierung der Grundschule", "Deep retrofit of the primary school"),
+        ("Umstellung der Straßenbeleuchtung auf LED", "LED conversion of street lighting"),
+        ("Energiemanagement für kommunale Liegenschaften",
+         "Energy management system for municipal buildings"),
+        ("Photovoltaik auf allen geeigneten Dächern der Gemeinde",
+         "Solar PV on all suitable municipal roofs"),
+        ("Wärmepumpe und Dämmung im Rathaus", "Heat pump and insulation for the town hall"),
+    ),
+    "tertiary": (
+        ("Energieberatung für kleine und mittlere Unternehmen",
+         "Energy advice for small and medium-sized businesses"),
+        ("Effizienznetzwerk Gewerbegebiet Süd", "Energy efficiency network for the south business park"),
+        ("Abwärmenutzung im Gewerbegebiet", "Waste heat recovery in the business park"),
+    ),
+    "residential": (
+        ("Kostenlose Erstberatung zur Gebäudesanierung", "Free first advice on home retrofits"),
+        ("Quartierskonzept Altstadt mit Nahwärmenetz", "District heating scheme for the old town"),
+        ("Heizungstausch-Kampagne: Wärmepumpe statt Ölkessel",
+         "Heating replacement campaign: heat pumps instead of oil boilers"),
+        ("Thermografie-Spaziergänge im Winter", "Winter thermal imaging walks"),
+    ),
+    "transport": (
+        ("Ausbau des Radwegenetzes zwischen den Ortsteilen", "Cycle network between the villages"),
+        ("Öffentliche Ladeinfrastruktur für Elektrofahrzeuge", "Public charging points for electric vehicles"),
+        ("Umstellung des kommunalen Fuhrparks auf E-Fahrzeuge", "Electrification of the municipal fleet"),
+        ("Rufbus und Carsharing im ländlichen Raum", "On-demand bus and car sharing in rural areas"),
+    ),
+    "local_production": (
+        ("Freiflächen-Photovoltaik an der Autobahn", "Ground-mounted solar park along the motorway"),
+        ("Repowering des Windparks", "Repowering of the wind farm"),
+        ("Biomasse-Heizwerk mit Holzhackschnitzeln", "Wood chip biomass heating plant"),
+    ),
+}
+
+ADAPTATION_CATALOG: tuple[tuple[str, str, str, str], ...] = (
+    # (German title, English title, German hazard, English hazard)
+    ("Hitzeaktionsplan mit kühlen Orten", "Heat action plan with cool spaces", "Hitze", "Heat waves"),
+    ("Entsiegelung und Begrünung des Marktplatzes", "Unsealing and greening of the market square",
+     "Hitze", "Heat waves"),
+    ("Starkregengefahrenkarte und Rückhaltebecken", "Heavy rain hazard map and retention basin",
+     "Starkregen", "Heavy rainfall"),
+    ("Klimaresiliente Baumarten im Stadtwald", "Climate-resilient tree species in the municipal forest",
+     "Trockenheit", "Drought"),
+    ("Hochwasserschutz am Bachlauf", "Flood defence along the brook", "Hochwasser", "River flooding"),
+    ("Regenwassernutzung an Schulen und Kitas", "Rainwater harvesting at schools and nurseries",
+     "Trockenheit", "Drought"),
+)
+
+HAZARDS = (
+    # (German, English, German effect, English effect)
+    ("Hitze", "Heat waves", "Gesundheit älterer Menschen, Arbeitsschutz", "health of older people, working conditions"),
+    ("Starkregen", "Heavy rainfall", "Überflutung von Kellern und Straßen", "flooded cellars and roads"),
+    ("Trockenheit", "Drought", "Stadtbäume, Landwirtschaft, Wasserversorgung", "urban trees, farming, water supply"),
+    ("Hochwasser", "River flooding", "Wohngebiete in Gewässernähe", "homes near watercourses"),
+    ("Sturm", "Storms", "Wald, Stromleitungen", "forests, power lines"),
+)
+
+FUNDING = {
+    "de": ("Kommunalrichtlinie (Nationale Klimaschutzinitiative)", "KfW-Programm 432 Energetische Stadtsanierung",
+           "Bundesförderung für effiziente Gebäude (BEG)", "Landesförderprogramm Klimaschutz",
+           "Mittel der Bürgerenergiegenossenschaft", "Eigenmittel des kommunalen Haushalts"),
+    "en": ("ELENA technical assistance (European Investment Bank)", "National energy efficiency grants",
+           "Public Sector Decarbonisation Scheme", "Green bonds of the municipality",
+           "Community energy cooperative shares", "Municipal capital budget"),
+}
+
+ROLES = {
+    "de": ("Klimaschutzmanagerin", "Bauamt", "Kämmerei", "Stadtwerke", "Bürgermeister"),
+    "en": ("Climate officer", "Planning department", "Finance department", "Energy utility", "Mayor"),
+}
+
+# Neutral prose: it describes the municipality and the energy transition in general without any
+# word of PART_KEYWORDS, so it can pad any chapter of any plan.
+FILLER = {
+    "de": (
+        "{m} liegt in einer Landschaft aus Feldern, Wäldern und kleinen Bachtälern, die das "
+        "Ortsbild seit Jahrhunderten prägt.",
+        "Die Gemeinde zählt rund {pop} Einwohnerinnen und Einwohner, die sich auf den Hauptort "
+        "und mehrere Ortsteile verteilen.",
+        "Viele Wohngebäude stammen aus den Jahren zwischen 1950 und 1979 und wurden seither nur "
+        "teilweise modernisiert.",
+        "Der Anteil der Ein- und Zweifamilienhäuser ist hoch, während Mehrfamilienhäuser vor "
+        "allem im Ortskern zu finden sind.",
+        "Die Energiewende verändert die Art, wie Strom und Wärme erzeugt, verteilt und genutzt werden.",
+        "Zahlreiche Betriebe aus Handwerk, Handel und Landwirtschaft sind in {m} ansässig und "
+        "bieten Arbeitsplätze vor Ort.",
+        "Die Verwaltung arbeitet dabei eng mit den Stadtwerken, dem Landkreis und den "
+        "Nachbargemeinden zusammen.",
+        "Steigende Energiepreise haben in den vergangenen Jahren gezeigt, wie wichtig eine "
+        "sichere und bezahlbare Versorgung für Haushalte und Betriebe ist.",
+        "Ein großer Teil der Wärme wird heute noch mit Heizöl und Erdgas erzeugt.",
+        "Auf den Dächern von {m} befinden sich bereits zahlreiche Solaranlagen, deren Zahl in den "
+        "letzten Jahren deutlich gewachsen ist.",
+        "Die Pendlerströme in die benachbarten Zentren sind beträchtlich, und viele Wege werden "
+        "mit dem eigenen Auto zurückgelegt.",
+        "Vereine, Kirchengemeinden und Schulen tragen das gesellschaftliche Leben im Ort.",
+        "Die Wälder der Gemeinde dienen der Erholung und liefern zugleich Holz für die Region.",
+        "Wärmenetze, Speicher und flexible Verbraucher gewinnen für die Versorgung an Bedeutung.",
+        "Die Topografie mit ihren Hanglagen bietet gute Voraussetzungen für die Nutzung der Sonnenenergie.",
+        "Neue Baugebiete werden seit einigen Jahren verdichtet und mit kurzen Wegen geplant.",
+        "Die Wasserversorgung und die Abwasserbeseitigung verbrauchen nennenswerte Mengen an Strom.",
+        "Für den Erfolg kommt es auf das Zusammenspiel von Verwaltung, Wirtschaft und "
+        "Zivilgesellschaft an.",
+        "Erfahrungen aus anderen Kommunen zeigen, dass klare Zuständigkeiten die Umsetzung beschleunigen.",
+        "Die Bevölkerungsentwicklung der letzten zehn Jahre war weitgehend stabil, mit leichtem "
+        "Zuzug junger Familien.",
+        "Im Ortskern prägen historische Fachwerkhäuser das Bild, deren Modernisierung besondere "
+        "Sorgfalt erfordert.",
+        "Der Landkreis stellt mit seiner Energieagentur Fachwissen und Beratung für die Kommunen bereit.",
+    ),
+    "en": (
+        "{m} lies in a landscape of fields, woodland and small river valleys that has shaped "
+        "the town for centuries.",
+        "The municipality has about {pop} inhabitants, living in the town centre and several "
+        "surrounding villages.",
+        "Many homes were built between 1950 and 1979 and have been only partly modernised since.",
+        "Detached and semi-detached houses make up most of the housing stock, while flats are "
+        "concentrated in the centre.",
+        "The energy transition changes how electricity and heat are produced, distributed and used.",
+        "Many businesses in crafts, retail and farming are based in {m} and provide local jobs.",
+        "The local authority works closely with the energy utility, the county and neighbouring "
+        "towns.",
+        "Rising energy prices in recent years have shown how much households and businesses "
+        "depend on a secure and affordable supply.",
+        "Much of the heat is still produced with heating oil and natural gas.",
+        "Solar panels are already installed on many roofs in {m}, and their number has grown "
+        "quickly over the last years.",
+        "Commuting to the neighbouring cities is considerable, and many trips are made by car.",
+        "Clubs, churches and schools carry the social life of the town.",
+        "The woodland owned by the town is used for recreation and supplies timber to the region.",
+        "Heat networks, storage and flexible demand are becoming more important for the supply.",
+        "South-facing slopes offer good conditions for the use of solar energy.",
+        "New housing areas have for some years been planned compactly and with short distances.",
+        "Water supply and wastewater treatment use a notable amount of electricity.",
+        "Success depends on the local authority, businesses and civil society working together.",
+        "Experience from other towns shows that clear responsibilities speed up delivery.",
+        "The population has been broadly stable over the last ten years, with young families "
+        "moving in.",
+        "Historic timber-framed houses shape the old town, and modernising them requires particular care.",
+        "The county's energy agency offers expertise and advice to its towns.",
+    ),
+}

@@ -1,0 +1,273 @@
+"""Render a `PlanSpec` as PDF (fpdf2) or DOCX (python-docx), and say where each part landed.
+
+PDF: A4, a real text layer in Helvetica (WinAnsi encoding, so umlauts extract as themselves), an
+outline with one bookmark per chapter and section, title/author metadata, page numbers in the
+footer. DOCX: real Title/Heading 1/Heading 2 styles, real tables, core properties.
+
+Both writers produce byte-identical files for the same spec (fixed dates, fixed zip timestamps),
+so re-taking a regenerated plan is recognisably the same file (same sha256).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from docx import Document
+from docx.shared import Pt
+from fpdf import FPDF
+from fpdf.enums import Align
+
+from review.synthetic.plans import Heading, Paragraph, PlanSpec, Table, plan_blocks
+
+
+@dataclass(frozen=True)
+class PartLocation:
+    """Where a present part begins: the ground truth an intake finding should match."""
+
+    part: str
+    heading: str  # the chapter or section heading that opens the part
+    snippet: str  # the beginning of its first paragraph
+    page: int | None = None  # PDF: 1-based page of the heading
+    paragraph: int | None = None  # DOCX: 0-based index in python-docx `Document.paragraphs`
+    table_page: int | None = None  # PDF: page of the part's first table, if any
+    table_index: int | None = None  # DOCX: 0-based index in `Document.tables`, if any
+
+
+@dataclass(frozen=True)
+class WrittenPlan:
+    path: Path
+    spec: PlanSpec
+    format: Literal["pdf", "docx"]
+    pages: int | None  # PDF page count (DOCX has no fixed pages)
+    locations: dict[str, PartLocation]
+
+
+def _fixed_date(spec: PlanSpec) -> datetime:
+    return datetime(spec.council_date.year, spec.council_date.month, spec.council_date.day,
+                    9, 0, tzinfo=UTC)
+
+
+def _latin1(text: str) -> str:
+    """The PDF core fonts cover Latin-1: umlauts and ß yes, typographic dashes and quotes no."""
+    return (text.replace("\u2013", "-").replace("\u2014", "-").replace("\u201e", '"')
+            .replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'"))
+
+
+class _PlanPDF(FPDF):
+    def __init__(self, spec: PlanSpec) -> None:
+        super().__init__(format="A4")
+        self.spec = spec
+
+    def footer(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_y(-12)
+        self.set_font("Helvetica", "", 8)
+        label = "Seite" if self.spec.language == "de" else "Page"
+        self.cell(0, 5, _latin1(f"{self.spec.title} - {label} {self.page_no()}"), align=Align.C)
+
+
+# A4 in mm, margins, and line heights of the PDF layout.
+_PAGE_W, _PAGE_H, _MARGIN, _BOTTOM = 210.0, 297.0, 20.0, 277.0
+_TEXT_W = _PAGE_W - 2 * _MARGIN
+
+
+class _Pen:
+    """Places wrapped text line by line with `FPDF.text`.
+
+    fpdf2's `multi_cell` re-measures each fragment per character and costs ~50 ms for a small
+    plan; wrapping here with the core font's width table keeps a plan at a few milliseconds."""
+
+    def __init__(self, pdf: _PlanPDF) -> None:
+        self.pdf = pdf
+        self.y = _MARGIN
+        self._widths: dict[tuple[str, float], dict[str, int]] = {}
+
+    def font(self, style: str, size: float) -> None:
+        self.pdf.set_font("Helvetica", style, size)
+        self.size = size
+        self.cw = self.pdf.current_font.cw
+
+    def width(self, text: str) -> float:
+        cw = self.cw
+        return sum(cw[c] for c in text) * self.size / 1000 * 25.4 / 72
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        space = self.width(" ")
+        lines: list[str] = []
+        line: list[str] = []
+        used = 0.0
+        for word in text.split():
+            w = self.width(word)
+            if line and used + space + w > width:
+                lines.append(" ".join(line))
+                line, used = [word], w
+            else:
+                used += (space if line else 0) + w
+                line.append(word)
+        if line:
+            lines.append(" ".join(line))
+        return lines or [""]
+
+    def ensure(self, height: float) -> None:
+        if self.y + height > _BOTTOM:
+            self.new_page()
+
+    def new_page(self) -> None:
+        self.pdf.add_page()
+        self.y = _MARGIN
+
+    def paragraph(self, text: str, style: str = "", size: float = 10, leading: float = 5,
+                  after: float = 2) -> None:
+        self.font(style, size)
+        for line in self.wrap(text, _TEXT_W):
+            self.ensure(leading)
+            self.y += leading
+            self.pdf.text(_MARGIN, self.y - leading * 0.25, line)
+        self.y += after
+
+    def table(self, table: Table) -> None:
+        self.font("I", 9)
+        self.ensure(30)
+        self.paragraph(_latin1(table.caption), "I", 9, 4.5, 1)
+        n = len(table.header)
+        weights = [3.0 if any(len(r[i]) > 14 for r in table.rows) else 1.3 for i in range(n)]
+        widths = [_TEXT_W * w / sum(weights) for w in weights]
+        leading = 4.2
+        for index, values in enumerate((table.header, *table.rows)):
+            self.font("B" if index == 0 else "", 8.5)
+            cells = [self.wrap(_latin1(v), w - 2) for v, w in zip(values, widths, strict=True)]
+            height = max(len(c) for c in cells) * leading + 1.5
+            self.ensure(height)
+            x = _MARGIN
+            for lines, w in zip(cells, widths, strict=True):
+                self.pdf.rect(x, self.y, w, height)
+                for k, line in enumerate(lines):
+                    self.pdf.text(x + 1, self.y + (k + 1) * leading - 0.3, line)
+                x += w
+            self.y += height
+        self.y += 4
+
+
+def write_pdf(spec: PlanSpec, path: str | Path) -> WrittenPlan:
+    path = Path(path)
+    pdf = _PlanPDF(spec)
+    pdf.set_creation_date(_fixed_date(spec))
+    pdf.set_title(_latin1(spec.title))
+    pdf.set_author(_latin1(spec.author))
+    pdf.set_subject(_latin1(spec.municipality))
+    pdf.set_creator("peerplan synthetic plans")
+    pdf.set_producer("peerplan")
+    pdf.set_lang("de-DE" if spec.language == "de" else "en-GB")
+    pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
+    pdf.set_auto_page_break(False)
+    pdf.set_line_width(0.2)
+    pdf.add_page()
+    pen = _Pen(pdf)
+
+    found: dict[str, dict] = {}
+    for block in plan_blocks(spec):
+        if isinstance(block, Heading):
+            text = _latin1(block.text)
+            if block.level == 0:
+                pen.y = 80
+                pen.paragraph(text, "B", 22, 10, 8)
+                continue
+            if block.level == 1 and pdf.page_no() == 1:
+                pen.new_page()  # chapters start after the title page
+            pen.ensure(24)
+            pen.y += 4
+            pdf.set_y(pen.y)
+            pdf.start_section(text, level=block.level - 1)
+            pen.paragraph(text, "B", 15 if block.level == 1 else 12, 7, 2)
+            if block.part and block.part not in found:
+                found[block.part] = {"heading": block.text, "page": pdf.page_no()}
+        elif isinstance(block, Paragraph):
+            pen.paragraph(_latin1(block.text))
+            if block.part in found:
+                found[block.part].setdefault("snippet", block.text[:120])
+        elif isinstance(block, Table):
+            pen.table(block)
+            if block.part in found:
+                found[block.part].setdefault("table_page", pdf.page_no())
+    pdf.output(str(path))
+    locations = {part: PartLocation(part=part, heading=v["heading"], snippet=v.get("snippet", ""),
+                                    page=v["page"], table_page=v.get("table_page"))
+                 for part, v in found.items()}
+    return WrittenPlan(path=path, spec=spec, format="pdf", pages=pdf.pages_count,
+                       locations=locations)
+
+
+def write_docx(spec: PlanSpec, path: str | Path) -> WrittenPlan:
+    path = Path(path)
+    doc = Document()
+    props = doc.core_properties
+    props.title = spec.title
+    props.author = spec.author
+    props.subject = spec.municipality
+    props.language = "de-DE" if spec.language == "de" else "en-GB"
+    props.created = props.modified = props.last_printed = _fixed_date(spec)
+    props.last_modified_by = spec.author
+    props.revision = 1
+    doc.styles["Normal"].font.size = Pt(10.5)
+
+    found: dict[str, dict] = {}
+    n_paragraphs = 0
+    n_tables = 0
+    for block in plan_blocks(spec):
+        if isinstance(block, Heading):
+            doc.add_heading(block.text, level=block.level)
+            if block.part and block.part not in found:
+                found[block.part] = {"heading": block.text, "paragraph": n_paragraphs}
+            n_paragraphs += 1
+        elif isinstance(block, Paragraph):
+            doc.add_paragraph(block.text)
+            if block.part in found:
+                found[block.part].setdefault("snippet", block.text[:120])
+            n_paragraphs += 1
+        elif isinstance(block, Table):
+            doc.add_paragraph(block.caption, style="Caption")
+            n_paragraphs += 1
+            t = doc.add_table(rows=len(block.rows) + 1, cols=len(block.header))
+            t.style = "Table Grid"
+            for row, values in zip(t.rows, (block.header, *block.rows), strict=True):
+                for cell, value in zip(row.cells, values, strict=True):
+                    cell.text = value
+            if block.part in found:
+                found[block.part].setdefault("table_index", n_tables)
+            n_tables += 1
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    path.write_bytes(_fixed_zip(buffer.getvalue()))
+    locations = {part: PartLocation(part=part, heading=v["heading"], snippet=v.get("snippet", ""),
+                                    paragraph=v["paragraph"], table_index=v.get("table_index"))
+                 for part, v in found.items()}
+    return WrittenPlan(path=path, spec=spec, format="docx", pages=None, locations=locations)
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same package with fixed entry timestamps (python-docx stamps the current time)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2020, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def write_plan(spec: PlanSpec, path: str | Path) -> WrittenPlan:
+    """PDF or DOCX by the file's suffix."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".pdf":
+        return write_pdf(spec, path)
+    if suffix == ".docx":
+        return write_docx(spec, path)
+    raise ValueError(f"plans are written as .pdf or .docx, not '{suffix}'")
