@@ -1,0 +1,176 @@
+"""Where a round stands and what it can do next: the basis of the parent flow `review_round`,
+which advances a round step by step and returns instead of waiting.
+
+Each step is taken at most once per state of the round, and every step is idempotent, so a
+re-run after a crash or on the next hourly schedule simply continues.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from review.models import (
+    Assignment,
+    AssignmentStatus,
+    Document,
+    Event,
+    Municipality,
+    Plan,
+    Review,
+    Round,
+)
+from review.states import OPEN
+
+S = AssignmentStatus
+
+
+class Step(str, enum.Enum):
+    intake = "intake"
+    assign = "assign"
+    approve = "approve"
+    invite = "invite"
+    escalate = "escalate"
+    compile = "compile"
+    done = "done"
+
+
+@dataclass
+class PlanProgress:
+    plan_id: int
+    municipality: str
+    required: int
+    counts: Counter[str] = field(default_factory=Counter)
+    compiled: bool = False
+
+    @property
+    def submitted(self) -> int:
+        return self.counts[S.submitted.value]
+
+    @property
+    def open(self) -> int:
+        return sum(self.counts[s.value] for s in OPEN) + self.counts[S.proposed.value]
+
+    @property
+    def complete(self) -> bool:
+        """All required reviews are in and none is still owed."""
+        return self.submitted >= self.required and self.open == 0
+
+    @property
+    def state(self) -> str:
+        if self.complete:
+            return "compiled" if self.compiled else "complete"
+        if self.counts[S.overdue.value]:
+            return "overdue"
+        if not any(self.counts.values()):
+            return "unassigned"
+        return "reviewing"
+
+
+@dataclass
+class RoundProgress:
+    round_name: str
+    plans: list[PlanProgress]
+    counts: Counter[str]
+
+    @property
+    def unapproved(self) -> int:
+        return self.counts["proposed_unapproved"]
+
+    @property
+    def to_invite(self) -> int:
+        return self.counts["proposed_approved"]
+
+    @property
+    def plans_to_compile(self) -> list[int]:
+        return [p.plan_id for p in self.plans if p.complete and not p.compiled]
+
+    def next_steps(self) -> list[Step]:
+        """What the round can do now, in order. `done` when every plan is compiled."""
+        if not self.plans:
+            return [Step.intake]
+        if any(p.state == "unassigned" for p in self.plans):
+            return [Step.assign]
+        if self.unapproved:
+            return [Step.approve]
+        steps: list[Step] = []
+        if self.to_invite:
+            steps.append(Step.invite)
+        if any(p.open for p in self.plans):
+            steps.append(Step.escalate)
+        if self.plans_to_compile:
+            steps.append(Step.compile)
+        if all(p.compiled for p in self.plans):
+            return [Step.done]
+        return steps
+
+    def table(self) -> list[dict[str, object]]:
+        """One row per plan for the coordinator's progress artifact."""
+        return [
+            {
+                "municipality": p.municipality,
+                "state": p.state,
+                "submitted": f"{p.submitted}/{p.required}",
+                "open": p.open,
+                "overdue": p.counts[S.overdue.value],
+                "reassigned": p.counts[S.reassigned.value],
+                "declined": p.counts[S.declined.value],
+            }
+            for p in self.plans
+        ]
+
+
+def round_progress(session: Session, round_: Round) -> RoundProgress:
+    plans = session.exec(
+        select(Plan, Municipality.name)
+        .join(Municipality, Municipality.id == Plan.municipality_id)  # type: ignore[arg-type]
+        .where(Plan.round_id == round_.id)
+        .order_by(Municipality.name)
+    ).all()
+    with_document = set(
+        session.exec(select(Document.plan_id).where(Document.round_id == round_.id)).all()
+    )
+    compiled = _compiled_plans(session, round_)
+    progress = {
+        plan.id: PlanProgress(plan.id, name, round_.reviews_per_plan, compiled=plan.id in compiled)
+        for plan, name in plans
+        if plan.id in with_document
+    }
+    counts: Counter[str] = Counter()
+    for assignment in session.exec(select(Assignment).where(Assignment.round_id == round_.id)):
+        if assignment.plan_id in progress:
+            progress[assignment.plan_id].counts[assignment.status] += 1
+        counts[assignment.status] += 1
+        if assignment.status == S.proposed.value:
+            counts["proposed_approved" if assignment.approved_at else "proposed_unapproved"] += 1
+    return RoundProgress(round_.name, list(progress.values()), counts)
+
+
+def _compiled_plans(session: Session, round_: Round) -> set[int]:
+    """Plans whose consolidated document was written after their last submitted review."""
+    compiled_at: dict[int, object] = {}
+    for event in session.exec(
+        select(Event).where(Event.round_id == round_.id, Event.kind == "plan.compiled")
+    ):
+        if event.entity_id is not None:
+            compiled_at[event.entity_id] = max(compiled_at.get(event.entity_id, event.at), event.at)
+    if not compiled_at:
+        return set()
+    # A review edited after compilation (a new submitted version) makes the plan due again.
+    last_submission = dict(
+        session.exec(
+            select(Assignment.plan_id, func.max(Review.submitted_at))
+            .join(Review, Review.assignment_id == Assignment.id)  # type: ignore[arg-type]
+            .where(Assignment.round_id == round_.id, Review.submitted_at.is_not(None))  # type: ignore[union-attr]
+            .group_by(Assignment.plan_id)
+        ).all()
+    )
+    return {
+        plan_id
+        for plan_id, at in compiled_at.items()
+        if plan_id not in last_submission or at >= last_submission[plan_id]  # type: ignore[operator]
+    }

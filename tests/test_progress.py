@@ -1,0 +1,62 @@
+"""What the parent flow will do next follows from the round's state alone."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from review import events
+from review.models import Assignment, Document, utcnow
+from review.progress import Step, round_progress
+from review.states import transition
+from tests.factories import make_municipality, make_plan, make_reviewer, make_round
+
+
+def _round_with_plan(session: Session):
+    round_ = make_round(session, reviews_per_plan=2, min_per_rubric={"technical": 1, "communication": 1})
+    home = make_municipality(session, round_, "Tulln")
+    plan = make_plan(session, round_, home)
+    session.add(Document(round_id=round_.id, plan_id=plan.id, file_name="p.pdf", sha256="c" * 64,
+                         media_type="application/pdf", size=1, stored_path="x"))
+    reviewers = [make_reviewer(session, round_, make_municipality(session, round_)) for _ in range(2)]
+    session.commit()
+    return round_, plan, reviewers
+
+
+def test_steps_follow_the_round_from_intake_to_done(session: Session) -> None:
+    round_ = make_round(session)
+    assert round_progress(session, round_).next_steps() == [Step.intake]
+
+    round_, plan, reviewers = _round_with_plan(session)
+    assert round_progress(session, round_).next_steps() == [Step.assign]
+
+    assignments = [
+        Assignment(round_id=round_.id, plan_id=plan.id, reviewer_id=r.id, rubric=rubric,
+                   due_date=round_.due_date)
+        for r, rubric in zip(reviewers, ["technical", "communication"], strict=True)
+    ]
+    session.add_all(assignments)
+    session.commit()
+    assert round_progress(session, round_).next_steps() == [Step.approve]
+
+    for a in assignments:
+        a.approved_at = utcnow()
+    session.commit()
+    assert round_progress(session, round_).next_steps() == [Step.invite, Step.escalate]
+
+    for a in assignments:
+        transition(session, a, "invited", actor="test")
+    transition(session, assignments[0], "submitted", actor="test")
+    session.commit()
+    progress = round_progress(session, round_)
+    assert progress.next_steps() == [Step.escalate]
+    assert progress.table()[0]["submitted"] == "1/2" and progress.table()[0]["state"] == "reviewing"
+
+    transition(session, assignments[1], "submitted", actor="test")
+    session.commit()
+    assert round_progress(session, round_).next_steps() == [Step.compile]
+
+    events.record(session, kind="plan.compiled", actor="test", entity="plan", entity_id=plan.id,
+                  round_id=round_.id)
+    session.commit()
+    progress = round_progress(session, round_)
+    assert progress.next_steps() == [Step.done] and progress.table()[0]["state"] == "compiled"
