@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     smtp_security: str = Field(
         default="none", description="'none', 'starttls' or 'ssl' for the SMTP connection."
     )
+    smtp_timeout: float = Field(default=30.0, description="Seconds to wait for the SMTP server.")
+    smtp_block: str | None = Field(
+        default=None,
+        description="Name of a prefect-email EmailServerCredentials block to send through "
+        "instead of the smtp_* settings (credentials editable in the Prefect UI).",
+    )
     mail_from: str = Field(
         default="peerplan <peerplan@localhost>", description="Sender address of all messages."
     )

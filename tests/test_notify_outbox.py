@@ -1,0 +1,162 @@
+"""The outbox and the hooks: one row per key, sent once, cancelled when pointless, and a failing
+SMTP server loses nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from review.db import session_scope
+from review.models import Event, Outbox
+from review.notify import hooks, outbox
+from review.notify.invitations import invite
+from review.notify.outbox import DeliveryFailed, deliver
+from review.states import transition
+from tests.notify_helpers import (
+    Mailbox,
+    approved_assignment,
+    free_port,
+    make_reviewer,
+    small_round,
+    start_smtp,
+)
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox()
+    controller = start_smtp(box)
+    yield box, controller.port
+    controller.stop()
+
+
+def _with_smtp(settings, port):
+    return settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port})
+
+
+def test_enqueue_twice_keeps_one_row_and_the_transaction(settings, engine):
+    with session_scope(engine) as session:
+        first = outbox.enqueue(session, key="k:1", kind="digest", recipient="a@example.org",
+                               language="de", subject="s", body="b", round_id=None,
+                               settings=settings)
+        again = outbox.enqueue(session, key="k:1", kind="digest", recipient="a@example.org",
+                               language="de", subject="other", body="other", round_id=None)
+        # The caller's transaction is still usable after the duplicate.
+        session.add(Event(actor="t", kind="t", entity="t", entity_id=None, round_id=None))
+    assert first is not None and again is None
+    with session_scope(engine) as session:
+        rows = list(session.exec(select(Outbox)))
+        assert [(r.key, r.subject) for r in rows] == [("k:1", "s")]
+        assert rows[0].message_id == outbox.message_id_for("k:1", settings)
+
+
+def test_invitation_is_sent_once_with_the_word_form_and_a_stable_message_id(
+    settings, engine, mailbox
+):
+    box, port = mailbox
+    settings = _with_smtp(settings, port)
+    with session_scope(engine) as session:
+        round_, towns, plans = small_round(session)
+        reviewer = make_reviewer(session, round_, towns["Bergdorf"], language="en")
+        a = approved_assignment(session, round_, plans["Altstadt"], reviewer)
+        results = invite(session, settings, [a], actor="coordinator")
+        again = invite(session, settings, [a], actor="coordinator")
+    assert [r.outcome for r in results] == ["invited"]
+    assert [r.outcome for r in again] == ["skipped"]
+    report = deliver(engine, settings)
+    assert len(report.sent) == 1
+    deliver(engine, settings)  # nothing left to send
+    assert len(box.messages) == 1
+    message = box.messages[0]
+    assert message["To"] == reviewer.email
+    assert message["Content-Language"] == "en"
+    assert message["Message-ID"] == outbox.message_id_for(f"invitation:a{a.id}", settings)
+    body = message.get_body(("plain",)).get_content()
+    assert "http://portal.test/r/" in body and "Klimaschutzkonzept Altstadt" in body
+    attachments = [part.get_filename() for part in message.iter_attachments()]
+    assert len(attachments) == 1 and attachments[0].endswith(".docx")
+    with session_scope(engine) as session:
+        sent_events = session.exec(select(Event).where(Event.kind == "outbox.sent")).all()
+        assert len(sent_events) == 1 and sent_events[0].payload["to"] == reviewer.email
+
+
+def test_reminder_to_someone_who_submitted_meanwhile_is_cancelled(settings, engine, mailbox):
+    box, port = mailbox
+    settings = _with_smtp(settings, port)
+    with session_scope(engine) as session:
+        round_, towns, plans = small_round(session)
+        reviewer = make_reviewer(session, round_, towns["Bergdorf"])
+        a = approved_assignment(session, round_, plans["Altstadt"], reviewer)
+        invite(session, settings, [a], actor="coordinator")
+        hooks.queue(session, settings, key=f"reminder:a{a.id}:d-2", kind="reminder",
+                    recipient=reviewer.email, language="de", round_id=round_.id,
+                    assignment_id=a.id, reason="test",
+                    **hooks.AssignmentFacts.load(session, a).context("de", days_left=2))
+        transition(session, a, "submitted", actor="reviewer")
+    report = deliver(engine, settings)
+    assert report.sent == [] and len(report.cancelled) == 2  # invitation and reminder
+    assert box.messages == []
+
+
+def test_refusing_smtp_fails_loudly_and_a_later_run_sends_everything(settings, engine, mailbox):
+    box, port = mailbox
+    settings = _with_smtp(settings, port)
+    with session_scope(engine) as session:
+        round_, towns, plans = small_round(session)
+        for town in ("Altstadt", "Bergdorf"):
+            hooks.on_plan_received(session, settings, towns[town], _document(session, plans[town]))
+    box.refuse = True
+    with pytest.raises(DeliveryFailed, match="2 message\\(s\\) could not be sent"):
+        deliver(engine, settings)
+    with session_scope(engine) as session:
+        rows = session.exec(select(Outbox)).all()
+        assert {r.status for r in rows} == {"pending"}
+        assert all(r.attempts == 1 and "554" in r.last_error for r in rows)
+    box.refuse = False
+    assert len(deliver(engine, settings).sent) == 2
+    assert sorted(m["To"] for m in box.messages) == ["plan@altstadt.example", "plan@bergdorf.example"]
+
+
+def test_smtp_down_fails_loudly_and_a_later_run_sends(settings, engine, mailbox):
+    box, port = mailbox
+    with session_scope(engine) as session:
+        round_, towns, plans = small_round(session)
+        hooks.on_plan_received(session, settings, towns["Altstadt"],
+                               _document(session, plans["Altstadt"]))
+    down = _with_smtp(settings, _closed_port())
+    with pytest.raises(DeliveryFailed, match="ConnectionRefusedError"):
+        deliver(engine, down)
+    assert len(deliver(engine, _with_smtp(settings, port)).sent) == 1
+    assert len(box.messages) == 1
+
+
+def test_plan_receipt_in_a_blind_round_names_no_reviewer(settings, engine, mailbox):
+    box, port = mailbox
+    settings = _with_smtp(settings, port)
+    with session_scope(engine) as session:
+        round_, towns, plans = small_round(session, blind=True)
+        reviewer = make_reviewer(session, round_, towns["Bergdorf"], name="Erika Mustermann",
+                                 email="erika@bergdorf.example")
+        approved_assignment(session, round_, plans["Altstadt"], reviewer)
+        hooks.on_plan_received(session, settings, towns["Altstadt"],
+                               _document(session, plans["Altstadt"]))
+    deliver(engine, settings)
+    (message,) = box.messages
+    text = message.as_string()
+    assert "Erika" not in text and "erika@" not in text
+    assert message["Content-Language"] == "de" and "Plan eingegangen" in message["Subject"]
+
+
+def _document(session, plan):
+    from review.models import Document
+
+    document = Document(round_id=plan.round_id, plan_id=plan.id, file_name="plan.pdf",
+                        sha256=f"{plan.id:064d}", media_type="application/pdf", size=20480,
+                        pages=12, stored_path="x")
+    session.add(document)
+    session.flush()
+    return document
+
+
+def _closed_port() -> int:
+    return free_port()
