@@ -1,6 +1,11 @@
 """The `peerplan` command. Each topic's commands live in their own module of this package."""
 
-from review.cli import participants, rounds, setup  # noqa: F401  (each module registers its commands)
+from review.cli import (  # noqa: F401  (each module registers its commands)
+    participants,
+    rounds,
+    setup,
+    synthetic,
+)
 from review.cli.app import app
 
 

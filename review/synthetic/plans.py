@@ -115,15 +115,14 @@ class PlanSpec:
         return sum(a.savings_t_co2 for a in self.mitigation)
 
     def eligibility(self) -> dict[str, bool]:
-        """The JRC eligibility criteria as this plan meets them: ground truth for tests."""
+        """The JRC eligibility criteria as this plan meets them, keyed like
+        `review.reviewing.ELIGIBILITY`: ground truth for tests and simulated reviews."""
         return {
             "council_approval": self.has("council_approval"),
-            "target_and_adaptation": self.has("strategy") and self.has("adaptation"),
-            "inventory_and_rva": self.has("inventory") and self.has("risk_assessment"),
-            "inventory_3_key_sectors":
-                len(set(self.inventory_sectors) & set(KEY_SECTORS)) >= 3,
-            "mitigation_2_key_sectors":
-                len(set(self.mitigation_sectors) & set(KEY_SECTORS)) >= 2,
+            "targets": self.has("strategy") and self.has("adaptation"),
+            "bei_rva": self.has("inventory") and self.has("risk_assessment"),
+            "bei_sectors": len(set(self.inventory_sectors) & set(KEY_SECTORS)) >= 3,
+            "action_sectors": len(set(self.mitigation_sectors) & set(KEY_SECTORS)) >= 2,
         }
 
 
@@ -173,7 +172,10 @@ def plan_spec(
     # Mitigation: usually several sectors; sometimes one only (JRC criterion 5 fails).
     n_sectors = rng.choices((1, 2, 3, 4, 5), weights=(1, 2, 3, 3, 2))[0]
     action_sectors = sorted(rng.sample(SECTORS, n_sectors), key=SECTORS.index)
-    mitigation = _mitigation_actions(rng, language, action_sectors, year, population)
+    # The actions close between a fifth and 130 % of the gap to the target (rubric T6 anchors).
+    gap = sum(row.t_co2 for row in inventory) * target_percent / 100
+    coverage = rng.choice((0.2, 0.35, 0.6, 0.75, 0.92, 1.05, 1.3)) * rng.uniform(0.95, 1.05)
+    mitigation = _mitigation_actions(rng, language, action_sectors, year, gap * coverage)
     adaptation = _adaptation_actions(rng, language, year)
 
     filler = 6 if pages is None else max(0, round((pages - 3) * _PARAGRAPHS_PER_PAGE[language]))
@@ -212,26 +214,31 @@ def _inventory_row(rng: random.Random, sector: str, population: int) -> Inventor
 
 
 def _mitigation_actions(
-    rng: random.Random, language: str, sectors: list[str], year: int, population: int
+    rng: random.Random, language: str, sectors: list[str], year: int, total_t_co2: float
 ) -> tuple[Action, ...]:
-    actions: list[Action] = []
+    """Actions in `sectors` whose savings add up to about `total_t_co2` per year."""
+    drafts = []
     for sector in sectors:
         catalog = prose.MITIGATION_CATALOG[sector]
         for titles in rng.sample(catalog, rng.randint(1, min(3, len(catalog)))):
-            start = year + rng.randint(0, 2)
-            mwh = int(population * rng.uniform(0.02, 0.25))
-            factor = prose.SECTOR_FACTOR[sector] if sector != "local_production" else 0.4
-            actions.append(Action(
-                code=f"M{len(actions) + 1:02d}",
-                title=titles[0] if language == "de" else titles[1],
-                sector=sector,
-                cost_eur=rng.randrange(20, 2500) * 1000,
-                savings_mwh=mwh,
-                savings_t_co2=int(mwh * factor),
-                start_year=start,
-                end_year=start + rng.randint(1, 6),
-                responsible=rng.choice(prose.ROLES[language]),
-            ))
+            drafts.append((sector, titles, rng.uniform(0.3, 1.0)))
+    weight_sum = sum(w for _, _, w in drafts)
+    actions: list[Action] = []
+    for sector, titles, weight in drafts:
+        start = year + rng.randint(0, 2)
+        t_co2 = int(total_t_co2 * weight / weight_sum)
+        factor = prose.SECTOR_FACTOR[sector] if sector != "local_production" else 0.4
+        actions.append(Action(
+            code=f"M{len(actions) + 1:02d}",
+            title=titles[0] if language == "de" else titles[1],
+            sector=sector,
+            cost_eur=rng.randrange(20, 2500) * 1000,
+            savings_mwh=int(t_co2 / factor),
+            savings_t_co2=t_co2,
+            start_year=start,
+            end_year=start + rng.randint(1, 6),
+            responsible=rng.choice(prose.ROLES[language]),
+        ))
     return tuple(actions)
 
 

@@ -141,7 +141,7 @@ def test_a_missing_part_leaves_no_trace(tmp_path: Path, language: str, part: str
 
 
 def test_random_missing_parts_never_leak_into_other_chapters(tmp_path: Path) -> None:
-    for seed in range(30):
+    for seed in range(16):
         language = "de" if seed % 2 else "en"
         spec = plan_spec(seed, language)
         text = docx_text(write_docx(spec, tmp_path / f"{seed}.docx").path).lower()
@@ -154,14 +154,14 @@ def test_eligibility_truth_follows_the_jrc_criteria() -> None:
     spec = plan_spec(1, "de", missing={"council_approval", "risk_assessment"})
     truth = spec.eligibility()
     assert truth["council_approval"] is False
-    assert truth["inventory_and_rva"] is False
+    assert truth["bei_rva"] is False
     thin = [s for s in (plan_spec(seed, "en", missing=()) for seed in range(80))
             if len(set(s.inventory_sectors) & set(KEY_SECTORS)) < 3]
-    assert thin and all(not s.eligibility()["inventory_3_key_sectors"] for s in thin)
+    assert thin and all(not s.eligibility()["bei_sectors"] for s in thin)
     for s in (plan_spec(seed, "de") for seed in range(20)):
         assert set(s.mitigation_sectors) <= set(SECTORS)
         if not s.has("mitigation"):
-            assert not s.eligibility()["mitigation_2_key_sectors"]
+            assert not s.eligibility()["action_sectors"]
 
 
 def test_pages_control_the_length(tmp_path: Path) -> None:
@@ -183,9 +183,9 @@ def test_generation_is_fast_enough_for_benchmarks(tmp_path: Path) -> None:
     """Benchmarks generate 1,000 plans; a small plan in both formats must stay well under 100 ms
     (about 45 ms on the development machine; the bound leaves room for a loaded CI)."""
     start = time.perf_counter()
-    for seed in range(20):
+    for seed in range(10):
         spec = plan_spec(seed, "de" if seed % 2 else "en")
         write_pdf(spec, tmp_path / f"{seed}.pdf")
         write_docx(spec, tmp_path / f"{seed}.docx")
-    per_plan = (time.perf_counter() - start) / 20
+    per_plan = (time.perf_counter() - start) / 10
     assert per_plan < 0.15, f"{per_plan * 1000:.0f} ms per plan"

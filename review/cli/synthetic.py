@@ -1,0 +1,41 @@
+"""`peerplan generate-plans`: synthetic plans for trying peerplan out, tests and benchmarks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from review.cli.app import app, console, user_errors
+from review.synthetic.generate import generate_plans
+
+
+@app.command("generate-plans")
+@user_errors
+def generate_plans_command(
+    out_dir: Path = typer.Argument(..., help="Folder to write the plans into (created if needed)."),
+    count: int = typer.Option(10, "--count", "-n", min=1, help="Number of plans."),
+    seed: int = typer.Option(0, "--seed", help="Same seed, same plans (byte for byte)."),
+    language: str = typer.Option("both", help="de, en or both (a German/English mix)."),
+    format: str = typer.Option("both", "--format",
+                               help="pdf, docx or both (alternating, one file per plan)."),
+    pages: int = typer.Option(0, min=0, help="Rough length of each plan in pages (0: short)."),
+    demo: bool = typer.Option(False, "--demo", help="The demo round's 8 follower plans and 10 "
+                              "municipalities (ignores --count and --language)."),
+) -> None:
+    """Write synthetic energy action plans, a manifest.csv (file,municipality) for
+    `peerplan intake`, a participants.csv for `peerplan import` and a truth.json."""
+    if language not in ("de", "en", "both"):
+        raise typer.BadParameter("--language must be de, en or both")
+    if format not in ("pdf", "docx", "both"):
+        raise typer.BadParameter("--format must be pdf, docx or both")
+    folder = generate_plans(out_dir, count=count, seed=seed, language=language,  # type: ignore[arg-type]
+                            format=format, pages=pages or None, demo=demo)  # type: ignore[arg-type]
+    people = folder.participants
+    console.print(
+        f"{len(folder.plans)} plans written to {folder.directory}: "
+        f"{sum(p.format == 'pdf' for p in folder.plans)} PDF, "
+        f"{sum(p.format == 'docx' for p in folder.plans)} DOCX; "
+        f"{len(people.municipalities)} municipalities and {len(people.reviewers)} reviewers in "
+        f"{folder.participants_csv.name}; manifest {folder.manifest.name}"
+    )

@@ -1,0 +1,103 @@
+"""Write a folder of synthetic plans with the manifest the intake reads and the ground truth.
+
+OUT_DIR/
+  participants.csv   the round's municipalities and reviewers (`peerplan import` reads it)
+  manifest.csv       file,municipality (`peerplan intake` reads it)
+  truth.json         per file: language, parts present and missing, where each part is
+  001-<name>.pdf ... one plan per follower municipality
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from review.synthetic.plans import PlanSpec
+from review.synthetic.round import (
+    Participants,
+    demo_participants,
+    many_participants,
+    slug,
+    write_participants_csv,
+)
+from review.synthetic.writers import WrittenPlan, write_docx, write_pdf
+
+LanguageChoice = Literal["de", "en", "both"]
+FormatChoice = Literal["pdf", "docx", "both"]
+
+
+@dataclass(frozen=True)
+class GeneratedFolder:
+    directory: Path
+    participants: Participants
+    plans: list[WrittenPlan]
+    manifest: Path
+    participants_csv: Path
+    truth: Path
+
+
+def generate_plans(
+    out_dir: str | Path,
+    *,
+    count: int = 10,
+    seed: int = 0,
+    language: LanguageChoice = "both",
+    format: FormatChoice = "both",
+    pages: int | None = None,
+    demo: bool = False,
+) -> GeneratedFolder:
+    """`count` plans (or the demo round's 8 when `demo`); with `format="both"` the plans
+    alternate between PDF and DOCX, one file per municipality."""
+    if format not in ("pdf", "docx", "both"):
+        raise ValueError(f"format must be pdf, docx or both, got {format!r}")
+    if language not in ("de", "en", "both"):
+        raise ValueError(f"language must be de, en or both, got {language!r}")
+    if demo:
+        participants = demo_participants(seed)
+    else:
+        share = {"de": 1.0, "en": 0.0, "both": 0.6}[language]
+        participants = many_participants(count, seed, german_share=share)
+    directory = Path(out_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    specs = participants.plan_specs(pages=pages)
+    written: list[WrittenPlan] = []
+    for index, spec in enumerate(specs, start=1):
+        suffix = format if format != "both" else ("pdf" if index % 2 else "docx")
+        path = directory / f"{index:03d}-{slug(spec.municipality)}.{suffix}"
+        writer = write_pdf if suffix == "pdf" else write_docx
+        written.append(writer(spec, path))
+    participants_csv = write_participants_csv(participants, directory / "participants.csv")
+    manifest = directory / "manifest.csv"
+    with manifest.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        out.writerow(("file", "municipality"))
+        out.writerows((w.path.name, w.spec.municipality) for w in written)
+    truth = directory / "truth.json"
+    truth.write_text(json.dumps({w.path.name: truth_record(w) for w in written},
+                                ensure_ascii=False, indent=1), encoding="utf-8")
+    return GeneratedFolder(directory, participants, written, manifest, participants_csv, truth)
+
+
+def truth_record(plan: WrittenPlan) -> dict:
+    """What an intake should find in `plan`, as JSON-ready data."""
+    spec: PlanSpec = plan.spec
+    return {
+        "municipality": spec.municipality,
+        "language": spec.language,
+        "format": plan.format,
+        "pages": plan.pages,
+        "title": spec.title,
+        "author": spec.author,
+        "present": sorted(spec.parts),
+        "missing": sorted(spec.missing),
+        "target": ({"percent": spec.target_percent, "year": spec.target_year,
+                    "baseline_year": spec.baseline_year} if spec.has("strategy") else None),
+        "inventory_sectors": list(spec.inventory_sectors),
+        "mitigation_sectors": list(spec.mitigation_sectors),
+        "eligibility": spec.eligibility(),
+        "locations": {part: {k: v for k, v in vars(loc).items() if v is not None and k != "part"}
+                      for part, loc in plan.locations.items()},
+    }
