@@ -59,6 +59,11 @@ class Settings(BaseSettings):
         default=200 * 1024 * 1024,
         description="Largest total uncompressed size of a DOCX (zip-bomb guard), in bytes.",
     )
+    pdf_reader: str = Field(
+        default="auto",
+        description="PDF text reader: 'auto' (pypdfium2 when installed with peerplan[fast], "
+        "else pypdf), 'pypdf' or 'pypdfium2'.",
+    )
     link_grace_days: int = Field(
         default=28, description="Days after the round's final deadline that personal links work."
     )

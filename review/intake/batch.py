@@ -1,0 +1,199 @@
+"""Many files at once: collect them (folder, files, manifest CSV), read them in parallel worker
+processes (reading is CPU-bound: pypdf is pure Python), register them one by one in order.
+
+Registration stays in the calling process and in the order given, so that two files of the same
+municipality become versions 1 and 2 in that order; each file is committed on its own, and a
+refused file never stops the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from review.config import Settings
+from review.errors import InvalidInput
+from review.intake.document import ExtractedDocument
+from review.intake.errors import IntakeError, NoMunicipality, UnreadableSource
+from review.intake.outcome import IntakeOutcome
+from review.intake.register import normalise_name, register, resolve_municipality
+from review.intake.take import read_guarded, refused
+from review.models import Municipality, Round
+from review.storage import store_bytes
+
+MANIFEST_COLUMNS = ("file", "municipality")
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    municipality: str | None = None  # None: from the file name
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+
+@dataclass
+class Reading:
+    """What a worker process sends back: a read and stored document, or why not."""
+
+    file_name: str
+    doc: ExtractedDocument | None = None
+    stored_path: str | None = None
+    error: IntakeError | None = None
+
+
+def collect_sources(paths: Iterable[str | Path], municipality: str | None = None) -> list[Source]:
+    """Files to take in: folders (their files, recursively, hidden ones skipped), single files,
+    and manifest CSVs (columns `file,municipality`, paths relative to the CSV). A path that
+    does not exist still becomes a source: its refusal then says so, next to the others."""
+    sources: list[Source] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
+            sources.extend(Source(p, municipality) for p in files)
+        elif path.suffix.lower() == ".csv" and path.is_file():
+            sources.extend(read_manifest(path, municipality))
+        else:
+            sources.append(Source(path, municipality))
+    return sources
+
+
+def read_manifest(path: Path, municipality: str | None = None) -> list[Source]:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+        header = [c.strip().lower() for c in (rows[0].keys() if rows else [])]
+    if rows and not all(c in header for c in MANIFEST_COLUMNS):
+        raise InvalidInput(f"{path}: a manifest needs the columns {', '.join(MANIFEST_COLUMNS)} "
+                           f"(found: {', '.join(header) or 'none'})")
+    sources = []
+    for number, row in enumerate(rows, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        if not row["file"]:
+            raise InvalidInput(f"{path}, line {number}: the file column is empty")
+        sources.append(Source(path.parent / row["file"], row["municipality"] or municipality))
+    return sources
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def read_source(path: str, file_name: str, settings: Settings) -> Reading:
+    """Read and store one file (runs in a worker process). Only genuine reading errors of the
+    file system propagate as OSError (callers may retry those); bad files become refusals."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return Reading(file_name, error=UnreadableSource(file_name, "no such file"))
+    except IsADirectoryError:
+        return Reading(file_name, error=UnreadableSource(file_name, "it is a folder"))
+    except PermissionError:
+        return Reading(file_name, error=UnreadableSource(file_name, "permission denied"))
+    try:
+        doc = read_guarded(data, file_name, settings)
+    except IntakeError as exc:
+        return Reading(file_name, error=exc)
+    return Reading(file_name, doc=doc, stored_path=store_bytes(settings, data, doc.suffix))
+
+
+def municipality_from_file_name(session: Session, round_: Round, file_name: str) -> str | None:
+    """'Münster.pdf', 'muenster plan.docx'... : a known municipality named by the file's stem."""
+    stem = normalise_name(Path(file_name).stem.replace("_", " ").replace("-", " "))
+    names = session.exec(select(Municipality.name).where(Municipality.round_id == round_.id))
+    return next((n for n in names if normalise_name(n.replace("-", " ")) == stem), None)
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def take_in_sources(
+    session: Session,
+    settings: Settings,
+    *,
+    round_: Round,
+    sources: list[Source],
+    actor: str,
+    create_municipality: bool = False,
+    workers: int | None = None,
+    on_outcome: Callable[[IntakeOutcome], None] | None = None,
+) -> list[IntakeOutcome]:
+    """Take in every source; commits after each file. `workers`: reading processes (default:
+    the usable cores; 1 reads in this process)."""
+    outcomes: list[IntakeOutcome | None] = [None] * len(sources)
+    places: dict[int, Municipality] = {}
+
+    def done(index: int, outcome: IntakeOutcome) -> None:
+        outcomes[index] = outcome
+        if on_outcome:
+            on_outcome(outcome)
+
+    # Municipalities first: a file for an unknown one is refused without being read or stored.
+    to_read: list[int] = []
+    for index, source in enumerate(sources):
+        name = source.municipality or municipality_from_file_name(session, round_,
+                                                                  source.file_name)
+        try:
+            if name is None:
+                raise NoMunicipality(source.file_name)
+            places[index] = resolve_municipality(session, round_, name,
+                                                 create=create_municipality, actor=actor)
+        except IntakeError as exc:
+            session.commit()
+            done(index, refused(source.file_name, name or "?", exc))
+            continue
+        session.commit()
+        to_read.append(index)
+
+    for index, reading in _read_all(settings, [sources[i] for i in to_read], to_read, workers):
+        place = places[index]
+        if reading.error is not None or reading.doc is None:
+            assert reading.error is not None
+            done(index, refused(reading.file_name, place.name, reading.error))
+            continue
+        try:
+            outcome = register(session, settings, round_=round_, municipality=place,
+                               doc=reading.doc, stored_path=reading.stored_path or "",
+                               actor=actor)
+        except IntakeError as exc:
+            outcome = refused(reading.file_name, place.name, exc)
+        session.commit()
+        done(index, outcome)
+    return [o for o in outcomes if o is not None]
+
+
+def _read_all(settings: Settings, sources: list[Source], indexes: list[int],
+              workers: int | None) -> Iterator[tuple[int, Reading]]:
+    workers = min(workers or default_workers(), len(sources))
+    if workers <= 1:
+        for index, source in zip(indexes, sources, strict=True):
+            yield index, _read_or_refuse(str(source.path), source.file_name, settings)
+        return
+    with _pool(workers) as pool:
+        futures: list[Future[Reading]] = [
+            pool.submit(_read_or_refuse, str(s.path), s.file_name, settings) for s in sources]
+        for index, future in zip(indexes, futures, strict=True):
+            yield index, future.result()
+
+
+def _read_or_refuse(path: str, file_name: str, settings: Settings) -> Reading:
+    try:
+        return read_source(path, file_name, settings)
+    except OSError as exc:
+        return Reading(file_name, error=UnreadableSource(file_name, str(exc)))
+
+
+def _pool(workers: int) -> Executor:
+    # forkserver: workers start from a clean process, not a fork of one holding database
+    # connections, threads and locks.
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))

@@ -1,0 +1,243 @@
+"""Completeness pre-check of a plan against the SECAP structure and the JRC eligibility criteria.
+
+Pure: text in, findings out. Each finding says which part of a SECAP was looked for, whether
+German or English wording for it was found, and where (page or paragraph, with a snippet), so a
+reviewer can check it in seconds. These are automatic hints for the reviewers, never a verdict:
+a plan can describe its inventory in words no list anticipates, and a word can appear without
+the substance.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from review.intake.document import Unit
+
+NOTE = {
+    "de": "Automatische Hinweise für die Begutachtung, keine Bewertung: bitte im Plan prüfen.",
+    "en": "Automatic hints for the reviewers, not a verdict: please check them in the plan.",
+}
+MAX_EVIDENCE = 3
+SNIPPET_CHARS = 90
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    label_de: str
+    label_en: str
+    pattern: re.Pattern[str]
+
+
+def _terms(*alternatives: str) -> re.Pattern[str]:
+    # Matched against lower-cased text; \b on the left only, so that German compounds and
+    # inflections (Klimabilanzen, Maßnahmenkatalogs) match too.
+    return re.compile(r"\b(?:" + "|".join(alternatives) + ")")
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("inventory", "Basis-Emissionsinventar (Energie- und Treibhausgasbilanz)",
+          "Baseline emission inventory (BEI)", _terms(
+              r"(?:energie- und )?(?:klima|treibhausgas|thg|co2|co 2|co₂|energie)[- ]?bilanz",
+              r"emissionsinventar", r"basisbilanz", r"startbilanz", r"bilanzierung",
+              r"baseline emission inventory", r"emission inventory", r"emissions inventory",
+              r"(?:ghg|greenhouse gas|co2) inventory")),
+    Check("target", "Minderungsziel (Prozent und Zieljahr)",
+          "Reduction target (percent and year)", _terms(
+              r"klimaschutzziel", r"minderungsziel", r"reduktionsziel", r"klimaneutral",
+              r"treibhausgasneutral", r"reduction target", r"emission target",
+              r"mitigation target", r"climate[- ]neutral", r"carbon[- ]neutral", r"net[- ]zero")),
+    Check("risk_vulnerability", "Klimarisiko- und Vulnerabilitätsanalyse",
+          "Risk and vulnerability assessment (RVA)", _terms(
+              r"vulnerabilität", r"verwundbarkeit", r"klimarisik", r"risikoanalyse",
+              r"betroffenheitsanalyse", r"klimafolgen", r"klimawirkungsanalyse",
+              r"vulnerability", r"climate risk", r"risk assessment", r"climate hazard")),
+    Check("mitigation_actions", "Klimaschutzmaßnahmen (Maßnahmenkatalog, Handlungsprogramm)",
+          "Mitigation actions", _terms(
+              r"maßnahmenkatalog", r"massnahmenkatalog", r"maßnahmenprogramm",
+              r"handlungsprogramm", r"handlungskonzept", r"handlungsfeld", r"maßnahmenplan",
+              r"klimaschutzmaßnahme", r"maßnahmenblatt", r"maßnahmen",
+              r"mitigation action", r"mitigation measure", r"action plan", r"climate actions?\b",
+              r"energy efficiency measure")),
+    Check("adaptation_actions", "Anpassungsmaßnahmen (Klimaanpassung)",
+          "Adaptation actions", _terms(
+              r"klimaanpassung", r"anpassungsmaßnahme", r"anpassungsstrategie",
+              r"anpassung an den klimawandel", r"hitzeaktionsplan", r"starkregen",
+              r"adaptation", r"climate resilien")),
+    Check("financing", "Finanzierung und Ressourcen", "Financing and resources", _terms(
+        r"finanzierung", r"fördermittel", r"förderprogramm", r"haushaltsmittel", r"investition",
+        r"kosten", r"budget", r"financing", r"funding", r"investment", r"costs?\b")),
+    Check("monitoring", "Monitoring und Controlling", "Monitoring and reporting", _terms(
+        r"monitoring", r"controlling", r"sachstandsbericht", r"fortschreibung",
+        r"indikator", r"zielerreichung", r"progress report", r"indicator", r"reporting")),
+    Check("council_approval", "Beschluss des Rates", "Approval by the municipal council", _terms(
+        r"ratsbeschluss", r"beschluss des (?:stadt|gemeinde|kreis)?rat", r"beschlussvorlage",
+        r"(?:stadt|gemeinde|kreis)?rat\w* (?:hat|haben) .{0,60}(?:beschlossen|verabschiedet)",
+        r"(?:beschlossen|verabschiedet) (?:vom|durch den) (?:stadt|gemeinde|kreis)?rat",
+        r"kreistag", r"stadtverordnetenversammlung", r"v/\d{4}/\d{4}",
+        r"council (?:decision|resolution|approval)", r"approved by the (?:\w+ )?council",
+        r"adopted by the (?:\w+ )?council", r"council (?:approved|adopted)")),
+    Check("participation", "Kommunikation und Bürgerbeteiligung",
+          "Communication and citizen participation", _terms(
+              r"bürgerbeteiligung", r"beteiligung", r"öffentlichkeitsarbeit", r"bürgerforum",
+              r"bürgerinnen", r"workshop", r"kampagne", r"citizen participation",
+              r"public participation", r"consultation", r"stakeholder", r"communication",
+              r"awareness campaign")),
+)
+
+KEY_SECTORS: dict[str, tuple[str, str, re.Pattern[str]]] = {
+    "municipal": ("Kommunale Gebäude und Anlagen", "Municipal buildings and equipment", _terms(
+        r"kommunale\w* (?:liegenschaft|gebäude|einrichtung|gebäudebestand)",
+        r"städtische\w* (?:liegenschaft|gebäude)", r"öffentliche\w* gebäude", r"stadtverwaltung",
+        r"eigene\w* liegenschaft", r"municipal (?:building|facilit|equipment)",
+        r"public buildings")),
+    "tertiary": ("Gewerbe, Handel, Dienstleistungen", "Tertiary buildings", _terms(
+        r"gewerbe", r"ghd\b", r"dienstleistung", r"tertiär", r"wirtschaft",
+        r"tertiary", r"commercial", r"services sector")),
+    "residential": ("Private Haushalte und Wohngebäude", "Residential buildings", _terms(
+        r"private\w* haushalt", r"haushalte", r"wohngebäude", r"wohnungsbestand",
+        r"residential", r"households", r"housing")),
+    "transport": ("Verkehr", "Transport", _terms(
+        r"verkehr", r"mobilität", r"transport", r"mobility")),
+}
+# JRC eligibility: the inventory covers at least 3, the mitigation actions at least 2 key sectors.
+MIN_INVENTORY_SECTORS = 3
+MIN_ACTION_SECTORS = 2
+
+_EMISSION_FIGURES = re.compile(r"\bt\s?co2|\btco2|co2-emission|co 2-emission|thg-emission|mwh\b|gwh\b")
+_PERCENT_YEAR = re.compile(
+    r"(?P<pct>\d{1,3}(?:[.,]\d+)?)\s?(?:%|prozent|per ?cent)(?P<gap>[^%]{0,80}?)"
+    r"\b(?:bis|bis zum jahr|by|until|in|im jahr|to)\s+(?:\w+\s+){0,2}?(?P<year>20[2-6]\d)\b"
+)
+_YEAR_PERCENT = re.compile(
+    r"\b(?:bis|by|until)(?:\s+zum\s+jahr|\s+(?:the\s+)?year)?\s+(?P<year>20[2-6]\d)\b"
+    r"(?P<gap>[^%]{0,80}?)"
+    r"(?P<pct>\d{1,3}(?:[.,]\d+)?)\s?(?:%|prozent|per ?cent)"
+)
+_NEUTRAL_YEAR = re.compile(
+    r"(?:klimaneutral|treibhausgasneutral|thg-neutral|co2-neutral|climate[- ]neutral|"
+    r"carbon[- ]neutral|net[- ]zero)\w*[^.%]{0,60}?\b(?P<year>20[3-6]\d)\b"
+)
+_REDUCTION = re.compile(
+    r"reduz|redukt|minder|senk|verringer|einspar|weniger|ziel|reduc|\bcut|lower|target|"
+    r"emission|co2|co 2|treibhausgas|thg|greenhouse|ghg"
+)
+# A percentage of something else: the share of renewables, growth of floor space, ...
+_NOT_A_TARGET = re.compile(r"anteil|share|erneuerbar|renewable|zuwachs|wachstum|growth|\+\s?$")
+
+
+def check_plan(units: Sequence[Unit]) -> list[dict[str, Any]]:
+    """The findings for one plan, in the order of the SECAP structure."""
+    lowered = [(unit, unit.text.lower()) for unit in units]
+    findings = []
+    for check in CHECKS:
+        hits = [(unit, text, m) for unit, text in lowered if (m := check.pattern.search(text))]
+        finding = _finding(check.id, check.label_de, check.label_en, hits)
+        if check.id == "inventory":
+            # Sectors are looked for where the inventory is, or where emission figures are.
+            where = {id(u) for u, _, _ in hits}
+            pool = [(u, t) for u, t in lowered if id(u) in where or _EMISSION_FIGURES.search(t)]
+            _add_sectors(finding, pool, MIN_INVENTORY_SECTORS)
+        elif check.id == "mitigation_actions":
+            _add_sectors(finding, [(u, t) for u, t, _ in hits], MIN_ACTION_SECTORS)
+        elif check.id == "target":
+            _add_targets(finding, lowered)
+        findings.append(finding)
+    return findings
+
+
+def _finding(check_id: str, de: str, en: str, hits: list[tuple[Unit, str, re.Match[str]]]) -> dict[str, Any]:
+    return {
+        "kind": "check",
+        "check": check_id,
+        "label": {"de": de, "en": en},
+        "present": bool(hits),
+        "evidence": [_evidence(u, m.start(), m.end()) for u, _, m in hits[:MAX_EVIDENCE]],
+        "hits": len(hits),
+        "automatic": True,
+        "note": NOTE,
+    }
+
+
+def _evidence(unit: Unit, start: int, end: int) -> dict[str, Any]:
+    return {unit.kind: unit.number, "snippet": snippet(unit.text, start, end)}
+
+
+def snippet(text: str, start: int, end: int) -> str:
+    a, b = max(0, start - SNIPPET_CHARS), min(len(text), end + SNIPPET_CHARS)
+    body = " ".join(text[a:b].split())
+    return ("…" if a > 0 else "") + body + ("…" if b < len(text) else "")
+
+
+def _add_sectors(finding: dict[str, Any], pool: list[tuple[Unit, str]], minimum: int) -> None:
+    sectors: dict[str, list[dict[str, Any]]] = {}
+    for sector, (_de, _en, pattern) in KEY_SECTORS.items():
+        for unit, text in pool:
+            m = pattern.search(text)
+            if m:
+                sectors.setdefault(sector, []).append(_evidence(unit, m.start(), m.end()))
+                if len(sectors[sector]) >= MAX_EVIDENCE:
+                    break
+    finding["sectors"] = sorted(sectors, key=list(KEY_SECTORS).index)
+    finding["sector_evidence"] = sectors
+    finding["sector_labels"] = {s: {"de": KEY_SECTORS[s][0], "en": KEY_SECTORS[s][1]}
+                                for s in KEY_SECTORS}
+    finding["jrc_min_sectors"] = minimum
+    finding["jrc_min_sectors_met"] = len(sectors) >= minimum
+
+
+def _add_targets(finding: dict[str, Any], lowered: list[tuple[Unit, str]]) -> None:
+    targets: list[dict[str, Any]] = []
+    seen: set[tuple[float, int]] = set()
+    for unit, text in lowered:
+        for m in [*_PERCENT_YEAR.finditer(text), *_YEAR_PERCENT.finditer(text)]:
+            before = text[max(0, m.start() - 80): m.start()]
+            if not _REDUCTION.search(before + m.group(0)) or _NOT_A_TARGET.search(
+                    before[-40:] + m.group("gap")):
+                continue
+            pct = float(m.group("pct").replace(",", "."))
+            if not 0 < pct <= 100:
+                continue
+            _add_target(targets, seen, unit, m, pct, int(m.group("year")),
+                        _target_score(text, m))
+        for m in _NEUTRAL_YEAR.finditer(text):
+            _add_target(targets, seen, unit, m, 100.0, int(m.group("year")),
+                        _target_score(text, m))
+    # Most target-like wording first, then document order.
+    targets.sort(key=lambda t: -t.pop("score"))
+    finding["targets"] = targets
+    if targets:
+        finding["present"] = True
+        first = targets[0]
+        finding["percent"], finding["year"] = first["percent"], first["year"]
+        finding["evidence"] = ([t["evidence"] for t in targets[:MAX_EVIDENCE]]
+                               + finding["evidence"])[:MAX_EVIDENCE]
+    else:
+        finding["percent"] = finding["year"] = None
+
+
+def _add_target(targets: list[dict[str, Any]], seen: set[tuple[float, int]], unit: Unit,
+                m: re.Match[str], pct: float, year: int, score: int) -> None:
+    key = (pct, year)
+    if key in seen or len(targets) >= 20:
+        return
+    seen.add(key)
+    targets.append({"percent": pct, "year": year, "score": score,
+                    "evidence": _evidence(unit, m.start(), m.end())})
+
+
+_TARGET_WORDS = re.compile(r"ziel|target|goal|commit|verpflicht|beschl|gesetzt|set ")
+_REDUCTION_VERBS = re.compile(r"senk|minder|reduz|verringer|reduc|\bcut")
+
+
+def _target_score(text: str, m: re.Match[str]) -> int:
+    context = text[max(0, m.start() - 120): m.end() + 60]
+    return 2 * bool(_TARGET_WORDS.search(context)) + bool(_REDUCTION_VERBS.search(context))
+
+
+def summary(findings: list[dict[str, Any]]) -> str:
+    checks = [f for f in findings if f.get("kind") == "check"]
+    return f"{sum(f['present'] for f in checks)}/{len(checks)}" if checks else "-"

@@ -1,0 +1,97 @@
+"""From bytes to an ExtractedDocument, or a clear refusal. Pure: no database, no files written.
+
+The file's kind comes from its bytes (`sniff`); its name only serves the messages and the check
+that the name does not lie.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import PurePath
+
+from review.config import Settings
+from review.intake import errors
+from review.intake.document import ExtractedDocument
+from review.intake.docx import read_docx
+from review.intake.findings import check_plan
+from review.intake.language import detect_language
+from review.intake.pdf import read_pdf
+from review.intake.sniff import DESCRIPTIONS, Kind, sniff
+from review.storage import sha256_of
+
+log = logging.getLogger(__name__)
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+NO_TEXT_LAYER = "no text layer: needs a human reader"
+_CLAIMS = {".pdf": "PDF", ".docx": "DOCX", ".doc": "Word document"}
+# Fewer visible characters per page than this: the PDF is a scan or images only.
+MIN_CHARS_PER_PAGE = 10
+
+
+def read_document(data: bytes, file_name: str, settings: Settings) -> ExtractedDocument:
+    """Read a plan; raises an `IntakeError` whose message says why a file cannot be taken in."""
+    name = PurePath(file_name).name or "file"
+    suffix = PurePath(name).suffix.lower()
+    if len(data) > settings.max_upload_bytes:
+        raise errors.TooLarge(name, len(data), settings.max_upload_bytes)
+    kind = sniff(data)
+    if kind is Kind.empty:
+        raise errors.EmptyFile(name)
+    if kind is Kind.doc:
+        raise errors.LegacyDoc(name)
+    if kind is Kind.encrypted_office:
+        raise errors.EncryptedDocument(name)
+    if kind is Kind.html:
+        if suffix in _CLAIMS:
+            raise errors.MislabelledFile(
+                name, "an HTML page", _CLAIMS[suffix],
+                "open the page in a browser and print it to PDF, or download the plan itself")
+        raise errors.UnsupportedFile(name, "an HTML page")
+    if kind is Kind.zip:
+        if suffix == ".docx":
+            raise errors.NotADocx(name)
+        raise errors.UnsupportedFile(name, DESCRIPTIONS[kind])
+    if kind is Kind.unknown:
+        if suffix == ".pdf":
+            raise errors.CorruptPdf(name, "it does not start like a PDF")
+        if suffix == ".docx":
+            raise errors.NotAZip(name)
+        raise errors.UnsupportedFile(name, DESCRIPTIONS[kind])
+
+    problems: list[str] = []
+    actual = ".pdf" if kind is Kind.pdf else ".docx"
+    if suffix != actual:
+        # Harmless when the content is a plan we can read: read it for what it is, and say so.
+        problems.append(f"named {suffix or 'without an extension'} but is {DESCRIPTIONS[kind]}; "
+                        "read as such")
+    if kind is Kind.pdf:
+        content = read_pdf(data, name, settings_pdf_reader(settings))
+        doc = ExtractedDocument(
+            file_name=name, media_type=PDF, suffix=".pdf", sha256=sha256_of(data), size=len(data),
+            pages=len(content.units), units=content.units, headings=content.headings,
+            meta=content.meta, reader=content.reader, problems=problems)
+        visible = sum(len("".join(u.text.split())) for u in content.units)
+        if visible < MIN_CHARS_PER_PAGE * doc.pages:
+            doc.has_text_layer = False
+            doc.problems.append(NO_TEXT_LAYER)
+    else:
+        dcontent = read_docx(data, name, settings.max_docx_uncompressed_bytes)
+        doc = ExtractedDocument(
+            file_name=name, media_type=DOCX, suffix=".docx", sha256=sha256_of(data),
+            size=len(data), pages=dcontent.pages, units=dcontent.units,
+            headings=dcontent.headings, tables=dcontent.tables, meta=dcontent.meta,
+            reader="python-docx", problems=problems)
+        if not dcontent.units:
+            doc.has_text_layer = False
+            doc.problems.append("the document contains no text")
+    doc.meta.setdefault("pages", doc.pages)
+    doc.language = detect_language(u.text for u in doc.units)
+    if doc.language is None and doc.has_text_layer:
+        doc.problems.append("language not recognised (neither German nor English?)")
+    doc.findings = check_plan(doc.units) if doc.has_text_layer else []
+    return doc
+
+
+def settings_pdf_reader(settings: Settings) -> str:
+    return getattr(settings, "pdf_reader", "auto")

@@ -1,0 +1,62 @@
+"""Content-addressed file store under `Settings.files_dir`.
+
+Files are named by the sha256 of their bytes (`ab/abcdef....pdf`), never by a user's file name:
+the same bytes are stored once, a name can never escape the directory, and a stored file is never
+overwritten by different content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from review.config import Settings
+from review.errors import InvalidInput
+
+_SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
+_RELATIVE = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}(\.[a-z0-9]{1,8})?$")
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def relative_path(digest: str, suffix: str = "") -> str:
+    suffix = suffix.lower()
+    if suffix and not _SUFFIX.match(suffix):
+        raise InvalidInput(f"not a file suffix: {suffix!r}")
+    return f"{digest[:2]}/{digest}{suffix}"
+
+
+def store_bytes(settings: Settings, data: bytes, suffix: str = "") -> str:
+    """Store `data` and return its path relative to `settings.files_dir`. Idempotent and atomic:
+    a concurrent or repeated store of the same bytes leaves one complete file."""
+    rel = relative_path(sha256_of(data), suffix)
+    target = settings.files_dir / rel
+    if target.is_file() and target.stat().st_size == len(data):
+        return rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return rel
+
+
+def open_stored(settings: Settings, rel: str) -> Path:
+    """The absolute path of a stored file; refuses anything that is not a store name."""
+    if not _RELATIVE.match(rel):
+        raise InvalidInput(f"not a stored file name: {rel!r}")
+    path = settings.files_dir / rel
+    if not path.is_file():
+        raise InvalidInput(f"stored file {rel} is missing from {settings.files_dir}")
+    return path
