@@ -35,7 +35,7 @@ def check_zip(data: bytes, name: str, max_uncompressed: int) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise NotAZip(name, str(exc)) from exc
+        raise NotAZip(name, str(exc), damaged=data.startswith(b"PK")) from exc
     total = sum(info.file_size for info in infos)
     if total > max_uncompressed or len(infos) > MAX_MEMBERS:
         raise ZipBomb(name, total, max_uncompressed)
@@ -55,9 +55,9 @@ def read_docx(data: bytes, name: str, max_uncompressed: int) -> DocxContent:
     except ValueError as exc:  # e.g. a macro document or template: not a plain DOCX
         raise NotADocx(name) from exc
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
-        raise NotAZip(name, str(exc)) from exc
+        raise NotAZip(name, str(exc), damaged=True) from exc
     except Exception as exc:  # broken XML inside a valid zip (lxml raises its own errors)
-        raise NotAZip(name, f"its content is damaged: {exc}") from exc
+        raise NotAZip(name, f"its content is damaged: {exc}", damaged=True) from exc
 
     units: list[Unit] = []
     headings: list[Heading] = []

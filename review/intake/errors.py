@@ -11,6 +11,15 @@ class IntakeError(PeerplanError):
 
     code = "refused"
 
+    def __reduce__(self):  # noqa: ANN204  (picklable across worker processes, whatever __init__)
+        return (_restore, (type(self), str(self)))
+
+
+def _restore(cls: type[IntakeError], message: str) -> IntakeError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    return error
+
 
 class EmptyFile(IntakeError):
     code = "empty"
@@ -78,14 +87,20 @@ class LegacyDoc(IntakeError):
 
 
 class NotAZip(IntakeError):
+    """Named .docx, but not a zip archive at all, or a damaged or truncated one."""
+
     code = "not-a-zip"
 
-    def __init__(self, name: str, detail: str = "") -> None:
-        why = f" ({detail})" if detail else ""
-        super().__init__(
-            f"{name} is not a readable DOCX: a DOCX is a zip archive and this file is not one, or "
-            f"it is damaged or truncated{why}: save it again from Word as .docx or PDF"
-        )
+    def __init__(self, name: str, detail: str = "", *, damaged: bool = False) -> None:
+        if damaged:
+            why = f" ({detail})" if detail else ""
+            message = (f"{name} is a damaged or truncated DOCX and cannot be unpacked{why}: "
+                       "save it again from Word as .docx or PDF")
+        else:
+            message = (f"{name} is not a DOCX: a DOCX is a zip archive and this file is not a "
+                       "zip (is it another kind of file renamed?): save the plan from Word as "
+                       ".docx or PDF")
+        super().__init__(message)
 
 
 class NotADocx(IntakeError):

@@ -138,15 +138,38 @@ def check_plan(units: Sequence[Unit]) -> list[dict[str, Any]]:
         finding = _finding(check.id, check.label_de, check.label_en, hits)
         if check.id == "inventory":
             # Sectors are looked for where the inventory is, or where emission figures are.
-            where = {id(u) for u, _, _ in hits}
-            pool = [(u, t) for u, t in lowered if id(u) in where or _EMISSION_FIGURES.search(t)]
+            where = _neighbourhood(lowered, hits)
+            pool = [(u, t) for i, (u, t) in enumerate(lowered)
+                    if i in where or _EMISSION_FIGURES.search(t)]
             _add_sectors(finding, pool, MIN_INVENTORY_SECTORS)
         elif check.id == "mitigation_actions":
-            _add_sectors(finding, [(u, t) for u, t, _ in hits], MIN_ACTION_SECTORS)
+            where = _neighbourhood(lowered, hits)
+            _add_sectors(finding, [lowered[i] for i in sorted(where)], MIN_ACTION_SECTORS)
         elif check.id == "target":
             _add_targets(finding, lowered)
         findings.append(finding)
     return findings
+
+
+NEIGHBOURHOOD_CHARS = 1500
+
+
+def _neighbourhood(lowered: list[tuple[Unit, str]], hits: list[tuple[Unit, str, Any]]) -> set[int]:
+    """Indexes of the units hit and of those following each hit (at least one, then up to
+    NEIGHBOURHOOD_CHARS): a DOCX heading "Maßnahmenkatalog" is followed by the actions, a PDF
+    page often continues on the next."""
+    position = {id(u): i for i, (u, _) in enumerate(lowered)}
+    where: set[int] = set()
+    for unit, _, _ in hits:
+        i = position[id(unit)]
+        where.add(i)
+        size = 0
+        for j in range(i + 1, len(lowered)):
+            if size >= NEIGHBOURHOOD_CHARS:
+                break
+            where.add(j)
+            size += len(lowered[j][1])
+    return where
 
 
 def _finding(check_id: str, de: str, en: str, hits: list[tuple[Unit, str, re.Match[str]]]) -> dict[str, Any]:

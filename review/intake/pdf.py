@@ -181,12 +181,14 @@ def _read_pdfium(data: bytes, name: str) -> PdfContent:
 
 # ---- both --------------------------------------------------------------------------------------
 
-_HYPHEN_BREAK = "\ufffe"  # pdfium's mark of a hyphen at a line end
+# pdfium's mark of a hyphen at a line end; written as pypdf (and the page) shows it.
+_HYPHEN_BREAK = "\ufffe"
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
 def _clean(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace(_HYPHEN_BREAK, "-")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace(_HYPHEN_BREAK + "\n", "-\n")
+    text = text.replace(_HYPHEN_BREAK, "-\n")
     text = text.replace("\x00", "")
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
 

@@ -1,0 +1,151 @@
+"""Small plan files for tests, written here (no fixtures on disk): text PDFs, DOCX plans in
+German and English, and the hostile files intake must refuse."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import pypdf
+
+PLAN_DE = [
+    ["Integriertes Klimaschutzkonzept der Gemeinde Musterstadt",
+     "Der Gemeinderat hat das Konzept am 12. März 2024 beschlossen (Ratsbeschluss 2024/17).",
+     "Die Gemeinde senkt ihre Treibhausgasemissionen bis 2030 um 55 % gegenüber 1990."],
+    ["1. Energie- und Treibhausgasbilanz",
+     "Die Bilanz für das Jahr 2019 umfasst die kommunalen Liegenschaften, die privaten Haushalte,",
+     "Gewerbe, Handel und Dienstleistungen sowie den Verkehr. Emissionen in t CO2 pro Jahr."],
+    ["2. Klimarisiko- und Vulnerabilitätsanalyse",
+     "Hitze und Starkregen sind die größten Risiken; die Anpassung an den Klimawandel ist Teil des",
+     "Konzepts."],
+    ["3. Maßnahmenkatalog",
+     "M1 Sanierung der kommunalen Liegenschaften; M2 Förderprogramm für Wohngebäude;",
+     "M3 Radverkehr und Mobilität. Finanzierung aus Haushaltsmitteln und Fördermitteln.",
+     "4. Monitoring und Controlling: jährlicher Sachstandsbericht mit Indikatoren.",
+     "5. Öffentlichkeitsarbeit und Bürgerbeteiligung: Bürgerforum und Workshops."],
+]
+PLAN_EN = [
+    ["Sustainable Energy and Climate Action Plan of the Town of Exampleton",
+     "The plan was approved by the municipal council on 3 May 2024.",
+     "The town commits to reduce its greenhouse gas emissions by 55 % by 2030 compared to 1990."],
+    ["1. Baseline Emission Inventory",
+     "The baseline emission inventory for 2019 covers municipal buildings, residential buildings,",
+     "the tertiary sector and transport. Emissions are given in t CO2 per year."],
+    ["2. Risk and vulnerability assessment",
+     "Heat waves and floods are the main climate hazards for the town.",
+     "Adaptation actions: green roofs, shade trees and flood retention."],
+    ["3. Mitigation actions",
+     "A1 retrofit of municipal buildings; A2 grants for residential buildings; A3 cycling and "
+     "public transport. Financing comes from the municipal budget and EU funding.",
+     "4. Monitoring and reporting with indicators every two years.",
+     "5. Communication and citizen participation: public consultation and workshops."],
+]
+
+
+def _escape(line: str) -> bytes:
+    raw = line.encode("cp1252")
+    return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+
+def text_pdf(pages: list[list[str]], *, title: str = "Plan", author: str = "Test") -> bytes:
+    """A small valid PDF with a text layer: one page per list of lines (Helvetica, WinAnsi)."""
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    catalog = add(b"")  # filled in below
+    pages_id = add(b"")
+    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+               b"/Encoding /WinAnsiEncoding >>")
+    info = add(b"<< /Title (" + _escape(title) + b") /Author (" + _escape(author) + b") "
+               b"/CreationDate (D:20240312120000+01'00') >>")
+    kids = []
+    for lines in pages:
+        stream = b"BT /F1 11 Tf 14 TL 50 780 Td " + b"".join(
+            b"(" + _escape(line) + b") Tj T* " for line in lines) + b"ET"
+        content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        kids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] "
+                        b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>"
+                        % (pages_id, font, content)))
+    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id
+    objects[pages_id - 1] = (b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids)
+                             + b"] /Count %d >>" % len(kids))
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+              % (len(objects) + 1, catalog, info, xref))
+    return out.getvalue()
+
+
+def plan_docx(pages: list[list[str]], *, title: str = "Plan", author: str = "Test") -> bytes:
+    """A DOCX plan: the first line of each page as a heading, the rest as paragraphs, and a
+    small table of actions."""
+    document = docx.Document()
+    document.core_properties.title = title
+    document.core_properties.author = author
+    for lines in pages:
+        document.add_heading(lines[0], level=1)
+        for line in lines[1:]:
+            document.add_paragraph(line)
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Nr.", "Maßnahme / action"
+    table.cell(1, 0).text, table.cell(1, 1).text = "M1", "Sanierung / retrofit"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def encrypted_pdf(password: str = "geheim") -> bytes:
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(text_pdf(PLAN_DE)))
+    writer.encrypt(password, algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def owner_only_encrypted_pdf() -> bytes:
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(text_pdf(PLAN_DE)))
+    writer.encrypt("", owner_password="owner", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def scanned_pdf(pages: int = 3) -> bytes:
+    """Pages without a text layer, as a scanner makes them (here: blank)."""
+    writer = pypdf.PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def truncated_pdf() -> bytes:
+    data = text_pdf(PLAN_DE * 3)
+    return data[: len(data) // 3]
+
+
+def zip_bomb_docx(member_bytes: int) -> bytes:
+    """A DOCX-shaped zip whose one member unpacks to `member_bytes` of zeros."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * member_bytes)
+    return out.getvalue()
+
+
+LEGACY_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096 + "WordDocument".encode("utf-16-le")
+ENCRYPTED_DOCX = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024
+                  + "EncryptionInfo".encode("utf-16-le") + b"\0" * 1024)
+HTML_PAGE = b"<!DOCTYPE html>\n<html><head><title>Klimaschutz</title></head><body>Plan</body></html>"

@@ -1,0 +1,84 @@
+"""`peerplan intake`: folders, manifests, exit codes, the summary and --json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from review.cli import app
+from review.config import Settings
+from review.db import get_engine
+from review.models import Document, Plan
+from tests.factories import make_municipality, make_round
+from tests.intake import make
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_env(sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
+    monkeypatch.delenv("PEERPLAN_DATABASE_URL", raising=False)
+    with Session(get_engine(sqlite_settings)) as session:
+        round_ = make_round(session, name="R1")
+        for name in ("Musterstadt", "Exampleton"):
+            make_municipality(session, round_, name)
+        session.commit()
+    return sqlite_settings
+
+
+def test_manifest_run_registers_and_a_rerun_adds_nothing(cli_env: Settings, tmp_path: Path) -> None:
+    (tmp_path / "de.pdf").write_bytes(make.text_pdf(make.PLAN_DE))
+    (tmp_path / "en.docx").write_bytes(make.plan_docx(make.PLAN_EN))
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,municipality\nde.pdf,Musterstadt\nen.docx,Exampleton\n")
+
+    first = runner.invoke(app, ["intake", str(manifest), "--round", "R1", "--workers", "1"])
+    assert first.exit_code == 0, first.output
+    assert "2 registered" in first.output and "0 refused" in first.output
+    second = runner.invoke(app, ["intake", str(manifest), "--round", "R1", "--json",
+                                 "--workers", "1"])
+    assert second.exit_code == 0
+    outcomes = json.loads(second.stdout)
+    assert [(o["file_name"], o["status"]) for o in outcomes] == [("de.pdf", "unchanged"),
+                                                                 ("en.docx", "unchanged")]
+    assert outcomes[1]["language"] == "en" and outcomes[0]["pages"] == 4
+    with Session(get_engine(cli_env)) as session:
+        assert len(session.exec(select(Document)).all()) == 2
+        assert len(session.exec(select(Plan)).all()) == 2
+
+
+def test_any_refusal_gives_exit_1_with_the_reason(cli_env: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "eingang"
+    folder.mkdir()
+    (folder / "Musterstadt.pdf").write_bytes(make.text_pdf(make.PLAN_DE))
+    (folder / "Exampleton.pdf").write_bytes(make.HTML_PAGE)
+    (folder / "Irgendwo.pdf").write_bytes(make.text_pdf(make.PLAN_EN))
+    result = runner.invoke(app, ["intake", str(folder), "--round", "R1", "--workers", "2"])
+    assert result.exit_code == 1
+    out = " ".join(result.output.split())
+    assert "Exampleton.pdf is an HTML page, not a PDF" in out
+    assert "Irgendwo.pdf: which municipality's plan is it?" in out
+    assert "1 registered" in out and "2 refused" in out
+
+
+def test_unknown_round_is_a_clear_error(cli_env: Settings, tmp_path: Path) -> None:
+    (tmp_path / "a.pdf").write_bytes(make.text_pdf(make.PLAN_DE))
+    result = runner.invoke(app, ["intake", str(tmp_path), "--round", "Nope"])
+    assert result.exit_code == 2
+    assert "no round named 'Nope'" in result.output and "R1" in result.output
+
+
+def test_create_municipality_flag(cli_env: Settings, tmp_path: Path) -> None:
+    plan = tmp_path / "a.pdf"
+    plan.write_bytes(make.text_pdf(make.PLAN_DE))
+    refused = runner.invoke(app, ["intake", str(plan), "--round", "R1",
+                                  "--municipality", "Neudorf"])
+    assert refused.exit_code == 1 and "--create-municipality" in " ".join(refused.output.split())
+    created = runner.invoke(app, ["intake", str(plan), "--round", "R1",
+                                  "--municipality", "Neudorf", "--create-municipality"])
+    assert created.exit_code == 0, created.output
