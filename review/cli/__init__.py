@@ -1,9 +1,12 @@
 """The `peerplan` command. Each topic's commands live in their own module of this package."""
 
+import os
+
 from review.cli import (  # noqa: F401  (each module registers its commands)
     intake,
     participants,
     rounds,
+    serve,
     setup,
     synthetic,
 )
@@ -11,4 +14,7 @@ from review.cli.app import app
 
 
 def main() -> None:
+    # Prefect's ephemeral server needs 24-26 s to start on a fresh machine and gives up at its
+    # default of 20 s; set before anything imports Prefect (it reads its settings once).
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     app()

@@ -1,0 +1,209 @@
+"""The one list of the deployments coordinators see in the Prefect UI, and how to serve them.
+
+`DEPLOYMENTS` is the single registry: `peerplan serve` serves it, `prefect.yaml` is generated from
+it (`python -m flows.deployments --write-prefect-yaml`; a test keeps the two equal), and the
+production test deploys it onto a process work pool. Flow modules are imported lazily, only when a
+deployment is built, because `import prefect` and the flows' own imports cost seconds.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from review.errors import PeerplanError
+
+if TYPE_CHECKING:
+    from prefect import Flow
+    from prefect.deployments.runner import RunnerDeployment
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+WORK_POOL = "peerplan"
+
+
+class FlowMissing(PeerplanError):
+    """A registered deployment's flow module is not part of this installation."""
+
+
+@dataclass(frozen=True)
+class DeploymentSpec:
+    """One coordinator-facing deployment: which flow, what it is for, when it runs by itself."""
+
+    name: str  # deployment name; the UI shows "<flow name>/<name>"
+    flow_name: str  # the @flow's name, also its function's and its module's name
+    description: str
+    cron: str | None = None  # UTC cron schedule, None: runs only when started
+    parameters: dict[str, Any] = field(default_factory=dict)  # defaults for scheduled runs
+    tags: tuple[str, ...] = ()
+
+    @property
+    def module(self) -> str:
+        return f"flows.{self.flow_name}"
+
+    @property
+    def entrypoint(self) -> str:
+        """Prefect entrypoint relative to the project root, as `prefect deploy` wants it."""
+        return f"flows/{self.flow_name}.py:{self.flow_name}"
+
+    @property
+    def all_tags(self) -> list[str]:
+        return ["peerplan", *self.tags]
+
+
+DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
+    DeploymentSpec(
+        name="review-round",
+        flow_name="review_round",
+        description="Run a whole review round: intake, assignment with approval, invitations, "
+        "waiting for reviews, consolidated documents. / Eine ganze Begutachtungsrunde: Eingang, "
+        "Zuteilung mit Freigabe, Einladungen, Warten auf Gutachten, konsolidierte Dokumente.",
+        tags=("round",),
+    ),
+    DeploymentSpec(
+        name="intake-plans",
+        flow_name="intake_plans",
+        description="Register a round's plans (PDF, DOCX) and check them. / Pläne einer Runde "
+        "(PDF, DOCX) registrieren und prüfen.",
+        tags=("intake",),
+    ),
+    DeploymentSpec(
+        name="assign-reviewers",
+        flow_name="assign_reviewers",
+        description="Propose reviewers for every plan and wait for the coordinator's approval. / "
+        "Gutachter:innen für jeden Plan vorschlagen und auf die Freigabe warten.",
+        tags=("assignment",),
+    ),
+    DeploymentSpec(
+        name="send-invitations",
+        flow_name="send_invitations",
+        description="Invite the approved reviewers by email with their personal link. / "
+        "Freigegebene Gutachter:innen per E-Mail mit persönlichem Link einladen.",
+        tags=("notify",),
+    ),
+    DeploymentSpec(
+        name="escalate-deadlines",
+        flow_name="escalate_deadlines",
+        description="Every hour: reminders, escalation to the coordinator and reassignment of "
+        "overdue reviews. / Stündlich: Erinnerungen, Eskalation und Neuzuteilung überfälliger "
+        "Gutachten.",
+        cron="0 * * * *",
+        tags=("deadlines", "scheduled"),
+    ),
+    DeploymentSpec(
+        name="compile-reviews",
+        flow_name="compile_reviews",
+        description="Consolidate the submitted reviews into one document per plan. / "
+        "Eingereichte Gutachten zu einem Dokument je Plan zusammenführen.",
+        tags=("consolidation",),
+    ),
+)
+
+
+def spec(flow_name: str) -> DeploymentSpec:
+    for candidate in DEPLOYMENTS:
+        if candidate.flow_name == flow_name:
+            return candidate
+    raise KeyError(flow_name)
+
+
+def load_flow(spec_: DeploymentSpec) -> Flow | None:
+    """The flow object, or None when its module does not exist (any other import error is a bug
+    and propagates)."""
+    try:
+        module = importlib.import_module(spec_.module)
+    except ModuleNotFoundError as exc:
+        if exc.name == spec_.module:
+            return None
+        raise
+    return getattr(module, spec_.flow_name)
+
+
+def load_flows(*, allow_missing: bool = False) -> list[tuple[DeploymentSpec, Flow]]:
+    """Every registered flow; raise FlowMissing naming the absent ones unless `allow_missing`."""
+    found: list[tuple[DeploymentSpec, Flow]] = []
+    missing: list[str] = []
+    for spec_ in DEPLOYMENTS:
+        flow = load_flow(spec_)
+        if flow is None:
+            missing.append(spec_.module)
+        else:
+            found.append((spec_, flow))
+    if missing and not allow_missing:
+        raise FlowMissing(
+            f"flow module(s) missing from this installation: {', '.join(missing)} "
+            f"(registered in flows/deployments.py)"
+        )
+    return found
+
+
+def runner_deployments(*, allow_missing: bool = False) -> list[RunnerDeployment]:
+    """The registry as Prefect deployments for `prefect.serve` (no work pool: served in-process)."""
+    return [
+        flow.to_deployment(
+            name=spec_.name,
+            description=spec_.description,
+            cron=spec_.cron,
+            parameters=spec_.parameters or None,
+            tags=spec_.all_tags,
+        )
+        for spec_, flow in load_flows(allow_missing=allow_missing)
+    ]
+
+
+def serve_deployments(*, allow_missing: bool = False, limit: int | None = None) -> None:
+    """Register every deployment and run their flow runs in subprocesses of this process until
+    interrupted (Ctrl-C or SIGTERM). Blocks."""
+    from prefect import serve
+
+    serve(*runner_deployments(allow_missing=allow_missing), limit=limit)
+
+
+def prefect_yaml() -> str:
+    """The text of `prefect.yaml`: the same deployments on the `peerplan` process work pool."""
+    import yaml
+
+    deployments = []
+    for spec_ in DEPLOYMENTS:
+        entry: dict[str, Any] = {
+            "name": spec_.name,
+            "description": spec_.description,
+            "entrypoint": spec_.entrypoint,
+            "tags": spec_.all_tags,
+            "parameters": dict(spec_.parameters),
+            "work_pool": {"name": WORK_POOL, "work_queue_name": "default"},
+            "schedules": [{"cron": spec_.cron, "timezone": "UTC"}] if spec_.cron else [],
+        }
+        deployments.append(entry)
+    header = (
+        "# Generated from flows/deployments.py (python -m flows.deployments --write-prefect-yaml);\n"
+        "# edit the registry there, not this file. A test checks that both agree.\n"
+        "#\n"
+        "# Production: `prefect deploy --all` from this directory registers every deployment on the\n"
+        "# process work pool 'peerplan'; `prefect worker start --pool peerplan` (as many as you\n"
+        "# like, on machines that have this directory at the same path) runs them. Without a pull\n"
+        "# section Prefect makes the workers change into the directory `prefect deploy` ran in.\n"
+        "# See docs/production.md.\n"
+    )
+    body = {"name": "peerplan", "prefect-version": ">=3.4", "build": None, "push": None,
+            "deployments": deployments}
+    return header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write-prefect-yaml", action="store_true",
+                        help=f"write {PROJECT_ROOT / 'prefect.yaml'} from the registry")
+    args = parser.parse_args(argv)
+    if args.write_prefect_yaml:
+        (PROJECT_ROOT / "prefect.yaml").write_text(prefect_yaml(), encoding="utf-8")
+    else:
+        for spec_ in DEPLOYMENTS:
+            print(f"{spec_.flow_name}/{spec_.name}\t{spec_.cron or '-'}\t{spec_.entrypoint}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""`peerplan serve`: the whole installation on one machine with one command.
+
+It starts, each in its own process group (review/cli/children.py):
+1. a Prefect server (`prefect server start`, SQLite in `$PREFECT_HOME`, which defaults to
+   `<data dir>/prefect`) unless `PREFECT_API_URL` points at one already;
+2. the reviewer portal (uvicorn serving `review.portal.create_app(settings)`);
+and then serves every deployment of `flows/deployments.py` in this process, each flow run in a
+subprocess, until Ctrl-C or SIGTERM, which stops the flow runs, the portal and the server.
+
+This module is part of the application shell: it imports Prefect and the flows only inside the
+command, after the Prefect environment (home, API URL) is set, so that other `peerplan` commands
+stay fast and Prefect reads the right settings.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import typer
+
+from review.cli.app import app, console, err_console, settings, user_errors
+from review.cli.children import Child, ChildFailed, port_free
+from review.errors import InvalidInput
+
+PREFECT_STARTUP_TIMEOUT = 180.0  # a fresh server migrates its database first: ~25 s on 2 cores
+PORTAL_STARTUP_TIMEOUT = 60.0
+
+
+def portal_app():  # noqa: ANN201  (uvicorn --factory target of the portal child process)
+    """The portal for the settings in this process's environment (inherited from `peerplan serve`)."""
+    from review.config import load_settings
+    from review.portal import create_app
+
+    return create_app(load_settings())
+
+
+def _portal_available() -> bool:
+    try:
+        return importlib.util.find_spec("review.portal") is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _raise_keyboard_interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _configured_api_url() -> str | None:
+    """PREFECT_API_URL from the environment or the active Prefect profile (imports Prefect)."""
+    from prefect.settings import PREFECT_API_URL
+
+    return PREFECT_API_URL.value() or None
+
+
+def _child_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    env.setdefault("DO_NOT_TRACK", "1")
+    env.update(extra)
+    return env
+
+
+@app.command()
+@user_errors
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface the Prefect server and portal bind to."),
+    prefect_port: int = typer.Option(4200, help="Port of the Prefect server (UI and API)."),
+    portal_port: int = typer.Option(
+        0, help="Port of the reviewer portal; default: the port of PEERPLAN_PORTAL_BASE_URL."
+    ),
+    portal: bool = typer.Option(True, "--portal/--no-portal", help="Start the reviewer portal."),
+    startup_timeout: float = typer.Option(
+        PREFECT_STARTUP_TIMEOUT, help="Seconds to wait for the Prefect server to become healthy."
+    ),
+) -> None:
+    """Start Prefect (unless PREFECT_API_URL is set), the reviewer portal and the deployments.
+
+    Prints the URLs of the Prefect UI and the portal; Ctrl-C stops everything.
+    """
+    s = settings()
+    s.data_dir.mkdir(parents=True, exist_ok=True)
+    logs = s.data_dir / "logs"
+    # Before Prefect is imported: its settings are read once, at import.
+    os.environ.setdefault("PREFECT_HOME", str(s.data_dir / "prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if portal and not _portal_available():
+        raise InvalidInput(
+            "the reviewer portal (review.portal) is not part of this installation yet; "
+            "run `peerplan serve --no-portal` to serve the Prefect deployments alone"
+        )
+    if not portal_port:
+        portal_port = urlsplit(s.portal_base_url).port or 8765
+
+    children: list[Child] = []
+    previous = {sig: signal.signal(sig, _raise_keyboard_interrupt)
+                for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        api_url = _configured_api_url()
+        if api_url:
+            console.print(f"using the Prefect server configured in PREFECT_API_URL: {api_url}")
+            ui_url = api_url.removesuffix("/").removesuffix("/api")
+        else:
+            api_url, ui_url = _start_prefect_server(
+                host, prefect_port, logs, startup_timeout, children
+            )
+        os.environ["PREFECT_API_URL"] = api_url
+
+        portal_url = None
+        if portal:
+            portal_url = _start_portal(host, portal_port, logs, children)
+
+        from flows.deployments import DEPLOYMENTS, load_flows, serve_deployments
+
+        missing = {d.flow_name for d in DEPLOYMENTS} - {
+            d.flow_name for d, _ in load_flows(allow_missing=True)
+        }
+        if missing:
+            err_console.print(f"[yellow]not served (flow missing):[/] {', '.join(sorted(missing))}")
+        console.print(f"Prefect UI:      {ui_url}", highlight=False)
+        console.print(f"Deployments:     {ui_url}/deployments", highlight=False)
+        if portal_url:
+            console.print(f"Reviewer portal: {portal_url}", highlight=False)
+        console.print(f"Logs:            {logs}", highlight=False)
+        console.print("Press Ctrl-C to stop everything.", highlight=False)
+        sys.stdout.flush()
+
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings({PREFECT_API_URL: api_url}):
+            serve_deployments(allow_missing=True)
+    except KeyboardInterrupt:
+        pass
+    except ChildFailed as exc:
+        raise InvalidInput(str(exc)) from None
+    finally:
+        # A second Ctrl-C or SIGTERM must not interrupt the cleanup.
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for sig in previous:
+            signal.signal(sig, signal.SIG_IGN)
+        for child in reversed(children):
+            child.stop()
+        signal.signal(signal.SIGINT, interrupt)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        console.print("stopped: " + (", ".join(c.name for c in children) or "nothing to stop"))
+
+
+def _start_prefect_server(
+    host: str, port: int, logs: Path, timeout: float, children: list[Child]
+) -> tuple[str, str]:
+    if not port_free(host, port):
+        raise InvalidInput(
+            f"port {port} on {host} is in use: stop what runs there, pass --prefect-port, or set "
+            "PREFECT_API_URL to use a Prefect server that is already running"
+        )
+    server = Child(
+        "Prefect server",
+        [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
+        logs / "prefect-server.log",
+        env=_child_env(),
+    ).start()
+    children.append(server)
+    ui_url = f"http://{host}:{port}"
+    console.print(
+        f"starting the Prefect server (PREFECT_HOME={os.environ['PREFECT_HOME']}); waiting up to "
+        f"{timeout:.0f} s for {ui_url}/api/health (a fresh database takes ~25 s to migrate)",
+        highlight=False,
+    )
+    waited = server.wait_http(f"{ui_url}/api/health", timeout=timeout, what="the Prefect server")
+    console.print(f"Prefect server healthy after {waited:.0f} s", highlight=False)
+    return f"{ui_url}/api", ui_url
+
+
+def _start_portal(host: str, port: int, logs: Path, children: list[Child]) -> str:
+    if not port_free(host, port):
+        raise InvalidInput(f"port {port} on {host} is in use: pass --portal-port")
+    portal = Child(
+        "reviewer portal",
+        [sys.executable, "-m", "uvicorn", "--factory", "review.cli.serve:portal_app",
+         "--host", host, "--port", str(port)],
+        logs / "portal.log",
+        env=_child_env(),
+        cwd=Path.cwd(),
+    ).start()
+    children.append(portal)
+    url = f"http://{host}:{port}"
+    portal.wait_http(url + "/", timeout=PORTAL_STARTUP_TIMEOUT, what="the reviewer portal")
+    return url
+
+
