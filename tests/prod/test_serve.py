@@ -1,0 +1,185 @@
+"""`peerplan serve` on a fresh data directory: a Prefect server, the reviewer portal and the
+deployments come up, the deployments show their parameter forms, and SIGTERM stops every process
+it started."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from flows.deployments import DEPLOYMENTS, PROJECT_ROOT, load_flow
+from review.cli.children import free_port
+from review.cli.serve import _portal_available
+from tests.prod.schemas import form_fields
+
+pytestmark = pytest.mark.slow
+CHROMIUM_ENV = "PEERPLAN_TEST_CHROMIUM"
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """{pid: command line} of every process below `pid` (by walking /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found: dict[int, str] = {}
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found[child] = _cmdline(child)
+            todo.append(child)
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+@dataclass
+class Served:
+    process: subprocess.Popen
+    lines: list[str]
+    ui_url: str
+    api_url: str
+    portal_url: str | None
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    directory = tmp_path_factory.mktemp("serve")
+    prefect_port, portal_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PEERPLAN_"))}
+    env.update(PYTHONPATH=str(PROJECT_ROOT), PEERPLAN_DATA_DIR=str(directory / "data"),
+               PEERPLAN_PORTAL_BASE_URL=f"http://127.0.0.1:{portal_port}")
+    portal = _portal_available()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "review", "serve", "--prefect-port", str(prefect_port),
+         "--portal" if portal else "--no-portal"],
+        cwd=directory, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )
+    lines: list[str] = []
+    incoming: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            incoming.put(line)
+        incoming.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + 240
+    while not any("Press Ctrl-C" in line for line in lines):
+        try:
+            line = incoming.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            line = None
+        if line is None:
+            process.kill()
+            pytest.fail("peerplan serve did not come up:\n" + "".join(lines))
+        lines.append(line)
+    ui_url = f"http://127.0.0.1:{prefect_port}"
+    yield Served(process, lines, ui_url, f"{ui_url}/api",
+                 f"http://127.0.0.1:{portal_port}" if portal else None)
+    if process.poll() is None:  # the stop test did not run: stop it the same way
+        tree = descendants(process.pid)
+        process.send_signal(signal.SIGTERM)
+        process.wait(60)
+        for pid in tree:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def _deployments(served: Served, expected: int, timeout: float = 60) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = httpx.post(f"{served.api_url}/deployments/filter", json={}, timeout=30).json()
+        if len(found) >= expected or time.monotonic() > deadline:
+            return found
+        time.sleep(1)
+
+
+def test_prints_where_the_prefect_ui_and_the_portal_are(served: Served):
+    text = "".join(served.lines)
+    assert f"Prefect UI:      {served.ui_url}" in text
+    assert httpx.get(f"{served.api_url}/health", timeout=10).json() is True
+    assert httpx.get(served.ui_url, timeout=10).status_code == 200  # the UI's page
+    if served.portal_url:
+        assert f"Reviewer portal: {served.portal_url}" in text
+        assert httpx.get(served.portal_url + "/", timeout=10).status_code < 500
+
+
+def test_deployments_are_registered_with_parameter_forms(served: Served):
+    present = [d for d in DEPLOYMENTS if load_flow(d) is not None]
+    deployments = {d["name"]: d for d in _deployments(served, len(present))}
+    assert set(deployments) == {d.name for d in present}
+    for spec in present:
+        registered = deployments[spec.name]
+        assert registered["description"] == spec.description
+        assert set(spec.all_tags) <= set(registered["tags"])
+        expected = form_fields(load_flow(spec).parameters.model_dump(mode="json", by_alias=True))
+        assert form_fields(registered["parameter_openapi_schema"]) == expected
+        assert bool(registered["schedules"]) == bool(spec.cron)
+        if spec.cron:
+            assert registered["schedules"][0]["schedule"]["cron"] == spec.cron
+
+
+@pytest.mark.browser
+def test_deployment_page_shows_the_parameter_form(served: Served, tmp_path: Path):
+    executable = os.environ.get(CHROMIUM_ENV, "/usr/bin/chromium")
+    if not Path(executable).exists():
+        if os.environ.get(CHROMIUM_ENV):
+            pytest.fail(f"{CHROMIUM_ENV}={executable} does not exist")
+        pytest.skip(f"Chromium not installed at {executable} (apt-get install chromium)")
+    present = [d for d in DEPLOYMENTS if load_flow(d) is not None]
+    if not present:
+        pytest.skip("no flow has landed yet")
+    spec = present[0]
+    deployment = next(d for d in _deployments(served, len(present)) if d["name"] == spec.name)
+    fields = next(iter(form_fields(deployment["parameter_openapi_schema"]).values()))
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{served.ui_url}/deployments/deployment/{deployment['id']}/run")
+        page.get_by_text(spec.flow_name).first.wait_for(timeout=60_000)
+        page.screenshot(path=str(tmp_path / "deployment-run.png"), full_page=True)
+        text = page.inner_text("body")
+        browser.close()
+    missing = [f for f in fields if f not in text and f.replace("_", " ").title() not in text]
+    assert not missing, f"form fields not on the page: {missing}\n{text[:2000]}"
+
+
+def test_sigterm_stops_every_process_it_started(served: Served):
+    tree = descendants(served.process.pid)
+    assert any("prefect" in cmd and "server" in cmd for cmd in tree.values()), tree
+    if served.portal_url:
+        assert any("uvicorn" in cmd for cmd in tree.values()), tree
+    served.process.send_signal(signal.SIGTERM)
+    served.process.wait(60)
+    time.sleep(1)
+    left = {pid: cmd for pid, cmd in tree.items() if _cmdline(pid) == cmd and cmd}
+    assert not left, f"processes left running after SIGTERM: {left}"
