@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import typer
 
 from review.cli.app import app, console, err_console, settings, user_errors
+from review.db import migrate
 from review.cli.children import Child, ChildFailed, port_free
 from review.errors import InvalidInput
 
@@ -83,7 +84,7 @@ def serve(
     Prints the URLs of the Prefect UI and the portal; Ctrl-C stops everything.
     """
     s = settings()
-    s.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate(s)  # the portal and the flows need an up-to-date schema
     logs = s.data_dir / "logs"
     # Before Prefect is imported: its settings are read once, at import.
     os.environ.setdefault("PREFECT_HOME", str(s.data_dir / "prefect"))
