@@ -2,13 +2,14 @@
 known ground truth, a round's participants, and simulated reviews."""
 
 from review.synthetic.plans import KEY_SECTORS, PARTS, SECTORS, PlanSpec, plan_blocks, plan_spec
-from review.synthetic.prose import PART_KEYWORDS
+from review.synthetic.prose import PART_KEYWORDS, PART_WORDS
 from review.synthetic.writers import PartLocation, WrittenPlan, write_docx, write_pdf, write_plan
 
 __all__ = [
     "KEY_SECTORS",
     "PARTS",
     "PART_KEYWORDS",
+    "PART_WORDS",
     "SECTORS",
     "PartLocation",
     "PlanSpec",

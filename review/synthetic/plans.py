@@ -361,13 +361,13 @@ def _council(spec: PlanSpec, rng: random.Random) -> list[Block]:
     if spec.language == "de":
         text = (f"Der Gemeinderat von {spec.municipality} hat das Konzept in seiner Sitzung am "
                 f"{when} mit {yes} Ja-Stimmen bei {no} Gegenstimmen beschlossen. Mit dem "
-                "Gemeinderatsbeschluss verpflichtet sich die Gemeinde, die Maßnahmen umzusetzen "
-                "und die erforderlichen Haushaltsmittel bereitzustellen.")
+                "Gemeinderatsbeschluss verpflichtet sich die Gemeinde, das Konzept umzusetzen "
+                "und es in allen Fachbereichen der Verwaltung zu verankern.")
     else:
         text = (f"The plan was approved by the municipal council of {spec.municipality} on {when} "
                 f"with {yes} votes in favour and {no} against. With this council approval the "
-                "municipality commits to implementing the actions and to providing the necessary "
-                "budget.")
+                "municipality commits to delivering the plan and to embedding it in all its "
+                "departments.")
     return [Paragraph(text, "council_approval")]
 
 
@@ -534,11 +534,11 @@ def _financing(spec: PlanSpec, rng: random.Random) -> list[Block]:
 def _monitoring(spec: PlanSpec, rng: random.Random) -> list[Block]:
     if spec.language == "de":
         return [Paragraph(
-            "Das Monitoring erfasst jährlich die Umsetzung jeder Maßnahme anhand von Indikatoren "
+            "Das Monitoring erfasst jährlich den Fortschritt der Umsetzung anhand von Indikatoren "
             "wie installierter Leistung, sanierten Flächen und Energieverbrauch. Alle zwei Jahre "
             "berichtet das Controlling dem Hauptausschuss über den Stand.", "monitoring")]
     return [Paragraph(
-        "Monitoring tracks every action each year with indicators such as installed capacity, "
+        "Monitoring tracks progress each year with indicators such as installed capacity, "
         "retrofitted floor area and energy use. A monitoring report is submitted to the "
         "Covenant of Mayors every two years.", "monitoring")]
 

@@ -8,6 +8,12 @@ stray word. The neutral filler is written to avoid every keyword.
 
 from __future__ import annotations
 
+# Whole words that betray a part where a substring test would be too broad ("Maßnahmen" is in
+# "Anpassungsmaßnahmen", which belongs to adaptation).
+PART_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "mitigation": {"de": ("Maßnahme", "Maßnahmen", "Maßnahmenkatalog"), "en": ()},
+}
+
 # The words that betray a part. Tests check that none of them appears (case-insensitively) in a
 # plan that leaves the part out; the intake may use them as a starting vocabulary.
 PART_KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -30,15 +36,15 @@ PART_KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "mitigation": {
         "de": ("Maßnahmenkatalog", "Handlungsprogramm", "Klimaschutzmaßnahme"),
-        "en": ("mitigation action", "mitigation measure"),
+        "en": ("mitigation",),
     },
     "adaptation": {
         "de": ("Klimaanpassung", "Anpassungsmaßnahme"),
         "en": ("adaptation",),
     },
     "financing": {
-        "de": ("Finanzierung", "Fördermittel", "Förderprogramm"),
-        "en": ("financing", "funding"),
+        "de": ("Finanzierung", "Fördermittel", "Förderprogramm", "Haushaltsmittel"),
+        "en": ("financing", "funding", "budget"),
     },
     "monitoring": {
         "de": ("Monitoring", "Controlling"),
@@ -83,7 +89,7 @@ HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
         "en": ("Mitigation actions", "Mitigation actions and measures"),
     },
     "adaptation": {
-        "de": ("Klimaanpassung", "Maßnahmen zur Klimaanpassung"),
+        "de": ("Klimaanpassung", "Klimaanpassung und Vorsorge"),
         "en": ("Adaptation actions", "Climate adaptation actions"),
     },
     "financing": {

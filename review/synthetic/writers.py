@@ -35,7 +35,9 @@ class PartLocation:
     heading: str  # the chapter or section heading that opens the part
     snippet: str  # the beginning of its first paragraph
     page: int | None = None  # PDF: 1-based page of the heading
-    paragraph: int | None = None  # DOCX: 0-based index in python-docx `Document.paragraphs`
+    # DOCX: paragraph number, 1-based, counting python-docx `Document.paragraphs` (body
+    # paragraphs in order, table cells not counted): `Document.paragraphs[paragraph - 1]`.
+    paragraph: int | None = None
     table_page: int | None = None  # PDF: page of the part's first table, if any
     table_index: int | None = None  # DOCX: 0-based index in `Document.tables`, if any
 
@@ -233,9 +235,9 @@ def write_docx(spec: PlanSpec, path: str | Path) -> WrittenPlan:
     for block in plan_blocks(spec):
         if isinstance(block, Heading):
             _styled(doc.add_paragraph(block.text), _HEADING_STYLES[block.level])
+            n_paragraphs += 1
             if block.part and block.part not in found:
                 found[block.part] = {"heading": block.text, "paragraph": n_paragraphs}
-            n_paragraphs += 1
         elif isinstance(block, Paragraph):
             doc.add_paragraph(block.text)
             if block.part in found:

@@ -4,6 +4,7 @@ with the same libraries the intake uses (pypdf, python-docx)."""
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from review.synthetic import (
     KEY_SECTORS,
     PART_KEYWORDS,
+    PART_WORDS,
     PARTS,
     plan_spec,
     write_docx,
@@ -114,7 +116,7 @@ def test_docx_has_heading_styles_tables_and_core_properties(tmp_path: Path, lang
     assert styles.count("Heading 1") >= len(PARTS) - 1
     assert "Heading 2" in styles
     for part, location in written.locations.items():
-        paragraph = document.paragraphs[location.paragraph]
+        paragraph = document.paragraphs[location.paragraph - 1]
         assert paragraph.text == location.heading, part
         assert paragraph.style.name.startswith("Heading"), part
     inventory = document.tables[written.locations["inventory"].table_index]
@@ -137,6 +139,9 @@ def test_a_missing_part_leaves_no_trace(tmp_path: Path, language: str, part: str
     for keyword in PART_KEYWORDS[part][language]:
         assert keyword.lower() not in pdf, keyword
         assert keyword.lower() not in docx_, keyword
+    for word in PART_WORDS.get(part, {}).get(language, ()):
+        pattern = re.compile(rf"\b{re.escape(word.lower())}\b")
+        assert not pattern.search(pdf) and not pattern.search(docx_), word
     assert any(k.lower() in " ".join(full_pdf.split()) for k in PART_KEYWORDS[part][language])
 
 
