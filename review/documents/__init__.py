@@ -1,0 +1,1 @@
+"""Documents peerplan writes: the offline Word review form, consolidated reviews."""

@@ -1,0 +1,149 @@
+"""The offline Word form: generated, filled as a reviewer would, uploaded, stored; broken,
+foreign and stale uploads are refused with messages that say what to do."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import docx
+import pytest
+from sqlmodel import Session
+
+from review.config import Settings
+from review.documents.word_form import (
+    WordFormError,
+    apply_word_form,
+    build_word_form,
+    parse_word_form,
+)
+from review.models import Assignment
+from review.reviewing import InvalidReview, ReviewInput, StaleSave, form_state, reviews, save_draft
+from tests.reviewing_data import invited_assignment
+
+KEY = re.compile(r"\[(score|comment|elig):([A-Za-z][\w-]*)\]|\[(strengths|weaknesses|recommendations)\]")
+
+
+def fill(form: bytes, answers: dict[str, str]) -> bytes:
+    """Type answers into the white cells, as a reviewer in Word would ("score:T1" -> "3")."""
+    document = docx.Document(io.BytesIO(form))
+    for table in document.tables:
+        for row in table.rows:
+            match = KEY.search(row.cells[0].text)
+            if not match:
+                continue
+            key = f"{match.group(1)}:{match.group(2)}" if match.group(1) else match.group(3)
+            if key in answers:
+                cell = row.cells[1]
+                for extra in cell.paragraphs[1:]:
+                    extra._p.getparent().remove(extra._p)
+                cell.paragraphs[0].text = answers[key]
+    document.add_paragraph("Notiz des Gutachters am Ende des Dokuments.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def complete_answers() -> dict[str, str]:
+    answers = {f"score:T{i}": "2" for i in range(1, 9)}
+    answers.update({f"comment:T{i}": f"Kommentar zu T{i}\nzweite Zeile" for i in range(1, 9)})
+    answers.update({"score:T3": "n/a", "comment:T3": "", "score:T1": "4 - vorbildlich",
+                    "strengths": "Gute Bilanz", "weaknesses": "Wenig Monitoring",
+                    "recommendations": "Indikatoren ergänzen", "elig:council_approval": "Ja"})
+    return answers
+
+
+def test_round_trip_stores_scores_and_comments(session: Session, settings: Settings) -> None:
+    inv = invited_assignment(session, settings)
+    a = session.get(Assignment, inv.assignment_id)
+    form = build_word_form(session, settings, a, "de")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(form)).paragraphs)
+    assert "Technische Begutachtung" in text and "Basis-Emissionsinventar" in text
+    review = apply_word_form(session, settings, a, fill(form, complete_answers()), submit=True,
+                             actor="reviewer")
+    session.commit()
+    assert review.status == "submitted" and review.source == "word"
+    assert review.scores["T1"] == 4 and review.scores["T3"] is None and review.scores["T2"] == 2
+    assert review.comments["T2"] == "Kommentar zu T2\nzweite Zeile"
+    assert review.strengths == "Gute Bilanz" and review.eligibility == {"council_approval": True}
+    assert a.status == "submitted"
+
+
+def test_form_carries_the_saved_draft_and_its_state(session: Session, settings: Settings) -> None:
+    inv = invited_assignment(session, settings)
+    a = session.get(Assignment, inv.assignment_id)
+    save_draft(session, a, ReviewInput(scores={"T1": "3"}, comments={"T1": "Online begonnen"}),
+               seen_revision="0.0", actor="reviewer")
+    session.commit()
+    parsed = parse_word_form(build_word_form(session, settings, a, "en"))
+    assert parsed.assignment_id == a.id and str(parsed.seen) == "1.1"
+    assert parsed.data.scores["T1"] == "3" and parsed.data.comments["T1"] == "Online begonnen"
+
+
+def test_errors_are_reported_by_criterion(session: Session, settings: Settings) -> None:
+    inv = invited_assignment(session, settings)
+    a = session.get(Assignment, inv.assignment_id)
+    answers = complete_answers() | {"score:T2": "7", "comment:T4": "", "score:T1": "n/a"}
+    with pytest.raises(InvalidReview) as err:
+        apply_word_form(session, settings, a, fill(build_word_form(session, settings, a, "en"),
+                        answers), submit=True, actor="reviewer")
+    assert set(err.value.errors) == {"score-T1", "score-T2", "comment-T4"}
+    session.rollback()
+    assert reviews(session, a) == []
+
+
+def test_stale_upload_is_refused_and_newer_online_work_kept(session: Session, settings: Settings) -> None:
+    inv = invited_assignment(session, settings)
+    a = session.get(Assignment, inv.assignment_id)
+    form = build_word_form(session, settings, a, "en")  # made before the online edit
+    save_draft(session, a, ReviewInput(scores={"T1": "1"}, comments={"T1": "newer online"}),
+               seen_revision="0.0", actor="reviewer")
+    session.commit()
+    with pytest.raises(StaleSave) as err:
+        apply_word_form(session, settings, a, fill(form, complete_answers()), submit=False,
+                        actor="reviewer")
+    session.rollback()
+    assert "score-T1" in {d.field for d in err.value.differences}
+    assert form_state(session, a).data.comments["T1"] == "newer online"
+
+
+def test_foreign_and_broken_uploads_are_refused(session: Session, settings: Settings) -> None:
+    inv = invited_assignment(session, settings)
+    other = invited_assignment(session, settings)
+    a, b = session.get(Assignment, inv.assignment_id), session.get(Assignment, other.assignment_id)
+    foreign = fill(build_word_form(session, settings, b, "en"), complete_answers())
+    with pytest.raises(WordFormError, match="another assignment"):
+        apply_word_form(session, settings, a, foreign, submit=True, actor="reviewer")
+    with pytest.raises(WordFormError, match="not a Word document"):
+        apply_word_form(session, settings, a, b"%PDF-1.4 not a docx", submit=True, actor="r")
+    with pytest.raises(WordFormError, match="empty"):
+        apply_word_form(session, settings, a, b"", submit=True, actor="r")
+    plain = io.BytesIO()
+    docx.Document().save(plain)
+    with pytest.raises(WordFormError, match="not a peerplan review form"):
+        apply_word_form(session, settings, a, plain.getvalue(), submit=True, actor="r")
+    truncated = build_word_form(session, settings, a, "en")[:3000]
+    with pytest.raises(WordFormError):
+        apply_word_form(session, settings, a, truncated, submit=True, actor="r")
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"\0" * (3 * 1024 * 1024))
+    with pytest.raises(WordFormError, match="unpacks"):
+        parse_word_form(bomb.getvalue(), max_uncompressed=1024 * 1024)
+    session.rollback()
+    assert reviews(session, a) == []
+
+
+def test_identifier_survives_when_the_hidden_paragraph_is_lost(
+    session: Session, settings: Settings
+) -> None:
+    inv = invited_assignment(session, settings)
+    a = session.get(Assignment, inv.assignment_id)
+    document = docx.Document(io.BytesIO(build_word_form(session, settings, a, "en")))
+    for p in document.paragraphs:
+        if "peerplan-form" in p.text:
+            p._p.getparent().remove(p._p)
+    out = io.BytesIO()
+    document.save(out)
+    assert parse_word_form(out.getvalue()).assignment_id == a.id
