@@ -48,24 +48,25 @@ NOT_APPLICABLE = "n/a"
 _NA_SPELLINGS = {"n/a", "na", "n.a.", "k.a.", "ka", "entfällt", "nicht anwendbar", "not applicable"}
 
 #: The JRC eligibility criteria a reviewer confirms (Covenant of Mayors; a plan failing one is
-#: sent back). Stored in `Review.eligibility` as {id: true/false}.
+#: sent back). Stored in `Review.eligibility` as {id: true/false}; the ids are those of
+#: review.eligibility.JRC_GATES (consolidation).
 ELIGIBILITY: dict[str, Text] = {
     "council_approval": Text(
         de="Vom Gemeinderat beschlossen", en="Approved by the municipal council"
     ),
-    "targets": Text(
+    "target_commitment": Text(
         de="Nennt Minderungsziel und Anpassungsverpflichtung",
         en="States the mitigation target and the adaptation commitment",
     ),
-    "bei_rva": Text(
+    "bei_and_rva": Text(
         de="Beruht auf einem Emissionsinventar (BEI) und einer Risikoanalyse (RVA)",
         en="Based on a baseline emission inventory (BEI) and a risk and vulnerability assessment",
     ),
-    "bei_sectors": Text(
+    "bei_key_sectors": Text(
         de="Inventar deckt mindestens 3 der 4 Schlüsselsektoren ab",
         en="The inventory covers at least 3 of the 4 key sectors",
     ),
-    "action_sectors": Text(
+    "action_key_sectors": Text(
         de="Minderungsmaßnahmen decken mindestens 2 der 4 Schlüsselsektoren ab",
         en="Mitigation actions cover at least 2 of the 4 key sectors",
     ),
@@ -702,3 +703,18 @@ def decline(
     transition(session, assignment, S.declined, actor=actor, payload={"reason": reason},
                changes={"decline_reason": reason})
     return assignment
+
+
+# --------------------------------------------------------------------------- plan upload
+
+
+def municipality_documents(session: Session, municipality: Municipality) -> list[Document]:
+    """The plan versions a municipality has handed in, newest first."""
+    return list(
+        session.exec(
+            select(Document)
+            .join(Plan, Plan.id == Document.plan_id)  # type: ignore[arg-type]
+            .where(Plan.municipality_id == municipality.id)
+            .order_by(Document.version.desc())  # type: ignore[attr-defined]
+        )
+    )

@@ -41,8 +41,11 @@ def invited_assignment(
             round_id=round_.id, plan_id=plan.id, file_name="../../etc/plan name.pdf", sha256=sha,
             media_type="application/pdf", size=len(data), pages=3, stored_path=f"{sha[:2]}/{sha}",
             text=plan_text,
-            findings=[{"check": "inventory", "message": f"Inventory of {home.name} on page 2",
-                       "page": 2, "snippet": "Treibhausgasbilanz 2019"}],
+            findings=[{"kind": "check", "check": "bei", "present": True, "hits": 1,
+                       "label": {"de": f"Emissionsinventar von {home.name}",
+                                 "en": f"Emission inventory of {home.name}"},
+                       "evidence": [{"page": 2, "snippet": "Treibhausgasbilanz 2019"}],
+                       "note": "automatic hint"}],
         ))
     assignment = Assignment(round_id=round_.id, plan_id=plan.id, reviewer_id=reviewer.id,
                             rubric=rubric, due_date=round_.due_date)
