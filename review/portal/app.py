@@ -170,10 +170,9 @@ def create_app(settings: Settings) -> FastAPI:
             return message_page(request, lang, 404, "invalid_link_title", TEXTS[lang]["invalid_link"])
         return PlainTextResponse(str(exc.detail), status_code=exc.status_code)
 
-    @app.exception_handler(Exception)
-    async def server_error(request: Request, exc: Exception) -> Response:
-        log.exception("portal error on %s %s", request.method, request.url.path.split("/")[1:2])
-        lang = request_lang(request)
+    def error_page(scope: dict) -> Response:
+        query = dict(p.split("=", 1) for p in scope.get("query_string", b"").decode().split("&") if "=" in p)
+        lang = pick_language(query.get("lang"), None)
         html = env.get_template("message.html").render(
             t=TEXTS[lang], lang=lang, other="en", csrf="", title=TEXTS[lang]["error_title"],
             text=TEXTS[lang]["error"], request_path="",
@@ -421,7 +420,8 @@ def create_app(settings: Settings) -> FastAPI:
                            documents=documents, outcome=outcome, items=items)
 
     app.add_middleware(security.PortalMiddleware,
-                       max_body=settings.max_upload_bytes + FORM_OVERHEAD, too_large=too_large)
+                       max_body=settings.max_upload_bytes + FORM_OVERHEAD, too_large=too_large,
+                       error_page=error_page)
     return app
 
 

@@ -5,6 +5,7 @@ that try bad link tokens."""
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 import threading
 import time
@@ -15,6 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+log = logging.getLogger("peerplan.portal")
 CSRF_COOKIE = "peerplan_csrf"
 CSRF_FIELD = "csrf"
 
@@ -123,8 +125,9 @@ class PortalMiddleware:
     they are read (not after), so a huge upload never fills memory or disk."""
 
     def __init__(self, app: Callable[..., Awaitable[None]], *, max_body: int,
-                 too_large: Callable[[], Response]) -> None:
+                 too_large: Callable[[], Response], error_page: Callable[[dict], Response]) -> None:
         self.app, self.max_body, self.too_large = app, max_body, too_large
+        self.error_page = error_page
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
@@ -165,6 +168,12 @@ class PortalMiddleware:
         except TooLarge:
             if not started:
                 await self.too_large()(scope, receive, send_with_headers)
+        except Exception:
+            # A bug: log it with its traceback, show the browser a plain page without one.
+            log.exception("portal error on %s", scope.get("method"))
+            if started:
+                raise
+            await self.error_page(scope)(scope, receive, send_with_headers)
 
 
 def plain(status: int, text: str) -> Response:
