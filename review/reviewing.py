@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from review import events, tokens
+from review.notify import hooks
 from review.config import Settings
 from review.errors import InvalidInput, PeerplanError
 from review.models import (
@@ -677,6 +678,7 @@ def submit(
         )
     else:
         transition(session, assignment, S.submitted, actor=actor, payload=payload, now=now)
+    hooks.on_submitted(session, settings, assignment, review)
     return review
 
 
@@ -687,6 +689,7 @@ def accept(session: Session, settings: Settings, assignment: Assignment, *, acto
     if S(assignment.status) is S.overdue:
         return assignment  # already expected to deliver; nothing to confirm
     transition(session, assignment, S.accepted, actor=actor)
+    hooks.on_accepted(session, settings, assignment)
     return assignment
 
 
@@ -702,6 +705,7 @@ def decline(
         raise InvalidInput("the reason is too long: at most 2000 characters")
     transition(session, assignment, S.declined, actor=actor, payload={"reason": reason},
                changes={"decline_reason": reason})
+    hooks.on_declined(session, settings, assignment, reason, actor=actor)
     return assignment
 
 
@@ -718,3 +722,22 @@ def municipality_documents(session: Session, municipality: Municipality) -> list
             .order_by(Document.version.desc())  # type: ignore[attr-defined]
         )
     )
+
+
+def receive_plan(
+    session: Session, settings: Settings, municipality: Municipality, data: bytes, file_name: str
+) -> Any:
+    """A municipality uploads its plan through its own link: the intake reads, checks and
+    registers it (its size and file checks apply), and the municipality gets a receipt in the
+    same transaction. Returns the intake's outcome (refused ones carry the reason)."""
+    from review.intake import take_in
+
+    round_ = session.get(Round, municipality.round_id)
+    assert round_ is not None
+    outcome = take_in(session, settings, round_=round_, data=data, file_name=file_name,
+                      municipality=municipality.name, actor=f"municipality:{municipality.id}")
+    if outcome.status in ("registered", "new_version") and outcome.document_id is not None:
+        document = session.get(Document, outcome.document_id)
+        assert document is not None
+        hooks.on_plan_received(session, settings, municipality, document)
+    return outcome

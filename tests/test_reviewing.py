@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from review.config import Settings
 from review.errors import InvalidInput
-from review.models import Assignment, Event, Review
+from review.models import Assignment, Event, Outbox, Review
 from review.reviewing import (
     InvalidReview,
     NotEditable,
@@ -104,6 +104,9 @@ def test_draft_then_submit_then_new_version(session: Session, settings: Settings
     assert versions[0].scores["T1"] == 2 and versions[1].scores["T1"] == 4 and r2.version == 2
     kinds = [e.kind for e in session.exec(select(Event).where(Event.entity_id == a.id))]
     assert "assignment.submitted" in kinds and "review.resubmitted" in kinds
+    # One receipt per submitted version, queued in the same transaction; none for drafts.
+    receipts = sorted(o.key for o in session.exec(select(Outbox).where(Outbox.kind == "submission_receipt")))
+    assert receipts == [f"submission_receipt:a{a.id}:v1", f"submission_receipt:a{a.id}:v2"]
 
 
 def test_stale_save_is_refused_with_the_differences(session: Session, settings: Settings) -> None:
@@ -148,6 +151,19 @@ def test_accept_and_decline(session: Session, settings: Settings) -> None:
     decline(session, settings, a, "Conflict of interest", actor="reviewer")
     session.commit()
     assert a.status == "declined" and a.decline_reason == "Conflict of interest"
+    kinds = {o.kind: o for o in session.exec(select(Outbox))}
+    assert "acceptance_receipt" in kinds and "decline_notice" in kinds
+    assert "Conflict of interest" in kinds["decline_notice"].body
+    assert kinds["decline_notice"].recipient == "coordinator@example.org"
+
+
+def test_a_refused_submission_queues_no_message(session: Session, settings: Settings) -> None:
+    inv = invited_assignment(session, settings)
+    a = session.get(Assignment, inv.assignment_id)
+    with pytest.raises(InvalidReview):
+        submit(session, a, ReviewInput(), settings=settings, seen_revision="0.0", actor="r")
+    session.rollback()
+    assert session.exec(select(Outbox).where(Outbox.kind == "submission_receipt")).all() == []
 
 
 def test_time_machine_moves_link_expiry(session: Session, settings: Settings) -> None:

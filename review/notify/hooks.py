@@ -129,7 +129,7 @@ def on_declined(
         session, settings, assignment, actor=actor, reason=f"declined: {reason or '-'}", now=now,
     )
     language = facts.coordinator_language
-    extra: dict = {"reason": reason, "replacement_name": None, "replacement_email": None,
+    extra: dict = {"decline_reason": reason, "replacement_name": None, "replacement_email": None,
                    "replacement_due": None, "replacement_problem": result.problem}
     if result.new is not None:
         new_facts = AssignmentFacts.load(session, result.new)

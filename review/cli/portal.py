@@ -1,0 +1,60 @@
+"""`peerplan portal` (the reviewer portal) and `peerplan upload-link` (a municipality's link)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import typer
+from sqlmodel import select
+
+from review.cli.app import app, console, database, settings, user_errors
+from review.db import migrate
+from review.errors import NotFound
+from review.models import Municipality
+from review.reviewing import issue_upload_link
+from review.rounds import get_round
+
+
+@app.command("portal")
+@user_errors
+def portal(
+    host: str = typer.Option("", help="Address to listen on (default 127.0.0.1; "
+                             "0.0.0.0 behind a reverse proxy)."),
+    port: int = typer.Option(0, help="Port (default: from PEERPLAN_PORTAL_BASE_URL, else 8765)."),
+) -> None:
+    """Run the reviewer portal (personal links, rubric forms, Word forms, plan upload)."""
+    import logging
+
+    import uvicorn
+
+    from review.portal import create_app
+    from review.portal.security import RedactTokens
+
+    current = settings()
+    migrate(current)
+    base = urlsplit(current.portal_base_url)
+    port = port or base.port or 8765
+    host = host or "127.0.0.1"
+    console.print(f"peerplan portal on http://{host}:{port} (links point to {current.portal_base_url})")
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
+    uvicorn.run(create_app(current), host=host, port=port, proxy_headers=True,
+                forwarded_allow_ips="127.0.0.1", log_level="info", server_header=False)
+
+
+@app.command("upload-link")
+@user_errors
+def upload_link(
+    municipality: str = typer.Argument(..., help="Name of the municipality in the round."),
+    round_name: str = typer.Option(..., "--round", help="Name of the round."),
+) -> None:
+    """Issue a municipality's personal plan-upload link (replaces any earlier link)."""
+    current = settings()
+    with database(current) as session:
+        round_ = get_round(session, round_name)
+        place = session.exec(select(Municipality).where(
+            Municipality.round_id == round_.id, Municipality.name == municipality)).first()
+        if place is None:
+            raise NotFound(f"no municipality '{municipality}' in round '{round_.name}'; "
+                           "import it with `peerplan import`")
+        token = issue_upload_link(session, place)
+    console.print(f"{current.portal_base_url.rstrip('/')}/m/{token}", highlight=False, soft_wrap=True)

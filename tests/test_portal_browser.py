@@ -1,0 +1,146 @@
+"""The portal in a real Chromium (Debian's, through Playwright): a reviewer opens the link,
+saves a draft, reloads, submits with a missing comment, sees the error at its criterion, fixes it,
+submits, switches the language, and another reviewer declines, on a desktop and on a phone."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlmodel import Session, select
+
+from review.config import Settings
+from review.db import engine_for
+from review.models import Assignment, Review
+from review.portal import create_app
+from tests.reviewing_data import invited_assignment
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM_ENV = "PEERPLAN_TEST_CHROMIUM"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> str:
+    path = os.environ.get(CHROMIUM_ENV) or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        if os.environ.get(CHROMIUM_ENV):
+            pytest.fail(f"{CHROMIUM_ENV}={path} but no browser is there")
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: str):
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def served(sqlite_settings: Settings) -> Iterator[tuple[str, Settings]]:
+    """The portal served by uvicorn in a thread on a free port."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(sqlite_settings), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", sqlite_settings
+    server.should_exit = True
+    thread.join(10)
+
+
+def _invite(settings: Settings):
+    with Session(engine_for(settings.database_url), expire_on_commit=False) as session:
+        return invited_assignment(session, settings)
+
+
+def _stored(settings: Settings, assignment_id: int) -> tuple[str, list[Review]]:
+    with Session(engine_for(settings.database_url)) as session:
+        status = session.get(Assignment, assignment_id).status
+        rows = list(session.exec(select(Review).where(Review.assignment_id == assignment_id)))
+        return status, rows
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_draft_reload_error_fix_submit_and_switch_language(browser, served, viewport) -> None:
+    base, settings = served
+    inv = _invite(settings)
+    page = browser.new_page(viewport=viewport)
+    page.goto(f"{base}/r/{inv.token}")
+    assert page.locator("html").get_attribute("lang") == "de"
+    # Labels are tied to their fields: the radio is found by its accessible name.
+    page.get_by_role("radio", name="3 · gut").first.check()
+    page.get_by_label("Kommentar", exact=False).first.fill("Ziel 2040, Ratsbeschluss 2021")
+    page.get_by_role("button", name="Entwurf speichern").click()
+    assert "Entwurf gespeichert" in page.locator("#done").inner_text()
+    page.reload()
+    assert page.locator("#score-T1-3").is_checked()
+    assert page.locator("#comment-T1").input_value() == "Ziel 2040, Ratsbeschluss 2021"
+    # Fill everything but T2's required comment, and submit.
+    for i in range(2, 9):
+        page.locator(f"#score-T{i}-2").check()
+        if i != 2:
+            page.locator(f"#comment-T{i}").fill(f"Begründung {i}")
+    page.locator("#strengths").fill("Sehr gute Bilanz")
+    page.get_by_role("button", name="Begutachtung abschicken").click()
+    error = page.locator("#crit-T2 #err-comment-T2")
+    assert error.is_visible() and "Kommentar" in error.inner_text()
+    assert page.locator("#comment-T2").get_attribute("aria-invalid") == "true"
+    assert "err-comment-T2" in page.locator("#comment-T2").get_attribute("aria-describedby")
+    assert page.locator("#strengths").input_value() == "Sehr gute Bilanz"  # nothing lost
+    assert page.locator("#comment-T5").input_value() == "Begründung 5"
+    assert _stored(settings, inv.assignment_id)[0] == "invited"
+    # The error summary's link takes the keyboard to the field.
+    page.locator("#error-summary a").first.click()
+    page.keyboard.type("Inventar vollständig, Faktoren dokumentiert")
+    assert page.locator("#comment-T2").input_value().startswith("Inventar vollständig")
+    page.get_by_role("button", name="Begutachtung abschicken").click()
+    assert "abgeschickt" in page.locator("#done").inner_text()
+    status, rows = _stored(settings, inv.assignment_id)
+    assert status == "submitted" and rows[0].status == "submitted"
+    assert rows[0].comments["T2"].startswith("Inventar vollständig")
+    # Switch to English.
+    page.locator("#switch-lang").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("button", name="Save draft").is_visible()
+    assert "submitted (version 1)" in page.locator("#review-state").inner_text()
+    if viewport is PHONE:
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow, "the form is wider than the phone's screen"
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_decline_with_a_reason(browser, served, viewport) -> None:
+    base, settings = served
+    inv = _invite(settings)
+    page = browser.new_page(viewport=viewport)
+    page.goto(f"{base}/r/{inv.token}?lang=en")
+    page.locator("summary", has_text="Decline").click()
+    page.get_by_label("Reason for declining").fill("On parental leave until March")
+    page.locator("#decline").click()
+    assert "You have declined" in page.locator("h1").inner_text()
+    assert _stored(settings, inv.assignment_id)[0] == "declined"
+    page.goto(f"{base}/r/{inv.token}?lang=en")
+    assert "Link not valid" in page.locator("h1").inner_text()
+    page.close()
