@@ -55,19 +55,19 @@ ELIGIBILITY: dict[str, Text] = {
     "council_approval": Text(
         de="Vom Gemeinderat beschlossen", en="Approved by the municipal council"
     ),
-    "target_commitment": Text(
+    "targets": Text(
         de="Nennt Minderungsziel und Anpassungsverpflichtung",
         en="States the mitigation target and the adaptation commitment",
     ),
-    "bei_and_rva": Text(
+    "bei_rva": Text(
         de="Beruht auf einem Emissionsinventar (BEI) und einer Risikoanalyse (RVA)",
         en="Based on a baseline emission inventory (BEI) and a risk and vulnerability assessment",
     ),
-    "bei_key_sectors": Text(
+    "bei_sectors": Text(
         de="Inventar deckt mindestens 3 der 4 Schlüsselsektoren ab",
         en="The inventory covers at least 3 of the 4 key sectors",
     ),
-    "action_key_sectors": Text(
+    "action_sectors": Text(
         de="Minderungsmaßnahmen decken mindestens 2 der 4 Schlüsselsektoren ab",
         en="Mitigation actions cover at least 2 of the 4 key sectors",
     ),
