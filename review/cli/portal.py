@@ -23,12 +23,9 @@ def portal(
     port: int = typer.Option(0, help="Port (default: from PEERPLAN_PORTAL_BASE_URL, else 8765)."),
 ) -> None:
     """Run the reviewer portal (personal links, rubric forms, Word forms, plan upload)."""
-    import logging
-
     import uvicorn
 
     from review.portal import create_app
-    from review.portal.security import RedactTokens
 
     current = settings()
     migrate(current)
@@ -36,7 +33,6 @@ def portal(
     port = port or base.port or 8765
     host = host or "127.0.0.1"
     console.print(f"peerplan portal on http://{host}:{port} (links point to {current.portal_base_url})")
-    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     uvicorn.run(create_app(current), host=host, port=port, proxy_headers=True,
                 forwarded_allow_ips="127.0.0.1", log_level="info", server_header=False)
 

@@ -72,6 +72,9 @@ def safe_download_name(stem: str, suffix: str) -> str:
 
 def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="peerplan portal", docs_url=None, redoc_url=None, openapi_url=None)
+    access_log = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, security.RedactTokens) for f in access_log.filters):
+        access_log.addFilter(security.RedactTokens())  # link tokens never reach a log
     engine = get_engine(settings)
     rubrics: dict[str, Rubric] = load_rubrics()
     env = _environment()
