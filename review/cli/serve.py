@@ -163,7 +163,9 @@ def _start_prefect_server(
         "Prefect server",
         [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
         logs / "prefect-server.log",
-        env=_child_env(),
+        # The UI asks the API at PREFECT_UI_API_URL, which defaults to port 4200 whatever --port.
+        env=_child_env(PREFECT_UI_API_URL=os.environ.get(
+            "PREFECT_UI_API_URL", f"http://{host}:{port}/api")),
     ).start()
     children.append(server)
     ui_url = f"http://{host}:{port}"

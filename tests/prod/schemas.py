@@ -29,3 +29,16 @@ def form_fields(schema: dict[str, Any]) -> dict[str, list[str]]:
         if resolved.get("type") == "object" and resolved.get("properties"):
             models[name] = list(resolved["properties"])
     return models
+
+
+def form_labels(schema: dict[str, Any]) -> list[str]:
+    """The labels the Prefect UI's Run form shows: each parameter's title and, for a pydantic
+    model, each of its fields' titles."""
+    labels: list[str] = []
+    for name, node in (schema.get("properties") or {}).items():
+        resolved = _resolve(schema, node)
+        labels.append(node.get("title") or resolved.get("title") or name)
+        if resolved.get("type") == "object":
+            for field, sub in (resolved.get("properties") or {}).items():
+                labels.append(_resolve(schema, sub).get("title") or field)
+    return labels

@@ -139,8 +139,11 @@ def production_stack(directory: Path, admin_url: str) -> Iterator[Stack]:
                 drivername="postgresql+asyncpg").render_as_string(hide_password=False),
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "DO_NOT_TRACK": "1",
+            # Workers poll every 10 s by default; a test waits for every hand-over.
+            "PREFECT_WORKER_QUERY_SECONDS": "2",
             "PEERPLAN_DATABASE_URL": peerplan_url,
             "PEERPLAN_DATA_DIR": str(directory / "data"),
+            "PREFECT_UI_API_URL": api_url,  # default: port 4200 whatever --port says
         }
         server = Child(
             "Prefect server",

@@ -21,7 +21,7 @@ import pytest
 from flows.deployments import DEPLOYMENTS, PROJECT_ROOT, load_flow
 from review.cli.children import free_port
 from review.cli.serve import _portal_available
-from tests.prod.schemas import form_fields
+from tests.prod.schemas import form_fields, form_labels
 
 pytestmark = pytest.mark.slow
 CHROMIUM_ENV = "PEERPLAN_TEST_CHROMIUM"
@@ -56,6 +56,7 @@ def _cmdline(pid: int) -> str:
 @dataclass
 class Served:
     process: subprocess.Popen
+    directory: Path
     lines: list[str]
     ui_url: str
     api_url: str
@@ -97,7 +98,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             pytest.fail("peerplan serve did not come up:\n" + "".join(lines))
         lines.append(line)
     ui_url = f"http://127.0.0.1:{prefect_port}"
-    yield Served(process, lines, ui_url, f"{ui_url}/api",
+    yield Served(process, directory, lines, ui_url, f"{ui_url}/api",
                  f"http://127.0.0.1:{portal_port}" if portal else None)
     if process.poll() is None:  # the stop test did not run: stop it the same way
         tree = descendants(process.pid)
@@ -145,7 +146,7 @@ def test_deployments_are_registered_with_parameter_forms(served: Served):
 
 
 @pytest.mark.browser
-def test_deployment_page_shows_the_parameter_form(served: Served, tmp_path: Path):
+def test_deployment_pages_show_the_parameter_forms(served: Served):
     executable = os.environ.get(CHROMIUM_ENV, "/usr/bin/chromium")
     if not Path(executable).exists():
         if os.environ.get(CHROMIUM_ENV):
@@ -154,23 +155,33 @@ def test_deployment_page_shows_the_parameter_form(served: Served, tmp_path: Path
     present = [d for d in DEPLOYMENTS if load_flow(d) is not None]
     if not present:
         pytest.skip("no flow has landed yet")
-    spec = present[0]
-    deployment = next(d for d in _deployments(served, len(present)) if d["name"] == spec.name)
-    fields = next(iter(form_fields(deployment["parameter_openapi_schema"]).values()))
+    registered = {d["name"]: d for d in _deployments(served, len(present))}
+    screenshots = served.directory / "screenshots"
+    screenshots.mkdir(exist_ok=True)
     from playwright.sync_api import sync_playwright
 
+    missing: dict[str, list[str]] = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"])
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{served.ui_url}/deployments/deployment/{deployment['id']}/run")
-        page.get_by_text(spec.flow_name).first.wait_for(timeout=60_000)
-        page.screenshot(path=str(tmp_path / "deployment-run.png"), full_page=True)
-        text = page.inner_text("body")
+        for spec in present:
+            deployment = registered[spec.name]
+            labels = form_labels(deployment["parameter_openapi_schema"])
+            page.goto(f"{served.ui_url}/deployments/deployment/{deployment['id']}/run")
+            page.get_by_text("Parameters", exact=True).first.wait_for(timeout=60_000)
+            if labels:
+                page.get_by_text(labels[-1]).first.wait_for(timeout=30_000)
+            page.wait_for_timeout(1500)  # let the page finish fading in
+            page.screenshot(path=str(screenshots / f"{spec.name}-run.png"), full_page=True)
+            text = page.inner_text("body")
+            assert "Can't connect to Server API" not in text
+            assert spec.name in text
+            missing.update({spec.name: [x for x in labels if x not in text]} if any(
+                x not in text for x in labels) else {})
         browser.close()
-    missing = [f for f in fields if f not in text and f.replace("_", " ").title() not in text]
-    assert not missing, f"form fields not on the page: {missing}\n{text[:2000]}"
+    assert not missing, f"parameter form fields not on the deployments' Run pages: {missing}"
 
 
 def test_sigterm_stops_every_process_it_started(served: Served):
