@@ -10,7 +10,7 @@ the substance.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,23 +59,23 @@ CHECKS: tuple[Check, ...] = (
           "Mitigation actions", _terms(
               r"maßnahmenkatalog", r"massnahmenkatalog", r"maßnahmenprogramm",
               r"handlungsprogramm", r"handlungskonzept", r"handlungsfeld", r"maßnahmenplan",
-              r"klimaschutzmaßnahme", r"maßnahmenblatt", r"maßnahmen",
-              r"mitigation action", r"mitigation measure", r"action plan", r"climate actions?\b",
+              r"klimaschutzmaßnahme", r"maßnahmenblatt", r"maßnahmenübersicht",
+              r"mitigation action", r"mitigation measure", r"climate actions\b",
               r"energy efficiency measure")),
     Check("adaptation_actions", "Anpassungsmaßnahmen (Klimaanpassung)",
           "Adaptation actions", _terms(
               r"klimaanpassung", r"anpassungsmaßnahme", r"anpassungsstrategie",
-              r"anpassung an den klimawandel", r"hitzeaktionsplan", r"starkregen",
+              r"anpassung an den klimawandel", r"hitzeaktionsplan",
               r"adaptation", r"climate resilien")),
     Check("financing", "Finanzierung und Ressourcen", "Financing and resources", _terms(
-        r"finanzierung", r"fördermittel", r"förderprogramm", r"haushaltsmittel", r"investition",
-        r"kosten", r"budget", r"financing", r"funding", r"investment", r"costs?\b")),
+        r"finanzierung", r"fördermittel", r"förderprogramm", r"kostenschätzung",
+        r"investitionsplan", r"financing", r"funding", r"cost estimate")),
     Check("monitoring", "Monitoring und Controlling", "Monitoring and reporting", _terms(
         r"monitoring", r"controlling", r"sachstandsbericht", r"fortschreibung",
         r"indikator", r"zielerreichung", r"progress report", r"indicator", r"reporting")),
     Check("council_approval", "Beschluss des Rates", "Approval by the municipal council", _terms(
-        r"ratsbeschluss", r"beschluss des (?:stadt|gemeinde|kreis)?rat", r"beschlussvorlage",
-        r"(?:stadt|gemeinde|kreis)?rat\w* (?:hat|haben) .{0,60}(?:beschlossen|verabschiedet)",
+        r"\w*ratsbeschluss", r"beschluss des (?:stadt|gemeinde|kreis)?rat", r"beschlussvorlage",
+        r"(?:stadt|gemeinde|kreis)?rat\b.{0,200}?\b(?:beschlossen|verabschiedet)",
         r"(?:beschlossen|verabschiedet) (?:vom|durch den) (?:stadt|gemeinde|kreis)?rat",
         r"kreistag", r"stadtverordnetenversammlung", r"v/\d{4}/\d{4}",
         r"council (?:decision|resolution|approval)", r"approved by the (?:\w+ )?council",
@@ -99,7 +99,7 @@ KEY_SECTORS: dict[str, tuple[str, str, re.Pattern[str]]] = {
         r"tertiary", r"commercial", r"services sector")),
     "residential": ("Private Haushalte und Wohngebäude", "Residential buildings", _terms(
         r"private\w* haushalt", r"haushalte", r"wohngebäude", r"wohnungsbestand",
-        r"residential", r"households", r"housing")),
+        r"residential", r"households")),
     "transport": ("Verkehr", "Transport", _terms(
         r"verkehr", r"mobilität", r"transport", r"mobility")),
 }
@@ -107,7 +107,6 @@ KEY_SECTORS: dict[str, tuple[str, str, re.Pattern[str]]] = {
 MIN_INVENTORY_SECTORS = 3
 MIN_ACTION_SECTORS = 2
 
-_EMISSION_FIGURES = re.compile(r"\bt\s?co2|\btco2|co2-emission|co 2-emission|thg-emission|mwh\b|gwh\b")
 _PERCENT_YEAR = re.compile(
     r"(?P<pct>\d{1,3}(?:[.,]\d+)?)\s?(?:%|prozent|per ?cent)(?P<gap>[^%]{0,80}?)"
     r"\b(?:bis|bis zum jahr|by|until|in|im jahr|to)\s+(?:\w+\s+){0,2}?(?P<year>20[2-6]\d)\b"
@@ -129,47 +128,51 @@ _REDUCTION = re.compile(
 _NOT_A_TARGET = re.compile(r"anteil|share|erneuerbar|renewable|zuwachs|wachstum|growth|\+\s?$")
 
 
-def check_plan(units: Sequence[Unit]) -> list[dict[str, Any]]:
-    """The findings for one plan, in the order of the SECAP structure."""
+def check_plan(units: Sequence[Unit], headings: Iterable[tuple[str, int | None]] = ()
+               ) -> list[dict[str, Any]]:
+    """The findings for one plan, in the order of the SECAP structure. `headings`: the
+    (kind, number) of units that are headings (DOCX); a chapter's text window ends at the next."""
     lowered = [(unit, unit.text.lower()) for unit in units]
+    stops = {(kind, number) for kind, number in headings}
     findings = []
     for check in CHECKS:
         hits = [(unit, text, m) for unit, text in lowered if (m := check.pattern.search(text))]
         finding = _finding(check.id, check.label_de, check.label_en, hits)
         if check.id == "inventory":
-            # Sectors are looked for where the inventory is, or where emission figures are.
-            where = _neighbourhood(lowered, hits)
-            pool = [(u, t) for i, (u, t) in enumerate(lowered)
-                    if i in where or _EMISSION_FIGURES.search(t)]
-            _add_sectors(finding, pool, MIN_INVENTORY_SECTORS)
+            # Sectors are looked for in the text following each mention of the inventory.
+            _add_sectors(finding, _windows(lowered, hits, stops), MIN_INVENTORY_SECTORS)
         elif check.id == "mitigation_actions":
-            where = _neighbourhood(lowered, hits)
-            _add_sectors(finding, [lowered[i] for i in sorted(where)], MIN_ACTION_SECTORS)
+            _add_sectors(finding, _windows(lowered, hits, stops), MIN_ACTION_SECTORS)
         elif check.id == "target":
             _add_targets(finding, lowered)
         findings.append(finding)
     return findings
 
 
-NEIGHBOURHOOD_CHARS = 1500
+WINDOW_CHARS = 2500
+
+Span = tuple[Unit, str, int, int]  # a unit, its lower-cased text, and a range in it
 
 
-def _neighbourhood(lowered: list[tuple[Unit, str]], hits: list[tuple[Unit, str, Any]]) -> set[int]:
-    """Indexes of the units hit and of those following each hit (at least one, then up to
-    NEIGHBOURHOOD_CHARS): a DOCX heading "Maßnahmenkatalog" is followed by the actions, a PDF
-    page often continues on the next."""
+def _windows(lowered: list[tuple[Unit, str]], hits: list[tuple[Unit, str, Any]],
+             stops: set[tuple[str, int | None]]) -> list[Span]:
+    """The text following each hit, WINDOW_CHARS long, running on into the next units: a DOCX
+    heading "Maßnahmenkatalog" is followed by the actions, a PDF chapter runs over pages."""
     position = {id(u): i for i, (u, _) in enumerate(lowered)}
-    where: set[int] = set()
-    for unit, _, _ in hits:
+    spans: list[Span] = []
+    for unit, text, match in hits:
         i = position[id(unit)]
-        where.add(i)
-        size = 0
-        for j in range(i + 1, len(lowered)):
-            if size >= NEIGHBOURHOOD_CHARS:
-                break
-            where.add(j)
-            size += len(lowered[j][1])
-    return where
+        left = WINDOW_CHARS
+        start = match.start()
+        while left > 0 and i < len(lowered):
+            unit, text = lowered[i]
+            if start == 0 and (unit.kind, unit.number) in stops:
+                break  # the next chapter
+            end = min(len(text), start + left)
+            spans.append((unit, text, start, end))
+            left -= end - start
+            i, start = i + 1, 0
+    return spans
 
 
 def _finding(check_id: str, de: str, en: str, hits: list[tuple[Unit, str, re.Match[str]]]) -> dict[str, Any]:
@@ -195,12 +198,14 @@ def snippet(text: str, start: int, end: int) -> str:
     return ("…" if a > 0 else "") + body + ("…" if b < len(text) else "")
 
 
-def _add_sectors(finding: dict[str, Any], pool: list[tuple[Unit, str]], minimum: int) -> None:
+def _add_sectors(finding: dict[str, Any], pool: list[Span], minimum: int) -> None:
     sectors: dict[str, list[dict[str, Any]]] = {}
     for sector, (_de, _en, pattern) in KEY_SECTORS.items():
-        for unit, text in pool:
-            m = pattern.search(text)
-            if m:
+        seen: set[tuple[int, int]] = set()
+        for unit, text, start, end in pool:
+            m = pattern.search(text, start, end)
+            if m and (id(unit), m.start()) not in seen:
+                seen.add((id(unit), m.start()))
                 sectors.setdefault(sector, []).append(_evidence(unit, m.start(), m.end()))
                 if len(sectors[sector]) >= MAX_EVIDENCE:
                     break

@@ -157,11 +157,10 @@ def _read_pdfium(data: bytes, name: str) -> PdfContent:
         headings = []
         try:
             for item in pdf.get_toc():
-                page = item.page_index
-                title = (item.title or "").strip()
+                title, page = _bookmark(item)
                 if title:
                     headings.append(Heading(item.level + 1, title, "page",
-                                            page + 1 if page is not None else None))
+                                            page + 1 if page is not None and page >= 0 else None))
         except Exception as exc:
             log.warning("%s: outline unreadable: %s", name, exc)
         info = pdf.get_metadata_dict(skip_empty=True)
@@ -177,6 +176,14 @@ def _read_pdfium(data: bytes, name: str) -> PdfContent:
         producer=info.get("Producer"),
     )
     return PdfContent(units, headings, meta, "pypdfium2")
+
+
+def _bookmark(item: Any) -> tuple[str, int | None]:
+    """Title and 0-based page of a pypdfium2 bookmark (v5 methods, or v4 attributes)."""
+    if hasattr(item, "get_title"):
+        dest = item.get_dest()
+        return (item.get_title() or "").strip(), dest.get_index() if dest is not None else None
+    return (item.title or "").strip(), item.page_index
 
 
 # ---- both --------------------------------------------------------------------------------------

@@ -89,7 +89,8 @@ def read_document(data: bytes, file_name: str, settings: Settings) -> ExtractedD
     doc.language = detect_language(u.text for u in doc.units)
     if doc.language is None and doc.has_text_layer:
         doc.problems.append("language not recognised (neither German nor English?)")
-    doc.findings = check_plan(doc.units) if doc.has_text_layer else []
+    headings = [(h.kind, h.number) for h in doc.headings if h.kind == "paragraph"]
+    doc.findings = check_plan(doc.units, headings) if doc.has_text_layer else []
     return doc
 
 
