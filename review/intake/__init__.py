@@ -8,7 +8,16 @@ Public API:
 - `take_in_sources(...)`: many files, read in parallel processes, registered in order.
 """
 
-from review.intake.batch import Source, collect_sources, read_source, take_in_sources
+from review.intake.batch import (
+    Planned,
+    Reading,
+    Source,
+    collect_sources,
+    plan_sources,
+    read_source,
+    register_reading,
+    take_in_sources,
+)
 from review.intake.document import ExtractedDocument, Heading, Unit
 from review.intake.errors import IntakeError
 from review.intake.outcome import IntakeOutcome
@@ -21,11 +30,15 @@ __all__ = [
     "Heading",
     "IntakeError",
     "IntakeOutcome",
+    "Planned",
+    "Reading",
     "Source",
     "Unit",
     "collect_sources",
+    "plan_sources",
     "read_document",
     "read_source",
+    "register_reading",
     "take_in",
     "take_in_sources",
 ]

@@ -117,6 +117,55 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A source whose municipality is known: ready to be read."""
+
+    index: int
+    source: Source
+    municipality: str
+
+
+def plan_sources(session: Session, round_: Round, sources: list[Source], *, actor: str,
+                 create_municipality: bool = False) -> tuple[list[Planned],
+                                                             dict[int, IntakeOutcome]]:
+    """Municipalities first: a file for an unknown one is refused without being read or stored.
+    Returns the files to read and the refusals, both keyed by the source's position."""
+    planned: list[Planned] = []
+    refusals: dict[int, IntakeOutcome] = {}
+    for index, source in enumerate(sources):
+        name = source.municipality or municipality_from_file_name(session, round_,
+                                                                  source.file_name)
+        try:
+            if name is None:
+                raise NoMunicipality(source.file_name)
+            place = resolve_municipality(session, round_, name, create=create_municipality,
+                                         actor=actor)
+        except IntakeError as exc:
+            refusals[index] = refused(source.file_name, name or "?", exc)
+            continue
+        planned.append(Planned(index, source, place.name))
+    session.commit()
+    return planned, refusals
+
+
+def register_reading(session: Session, settings: Settings, *, round_: Round, municipality: str,
+                     reading: Reading, actor: str) -> IntakeOutcome:
+    """Register what a worker read (or record its refusal), and commit."""
+    if reading.error is not None or reading.doc is None:
+        assert reading.error is not None
+        return refused(reading.file_name, municipality, reading.error)
+    try:
+        place = resolve_municipality(session, round_, municipality, actor=actor)
+        outcome = register(session, settings, round_=round_, municipality=place,
+                           doc=reading.doc, stored_path=reading.stored_path or "", actor=actor)
+    except IntakeError as exc:
+        session.rollback()
+        return refused(reading.file_name, municipality, exc)
+    session.commit()
+    return outcome
+
+
 def take_in_sources(
     session: Session,
     settings: Settings,
@@ -131,59 +180,35 @@ def take_in_sources(
     """Take in every source; commits after each file. `workers`: reading processes (default:
     the usable cores; 1 reads in this process)."""
     outcomes: list[IntakeOutcome | None] = [None] * len(sources)
-    places: dict[int, Municipality] = {}
 
     def done(index: int, outcome: IntakeOutcome) -> None:
         outcomes[index] = outcome
         if on_outcome:
             on_outcome(outcome)
 
-    # Municipalities first: a file for an unknown one is refused without being read or stored.
-    to_read: list[int] = []
-    for index, source in enumerate(sources):
-        name = source.municipality or municipality_from_file_name(session, round_,
-                                                                  source.file_name)
-        try:
-            if name is None:
-                raise NoMunicipality(source.file_name)
-            places[index] = resolve_municipality(session, round_, name,
-                                                 create=create_municipality, actor=actor)
-        except IntakeError as exc:
-            session.commit()
-            done(index, refused(source.file_name, name or "?", exc))
-            continue
-        session.commit()
-        to_read.append(index)
-
-    for index, reading in _read_all(settings, [sources[i] for i in to_read], to_read, workers):
-        place = places[index]
-        if reading.error is not None or reading.doc is None:
-            assert reading.error is not None
-            done(index, refused(reading.file_name, place.name, reading.error))
-            continue
-        try:
-            outcome = register(session, settings, round_=round_, municipality=place,
-                               doc=reading.doc, stored_path=reading.stored_path or "",
-                               actor=actor)
-        except IntakeError as exc:
-            outcome = refused(reading.file_name, place.name, exc)
-        session.commit()
+    planned, refusals = plan_sources(session, round_, sources, actor=actor,
+                                     create_municipality=create_municipality)
+    for index, outcome in refusals.items():
         done(index, outcome)
+    readings = _read_all(settings, [p.source for p in planned], workers)
+    for item, reading in zip(planned, readings, strict=True):
+        done(item.index, register_reading(session, settings, round_=round_,
+                                          municipality=item.municipality, reading=reading,
+                                          actor=actor))
     return [o for o in outcomes if o is not None]
 
 
-def _read_all(settings: Settings, sources: list[Source], indexes: list[int],
-              workers: int | None) -> Iterator[tuple[int, Reading]]:
+def _read_all(settings: Settings, sources: list[Source], workers: int | None) -> Iterator[Reading]:
     workers = min(workers or default_workers(), len(sources))
     if workers <= 1:
-        for index, source in zip(indexes, sources, strict=True):
-            yield index, _read_or_refuse(str(source.path), source.file_name, settings)
+        for source in sources:
+            yield _read_or_refuse(str(source.path), source.file_name, settings)
         return
     with _pool(workers) as pool:
         futures: list[Future[Reading]] = [
             pool.submit(_read_or_refuse, str(s.path), s.file_name, settings) for s in sources]
-        for index, future in zip(indexes, futures, strict=True):
-            yield index, future.result()
+        for future in futures:
+            yield future.result()
 
 
 def _read_or_refuse(path: str, file_name: str, settings: Settings) -> Reading:

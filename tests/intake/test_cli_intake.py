@@ -52,6 +52,7 @@ def test_manifest_run_registers_and_a_rerun_adds_nothing(cli_env: Settings, tmp_
         assert len(session.exec(select(Plan)).all()) == 2
 
 
+@pytest.mark.slow  # starts two reading processes
 def test_any_refusal_gives_exit_1_with_the_reason(cli_env: Settings, tmp_path: Path) -> None:
     folder = tmp_path / "eingang"
     folder.mkdir()

@@ -34,6 +34,7 @@ def read_by(real_plans: Path, tmp_path_factory: pytest.TempPathFactory):
     return read
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reader", ["pypdf", "pypdfium2"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_real_plans_page_count_and_language(read_by, name: str, reader: str) -> None:
