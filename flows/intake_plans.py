@@ -15,6 +15,8 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner
 
+from pydantic import BaseModel, Field
+
 from review.config import Settings, load_settings
 from review.db import get_engine, session_scope
 from review.intake import (
@@ -29,6 +31,21 @@ from review.intake.batch import default_workers
 from review.rounds import get_round
 
 ACTOR = "flow:intake_plans"
+
+
+class IntakeRequest(BaseModel):
+    """What to take in; rendered as the Run form in the Prefect UI."""
+
+    round_name: str = Field(description="The review round / die Begutachtungsrunde")
+    paths: list[str] = Field(
+        description="Plan files (PDF, DOCX), folders or manifest CSVs (file,municipality) on the "
+        "machine running the flow / Dateien, Ordner oder Manifeste")
+    municipality: str | None = Field(
+        default=None, description="Municipality of every file (else: the manifest or the file "
+        "name) / Kommune aller Dateien")
+    create_municipality: bool = Field(
+        default=False, description="Add municipalities not yet in the round / unbekannte "
+        "Kommunen anlegen")
 
 
 def _io_error_only(task_: Any, task_run: Any, state: Any) -> bool:
@@ -58,19 +75,19 @@ def register_plan(settings: Settings, round_name: str, municipality: str,
 
 
 @flow(name="intake_plans", task_runner=ProcessPoolTaskRunner(max_workers=default_workers()))
-def intake_plans(round_name: str, paths: list[str], municipality: str | None = None,
-                 create_municipality: bool = False) -> list[dict[str, Any]]:
+def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
     """Register a round's plans (PDF, DOCX: files, folders or manifest CSVs `file,municipality`
     on the machine running the flow) and pre-check their completeness. A table artifact lists
     each file with its municipality, pages, language, completeness and problems or refusal.
     / Pläne einer Runde registrieren und auf Vollständigkeit vorprüfen."""
     logger = get_run_logger()
     settings = load_settings()
-    sources = collect_sources(paths, municipality)
+    round_name = request.round_name
+    sources = collect_sources(request.paths, request.municipality)
     with session_scope(get_engine(settings)) as session:
         round_ = get_round(session, round_name)
         planned, refusals = plan_sources(session, round_, sources, actor=ACTOR,
-                                         create_municipality=create_municipality)
+                                         create_municipality=request.create_municipality)
     futures = [read_plan.submit(str(p.source.path), p.source.file_name, settings)
                for p in planned]
     outcomes: dict[int, IntakeOutcome] = dict(refusals)

@@ -22,7 +22,7 @@ def test_flow_reads_in_parallel_registers_refuses_and_reports(
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-    from flows.intake_plans import intake_plans
+    from flows.intake_plans import IntakeRequest, intake_plans
 
     monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
     with Session(get_engine(sqlite_settings)) as session:
@@ -38,16 +38,16 @@ def test_flow_reads_in_parallel_registers_refuses_and_reports(
     manifest = tmp_path / "manifest.csv"
     manifest.write_text("file,municipality\neingang/Musterstadt-alt.doc,Musterstadt\n")
 
-    outcomes = intake_plans("Flow Runde", [str(folder / "Exampleton.docx"),
-                                           str(folder / "Musterstadt.pdf"), str(manifest)])
+    outcomes = intake_plans(IntakeRequest(round_name="Flow Runde", paths=[
+        str(folder / "Exampleton.docx"), str(folder / "Musterstadt.pdf"), str(manifest)]))
     assert [(o["file_name"], o["status"]) for o in outcomes] == [
         ("Exampleton.docx", "registered"), ("Musterstadt.pdf", "registered"),
         ("Musterstadt-alt.doc", "refused")]
     assert "save it as .docx or PDF" in outcomes[2]["error"]
     assert outcomes[0]["language"] == "en" and outcomes[1]["pages"] == 4
 
-    again = intake_plans("Flow Runde", [str(folder / "Exampleton.docx"),
-                                        str(folder / "Musterstadt.pdf")])
+    again = intake_plans(IntakeRequest(round_name="Flow Runde", paths=[
+        str(folder / "Exampleton.docx"), str(folder / "Musterstadt.pdf")]))
     assert [o["status"] for o in again] == ["unchanged", "unchanged"]
     with Session(get_engine(sqlite_settings)) as session:
         assert session.exec(select(func.count()).select_from(Document)).one() == 2
