@@ -4,6 +4,7 @@ import os
 
 from review.cli import (  # noqa: F401  (each module registers its commands)
     intake,
+    notify,
     participants,
     portal,
     rounds,

@@ -182,8 +182,10 @@ def deliver(
     now: datetime | None = None,
     round_id: int | None = None,
     actor: str = "system",
+    raise_on_failure: bool = True,
 ) -> DeliveryReport:
-    """Send every pending message. Raises DeliveryFailed after trying them all if any failed."""
+    """Send every pending message. Raises DeliveryFailed after trying them all if any failed
+    (unless `raise_on_failure` is False: then the report lists the failures)."""
     from review.notify import smtp
 
     report = DeliveryReport()
@@ -194,7 +196,7 @@ def deliver(
     with smtp.Connection(settings) as connection:
         for row_id in ids:
             _deliver_one(engine, settings, row_id, connection, report, now=now, actor=actor)
-    if report.failed:
+    if report.failed and raise_on_failure:
         raise DeliveryFailed(report.failed, len(report.sent))
     return report
 

@@ -1,0 +1,82 @@
+"""`peerplan invite`, `peerplan escalate`, `peerplan outbox`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import typer
+from sqlmodel import select
+
+from review.cli.app import app, console, database, settings, user_errors
+from review.db import migrate
+from review.errors import InvalidInput
+from review.models import Outbox
+from review.notify.runs import run_escalation, run_invitations
+from review.rounds import get_round
+
+
+def _parse_now(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"--now must be an ISO date or time like 2026-12-16T08:00, not {value!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@app.command()
+@user_errors
+def invite(
+    round_name: str = typer.Option(..., "--round", help="Name of the round."),
+) -> None:
+    """Invite the round's approved assignments (personal link, Word form) and send the mail."""
+    s = settings()
+    migrate(s)
+    run = run_invitations(s, round_name=round_name)
+    for item in run.invited:
+        console.print(f"{item.outcome:<8} assignment {item.assignment_id} {item.reviewer_email}"
+                      + (f": {item.why}" if item.why else ""), highlight=False)
+    console.print(f"{sum(i.outcome == 'invited' for i in run.invited)} invited; "
+                  f"outbox: {run.delivery.summary()}", highlight=False)
+    run.raise_if_failed()
+
+
+@app.command()
+@user_errors
+def escalate(
+    round_name: str = typer.Option("", "--round", help="Only this round (default: all)."),
+    now: str = typer.Option("", help="Pretend it is this UTC time (ISO), e.g. to catch up."),
+) -> None:
+    """Send due reminders, overdue notices, escalations, reassignments and the daily digest."""
+    s = settings()
+    migrate(s)
+    run = run_escalation(s, round_name=round_name or None, now=_parse_now(now))
+    console.print(run.report.text(), highlight=False)
+    console.print(f"outbox: {run.delivery.summary()}", highlight=False)
+    run.raise_if_failed()
+
+
+@app.command()
+@user_errors
+def outbox(
+    round_name: str = typer.Option("", "--round", help="Only this round (default: all)."),
+    limit: int = typer.Option(50, help="Show at most this many messages, newest first."),
+) -> None:
+    """List queued and sent messages: status, attempts, last error."""
+    with database() as session:
+        statement = select(Outbox).order_by(Outbox.id.desc())  # type: ignore[union-attr]
+        if round_name:
+            statement = statement.where(Outbox.round_id == get_round(session, round_name).id)
+        rows = list(session.exec(statement.limit(limit)))
+        if not rows:
+            console.print("the outbox is empty")
+            return
+        for row in rows:
+            when = row.sent_at.strftime("%Y-%m-%d %H:%M") if row.sent_at else "-"
+            console.print(
+                f"{row.status:<9} {when:<16} {row.kind:<22} {row.language} {row.recipient:<32} "
+                f"{row.key}" + (f"  attempts={row.attempts} error: {row.last_error}"
+                                if row.last_error else ""),
+                highlight=False,
+            )

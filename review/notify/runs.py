@@ -1,0 +1,79 @@
+"""One escalation or invitation run: decide and queue in one transaction, commit, then send.
+Shared by the CLI and the Prefect flows, which only add printing or an artifact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from review.config import Settings
+from review.db import get_engine, session_scope
+from review.notify.escalation import EscalationReport, escalate
+from review.notify.invitations import Invited, invite_round
+from review.notify.outbox import DeliveryFailed, DeliveryReport, deliver
+from review.rounds import get_round
+
+
+@dataclass
+class EscalationRun:
+    report: EscalationReport
+    delivery: DeliveryReport
+
+    def raise_if_failed(self) -> None:
+        if self.delivery.failed:
+            raise DeliveryFailed(self.delivery.failed, len(self.delivery.sent))
+
+    def markdown(self) -> str:
+        return self.report.markdown() + "\n\n## Delivery\n" + _delivery_markdown(self.delivery)
+
+
+@dataclass
+class InvitationRun:
+    round_name: str
+    invited: list[Invited]
+    delivery: DeliveryReport
+
+    def raise_if_failed(self) -> None:
+        if self.delivery.failed:
+            raise DeliveryFailed(self.delivery.failed, len(self.delivery.sent))
+
+    def markdown(self) -> str:
+        rows = ["| assignment | reviewer | outcome | why |", "|---|---|---|---|"]
+        rows += [f"| {i.assignment_id} | {i.reviewer_email} | {i.outcome} | {i.why} |"
+                 for i in self.invited]
+        return (f"# Invitations for {self.round_name}\n\n"
+                + ("\n".join(rows) if self.invited else "_No approved assignment to invite._")
+                + "\n\n## Delivery\n" + _delivery_markdown(self.delivery))
+
+
+def _delivery_markdown(delivery: DeliveryReport) -> str:
+    lines = [delivery.summary()]
+    lines += [f"- cancelled `{key}`: {why}" for key, why in delivery.cancelled]
+    lines += [f"- FAILED `{key}`: {error}" for key, error in delivery.failed]
+    return "\n".join(lines)
+
+
+def run_escalation(
+    settings: Settings, *, round_name: str | None = None, now: datetime | None = None,
+    actor: str = "escalation",
+) -> EscalationRun:
+    """Queue what today's windows call for, commit, then deliver the outbox. The caller decides
+    whether a delivery failure raises (`raise_if_failed`); nothing queued is lost either way."""
+    engine = get_engine(settings)
+    with session_scope(engine) as session:
+        round_id = get_round(session, round_name).id if round_name else None
+        report = escalate(session, settings, now=now, round_id=round_id, actor=actor)
+    delivery = deliver(engine, settings, now=now, actor=actor, raise_on_failure=False)
+    return EscalationRun(report, delivery)
+
+
+def run_invitations(
+    settings: Settings, *, round_name: str, now: datetime | None = None,
+    actor: str = "coordinator",
+) -> InvitationRun:
+    engine = get_engine(settings)
+    with session_scope(engine) as session:
+        round_ = get_round(session, round_name)
+        invited = invite_round(session, settings, round_.id, actor=actor, now=now)
+    delivery = deliver(engine, settings, now=now, actor=actor, raise_on_failure=False)
+    return InvitationRun(round_name, invited, delivery)
