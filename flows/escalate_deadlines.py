@@ -1,0 +1,45 @@
+"""Prefect flow `escalate_deadlines`: reminders, overdue notices, escalation to the coordinator,
+reassignment after the grace period and the daily digest, then the outbox is delivered.
+
+Scheduled hourly by the deployment registry (flows/deployments.py) and startable from the
+Prefect UI. Each run publishes a markdown artifact saying what it queued and sent, and why. The
+decisions, the exactly-once outbox and the sending are all in review.notify.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact
+
+from review.config import load_settings
+from review.notify.runs import run_escalation
+
+
+def artifact_key(prefix: str, round_name: str | None) -> str:
+    """Artifact keys allow lowercase letters, digits and dashes; one key per round versions."""
+    suffix = re.sub(r"[^a-z0-9]+", "-", (round_name or "all-rounds").lower()).strip("-")
+    return f"{prefix}-{suffix or 'round'}"
+
+
+@flow(name="escalate_deadlines", log_prints=True)
+def escalate_deadlines(round_name: str | None = None, now: datetime | None = None) -> dict[str, int]:
+    """Send what the rounds' reminder policies call for now (all rounds unless one is named).
+    `now` pretends another time, e.g. to catch up after an outage; default: the current time."""
+    run = run_escalation(load_settings(), round_name=round_name, now=now)
+    create_markdown_artifact(
+        key=artifact_key("escalate-deadlines", round_name),
+        markdown=run.markdown(),
+        description="What the deadline escalation queued and sent, and why.",
+    )
+    print(run.report.text())
+    print(f"outbox: {run.delivery.summary()}")
+    run.raise_if_failed()  # SMTP trouble fails the run visibly; the messages wait in the outbox
+    return {"queued": len(run.report.queued), "sent": len(run.delivery.sent),
+            "cancelled": len(run.delivery.cancelled)}
+
+
+if __name__ == "__main__":
+    escalate_deadlines()

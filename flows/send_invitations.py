@@ -1,0 +1,28 @@
+"""Prefect flow `send_invitations`: invite a round's approved assignments (personal link, Word
+form attached), deliver the outbox, publish who was invited as an artifact.
+
+Re-running it invites nobody twice (review.notify.invitations)."""
+
+from __future__ import annotations
+
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact
+
+from flows.escalate_deadlines import artifact_key
+from review.config import load_settings
+from review.notify.runs import run_invitations
+
+
+@flow(name="send_invitations", log_prints=True)
+def send_invitations(round_name: str) -> dict[str, int]:
+    """Invite every approved, not yet invited reviewer of the round by email."""
+    run = run_invitations(load_settings(), round_name=round_name, actor="send_invitations")
+    create_markdown_artifact(
+        key=artifact_key("send-invitations", round_name),
+        markdown=run.markdown(),
+        description="Who was invited, and what was sent.",
+    )
+    invited = sum(item.outcome == "invited" for item in run.invited)
+    print(f"{invited} invited; outbox: {run.delivery.summary()}")
+    run.raise_if_failed()
+    return {"invited": invited, "sent": len(run.delivery.sent)}

@@ -1,0 +1,47 @@
+"""The notify flows on a Prefect test server: they invite, escalate, deliver and publish what
+they did as artifacts. (The rules themselves are tested without Prefect.)"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from review.db import session_scope
+from tests.notify_helpers import Mailbox, approved_assignment, make_reviewer, small_round, start_smtp
+
+D = date(2026, 12, 15)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_flows_invite_escalate_and_publish_artifacts(prefect_harness, sqlite_settings, monkeypatch):
+    from prefect.artifacts import Artifact
+
+    from flows.escalate_deadlines import escalate_deadlines
+    from flows.send_invitations import send_invitations
+    from review.db import get_engine
+
+    box = Mailbox()
+    controller = start_smtp(box)
+    for name, value in {"DATA_DIR": str(sqlite_settings.data_dir),
+                        "DATABASE_URL": sqlite_settings.database_url,
+                        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(controller.port)}.items():
+        monkeypatch.setenv(f"PEERPLAN_{name}", value)
+    try:
+        with session_scope(get_engine(sqlite_settings)) as session:
+            round_, towns, plans = small_round(session, due=D, name="Flow Runde 1")
+            reviewer = make_reviewer(session, round_, towns["Bergdorf"], email="r@example.org")
+            approved_assignment(session, round_, plans["Altstadt"], reviewer)
+        assert send_invitations("Flow Runde 1") == {"invited": 1, "sent": 1}
+        assert send_invitations("Flow Runde 1") == {"invited": 0, "sent": 0}
+        at = datetime.combine(D - timedelta(days=2), time(9), tzinfo=UTC)
+        result = escalate_deadlines(round_name="Flow Runde 1", now=at)
+        assert result == {"queued": 2, "sent": 2, "cancelled": 0}  # reminder + digest
+    finally:
+        controller.stop()
+    assert [m["X-Peerplan-Kind"] for m in box.messages] == ["invitation", "reminder", "digest"]
+    artifact = Artifact.get("escalate-deadlines-flow-runde-1")
+    assert artifact is not None and "reminder" in artifact.data and "d-2" in artifact.data
+    invitations = Artifact.get("send-invitations-flow-runde-1")  # the newest version: the re-run
+    assert invitations is not None and "No approved assignment to invite" in invitations.data
