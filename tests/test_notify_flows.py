@@ -45,3 +45,32 @@ def test_flows_invite_escalate_and_publish_artifacts(prefect_harness, sqlite_set
     assert artifact is not None and "reminder" in artifact.data and "d-2" in artifact.data
     invitations = Artifact.get("send-invitations-flow-runde-1")  # the newest version: the re-run
     assert invitations is not None and "No approved assignment to invite" in invitations.data
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_smtp_through_a_prefect_email_block_keeps_our_message_id(prefect_harness, sqlite_settings):
+    from prefect_email import EmailServerCredentials
+
+    from review.db import get_engine
+    from review.notify import outbox
+    from tests.notify_helpers import free_port
+
+    box = Mailbox()
+    controller = start_smtp(box)
+    try:
+        EmailServerCredentials(smtp_server="127.0.0.1", smtp_port=controller.port,
+                               smtp_type="INSECURE").save("peerplan-test-smtp", overwrite=True)
+        # The settings' own server is unreachable: only the block can deliver.
+        settings = sqlite_settings.model_copy(
+            update={"smtp_block": "peerplan-test-smtp", "smtp_port": free_port()})
+        engine = get_engine(settings)
+        with session_scope(engine) as session:
+            outbox.enqueue(session, key="digest:test", kind="digest", recipient="c@example.org",
+                           language="en", subject="Digest", body="Nothing new.", round_id=None,
+                           settings=settings)
+        assert outbox.deliver(engine, settings).sent == ["digest:test"]
+    finally:
+        controller.stop()
+    (message,) = box.messages
+    assert message["Message-ID"] == outbox.message_id_for("digest:test", settings)

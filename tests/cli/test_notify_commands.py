@@ -1,0 +1,74 @@
+"""`peerplan invite`, `escalate` and `outbox` as a coordinator uses them, against a real SMTP
+server; an unreachable server makes the command fail with a clear message, and nothing is lost."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+from review.cli import app
+from review.db import get_engine, session_scope
+from tests.notify_helpers import (
+    Mailbox,
+    approved_assignment,
+    free_port,
+    make_reviewer,
+    small_round,
+    start_smtp,
+)
+
+runner = CliRunner()
+D = date(2026, 12, 15)
+
+
+@pytest.fixture
+def cli(sqlite_settings, monkeypatch):
+    box = Mailbox()
+    controller = start_smtp(box)
+    monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
+    monkeypatch.setenv("PEERPLAN_DATABASE_URL", sqlite_settings.database_url)
+    monkeypatch.setenv("PEERPLAN_SMTP_PORT", str(controller.port))
+    with session_scope(get_engine(sqlite_settings)) as session:
+        round_, towns, plans = small_round(session, due=D, name="CLI Runde")
+        reviewer = make_reviewer(session, round_, towns["Bergdorf"], email="r@example.org",
+                                 language="en", languages=["de", "en"])
+        approved_assignment(session, round_, plans["Altstadt"], reviewer)
+    yield (lambda *args: runner.invoke(app, list(args))), box, monkeypatch, controller.port
+    controller.stop()
+
+
+def test_invite_escalate_and_outbox(cli):
+    invoke, box, monkeypatch, port = cli
+    result = invoke("invite", "--round", "CLI Runde")
+    assert result.exit_code == 0, result.output
+    assert "invited  assignment" in result.output and "1 sent" in result.output
+    assert invoke("invite", "--round", "CLI Runde").output.startswith("0 invited")
+
+    result = invoke("escalate", "--round", "CLI Runde", "--now", "2026-12-13T08:00")
+    assert result.exit_code == 0, result.output
+    assert "queued          reminder" in result.output and "d-2" in result.output
+    assert [m["X-Peerplan-Kind"] for m in box.messages] == ["invitation", "reminder", "digest"]
+
+    # The SMTP server goes away: the next day's messages wait, the command fails loudly.
+    monkeypatch.setenv("PEERPLAN_SMTP_PORT", str(free_port()))
+    result = invoke("escalate", "--now", "2026-12-15T08:00")
+    assert result.exit_code == 2
+    assert "could not be sent" in result.output and "next run retries" in result.output
+    listing = invoke("outbox", "--round", "CLI Runde").output
+    assert "pending" in listing and "attempts=1" in listing and "reminder:a" in listing
+
+    monkeypatch.setenv("PEERPLAN_SMTP_PORT", str(port))  # back
+    result = invoke("escalate", "--now", "2026-12-15T09:00")
+    assert result.exit_code == 0, result.output
+    assert [m["X-Peerplan-Kind"] for m in box.messages][3:] == ["reminder", "digest"]
+    assert "pending" not in invoke("outbox").output
+
+
+def test_bad_now_and_unknown_round_are_clear_errors(cli):
+    invoke, *_ = cli
+    result = invoke("escalate", "--now", "tomorrow")
+    assert result.exit_code == 2 and "--now must be an ISO date" in result.output
+    result = invoke("invite", "--round", "Nope")
+    assert result.exit_code == 2 and "no round named 'Nope'" in result.output
