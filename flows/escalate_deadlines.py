@@ -25,7 +25,9 @@ def artifact_key(prefix: str, round_name: str | None) -> str:
 
 
 @flow(name="escalate_deadlines", log_prints=True)
-def escalate_deadlines(round_name: str | None = None, now: datetime | None = None) -> dict[str, int]:
+def escalate_deadlines(
+    round_name: str | None = None, now: datetime | None = None
+) -> dict[str, int]:
     """Send what the rounds' reminder policies call for now (all rounds unless one is named).
     `now` pretends another time, e.g. to catch up after an outage; default: the current time."""
     run = run_escalation(load_settings(), round_name=round_name, now=now)

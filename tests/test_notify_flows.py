@@ -8,7 +8,13 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from review.db import session_scope
-from tests.notify_helpers import Mailbox, approved_assignment, make_reviewer, small_round, start_smtp
+from tests.notify_helpers import (
+    Mailbox,
+    approved_assignment,
+    make_reviewer,
+    small_round,
+    start_smtp,
+)
 
 D = date(2026, 12, 15)
 

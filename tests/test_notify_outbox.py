@@ -114,7 +114,8 @@ def test_refusing_smtp_fails_loudly_and_a_later_run_sends_everything(settings, e
         assert all(r.attempts == 1 and "554" in r.last_error for r in rows)
     box.refuse = False
     assert len(deliver(engine, settings).sent) == 2
-    assert sorted(m["To"] for m in box.messages) == ["plan@altstadt.example", "plan@bergdorf.example"]
+    assert sorted(m["To"] for m in box.messages) == [
+        "plan@altstadt.example", "plan@bergdorf.example"]
 
 
 def test_smtp_down_fails_loudly_and_a_later_run_sends(settings, engine, mailbox):

@@ -21,7 +21,9 @@ def _parse_now(value: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"--now must be an ISO date or time like 2026-12-16T08:00, not {value!r}") from None
+        raise InvalidInput(
+            f"--now must be an ISO date or time like 2026-12-16T08:00, not {value!r}"
+        ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 

@@ -4,7 +4,6 @@ function is on main."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -54,24 +53,9 @@ def _fallback_word_form(assignment: Assignment, language: str) -> tuple[str, byt
 
 def store_bytes(settings: Settings, data: bytes, suffix: str) -> str:
     """Store `data` content-addressed; its path relative to files_dir (owner: intake)."""
-    try:
-        from review.storage import store_bytes as real
-    except ImportError:
-        return _fallback_store_bytes(settings, data, suffix)
+    from review.storage import store_bytes as real
+
     return real(settings, data, suffix)
-
-
-def _fallback_store_bytes(settings: Settings, data: bytes, suffix: str) -> str:
-    # FALLBACK until review.storage lands.
-    digest = hashlib.sha256(data).hexdigest()
-    relative = f"{digest[:2]}/{digest}{suffix}"
-    target = settings.files_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.is_file():
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-    return relative
 
 
 def reassign(

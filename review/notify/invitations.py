@@ -46,8 +46,8 @@ def invite(
     now: datetime | None = None,
 ) -> list[Invited]:
     """Invite each approved, still proposed assignment; report every other one as skipped."""
-    from review.notify import _deps
     from review.models import Reviewer
+    from review.notify import _deps
 
     now = now or utcnow()
     results: list[Invited] = []

@@ -51,7 +51,8 @@ class Policy(BaseModel):
 
     @model_validator(mode="after")
     def _order(self) -> Policy:
-        if self.reassign_after_days is not None and self.reassign_after_days < self.overdue_after_days:
+        reassign = self.reassign_after_days
+        if reassign is not None and reassign < self.overdue_after_days:
             raise ValueError(
                 f"reassign_after_days ({self.reassign_after_days}) must not come before "
                 f"overdue_after_days ({self.overdue_after_days})"

@@ -15,6 +15,7 @@ One `Connection` is opened lazily per delivery run and reopened once if the serv
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -90,16 +91,17 @@ class Connection:
 
     def close(self) -> None:
         if self._server is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 self._server.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
             self._server = None
 
     def __enter__(self) -> Connection:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
