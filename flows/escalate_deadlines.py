@@ -13,6 +13,7 @@ from datetime import datetime
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
+from pydantic import BaseModel, Field
 
 from review.config import load_settings
 from review.notify.runs import run_escalation
@@ -24,13 +25,28 @@ def artifact_key(prefix: str, round_name: str | None) -> str:
     return f"{prefix}-{suffix or 'round'}"
 
 
+class EscalationParameters(BaseModel):
+    """Shown as a form on the deployment's Run page; the hourly schedule uses the defaults."""
+
+    round_name: str | None = Field(
+        default=None, description="Only this round; default: every round."
+    )
+    now: datetime | None = Field(
+        default=None,
+        description="Pretend it is this time (UTC), e.g. to catch up after an outage; "
+        "default: now.",
+    )
+
+
+EVERY_ROUND = EscalationParameters()
+
+
 @flow(name="escalate_deadlines", log_prints=True)
-def escalate_deadlines(
-    round_name: str | None = None, now: datetime | None = None
-) -> dict[str, int]:
-    """Send what the rounds' reminder policies call for now (all rounds unless one is named).
-    `now` pretends another time, e.g. to catch up after an outage; default: the current time."""
-    run = run_escalation(load_settings(), round_name=round_name, now=now)
+def escalate_deadlines(parameters: EscalationParameters = EVERY_ROUND) -> dict[str, int]:
+    """Send what the rounds' reminder policies call for now: reminders, overdue notices,
+    escalations, reassignments, the coordinators' daily digests."""
+    round_name = parameters.round_name
+    run = run_escalation(load_settings(), round_name=round_name, now=parameters.now)
     create_markdown_artifact(
         key=artifact_key("escalate-deadlines", round_name),
         markdown=run.markdown(),

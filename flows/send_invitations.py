@@ -7,15 +7,23 @@ from __future__ import annotations
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
+from pydantic import BaseModel, Field
 
 from flows.escalate_deadlines import artifact_key
 from review.config import load_settings
 from review.notify.runs import run_invitations
 
 
+class InvitationParameters(BaseModel):
+    """Shown as a form on the deployment's Run page."""
+
+    round_name: str = Field(description="Name of the round whose approved reviewers to invite.")
+
+
 @flow(name="send_invitations", log_prints=True)
-def send_invitations(round_name: str) -> dict[str, int]:
+def send_invitations(parameters: InvitationParameters) -> dict[str, int]:
     """Invite every approved, not yet invited reviewer of the round by email."""
+    round_name = parameters.round_name
     run = run_invitations(load_settings(), round_name=round_name, actor="send_invitations")
     create_markdown_artifact(
         key=artifact_key("send-invitations", round_name),

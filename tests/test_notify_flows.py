@@ -24,8 +24,8 @@ D = date(2026, 12, 15)
 def test_flows_invite_escalate_and_publish_artifacts(prefect_harness, sqlite_settings, monkeypatch):
     from prefect.artifacts import Artifact
 
-    from flows.escalate_deadlines import escalate_deadlines
-    from flows.send_invitations import send_invitations
+    from flows.escalate_deadlines import EscalationParameters, escalate_deadlines
+    from flows.send_invitations import InvitationParameters, send_invitations
     from review.db import get_engine
 
     box = Mailbox()
@@ -39,10 +39,11 @@ def test_flows_invite_escalate_and_publish_artifacts(prefect_harness, sqlite_set
             round_, towns, plans = small_round(session, due=D, name="Flow Runde 1")
             reviewer = make_reviewer(session, round_, towns["Bergdorf"], email="r@example.org")
             approved_assignment(session, round_, plans["Altstadt"], reviewer)
-        assert send_invitations("Flow Runde 1") == {"invited": 1, "sent": 1}
-        assert send_invitations("Flow Runde 1") == {"invited": 0, "sent": 0}
+        invite = InvitationParameters(round_name="Flow Runde 1")
+        assert send_invitations(invite) == {"invited": 1, "sent": 1}
+        assert send_invitations(invite) == {"invited": 0, "sent": 0}
         at = datetime.combine(D - timedelta(days=2), time(9), tzinfo=UTC)
-        result = escalate_deadlines(round_name="Flow Runde 1", now=at)
+        result = escalate_deadlines(EscalationParameters(round_name="Flow Runde 1", now=at))
         assert result == {"queued": 2, "sent": 2, "cancelled": 0}  # reminder + digest
     finally:
         controller.stop()
