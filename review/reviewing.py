@@ -84,16 +84,32 @@ class Difference:
     stored: str
 
 
-class StaleSave(PeerplanError):
+class Bilingual(PeerplanError):
+    """A user error whose message exists in English (`str`) and German (`.text("de")`)."""
+
+    def __init__(self, en: str, de: str) -> None:
+        super().__init__(en)
+        self.de = de
+
+    def text(self, language: str) -> str:
+        return self.de if language == "de" else str(self)
+
+
+class StaleSave(Bilingual):
     """The review was saved elsewhere since the page (or Word form) was opened. Nothing written."""
 
     def __init__(self, differences: list[Difference], stored: Seen | None, seen: Seen) -> None:
         self.differences, self.stored, self.seen = differences, stored, seen
-        fields = ", ".join(d.field for d in differences) or "none of the fields you sent"
+        fields = ", ".join(d.field for d in differences)
         super().__init__(
             f"this review was saved elsewhere (another tab, device or an uploaded Word form) "
             f"after you opened it: you worked on {seen}, the newest is {stored}. Nothing was "
-            f"saved. Fields that differ: {fields}. Check the differences and save again."
+            f"saved. Fields that differ: {fields or 'none of the fields you sent'}. "
+            f"Check the differences and save again.",
+            f"Diese Begutachtung wurde anderswo gespeichert (anderer Tab, anderes Gerät oder ein "
+            f"hochgeladenes Word-Formular), nachdem Sie sie geöffnet hatten: Sie haben Stand {seen} "
+            f"bearbeitet, gespeichert ist {stored}. Es wurde nichts gespeichert. Abweichende "
+            f"Felder: {fields or 'keine'}. Prüfen Sie die Unterschiede und speichern Sie erneut.",
         )
 
 
@@ -105,7 +121,11 @@ class InvalidReview(PeerplanError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
-class NotEditable(PeerplanError):
+class NotEditable(Bilingual):
+    pass
+
+
+class BadReason(Bilingual, InvalidInput):
     pass
 
 
@@ -546,9 +566,14 @@ def _check_editable(session: Session, assignment: Assignment, latest: Review | N
         if S(assignment.status) is S.submitted:
             raise NotEditable(
                 "this review has been submitted and can no longer be changed "
-                "(the round does not allow edits after submission, or its deadline has passed)"
+                "(the round does not allow edits after submission, or its deadline has passed)",
+                "Diese Begutachtung ist abgeschickt und kann nicht mehr geändert werden (die Runde "
+                "erlaubt keine Änderung nach Abgabe, oder die Frist ist abgelaufen).",
             )
-        raise NotEditable(f"this assignment is {assignment.status}; its review cannot be changed")
+        raise NotEditable(
+            f"this assignment is {assignment.status}; its review cannot be changed",
+            f"Diese Begutachtung ist im Stand „{assignment.status}“ und kann nicht geändert werden.",
+        )
 
 
 def _write(
@@ -700,9 +725,11 @@ def decline(
     a replacement is sought (review.notify.hooks.on_declined)."""
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("please give a reason for declining (a sentence is enough)")
+        raise BadReason("please give a reason for declining (a sentence is enough)",
+                        "Bitte nennen Sie einen Grund für die Ablehnung (ein Satz genügt).")
     if len(reason) > 2000:
-        raise InvalidInput("the reason is too long: at most 2000 characters")
+        raise BadReason("the reason is too long: at most 2000 characters",
+                        "Der Grund ist zu lang: höchstens 2000 Zeichen.")
     transition(session, assignment, S.declined, actor=actor, payload={"reason": reason},
                changes={"decline_reason": reason})
     hooks.on_declined(session, settings, assignment, reason, actor=actor)

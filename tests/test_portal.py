@@ -170,3 +170,16 @@ def session_sqlite(sqlite_settings: Settings):
 
     with Session(engine_for(sqlite_settings.database_url), expire_on_commit=False) as s:
         yield s
+
+
+def test_upload_errors_speak_the_page_language(sqlite_settings: Settings, session_sqlite) -> None:
+    inv = invited_assignment(session_sqlite, sqlite_settings)
+    client = client_for(sqlite_settings)
+    fields = form_fields(page(client, inv.token, inv.assignment_id, lang="de").text)
+    r = client.post(f"/r/{inv.token}/a/{inv.assignment_id}/word?lang=de",
+                    data={"csrf": fields["csrf"], "lang": "de", "action": "draft"},
+                    files={"file": ("f.docx", b"%PDF-1.4", MEDIA_TYPE)})
+    assert r.status_code == 422 and "kein Word-Dokument" in r.text
+    r = client.post(f"/r/{inv.token}/a/{inv.assignment_id}/decline",
+                    data={"csrf": fields["csrf"], "lang": "de", "reason": ""})
+    assert r.status_code == 422 and "Bitte nennen Sie einen Grund" in r.text

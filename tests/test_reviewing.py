@@ -170,3 +170,40 @@ def test_time_machine_moves_link_expiry(session: Session, settings: Settings) ->
     inv = invited_assignment(session, settings)
     with time_machine.travel(datetime(2027, 3, 1, tzinfo=UTC)):
         assert assignment_for_token(session, inv.token, settings) is None
+
+
+def test_simultaneous_saves_of_one_draft_keep_exactly_one(session: Session, settings: Settings) -> None:
+    """Eight devices save the same draft at the same moment: one wins, seven are told."""
+    import threading
+
+    from review.db import engine_for
+
+    inv = invited_assignment(session, settings)
+    a = session.get(Assignment, inv.assignment_id)
+    save_draft(session, a, ReviewInput(scores={"T1": "1"}), seen_revision="0.0", actor="r")
+    session.commit()
+    barrier, outcomes = threading.Barrier(8), []
+
+    def device(n: int) -> None:
+        with Session(engine_for(settings.database_url)) as own:
+            mine = own.get(Assignment, inv.assignment_id)
+            barrier.wait()
+            try:
+                save_draft(own, mine, ReviewInput(scores={"T1": str(n % 5)}, comments={"T1": f"device {n}"}),
+                           seen_revision="1.1", actor="r")
+                own.commit()
+                outcomes.append("saved")
+            except StaleSave:
+                own.rollback()
+                outcomes.append("stale")
+            except Exception as exc:  # anything else is a bug (e.g. "database is locked")
+                outcomes.append(repr(exc))
+
+    threads = [threading.Thread(target=device, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes) == ["saved"] + ["stale"] * 7, outcomes
+    session.expire_all()
+    assert form_state(session, a).seen == Seen(1, 2)

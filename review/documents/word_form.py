@@ -26,7 +26,6 @@ from sqlmodel import Session
 
 from review import reviewing
 from review.config import Settings
-from review.errors import PeerplanError
 from review.models import Assignment, Review, ReviewSource
 from review.reviewing import ELIGIBILITY, OVERALL_FIELDS, ReviewInput, Seen
 from review.rubric import Rubric, Text, load_rubrics
@@ -79,7 +78,7 @@ T = {
 }
 
 
-class WordFormError(PeerplanError):
+class WordFormError(reviewing.Bilingual):
     """An uploaded form cannot be used: not a DOCX, not ours, or for another assignment."""
 
 
@@ -260,7 +259,9 @@ def build_word_form(session: Session, settings: Settings, assignment: Assignment
 
 def _check_zip(data: bytes, max_uncompressed: int) -> None:
     if not data:
-        raise WordFormError("the uploaded file is empty; please choose the filled-in .docx form")
+        raise WordFormError("the uploaded file is empty; please choose the filled-in .docx form",
+                            "Die hochgeladene Datei ist leer; bitte wählen Sie das ausgefüllte "
+                            ".docx-Formular.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             total = sum(info.file_size for info in archive.infolist())
@@ -268,14 +269,21 @@ def _check_zip(data: bytes, max_uncompressed: int) -> None:
     except zipfile.BadZipFile:
         raise WordFormError(
             "the uploaded file is not a Word document (.docx); if you saved it as .doc, .odt or "
-            "PDF, please save it again as .docx and upload that"
+            "PDF, please save it again as .docx and upload that",
+            "Die hochgeladene Datei ist kein Word-Dokument (.docx). Falls Sie sie als .doc, .odt "
+            "oder PDF gespeichert haben, speichern Sie sie bitte erneut als .docx.",
         ) from None
     if "word/document.xml" not in names:
-        raise WordFormError("the uploaded file is a zip archive but not a Word document (.docx)")
+        raise WordFormError("the uploaded file is a zip archive but not a Word document (.docx)",
+                            "Die hochgeladene Datei ist ein ZIP-Archiv, aber kein Word-Dokument "
+                            "(.docx).")
     if total > max_uncompressed:
         raise WordFormError(
             f"the uploaded document unpacks to {total // (1024 * 1024)} MB, more than the "
-            f"{max_uncompressed // (1024 * 1024)} MB allowed; it cannot be a review form"
+            f"{max_uncompressed // (1024 * 1024)} MB allowed; it cannot be a review form",
+            f"Das hochgeladene Dokument entpackt sich auf {total // (1024 * 1024)} MB, mehr als "
+            f"die erlaubten {max_uncompressed // (1024 * 1024)} MB; es kann kein "
+            f"Begutachtungsformular sein.",
         )
 
 
@@ -315,13 +323,17 @@ def parse_word_form(data: bytes, *, max_uncompressed: int = DEFAULT_MAX_UNCOMPRE
     except Exception:  # python-docx raises many kinds on damaged files
         raise WordFormError(
             "the uploaded Word document is damaged and cannot be read; please save it again "
-            "as .docx, or download a fresh form"
+            "as .docx, or download a fresh form",
+            "Das hochgeladene Word-Dokument ist beschädigt und nicht lesbar; bitte speichern Sie "
+            "es erneut als .docx oder laden Sie ein neues Formular herunter.",
         ) from None
     match = _find_identifier(doc)
     if match is None:
         raise WordFormError(
             "this document is not a peerplan review form (its form identifier is missing); "
-            "please download the form from your personal link and fill in that one"
+            "please download the form from your personal link and fill in that one",
+            "Dieses Dokument ist kein peerplan-Begutachtungsformular (die Formular-Kennung "
+            "fehlt); bitte laden Sie das Formular über Ihren persönlichen Link herunter.",
         )
     assignment_id = int(match.group(1))
     seen = Seen(int(match.group(2)), int(match.group(3)))
@@ -384,19 +396,25 @@ def apply_word_form(
     if parsed.assignment_id != assignment.id:
         raise WordFormError(
             "this form belongs to another assignment, not to the plan you are reviewing here; "
-            "please upload the form you downloaded from this page"
+            "please upload the form you downloaded from this page",
+            "Dieses Formular gehört zu einer anderen Begutachtung, nicht zu dem Plan, den Sie "
+            "hier begutachten; bitte laden Sie das Formular von dieser Seite hoch.",
         )
     rubric = load_rubrics()[assignment.rubric]
     if parsed.rubric_id != rubric.id:
         raise WordFormError(
             f"this form is for the rubric '{parsed.rubric_id}', but this assignment uses "
-            f"'{rubric.id}'; please download the form again"
+            f"'{rubric.id}'; please download the form again",
+            f"Dieses Formular ist für den Bogen „{parsed.rubric_id}“, diese Begutachtung nutzt "
+            f"„{rubric.id}“; bitte laden Sie das Formular neu herunter.",
         )
     missing = [c.id for c in rubric.criteria if f"score-{c.id}" not in parsed.found]
     if missing:
         raise WordFormError(
             "the form's answer tables for criteria " + ", ".join(missing) + " are missing or "
-            "their grey keys were changed; please download a fresh form"
+            "their grey keys were changed; please download a fresh form",
+            "Die Antworttabellen der Kriterien " + ", ".join(missing) + " fehlen oder ihre "
+            "grauen Kennungen wurden geändert; bitte laden Sie ein neues Formular herunter.",
         )
     if parsed.errors:
         raise reviewing.InvalidReview(parsed.errors)

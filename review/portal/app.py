@@ -32,6 +32,7 @@ from review.paths import TEMPLATES_DIR
 from review.portal import security
 from review.portal.texts import TEXTS, pick_language
 from review.rubric import Rubric, load_rubrics
+from review.states import IllegalTransition, StaleVersion
 
 log = logging.getLogger("peerplan.portal")
 T = TypeVar("T")
@@ -275,7 +276,10 @@ def create_app(settings: Settings) -> FastAPI:
             return await form_page(request, token, assignment, lang, status=409, data=data, stale=exc)
         except PeerplanError as exc:
             return await form_page(request, token, assignment, lang, status=409, data=data,
-                                   errors={"form": str(exc)})
+                                   errors={"form": say(exc, lang)})
+        except (StaleVersion, IllegalTransition):
+            return await form_page(request, token, assignment, lang, status=409, data=data,
+                                   errors={"form": TEXTS[lang]["changed"]})
         done = "submitted" if final else "saved"
         return RedirectResponse(page_url(token, assignment.id, lang, done=done), status_code=303)
 
@@ -293,7 +297,10 @@ def create_app(settings: Settings) -> FastAPI:
             await db(work)
         except PeerplanError as exc:
             return await form_page(request, token, assignment, lang, status=409,
-                                   errors={"form": str(exc)})
+                                   errors={"form": say(exc, lang)})
+        except (StaleVersion, IllegalTransition):
+            return await form_page(request, token, assignment, lang, status=409,
+                                   errors={"form": TEXTS[lang]["changed"]})
         return RedirectResponse(page_url(token, assignment.id, lang, done="accepted"), status_code=303)
 
     @app.post("/r/{token}/a/{assignment_id}/decline")
@@ -311,7 +318,10 @@ def create_app(settings: Settings) -> FastAPI:
             await db(work)
         except PeerplanError as exc:
             return await form_page(request, token, assignment, lang, status=422,
-                                   errors={"reason": str(exc)})
+                                   errors={"reason": say(exc, lang)})
+        except (StaleVersion, IllegalTransition):
+            return await form_page(request, token, assignment, lang, status=409,
+                                   errors={"form": TEXTS[lang]["changed"]})
         return message_page(request, lang, 200, "declined_title", TEXTS[lang]["declined_text"])
 
     @app.get("/r/{token}/a/{assignment_id}/plan")
@@ -376,10 +386,13 @@ def create_app(settings: Settings) -> FastAPI:
                                    upload_errors=exc.errors, upload_error=TEXTS[lang]["upload_error"])
         except reviewing.StaleSave as exc:
             return await form_page(request, token, assignment, lang, status=409, stale=exc,
-                                   upload_error=str(exc))
+                                   upload_error=say(exc, lang))
         except PeerplanError as exc:
             return await form_page(request, token, assignment, lang, status=422,
-                                   upload_error=str(exc))
+                                   upload_error=say(exc, lang))
+        except (StaleVersion, IllegalTransition):
+            return await form_page(request, token, assignment, lang, status=409,
+                                   upload_error=TEXTS[lang]["changed"])
         done = "uploaded_submit" if final else "uploaded_draft"
         return RedirectResponse(page_url(token, assignment.id, lang, done=done), status_code=303)
 
@@ -429,6 +442,11 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 # ---------------------------------------------------------------------- presentation helpers
+
+
+def say(exc: Exception, lang: str) -> str:
+    """A user error's message in the page's language."""
+    return exc.text(lang) if isinstance(exc, reviewing.Bilingual) else str(exc)
 
 
 def _field_labels(rubric: Rubric, lang: str) -> dict[str, str]:

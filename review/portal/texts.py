@@ -118,6 +118,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "version": "Fassung",
         "pages": "Seiten",
         "no_file": "Bitte wählen Sie eine Datei aus.",
+        "changed": "Diese Begutachtung wurde gerade anderweitig geändert (z. B. von der "
+                   "Koordination). Es wurde nichts gespeichert; bitte laden Sie die Seite neu.",
     },
     "en": {
         "portal": "peerplan – peer review",
@@ -228,6 +230,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "version": "Version",
         "pages": "pages",
         "no_file": "Please choose a file.",
+        "changed": "This assignment was just changed elsewhere (for example by the coordinator). "
+                   "Nothing was saved; please reload the page.",
     },
 }
 
