@@ -177,12 +177,13 @@ def prefect_yaml() -> str:
         }
         deployments.append(entry)
     header = (
-        "# Generated from flows/deployments.py (python -m flows.deployments --write-prefect-yaml);\n"
-        "# edit the registry there, not this file. A test checks that both agree.\n"
+        "# Generated from flows/deployments.py by\n"
+        "# `python -m flows.deployments --write-prefect-yaml`: edit the registry there, not this\n"
+        "# file. A test checks that both agree.\n"
         "#\n"
-        "# Production: `prefect deploy --all` from this directory registers every deployment on the\n"
-        "# process work pool 'peerplan'; `prefect worker start --pool peerplan` (as many as you\n"
-        "# like, on machines that have this directory at the same path) runs them. Without a pull\n"
+        "# Production: `prefect deploy --all` from this directory registers every deployment on\n"
+        "# the process work pool 'peerplan'; `prefect worker start --pool peerplan` (as many\n"
+        "# as you like, on machines with this directory at the same path) runs them. Without a pull\n"
         "# section Prefect makes the workers change into the directory `prefect deploy` ran in.\n"
         "# See docs/production.md.\n"
     )

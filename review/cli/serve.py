@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 import typer
 
 from review.cli.app import app, console, err_console, settings, user_errors
-from review.db import migrate
 from review.cli.children import Child, ChildFailed, port_free
+from review.db import migrate
 from review.errors import InvalidInput
 
 PREFECT_STARTUP_TIMEOUT = 180.0  # a fresh server migrates its database first: ~25 s on 2 cores
@@ -33,7 +33,7 @@ PORTAL_STARTUP_TIMEOUT = 60.0
 
 
 def portal_app():  # noqa: ANN201  (uvicorn --factory target of the portal child process)
-    """The portal for the settings in this process's environment (inherited from `peerplan serve`)."""
+    """The portal for the settings in this process's environment (inherited from `serve`)."""
     from review.config import load_settings
     from review.portal import create_app
 

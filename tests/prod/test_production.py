@@ -1,16 +1,33 @@
 """Production shape: a Prefect server on PostgreSQL, a process work pool with two workers, the
-deployments from prefect.yaml, and a round of 200 synthetic plans spread over both workers."""
+deployments from prefect.yaml (`prefect deploy --all`), and a round of 200 synthetic plans driven
+through the deployments as a coordinator would, spread over both workers."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import time
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import func
+from sqlmodel import select
 
+from flows.deployments import DEPLOYMENTS, WORK_POOL, load_flow
+from review.config import Settings, load_settings
+from review.db import engine_for, get_engine, migrate, session_scope
+from review.mailsink import start_mailbox
+from review.models import Assignment, Document, Plan
+from review.participants import import_participants
+from review.rounds import create_round
 from tests.prod.stack import Stack, production_stack
 
 POSTGRES_ENV = "PEERPLAN_TEST_POSTGRES_URL"
+ROUND = "Produktion 2026"
+N_PLANS = 200
+INTAKE_BATCHES = 4
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -20,34 +37,30 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
     admin_url = os.environ.get(POSTGRES_ENV)
     if not admin_url:
         pytest.skip(f"{POSTGRES_ENV} is not set: the production test runs in CI (.ci/run)")
-    with production_stack(tmp_path_factory.mktemp("production"), admin_url) as stack:
-        stack.prefect("work-pool", "create", "peerplan", "--type", "process")
+    directory = tmp_path_factory.mktemp("production")
+    with production_stack(directory, admin_url) as stack, \
+            start_mailbox(directory / "mail") as mailbox:
+        stack.env.update(PEERPLAN_SMTP_HOST=mailbox.host, PEERPLAN_SMTP_PORT=str(mailbox.port))
+        stack.mailbox = mailbox  # type: ignore[attr-defined]
+        stack.prefect("work-pool", "create", WORK_POOL, "--type", "process")
         stack.start_worker("w1")
         stack.start_worker("w2")
         yield stack
+        engine_for(stack.peerplan_database_url).dispose()
+
+
+def _settings(stack: Stack) -> Settings:
+    return load_settings(database_url=stack.peerplan_database_url,
+                         data_dir=Path(stack.env["PEERPLAN_DATA_DIR"]))
 
 
 def _run(stack: Stack, deployment: str, parameters: dict) -> str:
     output = stack.prefect("deployment", "run", deployment, "--params", json.dumps(parameters))
-    return next(
-        line.split("UUID:")[1].strip() for line in output.splitlines() if "UUID:" in line
-    )
-
-
-def test_two_workers_share_the_flow_runs_of_a_deployment(stack: Stack):
-    stack.prefect("deploy", "tests/prod/probe_flow.py:probe", "--name", "probe",
-                  "--pool", "peerplan")
-    ids = [_run(stack, "probe/probe", {"parameters": {"label": f"run {i}", "seconds": 3}})
-           for i in range(6)]
-    runs = stack.wait_for_runs(ids, timeout=120)
-    assert {r["state_type"] for r in runs.values()} == {"COMPLETED"}, runs
-    workers = _wait_for_worker_events(stack, ids)
-    assert set(workers.values()) == {"w1", "w2"}, workers
+    return next(line.split("UUID:")[1].strip() for line in output.splitlines() if "UUID:" in line)
 
 
 def _wait_for_worker_events(stack: Stack, ids: list[str], timeout: float = 30) -> dict[str, str]:
-    import time
-
+    """The workers' events arrive shortly after the runs end."""
     deadline = time.monotonic() + timeout
     while True:
         executed = {rid: w for rid, w in stack.executed_by().items() if rid in ids}
@@ -56,3 +69,88 @@ def _wait_for_worker_events(stack: Stack, ids: list[str], timeout: float = 30) -
         time.sleep(1)
 
 
+def _completed(stack: Stack, ids: list[str], timeout: float) -> dict[str, dict]:
+    runs = stack.wait_for_runs(ids, timeout=timeout)
+    failed = {r["name"]: r["state_name"] for r in runs.values() if r["state_type"] != "COMPLETED"}
+    assert not failed, f"flow runs did not complete: {failed}\n" + "\n".join(
+        f"--- {c.name}\n{c.log_tail(40)}" for c in stack.children)
+    return runs
+
+
+def test_two_workers_share_the_flow_runs_of_a_deployment(stack: Stack):
+    """The harness itself, independent of peerplan's flows: a probe deployment's runs are spread
+    over both workers."""
+    stack.prefect("deploy", "tests/prod/probe_flow.py:probe", "--name", "probe",
+                  "--pool", WORK_POOL)
+    ids = [_run(stack, "probe/probe", {"parameters": {"label": f"run {i}", "seconds": 3}})
+           for i in range(6)]
+    _completed(stack, ids, timeout=120)
+    workers = _wait_for_worker_events(stack, ids)
+    assert set(workers.values()) == {"w1", "w2"}, workers
+
+
+def test_a_round_of_200_plans_runs_on_both_workers(stack: Stack, tmp_path: Path):
+    missing = [d.module for d in DEPLOYMENTS if load_flow(d) is None]
+    if missing:
+        pytest.skip(f"flows not landed yet: {missing}")
+    from review.synthetic.generate import generate_plans
+
+    started = time.monotonic()
+    settings = _settings(stack)
+    migrate(settings)
+    folder = generate_plans(tmp_path / "plans", count=N_PLANS, seed=11, format="both")
+    with session_scope(get_engine(settings)) as session:
+        round_ = create_round(session, name=ROUND, due_date=date.today() + timedelta(weeks=4),
+                              language="de", languages=["de", "en"])
+        import_participants(session, round_, folder.participants_csv)
+        round_id = round_.id
+    output = stack.prefect("deploy", "--all")
+    assert all(f"{d.flow_name}/{d.name}" in output for d in DEPLOYMENTS), output
+    run_ids: list[str] = []
+
+    # Intake in batches: one flow run per manifest, spread over the workers.
+    rows = list(csv.DictReader(folder.manifest.open(encoding="utf-8")))
+    manifests = []
+    for batch in range(INTAKE_BATCHES):
+        path = folder.directory / f"manifest-{batch}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=["file", "municipality"])
+            writer.writeheader()
+            writer.writerows(rows[batch::INTAKE_BATCHES])
+        manifests.append(path)
+    intake = [_run(stack, "intake_plans/intake-plans",
+                   {"request": {"round_name": ROUND, "paths": [str(path)]}})
+              for path in manifests]
+    _completed(stack, intake, timeout=240)
+    run_ids += intake
+    with session_scope(get_engine(settings)) as session:
+        plans = session.exec(select(func.count()).select_from(Plan).where(
+            Plan.round_id == round_id)).one()
+        documents = session.exec(select(func.count()).select_from(Document).where(
+            Document.round_id == round_id)).one()
+    assert (plans, documents) == (N_PLANS, N_PLANS)
+
+    # Assignment, approval, invitations, reviews and compilation: see the steps below.
+    run_ids += _assign_approve_invite(stack, settings, round_id)
+    _submit_reviews(settings, round_id, folder)
+    run_ids += _compile(stack, settings, round_id, tmp_path / "out")
+
+    workers = _wait_for_worker_events(stack, run_ids)
+    assert set(workers) == set(run_ids), "a flow run without a worker event"
+    assert set(workers.values()) == {"w1", "w2"}, workers
+    print(f"round of {N_PLANS} plans on two workers: {time.monotonic() - started:.0f} s")
+
+
+def _assign_approve_invite(stack: Stack, settings: Settings, round_id: int) -> list[str]:
+    raise NotImplementedError("filled in when assign_reviewers and send_invitations land")
+
+
+def _submit_reviews(settings: Settings, round_id: int, folder) -> None:  # noqa: ANN001
+    raise NotImplementedError
+
+
+def _compile(stack: Stack, settings: Settings, round_id: int, out: Path) -> list[str]:
+    raise NotImplementedError
+
+
+_ = Assignment

@@ -4,6 +4,7 @@ it started."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
@@ -105,10 +106,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         process.send_signal(signal.SIGTERM)
         process.wait(60)
         for pid in tree:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 def _deployments(served: Served, expected: int, timeout: float = 60) -> list[dict]:
