@@ -183,8 +183,9 @@ def prefect_yaml() -> str:
         "#\n"
         "# Production: `prefect deploy --all` from this directory registers every deployment on\n"
         "# the process work pool 'peerplan'; `prefect worker start --pool peerplan` (as many\n"
-        "# as you like, on machines with this directory at the same path) runs them. Without a pull\n"
-        "# section Prefect makes the workers change into the directory `prefect deploy` ran in.\n"
+        "# as you like, on machines with this directory at the same path) runs them. Without a\n"
+        "# pull section Prefect makes the workers change into the directory `prefect deploy` ran\n"
+        "# in.\n"
         "# See docs/production.md.\n"
     )
     body = {"name": "peerplan", "prefect-version": ">=3.4", "build": None, "push": None,
