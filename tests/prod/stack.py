@@ -45,7 +45,7 @@ class Stack:
         assert done.returncode == 0, f"prefect {' '.join(args)} failed:\n{output}"
         return output
 
-    def start_worker(self, name: str, *, limit: int = 4) -> Child:
+    def start_worker(self, name: str, *, limit: int = 2) -> Child:
         worker = Child(
             f"worker {name}",
             [*PREFECT, "worker", "start", "--pool", WORK_POOL, "--type", "process",
