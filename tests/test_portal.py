@@ -97,7 +97,8 @@ def test_editing_after_submission_makes_a_new_version(session: Session, settings
     session.expire_all()
     versions = session.exec(select(Review).order_by(Review.version)).all()
     assert [(v.version, v.strengths) for v in versions] == [(1, "first"), (2, "second")]
-    assert "submitted (version 2)" in page(client, inv.token, inv.assignment_id).text
+    html = page(client, inv.token, inv.assignment_id).text
+    assert "submitted (version 2)" in html and "Submitted versions (all are kept) (2)" in html
 
 
 def test_word_form_download_fill_upload(session: Session, settings: Settings) -> None:

@@ -147,3 +147,31 @@ def test_identifier_survives_when_the_hidden_paragraph_is_lost(
     out = io.BytesIO()
     document.save(out)
     assert parse_word_form(out.getvalue()).assignment_id == a.id
+
+
+@pytest.mark.slow
+def test_form_saved_by_libreoffice_still_uploads(sqlite_settings: Settings, tmp_path) -> None:
+    """The identifier and the answer tables survive LibreOffice opening and saving the form."""
+    import shutil
+    import subprocess
+
+    from review.db import engine_for
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (apt-get install -y libreoffice-writer-nogui)")
+    with Session(engine_for(sqlite_settings.database_url), expire_on_commit=False) as session:
+        inv = invited_assignment(session, sqlite_settings)
+        a = session.get(Assignment, inv.assignment_id)
+        (tmp_path / "in").mkdir()
+        (tmp_path / "in" / "form.docx").write_bytes(build_word_form(session, sqlite_settings, a, "de"))
+        subprocess.run(
+            [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+             "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "out"),
+             str(tmp_path / "in" / "form.docx")],
+            check=True, capture_output=True, timeout=180)
+        saved_by_lo = (tmp_path / "out" / "form.docx").read_bytes()
+        review = apply_word_form(session, sqlite_settings, a, fill(saved_by_lo, complete_answers()),
+                                 submit=True, actor="reviewer")
+        session.commit()
+        assert review.scores["T1"] == 4 and review.comments["T2"].startswith("Kommentar zu T2")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from docx import Document as new_docx
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -116,8 +117,11 @@ def _shade(cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _answer_row(table, label: str, hint: str, key: str, value: str) -> None:
+def _answer_row(table, label: str, hint: str, key: str, value: str, *, lines: int = 1) -> None:
     row = table.add_row()
+    if lines > 1:  # room to write in, growing with the text
+        row.height = Pt(14 * lines)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
     left, right = row.cells
     _shade(left, "EDEDED")
     para = left.paragraphs[0]
@@ -140,6 +144,9 @@ def _answer_table(doc):
 def _widths(table, left_cm: float = 5.0, right_cm: float = 11.5) -> None:
     from docx.shared import Cm
 
+    # Word reads the cells' widths, LibreOffice the table grid: set both.
+    table.autofit = False
+    table.columns[0].width, table.columns[1].width = Cm(left_cm), Cm(right_cm)
     for row in table.rows:
         row.cells[0].width = Cm(left_cm)
         row.cells[1].width = Cm(right_cm)
@@ -189,10 +196,11 @@ def render_word_form(
         )
         doc.add_paragraph(criterion.description(lang))
         anchors = doc.add_table(rows=0, cols=2)
-        anchors.style = "Light Shading"
+        anchors.style = "Table Grid"
         for level in rubric.scale.levels:
             cells = anchors.add_row().cells
-            cells[0].text = f"{level.value} – {level.label(lang)}"
+            cells[0].paragraphs[0].add_run(f"{level.value} – {level.label(lang)}").bold = True
+            _shade(cells[0], "F4F4F4")
             cells[1].text = rubric.anchor(criterion, level.value, lang)
         _widths(anchors, 3.5, 13.0)
         doc.add_paragraph()
@@ -207,7 +215,7 @@ def render_word_form(
         else:
             comment_hint = T["comment_levels"](lang).format(levels=required_levels)
         _answer_row(answers, T["comment"](lang), comment_hint, f"comment:{criterion.id}",
-                    data.comments.get(criterion.id, ""))
+                    data.comments.get(criterion.id, ""), lines=4)
         _widths(answers)
 
     doc.add_heading(T["eligibility"](lang), level=1)
@@ -222,7 +230,7 @@ def render_word_form(
     doc.add_heading(T["overall"](lang), level=1)
     overall = _answer_table(doc)
     for name in OVERALL_FIELDS:
-        _answer_row(overall, T[name](lang), "", name, getattr(data, name))
+        _answer_row(overall, T[name](lang), "", name, getattr(data, name), lines=6)
     _widths(overall)
 
     doc.add_paragraph()

@@ -226,15 +226,16 @@ def create_app(settings: Settings) -> FastAPI:
                         upload_error: str | None = None, upload_errors: dict[str, str] | None = None) -> Response:
         def load(session):
             fresh = session.get(Assignment, assignment.id)
-            return reviewing.view(session, fresh), reviewing.form_state(session, fresh)
+            return (reviewing.view(session, fresh), reviewing.form_state(session, fresh),
+                    [r for r in reviewing.reviews(session, fresh) if r.status == "submitted"])
 
-        v, state = await db(load)
+        v, state, submitted = await db(load)
         lang = lang or request_lang(request, v.reviewer.language)
         rubric = rubrics[assignment.rubric]
         seen = stale.stored if (stale and stale.stored) else state.seen
         return render(
             request, "form.html", lang, status, token=token, v=v, a=v.assignment, rubric=rubric,
-            state=state, data=data or state.data, errors=errors or {}, stale=stale,
+            state=state, data=data or state.data, submitted=submitted, errors=errors or {}, stale=stale,
             seen=str(seen), done=request.query_params.get("done", ""),
             eligibility=reviewing.ELIGIBILITY, upload_error=upload_error,
             upload_errors=upload_errors or {},

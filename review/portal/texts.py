@@ -118,6 +118,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "version": "Fassung",
         "pages": "Seiten",
         "no_file": "Bitte wählen Sie eine Datei aus.",
+        "versions_title": "Abgeschickte Fassungen (alle bleiben erhalten)",
         "changed": "Diese Begutachtung wurde gerade anderweitig geändert (z. B. von der "
                    "Koordination). Es wurde nichts gespeichert; bitte laden Sie die Seite neu.",
     },
@@ -230,6 +231,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "version": "Version",
         "pages": "pages",
         "no_file": "Please choose a file.",
+        "versions_title": "Submitted versions (all are kept)",
         "changed": "This assignment was just changed elsewhere (for example by the coordinator). "
                    "Nothing was saved; please reload the page.",
     },
