@@ -1,0 +1,112 @@
+"""The JRC eligibility criteria of a SECAP as data, and how intake findings name them.
+
+A plan failing one of them is sent back whatever its scores (JRC guidebook, Bertoldi 2018). The
+intake proposes (automatic findings, hints only); reviewers confirm (`Review.eligibility`,
+{gate id: met?}); `review.scoring.assess_gates` decides from the reviewers' answers.
+
+Findings are read tolerantly because they are written by the intake: a finding names a gate under
+`gate` (or `eligibility`), and says whether it looks met under `met` (or `present`, or a `status`
+of "ok"/"met"/"present" vs "missing"/"not_met"/"absent").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from review.rubric import Text
+
+
+@dataclass(frozen=True)
+class Gate:
+    id: str
+    label: Text
+
+
+JRC_GATES: tuple[Gate, ...] = (
+    Gate("council_approval", Text(de="Vom Gemeinderat beschlossen", en="Approved by the municipal council")),
+    Gate(
+        "target_commitment",
+        Text(
+            de="Minderungsziel und Anpassungsverpflichtung genannt",
+            en="States the mitigation target and the adaptation commitment",
+        ),
+    ),
+    Gate(
+        "bei_and_rva",
+        Text(
+            de="Beruht auf Basis-Emissionsinventar und Risiko- und Vulnerabilitätsanalyse",
+            en="Based on a baseline emission inventory and a risk and vulnerability assessment",
+        ),
+    ),
+    Gate(
+        "bei_key_sectors",
+        Text(
+            de="Inventar deckt mindestens 3 der 4 Schlüsselsektoren ab",
+            en="The inventory covers at least 3 of the 4 key sectors",
+        ),
+    ),
+    Gate(
+        "action_key_sectors",
+        Text(
+            de="Minderungsmaßnahmen in mindestens 2 der 4 Schlüsselsektoren",
+            en="Mitigation actions cover at least 2 of the 4 key sectors",
+        ),
+    ),
+)
+GATES_BY_ID = {gate.id: gate for gate in JRC_GATES}
+
+_MET = {"ok", "met", "present", "found", "yes", "true"}
+_NOT_MET = {"missing", "not_met", "absent", "not_found", "no", "false", "fail", "failed"}
+
+
+def gate_label(gate_id: str, language: str) -> str:
+    gate = GATES_BY_ID.get(gate_id)
+    return gate.label(language) if gate else gate_id
+
+
+def finding_gate(finding: dict[str, Any]) -> str | None:
+    gate = finding.get("gate") or finding.get("eligibility")
+    return str(gate) if gate else None
+
+
+def finding_met(finding: dict[str, Any]) -> bool | None:
+    """Whether an automatic finding says its subject looks present; None when it does not say."""
+    for key in ("met", "present", "found"):
+        if isinstance(finding.get(key), bool):
+            return bool(finding[key])
+    status = str(finding.get("status", "")).strip().lower()
+    if status in _MET:
+        return True
+    if status in _NOT_MET:
+        return False
+    return None
+
+
+def finding_text(finding: dict[str, Any]) -> str:
+    for key in ("message", "label", "title", "check", "id", "gate"):
+        value = finding.get(key)
+        if isinstance(value, dict):  # {"de": ..., "en": ...}
+            value = value.get("en") or next(iter(value.values()), "")
+        if value:
+            return str(value)
+    return ""
+
+
+def finding_evidence(finding: dict[str, Any]) -> list[tuple[str, str]]:
+    """[(where, snippet)] of a finding: page or paragraph number and the quoted text."""
+    raw = finding.get("evidence")
+    items = raw if isinstance(raw, list) else [raw] if isinstance(raw, dict) else [finding]
+    out: list[tuple[str, str]] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        where = ""
+        if item.get("page") is not None:
+            where = f"p. {item['page']}"
+        elif item.get("paragraph") is not None:
+            where = f"¶ {item['paragraph']}"
+        snippet = str(item.get("snippet") or item.get("text") or "")
+        if where or snippet:
+            out.append((where, snippet))
+    return out
