@@ -42,3 +42,29 @@ def make_plan(session: Session, round_: Round, municipality: Municipality, **kw)
     session.add(plan)
     session.flush()
     return plan
+
+
+def make_assignment(session: Session, plan: Plan, reviewer: Reviewer, rubric: str = "technical", **kw):
+    from review.models import Assignment
+
+    kw.setdefault("due_date", date(2026, 12, 15))
+    kw.setdefault("status", "accepted")
+    assignment = Assignment(
+        round_id=plan.round_id, plan_id=plan.id, reviewer_id=reviewer.id, rubric=rubric, **kw
+    )
+    session.add(assignment)
+    session.flush()
+    return assignment
+
+
+def make_review(session: Session, assignment, scores: dict, **kw):
+    """A review of `assignment`; submitted unless `status` says otherwise."""
+    from review.models import Review, utcnow
+
+    kw.setdefault("status", "submitted")
+    if kw["status"] == "submitted":
+        kw.setdefault("submitted_at", utcnow())
+    review = Review(assignment_id=assignment.id, scores=scores, **kw)
+    session.add(review)
+    session.flush()
+    return review

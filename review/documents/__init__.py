@@ -1,1 +1,2 @@
-"""Documents peerplan writes: the offline Word review form, consolidated reviews."""
+"""Documents peerplan writes: the offline Word review form, the consolidated review per plan, the
+round summary, exports and PDF copies."""

@@ -1,0 +1,243 @@
+"""From the database to scoring input: everything the consolidated documents of a plan need.
+
+What counts:
+- assignments that are active, i.e. not released (declined, reassigned, withdrawn); a review
+  submitted on a released assignment is left out;
+- per assignment its latest *submitted* review version (drafts never count);
+- expected reviews per rubric: the plan's active assignments with that rubric, and at least the
+  round's `min_per_rubric`; fewer submitted reviews make the rubric incomplete;
+- reviewer labels ("Reviewer A", "B", ...) by assignment id over the plan's active assignments, so
+  a label stays the same from one compile to the next;
+- the findings of the plan's latest document (automatic intake hints).
+
+The result, `PlanDossier`, is plain data (picklable): documents are rendered from it in other
+processes without a database connection.
+"""
+
+from __future__ import annotations
+
+import string
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, select
+
+from review.errors import NotFound
+from review.models import (
+    Assignment,
+    AssignmentStatus,
+    Document,
+    Municipality,
+    Plan,
+    Review,
+    Reviewer,
+    ReviewStatus,
+    Round,
+)
+from review.rubric import Rubric, load_rubrics
+from review.scoring import PlanResult, ReviewInput, RubricInput, score_plan
+
+RELEASED = frozenset(
+    {AssignmentStatus.declined.value, AssignmentStatus.reassigned.value, AssignmentStatus.withdrawn.value}
+)
+_LABEL_WORD = {"de": "Gutachten", "en": "Reviewer"}
+
+
+def reviewer_label(index: int, language: str) -> str:
+    """'Reviewer A' for 0, ..., 'Reviewer Z', then 'Reviewer AA'; German 'Gutachten A'."""
+    letters = string.ascii_uppercase
+    tag = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        tag = letters[rest] + tag
+    return f"{_LABEL_WORD.get(language, 'Reviewer')} {tag}"
+
+
+class ReviewerInfo(BaseModel):
+    """Who is behind a label: for the coordinator's edition, and to redact the municipality's."""
+
+    label: str
+    rubric: str
+    name: str
+    email: str
+    municipality: str = ""
+    submitted: bool = False
+    submitted_at: datetime | None = None
+    version: int | None = None
+    source: str | None = None
+    status: str = ""
+
+
+class PlanDossier(BaseModel):
+    round_name: str
+    language: str
+    blind: bool
+    compiled_on: date
+    plan_id: int
+    plan_title: str
+    municipality: str
+    document_name: str | None = None
+    document_version: int | None = None
+    findings: list[dict[str, Any]] = Field(default_factory=list)
+    rubrics: list[RubricInput]
+    reviewers: list[ReviewerInfo]
+
+    def score(self) -> PlanResult:
+        return score_plan(self.rubrics, self.findings)
+
+    def review_of(self, label: str) -> ReviewInput | None:
+        for rubric in self.rubrics:
+            for review in rubric.reviews:
+                if review.label == label:
+                    return review
+        return None
+
+
+def _latest_submitted(session: Session, assignment_ids: list[int]) -> dict[int, Review]:
+    latest: dict[int, Review] = {}
+    if not assignment_ids:
+        return latest
+    rows = session.exec(
+        select(Review).where(
+            col(Review.assignment_id).in_(assignment_ids),
+            Review.status == ReviewStatus.submitted.value,
+        )
+    )
+    for review in rows:
+        seen = latest.get(review.assignment_id)
+        if seen is None or review.version > seen.version:
+            latest[review.assignment_id] = review
+    return latest
+
+
+def _latest_documents(session: Session, plan_ids: list[int]) -> dict[int, Document]:
+    latest: dict[int, Document] = {}
+    if not plan_ids:
+        return latest
+    for document in session.exec(select(Document).where(col(Document.plan_id).in_(plan_ids))):
+        seen = latest.get(document.plan_id)
+        if seen is None or document.version > seen.version:
+            latest[document.plan_id] = document
+    return latest
+
+
+def gather_round(
+    session: Session,
+    round_: Round,
+    *,
+    rubrics: dict[str, Rubric] | None = None,
+    plan_ids: list[int] | None = None,
+    today: date | None = None,
+) -> list[PlanDossier]:
+    """The dossiers of every plan of a round (or of `plan_ids`), in a few queries."""
+    rubrics = rubrics if rubrics is not None else load_rubrics()
+    query = select(Plan).where(Plan.round_id == round_.id).order_by(col(Plan.id))
+    if plan_ids is not None:
+        query = query.where(col(Plan.id).in_(plan_ids))
+    plans = list(session.exec(query))
+    ids = [p.id for p in plans if p.id is not None]
+    municipalities = {
+        m.id: m for m in session.exec(select(Municipality).where(Municipality.round_id == round_.id))
+    }
+    reviewers = {r.id: r for r in session.exec(select(Reviewer).where(Reviewer.round_id == round_.id))}
+    assignments_by_plan: dict[int, list[Assignment]] = defaultdict(list)
+    if ids:
+        for a in session.exec(
+            select(Assignment).where(col(Assignment.plan_id).in_(ids)).order_by(col(Assignment.id))
+        ):
+            if a.status not in RELEASED:
+                assignments_by_plan[a.plan_id].append(a)
+    active_ids = [a.id for group in assignments_by_plan.values() for a in group if a.id is not None]
+    reviews = _latest_submitted(session, active_ids)
+    documents = _latest_documents(session, ids)
+    language = round_.language
+    today = today or date.today()
+
+    dossiers = []
+    for plan in plans:
+        assert plan.id is not None
+        active = assignments_by_plan.get(plan.id, [])
+        unknown = sorted({a.rubric for a in active} - set(rubrics))
+        if unknown:
+            raise NotFound(
+                f"plan {plan.id} is reviewed with rubric(s) {unknown}, which are not among the "
+                f"rubric files ({', '.join(sorted(rubrics))})"
+            )
+        expected: dict[str, int] = defaultdict(int)
+        for rubric_id, minimum in (round_.min_per_rubric or {}).items():
+            if rubric_id in rubrics and minimum > 0:
+                expected[rubric_id] = 0
+        by_rubric: dict[str, list[ReviewInput]] = defaultdict(list)
+        infos: list[ReviewerInfo] = []
+        for index, assignment in enumerate(active):
+            label = reviewer_label(index, language)
+            expected[assignment.rubric] += 1
+            reviewer = reviewers[assignment.reviewer_id]
+            review = reviews.get(assignment.id) if assignment.id is not None else None
+            home = municipalities.get(reviewer.municipality_id) if reviewer.municipality_id else None
+            infos.append(
+                ReviewerInfo(
+                    label=label,
+                    rubric=assignment.rubric,
+                    name=reviewer.name,
+                    email=reviewer.email,
+                    municipality=home.name if home else "",
+                    submitted=review is not None,
+                    submitted_at=review.submitted_at if review else None,
+                    version=review.version if review else None,
+                    source=review.source if review else None,
+                    status=assignment.status,
+                )
+            )
+            if review is not None:
+                by_rubric[assignment.rubric].append(
+                    ReviewInput(
+                        label=label,
+                        scores=dict(review.scores or {}),
+                        comments={k: str(v) for k, v in (review.comments or {}).items()},
+                        strengths=review.strengths or "",
+                        weaknesses=review.weaknesses or "",
+                        recommendations=review.recommendations or "",
+                        eligibility={k: bool(v) for k, v in (review.eligibility or {}).items()},
+                    )
+                )
+        minimums = round_.min_per_rubric or {}
+        rubric_inputs = [
+            RubricInput(
+                rubric=rubrics[rubric_id],
+                expected=max(count, int(minimums.get(rubric_id, 0))),
+                reviews=by_rubric.get(rubric_id, []),
+            )
+            for rubric_id, count in sorted(expected.items())
+        ]
+        document = documents.get(plan.id)
+        municipality = municipalities.get(plan.municipality_id)
+        dossiers.append(
+            PlanDossier(
+                round_name=round_.name,
+                language=language,
+                blind=round_.blind,
+                compiled_on=today,
+                plan_id=plan.id,
+                plan_title=plan.title or "",
+                municipality=municipality.name if municipality else "",
+                document_name=document.file_name if document else None,
+                document_version=document.version if document else None,
+                findings=list(document.findings or []) if document else [],
+                rubrics=rubric_inputs,
+                reviewers=infos,
+            )
+        )
+    return dossiers
+
+
+def gather_plan(session: Session, plan_id: int, *, rubrics: dict[str, Rubric] | None = None) -> PlanDossier:
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound(f"no plan with id {plan_id}")
+    round_ = session.get(Round, plan.round_id)
+    assert round_ is not None
+    return gather_round(session, round_, rubrics=rubrics, plan_ids=[plan_id])[0]

@@ -1,0 +1,176 @@
+"""python-docx on a styled base document: loading the template, the styles the documents use,
+cell shading, text bars, and document properties that never name a person.
+
+The templates (`templates/documents/*.docx`) are ordinary Word files. A coordinator restyles them
+in Word (fonts, colours, heading and table styles, page setup, header and footer with a logo);
+the code only refers to style names. `python -m review.documents.docxkit` rebuilds the shipped
+templates from scratch; `STYLES` lists every style the code uses, and a test checks that each
+shipped template still has them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from review.paths import TEMPLATES_DIR
+
+DOCUMENT_TEMPLATES = TEMPLATES_DIR / "documents"
+
+# Custom styles the documents use, beside Word's built-in Title, Subtitle, Heading 1-3, Normal,
+# List Bullet and the table styles below.
+HINT = "Peerplan Hint"  # automatic intake findings: visibly not a reviewer's text
+COMMENT = "Peerplan Comment"  # reviewers' text
+FLAG = "Peerplan Flag"  # disagreement and critical notes
+OUTCOME = "Peerplan Outcome"  # the outcome line of the summary
+SMALL = "Peerplan Small"
+BAR = "Peerplan Bar"  # character style of the filled part of a score bar
+BAR_EMPTY = "Peerplan Bar Empty"
+TABLE = "Light Grid Accent 1"
+PLAIN_TABLE = "Table Grid"
+STYLES = (
+    "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Normal", "List Bullet",
+    HINT, COMMENT, FLAG, OUTCOME, SMALL, BAR, BAR_EMPTY, TABLE, PLAIN_TABLE,
+)
+
+
+@lru_cache(maxsize=8)
+def _template_bytes(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+def open_template(name: str, directory: Path | None = None) -> DocumentObject:
+    """A fresh document from `templates/documents/<name>` (read once per process)."""
+    path = (directory or DOCUMENT_TEMPLATES) / name
+    return Document(io.BytesIO(_template_bytes(str(path))))
+
+
+_APP_PERSONAL = re.compile(rb"<(Manager|Company)>[^<]*</\1>")
+
+
+def anonymise_properties(document: DocumentObject, *, title: str, subject: str, language: str,
+                         keywords: str = "", when: datetime | None = None) -> None:
+    """Document properties that name no person, whoever last saved the template in Word."""
+    props = document.core_properties
+    props.author = "peerplan"
+    props.last_modified_by = "peerplan"
+    props.comments = ""
+    props.category = ""
+    props.content_status = ""
+    props.identifier = ""
+    props.version = ""
+    props.title = title[:250]
+    props.subject = subject[:250]
+    props.keywords = keywords[:250]
+    props.language = language
+    props.revision = 1
+    stamp = (when or datetime.now(UTC)).replace(microsecond=0)
+    props.created = stamp
+    props.modified = stamp
+    props.last_printed = stamp
+    for part in document.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml" and hasattr(part, "_blob"):
+            part._blob = _APP_PERSONAL.sub(rb"<\1></\1>", part._blob)  # noqa: SLF001
+
+
+def shade(cell, fill: str) -> None:  # noqa: ANN001  (a python-docx _Cell)
+    """Background colour of a table cell, hex 'RRGGBB'."""
+    tc_pr = cell._tc.get_or_add_tcPr()  # noqa: SLF001
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def score_colour(fraction: float | None) -> str:
+    """Red (0) through yellow to green (1); grey for no score. For heat maps."""
+    if fraction is None:
+        return "D9D9D9"
+    f = min(max(fraction, 0.0), 1.0)
+    if f < 0.5:
+        r, g = 230, int(120 + 230 * f)
+    else:
+        r, g = int(230 - 260 * (f - 0.5)), 235
+    return f"{max(r, 0):02X}{min(g, 255):02X}70"
+
+
+def bar(paragraph, fraction: float | None, width: int = 20) -> None:  # noqa: ANN001
+    """A horizontal bar of block characters: a chart that is plain text, restyled like any text."""
+    filled = 0 if fraction is None else round(min(max(fraction, 0.0), 1.0) * width)
+    if filled:
+        paragraph.add_run("█" * filled, BAR)
+    if width - filled:
+        paragraph.add_run("█" * (width - filled), BAR_EMPTY)
+
+
+# --------------------------------------------------------------------------------------------
+# Building the shipped templates (run once; the results are committed and restyled in Word).
+
+
+def _paragraph_style(document: DocumentObject, name: str, *, base: str = "Normal", size: float | None = None,
+                     italic: bool = False, bold: bool = False, colour: RGBColor | None = None) -> None:
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles[base]
+    style.quick_style = True
+    font = style.font
+    if size:
+        font.size = Pt(size)
+    font.italic = italic or None
+    font.bold = bold or None
+    if colour is not None:
+        font.color.rgb = colour
+
+
+def build_base(path: Path, *, landscape: bool = False) -> None:
+    document = Document()
+    styles = document.styles
+    styles["Normal"].font.name = "Calibri"
+    styles["Normal"].font.size = Pt(10.5)
+    _paragraph_style(document, HINT, size=9.5, italic=True, colour=RGBColor(0x59, 0x59, 0x59))
+    _paragraph_style(document, COMMENT)
+    _paragraph_style(document, FLAG, bold=True, colour=RGBColor(0xC0, 0x39, 0x2B))
+    _paragraph_style(document, OUTCOME, size=16, bold=True, colour=RGBColor(0x1F, 0x4E, 0x79))
+    _paragraph_style(document, SMALL, size=8.5, colour=RGBColor(0x59, 0x59, 0x59))
+    for name, colour in ((BAR, RGBColor(0x2E, 0x75, 0xB6)), (BAR_EMPTY, RGBColor(0xE3, 0xE8, 0xEF))):
+        style = styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+        style.font.color.rgb = colour
+        style.font.size = Pt(9)
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    if landscape:
+        section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2.0))
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    footer = section.footer.paragraphs[0]
+    footer.text = "peerplan"
+    footer.style = styles["Footer"]
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    anonymise_properties(document, title="", subject="", language="", when=datetime(2026, 1, 1, tzinfo=UTC))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+
+
+def main(directory: Path = DOCUMENT_TEMPLATES) -> None:
+    build_base(directory / "consolidated.docx")
+    build_base(directory / "summary.docx", landscape=True)
+    print(f"templates written to {directory}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,242 @@
+"""The round summary: a DOCX comparing plans, and XLSX + CSV exports of every score and comment.
+
+What goes where:
+- `summary/round-summary.docx`: outcomes, totals per rubric, disagreement counts and a heat map of
+  consolidated criterion scores per plan. No reviewer appears in it: it can go to every
+  municipality of the round.
+- `summary/round-scores.xlsx` and `.csv` (shared, blind-safe): every score and comment under the
+  reviewer's label only; in blind rounds reviewer names, emails and home municipalities are
+  redacted from the comments. No coordinator-only fields (extra-review calls, open problems).
+- `coordinator/round-scores-coordinator.xlsx` and `.csv`: the same plus reviewer name, email and
+  home municipality, the extra-review call and the open problems; for the coordinator only.
+
+Spreadsheets treat text starting with = + - @ as a formula: in the XLSX every text cell is
+written as a string, in the CSV such text gets a leading apostrophe (OWASP's advice against CSV
+injection). Illegal XML characters are removed as in the DOCX.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Font, PatternFill
+
+from review.consolidation import PlanDossier
+from review.documents.docxkit import OUTCOME, PLAIN_TABLE, SMALL, TABLE, anonymise_properties, open_template, score_colour, shade
+from review.documents.labels import t
+from review.documents.text import Redactor, clean
+from review.scoring import PlanResult
+
+TEMPLATE = "summary.docx"
+SWR = ("strengths", "weaknesses", "recommendations")
+
+
+@dataclass
+class PlanRow:
+    dossier: PlanDossier
+    result: PlanResult
+
+
+def _outcome(row: PlanRow, language: str) -> str:
+    if row.result.status == "incomplete" or row.result.outcome is None:
+        return t("incomplete", language)
+    return row.result.outcome.label(language)
+
+
+def _num(value: float | None, language: str) -> str:
+    if value is None:
+        return t("none", language)
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if language == "de" else text
+
+
+def _rubrics(rows: Sequence[PlanRow]):  # noqa: ANN202
+    seen = {}
+    for row in rows:
+        for ri in row.dossier.rubrics:
+            seen.setdefault(ri.rubric.id, ri.rubric)
+    return [seen[k] for k in sorted(seen)]
+
+
+def write_summary_docx(rows: Sequence[PlanRow], path: Path, *, round_name: str, language: str,
+                       template_dir: Path | None = None) -> Path:
+    lang = language
+    doc = open_template(TEMPLATE, template_dir)
+    doc.add_paragraph(t("summary_title", lang), "Title")
+    doc.add_paragraph(clean(round_name), "Subtitle")
+    rubrics = _rubrics(rows)
+    counts: dict[str, int] = {}
+    for row in rows:
+        key = _outcome(row, lang)
+        counts[key] = counts.get(key, 0) + 1
+    doc.add_paragraph(" · ".join(f"{k}: {v}" for k, v in counts.items()) or t("none", lang), OUTCOME)
+
+    doc.add_heading(t("plans", lang), 1)
+    head = [t("municipality", lang), t("outcome", lang)] + [r.title(lang) for r in rubrics] + [t("flags", lang)]
+    table = doc.add_table(rows=1, cols=len(head), style=TABLE)
+    for cell, text in zip(table.rows[0].cells, head, strict=True):
+        cell.text = text
+    for row in rows:
+        cells = table.add_row().cells
+        cells[0].text = clean(row.dossier.municipality)
+        cells[1].text = _outcome(row, lang)
+        by_id = {r.rubric_id: r for r in row.result.rubrics}
+        for i, rubric in enumerate(rubrics, start=2):
+            res = by_id.get(rubric.id)
+            if res is None:
+                cells[i].text = t("none", lang)
+            elif res.status == "complete":
+                cells[i].text = _num(res.total, lang)
+            else:
+                cells[i].text = f"{_num(res.partial_total, lang)} ({t('provisional', lang)})"
+        cells[-1].text = str(row.result.flags)
+
+    doc.add_heading(t("heatmap", lang), 1)
+    criteria = [(rubric, c) for rubric in rubrics for c in rubric.criteria]
+    heat = doc.add_table(rows=1, cols=1 + len(criteria), style=PLAIN_TABLE)
+    heat.rows[0].cells[0].text = t("municipality", lang)
+    for cell, (_rubric, criterion) in zip(heat.rows[0].cells[1:], criteria, strict=True):
+        cell.text = criterion.id
+    for row in rows:
+        cells = heat.add_row().cells
+        cells[0].text = clean(row.dossier.municipality)
+        values = {
+            (res.rubric_id, c.criterion_id): c for res in row.result.rubrics for c in res.criteria
+        }
+        for cell, (rubric, criterion) in zip(cells[1:], criteria, strict=True):
+            crit = values.get((rubric.id, criterion.id))
+            value = crit.value if crit else None
+            low, high = rubric.scale.minimum, rubric.scale.maximum
+            cell.text = _num(value, lang) if value is not None else ""
+            if crit is not None and crit.flagged:
+                cell.text += " ⚑"
+            shade(cell, score_colour(None if value is None else (value - low) / (high - low)))
+    legend = doc.add_paragraph(style=SMALL)
+    legend.add_run(" · ".join(f"{c.id} {c.title(lang)}" for _r, c in criteria))
+    anonymise_properties(doc, title=f"{t('summary_title', lang)}: {clean(round_name)}", subject="",
+                         language=lang, keywords=clean(round_name))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    doc.save(str(tmp))
+    os.replace(tmp, path)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Spreadsheet exports
+
+
+def _text_for(row: PlanRow, identities: bool) -> Callable[[object], str]:
+    if identities or not row.dossier.blind:
+        return clean
+    terms: list[str] = []
+    for info in row.dossier.reviewers:
+        terms += [info.name, info.email]
+        if info.municipality and info.municipality != row.dossier.municipality:
+            terms.append(info.municipality)
+    return Redactor(terms, row.dossier.language)
+
+
+def review_records(rows: Sequence[PlanRow], *, identities: bool) -> tuple[list[str], list[list]]:
+    """Every score and comment, one line per reviewer and criterion (plus strengths, weaknesses,
+    recommendations). `identities`: add name, email and home municipality (coordinator only)."""
+    header = ["plan_id", "municipality", "plan", "rubric", "item", "item_title", "reviewer"]
+    if identities:
+        header += ["reviewer_name", "reviewer_email", "reviewer_municipality"]
+    header += ["score", "comment", "consolidated", "spread", "disagreement"]
+    out: list[list] = []
+    for row in rows:
+        d, lang = row.dossier, row.dossier.language
+        text = _text_for(row, identities)
+        people = {info.label: info for info in d.reviewers}
+        results = {r.rubric_id: r for r in row.result.rubrics}
+        for ri in d.rubrics:
+            res = results[ri.rubric.id]
+            crits = {c.criterion_id: c for c in res.criteria}
+            for review in ri.reviews:
+                who = [review.label]
+                if identities:
+                    info = people.get(review.label)
+                    who += [info.name, info.email, info.municipality] if info else ["", "", ""]
+                base = [d.plan_id, clean(d.municipality), clean(d.plan_title), ri.rubric.id]
+                for criterion in ri.rubric.criteria:
+                    crit = crits[criterion.id]
+                    out.append(
+                        base + [criterion.id, criterion.title(lang)] + who + [
+                            review.scores.get(criterion.id),
+                            text(review.comments.get(criterion.id, "")),
+                            crit.value, crit.spread, crit.flagged,
+                        ]
+                    )
+                for key in SWR:
+                    out.append(base + [key, t(key, lang)] + who + [None, text(getattr(review, key)), None, None, None])
+    return header, out
+
+
+def plan_records(rows: Sequence[PlanRow], *, identities: bool) -> tuple[list[str], list[list]]:
+    rubrics = _rubrics(rows)
+    header = ["plan_id", "municipality", "plan", "status", "outcome"]
+    header += [f"total_{r.id}" for r in rubrics] + ["disagreements"]
+    if identities:
+        header += ["extra_review", "open_points"]
+    out = []
+    for row in rows:
+        res = {r.rubric_id: r for r in row.result.rubrics}
+        line = [row.dossier.plan_id, clean(row.dossier.municipality), clean(row.dossier.plan_title),
+                row.result.status, row.result.outcome.id if row.result.outcome else ""]
+        line += [res[r.id].total if r.id in res else None for r in rubrics]
+        line.append(row.result.flags)
+        if identities:
+            line.append("; ".join(x for r in row.result.rubrics for x in r.extra_review_reasons))
+            line.append("; ".join([x for r in row.result.rubrics for x in r.problems] + row.result.reasons))
+        out.append(line)
+    return header, out
+
+
+def _csv_safe(value: object) -> object:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_csv(header: list[str], records: list[list], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # utf-8-sig: Excel opens umlauts and emoji correctly only with the byte-order mark.
+    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for record in records:
+            writer.writerow([_csv_safe(v) for v in record])
+    return path
+
+
+def _sheet(workbook: Workbook, title: str, header: list[str], records: list[list], first: bool) -> None:
+    sheet = workbook.active if first else workbook.create_sheet()
+    sheet.title = title
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for record in records:
+        sheet.append([None if v is None else v for v in record])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = TYPE_STRING  # never a formula, whatever the text starts with
+    sheet.freeze_panes = "A2"
+
+
+def write_xlsx(rows: Sequence[PlanRow], path: Path, *, identities: bool) -> Path:
+    workbook = Workbook()
+    _sheet(workbook, "plans", *plan_records(rows, identities=identities), first=True)
+    _sheet(workbook, "reviews", *review_records(rows, identities=identities), first=False)
+    workbook.properties.creator = "peerplan"
+    workbook.properties.lastModifiedBy = "peerplan"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path

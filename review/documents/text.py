@@ -1,0 +1,62 @@
+"""User text on its way into documents: cleaned so it can never break a file, and redacted so a
+blind edition never names a reviewer.
+
+- XML 1.0 forbids most C0 control characters, lone surrogates and U+FFFE/U+FFFF; one of them in a
+  run makes Word refuse the whole file. They are removed; tabs and line breaks are kept. C1
+  controls (U+0080-U+009F) are legal but invisible junk from copy and paste: removed too.
+- Everything else (emoji, right-to-left text, text that looks like markup or a formula) is kept as
+  it is: python-docx escapes XML, and the spreadsheet exports guard formulas themselves.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_ILLEGAL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
+)
+REDACTED = {"de": "[geschwärzt]", "en": "[redacted]"}
+
+
+def clean(text: object) -> str:
+    """Text safe for XML: illegal characters removed, line ends normalised to \\n."""
+    if text is None:
+        return ""
+    value = str(text)
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _ILLEGAL.sub("", value)
+
+
+class Redactor:
+    """Replaces given identities (names, emails, home municipalities) in free text.
+
+    Whole words only and case-insensitive; terms shorter than 3 characters are ignored (they would
+    black out ordinary words)."""
+
+    def __init__(self, terms: Iterable[str], language: str = "en") -> None:
+        words = sorted({t.strip() for t in terms if t and len(t.strip()) >= 3}, key=len, reverse=True)
+        self.replacement = REDACTED.get(language, REDACTED["en"])
+        self._pattern = (
+            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+            if words
+            else None
+        )
+
+    def __call__(self, text: object) -> str:
+        value = clean(text)
+        if self._pattern is None or not value:
+            return value
+        return self._pattern.sub(self.replacement, value)
+
+
+def no_redaction(text: object) -> str:
+    return clean(text)
+
+
+def slug(text: str, fallback: str = "plan") -> str:
+    """ASCII file-name part: 'Sankt Pölten (NÖ)' -> 'sankt-polten-no'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    value = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
+    return value[:60].strip("-") or fallback
