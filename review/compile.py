@@ -112,8 +112,13 @@ def default_workers() -> int:
 def pool_context() -> multiprocessing.context.BaseContext:
     # forkserver: workers fork from a clean, single-threaded server, never from a process that
     # holds database connections or Prefect's threads (fork there can deadlock).
+    # The server preloads the renderer once, so each worker starts by a cheap fork.
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["review.compile"])
+    return context
 
 
 def render_plans(dossiers: Sequence[PlanDossier], out_dir: Path, *, workers: int | None = None,

@@ -1,0 +1,88 @@
+"""What the consolidation reads from the database: latest submitted versions of active
+assignments, stable labels, expected reviews, the latest document's findings."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from review.consolidation import gather_plan, gather_round, reviewer_label
+from review.models import Document
+from tests.factories import make_assignment, make_municipality, make_review, make_reviewer
+from tests.review_data import reviewed_plan, scores_for
+
+
+def test_labels_follow_assignment_order_and_language() -> None:
+    assert [reviewer_label(i, "en") for i in (0, 1, 2, 25, 26)] == [
+        "Reviewer A", "Reviewer B", "Reviewer C", "Reviewer Z", "Reviewer AA",
+    ]
+    assert reviewer_label(1, "de") == "Gutachten B"
+
+
+def test_dossier_of_a_reviewed_plan(session: Session) -> None:
+    data = reviewed_plan(session)
+    dossier = gather_plan(session, data.plan.id)
+    assert [r.label for r in dossier.reviewers] == ["Reviewer A", "Reviewer B", "Reviewer C"]
+    assert [r.name for r in dossier.reviewers] == [r.name for r in data.reviewers]
+    assert {ri.rubric.id: (ri.expected, len(ri.reviews)) for ri in dossier.rubrics} == {
+        "communication": (1, 1), "technical": (2, 2),
+    }
+    assert dossier.findings[0]["gate"] == "council_approval"
+    result = dossier.score()
+    assert result.status == "complete"
+    assert result.outcome.id == "minor_revision"  # technical 62.5, communication 100
+
+
+def test_latest_submitted_version_counts_and_drafts_do_not(session: Session) -> None:
+    data = reviewed_plan(session, rubrics=("technical", "communication"), values=(2, 4))
+    from sqlmodel import select
+
+    from review.models import Assignment
+
+    technical = session.exec(
+        select(Assignment).where(Assignment.plan_id == data.plan.id, Assignment.rubric == "technical")
+    ).one()
+    make_review(session, technical, scores_for("technical", 4), version=2)
+    make_review(session, technical, scores_for("technical", 0), version=3, status="draft")
+    session.commit()
+    dossier = gather_plan(session, data.plan.id)
+    tech = next(r for r in dossier.rubrics if r.rubric.id == "technical")
+    assert [r.scores["T1"] for r in tech.reviews] == [4]
+
+
+def test_released_assignments_are_left_out_and_missing_reviews_make_it_incomplete(
+    session: Session,
+) -> None:
+    data = reviewed_plan(session, rubrics=("technical", "communication"),
+                         submit=(True, False))  # communication still a draft
+    other = make_municipality(session, data.round_)
+    gone = make_reviewer(session, data.round_, other)
+    assignment = make_assignment(session, data.plan, gone, "technical", status="declined")
+    make_review(session, assignment, scores_for("technical", 0))
+    session.commit()
+    dossier = gather_round(session, data.round_)[0]
+    assert [r.label for r in dossier.reviewers] == ["Reviewer A", "Reviewer B"]
+    assert gone.name not in {r.name for r in dossier.reviewers}
+    result = dossier.score()
+    assert result.status == "incomplete" and result.outcome is None
+    comm = next(r for r in result.rubrics if r.rubric_id == "communication")
+    assert comm.problems == ["0 of 1 reviews submitted"]
+
+
+def test_round_minimum_makes_a_rubric_without_assignments_incomplete(session: Session) -> None:
+    data = reviewed_plan(session, rubrics=("technical",))  # the round wants 1 communication review
+    result = gather_plan(session, data.plan.id).score()
+    assert result.status == "incomplete"
+    assert {r.rubric_id: r.expected for r in result.rubrics} == {"communication": 1, "technical": 1}
+
+
+def test_findings_come_from_the_latest_document(session: Session) -> None:
+    data = reviewed_plan(session)
+    session.add(Document(
+        round_id=data.round_.id, plan_id=data.plan.id, version=2, file_name="v2.pdf",
+        sha256="f" * 64, media_type="application/pdf", size=1, stored_path="y",
+        findings=[{"gate": "bei_and_rva", "met": False, "message": "newer"}],
+    ))
+    session.commit()
+    dossier = gather_plan(session, data.plan.id)
+    assert dossier.document_version == 2
+    assert [f["message"] for f in dossier.findings] == ["newer"]
