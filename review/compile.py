@@ -52,6 +52,7 @@ class PlanReport(BaseModel):
     municipality_docx: Path
     coordinator_docx: Path
     result: PlanResult
+    cpu_seconds: float = 0.0  # spent rendering, in whichever process did it
 
 
 class CompileReport(BaseModel):
@@ -63,6 +64,7 @@ class CompileReport(BaseModel):
     pdfs: list[Path]
     notes: list[str]
     seconds: float
+    timings: dict[str, float] = {}  # seconds per step: read, render, summary, pdf
 
     @property
     def files(self) -> list[Path]:
@@ -76,6 +78,7 @@ def file_stem(dossier: PlanDossier) -> str:
 
 def render_plan(dossier: PlanDossier, out_dir: Path, template_dir: Path | None = None) -> PlanReport:
     """Score one plan and write both editions. Runs in a worker process: plain data in and out."""
+    started = time.process_time()
     result = dossier.score()
     stem = file_stem(dossier)
     municipality_docx = write_consolidated(
@@ -98,6 +101,7 @@ def render_plan(dossier: PlanDossier, out_dir: Path, template_dir: Path | None =
         municipality_docx=municipality_docx,
         coordinator_docx=coordinator_docx,
         result=result,
+        cpu_seconds=time.process_time() - started,
     )
 
 
@@ -163,10 +167,22 @@ def compile_round(session: Session, settings: Settings | None, round_: Round, ou
         assert settings is not None
         out_dir = settings.output_dir / slug(round_.name, "round")
     out_dir = Path(out_dir)
+    timings: dict[str, float] = {}
+    mark = started
+
+    def lap(step: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        timings[step] = round(now - mark, 3)
+        mark = now
+
     dossiers = gather_round(session, round_, rubrics=rubrics, plan_ids=plan_ids)
+    lap("read")
     reports = render_plans(dossiers, out_dir, workers=workers)
+    lap("render")
     notes: list[str] = []
     summary, exports = write_round_outputs(round_.name, round_.language, dossiers, reports, out_dir)
+    lap("summary")
     pdfs: list[Path] = []
     if pdf:
         docx = [r.municipality_docx for r in reports] + [r.coordinator_docx for r in reports] + [summary]
@@ -174,6 +190,7 @@ def compile_round(session: Session, settings: Settings | None, round_: Round, ou
         pdfs = converted.converted
         if converted.note:
             notes.append(converted.note)
+        lap("pdf")
     if not dossiers:
         notes.append(f"round '{round_.name}' has no plans yet")
     return CompileReport(
@@ -185,4 +202,5 @@ def compile_round(session: Session, settings: Settings | None, round_: Round, ou
         pdfs=pdfs,
         notes=notes,
         seconds=round(time.perf_counter() - started, 3),
+        timings=timings,
     )

@@ -40,7 +40,7 @@ from review.documents.docxkit import (
     SMALL,
     TABLE,
     anonymise_properties,
-    bar,
+    Styled,
     open_template,
 )
 from review.documents.labels import t
@@ -95,10 +95,10 @@ class _Writer:
         return clean(f"{label} – {info.name}")
 
     # -- parts ----------------------------------------------------------------------------
-    def cover(self, doc: DocumentObject) -> None:
+    def cover(self, doc: Styled) -> None:
         lang = self.lang
-        doc.add_paragraph(t("title", lang), "Title")
-        doc.add_paragraph(clean(self.d.plan_title or self.d.municipality), "Subtitle")
+        doc.para(t("title", lang), "Title")
+        doc.para(clean(self.d.plan_title or self.d.municipality), "Subtitle")
         rows = [
             (t("municipality", lang), self.d.municipality),
             (t("round", lang), self.d.round_name),
@@ -107,23 +107,23 @@ class _Writer:
         ]
         if self.d.document_name:
             rows.insert(1, (t("document", lang), f"{self.d.document_name} ({t('version', lang)} {self.d.document_version})"))
-        table = doc.add_table(rows=0, cols=2, style=PLAIN_TABLE)
+        table = doc.table(0, 2, PLAIN_TABLE)
         for key, value in rows:
             cells = table.add_row().cells
             cells[0].text = key
             cells[1].text = clean(value)
-        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        doc.para().add_run().add_break(WD_BREAK.PAGE)
 
-    def summary(self, doc: DocumentObject) -> None:
+    def summary(self, doc: Styled) -> None:
         lang, r = self.lang, self.r
-        doc.add_heading(t("summary", lang), 1)
+        doc.heading(t("summary", lang), 1)
         if r.status == "incomplete":
-            doc.add_paragraph(f"{t('outcome', lang)}: {t('incomplete', lang)}", OUTCOME)
-            doc.add_paragraph(t("incomplete_note", lang), FLAG)
+            doc.para(f"{t('outcome', lang)}: {t('incomplete', lang)}", OUTCOME)
+            doc.para(t("incomplete_note", lang), FLAG)
         else:
             assert r.outcome is not None
-            doc.add_paragraph(f"{t('outcome', lang)}: {r.outcome.label(lang)}", OUTCOME)
-        table = doc.add_table(rows=1, cols=5, style=TABLE)
+            doc.para(f"{t('outcome', lang)}: {r.outcome.label(lang)}", OUTCOME)
+        table = doc.table(1, 5, TABLE)
         head = table.rows[0].cells
         for cell, key in zip(head, ("rubric", "total", "outcome", "reviews", "flags"), strict=True):
             cell.text = t(key, lang)
@@ -140,9 +140,9 @@ class _Writer:
             cells[3].text = f"{res.received} / {res.expected}"
             cells[4].text = str(res.flags)
         if r.reasons:
-            doc.add_heading(t("reasons", lang), 3)
+            doc.heading(t("reasons", lang), 3)
             for reason in self._reasons():
-                doc.add_paragraph(reason, "List Bullet")
+                doc.para(reason, "List Bullet")
         self.gates(doc)
         self.chart(doc)
 
@@ -159,10 +159,10 @@ class _Writer:
                 out.append(f"{t('gates', lang)}: {gate_label(gate.gate_id, lang)} – {t('failed', lang)}")
         return out
 
-    def gates(self, doc: DocumentObject) -> None:
+    def gates(self, doc: Styled) -> None:
         lang = self.lang
-        doc.add_heading(t("gates", lang), 2)
-        table = doc.add_table(rows=1, cols=3, style=TABLE)
+        doc.heading(t("gates", lang), 2)
+        table = doc.table(1, 3, TABLE)
         head = table.rows[0].cells
         head[0].text, head[1].text, head[2].text = t("gate", lang), t("gate_status", lang), t("gate_hint", lang)
         for gate in self.r.gates:
@@ -174,42 +174,42 @@ class _Writer:
                 cells[2].text = t("none", lang)
             else:
                 cells[2].text = ""
-                cells[2].paragraphs[0].style = HINT
+                doc.restyle(cells[2].paragraphs[0], HINT)
                 cells[2].paragraphs[0].add_run(t("looks_present" if gate.hint else "looks_missing", lang))
 
-    def chart(self, doc: DocumentObject) -> None:
+    def chart(self, doc: Styled) -> None:
         lang = self.lang
-        doc.add_heading(t("chart", lang), 2)
+        doc.heading(t("chart", lang), 2)
         for res in self.r.rubrics:
             rubric = self.rubrics[res.rubric_id]
             low, high = rubric.scale.minimum, rubric.scale.maximum
-            doc.add_paragraph(rubric.title(lang), SMALL)
-            table = doc.add_table(rows=0, cols=3, style=PLAIN_TABLE)
+            doc.para(rubric.title(lang), SMALL)
+            table = doc.table(0, 3, PLAIN_TABLE)
             for crit in res.criteria:
                 cells = table.add_row().cells
                 cells[0].text = f"{crit.criterion_id} {rubric.criterion(crit.criterion_id).title(lang)}"
                 fraction = None if crit.value is None else (crit.value - low) / (high - low)
-                bar(cells[1].paragraphs[0], fraction)
+                doc.bar(cells[1].paragraphs[0], fraction)
                 cells[2].text = _fmt(crit.value, lang) + (" ⚑" if crit.flagged else "")
 
-    def rubric_section(self, doc: DocumentObject, res: RubricResult, rubric: Rubric) -> None:
+    def rubric_section(self, doc: Styled, res: RubricResult, rubric: Rubric) -> None:
         lang = self.lang
-        doc.add_heading(rubric.title(lang), 1)
+        doc.heading(rubric.title(lang), 1)
         for crit in res.criteria:
             criterion = rubric.criterion(crit.criterion_id)
-            doc.add_heading(f"{criterion.id} {criterion.title(lang)} ({t('weight', lang)} {criterion.weight:g})", 2)
+            doc.heading(f"{criterion.id} {criterion.title(lang)} ({t('weight', lang)} {criterion.weight:g})", 2)
             line = (
                 f"{t('consolidated', lang)}: {_fmt(crit.value, lang)} · "
                 f"{t('spread', lang)}: {crit.spread if crit.spread is not None else t('none', lang)}"
             )
-            doc.add_paragraph(line)
+            doc.para(line)
             if crit.flagged:
-                doc.add_paragraph(t("disagreement", lang), FLAG)
+                doc.para(t("disagreement", lang), FLAG)
             if crit.critical_failed:
-                doc.add_paragraph(t("critical", lang), FLAG)
+                doc.para(t("critical", lang), FLAG)
             if not crit.scores:
                 continue
-            table = doc.add_table(rows=1, cols=3, style=TABLE)
+            table = doc.table(1, 3, TABLE)
             head = table.rows[0].cells
             head[0].text, head[1].text, head[2].text = t("reviewer", lang), t("score", lang), t("comment", lang)
             for label, score in crit.scores.items():
@@ -218,27 +218,27 @@ class _Writer:
                 cells[0].text = self.who(label)
                 cells[1].text = _fmt(score, lang)
                 comment = review.comments.get(criterion.id, "") if review else ""
-                cells[2].paragraphs[0].style = COMMENT
+                doc.restyle(cells[2].paragraphs[0], COMMENT)
                 cells[2].paragraphs[0].add_run(self.text(comment))
 
-    def strengths(self, doc: DocumentObject) -> None:
+    def strengths(self, doc: Styled) -> None:
         lang = self.lang
-        doc.add_heading(t("swr", lang), 1)
+        doc.heading(t("swr", lang), 1)
         for ri in self.d.rubrics:
             for review in ri.reviews:
-                doc.add_heading(f"{self.who(review.label)} · {ri.rubric.title(lang)}", 3)
+                doc.heading(f"{self.who(review.label)} · {ri.rubric.title(lang)}", 3)
                 for key in ("strengths", "weaknesses", "recommendations"):
                     value = getattr(review, key)
-                    para = doc.add_paragraph(style=COMMENT)
+                    para = doc.para("", COMMENT)
                     para.add_run(f"{t(key, lang)}: ").bold = True
                     para.add_run(self.text(value) if value else t("none", lang))
 
-    def findings(self, doc: DocumentObject) -> None:
+    def findings(self, doc: Styled) -> None:
         lang = self.lang
-        doc.add_heading(t("findings", lang), 1)
-        doc.add_paragraph(t("findings_note", lang), HINT)
+        doc.heading(t("findings", lang), 1)
+        doc.para(t("findings_note", lang), HINT)
         if not self.d.findings:
-            doc.add_paragraph(t("no_findings", lang), HINT)
+            doc.para(t("no_findings", lang), HINT)
             return
         for finding in self.d.findings:
             if not isinstance(finding, dict):
@@ -248,15 +248,15 @@ class _Writer:
             head = clean(finding_text(finding) or (gate_label(gate, lang) if gate else ""))
             if met is not None:
                 head += f" – {t('looks_present' if met else 'looks_missing', lang)}"
-            para = doc.add_paragraph(style=HINT)
+            para = doc.para("", HINT)
             para.add_run(head).bold = True
             for where, snippet in finding_evidence(finding):
-                doc.add_paragraph(clean(f"{where}: „{snippet}“" if where else f"„{snippet}“"), HINT)
+                doc.para(clean(f"{where}: „{snippet}“" if where else f"„{snippet}“"), HINT)
 
-    def coordinator_section(self, doc: DocumentObject) -> None:
+    def coordinator_section(self, doc: Styled) -> None:
         lang = self.lang
-        doc.add_heading(t("coordinator", lang), 1)
-        table = doc.add_table(rows=1, cols=7, style=TABLE)
+        doc.heading(t("coordinator", lang), 1)
+        table = doc.table(1, 7, TABLE)
         keys = ("reviewer", "name", "email", "municipality", "rubric", "status", "submitted_at")
         for cell, key in zip(table.rows[0].cells, keys, strict=True):
             cell.text = t(key, lang)
@@ -268,28 +268,29 @@ class _Writer:
         for res in self.r.rubrics:
             title = self.rubrics[res.rubric_id].title(lang)
             if res.extra_review:
-                doc.add_paragraph(f"{title}: {t('extra_review', lang)}", FLAG)
+                doc.para(f"{title}: {t('extra_review', lang)}", FLAG)
                 for reason in res.extra_review_reasons:
-                    doc.add_paragraph(reason, "List Bullet")
+                    doc.para(reason, "List Bullet")
             if res.problems:
-                doc.add_paragraph(f"{title}: {t('problems', lang)}", FLAG)
+                doc.para(f"{title}: {t('problems', lang)}", FLAG)
                 for problem in res.problems:
-                    doc.add_paragraph(clean(problem), "List Bullet")
+                    doc.para(clean(problem), "List Bullet")
         if self.r.reasons:
-            doc.add_paragraph(t("reasons", lang), FLAG)
+            doc.para(t("reasons", lang), FLAG)
             for reason in self.r.reasons:
-                doc.add_paragraph(clean(reason), "List Bullet")
+                doc.para(clean(reason), "List Bullet")
 
     def build(self, template_dir: Path | None = None) -> DocumentObject:
         doc = open_template(TEMPLATE, template_dir)
-        self.cover(doc)
-        self.summary(doc)
+        styled = Styled(doc, TEMPLATE, template_dir)
+        self.cover(styled)
+        self.summary(styled)
         for res in self.r.rubrics:
-            self.rubric_section(doc, res, self.rubrics[res.rubric_id])
-        self.strengths(doc)
-        self.findings(doc)
+            self.rubric_section(styled, res, self.rubrics[res.rubric_id])
+        self.strengths(styled)
+        self.findings(styled)
         if self.coordinator:
-            self.coordinator_section(doc)
+            self.coordinator_section(styled)
         when = datetime.combine(self.d.compiled_on, time(12), tzinfo=UTC)
         anonymise_properties(
             doc,

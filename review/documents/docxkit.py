@@ -50,10 +50,66 @@ def _template_bytes(path: str) -> bytes:
     return Path(path).read_bytes()
 
 
+@lru_cache(maxsize=8)
+def _style_ids(path: str) -> dict[str, str]:
+    document = Document(io.BytesIO(_template_bytes(path)))
+    return {style.name: style.style_id for style in document.styles if style.name}
+
+
 def open_template(name: str, directory: Path | None = None) -> DocumentObject:
     """A fresh document from `templates/documents/<name>` (read once per process)."""
     path = (directory or DOCUMENT_TEMPLATES) / name
     return Document(io.BytesIO(_template_bytes(str(path))))
+
+
+class Styled:
+    """Adds styled paragraphs, runs and tables with style ids resolved once per template.
+
+    python-docx resolves a style name on every use by scanning all styles of the document (about
+    160 in Word's defaults): that scan was 60 % of the rendering time. Here a name is looked up
+    once per template and process; a name the template lacks raises KeyError naming it."""
+
+    def __init__(self, document: DocumentObject, name: str, directory: Path | None = None) -> None:
+        self.document = document
+        self.ids = _style_ids(str((directory or DOCUMENT_TEMPLATES) / name))
+
+    def id(self, style: str) -> str:
+        try:
+            return self.ids[style]
+        except KeyError:
+            raise KeyError(f"the document template has no style named '{style}'") from None
+
+    def para(self, text: str = "", style: str | None = None, container=None):  # noqa: ANN001, ANN201
+        paragraph = (container or self.document).add_paragraph(text)
+        if style:
+            paragraph._p.style = self.id(style)  # noqa: SLF001
+        return paragraph
+
+    def heading(self, text: str, level: int):  # noqa: ANN201
+        return self.para(text, "Title" if level == 0 else f"Heading {level}")
+
+    def restyle(self, paragraph, style: str) -> None:  # noqa: ANN001
+        paragraph._p.style = self.id(style)  # noqa: SLF001
+
+    def run(self, paragraph, text: str, style: str | None = None):  # noqa: ANN001, ANN201
+        run = paragraph.add_run(text)
+        if style:
+            run._r.style = self.id(style)  # noqa: SLF001
+        return run
+
+    def table(self, rows: int, cols: int, style: str):  # noqa: ANN201
+        table = self.document.add_table(rows=rows, cols=cols)
+        table._tbl.tblStyle_val = self.id(style)  # noqa: SLF001
+        return table
+
+    def bar(self, paragraph, fraction: float | None, width: int = 20) -> None:  # noqa: ANN001
+        """A horizontal bar of block characters: a chart that is plain text, restyled like any
+        text."""
+        filled = 0 if fraction is None else round(min(max(fraction, 0.0), 1.0) * width)
+        if filled:
+            self.run(paragraph, "█" * filled, BAR)
+        if width - filled:
+            self.run(paragraph, "█" * (width - filled), BAR_EMPTY)
 
 
 _APP_PERSONAL = re.compile(rb"<(Manager|Company)>[^<]*</\1>")
@@ -104,15 +160,6 @@ def score_colour(fraction: float | None) -> str:
     else:
         r, g = int(230 - 260 * (f - 0.5)), 235
     return f"{max(r, 0):02X}{min(g, 255):02X}70"
-
-
-def bar(paragraph, fraction: float | None, width: int = 20) -> None:  # noqa: ANN001
-    """A horizontal bar of block characters: a chart that is plain text, restyled like any text."""
-    filled = 0 if fraction is None else round(min(max(fraction, 0.0), 1.0) * width)
-    if filled:
-        paragraph.add_run("█" * filled, BAR)
-    if width - filled:
-        paragraph.add_run("█" * (width - filled), BAR_EMPTY)
 
 
 # --------------------------------------------------------------------------------------------

@@ -24,11 +24,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.cell.cell import TYPE_STRING, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from review.consolidation import PlanDossier
-from review.documents.docxkit import OUTCOME, PLAIN_TABLE, SMALL, TABLE, anonymise_properties, open_template, score_colour, shade
+from review.documents.docxkit import (
+    OUTCOME,
+    PLAIN_TABLE,
+    SMALL,
+    TABLE,
+    Styled,
+    anonymise_properties,
+    open_template,
+    score_colour,
+    shade,
+)
 from review.documents.labels import t
 from review.documents.text import Redactor, clean
 from review.scoring import PlanResult
@@ -67,19 +77,20 @@ def _rubrics(rows: Sequence[PlanRow]):  # noqa: ANN202
 def write_summary_docx(rows: Sequence[PlanRow], path: Path, *, round_name: str, language: str,
                        template_dir: Path | None = None) -> Path:
     lang = language
-    doc = open_template(TEMPLATE, template_dir)
-    doc.add_paragraph(t("summary_title", lang), "Title")
-    doc.add_paragraph(clean(round_name), "Subtitle")
+    document = open_template(TEMPLATE, template_dir)
+    doc = Styled(document, TEMPLATE, template_dir)
+    doc.para(t("summary_title", lang), "Title")
+    doc.para(clean(round_name), "Subtitle")
     rubrics = _rubrics(rows)
     counts: dict[str, int] = {}
     for row in rows:
         key = _outcome(row, lang)
         counts[key] = counts.get(key, 0) + 1
-    doc.add_paragraph(" · ".join(f"{k}: {v}" for k, v in counts.items()) or t("none", lang), OUTCOME)
+    doc.para(" · ".join(f"{k}: {v}" for k, v in counts.items()) or t("none", lang), OUTCOME)
 
-    doc.add_heading(t("plans", lang), 1)
+    doc.heading(t("plans", lang), 1)
     head = [t("municipality", lang), t("outcome", lang)] + [r.title(lang) for r in rubrics] + [t("flags", lang)]
-    table = doc.add_table(rows=1, cols=len(head), style=TABLE)
+    table = doc.table(1, len(head), TABLE)
     for cell, text in zip(table.rows[0].cells, head, strict=True):
         cell.text = text
     for row in rows:
@@ -97,9 +108,9 @@ def write_summary_docx(rows: Sequence[PlanRow], path: Path, *, round_name: str, 
                 cells[i].text = f"{_num(res.partial_total, lang)} ({t('provisional', lang)})"
         cells[-1].text = str(row.result.flags)
 
-    doc.add_heading(t("heatmap", lang), 1)
+    doc.heading(t("heatmap", lang), 1)
     criteria = [(rubric, c) for rubric in rubrics for c in rubric.criteria]
-    heat = doc.add_table(rows=1, cols=1 + len(criteria), style=PLAIN_TABLE)
+    heat = doc.table(1, 1 + len(criteria), PLAIN_TABLE)
     heat.rows[0].cells[0].text = t("municipality", lang)
     for cell, (_rubric, criterion) in zip(heat.rows[0].cells[1:], criteria, strict=True):
         cell.text = criterion.id
@@ -117,13 +128,13 @@ def write_summary_docx(rows: Sequence[PlanRow], path: Path, *, round_name: str, 
             if crit is not None and crit.flagged:
                 cell.text += " ⚑"
             shade(cell, score_colour(None if value is None else (value - low) / (high - low)))
-    legend = doc.add_paragraph(style=SMALL)
+    legend = doc.para("", SMALL)
     legend.add_run(" · ".join(f"{c.id} {c.title(lang)}" for _r, c in criteria))
-    anonymise_properties(doc, title=f"{t('summary_title', lang)}: {clean(round_name)}", subject="",
+    anonymise_properties(document, title=f"{t('summary_title', lang)}: {clean(round_name)}", subject="",
                          language=lang, keywords=clean(round_name))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    doc.save(str(tmp))
+    document.save(str(tmp))
     os.replace(tmp, path)
     return path
 
@@ -216,25 +227,33 @@ def write_csv(header: list[str], records: list[list], path: Path) -> Path:
     return path
 
 
-def _sheet(workbook: Workbook, title: str, header: list[str], records: list[list], first: bool) -> None:
-    sheet = workbook.active if first else workbook.create_sheet()
-    sheet.title = title
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for record in records:
-        sheet.append([None if v is None else v for v in record])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = TYPE_STRING  # never a formula, whatever the text starts with
+def _sheet(workbook: Workbook, title: str, header: list[str], records: list[list]) -> None:
+    sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    cells = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font, cell.fill = bold, fill
+        cells.append(cell)
+    sheet.append(cells)
+    for record in records:
+        row = []
+        for value in record:
+            if isinstance(value, str):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = TYPE_STRING  # never a formula, whatever the text starts with
+                row.append(cell)
+            else:
+                row.append(value)
+        sheet.append(row)
 
 
 def write_xlsx(rows: Sequence[PlanRow], path: Path, *, identities: bool) -> Path:
-    workbook = Workbook()
-    _sheet(workbook, "plans", *plan_records(rows, identities=identities), first=True)
-    _sheet(workbook, "reviews", *review_records(rows, identities=identities), first=False)
+    # Write-only mode: rows stream out; the normal mode's row lookups grow with the sheet.
+    workbook = Workbook(write_only=True)
+    _sheet(workbook, "plans", *plan_records(rows, identities=identities))
+    _sheet(workbook, "reviews", *review_records(rows, identities=identities))
     workbook.properties.creator = "peerplan"
     workbook.properties.lastModifiedBy = "peerplan"
     path.parent.mkdir(parents=True, exist_ok=True)
