@@ -61,20 +61,37 @@ def build_round(settings, plans: int) -> None:  # noqa: ANN001
         reviewers = [make_reviewer(session, round_, homes[(i + 7) % plans]) for i in range(plans)]
         for i, home in enumerate(homes):
             plan = make_plan(session, round_, home, title=f"Klimaschutzkonzept {home.name}")
-            session.add(PlanDocument(
-                round_id=round_.id, plan_id=plan.id, file_name="plan.pdf", sha256=f"{i:064d}",
-                media_type="application/pdf", size=1, stored_path="x",
-                findings=[{"gate": "council_approval", "met": True, "message": "Ratsbeschluss",
-                           "evidence": [{"page": 3, "snippet": "Der Gemeinderat beschließt"}]}],
-            ))
+            session.add(
+                PlanDocument(
+                    round_id=round_.id,
+                    plan_id=plan.id,
+                    file_name="plan.pdf",
+                    sha256=f"{i:064d}",
+                    media_type="application/pdf",
+                    size=1,
+                    stored_path="x",
+                    findings=[
+                        {
+                            "gate": "council_approval",
+                            "met": True,
+                            "message": "Ratsbeschluss",
+                            "evidence": [{"page": 3, "snippet": "Der Gemeinderat beschließt"}],
+                        }
+                    ],
+                )
+            )
             for j, rubric_id in enumerate(("technical", "technical", "communication")):
                 reviewer = reviewers[(i + 1 + j * 3) % plans]
                 assignment = make_assignment(session, plan, reviewer, rubric_id)
                 criteria = rubrics[rubric_id].criteria
                 make_review(
-                    session, assignment, {c.id: (i + j + k) % 5 for k, c in enumerate(criteria)},
+                    session,
+                    assignment,
+                    {c.id: (i + j + k) % 5 for k, c in enumerate(criteria)},
                     comments={c.id: f"{c.id}: {COMMENT}" for c in criteria},
-                    strengths=COMMENT, weaknesses=COMMENT, recommendations=COMMENT,
+                    strengths=COMMENT,
+                    weaknesses=COMMENT,
+                    recommendations=COMMENT,
                     eligibility={"council_approval": True},
                 )
 
@@ -90,8 +107,12 @@ def bare_loop(items: list[tuple[PlanDossier, PlanResult]], out: Path) -> None:
             doc.add_paragraph("Konsolidiertes Gutachten", "Title")
             doc.add_paragraph(dossier.plan_title, "Subtitle")
             table = doc.add_table(rows=0, cols=2, style="Table Grid")
-            for key, value in (("Gemeinde", dossier.municipality), ("Runde", dossier.round_name),
-                               ("Datum", str(dossier.compiled_on)), ("Ausgabe", edition)):
+            for key, value in (
+                ("Gemeinde", dossier.municipality),
+                ("Runde", dossier.round_name),
+                ("Datum", str(dossier.compiled_on)),
+                ("Ausgabe", edition),
+            ):
                 cells = table.add_row().cells
                 cells[0].text, cells[1].text = key, value
             doc.add_heading("Zusammenfassung", 1)
@@ -106,7 +127,11 @@ def bare_loop(items: list[tuple[PlanDossier, PlanResult]], out: Path) -> None:
             table = doc.add_table(rows=1, cols=3, style="Light Grid Accent 1")
             for gate in result.gates:
                 cells = table.add_row().cells
-                cells[0].text, cells[1].text, cells[2].text = gate.gate_id, gate.status, str(gate.hint)
+                cells[0].text, cells[1].text, cells[2].text = (
+                    gate.gate_id,
+                    gate.status,
+                    str(gate.hint),
+                )
             doc.add_heading("Bewertung je Kriterium", 2)
             for res in result.rubrics:
                 table = doc.add_table(rows=0, cols=3, style="Table Grid")
@@ -120,13 +145,17 @@ def bare_loop(items: list[tuple[PlanDossier, PlanResult]], out: Path) -> None:
                 rubric = rubrics[res.rubric_id]
                 doc.add_heading(rubric.title("de"), 1)
                 for crit in res.criteria:
-                    doc.add_heading(f"{crit.criterion_id} {rubric.criterion(crit.criterion_id).title('de')}", 2)
+                    doc.add_heading(
+                        f"{crit.criterion_id} {rubric.criterion(crit.criterion_id).title('de')}", 2
+                    )
                     doc.add_paragraph(f"Konsolidiert: {crit.value} · Spannweite: {crit.spread}")
                     table = doc.add_table(rows=1, cols=3, style="Light Grid Accent 1")
                     for label, score in crit.scores.items():
                         cells = table.add_row().cells
                         cells[0].text, cells[1].text = label, str(score)
-                        cells[2].paragraphs[0].add_run(reviews[label].comments.get(crit.criterion_id, ""))
+                        cells[2].paragraphs[0].add_run(
+                            reviews[label].comments.get(crit.criterion_id, "")
+                        )
             doc.add_heading("Stärken, Schwächen, Empfehlungen", 1)
             for review in reviews.values():
                 doc.add_heading(review.label, 3)
@@ -140,14 +169,27 @@ def bare_loop(items: list[tuple[PlanDossier, PlanResult]], out: Path) -> None:
                 table = doc.add_table(rows=1, cols=7, style="Light Grid Accent 1")
                 for info in dossier.reviewers:
                     cells = table.add_row().cells
-                    for cell, value in zip(cells, (info.label, info.name, info.email, info.municipality,
-                                                   info.rubric, info.status, str(info.submitted_at)), strict=True):
+                    for cell, value in zip(
+                        cells,
+                        (
+                            info.label,
+                            info.name,
+                            info.email,
+                            info.municipality,
+                            info.rubric,
+                            info.status,
+                            str(info.submitted_at),
+                        ),
+                        strict=True,
+                    ):
                         cell.text = value
             doc.save(str(out / f"{dossier.plan_id}-{edition}.docx"))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--plans", type=int, default=200)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
@@ -177,7 +219,9 @@ def main() -> None:
             single = (time.perf_counter() - start) / docs
 
             own0, start = time.process_time(), time.perf_counter()
-            report = compile_round(session, settings, round_, work / "round", workers=args.workers, pdf=False)
+            report = compile_round(
+                session, settings, round_, work / "round", workers=args.workers, pdf=False
+            )
             wall = time.perf_counter() - start
             # Workers are children of the forkserver, not of this process: they report their
             # own CPU time per plan; the rest (database, summary, exports) is this process's.
@@ -187,15 +231,24 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"plans: {args.plans}, documents: {docs} (two editions per plan), workers: {args.workers}, "
-          f"cpus: {os.cpu_count()}")
-    print(f"bare python-docx loop, 1 process:        {bare * 1000:7.1f} ms/doc  {1 / bare:6.1f} docs/s")
-    print(f"peerplan render_plans, 1 process:        {single * 1000:7.1f} ms/doc  {1 / single:6.1f} docs/s"
-          f"  ratio {single / bare:.2f}x (goal <= 1.2x)")
-    print(f"peerplan compile_round, {args.workers} workers (whole round): {per_doc_round * 1000:7.1f} ms/doc"
-          f"  {1 / per_doc_round:6.1f} docs/s  ratio {per_doc_round / bare:.2f}x, cores used {cores:.2f}")
-    print(f"round total: {wall:.1f} s for {len(report.plans)} plans incl. database read, summary and exports"
-          f" (steps: {report.timings})")
+    def line(name: str, seconds: float, extra: str = "") -> None:
+        print(f"{name:<44} {seconds * 1000:7.1f} ms/doc {1 / seconds:6.1f} docs/s{extra}")
+
+    print(
+        f"plans: {args.plans}, documents: {docs} (two editions per plan), "
+        f"workers: {args.workers}, cpus: {os.cpu_count()}"
+    )
+    line("bare python-docx loop, 1 process", bare)
+    line("peerplan render_plans, 1 process", single, f"  ratio {single / bare:.2f}x (goal <= 1.2x)")
+    line(
+        f"peerplan compile_round, {args.workers} workers, whole round",
+        per_doc_round,
+        f"  ratio {per_doc_round / bare:.2f}x, cores used {cores:.2f}",
+    )
+    print(
+        f"round: {wall:.1f} s for {len(report.plans)} plans incl. database read, summary, "
+        f"exports; steps {report.timings}"
+    )
 
 
 if __name__ == "__main__":

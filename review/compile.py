@@ -31,7 +31,13 @@ from review.config import Settings
 from review.consolidation import PlanDossier, gather_round
 from review.documents.consolidated import write_consolidated
 from review.documents.pdf import convert_to_pdf
-from review.documents.summary import PlanRow, review_records, write_csv, write_summary_docx, write_xlsx
+from review.documents.summary import (
+    PlanRow,
+    review_records,
+    write_csv,
+    write_summary_docx,
+    write_xlsx,
+)
 from review.documents.text import slug
 from review.models import Round
 from review.rubric import Rubric
@@ -76,7 +82,9 @@ def file_stem(dossier: PlanDossier) -> str:
     return f"{dossier.plan_id:04d}-{slug(dossier.municipality)}"
 
 
-def render_plan(dossier: PlanDossier, out_dir: Path, template_dir: Path | None = None) -> PlanReport:
+def render_plan(
+    dossier: PlanDossier, out_dir: Path, template_dir: Path | None = None
+) -> PlanReport:
     """Score one plan and write both editions. Runs in a worker process: plain data in and out."""
     started = time.process_time()
     result = dossier.score()
@@ -85,10 +93,18 @@ def render_plan(dossier: PlanDossier, out_dir: Path, template_dir: Path | None =
         dossier, result, "municipality", out_dir / MUNICIPALITY_DIR / f"{stem}.docx", template_dir
     )
     coordinator_docx = write_consolidated(
-        dossier, result, "coordinator", out_dir / COORDINATOR_DIR / f"{stem}-coordinator.docx", template_dir
+        dossier,
+        result,
+        "coordinator",
+        out_dir / COORDINATOR_DIR / f"{stem}-coordinator.docx",
+        template_dir,
     )
     lang = dossier.language
-    outcome = result.outcome.label(lang) if result.outcome else ("unvollständig" if lang == "de" else "incomplete")
+    outcome = (
+        result.outcome.label(lang)
+        if result.outcome
+        else ("unvollständig" if lang == "de" else "incomplete")
+    )
     return PlanReport(
         plan_id=dossier.plan_id,
         municipality=dossier.municipality,
@@ -105,12 +121,16 @@ def render_plan(dossier: PlanDossier, out_dir: Path, template_dir: Path | None =
     )
 
 
-def _render_chunk(dossiers: list[PlanDossier], out_dir: Path, template_dir: Path | None) -> list[PlanReport]:
+def _render_chunk(
+    dossiers: list[PlanDossier], out_dir: Path, template_dir: Path | None
+) -> list[PlanReport]:
     return [render_plan(d, out_dir, template_dir) for d in dossiers]
 
 
 def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -125,8 +145,13 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def render_plans(dossiers: Sequence[PlanDossier], out_dir: Path, *, workers: int | None = None,
-                 template_dir: Path | None = None) -> list[PlanReport]:
+def render_plans(
+    dossiers: Sequence[PlanDossier],
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    template_dir: Path | None = None,
+) -> list[PlanReport]:
     workers = min(workers or default_workers(), max(1, len(dossiers)))
     if workers <= 1 or len(dossiers) < 4:
         return _render_chunk(list(dossiers), out_dir, template_dir)
@@ -138,27 +163,51 @@ def render_plans(dossiers: Sequence[PlanDossier], out_dir: Path, *, workers: int
         return [report for future in futures for report in future.result()]
 
 
-def write_round_outputs(round_name: str, language: str, dossiers: Sequence[PlanDossier],
-                        reports: Sequence[PlanReport], out_dir: Path,
-                        template_dir: Path | None = None) -> tuple[Path, list[Path]]:
+def write_round_outputs(
+    round_name: str,
+    language: str,
+    dossiers: Sequence[PlanDossier],
+    reports: Sequence[PlanReport],
+    out_dir: Path,
+    template_dir: Path | None = None,
+) -> tuple[Path, list[Path]]:
     """The summary DOCX and the shared and coordinator exports."""
     results = {r.plan_id: r.result for r in reports}
     rows = [PlanRow(d, results[d.plan_id]) for d in dossiers]
-    summary = write_summary_docx(rows, out_dir / SUMMARY_DIR / "round-summary.docx",
-                                 round_name=round_name, language=language, template_dir=template_dir)
+    summary = write_summary_docx(
+        rows,
+        out_dir / SUMMARY_DIR / "round-summary.docx",
+        round_name=round_name,
+        language=language,
+        template_dir=template_dir,
+    )
     exports = [
         write_xlsx(rows, out_dir / SUMMARY_DIR / "round-scores.xlsx", identities=False),
-        write_csv(*review_records(rows, identities=False), out_dir / SUMMARY_DIR / "round-scores.csv"),
-        write_xlsx(rows, out_dir / COORDINATOR_DIR / "round-scores-coordinator.xlsx", identities=True),
-        write_csv(*review_records(rows, identities=True),
-                  out_dir / COORDINATOR_DIR / "round-scores-coordinator.csv"),
+        write_csv(
+            *review_records(rows, identities=False), out_dir / SUMMARY_DIR / "round-scores.csv"
+        ),
+        write_xlsx(
+            rows, out_dir / COORDINATOR_DIR / "round-scores-coordinator.xlsx", identities=True
+        ),
+        write_csv(
+            *review_records(rows, identities=True),
+            out_dir / COORDINATOR_DIR / "round-scores-coordinator.csv",
+        ),
     ]
     return summary, exports
 
 
-def compile_round(session: Session, settings: Settings | None, round_: Round, out_dir: Path | None = None,
-                  *, workers: int | None = None, pdf: bool = True, rubrics: dict[str, Rubric] | None = None,
-                  plan_ids: list[int] | None = None) -> CompileReport:
+def compile_round(
+    session: Session,
+    settings: Settings | None,
+    round_: Round,
+    out_dir: Path | None = None,
+    *,
+    workers: int | None = None,
+    pdf: bool = True,
+    rubrics: dict[str, Rubric] | None = None,
+    plan_ids: list[int] | None = None,
+) -> CompileReport:
     """Write every document of a round; see the module docstring for the layout.
 
     `out_dir` defaults to `settings.output_dir / <round slug>`."""
@@ -185,7 +234,11 @@ def compile_round(session: Session, settings: Settings | None, round_: Round, ou
     lap("summary")
     pdfs: list[Path] = []
     if pdf:
-        docx = [r.municipality_docx for r in reports] + [r.coordinator_docx for r in reports] + [summary]
+        docx = (
+            [r.municipality_docx for r in reports]
+            + [r.coordinator_docx for r in reports]
+            + [summary]
+        )
         converted = convert_to_pdf(docx, workers=workers)
         pdfs = converted.converted
         if converted.note:

@@ -40,7 +40,11 @@ from review.rubric import Rubric, load_rubrics
 from review.scoring import PlanResult, ReviewInput, RubricInput, score_plan
 
 RELEASED = frozenset(
-    {AssignmentStatus.declined.value, AssignmentStatus.reassigned.value, AssignmentStatus.withdrawn.value}
+    {
+        AssignmentStatus.declined.value,
+        AssignmentStatus.reassigned.value,
+        AssignmentStatus.withdrawn.value,
+    }
 )
 _LABEL_WORD = {"de": "Gutachten", "en": "Reviewer"}
 
@@ -140,9 +144,12 @@ def gather_round(
     plans = list(session.exec(query))
     ids = [p.id for p in plans if p.id is not None]
     municipalities = {
-        m.id: m for m in session.exec(select(Municipality).where(Municipality.round_id == round_.id))
+        m.id: m
+        for m in session.exec(select(Municipality).where(Municipality.round_id == round_.id))
     }
-    reviewers = {r.id: r for r in session.exec(select(Reviewer).where(Reviewer.round_id == round_.id))}
+    reviewers = {
+        r.id: r for r in session.exec(select(Reviewer).where(Reviewer.round_id == round_.id))
+    }
     assignments_by_plan: dict[int, list[Assignment]] = defaultdict(list)
     if ids:
         for a in session.exec(
@@ -177,7 +184,9 @@ def gather_round(
             expected[assignment.rubric] += 1
             reviewer = reviewers[assignment.reviewer_id]
             review = reviews.get(assignment.id) if assignment.id is not None else None
-            home = municipalities.get(reviewer.municipality_id) if reviewer.municipality_id else None
+            home = (
+                municipalities.get(reviewer.municipality_id) if reviewer.municipality_id else None
+            )
             infos.append(
                 ReviewerInfo(
                     label=label,
@@ -234,7 +243,14 @@ def gather_round(
     return dossiers
 
 
-def gather_plan(session: Session, plan_id: int, *, rubrics: dict[str, Rubric] | None = None) -> PlanDossier:
+def round_plan_ids(session: Session, round_: Round) -> list[int]:
+    query = select(Plan.id).where(Plan.round_id == round_.id).order_by(col(Plan.id))
+    return [plan_id for plan_id in session.exec(query) if plan_id is not None]
+
+
+def gather_plan(
+    session: Session, plan_id: int, *, rubrics: dict[str, Rubric] | None = None
+) -> PlanDossier:
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise NotFound(f"no plan with id {plan_id}")

@@ -24,30 +24,33 @@ class Gate:
 
 
 JRC_GATES: tuple[Gate, ...] = (
-    Gate("council_approval", Text(de="Vom Gemeinderat beschlossen", en="Approved by the municipal council")),
     Gate(
-        "target_commitment",
+        "council_approval",
+        Text(de="Vom Gemeinderat beschlossen", en="Approved by the municipal council"),
+    ),
+    Gate(
+        "targets",
         Text(
             de="Minderungsziel und Anpassungsverpflichtung genannt",
             en="States the mitigation target and the adaptation commitment",
         ),
     ),
     Gate(
-        "bei_and_rva",
+        "bei_rva",
         Text(
             de="Beruht auf Basis-Emissionsinventar und Risiko- und Vulnerabilitätsanalyse",
             en="Based on a baseline emission inventory and a risk and vulnerability assessment",
         ),
     ),
     Gate(
-        "bei_key_sectors",
+        "bei_sectors",
         Text(
             de="Inventar deckt mindestens 3 der 4 Schlüsselsektoren ab",
             en="The inventory covers at least 3 of the 4 key sectors",
         ),
     ),
     Gate(
-        "action_key_sectors",
+        "action_sectors",
         Text(
             de="Minderungsmaßnahmen in mindestens 2 der 4 Schlüsselsektoren",
             en="Mitigation actions cover at least 2 of the 4 key sectors",

@@ -156,7 +156,9 @@ def _review_problems(rubric: Rubric, review: ReviewInput) -> list[str]:
         if score is None and not criterion.allow_na:
             problems.append(f"{review.label}: no score for {criterion.id}, which needs one")
         elif score is not None and not low <= score <= high:
-            problems.append(f"{review.label}: score {score} for {criterion.id} is outside {low}-{high}")
+            problems.append(
+                f"{review.label}: score {score} for {criterion.id} is outside {low}-{high}"
+            )
     return problems
 
 
@@ -200,13 +202,16 @@ def score_rubric(data: RubricInput) -> RubricResult:
     flags = sum(c.flagged for c in criteria)
     extra_reasons: list[str] = []
     if flags >= rules.extra_review_flags:
-        extra_reasons.append(f"{flags} criteria with disagreement (threshold {rules.extra_review_flags})")
+        extra_reasons.append(
+            f"{flags} criteria with disagreement (threshold {rules.extra_review_flags})"
+        )
     totals = [t for t in reviewer_totals.values() if t is not None]
     if len(totals) >= 2:
         gap = _round(max(totals) - min(totals))
         if gap >= rules.extra_review_total_gap:
             extra_reasons.append(
-                f"reviewer totals {gap:.1f} points apart (threshold {rules.extra_review_total_gap:g})"
+                f"reviewer totals {gap:.1f} points apart "
+                f"(threshold {rules.extra_review_total_gap:g})"
             )
 
     partial_total = weighted_total(rubric, consolidated)
@@ -260,7 +265,9 @@ def assess_gates(
             status = "met"
         else:
             status = "disputed"
-        results.append(GateResult(gate_id=gate_id, status=status, votes=votes, hint=hints.get(gate_id)))
+        results.append(
+            GateResult(gate_id=gate_id, status=status, votes=votes, hint=hints.get(gate_id))
+        )
     return results
 
 
@@ -270,7 +277,9 @@ def _weakness(rubric: Rubric, outcome: Outcome) -> int:
     return len(ids) - 1 - ids.index(outcome.id)
 
 
-def score_plan(rubrics: Sequence[RubricInput], findings: Sequence[dict[str, Any]] = ()) -> PlanResult:
+def score_plan(
+    rubrics: Sequence[RubricInput], findings: Sequence[dict[str, Any]] = ()
+) -> PlanResult:
     """Rules 1-9 for one plan. `rubrics` holds every rubric the plan is reviewed with."""
     ordered = sorted(rubrics, key=lambda r: r.rubric.id)
     results = [score_rubric(r) for r in ordered]
@@ -280,10 +289,14 @@ def score_plan(rubrics: Sequence[RubricInput], findings: Sequence[dict[str, Any]
     failed = [g.gate_id for g in gates if g.status == "failed"]
     reasons.extend(f"eligibility gate not met: {gate}" for gate in failed)
     if not results or any(r.status == "incomplete" for r in results):
-        return PlanResult(status="incomplete", outcome=None, rubrics=results, gates=gates, reasons=reasons)
+        return PlanResult(
+            status="incomplete", outcome=None, rubrics=results, gates=gates, reasons=reasons
+        )
     if failed:
         outcome = ordered[0].rubric.consolidation.outcomes[-1]
     else:
         pairs = [(data.rubric, res.outcome) for data, res in zip(ordered, results, strict=True)]
         outcome = min(pairs, key=lambda p: _weakness(p[0], p[1]))[1]  # type: ignore[arg-type]
-    return PlanResult(status="complete", outcome=outcome, rubrics=results, gates=gates, reasons=reasons)
+    return PlanResult(
+        status="complete", outcome=outcome, rubrics=results, gates=gates, reasons=reasons
+    )

@@ -20,10 +20,18 @@ from tests.factories import (
 
 RUBRICS = load_rubrics()
 FINDINGS = [
-    {"gate": "council_approval", "met": True, "message": "Council decision found",
-     "evidence": [{"page": 4, "snippet": "Der Gemeinderat hat am 12.03.2024 beschlossen"}]},
-    {"check": "bei", "status": "missing", "message": "No baseline emission inventory table found",
-     "evidence": []},
+    {
+        "gate": "council_approval",
+        "met": True,
+        "message": "Council decision found",
+        "evidence": [{"page": 4, "snippet": "Der Gemeinderat hat am 12.03.2024 beschlossen"}],
+    },
+    {
+        "check": "bei",
+        "status": "missing",
+        "message": "No baseline emission inventory table found",
+        "evidence": [],
+    },
 ]
 
 
@@ -53,21 +61,35 @@ def reviewed_plan(
     round_: Round | None = None,
     values: tuple[int, ...] = (3, 2, 4),
 ) -> ReviewedPlan:
-    round_ = round_ or make_round(session, blind=blind, language=language,
-                                  min_per_rubric={"technical": 1, "communication": 1})
+    round_ = round_ or make_round(
+        session, blind=blind, language=language, min_per_rubric={"technical": 1, "communication": 1}
+    )
     home = make_municipality(session, round_, municipality)
     plan = make_plan(session, round_, home, title=f"Klimaschutzkonzept {municipality}")
-    session.add(Document(
-        round_id=round_.id, plan_id=plan.id, version=1, file_name="klimaschutzkonzept.pdf",
-        sha256=f"{plan.id:064d}", media_type="application/pdf", size=1, stored_path="x",
-        findings=FINDINGS,
-    ))
+    session.add(
+        Document(
+            round_id=round_.id,
+            plan_id=plan.id,
+            version=1,
+            file_name="klimaschutzkonzept.pdf",
+            sha256=f"{plan.id:064d}",
+            media_type="application/pdf",
+            size=1,
+            stored_path="x",
+            findings=FINDINGS,
+        )
+    )
     submit = submit or tuple(True for _ in rubrics)
     result = ReviewedPlan(round_=round_, plan=plan, reviewers=[])
     for i, (rubric_id, submitted) in enumerate(zip(rubrics, submit, strict=True)):
         other = make_municipality(session, round_, f"Wolkenstein{plan.id}x{i}")
-        reviewer = make_reviewer(session, round_, other, name=f"Zacharias Quellenberg{plan.id}x{i}",
-                                 email=f"zq{plan.id}x{i}@reviewers.example")
+        reviewer = make_reviewer(
+            session,
+            round_,
+            other,
+            name=f"Zacharias Quellenberg{plan.id}x{i}",
+            email=f"zq{plan.id}x{i}@reviewers.example",
+        )
         result.reviewers.append(reviewer)
         assignment = make_assignment(session, plan, reviewer, rubric_id)
         comments = {}
@@ -76,10 +98,14 @@ def reviewed_plan(
             comments[criterion.id] = text
             result.comments.append(text)
         make_review(
-            session, assignment, scores_for(rubric_id, values[i % len(values)]), comments=comments,
-            strengths=f"strength-{plan.id}-{i}", weaknesses=f"weakness-{plan.id}-{i}",
+            session,
+            assignment,
+            scores_for(rubric_id, values[i % len(values)]),
+            comments=comments,
+            strengths=f"strength-{plan.id}-{i}",
+            weaknesses=f"weakness-{plan.id}-{i}",
             recommendations=f"recommendation-{plan.id}-{i}",
-            eligibility={"council_approval": True, "bei_and_rva": True},
+            eligibility={"council_approval": True, "bei_rva": True},
             status="submitted" if submitted else "draft",
         )
     session.commit()

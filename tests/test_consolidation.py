@@ -13,7 +13,11 @@ from tests.review_data import reviewed_plan, scores_for
 
 def test_labels_follow_assignment_order_and_language() -> None:
     assert [reviewer_label(i, "en") for i in (0, 1, 2, 25, 26)] == [
-        "Reviewer A", "Reviewer B", "Reviewer C", "Reviewer Z", "Reviewer AA",
+        "Reviewer A",
+        "Reviewer B",
+        "Reviewer C",
+        "Reviewer Z",
+        "Reviewer AA",
     ]
     assert reviewer_label(1, "de") == "Gutachten B"
 
@@ -24,7 +28,8 @@ def test_dossier_of_a_reviewed_plan(session: Session) -> None:
     assert [r.label for r in dossier.reviewers] == ["Reviewer A", "Reviewer B", "Reviewer C"]
     assert [r.name for r in dossier.reviewers] == [r.name for r in data.reviewers]
     assert {ri.rubric.id: (ri.expected, len(ri.reviews)) for ri in dossier.rubrics} == {
-        "communication": (1, 1), "technical": (2, 2),
+        "communication": (1, 1),
+        "technical": (2, 2),
     }
     assert dossier.findings[0]["gate"] == "council_approval"
     result = dossier.score()
@@ -39,7 +44,9 @@ def test_latest_submitted_version_counts_and_drafts_do_not(session: Session) -> 
     from review.models import Assignment
 
     technical = session.exec(
-        select(Assignment).where(Assignment.plan_id == data.plan.id, Assignment.rubric == "technical")
+        select(Assignment).where(
+            Assignment.plan_id == data.plan.id, Assignment.rubric == "technical"
+        )
     ).one()
     make_review(session, technical, scores_for("technical", 4), version=2)
     make_review(session, technical, scores_for("technical", 0), version=3, status="draft")
@@ -52,8 +59,9 @@ def test_latest_submitted_version_counts_and_drafts_do_not(session: Session) -> 
 def test_released_assignments_are_left_out_and_missing_reviews_make_it_incomplete(
     session: Session,
 ) -> None:
-    data = reviewed_plan(session, rubrics=("technical", "communication"),
-                         submit=(True, False))  # communication still a draft
+    data = reviewed_plan(
+        session, rubrics=("technical", "communication"), submit=(True, False)
+    )  # communication still a draft
     other = make_municipality(session, data.round_)
     gone = make_reviewer(session, data.round_, other)
     assignment = make_assignment(session, data.plan, gone, "technical", status="declined")
@@ -77,11 +85,19 @@ def test_round_minimum_makes_a_rubric_without_assignments_incomplete(session: Se
 
 def test_findings_come_from_the_latest_document(session: Session) -> None:
     data = reviewed_plan(session)
-    session.add(Document(
-        round_id=data.round_.id, plan_id=data.plan.id, version=2, file_name="v2.pdf",
-        sha256="f" * 64, media_type="application/pdf", size=1, stored_path="y",
-        findings=[{"gate": "bei_and_rva", "met": False, "message": "newer"}],
-    ))
+    session.add(
+        Document(
+            round_id=data.round_.id,
+            plan_id=data.plan.id,
+            version=2,
+            file_name="v2.pdf",
+            sha256="f" * 64,
+            media_type="application/pdf",
+            size=1,
+            stored_path="y",
+            findings=[{"gate": "bei_rva", "met": False, "message": "newer"}],
+        )
+    )
     session.commit()
     dossier = gather_plan(session, data.plan.id)
     assert dossier.document_version == 2

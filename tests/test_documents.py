@@ -91,7 +91,9 @@ def test_german_round_writes_german(session: Session, tmp_path: Path) -> None:
     assert "Automatische Hinweise der Eingangsprüfung" in text
 
 
-def test_blind_municipality_edition_names_no_reviewer_anywhere(session: Session, tmp_path: Path) -> None:
+def test_blind_municipality_edition_names_no_reviewer_anywhere(
+    session: Session, tmp_path: Path
+) -> None:
     data = reviewed_plan(session, blind=True)
     # A reviewer signs a comment: the blind edition must redact it.
     from sqlmodel import select
@@ -99,8 +101,11 @@ def test_blind_municipality_edition_names_no_reviewer_anywhere(session: Session,
     from review.models import Review
 
     first = session.exec(select(Review).order_by(Review.id)).first()
-    first.comments = {**first.comments, "T1": f"{first.comments['T1']} -- {data.reviewers[0].name}, "
-                      f"{data.reviewers[0].email}, from WOLKENSTEIN{data.plan.id}x0"}
+    first.comments = {
+        **first.comments,
+        "T1": f"{first.comments['T1']} -- {data.reviewers[0].name}, "
+        f"{data.reviewers[0].email}, from WOLKENSTEIN{data.plan.id}x0",
+    }
     session.add(first)
     session.commit()
     report = compile_round(session, None, data.round_, tmp_path, workers=1, pdf=False)
@@ -110,10 +115,16 @@ def test_blind_municipality_edition_names_no_reviewer_anywhere(session: Session,
         identities += [reviewer.name, reviewer.email, reviewer.email.split("@")[0]]
     identities += [f"Wolkenstein{data.plan.id}x{i}" for i in range(3)]
     identities += ["Quellenberg", "reviewers.example"]
-    shared = [plan.municipality_docx, report.summary_docx,
-              tmp_path / "summary" / "round-scores.xlsx", tmp_path / "summary" / "round-scores.csv"]
+    shared = [
+        plan.municipality_docx,
+        report.summary_docx,
+        tmp_path / "summary" / "round-scores.xlsx",
+        tmp_path / "summary" / "round-scores.csv",
+    ]
     for path in shared:
-        haystack = (path.read_text("utf-8") if path.suffix == ".csv" else package_text(path)).lower()
+        haystack = (
+            path.read_text("utf-8") if path.suffix == ".csv" else package_text(path)
+        ).lower()
         haystack += str(path).lower()
         for identity in identities:
             assert identity.lower() not in haystack, f"{identity} leaks in {path.name}"
@@ -125,14 +136,18 @@ def test_blind_municipality_edition_names_no_reviewer_anywhere(session: Session,
     # The coordinator's edition and export do name them.
     coordinator = package_text(plan.coordinator_docx)
     assert data.reviewers[0].name in coordinator and data.reviewers[0].email in coordinator
-    coordinator_csv = (tmp_path / "coordinator" / "round-scores-coordinator.csv").read_text("utf-8-sig")
+    coordinator_csv = (tmp_path / "coordinator" / "round-scores-coordinator.csv").read_text(
+        "utf-8-sig"
+    )
     assert data.reviewers[2].email in coordinator_csv
     # No file name anywhere in the output names a reviewer.
     for path in tmp_path.rglob("*"):
         assert "quellenberg" not in path.name.lower() and "zq" not in path.name.lower()
 
 
-def test_open_round_names_reviewers_but_never_their_emails(session: Session, tmp_path: Path) -> None:
+def test_open_round_names_reviewers_but_never_their_emails(
+    session: Session, tmp_path: Path
+) -> None:
     data = reviewed_plan(session, blind=False)
     report = compile_round(session, None, data.round_, tmp_path, workers=1, pdf=False)
     package = package_text(report.plans[0].municipality_docx)
@@ -168,8 +183,16 @@ def test_hostile_text_comes_out_intact_or_safely_cleaned(session: Session, tmp_p
     for path in (plan.municipality_docx, plan.coordinator_docx, report.summary_docx):
         assert_valid_package(path)
     text = docx_text(plan.municipality_docx)
-    for kept in ("😀👩🏽‍🔬", "שלום עולם", "مرحبا", "<w:p>not markup</w:p>", "]]> &amp;",
-                 "{{ jinja }} {% if %}", "=SUM(A1:A9)", "bell and escape end here"):
+    for kept in (
+        "😀👩🏽‍🔬",
+        "שלום עולם",
+        "مرحبا",
+        "<w:p>not markup</w:p>",
+        "]]> &amp;",
+        "{{ jinja }} {% if %}",
+        "=SUM(A1:A9)",
+        "bell and escape end here",
+    ):
         assert kept in text
     assert "\x00" not in text and "\x07" not in text and "\x1b" not in text
     assert long_comment in text
@@ -245,9 +268,13 @@ def test_shipped_templates_have_every_style_the_code_uses() -> None:
 
 
 @pytest.mark.slow
-def test_docx_converts_to_pdf_when_libreoffice_is_installed(sqlite_settings, tmp_path: Path) -> None:
+def test_docx_converts_to_pdf_when_libreoffice_is_installed(
+    sqlite_settings, tmp_path: Path
+) -> None:
     if soffice() is None:
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+        pytest.skip(
+            "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+        )
     from review.db import get_engine, session_scope
 
     with session_scope(get_engine(sqlite_settings)) as session:
@@ -265,8 +292,9 @@ def test_docx_converts_to_pdf_when_libreoffice_is_installed(sqlite_settings, tmp
     assert "Tulln" in text
 
 
-def test_without_libreoffice_pdfs_are_skipped_with_a_note(session: Session, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_libreoffice_pdfs_are_skipped_with_a_note(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     data = reviewed_plan(session)
     report = compile_round(session, None, data.round_, tmp_path, workers=1, pdf=True)

@@ -129,9 +129,14 @@ def test_critical_criterion_at_or_below_critical_max_gives_the_weakest_outcome()
 def test_outcome_thresholds() -> None:
     for default, expected in [(3, "good_practice"), (2, "minor_revision")]:
         r = review("Reviewer A", T_IDS, default)  # 75 and 50: the thresholds are inclusive
-        assert score_rubric(RubricInput(rubric=TECH, expected=1, reviews=[r])).outcome.id == expected
+        assert (
+            score_rubric(RubricInput(rubric=TECH, expected=1, reviews=[r])).outcome.id == expected
+        )
     r = review("Reviewer A", T_IDS, 2, T4=1)  # (80*2 + 20*1)/400 = 45
-    assert score_rubric(RubricInput(rubric=TECH, expected=1, reviews=[r])).outcome.id == "major_revision"
+    assert (
+        score_rubric(RubricInput(rubric=TECH, expected=1, reviews=[r])).outcome.id
+        == "major_revision"
+    )
 
 
 def test_plan_outcome_is_the_weakest_rubric_outcome() -> None:
@@ -151,13 +156,18 @@ def test_a_failed_gate_gives_the_weakest_outcome() -> None:
         r = review(label, ids, 4)
         return r.model_copy(update={"eligibility": {"council_approval": met}})
 
-    findings = [{"gate": "council_approval", "met": True, "evidence": [{"page": 3, "snippet": "x"}]}]
+    findings = [
+        {"gate": "council_approval", "met": True, "evidence": [{"page": 3, "snippet": "x"}]}
+    ]
     plan = score_plan(
         [
             RubricInput(
                 rubric=TECH,
                 expected=2,
-                reviews=[with_gate("Reviewer A", T_IDS, False), with_gate("Reviewer B", T_IDS, False)],
+                reviews=[
+                    with_gate("Reviewer A", T_IDS, False),
+                    with_gate("Reviewer B", T_IDS, False),
+                ],
             ),
             RubricInput(rubric=COMM, expected=1, reviews=[with_gate("Reviewer C", C_IDS, True)]),
         ],
@@ -179,18 +189,18 @@ def test_gate_statuses() -> None:
         g.gate_id: g.status
         for g in assess_gates(
             [
-                r("A", council_approval=True, bei_and_rva=False, bei_key_sectors=True),
-                r("B", council_approval=True, bei_and_rva=True, bei_key_sectors=False),
-                r("C", council_approval=False, bei_key_sectors=False),
+                r("A", council_approval=True, bei_rva=False, bei_sectors=True),
+                r("B", council_approval=True, bei_rva=True, bei_sectors=False),
+                r("C", council_approval=False, bei_sectors=False),
             ],
-            [{"gate": "target_commitment", "status": "missing"}],
+            [{"gate": "targets", "status": "missing"}],
         )
     }
     assert gates["council_approval"] == "met"
-    assert gates["bei_and_rva"] == "disputed"
-    assert gates["bei_key_sectors"] == "failed"
+    assert gates["bei_rva"] == "disputed"
+    assert gates["bei_sectors"] == "failed"
     # The intake alone says missing: still unconfirmed, not a failure.
-    assert gates["target_commitment"] == "unconfirmed"
+    assert gates["targets"] == "unconfirmed"
 
 
 def test_no_rubric_at_all_is_incomplete() -> None:

@@ -16,10 +16,13 @@ from review.rounds import get_round
 @user_errors
 def compile_command(
     round_name: str = typer.Option(..., "--round", help="Name of the round."),
-    out: Path = typer.Option(None, "--out", help="Output folder (default: the data directory's "
-                             "output/<round>)."),
+    out: Path = typer.Option(  # noqa: B008
+        None, "--out", help="Output folder (default: the data directory's output/<round>)."
+    ),
     workers: int = typer.Option(0, min=0, help="Processes rendering documents (0: all cores)."),
-    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="PDF copies when LibreOffice is installed."),
+    pdf: bool = typer.Option(
+        True, "--pdf/--no-pdf", help="PDF copies when LibreOffice is installed."
+    ),
 ) -> None:
     """Write the consolidated review of every plan (municipality and coordinator editions), the
     round summary and the score exports."""
@@ -27,16 +30,28 @@ def compile_command(
     with database(settings_) as session:
         round_ = get_round(session, round_name)
         report = compile_round(session, settings_, round_, out, workers=workers or None, pdf=pdf)
-    table = Table(title=f"{report.round_name}: {len(report.plans)} plan(s) in {report.seconds:.1f} s")
+    table = Table(
+        title=f"{report.round_name}: {len(report.plans)} plan(s) in {report.seconds:.1f} s"
+    )
     for column in ("plan", "municipality", "outcome", "totals", "flags", "extra review"):
         table.add_column(column)
     for plan in report.plans:
-        totals = ", ".join(f"{k} {'–' if v is None else f'{v:.1f}'}" for k, v in plan.totals.items())
-        table.add_row(str(plan.plan_id), plan.municipality, plan.outcome, totals, str(plan.flags),
-                      "yes" if plan.extra_review else "")
+        totals = ", ".join(
+            f"{k} {'–' if v is None else f'{v:.1f}'}" for k, v in plan.totals.items()
+        )
+        table.add_row(
+            str(plan.plan_id),
+            plan.municipality,
+            plan.outcome,
+            totals,
+            str(plan.flags),
+            "yes" if plan.extra_review else "",
+        )
     console.print(table)
     console.print(f"municipality editions: {report.out_dir / 'municipality'}")
-    console.print(f"coordinator editions and exports (names inside): {report.out_dir / 'coordinator'}")
+    console.print(
+        f"coordinator editions and exports (names inside): {report.out_dir / 'coordinator'}"
+    )
     console.print(f"round summary and blind-safe exports: {report.out_dir / 'summary'}")
     if report.pdfs:
         console.print(f"{len(report.pdfs)} PDF copies")

@@ -39,8 +39,8 @@ from review.documents.docxkit import (
     PLAIN_TABLE,
     SMALL,
     TABLE,
-    anonymise_properties,
     Styled,
+    anonymise_properties,
     open_template,
 )
 from review.documents.labels import t
@@ -102,11 +102,20 @@ class _Writer:
         rows = [
             (t("municipality", lang), self.d.municipality),
             (t("round", lang), self.d.round_name),
-            (t("date", lang), self.d.compiled_on.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d")),
+            (
+                t("date", lang),
+                self.d.compiled_on.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d"),
+            ),
             (t("edition", lang), t(f"edition_{self.edition}", lang)),
         ]
         if self.d.document_name:
-            rows.insert(1, (t("document", lang), f"{self.d.document_name} ({t('version', lang)} {self.d.document_version})"))
+            rows.insert(
+                1,
+                (
+                    t("document", lang),
+                    f"{self.d.document_name} ({t('version', lang)} {self.d.document_version})",
+                ),
+            )
         table = doc.table(0, 2, PLAIN_TABLE)
         for key, value in rows:
             cells = table.add_row().cells
@@ -153,10 +162,15 @@ class _Writer:
             for crit in res.criteria:
                 if crit.critical_failed:
                     title = rubric.criterion(crit.criterion_id).title(lang)
-                    out.append(f"{crit.criterion_id} {title}: {t('critical', lang)} ({_fmt(crit.value, lang)})")
+                    out.append(
+                        f"{crit.criterion_id} {title}: {t('critical', lang)} "
+                        f"({_fmt(crit.value, lang)})"
+                    )
         for gate in self.r.gates:
             if gate.status == "failed":
-                out.append(f"{t('gates', lang)}: {gate_label(gate.gate_id, lang)} – {t('failed', lang)}")
+                out.append(
+                    f"{t('gates', lang)}: {gate_label(gate.gate_id, lang)} – {t('failed', lang)}"
+                )
         return out
 
     def gates(self, doc: Styled) -> None:
@@ -164,18 +178,27 @@ class _Writer:
         doc.heading(t("gates", lang), 2)
         table = doc.table(1, 3, TABLE)
         head = table.rows[0].cells
-        head[0].text, head[1].text, head[2].text = t("gate", lang), t("gate_status", lang), t("gate_hint", lang)
+        head[0].text, head[1].text, head[2].text = (
+            t("gate", lang),
+            t("gate_status", lang),
+            t("gate_hint", lang),
+        )
         for gate in self.r.gates:
             cells = table.add_row().cells
             cells[0].text = clean(gate_label(gate.gate_id, lang))
-            votes = ", ".join(f"{self.who(label)}: {t('yes' if v else 'no', lang)}" for label, v in gate.votes.items())
+            votes = ", ".join(
+                f"{self.who(label)}: {t('yes' if v else 'no', lang)}"
+                for label, v in gate.votes.items()
+            )
             cells[1].text = t(gate.status, lang) + (f" ({votes})" if votes else "")
             if gate.hint is None:
                 cells[2].text = t("none", lang)
             else:
                 cells[2].text = ""
                 doc.restyle(cells[2].paragraphs[0], HINT)
-                cells[2].paragraphs[0].add_run(t("looks_present" if gate.hint else "looks_missing", lang))
+                cells[2].paragraphs[0].add_run(
+                    t("looks_present" if gate.hint else "looks_missing", lang)
+                )
 
     def chart(self, doc: Styled) -> None:
         lang = self.lang
@@ -187,7 +210,9 @@ class _Writer:
             table = doc.table(0, 3, PLAIN_TABLE)
             for crit in res.criteria:
                 cells = table.add_row().cells
-                cells[0].text = f"{crit.criterion_id} {rubric.criterion(crit.criterion_id).title(lang)}"
+                cells[
+                    0
+                ].text = f"{crit.criterion_id} {rubric.criterion(crit.criterion_id).title(lang)}"
                 fraction = None if crit.value is None else (crit.value - low) / (high - low)
                 doc.bar(cells[1].paragraphs[0], fraction)
                 cells[2].text = _fmt(crit.value, lang) + (" ⚑" if crit.flagged else "")
@@ -197,10 +222,15 @@ class _Writer:
         doc.heading(rubric.title(lang), 1)
         for crit in res.criteria:
             criterion = rubric.criterion(crit.criterion_id)
-            doc.heading(f"{criterion.id} {criterion.title(lang)} ({t('weight', lang)} {criterion.weight:g})", 2)
+            doc.heading(
+                f"{criterion.id} {criterion.title(lang)} "
+                f"({t('weight', lang)} {criterion.weight:g})",
+                2,
+            )
             line = (
                 f"{t('consolidated', lang)}: {_fmt(crit.value, lang)} · "
-                f"{t('spread', lang)}: {crit.spread if crit.spread is not None else t('none', lang)}"
+                f"{t('spread', lang)}: "
+                f"{crit.spread if crit.spread is not None else t('none', lang)}"
             )
             doc.para(line)
             if crit.flagged:
@@ -211,7 +241,11 @@ class _Writer:
                 continue
             table = doc.table(1, 3, TABLE)
             head = table.rows[0].cells
-            head[0].text, head[1].text, head[2].text = t("reviewer", lang), t("score", lang), t("comment", lang)
+            head[0].text, head[1].text, head[2].text = (
+                t("reviewer", lang),
+                t("score", lang),
+                t("comment", lang),
+            )
             for label, score in crit.scores.items():
                 review = self.d.review_of(label)
                 cells = table.add_row().cells
@@ -305,16 +339,30 @@ class _Writer:
 
 def _info_row(info: ReviewerInfo) -> tuple[str, ...]:
     submitted = info.submitted_at.strftime("%Y-%m-%d %H:%M") if info.submitted_at else ""
-    return (info.label, info.name, info.email, info.municipality, info.rubric, info.status, submitted)
+    return (
+        info.label,
+        info.name,
+        info.email,
+        info.municipality,
+        info.rubric,
+        info.status,
+        submitted,
+    )
 
 
-def build_consolidated(dossier: PlanDossier, result: PlanResult, edition: Edition,
-                       template_dir: Path | None = None) -> DocumentObject:
+def build_consolidated(
+    dossier: PlanDossier, result: PlanResult, edition: Edition, template_dir: Path | None = None
+) -> DocumentObject:
     return _Writer(dossier, result, edition).build(template_dir)
 
 
-def write_consolidated(dossier: PlanDossier, result: PlanResult, edition: Edition, path: Path,
-                       template_dir: Path | None = None) -> Path:
+def write_consolidated(
+    dossier: PlanDossier,
+    result: PlanResult,
+    edition: Edition,
+    path: Path,
+    template_dir: Path | None = None,
+) -> Path:
     """Written to a temporary name and renamed: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -40,8 +40,22 @@ BAR_EMPTY = "Peerplan Bar Empty"
 TABLE = "Light Grid Accent 1"
 PLAIN_TABLE = "Table Grid"
 STYLES = (
-    "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Normal", "List Bullet",
-    HINT, COMMENT, FLAG, OUTCOME, SMALL, BAR, BAR_EMPTY, TABLE, PLAIN_TABLE,
+    "Title",
+    "Subtitle",
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "Normal",
+    "List Bullet",
+    HINT,
+    COMMENT,
+    FLAG,
+    OUTCOME,
+    SMALL,
+    BAR,
+    BAR_EMPTY,
+    TABLE,
+    PLAIN_TABLE,
 )
 
 
@@ -115,8 +129,15 @@ class Styled:
 _APP_PERSONAL = re.compile(rb"<(Manager|Company)>[^<]*</\1>")
 
 
-def anonymise_properties(document: DocumentObject, *, title: str, subject: str, language: str,
-                         keywords: str = "", when: datetime | None = None) -> None:
+def anonymise_properties(
+    document: DocumentObject,
+    *,
+    title: str,
+    subject: str,
+    language: str,
+    keywords: str = "",
+    when: datetime | None = None,
+) -> None:
     """Document properties that name no person, whoever last saved the template in Word."""
     props = document.core_properties
     props.author = "peerplan"
@@ -166,8 +187,16 @@ def score_colour(fraction: float | None) -> str:
 # Building the shipped templates (run once; the results are committed and restyled in Word).
 
 
-def _paragraph_style(document: DocumentObject, name: str, *, base: str = "Normal", size: float | None = None,
-                     italic: bool = False, bold: bool = False, colour: RGBColor | None = None) -> None:
+def _paragraph_style(
+    document: DocumentObject,
+    name: str,
+    *,
+    base: str = "Normal",
+    size: float | None = None,
+    italic: bool = False,
+    bold: bool = False,
+    colour: RGBColor | None = None,
+) -> None:
     style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = document.styles[base]
     style.quick_style = True
@@ -190,7 +219,10 @@ def build_base(path: Path, *, landscape: bool = False) -> None:
     _paragraph_style(document, FLAG, bold=True, colour=RGBColor(0xC0, 0x39, 0x2B))
     _paragraph_style(document, OUTCOME, size=16, bold=True, colour=RGBColor(0x1F, 0x4E, 0x79))
     _paragraph_style(document, SMALL, size=8.5, colour=RGBColor(0x59, 0x59, 0x59))
-    for name, colour in ((BAR, RGBColor(0x2E, 0x75, 0xB6)), (BAR_EMPTY, RGBColor(0xE3, 0xE8, 0xEF))):
+    for name, colour in (
+        (BAR, RGBColor(0x2E, 0x75, 0xB6)),
+        (BAR_EMPTY, RGBColor(0xE3, 0xE8, 0xEF)),
+    ):
         style = styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
         style.font.color.rgb = colour
         style.font.size = Pt(9)
@@ -208,7 +240,9 @@ def build_base(path: Path, *, landscape: bool = False) -> None:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
-    anonymise_properties(document, title="", subject="", language="", when=datetime(2026, 1, 1, tzinfo=UTC))
+    anonymise_properties(
+        document, title="", subject="", language="", when=datetime(2026, 1, 1, tzinfo=UTC)
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
 

@@ -53,7 +53,10 @@ LABELS: dict[str, dict[str, str]] = {
     "strengths": {"de": "Stärken", "en": "Strengths"},
     "weaknesses": {"de": "Schwächen", "en": "Weaknesses"},
     "recommendations": {"de": "Empfehlungen", "en": "Recommendations"},
-    "swr": {"de": "Stärken, Schwächen, Empfehlungen", "en": "Strengths, weaknesses, recommendations"},
+    "swr": {
+        "de": "Stärken, Schwächen, Empfehlungen",
+        "en": "Strengths, weaknesses, recommendations",
+    },
     "gates": {"de": "Förderfähigkeitskriterien (JRC)", "en": "Eligibility criteria (JRC)"},
     "gate": {"de": "Kriterium", "en": "Criterion"},
     "gate_status": {"de": "Bestätigung durch Gutachten", "en": "Confirmed by reviewers"},

@@ -43,8 +43,17 @@ def _convert_batch(binary: str, files: Sequence[Path]) -> None:
     with tempfile.TemporaryDirectory(prefix="peerplan-lo-") as profile:
         for directory, group in by_dir.items():
             subprocess.run(
-                [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                 "--convert-to", "pdf", "--outdir", str(directory), *map(str, group)],
+                [
+                    binary,
+                    f"-env:UserInstallation=file://{profile}",
+                    "--headless",
+                    "--norestore",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(directory),
+                    *map(str, group),
+                ],
                 check=False,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -59,8 +68,10 @@ def convert_to_pdf(files: Sequence[Path], *, workers: int | None = None) -> PdfR
         return PdfResult()
     binary = soffice()
     if binary is None:
-        return PdfResult(note="no PDF copies: LibreOffice (soffice) is not installed "
-                         "(apt-get install libreoffice-writer-nogui)")
+        return PdfResult(
+            note="no PDF copies: LibreOffice (soffice) is not installed "
+            "(apt-get install libreoffice-writer-nogui)"
+        )
     workers = max(1, min(workers or os.cpu_count() or 1, len(files)))
     batches = [files[i::workers] for i in range(workers)]
     errors: list[str] = []
@@ -73,7 +84,9 @@ def convert_to_pdf(files: Sequence[Path], *, workers: int | None = None) -> PdfR
     result = PdfResult()
     for path in files:
         pdf = path.with_suffix(".pdf")
-        (result.converted if pdf.is_file() else result.failed).append(pdf if pdf.is_file() else path)
+        (result.converted if pdf.is_file() else result.failed).append(
+            pdf if pdf.is_file() else path
+        )
     if result.failed:
         result.note = f"LibreOffice did not convert {len(result.failed)} file(s)" + (
             f": {errors[0]}" if errors else ""

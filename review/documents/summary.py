@@ -74,8 +74,14 @@ def _rubrics(rows: Sequence[PlanRow]):  # noqa: ANN202
     return [seen[k] for k in sorted(seen)]
 
 
-def write_summary_docx(rows: Sequence[PlanRow], path: Path, *, round_name: str, language: str,
-                       template_dir: Path | None = None) -> Path:
+def write_summary_docx(
+    rows: Sequence[PlanRow],
+    path: Path,
+    *,
+    round_name: str,
+    language: str,
+    template_dir: Path | None = None,
+) -> Path:
     lang = language
     document = open_template(TEMPLATE, template_dir)
     doc = Styled(document, TEMPLATE, template_dir)
@@ -89,7 +95,11 @@ def write_summary_docx(rows: Sequence[PlanRow], path: Path, *, round_name: str, 
     doc.para(" · ".join(f"{k}: {v}" for k, v in counts.items()) or t("none", lang), OUTCOME)
 
     doc.heading(t("plans", lang), 1)
-    head = [t("municipality", lang), t("outcome", lang)] + [r.title(lang) for r in rubrics] + [t("flags", lang)]
+    head = (
+        [t("municipality", lang), t("outcome", lang)]
+        + [r.title(lang) for r in rubrics]
+        + [t("flags", lang)]
+    )
     table = doc.table(1, len(head), TABLE)
     for cell, text in zip(table.rows[0].cells, head, strict=True):
         cell.text = text
@@ -130,8 +140,13 @@ def write_summary_docx(rows: Sequence[PlanRow], path: Path, *, round_name: str, 
             shade(cell, score_colour(None if value is None else (value - low) / (high - low)))
     legend = doc.para("", SMALL)
     legend.add_run(" · ".join(f"{c.id} {c.title(lang)}" for _r, c in criteria))
-    anonymise_properties(document, title=f"{t('summary_title', lang)}: {clean(round_name)}", subject="",
-                         language=lang, keywords=clean(round_name))
+    anonymise_properties(
+        document,
+        title=f"{t('summary_title', lang)}: {clean(round_name)}",
+        subject="",
+        language=lang,
+        keywords=clean(round_name),
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     document.save(str(tmp))
@@ -179,14 +194,24 @@ def review_records(rows: Sequence[PlanRow], *, identities: bool) -> tuple[list[s
                 for criterion in ri.rubric.criteria:
                     crit = crits[criterion.id]
                     out.append(
-                        base + [criterion.id, criterion.title(lang)] + who + [
+                        base
+                        + [criterion.id, criterion.title(lang)]
+                        + who
+                        + [
                             review.scores.get(criterion.id),
                             text(review.comments.get(criterion.id, "")),
-                            crit.value, crit.spread, crit.flagged,
+                            crit.value,
+                            crit.spread,
+                            crit.flagged,
                         ]
                     )
                 for key in SWR:
-                    out.append(base + [key, t(key, lang)] + who + [None, text(getattr(review, key)), None, None, None])
+                    out.append(
+                        base
+                        + [key, t(key, lang)]
+                        + who
+                        + [None, text(getattr(review, key)), None, None, None]
+                    )
     return header, out
 
 
@@ -199,13 +224,20 @@ def plan_records(rows: Sequence[PlanRow], *, identities: bool) -> tuple[list[str
     out = []
     for row in rows:
         res = {r.rubric_id: r for r in row.result.rubrics}
-        line = [row.dossier.plan_id, clean(row.dossier.municipality), clean(row.dossier.plan_title),
-                row.result.status, row.result.outcome.id if row.result.outcome else ""]
+        line = [
+            row.dossier.plan_id,
+            clean(row.dossier.municipality),
+            clean(row.dossier.plan_title),
+            row.result.status,
+            row.result.outcome.id if row.result.outcome else "",
+        ]
         line += [res[r.id].total if r.id in res else None for r in rubrics]
         line.append(row.result.flags)
         if identities:
             line.append("; ".join(x for r in row.result.rubrics for x in r.extra_review_reasons))
-            line.append("; ".join([x for r in row.result.rubrics for x in r.problems] + row.result.reasons))
+            line.append(
+                "; ".join([x for r in row.result.rubrics for x in r.problems] + row.result.reasons)
+            )
         out.append(line)
     return header, out
 

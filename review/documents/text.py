@@ -14,9 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-_ILLEGAL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
-)
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 REDACTED = {"de": "[geschwärzt]", "en": "[redacted]"}
 
 
@@ -36,10 +34,14 @@ class Redactor:
     black out ordinary words)."""
 
     def __init__(self, terms: Iterable[str], language: str = "en") -> None:
-        words = sorted({t.strip() for t in terms if t and len(t.strip()) >= 3}, key=len, reverse=True)
+        words = sorted(
+            {t.strip() for t in terms if t and len(t.strip()) >= 3}, key=len, reverse=True
+        )
         self.replacement = REDACTED.get(language, REDACTED["en"])
         self._pattern = (
-            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+            re.compile(
+                r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE
+            )
             if words
             else None
         )

@@ -1,0 +1,166 @@
+"""Prefect flow `compile_reviews`: the consolidated review of every plan of a round (one task per
+plan, in parallel), then the round summary, the exports and PDF copies, and a table artifact
+(plan, outcome, totals, flags, documents) in the Prefect UI.
+
+Both cores: python-docx is pure Python, CPU-bound and GIL-bound, so Prefect's thread task runner
+alone would render one document at a time. Each plan task reads its plan's data (plain data, no
+connection leaves the process) and hands the rendering to a process pool shared by the run (one
+process per core); the threads only wait. The logic lives in review.compile.
+"""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.task_runners import ThreadPoolTaskRunner
+from pydantic import BaseModel, Field
+
+from review.compile import (
+    PlanReport,
+    default_workers,
+    pool_context,
+    render_plan,
+    write_round_outputs,
+)
+from review.config import load_settings
+from review.consolidation import gather_round, round_plan_ids
+from review.db import get_engine, session_scope
+from review.documents.pdf import convert_to_pdf
+from review.documents.text import slug
+from review.rounds import get_round
+
+_pool: ProcessPoolExecutor | None = None
+
+
+class CompileParameters(BaseModel):
+    """What to compile; shown as a form on the deployment's Run page."""
+
+    round_name: str = Field(description="Name of the round.")
+    out_dir: str | None = Field(
+        default=None, description="Output folder; default: <data dir>/output/<round>."
+    )
+    plan_ids: list[int] | None = Field(
+        default=None, description="Only these plans (e.g. the plan whose last review came in)."
+    )
+    workers: int | None = Field(
+        default=None, ge=1, description="Rendering processes; default: all cores."
+    )
+    pdf: bool = Field(default=True, description="PDF copies when LibreOffice is installed.")
+
+
+def artifact_key(prefix: str, round_name: str) -> str:
+    suffix = re.sub(r"[^a-z0-9]+", "-", round_name.lower()).strip("-")
+    return f"{prefix}-{suffix or 'round'}"
+
+
+def _renderers(workers: int) -> ProcessPoolExecutor:
+    global _pool  # one pool per flow-run process, reused by every plan task
+    if _pool is None:
+        _pool = ProcessPoolExecutor(workers, mp_context=pool_context())
+    return _pool
+
+
+@task(name="plan-ids", retries=2, retry_delay_seconds=2)
+def plan_ids_of(round_name: str, only: list[int] | None) -> list[int]:
+    with session_scope(get_engine(load_settings())) as session:
+        ids = round_plan_ids(session, get_round(session, round_name))
+    return [i for i in ids if only is None or i in only]
+
+
+@task(name="compile-plan", task_run_name="compile-plan-{plan_id}")
+def compile_plan(round_name: str, plan_id: int, out_dir: str, workers: int) -> PlanReport:
+    with session_scope(get_engine(load_settings())) as session:
+        round_ = get_round(session, round_name)
+        (dossier,) = gather_round(session, round_, plan_ids=[plan_id])
+    return _renderers(workers).submit(render_plan, dossier, Path(out_dir)).result()
+
+
+@task(name="round-summary")
+def compile_summary(
+    round_name: str, reports: list[PlanReport], out_dir: str, pdf: bool, workers: int
+) -> dict:
+    with session_scope(get_engine(load_settings())) as session:
+        round_ = get_round(session, round_name)
+        dossiers = gather_round(session, round_, plan_ids=[r.plan_id for r in reports])
+        language = round_.language
+    summary, exports = write_round_outputs(round_name, language, dossiers, reports, Path(out_dir))
+    notes: list[str] = []
+    pdfs: list[str] = []
+    if pdf:
+        docx = (
+            [r.municipality_docx for r in reports]
+            + [r.coordinator_docx for r in reports]
+            + [summary]
+        )
+        converted = convert_to_pdf(docx, workers=workers)
+        pdfs = [str(p) for p in converted.converted]
+        notes += [converted.note] if converted.note else []
+    return {
+        "summary": str(summary),
+        "exports": [str(p) for p in exports],
+        "pdfs": pdfs,
+        "notes": notes,
+    }
+
+
+def artifact_rows(reports: list[PlanReport]) -> list[dict[str, str]]:
+    rows = []
+    for report in reports:
+        rows.append(
+            {
+                "plan": str(report.plan_id),
+                "municipality": report.municipality,
+                "outcome": report.outcome,
+                "totals": ", ".join(
+                    f"{k} {'–' if v is None else f'{v:.1f}'}" for k, v in report.totals.items()
+                ),
+                "flags": str(report.flags),
+                "extra review": "yes" if report.extra_review else "",
+                "municipality edition": report.municipality_docx.as_uri(),
+                "coordinator edition": report.coordinator_docx.as_uri(),
+            }
+        )
+    return rows
+
+
+@flow(name="compile_reviews", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=16))
+def compile_reviews(parameters: CompileParameters) -> dict:
+    """Write every consolidated review of a round, the round summary, the exports and PDFs."""
+    settings = load_settings()
+    out_dir = (
+        Path(parameters.out_dir)
+        if parameters.out_dir
+        else settings.output_dir / slug(parameters.round_name, "round")
+    )
+    out_dir = out_dir.resolve()
+    workers = parameters.workers or default_workers()
+    ids = plan_ids_of(parameters.round_name, parameters.plan_ids)
+    futures = [
+        compile_plan.submit(parameters.round_name, plan_id, str(out_dir), workers)
+        for plan_id in ids
+    ]
+    reports = [future.result() for future in futures]
+    outputs = compile_summary(parameters.round_name, reports, str(out_dir), parameters.pdf, workers)
+    create_table_artifact(
+        key=artifact_key("compile-reviews", parameters.round_name),
+        table=artifact_rows(reports),
+        description=f"Consolidated reviews of round '{parameters.round_name}' in {out_dir}",
+    )
+    for note in outputs["notes"]:
+        print(f"note: {note}")
+    print(f"{len(reports)} plan(s) compiled into {out_dir}")
+    return {
+        "out_dir": str(out_dir),
+        "plans": {r.plan_id: r.outcome_id or "incomplete" for r in reports},
+        **outputs,
+    }
+
+
+if __name__ == "__main__":
+    import sys
+
+    compile_reviews(CompileParameters(round_name=sys.argv[1]))
