@@ -210,13 +210,16 @@ def main() -> None:
             bare_loop(items[:3], work / "warm-bare")
             render_plans(dossiers[:3], work / "warm", workers=1)
 
-            start = time.perf_counter()
+            load_before = os.getloadavg()[0]
+            start, cpu0 = time.perf_counter(), time.process_time()
             bare_loop(items, work / "bare")
             bare = (time.perf_counter() - start) / docs
+            bare_cpu = (time.process_time() - cpu0) / docs
 
-            start = time.perf_counter()
+            start, cpu0 = time.perf_counter(), time.process_time()
             render_plans(dossiers, work / "single", workers=1)
             single = (time.perf_counter() - start) / docs
+            single_cpu = (time.process_time() - cpu0) / docs
 
             own0, start = time.process_time(), time.perf_counter()
             report = compile_round(

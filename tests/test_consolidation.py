@@ -102,3 +102,18 @@ def test_findings_come_from_the_latest_document(session: Session) -> None:
     dossier = gather_plan(session, data.plan.id)
     assert dossier.document_version == 2
     assert [f["message"] for f in dossier.findings] == ["newer"]
+
+
+def test_plan_is_complete_when_its_last_review_comes_in(session: Session) -> None:
+    from sqlmodel import select
+
+    from review.consolidation import plan_complete
+    from review.models import Review
+
+    data = reviewed_plan(session, submit=(True, True, False))
+    assert not plan_complete(session, data.plan.id)
+    draft = session.exec(select(Review).where(Review.status == "draft")).one()
+    draft.status = "submitted"
+    session.add(draft)
+    session.commit()
+    assert plan_complete(session, data.plan.id)

@@ -205,3 +205,10 @@ def test_gate_statuses() -> None:
 
 def test_no_rubric_at_all_is_incomplete() -> None:
     assert score_plan([]).status == "incomplete"
+
+
+def test_gate_ids_are_the_ones_reviewers_confirm_in_the_portal() -> None:
+    from review.eligibility import JRC_GATES
+    from review.reviewing import ELIGIBILITY
+
+    assert [g.id for g in JRC_GATES] == list(ELIGIBILITY)
