@@ -241,12 +241,21 @@ def main() -> None:
         f"plans: {args.plans}, documents: {docs} (two editions per plan), "
         f"workers: {args.workers}, cpus: {os.cpu_count()}"
     )
-    line("bare python-docx loop, 1 process", bare)
-    line("peerplan render_plans, 1 process", single, f"  ratio {single / bare:.2f}x (goal <= 1.2x)")
+    line("bare python-docx loop, 1 process", bare, f"  CPU {bare_cpu * 1000:.1f} ms/doc")
+    line(
+        "peerplan render_plans, 1 process",
+        single,
+        f"  CPU {single_cpu * 1000:.1f} ms/doc; ratio {single / bare:.2f}x wall, "
+        f"{single_cpu / bare_cpu:.2f}x CPU (goal <= 1.2x)",
+    )
     line(
         f"peerplan compile_round, {args.workers} workers, whole round",
         per_doc_round,
         f"  ratio {per_doc_round / bare:.2f}x, cores used {cores:.2f}",
+    )
+    print(
+        f"load average (1 min) before/after: {load_before:.1f}/{os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} cpus: wall-clock figures need an otherwise idle machine"
     )
     print(
         f"round: {wall:.1f} s for {len(report.plans)} plans incl. database read, summary, "
