@@ -11,6 +11,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import docx
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
@@ -19,7 +20,9 @@ from flows.deployments import DEPLOYMENTS, WORK_POOL, load_flow
 from review.config import Settings, load_settings
 from review.db import engine_for, get_engine, migrate, session_scope
 from review.mailsink import start_mailbox
-from review.models import Assignment, Document, Plan
+from review.models import Assignment, Document, Municipality, Plan, Round
+from review.progress import round_progress
+from review.synthetic.generate import GeneratedFolder
 from review.participants import import_participants
 from review.rounds import create_round
 from tests.prod.stack import Stack, production_stack
@@ -132,8 +135,9 @@ def test_a_round_of_200_plans_runs_on_both_workers(stack: Stack, tmp_path: Path)
 
     # Assignment, approval, invitations, reviews and compilation: see the steps below.
     run_ids += _assign_approve_invite(stack, settings, round_id)
-    _submit_reviews(settings, round_id, folder)
-    run_ids += _compile(stack, settings, round_id, tmp_path / "out")
+    submitted = _submit_reviews(settings, round_id, folder)
+    assert submitted >= 2 * N_PLANS
+    run_ids += _compile(stack, settings, round_id)
 
     workers = _wait_for_worker_events(stack, run_ids)
     assert set(workers) == set(run_ids), "a flow run without a worker event"
@@ -145,12 +149,42 @@ def _assign_approve_invite(stack: Stack, settings: Settings, round_id: int) -> l
     raise NotImplementedError("filled in when assign_reviewers and send_invitations land")
 
 
-def _submit_reviews(settings: Settings, round_id: int, folder) -> None:  # noqa: ANN001
-    raise NotImplementedError
+def _submit_reviews(settings: Settings, round_id: int, folder: GeneratedFolder) -> int:
+    """Every invited reviewer accepts and submits a simulated review (what the portal does)."""
+    from review.reviewing import accept, submit
+    from review.rubric import load_rubrics
+    from review.synthetic.reviews import simulate_review
+
+    rubrics = load_rubrics()
+    specs = {written.spec.municipality: written.spec for written in folder.plans}
+    with session_scope(get_engine(settings)) as session:
+        rows = session.exec(
+            select(Assignment, Municipality.name)
+            .join(Plan, Plan.id == Assignment.plan_id)
+            .join(Municipality, Municipality.id == Plan.municipality_id)
+            .where(Assignment.round_id == round_id, Assignment.status == "invited")
+        ).all()
+        for assignment, municipality in rows:
+            spec = specs[municipality]
+            accept(session, settings, assignment, actor="reviewer")
+            answers = simulate_review(rubrics[assignment.rubric], spec, language=spec.language,
+                                      seed=assignment.reviewer_id)
+            submit(session, assignment, answers.as_input(), settings=settings,
+                   seen_revision="0.0", actor="reviewer", rubrics=rubrics)
+    return len(rows)
 
 
-def _compile(stack: Stack, settings: Settings, round_id: int, out: Path) -> list[str]:
-    raise NotImplementedError
-
-
-_ = Assignment
+def _compile(stack: Stack, settings: Settings, round_id: int) -> list[str]:
+    """One compile run for the whole round (its summary covers every plan); no PDF copies."""
+    compile_run = _run(stack, "compile_reviews/compile-reviews",
+                       {"parameters": {"round_name": ROUND, "pdf": False}})
+    _completed(stack, [compile_run], timeout=300)
+    with session_scope(get_engine(settings)) as session:
+        progress = round_progress(session, session.get(Round, round_id))
+    not_compiled = [p.municipality for p in progress.plans if not p.compiled]
+    assert not not_compiled, f"plans without consolidated documents: {not_compiled[:10]}"
+    documents = sorted(settings.output_dir.rglob("*.docx"))
+    assert len(documents) >= 2 * N_PLANS + 1, len(documents)  # two editions each, a summary
+    for path in documents[:: max(1, len(documents) // 5)]:  # a few open and have content
+        assert docx.Document(str(path)).paragraphs, path
+    return [compile_run]
