@@ -21,10 +21,10 @@ from review.config import Settings, load_settings
 from review.db import engine_for, get_engine, migrate, session_scope
 from review.mailsink import start_mailbox
 from review.models import Assignment, Document, Municipality, Plan, Round
-from review.progress import round_progress
-from review.synthetic.generate import GeneratedFolder
 from review.participants import import_participants
+from review.progress import round_progress
 from review.rounds import create_round
+from review.synthetic.generate import GeneratedFolder
 from tests.prod.stack import Stack, production_stack
 
 POSTGRES_ENV = "PEERPLAN_TEST_POSTGRES_URL"
