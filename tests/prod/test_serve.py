@@ -144,6 +144,26 @@ def test_deployments_are_registered_with_parameter_forms(served: Served):
             assert registered["schedules"][0]["schedule"]["cron"] == spec.cron
 
 
+def test_a_served_deployment_runs(served: Served):
+    """A coordinator's click on Run: the served process runs the flow in a subprocess."""
+    present = [d for d in DEPLOYMENTS if load_flow(d) is not None]
+    escalation = next((d for d in present if d.flow_name == "escalate_deadlines"), None)
+    if escalation is None:
+        pytest.skip("escalate_deadlines has not landed yet")
+    deployment = next(d for d in _deployments(served, len(present))
+                      if d["name"] == escalation.name)
+    run = httpx.post(f"{served.api_url}/deployments/{deployment['id']}/create_flow_run",
+                     json={}, timeout=30).json()
+    deadline = time.monotonic() + 120
+    while True:
+        state = httpx.get(f"{served.api_url}/flow_runs/{run['id']}", timeout=30).json()
+        if state["state_type"] in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}:
+            break
+        assert time.monotonic() < deadline, f"flow run still {state['state_type']}"
+        time.sleep(1)
+    assert state["state_type"] == "COMPLETED", state["state"]
+
+
 @pytest.mark.browser
 def test_deployment_pages_show_the_parameter_forms(served: Served):
     executable = os.environ.get(CHROMIUM_ENV, "/usr/bin/chromium")
