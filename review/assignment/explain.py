@@ -1,0 +1,96 @@
+"""Words a coordinator can act on: why no assignment exists, and why a pair was chosen.
+
+Infeasibility is explained by necessary conditions, each naming the plan, language, rubric or
+reviewer that lacks capacity and by how much. If all of them hold and still no assignment exists,
+the constraints only conflict together; that is said too, with the tightest spots.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from review.assignment.solver import Problem
+
+
+def _plan(pb: Problem, p: int) -> str:
+    return f"plan of {pb.municipality_names[pb.plan_group[p]]} ({pb.plan_languages[p]})"
+
+
+def infeasibility(pb: Problem) -> list[str]:
+    reasons: list[str] = []
+    k, P = pb.k, pb.n_plans
+    # Per plan: distinct municipalities among its candidates (one reviewer per municipality).
+    groups: dict[int, set[int]] = defaultdict(set)
+    per_rubric: dict[tuple[int, int], set[int]] = defaultdict(set)
+    frontrunners: dict[int, set[int]] = defaultdict(set)
+    for r, p, q in zip(pb.r.tolist(), pb.p.tolist(), pb.q.tolist(), strict=True):
+        groups[p].add(int(pb.reviewer_group[r]))
+        per_rubric[(p, q)].add(r)
+        if pb.frontrunner[r]:
+            frontrunners[p].add(r)
+    for p in range(P):
+        n = len(groups[p])
+        if n < k:
+            reasons.append(
+                f"{_plan(pb, p)}: {n} eligible reviewers from different municipalities, {k} needed"
+            )
+        for q, m in enumerate(pb.minimum.tolist()):
+            have = len(per_rubric[(p, q)])
+            if have < m:
+                reasons.append(
+                    f"{_plan(pb, p)}: {have} eligible {pb.rubrics[q]} reviewers, {m} needed"
+                )
+        if pb.require_frontrunner and not frontrunners[p]:
+            reasons.append(f"{_plan(pb, p)}: no eligible reviewer from a frontrunner municipality")
+    # Per language: reviews needed against what the reviewers reading it can take at most.
+    need = Counter(pb.plan_languages)
+    for lang, plans in sorted(need.items()):
+        readers = {r for r, p in zip(pb.r.tolist(), pb.p.tolist(), strict=True)
+                   if pb.plan_languages[p] == lang}
+        capacity = int(sum(pb.hi[r] for r in readers))
+        if capacity < plans * k:
+            reasons.append(
+                f"language {lang}: {plans} plans need {plans * k} reviews, the {len(readers)} "
+                f"reviewers who can take them have room for {capacity} "
+                f"({plans * k - capacity} short)"
+            )
+    total, top, bottom = k * P, int(pb.hi.sum()), int(pb.lo.sum())
+    if top < total:
+        reasons.append(f"all reviewers together can take {top} reviews, {total} needed "
+                       f"({total - top} short): raise maximum loads or add reviewers")
+    if bottom > total:
+        reasons.append(f"minimum loads add up to {bottom} reviews but there are only {total}: "
+                       f"lower minimum loads")
+    options = Counter(pb.r.tolist())
+    plans_of = defaultdict(set)
+    for r, p in zip(pb.r.tolist(), pb.p.tolist(), strict=True):
+        plans_of[r].add(p)
+    for r in range(pb.n_reviewers):
+        if pb.lo[r] > len(plans_of[r]):
+            reasons.append(
+                f"reviewer {pb.reviewer_ids[r]}: minimum load {int(pb.lo[r])} but only "
+                f"{len(plans_of[r])} eligible plans"
+            )
+    del options
+    if not reasons:
+        tight = sorted(range(P), key=lambda p: (len(groups[p]) - k, p))[:3]
+        spots = "; ".join(f"{_plan(pb, p)} has {len(groups[p])} eligible reviewers" for p in tight)
+        reasons.append(
+            "every plan and language has enough eligible reviewers on its own, but not all at once "
+            "under the loads and rules together (" + spots + "): raise maximum loads, add "
+            "reviewers, or drop a pin or the reciprocity/frontrunner rule"
+        )
+    return reasons
+
+
+def chosen_reasons(terms: dict[str, float], language: str = "en") -> str:
+    """'expertise 1, text similarity 0.42, ...': why a pair was chosen."""
+    from review.assignment.affinity import describe
+
+    return describe(terms, language)
+
+
+def load_summary(pb: Problem, chosen: np.ndarray) -> dict[str, int]:
+    return {str(pb.reviewer_ids[r]): int(n) for r, n in Counter(pb.r[chosen].tolist()).items()}

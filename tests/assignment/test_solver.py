@@ -1,0 +1,163 @@
+"""The solver against brute force on tiny instances: every hard rule, optimum, infeasibility."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from review.assignment import solver
+from review.assignment.instance import parse_instance
+from tests.assignment.brute import brute_force, violations
+
+TOWNS = ["Tulln", "Graz", "Linz", "Wels", "Krems"]
+
+
+def random_instance(seed: int, **options) -> dict:
+    rnd = random.Random(seed)
+    n_plans = rnd.choice([2, 3])
+    towns = rnd.sample(TOWNS, 4)
+    plans = [
+        {"id": f"P{i}", "municipality": towns[i], "language": rnd.choice(["de", "de", "en"])}
+        for i in range(n_plans)
+    ]
+    reviewers = []
+    for i in range(rnd.choice([5, 6, 7])):
+        reviewers.append({
+            "id": f"R{i}",
+            "municipality": rnd.choice(towns + [None]),
+            "languages": rnd.choice([["de"], ["de", "en"], ["en"]]),
+            "rubrics": rnd.choice([["technical"], ["communication"], ["technical", "communication"]]),
+            "min_load": rnd.choice([0, 0, 1]),
+            "max_load": rnd.choice([1, 2, 3]),
+            "frontrunner": rnd.random() < 0.4,
+        })
+    affinity = [
+        [r["id"], p["id"], q, rnd.randint(0, 9)]
+        for r in reviewers for p in plans for q in r["rubrics"] if rnd.random() < 0.8
+    ]
+    data = {
+        "reviews_per_plan": 2,
+        "min_per_rubric": {"technical": 1},
+        "plans": plans,
+        "reviewers": reviewers,
+        "affinity": affinity,
+    }
+    if options.get("forbid"):
+        data["forbidden"] = [[reviewers[0]["id"], plans[0]["id"]]]
+    if options.get("pin"):
+        a = rnd.choice(affinity)
+        data["pinned"] = [a[:3]]
+    data.update({k: v for k, v in options.items() if k not in ("forbid", "pin")})
+    return data
+
+
+CASES = [
+    {},
+    {"forbid": True},
+    {"pin": True},
+    {"avoid_reciprocal": True},
+    {"require_frontrunner": True},
+    {"only_listed_pairs": True},
+]
+
+
+@pytest.mark.parametrize("options", CASES, ids=lambda o: "+".join(o) or "plain")
+def test_optimum_equals_brute_force(options):
+    feasible = infeasible = 0
+    for seed in range(40):
+        inst = parse_instance(random_instance(seed, **options))
+        result = solver.solve(inst)
+        best = brute_force(inst)
+        if best is None:
+            assert result.status == "infeasible", (seed, result)
+            assert result.reasons
+            infeasible += 1
+            continue
+        assert result.status == "optimal", (seed, result.reasons)
+        answer = [(a.reviewer, a.plan, a.rubric) for a in result.assignments]
+        assert violations(inst, answer) == [], seed
+        assert result.objective == best, seed
+        feasible += 1
+    assert feasible >= 5  # the seeds exercise both outcomes
+    del infeasible
+
+
+def test_flow_and_ilp_agree_on_the_same_problem():
+    for seed in range(30):
+        inst = parse_instance(random_instance(seed))
+        pb = solver.build(inst)
+        flow, _ = solver.solve_branching(pb)
+        ilp, _ = solver.solve_ilp(pb)
+        assert (flow is None) == (ilp is None), seed
+        if flow is not None:
+            assert pb.value[flow].sum() == pb.value[ilp].sum(), seed
+
+
+def test_same_input_same_answer():
+    inst = parse_instance(random_instance(3))
+    first = solver.solve(inst)
+    for _ in range(3):
+        again = solver.solve(inst)
+        assert again.assignments == first.assignments
+
+
+def _tulln_instance(**kw):
+    return {
+        "reviews_per_plan": 3,
+        "min_per_rubric": {"technical": 3},
+        "plans": [{"id": "tulln", "municipality": "Tulln", "language": "de"}],
+        "reviewers": [
+            {"id": "a", "municipality": "Graz", "languages": ["de"], "rubrics": ["technical"]},
+            {"id": "b", "municipality": "Linz", "languages": ["de"], "rubrics": ["technical"]},
+            {"id": "c", "municipality": "Wels", "languages": ["en"], "rubrics": ["technical"]},
+            {"id": "d", "municipality": "Krems", "languages": ["de"], "rubrics": ["communication"]},
+        ],
+        **kw,
+    }
+
+
+def test_infeasible_names_plan_rubric_and_shortfall():
+    result = solver.solve(parse_instance(_tulln_instance()))
+    assert result.status == "infeasible"
+    assert "plan of Tulln (de): 2 eligible technical reviewers, 3 needed" in result.reasons
+
+
+def test_infeasible_language_capacity():
+    data = _tulln_instance(min_per_rubric={})
+    for r in data["reviewers"]:
+        r["languages"] = ["de"]
+        r["max_load"] = 1
+    data["plans"].append({"id": "x", "municipality": "Ybbs", "language": "de"})
+    result = solver.solve(parse_instance(data))
+    assert result.status == "infeasible"
+    assert any(r.startswith("language de: 2 plans need 6 reviews") for r in result.reasons)
+
+
+def test_pin_that_breaks_a_rule_is_reported():
+    data = _tulln_instance(min_per_rubric={}, pinned=[["c", "tulln", "technical"]])
+    result = solver.solve(parse_instance(data))
+    assert result.status == "infeasible"
+    assert any("does not read de" in r for r in result.reasons)
+
+
+def test_previous_answer_kept_among_equal_optima():
+    data = random_instance(1)
+    data["affinity"] = []  # every answer is equally good: only stability decides
+    inst = parse_instance(data)
+    first = solver.solve(inst)
+    assert first.status == "optimal"
+    previous = [[a.reviewer, a.plan, a.rubric] for a in first.assignments]
+    rotated = previous[1:] + previous[:1]
+    again = solver.solve(parse_instance({**data, "previous": rotated}))
+    kept = {tuple(x) for x in rotated} & {(a.reviewer, a.plan, a.rubric) for a in again.assignments}
+    assert len(kept) == len(previous)
+
+
+def test_pruning_is_reported_and_widened(monkeypatch):
+    monkeypatch.setattr(solver, "DENSE_LIMIT", 10)
+    inst = parse_instance({**random_instance(2), "top_k": 1})
+    result = solver.solve(inst)
+    assert result.pruning is not None and result.pruning["top_k"] >= 1
+    unpruned = solver.solve(parse_instance(random_instance(2)))
+    assert result.status == unpruned.status
