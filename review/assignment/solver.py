@@ -433,8 +433,7 @@ def solve_branching(pb: Problem, budget: int = BRANCH_BUDGET) -> tuple[np.ndarra
 
 
 def solve_ilp(pb: Problem, time_limit: float | None = None) -> tuple[np.ndarray | None, str]:
-    """HiGHS through scipy.optimize.milp; reciprocity rows added lazily for pairs that occur."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
+    """HiGHS (highspy); reciprocity rows added lazily for pairs that occur, then re-solved."""
     from scipy.sparse import coo_matrix
 
     n = len(pb.r)
@@ -514,16 +513,11 @@ def solve_ilp(pb: Problem, time_limit: float | None = None) -> tuple[np.ndarray 
         vals = np.concatenate([np.ones(sum(len(c) for c in cols))] + extra_vals)
         A = coo_matrix((vals, (all_rows, all_cols)), shape=(r_, nz)).tocsr()
         c = np.r_[-pb.weight.astype(float), np.zeros(len(pair_vars))]
-        res = milp(
-            c,
-            constraints=LinearConstraint(A, np.array(lo + elo, float), np.array(hi + ehi, float)),
-            integrality=np.ones(nz),
-            bounds=Bounds(np.r_[lb, np.zeros(len(pair_vars))], np.ones(nz)),
-            options={"time_limit": time_limit} if time_limit else {},
-        )
-        if res.status != 0 or res.x is None:
-            return None, "ilp" if res.status == 2 else "ilp-time"
-        chosen = res.x[:n] > 0.5
+        x, status = _highs(c, A, np.array(lo + elo, float), np.array(hi + ehi, float),
+                           np.r_[lb, np.zeros(len(pair_vars))], np.ones(nz), time_limit)
+        if x is None:
+            return None, "ilp" if status == "infeasible" else f"ilp ({status})"
+        chosen = x[:n] > 0.5
         if not pb.avoid_reciprocal:
             return chosen, "ilp"
         used = set(zip(src_group[chosen].tolist(), dst_group[chosen].tolist(), strict=True))
@@ -532,6 +526,39 @@ def solve_ilp(pb: Problem, time_limit: float | None = None) -> tuple[np.ndarray 
             return chosen, f"ilp (reciprocity: {len(pair_vars)} pairs, {rounds} solves)"
         for pair in sorted(new):
             pair_vars[pair] = n + len(pair_vars)
+
+
+def _highs(c, A, row_lo, row_hi, col_lo, col_hi, time_limit):
+    """Minimise c.x, row_lo <= A x <= row_hi, integer x in [col_lo, col_hi]: (x, status)."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", 0)
+    if time_limit:
+        h.setOptionValue("time_limit", float(time_limit))
+    inf = highspy.kHighsInf
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
+    lp.col_cost_ = np.asarray(c, float)
+    lp.col_lower_, lp.col_upper_ = np.asarray(col_lo, float), np.asarray(col_hi, float)
+    lp.row_lower_ = np.where(np.isinf(row_lo), -inf, row_lo)
+    lp.row_upper_ = np.where(np.isinf(row_hi), inf, row_hi)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * A.shape[1]
+    A = A.tocsr()
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(float)
+    h.passModel(lp)
+    h.run()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kOptimal:
+        return np.array(h.getSolution().col_value), "optimal"
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return None, "infeasible"
+    return None, h.modelStatusToString(status)
 
 
 # --------------------------------------------------------------------------- entry point

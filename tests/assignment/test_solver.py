@@ -22,14 +22,14 @@ def random_instance(seed: int, **options) -> dict:
         for i in range(n_plans)
     ]
     reviewers = []
-    for i in range(rnd.choice([5, 6, 7])):
+    for i in range(rnd.choice([6, 7, 8])):
         reviewers.append({
             "id": f"R{i}",
             "municipality": rnd.choice(towns + [None]),
-            "languages": rnd.choice([["de"], ["de", "en"], ["en"]]),
+            "languages": rnd.choice([["de"], ["de", "en"], ["de", "en"], ["en"]]),
             "rubrics": rnd.choice([["technical"], ["communication"], ["technical", "communication"]]),
-            "min_load": rnd.choice([0, 0, 1]),
-            "max_load": rnd.choice([1, 2, 3]),
+            "min_load": rnd.choice([0, 0, 0, 1]),
+            "max_load": rnd.choice([1, 2, 3, 3]),
             "frontrunner": rnd.random() < 0.4,
         })
     affinity = [

@@ -1,0 +1,273 @@
+"""Benchmark of the assignment solver against an independent formulation in the same run.
+
+    /work/venv/bin/python bench/assignment.py [--sizes 40,1000,10000] [--reference-budget 120]
+
+Seeded random instances: one plan per municipality, 2 reviewers per plan's municipality (each
+technical, communication or both), 10 % of municipalities English-speaking (their reviewers read
+en and de), 3 reviews per plan with at least 1 technical and 1 communication, balanced default
+loads (1-2 per reviewer), integer affinities 0..10^6.
+- 40 and 1,000 plans: every eligible triple is a candidate (missing affinity = 0, 100 listed per
+  plan); at 1,000 that is about 3 million triples.
+- 10,000 plans: `only_listed_pairs` with 100 listed candidates (reviewer, rubric) per plan.
+- 40 plans again with reciprocity avoidance.
+
+Product: review.assignment.solver.solve (OR-Tools min-cost flow, branch and bound on flows,
+HiGHS via scipy for reciprocity). Reference: a separately written ILP of the full formulation
+(every reciprocity pair written out from the start) solved by HiGHS through highspy, or, for the
+reciprocity round, by OR-Tools CP-SAT; a time budget caps it and is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from review.assignment import solver  # noqa: E402
+from review.assignment.instance import Instance  # noqa: E402
+
+RUBRICS = [["technical"], ["communication"], ["technical", "communication"]]
+
+
+def make_instance(n_plans: int, seed: int, listed_only: bool, avoid_reciprocal: bool = False) -> Instance:
+    rnd = random.Random(seed)
+    towns = [f"M{i:05d}" for i in range(n_plans)]
+    english = {t for t in towns if rnd.random() < 0.1}
+    plans = [{"id": f"P{i}", "municipality": t, "language": "en" if t in english else "de"}
+             for i, t in enumerate(towns)]
+    reviewers = []
+    for t in towns:
+        for j in range(2):
+            reviewers.append({
+                "id": f"{t}-{j}", "municipality": t,
+                "languages": ["de", "en"] if t in english or rnd.random() < 0.3 else ["de"],
+                "rubrics": rnd.choice(RUBRICS),
+            })
+    affinity = []
+    readers = {lang: [r for r in reviewers if lang in r["languages"]] for lang in ("de", "en")}
+    for pl in plans:
+        pool = readers[pl["language"]]
+        available = sum(len(r["rubrics"]) for r in pool if r["municipality"] != pl["municipality"])
+        seen = set()
+        while len(seen) < min(100, available):
+            r = pool[rnd.randrange(len(pool))]
+            q = rnd.choice(r["rubrics"])
+            if (r["id"], q) in seen or r["municipality"] == pl["municipality"]:
+                continue
+            seen.add((r["id"], q))
+            affinity.append((r["id"], pl["id"], q, float(rnd.randint(0, 10**6))))
+    data = dict(
+        reviews_per_plan=3, min_per_rubric={"technical": 1, "communication": 1},
+        plans=plans, reviewers=reviewers, affinity=affinity,
+        only_listed_pairs=listed_only, avoid_reciprocal=avoid_reciprocal,
+    )
+    return Instance.model_validate(data)
+
+
+def candidates(inst: Instance):
+    """The eligible triples, enumerated independently of the product's code."""
+    listed = {(a, b, c): int(v) for a, b, c, v in inst.affinity}
+    if inst.only_listed_pairs:
+        rev = {r.id: r for r in inst.reviewers}
+        pl = {p.id: p for p in inst.plans}
+        for (a, b, c), v in listed.items():
+            r, p = rev[a], pl[b]
+            if r.municipality != p.municipality and p.language in r.languages and c in r.rubrics:
+                yield a, b, c, v
+        return
+    for p in inst.plans:
+        for r in inst.reviewers:
+            if r.municipality == p.municipality or p.language not in r.languages:
+                continue
+            for c in r.rubrics:
+                yield r.id, p.id, c, listed.get((r.id, p.id, c), 0)
+
+
+def reference_highs(inst: Instance, budget: float) -> tuple[float | None, str]:
+    import highspy
+
+    trip = list(candidates(inst))
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(budget))
+    h.setOptionValue("threads", 1)
+    n = len(trip)
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.col_cost_ = np.array([-v for *_, v in trip], dtype=float)
+    lp.col_lower_ = np.zeros(n)
+    lp.col_upper_ = np.ones(n)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+    rows: dict[tuple, list[int]] = defaultdict(list)
+    mun = {r.id: r.municipality for r in inst.reviewers}
+    for j, (r, p, q, _) in enumerate(trip):
+        rows[("plan", p)].append(j)
+        rows[("rubric", p, q)].append(j)
+        rows[("town", p, mun[r] or r)].append(j)
+        rows[("load", r)].append(j)
+    lo, hi = [], []
+    starts, index = [0], []
+    loads = dict(zip([r.id for r in inst.reviewers], inst.loads(), strict=True))
+    for key, cols in rows.items():
+        kind = key[0]
+        if kind == "plan":
+            b = (inst.reviews_per_plan, inst.reviews_per_plan)
+        elif kind == "rubric":
+            b = (inst.min_per_rubric.get(key[2], 0), highspy.kHighsInf)
+        elif kind == "town":
+            b = (0, 1)
+        else:
+            b = loads[key[1]]
+        lo.append(b[0]); hi.append(b[1])
+        index += cols
+        starts.append(len(index))
+    lp.num_row_ = len(lo)
+    lp.row_lower_ = np.array(lo, dtype=float)
+    lp.row_upper_ = np.array(hi, dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+    lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.ones(len(index))
+    h.passModel(lp)
+    h.run()
+    status = h.modelStatusToString(h.getModelStatus())
+    info = h.getInfo()
+    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+        return -info.objective_function_value, "optimal"
+    value = -info.objective_function_value if info.primal_solution_status else None
+    return value, f"{status}, bound {-info.mip_dual_bound:.0f}"
+
+
+def reference_cpsat(inst: Instance, budget: float) -> tuple[float | None, str]:
+    """CP-SAT with every reciprocity pair written out from the start."""
+    from ortools.sat.python import cp_model
+
+    m = cp_model.CpModel()
+    trip = list(candidates(inst))
+    x = [m.new_bool_var("") for _ in trip]
+    rows: dict[tuple, list[int]] = defaultdict(list)
+    mun = {r.id: r.municipality for r in inst.reviewers}
+    pm = {p.id: p.municipality for p in inst.plans}
+    edge: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for j, (r, p, q, _) in enumerate(trip):
+        rows[("plan", p)].append(j)
+        rows[("rubric", p, q)].append(j)
+        rows[("town", p, mun[r])].append(j)
+        rows[("load", r)].append(j)
+        edge[(mun[r], pm[p])].append(j)
+    loads = dict(zip([r.id for r in inst.reviewers], inst.loads(), strict=True))
+    for key, cols in rows.items():
+        s = sum(x[j] for j in cols)
+        if key[0] == "plan":
+            m.add(s == inst.reviews_per_plan)
+        elif key[0] == "rubric":
+            m.add(s >= inst.min_per_rubric.get(key[2], 0))
+        elif key[0] == "town":
+            m.add(s <= 1)
+        else:
+            m.add_linear_constraint(s, *loads[key[1]])
+    for (a, b), cols in edge.items():
+        if a < b and (b, a) in edge:
+            z = m.new_bool_var("")  # z: A may review B; not z: B may review A
+            for i in cols:
+                m.add_implication(x[i], z)
+            for j in edge[(b, a)]:
+                m.add_implication(x[j], z.Not())
+    m.maximize(sum(int(v) * x[j] for j, (*_, v) in enumerate(trip)))
+    s = cp_model.CpSolver()
+    s.parameters.max_time_in_seconds = budget
+    s.parameters.num_workers = 2
+    st = s.solve(m)
+    if st == cp_model.OPTIMAL:
+        return s.objective_value, "optimal"
+    if st == cp_model.FEASIBLE:
+        return s.objective_value, f"time budget, bound {s.best_objective_bound:.0f}"
+    return None, s.status_name(st)
+
+
+def reference_scip(inst: Instance, budget: float) -> tuple[float | None, str]:
+    """SCIP through OR-Tools, every reciprocity pair written out from the start."""
+    from ortools.linear_solver import pywraplp
+
+    s = pywraplp.Solver.CreateSolver("SCIP")
+    s.SetTimeLimit(int(budget * 1000))
+    trip = list(candidates(inst))
+    x = [s.BoolVar("") for _ in trip]
+    rows: dict[tuple, list[int]] = defaultdict(list)
+    mun = {r.id: r.municipality for r in inst.reviewers}
+    pm = {p.id: p.municipality for p in inst.plans}
+    edge: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for j, (r, p, q, _) in enumerate(trip):
+        rows[("plan", p)].append(j)
+        rows[("rubric", p, q)].append(j)
+        rows[("town", p, mun[r])].append(j)
+        rows[("load", r)].append(j)
+        edge[(mun[r], pm[p])].append(j)
+    loads = dict(zip([r.id for r in inst.reviewers], inst.loads(), strict=True))
+    for key, cols in rows.items():
+        total = sum(x[j] for j in cols)
+        if key[0] == "plan":
+            s.Add(total == inst.reviews_per_plan)
+        elif key[0] == "rubric":
+            s.Add(total >= inst.min_per_rubric.get(key[2], 0))
+        elif key[0] == "town":
+            s.Add(total <= 1)
+        else:
+            s.Add(total >= loads[key[1]][0])
+            s.Add(total <= loads[key[1]][1])
+    for (a, b), cols in edge.items():
+        if a < b and (b, a) in edge:
+            z = s.BoolVar("")
+            s.Add(sum(x[i] for i in cols) <= len(cols) * z)
+            s.Add(sum(x[j] for j in edge[(b, a)]) <= len(edge[(b, a)]) * (1 - z))
+    s.Maximize(sum(v * x[j] for j, (*_, v) in enumerate(trip)))
+    st = s.Solve()
+    if st == pywraplp.Solver.OPTIMAL:
+        return s.Objective().Value(), "optimal"
+    if st == pywraplp.Solver.FEASIBLE:
+        return s.Objective().Value(), f"time budget, bound {s.Objective().BestBound():.0f}"
+    return None, f"status {st}"
+
+
+def run(label: str, inst: Instance, reference, budget: float) -> str:
+    t = time.perf_counter()
+    result = solver.solve(inst)
+    product_s = time.perf_counter() - t
+    t = time.perf_counter()
+    ref_value, ref_status = reference(inst, budget)
+    ref_s = time.perf_counter() - t
+    same = result.objective is not None and ref_value is not None and result.objective == ref_value
+    line = (f"| {label} | {result.status} {result.objective:.0f} ({result.method}) | {product_s:.2f} s | "
+            f"{ref_status} {ref_value if ref_value is None else f'{ref_value:.0f}'} | {ref_s:.2f} s | "
+            f"{'same' if same else 'DIFFERENT'} | {ref_s / product_s:.0f}x |")
+    print(line, flush=True)
+    return line
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="40,1000,10000")
+    ap.add_argument("--reference-budget", type=float, default=120.0)
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print("| instance | product (method) | time | reference | time | objective | ref/product |")
+    print("|---|---|---|---|---|---|---|")
+    for n in sizes:
+        inst = make_instance(n, args.seed, listed_only=n >= 10000)
+        label = f"{n} plans, {2 * n} reviewers" + (", 100 listed per plan" if n >= 10000 else ", dense")
+        run(label, inst, reference_highs, args.reference_budget)
+    if 40 in sizes:
+        inst = make_instance(40, args.seed, listed_only=False, avoid_reciprocal=True)
+        run("40 plans, avoid reciprocal", inst, reference_scip, args.reference_budget)
+
+
+if __name__ == "__main__":
+    main()
