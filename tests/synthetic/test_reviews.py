@@ -75,3 +75,22 @@ def test_language_follows_the_reviewer() -> None:
     assert german.scores == english.scores
     assert "Finanzierung" in german.comments["T7"] and "financing" in english.comments["T7"]
     assert german.recommendations.startswith("Empfehlungen")
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_filled_word_form_reads_back_as_the_simulated_review(language: str) -> None:
+    """The demo uploads some reviews as Word forms: what the form parser reads back from a form
+    filled by the simulator is exactly what the portal form would have posted."""
+    from review.documents.word_form import parse_word_form, render_word_form
+    from review.reviewing import Seen
+    from review.synthetic.reviews import fill_word_form
+
+    for rubric in RUBRICS.values():
+        review = simulate_review(rubric, plan_spec(3, "de", missing={"participation"}),
+                                 language=language, seed=2)
+        form = render_word_form(rubric, assignment_id=7, seen=Seen(0, 0), data=ReviewInput(),
+                                language=language, plan_title="Plan", municipality="Testdorf",
+                                due="2026-12-15")
+        parsed = parse_word_form(fill_word_form(form, review))
+        assert parsed.assignment_id == 7 and not parsed.errors
+        assert parsed.data.fields(rubric) == review.form_fields(rubric)
