@@ -321,6 +321,7 @@ def plan_blocks(spec: PlanSpec) -> list[Block]:
         Paragraph(f"{'Gemeinde' if de else 'Municipality of'} {spec.municipality}, {spec.year}"),
         Paragraph(spec.author),
     ]
+    seen: set[str] = set()
     chapters_with_filler = zip(chapters, per_chapter, strict=True)
     for number, ((part, content), n_filler) in enumerate(chapters_with_filler, start=1):
         heading = spec.headings.get(part) or prose.HEADINGS[part][spec.language][0]
@@ -329,12 +330,32 @@ def plan_blocks(spec: PlanSpec) -> list[Block]:
             part_id = "communication" if spec.has("communication") else "participation"
         blocks.append(Heading(f"{number} {heading}", 1, part_id))
         blocks.extend(content)
-        blocks.extend(Paragraph(_filler(rng, spec)) for _ in range(n_filler))
+        pool = _filler_pool(spec, part)
+        for _ in range(n_filler):
+            for _attempt in range(20):  # a paragraph never repeats word for word
+                text = _filler(rng, spec, pool)
+                if text not in seen:
+                    break
+            seen.add(text)
+            blocks.append(Paragraph(text))
     return blocks
 
 
-def _filler(rng: random.Random, spec: PlanSpec) -> str:
-    sentences = rng.sample(prose.FILLER[spec.language], rng.randint(3, 5))
+def _filler_pool(spec: PlanSpec, chapter: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(chapter sentences, neutral sentences) for padding `chapter`."""
+    lang = spec.language
+    parts = ("communication", "participation") if chapter == "communication" else (chapter,)
+    own = tuple(s for p in parts if spec.has(p) for s in prose.PART_FILLER.get(p, {}).get(lang, ()))
+    return own, prose.FILLER[lang]
+
+
+def _filler(rng: random.Random, spec: PlanSpec, pool: tuple[tuple[str, ...], ...]) -> str:
+    """A paragraph of 3-5 sentences, about half from the chapter's own subject when it has one."""
+    own, neutral = pool
+    n = rng.randint(3, 5)
+    k = min(len(own), rng.randint(1, 3)) if own else 0
+    sentences = rng.sample(own, k) + rng.sample(neutral, n - k)
+    rng.shuffle(sentences)
     pop = fmt_int(spec.population, spec.language)
     return " ".join(s.format(m=spec.municipality, pop=pop) for s in sentences)
 

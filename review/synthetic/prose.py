@@ -293,3 +293,144 @@ FILLER = {
         "The county's energy agency offers expertise and advice to its towns.",
     ),
 }
+
+# Chapter prose: sentences that pad a chapter of a present part. Each speaks only its own part's
+# vocabulary (and neutral words), so the chapter reads like its subject without leaking.
+PART_FILLER: dict[str, dict[str, tuple[str, ...]]] = {
+    "strategy": {
+        "de": (
+            "Das Minderungsziel gilt für alle Sektoren und wird alle fünf Jahre überprüft.",
+            "Das Leitbild wurde in einer Arbeitsgruppe mit allen Fachbereichen der Verwaltung entwickelt.",
+            "Die Gemeinde orientiert sich an den Zielen des Bundes und des Landes.",
+            "Zwischenziele machen den Weg zum Zieljahr überprüfbar.",
+            "Ein Vorrang für Effizienz vor dem Ausbau der Erzeugung zieht sich durch das Leitbild.",
+        ),
+        "en": (
+            "The reduction target applies to all sectors and is reviewed every five years.",
+            "The long-term vision was developed by a working group of all departments.",
+            "The municipality follows the national and regional climate objectives.",
+            "Interim milestones make the path to the target year verifiable.",
+            "Efficiency first is a guiding principle throughout the long-term vision.",
+        ),
+    },
+    "inventory": {
+        "de": (
+            "Die Daten zum Stromverbrauch stammen vom Netzbetreiber, die Erdgasmengen vom örtlichen Versorger.",
+            "Nicht leitungsgebundene Energieträger wie Heizöl und Holz wurden über Daten der Schornsteinfeger abgeschätzt.",
+            "Der Verkehr wird nach dem Territorialprinzip bilanziert, also einschließlich des Durchgangsverkehrs.",
+            "Die Pro-Kopf-Emissionen liegen etwas unter dem Bundesdurchschnitt.",
+            "Für jeden Energieträger ist der verwendete Emissionsfaktor im Anhang dokumentiert.",
+            "Die größte Datenunsicherheit besteht bei den Verbräuchen der Betriebe.",
+        ),
+        "en": (
+            "Electricity consumption data were provided by the distribution network operator.",
+            "Heating oil and wood use were estimated from chimney sweep records.",
+            "Transport emissions follow the territorial principle, including through traffic.",
+            "Per-capita emissions are slightly below the national average.",
+            "The emission factor used for each energy carrier is documented in the annex.",
+            "Business energy use is the least certain part of the data.",
+        ),
+    },
+    "risk_assessment": {
+        "de": (
+            "Die Zahl der heißen Tage über 30 Grad hat seit 1990 deutlich zugenommen.",
+            "Besonders betroffen sind ältere Menschen, Kleinkinder und Beschäftigte im Freien.",
+            "Die Karten der Starkregengefahren zeigen mehrere Senken im Ortskern.",
+            "Längere Trockenphasen setzen dem Gemeindewald und den Straßenbäumen zu.",
+            "Die Vulnerabilität wurde je Ortsteil mit Fachleuten aus Verwaltung und Feuerwehr eingeschätzt.",
+        ),
+        "en": (
+            "The number of hot days above 30 degrees has risen markedly since 1990.",
+            "Older people, young children and outdoor workers are most exposed.",
+            "Surface water flood maps show several low points in the town centre.",
+            "Longer dry spells put the woodland and street trees under stress.",
+            "Vulnerability was rated for each district together with staff and the fire service.",
+        ),
+    },
+    "mitigation": {
+        "de": (
+            "Jede Maßnahme ist in einem Steckbrief mit Zuständigkeit, Zeitplan und Kosten beschrieben.",
+            "Die Reihenfolge richtet sich nach den Kosten je eingesparter Tonne CO2.",
+            "Viele Maßnahmen wirken erst mittelfristig, weil sie Investitionen Dritter auslösen sollen.",
+            "Ein Drittel der Straßenbeleuchtung ist bereits auf LED umgestellt.",
+            "Für die Wärmeversorgung der Neubaugebiete werden Wärmepumpen und Nahwärme verglichen.",
+        ),
+        "en": (
+            "Each action has a fact sheet with lead, timeline and cost.",
+            "Actions are ranked by cost per tonne of CO2 saved.",
+            "Many actions take effect in the medium term because they aim to trigger private investment.",
+            "A third of the street lighting has already been converted to LED.",
+            "Heat pumps and district heating are compared for the heat supply of new housing areas.",
+        ),
+    },
+    "adaptation": {
+        "de": (
+            "Neue Bebauungspläne sehen Dachbegrünung und Versickerungsflächen vor.",
+            "Die Klimaanpassung wird bei allen Bauvorhaben der Gemeinde mitgedacht.",
+            "Trinkbrunnen und schattige Plätze sollen in heißen Sommern Entlastung bringen.",
+            "Bei der Pflanzung von Straßenbäumen werden hitzeverträgliche Arten bevorzugt.",
+        ),
+        "en": (
+            "New local plans require green roofs and soakaways.",
+            "Climate adaptation is considered in all building projects of the municipality.",
+            "Drinking fountains and shaded squares bring relief in hot summers.",
+            "Heat-tolerant species are preferred when street trees are planted.",
+        ),
+    },
+    "financing": {
+        "de": (
+            "Für die Beantragung von Fördermitteln ist eine zentrale Stelle in der Verwaltung zuständig.",
+            "Contracting-Modelle werden für die Sanierung größerer Liegenschaften geprüft.",
+            "Einnahmen aus der Verpachtung von Flächen für Solarparks fließen in einen Klimafonds.",
+            "Die Finanzierung über mehrere Haushaltsjahre wird in der mittelfristigen Planung abgebildet.",
+        ),
+        "en": (
+            "A central team in the administration applies for funding.",
+            "Energy performance contracting is being considered for larger buildings.",
+            "Lease income from land for solar parks flows into a climate fund.",
+            "Financing over several years is set out in the medium-term financial plan.",
+        ),
+    },
+    "monitoring": {
+        "de": (
+            "Die Indikatoren werden in einer Tabelle fortgeschrieben und im Internet veröffentlicht.",
+            "Ein jährlicher Bericht zeigt, wo die Umsetzung hinter dem Zeitplan zurückbleibt.",
+            "Abweichungen werden im Controlling begründet, und es wird Abhilfe vorgeschlagen.",
+            "Das Monitoring nutzt soweit möglich Daten, die ohnehin in der Verwaltung vorliegen.",
+        ),
+        "en": (
+            "Indicators are updated in a spreadsheet and published online.",
+            "An annual report shows where delivery lags behind the timeline.",
+            "Deviations are explained and remedies proposed in the monitoring report.",
+            "Monitoring uses data the administration already holds wherever possible.",
+        ),
+    },
+    "communication": {
+        "de": (
+            "Ein einheitliches Erscheinungsbild macht die Öffentlichkeitsarbeit im Ort wiedererkennbar.",
+            "Die Presse wird vierteljährlich über den Stand informiert.",
+            "Geschichten von Menschen aus {m}, die ihr Haus saniert haben, sollen andere ermutigen.",
+            "Informationen gibt es in einfacher Sprache und in mehreren Sprachen.",
+        ),
+        "en": (
+            "A common visual identity makes the communication recognisable in town.",
+            "The local press is briefed every quarter.",
+            "Stories of people in {m} who have retrofitted their homes are meant to encourage others.",
+            "Information is available in plain language and in several languages.",
+        ),
+    },
+    "participation": {
+        "de": (
+            "Die Ergebnisse der Bürgerwerkstätten wurden dokumentiert und veröffentlicht.",
+            "Jugendliche wurden über die Schulen gezielt eingebunden.",
+            "Zu jeder Werkstatt gab es eine Rückmeldung, welche Vorschläge aufgenommen wurden.",
+            "Der Klimabeirat tagt zweimal im Jahr öffentlich.",
+        ),
+        "en": (
+            "The results of the workshops were documented and published.",
+            "Young people were involved through the schools.",
+            "Each workshop received feedback on which suggestions were taken up.",
+            "The climate panel meets in public twice a year.",
+        ),
+    },
+}

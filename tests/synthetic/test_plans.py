@@ -21,7 +21,7 @@ from review.synthetic import (
     write_docx,
     write_pdf,
 )
-from review.synthetic.plans import SECTORS
+from review.synthetic.plans import SECTORS, Paragraph, plan_blocks
 from review.synthetic.prose import SECTOR_LABELS
 
 
@@ -196,3 +196,32 @@ def test_generation_is_fast_enough_for_benchmarks(tmp_path: Path) -> None:
         write_docx(spec, tmp_path / f"{seed}.docx")
     per_plan = (time.perf_counter() - start) / 10
     assert per_plan < 0.5, f"{per_plan * 1000:.0f} ms per plan"
+
+
+def test_chapter_and_neutral_prose_never_name_another_part() -> None:
+    """The text pools themselves: a sentence padding one chapter (or any chapter, for the neutral
+    ones) carries no keyword of another part, so leaving that part out leaves no trace."""
+    from review.synthetic.prose import FILLER, PART_FILLER
+
+    for language in ("de", "en"):
+        for part in PARTS:
+            words = [k.lower() for k in PART_KEYWORDS[part][language]]
+            patterns = [re.compile(rf"\b{re.escape(w.lower())}\b")
+                        for w in PART_WORDS.get(part, {}).get(language, ())]
+            pools = [("neutral", FILLER[language])] + [
+                (other, sentences[language]) for other, sentences in PART_FILLER.items()
+                if other != part]
+            for where, sentences in pools:
+                for sentence in sentences:
+                    low = sentence.lower()
+                    assert not any(w in low for w in words), (part, where, sentence)
+                    assert not any(p.search(low) for p in patterns), (part, where, sentence)
+
+
+def test_long_plans_read_like_their_chapters() -> None:
+    spec = plan_spec(8, "de", missing=(), pages=30)
+    blocks = plan_blocks(spec)
+    texts = [b.text for b in blocks if isinstance(b, Paragraph)]
+    assert len(texts) > 200
+    assert len(set(texts)) == len(texts), "a paragraph repeats word for word"
+    assert sum("Emissionsfaktor" in t for t in texts) > 3  # inventory chapter prose
