@@ -11,9 +11,7 @@ the reviewer's language. Unknown criterion ids (a coordinator's own rubric) scor
 
 from __future__ import annotations
 
-import io
 import random
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -233,41 +231,3 @@ def _overall(rubric: Rubric, spec: PlanSpec, scores: dict[str, int | None],
         recommendations = _t("keep", language)
     return strengths, weaknesses, recommendations
 
-
-# A grey key at the end of an answer row's left cell: `[score:T2]`, `[elig:targets]`, `[strengths]`
-# (the layout of `review.documents.word_form`).
-_FORM_KEY = re.compile(
-    r"\[(score|comment|elig):([A-Za-z][A-Za-z0-9_-]*)\]|\[(strengths|weaknesses|recommendations)\]"
-)
-
-
-def fill_word_form(form: bytes, review: SimulatedReview) -> bytes:
-    """The downloaded offline form with `review`'s answers typed into its white cells, the way a
-    reviewer fills it in Word: nothing else in the document changes."""
-    import docx
-
-    document = docx.Document(io.BytesIO(form))
-    yes, no = ("ja", "nein") if review.language == "de" else ("yes", "no")
-    for table in document.tables:
-        for row in table.rows:
-            cells = row.cells
-            if len(cells) < 2:
-                continue
-            match = _FORM_KEY.search(cells[0].text)
-            if not match:
-                continue
-            kind, name, overall = match.groups()
-            if overall:
-                value = getattr(review, overall)
-            elif kind == "score":
-                score = review.scores.get(name, "")
-                value = "n/a" if score is None else str(score)
-            elif kind == "comment":
-                value = review.comments.get(name, "")
-            else:
-                answer = review.eligibility.get(name)
-                value = "" if answer is None else (yes if answer else no)
-            cells[-1].text = value
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()

@@ -83,7 +83,7 @@ def test_filled_word_form_reads_back_as_the_simulated_review(language: str) -> N
     filled by the simulator is exactly what the portal form would have posted."""
     from review.documents.word_form import parse_word_form, render_word_form
     from review.reviewing import Seen
-    from review.synthetic.reviews import fill_word_form
+    from review.synthetic.word import fill_word_form, word_answers
 
     for rubric in RUBRICS.values():
         review = simulate_review(rubric, plan_spec(3, "de", missing={"participation"}),
@@ -91,6 +91,6 @@ def test_filled_word_form_reads_back_as_the_simulated_review(language: str) -> N
         form = render_word_form(rubric, assignment_id=7, seen=Seen(0, 0), data=ReviewInput(),
                                 language=language, plan_title="Plan", municipality="Testdorf",
                                 due="2026-12-15")
-        parsed = parse_word_form(fill_word_form(form, review))
+        parsed = parse_word_form(fill_word_form(form, word_answers(review, rubric)))
         assert parsed.assignment_id == 7 and not parsed.errors
         assert parsed.data.fields(rubric) == review.form_fields(rubric)
