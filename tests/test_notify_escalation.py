@@ -139,11 +139,14 @@ def _run_round(settings, engine, box):
                                   actor="reviewer")
                 new = hooks.on_declined(session, settings, assignment, "Keine Zeit im Dezember")
                 ids["backup_comm"] = new.id
+            elif what == "draft":
+                session.add(Review(assignment_id=assignment.id, status="draft",
+                                   strengths="Gute Bestandsaufnahme"))
             else:
                 _submit(session, settings, assignment)
 
     script = {-9: [("late", "accept")], -8: [("decline", "decline")], -5: [("early", "submit")],
-              -1: [("backup_comm", "submit")], 3: [("late", "submit")]}
+              -1: [("backup_comm", "submit")], 0: [("never", "draft")], 3: [("late", "submit")]}
     arrived: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     for offset in range(-10, 11):
         for name, what in script.get(offset, []):
@@ -196,6 +199,10 @@ def _run_round(settings, engine, box):
         assert backup.email == "backup-tech@e.example"
         assert replacements[0].due_date == D + timedelta(days=12)
         assert session.get(Assignment, ids["late"]).status == "submitted"
+        # The released reviewer's draft is kept (not deleted), and stays a draft of a released
+        # assignment: nothing submitted, so consolidation never uses it.
+        drafts = session.exec(select(Review).where(Review.assignment_id == never.id)).all()
+        assert [(d.status, d.strengths) for d in drafts] == [("draft", "Gute Bestandsaufnahme")]
         sends = session.exec(select(Event).where(Event.kind == "outbox.sent")).all()
         assert len(sends) == sum(len(m) for m in got.values()) + 21
         escalations = session.exec(select(Event).where(Event.kind == "assignment.escalated")).all()

@@ -161,3 +161,26 @@ def _document(session, plan):
 
 def _closed_port() -> int:
     return free_port()
+
+
+def test_decline_without_a_backup_tells_the_coordinator_to_act(settings, engine, mailbox):
+    from review import reviewing
+
+    box, port = mailbox
+    settings = _with_smtp(settings, port)
+    with session_scope(engine) as session:
+        round_, towns, plans = small_round(session, language="en")
+        reviewer = make_reviewer(session, round_, towns["Bergdorf"], email="only@b.example",
+                                 expertise=["technical"])
+        a = approved_assignment(session, round_, plans["Altstadt"], reviewer)
+        invite(session, settings, [a], actor="coordinator")
+    deliver(engine, settings)
+    with session_scope(engine) as session:
+        a = session.get(type(a), a.id)
+        reviewing.decline(session, settings, a, "On leave", actor="reviewer")
+    deliver(engine, settings)
+    notice = box.messages[-1]
+    assert notice["To"] == "coord@example.org" and notice["X-Peerplan-Kind"] == "decline_notice"
+    body = notice.get_body(("plain",)).get_content()
+    assert "On leave" in body and "No eligible backup reviewer was found" in body
+    assert len(box.messages) == 2  # the invitation, then only the coordinator's notice

@@ -1,11 +1,10 @@
-"""Functions other areas own, used by notify. Each is imported from its owner when it has
-landed; until then a clearly marked minimal FALLBACK stands in. Delete a fallback once its owner's
-function is on main."""
+"""Functions other areas own that notify uses, in one place: the personal link (portal), the
+Word form (portal), the content-addressed store (intake) and reassignment (assignment). Imported
+lazily: notify's hooks are imported by the portal's own modules."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session
 
@@ -24,31 +23,10 @@ def build_word_form(
     session: Session, settings: Settings, assignment: Assignment, language: str
 ) -> tuple[str, bytes]:
     """(file name, DOCX bytes) of the assignment's offline review form (owner: portal)."""
-    try:
-        from review.documents.word_form import build_word_form as real
-    except ImportError:
-        return _fallback_word_form(assignment, language)
-    result: Any = real(session, settings, assignment, language)
-    if isinstance(result, tuple):
-        return result
+    from review.documents.word_form import build_word_form as real
+
     name = "Review-Formular" if language == "de" else "review-form"
-    return f"{name}-{assignment.id}.docx", result
-
-
-def _fallback_word_form(assignment: Assignment, language: str) -> tuple[str, bytes]:
-    # FALLBACK until review.documents.word_form lands: a placeholder document.
-    import io
-
-    import docx
-
-    document = docx.Document()
-    document.add_heading(
-        f"{'Review-Formular' if language == 'de' else 'Review form'} #{assignment.id}", 1
-    )
-    buffer = io.BytesIO()
-    document.save(buffer)
-    name = "Review-Formular" if language == "de" else "review-form"
-    return f"{name}-{assignment.id}.docx", buffer.getvalue()
+    return f"{name}-{assignment.id}.docx", real(session, settings, assignment, language)
 
 
 def store_bytes(settings: Settings, data: bytes, suffix: str) -> str:
