@@ -104,7 +104,7 @@ def test_killed_escalation_sends_each_message_once_after_restart(settings, engin
         with session_scope(engine) as session:
             rows = session.exec(select(Outbox).where(Outbox.kind != "invitation")).all()
             assert len(rows) == 5 and all(r.status == "pending" for r in rows)
-            assert sorted(r.attempts for r in rows) == [0, 0, 0, 0, 1]  # only the first was tried
+            assert all(r.attempts == 1 for r in rows)  # claimed, then the process died
         before_restart = len(box.messages)
 
         restart = _escalate(settings, controller.port, round_name)

@@ -184,3 +184,24 @@ def test_decline_without_a_backup_tells_the_coordinator_to_act(settings, engine,
     body = notice.get_body(("plain",)).get_content()
     assert "On leave" in body and "No eligible backup reviewer was found" in body
     assert len(box.messages) == 2  # the invitation, then only the coordinator's notice
+
+
+def test_two_deliverers_at_once_send_each_message_once(settings, engine, mailbox):
+    import threading
+
+    box, port = mailbox
+    settings = _with_smtp(settings, port)
+    with session_scope(engine) as session:
+        for i in range(30):
+            outbox.enqueue(session, key=f"digest:t{i}", kind="digest", recipient=f"c{i}@x.example",
+                           language="en", subject="s", body="b", round_id=None, settings=settings)
+    reports = []
+    threads = [threading.Thread(target=lambda: reports.append(deliver(engine, settings)))
+               for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(len(r.sent) for r in reports) == 30
+    ids = [m["Message-ID"] for m in box.messages]
+    assert len(ids) == len(set(ids)) == 30

@@ -106,7 +106,7 @@ class Line:
     recipient: str
     message: str
     window: str
-    outcome: str  # "queued", "already queued", "skipped"
+    outcome: str  # "queued", "skipped"
     reason: str
 
 
@@ -116,6 +116,8 @@ class EscalationReport:
     lines: list[Line] = field(default_factory=list)
     transitions: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: Messages whose window had passed but which were queued by an earlier run (not repeated).
+    already: int = 0
 
     def add(self, line: Line) -> None:
         self.lines.append(line)
@@ -126,7 +128,8 @@ class EscalationReport:
 
     def text(self) -> str:
         out = [f"escalation at {self.now.isoformat(timespec='minutes')}: "
-               f"{len(self.queued)} message(s) queued, {len(self.transitions)} state change(s)"]
+               f"{len(self.queued)} message(s) queued, {len(self.transitions)} state change(s), "
+               f"{self.already} already queued earlier"]
         out += [f"  {line.outcome:<15} {line.message:<22} {line.window:<5} to {line.recipient}: "
                 f"{line.reason}" for line in self.lines]
         out += [f"  state: {t}" for t in self.transitions]
@@ -139,7 +142,8 @@ class EscalationReport:
         rows += [f"| {x.round} | {x.assignment_id or ''} | {x.message} | {x.window} | "
                  f"{x.recipient} | {x.outcome} | {x.reason} |" for x in self.lines]
         parts = [f"# Deadline escalation {self.now.isoformat(timespec='minutes')}",
-                 f"{len(self.queued)} message(s) queued, {len(self.transitions)} state change(s).",
+                 f"{len(self.queued)} message(s) queued, {len(self.transitions)} state change(s); "
+                 f"{self.already} message(s) were already queued by earlier runs (not repeated).",
                  "\n".join(rows) if self.lines else "_Nothing was due._"]
         if self.transitions:
             parts.append("## State changes\n" + "\n".join(f"- {t}" for t in self.transitions))
@@ -169,8 +173,10 @@ def _invited_on(session: Session, ids: list[int]) -> dict[int, date]:
 
 def _record(report: EscalationReport, round_: Round, assignment_id: int | None, recipient: str,
             message: str, window: str, row: Outbox | None, reason: str) -> None:
-    report.add(Line(round_.name, assignment_id, recipient, message, window,
-                    "queued" if row is not None else "already queued", reason))
+    if row is None:
+        report.already += 1
+        return
+    report.add(Line(round_.name, assignment_id, recipient, message, window, "queued", reason))
 
 
 def escalate(
@@ -198,11 +204,15 @@ def escalate(
             .order_by(Assignment.id)  # type: ignore[arg-type]
         ))
         invited = _invited_on(session, [a.id for a in open_assignments])
+        done = set(session.exec(select(Outbox.key).where(Outbox.round_id == round_.id)))
         for assignment in open_assignments:
             facts = Facts(assignment.id, assignment.status, assignment.due_date,
                           invited.get(assignment.id))
             decision = decide(facts, policy, today)
             if decision is None:
+                continue
+            if _already_done(assignment, decision, done):
+                report.already += 1
                 continue
             try:
                 _apply(session, settings, round_, policy, assignment, decision, report,
@@ -215,6 +225,18 @@ def escalate(
         if policy.digest:
             _digest(session, settings, round_, report, now=now)
     return report
+
+
+def _already_done(assignment: Assignment, decision: Decision, done: set[str]) -> bool:
+    """The hourly re-run's fast path: this window's messages exist and its state change is made
+    (the unique keys would make a full re-application a no-op too, only slower)."""
+    base = f"a{assignment.id}:{decision.window}"
+    if decision.action == "reminder":
+        return f"reminder:{base}" in done
+    if decision.action == "overdue":
+        return (assignment.status == S.overdue.value and f"overdue_notice:{base}" in done
+                and f"escalation:{base}" in done)
+    return False
 
 
 def _apply(session: Session, settings: Settings, round_: Round, policy: Policy,

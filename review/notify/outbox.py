@@ -18,16 +18,20 @@ been released) are cancelled at send time, not sent.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import mimetypes
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, update
+from sqlalchemy import Engine, func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -125,10 +129,13 @@ class DeliveryReport:
     sent: list[str] = field(default_factory=list)
     cancelled: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    busy: bool = False  # another deliverer held the outbox: nothing done, nothing lost
 
     def summary(self) -> str:
+        busy = " (another delivery was running: left to it)" if self.busy else ""
         return (
             f"{len(self.sent)} sent, {len(self.cancelled)} cancelled, {len(self.failed)} failed"
+            + busy
         )
 
 
@@ -175,6 +182,25 @@ def pending_ids(session: Session, round_id: int | None = None) -> list[int]:
     return list(session.exec(statement.order_by(Outbox.id)))  # type: ignore[arg-type]
 
 
+#: Rows claimed per transaction. A crash after a claim costs nothing (a claimed row is still
+#: pending and is sent by the next run); marking stays per message, so a crash duplicates at most
+#: the one message that was on the wire.
+CLAIM_BATCH = 50
+
+
+@dataclass
+class _Claimed:
+    id: int
+    key: str
+    kind: str
+    recipient: str
+    language: str
+    reason: str
+    round_id: int | None
+    message_id: str
+    message: EmailMessage
+
+
 def deliver(
     engine: Engine,
     settings: Settings,
@@ -189,83 +215,146 @@ def deliver(
     from review.notify import smtp
 
     report = DeliveryReport()
-    with session_scope(engine) as session:
-        ids = pending_ids(session, round_id)
-    if not ids:
-        return report
-    with smtp.Connection(settings) as connection:
-        for row_id in ids:
-            _deliver_one(engine, settings, row_id, connection, report, now=now, actor=actor)
+    with one_deliverer(engine, settings) as mine:
+        if not mine:
+            report.busy = True  # the running deliverer or the next run sends them
+            return report
+        with session_scope(engine) as session:
+            ids = pending_ids(session, round_id)
+        if not ids:
+            return report
+        with smtp.Connection(settings) as connection:
+            for start in range(0, len(ids), CLAIM_BATCH):
+                for claimed in _claim(engine, settings, ids[start:start + CLAIM_BATCH], report,
+                                      actor=actor):
+                    _send_and_mark(engine, claimed, connection, report, now=now, actor=actor)
     if report.failed and raise_on_failure:
         raise DeliveryFailed(report.failed, len(report.sent))
     return report
 
 
-def _deliver_one(
-    engine: Engine,
-    settings: Settings,
-    row_id: int,
-    connection: Any,
-    report: DeliveryReport,
-    *,
-    now: datetime | None,
-    actor: str,
-) -> None:
-    # 1. Claim: bump `attempts` guarded by the value we saw, so that two deliverers running at
-    #    once (the schedule and a coordinator's command) never both send a row.
+#: Key of the PostgreSQL advisory lock held while delivering ("peerplan outbox").
+_PG_LOCK_KEY = 0x7065_6572_6F62
+#: How long a deliverer waits for another one to finish before leaving the rows to it.
+LOCK_WAIT_SECONDS = 60.0
+
+
+@contextmanager
+def one_deliverer(engine: Engine, settings: Settings) -> Iterator[bool]:
+    """Hold the outbox for one deliverer at a time (the hourly flow, a coordinator's command and
+    the portal may all deliver). Yields False if another kept it for LOCK_WAIT_SECONDS. The lock
+    dies with its process: a killed deliverer never blocks the next one."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            got = False
+            while not got:
+                got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
+                                        {"k": _PG_LOCK_KEY}).scalar())
+                conn.commit()
+                if not got and time.monotonic() > deadline:
+                    break
+                if not got:
+                    time.sleep(0.2)
+            try:
+                yield got
+            finally:
+                if got:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
+                    conn.commit()
+        return
+    # SQLite lives on one machine: an flock on a file beside the database.
+    database = engine.url.database or ""
+    lock_path = (Path(database).with_name(Path(database).name + ".outbox-lock")
+                 if database and database != ":memory:" else settings.data_dir / "outbox.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        got = False
+        while not got:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                got = True
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+        try:
+            yield got
+        finally:
+            if got:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _claim(engine: Engine, settings: Settings, ids: list[int], report: DeliveryReport, *,
+           actor: str) -> list[_Claimed]:
+    """Cancel the rows that became pointless and claim the others, in one transaction. A claim
+    bumps `attempts` guarded by the value read, so that two deliverers running at once (the
+    schedule and a coordinator's command) never both send a row."""
+    claimed: list[_Claimed] = []
     with session_scope(engine) as session:
-        row = session.get(Outbox, row_id)
-        if row is None or row.status != OutboxStatus.pending.value:
-            return
-        why_not = _still_wanted(session, row)
-        if why_not:
-            row.status = OutboxStatus.cancelled.value
-            row.last_error = f"cancelled: {why_not}"
-            session.add(row)
-            events.record(
-                session, kind="outbox.cancelled", actor=actor, entity="outbox", entity_id=row.id,
-                round_id=row.round_id,
-                payload={"key": row.key, "kind": row.kind, "to": row.recipient, "why": why_not},
-            )
-            report.cancelled.append((row.key, why_not))
-            return
-        claimed = session.execute(
-            update(Outbox)
-            .where(Outbox.id == row_id, Outbox.attempts == row.attempts,  # type: ignore[arg-type]
-                   Outbox.status == OutboxStatus.pending.value)
-            .values(attempts=row.attempts + 1)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            return  # someone else is sending it
-        message = build_email(row, settings)
-        key, recipient, round_of_row, kind = row.key, row.recipient, row.round_id, row.kind
-        message_id, reason, language = row.message_id, row.reason, row.language
-    # 2. Send, outside any transaction: a slow server never holds a database lock.
+        rows = session.exec(
+            select(Outbox).where(Outbox.id.in_(ids),  # type: ignore[union-attr]
+                                 Outbox.status == OutboxStatus.pending.value)
+            .order_by(Outbox.id)  # type: ignore[arg-type]
+        ).all()
+        for row in rows:
+            why_not = _still_wanted(session, row)
+            if why_not:
+                row.status = OutboxStatus.cancelled.value
+                row.last_error = f"cancelled: {why_not}"
+                session.add(row)
+                events.record(
+                    session, kind="outbox.cancelled", actor=actor, entity="outbox",
+                    entity_id=row.id, round_id=row.round_id,
+                    payload={"key": row.key, "kind": row.kind, "to": row.recipient,
+                             "why": why_not},
+                )
+                report.cancelled.append((row.key, why_not))
+                continue
+            won = session.execute(
+                update(Outbox)
+                .where(Outbox.id == row.id, Outbox.attempts == row.attempts,  # type: ignore[arg-type]
+                       Outbox.status == OutboxStatus.pending.value)
+                .values(attempts=row.attempts + 1)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if won != 1:
+                continue  # someone else is sending it
+            claimed.append(_Claimed(row.id, row.key, row.kind, row.recipient, row.language,
+                                    row.reason, row.round_id, row.message_id,
+                                    build_email(row, settings)))
+    return claimed
+
+
+def _send_and_mark(engine: Engine, item: _Claimed, connection: Any, report: DeliveryReport, *,
+                   now: datetime | None, actor: str) -> None:
+    # Sent outside any transaction: a slow server never holds a database lock.
     try:
-        connection.send(message)
+        connection.send(item.message)
     except Exception as exc:  # SMTP refusal, connection refused, timeout: all retried later
         error = f"{type(exc).__name__}: {exc}"[:500]
         with session_scope(engine) as session:
             session.execute(
-                update(Outbox).where(Outbox.id == row_id).values(last_error=error)  # type: ignore[arg-type]
+                update(Outbox).where(Outbox.id == item.id).values(last_error=error)  # type: ignore[arg-type]
             )
-        report.failed.append((key, error))
+        report.failed.append((item.key, error))
         return
-    # 3. Mark sent (a crash right before this line is the one way to a duplicate; see above).
+    # A crash right here, after the server accepted and before the mark, is the one way to a
+    # duplicate (same Message-ID); see the module docstring.
     with session_scope(engine) as session:
         session.execute(
             update(Outbox)
-            .where(Outbox.id == row_id)  # type: ignore[arg-type]
+            .where(Outbox.id == item.id)  # type: ignore[arg-type]
             .values(status=OutboxStatus.sent.value, sent_at=now or utcnow(), last_error=None)
         )
         events.record(
-            session, kind="outbox.sent", actor=actor, entity="outbox", entity_id=row_id,
-            round_id=round_of_row,
-            payload={"key": key, "kind": kind, "to": recipient, "language": language,
-                     "message_id": message_id, "reason": reason},
+            session, kind="outbox.sent", actor=actor, entity="outbox", entity_id=item.id,
+            round_id=item.round_id,
+            payload={"key": item.key, "kind": item.kind, "to": item.recipient,
+                     "language": item.language, "message_id": item.message_id,
+                     "reason": item.reason},
         )
-    report.sent.append(key)
+    report.sent.append(item.key)
 
 
 def counts(session: Session, round_id: int | None = None) -> dict[str, int]:
