@@ -5,8 +5,10 @@ caller's transaction, so that a message exists if and only if the change that ca
 committed. A second enqueue of the same key is a no-op (INSERT ... ON CONFLICT DO NOTHING on both
 SQLite and PostgreSQL: the caller's transaction is never poisoned by a duplicate).
 
-Sending: `deliver` claims one pending row at a time, sends it, and marks it sent, each step in its
-own short transaction. The guarantee after a crash:
+Sending: `deliver` holds the outbox for one deliverer at a time (a PostgreSQL advisory lock, or
+an flock beside the SQLite file; both die with the process), claims pending rows in batches
+(counting the attempt), then sends each one and marks it sent in its own short transaction. The
+guarantee after a crash:
 - killed after the row was written and before it was sent: the next run sends it (once);
 - killed after the SMTP server accepted it and before it was marked sent: the next run sends it
   again, with the same Message-ID, so mail clients and the test see one message id twice at most.
@@ -163,15 +165,25 @@ def build_email(row: Outbox, settings: Settings) -> EmailMessage:
     return message
 
 
-def _still_wanted(session: Session, row: Outbox) -> str | None:
+def _assignment_statuses(session: Session, rows: list[Outbox]) -> dict[int, str]:
+    ids = {row.assignment_id for row in rows
+           if row.kind in ONLY_WHILE_OPEN and row.assignment_id is not None}
+    if not ids:
+        return {}
+    statement = select(Assignment.id, Assignment.status).where(
+        Assignment.id.in_(ids))  # type: ignore[union-attr]
+    return dict(session.exec(statement).all())
+
+
+def _still_wanted(row: Outbox, statuses: dict[int, str]) -> str | None:
     """Why `row` should no longer be sent, or None if it should."""
     if row.kind not in ONLY_WHILE_OPEN or row.assignment_id is None:
         return None
-    assignment = session.get(Assignment, row.assignment_id)
-    if assignment is None:
+    status = statuses.get(row.assignment_id)
+    if status is None:
         return "the assignment no longer exists"
-    if assignment.status not in {s.value for s in OPEN}:
-        return f"the assignment is now '{assignment.status}'"
+    if status not in {s.value for s in OPEN}:
+        return f"the assignment is now '{status}'"
     return None
 
 
@@ -287,9 +299,8 @@ def one_deliverer(engine: Engine, settings: Settings) -> Iterator[bool]:
 
 def _claim(engine: Engine, settings: Settings, ids: list[int], report: DeliveryReport, *,
            actor: str) -> list[_Claimed]:
-    """Cancel the rows that became pointless and claim the others, in one transaction. A claim
-    bumps `attempts` guarded by the value read, so that two deliverers running at once (the
-    schedule and a coordinator's command) never both send a row."""
+    """Cancel the rows that became pointless and claim the others (count the attempt), in one
+    transaction. `one_deliverer` makes sure nobody else is claiming at the same time."""
     claimed: list[_Claimed] = []
     with session_scope(engine) as session:
         rows = session.exec(
@@ -297,29 +308,30 @@ def _claim(engine: Engine, settings: Settings, ids: list[int], report: DeliveryR
                                  Outbox.status == OutboxStatus.pending.value)
             .order_by(Outbox.id)  # type: ignore[arg-type]
         ).all()
+        statuses = _assignment_statuses(session, rows)
+        keep: list[Outbox] = []
         for row in rows:
-            why_not = _still_wanted(session, row)
-            if why_not:
-                row.status = OutboxStatus.cancelled.value
-                row.last_error = f"cancelled: {why_not}"
-                session.add(row)
-                events.record(
-                    session, kind="outbox.cancelled", actor=actor, entity="outbox",
-                    entity_id=row.id, round_id=row.round_id,
-                    payload={"key": row.key, "kind": row.kind, "to": row.recipient,
-                             "why": why_not},
-                )
-                report.cancelled.append((row.key, why_not))
+            why_not = _still_wanted(row, statuses)
+            if not why_not:
+                keep.append(row)
                 continue
-            won = session.execute(
+            row.status = OutboxStatus.cancelled.value
+            row.last_error = f"cancelled: {why_not}"
+            session.add(row)
+            events.record(
+                session, kind="outbox.cancelled", actor=actor, entity="outbox",
+                entity_id=row.id, round_id=row.round_id,
+                payload={"key": row.key, "kind": row.kind, "to": row.recipient, "why": why_not},
+            )
+            report.cancelled.append((row.key, why_not))
+        if keep:
+            session.execute(
                 update(Outbox)
-                .where(Outbox.id == row.id, Outbox.attempts == row.attempts,  # type: ignore[arg-type]
-                       Outbox.status == OutboxStatus.pending.value)
-                .values(attempts=row.attempts + 1)
+                .where(Outbox.id.in_([row.id for row in keep]))  # type: ignore[union-attr]
+                .values(attempts=Outbox.attempts + 1)
                 .execution_options(synchronize_session=False)
-            ).rowcount
-            if won != 1:
-                continue  # someone else is sending it
+            )
+        for row in keep:
             claimed.append(_Claimed(row.id, row.key, row.kind, row.recipient, row.language,
                                     row.reason, row.round_id, row.message_id,
                                     build_email(row, settings)))
