@@ -116,7 +116,7 @@ class _Writer:
                     f"{self.d.document_name} ({t('version', lang)} {self.d.document_version})",
                 ),
             )
-        table = doc.table(0, 2, PLAIN_TABLE)
+        table = doc.table(0, 2, PLAIN_TABLE, [5.0, 12.0])
         for key, value in rows:
             cells = table.add_row().cells
             cells[0].text = key
@@ -132,7 +132,7 @@ class _Writer:
         else:
             assert r.outcome is not None
             doc.para(f"{t('outcome', lang)}: {r.outcome.label(lang)}", OUTCOME)
-        table = doc.table(1, 5, TABLE)
+        table = doc.table(1, 5, TABLE, [5.0, 3.2, 4.0, 2.4, 2.4])
         head = table.rows[0].cells
         for cell, key in zip(head, ("rubric", "total", "outcome", "reviews", "flags"), strict=True):
             cell.text = t(key, lang)
@@ -176,7 +176,7 @@ class _Writer:
     def gates(self, doc: Styled) -> None:
         lang = self.lang
         doc.heading(t("gates", lang), 2)
-        table = doc.table(1, 3, TABLE)
+        table = doc.table(1, 3, TABLE, [6.5, 6.5, 4.0])
         head = table.rows[0].cells
         head[0].text, head[1].text, head[2].text = (
             t("gate", lang),
@@ -207,7 +207,7 @@ class _Writer:
             rubric = self.rubrics[res.rubric_id]
             low, high = rubric.scale.minimum, rubric.scale.maximum
             doc.para(rubric.title(lang), SMALL)
-            table = doc.table(0, 3, PLAIN_TABLE)
+            table = doc.table(0, 3, PLAIN_TABLE, [7.0, 7.5, 2.5])
             for crit in res.criteria:
                 cells = table.add_row().cells
                 cells[
@@ -239,7 +239,12 @@ class _Writer:
                 doc.para(t("critical", lang), FLAG)
             if not crit.scores:
                 continue
-            table = doc.table(1, 3, TABLE)
+            table = doc.table(
+                1,
+                3,
+                TABLE,
+                [4.2 if self.coordinator else 3.0, 1.8, 11.0 if self.coordinator else 12.2],
+            )
             head = table.rows[0].cells
             head[0].text, head[1].text, head[2].text = (
                 t("reviewer", lang),
@@ -290,7 +295,7 @@ class _Writer:
     def coordinator_section(self, doc: Styled) -> None:
         lang = self.lang
         doc.heading(t("coordinator", lang), 1)
-        table = doc.table(1, 7, TABLE)
+        table = doc.table(1, 7, TABLE, [2.0, 2.6, 3.4, 2.6, 2.4, 2.0, 2.0])
         keys = ("reviewer", "name", "email", "municipality", "rubric", "status", "submitted_at")
         for cell, key in zip(table.rows[0].cells, keys, strict=True):
             cell.text = t(key, lang)

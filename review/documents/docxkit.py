@@ -111,9 +111,17 @@ class Styled:
             run._r.style = self.id(style)  # noqa: SLF001
         return run
 
-    def table(self, rows: int, cols: int, style: str):  # noqa: ANN201
+    def table(self, rows: int, cols: int, style: str, widths: list[float] | None = None):  # noqa: ANN201
+        """A table; `widths` in cm per column (rows added later inherit them)."""
         table = self.document.add_table(rows=rows, cols=cols)
         table._tbl.tblStyle_val = self.id(style)  # noqa: SLF001
+        if widths:
+            table.autofit = False  # a fixed layout: Word and LibreOffice keep these widths
+            for column, width in zip(table.columns, widths, strict=True):
+                column.width = Cm(width)
+            for row in table.rows:
+                for cell, width in zip(row.cells, widths, strict=True):
+                    cell.width = Cm(width)
         return table
 
     def bar(self, paragraph, fraction: float | None, width: int = 20) -> None:  # noqa: ANN001

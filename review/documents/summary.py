@@ -100,7 +100,8 @@ def write_summary_docx(
         + [r.title(lang) for r in rubrics]
         + [t("flags", lang)]
     )
-    table = doc.table(1, len(head), TABLE)
+    rest = (25.7 - 10.0) / (len(head) - 2)
+    table = doc.table(1, len(head), TABLE, [6.0, 4.0] + [rest] * (len(head) - 2))
     for cell, text in zip(table.rows[0].cells, head, strict=True):
         cell.text = text
     for row in rows:
@@ -120,7 +121,8 @@ def write_summary_docx(
 
     doc.heading(t("heatmap", lang), 1)
     criteria = [(rubric, c) for rubric in rubrics for c in rubric.criteria]
-    heat = doc.table(1, 1 + len(criteria), PLAIN_TABLE)
+    cell_width = (25.7 - 4.0) / max(1, len(criteria))
+    heat = doc.table(1, 1 + len(criteria), PLAIN_TABLE, [4.0] + [cell_width] * len(criteria))
     heat.rows[0].cells[0].text = t("municipality", lang)
     for cell, (_rubric, criterion) in zip(heat.rows[0].cells[1:], criteria, strict=True):
         cell.text = criterion.id

@@ -206,24 +206,38 @@ def render_word_form(
         doc.add_paragraph()
         answers = _answer_table(doc)
         scale_hint = f"{low}–{high}" + (f" {T['na_ok'](lang)}" if criterion.allow_na else "")
-        _answer_row(answers, T["score"](lang), scale_hint, f"score:{criterion.id}",
-                    data.scores.get(criterion.id, ""))
+        _answer_row(
+            answers,
+            T["score"](lang),
+            scale_hint,
+            f"score:{criterion.id}",
+            data.scores.get(criterion.id, ""),
+        )
         if criterion.comment == "always":
             comment_hint = T["comment_always"](lang)
         elif criterion.comment == "optional" or not required_levels:
             comment_hint = T["comment_optional"](lang)
         else:
             comment_hint = T["comment_levels"](lang).format(levels=required_levels)
-        _answer_row(answers, T["comment"](lang), comment_hint, f"comment:{criterion.id}",
-                    data.comments.get(criterion.id, ""), lines=4)
+        _answer_row(
+            answers,
+            T["comment"](lang),
+            comment_hint,
+            f"comment:{criterion.id}",
+            data.comments.get(criterion.id, ""),
+            lines=4,
+        )
         _widths(answers)
 
     doc.add_heading(T["eligibility"](lang), level=1)
     elig = _answer_table(doc)
     for key, label in ELIGIBILITY.items():
         value = data.eligibility.get(key)
-        shown = "" if value is None else ({"de": "ja", "en": "yes"}[lang] if value else
-                                          {"de": "nein", "en": "no"}[lang])
+        shown = (
+            ""
+            if value is None
+            else ({"de": "ja", "en": "yes"}[lang] if value else {"de": "nein", "en": "no"}[lang])
+        )
         _answer_row(elig, label(lang), T["eligibility_hint"](lang), f"elig:{key}", shown)
     _widths(elig)
 
@@ -245,7 +259,9 @@ def render_word_form(
     return out.getvalue()
 
 
-def build_word_form(session: Session, settings: Settings, assignment: Assignment, language: str) -> bytes:
+def build_word_form(
+    session: Session, settings: Settings, assignment: Assignment, language: str
+) -> bytes:
     """The offline form of `assignment`, filled with its newest saved review."""
     rubric = load_rubrics()[assignment.rubric]
     state = reviewing.form_state(session, assignment)
@@ -267,9 +283,10 @@ def build_word_form(session: Session, settings: Settings, assignment: Assignment
 
 def _check_zip(data: bytes, max_uncompressed: int) -> None:
     if not data:
-        raise WordFormError("the uploaded file is empty; please choose the filled-in .docx form",
-                            "Die hochgeladene Datei ist leer; bitte wählen Sie das ausgefüllte "
-                            ".docx-Formular.")
+        raise WordFormError(
+            "the uploaded file is empty; please choose the filled-in .docx form",
+            "Die hochgeladene Datei ist leer; bitte wählen Sie das ausgefüllte .docx-Formular.",
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             total = sum(info.file_size for info in archive.infolist())
@@ -282,9 +299,10 @@ def _check_zip(data: bytes, max_uncompressed: int) -> None:
             "oder PDF gespeichert haben, speichern Sie sie bitte erneut als .docx.",
         ) from None
     if "word/document.xml" not in names:
-        raise WordFormError("the uploaded file is a zip archive but not a Word document (.docx)",
-                            "Die hochgeladene Datei ist ein ZIP-Archiv, aber kein Word-Dokument "
-                            "(.docx).")
+        raise WordFormError(
+            "the uploaded file is a zip archive but not a Word document (.docx)",
+            "Die hochgeladene Datei ist ein ZIP-Archiv, aber kein Word-Dokument (.docx).",
+        )
     if total > max_uncompressed:
         raise WordFormError(
             f"the uploaded document unpacks to {total // (1024 * 1024)} MB, more than the "
@@ -323,7 +341,9 @@ def _find_identifier(doc) -> re.Match[str] | None:
     return None
 
 
-def parse_word_form(data: bytes, *, max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED) -> ParsedWordForm:
+def parse_word_form(
+    data: bytes, *, max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED
+) -> ParsedWordForm:
     """Read a filled-in form. Raises WordFormError when it is not a (readable) peerplan form."""
     _check_zip(data, max_uncompressed)
     try:
@@ -375,7 +395,9 @@ def parse_word_form(data: bytes, *, max_uncompressed: int = DEFAULT_MAX_UNCOMPRE
                 parsed.data.eligibility[name] = False
             elif word:
                 parsed.errors[f"elig-{name}"] = (
-                    f"„{value}“: bitte ja oder nein" if lang == "de" else f"'{value}': write yes or no"
+                    f"„{value}“: bitte ja oder nein"
+                    if lang == "de"
+                    else f"'{value}': write yes or no"
                 )
     return parsed
 
@@ -428,10 +450,23 @@ def apply_word_form(
         raise reviewing.InvalidReview(parsed.errors)
     if submit:
         return reviewing.submit(
-            session, assignment, parsed.data, settings=settings, seen_revision=parsed.seen,
-            source=ReviewSource.word, actor=actor, now=now, language=language,
+            session,
+            assignment,
+            parsed.data,
+            settings=settings,
+            seen_revision=parsed.seen,
+            source=ReviewSource.word,
+            actor=actor,
+            now=now,
+            language=language,
         )
     return reviewing.save_draft(
-        session, assignment, parsed.data, seen_revision=parsed.seen, source=ReviewSource.word,
-        actor=actor, now=now, language=language,
+        session,
+        assignment,
+        parsed.data,
+        seen_revision=parsed.seen,
+        source=ReviewSource.word,
+        actor=actor,
+        now=now,
+        language=language,
     )
