@@ -23,6 +23,7 @@ from review.compile import (
     PlanReport,
     default_workers,
     pool_context,
+    record_compiled,
     render_plan,
     write_round_outputs,
 )
@@ -73,10 +74,15 @@ def plan_ids_of(round_name: str, only: list[int] | None) -> list[int]:
 
 @task(name="compile-plan", task_run_name="compile-plan-{plan_id}")
 def compile_plan(round_name: str, plan_id: int, out_dir: str, workers: int) -> PlanReport:
-    with session_scope(get_engine(load_settings())) as session:
+    engine = get_engine(load_settings())
+    with session_scope(engine) as session:
         round_ = get_round(session, round_name)
+        round_id = round_.id
         (dossier,) = gather_round(session, round_, plan_ids=[plan_id])
-    return _renderers(workers).submit(render_plan, dossier, Path(out_dir)).result()
+    report = _renderers(workers).submit(render_plan, dossier, Path(out_dir)).result()
+    with session_scope(engine) as session:
+        record_compiled(session, round_id, report)
+    return report
 
 
 @task(name="round-summary")

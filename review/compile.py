@@ -27,6 +27,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from review import events
 from review.config import Settings
 from review.consolidation import PlanDossier, gather_round
 from review.documents.consolidated import write_consolidated
@@ -197,6 +198,29 @@ def write_round_outputs(
     return summary, exports
 
 
+def record_compiled(
+    session: Session, round_id: int, report: PlanReport, *, actor: str = "system"
+) -> None:
+    """Audit event `plan.compiled`: `review.progress` counts a plan as compiled when this event is
+    newer than its last submitted review. The payload names files, never a reviewer."""
+    events.record(
+        session,
+        kind="plan.compiled",
+        actor=actor,
+        entity="plan",
+        entity_id=report.plan_id,
+        round_id=round_id,
+        payload={
+            "status": report.status,
+            "outcome": report.outcome_id,
+            "totals": report.totals,
+            "flags": report.flags,
+            "extra_review": report.extra_review,
+            "files": [report.municipality_docx.name, report.coordinator_docx.name],
+        },
+    )
+
+
 def compile_round(
     session: Session,
     settings: Settings | None,
@@ -228,6 +252,10 @@ def compile_round(
     dossiers = gather_round(session, round_, rubrics=rubrics, plan_ids=plan_ids)
     lap("read")
     reports = render_plans(dossiers, out_dir, workers=workers)
+    assert round_.id is not None
+    for report in reports:
+        record_compiled(session, round_.id, report)
+    session.flush()
     lap("render")
     notes: list[str] = []
     summary, exports = write_round_outputs(round_.name, round_.language, dossiers, reports, out_dir)

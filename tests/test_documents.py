@@ -300,3 +300,23 @@ def test_without_libreoffice_pdfs_are_skipped_with_a_note(
     report = compile_round(session, None, data.round_, tmp_path, workers=1, pdf=True)
     assert report.pdfs == []
     assert any("LibreOffice" in note for note in report.notes)
+
+
+def test_compiling_records_an_event_the_round_progress_counts(
+    session: Session, tmp_path: Path
+) -> None:
+    from review.progress import round_progress
+
+    data = reviewed_plan(session)
+    assert not round_progress(session, data.round_).plans[0].compiled
+    compile_round(session, None, data.round_, tmp_path, workers=1, pdf=False)
+    session.commit()
+    progress = round_progress(session, data.round_)
+    assert progress.plans[0].compiled
+    from sqlmodel import select
+
+    from review.models import Event
+
+    event = session.exec(select(Event).where(Event.kind == "plan.compiled")).one()
+    assert event.payload["outcome"] == "minor_revision"
+    assert "quellenberg" not in str(event.payload).lower()
