@@ -47,6 +47,9 @@ def create_round(
             f"{reviews_per_plan} reviews per plan cannot meet the minimum per rubric "
             f"{min_per_rubric} (needs {sum(min_per_rubric.values())})"
         )
+    from review.notify.policy import policy_for
+
+    policy_for(reminder_policy)  # a bad policy is refused now, not at the first reminder
     round_ = Round(
         name=name,
         country=country.upper(),

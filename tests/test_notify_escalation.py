@@ -68,6 +68,14 @@ def test_policy_overrides_and_bad_policies():
         policy_for({"overdue_after_days": 3, "reassign_after_days": 2})
 
 
+def test_a_bad_policy_is_refused_when_the_round_is_created(session):
+    from review.errors import InvalidInput
+    from tests.factories import make_round
+
+    with pytest.raises(InvalidInput, match="reminders"):
+        make_round(session, reminder_policy={"reminders": ["soon"]})
+
+
 # --- a round moved through time --------------------------------------------------------------
 
 

@@ -205,3 +205,19 @@ def test_two_deliverers_at_once_send_each_message_once(settings, engine, mailbox
     assert sum(len(r.sent) for r in reports) == 30
     ids = [m["Message-ID"] for m in box.messages]
     assert len(ids) == len(set(ids)) == 30
+
+
+def test_background_delivery_sends_without_making_the_caller_wait(settings, engine, mailbox):
+    import time
+
+    box, port = mailbox
+    settings = _with_smtp(settings, port)
+    with session_scope(engine) as session:
+        outbox.enqueue(session, key="digest:bg", kind="digest", recipient="c@x.example",
+                       language="en", subject="s", body="b", round_id=None, settings=settings)
+    outbox.deliver_in_background(settings)
+    outbox.deliver_in_background(settings)  # while it runs: one more look, no second sender
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and (not box.messages or outbox._background_running):
+        time.sleep(0.05)
+    assert [m["Message-ID"] for m in box.messages] == [outbox.message_id_for("digest:bg", settings)]

@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 
 from review import events
 from review.config import Settings
+from review.errors import InvalidInput
 from review.models import Assignment, AssignmentStatus, Event, Outbox, Reviewer, Round, utcnow
 from review.notify import hooks
 from review.notify.context import AssignmentFacts
@@ -196,7 +197,11 @@ def escalate(
     if round_id is not None:
         statement = statement.where(Round.id == round_id)
     for round_ in session.exec(statement).all():
-        policy = policy_for(round_.reminder_policy)
+        try:
+            policy = policy_for(round_.reminder_policy)
+        except InvalidInput as exc:  # one round's broken policy must not stop the others
+            report.problems.append(f"{round_.name}: skipped, {exc}")
+            continue
         open_assignments = list(session.exec(
             select(Assignment)
             .where(Assignment.round_id == round_.id,

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import mimetypes
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -43,6 +45,8 @@ from review.db import session_scope
 from review.errors import PeerplanError
 from review.models import Assignment, Outbox, OutboxStatus, utcnow
 from review.states import OPEN
+
+log = logging.getLogger(__name__)
 
 #: Kinds that only make sense while the assignment still owes a review; otherwise cancelled.
 ONLY_WHILE_OPEN = frozenset(
@@ -374,3 +378,44 @@ def counts(session: Session, round_id: int | None = None) -> dict[str, int]:
     if round_id is not None:
         statement = statement.where(Outbox.round_id == round_id)
     return {status: n for status, n in session.exec(statement)}
+
+
+# --- sending soon after a request ----------------------------------------------------------
+
+_background_lock = threading.Lock()
+_background_running = False
+_background_again = False
+
+
+def deliver_in_background(settings: Settings) -> None:
+    """Send what is pending now without making the caller wait: for the portal, right after the
+    request that queued a receipt or a replacement invitation has committed (otherwise those
+    wait for the next hourly escalation run). One background sender per process; a call while it
+    runs makes it look once more. Failures are only logged: the messages stay in the outbox and
+    the scheduled run retries them and fails loudly."""
+    global _background_running, _background_again
+    with _background_lock:
+        if _background_running:
+            _background_again = True
+            return
+        _background_running = True
+    threading.Thread(target=_background_loop, args=(settings,), name="peerplan-outbox",
+                     daemon=True).start()
+
+
+def _background_loop(settings: Settings) -> None:
+    global _background_running, _background_again
+    from review.db import get_engine
+
+    while True:
+        try:
+            report = deliver(get_engine(settings), settings, raise_on_failure=False)
+            if report.failed:
+                log.warning("outbox: %s; the next scheduled run retries", report.summary())
+        except Exception:  # never let a background sender take the portal down
+            log.exception("outbox: background delivery failed; the next scheduled run retries")
+        with _background_lock:
+            if not _background_again:
+                _background_running = False
+                return
+            _background_again = False

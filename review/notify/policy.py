@@ -4,7 +4,8 @@ Every window is a number of days relative to an assignment's due date (negative:
 defaults follow what reviewers and editors ask for (pkp#5885, OpenReview's journal chain):
 reminders 7 and 2 days before and on the due day, an overdue notice to the reviewer and an
 escalation to the coordinator 1 day after, automatic reassignment 5 days after the due date.
-`Round.reminder_policy` holds only the overrides (`{}` means all defaults).
+`Round.reminder_policy` holds only the overrides (`{}` means all defaults). Days are UTC calendar
+days: a window opens at 00:00 UTC of its day, and the hourly run sends it in its first hour.
 """
 
 from __future__ import annotations
