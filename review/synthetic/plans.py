@@ -346,6 +346,9 @@ def _filler_pool(spec: PlanSpec, chapter: str) -> tuple[tuple[str, ...], tuple[s
     lang = spec.language
     parts = ("communication", "participation") if chapter == "communication" else (chapter,)
     own = tuple(s for p in parts if spec.has(p) for s in prose.PART_FILLER.get(p, {}).get(lang, ()))
+    if chapter == "inventory":
+        own += tuple(s for sector in spec.inventory_sectors
+                     for s in prose.INVENTORY_SECTOR_FILLER.get(sector, {}).get(lang, ()))
     return own, prose.FILLER[lang]
 
 

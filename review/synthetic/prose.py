@@ -317,18 +317,14 @@ PART_FILLER: dict[str, dict[str, tuple[str, ...]]] = {
         "de": (
             "Die Daten zum Stromverbrauch stammen vom Netzbetreiber, die Erdgasmengen vom örtlichen Versorger.",
             "Nicht leitungsgebundene Energieträger wie Heizöl und Holz wurden über Daten der Schornsteinfeger abgeschätzt.",
-            "Der Verkehr wird nach dem Territorialprinzip bilanziert, also einschließlich des Durchgangsverkehrs.",
             "Die Pro-Kopf-Emissionen liegen etwas unter dem Bundesdurchschnitt.",
             "Für jeden Energieträger ist der verwendete Emissionsfaktor im Anhang dokumentiert.",
-            "Die größte Datenunsicherheit besteht bei den Verbräuchen der Betriebe.",
         ),
         "en": (
             "Electricity consumption data were provided by the distribution network operator.",
             "Heating oil and wood use were estimated from chimney sweep records.",
-            "Transport emissions follow the territorial principle, including through traffic.",
             "Per-capita emissions are slightly below the national average.",
             "The emission factor used for each energy carrier is documented in the annex.",
-            "Business energy use is the least certain part of the data.",
         ),
     },
     "risk_assessment": {
@@ -432,5 +428,26 @@ PART_FILLER: dict[str, dict[str, tuple[str, ...]]] = {
             "Each workshop received feedback on which suggestions were taken up.",
             "The climate panel meets in public twice a year.",
         ),
+    },
+}
+
+# Inventory prose about one sector: used only when the inventory covers that sector, so the
+# chapter never speaks of a sector its table leaves out.
+INVENTORY_SECTOR_FILLER: dict[str, dict[str, tuple[str, ...]]] = {
+    "transport": {
+        "de": ("Der Verkehr wird nach dem Territorialprinzip bilanziert, also einschließlich des Durchgangsverkehrs.",),
+        "en": ("Transport emissions follow the territorial principle, including through traffic.",),
+    },
+    "tertiary": {
+        "de": ("Die größte Datenunsicherheit besteht bei den Verbräuchen von Gewerbe, Handel und Dienstleistungen.",),
+        "en": ("Energy use of tertiary buildings is the least certain part of the data.",),
+    },
+    "residential": {
+        "de": ("Bei den privaten Haushalten dominiert der Wärmebedarf der Wohngebäude.",),
+        "en": ("Heating dominates the energy use of residential buildings.",),
+    },
+    "municipal_buildings": {
+        "de": ("Die Verbräuche der kommunalen Gebäude stammen aus dem Energiemanagement der Gemeinde.",),
+        "en": ("Consumption of municipal buildings comes from the municipality's energy management system.",),
     },
 }

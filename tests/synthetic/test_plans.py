@@ -201,7 +201,7 @@ def test_generation_is_fast_enough_for_benchmarks(tmp_path: Path) -> None:
 def test_chapter_and_neutral_prose_never_name_another_part() -> None:
     """The text pools themselves: a sentence padding one chapter (or any chapter, for the neutral
     ones) carries no keyword of another part, so leaving that part out leaves no trace."""
-    from review.synthetic.prose import FILLER, PART_FILLER
+    from review.synthetic.prose import FILLER, INVENTORY_SECTOR_FILLER, PART_FILLER
 
     for language in ("de", "en"):
         for part in PARTS:
@@ -211,11 +211,24 @@ def test_chapter_and_neutral_prose_never_name_another_part() -> None:
             pools = [("neutral", FILLER[language])] + [
                 (other, sentences[language]) for other, sentences in PART_FILLER.items()
                 if other != part]
+            if part != "inventory":
+                pools += [("inventory", s[language]) for s in INVENTORY_SECTOR_FILLER.values()]
             for where, sentences in pools:
                 for sentence in sentences:
                     low = sentence.lower()
                     assert not any(w in low for w in words), (part, where, sentence)
                     assert not any(p.search(low) for p in patterns), (part, where, sentence)
+
+
+def test_inventory_prose_names_only_covered_sectors() -> None:
+    from review.synthetic.prose import INVENTORY_SECTOR_FILLER
+
+    for seed in range(40):
+        spec = plan_spec(seed, "en", missing=(), pages=8)
+        text = " ".join(b.text for b in plan_blocks(spec) if isinstance(b, Paragraph))
+        for sector, sentences in INVENTORY_SECTOR_FILLER.items():
+            if sector not in spec.inventory_sectors:
+                assert sentences["en"][0] not in text, (seed, sector)
 
 
 def test_long_plans_read_like_their_chapters() -> None:
