@@ -3,6 +3,7 @@
 import os
 
 from review.cli import (  # noqa: F401  (each module registers its commands)
+    assign,
     compile,
     intake,
     notify,

@@ -1,0 +1,76 @@
+"""`peerplan assign-instance` (the file interface) and `peerplan assign --round NAME`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from review.cli.app import app, console, database, err_console, user_errors
+from review.rounds import get_round
+
+
+@app.command("assign-instance")
+@user_errors
+def assign_instance(
+    instance: Path = typer.Argument(..., help="INSTANCE.json (see review/assignment/instance.py)."),
+    out: Path = typer.Option(..., "--out", help="Where to write RESULT.json."),
+) -> None:
+    """Solve an assignment instance file: the optimum, or the reasons none exists."""
+    from review.assignment.instance import load_instance
+    from review.assignment.solver import solve
+
+    result = solve(load_instance(instance))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(result.model_dump_json(indent=2), encoding="utf-8")
+    if result.status == "optimal":
+        pruned = ""
+        if result.pruning:
+            pruned = (f"; pruned to {result.pruning['candidates']} of "
+                      f"{result.pruning['eligible']} candidates (top {result.pruning['top_k']})")
+        console.print(f"optimal: objective {result.objective:g}, {len(result.assignments)} "
+                      f"assignments, {result.method}, {result.seconds:.2f} s{pruned} -> {out}")
+    else:
+        for reason in result.reasons:
+            err_console.print(f"[red]infeasible:[/] {reason}", highlight=False)
+        raise typer.Exit(1)
+
+
+def proposal_table(session, proposal) -> Table:  # noqa: ANN001
+    from review.models import Municipality, Plan, Reviewer
+
+    table = Table(title=f"proposal: objective {proposal.objective:g}")
+    for column in ("plan", "reviewer", "rubric", "affinity", "why"):
+        table.add_column(column, justify="right" if column == "affinity" else "left")
+    for plan_id, reviewer_id, rubric, value, why in proposal.rows:
+        plan = session.get(Plan, plan_id)
+        town = session.get(Municipality, plan.municipality_id).name
+        reviewer = session.get(Reviewer, reviewer_id)
+        table.add_row(f"{town} ({plan.language})", reviewer.name, rubric, f"{value:.3f}", why)
+    return table
+
+
+@app.command("assign")
+@user_errors
+def assign(
+    round_name: str = typer.Option(..., "--round", help="Name of the round."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the proposal, store nothing."),
+) -> None:
+    """Propose reviewers for every plan of a round (status proposed, to be approved)."""
+    from review.assignment import service
+
+    with database() as session:
+        round_ = get_round(session, round_name)
+        proposal = service.propose(session, round_, actor="cli", dry_run=dry_run)
+        if proposal.status != "optimal":
+            for reason in proposal.reasons:
+                err_console.print(f"[red]infeasible:[/] {reason}", highlight=False)
+            raise typer.Exit(1)
+        console.print(proposal_table(session, proposal))
+        verb = "would create" if dry_run else "created"
+        console.print(
+            f"{verb} {proposal.created}, updated {proposal.updated}, removed {proposal.removed} "
+            f"proposed assignments ({proposal.method})"
+            + ("" if dry_run else "; approve them in the Prefect flow assign_reviewers")
+        )

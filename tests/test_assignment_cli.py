@@ -1,0 +1,83 @@
+"""The file interface through the CLI: round trip, bad instances, `peerplan assign --dry-run`."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from review.assignment.instance import Result
+from review.cli import app
+from tests.assignment.test_solver import random_instance
+from tests.test_assignment_service import _round
+
+runner = CliRunner()
+
+
+def test_instance_round_trip(tmp_path):
+    instance = tmp_path / "instance.json"
+    instance.write_text(json.dumps(random_instance(0)), encoding="utf-8")
+    out = tmp_path / "result.json"
+    result = runner.invoke(app, ["assign-instance", str(instance), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    parsed = Result.model_validate_json(out.read_text(encoding="utf-8"))
+    assert parsed.status == "optimal" and parsed.objective == sum(a.affinity for a in parsed.assignments)
+    assert {(a.plan) for a in parsed.assignments} == {p["id"] for p in random_instance(0)["plans"]}
+
+
+def test_bad_instance_is_named_clearly(tmp_path):
+    data = random_instance(0)
+    data["affinity"].append(["nobody", "P0", "technical", 1])
+    data["reviewers"][0]["min_load"] = 5
+    data["reviewers"][0]["max_load"] = 1
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = runner.invoke(app, ["assign-instance", str(path), "--out", str(tmp_path / "r.json")])
+    assert result.exit_code == 2
+    assert "reviewers.0: min_load 5 is above max_load 1" in result.output
+    data["reviewers"][0]["min_load"] = 0
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = runner.invoke(app, ["assign-instance", str(path), "--out", str(tmp_path / "r.json")])
+    assert result.exit_code == 2
+    assert "unknown reviewer 'nobody'" in result.output
+    assert "Traceback" not in result.output
+    path.write_text("{not json", encoding="utf-8")
+    result = runner.invoke(app, ["assign-instance", str(path), "--out", str(tmp_path / "r.json")])
+    assert result.exit_code == 2 and "not JSON" in result.output
+
+
+def test_infeasible_instance_exits_1_with_reasons(tmp_path):
+    data = {"reviews_per_plan": 2, "min_per_rubric": {"technical": 2},
+            "plans": [{"id": 1, "municipality": "Tulln", "language": "de"}],
+            "reviewers": [{"id": 1, "municipality": "Graz", "languages": ["de"],
+                           "rubrics": ["technical"]},
+                          {"id": 2, "municipality": "Linz", "languages": ["de"],
+                           "rubrics": ["communication"]}]}
+    path = tmp_path / "i.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["assign-instance", str(path), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "plan of Tulln (de): 1 eligible technical reviewers, 2 needed" in result.output
+    assert Result.model_validate_json(out.read_text()).status == "infeasible"
+
+
+def test_assign_dry_run_shows_table_and_stores_nothing(sqlite_settings, monkeypatch):
+    from sqlmodel import select
+
+    from review.db import get_engine, session_scope
+    from review.models import Assignment
+
+    monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
+    monkeypatch.setenv("PEERPLAN_DATABASE_URL", sqlite_settings.database_url)
+    with session_scope(get_engine(sqlite_settings)) as session:
+        _round(session, name="CLI Runde")
+    result = runner.invoke(app, ["assign", "--round", "CLI Runde", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "would create 18" in result.output and "Tulln (de)" in result.output
+    with session_scope(get_engine(sqlite_settings)) as session:
+        assert session.exec(select(Assignment)).first() is None
+    result = runner.invoke(app, ["assign", "--round", "CLI Runde"])
+    assert result.exit_code == 0 and "created 18" in result.output
+    result = runner.invoke(app, ["assign", "--round", "Keine"])
+    assert result.exit_code == 2 and "no round named 'Keine'" in result.output

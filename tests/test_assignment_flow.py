@@ -1,0 +1,125 @@
+"""The assign_reviewers flow under Prefect's test harness: it pauses for the coordinator, who
+approves, or rejects with a pin and then approves the new proposal."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlmodel import select
+
+from review.db import get_engine, session_scope
+from review.models import Assignment
+from tests.test_assignment_service import _round
+
+
+def _environment(monkeypatch, settings):
+    monkeypatch.setenv("PEERPLAN_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("PEERPLAN_DATABASE_URL", settings.database_url)
+
+
+def _answer_when_paused(answers: list[dict], seen: list[str]) -> threading.Thread:
+    """A coordinator in another thread: each time the run pauses, resume with the next answer."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.flow_runs import resume_flow_run
+
+    def run() -> None:
+        pending = list(answers)
+        deadline = time.monotonic() + 120
+        while pending and time.monotonic() < deadline:
+            with get_client(sync_client=True) as client:
+                paused = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+                    state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))))
+            paused = [r for r in paused if r.state and r.state.state_details.pause_key
+                      and f"{r.id}:{r.state.state_details.pause_key}" not in seen]
+            if paused:
+                run_ = paused[0]
+                seen.append(f"{run_.id}:{run_.state.state_details.pause_key}")
+                resume_flow_run(run_.id, run_input=pending.pop(0))
+            time.sleep(0.5)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def _rows(settings):
+    with session_scope(get_engine(settings)) as session:
+        return list(session.exec(select(Assignment).order_by(Assignment.id)))
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_flow_pauses_and_coordinator_approves(prefect_harness, sqlite_settings, monkeypatch):
+    from prefect.artifacts import Artifact
+
+    from flows.assign_reviewers import AssignRequest, artifact_key, assign_reviewers
+
+    _environment(monkeypatch, sqlite_settings)
+    with session_scope(get_engine(sqlite_settings)) as session:
+        _round(session, name="Zuteilung A")
+    seen: list[str] = []
+    thread = _answer_when_paused([{"approve": True, "note": "passt"}], seen)
+    result = assign_reviewers(AssignRequest(round_name="Zuteilung A", poll_seconds=1,
+                                            pause_timeout_seconds=120))
+    thread.join(5)
+    assert len(seen) == 1
+    assert result["approved"] == 18 and result["revisions"] == 0
+    assert all(a.approved_at is not None for a in _rows(sqlite_settings))
+    artifact = Artifact.get(artifact_key("Zuteilung A"))
+    assert artifact is not None and "affinity" in artifact.data and "reasons" in artifact.data
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_flow_reject_with_pin_solves_again_then_approves(prefect_harness, sqlite_settings,
+                                                         monkeypatch):
+    from flows.assign_reviewers import AssignRequest, assign_reviewers
+    from review.models import Plan, Reviewer
+
+    _environment(monkeypatch, sqlite_settings)
+    with session_scope(get_engine(sqlite_settings)) as session:
+        round_ = _round(session, name="Zuteilung B")
+        from review.assignment import service
+
+        proposal = service.propose(session, round_, actor="test", dry_run=True)
+        chosen = {(r, p) for p, r, *_ in proposal.rows}
+        plans = {p.id: p.municipality_id for p in session.exec(select(Plan))}
+        pin = next((r.id, pid) for r in session.exec(select(Reviewer).order_by(Reviewer.id))
+                   for pid in sorted(plans)
+                   if plans[pid] != r.municipality_id and (r.id, pid) not in chosen
+                   and "communication" in r.expertise)
+        forbid = next(iter(sorted(chosen)))
+    seen: list[str] = []
+    answers = [
+        {"approve": False, "pin": [{"reviewer_id": pin[0], "plan_id": pin[1]}],
+         "forbid": [{"reviewer_id": forbid[0], "plan_id": forbid[1]}]},
+        {"approve": True},
+    ]
+    thread = _answer_when_paused(answers, seen)
+    result = assign_reviewers(AssignRequest(round_name="Zuteilung B", poll_seconds=1,
+                                            pause_timeout_seconds=120))
+    thread.join(5)
+    assert len(seen) == 2 and result["revisions"] == 1
+    pairs = {(a.reviewer_id, a.plan_id) for a in _rows(sqlite_settings)}
+    assert pin in pairs and forbid not in pairs
+    assert all(a.approved_at is not None for a in _rows(sqlite_settings))
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_flow_auto_approve(prefect_harness, sqlite_settings, monkeypatch):
+    from flows.assign_reviewers import AssignRequest, assign_reviewers
+
+    _environment(monkeypatch, sqlite_settings)
+    with session_scope(get_engine(sqlite_settings)) as session:
+        _round(session, name="Zuteilung C")
+    result = assign_reviewers(AssignRequest(round_name="Zuteilung C", auto_approve=True))
+    assert result["approved"] == 18
