@@ -253,6 +253,13 @@ def main() -> None:
         per_doc_round,
         f"  ratio {per_doc_round / bare:.2f}x, cores used {cores:.2f}",
     )
+    per_worker: dict[int, list[float]] = {}
+    for plan in report.plans:
+        per_worker.setdefault(plan.worker_pid, []).append(plan.cpu_seconds)
+    print(
+        "round rendered by worker processes: "
+        + ", ".join(f"{len(v)} plans / {sum(v):.1f} s CPU" for v in per_worker.values())
+    )
     print(
         f"load average (1 min) before/after: {load_before:.1f}/{os.getloadavg()[0]:.1f} on "
         f"{os.cpu_count()} cpus: wall-clock figures need an otherwise idle machine"

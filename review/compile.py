@@ -60,6 +60,7 @@ class PlanReport(BaseModel):
     coordinator_docx: Path
     result: PlanResult
     cpu_seconds: float = 0.0  # spent rendering, in whichever process did it
+    worker_pid: int = 0  # the process that rendered it
 
 
 class CompileReport(BaseModel):
@@ -119,6 +120,7 @@ def render_plan(
         coordinator_docx=coordinator_docx,
         result=result,
         cpu_seconds=time.process_time() - started,
+        worker_pid=os.getpid(),
     )
 
 
