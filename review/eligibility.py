@@ -11,6 +11,7 @@ of "ok"/"met"/"present" vs "missing"/"not_met"/"absent").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,14 +87,60 @@ def finding_met(finding: dict[str, Any]) -> bool | None:
     return None
 
 
-def finding_text(finding: dict[str, Any]) -> str:
+def finding_text(finding: dict[str, Any], language: str = "en") -> str:
     for key in ("message", "label", "title", "check", "id", "gate"):
         value = finding.get(key)
         if isinstance(value, dict):  # {"de": ..., "en": ...}
-            value = value.get("en") or next(iter(value.values()), "")
+            value = value.get(language) or value.get("en") or next(iter(value.values()), "")
         if value:
-            return str(value)
+            text = str(value)
+            if finding.get("percent") is not None and finding.get("year") is not None:
+                text += f" ({finding['percent']:g} %, {finding['year']})"
+            if finding.get("sectors"):
+                text += f" [{', '.join(map(str, finding['sectors']))}]"
+            return text
     return ""
+
+
+def _checks(findings: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {
+        str(f["check"]): f
+        for f in findings
+        if isinstance(f, dict) and f.get("check") and f.get("kind", "check") == "check"
+    }
+
+
+def gate_hints(findings: Sequence[dict[str, Any]]) -> dict[str, bool]:
+    """What the intake's checks suggest for each gate (review.intake.findings: a finding per
+    check id with `present`, and `jrc_min_sectors_met` on the inventory and mitigation actions).
+    A finding naming a gate directly (`gate`) wins. Gates the findings say nothing about are
+    left out."""
+    hints: dict[str, bool] = {}
+    checks = _checks(findings)
+
+    def present(check: str) -> bool | None:
+        found = checks.get(check)
+        return None if found is None else finding_met(found)
+
+    def both(a: bool | None, b: bool | None) -> bool | None:
+        return None if a is None or b is None else a and b
+
+    derived = {
+        "council_approval": present("council_approval"),
+        "targets": both(present("target"), present("adaptation_actions")),
+        "bei_rva": both(present("inventory"), present("risk_vulnerability")),
+        "bei_sectors": checks.get("inventory", {}).get("jrc_min_sectors_met"),
+        "action_sectors": checks.get("mitigation_actions", {}).get("jrc_min_sectors_met"),
+    }
+    hints.update({k: bool(v) for k, v in derived.items() if isinstance(v, bool)})
+    for finding in findings:
+        if not isinstance(finding, dict):
+            continue
+        gate = finding_gate(finding)
+        met = finding_met(finding)
+        if gate and met is not None:
+            hints[gate] = met
+    return hints
 
 
 def finding_evidence(finding: dict[str, Any]) -> list[tuple[str, str]]:

@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from review.eligibility import JRC_GATES, finding_gate, finding_met
+from review.eligibility import JRC_GATES, gate_hints
 from review.rubric import Outcome, Rubric
 
 # Totals are compared against thresholds after rounding away float noise (74.99999999 is 75).
@@ -247,11 +247,7 @@ def assess_gates(
     gate_ids = [g.id for g in JRC_GATES]
     for review in reviews:
         gate_ids.extend(k for k in review.eligibility if k not in gate_ids)
-    hints: dict[str, bool | None] = {}
-    for finding in findings:
-        gate = finding_gate(finding)
-        if gate and gate not in hints:
-            hints[gate] = finding_met(finding)
+    hints = gate_hints(findings)
     results = []
     for gate_id in gate_ids:
         votes = {r.label: bool(r.eligibility[gate_id]) for r in reviews if gate_id in r.eligibility}

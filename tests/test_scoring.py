@@ -212,3 +212,25 @@ def test_gate_ids_are_the_ones_reviewers_confirm_in_the_portal() -> None:
     from review.reviewing import ELIGIBILITY
 
     assert [g.id for g in JRC_GATES] == list(ELIGIBILITY)
+
+
+def test_gate_hints_from_the_intake_checks() -> None:
+    from review.eligibility import gate_hints
+
+    findings = [
+        {"kind": "check", "check": "council_approval", "present": False, "evidence": []},
+        {"kind": "check", "check": "target", "present": True, "percent": 55.0, "year": 2030},
+        {"kind": "check", "check": "adaptation_actions", "present": True},
+        {"kind": "check", "check": "inventory", "present": True, "jrc_min_sectors_met": False},
+        {"kind": "check", "check": "risk_vulnerability", "present": True},
+    ]
+    assert gate_hints(findings) == {
+        "council_approval": False,
+        "targets": True,
+        "bei_rva": True,
+        "bei_sectors": False,
+    }
+    gates = {g.gate_id: g for g in assess_gates([ReviewInput(label="A")], findings)}
+    assert gates["council_approval"].hint is False
+    assert gates["council_approval"].status == "unconfirmed"  # a hint never decides
+    assert gates["action_sectors"].hint is None

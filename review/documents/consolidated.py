@@ -284,7 +284,7 @@ class _Writer:
                 continue
             met = finding_met(finding)
             gate = finding_gate(finding)
-            head = clean(finding_text(finding) or (gate_label(gate, lang) if gate else ""))
+            head = clean(finding_text(finding, lang) or (gate_label(gate, lang) if gate else ""))
             if met is not None:
                 head += f" – {t('looks_present' if met else 'looks_missing', lang)}"
             para = doc.para("", HINT)
