@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from review import events
 from review.models import (
     Assignment,
     AssignmentStatus,
@@ -148,6 +149,13 @@ def round_progress(session: Session, round_: Round) -> RoundProgress:
         if assignment.status == S.proposed.value:
             counts["proposed_approved" if assignment.approved_at else "proposed_unapproved"] += 1
     return RoundProgress(round_.name, list(progress.values()), counts)
+
+
+def mark_compiled(session: Session, round_: Round, plan_ids: list[int], *, actor: str) -> None:
+    """Record that these plans' consolidated documents were written from all their reviews."""
+    for plan_id in plan_ids:
+        events.record(session, kind="plan.compiled", actor=actor, entity="plan",
+                      entity_id=plan_id, round_id=round_.id)
 
 
 def _compiled_plans(session: Session, round_: Round) -> set[int]:

@@ -1,0 +1,264 @@
+"""The demo round (`peerplan demo`, `make demo`): not a deployment, but the whole system at work
+the way a coordinator and twenty reviewers would use it, on the embedded default (SQLite, the
+ephemeral Prefect server) with a local SMTP server and the reviewer portal on localhost.
+
+8 follower and 2 frontrunner municipalities in German and English send generated plans (PDF and
+DOCX, some chapters missing on purpose); the `review_round` flow takes them in, assigns reviewers
+(approval given automatically), invites them by email; reviewers follow the link from their
+email and submit through the portal's HTTP interface, some through the Word form; a simulated
+clock moves past the due date so that one late reviewer is reminded and escalated and one
+silent reviewer is replaced; the consolidated documents are written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time as clock_time, timedelta
+from pathlib import Path
+
+import uvicorn
+from sqlmodel import select
+from review.config import Settings, load_settings
+from review.db import get_engine, migrate, session_scope
+from review.mailsink import Mailbox, free_port, start_mailbox
+from review.models import Assignment, Municipality, Plan, Reviewer
+from review.participants import import_participants
+from review.portal import create_app
+from review.portal.client import PortalReviewer, link_in
+from review.rounds import create_round, get_round
+from review.rubric import load_rubrics
+from review.consolidation import gather_round
+from review.status import round_status
+from review.synthetic.generate import generate_plans
+from review.synthetic.reviews import simulate_review
+from review.synthetic.word import fill_word_form, word_answers
+
+ROUND_NAME = "MULTIPLY Demo"
+Echo = Callable[[str], None]
+
+
+@dataclass
+class DemoResult:
+    out_dir: Path
+    documents_dir: Path
+    seconds: float
+    plans: list[dict[str, object]]
+    messages: Counter[str] = field(default_factory=Counter)
+    submitted: Counter[str] = field(default_factory=Counter)
+
+
+class _Portal:
+    """The reviewer portal served by uvicorn in a thread of the demo process."""
+
+    def __init__(self, settings: Settings, port: int) -> None:
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                                log_level="warning", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="portal", daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the reviewer portal did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def _environment(out_dir: Path, mailbox: Mailbox, portal_port: int) -> None:
+    """The flows read their settings from the environment, like a deployment would."""
+    os.environ.pop("PEERPLAN_DATABASE_URL", None)  # the embedded default: SQLite
+    os.environ.pop("PEERPLAN_CONFIG", None)
+    os.environ.update({
+        "PEERPLAN_DATA_DIR": str(out_dir / "data"),
+        "PEERPLAN_SMTP_HOST": mailbox.host,
+        "PEERPLAN_SMTP_PORT": str(mailbox.port),
+        "PEERPLAN_SMTP_SECURITY": "none",
+        "PEERPLAN_PORTAL_BASE_URL": f"http://127.0.0.1:{portal_port}",
+        "PEERPLAN_MAIL_FROM": "MULTIPLY Peer Review <peer-review@multiply-demo.eu>",
+    })
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, clock_time(9, 0), tzinfo=UTC)
+
+
+def run_demo(out_dir: Path, *, seed: int = 2026, echo: Echo = print) -> DemoResult:
+    started = time.perf_counter()
+    out_dir = out_dir.resolve()
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    mailbox = start_mailbox(out_dir / "mail")
+    portal_port = free_port()
+    _environment(out_dir, mailbox, portal_port)
+    settings = load_settings()
+    migrate(settings)
+    portal = _Portal(settings, portal_port)
+    try:
+        return _scenario(settings, out_dir, mailbox, seed, echo, started)
+    finally:
+        portal.stop()
+        mailbox.stop()
+
+
+def _scenario(settings: Settings, out_dir: Path, mailbox: Mailbox, seed: int, echo: Echo,
+              started: float) -> DemoResult:
+    # Prefect is imported only here: `import prefect` costs seconds and the flows need the
+    # environment above.
+    from flows.review_round import RoundParameters, review_round
+
+    engine = get_engine(settings)
+
+    def say(line: str) -> None:
+        echo(f"{time.perf_counter() - started:4.0f} s  {line}")
+    say(f"[1/6] generating 8 plans (PDF and DOCX, German and English) in {out_dir / 'incoming'}")
+    folder = generate_plans(out_dir / "incoming", seed=seed, demo=True)
+    due = date.today() + timedelta(days=14)
+    with session_scope(engine) as session:
+        round_ = create_round(
+            session, name=ROUND_NAME, due_date=due, language="en", languages=["de", "en"],
+            blind=True, coordinator_name="MULTIPLY coordination",
+            coordinator_email="coordination@multiply-demo.eu",
+        )
+        import_participants(session, round_, folder.participants_csv)
+
+    def advance(now: datetime | None = None) -> dict[str, object]:
+        return review_round(RoundParameters(round_name=ROUND_NAME, auto_approve=True, now=now,
+                                            out_dir=str(out_dir / "documents")))
+
+    say("[2/6] review_round: intake, assignment (approved automatically), invitations "
+         "(the Prefect server starts first; on a fresh machine that takes about 25 s)")
+    review_round(RoundParameters(round_name=ROUND_NAME, plan_paths=[str(folder.manifest)],
+                                 auto_approve=True, out_dir=str(out_dir / "documents")))
+
+    behaviour = _cast_roles(engine, {r.email: r.behaviour for r in folder.participants.reviewers})
+    late = next(e for e, b in behaviour.items() if b == "late")
+    silent = next(e for e, b in behaviour.items() if b == "silent")
+    say(f"      late reviewer: {late}; silent reviewer: {silent}")
+    specs = {w.spec.municipality: w.spec for w in folder.plans}
+    rubrics = load_rubrics()
+    submitted: Counter[str] = Counter()
+    handled: set[int] = set()
+
+    def act(kinds: set[str]) -> None:
+        """Every invited reviewer whose behaviour is in `kinds` reviews through their link."""
+        for email_address, link in _links(mailbox).items():
+            if behaviour.get(email_address, "web") not in kinds:
+                continue
+            with PortalReviewer(link) as reviewer:
+                for assignment_id in reviewer.assignment_ids():
+                    if assignment_id in handled:
+                        continue
+                    municipality, rubric_id, language = _assignment_facts(engine, assignment_id)
+                    answers = simulate_review(rubrics[rubric_id], specs[municipality],
+                                              language=language, seed=assignment_id)
+                    if behaviour.get(email_address) == "word":
+                        form = reviewer.word_form(assignment_id)
+                        filled = fill_word_form(form, word_answers(answers, rubrics[rubric_id]))
+                        reviewer.upload_word_form(assignment_id, filled, submit=True)
+                        submitted["word form"] += 1
+                    else:
+                        reviewer.accept(assignment_id)
+                        fields = answers.form_fields(rubrics[rubric_id])
+                        reviewer.save(assignment_id, fields, submit=False)  # a draft first
+                        reviewer.save(assignment_id, fields, submit=True)
+                        submitted["web form"] += 1
+                    handled.add(assignment_id)
+
+    say("[3/6] reviewers follow the links in their emails: web form and Word form")
+    act({"web", "word"})
+
+    say(f"[4/6] the clock moves: due date {due}; reminders at -7, -2, 0 days, escalation at +1")
+    for offset in (-7, -2, 0, 1):
+        advance(_at(due + timedelta(days=offset)))
+    say("      the late reviewer submits after the overdue notice")
+    act({"late"})
+
+    say("[5/6] +6 days: the silent reviewer is replaced; the backup reviewer submits")
+    advance(_at(due + timedelta(days=6)))
+    act({"web", "word"})  # the backups got their invitation just now
+
+    say("[6/6] consolidated review documents")
+    advance(_at(due + timedelta(days=6)))
+
+    kinds = Counter(_kind(m["Subject"] or "") for m in mailbox.messages())
+    return DemoResult(
+        out_dir=out_dir, documents_dir=out_dir / "documents", seconds=time.perf_counter() - started,
+        plans=plan_summary(settings, ROUND_NAME), messages=kinds, submitted=submitted,
+    )
+
+
+def plan_summary(settings: Settings, round_name: str) -> list[dict[str, object]]:
+    """Per plan: municipality, language, pages, assignments, outcome and totals."""
+    with session_scope(get_engine(settings)) as session:
+        round_ = get_round(session, round_name)
+        status = {p["municipality"]: p for p in round_status(session, round_)["plans"]}
+        dossiers = gather_round(session, round_)
+    rows = []
+    for dossier in sorted(dossiers, key=lambda d: d.municipality):
+        result = dossier.score()
+        plan = status.get(dossier.municipality, {})
+        rows.append({
+            "municipality": dossier.municipality,
+            "language": plan.get("language"),
+            "pages": plan.get("pages"),
+            "assignments": plan.get("assignments", {}),
+            "outcome": result.outcome.label(round_.language) if result.outcome else "incomplete",
+            "totals": {r.rubric_id: r.total for r in result.rubrics},
+            "flags": result.flags,
+        })
+    return rows
+
+
+def _cast_roles(engine, wished: dict[str, str]) -> dict[str, str]:
+    """The participants file wishes some reviewers late or silent; the solver may not have
+    given them a plan. Keep the wish where it landed, else cast an invited web reviewer (in a
+    fixed order, so the demo is the same every time), one role per reviewer."""
+    with session_scope(engine) as session:
+        invited = sorted({
+            reviewer.email
+            for reviewer, _ in session.exec(
+                select(Reviewer, Assignment).join(Assignment, Assignment.reviewer_id == Reviewer.id)  # type: ignore[arg-type]
+            )
+        })
+    roles = {email: ("web" if wish in ("late", "silent") else wish) for email, wish in wished.items()}
+    for role in ("late", "silent"):
+        chosen = [e for e in invited if wished.get(e) == role] or [
+            e for e in invited if roles.get(e, "web") == "web"
+        ]
+        roles[chosen[0]] = role
+    return roles
+
+
+def _links(mailbox: Mailbox) -> dict[str, str]:
+    """Each recipient's most recent personal review link, from the messages that arrived."""
+    links: dict[str, str] = {}
+    for message in mailbox.messages():
+        body = message.get_body(preferencelist=("plain",))
+        link = link_in(body.get_content() if body else "")
+        if link:
+            links[str(message["To"]).strip().lower()] = link
+    return links
+
+
+def _assignment_facts(engine, assignment_id: int) -> tuple[str, str, str]:
+    with session_scope(engine) as session:
+        assignment = session.get(Assignment, assignment_id)
+        plan = session.get(Plan, assignment.plan_id)
+        municipality = session.get(Municipality, plan.municipality_id)
+        reviewer = session.get(Reviewer, assignment.reviewer_id)
+        return municipality.name, assignment.rubric, reviewer.language
+
+
+def _kind(subject: str) -> str:
+    return subject.split(":", 1)[0].strip() or "(no subject)"

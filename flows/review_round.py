@@ -1,0 +1,116 @@
+"""Prefect flow `review_round`: advance a review round as far as it can go now, then return.
+
+A round waits days or weeks for its reviewers. Rather than a flow that sleeps or stays paused
+for that long (a paused process holds a worker; a suspended run re-runs from the top and needs
+persisted results, ../shared/design/prefect.md), each run looks at where the round stands
+(`review.progress`) and takes the steps that are due: take in plans, propose and approve
+reviewers (the one pause, for the coordinator), invite, chase deadlines, compile the plans whose
+reviews are complete. Every step is idempotent, so a run after a crash, or the next run started
+by the coordinator or a schedule, just continues. The progress table is published each time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from pydantic import BaseModel, Field
+
+from flows.assign_reviewers import AssignRequest, assign_reviewers
+from flows.compile_reviews import CompileParameters, compile_reviews
+from flows.escalate_deadlines import EscalationParameters, artifact_key, escalate_deadlines
+from flows.intake_plans import IntakeRequest, intake_plans
+from flows.send_invitations import InvitationParameters, send_invitations
+from review.config import load_settings
+from review.db import get_engine, session_scope
+from review.progress import RoundProgress, Step, mark_compiled, round_progress
+from review.rounds import get_round
+
+
+class RoundParameters(BaseModel):
+    """Shown as a form on the deployment's Run page."""
+
+    round_name: str = Field(description="The review round / die Begutachtungsrunde.")
+    plan_paths: list[str] = Field(
+        default_factory=list,
+        description="Plan files, folders or manifest CSVs to take in first (optional) / "
+        "zuerst einzulesende Pläne (optional).",
+    )
+    create_municipalities: bool = Field(
+        default=False, description="Add municipalities named by the plans but not yet in the "
+        "round / unbekannte Kommunen anlegen.")
+    auto_approve: bool = Field(
+        default=False, description="Approve the proposed assignment without asking (demos, "
+        "re-runs) / Zuteilung ohne Rückfrage freigeben.")
+    approval_timeout_hours: float = Field(
+        default=24, gt=0, description="How long to wait for the coordinator's approval before "
+        "this run ends; the next run asks again / Wartezeit auf die Freigabe.")
+    now: datetime | None = Field(
+        default=None, description="Pretend it is this time (UTC) for deadlines; default: now.")
+    out_dir: str | None = Field(
+        default=None, description="Where the documents go; default: <data dir>/output/<round>.")
+
+
+@task(name="round-progress")
+def progress_of(round_name: str) -> RoundProgress:
+    with session_scope(get_engine(load_settings())) as session:
+        return round_progress(session, get_round(session, round_name))
+
+
+@task(name="record-compiled")
+def record_compiled(round_name: str, plan_ids: list[int]) -> None:
+    with session_scope(get_engine(load_settings())) as session:
+        mark_compiled(session, get_round(session, round_name), plan_ids, actor="flow:review_round")
+
+
+@flow(name="review_round", log_prints=True)
+def review_round(parameters: RoundParameters) -> dict[str, Any]:
+    """Advance a round: intake, assignment with approval, invitations, deadlines, consolidated
+    documents. Start it again at any time; it continues where the round stands.
+    / Eine Runde so weit wie möglich voranbringen; jederzeit erneut startbar."""
+    logger = get_run_logger()
+    name = parameters.round_name
+    taken: list[str] = []
+    if parameters.plan_paths:
+        intake_plans(IntakeRequest(round_name=name, paths=parameters.plan_paths,
+                                   create_municipality=parameters.create_municipalities))
+        taken.append(Step.intake.value)
+
+    progress = progress_of(name)
+    if {Step.assign, Step.approve} & set(progress.next_steps()):
+        assign_reviewers(AssignRequest(
+            round_name=name, auto_approve=parameters.auto_approve,
+            pause_timeout_seconds=int(parameters.approval_timeout_hours * 3600),
+        ))
+        taken.append(Step.assign.value)
+        progress = progress_of(name)
+
+    if Step.invite in progress.next_steps():
+        send_invitations(InvitationParameters(round_name=name))
+        taken.append(Step.invite.value)
+        progress = progress_of(name)
+
+    if Step.escalate in progress.next_steps():
+        escalate_deadlines(EscalationParameters(round_name=name, now=parameters.now))
+        taken.append(Step.escalate.value)
+        progress = progress_of(name)
+
+    if Step.compile in progress.next_steps():
+        # Every plan, so that the round summary compares them all; incomplete ones say so.
+        compiled = compile_reviews(CompileParameters(round_name=name, out_dir=parameters.out_dir))
+        record_compiled(name, [int(plan_id) for plan_id, outcome in compiled["plans"].items()
+                               if outcome != "incomplete"])
+        taken.append(Step.compile.value)
+        progress = progress_of(name)
+
+    next_steps = [s.value for s in progress.next_steps()]
+    create_table_artifact(
+        key=artifact_key("round-progress", name),
+        table=progress.table(),
+        description=f"Round '{name}': this run took {', '.join(taken) or 'no step'}; "
+        f"next: {', '.join(next_steps)}. / Fortschritt je Plan.",
+    )
+    logger.info("round %s: took %s; next %s", name, taken, next_steps)
+    return {"round": name, "steps": taken, "next": next_steps, "plans": progress.table()}
