@@ -25,7 +25,7 @@ from flows.intake_plans import IntakeRequest, intake_plans
 from flows.send_invitations import InvitationParameters, send_invitations
 from review.config import load_settings
 from review.db import get_engine, session_scope
-from review.progress import RoundProgress, Step, mark_compiled, round_progress
+from review.progress import RoundProgress, Step, round_progress
 from review.rounds import get_round
 
 
@@ -57,12 +57,6 @@ class RoundParameters(BaseModel):
 def progress_of(round_name: str) -> RoundProgress:
     with session_scope(get_engine(load_settings())) as session:
         return round_progress(session, get_round(session, round_name))
-
-
-@task(name="record-compiled")
-def record_compiled(round_name: str, plan_ids: list[int]) -> None:
-    with session_scope(get_engine(load_settings())) as session:
-        mark_compiled(session, get_round(session, round_name), plan_ids, actor="flow:review_round")
 
 
 @flow(name="review_round", log_prints=True)
@@ -99,9 +93,7 @@ def review_round(parameters: RoundParameters) -> dict[str, Any]:
 
     if Step.compile in progress.next_steps():
         # Every plan, so that the round summary compares them all; incomplete ones say so.
-        compiled = compile_reviews(CompileParameters(round_name=name, out_dir=parameters.out_dir))
-        record_compiled(name, [int(plan_id) for plan_id, outcome in compiled["plans"].items()
-                               if outcome != "incomplete"])
+        compile_reviews(CompileParameters(round_name=name, out_dir=parameters.out_dir))
         taken.append(Step.compile.value)
         progress = progress_of(name)
 

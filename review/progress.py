@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from review import events
 from review.models import (
     Assignment,
     AssignmentStatus,
@@ -105,7 +104,7 @@ class RoundProgress:
             steps.append(Step.escalate)
         if self.plans_to_compile:
             steps.append(Step.compile)
-        if all(p.compiled for p in self.plans):
+        if all(p.complete and p.compiled for p in self.plans):
             return [Step.done]
         return steps
 
@@ -151,15 +150,9 @@ def round_progress(session: Session, round_: Round) -> RoundProgress:
     return RoundProgress(round_.name, list(progress.values()), counts)
 
 
-def mark_compiled(session: Session, round_: Round, plan_ids: list[int], *, actor: str) -> None:
-    """Record that these plans' consolidated documents were written from all their reviews."""
-    for plan_id in plan_ids:
-        events.record(session, kind="plan.compiled", actor=actor, entity="plan",
-                      entity_id=plan_id, round_id=round_.id)
-
-
 def _compiled_plans(session: Session, round_: Round) -> set[int]:
-    """Plans whose consolidated document was written after their last submitted review."""
+    """Plans whose consolidated document was written (`review.compile.record_compiled`) after
+    their last submitted review."""
     compiled_at: dict[int, object] = {}
     for event in session.exec(
         select(Event).where(Event.round_id == round_.id, Event.kind == "plan.compiled")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from review import events
 from review.models import Assignment, Document, utcnow
-from review.progress import Step, mark_compiled, round_progress
+from review.progress import Step, round_progress
 from review.states import transition
 from tests.factories import make_municipality, make_plan, make_reviewer, make_round
 
@@ -49,12 +50,18 @@ def test_steps_follow_the_round_from_intake_to_done(session: Session) -> None:
     progress = round_progress(session, round_)
     assert progress.next_steps() == [Step.escalate]
     assert progress.table()[0]["submitted"] == "1/2" and progress.table()[0]["state"] == "reviewing"
+    # A compilation of the incomplete plan (the round summary shows it) does not end the round.
+    events.record(session, kind="plan.compiled", actor="test", entity="plan", entity_id=plan.id,
+                  round_id=round_.id)
+    session.commit()
+    assert round_progress(session, round_).next_steps() == [Step.escalate]
 
     transition(session, assignments[1], "submitted", actor="test")
     session.commit()
     assert round_progress(session, round_).next_steps() == [Step.compile]
 
-    mark_compiled(session, round_, [plan.id], actor="test")
+    events.record(session, kind="plan.compiled", actor="test", entity="plan", entity_id=plan.id,
+                  round_id=round_.id)
     session.commit()
     progress = round_progress(session, round_)
     assert progress.next_steps() == [Step.done] and progress.table()[0]["state"] == "compiled"
