@@ -10,8 +10,8 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from review.models import (
@@ -153,7 +153,7 @@ def round_progress(session: Session, round_: Round) -> RoundProgress:
 def _compiled_plans(session: Session, round_: Round) -> set[int]:
     """Plans whose consolidated document was written (`review.compile.record_compiled`) after
     their last submitted review."""
-    compiled_at: dict[int, object] = {}
+    compiled_at: dict[int, datetime] = {}
     for event in session.exec(
         select(Event).where(Event.round_id == round_.id, Event.kind == "plan.compiled")
     ):
@@ -161,17 +161,25 @@ def _compiled_plans(session: Session, round_: Round) -> set[int]:
             compiled_at[event.entity_id] = max(compiled_at.get(event.entity_id, event.at), event.at)
     if not compiled_at:
         return set()
-    # A review edited after compilation (a new submitted version) makes the plan due again.
-    last_submission = dict(
-        session.exec(
-            select(Assignment.plan_id, func.max(Review.submitted_at))
+    # The last submission: an assignment reaching `submitted`, or a review edited afterwards
+    # (a new submitted version), makes the plan due for compilation again.
+    last_submission: dict[int, datetime] = {}
+    for plan_id, at in [
+        *session.exec(
+            select(Assignment.plan_id, Assignment.updated_at).where(
+                Assignment.round_id == round_.id, Assignment.status == S.submitted.value
+            )
+        ).all(),
+        *session.exec(
+            select(Assignment.plan_id, Review.submitted_at)
             .join(Review, Review.assignment_id == Assignment.id)  # type: ignore[arg-type]
             .where(Assignment.round_id == round_.id, Review.submitted_at.is_not(None))  # type: ignore[union-attr]
-            .group_by(Assignment.plan_id)
-        ).all()
-    )
+        ).all(),
+    ]:
+        if plan_id not in last_submission or at > last_submission[plan_id]:
+            last_submission[plan_id] = at
     return {
         plan_id
         for plan_id, at in compiled_at.items()
-        if plan_id not in last_submission or at >= last_submission[plan_id]  # type: ignore[operator]
+        if plan_id not in last_submission or at >= last_submission[plan_id]
     }
