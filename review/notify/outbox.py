@@ -29,7 +29,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
@@ -43,7 +43,7 @@ from review import events
 from review.config import Settings
 from review.db import session_scope
 from review.errors import PeerplanError
-from review.models import Assignment, Outbox, OutboxStatus, utcnow
+from review.models import Assignment, Outbox, OutboxStatus, Round, utcnow
 from review.states import OPEN
 
 log = logging.getLogger(__name__)
@@ -67,15 +67,29 @@ class DeliveryFailed(PeerplanError):
         )
 
 
-def message_id_for(key: str, settings: Settings | None = None) -> str:
-    """A stable Message-ID derived from the outbox key: a resent message keeps its id."""
+def message_id_for(key: str, settings: Settings | None = None, salt: str = "") -> str:
+    """A stable Message-ID derived from the outbox key: a resent message keeps its id.
+
+    `salt` is the round's creation time: keys restart at `a1` in every new database (a demo run
+    again, next year's installation), and a mail client that has seen a Message-ID before may hide
+    the new message as a duplicate."""
     domain = "peerplan.invalid"
     if settings is not None:
         address = parseaddr(settings.mail_from)[1]
         if "@" in address:
             domain = address.rsplit("@", 1)[1] or domain
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+    digest = hashlib.sha256(f"{salt}|{key}".encode()).hexdigest()[:40]
     return f"<{digest}.peerplan@{domain}>"
+
+
+def round_salt(session: Session, round_id: int | None) -> str:
+    round_ = session.get(Round, round_id) if round_id is not None else None
+    if round_ is None:
+        return ""
+    # Read back naive from SQLite, aware from PostgreSQL: the same instant either way.
+    created = round_.created_at.replace(tzinfo=None) if round_.created_at.tzinfo is None else \
+        round_.created_at.astimezone(UTC).replace(tzinfo=None)
+    return created.strftime("%Y%m%dT%H%M%S")
 
 
 def enqueue(
@@ -104,7 +118,7 @@ def enqueue(
         language=language,
         subject=subject,
         body=body,
-        message_id=message_id_for(key, settings),
+        message_id=message_id_for(key, settings, round_salt(session, round_id)),
         attachments=list(attachments),
         reason=reason,
         status=OutboxStatus.pending.value,
