@@ -91,7 +91,7 @@ def compile_summary(
 ) -> dict:
     with session_scope(get_engine(load_settings())) as session:
         round_ = get_round(session, round_name)
-        dossiers = gather_round(session, round_, plan_ids=[r.plan_id for r in reports])
+        dossiers = gather_round(session, round_)  # the summary covers every plan
         language = round_.language
     summary, exports = write_round_outputs(round_name, language, dossiers, reports, Path(out_dir))
     notes: list[str] = []

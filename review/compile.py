@@ -174,9 +174,10 @@ def write_round_outputs(
     out_dir: Path,
     template_dir: Path | None = None,
 ) -> tuple[Path, list[Path]]:
-    """The summary DOCX and the shared and coordinator exports."""
+    """The summary DOCX and the shared and coordinator exports, over every plan in `dossiers`
+    (plans not rendered in this run are scored again: cheap, and the summary stays whole)."""
     results = {r.plan_id: r.result for r in reports}
-    rows = [PlanRow(d, results[d.plan_id]) for d in dossiers]
+    rows = [PlanRow(d, results[d.plan_id] if d.plan_id in results else d.score()) for d in dossiers]
     summary = write_summary_docx(
         rows,
         out_dir / SUMMARY_DIR / "round-summary.docx",
@@ -251,9 +252,11 @@ def compile_round(
         timings[step] = round(now - mark, 3)
         mark = now
 
-    dossiers = gather_round(session, round_, rubrics=rubrics, plan_ids=plan_ids)
+    # Every plan for the summary; only `plan_ids` (default: all) get their documents rewritten.
+    dossiers = gather_round(session, round_, rubrics=rubrics)
     lap("read")
-    reports = render_plans(dossiers, out_dir, workers=workers)
+    chosen = [d for d in dossiers if plan_ids is None or d.plan_id in plan_ids]
+    reports = render_plans(chosen, out_dir, workers=workers)
     assert round_.id is not None
     for report in reports:
         record_compiled(session, round_.id, report)

@@ -320,3 +320,15 @@ def test_compiling_records_an_event_the_round_progress_counts(
     event = session.exec(select(Event).where(Event.kind == "plan.compiled")).one()
     assert event.payload["outcome"] == "minor_revision"
     assert "quellenberg" not in str(event.payload).lower()
+
+
+def test_compiling_one_plan_keeps_the_summary_whole(session: Session, tmp_path: Path) -> None:
+    first = reviewed_plan(session, municipality="Tulln")
+    second = reviewed_plan(session, municipality="Krems", round_=first.round_)
+    report = compile_round(
+        session, None, first.round_, tmp_path, workers=1, pdf=False, plan_ids=[second.plan.id]
+    )
+    assert [p.plan_id for p in report.plans] == [second.plan.id]
+    assert not (tmp_path / "municipality" / f"{first.plan.id:04d}-tulln.docx").exists()
+    text = docx_text(report.summary_docx)
+    assert "Tulln" in text and "Krems" in text
