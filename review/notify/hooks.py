@@ -14,7 +14,7 @@ event queues nothing the second time. Sending happens later (`deliver`, the flow
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -163,5 +163,5 @@ def on_plan_received(
         version=document.version, pages=document.pages,
         size_kb=max(1, round(document.size / 1024)), problems=list(document.problems or []),
         reviews_per_plan=round_.reviews_per_plan, blind=round_.blind,
-        due_date=format_day(round_.due_date + timedelta(days=0), language),
+        due_date=format_day(round_.due_date, language),
     )
