@@ -1,0 +1,157 @@
+"""Benchmark: a whole review round of N synthetic plans, and the share of its wall time that
+Prefect's orchestration costs.
+
+    /work/venv/bin/python bench/round.py [--plans 1000] [--seed 5]
+
+The same round runs twice on the embedded default (SQLite, the ephemeral Prefect server), each
+time in a fresh database, with the same generated plans, participants and simulated reviews:
+
+1. plain: the `review/` functions the flows call, called directly in order (intake with its
+   reading process pool, propose + approve, invitations with Word forms over SMTP, escalation,
+   compilation with its rendering process pool);
+2. prefect: `review_round` twice (intake, assignment with automatic approval, invitations,
+   escalation; then, after the reviews are in, escalation and compilation), every step a flow
+   or task on the Prefect server.
+
+Reviewers' submissions happen between the two halves and are timed in neither. The orchestration
+share is (prefect - plain) / prefect: time the round spent outside peerplan's own functions.
+The Prefect server's start is measured apart (a first, empty flow) and not charged to the round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+from sqlmodel import select  # noqa: E402
+
+from review.assignment.service import approve, propose  # noqa: E402
+from review.compile import compile_round  # noqa: E402
+from review.config import Settings, load_settings  # noqa: E402
+from review.db import get_engine, migrate, session_scope  # noqa: E402
+from review.intake import collect_sources  # noqa: E402
+from review.intake.batch import take_in_sources  # noqa: E402
+from review.mailsink import Mailbox, start_mailbox  # noqa: E402
+from review.models import Assignment, Municipality, Plan  # noqa: E402
+from review.notify.runs import run_escalation, run_invitations  # noqa: E402
+from review.participants import import_participants  # noqa: E402
+from review.reviewing import form_state, submit  # noqa: E402
+from review.rounds import create_round, get_round  # noqa: E402
+from review.rubric import load_rubrics  # noqa: E402
+from review.synthetic.generate import GeneratedFolder, generate_plans  # noqa: E402
+from review.synthetic.reviews import simulate_review  # noqa: E402
+
+ROUND = "Bench round"
+DUE = date.today() + timedelta(days=30)
+BEFORE_DUE = datetime.combine(DUE - timedelta(days=10), datetime.min.time(), tzinfo=UTC)
+
+
+def prepare(work: Path, folder: GeneratedFolder, mailbox: Mailbox, name: str) -> Settings:
+    data = work / name
+    os.environ.update({
+        "PEERPLAN_DATA_DIR": str(data), "PEERPLAN_SMTP_HOST": mailbox.host,
+        "PEERPLAN_SMTP_PORT": str(mailbox.port), "PEERPLAN_PORTAL_BASE_URL": "http://portal.bench",
+    })
+    os.environ.pop("PEERPLAN_DATABASE_URL", None)
+    settings = load_settings()
+    migrate(settings)
+    with session_scope(get_engine(settings)) as session:
+        round_ = create_round(session, name=ROUND, due_date=DUE, languages=["de", "en"])
+        import_participants(session, round_, folder.participants_csv)
+    return settings
+
+
+def submit_reviews(settings: Settings, folder: GeneratedFolder) -> int:
+    """Every invited reviewer submits (the reviewers' time: not part of either measurement)."""
+    rubrics = load_rubrics()
+    specs = {w.spec.municipality: w.spec for w in folder.plans}
+    with session_scope(get_engine(settings)) as session:
+        rows = session.exec(
+            select(Assignment, Municipality.name)
+            .join(Plan, Plan.id == Assignment.plan_id)  # type: ignore[arg-type]
+            .join(Municipality, Municipality.id == Plan.municipality_id)  # type: ignore[arg-type]
+            .where(Assignment.status == "invited")
+        ).all()
+        for assignment, town in rows:
+            answers = simulate_review(rubrics[assignment.rubric], specs[town], seed=assignment.id)
+            submit(session, assignment, answers.as_input(), settings=settings, actor="bench",
+                   seen_revision=form_state(session, assignment).seen)
+    return len(rows)
+
+
+def plain_round(settings: Settings, folder: GeneratedFolder) -> tuple[float, int]:
+    engine = get_engine(settings)
+    started = time.perf_counter()
+    with session_scope(engine) as session:
+        round_ = get_round(session, ROUND)
+        take_in_sources(session, settings, round_=round_, sources=collect_sources([folder.manifest]),
+                        actor="bench")
+    with session_scope(engine) as session:
+        round_ = get_round(session, ROUND)
+        propose(session, round_, actor="bench")
+        approve(session, round_, actor="bench")
+    run_invitations(settings, round_name=ROUND, actor="bench")
+    run_escalation(settings, round_name=ROUND, now=BEFORE_DUE)
+    first = time.perf_counter() - started
+    reviews = submit_reviews(settings, folder)
+    started = time.perf_counter()
+    run_escalation(settings, round_name=ROUND, now=BEFORE_DUE)
+    with session_scope(engine) as session:
+        compile_round(session, settings, get_round(session, ROUND), pdf=False)
+    return first + time.perf_counter() - started, reviews
+
+
+def prefect_round(settings: Settings, folder: GeneratedFolder) -> tuple[float, int]:
+    from flows.review_round import RoundParameters, review_round
+
+    started = time.perf_counter()
+    review_round(RoundParameters(round_name=ROUND, plan_paths=[str(folder.manifest)],
+                                 auto_approve=True, now=BEFORE_DUE))
+    first = time.perf_counter() - started
+    reviews = submit_reviews(settings, folder)
+    started = time.perf_counter()
+    review_round(RoundParameters(round_name=ROUND, now=BEFORE_DUE))
+    return first + time.perf_counter() - started, reviews
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--plans", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="peerplan-bench-round-"))
+    try:
+        t = time.perf_counter()
+        folder = generate_plans(work / "plans", count=args.plans, seed=args.seed)
+        print(f"generated {args.plans} plans in {time.perf_counter() - t:.1f} s (not measured)")
+        with start_mailbox(work / "mail") as mailbox:
+            from prefect import flow
+
+            t = time.perf_counter()
+            flow(name="bench-warm-up")(lambda: None)()
+            print(f"Prefect server start and a first flow run: {time.perf_counter() - t:.1f} s "
+                  "(not charged to the round)")
+            plain, reviews = plain_round(prepare(work, folder, mailbox, "plain"), folder)
+            print(f"plain:   {plain:7.1f} s  ({reviews} reviews submitted in between, not timed)")
+            orchestrated, reviews_p = prefect_round(prepare(work, folder, mailbox, "prefect"), folder)
+            print(f"prefect: {orchestrated:7.1f} s  ({reviews_p} reviews submitted in between)")
+        share = (orchestrated - plain) / orchestrated
+        print(f"orchestration share of the round's wall time: {share:.1%} (goal: at most 15 %)")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
