@@ -250,7 +250,11 @@ def assess_gates(
     hints = gate_hints(findings)
     results = []
     for gate_id in gate_ids:
-        votes = {r.label: bool(r.eligibility[gate_id]) for r in reviews if gate_id in r.eligibility}
+        votes = {
+            r.label: bool(r.eligibility[gate_id])
+            for r in sorted(reviews, key=lambda r: (len(r.label), r.label))
+            if gate_id in r.eligibility
+        }
         yes = sum(votes.values())
         no = len(votes) - yes
         if not votes:

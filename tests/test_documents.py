@@ -197,7 +197,7 @@ def test_hostile_text_comes_out_intact_or_safely_cleaned(session: Session, tmp_p
     assert "\x00" not in text and "\x07" not in text and "\x1b" not in text
     assert long_comment in text
     assert "Sankt Pölten <NÖ> & Co" in text
-    assert plan.municipality_docx.name == f"{data.plan.id:04d}-sankt-polten-no-co.docx"
+    assert plan.municipality_docx.name == f"{data.plan.id:04d}-sankt-poelten-noe-co.docx"
     # Spreadsheets: text stays text, never a formula.
     workbook = load_workbook(tmp_path / "summary" / "round-scores.xlsx")
     sheet = workbook["reviews"]

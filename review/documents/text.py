@@ -57,8 +57,14 @@ def no_redaction(text: object) -> str:
     return clean(text)
 
 
+_GERMAN = str.maketrans(
+    {"ß": "ss", "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+)
+
+
 def slug(text: str, fallback: str = "plan") -> str:
-    """ASCII file-name part: 'Sankt Pölten (NÖ)' -> 'sankt-polten-no'."""
+    """ASCII file-name part: 'Sankt Pölten (NÖ)' -> 'sankt-poelten-noe', 'Groß' -> 'gross'."""
+    text = text.translate(_GERMAN)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     value = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
     return value[:60].strip("-") or fallback
