@@ -259,7 +259,9 @@ def gather_plan(
     return gather_round(session, round_, rubrics=rubrics, plan_ids=[plan_id])[0]
 
 
-def plan_complete(session: Session, plan_id: int, *, rubrics: dict[str, Rubric] | None = None) -> bool:
+def plan_complete(
+    session: Session, plan_id: int, *, rubrics: dict[str, Rubric] | None = None
+) -> bool:
     """Whether every expected review of the plan is in: the moment to compile it (call after a
     review is submitted; `compile_reviews` with `plan_ids=[plan_id]` then writes its documents)."""
     return gather_plan(session, plan_id, rubrics=rubrics).score().status == "complete"
