@@ -11,6 +11,7 @@ import io
 import logging
 import re
 import zipfile
+import zlib
 from typing import Any
 
 from review.intake.document import Heading, Unit
@@ -96,6 +97,8 @@ def _saved_page_count(archive: zipfile.ZipFile) -> int:
         m = _PAGES.search(archive.read("docProps/app.xml"))
     except KeyError:
         return 0
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
+        return 0  # a damaged part: python-docx's reading below refuses the file clearly
     return int(m.group(1)) if m else 0
 
 
