@@ -363,8 +363,14 @@ def parse_word_form(
             "Dieses Dokument ist kein peerplan-Begutachtungsformular (die Formular-Kennung "
             "fehlt); bitte laden Sie das Formular über Ihren persönlichen Link herunter.",
         )
-    assignment_id = int(match.group(1))
-    seen = Seen(int(match.group(2)), int(match.group(3)))
+    try:
+        assignment_id = int(match.group(1))
+        seen = Seen(int(match.group(2)), int(match.group(3)))
+    except ValueError:  # thousands of digits typed into the identifier: Python refuses to parse
+        raise WordFormError(
+            "this form's identifier was changed and cannot be read; please download a fresh "
+            "form from your personal link"
+        ) from None
     lang = match.group(5)
     parsed = ParsedWordForm(assignment_id, seen, match.group(4), lang, ReviewInput())
     for row in _rows(doc):
