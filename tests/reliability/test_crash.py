@@ -85,3 +85,108 @@ def test_intake_and_import_survive_many_kills_in_fresh_processes(
     tally = intake_campaign(runner, plan_folder, trials=12, seed=base_seed() + 1)
     print("intake crash campaign (exec):", tally.line())
     assert tally.kills >= 6
+
+
+# --------------------------------------------------------------------------- invite, escalate
+
+
+def seed_round(settings: Settings, name: str, plans: int = 4) -> dict[str, int]:
+    """A round with approved, not yet invited assignments: each plan gets a technical and a
+    communication reviewer from two other municipalities."""
+    from datetime import date
+
+    from sqlmodel import Session
+
+    from review.db import engine_for
+    from review.models import Assignment, utcnow
+    from tests.factories import make_municipality, make_plan, make_reviewer, make_round
+
+    with Session(engine_for(str(settings.database_url)), expire_on_commit=False) as session:
+        round_ = make_round(session, name=name, due_date=date(2026, 12, 15),
+                            coordinator_email="coordinator@round.example")
+        places = [make_municipality(session, round_, f"{name} Gemeinde {i}",
+                                    contact_email=f"plan{i}@{name.lower()}.example")
+                  for i in range(plans)]
+        people = [[make_reviewer(session, round_, m, name=f"{name} Person {i}{k}",
+                                 email=f"p{i}{k}@{name.lower()}.example")
+                   for k in range(2)] for i, m in enumerate(places)]
+        for i, m in enumerate(places):
+            plan = make_plan(session, round_, m, title=f"Plan {m.name}")
+            for k, rubric in enumerate(("technical", "communication")):
+                reviewer = people[(i + 1 + k) % plans][k]
+                session.add(Assignment(round_id=round_.id, plan_id=plan.id,
+                                       reviewer_id=reviewer.id, rubric=rubric,
+                                       due_date=round_.due_date, approved_at=utcnow()))
+        session.commit()
+        return {"round_id": round_.id}
+
+
+def submit_one(settings: Settings, round_id: int) -> None:
+    """A reviewer submits a complete review (in this process, as the portal would)."""
+    from sqlmodel import Session, select
+
+    from review.db import engine_for
+    from review.models import Assignment
+    from review.reviewing import form_state, submit
+    from tests.reviewing_data import complete_review
+
+    with Session(engine_for(str(settings.database_url)), expire_on_commit=False) as session:
+        a = session.exec(select(Assignment).where(Assignment.round_id == round_id,
+                                                  Assignment.rubric == "technical",
+                                                  Assignment.status == "invited")
+                         .order_by(Assignment.id)).first()
+        assert a is not None
+        submit(session, a, complete_review("technical"), settings=settings,
+               seen_revision=form_state(session, a).seen, actor="reviewer")
+        session.commit()
+
+
+def notify_campaign(runner, settings: Settings, mailbox, trials: int, seed: int) -> Tally:
+    from tests.reliability.crash_harness import mail_problems, submitted_reviews
+
+    tally = Tally()
+    rng = random.Random(seed)
+    seed_round(settings, "N0")
+    timed = {"invite": runner.run(["invite", "--round", "N0"]),
+             "escalate": runner.run(["escalate", "--round", "N0", "--now", "2026-12-16T08:00"])}
+    for step, run in timed.items():
+        assert run.returncode == 0, run.output
+    sending_kills = 0
+    for trial in range(1, trials + 1):
+        name = f"N{trial}"
+        ids = seed_round(settings, name)
+        steps = [("invite", ["invite", "--round", name], timed["invite"].seconds)]
+        steps += [("escalate", ["escalate", "--round", name, "--now", when],
+                   timed["escalate"].seconds)
+                  for when in ("2026-12-14T08:00", "2026-12-16T08:00", "2026-12-21T08:00")]
+        before: dict = {}
+        for number, (step, argv, seconds) in enumerate(steps):
+            kills = tally.kills
+            crash_then_finish(runner, argv, seconds, rng, tally, step)
+            sending_kills += tally.kills - kills
+            if number == 0:
+                submit_one(settings, ids["round_id"])
+                before = submitted_reviews(settings)
+        after = submitted_reviews(settings)
+        lost = {k: v for k, v in before.items() if after.get(k) != v}
+        assert not lost, f"submitted reviews lost or changed: {lost}"
+        assert database_problems(settings) == [], trial
+        box, _ = mailbox
+        assert mail_problems(settings, box.messages, sending_kills) == [], trial
+    return tally
+
+
+def test_invitation_and_escalation_survive_kills(mail_settings: Settings, mailbox,
+                                                 fork_runner: ForkRunner) -> None:
+    tally = notify_campaign(fork_runner, mail_settings, mailbox, trials=2, seed=base_seed() + 2)
+    print("invite/escalate crash campaign:", tally.line(), f"{len(mailbox[0].messages)} mails")
+    assert tally.kills >= 2
+
+
+@pytest.mark.slow
+def test_invitation_and_escalation_survive_many_kills_in_fresh_processes(
+        mail_settings: Settings, mailbox, tmp_path: Path) -> None:
+    runner = ExecRunner(mail_settings, tmp_path)
+    tally = notify_campaign(runner, mail_settings, mailbox, trials=6, seed=base_seed() + 3)
+    print("invite/escalate crash campaign (exec):", tally.line())
+    assert tally.kills >= 6
