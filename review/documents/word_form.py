@@ -369,7 +369,9 @@ def parse_word_form(
     except ValueError:  # thousands of digits typed into the identifier: Python refuses to parse
         raise WordFormError(
             "this form's identifier was changed and cannot be read; please download a fresh "
-            "form from your personal link"
+            "form from your personal link",
+            "Die Formular-Kennung wurde verändert und ist nicht lesbar; bitte laden Sie über "
+            "Ihren persönlichen Link ein neues Formular herunter.",
         ) from None
     lang = match.group(5)
     parsed = ParsedWordForm(assignment_id, seen, match.group(4), lang, ReviewInput())
