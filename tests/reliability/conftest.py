@@ -53,11 +53,6 @@ def mail_settings(settings: Settings, mailbox) -> Settings:
 
 
 @pytest.fixture
-def fork_runner(mail_settings: Settings, tmp_path: Path) -> Iterator[ForkRunner]:
-    logs = tmp_path / "runs"
-    logs.mkdir()
-    runner = ForkRunner(mail_settings, logs)
-    try:
-        yield runner
-    finally:
-        runner.close()
+def sqlite_mail_settings(sqlite_settings: Settings, mailbox) -> Settings:
+    _, port = mailbox
+    return sqlite_settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port})
