@@ -93,7 +93,8 @@ def assert_absent(identities: list[str], text: str, where: str) -> None:
     SURFACES[where.split(":")[0]] = SURFACES.get(where.split(":")[0], 0) + 1
 
 
-def build_round(settings: Settings, plan_folder, mailbox: Mailbox, name: str = "Blind 2026") -> World:
+def build_round(settings: Settings, plan_folder, mailbox: Mailbox, name: str = "Blind 2026",
+                invite=None) -> World:
     """Three municipalities upload their plans; each plan gets a technical and a communication
     reviewer from the two other municipalities; everyone is invited over SMTP."""
     from review.notify.runs import run_invitations
@@ -153,7 +154,7 @@ def build_round(settings: Settings, plan_folder, mailbox: Mailbox, name: str = "
             for r in on_plan:
                 world.coreviewers.setdefault(r, set()).update(set(on_plan) - {r})
         session.commit()
-    run_invitations(settings, round_name=name)
+    (invite or (lambda: run_invitations(settings, round_name=name)))()
     for message in mailbox.messages:
         match = TOKEN_IN_LINK.search(mail_text(message))
         if match:
@@ -194,12 +195,15 @@ def work_through_the_portal(world: World) -> None:
         world.pages.append(("reviewer", rid, "\n".join(seen_pages)))
 
 
+ESCALATION_DAYS = (14, 16, 21)  # a reminder; overdue, escalation, digest; reassignment
+
+
 def escalate_and_compile(world: World, tmp_path: Path):
     from review.compile import compile_round
     from review.notify.runs import run_escalation
     from review.rounds import get_round
 
-    for day in (14, 16, 21):  # a reminder, overdue + escalation + digest, reassignment
+    for day in ESCALATION_DAYS:
         run_escalation(world.settings, round_name=world.round_name,
                        now=datetime(2026, 12, day, 8, tzinfo=UTC))
     with Session(engine_for(str(world.settings.database_url)), expire_on_commit=False) as session:
@@ -312,3 +316,59 @@ def test_no_personal_link_token_rests_in_the_database(sqlite_settings: Settings)
         bodies = "\n".join(o.body for o in session.exec(select(Outbox)))
     assert "/r/" in bodies  # the invitation was queued with its link
     assert not TOKEN_IN_LINK.search(bodies), "a personal link token is stored in Outbox.body"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_prefect_artifacts_and_flow_logs_of_a_blind_round(prefect_harness, sqlite_settings: Settings,
+                                                          plan_folder, tmp_path: Path,
+                                                          monkeypatch) -> None:
+    """The same round driven by the Prefect flows: their artifacts and run logs (what anyone
+    with access to the Prefect UI reads) carry no personal link; the compile artifact, a round
+    summary, names no reviewer."""
+    from prefect.client.orchestration import get_client
+
+    from flows.compile_reviews import CompileParameters, compile_reviews
+    from flows.escalate_deadlines import EscalationParameters, escalate_deadlines
+    from flows.send_invitations import InvitationParameters, send_invitations
+
+    box = Mailbox()
+    controller = start_smtp(box)
+    settings = sqlite_settings.model_copy(update={"smtp_host": "127.0.0.1",
+                                                  "smtp_port": controller.port})
+    for key, value in {"DATA_DIR": settings.data_dir, "DATABASE_URL": settings.database_url,
+                       "SMTP_HOST": "127.0.0.1", "SMTP_PORT": controller.port,
+                       "PORTAL_BASE_URL": settings.portal_base_url}.items():
+        monkeypatch.setenv(f"PEERPLAN_{key}", str(value))
+    name = "Blind Prefect 2026"
+    try:
+        world = build_round(settings, plan_folder, box, name=name, invite=lambda: send_invitations(
+            InvitationParameters(round_name=name)))
+        work_through_the_portal(world)
+        for day in ESCALATION_DAYS:
+            escalate_deadlines(EscalationParameters(round_name=name,
+                                                    now=datetime(2026, 12, day, 8, tzinfo=UTC)))
+        compile_reviews(CompileParameters(round_name=name, out_dir=str(tmp_path / "out"),
+                                          workers=1, pdf=False))
+    finally:
+        controller.stop()
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts()
+        logs = client.read_logs()
+    keys = {a.key for a in artifacts}
+    assert {"send-invitations-blind-prefect-2026", "escalate-deadlines-blind-prefect-2026",
+            "compile-reviews-blind-prefect-2026"} <= keys, keys
+    secrets = list(world.tokens.values()) + list(world.municipal.values())
+    for artifact in artifacts:
+        text = f"{artifact.description}\n{artifact.data}"
+        for token in secrets:
+            assert token not in text, f"a personal link token in the artifact {artifact.key}"
+        if (artifact.key or "").startswith("compile-reviews"):
+            assert_absent(world.identities(), text, "prefect: compile artifact")
+    log_text = "\n".join(log.message for log in logs)
+    assert logs, "the flows logged nothing"
+    for token in secrets:
+        assert token not in log_text, "a personal link token in a Prefect flow-run log"
+    SURFACES["prefect artifacts"] = len(artifacts)
+    SURFACES["prefect log lines"] = len(logs)
+    print(f"\nprefect surfaces: {len(artifacts)} artifacts, {len(logs)} log lines")
