@@ -70,6 +70,9 @@ class ExecRunner:
         self.env = env_for(settings)
         self.log_dir = log_dir
         self._n = 0
+        # Seconds a fresh interpreter needs before peerplan does anything (imports): kills are
+        # drawn after most of it, so that they land in peerplan's work, not in the imports.
+        self.startup = self.run(["--help"]).seconds
 
     def run(self, argv: Sequence[str], kill_after: float | None = None, timeout: float = 300) -> Run:
         self._n += 1
@@ -132,6 +135,7 @@ class ForkRunner:
     """A warm fork server: one child process per command, each killable on its own."""
 
     name = "fork"
+    startup = 0.0
 
     def __init__(self, settings: Settings, log_dir: Path) -> None:
         self.log_dir = log_dir
@@ -206,7 +210,8 @@ class Tally:
 def crash_then_finish(runner, argv: Sequence[str], full_seconds: float, rng: random.Random,
                       tally: Tally, step: str, ok_codes: Sequence[int] = (0,)) -> Run:
     """Kill `argv` at a random moment within its usual run time, then run it to completion."""
-    kill_after = rng.uniform(0.0, full_seconds)
+    startup = min(getattr(runner, "startup", 0.0) * 0.8, full_seconds * 0.9)
+    kill_after = rng.uniform(startup, full_seconds)
     first = runner.run(argv, kill_after=kill_after)
     tally.trials += 1
     if first.killed:

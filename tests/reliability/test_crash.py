@@ -84,7 +84,7 @@ def test_intake_and_import_survive_many_kills_in_fresh_processes(
         settings: Settings, plan_folder, tmp_path: Path) -> None:
     runner = ExecRunner(settings, tmp_path)
     runner.settings = settings
-    tally = intake_campaign(runner, plan_folder, trials=12, seed=base_seed() + 1)
+    tally = intake_campaign(runner, plan_folder, trials=8, seed=base_seed() + 1)
     print("intake crash campaign (exec):", tally.line())
     assert tally.kills >= 6
 
@@ -200,7 +200,7 @@ def test_invitation_and_escalation_survive_kills(sqlite_mail_settings: Settings,
 def test_invitation_and_escalation_survive_many_kills_in_fresh_processes(
         mail_settings: Settings, mailbox, tmp_path: Path) -> None:
     runner = ExecRunner(mail_settings, tmp_path)
-    tally = notify_campaign(runner, mail_settings, mailbox, trials=6, seed=base_seed() + 3)
+    tally = notify_campaign(runner, mail_settings, mailbox, trials=4, seed=base_seed() + 3)
     print("invite/escalate crash campaign (exec):", tally.line())
     assert tally.kills >= 6
 
@@ -293,6 +293,6 @@ def test_compile_survives_kills(sqlite_settings: Settings, tmp_path: Path) -> No
 
 @pytest.mark.slow
 def test_compile_survives_many_kills_in_fresh_processes(settings: Settings, tmp_path: Path) -> None:
-    tally = compile_campaign(ExecRunner(settings, tmp_path), settings, 8, base_seed() + 5, tmp_path)
+    tally = compile_campaign(ExecRunner(settings, tmp_path), settings, 6, base_seed() + 5, tmp_path)
     print("compile crash campaign (exec):", tally.line())
     assert tally.kills >= 4
