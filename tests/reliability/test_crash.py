@@ -39,8 +39,17 @@ def _counts(settings: Settings, round_name: str) -> dict[str, int]:
     }
 
 
+def _assignments(settings: Settings, round_name: str) -> list[tuple]:
+    from tests.reliability.crash_harness import _rows
+
+    return _rows(settings, "SELECT m.name, r.email, a.rubric, a.status FROM assignment a "
+                 "JOIN plan p ON p.id = a.plan_id JOIN municipality m ON m.id = p.municipality_id "
+                 "JOIN reviewer r ON r.id = a.reviewer_id JOIN round o ON o.id = a.round_id "
+                 "WHERE o.name = :n ORDER BY m.name, r.email", n=round_name)
+
+
 def intake_campaign(runner, plan_folder, trials: int, seed: int) -> Tally:
-    """Per trial a new round: import (killed once, re-run), intake (killed once, re-run)."""
+    """Per trial a new round: import, intake, assign, each killed once and re-run."""
     tally = Tally()
     rng = random.Random(seed)
     n = len(plan_folder.plans)
@@ -50,6 +59,12 @@ def intake_campaign(runner, plan_folder, trials: int, seed: int) -> Tally:
     timed_import = runner.run(["import", str(plan_folder.participants_csv), "--round", "R0"])
     timed_intake = runner.run(["intake", manifest, "--round", "R0", "--workers", "1"])
     assert timed_import.returncode == 0 and timed_intake.returncode == 0, timed_intake.output
+    timed_assign = runner.run(["assign", "--round", "R0"])
+    assert timed_assign.returncode == 0, timed_assign.output
+    wanted = _assignments(runner.settings, "R0")
+    assert wanted, "the solver proposed nothing"
+    assert runner.run(["assign", "--round", "R0"]).returncode == 0
+    assert _assignments(runner.settings, "R0") == wanted, "a re-run of assign changed the proposal"
     for trial in range(1, trials + 1):
         name = f"R{trial}"
         assert runner.run(["round", "create", name, "--languages", "de,en"]).returncode == 0
@@ -61,6 +76,10 @@ def intake_campaign(runner, plan_folder, trials: int, seed: int) -> Tally:
         assert counts["plans"] == counts["documents"] == n, (trial, counts)
         assert counts["max_version"] == 1, (trial, counts)
         assert counts["municipalities"] == n and counts["reviewers"] == 2 * n, counts
+        crash_then_finish(runner, ["assign", "--round", name], timed_assign.seconds, rng, tally,
+                          "assign")
+        # The same proposal as the uninterrupted round (same data, deterministic solver), once.
+        assert _assignments(runner.settings, name) == wanted, trial
         assert database_problems(runner.settings) == [], trial
     return tally
 
