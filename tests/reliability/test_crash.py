@@ -200,6 +200,11 @@ def notify_campaign(runner, settings: Settings, mailbox, trials: int, seed: int,
         assert database_problems(settings) == [], trial
         box, _ = mailbox
         assert mail_problems(settings, box.messages, sending_kills) == [], trial
+    from collections import Counter
+
+    ids = Counter(str(m["Message-ID"]) for m in mailbox[0].messages)
+    tally.by_step["mails"] = len(mailbox[0].messages)
+    tally.by_step["same Message-ID twice (allowed)"] = sum(1 for n in ids.values() if n == 2)
     return tally
 
 
