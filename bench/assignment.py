@@ -36,20 +36,27 @@ from review.assignment.instance import Instance  # noqa: E402
 RUBRICS = [["technical"], ["communication"], ["technical", "communication"]]
 
 
-def make_instance(n_plans: int, seed: int, listed_only: bool, avoid_reciprocal: bool = False) -> Instance:
+def make_instance(
+    n_plans: int, seed: int, listed_only: bool, avoid_reciprocal: bool = False
+) -> Instance:
     rnd = random.Random(seed)
     towns = [f"M{i:05d}" for i in range(n_plans)]
     english = {t for t in towns if rnd.random() < 0.1}
-    plans = [{"id": f"P{i}", "municipality": t, "language": "en" if t in english else "de"}
-             for i, t in enumerate(towns)]
+    plans = [
+        {"id": f"P{i}", "municipality": t, "language": "en" if t in english else "de"}
+        for i, t in enumerate(towns)
+    ]
     reviewers = []
     for t in towns:
         for j in range(2):
-            reviewers.append({
-                "id": f"{t}-{j}", "municipality": t,
-                "languages": ["de", "en"] if t in english or rnd.random() < 0.3 else ["de"],
-                "rubrics": rnd.choice(RUBRICS),
-            })
+            reviewers.append(
+                {
+                    "id": f"{t}-{j}",
+                    "municipality": t,
+                    "languages": ["de", "en"] if t in english or rnd.random() < 0.3 else ["de"],
+                    "rubrics": rnd.choice(RUBRICS),
+                }
+            )
     affinity = []
     readers = {lang: [r for r in reviewers if lang in r["languages"]] for lang in ("de", "en")}
     for pl in plans:
@@ -64,9 +71,13 @@ def make_instance(n_plans: int, seed: int, listed_only: bool, avoid_reciprocal: 
             seen.add((r["id"], q))
             affinity.append((r["id"], pl["id"], q, float(rnd.randint(0, 10**6))))
     data = dict(
-        reviews_per_plan=3, min_per_rubric={"technical": 1, "communication": 1},
-        plans=plans, reviewers=reviewers, affinity=affinity,
-        only_listed_pairs=listed_only, avoid_reciprocal=avoid_reciprocal,
+        reviews_per_plan=3,
+        min_per_rubric={"technical": 1, "communication": 1},
+        plans=plans,
+        reviewers=reviewers,
+        affinity=affinity,
+        only_listed_pairs=listed_only,
+        avoid_reciprocal=avoid_reciprocal,
     )
     if n_plans <= 1000:
         return Instance.model_validate(data)
@@ -74,10 +85,13 @@ def make_instance(n_plans: int, seed: int, listed_only: bool, avoid_reciprocal: 
     from review.assignment.instance import PlanIn, ReviewerIn
 
     data["plans"] = [PlanIn.model_construct(**p) for p in plans]
-    data["reviewers"] = [ReviewerIn.model_construct(min_load=None, max_load=None, frontrunner=False, **r)
-                         for r in reviewers]
-    return Instance.model_construct(forbidden=[], pinned=[], previous=[], require_frontrunner=False,
-                                    top_k=None, **data)
+    data["reviewers"] = [
+        ReviewerIn.model_construct(min_load=None, max_load=None, frontrunner=False, **r)
+        for r in reviewers
+    ]
+    return Instance.model_construct(
+        forbidden=[], pinned=[], previous=[], require_frontrunner=False, top_k=None, **data
+    )
 
 
 def candidates(inst: Instance):
@@ -134,7 +148,8 @@ def reference_highs(inst: Instance, budget: float) -> tuple[float | None, str]:
             b = (0, 1)
         else:
             b = loads[key[1]]
-        lo.append(b[0]); hi.append(b[1])
+        lo.append(b[0])
+        hi.append(b[1])
         index += cols
         starts.append(len(index))
     lp.num_row_ = len(lo)
@@ -251,7 +266,9 @@ def _child(reference, inst, budget, queue) -> None:  # noqa: ANN001
     queue.put((value, status, time.process_time() - t))
 
 
-def run_reference(reference, inst: Instance, budget: float) -> tuple[float | None, str, float, float]:
+def run_reference(
+    reference, inst: Instance, budget: float
+) -> tuple[float | None, str, float, float]:
     """The reference in a child process, killed after `budget` wall seconds (solvers' own time
     limits are not always kept). Returns (value, status, cpu s, wall s)."""
     import multiprocessing as mp
@@ -279,11 +296,14 @@ def run(label: str, inst: Instance, reference, budget: float) -> str:
     verdict = "same" if same else ("no reference answer" if ref_value is None else "DIFFERENT")
     pruned = ""
     if result.pruning:
-        pruned = f", top-{result.pruning['top_k']}: {result.pruning['candidates']} of {result.pruning['eligible']}"
-    line = (f"| {label} | {result.status} {result.objective:.0f} ({result.method}{pruned}) | "
-            f"{product_cpu:.2f} s ({product_s:.2f}) | "
-            f"{ref_status} {'' if ref_value is None else f'{ref_value:.0f}'} | "
-            f"{ref_cpu:.2f} s ({ref_s:.2f}) | {verdict} |")
+        pr = result.pruning
+        pruned = f", top-{pr['top_k']}: {pr['candidates']} of {pr['eligible']}"
+    line = (
+        f"| {label} | {result.status} {result.objective:.0f} ({result.method}{pruned}) | "
+        f"{product_cpu:.2f} s ({product_s:.2f}) | "
+        f"{ref_status} {'' if ref_value is None else f'{ref_value:.0f}'} | "
+        f"{ref_cpu:.2f} s ({ref_s:.2f}) | {verdict} |"
+    )
     print(line, flush=True)
     return line
 
@@ -297,9 +317,12 @@ def pruned_instance(inst: Instance, top_k: int = solver.TOP_K) -> Instance:
         pb = solver.build(inst, top_k)
     finally:
         solver.DENSE_LIMIT = saved
-    affinity = [(pb.reviewer_ids[r], pb.plan_ids[p], pb.rubrics[q], float(v))
-                for r, p, q, v in zip(pb.r.tolist(), pb.p.tolist(), pb.q.tolist(),
-                                      pb.value.tolist(), strict=True)]
+    affinity = [
+        (pb.reviewer_ids[r], pb.plan_ids[p], pb.rubrics[q], float(v))
+        for r, p, q, v in zip(
+            pb.r.tolist(), pb.p.tolist(), pb.q.tolist(), pb.value.tolist(), strict=True
+        )
+    ]
     return inst.model_copy(update={"affinity": affinity, "only_listed_pairs": True})
 
 
@@ -312,17 +335,25 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     import os
 
-    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
-          f"times are CPU seconds (wall seconds in brackets)")
+    print(
+        f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+        f"times are CPU seconds (wall seconds in brackets)"
+    )
     print("| instance | product (method) | time | reference | time | objective |")
     print("|---|---|---|---|---|---|")
     for n in sizes:
         inst = make_instance(n, args.seed, listed_only=n >= 10000)
-        label = f"{n} plans, {2 * n} reviewers" + (", 100 listed per plan" if n >= 10000 else ", dense")
+        label = f"{n} plans, {2 * n} reviewers" + (
+            ", 100 listed per plan" if n >= 10000 else ", dense"
+        )
         run(label, inst, reference_highs, args.reference_budget)
         if 100 < n < 10000:
-            run(f"{n} plans, product's top-{solver.TOP_K} candidates", pruned_instance(inst),
-                reference_highs, args.reference_budget)
+            run(
+                f"{n} plans, product's top-{solver.TOP_K} candidates",
+                pruned_instance(inst),
+                reference_highs,
+                args.reference_budget,
+            )
     if 40 in sizes:
         inst = make_instance(40, args.seed, listed_only=False, avoid_reciprocal=True)
         run("40 plans, avoid reciprocal", inst, reference_scip, args.reference_budget)

@@ -52,10 +52,12 @@ class ApprovalInput(RunInput):
     """The coordinator's answer, rendered as a form in the Prefect UI."""
 
     approve: bool = Field(default=False, description="Approve the proposal / Vorschlag freigeben")
-    pin: list[Pair] = Field(default_factory=list,
-                            description="Pairs that must be in the assignment / fest zuteilen")
-    forbid: list[Pair] = Field(default_factory=list,
-                               description="Pairs that must not be / nicht zuteilen")
+    pin: list[Pair] = Field(
+        default_factory=list, description="Pairs that must be in the assignment / fest zuteilen"
+    )
+    forbid: list[Pair] = Field(
+        default_factory=list, description="Pairs that must not be / nicht zuteilen"
+    )
     note: str = Field(default="", description="Note for the audit log / Notiz")
 
 
@@ -63,16 +65,20 @@ class AssignRequest(BaseModel):
     """Parameters of a run; rendered as the Run form of the deployment."""
 
     round_name: str = Field(description="The review round / die Begutachtungsrunde")
-    auto_approve: bool = Field(default=False,
-                               description="Approve without asking (demo) / ohne Rückfrage freigeben")
-    pause_timeout_seconds: int = Field(default=24 * 3600, ge=60,
-                                       description="How long to wait for the coordinator")
+    auto_approve: bool = Field(
+        default=False, description="Approve without asking (demo) / ohne Rückfrage freigeben"
+    )
+    pause_timeout_seconds: int = Field(
+        default=24 * 3600, ge=60, description="How long to wait for the coordinator"
+    )
     poll_seconds: int = Field(default=10, ge=1, description="How often the paused run checks")
     max_revisions: int = Field(default=10, ge=0, description="Rejections before the run gives up")
 
 
 def artifact_key(round_name: str) -> str:
-    return "assign-reviewers-" + (re.sub(r"[^a-z0-9]+", "-", round_name.lower()).strip("-") or "round")
+    return "assign-reviewers-" + (
+        re.sub(r"[^a-z0-9]+", "-", round_name.lower()).strip("-") or "round"
+    )
 
 
 @task(cache_policy=NO_CACHE)
@@ -85,33 +91,48 @@ def propose(round_name: str, pinned: list[tuple], forbidden: list[tuple]) -> dic
         for plan_id, reviewer_id, rubric, value, why in proposal.rows:
             plan = session.get(Plan, plan_id)
             reviewer = session.get(Reviewer, reviewer_id)
-            rows.append({
-                "plan": f"{session.get(Municipality, plan.municipality_id).name} ({plan.language})",
-                "plan_id": plan_id,
-                "reviewer": reviewer.name,
-                "reviewer_id": reviewer_id,
-                "rubric": rubric,
-                "affinity": round(value, 3),
-                "reasons": why,
-            })
-        return {"status": proposal.status, "objective": proposal.objective,
-                "reasons": proposal.reasons, "rows": rows, "created": proposal.created,
-                "updated": proposal.updated, "removed": proposal.removed, "method": proposal.method}
+            rows.append(
+                {
+                    "plan": f"{_town(session, plan)} ({plan.language})",
+                    "plan_id": plan_id,
+                    "reviewer": reviewer.name,
+                    "reviewer_id": reviewer_id,
+                    "rubric": rubric,
+                    "affinity": round(value, 3),
+                    "reasons": why,
+                }
+            )
+        return {
+            "status": proposal.status,
+            "objective": proposal.objective,
+            "reasons": proposal.reasons,
+            "rows": rows,
+            "created": proposal.created,
+            "updated": proposal.updated,
+            "removed": proposal.removed,
+            "method": proposal.method,
+        }
 
 
 @task(cache_policy=NO_CACHE)
 def approve(round_name: str, note: str) -> int:
     settings = load_settings()
     with session_scope(get_engine(settings)) as session:
-        return service.approve(session, get_round(session, round_name),
-                               actor=f"{ACTOR}{': ' + note if note else ''}")
+        return service.approve(
+            session, get_round(session, round_name), actor=f"{ACTOR}{': ' + note if note else ''}"
+        )
+
+
+def _town(session, plan: Plan) -> str:  # noqa: ANN001
+    return session.get(Municipality, plan.municipality_id).name
 
 
 def _publish(round_name: str, summary: dict[str, Any]) -> None:
     key = artifact_key(round_name)
     if summary["status"] == "optimal":
         create_table_artifact(
-            key=key, table=summary["rows"],
+            key=key,
+            table=summary["rows"],
             description=f"Proposal for {round_name}: objective {summary['objective']:g} "
             f"({summary['method']}). Approve or reject in the paused run.",
         )
@@ -124,8 +145,10 @@ def _publish(round_name: str, summary: dict[str, Any]) -> None:
 
 
 def _pairs(items: list[Pair]) -> list[tuple]:
-    return [(p.reviewer_id, p.plan_id, p.rubric) if p.rubric else (p.reviewer_id, p.plan_id)
-            for p in items]
+    return [
+        (p.reviewer_id, p.plan_id, p.rubric) if p.rubric else (p.reviewer_id, p.plan_id)
+        for p in items
+    ]
 
 
 @flow(name="assign_reviewers", log_prints=False)
@@ -133,25 +156,34 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
     log = get_run_logger()
     pinned: list[tuple] = []
     forbidden: list[tuple] = []
-    note = ""
+    added = (0, 0)  # pins and forbids of the last answer, dropped if they make it infeasible
     for revision in range(request.max_revisions + 1):
         summary = propose(request.round_name, pinned, forbidden)
         _publish(request.round_name, summary)
         if summary["status"] != "optimal":
             if revision == 0:
                 raise InvalidInput("no assignment possible: " + "; ".join(summary["reasons"]))
-            log.warning("pins/forbids of the last answer make it infeasible: %s", summary["reasons"])
-            description = ("**The last pins/forbids leave no possible assignment:**\n\n"
-                           + "\n".join(f"- {r}" for r in summary["reasons"])
-                           + "\n\nThey were dropped; the earlier proposal stands.")
-            pinned, forbidden = pinned[: -len(answer.pin) or None], forbidden[: -len(answer.forbid) or None]
+            log.warning(
+                "pins/forbids of the last answer make it infeasible: %s", summary["reasons"]
+            )
+            description = (
+                "**The last pins/forbids leave no possible assignment:**\n\n"
+                + "\n".join(f"- {r}" for r in summary["reasons"])
+                + "\n\nThey were dropped; the earlier proposal stands."
+            )
+            pinned, forbidden = (
+                pinned[: len(pinned) - added[0]],
+                forbidden[: len(forbidden) - added[1]],
+            )
             summary = propose(request.round_name, pinned, forbidden)
             _publish(request.round_name, summary)
         else:
-            description = (f"Proposal for **{request.round_name}**: {len(summary['rows'])} "
-                           f"assignments, objective {summary['objective']:g}. See the artifact "
-                           f"`{artifact_key(request.round_name)}`. Approve, or pin/forbid pairs "
-                           f"(ids from the table) to get a new proposal.")
+            description = (
+                f"Proposal for **{request.round_name}**: {len(summary['rows'])} "
+                f"assignments, objective {summary['objective']:g}. See the artifact "
+                f"`{artifact_key(request.round_name)}`. Approve, or pin/forbid pairs "
+                f"(ids from the table) to get a new proposal."
+            )
         if request.auto_approve:
             approved = approve(request.round_name, "auto")
             return {**_result(summary), "approved": approved, "revisions": revision}
@@ -161,11 +193,11 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
             poll_interval=request.poll_seconds,
             key=f"approval-{revision}",
         )
-        note = answer.note
         if answer.approve:
-            approved = approve(request.round_name, note)
+            approved = approve(request.round_name, answer.note)
             log.info("approved %d assignments", approved)
             return {**_result(summary), "approved": approved, "revisions": revision}
+        added = (len(answer.pin), len(answer.forbid))
         pinned += _pairs(answer.pin)
         forbidden += _pairs(answer.forbid)
         log.info("rejected: %d pins, %d forbids; solving again", len(pinned), len(forbidden))
@@ -173,5 +205,8 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
 
 
 def _result(summary: dict[str, Any]) -> dict[str, Any]:
-    return {"status": summary["status"], "objective": summary["objective"],
-            "assignments": len(summary["rows"])}
+    return {
+        "status": summary["status"],
+        "objective": summary["objective"],
+        "assignments": len(summary["rows"]),
+    }

@@ -21,7 +21,9 @@ def test_instance_round_trip(tmp_path):
     result = runner.invoke(app, ["assign-instance", str(instance), "--out", str(out)])
     assert result.exit_code == 0, result.output
     parsed = Result.model_validate_json(out.read_text(encoding="utf-8"))
-    assert parsed.status == "optimal" and parsed.objective == sum(a.affinity for a in parsed.assignments)
+    assert parsed.status == "optimal" and parsed.objective == sum(
+        a.affinity for a in parsed.assignments
+    )
     assert {(a.plan) for a in parsed.assignments} == {p["id"] for p in random_instance(0)["plans"]}
 
 
@@ -47,12 +49,15 @@ def test_bad_instance_is_named_clearly(tmp_path):
 
 
 def test_infeasible_instance_exits_1_with_reasons(tmp_path):
-    data = {"reviews_per_plan": 2, "min_per_rubric": {"technical": 2},
-            "plans": [{"id": 1, "municipality": "Tulln", "language": "de"}],
-            "reviewers": [{"id": 1, "municipality": "Graz", "languages": ["de"],
-                           "rubrics": ["technical"]},
-                          {"id": 2, "municipality": "Linz", "languages": ["de"],
-                           "rubrics": ["communication"]}]}
+    data = {
+        "reviews_per_plan": 2,
+        "min_per_rubric": {"technical": 2},
+        "plans": [{"id": 1, "municipality": "Tulln", "language": "de"}],
+        "reviewers": [
+            {"id": 1, "municipality": "Graz", "languages": ["de"], "rubrics": ["technical"]},
+            {"id": 2, "municipality": "Linz", "languages": ["de"], "rubrics": ["communication"]},
+        ],
+    }
     path = tmp_path / "i.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     out = tmp_path / "r.json"

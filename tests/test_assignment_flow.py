@@ -35,10 +35,20 @@ def _answer_when_paused(answers: list[dict], seen: list[str]) -> threading.Threa
         deadline = time.monotonic() + 120
         while pending and time.monotonic() < deadline:
             with get_client(sync_client=True) as client:
-                paused = client.read_flow_runs(flow_run_filter=FlowRunFilter(
-                    state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))))
-            paused = [r for r in paused if r.state and r.state.state_details.pause_key
-                      and f"{r.id}:{r.state.state_details.pause_key}" not in seen]
+                paused = client.read_flow_runs(
+                    flow_run_filter=FlowRunFilter(
+                        state=FlowRunFilterState(
+                            type=FlowRunFilterStateType(any_=[StateType.PAUSED])
+                        )
+                    )
+                )
+            paused = [
+                r
+                for r in paused
+                if r.state
+                and r.state.state_details.pause_key
+                and f"{r.id}:{r.state.state_details.pause_key}" not in seen
+            ]
             if paused:
                 run_ = paused[0]
                 seen.append(f"{run_.id}:{run_.state.state_details.pause_key}")
@@ -67,8 +77,9 @@ def test_flow_pauses_and_coordinator_approves(prefect_harness, sqlite_settings, 
         _round(session, name="Zuteilung A")
     seen: list[str] = []
     thread = _answer_when_paused([{"approve": True, "note": "passt"}], seen)
-    result = assign_reviewers(AssignRequest(round_name="Zuteilung A", poll_seconds=1,
-                                            pause_timeout_seconds=120))
+    result = assign_reviewers(
+        AssignRequest(round_name="Zuteilung A", poll_seconds=1, pause_timeout_seconds=120)
+    )
     thread.join(5)
     assert len(seen) == 1
     assert result["approved"] == 18 and result["revisions"] == 0
@@ -79,8 +90,9 @@ def test_flow_pauses_and_coordinator_approves(prefect_harness, sqlite_settings, 
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("prefect")
-def test_flow_reject_with_pin_solves_again_then_approves(prefect_harness, sqlite_settings,
-                                                         monkeypatch):
+def test_flow_reject_with_pin_solves_again_then_approves(
+    prefect_harness, sqlite_settings, monkeypatch
+):
     from flows.assign_reviewers import AssignRequest, assign_reviewers
     from review.models import Plan, Reviewer
 
@@ -92,20 +104,28 @@ def test_flow_reject_with_pin_solves_again_then_approves(prefect_harness, sqlite
         proposal = service.propose(session, round_, actor="test", dry_run=True)
         chosen = {(r, p) for p, r, *_ in proposal.rows}
         plans = {p.id: p.municipality_id for p in session.exec(select(Plan))}
-        pin = next((r.id, pid) for r in session.exec(select(Reviewer).order_by(Reviewer.id))
-                   for pid in sorted(plans)
-                   if plans[pid] != r.municipality_id and (r.id, pid) not in chosen
-                   and "communication" in r.expertise)
+        pin = next(
+            (r.id, pid)
+            for r in session.exec(select(Reviewer).order_by(Reviewer.id))
+            for pid in sorted(plans)
+            if plans[pid] != r.municipality_id
+            and (r.id, pid) not in chosen
+            and "communication" in r.expertise
+        )
         forbid = next(iter(sorted(chosen)))
     seen: list[str] = []
     answers = [
-        {"approve": False, "pin": [{"reviewer_id": pin[0], "plan_id": pin[1]}],
-         "forbid": [{"reviewer_id": forbid[0], "plan_id": forbid[1]}]},
+        {
+            "approve": False,
+            "pin": [{"reviewer_id": pin[0], "plan_id": pin[1]}],
+            "forbid": [{"reviewer_id": forbid[0], "plan_id": forbid[1]}],
+        },
         {"approve": True},
     ]
     thread = _answer_when_paused(answers, seen)
-    result = assign_reviewers(AssignRequest(round_name="Zuteilung B", poll_seconds=1,
-                                            pause_timeout_seconds=120))
+    result = assign_reviewers(
+        AssignRequest(round_name="Zuteilung B", poll_seconds=1, pause_timeout_seconds=120)
+    )
     thread.join(5)
     assert len(seen) == 2 and result["revisions"] == 1
     pairs = {(a.reviewer_id, a.plan_id) for a in _rows(sqlite_settings)}

@@ -16,8 +16,12 @@ NOW = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
 
 def _invited(session, round_, plan, reviewer, rubric="technical"):
     a = Assignment(
-        round_id=round_.id, plan_id=plan.id, reviewer_id=reviewer.id, rubric=rubric,
-        due_date=round_.due_date, approved_at=NOW,
+        round_id=round_.id,
+        plan_id=plan.id,
+        reviewer_id=reviewer.id,
+        rubric=rubric,
+        due_date=round_.due_date,
+        approved_at=NOW,
     )
     session.add(a)
     session.flush()
@@ -69,7 +73,6 @@ def test_reassign_leaves_declined_and_returns_none_when_nobody_is_eligible(sessi
     # The colleague from Graz may step in: the declined assignment no longer counts.
     assert new is not None and new.reviewer_id != first.id
     assert old.status == "declined"
-
 
 
 def test_reassign_returns_none_with_a_reason_when_nobody_is_eligible(session):

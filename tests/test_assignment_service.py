@@ -20,20 +20,40 @@ def _round(session, **kw):
     for i, town in enumerate(TOWNS):
         m = make_municipality(session, round_, town, role="frontrunner" if i < 2 else "follower")
         plan = make_plan(session, round_, m, title=f"Klimaschutzkonzept {town}")
-        session.add(Document(round_id=round_.id, plan_id=plan.id, file_name="p.pdf",
-                             sha256=f"{i:064d}", media_type="application/pdf", size=1,
-                             stored_path=f"x/{i}", text="Photovoltaik Wärmepumpen Radverkehr"
-                             if i % 2 else "Öffentlichkeitsarbeit Kampagne Bürgerbeteiligung"))
-        make_reviewer(session, round_, m, expertise=["technical"], keywords="Photovoltaik Wärmepumpen")
-        make_reviewer(session, round_, m, expertise=["technical", "communication"],
-                      keywords="Kampagne Öffentlichkeitsarbeit")
+        session.add(
+            Document(
+                round_id=round_.id,
+                plan_id=plan.id,
+                file_name="p.pdf",
+                sha256=f"{i:064d}",
+                media_type="application/pdf",
+                size=1,
+                stored_path=f"x/{i}",
+                text="Photovoltaik Wärmepumpen Radverkehr"
+                if i % 2
+                else "Öffentlichkeitsarbeit Kampagne Bürgerbeteiligung",
+            )
+        )
+        make_reviewer(
+            session, round_, m, expertise=["technical"], keywords="Photovoltaik Wärmepumpen"
+        )
+        make_reviewer(
+            session,
+            round_,
+            m,
+            expertise=["technical", "communication"],
+            keywords="Kampagne Öffentlichkeitsarbeit",
+        )
     session.flush()
     return round_
 
 
 def _rows(session, round_):
-    return list(session.exec(select(Assignment).where(Assignment.round_id == round_.id)
-                             .order_by(Assignment.id)))
+    return list(
+        session.exec(
+            select(Assignment).where(Assignment.round_id == round_.id).order_by(Assignment.id)
+        )
+    )
 
 
 def _check_rules(session, round_):
@@ -46,7 +66,9 @@ def _check_rules(session, round_):
     assert set(per_plan.values()) == {round_.reviews_per_plan}
     for plan_id in per_plan:
         on = [a for a in active if a.plan_id == plan_id]
-        assert any(a.rubric == "technical" for a in on) and any(a.rubric == "communication" for a in on)
+        assert any(a.rubric == "technical" for a in on) and any(
+            a.rubric == "communication" for a in on
+        )
         munis = [reviewers[a.reviewer_id].municipality_id for a in on]
         assert len(set(munis)) == len(munis)
         assert plan_muni[plan_id] not in munis
@@ -70,7 +92,9 @@ def test_propose_stores_an_explained_optimum_and_rerun_changes_nothing(session):
 
     again = service.propose(session, round_, actor="coordinator")
     assert (again.created, again.updated, again.removed) == (0, 0, 0)
-    assert [(a.id, a.reviewer_id, a.plan_id, a.rubric, a.version) for a in _rows(session, round_)] == before
+    assert [
+        (a.id, a.reviewer_id, a.plan_id, a.rubric, a.version) for a in _rows(session, round_)
+    ] == before
     assert len(list(session.exec(select(Event)))) == events_before
 
     assert service.approve(session, round_, actor="coordinator") == 18
@@ -100,9 +124,14 @@ def test_decline_then_propose_changes_only_what_must_change(session):
     assert (proposal.created, proposal.removed) == (1, 0)
     _check_rules(session, round_)
     new = [a for a in _rows(session, round_) if a.status == "proposed"]
-    assert len(new) == 1 and new[0].plan_id == gone.plan_id and new[0].reviewer_id != gone.reviewer_id
-    assert {(a.reviewer_id, a.plan_id, a.rubric) for a in _rows(session, round_)
-            if a.status == "invited"} == before - {(gone.reviewer_id, gone.plan_id, gone.rubric)}
+    assert (
+        len(new) == 1 and new[0].plan_id == gone.plan_id and new[0].reviewer_id != gone.reviewer_id
+    )
+    assert {
+        (a.reviewer_id, a.plan_id, a.rubric)
+        for a in _rows(session, round_)
+        if a.status == "invited"
+    } == before - {(gone.reviewer_id, gone.plan_id, gone.rubric)}
     # again: nothing changes, and the declined pair never comes back
     again = service.propose(session, round_, actor="coordinator")
     assert (again.created, again.updated, again.removed) == (0, 0, 0)
@@ -113,10 +142,15 @@ def test_pin_and_forbid(session):
     first = service.propose(session, round_, actor="coordinator")
     plan_id, reviewer_id, rubric, *_ = first.rows[0]
     other = next(a for a in _rows(session, round_) if a.plan_id != plan_id)
-    proposal = service.propose(session, round_, actor="coordinator",
-                               forbidden=[(reviewer_id, plan_id)],
-                               pinned=[(other.reviewer_id, plan_id)]
-                               if _muni_ok(session, other.reviewer_id, plan_id) else [])
+    proposal = service.propose(
+        session,
+        round_,
+        actor="coordinator",
+        forbidden=[(reviewer_id, plan_id)],
+        pinned=[(other.reviewer_id, plan_id)]
+        if _muni_ok(session, other.reviewer_id, plan_id)
+        else [],
+    )
     pairs = {(a.reviewer_id, a.plan_id) for a in _rows(session, round_)}
     assert (reviewer_id, plan_id) not in pairs
     assert proposal.status == "optimal"
@@ -126,7 +160,10 @@ def test_pin_and_forbid(session):
 def _muni_ok(session, reviewer_id, plan_id):
     from review.models import Plan, Reviewer
 
-    return session.get(Reviewer, reviewer_id).municipality_id != session.get(Plan, plan_id).municipality_id
+    return (
+        session.get(Reviewer, reviewer_id).municipality_id
+        != session.get(Plan, plan_id).municipality_id
+    )
 
 
 def test_infeasible_round_explains_and_keeps_the_earlier_proposal(session):
@@ -144,3 +181,27 @@ def test_infeasible_round_explains_and_keeps_the_earlier_proposal(session):
     )
     assert _rows(session, round_) == []
     assert session.exec(select(Event).where(Event.kind == "assignment.proposal_infeasible")).one()
+
+
+def test_decline_when_everyone_is_full_reports_instead_of_raising_a_load(session):
+    """openreview-py#2347: a re-run must never push a reviewer past the cap to fill a gap."""
+    from review.models import Reviewer
+
+    round_ = _round(session)
+    service.propose(session, round_, actor="coordinator")
+    service.approve(session, round_, actor="coordinator")
+    rows = _rows(session, round_)
+    for a in rows:
+        transition(session, a, "invited", actor="notify")
+    load = Counter(a.reviewer_id for a in rows)
+    for reviewer in session.exec(select(Reviewer).where(Reviewer.round_id == round_.id)):
+        reviewer.max_load = load[reviewer.id]  # everyone exactly at the cap
+        session.add(reviewer)
+    gone = rows[0]
+    transition(session, gone, "declined", actor="reviewer", changes={"decline_reason": "busy"})
+    session.flush()
+
+    proposal = service.propose(session, round_, actor="coordinator")
+    assert proposal.status == "infeasible" and proposal.reasons
+    assert [a for a in _rows(session, round_) if a.status == "proposed"] == []
+    assert service.reassign(session, gone, actor="deadline", reason="declined") is None

@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from review.models import Assignment, AssignmentStatus, Document, Municipality, Plan, Reviewer, Round
+from review.models import (
+    Assignment,
+    AssignmentStatus,
+    Document,
+    Municipality,
+    Plan,
+    Reviewer,
+    Round,
+)
 
 WEIGHTS: dict[str, float] = {
     "expertise": 1.0,
@@ -36,9 +44,58 @@ SCALE = 1000
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _STOP = frozenset(
-    "und der die das den dem des ein eine einer eines mit für von zu im in auf ist sind wird werden "
-    "als auch bei nach aus oder nicht sowie durch über the and for with from that this are was were "
-    "have has into its their which will been".split()
+    [
+        "und",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einer",
+        "eines",
+        "mit",
+        "für",
+        "von",
+        "zu",
+        "im",
+        "in",
+        "auf",
+        "ist",
+        "sind",
+        "wird",
+        "werden",
+        "als",
+        "auch",
+        "bei",
+        "nach",
+        "aus",
+        "oder",
+        "nicht",
+        "sowie",
+        "durch",
+        "über",
+        "the",
+        "and",
+        "for",
+        "with",
+        "from",
+        "that",
+        "this",
+        "are",
+        "was",
+        "were",
+        "have",
+        "has",
+        "into",
+        "its",
+        "their",
+        "which",
+        "will",
+        "been",
+    ]
 )
 # Crude stemming: German compounds and inflections share their first letters
 # ("Wärmeplanung", "Wärmeplans"); good enough to match keywords against a long text.
@@ -135,10 +192,20 @@ def value(term_values: Mapping[str, float]) -> int:
 def describe(term_values: Mapping[str, float], language: str = "en") -> str:
     """'expertise 1.0, text similarity 0.42, ...' for a table column or an email."""
     names = {
-        "en": {"expertise": "expertise", "language": "own language", "country": "same country",
-               "exchanges": "earlier exchanges", "text": "text similarity"},
-        "de": {"expertise": "Fachgebiet", "language": "eigene Sprache", "country": "gleiches Land",
-               "exchanges": "frühere Austausche", "text": "Textähnlichkeit"},
+        "en": {
+            "expertise": "expertise",
+            "language": "own language",
+            "country": "same country",
+            "exchanges": "earlier exchanges",
+            "text": "text similarity",
+        },
+        "de": {
+            "expertise": "Fachgebiet",
+            "language": "eigene Sprache",
+            "country": "gleiches Land",
+            "exchanges": "frühere Austausche",
+            "text": "Textähnlichkeit",
+        },
     }[language]
     ordered = sorted(term_values.items(), key=lambda kv: (-kv[1], kv[0]))
     return ", ".join(f"{names.get(k, k)} {v:g}" for k, v in ordered)
@@ -158,14 +225,21 @@ def _latest_texts(session: Session, plan_ids: Iterable[int]) -> dict[int, str]:
 def _earlier_exchanges(session: Session, round_: Round) -> Counter:
     """Pairs of municipality names that reviewed each other in other rounds."""
     municipality = {m.id: m.name for m in session.exec(select(Municipality))}
-    plans = {p.id: p.municipality_id for p in session.exec(select(Plan).where(Plan.round_id != round_.id))}
+    plans = {
+        p.id: p.municipality_id
+        for p in session.exec(select(Plan).where(Plan.round_id != round_.id))
+    }
     reviewers = {
         r.id: r.municipality_id
         for r in session.exec(select(Reviewer).where(Reviewer.round_id != round_.id))
     }
     counter: Counter = Counter()
-    done = {AssignmentStatus.submitted.value, AssignmentStatus.accepted.value,
-            AssignmentStatus.invited.value, AssignmentStatus.overdue.value}
+    done = {
+        AssignmentStatus.submitted.value,
+        AssignmentStatus.accepted.value,
+        AssignmentStatus.invited.value,
+        AssignmentStatus.overdue.value,
+    }
     for a in session.exec(
         select(Assignment).where(Assignment.round_id != round_.id, col(Assignment.status).in_(done))
     ):
@@ -179,9 +253,12 @@ def _earlier_exchanges(session: Session, round_: Round) -> Counter:
 def gather(session: Session, round_: Round) -> RoundData:
     """Read the round's plans and reviewers and compute what the affinity terms need."""
     municipalities = {
-        m.id: m for m in session.exec(select(Municipality).where(Municipality.round_id == round_.id))
+        m.id: m
+        for m in session.exec(select(Municipality).where(Municipality.round_id == round_.id))
     }
-    plans_rows = list(session.exec(select(Plan).where(Plan.round_id == round_.id).order_by(Plan.id)))
+    plans_rows = list(
+        session.exec(select(Plan).where(Plan.round_id == round_.id).order_by(Plan.id))
+    )
     reviewer_rows = list(
         session.exec(select(Reviewer).where(Reviewer.round_id == round_.id).order_by(Reviewer.id))
     )

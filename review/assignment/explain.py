@@ -47,8 +47,11 @@ def infeasibility(pb: Problem) -> list[str]:
     # Per language: reviews needed against what the reviewers reading it can take at most.
     need = Counter(pb.plan_languages)
     for lang, plans in sorted(need.items()):
-        readers = {r for r, p in zip(pb.r.tolist(), pb.p.tolist(), strict=True)
-                   if pb.plan_languages[p] == lang}
+        readers = {
+            r
+            for r, p in zip(pb.r.tolist(), pb.p.tolist(), strict=True)
+            if pb.plan_languages[p] == lang
+        }
         capacity = int(sum(pb.hi[r] for r in readers))
         if capacity < plans * k:
             reasons.append(
@@ -58,11 +61,15 @@ def infeasibility(pb: Problem) -> list[str]:
             )
     total, top, bottom = k * P, int(pb.hi.sum()), int(pb.lo.sum())
     if top < total:
-        reasons.append(f"all reviewers together can take {top} reviews, {total} needed "
-                       f"({total - top} short): raise maximum loads or add reviewers")
+        reasons.append(
+            f"all reviewers together can take {top} reviews, {total} needed "
+            f"({total - top} short): raise maximum loads or add reviewers"
+        )
     if bottom > total:
-        reasons.append(f"minimum loads add up to {bottom} reviews but there are only {total}: "
-                       f"lower minimum loads")
+        reasons.append(
+            f"minimum loads add up to {bottom} reviews but there are only {total}: "
+            f"lower minimum loads"
+        )
     options = Counter(pb.r.tolist())
     plans_of = defaultdict(set)
     for r, p in zip(pb.r.tolist(), pb.p.tolist(), strict=True):

@@ -16,7 +16,7 @@ INSTANCE
     avoid_reciprocal   no municipality A reviewing B while B reviews A
     require_frontrunner  at least one frontrunner reviewer on every plan
     only_listed_pairs  true: a triple missing from `affinity` is not a candidate at all
-    top_k              (optional) candidates kept per plan and rubric when pruning; default automatic
+    top_k              (optional) candidates kept per plan and rubric when pruning (default 40)
 
 RESULT
     status "optimal" | "infeasible", objective, assignments [{plan, reviewer, rubric, affinity}],
@@ -57,7 +57,11 @@ class ReviewerIn(BaseModel):
 
     @model_validator(mode="after")
     def _loads(self) -> ReviewerIn:
-        if self.min_load is not None and self.max_load is not None and self.min_load > self.max_load:
+        if (
+            self.min_load is not None
+            and self.max_load is not None
+            and self.min_load > self.max_load
+        ):
             raise ValueError(f"min_load {self.min_load} is above max_load {self.max_load}")
         return self
 
@@ -102,7 +106,9 @@ class Instance(BaseModel):
         reviewers = {r.id for r in self.reviewers}
         rubrics = set(self.min_per_rubric) | {q for r in self.reviewers for q in r.rubrics}
 
-        def check(field: str, index: int, reviewer: Id, plan: Id, rubric: str | None = None) -> None:
+        def check(
+            field: str, index: int, reviewer: Id, plan: Id, rubric: str | None = None
+        ) -> None:
             where = f"{field}[{index}]"
             if reviewer not in reviewers:
                 problems.append(f"{where}: unknown reviewer {reviewer!r}")

@@ -55,8 +55,7 @@ def backup_candidates(
     active = _active(session, round_.id)
     load = Counter(a.reviewer_id for a in active)
     on_plan = {
-        a.reviewer_id
-        for a in session.exec(select(Assignment).where(Assignment.plan_id == plan_id))
+        a.reviewer_id for a in session.exec(select(Assignment).where(Assignment.plan_id == plan_id))
     }
     active_on_plan = [reviewers[a.reviewer_id] for a in active if a.plan_id == plan_id]
     municipalities_on_plan = {r.municipality for r in active_on_plan if r.municipality}
@@ -66,7 +65,9 @@ def backup_candidates(
         for a in active
         if reviewers[a.reviewer_id].municipality == plan.municipality
     }
-    needs_frontrunner = round_.require_frontrunner and not any(r.frontrunner for r in active_on_plan)
+    needs_frontrunner = round_.require_frontrunner and not any(
+        r.frontrunner for r in active_on_plan
+    )
 
     out = []
     for r in data.reviewers:
@@ -106,15 +107,21 @@ def reassign(
     Calling it again for an assignment already replaced returns the existing replacement.
     """
     now = now or utcnow()
-    existing = session.exec(select(Assignment).where(Assignment.replaces_id == assignment.id)).first()
+    existing = session.exec(
+        select(Assignment).where(Assignment.replaces_id == assignment.id)
+    ).first()
     if existing is not None:
         return existing
     round_ = session.get(Round, assignment.round_id)
     assert round_ is not None
     if assignment.status == S.proposed.value:
-        transition(session, assignment, S.withdrawn, actor=actor, payload={"reason": reason}, now=now)
+        transition(
+            session, assignment, S.withdrawn, actor=actor, payload={"reason": reason}, now=now
+        )
     elif assignment.status != S.declined.value and assignment.status != S.reassigned.value:
-        transition(session, assignment, S.reassigned, actor=actor, payload={"reason": reason}, now=now)
+        transition(
+            session, assignment, S.reassigned, actor=actor, payload={"reason": reason}, now=now
+        )
 
     data = aff.gather(session, round_)
     candidates = backup_candidates(session, round_, assignment.plan_id, assignment.rubric, data)
@@ -224,7 +231,9 @@ def build_instance(
     affinity terms of every eligible triple, and the round's assignment rows."""
     data = data or aff.gather(session, round_)
     rows = list(
-        session.exec(select(Assignment).where(Assignment.round_id == round_.id).order_by(Assignment.id))
+        session.exec(
+            select(Assignment).where(Assignment.round_id == round_.id).order_by(Assignment.id)
+        )
     )
     plans = {p.id: p for p in data.plans}
     reviewers = {r.id: r for r in data.reviewers}
@@ -243,11 +252,15 @@ def build_instance(
     for spec in pinned:
         reviewer_id, plan_id, *rest = spec
         if reviewer_id not in reviewers or plan_id not in plans:
-            raise InvalidInput(f"pin ({reviewer_id}, {plan_id}): no such reviewer or plan in the round")
+            raise InvalidInput(
+                f"pin ({reviewer_id}, {plan_id}): no such reviewer or plan in the round"
+            )
         rubric = rest[0] if rest and rest[0] else current.get((reviewer_id, plan_id))
         if rubric is None:  # the reviewer's best-fitting rubric on that plan
-            options = sorted(reviewers[reviewer_id].rubrics,
-                             key=lambda q: (-aff.value(terms.get((reviewer_id, plan_id, q), {})), q))
+            options = sorted(
+                reviewers[reviewer_id].rubrics,
+                key=lambda q: (-aff.value(terms.get((reviewer_id, plan_id, q), {})), q),
+            )
             rubric = options[0]
         pins.append((reviewer_id, plan_id, rubric))
     pinned_pairs = {(r, p) for r, p, _ in pins}
@@ -259,25 +272,40 @@ def build_instance(
     # the reviewer said no, and the database keeps one row per (plan, reviewer).
     forbid |= {(a.reviewer_id, a.plan_id) for a in rows if a.status not in _ACTIVE}
     forbid -= pinned_pairs
-    previous = [(a.reviewer_id, a.plan_id, a.rubric) for a in rows
-                if a.status == S.proposed.value and a.approved_at is None]
-    instance = Instance.model_validate({
-        "reviews_per_plan": round_.reviews_per_plan,
-        "min_per_rubric": round_.min_per_rubric,
-        "plans": [{"id": p.id, "municipality": p.municipality, "language": p.language}
-                  for p in data.plans],
-        "reviewers": [{"id": r.id, "municipality": r.municipality, "languages": list(r.languages),
-                       "rubrics": list(r.rubrics) or ["none"], "min_load": r.min_load,
-                       "max_load": r.max_load, "frontrunner": r.frontrunner}
-                      for r in data.reviewers],
-        "affinity": affinity,
-        "forbidden": sorted(forbid),
-        "pinned": pins,
-        "previous": previous,
-        "avoid_reciprocal": round_.avoid_reciprocal,
-        "require_frontrunner": round_.require_frontrunner,
-        "only_listed_pairs": True,
-    })
+    previous = [
+        (a.reviewer_id, a.plan_id, a.rubric)
+        for a in rows
+        if a.status == S.proposed.value and a.approved_at is None
+    ]
+    instance = Instance.model_validate(
+        {
+            "reviews_per_plan": round_.reviews_per_plan,
+            "min_per_rubric": round_.min_per_rubric,
+            "plans": [
+                {"id": p.id, "municipality": p.municipality, "language": p.language}
+                for p in data.plans
+            ],
+            "reviewers": [
+                {
+                    "id": r.id,
+                    "municipality": r.municipality,
+                    "languages": list(r.languages),
+                    "rubrics": list(r.rubrics) or ["none"],
+                    "min_load": r.min_load,
+                    "max_load": r.max_load,
+                    "frontrunner": r.frontrunner,
+                }
+                for r in data.reviewers
+            ],
+            "affinity": affinity,
+            "forbidden": sorted(forbid),
+            "pinned": pins,
+            "previous": previous,
+            "avoid_reciprocal": round_.avoid_reciprocal,
+            "require_frontrunner": round_.require_frontrunner,
+            "only_listed_pairs": True,
+        }
+    )
     return instance, terms, rows
 
 
@@ -302,13 +330,26 @@ def propose(
         raise InvalidInput(f"round '{round_.name}' has no plans yet: nothing to assign")
     instance, terms, rows = build_instance(session, round_, pinned=pinned, forbidden=forbidden)
     result = solve(instance)
-    proposal = Proposal(status=result.status, objective=result.objective, reasons=result.reasons,
-                        assignments=[], method=result.method, pruning=result.pruning, dry_run=dry_run)
+    proposal = Proposal(
+        status=result.status,
+        objective=result.objective,
+        reasons=result.reasons,
+        assignments=[],
+        method=result.method,
+        pruning=result.pruning,
+        dry_run=dry_run,
+    )
     if result.status != "optimal":
         if not dry_run:
-            events.record(session, kind="assignment.proposal_infeasible", actor=actor,
-                          entity="round", entity_id=round_.id, round_id=round_.id,
-                          payload={"reasons": result.reasons})
+            events.record(
+                session,
+                kind="assignment.proposal_infeasible",
+                actor=actor,
+                entity="round",
+                entity_id=round_.id,
+                round_id=round_.id,
+                payload={"reasons": result.reasons},
+            )
             session.flush()
         return proposal
     by_pair = {(a.reviewer_id, a.plan_id): a for a in rows}
@@ -335,25 +376,46 @@ def propose(
         proposal.created += 1
         if dry_run:
             continue
-        new = Assignment(round_id=round_.id, plan_id=plan_id, reviewer_id=reviewer_id,
-                         rubric=out.rubric, due_date=round_.due_date, affinity=value,
-                         explanation=explanation)
+        new = Assignment(
+            round_id=round_.id,
+            plan_id=plan_id,
+            reviewer_id=reviewer_id,
+            rubric=out.rubric,
+            due_date=round_.due_date,
+            affinity=value,
+            explanation=explanation,
+        )
         session.add(new)
         kept.append(new)
     for a in rows:
-        if a.status == S.proposed.value and a.approved_at is None and (a.reviewer_id, a.plan_id) not in wanted:
+        if (
+            a.status == S.proposed.value
+            and a.approved_at is None
+            and (a.reviewer_id, a.plan_id) not in wanted
+        ):
             proposal.removed += 1
             if not dry_run:
                 session.delete(a)
     if not dry_run and (proposal.created or proposal.updated or proposal.removed):
         session.flush()
-        events.record(session, kind="assignment.proposed", actor=actor, entity="round",
-                      entity_id=round_.id, round_id=round_.id,
-                      payload={"objective": result.objective, "created": proposal.created,
-                               "updated": proposal.updated, "removed": proposal.removed,
-                               "method": result.method, "pruning": result.pruning,
-                               "pinned": [list(p) for p in pinned],
-                               "forbidden": [list(f) for f in forbidden]})
+        events.record(
+            session,
+            kind="assignment.proposed",
+            actor=actor,
+            entity="round",
+            entity_id=round_.id,
+            round_id=round_.id,
+            payload={
+                "objective": result.objective,
+                "created": proposal.created,
+                "updated": proposal.updated,
+                "removed": proposal.removed,
+                "method": result.method,
+                "pruning": result.pruning,
+                "pinned": [list(p) for p in pinned],
+                "forbidden": [list(f) for f in forbidden],
+            },
+        )
     session.flush()
     proposal.assignments = kept
     return proposal
@@ -362,18 +424,30 @@ def propose(
 def approve(session: Session, round_: Round, *, actor: str, now: datetime | None = None) -> int:
     """Approve the round's proposal: only approved assignments are ever invited."""
     now = now or utcnow()
-    pending = list(session.exec(select(Assignment).where(
-        Assignment.round_id == round_.id,
-        Assignment.status == S.proposed.value,
-        col(Assignment.approved_at).is_(None),
-    ).order_by(Assignment.id)))
+    pending = list(
+        session.exec(
+            select(Assignment)
+            .where(
+                Assignment.round_id == round_.id,
+                Assignment.status == S.proposed.value,
+                col(Assignment.approved_at).is_(None),
+            )
+            .order_by(Assignment.id)
+        )
+    )
     for a in pending:
         a.approved_at = now
         a.updated_at = now
         session.add(a)
     if pending:
-        events.record(session, kind="assignment.approved", actor=actor, entity="round",
-                      entity_id=round_.id, round_id=round_.id,
-                      payload={"assignments": [a.id for a in pending], "count": len(pending)})
+        events.record(
+            session,
+            kind="assignment.approved",
+            actor=actor,
+            entity="round",
+            entity_id=round_.id,
+            round_id=round_.id,
+            payload={"assignments": [a.id for a in pending], "count": len(pending)},
+        )
     session.flush()
     return len(pending)

@@ -104,7 +104,9 @@ def build(instance: Instance, top_k: int | None = None) -> Problem:
     Q = len(rubrics)
     names: list[str] = []
     gidx: dict[str, int] = {}
-    for name in [p.municipality for p in plans] + [r.municipality for r in reviewers if r.municipality]:
+    for name in [p.municipality for p in plans] + [
+        r.municipality for r in reviewers if r.municipality
+    ]:
         if name not in gidx:
             gidx[name] = len(names)
             names.append(name)
@@ -135,7 +137,9 @@ def build(instance: Instance, top_k: int | None = None) -> Problem:
         ar = np.fromiter((ridx[a[0]] for a in instance.affinity), np.int64, len(instance.affinity))
         ap = np.fromiter((pidx[a[1]] for a in instance.affinity), np.int64, len(instance.affinity))
         aq = np.fromiter((qidx[a[2]] for a in instance.affinity), np.int64, len(instance.affinity))
-        av = np.rint(np.fromiter((a[3] for a in instance.affinity), float, len(instance.affinity)) * scale).astype(np.int64)
+        av = np.rint(
+            np.fromiter((a[3] for a in instance.affinity), float, len(instance.affinity)) * scale
+        ).astype(np.int64)
     else:
         ar = ap = aq = av = np.zeros(0, dtype=np.int64)
 
@@ -171,8 +175,12 @@ def build(instance: Instance, top_k: int | None = None) -> Problem:
             r, p, q, v, total = _pruned_dense(
                 P, R, Q, eligible, listed, top_k or instance.top_k or TOP_K
             )
-            pruning = {"top_k": top_k or instance.top_k or TOP_K, "reviewer_keep": REVIEWER_KEEP,
-                       "candidates": len(r), "eligible": total}
+            pruning = {
+                "top_k": top_k or instance.top_k or TOP_K,
+                "reviewer_keep": REVIEWER_KEEP,
+                "candidates": len(r),
+                "eligible": total,
+            }
     if instance.only_listed_pairs and (top_k or instance.top_k) and total > DENSE_LIMIT:
         pass  # listed pairs are the coordinator's explicit candidate set: never pruned further
 
@@ -189,8 +197,10 @@ def build(instance: Instance, top_k: int | None = None) -> Problem:
         if not can[a, c]:
             why.append(f"the reviewer has no {rub} expertise")
         if why:
-            pinned_problems.append(f"pinned pair reviewer {rid} / plan {pid} ({rub}) breaks a hard "
-                                   f"rule: {', '.join(why)}")
+            pinned_problems.append(
+                f"pinned pair reviewer {rid} / plan {pid} ({rub}) breaks a hard "
+                f"rule: {', '.join(why)}"
+            )
         pins.append((a, b, c))
     pin = np.zeros(len(r), dtype=bool)
     if pins:
@@ -202,14 +212,23 @@ def build(instance: Instance, top_k: int | None = None) -> Problem:
         missing = [t for t in pins if (t[0] * P + t[1]) * Q + t[2] not in exists]
         if missing:  # pruned away or not listed: add them back
             ma, mb, mc = (np.array(x, dtype=np.int64) for x in zip(*missing, strict=True))
-            mv = _lookup(listed if not instance.only_listed_pairs else _listed(ar, ap, aq, av, P, Q),
-                         (ma * P + mb) * Q + mc)
+            mv = _lookup(
+                listed if not instance.only_listed_pairs else _listed(ar, ap, aq, av, P, Q),
+                (ma * P + mb) * Q + mc,
+            )
             r, p, q, v = (np.concatenate(x) for x in ((r, ma), (p, mb), (q, mc), (v, mv)))
             key = (r * P + p) * Q + q
         pin = np.isin(key, list(pin_keys))
         pair = r * P + p
         same_pair_other = np.isin(pair, list(pin_pairs)) & ~pin
-        grp = np.array([(int(g), int(b)) in pin_groups for g, b in zip(reviewer_group[r], p, strict=True)], dtype=bool) if len(r) else np.zeros(0, bool)
+        grp = (
+            np.array(
+                [(int(g), int(b)) in pin_groups for g, b in zip(reviewer_group[r], p, strict=True)],
+                dtype=bool,
+            )
+            if len(r)
+            else np.zeros(0, bool)
+        )
         drop = same_pair_other | (grp & ~np.isin(pair, list(pin_pairs)))
         keep = ~drop
         r, p, q, v, pin = r[keep], p[keep], q[keep], v[keep], pin[keep]
@@ -234,7 +253,12 @@ def build(instance: Instance, top_k: int | None = None) -> Problem:
         frontrunner=np.array([x.frontrunner for x in reviewers], dtype=bool),
         lo=lo,
         hi=hi,
-        r=r, p=p, q=q, value=v, weight=weight, pinned=pin,
+        r=r,
+        p=p,
+        q=q,
+        value=v,
+        weight=weight,
+        pinned=pin,
         scale=scale,
         municipality_names=names,
         plan_languages=[x.language for x in plans],
@@ -296,7 +320,9 @@ def _pruned_dense(P, R, Q, eligible, listed, top_k):
     first = np.r_[0, np.flatnonzero(np.diff(br)) + 1] if len(br) else np.zeros(0, np.int64)
     rank = np.arange(len(br)) - np.repeat(first, np.diff(np.r_[first, len(br)])) if len(br) else br
     sel = rank < REVIEWER_KEEP
-    r, p, q, v = (np.concatenate(x) for x in ((r, br[sel]), (p, bp[sel]), (q, bq[sel]), (v, bv[sel])))
+    r, p, q, v = (
+        np.concatenate(x) for x in ((r, br[sel]), (p, bp[sel]), (q, bq[sel]), (v, bv[sel]))
+    )
     key = (r * P + p) * Q + q
     _, unique = np.unique(key, return_index=True)
     return r[unique], p[unique], q[unique], v[unique], total
@@ -329,35 +355,45 @@ def solve_flow(pb: Problem, off: np.ndarray | None = None) -> np.ndarray | None:
     supply = np.zeros(n_nodes, dtype=np.int64)
     total = k * P
     supply[n_src] = total - int(pb.lo.sum())
-    supply[r0:r0 + R] = pb.lo
+    supply[r0 : r0 + R] = pb.lo
     tails, heads, caps, costs = [], [], [], []
     # source -> reviewer: load above the minimum
-    tails.append(np.zeros(R, np.int64)); heads.append(r0 + np.arange(R))
-    caps.append(pb.hi - pb.lo); costs.append(np.zeros(R, np.int64))
+    tails.append(np.zeros(R, np.int64))
+    heads.append(r0 + np.arange(R))
+    caps.append(pb.hi - pb.lo)
+    costs.append(np.zeros(R, np.int64))
     # (plan, rubric) -> plan with lower bound = minimum; plan -> sink exactly k (as supply)
     pq_nodes = pq0 + np.arange(P * Q)
     mins = np.tile(pb.minimum, P)
     supply[pq_nodes] -= mins
     plan_nodes = p0 + np.repeat(np.arange(P), Q)
     np.add.at(supply, plan_nodes, mins)
-    supply[p0:p0 + P] -= k
-    tails.append(pq_nodes); heads.append(plan_nodes)
-    caps.append(np.full(P * Q, k, np.int64) - mins); costs.append(np.zeros(P * Q, np.int64))
+    supply[p0 : p0 + P] -= k
+    tails.append(pq_nodes)
+    heads.append(plan_nodes)
+    caps.append(np.full(P * Q, k, np.int64) - mins)
+    costs.append(np.zeros(P * Q, np.int64))
     # pinned candidates: lower bound 1 on their path (direct: pairs with a pin have one triple)
     if pin.any():
         np.add.at(supply, r0 + r[pin], -1)
         np.add.at(supply, pq0 + p[pin] * Q + q[pin], 1)
     free = ~pin
     single = free & ~multi
-    tails.append(r0 + r[single]); heads.append(pq0 + p[single] * Q + q[single])
-    caps.append(np.ones(int(single.sum()), np.int64)); costs.append(-w[single])
+    tails.append(r0 + r[single])
+    heads.append(pq0 + p[single] * Q + q[single])
+    caps.append(np.ones(int(single.sum()), np.int64))
+    costs.append(-w[single])
     mfree = free & multi
     hubs = hub_of_pair[inv[mfree]]
     hub_list = hub_of_pair[multi_pairs]
-    tails.append(r0 + (uniq[multi_pairs] // P)); heads.append(hub_list)
-    caps.append(np.ones(len(hub_list), np.int64)); costs.append(np.zeros(len(hub_list), np.int64))
-    tails.append(hubs); heads.append(pq0 + p[mfree] * Q + q[mfree])
-    caps.append(np.ones(int(mfree.sum()), np.int64)); costs.append(-w[mfree])
+    tails.append(r0 + (uniq[multi_pairs] // P))
+    heads.append(hub_list)
+    caps.append(np.ones(len(hub_list), np.int64))
+    costs.append(np.zeros(len(hub_list), np.int64))
+    tails.append(hubs)
+    heads.append(pq0 + p[mfree] * Q + q[mfree])
+    caps.append(np.ones(int(mfree.sum()), np.int64))
+    costs.append(-w[mfree])
     n_fixed = sum(len(t) for t in tails[:2]) + len(hub_list)
     smcf = min_cost_flow.SimpleMinCostFlow()
     T, H, C, W = (np.concatenate(x).astype(np.int64) for x in (tails, heads, caps, costs))
@@ -371,10 +407,10 @@ def solve_flow(pb: Problem, off: np.ndarray | None = None) -> np.ndarray | None:
     # single arcs come right after the first two groups (source, (plan, rubric)) arcs
     start = R + P * Q
     s_idx = np.flatnonzero(single)
-    chosen_local[s_idx] = flows[start:start + len(s_idx)] > 0
+    chosen_local[s_idx] = flows[start : start + len(s_idx)] > 0
     m_start = start + len(s_idx) + len(hub_list)
     m_idx = np.flatnonzero(mfree)
-    chosen_local[m_idx] = flows[m_start:m_start + len(m_idx)] > 0
+    chosen_local[m_idx] = flows[m_start : m_start + len(m_idx)] > 0
     del n_fixed
     chosen = np.zeros(len(pb.r), dtype=bool)
     chosen[idx[chosen_local]] = True
@@ -443,8 +479,10 @@ def solve_ilp(pb: Problem, time_limit: float | None = None) -> tuple[np.ndarray 
 
     def add(members: np.ndarray, low: float, high: float) -> None:
         nonlocal row
-        rows.append(np.full(len(members), row)); cols.append(members)
-        lo.append(low); hi.append(high)
+        rows.append(np.full(len(members), row))
+        cols.append(members)
+        lo.append(low)
+        hi.append(high)
         row += 1
 
     def grouped(keys: np.ndarray):
@@ -463,7 +501,7 @@ def solve_ilp(pb: Problem, time_limit: float | None = None) -> tuple[np.ndarray 
         m = int(pb.minimum[key % Q])
         if m:
             add(members, m, np.inf)
-    for key, members in grouped(pb.p * (len(pb.municipality_names) + 1) + pb.reviewer_group[pb.r]):
+    for _, members in grouped(pb.p * (len(pb.municipality_names) + 1) + pb.reviewer_group[pb.r]):
         if len(members) > 1:
             add(members, 0, 1)
     has = set()
@@ -481,7 +519,7 @@ def solve_ilp(pb: Problem, time_limit: float | None = None) -> tuple[np.ndarray 
                 return None, "ilp"
     if pb.require_frontrunner:
         fr = pb.frontrunner[pb.r]
-        for plan, members in grouped(pb.p):
+        for _, members in grouped(pb.p):
             sel = members[fr[members]]
             if not len(sel):
                 return None, "ilp"
@@ -506,15 +544,23 @@ def solve_ilp(pb: Problem, time_limit: float | None = None) -> tuple[np.ndarray 
                 extra_cols += [np.r_[members, z]]
                 # A->B: sum x - cap*z <= 0 ; B->A: sum x + cap*z <= cap
                 extra_vals += [np.r_[np.ones(len(members)), [-cap * sign]]]
-                elo.append(-np.inf); ehi.append(0 if sign == 1 else cap)
+                elo.append(-np.inf)
+                ehi.append(0 if sign == 1 else cap)
                 r_ += 1
         all_rows = np.concatenate(rows + extra_rows) if rows else np.zeros(0)
         all_cols = np.concatenate(cols + extra_cols)
         vals = np.concatenate([np.ones(sum(len(c) for c in cols))] + extra_vals)
         A = coo_matrix((vals, (all_rows, all_cols)), shape=(r_, nz)).tocsr()
         c = np.r_[-pb.weight.astype(float), np.zeros(len(pair_vars))]
-        x, status = _highs(c, A, np.array(lo + elo, float), np.array(hi + ehi, float),
-                           np.r_[lb, np.zeros(len(pair_vars))], np.ones(nz), time_limit)
+        x, status = _highs(
+            c,
+            A,
+            np.array(lo + elo, float),
+            np.array(hi + ehi, float),
+            np.r_[lb, np.zeros(len(pair_vars))],
+            np.ones(nz),
+            time_limit,
+        )
         if x is None:
             return None, "ilp" if status == "infeasible" else f"ilp ({status})"
         chosen = x[:n] > 0.5
@@ -574,7 +620,11 @@ def solve(instance: Instance) -> Result:
     while True:
         pb = build(instance, top_k)
         chosen, method = _solve_problem(pb)
-        if chosen is not None or pb.pruning is None or pb.pruning["candidates"] >= pb.pruning["eligible"]:
+        if (
+            chosen is not None
+            or pb.pruning is None
+            or pb.pruning["candidates"] >= pb.pruning["eligible"]
+        ):
             break
         top_k *= 2  # pruned too hard: widen and try again
         widened += 1
@@ -583,8 +633,9 @@ def solve(instance: Instance) -> Result:
     seconds = round(time.perf_counter() - started, 4)
     if chosen is None:
         reasons = list(pb.pinned_problems) + explain.infeasibility(pb)
-        return Result(status="infeasible", reasons=reasons, method=method, pruning=pb.pruning,
-                      seconds=seconds)
+        return Result(
+            status="infeasible", reasons=reasons, method=method, pruning=pb.pruning, seconds=seconds
+        )
     idx = np.flatnonzero(chosen)
     order = idx[np.lexsort((pb.r[idx], pb.p[idx]))]
     assignments = [
@@ -597,8 +648,14 @@ def solve(instance: Instance) -> Result:
         for i in order
     ]
     objective = int(pb.value[chosen].sum()) / pb.scale
-    return Result(status="optimal", objective=objective, assignments=assignments, method=method,
-                  pruning=pb.pruning, seconds=seconds)
+    return Result(
+        status="optimal",
+        objective=objective,
+        assignments=assignments,
+        method=method,
+        pruning=pb.pruning,
+        seconds=seconds,
+    )
 
 
 def _solve_problem(pb: Problem) -> tuple[np.ndarray | None, str]:

@@ -27,10 +27,14 @@ def assign_instance(
     if result.status == "optimal":
         pruned = ""
         if result.pruning:
-            pruned = (f"; pruned to {result.pruning['candidates']} of "
-                      f"{result.pruning['eligible']} candidates (top {result.pruning['top_k']})")
-        console.print(f"optimal: objective {result.objective:g}, {len(result.assignments)} "
-                      f"assignments, {result.method}, {result.seconds:.2f} s{pruned} -> {out}")
+            pruned = (
+                f"; pruned to {result.pruning['candidates']} of "
+                f"{result.pruning['eligible']} candidates (top {result.pruning['top_k']})"
+            )
+        console.print(
+            f"optimal: objective {result.objective:g}, {len(result.assignments)} "
+            f"assignments, {result.method}, {result.seconds:.2f} s{pruned} -> {out}"
+        )
     else:
         for reason in result.reasons:
             err_console.print(f"[red]infeasible:[/] {reason}", highlight=False)

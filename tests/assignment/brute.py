@@ -71,8 +71,11 @@ def violations(inst: Instance, triples: list[tuple]) -> list[str]:
         if (r, p, q) not in chosen:
             problems.append(f"pin {r}/{p}/{q} missing")
     if inst.avoid_reciprocal:
-        edges = {(reviewers[r].municipality, plans[p].municipality) for r, p, _ in triples
-                 if reviewers[r].municipality}
+        edges = {
+            (reviewers[r].municipality, plans[p].municipality)
+            for r, p, _ in triples
+            if reviewers[r].municipality
+        }
         if any((b, a) in edges for a, b in edges):
             problems.append("reciprocal pair")
     return problems

@@ -23,18 +23,25 @@ def random_instance(seed: int, **options) -> dict:
     ]
     reviewers = []
     for i in range(rnd.choice([6, 7, 8])):
-        reviewers.append({
-            "id": f"R{i}",
-            "municipality": rnd.choice(towns + [None]),
-            "languages": rnd.choice([["de"], ["de", "en"], ["de", "en"], ["en"]]),
-            "rubrics": rnd.choice([["technical"], ["communication"], ["technical", "communication"]]),
-            "min_load": rnd.choice([0, 0, 0, 1]),
-            "max_load": rnd.choice([1, 2, 3, 3]),
-            "frontrunner": rnd.random() < 0.4,
-        })
+        reviewers.append(
+            {
+                "id": f"R{i}",
+                "municipality": rnd.choice(towns + [None]),
+                "languages": rnd.choice([["de"], ["de", "en"], ["de", "en"], ["en"]]),
+                "rubrics": rnd.choice(
+                    [["technical"], ["communication"], ["technical", "communication"]]
+                ),
+                "min_load": rnd.choice([0, 0, 0, 1]),
+                "max_load": rnd.choice([1, 2, 3, 3]),
+                "frontrunner": rnd.random() < 0.4,
+            }
+        )
     affinity = [
         [r["id"], p["id"], q, rnd.randint(0, 9)]
-        for r in reviewers for p in plans for q in r["rubrics"] if rnd.random() < 0.8
+        for r in reviewers
+        for p in plans
+        for q in r["rubrics"]
+        if rnd.random() < 0.8
     ]
     data = {
         "reviews_per_plan": 2,
