@@ -352,6 +352,26 @@ def solve_flow(pb: Problem, off: np.ndarray | None = None) -> np.ndarray | None:
     h0 = p0 + P
     hub_of_pair[multi_pairs] = h0 + np.arange(len(multi_pairs))
     n_nodes = h0 + len(multi_pairs)
+    # Exact strengthening: where every candidate of a municipality on a plan is for one and the
+    # same rubric (and nobody of it could take another), a capacity-1 node (plan, municipality)
+    # carries the municipality rule inside the network; only mixed-rubric groups need branching.
+    free = ~pin
+    G = len(pb.municipality_names) + 1
+    fidx = np.flatnonzero(free)
+    gk = p[fidx] * G + pb.reviewer_group[r[fidx]]
+    ug, ginv, gcount = np.unique(gk, return_inverse=True, return_counts=True)
+    qmin = np.full(len(ug), Q, dtype=np.int64)
+    np.minimum.at(qmin, ginv, q[fidx])
+    qmax = np.full(len(ug), -1, dtype=np.int64)
+    np.maximum.at(qmax, ginv, q[fidx])
+    anymulti = np.zeros(len(ug), dtype=bool)
+    np.logical_or.at(anymulti, ginv, multi[fidx])
+    good = (gcount >= 2) & (qmin == qmax) & ~anymulti
+    group_node = np.full(len(ug), -1, dtype=np.int64)
+    group_node[good] = n_nodes + np.arange(int(good.sum()))
+    n_nodes += int(good.sum())
+    via_group = np.full(len(r), -1, dtype=np.int64)
+    via_group[fidx] = group_node[ginv]
     supply = np.zeros(n_nodes, dtype=np.int64)
     total = k * P
     supply[n_src] = total - int(pb.lo.sum())
@@ -380,7 +400,7 @@ def solve_flow(pb: Problem, off: np.ndarray | None = None) -> np.ndarray | None:
     free = ~pin
     single = free & ~multi
     tails.append(r0 + r[single])
-    heads.append(pq0 + p[single] * Q + q[single])
+    heads.append(np.where(via_group[single] >= 0, via_group[single], pq0 + p[single] * Q + q[single]))
     caps.append(np.ones(int(single.sum()), np.int64))
     costs.append(-w[single])
     mfree = free & multi
@@ -394,7 +414,10 @@ def solve_flow(pb: Problem, off: np.ndarray | None = None) -> np.ndarray | None:
     heads.append(pq0 + p[mfree] * Q + q[mfree])
     caps.append(np.ones(int(mfree.sum()), np.int64))
     costs.append(-w[mfree])
-    n_fixed = sum(len(t) for t in tails[:2]) + len(hub_list)
+    tails.append(group_node[good])
+    heads.append(pq0 + (ug[good] // G) * Q + qmin[good])
+    caps.append(np.ones(int(good.sum()), np.int64))
+    costs.append(np.zeros(int(good.sum()), np.int64))
     smcf = min_cost_flow.SimpleMinCostFlow()
     T, H, C, W = (np.concatenate(x).astype(np.int64) for x in (tails, heads, caps, costs))
     smcf.add_arcs_with_capacity_and_unit_cost(T, H, C, W)
@@ -411,7 +434,6 @@ def solve_flow(pb: Problem, off: np.ndarray | None = None) -> np.ndarray | None:
     m_start = start + len(s_idx) + len(hub_list)
     m_idx = np.flatnonzero(mfree)
     chosen_local[m_idx] = flows[m_start : m_start + len(m_idx)] > 0
-    del n_fixed
     chosen = np.zeros(len(pb.r), dtype=bool)
     chosen[idx[chosen_local]] = True
     return chosen
