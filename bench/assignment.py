@@ -279,7 +279,7 @@ def run_reference(
     t = time.perf_counter()
     proc.start()
     try:
-        value, status, cpu = queue.get(timeout=budget + 60)
+        value, status, cpu = queue.get(timeout=budget + 10)
     except Exception:  # noqa: BLE001  (queue.Empty: over budget)
         proc.kill()
         value, status, cpu = None, f"no answer within {budget:.0f} s (killed)", float("nan")

@@ -40,7 +40,7 @@ import numpy as np
 
 from review.assignment.instance import AssignmentOut, Instance, Result
 
-DENSE_LIMIT = 3_000_000
+DENSE_LIMIT = 5_000_000
 TOP_K = 40
 REVIEWER_KEEP = 10
 BRANCH_BUDGET = 60
