@@ -168,7 +168,7 @@ def test_incomplete_plan_says_so_and_gives_no_outcome(session: Session, tmp_path
 
 
 def test_hostile_text_comes_out_intact_or_safely_cleaned(session: Session, tmp_path: Path) -> None:
-    long_comment = "Ä" * 19_000 + "end-of-long-comment"
+    long_comment = "Ä" * 20_000 + "end-of-long-comment"
     data = reviewed_plan(session, comment_extra=HOSTILE, municipality="Sankt Pölten <NÖ> & \x07Co")
     from sqlmodel import select
 
@@ -176,6 +176,7 @@ def test_hostile_text_comes_out_intact_or_safely_cleaned(session: Session, tmp_p
 
     first = session.exec(select(Review).order_by(Review.id)).first()
     first.strengths = long_comment
+    first.comments = {**first.comments, "T4": "T4:" + long_comment}
     session.add(first)
     session.commit()
     report = compile_round(session, None, data.round_, tmp_path, workers=1, pdf=False)
@@ -196,6 +197,7 @@ def test_hostile_text_comes_out_intact_or_safely_cleaned(session: Session, tmp_p
         assert kept in text
     assert "\x00" not in text and "\x07" not in text and "\x1b" not in text
     assert long_comment in text
+    assert "T4:" + long_comment in text  # in a table cell too
     assert "Sankt Pölten <NÖ> & Co" in text
     assert plan.municipality_docx.name == f"{data.plan.id:04d}-sankt-poelten-noe-co.docx"
     # Spreadsheets: text stays text, never a formula.
