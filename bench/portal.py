@@ -77,8 +77,11 @@ def seed(settings, reviewers: int) -> list[tuple[int, str]]:
     engine = engine_for(settings.database_url)
     links = []
     with Session(engine, expire_on_commit=False) as session:
-        round_ = create_round(session, name=f"bench {uuid.uuid4().hex[:6]}",
-                              due_date=date.today() + timedelta(days=30))
+        round_ = create_round(
+            session,
+            name=f"bench {uuid.uuid4().hex[:6]}",
+            due_date=date.today() + timedelta(days=30),
+        )
         places = []
         for i in range(reviewers):
             m = Municipality(round_id=round_.id, name=f"Gemeinde {i}", language="de")
@@ -86,14 +89,28 @@ def seed(settings, reviewers: int) -> list[tuple[int, str]]:
             places.append(m)
         session.flush()
         for i, m in enumerate(places):
-            r = Reviewer(round_id=round_.id, municipality_id=m.id, name=f"R{i}",
-                         email=f"r{i}@bench.example", expertise=["technical"], language="de")
-            plan = Plan(round_id=round_.id, municipality_id=places[(i + 1) % reviewers].id,
-                        title=f"Plan {i}")
+            r = Reviewer(
+                round_id=round_.id,
+                municipality_id=m.id,
+                name=f"R{i}",
+                email=f"r{i}@bench.example",
+                expertise=["technical"],
+                language="de",
+            )
+            plan = Plan(
+                round_id=round_.id,
+                municipality_id=places[(i + 1) % reviewers].id,
+                title=f"Plan {i}",
+            )
             session.add_all([r, plan])
             session.flush()
-            a = Assignment(round_id=round_.id, plan_id=plan.id, reviewer_id=r.id,
-                           rubric="technical", due_date=round_.due_date)
+            a = Assignment(
+                round_id=round_.id,
+                plan_id=plan.id,
+                reviewer_id=r.id,
+                rubric="technical",
+                due_date=round_.due_date,
+            )
             session.add(a)
             session.flush()
             transition(session, a, AssignmentStatus.invited, actor="bench")
@@ -112,15 +129,30 @@ def review_fields(criteria: list[str], step: int, final: bool) -> dict[str, str]
     return data
 
 
-async def reviewer(base: str, assignment_id: int, token: str, drafts: int, criteria: list[str],
-                   timings: Timings, errors: list[str]) -> None:
+async def reviewer(
+    base: str,
+    assignment_id: int,
+    token: str,
+    drafts: int,
+    criteria: list[str],
+    timings: Timings,
+    errors: list[str],
+) -> None:
     # Each reviewer is a browser of their own: own connection, own cookies (CSRF).
     async with httpx.AsyncClient(timeout=120, follow_redirects=False) as client:
         await _review(client, base, assignment_id, token, drafts, criteria, timings, errors)
 
 
-async def _review(client: httpx.AsyncClient, base: str, assignment_id: int, token: str,
-                  drafts: int, criteria: list[str], timings: Timings, errors: list[str]) -> None:
+async def _review(
+    client: httpx.AsyncClient,
+    base: str,
+    assignment_id: int,
+    token: str,
+    drafts: int,
+    criteria: list[str],
+    timings: Timings,
+    errors: list[str],
+) -> None:
     url = f"{base}/r/{token}/a/{assignment_id}"
 
     async def timed(kind: str, coro):
@@ -132,9 +164,13 @@ async def _review(client: httpx.AsyncClient, base: str, assignment_id: int, toke
     page = await timed("page", client.get(url + "?lang=de"))
     for step in range(drafts + 1):
         final = step == drafts
-        body = {"csrf": CSRF.search(page.text).group(1), "seen": SEEN.search(page.text).group(1),
-                "lang": "de", "action": "submit" if final else "draft",
-                **review_fields(criteria, step, final)}
+        body = {
+            "csrf": CSRF.search(page.text).group(1),
+            "seen": SEEN.search(page.text).group(1),
+            "lang": "de",
+            "action": "submit" if final else "draft",
+            **review_fields(criteria, step, final),
+        }
         r = await timed("submit" if final else "save", client.post(url + "/save", data=body))
         if r.status_code != 303:
             errors.append(f"assignment {assignment_id}: {r.status_code} {r.text[:300]!r}")
@@ -150,7 +186,9 @@ async def hammer(client: httpx.AsyncClient, url: str, count: int, timings: Timin
         assert r.status_code == 200
 
 
-async def run_load(base: str, links: list[tuple[int, str]], drafts: int) -> tuple[Timings, float, float, list[str]]:
+async def run_load(
+    base: str, links: list[tuple[int, str]], drafts: int
+) -> tuple[Timings, float, float, list[str]]:
     criteria = [c.id for c in load_rubrics()["technical"].criteria]
     limits = httpx.Limits(max_connections=len(links) + 10)
     timings, errors = Timings(), []
@@ -164,17 +202,34 @@ async def run_load(base: str, links: list[tuple[int, str]], drafts: int) -> tupl
         trivial_wall = time.perf_counter() - start
         # The reviewers, all at once.
         start = time.perf_counter()
-        await asyncio.gather(*(reviewer(base, a, t, drafts, criteria, timings, errors)
-                               for a, t in links))
+        await asyncio.gather(
+            *(reviewer(base, a, t, drafts, criteria, timings, errors) for a, t in links)
+        )
         review_wall = time.perf_counter() - start
     return timings, trivial_wall, review_wall, errors
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "review.cli.serve:portal_app",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(Path(tempfile.gettempdir()) / "peerplan-bench-server.log", "wb"))
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "review.cli.serve:portal_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(Path(tempfile.gettempdir()) / "peerplan-bench-server.log", "wb"),  # noqa: SIM115
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -193,42 +248,61 @@ def bench_backend(name: str, database_url: str | None, reviewers: int, drafts: i
         overrides["database_url"] = database_url
     settings = load_settings(**overrides)
     links = seed(settings, reviewers)
-    env = {**os.environ, "PEERPLAN_DATA_DIR": str(data_dir),
-           "PEERPLAN_DATABASE_URL": settings.database_url}
+    env = {
+        **os.environ,
+        "PEERPLAN_DATA_DIR": str(data_dir),
+        "PEERPLAN_DATABASE_URL": settings.database_url,
+    }
     port = free_port()
     server = start_server(env, port)
     try:
         timings, trivial_wall, review_wall, errors = asyncio.run(
-            run_load(f"http://127.0.0.1:{port}", links, drafts))
+            run_load(f"http://127.0.0.1:{port}", links, drafts)
+        )
     finally:
         server.terminate()
         server.wait(10)
     with Session(engine_for(settings.database_url)) as session:
-        submitted = session.exec(select(func.count()).select_from(Review).where(
-            Review.status == "submitted")).one()
-        done = session.exec(select(func.count()).select_from(Assignment).where(
-            Assignment.status == "submitted")).one()
+        submitted = session.exec(
+            select(func.count()).select_from(Review).where(Review.status == "submitted")
+        ).one()
+        done = session.exec(
+            select(func.count()).select_from(Assignment).where(Assignment.status == "submitted")
+        ).one()
         rows = session.exec(select(func.count()).select_from(Review)).one()
     engine_for(settings.database_url).dispose()
     review_requests = sum(len(timings.samples.get(k, [])) for k in ("page", "save", "submit"))
     result = {
-        "backend": name, "reviewers": reviewers, "errors": errors,
+        "backend": name,
+        "reviewers": reviewers,
+        "errors": errors,
         "trivial_rps": len(timings.samples["healthz"]) / trivial_wall,
         "review_rps": review_requests / review_wall,
-        "timings": timings, "trivial_wall": trivial_wall, "review_wall": review_wall,
-        "submitted_reviews": submitted, "submitted_assignments": done, "review_rows": rows,
+        "timings": timings,
+        "trivial_wall": trivial_wall,
+        "review_wall": review_wall,
+        "submitted_reviews": submitted,
+        "submitted_assignments": done,
+        "review_rows": rows,
     }
     print(f"\n== {name}: {reviewers} reviewers at once, {drafts} drafts + 1 submission each ==")
-    print(timings.line("healthz", trivial_wall) + f"   {result['trivial_rps']:7.0f} req/s  (baseline)")
+    print(
+        timings.line("healthz", trivial_wall) + f"   {result['trivial_rps']:7.0f} req/s  (baseline)"
+    )
     for kind in ("page", "save", "submit"):
         print(timings.line(kind, review_wall))
-    print(f"  reviewing: {review_requests} requests in {review_wall:.2f} s = "
-          f"{result['review_rps']:.0f} req/s ({result['review_rps'] / result['trivial_rps']:.2f}x "
-          f"the trivial endpoint); save p50 = {timings.p50('save') / timings.p50('healthz'):.1f}x "
-          f"healthz p50")
+    print(
+        f"  reviewing: {review_requests} requests in {review_wall:.2f} s = "
+        f"{result['review_rps']:.0f} req/s ({result['review_rps'] / result['trivial_rps']:.2f}x "
+        f"the trivial endpoint); save p50 = {timings.p50('save') / timings.p50('healthz'):.1f}x "
+        f"healthz p50"
+    )
     ok = submitted == reviewers and done == reviewers and rows == reviewers and not errors
-    print(f"  stored: {submitted}/{reviewers} submitted reviews, {done}/{reviewers} assignments "
-          f"submitted, {rows} review rows; errors: {len(errors)} -> {'OK' if ok else 'LOST OR FAILED'}")
+    print(
+        f"  stored: {submitted}/{reviewers} submitted reviews, {done}/{reviewers} assignments "
+        f"submitted, {rows} review rows; errors: {len(errors)} -> "
+        f"{'OK' if ok else 'LOST OR FAILED'}"
+    )
     result["ok"] = ok
     for error in errors[:3]:
         print("   ", error)
@@ -240,9 +314,12 @@ def main() -> int:
     parser.add_argument("--reviewers", type=int, default=50)
     parser.add_argument("--drafts", type=int, default=3)
     parser.add_argument("--backends", default="sqlite,postgres")
-    parser.add_argument("--postgres-url",
-                        default=os.environ.get("PEERPLAN_BENCH_POSTGRES_URL",
-                                               "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get(
+            "PEERPLAN_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
     args = parser.parse_args()
     results = []
     for backend in args.backends.split(","):
@@ -253,7 +330,9 @@ def main() -> int:
             name = f"peerplan_bench_{os.getpid()}"
             with admin.connect() as conn:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
-            url = make_url(args.postgres_url).set(database=name).render_as_string(hide_password=False)
+            url = (
+                make_url(args.postgres_url).set(database=name).render_as_string(hide_password=False)
+            )
             try:
                 results.append(bench_backend("postgres", url, args.reviewers, args.drafts))
             finally:

@@ -19,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from review import events, tokens
-from review.notify import hooks
 from review.config import Settings
 from review.errors import InvalidInput, PeerplanError
 from review.models import (
@@ -29,12 +28,13 @@ from review.models import (
     Municipality,
     Plan,
     Review,
+    Reviewer,
     ReviewSource,
     ReviewStatus,
-    Reviewer,
     Round,
     utcnow,
 )
+from review.notify import hooks
 from review.rubric import Rubric, Text
 from review.states import LINK_VALID, OPEN, transition
 
@@ -107,7 +107,8 @@ class StaleSave(Bilingual):
             f"saved. Fields that differ: {fields or 'none of the fields you sent'}. "
             f"Check the differences and save again.",
             f"Diese Begutachtung wurde anderswo gespeichert (anderer Tab, anderes Gerät oder ein "
-            f"hochgeladenes Word-Formular), nachdem Sie sie geöffnet hatten: Sie haben Stand {seen} "
+            f"hochgeladenes Word-Formular), nachdem Sie sie geöffnet hatten: "
+            f"Sie haben Stand {seen} "
             f"bearbeitet, gespeichert ist {stored}. Es wurde nichts gespeichert. Abweichende "
             f"Felder: {fields or 'keine'}. Prüfen Sie die Unterschiede und speichern Sie erneut.",
         )
@@ -248,7 +249,9 @@ def link_expiry(round_: Round, grace_days: int = DEFAULT_GRACE_DAYS) -> datetime
     return _end_of((round_.final_deadline or round_.due_date) + timedelta(days=grace_days))
 
 
-def issue_link(session: Session, assignment: Assignment, *, settings: Settings | None = None) -> str:
+def issue_link(
+    session: Session, assignment: Assignment, *, settings: Settings | None = None
+) -> str:
     """A fresh personal link token for `assignment`; only its hash is stored. Issuing again
     replaces (and so revokes) the previous link."""
     round_ = session.get(Round, assignment.round_id)
@@ -260,8 +263,12 @@ def issue_link(session: Session, assignment: Assignment, *, settings: Settings |
     session.add(assignment)
     session.flush()
     events.record(
-        session, kind="assignment.link_issued", actor="system", entity="assignment",
-        entity_id=assignment.id, round_id=assignment.round_id,
+        session,
+        kind="assignment.link_issued",
+        actor="system",
+        entity="assignment",
+        entity_id=assignment.id,
+        round_id=assignment.round_id,
         payload={"expires_at": assignment.token_expires_at.isoformat()},
     )
     return token
@@ -274,8 +281,12 @@ def issue_upload_link(session: Session, municipality: Municipality) -> str:
     session.add(municipality)
     session.flush()
     events.record(
-        session, kind="municipality.upload_link_issued", actor="system", entity="municipality",
-        entity_id=municipality.id, round_id=municipality.round_id,
+        session,
+        kind="municipality.upload_link_issued",
+        actor="system",
+        entity="municipality",
+        entity_id=municipality.id,
+        round_id=municipality.round_id,
     )
     return token
 
@@ -364,7 +375,9 @@ def view(session: Session, assignment: Assignment) -> AssignmentView:
     assert plan and reviewer and round_
     municipality = session.get(Municipality, plan.municipality_id)
     assert municipality
-    return AssignmentView(assignment, reviewer, round_, plan, municipality, latest_document(session, plan))
+    return AssignmentView(
+        assignment, reviewer, round_, plan, municipality, latest_document(session, plan)
+    )
 
 
 def latest_document(session: Session, plan: Plan) -> Document | None:
@@ -395,7 +408,9 @@ def edit_deadline(round_: Round, assignment: Assignment) -> datetime:
     return _end_of(round_.final_deadline or assignment.due_date)
 
 
-def _editable(session: Session, assignment: Assignment, latest: Review | None, now: datetime) -> bool:
+def _editable(
+    session: Session, assignment: Assignment, latest: Review | None, now: datetime
+) -> bool:
     status = S(assignment.status)
     if status in OPEN:
         return True
@@ -406,7 +421,9 @@ def _editable(session: Session, assignment: Assignment, latest: Review | None, n
     return False
 
 
-def form_state(session: Session, assignment: Assignment, *, now: datetime | None = None) -> FormState:
+def form_state(
+    session: Session, assignment: Assignment, *, now: datetime | None = None
+) -> FormState:
     latest = latest_review(session, assignment)
     return FormState(
         assignment=assignment,
@@ -485,7 +502,9 @@ def validate(
         try:
             answered, value = parse_score(rubric, criterion.id, raw)
         except ValueError:
-            errors[key] = _msg("score_range", language, value=normalise_score(raw), low=low, high=high)
+            errors[key] = _msg(
+                "score_range", language, value=normalise_score(raw), low=low, high=high
+            )
             continue
         if answered and value is None and not criterion.allow_na:
             errors[key] = _msg("na_not_allowed", language, low=low, high=high)
@@ -561,7 +580,9 @@ def _check_fresh(
     return latest
 
 
-def _check_editable(session: Session, assignment: Assignment, latest: Review | None, now: datetime) -> None:
+def _check_editable(
+    session: Session, assignment: Assignment, latest: Review | None, now: datetime
+) -> None:
     if not _editable(session, assignment, latest, now):
         if S(assignment.status) is S.submitted:
             raise NotEditable(
@@ -572,7 +593,8 @@ def _check_editable(session: Session, assignment: Assignment, latest: Review | N
             )
         raise NotEditable(
             f"this assignment is {assignment.status}; its review cannot be changed",
-            f"Diese Begutachtung ist im Stand „{assignment.status}“ und kann nicht geändert werden.",
+            f"Diese Begutachtung ist im Stand „{assignment.status}“ "
+            "und kann nicht geändert werden.",
         )
 
 
@@ -653,12 +675,24 @@ def save_draft(
     if errors:
         raise InvalidReview(errors)
     review = _write(
-        session, assignment, latest, _stored_values(rubric, data), status=ReviewStatus.draft,
-        source=source, rubric=rubric, data=data, seen=seen, now=now,
+        session,
+        assignment,
+        latest,
+        _stored_values(rubric, data),
+        status=ReviewStatus.draft,
+        source=source,
+        rubric=rubric,
+        data=data,
+        seen=seen,
+        now=now,
     )
     events.record(
-        session, kind="review.draft_saved", actor=actor, entity="assignment",
-        entity_id=assignment.id, round_id=assignment.round_id,
+        session,
+        kind="review.draft_saved",
+        actor=actor,
+        entity="assignment",
+        entity_id=assignment.id,
+        round_id=assignment.round_id,
         payload={"version": review.version, "revision": review.revision, "source": review.source},
     )
     return review
@@ -692,14 +726,27 @@ def submit(
     if errors:
         raise InvalidReview(errors)
     review = _write(
-        session, assignment, latest, _stored_values(rubric, data), status=ReviewStatus.submitted,
-        source=source, rubric=rubric, data=data, seen=seen, now=now,
+        session,
+        assignment,
+        latest,
+        _stored_values(rubric, data),
+        status=ReviewStatus.submitted,
+        source=source,
+        rubric=rubric,
+        data=data,
+        seen=seen,
+        now=now,
     )
     payload = {"version": review.version, "source": review.source}
     if S(assignment.status) is S.submitted:
         events.record(
-            session, kind="review.resubmitted", actor=actor, entity="assignment",
-            entity_id=assignment.id, round_id=assignment.round_id, payload=payload,
+            session,
+            kind="review.resubmitted",
+            actor=actor,
+            entity="assignment",
+            entity_id=assignment.id,
+            round_id=assignment.round_id,
+            payload=payload,
         )
     else:
         transition(session, assignment, S.submitted, actor=actor, payload=payload, now=now)
@@ -707,7 +754,9 @@ def submit(
     return review
 
 
-def accept(session: Session, settings: Settings, assignment: Assignment, *, actor: str) -> Assignment:
+def accept(
+    session: Session, settings: Settings, assignment: Assignment, *, actor: str
+) -> Assignment:
     """The reviewer accepts the invitation. Accepting twice changes nothing."""
     if S(assignment.status) in (S.accepted, S.submitted):
         return assignment
@@ -725,13 +774,23 @@ def decline(
     a replacement is sought (review.notify.hooks.on_declined)."""
     reason = (reason or "").strip()
     if not reason:
-        raise BadReason("please give a reason for declining (a sentence is enough)",
-                        "Bitte nennen Sie einen Grund für die Ablehnung (ein Satz genügt).")
+        raise BadReason(
+            "please give a reason for declining (a sentence is enough)",
+            "Bitte nennen Sie einen Grund für die Ablehnung (ein Satz genügt).",
+        )
     if len(reason) > 2000:
-        raise BadReason("the reason is too long: at most 2000 characters",
-                        "Der Grund ist zu lang: höchstens 2000 Zeichen.")
-    transition(session, assignment, S.declined, actor=actor, payload={"reason": reason},
-               changes={"decline_reason": reason})
+        raise BadReason(
+            "the reason is too long: at most 2000 characters",
+            "Der Grund ist zu lang: höchstens 2000 Zeichen.",
+        )
+    transition(
+        session,
+        assignment,
+        S.declined,
+        actor=actor,
+        payload={"reason": reason},
+        changes={"decline_reason": reason},
+    )
     hooks.on_declined(session, settings, assignment, reason, actor=actor)
     return assignment
 
@@ -761,8 +820,15 @@ def receive_plan(
 
     round_ = session.get(Round, municipality.round_id)
     assert round_ is not None
-    outcome = take_in(session, settings, round_=round_, data=data, file_name=file_name,
-                      municipality=municipality.name, actor=f"municipality:{municipality.id}")
+    outcome = take_in(
+        session,
+        settings,
+        round_=round_,
+        data=data,
+        file_name=file_name,
+        municipality=municipality.name,
+        actor=f"municipality:{municipality.id}",
+    )
     if outcome.status in ("registered", "new_version") and outcome.document_id is not None:
         document = session.get(Document, outcome.document_id)
         assert document is not None

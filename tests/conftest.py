@@ -89,6 +89,13 @@ def sqlite_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
 
 
 @pytest.fixture
+def session_sqlite(sqlite_settings: Settings) -> Iterator[Session]:
+    """A session on the `sqlite_settings` database."""
+    with Session(engine_for(sqlite_settings.database_url), expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
 def engine(settings: Settings):
     return engine_for(settings.database_url)
 

@@ -23,8 +23,14 @@ class Invited:
 
 
 def invited_assignment(
-    session: Session, settings: Settings, *, round_=None, reviewer=None, rubric: str = "technical",
-    plan_text: str = "Klimaschutzkonzept", with_document: bool = True,
+    session: Session,
+    settings: Settings,
+    *,
+    round_=None,
+    reviewer=None,
+    rubric: str = "technical",
+    plan_text: str = "Klimaschutzkonzept",
+    with_document: bool = True,
 ) -> Invited:
     round_ = round_ or make_round(session)
     home = make_municipality(session, round_)
@@ -37,18 +43,40 @@ def invited_assignment(
         path = settings.files_dir / sha[:2] / sha
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        session.add(Document(
-            round_id=round_.id, plan_id=plan.id, file_name="../../etc/plan name.pdf", sha256=sha,
-            media_type="application/pdf", size=len(data), pages=3, stored_path=f"{sha[:2]}/{sha}",
-            text=plan_text,
-            findings=[{"kind": "check", "check": "bei", "present": True, "hits": 1,
-                       "label": {"de": f"Emissionsinventar von {home.name}",
-                                 "en": f"Emission inventory of {home.name}"},
-                       "evidence": [{"page": 2, "snippet": "Treibhausgasbilanz 2019"}],
-                       "note": "automatic hint"}],
-        ))
-    assignment = Assignment(round_id=round_.id, plan_id=plan.id, reviewer_id=reviewer.id,
-                            rubric=rubric, due_date=round_.due_date)
+        session.add(
+            Document(
+                round_id=round_.id,
+                plan_id=plan.id,
+                file_name="../../etc/plan name.pdf",
+                sha256=sha,
+                media_type="application/pdf",
+                size=len(data),
+                pages=3,
+                stored_path=f"{sha[:2]}/{sha}",
+                text=plan_text,
+                findings=[
+                    {
+                        "kind": "check",
+                        "check": "bei",
+                        "present": True,
+                        "hits": 1,
+                        "label": {
+                            "de": f"Emissionsinventar von {home.name}",
+                            "en": f"Emission inventory of {home.name}",
+                        },
+                        "evidence": [{"page": 2, "snippet": "Treibhausgasbilanz 2019"}],
+                        "note": "automatic hint",
+                    }
+                ],
+            )
+        )
+    assignment = Assignment(
+        round_id=round_.id,
+        plan_id=plan.id,
+        reviewer_id=reviewer.id,
+        rubric=rubric,
+        due_date=round_.due_date,
+    )
     session.add(assignment)
     session.flush()
     transition(session, assignment, AssignmentStatus.invited, actor="test")
@@ -65,6 +93,8 @@ def complete_review(rubric_id: str = "technical") -> ReviewInput:
     return ReviewInput(
         scores={c.id: "2" for c in rubric.criteria},
         comments={c.id: f"Comment on {c.id}" for c in rubric.criteria},
-        strengths="Clear inventory", weaknesses="Few actions", recommendations="Add monitoring",
+        strengths="Clear inventory",
+        weaknesses="Few actions",
+        recommendations="Add monitoring",
         eligibility={"council_approval": True},
     )

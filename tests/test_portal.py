@@ -3,10 +3,6 @@ Word forms, language, downloads, and the security around them."""
 
 from __future__ import annotations
 
-import io
-
-import docx
-import pytest
 from sqlmodel import Session, select
 
 from review.config import Settings
@@ -35,9 +31,15 @@ def test_draft_reload_submit_with_error_at_its_criterion_then_fixed(
     html = page(client, inv.token, inv.assignment_id).text
     assert "Strategy, targets &amp; political mandate" in html and 'id="score-T1-4"' in html
     fields = form_fields(html)
-    r = client.post(f"/r/{inv.token}/a/{inv.assignment_id}/save", data={
-        **fields, "lang": "en", "action": "draft",
-        **review_form({"T1": "3"}, {"T1": "Klares Ziel <b>2045</b>"})})
+    r = client.post(
+        f"/r/{inv.token}/a/{inv.assignment_id}/save",
+        data={
+            **fields,
+            "lang": "en",
+            "action": "draft",
+            **review_form({"T1": "3"}, {"T1": "Klares Ziel <b>2045</b>"}),
+        },
+    )
     assert r.status_code == 303 and "done=saved" in r.headers["location"]
     html = client.get(r.headers["location"]).text
     assert 'id="score-T1-3" value="3" checked' in html
@@ -45,17 +47,29 @@ def test_draft_reload_submit_with_error_at_its_criterion_then_fixed(
     assert "Draft saved." in html
     # Submit with T2's required comment missing: refused, error beside T2, input kept.
     comments = full_comments() | {"T2": ""}
-    r = client.post(f"/r/{inv.token}/a/{inv.assignment_id}/save", data={
-        **form_fields(html), "lang": "en", "action": "submit",
-        **review_form(full_scores(), comments, strengths="Gute Daten")})
+    r = client.post(
+        f"/r/{inv.token}/a/{inv.assignment_id}/save",
+        data={
+            **form_fields(html),
+            "lang": "en",
+            "action": "submit",
+            **review_form(full_scores(), comments, strengths="Gute Daten"),
+        },
+    )
     assert r.status_code == 422
     assert 'id="err-comment-T2"' in r.text and 'aria-describedby="rule-T2 err-comment-T2"' in r.text
     assert "always needs a comment" in r.text and "Gute Daten" in r.text
     assert 'href="#comment-T2"' in r.text  # the error summary links to the field
     assert session.exec(select(Review)).one().status == "draft"
-    r = client.post(f"/r/{inv.token}/a/{inv.assignment_id}/save", data={
-        **form_fields(r.text), "lang": "en", "action": "submit",
-        **review_form(full_scores(), full_comments(), strengths="Gute Daten")})
+    r = client.post(
+        f"/r/{inv.token}/a/{inv.assignment_id}/save",
+        data={
+            **form_fields(r.text),
+            "lang": "en",
+            "action": "submit",
+            **review_form(full_scores(), full_comments(), strengths="Gute Daten"),
+        },
+    )
     assert r.status_code == 303
     session.expire_all()
     review = session.exec(select(Review)).one()
@@ -71,17 +85,41 @@ def test_stale_save_from_another_tab_is_refused_with_differences(
     url = f"/r/{inv.token}/a/{inv.assignment_id}/save"
     f1 = form_fields(page(tab1, inv.token, inv.assignment_id).text)
     f2 = form_fields(page(tab2, inv.token, inv.assignment_id).text)
-    assert tab1.post(url, data={**f1, "action": "draft", "lang": "en",
-                                **review_form({"T1": "1"}, {"T1": "from tab one"})}).status_code == 303
-    r = tab2.post(url, data={**f2, "action": "draft", "lang": "en",
-                             **review_form({"T1": "4"}, {"T1": "from tab two"})})
+    assert (
+        tab1.post(
+            url,
+            data={
+                **f1,
+                "action": "draft",
+                "lang": "en",
+                **review_form({"T1": "1"}, {"T1": "from tab one"}),
+            },
+        ).status_code
+        == 303
+    )
+    r = tab2.post(
+        url,
+        data={
+            **f2,
+            "action": "draft",
+            "lang": "en",
+            **review_form({"T1": "4"}, {"T1": "from tab two"}),
+        },
+    )
     assert r.status_code == 409
     assert "changed elsewhere" in r.text and "from tab one" in r.text and "from tab two" in r.text
     session.expire_all()
     assert session.exec(select(Review)).one().comments == {"T1": "from tab one"}
     # Saving again from the refused page is a conscious choice and goes through.
-    r = tab2.post(url, data={**form_fields(r.text), "action": "draft", "lang": "en",
-                             **review_form({"T1": "4"}, {"T1": "from tab two"})})
+    r = tab2.post(
+        url,
+        data={
+            **form_fields(r.text),
+            "action": "draft",
+            "lang": "en",
+            **review_form({"T1": "4"}, {"T1": "from tab two"}),
+        },
+    )
     assert r.status_code == 303
 
 
@@ -91,8 +129,15 @@ def test_editing_after_submission_makes_a_new_version(session: Session, settings
     url = f"/r/{inv.token}/a/{inv.assignment_id}/save"
     for strengths in ("first", "second"):
         fields = form_fields(page(client, inv.token, inv.assignment_id).text)
-        r = client.post(url, data={**fields, "action": "submit", "lang": "en",
-                                   **review_form(full_scores(), full_comments(), strengths=strengths)})
+        r = client.post(
+            url,
+            data={
+                **fields,
+                "action": "submit",
+                "lang": "en",
+                **review_form(full_scores(), full_comments(), strengths=strengths),
+            },
+        )
         assert r.status_code == 303
     session.expire_all()
     versions = session.exec(select(Review).order_by(Review.version)).all()
@@ -109,26 +154,40 @@ def test_word_form_download_fill_upload(session: Session, settings: Settings) ->
     assert r.status_code == 200 and r.headers["content-type"] == MEDIA_TYPE
     assert parse_word_form(r.content).assignment_id == inv.assignment_id
     upload = f"/r/{inv.token}/a/{inv.assignment_id}/word"
-    bad = client.post(upload, data={"csrf": fields["csrf"], "lang": "en", "action": "submit"},
-                      files={"file": ("form.docx", b"not a zip", MEDIA_TYPE)})
+    bad = client.post(
+        upload,
+        data={"csrf": fields["csrf"], "lang": "en", "action": "submit"},
+        files={"file": ("form.docx", b"not a zip", MEDIA_TYPE)},
+    )
     assert bad.status_code == 422 and "not a Word document" in bad.text
     incomplete = fill(r.content, complete_answers() | {"comment:T4": ""})
-    bad = client.post(upload, data={"csrf": fields["csrf"], "lang": "en", "action": "submit"},
-                      files={"file": ("form.docx", incomplete, MEDIA_TYPE)})
+    bad = client.post(
+        upload,
+        data={"csrf": fields["csrf"], "lang": "en", "action": "submit"},
+        files={"file": ("form.docx", incomplete, MEDIA_TYPE)},
+    )
     assert bad.status_code == 422 and "T4" in bad.text and "always needs a comment" in bad.text
-    good = client.post(upload, data={"csrf": fields["csrf"], "lang": "en", "action": "submit"},
-                       files={"file": ("../../x.docx", fill(r.content, complete_answers()), MEDIA_TYPE)})
+    good = client.post(
+        upload,
+        data={"csrf": fields["csrf"], "lang": "en", "action": "submit"},
+        files={"file": ("../../x.docx", fill(r.content, complete_answers()), MEDIA_TYPE)},
+    )
     assert good.status_code == 303
     session.expire_all()
     review = session.exec(select(Review)).one()
     assert review.source == "word" and review.status == "submitted" and review.scores["T1"] == 4
     # The same (now outdated) form again: refused, nothing overwritten.
-    again = client.post(upload, data={"csrf": fields["csrf"], "lang": "en", "action": "draft"},
-                        files={"file": ("f.docx", fill(r.content, complete_answers()), MEDIA_TYPE)})
+    again = client.post(
+        upload,
+        data={"csrf": fields["csrf"], "lang": "en", "action": "draft"},
+        files={"file": ("f.docx", fill(r.content, complete_answers()), MEDIA_TYPE)},
+    )
     assert again.status_code == 409 and "saved elsewhere" in again.text
 
 
-def test_language_follows_the_reviewer_and_switches(sqlite_settings: Settings, session_sqlite) -> None:
+def test_language_follows_the_reviewer_and_switches(
+    sqlite_settings: Settings, session_sqlite
+) -> None:
     inv = invited_assignment(session_sqlite, sqlite_settings)
     client = client_for(sqlite_settings)
     german = client.get(f"/r/{inv.token}/a/{inv.assignment_id}")
@@ -157,7 +216,9 @@ def test_accept_and_decline(session: Session, settings: Settings) -> None:
     assert client.post(f"{base}/accept", data={"csrf": fields["csrf"]}).status_code == 303
     r = client.post(f"{base}/decline", data={"csrf": fields["csrf"], "reason": " ", "lang": "en"})
     assert r.status_code == 422 and "reason" in r.text
-    r = client.post(f"{base}/decline", data={"csrf": fields["csrf"], "reason": "Befangen", "lang": "en"})
+    r = client.post(
+        f"{base}/decline", data={"csrf": fields["csrf"], "reason": "Befangen", "lang": "en"}
+    )
     assert r.status_code == 200 and "You have declined" in r.text
     session.expire_all()
     assignment = session.get(Assignment, inv.assignment_id)
@@ -165,22 +226,18 @@ def test_accept_and_decline(session: Session, settings: Settings) -> None:
     assert client.get(base).status_code == 404  # the link no longer works
 
 
-@pytest.fixture
-def session_sqlite(sqlite_settings: Settings):
-    from review.db import engine_for
-
-    with Session(engine_for(sqlite_settings.database_url), expire_on_commit=False) as s:
-        yield s
-
-
 def test_upload_errors_speak_the_page_language(sqlite_settings: Settings, session_sqlite) -> None:
     inv = invited_assignment(session_sqlite, sqlite_settings)
     client = client_for(sqlite_settings)
     fields = form_fields(page(client, inv.token, inv.assignment_id, lang="de").text)
-    r = client.post(f"/r/{inv.token}/a/{inv.assignment_id}/word?lang=de",
-                    data={"csrf": fields["csrf"], "lang": "de", "action": "draft"},
-                    files={"file": ("f.docx", b"%PDF-1.4", MEDIA_TYPE)})
+    r = client.post(
+        f"/r/{inv.token}/a/{inv.assignment_id}/word?lang=de",
+        data={"csrf": fields["csrf"], "lang": "de", "action": "draft"},
+        files={"file": ("f.docx", b"%PDF-1.4", MEDIA_TYPE)},
+    )
     assert r.status_code == 422 and "kein Word-Dokument" in r.text
-    r = client.post(f"/r/{inv.token}/a/{inv.assignment_id}/decline",
-                    data={"csrf": fields["csrf"], "lang": "de", "reason": ""})
+    r = client.post(
+        f"/r/{inv.token}/a/{inv.assignment_id}/decline",
+        data={"csrf": fields["csrf"], "lang": "de", "reason": ""},
+    )
     assert r.status_code == 422 and "Bitte nennen Sie einen Grund" in r.text

@@ -34,19 +34,30 @@ def two(sqlite_settings: Settings):
 
 def _all_routes(token: str, assignment_id: int, overview: bool = True) -> list[tuple[str, str]]:
     base = f"/r/{token}/a/{assignment_id}"
-    return ([("GET", f"/r/{token}")] * overview + [("GET", base + s) for s in GETS]
-            + [("POST", base + s) for s in POSTS])
+    return (
+        [("GET", f"/r/{token}")] * overview
+        + [("GET", base + s) for s in GETS]
+        + [("POST", base + s) for s in POSTS]
+    )
 
 
-def _denied_everywhere(client, token: str, assignment_id: int, secrets: list[str],
-                       overview: bool = True) -> None:
+def _denied_everywhere(
+    client, token: str, assignment_id: int, secrets: list[str], overview: bool = True
+) -> None:
     csrf = client.cookies.get("peerplan_csrf") or ""
     for method, url in _all_routes(token, assignment_id, overview):
         if method == "GET":
             response = client.get(url)
         else:
-            response = client.post(url, data={"csrf": csrf, "reason": "x", "action": "submit",
-                                              **review_form({"T1": "4"}, {"T1": "x"})})
+            response = client.post(
+                url,
+                data={
+                    "csrf": csrf,
+                    "reason": "x",
+                    "action": "submit",
+                    **review_form({"T1": "4"}, {"T1": "x"}),
+                },
+            )
         assert response.status_code == 404, (method, url, response.status_code)
         for secret in secrets:
             assert secret not in response.text, (method, url, secret)
@@ -64,7 +75,9 @@ def test_wrong_missing_and_foreign_tokens_open_nothing(two) -> None:
     own = client.get(f"/r/{b.token}")  # B's own overview leads to B's assignment only
     assert own.headers["location"].startswith(f"/r/{b.token}/a/{b.assignment_id}?")
     _denied_everywhere(client, "x" * 32, a.assignment_id, secrets)
-    _denied_everywhere(client, a.token[:-1] + ("A" if a.token[-1] != "A" else "B"), a.assignment_id, secrets)
+    _denied_everywhere(
+        client, a.token[:-1] + ("A" if a.token[-1] != "A" else "B"), a.assignment_id, secrets
+    )
     assert client.get("/r/").status_code == 404
     assert client.get("/r//a/1").status_code == 404
     # Nothing was written for A by all those posts.
@@ -109,14 +122,18 @@ def test_a_reviewer_sees_a_list_of_their_own_and_nothing_else(sqlite_settings: S
         round_ = make_round(session)
         me = make_reviewer(session, round_, make_municipality(session, round_, "Heimatdorf"))
         first = invited_assignment(session, sqlite_settings, round_=round_, reviewer=me)
-        second = invited_assignment(session, sqlite_settings, round_=round_, reviewer=me,
-                                    rubric="communication")
+        second = invited_assignment(
+            session, sqlite_settings, round_=round_, reviewer=me, rubric="communication"
+        )
         stranger = invited_assignment(session, sqlite_settings, round_=round_)
         stranger_plan = session.get(Assignment, stranger.assignment_id).plan_id
     client = client_for(sqlite_settings)
     overview = client.get(f"/r/{first.token}?lang=en")
     assert overview.status_code == 200
-    assert f"/a/{first.assignment_id}?" in overview.text and f"/a/{second.assignment_id}?" in overview.text
+    assert (
+        f"/a/{first.assignment_id}?" in overview.text
+        and f"/a/{second.assignment_id}?" in overview.text
+    )
     assert f"/a/{stranger.assignment_id}?" not in overview.text
     # Through the first link, the second assignment opens; the stranger's does not.
     assert client.get(f"/r/{first.token}/a/{second.assignment_id}").status_code == 200
@@ -124,7 +141,8 @@ def test_a_reviewer_sees_a_list_of_their_own_and_nothing_else(sqlite_settings: S
     # A single assignment goes straight to its form.
     solo = client.get(f"/r/{stranger.token}")
     assert solo.status_code == 303 and solo.headers["location"].startswith(
-        f"/r/{stranger.token}/a/{stranger.assignment_id}")
+        f"/r/{stranger.token}/a/{stranger.assignment_id}"
+    )
     assert stranger_plan
 
 
@@ -136,7 +154,10 @@ def test_posts_without_the_csrf_token_are_refused(two) -> None:
     body = {"action": "draft", **review_form({"T1": "3"}, {"T1": "x"})}
     for url in ("/save", "/accept", "/decline", "/word"):
         assert client.post(base + url, data=body | {"reason": "x"}).status_code == 403
-        assert client.post(base + url, data=body | {"reason": "x", "csrf": "forged" * 5}).status_code == 403
+        assert (
+            client.post(base + url, data=body | {"reason": "x", "csrf": "forged" * 5}).status_code
+            == 403
+        )
     # A correct token from the form but no cookie (another site's request): refused too.
     other = client_for(settings)
     assert other.post(base + "/save", data=body | {"csrf": fields["csrf"]}).status_code == 403
@@ -187,22 +208,32 @@ def test_security_headers_on_every_answer(two) -> None:
     assert cookie == "" or ("HttpOnly" in cookie and "SameSite=lax" in cookie)
 
 
-def test_uploads_above_the_limit_are_refused_while_reading(tmp_path, sqlite_settings: Settings) -> None:
+def test_uploads_above_the_limit_are_refused_while_reading(
+    tmp_path, sqlite_settings: Settings
+) -> None:
     settings = load_settings(data_dir=sqlite_settings.data_dir, max_upload_bytes=2048)
     with Session(engine_for(settings.database_url), expire_on_commit=False) as session:
         a = invited_assignment(session, settings)
     client = client_for(settings)
     fields = form_fields(page(client, a.token, a.assignment_id).text)
     big = b"PK" + b"\0" * (2048 + 300 * 1024)
-    r = client.post(f"/r/{a.token}/a/{a.assignment_id}/word", data={"csrf": fields["csrf"]},
-                    files={"file": ("big.docx", big, "application/octet-stream")})
+    r = client.post(
+        f"/r/{a.token}/a/{a.assignment_id}/word",
+        data={"csrf": fields["csrf"]},
+        files={"file": ("big.docx", big, "application/octet-stream")},
+    )
     assert r.status_code == 413 and "MB" in r.text
+
     # Without a Content-Length (chunked), the limit holds while reading.
     def chunks():
         for _ in range(400):
             yield b"x" * 1024
-    r = client.post(f"/r/{a.token}/a/{a.assignment_id}/word", content=chunks(),
-                    headers={"content-type": "multipart/form-data; boundary=abc"})
+
+    r = client.post(
+        f"/r/{a.token}/a/{a.assignment_id}/word",
+        content=chunks(),
+        headers={"content-type": "multipart/form-data; boundary=abc"},
+    )
     assert r.status_code == 413
 
 

@@ -15,21 +15,28 @@ from tests.portal_client import CSRF, client_for
 
 def _municipality(session: Session, **kw):
     round_ = make_round(session)
-    municipality = make_municipality(session, round_, "Musterstadt", contact_email="klima@musterstadt.example", **kw)
+    municipality = make_municipality(
+        session, round_, "Musterstadt", contact_email="klima@musterstadt.example", **kw
+    )
     token = issue_upload_link(session, municipality)
     session.commit()
     return municipality, token
 
 
-def test_plan_upload_runs_the_intake_and_shows_findings(session: Session, settings: Settings) -> None:
+def test_plan_upload_runs_the_intake_and_shows_findings(
+    session: Session, settings: Settings
+) -> None:
     municipality, token = _municipality(session)
     client = client_for(settings)
     form = client.get(f"/m/{token}")
     assert form.status_code == 200 and "Musterstadt" in form.text and 'lang="de"' in form.text
     csrf = CSRF.search(form.text).group(1)
     pdf = make.text_pdf(make.PLAN_DE, title="Klimaschutzkonzept")
-    r = client.post(f"/m/{token}", data={"csrf": csrf, "lang": "de"},
-                    files={"file": ("../../../etc/Klimaplan 2024.pdf", pdf, "application/pdf")})
+    r = client.post(
+        f"/m/{token}",
+        data={"csrf": csrf, "lang": "de"},
+        files={"file": ("../../../etc/Klimaplan 2024.pdf", pdf, "application/pdf")},
+    )
     assert r.status_code == 200, r.text
     assert "Fassung 1" in r.text and "Seite 2" in r.text  # findings with page references
     document = session.exec(select(Document)).one()
@@ -38,10 +45,15 @@ def test_plan_upload_runs_the_intake_and_shows_findings(session: Session, settin
     receipt = session.exec(select(Outbox).where(Outbox.kind == "plan_receipt")).one()
     assert receipt.recipient == "klima@musterstadt.example"
     # The same file again changes nothing; a refused file says why.
-    again = client.post(f"/m/{token}", data={"csrf": csrf}, files={"file": ("p.pdf", pdf, "application/pdf")})
+    again = client.post(
+        f"/m/{token}", data={"csrf": csrf}, files={"file": ("p.pdf", pdf, "application/pdf")}
+    )
     assert again.status_code == 200 and "bereits vor" in again.text
-    bad = client.post(f"/m/{token}?lang=en", data={"csrf": csrf, "lang": "en"},
-                      files={"file": ("plan.pdf", b"hello, not a plan", "application/pdf")})
+    bad = client.post(
+        f"/m/{token}?lang=en",
+        data={"csrf": csrf, "lang": "en"},
+        files={"file": ("plan.pdf", b"hello, not a plan", "application/pdf")},
+    )
     assert bad.status_code == 422 and "not accepted" in bad.text
     assert len(session.exec(select(Document)).all()) == 1
 
@@ -59,10 +71,18 @@ def test_upload_link_checks(sqlite_settings: Settings) -> None:
     assert client.get("/m/" + "n" * 32).status_code == 404
     csrf = CSRF.search(client.get(f"/m/{new_token}").text).group(1)
     pdf = make.text_pdf(make.PLAN_EN)
-    assert client.post(f"/m/{token}", data={"csrf": csrf},
-                       files={"file": ("p.pdf", pdf, "application/pdf")}).status_code == 404
-    assert client.post(f"/m/{new_token}",
-                       files={"file": ("p.pdf", pdf, "application/pdf")}).status_code == 403
+    assert (
+        client.post(
+            f"/m/{token}", data={"csrf": csrf}, files={"file": ("p.pdf", pdf, "application/pdf")}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/m/{new_token}", files={"file": ("p.pdf", pdf, "application/pdf")}
+        ).status_code
+        == 403
+    )
     empty = client.post(f"/m/{new_token}", data={"csrf": csrf, "lang": "en"})
     assert empty.status_code == 422 and "choose a file" in empty.text
 

@@ -65,12 +65,14 @@ def test_link_opens_its_assignment_until_expiry_and_not_after_decline(
     assert assignment_for_token(session, inv.token, settings) is None
 
 
-def test_reissued_link_revokes_the_old_one(session: Session, settings: Settings) -> None:
-    inv = invited_assignment(session, settings)
-    new = issue_link(session, session.get(Assignment, inv.assignment_id))
-    session.commit()
-    assert assignment_for_token(session, inv.token, settings) is None
-    assert assignment_for_token(session, new, settings) is not None
+def test_reissued_link_revokes_the_old_one(
+    session_sqlite: Session, sqlite_settings: Settings
+) -> None:
+    inv = invited_assignment(session_sqlite, sqlite_settings)
+    new = issue_link(session_sqlite, session_sqlite.get(Assignment, inv.assignment_id))
+    session_sqlite.commit()
+    assert assignment_for_token(session_sqlite, inv.token, sqlite_settings) is None
+    assert assignment_for_token(session_sqlite, new, sqlite_settings) is not None
 
 
 def test_draft_then_submit_then_new_version(session: Session, settings: Settings) -> None:
@@ -89,7 +91,9 @@ def test_draft_then_submit_then_new_version(session: Session, settings: Settings
         submit(session, a, draft, settings=settings, seen_revision="1.2", actor="reviewer")
     assert "score-T2" in err.value.errors
     session.rollback()
-    r = submit(session, a, complete_review(), settings=settings, seen_revision="1.2", actor="reviewer")
+    r = submit(
+        session, a, complete_review(), settings=settings, seen_revision="1.2", actor="reviewer"
+    )
     session.commit()
     assert (r.version, r.status) == (1, "submitted") and a.status == "submitted"
     # Editing after submission makes version 2; version 1 stays as it was.
@@ -105,18 +109,27 @@ def test_draft_then_submit_then_new_version(session: Session, settings: Settings
     kinds = [e.kind for e in session.exec(select(Event).where(Event.entity_id == a.id))]
     assert "assignment.submitted" in kinds and "review.resubmitted" in kinds
     # One receipt per submitted version, queued in the same transaction; none for drafts.
-    receipts = sorted(o.key for o in session.exec(select(Outbox).where(Outbox.kind == "submission_receipt")))
+    receipts = sorted(
+        o.key for o in session.exec(select(Outbox).where(Outbox.kind == "submission_receipt"))
+    )
     assert receipts == [f"submission_receipt:a{a.id}:v1", f"submission_receipt:a{a.id}:v2"]
 
 
 def test_stale_save_is_refused_with_the_differences(session: Session, settings: Settings) -> None:
     inv = invited_assignment(session, settings)
     a = session.get(Assignment, inv.assignment_id)
-    save_draft(session, a, ReviewInput(scores={"T1": "1"}, comments={"T1": "tab A"}),
-               seen_revision="0.0", actor="reviewer")
+    save_draft(
+        session,
+        a,
+        ReviewInput(scores={"T1": "1"}, comments={"T1": "tab A"}),
+        seen_revision="0.0",
+        actor="reviewer",
+    )
     session.commit()
     with pytest.raises(StaleSave) as err:
-        save_draft(session, a, ReviewInput(scores={"T1": "3"}), seen_revision="0.0", actor="reviewer")
+        save_draft(
+            session, a, ReviewInput(scores={"T1": "3"}), seen_revision="0.0", actor="reviewer"
+        )
     session.rollback()
     diffs = {d.field: (d.yours, d.stored) for d in err.value.differences}
     assert diffs == {"score-T1": ("3", "1"), "comment-T1": ("", "tab A")}
@@ -126,18 +139,31 @@ def test_stale_save_is_refused_with_the_differences(session: Session, settings: 
 
 
 def test_no_edits_after_submission_when_the_round_forbids_it_or_the_deadline_passed(
-    session: Session, settings: Settings
+    session_sqlite: Session, sqlite_settings: Settings
 ) -> None:
-    inv = invited_assignment(session, settings)
-    a = session.get(Assignment, inv.assignment_id)
-    submit(session, a, complete_review(), settings=settings, seen_revision="0.0", actor="r")
-    session.commit()
+    inv = invited_assignment(session_sqlite, sqlite_settings)
+    a = session_sqlite.get(Assignment, inv.assignment_id)
+    submit(
+        session_sqlite,
+        a,
+        complete_review(),
+        settings=sqlite_settings,
+        seen_revision="0.0",
+        actor="r",
+    )
+    session_sqlite.commit()
     round_deadline = datetime(2026, 12, 29, 23, 59, 59, tzinfo=UTC)  # due 15 Dec + 14 days
     with pytest.raises(NotEditable):
-        save_draft(session, a, complete_review(), seen_revision="1.1", actor="r",
-                   now=round_deadline + timedelta(seconds=2))
-    session.rollback()
-    assert form_state(session, a, now=round_deadline - timedelta(days=1)).editable
+        save_draft(
+            session_sqlite,
+            a,
+            complete_review(),
+            seen_revision="1.1",
+            actor="r",
+            now=round_deadline + timedelta(seconds=2),
+        )
+    session_sqlite.rollback()
+    assert form_state(session_sqlite, a, now=round_deadline - timedelta(days=1)).editable
 
 
 def test_accept_and_decline(session: Session, settings: Settings) -> None:
@@ -166,13 +192,15 @@ def test_a_refused_submission_queues_no_message(session: Session, settings: Sett
     assert session.exec(select(Outbox).where(Outbox.kind == "submission_receipt")).all() == []
 
 
-def test_time_machine_moves_link_expiry(session: Session, settings: Settings) -> None:
-    inv = invited_assignment(session, settings)
+def test_time_machine_moves_link_expiry(session_sqlite: Session, sqlite_settings: Settings) -> None:
+    inv = invited_assignment(session_sqlite, sqlite_settings)
     with time_machine.travel(datetime(2027, 3, 1, tzinfo=UTC)):
-        assert assignment_for_token(session, inv.token, settings) is None
+        assert assignment_for_token(session_sqlite, inv.token, sqlite_settings) is None
 
 
-def test_simultaneous_saves_of_one_draft_keep_exactly_one(session: Session, settings: Settings) -> None:
+def test_simultaneous_saves_of_one_draft_keep_exactly_one(
+    session: Session, settings: Settings
+) -> None:
     """Eight devices save the same draft at the same moment: one wins, seven are told."""
     import threading
 
@@ -189,8 +217,13 @@ def test_simultaneous_saves_of_one_draft_keep_exactly_one(session: Session, sett
             mine = own.get(Assignment, inv.assignment_id)
             barrier.wait()
             try:
-                save_draft(own, mine, ReviewInput(scores={"T1": str(n % 5)}, comments={"T1": f"device {n}"}),
-                           seen_revision="1.1", actor="r")
+                save_draft(
+                    own,
+                    mine,
+                    ReviewInput(scores={"T1": str(n % 5)}, comments={"T1": f"device {n}"}),
+                    seen_revision="1.1",
+                    actor="r",
+                )
                 own.commit()
                 outcomes.append("saved")
             except StaleSave:

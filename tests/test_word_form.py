@@ -22,7 +22,9 @@ from review.models import Assignment
 from review.reviewing import InvalidReview, ReviewInput, StaleSave, form_state, reviews, save_draft
 from tests.reviewing_data import invited_assignment
 
-KEY = re.compile(r"\[(score|comment|elig):([A-Za-z][\w-]*)\]|\[(strengths|weaknesses|recommendations)\]")
+KEY = re.compile(
+    r"\[(score|comment|elig):([A-Za-z][\w-]*)\]|\[(strengths|weaknesses|recommendations)\]"
+)
 
 
 def fill(form: bytes, answers: dict[str, str]) -> bytes:
@@ -48,9 +50,17 @@ def fill(form: bytes, answers: dict[str, str]) -> bytes:
 def complete_answers() -> dict[str, str]:
     answers = {f"score:T{i}": "2" for i in range(1, 9)}
     answers.update({f"comment:T{i}": f"Kommentar zu T{i}\nzweite Zeile" for i in range(1, 9)})
-    answers.update({"score:T3": "n/a", "comment:T3": "", "score:T1": "4 - vorbildlich",
-                    "strengths": "Gute Bilanz", "weaknesses": "Wenig Monitoring",
-                    "recommendations": "Indikatoren ergänzen", "elig:council_approval": "Ja"})
+    answers.update(
+        {
+            "score:T3": "n/a",
+            "comment:T3": "",
+            "score:T1": "4 - vorbildlich",
+            "strengths": "Gute Bilanz",
+            "weaknesses": "Wenig Monitoring",
+            "recommendations": "Indikatoren ergänzen",
+            "elig:council_approval": "Ja",
+        }
+    )
     return answers
 
 
@@ -60,8 +70,9 @@ def test_round_trip_stores_scores_and_comments(session: Session, settings: Setti
     form = build_word_form(session, settings, a, "de")
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(form)).paragraphs)
     assert "Technische Begutachtung" in text and "Basis-Emissionsinventar" in text
-    review = apply_word_form(session, settings, a, fill(form, complete_answers()), submit=True,
-                             actor="reviewer")
+    review = apply_word_form(
+        session, settings, a, fill(form, complete_answers()), submit=True, actor="reviewer"
+    )
     session.commit()
     assert review.status == "submitted" and review.source == "word"
     assert review.scores["T1"] == 4 and review.scores["T3"] is None and review.scores["T2"] == 2
@@ -70,77 +81,109 @@ def test_round_trip_stores_scores_and_comments(session: Session, settings: Setti
     assert a.status == "submitted"
 
 
-def test_form_carries_the_saved_draft_and_its_state(session: Session, settings: Settings) -> None:
-    inv = invited_assignment(session, settings)
-    a = session.get(Assignment, inv.assignment_id)
-    save_draft(session, a, ReviewInput(scores={"T1": "3"}, comments={"T1": "Online begonnen"}),
-               seen_revision="0.0", actor="reviewer")
-    session.commit()
-    parsed = parse_word_form(build_word_form(session, settings, a, "en"))
+def test_form_carries_the_saved_draft_and_its_state(
+    session_sqlite: Session, sqlite_settings: Settings
+) -> None:
+    inv = invited_assignment(session_sqlite, sqlite_settings)
+    a = session_sqlite.get(Assignment, inv.assignment_id)
+    save_draft(
+        session_sqlite,
+        a,
+        ReviewInput(scores={"T1": "3"}, comments={"T1": "Online begonnen"}),
+        seen_revision="0.0",
+        actor="reviewer",
+    )
+    session_sqlite.commit()
+    parsed = parse_word_form(build_word_form(session_sqlite, sqlite_settings, a, "en"))
     assert parsed.assignment_id == a.id and str(parsed.seen) == "1.1"
     assert parsed.data.scores["T1"] == "3" and parsed.data.comments["T1"] == "Online begonnen"
 
 
-def test_errors_are_reported_by_criterion(session: Session, settings: Settings) -> None:
-    inv = invited_assignment(session, settings)
-    a = session.get(Assignment, inv.assignment_id)
+def test_errors_are_reported_by_criterion(
+    session_sqlite: Session, sqlite_settings: Settings
+) -> None:
+    inv = invited_assignment(session_sqlite, sqlite_settings)
+    a = session_sqlite.get(Assignment, inv.assignment_id)
     answers = complete_answers() | {"score:T2": "7", "comment:T4": "", "score:T1": "n/a"}
     with pytest.raises(InvalidReview) as err:
-        apply_word_form(session, settings, a, fill(build_word_form(session, settings, a, "en"),
-                        answers), submit=True, actor="reviewer")
+        apply_word_form(
+            session_sqlite,
+            sqlite_settings,
+            a,
+            fill(build_word_form(session_sqlite, sqlite_settings, a, "en"), answers),
+            submit=True,
+            actor="reviewer",
+        )
     assert set(err.value.errors) == {"score-T1", "score-T2", "comment-T4"}
-    session.rollback()
-    assert reviews(session, a) == []
+    session_sqlite.rollback()
+    assert reviews(session_sqlite, a) == []
 
 
-def test_stale_upload_is_refused_and_newer_online_work_kept(session: Session, settings: Settings) -> None:
+def test_stale_upload_is_refused_and_newer_online_work_kept(
+    session: Session, settings: Settings
+) -> None:
     inv = invited_assignment(session, settings)
     a = session.get(Assignment, inv.assignment_id)
     form = build_word_form(session, settings, a, "en")  # made before the online edit
-    save_draft(session, a, ReviewInput(scores={"T1": "1"}, comments={"T1": "newer online"}),
-               seen_revision="0.0", actor="reviewer")
+    save_draft(
+        session,
+        a,
+        ReviewInput(scores={"T1": "1"}, comments={"T1": "newer online"}),
+        seen_revision="0.0",
+        actor="reviewer",
+    )
     session.commit()
     with pytest.raises(StaleSave) as err:
-        apply_word_form(session, settings, a, fill(form, complete_answers()), submit=False,
-                        actor="reviewer")
+        apply_word_form(
+            session, settings, a, fill(form, complete_answers()), submit=False, actor="reviewer"
+        )
     session.rollback()
     assert "score-T1" in {d.field for d in err.value.differences}
     assert form_state(session, a).data.comments["T1"] == "newer online"
 
 
-def test_foreign_and_broken_uploads_are_refused(session: Session, settings: Settings) -> None:
-    inv = invited_assignment(session, settings)
-    other = invited_assignment(session, settings)
-    a, b = session.get(Assignment, inv.assignment_id), session.get(Assignment, other.assignment_id)
-    foreign = fill(build_word_form(session, settings, b, "en"), complete_answers())
+def test_foreign_and_broken_uploads_are_refused(
+    session_sqlite: Session, sqlite_settings: Settings
+) -> None:
+    inv = invited_assignment(session_sqlite, sqlite_settings)
+    other = invited_assignment(session_sqlite, sqlite_settings)
+    a, b = (
+        session_sqlite.get(Assignment, inv.assignment_id),
+        session_sqlite.get(Assignment, other.assignment_id),
+    )
+    foreign = fill(build_word_form(session_sqlite, sqlite_settings, b, "en"), complete_answers())
     with pytest.raises(WordFormError, match="another assignment"):
-        apply_word_form(session, settings, a, foreign, submit=True, actor="reviewer")
+        apply_word_form(session_sqlite, sqlite_settings, a, foreign, submit=True, actor="reviewer")
     with pytest.raises(WordFormError, match="not a Word document"):
-        apply_word_form(session, settings, a, b"%PDF-1.4 not a docx", submit=True, actor="r")
+        apply_word_form(
+            session_sqlite, sqlite_settings, a, b"%PDF-1.4 not a docx", submit=True, actor="r"
+        )
     with pytest.raises(WordFormError, match="empty"):
-        apply_word_form(session, settings, a, b"", submit=True, actor="r")
+        apply_word_form(session_sqlite, sqlite_settings, a, b"", submit=True, actor="r")
     plain = io.BytesIO()
     docx.Document().save(plain)
     with pytest.raises(WordFormError, match="not a peerplan review form"):
-        apply_word_form(session, settings, a, plain.getvalue(), submit=True, actor="r")
-    truncated = build_word_form(session, settings, a, "en")[:3000]
+        apply_word_form(
+            session_sqlite, sqlite_settings, a, plain.getvalue(), submit=True, actor="r"
+        )
+    truncated = build_word_form(session_sqlite, sqlite_settings, a, "en")[:3000]
     with pytest.raises(WordFormError):
-        apply_word_form(session, settings, a, truncated, submit=True, actor="r")
+        apply_word_form(session_sqlite, sqlite_settings, a, truncated, submit=True, actor="r")
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("word/document.xml", b"\0" * (3 * 1024 * 1024))
     with pytest.raises(WordFormError, match="unpacks"):
         parse_word_form(bomb.getvalue(), max_uncompressed=1024 * 1024)
-    session.rollback()
-    assert reviews(session, a) == []
+    session_sqlite.rollback()
+    assert reviews(session_sqlite, a) == []
 
 
 def test_identifier_survives_when_the_hidden_paragraph_is_lost(
-    session: Session, settings: Settings
+    session_sqlite: Session, sqlite_settings: Settings
 ) -> None:
-    inv = invited_assignment(session, settings)
-    a = session.get(Assignment, inv.assignment_id)
-    document = docx.Document(io.BytesIO(build_word_form(session, settings, a, "en")))
+    inv = invited_assignment(session_sqlite, sqlite_settings)
+    a = session_sqlite.get(Assignment, inv.assignment_id)
+    document = docx.Document(io.BytesIO(build_word_form(session_sqlite, sqlite_settings, a, "en")))
     for p in document.paragraphs:
         if "peerplan-form" in p.text:
             p._p.getparent().remove(p._p)
@@ -164,14 +207,33 @@ def test_form_saved_by_libreoffice_still_uploads(sqlite_settings: Settings, tmp_
         inv = invited_assignment(session, sqlite_settings)
         a = session.get(Assignment, inv.assignment_id)
         (tmp_path / "in").mkdir()
-        (tmp_path / "in" / "form.docx").write_bytes(build_word_form(session, sqlite_settings, a, "de"))
+        (tmp_path / "in" / "form.docx").write_bytes(
+            build_word_form(session, sqlite_settings, a, "de")
+        )
         subprocess.run(
-            [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
-             "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "out"),
-             str(tmp_path / "in" / "form.docx")],
-            check=True, capture_output=True, timeout=180)
+            [
+                soffice,
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation=file://{tmp_path}/profile",
+                "--convert-to",
+                "docx:MS Word 2007 XML",
+                "--outdir",
+                str(tmp_path / "out"),
+                str(tmp_path / "in" / "form.docx"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
         saved_by_lo = (tmp_path / "out" / "form.docx").read_bytes()
-        review = apply_word_form(session, sqlite_settings, a, fill(saved_by_lo, complete_answers()),
-                                 submit=True, actor="reviewer")
+        review = apply_word_form(
+            session,
+            sqlite_settings,
+            a,
+            fill(saved_by_lo, complete_answers()),
+            submit=True,
+            actor="reviewer",
+        )
         session.commit()
         assert review.scores["T1"] == 4 and review.comments["T2"].startswith("Kommentar zu T2")

@@ -18,8 +18,9 @@ from review.rounds import get_round
 @app.command("portal")
 @user_errors
 def portal(
-    host: str = typer.Option("", help="Address to listen on (default 127.0.0.1; "
-                             "0.0.0.0 behind a reverse proxy)."),
+    host: str = typer.Option(
+        "", help="Address to listen on (default 127.0.0.1; 0.0.0.0 behind a reverse proxy)."
+    ),
     port: int = typer.Option(0, help="Port (default: from PEERPLAN_PORTAL_BASE_URL, else 8765)."),
 ) -> None:
     """Run the reviewer portal (personal links, rubric forms, Word forms, plan upload)."""
@@ -32,9 +33,18 @@ def portal(
     base = urlsplit(current.portal_base_url)
     port = port or base.port or 8765
     host = host or "127.0.0.1"
-    console.print(f"peerplan portal on http://{host}:{port} (links point to {current.portal_base_url})")
-    uvicorn.run(create_app(current), host=host, port=port, proxy_headers=True,
-                forwarded_allow_ips="127.0.0.1", log_level="info", server_header=False)
+    console.print(
+        f"peerplan portal on http://{host}:{port} (links point to {current.portal_base_url})"
+    )
+    uvicorn.run(
+        create_app(current),
+        host=host,
+        port=port,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        log_level="info",
+        server_header=False,
+    )
 
 
 @app.command("upload-link")
@@ -47,10 +57,17 @@ def upload_link(
     current = settings()
     with database(current) as session:
         round_ = get_round(session, round_name)
-        place = session.exec(select(Municipality).where(
-            Municipality.round_id == round_.id, Municipality.name == municipality)).first()
+        place = session.exec(
+            select(Municipality).where(
+                Municipality.round_id == round_.id, Municipality.name == municipality
+            )
+        ).first()
         if place is None:
-            raise NotFound(f"no municipality '{municipality}' in round '{round_.name}'; "
-                           "import it with `peerplan import`")
+            raise NotFound(
+                f"no municipality '{municipality}' in round '{round_.name}'; "
+                "import it with `peerplan import`"
+            )
         token = issue_upload_link(session, place)
-    console.print(f"{current.portal_base_url.rstrip('/')}/m/{token}", highlight=False, soft_wrap=True)
+    console.print(
+        f"{current.portal_base_url.rstrip('/')}/m/{token}", highlight=False, soft_wrap=True
+    )

@@ -94,18 +94,28 @@ def create_app(settings: Settings) -> FastAPI:
 
         return run_in_threadpool(work)
 
-    def render(request: Request, name: str, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def render(
+        request: Request, name: str, lang: str, status: int = 200, **context: Any
+    ) -> HTMLResponse:
         t = TEXTS[lang]
         html = env.get_template(name).render(
-            t=t, lang=lang, other=("en" if lang == "de" else "de"), csrf=security.csrf_token(request),
-            request_path=request.url.path, **context,
+            t=t,
+            lang=lang,
+            other=("en" if lang == "de" else "de"),
+            csrf=security.csrf_token(request),
+            request_path=request.url.path,
+            **context,
         )
         response = HTMLResponse(html, status_code=status)
         security.set_csrf_cookie(request, response)
         return response
 
-    def message_page(request: Request, lang: str, status: int, title_key: str, text: str) -> HTMLResponse:
-        return render(request, "message.html", lang, status, title=TEXTS[lang][title_key], text=text)
+    def message_page(
+        request: Request, lang: str, status: int, title_key: str, text: str
+    ) -> HTMLResponse:
+        return render(
+            request, "message.html", lang, status, title=TEXTS[lang][title_key], text=text
+        )
 
     def request_lang(request: Request, default: str | None = None) -> str:
         return pick_language(request.query_params.get("lang"), default)
@@ -121,7 +131,9 @@ def create_app(settings: Settings) -> FastAPI:
             await asyncio.sleep(delay)
         raise Denied
 
-    async def open_assignment(request: Request, token: str, assignment_id: int | None = None) -> Assignment:
+    async def open_assignment(
+        request: Request, token: str, assignment_id: int | None = None
+    ) -> Assignment:
         """The assignment a reviewer's link opens, or Denied (counted as a bad try)."""
         await check_client(request)
 
@@ -157,8 +169,9 @@ def create_app(settings: Settings) -> FastAPI:
     async def locked(request: Request, exc: Locked) -> Response:
         lang = request_lang(request)
         minutes = max(1, round(exc.seconds / 60))
-        response = message_page(request, lang, 429, "locked_title",
-                                TEXTS[lang]["locked"].format(minutes=minutes))
+        response = message_page(
+            request, lang, 429, "locked_title", TEXTS[lang]["locked"].format(minutes=minutes)
+        )
         response.headers["Retry-After"] = str(int(exc.seconds) + 1)
         return response
 
@@ -171,15 +184,24 @@ def create_app(settings: Settings) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         lang = request_lang(request)
         if exc.status_code == 404:
-            return message_page(request, lang, 404, "invalid_link_title", TEXTS[lang]["invalid_link"])
+            return message_page(
+                request, lang, 404, "invalid_link_title", TEXTS[lang]["invalid_link"]
+            )
         return PlainTextResponse(str(exc.detail), status_code=exc.status_code)
 
     def error_page(scope: dict) -> Response:
-        query = dict(p.split("=", 1) for p in scope.get("query_string", b"").decode().split("&") if "=" in p)
+        query = dict(
+            p.split("=", 1) for p in scope.get("query_string", b"").decode().split("&") if "=" in p
+        )
         lang = pick_language(query.get("lang"), None)
         html = env.get_template("message.html").render(
-            t=TEXTS[lang], lang=lang, other="en", csrf="", title=TEXTS[lang]["error_title"],
-            text=TEXTS[lang]["error"], request_path="",
+            t=TEXTS[lang],
+            lang=lang,
+            other="en",
+            csrf="",
+            title=TEXTS[lang]["error_title"],
+            text=TEXTS[lang]["error"],
+            request_path="",
         )
         return HTMLResponse(html, status_code=500)
 
@@ -220,27 +242,53 @@ def create_app(settings: Settings) -> FastAPI:
             return RedirectResponse(page_url(token, views[0].assignment.id, lang), status_code=303)
         return render(request, "assignments.html", lang, token=token, views=views, rubrics=rubrics)
 
-    async def form_page(request: Request, token: str, assignment: Assignment, lang: str | None = None,
-                        *, status: int = 200, data: reviewing.ReviewInput | None = None,
-                        errors: dict[str, str] | None = None, stale: reviewing.StaleSave | None = None,
-                        upload_error: str | None = None, upload_errors: dict[str, str] | None = None) -> Response:
+    async def form_page(
+        request: Request,
+        token: str,
+        assignment: Assignment,
+        lang: str | None = None,
+        *,
+        status: int = 200,
+        data: reviewing.ReviewInput | None = None,
+        errors: dict[str, str] | None = None,
+        stale: reviewing.StaleSave | None = None,
+        upload_error: str | None = None,
+        upload_errors: dict[str, str] | None = None,
+    ) -> Response:
         def load(session):
             fresh = session.get(Assignment, assignment.id)
-            return (reviewing.view(session, fresh), reviewing.form_state(session, fresh),
-                    [r for r in reviewing.reviews(session, fresh) if r.status == "submitted"])
+            return (
+                reviewing.view(session, fresh),
+                reviewing.form_state(session, fresh),
+                [r for r in reviewing.reviews(session, fresh) if r.status == "submitted"],
+            )
 
         v, state, submitted = await db(load)
         lang = lang or request_lang(request, v.reviewer.language)
         rubric = rubrics[assignment.rubric]
         seen = stale.stored if (stale and stale.stored) else state.seen
         return render(
-            request, "form.html", lang, status, token=token, v=v, a=v.assignment, rubric=rubric,
-            state=state, data=data or state.data, submitted=submitted, errors=errors or {}, stale=stale,
-            seen=str(seen), done=request.query_params.get("done", ""),
-            eligibility=reviewing.ELIGIBILITY, upload_error=upload_error,
+            request,
+            "form.html",
+            lang,
+            status,
+            token=token,
+            v=v,
+            a=v.assignment,
+            rubric=rubric,
+            state=state,
+            data=data or state.data,
+            submitted=submitted,
+            errors=errors or {},
+            stale=stale,
+            seen=str(seen),
+            done=request.query_params.get("done", ""),
+            eligibility=reviewing.ELIGIBILITY,
+            upload_error=upload_error,
             upload_errors=upload_errors or {},
             edit_deadline=reviewing.edit_deadline(v.round, assignment).date().isoformat(),
-            field_labels=_field_labels(rubric, lang), score_of=_score_of,
+            field_labels=_field_labels(rubric, lang),
+            score_of=_score_of,
         )
 
     @app.get("/r/{token}/a/{assignment_id}")
@@ -261,26 +309,56 @@ def create_app(settings: Settings) -> FastAPI:
         def store(session):
             a = session.get(Assignment, assignment.id)
             if final:
-                return reviewing.submit(session, a, data, settings=settings, seen_revision=seen,
-                                        actor=f"reviewer:{a.reviewer_id}", rubrics=rubrics,
-                                        language=lang)
-            return reviewing.save_draft(session, a, data, seen_revision=seen,
-                                        actor=f"reviewer:{a.reviewer_id}", rubrics=rubrics,
-                                        language=lang)
+                return reviewing.submit(
+                    session,
+                    a,
+                    data,
+                    settings=settings,
+                    seen_revision=seen,
+                    actor=f"reviewer:{a.reviewer_id}",
+                    rubrics=rubrics,
+                    language=lang,
+                )
+            return reviewing.save_draft(
+                session,
+                a,
+                data,
+                seen_revision=seen,
+                actor=f"reviewer:{a.reviewer_id}",
+                rubrics=rubrics,
+                language=lang,
+            )
 
         try:
             await db(store)
         except reviewing.InvalidReview as exc:
-            return await form_page(request, token, assignment, lang, status=422, data=data,
-                                   errors=exc.errors)
+            return await form_page(
+                request, token, assignment, lang, status=422, data=data, errors=exc.errors
+            )
         except reviewing.StaleSave as exc:
-            return await form_page(request, token, assignment, lang, status=409, data=data, stale=exc)
+            return await form_page(
+                request, token, assignment, lang, status=409, data=data, stale=exc
+            )
         except PeerplanError as exc:
-            return await form_page(request, token, assignment, lang, status=409, data=data,
-                                   errors={"form": say(exc, lang)})
+            return await form_page(
+                request,
+                token,
+                assignment,
+                lang,
+                status=409,
+                data=data,
+                errors={"form": say(exc, lang)},
+            )
         except (StaleVersion, IllegalTransition):
-            return await form_page(request, token, assignment, lang, status=409, data=data,
-                                   errors={"form": TEXTS[lang]["changed"]})
+            return await form_page(
+                request,
+                token,
+                assignment,
+                lang,
+                status=409,
+                data=data,
+                errors={"form": TEXTS[lang]["changed"]},
+            )
         done = "submitted" if final else "saved"
         return RedirectResponse(page_url(token, assignment.id, lang, done=done), status_code=303)
 
@@ -297,12 +375,21 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             await db(work)
         except PeerplanError as exc:
-            return await form_page(request, token, assignment, lang, status=409,
-                                   errors={"form": say(exc, lang)})
+            return await form_page(
+                request, token, assignment, lang, status=409, errors={"form": say(exc, lang)}
+            )
         except (StaleVersion, IllegalTransition):
-            return await form_page(request, token, assignment, lang, status=409,
-                                   errors={"form": TEXTS[lang]["changed"]})
-        return RedirectResponse(page_url(token, assignment.id, lang, done="accepted"), status_code=303)
+            return await form_page(
+                request,
+                token,
+                assignment,
+                lang,
+                status=409,
+                errors={"form": TEXTS[lang]["changed"]},
+            )
+        return RedirectResponse(
+            page_url(token, assignment.id, lang, done="accepted"), status_code=303
+        )
 
     @app.post("/r/{token}/a/{assignment_id}/decline")
     async def decline(request: Request, token: str, assignment_id: int) -> Response:
@@ -318,11 +405,18 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             await db(work)
         except PeerplanError as exc:
-            return await form_page(request, token, assignment, lang, status=422,
-                                   errors={"reason": say(exc, lang)})
+            return await form_page(
+                request, token, assignment, lang, status=422, errors={"reason": say(exc, lang)}
+            )
         except (StaleVersion, IllegalTransition):
-            return await form_page(request, token, assignment, lang, status=409,
-                                   errors={"form": TEXTS[lang]["changed"]})
+            return await form_page(
+                request,
+                token,
+                assignment,
+                lang,
+                status=409,
+                errors={"form": TEXTS[lang]["changed"]},
+            )
         return message_page(request, lang, 200, "declined_title", TEXTS[lang]["declined_text"])
 
     @app.get("/r/{token}/a/{assignment_id}/plan")
@@ -336,12 +430,18 @@ def create_app(settings: Settings) -> FastAPI:
         if not path.is_relative_to(files) or not path.is_file():
             raise StarletteHTTPException(404)
         known = {"application/pdf": ".pdf", word_form.MEDIA_TYPE: ".docx"}
-        media = v.document.media_type if v.document.media_type in known else "application/octet-stream"
-        name = safe_download_name(f"plan {v.municipality.name} v{v.document.version}",
-                                  known.get(media, ".bin"))
+        media = (
+            v.document.media_type if v.document.media_type in known else "application/octet-stream"
+        )
+        name = safe_download_name(
+            f"plan {v.municipality.name} v{v.document.version}", known.get(media, ".bin")
+        )
         data = await run_in_threadpool(path.read_bytes)
-        return Response(data, media_type=media,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(
+            data,
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @app.get("/r/{token}/a/{assignment_id}/findings")
     async def findings(request: Request, token: str, assignment_id: int) -> Response:
@@ -356,12 +456,17 @@ def create_app(settings: Settings) -> FastAPI:
         assignment = await open_assignment(request, token, assignment_id)
         v = await db(reviewing.view, assignment)
         lang = request_lang(request, v.reviewer.language)
-        data = await db(lambda s: word_form.build_word_form(
-            s, settings, s.get(Assignment, assignment.id), lang))
-        name = safe_download_name(f"review form {v.municipality.name} {assignment.rubric} {lang}",
-                                  ".docx")
-        return Response(data, media_type=word_form.MEDIA_TYPE,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        data = await db(
+            lambda s: word_form.build_word_form(s, settings, s.get(Assignment, assignment.id), lang)
+        )
+        name = safe_download_name(
+            f"review form {v.municipality.name} {assignment.rubric} {lang}", ".docx"
+        )
+        return Response(
+            data,
+            media_type=word_form.MEDIA_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @app.post("/r/{token}/a/{assignment_id}/word")
     async def word_upload(request: Request, token: str, assignment_id: int) -> Response:
@@ -371,29 +476,47 @@ def create_app(settings: Settings) -> FastAPI:
         upload = form.get("file")
         final = form.get("action") == "submit"
         if upload is None or isinstance(upload, str):
-            return await form_page(request, token, assignment, lang, status=422,
-                                   upload_error=TEXTS[lang]["no_file"])
+            return await form_page(
+                request, token, assignment, lang, status=422, upload_error=TEXTS[lang]["no_file"]
+            )
         data = await upload.read()
 
         def store(session):
             a = session.get(Assignment, assignment.id)
-            return word_form.apply_word_form(session, settings, a, data, submit=final,
-                                             actor=f"reviewer:{a.reviewer_id}", language=lang)
+            return word_form.apply_word_form(
+                session,
+                settings,
+                a,
+                data,
+                submit=final,
+                actor=f"reviewer:{a.reviewer_id}",
+                language=lang,
+            )
 
         try:
             await db(store)
         except reviewing.InvalidReview as exc:
-            return await form_page(request, token, assignment, lang, status=422,
-                                   upload_errors=exc.errors, upload_error=TEXTS[lang]["upload_error"])
+            return await form_page(
+                request,
+                token,
+                assignment,
+                lang,
+                status=422,
+                upload_errors=exc.errors,
+                upload_error=TEXTS[lang]["upload_error"],
+            )
         except reviewing.StaleSave as exc:
-            return await form_page(request, token, assignment, lang, status=409, stale=exc,
-                                   upload_error=say(exc, lang))
+            return await form_page(
+                request, token, assignment, lang, status=409, stale=exc, upload_error=say(exc, lang)
+            )
         except PeerplanError as exc:
-            return await form_page(request, token, assignment, lang, status=422,
-                                   upload_error=say(exc, lang))
+            return await form_page(
+                request, token, assignment, lang, status=422, upload_error=say(exc, lang)
+            )
         except (StaleVersion, IllegalTransition):
-            return await form_page(request, token, assignment, lang, status=409,
-                                   upload_error=TEXTS[lang]["changed"])
+            return await form_page(
+                request, token, assignment, lang, status=409, upload_error=TEXTS[lang]["changed"]
+            )
         done = "uploaded_submit" if final else "uploaded_draft"
         return RedirectResponse(page_url(token, assignment.id, lang, done=done), status_code=303)
 
@@ -406,10 +529,24 @@ def create_app(settings: Settings) -> FastAPI:
             await bad_token(request)
         return municipality
 
-    def upload_page(request: Request, token: str, municipality: Municipality, lang: str,
-                    status: int = 200, **context: Any) -> Response:
-        return render(request, "upload.html", lang, status, token=token, m=municipality,
-                      max_mb=max_mb, **context)
+    def upload_page(
+        request: Request,
+        token: str,
+        municipality: Municipality,
+        lang: str,
+        status: int = 200,
+        **context: Any,
+    ) -> Response:
+        return render(
+            request,
+            "upload.html",
+            lang,
+            status,
+            token=token,
+            m=municipality,
+            max_mb=max_mb,
+            **context,
+        )
 
     @app.get("/m/{token}")
     async def upload_form(request: Request, token: str) -> Response:
@@ -426,19 +563,37 @@ def create_app(settings: Settings) -> FastAPI:
         upload = form.get("file")
         if upload is None or isinstance(upload, str) or not upload.filename:
             documents = await db(reviewing.municipality_documents, municipality)
-            return upload_page(request, token, municipality, lang, 422, documents=documents,
-                               error=TEXTS[lang]["no_file"])
+            return upload_page(
+                request,
+                token,
+                municipality,
+                lang,
+                422,
+                documents=documents,
+                error=TEXTS[lang]["no_file"],
+            )
         data = await upload.read()
         file_name = Path(upload.filename or "plan").name[:200]
         outcome = await db(reviewing.receive_plan, settings, municipality, data, file_name)
         documents = await db(reviewing.municipality_documents, municipality)
         items = [_finding_view(f, lang) for f in outcome.findings]
-        return upload_page(request, token, municipality, lang, 200 if outcome.taken_in else 422,
-                           documents=documents, outcome=outcome, items=items)
+        return upload_page(
+            request,
+            token,
+            municipality,
+            lang,
+            200 if outcome.taken_in else 422,
+            documents=documents,
+            outcome=outcome,
+            items=items,
+        )
 
-    app.add_middleware(security.PortalMiddleware,
-                       max_body=settings.max_upload_bytes + FORM_OVERHEAD, too_large=too_large,
-                       error_page=error_page)
+    app.add_middleware(
+        security.PortalMiddleware,
+        max_body=settings.max_upload_bytes + FORM_OVERHEAD,
+        too_large=too_large,
+        error_page=error_page,
+    )
     return app
 
 
@@ -483,14 +638,26 @@ def _finding_view(finding: dict[str, Any], lang: str) -> dict[str, Any]:
     refs = []
     for item in evidence if isinstance(evidence, list) else []:
         if isinstance(item, dict):
-            refs.append({"page": item.get("page"), "paragraph": item.get("paragraph"),
-                         "snippet": _text(item.get("snippet"), lang)})
+            refs.append(
+                {
+                    "page": item.get("page"),
+                    "paragraph": item.get("paragraph"),
+                    "snippet": _text(item.get("snippet"), lang),
+                }
+            )
     if not refs and (finding.get("page") or finding.get("snippet")):
-        refs.append({"page": finding.get("page"), "paragraph": finding.get("paragraph"),
-                     "snippet": _text(finding.get("snippet"), lang)})
+        refs.append(
+            {
+                "page": finding.get("page"),
+                "paragraph": finding.get("paragraph"),
+                "snippet": _text(finding.get("snippet"), lang),
+            }
+        )
     present = finding.get("present")
     return {
-        "label": _text(finding.get("label") or finding.get("message") or finding.get("check"), lang),
+        "label": _text(
+            finding.get("label") or finding.get("message") or finding.get("check"), lang
+        ),
         "present": present if isinstance(present, bool) else None,
         "refs": refs,
         "note": _text(finding.get("note"), lang),

@@ -62,41 +62,67 @@ class PortalReviewer:
         path = response.url.path
         if match := ASSIGNMENT_PATH.fullmatch(path):
             return [int(match.group(1))]
-        return sorted({int(m) for m in re.findall(rf"{re.escape(self.token_path)}/a/(\d+)", response.text)})
+        return sorted(
+            {int(m) for m in re.findall(rf"{re.escape(self.token_path)}/a/(\d+)", response.text)}
+        )
 
     def form(self, assignment_id: int, lang: str | None = None) -> FormPage:
         params = {"lang": lang} if lang else None
         response = self._ok("open form", self.http.get(self._path(assignment_id), params=params))
-        return FormPage(assignment_id, CSRF.search(response.text).group(1),  # type: ignore[union-attr]
-                        SEEN.search(response.text).group(1), response.text)  # type: ignore[union-attr]
+        return FormPage(
+            assignment_id,
+            CSRF.search(response.text).group(1),  # type: ignore[union-attr]
+            SEEN.search(response.text).group(1),
+            response.text,
+        )  # type: ignore[union-attr]
 
     def accept(self, assignment_id: int) -> None:
         page = self.form(assignment_id)
-        self._ok("accept", self.http.post(self._path(assignment_id, "accept"),
-                                          data={"csrf": page.csrf}))
+        self._ok(
+            "accept", self.http.post(self._path(assignment_id, "accept"), data={"csrf": page.csrf})
+        )
 
     def decline(self, assignment_id: int, reason: str) -> None:
         page = self.form(assignment_id)
-        self._ok("decline", self.http.post(self._path(assignment_id, "decline"),
-                                           data={"csrf": page.csrf, "reason": reason}))
+        self._ok(
+            "decline",
+            self.http.post(
+                self._path(assignment_id, "decline"), data={"csrf": page.csrf, "reason": reason}
+            ),
+        )
 
     def save(self, assignment_id: int, fields: dict[str, str], *, submit: bool) -> httpx.Response:
         page = self.form(assignment_id)
-        data = {**fields, "csrf": page.csrf, "seen": page.seen,
-                "action": "submit" if submit else "save"}
-        return self._ok("submit" if submit else "save draft",
-                        self.http.post(self._path(assignment_id, "save"), data=data))
+        data = {
+            **fields,
+            "csrf": page.csrf,
+            "seen": page.seen,
+            "action": "submit" if submit else "save",
+        }
+        return self._ok(
+            "submit" if submit else "save draft",
+            self.http.post(self._path(assignment_id, "save"), data=data),
+        )
 
     def word_form(self, assignment_id: int) -> bytes:
-        return self._ok("download Word form", self.http.get(self._path(assignment_id, "word"))).content
+        return self._ok(
+            "download Word form", self.http.get(self._path(assignment_id, "word"))
+        ).content
 
     def upload_word_form(self, assignment_id: int, data: bytes, *, submit: bool) -> httpx.Response:
         page = self.form(assignment_id)
-        files = {"file": ("review.docx", data,
-                          "application/vnd.openxmlformats-officedocument.wordprocessingml.document")}
+        files = {
+            "file": (
+                "review.docx",
+                data,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            )
+        }
         form = {"csrf": page.csrf, "action": "submit" if submit else "save"}
-        return self._ok("upload Word form",
-                        self.http.post(self._path(assignment_id, "word"), data=form, files=files))
+        return self._ok(
+            "upload Word form",
+            self.http.post(self._path(assignment_id, "word"), data=form, files=files),
+        )
 
     def _path(self, assignment_id: int, action: str | None = None) -> str:
         path = f"{self.token_path}/a/{assignment_id}"

@@ -5,8 +5,8 @@ that try bad link tokens."""
 from __future__ import annotations
 
 import hmac
-import re
 import logging
+import re
 import secrets
 import threading
 import time
@@ -125,8 +125,14 @@ class PortalMiddleware:
     """Security headers on every response; request bodies above `max_body` refused with 413 while
     they are read (not after), so a huge upload never fills memory or disk."""
 
-    def __init__(self, app: Callable[..., Awaitable[None]], *, max_body: int,
-                 too_large: Callable[[], Response], error_page: Callable[[dict], Response]) -> None:
+    def __init__(
+        self,
+        app: Callable[..., Awaitable[None]],
+        *,
+        max_body: int,
+        too_large: Callable[[], Response],
+        error_page: Callable[[dict], Response],
+    ) -> None:
         self.app, self.max_body, self.too_large = app, max_body, too_large
         self.error_page = error_page
 
@@ -193,7 +199,11 @@ class RedactTokens(logging.Filter):
     """For uvicorn's access log: personal-link tokens never reach a log file."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and len(record.args) >= 3 and isinstance(record.args[2], str):
+        if (
+            isinstance(record.args, tuple)
+            and len(record.args) >= 3
+            and isinstance(record.args[2], str)
+        ):
             args = list(record.args)
             args[2] = redact(args[2])
             record.args = tuple(args)

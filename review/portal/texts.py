@@ -34,10 +34,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "decline": "Ablehnen",
         "decline_reason": "Grund der Ablehnung",
         "decline_hint": "Zum Beispiel Interessenkonflikt, Urlaub, fehlende Fachkenntnis. "
-                        "Die Koordination sucht dann Ersatz.",
+        "Die Koordination sucht dann Ersatz.",
         "declined_title": "Sie haben abgelehnt",
         "declined_text": "Danke für Ihre Rückmeldung. Die Koordination wurde informiert und sucht "
-                         "Ersatz. Dieser Link ist nun nicht mehr gültig.",
+        "Ersatz. Dieser Link ist nun nicht mehr gültig.",
         "form_title": "Bewertung",
         "scale": "Skala",
         "na": "nicht anwendbar",
@@ -57,13 +57,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "save_draft": "Entwurf speichern",
         "submit": "Begutachtung abschicken",
         "submit_hint": "Entwürfe können Sie jederzeit speichern; beim Abschicken wird geprüft, "
-                       "ob alles ausgefüllt ist.",
+        "ob alles ausgefüllt ist.",
         "errors_title": "Bitte korrigieren Sie {n} Angabe(n):",
         "stale_title": "Nicht gespeichert: die Begutachtung wurde inzwischen anderswo geändert",
         "stale_text": "Sie haben eine ältere Fassung bearbeitet (anderer Tab, anderes Gerät oder "
-                      "ein hochgeladenes Word-Formular). Unten steht Ihre Eingabe; die Tabelle "
-                      "zeigt, was gespeichert ist. Speichern Sie erneut, um Ihre Eingabe zu "
-                      "übernehmen.",
+        "ein hochgeladenes Word-Formular). Unten steht Ihre Eingabe; die Tabelle "
+        "zeigt, was gespeichert ist. Speichern Sie erneut, um Ihre Eingabe zu "
+        "übernehmen.",
         "field": "Feld",
         "yours": "Ihre Eingabe",
         "stored": "Gespeichert",
@@ -76,12 +76,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "state_draft": "Entwurf (Fassung {version}, Stand {revision})",
         "state_submitted": "abgeschickt (Fassung {version})",
         "edit_after": "Sie können Ihre abgeschickte Begutachtung bis {deadline} ändern; "
-                      "jede neue Abgabe wird als neue Fassung gespeichert.",
+        "jede neue Abgabe wird als neue Fassung gespeichert.",
         "not_editable": "Diese Begutachtung kann nicht mehr geändert werden.",
         "word_title": "Offline mit Word arbeiten",
         "word_intro": "Laden Sie den Bogen als Word-Datei herunter, füllen Sie ihn aus und laden "
-                      "Sie ihn hier wieder hoch. Ändern Sie online nichts dazwischen, sonst wird "
-                      "das Formular als veraltet abgelehnt.",
+        "Sie ihn hier wieder hoch. Ändern Sie online nichts dazwischen, sonst wird "
+        "das Formular als veraltet abgelehnt.",
         "word_download": "Word-Formular herunterladen",
         "word_file": "Ausgefülltes Word-Formular (.docx)",
         "word_upload_draft": "Hochladen als Entwurf",
@@ -93,22 +93,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "status_submitted": "abgeschickt",
         "invalid_link_title": "Link ungültig",
         "invalid_link": "Dieser Link ist ungültig oder abgelaufen. Bitte wenden Sie sich an die "
-                        "Koordination der Begutachtungsrunde.",
+        "Koordination der Begutachtungsrunde.",
         "locked_title": "Zu viele Versuche",
         "locked": "Zu viele ungültige Links von Ihrem Anschluss. Bitte versuchen Sie es in "
-                  "{minutes} Minuten erneut.",
+        "{minutes} Minuten erneut.",
         "csrf_title": "Formular abgelaufen",
         "csrf": "Das Formular war nicht mehr gültig (Sicherheitsprüfung). Bitte laden Sie die "
-                "Seite neu und senden Sie es erneut.",
+        "Seite neu und senden Sie es erneut.",
         "too_large_title": "Datei zu groß",
         "too_large": "Die Datei ist größer als erlaubt ({mb} MB).",
         "error_title": "Ein Fehler ist aufgetreten",
         "error": "Etwas ist schiefgegangen; Ihre Eingabe wurde nicht gespeichert. Bitte "
-                 "versuchen Sie es erneut oder wenden Sie sich an die Koordination.",
+        "versuchen Sie es erneut oder wenden Sie sich an die Koordination.",
         "upload_title": "Plan hochladen",
         "upload_intro": "Laden Sie hier den Energie- und Klimaschutzplan Ihrer Gemeinde hoch "
-                        "(PDF oder DOCX, höchstens {mb} MB). Eine neue Datei ergänzt eine neue "
-                        "Fassung.",
+        "(PDF oder DOCX, höchstens {mb} MB). Eine neue Datei ergänzt eine neue "
+        "Fassung.",
         "upload_file": "Plandatei (PDF oder DOCX)",
         "upload_button": "Hochladen",
         "upload_done": "Danke, der Plan ist eingegangen (Fassung {version}, {pages} Seiten).",
@@ -120,7 +120,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_file": "Bitte wählen Sie eine Datei aus.",
         "versions_title": "Abgeschickte Fassungen (alle bleiben erhalten)",
         "changed": "Diese Begutachtung wurde gerade anderweitig geändert (z. B. von der "
-                   "Koordination). Es wurde nichts gespeichert; bitte laden Sie die Seite neu.",
+        "Koordination). Es wurde nichts gespeichert; bitte laden Sie die Seite neu.",
     },
     "en": {
         "portal": "peerplan – peer review",
@@ -151,10 +151,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "decline": "Decline",
         "decline_reason": "Reason for declining",
         "decline_hint": "For example a conflict of interest, leave, missing expertise. The "
-                        "coordinator will find a replacement.",
+        "coordinator will find a replacement.",
         "declined_title": "You have declined",
         "declined_text": "Thank you for letting us know. The coordinator has been told and will "
-                         "find a replacement. This link no longer works.",
+        "find a replacement. This link no longer works.",
         "form_title": "Assessment",
         "scale": "Scale",
         "na": "not applicable",
@@ -177,8 +177,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "errors_title": "Please correct {n} field(s):",
         "stale_title": "Not saved: the review was changed elsewhere in the meantime",
         "stale_text": "You worked on an older state (another tab, another device or an uploaded "
-                      "Word form). Your input is below; the table shows what is saved. Save "
-                      "again to keep your input.",
+        "Word form). Your input is below; the table shows what is saved. Save "
+        "again to keep your input.",
         "field": "Field",
         "yours": "Your input",
         "stored": "Saved",
@@ -191,11 +191,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "state_draft": "draft (version {version}, revision {revision})",
         "state_submitted": "submitted (version {version})",
         "edit_after": "You can change your submitted review until {deadline}; each new "
-                      "submission is kept as a new version.",
+        "submission is kept as a new version.",
         "not_editable": "This review can no longer be changed.",
         "word_title": "Work offline in Word",
         "word_intro": "Download the form as a Word file, fill it in and upload it here. Do not "
-                      "change the review online in between, or the form is refused as outdated.",
+        "change the review online in between, or the form is refused as outdated.",
         "word_download": "Download the Word form",
         "word_file": "Filled-in Word form (.docx)",
         "word_upload_draft": "Upload as a draft",
@@ -207,21 +207,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "status_submitted": "submitted",
         "invalid_link_title": "Link not valid",
         "invalid_link": "This link is not valid or has expired. Please contact the coordinator "
-                        "of the review round.",
+        "of the review round.",
         "locked_title": "Too many attempts",
         "locked": "Too many invalid links from your connection. Please try again in {minutes} "
-                  "minutes.",
+        "minutes.",
         "csrf_title": "Form expired",
         "csrf": "The form was no longer valid (security check). Please reload the page and "
-                "send it again.",
+        "send it again.",
         "too_large_title": "File too large",
         "too_large": "The file is larger than allowed ({mb} MB).",
         "error_title": "Something went wrong",
         "error": "Something went wrong; your input was not saved. Please try again or contact "
-                 "the coordinator.",
+        "the coordinator.",
         "upload_title": "Upload your plan",
         "upload_intro": "Upload your municipality's energy and climate action plan here (PDF or "
-                        "DOCX, at most {mb} MB). A new file is added as a new version.",
+        "DOCX, at most {mb} MB). A new file is added as a new version.",
         "upload_file": "Plan file (PDF or DOCX)",
         "upload_button": "Upload",
         "upload_done": "Thank you, the plan has been received (version {version}, {pages} pages).",
@@ -233,7 +233,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_file": "Please choose a file.",
         "versions_title": "Submitted versions (all are kept)",
         "changed": "This assignment was just changed elsewhere (for example by the coordinator). "
-                   "Nothing was saved; please reload the page.",
+        "Nothing was saved; please reload the page.",
     },
 }
 
