@@ -64,11 +64,9 @@ def served(sqlite_settings: Settings) -> Iterator[tuple[str, Settings]]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(sqlite_settings), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
+    app = create_app(sqlite_settings)
+    app.state.send_now = lambda _settings: None  # no SMTP server in these tests
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

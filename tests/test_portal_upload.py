@@ -93,3 +93,48 @@ def test_tokens_never_reach_the_access_log() -> None:
     assert redact("/r/AbC_123-xyz/a/4/word?lang=de") == "/r/***/a/4/word?lang=de"
     assert redact("/m/AbC_123?lang=en") == "/m/***?lang=en"
     assert redact("/healthz") == "/healthz"
+
+
+def test_receipt_goes_out_right_after_the_submission(sqlite_settings: Settings) -> None:
+    """The portal hands the submission receipt to a real SMTP server without waiting for the
+    hourly run."""
+    import time
+
+    from review.db import engine_for
+    from review.portal import create_app
+    from tests.notify_helpers import Mailbox, start_smtp
+    from tests.portal_client import form_fields, review_form
+    from tests.reviewing_data import invited_assignment
+
+    box = Mailbox()
+    smtp = start_smtp(box)
+    try:
+        settings = sqlite_settings.model_copy(update={"smtp_port": smtp.port})
+        with Session(engine_for(settings.database_url), expire_on_commit=False) as session:
+            inv = invited_assignment(session, settings)
+        from fastapi.testclient import TestClient
+
+        client = TestClient(create_app(settings), follow_redirects=False)
+        url = f"/r/{inv.token}/a/{inv.assignment_id}"
+        fields = form_fields(client.get(url + "?lang=en").text)
+        criteria = [f"T{i}" for i in range(1, 9)]
+        r = client.post(
+            url + "/save",
+            data={
+                **fields,
+                "action": "submit",
+                "lang": "en",
+                **review_form({c: "2" for c in criteria}, {c: "ok" for c in criteria}),
+            },
+        )
+        assert r.status_code == 303
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not box.messages:
+            time.sleep(0.05)
+        assert [m["X-Peerplan-Kind"] for m in box.messages] == ["submission_receipt"]
+        from review.notify import outbox
+
+        while time.monotonic() < deadline and outbox._background_running:
+            time.sleep(0.05)  # let the sender mark the message before the database goes away
+    finally:
+        smtp.stop()

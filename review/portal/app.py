@@ -28,6 +28,7 @@ from review.db import get_engine, session_scope
 from review.documents import word_form
 from review.errors import PeerplanError
 from review.models import Assignment, Municipality
+from review.notify import outbox
 from review.paths import TEMPLATES_DIR
 from review.portal import security
 from review.portal.texts import TEXTS, pick_language
@@ -82,6 +83,13 @@ def create_app(settings: Settings) -> FastAPI:
     throttle = security.Throttle()
     app.state.settings, app.state.throttle, app.state.rubrics = settings, throttle, rubrics
     max_mb = max(1, settings.max_upload_bytes // (1024 * 1024))
+
+    # Messages queued by a request (receipts, the replacement's invitation) go out right after
+    # it commits, in a background sender; tests without an SMTP server swap this out.
+    app.state.send_now = outbox.deliver_in_background
+
+    def send_now() -> None:
+        app.state.send_now(settings)
 
     # ------------------------------------------------------------------ helpers
 
@@ -359,6 +367,8 @@ def create_app(settings: Settings) -> FastAPI:
                 data=data,
                 errors={"form": TEXTS[lang]["changed"]},
             )
+        if final:
+            send_now()
         done = "submitted" if final else "saved"
         return RedirectResponse(page_url(token, assignment.id, lang, done=done), status_code=303)
 
@@ -387,6 +397,7 @@ def create_app(settings: Settings) -> FastAPI:
                 status=409,
                 errors={"form": TEXTS[lang]["changed"]},
             )
+        send_now()
         return RedirectResponse(
             page_url(token, assignment.id, lang, done="accepted"), status_code=303
         )
@@ -417,6 +428,7 @@ def create_app(settings: Settings) -> FastAPI:
                 status=409,
                 errors={"form": TEXTS[lang]["changed"]},
             )
+        send_now()  # the coordinator's notice and the replacement's invitation
         return message_page(request, lang, 200, "declined_title", TEXTS[lang]["declined_text"])
 
     @app.get("/r/{token}/a/{assignment_id}/plan")
@@ -517,6 +529,8 @@ def create_app(settings: Settings) -> FastAPI:
             return await form_page(
                 request, token, assignment, lang, status=409, upload_error=TEXTS[lang]["changed"]
             )
+        if final:
+            send_now()
         done = "uploaded_submit" if final else "uploaded_draft"
         return RedirectResponse(page_url(token, assignment.id, lang, done=done), status_code=303)
 
@@ -575,6 +589,8 @@ def create_app(settings: Settings) -> FastAPI:
         data = await upload.read()
         file_name = Path(upload.filename or "plan").name[:200]
         outcome = await db(reviewing.receive_plan, settings, municipality, data, file_name)
+        if outcome.taken_in:
+            send_now()
         documents = await db(reviewing.municipality_documents, municipality)
         items = [_finding_view(f, lang) for f in outcome.findings]
         return upload_page(
