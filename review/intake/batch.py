@@ -218,7 +218,15 @@ def _read_or_refuse(path: str, file_name: str, settings: Settings) -> Reading:
         return Reading(file_name, error=UnreadableSource(file_name, str(exc)))
 
 
+def pool_context() -> multiprocessing.context.BaseContext:
+    """fork where there is one: workers start at once with everything imported (forkserver or
+    spawn re-import pydantic, sqlmodel and the readers in each worker: seconds on a busy
+    machine, more than reading a folder of plans takes). The workers only read files and store
+    them; they never touch the database connections they inherit, and they end with os._exit,
+    so those are never closed from the child either."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
 def _pool(workers: int) -> Executor:
-    # forkserver: workers start from a clean process, not a fork of one holding database
-    # connections, threads and locks.
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+    return ProcessPoolExecutor(workers, mp_context=pool_context())

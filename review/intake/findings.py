@@ -10,6 +10,8 @@ the substance.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,32 +26,66 @@ MAX_EVIDENCE = 3
 SNIPPET_CHARS = 90
 
 
+class Terms:
+    """Alternative terms, matched against lower-cased text with \\b on the left only, so that
+    German compounds and inflections (Klimabilanzen, Maßnahmenkatalogs) match too.
+
+    Each alternative is a plain word (its own anchor) or `(anchors, regex)`: a regex with the
+    literal substrings one of which every match contains. A text containing no anchor is
+    skipped with a fast substring test before the (much slower) regex runs: most pages of a
+    plan mention most parts nowhere, and the pre-check must cost little next to PDF reading.
+    """
+
+    _META = set("\\()[]?*+|{}.^$")
+
+    def __init__(self, *alternatives: str | tuple[str | tuple[str, ...], str]) -> None:
+        patterns: list[str] = []
+        anchors: list[str] = []
+        for alternative in alternatives:
+            if isinstance(alternative, tuple):
+                anchor, regex = alternative
+                anchors += [anchor] if isinstance(anchor, str) else list(anchor)
+                patterns.append(regex)
+            else:
+                if self._META & set(alternative):
+                    raise ValueError(f"give the anchors of the regex {alternative!r}")
+                anchors.append(alternative)
+                patterns.append(re.escape(alternative))
+        # An anchor containing another is implied by it: testing the shorter one suffices.
+        unique = list(dict.fromkeys(anchors))
+        self.anchors = tuple(a for a in unique if not any(b != a and b in a for b in unique))
+        self.pattern = re.compile(r"\b(?:" + "|".join(patterns) + ")")
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        if not any(anchor in text for anchor in self.anchors):
+            return None
+        return self.pattern.search(text, pos, len(text) if endpos is None else endpos)
+
+
+_terms = Terms
+
+
 @dataclass(frozen=True)
 class Check:
     id: str
     label_de: str
     label_en: str
-    pattern: re.Pattern[str]
-
-
-def _terms(*alternatives: str) -> re.Pattern[str]:
-    # Matched against lower-cased text; \b on the left only, so that German compounds and
-    # inflections (Klimabilanzen, Maßnahmenkatalogs) match too.
-    return re.compile(r"\b(?:" + "|".join(alternatives) + ")")
+    pattern: Terms
 
 
 CHECKS: tuple[Check, ...] = (
     Check("inventory", "Basis-Emissionsinventar (Energie- und Treibhausgasbilanz)",
           "Baseline emission inventory (BEI)", _terms(
-              r"(?:energie- und )?(?:klima|treibhausgas|thg|co2|co 2|co₂|energie)[- ]?bilanz",
+              ("bilanz", r"(?:energie- und )?(?:klima|treibhausgas|thg|co2|co 2|co₂|energie)[- ]?bilanz"),
               r"emissionsinventar", r"basisbilanz", r"startbilanz", r"bilanzierung",
               r"baseline emission inventory", r"emission inventory", r"emissions inventory",
-              r"(?:ghg|greenhouse gas|co2) inventory")),
+              ("inventory", r"(?:ghg|greenhouse gas|co2) inventory"))),
     Check("target", "Minderungsziel (Prozent und Zieljahr)",
           "Reduction target (percent and year)", _terms(
               r"klimaschutzziel", r"minderungsziel", r"reduktionsziel", r"klimaneutral",
               r"treibhausgasneutral", r"reduction target", r"emission target",
-              r"mitigation target", r"climate[- ]neutral", r"carbon[- ]neutral", r"net[- ]zero")),
+              r"mitigation target", ("neutral", r"climate[- ]neutral"), ("neutral", r"carbon[- ]neutral"),
+              ("zero", r"net[- ]zero"))),
     Check("risk_vulnerability", "Klimarisiko- und Vulnerabilitätsanalyse",
           "Risk and vulnerability assessment (RVA)", _terms(
               r"vulnerabilität", r"verwundbarkeit", r"klimarisik", r"risikoanalyse",
@@ -60,7 +96,7 @@ CHECKS: tuple[Check, ...] = (
               r"maßnahmenkatalog", r"massnahmenkatalog", r"maßnahmenprogramm",
               r"handlungsprogramm", r"handlungskonzept", r"handlungsfeld", r"maßnahmenplan",
               r"klimaschutzmaßnahme", r"maßnahmenblatt", r"maßnahmenübersicht",
-              r"mitigation action", r"mitigation measure", r"climate actions\b",
+              r"mitigation action", r"mitigation measure", ("climate actions", r"climate actions\b"),
               r"energy efficiency measure")),
     Check("adaptation_actions", "Anpassungsmaßnahmen (Klimaanpassung)",
           "Adaptation actions", _terms(
@@ -74,12 +110,15 @@ CHECKS: tuple[Check, ...] = (
         r"monitoring", r"controlling", r"sachstandsbericht", r"fortschreibung",
         r"indikator", r"zielerreichung", r"progress report", r"indicator", r"reporting")),
     Check("council_approval", "Beschluss des Rates", "Approval by the municipal council", _terms(
-        r"\w*ratsbeschluss", r"beschluss des (?:stadt|gemeinde|kreis)?rat", r"beschlussvorlage",
-        r"(?:stadt|gemeinde|kreis)?rat\b.{0,200}?\b(?:beschlossen|verabschiedet)",
-        r"(?:beschlossen|verabschiedet) (?:vom|durch den) (?:stadt|gemeinde|kreis)?rat",
-        r"kreistag", r"stadtverordnetenversammlung", r"v/\d{4}/\d{4}",
-        r"council (?:decision|resolution|approval)", r"approved by the (?:\w+ )?council",
-        r"adopted by the (?:\w+ )?council", r"council (?:approved|adopted)")),
+        ("ratsbeschluss", r"\w*ratsbeschluss"), ("beschluss des ", r"beschluss des (?:stadt|gemeinde|kreis)?rat"), r"beschlussvorlage",
+        (("beschlossen", "verabschiedet"),
+         r"(?:stadt|gemeinde|kreis)?rat\b.{0,200}?\b(?:beschlossen|verabschiedet)"),
+        (("beschlossen", "verabschiedet"),
+         r"(?:beschlossen|verabschiedet) (?:vom|durch den) (?:stadt|gemeinde|kreis)?rat"),
+        r"kreistag", r"stadtverordnetenversammlung", ("v/", r"v/\d{4}/\d{4}"),
+        ("council ", r"council (?:decision|resolution|approval)"),
+        ("council", r"approved by the (?:\w+ )?council"),
+        ("council", r"adopted by the (?:\w+ )?council"), ("council ", r"council (?:approved|adopted)"))),
     Check("participation", "Kommunikation und Bürgerbeteiligung",
           "Communication and citizen participation", _terms(
               r"bürgerbeteiligung", r"beteiligung", r"öffentlichkeitsarbeit", r"bürgerforum",
@@ -90,15 +129,17 @@ CHECKS: tuple[Check, ...] = (
 
 KEY_SECTORS: dict[str, tuple[str, str, re.Pattern[str]]] = {
     "municipal": ("Kommunale Gebäude und Anlagen", "Municipal buildings and equipment", _terms(
-        r"kommunale\w* (?:liegenschaft|gebäude|einrichtung|gebäudebestand)",
-        r"städtische\w* (?:liegenschaft|gebäude)", r"öffentliche\w* gebäude", r"stadtverwaltung",
-        r"eigene\w* liegenschaft", r"municipal (?:building|facilit|equipment)",
+        ("kommunal", r"kommunale\w* (?:liegenschaft|gebäude|einrichtung|gebäudebestand)"),
+        ("städtisch", r"städtische\w* (?:liegenschaft|gebäude)"),
+        ("gebäude", r"öffentliche\w* gebäude"), r"stadtverwaltung",
+        ("liegenschaft", r"eigene\w* liegenschaft"),
+        ("municipal ", r"municipal (?:building|facilit|equipment)"),
         r"public buildings")),
     "tertiary": ("Gewerbe, Handel, Dienstleistungen", "Tertiary buildings", _terms(
-        r"gewerbe", r"ghd\b", r"dienstleistung", r"tertiär", r"wirtschaft",
+        r"gewerbe", ("ghd", r"ghd\b"), r"dienstleistung", r"tertiär", r"wirtschaft",
         r"tertiary", r"commercial", r"services sector")),
     "residential": ("Private Haushalte und Wohngebäude", "Residential buildings", _terms(
-        r"private\w* haushalt", r"haushalte", r"wohngebäude", r"wohnungsbestand",
+        ("haushalt", r"private\w* haushalt"), r"haushalte", r"wohngebäude", r"wohnungsbestand",
         r"residential", r"households")),
     "transport": ("Verkehr", "Transport", _terms(
         r"verkehr", r"mobilität", r"transport", r"mobility")),
@@ -128,15 +169,39 @@ _REDUCTION = re.compile(
 _NOT_A_TARGET = re.compile(r"anteil|share|erneuerbar|renewable|zuwachs|wachstum|growth|\+\s?$")
 
 
+class _AnchorIndex:
+    """Which units contain an anchor, found with str.find over the whole document at once (a
+    C loop) instead of one substring test per unit and anchor (a Python loop)."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.joined = "\x00".join(texts)
+        self.starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        self.ends = [start + len(t) for start, t in zip(self.starts, texts, strict=True)]
+
+    def units_with(self, anchors: Iterable[str]) -> list[int]:
+        found: set[int] = set()
+        find, starts, ends = self.joined.find, self.starts, self.ends
+        for anchor in anchors:
+            pos = find(anchor)
+            while pos != -1:
+                unit = bisect_right(starts, pos) - 1
+                found.add(unit)
+                pos = find(anchor, ends[unit] + 1)  # on to the next unit
+        return sorted(found)
+
+
 def check_plan(units: Sequence[Unit], headings: Iterable[tuple[str, int | None]] = ()
                ) -> list[dict[str, Any]]:
     """The findings for one plan, in the order of the SECAP structure. `headings`: the
     (kind, number) of units that are headings (DOCX); a chapter's text window ends at the next."""
     lowered = [(unit, unit.text.lower()) for unit in units]
     stops = {(kind, number) for kind, number in headings}
+    index = _AnchorIndex([text for _, text in lowered])
     findings = []
     for check in CHECKS:
-        hits = [(unit, text, m) for unit, text in lowered if (m := check.pattern.search(text))]
+        hits = [(unit, text, m) for i in index.units_with(check.pattern.anchors)
+                if (m := check.pattern.pattern.search(text := lowered[i][1]))
+                and (unit := lowered[i][0])]
         finding = _finding(check.id, check.label_de, check.label_en, hits)
         if check.id == "inventory":
             # Sectors are looked for in the text following each mention of the inventory.
@@ -221,7 +286,11 @@ def _add_targets(finding: dict[str, Any], lowered: list[tuple[Unit, str]]) -> No
     targets: list[dict[str, Any]] = []
     seen: set[tuple[float, int]] = set()
     for unit, text in lowered:
-        for m in [*_PERCENT_YEAR.finditer(text), *_YEAR_PERCENT.finditer(text)]:
+        has_percent = "%" in text or "prozent" in text or "cent" in text
+        if not has_percent and "neutral" not in text and "zero" not in text:
+            continue  # fast path: most pages state no target
+        for m in ([*_PERCENT_YEAR.finditer(text), *_YEAR_PERCENT.finditer(text)]
+                  if has_percent else []):
             before = text[max(0, m.start() - 80): m.start()]
             if not _REDUCTION.search(before + m.group(0)) or _NOT_A_TARGET.search(
                     before[-40:] + m.group("gap")):

@@ -190,14 +190,15 @@ def _bookmark(item: Any) -> tuple[str, int | None]:
 
 # pdfium's mark of a hyphen at a line end; written as pypdf (and the page) shows it.
 _HYPHEN_BREAK = "\ufffe"
-_SPACES = re.compile(r"[ \t\u00a0]+")
+_SPACES = re.compile(r"[\t\u00a0][ \t\u00a0]*| [ \t\u00a0]+")  # not single spaces: cheaper
 
 
 def _clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace(_HYPHEN_BREAK + "\n", "-\n")
     text = text.replace(_HYPHEN_BREAK, "-\n")
     text = text.replace("\x00", "")
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
+    text = _SPACES.sub(" ", text)
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
 def _meta(**values: Any) -> dict[str, Any]:

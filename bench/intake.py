@@ -1,0 +1,223 @@
+"""Pages per second of the intake, against a bare loop of the same PDF library in the same run.
+
+    python bench/intake.py [--plans 50] [--pages 30] [--repeat 3] [--write]
+
+Single file: the longest real plan (../shared/data/plans, if present) and a long synthetic plan,
+once with pypdf and once with pypdfium2. "bare" opens the PDF and extracts every page's text with
+the library, nothing else; "intake" is `take_in` (sniff, read, language, findings, store the file,
+register it in a fresh SQLite database). Folder: `peerplan intake`'s code path
+(`take_in_sources`, reading processes on all cores) over a folder of synthetic PDF plans, against
+the bare loop in one process and in a pool of the same size. Best of `--repeat` runs each.
+`--write` replaces the `## Intake` section of BENCHMARKS.md with the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from review.config import Settings, load_settings  # noqa: E402
+from review.db import engine_for, migrate, session_scope  # noqa: E402
+from review.intake import collect_sources, take_in, take_in_sources  # noqa: E402
+from review.intake.batch import default_workers, pool_context  # noqa: E402
+from review.models import Municipality  # noqa: E402
+from review.rounds import create_round  # noqa: E402
+from review.synthetic import plan_spec, write_pdf  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT.parent / "shared" / "data" / "plans"
+if not REAL.is_dir():
+    REAL = Path("/work/shared/data/plans")
+READERS = ("pypdf", "pypdfium2")
+
+
+def bare(reader: str, path: str) -> int:
+    """The library alone: open, extract each page's text. Returns pages."""
+    data = Path(path).read_bytes()
+    if reader == "pypdf":
+        import io
+
+        import pypdf
+
+        pdf = pypdf.PdfReader(io.BytesIO(data))
+        for page in pdf.pages:
+            page.extract_text()
+        return len(pdf.pages)
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    n = len(pdf)
+    for i in range(n):
+        page = pdf[i]
+        textpage = page.get_textpage()
+        textpage.get_text_range()
+        textpage.close()
+        page.close()
+    pdf.close()
+    return n
+
+
+def best(fn: Callable[..., int], repeat: int,
+         setup: Callable[[], object] | None = None) -> tuple[float, int]:
+    """Best wall time of `repeat` runs; `setup` (untimed) makes each run's argument."""
+    times, pages = [], 0
+    for _ in range(repeat):
+        args = (setup(),) if setup else ()
+        start = time.perf_counter()
+        pages = fn(*args)
+        times.append(time.perf_counter() - start)
+    return min(times), pages
+
+
+class Bench:
+    def __init__(self, workdir: Path, reader: str) -> None:
+        self.settings: Settings = load_settings(data_dir=workdir / f"data-{reader}",
+                                                pdf_reader=reader)
+        migrate(self.settings)
+        self.rounds = 0
+
+    def fresh_round(self, municipalities: list[str]) -> str:
+        """A new round each run: the same file in a new round is registered again, not
+        'unchanged', so every run does the whole work."""
+        self.rounds += 1
+        name = f"bench {self.rounds}"
+        with session_scope(engine_for(self.settings.database_url)) as session:
+            round_ = create_round(session, name=name, due_date=date(2027, 1, 1))
+            for m in municipalities:
+                session.add(Municipality(round_id=round_.id, name=m))
+        return name
+
+    def intake_file(self, path: Path, name: str) -> int:
+        with session_scope(engine_for(self.settings.database_url)) as session:
+            from review.rounds import get_round
+
+            outcome = take_in(session, self.settings, round_=get_round(session, name),
+                              data=path.read_bytes(), file_name=path.name,
+                              municipality="Bench", actor="bench")
+        assert outcome.status == "registered", outcome.error
+        return outcome.pages
+
+    def intake_folder(self, folder: Path, name: str, workers: int) -> int:
+        with session_scope(engine_for(self.settings.database_url)) as session:
+            from review.rounds import get_round
+
+            outcomes = take_in_sources(session, self.settings, round_=get_round(session, name),
+                                       sources=collect_sources([folder / "manifest.csv"]),
+                                       actor="bench", workers=workers)
+        assert all(o.status == "registered" for o in outcomes), [o.error for o in outcomes]
+        return sum(o.pages for o in outcomes)
+
+
+def make_folder(folder: Path, plans: int, pages: int) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    names = []
+    lines = ["file,municipality"]
+    for seed in range(plans):
+        spec = plan_spec(seed, "de" if seed % 3 else "en", pages=pages)
+        written = write_pdf(spec, folder / f"plan-{seed:03d}.pdf")
+        names.append(spec.municipality)
+        lines.append(f"{written.path.name},{spec.municipality}")
+    (folder / "manifest.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return names
+
+
+def bare_folder(reader: str, files: list[str], workers: int) -> int:
+    if workers <= 1:
+        return sum(bare(reader, f) for f in files)
+    with ProcessPoolExecutor(workers, mp_context=pool_context()) as pool:
+        return sum(pool.map(bare, [reader] * len(files), files))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--plans", type=int, default=50)
+    parser.add_argument("--pages", type=int, default=30, help="pages per synthetic plan")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    workers = default_workers()
+    rows: list[tuple[str, str, float, float]] = []
+
+    def report(case: str, reader: str, bare_s: float, intake_s: float, pages: int) -> None:
+        bare_pps, intake_pps = pages / bare_s, pages / intake_s
+        rows.append((case, reader, bare_pps, intake_pps))
+        print(f"{case:<44} {reader:<9} bare {bare_pps:8.1f} p/s   intake {intake_pps:8.1f} p/s"
+              f"   intake/bare {intake_pps / bare_pps:5.2f}   overhead "
+              f"{(bare_pps / intake_pps - 1) * 100:+6.1f} %", flush=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        singles = []
+        if (REAL / "Sachstandsbericht_2017-2018.pdf").is_file():
+            singles.append(REAL / "Sachstandsbericht_2017-2018.pdf")
+        long_plan = write_pdf(plan_spec(7, "de", pages=120), work / "long.pdf").path
+        singles.append(long_plan)
+        folder = work / "folder"
+        municipalities = make_folder(folder, args.plans, args.pages)
+        files = sorted(str(p) for p in folder.glob("*.pdf"))
+        print(f"{os.cpu_count()} cores, {workers} usable; load average "
+              f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+        for reader in READERS:
+            bench = Bench(work, reader)
+            for path in singles:
+                bare_s, pages = best(lambda p=path: bare(reader, str(p)), args.repeat)
+                intake_s, _ = best(lambda name, p=path: bench.intake_file(p, name), args.repeat,
+                                   setup=lambda: bench.fresh_round(["Bench"]))
+                report(f"single file: {path.name} ({pages} p.)", reader, bare_s, intake_s, pages)
+            seq_s, pages = best(lambda: bare_folder(reader, files, 1), args.repeat)
+            par_s, _ = best(lambda: bare_folder(reader, files, workers), args.repeat)
+            intake_s, _ = best(lambda name: bench.intake_folder(folder, name, workers),
+                               args.repeat, setup=lambda: bench.fresh_round(municipalities))
+            label = f"folder: {args.plans} plans, {pages} p."
+            report(f"{label}, bare in 1 process", reader, seq_s, intake_s, pages)
+            report(f"{label}, bare on {workers} processes", reader, par_s, intake_s, pages)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    if args.write:
+        write_section(rows, args, load, workers)
+
+
+def write_section(rows, args, load: str, workers: int) -> None:
+    path = ROOT / "BENCHMARKS.md"
+    text = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmarks\n"
+    table = "\n".join(
+        f"| {case} | {reader} | {b:.1f} | {i:.1f} | {i / b:.2f} | {(b / i - 1) * 100:+.1f} % |"
+        for case, reader, b, i in rows)
+    section = f"""## Intake
+
+Pages per second of the intake (`take_in`: sniff, read, language, completeness findings, store,
+register in SQLite) against a bare loop of the same PDF library (open, extract each page's text)
+in the same run; best of {args.repeat}. Folder: `take_in_sources` (what `peerplan intake` runs)
+with {workers} reading processes over {args.plans} synthetic PDF plans, against the bare loop in
+one process and in a pool of {workers}. Goal: overhead at most 10 %, and a folder uses all cores.
+
+```
+python bench/intake.py --plans {args.plans} --pages {args.pages} --repeat {args.repeat} --write
+```
+
+{date.today().isoformat()}, load average at the end {load} (other sessions at work on 2 cores):
+
+| case | reader | bare p/s | intake p/s | intake/bare | overhead |
+|---|---|---|---|---|---|
+{table}
+
+"""
+    if "## Intake" in text:
+        text = re.sub(r"## Intake\n.*?(?=\n## |\Z)", section.rstrip() + "\n", text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+    print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()
