@@ -14,7 +14,6 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner
-
 from pydantic import BaseModel, Field
 
 from review.config import Settings, load_settings

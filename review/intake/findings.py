@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from review.intake.document import Unit
@@ -76,7 +76,8 @@ class Check:
 CHECKS: tuple[Check, ...] = (
     Check("inventory", "Basis-Emissionsinventar (Energie- und Treibhausgasbilanz)",
           "Baseline emission inventory (BEI)", _terms(
-              ("bilanz", r"(?:energie- und )?(?:klima|treibhausgas|thg|co2|co 2|co₂|energie)[- ]?bilanz"),
+              ("bilanz",
+               r"(?:energie- und )?(?:klima|treibhausgas|thg|co2|co 2|co₂|energie)[- ]?bilanz"),
               r"emissionsinventar", r"basisbilanz", r"startbilanz", r"bilanzierung",
               r"baseline emission inventory", r"emission inventory", r"emissions inventory",
               ("inventory", r"(?:ghg|greenhouse gas|co2) inventory"))),
@@ -84,7 +85,8 @@ CHECKS: tuple[Check, ...] = (
           "Reduction target (percent and year)", _terms(
               r"klimaschutzziel", r"minderungsziel", r"reduktionsziel", r"klimaneutral",
               r"treibhausgasneutral", r"reduction target", r"emission target",
-              r"mitigation target", ("neutral", r"climate[- ]neutral"), ("neutral", r"carbon[- ]neutral"),
+              r"mitigation target", ("neutral", r"climate[- ]neutral"),
+              ("neutral", r"carbon[- ]neutral"),
               ("zero", r"net[- ]zero"))),
     Check("risk_vulnerability", "Klimarisiko- und Vulnerabilitätsanalyse",
           "Risk and vulnerability assessment (RVA)", _terms(
@@ -96,7 +98,8 @@ CHECKS: tuple[Check, ...] = (
               r"maßnahmenkatalog", r"massnahmenkatalog", r"maßnahmenprogramm",
               r"handlungsprogramm", r"handlungskonzept", r"handlungsfeld", r"maßnahmenplan",
               r"klimaschutzmaßnahme", r"maßnahmenblatt", r"maßnahmenübersicht",
-              r"mitigation action", r"mitigation measure", ("climate actions", r"climate actions\b"),
+              r"mitigation action", r"mitigation measure",
+              ("climate actions", r"climate actions\b"),
               r"energy efficiency measure")),
     Check("adaptation_actions", "Anpassungsmaßnahmen (Klimaanpassung)",
           "Adaptation actions", _terms(
@@ -110,7 +113,8 @@ CHECKS: tuple[Check, ...] = (
         r"monitoring", r"controlling", r"sachstandsbericht", r"fortschreibung",
         r"indikator", r"zielerreichung", r"progress report", r"indicator", r"reporting")),
     Check("council_approval", "Beschluss des Rates", "Approval by the municipal council", _terms(
-        ("ratsbeschluss", r"\w*ratsbeschluss"), ("beschluss des ", r"beschluss des (?:stadt|gemeinde|kreis)?rat"), r"beschlussvorlage",
+        ("ratsbeschluss", r"\w*ratsbeschluss"),
+        ("beschluss des ", r"beschluss des (?:stadt|gemeinde|kreis)?rat"), r"beschlussvorlage",
         (("beschlossen", "verabschiedet"),
          r"(?:stadt|gemeinde|kreis)?rat\b.{0,200}?\b(?:beschlossen|verabschiedet)"),
         (("beschlossen", "verabschiedet"),
@@ -118,7 +122,8 @@ CHECKS: tuple[Check, ...] = (
         r"kreistag", r"stadtverordnetenversammlung", ("v/", r"v/\d{4}/\d{4}"),
         ("council ", r"council (?:decision|resolution|approval)"),
         ("council", r"approved by the (?:\w+ )?council"),
-        ("council", r"adopted by the (?:\w+ )?council"), ("council ", r"council (?:approved|adopted)"))),
+        ("council", r"adopted by the (?:\w+ )?council"),
+        ("council ", r"council (?:approved|adopted)"))),
     Check("participation", "Kommunikation und Bürgerbeteiligung",
           "Communication and citizen participation", _terms(
               r"bürgerbeteiligung", r"beteiligung", r"öffentlichkeitsarbeit", r"bürgerforum",
@@ -240,7 +245,8 @@ def _windows(lowered: list[tuple[Unit, str]], hits: list[tuple[Unit, str, Any]],
     return spans
 
 
-def _finding(check_id: str, de: str, en: str, hits: list[tuple[Unit, str, re.Match[str]]]) -> dict[str, Any]:
+def _finding(check_id: str, de: str, en: str,
+             hits: list[tuple[Unit, str, re.Match[str]]]) -> dict[str, Any]:
     return {
         "kind": "check",
         "check": check_id,

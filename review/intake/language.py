@@ -8,14 +8,23 @@ from collections.abc import Iterable
 
 STOP_WORDS = {
     "de": frozenset(
-        "der die das und ist nicht mit den von zu im dem des ein eine einer auf für sich auch "
-        "werden wird sind als bei nach durch oder wie noch aus über zur zum bis sowie wurde "
-        "wurden kann können dass daß diese dieser hat haben gegenüber jahr jahren soll sollen".split()
+        [
+            "der", "die", "das", "und", "ist", "nicht", "mit", "den", "von", "zu", "im",
+            "dem", "des", "ein", "eine", "einer", "auf", "für", "sich", "auch",
+            "werden", "wird", "sind", "als", "bei", "nach", "durch", "oder", "wie",
+            "noch", "aus", "über", "zur", "zum", "bis", "sowie", "wurde", "wurden",
+            "kann", "können", "dass", "daß", "diese", "dieser", "hat", "haben",
+            "gegenüber", "jahr", "jahren", "soll", "sollen"
+        ]
     ),
     "en": frozenset(
-        "the and of to is in that for with are be by on as this from at or which will it "
-        "have has was were its these their been can should would through per into all also "
-        "our we more year years".split()
+        [
+            "the", "and", "of", "to", "is", "in", "that", "for", "with", "are", "be",
+            "by", "on", "as", "this", "from", "at", "or", "which", "will", "it", "have",
+            "has", "was", "were", "its", "these", "their", "been", "can", "should",
+            "would", "through", "per", "into", "all", "also", "our", "we", "more",
+            "year", "years"
+        ]
     ),
 }
 _WORD = re.compile(r"[a-zäöüß]+")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import threading
 import warnings
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -40,7 +41,8 @@ def choose_reader(preference: str = "auto") -> str:
 
 
 class PdfContent:
-    def __init__(self, units: list[Unit], headings: list[Heading], meta: dict[str, Any], reader: str):
+    def __init__(self, units: list[Unit], headings: list[Heading], meta: dict[str, Any],
+                 reader: str) -> None:
         self.units, self.headings, self.meta, self.reader = units, headings, meta, reader
 
 
@@ -135,7 +137,17 @@ def _pypdf_meta(pdf: Any) -> dict[str, Any]:
 # ---- pypdfium2 ---------------------------------------------------------------------------------
 
 
+# PDFium is not thread-safe: one document at a time per process (the portal serves uploads
+# from a thread pool). Processes read in parallel; threads take turns.
+_PDFIUM_LOCK = threading.Lock()
+
+
 def _read_pdfium(data: bytes, name: str) -> PdfContent:
+    with _PDFIUM_LOCK:
+        return _read_pdfium_unlocked(data, name)
+
+
+def _read_pdfium_unlocked(data: bytes, name: str) -> PdfContent:
     import pypdfium2 as pdfium
 
     try:
@@ -197,8 +209,10 @@ def _clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace(_HYPHEN_BREAK + "\n", "-\n")
     text = text.replace(_HYPHEN_BREAK, "-\n")
     text = text.replace("\x00", "")
-    text = _SPACES.sub(" ", text)
-    return "\n".join(line.strip() for line in text.split("\n")).strip()
+    # str methods first: a regex visiting every space costs as much as PDFium reading the page.
+    if "  " in text or "\t" in text or "\u00a0" in text:
+        text = _SPACES.sub(" ", text)
+    return text.replace(" \n", "\n").replace("\n ", "\n").strip()
 
 
 def _meta(**values: Any) -> dict[str, Any]:

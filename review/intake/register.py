@@ -28,6 +28,10 @@ def normalise_name(name: str) -> str:
 
 
 def find_municipality(session: Session, round_: Round, name: str) -> Municipality | None:
+    exact = session.exec(select(Municipality).where(
+        Municipality.round_id == round_.id, Municipality.name == name)).first()
+    if exact is not None:
+        return exact
     wanted = normalise_name(name)
     rows = session.exec(select(Municipality).where(Municipality.round_id == round_.id)).all()
     return next((m for m in rows if normalise_name(m.name) == wanted), None)

@@ -13,7 +13,7 @@ _OLE_ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title")
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     empty = "empty"
     pdf = "pdf"
     docx = "docx"

@@ -148,4 +148,5 @@ def zip_bomb_docx(member_bytes: int) -> bytes:
 LEGACY_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096 + "WordDocument".encode("utf-16-le")
 ENCRYPTED_DOCX = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024
                   + "EncryptionInfo".encode("utf-16-le") + b"\0" * 1024)
-HTML_PAGE = b"<!DOCTYPE html>\n<html><head><title>Klimaschutz</title></head><body>Plan</body></html>"
+HTML_PAGE = (b"<!DOCTYPE html>\n<html><head><title>Klimaschutz</title></head>"
+             b"<body>Plan</body></html>")

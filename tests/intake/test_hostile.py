@@ -13,7 +13,13 @@ from sqlmodel import Session, select
 
 from review.config import Settings
 from review.db import get_engine
-from review.intake import NO_TEXT_LAYER, IntakeError, collect_sources, read_document, take_in_sources
+from review.intake import (
+    NO_TEXT_LAYER,
+    IntakeError,
+    collect_sources,
+    read_document,
+    take_in_sources,
+)
 from review.models import Document
 from tests.factories import make_municipality, make_round
 from tests.intake import make

@@ -100,3 +100,14 @@ def test_pdf_dates() -> None:
     assert parse_pdf_date("D:20180702123844+02'00'").isoformat() == "2018-07-02T12:38:44+02:00"
     assert parse_pdf_date("D:2019").isoformat() == "2019-01-01T00:00:00+00:00"
     assert parse_pdf_date("gestern") is None
+
+
+def test_concurrent_reads_from_threads_are_safe(sqlite_settings: Settings) -> None:
+    """The portal takes uploads in a thread pool; PDFium itself is not thread-safe."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = make.text_pdf(make.PLAN_DE * 3)
+    with ThreadPoolExecutor(4) as pool:
+        docs = list(pool.map(lambda i: read_document(data, f"{i}.pdf", sqlite_settings),
+                             range(8)))
+    assert {d.pages for d in docs} == {12} and {d.language for d in docs} == {"de"}
