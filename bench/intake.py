@@ -7,7 +7,8 @@ once with pypdf and once with pypdfium2. "bare" opens the PDF and extracts every
 the library, nothing else; "intake" is `take_in` (sniff, read, language, findings, store the file,
 register it in a fresh SQLite database). Folder: `peerplan intake`'s code path
 (`take_in_sources`, reading processes on all cores) over a folder of synthetic PDF plans, against
-the bare loop in one process and in a pool of the same size. Best of `--repeat` runs each.
+the bare loop in one process and in a pool of the same size. Best of `--repeat` rounds in
+which the variants take turns (the load of other processes drifts over minutes).
 `--write` replaces the `## Intake` section of BENCHMARKS.md with the results.
 """
 
@@ -67,16 +68,20 @@ def bare(reader: str, path: str) -> int:
     return n
 
 
-def best(fn: Callable[..., int], repeat: int,
-         setup: Callable[[], object] | None = None) -> tuple[float, int]:
-    """Best wall time of `repeat` runs; `setup` (untimed) makes each run's argument."""
-    times, pages = [], 0
+def interleaved(runs: dict[str, tuple[Callable[..., int], Callable[[], object] | None]],
+                repeat: int) -> tuple[dict[str, float], int]:
+    """Best wall time of each variant over `repeat` rounds, the variants taking turns within a
+    round, so that the load of other processes drifting over minutes hits all of them alike.
+    A variant's optional setup (untimed) makes its run's argument."""
+    best: dict[str, float] = {}
+    pages = 0
     for _ in range(repeat):
-        args = (setup(),) if setup else ()
-        start = time.perf_counter()
-        pages = fn(*args)
-        times.append(time.perf_counter() - start)
-    return min(times), pages
+        for name, (fn, setup) in runs.items():
+            args = (setup(),) if setup else ()
+            start = time.perf_counter()
+            pages = fn(*args)
+            best[name] = min(best.get(name, float("inf")), time.perf_counter() - start)
+    return best, pages
 
 
 class Bench:
@@ -170,17 +175,23 @@ def main(argv: list[str] | None = None) -> None:
         for reader in READERS:
             bench = Bench(work, reader)
             for path in singles:
-                bare_s, pages = best(lambda p=path: bare(reader, str(p)), args.repeat)
-                intake_s, _ = best(lambda name, p=path: bench.intake_file(p, name), args.repeat,
-                                   setup=lambda: bench.fresh_round(["Bench"]))
-                report(f"single file: {path.name} ({pages} p.)", reader, bare_s, intake_s, pages)
-            seq_s, pages = best(lambda: bare_folder(reader, files, 1), args.repeat)
-            par_s, _ = best(lambda: bare_folder(reader, files, workers), args.repeat)
-            intake_s, _ = best(lambda name: bench.intake_folder(folder, name, workers),
-                               args.repeat, setup=lambda: bench.fresh_round(municipalities))
+                times, pages = interleaved({
+                    "bare": (lambda p=path, r=reader: bare(r, str(p)), None),
+                    "intake": (lambda name, p=path, b=bench: b.intake_file(p, name),
+                               lambda b=bench: b.fresh_round(["Bench"])),
+                }, args.repeat)
+                report(f"single file: {path.name} ({pages} p.)", reader, times["bare"],
+                       times["intake"], pages)
+            times, pages = interleaved({
+                "seq": (lambda r=reader: bare_folder(r, files, 1), None),
+                "par": (lambda r=reader: bare_folder(r, files, workers), None),
+                "intake": (lambda name, b=bench: b.intake_folder(folder, name, workers),
+                           lambda b=bench: b.fresh_round(municipalities)),
+            }, args.repeat)
             label = f"folder: {args.plans} plans, {pages} p."
-            report(f"{label}, bare in 1 process", reader, seq_s, intake_s, pages)
-            report(f"{label}, bare on {workers} processes", reader, par_s, intake_s, pages)
+            report(f"{label}, bare in 1 process", reader, times["seq"], times["intake"], pages)
+            report(f"{label}, bare on {workers} processes", reader, times["par"],
+                   times["intake"], pages)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     if args.write:
         write_section(rows, args, load, workers)
@@ -196,9 +207,10 @@ def write_section(rows, args, load: str, workers: int) -> None:
 
 Pages per second of the intake (`take_in`: sniff, read, language, completeness findings, store,
 register in SQLite) against a bare loop of the same PDF library (open, extract each page's text)
-in the same run; best of {args.repeat}. Folder: `take_in_sources` (what `peerplan intake` runs)
-with {workers} reading processes over {args.plans} synthetic PDF plans, against the bare loop in
-one process and in a pool of {workers}. Goal: overhead at most 10 %, and a folder uses all cores.
+in the same run, taking turns; best of {args.repeat}. Folder: `take_in_sources` (what
+`peerplan intake` runs) with {workers} reading processes over {args.plans} synthetic PDF plans,
+against the bare loop in one process and in a pool of {workers}. Goal: overhead at most 10 %, and
+a folder uses all cores.
 
 ```
 python bench/intake.py --plans {args.plans} --pages {args.pages} --repeat {args.repeat} --write

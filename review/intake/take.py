@@ -11,7 +11,7 @@ from review.intake.document import ExtractedDocument
 from review.intake.errors import IntakeError
 from review.intake.outcome import IntakeOutcome
 from review.intake.read import read_document
-from review.intake.register import register, resolve_municipality
+from review.intake.register import find_municipality, register, resolve_municipality
 from review.models import Round
 from review.rounds import get_round
 from review.storage import store_bytes
@@ -27,9 +27,14 @@ def take_in(session: Session, settings: Settings, *, round_: Round | str, data: 
     The caller commits (the CLI and the flow commit after each file)."""
     round_ = get_round(session, round_) if isinstance(round_, str) else round_
     try:
-        place = resolve_municipality(session, round_, municipality, create=create_municipality,
-                                     actor=actor)
+        # An unknown municipality is refused before reading; one to be created is created
+        # only once the file proved readable.
+        place = find_municipality(session, round_, municipality)
+        if place is None and not create_municipality:
+            place = resolve_municipality(session, round_, municipality, actor=actor)
         doc = read_guarded(data, file_name, settings)
+        if place is None:
+            place = resolve_municipality(session, round_, municipality, create=True, actor=actor)
         stored = store_bytes(settings, data, doc.suffix)
         return register(session, settings, round_=round_, municipality=place, doc=doc,
                         stored_path=stored, actor=actor)

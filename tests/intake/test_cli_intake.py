@@ -83,3 +83,12 @@ def test_create_municipality_flag(cli_env: Settings, tmp_path: Path) -> None:
     created = runner.invoke(app, ["intake", str(plan), "--round", "R1",
                                   "--municipality", "Neudorf", "--create-municipality"])
     assert created.exit_code == 0, created.output
+
+
+def test_a_manifest_without_its_columns_is_a_clear_error(cli_env: Settings,
+                                                        tmp_path: Path) -> None:
+    manifest = tmp_path / "liste.csv"
+    manifest.write_text("datei;kommune\na.pdf;Musterstadt\n")
+    result = runner.invoke(app, ["intake", str(manifest), "--round", "R1"])
+    assert result.exit_code == 2
+    assert "a manifest needs the columns file, municipality" in " ".join(result.output.split())
