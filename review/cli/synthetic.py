@@ -22,6 +22,8 @@ def generate_plans_command(
     pages: int = typer.Option(0, min=0, help="Rough length of each plan in pages (0: short)."),
     demo: bool = typer.Option(False, "--demo", help="The demo round's 8 follower plans and 10 "
                               "municipalities (ignores --count and --language)."),
+    workers: int = typer.Option(0, min=0, help="Processes writing files (0: all cores from 50 "
+                                "plans on)."),
 ) -> None:
     """Write synthetic energy action plans, a manifest.csv (file,municipality) for
     `peerplan intake`, a participants.csv for `peerplan import` and a truth.json."""
@@ -30,7 +32,8 @@ def generate_plans_command(
     if format not in ("pdf", "docx", "both"):
         raise typer.BadParameter("--format must be pdf, docx or both")
     folder = generate_plans(out_dir, count=count, seed=seed, language=language,  # type: ignore[arg-type]
-                            format=format, pages=pages or None, demo=demo)  # type: ignore[arg-type]
+                            format=format, pages=pages or None, demo=demo,
+                            workers=workers)  # type: ignore[arg-type]
     people = folder.participants
     console.print(
         f"{len(folder.plans)} plans written to {folder.directory}: "

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import docx
 import pypdf
+import pytest
 from typer.testing import CliRunner
 
 from review.cli import app
@@ -64,3 +65,16 @@ def test_bad_choice_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["generate-plans", str(tmp_path), "--format", "odt"])
     assert result.exit_code != 0
     assert "--format" in result.output
+
+
+@pytest.mark.slow  # two spawned worker processes: several seconds on a busy machine
+def test_parallel_writing_gives_the_same_files(tmp_path: Path) -> None:
+    from review.synthetic.generate import generate_plans
+
+    one = generate_plans(tmp_path / "one", count=6, seed=2, workers=1)
+    two = generate_plans(tmp_path / "two", count=6, seed=2, workers=2)
+    files = sorted(p.name for p in one.directory.iterdir())
+    assert files == sorted(p.name for p in two.directory.iterdir())
+    for name in files:
+        assert (one.directory / name).read_bytes() == (two.directory / name).read_bytes(), name
+    assert [w.locations for w in one.plans] == [w.locations for w in two.plans]
