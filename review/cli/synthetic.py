@@ -24,6 +24,7 @@ def generate_plans_command(
                               "municipalities (ignores --count and --language)."),
     workers: int = typer.Option(0, min=0, help="Processes writing files (0: all cores from 50 "
                                 "plans on)."),
+    toc: bool = typer.Option(False, "--toc", help="Give each plan a table of contents."),
 ) -> None:
     """Write synthetic energy action plans, a manifest.csv (file,municipality) for
     `peerplan intake`, a participants.csv for `peerplan import` and a truth.json."""
@@ -33,7 +34,7 @@ def generate_plans_command(
         raise typer.BadParameter("--format must be pdf, docx or both")
     folder = generate_plans(out_dir, count=count, seed=seed, language=language,  # type: ignore[arg-type]
                             format=format, pages=pages or None, demo=demo,
-                            workers=workers)  # type: ignore[arg-type]
+                            workers=workers, table_of_contents=toc)  # type: ignore[arg-type]
     people = folder.participants
     console.print(
         f"{len(folder.plans)} plans written to {folder.directory}: "

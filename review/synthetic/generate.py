@@ -52,6 +52,7 @@ def generate_plans(
     pages: int | None = None,
     demo: bool = False,
     workers: int = 0,
+    table_of_contents: bool = False,
 ) -> GeneratedFolder:
     """`count` plans (or the demo round's 8 when `demo`); with `format="both"` the plans
     alternate between PDF and DOCX, one file per municipality. `workers` processes write the
@@ -67,7 +68,7 @@ def generate_plans(
         participants = many_participants(count, seed, german_share=share)
     directory = Path(out_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    specs = participants.plan_specs(pages=pages)
+    specs = participants.plan_specs(pages=pages, table_of_contents=table_of_contents)
     width = max(3, len(str(len(specs))))
     jobs: list[tuple[PlanSpec, Path]] = []
     for index, spec in enumerate(specs, start=1):

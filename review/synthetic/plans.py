@@ -87,6 +87,9 @@ class PlanSpec:
     adaptation: tuple[Action, ...] = ()
     # Filler paragraphs of neutral prose spread over the chapters; controls the length.
     filler_paragraphs: int = 6
+    # A table of contents after the title page (chapter titles, in the PDF with page numbers):
+    # real plans have one, and it names every chapter a second time.
+    table_of_contents: bool = False
     headings: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def has(self, part: str) -> bool:
@@ -134,6 +137,7 @@ def plan_spec(
     pages: int | None = None,
     municipality: str | None = None,
     country: str | None = None,
+    table_of_contents: bool = False,
 ) -> PlanSpec:
     """A varied plan for `seed`. `missing=None` leaves 0-3 parts out at random; `missing=()` gives
     a complete plan; a set of part ids leaves exactly those out. `pages` is the rough length of
@@ -203,6 +207,7 @@ def plan_spec(
         mitigation=mitigation,
         adaptation=adaptation,
         filler_paragraphs=filler,
+        table_of_contents=table_of_contents,
         headings=headings,
     )
 
@@ -284,7 +289,19 @@ class Table:
     part: str | None = None
 
 
-Block = Heading | Paragraph | Table
+@dataclass(frozen=True)
+class TocEntry:
+    """A line of the table of contents naming the chapter heading `text`."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Block = Heading | Paragraph | Table | TocEntry | PageBreak
 
 
 def fmt_int(value: int, language: str) -> str:
@@ -321,6 +338,12 @@ def plan_blocks(spec: PlanSpec) -> list[Block]:
         Paragraph(f"{'Gemeinde' if de else 'Municipality of'} {spec.municipality}, {spec.year}"),
         Paragraph(spec.author),
     ]
+    if spec.table_of_contents:
+        blocks.append(Heading("Inhaltsverzeichnis" if de else "Contents", 1))
+        for number, (part, _content) in enumerate(chapters, start=1):
+            heading = spec.headings.get(part) or prose.HEADINGS[part][spec.language][0]
+            blocks.append(TocEntry(f"{number} {heading}"))
+        blocks.append(PageBreak())
     seen: set[str] = set()
     chapters_with_filler = zip(chapters, per_chapter, strict=True)
     for number, ((part, content), n_filler) in enumerate(chapters_with_filler, start=1):

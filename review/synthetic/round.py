@@ -79,7 +79,8 @@ class Participants:
     def followers(self) -> tuple[MunicipalityEntry, ...]:
         return tuple(m for m in self.municipalities if m.role == "follower")
 
-    def plan_specs(self, pages: int | None = None) -> list[PlanSpec]:
+    def plan_specs(self, pages: int | None = None,
+                   table_of_contents: bool = False) -> list[PlanSpec]:
         """One plan per follower municipality, in its language and country."""
         specs = []
         for index, m in enumerate(self.followers):
@@ -87,6 +88,7 @@ class Participants:
             specs.append(plan_spec(
                 self.seed * 1000 + index, m.language,  # type: ignore[arg-type]
                 missing=missing, pages=pages, municipality=m.name, country=m.country,
+                table_of_contents=table_of_contents,
             ))
         return specs
 

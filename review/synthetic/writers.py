@@ -25,7 +25,15 @@ from docx.shared import Pt
 from fpdf import FPDF
 from fpdf.enums import Align
 
-from review.synthetic.plans import Heading, Paragraph, PlanSpec, Table, plan_blocks
+from review.synthetic.plans import (
+    Heading,
+    PageBreak,
+    Paragraph,
+    PlanSpec,
+    Table,
+    TocEntry,
+    plan_blocks,
+)
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,14 @@ class _Pen:
             self.pdf.text(_MARGIN, self.y - leading * 0.25, line)
         self.y += after
 
+    def toc_line(self, text: str, page: int) -> None:
+        self.font("", 10.5)
+        self.ensure(6.5)
+        self.y += 6.5
+        self.pdf.text(_MARGIN, self.y - 1.5, text)
+        number = str(page)
+        self.pdf.text(_MARGIN + _TEXT_W - self.width(number), self.y - 1.5, number)
+
     def table(self, table: Table) -> None:
         self.font("I", 9)
         self.ensure(30)
@@ -159,8 +175,26 @@ class _Pen:
         self.y += 4
 
 
-def write_pdf(spec: PlanSpec, path: str | Path) -> WrittenPlan:
+def write_pdf(spec: PlanSpec, path: str | Path, *, outline: bool = True) -> WrittenPlan:
+    """The plan as PDF. `outline=False` leaves out the bookmarks (many real PDFs have none)."""
     path = Path(path)
+    blocks = plan_blocks(spec)
+    pdf, found, heading_pages = _render_pdf(spec, blocks, {}, outline)
+    if spec.table_of_contents:
+        # The contents take the same lines whatever the numbers, so a second pass with the
+        # pages of the first puts every chapter where the contents say.
+        pdf, found, second = _render_pdf(spec, blocks, heading_pages, outline)
+        assert second == heading_pages
+    pdf.output(str(path))
+    locations = {part: PartLocation(part=part, heading=v["heading"], snippet=v.get("snippet", ""),
+                                    page=v["page"], table_page=v.get("table_page"))
+                 for part, v in found.items()}
+    return WrittenPlan(path=path, spec=spec, format="pdf", pages=pdf.pages_count,
+                       locations=locations)
+
+
+def _render_pdf(spec: PlanSpec, blocks: list, toc_pages: dict[str, int],
+                outline: bool) -> tuple[_PlanPDF, dict[str, dict], dict[str, int]]:
     pdf = _PlanPDF(spec)
     pdf.set_creation_date(_fixed_date(spec))
     pdf.set_title(_latin1(spec.title))
@@ -176,7 +210,8 @@ def write_pdf(spec: PlanSpec, path: str | Path) -> WrittenPlan:
     pen = _Pen(pdf)
 
     found: dict[str, dict] = {}
-    for block in plan_blocks(spec):
+    heading_pages: dict[str, int] = {}
+    for block in blocks:
         if isinstance(block, Heading):
             text = _latin1(block.text)
             if block.level == 0:
@@ -188,8 +223,10 @@ def write_pdf(spec: PlanSpec, path: str | Path) -> WrittenPlan:
             pen.ensure(24)
             pen.y += 4
             pdf.set_y(pen.y)
-            pdf.start_section(text, level=block.level - 1)
+            if outline:
+                pdf.start_section(text, level=block.level - 1)
             pen.paragraph(text, "B", 15 if block.level == 1 else 12, 7, 2)
+            heading_pages[block.text] = pdf.page_no()
             if block.part and block.part not in found:
                 found[block.part] = {"heading": block.text, "page": pdf.page_no()}
         elif isinstance(block, Paragraph):
@@ -200,12 +237,11 @@ def write_pdf(spec: PlanSpec, path: str | Path) -> WrittenPlan:
             pen.table(block)
             if block.part in found:
                 found[block.part].setdefault("table_page", pdf.page_no())
-    pdf.output(str(path))
-    locations = {part: PartLocation(part=part, heading=v["heading"], snippet=v.get("snippet", ""),
-                                    page=v["page"], table_page=v.get("table_page"))
-                 for part, v in found.items()}
-    return WrittenPlan(path=path, spec=spec, format="pdf", pages=pdf.pages_count,
-                       locations=locations)
+        elif isinstance(block, TocEntry):
+            pen.toc_line(_latin1(block.text), toc_pages.get(block.text, 0))
+        elif isinstance(block, PageBreak):
+            pen.new_page()
+    return pdf, found, heading_pages
 
 
 # Style ids of python-docx's default template.
@@ -261,6 +297,12 @@ def write_docx(spec: PlanSpec, path: str | Path) -> WrittenPlan:
             n_paragraphs += 1
             if block.part in found:
                 found[block.part].setdefault("snippet", block.text[:120])
+        elif isinstance(block, TocEntry):
+            xml.append(_p_xml(block.text))
+            n_paragraphs += 1
+        elif isinstance(block, PageBreak):
+            xml.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+            n_paragraphs += 1
         elif isinstance(block, Table):
             xml.append(_p_xml(block.caption, "Caption"))
             n_paragraphs += 1

@@ -238,3 +238,28 @@ def test_long_plans_read_like_their_chapters() -> None:
     assert len(texts) > 200
     assert len(set(texts)) == len(texts), "a paragraph repeats word for word"
     assert sum("Emissionsfaktor" in t for t in texts) > 3  # inventory chapter prose
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_table_of_contents_gives_the_pages_the_chapters_are_on(tmp_path: Path,
+                                                               language: str) -> None:
+    spec = plan_spec(12, language, missing={"financing"}, pages=9, table_of_contents=True)
+    written = write_pdf(spec, tmp_path / "plan.pdf")
+    pages = pdf_pages(written.path)
+    contents = pages[1]
+    assert contents.startswith("Inhaltsverzeichnis" if language == "de" else "Contents")
+    for part, location in written.locations.items():
+        assert location.heading in pages[location.page - 1], part
+        if location.heading[0].isdigit():  # chapters (not sections) are listed with their page
+            assert f"{location.heading} {location.page}" in contents, part
+    document = docx.Document(str(write_docx(spec, tmp_path / "plan.docx").path))
+    for part, location in write_docx(spec, tmp_path / "p2.docx").locations.items():
+        assert document.paragraphs[location.paragraph - 1].text == location.heading, part
+
+
+def test_pdf_without_outline(tmp_path: Path) -> None:
+    spec = plan_spec(4, "de")
+    written = write_pdf(spec, tmp_path / "plain.pdf", outline=False)
+    reader = pypdf.PdfReader(written.path)
+    assert reader.outline == []
+    assert f"1 {spec.headings['intro']}" in reader.pages[1].extract_text()
