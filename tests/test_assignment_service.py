@@ -205,3 +205,14 @@ def test_decline_when_everyone_is_full_reports_instead_of_raising_a_load(session
     assert proposal.status == "infeasible" and proposal.reasons
     assert [a for a in _rows(session, round_) if a.status == "proposed"] == []
     assert service.reassign(session, gone, actor="deadline", reason="declined") is None
+
+
+def test_reviewer_without_expertise_gets_nothing(session):
+    round_ = _round(session)
+    from review.models import Municipality
+
+    extra = session.exec(select(Municipality).where(Municipality.name == "Tulln")).one()
+    idle = make_reviewer(session, round_, extra, expertise=[])
+    proposal = service.propose(session, round_, actor="coordinator")
+    assert proposal.status == "optimal"
+    assert all(a.reviewer_id != idle.id for a in _rows(session, round_))

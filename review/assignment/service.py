@@ -7,7 +7,7 @@ submitted); a reviewer's `max_load` is never exceeded by anything written here.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -277,6 +277,11 @@ def build_instance(
         for a in rows
         if a.status == S.proposed.value and a.approved_at is None
     ]
+    pinned_rubrics: dict[int, list[str]] = defaultdict(list)
+    for reviewer_id, _, rubric in pins:
+        if rubric not in pinned_rubrics[reviewer_id]:
+            pinned_rubrics[reviewer_id].append(rubric)
+    usable = {r.id for r in data.reviewers if r.rubrics or pinned_rubrics[r.id]}
     instance = Instance.model_validate(
         {
             "reviews_per_plan": round_.reviews_per_plan,
@@ -290,15 +295,18 @@ def build_instance(
                     "id": r.id,
                     "municipality": r.municipality,
                     "languages": list(r.languages),
-                    "rubrics": list(r.rubrics) or ["none"],
+                    # Without declared expertise a reviewer gets nothing new; what they hold
+                    # already (pinned) keeps its rubric.
+                    "rubrics": list(r.rubrics) or pinned_rubrics[r.id],
                     "min_load": r.min_load,
                     "max_load": r.max_load,
                     "frontrunner": r.frontrunner,
                 }
                 for r in data.reviewers
+                if r.rubrics or pinned_rubrics[r.id]
             ],
             "affinity": affinity,
-            "forbidden": sorted(forbid),
+            "forbidden": sorted(f for f in forbid if f[0] in usable),
             "pinned": pins,
             "previous": previous,
             "avoid_reciprocal": round_.avoid_reciprocal,
