@@ -400,7 +400,8 @@ def solve_flow(pb: Problem, off: np.ndarray | None = None) -> np.ndarray | None:
     free = ~pin
     single = free & ~multi
     tails.append(r0 + r[single])
-    heads.append(np.where(via_group[single] >= 0, via_group[single], pq0 + p[single] * Q + q[single]))
+    direct = pq0 + p[single] * Q + q[single]
+    heads.append(np.where(via_group[single] >= 0, via_group[single], direct))
     caps.append(np.ones(int(single.sum()), np.int64))
     costs.append(-w[single])
     mfree = free & multi
