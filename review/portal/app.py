@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from review import reviewing
+from review import reviewing, signals
 from review.config import Settings
 from review.db import get_engine, session_scope
 from review.documents import word_form
@@ -369,6 +369,7 @@ def create_app(settings: Settings) -> FastAPI:
             )
         if final:
             send_now()
+            signals.announce_in_background(settings, assignment.plan_id)
         done = "submitted" if final else "saved"
         return RedirectResponse(page_url(token, assignment.id, lang, done=done), status_code=303)
 
@@ -531,6 +532,7 @@ def create_app(settings: Settings) -> FastAPI:
             )
         if final:
             send_now()
+            signals.announce_in_background(settings, assignment.plan_id)
         done = "uploaded_submit" if final else "uploaded_draft"
         return RedirectResponse(page_url(token, assignment.id, lang, done=done), status_code=303)
 
