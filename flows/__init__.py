@@ -1,1 +1,2 @@
-"""Thin Prefect flows over `review/`, one per file; `flows.deployments` lists the ones coordinators run."""
+"""Thin Prefect flows over `review/`, one per file; `flows.deployments` lists the ones
+coordinators run."""

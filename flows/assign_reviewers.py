@@ -20,7 +20,6 @@ Thin: the rules live in review.assignment.service.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -30,6 +29,7 @@ from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 from pydantic import BaseModel, Field
 
+from flows.artifacts import artifact_key
 from review.assignment import service
 from review.config import load_settings
 from review.db import get_engine, session_scope
@@ -75,10 +75,8 @@ class AssignRequest(BaseModel):
     max_revisions: int = Field(default=10, ge=0, description="Rejections before the run gives up")
 
 
-def artifact_key(round_name: str) -> str:
-    return "assign-reviewers-" + (
-        re.sub(r"[^a-z0-9]+", "-", round_name.lower()).strip("-") or "round"
-    )
+def assignment_artifact_key(round_name: str) -> str:
+    return artifact_key("assign-reviewers", round_name)
 
 
 @task(cache_policy=NO_CACHE)
@@ -128,7 +126,7 @@ def _town(session, plan: Plan) -> str:  # noqa: ANN001
 
 
 def _publish(round_name: str, summary: dict[str, Any]) -> None:
-    key = artifact_key(round_name)
+    key = assignment_artifact_key(round_name)
     if summary["status"] == "optimal":
         create_table_artifact(
             key=key,
@@ -181,7 +179,7 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
             description = (
                 f"Proposal for **{request.round_name}**: {len(summary['rows'])} "
                 f"assignments, objective {summary['objective']:g}. See the artifact "
-                f"`{artifact_key(request.round_name)}`. Approve, or pin/forbid pairs "
+                f"`{assignment_artifact_key(request.round_name)}`. Approve, or pin/forbid pairs "
                 f"(ids from the table) to get a new proposal."
             )
         if request.auto_approve:

@@ -10,7 +10,6 @@ process per core); the threads only wait. The logic lives in review.compile.
 
 from __future__ import annotations
 
-import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, Field
 
+from flows.artifacts import artifact_key
 from review.compile import (
     PlanReport,
     default_workers,
@@ -53,9 +53,6 @@ class CompileParameters(BaseModel):
     pdf: bool = Field(default=True, description="PDF copies when LibreOffice is installed.")
 
 
-def artifact_key(prefix: str, round_name: str) -> str:
-    suffix = re.sub(r"[^a-z0-9]+", "-", round_name.lower()).strip("-")
-    return f"{prefix}-{suffix or 'round'}"
 
 
 def _renderers(workers: int) -> ProcessPoolExecutor:

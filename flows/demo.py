@@ -19,12 +19,15 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time as clock_time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 
 import uvicorn
 from sqlmodel import select
+
 from review.config import Settings, load_settings
+from review.consolidation import gather_round
 from review.db import get_engine, migrate, session_scope
 from review.mailsink import Mailbox, free_port, start_mailbox
 from review.models import Assignment, Municipality, Plan, Reviewer
@@ -33,7 +36,6 @@ from review.portal import create_app
 from review.portal.client import PortalReviewer, link_in
 from review.rounds import create_round, get_round
 from review.rubric import load_rubrics
-from review.consolidation import gather_round
 from review.status import round_status
 from review.synthetic.generate import generate_plans
 from review.synthetic.reviews import simulate_review
@@ -231,7 +233,7 @@ def _cast_roles(engine, wished: dict[str, str]) -> dict[str, str]:
                 select(Reviewer, Assignment).join(Assignment, Assignment.reviewer_id == Reviewer.id)  # type: ignore[arg-type]
             )
         })
-    roles = {email: ("web" if wish in ("late", "silent") else wish) for email, wish in wished.items()}
+    roles = {email: "web" if wish in ("late", "silent") else wish for email, wish in wished.items()}
     for role in ("late", "silent"):
         chosen = [e for e in invited if wished.get(e) == role] or [
             e for e in invited if roles.get(e, "web") == "web"

@@ -8,21 +8,15 @@ decisions, the exactly-once outbox and the sending are all in review.notify.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from pydantic import BaseModel, Field
 
+from flows.artifacts import artifact_key
 from review.config import load_settings
 from review.notify.runs import run_escalation
-
-
-def artifact_key(prefix: str, round_name: str | None) -> str:
-    """Artifact keys allow lowercase letters, digits and dashes; one key per round versions."""
-    suffix = re.sub(r"[^a-z0-9]+", "-", (round_name or "all-rounds").lower()).strip("-")
-    return f"{prefix}-{suffix or 'round'}"
 
 
 class EscalationParameters(BaseModel):

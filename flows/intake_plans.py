@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner
 from pydantic import BaseModel, Field
 
+from flows.artifacts import artifact_key
 from review.config import Settings, load_settings
 from review.db import get_engine, session_scope
 from review.intake import (
@@ -98,7 +99,7 @@ def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
         if not outcome.taken_in:
             logger.warning("refused: %s", outcome.error)
     create_table_artifact(
-        key=f"intake-{_slug(round_name)}",
+        key=artifact_key("intake", round_name),
         table=[artifact_row(o) for o in ordered],
         description=f"Intake into round '{round_name}': {sum(o.taken_in for o in ordered)} "
         f"taken in, {sum(not o.taken_in for o in ordered)} refused. Completeness: automatic "
@@ -119,6 +120,3 @@ def artifact_row(o: IntakeOutcome) -> dict[str, Any]:
         "problems": o.error if not o.taken_in else "; ".join(o.problems),
     }
 
-
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")[:60] or "round"

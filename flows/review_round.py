@@ -18,9 +18,10 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from pydantic import BaseModel, Field
 
+from flows.artifacts import artifact_key
 from flows.assign_reviewers import AssignRequest, assign_reviewers
 from flows.compile_reviews import CompileParameters, compile_reviews
-from flows.escalate_deadlines import EscalationParameters, artifact_key, escalate_deadlines
+from flows.escalate_deadlines import EscalationParameters, escalate_deadlines
 from flows.intake_plans import IntakeRequest, intake_plans
 from flows.send_invitations import InvitationParameters, send_invitations
 from review.config import load_settings

@@ -9,7 +9,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from pydantic import BaseModel, Field
 
-from flows.escalate_deadlines import artifact_key
+from flows.artifacts import artifact_key
 from review.config import load_settings
 from review.notify.runs import run_invitations
 

@@ -70,7 +70,7 @@ def _rows(settings):
 def test_flow_pauses_and_coordinator_approves(prefect_harness, sqlite_settings, monkeypatch):
     from prefect.artifacts import Artifact
 
-    from flows.assign_reviewers import AssignRequest, artifact_key, assign_reviewers
+    from flows.assign_reviewers import AssignRequest, assign_reviewers, assignment_artifact_key
 
     _environment(monkeypatch, sqlite_settings)
     with session_scope(get_engine(sqlite_settings)) as session:
@@ -84,7 +84,7 @@ def test_flow_pauses_and_coordinator_approves(prefect_harness, sqlite_settings, 
     assert len(seen) == 1
     assert result["approved"] == 18 and result["revisions"] == 0
     assert all(a.approved_at is not None for a in _rows(sqlite_settings))
-    artifact = Artifact.get(artifact_key("Zuteilung A"))
+    artifact = Artifact.get(assignment_artifact_key("Zuteilung A"))
     assert artifact is not None and "affinity" in artifact.data and "reasons" in artifact.data
 
 

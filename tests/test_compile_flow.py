@@ -52,7 +52,8 @@ def test_flow_compiles_every_plan_and_publishes_a_table(
 ) -> None:
     from prefect.client.orchestration import get_client
 
-    from flows.compile_reviews import CompileParameters, artifact_key, compile_reviews
+    from flows.artifacts import artifact_key
+    from flows.compile_reviews import CompileParameters, compile_reviews
 
     monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
     name, ids = _round(sqlite_settings)
