@@ -4,7 +4,6 @@ foreign and stale uploads are refused with messages that say what to do."""
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 
 import docx
@@ -20,27 +19,14 @@ from review.documents.word_form import (
 )
 from review.models import Assignment
 from review.reviewing import InvalidReview, ReviewInput, StaleSave, form_state, reviews, save_draft
+from review.synthetic.word import fill_word_form
 from tests.reviewing_data import invited_assignment
-
-KEY = re.compile(
-    r"\[(score|comment|elig):([A-Za-z][\w-]*)\]|\[(strengths|weaknesses|recommendations)\]"
-)
 
 
 def fill(form: bytes, answers: dict[str, str]) -> bytes:
-    """Type answers into the white cells, as a reviewer in Word would ("score:T1" -> "3")."""
-    document = docx.Document(io.BytesIO(form))
-    for table in document.tables:
-        for row in table.rows:
-            match = KEY.search(row.cells[0].text)
-            if not match:
-                continue
-            key = f"{match.group(1)}:{match.group(2)}" if match.group(1) else match.group(3)
-            if key in answers:
-                cell = row.cells[1]
-                for extra in cell.paragraphs[1:]:
-                    extra._p.getparent().remove(extra._p)
-                cell.paragraphs[0].text = answers[key]
+    """Type answers into the white cells, as a reviewer in Word would, and add a note of one's own
+    at the end (the parser must ignore what is not an answer)."""
+    document = docx.Document(io.BytesIO(fill_word_form(form, answers)))
     document.add_paragraph("Notiz des Gutachters am Ende des Dokuments.")
     out = io.BytesIO()
     document.save(out)
