@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from review.config import Settings
 from tests.notify_helpers import Mailbox, start_smtp
-from tests.reliability.crash_harness import ForkRunner
 
 #: Seeds differ between runs only when asked: PEERPLAN_RELIABILITY_SEED=random (or a number).
 SEED_ENV = "PEERPLAN_RELIABILITY_SEED"

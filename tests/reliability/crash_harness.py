@@ -74,7 +74,8 @@ class ExecRunner:
         # drawn after most of it, so that they land in peerplan's work, not in the imports.
         self.startup = self.run(["--help"]).seconds
 
-    def run(self, argv: Sequence[str], kill_after: float | None = None, timeout: float = 300) -> Run:
+    def run(self, argv: Sequence[str], kill_after: float | None = None,
+            timeout: float = 300) -> Run:
         self._n += 1
         log = self.log_dir / f"exec-{self._n:04d}.log"
         started = time.monotonic()
@@ -148,7 +149,8 @@ class ForkRunner:
         if not ready:
             raise RuntimeError("the fork server did not start")
 
-    def run(self, argv: Sequence[str], kill_after: float | None = None, timeout: float = 300) -> Run:
+    def run(self, argv: Sequence[str], kill_after: float | None = None,
+            timeout: float = 300) -> Run:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self._n += 1
         log = self.log_dir / f"fork-{self._n:04d}.log"
@@ -300,8 +302,7 @@ def assignment_log_problems(settings: Settings) -> list[str]:
             f"AND kind IN ({kinds}) ORDER BY id"):
         last[entity_id] = json.loads(payload) if isinstance(payload, str) else payload
     problems = []
-    for assignment_id, status, version in _rows(settings,
-                                                "SELECT id, status, version FROM assignment"):
+    for assignment_id, status in _rows(settings, "SELECT id, status FROM assignment"):
         event = last.get(assignment_id)
         expected = event["to"] if event else "proposed"
         if status != expected:

@@ -9,7 +9,6 @@ token route. (tests/test_portal_access.py has the hand-written cases; this is th
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import UTC, datetime
 
@@ -80,7 +79,8 @@ def _call(client, method: str, url: str, *, csrf: bool = True):
     data = {"action": "submit", "reason": "no time", "lang": "en", "score-T1": "3"}
     if csrf:
         data["csrf"] = client.cookies.get("peerplan_csrf") or ""
-    return client.post(url, data=data, files={"file": ("plan.pdf", b"%PDF-1.4 x", "application/pdf")})
+    upload = {"file": ("plan.pdf", b"%PDF-1.4 x", "application/pdf")}
+    return client.post(url, data=data, files=upload)
 
 
 def _writes(session: Session) -> tuple[int, int, int]:

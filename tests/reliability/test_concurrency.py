@@ -74,7 +74,7 @@ def test_the_same_assignment_saved_from_two_browsers(settings: Settings) -> None
             assert seen[0]["seen"] == seen[1]["seen"]
             start = threading.Barrier(2)
 
-            def save(k: int):
+            def save(k: int, start=start, seen=seen, attempt=attempt, browsers=browsers):
                 start.wait(timeout=60)
                 fields = seen[k] | complete_fields(marker=f"browser{k}-try{attempt}")
                 return browsers[k].post(fields, "draft")

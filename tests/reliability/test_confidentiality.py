@@ -30,7 +30,7 @@ from sqlmodel import Session, select
 
 from review.config import Settings
 from review.db import engine_for
-from review.models import Assignment, Municipality, Outbox, Reviewer
+from review.models import Assignment, Outbox
 from review.reviewing import issue_upload_link
 from tests.factories import make_municipality, make_reviewer, make_round
 from tests.notify_helpers import Mailbox, start_smtp
@@ -97,8 +97,8 @@ def build_round(settings: Settings, plan_folder, mailbox: Mailbox, name: str = "
                 invite=None) -> World:
     """Three municipalities upload their plans; each plan gets a technical and a communication
     reviewer from the two other municipalities; everyone is invited over SMTP."""
-    from review.notify.runs import run_invitations
     from review.models import utcnow
+    from review.notify.runs import run_invitations
 
     world = World(settings, mailbox, name)
     engine = engine_for(str(settings.database_url))
@@ -119,7 +119,8 @@ def build_round(settings: Settings, plan_folder, mailbox: Mailbox, name: str = "
             pair = []
             for k in range(2):
                 full, short = names[2 * i + k]
-                r = make_reviewer(session, round_, m, name=full, email=f"{short}.{i}{k}@reviewers.example",
+                email = f"{short}.{i}{k}@reviewers.example"
+                r = make_reviewer(session, round_, m, name=full, email=email,
                                   language="en", languages=["de", "en"])
                 world.reviewers[r.id] = (r.name, r.email)
                 pair.append(r)
@@ -219,14 +220,14 @@ def check_mail(world: World) -> None:
         if to == world.coordinator:
             continue  # the coordinator may know everything
         if to in world.municipal_emails:
-            assert_absent(world.identities(), text, f"email: {message['X-Peerplan-Kind']} to a municipality")
+            kind = message["X-Peerplan-Kind"]
+            assert_absent(world.identities(), text, f"email: {kind} to a municipality")
             continue
         rid = next((r for r, (_, email) in world.reviewers.items() if email == to), None)
         assert rid is not None, f"a message went to an unknown address {to}"
         assert_absent(world.others(rid), text, f"email: {message['X-Peerplan-Kind']} to a reviewer")
         # A reviewer's mail carries their own link only.
         for token in TOKEN_IN_LINK.findall(text):
-            assert token == world.tokens.get(rid) or rid not in world.tokens or token, token
             for other, theirs in world.tokens.items():
                 assert other == rid or theirs != token, "another reviewer's link in a mail"
     assert {"invitation", "plan_receipt"} <= kinds, kinds
@@ -297,8 +298,8 @@ def test_blind_round_reveals_no_reviewer_where_it_must_not(sqlite_settings: Sett
     "dump or backup opens every reviewer's portal. Fix: render the link at send time or blank "
     "sent bodies. This test turns green (and the xfail strict fails) once fixed."))
 def test_no_personal_link_token_rests_in_the_database(sqlite_settings: Settings) -> None:
-    from review.notify.invitations import invite_round
     from review.models import utcnow
+    from review.notify.invitations import invite_round
     from tests.factories import make_plan
 
     settings = sqlite_settings
@@ -320,9 +321,9 @@ def test_no_personal_link_token_rests_in_the_database(sqlite_settings: Settings)
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("prefect")
-def test_prefect_artifacts_and_flow_logs_of_a_blind_round(prefect_harness, sqlite_settings: Settings,
-                                                          plan_folder, tmp_path: Path,
-                                                          monkeypatch) -> None:
+def test_prefect_artifacts_and_flow_logs_of_a_blind_round(
+        prefect_harness, sqlite_settings: Settings, plan_folder, tmp_path: Path,
+        monkeypatch) -> None:
     """The same round driven by the Prefect flows: their artifacts and run logs (what anyone
     with access to the Prefect UI reads) carry no personal link; the compile artifact, a round
     summary, names no reviewer."""

@@ -176,7 +176,7 @@ def notify_campaign(runner, settings: Settings, mailbox, trials: int, seed: int,
     seed_round(settings, "N0")
     timed = {"invite": runner.run(["invite", "--round", "N0"]),
              "escalate": runner.run(["escalate", "--round", "N0", "--now", "2026-12-16T08:00"])}
-    for step, run in timed.items():
+    for run in timed.values():
         assert run.returncode == 0, run.output
     sending_kills = 0
     for trial in range(1, trials + 1):

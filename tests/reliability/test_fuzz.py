@@ -5,6 +5,7 @@ bound. The default run is a seeded short one; `-m slow` runs many more examples.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import random
@@ -14,7 +15,9 @@ import zipfile
 from collections import Counter
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, Phase, given, seed
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from review.config import load_settings
 from review.documents.word_form import WordFormError, parse_word_form, render_word_form
@@ -95,10 +98,8 @@ def _rezip(data: bytes, rng: random.Random) -> bytes:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             parts = []
             for info in z.infolist():
-                try:
+                with contextlib.suppress(Exception):  # a part an earlier mutation damaged
                     parts.append((info.filename, z.read(info.filename)))
-                except Exception:  # a part an earlier mutation damaged: leave it out
-                    pass
     except Exception:  # no longer a readable zip: mutate the bytes instead
         return _mutate(data, rng)
     out = io.BytesIO()
@@ -152,8 +153,8 @@ def plan_bytes(plan_folder) -> list[tuple[str, bytes]]:
 
 def _fuzz_intake(plan_bytes, examples: int, extra_seed: int) -> None:
     @seed(base_seed() + extra_seed)
-    @hsettings(max_examples=examples, deadline=None, database=None, phases=NO_SHRINK, derandomize=False,
-               suppress_health_check=list(HealthCheck))
+    @hsettings(max_examples=examples, deadline=None, database=None, phases=NO_SHRINK,
+               derandomize=False, suppress_health_check=list(HealthCheck))
     @given(which=st.integers(0, len(plan_bytes) - 1), r=st.randoms(use_true_random=False),
            rounds=st.integers(1, 3), name_kind=st.sampled_from(["own", "swapped", "none"]))
     def run(which, r, rounds, name_kind):
@@ -261,7 +262,8 @@ def _form_with_identifier(form_bytes: bytes, ident: str) -> bytes:
        seen=st.text("0123456789", min_size=1, max_size=6000))
 @hsettings(max_examples=max(5, SHORT // 3), deadline=None, database=None, phases=NO_SHRINK,
            suppress_health_check=list(HealthCheck))
-def test_word_form_identifier_with_huge_numbers_is_refused_clearly(form_bytes, digits, seen) -> None:
+def test_word_form_identifier_with_huge_numbers_is_refused_clearly(form_bytes, digits,
+                                                                    seen) -> None:
     """A hand-edited identifier (thousands of digits) is a form problem, not a crash."""
     FUZZED["word_form"] += 1
     _parse(_form_with_identifier(form_bytes, f"assignment={digits} seen={seen}.{seen}"))
