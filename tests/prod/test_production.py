@@ -9,6 +9,7 @@ import json
 import os
 import time
 from datetime import date, timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import docx
@@ -20,7 +21,7 @@ from flows.deployments import DEPLOYMENTS, WORK_POOL, load_flow
 from review.config import Settings, load_settings
 from review.db import engine_for, get_engine, migrate, session_scope
 from review.mailsink import start_mailbox
-from review.models import Assignment, Document, Municipality, Plan, Round
+from review.models import Assignment, Document, Municipality, Plan, Reviewer, Round
 from review.participants import import_participants
 from review.progress import round_progress
 from review.rounds import create_round
@@ -31,6 +32,7 @@ POSTGRES_ENV = "PEERPLAN_TEST_POSTGRES_URL"
 ROUND = "Produktion 2026"
 N_PLANS = 200
 INTAKE_BATCHES = 4
+APPROVAL = {"approve": True}  # the approval form of assign_reviewers
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -145,8 +147,48 @@ def test_a_round_of_200_plans_runs_on_both_workers(stack: Stack, tmp_path: Path)
     print(f"round of {N_PLANS} plans on two workers: {time.monotonic() - started:.0f} s")
 
 
+def _wait_for_pause(stack: Stack, run_id: str, timeout: float = 240) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        run = stack.api("GET", f"/flow_runs/{run_id}")
+        if run["state_type"] == "PAUSED":
+            return run
+        assert run["state_type"] not in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}, run
+        assert time.monotonic() < deadline, f"assign_reviewers not paused: {run['state_name']}"
+        time.sleep(1)
+
+
 def _assign_approve_invite(stack: Stack, settings: Settings, round_id: int) -> list[str]:
-    raise NotImplementedError("filled in when assign_reviewers and send_invitations land")
+    """The coordinator starts the assignment, approves the proposal in the pause form (here
+    through the API the form posts to), then starts the invitations."""
+    assign = _run(stack, "assign_reviewers/assign-reviewers",
+                  {"parameters": {"round_name": ROUND}})
+    _wait_for_pause(stack, assign)
+    stack.api("POST", f"/flow_runs/{assign}/resume", {"run_input": APPROVAL})
+    _completed(stack, [assign], timeout=240)
+    with session_scope(get_engine(settings)) as session:
+        round_ = session.get(Round, round_id)
+        assignments = session.exec(select(Assignment).where(
+            Assignment.round_id == round_id)).all()
+        per_plan = {a.plan_id for a in assignments}
+        assert len(per_plan) == N_PLANS
+        assert len(assignments) == N_PLANS * round_.reviews_per_plan
+        assert all(a.approved_at is not None for a in assignments)
+
+    invite = _run(stack, "send_invitations/send-invitations",
+                  {"parameters": {"round_name": ROUND}})
+    _completed(stack, [invite], timeout=240)
+    with session_scope(get_engine(settings)) as session:
+        invited = session.exec(select(func.count()).select_from(Assignment).where(
+            Assignment.round_id == round_id, Assignment.status == "invited")).one()
+        reviewers = set(session.exec(
+            select(Reviewer.email).join(Assignment, Assignment.reviewer_id == Reviewer.id)
+            .where(Assignment.round_id == round_id)).all())
+    assert invited == len(assignments)
+    messages = stack.mailbox.messages()  # type: ignore[attr-defined]
+    recipients = {address for m in messages for _, address in getaddresses([m["To"]])}
+    assert reviewers <= recipients, f"not invited by email: {sorted(reviewers - recipients)[:5]}"
+    return [assign, invite]
 
 
 def _submit_reviews(settings: Settings, round_id: int, folder: GeneratedFolder) -> int:
