@@ -32,7 +32,7 @@ POSTGRES_ENV = "PEERPLAN_TEST_POSTGRES_URL"
 ROUND = "Produktion 2026"
 N_PLANS = 200
 INTAKE_BATCHES = 4
-APPROVAL = {"approve": True}  # the approval form of assign_reviewers
+APPROVAL = {"approve": True, "note": "production test"}  # assign_reviewers' pause form
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -162,7 +162,7 @@ def _assign_approve_invite(stack: Stack, settings: Settings, round_id: int) -> l
     """The coordinator starts the assignment, approves the proposal in the pause form (here
     through the API the form posts to), then starts the invitations."""
     assign = _run(stack, "assign_reviewers/assign-reviewers",
-                  {"parameters": {"round_name": ROUND}})
+                  {"request": {"round_name": ROUND, "poll_seconds": 2}})
     _wait_for_pause(stack, assign)
     stack.api("POST", f"/flow_runs/{assign}/resume", {"run_input": APPROVAL})
     _completed(stack, [assign], timeout=240)
