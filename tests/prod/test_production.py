@@ -242,10 +242,19 @@ def _compile(stack: Stack, settings: Settings, round_id: int) -> list[str]:
     _completed(stack, [compile_run], timeout=STEP_TIMEOUT)
     with session_scope(get_engine(settings)) as session:
         progress = round_progress(session, session.get(Round, round_id))
-    not_compiled = [p.municipality for p in progress.plans if not p.compiled]
-    assert not not_compiled, f"plans without consolidated documents: {not_compiled[:10]}"
-    documents = sorted(settings.output_dir.rglob("*.docx"))
-    assert len(documents) >= 2 * N_PLANS + 1, len(documents)  # two editions each, a summary
-    for path in documents[:: max(1, len(documents) // 5)]:  # a few open and have content
+        plan_ids = {plan.id for plan in session.exec(select(Plan).where(
+            Plan.round_id == round_id))}
+    incomplete = [p.municipality for p in progress.plans if not p.complete]
+    assert not incomplete, f"plans still missing reviews: {incomplete[:10]}"
+    out = settings.output_dir / "produktion-2026"
+    editions = {edition: sorted((out / edition).glob("*.docx"))
+                for edition in ("municipality", "coordinator")}
+    for edition, paths in editions.items():  # one document per plan, named by its plan id
+        assert {int(p.name.split("-")[0]) for p in paths} == plan_ids, edition
+    summary = docx.Document(str(out / "summary" / "round-summary.docx"))
+    summary_text = "\n".join(cell.text for table in summary.tables for row in table.rows
+                             for cell in row.cells)
+    assert all(p.municipality in summary_text for p in progress.plans[:20]), "summary rows"
+    for path in editions["municipality"][::40]:  # a few open and have content
         assert docx.Document(str(path)).paragraphs, path
     return [compile_run]
