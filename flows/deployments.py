@@ -152,12 +152,14 @@ def runner_deployments(*, allow_missing: bool = False) -> list[RunnerDeployment]
     ]
 
 
-def serve_deployments(*, allow_missing: bool = False, limit: int | None = None) -> None:
-    """Register every deployment and run their flow runs in subprocesses of this process until
-    interrupted (Ctrl-C or SIGTERM). Blocks."""
+def serve_deployments(
+    deployments: list[RunnerDeployment] | None = None, *, limit: int | None = None
+) -> None:
+    """Register the deployments (default: every one in the registry) and run their flow runs in
+    subprocesses of this process until interrupted (Ctrl-C or SIGTERM). Blocks."""
     from prefect import serve
 
-    serve(*runner_deployments(allow_missing=allow_missing), limit=limit)
+    serve(*(deployments if deployments is not None else runner_deployments()), limit=limit)
 
 
 def prefect_yaml() -> str:

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import typer
 
-from review.cli.app import app, console, err_console, settings, user_errors
+from review.cli.app import app, console, settings, user_errors
 from review.cli.children import Child, ChildFailed, port_free
 from review.db import migrate
 from review.errors import InvalidInput
@@ -115,13 +115,9 @@ def serve(
         if portal:
             portal_url = _start_portal(host, portal_port, logs, children)
 
-        from flows.deployments import DEPLOYMENTS, load_flows, serve_deployments
+        from flows.deployments import runner_deployments, serve_deployments
 
-        missing = {d.flow_name for d in DEPLOYMENTS} - {
-            d.flow_name for d, _ in load_flows(allow_missing=True)
-        }
-        if missing:
-            err_console.print(f"[yellow]not served (flow missing):[/] {', '.join(sorted(missing))}")
+        deployments = runner_deployments()  # imports every flow: fails here, not half-served
         console.print(f"Prefect UI:      {ui_url}", highlight=False)
         console.print(f"Deployments:     {ui_url}/deployments", highlight=False)
         if portal_url:
@@ -133,7 +129,7 @@ def serve(
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
         with temporary_settings({PREFECT_API_URL: api_url}):
-            serve_deployments(allow_missing=True)
+            serve_deployments(deployments)
     except KeyboardInterrupt:
         pass
     except ChildFailed as exc:
