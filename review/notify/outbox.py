@@ -24,6 +24,7 @@ import fcntl
 import hashlib
 import logging
 import mimetypes
+import re
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -372,10 +373,12 @@ def _send_and_mark(engine: Engine, item: _Claimed, connection: Any, report: Deli
     # A crash right here, after the server accepted and before the mark, is the one way to a
     # duplicate (same Message-ID); see the module docstring.
     with session_scope(engine) as session:
+        body = session.exec(select(Outbox.body).where(Outbox.id == item.id)).one()
         session.execute(
             update(Outbox)
             .where(Outbox.id == item.id)  # type: ignore[arg-type]
-            .values(status=OutboxStatus.sent.value, sent_at=now or utcnow(), last_error=None)
+            .values(status=OutboxStatus.sent.value, sent_at=now or utcnow(), last_error=None,
+                    body=redact_links(body))
         )
         events.record(
             session, kind="outbox.sent", actor=actor, entity="outbox", entity_id=item.id,
@@ -385,6 +388,17 @@ def _send_and_mark(engine: Engine, item: _Claimed, connection: Any, report: Deli
                      "reason": item.reason},
         )
     report.sent.append(item.key)
+
+
+#: A personal link's token in a message body (reviewer `/r/...`, municipality `/m/...`).
+PERSONAL_LINK = re.compile(r"(/[rm]/)[A-Za-z0-9_\-]{16,}")
+
+
+def redact_links(body: str) -> str:
+    """The body as kept once sent: tokens are stored only as hashes, so a sent message must not
+    keep one either (a database dump would open the reviewer's portal). Unsent rows still need
+    theirs: a crash before the send must not lose the link."""
+    return PERSONAL_LINK.sub(r"\1[link sent by email]", body)
 
 
 def counts(session: Session, round_id: int | None = None) -> dict[str, int]:

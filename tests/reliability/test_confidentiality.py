@@ -293,10 +293,11 @@ def test_blind_round_reveals_no_reviewer_where_it_must_not(sqlite_settings: Sett
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "known gap: the outbox keeps each invitation's body, personal link included, in the database "
-    "(Outbox.body) after sending, although tokens are otherwise stored only as hashes; a database "
-    "dump or backup opens every reviewer's portal. Fix: render the link at send time or blank "
-    "sent bodies. This test turns green (and the xfail strict fails) once fixed."))
+    "known gap: an invitation waiting in the outbox keeps its personal link (Outbox.body) until it "
+    "is sent (sent bodies are redacted: test_sent_messages_keep_no_personal_link); a database "
+    "dump taken in that window opens the reviewer's portal. Fix: render the link at send time "
+    "from a secret outside the database. This test turns green (and the xfail strict fails) "
+    "once fixed."))
 def test_no_personal_link_token_rests_in_the_database(sqlite_settings: Settings) -> None:
     from review.models import utcnow
     from review.notify.invitations import invite_round
@@ -317,6 +318,41 @@ def test_no_personal_link_token_rests_in_the_database(sqlite_settings: Settings)
         bodies = "\n".join(o.body for o in session.exec(select(Outbox)))
     assert "/r/" in bodies  # the invitation was queued with its link
     assert not TOKEN_IN_LINK.search(bodies), "a personal link token is stored in Outbox.body"
+
+
+def test_sent_messages_keep_no_personal_link(sqlite_settings: Settings) -> None:
+    """Once the SMTP server has an invitation, the database keeps no usable link to it; the
+    reviewer's email does."""
+    from review.models import utcnow
+    from review.notify.invitations import invite_round
+    from review.notify.outbox import deliver
+    from tests.factories import make_plan
+
+    box = Mailbox()
+    controller = start_smtp(box)
+    settings = sqlite_settings.model_copy(update={"smtp_host": "127.0.0.1",
+                                                  "smtp_port": controller.port})
+    engine = engine_for(str(settings.database_url))
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            round_ = make_round(session, name="Sent tokens 2026")
+            home, away = make_municipality(session, round_), make_municipality(session, round_)
+            plan = make_plan(session, round_, home, title="Plan")
+            reviewer = make_reviewer(session, round_, away)
+            session.add(Assignment(round_id=round_.id, plan_id=plan.id, reviewer_id=reviewer.id,
+                                   rubric="technical", due_date=round_.due_date,
+                                   approved_at=utcnow()))
+            session.flush()
+            invite_round(session, settings, round_.id, actor="coordinator")
+            session.commit()
+        assert deliver(engine, settings).sent
+    finally:
+        controller.stop()
+    with Session(engine) as session:
+        bodies = "\n".join(o.body for o in session.exec(select(Outbox)))
+    assert "/r/[link sent by email]" in bodies
+    assert not TOKEN_IN_LINK.search(bodies), "a sent message keeps a personal link token"
+    assert any(TOKEN_IN_LINK.search(mail_text(m)) for m in box.messages)
 
 
 @pytest.mark.slow
