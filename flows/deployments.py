@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from review.errors import PeerplanError
+from review.signals import PLAN_READY
 
 if TYPE_CHECKING:
     from prefect import Flow
@@ -37,6 +38,8 @@ class DeploymentSpec:
     cron: str | None = None  # UTC cron schedule, None: runs only when started
     parameters: dict[str, Any] = field(default_factory=dict)  # defaults for scheduled runs
     tags: tuple[str, ...] = ()
+    # Event triggers in prefect.yaml's form (type, match, expect, parameters).
+    triggers: tuple[dict[str, Any], ...] = ()
 
     @property
     def module(self) -> str:
@@ -94,9 +97,22 @@ DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
     DeploymentSpec(
         name="compile-reviews",
         flow_name="compile_reviews",
-        description="Consolidate the submitted reviews into one document per plan. / "
-        "Eingereichte Gutachten zu einem Dokument je Plan zusammenführen.",
+        description="Consolidate the submitted reviews into one document per plan; runs by "
+        "itself when a plan's last review comes in. / Eingereichte Gutachten zu einem Dokument je "
+        "Plan zusammenführen; läuft von selbst, sobald das letzte Gutachten eines Plans eingeht.",
         tags=("consolidation",),
+        triggers=(
+            {
+                "type": "event",
+                "enabled": True,
+                "match": {"prefect.resource.id": "peerplan.plan.*"},
+                "expect": [PLAN_READY],
+                "parameters": {"parameters": {
+                    "round_name": "{{ event.resource['peerplan.round'] }}",
+                    "plan_ids": ["{{ event.payload.plan_id }}"],
+                }},
+            },
+        ),
     ),
 )
 
@@ -140,6 +156,8 @@ def load_flows(*, allow_missing: bool = False) -> list[tuple[DeploymentSpec, Flo
 
 def runner_deployments(*, allow_missing: bool = False) -> list[RunnerDeployment]:
     """The registry as Prefect deployments for `prefect.serve` (no work pool: served in-process)."""
+    from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
+
     return [
         flow.to_deployment(
             name=spec_.name,
@@ -147,6 +165,7 @@ def runner_deployments(*, allow_missing: bool = False) -> list[RunnerDeployment]
             cron=spec_.cron,
             parameters=spec_.parameters or None,
             tags=spec_.all_tags,
+            triggers=[DeploymentEventTrigger(**trigger) for trigger in spec_.triggers] or None,
         )
         for spec_, flow in load_flows(allow_missing=allow_missing)
     ]
@@ -177,6 +196,8 @@ def prefect_yaml() -> str:
             "work_pool": {"name": WORK_POOL, "work_queue_name": "default"},
             "schedules": [{"cron": spec_.cron, "timezone": "UTC"}] if spec_.cron else [],
         }
+        if spec_.triggers:
+            entry["triggers"] = [dict(trigger) for trigger in spec_.triggers]
         deployments.append(entry)
     header = (
         "# Generated from flows/deployments.py by\n"
@@ -188,7 +209,7 @@ def prefect_yaml() -> str:
         "# as you like, on machines with this directory at the same path) runs them. Without a\n"
         "# pull section Prefect makes the workers change into the directory `prefect deploy` ran\n"
         "# in.\n"
-        "# See docs/production.md.\n"
+        "# See the section 'Production' in README.md.\n"
     )
     body = {"name": "peerplan", "prefect-version": ">=3.4", "build": None, "push": None,
             "deployments": deployments}

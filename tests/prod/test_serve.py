@@ -172,6 +172,31 @@ def test_a_served_deployment_runs(served: Served):
     assert state["state_type"] == "COMPLETED", state["state"]
 
 
+def test_a_plans_last_review_starts_compile_reviews(served: Served):
+    """The portal's announcement (review.signals) makes the compile-reviews deployment's trigger
+    start a run for that plan: the coordinator sees documents without starting anything."""
+    present = [d for d in DEPLOYMENTS if load_flow(d) is not None]
+    deployment = next(d for d in _deployments(served, len(present)) if d["name"] == "compile-reviews")
+    emit = (
+        "from prefect.events import emit_event\n"
+        "from review.signals import PLAN_READY\n"
+        "emit_event(event=PLAN_READY, resource={'prefect.resource.id': 'peerplan.plan.7', "
+        "'peerplan.round': 'Runde Trigger'}, payload={'plan_id': 7, 'round_name': 'Runde Trigger'})\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PEERPLAN_"))}
+    env.update(PYTHONPATH=str(PROJECT_ROOT), PREFECT_API_URL=served.api_url)
+    subprocess.run([sys.executable, "-c", emit], env=env, check=True, timeout=120)
+    deadline = time.monotonic() + 120
+    while True:
+        runs = httpx.post(f"{served.api_url}/flow_runs/filter", timeout=30, json={
+            "deployments": {"id": {"any_": [deployment["id"]]}}}).json()
+        if runs or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert runs, "the trigger started no compile_reviews run"
+    assert runs[0]["parameters"] == {"parameters": {"round_name": "Runde Trigger", "plan_ids": [7]}}
+
+
 @pytest.mark.browser
 def test_deployment_pages_show_the_parameter_forms(served: Served):
     executable = os.environ.get(CHROMIUM_ENV, "/usr/bin/chromium")
