@@ -41,6 +41,12 @@ import numpy as np
 from review.assignment.instance import AssignmentOut, Instance, Result
 
 DENSE_LIMIT = 5_000_000
+#: The ILP (side constraints, or the branch and bound's fallback) is solved on pruned candidates
+#: above this many triples: HiGHS takes minutes on a dense 1,000-plan round, seconds on its top-K.
+ILP_DENSE_LIMIT = 200_000
+#: Wall-clock cap of the branch and bound before it hands over to the ILP.
+BRANCH_SECONDS = 20.0
+ILP_TOO_LARGE = "ilp-too-large"
 TOP_K = 40
 REVIEWER_KEEP = 10
 BRANCH_BUDGET = 60
@@ -93,8 +99,10 @@ def _scale(values: list[float]) -> int:
     return 1 if all(float(v).is_integer() for v in values) else FRACTION_SCALE
 
 
-def build(instance: Instance, top_k: int | None = None) -> Problem:
-    """Eligible candidate triples of the instance, pruned to `top_k` if the instance is large."""
+def build(
+    instance: Instance, top_k: int | None = None, dense_limit: int = DENSE_LIMIT
+) -> Problem:
+    """Eligible candidate triples of the instance, pruned to `top_k` above `dense_limit`."""
     plans, reviewers = instance.plans, instance.reviewers
     P, R = len(plans), len(reviewers)
     pidx = {p.id: i for i, p in enumerate(plans)}
@@ -164,7 +172,7 @@ def build(instance: Instance, top_k: int | None = None) -> Problem:
             listed_key = (ar * P + ap) * Q + aq
             order = np.argsort(listed_key)
             listed = (listed_key[order], av[order])
-        if total_guess <= DENSE_LIMIT:
+        if total_guess <= dense_limit:
             rr, pp, qq = np.meshgrid(np.arange(R), np.arange(P), np.arange(Q), indexing="ij")
             r, p, q = rr.ravel(), pp.ravel(), qq.ravel()
             keep = eligible(r, p, q)
@@ -453,10 +461,14 @@ def _weight(pb: Problem, chosen: np.ndarray) -> int:
     return int(pb.weight[chosen].sum())
 
 
-def solve_branching(pb: Problem, budget: int = BRANCH_BUDGET) -> tuple[np.ndarray | None, str]:
+def solve_branching(
+    pb: Problem, budget: int = BRANCH_BUDGET, seconds: float = BRANCH_SECONDS
+) -> tuple[np.ndarray | None, str]:
     """Best-first branch and bound over flows for the municipality-per-plan rule.
 
-    Returns (chosen, "flow") / (None, "flow") when proven infeasible / (None, "budget")."""
+    Returns (chosen, "flow") / (None, "flow") when proven infeasible / (None, "budget") after
+    `budget` flows or `seconds`."""
+    deadline = time.monotonic() + seconds
     root = solve_flow(pb)
     if root is None:
         return None, "flow"
@@ -476,7 +488,7 @@ def solve_branching(pb: Problem, budget: int = BRANCH_BUDGET) -> tuple[np.ndarra
         b = off.copy()
         b[same[pb.r[same] != first_reviewer]] = True
         for child in (a, b):
-            if solves >= budget:
+            if solves >= budget or time.monotonic() > deadline:
                 return None, "budget"
             if (child & pb.pinned).any():
                 continue
@@ -640,9 +652,13 @@ def solve(instance: Instance) -> Result:
     started = time.perf_counter()
     top_k = instance.top_k or TOP_K
     widened = 0
+    dense_limit = DENSE_LIMIT
     while True:
-        pb = build(instance, top_k)
+        pb = build(instance, top_k, dense_limit)
         chosen, method = _solve_problem(pb)
+        if method == ILP_TOO_LARGE:
+            dense_limit = ILP_DENSE_LIMIT  # the ILP on each plan's best candidates (FairIR's way)
+            continue
         if (
             chosen is not None
             or pb.pruning is None
@@ -684,9 +700,10 @@ def solve(instance: Instance) -> Result:
 def _solve_problem(pb: Problem) -> tuple[np.ndarray | None, str]:
     if pb.pinned_problems:
         return None, "checks"
+    ilp_fits = pb.pruning is not None or len(pb.r) <= ILP_DENSE_LIMIT
     if pb.avoid_reciprocal or pb.require_frontrunner:
-        return solve_ilp(pb)
+        return solve_ilp(pb) if ilp_fits else (None, ILP_TOO_LARGE)
     chosen, method = solve_branching(pb)
     if method == "budget":
-        return solve_ilp(pb)
+        return solve_ilp(pb) if ilp_fits else (None, ILP_TOO_LARGE)
     return chosen, method
