@@ -117,11 +117,11 @@ def prefect_round(settings: Settings, folder: GeneratedFolder) -> tuple[float, i
 
     started = time.perf_counter()
     review_round(RoundParameters(round_name=ROUND, plan_paths=[str(folder.manifest)],
-                                 auto_approve=True, now=BEFORE_DUE))
+                                 auto_approve=True, now=BEFORE_DUE, pdf=False))
     first = time.perf_counter() - started
     reviews = submit_reviews(settings, folder)
     started = time.perf_counter()
-    review_round(RoundParameters(round_name=ROUND, now=BEFORE_DUE))
+    review_round(RoundParameters(round_name=ROUND, now=BEFORE_DUE, pdf=False))
     return first + time.perf_counter() - started, reviews
 
 

@@ -51,7 +51,10 @@ class RoundParameters(BaseModel):
     now: datetime | None = Field(
         default=None, description="Pretend it is this time (UTC) for deadlines; default: now.")
     out_dir: str | None = Field(
-        default=None, description="Where the documents go; default: <data dir>/output/<round>.")
+        default=None, description="Where the documents go; default: the data directory's "
+        "output folder / Zielordner der Dokumente.")
+    pdf: bool = Field(default=True, description="PDF copies when LibreOffice is installed / "
+                      "PDF-Kopien, wenn LibreOffice installiert ist.")
 
 
 @task(name="round-progress")
@@ -94,7 +97,8 @@ def review_round(parameters: RoundParameters) -> dict[str, Any]:
 
     if Step.compile in progress.next_steps():
         # Every plan, so that the round summary compares them all; incomplete ones say so.
-        compile_reviews(CompileParameters(round_name=name, out_dir=parameters.out_dir))
+        compile_reviews(CompileParameters(round_name=name, out_dir=parameters.out_dir,
+                                          pdf=parameters.pdf))
         taken.append(Step.compile.value)
         progress = progress_of(name)
 
