@@ -105,7 +105,7 @@ def test_intake_and_import_survive_many_kills_in_fresh_processes(
     runner.settings = settings
     tally = intake_campaign(runner, plan_folder, trials=8, seed=base_seed() + 1)
     print("intake crash campaign (exec):", tally.line())
-    assert tally.kills >= 6
+    assert tally.kills >= 4, f"only {tally.kills} kills landed: {tally.line()}"
 
 
 # --------------------------------------------------------------------------- invite, escalate
@@ -226,7 +226,7 @@ def test_invitation_and_escalation_survive_many_kills_in_fresh_processes(
     runner = ExecRunner(mail_settings, tmp_path)
     tally = notify_campaign(runner, mail_settings, mailbox, trials=4, seed=base_seed() + 3)
     print("invite/escalate crash campaign (exec):", tally.line())
-    assert tally.kills >= 6
+    assert tally.kills >= 4, f"only {tally.kills} kills landed: {tally.line()}"
 
 
 # --------------------------------------------------------------------------- compile
