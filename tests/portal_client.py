@@ -17,7 +17,7 @@ def client_for(settings: Settings, *, raise_server_exceptions: bool = True) -> T
     app = create_app(settings)
     app.state.throttle.delay_step = 0  # tests don't wait; lockout is tested on its own
     # No SMTP server runs here: sending right after a request is tested on its own
-    # (test_portal_upload.py, with a real one).
+    # (tests/portal/test_upload.py, with a real one).
     app.state.send_now = lambda _settings: None
     return TestClient(app, raise_server_exceptions=raise_server_exceptions, follow_redirects=False)
 

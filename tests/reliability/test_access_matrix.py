@@ -5,7 +5,7 @@ For each token route: no token, a wrong token, a foreign token (another reviewer
 municipality's, or the other kind of link), an expired link, a revoked link (re-issued, and
 withdrawn), and, for POSTs, a missing CSRF token. Denials are 404 pages that show nothing of the
 target; CSRF failures are 403; nothing is written. Token guessing locks the client out of every
-token route. (tests/test_portal_access.py has the hand-written cases; this is the sweep.)"""
+token route. (tests/portal/test_access.py has the hand-written cases; this is the sweep.)"""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ from tests.notify_helpers import (
 )
 
 D = date(2026, 12, 15)
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _env(settings, port: int) -> dict[str, str]:

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from review.assignment.instance import Result
 from review.cli import app
 from tests.assignment.test_solver import random_instance
-from tests.test_assignment_service import _round
+from tests.assignment.test_service import _round
 
 runner = CliRunner()
 

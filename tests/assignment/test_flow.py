@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from review.db import get_engine, session_scope
 from review.models import Assignment
-from tests.test_assignment_service import _round
+from tests.assignment.test_service import _round
 
 
 def _environment(monkeypatch, settings):
