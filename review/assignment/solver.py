@@ -32,8 +32,12 @@ an infeasible pruned problem is widened (K doubled) automatically until it is no
 from __future__ import annotations
 
 import heapq
+import os
+import sys
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -609,11 +613,27 @@ def solve_ilp(pb: Problem, time_limit: float | None = None) -> tuple[np.ndarray 
             pair_vars[pair] = n + len(pair_vars)
 
 
+@contextmanager
+def _banner_silenced() -> Iterator[None]:
+    """HiGHS prints its copyright banner to the C-level stdout when constructed, before any
+    option can stop it; a CLI table or the demo's output should not be interrupted by it."""
+    sys.stdout.flush()
+    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
 def _highs(c, A, row_lo, row_hi, col_lo, col_hi, time_limit):
     """Minimise c.x, row_lo <= A x <= row_hi, integer x in [col_lo, col_hi]: (x, status)."""
     import highspy
 
-    h = highspy.Highs()
+    with _banner_silenced():
+        h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
