@@ -652,6 +652,41 @@ def _write(
     return review
 
 
+def _checked_write(
+    session: Session,
+    assignment: Assignment,
+    data: ReviewInput,
+    seen_revision: Seen | str | tuple[int, int],
+    status: ReviewStatus,
+    *,
+    source: ReviewSource | str,
+    now: datetime,
+    rubrics: dict[str, Rubric] | None,
+    language: str,
+) -> Review:
+    """What a draft save and a submission share: refuse a stale base, a closed review and
+    invalid values (missing ones too when submitting), then write. Nothing is written on refusal."""
+    seen = Seen.parse(seen_revision)
+    rubric = _rubric_of(assignment, rubrics)
+    latest = _check_fresh(session, rubric, assignment, data, seen)
+    _check_editable(session, assignment, latest, now)
+    errors = validate(rubric, data, complete=status is ReviewStatus.submitted, language=language)
+    if errors:
+        raise InvalidReview(errors)
+    return _write(
+        session,
+        assignment,
+        latest,
+        _stored_values(rubric, data),
+        status=status,
+        source=source,
+        rubric=rubric,
+        data=data,
+        seen=seen,
+        now=now,
+    )
+
+
 def save_draft(
     session: Session,
     assignment: Assignment,
@@ -667,25 +702,8 @@ def save_draft(
     """Save what the reviewer typed so far. Refuses wrong values (a score off the scale) but
     not missing ones. Raises StaleSave, InvalidReview, NotEditable; none of them writes."""
     now = now or utcnow()
-    seen = Seen.parse(seen_revision)
-    rubric = _rubric_of(assignment, rubrics)
-    latest = _check_fresh(session, rubric, assignment, data, seen)
-    _check_editable(session, assignment, latest, now)
-    errors = validate(rubric, data, complete=False, language=language)
-    if errors:
-        raise InvalidReview(errors)
-    review = _write(
-        session,
-        assignment,
-        latest,
-        _stored_values(rubric, data),
-        status=ReviewStatus.draft,
-        source=source,
-        rubric=rubric,
-        data=data,
-        seen=seen,
-        now=now,
-    )
+    review = _checked_write(session, assignment, data, seen_revision, ReviewStatus.draft,
+                            source=source, now=now, rubrics=rubrics, language=language)
     events.record(
         session,
         kind="review.draft_saved",
@@ -718,25 +736,8 @@ def submit(
     new version; the earlier versions stay. Raises StaleSave, InvalidReview, NotEditable.
     """
     now = now or utcnow()
-    seen = Seen.parse(seen_revision)
-    rubric = _rubric_of(assignment, rubrics)
-    latest = _check_fresh(session, rubric, assignment, data, seen)
-    _check_editable(session, assignment, latest, now)
-    errors = validate(rubric, data, complete=True, language=language)
-    if errors:
-        raise InvalidReview(errors)
-    review = _write(
-        session,
-        assignment,
-        latest,
-        _stored_values(rubric, data),
-        status=ReviewStatus.submitted,
-        source=source,
-        rubric=rubric,
-        data=data,
-        seen=seen,
-        now=now,
-    )
+    review = _checked_write(session, assignment, data, seen_revision, ReviewStatus.submitted,
+                            source=source, now=now, rubrics=rubrics, language=language)
     payload = {"version": review.version, "source": review.source}
     if S(assignment.status) is S.submitted:
         events.record(
