@@ -68,8 +68,9 @@ def bare(reader: str, path: str) -> int:
     return n
 
 
-def interleaved(runs: dict[str, tuple[Callable[..., int], Callable[[], object] | None]],
-                repeat: int) -> tuple[dict[str, float], int]:
+def interleaved(
+    runs: dict[str, tuple[Callable[..., int], Callable[[], object] | None]], repeat: int
+) -> tuple[dict[str, float], int]:
     """Best wall time of each variant over `repeat` rounds, the variants taking turns within a
     round, so that the load of other processes drifting over minutes hits all of them alike.
     A variant's optional setup (untimed) makes its run's argument."""
@@ -86,8 +87,9 @@ def interleaved(runs: dict[str, tuple[Callable[..., int], Callable[[], object] |
 
 class Bench:
     def __init__(self, workdir: Path, reader: str) -> None:
-        self.settings: Settings = load_settings(data_dir=workdir / f"data-{reader}",
-                                                pdf_reader=reader)
+        self.settings: Settings = load_settings(
+            data_dir=workdir / f"data-{reader}", pdf_reader=reader
+        )
         migrate(self.settings)
         self.rounds = 0
 
@@ -106,9 +108,15 @@ class Bench:
         with session_scope(engine_for(self.settings.database_url)) as session:
             from review.rounds import get_round
 
-            outcome = take_in(session, self.settings, round_=get_round(session, name),
-                              data=path.read_bytes(), file_name=path.name,
-                              municipality="Bench", actor="bench")
+            outcome = take_in(
+                session,
+                self.settings,
+                round_=get_round(session, name),
+                data=path.read_bytes(),
+                file_name=path.name,
+                municipality="Bench",
+                actor="bench",
+            )
         assert outcome.status == "registered", outcome.error
         return outcome.pages
 
@@ -116,9 +124,14 @@ class Bench:
         with session_scope(engine_for(self.settings.database_url)) as session:
             from review.rounds import get_round
 
-            outcomes = take_in_sources(session, self.settings, round_=get_round(session, name),
-                                       sources=collect_sources([folder / "manifest.csv"]),
-                                       actor="bench", workers=workers)
+            outcomes = take_in_sources(
+                session,
+                self.settings,
+                round_=get_round(session, name),
+                sources=collect_sources([folder / "manifest.csv"]),
+                actor="bench",
+                workers=workers,
+            )
         assert all(o.status == "registered" for o in outcomes), [o.error for o in outcomes]
         return sum(o.pages for o in outcomes)
 
@@ -156,9 +169,12 @@ def main(argv: list[str] | None = None) -> None:
     def report(case: str, reader: str, bare_s: float, intake_s: float, pages: int) -> None:
         bare_pps, intake_pps = pages / bare_s, pages / intake_s
         rows.append((case, reader, bare_pps, intake_pps))
-        print(f"{case:<44} {reader:<9} bare {bare_pps:8.1f} p/s   intake {intake_pps:8.1f} p/s"
-              f"   intake/bare {intake_pps / bare_pps:5.2f}   overhead "
-              f"{(bare_pps / intake_pps - 1) * 100:+6.1f} %", flush=True)
+        print(
+            f"{case:<44} {reader:<9} bare {bare_pps:8.1f} p/s   intake {intake_pps:8.1f} p/s"
+            f"   intake/bare {intake_pps / bare_pps:5.2f}   overhead "
+            f"{(bare_pps / intake_pps - 1) * 100:+6.1f} %",
+            flush=True,
+        )
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -170,28 +186,51 @@ def main(argv: list[str] | None = None) -> None:
         folder = work / "folder"
         municipalities = make_folder(folder, args.plans, args.pages)
         files = sorted(str(p) for p in folder.glob("*.pdf"))
-        print(f"{os.cpu_count()} cores, {workers} usable; load average "
-              f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+        print(
+            f"{os.cpu_count()} cores, {workers} usable; load average "
+            f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}",
+            flush=True,
+        )
         for reader in READERS:
             bench = Bench(work, reader)
             for path in singles:
-                times, pages = interleaved({
-                    "bare": (lambda p=path, r=reader: bare(r, str(p)), None),
-                    "intake": (lambda name, p=path, b=bench: b.intake_file(p, name),
-                               lambda b=bench: b.fresh_round(["Bench"])),
-                }, args.repeat)
-                report(f"single file: {path.name} ({pages} p.)", reader, times["bare"],
-                       times["intake"], pages)
-            times, pages = interleaved({
-                "seq": (lambda r=reader: bare_folder(r, files, 1), None),
-                "par": (lambda r=reader: bare_folder(r, files, workers), None),
-                "intake": (lambda name, b=bench: b.intake_folder(folder, name, workers),
-                           lambda b=bench: b.fresh_round(municipalities)),
-            }, args.repeat)
+                times, pages = interleaved(
+                    {
+                        "bare": (lambda p=path, r=reader: bare(r, str(p)), None),
+                        "intake": (
+                            lambda name, p=path, b=bench: b.intake_file(p, name),
+                            lambda b=bench: b.fresh_round(["Bench"]),
+                        ),
+                    },
+                    args.repeat,
+                )
+                report(
+                    f"single file: {path.name} ({pages} p.)",
+                    reader,
+                    times["bare"],
+                    times["intake"],
+                    pages,
+                )
+            times, pages = interleaved(
+                {
+                    "seq": (lambda r=reader: bare_folder(r, files, 1), None),
+                    "par": (lambda r=reader: bare_folder(r, files, workers), None),
+                    "intake": (
+                        lambda name, b=bench: b.intake_folder(folder, name, workers),
+                        lambda b=bench: b.fresh_round(municipalities),
+                    ),
+                },
+                args.repeat,
+            )
             label = f"folder: {args.plans} plans, {pages} p."
             report(f"{label}, bare in 1 process", reader, times["seq"], times["intake"], pages)
-            report(f"{label}, bare on {workers} processes", reader, times["par"],
-                   times["intake"], pages)
+            report(
+                f"{label}, bare on {workers} processes",
+                reader,
+                times["par"],
+                times["intake"],
+                pages,
+            )
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     if args.write:
         write_section(rows, args, load, workers)
@@ -202,7 +241,8 @@ def write_section(rows, args, load: str, workers: int) -> None:
     text = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmarks\n"
     table = "\n".join(
         f"| {case} | {reader} | {b:.1f} | {i:.1f} | {i / b:.2f} | {(b / i - 1) * 100:+.1f} % |"
-        for case, reader, b, i in rows)
+        for case, reader, b, i in rows
+    )
     section = f"""## Intake
 
 Pages per second of the intake (`take_in`: sniff, read, language, completeness findings, store,

@@ -48,20 +48,36 @@ def populate(settings, plans: int) -> None:
         towns = [Municipality(round_id=round_.id, name=f"Gemeinde {i}") for i in range(plans)]
         session.add_all(towns)
         session.flush()
-        reviewers = [Reviewer(round_id=round_.id, municipality_id=t.id, name=f"R {t.id}",
-                              email=f"r{t.id}@bench.example", expertise=["technical"])
-                     for t in towns]
-        plan_rows = [Plan(round_id=round_.id, municipality_id=t.id, title=f"Plan {t.id}")
-                     for t in towns]
+        reviewers = [
+            Reviewer(
+                round_id=round_.id,
+                municipality_id=t.id,
+                name=f"R {t.id}",
+                email=f"r{t.id}@bench.example",
+                expertise=["technical"],
+            )
+            for t in towns
+        ]
+        plan_rows = [
+            Plan(round_id=round_.id, municipality_id=t.id, title=f"Plan {t.id}") for t in towns
+        ]
         session.add_all(reviewers + plan_rows)
         session.flush()
         invited = datetime(2026, 11, 20, tzinfo=UTC)
         for i, plan in enumerate(plan_rows):
             for k in (1, 2, 3):  # reviewers of the next three municipalities
-                session.add(Assignment(
-                    round_id=round_.id, plan_id=plan.id,
-                    reviewer_id=reviewers[(i + k) % plans].id, rubric="technical",
-                    due_date=DUE, status="invited", approved_at=invited, created_at=invited))
+                session.add(
+                    Assignment(
+                        round_id=round_.id,
+                        plan_id=plan.id,
+                        reviewer_id=reviewers[(i + k) % plans].id,
+                        rubric="technical",
+                        due_date=DUE,
+                        status="invited",
+                        approved_at=invited,
+                        created_at=invited,
+                    )
+                )
 
 
 def bench(backend: str, settings, plans: int) -> None:
@@ -108,16 +124,19 @@ def bench(backend: str, settings, plans: int) -> None:
     print(f"  re-run:   {t_rerun:6.2f} s  queued 0 (exactly once)")
     print(f"  deliver:  {t_deliver:6.2f} s  {n / t_deliver:6.0f} msg/s")
     print(f"  baseline: {t_raw:6.2f} s  {n / t_raw:6.0f} msg/s (plain smtplib, one connection)")
-    print(f"  ratio deliver/baseline: {t_deliver / t_raw:.1f}x; "
-          f"arrived exactly once: {'OK' if ok else 'FAILED'}")
+    print(
+        f"  ratio deliver/baseline: {t_deliver / t_raw:.1f}x; "
+        f"arrived exactly once: {'OK' if ok else 'FAILED'}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plans", type=int, default=300)
     parser.add_argument("--backends", default="sqlite,postgres")
-    parser.add_argument("--postgres-url",
-                        default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
     args = parser.parse_args()
     for backend in args.backends.split(","):
         with tempfile.TemporaryDirectory() as tmp:
@@ -130,8 +149,9 @@ def main() -> None:
             admin = create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
-            url = make_url(args.postgres_url).set(database=name).render_as_string(
-                hide_password=False)
+            url = (
+                make_url(args.postgres_url).set(database=name).render_as_string(hide_password=False)
+            )
             try:
                 settings = load_settings(data_dir=Path(tmp), database_url=url)
                 migrate(settings)

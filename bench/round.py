@@ -59,10 +59,14 @@ BEFORE_DUE = datetime.combine(DUE - timedelta(days=10), datetime.min.time(), tzi
 
 def prepare(work: Path, folder: GeneratedFolder, mailbox: Mailbox, name: str) -> Settings:
     data = work / name
-    os.environ.update({
-        "PEERPLAN_DATA_DIR": str(data), "PEERPLAN_SMTP_HOST": mailbox.host,
-        "PEERPLAN_SMTP_PORT": str(mailbox.port), "PEERPLAN_PORTAL_BASE_URL": "http://portal.bench",
-    })
+    os.environ.update(
+        {
+            "PEERPLAN_DATA_DIR": str(data),
+            "PEERPLAN_SMTP_HOST": mailbox.host,
+            "PEERPLAN_SMTP_PORT": str(mailbox.port),
+            "PEERPLAN_PORTAL_BASE_URL": "http://portal.bench",
+        }
+    )
     os.environ.pop("PEERPLAN_DATABASE_URL", None)
     settings = load_settings()
     migrate(settings)
@@ -85,8 +89,14 @@ def submit_reviews(settings: Settings, folder: GeneratedFolder) -> int:
         ).all()
         for assignment, town in rows:
             answers = simulate_review(rubrics[assignment.rubric], specs[town], seed=assignment.id)
-            submit(session, assignment, answers.as_input(), settings=settings, actor="bench",
-                   seen_revision=form_state(session, assignment).seen)
+            submit(
+                session,
+                assignment,
+                answers.as_input(),
+                settings=settings,
+                actor="bench",
+                seen_revision=form_state(session, assignment).seen,
+            )
     return len(rows)
 
 
@@ -95,8 +105,13 @@ def plain_round(settings: Settings, folder: GeneratedFolder) -> tuple[float, int
     started = time.perf_counter()
     with session_scope(engine) as session:
         round_ = get_round(session, ROUND)
-        take_in_sources(session, settings, round_=round_, sources=collect_sources([folder.manifest]),
-                        actor="bench")
+        take_in_sources(
+            session,
+            settings,
+            round_=round_,
+            sources=collect_sources([folder.manifest]),
+            actor="bench",
+        )
     with session_scope(engine) as session:
         round_ = get_round(session, ROUND)
         propose(session, round_, actor="bench")
@@ -116,8 +131,15 @@ def prefect_round(settings: Settings, folder: GeneratedFolder) -> tuple[float, i
     from flows.review_round import RoundParameters, review_round
 
     started = time.perf_counter()
-    review_round(RoundParameters(round_name=ROUND, plan_paths=[str(folder.manifest)],
-                                 auto_approve=True, now=BEFORE_DUE, pdf=False))
+    review_round(
+        RoundParameters(
+            round_name=ROUND,
+            plan_paths=[str(folder.manifest)],
+            auto_approve=True,
+            now=BEFORE_DUE,
+            pdf=False,
+        )
+    )
     first = time.perf_counter() - started
     reviews = submit_reviews(settings, folder)
     started = time.perf_counter()
@@ -140,11 +162,15 @@ def main() -> None:
 
             t = time.perf_counter()
             flow(name="bench-warm-up")(lambda: None)()
-            print(f"Prefect server start and a first flow run: {time.perf_counter() - t:.1f} s "
-                  "(not charged to the round)")
+            print(
+                f"Prefect server start and a first flow run: {time.perf_counter() - t:.1f} s "
+                "(not charged to the round)"
+            )
             plain, reviews = plain_round(prepare(work, folder, mailbox, "plain"), folder)
             print(f"plain:   {plain:7.1f} s  ({reviews} reviews submitted in between, not timed)")
-            orchestrated, reviews_p = prefect_round(prepare(work, folder, mailbox, "prefect"), folder)
+            orchestrated, reviews_p = prefect_round(
+                prepare(work, folder, mailbox, "prefect"), folder
+            )
             print(f"prefect: {orchestrated:7.1f} s  ({reviews_p} reviews submitted in between)")
         share = (orchestrated - plain) / orchestrated
         print(f"orchestration share of the round's wall time: {share:.1%} (goal: at most 15 %)")

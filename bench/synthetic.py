@@ -84,28 +84,36 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=0, help="0: short plans (4-5 pages)")
     parser.add_argument("--full", type=int, default=0, help="also time generate_plans(N)")
     args = parser.parse_args()
-    specs = [plan_spec(seed, "de" if seed % 2 else "en", pages=args.pages or None)
-             for seed in range(args.plans)]
+    specs = [
+        plan_spec(seed, "de" if seed % 2 else "en", pages=args.pages or None)
+        for seed in range(args.plans)
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         write_pdf(specs[0], directory / "warm.pdf")
         write_docx(specs[0], directory / "warm.docx")
         rows = []
-        for name, ours, base, suffix in (("PDF", write_pdf, baseline_pdf, "pdf"),
-                                         ("DOCX", write_docx, baseline_docx, "docx")):
+        for name, ours, base, suffix in (
+            ("PDF", write_pdf, baseline_pdf, "pdf"),
+            ("DOCX", write_docx, baseline_docx, "docx"),
+        ):
             mine = per_plan(ours, specs, directory, suffix)
             theirs = per_plan(base, specs, directory, suffix)
             rows.append((name, mine, theirs))
         print(f"{args.plans} plans, pages={args.pages or 'short'}")
         for name, mine, theirs in rows:
-            print(f"  {name:5} peerplan {mine:7.1f} ms/plan   baseline {theirs:7.1f} ms/plan   "
-                  f"ratio {mine / theirs:.2f}")
+            print(
+                f"  {name:5} peerplan {mine:7.1f} ms/plan   baseline {theirs:7.1f} ms/plan   "
+                f"ratio {mine / theirs:.2f}"
+            )
         if args.full:
             start = time.perf_counter()
             generate_plans(directory / "full", count=args.full, seed=1)
             wall = time.perf_counter() - start
-            print(f"  generate_plans({args.full}) mixed PDF/DOCX, de/en: {wall:.1f} s "
-                  f"({wall / args.full * 1000:.1f} ms/plan incl. manifest, participants, truth)")
+            print(
+                f"  generate_plans({args.full}) mixed PDF/DOCX, de/en: {wall:.1f} s "
+                f"({wall / args.full * 1000:.1f} ms/plan incl. manifest, participants, truth)"
+            )
 
 
 if __name__ == "__main__":

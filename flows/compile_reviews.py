@@ -53,8 +53,6 @@ class CompileParameters(BaseModel):
     pdf: bool = Field(default=True, description="PDF copies when LibreOffice is installed.")
 
 
-
-
 def _renderers(workers: int) -> ProcessPoolExecutor:
     global _pool  # one pool per flow-run process, reused by every plan task
     if _pool is None:

@@ -59,8 +59,9 @@ class _Portal:
     """The reviewer portal served by uvicorn in a thread of the demo process."""
 
     def __init__(self, settings: Settings, port: int) -> None:
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                log_level="warning", access_log=False)
+        config = uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="portal", daemon=True)
         self.thread.start()
@@ -79,14 +80,16 @@ def _environment(out_dir: Path, mailbox: Mailbox, portal_port: int) -> None:
     """The flows read their settings from the environment, like a deployment would."""
     os.environ.pop("PEERPLAN_DATABASE_URL", None)  # the embedded default: SQLite
     os.environ.pop("PEERPLAN_CONFIG", None)
-    os.environ.update({
-        "PEERPLAN_DATA_DIR": str(out_dir / "data"),
-        "PEERPLAN_SMTP_HOST": mailbox.host,
-        "PEERPLAN_SMTP_PORT": str(mailbox.port),
-        "PEERPLAN_SMTP_SECURITY": "none",
-        "PEERPLAN_PORTAL_BASE_URL": f"http://127.0.0.1:{portal_port}",
-        "PEERPLAN_MAIL_FROM": "MULTIPLY Peer Review <peer-review@multiply-demo.eu>",
-    })
+    os.environ.update(
+        {
+            "PEERPLAN_DATA_DIR": str(out_dir / "data"),
+            "PEERPLAN_SMTP_HOST": mailbox.host,
+            "PEERPLAN_SMTP_PORT": str(mailbox.port),
+            "PEERPLAN_SMTP_SECURITY": "none",
+            "PEERPLAN_PORTAL_BASE_URL": f"http://127.0.0.1:{portal_port}",
+            "PEERPLAN_MAIL_FROM": "MULTIPLY Peer Review <peer-review@multiply-demo.eu>",
+        }
+    )
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
@@ -113,8 +116,9 @@ def run_demo(out_dir: Path, *, seed: int = 2026, echo: Echo = print) -> DemoResu
         mailbox.stop()
 
 
-def _scenario(settings: Settings, out_dir: Path, mailbox: Mailbox, seed: int, echo: Echo,
-              started: float) -> DemoResult:
+def _scenario(
+    settings: Settings, out_dir: Path, mailbox: Mailbox, seed: int, echo: Echo, started: float
+) -> DemoResult:
     # Prefect is imported only here: `import prefect` costs seconds and the flows need the
     # environment above.
     from flows.review_round import RoundParameters, review_round
@@ -123,25 +127,45 @@ def _scenario(settings: Settings, out_dir: Path, mailbox: Mailbox, seed: int, ec
 
     def say(line: str) -> None:
         echo(f"{time.perf_counter() - started:4.0f} s  {line}")
+
     say(f"[1/6] generating 8 plans (PDF and DOCX, German and English) in {out_dir / 'incoming'}")
     folder = generate_plans(out_dir / "incoming", seed=seed, demo=True)
     due = date.today() + timedelta(days=14)
     with session_scope(engine) as session:
         round_ = create_round(
-            session, name=ROUND_NAME, due_date=due, language="en", languages=["de", "en"],
-            blind=True, coordinator_name="MULTIPLY coordination",
+            session,
+            name=ROUND_NAME,
+            due_date=due,
+            language="en",
+            languages=["de", "en"],
+            blind=True,
+            coordinator_name="MULTIPLY coordination",
             coordinator_email="coordination@multiply-demo.eu",
         )
         import_participants(session, round_, folder.participants_csv)
 
     def advance(now: datetime | None = None) -> dict[str, object]:
-        return review_round(RoundParameters(round_name=ROUND_NAME, auto_approve=True, now=now,
-                                            out_dir=str(out_dir / "documents")))
+        return review_round(
+            RoundParameters(
+                round_name=ROUND_NAME,
+                auto_approve=True,
+                now=now,
+                out_dir=str(out_dir / "documents"),
+            )
+        )
 
-    say("[2/6] review_round: intake, assignment (approved automatically), invitations "
-         "(the Prefect server starts first; on a fresh machine that takes about 25 s)")
-    review_round(RoundParameters(round_name=ROUND_NAME, plan_paths=[str(folder.manifest)],
-                                 auto_approve=True, out_dir=str(out_dir / "documents")))
+    say(
+        "[2/6] review_round: intake, assignment (approved automatically), invitations "
+        "(the Prefect server starts first; on a fresh machine that takes about 25 s)"
+    )
+    review_round(
+        RoundParameters(
+            round_name=ROUND_NAME,
+            plan_paths=[str(folder.manifest)],
+            auto_approve=True,
+            out_dir=str(out_dir / "documents"),
+        )
+    )
 
     behaviour = _cast_roles(engine, {r.email: r.behaviour for r in folder.participants.reviewers})
     late = next(e for e, b in behaviour.items() if b == "late")
@@ -162,8 +186,12 @@ def _scenario(settings: Settings, out_dir: Path, mailbox: Mailbox, seed: int, ec
                     if assignment_id in handled:
                         continue
                     municipality, rubric_id, language = _assignment_facts(engine, assignment_id)
-                    answers = simulate_review(rubrics[rubric_id], specs[municipality],
-                                              language=language, seed=assignment_id)
+                    answers = simulate_review(
+                        rubrics[rubric_id],
+                        specs[municipality],
+                        language=language,
+                        seed=assignment_id,
+                    )
                     if behaviour.get(email_address) == "word":
                         form = reviewer.word_form(assignment_id)
                         filled = fill_word_form(form, word_answers(answers, rubrics[rubric_id]))
@@ -195,8 +223,12 @@ def _scenario(settings: Settings, out_dir: Path, mailbox: Mailbox, seed: int, ec
 
     kinds = Counter(_kind(m["Subject"] or "") for m in mailbox.messages())
     return DemoResult(
-        out_dir=out_dir, documents_dir=out_dir / "documents", seconds=time.perf_counter() - started,
-        plans=plan_summary(settings, ROUND_NAME), messages=kinds, submitted=submitted,
+        out_dir=out_dir,
+        documents_dir=out_dir / "documents",
+        seconds=time.perf_counter() - started,
+        plans=plan_summary(settings, ROUND_NAME),
+        messages=kinds,
+        submitted=submitted,
     )
 
 
@@ -210,15 +242,19 @@ def plan_summary(settings: Settings, round_name: str) -> list[dict[str, object]]
     for dossier in sorted(dossiers, key=lambda d: d.municipality):
         result = dossier.score()
         plan = status.get(dossier.municipality, {})
-        rows.append({
-            "municipality": dossier.municipality,
-            "language": plan.get("language"),
-            "pages": plan.get("pages"),
-            "assignments": plan.get("assignments", {}),
-            "outcome": result.outcome.label(round_.language) if result.outcome else "incomplete",
-            "totals": {r.rubric_id: r.total for r in result.rubrics},
-            "flags": result.flags,
-        })
+        rows.append(
+            {
+                "municipality": dossier.municipality,
+                "language": plan.get("language"),
+                "pages": plan.get("pages"),
+                "assignments": plan.get("assignments", {}),
+                "outcome": result.outcome.label(round_.language)
+                if result.outcome
+                else "incomplete",
+                "totals": {r.rubric_id: r.total for r in result.rubrics},
+                "flags": result.flags,
+            }
+        )
     return rows
 
 
@@ -227,12 +263,16 @@ def _cast_roles(engine, wished: dict[str, str]) -> dict[str, str]:
     given them a plan. Keep the wish where it landed, else cast an invited web reviewer (in a
     fixed order, so the demo is the same every time), one role per reviewer."""
     with session_scope(engine) as session:
-        invited = sorted({
-            reviewer.email
-            for reviewer, _ in session.exec(
-                select(Reviewer, Assignment).join(Assignment, Assignment.reviewer_id == Reviewer.id)  # type: ignore[arg-type]
-            )
-        })
+        invited = sorted(
+            {
+                reviewer.email
+                for reviewer, _ in session.exec(
+                    select(Reviewer, Assignment).join(
+                        Assignment, Assignment.reviewer_id == Reviewer.id
+                    )  # type: ignore[arg-type]
+                )
+            }
+        )
     roles = {email: "web" if wish in ("late", "silent") else wish for email, wish in wished.items()}
     for role in ("late", "silent"):
         chosen = [e for e in invited if wished.get(e) == role] or [

@@ -107,10 +107,12 @@ DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
                 "enabled": True,
                 "match": {"prefect.resource.id": "peerplan.plan.*"},
                 "expect": [PLAN_READY],
-                "parameters": {"parameters": {
-                    "round_name": "{{ event.resource['peerplan.round'] }}",
-                    "plan_ids": ["{{ event.payload.plan_id }}"],
-                }},
+                "parameters": {
+                    "parameters": {
+                        "round_name": "{{ event.resource['peerplan.round'] }}",
+                        "plan_ids": ["{{ event.payload.plan_id }}"],
+                    }
+                },
             },
         ),
     ),
@@ -211,8 +213,13 @@ def prefect_yaml() -> str:
         "# in.\n"
         "# See the section 'Production' in README.md.\n"
     )
-    body = {"name": "peerplan", "prefect-version": ">=3.4", "build": None, "push": None,
-            "deployments": deployments}
+    body = {
+        "name": "peerplan",
+        "prefect-version": ">=3.4",
+        "build": None,
+        "push": None,
+        "deployments": deployments,
+    }
     return header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -220,8 +227,11 @@ def main(argv: list[str] | None = None) -> None:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write-prefect-yaml", action="store_true",
-                        help=f"write {PROJECT_ROOT / 'prefect.yaml'} from the registry")
+    parser.add_argument(
+        "--write-prefect-yaml",
+        action="store_true",
+        help=f"write {PROJECT_ROOT / 'prefect.yaml'} from the registry",
+    )
     args = parser.parse_args(argv)
     if args.write_prefect_yaml:
         (PROJECT_ROOT / "prefect.yaml").write_text(prefect_yaml(), encoding="utf-8")

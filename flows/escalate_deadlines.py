@@ -49,8 +49,11 @@ def escalate_deadlines(parameters: EscalationParameters = EVERY_ROUND) -> dict[s
     print(run.report.text())
     print(f"outbox: {run.delivery.summary()}")
     run.raise_if_failed()  # SMTP trouble fails the run visibly; the messages wait in the outbox
-    return {"queued": len(run.report.queued), "sent": len(run.delivery.sent),
-            "cancelled": len(run.delivery.cancelled)}
+    return {
+        "queued": len(run.report.queued),
+        "sent": len(run.delivery.sent),
+        "cancelled": len(run.delivery.cancelled),
+    }
 
 
 if __name__ == "__main__":

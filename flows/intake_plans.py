@@ -39,13 +39,17 @@ class IntakeRequest(BaseModel):
     round_name: str = Field(description="The review round / die Begutachtungsrunde")
     paths: list[str] = Field(
         description="Plan files (PDF, DOCX), folders or manifest CSVs (file,municipality) on the "
-        "machine running the flow / Dateien, Ordner oder Manifeste")
+        "machine running the flow / Dateien, Ordner oder Manifeste"
+    )
     municipality: str | None = Field(
-        default=None, description="Municipality of every file (else: the manifest or the file "
-        "name) / Kommune aller Dateien")
+        default=None,
+        description="Municipality of every file (else: the manifest or the file "
+        "name) / Kommune aller Dateien",
+    )
     create_municipality: bool = Field(
-        default=False, description="Add municipalities not yet in the round / unbekannte "
-        "Kommunen anlegen")
+        default=False,
+        description="Add municipalities not yet in the round / unbekannte Kommunen anlegen",
+    )
 
 
 def _io_error_only(task_: Any, task_run: Any, state: Any) -> bool:
@@ -59,19 +63,31 @@ def _io_error_only(task_: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-@task(name="read-plan", retries=2, retry_delay_seconds=[2, 10],
-      retry_condition_fn=_io_error_only, cache_policy=NO_CACHE)
+@task(
+    name="read-plan",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=_io_error_only,
+    cache_policy=NO_CACHE,
+)
 def read_plan(path: str, file_name: str, settings: Settings) -> Reading:
     return read_source(path, file_name, settings)
 
 
 @task(name="register-plan", cache_policy=NO_CACHE)
-def register_plan(settings: Settings, round_name: str, municipality: str,
-                  reading: Reading) -> IntakeOutcome:
+def register_plan(
+    settings: Settings, round_name: str, municipality: str, reading: Reading
+) -> IntakeOutcome:
     with session_scope(get_engine(settings)) as session:
         round_ = get_round(session, round_name)
-        return register_reading(session, settings, round_=round_, municipality=municipality,
-                                reading=reading, actor=ACTOR)
+        return register_reading(
+            session,
+            settings,
+            round_=round_,
+            municipality=municipality,
+            reading=reading,
+            actor=ACTOR,
+        )
 
 
 @flow(name="intake_plans", task_runner=ProcessPoolTaskRunner(max_workers=default_workers()))
@@ -86,14 +102,15 @@ def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
     sources = collect_sources(request.paths, request.municipality)
     with session_scope(get_engine(settings)) as session:
         round_ = get_round(session, round_name)
-        planned, refusals = plan_sources(session, round_, sources, actor=ACTOR,
-                                         create_municipality=request.create_municipality)
-    futures = [read_plan.submit(str(p.source.path), p.source.file_name, settings)
-               for p in planned]
+        planned, refusals = plan_sources(
+            session, round_, sources, actor=ACTOR, create_municipality=request.create_municipality
+        )
+    futures = [read_plan.submit(str(p.source.path), p.source.file_name, settings) for p in planned]
     outcomes: dict[int, IntakeOutcome] = dict(refusals)
     for item, future in zip(planned, futures, strict=True):
-        outcomes[item.index] = register_plan(settings, round_name, item.municipality,
-                                             future.result())
+        outcomes[item.index] = register_plan(
+            settings, round_name, item.municipality, future.result()
+        )
     ordered = [outcomes[i] for i in sorted(outcomes)]
     for outcome in ordered:
         if not outcome.taken_in:
@@ -119,4 +136,3 @@ def artifact_row(o: IntakeOutcome) -> dict[str, Any]:
         "completeness": o.completeness,
         "problems": o.error if not o.taken_in else "; ".join(o.problems),
     }
-

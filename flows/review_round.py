@@ -40,21 +40,34 @@ class RoundParameters(BaseModel):
         "zuerst einzulesende Pläne (optional).",
     )
     create_municipalities: bool = Field(
-        default=False, description="Add municipalities named by the plans but not yet in the "
-        "round / unbekannte Kommunen anlegen.")
+        default=False,
+        description="Add municipalities named by the plans but not yet in the "
+        "round / unbekannte Kommunen anlegen.",
+    )
     auto_approve: bool = Field(
-        default=False, description="Approve the proposed assignment without asking (demos, "
-        "re-runs) / Zuteilung ohne Rückfrage freigeben.")
+        default=False,
+        description="Approve the proposed assignment without asking (demos, "
+        "re-runs) / Zuteilung ohne Rückfrage freigeben.",
+    )
     approval_timeout_hours: float = Field(
-        default=24, gt=0, description="How long to wait for the coordinator's approval before "
-        "this run ends; the next run asks again / Wartezeit auf die Freigabe.")
+        default=24,
+        gt=0,
+        description="How long to wait for the coordinator's approval before "
+        "this run ends; the next run asks again / Wartezeit auf die Freigabe.",
+    )
     now: datetime | None = Field(
-        default=None, description="Pretend it is this time (UTC) for deadlines; default: now.")
+        default=None, description="Pretend it is this time (UTC) for deadlines; default: now."
+    )
     out_dir: str | None = Field(
-        default=None, description="Where the documents go; default: the data directory's "
-        "output folder / Zielordner der Dokumente.")
-    pdf: bool = Field(default=True, description="PDF copies when LibreOffice is installed / "
-                      "PDF-Kopien, wenn LibreOffice installiert ist.")
+        default=None,
+        description="Where the documents go; default: the data directory's "
+        "output folder / Zielordner der Dokumente.",
+    )
+    pdf: bool = Field(
+        default=True,
+        description="PDF copies when LibreOffice is installed / "
+        "PDF-Kopien, wenn LibreOffice installiert ist.",
+    )
 
 
 @task(name="round-progress")
@@ -72,16 +85,24 @@ def review_round(parameters: RoundParameters) -> dict[str, Any]:
     name = parameters.round_name
     taken: list[str] = []
     if parameters.plan_paths:
-        intake_plans(IntakeRequest(round_name=name, paths=parameters.plan_paths,
-                                   create_municipality=parameters.create_municipalities))
+        intake_plans(
+            IntakeRequest(
+                round_name=name,
+                paths=parameters.plan_paths,
+                create_municipality=parameters.create_municipalities,
+            )
+        )
         taken.append(Step.intake.value)
 
     progress = progress_of(name)
     if {Step.assign, Step.approve} & set(progress.next_steps()):
-        assign_reviewers(AssignRequest(
-            round_name=name, auto_approve=parameters.auto_approve,
-            pause_timeout_seconds=int(parameters.approval_timeout_hours * 3600),
-        ))
+        assign_reviewers(
+            AssignRequest(
+                round_name=name,
+                auto_approve=parameters.auto_approve,
+                pause_timeout_seconds=int(parameters.approval_timeout_hours * 3600),
+            )
+        )
         taken.append(Step.assign.value)
         progress = progress_of(name)
 
@@ -97,8 +118,9 @@ def review_round(parameters: RoundParameters) -> dict[str, Any]:
 
     if Step.compile in progress.next_steps():
         # Every plan, so that the round summary compares them all; incomplete ones say so.
-        compile_reviews(CompileParameters(round_name=name, out_dir=parameters.out_dir,
-                                          pdf=parameters.pdf))
+        compile_reviews(
+            CompileParameters(round_name=name, out_dir=parameters.out_dir, pdf=parameters.pdf)
+        )
         taken.append(Step.compile.value)
         progress = progress_of(name)
 

@@ -95,11 +95,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     if path is not None:
         with open(path, "rb") as fh:
             from_file = tomllib.load(fh).get("peerplan", {})
-    env_set = {
-        name
-        for name in Settings.model_fields
-        if f"PEERPLAN_{name.upper()}" in os.environ
-    }
+    env_set = {name for name in Settings.model_fields if f"PEERPLAN_{name.upper()}" in os.environ}
     # Environment variables beat the file: drop file values the environment also sets.
     values = {k: v for k, v in from_file.items() if k not in env_set}
     values.update(overrides)

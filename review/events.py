@@ -33,8 +33,6 @@ def record(
 
 def history(session: Session, entity: str, entity_id: int) -> list[Event]:
     statement = (
-        select(Event)
-        .where(Event.entity == entity, Event.entity_id == entity_id)
-        .order_by(Event.id)  # type: ignore[arg-type]
+        select(Event).where(Event.entity == entity, Event.entity_id == entity_id).order_by(Event.id)  # type: ignore[arg-type]
     )
     return list(session.exec(statement))

@@ -28,8 +28,18 @@ from review.models import Municipality, Reviewer, Role, Round
 from review.rubric import LANGUAGES, load_rubrics
 
 COLUMNS = (
-    "kind", "name", "municipality", "email", "country", "language", "languages", "role",
-    "expertise", "min_load", "max_load", "keywords",
+    "kind",
+    "name",
+    "municipality",
+    "email",
+    "country",
+    "language",
+    "languages",
+    "role",
+    "expertise",
+    "min_load",
+    "max_load",
+    "keywords",
 )
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -167,24 +177,31 @@ def parse_participants(
             if kind == "municipality":
                 item = MunicipalityRow.model_validate(row)
                 if item.name in seen_names:
-                    problems.append(f"row {number}: municipality '{item.name}' already in row "
-                                    f"{seen_names[item.name]}")
+                    problems.append(
+                        f"row {number}: municipality '{item.name}' already in row "
+                        f"{seen_names[item.name]}"
+                    )
                 seen_names[item.name] = number
                 municipalities.append(item)
             elif kind == "reviewer":
                 reviewer = ReviewerRow.model_validate(row)
                 if reviewer.email in seen_emails:
-                    problems.append(f"row {number}: email {reviewer.email} already in row "
-                                    f"{seen_emails[reviewer.email]}")
+                    problems.append(
+                        f"row {number}: email {reviewer.email} already in row "
+                        f"{seen_emails[reviewer.email]}"
+                    )
                 seen_emails[reviewer.email] = number
                 stray = sorted(set(reviewer.expertise) - known_rubrics)
                 if stray:
-                    problems.append(f"row {number}: expertise {stray} is not a rubric; "
-                                    f"known: {sorted(known_rubrics)}")
+                    problems.append(
+                        f"row {number}: expertise {stray} is not a rubric; "
+                        f"known: {sorted(known_rubrics)}"
+                    )
                 reviewers.append(reviewer)
             else:
-                problems.append(f"row {number}: kind must be 'municipality' or 'reviewer', "
-                                f"got '{kind}'")
+                problems.append(
+                    f"row {number}: kind must be 'municipality' or 'reviewer', got '{kind}'"
+                )
         except ValidationError as exc:
             problems.extend(f"row {number}: {p}" for p in _problems(exc))
     all_names = known_municipalities | set(seen_names)
@@ -192,8 +209,9 @@ def parse_participants(
         if str(row.get("kind") or "").strip().lower() == "reviewer":
             home = str(row.get("municipality") or "").strip()
             if home and home not in all_names:
-                problems.append(f"row {number}: municipality '{home}' is neither in the file "
-                                f"nor in the round")
+                problems.append(
+                    f"row {number}: municipality '{home}' is neither in the file nor in the round"
+                )
     return municipalities, reviewers, problems
 
 
@@ -217,11 +235,19 @@ def import_participants(
     report = ImportReport()
     for row in municipality_rows:
         values = {
-            "country": (row.country or "DE").upper(), "language": row.language,
-            "role": Role(row.role).value, "contact_email": row.email,
+            "country": (row.country or "DE").upper(),
+            "language": row.language,
+            "role": Role(row.role).value,
+            "contact_email": row.email,
         }
-        _upsert(report, "municipality", existing_m.get(row.name), values, session,
-                lambda v, r=row: Municipality(round_id=round_.id, name=r.name, **v))
+        _upsert(
+            report,
+            "municipality",
+            existing_m.get(row.name),
+            values,
+            session,
+            lambda v, r=row: Municipality(round_id=round_.id, name=r.name, **v),
+        )
     session.flush()
     by_name = {
         m.name: m
@@ -232,23 +258,44 @@ def import_participants(
     }
     for row in reviewer_rows:
         values = {
-            "name": row.name, "municipality_id": by_name[row.municipality].id,
-            "language": row.language, "languages": row.languages, "expertise": row.expertise,
-            "min_load": row.min_load, "max_load": row.max_load, "keywords": row.keywords or "",
+            "name": row.name,
+            "municipality_id": by_name[row.municipality].id,
+            "language": row.language,
+            "languages": row.languages,
+            "expertise": row.expertise,
+            "min_load": row.min_load,
+            "max_load": row.max_load,
+            "keywords": row.keywords or "",
         }
-        _upsert(report, "reviewer", existing_r.get(row.email), values, session,
-                lambda v, r=row: Reviewer(round_id=round_.id, email=r.email, **v))
+        _upsert(
+            report,
+            "reviewer",
+            existing_r.get(row.email),
+            values,
+            session,
+            lambda v, r=row: Reviewer(round_id=round_.id, email=r.email, **v),
+        )
     session.flush()
     events.record(
-        session, kind="participants.imported", actor=actor, entity="round",
-        entity_id=round_.id, round_id=round_.id,
+        session,
+        kind="participants.imported",
+        actor=actor,
+        entity="round",
+        entity_id=round_.id,
+        round_id=round_.id,
         payload={"file": path.name, "created": report.created, "updated": report.updated},
     )
     return report
 
 
-def _upsert(report: ImportReport, kind: str, current: Any, values: dict[str, Any],
-            session: Session, build: Any) -> None:
+def _upsert(
+    report: ImportReport,
+    kind: str,
+    current: Any,
+    values: dict[str, Any],
+    session: Session,
+    build: Any,
+) -> None:
     if current is None:
         session.add(build(values))
         report.created[kind] += 1

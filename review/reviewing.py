@@ -702,8 +702,17 @@ def save_draft(
     """Save what the reviewer typed so far. Refuses wrong values (a score off the scale) but
     not missing ones. Raises StaleSave, InvalidReview, NotEditable; none of them writes."""
     now = now or utcnow()
-    review = _checked_write(session, assignment, data, seen_revision, ReviewStatus.draft,
-                            source=source, now=now, rubrics=rubrics, language=language)
+    review = _checked_write(
+        session,
+        assignment,
+        data,
+        seen_revision,
+        ReviewStatus.draft,
+        source=source,
+        now=now,
+        rubrics=rubrics,
+        language=language,
+    )
     events.record(
         session,
         kind="review.draft_saved",
@@ -736,8 +745,17 @@ def submit(
     new version; the earlier versions stay. Raises StaleSave, InvalidReview, NotEditable.
     """
     now = now or utcnow()
-    review = _checked_write(session, assignment, data, seen_revision, ReviewStatus.submitted,
-                            source=source, now=now, rubrics=rubrics, language=language)
+    review = _checked_write(
+        session,
+        assignment,
+        data,
+        seen_revision,
+        ReviewStatus.submitted,
+        source=source,
+        now=now,
+        rubrics=rubrics,
+        language=language,
+    )
     payload = {"version": review.version, "source": review.source}
     if S(assignment.status) is S.submitted:
         events.record(

@@ -41,7 +41,9 @@ def create_round(
     bad = [lang for lang in [language, *languages] if lang not in LANGUAGES]
     if bad:
         raise InvalidInput(f"unsupported language(s) {bad}; peerplan speaks {list(LANGUAGES)}")
-    min_per_rubric = {"technical": 1, "communication": 1} if min_per_rubric is None else min_per_rubric
+    min_per_rubric = (
+        {"technical": 1, "communication": 1} if min_per_rubric is None else min_per_rubric
+    )
     if reviews_per_plan < sum(min_per_rubric.values()):
         raise InvalidInput(
             f"{reviews_per_plan} reviews per plan cannot meet the minimum per rubric "
@@ -84,6 +86,10 @@ def get_round(session: Session, name: str) -> Round:
     round_ = session.exec(select(Round).where(Round.name == name)).first()
     if round_ is None:
         known = [r.name for r in session.exec(select(Round))]
-        hint = f" Known rounds: {', '.join(known)}." if known else " Create one with `peerplan round create`."
+        hint = (
+            f" Known rounds: {', '.join(known)}."
+            if known
+            else " Create one with `peerplan round create`."
+        )
         raise NotFound(f"no round named '{name}'.{hint}")
     return round_

@@ -210,7 +210,9 @@ def load_rubric(path: Path) -> Rubric:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark else ""
-        raise RubricError(path, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+        raise RubricError(
+            path, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RubricError(path, [f"cannot be read ({exc})"]) from None
     return parse_rubric(raw, path)

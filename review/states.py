@@ -21,7 +21,9 @@ S = AssignmentStatus
 
 TRANSITIONS: dict[AssignmentStatus, frozenset[AssignmentStatus]] = {
     S.proposed: frozenset({S.invited, S.withdrawn}),
-    S.invited: frozenset({S.accepted, S.declined, S.submitted, S.overdue, S.reassigned, S.withdrawn}),
+    S.invited: frozenset(
+        {S.accepted, S.declined, S.submitted, S.overdue, S.reassigned, S.withdrawn}
+    ),
     S.accepted: frozenset({S.submitted, S.declined, S.overdue, S.reassigned, S.withdrawn}),
     S.overdue: frozenset({S.submitted, S.declined, S.reassigned, S.withdrawn}),
     S.submitted: frozenset({S.withdrawn}),

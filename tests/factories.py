@@ -19,7 +19,9 @@ def make_round(session: Session, **kw) -> Round:
     return create_round(session, **kw)
 
 
-def make_municipality(session: Session, round_: Round, name: str | None = None, **kw) -> Municipality:
+def make_municipality(
+    session: Session, round_: Round, name: str | None = None, **kw
+) -> Municipality:
     municipality = Municipality(round_id=round_.id, name=name or f"Gemeinde {next(_seq)}", **kw)
     session.add(municipality)
     session.flush()
@@ -44,7 +46,9 @@ def make_plan(session: Session, round_: Round, municipality: Municipality, **kw)
     return plan
 
 
-def make_assignment(session: Session, plan: Plan, reviewer: Reviewer, rubric: str = "technical", **kw):
+def make_assignment(
+    session: Session, plan: Plan, reviewer: Reviewer, rubric: str = "technical", **kw
+):
     from review.models import Assignment
 
     kw.setdefault("due_date", date(2026, 12, 15))

@@ -61,16 +61,25 @@ def small_round(session, *, due: date = date(2026, 12, 15), **kw):
     """A round with two municipalities, each with a plan, and reviewers of both rubrics."""
     round_ = make_round(session, due_date=due, coordinator_email="coord@example.org", **kw)
     a = make_municipality(session, round_, "Altstadt", contact_email="plan@altstadt.example")
-    b = make_municipality(session, round_, "Bergdorf", language="en",
-                          contact_email="plan@bergdorf.example")
-    plans = {"Altstadt": make_plan(session, round_, a, title="Klimaschutzkonzept Altstadt"),
-             "Bergdorf": make_plan(session, round_, b, title="SECAP Bergdorf")}
+    b = make_municipality(
+        session, round_, "Bergdorf", language="en", contact_email="plan@bergdorf.example"
+    )
+    plans = {
+        "Altstadt": make_plan(session, round_, a, title="Klimaschutzkonzept Altstadt"),
+        "Bergdorf": make_plan(session, round_, b, title="SECAP Bergdorf"),
+    }
     return round_, {"Altstadt": a, "Bergdorf": b}, plans
 
 
 def approved_assignment(session, round_, plan, reviewer, rubric="technical", due=None):
-    assignment = Assignment(round_id=round_.id, plan_id=plan.id, reviewer_id=reviewer.id,
-                            rubric=rubric, due_date=due or round_.due_date, approved_at=utcnow())
+    assignment = Assignment(
+        round_id=round_.id,
+        plan_id=plan.id,
+        reviewer_id=reviewer.id,
+        rubric=rubric,
+        due_date=due or round_.due_date,
+        approved_at=utcnow(),
+    )
     session.add(assignment)
     session.flush()
     return assignment

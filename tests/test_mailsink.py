@@ -18,6 +18,7 @@ def test_messages_sent_over_smtp_are_kept_in_order(tmp_path: Path) -> None:
                 smtp.send_message(message)
         received = mailbox.messages()
     assert [m["Subject"] for m in received] == [
-        "Erinnerung 1: Gutachten fällig", "Erinnerung 2: Gutachten fällig",
+        "Erinnerung 1: Gutachten fällig",
+        "Erinnerung 2: Gutachten fällig",
     ]
     assert received[0].get_content().strip() == "Grüße"

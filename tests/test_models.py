@@ -15,8 +15,14 @@ from tests.factories import make_municipality, make_plan, make_reviewer, make_ro
 
 def _document(round_, plan, sha: str, version: int = 1) -> Document:
     return Document(
-        round_id=round_.id, plan_id=plan.id, version=version, file_name="plan.pdf", sha256=sha,
-        media_type="application/pdf", size=10, stored_path=f"{sha[:2]}/{sha}",
+        round_id=round_.id,
+        plan_id=plan.id,
+        version=version,
+        file_name="plan.pdf",
+        sha256=sha,
+        media_type="application/pdf",
+        size=10,
+        stored_path=f"{sha[:2]}/{sha}",
     )
 
 
@@ -26,7 +32,10 @@ def _assignment(session: Session):
     plan = make_plan(session, round_, home)
     reviewer = make_reviewer(session, round_, other)
     assignment = Assignment(
-        round_id=round_.id, plan_id=plan.id, reviewer_id=reviewer.id, rubric="technical",
+        round_id=round_.id,
+        plan_id=plan.id,
+        reviewer_id=reviewer.id,
+        rubric="technical",
         due_date=round_.due_date,
     )
     session.add(assignment)
@@ -76,7 +85,9 @@ def test_each_state_change_writes_an_event(session: Session) -> None:
     session.commit()
     history = events.history(session, "assignment", assignment.id)
     assert [(e.payload["from"], e.payload["to"]) for e in history] == [
-        ("proposed", "invited"), ("invited", "accepted"), ("accepted", "submitted"),
+        ("proposed", "invited"),
+        ("invited", "accepted"),
+        ("accepted", "submitted"),
     ]
     assert assignment.version == 4
 
@@ -110,9 +121,14 @@ def test_event_log_is_append_only(session: Session) -> None:
 
 def test_a_reviewer_reviews_a_plan_at_most_once(session: Session) -> None:
     assignment = _assignment(session)
-    session.add(Assignment(
-        round_id=assignment.round_id, plan_id=assignment.plan_id,
-        reviewer_id=assignment.reviewer_id, rubric="communication", due_date=assignment.due_date,
-    ))
+    session.add(
+        Assignment(
+            round_id=assignment.round_id,
+            plan_id=assignment.plan_id,
+            reviewer_id=assignment.reviewer_id,
+            rubric="communication",
+            due_date=assignment.due_date,
+        )
+    )
     with pytest.raises(IntegrityError):
         session.commit()

@@ -12,12 +12,25 @@ from tests.factories import make_municipality, make_plan, make_reviewer, make_ro
 
 
 def _round_with_plan(session: Session):
-    round_ = make_round(session, reviews_per_plan=2, min_per_rubric={"technical": 1, "communication": 1})
+    round_ = make_round(
+        session, reviews_per_plan=2, min_per_rubric={"technical": 1, "communication": 1}
+    )
     home = make_municipality(session, round_, "Tulln")
     plan = make_plan(session, round_, home)
-    session.add(Document(round_id=round_.id, plan_id=plan.id, file_name="p.pdf", sha256="c" * 64,
-                         media_type="application/pdf", size=1, stored_path="x"))
-    reviewers = [make_reviewer(session, round_, make_municipality(session, round_)) for _ in range(2)]
+    session.add(
+        Document(
+            round_id=round_.id,
+            plan_id=plan.id,
+            file_name="p.pdf",
+            sha256="c" * 64,
+            media_type="application/pdf",
+            size=1,
+            stored_path="x",
+        )
+    )
+    reviewers = [
+        make_reviewer(session, round_, make_municipality(session, round_)) for _ in range(2)
+    ]
     session.commit()
     return round_, plan, reviewers
 
@@ -30,8 +43,13 @@ def test_steps_follow_the_round_from_intake_to_done(session: Session) -> None:
     assert round_progress(session, round_).next_steps() == [Step.assign]
 
     assignments = [
-        Assignment(round_id=round_.id, plan_id=plan.id, reviewer_id=r.id, rubric=rubric,
-                   due_date=round_.due_date)
+        Assignment(
+            round_id=round_.id,
+            plan_id=plan.id,
+            reviewer_id=r.id,
+            rubric=rubric,
+            due_date=round_.due_date,
+        )
         for r, rubric in zip(reviewers, ["technical", "communication"], strict=True)
     ]
     session.add_all(assignments)
@@ -51,8 +69,14 @@ def test_steps_follow_the_round_from_intake_to_done(session: Session) -> None:
     assert progress.next_steps() == [Step.escalate]
     assert progress.table()[0]["submitted"] == "1/2" and progress.table()[0]["state"] == "reviewing"
     # A compilation of the incomplete plan (the round summary shows it) does not end the round.
-    events.record(session, kind="plan.compiled", actor="test", entity="plan", entity_id=plan.id,
-                  round_id=round_.id)
+    events.record(
+        session,
+        kind="plan.compiled",
+        actor="test",
+        entity="plan",
+        entity_id=plan.id,
+        round_id=round_.id,
+    )
     session.commit()
     assert round_progress(session, round_).next_steps() == [Step.escalate]
 
@@ -60,8 +84,14 @@ def test_steps_follow_the_round_from_intake_to_done(session: Session) -> None:
     session.commit()
     assert round_progress(session, round_).next_steps() == [Step.compile]
 
-    events.record(session, kind="plan.compiled", actor="test", entity="plan", entity_id=plan.id,
-                  round_id=round_.id)
+    events.record(
+        session,
+        kind="plan.compiled",
+        actor="test",
+        entity="plan",
+        entity_id=plan.id,
+        round_id=round_.id,
+    )
     session.commit()
     progress = round_progress(session, round_)
     assert progress.next_steps() == [Step.done] and progress.table()[0]["state"] == "compiled"

@@ -17,8 +17,11 @@ def test_quick_start_is_two_commands() -> None:
 
 
 def test_every_setting_is_documented() -> None:
-    missing = [f"PEERPLAN_{name.upper()}" for name in Settings.model_fields
-               if f"PEERPLAN_{name.upper()}" not in README]
+    missing = [
+        f"PEERPLAN_{name.upper()}"
+        for name in Settings.model_fields
+        if f"PEERPLAN_{name.upper()}" not in README
+    ]
     assert not missing, f"settings missing from README.md: {missing}"
 
 

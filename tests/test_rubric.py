@@ -36,16 +36,28 @@ def test_rubrics_check_passes_on_the_shipped_rubrics() -> None:
     ("edit", "expected"),
     [
         # a negative weight on T3
-        (lambda t: t.replace("    weight: 10\n    critical: true\n    anchors:\n      0: {de: Keine Risikoanalyse.",
-                             "    weight: -5\n    critical: true\n    anchors:\n      0: {de: Keine Risikoanalyse."),
-         "technical.yaml: criterion T3: weight: Input should be greater than 0"),
+        (
+            lambda t: t.replace(
+                "    weight: 10\n    critical: true\n    anchors:\n      0: {de: Keine Risikoanalyse.",
+                "    weight: -5\n    critical: true\n    anchors:\n      0: {de: Keine Risikoanalyse.",
+            ),
+            "technical.yaml: criterion T3: weight: Input should be greater than 0",
+        ),
         # the English title of T5 missing
-        (lambda t: t.replace('title: {de: Sektorübergreifende integrierte Planung, en: Cross-sector integrated planning}',
-                             'title: {de: Sektorübergreifende integrierte Planung}'),
-         "technical.yaml: criterion T5: title: en: Field required"),
+        (
+            lambda t: t.replace(
+                "title: {de: Sektorübergreifende integrierte Planung, en: Cross-sector integrated planning}",
+                "title: {de: Sektorübergreifende integrierte Planung}",
+            ),
+            "technical.yaml: criterion T5: title: en: Field required",
+        ),
         # an anchor for a level the scale does not have
-        (lambda t: t.replace("      4: {de: Mindestens 100 % plus", "      7: {de: Mindestens 100 % plus"),
-         "technical.yaml: criterion T6: anchors for levels [7] outside the scale"),
+        (
+            lambda t: t.replace(
+                "      4: {de: Mindestens 100 % plus", "      7: {de: Mindestens 100 % plus"
+            ),
+            "technical.yaml: criterion T6: anchors for levels [7] outside the scale",
+        ),
     ],
     ids=["negative-weight", "missing-translation", "anchor-outside-scale"],
 )

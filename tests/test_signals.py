@@ -34,7 +34,9 @@ def test_the_last_review_of_a_plan_is_announced(
     monkeypatch.setenv("PREFECT_API_URL", str(PREFECT_API_URL.value()))
     with Session(get_engine(sqlite_settings)) as session:
         complete = reviewed_plan(session, municipality="Tulln").plan.id
-        incomplete = reviewed_plan(session, municipality="Krems", submit=(True, True, False)).plan.id
+        incomplete = reviewed_plan(
+            session, municipality="Krems", submit=(True, True, False)
+        ).plan.id
         session.commit()
     assert announce_if_complete(sqlite_settings, incomplete) is False
     assert announce_if_complete(sqlite_settings, complete) is True

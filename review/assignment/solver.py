@@ -103,9 +103,7 @@ def _scale(values: list[float]) -> int:
     return 1 if all(float(v).is_integer() for v in values) else FRACTION_SCALE
 
 
-def build(
-    instance: Instance, top_k: int | None = None, dense_limit: int = DENSE_LIMIT
-) -> Problem:
+def build(instance: Instance, top_k: int | None = None, dense_limit: int = DENSE_LIMIT) -> Problem:
     """Eligible candidate triples of the instance, pruned to `top_k` above `dense_limit`."""
     plans, reviewers = instance.plans, instance.reviewers
     P, R = len(plans), len(reviewers)

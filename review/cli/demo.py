@@ -13,8 +13,9 @@ from review.cli.app import app, console, user_errors
 @app.command()
 @user_errors
 def demo(
-    out: Path = typer.Option(Path("demo-output"), help="Folder for everything the demo writes "
-                             "(emptied first)."),
+    out: Path = typer.Option(
+        Path("demo-output"), help="Folder for everything the demo writes (emptied first)."
+    ),
     seed: int = typer.Option(2026, help="Seed of the generated plans, participants and reviews."),
 ) -> None:
     """Run a complete review round with generated plans, twenty simulated reviewers, a local
@@ -24,18 +25,32 @@ def demo(
 
     result = run_demo(out, seed=seed, echo=lambda line: console.print(line, highlight=False))
     table = Table(title="MULTIPLY demo round: consolidated reviews")
-    for column in ("municipality", "lang", "pages", "reviews", "technical", "communication",
-                   "flags", "outcome"):
+    for column in (
+        "municipality",
+        "lang",
+        "pages",
+        "reviews",
+        "technical",
+        "communication",
+        "flags",
+        "outcome",
+    ):
         table.add_column(column)
     for plan in result.plans:
         totals = plan["totals"]
         assignments = plan["assignments"]
         reviews = ", ".join(f"{v} {k}" for k, v in sorted(assignments.items()))
         table.add_row(
-            str(plan["municipality"]), str(plan["language"]), str(plan["pages"]), reviews,
-            *(f"{totals[r]:.0f}" if totals.get(r) is not None else "-"
-              for r in ("technical", "communication")),
-            str(plan["flags"]), str(plan["outcome"]),
+            str(plan["municipality"]),
+            str(plan["language"]),
+            str(plan["pages"]),
+            reviews,
+            *(
+                f"{totals[r]:.0f}" if totals.get(r) is not None else "-"
+                for r in ("technical", "communication")
+            ),
+            str(plan["flags"]),
+            str(plan["outcome"]),
         )
     console.print(table)
     mails = ", ".join(f"{n} {k}" for k, n in result.messages.most_common())

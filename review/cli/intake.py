@@ -15,8 +15,12 @@ from review.config import Settings
 from review.intake import IntakeOutcome, collect_sources, take_in_sources
 from review.rounds import get_round
 
-STATUS_STYLE = {"registered": "green", "new_version": "cyan", "unchanged": "dim",
-                "refused": "bold red"}
+STATUS_STYLE = {
+    "registered": "green",
+    "new_version": "cyan",
+    "unchanged": "dim",
+    "refused": "bold red",
+}
 
 
 def log_to_file(s: Settings) -> Path:
@@ -37,13 +41,18 @@ def log_to_file(s: Settings) -> Path:
 @app.command()
 @user_errors
 def intake(
-    paths: list[Path] = typer.Argument(..., help="Plan files (PDF, DOCX), folders of them, or "
-                                       "manifest CSVs with the columns file,municipality."),
+    paths: list[Path] = typer.Argument(
+        ...,
+        help="Plan files (PDF, DOCX), folders of them, or "
+        "manifest CSVs with the columns file,municipality.",
+    ),
     round_name: str = typer.Option(..., "--round", help="The review round."),
     municipality: str | None = typer.Option(
-        None, help="The municipality of every file given (else: the manifest, or the file name)."),
+        None, help="The municipality of every file given (else: the manifest, or the file name)."
+    ),
     create_municipality: bool = typer.Option(
-        False, "--create-municipality", help="Add municipalities not yet in the round."),
+        False, "--create-municipality", help="Add municipalities not yet in the round."
+    ),
     workers: int = typer.Option(0, min=0, help="Reading processes (0: one per core)."),
     as_json: bool = typer.Option(False, "--json", help="Print the outcomes as JSON."),
     actor: str = typer.Option("coordinator", help="Who is taking the files in (audit log)."),
@@ -60,18 +69,32 @@ def intake(
         raise typer.Exit(1)
     with database(s) as session:
         round_ = get_round(session, round_name)
-        progress = Progress(TextColumn("[bold]intake"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), TextColumn("{task.description}"),
-                            console=err_console, transient=True, disable=as_json)
+        progress = Progress(
+            TextColumn("[bold]intake"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=err_console,
+            transient=True,
+            disable=as_json,
+        )
         with progress:
             task = progress.add_task("", total=len(sources))
 
             def advance(outcome: IntakeOutcome) -> None:
                 progress.update(task, advance=1, description=outcome.file_name)
 
-            outcomes = take_in_sources(session, s, round_=round_, sources=sources, actor=actor,
-                                       create_municipality=create_municipality,
-                                       workers=workers or None, on_outcome=advance)
+            outcomes = take_in_sources(
+                session,
+                s,
+                round_=round_,
+                sources=sources,
+                actor=actor,
+                create_municipality=create_municipality,
+                workers=workers or None,
+                on_outcome=advance,
+            )
     refused = [o for o in outcomes if not o.taken_in]
     if as_json:
         print(json.dumps([_json(o) for o in outcomes], ensure_ascii=False, indent=2))
@@ -83,29 +106,49 @@ def intake(
         console.print(
             f"{len(outcomes)} file(s): {counts['registered']} registered, "
             f"{counts['new_version']} new version(s), {counts['unchanged']} unchanged, "
-            f"{counts['refused']} refused. Reader warnings: {log_file}", highlight=False)
+            f"{counts['refused']} refused. Reader warnings: {log_file}",
+            highlight=False,
+        )
     if refused:
         raise typer.Exit(1)
 
 
 def _json(o: IntakeOutcome) -> dict:
     data = o.to_dict()
-    data["findings"] = [{k: f.get(k) for k in ("check", "present", "evidence", "sectors",
-                                                "percent", "year") if k in f}
-                        for f in o.findings]
+    data["findings"] = [
+        {
+            k: f.get(k)
+            for k in ("check", "present", "evidence", "sectors", "percent", "year")
+            if k in f
+        }
+        for f in o.findings
+    ]
     return data
 
 
 def summary_table(outcomes: list[IntakeOutcome]) -> Table:
     table = Table(title="Intake", show_lines=False)
-    for column in ("file", "municipality", "status", "version", "pages", "language",
-                   "completeness", "problems"):
+    for column in (
+        "file",
+        "municipality",
+        "status",
+        "version",
+        "pages",
+        "language",
+        "completeness",
+        "problems",
+    ):
         table.add_column(column, overflow="fold")
     for o in outcomes:
         style = STATUS_STYLE[o.status]
         table.add_row(
-            o.file_name, o.municipality, f"[{style}]{o.status}[/]",
-            str(o.version or ""), str(o.pages or ""), o.language or "", o.completeness,
+            o.file_name,
+            o.municipality,
+            f"[{style}]{o.status}[/]",
+            str(o.version or ""),
+            str(o.pages or ""),
+            o.language or "",
+            o.completeness,
             "; ".join(o.problems) if o.taken_in else (o.error_code or ""),
         )
     return table

@@ -37,10 +37,16 @@ def invite(
     migrate(s)
     run = run_invitations(s, round_name=round_name)
     for item in run.invited:
-        console.print(f"{item.outcome:<8} assignment {item.assignment_id} {item.reviewer_email}"
-                      + (f": {item.why}" if item.why else ""), highlight=False)
-    console.print(f"{sum(i.outcome == 'invited' for i in run.invited)} invited; "
-                  f"outbox: {run.delivery.summary()}", highlight=False)
+        console.print(
+            f"{item.outcome:<8} assignment {item.assignment_id} {item.reviewer_email}"
+            + (f": {item.why}" if item.why else ""),
+            highlight=False,
+        )
+    console.print(
+        f"{sum(i.outcome == 'invited' for i in run.invited)} invited; "
+        f"outbox: {run.delivery.summary()}",
+        highlight=False,
+    )
     run.raise_if_failed()
 
 
@@ -78,7 +84,7 @@ def outbox(
             when = row.sent_at.strftime("%Y-%m-%d %H:%M") if row.sent_at else "-"
             console.print(
                 f"{row.status:<9} {when:<16} {row.kind:<22} {row.language} {row.recipient:<32} "
-                f"{row.key}" + (f"  attempts={row.attempts} error: {row.last_error}"
-                                if row.last_error else ""),
+                f"{row.key}"
+                + (f"  attempts={row.attempts} error: {row.last_error}" if row.last_error else ""),
                 highlight=False,
             )

@@ -47,7 +47,9 @@ def status(
         table.add_column(column)
     for plan in data["plans"]:
         table.add_row(
-            plan["municipality"], str(plan["language"]), str(plan["pages"]),
+            plan["municipality"],
+            str(plan["language"]),
+            str(plan["pages"]),
             str(plan["versions"]),
             ", ".join(f"{k} {v}" for k, v in sorted(plan["assignments"].items())) or "-",
             "; ".join(plan["problems"]) or "-",

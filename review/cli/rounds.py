@@ -28,8 +28,9 @@ def round_create(
     technical: int = typer.Option(1, min=0, help="At least this many technical reviews per plan."),
     communication: int = typer.Option(1, min=0, help="At least this many communication reviews."),
     due: str = typer.Option("", help="Due date of the reviews (YYYY-MM-DD); default in 4 weeks."),
-    blind: bool = typer.Option(True, "--blind/--open", help="Hide reviewer names from the plans' "
-                               "municipalities."),
+    blind: bool = typer.Option(
+        True, "--blind/--open", help="Hide reviewer names from the plans' municipalities."
+    ),
     avoid_reciprocal: bool = typer.Option(False, help="Never let A review B while B reviews A."),
     coordinator_email: str = typer.Option("coordinator@example.org", help="Escalations go here."),
 ) -> None:

@@ -98,8 +98,10 @@ def serve(
         portal_port = urlsplit(s.portal_base_url).port or 8765
 
     children: list[Child] = []
-    previous = {sig: signal.signal(sig, _raise_keyboard_interrupt)
-                for sig in (signal.SIGTERM, signal.SIGHUP)}
+    previous = {
+        sig: signal.signal(sig, _raise_keyboard_interrupt)
+        for sig in (signal.SIGTERM, signal.SIGHUP)
+    }
     try:
         api_url = _configured_api_url()
         if api_url:
@@ -160,8 +162,9 @@ def _start_prefect_server(
         [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
         logs / "prefect-server.log",
         # The UI asks the API at PREFECT_UI_API_URL, which defaults to port 4200 whatever --port.
-        env=_child_env(PREFECT_UI_API_URL=os.environ.get(
-            "PREFECT_UI_API_URL", f"http://{host}:{port}/api")),
+        env=_child_env(
+            PREFECT_UI_API_URL=os.environ.get("PREFECT_UI_API_URL", f"http://{host}:{port}/api")
+        ),
     ).start()
     children.append(server)
     ui_url = f"http://{host}:{port}"
@@ -180,8 +183,17 @@ def _start_portal(host: str, port: int, logs: Path, children: list[Child]) -> st
         raise InvalidInput(f"port {port} on {host} is in use: pass --portal-port")
     portal = Child(
         "reviewer portal",
-        [sys.executable, "-m", "uvicorn", "--factory", "review.cli.serve:portal_app",
-         "--host", host, "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "review.cli.serve:portal_app",
+            "--host",
+            host,
+            "--port",
+            str(port),
+        ],
         logs / "portal.log",
         env=_child_env(),
         cwd=Path.cwd(),
@@ -190,5 +202,3 @@ def _start_portal(host: str, port: int, logs: Path, children: list[Child]) -> st
     url = f"http://{host}:{port}"
     portal.wait_http(url + "/", timeout=PORTAL_STARTUP_TIMEOUT, what="the reviewer portal")
     return url
-
-

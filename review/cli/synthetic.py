@@ -17,13 +17,19 @@ def generate_plans_command(
     count: int = typer.Option(10, "--count", "-n", min=1, help="Number of plans."),
     seed: int = typer.Option(0, "--seed", help="Same seed, same plans (byte for byte)."),
     language: str = typer.Option("both", help="de, en or both (a German/English mix)."),
-    format: str = typer.Option("both", "--format",
-                               help="pdf, docx or both (alternating, one file per plan)."),
+    format: str = typer.Option(
+        "both", "--format", help="pdf, docx or both (alternating, one file per plan)."
+    ),
     pages: int = typer.Option(0, min=0, help="Rough length of each plan in pages (0: short)."),
-    demo: bool = typer.Option(False, "--demo", help="The demo round's 8 follower plans and 10 "
-                              "municipalities (ignores --count and --language)."),
-    workers: int = typer.Option(0, min=0, help="Processes writing files (0: all cores from 50 "
-                                "plans on)."),
+    demo: bool = typer.Option(
+        False,
+        "--demo",
+        help="The demo round's 8 follower plans and 10 "
+        "municipalities (ignores --count and --language).",
+    ),
+    workers: int = typer.Option(
+        0, min=0, help="Processes writing files (0: all cores from 50 plans on)."
+    ),
     toc: bool = typer.Option(False, "--toc", help="Give each plan a table of contents."),
 ) -> None:
     """Write synthetic energy action plans, a manifest.csv (file,municipality) for
@@ -32,9 +38,17 @@ def generate_plans_command(
         raise typer.BadParameter("--language must be de, en or both")
     if format not in ("pdf", "docx", "both"):
         raise typer.BadParameter("--format must be pdf, docx or both")
-    folder = generate_plans(out_dir, count=count, seed=seed, language=language,  # type: ignore[arg-type]
-                            format=format, pages=pages or None, demo=demo,
-                            workers=workers, table_of_contents=toc)  # type: ignore[arg-type]
+    folder = generate_plans(
+        out_dir,
+        count=count,
+        seed=seed,
+        language=language,  # type: ignore[arg-type]
+        format=format,
+        pages=pages or None,
+        demo=demo,
+        workers=workers,
+        table_of_contents=toc,
+    )  # type: ignore[arg-type]
     people = folder.participants
     console.print(
         f"{len(folder.plans)} plans written to {folder.directory}: "

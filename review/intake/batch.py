@@ -73,8 +73,10 @@ def read_manifest(path: Path, municipality: str | None = None) -> list[Source]:
         rows = list(csv.DictReader(fh))
         header = [c.strip().lower() for c in (rows[0].keys() if rows else [])]
     if rows and not all(c in header for c in MANIFEST_COLUMNS):
-        raise InvalidInput(f"{path}: a manifest needs the columns {', '.join(MANIFEST_COLUMNS)} "
-                           f"(found: {', '.join(header) or 'none'})")
+        raise InvalidInput(
+            f"{path}: a manifest needs the columns {', '.join(MANIFEST_COLUMNS)} "
+            f"(found: {', '.join(header) or 'none'})"
+        )
     sources = []
     for number, row in enumerate(rows, start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
@@ -126,21 +128,26 @@ class Planned:
     municipality: str
 
 
-def plan_sources(session: Session, round_: Round, sources: list[Source], *, actor: str,
-                 create_municipality: bool = False) -> tuple[list[Planned],
-                                                             dict[int, IntakeOutcome]]:
+def plan_sources(
+    session: Session,
+    round_: Round,
+    sources: list[Source],
+    *,
+    actor: str,
+    create_municipality: bool = False,
+) -> tuple[list[Planned], dict[int, IntakeOutcome]]:
     """Municipalities first: a file for an unknown one is refused without being read or stored.
     Returns the files to read and the refusals, both keyed by the source's position."""
     planned: list[Planned] = []
     refusals: dict[int, IntakeOutcome] = {}
     for index, source in enumerate(sources):
-        name = source.municipality or municipality_from_file_name(session, round_,
-                                                                  source.file_name)
+        name = source.municipality or municipality_from_file_name(session, round_, source.file_name)
         try:
             if name is None:
                 raise NoMunicipality(source.file_name)
-            place = resolve_municipality(session, round_, name, create=create_municipality,
-                                         actor=actor)
+            place = resolve_municipality(
+                session, round_, name, create=create_municipality, actor=actor
+            )
         except IntakeError as exc:
             refusals[index] = refused(source.file_name, name or "?", exc)
             continue
@@ -149,16 +156,30 @@ def plan_sources(session: Session, round_: Round, sources: list[Source], *, acto
     return planned, refusals
 
 
-def register_reading(session: Session, settings: Settings, *, round_: Round, municipality: str,
-                     reading: Reading, actor: str) -> IntakeOutcome:
+def register_reading(
+    session: Session,
+    settings: Settings,
+    *,
+    round_: Round,
+    municipality: str,
+    reading: Reading,
+    actor: str,
+) -> IntakeOutcome:
     """Register what a worker read (or record its refusal), and commit."""
     if reading.error is not None or reading.doc is None:
         assert reading.error is not None
         return refused(reading.file_name, municipality, reading.error)
     try:
         place = resolve_municipality(session, round_, municipality, actor=actor)
-        outcome = register(session, settings, round_=round_, municipality=place,
-                           doc=reading.doc, stored_path=reading.stored_path or "", actor=actor)
+        outcome = register(
+            session,
+            settings,
+            round_=round_,
+            municipality=place,
+            doc=reading.doc,
+            stored_path=reading.stored_path or "",
+            actor=actor,
+        )
     except IntakeError as exc:
         session.rollback()
         return refused(reading.file_name, municipality, exc)
@@ -186,15 +207,24 @@ def take_in_sources(
         if on_outcome:
             on_outcome(outcome)
 
-    planned, refusals = plan_sources(session, round_, sources, actor=actor,
-                                     create_municipality=create_municipality)
+    planned, refusals = plan_sources(
+        session, round_, sources, actor=actor, create_municipality=create_municipality
+    )
     for index, outcome in refusals.items():
         done(index, outcome)
     readings = _read_all(settings, [p.source for p in planned], workers)
     for item, reading in zip(planned, readings, strict=True):
-        done(item.index, register_reading(session, settings, round_=round_,
-                                          municipality=item.municipality, reading=reading,
-                                          actor=actor))
+        done(
+            item.index,
+            register_reading(
+                session,
+                settings,
+                round_=round_,
+                municipality=item.municipality,
+                reading=reading,
+                actor=actor,
+            ),
+        )
     return [o for o in outcomes if o is not None]
 
 
@@ -206,7 +236,8 @@ def _read_all(settings: Settings, sources: list[Source], workers: int | None) ->
         return
     with _pool(workers) as pool:
         futures: list[Future[Reading]] = [
-            pool.submit(_read_or_refuse, str(s.path), s.file_name, settings) for s in sources]
+            pool.submit(_read_or_refuse, str(s.path), s.file_name, settings) for s in sources
+        ]
         for future in futures:
             yield future.result()
 

@@ -25,10 +25,21 @@ MAX_MEMBERS = 10_000
 
 
 class DocxContent:
-    def __init__(self, units: list[Unit], headings: list[Heading], tables: list[list[list[str]]],
-                 meta: dict[str, Any], pages: int):
+    def __init__(
+        self,
+        units: list[Unit],
+        headings: list[Heading],
+        tables: list[list[list[str]]],
+        meta: dict[str, Any],
+        pages: int,
+    ):
         self.units, self.headings, self.tables, self.meta, self.pages = (
-            units, headings, tables, meta, pages)
+            units,
+            headings,
+            tables,
+            meta,
+            pages,
+        )
 
 
 def check_zip(data: bytes, name: str, max_uncompressed: int) -> zipfile.ZipFile:

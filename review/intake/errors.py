@@ -94,12 +94,16 @@ class NotAZip(IntakeError):
     def __init__(self, name: str, detail: str = "", *, damaged: bool = False) -> None:
         if damaged:
             why = f" ({detail})" if detail else ""
-            message = (f"{name} is a damaged or truncated DOCX and cannot be unpacked{why}: "
-                       "save it again from Word as .docx or PDF")
+            message = (
+                f"{name} is a damaged or truncated DOCX and cannot be unpacked{why}: "
+                "save it again from Word as .docx or PDF"
+            )
         else:
-            message = (f"{name} is not a DOCX: a DOCX is a zip archive and this file is not a "
-                       "zip (is it another kind of file renamed?): save the plan from Word as "
-                       ".docx or PDF")
+            message = (
+                f"{name} is not a DOCX: a DOCX is a zip archive and this file is not a "
+                "zip (is it another kind of file renamed?): save the plan from Word as "
+                ".docx or PDF"
+            )
         super().__init__(message)
 
 

@@ -74,80 +74,219 @@ class Check:
 
 
 CHECKS: tuple[Check, ...] = (
-    Check("inventory", "Basis-Emissionsinventar (Energie- und Treibhausgasbilanz)",
-          "Baseline emission inventory (BEI)", _terms(
-              ("bilanz",
-               r"(?:energie- und )?(?:klima|treibhausgas|thg|co2|co 2|co₂|energie)[- ]?bilanz"),
-              r"emissionsinventar", r"basisbilanz", r"startbilanz", r"bilanzierung",
-              r"baseline emission inventory", r"emission inventory", r"emissions inventory",
-              ("inventory", r"(?:ghg|greenhouse gas|co2) inventory"))),
-    Check("target", "Minderungsziel (Prozent und Zieljahr)",
-          "Reduction target (percent and year)", _terms(
-              r"klimaschutzziel", r"minderungsziel", r"reduktionsziel", r"klimaneutral",
-              r"treibhausgasneutral", r"reduction target", r"emission target",
-              r"mitigation target", ("neutral", r"climate[- ]neutral"),
-              ("neutral", r"carbon[- ]neutral"),
-              ("zero", r"net[- ]zero"))),
-    Check("risk_vulnerability", "Klimarisiko- und Vulnerabilitätsanalyse",
-          "Risk and vulnerability assessment (RVA)", _terms(
-              r"vulnerabilität", r"verwundbarkeit", r"klimarisik", r"risikoanalyse",
-              r"betroffenheitsanalyse", r"klimafolgen", r"klimawirkungsanalyse",
-              r"vulnerability", r"climate risk", r"risk assessment", r"climate hazard")),
-    Check("mitigation_actions", "Klimaschutzmaßnahmen (Maßnahmenkatalog, Handlungsprogramm)",
-          "Mitigation actions", _terms(
-              r"maßnahmenkatalog", r"massnahmenkatalog", r"maßnahmenprogramm",
-              r"handlungsprogramm", r"handlungskonzept", r"handlungsfeld", r"maßnahmenplan",
-              r"klimaschutzmaßnahme", r"maßnahmenblatt", r"maßnahmenübersicht",
-              r"mitigation action", r"mitigation measure",
-              ("climate actions", r"climate actions\b"),
-              r"energy efficiency measure")),
-    Check("adaptation_actions", "Anpassungsmaßnahmen (Klimaanpassung)",
-          "Adaptation actions", _terms(
-              r"klimaanpassung", r"anpassungsmaßnahme", r"anpassungsstrategie",
-              r"anpassung an den klimawandel", r"hitzeaktionsplan",
-              r"adaptation", r"climate resilien")),
-    Check("financing", "Finanzierung und Ressourcen", "Financing and resources", _terms(
-        r"finanzierung", r"fördermittel", r"förderprogramm", r"kostenschätzung",
-        r"investitionsplan", r"financing", r"funding", r"cost estimate")),
-    Check("monitoring", "Monitoring und Controlling", "Monitoring and reporting", _terms(
-        r"monitoring", r"controlling", r"sachstandsbericht", r"fortschreibung",
-        r"indikator", r"zielerreichung", r"progress report", r"indicator", r"reporting")),
-    Check("council_approval", "Beschluss des Rates", "Approval by the municipal council", _terms(
-        ("ratsbeschluss", r"\w*ratsbeschluss"),
-        ("beschluss des ", r"beschluss des (?:stadt|gemeinde|kreis)?rat"), r"beschlussvorlage",
-        (("beschlossen", "verabschiedet"),
-         r"(?:stadt|gemeinde|kreis)?rat\b.{0,200}?\b(?:beschlossen|verabschiedet)"),
-        (("beschlossen", "verabschiedet"),
-         r"(?:beschlossen|verabschiedet) (?:vom|durch den) (?:stadt|gemeinde|kreis)?rat"),
-        r"kreistag", r"stadtverordnetenversammlung", ("v/", r"v/\d{4}/\d{4}"),
-        ("council ", r"council (?:decision|resolution|approval)"),
-        ("council", r"approved by the (?:\w+ )?council"),
-        ("council", r"adopted by the (?:\w+ )?council"),
-        ("council ", r"council (?:approved|adopted)"))),
-    Check("participation", "Kommunikation und Bürgerbeteiligung",
-          "Communication and citizen participation", _terms(
-              r"bürgerbeteiligung", r"beteiligung", r"öffentlichkeitsarbeit", r"bürgerforum",
-              r"bürgerinnen", r"workshop", r"kampagne", r"citizen participation",
-              r"public participation", r"consultation", r"stakeholder", r"communication",
-              r"awareness campaign")),
+    Check(
+        "inventory",
+        "Basis-Emissionsinventar (Energie- und Treibhausgasbilanz)",
+        "Baseline emission inventory (BEI)",
+        _terms(
+            (
+                "bilanz",
+                r"(?:energie- und )?(?:klima|treibhausgas|thg|co2|co 2|co₂|energie)[- ]?bilanz",
+            ),
+            r"emissionsinventar",
+            r"basisbilanz",
+            r"startbilanz",
+            r"bilanzierung",
+            r"baseline emission inventory",
+            r"emission inventory",
+            r"emissions inventory",
+            ("inventory", r"(?:ghg|greenhouse gas|co2) inventory"),
+        ),
+    ),
+    Check(
+        "target",
+        "Minderungsziel (Prozent und Zieljahr)",
+        "Reduction target (percent and year)",
+        _terms(
+            r"klimaschutzziel",
+            r"minderungsziel",
+            r"reduktionsziel",
+            r"klimaneutral",
+            r"treibhausgasneutral",
+            r"reduction target",
+            r"emission target",
+            r"mitigation target",
+            ("neutral", r"climate[- ]neutral"),
+            ("neutral", r"carbon[- ]neutral"),
+            ("zero", r"net[- ]zero"),
+        ),
+    ),
+    Check(
+        "risk_vulnerability",
+        "Klimarisiko- und Vulnerabilitätsanalyse",
+        "Risk and vulnerability assessment (RVA)",
+        _terms(
+            r"vulnerabilität",
+            r"verwundbarkeit",
+            r"klimarisik",
+            r"risikoanalyse",
+            r"betroffenheitsanalyse",
+            r"klimafolgen",
+            r"klimawirkungsanalyse",
+            r"vulnerability",
+            r"climate risk",
+            r"risk assessment",
+            r"climate hazard",
+        ),
+    ),
+    Check(
+        "mitigation_actions",
+        "Klimaschutzmaßnahmen (Maßnahmenkatalog, Handlungsprogramm)",
+        "Mitigation actions",
+        _terms(
+            r"maßnahmenkatalog",
+            r"massnahmenkatalog",
+            r"maßnahmenprogramm",
+            r"handlungsprogramm",
+            r"handlungskonzept",
+            r"handlungsfeld",
+            r"maßnahmenplan",
+            r"klimaschutzmaßnahme",
+            r"maßnahmenblatt",
+            r"maßnahmenübersicht",
+            r"mitigation action",
+            r"mitigation measure",
+            ("climate actions", r"climate actions\b"),
+            r"energy efficiency measure",
+        ),
+    ),
+    Check(
+        "adaptation_actions",
+        "Anpassungsmaßnahmen (Klimaanpassung)",
+        "Adaptation actions",
+        _terms(
+            r"klimaanpassung",
+            r"anpassungsmaßnahme",
+            r"anpassungsstrategie",
+            r"anpassung an den klimawandel",
+            r"hitzeaktionsplan",
+            r"adaptation",
+            r"climate resilien",
+        ),
+    ),
+    Check(
+        "financing",
+        "Finanzierung und Ressourcen",
+        "Financing and resources",
+        _terms(
+            r"finanzierung",
+            r"fördermittel",
+            r"förderprogramm",
+            r"kostenschätzung",
+            r"investitionsplan",
+            r"financing",
+            r"funding",
+            r"cost estimate",
+        ),
+    ),
+    Check(
+        "monitoring",
+        "Monitoring und Controlling",
+        "Monitoring and reporting",
+        _terms(
+            r"monitoring",
+            r"controlling",
+            r"sachstandsbericht",
+            r"fortschreibung",
+            r"indikator",
+            r"zielerreichung",
+            r"progress report",
+            r"indicator",
+            r"reporting",
+        ),
+    ),
+    Check(
+        "council_approval",
+        "Beschluss des Rates",
+        "Approval by the municipal council",
+        _terms(
+            ("ratsbeschluss", r"\w*ratsbeschluss"),
+            ("beschluss des ", r"beschluss des (?:stadt|gemeinde|kreis)?rat"),
+            r"beschlussvorlage",
+            (
+                ("beschlossen", "verabschiedet"),
+                r"(?:stadt|gemeinde|kreis)?rat\b.{0,200}?\b(?:beschlossen|verabschiedet)",
+            ),
+            (
+                ("beschlossen", "verabschiedet"),
+                r"(?:beschlossen|verabschiedet) (?:vom|durch den) (?:stadt|gemeinde|kreis)?rat",
+            ),
+            r"kreistag",
+            r"stadtverordnetenversammlung",
+            ("v/", r"v/\d{4}/\d{4}"),
+            ("council ", r"council (?:decision|resolution|approval)"),
+            ("council", r"approved by the (?:\w+ )?council"),
+            ("council", r"adopted by the (?:\w+ )?council"),
+            ("council ", r"council (?:approved|adopted)"),
+        ),
+    ),
+    Check(
+        "participation",
+        "Kommunikation und Bürgerbeteiligung",
+        "Communication and citizen participation",
+        _terms(
+            r"bürgerbeteiligung",
+            r"beteiligung",
+            r"öffentlichkeitsarbeit",
+            r"bürgerforum",
+            r"bürgerinnen",
+            r"workshop",
+            r"kampagne",
+            r"citizen participation",
+            r"public participation",
+            r"consultation",
+            r"stakeholder",
+            r"communication",
+            r"awareness campaign",
+        ),
+    ),
 )
 
 KEY_SECTORS: dict[str, tuple[str, str, re.Pattern[str]]] = {
-    "municipal": ("Kommunale Gebäude und Anlagen", "Municipal buildings and equipment", _terms(
-        ("kommunal", r"kommunale\w* (?:liegenschaft|gebäude|einrichtung|gebäudebestand)"),
-        ("städtisch", r"städtische\w* (?:liegenschaft|gebäude)"),
-        ("gebäude", r"öffentliche\w* gebäude"), r"stadtverwaltung",
-        ("liegenschaft", r"eigene\w* liegenschaft"),
-        ("municipal ", r"municipal (?:building|facilit|equipment)"),
-        r"public buildings")),
-    "tertiary": ("Gewerbe, Handel, Dienstleistungen", "Tertiary buildings", _terms(
-        r"gewerbe", ("ghd", r"ghd\b"), r"dienstleistung", r"tertiär", r"wirtschaft",
-        r"tertiary", r"commercial", r"services sector")),
-    "residential": ("Private Haushalte und Wohngebäude", "Residential buildings", _terms(
-        ("haushalt", r"private\w* haushalt"), r"haushalte", r"wohngebäude", r"wohnungsbestand",
-        r"residential", r"households")),
-    "transport": ("Verkehr", "Transport", _terms(
-        r"verkehr", r"mobilität", r"transport", r"mobility")),
+    "municipal": (
+        "Kommunale Gebäude und Anlagen",
+        "Municipal buildings and equipment",
+        _terms(
+            ("kommunal", r"kommunale\w* (?:liegenschaft|gebäude|einrichtung|gebäudebestand)"),
+            ("städtisch", r"städtische\w* (?:liegenschaft|gebäude)"),
+            ("gebäude", r"öffentliche\w* gebäude"),
+            r"stadtverwaltung",
+            ("liegenschaft", r"eigene\w* liegenschaft"),
+            ("municipal ", r"municipal (?:building|facilit|equipment)"),
+            r"public buildings",
+        ),
+    ),
+    "tertiary": (
+        "Gewerbe, Handel, Dienstleistungen",
+        "Tertiary buildings",
+        _terms(
+            r"gewerbe",
+            ("ghd", r"ghd\b"),
+            r"dienstleistung",
+            r"tertiär",
+            r"wirtschaft",
+            r"tertiary",
+            r"commercial",
+            r"services sector",
+        ),
+    ),
+    "residential": (
+        "Private Haushalte und Wohngebäude",
+        "Residential buildings",
+        _terms(
+            ("haushalt", r"private\w* haushalt"),
+            r"haushalte",
+            r"wohngebäude",
+            r"wohnungsbestand",
+            r"residential",
+            r"households",
+        ),
+    ),
+    "transport": (
+        "Verkehr",
+        "Transport",
+        _terms(r"verkehr", r"mobilität", r"transport", r"mobility"),
+    ),
 }
 # JRC eligibility: the inventory covers at least 3, the mitigation actions at least 2 key sectors.
 MIN_INVENTORY_SECTORS = 3
@@ -195,8 +334,9 @@ class _AnchorIndex:
         return sorted(found)
 
 
-def check_plan(units: Sequence[Unit], headings: Iterable[tuple[str, int | None]] = ()
-               ) -> list[dict[str, Any]]:
+def check_plan(
+    units: Sequence[Unit], headings: Iterable[tuple[str, int | None]] = ()
+) -> list[dict[str, Any]]:
     """The findings for one plan, in the order of the SECAP structure. `headings`: the
     (kind, number) of units that are headings (DOCX); a chapter's text window ends at the next."""
     lowered = [(unit, unit.text.lower()) for unit in units]
@@ -204,9 +344,12 @@ def check_plan(units: Sequence[Unit], headings: Iterable[tuple[str, int | None]]
     index = _AnchorIndex([text for _, text in lowered])
     findings = []
     for check in CHECKS:
-        hits = [(unit, text, m) for i in index.units_with(check.pattern.anchors)
-                if (m := check.pattern.pattern.search(text := lowered[i][1]))
-                and (unit := lowered[i][0])]
+        hits = [
+            (unit, text, m)
+            for i in index.units_with(check.pattern.anchors)
+            if (m := check.pattern.pattern.search(text := lowered[i][1]))
+            and (unit := lowered[i][0])
+        ]
         finding = _finding(check.id, check.label_de, check.label_en, hits)
         if check.id == "inventory":
             # Sectors are looked for in the text following each mention of the inventory.
@@ -224,8 +367,11 @@ WINDOW_CHARS = 2500
 Span = tuple[Unit, str, int, int]  # a unit, its lower-cased text, and a range in it
 
 
-def _windows(lowered: list[tuple[Unit, str]], hits: list[tuple[Unit, str, Any]],
-             stops: set[tuple[str, int | None]]) -> list[Span]:
+def _windows(
+    lowered: list[tuple[Unit, str]],
+    hits: list[tuple[Unit, str, Any]],
+    stops: set[tuple[str, int | None]],
+) -> list[Span]:
     """The text following each hit, WINDOW_CHARS long, running on into the next units: a DOCX
     heading "Maßnahmenkatalog" is followed by the actions, a PDF chapter runs over pages."""
     position = {id(u): i for i, (u, _) in enumerate(lowered)}
@@ -245,8 +391,9 @@ def _windows(lowered: list[tuple[Unit, str]], hits: list[tuple[Unit, str, Any]],
     return spans
 
 
-def _finding(check_id: str, de: str, en: str,
-             hits: list[tuple[Unit, str, re.Match[str]]]) -> dict[str, Any]:
+def _finding(
+    check_id: str, de: str, en: str, hits: list[tuple[Unit, str, re.Match[str]]]
+) -> dict[str, Any]:
     return {
         "kind": "check",
         "check": check_id,
@@ -282,8 +429,9 @@ def _add_sectors(finding: dict[str, Any], pool: list[Span], minimum: int) -> Non
                     break
     finding["sectors"] = sorted(sectors, key=list(KEY_SECTORS).index)
     finding["sector_evidence"] = sectors
-    finding["sector_labels"] = {s: {"de": KEY_SECTORS[s][0], "en": KEY_SECTORS[s][1]}
-                                for s in KEY_SECTORS}
+    finding["sector_labels"] = {
+        s: {"de": KEY_SECTORS[s][0], "en": KEY_SECTORS[s][1]} for s in KEY_SECTORS
+    }
     finding["jrc_min_sectors"] = minimum
     finding["jrc_min_sectors_met"] = len(sectors) >= minimum
 
@@ -295,20 +443,20 @@ def _add_targets(finding: dict[str, Any], lowered: list[tuple[Unit, str]]) -> No
         has_percent = "%" in text or "prozent" in text or "cent" in text
         if not has_percent and "neutral" not in text and "zero" not in text:
             continue  # fast path: most pages state no target
-        for m in ([*_PERCENT_YEAR.finditer(text), *_YEAR_PERCENT.finditer(text)]
-                  if has_percent else []):
-            before = text[max(0, m.start() - 80): m.start()]
+        for m in (
+            [*_PERCENT_YEAR.finditer(text), *_YEAR_PERCENT.finditer(text)] if has_percent else []
+        ):
+            before = text[max(0, m.start() - 80) : m.start()]
             if not _REDUCTION.search(before + m.group(0)) or _NOT_A_TARGET.search(
-                    before[-40:] + m.group("gap")):
+                before[-40:] + m.group("gap")
+            ):
                 continue
             pct = float(m.group("pct").replace(",", "."))
             if not 0 < pct <= 100:
                 continue
-            _add_target(targets, seen, unit, m, pct, int(m.group("year")),
-                        _target_score(text, m))
+            _add_target(targets, seen, unit, m, pct, int(m.group("year")), _target_score(text, m))
         for m in _NEUTRAL_YEAR.finditer(text):
-            _add_target(targets, seen, unit, m, 100.0, int(m.group("year")),
-                        _target_score(text, m))
+            _add_target(targets, seen, unit, m, 100.0, int(m.group("year")), _target_score(text, m))
     # Most target-like wording first, then document order.
     targets.sort(key=lambda t: -t.pop("score"))
     finding["targets"] = targets
@@ -316,20 +464,34 @@ def _add_targets(finding: dict[str, Any], lowered: list[tuple[Unit, str]]) -> No
         finding["present"] = True
         first = targets[0]
         finding["percent"], finding["year"] = first["percent"], first["year"]
-        finding["evidence"] = ([t["evidence"] for t in targets[:MAX_EVIDENCE]]
-                               + finding["evidence"])[:MAX_EVIDENCE]
+        finding["evidence"] = (
+            [t["evidence"] for t in targets[:MAX_EVIDENCE]] + finding["evidence"]
+        )[:MAX_EVIDENCE]
     else:
         finding["percent"] = finding["year"] = None
 
 
-def _add_target(targets: list[dict[str, Any]], seen: set[tuple[float, int]], unit: Unit,
-                m: re.Match[str], pct: float, year: int, score: int) -> None:
+def _add_target(
+    targets: list[dict[str, Any]],
+    seen: set[tuple[float, int]],
+    unit: Unit,
+    m: re.Match[str],
+    pct: float,
+    year: int,
+    score: int,
+) -> None:
     key = (pct, year)
     if key in seen or len(targets) >= 20:
         return
     seen.add(key)
-    targets.append({"percent": pct, "year": year, "score": score,
-                    "evidence": _evidence(unit, m.start(), m.end())})
+    targets.append(
+        {
+            "percent": pct,
+            "year": year,
+            "score": score,
+            "evidence": _evidence(unit, m.start(), m.end()),
+        }
+    )
 
 
 _TARGET_WORDS = re.compile(r"ziel|target|goal|commit|verpflicht|beschl|gesetzt|set ")
@@ -337,7 +499,7 @@ _REDUCTION_VERBS = re.compile(r"senk|minder|reduz|verringer|reduc|\bcut")
 
 
 def _target_score(text: str, m: re.Match[str]) -> int:
-    context = text[max(0, m.start() - 120): m.end() + 60]
+    context = text[max(0, m.start() - 120) : m.end() + 60]
     return 2 * bool(_TARGET_WORDS.search(context)) + bool(_REDUCTION_VERBS.search(context))
 
 

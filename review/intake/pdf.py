@@ -41,8 +41,9 @@ def choose_reader(preference: str = "auto") -> str:
 
 
 class PdfContent:
-    def __init__(self, units: list[Unit], headings: list[Heading], meta: dict[str, Any],
-                 reader: str) -> None:
+    def __init__(
+        self, units: list[Unit], headings: list[Heading], meta: dict[str, Any], reader: str
+    ) -> None:
         self.units, self.headings, self.meta, self.reader = units, headings, meta, reader
 
 
@@ -71,8 +72,18 @@ def _read_pypdf(data: bytes, name: str) -> PdfContent:
             raise
         except (FileNotDecryptedError, DependencyError) as exc:
             raise EncryptedPdf(name) from exc
-        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-                RecursionError, AssertionError, OSError, ZeroDivisionError) as exc:
+        except (
+            PdfReadError,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            IndexError,
+            RecursionError,
+            AssertionError,
+            OSError,
+            ZeroDivisionError,
+        ) as exc:
             # pypdf raises many kinds of exceptions on broken files; all mean "cannot be read".
             raise CorruptPdf(name, _short(exc)) from exc
         headings = _pypdf_outline(pdf)
@@ -171,8 +182,14 @@ def _read_pdfium_unlocked(data: bytes, name: str) -> PdfContent:
             for item in pdf.get_toc():
                 title, page = _bookmark(item)
                 if title:
-                    headings.append(Heading(item.level + 1, title, "page",
-                                            page + 1 if page is not None and page >= 0 else None))
+                    headings.append(
+                        Heading(
+                            item.level + 1,
+                            title,
+                            "page",
+                            page + 1 if page is not None and page >= 0 else None,
+                        )
+                    )
         except Exception as exc:
             log.warning("%s: outline unreadable: %s", name, exc)
         info = pdf.get_metadata_dict(skip_empty=True)
@@ -246,8 +263,13 @@ def parse_pdf_date(value: str) -> datetime | None:
             offset = timedelta(hours=int(tzh or 0), minutes=int(tzm or 0))
             tz = timezone(offset if sign == "+" else -offset)
         return datetime(
-            int(year), int(month or 1), int(day or 1), int(hour or 0), int(minute or 0),
-            int(second or 0), tzinfo=tz,
+            int(year),
+            int(month or 1),
+            int(day or 1),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            tzinfo=tz,
         )
     except ValueError:
         return None

@@ -45,8 +45,11 @@ def read_document(data: bytes, file_name: str, settings: Settings) -> ExtractedD
     if kind is Kind.html:
         if suffix in _CLAIMS:
             raise errors.MislabelledFile(
-                name, "an HTML page", _CLAIMS[suffix],
-                "open the page in a browser and print it to PDF, or download the plan itself")
+                name,
+                "an HTML page",
+                _CLAIMS[suffix],
+                "open the page in a browser and print it to PDF, or download the plan itself",
+            )
         raise errors.UnsupportedFile(name, "an HTML page")
     if kind is Kind.zip:
         if suffix == ".docx":
@@ -63,14 +66,24 @@ def read_document(data: bytes, file_name: str, settings: Settings) -> ExtractedD
     actual = ".pdf" if kind is Kind.pdf else ".docx"
     if suffix != actual:
         # Harmless when the content is a plan we can read: read it for what it is, and say so.
-        problems.append(f"named {suffix or 'without an extension'} but is {DESCRIPTIONS[kind]}; "
-                        "read as such")
+        problems.append(
+            f"named {suffix or 'without an extension'} but is {DESCRIPTIONS[kind]}; read as such"
+        )
     if kind is Kind.pdf:
         content = read_pdf(data, name, settings_pdf_reader(settings))
         doc = ExtractedDocument(
-            file_name=name, media_type=PDF, suffix=".pdf", sha256=sha256_of(data), size=len(data),
-            pages=len(content.units), units=content.units, headings=content.headings,
-            meta=content.meta, reader=content.reader, problems=problems)
+            file_name=name,
+            media_type=PDF,
+            suffix=".pdf",
+            sha256=sha256_of(data),
+            size=len(data),
+            pages=len(content.units),
+            units=content.units,
+            headings=content.headings,
+            meta=content.meta,
+            reader=content.reader,
+            problems=problems,
+        )
         visible = sum(len("".join(u.text.split())) for u in content.units)
         if visible < MIN_CHARS_PER_PAGE * doc.pages:
             doc.has_text_layer = False
@@ -78,10 +91,19 @@ def read_document(data: bytes, file_name: str, settings: Settings) -> ExtractedD
     else:
         dcontent = read_docx(data, name, settings.max_docx_uncompressed_bytes)
         doc = ExtractedDocument(
-            file_name=name, media_type=DOCX, suffix=".docx", sha256=sha256_of(data),
-            size=len(data), pages=dcontent.pages, units=dcontent.units,
-            headings=dcontent.headings, tables=dcontent.tables, meta=dcontent.meta,
-            reader="python-docx", problems=problems)
+            file_name=name,
+            media_type=DOCX,
+            suffix=".docx",
+            sha256=sha256_of(data),
+            size=len(data),
+            pages=dcontent.pages,
+            units=dcontent.units,
+            headings=dcontent.headings,
+            tables=dcontent.tables,
+            meta=dcontent.meta,
+            reader="python-docx",
+            problems=problems,
+        )
         if not dcontent.units:
             doc.has_text_layer = False
             doc.problems.append("the document contains no text")

@@ -28,8 +28,9 @@ def normalise_name(name: str) -> str:
 
 
 def find_municipality(session: Session, round_: Round, name: str) -> Municipality | None:
-    exact = session.exec(select(Municipality).where(
-        Municipality.round_id == round_.id, Municipality.name == name)).first()
+    exact = session.exec(
+        select(Municipality).where(Municipality.round_id == round_.id, Municipality.name == name)
+    ).first()
     if exact is not None:
         return exact
     wanted = normalise_name(name)
@@ -37,8 +38,9 @@ def find_municipality(session: Session, round_: Round, name: str) -> Municipalit
     return next((m for m in rows if normalise_name(m.name) == wanted), None)
 
 
-def resolve_municipality(session: Session, round_: Round, name: str, *, create: bool = False,
-                         actor: str = "coordinator") -> Municipality:
+def resolve_municipality(
+    session: Session, round_: Round, name: str, *, create: bool = False, actor: str = "coordinator"
+) -> Municipality:
     """The round's municipality of that name (case and spacing aside). Unknown names are refused
     with the list of known ones, unless `create`: then it is added, as a follower."""
     found = find_municipality(session, round_, name)
@@ -48,8 +50,9 @@ def resolve_municipality(session: Session, round_: Round, name: str, *, create: 
     if not create or not name:
         known = session.exec(select(Municipality.name).where(Municipality.round_id == round_.id))
         raise UnknownMunicipality(name, round_.name, list(known))
-    municipality = Municipality(round_id=round_.id, name=name, country=round_.country,
-                                language=round_.language)
+    municipality = Municipality(
+        round_id=round_.id, name=name, country=round_.country, language=round_.language
+    )
     try:
         with session.begin_nested():
             session.add(municipality)
@@ -57,13 +60,28 @@ def resolve_municipality(session: Session, round_: Round, name: str, *, create: 
         found = find_municipality(session, round_, name)
         assert found is not None
         return found
-    events.record(session, kind="municipality.created", actor=actor, entity="municipality",
-                  entity_id=municipality.id, round_id=round_.id, payload={"name": name})
+    events.record(
+        session,
+        kind="municipality.created",
+        actor=actor,
+        entity="municipality",
+        entity_id=municipality.id,
+        round_id=round_.id,
+        payload={"name": name},
+    )
     return municipality
 
 
-def register(session: Session, settings: Settings, *, round_: Round, municipality: Municipality,
-             doc: ExtractedDocument, stored_path: str, actor: str) -> IntakeOutcome:
+def register(
+    session: Session,
+    settings: Settings,
+    *,
+    round_: Round,
+    municipality: Municipality,
+    doc: ExtractedDocument,
+    stored_path: str,
+    actor: str,
+) -> IntakeOutcome:
     """Record `doc` (already stored at `stored_path`) as the municipality's plan in the round."""
     existing = _document_by_sha(session, round_, doc.sha256)
     if existing is not None:
@@ -74,11 +92,22 @@ def register(session: Session, settings: Settings, *, round_: Round, municipalit
     ).one()
     version = (latest or 0) + 1
     document = Document(
-        round_id=round_.id, plan_id=plan.id, version=version, file_name=doc.file_name,
-        sha256=doc.sha256, media_type=doc.media_type, size=doc.size, pages=doc.pages,
-        language=doc.language, stored_path=stored_path, text=doc.text,
-        meta=doc.meta, structure=doc.structure(), findings=doc.findings,
-        problems=doc.problems)
+        round_id=round_.id,
+        plan_id=plan.id,
+        version=version,
+        file_name=doc.file_name,
+        sha256=doc.sha256,
+        media_type=doc.media_type,
+        size=doc.size,
+        pages=doc.pages,
+        language=doc.language,
+        stored_path=stored_path,
+        text=doc.text,
+        meta=doc.meta,
+        structure=doc.structure(),
+        findings=doc.findings,
+        problems=doc.problems,
+    )
     try:
         with session.begin_nested():
             session.add(document)
@@ -94,12 +123,24 @@ def register(session: Session, settings: Settings, *, round_: Round, municipalit
         session.add(plan)
     status = "new_version" if version > 1 else "registered"
     events.record(
-        session, kind=f"document.{status}", actor=actor, entity="document",
-        entity_id=document.id, round_id=round_.id,
-        payload={"plan_id": plan.id, "municipality": municipality.name,
-                 "file_name": doc.file_name, "sha256": doc.sha256, "version": version,
-                 "pages": doc.pages, "language": doc.language, "problems": doc.problems,
-                 "completeness": summary(doc.findings)})
+        session,
+        kind=f"document.{status}",
+        actor=actor,
+        entity="document",
+        entity_id=document.id,
+        round_id=round_.id,
+        payload={
+            "plan_id": plan.id,
+            "municipality": municipality.name,
+            "file_name": doc.file_name,
+            "sha256": doc.sha256,
+            "version": version,
+            "pages": doc.pages,
+            "language": doc.language,
+            "problems": doc.problems,
+            "completeness": summary(doc.findings),
+        },
+    )
     session.flush()
     return _outcome(status, municipality, doc, plan.id, document.id, version)
 
@@ -110,8 +151,9 @@ def _document_by_sha(session: Session, round_: Round, sha256: str) -> Document |
     ).first()
 
 
-def _unchanged(session: Session, existing: Document, municipality: Municipality,
-               doc: ExtractedDocument) -> IntakeOutcome:
+def _unchanged(
+    session: Session, existing: Document, municipality: Municipality, doc: ExtractedDocument
+) -> IntakeOutcome:
     plan = session.get(Plan, existing.plan_id)
     assert plan is not None
     if plan.municipality_id != municipality.id:
@@ -120,17 +162,23 @@ def _unchanged(session: Session, existing: Document, municipality: Municipality,
     return _outcome("unchanged", municipality, doc, plan.id, existing.id, existing.version)
 
 
-def _plan_for(session: Session, round_: Round, municipality: Municipality,
-              doc: ExtractedDocument, actor: str) -> Plan:
+def _plan_for(
+    session: Session, round_: Round, municipality: Municipality, doc: ExtractedDocument, actor: str
+) -> Plan:
     def lookup() -> Plan | None:
-        return session.exec(select(Plan).where(
-            Plan.round_id == round_.id, Plan.municipality_id == municipality.id)).first()
+        return session.exec(
+            select(Plan).where(Plan.round_id == round_.id, Plan.municipality_id == municipality.id)
+        ).first()
 
     plan = lookup()
     if plan is not None:
         return plan
-    plan = Plan(round_id=round_.id, municipality_id=municipality.id,
-                title=doc.meta.get("title") or "", language=doc.language or round_.language)
+    plan = Plan(
+        round_id=round_.id,
+        municipality_id=municipality.id,
+        title=doc.meta.get("title") or "",
+        language=doc.language or round_.language,
+    )
     try:
         with session.begin_nested():
             session.add(plan)
@@ -138,15 +186,38 @@ def _plan_for(session: Session, round_: Round, municipality: Municipality,
         plan = lookup()
         assert plan is not None
         return plan
-    events.record(session, kind="plan.created", actor=actor, entity="plan", entity_id=plan.id,
-                  round_id=round_.id, payload={"municipality": municipality.name})
+    events.record(
+        session,
+        kind="plan.created",
+        actor=actor,
+        entity="plan",
+        entity_id=plan.id,
+        round_id=round_.id,
+        payload={"municipality": municipality.name},
+    )
     return plan
 
 
-def _outcome(status: str, municipality: Municipality, doc: ExtractedDocument, plan_id: int | None,
-             document_id: int | None, version: int) -> IntakeOutcome:
+def _outcome(
+    status: str,
+    municipality: Municipality,
+    doc: ExtractedDocument,
+    plan_id: int | None,
+    document_id: int | None,
+    version: int,
+) -> IntakeOutcome:
     return IntakeOutcome(
-        file_name=doc.file_name, municipality=municipality.name, status=status,  # type: ignore[arg-type]
-        plan_id=plan_id, document_id=document_id, version=version, pages=doc.pages,
-        language=doc.language, media_type=doc.media_type, sha256=doc.sha256,
-        completeness=summary(doc.findings), findings=doc.findings, problems=doc.problems)
+        file_name=doc.file_name,
+        municipality=municipality.name,
+        status=status,  # type: ignore[arg-type]
+        plan_id=plan_id,
+        document_id=document_id,
+        version=version,
+        pages=doc.pages,
+        language=doc.language,
+        media_type=doc.media_type,
+        sha256=doc.sha256,
+        completeness=summary(doc.findings),
+        findings=doc.findings,
+        problems=doc.problems,
+    )

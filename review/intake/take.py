@@ -19,9 +19,17 @@ from review.storage import store_bytes
 log = logging.getLogger(__name__)
 
 
-def take_in(session: Session, settings: Settings, *, round_: Round | str, data: bytes,
-            file_name: str, municipality: str, actor: str,
-            create_municipality: bool = False) -> IntakeOutcome:
+def take_in(
+    session: Session,
+    settings: Settings,
+    *,
+    round_: Round | str,
+    data: bytes,
+    file_name: str,
+    municipality: str,
+    actor: str,
+    create_municipality: bool = False,
+) -> IntakeOutcome:
     """Take in one plan file for `municipality` in the round. A file that cannot be taken in
     gives a 'refused' outcome whose `error` says why; nothing is stored or recorded for it.
     The caller commits (the CLI and the flow commit after each file)."""
@@ -36,8 +44,15 @@ def take_in(session: Session, settings: Settings, *, round_: Round | str, data: 
         if place is None:
             place = resolve_municipality(session, round_, municipality, create=True, actor=actor)
         stored = store_bytes(settings, data, doc.suffix)
-        return register(session, settings, round_=round_, municipality=place, doc=doc,
-                        stored_path=stored, actor=actor)
+        return register(
+            session,
+            settings,
+            round_=round_,
+            municipality=place,
+            doc=doc,
+            stored_path=stored,
+            actor=actor,
+        )
     except IntakeError as exc:
         return refused(file_name, municipality, exc)
 
@@ -57,10 +72,16 @@ def read_guarded(data: bytes, file_name: str, settings: Settings) -> ExtractedDo
         log.exception("unexpected error reading %s", file_name)
         raise UnexpectedReadError(
             f"{file_name} could not be read (unexpected {type(exc).__name__}: {exc}); "
-            "please send this file to the peerplan maintainers") from exc
+            "please send this file to the peerplan maintainers"
+        ) from exc
 
 
 def refused(file_name: str, municipality: str, exc: IntakeError) -> IntakeOutcome:
     log.info("refused %s: %s", file_name, exc)
-    return IntakeOutcome(file_name=file_name, municipality=municipality, status="refused",
-                         error=str(exc), error_code=exc.code)
+    return IntakeOutcome(
+        file_name=file_name,
+        municipality=municipality,
+        status="refused",
+        error=str(exc),
+        error_code=exc.code,
+    )

@@ -73,14 +73,20 @@ def decide(facts: Facts, policy: Policy, today: date) -> Decision | None:
     if policy.reassign_after_days is not None and days >= policy.reassign_after_days:
         offset = policy.reassign_after_days
         return Decision(
-            facts.assignment_id, "reassign", window_name(offset), offset,
+            facts.assignment_id,
+            "reassign",
+            window_name(offset),
+            offset,
             f"not submitted {days} day(s) after the due date {facts.due_date}; the grace period "
             f"of {offset} day(s) is over",
         )
     if days >= policy.overdue_after_days:
         offset = policy.overdue_after_days
         return Decision(
-            facts.assignment_id, "overdue", window_name(offset), offset,
+            facts.assignment_id,
+            "overdue",
+            window_name(offset),
+            offset,
             f"not submitted {days} day(s) after the due date {facts.due_date}",
         )
     passed = [w for w in policy.reminders if days >= w]
@@ -92,7 +98,10 @@ def decide(facts: Facts, policy: Policy, today: date) -> Decision | None:
         return None  # the invitation itself came on or after this window: no reminder needed
     left = -offset
     return Decision(
-        facts.assignment_id, "reminder", window_name(offset), offset,
+        facts.assignment_id,
+        "reminder",
+        window_name(offset),
+        offset,
         "due today" if left == 0 else f"{left} day(s) before the due date {facts.due_date}",
     )
 
@@ -128,24 +137,36 @@ class EscalationReport:
         return [line for line in self.lines if line.outcome == "queued"]
 
     def text(self) -> str:
-        out = [f"escalation at {self.now.isoformat(timespec='minutes')}: "
-               f"{len(self.queued)} message(s) queued, {len(self.transitions)} state change(s), "
-               f"{self.already} already queued earlier"]
-        out += [f"  {line.outcome:<15} {line.message:<22} {line.window:<5} to {line.recipient}: "
-                f"{line.reason}" for line in self.lines]
+        out = [
+            f"escalation at {self.now.isoformat(timespec='minutes')}: "
+            f"{len(self.queued)} message(s) queued, {len(self.transitions)} state change(s), "
+            f"{self.already} already queued earlier"
+        ]
+        out += [
+            f"  {line.outcome:<15} {line.message:<22} {line.window:<5} to {line.recipient}: "
+            f"{line.reason}"
+            for line in self.lines
+        ]
         out += [f"  state: {t}" for t in self.transitions]
         out += [f"  PROBLEM: {p}" for p in self.problems]
         return "\n".join(out)
 
     def markdown(self) -> str:
-        rows = ["| round | assignment | message | window | to | outcome | why |",
-                "|---|---|---|---|---|---|---|"]
-        rows += [f"| {x.round} | {x.assignment_id or ''} | {x.message} | {x.window} | "
-                 f"{x.recipient} | {x.outcome} | {x.reason} |" for x in self.lines]
-        parts = [f"# Deadline escalation {self.now.isoformat(timespec='minutes')}",
-                 f"{len(self.queued)} message(s) queued, {len(self.transitions)} state change(s); "
-                 f"{self.already} message(s) were already queued by earlier runs (not repeated).",
-                 "\n".join(rows) if self.lines else "_Nothing was due._"]
+        rows = [
+            "| round | assignment | message | window | to | outcome | why |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        rows += [
+            f"| {x.round} | {x.assignment_id or ''} | {x.message} | {x.window} | "
+            f"{x.recipient} | {x.outcome} | {x.reason} |"
+            for x in self.lines
+        ]
+        parts = [
+            f"# Deadline escalation {self.now.isoformat(timespec='minutes')}",
+            f"{len(self.queued)} message(s) queued, {len(self.transitions)} state change(s); "
+            f"{self.already} message(s) were already queued by earlier runs (not repeated).",
+            "\n".join(rows) if self.lines else "_Nothing was due._",
+        ]
         if self.transitions:
             parts.append("## State changes\n" + "\n".join(f"- {t}" for t in self.transitions))
         if self.problems:
@@ -165,15 +186,26 @@ def _invited_on(session: Session, ids: list[int]) -> dict[int, date]:
         return {}
     statement = (
         select(Event.entity_id, func.max(Event.at))
-        .where(Event.entity == "assignment", Event.kind == "assignment.invited",
-               Event.entity_id.in_(ids))  # type: ignore[union-attr]
+        .where(
+            Event.entity == "assignment",
+            Event.kind == "assignment.invited",
+            Event.entity_id.in_(ids),
+        )  # type: ignore[union-attr]
         .group_by(Event.entity_id)
     )
     return {entity_id: _aware(at).date() for entity_id, at in session.exec(statement)}
 
 
-def _record(report: EscalationReport, round_: Round, assignment_id: int | None, recipient: str,
-            message: str, window: str, row: Outbox | None, reason: str) -> None:
+def _record(
+    report: EscalationReport,
+    round_: Round,
+    assignment_id: int | None,
+    recipient: str,
+    message: str,
+    window: str,
+    row: Outbox | None,
+    reason: str,
+) -> None:
     if row is None:
         report.already += 1
         return
@@ -202,17 +234,19 @@ def escalate(
         except InvalidInput as exc:  # one round's broken policy must not stop the others
             report.problems.append(f"{round_.name}: skipped, {exc}")
             continue
-        open_assignments = list(session.exec(
-            select(Assignment)
-            .where(Assignment.round_id == round_.id,
-                   Assignment.status.in_(sorted(OPEN_VALUES)))  # type: ignore[attr-defined]
-            .order_by(Assignment.id)  # type: ignore[arg-type]
-        ))
+        open_assignments = list(
+            session.exec(
+                select(Assignment)
+                .where(Assignment.round_id == round_.id, Assignment.status.in_(sorted(OPEN_VALUES)))  # type: ignore[attr-defined]
+                .order_by(Assignment.id)  # type: ignore[arg-type]
+            )
+        )
         invited = _invited_on(session, [a.id for a in open_assignments])
         done = set(session.exec(select(Outbox.key).where(Outbox.round_id == round_.id)))
         for assignment in open_assignments:
-            facts = Facts(assignment.id, assignment.status, assignment.due_date,
-                          invited.get(assignment.id))
+            facts = Facts(
+                assignment.id, assignment.status, assignment.due_date, invited.get(assignment.id)
+            )
             decision = decide(facts, policy, today)
             if decision is None:
                 continue
@@ -220,13 +254,31 @@ def escalate(
                 report.already += 1
                 continue
             try:
-                _apply(session, settings, round_, policy, assignment, decision, report,
-                       now=now, actor=actor)
+                _apply(
+                    session,
+                    settings,
+                    round_,
+                    policy,
+                    assignment,
+                    decision,
+                    report,
+                    now=now,
+                    actor=actor,
+                )
             except (StaleVersion, IllegalTransition) as exc:
                 # Someone (the reviewer submitting right now) changed it first; their change
                 # wins and nothing was written for this assignment. The next run looks again.
-                report.add(Line(round_.name, assignment.id, "-", decision.action,
-                                decision.window, "skipped", str(exc)))
+                report.add(
+                    Line(
+                        round_.name,
+                        assignment.id,
+                        "-",
+                        decision.action,
+                        decision.window,
+                        "skipped",
+                        str(exc),
+                    )
+                )
         if policy.digest:
             _digest(session, settings, round_, report, now=now)
     return report
@@ -239,81 +291,182 @@ def _already_done(assignment: Assignment, decision: Decision, done: set[str]) ->
     if decision.action == "reminder":
         return f"reminder:{base}" in done
     if decision.action == "overdue":
-        return (assignment.status == S.overdue.value and f"overdue_notice:{base}" in done
-                and f"escalation:{base}" in done)
+        return (
+            assignment.status == S.overdue.value
+            and f"overdue_notice:{base}" in done
+            and f"escalation:{base}" in done
+        )
     return False
 
 
-def _apply(session: Session, settings: Settings, round_: Round, policy: Policy,
-           assignment: Assignment, decision: Decision, report: EscalationReport, *,
-           now: datetime, actor: str) -> None:
+def _apply(
+    session: Session,
+    settings: Settings,
+    round_: Round,
+    policy: Policy,
+    assignment: Assignment,
+    decision: Decision,
+    report: EscalationReport,
+    *,
+    now: datetime,
+    actor: str,
+) -> None:
     facts = AssignmentFacts.load(session, assignment)
     reviewer = facts.reviewer
     language = reviewer.language
     base = f"a{assignment.id}:{decision.window}"
-    reassign_on = (assignment.due_date + timedelta(days=policy.reassign_after_days)
-                   if policy.reassign_after_days is not None else None)
+    reassign_on = (
+        assignment.due_date + timedelta(days=policy.reassign_after_days)
+        if policy.reassign_after_days is not None
+        else None
+    )
 
     if decision.action == "reminder":
         row = hooks.queue(
-            session, settings, key=f"reminder:{base}", kind="reminder", recipient=reviewer.email,
-            language=language, round_id=round_.id, assignment_id=assignment.id,
-            reason=decision.reason, **facts.context(language, days_left=-decision.offset),
+            session,
+            settings,
+            key=f"reminder:{base}",
+            kind="reminder",
+            recipient=reviewer.email,
+            language=language,
+            round_id=round_.id,
+            assignment_id=assignment.id,
+            reason=decision.reason,
+            **facts.context(language, days_left=-decision.offset),
         )
-        _record(report, round_, assignment.id, reviewer.email, "reminder", decision.window,
-                row, decision.reason)
+        _record(
+            report,
+            round_,
+            assignment.id,
+            reviewer.email,
+            "reminder",
+            decision.window,
+            row,
+            decision.reason,
+        )
         return
 
     if decision.action == "overdue":
         if assignment.status != S.overdue.value:
-            transition(session, assignment, S.overdue, actor=actor, now=now,
-                       payload={"reason": decision.reason})
+            transition(
+                session,
+                assignment,
+                S.overdue,
+                actor=actor,
+                now=now,
+                payload={"reason": decision.reason},
+            )
             report.transitions.append(f"assignment {assignment.id} ({reviewer.email}) -> overdue")
         row = hooks.queue(
-            session, settings, key=f"overdue_notice:{base}", kind="overdue_notice",
-            recipient=reviewer.email, language=language, round_id=round_.id,
-            assignment_id=assignment.id, reason=decision.reason,
+            session,
+            settings,
+            key=f"overdue_notice:{base}",
+            kind="overdue_notice",
+            recipient=reviewer.email,
+            language=language,
+            round_id=round_.id,
+            assignment_id=assignment.id,
+            reason=decision.reason,
             **facts.context(language, reassign_on=reassign_on),
         )
-        _record(report, round_, assignment.id, reviewer.email, "overdue_notice",
-                decision.window, row, decision.reason)
+        _record(
+            report,
+            round_,
+            assignment.id,
+            reviewer.email,
+            "overdue_notice",
+            decision.window,
+            row,
+            decision.reason,
+        )
         coordinator_language = facts.coordinator_language
         days_late = (now.astimezone(UTC).date() - assignment.due_date).days
         row = hooks.queue(
-            session, settings, key=f"escalation:{base}", kind="escalation",
-            recipient=round_.coordinator_email, language=coordinator_language,
-            round_id=round_.id, assignment_id=assignment.id, reason=decision.reason,
+            session,
+            settings,
+            key=f"escalation:{base}",
+            kind="escalation",
+            recipient=round_.coordinator_email,
+            language=coordinator_language,
+            round_id=round_.id,
+            assignment_id=assignment.id,
+            reason=decision.reason,
             **facts.context(coordinator_language, reassign_on=reassign_on, days_late=days_late),
         )
         if row is not None:
-            events.record(session, kind="assignment.escalated", actor=actor,
-                          entity="assignment", entity_id=assignment.id, round_id=round_.id,
-                          payload={"to": round_.coordinator_email, "window": decision.window,
-                                   "reason": decision.reason})
-        _record(report, round_, assignment.id, round_.coordinator_email, "escalation",
-                decision.window, row, decision.reason)
+            events.record(
+                session,
+                kind="assignment.escalated",
+                actor=actor,
+                entity="assignment",
+                entity_id=assignment.id,
+                round_id=round_.id,
+                payload={
+                    "to": round_.coordinator_email,
+                    "window": decision.window,
+                    "reason": decision.reason,
+                },
+            )
+        _record(
+            report,
+            round_,
+            assignment.id,
+            round_.coordinator_email,
+            "escalation",
+            decision.window,
+            row,
+            decision.reason,
+        )
         return
 
     # reassign: release the silent reviewer (their draft stays, unused), invite the backup.
-    result = replace(session, settings, assignment, actor=actor, now=now,
-                     reason=f"grace period over: {decision.reason}")
+    result = replace(
+        session,
+        settings,
+        assignment,
+        actor=actor,
+        now=now,
+        reason=f"grace period over: {decision.reason}",
+    )
     report.transitions.append(
         f"assignment {assignment.id} ({reviewer.email}) -> {assignment.status}"
         + (f", replaced by assignment {result.new.id}" if result.new else ", NO backup found")
     )
     row = hooks.queue(
-        session, settings, key=f"released_notice:{base}", kind="released_notice",
-        recipient=reviewer.email, language=language, round_id=round_.id,
-        assignment_id=assignment.id, reason=decision.reason,
+        session,
+        settings,
+        key=f"released_notice:{base}",
+        kind="released_notice",
+        recipient=reviewer.email,
+        language=language,
+        round_id=round_.id,
+        assignment_id=assignment.id,
+        reason=decision.reason,
         **facts.context(language, released_because="grace period"),
     )
-    _record(report, round_, assignment.id, reviewer.email, "released_notice", decision.window,
-            row, decision.reason)
+    _record(
+        report,
+        round_,
+        assignment.id,
+        reviewer.email,
+        "released_notice",
+        decision.window,
+        row,
+        decision.reason,
+    )
     if result.new is not None:
         new_reviewer = session.get(Reviewer, result.new.reviewer_id)
-        report.add(Line(round_.name, result.new.id, new_reviewer.email if new_reviewer else "?",
-                        "replacement_invitation", "-", "queued",
-                        f"replaces assignment {assignment.id}"))
+        report.add(
+            Line(
+                round_.name,
+                result.new.id,
+                new_reviewer.email if new_reviewer else "?",
+                "replacement_invitation",
+                "-",
+                "queued",
+                f"replaces assignment {assignment.id}",
+            )
+        )
     else:
         report.problems.append(
             f"{round_.name}: assignment {assignment.id} ({reviewer.email}) released, but "
@@ -321,13 +474,15 @@ def _apply(session: Session, settings: Settings, round_: Round, policy: Policy,
         )
 
 
-def _digest(session: Session, settings: Settings, round_: Round, report: EscalationReport, *,
-            now: datetime) -> None:
+def _digest(
+    session: Session, settings: Settings, round_: Round, report: EscalationReport, *, now: datetime
+) -> None:
     """One digest per round and day while the round has open assignments."""
     today = now.astimezone(UTC).date()
     key = f"digest:r{round_.id}:{today.isoformat()}"
     rows = session.exec(
-        select(Assignment.status, func.count()).where(Assignment.round_id == round_.id)
+        select(Assignment.status, func.count())
+        .where(Assignment.round_id == round_.id)
         .group_by(Assignment.status)
     ).all()
     counts = dict(rows)
@@ -340,29 +495,58 @@ def _digest(session: Session, settings: Settings, round_: Round, report: Escalat
     ).all()
     queued = Counter(kind for kind, at in recent if _aware(at) >= since and kind != "digest")
     pending = session.exec(
-        select(Outbox).where(Outbox.round_id == round_.id, Outbox.status == "pending",
-                             Outbox.attempts > 0)
+        select(Outbox).where(
+            Outbox.round_id == round_.id, Outbox.status == "pending", Outbox.attempts > 0
+        )
     ).all()
     overdue = []
-    for a in session.exec(select(Assignment).where(
-            Assignment.round_id == round_.id, Assignment.status == S.overdue.value)):
+    for a in session.exec(
+        select(Assignment).where(
+            Assignment.round_id == round_.id, Assignment.status == S.overdue.value
+        )
+    ):
         facts = AssignmentFacts.load(session, a)
-        overdue.append({"reviewer": f"{facts.reviewer.name} <{facts.reviewer.email}>",
-                        "plan": facts.context(language)["plan_title"],
-                        "rubric": facts.context(language)["rubric"],
-                        "due": format_day(a.due_date, language)})
-    failed = session.exec(select(Event).where(
-        Event.round_id == round_.id, Event.kind == "assignment.reassign_failed")).all()
+        overdue.append(
+            {
+                "reviewer": f"{facts.reviewer.name} <{facts.reviewer.email}>",
+                "plan": facts.context(language)["plan_title"],
+                "rubric": facts.context(language)["rubric"],
+                "due": format_day(a.due_date, language),
+            }
+        )
+    failed = session.exec(
+        select(Event).where(Event.round_id == round_.id, Event.kind == "assignment.reassign_failed")
+    ).all()
     problems = [e.payload.get("why", "") for e in failed if _aware(e.at) >= since]
     problems += [p for p in report.problems if p.startswith(f"{round_.name}:")]
     row = hooks.queue(
-        session, settings, key=key, kind="digest", recipient=round_.coordinator_email,
-        language=language, round_id=round_.id, assignment_id=None, reason="daily digest",
-        round_name=round_.name, coordinator_name=round_.coordinator_name,
-        day=format_day(today, language), due_date=format_day(round_.due_date, language),
-        counts=sorted(counts.items()), overdue=overdue, sent=sorted(queued.items()),
-        pending=len(pending), last_error=pending[-1].last_error if pending else None,
+        session,
+        settings,
+        key=key,
+        kind="digest",
+        recipient=round_.coordinator_email,
+        language=language,
+        round_id=round_.id,
+        assignment_id=None,
+        reason="daily digest",
+        round_name=round_.name,
+        coordinator_name=round_.coordinator_name,
+        day=format_day(today, language),
+        due_date=format_day(round_.due_date, language),
+        counts=sorted(counts.items()),
+        overdue=overdue,
+        sent=sorted(queued.items()),
+        pending=len(pending),
+        last_error=pending[-1].last_error if pending else None,
         problems=problems,
     )
-    _record(report, round_, None, round_.coordinator_email, "digest", today.isoformat(), row,
-            "daily digest")
+    _record(
+        report,
+        round_,
+        None,
+        round_.coordinator_email,
+        "digest",
+        today.isoformat(),
+        row,
+        "daily digest",
+    )

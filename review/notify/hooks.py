@@ -46,9 +46,18 @@ def queue(
         return None  # skip rendering (and building attachments) for a message that exists
     subject, body = render(kind, language, **context)
     return outbox.enqueue(
-        session, key=key, kind=kind, recipient=recipient, language=language, subject=subject,
-        body=body, round_id=round_id, assignment_id=assignment_id,
-        attachments=attachments or (), reason=reason, settings=settings,
+        session,
+        key=key,
+        kind=kind,
+        recipient=recipient,
+        language=language,
+        subject=subject,
+        body=body,
+        round_id=round_id,
+        assignment_id=assignment_id,
+        attachments=attachments or (),
+        reason=reason,
+        settings=settings,
     )
 
 
@@ -68,10 +77,17 @@ def on_invited(
     stored = _deps.store_bytes(settings, form, ".docx")
     kind = "replacement_invitation" if assignment.replaces_id else "invitation"
     return queue(
-        session, settings, key=key, kind=kind, recipient=facts.reviewer.email,
-        language=language, round_id=assignment.round_id, assignment_id=assignment.id,
-        reason="invited" if kind == "invitation" else
-        f"replaces assignment {assignment.replaces_id}",
+        session,
+        settings,
+        key=key,
+        kind=kind,
+        recipient=facts.reviewer.email,
+        language=language,
+        round_id=assignment.round_id,
+        assignment_id=assignment.id,
+        reason="invited"
+        if kind == "invitation"
+        else f"replaces assignment {assignment.replaces_id}",
         attachments=[{"filename": form_name, "path": stored, "media_type": WORD_MEDIA_TYPE}],
         **facts.context(language, link=review_link(settings, token), form_name=form_name),
     )
@@ -81,9 +97,16 @@ def on_accepted(session: Session, settings: Settings, assignment: Assignment) ->
     facts = AssignmentFacts.load(session, assignment)
     language = facts.reviewer.language
     return queue(
-        session, settings, key=f"acceptance_receipt:a{assignment.id}", kind="acceptance_receipt",
-        recipient=facts.reviewer.email, language=language, round_id=assignment.round_id,
-        assignment_id=assignment.id, reason="accepted", **facts.context(language),
+        session,
+        settings,
+        key=f"acceptance_receipt:a{assignment.id}",
+        kind="acceptance_receipt",
+        recipient=facts.reviewer.email,
+        language=language,
+        round_id=assignment.round_id,
+        assignment_id=assignment.id,
+        reason="accepted",
+        **facts.context(language),
     )
 
 
@@ -99,13 +122,21 @@ def on_submitted(
         editable_until = round_.final_deadline or round_.due_date
     submitted_at = review.submitted_at or utcnow()
     return queue(
-        session, settings, key=f"submission_receipt:a{assignment.id}:v{review.version}",
-        kind="submission_receipt", recipient=facts.reviewer.email, language=language,
-        round_id=assignment.round_id, assignment_id=assignment.id,
+        session,
+        settings,
+        key=f"submission_receipt:a{assignment.id}:v{review.version}",
+        kind="submission_receipt",
+        recipient=facts.reviewer.email,
+        language=language,
+        round_id=assignment.round_id,
+        assignment_id=assignment.id,
         reason=f"review version {review.version} submitted",
-        **facts.context(language, review_version=review.version,
-                        submitted_at=format_day(submitted_at, language),
-                        editable_until=editable_until),
+        **facts.context(
+            language,
+            review_version=review.version,
+            submitted_at=format_day(submitted_at, language),
+            editable_until=editable_until,
+        ),
     )
 
 
@@ -126,21 +157,39 @@ def on_declined(
     now = now or utcnow()
     facts = AssignmentFacts.load(session, assignment)
     result = reassignment.replace(
-        session, settings, assignment, actor=actor, reason=f"declined: {reason or '-'}", now=now,
+        session,
+        settings,
+        assignment,
+        actor=actor,
+        reason=f"declined: {reason or '-'}",
+        now=now,
     )
     language = facts.coordinator_language
-    extra: dict = {"decline_reason": reason, "replacement_name": None, "replacement_email": None,
-                   "replacement_due": None, "replacement_problem": result.problem}
+    extra: dict = {
+        "decline_reason": reason,
+        "replacement_name": None,
+        "replacement_email": None,
+        "replacement_due": None,
+        "replacement_problem": result.problem,
+    }
     if result.new is not None:
         new_facts = AssignmentFacts.load(session, result.new)
-        extra.update(replacement_name=new_facts.reviewer.name,
-                     replacement_email=new_facts.reviewer.email,
-                     replacement_due=result.new.due_date)
+        extra.update(
+            replacement_name=new_facts.reviewer.name,
+            replacement_email=new_facts.reviewer.email,
+            replacement_due=result.new.due_date,
+        )
     queue(
-        session, settings, key=f"decline_notice:a{assignment.id}", kind="decline_notice",
-        recipient=facts.round.coordinator_email, language=language,
-        round_id=assignment.round_id, assignment_id=assignment.id,
-        reason="reviewer declined", **facts.context(language, **extra),
+        session,
+        settings,
+        key=f"decline_notice:a{assignment.id}",
+        kind="decline_notice",
+        recipient=facts.round.coordinator_email,
+        language=language,
+        round_id=assignment.round_id,
+        assignment_id=assignment.id,
+        reason="reviewer declined",
+        **facts.context(language, **extra),
     )
     return result.new
 
@@ -155,13 +204,24 @@ def on_plan_received(
     assert round_ is not None
     language = municipality.language
     return queue(
-        session, settings, key=f"plan_receipt:d{document.id}", kind="plan_receipt",
-        recipient=municipality.contact_email, language=language, round_id=round_.id,
-        assignment_id=None, reason=f"plan version {document.version} stored",
-        round_name=round_.name, coordinator_name=round_.coordinator_name,
-        municipality_name=municipality.name, file_name=document.file_name,
-        version=document.version, pages=document.pages,
-        size_kb=max(1, round(document.size / 1024)), problems=list(document.problems or []),
-        reviews_per_plan=round_.reviews_per_plan, blind=round_.blind,
+        session,
+        settings,
+        key=f"plan_receipt:d{document.id}",
+        kind="plan_receipt",
+        recipient=municipality.contact_email,
+        language=language,
+        round_id=round_.id,
+        assignment_id=None,
+        reason=f"plan version {document.version} stored",
+        round_name=round_.name,
+        coordinator_name=round_.coordinator_name,
+        municipality_name=municipality.name,
+        file_name=document.file_name,
+        version=document.version,
+        pages=document.pages,
+        size_kb=max(1, round(document.size / 1024)),
+        problems=list(document.problems or []),
+        reviews_per_plan=round_.reviews_per_plan,
+        blind=round_.blind,
         due_date=format_day(round_.due_date, language),
     )

@@ -55,12 +55,12 @@ def invite(
         reviewer = session.get(Reviewer, assignment.reviewer_id)
         email = reviewer.email if reviewer else "?"
         if assignment.status != AssignmentStatus.proposed.value:
-            results.append(Invited(assignment.id, email, "skipped",
-                                   f"already {assignment.status}"))
+            results.append(Invited(assignment.id, email, "skipped", f"already {assignment.status}"))
             continue
         if assignment.approved_at is None:
-            results.append(Invited(assignment.id, email, "skipped",
-                                   "not approved by the coordinator yet"))
+            results.append(
+                Invited(assignment.id, email, "skipped", "not approved by the coordinator yet")
+            )
             continue
         transition(session, assignment, AssignmentStatus.invited, actor=actor, now=now)
         token = _deps.issue_link(session, settings, assignment)

@@ -88,8 +88,11 @@ def round_salt(session: Session, round_id: int | None) -> str:
     if round_ is None:
         return ""
     # Read back naive from SQLite, aware from PostgreSQL: the same instant either way.
-    created = round_.created_at.replace(tzinfo=None) if round_.created_at.tzinfo is None else \
-        round_.created_at.astimezone(UTC).replace(tzinfo=None)
+    created = (
+        round_.created_at.replace(tzinfo=None)
+        if round_.created_at.tzinfo is None
+        else round_.created_at.astimezone(UTC).replace(tzinfo=None)
+    )
     return created.strftime("%Y%m%dT%H%M%S")
 
 
@@ -129,7 +132,9 @@ def enqueue(
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(Outbox).values(**values).on_conflict_do_nothing(index_elements=["key"])
+        insert(Outbox)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
         .returning(Outbox.id)
     )
     new_id = session.execute(statement).scalar_one_or_none()
@@ -185,12 +190,14 @@ def build_email(row: Outbox, settings: Settings) -> EmailMessage:
 
 
 def _assignment_statuses(session: Session, rows: list[Outbox]) -> dict[int, str]:
-    ids = {row.assignment_id for row in rows
-           if row.kind in ONLY_WHILE_OPEN and row.assignment_id is not None}
+    ids = {
+        row.assignment_id
+        for row in rows
+        if row.kind in ONLY_WHILE_OPEN and row.assignment_id is not None
+    }
     if not ids:
         return {}
-    statement = select(Assignment.id, Assignment.status).where(
-        Assignment.id.in_(ids))  # type: ignore[union-attr]
+    statement = select(Assignment.id, Assignment.status).where(Assignment.id.in_(ids))  # type: ignore[union-attr]
     return dict(session.exec(statement).all())
 
 
@@ -256,8 +263,9 @@ def deliver(
             return report
         with smtp.Connection(settings) as connection:
             for start in range(0, len(ids), CLAIM_BATCH):
-                for claimed in _claim(engine, settings, ids[start:start + CLAIM_BATCH], report,
-                                      actor=actor):
+                for claimed in _claim(
+                    engine, settings, ids[start : start + CLAIM_BATCH], report, actor=actor
+                ):
                     _send_and_mark(engine, claimed, connection, report, now=now, actor=actor)
     if report.failed and raise_on_failure:
         raise DeliveryFailed(report.failed, len(report.sent))
@@ -280,8 +288,11 @@ def one_deliverer(engine: Engine, settings: Settings) -> Iterator[bool]:
         with engine.connect() as conn:
             got = False
             while not got:
-                got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
-                                        {"k": _PG_LOCK_KEY}).scalar())
+                got = bool(
+                    conn.execute(
+                        text("SELECT pg_try_advisory_lock(:k)"), {"k": _PG_LOCK_KEY}
+                    ).scalar()
+                )
                 conn.commit()
                 if not got and time.monotonic() > deadline:
                     break
@@ -296,8 +307,11 @@ def one_deliverer(engine: Engine, settings: Settings) -> Iterator[bool]:
         return
     # SQLite lives on one machine: an flock on a file beside the database.
     database = engine.url.database or ""
-    lock_path = (Path(database).with_name(Path(database).name + ".outbox-lock")
-                 if database and database != ":memory:" else settings.data_dir / "outbox.lock")
+    lock_path = (
+        Path(database).with_name(Path(database).name + ".outbox-lock")
+        if database and database != ":memory:"
+        else settings.data_dir / "outbox.lock"
+    )
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+") as handle:
         got = False
@@ -316,15 +330,19 @@ def one_deliverer(engine: Engine, settings: Settings) -> Iterator[bool]:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _claim(engine: Engine, settings: Settings, ids: list[int], report: DeliveryReport, *,
-           actor: str) -> list[_Claimed]:
+def _claim(
+    engine: Engine, settings: Settings, ids: list[int], report: DeliveryReport, *, actor: str
+) -> list[_Claimed]:
     """Cancel the rows that became pointless and claim the others (count the attempt), in one
     transaction. `one_deliverer` makes sure nobody else is claiming at the same time."""
     claimed: list[_Claimed] = []
     with session_scope(engine) as session:
         rows = session.exec(
-            select(Outbox).where(Outbox.id.in_(ids),  # type: ignore[union-attr]
-                                 Outbox.status == OutboxStatus.pending.value)
+            select(Outbox)
+            .where(
+                Outbox.id.in_(ids),  # type: ignore[union-attr]
+                Outbox.status == OutboxStatus.pending.value,
+            )
             .order_by(Outbox.id)  # type: ignore[arg-type]
         ).all()
         statuses = _assignment_statuses(session, rows)
@@ -338,8 +356,12 @@ def _claim(engine: Engine, settings: Settings, ids: list[int], report: DeliveryR
             row.last_error = f"cancelled: {why_not}"
             session.add(row)
             events.record(
-                session, kind="outbox.cancelled", actor=actor, entity="outbox",
-                entity_id=row.id, round_id=row.round_id,
+                session,
+                kind="outbox.cancelled",
+                actor=actor,
+                entity="outbox",
+                entity_id=row.id,
+                round_id=row.round_id,
                 payload={"key": row.key, "kind": row.kind, "to": row.recipient, "why": why_not},
             )
             report.cancelled.append((row.key, why_not))
@@ -351,14 +373,31 @@ def _claim(engine: Engine, settings: Settings, ids: list[int], report: DeliveryR
                 .execution_options(synchronize_session=False)
             )
         for row in keep:
-            claimed.append(_Claimed(row.id, row.key, row.kind, row.recipient, row.language,
-                                    row.reason, row.round_id, row.message_id,
-                                    build_email(row, settings)))
+            claimed.append(
+                _Claimed(
+                    row.id,
+                    row.key,
+                    row.kind,
+                    row.recipient,
+                    row.language,
+                    row.reason,
+                    row.round_id,
+                    row.message_id,
+                    build_email(row, settings),
+                )
+            )
     return claimed
 
 
-def _send_and_mark(engine: Engine, item: _Claimed, connection: Any, report: DeliveryReport, *,
-                   now: datetime | None, actor: str) -> None:
+def _send_and_mark(
+    engine: Engine,
+    item: _Claimed,
+    connection: Any,
+    report: DeliveryReport,
+    *,
+    now: datetime | None,
+    actor: str,
+) -> None:
     # Sent outside any transaction: a slow server never holds a database lock.
     try:
         connection.send(item.message)
@@ -377,15 +416,28 @@ def _send_and_mark(engine: Engine, item: _Claimed, connection: Any, report: Deli
         session.execute(
             update(Outbox)
             .where(Outbox.id == item.id)  # type: ignore[arg-type]
-            .values(status=OutboxStatus.sent.value, sent_at=now or utcnow(), last_error=None,
-                    body=redact_links(body))
+            .values(
+                status=OutboxStatus.sent.value,
+                sent_at=now or utcnow(),
+                last_error=None,
+                body=redact_links(body),
+            )
         )
         events.record(
-            session, kind="outbox.sent", actor=actor, entity="outbox", entity_id=item.id,
+            session,
+            kind="outbox.sent",
+            actor=actor,
+            entity="outbox",
+            entity_id=item.id,
             round_id=item.round_id,
-            payload={"key": item.key, "kind": item.kind, "to": item.recipient,
-                     "language": item.language, "message_id": item.message_id,
-                     "reason": item.reason},
+            payload={
+                "key": item.key,
+                "kind": item.kind,
+                "to": item.recipient,
+                "language": item.language,
+                "message_id": item.message_id,
+                "reason": item.reason,
+            },
         )
     report.sent.append(item.key)
 
@@ -427,8 +479,9 @@ def deliver_in_background(settings: Settings) -> None:
             _background_again = True
             return
         _background_running = True
-    threading.Thread(target=_background_loop, args=(settings,), name="peerplan-outbox",
-                     daemon=True).start()
+    threading.Thread(
+        target=_background_loop, args=(settings,), name="peerplan-outbox", daemon=True
+    ).start()
 
 
 def _background_loop(settings: Settings) -> None:

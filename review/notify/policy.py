@@ -27,12 +27,14 @@ class Policy(BaseModel):
         "or an escalation run that was down for days never gets a burst of old reminders.",
     )
     overdue_after_days: int = Field(
-        default=1, ge=0,
+        default=1,
+        ge=0,
         description="Days after the due date when an open assignment becomes overdue: the "
         "reviewer gets an overdue notice and the coordinator an escalation.",
     )
     reassign_after_days: int | None = Field(
-        default=5, ge=0,
+        default=5,
+        ge=0,
         description="Grace period: days after the due date when a still open assignment is "
         "released and the plan reassigned to the best eligible backup reviewer "
         "(None: never reassign automatically).",

@@ -35,8 +35,11 @@ def replace(
     if new is None:
         failed = session.exec(
             select(Event)
-            .where(Event.entity == "assignment", Event.entity_id == assignment.id,
-                   Event.kind == "assignment.reassign_failed")
+            .where(
+                Event.entity == "assignment",
+                Event.entity_id == assignment.id,
+                Event.kind == "assignment.reassign_failed",
+            )
             .order_by(Event.id.desc())  # type: ignore[union-attr]
         ).first()
         why = (failed.payload or {}).get("why", "") if failed else ""

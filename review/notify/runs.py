@@ -39,11 +39,16 @@ class InvitationRun:
 
     def markdown(self) -> str:
         rows = ["| assignment | reviewer | outcome | why |", "|---|---|---|---|"]
-        rows += [f"| {i.assignment_id} | {i.reviewer_email} | {i.outcome} | {i.why} |"
-                 for i in self.invited]
-        return (f"# Invitations for {self.round_name}\n\n"
-                + ("\n".join(rows) if self.invited else "_No approved assignment to invite._")
-                + "\n\n## Delivery\n" + _delivery_markdown(self.delivery))
+        rows += [
+            f"| {i.assignment_id} | {i.reviewer_email} | {i.outcome} | {i.why} |"
+            for i in self.invited
+        ]
+        return (
+            f"# Invitations for {self.round_name}\n\n"
+            + ("\n".join(rows) if self.invited else "_No approved assignment to invite._")
+            + "\n\n## Delivery\n"
+            + _delivery_markdown(self.delivery)
+        )
 
 
 def _delivery_markdown(delivery: DeliveryReport) -> str:
@@ -54,7 +59,10 @@ def _delivery_markdown(delivery: DeliveryReport) -> str:
 
 
 def run_escalation(
-    settings: Settings, *, round_name: str | None = None, now: datetime | None = None,
+    settings: Settings,
+    *,
+    round_name: str | None = None,
+    now: datetime | None = None,
     actor: str = "escalation",
 ) -> EscalationRun:
     """Queue what today's windows call for, commit, then deliver the outbox. The caller decides
@@ -68,7 +76,10 @@ def run_escalation(
 
 
 def run_invitations(
-    settings: Settings, *, round_name: str, now: datetime | None = None,
+    settings: Settings,
+    *,
+    round_name: str,
+    now: datetime | None = None,
     actor: str = "coordinator",
 ) -> InvitationRun:
     engine = get_engine(settings)

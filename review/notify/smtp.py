@@ -41,7 +41,9 @@ def open_server(settings: Settings) -> smtplib.SMTP:
         )
     if security == "ssl":
         server: smtplib.SMTP = smtplib.SMTP_SSL(
-            settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout,
+            settings.smtp_host,
+            settings.smtp_port,
+            timeout=settings.smtp_timeout,
             context=ssl.create_default_context(),
         )
     else:

@@ -90,8 +90,10 @@ def generate_plans(
         out.writerow(("file", "municipality"))
         out.writerows((w.path.name, w.spec.municipality) for w in written)
     truth = directory / "truth.json"
-    truth.write_text(json.dumps({w.path.name: truth_record(w) for w in written},
-                                ensure_ascii=False, indent=1), encoding="utf-8")
+    truth.write_text(
+        json.dumps({w.path.name: truth_record(w) for w in written}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
     return GeneratedFolder(directory, participants, written, manifest, participants_csv, truth)
 
 
@@ -112,11 +114,20 @@ def truth_record(plan: WrittenPlan) -> dict:
         "author": spec.author,
         "present": sorted(spec.parts),
         "missing": sorted(spec.missing),
-        "target": ({"percent": spec.target_percent, "year": spec.target_year,
-                    "baseline_year": spec.baseline_year} if spec.has("strategy") else None),
+        "target": (
+            {
+                "percent": spec.target_percent,
+                "year": spec.target_year,
+                "baseline_year": spec.baseline_year,
+            }
+            if spec.has("strategy")
+            else None
+        ),
         "inventory_sectors": list(spec.inventory_sectors),
         "mitigation_sectors": list(spec.mitigation_sectors),
         "eligibility": spec.eligibility(),
-        "locations": {part: {k: v for k, v in vars(loc).items() if v is not None and k != "part"}
-                      for part, loc in plan.locations.items()},
+        "locations": {
+            part: {k: v for k, v in vars(loc).items() if v is not None and k != "part"}
+            for part, loc in plan.locations.items()
+        },
     }

@@ -25,8 +25,10 @@ PART_LABELS = {
     "council_approval": {"de": "Gemeinderatsbeschluss", "en": "council approval"},
     "strategy": {"de": "Minderungsziel und Leitbild", "en": "reduction target and vision"},
     "inventory": {"de": "Treibhausgasbilanz", "en": "Baseline Emission Inventory"},
-    "risk_assessment": {"de": "Klimarisiko- und Vulnerabilitätsanalyse",
-                        "en": "risk and vulnerability assessment"},
+    "risk_assessment": {
+        "de": "Klimarisiko- und Vulnerabilitätsanalyse",
+        "en": "risk and vulnerability assessment",
+    },
     "mitigation": {"de": "Maßnahmenkatalog", "en": "mitigation actions"},
     "adaptation": {"de": "Klimaanpassung", "en": "adaptation actions"},
     "financing": {"de": "Finanzierung", "en": "financing"},
@@ -57,28 +59,44 @@ CRITERION_PARTS: dict[str, tuple[str, ...]] = {
 
 _TEXT = {
     "missing": {"de": "Im Konzept fehlt {what}.", "en": "The plan has no {what}."},
-    "partly": {"de": "Es fehlt {what}; der Rest ist nur teilweise belastbar.",
-               "en": "The {what} is missing, so this is only partly covered."},
-    "sectors": {"de": "Die Bilanz deckt {n} der 4 Schlüsselsektoren ab.",
-                "en": "The inventory covers {n} of the 4 key sectors."},
-    "action_sectors": {"de": "Die Maßnahmen betreffen {n} Sektor(en).",
-                       "en": "The actions address {n} sector(s)."},
-    "gap": {"de": "Die Maßnahmen schließen rund {pct} % der Lücke zum Ziel.",
-            "en": "The actions close about {pct}% of the gap to the target."},
-    "unquantified": {"de": "Ohne Bilanz lässt sich der Zielpfad nicht quantifizieren.",
-                     "en": "Without an inventory the pathway cannot be quantified."},
+    "partly": {
+        "de": "Es fehlt {what}; der Rest ist nur teilweise belastbar.",
+        "en": "The {what} is missing, so this is only partly covered.",
+    },
+    "sectors": {
+        "de": "Die Bilanz deckt {n} der 4 Schlüsselsektoren ab.",
+        "en": "The inventory covers {n} of the 4 key sectors.",
+    },
+    "action_sectors": {
+        "de": "Die Maßnahmen betreffen {n} Sektor(en).",
+        "en": "The actions address {n} sector(s).",
+    },
+    "gap": {
+        "de": "Die Maßnahmen schließen rund {pct} % der Lücke zum Ziel.",
+        "en": "The actions close about {pct}% of the gap to the target.",
+    },
+    "unquantified": {
+        "de": "Ohne Bilanz lässt sich der Zielpfad nicht quantifizieren.",
+        "en": "Without an inventory the pathway cannot be quantified.",
+    },
     "level": {"de": "Einstufung {value}: {anchor}", "en": "Rated {value}: {anchor}"},
-    "good": {"de": "Nachvollziehbar dargestellt und gut belegt.",
-             "en": "Clearly presented and well documented."},
-    "fair": {"de": "Grundsätzlich vorhanden, aber in Teilen zu allgemein.",
-             "en": "Present in principle, but too general in places."},
+    "good": {
+        "de": "Nachvollziehbar dargestellt und gut belegt.",
+        "en": "Clearly presented and well documented.",
+    },
+    "fair": {
+        "de": "Grundsätzlich vorhanden, aber in Teilen zu allgemein.",
+        "en": "Present in principle, but too general in places.",
+    },
     "strengths": {"de": "Stärken: ", "en": "Strengths: "},
     "weaknesses": {"de": "Schwächen: ", "en": "Weaknesses: "},
     "none": {"de": "Keine wesentlichen Schwächen.", "en": "No major weaknesses."},
     "add": {"de": "{what} ergänzen", "en": "add the {what}"},
     "deepen": {"de": "{title} vertiefen", "en": "strengthen '{title}'"},
-    "keep": {"de": "Umsetzung wie geplant fortsetzen und im Monitoring nachhalten.",
-             "en": "Continue implementation as planned and track it in the monitoring."},
+    "keep": {
+        "de": "Umsetzung wie geplant fortsetzen und im Monitoring nachhalten.",
+        "en": "Continue implementation as planned and track it in the monitoring.",
+    },
     "recommend": {"de": "Empfehlungen: ", "en": "Recommendations: "},
 }
 
@@ -139,8 +157,12 @@ def simulate_review(
     for criterion in rubric.criteria:
         value, reason = _score(criterion, spec, quality + leniency, rng, language)
         value = max(low, min(high, value))
-        if (criterion.allow_na and not criterion.critical and value > low
-                and rng.random() < not_applicable):
+        if (
+            criterion.allow_na
+            and not criterion.critical
+            and value > low
+            and rng.random() < not_applicable
+        ):
             scores[criterion.id] = None
             reasons[criterion.id] = reason
             continue
@@ -153,8 +175,14 @@ def simulate_review(
         if rubric.comment_required(criterion, value) or rng.random() < 0.3:
             parts = [reasons[criterion.id]] if reasons[criterion.id] else []
             if value is not None:
-                parts.append(_t("level", language, value=value,
-                                anchor=rubric.anchor(criterion, value, language)))
+                parts.append(
+                    _t(
+                        "level",
+                        language,
+                        value=value,
+                        anchor=rubric.anchor(criterion, value, language),
+                    )
+                )
             comments[criterion.id] = " ".join(parts)
 
     strengths, weaknesses, recommendations = _overall(rubric, spec, scores, language)
@@ -170,8 +198,9 @@ def simulate_review(
     )
 
 
-def _score(criterion: Criterion, spec: PlanSpec, level: float, rng: random.Random,
-           language: str) -> tuple[int, str]:
+def _score(
+    criterion: Criterion, spec: PlanSpec, level: float, rng: random.Random, language: str
+) -> tuple[int, str]:
     """(score, reason) before clipping to the scale."""
     noise = rng.choice((-1, 0, 0, 0, 0, 1))
     base = round(level) + noise
@@ -181,8 +210,9 @@ def _score(criterion: Criterion, spec: PlanSpec, level: float, rng: random.Rando
         what = " / ".join(PART_LABELS[p][language] for p in absent)
         return 0, _t("missing", language, what=what)
     if absent:
-        return min(1, base), _t("partly", language,
-                                what=" / ".join(PART_LABELS[p][language] for p in absent))
+        return min(1, base), _t(
+            "partly", language, what=" / ".join(PART_LABELS[p][language] for p in absent)
+        )
 
     cid = criterion.id
     if cid == "T2":
@@ -213,21 +243,25 @@ def _score(criterion: Criterion, spec: PlanSpec, level: float, rng: random.Rando
     return base, _t("good" if base >= 3 else "fair", language) if base >= 2 else ""
 
 
-def _overall(rubric: Rubric, spec: PlanSpec, scores: dict[str, int | None],
-             language: str) -> tuple[str, str, str]:
+def _overall(
+    rubric: Rubric, spec: PlanSpec, scores: dict[str, int | None], language: str
+) -> tuple[str, str, str]:
     rated = [(c, scores[c.id]) for c in rubric.criteria if scores[c.id] is not None]
     best = [c.title(language) for c, v in sorted(rated, key=lambda cv: -cv[1]) if v >= 3][:3]
     worst = [c.title(language) for c, v in sorted(rated, key=lambda cv: cv[1]) if v <= 1][:3]
     strengths = _t("strengths", language) + ("; ".join(best) if best else _t("fair", language))
     weaknesses = (_t("weaknesses", language) + "; ".join(worst)) if worst else _t("none", language)
     relevant = {p for c in rubric.criteria for p in CRITERION_PARTS.get(c.id, ())}
-    todo = [_t("add", language, what=PART_LABELS[p][language])
-            for p in sorted(spec.missing & relevant)]
-    todo += [_t("deepen", language, title=c.title(language))
-             for c, v in rated if v == 1 and not set(CRITERION_PARTS.get(c.id, ())) & spec.missing]
+    todo = [
+        _t("add", language, what=PART_LABELS[p][language]) for p in sorted(spec.missing & relevant)
+    ]
+    todo += [
+        _t("deepen", language, title=c.title(language))
+        for c, v in rated
+        if v == 1 and not set(CRITERION_PARTS.get(c.id, ())) & spec.missing
+    ]
     if todo:
         recommendations = _t("recommend", language) + "; ".join(todo) + "."
     else:
         recommendations = _t("keep", language)
     return strengths, weaknesses, recommendations
-

@@ -19,8 +19,20 @@ from typing import Literal
 from review.synthetic.names import person_name, unique_municipality_names
 from review.synthetic.plans import PARTS, PlanSpec, plan_spec
 
-COLUMNS = ("kind", "name", "municipality", "email", "country", "language", "languages", "role",
-           "expertise", "min_load", "max_load", "keywords")
+COLUMNS = (
+    "kind",
+    "name",
+    "municipality",
+    "email",
+    "country",
+    "language",
+    "languages",
+    "role",
+    "expertise",
+    "min_load",
+    "max_load",
+    "keywords",
+)
 
 Role = Literal["frontrunner", "follower", "special-award"]
 # How a simulated reviewer behaves in the demo: answers in the portal, fills in the Word form,
@@ -28,18 +40,52 @@ Role = Literal["frontrunner", "follower", "special-award"]
 Behaviour = Literal["web", "word", "late", "silent"]
 
 _KEYWORDS = {
-    ("technical", "de"): ("Wärmeplanung", "Gebäudesanierung", "Photovoltaik", "Nahwärme",
-                          "Energiemanagement", "Straßenbeleuchtung", "Radverkehr",
-                          "Treibhausgasbilanz", "Windenergie", "Wärmepumpen", "Klimaanpassung"),
-    ("technical", "en"): ("heat planning", "building retrofit", "solar PV", "district heating",
-                          "energy management", "street lighting", "cycling", "emission inventory",
-                          "wind energy", "heat pumps", "flood risk"),
-    ("communication", "de"): ("Öffentlichkeitsarbeit", "Bürgerbeteiligung", "soziale Medien",
-                              "Pressearbeit", "Bürgerwerkstatt", "Schulprojekte", "Kampagnen",
-                              "Barrierefreiheit"),
-    ("communication", "en"): ("public relations", "citizen participation", "social media",
-                              "press work", "public workshops", "school projects", "campaigns",
-                              "accessibility"),
+    ("technical", "de"): (
+        "Wärmeplanung",
+        "Gebäudesanierung",
+        "Photovoltaik",
+        "Nahwärme",
+        "Energiemanagement",
+        "Straßenbeleuchtung",
+        "Radverkehr",
+        "Treibhausgasbilanz",
+        "Windenergie",
+        "Wärmepumpen",
+        "Klimaanpassung",
+    ),
+    ("technical", "en"): (
+        "heat planning",
+        "building retrofit",
+        "solar PV",
+        "district heating",
+        "energy management",
+        "street lighting",
+        "cycling",
+        "emission inventory",
+        "wind energy",
+        "heat pumps",
+        "flood risk",
+    ),
+    ("communication", "de"): (
+        "Öffentlichkeitsarbeit",
+        "Bürgerbeteiligung",
+        "soziale Medien",
+        "Pressearbeit",
+        "Bürgerwerkstatt",
+        "Schulprojekte",
+        "Kampagnen",
+        "Barrierefreiheit",
+    ),
+    ("communication", "en"): (
+        "public relations",
+        "citizen participation",
+        "social media",
+        "press work",
+        "public workshops",
+        "school projects",
+        "campaigns",
+        "accessibility",
+    ),
 }
 _COUNTRIES = {"de": ("DE", "DE", "DE", "AT"), "en": ("GB", "GB", "IE")}
 
@@ -79,36 +125,58 @@ class Participants:
     def followers(self) -> tuple[MunicipalityEntry, ...]:
         return tuple(m for m in self.municipalities if m.role == "follower")
 
-    def plan_specs(self, pages: int | None = None,
-                   table_of_contents: bool = False) -> list[PlanSpec]:
+    def plan_specs(
+        self, pages: int | None = None, table_of_contents: bool = False
+    ) -> list[PlanSpec]:
         """One plan per follower municipality, in its language and country."""
         specs = []
         for index, m in enumerate(self.followers):
             missing = self.missing.get(m.name)
-            specs.append(plan_spec(
-                self.seed * 1000 + index, m.language,  # type: ignore[arg-type]
-                missing=missing, pages=pages, municipality=m.name, country=m.country,
-                table_of_contents=table_of_contents,
-            ))
+            specs.append(
+                plan_spec(
+                    self.seed * 1000 + index,
+                    m.language,  # type: ignore[arg-type]
+                    missing=missing,
+                    pages=pages,
+                    municipality=m.name,
+                    country=m.country,
+                    table_of_contents=table_of_contents,
+                )
+            )
         return specs
 
 
 def slug(text: str) -> str:
     """'Großmühlhausen' -> 'grossmuehlhausen' (for email addresses)."""
-    text = (text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
-            .replace("ß", "ss").replace("'", ""))
+    text = (
+        text.lower()
+        .replace("ä", "ae")
+        .replace("ö", "oe")
+        .replace("ü", "ue")
+        .replace("ß", "ss")
+        .replace("'", "")
+    )
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(c if c.isalnum() else "-" for c in ascii_).strip("-").replace("--", "-")
 
 
 def _municipality(name: str, language: str, country: str, role: Role) -> MunicipalityEntry:
     box = "klimaschutz" if language == "de" else "climate"
-    return MunicipalityEntry(name=name, country=country, language=language, role=role,
-                             email=f"{box}@{slug(name)}.example")
+    return MunicipalityEntry(
+        name=name,
+        country=country,
+        language=language,
+        role=role,
+        email=f"{box}@{slug(name)}.example",
+    )
 
 
-def _staff(rng: random.Random, m: MunicipalityEntry, taken: set[str],
-           behaviours: tuple[Behaviour, Behaviour] = ("web", "web")) -> list[ReviewerEntry]:
+def _staff(
+    rng: random.Random,
+    m: MunicipalityEntry,
+    taken: set[str],
+    behaviours: tuple[Behaviour, Behaviour] = ("web", "web"),
+) -> list[ReviewerEntry]:
     """Two staff members: one technical, one communication, sometimes one of them both."""
     expertises: list[tuple[str, ...]] = [("technical",), ("communication",)]
     if rng.random() < 0.25:
@@ -132,11 +200,20 @@ def _staff(rng: random.Random, m: MunicipalityEntry, taken: set[str],
         email = f"{slug(name).replace('-', '.')}@{slug(m.name)}.example"
         words = [w for e in expertise for w in rng.sample(_KEYWORDS[(e, m.language)], 3)]
         max_load = rng.choice((2, 3, 3, 4))
-        reviewers.append(ReviewerEntry(
-            name=name, municipality=m.name, email=email, language=m.language,
-            languages=languages, expertise=expertise, min_load=rng.choice((0, 0, 1)),
-            max_load=max_load, keywords=", ".join(words), behaviour=behaviour,
-        ))
+        reviewers.append(
+            ReviewerEntry(
+                name=name,
+                municipality=m.name,
+                email=email,
+                language=m.language,
+                languages=languages,
+                expertise=expertise,
+                min_load=rng.choice((0, 0, 1)),
+                max_load=max_load,
+                keywords=", ".join(words),
+                behaviour=behaviour,
+            )
+        )
     return reviewers
 
 
@@ -150,8 +227,9 @@ def demo_participants(seed: int = 2026) -> Participants:
     names = unique_municipality_names(rng, languages)
     roles: list[Role] = ["follower"] * 8 + ["frontrunner", "special-award"]
     countries = ["DE", "AT", "DE", "AT", "DE", "GB", "IE", "GB", "DE", "GB"]
-    municipalities = [_municipality(*row) for row in zip(names, languages, countries, roles,
-                                                         strict=True)]
+    municipalities = [
+        _municipality(*row) for row in zip(names, languages, countries, roles, strict=True)
+    ]
     # Behaviours by reviewer index: a spread over municipalities and languages.
     behaviour: dict[int, Behaviour] = {3: "late", 12: "silent", 5: "word", 14: "word"}
     taken: set[str] = set()
@@ -175,8 +253,10 @@ def small_participants(seed: int = 1) -> Participants:
     languages = ["de", "de", "en", "de"]
     names = unique_municipality_names(rng, languages)
     roles: list[Role] = ["follower", "follower", "follower", "frontrunner"]
-    municipalities = [_municipality(n, lang, "GB" if lang == "en" else "DE", role)
-                      for n, lang, role in zip(names, languages, roles, strict=True)]
+    municipalities = [
+        _municipality(n, lang, "GB" if lang == "en" else "DE", role)
+        for n, lang, role in zip(names, languages, roles, strict=True)
+    ]
     taken: set[str] = set()
     reviewers = [r for m in municipalities for r in _staff(rng, m, taken)]
     return Participants(tuple(municipalities), tuple(reviewers), seed)
@@ -189,8 +269,10 @@ def many_participants(n_plans: int, seed: int = 0, *, german_share: float = 0.6)
     rng = random.Random(f"many:{n_plans}:{seed}")
     languages = ["de" if rng.random() < german_share else "en" for _ in range(n_plans)]
     names = unique_municipality_names(rng, languages)
-    municipalities = [_municipality(n, lang, rng.choice(_COUNTRIES[lang]), "follower")
-                      for n, lang in zip(names, languages, strict=True)]
+    municipalities = [
+        _municipality(n, lang, rng.choice(_COUNTRIES[lang]), "follower")
+        for n, lang in zip(names, languages, strict=True)
+    ]
     taken: set[str] = set()
     reviewers = [r for m in municipalities for r in _staff(rng, m, taken)]
     return Participants(tuple(municipalities), tuple(reviewers), seed)
@@ -199,16 +281,39 @@ def many_participants(n_plans: int, seed: int = 0, *, german_share: float = 0.6)
 def participant_rows(participants: Participants) -> list[dict[str, str]]:
     rows = []
     for m in participants.municipalities:
-        rows.append({"kind": "municipality", "name": m.name, "municipality": "", "email": m.email,
-                     "country": m.country, "language": m.language, "languages": "",
-                     "role": m.role, "expertise": "", "min_load": "", "max_load": "",
-                     "keywords": ""})
+        rows.append(
+            {
+                "kind": "municipality",
+                "name": m.name,
+                "municipality": "",
+                "email": m.email,
+                "country": m.country,
+                "language": m.language,
+                "languages": "",
+                "role": m.role,
+                "expertise": "",
+                "min_load": "",
+                "max_load": "",
+                "keywords": "",
+            }
+        )
     for r in participants.reviewers:
-        rows.append({"kind": "reviewer", "name": r.name, "municipality": r.municipality,
-                     "email": r.email, "country": "", "language": r.language,
-                     "languages": ";".join(r.languages), "role": "",
-                     "expertise": ";".join(r.expertise), "min_load": str(r.min_load),
-                     "max_load": str(r.max_load), "keywords": r.keywords})
+        rows.append(
+            {
+                "kind": "reviewer",
+                "name": r.name,
+                "municipality": r.municipality,
+                "email": r.email,
+                "country": "",
+                "language": r.language,
+                "languages": ";".join(r.languages),
+                "role": "",
+                "expertise": ";".join(r.expertise),
+                "min_load": str(r.min_load),
+                "max_load": str(r.max_load),
+                "keywords": r.keywords,
+            }
+        )
     return rows
 
 
@@ -229,16 +334,29 @@ def read_participants_csv(path: str | Path) -> Participants:
     with Path(path).open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             if row["kind"] == "municipality":
-                municipalities.append(MunicipalityEntry(
-                    name=row["name"], country=row["country"], language=row["language"],
-                    role=row["role"], email=row["email"]))  # type: ignore[arg-type]
+                municipalities.append(
+                    MunicipalityEntry(
+                        name=row["name"],
+                        country=row["country"],
+                        language=row["language"],
+                        role=row["role"],
+                        email=row["email"],
+                    )
+                )  # type: ignore[arg-type]
             else:
-                reviewers.append(ReviewerEntry(
-                    name=row["name"], municipality=row["municipality"], email=row["email"],
-                    language=row["language"], languages=tuple(row["languages"].split(";")),
-                    expertise=tuple(row["expertise"].split(";")),
-                    min_load=int(row["min_load"]), max_load=int(row["max_load"]),
-                    keywords=row["keywords"]))
+                reviewers.append(
+                    ReviewerEntry(
+                        name=row["name"],
+                        municipality=row["municipality"],
+                        email=row["email"],
+                        language=row["language"],
+                        languages=tuple(row["languages"].split(";")),
+                        expertise=tuple(row["expertise"].split(";")),
+                        min_load=int(row["min_load"]),
+                        max_load=int(row["max_load"]),
+                        keywords=row["keywords"],
+                    )
+                )
     return Participants(tuple(municipalities), tuple(reviewers))
 
 

@@ -42,8 +42,12 @@ def word_answers(review: SimulatedReview, rubric: Rubric) -> dict[str, str]:
         answers[f"score:{criterion.id}"] = "n/a" if score is None else str(score)
         answers[f"comment:{criterion.id}"] = review.comments.get(criterion.id, "")
     for key, value in review.eligibility.items():
-        answers[f"elig:{key}"] = ("Ja" if value else "Nein") if review.language == "de" else (
-            "Yes" if value else "No")
-    answers.update(strengths=review.strengths, weaknesses=review.weaknesses,
-                   recommendations=review.recommendations)
+        answers[f"elig:{key}"] = (
+            ("Ja" if value else "Nein") if review.language == "de" else ("Yes" if value else "No")
+        )
+    answers.update(
+        strengths=review.strengths,
+        weaknesses=review.weaknesses,
+        recommendations=review.recommendations,
+    )
     return answers

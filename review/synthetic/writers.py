@@ -61,14 +61,21 @@ class WrittenPlan:
 
 
 def _fixed_date(spec: PlanSpec) -> datetime:
-    return datetime(spec.council_date.year, spec.council_date.month, spec.council_date.day,
-                    9, 0, tzinfo=UTC)
+    return datetime(
+        spec.council_date.year, spec.council_date.month, spec.council_date.day, 9, 0, tzinfo=UTC
+    )
 
 
 def _latin1(text: str) -> str:
     """The PDF core fonts cover Latin-1: umlauts and ß yes, typographic dashes and quotes no."""
-    return (text.replace("\u2013", "-").replace("\u2014", "-").replace("\u201e", '"')
-            .replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'"))
+    return (
+        text.replace("\u2013", "-")
+        .replace("\u2014", "-")
+        .replace("\u201e", '"')
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+        .replace("\u2019", "'")
+    )
 
 
 class _PlanPDF(FPDF):
@@ -135,8 +142,9 @@ class _Pen:
         self.pdf.add_page()
         self.y = _MARGIN
 
-    def paragraph(self, text: str, style: str = "", size: float = 10, leading: float = 5,
-                  after: float = 2) -> None:
+    def paragraph(
+        self, text: str, style: str = "", size: float = 10, leading: float = 5, after: float = 2
+    ) -> None:
         self.font(style, size)
         for line in self.wrap(text, _TEXT_W):
             self.ensure(leading)
@@ -186,15 +194,24 @@ def write_pdf(spec: PlanSpec, path: str | Path, *, outline: bool = True) -> Writ
         pdf, found, second = _render_pdf(spec, blocks, heading_pages, outline)
         assert second == heading_pages
     pdf.output(str(path))
-    locations = {part: PartLocation(part=part, heading=v["heading"], snippet=v.get("snippet", ""),
-                                    page=v["page"], table_page=v.get("table_page"))
-                 for part, v in found.items()}
-    return WrittenPlan(path=path, spec=spec, format="pdf", pages=pdf.pages_count,
-                       locations=locations)
+    locations = {
+        part: PartLocation(
+            part=part,
+            heading=v["heading"],
+            snippet=v.get("snippet", ""),
+            page=v["page"],
+            table_page=v.get("table_page"),
+        )
+        for part, v in found.items()
+    }
+    return WrittenPlan(
+        path=path, spec=spec, format="pdf", pages=pdf.pages_count, locations=locations
+    )
 
 
-def _render_pdf(spec: PlanSpec, blocks: list, toc_pages: dict[str, int],
-                outline: bool) -> tuple[_PlanPDF, dict[str, dict], dict[str, int]]:
+def _render_pdf(
+    spec: PlanSpec, blocks: list, toc_pages: dict[str, int], outline: bool
+) -> tuple[_PlanPDF, dict[str, dict], dict[str, int]]:
     pdf = _PlanPDF(spec)
     pdf.set_creation_date(_fixed_date(spec))
     pdf.set_title(_latin1(spec.title))
@@ -259,11 +276,18 @@ def _table_xml(table: Table) -> str:
     width = _TEXT_WIDTH_TWIPS // len(table.header)
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for _ in table.header)
     rows = "".join(
-        "<w:tr>" + "".join(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-                           f"{_p_xml(value)}</w:tc>" for value in values) + "</w:tr>"
-        for values in (table.header, *table.rows))
-    return ('<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
-            f'<w:tblLook w:val="04A0"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>')
+        "<w:tr>"
+        + "".join(
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{_p_xml(value)}</w:tc>'
+            for value in values
+        )
+        + "</w:tr>"
+        for values in (table.header, *table.rows)
+    )
+    return (
+        '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
+        f'<w:tblLook w:val="04A0"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>'
+    )
 
 
 def write_docx(spec: PlanSpec, path: str | Path) -> WrittenPlan:
@@ -317,9 +341,16 @@ def write_docx(spec: PlanSpec, path: str | Path) -> WrittenPlan:
     buffer = io.BytesIO()
     doc.save(buffer)
     path.write_bytes(_fixed_zip(buffer.getvalue()))
-    locations = {part: PartLocation(part=part, heading=v["heading"], snippet=v.get("snippet", ""),
-                                    paragraph=v["paragraph"], table_index=v.get("table_index"))
-                 for part, v in found.items()}
+    locations = {
+        part: PartLocation(
+            part=part,
+            heading=v["heading"],
+            snippet=v.get("snippet", ""),
+            paragraph=v["paragraph"],
+            table_index=v.get("table_index"),
+        )
+        for part, v in found.items()
+    }
     return WrittenPlan(path=path, spec=spec, format="docx", pages=None, locations=locations)
 
 
@@ -336,13 +367,13 @@ def _fixed_zip(data: bytes) -> bytes:
         infos = archive.infolist()
         start = archive.start_dir  # offset of the central directory
     for info in infos:
-        out[info.header_offset + 10:info.header_offset + 14] = _ZIP_TIME
+        out[info.header_offset + 10 : info.header_offset + 14] = _ZIP_TIME
     offset = start
     for _ in infos:
-        if out[offset:offset + 4] != b"PK\x01\x02":
+        if out[offset : offset + 4] != b"PK\x01\x02":
             raise ValueError("unexpected zip layout")
-        out[offset + 12:offset + 16] = _ZIP_TIME
-        name_len, extra_len, comment_len = struct.unpack("<HHH", out[offset + 28:offset + 34])
+        out[offset + 12 : offset + 16] = _ZIP_TIME
+        name_len, extra_len, comment_len = struct.unpack("<HHH", out[offset + 28 : offset + 34])
         offset += 46 + name_len + extra_len + comment_len
     return bytes(out)
 

@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 
 from review.assignment.instance import Result
 from review.cli import app
-from tests.assignment.test_solver import random_instance
 from tests.assignment.test_service import _round
+from tests.assignment.test_solver import random_instance
 
 runner = CliRunner()
 

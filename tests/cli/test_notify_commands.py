@@ -32,8 +32,14 @@ def cli(sqlite_settings, monkeypatch):
     monkeypatch.setenv("PEERPLAN_SMTP_PORT", str(controller.port))
     with session_scope(get_engine(sqlite_settings)) as session:
         round_, towns, plans = small_round(session, due=D, name="CLI Runde")
-        reviewer = make_reviewer(session, round_, towns["Bergdorf"], email="r@example.org",
-                                 language="en", languages=["de", "en"])
+        reviewer = make_reviewer(
+            session,
+            round_,
+            towns["Bergdorf"],
+            email="r@example.org",
+            language="en",
+            languages=["de", "en"],
+        )
         approved_assignment(session, round_, plans["Altstadt"], reviewer)
     yield (lambda *args: runner.invoke(app, list(args))), box, monkeypatch, controller.port
     controller.stop()

@@ -71,7 +71,9 @@ def test_reimport_updates_and_never_duplicates(cli, tmp_path: Path, settings: Se
     assert "reviewers: 0 created, 1 updated, 1 unchanged" in second.output
     assert _count(settings, Municipality) == 2 and _count(settings, Reviewer) == 2
     with Session(get_engine(settings)) as session:
-        sam = session.exec(select(Reviewer).where(Reviewer.email == "sam.jones@bristol.example")).one()
+        sam = session.exec(
+            select(Reviewer).where(Reviewer.email == "sam.jones@bristol.example")
+        ).one()
         assert (sam.min_load, sam.max_load, sam.expertise) == (1, 4, ["communication", "technical"])
 
 

@@ -24,8 +24,12 @@ def test_demo_runs_a_whole_round(tmp_path: Path) -> None:
     for key in [k for k in env if k.startswith(("PEERPLAN_", "PREFECT_API"))]:
         env.pop(key)
     result = subprocess.run(
-        [sys.executable, "-m", "review", "demo", "--out", str(out)], cwd=PROJECT, env=env,
-        capture_output=True, text=True, timeout=900,
+        [sys.executable, "-m", "review", "demo", "--out", str(out)],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert f"consolidated documents: {out / 'documents'}" in result.stdout
@@ -40,5 +44,12 @@ def test_demo_runs_a_whole_round(tmp_path: Path) -> None:
     for path in (out / "mail").glob("*.eml"):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         kinds.add(message["X-Peerplan-Kind"])
-    assert {"invitation", "reminder", "overdue_notice", "escalation", "replacement_invitation",
-            "released_notice", "submission_receipt"} <= kinds
+    assert {
+        "invitation",
+        "reminder",
+        "overdue_notice",
+        "escalation",
+        "replacement_invitation",
+        "released_notice",
+        "submission_receipt",
+    } <= kinds

@@ -46,8 +46,9 @@ def round_env(sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.Mon
         monkeypatch.setenv(key, value)
     folder = generate_plans(tmp_path / "plans", count=4, seed=11)
     with session_scope(get_engine(sqlite_settings)) as session:
-        round_ = create_round(session, name=ROUND, due_date=date(2026, 12, 15),
-                              language="de", languages=["de", "en"])
+        round_ = create_round(
+            session, name=ROUND, due_date=date(2026, 12, 15), language="de", languages=["de", "en"]
+        )
         import_participants(session, round_, folder.participants_csv)
     yield sqlite_settings, folder, mailbox, env
     mailbox.stop()
@@ -65,8 +66,14 @@ def _submit_everything(settings: Settings, specs: dict) -> int:
             plan = session.get(Plan, assignment.plan_id)
             town = session.get(Municipality, plan.municipality_id).name
             answers = simulate_review(rubrics[assignment.rubric], specs[town], seed=assignment.id)
-            submit(session, assignment, answers.as_input(), settings=settings,
-                   seen_revision=form_state(session, assignment).seen, actor="test")
+            submit(
+                session,
+                assignment,
+                answers.as_input(),
+                settings=settings,
+                seen_revision=form_state(session, assignment).seen,
+                actor="test",
+            )
             count += 1
     return count
 
@@ -76,8 +83,11 @@ def test_review_round_from_plan_files_to_documents(prefect_harness, round_env) -
 
     settings, folder, mailbox, _ = round_env
     out = settings.data_dir / "documents"
-    first = review_round(RoundParameters(round_name=ROUND, plan_paths=[str(folder.manifest)],
-                                         auto_approve=True, out_dir=str(out)))
+    first = review_round(
+        RoundParameters(
+            round_name=ROUND, plan_paths=[str(folder.manifest)], auto_approve=True, out_dir=str(out)
+        )
+    )
     assert first["steps"] == ["intake", "assign", "invite", "escalate"]
     with Session(get_engine(settings)) as session:
         assert _count(session, Plan) == 4 and _count(session, Assignment) == 12
@@ -115,10 +125,15 @@ def test_a_run_killed_mid_way_is_completed_by_the_next_run(prefect_harness, roun
         f"review_round(RoundParameters(round_name={ROUND!r}, plan_paths=[{str(folder.manifest)!r}],"
         " auto_approve=True))\n"
     )
-    child_env = {**os.environ, **env, "PREFECT_API_URL": str(PREFECT_API_URL.value()),
-                 "PYTHONPATH": str(PROJECT)}
-    child = subprocess.Popen([sys.executable, "-c", script], env=child_env, cwd=PROJECT,
-                             start_new_session=True)
+    child_env = {
+        **os.environ,
+        **env,
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "PYTHONPATH": str(PROJECT),
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], env=child_env, cwd=PROJECT, start_new_session=True
+    )
     engine = get_engine(settings)
     deadline = time.monotonic() + 180
     try:  # kill it as soon as the first plan is registered, mid-intake or just after
@@ -131,8 +146,9 @@ def test_a_run_killed_mid_way_is_completed_by_the_next_run(prefect_harness, roun
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
 
-    result = review_round(RoundParameters(round_name=ROUND, plan_paths=[str(folder.manifest)],
-                                          auto_approve=True))
+    result = review_round(
+        RoundParameters(round_name=ROUND, plan_paths=[str(folder.manifest)], auto_approve=True)
+    )
     assert "invite" in result["steps"]
     with Session(engine) as session:
         assert _count(session, Plan) == 4 and _count(session, Document) == 4

@@ -10,36 +10,52 @@ import docx
 import pypdf
 
 PLAN_DE = [
-    ["Integriertes Klimaschutzkonzept der Gemeinde Musterstadt",
-     "Der Gemeinderat hat das Konzept am 12. März 2024 beschlossen (Ratsbeschluss 2024/17).",
-     "Die Gemeinde senkt ihre Treibhausgasemissionen bis 2030 um 55 % gegenüber 1990."],
-    ["1. Energie- und Treibhausgasbilanz",
-     "Die Bilanz für das Jahr 2019 umfasst die kommunalen Liegenschaften, die privaten Haushalte,",
-     "Gewerbe, Handel und Dienstleistungen sowie den Verkehr. Emissionen in t CO2 pro Jahr."],
-    ["2. Klimarisiko- und Vulnerabilitätsanalyse",
-     "Hitze und Starkregen sind die größten Risiken; die Anpassung an den Klimawandel ist Teil des",
-     "Konzepts."],
-    ["3. Maßnahmenkatalog",
-     "M1 Sanierung der kommunalen Liegenschaften; M2 Förderprogramm für Wohngebäude;",
-     "M3 Radverkehr und Mobilität. Finanzierung aus Haushaltsmitteln und Fördermitteln.",
-     "4. Monitoring und Controlling: jährlicher Sachstandsbericht mit Indikatoren.",
-     "5. Öffentlichkeitsarbeit und Bürgerbeteiligung: Bürgerforum und Workshops."],
+    [
+        "Integriertes Klimaschutzkonzept der Gemeinde Musterstadt",
+        "Der Gemeinderat hat das Konzept am 12. März 2024 beschlossen (Ratsbeschluss 2024/17).",
+        "Die Gemeinde senkt ihre Treibhausgasemissionen bis 2030 um 55 % gegenüber 1990.",
+    ],
+    [
+        "1. Energie- und Treibhausgasbilanz",
+        "Die Bilanz für das Jahr 2019 umfasst die kommunalen Liegenschaften, die privaten Haushalte,",
+        "Gewerbe, Handel und Dienstleistungen sowie den Verkehr. Emissionen in t CO2 pro Jahr.",
+    ],
+    [
+        "2. Klimarisiko- und Vulnerabilitätsanalyse",
+        "Hitze und Starkregen sind die größten Risiken; die Anpassung an den Klimawandel ist Teil des",
+        "Konzepts.",
+    ],
+    [
+        "3. Maßnahmenkatalog",
+        "M1 Sanierung der kommunalen Liegenschaften; M2 Förderprogramm für Wohngebäude;",
+        "M3 Radverkehr und Mobilität. Finanzierung aus Haushaltsmitteln und Fördermitteln.",
+        "4. Monitoring und Controlling: jährlicher Sachstandsbericht mit Indikatoren.",
+        "5. Öffentlichkeitsarbeit und Bürgerbeteiligung: Bürgerforum und Workshops.",
+    ],
 ]
 PLAN_EN = [
-    ["Sustainable Energy and Climate Action Plan of the Town of Exampleton",
-     "The plan was approved by the municipal council on 3 May 2024.",
-     "The town commits to reduce its greenhouse gas emissions by 55 % by 2030 compared to 1990."],
-    ["1. Baseline Emission Inventory",
-     "The baseline emission inventory for 2019 covers municipal buildings, residential buildings,",
-     "the tertiary sector and transport. Emissions are given in t CO2 per year."],
-    ["2. Risk and vulnerability assessment",
-     "Heat waves and floods are the main climate hazards for the town.",
-     "Adaptation actions: green roofs, shade trees and flood retention."],
-    ["3. Mitigation actions",
-     "A1 retrofit of municipal buildings; A2 grants for residential buildings; A3 cycling and "
-     "public transport. Financing comes from the municipal budget and EU funding.",
-     "4. Monitoring and reporting with indicators every two years.",
-     "5. Communication and citizen participation: public consultation and workshops."],
+    [
+        "Sustainable Energy and Climate Action Plan of the Town of Exampleton",
+        "The plan was approved by the municipal council on 3 May 2024.",
+        "The town commits to reduce its greenhouse gas emissions by 55 % by 2030 compared to 1990.",
+    ],
+    [
+        "1. Baseline Emission Inventory",
+        "The baseline emission inventory for 2019 covers municipal buildings, residential buildings,",
+        "the tertiary sector and transport. Emissions are given in t CO2 per year.",
+    ],
+    [
+        "2. Risk and vulnerability assessment",
+        "Heat waves and floods are the main climate hazards for the town.",
+        "Adaptation actions: green roofs, shade trees and flood retention.",
+    ],
+    [
+        "3. Mitigation actions",
+        "A1 retrofit of municipal buildings; A2 grants for residential buildings; A3 cycling and "
+        "public transport. Financing comes from the municipal budget and EU funding.",
+        "4. Monitoring and reporting with indicators every two years.",
+        "5. Communication and citizen participation: public consultation and workshops.",
+    ],
 ]
 
 
@@ -58,21 +74,32 @@ def text_pdf(pages: list[list[str]], *, title: str = "Plan", author: str = "Test
 
     catalog = add(b"")  # filled in below
     pages_id = add(b"")
-    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
-               b"/Encoding /WinAnsiEncoding >>")
-    info = add(b"<< /Title (" + _escape(title) + b") /Author (" + _escape(author) + b") "
-               b"/CreationDate (D:20240312120000+01'00') >>")
+    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    info = add(
+        b"<< /Title (" + _escape(title) + b") /Author (" + _escape(author) + b") "
+        b"/CreationDate (D:20240312120000+01'00') >>"
+    )
     kids = []
     for lines in pages:
-        stream = b"BT /F1 11 Tf 14 TL 50 780 Td " + b"".join(
-            b"(" + _escape(line) + b") Tj T* " for line in lines) + b"ET"
+        stream = (
+            b"BT /F1 11 Tf 14 TL 50 780 Td "
+            + b"".join(b"(" + _escape(line) + b") Tj T* " for line in lines)
+            + b"ET"
+        )
         content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-        kids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] "
-                        b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>"
-                        % (pages_id, font, content)))
+        kids.append(
+            add(
+                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] "
+                b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>"
+                % (pages_id, font, content)
+            )
+        )
     objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id
-    objects[pages_id - 1] = (b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids)
-                             + b"] /Count %d >>" % len(kids))
+    objects[pages_id - 1] = (
+        b"<< /Type /Pages /Kids ["
+        + b" ".join(b"%d 0 R" % k for k in kids)
+        + b"] /Count %d >>" % len(kids)
+    )
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -82,8 +109,10 @@ def text_pdf(pages: list[list[str]], *, title: str = "Plan", author: str = "Test
     xref = out.tell()
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
-    out.write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objects) + 1, catalog, info, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, catalog, info, xref)
+    )
     return out.getvalue()
 
 
@@ -146,7 +175,12 @@ def zip_bomb_docx(member_bytes: int) -> bytes:
 
 
 LEGACY_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096 + "WordDocument".encode("utf-16-le")
-ENCRYPTED_DOCX = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024
-                  + "EncryptionInfo".encode("utf-16-le") + b"\0" * 1024)
-HTML_PAGE = (b"<!DOCTYPE html>\n<html><head><title>Klimaschutz</title></head>"
-             b"<body>Plan</body></html>")
+ENCRYPTED_DOCX = (
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    + b"\0" * 1024
+    + "EncryptionInfo".encode("utf-16-le")
+    + b"\0" * 1024
+)
+HTML_PAGE = (
+    b"<!DOCTYPE html>\n<html><head><title>Klimaschutz</title></head><body>Plan</body></html>"
+)

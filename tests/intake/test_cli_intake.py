@@ -40,12 +40,15 @@ def test_manifest_run_registers_and_a_rerun_adds_nothing(cli_env: Settings, tmp_
     first = runner.invoke(app, ["intake", str(manifest), "--round", "R1", "--workers", "1"])
     assert first.exit_code == 0, first.output
     assert "2 registered" in first.output and "0 refused" in first.output
-    second = runner.invoke(app, ["intake", str(manifest), "--round", "R1", "--json",
-                                 "--workers", "1"])
+    second = runner.invoke(
+        app, ["intake", str(manifest), "--round", "R1", "--json", "--workers", "1"]
+    )
     assert second.exit_code == 0
     outcomes = json.loads(second.stdout)
-    assert [(o["file_name"], o["status"]) for o in outcomes] == [("de.pdf", "unchanged"),
-                                                                 ("en.docx", "unchanged")]
+    assert [(o["file_name"], o["status"]) for o in outcomes] == [
+        ("de.pdf", "unchanged"),
+        ("en.docx", "unchanged"),
+    ]
     assert outcomes[1]["language"] == "en" and outcomes[0]["pages"] == 4
     with Session(get_engine(cli_env)) as session:
         assert len(session.exec(select(Document)).all()) == 2
@@ -77,16 +80,26 @@ def test_unknown_round_is_a_clear_error(cli_env: Settings, tmp_path: Path) -> No
 def test_create_municipality_flag(cli_env: Settings, tmp_path: Path) -> None:
     plan = tmp_path / "a.pdf"
     plan.write_bytes(make.text_pdf(make.PLAN_DE))
-    refused = runner.invoke(app, ["intake", str(plan), "--round", "R1",
-                                  "--municipality", "Neudorf"])
+    refused = runner.invoke(
+        app, ["intake", str(plan), "--round", "R1", "--municipality", "Neudorf"]
+    )
     assert refused.exit_code == 1 and "--create-municipality" in " ".join(refused.output.split())
-    created = runner.invoke(app, ["intake", str(plan), "--round", "R1",
-                                  "--municipality", "Neudorf", "--create-municipality"])
+    created = runner.invoke(
+        app,
+        [
+            "intake",
+            str(plan),
+            "--round",
+            "R1",
+            "--municipality",
+            "Neudorf",
+            "--create-municipality",
+        ],
+    )
     assert created.exit_code == 0, created.output
 
 
-def test_a_manifest_without_its_columns_is_a_clear_error(cli_env: Settings,
-                                                        tmp_path: Path) -> None:
+def test_a_manifest_without_its_columns_is_a_clear_error(cli_env: Settings, tmp_path: Path) -> None:
     manifest = tmp_path / "liste.csv"
     manifest.write_text("datei;kommune\na.pdf;Musterstadt\n")
     result = runner.invoke(app, ["intake", str(manifest), "--round", "R1"])

@@ -17,8 +17,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("prefect")]
 
 
 def test_flow_reads_in_parallel_registers_refuses_and_reports(
-        prefect_harness: None, sqlite_settings: Settings, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    prefect_harness: None,
+    sqlite_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
@@ -38,16 +41,26 @@ def test_flow_reads_in_parallel_registers_refuses_and_reports(
     manifest = tmp_path / "manifest.csv"
     manifest.write_text("file,municipality\neingang/Musterstadt-alt.doc,Musterstadt\n")
 
-    outcomes = intake_plans(IntakeRequest(round_name="Flow Runde", paths=[
-        str(folder / "Exampleton.docx"), str(folder / "Musterstadt.pdf"), str(manifest)]))
+    outcomes = intake_plans(
+        IntakeRequest(
+            round_name="Flow Runde",
+            paths=[str(folder / "Exampleton.docx"), str(folder / "Musterstadt.pdf"), str(manifest)],
+        )
+    )
     assert [(o["file_name"], o["status"]) for o in outcomes] == [
-        ("Exampleton.docx", "registered"), ("Musterstadt.pdf", "registered"),
-        ("Musterstadt-alt.doc", "refused")]
+        ("Exampleton.docx", "registered"),
+        ("Musterstadt.pdf", "registered"),
+        ("Musterstadt-alt.doc", "refused"),
+    ]
     assert "save it as .docx or PDF" in outcomes[2]["error"]
     assert outcomes[0]["language"] == "en" and outcomes[1]["pages"] == 4
 
-    again = intake_plans(IntakeRequest(round_name="Flow Runde", paths=[
-        str(folder / "Exampleton.docx"), str(folder / "Musterstadt.pdf")]))
+    again = intake_plans(
+        IntakeRequest(
+            round_name="Flow Runde",
+            paths=[str(folder / "Exampleton.docx"), str(folder / "Musterstadt.pdf")],
+        )
+    )
     assert [o["status"] for o in again] == ["unchanged", "unchanged"]
     with Session(get_engine(sqlite_settings)) as session:
         assert session.exec(select(func.count()).select_from(Document)).one() == 2
@@ -55,7 +68,8 @@ def test_flow_reads_in_parallel_registers_refuses_and_reports(
     async def artifact():
         async with get_client() as client:
             found = await client.read_artifacts(
-                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["intake-flow-runde"])))
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["intake-flow-runde"]))
+            )
             return found[0]
 
     import asyncio

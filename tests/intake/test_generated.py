@@ -13,9 +13,14 @@ from review.synthetic import KEY_SECTORS, plan_spec, write_docx, write_pdf
 
 # synthetic part -> intake check
 CHECK_OF = {
-    "council_approval": "council_approval", "strategy": "target", "inventory": "inventory",
-    "risk_assessment": "risk_vulnerability", "mitigation": "mitigation_actions",
-    "adaptation": "adaptation_actions", "financing": "financing", "monitoring": "monitoring",
+    "council_approval": "council_approval",
+    "strategy": "target",
+    "inventory": "inventory",
+    "risk_assessment": "risk_vulnerability",
+    "mitigation": "mitigation_actions",
+    "adaptation": "adaptation_actions",
+    "financing": "financing",
+    "monitoring": "monitoring",
 }
 SECTOR_OF = {"municipal": "municipal_buildings"}
 SEEDS = range(12)
@@ -29,8 +34,9 @@ def _write(seed: int, fmt: str, tmp_path: Path):
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 @pytest.mark.parametrize("seed", SEEDS)
-def test_findings_match_the_generated_plan(sqlite_settings: Settings, tmp_path: Path,
-                                           seed: int, fmt: str) -> None:
+def test_findings_match_the_generated_plan(
+    sqlite_settings: Settings, tmp_path: Path, seed: int, fmt: str
+) -> None:
     written = _write(seed, fmt, tmp_path)
     spec = written.spec
     doc = read_document(written.path.read_bytes(), written.path.name, sqlite_settings)
@@ -48,7 +54,9 @@ def test_findings_match_the_generated_plan(sqlite_settings: Settings, tmp_path: 
     assert found["participation"]["present"] == communicates
     if spec.has("strategy"):
         assert (found["target"]["percent"], found["target"]["year"]) == (
-            spec.target_percent, spec.target_year)
+            spec.target_percent,
+            spec.target_year,
+        )
     if spec.has("inventory"):
         sectors = {SECTOR_OF.get(s, s) for s in found["inventory"]["sectors"]}
         # Hints may see a sector too many (a sector named near the inventory), never one too few.

@@ -21,7 +21,8 @@ def by_check(doc) -> dict:
 @pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize(("lines", "language"), [(make.PLAN_DE, "de"), (make.PLAN_EN, "en")])
 def test_generated_pdf_plan_is_read_with_pages_language_and_findings(
-        sqlite_settings: Settings, reader: str, lines, language: str) -> None:
+    sqlite_settings: Settings, reader: str, lines, language: str
+) -> None:
     settings = sqlite_settings.model_copy(update={"pdf_reader": reader})
     doc = read_document(make.text_pdf(lines, title="Klimaplan"), "plan.pdf", settings)
     assert doc.pages == 4 and doc.media_type == "application/pdf" and doc.reader == reader
@@ -46,9 +47,11 @@ def test_generated_pdf_plan_is_read_with_pages_language_and_findings(
 
 @pytest.mark.parametrize(("lines", "language"), [(make.PLAN_DE, "de"), (make.PLAN_EN, "en")])
 def test_generated_docx_plan_gives_paragraphs_headings_tables_and_findings(
-        sqlite_settings: Settings, lines, language: str) -> None:
-    doc = read_document(make.plan_docx(lines, title="Plan 2030", author="Amt"), "p.docx",
-                        sqlite_settings)
+    sqlite_settings: Settings, lines, language: str
+) -> None:
+    doc = read_document(
+        make.plan_docx(lines, title="Plan 2030", author="Amt"), "p.docx", sqlite_settings
+    )
     assert doc.language == language and doc.reader == "python-docx"
     assert doc.meta["title"] == "Plan 2030" and doc.meta["author"] == "Amt"
     assert [h.title for h in doc.headings] == [page[0] for page in lines]
@@ -58,15 +61,28 @@ def test_generated_docx_plan_gives_paragraphs_headings_tables_and_findings(
     findings = by_check(doc)
     assert summary(doc.findings) == "9/9"
     assert "paragraph" in findings["inventory"]["evidence"][0]
-    assert set(findings["inventory"]["sectors"]) == {"municipal", "tertiary", "residential",
-                                                     "transport"}
+    assert set(findings["inventory"]["sectors"]) == {
+        "municipal",
+        "tertiary",
+        "residential",
+        "transport",
+    }
     assert findings["target"]["year"] == 2030
 
 
 def test_a_plan_missing_parts_gets_absent_findings(sqlite_settings: Settings) -> None:
-    doc = read_document(make.text_pdf([["Unser Radwegeprogramm für die Stadt und die Region.",
-                                        "Wir bauen neue Wege und Brücken für den Radverkehr."]]),
-                        "rad.pdf", sqlite_settings)
+    doc = read_document(
+        make.text_pdf(
+            [
+                [
+                    "Unser Radwegeprogramm für die Stadt und die Region.",
+                    "Wir bauen neue Wege und Brücken für den Radverkehr.",
+                ]
+            ]
+        ),
+        "rad.pdf",
+        sqlite_settings,
+    )
     findings = by_check(doc)
     assert not findings["inventory"]["present"] and findings["inventory"]["evidence"] == []
     assert not findings["target"]["present"] and findings["target"]["percent"] is None
@@ -108,6 +124,5 @@ def test_concurrent_reads_from_threads_are_safe(sqlite_settings: Settings) -> No
 
     data = make.text_pdf(make.PLAN_DE * 3)
     with ThreadPoolExecutor(4) as pool:
-        docs = list(pool.map(lambda i: read_document(data, f"{i}.pdf", sqlite_settings),
-                             range(8)))
+        docs = list(pool.map(lambda i: read_document(data, f"{i}.pdf", sqlite_settings), range(8)))
     assert {d.pages for d in docs} == {12} and {d.language for d in docs} == {"de"}

@@ -70,7 +70,7 @@ def shingles(text: str, n: int = 5) -> set[str]:
     differ in spaces, line breaks and hyphens (pypdf splits words wrapped in table cells, pdfium
     joins them), not in the words themselves."""
     stream = "".join(re.findall(r"[a-zäöüß0-9]+", text.lower()))
-    return {stream[i:i + n] for i in range(len(stream) - n + 1)}
+    return {stream[i : i + n] for i in range(len(stream) - n + 1)}
 
 
 @pytest.mark.slow

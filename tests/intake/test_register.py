@@ -16,12 +16,15 @@ from tests.intake import make
 
 
 def counts(session: Session) -> tuple[int, ...]:
-    return tuple(session.exec(select(func.count()).select_from(t)).one()
-                 for t in (Plan, Document, Event, Municipality))
+    return tuple(
+        session.exec(select(func.count()).select_from(t)).one()
+        for t in (Plan, Document, Event, Municipality)
+    )
 
 
-def test_rerunning_intake_on_the_same_folder_adds_nothing(settings: Settings, session: Session,
-                                                          tmp_path: Path) -> None:
+def test_rerunning_intake_on_the_same_folder_adds_nothing(
+    settings: Settings, session: Session, tmp_path: Path
+) -> None:
     round_ = make_round(session)
     for name in ("Musterstadt", "Exampleton"):
         make_municipality(session, round_, name)
@@ -32,14 +35,16 @@ def test_rerunning_intake_on_the_same_folder_adds_nothing(settings: Settings, se
     (folder / "Exampleton.docx").write_bytes(make.plan_docx(make.PLAN_EN))
     (folder / "kaputt.pdf").write_bytes(b"")
 
-    first = take_in_sources(session, settings, round_=round_, sources=collect_sources([folder]),
-                            actor="test", workers=1)
+    first = take_in_sources(
+        session, settings, round_=round_, sources=collect_sources([folder]), actor="test", workers=1
+    )
     assert sorted(o.status for o in first) == ["refused", "registered", "registered"]
     before = counts(session)
     files_before = sorted(p for p in settings.files_dir.rglob("*") if p.is_file())
 
-    again = take_in_sources(session, settings, round_=round_, sources=collect_sources([folder]),
-                            actor="test", workers=1)
+    again = take_in_sources(
+        session, settings, round_=round_, sources=collect_sources([folder]), actor="test", workers=1
+    )
     assert sorted(o.status for o in again) == ["refused", "unchanged", "unchanged"]
     assert counts(session) == before
     assert sorted(p for p in settings.files_dir.rglob("*") if p.is_file()) == files_before
@@ -48,18 +53,33 @@ def test_rerunning_intake_on_the_same_folder_adds_nothing(settings: Settings, se
     assert "kaputt.pdf" in refusal.error and "no municipality" not in refusal.error
 
 
-def test_a_different_file_is_a_new_version_and_the_old_one_stays(settings: Settings,
-                                                                 session: Session) -> None:
+def test_a_different_file_is_a_new_version_and_the_old_one_stays(
+    settings: Settings, session: Session
+) -> None:
     round_ = make_round(session)
     make_municipality(session, round_, "Musterstadt")
     session.commit()
     v1_bytes = make.text_pdf(make.PLAN_DE)
     v2_bytes = make.plan_docx(make.PLAN_DE + [["6. Anhang", "Neue Tabellen."]])
-    v1 = take_in(session, settings, round_=round_, data=v1_bytes, file_name="../../plan.pdf",
-                 municipality="musterstadt", actor="koordination")
+    v1 = take_in(
+        session,
+        settings,
+        round_=round_,
+        data=v1_bytes,
+        file_name="../../plan.pdf",
+        municipality="musterstadt",
+        actor="koordination",
+    )
     session.commit()
-    v2 = take_in(session, settings, round_=round_, data=v2_bytes, file_name="plan-neu.docx",
-                 municipality="Musterstadt", actor="koordination")
+    v2 = take_in(
+        session,
+        settings,
+        round_=round_,
+        data=v2_bytes,
+        file_name="plan-neu.docx",
+        municipality="Musterstadt",
+        actor="koordination",
+    )
     session.commit()
     assert (v1.status, v1.version, v2.status, v2.version) == ("registered", 1, "new_version", 2)
     assert v1.plan_id == v2.plan_id and v1.municipality == "Musterstadt"
@@ -71,51 +91,91 @@ def test_a_different_file_is_a_new_version_and_the_old_one_stays(settings: Setti
     assert open_stored(settings, old.stored_path).read_bytes() == v1_bytes
     assert open_stored(settings, new.stored_path).read_bytes() == v2_bytes
     assert old.file_name == "plan.pdf" and old.pages == 4 and "Treibhausgasbilanz" in old.text
-    assert old.findings and old.structure["units"][1] == {"kind": "page", "number": 2,
-                                                          "offset": len(old.text.split(
-                                                              "\n\n")[0]) + 2}
+    assert old.findings and old.structure["units"][1] == {
+        "kind": "page",
+        "number": 2,
+        "offset": len(old.text.split("\n\n")[0]) + 2,
+    }
     kinds = [e.kind for e in session.exec(select(Event).order_by(Event.id))]
     assert kinds[-3:] == ["plan.created", "document.registered", "document.new_version"]
 
     # The first file again: unchanged, still version 1, nothing added.
-    again = take_in(session, settings, round_=round_, data=v1_bytes, file_name="plan.pdf",
-                    municipality="Musterstadt", actor="koordination")
+    again = take_in(
+        session,
+        settings,
+        round_=round_,
+        data=v1_bytes,
+        file_name="plan.pdf",
+        municipality="Musterstadt",
+        actor="koordination",
+    )
     assert (again.status, again.version, again.document_id) == ("unchanged", 1, v1.document_id)
 
 
-def test_unknown_municipality_is_refused_with_the_known_ones(settings: Settings,
-                                                             session: Session) -> None:
+def test_unknown_municipality_is_refused_with_the_known_ones(
+    settings: Settings, session: Session
+) -> None:
     round_ = make_round(session, name="MULTIPLY DE")
     for name in ("Münster", "Darmstadt-Dieburg"):
         make_municipality(session, round_, name)
     session.commit()
     data = make.text_pdf(make.PLAN_DE)
-    outcome = take_in(session, settings, round_="MULTIPLY DE", data=data, file_name="p.pdf",
-                      municipality="Muenster", actor="test")
+    outcome = take_in(
+        session,
+        settings,
+        round_="MULTIPLY DE",
+        data=data,
+        file_name="p.pdf",
+        municipality="Muenster",
+        actor="test",
+    )
     assert outcome.status == "refused" and outcome.error_code == "unknown-municipality"
     assert "no municipality 'Muenster' in round 'MULTIPLY DE'" in outcome.error
     assert "known: Darmstadt-Dieburg, Münster" in outcome.error
     assert "--create-municipality" in outcome.error
     assert session.exec(select(func.count()).select_from(Document)).one() == 0
 
-    created = take_in(session, settings, round_=round_, data=data, file_name="p.pdf",
-                      municipality="Neustadt", actor="test", create_municipality=True)
+    created = take_in(
+        session,
+        settings,
+        round_=round_,
+        data=data,
+        file_name="p.pdf",
+        municipality="Neustadt",
+        actor="test",
+        create_municipality=True,
+    )
     session.commit()
     assert created.status == "registered"
     assert session.exec(select(Municipality).where(Municipality.name == "Neustadt")).one()
 
 
-def test_the_same_file_for_another_municipality_is_refused(settings: Settings,
-                                                           session: Session) -> None:
+def test_the_same_file_for_another_municipality_is_refused(
+    settings: Settings, session: Session
+) -> None:
     round_ = make_round(session)
     for name in ("A-Stadt", "B-Dorf"):
         make_municipality(session, round_, name)
     session.commit()
     data = make.text_pdf(make.PLAN_DE)
-    take_in(session, settings, round_=round_, data=data, file_name="a.pdf", municipality="A-Stadt",
-            actor="test")
+    take_in(
+        session,
+        settings,
+        round_=round_,
+        data=data,
+        file_name="a.pdf",
+        municipality="A-Stadt",
+        actor="test",
+    )
     session.commit()
-    other = take_in(session, settings, round_=round_, data=data, file_name="b.pdf",
-                    municipality="B-Dorf", actor="test")
+    other = take_in(
+        session,
+        settings,
+        round_=round_,
+        data=data,
+        file_name="b.pdf",
+        municipality="B-Dorf",
+        actor="test",
+    )
     assert other.status == "refused" and other.error_code == "duplicate"
     assert "b.pdf is byte for byte the plan already taken in for A-Stadt" in other.error

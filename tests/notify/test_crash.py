@@ -45,25 +45,34 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _env(settings, port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PEERPLAN_")}
-    env.update(PEERPLAN_DATA_DIR=str(settings.data_dir),
-               PEERPLAN_DATABASE_URL=settings.database_url,
-               PEERPLAN_SMTP_HOST="127.0.0.1", PEERPLAN_SMTP_PORT=str(port),
-               PEERPLAN_PORTAL_BASE_URL=settings.portal_base_url)
+    env.update(
+        PEERPLAN_DATA_DIR=str(settings.data_dir),
+        PEERPLAN_DATABASE_URL=settings.database_url,
+        PEERPLAN_SMTP_HOST="127.0.0.1",
+        PEERPLAN_SMTP_PORT=str(port),
+        PEERPLAN_PORTAL_BASE_URL=settings.portal_base_url,
+    )
     return env
 
 
 def _prepare(settings, engine, port) -> str:
     """A round whose four reviewers were invited at D-10; at D-7 four reminders and a digest
     are due."""
-    with time_machine.travel(datetime.combine(D - timedelta(days=10), time(8), tzinfo=UTC),
-                             tick=False):
+    with time_machine.travel(
+        datetime.combine(D - timedelta(days=10), time(8), tzinfo=UTC), tick=False
+    ):
         with session_scope(engine) as session:
             round_, towns, plans = small_round(session, due=D)
             for i in range(4):
                 town, plan = ("Bergdorf", "Altstadt") if i % 2 else ("Altstadt", "Bergdorf")
                 reviewer = make_reviewer(session, round_, towns[town], email=f"r{i}@example.org")
-                approved_assignment(session, round_, plans[plan], reviewer,
-                                    rubric=("technical", "communication")[i // 2])
+                approved_assignment(
+                    session,
+                    round_,
+                    plans[plan],
+                    reviewer,
+                    rubric=("technical", "communication")[i // 2],
+                )
             name = round_.name
         run_invitations(settings.model_copy(update={"smtp_port": port}), round_name=name)
     return name
@@ -73,7 +82,10 @@ def _escalate(settings, port: int, round_name: str) -> subprocess.Popen:
     now = datetime.combine(D - timedelta(days=7), time(8), tzinfo=UTC).isoformat()
     return subprocess.Popen(
         [sys.executable, "-m", "review", "escalate", "--round", round_name, "--now", now],
-        cwd=ROOT, env=_env(settings, port), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=_env(settings, port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
 
 

@@ -35,9 +35,17 @@ D = date(2026, 12, 15)
 
 @pytest.mark.parametrize(
     ("day", "expected"),
-    [(-10, None), (-7, ("reminder", "d-7")), (-6, ("reminder", "d-7")), (-2, ("reminder", "d-2")),
-     (0, ("reminder", "d0")), (1, ("overdue", "d+1")), (4, ("overdue", "d+1")),
-     (5, ("reassign", "d+5")), (30, ("reassign", "d+5"))],
+    [
+        (-10, None),
+        (-7, ("reminder", "d-7")),
+        (-6, ("reminder", "d-7")),
+        (-2, ("reminder", "d-2")),
+        (0, ("reminder", "d0")),
+        (1, ("overdue", "d+1")),
+        (4, ("overdue", "d+1")),
+        (5, ("reassign", "d+5")),
+        (30, ("reassign", "d+5")),
+    ],
 )
 def test_decide_picks_the_latest_passed_window(day, expected):
     facts = Facts(1, "invited", D, invited_on=D - timedelta(days=20))
@@ -111,28 +119,53 @@ def _run_round(settings, engine, box):
         elsdorf = make_municipality(session, round_, "Elsdorf")
         both = ["de", "en"]
         people = {
-            "early": make_reviewer(session, round_, towns["Bergdorf"], email="early@b.example",
-                                   expertise=["technical"]),
-            "late": make_reviewer(session, round_, chemnitz, email="late@c.example",
-                                  language="en", languages=both, expertise=["communication"],
-                                  max_load=1),
-            "never": make_reviewer(session, round_, towns["Altstadt"], email="never@a.example",
-                                   expertise=["technical"]),
-            "decline": make_reviewer(session, round_, chemnitz, email="decline@c.example",
-                                     language="en", languages=both,
-                                     expertise=["communication"]),
-            "backup_comm": make_reviewer(session, round_, dorfen, email="backup-comm@d.example",
-                                         expertise=["communication"]),
-            "backup_tech": make_reviewer(session, round_, elsdorf, email="backup-tech@e.example",
-                                         language="en", languages=both, expertise=["technical"]),
+            "early": make_reviewer(
+                session, round_, towns["Bergdorf"], email="early@b.example", expertise=["technical"]
+            ),
+            "late": make_reviewer(
+                session,
+                round_,
+                chemnitz,
+                email="late@c.example",
+                language="en",
+                languages=both,
+                expertise=["communication"],
+                max_load=1,
+            ),
+            "never": make_reviewer(
+                session, round_, towns["Altstadt"], email="never@a.example", expertise=["technical"]
+            ),
+            "decline": make_reviewer(
+                session,
+                round_,
+                chemnitz,
+                email="decline@c.example",
+                language="en",
+                languages=both,
+                expertise=["communication"],
+            ),
+            "backup_comm": make_reviewer(
+                session, round_, dorfen, email="backup-comm@d.example", expertise=["communication"]
+            ),
+            "backup_tech": make_reviewer(
+                session,
+                round_,
+                elsdorf,
+                email="backup-tech@e.example",
+                language="en",
+                languages=both,
+                expertise=["technical"],
+            ),
         }
         work = {
             "early": approved_assignment(session, round_, plans["Altstadt"], people["early"]),
-            "late": approved_assignment(session, round_, plans["Altstadt"], people["late"],
-                                        rubric="communication"),
+            "late": approved_assignment(
+                session, round_, plans["Altstadt"], people["late"], rubric="communication"
+            ),
             "never": approved_assignment(session, round_, plans["Bergdorf"], people["never"]),
-            "decline": approved_assignment(session, round_, plans["Bergdorf"],
-                                           people["decline"], rubric="communication"),
+            "decline": approved_assignment(
+                session, round_, plans["Bergdorf"], people["decline"], rubric="communication"
+            ),
         }
         round_name, ids = round_.name, {k: a.id for k, a in work.items()}
 
@@ -143,18 +176,30 @@ def _run_round(settings, engine, box):
                 reviewing.accept(session, settings, assignment, actor="reviewer")
                 hooks.on_accepted(session, settings, assignment)
             elif what == "decline":
-                reviewing.decline(session, settings, assignment, "Keine Zeit im Dezember",
-                                  actor="reviewer")
+                reviewing.decline(
+                    session, settings, assignment, "Keine Zeit im Dezember", actor="reviewer"
+                )
                 new = hooks.on_declined(session, settings, assignment, "Keine Zeit im Dezember")
                 ids["backup_comm"] = new.id
             elif what == "draft":
-                session.add(Review(assignment_id=assignment.id, status="draft",
-                                   strengths="Gute Bestandsaufnahme"))
+                session.add(
+                    Review(
+                        assignment_id=assignment.id,
+                        status="draft",
+                        strengths="Gute Bestandsaufnahme",
+                    )
+                )
             else:
                 _submit(session, settings, assignment)
 
-    script = {-9: [("late", "accept")], -8: [("decline", "decline")], -5: [("early", "submit")],
-              -1: [("backup_comm", "submit")], 0: [("never", "draft")], 3: [("late", "submit")]}
+    script = {
+        -9: [("late", "accept")],
+        -8: [("decline", "decline")],
+        -5: [("early", "submit")],
+        -1: [("backup_comm", "submit")],
+        0: [("never", "draft")],
+        3: [("late", "submit")],
+    }
     arrived: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     for offset in range(-10, 11):
         for name, what in script.get(offset, []):
@@ -175,24 +220,42 @@ def _run_round(settings, engine, box):
     got = {o: msgs for o, msgs in got.items() if msgs}
     coord = "coord@example.org"
     expected = {
-        -10: [("decline@c.example", "invitation", "en"), ("early@b.example", "invitation", "de"),
-              ("late@c.example", "invitation", "en"), ("never@a.example", "invitation", "de")],
+        -10: [
+            ("decline@c.example", "invitation", "en"),
+            ("early@b.example", "invitation", "de"),
+            ("late@c.example", "invitation", "en"),
+            ("never@a.example", "invitation", "de"),
+        ],
         -9: [("late@c.example", "acceptance_receipt", "en")],
-        -8: [("backup-comm@d.example", "replacement_invitation", "de"),
-             (coord, "decline_notice", "de")],
-        -7: [("backup-comm@d.example", "reminder", "de"), ("early@b.example", "reminder", "de"),
-             ("late@c.example", "reminder", "en"), ("never@a.example", "reminder", "de")],
+        -8: [
+            ("backup-comm@d.example", "replacement_invitation", "de"),
+            (coord, "decline_notice", "de"),
+        ],
+        -7: [
+            ("backup-comm@d.example", "reminder", "de"),
+            ("early@b.example", "reminder", "de"),
+            ("late@c.example", "reminder", "en"),
+            ("never@a.example", "reminder", "de"),
+        ],
         -5: [("early@b.example", "submission_receipt", "de")],
-        -2: [("backup-comm@d.example", "reminder", "de"), ("late@c.example", "reminder", "en"),
-             ("never@a.example", "reminder", "de")],
+        -2: [
+            ("backup-comm@d.example", "reminder", "de"),
+            ("late@c.example", "reminder", "en"),
+            ("never@a.example", "reminder", "de"),
+        ],
         -1: [("backup-comm@d.example", "submission_receipt", "de")],
         0: [("late@c.example", "reminder", "en"), ("never@a.example", "reminder", "de")],
-        1: [(coord, "escalation", "de"), (coord, "escalation", "de"),
+        1: [
+            (coord, "escalation", "de"),
+            (coord, "escalation", "de"),
             ("late@c.example", "overdue_notice", "en"),
-            ("never@a.example", "overdue_notice", "de")],
+            ("never@a.example", "overdue_notice", "de"),
+        ],
         3: [("late@c.example", "submission_receipt", "en")],
-        5: [("backup-tech@e.example", "replacement_invitation", "en"),
-            ("never@a.example", "released_notice", "de")],
+        5: [
+            ("backup-tech@e.example", "replacement_invitation", "en"),
+            ("never@a.example", "released_notice", "de"),
+        ],
         10: [("backup-tech@e.example", "reminder", "en")],  # its own due date is D+12
     }
     assert got == expected
@@ -201,7 +264,8 @@ def _run_round(settings, engine, box):
         never = session.get(Assignment, ids["never"])
         assert never.status == "reassigned"
         replacements = session.exec(
-            select(Assignment).where(Assignment.replaces_id == never.id)).all()
+            select(Assignment).where(Assignment.replaces_id == never.id)
+        ).all()
         assert len(replacements) == 1
         backup = session.get(Reviewer, replacements[0].reviewer_id)
         assert backup.email == "backup-tech@e.example"

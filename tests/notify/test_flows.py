@@ -30,9 +30,12 @@ def test_flows_invite_escalate_and_publish_artifacts(prefect_harness, sqlite_set
 
     box = Mailbox()
     controller = start_smtp(box)
-    for name, value in {"DATA_DIR": str(sqlite_settings.data_dir),
-                        "DATABASE_URL": sqlite_settings.database_url,
-                        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(controller.port)}.items():
+    for name, value in {
+        "DATA_DIR": str(sqlite_settings.data_dir),
+        "DATABASE_URL": sqlite_settings.database_url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(controller.port),
+    }.items():
         monkeypatch.setenv(f"PEERPLAN_{name}", value)
     try:
         with session_scope(get_engine(sqlite_settings)) as session:
@@ -66,16 +69,26 @@ def test_smtp_through_a_prefect_email_block_keeps_our_message_id(prefect_harness
     box = Mailbox()
     controller = start_smtp(box)
     try:
-        EmailServerCredentials(smtp_server="127.0.0.1", smtp_port=controller.port,
-                               smtp_type="INSECURE").save("peerplan-test-smtp", overwrite=True)
+        EmailServerCredentials(
+            smtp_server="127.0.0.1", smtp_port=controller.port, smtp_type="INSECURE"
+        ).save("peerplan-test-smtp", overwrite=True)
         # The settings' own server is unreachable: only the block can deliver.
         settings = sqlite_settings.model_copy(
-            update={"smtp_block": "peerplan-test-smtp", "smtp_port": free_port()})
+            update={"smtp_block": "peerplan-test-smtp", "smtp_port": free_port()}
+        )
         engine = get_engine(settings)
         with session_scope(engine) as session:
-            outbox.enqueue(session, key="digest:test", kind="digest", recipient="c@example.org",
-                           language="en", subject="Digest", body="Nothing new.", round_id=None,
-                           settings=settings)
+            outbox.enqueue(
+                session,
+                key="digest:test",
+                kind="digest",
+                recipient="c@example.org",
+                language="en",
+                subject="Digest",
+                body="Nothing new.",
+                round_id=None,
+                settings=settings,
+            )
         assert outbox.deliver(engine, settings).sent == ["digest:test"]
     finally:
         controller.stop()

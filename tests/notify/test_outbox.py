@@ -36,11 +36,27 @@ def _with_smtp(settings, port):
 
 def test_enqueue_twice_keeps_one_row_and_the_transaction(settings, engine):
     with session_scope(engine) as session:
-        first = outbox.enqueue(session, key="k:1", kind="digest", recipient="a@example.org",
-                               language="de", subject="s", body="b", round_id=None,
-                               settings=settings)
-        again = outbox.enqueue(session, key="k:1", kind="digest", recipient="a@example.org",
-                               language="de", subject="other", body="other", round_id=None)
+        first = outbox.enqueue(
+            session,
+            key="k:1",
+            kind="digest",
+            recipient="a@example.org",
+            language="de",
+            subject="s",
+            body="b",
+            round_id=None,
+            settings=settings,
+        )
+        again = outbox.enqueue(
+            session,
+            key="k:1",
+            kind="digest",
+            recipient="a@example.org",
+            language="de",
+            subject="other",
+            body="other",
+            round_id=None,
+        )
         # The caller's transaction is still usable after the duplicate.
         session.add(Event(actor="t", kind="t", entity="t", entity_id=None, round_id=None))
     assert first is not None and again is None
@@ -91,10 +107,18 @@ def test_reminder_to_someone_who_submitted_meanwhile_is_cancelled(settings, engi
         reviewer = make_reviewer(session, round_, towns["Bergdorf"])
         a = approved_assignment(session, round_, plans["Altstadt"], reviewer)
         invite(session, settings, [a], actor="coordinator")
-        hooks.queue(session, settings, key=f"reminder:a{a.id}:d-2", kind="reminder",
-                    recipient=reviewer.email, language="de", round_id=round_.id,
-                    assignment_id=a.id, reason="test",
-                    **hooks.AssignmentFacts.load(session, a).context("de", days_left=2))
+        hooks.queue(
+            session,
+            settings,
+            key=f"reminder:a{a.id}:d-2",
+            kind="reminder",
+            recipient=reviewer.email,
+            language="de",
+            round_id=round_.id,
+            assignment_id=a.id,
+            reason="test",
+            **hooks.AssignmentFacts.load(session, a).context("de", days_left=2),
+        )
         transition(session, a, "submitted", actor="reviewer")
     report = deliver(engine, settings)
     assert report.sent == [] and len(report.cancelled) == 2  # invitation and reminder
@@ -118,15 +142,18 @@ def test_refusing_smtp_fails_loudly_and_a_later_run_sends_everything(settings, e
     box.refuse = False
     assert len(deliver(engine, settings).sent) == 2
     assert sorted(m["To"] for m in box.messages) == [
-        "plan@altstadt.example", "plan@bergdorf.example"]
+        "plan@altstadt.example",
+        "plan@bergdorf.example",
+    ]
 
 
 def test_smtp_down_fails_loudly_and_a_later_run_sends(settings, engine, mailbox):
     box, port = mailbox
     with session_scope(engine) as session:
         round_, towns, plans = small_round(session)
-        hooks.on_plan_received(session, settings, towns["Altstadt"],
-                               _document(session, plans["Altstadt"]))
+        hooks.on_plan_received(
+            session, settings, towns["Altstadt"], _document(session, plans["Altstadt"])
+        )
     down = _with_smtp(settings, _closed_port())
     with pytest.raises(DeliveryFailed, match="ConnectionRefusedError"):
         deliver(engine, down)
@@ -139,11 +166,17 @@ def test_plan_receipt_in_a_blind_round_names_no_reviewer(settings, engine, mailb
     settings = _with_smtp(settings, port)
     with session_scope(engine) as session:
         round_, towns, plans = small_round(session, blind=True)
-        reviewer = make_reviewer(session, round_, towns["Bergdorf"], name="Erika Mustermann",
-                                 email="erika@bergdorf.example")
+        reviewer = make_reviewer(
+            session,
+            round_,
+            towns["Bergdorf"],
+            name="Erika Mustermann",
+            email="erika@bergdorf.example",
+        )
         approved_assignment(session, round_, plans["Altstadt"], reviewer)
-        hooks.on_plan_received(session, settings, towns["Altstadt"],
-                               _document(session, plans["Altstadt"]))
+        hooks.on_plan_received(
+            session, settings, towns["Altstadt"], _document(session, plans["Altstadt"])
+        )
     deliver(engine, settings)
     (message,) = box.messages
     text = message.as_string()
@@ -154,9 +187,16 @@ def test_plan_receipt_in_a_blind_round_names_no_reviewer(settings, engine, mailb
 def _document(session, plan):
     from review.models import Document
 
-    document = Document(round_id=plan.round_id, plan_id=plan.id, file_name="plan.pdf",
-                        sha256=f"{plan.id:064d}", media_type="application/pdf", size=20480,
-                        pages=12, stored_path="x")
+    document = Document(
+        round_id=plan.round_id,
+        plan_id=plan.id,
+        file_name="plan.pdf",
+        sha256=f"{plan.id:064d}",
+        media_type="application/pdf",
+        size=20480,
+        pages=12,
+        stored_path="x",
+    )
     session.add(document)
     session.flush()
     return document
@@ -173,8 +213,9 @@ def test_decline_without_a_backup_tells_the_coordinator_to_act(settings, engine,
     settings = _with_smtp(settings, port)
     with session_scope(engine) as session:
         round_, towns, plans = small_round(session, language="en")
-        reviewer = make_reviewer(session, round_, towns["Bergdorf"], email="only@b.example",
-                                 expertise=["technical"])
+        reviewer = make_reviewer(
+            session, round_, towns["Bergdorf"], email="only@b.example", expertise=["technical"]
+        )
         a = approved_assignment(session, round_, plans["Altstadt"], reviewer)
         invite(session, settings, [a], actor="coordinator")
     deliver(engine, settings)
@@ -196,11 +237,21 @@ def test_two_deliverers_at_once_send_each_message_once(settings, engine, mailbox
     settings = _with_smtp(settings, port)
     with session_scope(engine) as session:
         for i in range(30):
-            outbox.enqueue(session, key=f"digest:t{i}", kind="digest", recipient=f"c{i}@x.example",
-                           language="en", subject="s", body="b", round_id=None, settings=settings)
+            outbox.enqueue(
+                session,
+                key=f"digest:t{i}",
+                kind="digest",
+                recipient=f"c{i}@x.example",
+                language="en",
+                subject="s",
+                body="b",
+                round_id=None,
+                settings=settings,
+            )
     reports = []
-    threads = [threading.Thread(target=lambda: reports.append(deliver(engine, settings)))
-               for _ in range(2)]
+    threads = [
+        threading.Thread(target=lambda: reports.append(deliver(engine, settings))) for _ in range(2)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -216,8 +267,17 @@ def test_background_delivery_sends_without_making_the_caller_wait(settings, engi
     box, port = mailbox
     settings = _with_smtp(settings, port)
     with session_scope(engine) as session:
-        outbox.enqueue(session, key="digest:bg", kind="digest", recipient="c@x.example",
-                       language="en", subject="s", body="b", round_id=None, settings=settings)
+        outbox.enqueue(
+            session,
+            key="digest:bg",
+            kind="digest",
+            recipient="c@x.example",
+            language="en",
+            subject="s",
+            body="b",
+            round_id=None,
+            settings=settings,
+        )
     outbox.deliver_in_background(settings)
     outbox.deliver_in_background(settings)  # while it runs: one more look, no second sender
     deadline = time.monotonic() + 20

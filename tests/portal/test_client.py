@@ -26,8 +26,9 @@ from tests.reviewing_data import invited_assignment
 def portal(sqlite_settings: Settings):
     port = free_port()
     settings = sqlite_settings.model_copy(update={"portal_base_url": f"http://127.0.0.1:{port}"})
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -59,7 +60,8 @@ def test_a_reviewer_submits_over_http(portal: Settings, channel: str) -> None:
         else:
             form = reviewer.word_form(invited.assignment_id)
             reviewer.upload_word_form(
-                invited.assignment_id, fill_word_form(form, word_answers(answers, rubric)),
+                invited.assignment_id,
+                fill_word_form(form, word_answers(answers, rubric)),
                 submit=True,
             )
     with Session(get_engine(portal)) as session:

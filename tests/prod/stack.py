@@ -38,8 +38,12 @@ class Stack:
     def prefect(self, *args: str, timeout: float = 180) -> str:
         """Run the `prefect` CLI against this server from the project root; its output."""
         done = subprocess.run(
-            [*PREFECT, "--no-prompt", *args], cwd=PROJECT_ROOT, env=self.env, timeout=timeout,
-            capture_output=True, text=True,
+            [*PREFECT, "--no-prompt", *args],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            timeout=timeout,
+            capture_output=True,
+            text=True,
         )
         output = done.stdout + done.stderr
         assert done.returncode == 0, f"prefect {' '.join(args)} failed:\n{output}"
@@ -48,10 +52,22 @@ class Stack:
     def start_worker(self, name: str, *, limit: int = 2) -> Child:
         worker = Child(
             f"worker {name}",
-            [*PREFECT, "worker", "start", "--pool", WORK_POOL, "--type", "process",
-             "--name", name, "--limit", str(limit)],
+            [
+                *PREFECT,
+                "worker",
+                "start",
+                "--pool",
+                WORK_POOL,
+                "--type",
+                "process",
+                "--name",
+                name,
+                "--limit",
+                str(limit),
+            ],
             self.directory / "logs" / f"worker-{name}.log",
-            env=self.env, cwd=PROJECT_ROOT,
+            env=self.env,
+            cwd=PROJECT_ROOT,
         ).start()
         self.children.append(worker)
         return worker
@@ -64,19 +80,25 @@ class Stack:
     def executed_by(self) -> dict[str, str]:
         """{flow run id: name of the worker that executed it}, from the workers' events."""
         result: dict[str, str] = {}
-        page = self.api("POST", "/events/filter", {
-            "filter": {"event": {"name": ["prefect.worker.executed-flow-run"]},
-                       "occurred": {"since": "2000-01-01T00:00:00Z"}},
-            "limit": 50,
-        })
+        page = self.api(
+            "POST",
+            "/events/filter",
+            {
+                "filter": {
+                    "event": {"name": ["prefect.worker.executed-flow-run"]},
+                    "occurred": {"since": "2000-01-01T00:00:00Z"},
+                },
+                "limit": 50,
+            },
+        )
         while True:
             for event in page["events"]:
                 for related in event["related"]:
                     rid = related["prefect.resource.id"]
                     if rid.startswith("prefect.flow-run."):
-                        result[rid.removeprefix("prefect.flow-run.")] = (
-                            event["resource"]["prefect.resource.name"]
-                        )
+                        result[rid.removeprefix("prefect.flow-run.")] = event["resource"][
+                            "prefect.resource.name"
+                        ]
             if not page.get("next_page"):
                 return result
             page = httpx.get(page["next_page"], timeout=30).json()
@@ -119,8 +141,10 @@ def _drop_database(admin_url: str, name: str) -> None:
 def production_stack(directory: Path, admin_url: str) -> Iterator[Stack]:
     suffix = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
     prefect_db, peerplan_db = f"prefect_test_{suffix}", f"peerplan_test_{suffix}"
-    admin_psycopg = make_url(admin_url).set(drivername="postgresql+psycopg").render_as_string(
-        hide_password=False
+    admin_psycopg = (
+        make_url(admin_url)
+        .set(drivername="postgresql+psycopg")
+        .render_as_string(hide_password=False)
     )
     created: list[str] = []
     children: list[Child] = []
@@ -136,7 +160,8 @@ def production_stack(directory: Path, admin_url: str) -> Iterator[Stack]:
             "PYTHONPATH": str(PROJECT_ROOT),
             "PREFECT_HOME": str(directory / "prefect-home"),
             "PREFECT_API_DATABASE_CONNECTION_URL": prefect_url.set(
-                drivername="postgresql+asyncpg").render_as_string(hide_password=False),
+                drivername="postgresql+asyncpg"
+            ).render_as_string(hide_password=False),
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "DO_NOT_TRACK": "1",
             # Workers poll every 10 s by default; a test waits for every hand-over.
@@ -148,7 +173,8 @@ def production_stack(directory: Path, admin_url: str) -> Iterator[Stack]:
         server = Child(
             "Prefect server",
             [*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            directory / "logs" / "prefect-server.log", env=env,
+            directory / "logs" / "prefect-server.log",
+            env=env,
         ).start()
         children.append(server)
         env["PREFECT_API_URL"] = api_url

@@ -51,8 +51,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
     if not admin_url:
         pytest.skip(f"{POSTGRES_ENV} is not set: the production test runs in CI (.ci/run)")
     directory = tmp_path_factory.mktemp("production")
-    with production_stack(directory, admin_url) as stack, \
-            start_mailbox(directory / "mail") as mailbox:
+    with (
+        production_stack(directory, admin_url) as stack,
+        start_mailbox(directory / "mail") as mailbox,
+    ):
         stack.env.update(PEERPLAN_SMTP_HOST=mailbox.host, PEERPLAN_SMTP_PORT=str(mailbox.port))
         stack.mailbox = mailbox  # type: ignore[attr-defined]
         stack.prefect("work-pool", "create", WORK_POOL, "--type", "process")
@@ -63,8 +65,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _settings(stack: Stack) -> Settings:
-    return load_settings(database_url=stack.peerplan_database_url,
-                         data_dir=Path(stack.env["PEERPLAN_DATA_DIR"]))
+    return load_settings(
+        database_url=stack.peerplan_database_url, data_dir=Path(stack.env["PEERPLAN_DATA_DIR"])
+    )
 
 
 def _run(stack: Stack, deployment: str, parameters: dict) -> str:
@@ -86,17 +89,21 @@ def _completed(stack: Stack, ids: list[str], timeout: float) -> dict[str, dict]:
     runs = stack.wait_for_runs(ids, timeout=timeout)
     failed = {r["name"]: r["state_name"] for r in runs.values() if r["state_type"] != "COMPLETED"}
     assert not failed, f"flow runs did not complete: {failed}\n" + "\n".join(
-        f"--- {c.name}\n{c.log_tail(40)}" for c in stack.children)
+        f"--- {c.name}\n{c.log_tail(40)}" for c in stack.children
+    )
     return runs
 
 
 def test_two_workers_share_the_flow_runs_of_a_deployment(stack: Stack):
     """The harness itself, independent of peerplan's flows: a probe deployment's runs are spread
     over both workers."""
-    stack.prefect("deploy", "tests/prod/probe_flow.py:probe", "--name", "probe",
-                  "--pool", WORK_POOL)
-    ids = [_run(stack, "probe/probe", {"parameters": {"label": f"run {i}", "seconds": 3}})
-           for i in range(6)]
+    stack.prefect(
+        "deploy", "tests/prod/probe_flow.py:probe", "--name", "probe", "--pool", WORK_POOL
+    )
+    ids = [
+        _run(stack, "probe/probe", {"parameters": {"label": f"run {i}", "seconds": 3}})
+        for i in range(6)
+    ]
     _completed(stack, ids, timeout=120)
     workers = _wait_for_worker_events(stack, ids)
     assert set(workers.values()) == {"w1", "w2"}, workers
@@ -117,9 +124,14 @@ def test_a_round_of_200_plans_runs_on_both_workers(stack: Stack, tmp_path: Path)
     migrate(settings)
     folder = generate_plans(tmp_path / "plans", count=N_PLANS, seed=11, format="both")
     with session_scope(get_engine(settings)) as session:
-        round_ = create_round(session, name=ROUND, due_date=date.today() + timedelta(weeks=4),
-                              language="de", languages=["de", "en"],
-                              reviews_per_plan=REVIEWS_PER_PLAN)
+        round_ = create_round(
+            session,
+            name=ROUND,
+            due_date=date.today() + timedelta(weeks=4),
+            language="de",
+            languages=["de", "en"],
+            reviews_per_plan=REVIEWS_PER_PLAN,
+        )
         import_participants(session, round_, folder.participants_csv)
         round_id = round_.id
     lap("generate 200 plans, round, participants")
@@ -138,17 +150,24 @@ def test_a_round_of_200_plans_runs_on_both_workers(stack: Stack, tmp_path: Path)
             writer.writeheader()
             writer.writerows(rows[batch::INTAKE_BATCHES])
         manifests.append(path)
-    intake = [_run(stack, "intake_plans/intake-plans",
-                   {"request": {"round_name": ROUND, "paths": [str(path)]}})
-              for path in manifests]
+    intake = [
+        _run(
+            stack,
+            "intake_plans/intake-plans",
+            {"request": {"round_name": ROUND, "paths": [str(path)]}},
+        )
+        for path in manifests
+    ]
     _completed(stack, intake, timeout=STEP_TIMEOUT)
     run_ids += intake
     lap(f"intake ({INTAKE_BATCHES} runs)")
     with session_scope(get_engine(settings)) as session:
-        plans = session.exec(select(func.count()).select_from(Plan).where(
-            Plan.round_id == round_id)).one()
-        documents = session.exec(select(func.count()).select_from(Document).where(
-            Document.round_id == round_id)).one()
+        plans = session.exec(
+            select(func.count()).select_from(Plan).where(Plan.round_id == round_id)
+        ).one()
+        documents = session.exec(
+            select(func.count()).select_from(Document).where(Document.round_id == round_id)
+        ).one()
     assert (plans, documents) == (N_PLANS, N_PLANS)
 
     # Assignment, approval, invitations, reviews and compilation: see the steps below.
@@ -163,8 +182,10 @@ def test_a_round_of_200_plans_runs_on_both_workers(stack: Stack, tmp_path: Path)
     workers = _wait_for_worker_events(stack, run_ids)
     assert set(workers) == set(run_ids), "a flow run without a worker event"
     assert set(workers.values()) == {"w1", "w2"}, workers
-    print(f"round of {N_PLANS} plans on two workers: {time.monotonic() - started:.0f} s; "
-          + ", ".join(f"{step} {seconds:.0f} s" for step, seconds in timings.items()))
+    print(
+        f"round of {N_PLANS} plans on two workers: {time.monotonic() - started:.0f} s; "
+        + ", ".join(f"{step} {seconds:.0f} s" for step, seconds in timings.items())
+    )
 
 
 def _wait_for_pause(stack: Stack, run_id: str, timeout: float = STEP_TIMEOUT) -> dict:
@@ -181,29 +202,37 @@ def _wait_for_pause(stack: Stack, run_id: str, timeout: float = STEP_TIMEOUT) ->
 def _assign_approve_invite(stack: Stack, settings: Settings, round_id: int) -> list[str]:
     """The coordinator starts the assignment, approves the proposal in the pause form (here
     through the API the form posts to), then starts the invitations."""
-    assign = _run(stack, "assign_reviewers/assign-reviewers",
-                  {"request": {"round_name": ROUND, "poll_seconds": 2}})
+    assign = _run(
+        stack,
+        "assign_reviewers/assign-reviewers",
+        {"request": {"round_name": ROUND, "poll_seconds": 2}},
+    )
     _wait_for_pause(stack, assign)
     stack.api("POST", f"/flow_runs/{assign}/resume", {"run_input": APPROVAL})
     _completed(stack, [assign], timeout=STEP_TIMEOUT)
     with session_scope(get_engine(settings)) as session:
         round_ = session.get(Round, round_id)
-        assignments = session.exec(select(Assignment).where(
-            Assignment.round_id == round_id)).all()
+        assignments = session.exec(select(Assignment).where(Assignment.round_id == round_id)).all()
         per_plan = {a.plan_id for a in assignments}
         assert len(per_plan) == N_PLANS
         assert len(assignments) == N_PLANS * round_.reviews_per_plan
         assert all(a.approved_at is not None for a in assignments)
 
-    invite = _run(stack, "send_invitations/send-invitations",
-                  {"parameters": {"round_name": ROUND}})
+    invite = _run(stack, "send_invitations/send-invitations", {"parameters": {"round_name": ROUND}})
     _completed(stack, [invite], timeout=STEP_TIMEOUT)
     with session_scope(get_engine(settings)) as session:
-        invited = session.exec(select(func.count()).select_from(Assignment).where(
-            Assignment.round_id == round_id, Assignment.status == "invited")).one()
-        reviewers = set(session.exec(
-            select(Reviewer.email).join(Assignment, Assignment.reviewer_id == Reviewer.id)
-            .where(Assignment.round_id == round_id)).all())
+        invited = session.exec(
+            select(func.count())
+            .select_from(Assignment)
+            .where(Assignment.round_id == round_id, Assignment.status == "invited")
+        ).one()
+        reviewers = set(
+            session.exec(
+                select(Reviewer.email)
+                .join(Assignment, Assignment.reviewer_id == Reviewer.id)
+                .where(Assignment.round_id == round_id)
+            ).all()
+        )
     assert invited == len(assignments)
     messages = stack.mailbox.messages()  # type: ignore[attr-defined]
     recipients = {address for m in messages for _, address in getaddresses([m["To"]])}
@@ -229,32 +258,48 @@ def _submit_reviews(settings: Settings, round_id: int, folder: GeneratedFolder) 
         for assignment, municipality in rows:
             spec = specs[municipality]
             accept(session, settings, assignment, actor="reviewer")
-            answers = simulate_review(rubrics[assignment.rubric], spec, language=spec.language,
-                                      seed=assignment.reviewer_id)
-            submit(session, assignment, answers.as_input(), settings=settings,
-                   seen_revision="0.0", actor="reviewer", rubrics=rubrics)
+            answers = simulate_review(
+                rubrics[assignment.rubric],
+                spec,
+                language=spec.language,
+                seed=assignment.reviewer_id,
+            )
+            submit(
+                session,
+                assignment,
+                answers.as_input(),
+                settings=settings,
+                seen_revision="0.0",
+                actor="reviewer",
+                rubrics=rubrics,
+            )
     return len(rows)
 
 
 def _compile(stack: Stack, settings: Settings, round_id: int) -> list[str]:
     """One compile run for the whole round (its summary covers every plan); no PDF copies."""
-    compile_run = _run(stack, "compile_reviews/compile-reviews",
-                       {"parameters": {"round_name": ROUND, "pdf": False}})
+    compile_run = _run(
+        stack,
+        "compile_reviews/compile-reviews",
+        {"parameters": {"round_name": ROUND, "pdf": False}},
+    )
     _completed(stack, [compile_run], timeout=STEP_TIMEOUT)
     with session_scope(get_engine(settings)) as session:
         progress = round_progress(session, session.get(Round, round_id))
-        plan_ids = {plan.id for plan in session.exec(select(Plan).where(
-            Plan.round_id == round_id))}
+        plan_ids = {plan.id for plan in session.exec(select(Plan).where(Plan.round_id == round_id))}
     incomplete = [p.municipality for p in progress.plans if not p.complete]
     assert not incomplete, f"plans still missing reviews: {incomplete[:10]}"
     out = settings.output_dir / "produktion-2026"
-    editions = {edition: sorted((out / edition).glob("*.docx"))
-                for edition in ("municipality", "coordinator")}
+    editions = {
+        edition: sorted((out / edition).glob("*.docx"))
+        for edition in ("municipality", "coordinator")
+    }
     for edition, paths in editions.items():  # one document per plan, named by its plan id
         assert {int(p.name.split("-")[0]) for p in paths} == plan_ids, edition
     summary = docx.Document(str(out / "summary" / "round-summary.docx"))
-    summary_text = "\n".join(cell.text for table in summary.tables for row in table.rows
-                             for cell in row.cells)
+    summary_text = "\n".join(
+        cell.text for table in summary.tables for row in table.rows for cell in row.cells
+    )
     assert all(p.municipality in summary_text for p in progress.plans[:20]), "summary rows"
     for path in editions["municipality"][::40]:  # a few open and have content
         assert docx.Document(str(path)).paragraphs, path

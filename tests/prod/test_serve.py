@@ -69,13 +69,27 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     directory = tmp_path_factory.mktemp("serve")
     prefect_port, portal_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PEERPLAN_"))}
-    env.update(PYTHONPATH=str(PROJECT_ROOT), PEERPLAN_DATA_DIR=str(directory / "data"),
-               PEERPLAN_PORTAL_BASE_URL=f"http://127.0.0.1:{portal_port}")
+    env.update(
+        PYTHONPATH=str(PROJECT_ROOT),
+        PEERPLAN_DATA_DIR=str(directory / "data"),
+        PEERPLAN_PORTAL_BASE_URL=f"http://127.0.0.1:{portal_port}",
+    )
     portal = _portal_available()
     process = subprocess.Popen(
-        [sys.executable, "-m", "review", "serve", "--prefect-port", str(prefect_port),
-         "--portal" if portal else "--no-portal"],
-        cwd=directory, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "review",
+            "serve",
+            "--prefect-port",
+            str(prefect_port),
+            "--portal" if portal else "--no-portal",
+        ],
+        cwd=directory,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
     )
     lines: list[str] = []
@@ -99,8 +113,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             pytest.fail("peerplan serve did not come up:\n" + "".join(lines))
         lines.append(line)
     ui_url = f"http://127.0.0.1:{prefect_port}"
-    yield Served(process, directory, lines, ui_url, f"{ui_url}/api",
-                 f"http://127.0.0.1:{portal_port}" if portal else None)
+    yield Served(
+        process,
+        directory,
+        lines,
+        ui_url,
+        f"{ui_url}/api",
+        f"http://127.0.0.1:{portal_port}" if portal else None,
+    )
     if process.poll() is None:  # the stop test did not run: stop it the same way
         tree = descendants(process.pid)
         process.send_signal(signal.SIGTERM)
@@ -147,13 +167,14 @@ def test_deployments_are_registered_with_parameter_forms(served: Served):
 def test_a_served_deployment_runs(served: Served):
     """A coordinator's click on Run: the served process runs the flow in a subprocess."""
     escalation = next(d for d in DEPLOYMENTS if d.flow_name == "escalate_deadlines")
-    deployment = next(d for d in _deployments(served, len(DEPLOYMENTS))
-                      if d["name"] == escalation.name)
+    deployment = next(
+        d for d in _deployments(served, len(DEPLOYMENTS)) if d["name"] == escalation.name
+    )
     deadline = time.monotonic() + 120
     while True:  # a busy SQLite-backed server answers 503 now and then: ask again
         response = httpx.post(
-            f"{served.api_url}/deployments/{deployment['id']}/create_flow_run", json={},
-            timeout=30)
+            f"{served.api_url}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=30
+        )
         if response.status_code != 503 or time.monotonic() > deadline:
             break
         time.sleep(2)
@@ -172,8 +193,9 @@ def test_a_served_deployment_runs(served: Served):
 def test_a_plans_last_review_starts_compile_reviews(served: Served):
     """The portal's announcement (review.signals) makes the compile-reviews deployment's trigger
     start a run for that plan: the coordinator sees documents without starting anything."""
-    deployment = next(d for d in _deployments(served, len(DEPLOYMENTS))
-                      if d["name"] == "compile-reviews")
+    deployment = next(
+        d for d in _deployments(served, len(DEPLOYMENTS)) if d["name"] == "compile-reviews"
+    )
     emit = (
         "from prefect.events import emit_event\n"
         "from review.signals import PLAN_READY\n"
@@ -186,8 +208,11 @@ def test_a_plans_last_review_starts_compile_reviews(served: Served):
     subprocess.run([sys.executable, "-c", emit], env=env, check=True, timeout=120)
     deadline = time.monotonic() + 120
     while True:
-        runs = httpx.post(f"{served.api_url}/flow_runs/filter", timeout=30, json={
-            "deployments": {"id": {"any_": [deployment["id"]]}}}).json()
+        runs = httpx.post(
+            f"{served.api_url}/flow_runs/filter",
+            timeout=30,
+            json={"deployments": {"id": {"any_": [deployment["id"]]}}},
+        ).json()
         if runs or time.monotonic() > deadline:
             break
         time.sleep(1)
@@ -210,9 +235,17 @@ def test_deployment_pages_show_the_parameter_forms(served: Served):
 
     missing: dict[str, list[str]] = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         for spec in present:
             deployment = registered[spec.name]
@@ -226,8 +259,11 @@ def test_deployment_pages_show_the_parameter_forms(served: Served):
             text = page.inner_text("body")
             assert "Can't connect to Server API" not in text
             assert spec.name in text
-            missing.update({spec.name: [x for x in labels if x not in text]} if any(
-                x not in text for x in labels) else {})
+            missing.update(
+                {spec.name: [x for x in labels if x not in text]}
+                if any(x not in text for x in labels)
+                else {}
+            )
         browser.close()
     assert not missing, f"parameter form fields not on the deployments' Run pages: {missing}"
 

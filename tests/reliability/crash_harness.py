@@ -74,14 +74,21 @@ class ExecRunner:
         # drawn after most of it, so that they land in peerplan's work, not in the imports.
         self.startup = self.run(["--help"]).seconds
 
-    def run(self, argv: Sequence[str], kill_after: float | None = None,
-            timeout: float = 300) -> Run:
+    def run(
+        self, argv: Sequence[str], kill_after: float | None = None, timeout: float = 300
+    ) -> Run:
         self._n += 1
         log = self.log_dir / f"exec-{self._n:04d}.log"
         started = time.monotonic()
         with open(log, "wb") as out:
-            proc = subprocess.Popen([sys.executable, "-m", "review", *argv], cwd=ROOT, env=self.env,
-                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "review", *argv],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
             killed = False
             try:
                 proc.wait(timeout=kill_after if kill_after is not None else timeout)
@@ -91,8 +98,13 @@ class ExecRunner:
                 killed = kill_after is not None
                 if not killed:
                     raise
-        return Run(list(argv), proc.returncode, killed, time.monotonic() - started,
-                   log.read_text(errors="replace"))
+        return Run(
+            list(argv),
+            proc.returncode,
+            killed,
+            time.monotonic() - started,
+            log.read_text(errors="replace"),
+        )
 
     def close(self) -> None:
         pass
@@ -141,16 +153,23 @@ class ForkRunner:
     def __init__(self, settings: Settings, log_dir: Path) -> None:
         self.log_dir = log_dir
         self._n = 0
-        self.proc = subprocess.Popen([sys.executable, "-c", _SERVER], cwd=ROOT,
-                                     env=env_for(settings), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _SERVER],
+            cwd=ROOT,
+            env=env_for(settings),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
         assert self.proc.stdout is not None
         ready = self.proc.stdout.readline()
         if not ready:
             raise RuntimeError("the fork server did not start")
 
-    def run(self, argv: Sequence[str], kill_after: float | None = None,
-            timeout: float = 300) -> Run:
+    def run(
+        self, argv: Sequence[str], kill_after: float | None = None, timeout: float = 300
+    ) -> Run:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self._n += 1
         log = self.log_dir / f"fork-{self._n:04d}.log"
@@ -174,8 +193,9 @@ class ForkRunner:
                     pass
         status = json.loads(self.proc.stdout.readline())["status"]
         killed = killed and status == -signal.SIGKILL
-        return Run(list(argv), status, killed, time.monotonic() - started,
-                   log.read_text(errors="replace"))
+        return Run(
+            list(argv), status, killed, time.monotonic() - started, log.read_text(errors="replace")
+        )
 
     def close(self) -> None:
         if self.proc.stdin:
@@ -209,8 +229,15 @@ class Tally:
         return f"{self.trials} trials, {self.kills} kills landed ({steps}), {self.reruns} re-runs"
 
 
-def crash_then_finish(runner, argv: Sequence[str], full_seconds: float, rng: random.Random,
-                      tally: Tally, step: str, ok_codes: Sequence[int] = (0,)) -> Run:
+def crash_then_finish(
+    runner,
+    argv: Sequence[str],
+    full_seconds: float,
+    rng: random.Random,
+    tally: Tally,
+    step: str,
+    ok_codes: Sequence[int] = (0,),
+) -> Run:
     """Kill `argv` at a random moment within its usual run time, then run it to completion."""
     startup = min(getattr(runner, "startup", 0.0) * 0.8, full_seconds * 0.8)
     # Up to 85 % of the timed run: a repeat is often quicker (warm caches), and a kill drawn
@@ -222,13 +249,16 @@ def crash_then_finish(runner, argv: Sequence[str], full_seconds: float, rng: ran
         tally.kills += 1
         tally.by_step[step] += 1
     elif first.returncode not in ok_codes:
-        raise AssertionError(f"{step} failed without a kill (exit {first.returncode}):\n"
-                             f"{first.output[-3000:]}")
+        raise AssertionError(
+            f"{step} failed without a kill (exit {first.returncode}):\n{first.output[-3000:]}"
+        )
     final = runner.run(argv)
     tally.reruns += 1
     if final.returncode not in ok_codes:
-        raise AssertionError(f"{step} re-run after a kill at {kill_after:.3f} s failed "
-                             f"(exit {final.returncode}):\n{final.output[-3000:]}")
+        raise AssertionError(
+            f"{step} re-run after a kill at {kill_after:.3f} s failed "
+            f"(exit {final.returncode}):\n{final.output[-3000:]}"
+        )
     return final
 
 
@@ -248,20 +278,33 @@ def database_problems(settings: Settings) -> list[str]:
         for row in _rows(settings, sql):
             problems.append(f"duplicate {what}: {row}")
 
-    dup("SELECT round_id, municipality_id, COUNT(*) FROM plan GROUP BY round_id, municipality_id "
-        "HAVING COUNT(*) > 1", "plan")
-    dup("SELECT round_id, sha256, COUNT(*) FROM document GROUP BY round_id, sha256 "
-        "HAVING COUNT(*) > 1", "document")
-    dup("SELECT plan_id, reviewer_id, COUNT(*) FROM assignment GROUP BY plan_id, reviewer_id "
-        "HAVING COUNT(*) > 1", "assignment")
-    dup("SELECT assignment_id, version, COUNT(*) FROM review GROUP BY assignment_id, version "
-        "HAVING COUNT(*) > 1", "review version")
+    dup(
+        "SELECT round_id, municipality_id, COUNT(*) FROM plan GROUP BY round_id, municipality_id "
+        "HAVING COUNT(*) > 1",
+        "plan",
+    )
+    dup(
+        "SELECT round_id, sha256, COUNT(*) FROM document GROUP BY round_id, sha256 "
+        "HAVING COUNT(*) > 1",
+        "document",
+    )
+    dup(
+        "SELECT plan_id, reviewer_id, COUNT(*) FROM assignment GROUP BY plan_id, reviewer_id "
+        "HAVING COUNT(*) > 1",
+        "assignment",
+    )
+    dup(
+        "SELECT assignment_id, version, COUNT(*) FROM review GROUP BY assignment_id, version "
+        "HAVING COUNT(*) > 1",
+        "review version",
+    )
     dup("SELECT key, COUNT(*) FROM outbox GROUP BY key HAVING COUNT(*) > 1", "outbox message")
     # Versions of a plan are 1..n without gaps, and every document's file is stored intact.
     files = settings.files_dir
     versions: dict[int, list[int]] = {}
     for plan_id, version, stored, sha, size in _rows(
-            settings, "SELECT plan_id, version, stored_path, sha256, size FROM document"):
+        settings, "SELECT plan_id, version, stored_path, sha256, size FROM document"
+    ):
         versions.setdefault(plan_id, []).append(version)
         path = files / stored
         if not path.is_file():
@@ -276,14 +319,20 @@ def database_problems(settings: Settings) -> list[str]:
         if sorted(seen) != list(range(1, len(seen) + 1)):
             problems.append(f"plan {plan_id}: document versions {sorted(seen)} have a gap")
     # Each registration is logged exactly once, each plan's creation exactly once.
-    logged = Counter(r[0] for r in _rows(
-        settings, "SELECT entity_id FROM event WHERE kind IN ('document.registered', "
-        "'document.new_version')"))
+    logged = Counter(
+        r[0]
+        for r in _rows(
+            settings,
+            "SELECT entity_id FROM event WHERE kind IN ('document.registered', "
+            "'document.new_version')",
+        )
+    )
     for (doc_id,) in _rows(settings, "SELECT id FROM document"):
         if logged[doc_id] != 1:
             problems.append(f"document {doc_id}: {logged[doc_id]} registration events, not 1")
-    created = Counter(r[0] for r in _rows(settings, "SELECT entity_id FROM event "
-                                          "WHERE kind = 'plan.created'"))
+    created = Counter(
+        r[0] for r in _rows(settings, "SELECT entity_id FROM event WHERE kind = 'plan.created'")
+    )
     for (plan_id,) in _rows(settings, "SELECT id FROM plan"):
         if created[plan_id] > 1:
             problems.append(f"plan {plan_id}: {created[plan_id]} creation events")
@@ -291,8 +340,16 @@ def database_problems(settings: Settings) -> list[str]:
     return problems
 
 
-STATUS_EVENT_KINDS = ("proposed", "invited", "accepted", "declined", "submitted", "overdue",
-                      "reassigned", "withdrawn")
+STATUS_EVENT_KINDS = (
+    "proposed",
+    "invited",
+    "accepted",
+    "declined",
+    "submitted",
+    "overdue",
+    "reassigned",
+    "withdrawn",
+)
 
 
 def assignment_log_problems(settings: Settings) -> list[str]:
@@ -300,24 +357,31 @@ def assignment_log_problems(settings: Settings) -> list[str]:
     kinds = ", ".join(f"'assignment.{k}'" for k in STATUS_EVENT_KINDS)
     last: dict[int, dict] = {}
     for entity_id, payload in _rows(
-            settings, f"SELECT entity_id, payload FROM event WHERE entity = 'assignment' "
-            f"AND kind IN ({kinds}) ORDER BY id"):
+        settings,
+        f"SELECT entity_id, payload FROM event WHERE entity = 'assignment' "
+        f"AND kind IN ({kinds}) ORDER BY id",
+    ):
         last[entity_id] = json.loads(payload) if isinstance(payload, str) else payload
     problems = []
     for assignment_id, status in _rows(settings, "SELECT id, status FROM assignment"):
         event = last.get(assignment_id)
         expected = event["to"] if event else "proposed"
         if status != expected:
-            problems.append(f"assignment {assignment_id} is '{status}' but its last status event "
-                            f"says '{expected}'")
+            problems.append(
+                f"assignment {assignment_id} is '{status}' but its last status event "
+                f"says '{expected}'"
+            )
     return problems
 
 
 def submitted_reviews(settings: Settings) -> dict[tuple[int, int], str]:
     """(assignment, version) -> scores of every submitted review: these must never disappear."""
-    return {(a, v): json.dumps(json.loads(s) if isinstance(s, str) else s, sort_keys=True)
-            for a, v, s in _rows(settings, "SELECT assignment_id, version, scores FROM review "
-                                 "WHERE status = 'submitted'")}
+    return {
+        (a, v): json.dumps(json.loads(s) if isinstance(s, str) else s, sort_keys=True)
+        for a, v, s in _rows(
+            settings, "SELECT assignment_id, version, scores FROM review WHERE status = 'submitted'"
+        )
+    }
 
 
 def mail_problems(settings: Settings, messages: list, kills_during_delivery: int) -> list[str]:
@@ -326,8 +390,10 @@ def mail_problems(settings: Settings, messages: list, kills_during_delivery: int
     hand-over and the mark (at most once per such kill, never three times)."""
     problems = []
     ids = Counter(str(m["Message-ID"]).strip() for m in messages)
-    rows = {mid: (key, status) for mid, key, status in _rows(
-        settings, "SELECT message_id, key, status FROM outbox")}
+    rows = {
+        mid: (key, status)
+        for mid, key, status in _rows(settings, "SELECT message_id, key, status FROM outbox")
+    }
     for mid, n in ids.items():
         if mid not in rows:
             problems.append(f"a message {mid} arrived that is in no outbox row")
@@ -335,8 +401,10 @@ def mail_problems(settings: Settings, messages: list, kills_during_delivery: int
             problems.append(f"message {mid} ({rows.get(mid, ('?',))[0]}) arrived {n} times")
     doubles = sum(1 for n in ids.values() if n == 2)
     if doubles > kills_during_delivery:
-        problems.append(f"{doubles} messages arrived twice but only {kills_during_delivery} kills "
-                        "could have caused a resend")
+        problems.append(
+            f"{doubles} messages arrived twice but only {kills_during_delivery} kills "
+            "could have caused a resend"
+        )
     for mid, (key, status) in rows.items():
         if status == "sent" and mid not in ids:
             problems.append(f"outbox row {key} is marked sent but never arrived")

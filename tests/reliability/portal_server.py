@@ -23,8 +23,11 @@ def serve(settings: Settings) -> Iterator[str]:
     app = create_app(settings)
     app.state.throttle.delay_step = 0
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off", access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", access_log=False
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -45,8 +48,11 @@ def complete_fields(rubric_id: str = "technical", marker: str = "") -> dict[str,
     fields = {f"score-{c.id}": "2" for c in rubric.criteria}
     fields |= {f"comment-{c.id}": f"Comment on {c.id} {marker}".strip() for c in rubric.criteria}
     fields |= {f"elig-{key}": "yes" for key in ELIGIBILITY}
-    fields |= {"strengths": f"Strengths {marker}", "weaknesses": "Few actions",
-               "recommendations": "Add monitoring"}
+    fields |= {
+        "strengths": f"Strengths {marker}",
+        "weaknesses": "Few actions",
+        "recommendations": "Add monitoring",
+    }
     return fields
 
 

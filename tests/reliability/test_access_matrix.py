@@ -45,7 +45,8 @@ def token_routes(app) -> list[tuple[str, str]]:
                 continue
             assert re.match(r"^/(r|m)/\{token\}", route.path), (
                 f"route {method} {route.path} is neither public nor behind a personal link: "
-                "add it to the access matrix in tests/reliability/test_access_matrix.py")
+                "add it to the access matrix in tests/reliability/test_access_matrix.py"
+            )
             out.append(key)
     return out
 
@@ -60,13 +61,21 @@ def world(sqlite_settings: Settings):
         from review.models import Plan
 
         muni_a = session.get(Municipality, session.get(Plan, plan_a.plan_id).municipality_id)
-        muni_b = session.get(Municipality,
-                             session.get(Plan, session.get(Assignment, b.assignment_id).plan_id)
-                             .municipality_id)
+        muni_b = session.get(
+            Municipality,
+            session.get(Plan, session.get(Assignment, b.assignment_id).plan_id).municipality_id,
+        )
         upload_a, upload_b = issue_upload_link(session, muni_a), issue_upload_link(session, muni_b)
         session.commit()
-        yield {"settings": settings, "session": session, "a": a, "b": b, "upload_a": upload_a,
-               "upload_b": upload_b, "muni_a": muni_a}
+        yield {
+            "settings": settings,
+            "session": session,
+            "a": a,
+            "b": b,
+            "upload_a": upload_a,
+            "upload_b": upload_b,
+            "muni_a": muni_a,
+        }
 
 
 def _url(path: str, token: str, assignment_id: int) -> str:
@@ -85,10 +94,13 @@ def _call(client, method: str, url: str, *, csrf: bool = True):
 
 def _writes(session: Session) -> tuple[int, int, int]:
     session.expire_all()
-    return (session.exec(select(func.count()).select_from(Review)).one(),
-            session.exec(select(func.count()).select_from(Document)).one(),
-            session.exec(select(func.count()).select_from(Event)
-                         .where(Event.kind.notlike("%link_issued%"))).one())
+    return (
+        session.exec(select(func.count()).select_from(Review)).one(),
+        session.exec(select(func.count()).select_from(Document)).one(),
+        session.exec(
+            select(func.count()).select_from(Event).where(Event.kind.notlike("%link_issued%"))
+        ).one(),
+    )
 
 
 def _assert_denied(client, routes, token_for, assignment_id: int, why: str, session) -> int:
@@ -122,16 +134,24 @@ def test_every_route_refuses_bad_links(world) -> None:
     # No token at all: the path has an empty segment.
     checked += _assert_denied(client, routes, lambda p: "", a.assignment_id, "no token", session)
     checked += _assert_denied(client, routes, lambda p: "x" * 43, a.assignment_id, "wrong", session)
-    checked += _assert_denied(client, routes, lambda p: a.token[:-2] + "zz", a.assignment_id,
-                              "one character off", session)
+    checked += _assert_denied(
+        client, routes, lambda p: a.token[:-2] + "zz", a.assignment_id, "one character off", session
+    )
     # The other kind of link: a reviewer's token on upload routes and an upload token on
     # reviewer routes.
-    checked += _assert_denied(client, routes, kind_token(world["upload_a"], a.token),
-                              a.assignment_id, "other kind of link", session)
+    checked += _assert_denied(
+        client,
+        routes,
+        kind_token(world["upload_a"], a.token),
+        a.assignment_id,
+        "other kind of link",
+        session,
+    )
     # Foreign: B's reviewer link with A's assignment id.
     with_id = [r for r in reviewer if "{assignment_id}" in r[1]]
-    checked += _assert_denied(client, with_id, lambda p: b.token, a.assignment_id, "foreign",
-                              session)
+    checked += _assert_denied(
+        client, with_id, lambda p: b.token, a.assignment_id, "foreign", session
+    )
     # Foreign pages that open (B's own overview, B's municipality page) show nothing of A.
     for method, path in routes:
         if method == "GET" and "{assignment_id}" not in path:
@@ -142,23 +162,40 @@ def test_every_route_refuses_bad_links(world) -> None:
     # Expired: after the round's final deadline plus the grace period.
     with time_machine.travel(datetime(2027, 1, 27, 0, 0, 1, tzinfo=UTC)):
         expired_routes = reviewer + (municipality if UPLOAD_LINKS_EXPIRE else [])
-        checked += _assert_denied(client, expired_routes, kind_token(a.token, world["upload_a"]),
-                                  a.assignment_id, "expired", session)
+        checked += _assert_denied(
+            client,
+            expired_routes,
+            kind_token(a.token, world["upload_a"]),
+            a.assignment_id,
+            "expired",
+            session,
+        )
     # Revoked by re-issuing: the old links open nothing, the new ones work.
     assignment = session.get(Assignment, a.assignment_id)
     new_token = issue_link(session, assignment, settings=settings)
     new_upload = issue_upload_link(session, world["muni_a"])
     session.commit()
-    checked += _assert_denied(client, routes, kind_token(a.token, world["upload_a"]),
-                              a.assignment_id, "re-issued", session)
+    checked += _assert_denied(
+        client,
+        routes,
+        kind_token(a.token, world["upload_a"]),
+        a.assignment_id,
+        "re-issued",
+        session,
+    )
     assert client.get(f"/r/{new_token}/a/{a.assignment_id}").status_code == 200
     assert client.get(f"/m/{new_upload}").status_code == 200
     # Revoked by the assignment's end (withdrawn by the coordinator).
-    transition(session, session.get(Assignment, a.assignment_id), AssignmentStatus.withdrawn,
-               actor="coordinator")
+    transition(
+        session,
+        session.get(Assignment, a.assignment_id),
+        AssignmentStatus.withdrawn,
+        actor="coordinator",
+    )
     session.commit()
-    checked += _assert_denied(client, reviewer, lambda p: new_token, a.assignment_id,
-                              "withdrawn", session)
+    checked += _assert_denied(
+        client, reviewer, lambda p: new_token, a.assignment_id, "withdrawn", session
+    )
     print(f"access matrix: {len(routes)} token routes, {checked} denied or checked requests")
 
 
@@ -175,8 +212,10 @@ def test_every_post_route_needs_the_csrf_token(world) -> None:
         assert response.status_code == 403, (path, response.status_code)
         # A cookie-less client (another site's forged form) with a guessed field: refused too.
         other = client_for(settings)
-        forged = other.post(_url(path, token, a.assignment_id),
-                            data={"csrf": "f" * 32, "action": "submit", "reason": "x"})
+        forged = other.post(
+            _url(path, token, a.assignment_id),
+            data={"csrf": "f" * 32, "action": "submit", "reason": "x"},
+        )
         assert forged.status_code == 403, (path, forged.status_code)
     assert _writes(session) == before
     assert session.get(Assignment, a.assignment_id).status == "invited"

@@ -35,9 +35,14 @@ DOCUMENTED = {
     "GET": ["200", "303", "404", "429"],
     "POST": ["200", "303", "403", "404", "409", "413", "422", "429"],
 }
-PAGE_TYPES = ["text/html", "text/plain", "text/css", "application/pdf",
-              "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-              "application/octet-stream"]
+PAGE_TYPES = [
+    "text/html",
+    "text/plain",
+    "text/css",
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/octet-stream",
+]
 REQUESTS: dict[str, int] = {}
 
 
@@ -51,24 +56,36 @@ def contract(app, *, token: str, upload_token: str, assignment_id: int) -> dict:
                     live = token if path.startswith("/r/") else upload_token
                     parameter["schema"] = {"anyOf": [{"enum": [live]}, {"type": "string"}]}
                 elif parameter["name"] == "assignment_id":
-                    parameter["schema"] = {"anyOf": [{"enum": [assignment_id]},
-                                                     {"type": "integer"}]}
+                    parameter["schema"] = {
+                        "anyOf": [{"enum": [assignment_id]}, {"type": "integer"}]
+                    }
             operation["responses"] = {
-                code: {"description": "as documented",
-                       "content": {t: {"schema": {}} for t in PAGE_TYPES}}
-                for code in DOCUMENTED[method.upper()]}
+                code: {
+                    "description": "as documented",
+                    "content": {t: {"schema": {}} for t in PAGE_TYPES},
+                }
+                for code in DOCUMENTED[method.upper()]
+            }
             operation["responses"]["303"] = {"description": "redirect"}
             if method == "post":
                 fields = {
                     "csrf": {"anyOf": [{"enum": [CSRF]}, {"type": "string"}]},
                     "action": {"enum": ["draft", "submit", "x"]},
-                    "seen": {"type": "string"}, "lang": {"enum": ["de", "en", "xx"]},
-                    "reason": {"type": "string"}, "score-T1": {"type": "string"},
-                    "comment-T1": {"type": "string"}, "strengths": {"type": "string"},
+                    "seen": {"type": "string"},
+                    "lang": {"enum": ["de", "en", "xx"]},
+                    "reason": {"type": "string"},
+                    "score-T1": {"type": "string"},
+                    "comment-T1": {"type": "string"},
+                    "strengths": {"type": "string"},
                     "file": {"type": "string", "format": "binary"},
                 }
-                operation["requestBody"] = {"content": {"multipart/form-data": {"schema": {
-                    "type": "object", "properties": fields, "required": ["csrf"]}}}}
+                operation["requestBody"] = {
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {"type": "object", "properties": fields, "required": ["csrf"]}
+                        }
+                    }
+                }
     return schema
 
 
@@ -105,25 +122,31 @@ def test_portal_contract_long_run(portal) -> None:
 def check_contract(portal, examples: int) -> None:
     app, a, upload = portal
     schema = schemathesis.openapi.from_dict(
-        contract(app, token=a.token, upload_token=upload, assignment_id=a.assignment_id))
+        contract(app, token=a.token, upload_token=upload, assignment_id=a.assignment_id)
+    )
     schema.app = app
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == sum(len(i) for i in app.openapi()["paths"].values())
     for number, operation in enumerate(operations):
 
         @seed(base_seed() + number)
-        @hsettings(max_examples=examples, deadline=None, database=None,
-                   phases=(Phase.explicit, Phase.generate),
-                   suppress_health_check=list(HealthCheck))
+        @hsettings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            phases=(Phase.explicit, Phase.generate),
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=operation.as_strategy())
         def run(case) -> None:
             response = case.call(cookies={CSRF_COOKIE: CSRF})
             label = case.operation.label
             REQUESTS[label] = REQUESTS.get(label, 0) + 1
-            case.validate_response(response, checks=[not_a_server_error, status_code_conformance,
-                                                     content_type_conformance])
+            case.validate_response(
+                response,
+                checks=[not_a_server_error, status_code_conformance, content_type_conformance],
+            )
             _security_headers(response)
 
         run()
     print(f"\nschemathesis: {sum(REQUESTS.values())} requests over {len(REQUESTS)} operations")
-

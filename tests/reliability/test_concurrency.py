@@ -47,8 +47,9 @@ def test_many_reviewers_submit_at_once(settings: Settings) -> None:
         try:
             fields = reviewer.open()
             start.wait(timeout=60)
-            return reviewer.post(fields | complete_fields(marker=str(item.assignment_id)),
-                                 "submit").status_code
+            return reviewer.post(
+                fields | complete_fields(marker=str(item.assignment_id)), "submit"
+            ).status_code
         finally:
             reviewer.close()
 
@@ -58,7 +59,8 @@ def test_many_reviewers_submit_at_once(settings: Settings) -> None:
     assert codes == [303] * CLIENTS, codes
     reviews = _reviews(settings)
     assert [(r.assignment_id, r.status) for r in reviews] == [
-        (i.assignment_id, "submitted") for i in sorted(invited, key=lambda i: i.assignment_id)]
+        (i.assignment_id, "submitted") for i in sorted(invited, key=lambda i: i.assignment_id)
+    ]
     for review in reviews:  # each kept its own text: no update landed on another assignment
         assert review.strengths == f"Strengths {review.assignment_id}"
     assert set(_statuses(settings).values()) == {"submitted"}
@@ -114,8 +116,11 @@ def test_escalation_running_while_reviewers_submit(mail_settings: Settings) -> N
         for hour in range(8, 20):  # the day after the due date: overdue + escalation
             if stop.is_set():
                 break
-            runs.append(run_escalation(settings, round_name=round_.name,
-                                       now=datetime(2026, 12, 16, hour, tzinfo=UTC)))
+            runs.append(
+                run_escalation(
+                    settings, round_name=round_.name, now=datetime(2026, 12, 16, hour, tzinfo=UTC)
+                )
+            )
 
     def one(item) -> list[int]:
         reviewer = Reviewer(base, item.token, item.assignment_id)
@@ -124,8 +129,9 @@ def test_escalation_running_while_reviewers_submit(mail_settings: Settings) -> N
             fields = reviewer.open()
             start.wait(timeout=60)
             for _ in range(5):
-                response = reviewer.post(fields | complete_fields(marker=str(item.assignment_id)),
-                                         "submit")
+                response = reviewer.post(
+                    fields | complete_fields(marker=str(item.assignment_id)), "submit"
+                )
                 codes.append(response.status_code)
                 if response.status_code != 409:
                     break

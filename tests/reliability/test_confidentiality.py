@@ -68,8 +68,9 @@ def text_of(data: bytes) -> str:
     if data[:2] == b"PK":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
-                return "\n".join(n + "\n" + z.read(n).decode("utf-8", "replace")
-                                 for n in z.namelist())
+                return "\n".join(
+                    n + "\n" + z.read(n).decode("utf-8", "replace") for n in z.namelist()
+                )
         except zipfile.BadZipFile:
             pass
     return data.decode("utf-8", "replace")
@@ -93,8 +94,9 @@ def assert_absent(identities: list[str], text: str, where: str) -> None:
     SURFACES[where.split(":")[0]] = SURFACES.get(where.split(":")[0], 0) + 1
 
 
-def build_round(settings: Settings, plan_folder, mailbox: Mailbox, name: str = "Blind 2026",
-                invite=None) -> World:
+def build_round(
+    settings: Settings, plan_folder, mailbox: Mailbox, name: str = "Blind 2026", invite=None
+) -> World:
     """Three municipalities upload their plans; each plan gets a technical and a communication
     reviewer from the two other municipalities; everyone is invited over SMTP."""
     from review.models import utcnow
@@ -102,16 +104,32 @@ def build_round(settings: Settings, plan_folder, mailbox: Mailbox, name: str = "
 
     world = World(settings, mailbox, name)
     engine = engine_for(str(settings.database_url))
-    names = [("Zebulon Quaxworth", "zq"), ("Philippa Vexmoor", "pv"), ("Ignatius Brumble", "ib"),
-             ("Ottilie Farnsquire", "of"), ("Cornelius Wyndlebury", "cw"),
-             ("Henrietta Pomfrey", "hp")]
+    names = [
+        ("Zebulon Quaxworth", "zq"),
+        ("Philippa Vexmoor", "pv"),
+        ("Ignatius Brumble", "ib"),
+        ("Ottilie Farnsquire", "of"),
+        ("Cornelius Wyndlebury", "cw"),
+        ("Henrietta Pomfrey", "hp"),
+    ]
     with Session(engine, expire_on_commit=False) as session:
-        round_ = make_round(session, name=name, blind=True, coordinator_email=world.coordinator,
-                            due_date=datetime(2026, 12, 15).date(), languages=["de", "en"])
+        round_ = make_round(
+            session,
+            name=name,
+            blind=True,
+            coordinator_email=world.coordinator,
+            due_date=datetime(2026, 12, 15).date(),
+            languages=["de", "en"],
+        )
         places = []
         for i in range(3):
-            m = make_municipality(session, round_, f"Gemeinde {'ABC'[i]}", language="en",
-                                  contact_email=f"plan@gemeinde-{'abc'[i]}.example")
+            m = make_municipality(
+                session,
+                round_,
+                f"Gemeinde {'ABC'[i]}",
+                language="en",
+                contact_email=f"plan@gemeinde-{'abc'[i]}.example",
+            )
             world.municipal_emails.add(m.contact_email)
             places.append(m)
         people = []
@@ -120,8 +138,15 @@ def build_round(settings: Settings, plan_folder, mailbox: Mailbox, name: str = "
             for k in range(2):
                 full, short = names[2 * i + k]
                 email = f"{short}.{i}{k}@reviewers.example"
-                r = make_reviewer(session, round_, m, name=full, email=email,
-                                  language="en", languages=["de", "en"])
+                r = make_reviewer(
+                    session,
+                    round_,
+                    m,
+                    name=full,
+                    email=email,
+                    language="en",
+                    languages=["de", "en"],
+                )
                 world.reviewers[r.id] = (r.name, r.email)
                 pair.append(r)
             people.append(pair)
@@ -134,8 +159,11 @@ def build_round(settings: Settings, plan_folder, mailbox: Mailbox, name: str = "
         page = client.get(f"/m/{token}?lang=en")
         assert page.status_code == 200
         csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-        answer = client.post(f"/m/{token}", data={"csrf": csrf, "lang": "en"},
-                             files={"file": (path.name, path.read_bytes(), "application/pdf")})
+        answer = client.post(
+            f"/m/{token}",
+            data={"csrf": csrf, "lang": "en"},
+            files={"file": (path.name, path.read_bytes(), "application/pdf")},
+        )
         assert answer.status_code == 200, answer.text[:2000]
         world.pages.append(("municipality", mid, page.text + answer.text))
     with Session(engine, expire_on_commit=False) as session:
@@ -148,10 +176,16 @@ def build_round(settings: Settings, plan_folder, mailbox: Mailbox, name: str = "
             for k, rubric in enumerate(("technical", "communication")):
                 reviewer = people[(i + 1 + k) % 3][k]
                 on_plan.append(reviewer.id)
-                session.add(Assignment(round_id=plan.round_id, plan_id=plan.id,
-                                       reviewer_id=reviewer.id, rubric=rubric,
-                                       due_date=datetime(2026, 12, 15).date(),
-                                       approved_at=utcnow()))
+                session.add(
+                    Assignment(
+                        round_id=plan.round_id,
+                        plan_id=plan.id,
+                        reviewer_id=reviewer.id,
+                        rubric=rubric,
+                        due_date=datetime(2026, 12, 15).date(),
+                        approved_at=utcnow(),
+                    )
+                )
             for r in on_plan:
                 world.coreviewers.setdefault(r, set()).update(set(on_plan) - {r})
         session.commit()
@@ -189,8 +223,10 @@ def work_through_the_portal(world: World) -> None:
             client.post(base + "/accept", data={"csrf": fields["csrf"], "lang": "en"})
             with Session(engine_for(str(world.settings.database_url))) as session:
                 rubric = session.get(Assignment, aid).rubric
-            done = client.post(base + "/save", data=fields | complete_fields(rubric) | {
-                "action": "submit", "lang": "en"})
+            done = client.post(
+                base + "/save",
+                data=fields | complete_fields(rubric) | {"action": "submit", "lang": "en"},
+            )
             assert done.status_code == 303, done.text[:3000]
             seen_pages.append(client.get(done.headers["location"]).text)
         world.pages.append(("reviewer", rid, "\n".join(seen_pages)))
@@ -205,11 +241,18 @@ def escalate_and_compile(world: World, tmp_path: Path):
     from review.rounds import get_round
 
     for day in ESCALATION_DAYS:
-        run_escalation(world.settings, round_name=world.round_name,
-                       now=datetime(2026, 12, day, 8, tzinfo=UTC))
+        run_escalation(
+            world.settings, round_name=world.round_name, now=datetime(2026, 12, day, 8, tzinfo=UTC)
+        )
     with Session(engine_for(str(world.settings.database_url)), expire_on_commit=False) as session:
-        return compile_round(session, world.settings, get_round(session, world.round_name),
-                             tmp_path / "out", workers=1, pdf=False)
+        return compile_round(
+            session,
+            world.settings,
+            get_round(session, world.round_name),
+            tmp_path / "out",
+            workers=1,
+            pdf=False,
+        )
 
 
 def check_mail(world: World) -> None:
@@ -272,14 +315,16 @@ def check_logs(world: World, records: list[logging.LogRecord]) -> None:
     SURFACES["log records"] = len(records)
 
 
-def test_blind_round_reveals_no_reviewer_where_it_must_not(sqlite_settings: Settings, plan_folder,
-                                                           tmp_path: Path, caplog) -> None:
+def test_blind_round_reveals_no_reviewer_where_it_must_not(
+    sqlite_settings: Settings, plan_folder, tmp_path: Path, caplog
+) -> None:
     caplog.set_level(logging.DEBUG)
     box = Mailbox()
     controller = start_smtp(box)
     try:
-        settings = sqlite_settings.model_copy(update={"smtp_host": "127.0.0.1",
-                                                      "smtp_port": controller.port})
+        settings = sqlite_settings.model_copy(
+            update={"smtp_host": "127.0.0.1", "smtp_port": controller.port}
+        )
         world = build_round(settings, plan_folder, box)
         work_through_the_portal(world)
         report = escalate_and_compile(world, tmp_path)
@@ -292,12 +337,16 @@ def test_blind_round_reveals_no_reviewer_where_it_must_not(sqlite_settings: Sett
     print(f"\nconfidentiality surfaces checked: {SURFACES}; {len(box.messages)} emails")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap: an invitation waiting in the outbox keeps its personal link (Outbox.body) until it "
-    "is sent (sent bodies are redacted: test_sent_messages_keep_no_personal_link); a database "
-    "dump taken in that window opens the reviewer's portal. Fix: render the link at send time "
-    "from a secret outside the database. This test turns green (and the xfail strict fails) "
-    "once fixed."))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "known gap: an invitation waiting in the outbox keeps its personal link (Outbox.body) until it "
+        "is sent (sent bodies are redacted: test_sent_messages_keep_no_personal_link); a database "
+        "dump taken in that window opens the reviewer's portal. Fix: render the link at send time "
+        "from a secret outside the database. This test turns green (and the xfail strict fails) "
+        "once fixed."
+    ),
+)
 def test_no_personal_link_token_rests_in_the_database(sqlite_settings: Settings) -> None:
     from review.models import utcnow
     from review.notify.invitations import invite_round
@@ -309,9 +358,16 @@ def test_no_personal_link_token_rests_in_the_database(sqlite_settings: Settings)
         home, away = make_municipality(session, round_), make_municipality(session, round_)
         plan = make_plan(session, round_, home, title="Plan")
         reviewer = make_reviewer(session, round_, away)
-        session.add(Assignment(round_id=round_.id, plan_id=plan.id, reviewer_id=reviewer.id,
-                               rubric="technical", due_date=round_.due_date,
-                               approved_at=utcnow()))
+        session.add(
+            Assignment(
+                round_id=round_.id,
+                plan_id=plan.id,
+                reviewer_id=reviewer.id,
+                rubric="technical",
+                due_date=round_.due_date,
+                approved_at=utcnow(),
+            )
+        )
         session.flush()
         invite_round(session, settings, round_.id, actor="coordinator")
         session.commit()
@@ -330,8 +386,9 @@ def test_sent_messages_keep_no_personal_link(sqlite_settings: Settings) -> None:
 
     box = Mailbox()
     controller = start_smtp(box)
-    settings = sqlite_settings.model_copy(update={"smtp_host": "127.0.0.1",
-                                                  "smtp_port": controller.port})
+    settings = sqlite_settings.model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": controller.port}
+    )
     engine = engine_for(str(settings.database_url))
     try:
         with Session(engine, expire_on_commit=False) as session:
@@ -339,9 +396,16 @@ def test_sent_messages_keep_no_personal_link(sqlite_settings: Settings) -> None:
             home, away = make_municipality(session, round_), make_municipality(session, round_)
             plan = make_plan(session, round_, home, title="Plan")
             reviewer = make_reviewer(session, round_, away)
-            session.add(Assignment(round_id=round_.id, plan_id=plan.id, reviewer_id=reviewer.id,
-                                   rubric="technical", due_date=round_.due_date,
-                                   approved_at=utcnow()))
+            session.add(
+                Assignment(
+                    round_id=round_.id,
+                    plan_id=plan.id,
+                    reviewer_id=reviewer.id,
+                    rubric="technical",
+                    due_date=round_.due_date,
+                    approved_at=utcnow(),
+                )
+            )
             session.flush()
             invite_round(session, settings, round_.id, actor="coordinator")
             session.commit()
@@ -358,8 +422,8 @@ def test_sent_messages_keep_no_personal_link(sqlite_settings: Settings) -> None:
 @pytest.mark.slow
 @pytest.mark.xdist_group("prefect")
 def test_prefect_artifacts_and_flow_logs_of_a_blind_round(
-        prefect_harness, sqlite_settings: Settings, plan_folder, tmp_path: Path,
-        monkeypatch) -> None:
+    prefect_harness, sqlite_settings: Settings, plan_folder, tmp_path: Path, monkeypatch
+) -> None:
     """The same round driven by the Prefect flows: their artifacts and run logs (what anyone
     with access to the Prefect UI reads) carry no personal link; the compile artifact, a round
     summary, names no reviewer."""
@@ -371,30 +435,45 @@ def test_prefect_artifacts_and_flow_logs_of_a_blind_round(
 
     box = Mailbox()
     controller = start_smtp(box)
-    settings = sqlite_settings.model_copy(update={"smtp_host": "127.0.0.1",
-                                                  "smtp_port": controller.port})
-    for key, value in {"DATA_DIR": settings.data_dir, "DATABASE_URL": settings.database_url,
-                       "SMTP_HOST": "127.0.0.1", "SMTP_PORT": controller.port,
-                       "PORTAL_BASE_URL": settings.portal_base_url}.items():
+    settings = sqlite_settings.model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": controller.port}
+    )
+    for key, value in {
+        "DATA_DIR": settings.data_dir,
+        "DATABASE_URL": settings.database_url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": controller.port,
+        "PORTAL_BASE_URL": settings.portal_base_url,
+    }.items():
         monkeypatch.setenv(f"PEERPLAN_{key}", str(value))
     name = "Blind Prefect 2026"
     try:
-        world = build_round(settings, plan_folder, box, name=name, invite=lambda: send_invitations(
-            InvitationParameters(round_name=name)))
+        world = build_round(
+            settings,
+            plan_folder,
+            box,
+            name=name,
+            invite=lambda: send_invitations(InvitationParameters(round_name=name)),
+        )
         work_through_the_portal(world)
         for day in ESCALATION_DAYS:
-            escalate_deadlines(EscalationParameters(round_name=name,
-                                                    now=datetime(2026, 12, day, 8, tzinfo=UTC)))
-        compile_reviews(CompileParameters(round_name=name, out_dir=str(tmp_path / "out"),
-                                          workers=1, pdf=False))
+            escalate_deadlines(
+                EscalationParameters(round_name=name, now=datetime(2026, 12, day, 8, tzinfo=UTC))
+            )
+        compile_reviews(
+            CompileParameters(round_name=name, out_dir=str(tmp_path / "out"), workers=1, pdf=False)
+        )
     finally:
         controller.stop()
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts()
         logs = client.read_logs()
     keys = {a.key for a in artifacts}
-    assert {"send-invitations-blind-prefect-2026", "escalate-deadlines-blind-prefect-2026",
-            "compile-reviews-blind-prefect-2026"} <= keys, keys
+    assert {
+        "send-invitations-blind-prefect-2026",
+        "escalate-deadlines-blind-prefect-2026",
+        "compile-reviews-blind-prefect-2026",
+    } <= keys, keys
     secrets = list(world.tokens.values()) + list(world.municipal.values())
     for artifact in artifacts:
         text = f"{artifact.description}\n{artifact.data}"

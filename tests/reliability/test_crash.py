@@ -42,10 +42,14 @@ def _counts(settings: Settings, round_name: str) -> dict[str, int]:
 def _assignments(settings: Settings, round_name: str) -> list[tuple]:
     from tests.reliability.crash_harness import _rows
 
-    return _rows(settings, "SELECT m.name, r.email, a.rubric, a.status FROM assignment a "
-                 "JOIN plan p ON p.id = a.plan_id JOIN municipality m ON m.id = p.municipality_id "
-                 "JOIN reviewer r ON r.id = a.reviewer_id JOIN round o ON o.id = a.round_id "
-                 "WHERE o.name = :n ORDER BY m.name, r.email", n=round_name)
+    return _rows(
+        settings,
+        "SELECT m.name, r.email, a.rubric, a.status FROM assignment a "
+        "JOIN plan p ON p.id = a.plan_id JOIN municipality m ON m.id = p.municipality_id "
+        "JOIN reviewer r ON r.id = a.reviewer_id JOIN round o ON o.id = a.round_id "
+        "WHERE o.name = :n ORDER BY m.name, r.email",
+        n=round_name,
+    )
 
 
 def intake_campaign(runner, plan_folder, trials: int, seed: int) -> Tally:
@@ -68,24 +72,38 @@ def intake_campaign(runner, plan_folder, trials: int, seed: int) -> Tally:
     for trial in range(1, trials + 1):
         name = f"R{trial}"
         assert runner.run(["round", "create", name, "--languages", "de,en"]).returncode == 0
-        crash_then_finish(runner, ["import", str(plan_folder.participants_csv), "--round", name],
-                          timed_import.seconds, rng, tally, "import")
-        crash_then_finish(runner, ["intake", manifest, "--round", name, "--workers", "1"],
-                          timed_intake.seconds, rng, tally, "intake")
+        crash_then_finish(
+            runner,
+            ["import", str(plan_folder.participants_csv), "--round", name],
+            timed_import.seconds,
+            rng,
+            tally,
+            "import",
+        )
+        crash_then_finish(
+            runner,
+            ["intake", manifest, "--round", name, "--workers", "1"],
+            timed_intake.seconds,
+            rng,
+            tally,
+            "intake",
+        )
         counts = _counts(runner.settings, name)
         assert counts["plans"] == counts["documents"] == n, (trial, counts)
         assert counts["max_version"] == 1, (trial, counts)
         assert counts["municipalities"] == n and counts["reviewers"] == 2 * n, counts
-        crash_then_finish(runner, ["assign", "--round", name], timed_assign.seconds, rng, tally,
-                          "assign")
+        crash_then_finish(
+            runner, ["assign", "--round", name], timed_assign.seconds, rng, tally, "assign"
+        )
         # The same proposal as the uninterrupted round (same data, deterministic solver), once.
         assert _assignments(runner.settings, name) == wanted, trial
         assert database_problems(runner.settings) == [], trial
     return tally
 
 
-def test_intake_and_import_survive_kills(sqlite_settings: Settings, plan_folder,
-                                        tmp_path: Path) -> None:
+def test_intake_and_import_survive_kills(
+    sqlite_settings: Settings, plan_folder, tmp_path: Path
+) -> None:
     settings = sqlite_settings  # PostgreSQL: the slow campaign
     runner = ForkRunner(settings, tmp_path)
     runner.settings = settings
@@ -100,7 +118,8 @@ def test_intake_and_import_survive_kills(sqlite_settings: Settings, plan_folder,
 
 @pytest.mark.slow
 def test_intake_and_import_survive_many_kills_in_fresh_processes(
-        settings: Settings, plan_folder, tmp_path: Path) -> None:
+    settings: Settings, plan_folder, tmp_path: Path
+) -> None:
     runner = ExecRunner(settings, tmp_path)
     runner.settings = settings
     tally = intake_campaign(runner, plan_folder, trials=8, seed=base_seed() + 1)
@@ -123,21 +142,48 @@ def seed_round(settings: Settings, name: str, plans: int = 4) -> dict[str, int]:
     from tests.factories import make_municipality, make_plan, make_reviewer, make_round
 
     with Session(engine_for(str(settings.database_url)), expire_on_commit=False) as session:
-        round_ = make_round(session, name=name, due_date=date(2026, 12, 15),
-                            coordinator_email="coordinator@round.example")
-        places = [make_municipality(session, round_, f"{name} Gemeinde {i}",
-                                    contact_email=f"plan{i}@{name.lower()}.example")
-                  for i in range(plans)]
-        people = [[make_reviewer(session, round_, m, name=f"{name} Person {i}{k}",
-                                 email=f"p{i}{k}@{name.lower()}.example")
-                   for k in range(2)] for i, m in enumerate(places)]
+        round_ = make_round(
+            session,
+            name=name,
+            due_date=date(2026, 12, 15),
+            coordinator_email="coordinator@round.example",
+        )
+        places = [
+            make_municipality(
+                session,
+                round_,
+                f"{name} Gemeinde {i}",
+                contact_email=f"plan{i}@{name.lower()}.example",
+            )
+            for i in range(plans)
+        ]
+        people = [
+            [
+                make_reviewer(
+                    session,
+                    round_,
+                    m,
+                    name=f"{name} Person {i}{k}",
+                    email=f"p{i}{k}@{name.lower()}.example",
+                )
+                for k in range(2)
+            ]
+            for i, m in enumerate(places)
+        ]
         for i, m in enumerate(places):
             plan = make_plan(session, round_, m, title=f"Plan {m.name}")
             for k, rubric in enumerate(("technical", "communication")):
                 reviewer = people[(i + 1 + k) % plans][k]
-                session.add(Assignment(round_id=round_.id, plan_id=plan.id,
-                                       reviewer_id=reviewer.id, rubric=rubric,
-                                       due_date=round_.due_date, approved_at=utcnow()))
+                session.add(
+                    Assignment(
+                        round_id=round_.id,
+                        plan_id=plan.id,
+                        reviewer_id=reviewer.id,
+                        rubric=rubric,
+                        due_date=round_.due_date,
+                        approved_at=utcnow(),
+                    )
+                )
         session.commit()
         return {"round_id": round_.id}
 
@@ -152,21 +198,33 @@ def submit_one(settings: Settings, round_id: int) -> None:
     from tests.reviewing_data import complete_review
 
     with Session(engine_for(str(settings.database_url)), expire_on_commit=False) as session:
-        a = session.exec(select(Assignment).where(Assignment.round_id == round_id,
-                                                  Assignment.rubric == "technical",
-                                                  Assignment.status == "invited")
-                         .order_by(Assignment.id)).first()
+        a = session.exec(
+            select(Assignment)
+            .where(
+                Assignment.round_id == round_id,
+                Assignment.rubric == "technical",
+                Assignment.status == "invited",
+            )
+            .order_by(Assignment.id)
+        ).first()
         assert a is not None
-        submit(session, a, complete_review("technical"), settings=settings,
-               seen_revision=form_state(session, a).seen, actor="reviewer")
+        submit(
+            session,
+            a,
+            complete_review("technical"),
+            settings=settings,
+            seen_revision=form_state(session, a).seen,
+            actor="reviewer",
+        )
         session.commit()
 
 
 ALL_DAYS = ("2026-12-14T08:00", "2026-12-16T08:00", "2026-12-21T08:00")
 
 
-def notify_campaign(runner, settings: Settings, mailbox, trials: int, seed: int,
-                    days: tuple[str, ...] = ALL_DAYS) -> Tally:
+def notify_campaign(
+    runner, settings: Settings, mailbox, trials: int, seed: int, days: tuple[str, ...] = ALL_DAYS
+) -> Tally:
     """Per trial a new round: invite, then escalation runs on `days` (a reminder; overdue,
     escalation and digest; reassignment with replacement invitations), each killed once."""
     from tests.reliability.crash_harness import mail_problems, submitted_reviews
@@ -174,8 +232,10 @@ def notify_campaign(runner, settings: Settings, mailbox, trials: int, seed: int,
     tally = Tally()
     rng = random.Random(seed)
     seed_round(settings, "N0")
-    timed = {"invite": runner.run(["invite", "--round", "N0"]),
-             "escalate": runner.run(["escalate", "--round", "N0", "--now", "2026-12-16T08:00"])}
+    timed = {
+        "invite": runner.run(["invite", "--round", "N0"]),
+        "escalate": runner.run(["escalate", "--round", "N0", "--now", "2026-12-16T08:00"]),
+    }
     for run in timed.values():
         assert run.returncode == 0, run.output
     sending_kills = 0
@@ -183,9 +243,10 @@ def notify_campaign(runner, settings: Settings, mailbox, trials: int, seed: int,
         name = f"N{trial}"
         ids = seed_round(settings, name)
         steps = [("invite", ["invite", "--round", name], timed["invite"].seconds)]
-        steps += [("escalate", ["escalate", "--round", name, "--now", when],
-                   timed["escalate"].seconds)
-                  for when in days]
+        steps += [
+            ("escalate", ["escalate", "--round", name, "--now", when], timed["escalate"].seconds)
+            for when in days
+        ]
         before: dict = {}
         for number, (step, argv, seconds) in enumerate(steps):
             kills = tally.kills
@@ -208,12 +269,19 @@ def notify_campaign(runner, settings: Settings, mailbox, trials: int, seed: int,
     return tally
 
 
-def test_invitation_and_escalation_survive_kills(sqlite_mail_settings: Settings, mailbox,
-                                                 tmp_path: Path) -> None:
+def test_invitation_and_escalation_survive_kills(
+    sqlite_mail_settings: Settings, mailbox, tmp_path: Path
+) -> None:
     runner = ForkRunner(sqlite_mail_settings, tmp_path)  # PostgreSQL: the slow campaign
     try:
-        tally = notify_campaign(runner, sqlite_mail_settings, mailbox, trials=1,
-                                seed=base_seed() + 2, days=ALL_DAYS[1:2])
+        tally = notify_campaign(
+            runner,
+            sqlite_mail_settings,
+            mailbox,
+            trials=1,
+            seed=base_seed() + 2,
+            days=ALL_DAYS[1:2],
+        )
     finally:
         runner.close()
     print("invite/escalate crash campaign:", tally.line(), f"{len(mailbox[0].messages)} mails")
@@ -222,7 +290,8 @@ def test_invitation_and_escalation_survive_kills(sqlite_mail_settings: Settings,
 
 @pytest.mark.slow
 def test_invitation_and_escalation_survive_many_kills_in_fresh_processes(
-        mail_settings: Settings, mailbox, tmp_path: Path) -> None:
+    mail_settings: Settings, mailbox, tmp_path: Path
+) -> None:
     runner = ExecRunner(mail_settings, tmp_path)
     tally = notify_campaign(runner, mail_settings, mailbox, trials=4, seed=base_seed() + 3)
     print("invite/escalate crash campaign (exec):", tally.line())
@@ -279,16 +348,23 @@ def compile_campaign(runner, settings: Settings, trials: int, seed: int, tmp_pat
     seed_reviewed_round(settings, "C0")
     before = table_counts(settings)
     reference = tmp_path / "reference"
-    timed = runner.run(["compile", "--round", "C0", "--out", str(reference), "--workers", "1",
-                        "--no-pdf"])
+    timed = runner.run(
+        ["compile", "--round", "C0", "--out", str(reference), "--workers", "1", "--no-pdf"]
+    )
     assert timed.returncode == 0, timed.output
     _, expected = output_problems(reference)
     assert len(expected) >= 4 * 2 + 3
     leftovers = 0
     for trial in range(1, trials + 1):
         out = tmp_path / f"out{trial}"
-        crash_then_finish(runner, ["compile", "--round", "C0", "--out", str(out), "--workers",
-                                   "1", "--no-pdf"], timed.seconds, rng, tally, "compile")
+        crash_then_finish(
+            runner,
+            ["compile", "--round", "C0", "--out", str(out), "--workers", "1", "--no-pdf"],
+            timed.seconds,
+            rng,
+            tally,
+            "compile",
+        )
         problems, names = output_problems(out)
         assert problems == [], problems
         assert names == expected, names ^ expected

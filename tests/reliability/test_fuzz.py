@@ -37,8 +37,11 @@ NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
 FUZZED: Counter = Counter()  # inputs per target, for RELIABILITY.md
 OUTCOMES: Counter = Counter()
 
-SETTINGS = load_settings(data_dir="/tmp/peerplan-fuzz-unused", max_upload_bytes=8 * 1024 * 1024,
-                         max_docx_uncompressed_bytes=32 * 1024 * 1024)
+SETTINGS = load_settings(
+    data_dir="/tmp/peerplan-fuzz-unused",
+    max_upload_bytes=8 * 1024 * 1024,
+    max_docx_uncompressed_bytes=32 * 1024 * 1024,
+)
 
 
 def _bounded(fn, *args, **kw):
@@ -73,16 +76,16 @@ def _mutate(data: bytes, rng: random.Random) -> bytes:
         for _ in range(rng.randint(1, 16)):
             b[rng.randrange(len(b))] = rng.randrange(256)
     elif kind == 1:  # truncated
-        del b[rng.randrange(1, len(b)):]
+        del b[rng.randrange(1, len(b)) :]
     elif kind == 2:  # a hole
         start = rng.randrange(len(b))
-        del b[start:start + rng.randint(1, 4096)]
+        del b[start : start + rng.randint(1, 4096)]
     elif kind == 3:  # junk inserted
         at = rng.randrange(len(b))
         b[at:at] = rng.randbytes(rng.randint(1, 512))
     elif kind == 4:  # a slice repeated (confuses xref tables and zip directories)
         start = rng.randrange(len(b))
-        chunk = b[start:start + rng.randint(1, 2048)]
+        chunk = b[start : start + rng.randint(1, 2048)]
         at = rng.randrange(len(b))
         b[at:at] = chunk * rng.randint(1, 4)
     else:  # digits changed: lengths, offsets, object numbers
@@ -117,13 +120,28 @@ def _rezip(data: bytes, rng: random.Random) -> bytes:
 
 
 def _random_zip(rng: random.Random) -> bytes:
-    names = ["[Content_Types].xml", "word/document.xml", "_rels/.rels", "docProps/core.xml",
-             "word/_rels/document.xml.rels", "word/styles.xml", "../evil.xml", "a/" * 40 + "b"]
+    names = [
+        "[Content_Types].xml",
+        "word/document.xml",
+        "_rels/.rels",
+        "docProps/core.xml",
+        "word/_rels/document.xml.rels",
+        "word/styles.xml",
+        "../evil.xml",
+        "a/" * 40 + "b",
+    ]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", rng.choice([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])) as z:
         for name in rng.sample(names, rng.randint(1, len(names))):
-            body = rng.choice([b"", b"<?xml version='1.0'?><w:document/>", rng.randbytes(64),
-                               b"<a>" * 500, b"\0" * 100_000])
+            body = rng.choice(
+                [
+                    b"",
+                    b"<?xml version='1.0'?><w:document/>",
+                    rng.randbytes(64),
+                    b"<a>" * 500,
+                    b"\0" * 100_000,
+                ]
+            )
             z.writestr(name, body)
     return out.getvalue()
 
@@ -153,10 +171,20 @@ def plan_bytes(plan_folder) -> list[tuple[str, bytes]]:
 
 def _fuzz_intake(plan_bytes, examples: int, extra_seed: int) -> None:
     @seed(base_seed() + extra_seed)
-    @hsettings(max_examples=examples, deadline=None, database=None, phases=NO_SHRINK,
-               derandomize=False, suppress_health_check=list(HealthCheck))
-    @given(which=st.integers(0, len(plan_bytes) - 1), r=st.randoms(use_true_random=False),
-           rounds=st.integers(1, 3), name_kind=st.sampled_from(["own", "swapped", "none"]))
+    @hsettings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=NO_SHRINK,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        which=st.integers(0, len(plan_bytes) - 1),
+        r=st.randoms(use_true_random=False),
+        rounds=st.integers(1, 3),
+        name_kind=st.sampled_from(["own", "swapped", "none"]),
+    )
     def run(which, r, rounds, name_kind):
         name, data = plan_bytes[which]
         for _ in range(rounds):
@@ -202,10 +230,21 @@ def test_intake_reader_long_fuzz(plan_bytes) -> None:
 @pytest.fixture(scope="module")
 def form_bytes() -> bytes:
     rubric = load_rubrics()["technical"]
-    data = ReviewInput(scores={c.id: "2" for c in rubric.criteria},
-                       comments={c.id: "ok" for c in rubric.criteria}, strengths="s")
-    return render_word_form(rubric, assignment_id=7, seen=Seen(1, 2), data=data, language="de",
-                            plan_title="Plan", municipality="Altstadt", due="2026-12-15")
+    data = ReviewInput(
+        scores={c.id: "2" for c in rubric.criteria},
+        comments={c.id: "ok" for c in rubric.criteria},
+        strengths="s",
+    )
+    return render_word_form(
+        rubric,
+        assignment_id=7,
+        seen=Seen(1, 2),
+        data=data,
+        language="de",
+        plan_title="Plan",
+        municipality="Altstadt",
+        due="2026-12-15",
+    )
 
 
 def _parse(data: bytes):
@@ -221,8 +260,13 @@ def _parse(data: bytes):
 
 def _fuzz_form(form_bytes: bytes, examples: int, extra_seed: int) -> None:
     @seed(base_seed() + extra_seed)
-    @hsettings(max_examples=examples, deadline=None, database=None, phases=NO_SHRINK,
-               suppress_health_check=list(HealthCheck))
+    @hsettings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=NO_SHRINK,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(r=st.randoms(use_true_random=False), rounds=st.integers(1, 3))
     def run(r, rounds):
         data = form_bytes
@@ -258,12 +302,20 @@ def _form_with_identifier(form_bytes: bytes, ident: str) -> bytes:
     return out.getvalue()
 
 
-@given(digits=st.text("0123456789", min_size=1, max_size=6000),
-       seen=st.text("0123456789", min_size=1, max_size=6000))
-@hsettings(max_examples=max(5, SHORT // 3), deadline=None, database=None, phases=NO_SHRINK,
-           suppress_health_check=list(HealthCheck))
-def test_word_form_identifier_with_huge_numbers_is_refused_clearly(form_bytes, digits,
-                                                                    seen) -> None:
+@given(
+    digits=st.text("0123456789", min_size=1, max_size=6000),
+    seen=st.text("0123456789", min_size=1, max_size=6000),
+)
+@hsettings(
+    max_examples=max(5, SHORT // 3),
+    deadline=None,
+    database=None,
+    phases=NO_SHRINK,
+    suppress_health_check=list(HealthCheck),
+)
+def test_word_form_identifier_with_huge_numbers_is_refused_clearly(
+    form_bytes, digits, seen
+) -> None:
     """A hand-edited identifier (thousands of digits) is a form problem, not a crash."""
     FUZZED["word_form"] += 1
     _parse(_form_with_identifier(form_bytes, f"assignment={digits} seen={seen}.{seen}"))
@@ -290,7 +342,7 @@ def _damage_member_header(data: bytes, member: str) -> bytes:
     """The zip with the local header of `member` broken (its central directory entry intact)."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         offset = z.getinfo(member).header_offset
-    return data[:offset] + b"XXXX" + data[offset + 4:]
+    return data[:offset] + b"XXXX" + data[offset + 4 :]
 
 
 def test_docx_with_a_damaged_app_properties_part_is_refused_clearly(plan_folder) -> None:

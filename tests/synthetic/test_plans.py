@@ -65,9 +65,18 @@ def test_german_pdf_extracts_with_umlauts_outline_and_metadata(tmp_path: Path) -
     written = write_pdf(spec, tmp_path / "plan.pdf")
     reader = pypdf.PdfReader(written.path)
     text = "\n".join(page.extract_text() for page in reader.pages)
-    for word in ("Großmühlhausen", "Maßnahmenkatalog", "Öffentlichkeitsarbeit", "Bürgerbeteiligung",
-                 "Klimarisiko- und Vulnerabilitätsanalyse", "Basisjahr", "Fördermittel",
-                 "Gemeinderatsbeschluss", "Klimaanpassung", "Treibhausgasbilanz"):
+    for word in (
+        "Großmühlhausen",
+        "Maßnahmenkatalog",
+        "Öffentlichkeitsarbeit",
+        "Bürgerbeteiligung",
+        "Klimarisiko- und Vulnerabilitätsanalyse",
+        "Basisjahr",
+        "Fördermittel",
+        "Gemeinderatsbeschluss",
+        "Klimaanpassung",
+        "Treibhausgasbilanz",
+    ):
         assert word in text, word
     assert reader.metadata.title == spec.title
     assert reader.metadata.author == spec.author
@@ -87,10 +96,19 @@ def test_german_pdf_extracts_with_umlauts_outline_and_metadata(tmp_path: Path) -
 def test_english_pdf_has_secap_vocabulary(tmp_path: Path) -> None:
     spec = plan_spec(4, "en", missing=())
     text = " ".join(" ".join(pdf_pages(write_pdf(spec, tmp_path / "plan.pdf").path)).split())
-    for phrase in ("SECAP", "Baseline Emission Inventory", "reduction target",
-                   "risk and vulnerability assessment", "mitigation actions", "adaptation actions",
-                   "Financing", "Monitoring", "approved by the municipal council",
-                   "communication strategy", "Citizen participation"):
+    for phrase in (
+        "SECAP",
+        "Baseline Emission Inventory",
+        "reduction target",
+        "risk and vulnerability assessment",
+        "mitigation actions",
+        "adaptation actions",
+        "Financing",
+        "Monitoring",
+        "approved by the municipal council",
+        "communication strategy",
+        "Citizen participation",
+    ):
         assert phrase.lower() in text.lower(), phrase
     assert f"{spec.target_percent}% by {spec.target_year}" in text
 
@@ -160,8 +178,11 @@ def test_eligibility_truth_follows_the_jrc_criteria() -> None:
     truth = spec.eligibility()
     assert truth["council_approval"] is False
     assert truth["bei_rva"] is False
-    thin = [s for s in (plan_spec(seed, "en", missing=()) for seed in range(80))
-            if len(set(s.inventory_sectors) & set(KEY_SECTORS)) < 3]
+    thin = [
+        s
+        for s in (plan_spec(seed, "en", missing=()) for seed in range(80))
+        if len(set(s.inventory_sectors) & set(KEY_SECTORS)) < 3
+    ]
     assert thin and all(not s.eligibility()["bei_sectors"] for s in thin)
     for s in (plan_spec(seed, "de") for seed in range(20)):
         assert set(s.mitigation_sectors) <= set(SECTORS)
@@ -206,11 +227,15 @@ def test_chapter_and_neutral_prose_never_name_another_part() -> None:
     for language in ("de", "en"):
         for part in PARTS:
             words = [k.lower() for k in PART_KEYWORDS[part][language]]
-            patterns = [re.compile(rf"\b{re.escape(w.lower())}\b")
-                        for w in PART_WORDS.get(part, {}).get(language, ())]
+            patterns = [
+                re.compile(rf"\b{re.escape(w.lower())}\b")
+                for w in PART_WORDS.get(part, {}).get(language, ())
+            ]
             pools = [("neutral", FILLER[language])] + [
-                (other, sentences[language]) for other, sentences in PART_FILLER.items()
-                if other != part]
+                (other, sentences[language])
+                for other, sentences in PART_FILLER.items()
+                if other != part
+            ]
             if part != "inventory":
                 pools += [("inventory", s[language]) for s in INVENTORY_SECTOR_FILLER.values()]
             for where, sentences in pools:
@@ -241,8 +266,9 @@ def test_long_plans_read_like_their_chapters() -> None:
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
-def test_table_of_contents_gives_the_pages_the_chapters_are_on(tmp_path: Path,
-                                                               language: str) -> None:
+def test_table_of_contents_gives_the_pages_the_chapters_are_on(
+    tmp_path: Path, language: str
+) -> None:
     spec = plan_spec(12, language, missing={"financing"}, pages=9, table_of_contents=True)
     written = write_pdf(spec, tmp_path / "plan.pdf")
     pages = pdf_pages(written.path)

@@ -18,8 +18,9 @@ RUBRICS = load_rubrics()
 def test_simulated_reviews_pass_the_portals_validation(rubric_id: str, language: str) -> None:
     rubric = RUBRICS[rubric_id]
     for seed in range(40):
-        review = simulate_review(rubric, plan_spec(seed, "de" if seed % 2 else "en"),
-                                 language=language, seed=seed)
+        review = simulate_review(
+            rubric, plan_spec(seed, "de" if seed % 2 else "en"), language=language, seed=seed
+        )
         assert validate(rubric, review.as_input(), language=language) == {}, seed
         for criterion in rubric.criteria:
             if rubric.comment_required(criterion, review.scores[criterion.id]):
@@ -33,8 +34,11 @@ def test_same_seed_same_review_and_reviewers_differ() -> None:
     rubric = RUBRICS["technical"]
     spec = plan_spec(5, "de")
     assert simulate_review(rubric, spec, seed=1) == simulate_review(rubric, spec, seed=1)
-    reviews = [simulate_review(rubric, plan_spec(s, "de"), seed=r).scores
-               for s in range(10) for r in range(3)]
+    reviews = [
+        simulate_review(rubric, plan_spec(s, "de"), seed=r).scores
+        for s in range(10)
+        for r in range(3)
+    ]
     assert len({tuple(sorted(r.items(), key=str)) for r in reviews}) > 20
 
 
@@ -59,8 +63,9 @@ def test_complete_plans_score_higher_than_plans_with_gaps() -> None:
     def mean_total(missing: set[str] | tuple) -> float:
         totals = []
         for seed in range(30):
-            scores = simulate_review(rubric, plan_spec(seed, "en", missing=missing),
-                                     seed=seed).scores
+            scores = simulate_review(
+                rubric, plan_spec(seed, "en", missing=missing), seed=seed
+            ).scores
             totals.append(sum(v or 0 for v in scores.values()))
         return sum(totals) / len(totals)
 
@@ -86,11 +91,19 @@ def test_filled_word_form_reads_back_as_the_simulated_review(language: str) -> N
     from review.synthetic.word import fill_word_form, word_answers
 
     for rubric in RUBRICS.values():
-        review = simulate_review(rubric, plan_spec(3, "de", missing={"participation"}),
-                                 language=language, seed=2)
-        form = render_word_form(rubric, assignment_id=7, seen=Seen(0, 0), data=ReviewInput(),
-                                language=language, plan_title="Plan", municipality="Testdorf",
-                                due="2026-12-15")
+        review = simulate_review(
+            rubric, plan_spec(3, "de", missing={"participation"}), language=language, seed=2
+        )
+        form = render_word_form(
+            rubric,
+            assignment_id=7,
+            seen=Seen(0, 0),
+            data=ReviewInput(),
+            language=language,
+            plan_title="Plan",
+            municipality="Testdorf",
+            due="2026-12-15",
+        )
         parsed = parse_word_form(fill_word_form(form, word_answers(review, rubric)))
         assert parsed.assignment_id == 7 and not parsed.errors
         assert parsed.data.fields(rubric) == review.form_fields(rubric)

@@ -47,8 +47,13 @@ def test_every_demo_plan_can_get_a_reviewer_of_each_rubric_who_reads_it() -> Non
     demo = demo_participants()
     for plan in demo.plan_specs():
         for rubric in ("technical", "communication"):
-            able = [r for r in demo.reviewers if r.municipality != plan.municipality
-                    and plan.language in r.languages and rubric in r.expertise]
+            able = [
+                r
+                for r in demo.reviewers
+                if r.municipality != plan.municipality
+                and plan.language in r.languages
+                and rubric in r.expertise
+            ]
             assert len(able) >= 3, (plan.municipality, rubric)
 
 
@@ -94,11 +99,14 @@ def test_csv_is_taken_by_the_real_importer(session: Session, tmp_path: Path) -> 
 
 def test_shipped_example_files_are_the_generated_ones(tmp_path: Path) -> None:
     """examples/participants.csv and tests/data/participants.csv are regenerated, not edited."""
-    shipped_files = ((demo_participants(), REPO / "examples" / "participants.csv"),
-                     (small_participants(), REPO / "tests" / "data" / "participants.csv"))
+    shipped_files = (
+        (demo_participants(), REPO / "examples" / "participants.csv"),
+        (small_participants(), REPO / "tests" / "data" / "participants.csv"),
+    )
     for participants, shipped in shipped_files:
         fresh = write_participants_csv(participants, tmp_path / "p.csv").read_text(encoding="utf-8")
         assert shipped.read_text(encoding="utf-8") == fresh, (
-            f"{shipped} is stale: python -m review.synthetic.round")
+            f"{shipped} is stale: python -m review.synthetic.round"
+        )
     small = small_participants()
     assert len(small.municipalities) == 4 and len(small.reviewers) == 8
