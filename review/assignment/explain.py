@@ -11,7 +11,8 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from review.assignment.solver import Problem
+from review.assignment.affinity import describe
+from review.assignment.problem import Problem
 
 
 def _plan(pb: Problem, p: int) -> str:
@@ -94,8 +95,6 @@ def infeasibility(pb: Problem) -> list[str]:
 
 def chosen_reasons(terms: dict[str, float], language: str = "en") -> str:
     """'expertise 1, text similarity 0.42, ...': why a pair was chosen."""
-    from review.assignment.affinity import describe
-
     return describe(terms, language)
 
 

@@ -38,11 +38,12 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import numpy as np
 
+from review.assignment import explain
 from review.assignment.instance import AssignmentOut, Instance, Result
+from review.assignment.problem import Problem
 
 DENSE_LIMIT = 5_000_000
 #: The ILP (side constraints, or the branch and bound's fallback) is solved on pruned candidates
@@ -55,45 +56,6 @@ TOP_K = 40
 REVIEWER_KEEP = 10
 BRANCH_BUDGET = 60
 FRACTION_SCALE = 1000
-
-
-@dataclass
-class Problem:
-    """The instance as integer arrays. Reviewer/plan/rubric are indices into the lists."""
-
-    k: int
-    plan_ids: list
-    reviewer_ids: list
-    rubrics: list[str]
-    minimum: np.ndarray  # per rubric
-    plan_group: np.ndarray  # municipality index of each plan
-    reviewer_group: np.ndarray  # municipality index, or a private one for external experts
-    reviewer_has_municipality: np.ndarray
-    frontrunner: np.ndarray
-    lo: np.ndarray
-    hi: np.ndarray
-    # candidate triples
-    r: np.ndarray
-    p: np.ndarray
-    q: np.ndarray
-    value: np.ndarray  # integer affinity
-    weight: np.ndarray  # integer objective weight (value, lexicographic with `previous`)
-    pinned: np.ndarray  # bool per candidate
-    scale: int
-    municipality_names: list[str]
-    plan_languages: list[str]
-    avoid_reciprocal: bool
-    require_frontrunner: bool
-    pinned_problems: list[str] = field(default_factory=list)
-    pruning: dict | None = None
-
-    @property
-    def n_plans(self) -> int:
-        return len(self.plan_ids)
-
-    @property
-    def n_reviewers(self) -> int:
-        return len(self.reviewer_ids)
 
 
 # --------------------------------------------------------------------------- building
@@ -665,8 +627,6 @@ def _highs(c, A, row_lo, row_hi, col_lo, col_hi, time_limit):
 
 def solve(instance: Instance) -> Result:
     """The optimal assignment of `instance`, or the reasons none exists."""
-    from review.assignment import explain
-
     started = time.perf_counter()
     top_k = instance.top_k or TOP_K
     widened = 0
