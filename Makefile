@@ -7,12 +7,14 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: demo test test-fast install clean
+.PHONY: demo test test-fast lint lock install clean
 
-$(VENV)/.installed: pyproject.toml
+# Installs the exact versions of requirements.lock, then peerplan itself (editable).
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,fast]"
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
@@ -25,6 +27,19 @@ test: install
 
 test-fast: install
 	$(PY) -m pytest -n 2 -m "not slow and not browser"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# After changing pyproject.toml's dependencies: pins what they need, keeping unchanged pins.
+# `make lock UPGRADE=1` moves every pin to the newest release allowed.
+lock: install
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --extra fast --extra postgres \
+	  --extra lint --python-version 3.11 --python-platform linux --no-header --quiet \
+	  $(if $(UPGRADE),--upgrade) -o requirements.lock
 
 clean:
 	rm -rf $(VENV) peerplan-data demo-output .pytest_cache

@@ -30,8 +30,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from review.assignment import solver  # noqa: E402
-from review.assignment.instance import Instance  # noqa: E402
+from review.assignment import solver
+from review.assignment.instance import Instance
 
 RUBRICS = [["technical"], ["communication"], ["technical", "communication"]]
 
@@ -260,7 +260,7 @@ def reference_scip(inst: Instance, budget: float) -> tuple[float | None, str]:
     return None, f"status {st}"
 
 
-def _child(reference, inst, budget, queue) -> None:  # noqa: ANN001
+def _child(reference, inst, budget, queue) -> None:
     t = time.process_time()
     value, status = reference(inst, budget)
     queue.put((value, status, time.process_time() - t))

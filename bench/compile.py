@@ -28,16 +28,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from docx import Document  # noqa: E402
+from docx import Document
 
-from review.compile import compile_round, render_plans  # noqa: E402
-from review.config import load_settings  # noqa: E402
-from review.consolidation import PlanDossier, gather_round  # noqa: E402
-from review.db import get_engine, migrate, session_scope  # noqa: E402
-from review.models import Document as PlanDocument  # noqa: E402
-from review.rubric import load_rubrics  # noqa: E402
-from review.scoring import PlanResult  # noqa: E402
-from tests.factories import (  # noqa: E402
+from review.compile import compile_round, render_plans
+from review.config import load_settings
+from review.consolidation import PlanDossier, gather_round
+from review.db import get_engine, migrate, session_scope
+from review.models import Document as PlanDocument
+from review.rubric import load_rubrics
+from review.scoring import PlanResult
+from tests.factories import (
     make_assignment,
     make_municipality,
     make_plan,
@@ -53,7 +53,7 @@ COMMENT = (
 )
 
 
-def build_round(settings, plans: int) -> None:  # noqa: ANN001
+def build_round(settings, plans: int) -> None:
     rubrics = load_rubrics()
     with session_scope(get_engine(settings)) as session:
         round_ = make_round(session, name="Bench", language="de")

@@ -27,13 +27,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from review.config import Settings, load_settings  # noqa: E402
-from review.db import engine_for, migrate, session_scope  # noqa: E402
-from review.intake import collect_sources, take_in, take_in_sources  # noqa: E402
-from review.intake.batch import default_workers, pool_context  # noqa: E402
-from review.models import Municipality  # noqa: E402
-from review.rounds import create_round  # noqa: E402
-from review.synthetic import plan_spec, write_pdf  # noqa: E402
+from review.config import Settings, load_settings
+from review.db import engine_for, migrate, session_scope
+from review.intake import collect_sources, take_in, take_in_sources
+from review.intake.batch import default_workers, pool_context
+from review.models import Municipality
+from review.rounds import create_round
+from review.synthetic import plan_spec, write_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "data" / "plans"

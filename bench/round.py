@@ -34,23 +34,23 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-from sqlmodel import select  # noqa: E402
+from sqlmodel import select
 
-from review.assignment.service import approve, propose  # noqa: E402
-from review.compile import compile_round  # noqa: E402
-from review.config import Settings, load_settings  # noqa: E402
-from review.db import get_engine, migrate, session_scope  # noqa: E402
-from review.intake import collect_sources  # noqa: E402
-from review.intake.batch import take_in_sources  # noqa: E402
-from review.mailsink import Mailbox, start_mailbox  # noqa: E402
-from review.models import Assignment, Municipality, Plan  # noqa: E402
-from review.notify.runs import run_escalation, run_invitations  # noqa: E402
-from review.participants import import_participants  # noqa: E402
-from review.reviewing import form_state, submit  # noqa: E402
-from review.rounds import create_round, get_round  # noqa: E402
-from review.rubric import load_rubrics  # noqa: E402
-from review.synthetic.generate import GeneratedFolder, generate_plans  # noqa: E402
-from review.synthetic.reviews import simulate_review  # noqa: E402
+from review.assignment.service import approve, propose
+from review.compile import compile_round
+from review.config import Settings, load_settings
+from review.db import get_engine, migrate, session_scope
+from review.intake import collect_sources
+from review.intake.batch import take_in_sources
+from review.mailsink import Mailbox, start_mailbox
+from review.models import Assignment, Municipality, Plan
+from review.notify.runs import run_escalation, run_invitations
+from review.participants import import_participants
+from review.reviewing import form_state, submit
+from review.rounds import create_round, get_round
+from review.rubric import load_rubrics
+from review.synthetic.generate import GeneratedFolder, generate_plans
+from review.synthetic.reviews import simulate_review
 
 ROUND = "Bench round"
 DUE = date.today() + timedelta(days=30)

@@ -24,9 +24,9 @@ from fpdf import FPDF
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from review.synthetic.generate import generate_plans  # noqa: E402
-from review.synthetic.plans import Heading, Paragraph, Table, plan_blocks, plan_spec  # noqa: E402
-from review.synthetic.writers import _latin1, write_docx, write_pdf  # noqa: E402
+from review.synthetic.generate import generate_plans
+from review.synthetic.plans import Heading, Paragraph, Table, plan_blocks, plan_spec
+from review.synthetic.writers import _latin1, write_docx, write_pdf
 
 
 def baseline_pdf(spec, path: Path) -> None:

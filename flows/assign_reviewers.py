@@ -121,7 +121,7 @@ def approve(round_name: str, note: str) -> int:
         )
 
 
-def _town(session, plan: Plan) -> str:  # noqa: ANN001
+def _town(session, plan: Plan) -> str:
     return session.get(Municipality, plan.municipality_id).name
 
 

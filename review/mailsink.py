@@ -31,7 +31,7 @@ class _Handler:
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self._lock:
             number = next(self._counter)
         path = self.folder / f"{number:05d}.eml"

@@ -23,13 +23,13 @@ def _in(column: str, values: type[enum.Enum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     frontrunner = "frontrunner"
     follower = "follower"
     special_award = "special-award"
 
 
-class AssignmentStatus(str, enum.Enum):
+class AssignmentStatus(enum.StrEnum):
     proposed = "proposed"
     invited = "invited"
     accepted = "accepted"
@@ -40,17 +40,17 @@ class AssignmentStatus(str, enum.Enum):
     withdrawn = "withdrawn"
 
 
-class ReviewStatus(str, enum.Enum):
+class ReviewStatus(enum.StrEnum):
     draft = "draft"
     submitted = "submitted"
 
 
-class ReviewSource(str, enum.Enum):
+class ReviewSource(enum.StrEnum):
     web = "web"
     word = "word"
 
 
-class OutboxStatus(str, enum.Enum):
+class OutboxStatus(enum.StrEnum):
     pending = "pending"
     sent = "sent"
     failed = "failed"

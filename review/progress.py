@@ -29,7 +29,7 @@ from review.states import OPEN
 S = AssignmentStatus
 
 
-class Step(str, enum.Enum):
+class Step(enum.StrEnum):
     intake = "intake"
     assign = "assign"
     approve = "approve"

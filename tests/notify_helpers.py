@@ -25,7 +25,7 @@ class Mailbox:
     on_data: object = None  # callable(message) run before the server answers; for crash tests
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+    async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             return "554 5.7.1 refused by the test"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)

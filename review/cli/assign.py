@@ -41,7 +41,7 @@ def assign_instance(
         raise typer.Exit(1)
 
 
-def proposal_table(session, proposal) -> Table:  # noqa: ANN001
+def proposal_table(session, proposal) -> Table:
     from review.models import Municipality, Plan, Reviewer
 
     table = Table(title=f"proposal: objective {proposal.objective:g}")

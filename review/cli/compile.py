@@ -16,7 +16,7 @@ from review.rounds import get_round
 @user_errors
 def compile_command(
     round_name: str = typer.Option(..., "--round", help="Name of the round."),
-    out: Path = typer.Option(  # noqa: B008
+    out: Path = typer.Option(
         None, "--out", help="Output folder (default: the data directory's output/<round>)."
     ),
     workers: int = typer.Option(0, min=0, help="Processes rendering documents (0: all cores)."),

@@ -32,7 +32,7 @@ PREFECT_STARTUP_TIMEOUT = 180.0  # a fresh server migrates its database first: ~
 PORTAL_STARTUP_TIMEOUT = 60.0
 
 
-def portal_app():  # noqa: ANN201  (uvicorn --factory target of the portal child process)
+def portal_app():
     """The portal for the settings in this process's environment (inherited from `serve`)."""
     from review.config import load_settings
     from review.portal import create_app

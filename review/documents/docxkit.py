@@ -93,28 +93,28 @@ class Styled:
         except KeyError:
             raise KeyError(f"the document template has no style named '{style}'") from None
 
-    def para(self, text: str = "", style: str | None = None, container=None):  # noqa: ANN001, ANN201
+    def para(self, text: str = "", style: str | None = None, container=None):
         paragraph = (container or self.document).add_paragraph(text)
         if style:
-            paragraph._p.style = self.id(style)  # noqa: SLF001
+            paragraph._p.style = self.id(style)
         return paragraph
 
-    def heading(self, text: str, level: int):  # noqa: ANN201
+    def heading(self, text: str, level: int):
         return self.para(text, "Title" if level == 0 else f"Heading {level}")
 
-    def restyle(self, paragraph, style: str) -> None:  # noqa: ANN001
-        paragraph._p.style = self.id(style)  # noqa: SLF001
+    def restyle(self, paragraph, style: str) -> None:
+        paragraph._p.style = self.id(style)
 
-    def run(self, paragraph, text: str, style: str | None = None):  # noqa: ANN001, ANN201
+    def run(self, paragraph, text: str, style: str | None = None):
         run = paragraph.add_run(text)
         if style:
-            run._r.style = self.id(style)  # noqa: SLF001
+            run._r.style = self.id(style)
         return run
 
-    def table(self, rows: int, cols: int, style: str, widths: list[float] | None = None):  # noqa: ANN201
+    def table(self, rows: int, cols: int, style: str, widths: list[float] | None = None):
         """A table; `widths` in cm per column (rows added later inherit them)."""
         table = self.document.add_table(rows=rows, cols=cols)
-        table._tbl.tblStyle_val = self.id(style)  # noqa: SLF001
+        table._tbl.tblStyle_val = self.id(style)
         if widths:
             table.autofit = False  # a fixed layout: Word and LibreOffice keep these widths
             for column, width in zip(table.columns, widths, strict=True):
@@ -124,7 +124,7 @@ class Styled:
                     cell.width = Cm(width)
         return table
 
-    def bar(self, paragraph, fraction: float | None, width: int = 20) -> None:  # noqa: ANN001
+    def bar(self, paragraph, fraction: float | None, width: int = 20) -> None:
         """A horizontal bar of block characters: a chart that is plain text, restyled like any
         text."""
         filled = 0 if fraction is None else round(min(max(fraction, 0.0), 1.0) * width)
@@ -166,12 +166,12 @@ def anonymise_properties(
     props.last_printed = stamp
     for part in document.part.package.iter_parts():
         if str(part.partname) == "/docProps/app.xml" and hasattr(part, "_blob"):
-            part._blob = _APP_PERSONAL.sub(rb"<\1></\1>", part._blob)  # noqa: SLF001
+            part._blob = _APP_PERSONAL.sub(rb"<\1></\1>", part._blob)
 
 
-def shade(cell, fill: str) -> None:  # noqa: ANN001  (a python-docx _Cell)
+def shade(cell, fill: str) -> None:
     """Background colour of a table cell, hex 'RRGGBB'."""
-    tc_pr = cell._tc.get_or_add_tcPr()  # noqa: SLF001
+    tc_pr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")

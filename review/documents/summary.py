@@ -66,7 +66,7 @@ def _num(value: float | None, language: str) -> str:
     return text.replace(".", ",") if language == "de" else text
 
 
-def _rubrics(rows: Sequence[PlanRow]):  # noqa: ANN202
+def _rubrics(rows: Sequence[PlanRow]):
     seen = {}
     for row in rows:
         for ri in row.dossier.rubrics:

@@ -11,7 +11,7 @@ class IntakeError(PeerplanError):
 
     code = "refused"
 
-    def __reduce__(self):  # noqa: ANN204  (picklable across worker processes, whatever __init__)
+    def __reduce__(self):
         return (_restore, (type(self), str(self)))
 
 

@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (text data reads better unbroken)
 """Text pools for synthetic plans, in German and English.
 
 Each part of a plan speaks only its own vocabulary (see `PART_KEYWORDS`): a plan that leaves a part
@@ -435,8 +434,10 @@ PART_FILLER: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "inventory": {
         "de": (
-            "Die Daten zum Stromverbrauch stammen vom Netzbetreiber, die Erdgasmengen vom örtlichen Versorger.",
-            "Nicht leitungsgebundene Energieträger wie Heizöl und Holz wurden über Daten der Schornsteinfeger abgeschätzt.",
+            "Die Daten zum Stromverbrauch stammen vom Netzbetreiber, "
+            "die Erdgasmengen vom örtlichen Versorger.",
+            "Nicht leitungsgebundene Energieträger wie Heizöl und Holz wurden über Daten der "
+            "Schornsteinfeger abgeschätzt.",
             "Die Pro-Kopf-Emissionen liegen etwas unter dem Bundesdurchschnitt.",
             "Für jeden Energieträger ist der verwendete Emissionsfaktor im Anhang dokumentiert.",
         ),
@@ -556,13 +557,15 @@ PART_FILLER: dict[str, dict[str, tuple[str, ...]]] = {
 INVENTORY_SECTOR_FILLER: dict[str, dict[str, tuple[str, ...]]] = {
     "transport": {
         "de": (
-            "Der Verkehr wird nach dem Territorialprinzip bilanziert, also einschließlich des Durchgangsverkehrs.",
+            "Der Verkehr wird nach dem Territorialprinzip bilanziert, "
+            "also einschließlich des Durchgangsverkehrs.",
         ),
         "en": ("Transport emissions follow the territorial principle, including through traffic.",),
     },
     "tertiary": {
         "de": (
-            "Die größte Datenunsicherheit besteht bei den Verbräuchen von Gewerbe, Handel und Dienstleistungen.",
+            "Die größte Datenunsicherheit besteht bei den Verbräuchen von Gewerbe, Handel und "
+            "Dienstleistungen.",
         ),
         "en": ("Energy use of tertiary buildings is the least certain part of the data.",),
     },

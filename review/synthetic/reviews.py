@@ -260,8 +260,7 @@ def _overall(
         for c, v in rated
         if v == 1 and not set(CRITERION_PARTS.get(c.id, ())) & spec.missing
     ]
-    if todo:
-        recommendations = _t("recommend", language) + "; ".join(todo) + "."
-    else:
-        recommendations = _t("keep", language)
+    recommendations = (
+        _t("recommend", language) + "; ".join(todo) + "." if todo else _t("keep", language)
+    )
     return strengths, weaknesses, recommendations

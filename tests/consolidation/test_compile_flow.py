@@ -12,7 +12,7 @@ from review.db import get_engine, session_scope
 from tests.review_data import reviewed_plan
 
 
-def _round(settings) -> tuple[str, list[int]]:  # noqa: ANN001
+def _round(settings) -> tuple[str, list[int]]:
     with session_scope(get_engine(settings)) as session:
         first = reviewed_plan(session, municipality="Tulln")
         second = reviewed_plan(
@@ -66,7 +66,7 @@ def test_flow_compiles_every_plan_and_publishes_a_table(
 
     import asyncio
 
-    async def latest_artifact():  # noqa: ANN202
+    async def latest_artifact():
         async with get_client() as client:
             return await client.read_latest_artifacts()
 

@@ -226,7 +226,7 @@ def test_summary_and_exports_cover_every_plan_score_and_comment(
     assert "Tulln" in text and "Krems" in text and "Major revision" in text
     heat = summary.tables[1]
     assert [c.text for c in heat.rows[0].cells][1:4] == ["C1", "C2", "C3"]
-    assert 'w:fill="' in heat._tbl.xml  # shaded cells: the heat map  # noqa: SLF001
+    assert 'w:fill="' in heat._tbl.xml  # shaded cells: the heat map
     with open(tmp_path / "summary" / "round-scores.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     comments = {r["comment"] for r in rows}

@@ -161,7 +161,8 @@ def upgrade() -> None:
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.CheckConstraint(
-            "status IN ('proposed', 'invited', 'accepted', 'declined', 'submitted', 'overdue', 'reassigned', 'withdrawn')",
+            "status IN ('proposed', 'invited', 'accepted', 'declined', 'submitted', 'overdue', "
+            "'reassigned', 'withdrawn')",
             name="ck_assignment_status",
         ),
         sa.CheckConstraint("version >= 1", name="ck_assignment_version"),
