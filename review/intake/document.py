@@ -45,6 +45,12 @@ class ExtractedDocument:
     has_text_layer: bool = True
     problems: list[str] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
+    # Structure (review.intake.structure): printed page labels of a PDF's pages, the table of
+    # contents (title, printed page, where it stands), and how many spans of text were
+    # recognised as not the plan's own (toc, running, guidance, funding, disclaimer).
+    page_labels: dict[int, str] = field(default_factory=dict)
+    toc: list[tuple[str, str, str]] = field(default_factory=list)
+    not_the_plan: dict[str, int] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -61,6 +67,9 @@ class ExtractedDocument:
             "units": offsets,
             "headings": [asdict(h) for h in self.headings],
             "tables": self.tables,
+            "page_labels": {str(k): v for k, v in self.page_labels.items()},
+            "toc": [list(entry) for entry in self.toc],
+            "not_the_plan": self.not_the_plan,
         }
 
     @property

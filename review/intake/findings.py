@@ -17,6 +17,7 @@ from itertools import accumulate
 from typing import Any
 
 from review.intake.document import Unit
+from review.intake.structure import Structure, analyse
 
 NOTE = {
     "de": "Automatische Hinweise für die Begutachtung, keine Bewertung: bitte im Plan prüfen.",
@@ -335,11 +336,22 @@ class _AnchorIndex:
 
 
 def check_plan(
-    units: Sequence[Unit], headings: Iterable[tuple[str, int | None]] = ()
+    units: Sequence[Unit],
+    headings: Iterable[tuple[str, int | None]] = (),
+    structure: Structure | None = None,
 ) -> list[dict[str, Any]]:
     """The findings for one plan, in the order of the SECAP structure. `headings`: the
-    (kind, number) of units that are headings (DOCX); a chapter's text window ends at the next."""
-    lowered = [(unit, unit.text.lower()) for unit in units]
+    (kind, number) of units that are headings (DOCX); a chapter's text window ends at the next.
+
+    Only the plan's own text is searched: the table of contents, running headers, disclaimers,
+    funding acknowledgements and template guidance (`structure`) are blanked out first, so no
+    evidence comes from them."""
+    structure = structure if structure is not None else analyse(units)
+    labels = structure.page_labels
+    lowered = [
+        (_Body(u, labels.get(u.number) if u.kind == "page" else None, body), body.lower())
+        for u, body in zip(units, structure.body, strict=True)
+    ]
     stops = {(kind, number) for kind, number in headings}
     index = _AnchorIndex([text for _, text in lowered])
     findings = []
@@ -406,8 +418,22 @@ def _finding(
     }
 
 
+class _Body(Unit):
+    """A unit as evidence is taken from it: its own text only (what is not the plan's own is
+    blanked, so a snippet never shows a running header), and a PDF page's printed label."""
+
+    def __init__(self, unit: Unit, label: str | None, body: str) -> None:
+        super().__init__(unit.kind, unit.number, body)
+        self.label = label
+
+
 def _evidence(unit: Unit, start: int, end: int) -> dict[str, Any]:
-    return {unit.kind: unit.number, "snippet": snippet(unit.text, start, end)}
+    out: dict[str, Any] = {unit.kind: unit.number}
+    label = getattr(unit, "label", None)
+    if label is not None:
+        out["page_label"] = label
+    out["snippet"] = snippet(unit.text, start, end)
+    return out
 
 
 def snippet(text: str, start: int, end: int) -> str:

@@ -17,6 +17,7 @@ from review.intake.findings import check_plan
 from review.intake.language import detect_language
 from review.intake.pdf import read_pdf
 from review.intake.sniff import DESCRIPTIONS, Kind, sniff
+from review.intake.structure import analyse
 from review.storage import sha256_of
 
 log = logging.getLogger(__name__)
@@ -111,8 +112,14 @@ def read_document(data: bytes, file_name: str, settings: Settings) -> ExtractedD
     doc.language = detect_language(u.text for u in doc.units)
     if doc.language is None and doc.has_text_layer:
         doc.problems.append("language not recognised (neither German nor English?)")
-    headings = [(h.kind, h.number) for h in doc.headings if h.kind == "paragraph"]
-    doc.findings = check_plan(doc.units, headings) if doc.has_text_layer else []
+    if doc.has_text_layer:
+        structure = analyse(doc.units, doc.headings)
+        doc.headings = structure.headings
+        doc.page_labels = structure.page_labels
+        doc.toc = [(e.title, e.page_label, doc.units[e.unit].where) for e in structure.toc]
+        doc.not_the_plan = structure.roles()
+        headings = [(h.kind, h.number) for h in doc.headings if h.kind == "paragraph"]
+        doc.findings = check_plan(doc.units, headings, structure)
     return doc
 
 

@@ -1,0 +1,194 @@
+"""Structure of real plans: what is not the plan's own text never becomes evidence.
+
+The snippets are short quotations of the real plans in ../shared/data/plans (Münster's
+Klimabilanz, the NetZeroCities Climate City Contracts of Łódź, Lahti, Oslo, Bergamo)."""
+
+from __future__ import annotations
+
+from review.intake.document import Heading, Unit
+from review.intake.findings import check_plan
+from review.intake.structure import (
+    DISCLAIMER,
+    FUNDING,
+    GUIDANCE,
+    RUNNING,
+    TOC,
+    analyse,
+)
+
+KLIMABILANZ_TOC = """Seite 2
+Inhaltsverzeichnis
+1. Ergebnis der CO2-Bilanz 1990 - 2015 ............................................ 5
+2. Entwicklung der Energie- und CO2-Bilanzierung in den Bereichen Wärme, Strom und Verkehr
+1990 bis 2015 ............................................................................. 8
+2.1 Entwicklungen im Bereich Wärme (Endenergie und CO2-Emissionen) .............. 10
+2.3 Entwicklungen im Bereich Verkehr (Endenergie und CO2-Emissionen) ........... 14
+4. Fazit und Ausblick ................................................................ 22"""
+
+
+def _pages(*texts: str) -> list[Unit]:
+    return [Unit("page", i + 1, t) for i, t in enumerate(texts)]
+
+
+def _klimabilanz() -> list[Unit]:
+    body = [f"Seite {n}\nText über Fernwärme und Strom auf Seite {n}." for n in range(3, 23)]
+    body[2] = (
+        "Seite 5\n1. Ergebnis der CO2-Bilanz 1990 - 2015\nFür Münster bildet das Jahr 1990 mit "
+        "2.517 kt CO2-Emissionen das sogenannte Basisjahr. Dabei stellen die drei Bereiche "
+        "Wärme, Strom und Verkehr die untersuchten Sektoren dar."
+    )
+    return _pages("Seite 1\nEnergie- und Klimabilanz\nder Stadt Münster", KLIMABILANZ_TOC, *body)
+
+
+def test_table_of_contents_is_recognised_and_never_evidence() -> None:
+    units = _klimabilanz()
+    structure = analyse(units)
+    assert [u.number for u in structure.toc_units()] == [2]
+    titles = [e.title for e in structure.toc]
+    assert "1. Ergebnis der CO2-Bilanz 1990 - 2015" in titles
+    assert {e.page_label for e in structure.toc} >= {"5", "8", "22"}
+    # The wrapped line "1990 bis 2015 ....." belongs to the table of contents too.
+    assert "Bilanz" not in structure.body[1] and "Verkehr" not in structure.body[1]
+    inventory = next(f for f in check_plan(units, structure=structure) if f["check"] == "inventory")
+    assert inventory["present"]
+    assert all(e["page"] != 2 for e in inventory["evidence"])
+    assert inventory["evidence"][0]["page"] == 1
+
+
+def test_printed_page_labels_and_chapters_found_through_the_table_of_contents() -> None:
+    units = _klimabilanz()
+    structure = analyse(units)
+    assert structure.page_labels[5] == "5" and structure.page_labels[22] == "22"
+    heading = next(h for h in structure.headings if h.title.startswith("1. Ergebnis"))
+    assert (heading.kind, heading.number) == ("page", 5)
+    evidence = next(f for f in check_plan(units, structure=structure) if f["check"] == "inventory")
+    on_page_5 = [e for e in evidence["evidence"] if e["page"] == 5]
+    assert on_page_5 and on_page_5[0]["page_label"] == "5"
+    assert "Seite 5" not in on_page_5[0]["snippet"]  # the running header is not in the snippet
+
+
+def test_running_header_is_not_evidence() -> None:
+    """A header a conversion left in the text on every page ("Climate Neutrality Action Plan")
+    names no chapter; a file path printed on every page mentions no monitoring."""
+    header = "C:\\Projekte\\Klimaschutz\\Monitoring\\Klimaschutzkonzept_Endfassung.docx"
+    pages = [f"{header}\nDie Stadt baut Radwege, Abschnitt {n}.\n{n}" for n in range(1, 11)]
+    structure = analyse(_pages(*pages))
+    assert all(any(s.role == RUNNING for s in spans) for spans in structure.excluded)
+    monitoring = next(f for f in check_plan(_pages(*pages)) if f["check"] == "monitoring")
+    assert not monitoring["present"]
+
+
+def test_lodz_table_of_contents_with_short_leaders() -> None:
+    page = (
+        "Climate Neutrality Action Plan\n3\nTable of Contents\nTable of Contents ... 3\n"
+        "Summary ... 4\nIntroduction ... 6\n"
+        "Module A-1 Greenhouse Gas Emissions Baseline Inventory ... 9\n"
+        "Module A-3 Systemic Barriers and Opportunities to 2030 Climate\nNeutrality ... 20\n"
+        "Module C-3 Financing of Action Portfolio ... 77\n"
+        "Module B-3 Indicators for Monitoring, Evaluation and Learning ... 53"
+    )
+    structure = analyse(_pages(page))
+    assert "Inventory" not in structure.body[0] and "Financing" not in structure.body[0]
+    assert any(s.role == TOC for s in structure.excluded[0])
+    found = {f["check"]: f for f in check_plan(_pages(page), structure=structure)}
+    assert not found["inventory"]["present"] and not found["financing"]["present"]
+    assert not found["monitoring"]["present"]
+
+
+def test_word_table_of_contents_paragraphs() -> None:
+    units = [
+        Unit("paragraph", 1, "Table of Contents"),
+        Unit("paragraph", 2, "Summary\t3"),
+        Unit("paragraph", 3, "Module A-1 Greenhouse Gas Emissions Baseline Inventory\t9"),
+        Unit("paragraph", 4, "Module C-3 Financing of Action Portfolio\t77"),
+        Unit("paragraph", 5, "Summary"),
+        Unit("paragraph", 6, "Our city will be climate neutral by 2030."),
+    ]
+    structure = analyse(units, [Heading(1, "Summary", "paragraph", 5)])
+    assert [e.title for e in structure.toc][:3] == [
+        "Summary",
+        "Module A-1 Greenhouse Gas Emissions Baseline Inventory",
+        "Module C-3 Financing of Action Portfolio",
+    ]
+    assert structure.body[4] == "Summary"  # the heading itself is the plan's text
+    found = {f["check"]: f for f in check_plan(units, structure=structure)}
+    assert not found["inventory"]["present"] and not found["financing"]["present"]
+
+
+def test_template_guidance_is_not_the_plan_doing_it() -> None:
+    units = [
+        Unit(
+            "paragraph",
+            1,
+            "Your 2030 ambition should be supported at a minimum by a Council decision.",
+        ),
+        Unit(
+            "paragraph",
+            2,
+            'Module A-1 "Greenhouse Gas Emissions Baseline Inventory" should detail and describe '
+            "the city's latest GHG inventory to establish the emission baseline.",
+        ),
+        Unit(
+            "paragraph",
+            3,
+            "This section should list the working steps carried out, for example along the NZC "
+            "Climate Transition Map, and describe the monitoring and reporting.",
+        ),
+        Unit("paragraph", 4, "Textual element"),
+        Unit("paragraph", 5, "The city of Lahti reduces traffic in the centre."),
+    ]
+    structure = analyse(units)
+    assert [bool(spans) and spans[0].role for spans in structure.excluded] == [
+        GUIDANCE,
+        GUIDANCE,
+        GUIDANCE,
+        GUIDANCE,
+        False,
+    ]
+    found = {f["check"]: f for f in check_plan(units, structure=structure)}
+    assert not found["council_approval"]["present"]
+    assert not found["inventory"]["present"]
+    assert not found["monitoring"]["present"]
+
+
+def test_city_text_that_says_should_is_kept() -> None:
+    text = (
+        "The development of the new heating strategy is a key measure of our CCC, and should "
+        "help define the necessary pathways. The plan was approved by the City Council on "
+        "12 March 2024."
+    )
+    structure = analyse([Unit("paragraph", 1, text)])
+    assert structure.excluded[0] == []
+    council = next(
+        f for f in check_plan([Unit("paragraph", 1, text)]) if f["check"] == "council_approval"
+    )
+    assert council["present"]
+
+
+def test_funding_acknowledgement_and_disclaimer_are_not_financing() -> None:
+    page = (
+        "NET ZERO CITIES\nEU MISSION PLATFORM | CLIMATE NEUTRAL AND SMART CITIES\n"
+        "2030 Climate Neutrality Action Plan of Bergamo\n"
+        "The content of this document reflects only the author's view. The European\n"
+        "Commission is not responsible for any use that may be made of the\n"
+        "information it contains.\n"
+        "NetZeroCities has received funding from the H2020 Research and\n"
+        "Innovation Programme under the grant agreement n°101036519."
+    )
+    structure = analyse(_pages(page))
+    roles = {s.role for s in structure.excluded[0]}
+    assert {FUNDING, DISCLAIMER} <= roles
+    assert "funding" not in structure.body[0].lower()
+    financing = next(f for f in check_plan(_pages(page)) if f["check"] == "financing")
+    assert not financing["present"]
+
+
+def test_a_plan_that_names_its_funding_sources_has_financing() -> None:
+    text = (
+        "Funding of the building retrofits comes from the municipal budget and the European "
+        "Regional Development Fund; the financing plan is in Module C-3."
+    )
+    financing = next(
+        f for f in check_plan([Unit("paragraph", 1, text)]) if f["check"] == "financing"
+    )
+    assert financing["present"]
