@@ -7,6 +7,11 @@ It starts, each in its own process group (review/cli/children.py):
 and then serves every deployment of `flows/deployments.py` in this process, each flow run in a
 subprocess, until Ctrl-C or SIGTERM, which stops the flow runs, the portal and the server.
 
+It works out of the box: without `PEERPLAN_PORTAL_BASE_URL` the links in emails point where the
+portal really listens; without SMTP settings every message goes to a local mailbox (an SMTP
+server in this process that keeps `.eml` files in `<data dir>/mailbox`). Both are passed to the
+portal and the flow runs through the environment they inherit.
+
 This module is part of the application shell: it imports Prefect and the flows only inside the
 command, after the Prefect environment (home, API URL) is set, so that other `peerplan` commands
 stay fast and Prefect reads the right settings.
@@ -21,15 +26,19 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import typer
 
 from review.cli.app import app, console, settings, user_errors
 from review.cli.children import Child, ChildFailed, port_free
+from review.config import Settings
 from review.db import migrate
 from review.errors import InvalidInput
+from review.mailsink import Mailbox, start_mailbox
 
 PREFECT_STARTUP_TIMEOUT = 180.0  # a fresh server migrates its database first: ~25 s on 2 cores
 PORTAL_STARTUP_TIMEOUT = 60.0
+SMTP_SETTINGS = {"smtp_host", "smtp_port", "smtp_block"}
 
 
 def portal_app():
@@ -94,10 +103,15 @@ def serve(
             "the reviewer portal (review.portal) is not part of this installation yet; "
             "run `peerplan serve --no-portal` to serve the Prefect deployments alone"
         )
+    base_url_configured = "portal_base_url" in s.model_fields_set
     if not portal_port:
         portal_port = urlsplit(s.portal_base_url).port or 8765
+    if portal and not base_url_configured:
+        # The links in emails must open the portal this command starts, on whatever port.
+        os.environ["PEERPLAN_PORTAL_BASE_URL"] = f"http://{host}:{portal_port}"
 
     children: list[Child] = []
+    mailbox = _local_mailbox(s)
     previous = {
         sig: signal.signal(sig, _raise_keyboard_interrupt)
         for sig in (signal.SIGTERM, signal.SIGHUP)
@@ -116,15 +130,13 @@ def serve(
         portal_url = None
         if portal:
             portal_url = _start_portal(host, portal_port, logs, children)
+            if base_url_configured:
+                _warn_unless_answering(s.portal_base_url)
 
         from flows.deployments import runner_deployments, serve_deployments
 
         deployments = runner_deployments()  # imports every flow: fails here, not half-served
-        console.print(f"Prefect UI:      {ui_url}", highlight=False)
-        console.print(f"Deployments:     {ui_url}/deployments", highlight=False)
-        if portal_url:
-            console.print(f"Reviewer portal: {portal_url}", highlight=False)
-        console.print(f"Logs:            {logs}", highlight=False)
+        _print_addresses(ui_url, portal_url, mailbox, logs)
         console.print("Press Ctrl-C to stop everything.", highlight=False)
         sys.stdout.flush()
 
@@ -137,16 +149,68 @@ def serve(
     except ChildFailed as exc:
         raise InvalidInput(str(exc)) from None
     finally:
-        # A second Ctrl-C or SIGTERM must not interrupt the cleanup.
-        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        for sig in previous:
-            signal.signal(sig, signal.SIG_IGN)
-        for child in reversed(children):
-            child.stop()
-        signal.signal(signal.SIGINT, interrupt)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        console.print("stopped: " + (", ".join(c.name for c in children) or "nothing to stop"))
+        _stop_all(children, mailbox, previous)
+
+
+def _stop_all(children: list[Child], mailbox: Mailbox | None, previous: dict) -> None:
+    # A second Ctrl-C or SIGTERM must not interrupt the cleanup.
+    interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in previous:
+        signal.signal(sig, signal.SIG_IGN)
+    for child in reversed(children):
+        child.stop()
+    if mailbox:
+        mailbox.stop()
+    signal.signal(signal.SIGINT, interrupt)
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
+    console.print("stopped: " + (", ".join(c.name for c in children) or "nothing to stop"))
+
+
+def _print_addresses(ui_url: str, portal_url: str | None, mailbox: Mailbox | None, logs: Path):
+    console.print(f"Prefect UI:      {ui_url}", highlight=False)
+    console.print(f"Deployments:     {ui_url}/deployments", highlight=False)
+    if portal_url:
+        console.print(f"Reviewer portal: {portal_url}", highlight=False)
+        console.print(
+            f"Links in emails: {os.environ.get('PEERPLAN_PORTAL_BASE_URL', portal_url)}",
+            highlight=False,
+        )
+    if mailbox:
+        console.print(
+            "Mail:            no SMTP server configured (PEERPLAN_SMTP_HOST): every message "
+            f"goes to the local mailbox {mailbox.folder} (.eml files)",
+            highlight=False,
+        )
+    console.print(f"Logs:            {logs}", highlight=False)
+
+
+def _local_mailbox(s: Settings) -> Mailbox | None:
+    """A local SMTP server keeping .eml files, unless mail is configured.
+
+    A coordinator trying peerplan has no mail server; without this, every invitation would fail.
+    """
+    if SMTP_SETTINGS & s.model_fields_set:
+        return None
+    mailbox = start_mailbox(s.data_dir / "mailbox")
+    os.environ.update(
+        PEERPLAN_SMTP_HOST=mailbox.host,
+        PEERPLAN_SMTP_PORT=str(mailbox.port),
+        PEERPLAN_SMTP_SECURITY="none",
+    )
+    return mailbox
+
+
+def _warn_unless_answering(base_url: str) -> None:
+    """The configured public URL (a proxy, say) must reach this portal, or every link is dead."""
+    try:
+        httpx.get(base_url.rstrip("/") + "/", timeout=5.0)
+    except httpx.HTTPError as exc:
+        console.print(
+            f"[bold yellow]warning:[/] PEERPLAN_PORTAL_BASE_URL={base_url} does not answer "
+            f"({type(exc).__name__}): the links in emails will not open the portal",
+            highlight=False,
+        )
 
 
 def _start_prefect_server(

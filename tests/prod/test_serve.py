@@ -1,12 +1,16 @@
-"""`peerplan serve` on a fresh data directory: a Prefect server, the reviewer portal and the
-deployments come up, the deployments show their parameter forms, and SIGTERM stops every process
-it started."""
+"""`peerplan serve` on a fresh data directory, as a new coordinator starts it: a port of their
+choice and no mail settings. A Prefect server, the reviewer portal and the deployments come up,
+the deployments show their parameter forms, invitations land in the local mailbox with links
+that open the portal, and SIGTERM stops every process it started."""
 
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -22,6 +26,9 @@ import pytest
 from flows.deployments import DEPLOYMENTS, PROJECT_ROOT, load_flow
 from review.cli.children import free_port
 from review.cli.serve import _portal_available
+from review.config import load_settings
+from review.db import engine_for, session_scope
+from tests.notify_helpers import approved_assignment, make_reviewer, small_round
 from tests.prod.schemas import form_fields, form_labels
 
 pytestmark = pytest.mark.slow
@@ -69,11 +76,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     directory = tmp_path_factory.mktemp("serve")
     prefect_port, portal_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PEERPLAN_"))}
-    env.update(
-        PYTHONPATH=str(PROJECT_ROOT),
-        PEERPLAN_DATA_DIR=str(directory / "data"),
-        PEERPLAN_PORTAL_BASE_URL=f"http://127.0.0.1:{portal_port}",
-    )
+    # No PEERPLAN_PORTAL_BASE_URL and no SMTP settings: serve must make both work by itself.
+    env.update(PYTHONPATH=str(PROJECT_ROOT), PEERPLAN_DATA_DIR=str(directory / "data"))
     portal = _portal_available()
     process = subprocess.Popen(
         [
@@ -83,6 +87,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             "serve",
             "--prefect-port",
             str(prefect_port),
+            "--portal-port",
+            str(portal_port),
             "--portal" if portal else "--no-portal",
         ],
         cwd=directory,
@@ -164,30 +170,59 @@ def test_deployments_are_registered_with_parameter_forms(served: Served):
             assert registered["schedules"][0]["schedule"]["cron"] == spec.cron
 
 
-def test_a_served_deployment_runs(served: Served):
+def _run_deployment(served: Served, name: str, parameters: dict | None = None) -> dict:
     """A coordinator's click on Run: the served process runs the flow in a subprocess."""
-    escalation = next(d for d in DEPLOYMENTS if d.flow_name == "escalate_deadlines")
-    deployment = next(
-        d for d in _deployments(served, len(DEPLOYMENTS)) if d["name"] == escalation.name
-    )
+    deployment = next(d for d in _deployments(served, len(DEPLOYMENTS)) if d["name"] == name)
+    body = {"parameters": parameters} if parameters else {}
     deadline = time.monotonic() + 120
     while True:  # a busy SQLite-backed server answers 503 now and then: ask again
         response = httpx.post(
-            f"{served.api_url}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=30
+            f"{served.api_url}/deployments/{deployment['id']}/create_flow_run",
+            json=body,
+            timeout=30,
         )
         if response.status_code != 503 or time.monotonic() > deadline:
             break
         time.sleep(2)
     assert response.status_code == 201, response.text
     run = response.json()
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 180
     while True:
         state = httpx.get(f"{served.api_url}/flow_runs/{run['id']}", timeout=30).json()
         if state["state_type"] in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}:
-            break
+            return state
         assert time.monotonic() < deadline, f"flow run still {state['state_type']}"
         time.sleep(1)
+
+
+def test_a_served_deployment_runs(served: Served):
+    escalation = next(d for d in DEPLOYMENTS if d.flow_name == "escalate_deadlines")
+    state = _run_deployment(served, escalation.name)
     assert state["state_type"] == "COMPLETED", state["state"]
+
+
+def test_invitations_reach_the_local_mailbox_with_links_to_this_portal(served: Served):
+    """No SMTP settings and a portal on a port of the coordinator's choice: the invitation is
+    delivered (not failed) into `<data dir>/mailbox`, and its link opens the served portal."""
+    if not served.portal_url:
+        pytest.skip("the portal is not part of this installation")
+    text = "".join(served.lines)
+    assert f"Links in emails: {served.portal_url}" in text
+    assert "local mailbox" in text
+    settings = load_settings(data_dir=served.directory / "data")
+    with session_scope(engine_for(settings.database_url)) as session:
+        round_, municipalities, plans = small_round(session, name="Runde Postfach")
+        reviewer = make_reviewer(session, round_, municipalities["Bergdorf"])
+        approved_assignment(session, round_, plans["Altstadt"], reviewer)
+    state = _run_deployment(served, "send-invitations", {"parameters": {"round_name": round_.name}})
+    assert state["state_type"] == "COMPLETED", state["state"]
+    mails = sorted((served.directory / "data" / "mailbox").glob("*.eml"))
+    assert mails, "nothing arrived in the local mailbox"
+    message = email.message_from_bytes(mails[-1].read_bytes(), policy=email.policy.default)
+    body = message.get_body(("plain",)).get_content()
+    links = re.findall(r"https?://\S+", body)
+    assert links and all(link.startswith(served.portal_url) for link in links), links
+    assert httpx.get(links[0], timeout=30, follow_redirects=True).status_code == 200
 
 
 def test_a_plans_last_review_starts_compile_reviews(served: Served):
@@ -274,7 +309,7 @@ def test_sigterm_stops_every_process_it_started(served: Served):
     if served.portal_url:
         assert any("uvicorn" in cmd for cmd in tree.values()), tree
     served.process.send_signal(signal.SIGTERM)
-    served.process.wait(60)
+    served.process.wait(120)  # a flow run still going (the compile trigger) stops first
     time.sleep(1)
     left = {pid: cmd for pid, cmd in tree.items() if _cmdline(pid) == cmd and cmd}
     assert not left, f"processes left running after SIGTERM: {left}"
