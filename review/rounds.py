@@ -1,8 +1,8 @@
-"""Creating and finding review rounds."""
+"""Creating, changing and finding review rounds; the dates a coordinator types, checked."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, select
@@ -10,7 +10,42 @@ from sqlmodel import Session, select
 from review import events
 from review.errors import AlreadyExists, InvalidInput, NotFound
 from review.models import Round
+from review.notify.policy import policy_for
 from review.rubric import LANGUAGES
+
+# Settings `update_round` may change; the deadlines of assignments move with the lifecycle's
+# extension, not here.
+UPDATABLE = (
+    "final_deadline",
+    "reviews_per_plan",
+    "blind",
+    "avoid_reciprocal",
+    "require_frontrunner",
+    "coordinator_name",
+    "coordinator_email",
+    "language",
+    "reminder_policy",
+)
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    """A date typed as YYYY-MM-DD, or an error that says what was wrong with it."""
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise InvalidInput(
+            f"{what} '{text}' is not a calendar date in the form YYYY-MM-DD (e.g. 2026-12-15)"
+        ) from None
+
+
+def check_future(day: date, what: str, *, allow_past: bool, today: date | None = None) -> None:
+    """A date before today is almost always a typo: refused unless the coordinator confirms."""
+    today = today or datetime.now(UTC).date()
+    if day < today and not allow_past:
+        raise InvalidInput(
+            f"{what} {day.isoformat()} is in the past (today is {today.isoformat()}); "
+            "if you mean it, confirm with --allow-past"
+        )
 
 
 def create_round(
@@ -30,8 +65,10 @@ def create_round(
     coordinator_name: str = "Coordinator",
     coordinator_email: str = "coordinator@example.org",
     reminder_policy: dict[str, Any] | None = None,
+    allow_past: bool = True,
     actor: str = "coordinator",
 ) -> Round:
+    """A new round. `allow_past=False` (the CLI's default) refuses a due date before today."""
     name = name.strip()
     if not name:
         raise InvalidInput("a round needs a name")
@@ -49,8 +86,12 @@ def create_round(
             f"{reviews_per_plan} reviews per plan cannot meet the minimum per rubric "
             f"{min_per_rubric} (needs {sum(min_per_rubric.values())})"
         )
-    from review.notify.policy import policy_for
-
+    check_future(due_date, "the due date", allow_past=allow_past)
+    if final_deadline and final_deadline < due_date:
+        raise InvalidInput(
+            f"the final deadline {final_deadline} is before the due date {due_date}: "
+            "it is when personal links close, after every reminder"
+        )
     policy_for(reminder_policy)  # a bad policy is refused now, not at the first reminder
     round_ = Round(
         name=name,
@@ -93,3 +134,64 @@ def get_round(session: Session, name: str) -> Round:
         )
         raise NotFound(f"no round named '{name}'.{hint}")
     return round_
+
+
+def update_round(
+    session: Session,
+    round_: Round,
+    *,
+    changes: dict[str, Any],
+    allow_past: bool = False,
+    actor: str = "coordinator",
+) -> dict[str, tuple[Any, Any]]:
+    """Change a round's settings; returns {setting: (old, new)} of what really changed.
+
+    Side effects: one `round.updated` event listing the changes. The assignments' due dates are
+    not touched (extending a deadline is an assignment operation of the lifecycle).
+    """
+    unknown = sorted(set(changes) - set(UPDATABLE))
+    if unknown:
+        raise InvalidInput(f"cannot change {unknown}; a round's settings are {list(UPDATABLE)}")
+    if "language" in changes and changes["language"] not in LANGUAGES:
+        raise InvalidInput(
+            f"unsupported language {changes['language']!r}; peerplan speaks {list(LANGUAGES)}"
+        )
+    if changes.get("reviews_per_plan") is not None and changes["reviews_per_plan"] < sum(
+        round_.min_per_rubric.values()
+    ):
+        raise InvalidInput(
+            f"{changes['reviews_per_plan']} reviews per plan cannot meet the minimum per rubric "
+            f"{round_.min_per_rubric}"
+        )
+    final = changes.get("final_deadline")
+    if final is not None:
+        check_future(final, "the final deadline", allow_past=allow_past)
+        if final < round_.due_date:
+            raise InvalidInput(
+                f"the final deadline {final} is before the round's due date {round_.due_date}"
+            )
+    if "reminder_policy" in changes:
+        policy_for(changes["reminder_policy"])
+    changed = {
+        key: (getattr(round_, key), value)
+        for key, value in changes.items()
+        if value is not None and getattr(round_, key) != value
+    }
+    for key, (_, value) in changed.items():
+        setattr(round_, key, value)
+    if changed:
+        session.add(round_)
+        events.record(
+            session,
+            kind="round.updated",
+            actor=actor,
+            entity="round",
+            entity_id=round_.id,
+            round_id=round_.id,
+            payload={key: [_plain(old), _plain(new)] for key, (old, new) in changed.items()},
+        )
+    return changed
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value

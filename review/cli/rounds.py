@@ -1,13 +1,13 @@
-"""`peerplan round create`."""
+"""`peerplan round create` and `peerplan round update`."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import typer
 
 from review.cli.app import app, console, database, user_errors
-from review.rounds import create_round
+from review.rounds import create_round, get_round, parse_date, update_round
 
 round_app = typer.Typer(help="Review rounds.", no_args_is_help=True)
 app.add_typer(round_app, name="round")
@@ -33,11 +33,10 @@ def round_create(
     ),
     avoid_reciprocal: bool = typer.Option(False, help="Never let A review B while B reviews A."),
     coordinator_email: str = typer.Option("coordinator@example.org", help="Escalations go here."),
+    allow_past: bool = typer.Option(False, help="Accept a due date before today."),
 ) -> None:
     """Create a review round."""
-    due_date = (
-        datetime.strptime(due, "%Y-%m-%d").date() if due else date.today() + timedelta(weeks=4)
-    )
+    due_date = parse_date(due, "the due date") if due else date.today() + timedelta(weeks=4)
     with database() as session:
         round_ = create_round(
             session,
@@ -51,8 +50,52 @@ def round_create(
             blind=blind,
             avoid_reciprocal=avoid_reciprocal,
             coordinator_email=coordinator_email,
+            allow_past=allow_past,
         )
         console.print(
             f"round '{round_.name}' created: {round_.reviews_per_plan} reviews per plan, "
             f"due {round_.due_date}, {'blind' if round_.blind else 'open'}"
         )
+
+
+@round_app.command("update")
+@user_errors
+def round_update(
+    name: str = typer.Argument(..., help="The round to change."),
+    final_deadline: str = typer.Option("", help="When personal links close (YYYY-MM-DD)."),
+    reviews_per_plan: int | None = typer.Option(None, min=1, help="Reviews each plan gets."),
+    blind: bool | None = typer.Option(
+        None, "--blind/--open", help="Hide reviewer names from the plans' municipalities."
+    ),
+    avoid_reciprocal: bool | None = typer.Option(
+        None, "--avoid-reciprocal/--allow-reciprocal", help="A reviews B while B reviews A?"
+    ),
+    language: str = typer.Option("", help="Language of the coordinator's messages (de or en)."),
+    coordinator_name: str = typer.Option("", help="Name that signs the coordinator's messages."),
+    coordinator_email: str = typer.Option("", help="Where escalations go."),
+    allow_past: bool = typer.Option(False, help="Accept a final deadline before today."),
+) -> None:
+    """Change a round's settings and print what changed (a review's due date is its own)."""
+    changes = {
+        "final_deadline": parse_date(final_deadline, "the final deadline")
+        if final_deadline
+        else None,
+        "reviews_per_plan": reviews_per_plan,
+        "blind": blind,
+        "avoid_reciprocal": avoid_reciprocal,
+        "language": language or None,
+        "coordinator_name": coordinator_name or None,
+        "coordinator_email": coordinator_email or None,
+    }
+    with database() as session:
+        round_ = get_round(session, name)
+        changed = update_round(
+            session,
+            round_,
+            changes={k: v for k, v in changes.items() if v is not None},
+            allow_past=allow_past,
+        )
+    if not changed:
+        console.print(f"round '{name}': nothing to change")
+    for key, (old, new) in changed.items():
+        console.print(f"round '{name}': {key.replace('_', ' ')} {old} -> {new}", highlight=False)

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from review.cli import app
 from review.config import Settings
 from review.db import get_engine
-from review.models import Municipality, Reviewer
+from review.models import Municipality, Reviewer, Round
 
 runner = CliRunner()
 
@@ -118,3 +118,35 @@ def test_unknown_round_names_the_known_ones(cli, tmp_path: Path) -> None:
     result = cli("import", str(_csv(tmp_path, GOOD)), "--round", "Autumn")
     assert result.exit_code == 2
     assert "no round named 'Autumn'" in result.output and "Spring" in result.output
+
+
+def test_round_create_refuses_impossible_and_past_dates(cli, settings: Settings) -> None:
+    impossible = cli("round", "create", "Runde A", "--due", "2026-13-40")
+    assert impossible.exit_code == 2
+    assert "'2026-13-40' is not a calendar date in the form YYYY-MM-DD" in impossible.output
+    assert "Traceback" not in impossible.output
+    past = cli("round", "create", "Runde A", "--due", "2020-01-15")
+    assert past.exit_code == 2 and "2020-01-15 is in the past" in past.output
+    assert "--allow-past" in past.output
+    confirmed = cli("round", "create", "Runde A", "--due", "2020-01-15", "--allow-past")
+    assert confirmed.exit_code == 0, confirmed.output
+
+
+def test_round_update_changes_settings_and_says_what_changed(cli, settings: Settings) -> None:
+    assert cli("round", "create", "Runde B", "--due", "2099-03-01").exit_code == 0
+    result = cli(
+        "round", "update", "Runde B", "--open", "--final-deadline", "2099-04-01",
+        "--coordinator-name", "Petra Lang",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "blind True -> False" in result.output
+    assert "final deadline 2099-03-15 -> 2099-04-01" in result.output
+    with Session(get_engine(settings)) as session:
+        round_ = session.exec(select(Round).where(Round.name == "Runde B")).one()
+        assert (round_.blind, round_.coordinator_name) == (False, "Petra Lang")
+    again = cli("round", "update", "Runde B", "--open")
+    assert again.exit_code == 0 and "nothing to change" in again.output
+    early = cli("round", "update", "Runde B", "--final-deadline", "2099-02-01")
+    assert early.exit_code == 2 and "before the round's due date" in early.output
+    missing = cli("round", "update", "Runde X", "--open")
+    assert missing.exit_code == 2 and "no round named 'Runde X'" in missing.output
