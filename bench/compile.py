@@ -30,13 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from docx import Document
 
-from review.compile import compile_round, render_plans
 from review.config import load_settings
-from review.consolidation import PlanDossier, gather_round
+from review.consolidation.gather import PlanDossier, gather_round
+from review.consolidation.pipeline import compile_round
+from review.consolidation.render import render_plans
+from review.consolidation.rules import PlanResult
 from review.db import get_engine, migrate, session_scope
 from review.models import Document as PlanDocument
 from review.rubric import load_rubrics
-from review.scoring import PlanResult
 from tests.factories import (
     make_assignment,
     make_municipality,

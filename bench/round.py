@@ -37,8 +37,8 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 from sqlmodel import select
 
 from review.assignment.service import approve, propose
-from review.compile import compile_round
 from review.config import Settings, load_settings
+from review.consolidation.pipeline import compile_round
 from review.db import get_engine, migrate, session_scope
 from review.intake import collect_sources
 from review.intake.batch import take_in_sources

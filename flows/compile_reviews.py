@@ -2,10 +2,12 @@
 plan, in parallel), then the round summary, the exports and PDF copies, and a table artifact
 (plan, outcome, totals, flags, documents) in the Prefect UI.
 
+Each task wraps one function of `review.consolidation.pipeline`, the same ones `peerplan compile`
+calls: `compile_plans` for one plan, `compile_round_outputs` for the round.
+
 Both cores: python-docx is pure Python, CPU-bound and GIL-bound, so Prefect's thread task runner
-alone would render one document at a time. Each plan task reads its plan's data (plain data, no
-connection leaves the process) and hands the rendering to a process pool shared by the run (one
-process per core); the threads only wait. The logic lives in review.compile.
+alone would render one document at a time. The plan tasks hand the rendering to a process pool
+shared by the run (one process per core); the threads only wait.
 """
 
 from __future__ import annotations
@@ -19,19 +21,16 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, Field
 
 from flows.artifacts import artifact_key
-from review.compile import (
-    PlanReport,
-    default_workers,
-    pool_context,
-    record_compiled,
-    render_plan,
-    write_round_outputs,
-)
 from review.config import load_settings
-from review.consolidation import gather_round, round_plan_ids
+from review.consolidation.gather import round_plan_ids
+from review.consolidation.pipeline import (
+    RoundOutputs,
+    compile_plans,
+    compile_round_outputs,
+    default_out_dir,
+)
+from review.consolidation.render import PlanReport, default_workers, renderer_pool
 from review.db import get_engine, session_scope
-from review.documents.pdf import convert_to_pdf
-from review.documents.text import slug
 from review.rounds import get_round
 
 _pool: ProcessPoolExecutor | None = None
@@ -56,7 +55,7 @@ class CompileParameters(BaseModel):
 def _renderers(workers: int) -> ProcessPoolExecutor:
     global _pool  # one pool per flow-run process, reused by every plan task
     if _pool is None:
-        _pool = ProcessPoolExecutor(workers, mp_context=pool_context())
+        _pool = renderer_pool(workers)
     return _pool
 
 
@@ -69,43 +68,30 @@ def plan_ids_of(round_name: str, only: list[int] | None) -> list[int]:
 
 @task(name="compile-plan", task_run_name="compile-plan-{plan_id}")
 def compile_plan(round_name: str, plan_id: int, out_dir: str, workers: int) -> PlanReport:
-    engine = get_engine(load_settings())
-    with session_scope(engine) as session:
-        round_ = get_round(session, round_name)
-        round_id = round_.id
-        (dossier,) = gather_round(session, round_, plan_ids=[plan_id])
-    report = _renderers(workers).submit(render_plan, dossier, Path(out_dir)).result()
-    with session_scope(engine) as session:
-        record_compiled(session, round_id, report)
+    with session_scope(get_engine(load_settings())) as session:
+        (report,) = compile_plans(
+            session,
+            get_round(session, round_name),
+            Path(out_dir),
+            plan_ids=[plan_id],
+            renderers=_renderers(workers),
+        )
     return report
 
 
 @task(name="round-summary")
 def compile_summary(
     round_name: str, reports: list[PlanReport], out_dir: str, pdf: bool, workers: int
-) -> dict:
+) -> RoundOutputs:
     with session_scope(get_engine(load_settings())) as session:
-        round_ = get_round(session, round_name)
-        dossiers = gather_round(session, round_)  # the summary covers every plan
-        language = round_.language
-    summary, exports = write_round_outputs(round_name, language, dossiers, reports, Path(out_dir))
-    notes: list[str] = []
-    pdfs: list[str] = []
-    if pdf:
-        docx = (
-            [r.municipality_docx for r in reports]
-            + [r.coordinator_docx for r in reports]
-            + [summary]
+        return compile_round_outputs(
+            session,
+            get_round(session, round_name),
+            reports,
+            Path(out_dir),
+            pdf=pdf,
+            workers=workers,
         )
-        converted = convert_to_pdf(docx, workers=workers)
-        pdfs = [str(p) for p in converted.converted]
-        notes += [converted.note] if converted.note else []
-    return {
-        "summary": str(summary),
-        "exports": [str(p) for p in exports],
-        "pdfs": pdfs,
-        "notes": notes,
-    }
 
 
 def artifact_rows(reports: list[PlanReport]) -> list[dict[str, str]]:
@@ -131,13 +117,11 @@ def artifact_rows(reports: list[PlanReport]) -> list[dict[str, str]]:
 @flow(name="compile_reviews", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=16))
 def compile_reviews(parameters: CompileParameters) -> dict:
     """Write every consolidated review of a round, the round summary, the exports and PDFs."""
-    settings = load_settings()
     out_dir = (
         Path(parameters.out_dir)
         if parameters.out_dir
-        else settings.output_dir / slug(parameters.round_name, "round")
-    )
-    out_dir = out_dir.resolve()
+        else default_out_dir(load_settings(), parameters.round_name)
+    ).resolve()
     workers = parameters.workers or default_workers()
     ids = plan_ids_of(parameters.round_name, parameters.plan_ids)
     futures = [
@@ -151,13 +135,16 @@ def compile_reviews(parameters: CompileParameters) -> dict:
         table=artifact_rows(reports),
         description=f"Consolidated reviews of round '{parameters.round_name}' in {out_dir}",
     )
-    for note in outputs["notes"]:
+    for note in outputs.notes:
         print(f"note: {note}")
     print(f"{len(reports)} plan(s) compiled into {out_dir}")
     return {
         "out_dir": str(out_dir),
         "plans": {r.plan_id: r.outcome_id or "incomplete" for r in reports},
-        **outputs,
+        "summary": str(outputs.summary_docx),
+        "exports": [str(p) for p in outputs.exports],
+        "pdfs": [str(p) for p in outputs.pdfs],
+        "notes": outputs.notes,
     }
 
 

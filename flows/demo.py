@@ -27,7 +27,7 @@ import uvicorn
 from sqlmodel import select
 
 from review.config import Settings, load_settings
-from review.consolidation import gather_round
+from review.consolidation.gather import gather_round
 from review.db import get_engine, migrate, session_scope
 from review.mailsink import Mailbox, free_port, start_mailbox
 from review.models import Assignment, Municipality, Plan, Reviewer

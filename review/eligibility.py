@@ -2,7 +2,7 @@
 
 A plan failing one of them is sent back whatever its scores (JRC guidebook, Bertoldi 2018). The
 intake proposes (automatic findings, hints only); reviewers confirm (`Review.eligibility`,
-{gate id: met?}); `review.scoring.assess_gates` decides from the reviewers' answers.
+{gate id: met?}); `review.consolidation.rules.assess_gates` decides from the reviewers' answers.
 
 Findings are read tolerantly because they are written by the intake: a finding names a gate under
 `gate` (or `eligibility`), and says whether it looks met under `met` (or `present`, or a `status`

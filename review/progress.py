@@ -151,8 +151,8 @@ def round_progress(session: Session, round_: Round) -> RoundProgress:
 
 
 def _compiled_plans(session: Session, round_: Round) -> set[int]:
-    """Plans whose consolidated document was written (`review.compile.record_compiled`) after
-    their last submitted review."""
+    """Plans whose consolidated document was written
+    (`review.consolidation.pipeline.record_compiled`) after their last submitted review."""
     compiled_at: dict[int, datetime] = {}
     for event in session.exec(
         select(Event).where(Event.round_id == round_.id, Event.kind == "plan.compiled")

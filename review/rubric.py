@@ -2,7 +2,7 @@
 
 A rubric file names its criteria, their scale and level anchors in German and English, weights,
 when a comment is required, whether "not applicable" is allowed, and the consolidation rules that
-`review.scoring` applies. Adding a rubric is adding a file.
+`review.consolidation.rules` applies. Adding a rubric is adding a file.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import os
 import threading
 
 from review.config import Settings
-from review.consolidation import plan_complete
+from review.consolidation.gather import plan_complete
 from review.db import get_engine, session_scope
 from review.models import Plan, Round
 

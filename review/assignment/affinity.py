@@ -24,12 +24,12 @@ from sqlmodel import Session, col, select
 from review.models import (
     Assignment,
     AssignmentStatus,
-    Document,
     Municipality,
     Plan,
     Reviewer,
     Round,
 )
+from review.queries import latest_documents
 
 WEIGHTS: dict[str, float] = {
     "expertise": 1.0,
@@ -212,14 +212,7 @@ def describe(term_values: Mapping[str, float], language: str = "en") -> str:
 
 
 def _latest_texts(session: Session, plan_ids: Iterable[int]) -> dict[int, str]:
-    texts: dict[int, tuple[int, str]] = {}
-    ids = list(plan_ids)
-    if not ids:
-        return {}
-    for doc in session.exec(select(Document).where(col(Document.plan_id).in_(ids))):
-        if doc.plan_id not in texts or doc.version > texts[doc.plan_id][0]:
-            texts[doc.plan_id] = (doc.version, doc.text or "")
-    return {pid: text for pid, (_, text) in texts.items()}
+    return {pid: doc.text or "" for pid, doc in latest_documents(session, plan_ids).items()}
 
 
 def _earlier_exchanges(session: Session, round_: Round) -> Counter:

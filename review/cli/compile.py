@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from review.cli.app import app, console, database, settings, user_errors
-from review.compile import compile_round
+from review.consolidation.pipeline import compile_round
 from review.rounds import get_round
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -21,6 +20,7 @@ from review.intake.errors import DuplicateFile, UnknownMunicipality
 from review.intake.findings import summary
 from review.intake.outcome import IntakeOutcome
 from review.models import Document, Municipality, Plan, Round
+from review.queries import latest_document_version
 
 
 def normalise_name(name: str) -> str:
@@ -87,10 +87,7 @@ def register(
     if existing is not None:
         return _unchanged(session, existing, municipality, doc)
     plan = _plan_for(session, round_, municipality, doc, actor)
-    latest = session.exec(
-        select(func.max(Document.version)).where(Document.plan_id == plan.id)
-    ).one()
-    version = (latest or 0) + 1
+    version = latest_document_version(session, plan.id) + 1
     document = Document(
         round_id=round_.id,
         plan_id=plan.id,

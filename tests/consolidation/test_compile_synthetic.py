@@ -9,8 +9,8 @@ import pytest
 from docx import Document as open_docx
 from sqlmodel import Session
 
-from review.compile import compile_round
 from review.config import load_settings
+from review.consolidation.pipeline import compile_round
 from review.intake.read import read_document
 from review.models import Document
 from review.rubric import load_rubrics

@@ -13,7 +13,7 @@ from lxml import etree
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from review.compile import compile_round
+from review.consolidation.pipeline import compile_round
 from review.documents.docxkit import DOCUMENT_TEMPLATES, STYLES
 from review.documents.pdf import soffice
 from tests.review_data import RUBRICS, reviewed_plan

@@ -236,7 +236,7 @@ ESCALATION_DAYS = (14, 16, 21)  # a reminder; overdue, escalation, digest; reass
 
 
 def escalate_and_compile(world: World, tmp_path: Path):
-    from review.compile import compile_round
+    from review.consolidation.pipeline import compile_round
     from review.notify.runs import run_escalation
     from review.rounds import get_round
 

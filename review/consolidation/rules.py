@@ -1,4 +1,5 @@
-"""Consolidation rules: from submitted reviews to criterion scores, totals, flags, gates, outcome.
+"""The rules of consolidation (scoring): from submitted reviews to criterion scores, totals,
+flags, gates, outcome.
 
 Pure functions on plain data; every number comes from the rubric file (`review.rubric`): weights,
 `allow_na`, `critical`, the scale, and `consolidation` (disagreement_spread, extra_review_flags,
@@ -45,7 +46,7 @@ from review.rubric import Outcome, Rubric
 _PRECISION = 6
 
 
-class ReviewInput(BaseModel):
+class SubmittedReview(BaseModel):
     """One submitted review as scoring sees it. `label` is the blind name ("Reviewer A")."""
 
     model_config = ConfigDict(frozen=True)
@@ -63,7 +64,7 @@ class RubricInput(BaseModel):
 
     rubric: Rubric
     expected: int = Field(ge=0)
-    reviews: list[ReviewInput] = Field(default_factory=list)
+    reviews: list[SubmittedReview] = Field(default_factory=list)
 
 
 class CriterionResult(BaseModel):
@@ -148,7 +149,7 @@ def outcome_for(rubric: Rubric, total: float) -> Outcome:
     return rubric.consolidation.outcomes[-1]
 
 
-def _review_problems(rubric: Rubric, review: ReviewInput) -> list[str]:
+def _review_problems(rubric: Rubric, review: SubmittedReview) -> list[str]:
     problems = []
     low, high = rubric.scale.minimum, rubric.scale.maximum
     for criterion in rubric.criteria:
@@ -241,7 +242,7 @@ def score_rubric(data: RubricInput) -> RubricResult:
 
 
 def assess_gates(
-    reviews: Sequence[ReviewInput], findings: Sequence[dict[str, Any]] = ()
+    reviews: Sequence[SubmittedReview], findings: Sequence[dict[str, Any]] = ()
 ) -> list[GateResult]:
     """Rule 8. Gates are the JRC criteria plus any other key a reviewer answered."""
     gate_ids = [g.id for g in JRC_GATES]

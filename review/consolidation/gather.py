@@ -1,4 +1,5 @@
-"""From the database to scoring input: everything the consolidated documents of a plan need.
+"""Gather, the first step of consolidation: from the database to plain data, everything the
+consolidated documents of a plan need.
 
 What counts:
 - assignments that are active, i.e. not released (declined, reassigned, withdrawn); a review
@@ -18,26 +19,26 @@ from __future__ import annotations
 
 import string
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
+from review.consolidation.rules import PlanResult, RubricInput, SubmittedReview, score_plan
 from review.errors import NotFound
 from review.models import (
     Assignment,
     AssignmentStatus,
-    Document,
     Municipality,
     Plan,
-    Review,
     Reviewer,
-    ReviewStatus,
     Round,
 )
+from review.queries import latest_documents, latest_submitted_reviews
 from review.rubric import Rubric, load_rubrics
-from review.scoring import PlanResult, ReviewInput, RubricInput, score_plan
 
 RELEASED = frozenset(
     {
@@ -60,7 +61,7 @@ def reviewer_label(index: int, language: str) -> str:
     return f"{_LABEL_WORD.get(language, 'Reviewer')} {tag}"
 
 
-class ReviewerInfo(BaseModel):
+class ReviewerIdentity(BaseModel):
     """Who is behind a label: for the coordinator's edition, and to redact the municipality's."""
 
     label: str
@@ -87,12 +88,12 @@ class PlanDossier(BaseModel):
     document_version: int | None = None
     findings: list[dict[str, Any]] = Field(default_factory=list)
     rubrics: list[RubricInput]
-    reviewers: list[ReviewerInfo]
+    reviewers: list[ReviewerIdentity]
 
     def score(self) -> PlanResult:
         return score_plan(self.rubrics, self.findings)
 
-    def review_of(self, label: str) -> ReviewInput | None:
+    def review_of(self, label: str) -> SubmittedReview | None:
         for rubric in self.rubrics:
             for review in rubric.reviews:
                 if review.label == label:
@@ -100,32 +101,21 @@ class PlanDossier(BaseModel):
         return None
 
 
-def _latest_submitted(session: Session, assignment_ids: list[int]) -> dict[int, Review]:
-    latest: dict[int, Review] = {}
-    if not assignment_ids:
-        return latest
-    rows = session.exec(
-        select(Review).where(
-            col(Review.assignment_id).in_(assignment_ids),
-            Review.status == ReviewStatus.submitted.value,
-        )
-    )
-    for review in rows:
-        seen = latest.get(review.assignment_id)
-        if seen is None or review.version > seen.version:
-            latest[review.assignment_id] = review
-    return latest
+@dataclass
+class PlanRow:
+    """A plan's dossier with its scored result: one row of the round outputs."""
+
+    dossier: PlanDossier
+    result: PlanResult
 
 
-def _latest_documents(session: Session, plan_ids: list[int]) -> dict[int, Document]:
-    latest: dict[int, Document] = {}
-    if not plan_ids:
-        return latest
-    for document in session.exec(select(Document).where(col(Document.plan_id).in_(plan_ids))):
-        seen = latest.get(document.plan_id)
-        if seen is None or document.version > seen.version:
-            latest[document.plan_id] = document
-    return latest
+def rubrics_of(rows: Sequence[PlanRow]) -> list[Rubric]:
+    """The rubrics the plans are reviewed with, by id."""
+    seen: dict[str, Rubric] = {}
+    for row in rows:
+        for ri in row.dossier.rubrics:
+            seen.setdefault(ri.rubric.id, ri.rubric)
+    return [seen[k] for k in sorted(seen)]
 
 
 def gather_round(
@@ -158,8 +148,8 @@ def gather_round(
             if a.status not in RELEASED:
                 assignments_by_plan[a.plan_id].append(a)
     active_ids = [a.id for group in assignments_by_plan.values() for a in group if a.id is not None]
-    reviews = _latest_submitted(session, active_ids)
-    documents = _latest_documents(session, ids)
+    reviews = latest_submitted_reviews(session, active_ids)
+    documents = latest_documents(session, ids)
     language = round_.language
     today = today or date.today()
 
@@ -177,8 +167,8 @@ def gather_round(
         for rubric_id, minimum in (round_.min_per_rubric or {}).items():
             if rubric_id in rubrics and minimum > 0:
                 expected[rubric_id] = 0
-        by_rubric: dict[str, list[ReviewInput]] = defaultdict(list)
-        infos: list[ReviewerInfo] = []
+        by_rubric: dict[str, list[SubmittedReview]] = defaultdict(list)
+        infos: list[ReviewerIdentity] = []
         for index, assignment in enumerate(active):
             label = reviewer_label(index, language)
             expected[assignment.rubric] += 1
@@ -188,7 +178,7 @@ def gather_round(
                 municipalities.get(reviewer.municipality_id) if reviewer.municipality_id else None
             )
             infos.append(
-                ReviewerInfo(
+                ReviewerIdentity(
                     label=label,
                     rubric=assignment.rubric,
                     name=reviewer.name,
@@ -203,7 +193,7 @@ def gather_round(
             )
             if review is not None:
                 by_rubric[assignment.rubric].append(
-                    ReviewInput(
+                    SubmittedReview(
                         label=label,
                         scores=dict(review.scores or {}),
                         comments={k: str(v) for k, v in (review.comments or {}).items()},

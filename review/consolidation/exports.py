@@ -1,9 +1,5 @@
-"""The round summary: a DOCX comparing plans, and XLSX + CSV exports of every score and comment.
+"""Round outputs: XLSX and CSV exports of every score and comment, in two editions.
 
-What goes where:
-- `summary/round-summary.docx`: outcomes, totals per rubric, disagreement counts and a heat map of
-  consolidated criterion scores per plan. No reviewer appears in it: it can go to every
-  municipality of the round.
 - `summary/round-scores.xlsx` and `.csv` (shared, blind-safe): every score and comment under the
   reviewer's label only; in blind rounds reviewer names, emails and home municipalities are
   redacted from the comments. No coordinator-only fields (extra-review calls, open problems).
@@ -18,146 +14,18 @@ injection). Illegal XML characters are removed as in the DOCX.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
-from review.consolidation import PlanDossier
-from review.documents.docxkit import (
-    OUTCOME,
-    PLAIN_TABLE,
-    SMALL,
-    TABLE,
-    Styled,
-    anonymise_properties,
-    open_template,
-    score_colour,
-    shade,
-)
+from review.consolidation.gather import PlanRow, rubrics_of
 from review.documents.labels import t
 from review.documents.text import Redactor, clean
-from review.scoring import PlanResult
 
-TEMPLATE = "summary.docx"
 SWR = ("strengths", "weaknesses", "recommendations")
-
-
-@dataclass
-class PlanRow:
-    dossier: PlanDossier
-    result: PlanResult
-
-
-def _outcome(row: PlanRow, language: str) -> str:
-    if row.result.status == "incomplete" or row.result.outcome is None:
-        return t("incomplete", language)
-    return row.result.outcome.label(language)
-
-
-def _num(value: float | None, language: str) -> str:
-    if value is None:
-        return t("none", language)
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if language == "de" else text
-
-
-def _rubrics(rows: Sequence[PlanRow]):
-    seen = {}
-    for row in rows:
-        for ri in row.dossier.rubrics:
-            seen.setdefault(ri.rubric.id, ri.rubric)
-    return [seen[k] for k in sorted(seen)]
-
-
-def write_summary_docx(
-    rows: Sequence[PlanRow],
-    path: Path,
-    *,
-    round_name: str,
-    language: str,
-    template_dir: Path | None = None,
-) -> Path:
-    lang = language
-    document = open_template(TEMPLATE, template_dir)
-    doc = Styled(document, TEMPLATE, template_dir)
-    doc.para(t("summary_title", lang), "Title")
-    doc.para(clean(round_name), "Subtitle")
-    rubrics = _rubrics(rows)
-    counts: dict[str, int] = {}
-    for row in rows:
-        key = _outcome(row, lang)
-        counts[key] = counts.get(key, 0) + 1
-    doc.para(" · ".join(f"{k}: {v}" for k, v in counts.items()) or t("none", lang), OUTCOME)
-
-    doc.heading(t("plans", lang), 1)
-    head = (
-        [t("municipality", lang), t("outcome", lang)]
-        + [r.title(lang) for r in rubrics]
-        + [t("flags", lang)]
-    )
-    rest = (25.7 - 10.0) / (len(head) - 2)
-    table = doc.table(1, len(head), TABLE, [6.0, 4.0] + [rest] * (len(head) - 2))
-    for cell, text in zip(table.rows[0].cells, head, strict=True):
-        cell.text = text
-    for row in rows:
-        cells = table.add_row().cells
-        cells[0].text = clean(row.dossier.municipality)
-        cells[1].text = _outcome(row, lang)
-        by_id = {r.rubric_id: r for r in row.result.rubrics}
-        for i, rubric in enumerate(rubrics, start=2):
-            res = by_id.get(rubric.id)
-            if res is None:
-                cells[i].text = t("none", lang)
-            elif res.status == "complete":
-                cells[i].text = _num(res.total, lang)
-            else:
-                cells[i].text = f"{_num(res.partial_total, lang)} ({t('provisional', lang)})"
-        cells[-1].text = str(row.result.flags)
-
-    doc.heading(t("heatmap", lang), 1)
-    criteria = [(rubric, c) for rubric in rubrics for c in rubric.criteria]
-    cell_width = (25.7 - 4.0) / max(1, len(criteria))
-    heat = doc.table(1, 1 + len(criteria), PLAIN_TABLE, [4.0] + [cell_width] * len(criteria))
-    heat.rows[0].cells[0].text = t("municipality", lang)
-    for cell, (_rubric, criterion) in zip(heat.rows[0].cells[1:], criteria, strict=True):
-        cell.text = criterion.id
-    for row in rows:
-        cells = heat.add_row().cells
-        cells[0].text = clean(row.dossier.municipality)
-        values = {
-            (res.rubric_id, c.criterion_id): c for res in row.result.rubrics for c in res.criteria
-        }
-        for cell, (rubric, criterion) in zip(cells[1:], criteria, strict=True):
-            crit = values.get((rubric.id, criterion.id))
-            value = crit.value if crit else None
-            low, high = rubric.scale.minimum, rubric.scale.maximum
-            cell.text = _num(value, lang) if value is not None else ""
-            if crit is not None and crit.flagged:
-                cell.text += " ⚑"
-            shade(cell, score_colour(None if value is None else (value - low) / (high - low)))
-    legend = doc.para("", SMALL)
-    legend.add_run(" · ".join(f"{c.id} {c.title(lang)}" for _r, c in criteria))
-    anonymise_properties(
-        document,
-        title=f"{t('summary_title', lang)}: {clean(round_name)}",
-        subject="",
-        language=lang,
-        keywords=clean(round_name),
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    document.save(str(tmp))
-    os.replace(tmp, path)
-    return path
-
-
-# ---------------------------------------------------------------------------------------------
-# Spreadsheet exports
 
 
 def _text_for(row: PlanRow, identities: bool) -> Callable[[object], str]:
@@ -218,7 +86,7 @@ def review_records(rows: Sequence[PlanRow], *, identities: bool) -> tuple[list[s
 
 
 def plan_records(rows: Sequence[PlanRow], *, identities: bool) -> tuple[list[str], list[list]]:
-    rubrics = _rubrics(rows)
+    rubrics = rubrics_of(rows)
     header = ["plan_id", "municipality", "plan", "status", "outcome"]
     header += [f"total_{r.id}" for r in rubrics] + ["disagreements"]
     if identities:

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from review.rubric import load_rubrics
-from review.scoring import (
-    ReviewInput,
+from review.consolidation.rules import (
     RubricInput,
+    SubmittedReview,
     assess_gates,
     score_plan,
     score_rubric,
     weighted_total,
 )
+from review.rubric import load_rubrics
 
 RUBRICS = load_rubrics()
 TECH = RUBRICS["technical"]
@@ -22,10 +22,12 @@ T_IDS = [c.id for c in TECH.criteria]
 C_IDS = [c.id for c in COMM.criteria]
 
 
-def review(label: str, ids: list[str], default: int | None, **overrides: int | None) -> ReviewInput:
+def review(
+    label: str, ids: list[str], default: int | None, **overrides: int | None
+) -> SubmittedReview:
     scores = {cid: default for cid in ids}
     scores.update(overrides)
-    return ReviewInput(label=label, scores=scores)
+    return SubmittedReview(label=label, scores=scores)
 
 
 def test_not_applicable_drops_the_weight_instead_of_counting_zero() -> None:
@@ -152,7 +154,7 @@ def test_plan_outcome_is_the_weakest_rubric_outcome() -> None:
 
 
 def test_a_failed_gate_gives_the_weakest_outcome() -> None:
-    def with_gate(label: str, ids: list[str], met: bool) -> ReviewInput:
+    def with_gate(label: str, ids: list[str], met: bool) -> SubmittedReview:
         r = review(label, ids, 4)
         return r.model_copy(update={"eligibility": {"council_approval": met}})
 
@@ -182,8 +184,8 @@ def test_a_failed_gate_gives_the_weakest_outcome() -> None:
 
 
 def test_gate_statuses() -> None:
-    def r(label: str, **gates: bool) -> ReviewInput:
-        return ReviewInput(label=label, eligibility=gates)
+    def r(label: str, **gates: bool) -> SubmittedReview:
+        return SubmittedReview(label=label, eligibility=gates)
 
     gates = {
         g.gate_id: g.status
@@ -230,7 +232,7 @@ def test_gate_hints_from_the_intake_checks() -> None:
         "bei_rva": True,
         "bei_sectors": False,
     }
-    gates = {g.gate_id: g for g in assess_gates([ReviewInput(label="A")], findings)}
+    gates = {g.gate_id: g for g in assess_gates([SubmittedReview(label="A")], findings)}
     assert gates["council_approval"].hint is False
     assert gates["council_approval"].status == "unconfirmed"  # a hint never decides
     assert gates["action_sectors"].hint is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from review.consolidation import gather_plan, gather_round, reviewer_label
+from review.consolidation.gather import gather_plan, gather_round, reviewer_label
 from review.models import Document
 from tests.factories import make_assignment, make_municipality, make_review, make_reviewer
 from tests.review_data import reviewed_plan, scores_for
@@ -107,7 +107,7 @@ def test_findings_come_from_the_latest_document(session: Session) -> None:
 def test_plan_is_complete_when_its_last_review_comes_in(session: Session) -> None:
     from sqlmodel import select
 
-    from review.consolidation import plan_complete
+    from review.consolidation.gather import plan_complete
     from review.models import Review
 
     data = reviewed_plan(session, submit=(True, True, False))

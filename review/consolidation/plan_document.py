@@ -1,4 +1,4 @@
-"""The consolidated review of one plan (DOCX), in two editions.
+"""Render, per plan: the consolidated review of one plan (DOCX), in two editions.
 
 Built with python-docx on a styled base document (`templates/documents/consolidated.docx`), not
 with docxtpl, because:
@@ -30,7 +30,8 @@ from typing import Literal
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
 
-from review.consolidation import PlanDossier, ReviewerInfo
+from review.consolidation.gather import PlanDossier, ReviewerIdentity
+from review.consolidation.rules import PlanResult, RubricResult
 from review.documents.docxkit import (
     COMMENT,
     FLAG,
@@ -47,7 +48,6 @@ from review.documents.labels import t
 from review.documents.text import Redactor, clean
 from review.eligibility import finding_evidence, finding_gate, finding_met, finding_text, gate_label
 from review.rubric import Rubric
-from review.scoring import PlanResult, RubricResult
 
 Edition = Literal["municipality", "coordinator"]
 TEMPLATE = "consolidated.docx"
@@ -342,7 +342,7 @@ class _Writer:
         return doc
 
 
-def _info_row(info: ReviewerInfo) -> tuple[str, ...]:
+def _info_row(info: ReviewerIdentity) -> tuple[str, ...]:
     submitted = info.submitted_at.strftime("%Y-%m-%d %H:%M") if info.submitted_at else ""
     return (
         info.label,
