@@ -114,7 +114,13 @@ def artifact_rows(reports: list[PlanReport]) -> list[dict[str, str]]:
     return rows
 
 
-@flow(name="compile_reviews", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=16))
+# Threads only wait for the renderers and the database. Prefect types `task_runner` as
+# TaskRunner[PrefectFuture], which its own ThreadPoolTaskRunner does not match (invariant).
+@flow(
+    name="compile_reviews",
+    log_prints=True,
+    task_runner=ThreadPoolTaskRunner(max_workers=16),  # type: ignore[arg-type]
+)
 def compile_reviews(parameters: CompileParameters) -> dict:
     """Write every consolidated review of a round, the round summary, the exports and PDFs."""
     out_dir = (

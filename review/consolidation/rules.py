@@ -296,8 +296,11 @@ def score_plan(
     if failed:
         outcome = ordered[0].rubric.consolidation.outcomes[-1]
     else:
-        pairs = [(data.rubric, res.outcome) for data, res in zip(ordered, results, strict=True)]
-        outcome = min(pairs, key=lambda p: _weakness(p[0], p[1]))[1]  # type: ignore[arg-type]
+        pairs: list[tuple[Rubric, Outcome]] = []
+        for data, res in zip(ordered, results, strict=True):
+            assert res.outcome is not None  # a complete rubric has an outcome
+            pairs.append((data.rubric, res.outcome))
+        outcome = min(pairs, key=lambda p: _weakness(p[0], p[1]))[1]
     return PlanResult(
         status="complete", outcome=outcome, rubrics=results, gates=gates, reasons=reasons
     )
