@@ -31,6 +31,7 @@ from pydantic import BaseModel, Field
 
 from flows.artifacts import artifact_key
 from review.assignment import service
+from review.assignment.budget import DEFAULT_BUDGET
 from review.config import load_settings
 from review.db import get_engine, session_scope
 from review.errors import InvalidInput
@@ -73,6 +74,11 @@ class AssignRequest(BaseModel):
     )
     poll_seconds: int = Field(default=10, ge=1, description="How often the paused run checks")
     max_revisions: int = Field(default=10, ge=0, description="Rejections before the run gives up")
+    budget_seconds: float = Field(
+        default=DEFAULT_BUDGET,
+        gt=0,
+        description="Seconds the solver may take; then the best answer found, with its gap",
+    )
 
 
 def assignment_artifact_key(round_name: str) -> str:
@@ -80,11 +86,22 @@ def assignment_artifact_key(round_name: str) -> str:
 
 
 @task(cache_policy=NO_CACHE)
-def propose(round_name: str, pinned: list[tuple], forbidden: list[tuple]) -> dict[str, Any]:
+def propose(
+    round_name: str, pinned: list[tuple], forbidden: list[tuple], budget: float = DEFAULT_BUDGET
+) -> dict[str, Any]:
     settings = load_settings()
+    log = get_run_logger()
     with session_scope(get_engine(settings)) as session:
         round_ = get_round(session, round_name)
-        proposal = service.propose(session, round_, pinned=pinned, forbidden=forbidden, actor=ACTOR)
+        proposal = service.propose(
+            session,
+            round_,
+            pinned=pinned,
+            forbidden=forbidden,
+            actor=ACTOR,
+            budget=budget,
+            progress=log.info,
+        )
         rows = []
         for plan_id, reviewer_id, rubric, value, why in proposal.rows:
             plan = session.get(Plan, plan_id)
@@ -109,6 +126,8 @@ def propose(round_name: str, pinned: list[tuple], forbidden: list[tuple]) -> dic
             "updated": proposal.updated,
             "removed": proposal.removed,
             "method": proposal.method,
+            "found": proposal.found,
+            "quality": proposal.quality(),
         }
 
 
@@ -127,12 +146,12 @@ def _town(session, plan: Plan) -> str:
 
 def _publish(round_name: str, summary: dict[str, Any]) -> None:
     key = assignment_artifact_key(round_name)
-    if summary["status"] == "optimal":
+    if summary["found"]:
         create_table_artifact(
             key=key,
             table=summary["rows"],
-            description=f"Proposal for {round_name}: objective {summary['objective']:g} "
-            f"({summary['method']}). Approve or reject in the paused run.",
+            description=f"Proposal for {round_name}: objective {summary['objective']:g}, "
+            f"{summary['quality']} ({summary['method']}). Approve or reject in the paused run.",
         )
     else:
         create_markdown_artifact(
@@ -156,9 +175,9 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
     forbidden: list[tuple] = []
     added = (0, 0)  # pins and forbids of the last answer, dropped if they make it infeasible
     for revision in range(request.max_revisions + 1):
-        summary = propose(request.round_name, pinned, forbidden)
+        summary = propose(request.round_name, pinned, forbidden, request.budget_seconds)
         _publish(request.round_name, summary)
-        if summary["status"] != "optimal":
+        if not summary["found"]:
             if revision == 0:
                 raise InvalidInput("no assignment possible: " + "; ".join(summary["reasons"]))
             log.warning(
@@ -173,12 +192,13 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
                 pinned[: len(pinned) - added[0]],
                 forbidden[: len(forbidden) - added[1]],
             )
-            summary = propose(request.round_name, pinned, forbidden)
+            summary = propose(request.round_name, pinned, forbidden, request.budget_seconds)
             _publish(request.round_name, summary)
         else:
             description = (
                 f"Proposal for **{request.round_name}**: {len(summary['rows'])} "
-                f"assignments, objective {summary['objective']:g}. See the artifact "
+                f"assignments, objective {summary['objective']:g} ({summary['quality']}). "
+                f"See the artifact "
                 f"`{assignment_artifact_key(request.round_name)}`. Approve, or pin/forbid pairs "
                 f"(ids from the table) to get a new proposal."
             )

@@ -19,8 +19,11 @@ INSTANCE
     top_k              (optional) candidates kept per plan and rubric when pruning (default 40)
 
 RESULT
-    status "optimal" | "infeasible", objective, assignments [{plan, reviewer, rubric, affinity}],
-    reasons [text] (infeasible), method, pruning, seconds.
+    status "optimal" | "feasible" (the budget ran out: the best answer found, not proven
+    optimal) | "infeasible" | "timeout" (no answer found within the budget), objective,
+    bound (no answer can exceed it), gap ((bound - objective) / bound; 0 when optimal),
+    assignments [{plan, reviewer, rubric, affinity}], reasons [text] (infeasible, timeout),
+    method, pruning, seconds.
 """
 
 from __future__ import annotations
@@ -162,14 +165,21 @@ class AssignmentOut(BaseModel):
 
 
 class Result(BaseModel):
-    status: Literal["optimal", "infeasible"]
+    status: Literal["optimal", "feasible", "infeasible", "timeout"]
     objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
     assignments: list[AssignmentOut] = Field(default_factory=list)
     reasons: list[str] = Field(default_factory=list)
     method: str = ""
     # {"top_k": K, "candidates": kept, "eligible": all eligible triples, "widened": times}
     pruning: dict[str, Any] | None = None
     seconds: float = 0.0
+
+    @property
+    def found(self) -> bool:
+        """An assignment that keeps every rule: optimal, or the best within the budget."""
+        return self.status in ("optimal", "feasible")
 
 
 def _format(error: ValidationError) -> str:

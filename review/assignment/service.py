@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from review import events
 from review.assignment import affinity as aff
+from review.assignment.budget import DEFAULT_BUDGET, DEFAULT_GAP, Progress
 from review.assignment.instance import Instance
 from review.assignment.solver import solve
 from review.errors import InvalidInput
@@ -207,8 +208,28 @@ class Proposal:
     method: str = ""
     pruning: dict | None = None
     dry_run: bool = False
+    # the proven upper bound on the objective and the relative gap to it (0 when optimal)
+    bound: float | None = None
+    gap: float | None = None
+    seconds: float = 0.0
     # (plan id, reviewer id, rubric, affinity, why) for tables
     rows: list[tuple[int, int, str, float, str]] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        """An assignment exists: optimal, or the best found within the budget ("feasible")."""
+        return self.status in ("optimal", "feasible")
+
+    def quality(self) -> str:
+        """'optimal' or 'best within the budget: gap 0.0048 % to the bound 6001.799'."""
+        if self.status == "optimal":
+            return "optimal"
+        if self.status == "feasible":
+            return (
+                f"best found within the budget, not proven optimal: gap {self.gap or 0:.4%} "
+                f"to the bound {self.bound:g}"
+            )
+        return self.status
 
 
 PairSpec = tuple[int, int] | tuple[int, int, str] | list
@@ -325,6 +346,9 @@ def propose(
     forbidden: Sequence[PairSpec] = (),
     actor: str,
     dry_run: bool = False,
+    budget: float | None = DEFAULT_BUDGET,
+    gap: float = DEFAULT_GAP,
+    progress: Progress | None = None,
 ) -> Proposal:
     """Solve the round and store the answer as `proposed` assignments.
 
@@ -333,11 +357,13 @@ def propose(
     untouched, rows it drops are deleted, new ones are inserted. With the same input nothing
     changes; among equally good answers the one keeping most earlier proposals wins.
     Infeasible: nothing is written except an audit event; the reasons are returned.
+    The solver gets `budget` seconds; when they run out it returns the best assignment found
+    ("feasible", with its proven bound and gap), which is stored like an optimal one.
     """
     if not session.exec(select(Plan).where(Plan.round_id == round_.id)).first():
         raise InvalidInput(f"round '{round_.name}' has no plans yet: nothing to assign")
     instance, terms, rows = build_instance(session, round_, pinned=pinned, forbidden=forbidden)
-    result = solve(instance)
+    result = solve(instance, budget=budget, gap=gap, progress=progress)
     proposal = Proposal(
         status=result.status,
         objective=result.objective,
@@ -346,8 +372,11 @@ def propose(
         method=result.method,
         pruning=result.pruning,
         dry_run=dry_run,
+        bound=result.bound,
+        gap=result.gap,
+        seconds=result.seconds,
     )
-    if result.status != "optimal":
+    if not result.found:
         if not dry_run:
             events.record(
                 session,
@@ -356,7 +385,7 @@ def propose(
                 entity="round",
                 entity_id=round_.id,
                 round_id=round_.id,
-                payload={"reasons": result.reasons},
+                payload={"reasons": result.reasons, "status": result.status},
             )
             session.flush()
         return proposal
@@ -415,6 +444,9 @@ def propose(
             round_id=round_.id,
             payload={
                 "objective": result.objective,
+                "status": result.status,
+                "bound": result.bound,
+                "gap": result.gap,
                 "created": proposal.created,
                 "updated": proposal.updated,
                 "removed": proposal.removed,

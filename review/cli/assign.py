@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from review.assignment.budget import DEFAULT_BUDGET
 from review.cli.app import app, console, database, err_console, user_errors
 from review.rounds import get_round
 
@@ -16,29 +17,42 @@ from review.rounds import get_round
 def assign_instance(
     instance: Path = typer.Argument(..., help="INSTANCE.json (see review/assignment/instance.py)."),
     out: Path = typer.Option(..., "--out", help="Where to write RESULT.json."),
+    budget: float = typer.Option(
+        DEFAULT_BUDGET, "--budget", min=0.1, help="Seconds the solver may take (wall clock)."
+    ),
 ) -> None:
     """Solve an assignment instance file: the optimum, or the reasons none exists."""
     from review.assignment.instance import load_instance
     from review.assignment.solver import solve
 
-    result = solve(load_instance(instance))
+    result = solve(load_instance(instance), budget=budget, progress=_progress)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(result.model_dump_json(indent=2), encoding="utf-8")
-    if result.status == "optimal":
+    if result.found:
         pruned = ""
         if result.pruning:
             pruned = (
                 f"; pruned to {result.pruning['candidates']} of "
                 f"{result.pruning['eligible']} candidates (top {result.pruning['top_k']})"
             )
+        quality = (
+            "optimal"
+            if result.status == "optimal"
+            else f"best within the budget, gap {result.gap or 0:.4%} to the bound {result.bound:g}"
+        )
         console.print(
-            f"optimal: objective {result.objective:g}, {len(result.assignments)} "
+            f"{quality}: objective {result.objective:g}, {len(result.assignments)} "
             f"assignments, {result.method}, {result.seconds:.2f} s{pruned} -> {out}"
         )
     else:
         for reason in result.reasons:
-            err_console.print(f"[red]infeasible:[/] {reason}", highlight=False)
+            err_console.print(f"[red]{result.status}:[/] {reason}", highlight=False)
         raise typer.Exit(1)
+
+
+def _progress(line: str) -> None:
+    """The solver's progress lines, on stderr so that tables on stdout stay clean."""
+    err_console.print(line, highlight=False, style="dim")
 
 
 def proposal_table(session, proposal) -> Table:
@@ -60,21 +74,30 @@ def proposal_table(session, proposal) -> Table:
 def assign(
     round_name: str = typer.Option(..., "--round", help="Name of the round."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the proposal, store nothing."),
+    budget: float = typer.Option(
+        DEFAULT_BUDGET,
+        "--budget",
+        min=0.1,
+        help="Seconds the solver may take (wall clock); then the best answer found, with its gap.",
+    ),
 ) -> None:
     """Propose reviewers for every plan of a round (status proposed, to be approved)."""
     from review.assignment import service
 
     with database() as session:
         round_ = get_round(session, round_name)
-        proposal = service.propose(session, round_, actor="cli", dry_run=dry_run)
-        if proposal.status != "optimal":
+        proposal = service.propose(
+            session, round_, actor="cli", dry_run=dry_run, budget=budget, progress=_progress
+        )
+        if not proposal.found:
             for reason in proposal.reasons:
-                err_console.print(f"[red]infeasible:[/] {reason}", highlight=False)
+                err_console.print(f"[red]{proposal.status}:[/] {reason}", highlight=False)
             raise typer.Exit(1)
         console.print(proposal_table(session, proposal))
         verb = "would create" if dry_run else "created"
         console.print(
             f"{verb} {proposal.created}, updated {proposal.updated}, removed {proposal.removed} "
-            f"proposed assignments ({proposal.method})"
+            f"proposed assignments ({proposal.quality()}; {proposal.method}, "
+            f"{proposal.seconds:.1f} s)"
             + ("" if dry_run else "; approve them in the Prefect flow assign_reviewers")
         )

@@ -6,7 +6,9 @@ import random
 
 import pytest
 
-from review.assignment import solver
+from review.assignment import problem, solver
+from review.assignment.budget import Budget
+from review.assignment.ilp import solve_ilp
 from review.assignment.instance import parse_instance
 from tests.assignment.brute import brute_force, violations
 
@@ -90,15 +92,16 @@ def test_optimum_equals_brute_force(options):
     del infeasible
 
 
-def test_flow_and_ilp_agree_on_the_same_problem():
+def test_flow_repair_and_whole_ilp_agree_on_the_same_problem():
     for seed in range(30):
         inst = parse_instance(random_instance(seed))
-        pb = solver.build(inst)
-        flow, _ = solver.solve_branching(pb)
-        ilp, _ = solver.solve_ilp(pb)
-        assert (flow is None) == (ilp is None), seed
-        if flow is not None:
-            assert pb.value[flow].sum() == pb.value[ilp].sum(), seed
+        pb = problem.build(inst)
+        result = solver.solve_problem(pb, budget=None)
+        ilp = solve_ilp(pb, Budget(None))
+        assert (result.status == "infeasible") == (ilp.chosen is None), seed
+        if ilp.chosen is not None:
+            assert result.status == "optimal", seed
+            assert result.objective * pb.scale == pb.value[ilp.chosen].sum(), seed
 
 
 def test_same_input_same_answer():
@@ -162,7 +165,7 @@ def test_previous_answer_kept_among_equal_optima():
 
 
 def test_pruning_is_reported_and_widened(monkeypatch):
-    monkeypatch.setattr(solver, "DENSE_LIMIT", 10)
+    monkeypatch.setattr(problem, "DENSE_LIMIT", 10)
     inst = parse_instance({**random_instance(2), "top_k": 1})
     result = solver.solve(inst)
     assert result.pruning is not None and result.pruning["top_k"] >= 1
