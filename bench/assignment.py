@@ -30,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from review.assignment import solver
+from review.assignment import problem, solver
 from review.assignment.instance import Instance
 
 RUBRICS = [["technical"], ["communication"], ["technical", "communication"]]
@@ -280,7 +280,7 @@ def run_reference(
     proc.start()
     try:
         value, status, cpu = queue.get(timeout=budget + 10)
-    except Exception:  # noqa: BLE001  (queue.Empty: over budget)
+    except Exception:  # queue.Empty: over budget
         proc.kill()
         value, status, cpu = None, f"no answer within {budget:.0f} s (killed)", float("nan")
     proc.join()
@@ -298,8 +298,11 @@ def run(label: str, inst: Instance, reference, budget: float) -> str:
     if result.pruning:
         pr = result.pruning
         pruned = f", top-{pr['top_k']}: {pr['candidates']} of {pr['eligible']}"
+    value = "" if result.objective is None else f" {result.objective:.0f}"
+    if result.status == "feasible":
+        value += f", gap {result.gap:.4%} to {result.bound:.0f}"
     line = (
-        f"| {label} | {result.status} {result.objective:.0f} ({result.method}{pruned}) | "
+        f"| {label} | {result.status}{value} ({result.method}{pruned}) | "
         f"{product_cpu:.2f} s ({product_s:.2f}) | "
         f"{ref_status} {'' if ref_value is None else f'{ref_value:.0f}'} | "
         f"{ref_cpu:.2f} s ({ref_s:.2f}) | {verdict} |"
@@ -308,15 +311,13 @@ def run(label: str, inst: Instance, reference, budget: float) -> str:
     return line
 
 
-def pruned_instance(inst: Instance, top_k: int = solver.TOP_K) -> Instance:
+def pruned_instance(inst: Instance, top_k: int = problem.TOP_K) -> Instance:
     """The candidates the product keeps when it prunes (top-K per plan and rubric, best plans
-    per reviewer), as an only_listed_pairs instance both solvers can solve exactly."""
-    saved = solver.DENSE_LIMIT
-    solver.DENSE_LIMIT = 1
-    try:
-        pb = solver.build(inst, top_k)
-    finally:
-        solver.DENSE_LIMIT = saved
+    per reviewer), as an only_listed_pairs instance both solvers can solve exactly. (It once
+    set `DENSE_LIMIT` while `build` had already captured the old value as its default: the
+    "top-40" row then measured the dense problem again.)"""
+    pb = problem.build(inst, top_k, dense_limit=1)
+    assert pb.pruning is not None, "the pruned instance must be pruned"
     affinity = [
         (pb.reviewer_ids[r], pb.plan_ids[p], pb.rubrics[q], float(v))
         for r, p, q, v in zip(
@@ -349,7 +350,7 @@ def main() -> None:
         run(label, inst, reference_highs, args.reference_budget)
         if 100 < n < 10000:
             run(
-                f"{n} plans, product's top-{solver.TOP_K} candidates",
+                f"{n} plans, product's top-{problem.TOP_K} candidates",
                 pruned_instance(inst),
                 reference_highs,
                 args.reference_budget,

@@ -127,7 +127,11 @@ def solve_flow(pb: Problem, off: np.ndarray | None = None) -> np.ndarray | None:
     return chosen
 
 
-def municipality_conflicts(pb: Problem, chosen: np.ndarray) -> list[tuple[int, int, list[int]]]:
+#: (plan, municipality, candidate indices): a plan with two reviewers of one municipality.
+Conflict = tuple[int, int, list[int]]
+
+
+def municipality_conflicts(pb: Problem, chosen: np.ndarray) -> list[Conflict]:
     """[(plan, municipality, candidate indices)] where a plan has two reviewers of one place."""
     idx = np.flatnonzero(chosen)
     groups: dict[tuple[int, int], list[int]] = defaultdict(list)

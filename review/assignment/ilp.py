@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 
 from review.assignment.budget import Budget
 from review.assignment.problem import Problem
@@ -52,6 +52,80 @@ def _grouped(keys: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
             yield int(sk[a]), order[a:b]
 
 
+@dataclass
+class _Rows:
+    """Constraint rows as (member columns, lower, upper); all coefficients are 1."""
+
+    members: list[np.ndarray]
+    lower: list[float]
+    upper: list[float]
+
+    def add(self, members: np.ndarray, low: float, high: float) -> None:
+        self.members.append(members)
+        self.lower.append(low)
+        self.upper.append(high)
+
+
+def _base_rows(
+    pb: Problem, cols: np.ndarray, plan_set: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> _Rows | None:
+    """Plans, rubric minimums, one per municipality, loads, frontrunner; None when a necessary
+    condition already fails (a plan without candidates or without a rubric it needs)."""
+    r, p, q = pb.r[cols], pb.p[cols], pb.q[cols]
+    Q = len(pb.rubrics)
+    if (np.bincount(p, minlength=pb.n_plans)[plan_set] == 0).any():
+        return None
+    have = np.zeros((pb.n_plans, Q), dtype=bool)
+    have[p, q] = True
+    if (~have[plan_set][:, pb.minimum > 0]).any():
+        return None
+    rows = _Rows([], [], [])
+    for _, members in _grouped(p):
+        rows.add(members, pb.k, pb.k)
+    for key, members in _grouped(p * Q + q):
+        if pb.minimum[key % Q]:
+            rows.add(members, int(pb.minimum[key % Q]), math.inf)
+    for _, members in _grouped(p * (len(pb.municipality_names) + 1) + pb.reviewer_group[r]):
+        if len(members) > 1:
+            rows.add(members, 0, 1)
+    for reviewer, members in _grouped(r):
+        rows.add(members, int(lo[reviewer]), int(hi[reviewer]))
+    if pb.require_frontrunner:
+        front = pb.frontrunner[r]
+        for _, members in _grouped(p):
+            if not front[members].any():
+                return None
+            rows.add(members[front[members]], 1, math.inf)
+    return rows
+
+
+def _matrix(rows: _Rows, extra: list[tuple[np.ndarray, np.ndarray]], n_cols: int) -> coo_matrix:
+    """Rows of ones, then `extra` rows given as (columns, coefficients)."""
+    row_of = [np.full(len(m), i) for i, m in enumerate(rows.members)]
+    row_of += [np.full(len(c), len(rows.members) + i) for i, (c, _) in enumerate(extra)]
+    values = [np.ones(len(m)) for m in rows.members] + [v for _, v in extra]
+    columns = rows.members + [c for c, _ in extra]
+    shape = (len(rows.members) + len(extra), n_cols)
+    return coo_matrix(
+        (np.concatenate(values), (np.concatenate(row_of), np.concatenate(columns))), shape=shape
+    )
+
+
+def _reciprocity_rows(
+    pair_vars: dict[tuple[int, int], int], src: np.ndarray, dst: np.ndarray, p: np.ndarray
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[float], list[float]]:
+    """For each municipality pair (A, B) with variable z: A->B: sum x - cap*z <= 0;
+    B->A: sum x + cap*z <= cap (z = 1: A may review B; z = 0: B may review A)."""
+    extra, upper = [], []
+    for (a, b), z in pair_vars.items():
+        for s_, d_, sign in ((a, b, 1), (b, a, -1)):
+            members = np.flatnonzero((src == s_) & (dst == d_))
+            cap = len(set(p[members].tolist()))
+            extra.append((np.r_[members, z], np.r_[np.ones(len(members)), [-cap * sign]]))
+            upper.append(0 if sign == 1 else cap)
+    return extra, [-math.inf] * len(extra), upper
+
+
 def solve_ilp(
     pb: Problem,
     budget: Budget,
@@ -69,108 +143,42 @@ def solve_ilp(
     plan_set = np.arange(pb.n_plans) if plans is None else np.asarray(plans, dtype=np.int64)
     lo = pb.lo if lo is None else lo
     hi = pb.hi if hi is None else hi
-    r, p, q = pb.r[cols], pb.p[cols], pb.q[cols]
-    n, Q = len(cols), len(pb.rubrics)
-    rows: list[np.ndarray] = []
-    members_of: list[np.ndarray] = []
-    row_lo: list[float] = []
-    row_hi: list[float] = []
-
-    def add(members: np.ndarray, low: float, high: float) -> None:
-        rows.append(np.full(len(members), len(row_lo)))
-        members_of.append(members)
-        row_lo.append(low)
-        row_hi.append(high)
-
-    # Necessary conditions first: a plan without candidates, or a rubric it cannot get.
-    per_plan = np.bincount(p, minlength=pb.n_plans)[plan_set]
-    if (per_plan == 0).any():
-        return IlpAnswer(None, "infeasible", solves=0)
-    have = np.zeros((pb.n_plans, Q), dtype=bool)
-    have[p, q] = True
-    if (~have[plan_set][:, pb.minimum > 0]).any():
-        return IlpAnswer(None, "infeasible", solves=0)
+    n = len(cols)
     used = np.zeros(pb.n_reviewers, dtype=bool)
-    used[r] = True
-    if ((lo > 0) & ~used).any() and plans is None:
+    used[pb.r[cols]] = True
+    rows = _base_rows(pb, cols, plan_set, lo, hi)
+    if rows is None or ((lo > 0) & ~used).any():
         return IlpAnswer(None, "infeasible", solves=0)
-
-    for _, members in _grouped(p):
-        add(members, pb.k, pb.k)
-    for key, members in _grouped(p * Q + q):
-        m = int(pb.minimum[key % Q])
-        if m:
-            add(members, m, math.inf)
-    for _, members in _grouped(p * (len(pb.municipality_names) + 1) + pb.reviewer_group[r]):
-        if len(members) > 1:
-            add(members, 0, 1)
-    for reviewer, members in _grouped(r):
-        add(members, int(lo[reviewer]), int(hi[reviewer]))
-    if pb.require_frontrunner:
-        front = pb.frontrunner[r]
-        for _, members in _grouped(p):
-            chosen_front = members[front[members]]
-            if not len(chosen_front):
-                return IlpAnswer(None, "infeasible", solves=0)
-            add(chosen_front, 1, math.inf)
-    base_rows = len(row_lo)
     col_lo = pb.pinned[cols].astype(float)
     cost = -pb.weight[cols].astype(float)
-    x0 = None if start is None else start[cols].astype(float)
-
     # Reciprocity variables z[A,B] appended after x, one per municipality pair met so far.
     pair_vars: dict[tuple[int, int], int] = {}
-    src = pb.reviewer_group[r]
-    dst = pb.plan_group[p]
-    solves = 0
-    bound: int | None = None
+    src, dst = pb.reviewer_group[pb.r[cols]], pb.plan_group[pb.p[cols]]
+    solves, bound = 0, None
     while True:
         solves += 1
+        extra, elo, ehi = _reciprocity_rows(pair_vars, src, dst, pb.p[cols])
         nz = n + len(pair_vars)
-        extra_rows, extra_cols, extra_vals, elo, ehi = [], [], [], [], []
-        row = base_rows
-        for (a, b), z in pair_vars.items():
-            for s_, d_, sign in ((a, b, 1), (b, a, -1)):
-                members = np.flatnonzero((src == s_) & (dst == d_))
-                cap = len(set(p[members].tolist()))
-                extra_rows.append(np.full(len(members) + 1, row))
-                extra_cols.append(np.r_[members, z])
-                # A->B: sum x - cap*z <= 0 ; B->A: sum x + cap*z <= cap
-                extra_vals.append(np.r_[np.ones(len(members)), [-cap * sign]])
-                elo.append(-math.inf)
-                ehi.append(0 if sign == 1 else cap)
-                row += 1
-        A = coo_matrix(
-            (
-                np.concatenate([np.ones(sum(len(m) for m in members_of)), *extra_vals]),
-                (np.concatenate(rows + extra_rows), np.concatenate(members_of + extra_cols)),
-            ),
-            shape=(row, nz),
-        ).tocsr()
-        start_x = None
-        if x0 is not None and not pair_vars:
-            start_x = x0
         x, status, ilp_bound = _highs(
             np.r_[cost, np.zeros(len(pair_vars))],
-            A,
-            np.array(row_lo + elo, float),
-            np.array(row_hi + ehi, float),
+            _matrix(rows, extra, nz).tocsr(),
+            np.array(rows.lower + elo, float),
+            np.array(rows.upper + ehi, float),
             np.r_[col_lo, np.zeros(len(pair_vars))],
             np.ones(nz),
             budget.left(),
-            start_x,
+            None if start is None or pair_vars else start[cols].astype(float),
         )
         if ilp_bound is not None:
             bound = ilp_bound if bound is None else min(bound, ilp_bound)
         if x is None:
             return IlpAnswer(None, status, bound, solves)
+        take = x[:n] > 0.5
         chosen = np.zeros(len(pb.r), dtype=bool)
-        chosen[cols[x[:n] > 0.5]] = True
-        if not pb.avoid_reciprocal:
-            return IlpAnswer(chosen, status, bound, solves)
-        met = set(zip(src[x[:n] > 0.5].tolist(), dst[x[:n] > 0.5].tolist(), strict=True))
+        chosen[cols[take]] = True
+        met = set(zip(src[take].tolist(), dst[take].tolist(), strict=True))
         new = [(a, b) for a, b in met if a < b and (b, a) in met and (a, b) not in pair_vars]
-        if not new:
+        if not pb.avoid_reciprocal or not new:
             return IlpAnswer(chosen, status, bound, solves)
         if budget.spent():  # the answer breaks reciprocity and there is no time to fix it
             return IlpAnswer(None, "time limit", bound, solves)
@@ -193,7 +201,16 @@ def _banner_silenced() -> Iterator[None]:
         os.close(devnull)
 
 
-def _highs(c, A, row_lo, row_hi, col_lo, col_hi, time_limit, start):  # noqa: ANN001
+def _highs(
+    c: np.ndarray,
+    A: csr_matrix,
+    row_lo: np.ndarray,
+    row_hi: np.ndarray,
+    col_lo: np.ndarray,
+    col_hi: np.ndarray,
+    time_limit: float | None,
+    start: np.ndarray | None,
+) -> tuple[np.ndarray | None, str, int | None]:
     """Minimise c.x, row_lo <= A x <= row_hi, binary x in [col_lo, col_hi].
 
     Returns (x or None, status, upper bound on -c.x or None)."""

@@ -34,7 +34,8 @@ FRACTION_SCALE = 1000
 
 @dataclass
 class Problem:
-    """The instance as integer arrays. Reviewer/plan/rubric are indices into the lists."""
+    """The instance as integer arrays. Reviewer/plan/rubric are indices into the lists; the
+    candidate triples are sorted by plan, rubric, reviewer."""
 
     k: int
     plan_ids: list

@@ -30,7 +30,8 @@ import numpy as np
 
 from review.assignment import explain
 from review.assignment.budget import DEFAULT_BUDGET, DEFAULT_GAP, Budget, Progress
-from review.assignment.flow import municipality_conflicts, solve_flow, weight
+from review.assignment.flow import Conflict, municipality_conflicts, solve_flow, weight
+from review.assignment.greedy import greedy_repair
 from review.assignment.ilp import solve_ilp
 from review.assignment.instance import AssignmentOut, Instance, Result
 from review.assignment.problem import TOP_K, Problem, build, top_k_mask
@@ -45,6 +46,8 @@ REPAIR_REACH = 10
 #: A grown repair ILP offers each freed plan its best this-many candidates per rubric (plus what
 #: it holds): enough to move reviewers around, few enough for HiGHS to finish in seconds.
 REPAIR_COLUMNS = 30
+#: A repair ILP with more candidates than this offers each freed plan its best ones only.
+REPAIR_DENSE = 20_000
 
 
 @dataclass
@@ -119,15 +122,27 @@ def _solve(pb: Problem, clock: Budget) -> _Answer:
         return _side_constraints(pb, bound, clock)
     if not plans:
         return _Answer(root, bound, "flow")
-    return _repair(pb, root, bound, plans, clock)
+    best = greedy_repair(pb, root, conflicts)
+    if best is not None:
+        clock.say(f"greedy repair: {_affinity(pb, weight(pb, best)):g}")
+        if weight(pb, best) >= bound or clock.spent():
+            return _Answer(best, bound, "flow + greedy repair")
+    return _repair(pb, root, best, bound, conflicts, clock)
 
 
-def _repair(pb: Problem, root: np.ndarray, bound: int, plans: list[int], clock: Budget) -> _Answer:
-    """Solve again only the plans that break the municipality rule, growing the freed part while
-    the answer is below the bound and time is left."""
+def _repair(
+    pb: Problem,
+    root: np.ndarray,
+    best: np.ndarray | None,
+    bound: int,
+    conflicts: list[Conflict],
+    clock: Budget,
+) -> _Answer:
+    """Solve again only the plans that break the municipality rule (starting from `best`, the
+    greedy repair, when there is one), growing the freed part while the answer is below the
+    bound and time is left."""
     free = np.zeros(pb.n_plans, dtype=bool)
-    free[plans] = True
-    best: np.ndarray | None = None
+    free[[plan for plan, _, _ in conflicts]] = True
     best_offers: np.ndarray | None = None
     solves = 0
     while True:
@@ -136,7 +151,7 @@ def _repair(pb: Problem, root: np.ndarray, bound: int, plans: list[int], clock: 
         load = np.bincount(pb.r[fixed], minlength=pb.n_reviewers)
         lo, hi = np.maximum(pb.lo - load, 0), pb.hi - load
         offered = free[pb.p] & (hi[pb.r] > 0)
-        if solves:  # grown: each freed plan's best candidates and what it holds
+        if offered.sum() > REPAIR_DENSE:  # large: each plan's best candidates only
             if best_offers is None:
                 best_offers = top_k_mask(pb, REPAIR_COLUMNS, reviewer_keep=0)
             offered &= best_offers | base
@@ -162,23 +177,28 @@ def _repair(pb: Problem, root: np.ndarray, bound: int, plans: list[int], clock: 
         if clock.spent():
             break
         if len(pb.r) <= ILP_LIMIT:  # small: the whole ILP proves the optimum
-            whole = solve_ilp(pb, clock, start=best)
-            clock.say(f"whole ILP ({len(pb.r)} candidates): {whole.status}")
-            if whole.bound is not None:
-                bound = min(bound, whole.bound)
-            if whole.chosen is not None and (
-                best is None or weight(pb, whole.chosen) >= weight(pb, best)
-            ):
-                best = whole.chosen
-            if whole.status == "infeasible":
-                return _Answer(None, bound, "ilp", failure="infeasible")
-            return _Answer(best, bound, "flow + ILP", proven=whole.status == "optimal")
+            return _whole(pb, best, bound, clock)
         grown = _grow(pb, base, free)
         if grown.sum() == free.sum() or grown.sum() > REPAIR_PLANS_LIMIT:
             break
         free = grown
-    failure = "" if best is not None else "timeout" if clock.spent() else "infeasible"
-    return _Answer(best, bound, method, failure=failure)
+    if best is None and not clock.spent():  # no repair found: not a proof of infeasibility
+        return _pruned_whole(pb, bound, clock)
+    return _Answer(best, bound, method, failure="" if best is not None else "timeout")
+
+
+def _whole(pb: Problem, best: np.ndarray | None, bound: int, clock: Budget) -> _Answer:
+    """The whole ILP, started from the repaired answer: HiGHS proves it optimal or improves it."""
+    whole = solve_ilp(pb, clock, start=best)
+    clock.say(f"whole ILP ({len(pb.r)} candidates): {whole.status}")
+    if whole.bound is not None:
+        bound = min(bound, whole.bound)
+    if whole.status == "infeasible":
+        return _Answer(None, bound, "ilp", failure="infeasible")
+    if whole.chosen is not None and (best is None or weight(pb, whole.chosen) >= weight(pb, best)):
+        best = whole.chosen
+    failure = "" if best is not None else "timeout"
+    return _Answer(best, bound, "flow + ILP", whole.status == "optimal", failure)
 
 
 def _grow(pb: Problem, base: np.ndarray, free: np.ndarray) -> np.ndarray:
@@ -205,6 +225,11 @@ def _side_constraints(pb: Problem, bound: int, clock: Budget) -> _Answer:
             bound = min(bound, answer.bound)
         failure = "" if answer.chosen is not None else _failure(answer.status)
         return _Answer(answer.chosen, bound, method, answer.status == "optimal", failure)
+    return _pruned_whole(pb, bound, clock)
+
+
+def _pruned_whole(pb: Problem, bound: int, clock: Budget) -> _Answer:
+    """The whole ILP on each plan's top-K candidates, K doubled while that is infeasible."""
     top_k = TOP_K
     while True:
         keep = np.flatnonzero(top_k_mask(pb, top_k))

@@ -141,7 +141,10 @@ def test_pin_and_forbid(session):
     round_ = _round(session)
     first = service.propose(session, round_, actor="coordinator")
     plan_id, reviewer_id, rubric, *_ = first.rows[0]
-    other = next(a for a in _rows(session, round_) if a.plan_id != plan_id)
+    # another reviewer (not the forbidden one: a pin would win over the forbid) on another plan
+    other = next(
+        a for a in _rows(session, round_) if a.plan_id != plan_id and a.reviewer_id != reviewer_id
+    )
     proposal = service.propose(
         session,
         round_,

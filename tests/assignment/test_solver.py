@@ -171,3 +171,70 @@ def test_pruning_is_reported_and_widened(monkeypatch):
     assert result.pruning is not None and result.pruning["top_k"] >= 1
     unpruned = solver.solve(parse_instance(random_instance(2)))
     assert result.status == unpruned.status
+
+
+def tied_round(n_plans: int, seed: int) -> dict:
+    """Shaped like a round from the database: two reviewers per municipality, half of them
+    with both rubrics, and few distinct affinities (a region bonus and three text levels), so
+    that the flow relaxation often puts two reviewers of one municipality on a plan."""
+    rnd = random.Random(seed)
+    towns = [f"T{i}" for i in range(n_plans)]
+    region = {t: rnd.randrange(5) for t in towns}
+    reviewers = [
+        {
+            "id": f"{t}-{j}",
+            "municipality": t,
+            "languages": ["de"],
+            "rubrics": ["technical", "communication"]
+            if rnd.random() < 0.5
+            else [["technical"], ["communication"]][j],
+            "max_load": rnd.choice([2, 3]),
+        }
+        for t in towns
+        for j in range(2)
+    ]
+    affinity = [
+        [
+            r["id"],
+            f"P{i}",
+            q,
+            1000 + 300 * (region[r["municipality"]] == region[t]) + 10 * rnd.randrange(3),
+        ]
+        for r in reviewers
+        for i, t in enumerate(towns)
+        if r["municipality"] != t
+        for q in r["rubrics"]
+    ]
+    return {
+        "reviews_per_plan": 3,
+        "min_per_rubric": {"technical": 1, "communication": 1},
+        "plans": [
+            {"id": f"P{i}", "municipality": t, "language": "de"} for i, t in enumerate(towns)
+        ],
+        "reviewers": reviewers,
+        "affinity": affinity,
+        "only_listed_pairs": True,
+    }
+
+
+def test_a_tiny_budget_returns_a_feasible_answer_with_its_gap():
+    inst = parse_instance(tied_round(40, 5))
+    quick = solver.solve(inst, budget=1e-6)
+    assert quick.status == "feasible" and quick.found
+    answer = [(a.reviewer, a.plan, a.rubric) for a in quick.assignments]
+    assert violations(inst, answer) == []
+    assert quick.objective < quick.bound
+    assert quick.gap == pytest.approx((quick.bound - quick.objective) / quick.bound)
+    best = solver.solve(inst, budget=None)
+    assert best.status == "optimal" and best.gap == 0
+    assert quick.objective <= best.objective <= quick.bound
+
+
+def test_ties_are_solved_to_a_proven_optimum():
+    for seed in range(4):
+        inst = parse_instance(tied_round(40, seed))
+        result = solver.solve(inst, budget=None)
+        assert result.status == "optimal", seed
+        pb = problem.build(inst)
+        whole = solve_ilp(pb, Budget(None))
+        assert result.objective * pb.scale == pb.value[whole.chosen].sum(), seed
