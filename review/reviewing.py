@@ -436,6 +436,26 @@ def form_state(
     )
 
 
+@dataclass(frozen=True)
+class FormPage:
+    """What a reviewer's form page shows: the assignment as the reviewer may see it, the newest
+    saved review, and the submitted versions."""
+
+    view: AssignmentView
+    state: FormState
+    submitted: list[Review]
+
+
+def form_page(session: Session, assignment_id: int, *, now: datetime | None = None) -> FormPage:
+    assignment = session.get(Assignment, assignment_id)
+    assert assignment is not None, "the portal opens only assignments its links found"
+    return FormPage(
+        view=view(session, assignment),
+        state=form_state(session, assignment, now=now),
+        submitted=[r for r in reviews(session, assignment) if r.status == ReviewStatus.submitted],
+    )
+
+
 # --------------------------------------------------------------------------- validation
 
 _MESSAGES = {

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from sqlmodel import Session, func, select
 
 from review.config import Settings
@@ -36,14 +36,16 @@ UPLOAD_LINKS_EXPIRE = False
 def token_routes(app) -> list[tuple[str, str]]:
     """(method, path template) of every route; fails on one that fits no row of the matrix."""
     out = []
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
+    # The routes of every included router, as the app serves them (FastAPI keeps included
+    # routers as branches of `app.routes`).
+    for route in iter_route_contexts(app.routes):
+        if not isinstance(route.original_route, APIRoute):
             continue
-        for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
+        for method in sorted((route.methods or set()) - {"HEAD", "OPTIONS"}):
             key = (method, route.path)
             if key in PUBLIC:
                 continue
-            assert re.match(r"^/(r|m)/\{token\}", route.path), (
+            assert re.match(r"^/(r|m)/\{token\}", route.path or ""), (
                 f"route {method} {route.path} is neither public nor behind a personal link: "
                 "add it to the access matrix in tests/reliability/test_access_matrix.py"
             )

@@ -1,0 +1,144 @@
+"""The routes' dependencies, as `Annotated` aliases a route names in its signature.
+
+- `SessionDep`: one transaction per request, committed when the route returns (before the answer
+  is sent, so a redirect shows what was saved), rolled back when it raises.
+- `ReviewerLink`, `ReviewerAssignment`, `MunicipalityLink`: what a personal link opens. A bad
+  link is refused (`Denied`, a 404 page), counted, answered a little slower each time, and
+  enough of them lock the client out (`Locked`, 429) of every link route.
+- `PostedForm`: the form of a post, with its CSRF token checked (`CsrfFailed`, 403).
+- `ReviewerPostDep`: a reviewer's post: link first, then the form (a bad link is a 404 whatever
+  the form holds), and the page's language.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Annotated, NoReturn
+
+from fastapi import Depends
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+
+from review import reviewing
+from review.config import Settings
+from review.db import session_scope
+from review.models import Assignment, Municipality
+from review.portal import security
+from review.portal.errors import CsrfFailed, Denied, Locked
+from review.portal.pages import Pages
+from review.portal.posts import ReviewerPost
+from review.portal.texts import pick_language
+from review.rubric import Rubric
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_pages(request: Request) -> Pages:
+    return request.app.state.pages
+
+
+def get_rubrics(request: Request) -> dict[str, Rubric]:
+    return request.app.state.rubrics
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with session_scope(request.app.state.engine) as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+PagesDep = Annotated[Pages, Depends(get_pages)]
+RubricsDep = Annotated[dict[str, Rubric], Depends(get_rubrics)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+# --------------------------------------------------------------------------- personal links
+
+
+def _check_client(request: Request) -> None:
+    seconds = request.app.state.throttle.locked_for(security.client_key(request))
+    if seconds:
+        raise Locked(seconds)
+
+
+async def _refuse(request: Request) -> NoReturn:
+    delay = request.app.state.throttle.fail(security.client_key(request))
+    if delay:
+        await asyncio.sleep(delay)
+    raise Denied
+
+
+async def reviewer_link(
+    request: Request, token: str, session: SessionDep, settings: SettingsDep
+) -> Assignment:
+    """The assignment a reviewer's link was issued for."""
+    _check_client(request)
+    via = await run_in_threadpool(reviewing.assignment_for_token, session, token, settings)
+    if via is None:
+        await _refuse(request)
+    return via
+
+
+ReviewerLink = Annotated[Assignment, Depends(reviewer_link)]
+
+
+async def reviewer_assignment(
+    request: Request, via: ReviewerLink, assignment_id: int, session: SessionDep
+) -> Assignment:
+    """The reviewer's assignment `assignment_id`, opened through their link (any of theirs)."""
+    assignment = await run_in_threadpool(reviewing.own_assignment, session, via, assignment_id)
+    if assignment is None:
+        await _refuse(request)
+    return assignment
+
+
+ReviewerAssignment = Annotated[Assignment, Depends(reviewer_assignment)]
+
+
+async def municipality_link(request: Request, token: str, session: SessionDep) -> Municipality:
+    """The municipality a plan-upload link was issued for."""
+    _check_client(request)
+    municipality = await run_in_threadpool(reviewing.municipality_for_token, session, token)
+    if municipality is None:
+        await _refuse(request)
+    return municipality
+
+
+MunicipalityLink = Annotated[Municipality, Depends(municipality_link)]
+
+
+# --------------------------------------------------------------------------- forms
+
+
+async def posted_form(request: Request) -> FormData:
+    """The post's form once its CSRF token matches the browser's cookie."""
+    form = await request.form(max_files=2, max_fields=200)
+    if not security.csrf_ok(request, form):
+        raise CsrfFailed
+    return form
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
+
+
+async def reviewer_post(
+    request: Request, token: str, assignment: ReviewerAssignment, form: PostedForm
+) -> ReviewerPost:
+    raw_lang = form.get("lang")
+    post = ReviewerPost(
+        token=token,
+        assignment=assignment,
+        assignment_id=assignment.id,  # type: ignore[arg-type]
+        form=form,
+        lang=pick_language(raw_lang if isinstance(raw_lang, str) else None, None),
+    )
+    request.state.reviewer_post = post  # for the error handler, should the domain refuse it
+    return post
+
+
+ReviewerPostDep = Annotated[ReviewerPost, Depends(reviewer_post)]

@@ -1,0 +1,109 @@
+"""Saving and submitting a review: from the web form, or as an uploaded Word form. A refused
+save (invalid, stale, no longer editable) is raised by the domain and shown on the form page by
+`review.portal.errors`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, BackgroundTasks
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from review import reviewing, signals
+from review.documents import word_form
+from review.portal.deps import (
+    PagesDep,
+    ReviewerPostDep,
+    RubricsDep,
+    SessionDep,
+    SettingsDep,
+)
+from review.portal.posts import ReviewerPost
+from review.portal.routes.reviewer import form_url
+from review.portal.texts import TEXTS
+
+router = APIRouter()
+
+
+def _after_submission(
+    request: Request, background: BackgroundTasks, post: ReviewerPost, settings: SettingsDep
+) -> None:
+    # After the commit: the coordinator's notice goes out, and the plan's consolidation starts
+    # when this was its last review.
+    background.add_task(request.app.state.send_now, settings)
+    background.add_task(signals.announce_in_background, settings, post.assignment.plan_id)
+
+
+@router.post("/r/{token}/a/{assignment_id}/save")
+def save(
+    request: Request,
+    post: ReviewerPostDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    rubrics: RubricsDep,
+    background: BackgroundTasks,
+) -> Response:
+    post.data = reviewing.ReviewInput.from_form(rubrics[post.assignment.rubric], post.form)
+    seen = post.text("seen") or "0.0"
+    if post.submits:
+        reviewing.submit(
+            session,
+            post.assignment,
+            post.data,
+            settings=settings,
+            seen_revision=seen,
+            actor=post.actor,
+            rubrics=rubrics,
+            language=post.lang,
+        )
+        _after_submission(request, background, post, settings)
+    else:
+        reviewing.save_draft(
+            session,
+            post.assignment,
+            post.data,
+            seen_revision=seen,
+            actor=post.actor,
+            rubrics=rubrics,
+            language=post.lang,
+        )
+    done = "submitted" if post.submits else "saved"
+    url = form_url(post.token, post.assignment_id, post.lang, done=done)
+    return RedirectResponse(url, status_code=303)
+
+
+@router.post("/r/{token}/a/{assignment_id}/word")
+def word_upload(
+    request: Request,
+    post: ReviewerPostDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    pages: PagesDep,
+    background: BackgroundTasks,
+) -> Response:
+    """A filled-in Word form, saved as a draft or submitted."""
+    post.error_field = "upload"
+    upload = post.file("file")
+    if upload is None:
+        return pages.form(
+            request,
+            session,
+            post.token,
+            post.assignment_id,
+            post.lang,
+            status=422,
+            upload_error=TEXTS[post.lang]["no_file"],
+        )
+    word_form.apply_word_form(
+        session,
+        settings,
+        post.assignment,
+        upload.file.read(),
+        submit=post.submits,
+        actor=post.actor,
+        language=post.lang,
+    )
+    if post.submits:
+        _after_submission(request, background, post, settings)
+    done = "uploaded_submit" if post.submits else "uploaded_draft"
+    url = form_url(post.token, post.assignment_id, post.lang, done=done)
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,70 @@
+"""A reviewer's pages: the list of their assignments, an assignment's form, its findings."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from review import reviewing
+from review.portal.deps import (
+    PagesDep,
+    ReviewerAssignment,
+    ReviewerLink,
+    RubricsDep,
+    SessionDep,
+)
+from review.portal.pages import finding_view, request_lang
+
+router = APIRouter()
+
+
+def form_url(token: str, assignment_id: int, lang: str, **query: str) -> str:
+    extra = "".join(f"&{k}={v}" for k, v in query.items())
+    return f"/r/{token}/a/{assignment_id}?lang={lang}{extra}"
+
+
+@router.get("/r/{token}")
+def overview(
+    request: Request,
+    token: str,
+    via: ReviewerLink,
+    session: SessionDep,
+    pages: PagesDep,
+    rubrics: RubricsDep,
+) -> Response:
+    """Every assignment the reviewer's link opens; a single one goes straight to its form."""
+    views = [reviewing.view(session, a) for a in reviewing.own_assignments(session, via)]
+    lang = request_lang(request, reviewing.view(session, via).reviewer.language)
+    if len(views) == 1:
+        url = form_url(token, views[0].assignment.id, lang)  # type: ignore[arg-type]
+        return RedirectResponse(url, status_code=303)
+    return pages.render(
+        request, "assignments.html", lang, token=token, views=views, rubrics=rubrics
+    )
+
+
+@router.get("/r/{token}/a/{assignment_id}")
+def show(
+    request: Request,
+    token: str,
+    assignment: ReviewerAssignment,
+    session: SessionDep,
+    pages: PagesDep,
+) -> Response:
+    return pages.form(request, session, token, assignment.id)  # type: ignore[arg-type]
+
+
+@router.get("/r/{token}/a/{assignment_id}/findings")
+def findings(
+    request: Request,
+    token: str,
+    assignment: ReviewerAssignment,
+    session: SessionDep,
+    pages: PagesDep,
+) -> Response:
+    """The intake's automatic hints on the plan's newest document."""
+    v = reviewing.view(session, assignment)
+    lang = request_lang(request, v.reviewer.language)
+    items = [finding_view(f, lang) for f in (v.document.findings if v.document else [])]
+    return pages.render(request, "findings.html", lang, token=token, v=v, a=assignment, items=items)
