@@ -7,7 +7,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: demo test test-fast lint lock install clean
+.PHONY: demo test test-fast lint lock install clean messages
 
 # Installs the exact versions of requirements.lock, then peerplan itself (editable).
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -43,3 +43,13 @@ lock: install
 
 clean:
 	rm -rf $(VENV) peerplan-data demo-output .pytest_cache
+
+# After changing a text in the code or the templates: extract every message into
+# locales/peerplan.pot and merge it into each catalog (locales/<language>/LC_MESSAGES/peerplan.po);
+# then translate the new and fuzzy entries. A new language: `$(VENV)/bin/pybabel init -i
+# locales/peerplan.pot -d locales -D peerplan -l <language>`.
+messages: install
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output \
+		--project=peerplan --copyright-holder="peerplan contributors" -o locales/peerplan.pot .
+	$(VENV)/bin/pybabel -q update -i locales/peerplan.pot -d locales -D peerplan --no-fuzzy-matching \
+		--width=100

@@ -19,10 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 from sqlmodel import Session, select
 
-from review import events
+from review import events, i18n
 from review.errors import InvalidInput
 from review.models import Municipality, Reviewer, Role, Round
 from review.rubric import LANGUAGES, load_rubrics
@@ -55,11 +63,21 @@ def _list(value: Any) -> list[str]:
 ListField = Annotated[list[str], BeforeValidator(_list)]
 
 
+def _writable(code: str) -> str:
+    if not i18n.is_language(code):
+        raise ValueError(f"language '{code}' has no catalog; use one of {list(i18n.languages())}")
+    return code
+
+
+#: The language peerplan writes to a participant in: any language with a catalog.
+MessageLanguage = Annotated[str, AfterValidator(_writable)]
+
+
 class MunicipalityRow(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
     name: str = Field(min_length=1)
     country: str = "DE"
-    language: Literal["de", "en"] = "de"
+    language: MessageLanguage = "de"
     role: Literal["frontrunner", "follower", "special-award"] = "follower"
     email: str | None = None
 
@@ -75,7 +93,7 @@ class ReviewerRow(BaseModel):
     name: str = Field(min_length=1)
     municipality: str = Field(min_length=1)
     email: str = Field(min_length=1)
-    language: Literal["de", "en"] = "de"
+    language: MessageLanguage = "de"
     languages: ListField = Field(default_factory=list)
     expertise: ListField = Field(min_length=1)
     min_load: int = Field(default=0, ge=0)
@@ -88,7 +106,8 @@ class ReviewerRow(BaseModel):
             raise ValueError(f"email '{self.email}' is not an email address")
         if self.min_load > self.max_load:
             raise ValueError(f"min_load {self.min_load} is above max_load {self.max_load}")
-        self.languages = self.languages or [self.language]
+        # The plan languages read; by default the one written in, where plans come in it.
+        self.languages = self.languages or [self.language] * (self.language in LANGUAGES)
         stray = [lang for lang in self.languages if lang not in LANGUAGES]
         if stray:
             raise ValueError(f"languages {stray} unsupported; use {list(LANGUAGES)}")

@@ -1,5 +1,5 @@
-"""Where the shipped data folders are: `rubrics/` and `templates/` at the top of a checkout,
-or inside the installed wheel (`review/_shipped/`)."""
+"""Where the shipped data folders are: `rubrics/`, `templates/` and `locales/` at the top of a
+checkout, or inside the installed wheel (`review/_shipped/`)."""
 
 from __future__ import annotations
 
@@ -17,3 +17,4 @@ def _shipped(name: str) -> Path:
 
 RUBRICS_DIR = _shipped("rubrics")
 TEMPLATES_DIR = _shipped("templates")
+LOCALES_DIR = _shipped("locales")

@@ -1,33 +1,46 @@
 """Rubrics as data: the schema of `rubrics/*.yaml`, loading, and errors a coordinator can act on.
 
-A rubric file names its criteria, their scale and level anchors in German and English, weights,
-when a comment is required, whether "not applicable" is allowed, and the consolidation rules that
-`review.consolidation.rules` applies. Adding a rubric is adding a file.
+A rubric file names its criteria, their scale and level anchors in each language (keyed by
+language code, English required), weights, when a comment is required, whether "not applicable"
+is allowed, and the consolidation rules that `review.consolidation.rules` applies. Adding a rubric is adding
+a file; adding a language to a rubric is adding its texts under the language's code.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, model_validator
 
 from review.paths import RUBRICS_DIR
 
+#: Languages a plan (and so a round) can be written in; what peerplan writes to people is any
+#: language with a catalog (`review.i18n.languages()`).
 Language = Literal["de", "en"]
 LANGUAGES: tuple[Language, ...] = ("de", "en")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
 
 
-class Text(BaseModel):
-    """A text in German and English."""
+class Text(RootModel[dict[str, str]]):
+    """A text in any number of languages, keyed by language code: `{de: ..., en: ..., fr: ...}`.
+    English is required: a reader whose language has no translation here reads it."""
 
-    model_config = ConfigDict(extra="forbid")
-    de: str = Field(min_length=1)
-    en: str = Field(min_length=1)
+    @model_validator(mode="after")
+    def _languages(self) -> Text:
+        if not self.root.get("en", "").strip():
+            raise ValueError("en: Field required (English is read where a translation is missing)")
+        for code, text in self.root.items():
+            if not _LANGUAGE_CODE.match(code):
+                raise ValueError(f"'{code}' is not a language code (like de, en, fr)")
+            if not text.strip():
+                raise ValueError(f"{code}: the text is empty")
+        return self
 
     def __call__(self, language: str) -> str:
-        return self.de if language == "de" else self.en
+        return self.root.get(language) or self.root["en"]
 
 
 class Level(BaseModel):

@@ -1,8 +1,9 @@
-"""Rendering the email templates in `templates/email/`.
+"""Rendering the email templates in `templates/email/`, each in its recipient's language.
 
-One file per message kind and language, `<kind>.<language>.txt`. Its first line is
-`Subject: ...`, then a blank line, then the plain-text body. Undefined variables are errors, so a
-template and its caller cannot drift apart silently.
+One template per message kind, `<kind>.txt`, written in English with `{% trans %}` and `_()`;
+the catalogs in `locales/` translate it (see `review.i18n`). Its first line is `Subject: ...`,
+then a blank line, then the plain-text body. Undefined variables are errors, so a template and
+its caller cannot drift apart silently.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from review.errors import InvalidInput
+from review.i18n import N_, STATE_NAMES, Translator, install_i18n, jinja_context, translator
 from review.paths import TEMPLATES_DIR
 
 EMAIL_TEMPLATES = TEMPLATES_DIR / "email"
-LANGUAGES = ("de", "en")
 
 #: Every kind of message peerplan sends, and who receives it.
 KINDS: dict[str, str] = {
@@ -34,6 +35,24 @@ KINDS: dict[str, str] = {
     "digest": "coordinator",
 }
 
+#: The kinds as the digest names them to the coordinator.
+KIND_NAMES: dict[str, str] = {
+    "invitation": N_("invitations"),
+    "replacement_invitation": N_("replacement invitations"),
+    "acceptance_receipt": N_("acceptance receipts"),
+    "reminder": N_("reminders"),
+    "overdue_notice": N_("overdue notices"),
+    "escalation": N_("escalations"),
+    "released_notice": N_("release notices"),
+    "decline_notice": N_("decline notices"),
+    "submission_receipt": N_("submission receipts"),
+    "plan_receipt": N_("plan receipts"),
+    "digest": N_("digests"),
+}
+
+#: The model's old default coordinator name: an English word, not a person's name.
+_UNNAMED_COORDINATOR = "Coordinator"
+
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
@@ -43,27 +62,50 @@ def _environment() -> Environment:
         autoescape=False,  # plain-text mail
         keep_trailing_newline=True,
     )
-    env.filters["day"] = format_day
+    install_i18n(env)
     return env
 
 
 def format_day(value: date | datetime, language: str = "de") -> str:
-    if isinstance(value, datetime):
-        value = value.date()
-    return value.strftime("%d.%m.%Y") if language == "de" else value.isoformat()
+    """A day as `language` writes it (30.11.2026, 30 Nov 2026)."""
+    return translator(language).format_date(value)
+
+
+def greeting(t: Translator, name: str | None) -> str:
+    """The opening line: by name where one is known, a neutral form where not."""
+    name = (name or "").strip()
+    if not name or name == _UNNAMED_COORDINATOR:
+        return t.gettext("Hello,")
+    return t.gettext("Dear %(name)s,") % {"name": name}
+
+
+def signature(t: Translator, coordinator_name: str | None) -> str:
+    """The closing lines, signed by the coordinator's name or, without one, the coordination."""
+    name = (coordinator_name or "").strip()
+    if not name or name == _UNNAMED_COORDINATOR:
+        name = t.gettext("The coordination team")
+    closing = t.gettext("Kind regards,")
+    return f"{closing}\n{name}"
 
 
 def render(kind: str, language: str, **context: Any) -> tuple[str, str]:
-    """(subject, body) of message `kind` in `language`."""
+    """(subject, body) of message `kind` in `language` (English where it has no catalog)."""
     if kind not in KINDS:
         raise InvalidInput(f"unknown message kind '{kind}' (known: {', '.join(KINDS)})")
-    language = language if language in LANGUAGES else "en"
+    t = translator(language)
     try:
-        template = _environment().get_template(f"{kind}.{language}.txt")
+        template = _environment().get_template(f"{kind}.txt")
     except TemplateNotFound:
-        raise InvalidInput(f"no template {kind}.{language}.txt in {EMAIL_TEMPLATES}") from None
-    text = template.render(**context)
+        raise InvalidInput(f"no template {kind}.txt in {EMAIL_TEMPLATES}") from None
+    text = template.render(
+        **jinja_context(t),
+        greeting=lambda name: greeting(t, name),
+        signature=lambda name: signature(t, name),
+        state_name=lambda status: t.gettext(STATE_NAMES.get(status, status)),
+        kind_name=lambda k: t.gettext(KIND_NAMES.get(k, k)),
+        **context,
+    )
     first, _, body = text.partition("\n")
     if not first.startswith("Subject:"):
-        raise InvalidInput(f"template {kind}.{language}.txt must start with a 'Subject:' line")
+        raise InvalidInput(f"template {kind}.txt must start with a 'Subject:' line")
     return first.removeprefix("Subject:").strip(), body.lstrip("\n")

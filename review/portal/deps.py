@@ -25,12 +25,12 @@ from starlette.requests import Request
 from review import reviewing
 from review.config import Settings
 from review.db import session_scope
+from review.i18n import pick_language
 from review.models import Assignment, Municipality
 from review.portal import security
 from review.portal.errors import CsrfFailed, Denied, Locked
 from review.portal.pages import Pages
 from review.portal.posts import ReviewerPost
-from review.portal.texts import pick_language
 from review.rubric import Rubric
 
 

@@ -17,9 +17,9 @@ from starlette.responses import PlainTextResponse, Response
 from review import reviewing
 from review.db import session_scope
 from review.errors import PeerplanError
-from review.portal.pages import Pages, request_lang, say
+from review.i18n import N_, translator
+from review.portal.pages import CHANGED, INVALID_LINK, INVALID_LINK_TITLE, Pages, request_lang, say
 from review.portal.posts import ReviewerPost
-from review.portal.texts import TEXTS
 from review.states import IllegalTransition, StaleVersion
 
 
@@ -44,9 +44,7 @@ def _pages(request: Request) -> Pages:
 
 async def denied(request: Request, _exc: Exception) -> Response:
     lang = request_lang(request)
-    return _pages(request).message(
-        request, lang, 404, "invalid_link_title", TEXTS[lang]["invalid_link"]
-    )
+    return _pages(request).message(request, lang, 404, INVALID_LINK_TITLE, INVALID_LINK)
 
 
 async def locked(request: Request, exc: Exception) -> Response:
@@ -54,7 +52,12 @@ async def locked(request: Request, exc: Exception) -> Response:
     lang = request_lang(request)
     minutes = max(1, round(exc.seconds / 60))
     response = _pages(request).message(
-        request, lang, 429, "locked_title", TEXTS[lang]["locked"].format(minutes=minutes)
+        request,
+        lang,
+        429,
+        N_("Too many attempts"),
+        N_("Too many invalid links from your connection. Please try again in %(minutes)s minutes."),
+        minutes=minutes,
     )
     response.headers["Retry-After"] = str(int(exc.seconds) + 1)
     return response
@@ -62,7 +65,16 @@ async def locked(request: Request, exc: Exception) -> Response:
 
 async def csrf_failed(request: Request, _exc: Exception) -> Response:
     lang = request_lang(request)
-    return _pages(request).message(request, lang, 403, "csrf_title", TEXTS[lang]["csrf"])
+    return _pages(request).message(
+        request,
+        lang,
+        403,
+        N_("Form expired"),
+        N_(
+            "The form was no longer valid (security check). Please reload the page and send it "
+            "again."
+        ),
+    )
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -75,16 +87,20 @@ async def http_error(request: Request, exc: Exception) -> Response:
 def _refusal(post: ReviewerPost, exc: Exception) -> tuple[int, dict]:
     """The status and the form page's error context for a domain error on `post`."""
     lang, upload = post.lang, post.error_field == "upload"
+    t = translator(lang)
     if isinstance(exc, reviewing.InvalidReview):
         if upload:
-            return 422, {"upload_errors": exc.errors, "upload_error": TEXTS[lang]["upload_error"]}
+            return 422, {
+                "upload_errors": exc.errors,
+                "upload_error": t.gettext("The upload did not work"),
+            }
         return 422, {"errors": exc.errors}
     if isinstance(exc, reviewing.StaleSave):
         return 409, {"stale": exc, "upload_error": say(exc, lang)} if upload else {"stale": exc}
     if isinstance(exc, StaleVersion | IllegalTransition):
         if upload:
-            return 409, {"upload_error": TEXTS[lang]["changed"]}
-        return 409, {"errors": {"form": TEXTS[lang]["changed"]}}
+            return 409, {"upload_error": t.gettext(CHANGED)}
+        return 409, {"errors": {"form": t.gettext(CHANGED)}}
     # Any other user error: a reason or a file the reviewer can correct (422), or a form that
     # no longer fits the assignment's state (409).
     if upload:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -15,22 +16,53 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from review import reviewing
+from review.i18n import (
+    N_,
+    Translator,
+    install_i18n,
+    jinja_context,
+    languages,
+    pick_language,
+    state_name,
+    translator,
+)
 from review.models import Municipality
 from review.paths import TEMPLATES_DIR
 from review.portal import security
-from review.portal.texts import TEXTS, pick_language
 from review.rubric import Rubric
 
 PORTAL_TEMPLATES = TEMPLATES_DIR / "portal"
 
+PORTAL = N_("peerplan – peer review")
+INVALID_LINK_TITLE = N_("Link not valid")
+INVALID_LINK = N_(
+    "This link is not valid or has expired. Please contact the coordinator of the review round."
+)
+CHANGED = N_(
+    "This assignment was just changed elsewhere (for example by the coordinator). Nothing was "
+    "saved; please reload the page."
+)
+
 
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(PORTAL_TEMPLATES)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    install_i18n(env)
+    return env
+
+
+def page_context(t: Translator) -> dict[str, Any]:
+    """What every page is rendered with: `_()` and the formats in the page's language, the
+    languages to switch to, and the names of assignment states."""
+    return {
+        **jinja_context(t),
+        "languages": languages(),
+        "state_name": partial(state_name, t),
+    }
 
 
 def request_lang(request: Request, default: str | None = None) -> str:
@@ -55,9 +87,7 @@ class Pages:
         self, request: Request, name: str, lang: str, status: int = 200, **context: Any
     ) -> HTMLResponse:
         html = self.env.get_template(name).render(
-            t=TEXTS[lang],
-            lang=lang,
-            other=("en" if lang == "de" else "de"),
+            **page_context(translator(lang)),
             csrf=security.csrf_token(request),
             request_path=request.url.path,
             **context,
@@ -67,10 +97,17 @@ class Pages:
         return response
 
     def message(
-        self, request: Request, lang: str, status: int, title_key: str, text: str
+        self, request: Request, lang: str, status: int, title: str, text: str, **variables: Any
     ) -> HTMLResponse:
+        """A page with one message; `title` and `text` are source texts, translated here."""
+        t = translator(lang)
         return self.render(
-            request, "message.html", lang, status, title=TEXTS[lang][title_key], text=text
+            request,
+            "message.html",
+            lang,
+            status,
+            title=t.gettext(title),
+            text=t.gettext(text) % variables if variables else t.gettext(text),
         )
 
     def form(
@@ -142,22 +179,24 @@ class Pages:
     def server_error(self, query_string: bytes) -> Response:
         """The page of a bug: no traceback, no request state (it may be what broke)."""
         query = dict(p.split("=", 1) for p in query_string.decode().split("&") if "=" in p)
-        lang = pick_language(query.get("lang"), None)
+        t = translator(pick_language(query.get("lang")))
         html = self.env.get_template("message.html").render(
-            t=TEXTS[lang],
-            lang=lang,
-            other="en",
+            **page_context(t),
             csrf="",
-            title=TEXTS[lang]["error_title"],
-            text=TEXTS[lang]["error"],
+            title=t.gettext("Something went wrong"),
+            text=t.gettext(
+                "Something went wrong; your input was not saved. Please try again or contact "
+                "the coordinator."
+            ),
             request_path="",
         )
         return HTMLResponse(html, status_code=500)
 
     def too_large(self) -> Response:
-        mb = self.max_mb
+        # Before the body is read nobody knows the page's language: every language, one a line.
+        text = N_("The file is larger than allowed (%(mb)s MB).")
         return PlainTextResponse(
-            f"{TEXTS['de']['too_large'].format(mb=mb)}\n{TEXTS['en']['too_large'].format(mb=mb)}",
+            "\n".join(translator(code).gettext(text) % {"mb": self.max_mb} for code in languages()),
             status_code=413,
         )
 
@@ -172,18 +211,26 @@ def safe_download_name(stem: str, suffix: str) -> str:
     return f"{slug}{suffix}"
 
 
+#: The form's overall fields as the page labels them.
+OVERALL_LABELS = {
+    "strengths": N_("Strengths"),
+    "weaknesses": N_("Weaknesses"),
+    "recommendations": N_("Recommendations"),
+}
+
+
 def field_labels(rubric: Rubric, lang: str) -> dict[str, str]:
-    t = TEXTS[lang]
+    t = translator(lang)
     labels: dict[str, str] = {}
     for c in rubric.criteria:
-        labels[f"score-{c.id}"] = f"{c.id} {c.title(lang)}: {t['scale']}"
-        labels[f"comment-{c.id}"] = f"{c.id} {c.title(lang)}: {t['comment']}"
+        labels[f"score-{c.id}"] = f"{c.id} {c.title(lang)}: {t.gettext('Scale')}"
+        labels[f"comment-{c.id}"] = f"{c.id} {c.title(lang)}: {t.gettext('Comment')}"
     for key, label in reviewing.ELIGIBILITY.items():
         labels[f"elig-{key}"] = label(lang)
     for name in reviewing.OVERALL_FIELDS:
-        labels[name] = t[name]
-    labels["reason"] = t["decline_reason"]
-    labels["form"] = t["form_title"]
+        labels[name] = t.gettext(OVERALL_LABELS.get(name, name))
+    labels["reason"] = t.gettext("Reason for declining")
+    labels["form"] = t.gettext("Assessment")
     return labels
 
 

@@ -7,9 +7,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from review import reviewing
+from review.i18n import N_
 from review.portal.deps import PagesDep, ReviewerPostDep, SessionDep, SettingsDep
 from review.portal.routes.reviewer import form_url
-from review.portal.texts import TEXTS
 
 router = APIRouter()
 
@@ -42,4 +42,13 @@ def decline(
     reviewing.decline(session, settings, post.assignment, post.text("reason"), actor=post.actor)
     background.add_task(request.app.state.send_now, settings)
     lang = post.lang
-    return pages.message(request, lang, 200, "declined_title", TEXTS[lang]["declined_text"])
+    return pages.message(
+        request,
+        lang,
+        200,
+        N_("You have declined"),
+        N_(
+            "Thank you for letting us know. The coordinator has been told and will find a "
+            "replacement. This link no longer works."
+        ),
+    )

@@ -7,8 +7,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from review.portal.deps import PagesDep
-from review.portal.pages import PORTAL_TEMPLATES, request_lang
-from review.portal.texts import TEXTS
+from review.portal.pages import INVALID_LINK, PORTAL, PORTAL_TEMPLATES, request_lang
 
 router = APIRouter()
 
@@ -26,4 +25,4 @@ async def stylesheet() -> Response:
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, pages: PagesDep) -> Response:
     lang = request_lang(request)
-    return pages.message(request, lang, 200, "portal", TEXTS[lang]["invalid_link"])
+    return pages.message(request, lang, 200, PORTAL, INVALID_LINK)

@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from review import reviewing, signals
 from review.documents import word_form
+from review.i18n import translator
 from review.portal.deps import (
     PagesDep,
     ReviewerPostDep,
@@ -19,7 +20,6 @@ from review.portal.deps import (
 )
 from review.portal.posts import ReviewerPost
 from review.portal.routes.reviewer import form_url
-from review.portal.texts import TEXTS
 
 router = APIRouter()
 
@@ -91,7 +91,7 @@ def word_upload(
             post.assignment_id,
             post.lang,
             status=422,
-            upload_error=TEXTS[post.lang]["no_file"],
+            upload_error=translator(post.lang).gettext("Please choose a file."),
         )
     word_form.apply_word_form(
         session,

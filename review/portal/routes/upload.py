@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from review import reviewing
+from review.i18n import pick_language, translator
 from review.portal.deps import MunicipalityLink, PagesDep, PostedForm, SessionDep, SettingsDep
 from review.portal.pages import finding_view, request_lang
-from review.portal.texts import TEXTS, pick_language
 
 router = APIRouter()
 
@@ -46,7 +46,7 @@ def upload_plan(
     lang = pick_language(raw_lang if isinstance(raw_lang, str) else None, municipality.language)
     if not isinstance(upload, UploadFile) or not upload.filename:
         documents = reviewing.municipality_documents(session, municipality)
-        error = TEXTS[lang]["no_file"]
+        error = translator(lang).gettext("Please choose a file.")
         return pages.upload(
             request, token, municipality, lang, 422, documents=documents, error=error
         )

@@ -1,0 +1,226 @@
+"""The language system: gettext catalogs (Babel) for every text peerplan writes to a person.
+
+Source texts are English and written in the code and templates: `t.gettext("Save draft")` in
+Python, `{{ _("Save draft") }}` or `{% trans %}...{% endtrans %}` in templates. Each other
+language is one catalog, `locales/<language>/LC_MESSAGES/peerplan.po`, compiled when it is first
+used (no build step, no stale `.mo`). A message missing from a catalog falls back to English.
+
+Adding a language is adding a catalog (`pybabel init`, see `make messages`) and the rubrics'
+translations, no code: `languages()` lists every language that has a catalog. Extra catalog
+folders can be named in `PEERPLAN_LOCALES` (searched first, `os.pathsep`-separated).
+
+One render, one language: `translator(language)` binds gettext and Babel's date and number
+formats to that language; `jinja_context(translator)` hands the same to a template.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal as _format_decimal
+from babel.support import Translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from review.paths import LOCALES_DIR
+
+DOMAIN = "peerplan"
+#: The language the texts are written in; it needs no catalog.
+SOURCE_LANGUAGE = "en"
+#: What a page shows when neither the link nor the person names a language we have.
+DEFAULT_LANGUAGE = "de"
+EXTRA_LOCALES_ENV = "PEERPLAN_LOCALES"
+#: Dates and numbers in English as written in Europe (30 Nov 2026), not in the US.
+_FORMAT_LOCALES = {"en": "en_GB"}
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    """Mark a text for the catalogs where it is defined; translate it where it is shown."""
+    return message
+
+
+#: Assignment states (`review.models.AssignmentStatus`) as pages, mails and documents name them.
+STATE_NAMES: dict[str, str] = {
+    "proposed": N_("proposed"),
+    "invited": N_("invited"),
+    "accepted": N_("accepted"),
+    "declined": N_("declined"),
+    "submitted": N_("submitted"),
+    "overdue": N_("overdue"),
+    "reassigned": N_("reassigned"),
+    "withdrawn": N_("withdrawn"),
+}
+
+
+def catalog_dirs() -> list[Path]:
+    extra = [Path(p) for p in os.environ.get(EXTRA_LOCALES_ENV, "").split(os.pathsep) if p]
+    return [*extra, LOCALES_DIR]
+
+
+def _catalog_files(language: str) -> list[Path]:
+    files = [d / language / "LC_MESSAGES" / f"{DOMAIN}.po" for d in catalog_dirs()]
+    return [f for f in files if f.is_file()]
+
+
+def languages() -> tuple[str, ...]:
+    """Every language peerplan can write: English and each language with a catalog."""
+    found = {SOURCE_LANGUAGE}
+    for directory in catalog_dirs():
+        if directory.is_dir():
+            found.update(p.parent.parent.name for p in directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return tuple(sorted(found))
+
+
+def is_language(code: object) -> bool:
+    return isinstance(code, str) and code in languages()
+
+
+def pick_language(requested: object, *defaults: object) -> str:
+    """The first of `requested`, then `defaults`, that peerplan can write; else the default."""
+    for code in (requested, *defaults):
+        if is_language(code):
+            return str(code)
+    return DEFAULT_LANGUAGE
+
+
+def compile_catalog(po_file: Path) -> Translations:
+    """A `.po` file compiled in memory (fuzzy entries are left out, like `pybabel compile`)."""
+    with po_file.open("rb") as f:
+        catalog = read_po(f, domain=DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+@dataclass(frozen=True)
+class Translator:
+    """gettext and Babel's formats bound to one language: one per message or page."""
+
+    language: str
+    translations: _gettext.NullTranslations
+    locale: Locale
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.translations.pgettext(context, message)
+
+    def format_date(self, value: date | datetime, format: str = "medium") -> str:  # noqa: A002
+        if isinstance(value, datetime):
+            value = value.date()
+        return _format_date(value, format=format, locale=self.locale)
+
+    def format_datetime(self, value: datetime, format: str = "medium") -> str:  # noqa: A002
+        return _format_datetime(value, format=format, locale=self.locale)
+
+    def format_decimal(self, number: float | int, decimals: int | None = None) -> str:
+        """A number as the language writes it; `decimals` fixes the digits after the point."""
+        if decimals is None:
+            return _format_decimal(number, locale=self.locale)
+        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+        return _format_decimal(number, format=pattern, locale=self.locale)
+
+    def language_name(self, code: str | None = None) -> str:
+        """A language's name in that language ("Deutsch", "English", "français")."""
+        code = code or self.language
+        try:
+            name = Locale.parse(code).get_display_name(code) or code
+        except (ValueError, UnknownLocaleError):
+            return code
+        return name[:1].upper() + name[1:]
+
+
+@lru_cache(maxsize=64)
+def _translator(language: str, dirs: tuple[Path, ...]) -> Translator:
+    translations: _gettext.NullTranslations = _gettext.NullTranslations()
+    # The first catalog found wins; later ones (and finally English) fill its gaps.
+    for po_file in reversed(_catalog_files(language)):
+        compiled = compile_catalog(po_file)
+        compiled.add_fallback(translations)
+        translations = compiled
+    try:
+        locale = Locale.parse(_FORMAT_LOCALES.get(language, language))
+    except (ValueError, UnknownLocaleError):
+        locale = Locale.parse(_FORMAT_LOCALES[SOURCE_LANGUAGE])
+    return Translator(language, translations, locale)
+
+
+def translator(language: str | None) -> Translator:
+    """The translator of `language`; an unknown language is written in English."""
+    code = language if is_language(language) else SOURCE_LANGUAGE
+    return _translator(str(code), tuple(catalog_dirs()))
+
+
+def reload_catalogs() -> None:
+    """Read the catalogs again (after a catalog was edited in a running process, or in tests)."""
+    _translator.cache_clear()
+
+
+# ---------------------------------------------------------------------- templates
+
+
+def jinja_context(t: Translator) -> dict[str, Any]:
+    """Template variables that bind `_()`, `{% trans %}` and the formats to `t` for one render.
+
+    The environment must load `jinja2.ext.i18n` and set `newstyle_gettext` (see
+    `install_i18n`): then `_("Due on %(day)s", day=...)` formats its variables itself and
+    escapes them in HTML templates.
+    """
+
+    @pass_context
+    def gettext(context: Context, message: str, **variables: Any) -> str:
+        text = t.gettext(message)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables  # type: ignore[no-any-return]
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, n: int, **variables: Any) -> str:
+        variables.setdefault("num", n)
+        text = t.ngettext(singular, plural, n)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables  # type: ignore[no-any-return]
+
+    @pass_context
+    def pgettext(context: Context, msgctxt: str, message: str, **variables: Any) -> str:
+        text = t.pgettext(msgctxt, message)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables  # type: ignore[no-any-return]
+
+    return {
+        "gettext": gettext,
+        "ngettext": ngettext,
+        "pgettext": pgettext,
+        "lang": t.language,
+        "format_date": t.format_date,
+        "format_datetime": t.format_datetime,
+        "format_decimal": t.format_decimal,
+        "language_name": t.language_name,
+    }
+
+
+def install_i18n(env: Any) -> None:
+    """Make a jinja2 Environment render `_()`/`{% trans %}` with the per-render `jinja_context`."""
+    env.add_extension("jinja2.ext.i18n")
+    env.newstyle_gettext = True
+    env.policies["ext.i18n.trimmed"] = True
