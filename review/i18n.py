@@ -47,7 +47,7 @@ EXTRA_LOCALES_ENV = "PEERPLAN_LOCALES"
 _FORMAT_LOCALES = {"en": "en_GB"}
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:
     """Mark a text for the catalogs where it is defined; translate it where it is shown."""
     return message
 
@@ -63,6 +63,11 @@ STATE_NAMES: dict[str, str] = {
     "reassigned": N_("reassigned"),
     "withdrawn": N_("withdrawn"),
 }
+
+
+def state_name(t: Translator, status: str) -> str:
+    """An assignment state as the reader's language names it."""
+    return t.gettext(STATE_NAMES.get(status, status))
 
 
 def catalog_dirs() -> list[Path]:
@@ -123,12 +128,12 @@ class Translator:
     def pgettext(self, context: str, message: str) -> str:
         return self.translations.pgettext(context, message)
 
-    def format_date(self, value: date | datetime, format: str = "medium") -> str:  # noqa: A002
+    def format_date(self, value: date | datetime, format: str = "medium") -> str:
         if isinstance(value, datetime):
             value = value.date()
         return _format_date(value, format=format, locale=self.locale)
 
-    def format_datetime(self, value: datetime, format: str = "medium") -> str:  # noqa: A002
+    def format_datetime(self, value: datetime, format: str = "medium") -> str:
         return _format_datetime(value, format=format, locale=self.locale)
 
     def format_decimal(self, number: float | int, decimals: int | None = None) -> str:
@@ -190,7 +195,7 @@ def jinja_context(t: Translator) -> dict[str, Any]:
         text = t.gettext(message)
         if context.eval_ctx.autoescape:
             text = Markup(text)
-        return text % variables  # type: ignore[no-any-return]
+        return text % variables
 
     @pass_context
     def ngettext(context: Context, singular: str, plural: str, n: int, **variables: Any) -> str:
@@ -198,14 +203,14 @@ def jinja_context(t: Translator) -> dict[str, Any]:
         text = t.ngettext(singular, plural, n)
         if context.eval_ctx.autoescape:
             text = Markup(text)
-        return text % variables  # type: ignore[no-any-return]
+        return text % variables
 
     @pass_context
     def pgettext(context: Context, msgctxt: str, message: str, **variables: Any) -> str:
         text = t.pgettext(msgctxt, message)
         if context.eval_ctx.autoescape:
             text = Markup(text)
-        return text % variables  # type: ignore[no-any-return]
+        return text % variables
 
     return {
         "gettext": gettext,

@@ -9,13 +9,13 @@ its caller cannot drift apart silently.
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from review.errors import InvalidInput
-from review.i18n import N_, STATE_NAMES, Translator, install_i18n, jinja_context, translator
+from review.i18n import N_, Translator, install_i18n, jinja_context, state_name, translator
 from review.paths import TEMPLATES_DIR
 
 EMAIL_TEMPLATES = TEMPLATES_DIR / "email"
@@ -88,6 +88,11 @@ def signature(t: Translator, coordinator_name: str | None) -> str:
     return f"{closing}\n{name}"
 
 
+def kind_name(t: Translator, kind: str) -> str:
+    """A kind of message as the reader's language names it (in the digest)."""
+    return t.gettext(KIND_NAMES.get(kind, kind))
+
+
 def render(kind: str, language: str, **context: Any) -> tuple[str, str]:
     """(subject, body) of message `kind` in `language` (English where it has no catalog)."""
     if kind not in KINDS:
@@ -101,8 +106,8 @@ def render(kind: str, language: str, **context: Any) -> tuple[str, str]:
         **jinja_context(t),
         greeting=lambda name: greeting(t, name),
         signature=lambda name: signature(t, name),
-        state_name=lambda status: t.gettext(STATE_NAMES.get(status, status)),
-        kind_name=lambda k: t.gettext(KIND_NAMES.get(k, k)),
+        state_name=partial(state_name, t),
+        kind_name=partial(kind_name, t),
         **context,
     )
     first, _, body = text.partition("\n")
