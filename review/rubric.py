@@ -2,8 +2,8 @@
 
 A rubric file names its criteria, their scale and level anchors in each language (keyed by
 language code, English required), weights, when a comment is required, whether "not applicable"
-is allowed, and the consolidation rules that `review.consolidation.rules` applies. Adding a rubric is adding
-a file; adding a language to a rubric is adding its texts under the language's code.
+is allowed, and the consolidation rules that `review.consolidation.rules` applies. Adding a
+rubric is adding a file; adding a language to a rubric is adding its texts under its code.
 """
 
 from __future__ import annotations
