@@ -17,6 +17,9 @@ from itertools import accumulate
 from typing import Any
 
 from review.intake.document import Unit
+from review.intake.facts import add_council, add_inventory, add_targets
+from review.intake.facts.inventory import read_inventory
+from review.intake.facts.targets import read_targets
 from review.intake.structure import Structure, analyse
 
 NOTE = {
@@ -293,26 +296,6 @@ KEY_SECTORS: dict[str, tuple[str, str, re.Pattern[str]]] = {
 MIN_INVENTORY_SECTORS = 3
 MIN_ACTION_SECTORS = 2
 
-_PERCENT_YEAR = re.compile(
-    r"(?P<pct>\d{1,3}(?:[.,]\d+)?)\s?(?:%|prozent|per ?cent)(?P<gap>[^%]{0,80}?)"
-    r"\b(?:bis|bis zum jahr|by|until|in|im jahr|to)\s+(?:\w+\s+){0,2}?(?P<year>20[2-6]\d)\b"
-)
-_YEAR_PERCENT = re.compile(
-    r"\b(?:bis|by|until)(?:\s+zum\s+jahr|\s+(?:the\s+)?year)?\s+(?P<year>20[2-6]\d)\b"
-    r"(?P<gap>[^%]{0,80}?)"
-    r"(?P<pct>\d{1,3}(?:[.,]\d+)?)\s?(?:%|prozent|per ?cent)"
-)
-_NEUTRAL_YEAR = re.compile(
-    r"(?:klimaneutral|treibhausgasneutral|thg-neutral|co2-neutral|climate[- ]neutral|"
-    r"carbon[- ]neutral|net[- ]zero)\w*[^.%]{0,60}?\b(?P<year>20[3-6]\d)\b"
-)
-_REDUCTION = re.compile(
-    r"reduz|redukt|minder|senk|verringer|einspar|weniger|ziel|reduc|\bcut|lower|target|"
-    r"emission|co2|co 2|treibhausgas|thg|greenhouse|ghg"
-)
-# A percentage of something else: the share of renewables, growth of floor space, ...
-_NOT_A_TARGET = re.compile(r"anteil|share|erneuerbar|renewable|zuwachs|wachstum|growth|\+\s?$")
-
 
 class _AnchorIndex:
     """Which units contain an anchor, found with str.find over the whole document at once (a
@@ -339,6 +322,7 @@ def check_plan(
     units: Sequence[Unit],
     headings: Iterable[tuple[str, int | None]] = (),
     structure: Structure | None = None,
+    city: str | None = None,
 ) -> list[dict[str, Any]]:
     """The findings for one plan, in the order of the SECAP structure. `headings`: the
     (kind, number) of units that are headings (DOCX); a chapter's text window ends at the next.
@@ -364,12 +348,16 @@ def check_plan(
         ]
         finding = _finding(check.id, check.label_de, check.label_en, hits)
         if check.id == "inventory":
-            # Sectors are looked for in the text following each mention of the inventory.
+            # Sectors from the inventory's chapter (its tables first); without a chapter the
+            # text following each mention of the inventory.
             _add_sectors(finding, _windows(lowered, hits, stops), MIN_INVENTORY_SECTORS)
+            add_inventory(finding, read_inventory(lowered, structure.headings))
         elif check.id == "mitigation_actions":
             _add_sectors(finding, _windows(lowered, hits, stops), MIN_ACTION_SECTORS)
         elif check.id == "target":
-            _add_targets(finding, lowered)
+            add_targets(finding, read_targets(lowered, city))
+        elif check.id == "council_approval":
+            add_council(finding, lowered, hits)
         findings.append(finding)
     return findings
 
@@ -460,73 +448,6 @@ def _add_sectors(finding: dict[str, Any], pool: list[Span], minimum: int) -> Non
     }
     finding["jrc_min_sectors"] = minimum
     finding["jrc_min_sectors_met"] = len(sectors) >= minimum
-
-
-def _add_targets(finding: dict[str, Any], lowered: list[tuple[Unit, str]]) -> None:
-    targets: list[dict[str, Any]] = []
-    seen: set[tuple[float, int]] = set()
-    for unit, text in lowered:
-        has_percent = "%" in text or "prozent" in text or "cent" in text
-        if not has_percent and "neutral" not in text and "zero" not in text:
-            continue  # fast path: most pages state no target
-        for m in (
-            [*_PERCENT_YEAR.finditer(text), *_YEAR_PERCENT.finditer(text)] if has_percent else []
-        ):
-            before = text[max(0, m.start() - 80) : m.start()]
-            if not _REDUCTION.search(before + m.group(0)) or _NOT_A_TARGET.search(
-                before[-40:] + m.group("gap")
-            ):
-                continue
-            pct = float(m.group("pct").replace(",", "."))
-            if not 0 < pct <= 100:
-                continue
-            _add_target(targets, seen, unit, m, pct, int(m.group("year")), _target_score(text, m))
-        for m in _NEUTRAL_YEAR.finditer(text):
-            _add_target(targets, seen, unit, m, 100.0, int(m.group("year")), _target_score(text, m))
-    # Most target-like wording first, then document order.
-    targets.sort(key=lambda t: -t.pop("score"))
-    finding["targets"] = targets
-    if targets:
-        finding["present"] = True
-        first = targets[0]
-        finding["percent"], finding["year"] = first["percent"], first["year"]
-        finding["evidence"] = (
-            [t["evidence"] for t in targets[:MAX_EVIDENCE]] + finding["evidence"]
-        )[:MAX_EVIDENCE]
-    else:
-        finding["percent"] = finding["year"] = None
-
-
-def _add_target(
-    targets: list[dict[str, Any]],
-    seen: set[tuple[float, int]],
-    unit: Unit,
-    m: re.Match[str],
-    pct: float,
-    year: int,
-    score: int,
-) -> None:
-    key = (pct, year)
-    if key in seen or len(targets) >= 20:
-        return
-    seen.add(key)
-    targets.append(
-        {
-            "percent": pct,
-            "year": year,
-            "score": score,
-            "evidence": _evidence(unit, m.start(), m.end()),
-        }
-    )
-
-
-_TARGET_WORDS = re.compile(r"ziel|target|goal|commit|verpflicht|beschl|gesetzt|set ")
-_REDUCTION_VERBS = re.compile(r"senk|minder|reduz|verringer|reduc|\bcut")
-
-
-def _target_score(text: str, m: re.Match[str]) -> int:
-    context = text[max(0, m.start() - 120) : m.end() + 60]
-    return 2 * bool(_TARGET_WORDS.search(context)) + bool(_REDUCTION_VERBS.search(context))
 
 
 def summary(findings: list[dict[str, Any]]) -> str:

@@ -7,6 +7,7 @@ that the name does not lie.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import PurePath
 
 from review.config import Settings
@@ -113,14 +114,26 @@ def read_document(data: bytes, file_name: str, settings: Settings) -> ExtractedD
     if doc.language is None and doc.has_text_layer:
         doc.problems.append("language not recognised (neither German nor English?)")
     if doc.has_text_layer:
-        structure = analyse(doc.units, doc.headings)
-        doc.headings = structure.headings
-        doc.page_labels = structure.page_labels
-        doc.toc = [(e.title, e.page_label, doc.units[e.unit].where) for e in structure.toc]
-        doc.not_the_plan = structure.roles()
-        headings = [(h.kind, h.number) for h in doc.headings if h.kind == "paragraph"]
-        doc.findings = check_plan(doc.units, headings, structure)
+        read_structure_and_findings(doc)
     return doc
+
+
+def read_structure_and_findings(doc: ExtractedDocument) -> None:
+    """The plan's structure first (what is not its own text), then the findings on the rest."""
+    structure = analyse(doc.units, doc.headings)
+    doc.headings = structure.headings
+    doc.page_labels = structure.page_labels
+    doc.toc = [(e.title, e.page_label, doc.units[e.unit].where) for e in structure.toc]
+    doc.not_the_plan = structure.roles()
+    headings = [(h.kind, h.number) for h in doc.headings if h.kind == "paragraph"]
+    doc.findings = check_plan(doc.units, headings, structure, city_of(doc.file_name))
+
+
+def city_of(file_name: str) -> str | None:
+    """The municipality a file name suggests ("Münster.pdf", "Lahti-ccc.docx"), lower-cased: a
+    hint for telling the city's own target from those it quotes."""
+    first = re.split(r"[-_ .]", PurePath(file_name).stem, maxsplit=1)[0].lower()
+    return first if len(first) >= 3 and first.isalpha() else None
 
 
 def settings_pdf_reader(settings: Settings) -> str:

@@ -347,14 +347,20 @@ def _table_of_contents(
                 gap += 1
             j += 1
         if len(run) >= MIN_TOC_LINES:
+            in_run = set(run)
+            wrapped = ""  # the first line of a title wrapped onto the next
             for n in range(k, last + 1):
                 ui, (start, end, text) = flat[n]
-                if (units[ui].kind, units[ui].number) in heading_units and n not in run:
+                if (units[ui].kind, units[ui].number) in heading_units and n not in in_run:
                     continue
                 excluded[ui].append(Span(start, end, TOC))
                 m = _TOC_LINE.match(text) or _TOC_LINE_BARE.match(text)
-                if m and n in run:
-                    entries.append(TocEntry(m.group("title").strip(" .#"), m.group("page"), ui))
+                if m and n in in_run:
+                    title = (wrapped + " " + m.group("title")).strip(" .#")
+                    entries.append(TocEntry(title, m.group("page"), ui))
+                    wrapped = ""
+                elif n not in in_run and not _is_running(flat[n], excluded):
+                    wrapped = text
             k = last + 1
         else:
             k += 1
@@ -400,6 +406,8 @@ def _blank(text: str, spans: list[Span]) -> str:
     return text
 
 
+_CAPTION = re.compile(r"^(?:abbildung|tabelle|abb\.|tab\.|figure|fig\.|table|chart|map)\s*\d", re.I)
+_NUMBERED = re.compile(r"^(\d+(?:\.\d+)*\.?)\s")
 _NORMAL = re.compile(r"[^a-z0-9äöüß]+")
 
 
@@ -426,14 +434,24 @@ def _headings_from_toc(
         for start, _end, text in lines[i]:
             if not any(s.start <= start < s.end for s in excluded[i]) and len(text) <= 200:
                 body_lines.setdefault(_normal(text), []).append(i)
+    by_start: dict[str, list[str]] = {}
+    for key in body_lines:
+        if len(key) >= 15:
+            by_start.setdefault(key[:15], []).append(key)
     found: list[Heading] = []
     for entry in toc:
+        if _CAPTION.match(entry.title):
+            continue  # a list of figures or tables names captions, not chapters
         key = _normal(entry.title)
+        if len(key) >= 15 and key not in body_lines:
+            # A title wrapped onto two lines in the body: its first line starts the title.
+            key = next((k for k in by_start.get(key[:15], ()) if key.startswith(k)), key)
         if len(key) < 4 or key not in body_lines:
             continue
         where = body_lines[key]
         wanted = by_label.get(entry.page_label)
         index = next((i for i in where if units[i].number == wanted), where[0])
-        level = entry.title.count(".") + 1 if re.match(r"^\d", entry.title) else 1
+        numbered = _NUMBERED.match(entry.title)
+        level = len(numbered.group(1).strip(".").split(".")) if numbered else 1
         found.append(Heading(min(level, 4), entry.title, "page", units[index].number))
     return found

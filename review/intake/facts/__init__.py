@@ -1,0 +1,70 @@
+"""The plan's facts, read from its own text (review.intake.structure blanks what is not):
+its headline target and the targets it quotes (`targets`), the baseline inventory's base year
+and key sectors (`inventory`), the council decision's date or reference (`council`).
+
+Each fact comes with its evidence (page with printed label, or paragraph/table, and a snippet)
+and the findings carry them on their checks (`add_*` below), so everything that shows findings
+(`peerplan intake --json`, the portal, the intake artifact, the consolidated document) has them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from review.intake.document import Unit
+from review.intake.facts.council import council_reference
+
+MAX_EVIDENCE = 3
+
+
+def add_targets(finding: dict[str, Any], facts: dict[str, Any]) -> None:
+    """The target check: present when the plan states a target of its own (a percent and year
+    quoted from the EU, the nation or for a sector is not the plan's target)."""
+    headline = facts["headline"]
+    finding["headline"] = headline
+    finding["neutrality_year"] = facts["neutrality_year"]
+    finding["other_targets"] = facts["other_targets"]
+    listed = ([headline] if headline else []) + facts["other_targets"]
+    # The older shape, kept for readers of stored findings: percent (100 for neutrality) and year.
+    finding["targets"] = [
+        {
+            "percent": t["percent"] if t["percent"] is not None else 100.0,
+            "year": t["target_year"],
+            "kind": t["kind"],
+            "scope": t["scope"],
+            "evidence": t["evidence"],
+        }
+        for t in listed
+    ]
+    finding["present"] = headline is not None
+    if headline is not None:
+        finding["percent"] = headline["percent"]
+        finding["year"] = headline["target_year"]
+        finding["base_year"] = headline["base_year"]
+        finding["confidence"] = headline["confidence"]
+        finding["evidence"] = [headline["evidence"]]
+    else:
+        finding["percent"] = finding["year"] = finding["base_year"] = None
+        finding["evidence"] = []
+    finding["hits"] = len(finding["evidence"])
+
+
+def add_inventory(finding: dict[str, Any], facts: dict[str, Any]) -> None:
+    """The inventory check: its base year, and its sectors from its own chapter when the plan
+    has one (the text after each mention otherwise, already on the finding)."""
+    finding["base_year"] = facts["base_year"]
+    finding["base_year_evidence"] = facts["base_year_evidence"]
+    if facts["chapter"]:
+        finding["sectors"] = facts["sectors"]
+        finding["sector_evidence"] = {s: [e] for s, e in facts["sectors_from"].items()}
+        finding["jrc_min_sectors_met"] = len(facts["sectors"]) >= finding["jrc_min_sectors"]
+        finding["chapter"] = facts["chapter"][0]
+
+
+def add_council(
+    finding: dict[str, Any], units: list[tuple[Unit, str]], hits: list[tuple[Unit, str, Any]]
+) -> None:
+    found = council_reference(units, hits)
+    finding["reference"] = found["reference"] if found else None
+    if found:
+        finding["evidence"] = [found["evidence"], *finding["evidence"]][:MAX_EVIDENCE]

@@ -1,0 +1,135 @@
+"""The baseline emission inventory: its base year and which JRC key sectors it covers.
+
+The sectors are read from the inventory's chapter (found by its heading: "Module A-1 Greenhouse
+Gas Emissions Baseline Inventory", "Energie- und CO2-Bilanz"), from its tables where it has
+them, else from its text. An inventory reporting only an aggregated "buildings" or "stationary
+energy" sector covers the three building sectors (municipal, tertiary, residential): it includes
+all buildings; a split inventory covers the sectors it names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from review.intake.document import Heading, Unit
+from review.intake.facts.text import evidence
+
+_CHAPTER = re.compile(
+    r"(?:baseline|emissions?|ghg|greenhouse gas|co2) (?:emissions? )?inventor|\ba-1\b|"
+    r"(?:energie|co2|co₂|treibhausgas|thg|klima)[- ]?(?:und [\w-]+ )?bilanz|emissionsinventar|"
+    r"emission (?:balance|profile)|ghg emissions? (?:baseline|accounting)"
+)
+_BASE_YEAR = re.compile(
+    r"\bbase(?:line)?[- ]year\W{0,8}(?:(?:is|was|of|for|used|selected|chosen|\|)\W{0,4})*"
+    r"(?P<y1>(?:19|20)\d\d)\b"
+    r"|\b(?P<y2>(?:19|20)\d\d)\b (?:is|was|has been|as|serves as|will be)\s(?:\w+\s){0,2}?"
+    r"(?:as )?(?:the |a |our )?(?:baseline|base|reference) year"
+    r"|\bbaseline (?:emissions? )?(?:inventory )?(?:year )?(?:for|of|from|in) (?P<y3>(?:19|20)\d\d)\b"
+    r"|\b(?:basisjahr|bezugsjahr|bilanzjahr)\W{0,5}(?:ist |war |bildet )?(?P<y4>(?:19|20)\d\d)\b"
+    r"|\b(?P<y5>19\d\d|20[0-2]\d)\b[^.]{0,60}?\b(?:sogenannte )?basisjahr"
+)
+_BASE_ANCHORS = ("base year", "baseline", "base-year", "basisjahr", "bezugsjahr", "bilanzjahr")
+
+SECTOR_TERMS: dict[str, re.Pattern[str]] = {
+    "municipal": re.compile(
+        r"municipal (?:buildings|facilit|operations|assets|fleet|stock)|public buildings|"
+        r"city[- ]owned|own operations|kommunale\w* (?:liegenschaft|gebäude|einrichtung)|"
+        r"städtische\w* (?:liegenschaft|gebäude)|öffentliche\w* gebäude"
+    ),
+    "tertiary": re.compile(
+        r"tertiary|commercial|\bservices?\b|institutional|business|gewerbe|\bghd\b|"
+        r"dienstleistung|handel"
+    ),
+    "residential": re.compile(
+        r"residential|households?|\bhomes\b|housing|dwelling|private haushalte|haushalte|"
+        r"wohngebäude|wohnen"
+    ),
+    "transport": re.compile(r"transport|mobility|traffic|vehicle|verkehr|mobilität"),
+}
+_BUILDINGS = re.compile(
+    r"\bbuildings?\b|stationary energy|built environment|gebäude|wärme|heating|heat\b"
+)
+BUILDING_SECTORS = ("municipal", "tertiary", "residential")
+MAX_CHAPTER_UNITS = 400
+
+
+def read_inventory(
+    units: list[tuple[Unit, str]], headings: Sequence[Heading], tables: Sequence[int] = ()
+) -> dict[str, Any]:
+    """Base year (with evidence) and the key sectors of the inventory (with where each was
+    found). `units`: (unit, lower-cased plan's own text); `headings`: the outline."""
+    chapter = _chapter(units, headings)
+    base = _base_year(units, chapter)
+    sectors, where = _sectors(units, chapter)
+    return {
+        "base_year": base[0] if base else None,
+        "base_year_evidence": base[1] if base else None,
+        "sectors_from": where,
+        "sectors": sectors,
+        "chapter": [units[i][0].where for i in chapter[:1]],
+    }
+
+
+def _chapter(units: list[tuple[Unit, str]], headings: Sequence[Heading]) -> list[int]:
+    """Indexes of the units of the inventory chapter(s): from each heading that names the
+    inventory to the next heading of the same or a higher level."""
+    position = {(u.kind, u.number): i for i, (u, _) in enumerate(units)}
+    ordered = [h for h in headings if (h.kind, h.number) in position]
+    ordered.sort(key=lambda h: position[h.kind, h.number])
+    chosen: list[int] = []
+    for k, h in enumerate(ordered):
+        if not _CHAPTER.search(h.title.lower()):
+            continue
+        start = position[h.kind, h.number]
+        end = len(units)
+        for nxt in ordered[k + 1 :]:
+            if nxt.level <= h.level and position[nxt.kind, nxt.number] > start:
+                end = position[nxt.kind, nxt.number]
+                break
+        chosen.extend(range(start, min(end, start + MAX_CHAPTER_UNITS)))
+    return sorted(set(chosen))
+
+
+def _base_year(
+    units: list[tuple[Unit, str]], chapter: list[int]
+) -> tuple[int, dict[str, Any]] | None:
+    """The year most often named as base year, the inventory chapter's mentions first."""
+    votes: Counter[int] = Counter()
+    first: dict[int, dict[str, Any]] = {}
+    in_chapter = set(chapter)
+    for i, (unit, text) in enumerate(units):
+        if not any(a in text for a in _BASE_ANCHORS):
+            continue
+        for m in _BASE_YEAR.finditer(text):
+            year = int(next(g for g in m.groups() if g))
+            votes[year] += 3 if i in in_chapter else 1
+            first.setdefault(year, evidence(unit, m.start(), m.end()))
+    if not votes:
+        return None
+    year = votes.most_common(1)[0][0]
+    return year, first[year]
+
+
+def _sectors(
+    units: list[tuple[Unit, str]], chapter: list[int]
+) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """Key sectors named in the chapter's tables (or its text when it has none)."""
+    pool = [i for i in chapter if units[i][0].kind == "table"] or chapter
+    named: dict[str, dict[str, Any]] = {}
+    aggregated: dict[str, Any] | None = None
+    for i in pool:
+        unit, text = units[i]
+        for sector, pattern in SECTOR_TERMS.items():
+            if sector not in named and (m := pattern.search(text)):
+                named[sector] = evidence(unit, m.start(), m.end())
+        if aggregated is None and (m := _BUILDINGS.search(text)):
+            aggregated = evidence(unit, m.start(), m.end())
+    if aggregated is not None and not any(s in named for s in BUILDING_SECTORS):
+        for sector in BUILDING_SECTORS:
+            named[sector] = aggregated | {"aggregated": True}
+    order = list(SECTOR_TERMS)
+    sectors = sorted(named, key=order.index)
+    return sectors, {s: named[s] for s in sectors}

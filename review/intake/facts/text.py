@@ -1,0 +1,81 @@
+"""Helpers the fact readers share: sentences of the plan's own text, years, percentages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from review.intake.document import Unit
+
+SNIPPET_CHARS = 90
+# A sentence ends at . ! ? ; (not after "i.e.", "e.g.", "z.B.", "ca.", "vs.", "bzw.", "Nr."),
+# at an empty line, at a table cell's border, or before a bullet.
+_SENTENCE_END = re.compile(
+    r"(?<!\bi\.e)(?<!\be\.g)(?<!\bz\.b)(?<!\bca)(?<!\bvs)(?<!\bbzw)(?<!\bnr)(?<!\bno)"
+    r"(?<!\bapprox)(?<!\betc)[.!?;](?=\s)|\n\s*\n|\s\|\s|\n(?=[-•–*#]\s)",
+    re.IGNORECASE,
+)
+MAX_SENTENCE = 500
+
+
+@dataclass(frozen=True)
+class Sentence:
+    unit: Unit  # the unit as evidence names it (its text: the plan's own, blanked elsewhere)
+    index: int  # the unit's position in the document
+    start: int
+    end: int
+    text: str  # lower-cased, whitespace collapsed
+
+
+def sentence_at(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around text[start:end]: from the end of the previous sentence (or a table
+    cell's border) to the end of this one, at most MAX_SENTENCE characters each side."""
+    a = max(0, start - MAX_SENTENCE)
+    before = [m.end() for m in _SENTENCE_END.finditer(text, a, start)]
+    s = before[-1] if before else a
+    after = _SENTENCE_END.search(text, end, min(len(text), end + MAX_SENTENCE))
+    e = after.start() + 1 if after else min(len(text), end + MAX_SENTENCE)
+    while s < start and text[s] in " \n\t|":
+        s += 1
+    return s, e
+
+
+def sentences_with(
+    pattern: re.Pattern[str], units: list[tuple[Unit, str]], anchors: tuple[str, ...]
+) -> Iterator[tuple[Sentence, re.Match[str]]]:
+    """Each match of `pattern` in the lower-cased units, with its sentence. Units without any
+    anchor are skipped before the regex runs."""
+    for index, (unit, lowered) in enumerate(units):
+        if not any(a in lowered for a in anchors):
+            continue
+        for m in pattern.finditer(lowered):
+            s, e = sentence_at(lowered, m.start(), m.end())
+            yield Sentence(unit, index, s, e, " ".join(lowered[s:e].split())), m
+
+
+def evidence(unit: Unit, start: int, end: int) -> dict[str, object]:
+    """Where a fact stands: page (with its printed label) or paragraph/table, and a snippet."""
+    out: dict[str, object] = {unit.kind: unit.number}
+    label = getattr(unit, "label", None)
+    if label is not None:
+        out["page_label"] = label
+    out["snippet"] = snippet(unit.text, start, end)
+    return out
+
+
+def snippet(text: str, start: int, end: int, around: int = SNIPPET_CHARS) -> str:
+    a, b = max(0, start - around), min(len(text), end + around)
+    body = " ".join(text[a:b].split())
+    return ("…" if a > 0 else "") + body + ("…" if b < len(text) else "")
+
+
+YEAR = re.compile(r"(?<![\d.,/])(?:19[89]\d|20[0-6]\d)(?![\d%])")
+
+
+def percent_value(raw: str) -> float | None:
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        return None
+    return value if 0 < value <= 100 else None
