@@ -1,7 +1,9 @@
 """What a round looks like now: plans, their documents, assignments by state, reviews in.
 
 The JSON form (`peerplan status --json`) is a contract for scripts: `plans` (one entry per plan
-with `municipality`, `language`, `pages`, `versions`) and `assignments` (counts by state).
+with `municipality`, `language`, `pages`, `versions`), `assignments` (counts by state),
+`messages` (outbox rows by status) and `undeliverable` (messages marked failed: `key`, `kind`,
+`to`, `why`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from review.models import Assignment, AssignmentStatus, Document, Municipality, Plan, Review, Round
+from review.notify import outbox
 
 
 def round_status(session: Session, round_: Round) -> dict[str, Any]:
@@ -64,4 +67,9 @@ def round_status(session: Session, round_: Round) -> dict[str, Any]:
         ],
         "assignments": {state.value: counts.get(state.value, 0) for state in AssignmentStatus},
         "reviews_submitted": submitted_reviews,
+        "messages": outbox.counts(session, round_.id),
+        "undeliverable": [
+            {"key": row.key, "kind": row.kind, "to": row.recipient, "why": row.last_error}
+            for row in outbox.undeliverable(session, round_.id)
+        ],
     }

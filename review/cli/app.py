@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlmodel import Session
 
 from review.config import Settings, load_settings
@@ -37,7 +38,9 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except PeerplanError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            # Escaped: the message may quote user text (a file name, an SMTP answer) with
+            # brackets that rich would read as markup, or fail on.
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]

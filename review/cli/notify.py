@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import typer
+from rich.markup import escape
 from sqlmodel import select
 
 from review.cli.app import app, console, database, settings, user_errors
@@ -83,8 +84,14 @@ def outbox(
         for row in rows:
             when = row.sent_at.strftime("%Y-%m-%d %H:%M") if row.sent_at else "-"
             console.print(
-                f"{row.status:<9} {when:<16} {row.kind:<22} {row.language} {row.recipient:<32} "
-                f"{row.key}"
-                + (f"  attempts={row.attempts} error: {row.last_error}" if row.last_error else ""),
+                escape(
+                    f"{row.status:<9} {when:<16} {row.kind:<22} {row.language} "
+                    f"{row.recipient:<32} {row.key}"
+                    + (
+                        f"  attempts={row.attempts} error: {row.last_error}"
+                        if row.last_error
+                        else ""
+                    )
+                ),
                 highlight=False,
             )

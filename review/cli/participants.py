@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from review.cli.app import app, console, database, user_errors
+from review.notify.outbox import failure_line
 from review.participants import import_participants
 from review.rounds import get_round
 from review.status import round_status
@@ -57,3 +59,11 @@ def status(
     console.print(table)
     counts = ", ".join(f"{k} {v}" for k, v in data["assignments"].items() if v) or "none yet"
     console.print(f"assignments: {counts}; reviews submitted: {data['reviews_submitted']}")
+    messages = ", ".join(f"{k} {v}" for k, v in sorted(data["messages"].items())) or "none yet"
+    console.print(f"messages: {messages}", highlight=False)
+    for item in data["undeliverable"]:
+        console.print(
+            "[bold red]not sent:[/] "
+            + escape(failure_line(item["key"], item["to"], item["why"] or "")),
+            highlight=False,
+        )

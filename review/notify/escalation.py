@@ -27,7 +27,7 @@ from review import events
 from review.config import Settings
 from review.errors import InvalidInput
 from review.models import Assignment, AssignmentStatus, Event, Outbox, Reviewer, Round, utcnow
-from review.notify import hooks
+from review.notify import hooks, outbox
 from review.notify.context import AssignmentFacts
 from review.notify.messages import format_day
 from review.notify.policy import Policy, policy_for
@@ -518,6 +518,14 @@ def _digest(
         select(Event).where(Event.round_id == round_.id, Event.kind == "assignment.reassign_failed")
     ).all()
     problems = [e.payload.get("why", "") for e in failed if _aware(e.at) >= since]
+    undeliverable = session.exec(
+        select(Event).where(Event.round_id == round_.id, Event.kind == "outbox.failed")
+    ).all()
+    problems += [
+        outbox.failure_line(e.payload.get("key", ""), e.payload.get("to", ""), e.payload["why"])
+        for e in undeliverable
+        if _aware(e.at) >= since
+    ]
     problems += [p for p in report.problems if p.startswith(f"{round_.name}:")]
     row = hooks.queue(
         session,

@@ -12,10 +12,11 @@ from datetime import date, datetime
 from functools import lru_cache, partial
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateNotFound
 
 from review.errors import InvalidInput
 from review.i18n import N_, Translator, install_i18n, jinja_context, state_name, translator
+from review.notify.headers import header_value
 from review.paths import TEMPLATES_DIR
 
 EMAIL_TEMPLATES = TEMPLATES_DIR / "email"
@@ -98,11 +99,8 @@ def render(kind: str, language: str, **context: Any) -> tuple[str, str]:
     if kind not in KINDS:
         raise InvalidInput(f"unknown message kind '{kind}' (known: {', '.join(KINDS)})")
     t = translator(language)
-    try:
-        template = _environment().get_template(f"{kind}.txt")
-    except TemplateNotFound:
-        raise InvalidInput(f"no template {kind}.txt in {EMAIL_TEMPLATES}") from None
-    text = template.render(
+    subject, body = _templates(f"{kind}.txt")
+    values = dict(
         **jinja_context(t),
         greeting=lambda name: greeting(t, name),
         signature=lambda name: signature(t, name),
@@ -110,7 +108,20 @@ def render(kind: str, language: str, **context: Any) -> tuple[str, str]:
         kind_name=partial(kind_name, t),
         **context,
     )
-    first, _, body = text.partition("\n")
+    # The subject is rendered on its own: a value with a line break (a Word title, a file name)
+    # cannot push part of the subject into the body; `header_value` makes it one line.
+    return header_value(subject.render(**values)), body.render(**values).lstrip("\n")
+
+
+@lru_cache(maxsize=64)
+def _templates(name: str) -> tuple[Template, Template]:
+    """The subject line and the body of template `name`, compiled separately."""
+    env = _environment()
+    try:
+        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+    except TemplateNotFound:
+        raise InvalidInput(f"no template {name} in {EMAIL_TEMPLATES}") from None
+    first, _, body = source.partition("\n")
     if not first.startswith("Subject:"):
-        raise InvalidInput(f"template {kind}.txt must start with a 'Subject:' line")
-    return first.removeprefix("Subject:").strip(), body.lstrip("\n")
+        raise InvalidInput(f"template {name} must start with a 'Subject:' line")
+    return env.from_string(first.removeprefix("Subject:")), env.from_string(body)

@@ -16,6 +16,13 @@ guarantee after a crash:
   duplicate recognisable. Nothing is ever lost and a row marked sent is never sent again.
 Messages that have become pointless (a reminder to someone who has since submitted, declined or
 been released) are cancelled at send time, not sent.
+
+Each message is built, sent and marked on its own: a message that cannot be built (a header
+from user text that no header filter could save, an attachment gone missing) or that the server
+refuses for good (every recipient refused with a 5xx) is marked `failed` with its reason, shown
+by `peerplan outbox`, `peerplan status` and the coordinator's digest, and never retried; it never
+stops the messages after it. A server that is down or refuses for a while leaves the message
+pending for the next run (`DeliveryFailed` says so after every other message was tried).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import hashlib
 import logging
 import mimetypes
 import re
+import smtplib
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -45,6 +53,7 @@ from review.config import Settings
 from review.db import session_scope
 from review.errors import PeerplanError
 from review.models import Assignment, Outbox, OutboxStatus, Round, utcnow
+from review.notify.headers import header_value
 from review.states import OPEN
 
 log = logging.getLogger(__name__)
@@ -56,16 +65,35 @@ ONLY_WHILE_OPEN = frozenset(
 
 
 class DeliveryFailed(PeerplanError):
-    """The SMTP server refused or could not be reached for some messages; they stay pending."""
+    """Some messages were not sent: `failures` stay pending (the SMTP server refused or could not
+    be reached; the next run retries them), `undeliverable` are marked failed for good."""
 
-    def __init__(self, failures: list[tuple[str, str]], sent: int) -> None:
+    def __init__(
+        self,
+        failures: list[tuple[str, str]],
+        sent: int,
+        undeliverable: list[tuple[str, str]] | None = None,
+    ) -> None:
         self.failures = failures
-        lines = "\n".join(f"  {key}: {error}" for key, error in failures[:20])
-        more = f"\n  ... and {len(failures) - 20} more" if len(failures) > 20 else ""
-        super().__init__(
-            f"{len(failures)} message(s) could not be sent ({sent} sent); they stay in the outbox "
-            f"and the next run retries them:\n{lines}{more}"
-        )
+        self.undeliverable = undeliverable or []
+        parts = []
+        if failures:
+            parts.append(
+                f"{len(failures)} message(s) could not be sent ({sent} sent); they stay in the "
+                f"outbox and the next run retries them:\n{_listed(failures)}"
+            )
+        if self.undeliverable:
+            parts.append(
+                f"{len(self.undeliverable)} message(s) cannot be delivered and are marked failed "
+                f"(see `peerplan outbox`; every other message went its way):\n"
+                f"{_listed(self.undeliverable)}"
+            )
+        super().__init__("\n".join(parts))
+
+
+def _listed(items: list[tuple[str, str]]) -> str:
+    lines = "\n".join(f"  {key}: {error}" for key, error in items[:20])
+    return lines + (f"\n  ... and {len(items) - 20} more" if len(items) > 20 else "")
 
 
 def message_id_for(key: str, settings: Settings | None = None, salt: str = "") -> str:
@@ -154,25 +182,34 @@ def queued(session: Session, key: str) -> Outbox | None:
 class DeliveryReport:
     sent: list[str] = field(default_factory=list)
     cancelled: list[tuple[str, str]] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # still pending: retried
+    undeliverable: list[tuple[str, str]] = field(default_factory=list)  # marked failed for good
     busy: bool = False  # another deliverer held the outbox: nothing done, nothing lost
 
     def summary(self) -> str:
         busy = " (another delivery was running: left to it)" if self.busy else ""
+        bad = f", {len(self.undeliverable)} undeliverable" if self.undeliverable else ""
         return (
             f"{len(self.sent)} sent, {len(self.cancelled)} cancelled, {len(self.failed)} failed"
+            + bad
             + busy
         )
 
+    def raise_if_failed(self) -> None:
+        if self.failed or self.undeliverable:
+            raise DeliveryFailed(self.failed, len(self.sent), self.undeliverable)
+
 
 def build_email(row: Outbox, settings: Settings) -> EmailMessage:
+    """The message of `row`. Every header value passes `header_value` (user text reaches the
+    subject and the attachments' file names); raises if the message still cannot be built."""
     message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = row.recipient
-    message["Subject"] = row.subject
-    message["Message-ID"] = row.message_id
+    message["From"] = header_value(settings.mail_from)
+    message["To"] = header_value(row.recipient)
+    message["Subject"] = header_value(row.subject)
+    message["Message-ID"] = header_value(row.message_id)
     message["Date"] = format_datetime(utcnow())
-    message["X-Peerplan-Kind"] = row.kind
+    message["X-Peerplan-Kind"] = header_value(row.kind)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(row.body)
     for attachment in row.attachments:
@@ -182,10 +219,15 @@ def build_email(row: Outbox, settings: Settings) -> EmailMessage:
         )
         maintype, _, subtype = media_type.partition("/")
         message.add_attachment(
-            path.read_bytes(), maintype=maintype, subtype=subtype, filename=attachment["filename"]
+            path.read_bytes(),
+            maintype=maintype,
+            subtype=subtype,
+            filename=header_value(attachment["filename"]),
         )
     # After the body and attachments: set_content/add_attachment move Content-* headers.
-    message["Content-Language"] = row.language
+    message["Content-Language"] = header_value(row.language)
+    # Rendering now, not at sending: a header the email package refuses fails this message here.
+    message.as_bytes()
     return message
 
 
@@ -267,8 +309,8 @@ def deliver(
                     engine, settings, ids[start : start + CLAIM_BATCH], report, actor=actor
                 ):
                     _send_and_mark(engine, claimed, connection, report, now=now, actor=actor)
-    if report.failed and raise_on_failure:
-        raise DeliveryFailed(report.failed, len(report.sent))
+    if raise_on_failure:
+        report.raise_if_failed()
     return report
 
 
@@ -373,6 +415,12 @@ def _claim(
                 .execution_options(synchronize_session=False)
             )
         for row in keep:
+            try:
+                message = build_email(row, settings)
+            except Exception as exc:  # this message only: every other one still goes
+                _mark_undeliverable(session, row, f"cannot be built: {_reason(exc)}", actor)
+                report.undeliverable.append((row.key, row.last_error or ""))
+                continue
             claimed.append(
                 _Claimed(
                     row.id,
@@ -383,10 +431,43 @@ def _claim(
                     row.reason,
                     row.round_id,
                     row.message_id,
-                    build_email(row, settings),
+                    message,
                 )
             )
     return claimed
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _mark_undeliverable(session: Session, row: Outbox, reason: str, actor: str) -> None:
+    """Mark `row` failed for good with its reason (shown by `peerplan outbox`, `peerplan status`
+    and the digest) and record it in the audit log."""
+    row.status = OutboxStatus.failed.value
+    row.last_error = reason
+    session.add(row)
+    events.record(
+        session,
+        kind="outbox.failed",
+        actor=actor,
+        entity="outbox",
+        entity_id=row.id,
+        round_id=row.round_id,
+        payload={"key": row.key, "kind": row.kind, "to": row.recipient, "why": reason},
+    )
+
+
+def _refused_for_good(exc: BaseException) -> bool:
+    """True when sending `exc`'s message again cannot succeed: every recipient refused with a
+    permanent (5xx) code, an address the server cannot take (SMTPUTF8), or a message smtplib
+    itself cannot encode. A server that is down, busy or refusing everything stays retryable."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return True
+    return isinstance(exc, (ValueError, TypeError, UnicodeError))
 
 
 def _send_and_mark(
@@ -401,9 +482,15 @@ def _send_and_mark(
     # Sent outside any transaction: a slow server never holds a database lock.
     try:
         connection.send(item.message)
-    except Exception as exc:  # SMTP refusal, connection refused, timeout: all retried later
-        error = f"{type(exc).__name__}: {exc}"[:500]
+    except Exception as exc:  # SMTP refusal, connection refused, timeout: retried later
+        error = _reason(exc)
         with session_scope(engine) as session:
+            if _refused_for_good(exc):
+                row = session.get(Outbox, item.id)
+                if row is not None:
+                    _mark_undeliverable(session, row, f"refused: {error}", actor)
+                    report.undeliverable.append((item.key, row.last_error or ""))
+                    return
             session.execute(
                 update(Outbox).where(Outbox.id == item.id).values(last_error=error)  # type: ignore[arg-type]
             )
@@ -453,6 +540,19 @@ def redact_links(body: str) -> str:
     return PERSONAL_LINK.sub(r"\1[link sent by email]", body)
 
 
+def undeliverable(session: Session, round_id: int | None = None) -> list[Outbox]:
+    """Messages marked failed for good, oldest first."""
+    statement = select(Outbox).where(Outbox.status == OutboxStatus.failed.value)
+    if round_id is not None:
+        statement = statement.where(Outbox.round_id == round_id)
+    return list(session.exec(statement.order_by(Outbox.id)))  # type: ignore[arg-type]
+
+
+def failure_line(key: str, to: str, why: str) -> str:
+    """A message marked failed, as a coordinator reads it (status, digest)."""
+    return f"message {key} to {to} was not sent: {why}"
+
+
 def counts(session: Session, round_id: int | None = None) -> dict[str, int]:
     statement = select(Outbox.status, func.count()).group_by(Outbox.status)
     if round_id is not None:
@@ -491,7 +591,7 @@ def _background_loop(settings: Settings) -> None:
     while True:
         try:
             report = deliver(get_engine(settings), settings, raise_on_failure=False)
-            if report.failed:
+            if report.failed or report.undeliverable:
                 log.warning("outbox: %s; the next scheduled run retries", report.summary())
         except Exception:  # never let a background sender take the portal down
             log.exception("outbox: background delivery failed; the next scheduled run retries")

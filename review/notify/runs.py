@@ -10,7 +10,7 @@ from review.config import Settings
 from review.db import get_engine, session_scope
 from review.notify.escalation import EscalationReport, escalate
 from review.notify.invitations import Invited, invite_round
-from review.notify.outbox import DeliveryFailed, DeliveryReport, deliver
+from review.notify.outbox import DeliveryReport, deliver
 from review.rounds import get_round
 
 
@@ -20,8 +20,7 @@ class EscalationRun:
     delivery: DeliveryReport
 
     def raise_if_failed(self) -> None:
-        if self.delivery.failed:
-            raise DeliveryFailed(self.delivery.failed, len(self.delivery.sent))
+        self.delivery.raise_if_failed()
 
     def markdown(self) -> str:
         return self.report.markdown() + "\n\n## Delivery\n" + _delivery_markdown(self.delivery)
@@ -34,8 +33,7 @@ class InvitationRun:
     delivery: DeliveryReport
 
     def raise_if_failed(self) -> None:
-        if self.delivery.failed:
-            raise DeliveryFailed(self.delivery.failed, len(self.delivery.sent))
+        self.delivery.raise_if_failed()
 
     def markdown(self) -> str:
         rows = ["| assignment | reviewer | outcome | why |", "|---|---|---|---|"]
@@ -54,7 +52,8 @@ class InvitationRun:
 def _delivery_markdown(delivery: DeliveryReport) -> str:
     lines = [delivery.summary()]
     lines += [f"- cancelled `{key}`: {why}" for key, why in delivery.cancelled]
-    lines += [f"- FAILED `{key}`: {error}" for key, error in delivery.failed]
+    lines += [f"- FAILED `{key}` (retried next run): {error}" for key, error in delivery.failed]
+    lines += [f"- UNDELIVERABLE `{key}`: {error}" for key, error in delivery.undeliverable]
     return "\n".join(lines)
 
 

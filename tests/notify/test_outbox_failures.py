@@ -1,0 +1,235 @@
+"""One bad message never stops the others (#17): a file name with a line separator reaches a
+subject and is sent on one line; a message that cannot be built or that the server refuses for
+good is marked failed with its reason, shown to the coordinator, never retried, and every other
+message goes out; the commands say so in one clear line, never with a traceback."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from review.cli import app
+from review.db import get_engine, session_scope
+from review.models import Document, Event, Outbox
+from review.notify import hooks, outbox
+from review.notify.escalation import escalate
+from review.notify.invitations import invite
+from review.notify.outbox import DeliveryFailed, deliver
+from review.status import round_status
+from tests.notify_helpers import (
+    Mailbox,
+    approved_assignment,
+    make_reviewer,
+    small_round,
+    start_smtp,
+)
+
+SEPARATORS = {"LS": "\u2028", "NEL": "\x85", "VT": "\x0b", "PS": "\u2029", "FF": "\x0c"}
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox()
+    controller = start_smtp(box)
+    yield box, controller.port
+    controller.stop()
+
+
+def _with_smtp(settings, port):
+    return settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port})
+
+
+def _document(session, plan, file_name: str) -> Document:
+    document = Document(
+        round_id=plan.round_id,
+        plan_id=plan.id,
+        file_name=file_name,
+        sha256=f"{plan.id:064d}",
+        media_type="application/pdf",
+        size=20480,
+        pages=12,
+        stored_path="x",
+    )
+    session.add(document)
+    session.flush()
+    return document
+
+
+@pytest.mark.parametrize("separator", list(SEPARATORS))
+def test_a_file_name_with_a_line_separator_is_sent_on_one_line_and_nothing_waits(
+    settings, engine, mailbox, separator: str
+) -> None:
+    box, port = mailbox
+    settings = _with_smtp(settings, port)
+    evil = f"Plan{SEPARATORS[separator]}Bcc: victim@example.org.pdf"
+    with session_scope(engine) as session:
+        round_, towns, plans = small_round(session)
+        hooks.on_plan_received(
+            session, settings, towns["Altstadt"], _document(session, plans["Altstadt"], evil)
+        )
+        hooks.on_plan_received(
+            session, settings, towns["Bergdorf"], _document(session, plans["Bergdorf"], "b.pdf")
+        )
+    report = deliver(engine, settings)
+    assert len(report.sent) == 2 and not report.failed and not report.undeliverable
+    subjects = sorted(m["Subject"] for m in box.messages)
+    assert "Plan eingegangen: Plan Bcc: victim@example.org.pdf" in subjects[0]
+    assert all(m["Bcc"] is None for m in box.messages)
+
+
+def _queue(session, settings, key: str, **changes) -> Outbox:
+    values = dict(
+        key=key,
+        kind="digest",
+        recipient="coord@example.org",
+        language="en",
+        subject="s",
+        body="b",
+        round_id=changes.pop("round_id", None),
+        settings=settings,
+    )
+    values.update(changes)
+    row = outbox.enqueue(session, **values)
+    assert row is not None
+    return row
+
+
+def test_a_message_that_cannot_be_built_is_marked_failed_and_the_others_go(
+    settings, engine, mailbox
+) -> None:
+    box, port = mailbox
+    settings = _with_smtp(settings, port)
+    with session_scope(engine) as session:
+        round_, towns, plans = small_round(session)
+        _queue(session, settings, "digest:t1", round_id=round_.id)
+        _queue(
+            session,
+            settings,
+            "digest:t2",
+            round_id=round_.id,
+            attachments=[{"filename": "form.docx", "path": "gone/form.docx"}],
+        )
+        _queue(session, settings, "digest:t3", round_id=round_.id, subject="a\u2028b")
+        round_name = round_.name
+    with pytest.raises(DeliveryFailed) as raised:
+        deliver(engine, settings)
+    assert "1 message(s) cannot be delivered and are marked failed" in str(raised.value)
+    assert "digest:t2" in str(raised.value) and "could not be sent" not in str(raised.value)
+    assert sorted(m["Subject"] for m in box.messages) == ["a b", "s"]
+    with session_scope(engine) as session:
+        rows = {r.key: r for r in session.exec(select(Outbox))}
+        assert rows["digest:t2"].status == "failed"
+        assert "FileNotFoundError" in rows["digest:t2"].last_error
+        assert {rows[k].status for k in ("digest:t1", "digest:t3")} == {"sent"}
+        (event,) = session.exec(select(Event).where(Event.kind == "outbox.failed")).all()
+        assert event.payload["key"] == "digest:t2"
+        # The coordinator sees it in `peerplan status --json` ...
+        from review.rounds import get_round
+
+        status = round_status(session, get_round(session, round_name))
+        assert status["messages"]["failed"] == 1 and status["messages"]["sent"] == 2
+        (item,) = status["undeliverable"]
+        assert item["key"] == "digest:t2" and "FileNotFoundError" in item["why"]
+    # ... and the next run neither retries it nor fails again because of it.
+    assert deliver(engine, settings).summary() == "0 sent, 0 cancelled, 0 failed"
+    assert len(box.messages) == 2
+
+
+class RefusingOne(Mailbox):
+    """Refuses one recipient for good (550), as a relay does for an address that does not exist."""
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        if address == "gone@example.org":
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_recipient_refused_for_good_is_marked_failed_the_others_go(settings, engine) -> None:
+    box = RefusingOne()
+    controller = start_smtp(box)
+    settings = _with_smtp(settings, controller.port)
+    try:
+        with session_scope(engine) as session:
+            _queue(session, settings, "digest:r1", recipient="gone@example.org")
+            _queue(session, settings, "digest:r2")
+        report = deliver(engine, settings, raise_on_failure=False)
+    finally:
+        controller.stop()
+    assert report.sent == ["digest:r2"] and not report.failed
+    assert [key for key, _ in report.undeliverable] == ["digest:r1"]
+    assert "550" in report.undeliverable[0][1]
+    with session_scope(engine) as session:
+        row = session.exec(select(Outbox).where(Outbox.key == "digest:r1")).one()
+        assert row.status == "failed" and row.last_error.startswith("refused: ")
+
+
+def test_the_digest_names_the_message_that_was_not_sent(settings, engine, mailbox) -> None:
+    box, port = mailbox
+    settings = _with_smtp(settings, port)
+    with session_scope(engine) as session:
+        round_, towns, plans = small_round(session, due=date(2026, 12, 15))
+        reviewer = make_reviewer(session, round_, towns["Bergdorf"], email="r@example.org")
+        invite(
+            session,
+            settings,
+            [approved_assignment(session, round_, plans["Altstadt"], reviewer)],
+            actor="coordinator",
+        )
+        _queue(
+            session,
+            settings,
+            "digest:broken",
+            round_id=round_.id,
+            attachments=[{"filename": "f.docx", "path": "missing.docx"}],
+        )
+    deliver(engine, settings, raise_on_failure=False)
+    with session_scope(engine) as session:
+        escalate(session, settings, now=datetime.now(UTC))
+    deliver(engine, settings, raise_on_failure=False)
+    (digest,) = [m for m in box.messages if m["X-Peerplan-Kind"] == "digest"]
+    body = digest.get_body(("plain",)).get_content()
+    assert "message digest:broken to coord@example.org was not sent" in body
+
+
+runner = CliRunner()
+
+
+def test_escalate_and_status_report_an_undeliverable_message_without_a_traceback(
+    sqlite_settings, monkeypatch, mailbox
+) -> None:
+    box, port = mailbox
+    monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
+    monkeypatch.setenv("PEERPLAN_DATABASE_URL", sqlite_settings.database_url)
+    monkeypatch.setenv("PEERPLAN_SMTP_PORT", str(port))
+    with session_scope(get_engine(sqlite_settings)) as session:
+        round_, towns, plans = small_round(session, name="Runde [x]")
+        _queue(
+            session,
+            sqlite_settings,
+            "digest:[/bad]",
+            round_id=round_.id,
+            attachments=[{"filename": "f.docx", "path": "[/missing].docx"}],
+        )
+        hooks.on_plan_received(
+            session,
+            sqlite_settings,
+            towns["Altstadt"],
+            _document(session, plans["Altstadt"], "Plan\u2028[/b].pdf"),
+        )
+    result = runner.invoke(app, ["escalate", "--now", "2026-12-01T08:00"])
+    assert result.exit_code == 2, result.output
+    assert (
+        "Traceback" not in result.output
+        and result.exception is None
+        or isinstance(result.exception, SystemExit)
+    )
+    assert "marked failed" in result.output and "digest:[/bad]" in result.output
+    assert [m["X-Peerplan-Kind"] for m in box.messages] == ["plan_receipt"]
+    status = runner.invoke(app, ["status", "--round", "Runde [x]"])
+    assert status.exit_code == 0, status.output
+    assert "not sent: message digest:[/bad] to coord@example.org" in status.output
+    assert "failed 1" in status.output and "sent 1" in status.output
