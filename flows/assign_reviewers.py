@@ -2,8 +2,12 @@
 and pause until the coordinator approves it in the Prefect UI, or rejects it with pairs to pin
 or forbid, after which it re-solves and asks again. Only approved assignments are invited.
 
+The coordinator decides explicitly in the Resume form: approve; solve again with pins and
+forbids; or stop. Nothing is preselected, and "solve again" without a change is refused with a
+note (the same problem gives the same answer).
+
 Pause, not suspend. `pause_flow_run(wait_for_input=ApprovalInput)` keeps this process alive and
-polling (every `poll_seconds`) until the answer or `pause_timeout_seconds`; nothing has to be
+polling (every `poll_seconds`) until the answer or `approval_timeout_hours`; nothing has to be
 persisted and the flow continues exactly where it stopped. The price: the worker process stays
 busy while the coordinator thinks, and if it dies during the pause the run is lost (a zombie
 after resume). A coordinator may well take a day, so the timeout is a parameter (default 24 h);
@@ -20,6 +24,7 @@ Thin: the rules live in review.assignment.service.
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -30,6 +35,7 @@ from prefect.input import RunInput
 from pydantic import BaseModel, Field
 
 from flows.artifacts import artifact_key
+from flows.forms import optional
 from review.assignment import service
 from review.assignment.budget import DEFAULT_BUDGET
 from review.config import load_settings
@@ -42,42 +48,79 @@ ACTOR = "flow:assign_reviewers"
 
 
 class Pair(BaseModel):
-    """A reviewer and a plan (ids as in the table); rubric optional for a pin."""
+    """A reviewer and a plan, by the ids in the table / Gutachter:in und Plan, IDs wie in der
+    Tabelle."""
 
     reviewer_id: int = Field(description="Reviewer id / Gutachter:in-ID")
     plan_id: int = Field(description="Plan id / Plan-ID")
-    rubric: str | None = Field(default=None, description="technical / communication (optional)")
+    rubric: str | None = optional(
+        "technical or communication; empty: either / technical oder communication; leer: beide"
+    )
+
+
+class Decision(enum.StrEnum):
+    approve = "approve"
+    solve_again = "solve again"
+    stop = "stop"
 
 
 class ApprovalInput(RunInput):
-    """The coordinator's answer, rendered as a form in the Prefect UI."""
+    """Your decision on the proposed reviewers / Ihre Entscheidung zu den vorgeschlagenen
+    Gutachter:innen."""
 
-    approve: bool = Field(default=False, description="Approve the proposal / Vorschlag freigeben")
+    decision: Decision = Field(
+        title="Decision / Entscheidung",
+        description="approve: these reviewers, invitations may go out; solve again: with the "
+        "pairs to pin and forbid below; stop: end this run, nothing approved / "
+        "approve: freigeben, Einladungen dürfen raus; solve again: neu lösen mit den Paaren "
+        "unten; stop: Lauf beenden, nichts freigegeben",
+    )
     pin: list[Pair] = Field(
-        default_factory=list, description="Pairs that must be in the assignment / fest zuteilen"
+        default_factory=list,
+        description="Pairs that must be in the assignment (solve again) / "
+        "Paare, die zugeteilt werden müssen (neu lösen)",
     )
     forbid: list[Pair] = Field(
-        default_factory=list, description="Pairs that must not be / nicht zuteilen"
+        default_factory=list,
+        description="Pairs that must not be in it (solve again) / "
+        "Paare, die nicht zugeteilt werden dürfen (neu lösen)",
     )
-    note: str = Field(default="", description="Note for the audit log / Notiz")
+    note: str = Field(default="", description="Note for the audit log / Notiz für das Protokoll")
 
 
 class AssignRequest(BaseModel):
-    """Parameters of a run; rendered as the Run form of the deployment."""
+    """Propose reviewers and ask for your approval / Gutachter:innen vorschlagen und freigeben
+    lassen."""
 
-    round_name: str = Field(description="The review round / die Begutachtungsrunde")
+    round_name: str = Field(description="The review round / Die Begutachtungsrunde")
     auto_approve: bool = Field(
-        default=False, description="Approve without asking (demo) / ohne Rückfrage freigeben"
+        default=False,
+        description="Approve the proposal without asking (demos, scripts) / "
+        "Vorschlag ohne Rückfrage freigeben (Demos, Skripte)",
     )
-    pause_timeout_seconds: int = Field(
-        default=24 * 3600, ge=60, description="How long to wait for the coordinator"
+    approval_timeout_hours: float = Field(
+        default=24,
+        gt=0,
+        description="Hours to wait for your decision before this run ends / "
+        "Stunden, die dieser Lauf auf Ihre Entscheidung wartet",
     )
-    poll_seconds: int = Field(default=10, ge=1, description="How often the paused run checks")
-    max_revisions: int = Field(default=10, ge=0, description="Rejections before the run gives up")
+    poll_seconds: int = Field(
+        default=10,
+        ge=1,
+        description="Seconds between two looks at the decision form (not a deadline) / "
+        "Sekunden zwischen zwei Blicken auf das Formular (keine Frist)",
+    )
+    max_revisions: int = Field(
+        default=10,
+        ge=0,
+        description="How often you may ask to solve again in this run / "
+        "Wie oft in diesem Lauf neu gelöst werden darf",
+    )
     budget_seconds: float = Field(
         default=DEFAULT_BUDGET,
         gt=0,
-        description="Seconds the solver may take; then the best answer found, with its gap",
+        description="Seconds the solver may take; then the best answer found, with its gap / "
+        "Sekunden, die der Solver rechnen darf; danach die beste Lösung mit ihrer Lücke",
     )
 
 
@@ -205,21 +248,37 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
         if request.auto_approve:
             approved = approve(request.round_name, "auto")
             return {**_result(summary), "approved": approved, "revisions": revision}
-        answer = pause_flow_run(
-            wait_for_input=ApprovalInput.with_initial_data(description=description, approve=False),
-            timeout=request.pause_timeout_seconds,
-            poll_interval=request.poll_seconds,
-            key=f"approval-{revision}",
-        )
-        if answer.approve:
+        answer = _ask(request, description, revision)
+        while answer.decision == Decision.solve_again and not (answer.pin or answer.forbid):
+            # The same problem gives the same answer: ask again rather than re-solve for nothing.
+            answer = _ask(
+                request,
+                "**Solve again needs pairs to pin or forbid; nothing changed.** / "
+                "**Neu lösen braucht Paare zum Festlegen oder Verbieten.**\n\n" + description,
+                revision,
+                again=True,
+            )
+        if answer.decision == Decision.approve:
             approved = approve(request.round_name, answer.note)
             log.info("approved %d assignments", approved)
             return {**_result(summary), "approved": approved, "revisions": revision}
+        if answer.decision == Decision.stop:
+            log.info("stopped by the coordinator; nothing approved")
+            return {**_result(summary), "approved": 0, "revisions": revision, "stopped": True}
         added = (len(answer.pin), len(answer.forbid))
         pinned += _pairs(answer.pin)
         forbidden += _pairs(answer.forbid)
-        log.info("rejected: %d pins, %d forbids; solving again", len(pinned), len(forbidden))
+        log.info("solving again: %d pins, %d forbids", len(pinned), len(forbidden))
     raise InvalidInput(f"no approval after {request.max_revisions} revisions; run the flow again")
+
+
+def _ask(request: AssignRequest, description: str, revision: int, again: bool = False):
+    return pause_flow_run(
+        wait_for_input=ApprovalInput.with_initial_data(description=description),
+        timeout=int(request.approval_timeout_hours * 3600),
+        poll_interval=request.poll_seconds,
+        key=f"approval-{revision}{'-again' if again else ''}",
+    )
 
 
 def _result(summary: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, Field
 
 from flows.artifacts import artifact_key
+from flows.forms import optional
 from review.config import load_settings
 from review.consolidation.gather import round_plan_ids
 from review.consolidation.pipeline import (
@@ -37,19 +38,26 @@ _pool: ProcessPoolExecutor | None = None
 
 
 class CompileParameters(BaseModel):
-    """What to compile; shown as a form on the deployment's Run page."""
+    """Consolidated reviews of a round's plans / Konsolidierte Gutachten der Pläne einer Runde."""
 
-    round_name: str = Field(description="Name of the round.")
-    out_dir: str | None = Field(
-        default=None, description="Output folder; default: <data dir>/output/<round>."
+    round_name: str = Field(description="The review round / Die Begutachtungsrunde")
+    out_dir: str | None = optional(
+        "Folder for the documents; empty: <data dir>/output/<round> / "
+        "Ordner der Dokumente; leer: <Datenordner>/output/<Runde>"
     )
-    plan_ids: list[int] | None = Field(
-        default=None, description="Only these plans (e.g. the plan whose last review came in)."
+    plan_ids: list[int] | None = optional(
+        "Only these plans (ids); empty: every plan / Nur diese Pläne (IDs); leer: alle Pläne"
     )
-    workers: int | None = Field(
-        default=None, ge=1, description="Rendering processes; default: all cores."
+    workers: int | None = optional(
+        "Processes rendering documents; empty: one per core / "
+        "Prozesse für die Dokumente; leer: einer je Kern",
+        ge=1,
     )
-    pdf: bool = Field(default=True, description="PDF copies when LibreOffice is installed.")
+    pdf: bool = Field(
+        default=True,
+        description="PDF copies when LibreOffice is installed / "
+        "PDF-Kopien, wenn LibreOffice installiert ist",
+    )
 
 
 def _renderers(workers: int) -> ProcessPoolExecutor:

@@ -121,7 +121,7 @@ def _scenario(
 ) -> DemoResult:
     # Prefect is imported only here: `import prefect` costs seconds and the flows need the
     # environment above.
-    from flows.review_round import RoundParameters, review_round
+    from flows.review_round import RoundParameters, review_round  # noqa: PLC0415
 
     engine = get_engine(settings)
 

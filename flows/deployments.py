@@ -8,10 +8,13 @@ deployment is built, because `import prefect` and the flows' own imports cost se
 
 from __future__ import annotations
 
+import argparse
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import yaml
 
 from review.errors import PeerplanError
 from review.signals import PLAN_READY
@@ -158,7 +161,9 @@ def load_flows(*, allow_missing: bool = False) -> list[tuple[DeploymentSpec, Flo
 
 def runner_deployments(*, allow_missing: bool = False) -> list[RunnerDeployment]:
     """The registry as Prefect deployments for `prefect.serve` (no work pool: served in-process)."""
-    from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
+    from prefect.events.schemas.deployment_triggers import (  # noqa: PLC0415 (Prefect is imported only when deployments are built: it costs seconds)
+        DeploymentEventTrigger,
+    )
 
     return [
         flow.to_deployment(
@@ -178,15 +183,13 @@ def serve_deployments(
 ) -> None:
     """Register the deployments (default: every one in the registry) and run their flow runs in
     subprocesses of this process until interrupted (Ctrl-C or SIGTERM). Blocks."""
-    from prefect import serve
+    from prefect import serve  # noqa: PLC0415 (Prefect is imported only when serving)
 
     serve(*(deployments if deployments is not None else runner_deployments()), limit=limit)
 
 
 def prefect_yaml() -> str:
     """The text of `prefect.yaml`: the same deployments on the `peerplan` process work pool."""
-    import yaml
-
     deployments = []
     for spec_ in DEPLOYMENTS:
         entry: dict[str, Any] = {
@@ -224,8 +227,6 @@ def prefect_yaml() -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    import argparse
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--write-prefect-yaml",

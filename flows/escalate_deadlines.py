@@ -12,23 +12,24 @@ from datetime import datetime
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from flows.artifacts import artifact_key
+from flows.forms import optional
 from review.config import load_settings
 from review.notify.runs import run_escalation
 
 
 class EscalationParameters(BaseModel):
-    """Shown as a form on the deployment's Run page; the hourly schedule uses the defaults."""
+    """Reminders, overdue notices, escalation, reassignment / Erinnerungen, Mahnungen,
+    Eskalation, Neuzuteilung (every hour by itself / stündlich von selbst)."""
 
-    round_name: str | None = Field(
-        default=None, description="Only this round; default: every round."
+    round_name: str | None = optional(
+        "Only this round; empty: every round / Nur diese Runde; leer: alle Runden"
     )
-    now: datetime | None = Field(
-        default=None,
-        description="Pretend it is this time (UTC), e.g. to catch up after an outage; "
-        "default: now.",
+    now: datetime | None = optional(
+        "Act as if it were this time (UTC), e.g. to catch up after an outage; empty: now / "
+        "So tun, als wäre es dieser Zeitpunkt (UTC), etwa nach einem Ausfall; leer: jetzt"
     )
 
 

@@ -17,6 +17,7 @@ from prefect.task_runners import ProcessPoolTaskRunner
 from pydantic import BaseModel, Field
 
 from flows.artifacts import artifact_key
+from flows.forms import optional
 from review.config import Settings, load_settings
 from review.db import get_engine, session_scope
 from review.intake import (
@@ -34,21 +35,22 @@ ACTOR = "flow:intake_plans"
 
 
 class IntakeRequest(BaseModel):
-    """What to take in; rendered as the Run form in the Prefect UI."""
+    """Plans to take in / Einzulesende Pläne."""
 
-    round_name: str = Field(description="The review round / die Begutachtungsrunde")
+    round_name: str = Field(description="The review round / Die Begutachtungsrunde")
     paths: list[str] = Field(
         description="Plan files (PDF, DOCX), folders or manifest CSVs (file,municipality) on the "
-        "machine running the flow / Dateien, Ordner oder Manifeste"
+        "machine running the flow / Plandateien (PDF, DOCX), Ordner oder Manifest-CSVs "
+        "(Datei,Kommune) auf dem Rechner, der den Flow ausführt"
     )
-    municipality: str | None = Field(
-        default=None,
-        description="Municipality of every file (else: the manifest or the file "
-        "name) / Kommune aller Dateien",
+    municipality: str | None = optional(
+        "Municipality of every file; empty: from the manifest or the file name / "
+        "Kommune aller Dateien; leer: aus dem Manifest oder dem Dateinamen"
     )
     create_municipality: bool = Field(
         default=False,
-        description="Add municipalities not yet in the round / unbekannte Kommunen anlegen",
+        description="Add municipalities not yet in the round / "
+        "Kommunen, die noch nicht in der Runde sind, anlegen",
     )
 
 

@@ -22,6 +22,7 @@ from flows.artifacts import artifact_key
 from flows.assign_reviewers import AssignRequest, assign_reviewers
 from flows.compile_reviews import CompileParameters, compile_reviews
 from flows.escalate_deadlines import EscalationParameters, escalate_deadlines
+from flows.forms import optional
 from flows.intake_plans import IntakeRequest, intake_plans
 from flows.send_invitations import InvitationParameters, send_invitations
 from review.config import load_settings
@@ -31,42 +32,42 @@ from review.rounds import get_round
 
 
 class RoundParameters(BaseModel):
-    """Shown as a form on the deployment's Run page."""
+    """Advance a round as far as it can go now / Eine Runde so weit wie möglich voranbringen."""
 
-    round_name: str = Field(description="The review round / die Begutachtungsrunde.")
+    round_name: str = Field(description="The review round / Die Begutachtungsrunde")
     plan_paths: list[str] = Field(
         default_factory=list,
-        description="Plan files, folders or manifest CSVs to take in first (optional) / "
-        "zuerst einzulesende Pläne (optional).",
+        description="Plan files, folders or manifest CSVs to take in first; may stay empty / "
+        "Zuerst einzulesende Plandateien, Ordner oder Manifeste; darf leer bleiben",
     )
     create_municipalities: bool = Field(
         default=False,
-        description="Add municipalities named by the plans but not yet in the "
-        "round / unbekannte Kommunen anlegen.",
+        description="Add municipalities named by the plans but not yet in the round / "
+        "Kommunen, die die Pläne nennen, aber noch nicht in der Runde sind, anlegen",
     )
     auto_approve: bool = Field(
         default=False,
-        description="Approve the proposed assignment without asking (demos, "
-        "re-runs) / Zuteilung ohne Rückfrage freigeben.",
+        description="Approve the proposed reviewers without asking (demos, re-runs) / "
+        "Vorgeschlagene Gutachter:innen ohne Rückfrage freigeben (Demos, Wiederholungen)",
     )
     approval_timeout_hours: float = Field(
         default=24,
         gt=0,
-        description="How long to wait for the coordinator's approval before "
-        "this run ends; the next run asks again / Wartezeit auf die Freigabe.",
+        description="Hours to wait for your approval before this run ends; the next run asks "
+        "again / Stunden, die dieser Lauf auf Ihre Freigabe wartet; der nächste fragt erneut",
     )
-    now: datetime | None = Field(
-        default=None, description="Pretend it is this time (UTC) for deadlines; default: now."
+    now: datetime | None = optional(
+        "Act as if it were this time (UTC) for deadlines; empty: now / "
+        "Für Fristen so tun, als wäre es dieser Zeitpunkt (UTC); leer: jetzt"
     )
-    out_dir: str | None = Field(
-        default=None,
-        description="Where the documents go; default: the data directory's "
-        "output folder / Zielordner der Dokumente.",
+    out_dir: str | None = optional(
+        "Folder for the documents; empty: <data dir>/output/<round> / "
+        "Ordner der Dokumente; leer: <Datenordner>/output/<Runde>"
     )
     pdf: bool = Field(
         default=True,
         description="PDF copies when LibreOffice is installed / "
-        "PDF-Kopien, wenn LibreOffice installiert ist.",
+        "PDF-Kopien, wenn LibreOffice installiert ist",
     )
 
 
@@ -100,7 +101,7 @@ def review_round(parameters: RoundParameters) -> dict[str, Any]:
             AssignRequest(
                 round_name=name,
                 auto_approve=parameters.auto_approve,
-                pause_timeout_seconds=int(parameters.approval_timeout_hours * 3600),
+                approval_timeout_hours=parameters.approval_timeout_hours,
             )
         )
         taken.append(Step.assign.value)

@@ -15,9 +15,12 @@ from review.notify.runs import run_invitations
 
 
 class InvitationParameters(BaseModel):
-    """Shown as a form on the deployment's Run page."""
+    """Invite the approved reviewers / Freigegebene Gutachter:innen einladen."""
 
-    round_name: str = Field(description="Name of the round whose approved reviewers to invite.")
+    round_name: str = Field(
+        description="The round whose approved reviewers to invite / "
+        "Die Runde, deren freigegebene Gutachter:innen eingeladen werden"
+    )
 
 
 @flow(name="send_invitations", log_prints=True)

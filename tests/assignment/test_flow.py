@@ -76,9 +76,9 @@ def test_flow_pauses_and_coordinator_approves(prefect_harness, sqlite_settings, 
     with session_scope(get_engine(sqlite_settings)) as session:
         _round(session, name="Zuteilung A")
     seen: list[str] = []
-    thread = _answer_when_paused([{"approve": True, "note": "passt"}], seen)
+    thread = _answer_when_paused([{"decision": "approve", "note": "passt"}], seen)
     result = assign_reviewers(
-        AssignRequest(round_name="Zuteilung A", poll_seconds=1, pause_timeout_seconds=120)
+        AssignRequest(round_name="Zuteilung A", poll_seconds=1, approval_timeout_hours=0.05)
     )
     thread.join(5)
     assert len(seen) == 1
@@ -116,21 +116,53 @@ def test_flow_reject_with_pin_solves_again_then_approves(
     seen: list[str] = []
     answers = [
         {
-            "approve": False,
+            "decision": "solve again",
             "pin": [{"reviewer_id": pin[0], "plan_id": pin[1]}],
             "forbid": [{"reviewer_id": forbid[0], "plan_id": forbid[1]}],
         },
-        {"approve": True},
+        {"decision": "approve"},
     ]
     thread = _answer_when_paused(answers, seen)
     result = assign_reviewers(
-        AssignRequest(round_name="Zuteilung B", poll_seconds=1, pause_timeout_seconds=120)
+        AssignRequest(round_name="Zuteilung B", poll_seconds=1, approval_timeout_hours=0.05)
     )
     thread.join(5)
     assert len(seen) == 2 and result["revisions"] == 1
     pairs = {(a.reviewer_id, a.plan_id) for a in _rows(sqlite_settings)}
     assert pin in pairs and forbid not in pairs
     assert all(a.approved_at is not None for a in _rows(sqlite_settings))
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_solve_again_without_a_change_asks_again_and_stop_approves_nothing(
+    prefect_harness, sqlite_settings, monkeypatch
+):
+    from flows.assign_reviewers import AssignRequest, assign_reviewers
+
+    _environment(monkeypatch, sqlite_settings)
+    with session_scope(get_engine(sqlite_settings)) as session:
+        _round(session, name="Zuteilung D")
+    seen: list[str] = []
+    thread = _answer_when_paused([{"decision": "solve again"}, {"decision": "stop"}], seen)
+    result = assign_reviewers(
+        AssignRequest(round_name="Zuteilung D", poll_seconds=1, approval_timeout_hours=0.05)
+    )
+    thread.join(5)
+    assert len(seen) == 2 and result["stopped"] and result["approved"] == 0
+    assert seen[1].endswith(":approval-0-again")  # asked again, not solved again
+    assert all(a.approved_at is None for a in _rows(sqlite_settings))
+
+
+def test_the_approval_form_has_no_preselected_decision():
+    from pydantic import ValidationError
+
+    from flows.assign_reviewers import ApprovalInput
+
+    with pytest.raises(ValidationError, match="decision"):
+        ApprovalInput.model_validate({"note": "ok"})
+    schema = ApprovalInput.model_json_schema()
+    assert "decision" in schema["required"]
 
 
 @pytest.mark.slow

@@ -40,7 +40,7 @@ REVIEWS_PER_PLAN = 2  # one technical, one communication: 400 invitations, 400 r
 # Generous: on a quiet 2-core machine each step takes a fraction of this; on a loaded one
 # (other test suites, benchmarks) several times more.
 STEP_TIMEOUT = 900
-APPROVAL = {"approve": True, "note": "production test"}  # assign_reviewers' pause form
+APPROVAL = {"decision": "approve", "note": "production test"}  # assign_reviewers' pause form
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
