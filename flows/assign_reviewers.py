@@ -25,6 +25,7 @@ Thin: the rules live in review.assignment.service.
 from __future__ import annotations
 
 import enum
+import itertools
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -248,16 +249,7 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
         if request.auto_approve:
             approved = approve(request.round_name, "auto")
             return {**_result(summary), "approved": approved, "revisions": revision}
-        answer = _ask(request, description, revision)
-        while answer.decision == Decision.solve_again and not (answer.pin or answer.forbid):
-            # The same problem gives the same answer: ask again rather than re-solve for nothing.
-            answer = _ask(
-                request,
-                "**Solve again needs pairs to pin or forbid; nothing changed.** / "
-                "**Neu lösen braucht Paare zum Festlegen oder Verbieten.**\n\n" + description,
-                revision,
-                again=True,
-            )
+        answer = _decision(request, description, revision)
         if answer.decision == Decision.approve:
             approved = approve(request.round_name, answer.note)
             log.info("approved %d assignments", approved)
@@ -272,13 +264,26 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
     raise InvalidInput(f"no approval after {request.max_revisions} revisions; run the flow again")
 
 
-def _ask(request: AssignRequest, description: str, revision: int, again: bool = False):
-    return pause_flow_run(
-        wait_for_input=ApprovalInput.with_initial_data(description=description),
-        timeout=int(request.approval_timeout_hours * 3600),
-        poll_interval=request.poll_seconds,
-        key=f"approval-{revision}{'-again' if again else ''}",
+def _decision(request: AssignRequest, description: str, revision: int) -> ApprovalInput:
+    """The coordinator's answer; 'solve again' without a change is asked again, because the
+    same problem gives the same answer. Each question has its own pause key (a used key does
+    not pause again)."""
+    unchanged = (
+        "**Solve again needs pairs to pin or forbid; nothing changed.** / "
+        "**Neu lösen braucht Paare zum Festlegen oder Verbieten; nichts geändert.**\n\n"
     )
+    for attempt in itertools.count():
+        answer = pause_flow_run(
+            wait_for_input=ApprovalInput.with_initial_data(
+                description=(unchanged if attempt else "") + description
+            ),
+            timeout=int(request.approval_timeout_hours * 3600),
+            poll_interval=request.poll_seconds,
+            key=f"approval-{revision}" + (f"-{attempt}" if attempt else ""),
+        )
+        if answer.decision != Decision.solve_again or answer.pin or answer.forbid:
+            return answer
+    raise AssertionError("unreachable")
 
 
 def _result(summary: dict[str, Any]) -> dict[str, Any]:

@@ -150,7 +150,7 @@ def test_solve_again_without_a_change_asks_again_and_stop_approves_nothing(
     )
     thread.join(5)
     assert len(seen) == 2 and result["stopped"] and result["approved"] == 0
-    assert seen[1].endswith(":approval-0-again")  # asked again, not solved again
+    assert seen[1].endswith(":approval-0-1")  # asked again, not solved again
     assert all(a.approved_at is None for a in _rows(sqlite_settings))
 
 
