@@ -60,11 +60,15 @@ def reviewed_plan(
     municipality: str = "Tulln an der Donau",
     round_: Round | None = None,
     values: tuple[int, ...] = (3, 2, 4),
+    municipality_language: str | None = None,
 ) -> ReviewedPlan:
     round_ = round_ or make_round(
         session, blind=blind, language=language, min_per_rubric={"technical": 1, "communication": 1}
     )
-    home = make_municipality(session, round_, municipality)
+    # The municipality speaks the round's language (as the intake registers it) unless told.
+    home = make_municipality(
+        session, round_, municipality, language=municipality_language or round_.language
+    )
     plan = make_plan(session, round_, home, title=f"Klimaschutzkonzept {municipality}")
     session.add(
         Document(

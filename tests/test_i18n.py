@@ -15,13 +15,16 @@ from sqlmodel import Session, select
 
 from review import i18n
 from review.config import Settings
+from review.consolidation.pipeline import compile_round
 from review.models import Outbox
 from review.notify import messages
 from review.notify.invitations import invite
 from review.paths import LOCALES_DIR
 from review.rubric import Text
+from tests.consolidation.test_documents import docx_text
 from tests.notify_helpers import approved_assignment, make_reviewer, small_round
 from tests.portal_client import client_for, page
+from tests.review_data import reviewed_plan
 from tests.reviewing_data import invited_assignment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,6 +151,19 @@ def test_a_third_catalog_renders_an_email(
     assert row.body.startswith("Bonjour Claire Dubois,")
     assert "15 déc. 2026" in row.body and "Cordialement," in row.body
     assert "Please submit your review by" in row.body  # English where the stub is silent
+
+
+def test_a_third_catalog_renders_a_consolidated_document(
+    french: None, session: Session, tmp_path: Path
+) -> None:
+    data = reviewed_plan(session, language="de", municipality_language="fr")
+    report = compile_round(session, None, data.round_, tmp_path, workers=1, pdf=False)
+    (plan,) = report.plans
+    text = docx_text(plan.municipality_docx)
+    assert text.startswith("Évaluation consolidée") and "Édition pour la commune" in text
+    assert "Summary" in text and "Reviewer A" in text  # English where the stub is silent
+    assert "Strategy, targets & political mandate" in text  # the rubric has no French: English
+    assert docx_text(plan.coordinator_docx).startswith("Konsolidiertes Gutachten")
 
 
 def test_the_german_catalog_is_complete_without_the_stub() -> None:

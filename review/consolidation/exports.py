@@ -22,10 +22,15 @@ from openpyxl.cell.cell import TYPE_STRING, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from review.consolidation.gather import PlanRow, rubrics_of
-from review.documents.labels import t
 from review.documents.text import Redactor, clean
+from review.i18n import N_, translator
 
 SWR = ("strengths", "weaknesses", "recommendations")
+SWR_NAMES = {
+    "strengths": N_("Strengths"),
+    "weaknesses": N_("Weaknesses"),
+    "recommendations": N_("Recommendations"),
+}
 
 
 def _text_for(row: PlanRow, identities: bool) -> Callable[[object], str]:
@@ -78,7 +83,7 @@ def review_records(rows: Sequence[PlanRow], *, identities: bool) -> tuple[list[s
                 for key in SWR:
                     out.append(
                         base
-                        + [key, t(key, lang)]
+                        + [key, translator(lang).gettext(SWR_NAMES[key])]
                         + who
                         + [None, text(getattr(review, key)), None, None, None]
                     )

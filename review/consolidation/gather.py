@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 
 from review.consolidation.rules import PlanResult, RubricInput, SubmittedReview, score_plan
 from review.errors import NotFound
+from review.i18n import translator
 from review.models import (
     Assignment,
     AssignmentStatus,
@@ -47,7 +48,6 @@ RELEASED = frozenset(
         AssignmentStatus.withdrawn.value,
     }
 )
-_LABEL_WORD = {"de": "Gutachten", "en": "Reviewer"}
 
 
 def reviewer_label(index: int, language: str) -> str:
@@ -58,13 +58,15 @@ def reviewer_label(index: int, language: str) -> str:
     while index:
         index, rest = divmod(index - 1, 26)
         tag = letters[rest] + tag
-    return f"{_LABEL_WORD.get(language, 'Reviewer')} {tag}"
+    return translator(language).gettext("Reviewer %(tag)s") % {"tag": tag}
 
 
 class ReviewerIdentity(BaseModel):
     """Who is behind a label: for the coordinator's edition, and to redact the municipality's."""
 
     label: str
+    #: The reviewer's place among the plan's reviewers: the label in another language.
+    index: int = 0
     rubric: str
     name: str
     email: str
@@ -78,7 +80,10 @@ class ReviewerIdentity(BaseModel):
 
 class PlanDossier(BaseModel):
     round_name: str
+    #: The round's language: the coordinator's edition, the summary and the exports.
     language: str
+    #: The municipality's language: its edition.
+    municipality_language: str = ""
     blind: bool
     compiled_on: date
     plan_id: int
@@ -91,7 +96,7 @@ class PlanDossier(BaseModel):
     reviewers: list[ReviewerIdentity]
 
     def score(self) -> PlanResult:
-        return score_plan(self.rubrics, self.findings)
+        return score_plan(self.rubrics, self.findings, self.language)
 
     def review_of(self, label: str) -> SubmittedReview | None:
         for rubric in self.rubrics:
@@ -180,6 +185,7 @@ def gather_round(
             infos.append(
                 ReviewerIdentity(
                     label=label,
+                    index=index,
                     rubric=assignment.rubric,
                     name=reviewer.name,
                     email=reviewer.email,
@@ -218,6 +224,7 @@ def gather_round(
             PlanDossier(
                 round_name=round_.name,
                 language=language,
+                municipality_language=municipality.language if municipality else language,
                 blind=round_.blind,
                 compiled_on=today,
                 plan_id=plan.id,

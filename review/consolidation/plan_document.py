@@ -30,7 +30,7 @@ from typing import Literal
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
 
-from review.consolidation.gather import PlanDossier, ReviewerIdentity
+from review.consolidation.gather import PlanDossier, ReviewerIdentity, reviewer_label
 from review.consolidation.rules import PlanResult, RubricResult
 from review.documents.docxkit import (
     COMMENT,
@@ -44,33 +44,45 @@ from review.documents.docxkit import (
     anonymise_properties,
     open_template,
 )
-from review.documents.labels import t
 from review.documents.text import Redactor, clean
 from review.eligibility import finding_evidence, finding_gate, finding_met, finding_text, gate_label
+from review.i18n import N_, state_name, translator
 from review.rubric import Rubric
 
 Edition = Literal["municipality", "coordinator"]
 TEMPLATE = "consolidated.docx"
 
 
-def _fmt(value: float | None, language: str) -> str:
-    if value is None:
-        return t("na", language)
-    text = f"{value:.1f}" if value != int(value) else f"{int(value)}"
-    return text.replace(".", ",") if language == "de" else text
+EDITION_NAMES: dict[str, str] = {
+    "municipality": N_("Municipality edition"),
+    "coordinator": N_("Coordinator edition – confidential, contains names"),
+}
+GATE_STATUS_NAMES: dict[str, str] = {
+    "met": N_("met"),
+    "failed": N_("not met"),
+    "disputed": N_("disputed"),
+    "unconfirmed": N_("not confirmed"),
+}
+OVERALL_NAMES: dict[str, str] = {
+    "strengths": N_("Strengths"),
+    "weaknesses": N_("Weaknesses"),
+    "recommendations": N_("Recommendations"),
+}
 
 
-def _fmt_total(value: float | None, language: str) -> str:
-    if value is None:
-        return t("none", language)
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if language == "de" else text
+def edition_language(dossier: PlanDossier, edition: Edition) -> str:
+    """The municipality's edition in the municipality's language, the coordinator's in the
+    round's."""
+    if edition == "municipality" and dossier.municipality_language:
+        return dossier.municipality_language
+    return dossier.language
 
 
 class _Writer:
     def __init__(self, dossier: PlanDossier, result: PlanResult, edition: Edition) -> None:
         self.d, self.r, self.edition = dossier, result, edition
-        self.lang = dossier.language
+        self.lang = edition_language(dossier, edition)
+        self.t = translator(self.lang)
         self.coordinator = edition == "coordinator"
         self.people = {info.label: info for info in dossier.reviewers}
         self.text: Callable[[object], str]
@@ -85,35 +97,70 @@ class _Writer:
             self.text = clean
         self.rubrics = {ri.rubric.id: ri.rubric for ri in dossier.rubrics}
 
+    # -- numbers --------------------------------------------------------------------------
+    def score(self, value: float | None) -> str:
+        """A consolidated score: whole numbers as such, else one decimal (2 / 2,5 / n. z.)."""
+        if value is None:
+            return self.t.gettext("n/a")
+        return self.t.format_decimal(value, 0 if value == int(value) else 1)
+
+    def total(self, value: float | None) -> str:
+        return "–" if value is None else self.t.format_decimal(value, 1)
+
     # -- who ------------------------------------------------------------------------------
+    def label(self, label: str) -> str:
+        """A reviewer's blind name in this edition's language ("Reviewer A", "Gutachten A")."""
+        info = self.people.get(label)
+        return reviewer_label(info.index, self.lang) if info is not None else label
+
     def who(self, label: str) -> str:
         info = self.people.get(label)
+        shown = self.label(label)
         if info is None or (self.d.blind and not self.coordinator):
-            return label
+            return shown
         if self.coordinator:
-            return clean(f"{label} – {info.name} <{info.email}>")
-        return clean(f"{label} – {info.name}")
+            return clean(f"{shown} – {info.name} <{info.email}>")
+        return clean(f"{shown} – {info.name}")
+
+    def looks(self, present: bool) -> str:
+        return self.t.gettext("looks present") if present else self.t.gettext("looks missing")
+
+    def info_row(self, info: ReviewerIdentity) -> tuple[str, ...]:
+        submitted = (
+            self.t.format_datetime(info.submitted_at, "short") + " UTC" if info.submitted_at else ""
+        )
+        return (
+            self.label(info.label),
+            info.name,
+            info.email,
+            info.municipality,
+            self.rubrics[info.rubric].title(self.lang)
+            if info.rubric in self.rubrics
+            else info.rubric,
+            state_name(self.t, info.status),
+            submitted,
+        )
 
     # -- parts ----------------------------------------------------------------------------
     def cover(self, doc: Styled) -> None:
-        lang = self.lang
-        doc.para(t("title", lang), "Title")
+        doc.para(self.t.gettext("Consolidated review"), "Title")
         doc.para(clean(self.d.plan_title or self.d.municipality), "Subtitle")
         rows = [
-            (t("municipality", lang), self.d.municipality),
-            (t("round", lang), self.d.round_name),
+            (self.t.gettext("Municipality"), self.d.municipality),
+            (self.t.gettext("Round"), self.d.round_name),
             (
-                t("date", lang),
-                self.d.compiled_on.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d"),
+                self.t.gettext("Date"),
+                self.t.format_date(self.d.compiled_on),
             ),
-            (t("edition", lang), t(f"edition_{self.edition}", lang)),
+            (self.t.gettext("Edition"), self.t.gettext(EDITION_NAMES[self.edition])),
         ]
         if self.d.document_name:
             rows.insert(
                 1,
                 (
-                    t("document", lang),
-                    f"{self.d.document_name} ({t('version', lang)} {self.d.document_version})",
+                    self.t.gettext("Document"),
+                    self.t.gettext("%(file)s (version %(version)s)")
+                    % {"file": self.d.document_name, "version": self.d.document_version},
                 ),
             )
         table = doc.table(0, 2, PLAIN_TABLE, [5.0, 12.0])
@@ -125,31 +172,48 @@ class _Writer:
 
     def summary(self, doc: Styled) -> None:
         lang, r = self.lang, self.r
-        doc.heading(t("summary", lang), 1)
+        incomplete = self.t.gettext("Incomplete")
+        doc.heading(self.t.gettext("Summary"), 1)
         if r.status == "incomplete":
-            doc.para(f"{t('outcome', lang)}: {t('incomplete', lang)}", OUTCOME)
-            doc.para(t("incomplete_note", lang), FLAG)
+            doc.para(self.t.gettext("Outcome: %(outcome)s") % {"outcome": incomplete}, OUTCOME)
+            doc.para(
+                self.t.gettext(
+                    "Reviews are still missing. There is no outcome yet; provisional figures are "
+                    "marked as such."
+                ),
+                FLAG,
+            )
         else:
             assert r.outcome is not None
-            doc.para(f"{t('outcome', lang)}: {r.outcome.label(lang)}", OUTCOME)
+            outcome = r.outcome.label(lang)
+            doc.para(self.t.gettext("Outcome: %(outcome)s") % {"outcome": outcome}, OUTCOME)
         table = doc.table(1, 5, TABLE, [5.0, 3.2, 4.0, 2.4, 2.4])
         head = table.rows[0].cells
-        for cell, key in zip(head, ("rubric", "total", "outcome", "reviews", "flags"), strict=True):
-            cell.text = t(key, lang)
+        names = (
+            self.t.gettext("Rubric"),
+            self.t.gettext("Total (0–100)"),
+            self.t.gettext("Outcome"),
+            self.t.gettext("Reviews"),
+            self.t.gettext("Disagreements"),
+        )
+        for cell, name in zip(head, names, strict=True):
+            cell.text = name
         for res in r.rubrics:
             rubric = self.rubrics[res.rubric_id]
             cells = table.add_row().cells
             cells[0].text = rubric.title(lang)
             if res.status == "complete":
-                cells[1].text = _fmt_total(res.total, lang)
+                cells[1].text = self.total(res.total)
                 cells[2].text = res.outcome.label(lang) if res.outcome else ""
             else:
-                cells[1].text = f"{_fmt_total(res.partial_total, lang)} ({t('provisional', lang)})"
-                cells[2].text = t("incomplete", lang)
+                cells[1].text = self.t.gettext("%(total)s (provisional)") % {
+                    "total": self.total(res.partial_total)
+                }
+                cells[2].text = incomplete
             cells[3].text = f"{res.received} / {res.expected}"
             cells[4].text = str(res.flags)
         if r.reasons:
-            doc.heading(t("reasons", lang), 3)
+            doc.heading(self.t.gettext("Why this outcome"), 3)
             for reason in self._reasons():
                 doc.para(reason, "List Bullet")
         self.gates(doc)
@@ -157,52 +221,50 @@ class _Writer:
 
     def _reasons(self) -> list[str]:
         lang, out = self.lang, []
+        critical = self.t.gettext("Critical criterion below the minimum")
+        gates, not_met = self.t.gettext("Eligibility criteria (JRC)"), self.t.gettext("not met")
         for res in self.r.rubrics:
             rubric = self.rubrics[res.rubric_id]
             for crit in res.criteria:
                 if crit.critical_failed:
                     title = rubric.criterion(crit.criterion_id).title(lang)
                     out.append(
-                        f"{crit.criterion_id} {title}: {t('critical', lang)} "
-                        f"({_fmt(crit.value, lang)})"
+                        f"{crit.criterion_id} {title}: {critical} ({self.score(crit.value)})"
                     )
         for gate in self.r.gates:
             if gate.status == "failed":
-                out.append(
-                    f"{t('gates', lang)}: {gate_label(gate.gate_id, lang)} – {t('failed', lang)}"
-                )
+                out.append(f"{gates}: {gate_label(gate.gate_id, lang)} – {not_met}")
         return out
 
     def gates(self, doc: Styled) -> None:
         lang = self.lang
-        doc.heading(t("gates", lang), 2)
+        doc.heading(self.t.gettext("Eligibility criteria (JRC)"), 2)
         table = doc.table(1, 3, TABLE, [6.5, 6.5, 4.0])
         head = table.rows[0].cells
         head[0].text, head[1].text, head[2].text = (
-            t("gate", lang),
-            t("gate_status", lang),
-            t("gate_hint", lang),
+            self.t.gettext("Criterion"),
+            self.t.gettext("Confirmed by reviewers"),
+            self.t.gettext("Automatic hint"),
         )
         for gate in self.r.gates:
             cells = table.add_row().cells
             cells[0].text = clean(gate_label(gate.gate_id, lang))
             votes = ", ".join(
-                f"{self.who(label)}: {t('yes' if v else 'no', lang)}"
+                f"{self.who(label)}: {self.t.gettext('yes') if v else self.t.gettext('no')}"
                 for label, v in gate.votes.items()
             )
-            cells[1].text = t(gate.status, lang) + (f" ({votes})" if votes else "")
+            status = self.t.gettext(GATE_STATUS_NAMES.get(gate.status, gate.status))
+            cells[1].text = status + (f" ({votes})" if votes else "")
             if gate.hint is None:
-                cells[2].text = t("none", lang)
+                cells[2].text = "–"
             else:
                 cells[2].text = ""
                 doc.restyle(cells[2].paragraphs[0], HINT)
-                cells[2].paragraphs[0].add_run(
-                    t("looks_present" if gate.hint else "looks_missing", lang)
-                )
+                cells[2].paragraphs[0].add_run(self.looks(gate.hint))
 
     def chart(self, doc: Styled) -> None:
         lang = self.lang
-        doc.heading(t("chart", lang), 2)
+        doc.heading(self.t.gettext("Scores per criterion"), 2)
         for res in self.r.rubrics:
             rubric = self.rubrics[res.rubric_id]
             low, high = rubric.scale.minimum, rubric.scale.maximum
@@ -215,28 +277,32 @@ class _Writer:
                 ].text = f"{crit.criterion_id} {rubric.criterion(crit.criterion_id).title(lang)}"
                 fraction = None if crit.value is None else (crit.value - low) / (high - low)
                 doc.bar(cells[1].paragraphs[0], fraction)
-                cells[2].text = _fmt(crit.value, lang) + (" ⚑" if crit.flagged else "")
+                cells[2].text = self.score(crit.value) + (" ⚑" if crit.flagged else "")
 
     def rubric_section(self, doc: Styled, res: RubricResult, rubric: Rubric) -> None:
         lang = self.lang
+        weight, spread = self.t.gettext("weight"), self.t.gettext("Spread")
+        consolidated = self.t.gettext("Consolidated")
         doc.heading(rubric.title(lang), 1)
         for crit in res.criteria:
             criterion = rubric.criterion(crit.criterion_id)
             doc.heading(
                 f"{criterion.id} {criterion.title(lang)} "
-                f"({t('weight', lang)} {criterion.weight:g})",
+                f"({weight} {self.t.format_decimal(criterion.weight)})",
                 2,
             )
             line = (
-                f"{t('consolidated', lang)}: {_fmt(crit.value, lang)} · "
-                f"{t('spread', lang)}: "
-                f"{crit.spread if crit.spread is not None else t('none', lang)}"
+                f"{consolidated}: {self.score(crit.value)} · {spread}: "
+                f"{crit.spread if crit.spread is not None else '–'}"
             )
             doc.para(line)
             if crit.flagged:
-                doc.para(t("disagreement", lang), FLAG)
+                doc.para(
+                    self.t.gettext("⚑ Reviewers disagree: to be discussed at the exchange meeting"),
+                    FLAG,
+                )
             if crit.critical_failed:
-                doc.para(t("critical", lang), FLAG)
+                doc.para(self.t.gettext("Critical criterion below the minimum"), FLAG)
             if not crit.scores:
                 continue
             table = doc.table(
@@ -247,37 +313,44 @@ class _Writer:
             )
             head = table.rows[0].cells
             head[0].text, head[1].text, head[2].text = (
-                t("reviewer", lang),
-                t("score", lang),
-                t("comment", lang),
+                self.t.gettext("Reviewer"),
+                self.t.gettext("Score"),
+                self.t.gettext("Comment"),
             )
             for label, score in crit.scores.items():
                 review = self.d.review_of(label)
                 cells = table.add_row().cells
                 cells[0].text = self.who(label)
-                cells[1].text = _fmt(score, lang)
+                cells[1].text = self.score(score)
                 comment = review.comments.get(criterion.id, "") if review else ""
                 doc.restyle(cells[2].paragraphs[0], COMMENT)
                 cells[2].paragraphs[0].add_run(self.text(comment))
 
     def strengths(self, doc: Styled) -> None:
         lang = self.lang
-        doc.heading(t("swr", lang), 1)
+        doc.heading(self.t.gettext("Strengths, weaknesses, recommendations"), 1)
         for ri in self.d.rubrics:
             for review in ri.reviews:
                 doc.heading(f"{self.who(review.label)} · {ri.rubric.title(lang)}", 3)
                 for key in ("strengths", "weaknesses", "recommendations"):
                     value = getattr(review, key)
                     para = doc.para("", COMMENT)
-                    para.add_run(f"{t(key, lang)}: ").bold = True
-                    para.add_run(self.text(value) if value else t("none", lang))
+                    name = self.t.gettext(OVERALL_NAMES[key])
+                    para.add_run(f"{name}: ").bold = True
+                    para.add_run(self.text(value) if value else "–")
 
     def findings(self, doc: Styled) -> None:
         lang = self.lang
-        doc.heading(t("findings", lang), 1)
-        doc.para(t("findings_note", lang), HINT)
+        doc.heading(self.t.gettext("Automatic hints from the intake check"), 1)
+        doc.para(
+            self.t.gettext(
+                "peerplan derived these hints automatically from the plan's text. They are "
+                "neither an assessment nor the reviewers' verdict."
+            ),
+            HINT,
+        )
         if not self.d.findings:
-            doc.para(t("no_findings", lang), HINT)
+            doc.para(self.t.gettext("No automatic hints."), HINT)
             return
         for finding in self.d.findings:
             if not isinstance(finding, dict):
@@ -286,7 +359,7 @@ class _Writer:
             gate = finding_gate(finding)
             head = clean(finding_text(finding, lang) or (gate_label(gate, lang) if gate else ""))
             if met is not None:
-                head += f" – {t('looks_present' if met else 'looks_missing', lang)}"
+                head += f" – {self.looks(met)}"
             para = doc.para("", HINT)
             para.add_run(head).bold = True
             for where, snippet in finding_evidence(finding):
@@ -294,28 +367,38 @@ class _Writer:
 
     def coordinator_section(self, doc: Styled) -> None:
         lang = self.lang
-        doc.heading(t("coordinator", lang), 1)
+        doc.heading(self.t.gettext("For the coordinator"), 1)
         table = doc.table(1, 7, TABLE, [2.0, 2.6, 3.4, 2.6, 2.4, 2.0, 2.0])
-        keys = ("reviewer", "name", "email", "municipality", "rubric", "status", "submitted_at")
-        for cell, key in zip(table.rows[0].cells, keys, strict=True):
-            cell.text = t(key, lang)
+        names = (
+            self.t.gettext("Reviewer"),
+            self.t.gettext("Name"),
+            self.t.gettext("Email"),
+            self.t.gettext("Municipality"),
+            self.t.gettext("Rubric"),
+            self.t.gettext("Status"),
+            self.t.gettext("Submitted"),
+        )
+        for cell, name in zip(table.rows[0].cells, names, strict=True):
+            cell.text = name
         for info in self.d.reviewers:
             cells = table.add_row().cells
-            values = _info_row(info)
+            values = self.info_row(info)
             for cell, value in zip(cells, values, strict=True):
                 cell.text = clean(value)
         for res in self.r.rubrics:
             title = self.rubrics[res.rubric_id].title(lang)
             if res.extra_review:
-                doc.para(f"{title}: {t('extra_review', lang)}", FLAG)
+                extra = self.t.gettext("An extra review is called for")
+                doc.para(f"{title}: {extra}", FLAG)
                 for reason in res.extra_review_reasons:
                     doc.para(reason, "List Bullet")
             if res.problems:
-                doc.para(f"{title}: {t('problems', lang)}", FLAG)
+                open_points = self.t.gettext("Open points")
+                doc.para(f"{title}: {open_points}", FLAG)
                 for problem in res.problems:
                     doc.para(clean(problem), "List Bullet")
         if self.r.reasons:
-            doc.para(t("reasons", lang), FLAG)
+            doc.para(self.t.gettext("Why this outcome"), FLAG)
             for reason in self.r.reasons:
                 doc.para(clean(reason), "List Bullet")
 
@@ -331,28 +414,16 @@ class _Writer:
         if self.coordinator:
             self.coordinator_section(styled)
         when = datetime.combine(self.d.compiled_on, time(12), tzinfo=UTC)
+        title = self.t.gettext("Consolidated review")
         anonymise_properties(
             doc,
-            title=f"{t('title', self.lang)}: {clean(self.d.municipality)}",
+            title=f"{title}: {clean(self.d.municipality)}",
             subject=clean(self.d.plan_title),
             language=self.lang,
             keywords=clean(self.d.round_name),
             when=when,
         )
         return doc
-
-
-def _info_row(info: ReviewerIdentity) -> tuple[str, ...]:
-    submitted = info.submitted_at.strftime("%Y-%m-%d %H:%M") if info.submitted_at else ""
-    return (
-        info.label,
-        info.name,
-        info.email,
-        info.municipality,
-        info.rubric,
-        info.status,
-        submitted,
-    )
 
 
 def build_consolidated(

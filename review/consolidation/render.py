@@ -27,6 +27,7 @@ from review.consolidation.gather import PlanDossier
 from review.consolidation.plan_document import write_consolidated
 from review.consolidation.rules import PlanResult
 from review.documents.text import slug
+from review.i18n import translator
 
 MUNICIPALITY_DIR, COORDINATOR_DIR, SUMMARY_DIR = "municipality", "coordinator", "summary"
 
@@ -70,9 +71,7 @@ def render_plan(
     )
     lang = dossier.language
     outcome = (
-        result.outcome.label(lang)
-        if result.outcome
-        else ("unvollständig" if lang == "de" else "incomplete")
+        result.outcome.label(lang) if result.outcome else translator(lang).gettext("incomplete")
     )
     return PlanReport(
         plan_id=dossier.plan_id,

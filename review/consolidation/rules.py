@@ -39,7 +39,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from review.eligibility import JRC_GATES, gate_hints
+from review.eligibility import JRC_GATES, gate_hints, gate_label
+from review.i18n import Translator, translator
 from review.rubric import Outcome, Rubric
 
 # Totals are compared against thresholds after rounding away float noise (74.99999999 is 75).
@@ -149,28 +150,38 @@ def outcome_for(rubric: Rubric, total: float) -> Outcome:
     return rubric.consolidation.outcomes[-1]
 
 
-def _review_problems(rubric: Rubric, review: SubmittedReview) -> list[str]:
+def _review_problems(rubric: Rubric, review: SubmittedReview, t: Translator) -> list[str]:
     problems = []
     low, high = rubric.scale.minimum, rubric.scale.maximum
     for criterion in rubric.criteria:
         score = review.scores.get(criterion.id)
+        values = {"reviewer": review.label, "criterion": criterion.id, "score": score}
         if score is None and not criterion.allow_na:
-            problems.append(f"{review.label}: no score for {criterion.id}, which needs one")
+            problems.append(
+                t.gettext("%(reviewer)s: no score for %(criterion)s, which needs one") % values
+            )
         elif score is not None and not low <= score <= high:
             problems.append(
-                f"{review.label}: score {score} for {criterion.id} is outside {low}-{high}"
+                t.gettext("%(reviewer)s: score %(score)s for %(criterion)s is outside %(range)s")
+                % {**values, "range": f"{low}–{high}"}
             )
     return problems
 
 
-def score_rubric(data: RubricInput) -> RubricResult:
+def score_rubric(data: RubricInput, language: str = "en") -> RubricResult:
+    """Rules 1-7 for one rubric; reasons and problems are written in `language` (the
+    coordinator's: the round's)."""
     rubric, reviews = data.rubric, data.reviews
+    t = translator(language)
     rules = rubric.consolidation
     problems: list[str] = []
     if len(reviews) < data.expected:
-        problems.append(f"{len(reviews)} of {data.expected} reviews submitted")
+        problems.append(
+            t.gettext("%(received)s of %(expected)s reviews submitted")
+            % {"received": len(reviews), "expected": data.expected}
+        )
     for review in reviews:
-        problems.extend(_review_problems(rubric, review))
+        problems.extend(_review_problems(rubric, review, t))
 
     criteria: list[CriterionResult] = []
     consolidated: dict[str, float | None] = {}
@@ -183,9 +194,14 @@ def score_rubric(data: RubricInput) -> RubricResult:
         spread = max(given) - min(given) if given else None
         flagged = len(given) >= 2 and spread is not None and spread >= rules.disagreement_spread
         critical_failed = criterion.critical and value is not None and value <= rules.critical_max
-        if critical_failed:
+        if critical_failed and value is not None:
             reasons.append(
-                f"{criterion.id} is critical and scored {value:g} (at most {rules.critical_max})"
+                t.gettext("%(criterion)s is critical and scored %(value)s (at most %(max)s)")
+                % {
+                    "criterion": criterion.id,
+                    "value": t.format_decimal(value),
+                    "max": rules.critical_max,
+                }
             )
         consolidated[criterion.id] = value
         criteria.append(
@@ -204,21 +220,25 @@ def score_rubric(data: RubricInput) -> RubricResult:
     extra_reasons: list[str] = []
     if flags >= rules.extra_review_flags:
         extra_reasons.append(
-            f"{flags} criteria with disagreement (threshold {rules.extra_review_flags})"
+            t.gettext("%(flags)s criteria with disagreement (threshold %(threshold)s)")
+            % {"flags": flags, "threshold": rules.extra_review_flags}
         )
     totals = [t for t in reviewer_totals.values() if t is not None]
     if len(totals) >= 2:
         gap = _round(max(totals) - min(totals))
         if gap >= rules.extra_review_total_gap:
             extra_reasons.append(
-                f"reviewer totals {gap:.1f} points apart "
-                f"(threshold {rules.extra_review_total_gap:g})"
+                t.gettext("reviewer totals %(gap)s points apart (threshold %(threshold)s)")
+                % {
+                    "gap": t.format_decimal(gap, 1),
+                    "threshold": t.format_decimal(rules.extra_review_total_gap),
+                }
             )
 
     partial_total = weighted_total(rubric, consolidated)
     complete = not problems and partial_total is not None
     if not problems and partial_total is None:
-        problems.append("no criterion was scored")
+        problems.append(t.gettext("no criterion was scored"))
     outcome = None
     if complete:
         assert partial_total is not None
@@ -279,16 +299,25 @@ def _weakness(rubric: Rubric, outcome: Outcome) -> int:
 
 
 def score_plan(
-    rubrics: Sequence[RubricInput], findings: Sequence[dict[str, Any]] = ()
+    rubrics: Sequence[RubricInput], findings: Sequence[dict[str, Any]] = (), language: str = "en"
 ) -> PlanResult:
-    """Rules 1-9 for one plan. `rubrics` holds every rubric the plan is reviewed with."""
+    """Rules 1-9 for one plan. `rubrics` holds every rubric the plan is reviewed with; reasons
+    and problems are written in `language` (the coordinator's: the round's)."""
+    t = translator(language)
     ordered = sorted(rubrics, key=lambda r: r.rubric.id)
-    results = [score_rubric(r) for r in ordered]
+    results = [score_rubric(r, language) for r in ordered]
     all_reviews = [review for r in ordered for review in r.reviews]
     gates = assess_gates(all_reviews, findings)
-    reasons = [f"{res.rubric_id}: {reason}" for res in results for reason in res.reasons]
+    reasons = [
+        f"{data.rubric.title(language)}: {reason}"
+        for data, res in zip(ordered, results, strict=True)
+        for reason in res.reasons
+    ]
     failed = [g.gate_id for g in gates if g.status == "failed"]
-    reasons.extend(f"eligibility gate not met: {gate}" for gate in failed)
+    reasons.extend(
+        t.gettext("eligibility gate not met: %(gate)s") % {"gate": gate_label(gate, language)}
+        for gate in failed
+    )
     if not results or any(r.status == "incomplete" for r in results):
         return PlanResult(
             status="incomplete", outcome=None, rubrics=results, gates=gates, reasons=reasons

@@ -23,23 +23,20 @@ from review.documents.docxkit import (
     score_colour,
     shade,
 )
-from review.documents.labels import t
 from review.documents.text import clean
+from review.i18n import Translator, translator
 
 TEMPLATE = "summary.docx"
 
 
-def _outcome(row: PlanRow, language: str) -> str:
+def _outcome(row: PlanRow, t: Translator) -> str:
     if row.result.status == "incomplete" or row.result.outcome is None:
-        return t("incomplete", language)
-    return row.result.outcome.label(language)
+        return t.gettext("Incomplete")
+    return row.result.outcome.label(t.language)
 
 
-def _num(value: float | None, language: str) -> str:
-    if value is None:
-        return t("none", language)
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if language == "de" else text
+def _num(value: float | None, t: Translator) -> str:
+    return "–" if value is None else t.format_decimal(value, 1)
 
 
 def write_summary_docx(
@@ -50,23 +47,23 @@ def write_summary_docx(
     language: str,
     template_dir: Path | None = None,
 ) -> Path:
-    lang = language
+    lang, t = language, translator(language)
     document = open_template(TEMPLATE, template_dir)
     doc = Styled(document, TEMPLATE, template_dir)
-    doc.para(t("summary_title", lang), "Title")
+    doc.para(t.gettext("Review round summary"), "Title")
     doc.para(clean(round_name), "Subtitle")
     rubrics = rubrics_of(rows)
     counts: dict[str, int] = {}
     for row in rows:
-        key = _outcome(row, lang)
+        key = _outcome(row, t)
         counts[key] = counts.get(key, 0) + 1
-    doc.para(" · ".join(f"{k}: {v}" for k, v in counts.items()) or t("none", lang), OUTCOME)
+    doc.para(" · ".join(f"{k}: {v}" for k, v in counts.items()) or "–", OUTCOME)
 
-    doc.heading(t("plans", lang), 1)
+    doc.heading(t.gettext("Plans"), 1)
     head = (
-        [t("municipality", lang), t("outcome", lang)]
+        [t.gettext("Municipality"), t.gettext("Outcome")]
         + [r.title(lang) for r in rubrics]
-        + [t("flags", lang)]
+        + [t.gettext("Disagreements")]
     )
     rest = (25.7 - 10.0) / (len(head) - 2)
     table = doc.table(1, len(head), TABLE, [6.0, 4.0] + [rest] * (len(head) - 2))
@@ -75,23 +72,24 @@ def write_summary_docx(
     for row in rows:
         cells = table.add_row().cells
         cells[0].text = clean(row.dossier.municipality)
-        cells[1].text = _outcome(row, lang)
+        cells[1].text = _outcome(row, t)
         by_id = {r.rubric_id: r for r in row.result.rubrics}
         for i, rubric in enumerate(rubrics, start=2):
             res = by_id.get(rubric.id)
             if res is None:
-                cells[i].text = t("none", lang)
+                cells[i].text = "–"
             elif res.status == "complete":
-                cells[i].text = _num(res.total, lang)
+                cells[i].text = _num(res.total, t)
             else:
-                cells[i].text = f"{_num(res.partial_total, lang)} ({t('provisional', lang)})"
+                total = _num(res.partial_total, t)
+                cells[i].text = t.gettext("%(total)s (provisional)") % {"total": total}
         cells[-1].text = str(row.result.flags)
 
-    doc.heading(t("heatmap", lang), 1)
+    doc.heading(t.gettext("Criteria compared"), 1)
     criteria = [(rubric, c) for rubric in rubrics for c in rubric.criteria]
     cell_width = (25.7 - 4.0) / max(1, len(criteria))
     heat = doc.table(1, 1 + len(criteria), PLAIN_TABLE, [4.0] + [cell_width] * len(criteria))
-    heat.rows[0].cells[0].text = t("municipality", lang)
+    heat.rows[0].cells[0].text = t.gettext("Municipality")
     for cell, (_rubric, criterion) in zip(heat.rows[0].cells[1:], criteria, strict=True):
         cell.text = criterion.id
     for row in rows:
@@ -104,15 +102,16 @@ def write_summary_docx(
             crit = values.get((rubric.id, criterion.id))
             value = crit.value if crit else None
             low, high = rubric.scale.minimum, rubric.scale.maximum
-            cell.text = _num(value, lang) if value is not None else ""
+            cell.text = _num(value, t) if value is not None else ""
             if crit is not None and crit.flagged:
                 cell.text += " ⚑"
             shade(cell, score_colour(None if value is None else (value - low) / (high - low)))
     legend = doc.para("", SMALL)
     legend.add_run(" · ".join(f"{c.id} {c.title(lang)}" for _r, c in criteria))
+    title = t.gettext("Review round summary")
     anonymise_properties(
         document,
-        title=f"{t('summary_title', lang)}: {clean(round_name)}",
+        title=f"{title}: {clean(round_name)}",
         subject="",
         language=lang,
         keywords=clean(round_name),

@@ -14,8 +14,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from review.i18n import N_, translator
+
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-REDACTED = {"de": "[geschwärzt]", "en": "[redacted]"}
+REDACTED = N_("[redacted]")
 
 
 def clean(text: object) -> str:
@@ -37,7 +39,7 @@ class Redactor:
         words = sorted(
             {t.strip() for t in terms if t and len(t.strip()) >= 3}, key=len, reverse=True
         )
-        self.replacement = REDACTED.get(language, REDACTED["en"])
+        self.replacement = translator(language).gettext(REDACTED)
         self._pattern = (
             re.compile(
                 r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE

@@ -180,7 +180,7 @@ def test_a_failed_gate_gives_the_weakest_outcome() -> None:
     assert gate.hint is True  # the automatic finding disagreed: a hint, never the verdict
     assert all(r.outcome.id == "good_practice" for r in plan.rubrics)
     assert plan.outcome.id == "major_revision"
-    assert "eligibility gate not met: council_approval" in plan.reasons
+    assert "eligibility gate not met: Approved by the municipal council" in plan.reasons
 
 
 def test_gate_statuses() -> None:
