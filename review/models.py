@@ -119,6 +119,9 @@ class Reviewer(SQLModel, table=True):
     expertise: list[str] = json_column(default_factory=list, nullable=False)
     languages: list[str] = json_column(default_factory=lambda: ["de"], nullable=False)
     language: str = Field(default="de", description="Language the reviewer is written to in.")
+    # "ms" or "mr": messages greet by title and surname ("Guten Tag Frau Schmidt"); None: by the
+    # full name ("Guten Tag Anna Schmidt").
+    salutation: str | None = None
     keywords: str = ""
     min_load: int = 0
     max_load: int = 3

@@ -2,11 +2,13 @@
 
 One table, one row per participant, told apart by the `kind` column:
 
-    kind,name,municipality,email,country,language,languages,role,expertise,min_load,max_load,keywords
+    kind,name,municipality,email,country,language,languages,role,expertise,min_load,max_load,keywords,
+    salutation
 
 Municipality rows use name, country, language, role, email (contact). Reviewer rows use name
 (the person), municipality, email, language (to write to them), languages and expertise
-(`;`-separated), min_load, max_load, keywords. Re-importing updates rows in place (municipalities
+(`;`-separated), min_load, max_load, keywords, salutation (Frau/Herr or Ms/Mr: greeted by title
+and surname; empty: by the full name). Re-importing updates rows in place (municipalities
 by name, reviewers by email); an invalid row stops the whole import before anything is written.
 """
 
@@ -48,6 +50,7 @@ COLUMNS = (
     "min_load",
     "max_load",
     "keywords",
+    "salutation",
 )
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -71,6 +74,31 @@ def _writable(code: str) -> str:
 
 #: The language peerplan writes to a participant in: any language with a catalog.
 MessageLanguage = Annotated[str, AfterValidator(_writable)]
+
+#: How a spreadsheet may write a salutation, and what peerplan keeps of it.
+SALUTATIONS = {
+    "ms": "ms",
+    "mrs": "ms",
+    "frau": "ms",
+    "mme": "ms",
+    "madame": "ms",
+    "mr": "mr",
+    "herr": "mr",
+    "m": "mr",
+    "monsieur": "mr",
+}
+
+
+def _salutation(value: object) -> str | None:
+    text = str(value or "").strip().lower().rstrip(".")
+    if not text:
+        return None
+    if text not in SALUTATIONS:
+        raise ValueError(f"salutation '{value}' unknown; use Frau/Herr, Ms/Mr or leave it empty")
+    return SALUTATIONS[text]
+
+
+Salutation = Annotated[str | None, BeforeValidator(_salutation)]
 
 
 class MunicipalityRow(BaseModel):
@@ -99,6 +127,7 @@ class ReviewerRow(BaseModel):
     min_load: int = Field(default=0, ge=0)
     max_load: int = Field(default=3, ge=0)
     keywords: str = ""
+    salutation: Salutation = None
 
     @model_validator(mode="after")
     def _check(self) -> ReviewerRow:
@@ -285,6 +314,7 @@ def import_participants(
             "min_load": row.min_load,
             "max_load": row.max_load,
             "keywords": row.keywords or "",
+            "salutation": row.salutation,
         }
         _upsert(
             report,

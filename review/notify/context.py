@@ -63,6 +63,7 @@ class AssignmentFacts:
             "round_name": self.round.name,
             "coordinator_name": self.round.coordinator_name,
             "reviewer_name": self.reviewer.name,
+            "reviewer_salutation": self.reviewer.salutation,
             "reviewer_email": self.reviewer.email,
             "plan_title": self.plan.title or self.municipality.name,
             "municipality_name": self.municipality.name,

@@ -72,11 +72,27 @@ def format_day(value: date | datetime, language: str = "de") -> str:
     return translator(language).format_date(value)
 
 
-def greeting(t: Translator, name: str | None) -> str:
-    """The opening line: by name where one is known, a neutral form where not."""
+def _surname(name: str) -> str:
+    """The family name with its particles: 'Anna Schmidt' -> 'Schmidt', 'Jan de Vries' ->
+    'de Vries', 'Ursula von der Leyen' -> 'von der Leyen'."""
+    words = name.split()
+    start = len(words) - 1
+    while start > 1 and words[start - 1][:1].islower():
+        start -= 1
+    return " ".join(words[start:])
+
+
+def greeting(t: Translator, name: str | None, salutation: str | None = None) -> str:
+    """The opening line: by title and surname where the salutation is known ("Guten Tag Frau
+    Schmidt,"), else by the full name ("Dear Anna Schmidt,"), a neutral form without a name."""
     name = (name or "").strip()
     if not name or name == _UNNAMED_COORDINATOR:
         return t.gettext("Hello,")
+    surname = _surname(name)
+    if salutation == "ms":
+        return t.gettext("Dear Ms %(surname)s,") % {"surname": surname}
+    if salutation == "mr":
+        return t.gettext("Dear Mr %(surname)s,") % {"surname": surname}
     return t.gettext("Dear %(name)s,") % {"name": name}
 
 
@@ -102,7 +118,12 @@ def render(kind: str, language: str, **context: Any) -> tuple[str, str]:
     subject, body = _templates(f"{kind}.txt")
     values = dict(
         **jinja_context(t),
-        greeting=lambda name: greeting(t, name),
+        # The reviewer's salutation greets the reviewer, not the coordinator in the same context.
+        greeting=lambda name: greeting(
+            t,
+            name,
+            context.get("reviewer_salutation") if name == context.get("reviewer_name") else None,
+        ),
         signature=lambda name: signature(t, name),
         state_name=partial(state_name, t),
         kind_name=partial(kind_name, t),

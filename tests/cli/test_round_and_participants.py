@@ -150,3 +150,21 @@ def test_round_update_changes_settings_and_says_what_changed(cli, settings: Sett
     assert early.exit_code == 2 and "before the round's due date" in early.output
     missing = cli("round", "update", "Runde X", "--open")
     assert missing.exit_code == 2 and "no round named 'Runde X'" in missing.output
+
+
+def test_salutation_column_greets_by_title(cli, tmp_path: Path, settings: Settings) -> None:
+    cli("round", "create", "R")
+    path = tmp_path / "participants.csv"
+    path.write_text(
+        f"{HEADER},salutation\n"
+        + "\n".join(f"{line},{s}" for line, s in zip(GOOD, ["", "", "Frau", ""], strict=True))
+        + "\nreviewer,Kim Lee,Tulln,kim@tulln.example,,de,de,,technical,0,2,,Dr.\n",
+        encoding="utf-8",
+    )
+    refused = cli("import", str(path), "--round", "R")
+    assert refused.exit_code == 2 and "salutation 'Dr.' unknown" in refused.output
+    path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:-1]) + "\n")
+    assert cli("import", str(path), "--round", "R").exit_code == 0
+    with Session(get_engine(settings)) as session:
+        people = {r.name: r.salutation for r in session.exec(select(Reviewer))}
+    assert people == {"Anna Berger": "ms", "Sam Jones": None}

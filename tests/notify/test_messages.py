@@ -13,6 +13,7 @@ from review.config import Settings
 from review.models import Document, Outbox
 from review.notify import hooks, messages
 from review.notify.escalation import escalate
+from review.i18n import translator
 from review.notify.invitations import invite
 from tests.notify_helpers import approved_assignment, make_reviewer, small_round
 
@@ -57,7 +58,7 @@ def test_reviewers_are_greeted_by_name_in_their_language(
     session: Session, settings: Settings
 ) -> None:
     round_, towns, plans = small_round(session)
-    anna = make_reviewer(session, round_, towns["Bergdorf"], name="Anna Schmidt")
+    anna = make_reviewer(session, round_, towns["Bergdorf"], name="Anna Schmidt", salutation="ms")
     john = make_reviewer(
         session, round_, towns["Altstadt"], name="John Smith", language="en", languages=["de"]
     )
@@ -68,9 +69,11 @@ def test_reviewers_are_greeted_by_name_in_their_language(
     invite(session, settings, assignments, actor="coordinator")
     rows = {r.recipient: r for r in session.exec(select(Outbox).where(Outbox.kind == "invitation"))}
     german, english = rows[anna.email], rows[john.email]
-    assert german.body.startswith("Guten Tag Anna Schmidt,")
+    assert german.body.startswith("Guten Tag Frau Schmidt,")  # by title where it is known
     assert "bis zum 15.12.2026" in german.body
     assert english.body.startswith("Dear John Smith,") and "by 15 Dec 2026" in english.body
+    assert messages.greeting(translator("en"), "Anna Schmidt", "ms") == "Dear Ms Schmidt,"
+    assert messages.greeting(translator("de"), "Jan de Vries", "mr") == "Guten Tag Herr de Vries,"
     # The round has no coordinator's name: signed by the coordination, in each language.
     assert "Coordinator" not in german.body and "Ihre Koordination" in german.body
     assert english.body.rstrip().endswith("Kind regards,\nThe coordination team")
@@ -109,3 +112,9 @@ def test_without_a_name_the_greeting_is_neutral() -> None:
         problems=[],
     )
     assert body.startswith("Hello,\n") and "Assignments: invited 2" in body
+
+
+def test_a_surname_keeps_its_particles() -> None:
+    t = translator("de")
+    assert messages.greeting(t, "Ursula von der Leyen", "ms") == "Guten Tag Frau von der Leyen,"
+    assert messages.greeting(t, "Anna Schmidt", None) == "Guten Tag Anna Schmidt,"
