@@ -7,13 +7,16 @@
   home municipality, the extra-review call and the open problems; for the coordinator only.
 
 Spreadsheets treat text starting with = + - @ as a formula: in the XLSX every text cell is
-written as a string, in the CSV such text gets a leading apostrophe (OWASP's advice against CSV
-injection). Illegal XML characters are removed as in the DOCX.
+written as a string; in the CSV such text gets a leading apostrophe (OWASP's advice against CSV
+injection), and so does such text after a `,` `;` tab or line break inside a value, where a
+spreadsheet splitting on another separator than the comma (German Excel: `;`) starts a cell.
+Illegal XML characters are removed as in the DOCX.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -22,7 +25,8 @@ from openpyxl.cell.cell import TYPE_STRING, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from review.consolidation.gather import PlanRow, rubrics_of
-from review.documents.text import Redactor, clean
+from review.consolidation.redaction import redactor_for
+from review.documents.text import clean
 from review.i18n import N_, translator
 
 SWR = ("strengths", "weaknesses", "recommendations")
@@ -36,12 +40,7 @@ SWR_NAMES = {
 def _text_for(row: PlanRow, identities: bool) -> Callable[[object], str]:
     if identities or not row.dossier.blind:
         return clean
-    terms: list[str] = []
-    for info in row.dossier.reviewers:
-        terms += [info.name, info.email]
-        if info.municipality and info.municipality != row.dossier.municipality:
-            terms.append(info.municipality)
-    return Redactor(terms, row.dossier.language)
+    return redactor_for(row.dossier)
 
 
 def review_records(rows: Sequence[PlanRow], *, identities: bool) -> tuple[list[str], list[list]]:
@@ -117,10 +116,20 @@ def plan_records(rows: Sequence[PlanRow], *, identities: bool) -> tuple[list[str
     return header, out
 
 
+# Where a spreadsheet may start a cell: at the start of the text and, in a program that splits on
+# another separator than ours (German Excel splits on ";", others on tabs) or ends a row on a line
+# break inside a quoted field, after each of those. A cell there that begins with a formula
+# character, after any quotes, gets an apostrophe: shown as text, never run.
+_CELL_START = re.compile(r"(^|[,;\t\r\n])(?=\"*[=+\-@\t\r])")
+
+
+def neutralise_formulas(text: str) -> str:
+    """`text` with an apostrophe before every part a spreadsheet could read as a formula."""
+    return _CELL_START.sub(r"\1'", text)
+
+
 def _csv_safe(value: object) -> object:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return neutralise_formulas(value) if isinstance(value, str) else value
 
 
 def write_csv(header: list[str], records: list[list], path: Path) -> Path:

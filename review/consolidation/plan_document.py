@@ -31,6 +31,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
 
 from review.consolidation.gather import PlanDossier, ReviewerIdentity, reviewer_label
+from review.consolidation.redaction import redactor_for
 from review.consolidation.rules import PlanResult, RubricResult
 from review.documents.docxkit import (
     COMMENT,
@@ -44,7 +45,7 @@ from review.documents.docxkit import (
     anonymise_properties,
     open_template,
 )
-from review.documents.text import Redactor, clean
+from review.documents.text import clean
 from review.eligibility import finding_evidence, finding_gate, finding_met, finding_text, gate_label
 from review.i18n import N_, state_name, translator
 from review.rubric import Rubric
@@ -87,12 +88,7 @@ class _Writer:
         self.people = {info.label: info for info in dossier.reviewers}
         self.text: Callable[[object], str]
         if dossier.blind and not self.coordinator:
-            terms: list[str] = []
-            for info in dossier.reviewers:
-                terms += [info.name, info.email]
-                if info.municipality and info.municipality != dossier.municipality:
-                    terms.append(info.municipality)
-            self.text = Redactor(terms, self.lang)
+            self.text = redactor_for(dossier, self.lang)
         else:
             self.text = clean
         self.rubrics = {ri.rubric.id: ri.rubric for ri in dossier.rubrics}

@@ -1,5 +1,5 @@
-"""User text on its way into documents: cleaned so it can never break a file, and redacted so a
-blind edition never names a reviewer.
+"""User text on its way into documents: cleaned so it can never break a file (redaction, which a
+blind edition needs on top, is `review.consolidation.redaction`).
 
 - XML 1.0 forbids most C0 control characters, lone surrogates and U+FFFE/U+FFFF; one of them in a
   run makes Word refuse the whole file. They are removed; tabs and line breaks are kept. C1
@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-
-from review.i18n import N_, translator
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-REDACTED = N_("[redacted]")
 
 
 def clean(text: object) -> str:
@@ -27,36 +23,6 @@ def clean(text: object) -> str:
     value = str(text)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return _ILLEGAL.sub("", value)
-
-
-class Redactor:
-    """Replaces given identities (names, emails, home municipalities) in free text.
-
-    Whole words only and case-insensitive; terms shorter than 3 characters are ignored (they would
-    black out ordinary words)."""
-
-    def __init__(self, terms: Iterable[str], language: str = "en") -> None:
-        words = sorted(
-            {t.strip() for t in terms if t and len(t.strip()) >= 3}, key=len, reverse=True
-        )
-        self.replacement = translator(language).gettext(REDACTED)
-        self._pattern = (
-            re.compile(
-                r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE
-            )
-            if words
-            else None
-        )
-
-    def __call__(self, text: object) -> str:
-        value = clean(text)
-        if self._pattern is None or not value:
-            return value
-        return self._pattern.sub(self.replacement, value)
-
-
-def no_redaction(text: object) -> str:
-    return clean(text)
 
 
 _GERMAN = str.maketrans(
