@@ -19,6 +19,7 @@ from typing import Any
 from review.intake.document import Unit
 from review.intake.facts import add_council, add_inventory, add_targets
 from review.intake.facts.inventory import read_inventory
+from review.intake.facts.substance import adapts, assessed, financed, min_financed
 from review.intake.facts.targets import read_targets
 from review.intake.structure import Structure, analyse
 
@@ -358,6 +359,20 @@ def check_plan(
             add_targets(finding, read_targets(lowered, city))
         elif check.id == "council_approval":
             add_council(finding, lowered, hits)
+        elif check.id == "financing":
+            money = financed(lowered)
+            # Named (financing, funding, Finanzierung) and put money on (amounts).
+            finding["present"] = bool(hits) and len(money) >= min_financed(len(lowered))
+            if finding["present"]:
+                found = [_evidence(u, a, b) for u, a, b in money[:MAX_EVIDENCE]]
+                finding["evidence"] = (found + finding["evidence"])[:MAX_EVIDENCE]
+        elif check.id == "risk_vulnerability":
+            finding["present"] = bool(hits) and assessed(lowered, structure.headings)
+        elif check.id == "adaptation_actions":
+            finding["present"] = bool(hits) and adapts(hits, structure.headings, len(lowered))
+        if hits and not finding["present"]:
+            # Named in passing only: the mentions stay visible, as mentions, not as evidence.
+            finding["mentions"], finding["evidence"] = finding["evidence"], []
         findings.append(finding)
     return findings
 

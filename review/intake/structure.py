@@ -105,6 +105,7 @@ _FUNDING = re.compile(
     r"|\b(?:this|the) (?:document|project|report|publication|study|plan) (?:was|is|has been) "
     r"(?:co-)?(?:funded|financed|supported) by\b"
     r"|\bförderkennzeichen\b"
+    r"|\bnetzerocities\b[^.\n]{0,120}?\b(?:funding|financed|funded)\b"
     r"|\b(?:konzept|klimaschutzkonzept|bericht|vorhaben|studie|projekt|dokument)\w* (?:wurde|wird)"
     r" (?:\w+ ){0,5}?gefördert\b",
 )

@@ -13,6 +13,7 @@ Pure: (unit, lower-cased plan text) pairs in, a dict out. German and English.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -90,7 +91,8 @@ _TOTAL = re.compile(
 _PAST = re.compile(
     r"\b(?:has been reduced|have been reduced|were reduced|was reduced|has (?:fallen|decreased|"
     r"declined|dropped)|have (?:fallen|decreased|declined|dropped)|fell|decreased by|"
-    r"dropped by|declined by|achieved a reduction|(?:decreased|fell|dropped|declined|sank) from|"
+    r"dropped by|declined by|achieved a reduction|already achieved|has achieved|exceeded its|"
+    r"(?:decreased|fell|dropped|declined|sank) from|"
     r"gesunken|zurückgegangen|reduziert worden|"
     r"wurden? (?:\w+ ){0,3}reduziert|between (?:19|20)\d\d and (?:19|20)\d\d|since (?:19|20)\d\d|"
     r"seit (?:19|20)\d\d|von (?:19|20)\d\d bis)"
@@ -123,6 +125,8 @@ _NAME_OF_THE_MISSION = re.compile(
     r"(?:mission|100)\W+(?:for\W+)?(?:100\W+)?climate[- ]neutral and smart cities"
     r"|climate[- ]neutral and smart cities mission|climate[- ]neutral and smart cities by 2030"
 )
+# A document's name: "the Roadmap towards climate neutrality", "Pathways to Climate Neutrality"
+_NAMED_PATH = re.compile(r"(?:roadmap|pathways?|road|path|fahrplan)\s(?:to|towards|zur)\s$")
 # Template chapters: "Part B – Pathways towards Climate Neutrality by 2030", "Module A-3 ..."
 _CHAPTER = re.compile(r"^(?:[\d.]+\s+)?(?:module|part|teil)\s+[a-c](?:\W|-?\d)")
 
@@ -156,7 +160,16 @@ def read_targets(units: list[tuple[Unit, str]], city: str | None = None) -> dict
     `units`: (unit, lower-cased plan's own text) pairs; `city`: the municipality's name if known
     (a sentence naming it speaks of the city's own target)."""
     candidates = _neutrality(units, city) + _reductions(units, city)
-    own = [c for c in candidates if c.scope == "city"]
+    # A neutrality year the plan says it does not pursue ("not currently achievable") is not its
+    # goal, wherever else it is named.
+    denied_votes = Counter(c.target_year for c in candidates if c.scope == "not_pursued")
+    stated = Counter(c.target_year for c in candidates if c.scope == "city")
+    denied = {year for year, n in denied_votes.items() if 2 * n >= stated[year]}
+    own = [
+        c
+        for c in candidates
+        if c.scope == "city" and not (c.kind == "neutrality" and c.target_year in denied)
+    ]
     own.sort(key=lambda c: (-c.score, c.sentence.index, c.sentence.start))
     headline = _headline(own)
     neutral_votes = _votes(c for c in own if c.kind == "neutrality")
@@ -232,16 +245,16 @@ def _neutrality(units: list[tuple[Unit, str]], city: str | None) -> list[Candida
     for sentence, m in sentences_with(_NEUTRAL, units, _NEUTRAL_ANCHORS):
         text = _text_of(units, sentence)
         rel = m.start() - sentence.start
-        if _NAME_OF_THE_MISSION.search(text[max(0, rel - 40) : rel + 60]) or _CHAPTER.match(text):
+        if (
+            _NAME_OF_THE_MISSION.search(text[max(0, rel - 40) : rel + 60])
+            or _CHAPTER.match(text)
+            or _NAMED_PATH.search(text[max(0, rel - 25) : rel])
+        ):
             continue  # "the EU Mission 100 Climate-Neutral and Smart Cities", a chapter title
         year = _target_year_near(text, rel)
         if year is None or year < FIRST_NEUTRALITY_YEAR:
             continue
-        percent = base = None
-        pm = _reduction_percent(text)
-        if pm is not None:
-            percent = percent_value(pm.group("pct"))
-            base = _base_year(text)
+        percent, base = _defining_share(text, rel + len(m.group(0)), year)
         scope = _scope(text, rel, city)
         following = units[sentence.index][1][sentence.end : sentence.end + 30]
         if _INSTEAD.search(following):
@@ -317,6 +330,29 @@ def _target_year_near(text: str, at: int) -> int | None:
         if distance <= 160 and (best is None or distance < best[0]):
             best = (distance, year)
     return best[1] if best else None
+
+
+def _defining_share(text: str, after: int, year: int) -> tuple[float | None, int | None]:
+    """The reduction share and base year with which a sentence defines its neutrality goal:
+    after the goal ("carbon neutral by 2025, with 80 % decrease ... compared to 1990"), with no
+    EU or national target in between ("... exceeding the target set by the European Commission
+    (a reduction of 55 %)"). The Mission's generic definition (80 % by 2030, the rest offset)
+    and "a net 100 % reduction" restate neutrality and define nothing of the city's own."""
+    rest = text[after:]
+    pm = _reduction_percent(rest)
+    if pm is None:
+        return None, None
+    between = rest[: pm.start()]
+    if _EU.search(between) or _NATIONAL.search(between):
+        return None, None
+    percent = percent_value(pm.group("pct"))
+    if (
+        percent is None
+        or percent >= 100
+        or (percent == 80 and year == 2030 and not _OWN.search(text))
+    ):
+        return None, None
+    return percent, _base_year(rest)
 
 
 def _reduction_percent(text: str) -> re.Match[str] | None:
