@@ -64,6 +64,13 @@ class Settings(BaseSettings):
         description="PDF text reader: 'auto' (pypdfium2 when installed with peerplan[fast], "
         "else pypdf), 'pypdf' or 'pypdfium2'.",
     )
+    trusted_proxies: str = Field(
+        default="",
+        description="Reverse proxies in front of the portal whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are believed: addresses or networks, comma-separated "
+        "(e.g. '127.0.0.1' or '10.0.0.0/8'). Empty: the connecting address is the client, "
+        "and the portal's lock-out of link guessers counts by it.",
+    )
     link_grace_days: int = Field(
         default=28, description="Days after the round's final deadline that personal links work."
     )

@@ -14,6 +14,10 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+#: The largest id a row can have: ids are INTEGER, 32 bits on PostgreSQL (SQLite's 64 bits are
+#: wider). A larger id sent by a client names nothing (and would make the database fail).
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -262,3 +266,15 @@ class Outbox(SQLModel, table=True):
     last_error: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+
+
+class FailedLink(SQLModel, table=True):
+    """One try of an unknown, expired or revoked personal link, by client address. The portal's
+    lock-out counts these (`review.link_guard`): in the database, every worker and a restarted
+    portal see the same tries. Rows older than the lock-out's horizon are deleted."""
+
+    __tablename__ = "failed_link"
+    __table_args__ = (Index("ix_failed_link_client_at", "client", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client: str
+    at: datetime = Field(default_factory=utcnow, index=True)

@@ -40,8 +40,9 @@ def portal(
         create_app(current),
         host=host,
         port=port,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        # The app believes forwarded headers from PEERPLAN_TRUSTED_PROXIES only (create_app);
+        # uvicorn's own handling would believe any client connecting from 127.0.0.1.
+        proxy_headers=False,
         log_level="info",
         server_header=False,
     )

@@ -257,6 +257,7 @@ def _start_portal(host: str, port: int, logs: Path, children: list[Child]) -> st
             host,
             "--port",
             str(port),
+            "--no-proxy-headers",  # forwarded headers: PEERPLAN_TRUSTED_PROXIES (create_app)
         ],
         logs / "portal.log",
         env=_child_env(),

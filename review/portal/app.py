@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from review.config import Settings
 from review.db import get_engine
+from review.link_guard import LinkGuard
 from review.notify import outbox
 from review.portal import errors, security
 from review.portal.pages import Pages, environment
@@ -35,7 +37,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = get_engine(settings)
     app.state.rubrics = rubrics
     app.state.pages = pages
-    app.state.throttle = security.Throttle()
+    # Bad link tries, counted in the database (shared by workers, kept across restarts); tests
+    # set its delay to 0 and its limits through this attribute.
+    app.state.throttle = LinkGuard(app.state.engine)
     # Messages queued by a request (receipts, the replacement's invitation) go out right after
     # it commits, in a background sender; tests without an SMTP server swap this out.
     app.state.send_now = outbox.deliver_in_background
@@ -48,4 +52,8 @@ def create_app(settings: Settings) -> FastAPI:
         too_large=pages.too_large,
         error_page=lambda scope: pages.server_error(scope.get("query_string", b"")),
     )
+    if settings.trusted_proxies.strip():
+        # The client's address (for the lock-out) and scheme (for secure cookies) from the
+        # forwarded headers of these proxies only; servers run without their own handling.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app

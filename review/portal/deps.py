@@ -5,7 +5,8 @@
 - `ReviewerLink`, `ReviewerAssignment`, `MunicipalityLink`: what a personal link opens. A bad
   link is refused (`Denied`, a 404 page), counted, answered a little slower each time, and
   enough of them lock the client out (`Locked`, 429) of every link route.
-- `PostedForm`: the form of a post, with its CSRF token checked (`CsrfFailed`, 403).
+- `PostedForm`: the form of a post, refused when another site's page sent it (`Origin` or
+  `Sec-Fetch-Site`, then the CSRF token: 403) or when it cannot be stored (a NUL: 422).
 - `ReviewerPostDep`: a reviewer's post: link first, then the form (a bad link is a 404 whatever
   the form holds), and the page's language.
 """
@@ -26,9 +27,10 @@ from review import reviewing
 from review.config import Settings
 from review.db import session_scope
 from review.i18n import pick_language
-from review.models import Assignment, Municipality
+from review.link_guard import LinkGuard
+from review.models import MAX_ID, Assignment, Municipality
 from review.portal import security
-from review.portal.errors import CsrfFailed, Denied, Locked
+from review.portal.errors import CrossSite, CsrfFailed, Denied, Locked, Unstorable
 from review.portal.pages import Pages
 from review.portal.posts import ReviewerPost
 from review.rubric import Rubric
@@ -60,14 +62,16 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 # --------------------------------------------------------------------------- personal links
 
 
-def _check_client(request: Request) -> None:
-    seconds = request.app.state.throttle.locked_for(security.client_key(request))
+async def _check_client(request: Request) -> None:
+    guard: LinkGuard = request.app.state.throttle
+    seconds = await run_in_threadpool(guard.locked_for, security.client_key(request))
     if seconds:
         raise Locked(seconds)
 
 
 async def _refuse(request: Request) -> NoReturn:
-    delay = request.app.state.throttle.fail(security.client_key(request))
+    guard: LinkGuard = request.app.state.throttle
+    delay = await run_in_threadpool(guard.fail, security.client_key(request))
     if delay:
         await asyncio.sleep(delay)
     raise Denied
@@ -77,7 +81,7 @@ async def reviewer_link(
     request: Request, token: str, session: SessionDep, settings: SettingsDep
 ) -> Assignment:
     """The assignment a reviewer's link was issued for."""
-    _check_client(request)
+    await _check_client(request)
     via = await run_in_threadpool(reviewing.assignment_for_token, session, token, settings)
     if via is None:
         await _refuse(request)
@@ -90,7 +94,10 @@ ReviewerLink = Annotated[Assignment, Depends(reviewer_link)]
 async def reviewer_assignment(
     request: Request, via: ReviewerLink, assignment_id: int, session: SessionDep
 ) -> Assignment:
-    """The reviewer's assignment `assignment_id`, opened through their link (any of theirs)."""
+    """The reviewer's assignment `assignment_id`, opened through their link (any of theirs).
+    An id no row can have is refused like another reviewer's (the database would fail on it)."""
+    if not 1 <= assignment_id <= MAX_ID:
+        await _refuse(request)
     assignment = await run_in_threadpool(reviewing.own_assignment, session, via, assignment_id)
     if assignment is None:
         await _refuse(request)
@@ -102,7 +109,7 @@ ReviewerAssignment = Annotated[Assignment, Depends(reviewer_assignment)]
 
 async def municipality_link(request: Request, token: str, session: SessionDep) -> Municipality:
     """The municipality a plan-upload link was issued for."""
-    _check_client(request)
+    await _check_client(request)
     municipality = await run_in_threadpool(reviewing.municipality_for_token, session, token)
     if municipality is None:
         await _refuse(request)
@@ -115,11 +122,25 @@ MunicipalityLink = Annotated[Municipality, Depends(municipality_link)]
 # --------------------------------------------------------------------------- forms
 
 
-async def posted_form(request: Request) -> FormData:
-    """The post's form once its CSRF token matches the browser's cookie."""
+def _storable(form: FormData) -> bool:
+    """No NUL in any text or file name: PostgreSQL cannot store one."""
+    for value in form.values():
+        text = value if isinstance(value, str) else (value.filename or "")
+        if "\x00" in text:
+            return False
+    return True
+
+
+async def posted_form(request: Request, settings: SettingsDep) -> FormData:
+    """The post's form, refused when another site's page sent it (its origin, then its CSRF
+    token) and when it holds what cannot be stored."""
+    if security.cross_site(request, settings.portal_base_url):
+        raise CrossSite
     form = await request.form(max_files=2, max_fields=200)
     if not security.csrf_ok(request, form):
         raise CsrfFailed
+    if not _storable(form):
+        raise Unstorable
     return form
 
 

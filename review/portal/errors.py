@@ -31,6 +31,14 @@ class CsrfFailed(Exception):
     """A form came without the CSRF token of the browser's cookie."""
 
 
+class CrossSite(CsrfFailed):
+    """A form post sent by another site's page (its `Origin` or `Sec-Fetch-Site` says so)."""
+
+
+class Unstorable(Exception):
+    """A form with text no database can store (a NUL character); nothing of it is written."""
+
+
 class Locked(Exception):
     """The client tried too many bad links and waits `seconds` before the next try."""
 
@@ -73,6 +81,20 @@ async def csrf_failed(request: Request, _exc: Exception) -> Response:
         N_(
             "The form was no longer valid (security check). Please reload the page and send it "
             "again."
+        ),
+    )
+
+
+async def unstorable(request: Request, _exc: Exception) -> Response:
+    lang = request_lang(request)
+    return _pages(request).message(
+        request,
+        lang,
+        422,
+        N_("Input not saved"),
+        N_(
+            "The form contains a control character (NUL) that cannot be stored; nothing was "
+            "saved. Please remove it and send the form again."
         ),
     )
 
@@ -136,6 +158,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Denied, denied)
     app.add_exception_handler(Locked, locked)
     app.add_exception_handler(CsrfFailed, csrf_failed)
+    app.add_exception_handler(Unstorable, unstorable)
     app.add_exception_handler(StarletteHTTPException, http_error)
     for error in (PeerplanError, StaleVersion, IllegalTransition):
         app.add_exception_handler(error, domain_error)

@@ -1,6 +1,6 @@
-"""The portal's protections that are not about reviews: security headers, CSRF tokens, the
-upload size limit (enforced while the body is read), and slowing down and locking out clients
-that try bad link tokens."""
+"""The portal's protections that are not about reviews: security headers, CSRF tokens and the
+origin of form posts, the upload size limit (enforced while the body is read), and logs that
+hold neither link tokens nor anything a user typed. (Bad link tries: `review.link_guard`.)"""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ import hmac
 import logging
 import re
 import secrets
-import threading
-import time
+import traceback
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -68,46 +67,43 @@ def csrf_ok(request: Request, form: Any) -> bool:
     return hmac.compare_digest(cookie.encode(), sent.encode())
 
 
-# --------------------------------------------------------------------------- bad tokens
+# --------------------------------------------------------------------------- cross-site posts
+
+#: `Sec-Fetch-Site` of a post the portal's own pages make ("none": the user's own action).
+OWN_FETCH_SITES = frozenset({"same-origin", "none"})
 
 
-@dataclass
-class Throttle:
-    """Per-client count of bad link tokens: each failure slows the next answer, and
-    `max_failures` within `window` seconds lock the client out for `lockout` seconds."""
+def _origin(url: str) -> str | None:
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None  # "null" (a sandboxed or redirected form) and anything malformed
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
-    max_failures: int = 5
-    window: float = 15 * 60
-    lockout: float = 15 * 60
-    delay_step: float = 0.25
-    max_delay: float = 2.0
-    _failures: dict[str, list[float]] = field(default_factory=dict)
-    _locked: dict[str, float] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def locked_for(self, client: str, now: float | None = None) -> float:
-        """Seconds the client is still locked out (0: not locked)."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            until = self._locked.get(client, 0.0)
-            if until <= now:
-                self._locked.pop(client, None)
-                return 0.0
-            return until - now
+def cross_site(request: Request, base_url: str) -> bool:
+    """Whether a form post was sent by another site's page, as the browser tells: by its
+    `Sec-Fetch-Site`, else by its `Origin`, which must be the portal's public base URL or the
+    host the request was sent to. A post with neither header is no browser's cross-site form
+    (browsers send `Origin` with every cross-site post); the CSRF token still applies."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site.strip().lower() not in OWN_FETCH_SITES:
+        return True
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    sent = _origin(origin)
+    if sent is None:
+        return True
+    if sent == _origin(base_url):
+        return False
+    host = request.headers.get("host", "").strip().lower()
+    return not host or sent.split("://", 1)[1] != host
 
-    def fail(self, client: str, now: float | None = None) -> float:
-        """Record a bad token; returns the delay to wait before answering."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            recent = [t for t in self._failures.get(client, []) if now - t < self.window]
-            recent.append(now)
-            self._failures[client] = recent
-            if len(recent) >= self.max_failures:
-                self._locked[client] = now + self.lockout
-                self._failures.pop(client, None)
-            if len(self._failures) > 100_000:  # bound memory under a spray of addresses
-                self._failures.clear()
-            return min(self.max_delay, self.delay_step * (len(recent) - 1))
+
+# --------------------------------------------------------------------------- clients
 
 
 def client_key(request: Request) -> str:
@@ -121,9 +117,43 @@ class TooLarge(Exception):
     pass
 
 
+def _with_security_headers(message: dict) -> dict:
+    headers = list(message.get("headers", []))
+    present = {k.lower() for k, _ in headers}
+    for name, value in HEADERS.items():
+        if name.lower().encode() not in present:
+            headers.append((name.lower().encode(), value.encode()))
+    headers.append((b"cache-control", b"no-store"))
+    return {**message, "headers": headers}
+
+
+def _declared_length(scope: dict) -> int | None:
+    declared = dict(scope.get("headers", [])).get(b"content-length")
+    return int(declared) if declared is not None and declared.isdigit() else None
+
+
+def log_bug(exc: BaseException, method: str) -> None:
+    """Log a bug with where it happened (every frame of every chained exception) but without
+    the exceptions' messages: those can quote what a user typed (a database error quotes the
+    values of its statement), and user text never goes to a log."""
+    lines = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        lines.append(f"{type(current).__module__}.{type(current).__qualname__}")
+        lines.extend(
+            f"  {frame.filename}:{frame.lineno} in {frame.name}"
+            for frame in traceback.extract_tb(current.__traceback__)
+        )
+        current = current.__cause__ or current.__context__
+    log.error("portal error on %s (messages withheld):\n%s", method, "\n".join(lines))
+
+
 class PortalMiddleware:
     """Security headers on every response; request bodies above `max_body` refused with 413 while
-    they are read (not after), so a huge upload never fills memory or disk."""
+    they are read (not after), so a huge upload never fills memory or disk; a bug answered with
+    a plain error page and logged without anything the user sent."""
 
     def __init__(
         self,
@@ -146,17 +176,11 @@ class PortalMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = list(message.get("headers", []))
-                present = {k.lower() for k, _ in headers}
-                for name, value in HEADERS.items():
-                    if name.lower().encode() not in present:
-                        headers.append((name.lower().encode(), value.encode()))
-                headers.append((b"cache-control", b"no-store"))
-                message["headers"] = headers
+                message = _with_security_headers(message)
             await send(message)
 
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+        declared = _declared_length(scope)
+        if declared is not None and declared > self.max_body:
             await self.too_large()(scope, receive, send_with_headers)
             return
         received = 0
@@ -175,9 +199,9 @@ class PortalMiddleware:
         except TooLarge:
             if not started:
                 await self.too_large()(scope, receive, send_with_headers)
-        except Exception:
-            # A bug: log it with its traceback, show the browser a plain page without one.
-            log.exception("portal error on %s", scope.get("method"))
+        except Exception as exc:
+            # A bug: logged with where it happened, the browser sees a plain page.
+            log_bug(exc, str(scope.get("method")))
             if started:
                 raise
             await self.error_page(scope)(scope, receive, send_with_headers)

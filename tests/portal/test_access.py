@@ -3,7 +3,7 @@ link, and nothing of another assignment leaks; CSRF, lockout, headers, limits, e
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from review.config import Settings, load_settings
 from review.db import engine_for
+from review.link_guard import LinkGuard
 from review.models import Assignment, AssignmentStatus, Review
 from review.reviewing import issue_link
 from review.states import transition
@@ -174,23 +175,32 @@ def test_repeated_bad_tokens_lock_the_client_out(two) -> None:
     locked = client.get(f"/r/{a.token}/a/{a.assignment_id}")
     assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 60
     assert "SECRET-PLAN-A" not in locked.text
-    # End the lockout (its expiry after `throttle.lockout` seconds is tested with explicit
-    # clock values in the next test): the right link works again.
-    client.app.state.throttle._locked.clear()
+    # End the lockout (its expiry after `throttle.lockout` is tested with explicit clock values
+    # in the next test): the right link works again.
+    client.app.state.throttle.clear()
     assert client.get(f"/r/{a.token}/a/{a.assignment_id}").status_code == 200
 
 
-def test_bad_tokens_are_answered_slower_and_slower(sqlite_settings: Settings) -> None:
-    from review.portal.security import Throttle
+def test_bad_tokens_are_answered_slower_and_slower(settings: Settings) -> None:
+    guard = LinkGuard(engine_for(settings.database_url))
+    start = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
-    throttle = Throttle()
-    delays = [throttle.fail("1.2.3.4", now=float(i)) for i in range(4)]
+    def at(seconds: float) -> datetime:
+        return start + timedelta(seconds=seconds)
+
+    delays = [guard.fail("1.2.3.4", now=at(i)) for i in range(4)]
     assert delays == sorted(delays) and delays[0] == 0 and delays[-1] > 0
-    assert throttle.locked_for("1.2.3.4", now=4.0) == 0
-    throttle.fail("1.2.3.4", now=4.0)
-    assert throttle.locked_for("1.2.3.4", now=5.0) > 0
-    assert throttle.locked_for("5.6.7.8", now=5.0) == 0
-    assert throttle.locked_for("1.2.3.4", now=4.0 + throttle.lockout + 1) == 0
+    assert guard.locked_for("1.2.3.4", now=at(4)) == 0
+    guard.fail("1.2.3.4", now=at(4))
+    assert guard.locked_for("1.2.3.4", now=at(5)) > 0
+    assert guard.locked_for("5.6.7.8", now=at(5)) == 0
+    lockout = guard.lockout.total_seconds()
+    assert guard.locked_for("1.2.3.4", now=at(4 + lockout + 1)) == 0
+    # Tries spread wider than the window never add up to a lock-out.
+    window = guard.window.total_seconds()
+    for i in range(10):
+        guard.fail("9.9.9.9", now=at(10_000 + i * window / 4))
+    assert guard.locked_for("9.9.9.9", now=at(10_000 + 10 * window / 4)) == 0
 
 
 def test_security_headers_on_every_answer(two) -> None:

@@ -1,0 +1,90 @@
+"""Guessing personal links: every bad try is counted per client address in the database, each
+one answered a little slower, and `max_failures` tries within `window` lock the client out of
+every link for `lockout`.
+
+The tries are rows of `FailedLink`, so every portal worker counts the same tries and a restart
+forgets none of them; whether a client is locked is worked out from its recent rows (no counter
+to update, so concurrent workers never conflict). Rows older than the horizon are deleted as new
+ones come in, which bounds the table by the tries of the last half hour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, delete
+from sqlmodel import Session, col, select
+
+from review.db import session_scope
+from review.models import FailedLink, utcnow
+
+#: The longest client key stored (an IPv6 address with zone fits).
+MAX_CLIENT = 100
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass
+class LinkGuard:
+    engine: Engine
+    max_failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+    lockout: timedelta = timedelta(minutes=15)
+    #: Seconds added to the answer for each earlier bad try in the window, up to `max_delay`.
+    delay_step: float = 0.25
+    max_delay: float = 2.0
+
+    @property
+    def horizon(self) -> timedelta:
+        """How far back a try can still matter: a lock-out's first try to its end."""
+        return self.window + self.lockout
+
+    def _replay(self, tries: list[datetime]) -> tuple[datetime | None, int]:
+        """(end of the lock-out, if any; tries in the current streak, the last one included)."""
+        locked_until: datetime | None = None
+        streak: list[datetime] = []
+        latest = 0
+        for at in tries:
+            if locked_until is not None and at < locked_until:
+                continue  # let through by another worker while locked: it extends nothing
+            streak = [t for t in streak if at - t < self.window] + [at]
+            latest = len(streak)
+            if len(streak) >= self.max_failures:
+                locked_until, streak = at + self.lockout, []
+        return locked_until, latest
+
+    def _tries(self, session: Session, client: str, now: datetime) -> list[datetime]:
+        rows = session.exec(
+            select(FailedLink.at)
+            .where(FailedLink.client == client[:MAX_CLIENT], FailedLink.at > now - self.horizon)
+            .order_by(col(FailedLink.at))
+        )
+        return [_aware(at) for at in rows if _aware(at) <= now]
+
+    def locked_for(self, client: str, now: datetime | None = None) -> float:
+        """Seconds the client is still locked out (0: not locked)."""
+        now = now or utcnow()
+        with Session(self.engine) as session:
+            until, _ = self._replay(self._tries(session, client, now))
+        return max(0.0, (until - now).total_seconds()) if until else 0.0
+
+    def fail(self, client: str, now: datetime | None = None) -> float:
+        """Record a bad try; returns the seconds to wait before answering it."""
+        now = now or utcnow()
+        with session_scope(self.engine) as session:
+            session.execute(delete(FailedLink).where(col(FailedLink.at) < now - self.horizon))
+            session.add(FailedLink(client=client[:MAX_CLIENT], at=now))
+            session.flush()
+            _, streak = self._replay(self._tries(session, client, now))
+        return min(self.max_delay, self.delay_step * max(0, streak - 1))
+
+    def clear(self, client: str | None = None) -> None:
+        """Forget the tries of `client` (of every client when None): ends a lock-out."""
+        with session_scope(self.engine) as session:
+            query = delete(FailedLink)
+            if client is not None:
+                query = query.where(col(FailedLink.client) == client[:MAX_CLIENT])
+            session.execute(query)
