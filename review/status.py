@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from review.models import Assignment, AssignmentStatus, Document, Municipality, Plan, Review, Round
 from review.notify import outbox
+from review.queries import latest_documents
 
 
 def round_status(session: Session, round_: Round) -> dict[str, Any]:
@@ -25,12 +26,16 @@ def round_status(session: Session, round_: Round) -> dict[str, Any]:
         .where(Plan.round_id == round_.id)
         .order_by(Municipality.name)
     ).all()
-    latest: dict[int, Document] = {}
-    versions: Counter[int] = Counter()
-    for document in session.exec(select(Document).where(Document.round_id == round_.id)):
-        versions[document.plan_id] += 1
-        if document.plan_id not in latest or document.version > latest[document.plan_id].version:
-            latest[document.plan_id] = document
+    latest = latest_documents(session, [plan.id for plan, _ in plans if plan.id is not None])
+    versions: Counter[int] = Counter(
+        dict(
+            session.exec(
+                select(Document.plan_id, func.count())
+                .where(Document.round_id == round_.id)
+                .group_by(Document.plan_id)  # type: ignore[arg-type]
+            ).all()
+        )
+    )
     assignments = session.exec(select(Assignment).where(Assignment.round_id == round_.id)).all()
     by_plan: dict[int, Counter[str]] = {}
     for assignment in assignments:
