@@ -1,11 +1,66 @@
-"""Keys of the artifacts the flows publish: one key per flow and round, so that each run adds a
-version of the same artifact in the Prefect UI instead of a new one. Prefect allows lowercase
-ASCII letters, digits and dashes: 'Runde Münster' -> 'runde-muenster'."""
+"""What the flows show a coordinator in the Prefect UI.
+
+Artifact keys: one key per flow and round, so that each run adds a version of the same artifact
+instead of a new one. Prefect allows lowercase ASCII letters, digits and dashes: 'Runde Münster'
+-> 'runde-muenster'. The round's progress has one key that every flow updates (intake,
+assignment, invitations, deadlines, each compile run), so the newest version is always where the
+round stands. Flow runs are named after their round instead of Prefect's random names.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
+
+from review.config import load_settings
+from review.db import get_engine, session_scope
 from review.documents.text import slug
+from review.i18n import translator
+from review.progress import round_progress
+from review.progress_report import progress_markdown
+from review.rounds import get_round
 
 
 def artifact_key(prefix: str, round_name: str | None) -> str:
     return f"{prefix}-{slug(round_name or 'all rounds', 'round')}"
+
+
+def progress_artifact_key(round_name: str) -> str:
+    return artifact_key("round-progress", round_name)
+
+
+def publish_round_progress(round_name: str, steps: list[str]) -> None:
+    """The round's progress artifact, in the round's language; `steps` (`review.progress.Step`
+    values) say what the run did."""
+    with session_scope(get_engine(load_settings())) as session:
+        round_ = get_round(session, round_name)
+        progress = round_progress(session, round_)
+        language = round_.language
+    t = translator(language)
+    create_markdown_artifact(
+        key=progress_artifact_key(round_name),
+        markdown=progress_markdown(progress, t, datetime.now(UTC).date(), steps),
+        description=t.gettext("Where the round stands: plans and outstanding reviews"),
+    )
+
+
+def _round_of(parameters: dict[str, Any]) -> str | None:
+    for value in parameters.values():
+        found = value.get("round_name") if isinstance(value, dict) else None
+        found = found or getattr(value, "round_name", None)
+        if found:
+            return str(found)
+    return None
+
+
+def run_name(flow_label: str) -> Callable[[], str]:
+    """`flow_run_name` for a flow whose parameter model has a `round_name`."""
+
+    def name() -> str:
+        return f"{flow_label}: {_round_of(dict(flow_run.parameters)) or 'every round'}"
+
+    return name

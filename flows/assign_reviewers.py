@@ -35,14 +35,14 @@ from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 from pydantic import BaseModel, Field
 
-from flows.artifacts import artifact_key
+from flows.artifacts import artifact_key, publish_round_progress, run_name
 from flows.forms import optional
 from review.assignment import service
 from review.assignment.budget import DEFAULT_BUDGET
+from review.assignment.table import proposal_sentence, proposal_table
 from review.config import load_settings
 from review.db import get_engine, session_scope
 from review.errors import InvalidInput
-from review.models import Municipality, Plan, Reviewer
 from review.rounds import get_round
 
 ACTOR = "flow:assign_reviewers"
@@ -146,21 +146,7 @@ def propose(
             budget=budget,
             progress=log.info,
         )
-        rows = []
-        for plan_id, reviewer_id, rubric, value, why in proposal.rows:
-            plan = session.get(Plan, plan_id)
-            reviewer = session.get(Reviewer, reviewer_id)
-            rows.append(
-                {
-                    "plan": f"{_town(session, plan)} ({plan.language})",
-                    "plan_id": plan_id,
-                    "reviewer": reviewer.name,
-                    "reviewer_id": reviewer_id,
-                    "rubric": rubric,
-                    "affinity": round(value, 3),
-                    "reasons": why,
-                }
-            )
+        rows = proposal_table(session, proposal)
         return {
             "status": proposal.status,
             "objective": proposal.objective,
@@ -172,6 +158,7 @@ def propose(
             "method": proposal.method,
             "found": proposal.found,
             "quality": proposal.quality(),
+            "sentence": proposal_sentence(proposal, rows) if proposal.found else "",
         }
 
 
@@ -184,18 +171,13 @@ def approve(round_name: str, note: str) -> int:
         )
 
 
-def _town(session, plan: Plan) -> str:
-    return session.get(Municipality, plan.municipality_id).name
-
-
 def _publish(round_name: str, summary: dict[str, Any]) -> None:
     key = assignment_artifact_key(round_name)
     if summary["found"]:
         create_table_artifact(
             key=key,
             table=summary["rows"],
-            description=f"Proposal for {round_name}: objective {summary['objective']:g}, "
-            f"{summary['quality']} ({summary['method']}). Approve or reject in the paused run.",
+            description=f"{summary['sentence']} Decide in the paused run (Resume).",
         )
     else:
         create_markdown_artifact(
@@ -212,7 +194,7 @@ def _pairs(items: list[Pair]) -> list[tuple]:
     ]
 
 
-@flow(name="assign_reviewers", log_prints=False)
+@flow(name="assign_reviewers", flow_run_name=run_name("assignment"), log_prints=False)
 def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
     log = get_run_logger()
     pinned: list[tuple] = []
@@ -240,19 +222,19 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
             _publish(request.round_name, summary)
         else:
             description = (
-                f"Proposal for **{request.round_name}**: {len(summary['rows'])} "
-                f"assignments, objective {summary['objective']:g} ({summary['quality']}). "
-                f"See the artifact "
-                f"`{assignment_artifact_key(request.round_name)}`. Approve, or pin/forbid pairs "
-                f"(ids from the table) to get a new proposal."
+                f"Proposal for **{request.round_name}**: {summary['sentence']} The table is "
+                f"the artifact `{assignment_artifact_key(request.round_name)}`. Approve, solve "
+                f"again with pairs to pin or forbid (ids from the table), or stop."
             )
         if request.auto_approve:
             approved = approve(request.round_name, "auto")
+            publish_round_progress(request.round_name, ["assign", "approve"])
             return {**_result(summary), "approved": approved, "revisions": revision}
         answer = _decision(request, description, revision)
         if answer.decision == Decision.approve:
             approved = approve(request.round_name, answer.note)
             log.info("approved %d assignments", approved)
+            publish_round_progress(request.round_name, ["assign", "approve"])
             return {**_result(summary), "approved": approved, "revisions": revision}
         if answer.decision == Decision.stop:
             log.info("stopped by the coordinator; nothing approved")

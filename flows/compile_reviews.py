@@ -20,7 +20,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, Field
 
-from flows.artifacts import artifact_key
+from flows.artifacts import artifact_key, publish_round_progress, run_name
 from flows.forms import optional
 from review.config import load_settings
 from review.consolidation.gather import round_plan_ids
@@ -126,6 +126,7 @@ def artifact_rows(reports: list[PlanReport]) -> list[dict[str, str]]:
 # TaskRunner[PrefectFuture], which its own ThreadPoolTaskRunner does not match (invariant).
 @flow(
     name="compile_reviews",
+    flow_run_name=run_name("documents"),
     log_prints=True,
     task_runner=ThreadPoolTaskRunner(max_workers=16),  # type: ignore[arg-type]
 )
@@ -144,11 +145,16 @@ def compile_reviews(parameters: CompileParameters) -> dict:
     ]
     reports = [future.result() for future in futures]
     outputs = compile_summary(parameters.round_name, reports, str(out_dir), parameters.pdf, workers)
+    # A run for some plans (the trigger when a plan's last review arrives) gets its own key:
+    # under the round's key it would replace the table of every plan with its one row.
+    partial = parameters.plan_ids is not None
     create_table_artifact(
-        key=artifact_key("compile-reviews", parameters.round_name),
+        key=artifact_key("compile-reviews", parameters.round_name)
+        + ("-plans-" + "-".join(map(str, sorted(parameters.plan_ids or []))) if partial else ""),
         table=artifact_rows(reports),
         description=f"Consolidated reviews of round '{parameters.round_name}' in {out_dir}",
     )
+    publish_round_progress(parameters.round_name, ["compile"])
     for note in outputs.notes:
         print(f"note: {note}")
     print(f"{len(reports)} plan(s) compiled into {out_dir}")

@@ -14,7 +14,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from pydantic import BaseModel
 
-from flows.artifacts import artifact_key
+from flows.artifacts import artifact_key, publish_round_progress, run_name
 from flows.forms import optional
 from review.config import load_settings
 from review.notify.runs import run_escalation
@@ -36,7 +36,7 @@ class EscalationParameters(BaseModel):
 EVERY_ROUND = EscalationParameters()
 
 
-@flow(name="escalate_deadlines", log_prints=True)
+@flow(name="escalate_deadlines", flow_run_name=run_name("deadlines"), log_prints=True)
 def escalate_deadlines(parameters: EscalationParameters = EVERY_ROUND) -> dict[str, int]:
     """Send what the rounds' reminder policies call for now: reminders, overdue notices,
     escalations, reassignments, the coordinators' daily digests."""
@@ -47,6 +47,8 @@ def escalate_deadlines(parameters: EscalationParameters = EVERY_ROUND) -> dict[s
         markdown=run.markdown(),
         description="What the deadline escalation queued and sent, and why.",
     )
+    for name in run.round_names:
+        publish_round_progress(name, ["escalate"])
     print(run.report.text())
     print(f"outbox: {run.delivery.summary()}")
     run.raise_if_failed()  # SMTP trouble fails the run visibly; the messages wait in the outbox

@@ -16,7 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner
 from pydantic import BaseModel, Field
 
-from flows.artifacts import artifact_key
+from flows.artifacts import artifact_key, publish_round_progress, run_name
 from flows.forms import optional
 from review.config import Settings, load_settings
 from review.db import get_engine, session_scope
@@ -92,7 +92,11 @@ def register_plan(
         )
 
 
-@flow(name="intake_plans", task_runner=ProcessPoolTaskRunner(max_workers=default_workers()))
+@flow(
+    name="intake_plans",
+    flow_run_name=run_name("intake"),
+    task_runner=ProcessPoolTaskRunner(max_workers=default_workers()),
+)
 def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
     """Register a round's plans (PDF, DOCX: files, folders or manifest CSVs `file,municipality`
     on the machine running the flow) and pre-check their completeness. A table artifact lists
@@ -124,6 +128,7 @@ def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
         f"taken in, {sum(not o.taken_in for o in ordered)} refused. Completeness: automatic "
         "hints, not a verdict / automatische Hinweise, keine Bewertung.",
     )
+    publish_round_progress(round_name, ["intake"])
     return [o.to_dict() for o in ordered]
 
 

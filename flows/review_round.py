@@ -15,10 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_table_artifact
 from pydantic import BaseModel, Field
 
-from flows.artifacts import artifact_key
+from flows.artifacts import publish_round_progress, run_name
 from flows.assign_reviewers import AssignRequest, assign_reviewers
 from flows.compile_reviews import CompileParameters, compile_reviews
 from flows.escalate_deadlines import EscalationParameters, escalate_deadlines
@@ -77,7 +76,7 @@ def progress_of(round_name: str) -> RoundProgress:
         return round_progress(session, get_round(session, round_name))
 
 
-@flow(name="review_round", log_prints=True)
+@flow(name="review_round", flow_run_name=run_name("round"), log_prints=True)
 def review_round(parameters: RoundParameters) -> dict[str, Any]:
     """Advance a round: intake, assignment with approval, invitations, deadlines, consolidated
     documents. Start it again at any time; it continues where the round stands.
@@ -126,11 +125,7 @@ def review_round(parameters: RoundParameters) -> dict[str, Any]:
         progress = progress_of(name)
 
     next_steps = [s.value for s in progress.next_steps()]
-    create_table_artifact(
-        key=artifact_key("round-progress", name),
-        table=progress.table(),
-        description=f"Round '{name}': this run took {', '.join(taken) or 'no step'}; "
-        f"next: {', '.join(next_steps)}. / Fortschritt je Plan.",
-    )
+    # The parent run carries the round's progress too, not only its subflows.
+    publish_round_progress(name, taken)
     logger.info("round %s: took %s; next %s", name, taken, next_steps)
     return {"round": name, "steps": taken, "next": next_steps, "plans": progress.table()}

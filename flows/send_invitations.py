@@ -9,7 +9,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from pydantic import BaseModel, Field
 
-from flows.artifacts import artifact_key
+from flows.artifacts import artifact_key, publish_round_progress, run_name
 from review.config import load_settings
 from review.notify.runs import run_invitations
 
@@ -23,7 +23,7 @@ class InvitationParameters(BaseModel):
     )
 
 
-@flow(name="send_invitations", log_prints=True)
+@flow(name="send_invitations", flow_run_name=run_name("invitations"), log_prints=True)
 def send_invitations(parameters: InvitationParameters) -> dict[str, int]:
     """Invite every approved, not yet invited reviewer of the round by email."""
     round_name = parameters.round_name
@@ -33,6 +33,7 @@ def send_invitations(parameters: InvitationParameters) -> dict[str, int]:
         markdown=run.markdown(),
         description="Who was invited, and what was sent.",
     )
+    publish_round_progress(round_name, ["invite"])
     invited = sum(item.outcome == "invited" for item in run.invited)
     print(f"{invited} invited; outbox: {run.delivery.summary()}")
     run.raise_if_failed()

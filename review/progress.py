@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
@@ -22,6 +22,7 @@ from review.models import (
     Municipality,
     Plan,
     Review,
+    Reviewer,
     Round,
 )
 from review.states import OPEN
@@ -71,11 +72,27 @@ class PlanProgress:
         return "reviewing"
 
 
+@dataclass(frozen=True)
+class OutstandingReview:
+    """A review still owed: who owes it, for which plan, and since when it is late."""
+
+    plan_id: int
+    municipality: str
+    reviewer: str
+    rubric: str
+    status: str
+    due_date: date
+
+    def days_late(self, today: date) -> int:
+        return max(0, (today - self.due_date).days)
+
+
 @dataclass
 class RoundProgress:
     round_name: str
     plans: list[PlanProgress]
     counts: Counter[str]
+    outstanding: list[OutstandingReview] = field(default_factory=list)
 
     @property
     def unapproved(self) -> int:
@@ -147,7 +164,34 @@ def round_progress(session: Session, round_: Round) -> RoundProgress:
         counts[assignment.status] += 1
         if assignment.status == S.proposed.value:
             counts["proposed_approved" if assignment.approved_at else "proposed_unapproved"] += 1
-    return RoundProgress(round_.name, list(progress.values()), counts)
+    return RoundProgress(
+        round_.name, list(progress.values()), counts, _outstanding(session, round_)
+    )
+
+
+def _outstanding(session: Session, round_: Round) -> list[OutstandingReview]:
+    """Open assignments, the latest due first among equals: the coordinator's chase list."""
+    rows = session.exec(
+        select(
+            Assignment.plan_id,
+            Municipality.name,
+            Reviewer.name,
+            Assignment.rubric,
+            Assignment.status,
+            Assignment.due_date,
+        )
+        .join(Plan, Plan.id == Assignment.plan_id)  # type: ignore[arg-type]
+        .join(Municipality, Municipality.id == Plan.municipality_id)  # type: ignore[arg-type]
+        .join(Reviewer, Reviewer.id == Assignment.reviewer_id)  # type: ignore[arg-type]
+        .where(
+            Assignment.round_id == round_.id,
+            Assignment.status.in_([s.value for s in OPEN]),  # type: ignore[attr-defined]
+        )
+    ).all()
+    return sorted(
+        (OutstandingReview(*row) for row in rows),
+        key=lambda o: (o.due_date, o.municipality, o.reviewer),
+    )
 
 
 def _compiled_plans(session: Session, round_: Round) -> set[int]:

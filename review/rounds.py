@@ -123,6 +123,10 @@ def create_round(
     return round_
 
 
+def round_names(session: Session) -> list[str]:
+    return list(session.exec(select(Round.name).order_by(Round.name)))
+
+
 def get_round(session: Session, name: str) -> Round:
     round_ = session.exec(select(Round).where(Round.name == name)).first()
     if round_ is None:

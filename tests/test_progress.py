@@ -95,3 +95,45 @@ def test_steps_follow_the_round_from_intake_to_done(session: Session) -> None:
     session.commit()
     progress = round_progress(session, round_)
     assert progress.next_steps() == [Step.done] and progress.table()[0]["state"] == "compiled"
+
+
+def test_the_progress_artifact_names_who_owes_a_review_in_the_rounds_language(
+    session: Session,
+) -> None:
+    from datetime import timedelta
+
+    from review.i18n import translator
+    from review.progress_report import progress_markdown
+
+    round_, plan, reviewers = _round_with_plan(session)
+    assignments = [
+        Assignment(
+            round_id=round_.id,
+            plan_id=plan.id,
+            reviewer_id=r.id,
+            rubric=rubric,
+            due_date=round_.due_date,
+            approved_at=utcnow(),
+        )
+        for r, rubric in zip(reviewers, ["technical", "communication"], strict=True)
+    ]
+    session.add_all(assignments)
+    session.commit()
+    for a in assignments:
+        transition(session, a, "invited", actor="test")
+    transition(session, assignments[0], "submitted", actor="test")
+    session.commit()
+    progress = round_progress(session, round_)
+    (owed,) = progress.outstanding
+    assert (owed.reviewer, owed.rubric, owed.due_date) == (
+        reviewers[1].name,
+        "communication",
+        round_.due_date,
+    )
+    later = round_.due_date + timedelta(days=3)
+    german = progress_markdown(progress, translator("de"), later, ["escalate"])
+    assert "Ausstehende Gutachten (1)" in german and reviewers[1].name in german
+    assert translator("de").format_date(round_.due_date) in german and "| 3 |" in german
+    assert "Fristen geprüft" in german and "deadlines checked" not in german
+    english = progress_markdown(progress, translator("en"), later, [])
+    assert "Outstanding reviews (1)" in english and "nothing to do" in english

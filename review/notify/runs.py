@@ -3,7 +3,7 @@ Shared by the CLI and the Prefect flows, which only add printing or an artifact.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from review.config import Settings
@@ -11,13 +11,14 @@ from review.db import get_engine, session_scope
 from review.notify.escalation import EscalationReport, escalate
 from review.notify.invitations import Invited, invite_round
 from review.notify.outbox import DeliveryReport, deliver
-from review.rounds import get_round
+from review.rounds import get_round, round_names
 
 
 @dataclass
 class EscalationRun:
     report: EscalationReport
     delivery: DeliveryReport
+    round_names: list[str] = field(default_factory=list)  # the rounds looked at
 
     def raise_if_failed(self) -> None:
         self.delivery.raise_if_failed()
@@ -70,8 +71,9 @@ def run_escalation(
     with session_scope(engine) as session:
         round_id = get_round(session, round_name).id if round_name else None
         report = escalate(session, settings, now=now, round_id=round_id, actor=actor)
+        names = [round_name] if round_name else round_names(session)
     delivery = deliver(engine, settings, now=now, actor=actor, raise_on_failure=False)
-    return EscalationRun(report, delivery)
+    return EscalationRun(report, delivery, names)
 
 
 def run_invitations(

@@ -1,0 +1,67 @@
+"""Where a round stands, written for its coordinator in the round's language: the Prefect
+progress artifact that every flow updates (one per round, under one key)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from review.i18n import N_, Translator, state_name
+from review.progress import RoundProgress
+
+#: What a flow run did, as `publish_round_progress` is told (`review.progress.Step` values).
+STEP_NAMES = {
+    "intake": N_("plans taken in"),
+    "assign": N_("reviewers proposed"),
+    "approve": N_("reviewers approved"),
+    "invite": N_("invitations sent"),
+    "escalate": N_("deadlines checked"),
+    "compile": N_("documents written"),
+}
+
+PLAN_STATES = {
+    "unassigned": N_("no reviewers yet"),
+    "reviewing": N_("reviewing"),
+    "overdue": N_("overdue"),
+    "complete": N_("complete"),
+    "compiled": N_("document ready"),
+}
+
+
+def progress_markdown(progress: RoundProgress, t: Translator, today: date, steps: list[str]) -> str:
+    """The plans' state, then the chase list: each outstanding reviewer with due date."""
+    _ = t.gettext
+    done = sum(p.complete for p in progress.plans)
+    lines = [
+        "## "
+        + _("Round %(round)s: %(done)s of %(total)s plans complete")
+        % {"round": progress.round_name, "done": done, "total": len(progress.plans)},
+        "",
+        _("This run: %(steps)s")
+        % {"steps": ", ".join(_(STEP_NAMES.get(s, s)) for s in steps) or _("nothing to do")},
+        "",
+        *_table_head([_("Municipality"), _("State"), _("Reviews in"), _("Open"), _("Overdue")]),
+    ]
+    for plan in progress.plans:
+        lines.append(
+            f"| {plan.municipality} | {_(PLAN_STATES[plan.state])} | "
+            f"{plan.submitted}/{plan.required} | {plan.open} | {plan.counts['overdue']} |"
+        )
+    outstanding = progress.outstanding
+    lines += ["", "### " + _("Outstanding reviews (%(n)s)") % {"n": len(outstanding)}, ""]
+    if not outstanding:
+        lines.append(_("Nobody owes a review."))
+        return "\n".join(lines) + "\n"
+    lines += _table_head(
+        [_("Plan of"), _("Reviewer"), _("Rubric"), _("State"), _("Due"), _("Days late")]
+    )
+    for owed in outstanding:
+        lines.append(
+            f"| {owed.municipality} | {owed.reviewer} | {owed.rubric} | "
+            f"{state_name(t, owed.status)} | {t.format_date(owed.due_date)} | "
+            f"{owed.days_late(today) or ''} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _table_head(columns: list[str]) -> list[str]:
+    return ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
