@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from review.config import load_settings  # noqa: E402
 from review.db import engine_for, migrate, session_scope  # noqa: E402
+from review.deadlines.escalate import escalate  # noqa: E402
 from review.models import Assignment, Municipality, Outbox, Plan, Reviewer  # noqa: E402
-from review.notify.escalation import escalate  # noqa: E402
 from review.notify.outbox import build_email, deliver  # noqa: E402
 from review.rounds import create_round  # noqa: E402
 from tests.notify_helpers import Mailbox, start_smtp  # noqa: E402

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from review.config import load_settings  # noqa: E402
 from review.db import engine_for, migrate  # noqa: E402
 from review.models import Assignment, AssignmentStatus, Municipality, Plan, Review, Reviewer  # noqa: E402
-from review.reviewing import issue_link  # noqa: E402
+from review.reviewing.links import issue_link  # noqa: E402
 from review.rounds import create_round  # noqa: E402
 from review.rubric import load_rubrics  # noqa: E402
 from review.states import transition  # noqa: E402

@@ -42,13 +42,14 @@ from review.consolidation.pipeline import compile_round
 from review.db import get_engine, migrate, session_scope
 from review.intake import collect_sources
 from review.intake.batch import take_in_sources
+from review.lifecycle import submit
 from review.mailsink import Mailbox, start_mailbox
 from review.models import Assignment, Municipality, Plan
-from review.notify.runs import run_escalation, run_invitations
 from review.participants import import_participants
-from review.reviewing import form_state, submit
+from review.reviewing.drafts import form_state
 from review.rounds import create_round, get_round
 from review.rubric import load_rubrics
+from review.runs import run_escalation, run_invitations
 from review.synthetic.generate import GeneratedFolder, generate_plans
 from review.synthetic.reviews import simulate_review
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from flows.artifacts import artifact_key, publish_round_progress, run_name
 from flows.forms import optional
 from review.config import load_settings
-from review.notify.runs import run_escalation
+from review.runs import run_escalation
 
 
 class EscalationParameters(BaseModel):

@@ -1,7 +1,7 @@
 """Prefect flow `send_invitations`: invite a round's approved assignments (personal link, Word
 form attached), deliver the outbox, publish who was invited as an artifact.
 
-Re-running it invites nobody twice (review.notify.invitations)."""
+Re-running it invites nobody twice (review.lifecycle.invite)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from flows.artifacts import artifact_key, publish_round_progress, run_name
 from review.config import load_settings
-from review.notify.runs import run_invitations
+from review.runs import run_invitations
 
 
 class InvitationParameters(BaseModel):

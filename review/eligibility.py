@@ -24,6 +24,8 @@ class Gate:
     label: Text
 
 
+#: The one definition of the gates: the reviewer's form (portal and Word) asks them in this order
+#: and wording, and the consolidated documents report them the same way.
 JRC_GATES: tuple[Gate, ...] = (
     Gate(
         "council_approval",
@@ -32,15 +34,17 @@ JRC_GATES: tuple[Gate, ...] = (
     Gate(
         "targets",
         Text(
-            de="Minderungsziel und Anpassungsverpflichtung genannt",
+            de="Nennt Minderungsziel und Anpassungsverpflichtung",
             en="States the mitigation target and the adaptation commitment",
         ),
     ),
     Gate(
         "bei_rva",
         Text(
-            de="Beruht auf Basis-Emissionsinventar und Risiko- und Vulnerabilitätsanalyse",
-            en="Based on a baseline emission inventory and a risk and vulnerability assessment",
+            de="Beruht auf einem Emissionsinventar (BEI) und einer Risiko- und "
+            "Vulnerabilitätsanalyse (RVA)",
+            en="Based on a baseline emission inventory (BEI) and a risk and vulnerability "
+            "assessment",
         ),
     ),
     Gate(
@@ -53,7 +57,7 @@ JRC_GATES: tuple[Gate, ...] = (
     Gate(
         "action_sectors",
         Text(
-            de="Minderungsmaßnahmen in mindestens 2 der 4 Schlüsselsektoren",
+            de="Minderungsmaßnahmen decken mindestens 2 der 4 Schlüsselsektoren ab",
             en="Mitigation actions cover at least 2 of the 4 key sectors",
         ),
     ),

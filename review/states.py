@@ -1,8 +1,10 @@
 """The assignment state machine: one transition table, one function that changes state.
 
-`transition()` is the only place an assignment's status changes. Its side effects: the row's
-status and version are updated with an optimistic-lock check (`WHERE version = :seen`), and an
-event is appended to the audit log, both in the caller's transaction.
+`transition()` is the only place an assignment's status changes, and `amend()` the only place its
+other columns change once it exists (a new link, a new due date). Their side effects: the row is
+updated with an optimistic-lock check (`WHERE version = :seen`) and its version goes up, and an
+event is appended to the audit log, both in the caller's transaction. What a change causes
+beyond that (messages, links, replacements) is listed in review.lifecycle, their only caller.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ TRANSITIONS: dict[AssignmentStatus, frozenset[AssignmentStatus]] = {
         {S.accepted, S.declined, S.submitted, S.overdue, S.reassigned, S.withdrawn}
     ),
     S.accepted: frozenset({S.submitted, S.declined, S.overdue, S.reassigned, S.withdrawn}),
-    S.overdue: frozenset({S.submitted, S.declined, S.reassigned, S.withdrawn}),
+    # Back to invited or accepted only when the coordinator extends the due date.
+    S.overdue: frozenset(
+        {S.submitted, S.declined, S.reassigned, S.withdrawn, S.invited, S.accepted}
+    ),
     S.submitted: frozenset({S.withdrawn}),
     S.declined: frozenset(),
     S.reassigned: frozenset(),
@@ -84,9 +89,51 @@ def transition(
     current = assignment.status
     if not can_transition(current, target):
         raise IllegalTransition(assignment.id, current, target.value)
-    now = now or utcnow()
-    values = {"status": target.value, "version": assignment.version + 1, "updated_at": now}
-    values.update(changes or {})
+    _write(session, assignment, {"status": target.value, **(changes or {})}, now)
+    events.record(
+        session,
+        kind=f"assignment.{target.value}",
+        actor=actor,
+        entity="assignment",
+        entity_id=assignment.id,
+        round_id=assignment.round_id,
+        payload={"from": current, "to": target.value, **(payload or {})},
+    )
+    return assignment
+
+
+def amend(
+    session: Session,
+    assignment: Assignment,
+    *,
+    kind: str,
+    actor: str,
+    changes: dict[str, Any],
+    payload: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> Assignment:
+    """Change columns of `assignment` other than its status (`changes`), with the same guard as
+    a transition and an event `assignment.<kind>`. Raises StaleVersion; writes nothing then."""
+    if "status" in changes:
+        raise ValueError("a status changes only through transition()")
+    _write(session, assignment, changes, now)
+    events.record(
+        session,
+        kind=f"assignment.{kind}",
+        actor=actor,
+        entity="assignment",
+        entity_id=assignment.id,
+        round_id=assignment.round_id,
+        payload={"status": assignment.status, **(payload or {})},
+    )
+    return assignment
+
+
+def _write(
+    session: Session, assignment: Assignment, changes: dict[str, Any], now: datetime | None
+) -> None:
+    """One guarded update: the row changes only if nobody changed it since it was read."""
+    values = {"version": assignment.version + 1, "updated_at": now or utcnow(), **changes}
     result = session.execute(
         update(Assignment)
         .where(Assignment.id == assignment.id, Assignment.version == assignment.version)  # type: ignore[arg-type]
@@ -98,13 +145,3 @@ def transition(
     # The row now matches; set the object without marking it dirty, so the ORM won't write again.
     for key, value in values.items():
         set_committed_value(assignment, key, value)
-    events.record(
-        session,
-        kind=f"assignment.{target.value}",
-        actor=actor,
-        entity="assignment",
-        entity_id=assignment.id,
-        round_id=assignment.round_id,
-        payload={"from": current, "to": target.value, **(payload or {})},
-    )
-    return assignment

@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from review.config import Settings
 from review.models import Assignment, AssignmentStatus, Document
-from review.reviewing import ReviewInput, issue_link
+from review.reviewing.form import ReviewInput
+from review.reviewing.links import issue_link
 from review.states import transition
 from tests.factories import make_municipality, make_plan, make_reviewer, make_round
 

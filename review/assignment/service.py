@@ -1,5 +1,6 @@
-"""The assignment in the database: propose (solve and store), approve, and reassign one
-assignment to a backup reviewer when its reviewer declines or goes silent.
+"""The assignment in the database: propose (solve and store), approve, and propose a backup
+reviewer for one assignment whose reviewer declined or went silent (review.lifecycle.replace
+releases the old one and invites the backup).
 
 Loads count *active* assignments (review.states.ACTIVE: proposed, invited, accepted, overdue,
 submitted); a reviewer's `max_load` is never exceeded by anything written here.
@@ -21,7 +22,7 @@ from review.assignment.instance import Instance
 from review.assignment.solver import solve
 from review.errors import InvalidInput
 from review.models import Assignment, AssignmentStatus, Plan, Round, utcnow
-from review.states import ACTIVE, transition
+from review.states import ACTIVE
 
 S = AssignmentStatus
 #: A backup reviewer gets at least this long, even when the original due date is near or past.
@@ -90,7 +91,12 @@ def backup_candidates(
     return out
 
 
-def reassign(
+def replacement_of(session: Session, assignment: Assignment) -> Assignment | None:
+    """The assignment proposed to replace `assignment`, if there is one."""
+    return session.exec(select(Assignment).where(Assignment.replaces_id == assignment.id)).first()
+
+
+def propose_backup(
     session: Session,
     assignment: Assignment,
     *,
@@ -98,32 +104,20 @@ def reassign(
     reason: str,
     now: datetime | None = None,
 ) -> Assignment | None:
-    """Replace `assignment` by the best eligible backup reviewer.
+    """Propose the best eligible backup reviewer for `assignment`, which its reviewer has left
+    (review.lifecycle.replace releases it first; nothing here changes its state).
 
-    The old assignment goes to `reassigned` (left as it is when already `declined`; a still
-    `proposed` one is `withdrawn`, the only way out of `proposed`). The new one is `proposed` with
-    `approved_at=now` (it replaces an approved assignment, so it may be invited at once),
-    `replaces_id` = old id, same rubric, due max(old due date, today + 7 days).
-    Returns it, or None with an `assignment.reassign_failed` audit event naming why.
-    Calling it again for an assignment already replaced returns the existing replacement.
+    The new assignment is `proposed` with `approved_at=now` (it replaces an approved assignment,
+    so it may be invited at once), `replaces_id` = old id, same rubric, due max(old due date,
+    today + 7 days). Returns it, or None with an `assignment.reassign_failed` audit event naming
+    why. Calling it again for an assignment already replaced returns the existing replacement.
     """
     now = now or utcnow()
-    existing = session.exec(
-        select(Assignment).where(Assignment.replaces_id == assignment.id)
-    ).first()
+    existing = replacement_of(session, assignment)
     if existing is not None:
         return existing
     round_ = session.get(Round, assignment.round_id)
     assert round_ is not None
-    if assignment.status == S.proposed.value:
-        transition(
-            session, assignment, S.withdrawn, actor=actor, payload={"reason": reason}, now=now
-        )
-    elif assignment.status != S.declined.value and assignment.status != S.reassigned.value:
-        transition(
-            session, assignment, S.reassigned, actor=actor, payload={"reason": reason}, now=now
-        )
-
     data = aff.gather(session, round_)
     candidates = backup_candidates(session, round_, assignment.plan_id, assignment.rubric, data)
     if not candidates:

@@ -12,8 +12,8 @@ from review.cli.app import app, console, database, settings, user_errors
 from review.db import migrate
 from review.errors import InvalidInput
 from review.models import Outbox
-from review.notify.runs import run_escalation, run_invitations
 from review.rounds import get_round
+from review.runs import run_escalation, run_invitations
 
 
 def _parse_now(value: str) -> datetime | None:

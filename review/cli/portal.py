@@ -11,7 +11,7 @@ from review.cli.app import app, console, database, settings, user_errors
 from review.db import migrate
 from review.errors import NotFound
 from review.models import Municipality
-from review.reviewing import issue_upload_link
+from review.reviewing.links import issue_upload_link
 from review.rounds import get_round
 
 

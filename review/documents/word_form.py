@@ -6,7 +6,11 @@ finds rows by these keys wherever the tables end up, and ignores everything else
 add paragraphs, reformat or move tables). The form carries a hidden identifier of the assignment
 and of the review state it was made from (`assignment=12 seen=1.3`), twice: as hidden text in the
 body and in the document properties, both kept when Word or LibreOffice save the file. An upload
-made from an older state than the saved one is refused (see `review.reviewing.StaleSave`).
+made from an older state than the saved one is refused (see `review.reviewing.errors.StaleSave`).
+
+This module only draws a form from plain data (`render_word_form`) and reads one back
+(`parse_word_form`, `check_form`); review.reviewing.offline fills it from the database and
+review.reviewing.uploads stores what a reviewer uploads.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from docx import Document as new_docx
 from docx.enum.table import WD_ROW_HEIGHT_RULE
@@ -23,13 +26,10 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
-from sqlmodel import Session
 
-from review import reviewing
-from review.config import Settings
-from review.models import Assignment, Review, ReviewSource
-from review.reviewing import ELIGIBILITY, OVERALL_FIELDS, ReviewInput, Seen
-from review.rubric import Rubric, Text, load_rubrics
+from review.reviewing.errors import Bilingual
+from review.reviewing.form import ELIGIBILITY, OVERALL_FIELDS, ReviewInput, Seen
+from review.rubric import Rubric, Text
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DEFAULT_MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -79,7 +79,7 @@ T = {
 }
 
 
-class WordFormError(reviewing.Bilingual):
+class WordFormError(Bilingual):
     """An uploaded form cannot be used: not a DOCX, not ours, or for another assignment."""
 
 
@@ -92,7 +92,7 @@ class ParsedWordForm:
     data: ReviewInput
     #: Keys found in the tables (e.g. "score-T1"), to tell a damaged form from an empty answer.
     found: set[str] = field(default_factory=set)
-    #: Problems reading single answers, by form field (like `reviewing.validate`).
+    #: Problems reading single answers, by form field (like `review.reviewing.form.validate`).
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -259,25 +259,6 @@ def render_word_form(
     return out.getvalue()
 
 
-def build_word_form(
-    session: Session, settings: Settings, assignment: Assignment, language: str
-) -> bytes:
-    """The offline form of `assignment`, filled with its newest saved review."""
-    rubric = load_rubrics()[assignment.rubric]
-    state = reviewing.form_state(session, assignment)
-    seen_view = reviewing.view(session, assignment)
-    return render_word_form(
-        rubric,
-        assignment_id=assignment.id,  # type: ignore[arg-type]
-        seen=state.seen,
-        data=state.data,
-        language=language,
-        plan_title=seen_view.plan.title,
-        municipality=seen_view.municipality.name,
-        due=assignment.due_date.isoformat(),
-    )
-
-
 # --------------------------------------------------------------------------- reading
 
 
@@ -410,35 +391,16 @@ def parse_word_form(
     return parsed
 
 
-# --------------------------------------------------------------------------- uploading
-
-
-def apply_word_form(
-    session: Session,
-    settings: Settings,
-    assignment: Assignment,
-    data: bytes,
-    *,
-    submit: bool,
-    actor: str,
-    language: str = "en",
-    now: datetime | None = None,
-) -> Review:
-    """Store an uploaded form as a draft or a submission of `assignment`.
-
-    Refused (WordFormError) when the file is broken or belongs to another assignment or rubric;
-    InvalidReview with errors by criterion; StaleSave when the form was made from an older state
-    than the one now saved (newer online edits are never overwritten).
-    """
-    parsed = parse_word_form(data, max_uncompressed=settings.max_docx_uncompressed_bytes)
-    if parsed.assignment_id != assignment.id:
+def check_form(parsed: ParsedWordForm, *, assignment_id: int, rubric: Rubric) -> None:
+    """Refuse (WordFormError) a form that belongs to another assignment or rubric, or whose answer
+    tables are missing; answers that cannot be read raise nothing here (`parsed.errors`)."""
+    if parsed.assignment_id != assignment_id:
         raise WordFormError(
             "this form belongs to another assignment, not to the plan you are reviewing here; "
             "please upload the form you downloaded from this page",
             "Dieses Formular gehört zu einer anderen Begutachtung, nicht zu dem Plan, den Sie "
             "hier begutachten; bitte laden Sie das Formular von dieser Seite hoch.",
         )
-    rubric = load_rubrics()[assignment.rubric]
     if parsed.rubric_id != rubric.id:
         raise WordFormError(
             f"this form is for the rubric '{parsed.rubric_id}', but this assignment uses "
@@ -454,27 +416,3 @@ def apply_word_form(
             "Die Antworttabellen der Kriterien " + ", ".join(missing) + " fehlen oder ihre "
             "grauen Kennungen wurden geändert; bitte laden Sie ein neues Formular herunter.",
         )
-    if parsed.errors:
-        raise reviewing.InvalidReview(parsed.errors)
-    if submit:
-        return reviewing.submit(
-            session,
-            assignment,
-            parsed.data,
-            settings=settings,
-            seen_revision=parsed.seen,
-            source=ReviewSource.word,
-            actor=actor,
-            now=now,
-            language=language,
-        )
-    return reviewing.save_draft(
-        session,
-        assignment,
-        parsed.data,
-        seen_revision=parsed.seen,
-        source=ReviewSource.word,
-        actor=actor,
-        now=now,
-        language=language,
-    )

@@ -1,6 +1,7 @@
-"""Notifications and deadline escalation: every message through the outbox, exactly once.
+"""Messages: every message through the outbox, exactly once.
 
-policy (per-round windows as data), messages (templates), outbox (enqueue / deliver), smtp,
-hooks (called by the portal, intake and assignment code in their transactions), invitations,
-reassignment, escalation (reminders, overdue, escalation, reassignment, daily digest).
+policy (per-round deadline windows as data), messages (templates), notices (render and queue the
+message a caller hands over: one function per message), context (the facts a template is filled
+with), outbox (enqueue / deliver), smtp. Nothing here changes an assignment's state: that is
+review.lifecycle, which calls notices; review.deadlines decides what is due when.
 """

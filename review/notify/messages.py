@@ -34,6 +34,8 @@ KINDS: dict[str, str] = {
     "submission_receipt": "reviewer",
     "plan_receipt": "municipality",
     "digest": "coordinator",
+    "withdrawn_notice": "reviewer whose assignment the coordinator withdrew",
+    "due_date_changed": "reviewer whose due date the coordinator changed",
 }
 
 #: The kinds as the digest names them to the coordinator.
@@ -49,6 +51,8 @@ KIND_NAMES: dict[str, str] = {
     "submission_receipt": N_("submission receipts"),
     "plan_receipt": N_("plan receipts"),
     "digest": N_("digests"),
+    "withdrawn_notice": N_("withdrawal notices"),
+    "due_date_changed": N_("due date changes"),
 }
 
 #: The model's old default coordinator name: an English word, not a person's name.

@@ -23,7 +23,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
-from review import reviewing
 from review.config import Settings
 from review.db import session_scope
 from review.i18n import pick_language
@@ -33,6 +32,7 @@ from review.portal import security
 from review.portal.errors import CrossSite, CsrfFailed, Denied, Locked, Unstorable
 from review.portal.pages import Pages
 from review.portal.posts import ReviewerPost
+from review.reviewing import links
 from review.rubric import Rubric
 
 
@@ -82,7 +82,7 @@ async def reviewer_link(
 ) -> Assignment:
     """The assignment a reviewer's link was issued for."""
     await _check_client(request)
-    via = await run_in_threadpool(reviewing.assignment_for_token, session, token, settings)
+    via = await run_in_threadpool(links.assignment_for_token, session, token, settings)
     if via is None:
         await _refuse(request)
     return via
@@ -98,7 +98,7 @@ async def reviewer_assignment(
     An id no row can have is refused like another reviewer's (the database would fail on it)."""
     if not 1 <= assignment_id <= MAX_ID:
         await _refuse(request)
-    assignment = await run_in_threadpool(reviewing.own_assignment, session, via, assignment_id)
+    assignment = await run_in_threadpool(links.own_assignment, session, via, assignment_id)
     if assignment is None:
         await _refuse(request)
     return assignment
@@ -110,7 +110,7 @@ ReviewerAssignment = Annotated[Assignment, Depends(reviewer_assignment)]
 async def municipality_link(request: Request, token: str, session: SessionDep) -> Municipality:
     """The municipality a plan-upload link was issued for."""
     await _check_client(request)
-    municipality = await run_in_threadpool(reviewing.municipality_for_token, session, token)
+    municipality = await run_in_threadpool(links.municipality_for_token, session, token)
     if municipality is None:
         await _refuse(request)
     return municipality

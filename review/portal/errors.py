@@ -14,12 +14,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from review import reviewing
 from review.db import session_scope
 from review.errors import PeerplanError
 from review.i18n import N_, translator
 from review.portal.pages import CHANGED, INVALID_LINK, INVALID_LINK_TITLE, Pages, request_lang, say
 from review.portal.posts import ReviewerPost
+from review.reviewing.errors import InvalidReview, StaleSave
 from review.states import IllegalTransition, StaleVersion
 
 
@@ -110,14 +110,14 @@ def _refusal(post: ReviewerPost, exc: Exception) -> tuple[int, dict]:
     """The status and the form page's error context for a domain error on `post`."""
     lang, upload = post.lang, post.error_field == "upload"
     t = translator(lang)
-    if isinstance(exc, reviewing.InvalidReview):
+    if isinstance(exc, InvalidReview):
         if upload:
             return 422, {
                 "upload_errors": exc.errors,
                 "upload_error": t.gettext("The upload did not work"),
             }
         return 422, {"errors": exc.errors}
-    if isinstance(exc, reviewing.StaleSave):
+    if isinstance(exc, StaleSave):
         return 409, {"stale": exc, "upload_error": say(exc, lang)} if upload else {"stale": exc}
     if isinstance(exc, StaleVersion | IllegalTransition):
         if upload:

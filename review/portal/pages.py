@@ -15,7 +15,6 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from review import reviewing
 from review.i18n import (
     N_,
     Translator,
@@ -29,6 +28,9 @@ from review.i18n import (
 from review.models import Municipality
 from review.paths import TEMPLATES_DIR
 from review.portal import security
+from review.reviewing import drafts
+from review.reviewing.errors import Bilingual, StaleSave
+from review.reviewing.form import ELIGIBILITY, OVERALL_FIELDS, ReviewInput, normalise_score
 from review.rubric import Rubric
 
 PORTAL_TEMPLATES = TEMPLATES_DIR / "portal"
@@ -72,7 +74,7 @@ def request_lang(request: Request, default: str | None = None) -> str:
 
 def say(exc: Exception, lang: str) -> str:
     """A user error's message in the page's language."""
-    return exc.text(lang) if isinstance(exc, reviewing.Bilingual) else str(exc)
+    return exc.text(lang) if isinstance(exc, Bilingual) else str(exc)
 
 
 @dataclass
@@ -119,15 +121,15 @@ class Pages:
         lang: str | None = None,
         *,
         status: int = 200,
-        data: reviewing.ReviewInput | None = None,
+        data: ReviewInput | None = None,
         errors: dict[str, str] | None = None,
-        stale: reviewing.StaleSave | None = None,
+        stale: StaleSave | None = None,
         upload_error: str | None = None,
         upload_errors: dict[str, str] | None = None,
     ) -> Response:
         """An assignment's form page as it is stored now, with the reviewer's refused input
         (`data`) and what was wrong with it, when there is any."""
-        page = reviewing.form_page(session, assignment_id)
+        page = drafts.form_page(session, assignment_id)
         lang = lang or request_lang(request, page.view.reviewer.language)
         assignment = page.view.assignment
         rubric = self.rubrics[assignment.rubric]
@@ -148,10 +150,10 @@ class Pages:
             stale=stale,
             seen=str(seen),
             done=request.query_params.get("done", ""),
-            eligibility=reviewing.ELIGIBILITY,
+            eligibility=ELIGIBILITY,
             upload_error=upload_error,
             upload_errors=upload_errors or {},
-            edit_deadline=reviewing.edit_deadline(page.view.round, assignment).date().isoformat(),
+            edit_deadline=drafts.edit_deadline(page.view.round, assignment).date().isoformat(),
             field_labels=field_labels(rubric, lang),
             score_of=score_of,
         )
@@ -225,17 +227,17 @@ def field_labels(rubric: Rubric, lang: str) -> dict[str, str]:
     for c in rubric.criteria:
         labels[f"score-{c.id}"] = f"{c.id} {c.title(lang)}: {t.gettext('Scale')}"
         labels[f"comment-{c.id}"] = f"{c.id} {c.title(lang)}: {t.gettext('Comment')}"
-    for key, label in reviewing.ELIGIBILITY.items():
+    for key, label in ELIGIBILITY.items():
         labels[f"elig-{key}"] = label(lang)
-    for name in reviewing.OVERALL_FIELDS:
+    for name in OVERALL_FIELDS:
         labels[name] = t.gettext(OVERALL_LABELS.get(name, name))
     labels["reason"] = t.gettext("Reason for declining")
     labels["form"] = t.gettext("Assessment")
     return labels
 
 
-def score_of(data: reviewing.ReviewInput, criterion_id: str) -> str:
-    return reviewing.normalise_score(data.scores.get(criterion_id, ""))
+def score_of(data: ReviewInput, criterion_id: str) -> str:
+    return normalise_score(data.scores.get(criterion_id, ""))
 
 
 def _text(value: Any, lang: str) -> str:

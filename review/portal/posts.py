@@ -9,7 +9,7 @@ from typing import Literal
 from starlette.datastructures import FormData, UploadFile
 
 from review.models import Assignment
-from review.reviewing import ReviewInput
+from review.reviewing.form import ReviewInput
 
 ErrorField = Literal["form", "reason", "upload"]
 

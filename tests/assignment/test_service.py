@@ -207,7 +207,7 @@ def test_decline_when_everyone_is_full_reports_instead_of_raising_a_load(session
     proposal = service.propose(session, round_, actor="coordinator")
     assert proposal.status == "infeasible" and proposal.reasons
     assert [a for a in _rows(session, round_) if a.status == "proposed"] == []
-    assert service.reassign(session, gone, actor="deadline", reason="declined") is None
+    assert service.propose_backup(session, gone, actor="deadline", reason="declined") is None
 
 
 def test_reviewer_without_expertise_gets_nothing(session):

@@ -211,7 +211,7 @@ def test_no_rubric_at_all_is_incomplete() -> None:
 
 def test_gate_ids_are_the_ones_reviewers_confirm_in_the_portal() -> None:
     from review.eligibility import JRC_GATES
-    from review.reviewing import ELIGIBILITY
+    from review.reviewing.form import ELIGIBILITY
 
     assert [g.id for g in JRC_GATES] == list(ELIGIBILITY)
 

@@ -18,10 +18,11 @@ from sqlmodel import Session, func, select
 
 from review.config import Settings
 from review.db import get_engine, session_scope
+from review.lifecycle import submit
 from review.mailsink import start_mailbox
 from review.models import Assignment, Document, Event, Municipality, Outbox, Plan
 from review.participants import import_participants
-from review.reviewing import form_state, submit
+from review.reviewing.drafts import form_state
 from review.rounds import create_round
 from review.rubric import load_rubrics
 from review.synthetic.generate import generate_plans

@@ -30,7 +30,7 @@ from sqlmodel import select
 from review.db import session_scope
 from review.models import Outbox
 from review.notify.outbox import deliver
-from review.notify.runs import run_invitations
+from review.runs import run_invitations
 from tests.notify_helpers import (
     Mailbox,
     approved_assignment,

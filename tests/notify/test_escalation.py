@@ -10,13 +10,13 @@ import pytest
 import time_machine
 from sqlmodel import select
 
-from review import reviewing
+from review import lifecycle
 from review.db import session_scope
+from review.deadlines.decide import Facts, decide
 from review.models import Assignment, Event, Review, Reviewer
-from review.notify import hooks
-from review.notify.escalation import Facts, decide
+from review.notify import notices
 from review.notify.policy import Policy, policy_for
-from review.notify.runs import run_escalation, run_invitations
+from review.runs import run_escalation, run_invitations
 from review.states import transition
 from tests.factories import make_municipality
 from tests.notify_helpers import (
@@ -97,7 +97,7 @@ def _submit(session, settings, assignment: Assignment) -> None:
     session.add(review)
     session.flush()
     transition(session, assignment, "submitted", actor="reviewer")
-    hooks.on_submitted(session, settings, assignment, review)
+    notices.submission_receipt(session, settings, assignment, review)
 
 
 @pytest.mark.slow
@@ -173,13 +173,21 @@ def _run_round(settings, engine, box):
         with time_machine.travel(_at(offset, 7), tick=False), session_scope(engine) as session:
             assignment = session.get(Assignment, ids[name])
             if what == "accept":
-                reviewing.accept(session, settings, assignment, actor="reviewer")
-                hooks.on_accepted(session, settings, assignment)
+                lifecycle.accept(session, settings, assignment, actor="reviewer")
+                notices.acceptance_receipt(session, settings, assignment)  # queued once only
             elif what == "decline":
-                reviewing.decline(
+                lifecycle.decline(
                     session, settings, assignment, "Keine Zeit im Dezember", actor="reviewer"
                 )
-                new = hooks.on_declined(session, settings, assignment, "Keine Zeit im Dezember")
+                # Replacing again changes nothing and names the backup the decline invited.
+                new = lifecycle.replace(
+                    session,
+                    settings,
+                    assignment,
+                    actor="reviewer",
+                    reason="declined",
+                    now=datetime.now(UTC),
+                ).new
                 ids["backup_comm"] = new.id
             elif what == "draft":
                 session.add(

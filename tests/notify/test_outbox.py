@@ -7,9 +7,10 @@ import pytest
 from sqlmodel import select
 
 from review.db import session_scope
+from review.lifecycle import invite
 from review.models import Event, Outbox
-from review.notify import hooks, outbox
-from review.notify.invitations import invite
+from review.notify import notices, outbox
+from review.notify.context import AssignmentFacts
 from review.notify.outbox import DeliveryFailed, deliver
 from review.states import transition
 from tests.notify_helpers import (
@@ -107,7 +108,7 @@ def test_reminder_to_someone_who_submitted_meanwhile_is_cancelled(settings, engi
         reviewer = make_reviewer(session, round_, towns["Bergdorf"])
         a = approved_assignment(session, round_, plans["Altstadt"], reviewer)
         invite(session, settings, [a], actor="coordinator")
-        hooks.queue(
+        notices.queue(
             session,
             settings,
             key=f"reminder:a{a.id}:d-2",
@@ -117,7 +118,7 @@ def test_reminder_to_someone_who_submitted_meanwhile_is_cancelled(settings, engi
             round_id=round_.id,
             assignment_id=a.id,
             reason="test",
-            **hooks.AssignmentFacts.load(session, a).context("de", days_left=2),
+            **AssignmentFacts.load(session, a).context("de", days_left=2),
         )
         transition(session, a, "submitted", actor="reviewer")
     report = deliver(engine, settings)
@@ -131,7 +132,7 @@ def test_refusing_smtp_fails_loudly_and_a_later_run_sends_everything(settings, e
     with session_scope(engine) as session:
         round_, towns, plans = small_round(session)
         for town in ("Altstadt", "Bergdorf"):
-            hooks.on_plan_received(session, settings, towns[town], _document(session, plans[town]))
+            notices.plan_receipt(session, settings, towns[town], _document(session, plans[town]))
     box.refuse = True
     with pytest.raises(DeliveryFailed, match="2 message\\(s\\) could not be sent"):
         deliver(engine, settings)
@@ -151,7 +152,7 @@ def test_smtp_down_fails_loudly_and_a_later_run_sends(settings, engine, mailbox)
     box, port = mailbox
     with session_scope(engine) as session:
         round_, towns, plans = small_round(session)
-        hooks.on_plan_received(
+        notices.plan_receipt(
             session, settings, towns["Altstadt"], _document(session, plans["Altstadt"])
         )
     down = _with_smtp(settings, _closed_port())
@@ -174,7 +175,7 @@ def test_plan_receipt_in_a_blind_round_names_no_reviewer(settings, engine, mailb
             email="erika@bergdorf.example",
         )
         approved_assignment(session, round_, plans["Altstadt"], reviewer)
-        hooks.on_plan_received(
+        notices.plan_receipt(
             session, settings, towns["Altstadt"], _document(session, plans["Altstadt"])
         )
     deliver(engine, settings)
@@ -207,7 +208,7 @@ def _closed_port() -> int:
 
 
 def test_decline_without_a_backup_tells_the_coordinator_to_act(settings, engine, mailbox):
-    from review import reviewing
+    from review import lifecycle
 
     box, port = mailbox
     settings = _with_smtp(settings, port)
@@ -221,7 +222,7 @@ def test_decline_without_a_backup_tells_the_coordinator_to_act(settings, engine,
     deliver(engine, settings)
     with session_scope(engine) as session:
         a = session.get(type(a), a.id)
-        reviewing.decline(session, settings, a, "On leave", actor="reviewer")
+        lifecycle.decline(session, settings, a, "On leave", actor="reviewer")
     deliver(engine, settings)
     notice = box.messages[-1]
     assert notice["To"] == "coord@example.org" and notice["X-Peerplan-Kind"] == "decline_notice"

@@ -13,7 +13,7 @@ from review.config import Settings, load_settings
 from review.db import engine_for
 from review.link_guard import LinkGuard
 from review.models import Assignment, AssignmentStatus, Review
-from review.reviewing import issue_link
+from review.reviewing.links import issue_link
 from review.states import transition
 from tests.factories import make_municipality, make_reviewer, make_round
 from tests.portal_client import client_for, form_fields, page, review_form

@@ -14,7 +14,7 @@ from review.mailsink import free_port
 from review.models import Assignment
 from review.portal import create_app
 from review.portal.client import PortalReviewer, link_in
-from review.reviewing import latest_review
+from review.reviewing.drafts import latest_review
 from review.rubric import load_rubrics
 from review.synthetic.plans import plan_spec
 from review.synthetic.reviews import simulate_review

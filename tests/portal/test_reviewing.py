@@ -10,23 +10,12 @@ from sqlmodel import Session, select
 
 from review.config import Settings
 from review.errors import InvalidInput
+from review.lifecycle import accept, decline, submit
 from review.models import Assignment, Event, Outbox, Review
-from review.reviewing import (
-    InvalidReview,
-    NotEditable,
-    ReviewInput,
-    Seen,
-    StaleSave,
-    accept,
-    assignment_for_token,
-    decline,
-    form_state,
-    issue_link,
-    reviews,
-    save_draft,
-    submit,
-    validate,
-)
+from review.reviewing.drafts import form_state, reviews, save_draft
+from review.reviewing.errors import InvalidReview, NotEditable, StaleSave
+from review.reviewing.form import ReviewInput, Seen, validate
+from review.reviewing.links import assignment_for_token, issue_link
 from review.rubric import load_rubrics
 from tests.reviewing_data import complete_review, invited_assignment
 

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from review.config import Settings
 from review.models import Document, Outbox
-from review.reviewing import issue_upload_link
+from review.reviewing.links import issue_upload_link
 from tests.factories import make_municipality, make_round
 from tests.intake import make
 from tests.portal_client import CSRF, client_for

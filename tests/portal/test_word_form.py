@@ -11,14 +11,13 @@ import pytest
 from sqlmodel import Session
 
 from review.config import Settings
-from review.documents.word_form import (
-    WordFormError,
-    apply_word_form,
-    build_word_form,
-    parse_word_form,
-)
+from review.documents.word_form import WordFormError, parse_word_form
 from review.models import Assignment
-from review.reviewing import InvalidReview, ReviewInput, StaleSave, form_state, reviews, save_draft
+from review.reviewing.drafts import form_state, reviews, save_draft
+from review.reviewing.errors import InvalidReview, StaleSave
+from review.reviewing.form import ReviewInput
+from review.reviewing.offline import build_word_form
+from review.reviewing.uploads import apply_word_form
 from review.synthetic.word import fill_word_form
 from tests.reviewing_data import invited_assignment
 
@@ -53,7 +52,7 @@ def complete_answers() -> dict[str, str]:
 def test_round_trip_stores_scores_and_comments(session: Session, settings: Settings) -> None:
     inv = invited_assignment(session, settings)
     a = session.get(Assignment, inv.assignment_id)
-    form = build_word_form(session, settings, a, "de")
+    form = build_word_form(session, a, "de")
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(form)).paragraphs)
     assert "Technische Begutachtung" in text and "Basis-Emissionsinventar" in text
     review = apply_word_form(
@@ -80,7 +79,7 @@ def test_form_carries_the_saved_draft_and_its_state(
         actor="reviewer",
     )
     session_sqlite.commit()
-    parsed = parse_word_form(build_word_form(session_sqlite, sqlite_settings, a, "en"))
+    parsed = parse_word_form(build_word_form(session_sqlite, a, "en"))
     assert parsed.assignment_id == a.id and str(parsed.seen) == "1.1"
     assert parsed.data.scores["T1"] == "3" and parsed.data.comments["T1"] == "Online begonnen"
 
@@ -96,7 +95,7 @@ def test_errors_are_reported_by_criterion(
             session_sqlite,
             sqlite_settings,
             a,
-            fill(build_word_form(session_sqlite, sqlite_settings, a, "en"), answers),
+            fill(build_word_form(session_sqlite, a, "en"), answers),
             submit=True,
             actor="reviewer",
         )
@@ -110,7 +109,7 @@ def test_stale_upload_is_refused_and_newer_online_work_kept(
 ) -> None:
     inv = invited_assignment(session, settings)
     a = session.get(Assignment, inv.assignment_id)
-    form = build_word_form(session, settings, a, "en")  # made before the online edit
+    form = build_word_form(session, a, "en")  # made before the online edit
     save_draft(
         session,
         a,
@@ -137,7 +136,7 @@ def test_foreign_and_broken_uploads_are_refused(
         session_sqlite.get(Assignment, inv.assignment_id),
         session_sqlite.get(Assignment, other.assignment_id),
     )
-    foreign = fill(build_word_form(session_sqlite, sqlite_settings, b, "en"), complete_answers())
+    foreign = fill(build_word_form(session_sqlite, b, "en"), complete_answers())
     with pytest.raises(WordFormError, match="another assignment"):
         apply_word_form(session_sqlite, sqlite_settings, a, foreign, submit=True, actor="reviewer")
     with pytest.raises(WordFormError, match="not a Word document"):
@@ -152,7 +151,7 @@ def test_foreign_and_broken_uploads_are_refused(
         apply_word_form(
             session_sqlite, sqlite_settings, a, plain.getvalue(), submit=True, actor="r"
         )
-    truncated = build_word_form(session_sqlite, sqlite_settings, a, "en")[:3000]
+    truncated = build_word_form(session_sqlite, a, "en")[:3000]
     with pytest.raises(WordFormError):
         apply_word_form(session_sqlite, sqlite_settings, a, truncated, submit=True, actor="r")
     bomb = io.BytesIO()
@@ -169,7 +168,7 @@ def test_identifier_survives_when_the_hidden_paragraph_is_lost(
 ) -> None:
     inv = invited_assignment(session_sqlite, sqlite_settings)
     a = session_sqlite.get(Assignment, inv.assignment_id)
-    document = docx.Document(io.BytesIO(build_word_form(session_sqlite, sqlite_settings, a, "en")))
+    document = docx.Document(io.BytesIO(build_word_form(session_sqlite, a, "en")))
     for p in document.paragraphs:
         if "peerplan-form" in p.text:
             p._p.getparent().remove(p._p)
@@ -193,9 +192,7 @@ def test_form_saved_by_libreoffice_still_uploads(sqlite_settings: Settings, tmp_
         inv = invited_assignment(session, sqlite_settings)
         a = session.get(Assignment, inv.assignment_id)
         (tmp_path / "in").mkdir()
-        (tmp_path / "in" / "form.docx").write_bytes(
-            build_word_form(session, sqlite_settings, a, "de")
-        )
+        (tmp_path / "in" / "form.docx").write_bytes(build_word_form(session, a, "de"))
         subprocess.run(
             [
                 soffice,

@@ -242,7 +242,7 @@ def _assign_approve_invite(stack: Stack, settings: Settings, round_id: int) -> l
 
 def _submit_reviews(settings: Settings, round_id: int, folder: GeneratedFolder) -> int:
     """Every invited reviewer accepts and submits a simulated review (what the portal does)."""
-    from review.reviewing import accept, submit
+    from review.lifecycle import accept, submit
     from review.rubric import load_rubrics
     from review.synthetic.reviews import simulate_review
 

@@ -115,7 +115,7 @@ import json, os, sys, time
 sys.path.insert(0, os.environ["PYTHONPATH"])
 from review.cli import app  # the import is the point: children start warm
 import review.notify, review.intake  # noqa
-for name in ("review.cli.notify", "review.notify.runs", "review.consolidation.pipeline",
+for name in ("review.cli.notify", "review.runs", "review.consolidation.pipeline",
              "review.assignment.solver"):
     try:
         __import__(name)

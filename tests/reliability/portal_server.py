@@ -12,7 +12,7 @@ import uvicorn
 
 from review.config import Settings
 from review.portal import create_app
-from review.reviewing import ELIGIBILITY
+from review.reviewing.form import ELIGIBILITY
 from review.rubric import load_rubrics
 from tests.notify_helpers import free_port
 from tests.portal_client import form_fields

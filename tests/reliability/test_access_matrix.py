@@ -20,7 +20,7 @@ from sqlmodel import Session, func, select
 from review.config import Settings
 from review.db import engine_for
 from review.models import Assignment, AssignmentStatus, Document, Event, Municipality, Review
-from review.reviewing import issue_link, issue_upload_link
+from review.reviewing.links import issue_link, issue_upload_link
 from review.states import transition
 from tests.portal_client import client_for
 from tests.reviewing_data import invited_assignment

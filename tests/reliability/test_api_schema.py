@@ -25,7 +25,7 @@ from review.db import engine_for
 from review.models import Assignment, Municipality, Plan
 from review.portal import create_app
 from review.portal.security import CSRF_COOKIE, HEADERS
-from review.reviewing import issue_upload_link
+from review.reviewing.links import issue_upload_link
 from tests.reliability.conftest import base_seed
 from tests.reviewing_data import invited_assignment
 

@@ -103,7 +103,7 @@ def test_escalation_running_while_reviewers_submit(mail_settings: Settings) -> N
     reload (409) and their resubmission succeeds; nothing is lost, nothing fails with 500."""
     from datetime import UTC, datetime
 
-    from review.notify.runs import run_escalation
+    from review.runs import run_escalation
 
     settings = mail_settings
     invited, round_ = _round_with_assignments(settings, CLIENTS)

@@ -31,7 +31,7 @@ from sqlmodel import Session, select
 from review.config import Settings
 from review.db import engine_for
 from review.models import Assignment, Outbox
-from review.reviewing import issue_upload_link
+from review.reviewing.links import issue_upload_link
 from tests.factories import make_municipality, make_reviewer, make_round
 from tests.notify_helpers import Mailbox, start_smtp
 from tests.portal_client import client_for, form_fields
@@ -100,7 +100,7 @@ def build_round(
     """Three municipalities upload their plans; each plan gets a technical and a communication
     reviewer from the two other municipalities; everyone is invited over SMTP."""
     from review.models import utcnow
-    from review.notify.runs import run_invitations
+    from review.runs import run_invitations
 
     world = World(settings, mailbox, name)
     engine = engine_for(str(settings.database_url))
@@ -237,8 +237,8 @@ ESCALATION_DAYS = (14, 16, 21)  # a reminder; overdue, escalation, digest; reass
 
 def escalate_and_compile(world: World, tmp_path: Path):
     from review.consolidation.pipeline import compile_round
-    from review.notify.runs import run_escalation
     from review.rounds import get_round
+    from review.runs import run_escalation
 
     for day in ESCALATION_DAYS:
         run_escalation(
@@ -348,8 +348,8 @@ def test_blind_round_reveals_no_reviewer_where_it_must_not(
     ),
 )
 def test_no_personal_link_token_rests_in_the_database(sqlite_settings: Settings) -> None:
+    from review.lifecycle import invite_round
     from review.models import utcnow
-    from review.notify.invitations import invite_round
     from tests.factories import make_plan
 
     settings = sqlite_settings
@@ -379,8 +379,8 @@ def test_no_personal_link_token_rests_in_the_database(sqlite_settings: Settings)
 def test_sent_messages_keep_no_personal_link(sqlite_settings: Settings) -> None:
     """Once the SMTP server has an invitation, the database keeps no usable link to it; the
     reviewer's email does."""
+    from review.lifecycle import invite_round
     from review.models import utcnow
-    from review.notify.invitations import invite_round
     from review.notify.outbox import deliver
     from tests.factories import make_plan
 

@@ -193,8 +193,9 @@ def submit_one(settings: Settings, round_id: int) -> None:
     from sqlmodel import Session, select
 
     from review.db import engine_for
+    from review.lifecycle import submit
     from review.models import Assignment
-    from review.reviewing import form_state, submit
+    from review.reviewing.drafts import form_state
     from tests.reviewing_data import complete_review
 
     with Session(engine_for(str(settings.database_url)), expire_on_commit=False) as session:

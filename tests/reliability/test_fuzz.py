@@ -23,7 +23,7 @@ from review.config import load_settings
 from review.documents.word_form import WordFormError, parse_word_form, render_word_form
 from review.errors import PeerplanError
 from review.intake import IntakeError, read_document
-from review.reviewing import ReviewInput, Seen
+from review.reviewing.form import ReviewInput, Seen
 from review.rubric import load_rubrics
 from tests.reliability.conftest import base_seed
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from review.reviewing import ELIGIBILITY, ReviewInput, validate
+from review.reviewing.form import ELIGIBILITY, ReviewInput, validate
 from review.rubric import load_rubrics
 from review.synthetic.plans import plan_spec
 from review.synthetic.reviews import simulate_review
@@ -87,7 +87,7 @@ def test_filled_word_form_reads_back_as_the_simulated_review(language: str) -> N
     """The demo uploads some reviews as Word forms: what the form parser reads back from a form
     filled by the simulator is exactly what the portal form would have posted."""
     from review.documents.word_form import parse_word_form, render_word_form
-    from review.reviewing import Seen
+    from review.reviewing.form import Seen
     from review.synthetic.word import fill_word_form, word_answers
 
     for rubric in RUBRICS.values():

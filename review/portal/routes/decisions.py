@@ -6,7 +6,7 @@ from fastapi import APIRouter, BackgroundTasks
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from review import reviewing
+from review import lifecycle
 from review.i18n import N_
 from review.portal.deps import PagesDep, ReviewerPostDep, SessionDep, SettingsDep
 from review.portal.routes.reviewer import form_url
@@ -22,7 +22,7 @@ def accept(
     settings: SettingsDep,
     background: BackgroundTasks,
 ) -> Response:
-    reviewing.accept(session, settings, post.assignment, actor=post.actor)
+    lifecycle.accept(session, settings, post.assignment, actor=post.actor)
     background.add_task(request.app.state.send_now, settings)
     url = form_url(post.token, post.assignment_id, post.lang, done="accepted")
     return RedirectResponse(url, status_code=303)
@@ -39,7 +39,7 @@ def decline(
 ) -> Response:
     """Declining ends the link; the coordinator is told and a replacement invited."""
     post.error_field = "reason"
-    reviewing.decline(session, settings, post.assignment, post.text("reason"), actor=post.actor)
+    lifecycle.decline(session, settings, post.assignment, post.text("reason"), actor=post.actor)
     background.add_task(request.app.state.send_now, settings)
     lang = post.lang
     return pages.message(

@@ -7,11 +7,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from review import reviewing, storage
+from review import storage
 from review.documents import word_form
 from review.errors import InvalidInput
 from review.portal.deps import ReviewerAssignment, SessionDep, SettingsDep
 from review.portal.pages import request_lang, safe_download_name
+from review.reviewing import drafts, offline
 
 router = APIRouter()
 #: What a plan may be served as; anything else is a download of unknown type.
@@ -22,7 +23,7 @@ PLAN_TYPES = {"application/pdf": ".pdf", word_form.MEDIA_TYPE: ".docx"}
 def plan_document(
     assignment: ReviewerAssignment, session: SessionDep, settings: SettingsDep
 ) -> Response:
-    v = reviewing.view(session, assignment)
+    v = drafts.view(session, assignment)
     if v.document is None:
         raise HTTPException(404)
     try:
@@ -43,9 +44,9 @@ def word_download(
     request: Request, assignment: ReviewerAssignment, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """The Word review form of the assignment, filled in with what is saved."""
-    v = reviewing.view(session, assignment)
+    v = drafts.view(session, assignment)
     lang = request_lang(request, v.reviewer.language)
-    data = word_form.build_word_form(session, settings, assignment, lang)
+    data = offline.build_word_form(session, assignment, lang)
     name = safe_download_name(
         f"review form {v.municipality.name} {assignment.rubric} {lang}", ".docx"
     )

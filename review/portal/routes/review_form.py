@@ -8,8 +8,7 @@ from fastapi import APIRouter, BackgroundTasks
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from review import reviewing, signals
-from review.documents import word_form
+from review import lifecycle, signals
 from review.i18n import translator
 from review.portal.deps import (
     PagesDep,
@@ -20,6 +19,8 @@ from review.portal.deps import (
 )
 from review.portal.posts import ReviewerPost
 from review.portal.routes.reviewer import form_url
+from review.reviewing import drafts, uploads
+from review.reviewing.form import ReviewInput
 
 router = APIRouter()
 
@@ -42,10 +43,10 @@ def save(
     rubrics: RubricsDep,
     background: BackgroundTasks,
 ) -> Response:
-    post.data = reviewing.ReviewInput.from_form(rubrics[post.assignment.rubric], post.form)
+    post.data = ReviewInput.from_form(rubrics[post.assignment.rubric], post.form)
     seen = post.text("seen") or "0.0"
     if post.submits:
-        reviewing.submit(
+        lifecycle.submit(
             session,
             post.assignment,
             post.data,
@@ -57,7 +58,7 @@ def save(
         )
         _after_submission(request, background, post, settings)
     else:
-        reviewing.save_draft(
+        drafts.save_draft(
             session,
             post.assignment,
             post.data,
@@ -93,7 +94,7 @@ def word_upload(
             status=422,
             upload_error=translator(post.lang).gettext("Please choose a file."),
         )
-    word_form.apply_word_form(
+    uploads.apply_word_form(
         session,
         settings,
         post.assignment,

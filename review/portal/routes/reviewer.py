@@ -6,7 +6,6 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from review import reviewing
 from review.portal.deps import (
     PagesDep,
     ReviewerAssignment,
@@ -15,6 +14,7 @@ from review.portal.deps import (
     SessionDep,
 )
 from review.portal.pages import finding_view, request_lang
+from review.reviewing import drafts, links
 
 router = APIRouter()
 
@@ -34,8 +34,8 @@ def overview(
     rubrics: RubricsDep,
 ) -> Response:
     """Every assignment the reviewer's link opens; a single one goes straight to its form."""
-    views = [reviewing.view(session, a) for a in reviewing.own_assignments(session, via)]
-    lang = request_lang(request, reviewing.view(session, via).reviewer.language)
+    views = [drafts.view(session, a) for a in links.own_assignments(session, via)]
+    lang = request_lang(request, drafts.view(session, via).reviewer.language)
     if len(views) == 1:
         url = form_url(token, views[0].assignment.id, lang)  # type: ignore[arg-type]
         return RedirectResponse(url, status_code=303)
@@ -64,7 +64,7 @@ def findings(
     pages: PagesDep,
 ) -> Response:
     """The intake's automatic hints on the plan's newest document."""
-    v = reviewing.view(session, assignment)
+    v = drafts.view(session, assignment)
     lang = request_lang(request, v.reviewer.language)
     items = [finding_view(f, lang) for f in (v.document.findings if v.document else [])]
     return pages.render(request, "findings.html", lang, token=token, v=v, a=assignment, items=items)

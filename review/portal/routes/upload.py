@@ -10,10 +10,10 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from review import reviewing
 from review.i18n import pick_language, translator
 from review.portal.deps import MunicipalityLink, PagesDep, PostedForm, SessionDep, SettingsDep
 from review.portal.pages import finding_view, request_lang
+from review.reviewing import uploads
 
 router = APIRouter()
 
@@ -27,7 +27,7 @@ def upload_form(
     pages: PagesDep,
 ) -> Response:
     lang = request_lang(request, municipality.language)
-    documents = reviewing.municipality_documents(session, municipality)
+    documents = uploads.municipality_documents(session, municipality)
     return pages.upload(request, token, municipality, lang, documents=documents)
 
 
@@ -45,16 +45,16 @@ def upload_plan(
     raw_lang, upload = form.get("lang"), form.get("file")
     lang = pick_language(raw_lang if isinstance(raw_lang, str) else None, municipality.language)
     if not isinstance(upload, UploadFile) or not upload.filename:
-        documents = reviewing.municipality_documents(session, municipality)
+        documents = uploads.municipality_documents(session, municipality)
         error = translator(lang).gettext("Please choose a file.")
         return pages.upload(
             request, token, municipality, lang, 422, documents=documents, error=error
         )
     file_name = Path(upload.filename).name[:200]
-    outcome = reviewing.receive_plan(session, settings, municipality, upload.file.read(), file_name)
+    outcome = uploads.receive_plan(session, settings, municipality, upload.file.read(), file_name)
     if outcome.taken_in:
         background.add_task(request.app.state.send_now, settings)  # the receipt
-    documents = reviewing.municipality_documents(session, municipality)
+    documents = uploads.municipality_documents(session, municipality)
     items = [finding_view(f, lang) for f in outcome.findings]
     status = 200 if outcome.taken_in else 422
     return pages.upload(

@@ -8,8 +8,9 @@ from datetime import datetime
 
 from review.config import Settings
 from review.db import get_engine, session_scope
-from review.notify.escalation import EscalationReport, escalate
-from review.notify.invitations import Invited, invite_round
+from review.deadlines.escalate import escalate
+from review.deadlines.report import EscalationReport
+from review.lifecycle import Invited, invite_round
 from review.notify.outbox import DeliveryReport, deliver
 from review.rounds import get_round, round_names
 

@@ -1,4 +1,5 @@
-"""service.reassign: a declined or silent reviewer is replaced by the best eligible backup."""
+"""lifecycle.replace: a declined or silent reviewer is replaced by the best eligible backup,
+who is invited at once."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
-from review.assignment import service
-from review.models import Assignment, Event
+from review import lifecycle
+from review.models import Assignment, Event, Outbox
 from review.states import transition
 from tests.factories import make_municipality, make_plan, make_reviewer, make_round
 
@@ -29,7 +30,7 @@ def _invited(session, round_, plan, reviewer, rubric="technical"):
     return a
 
 
-def test_reassign_picks_best_eligible_backup(session):
+def test_reassign_picks_best_eligible_backup(session, settings):
     round_ = make_round(session, due_date=date(2026, 12, 12))
     tulln = make_municipality(session, round_, "Tulln")
     graz = make_municipality(session, round_, "Graz")
@@ -46,20 +47,26 @@ def test_reassign_picks_best_eligible_backup(session):
     backup = make_reviewer(session, round_, wels, keywords="Photovoltaik Wärmeplanung")
     old = _invited(session, round_, plan, first)
 
-    new = service.reassign(session, old, actor="deadline", reason="declined", now=NOW)
+    new = lifecycle.replace(
+        session, settings, old, actor="deadline", reason="declined", now=NOW
+    ).new
 
     assert new is not None and new.reviewer_id == backup.id
-    assert (new.status, new.rubric, new.replaces_id) == ("proposed", "technical", old.id)
+    assert (new.status, new.rubric, new.replaces_id) == ("invited", "technical", old.id)
     assert new.approved_at == NOW
     assert new.due_date == date(2026, 12, 17)  # old due 12-12 is too close: today + 7 days
     assert old.status == "reassigned"
     kinds = [e.kind for e in session.exec(select(Event).order_by(Event.id))]
     assert "assignment.reassigned" in kinds and "assignment.backup_proposed" in kinds
+    outbox = session.exec(select(Outbox).where(Outbox.assignment_id == new.id)).one()
+    assert outbox.kind == "replacement_invitation"
     # Calling it again changes nothing and returns the same replacement.
-    assert service.reassign(session, old, actor="deadline", reason="declined", now=NOW).id == new.id
+    again = lifecycle.replace(session, settings, old, actor="deadline", reason="declined", now=NOW)
+    assert again.new is not None and again.new.id == new.id
+    assert len(session.exec(select(Outbox).where(Outbox.assignment_id == new.id)).all()) == 1
 
 
-def test_reassign_leaves_declined_and_returns_none_when_nobody_is_eligible(session):
+def test_reassign_leaves_declined_and_returns_none_when_nobody_is_eligible(session, settings):
     round_ = make_round(session)
     tulln = make_municipality(session, round_, "Tulln")
     graz = make_municipality(session, round_, "Graz")
@@ -69,13 +76,15 @@ def test_reassign_leaves_declined_and_returns_none_when_nobody_is_eligible(sessi
     old = _invited(session, round_, plan, first)
     transition(session, old, "declined", actor="reviewer", changes={"decline_reason": "ill"})
 
-    new = service.reassign(session, old, actor="deadline", reason="declined", now=NOW)
+    new = lifecycle.replace(
+        session, settings, old, actor="deadline", reason="declined", now=NOW
+    ).new
     # The colleague from Graz may step in: the declined assignment no longer counts.
     assert new is not None and new.reviewer_id != first.id
     assert old.status == "declined"
 
 
-def test_reassign_returns_none_with_a_reason_when_nobody_is_eligible(session):
+def test_reassign_returns_none_with_a_reason_when_nobody_is_eligible(session, settings):
     round_ = make_round(session)
     tulln = make_municipality(session, round_, "Tulln")
     graz = make_municipality(session, round_, "Graz")
@@ -89,7 +98,8 @@ def test_reassign_returns_none_with_a_reason_when_nobody_is_eligible(session):
     # The Wels reviewer is at the cap once we give them one more plan.
     _invited(session, round_, make_plan(session, round_, make_municipality(session, round_)), busy)
 
-    assert service.reassign(session, old, actor="deadline", reason="silent", now=NOW) is None
+    result = lifecycle.replace(session, settings, old, actor="deadline", reason="silent", now=NOW)
+    assert result.new is None and "no eligible backup" in result.problem
     assert old.status == "reassigned"
     failed = session.exec(select(Event).where(Event.kind == "assignment.reassign_failed")).one()
     assert failed.payload["reason"] == "silent" and "no eligible backup" in failed.payload["why"]

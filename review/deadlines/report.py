@@ -1,0 +1,72 @@
+"""What a deadline run did: the messages it queued, the state changes, what needs the
+coordinator; as text for the CLI and as markdown for the flow's artifact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Line:
+    round: str
+    assignment_id: int | None
+    recipient: str
+    message: str
+    window: str
+    outcome: str  # "queued", "skipped"
+    reason: str
+
+
+@dataclass
+class EscalationReport:
+    now: datetime
+    lines: list[Line] = field(default_factory=list)
+    transitions: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    #: Messages whose window had passed but which were queued by an earlier run (not repeated).
+    already: int = 0
+
+    def add(self, line: Line) -> None:
+        self.lines.append(line)
+
+    @property
+    def queued(self) -> list[Line]:
+        return [line for line in self.lines if line.outcome == "queued"]
+
+    def text(self) -> str:
+        out = [
+            f"escalation at {self.now.isoformat(timespec='minutes')}: "
+            f"{len(self.queued)} message(s) queued, {len(self.transitions)} state change(s), "
+            f"{self.already} already queued earlier"
+        ]
+        out += [
+            f"  {line.outcome:<15} {line.message:<22} {line.window:<5} to {line.recipient}: "
+            f"{line.reason}"
+            for line in self.lines
+        ]
+        out += [f"  state: {t}" for t in self.transitions]
+        out += [f"  PROBLEM: {p}" for p in self.problems]
+        return "\n".join(out)
+
+    def markdown(self) -> str:
+        rows = [
+            "| round | assignment | message | window | to | outcome | why |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        rows += [
+            f"| {x.round} | {x.assignment_id or ''} | {x.message} | {x.window} | "
+            f"{x.recipient} | {x.outcome} | {x.reason} |"
+            for x in self.lines
+        ]
+        parts = [
+            f"# Deadline escalation {self.now.isoformat(timespec='minutes')}",
+            f"{len(self.queued)} message(s) queued, {len(self.transitions)} state change(s); "
+            f"{self.already} message(s) were already queued by earlier runs (not repeated).",
+            "\n".join(rows) if self.lines else "_Nothing was due._",
+        ]
+        if self.transitions:
+            parts.append("## State changes\n" + "\n".join(f"- {t}" for t in self.transitions))
+        if self.problems:
+            parts.append("## Needs the coordinator\n" + "\n".join(f"- {p}" for p in self.problems))
+        return "\n\n".join(parts)

@@ -1,0 +1,65 @@
+"""Every operation on an assignment, and everything each one causes, in one place.
+
+Each operation changes the assignment through review.states (`transition()` for its status,
+`amend()` for its other columns: guarded by the row's version, with an audit event), then causes
+its side effects, all in the CALLER's transaction: the change and its messages commit together or
+not at all. Each docstring lists its side effects. Messages are queued in the outbox
+(review.notify.notices renders them; `deliver` sends them later); Prefect hears of a change only
+after the caller commits (review.signals).
+
+    operation            state change                side effects
+    invite               proposed -> invited         link issued; invitation with the Word form
+    accept               invited -> accepted         acceptance receipt
+    decline              -> declined                 link stops; `replace`; decline notice to the
+                                                     coordinator
+    submit               -> submitted                review version frozen; submission receipt
+    remind               none                        reminder (one per window)
+    mark_overdue         -> overdue                  overdue notice; escalation to the coordinator
+    replace              -> reassigned / withdrawn   backup proposed and invited, or the reason
+                                                     why nobody could be
+    release_and_replace  -> reassigned               `replace`; released notice
+    withdraw             -> withdrawn                link revoked; withdrawn notice if invited
+    reissue_link         new link                    old link stops; invitation with the new link
+    extend_due_date      new due date (overdue ->    link kept valid past the new date; notice to
+                         invited / accepted)         the reviewer
+
+The modules: invitations (invite, reissue_link), responses (accept, decline, submit), deadlines
+(remind, mark_overdue, extend_due_date), replacing (replace, release_and_replace, withdraw).
+"""
+
+from review.lifecycle.deadlines import Overdue, extend_due_date, mark_overdue, remind
+from review.lifecycle.invitations import (
+    Invited,
+    approved_uninvited,
+    invite,
+    invite_round,
+    reissue_link,
+)
+from review.lifecycle.replacing import (
+    Released,
+    Replacement,
+    release_and_replace,
+    replace,
+    withdraw,
+)
+from review.lifecycle.responses import accept, decline, submit
+
+__all__ = [
+    "Invited",
+    "Overdue",
+    "Released",
+    "Replacement",
+    "accept",
+    "approved_uninvited",
+    "decline",
+    "extend_due_date",
+    "invite",
+    "invite_round",
+    "mark_overdue",
+    "reissue_link",
+    "release_and_replace",
+    "remind",
+    "replace",
+    "submit",
+    "withdraw",
+]

@@ -1,0 +1,367 @@
+"""The messages peerplan sends, one function each: render the message it is handed in the
+recipient's language and queue it in the CALLER's transaction (see review.notify.outbox), so the
+message exists if and only if the caller's change commits. Queuing the same message twice (same
+key) queues nothing the second time. Sending happens later (`deliver`, the flows).
+
+Nothing here changes state or calls back into the domain: review.lifecycle decides what happens
+and which message it causes, and calls these.
+
+    invitation(..., token, attachment)      invitation (or replacement invitation), Word form
+    acceptance_receipt(..., assignment)     to the reviewer
+    submission_receipt(..., review)         to the reviewer, one per submitted version
+    decline_notice(..., reason, replacement)   to the coordinator
+    reminder / overdue_notice / escalation / released_notice   deadline messages (one per window)
+    plan_receipt(..., municipality, document)  to the municipality
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from review.config import Settings
+from review.models import Assignment, Document, Municipality, Outbox, Review, Round, utcnow
+from review.notify import outbox
+from review.notify.context import AssignmentFacts, review_link
+from review.notify.messages import format_day, render
+
+
+def queue(
+    session: Session,
+    settings: Settings,
+    *,
+    key: str,
+    kind: str,
+    recipient: str,
+    language: str,
+    round_id: int | None,
+    assignment_id: int | None,
+    reason: str,
+    attachments: list[dict[str, str]] | None = None,
+    **context: Any,
+) -> Outbox | None:
+    """Render `kind` in `language` and queue it under `key` (no-op if the key exists)."""
+    if outbox.queued(session, key) is not None:
+        return None  # skip rendering (and building attachments) for a message that exists
+    subject, body = render(kind, language, **context)
+    return outbox.enqueue(
+        session,
+        key=key,
+        kind=kind,
+        recipient=recipient,
+        language=language,
+        subject=subject,
+        body=body,
+        round_id=round_id,
+        assignment_id=assignment_id,
+        attachments=attachments or (),
+        reason=reason,
+        settings=settings,
+    )
+
+
+#: (file name, path relative to files_dir, media type) of an attached file.
+Attachment = tuple[str, str, str]
+
+
+def invitation(
+    session: Session,
+    settings: Settings,
+    assignment: Assignment,
+    *,
+    token: str,
+    attach: Callable[[str], Attachment],
+    key: str | None = None,
+    reason: str | None = None,
+) -> Outbox | None:
+    """The invitation with the personal link; `attach(language)` makes the Word form and is only
+    called for a message not queued yet. An assignment that replaces another gets the
+    replacement invitation, which says why it comes late. `key` replaces the default key
+    `invitation:a<id>` and `reason` the outbox's default reason (a reissued link is a new
+    message)."""
+    key = key or f"invitation:a{assignment.id}"
+    if outbox.queued(session, key) is not None:
+        return None
+    facts = AssignmentFacts.load(session, assignment)
+    language = facts.reviewer.language
+    form_name, stored, media_type = attach(language)
+    kind = "replacement_invitation" if assignment.replaces_id else "invitation"
+    return queue(
+        session,
+        settings,
+        key=key,
+        kind=kind,
+        recipient=facts.reviewer.email,
+        language=language,
+        round_id=assignment.round_id,
+        assignment_id=assignment.id,
+        reason=reason
+        or ("invited" if kind == "invitation" else f"replaces assignment {assignment.replaces_id}"),
+        attachments=[{"filename": form_name, "path": stored, "media_type": media_type}],
+        **facts.context(language, link=review_link(settings, token), form_name=form_name),
+    )
+
+
+def acceptance_receipt(
+    session: Session, settings: Settings, assignment: Assignment
+) -> Outbox | None:
+    facts = AssignmentFacts.load(session, assignment)
+    language = facts.reviewer.language
+    return queue(
+        session,
+        settings,
+        key=f"acceptance_receipt:a{assignment.id}",
+        kind="acceptance_receipt",
+        recipient=facts.reviewer.email,
+        language=language,
+        round_id=assignment.round_id,
+        assignment_id=assignment.id,
+        reason="accepted",
+        **facts.context(language),
+    )
+
+
+def submission_receipt(
+    session: Session, settings: Settings, assignment: Assignment, review: Review
+) -> Outbox | None:
+    """A receipt for each submitted version of a review (an edited resubmission gets its own)."""
+    facts = AssignmentFacts.load(session, assignment)
+    language = facts.reviewer.language
+    round_ = facts.round
+    editable_until = None
+    if round_.edit_after_submit:
+        editable_until = round_.final_deadline or round_.due_date
+    submitted_at = review.submitted_at or utcnow()
+    return queue(
+        session,
+        settings,
+        key=f"submission_receipt:a{assignment.id}:v{review.version}",
+        kind="submission_receipt",
+        recipient=facts.reviewer.email,
+        language=language,
+        round_id=assignment.round_id,
+        assignment_id=assignment.id,
+        reason=f"review version {review.version} submitted",
+        **facts.context(
+            language,
+            review_version=review.version,
+            submitted_at=format_day(submitted_at, language),
+            editable_until=editable_until,
+        ),
+    )
+
+
+def decline_notice(
+    session: Session,
+    settings: Settings,
+    assignment: Assignment,
+    *,
+    reason: str,
+    replacement: Assignment | None,
+    problem: str = "",
+) -> Outbox | None:
+    """Tell the coordinator that a reviewer declined, and who replaces them (or why nobody
+    could: then the coordinator must act by hand)."""
+    facts = AssignmentFacts.load(session, assignment)
+    language = facts.coordinator_language
+    extra: dict[str, Any] = {
+        "decline_reason": reason,
+        "replacement_name": None,
+        "replacement_email": None,
+        "replacement_due": None,
+        "replacement_problem": problem,
+    }
+    if replacement is not None:
+        new_facts = AssignmentFacts.load(session, replacement)
+        extra.update(
+            replacement_name=new_facts.reviewer.name,
+            replacement_email=new_facts.reviewer.email,
+            replacement_due=replacement.due_date,
+        )
+    return queue(
+        session,
+        settings,
+        key=f"decline_notice:a{assignment.id}",
+        kind="decline_notice",
+        recipient=facts.round.coordinator_email,
+        language=language,
+        round_id=assignment.round_id,
+        assignment_id=assignment.id,
+        reason="reviewer declined",
+        **facts.context(language, **extra),
+    )
+
+
+def reminder(
+    session: Session,
+    settings: Settings,
+    facts: AssignmentFacts,
+    *,
+    window: str,
+    days_left: int,
+    reason: str,
+) -> Outbox | None:
+    """A reminder to the reviewer, one per reminder window (`d-7`, `d0`, ...)."""
+    assignment, language = facts.assignment, facts.reviewer.language
+    return queue(
+        session,
+        settings,
+        key=f"reminder:a{assignment.id}:{window}",
+        kind="reminder",
+        recipient=facts.reviewer.email,
+        language=language,
+        round_id=assignment.round_id,
+        assignment_id=assignment.id,
+        reason=reason,
+        **facts.context(language, days_left=days_left),
+    )
+
+
+def overdue_notice(
+    session: Session,
+    settings: Settings,
+    facts: AssignmentFacts,
+    *,
+    window: str,
+    reason: str,
+    reassign_on: date | None,
+) -> Outbox | None:
+    """The reviewer's review is overdue (and when it will be given to someone else)."""
+    assignment, language = facts.assignment, facts.reviewer.language
+    return queue(
+        session,
+        settings,
+        key=f"overdue_notice:a{assignment.id}:{window}",
+        kind="overdue_notice",
+        recipient=facts.reviewer.email,
+        language=language,
+        round_id=assignment.round_id,
+        assignment_id=assignment.id,
+        reason=reason,
+        **facts.context(language, reassign_on=reassign_on),
+    )
+
+
+def escalation(
+    session: Session,
+    settings: Settings,
+    facts: AssignmentFacts,
+    *,
+    window: str,
+    reason: str,
+    reassign_on: date | None,
+    days_late: int,
+) -> Outbox | None:
+    """Tell the coordinator that a review is overdue."""
+    assignment, language = facts.assignment, facts.coordinator_language
+    return queue(
+        session,
+        settings,
+        key=f"escalation:a{assignment.id}:{window}",
+        kind="escalation",
+        recipient=facts.round.coordinator_email,
+        language=language,
+        round_id=assignment.round_id,
+        assignment_id=assignment.id,
+        reason=reason,
+        **facts.context(language, reassign_on=reassign_on, days_late=days_late),
+    )
+
+
+def released_notice(
+    session: Session,
+    settings: Settings,
+    facts: AssignmentFacts,
+    *,
+    window: str,
+    reason: str,
+    released_because: str,
+) -> Outbox | None:
+    """Tell a reviewer that their review was given to someone else."""
+    assignment, language = facts.assignment, facts.reviewer.language
+    return queue(
+        session,
+        settings,
+        key=f"released_notice:a{assignment.id}:{window}",
+        kind="released_notice",
+        recipient=facts.reviewer.email,
+        language=language,
+        round_id=assignment.round_id,
+        assignment_id=assignment.id,
+        reason=reason,
+        **facts.context(language, released_because=released_because),
+    )
+
+
+def plan_receipt(
+    session: Session, settings: Settings, municipality: Municipality, document: Document
+) -> Outbox | None:
+    """A receipt for each stored plan version. Never names reviewers (blind rounds)."""
+    if not municipality.contact_email:
+        return None
+    round_ = session.get(Round, municipality.round_id)
+    assert round_ is not None
+    language = municipality.language
+    return queue(
+        session,
+        settings,
+        key=f"plan_receipt:d{document.id}",
+        kind="plan_receipt",
+        recipient=municipality.contact_email,
+        language=language,
+        round_id=round_.id,
+        assignment_id=None,
+        reason=f"plan version {document.version} stored",
+        round_name=round_.name,
+        coordinator_name=round_.coordinator_name,
+        municipality_name=municipality.name,
+        file_name=document.file_name,
+        version=document.version,
+        pages=document.pages,
+        size_kb=max(1, round(document.size / 1024)),
+        problems=list(document.problems or []),
+        reviews_per_plan=round_.reviews_per_plan,
+        blind=round_.blind,
+        due_date=format_day(round_.due_date, language),
+    )
+
+
+def withdrawn_notice(
+    session: Session, settings: Settings, facts: AssignmentFacts, *, reason: str
+) -> Outbox | None:
+    """Tell a reviewer that the coordinator took their assignment back, and why."""
+    assignment, language = facts.assignment, facts.reviewer.language
+    return queue(
+        session,
+        settings,
+        key=f"withdrawn_notice:a{assignment.id}",
+        kind="withdrawn_notice",
+        recipient=facts.reviewer.email,
+        language=language,
+        round_id=assignment.round_id,
+        assignment_id=assignment.id,
+        reason=reason,
+        **facts.context(language, withdraw_reason=reason),
+    )
+
+
+def due_date_changed(
+    session: Session, settings: Settings, facts: AssignmentFacts, *, previous: date
+) -> Outbox | None:
+    """Tell a reviewer their new due date (one message per change of the assignment)."""
+    assignment, language = facts.assignment, facts.reviewer.language
+    return queue(
+        session,
+        settings,
+        key=f"due_date_changed:a{assignment.id}:v{assignment.version}",
+        kind="due_date_changed",
+        recipient=facts.reviewer.email,
+        language=language,
+        round_id=assignment.round_id,
+        assignment_id=assignment.id,
+        reason=f"due date {previous.isoformat()} -> {assignment.due_date.isoformat()}",
+        **facts.context(language, previous_due_date=previous),
+    )

@@ -1,0 +1,351 @@
+"""Drafts and submissions: what a reviewer sees of an assignment, the form's saved state, and the
+one checked write that a draft save and a submission share.
+
+A review is a row of `Review`. A draft is saved in place and its `revision` goes up with every
+save; submitting freezes that version; editing a submitted review (when the round allows it and
+the deadline has not passed) starts a new version and keeps the earlier ones. Every save names
+the (version, revision) it was based on: a save based on anything but the newest is refused with
+the differences (`StaleSave`), never written over newer work.
+
+A submission's state change and what it causes are in review.lifecycle.submit, which calls
+`write_submission` here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from review import events
+from review.errors import InvalidInput
+from review.models import (
+    Assignment,
+    AssignmentStatus,
+    Document,
+    Municipality,
+    Plan,
+    Review,
+    Reviewer,
+    ReviewSource,
+    ReviewStatus,
+    Round,
+    utcnow,
+)
+from review.reviewing.errors import InvalidReview, NotEditable, StaleSave
+from review.reviewing.form import ReviewInput, Seen, differences, stored_values, validate
+from review.reviewing.links import end_of
+from review.rubric import Rubric, load_rubrics
+from review.states import OPEN
+
+S = AssignmentStatus
+
+
+@dataclass
+class FormState:
+    """The newest saved review of an assignment, as the form shows it."""
+
+    assignment: Assignment
+    review: Review | None
+    data: ReviewInput
+    seen: Seen
+    status: str | None  # None: nothing saved; "draft"; "submitted"
+    editable: bool
+    versions: int
+
+
+@dataclass
+class AssignmentView:
+    """What the reviewer may see about an assignment (never other reviewers or their reviews)."""
+
+    assignment: Assignment
+    reviewer: Reviewer
+    round: Round
+    plan: Plan
+    municipality: Municipality
+    document: Document | None
+
+
+def view(session: Session, assignment: Assignment) -> AssignmentView:
+    plan = session.get(Plan, assignment.plan_id)
+    reviewer = session.get(Reviewer, assignment.reviewer_id)
+    round_ = session.get(Round, assignment.round_id)
+    assert plan and reviewer and round_
+    municipality = session.get(Municipality, plan.municipality_id)
+    assert municipality
+    return AssignmentView(
+        assignment, reviewer, round_, plan, municipality, latest_document(session, plan)
+    )
+
+
+def latest_document(session: Session, plan: Plan) -> Document | None:
+    return session.exec(
+        select(Document).where(Document.plan_id == plan.id).order_by(Document.version.desc())  # type: ignore[attr-defined]
+    ).first()
+
+
+def latest_review(session: Session, assignment: Assignment) -> Review | None:
+    return session.exec(
+        select(Review)
+        .where(Review.assignment_id == assignment.id)
+        .order_by(Review.version.desc())  # type: ignore[attr-defined]
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def reviews(session: Session, assignment: Assignment) -> list[Review]:
+    return list(
+        session.exec(
+            select(Review).where(Review.assignment_id == assignment.id).order_by(Review.version)  # type: ignore[arg-type]
+        )
+    )
+
+
+def edit_deadline(round_: Round, assignment: Assignment) -> datetime:
+    """Submitted reviews can be edited until the end of the round's final deadline."""
+    return end_of(round_.final_deadline or assignment.due_date)
+
+
+def _editable(
+    session: Session, assignment: Assignment, latest: Review | None, now: datetime
+) -> bool:
+    status = S(assignment.status)
+    if status in OPEN:
+        return True
+    if status is S.submitted:
+        round_ = session.get(Round, assignment.round_id)
+        assert round_
+        return round_.edit_after_submit and now <= edit_deadline(round_, assignment)
+    return False
+
+
+def form_state(
+    session: Session, assignment: Assignment, *, now: datetime | None = None
+) -> FormState:
+    latest = latest_review(session, assignment)
+    return FormState(
+        assignment=assignment,
+        review=latest,
+        data=ReviewInput.from_review(latest),
+        seen=Seen(latest.version, latest.revision) if latest else Seen(),
+        status=latest.status if latest else None,
+        editable=_editable(session, assignment, latest, now or utcnow()),
+        versions=latest.version if latest else 0,
+    )
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """What a reviewer's form page shows: the assignment as the reviewer may see it, the newest
+    saved review, and the submitted versions."""
+
+    view: AssignmentView
+    state: FormState
+    submitted: list[Review]
+
+
+def form_page(session: Session, assignment_id: int, *, now: datetime | None = None) -> FormPage:
+    assignment = session.get(Assignment, assignment_id)
+    assert assignment is not None, "the portal opens only assignments its links found"
+    return FormPage(
+        view=view(session, assignment),
+        state=form_state(session, assignment, now=now),
+        submitted=[r for r in reviews(session, assignment) if r.status == ReviewStatus.submitted],
+    )
+
+
+def _rubric_of(assignment: Assignment, rubrics: dict[str, Rubric] | None) -> Rubric:
+    if rubrics is None:
+        rubrics = load_rubrics()
+    try:
+        return rubrics[assignment.rubric]
+    except KeyError:
+        raise InvalidInput(
+            f"assignment {assignment.id} uses rubric '{assignment.rubric}', which is not installed"
+        ) from None
+
+
+def _check_fresh(
+    session: Session, rubric: Rubric, assignment: Assignment, data: ReviewInput, seen: Seen
+) -> Review | None:
+    latest = latest_review(session, assignment)
+    stored = Seen(latest.version, latest.revision) if latest else Seen()
+    if stored != seen:
+        raise StaleSave(differences(rubric, data, ReviewInput.from_review(latest)), stored, seen)
+    return latest
+
+
+def _check_editable(
+    session: Session, assignment: Assignment, latest: Review | None, now: datetime
+) -> None:
+    if not _editable(session, assignment, latest, now):
+        if S(assignment.status) is S.submitted:
+            raise NotEditable(
+                "this review has been submitted and can no longer be changed "
+                "(the round does not allow edits after submission, or its deadline has passed)",
+                "Diese Begutachtung ist abgeschickt und kann nicht mehr geändert werden (die Runde "
+                "erlaubt keine Änderung nach Abgabe, oder die Frist ist abgelaufen).",
+            )
+        raise NotEditable(
+            f"this assignment is {assignment.status}; its review cannot be changed",
+            f"Diese Begutachtung ist im Stand „{assignment.status}“ "
+            "und kann nicht geändert werden.",
+        )
+
+
+def _write(
+    session: Session,
+    assignment: Assignment,
+    latest: Review | None,
+    values: dict[str, Any],
+    *,
+    status: ReviewStatus,
+    source: ReviewSource | str,
+    rubric: Rubric,
+    data: ReviewInput,
+    seen: Seen,
+    now: datetime,
+) -> Review:
+    """Write the review: in place over a draft (guarded by its revision), else a new version."""
+    source = ReviewSource(source).value
+    common = {
+        **values,
+        "status": status.value,
+        "source": source,
+        "updated_at": now,
+        "submitted_at": now if status is ReviewStatus.submitted else None,
+    }
+    if latest is not None and latest.status == ReviewStatus.draft.value:
+        result = session.execute(
+            update(Review)
+            .where(Review.id == latest.id, Review.revision == latest.revision)  # type: ignore[arg-type]
+            .values(revision=latest.revision + 1, **common)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # saved by someone else between our read and our write
+            session.expire(latest)
+            fresh = latest_review(session, assignment)
+            stored = Seen(fresh.version, fresh.revision) if fresh else Seen()
+            raise StaleSave(differences(rubric, data, ReviewInput.from_review(fresh)), stored, seen)
+        session.expire(latest)
+        session.refresh(latest)
+        return latest
+    review = Review(
+        assignment_id=assignment.id,  # type: ignore[arg-type]
+        version=(latest.version + 1) if latest else 1,
+        revision=1,
+        created_at=now,
+        **common,
+    )
+    session.add(review)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another save created this version at the same moment; the caller's transaction is
+        # rolled back, so nothing of ours is written.
+        raise StaleSave([], None, seen) from None
+    return review
+
+
+def _checked_write(
+    session: Session,
+    assignment: Assignment,
+    data: ReviewInput,
+    seen_revision: Seen | str | tuple[int, int],
+    status: ReviewStatus,
+    *,
+    source: ReviewSource | str,
+    now: datetime,
+    rubrics: dict[str, Rubric] | None,
+    language: str,
+) -> Review:
+    """What a draft save and a submission share: refuse a stale base, a closed review and
+    invalid values (missing ones too when submitting), then write. Nothing is written on refusal."""
+    seen = Seen.parse(seen_revision)
+    rubric = _rubric_of(assignment, rubrics)
+    latest = _check_fresh(session, rubric, assignment, data, seen)
+    _check_editable(session, assignment, latest, now)
+    errors = validate(rubric, data, complete=status is ReviewStatus.submitted, language=language)
+    if errors:
+        raise InvalidReview(errors)
+    return _write(
+        session,
+        assignment,
+        latest,
+        stored_values(rubric, data),
+        status=status,
+        source=source,
+        rubric=rubric,
+        data=data,
+        seen=seen,
+        now=now,
+    )
+
+
+def save_draft(
+    session: Session,
+    assignment: Assignment,
+    data: ReviewInput,
+    *,
+    seen_revision: Seen | str | tuple[int, int],
+    source: ReviewSource | str = ReviewSource.web,
+    actor: str,
+    now: datetime | None = None,
+    rubrics: dict[str, Rubric] | None = None,
+    language: str = "en",
+) -> Review:
+    """Save what the reviewer typed so far. Refuses wrong values (a score off the scale) but
+    not missing ones. Raises StaleSave, InvalidReview, NotEditable; none of them writes."""
+    now = now or utcnow()
+    review = _checked_write(
+        session,
+        assignment,
+        data,
+        seen_revision,
+        ReviewStatus.draft,
+        source=source,
+        now=now,
+        rubrics=rubrics,
+        language=language,
+    )
+    events.record(
+        session,
+        kind="review.draft_saved",
+        actor=actor,
+        entity="assignment",
+        entity_id=assignment.id,
+        round_id=assignment.round_id,
+        payload={"version": review.version, "revision": review.revision, "source": review.source},
+    )
+    return review
+
+
+def write_submission(
+    session: Session,
+    assignment: Assignment,
+    data: ReviewInput,
+    *,
+    seen_revision: Seen | str | tuple[int, int],
+    source: ReviewSource | str,
+    now: datetime,
+    rubrics: dict[str, Rubric] | None = None,
+    language: str = "en",
+) -> Review:
+    """Write a submitted version of the review, checked like a draft and complete by the rubric's
+    rules. Only the write: review.lifecycle.submit changes the assignment's state and tells the
+    reviewer. Raises StaleSave, InvalidReview, NotEditable; none of them writes."""
+    return _checked_write(
+        session,
+        assignment,
+        data,
+        seen_revision,
+        ReviewStatus.submitted,
+        source=source,
+        now=now,
+        rubrics=rubrics,
+        language=language,
+    )

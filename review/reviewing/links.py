@@ -1,0 +1,138 @@
+"""Personal links: a reviewer's link to their assignments and a municipality's plan-upload link.
+Only a token's hash is stored; issuing a new link replaces (and so revokes) the old one. A
+reviewer's link works while the assignment is in `LINK_VALID` and until its expiry."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlmodel import Session, select
+
+from review import events, tokens
+from review.config import Settings
+from review.models import Assignment, AssignmentStatus, Municipality, Round, utcnow
+from review.states import LINK_VALID
+
+S = AssignmentStatus
+
+#: The default days a link works after the final deadline when no settings are at hand.
+DEFAULT_GRACE_DAYS = Settings.model_fields["link_grace_days"].default
+
+
+def end_of(day: date) -> datetime:
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+def link_expiry(
+    round_: Round, grace_days: int = DEFAULT_GRACE_DAYS, *, due: date | None = None
+) -> datetime:
+    """Links work until the end of the round's final deadline plus the grace period, or of the
+    assignment's own due date (`due`: a backup's or an extended one) when that is later."""
+    last = round_.final_deadline or round_.due_date
+    if due is not None and due > last:
+        last = due
+    return end_of(last + timedelta(days=grace_days))
+
+
+def issue_link(
+    session: Session, assignment: Assignment, *, settings: Settings | None = None
+) -> str:
+    """A fresh personal link token for `assignment`; only its hash is stored. Issuing again
+    replaces (and so revokes) the previous link."""
+    round_ = session.get(Round, assignment.round_id)
+    assert round_ is not None
+    grace = settings.link_grace_days if settings else DEFAULT_GRACE_DAYS
+    token, digest = tokens.new_token()
+    assignment.token_hash = digest
+    assignment.token_expires_at = link_expiry(round_, grace, due=assignment.due_date)
+    session.add(assignment)
+    session.flush()
+    events.record(
+        session,
+        kind="assignment.link_issued",
+        actor="system",
+        entity="assignment",
+        entity_id=assignment.id,
+        round_id=assignment.round_id,
+        payload={"expires_at": assignment.token_expires_at.isoformat()},
+    )
+    return token
+
+
+def issue_upload_link(session: Session, municipality: Municipality) -> str:
+    """A fresh plan-upload link token for a municipality; only its hash is stored."""
+    token, digest = tokens.new_token()
+    municipality.upload_token_hash = digest
+    session.add(municipality)
+    session.flush()
+    events.record(
+        session,
+        kind="municipality.upload_link_issued",
+        actor="system",
+        entity="municipality",
+        entity_id=municipality.id,
+        round_id=municipality.round_id,
+    )
+    return token
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands datetimes back without their zone; every stored time is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def assignment_for_token(
+    session: Session, token: str, settings: Settings, *, now: datetime | None = None
+) -> Assignment | None:
+    """The assignment a personal link opens, or None when the link is unknown, expired or
+    revoked (declined, reassigned, withdrawn). Look-up by hash, then a constant-time check."""
+    if not token or len(token) > 200:
+        return None
+    digest = tokens.hash_token(token)
+    assignment = session.exec(select(Assignment).where(Assignment.token_hash == digest)).first()
+    if assignment is None or not tokens.matches(token, assignment.token_hash):
+        return None
+    if S(assignment.status) not in LINK_VALID:
+        return None
+    now = now or utcnow()
+    round_ = session.get(Round, assignment.round_id)
+    assert round_ is not None
+    expires = link_expiry(round_, settings.link_grace_days, due=assignment.due_date)
+    if assignment.token_expires_at is not None:
+        expires = min(expires, _aware(assignment.token_expires_at))
+    if now > expires:
+        return None
+    return assignment
+
+
+def municipality_for_token(session: Session, token: str) -> Municipality | None:
+    if not token or len(token) > 200:
+        return None
+    digest = tokens.hash_token(token)
+    municipality = session.exec(
+        select(Municipality).where(Municipality.upload_token_hash == digest)
+    ).first()
+    if municipality is None or not tokens.matches(token, municipality.upload_token_hash):
+        return None
+    return municipality
+
+
+def own_assignments(session: Session, assignment: Assignment) -> list[Assignment]:
+    """Every assignment of the same reviewer (one email per round) that a link may open."""
+    rows = session.exec(
+        select(Assignment)
+        .where(Assignment.reviewer_id == assignment.reviewer_id)
+        .order_by(Assignment.id)  # type: ignore[arg-type]
+    )
+    return [a for a in rows if S(a.status) in LINK_VALID]
+
+
+def own_assignment(session: Session, via: Assignment, assignment_id: int) -> Assignment | None:
+    """The reviewer's assignment `assignment_id`, reached through the link of `via`; None when it
+    belongs to someone else or its link no longer works."""
+    if assignment_id == via.id:
+        return via
+    other = session.get(Assignment, assignment_id)
+    if other is None or other.reviewer_id != via.reviewer_id or S(other.status) not in LINK_VALID:
+        return None
+    return other

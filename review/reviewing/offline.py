@@ -1,0 +1,41 @@
+"""The offline (Word) form of an assignment, filled with its newest saved review: what the
+invitation attaches and the portal offers for download. Drawing the form is
+review.documents.word_form's job; this module hands it the assignment's data."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from review.documents.word_form import render_word_form
+from review.models import Assignment
+from review.reviewing.drafts import form_state, view
+from review.rubric import Rubric, load_rubrics
+
+
+def word_form_name(assignment: Assignment, language: str) -> str:
+    """The file name the form is attached and downloaded under."""
+    name = "Review-Formular" if language == "de" else "review-form"
+    return f"{name}-{assignment.id}.docx"
+
+
+def build_word_form(
+    session: Session,
+    assignment: Assignment,
+    language: str,
+    *,
+    rubrics: dict[str, Rubric] | None = None,
+) -> bytes:
+    """The offline form of `assignment` as DOCX bytes, filled with its newest saved review."""
+    rubric = (rubrics or load_rubrics())[assignment.rubric]
+    state = form_state(session, assignment)
+    seen_view = view(session, assignment)
+    return render_word_form(
+        rubric,
+        assignment_id=assignment.id,  # type: ignore[arg-type]
+        seen=state.seen,
+        data=state.data,
+        language=language,
+        plan_title=seen_view.plan.title,
+        municipality=seen_view.municipality.name,
+        due=assignment.due_date.isoformat(),
+    )

@@ -1,0 +1,102 @@
+"""What reviewers and municipalities upload: a filled-in Word form (stored as a draft or a
+submission) and a municipality's plan (through the intake)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from review import lifecycle
+from review.config import Settings
+from review.documents.word_form import check_form, parse_word_form
+from review.intake import take_in
+from review.intake.outcome import IntakeOutcome
+from review.models import Assignment, Document, Municipality, Plan, Review, ReviewSource, Round
+from review.notify import notices
+from review.reviewing.drafts import save_draft
+from review.reviewing.errors import InvalidReview
+from review.rubric import load_rubrics
+
+
+def apply_word_form(
+    session: Session,
+    settings: Settings,
+    assignment: Assignment,
+    data: bytes,
+    *,
+    submit: bool,
+    actor: str,
+    language: str = "en",
+    now: datetime | None = None,
+) -> Review:
+    """Store an uploaded form as a draft or a submission (review.lifecycle.submit) of
+    `assignment`.
+
+    Refused (WordFormError) when the file is broken or belongs to another assignment or rubric;
+    InvalidReview with errors by criterion; StaleSave when the form was made from an older state
+    than the one now saved (newer online edits are never overwritten).
+    """
+    parsed = parse_word_form(data, max_uncompressed=settings.max_docx_uncompressed_bytes)
+    rubric = load_rubrics()[assignment.rubric]
+    check_form(parsed, assignment_id=assignment.id, rubric=rubric)  # type: ignore[arg-type]
+    if parsed.errors:
+        raise InvalidReview(parsed.errors)
+    if submit:
+        return lifecycle.submit(
+            session,
+            assignment,
+            parsed.data,
+            settings=settings,
+            seen_revision=parsed.seen,
+            source=ReviewSource.word,
+            actor=actor,
+            now=now,
+            language=language,
+        )
+    return save_draft(
+        session,
+        assignment,
+        parsed.data,
+        seen_revision=parsed.seen,
+        source=ReviewSource.word,
+        actor=actor,
+        now=now,
+        language=language,
+    )
+
+
+def municipality_documents(session: Session, municipality: Municipality) -> list[Document]:
+    """The plan versions a municipality has handed in, newest first."""
+    return list(
+        session.exec(
+            select(Document)
+            .join(Plan, Plan.id == Document.plan_id)  # type: ignore[arg-type]
+            .where(Plan.municipality_id == municipality.id)
+            .order_by(Document.version.desc())  # type: ignore[attr-defined]
+        )
+    )
+
+
+def receive_plan(
+    session: Session, settings: Settings, municipality: Municipality, data: bytes, file_name: str
+) -> IntakeOutcome:
+    """A municipality uploads its plan through its own link: the intake reads, checks and
+    registers it (its size and file checks apply), and the municipality gets a receipt in the
+    same transaction. Returns the intake's outcome (refused ones carry the reason)."""
+    round_ = session.get(Round, municipality.round_id)
+    assert round_ is not None
+    outcome = take_in(
+        session,
+        settings,
+        round_=round_,
+        data=data,
+        file_name=file_name,
+        municipality=municipality.name,
+        actor=f"municipality:{municipality.id}",
+    )
+    if outcome.status in ("registered", "new_version") and outcome.document_id is not None:
+        document = session.get(Document, outcome.document_id)
+        assert document is not None
+        notices.plan_receipt(session, settings, municipality, document)
+    return outcome
