@@ -25,7 +25,7 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 from review.reviewing.errors import Bilingual
 from review.reviewing.form import ELIGIBILITY, OVERALL_FIELDS, ReviewInput, Seen
@@ -142,8 +142,6 @@ def _answer_table(doc):
 
 
 def _widths(table, left_cm: float = 5.0, right_cm: float = 11.5) -> None:
-    from docx.shared import Cm
-
     # Word reads the cells' widths, LibreOffice the table grid: set both.
     table.autofit = False
     table.columns[0].width, table.columns[1].width = Cm(left_cm), Cm(right_cm)

@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from review.reviewing.form import NOT_APPLICABLE, ReviewInput
 from review.rubric import Criterion, Rubric
 from review.synthetic.plans import KEY_SECTORS, PlanSpec
-
-if TYPE_CHECKING:
-    from review.reviewing.form import ReviewInput
 
 PART_LABELS = {
     "council_approval": {"de": "Gemeinderatsbeschluss", "en": "council approval"},
@@ -118,8 +115,6 @@ class SimulatedReview:
 
     def as_input(self) -> ReviewInput:
         """The answers as `review.reviewing` takes them (scores as typed, 'n/a' for None)."""
-        from review.reviewing.form import NOT_APPLICABLE, ReviewInput
-
         return ReviewInput(
             scores={k: NOT_APPLICABLE if v is None else str(v) for k, v in self.scores.items()},
             comments=dict(self.comments),
