@@ -16,9 +16,9 @@ from sqlmodel import Session, select
 from review import i18n
 from review.config import Settings
 from review.consolidation.pipeline import compile_round
+from review.lifecycle import invite
 from review.models import Outbox
 from review.notify import messages
-from review.notify.invitations import invite
 from review.paths import LOCALES_DIR
 from review.rubric import Text
 from tests.consolidation.test_documents import docx_text

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 from sqlmodel import Session, select
 
 from review.config import Settings
-from review.models import Document, Outbox
-from review.notify import hooks, messages
-from review.notify.escalation import escalate
+from review.deadlines.escalate import escalate
 from review.i18n import translator
-from review.notify.invitations import invite
+from review.lifecycle import invite
+from review.models import Document, Outbox
+from review.notify import messages, notices
 from tests.notify_helpers import approved_assignment, make_reviewer, small_round
 
 ENGLISH_STATES = re.compile(r"\b(proposed|invited|accepted|declined|submitted|overdue)\b")
@@ -33,7 +33,7 @@ def _receipt_for(session: Session, settings: Settings, municipality, plan) -> Ou
     )
     session.add(document)
     session.flush()
-    row = hooks.on_plan_received(session, settings, municipality, document)
+    row = notices.plan_receipt(session, settings, municipality, document)
     assert row is not None
     return row
 
