@@ -1,4 +1,4 @@
-"""The outbox and the hooks: one row per key, sent once, cancelled when pointless, and a failing
+"""The outbox and the notices: one row per key, sent once, cancelled when pointless, and a failing
 SMTP server loses nothing."""
 
 from __future__ import annotations

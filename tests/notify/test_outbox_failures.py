@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from review.cli import app
 from review.db import get_engine, session_scope
+from review.deadlines.escalate import escalate
+from review.lifecycle import invite
 from review.models import Document, Event, Outbox
-from review.notify import hooks, outbox
-from review.notify.escalation import escalate
-from review.notify.invitations import invite
+from review.notify import notices, outbox
 from review.notify.outbox import DeliveryFailed, deliver
 from review.status import round_status
 from tests.notify_helpers import (
@@ -67,10 +67,10 @@ def test_a_file_name_with_a_line_separator_is_sent_on_one_line_and_nothing_waits
     evil = f"Plan{SEPARATORS[separator]}Bcc: victim@example.org.pdf"
     with session_scope(engine) as session:
         round_, towns, plans = small_round(session)
-        hooks.on_plan_received(
+        notices.plan_receipt(
             session, settings, towns["Altstadt"], _document(session, plans["Altstadt"], evil)
         )
-        hooks.on_plan_received(
+        notices.plan_receipt(
             session, settings, towns["Bergdorf"], _document(session, plans["Bergdorf"], "b.pdf")
         )
     report = deliver(engine, settings)
@@ -141,7 +141,7 @@ def test_a_message_that_cannot_be_built_is_marked_failed_and_the_others_go(
 class RefusingOne(Mailbox):
     """Refuses one recipient for good (550), as a relay does for an address that does not exist."""
 
-    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, options):
         if address == "gone@example.org":
             return "550 5.1.1 no such user"
         envelope.rcpt_tos.append(address)
@@ -214,7 +214,7 @@ def test_escalate_and_status_report_an_undeliverable_message_without_a_traceback
             round_id=round_.id,
             attachments=[{"filename": "f.docx", "path": "[/missing].docx"}],
         )
-        hooks.on_plan_received(
+        notices.plan_receipt(
             session,
             sqlite_settings,
             towns["Altstadt"],
