@@ -13,7 +13,7 @@ from review.config import Settings
 from review.db import engine_for
 from review.models import Assignment, Document, Event, Municipality, Plan, Review
 from review.portal.security import log_bug
-from review.reviewing import issue_upload_link
+from review.reviewing.links import issue_upload_link
 from tests.portal_client import client_for, form_fields, page, review_form
 from tests.reviewing_data import invited_assignment
 

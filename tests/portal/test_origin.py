@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 from review.config import Settings
 from review.db import engine_for
 from review.models import Assignment, Document, Event, Municipality, Plan, Review
-from review.reviewing import issue_upload_link
+from review.reviewing.links import issue_upload_link
 from tests.portal_client import client_for, form_fields, page
 from tests.reviewing_data import invited_assignment
 
