@@ -12,7 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from review.models import (
     Assignment,
@@ -171,21 +172,22 @@ def round_progress(session: Session, round_: Round) -> RoundProgress:
 
 def _outstanding(session: Session, round_: Round) -> list[OutstandingReview]:
     """Open assignments, the latest due first among equals: the coordinator's chase list."""
-    rows = session.exec(
-        select(
-            Assignment.plan_id,
-            Municipality.name,
-            Reviewer.name,
-            Assignment.rubric,
-            Assignment.status,
-            Assignment.due_date,
+    # Six columns: SQLModel's typed `select` stops at four, SQLAlchemy's takes any number.
+    rows = session.execute(
+        sa_select(
+            col(Assignment.plan_id),
+            col(Municipality.name),
+            col(Reviewer.name),
+            col(Assignment.rubric),
+            col(Assignment.status),
+            col(Assignment.due_date),
         )
-        .join(Plan, Plan.id == Assignment.plan_id)  # type: ignore[arg-type]
-        .join(Municipality, Municipality.id == Plan.municipality_id)  # type: ignore[arg-type]
-        .join(Reviewer, Reviewer.id == Assignment.reviewer_id)  # type: ignore[arg-type]
+        .join(Plan, col(Plan.id) == Assignment.plan_id)
+        .join(Municipality, col(Municipality.id) == Plan.municipality_id)
+        .join(Reviewer, col(Reviewer.id) == Assignment.reviewer_id)
         .where(
-            Assignment.round_id == round_.id,
-            Assignment.status.in_([s.value for s in OPEN]),  # type: ignore[attr-defined]
+            col(Assignment.round_id) == round_.id,
+            col(Assignment.status).in_([s.value for s in OPEN]),
         )
     ).all()
     return sorted(
