@@ -36,6 +36,7 @@ from review.models import (
     Round,
     utcnow,
 )
+from review.queries import latest_document
 from review.reviewing.errors import InvalidReview, NotEditable, StaleSave
 from review.reviewing.form import ReviewInput, Seen, differences, stored_values, validate
 from review.reviewing.links import end_of
@@ -78,14 +79,8 @@ def view(session: Session, assignment: Assignment) -> AssignmentView:
     municipality = session.get(Municipality, plan.municipality_id)
     assert municipality
     return AssignmentView(
-        assignment, reviewer, round_, plan, municipality, latest_document(session, plan)
+        assignment, reviewer, round_, plan, municipality, latest_document(session, plan.id)
     )
-
-
-def latest_document(session: Session, plan: Plan) -> Document | None:
-    return session.exec(
-        select(Document).where(Document.plan_id == plan.id).order_by(Document.version.desc())  # type: ignore[attr-defined]
-    ).first()
 
 
 def latest_review(session: Session, assignment: Assignment) -> Review | None:
