@@ -30,6 +30,13 @@ def link_in(text: str) -> str | None:
     return match.group(0) if match else None
 
 
+def _field(pattern: re.Pattern[str], html: str, what: str) -> str:
+    match = pattern.search(html)
+    if match is None:
+        raise ValueError(f"the form page has no {what}")
+    return match.group(1)
+
+
 @dataclass
 class FormPage:
     assignment_id: int
@@ -71,10 +78,10 @@ class PortalReviewer:
         response = self._ok("open form", self.http.get(self._path(assignment_id), params=params))
         return FormPage(
             assignment_id,
-            CSRF.search(response.text).group(1),  # type: ignore[union-attr]
-            SEEN.search(response.text).group(1),
+            _field(CSRF, response.text, "CSRF token"),
+            _field(SEEN, response.text, "seen revision"),
             response.text,
-        )  # type: ignore[union-attr]
+        )
 
     def accept(self, assignment_id: int) -> None:
         page = self.form(assignment_id)

@@ -9,12 +9,13 @@ import logging
 import re
 import secrets
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("peerplan.portal")
 CSRF_COOKIE = "peerplan_csrf"
@@ -117,7 +118,7 @@ class TooLarge(Exception):
     pass
 
 
-def _with_security_headers(message: dict) -> dict:
+def _with_security_headers(message: Message) -> Message:
     headers = list(message.get("headers", []))
     present = {k.lower() for k, _ in headers}
     for name, value in HEADERS.items():
@@ -127,7 +128,7 @@ def _with_security_headers(message: dict) -> dict:
     return {**message, "headers": headers}
 
 
-def _declared_length(scope: dict) -> int | None:
+def _declared_length(scope: Scope) -> int | None:
     declared = dict(scope.get("headers", [])).get(b"content-length")
     return int(declared) if declared is not None and declared.isdigit() else None
 
@@ -157,22 +158,22 @@ class PortalMiddleware:
 
     def __init__(
         self,
-        app: Callable[..., Awaitable[None]],
+        app: ASGIApp,
         *,
         max_body: int,
         too_large: Callable[[], Response],
-        error_page: Callable[[dict], Response],
+        error_page: Callable[[Scope], Response],
     ) -> None:
         self.app, self.max_body, self.too_large = app, max_body, too_large
         self.error_page = error_page
 
-    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = False
 
-        async def send_with_headers(message: dict) -> None:
+        async def send_with_headers(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
@@ -185,7 +186,7 @@ class PortalMiddleware:
             return
         received = 0
 
-        async def limited_receive() -> dict:
+        async def limited_receive() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
@@ -223,12 +224,10 @@ class RedactTokens(logging.Filter):
     """For uvicorn's access log: personal-link tokens never reach a log file."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if (
-            isinstance(record.args, tuple)
-            and len(record.args) >= 3
-            and isinstance(record.args[2], str)
-        ):
+        if isinstance(record.args, tuple) and len(record.args) >= 3:
             args = list(record.args)
-            args[2] = redact(args[2])
-            record.args = tuple(args)
+            path = args[2]
+            if isinstance(path, str):
+                args[2] = redact(path)
+                record.args = tuple(args)
         return True
