@@ -57,7 +57,23 @@ class Settings(BaseSettings):
     )
     max_docx_uncompressed_bytes: int = Field(
         default=200 * 1024 * 1024,
-        description="Largest total uncompressed size of a DOCX (zip-bomb guard), in bytes.",
+        description="Largest total size a DOCX may unpack to, counted as it is unpacked (the "
+        "sizes the zip declares are not trusted), in bytes.",
+    )
+    max_docx_xml_bytes: int = Field(
+        default=40 * 1024 * 1024,
+        description="Largest XML part of a DOCX (its text, styles), in bytes: parsing takes about "
+        "ten times this in memory.",
+    )
+    max_pages: int = Field(
+        default=2000, description="Most pages a plan may have (checked before reading its text)."
+    )
+    max_text_chars: int = Field(
+        default=5_000_000,
+        description="Most characters of text read from one plan (what the database keeps).",
+    )
+    max_read_seconds: float = Field(
+        default=60.0, description="CPU seconds reading one plan may take before it is refused."
     )
     pdf_reader: str = Field(
         default="auto",

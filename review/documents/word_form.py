@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from docx import Document as new_docx
@@ -27,6 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from review.intake import safezip
 from review.reviewing.errors import Bilingual
 from review.reviewing.form import ELIGIBILITY, OVERALL_FIELDS, ReviewInput, Seen
 from review.rubric import Rubric, Text
@@ -266,11 +266,23 @@ def _check_zip(data: bytes, max_uncompressed: int) -> None:
             "the uploaded file is empty; please choose the filled-in .docx form",
             "Die hochgeladene Datei ist leer; bitte wählen Sie das ausgefüllte .docx-Formular.",
         )
+    # Unpacked with a counter before python-docx reads it: the sizes a zip declares can lie
+    # (review.intake.safezip); any reviewer link reaches this upload.
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-            names = set(archive.namelist())
-    except zipfile.BadZipFile:
+        checked = safezip.check_archive(
+            data, max_unpacked=max_uncompressed, max_xml_part=max_uncompressed
+        )
+        names, total = set(checked.names), checked.unpacked
+    except safezip.TooMuchUnpacked as exc:
+        if exc.lied:
+            raise WordFormError(
+                "the uploaded document unpacks to more than its zip directory declares (a "
+                "damaged or forged file); it cannot be a review form",
+                "Das hochgeladene Dokument entpackt sich auf mehr, als sein ZIP-Verzeichnis "
+                "angibt (beschädigt oder manipuliert); es kann kein Begutachtungsformular sein.",
+            ) from None
+        names, total = {"word/document.xml"}, max(exc.size, max_uncompressed + 1)
+    except safezip.ArchiveRefused:
         raise WordFormError(
             "the uploaded file is not a Word document (.docx); if you saved it as .doc, .odt or "
             "PDF, please save it again as .docx and upload that",

@@ -118,13 +118,40 @@ class NotADocx(IntakeError):
 
 
 class ZipBomb(IntakeError):
+    """Would unpack to too much: by its directory, by what it produced (`lied`: more than its
+    directory declares), in one XML `part`, or in too many `members`."""
+
     code = "zip-bomb"
 
-    def __init__(self, name: str, size: int, limit: int) -> None:
+    def __init__(
+        self,
+        name: str,
+        size: int,
+        limit: int,
+        *,
+        lied: bool = False,
+        part: str | None = None,
+        members: int | None = None,
+    ) -> None:
+        if members is not None:
+            what = f"{name} holds {members:,} files, more than a Word document does ({limit:,})"
+        elif lied:
+            what = (
+                f"{name} unpacks to more than its zip directory declares ({part or 'a part'}: "
+                f"more than {limit:,} bytes declared), a forged or damaged DOCX"
+            )
+        elif part:
+            what = (
+                f"{name} would unpack its part {part} to {_mb(size)}, more than the limit of "
+                f"{_mb(limit)} (PEERPLAN_MAX_DOCX_XML_BYTES)"
+            )
+        else:
+            what = (
+                f"{name} would unpack to {_mb(size)}, more than the limit of {_mb(limit)} "
+                "(PEERPLAN_MAX_DOCX_UNCOMPRESSED_BYTES)"
+            )
         super().__init__(
-            f"{name} would unpack to {_mb(size)}, more than the limit of {_mb(limit)} "
-            "(PEERPLAN_MAX_DOCX_UNCOMPRESSED_BYTES); it was not unpacked: save it as PDF or "
-            "remove large embedded objects"
+            f"{what}; it was not unpacked: save it as PDF or remove large embedded objects"
         )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from review.intake.document import Heading, Unit
 from review.intake.errors import CorruptPdf, EncryptedPdf
+from review.intake.limits import ReadingBudget
 
 log = logging.getLogger(__name__)
 
@@ -47,17 +48,21 @@ class PdfContent:
         self.units, self.headings, self.meta, self.reader = units, headings, meta, reader
 
 
-def read_pdf(data: bytes, name: str, reader: str = "auto") -> PdfContent:
+def read_pdf(
+    data: bytes, name: str, reader: str = "auto", *, budget: ReadingBudget | None = None
+) -> PdfContent:
+    """The PDF's text per page; `budget` refuses it past its pages, text or time limits."""
     reader = choose_reader(reader)
+    budget = budget or ReadingBudget.unlimited(name)
     if reader == "pypdfium2":
-        return _read_pdfium(data, name)
-    return _read_pypdf(data, name)
+        return _read_pdfium(data, name, budget)
+    return _read_pypdf(data, name, budget)
 
 
 # ---- pypdf -------------------------------------------------------------------------------------
 
 
-def _read_pypdf(data: bytes, name: str) -> PdfContent:
+def _read_pypdf(data: bytes, name: str, budget: ReadingBudget) -> PdfContent:
     import pypdf
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
@@ -67,7 +72,8 @@ def _read_pypdf(data: bytes, name: str) -> PdfContent:
             pdf = pypdf.PdfReader(io.BytesIO(data))
             if pdf.is_encrypted and not _decrypts_without_password(pdf):
                 raise EncryptedPdf(name)
-            texts = [page.extract_text() or "" for page in pdf.pages]
+            budget.pages(len(pdf.pages))
+            texts = [budget.text(page.extract_text() or "") for page in pdf.pages]
         except EncryptedPdf:
             raise
         except (FileNotDecryptedError, DependencyError) as exc:
@@ -153,12 +159,12 @@ def _pypdf_meta(pdf: Any) -> dict[str, Any]:
 _PDFIUM_LOCK = threading.Lock()
 
 
-def _read_pdfium(data: bytes, name: str) -> PdfContent:
+def _read_pdfium(data: bytes, name: str, budget: ReadingBudget) -> PdfContent:
     with _PDFIUM_LOCK:
-        return _read_pdfium_unlocked(data, name)
+        return _read_pdfium_unlocked(data, name, budget)
 
 
-def _read_pdfium_unlocked(data: bytes, name: str) -> PdfContent:
+def _read_pdfium_unlocked(data: bytes, name: str, budget: ReadingBudget) -> PdfContent:
     import pypdfium2 as pdfium
 
     try:
@@ -169,10 +175,10 @@ def _read_pdfium_unlocked(data: bytes, name: str) -> PdfContent:
         raise CorruptPdf(name, _short(exc)) from exc
     try:
         texts = []
-        for index in range(len(pdf)):
+        for index in range(budget.pages(len(pdf))):
             page = pdf[index]
             textpage = page.get_textpage()
-            texts.append(textpage.get_text_range())
+            texts.append(budget.text(textpage.get_text_range()))
             textpage.close()
             page.close()
         if not texts:

@@ -16,6 +16,7 @@ from review.intake.document import ExtractedDocument
 from review.intake.docx import read_docx
 from review.intake.findings import check_plan
 from review.intake.language import detect_language
+from review.intake.limits import ReadingBudget
 from review.intake.pdf import read_pdf
 from review.intake.sniff import DESCRIPTIONS, Kind, sniff
 from review.intake.structure import analyse
@@ -64,6 +65,7 @@ def read_document(data: bytes, file_name: str, settings: Settings) -> ExtractedD
             raise errors.NotAZip(name)
         raise errors.UnsupportedFile(name, DESCRIPTIONS[kind])
 
+    budget = ReadingBudget.for_document(name, settings)  # pages, text and CPU time
     problems: list[str] = []
     actual = ".pdf" if kind is Kind.pdf else ".docx"
     if suffix != actual:
@@ -72,7 +74,7 @@ def read_document(data: bytes, file_name: str, settings: Settings) -> ExtractedD
             f"named {suffix or 'without an extension'} but is {DESCRIPTIONS[kind]}; read as such"
         )
     if kind is Kind.pdf:
-        content = read_pdf(data, name, settings_pdf_reader(settings))
+        content = read_pdf(data, name, settings_pdf_reader(settings), budget=budget)
         doc = ExtractedDocument(
             file_name=name,
             media_type=PDF,
@@ -91,7 +93,13 @@ def read_document(data: bytes, file_name: str, settings: Settings) -> ExtractedD
             doc.has_text_layer = False
             doc.problems.append(NO_TEXT_LAYER)
     else:
-        dcontent = read_docx(data, name, settings.max_docx_uncompressed_bytes)
+        dcontent = read_docx(
+            data,
+            name,
+            settings.max_docx_uncompressed_bytes,
+            max_xml_part=settings.max_docx_xml_bytes,
+            budget=budget,
+        )
         doc = ExtractedDocument(
             file_name=name,
             media_type=DOCX,

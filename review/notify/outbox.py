@@ -50,9 +50,10 @@ from sqlmodel import Session, select
 
 from review import events
 from review.config import Settings
-from review.db import session_scope
+from review.db import get_engine, session_scope
 from review.errors import PeerplanError
 from review.models import Assignment, Outbox, OutboxStatus, Round, utcnow
+from review.notify import smtp
 from review.notify.headers import header_value
 from review.states import OPEN
 
@@ -292,8 +293,6 @@ def deliver(
 ) -> DeliveryReport:
     """Send every pending message. Raises DeliveryFailed after trying them all if any failed
     (unless `raise_on_failure` is False: then the report lists the failures)."""
-    from review.notify import smtp
-
     report = DeliveryReport()
     with one_deliverer(engine, settings) as mine:
         if not mine:
@@ -586,8 +585,6 @@ def deliver_in_background(settings: Settings) -> None:
 
 def _background_loop(settings: Settings) -> None:
     global _background_running, _background_again
-    from review.db import get_engine
-
     while True:
         try:
             report = deliver(get_engine(settings), settings, raise_on_failure=False)

@@ -4,7 +4,9 @@ German and English, and the hostile files intake must refuse."""
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 
 import docx
 import pypdf
@@ -184,3 +186,75 @@ ENCRYPTED_DOCX = (
 HTML_PAGE = (
     b"<!DOCTYPE html>\n<html><head><title>Klimaschutz</title></head><body>Plan</body></html>"
 )
+
+
+def _deflated(head: bytes, padding: int, tail: bytes) -> tuple[bytes, int, int]:
+    """(raw deflate data, CRC-32, size) of head + `padding` spaces + tail, without ever holding
+    the padding: each MB of spaces is deflated once after a full flush (which resets the
+    compressor), so the same compressed block stands for every further MB."""
+    mb = b" " * (1 << 20)
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    parts = [deflater.compress(head), deflater.flush(zlib.Z_FULL_FLUSH)]
+    whole, rest = divmod(padding, len(mb))
+    block = deflater.compress(mb) + deflater.flush(zlib.Z_FULL_FLUSH)
+    parts.append(block * whole)
+    parts += [deflater.compress(b" " * rest + tail), deflater.flush()]
+    crc = zlib.crc32(head)
+    for _ in range(whole):
+        crc = zlib.crc32(mb, crc)
+    crc = zlib.crc32(b" " * rest + tail, crc)
+    return b"".join(parts), crc, len(head) + padding + len(tail)
+
+
+def _zip_member(name: str, deflated: tuple[bytes, int, int], declared: int | None):
+    """(local header + data, central directory entry without its offset) of one member;
+    `declared` replaces the uncompressed size in both headers (a lie when it is smaller)."""
+    data, crc, size = deflated
+    encoded = name.encode()
+    fields = (20, 0, 8, 0, 0x21, crc, len(data), size if declared is None else declared)
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, len(encoded), 0) + encoded
+    central = struct.pack("<4s6H3L5HLL", b"PK\x01\x02", 20, *fields, len(encoded), 0, 0, 0, 0, 0, 0)
+    return local + data, central + encoded
+
+
+def lying_docx(unpacked: int, declared: int | None = 4096, *, part: str = "word/document.xml"):
+    """A DOCX of a real plan whose `part` unpacks to about `unpacked` bytes (spaces inside the
+    body) while its zip headers declare `declared` bytes: the attack of #17 (a 1 MB upload that
+    took the portal to 2.2 GB). With `declared=None` the headers tell the truth."""
+    with zipfile.ZipFile(io.BytesIO(plan_docx(PLAN_EN))) as source:
+        members = {info.filename: source.read(info.filename) for info in source.infolist()}
+    out, directory = io.BytesIO(), io.BytesIO()
+    for name, content in members.items():
+        if name == part:
+            head, _, tail = content.partition(b"<w:body>")
+            head += b"<w:body>"
+            padding = max(0, unpacked - len(head) - len(tail))
+            local, central = _zip_member(name, _deflated(head, padding, tail), declared)
+        else:
+            local, central = _zip_member(name, _deflated(content, 0, b""), None)
+        offset = out.tell()
+        out.write(local)
+        directory.write(central[:42] + struct.pack("<L", offset) + central[46:])
+    start, length, count = out.tell(), len(directory.getvalue()), len(members)
+    out.write(directory.getvalue())
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, length, start, 0))
+    return out.getvalue()
+
+
+def many_pages_pdf(pages: int, line: str = "Klimaschutz " * 8, lines: int = 40) -> bytes:
+    """A text PDF of `pages` pages of `lines` lines each: the many-pages attack of #17."""
+    return text_pdf([[line] * lines for _ in range(pages)])
+
+
+def many_paragraphs_docx(paragraphs: int) -> bytes:
+    """A small DOCX holding `paragraphs` short paragraphs (a few hundred KB for 100,000)."""
+    with zipfile.ZipFile(io.BytesIO(plan_docx(PLAN_EN))) as source:
+        members = {info.filename: source.read(info.filename) for info in source.infolist()}
+    head, _, tail = members["word/document.xml"].partition(b"<w:body>")
+    para = b"<w:p><w:r><w:t>Mitigation action of the plan.</w:t></w:r></w:p>"
+    members["word/document.xml"] = head + b"<w:body>" + para * paragraphs + tail
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return out.getvalue()
