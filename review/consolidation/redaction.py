@@ -2,7 +2,8 @@
 a reviewer, however a person wrote the name into a comment.
 
 Matching is on *folded* text: case folded, diacritics removed ("Strauß" and "STRAUSS" and
-"strauss" are one), invisible characters (soft hyphen, zero-width space) dropped, and any run of
+"strauss" are one), invisible characters (soft hyphen, zero-width space) dropped, typographic
+apostrophes and dashes as the plain ones ("O’Brien", "Müller–Lüdenscheidt"), and any run of
 whitespace (double space, no-break space, thin space, line break) between words counts as one.
 German transcriptions count too: "Müller", "Mueller" and "Muller" are the same name. The text
 around a match is left exactly as it was written.
@@ -68,9 +69,17 @@ _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "
 _FOLDED: dict[int, str] = {}  # code point -> folded text, filled as characters are seen
 
 
+_LOOKALIKES = {
+    **dict.fromkeys("\u2018\u2019\u02bc\u00b4`", "'"),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"),
+}
+
+
 def _fold_char(char: str) -> str:
     if unicodedata.category(char) == "Cf":  # soft hyphen, zero-width space and joiners
         return ""
+    if char in _LOOKALIKES:  # typographic apostrophes and dashes, as word processors set them
+        return _LOOKALIKES[char]
     decomposed = unicodedata.normalize("NFKD", char.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -91,6 +91,16 @@ def test_a_surname_that_is_an_everyday_word_is_redacted_only_with_its_given_name
     assert redact("Anna Winter, A. Winter, Winter, Anna") == "[redacted], [redacted], [redacted]"
 
 
+def test_typographic_apostrophes_and_dashes_are_the_plain_ones() -> None:
+    redact = Redactor([Identity("Siobhan O'Brien-Kranz")])
+    for written in (
+        "Siobhan O\u2019Brien\u2013Kranz",
+        "S. O\u2018Brien\u2010Kranz",
+        "O\u02bcBrien-Kranz",
+    ):
+        assert redact(f"({written})") == "([redacted])", written
+
+
 def test_particles_belong_to_the_surname() -> None:
     redact = Redactor([Identity("Ursula von der Leyen")])
     assert redact("laut von der Leyen und Leyen") == "laut [redacted] und [redacted]"
