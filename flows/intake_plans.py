@@ -29,6 +29,7 @@ from review.intake import (
     register_reading,
 )
 from review.intake.batch import default_workers
+from review.intake.report import missing
 from review.rounds import get_round
 
 ACTOR = "flow:intake_plans"
@@ -100,7 +101,8 @@ def register_plan(
 def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
     """Register a round's plans (PDF, DOCX: files, folders or manifest CSVs `file,municipality`
     on the machine running the flow) and pre-check their completeness. A table artifact lists
-    each file with its municipality, pages, language, completeness and problems or refusal.
+    each file with its municipality, pages, language, completeness, what is missing (in words)
+    and problems or refusal.
     / Pläne einer Runde registrieren und auf Vollständigkeit vorprüfen."""
     logger = get_run_logger()
     settings = load_settings()
@@ -141,5 +143,6 @@ def artifact_row(o: IntakeOutcome) -> dict[str, Any]:
         "pages": o.pages,
         "language": o.language or "",
         "completeness": o.completeness,
+        "missing": missing(o.findings, "en"),
         "problems": o.error if not o.taken_in else "; ".join(o.problems),
     }

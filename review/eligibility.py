@@ -98,6 +98,10 @@ def finding_text(finding: dict[str, Any], language: str = "en") -> str:
             value = value.get(language) or value.get("en") or next(iter(value.values()), "")
         if value:
             text = str(value)
+            summary = finding.get("summary")
+            if isinstance(summary, dict):  # the intake's own words (review.intake.report)
+                said = summary.get(language) or summary.get("en")
+                return f"{text}: {said}" if said else text
             if finding.get("percent") is not None and finding.get("year") is not None:
                 text += f" ({finding['percent']:g} %, {finding['year']})"
             if finding.get("sectors"):
@@ -158,8 +162,13 @@ def finding_evidence(finding: dict[str, Any]) -> list[tuple[str, str]]:
         where = ""
         if item.get("page") is not None:
             where = f"p. {item['page']}"
+            label = item.get("page_label")
+            if label is not None and str(label) != str(item["page"]):
+                where = f"p. {label} (PDF {item['page']})"  # the printed number first
         elif item.get("paragraph") is not None:
             where = f"¶ {item['paragraph']}"
+        elif item.get("table") is not None:
+            where = f"table {item['table']}"
         snippet = str(item.get("snippet") or item.get("text") or "")
         if where or snippet:
             out.append((where, snippet))

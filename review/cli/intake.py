@@ -13,6 +13,7 @@ from rich.table import Table
 from review.cli.app import app, console, database, err_console, settings, user_errors
 from review.config import Settings
 from review.intake import IntakeOutcome, collect_sources, take_in_sources
+from review.intake.report import json_view, missing
 from review.rounds import get_round
 
 STATUS_STYLE = {
@@ -115,14 +116,8 @@ def intake(
 
 def _json(o: IntakeOutcome) -> dict:
     data = o.to_dict()
-    data["findings"] = [
-        {
-            k: f.get(k)
-            for k in ("check", "present", "evidence", "sectors", "percent", "year")
-            if k in f
-        }
-        for f in o.findings
-    ]
+    data["findings"] = [json_view(f) for f in o.findings]
+    data["missing"] = {"de": missing(o.findings, "de"), "en": missing(o.findings, "en")}
     return data
 
 

@@ -21,6 +21,7 @@ from review.intake.facts import add_council, add_inventory, add_targets
 from review.intake.facts.inventory import read_inventory
 from review.intake.facts.substance import adapts, assessed, financed, min_financed
 from review.intake.facts.targets import read_targets
+from review.intake.report import describe
 from review.intake.structure import Structure, analyse
 
 NOTE = {
@@ -356,7 +357,7 @@ def check_plan(
         elif check.id == "mitigation_actions":
             _add_sectors(finding, _windows(lowered, hits, stops), MIN_ACTION_SECTORS)
         elif check.id == "target":
-            add_targets(finding, read_targets(lowered, city))
+            add_targets(finding, read_targets(lowered, city, [h.title for h in structure.headings]))
         elif check.id == "council_approval":
             add_council(finding, lowered, hits)
         elif check.id == "financing":
@@ -373,6 +374,7 @@ def check_plan(
         if hits and not finding["present"]:
             # Named in passing only: the mentions stay visible, as mentions, not as evidence.
             finding["mentions"], finding["evidence"] = finding["evidence"], []
+        finding["summary"] = describe(finding)
         findings.append(finding)
     return findings
 

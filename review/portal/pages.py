@@ -257,7 +257,9 @@ def finding_view(finding: dict[str, Any], lang: str) -> dict[str, Any]:
             refs.append(
                 {
                     "page": item.get("page"),
+                    "page_label": item.get("page_label"),
                     "paragraph": item.get("paragraph"),
+                    "table": item.get("table"),
                     "snippet": _text(item.get("snippet"), lang),
                 }
             )
@@ -275,6 +277,7 @@ def finding_view(finding: dict[str, Any], lang: str) -> dict[str, Any]:
             finding.get("label") or finding.get("message") or finding.get("check"), lang
         ),
         "present": present if isinstance(present, bool) else None,
+        "summary": _text(finding.get("summary"), lang),
         "refs": refs,
         "note": _text(finding.get("note"), lang),
     }

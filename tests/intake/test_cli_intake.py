@@ -50,6 +50,16 @@ def test_manifest_run_registers_and_a_rerun_adds_nothing(cli_env: Settings, tmp_
         ("en.docx", "unchanged"),
     ]
     assert outcomes[1]["language"] == "en" and outcomes[0]["pages"] == 4
+    # The documented schema (docs/intake-json.md): the plan's own target with its evidence.
+    target = next(f for f in outcomes[1]["findings"] if f["check"] == "target")
+    assert target["headline"]["kind"] == "reduction"
+    assert (target["headline"]["percent"], target["headline"]["target_year"]) == (55.0, 2030)
+    assert target["headline"]["base_year"] == 1990
+    assert target["headline"]["evidence"]["paragraph"] == 3
+    assert "own target: −55 % by 2030 against 1990" in target["summary"]["en"]
+    inventory = next(f for f in outcomes[0]["findings"] if f["check"] == "inventory")
+    assert inventory["base_year"] == 2019 and inventory["evidence"][0]["page"] == 2
+    assert outcomes[0]["missing"] == {"de": "nichts", "en": "nothing"}
     with Session(get_engine(cli_env)) as session:
         assert len(session.exec(select(Document)).all()) == 2
         assert len(session.exec(select(Plan)).all()) == 2

@@ -30,8 +30,18 @@ _BASE_YEAR = re.compile(
     r"|\bbaseline (?:emissions? )?(?:inventory )?(?:year )?(?:for|of|from|in) (?P<y3>(?:19|20)\d\d)\b"
     r"|\b(?:basisjahr|bezugsjahr|bilanzjahr)\W{0,5}(?:ist |war |bildet )?(?P<y4>(?:19|20)\d\d)\b"
     r"|\b(?P<y5>19\d\d|20[0-2]\d)\b[^.]{0,60}?\b(?:sogenannte )?basisjahr"
+    r"|\b(?:basis|start|treibhausgas|thg|co2|energie)?bilanz (?:für|des jahres|für das jahr)\s"
+    r"(?:das jahr\s)?(?P<y6>(?:19|20)\d\d)\b"
 )
-_BASE_ANCHORS = ("base year", "baseline", "base-year", "basisjahr", "bezugsjahr", "bilanzjahr")
+_BASE_ANCHORS = (
+    "base year",
+    "baseline",
+    "base-year",
+    "basisjahr",
+    "bezugsjahr",
+    "bilanzjahr",
+    "bilanz ",
+)
 
 SECTOR_TERMS: dict[str, re.Pattern[str]] = {
     "municipal": re.compile(

@@ -154,12 +154,15 @@ class Candidate:
         }
 
 
-def read_targets(units: list[tuple[Unit, str]], city: str | None = None) -> dict[str, Any]:
+def read_targets(
+    units: list[tuple[Unit, str]], city: str | None = None, headings: Iterable[str] = ()
+) -> dict[str, Any]:
     """The headline target, the neutrality year and the other targets of a plan.
 
     `units`: (unit, lower-cased plan's own text) pairs; `city`: the municipality's name if known
     (a sentence naming it speaks of the city's own target)."""
-    candidates = _neutrality(units, city) + _reductions(units, city)
+    titles = {" ".join(t.lower().split()) for t in headings}
+    candidates = _neutrality(units, city, titles) + _reductions(units, city)
     # A neutrality year the plan says it does not pursue ("not currently achievable") is not its
     # goal, wherever else it is named.
     denied_votes = Counter(c.target_year for c in candidates if c.scope == "not_pursued")
@@ -213,7 +216,16 @@ def _headline(own: list[Candidate]) -> Candidate | None:
         r_votes[key] = r_votes.get(key, 0) + max(1, c.score)
     best_n = max(n_votes.items(), key=lambda kv: kv[1]) if n_votes else None
     best_r = max(r_votes.items(), key=lambda kv: kv[1]) if r_votes else None
-    if best_n and (not best_r or best_n[1] >= best_r[1]):
+    # A dated reduction before a later neutrality year is the plan's next target, the
+    # neutrality its horizon ("-65 % by 2030 against 1990, and climate neutrality by 2050").
+    nearer = bool(
+        best_n
+        and best_r
+        and best_r[0][1] < best_n[0]
+        and 2 * best_r[1] >= best_n[1]
+        and any(c.base_year for c in reductions if (c.percent, c.target_year) == best_r[0])
+    )
+    if best_n and not nearer and (not best_r or best_n[1] >= best_r[1]):
         year = best_n[0]
         same = [c for c in neutral if c.target_year == year]
         top = same[0].score
@@ -240,9 +252,13 @@ def _key(c: Candidate) -> tuple[object, ...]:
     return (c.kind, c.percent, c.target_year, c.base_year)
 
 
-def _neutrality(units: list[tuple[Unit, str]], city: str | None) -> list[Candidate]:
+def _neutrality(
+    units: list[tuple[Unit, str]], city: str | None, titles: set[str]
+) -> list[Candidate]:
     found: list[Candidate] = []
     for sentence, m in sentences_with(_NEUTRAL, units, _NEUTRAL_ANCHORS):
+        if titles and _line_at(units[sentence.index][1], m.start()) in titles:
+            continue  # a chapter's title ("Climate neutrality target for 2030")
         text = _text_of(units, sentence)
         rel = m.start() - sentence.start
         if (
@@ -314,6 +330,12 @@ def _reductions(units: list[tuple[Unit, str]], city: str | None) -> list[Candida
         if len(found) >= MAX_CANDIDATES:
             break
     return found
+
+
+def _line_at(text: str, at: int) -> str:
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return " ".join(text[start : end if end != -1 else len(text)].split())
 
 
 def _text_of(units: list[tuple[Unit, str]], sentence: Sentence) -> str:

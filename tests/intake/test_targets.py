@@ -1,0 +1,111 @@
+"""The plan's own target, apart from the targets it quotes: snippets of the real plans
+(Madrid, The Hague, Lahti, Turku, Bratislava, Glasgow and Münster's Klimabilanz)."""
+
+from __future__ import annotations
+
+from review.intake.document import Unit
+from review.intake.facts.targets import read_targets
+
+
+def _read(*paragraphs: str, city: str | None = None) -> dict:
+    units = [Unit("paragraph", i + 1, p) for i, p in enumerate(paragraphs)]
+    return read_targets([(u, u.text.lower()) for u in units], city)
+
+
+def _key(target: dict | None) -> tuple | None:
+    if target is None:
+        return None
+    return (target["kind"], target["percent"], target["target_year"], target["base_year"])
+
+
+def test_the_eu_target_quoted_beside_the_citys_own_is_not_the_headline() -> None:
+    found = _read(
+        "Thus, the EU must reduce its emissions by at least 55% by 2030 and achieve climate "
+        "neutrality by mid-century.",
+        "The Roadmap sets the goal of reducing Greenhouse Gases (GHGs) by 65% by 2030 (compared "
+        "to 1990 levels), and achieving climate neutrality by 2050.",
+        city="madrid",
+    )
+    assert _key(found["headline"]) == ("reduction", 65.0, 2030, 1990)
+    eu = [t for t in found["other_targets"] if t["scope"] == "eu" and t["kind"] == "reduction"]
+    assert [(t["percent"], t["target_year"]) for t in eu] == [(55.0, 2030)]
+
+
+def test_europes_year_and_the_citys_own_year_in_one_sentence() -> None:
+    found = _read(
+        "Together with the other participating cities, The Hague aims to be a frontrunner in "
+        "European efforts to achieve climate neutrality by 2050 by aiming to fulfil our own "
+        "ambition to be climate-neutral by 2030.",
+        city="the",
+    )
+    assert _key(found["headline"]) == ("neutrality", None, 2030, None)
+    assert found["neutrality_year"] == 2030
+
+
+def test_a_sector_target_is_not_the_headline() -> None:
+    found = _read(
+        "Renovate and upgrade municipal buildings to reduce energy consumption by 35% by 2030.",
+        "Emissions from transport shall be reduced by at least 55 percent by 2030.",
+        "Our goal: Turku aims to be carbon neutral by 2029 and climate positive from then on.",
+    )
+    assert _key(found["headline"]) == ("neutrality", None, 2029, None)
+    assert all(t["scope"] != "city" for t in found["other_targets"])
+
+
+def test_neutrality_defined_by_the_citys_own_reduction_share() -> None:
+    found = _read(
+        "City's own target: Carbon neutral by 2025, with 80% decrease in production-based "
+        "emissions compared to 1990.",
+        "Emissions have to be further reduced more than 75% to achieve the 2029 carbon "
+        "neutrality target, i.e. -90% compared to the 1990 level.",
+    )
+    assert _key(found["headline"]) == ("neutrality", 80.0, 2025, 1990)
+
+
+def test_a_neutrality_goal_the_plan_says_it_cannot_reach_is_not_its_target() -> None:
+    found = _read(
+        "Although full climate neutrality by 2030 is not currently achievable in Bratislava due "
+        "to structural and systemic limitations, the city remains committed.",
+        "Instead, the city aims to reduce per capita emissions to 2.1t CO2e by 2030, a 63% "
+        "reduction compared to 2005 levels.",
+        city="bratislava",
+    )
+    assert _key(found["headline"]) == ("reduction", 63.0, 2030, 2005)
+    assert found["neutrality_year"] is None
+
+
+def test_a_target_already_achieved_and_a_measured_change_are_not_targets() -> None:
+    found = _read(
+        "The city has already achieved (and exceeded) its target of reducing CO2 emissions by "
+        "30% by 2020 from a 2006 baseline year.",
+        "Durch Maßnahmen Minderung 1990 bis 2006 (-9%).",
+        "Glasgow has committed to becoming a net-zero carbon city by 2030.",
+        city="glasgow",
+    )
+    assert _key(found["headline"]) == ("neutrality", None, 2030, None)
+    assert (9.0, 2020) not in {(t["percent"], t["target_year"]) for t in found["other_targets"]}
+
+
+def test_the_older_german_target_beside_the_current_one() -> None:
+    """A 2008-style plan's -40 % by 2020 against 1990, superseded by the Masterplan's -95 %."""
+    found = _read(
+        "Konkret bedeutet dies, dass sich die Stadt Münster das Ziel gesetzt hat, bis zum Jahr "
+        "2050 die Treibhausgasemissionen um mindestens 95 Prozent gegenüber 1990 zu mindern.",
+        "Der Masterplan schließt unmittelbar an das bisherige Klimaschutzziel der Stadt an, den "
+        "CO2-Ausstoß bis 2020 um 40 Prozent im Vergleich zu 1990 zu senken.",
+        "Die Erreichung des angestrebten Klimaschutzzieles im Rahmen des Masterplans: den "
+        "CO2-Ausstoß bis 2050 im Vergleich zu 1990 um 95 % senken.",
+        city="münster",
+    )
+    assert _key(found["headline"]) == ("reduction", 95.0, 2050, 1990)
+    former = [t for t in found["other_targets"] if t["percent"] == 40.0]
+    assert former and former[0]["scope"] == "former"
+
+
+def test_german_plan_of_2008_minus_40_percent_by_2020() -> None:
+    found = _read(
+        "Die Stadt hat sich zum Ziel gesetzt, die CO2-Emissionen bis zum Jahr 2020 um 40 % "
+        "gegenüber 1990 zu senken.",
+        "Von 1990 bis 2005 sanken die Emissionen bereits um 9 %.",
+    )
+    assert _key(found["headline"]) == ("reduction", 40.0, 2020, 1990)
