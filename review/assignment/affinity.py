@@ -19,6 +19,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+from scipy.sparse import csr_matrix
 from sqlmodel import Session, col, select
 
 from review.models import (
@@ -106,32 +108,71 @@ def tokens(text: str) -> list[str]:
     return [w[:_STEM] for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _STOP]
 
 
-def text_similarities(
-    plan_texts: Mapping[int, str], reviewer_keywords: Mapping[int, str]
-) -> dict[tuple[int, int], float]:
-    """{(reviewer, plan): cosine of TF-IDF vectors}, IDF over the round's plans."""
-    plan_counts = {pid: Counter(tokens(text)) for pid, text in plan_texts.items()}
-    n = max(len(plan_counts), 1)
-    df: Counter[str] = Counter()
-    for counts in plan_counts.values():
-        df.update(counts.keys())
+class Similarity:
+    """Cosine of TF-IDF vectors between reviewers' keywords and plans' texts, IDF over the
+    round's plans, held as two sparse matrices (reviewers x terms, plans x terms) with unit rows:
+    a block of plans against every reviewer is one sparse product, and nothing of size
+    reviewers x plans is ever kept (10,000 plans and 20,000 reviewers are 200 million pairs)."""
 
-    def idf(term: str) -> float:
-        return math.log((1 + n) / (1 + df.get(term, 0))) + 1.0
+    def __init__(self, plan_texts: Mapping[int, str], reviewer_keywords: Mapping[int, str]) -> None:
+        plan_counts = {pid: Counter(tokens(text)) for pid, text in plan_texts.items()}
+        reviewer_counts = {rid: Counter(tokens(k)) for rid, k in reviewer_keywords.items()}
+        n = max(len(plan_counts), 1)
+        df: Counter[str] = Counter()
+        for counts in plan_counts.values():
+            df.update(counts.keys())
+        vocabulary: dict[str, int] = {}
+        for counts in [*plan_counts.values(), *reviewer_counts.values()]:
+            for term in counts:
+                vocabulary.setdefault(term, len(vocabulary))
+        idf = np.ones(len(vocabulary))
+        for term, j in vocabulary.items():
+            idf[j] = math.log((1 + n) / (1 + df.get(term, 0))) + 1.0
+        self.plan_row = {pid: i for i, pid in enumerate(plan_counts)}
+        self.reviewer_row = {rid: i for i, rid in enumerate(reviewer_counts)}
+        self.plans = _unit_rows(list(plan_counts.values()), vocabulary, idf)
+        self.reviewers = _unit_rows(list(reviewer_counts.values()), vocabulary, idf)
 
-    def vector(counts: Counter[str]) -> dict[str, float]:
-        vec = {t: (1 + math.log(c)) * idf(t) for t, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        return {t: v / norm for t, v in vec.items()}
+    def get(self, pair: tuple[int, int], default: float = 0.0) -> float:
+        """The similarity of (reviewer id, plan id)."""
+        rid, pid = pair
+        if rid not in self.reviewer_row or pid not in self.plan_row:
+            return default
+        row = self.reviewers[self.reviewer_row[rid]]
+        return float(row.multiply(self.plans[self.plan_row[pid]]).sum())
 
-    plan_vectors = {pid: vector(c) for pid, c in plan_counts.items()}
-    result: dict[tuple[int, int], float] = {}
-    for rid, keywords in reviewer_keywords.items():
-        rvec = vector(Counter(tokens(keywords)))
-        for pid, pvec in plan_vectors.items():
-            if rvec and pvec:
-                result[(rid, pid)] = sum(v * pvec.get(t, 0.0) for t, v in rvec.items())
-    return result
+    def block(self, reviewer_ids: list[int], plan_ids: list[int]) -> np.ndarray:
+        """Dense similarities, reviewers x plans, for the given ids (0 for one without text)."""
+        out = np.zeros((len(reviewer_ids), len(plan_ids)))
+        rows = [
+            (i, self.reviewer_row[r]) for i, r in enumerate(reviewer_ids) if r in self.reviewer_row
+        ]
+        cols = [(j, self.plan_row[p]) for j, p in enumerate(plan_ids) if p in self.plan_row]
+        if rows and cols:
+            ri, rr = (np.array(x) for x in zip(*rows, strict=True))
+            cj, cc = (np.array(x) for x in zip(*cols, strict=True))
+            product = (self.reviewers[rr] @ self.plans[cc].T).toarray()
+            out[np.ix_(ri, cj)] = product
+        return out
+
+
+def _unit_rows(
+    counts: list[Counter[str]], vocabulary: Mapping[str, int], idf: np.ndarray
+) -> csr_matrix:
+    """TF-IDF rows, (1 + log tf) * idf, each scaled to length 1."""
+    indptr, indices, values = [0], [], []
+    for c in counts:
+        cols = np.fromiter((vocabulary[t] for t in c), np.int64, len(c))
+        tf = np.fromiter(c.values(), float, len(c))
+        vec = (1 + np.log(tf)) * idf[cols]
+        norm = math.sqrt(float(vec @ vec)) or 1.0
+        indices.append(cols)
+        values.append(vec / norm)
+        indptr.append(indptr[-1] + len(c))
+    shape = (len(counts), len(vocabulary))
+    if not counts:
+        return csr_matrix(shape)
+    return csr_matrix((np.concatenate(values), np.concatenate(indices), indptr), shape=shape)
 
 
 @dataclass(frozen=True)
@@ -162,7 +203,7 @@ class RoundData:
 
     plans: list[PlanInfo]
     reviewers: list[ReviewerInfo]
-    similarity: dict[tuple[int, int], float] = field(default_factory=dict)
+    similarity: Similarity = field(default_factory=lambda: Similarity({}, {}))
     # Earlier rounds: {frozenset({municipality A, municipality B}): number of reviews between them}
     exchanges: Counter = field(default_factory=Counter)
 
@@ -282,5 +323,5 @@ def gather(session: Session, round_: Round) -> RoundData:
             )
         )
     texts = _latest_texts(session, [p.id for p in plans])
-    similarity = text_similarities(texts, {r.id: r.keywords for r in reviewer_rows if r.keywords})
+    similarity = Similarity(texts, {r.id: r.keywords for r in reviewer_rows if r.keywords})
     return RoundData(plans, reviewers, similarity, _earlier_exchanges(session, round_))

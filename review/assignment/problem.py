@@ -82,9 +82,21 @@ def _scale(values: list[float]) -> int:
     return 1 if all(float(v).is_integer() for v in values) else FRACTION_SCALE
 
 
-def build(instance: Instance, top_k: int | None = None, dense_limit: int | None = None) -> Problem:
+def build(
+    instance: Instance,
+    top_k: int | None = None,
+    dense_limit: int | None = None,
+    *,
+    triples: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
+    scale: int = 1,
+    pruning: dict | None = None,
+) -> Problem:
     """Eligible candidate triples of the instance, pruned to `top_k` above `dense_limit`
-    (default: `DENSE_LIMIT` as it is when called, so that a caller may lower it)."""
+    (default: `DENSE_LIMIT` as it is when called, so that a caller may lower it).
+
+    `triples`: the candidates already computed in bulk (a round from the database) as index
+    arrays (reviewer, plan, rubric into the instance's lists and the sorted rubrics) and
+    integer values in 1/`scale`, pruned as `pruning` says; the instance lists no affinity."""
     if dense_limit is None:
         dense_limit = DENSE_LIMIT
     plans, reviewers = instance.plans, instance.reviewers
@@ -124,8 +136,10 @@ def build(instance: Instance, top_k: int | None = None, dense_limit: int | None 
     hi = np.array([b for _, b in loads], dtype=np.int64)
     forbidden = {(ridx[r], pidx[p]) for r, p in instance.forbidden}
 
-    scale = _scale([a[3] for a in instance.affinity])
-    if instance.affinity:
+    if triples is not None:
+        ar, ap, aq, av = triples
+    elif instance.affinity:
+        scale = _scale([a[3] for a in instance.affinity])
         ar = np.fromiter((ridx[a[0]] for a in instance.affinity), np.int64, len(instance.affinity))
         ap = np.fromiter((pidx[a[1]] for a in instance.affinity), np.int64, len(instance.affinity))
         aq = np.fromiter((qidx[a[2]] for a in instance.affinity), np.int64, len(instance.affinity))
@@ -143,8 +157,9 @@ def build(instance: Instance, top_k: int | None = None, dense_limit: int | None 
             ok &= ~np.isin(key, bad)
         return ok
 
-    pruning = None
-    if instance.only_listed_pairs:
+    if triples is None:
+        pruning = None
+    if instance.only_listed_pairs or triples is not None:
         keep = eligible(ar, ap, aq)
         r, p, q, v = ar[keep], ap[keep], aq[keep], av[keep]
         total = int(keep.sum())
@@ -202,7 +217,9 @@ def build(instance: Instance, top_k: int | None = None, dense_limit: int | None 
         if missing:  # pruned away or not listed: add them back
             ma, mb, mc = (np.array(x, dtype=np.int64) for x in zip(*missing, strict=True))
             mv = _lookup(
-                listed if not instance.only_listed_pairs else _listed(ar, ap, aq, av, P, Q),
+                listed
+                if not (instance.only_listed_pairs or triples is not None)
+                else _listed(ar, ap, aq, av, P, Q),
                 (ma * P + mb) * Q + mc,
             )
             r, p, q, v = (np.concatenate(x) for x in ((r, ma), (p, mb), (q, mc), (v, mv)))

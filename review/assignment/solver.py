@@ -24,6 +24,7 @@ the `progress` callback.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,18 +70,25 @@ def solve(
     """The best assignment of `instance` within `budget` seconds (a large problem stops at a
     proven `gap`), or the reasons none exists."""
     clock = Budget(budget, progress, gap)
-    top_k = instance.top_k or TOP_K
-    pb = build(instance, top_k)
+    return solve_widening(lambda top_k: build(instance, top_k), clock, instance.top_k or TOP_K)
+
+
+def solve_widening(
+    make_problem: Callable[[int], Problem], clock: Budget, top_k: int = TOP_K
+) -> Result:
+    """Solve `make_problem(top_k)`; while a pruned problem is infeasible, double K (a wider
+    candidate set is a different problem) and say so."""
+    pb = make_problem(top_k)
     widened = 0
     while True:
         result = solve_problem(pb, clock=clock)
         pruned = pb.pruning is not None and pb.pruning["candidates"] < pb.pruning["eligible"]
         if result.status != "infeasible" or not pruned or pb.pinned_problems:
             break
-        top_k *= 2  # pruned too hard: a wider candidate set is a different problem
+        top_k *= 2
         widened += 1
         clock.say(f"infeasible on each plan's top {top_k // 2} candidates: widened to {top_k}")
-        pb = build(instance, top_k)
+        pb = make_problem(top_k)
     if result.pruning is not None:
         result.pruning["widened"] = widened
     return result
@@ -115,7 +123,7 @@ def _solve(pb: Problem, clock: Budget) -> _Answer:
     conflicts = municipality_conflicts(pb, root)
     plans = sorted({plan for plan, _, _ in conflicts})
     clock.say(
-        f"flow relaxation: bound {_affinity(pb, bound):g}; "
+        f"flow relaxation: bound {_affinity(pb, bound):.3f}; "
         f"{len(plans)} plans with two reviewers of one municipality"
     )
     if pb.avoid_reciprocal or pb.require_frontrunner:
@@ -124,7 +132,7 @@ def _solve(pb: Problem, clock: Budget) -> _Answer:
         return _Answer(root, bound, "flow")
     best = greedy_repair(pb, root, conflicts)
     if best is not None:
-        clock.say(f"greedy repair: {_affinity(pb, weight(pb, best)):g}")
+        clock.say(f"greedy repair: {_affinity(pb, weight(pb, best)):.3f}")
         if weight(pb, best) >= bound or clock.spent():
             return _Answer(best, bound, "flow + greedy repair")
     return _repair(pb, root, best, bound, conflicts, clock)
@@ -164,10 +172,10 @@ def _repair(
             candidate = fixed | answer.chosen
             if best is None or weight(pb, candidate) > weight(pb, best):
                 best = candidate
-        found = "none" if best is None else f"{_affinity(pb, weight(pb, best)):g}"
+        found = "none" if best is None else f"{_affinity(pb, weight(pb, best)):.3f}"
         clock.say(
             f"repair ILP on {int(free.sum())} plans ({len(cols)} candidates): {answer.status}, "
-            f"best {found} of bound {_affinity(pb, bound):g}"
+            f"best {found} of bound {_affinity(pb, bound):.3f}"
         )
         method = f"flow + repair ILP ({int(free.sum())} plans, {solves} solves)"
         if best is not None and weight(pb, best) >= bound:
@@ -267,7 +275,7 @@ def _result(pb: Problem, answer: _Answer, clock: Budget) -> Result:
         if answer.failure == "timeout":
             reasons = [
                 f"no feasible assignment found within the budget of {clock.seconds:g} s; "
-                f"no answer can exceed {_affinity(pb, answer.bound):g}: give it more time"
+                f"no answer can exceed {_affinity(pb, answer.bound):.3f}: give it more time"
             ]
             status = "timeout"
         else:
@@ -299,7 +307,7 @@ def _result(pb: Problem, answer: _Answer, clock: Budget) -> Result:
     gap = 0.0 if optimal else (bound - total) / bound if bound > 0 else 0.0
     status = "optimal" if optimal else "feasible"
     clock.say(
-        f"{status}: {total / pb.scale:g}, bound {bound / pb.scale:g}, gap {gap:.4%}, "
+        f"{status}: {total / pb.scale:.3f}, bound {bound / pb.scale:.3f}, gap {gap:.4%}, "
         f"{answer.method}, {seconds:.1f} s"
     )
     return Result(

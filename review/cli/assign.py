@@ -38,7 +38,8 @@ def assign_instance(
         quality = (
             "optimal"
             if result.status == "optimal"
-            else f"best within the budget, gap {result.gap or 0:.4%} to the bound {result.bound:g}"
+            else f"within {result.gap or 0:.4%} of the optimum, not proven optimal "
+            f"(proven bound {result.bound:g})"
         )
         console.print(
             f"{quality}: objective {result.objective:g}, {len(result.assignments)} "

@@ -1,0 +1,378 @@
+"""The assignment of a whole round: `propose` solves it within a wall-clock budget and stores
+the answer as `proposed` assignments; `approve` approves them (only approved ones are invited).
+
+The round's candidates and affinities are computed in bulk (`candidates`), never pair by pair;
+a large round is pruned to each plan's best candidates (said in the result), and widened when
+that leaves no assignment.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from sqlmodel import Session, col, select
+
+from review import events
+from review.assignment import affinity as aff
+from review.assignment.budget import DEFAULT_BUDGET, DEFAULT_GAP, Budget, Progress
+from review.assignment.candidates import Candidates, round_candidates
+from review.assignment.instance import AssignmentOut, Instance, Result
+from review.assignment.problem import Problem, build
+from review.assignment.solver import solve_widening
+from review.errors import InvalidInput
+from review.models import Assignment, AssignmentStatus, Plan, Round, utcnow
+from review.states import ACTIVE
+
+S = AssignmentStatus
+_ACTIVE = [s.value for s in ACTIVE]
+
+
+@dataclass
+class Proposal:
+    """What `propose` did: the solver's answer and the rows it left in the database."""
+
+    status: str
+    objective: float | None
+    reasons: list[str]
+    assignments: list[Assignment]
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    method: str = ""
+    pruning: dict | None = None
+    dry_run: bool = False
+    # the proven upper bound on the objective and the relative gap to it (0 when optimal);
+    # a pruned round's bound is over its pruned candidates (`pruning` says which)
+    bound: float | None = None
+    gap: float | None = None
+    seconds: float = 0.0
+    # (plan id, reviewer id, rubric, affinity, why) for tables
+    rows: list[tuple[int, int, str, float, str]] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        """An assignment exists: optimal, or the best found within the budget ("feasible")."""
+        return self.status in ("optimal", "feasible")
+
+    def quality(self) -> str:
+        """'optimal', or 'within 0.0017 % of the optimum (proven bound 6001.800)'."""
+        if self.status == "optimal":
+            return "optimal"
+        if self.status == "feasible":
+            return (
+                f"within {self.gap or 0:.4%} of the optimum, not proven optimal "
+                f"(proven bound {self.bound:.3f})"
+            )
+        return self.status
+
+
+PairSpec = tuple[int, int] | tuple[int, int, str] | list
+
+
+def _fixed(a: Assignment) -> bool:
+    """Assignments a new proposal must keep: anything approved, invited or further along."""
+    return a.status in _ACTIVE and (a.status != S.proposed.value or a.approved_at is not None)
+
+
+def build_instance(
+    session: Session,
+    round_: Round,
+    *,
+    pinned: Sequence[PairSpec] = (),
+    forbidden: Sequence[PairSpec] = (),
+    data: aff.RoundData | None = None,
+) -> tuple[Instance, list[Assignment]]:
+    """The round as an INSTANCE without its affinities (ids are database ids; `candidates`
+    computes them in bulk) and the round's assignment rows."""
+    data = data or aff.gather(session, round_)
+    rows = list(
+        session.exec(
+            select(Assignment).where(Assignment.round_id == round_.id).order_by(Assignment.id)
+        )
+    )
+    plans = {p.id: p for p in data.plans}
+    reviewers = {r.id: r for r in data.reviewers}
+    pins: list[tuple[int, int, str]] = []
+    current = {(a.reviewer_id, a.plan_id): a.rubric for a in rows if a.status in _ACTIVE}
+    for spec in pinned:
+        reviewer_id, plan_id, *rest = spec
+        if reviewer_id not in reviewers or plan_id not in plans:
+            raise InvalidInput(
+                f"pin ({reviewer_id}, {plan_id}): no such reviewer or plan in the round"
+            )
+        rubric = rest[0] if rest and rest[0] else current.get((reviewer_id, plan_id))
+        if rubric is None:  # the reviewer's best-fitting rubric on that plan
+            reviewer, plan = reviewers[reviewer_id], plans[plan_id]
+            options = sorted(
+                reviewer.rubrics, key=lambda q: (-aff.value(aff.terms(data, reviewer, plan, q)), q)
+            )
+            rubric = options[0]
+        pins.append((reviewer_id, plan_id, rubric))
+    pinned_pairs = {(r, p) for r, p, _ in pins}
+    for a in rows:
+        if _fixed(a) and (a.reviewer_id, a.plan_id) not in pinned_pairs:
+            pins.append((a.reviewer_id, a.plan_id, a.rubric))
+    forbid = {(int(f[0]), int(f[1])) for f in forbidden}
+    # A pair that existed and ended (declined, reassigned, withdrawn) never comes back:
+    # the reviewer said no, and the database keeps one row per (plan, reviewer).
+    forbid |= {(a.reviewer_id, a.plan_id) for a in rows if a.status not in _ACTIVE}
+    forbid -= pinned_pairs
+    previous = [
+        (a.reviewer_id, a.plan_id, a.rubric)
+        for a in rows
+        if a.status == S.proposed.value and a.approved_at is None
+    ]
+    pinned_rubrics: dict[int, list[str]] = defaultdict(list)
+    for reviewer_id, _, rubric in pins:
+        if rubric not in pinned_rubrics[reviewer_id]:
+            pinned_rubrics[reviewer_id].append(rubric)
+    usable = {r.id for r in data.reviewers if r.rubrics or pinned_rubrics[r.id]}
+    instance = Instance.model_validate(
+        {
+            "reviews_per_plan": round_.reviews_per_plan,
+            "min_per_rubric": round_.min_per_rubric,
+            "plans": [
+                {"id": p.id, "municipality": p.municipality, "language": p.language}
+                for p in data.plans
+            ],
+            "reviewers": [
+                {
+                    "id": r.id,
+                    "municipality": r.municipality,
+                    "languages": list(r.languages),
+                    # Without declared expertise a reviewer gets nothing new; what they hold
+                    # already (pinned) keeps its rubric.
+                    "rubrics": list(r.rubrics) or pinned_rubrics[r.id],
+                    "min_load": r.min_load,
+                    "max_load": r.max_load,
+                    "frontrunner": r.frontrunner,
+                }
+                for r in data.reviewers
+                if r.rubrics or pinned_rubrics[r.id]
+            ],
+            "forbidden": sorted(f for f in forbid if f[0] in usable),
+            "pinned": pins,
+            "previous": previous,
+            "avoid_reciprocal": round_.avoid_reciprocal,
+            "require_frontrunner": round_.require_frontrunner,
+            "only_listed_pairs": True,
+        }
+    )
+    return instance, rows
+
+
+def round_problem(
+    data: aff.RoundData, instance: Instance, top_k: int
+) -> tuple[Problem, Candidates]:
+    """The solver's problem for the round, its candidates and affinities computed in bulk."""
+    found = round_candidates(data, instance, top_k=top_k)
+    pb = build(
+        instance,
+        triples=(found.r, found.p, found.q, found.value),
+        scale=aff.SCALE,
+        pruning=found.pruning,
+    )
+    return pb, found
+
+
+def propose(
+    session: Session,
+    round_: Round,
+    *,
+    pinned: Sequence[PairSpec] = (),
+    forbidden: Sequence[PairSpec] = (),
+    actor: str,
+    dry_run: bool = False,
+    budget: float | None = DEFAULT_BUDGET,
+    gap: float = DEFAULT_GAP,
+    progress: Progress | None = None,
+) -> Proposal:
+    """Solve the round and store the answer as `proposed` assignments.
+
+    Approved, invited and later assignments are kept as they are (pinned: they count toward plans
+    and loads). Earlier unapproved proposals are replaced: rows the new answer keeps stay
+    untouched, rows it drops are deleted, new ones are inserted. With the same input nothing
+    changes; among equally good answers the one keeping most earlier proposals wins.
+    Infeasible: nothing is written except an audit event; the reasons are returned.
+    The solver gets `budget` seconds; when they run out it returns the best assignment found
+    ("feasible", with its proven bound and gap), which is stored like an optimal one.
+    """
+    if not session.exec(select(Plan).where(Plan.round_id == round_.id)).first():
+        raise InvalidInput(f"round '{round_.name}' has no plans yet: nothing to assign")
+    data = aff.gather(session, round_)
+    instance, rows = build_instance(session, round_, pinned=pinned, forbidden=forbidden, data=data)
+    result, found = _solve_round(data, instance, Budget(budget, progress, gap))
+    proposal = Proposal(
+        status=result.status,
+        objective=result.objective,
+        reasons=result.reasons,
+        assignments=[],
+        method=result.method,
+        pruning=result.pruning,
+        dry_run=dry_run,
+        bound=result.bound,
+        gap=result.gap,
+        seconds=result.seconds,
+    )
+    if not result.found:
+        if not dry_run:
+            events.record(
+                session,
+                kind="assignment.proposal_infeasible",
+                actor=actor,
+                entity="round",
+                entity_id=round_.id,
+                round_id=round_.id,
+                payload={"reasons": result.reasons, "status": result.status},
+            )
+            session.flush()
+        return proposal
+    by_pair = {(a.reviewer_id, a.plan_id): a for a in rows}
+    wanted = {(a.reviewer, a.plan): a for a in result.assignments}
+    terms = _chosen_terms(data, instance, found, result.assignments)
+    kept: list[Assignment] = []
+    for (reviewer_id, plan_id), out in sorted(wanted.items()):
+        t = terms[(reviewer_id, plan_id)]
+        explanation = {"why": aff.describe(t), "why_de": aff.describe(t, "de"), "terms": t}
+        value = out.affinity
+        proposal.rows.append((plan_id, reviewer_id, out.rubric, value, explanation["why"]))
+        row = by_pair.get((reviewer_id, plan_id))
+        if row is not None and _fixed(row):
+            kept.append(row)
+            continue
+        if row is not None:
+            if (row.rubric, row.affinity, row.explanation) != (out.rubric, value, explanation):
+                proposal.updated += 1
+                if not dry_run:
+                    row.rubric, row.affinity, row.explanation = out.rubric, value, explanation
+                    row.updated_at = utcnow()
+                    session.add(row)
+            kept.append(row)
+            continue
+        proposal.created += 1
+        if dry_run:
+            continue
+        new = Assignment(
+            round_id=round_.id,
+            plan_id=plan_id,
+            reviewer_id=reviewer_id,
+            rubric=out.rubric,
+            due_date=round_.due_date,
+            affinity=value,
+            explanation=explanation,
+        )
+        session.add(new)
+        kept.append(new)
+    for a in rows:
+        if (
+            a.status == S.proposed.value
+            and a.approved_at is None
+            and (a.reviewer_id, a.plan_id) not in wanted
+        ):
+            proposal.removed += 1
+            if not dry_run:
+                session.delete(a)
+    if not dry_run and (proposal.created or proposal.updated or proposal.removed):
+        session.flush()
+        events.record(
+            session,
+            kind="assignment.proposed",
+            actor=actor,
+            entity="round",
+            entity_id=round_.id,
+            round_id=round_.id,
+            payload={
+                "objective": result.objective,
+                "status": result.status,
+                "bound": result.bound,
+                "gap": result.gap,
+                "created": proposal.created,
+                "updated": proposal.updated,
+                "removed": proposal.removed,
+                "method": result.method,
+                "pruning": result.pruning,
+                "pinned": [list(p) for p in pinned],
+                "forbidden": [list(f) for f in forbidden],
+            },
+        )
+    session.flush()
+    proposal.assignments = kept
+    return proposal
+
+
+def _solve_round(
+    data: aff.RoundData, instance: Instance, clock: Budget
+) -> tuple[Result, Candidates]:
+    """Solve the round (widening a pruned candidate set while it is infeasible); the answer
+    and the candidates it was solved on."""
+    built: list[Candidates] = []
+
+    def problem(top_k: int) -> Problem:
+        pb, found = round_problem(data, instance, top_k)
+        built.append(found)
+        pruned = ""
+        if found.pruning:
+            pruned = f" (each plan's top {top_k} per rubric of {found.pruning['eligible']})"
+        clock.say(f"candidates from the database: {len(found.r)} triples{pruned}")
+        return pb
+
+    result = solve_widening(problem, clock)
+    return result, built[-1]
+
+
+def _chosen_terms(
+    data: aff.RoundData, instance: Instance, found: Candidates, chosen: list[AssignmentOut]
+) -> dict[tuple[int, int], dict[str, float]]:
+    """The affinity terms of each chosen pair, its text term the one the solver's value was
+    summed from (so that the terms shown always add up to the stored affinity)."""
+    reviewers = {r.id: r for r in data.reviewers}
+    plans = {p.id: p for p in data.plans}
+    ridx = {x.id: i for i, x in enumerate(instance.reviewers)}
+    pidx = {x.id: i for i, x in enumerate(instance.plans)}
+    r = np.array([ridx[a.reviewer] for a in chosen], dtype=np.int64)
+    p = np.array([pidx[a.plan] for a in chosen], dtype=np.int64)
+    texts = found.text_of(r, p).tolist()
+    without_text = aff.RoundData(data.plans, data.reviewers, exchanges=data.exchanges)
+    out = {}
+    for a, text in zip(chosen, texts, strict=True):
+        t = aff.terms(without_text, reviewers[a.reviewer], plans[a.plan], a.rubric)
+        if text:
+            t["text"] = text / aff.SCALE
+        out[(a.reviewer, a.plan)] = t
+    return out
+
+
+def approve(session: Session, round_: Round, *, actor: str, now: datetime | None = None) -> int:
+    """Approve the round's proposal: only approved assignments are ever invited."""
+    now = now or utcnow()
+    pending = list(
+        session.exec(
+            select(Assignment)
+            .where(
+                Assignment.round_id == round_.id,
+                Assignment.status == S.proposed.value,
+                col(Assignment.approved_at).is_(None),
+            )
+            .order_by(Assignment.id)
+        )
+    )
+    for a in pending:
+        a.approved_at = now
+        a.updated_at = now
+        session.add(a)
+    if pending:
+        events.record(
+            session,
+            kind="assignment.approved",
+            actor=actor,
+            entity="round",
+            entity_id=round_.id,
+            round_id=round_.id,
+            payload={"assignments": [a.id for a in pending], "count": len(pending)},
+        )
+    session.flush()
+    return len(pending)
