@@ -32,6 +32,7 @@ COLUMNS = (
     "min_load",
     "max_load",
     "keywords",
+    "salutation",
 )
 
 Role = Literal["frontrunner", "follower", "special-award"]
