@@ -80,20 +80,21 @@ def _origin(url: str) -> str | None:
     except ValueError:
         return None
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None  # "null" (a sandboxed or redirected form) and anything malformed
+        return None  # anything malformed
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def cross_site(request: Request, base_url: str) -> bool:
-    """Whether a form post was sent by another site's page, as the browser tells: by its
-    `Sec-Fetch-Site`, else by its `Origin`, which must be the portal's public base URL or the
-    host the request was sent to. A post with neither header is no browser's cross-site form
-    (browsers send `Origin` with every cross-site post); the CSRF token still applies."""
+    """Whether a form post was sent by another site's page, as the browser tells. Its
+    `Sec-Fetch-Site` decides where it is sent (no page can set it). Without it, an `Origin` must
+    be the portal's public base URL or the host the request was sent to; "null" says nothing
+    (browsers send it for the portal's own forms too, under `Referrer-Policy: no-referrer`),
+    and neither header is no browser's cross-site form. The CSRF token applies in every case."""
     fetch_site = request.headers.get("sec-fetch-site")
-    if fetch_site is not None and fetch_site.strip().lower() not in OWN_FETCH_SITES:
-        return True
+    if fetch_site is not None:
+        return fetch_site.strip().lower() not in OWN_FETCH_SITES
     origin = request.headers.get("origin")
-    if origin is None:
+    if origin is None or origin.strip().lower() == "null":
         return False
     sent = _origin(origin)
     if sent is None:

@@ -16,7 +16,8 @@ from tests.reviewing_data import invited_assignment
 
 CROSS_SITE = [
     {"Origin": "https://evil.example"},
-    {"Origin": "null"},
+    {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
+    {"Origin": "http://[::1"},
     {"Origin": "http://testserver.evil.example"},
     {"Origin": "http://portal.test:8080"},
     {"Origin": "https://portal.test"},  # the right host, the wrong scheme: another origin
@@ -29,6 +30,10 @@ OWN = [
     {"Origin": "http://testserver"},  # the host the request went to
     {"Origin": "http://portal.test"},  # PEERPLAN_PORTAL_BASE_URL (a proxy may rewrite Host)
     {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},
+    # What Chromium sends for the portal's own forms: Referrer-Policy no-referrer makes the
+    # Origin of a form post "null"; Sec-Fetch-Site still says where it comes from.
+    {"Sec-Fetch-Site": "same-origin", "Origin": "null"},
+    {"Origin": "null"},
 ]
 
 
