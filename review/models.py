@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy.orm import deferred
 from sqlmodel import Field, SQLModel
 
 #: The largest id a row can have: ids are INTEGER, 32 bits on PostgreSQL (SQLite's 64 bits are
@@ -143,9 +144,16 @@ class Plan(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+#: A plan's extracted text: up to PEERPLAN_MAX_TEXT_CHARS, read only where it is used (the
+#: affinity's text similarity). Deferred, so the pages, the status and the notices that load a
+#: Document never carry megabytes of text they do not show (#17).
+_DOCUMENT_TEXT = Column("text", Text, nullable=False, default="")
+
+
 class Document(SQLModel, table=True):
     """One uploaded version of a plan. Same bytes in the same round: one document."""
 
+    __mapper_args__ = {"properties": {"text": deferred(_DOCUMENT_TEXT)}}
     __table_args__ = (
         UniqueConstraint("round_id", "sha256", name="uq_document_round_sha256"),
         UniqueConstraint("plan_id", "version", name="uq_document_plan_version"),
@@ -163,7 +171,7 @@ class Document(SQLModel, table=True):
     language: str | None = None
     # Relative to Settings.files_dir; content-addressed, never derived from the user's file name.
     stored_path: str
-    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    text: str = Field(default="", sa_column=_DOCUMENT_TEXT)
     meta: dict[str, Any] = json_column(nullable=False)
     # Structure read from the file: headings, tables, per-page/paragraph text offsets.
     structure: dict[str, Any] = json_column(nullable=False)

@@ -36,6 +36,17 @@ def latest_documents(session: Session, plan_ids: Iterable[int]) -> dict[int, Doc
     return latest
 
 
+def latest_texts(session: Session, plan_ids: Iterable[int]) -> dict[int, str]:
+    """Plan id -> the extracted text of its newest document. `Document.text` is deferred (up
+    to PEERPLAN_MAX_TEXT_CHARS each): this reads it for the newest versions only, in one query."""
+    latest = latest_documents(session, plan_ids)
+    ids = [document.id for document in latest.values()]
+    if not ids:
+        return {}
+    rows = session.exec(select(Document.plan_id, Document.text).where(col(Document.id).in_(ids)))
+    return {plan_id: text or "" for plan_id, text in rows}
+
+
 def latest_document_version(session: Session, plan_id: int | None) -> int:
     """The version number of the plan's newest document; 0 before its first upload."""
     if plan_id is None:

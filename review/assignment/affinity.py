@@ -31,7 +31,7 @@ from review.models import (
     Reviewer,
     Round,
 )
-from review.queries import latest_documents
+from review.queries import latest_texts
 
 WEIGHTS: dict[str, float] = {
     "expertise": 1.0,
@@ -253,7 +253,7 @@ def describe(term_values: Mapping[str, float], language: str = "en") -> str:
 
 
 def _latest_texts(session: Session, plan_ids: Iterable[int]) -> dict[int, str]:
-    return {pid: doc.text or "" for pid, doc in latest_documents(session, plan_ids).items()}
+    return latest_texts(session, plan_ids)
 
 
 def _earlier_exchanges(session: Session, round_: Round) -> Counter:
