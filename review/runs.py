@@ -87,6 +87,7 @@ def run_invitations(
     engine = get_engine(settings)
     with session_scope(engine) as session:
         round_ = get_round(session, round_name)
+        assert round_.id is not None  # read from the database
         invited = invite_round(session, settings, round_.id, actor=actor, now=now)
     delivery = deliver(engine, settings, now=now, actor=actor, raise_on_failure=False)
     return InvitationRun(round_name, invited, delivery)

@@ -1,18 +1,19 @@
 """The assignment state machine: one transition table, one function that changes state.
 
-`transition()` is the only place an assignment's status changes, and `amend()` the only place its
-other columns change once it exists (a new link, a new due date). Their side effects: the row is
-updated with an optimistic-lock check (`WHERE version = :seen`) and its version goes up, and an
-event is appended to the audit log, both in the caller's transaction. What a change causes
-beyond that (messages, links, replacements) is listed in review.lifecycle, their only caller.
+`transition()` is the only place an assignment's status changes; `amend()` changes its other
+columns under the same guard once it is under way (a reissued link, a new due date). Their side
+effects: the row is updated with an optimistic-lock check (`WHERE version = :seen`) and its
+version goes up, and an event is appended to the audit log, both in the caller's transaction.
+What a change causes beyond that (messages, links, replacements) is listed in review.lifecycle,
+their only caller.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, Result, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
@@ -140,8 +141,14 @@ def _write(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         raise StaleVersion(assignment.id, assignment.version)
     # The row now matches; set the object without marking it dirty, so the ORM won't write again.
     for key, value in values.items():
         set_committed_value(assignment, key, value)
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """The rows a guarded UPDATE changed: 0 means someone changed the row first. (Its result is a
+    CursorResult, typed as the general Result.)"""
+    return cast(CursorResult[Any], result).rowcount

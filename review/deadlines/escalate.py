@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from review import lifecycle
 from review.config import Settings
@@ -38,11 +38,15 @@ def _invited_on(session: Session, ids: list[int]) -> dict[int, date]:
         .where(
             Event.entity == "assignment",
             Event.kind == "assignment.invited",
-            Event.entity_id.in_(ids),
-        )  # type: ignore[union-attr]
-        .group_by(Event.entity_id)
+            col(Event.entity_id).in_(ids),
+        )
+        .group_by(col(Event.entity_id))
     )
-    return {entity_id: _aware(at).date() for entity_id, at in session.exec(statement)}
+    return {
+        entity_id: _aware(at).date()
+        for entity_id, at in session.exec(statement)
+        if entity_id is not None
+    }
 
 
 def _due_date_changed(session: Session, ids: list[int]) -> set[int]:
@@ -52,7 +56,7 @@ def _due_date_changed(session: Session, ids: list[int]) -> set[int]:
     statement = select(Event.entity_id).where(
         Event.entity == "assignment",
         Event.kind == "assignment.due_date_changed",
-        Event.entity_id.in_(ids),  # type: ignore[union-attr]
+        col(Event.entity_id).in_(ids),
     )
     return {entity_id for entity_id in session.exec(statement) if entity_id is not None}
 
@@ -102,10 +106,11 @@ def escalate(
                 .order_by(Assignment.id)  # type: ignore[arg-type]
             )
         )
-        invited = _invited_on(session, [a.id for a in open_assignments])
-        moved = _due_date_changed(session, [a.id for a in open_assignments])
+        ids = [a.id for a in open_assignments if a.id is not None]
+        invited, moved = _invited_on(session, ids), _due_date_changed(session, ids)
         done = set(session.exec(select(Outbox.key).where(Outbox.round_id == round_.id)))
         for assignment in open_assignments:
+            assert assignment.id is not None  # read from the database
             facts = Facts(
                 assignment.id, assignment.status, assignment.due_date, invited.get(assignment.id)
             )

@@ -129,9 +129,9 @@ def _answer_row(table, label: str, hint: str, key: str, value: str, *, lines: in
     if hint:
         para.add_run(f" ({hint})")
     _key_run(para, key)
-    lines = value.splitlines() or [""]
-    right.paragraphs[0].add_run(lines[0])
-    for line in lines[1:]:
+    text_lines = value.splitlines() or [""]
+    right.paragraphs[0].add_run(text_lines[0])
+    for line in text_lines[1:]:
         right.add_paragraph(line)
 
 
@@ -332,6 +332,33 @@ def _find_identifier(doc) -> re.Match[str] | None:
     return None
 
 
+def _read_answer(parsed: ParsedWordForm, key: re.Match[str], value: str) -> None:
+    """Put one answer row's `value` where its key (`[score:T2]`, `[strengths]`, ...) says."""
+    kind, name, overall = key.groups()
+    if overall:
+        setattr(parsed.data, overall, value)
+        parsed.found.add(overall)
+    elif kind == "score":
+        parsed.data.scores[name] = value
+        parsed.found.add(f"score-{name}")
+    elif kind == "comment":
+        parsed.data.comments[name] = value
+        parsed.found.add(f"comment-{name}")
+    elif kind == "elig":
+        parsed.found.add(f"elig-{name}")
+        word = value.strip().lower().rstrip(".")
+        if word in _YES:
+            parsed.data.eligibility[name] = True
+        elif word in _NO:
+            parsed.data.eligibility[name] = False
+        elif word:
+            parsed.errors[f"elig-{name}"] = (
+                f"„{value}“: bitte ja oder nein"
+                if parsed.language == "de"
+                else f"'{value}': write yes or no"
+            )
+
+
 def parse_word_form(
     data: bytes, *, max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED
 ) -> ParsedWordForm:
@@ -364,8 +391,7 @@ def parse_word_form(
             "Die Formular-Kennung wurde verändert und ist nicht lesbar; bitte laden Sie über "
             "Ihren persönlichen Link ein neues Formular herunter.",
         ) from None
-    lang = match.group(5)
-    parsed = ParsedWordForm(assignment_id, seen, match.group(4), lang, ReviewInput())
+    parsed = ParsedWordForm(assignment_id, seen, match.group(4), match.group(5), ReviewInput())
     for row in _rows(doc):
         cells = row.cells
         if len(cells) < 2:
@@ -375,29 +401,7 @@ def parse_word_form(
             continue
         # The answer is the last cell that is not the label cell itself (merged cells repeat).
         value = next((_cell_text(c) for c in reversed(cells) if c._tc is not cells[0]._tc), "")
-        kind, name, overall = key_match.groups()
-        if overall:
-            setattr(parsed.data, overall, value)
-            parsed.found.add(overall)
-        elif kind == "score":
-            parsed.data.scores[name] = value
-            parsed.found.add(f"score-{name}")
-        elif kind == "comment":
-            parsed.data.comments[name] = value
-            parsed.found.add(f"comment-{name}")
-        elif kind == "elig":
-            parsed.found.add(f"elig-{name}")
-            word = value.strip().lower().rstrip(".")
-            if word in _YES:
-                parsed.data.eligibility[name] = True
-            elif word in _NO:
-                parsed.data.eligibility[name] = False
-            elif word:
-                parsed.errors[f"elig-{name}"] = (
-                    f"„{value}“: bitte ja oder nein"
-                    if lang == "de"
-                    else f"'{value}': write yes or no"
-                )
+        _read_answer(parsed, key_match, value)
     return parsed
 
 

@@ -24,7 +24,7 @@ WORD_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingm
 
 @dataclass
 class Invited:
-    assignment_id: int
+    assignment_id: int | None
     reviewer_email: str
     outcome: str  # "invited", "skipped"
     why: str = ""

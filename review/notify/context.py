@@ -12,13 +12,12 @@ from sqlmodel import Session
 from review.config import Settings
 from review.models import Assignment, Municipality, Plan, Reviewer, Round
 from review.notify.messages import format_day
+from review.rubric import load_rubrics
 
 
 @lru_cache(maxsize=1)
 def _rubric_titles() -> dict[str, Any]:
     try:
-        from review.rubric import load_rubrics
-
         return {rid: rubric.title for rid, rubric in load_rubrics().items()}
     except Exception:  # a broken rubric file must not stop a reminder; the id is shown instead
         return {}

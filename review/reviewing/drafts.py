@@ -41,7 +41,7 @@ from review.reviewing.errors import InvalidReview, NotEditable, StaleSave
 from review.reviewing.form import ReviewInput, Seen, differences, stored_values, validate
 from review.reviewing.links import end_of
 from review.rubric import Rubric, load_rubrics
-from review.states import OPEN
+from review.states import OPEN, rows_changed
 
 S = AssignmentStatus
 
@@ -221,7 +221,7 @@ def _write(
             .values(revision=latest.revision + 1, **common)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # saved by someone else between our read and our write
+        if rows_changed(result) != 1:  # saved by someone else between our read and our write
             session.expire(latest)
             fresh = latest_review(session, assignment)
             stored = Seen(fresh.version, fresh.revision) if fresh else Seen()

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlmodel import select
 
 from review import lifecycle
+from review.errors import InvalidInput
 from review.models import Assignment, Event, Outbox
-from review.states import transition
+from review.reviewing.links import assignment_for_token, issue_link
+from review.states import IllegalTransition, transition
 from tests.factories import make_municipality, make_plan, make_reviewer, make_round
 
 NOW = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
@@ -104,3 +107,62 @@ def test_reassign_returns_none_with_a_reason_when_nobody_is_eligible(session, se
     failed = session.exec(select(Event).where(Event.kind == "assignment.reassign_failed")).one()
     assert failed.payload["reason"] == "silent" and "no eligible backup" in failed.payload["why"]
     assert session.exec(select(Assignment).where(Assignment.replaces_id == old.id)).first() is None
+
+
+def test_withdrawing_revokes_the_link_and_tells_the_invited_reviewer(session, settings):
+    round_ = make_round(session)
+    tulln = make_municipality(session, round_, "Tulln")
+    graz = make_municipality(session, round_, "Graz")
+    plan = make_plan(session, round_, tulln)
+    make_reviewer(session, round_, graz)  # a possible backup: withdrawing seeks none
+    reviewer = make_reviewer(session, round_, graz, email="eva@graz.example")
+    a = Assignment(
+        round_id=round_.id,
+        plan_id=plan.id,
+        reviewer_id=reviewer.id,
+        rubric="technical",
+        due_date=round_.due_date,
+        approved_at=NOW,
+    )
+    session.add(a)
+    session.flush()
+    lifecycle.invite(session, settings, [a], actor="coordinator", now=NOW)
+    token = issue_link(session, a, settings=settings)
+    assert assignment_for_token(session, token, settings, now=NOW) is not None
+
+    with pytest.raises(InvalidInput, match="needs a reason"):
+        lifecycle.withdraw(session, settings, a, reason=" ", actor="coordinator")
+    assert a.status == "invited"
+    lifecycle.withdraw(
+        session, settings, a, reason="conflict of interest found", actor="coordinator", now=NOW
+    )
+
+    assert (a.status, a.token_hash) == ("withdrawn", None)
+    assert assignment_for_token(session, token, settings, now=NOW) is None
+    notice = session.exec(
+        select(Outbox).where(Outbox.assignment_id == a.id, Outbox.kind == "withdrawn_notice")
+    ).one()
+    assert notice.recipient == "eva@graz.example"
+    assert "conflict of interest found" in notice.body
+    assert session.exec(select(Assignment).where(Assignment.replaces_id == a.id)).first() is None
+    with pytest.raises(IllegalTransition):
+        lifecycle.withdraw(session, settings, a, reason="again", actor="coordinator")
+
+
+def test_withdrawing_a_proposal_tells_nobody(session, settings):
+    round_ = make_round(session)
+    tulln = make_municipality(session, round_, "Tulln")
+    plan = make_plan(session, round_, tulln)
+    reviewer = make_reviewer(session, round_, make_municipality(session, round_, "Graz"))
+    a = Assignment(
+        round_id=round_.id,
+        plan_id=plan.id,
+        reviewer_id=reviewer.id,
+        rubric="technical",
+        due_date=round_.due_date,
+    )
+    session.add(a)
+    session.flush()
+    lifecycle.withdraw(session, settings, a, reason="plan withdrawn", actor="coordinator")
+    assert a.status == "withdrawn"
+    assert session.exec(select(Outbox)).all() == []

@@ -1,0 +1,120 @@
+"""lifecycle.invite and lifecycle.reissue_link: the invitation carries a working personal link,
+and a reissued link replaces it (the old one stops working at once, a new invitation goes out)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import Session, select
+
+from review import lifecycle
+from review.config import Settings
+from review.errors import InvalidInput
+from review.models import Assignment, Event, Outbox
+from review.reviewing.links import assignment_for_token
+from review.states import StaleVersion
+from tests.notify_helpers import approved_assignment, make_reviewer, small_round
+
+NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
+
+
+def _invited(session: Session, settings: Settings) -> Assignment:
+    round_, towns, plans = small_round(session)
+    reviewer = make_reviewer(session, round_, towns["Bergdorf"], email="eva@b.example")
+    assignment = approved_assignment(session, round_, plans["Altstadt"], reviewer)
+    assert lifecycle.invite(session, settings, [assignment], actor="coordinator", now=NOW)[
+        0
+    ].outcome == ("invited")
+    return assignment
+
+
+def _link_in(message: Outbox) -> str:
+    found = re.search(r"/r/([A-Za-z0-9_-]+)", message.body)
+    assert found, message.body
+    return found.group(1)
+
+
+def _invitations(session: Session, assignment: Assignment) -> list[Outbox]:
+    return list(
+        session.exec(
+            select(Outbox)
+            .where(Outbox.assignment_id == assignment.id, Outbox.kind == "invitation")
+            .order_by(Outbox.id)  # type: ignore[arg-type]
+        )
+    )
+
+
+def test_invitation_carries_a_link_that_opens_the_assignment(
+    session: Session, settings: Settings
+) -> None:
+    assignment = _invited(session, settings)
+    (invitation,) = _invitations(session, assignment)
+    assert invitation.recipient == "eva@b.example" and invitation.attachments
+    opened = assignment_for_token(session, _link_in(invitation), settings, now=NOW)
+    assert opened is not None and opened.id == assignment.id
+    # Inviting again invites nobody twice.
+    again = lifecycle.invite(session, settings, [assignment], actor="coordinator", now=NOW)
+    assert again[0].outcome == "skipped" and len(_invitations(session, assignment)) == 1
+
+
+def test_a_reissued_link_replaces_the_old_one_and_is_sent_again(
+    session: Session, settings: Settings
+) -> None:
+    assignment = _invited(session, settings)
+    old = _link_in(_invitations(session, assignment)[0])
+
+    new = lifecycle.reissue_link(session, settings, assignment, actor="coordinator", now=NOW)
+
+    assert new != old
+    assert assignment_for_token(session, old, settings, now=NOW) is None
+    opened = assignment_for_token(session, new, settings, now=NOW)
+    assert opened is not None and opened.id == assignment.id
+    first, second = _invitations(session, assignment)
+    assert _link_in(second) == new and second.key != first.key
+    assert second.reason == "a new personal link (the earlier one no longer works)"
+    kinds = [e.kind for e in session.exec(select(Event).where(Event.entity_id == assignment.id))]
+    assert "assignment.link_reissued" in kinds
+    # Reissuing twice sends two messages, and only the newest link works.
+    newest = lifecycle.reissue_link(session, settings, assignment, actor="coordinator", now=NOW)
+    assert assignment_for_token(session, new, settings, now=NOW) is None
+    assert assignment_for_token(session, newest, settings, now=NOW) is not None
+    assert len(_invitations(session, assignment)) == 3
+
+
+def test_no_link_is_reissued_before_the_invitation_or_after_a_decline(
+    session: Session, settings: Settings
+) -> None:
+    round_, towns, plans = small_round(session)
+    reviewer = make_reviewer(session, round_, towns["Bergdorf"])
+    proposed = approved_assignment(session, round_, plans["Altstadt"], reviewer)
+    with pytest.raises(InvalidInput, match="only an invited assignment"):
+        lifecycle.reissue_link(session, settings, proposed, actor="coordinator")
+    assert proposed.version == 1 and proposed.token_hash is None
+
+    declined = _invited(session, settings)
+    lifecycle.decline(session, settings, declined, "On leave", actor="reviewer")
+    version = declined.version
+    with pytest.raises(InvalidInput, match="is declined"):
+        lifecycle.reissue_link(session, settings, declined, actor="coordinator")
+    assert declined.version == version
+
+
+def test_a_link_reissued_from_a_stale_read_is_refused_and_writes_nothing(
+    engine, settings: Settings
+) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        assignment = _invited(session, settings)
+        session.commit()
+    with Session(engine) as first, Session(engine) as second:
+        mine = first.get(Assignment, assignment.id)
+        theirs = second.get(Assignment, assignment.id)
+        assert mine is not None and theirs is not None
+        lifecycle.reissue_link(second, settings, theirs, actor="coordinator", now=NOW)
+        second.commit()
+        with pytest.raises(StaleVersion):
+            lifecycle.reissue_link(first, settings, mine, actor="coordinator", now=NOW)
+        first.rollback()
+    with Session(engine) as session:
+        assert len(_invitations(session, assignment)) == 2  # the first and the one reissue
