@@ -17,6 +17,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
 from review.config import Settings
+from review.private import keep_private, private_path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -33,10 +34,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def make_engine(url: str) -> Engine:
     # hide_parameters: a database error's message never quotes the statement's values (review
     # comments, reasons, names), so user text cannot reach a log or a traceback through it.
+    keep_private()  # whatever this process creates from now on is the service user's only
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_path(Path(path).parent, directory=True)
+            for part in ("", "-wal", "-shm"):
+                private_path(Path(path + part))
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
@@ -81,7 +85,7 @@ def alembic_config(url: str) -> Config:
 
 def migrate(settings: Settings) -> None:
     """Create or upgrade the schema to the newest migration (`peerplan init`)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_path(settings.data_dir, directory=True)
     assert settings.database_url
     cfg = alembic_config(settings.database_url)
     with get_engine(settings).begin() as connection:

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from review.config import Settings, load_settings
 from review.db import get_engine, migrate, session_scope
 from review.errors import PeerplanError
+from review.private import keep_private
 
 app = typer.Typer(
     name="peerplan",
@@ -47,6 +48,7 @@ def user_errors(func: F) -> F:
 
 
 def settings() -> Settings:
+    keep_private()  # before any command creates a log, a database or an export (#17)
     return load_settings()
 
 

@@ -14,6 +14,7 @@ from review.cli.app import app, console, database, err_console, settings, user_e
 from review.config import Settings
 from review.intake import IntakeOutcome, collect_sources, take_in_sources
 from review.intake.report import json_view, missing
+from review.private import private_path
 from review.rounds import get_round
 
 STATUS_STYLE = {
@@ -27,8 +28,8 @@ STATUS_STYLE = {
 def log_to_file(s: Settings) -> Path:
     """Library warnings (pypdf's about fonts and broken xref tables) go to a log file, not the
     terminal: the user sees one clear line per file."""
-    s.data_dir.mkdir(parents=True, exist_ok=True)
-    path = s.data_dir / "peerplan.log"
+    private_path(s.data_dir, directory=True)
+    path = private_path(s.data_dir / "peerplan.log")
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
