@@ -17,6 +17,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from review.config import load_settings
+from review.coordinator import access
 from review.db import get_engine, session_scope
 from review.documents.text import slug
 from review.i18n import translator
@@ -36,14 +37,19 @@ def progress_artifact_key(round_name: str) -> str:
 def publish_round_progress(round_name: str, steps: list[str]) -> None:
     """The round's progress artifact, in the round's language; `steps` (`review.progress.Step`
     values) say what the run did."""
-    with session_scope(get_engine(load_settings())) as session:
+    settings = load_settings()
+    with session_scope(get_engine(settings)) as session:
         round_ = get_round(session, round_name)
         progress = round_progress(session, round_)
         language = round_.language
+        # A coordinator link in each version (Prefect's UI is the coordinator's already); the
+        # earlier versions' links keep working for a day (review.coordinator.access).
+        token = access.issue_for_artifact(session, round_)
+    page_url = settings.portal_base_url.rstrip("/") + access.round_path(token)
     t = translator(language)
     create_markdown_artifact(
         key=progress_artifact_key(round_name),
-        markdown=progress_markdown(progress, t, datetime.now(UTC).date(), steps),
+        markdown=progress_markdown(progress, t, datetime.now(UTC).date(), steps, page_url),
         description=t.gettext("Where the round stands: plans and outstanding reviews"),
     )
 

@@ -286,3 +286,18 @@ class FailedLink(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     client: str
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class CoordinatorLink(SQLModel, table=True):
+    """A coordinator's personal link to a round's page on the portal (`/c/{token}`): random, only
+    its hash stored, revocable (`revoked_at`) like a reviewer's link. `label` says who or what it
+    was issued for ('cli', 'serve', 'prefect'); issuing again under a label revokes the earlier
+    link of that label (review.coordinator.access)."""
+
+    __tablename__ = "coordinator_link"
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    label: str
+    token_hash: str = Field(unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None

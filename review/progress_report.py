@@ -27,8 +27,15 @@ PLAN_STATES = {
 }
 
 
-def progress_markdown(progress: RoundProgress, t: Translator, today: date, steps: list[str]) -> str:
-    """The plans' state, then the chase list: each outstanding reviewer with due date."""
+def progress_markdown(
+    progress: RoundProgress,
+    t: Translator,
+    today: date,
+    steps: list[str],
+    round_page_url: str | None = None,
+) -> str:
+    """The plans' state, then the chase list: each outstanding reviewer with due date; with a
+    link to the coordinator's round page (its controls, documents and mailbox) when given."""
     _ = t.gettext
     done = sum(p.complete for p in progress.plans)
     lines = [
@@ -39,6 +46,16 @@ def progress_markdown(progress: RoundProgress, t: Translator, today: date, steps
         _("This run: %(steps)s")
         % {"steps": ", ".join(_(STEP_NAMES.get(s, s)) for s in steps) or _("nothing to do")},
         "",
+        *(
+            [
+                "["
+                + _("Open the round page: reviewers, links, documents, mailbox")
+                + f"]({round_page_url})",
+                "",
+            ]
+            if round_page_url
+            else []
+        ),
         *_table_head([_("Municipality"), _("State"), _("Reviews in"), _("Open"), _("Overdue")]),
     ]
     for plan in progress.plans:

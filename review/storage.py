@@ -60,3 +60,37 @@ def open_stored(settings: Settings, rel: str) -> Path:
     if not path.is_file():
         raise InvalidInput(f"stored file {rel} is missing from {settings.files_dir}")
     return path
+
+
+# ------------------------------------------------------------------ a round's written documents
+
+#: What a round's output folder holds (review.consolidation.pipeline): a plan's two editions,
+#: the summary, the exports, their PDF copies. Nothing else there is ever served.
+_OUTPUT = re.compile(
+    r"^(municipality|coordinator|summary)/[a-z0-9][a-z0-9-]{0,120}\.(docx|pdf|xlsx|csv)$"
+)
+OUTPUT_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv",
+}
+
+
+def list_outputs(folder: Path) -> list[str]:
+    """The documents written into a round's output folder, as names relative to it, sorted."""
+    if not folder.is_dir():
+        return []
+    found = (p.relative_to(folder).as_posix() for p in folder.glob("*/*") if p.is_file())
+    return sorted(name for name in found if _OUTPUT.match(name))
+
+
+def open_output(folder: Path, name: str) -> Path:
+    """The absolute path of a written document of the round; refuses anything that is not one
+    of its documents (no other folder, no other kind of file, nothing outside)."""
+    if not _OUTPUT.match(name):
+        raise InvalidInput(f"not a document of the round: {name!r}")
+    path = folder / name
+    if not path.is_file():
+        raise InvalidInput(f"document {name} has not been written yet")
+    return path

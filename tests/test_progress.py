@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from review import events
+from review.i18n import translator
 from review.models import Assignment, Document, utcnow
 from review.progress import Step, round_progress
+from review.progress_report import progress_markdown
 from review.states import transition
 from tests.factories import make_municipality, make_plan, make_reviewer, make_round
 
@@ -137,3 +139,12 @@ def test_the_progress_artifact_names_who_owes_a_review_in_the_rounds_language(
     assert "Fristen geprüft" in german and "deadlines checked" not in german
     english = progress_markdown(progress, translator("en"), later, [])
     assert "Outstanding reviews (1)" in english and "nothing to do" in english
+
+
+def test_the_progress_artifact_links_to_the_round_page(session: Session) -> None:
+    round_, _plan, _reviewers = _round_with_plan(session)
+    progress = round_progress(session, round_)
+    url = "http://127.0.0.1:4301/c/abc"
+    german = progress_markdown(progress, translator("de"), round_.due_date, [], url)
+    assert f"[Seite der Runde öffnen: Gutachter:innen, Links, Dokumente, Postfach]({url})" in german
+    assert url not in progress_markdown(progress, translator("de"), round_.due_date, [])

@@ -5,6 +5,7 @@ import os
 from review.cli import (  # noqa: F401  (each module registers its commands)
     assign,
     compile,
+    coordinator,
     demo,
     intake,
     notify,

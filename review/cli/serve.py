@@ -28,13 +28,16 @@ from urllib.parse import urlsplit
 
 import httpx
 import typer
+from sqlmodel import col, select
 
-from review.cli.app import app, console, settings, user_errors
+from review.cli.app import app, console, database, settings, user_errors
 from review.cli.children import Child, ChildFailed, port_free
 from review.config import Settings
+from review.coordinator import access
 from review.db import migrate
 from review.errors import InvalidInput
 from review.mailsink import Mailbox, start_mailbox
+from review.models import Round
 
 PREFECT_STARTUP_TIMEOUT = 180.0  # a fresh server migrates its database first: ~25 s on 2 cores
 PORTAL_STARTUP_TIMEOUT = 60.0
@@ -137,6 +140,8 @@ def serve(
 
         deployments = runner_deployments()  # imports every flow: fails here, not half-served
         _print_addresses(ui_url, portal_url, mailbox, logs)
+        if portal_url:
+            _print_round_pages(s)
         console.print("Press Ctrl-C to stop everything.", highlight=False)
         sys.stdout.flush()
 
@@ -183,6 +188,22 @@ def _print_addresses(ui_url: str, portal_url: str | None, mailbox: Mailbox | Non
             highlight=False,
         )
     console.print(f"Logs:            {logs}", highlight=False)
+
+
+def _print_round_pages(s: Settings) -> None:
+    """A coordinator link to each round's page (issued anew at each start: the one printed by
+    the previous start stops working), or how to get one for a round created later."""
+    base = os.environ.get("PEERPLAN_PORTAL_BASE_URL", s.portal_base_url).rstrip("/")
+    with database(s) as session:
+        rounds = list(session.exec(select(Round).order_by(col(Round.id))))
+        links = [(r.name, access.issue(session, r, label="serve", actor="serve")) for r in rounds]
+    for name, token in links:
+        console.print(f"Round page:      {name}: {base}{access.round_path(token)}", highlight=False)
+    console.print(
+        "Round page:      for a round created later: peerplan coordinator link --round NAME "
+        "(the round's progress artifact in the Prefect UI links to it too)",
+        highlight=False,
+    )
 
 
 def _local_mailbox(s: Settings) -> Mailbox | None:

@@ -5,6 +5,8 @@
 - `ReviewerLink`, `ReviewerAssignment`, `MunicipalityLink`: what a personal link opens. A bad
   link is refused (`Denied`, a 404 page), counted, answered a little slower each time, and
   enough of them lock the client out (`Locked`, 429) of every link route.
+- `CoordinatorRound`: the round a coordinator's link opens (refused, counted and locked out like
+  the others).
 - `PostedForm`: the form of a post, refused when another site's page sent it (`Origin` or
   `Sec-Fetch-Site`, then the CSRF token: 403) or when it cannot be stored (a NUL: 422).
 - `ReviewerPostDep`: a reviewer's post: link first, then the form (a bad link is a 404 whatever
@@ -24,10 +26,11 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from review.config import Settings
+from review.coordinator import access
 from review.db import session_scope
 from review.i18n import pick_language
 from review.link_guard import LinkGuard
-from review.models import MAX_ID, Assignment, Municipality
+from review.models import MAX_ID, Assignment, Municipality, Round
 from review.portal import security
 from review.portal.errors import CrossSite, CsrfFailed, Denied, Locked, Unstorable
 from review.portal.pages import Pages
@@ -117,6 +120,18 @@ async def municipality_link(request: Request, token: str, session: SessionDep) -
 
 
 MunicipalityLink = Annotated[Municipality, Depends(municipality_link)]
+
+
+async def coordinator_link(request: Request, token: str, session: SessionDep) -> Round:
+    """The round a coordinator's link was issued for."""
+    await _check_client(request)
+    round_ = await run_in_threadpool(access.round_for_token, session, token)
+    if round_ is None:
+        await _refuse(request)
+    return round_
+
+
+CoordinatorRound = Annotated[Round, Depends(coordinator_link)]
 
 
 # --------------------------------------------------------------------------- forms

@@ -213,7 +213,7 @@ def plain(status: int, text: str) -> Response:
     return PlainTextResponse(text, status_code=status)
 
 
-_TOKEN_PATH = re.compile(r"^/(r|m)/[^/?]+")
+_TOKEN_PATH = re.compile(r"^/(r|m|c)/[^/?]+")
 
 
 def redact(path: str) -> str:

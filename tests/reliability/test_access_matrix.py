@@ -18,8 +18,17 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from sqlmodel import Session, func, select
 
 from review.config import Settings
+from review.coordinator import access
 from review.db import engine_for
-from review.models import Assignment, AssignmentStatus, Document, Event, Municipality, Review
+from review.models import (
+    Assignment,
+    AssignmentStatus,
+    Document,
+    Event,
+    Municipality,
+    Review,
+    Round,
+)
 from review.reviewing.links import issue_link, issue_upload_link
 from review.states import transition
 from tests.portal_client import client_for
@@ -28,6 +37,8 @@ from tests.reviewing_data import invited_assignment
 #: Routes without a token: anyone may call them; they must show nothing of a round.
 PUBLIC = {("GET", "/healthz"), ("GET", "/static/portal.css"), ("GET", "/")}
 SECRET = "SECRET-PLAN-A"
+#: Coordinator links (/c/) do not expire either: they are revoked (`peerplan coordinator revoke`)
+#: or replaced by a new one of their label.
 #: Plan-upload links do not expire (portal design: a municipality may send a new version any
 #: time); revocation is by re-issuing. Flip this when they get an expiry.
 UPLOAD_LINKS_EXPIRE = False
@@ -45,7 +56,7 @@ def token_routes(app) -> list[tuple[str, str]]:
             key = (method, route.path)
             if key in PUBLIC:
                 continue
-            assert re.match(r"^/(r|m)/\{token\}", route.path or ""), (
+            assert re.match(r"^/(r|m|c)/\{token\}", route.path or ""), (
                 f"route {method} {route.path} is neither public nor behind a personal link: "
                 "add it to the access matrix in tests/reliability/test_access_matrix.py"
             )
@@ -68,6 +79,9 @@ def world(sqlite_settings: Settings):
             session.get(Plan, session.get(Assignment, b.assignment_id).plan_id).municipality_id,
         )
         upload_a, upload_b = issue_upload_link(session, muni_a), issue_upload_link(session, muni_b)
+        round_a, round_b = session.get(Round, a.round_id), session.get(Round, b.round_id)
+        coordinator_a = access.issue(session, round_a)
+        coordinator_b = access.issue(session, round_b)
         session.commit()
         yield {
             "settings": settings,
@@ -77,11 +91,26 @@ def world(sqlite_settings: Settings):
             "upload_a": upload_a,
             "upload_b": upload_b,
             "muni_a": muni_a,
+            "round_a": round_a,
+            "coordinator_a": coordinator_a,
+            "coordinator_b": coordinator_b,
         }
 
 
+#: Values for the other path parameters of token routes (a file or message of the round page).
+OTHER_PARAMETERS = {"{folder}": "summary", "{name}": "round-summary.docx"}
+
+
 def _url(path: str, token: str, assignment_id: int) -> str:
-    return path.replace("{token}", token).replace("{assignment_id}", str(assignment_id))
+    url = path.replace("{token}", token).replace("{assignment_id}", str(assignment_id))
+    for parameter, value in OTHER_PARAMETERS.items():
+        url = url.replace(parameter, value)
+    return url
+
+
+def _token(path: str, reviewer: str, upload: str, coordinator: str) -> str:
+    """The token of the kind of link a route is for."""
+    return {"r": reviewer, "m": upload, "c": coordinator}[path[1]]
 
 
 def _call(client, method: str, url: str, *, csrf: bool = True):
@@ -126,12 +155,13 @@ def test_every_route_refuses_bad_links(world) -> None:
     routes = token_routes(client.app)
     reviewer = [r for r in routes if r[1].startswith("/r/")]
     municipality = [r for r in routes if r[1].startswith("/m/")]
-    assert reviewer and municipality
+    coordinator = [r for r in routes if r[1].startswith("/c/")]
+    assert reviewer and municipality and coordinator
     client.get(f"/r/{b.token}/a/{b.assignment_id}")  # a CSRF cookie, as a real browser has
     checked = 0
 
-    def kind_token(reviewer_token: str, upload_token: str):
-        return lambda path: reviewer_token if path.startswith("/r/") else upload_token
+    def kind_token(reviewer_token: str, upload_token: str, coordinator_token: str):
+        return lambda path: _token(path, reviewer_token, upload_token, coordinator_token)
 
     # No token at all: the path has an empty segment.
     checked += _assert_denied(client, routes, lambda p: "", a.assignment_id, "no token", session)
@@ -139,12 +169,12 @@ def test_every_route_refuses_bad_links(world) -> None:
     checked += _assert_denied(
         client, routes, lambda p: a.token[:-2] + "zz", a.assignment_id, "one character off", session
     )
-    # The other kind of link: a reviewer's token on upload routes and an upload token on
-    # reviewer routes.
+    # The other kind of link: a reviewer's token on upload routes, an upload token on
+    # coordinator routes and a coordinator's token on reviewer routes.
     checked += _assert_denied(
         client,
         routes,
-        kind_token(world["upload_a"], a.token),
+        kind_token(world["coordinator_a"], a.token, world["upload_a"]),
         a.assignment_id,
         "other kind of link",
         session,
@@ -154,10 +184,20 @@ def test_every_route_refuses_bad_links(world) -> None:
     checked += _assert_denied(
         client, with_id, lambda p: b.token, a.assignment_id, "foreign", session
     )
-    # Foreign pages that open (B's own overview, B's municipality page) show nothing of A.
+    # Foreign: the coordinator of B's round on A's assignment.
+    checked += _assert_denied(
+        client,
+        [r for r in coordinator if "{assignment_id}" in r[1]],
+        lambda p: world["coordinator_b"],
+        a.assignment_id,
+        "foreign round",
+        session,
+    )
+    # Foreign pages that open (B's own overview, B's municipality page, B's round page) show
+    # nothing of A.
     for method, path in routes:
-        if method == "GET" and "{assignment_id}" not in path:
-            token = b.token if path.startswith("/r/") else world["upload_b"]
+        if method == "GET" and not re.search(r"\{(assignment_id|folder|name)\}", path):
+            token = _token(path, b.token, world["upload_b"], world["coordinator_b"])
             page = client.get(_url(path, token, b.assignment_id))
             assert page.status_code in (200, 303) and SECRET not in page.text, path
             checked += 1
@@ -167,7 +207,7 @@ def test_every_route_refuses_bad_links(world) -> None:
         checked += _assert_denied(
             client,
             expired_routes,
-            kind_token(a.token, world["upload_a"]),
+            kind_token(a.token, world["upload_a"], world["coordinator_a"]),
             a.assignment_id,
             "expired",
             session,
@@ -176,17 +216,25 @@ def test_every_route_refuses_bad_links(world) -> None:
     assignment = session.get(Assignment, a.assignment_id)
     new_token = issue_link(session, assignment, settings=settings)
     new_upload = issue_upload_link(session, world["muni_a"])
+    new_coordinator = access.issue(session, world["round_a"])
     session.commit()
     checked += _assert_denied(
         client,
         routes,
-        kind_token(a.token, world["upload_a"]),
+        kind_token(a.token, world["upload_a"], world["coordinator_a"]),
         a.assignment_id,
         "re-issued",
         session,
     )
     assert client.get(f"/r/{new_token}/a/{a.assignment_id}").status_code == 200
     assert client.get(f"/m/{new_upload}").status_code == 200
+    assert client.get(f"/c/{new_coordinator}").status_code == 200
+    # Revoked by the coordinator.
+    access.revoke(session, world["round_a"])
+    session.commit()
+    checked += _assert_denied(
+        client, coordinator, lambda p: new_coordinator, a.assignment_id, "revoked", session
+    )
     # Revoked by the assignment's end (withdrawn by the coordinator).
     transition(
         session,
@@ -209,7 +257,7 @@ def test_every_post_route_needs_the_csrf_token(world) -> None:
     assert posts
     before = _writes(session)
     for method, path in posts:
-        token = a.token if path.startswith("/r/") else world["upload_a"]
+        token = _token(path, a.token, world["upload_a"], world["coordinator_a"])
         response = _call(client, method, _url(path, token, a.assignment_id), csrf=False)
         assert response.status_code == 403, (path, response.status_code)
         # A cookie-less client (another site's forged form) with a guessed field: refused too.
@@ -230,7 +278,7 @@ def test_token_guessing_locks_the_client_out_of_every_token_route(world) -> None
     for n in range(throttle.max_failures):
         assert client.get(f"/r/{'guess' * 9}{n}/a/{a.assignment_id}").status_code == 404
     for method, path in token_routes(client.app):
-        token = a.token if path.startswith("/r/") else world["upload_a"]
+        token = _token(path, a.token, world["upload_a"], world["coordinator_a"])
         response = _call(client, method, _url(path, token, a.assignment_id))
         assert response.status_code == 429, (method, path, response.status_code)
         assert int(response.headers["retry-after"]) > 60 and SECRET not in response.text

@@ -1,9 +1,18 @@
 """The portal's routes, one router per audience: anyone (`public`), reviewers (`reviewer`,
-`review_form`, `decisions`, `downloads`) and municipalities (`upload`). Each route reads its
+`review_form`, `decisions`, `downloads`), municipalities (`upload`) and coordinators
+(`coordinator`). Each route reads its
 request through the dependencies in `review.portal.deps`, calls the domain and picks the page;
 refusals are raised and turned into pages in `review.portal.errors`."""
 
-from review.portal.routes import decisions, downloads, public, review_form, reviewer, upload
+from review.portal.routes import (
+    coordinator,
+    decisions,
+    downloads,
+    public,
+    review_form,
+    reviewer,
+    upload,
+)
 
 ROUTERS = (
     public.router,
@@ -12,4 +21,5 @@ ROUTERS = (
     decisions.router,
     downloads.router,
     upload.router,
+    coordinator.router,
 )

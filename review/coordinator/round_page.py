@@ -1,0 +1,260 @@
+"""What the coordinator's round page shows, read in a few queries: per plan its state, its
+newest document with the intake's findings, every assignment (who, due when, late since when,
+the last reminder, the state of the personal link) and the consolidated document's two
+editions; per reviewer what they were given and handed in; the round's written documents."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from review import storage
+from review.config import Settings
+from review.consolidation.pipeline import default_out_dir
+from review.i18n import N_
+from review.models import (
+    Assignment,
+    AssignmentStatus,
+    Event,
+    Municipality,
+    Outbox,
+    Plan,
+    Reviewer,
+    Round,
+)
+from review.progress import PlanProgress, round_progress
+from review.queries import latest_documents, latest_submitted_reviews
+from review.states import LINK_VALID
+
+S = AssignmentStatus
+
+#: The state of a personal link as the page names it.
+LINK_STATES = {
+    "active": N_("works"),
+    "expired": N_("expired"),
+    "revoked": N_("revoked"),
+    "none": N_("not sent yet"),
+}
+
+
+@dataclass(frozen=True)
+class AssignmentLine:
+    id: int
+    reviewer: str
+    email: str
+    rubric: str
+    status: str
+    due_date: date
+    days_late: int  # 0 unless open and past its due date
+    last_reminder: datetime | None
+    link: str  # 'active', 'expired', 'revoked', 'none' (not invited yet)
+    link_until: datetime | None
+    submitted_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in {S.invited.value, S.accepted.value, S.overdue.value}
+
+    @property
+    def late_since(self) -> date | None:
+        return self.due_date if self.days_late else None
+
+
+@dataclass
+class PlanSection:
+    plan_id: int
+    municipality: str
+    progress: PlanProgress | None  # None before the plan's first document
+    document: dict[str, Any] | None  # file_name, version, pages, language
+    findings: list[dict[str, Any]]
+    problems: list[str]
+    assignments: list[AssignmentLine] = field(default_factory=list)
+    editions: dict[str, str] = field(default_factory=dict)  # edition -> output name
+
+
+@dataclass(frozen=True)
+class ReviewerLine:
+    name: str
+    municipality: str
+    assigned: int
+    submitted: int
+    late: int
+
+
+@dataclass
+class RoundPage:
+    round: Round
+    today: date
+    plans: list[PlanSection]
+    reviewers: list[ReviewerLine]
+    documents: list[str]  # every written document, relative to the round's output folder
+    outstanding: int
+
+    @property
+    def complete(self) -> int:
+        return sum(1 for p in self.plans if p.progress and p.progress.complete)
+
+
+def output_folder(settings: Settings, round_: Round) -> Path:
+    return default_out_dir(settings, round_.name)
+
+
+def round_page(
+    session: Session, settings: Settings, round_: Round, *, now: datetime | None = None
+) -> RoundPage:
+    now = now or datetime.now(UTC)
+    today = now.date()
+    progress = {p.plan_id: p for p in round_progress(session, round_).plans}
+    plans = session.exec(
+        select(Plan, Municipality.name)
+        .join(Municipality, col(Municipality.id) == Plan.municipality_id)
+        .where(Plan.round_id == round_.id)
+        .order_by(Municipality.name)
+    ).all()
+    latest = latest_documents(session, [p.id for p, _ in plans if p.id is not None])
+    documents = storage.list_outputs(output_folder(settings, round_))
+    editions = _editions(session, round_, set(documents))
+    sections: dict[int, PlanSection] = {}
+    for plan, name in plans:
+        assert plan.id is not None
+        doc = latest.get(plan.id)
+        sections[plan.id] = PlanSection(
+            plan_id=plan.id,
+            municipality=name,
+            progress=progress.get(plan.id),
+            document=None
+            if doc is None
+            else {
+                "file_name": doc.file_name,
+                "version": doc.version,
+                "pages": doc.pages,
+                "language": doc.language,
+                "media_type": doc.media_type,
+            },
+            findings=list(doc.findings) if doc else [],
+            problems=list(doc.problems) if doc else [],
+            editions=editions.get(plan.id, {}),
+        )
+    rows = session.exec(
+        select(Assignment, Reviewer, Municipality.name)
+        .join(Reviewer, col(Reviewer.id) == Assignment.reviewer_id)
+        .join(Municipality, col(Municipality.id) == Reviewer.municipality_id, isouter=True)
+        .where(Assignment.round_id == round_.id)
+        .order_by(col(Assignment.id))
+    ).all()
+    ids = [a.id for a, _, _ in rows if a.id is not None]
+    reminders = _last_reminders(session, round_)
+    submitted = latest_submitted_reviews(session, ids)
+    per_reviewer: dict[int, list[AssignmentLine]] = defaultdict(list)
+    reviewer_place: dict[int, tuple[str, str]] = {}
+    for assignment, reviewer, place in rows:
+        assert assignment.id is not None and reviewer.id is not None
+        review = submitted.get(assignment.id)
+        line = _line(assignment, reviewer, reminders.get(assignment.id), review, now)
+        if assignment.plan_id in sections:
+            sections[assignment.plan_id].assignments.append(line)
+        per_reviewer[reviewer.id].append(line)
+        reviewer_place[reviewer.id] = (reviewer.name, place or "")
+    reviewers = sorted(
+        (
+            ReviewerLine(
+                name=reviewer_place[rid][0],
+                municipality=reviewer_place[rid][1],
+                assigned=sum(1 for x in lines if x.status not in _GONE),
+                submitted=sum(1 for x in lines if x.status == S.submitted.value),
+                late=sum(1 for x in lines if x.days_late),
+            )
+            for rid, lines in per_reviewer.items()
+        ),
+        key=lambda r: (-r.late, r.name),
+    )
+    return RoundPage(
+        round=round_,
+        today=today,
+        plans=list(sections.values()),
+        reviewers=reviewers,
+        documents=documents,
+        outstanding=sum(1 for lines in per_reviewer.values() for x in lines if x.is_open),
+    )
+
+
+_GONE = {S.declined.value, S.reassigned.value, S.withdrawn.value}
+
+
+def _line(
+    assignment: Assignment,
+    reviewer: Reviewer,
+    last_reminder: datetime | None,
+    review: Any,
+    now: datetime,
+) -> AssignmentLine:
+    status = S(assignment.status)
+    is_open = status in {S.invited, S.accepted, S.overdue}
+    until = _aware(assignment.token_expires_at)
+    if assignment.token_hash is None:
+        link = "revoked" if status in _GONE else "none"
+    elif status not in LINK_VALID:
+        link = "revoked"
+    elif until is not None and now > until:
+        link = "expired"
+    else:
+        link = "active"
+    return AssignmentLine(
+        id=assignment.id,  # type: ignore[arg-type]
+        reviewer=reviewer.name,
+        email=reviewer.email,
+        rubric=assignment.rubric,
+        status=assignment.status,
+        due_date=assignment.due_date,
+        days_late=max(0, (now.date() - assignment.due_date).days) if is_open else 0,
+        last_reminder=last_reminder,
+        link=link,
+        link_until=until,
+        submitted_at=_aware(review.submitted_at) if review is not None else None,
+    )
+
+
+def _last_reminders(session: Session, round_: Round) -> dict[int, datetime]:
+    """Assignment id -> when its newest reminder was queued."""
+    latest: dict[int, datetime] = {}
+    for assignment_id, at in session.exec(
+        select(Outbox.assignment_id, Outbox.created_at).where(
+            Outbox.round_id == round_.id, Outbox.kind == "reminder"
+        )
+    ).all():
+        queued = at if at.tzinfo else at.replace(tzinfo=UTC)
+        if assignment_id is not None and (
+            assignment_id not in latest or queued > latest[assignment_id]
+        ):
+            latest[assignment_id] = queued
+    return latest
+
+
+def _editions(session: Session, round_: Round, written: set[str]) -> dict[int, dict[str, str]]:
+    """Plan id -> its consolidated document's two editions, as the plan's last compile named
+    them (event `plan.compiled`), when the files are there."""
+    files: dict[int, list[str]] = {}
+    for plan_id, payload in session.exec(
+        select(Event.entity_id, Event.payload)
+        .where(Event.round_id == round_.id, Event.kind == "plan.compiled")
+        .order_by(col(Event.id))
+    ).all():
+        if plan_id is not None:
+            files[plan_id] = list((payload or {}).get("files", []))
+    out: dict[int, dict[str, str]] = {}
+    for plan_id, names in files.items():
+        pairs = zip(("municipality", "coordinator"), names, strict=False)
+        out[plan_id] = {e: f"{e}/{n}" for e, n in pairs if f"{e}/{n}" in written}
+    return out
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite hands datetimes back without their zone; every stored time is UTC.
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

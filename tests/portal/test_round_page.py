@@ -1,0 +1,125 @@
+"""The coordinator's round page: who is late and since when, the links, the findings, every
+document of the round to download, and the local mailbox's messages of the round."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from email.message import EmailMessage
+
+from sqlmodel import Session, select
+
+from review.config import Settings
+from review.consolidation.pipeline import compile_round
+from review.coordinator import access
+from review.coordinator.round_page import round_page
+from review.models import Assignment, AssignmentStatus, Outbox, utcnow
+from review.rounds import get_round
+from review.states import transition
+from tests.portal_client import client_for
+from tests.review_data import reviewed_plan
+from tests.reviewing_data import invited_assignment
+
+
+def _late_round(session: Session, settings: Settings):
+    """A round with one plan reviewed and one late reviewer of another plan."""
+    done = reviewed_plan(session, municipality="Tulln an der Donau", language="de")
+    for reviewed in session.exec(select(Assignment).where(Assignment.round_id == done.round_.id)):
+        reviewed.status = AssignmentStatus.submitted.value  # reviewed_plan leaves them accepted
+        session.add(reviewed)
+    late = invited_assignment(session, settings, round_=done.round_)
+    assignment = session.get(Assignment, late.assignment_id)
+    assignment.due_date = date.today() - timedelta(days=3)
+    transition(session, assignment, AssignmentStatus.overdue, actor="test")
+    session.add(
+        Outbox(
+            key=f"reminder:{assignment.id}",
+            round_id=done.round_.id,
+            assignment_id=assignment.id,
+            kind="reminder",
+            recipient="r@example.org",
+            subject="Reminder",
+            body="...",
+            message_id="<reminder-1@peerplan>",
+        )
+    )
+    session.commit()
+    return done, late, assignment
+
+
+def test_the_page_says_who_is_late_since_when_and_the_state_of_each_link(
+    settings: Settings, session: Session
+) -> None:
+    done, late, assignment = _late_round(session, settings)
+    token = access.issue(session, done.round_)
+    session.commit()
+    page = round_page(session, settings, done.round_)
+    line = next(a for p in page.plans for a in p.assignments if a.id == late.assignment_id)
+    assert line.days_late == 3 and line.late_since == assignment.due_date
+    assert line.link == "active" and line.last_reminder is not None
+    assert page.outstanding == 1
+
+    response = client_for(settings).get(f"/c/{token}?lang=en")
+    assert response.status_code == 200
+    html = response.text
+    row = html.split(f'id="assignment-{late.assignment_id}"')[1].split("</tr>")[0]
+    assert "overdue" in row and "3 days" in row and "works" in row
+    assert "Emission inventory of" in html  # the plan's automatic findings
+    assert "Tulln an der Donau" in html
+    german = client_for(settings).get(f"/c/{token}").text  # the round's language
+    assert "überfällig" in german
+
+
+def test_a_wrong_or_revoked_link_opens_nothing(settings: Settings, session: Session) -> None:
+    done, _late, _a = _late_round(session, settings)
+    token = access.issue(session, done.round_)
+    session.commit()
+    client = client_for(settings)
+    assert client.get(f"/c/{token[:-2]}xx").status_code == 404
+    access.revoke(session, done.round_)
+    session.commit()
+    assert client.get(f"/c/{token}").status_code == 404
+    assert client.get(f"/c/{token}/files/summary/round-summary.docx").status_code == 404
+
+
+def test_every_document_of_the_round_downloads(settings: Settings, session: Session) -> None:
+    done, _late, _a = _late_round(session, settings)
+    round_ = get_round(session, done.round_.name)
+    compile_round(session, settings, round_, pdf=False)
+    token = access.issue(session, round_)
+    session.commit()
+    client = client_for(settings)
+    html = client.get(f"/c/{token}?lang=en").text
+    plan = round_page(session, settings, round_).plans
+    editions = next(p.editions for p in plan if p.municipality == "Tulln an der Donau")
+    assert set(editions) == {"municipality", "coordinator"}
+    for name in [*editions.values(), "summary/round-summary.docx", "summary/round-scores.csv"]:
+        assert f"/c/{token}/files/{name}" in html
+        response = client.get(f"/c/{token}/files/{name}")
+        assert response.status_code == 200, name
+        assert len(response.content) > 100
+    for bad in ["../peerplan.db", "summary/..%2F..%2Fpeerplan.db", "files/x.docx", "summary/x.exe"]:
+        assert client.get(f"/c/{token}/files/{bad}").status_code == 404, bad
+
+
+def test_the_local_mailbox_shows_the_rounds_messages(settings: Settings, session: Session) -> None:
+    done, _late, _a = _late_round(session, settings)
+    token = access.issue(session, done.round_)
+    session.commit()
+    folder = settings.data_dir / "mailbox"
+    folder.mkdir()
+    for number, message_id, subject in [
+        (1, "<reminder-1@peerplan>", "Reminder: your review"),
+        (2, "<someone-else@peerplan>", "Another round's message"),
+    ]:
+        message = EmailMessage()
+        message["Subject"], message["To"], message["Message-ID"] = subject, "r@x.org", message_id
+        message["Date"] = utcnow().strftime("%a, %d %b %Y %H:%M:%S +0000")
+        message.set_content(f"Body of {subject}")
+        (folder / f"{number:05d}.eml").write_bytes(message.as_bytes())
+    client = client_for(settings)
+    html = client.get(f"/c/{token}?lang=en").text
+    assert "Reminder: your review" in html and "Another round" not in html
+    mail = client.get(f"/c/{token}/mail/00001.eml?lang=en")
+    assert mail.status_code == 200 and "Body of Reminder: your review" in mail.text
+    assert client.get(f"/c/{token}/mail/00002.eml").status_code == 404
+    assert client.get(f"/c/{token}/mail/..%2Fpeerplan.db").status_code == 404
