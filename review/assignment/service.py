@@ -41,7 +41,7 @@ def _active(session: Session, round_id: int) -> list[Assignment]:
         session.exec(
             select(Assignment)
             .where(Assignment.round_id == round_id, col(Assignment.status).in_(_ACTIVE))
-            .order_by(Assignment.id)
+            .order_by(col(Assignment.id))
         )
     )
 
@@ -60,6 +60,7 @@ def backup_candidates(
     plan = next(p for p in data.plans if p.id == plan_id)
     reviewers = {r.id: r for r in data.reviewers}
     plan_muni = {p.id: p.municipality for p in data.plans}
+    assert round_.id is not None  # read from the database
     active = _active(session, round_.id)
     load = Counter(a.reviewer_id for a in active)
     on_plan = {

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from review import tokens
 from review.config import Settings
+from review.documents.word_form import MEDIA_TYPE
 from review.errors import InvalidInput
 from review.models import Assignment, AssignmentStatus, Reviewer, Round, utcnow
 from review.notify import notices
@@ -19,7 +20,6 @@ from review.states import LINK_VALID, amend, transition
 from review.storage import store_bytes
 
 S = AssignmentStatus
-WORD_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass
@@ -52,7 +52,7 @@ def _word_form(
     def attach(language: str) -> notices.Attachment:
         form = build_word_form(session, assignment, language)
         stored = store_bytes(settings, form, ".docx")
-        return word_form_name(assignment, language), stored, WORD_MEDIA_TYPE
+        return word_form_name(assignment, language), stored, MEDIA_TYPE
 
     return attach
 
