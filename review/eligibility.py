@@ -15,52 +15,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from review.rubric import Text
+from review.i18n import N_, Message
 
 
 @dataclass(frozen=True)
 class Gate:
     id: str
-    label: Text
+    label: Message
 
 
 #: The one definition of the gates: the reviewer's form (portal and Word) asks them in this order
 #: and wording, and the consolidated documents report them the same way.
 JRC_GATES: tuple[Gate, ...] = (
-    Gate(
-        "council_approval",
-        Text(de="Vom Gemeinderat beschlossen", en="Approved by the municipal council"),
-    ),
-    Gate(
-        "targets",
-        Text(
-            de="Nennt Minderungsziel und Anpassungsverpflichtung",
-            en="States the mitigation target and the adaptation commitment",
-        ),
-    ),
+    Gate("council_approval", Message(N_("Approved by the municipal council"))),
+    Gate("targets", Message(N_("States the mitigation target and the adaptation commitment"))),
     Gate(
         "bei_rva",
-        Text(
-            de="Beruht auf einem Emissionsinventar (BEI) und einer Risiko- und "
-            "Vulnerabilitätsanalyse (RVA)",
-            en="Based on a baseline emission inventory (BEI) and a risk and vulnerability "
-            "assessment",
+        Message(
+            N_(
+                "Based on a baseline emission inventory (BEI) and a risk and vulnerability "
+                "assessment"
+            )
         ),
     ),
-    Gate(
-        "bei_sectors",
-        Text(
-            de="Inventar deckt mindestens 3 der 4 Schlüsselsektoren ab",
-            en="The inventory covers at least 3 of the 4 key sectors",
-        ),
-    ),
-    Gate(
-        "action_sectors",
-        Text(
-            de="Minderungsmaßnahmen decken mindestens 2 der 4 Schlüsselsektoren ab",
-            en="Mitigation actions cover at least 2 of the 4 key sectors",
-        ),
-    ),
+    Gate("bei_sectors", Message(N_("The inventory covers at least 3 of the 4 key sectors"))),
+    Gate("action_sectors", Message(N_("Mitigation actions cover at least 2 of the 4 key sectors"))),
 )
 GATES_BY_ID = {gate.id: gate for gate in JRC_GATES}
 

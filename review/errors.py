@@ -3,6 +3,10 @@
 The CLI, the portal and the flows print these messages as they are; any other exception is a bug.
 """
 
+from __future__ import annotations
+
+from review.i18n import Message, translator
+
 
 class PeerplanError(Exception):
     """Base of all errors whose message is meant for the user."""
@@ -18,3 +22,18 @@ class AlreadyExists(PeerplanError):
 
 class InvalidInput(PeerplanError):
     pass
+
+
+class Translatable(PeerplanError):
+    """A user error written for a person: `message` is the English source text (a catalog entry,
+    marked with `N_`, with `%(name)s` placeholders) and `values` fill it. `str()` is English;
+    `text(language)` is the message in the reader's language."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        self.message, self.values = message, values
+        super().__init__(message % values)
+
+    def text(self, language: str) -> str:
+        t = translator(language)
+        values = {k: t.gettext(v) if isinstance(v, Message) else v for k, v in self.values.items()}
+        return t.gettext(self.message) % values

@@ -52,6 +52,20 @@ def N_(message: str) -> str:
     return message
 
 
+class Message(str):
+    """A source text kept as data and translated where it is shown: `label("de")` is it in
+    German; inside a `review.errors.Translatable` it is translated with the message it fills.
+    Write it as `Message(N_("..."))` so that `make messages` finds it."""
+
+    def __call__(self, language: str) -> str:
+        return translator(language).gettext(self)
+
+
+def state_message(status: str) -> Message:
+    """An assignment state's name, to be translated where it is shown."""
+    return Message(STATE_NAMES.get(status, status))
+
+
 #: Assignment states (`review.models.AssignmentStatus`) as pages, mails and documents name them.
 STATE_NAMES: dict[str, str] = {
     "proposed": N_("proposed"),

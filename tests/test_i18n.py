@@ -20,6 +20,8 @@ from review.lifecycle import invite
 from review.models import Outbox
 from review.notify import messages
 from review.paths import LOCALES_DIR
+from review.reviewing.errors import NotEditable
+from review.reviewing.form import ELIGIBILITY
 from review.rubric import Text
 from tests.consolidation.test_documents import docx_text
 from tests.notify_helpers import approved_assignment, make_reviewer, small_round
@@ -183,3 +185,15 @@ def test_the_german_catalog_is_complete_without_the_stub() -> None:
     assert subject == "Einladung zum Review: P (R)"
     assert body.startswith("Guten Tag Anna Schmidt,")
     assert body.rstrip().endswith("Mit freundlichen Grüßen\nIhre Koordination")
+
+
+def test_an_error_reads_in_its_readers_language_with_its_values() -> None:
+    error = NotEditable(
+        i18n.N_("this assignment is %(status)s; its review cannot be changed"),
+        status=i18n.state_message("declined"),
+    )
+    assert str(error) == "this assignment is declined; its review cannot be changed"
+    assert error.text("de") == (
+        "Diese Begutachtung ist im Stand „abgelehnt“ und kann nicht geändert werden."
+    )
+    assert ELIGIBILITY["council_approval"]("de") == "Vom Gemeinderat beschlossen"

@@ -26,16 +26,17 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from review.errors import Translatable
+from review.i18n import N_, is_language, translator
 from review.intake import safezip
-from review.reviewing.errors import Bilingual
 from review.reviewing.form import ELIGIBILITY, OVERALL_FIELDS, ReviewInput, Seen
-from review.rubric import Rubric, Text
+from review.rubric import Rubric
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DEFAULT_MAX_UNCOMPRESSED = 200 * 1024 * 1024
 FORM_MARK = "peerplan-form v1"
 _ID_RE = re.compile(
-    r"peerplan-form v1 assignment=(\d+) seen=(\d+)\.(\d+) rubric=([a-z][a-z0-9_-]*) lang=(de|en)"
+    r"peerplan-form v1 assignment=(\d+) seen=(\d+)\.(\d+) rubric=([a-z][a-z0-9_-]*) lang=([a-z]{2,3})"
 )
 _KEY_RE = re.compile(
     r"\[(score|comment|elig):([A-Za-z][A-Za-z0-9_-]*)\]|\[(strengths|weaknesses|recommendations)\]"
@@ -44,42 +45,35 @@ _YES = {"ja", "yes", "j", "y", "x", "✓", "✔", "true", "1"}
 _NO = {"nein", "no", "n", "false", "0", "-"}
 
 T = {
-    "form": Text(de="Begutachtungsformular (offline)", en="Review form (offline)"),
-    "plan": Text(de="Plan", en="Plan"),
-    "municipality": Text(de="Gemeinde", en="Municipality"),
-    "due": Text(de="Fällig am", en="Due on"),
-    "howto": Text(
-        de="So füllen Sie das Formular aus: Tragen Sie je Kriterium die Bewertung als Zahl "
-        "({low}–{high}) in das weiße Feld neben „Bewertung“ ein, oder „n/a“, wo „nicht "
-        "anwendbar“ erlaubt ist. Schreiben Sie Ihren Kommentar in das Feld daneben. Ändern Sie "
-        "die grauen Kennungen in eckigen Klammern nicht. Speichern Sie als .docx und laden Sie "
-        "die Datei über Ihren persönlichen Link hoch.",
-        en="How to fill in this form: for each criterion write the score as a number "
-        "({low}-{high}) in the white cell beside 'Score', or 'n/a' where 'not applicable' is "
+    "form": N_("Review form (offline)"),
+    "plan": N_("Plan"),
+    "municipality": N_("Municipality"),
+    "due": N_("Due on"),
+    "howto": N_(
+        "How to fill in this form: for each criterion write the score as a number "
+        "(%(low)s–%(high)s) in the white cell beside 'Score', or 'n/a' where 'not applicable' is "
         "allowed. Write your comment in the cell beside 'Comment'. Do not change the grey keys in "
-        "square brackets. Save as .docx and upload the file through your personal link.",
+        "square brackets. Save as .docx and upload the file through your personal link."
     ),
-    "weight": Text(de="Gewicht", en="Weight"),
-    "levels": Text(de="Stufen", en="Levels"),
-    "score": Text(de="Bewertung", en="Score"),
-    "comment": Text(de="Kommentar", en="Comment"),
-    "na_ok": Text(de="oder n/a", en="or n/a"),
-    "comment_always": Text(de="Pflicht", en="required"),
-    "comment_levels": Text(de="Pflicht bei {levels}", en="required for {levels}"),
-    "comment_optional": Text(de="freiwillig", en="optional"),
-    "eligibility": Text(de="Zulässigkeit (JRC-Kriterien)", en="Eligibility (JRC criteria)"),
-    "eligibility_hint": Text(de="ja oder nein", en="yes or no"),
-    "overall": Text(de="Gesamteindruck", en="Overall"),
-    "strengths": Text(de="Stärken", en="Strengths"),
-    "weaknesses": Text(de="Schwächen", en="Weaknesses"),
-    "recommendations": Text(de="Empfehlungen", en="Recommendations"),
-    "form_id": Text(
-        de="Formular-Kennung (bitte nicht ändern)", en="Form identifier (please do not change)"
-    ),
+    "weight": N_("Weight"),
+    "levels": N_("Levels"),
+    "score": N_("Score"),
+    "comment": N_("Comment"),
+    "na_ok": N_("or n/a"),
+    "comment_always": N_("required"),
+    "comment_levels": N_("required for %(levels)s"),
+    "comment_optional": N_("optional"),
+    "eligibility": N_("Eligibility (JRC criteria)"),
+    "eligibility_hint": N_("yes or no"),
+    "overall": N_("Overall"),
+    "strengths": N_("Strengths"),
+    "weaknesses": N_("Weaknesses"),
+    "recommendations": N_("Recommendations"),
+    "form_id": N_("Form identifier (please do not change)"),
 }
 
 
-class WordFormError(Bilingual):
+class WordFormError(Translatable):
     """An uploaded form cannot be used: not a DOCX, not ours, or for another assignment."""
 
 
@@ -162,7 +156,8 @@ def render_word_form(
     due: str,
 ) -> bytes:
     """The form as DOCX bytes (pure: no database)."""
-    lang = language if language in ("de", "en") else "en"
+    lang = language if is_language(language) else "en"
+    t = translator(lang)
     low, high = rubric.scale.minimum, rubric.scale.maximum
     ident = identifier(assignment_id, seen, rubric.id, lang)
     doc = new_docx()
@@ -174,22 +169,22 @@ def render_word_form(
     props.author = "peerplan"
     props.revision = max(1, seen.revision)
 
-    doc.add_heading(f"{rubric.title(lang)}: {T['form'](lang)}", level=0)
+    doc.add_heading(f"{rubric.title(lang)}: {t.gettext(T['form'])}", level=0)
     meta = doc.add_paragraph()
-    meta.add_run(f"{T['municipality'](lang)}: ").bold = True
+    meta.add_run(f"{t.gettext(T['municipality'])}: ").bold = True
     meta.add_run(municipality)
-    meta.add_run(f"\n{T['plan'](lang)}: ").bold = True
+    meta.add_run(f"\n{t.gettext(T['plan'])}: ").bold = True
     meta.add_run(plan_title or "–")
-    meta.add_run(f"\n{T['due'](lang)}: ").bold = True
+    meta.add_run(f"\n{t.gettext(T['due'])}: ").bold = True
     meta.add_run(due)
-    howto = doc.add_paragraph(T["howto"](lang).format(low=low, high=high))
+    howto = doc.add_paragraph(t.gettext(T["howto"]) % {"low": low, "high": high})
     howto.runs[0].italic = True
     doc.add_paragraph(rubric.description(lang))
 
     required_levels = ", ".join(str(v) for v in rubric.comment_required_at)
     for criterion in rubric.criteria:
         doc.add_heading(
-            f"{criterion.id} · {criterion.title(lang)} ({T['weight'](lang)} {criterion.weight:g})",
+            f"{criterion.id} · {criterion.title(lang)} ({t.gettext(T['weight'])} {criterion.weight:g})",
             level=2,
         )
         doc.add_paragraph(criterion.description(lang))
@@ -203,23 +198,23 @@ def render_word_form(
         _widths(anchors, 3.5, 13.0)
         doc.add_paragraph()
         answers = _answer_table(doc)
-        scale_hint = f"{low}–{high}" + (f" {T['na_ok'](lang)}" if criterion.allow_na else "")
+        scale_hint = f"{low}–{high}" + (f" {t.gettext(T['na_ok'])}" if criterion.allow_na else "")
         _answer_row(
             answers,
-            T["score"](lang),
+            t.gettext(T["score"]),
             scale_hint,
             f"score:{criterion.id}",
             data.scores.get(criterion.id, ""),
         )
         if criterion.comment == "always":
-            comment_hint = T["comment_always"](lang)
+            comment_hint = t.gettext(T["comment_always"])
         elif criterion.comment == "optional" or not required_levels:
-            comment_hint = T["comment_optional"](lang)
+            comment_hint = t.gettext(T["comment_optional"])
         else:
-            comment_hint = T["comment_levels"](lang).format(levels=required_levels)
+            comment_hint = t.gettext(T["comment_levels"]) % {"levels": required_levels}
         _answer_row(
             answers,
-            T["comment"](lang),
+            t.gettext(T["comment"]),
             comment_hint,
             f"comment:{criterion.id}",
             data.comments.get(criterion.id, ""),
@@ -227,26 +222,22 @@ def render_word_form(
         )
         _widths(answers)
 
-    doc.add_heading(T["eligibility"](lang), level=1)
+    doc.add_heading(t.gettext(T["eligibility"]), level=1)
     elig = _answer_table(doc)
     for key, label in ELIGIBILITY.items():
         value = data.eligibility.get(key)
-        shown = (
-            ""
-            if value is None
-            else ({"de": "ja", "en": "yes"}[lang] if value else {"de": "nein", "en": "no"}[lang])
-        )
-        _answer_row(elig, label(lang), T["eligibility_hint"](lang), f"elig:{key}", shown)
+        shown = "" if value is None else (t.gettext("yes") if value else t.gettext("no"))
+        _answer_row(elig, label(lang), t.gettext(T["eligibility_hint"]), f"elig:{key}", shown)
     _widths(elig)
 
-    doc.add_heading(T["overall"](lang), level=1)
+    doc.add_heading(t.gettext(T["overall"]), level=1)
     overall = _answer_table(doc)
     for name in OVERALL_FIELDS:
-        _answer_row(overall, T[name](lang), "", name, getattr(data, name), lines=6)
+        _answer_row(overall, t.gettext(T[name]), "", name, getattr(data, name), lines=6)
     _widths(overall)
 
     doc.add_paragraph()
-    visible = doc.add_paragraph(f"{T['form_id'](lang)}: {assignment_id} / {seen}")
+    visible = doc.add_paragraph(f"{t.gettext(T['form_id'])}: {assignment_id} / {seen}")
     visible.runs[0].font.size = Pt(8)
     hidden = doc.add_paragraph().add_run(ident)
     hidden.font.hidden = True
@@ -263,8 +254,7 @@ def render_word_form(
 def _check_zip(data: bytes, max_uncompressed: int) -> None:
     if not data:
         raise WordFormError(
-            "the uploaded file is empty; please choose the filled-in .docx form",
-            "Die hochgeladene Datei ist leer; bitte wählen Sie das ausgefüllte .docx-Formular.",
+            N_("the uploaded file is empty; please choose the filled-in .docx form")
         )
     # Unpacked with a counter before python-docx reads it: the sizes a zip declares can lie
     # (review.intake.safezip); any reviewer link reaches this upload.
@@ -276,31 +266,31 @@ def _check_zip(data: bytes, max_uncompressed: int) -> None:
     except safezip.TooMuchUnpacked as exc:
         if exc.lied:
             raise WordFormError(
-                "the uploaded document unpacks to more than its zip directory declares (a "
-                "damaged or forged file); it cannot be a review form",
-                "Das hochgeladene Dokument entpackt sich auf mehr, als sein ZIP-Verzeichnis "
-                "angibt (beschädigt oder manipuliert); es kann kein Begutachtungsformular sein.",
+                N_(
+                    "the uploaded document unpacks to more than its zip directory declares (a "
+                    "damaged or forged file); it cannot be a review form"
+                )
             ) from None
         names, total = {"word/document.xml"}, max(exc.size, max_uncompressed + 1)
     except safezip.ArchiveRefused:
         raise WordFormError(
-            "the uploaded file is not a Word document (.docx); if you saved it as .doc, .odt or "
-            "PDF, please save it again as .docx and upload that",
-            "Die hochgeladene Datei ist kein Word-Dokument (.docx). Falls Sie sie als .doc, .odt "
-            "oder PDF gespeichert haben, speichern Sie sie bitte erneut als .docx.",
+            N_(
+                "the uploaded file is not a Word document (.docx); if you saved it as .doc, "
+                ".odt or PDF, please save it again as .docx and upload that"
+            )
         ) from None
     if "word/document.xml" not in names:
         raise WordFormError(
-            "the uploaded file is a zip archive but not a Word document (.docx)",
-            "Die hochgeladene Datei ist ein ZIP-Archiv, aber kein Word-Dokument (.docx).",
+            N_("the uploaded file is a zip archive but not a Word document (.docx)")
         )
     if total > max_uncompressed:
         raise WordFormError(
-            f"the uploaded document unpacks to {total // (1024 * 1024)} MB, more than the "
-            f"{max_uncompressed // (1024 * 1024)} MB allowed; it cannot be a review form",
-            f"Das hochgeladene Dokument entpackt sich auf {total // (1024 * 1024)} MB, mehr als "
-            f"die erlaubten {max_uncompressed // (1024 * 1024)} MB; es kann kein "
-            f"Begutachtungsformular sein.",
+            N_(
+                "the uploaded document unpacks to %(mb)s MB, more than the %(max)s MB allowed; "
+                "it cannot be a review form"
+            ),
+            mb=total // (1024 * 1024),
+            max=max_uncompressed // (1024 * 1024),
         )
 
 
@@ -347,16 +337,15 @@ def _read_answer(parsed: ParsedWordForm, key: re.Match[str], value: str) -> None
     elif kind == "elig":
         parsed.found.add(f"elig-{name}")
         word = value.strip().lower().rstrip(".")
-        if word in _YES:
+        t = translator(parsed.language)
+        if word in _YES or word == t.gettext("yes"):
             parsed.data.eligibility[name] = True
-        elif word in _NO:
+        elif word in _NO or word == t.gettext("no"):
             parsed.data.eligibility[name] = False
         elif word:
-            parsed.errors[f"elig-{name}"] = (
-                f"„{value}“: bitte ja oder nein"
-                if parsed.language == "de"
-                else f"'{value}': write yes or no"
-            )
+            parsed.errors[f"elig-{name}"] = t.gettext("'%(value)s': write yes or no") % {
+                "value": value
+            }
 
 
 def parse_word_form(
@@ -368,28 +357,28 @@ def parse_word_form(
         doc = new_docx(io.BytesIO(data))
     except Exception:  # python-docx raises many kinds on damaged files
         raise WordFormError(
-            "the uploaded Word document is damaged and cannot be read; please save it again "
-            "as .docx, or download a fresh form",
-            "Das hochgeladene Word-Dokument ist beschädigt und nicht lesbar; bitte speichern Sie "
-            "es erneut als .docx oder laden Sie ein neues Formular herunter.",
+            N_(
+                "the uploaded Word document is damaged and cannot be read; please save it again "
+                "as .docx, or download a fresh form"
+            )
         ) from None
     match = _find_identifier(doc)
     if match is None:
         raise WordFormError(
-            "this document is not a peerplan review form (its form identifier is missing); "
-            "please download the form from your personal link and fill in that one",
-            "Dieses Dokument ist kein peerplan-Begutachtungsformular (die Formular-Kennung "
-            "fehlt); bitte laden Sie das Formular über Ihren persönlichen Link herunter.",
+            N_(
+                "this document is not a peerplan review form (its form identifier is missing); "
+                "please download the form from your personal link and fill in that one"
+            )
         )
     try:
         assignment_id = int(match.group(1))
         seen = Seen(int(match.group(2)), int(match.group(3)))
     except ValueError:  # thousands of digits typed into the identifier: Python refuses to parse
         raise WordFormError(
-            "this form's identifier was changed and cannot be read; please download a fresh "
-            "form from your personal link",
-            "Die Formular-Kennung wurde verändert und ist nicht lesbar; bitte laden Sie über "
-            "Ihren persönlichen Link ein neues Formular herunter.",
+            N_(
+                "this form's identifier was changed and cannot be read; please download a fresh "
+                "form from your personal link"
+            )
         ) from None
     parsed = ParsedWordForm(assignment_id, seen, match.group(4), match.group(5), ReviewInput())
     for row in _rows(doc):
@@ -410,23 +399,26 @@ def check_form(parsed: ParsedWordForm, *, assignment_id: int, rubric: Rubric) ->
     tables are missing; answers that cannot be read raise nothing here (`parsed.errors`)."""
     if parsed.assignment_id != assignment_id:
         raise WordFormError(
-            "this form belongs to another assignment, not to the plan you are reviewing here; "
-            "please upload the form you downloaded from this page",
-            "Dieses Formular gehört zu einer anderen Begutachtung, nicht zu dem Plan, den Sie "
-            "hier begutachten; bitte laden Sie das Formular von dieser Seite hoch.",
+            N_(
+                "this form belongs to another assignment, not to the plan you are reviewing "
+                "here; please upload the form you downloaded from this page"
+            )
         )
     if parsed.rubric_id != rubric.id:
         raise WordFormError(
-            f"this form is for the rubric '{parsed.rubric_id}', but this assignment uses "
-            f"'{rubric.id}'; please download the form again",
-            f"Dieses Formular ist für den Bogen „{parsed.rubric_id}“, diese Begutachtung nutzt "
-            f"„{rubric.id}“; bitte laden Sie das Formular neu herunter.",
+            N_(
+                "this form is for the rubric '%(form)s', but this assignment uses '%(rubric)s'; "
+                "please download the form again"
+            ),
+            form=parsed.rubric_id,
+            rubric=rubric.id,
         )
     missing = [c.id for c in rubric.criteria if f"score-{c.id}" not in parsed.found]
     if missing:
         raise WordFormError(
-            "the form's answer tables for criteria " + ", ".join(missing) + " are missing or "
-            "their grey keys were changed; please download a fresh form",
-            "Die Antworttabellen der Kriterien " + ", ".join(missing) + " fehlen oder ihre "
-            "grauen Kennungen wurden geändert; bitte laden Sie ein neues Formular herunter.",
+            N_(
+                "the form's answer tables for criteria %(criteria)s are missing or their grey "
+                "keys were changed; please download a fresh form"
+            ),
+            criteria=", ".join(missing),
         )

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from review import events
 from review.config import Settings
+from review.i18n import N_
 from review.lifecycle.replacing import replace
 from review.models import Assignment, AssignmentStatus, Review, ReviewSource, utcnow
 from review.notify import notices
@@ -53,15 +54,9 @@ def decline(
     notice naming the backup or the problem."""
     reason = (reason or "").strip()
     if not reason:
-        raise BadReason(
-            "please give a reason for declining (a sentence is enough)",
-            "Bitte nennen Sie einen Grund für die Ablehnung (ein Satz genügt).",
-        )
+        raise BadReason(N_("please give a reason for declining (a sentence is enough)"))
     if len(reason) > MAX_REASON:
-        raise BadReason(
-            f"the reason is too long: at most {MAX_REASON} characters",
-            f"Der Grund ist zu lang: höchstens {MAX_REASON} Zeichen.",
-        )
+        raise BadReason(N_("the reason is too long: at most %(max)s characters"), max=MAX_REASON)
     now = now or utcnow()
     transition(
         session,

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from review.errors import Translatable
 from review.i18n import (
     N_,
     Translator,
@@ -29,7 +30,7 @@ from review.models import Municipality
 from review.paths import TEMPLATES_DIR
 from review.portal import security
 from review.reviewing import drafts
-from review.reviewing.errors import Bilingual, StaleSave
+from review.reviewing.errors import StaleSave
 from review.reviewing.form import ELIGIBILITY, OVERALL_FIELDS, ReviewInput, normalise_score
 from review.rubric import Rubric
 
@@ -74,7 +75,7 @@ def request_lang(request: Request, default: str | None = None) -> str:
 
 def say(exc: Exception, lang: str) -> str:
     """A user error's message in the page's language."""
-    return exc.text(lang) if isinstance(exc, Bilingual) else str(exc)
+    return exc.text(lang) if isinstance(exc, Translatable) else str(exc)
 
 
 @dataclass
@@ -153,7 +154,9 @@ class Pages:
             eligibility=ELIGIBILITY,
             upload_error=upload_error,
             upload_errors=upload_errors or {},
-            edit_deadline=drafts.edit_deadline(page.view.round, assignment).date().isoformat(),
+            edit_deadline=translator(lang).format_date(
+                drafts.edit_deadline(page.view.round, assignment)
+            ),
             field_labels=field_labels(rubric, lang),
             score_of=score_of,
         )

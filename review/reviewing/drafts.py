@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from review import events
 from review.errors import InvalidInput
+from review.i18n import N_, state_message
 from review.models import (
     Assignment,
     AssignmentStatus,
@@ -180,15 +181,14 @@ def _check_editable(
     if not _editable(session, assignment, latest, now):
         if S(assignment.status) is S.submitted:
             raise NotEditable(
-                "this review has been submitted and can no longer be changed "
-                "(the round does not allow edits after submission, or its deadline has passed)",
-                "Diese Begutachtung ist abgeschickt und kann nicht mehr geändert werden (die Runde "
-                "erlaubt keine Änderung nach Abgabe, oder die Frist ist abgelaufen).",
+                N_(
+                    "this review has been submitted and can no longer be changed (the round does "
+                    "not allow edits after submission, or its deadline has passed)"
+                )
             )
         raise NotEditable(
-            f"this assignment is {assignment.status}; its review cannot be changed",
-            f"Diese Begutachtung ist im Stand „{assignment.status}“ "
-            "und kann nicht geändert werden.",
+            N_("this assignment is %(status)s; its review cannot be changed"),
+            status=state_message(assignment.status),
         )
 
 

@@ -3,37 +3,32 @@ error says what happened, that nothing was written, and what to do next."""
 
 from __future__ import annotations
 
-from review.errors import InvalidInput, PeerplanError
+from review.errors import InvalidInput, PeerplanError, Translatable
+from review.i18n import N_
 from review.reviewing.form import Difference, Seen
 
 
-class Bilingual(PeerplanError):
-    """A user error whose message exists in English (`str`) and German (`.text("de")`)."""
-
-    def __init__(self, en: str, de: str) -> None:
-        super().__init__(en)
-        self.de = de
-
-    def text(self, language: str) -> str:
-        return self.de if language == "de" else str(self)
-
-
-class StaleSave(Bilingual):
+class StaleSave(Translatable):
     """The review was saved elsewhere since the page (or Word form) was opened. Nothing written."""
 
     def __init__(self, differences: list[Difference], stored: Seen | None, seen: Seen) -> None:
         self.differences, self.stored, self.seen = differences, stored, seen
         fields = ", ".join(d.field for d in differences)
         super().__init__(
-            f"this review was saved elsewhere (another tab, device or an uploaded Word form) "
-            f"after you opened it: you worked on {seen}, the newest is {stored}. Nothing was "
-            f"saved. Fields that differ: {fields or 'none of the fields you sent'}. "
-            f"Check the differences and save again.",
-            f"Diese Begutachtung wurde anderswo gespeichert (anderer Tab, anderes Gerät oder ein "
-            f"hochgeladenes Word-Formular), nachdem Sie sie geöffnet hatten: "
-            f"Sie haben Stand {seen} "
-            f"bearbeitet, gespeichert ist {stored}. Es wurde nichts gespeichert. Abweichende "
-            f"Felder: {fields or 'keine'}. Prüfen Sie die Unterschiede und speichern Sie erneut.",
+            N_(
+                "this review was saved elsewhere (another tab, device or an uploaded Word form) "
+                "after you opened it: you worked on %(seen)s, the newest is %(stored)s. Nothing "
+                "was saved. Fields that differ: %(fields)s. Check the differences and save again."
+            )
+            if fields
+            else N_(
+                "this review was saved elsewhere (another tab, device or an uploaded Word form) "
+                "after you opened it: you worked on %(seen)s, the newest is %(stored)s. Nothing "
+                "was saved. Check the differences and save again."
+            ),
+            seen=str(seen),
+            stored=str(stored),
+            fields=fields,
         )
 
 
@@ -45,9 +40,9 @@ class InvalidReview(PeerplanError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
-class NotEditable(Bilingual):
+class NotEditable(Translatable):
     pass
 
 
-class BadReason(Bilingual, InvalidInput):
+class BadReason(Translatable, InvalidInput):
     pass

@@ -10,7 +10,8 @@ from typing import Any, Protocol
 
 from review.eligibility import JRC_GATES
 from review.errors import InvalidInput
-from review.rubric import Rubric, Text
+from review.i18n import N_, Message, translator
+from review.rubric import Rubric
 
 #: Longest text accepted in one field (a comment is a few paragraphs, not a book).
 MAX_TEXT = 20_000
@@ -20,7 +21,7 @@ _NA_SPELLINGS = {"n/a", "na", "n.a.", "k.a.", "ka", "entfällt", "nicht anwendba
 
 #: The JRC eligibility criteria a reviewer confirms, {gate id: label}, in the order of the one
 #: definition (review.eligibility.JRC_GATES). Stored in `Review.eligibility` as {id: true/false}.
-ELIGIBILITY: dict[str, Text] = {gate.id: gate.label for gate in JRC_GATES}
+ELIGIBILITY: dict[str, Message] = {gate.id: gate.label for gate in JRC_GATES}
 
 
 class StoredReview(Protocol):
@@ -138,32 +139,20 @@ def differences(rubric: Rubric, yours: ReviewInput, stored: ReviewInput) -> list
 
 
 _MESSAGES = {
-    "score_missing": Text(de="Bitte eine Bewertung wählen.", en="Please choose a score."),
-    "score_range": Text(
-        de="„{value}“ liegt nicht auf der Skala {low}–{high}.",
-        en="'{value}' is not on the scale {low}-{high}.",
+    "score_missing": N_("Please choose a score."),
+    "score_range": N_("'%(value)s' is not on the scale %(low)s-%(high)s."),
+    "na_not_allowed": N_(
+        "'not applicable' is not allowed for this criterion; please choose %(low)s-%(high)s."
     ),
-    "na_not_allowed": Text(
-        de="„nicht anwendbar“ ist bei diesem Kriterium nicht erlaubt; bitte {low}–{high} wählen.",
-        en="'not applicable' is not allowed for this criterion; please choose {low}-{high}.",
-    ),
-    "comment_required": Text(
-        de="Ein Kommentar ist hier erforderlich (bei Bewertung {value}).",
-        en="A comment is required here (for score {value}).",
-    ),
-    "comment_always": Text(
-        de="Zu diesem Kriterium ist immer ein Kommentar erforderlich.",
-        en="This criterion always needs a comment.",
-    ),
-    "too_long": Text(
-        de="Zu lang: höchstens {max} Zeichen.", en="Too long: at most {max} characters."
-    ),
-    "unknown": Text(de="Unbekanntes Kriterium „{value}“.", en="Unknown criterion '{value}'."),
+    "comment_required": N_("A comment is required here (for score %(value)s)."),
+    "comment_always": N_("This criterion always needs a comment."),
+    "too_long": N_("Too long: at most %(max)s characters."),
+    "unknown": N_("Unknown criterion '%(value)s'."),
 }
 
 
 def _msg(key: str, language: str, **kw: Any) -> str:
-    return _MESSAGES[key](language).format(**kw)
+    return translator(language).gettext(_MESSAGES[key]) % kw
 
 
 def parse_score(rubric: Rubric, criterion_id: str, raw: Any) -> tuple[bool, int | None]:

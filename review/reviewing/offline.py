@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from review.documents.word_form import render_word_form
+from review.i18n import translator
 from review.models import Assignment
 from review.reviewing.drafts import form_state, view
 from review.rubric import Rubric, load_rubrics
@@ -14,7 +15,7 @@ from review.rubric import Rubric, load_rubrics
 
 def word_form_name(assignment: Assignment, language: str) -> str:
     """The file name the form is attached and downloaded under."""
-    name = "Review-Formular" if language == "de" else "review-form"
+    name = translator(language).gettext("review-form")
     return f"{name}-{assignment.id}.docx"
 
 
@@ -37,5 +38,5 @@ def build_word_form(
         language=language,
         plan_title=seen_view.plan.title,
         municipality=seen_view.municipality.name,
-        due=assignment.due_date.isoformat(),
+        due=translator(language).format_date(assignment.due_date),
     )
