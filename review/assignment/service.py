@@ -110,9 +110,11 @@ def propose_backup(
     actor: str,
     reason: str,
     now: datetime | None = None,
+    reviewer_id: int | None = None,
 ) -> Assignment | None:
-    """Propose the best eligible backup reviewer for `assignment`, which its reviewer has left
-    (review.lifecycle.replace releases it first; nothing here changes its state).
+    """Propose the best eligible backup reviewer for `assignment` (or `reviewer_id`, a backup the
+    coordinator named, when eligible), which its reviewer has left (review.lifecycle.replace
+    releases it first; nothing here changes its state).
 
     The new assignment is `proposed` with `approved_at=now` (it replaces an approved assignment,
     so it may be invited at once), `replaces_id` = old id, same rubric, due max(old due date,
@@ -127,10 +129,17 @@ def propose_backup(
     assert round_ is not None
     data = aff.gather(session, round_)
     candidates = backup_candidates(session, round_, assignment.plan_id, assignment.rubric, data)
+    if reviewer_id is not None:
+        candidates = [c for c in candidates if c[1].id == reviewer_id]
     if not candidates:
         plan = session.get(Plan, assignment.plan_id)
         why = (
-            f"no eligible backup reviewer for the {assignment.rubric} review of plan "
+            f"the named backup reviewer is not eligible for the {assignment.rubric} review of "
+            f"plan {plan.title or plan.id if plan else assignment.plan_id}: from the same "
+            f"municipality, already on the plan, at their maximum load, or without the plan's "
+            f"language or this expertise"
+            if reviewer_id is not None
+            else f"no eligible backup reviewer for the {assignment.rubric} review of plan "
             f"{plan.title or plan.id if plan else assignment.plan_id}: every reviewer who reads "
             f"the plan's language and has this expertise is from the same municipality, already "
             f"on the plan, or at their maximum load"

@@ -1,13 +1,16 @@
-"""`peerplan coordinator link` and `peerplan coordinator revoke`: the coordinator's personal link
-to a round's page on the portal (review.coordinator.access)."""
+"""`peerplan coordinator ...`: the coordinator's personal link to a round's page on the portal
+(`link`, `revoke`: review.coordinator.access) and the controls (`extend`, `remind`, `new-link`,
+`replace`: review.coordinator.controls)."""
 
 from __future__ import annotations
 
 import typer
 
 from review.cli.app import app, console, database, settings, user_errors
-from review.coordinator import access
-from review.rounds import get_round
+from review.coordinator import access, runs
+from review.coordinator.controls import Target
+from review.coordinator.runs import ControlRun
+from review.rounds import get_round, parse_date
 
 coordinator_app = typer.Typer(
     help="The coordinator's access to a round's page on the portal.", no_args_is_help=True
@@ -43,3 +46,74 @@ def revoke(
         round_ = get_round(session, round_name)
         count = access.revoke(session, round_, label=label or None)
     console.print(f"revoked {count} coordinator link(s) of round '{round_name}'", highlight=False)
+
+
+PLAN = typer.Option("", "--plan", help="Only the plan of this municipality.")
+REVIEWER = typer.Option("", "--reviewer", help="Only this reviewer (name or email).")
+
+
+def _target(plan: str, reviewer: str) -> Target:
+    return Target(municipality=plan or None, reviewer=reviewer or None)
+
+
+def _report(result: ControlRun) -> None:
+    for line in result.done:
+        console.print(line, highlight=False)
+    console.print(f"mail: {result.delivery.summary()}", highlight=False)
+
+
+@coordinator_app.command("extend")
+@user_errors
+def extend(
+    round_name: str = typer.Option(..., "--round", help="Name of the round."),
+    due: str = typer.Option(..., "--due", help="The new due date, YYYY-MM-DD."),
+    plan: str = PLAN,
+    reviewer: str = REVIEWER,
+    allow_past: bool = typer.Option(False, help="Accept a due date before today."),
+) -> None:
+    """Extend the deadline of the round, a plan's reviews or one review (--plan and --reviewer)."""
+    due_date = parse_date(due, "the new due date")
+    _report(
+        runs.extend(
+            settings(), round_name, due_date, _target(plan, reviewer), allow_past=allow_past
+        )
+    )
+
+
+@coordinator_app.command("remind")
+@user_errors
+def remind(
+    round_name: str = typer.Option(..., "--round", help="Name of the round."),
+    plan: str = PLAN,
+    reviewer: str = REVIEWER,
+) -> None:
+    """Remind now everyone who owes a review (in the round, a plan, or one reviewer)."""
+    _report(runs.remind(settings(), round_name, _target(plan, reviewer)))
+
+
+@coordinator_app.command("new-link")
+@user_errors
+def new_link(
+    round_name: str = typer.Option(..., "--round", help="Name of the round."),
+    reviewer: str = typer.Option(..., "--reviewer", help="The reviewer (name or email)."),
+    plan: str = PLAN,
+) -> None:
+    """Send a reviewer a new personal link with the invitation; the old link stops working."""
+    _report(runs.new_link(settings(), round_name, _target(plan, reviewer)))
+
+
+@coordinator_app.command("replace")
+@user_errors
+def replace(
+    round_name: str = typer.Option(..., "--round", help="Name of the round."),
+    plan: str = typer.Option(..., "--plan", help="The plan, by its municipality."),
+    reviewer: str = typer.Option(..., "--reviewer", help="The reviewer to replace."),
+    backup: str = typer.Option("", help="The backup reviewer; default: the best eligible one."),
+    reason: str = typer.Option("", help="Why (kept in the event log)."),
+) -> None:
+    """Give one review to a named backup or the best eligible reviewer, invited at once."""
+    _report(
+        runs.replace(
+            settings(), round_name, _target(plan, reviewer), backup=backup or None, reason=reason
+        )
+    )

@@ -69,8 +69,11 @@ def replace(
     actor: str,
     reason: str,
     now: datetime,
+    backup_id: int | None = None,
 ) -> Replacement:
-    """Give the assignment's plan and rubric to the best eligible backup reviewer.
+    """Give the assignment's plan and rubric to the best eligible backup reviewer (or to
+    `backup_id`, a backup the coordinator named; check first that they are eligible:
+    review.assignment.service.backup_candidates).
 
     The old assignment -> reassigned (-> withdrawn when still proposed; left as it is when
     declined); its reviewer's draft stays in the database, unused. The backup is proposed
@@ -81,7 +84,9 @@ def replace(
     new = service.replacement_of(session, assignment)
     if new is None:
         _release(session, assignment, actor=actor, reason=reason, now=now)
-        new = service.propose_backup(session, assignment, actor=actor, reason=reason, now=now)
+        new = service.propose_backup(
+            session, assignment, actor=actor, reason=reason, now=now, reviewer_id=backup_id
+        )
     if new is None:
         return Replacement(None, _why_not_replaced(session, assignment))
     invite(session, settings, [new], actor=actor, now=now)

@@ -1,0 +1,235 @@
+"""The coordinator's controls over a round: what the CLI (`peerplan coordinator ...`), the
+Prefect deployments (flows/coordinator_controls.py) and the round page's buttons call.
+
+Each names its target as a coordinator knows it (the round, a plan by its municipality, a
+reviewer by name or email), checks what it is given with a one-line error before anything is
+written, and carries the change out through the assignment operations of `review.lifecycle`
+(which list what each change causes). Messages are queued; the caller sends them after commit.
+
+    control           targets                        lifecycle operation
+    extend_deadline   round, plan, reviewer or one   extend_due_date (never shortens a plan's
+                      assignment                     or the round's other reviews)
+    remind_now        round, plan or one assignment  remind (its own window: sent every time)
+    new_link          a reviewer (on one plan)       reissue_link (the old link stops)
+    replace_reviewer  one assignment                 replace (a named backup or the best one)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session, col, select
+
+from review import events, lifecycle
+from review.assignment import service
+from review.config import Settings
+from review.errors import InvalidInput, NotFound
+from review.intake.register import find_municipality
+from review.models import Assignment, AssignmentStatus, Outbox, Plan, Reviewer, Round, utcnow
+from review.rounds import check_future
+from review.states import OPEN
+
+S = AssignmentStatus
+ACTOR = "coordinator"
+#: What can still get a new due date: the open reviews and those not yet invited.
+EXTENDABLE = {s.value for s in OPEN} | {S.proposed.value}
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a control acts on: the round, one plan's reviews, one reviewer's, or one review."""
+
+    municipality: str | None = None  # the plan, by its municipality's name
+    reviewer: str | None = None  # by name or email
+    assignment_id: int | None = None  # the round page names the review directly
+
+    def describe(self, round_: Round) -> str:
+        parts = [f"round '{round_.name}'"]
+        if self.municipality:
+            parts.append(f"plan of {self.municipality}")
+        if self.reviewer:
+            parts.append(f"reviewer {self.reviewer}")
+        if self.assignment_id:
+            parts.append(f"review {self.assignment_id}")
+        return ", ".join(parts)
+
+
+def assignments(
+    session: Session, round_: Round, target: Target, statuses: set[str]
+) -> list[Assignment]:
+    """The target's assignments in `statuses`; NotFound naming what does not exist."""
+    query = select(Assignment).where(Assignment.round_id == round_.id)
+    if target.assignment_id is not None:
+        query = query.where(Assignment.id == target.assignment_id)
+    if target.municipality:
+        place = find_municipality(session, round_, target.municipality)
+        if place is None:
+            raise NotFound(f"no municipality '{target.municipality}' in round '{round_.name}'")
+        plan_ids = session.exec(select(Plan.id).where(Plan.municipality_id == place.id)).all()
+        query = query.where(col(Assignment.plan_id).in_(plan_ids))
+    if target.reviewer:
+        reviewer = find_reviewer(session, round_, target.reviewer)
+        query = query.where(Assignment.reviewer_id == reviewer.id)
+    found = list(session.exec(query.order_by(col(Assignment.id))))
+    if target.assignment_id is not None and not found:
+        raise NotFound(f"no review {target.assignment_id} in round '{round_.name}'")
+    return [a for a in found if a.status in statuses]
+
+
+def find_reviewer(session: Session, round_: Round, who: str) -> Reviewer:
+    """A reviewer of the round by email or name (case and spacing ignored)."""
+    key = " ".join(who.split()).casefold()
+    matches = [
+        r
+        for r in session.exec(select(Reviewer).where(Reviewer.round_id == round_.id))
+        if key in (r.email.casefold(), " ".join(r.name.split()).casefold())
+    ]
+    if not matches:
+        raise NotFound(f"no reviewer '{who}' in round '{round_.name}' (give a name or an email)")
+    if len(matches) > 1:
+        raise InvalidInput(f"'{who}' names {len(matches)} reviewers; give their email instead")
+    return matches[0]
+
+
+def extend_deadline(
+    session: Session,
+    settings: Settings,
+    round_: Round,
+    due_date: date,
+    target: Target,
+    *,
+    allow_past: bool = False,
+    actor: str = ACTOR,
+    now: datetime | None = None,
+) -> list[Assignment]:
+    """Give the target's open reviews until `due_date`; returns those that changed.
+
+    One review (or one reviewer's) gets exactly that date; for a plan or the whole round only
+    the reviews due
+    earlier move (an extension never shortens anyone's time), and for the round its due date
+    moves too (event `round.due_date_changed`), so later invitations get the new date.
+    InvalidInput (nothing written) for a date in the past without `allow_past`, or when
+    nothing in the target is open."""
+    now = now or utcnow()
+    check_future(due_date, "the new due date", allow_past=allow_past, today=now.date())
+    single = target.assignment_id is not None or target.reviewer is not None
+    found = assignments(session, round_, target, EXTENDABLE)
+    if not found:
+        raise InvalidInput(f"no open review to extend in {target.describe(round_)}")
+    moved = [a for a in found if single or a.due_date < due_date]
+    for assignment in moved:
+        lifecycle.extend_due_date(
+            session, settings, assignment, due_date, actor=actor, now=now, allow_past=allow_past
+        )
+    if not (target.municipality or target.reviewer or target.assignment_id) and (
+        due_date > round_.due_date
+    ):
+        previous = round_.due_date
+        round_.due_date = due_date
+        session.add(round_)
+        events.record(
+            session,
+            kind="round.due_date_changed",
+            actor=actor,
+            entity="round",
+            entity_id=round_.id,
+            round_id=round_.id,
+            payload={"from": previous.isoformat(), "to": due_date.isoformat()},
+        )
+    session.flush()
+    return moved
+
+
+def remind_now(
+    session: Session,
+    settings: Settings,
+    round_: Round,
+    target: Target,
+    *,
+    now: datetime | None = None,
+) -> list[Outbox]:
+    """A reminder to each reviewer who owes a review in the target, now (a window of its own,
+    so it is sent even when the scheduled reminder went out). InvalidInput when nobody does."""
+    now = now or utcnow()
+    found = assignments(session, round_, target, {s.value for s in OPEN})
+    if not found:
+        raise InvalidInput(f"nobody owes a review in {target.describe(round_)}")
+    window = f"coordinator-{now.astimezone(UTC):%Y%m%dT%H%M%S}"
+    queued = []
+    for assignment in found:
+        message = lifecycle.remind(
+            session,
+            settings,
+            assignment,
+            window=window,
+            days_left=(assignment.due_date - now.date()).days,
+            reason="reminded by the coordinator",
+        )
+        if message is not None:
+            queued.append(message)
+    session.flush()
+    return queued
+
+
+def new_link(
+    session: Session,
+    settings: Settings,
+    round_: Round,
+    target: Target,
+    *,
+    actor: str = ACTOR,
+    now: datetime | None = None,
+) -> list[Assignment]:
+    """A new personal link for the target reviewer's open reviews (or one of them), sent with
+    the invitation again; every earlier link of those reviews stops working at once."""
+    if not (target.reviewer or target.assignment_id):
+        raise InvalidInput("name the reviewer whose link is to be replaced")
+    found = assignments(session, round_, target, {s.value for s in OPEN})
+    if not found:
+        raise InvalidInput(f"no open review with a link in {target.describe(round_)}")
+    for assignment in found:
+        lifecycle.reissue_link(session, settings, assignment, actor=actor, now=now)
+    session.flush()
+    return found
+
+
+def replace_reviewer(
+    session: Session,
+    settings: Settings,
+    round_: Round,
+    target: Target,
+    *,
+    backup: str | None = None,
+    reason: str = "",
+    actor: str = ACTOR,
+    now: datetime | None = None,
+) -> lifecycle.Replacement:
+    """Give one review to a named backup (when eligible) or the best eligible one, invited at
+    once; the reviewer it is taken from loses their link. InvalidInput (nothing written) when
+    the target is not exactly one open review or the named backup is not eligible."""
+    now = now or utcnow()
+    reason = (reason or "").strip() or "replaced by the coordinator"
+    found = assignments(session, round_, target, EXTENDABLE)
+    if len(found) != 1:
+        raise InvalidInput(
+            f"{len(found)} open reviews in {target.describe(round_)}: name the plan and the "
+            "reviewer of exactly one"
+        )
+    assignment = found[0]
+    backup_id = None
+    if backup:
+        chosen = find_reviewer(session, round_, backup)
+        eligible = service.backup_candidates(session, round_, assignment.plan_id, assignment.rubric)
+        if chosen.id not in {candidate.id for _value, candidate, _terms in eligible}:
+            raise InvalidInput(
+                f"{chosen.name} cannot take this {assignment.rubric} review: from the plan's "
+                "municipality or one already on it, on the plan already, at their maximum load, "
+                "or without the plan's language or this expertise"
+            )
+        backup_id = chosen.id
+    replacement = lifecycle.replace(
+        session, settings, assignment, actor=actor, reason=reason, now=now, backup_id=backup_id
+    )
+    session.flush()
+    return replacement

@@ -1,0 +1,96 @@
+"""A coordinator's control as one run: find the round, act in one transaction, commit, then send
+what it queued. Shared by the CLI and the Prefect flows, which only print or publish the lines.
+Each line says what was done, in words a coordinator reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+
+from review.config import Settings
+from review.coordinator import controls
+from review.coordinator.controls import Target
+from review.db import get_engine, session_scope
+from review.models import Assignment, Reviewer, Round
+from review.notify.outbox import DeliveryReport, deliver
+from review.rounds import get_round
+
+
+@dataclass
+class ControlRun:
+    round_name: str
+    done: list[str]
+    delivery: DeliveryReport
+
+    def markdown(self, title: str) -> str:
+        lines = [f"# {title}: {self.round_name}", "", *[f"- {line}" for line in self.done]]
+        return "\n".join([*lines, "", f"Mail: {self.delivery.summary()}"]) + "\n"
+
+
+def run(
+    settings: Settings,
+    round_name: str,
+    control: Callable[[Session, Round], list[str]],
+) -> ControlRun:
+    engine = get_engine(settings)
+    with session_scope(engine) as session:
+        round_ = get_round(session, round_name)
+        done = control(session, round_)
+        round_id = round_.id
+    delivery = deliver(engine, settings, round_id=round_id, raise_on_failure=False)
+    return ControlRun(round_name, done, delivery)
+
+
+def _who(session: Session, assignment: Assignment) -> str:
+    reviewer = session.get(Reviewer, assignment.reviewer_id)
+    return f"{reviewer.name if reviewer else assignment.reviewer_id} ({assignment.rubric})"
+
+
+def extend(
+    settings: Settings, round_name: str, due_date: date, target: Target, *, allow_past: bool
+) -> ControlRun:
+    def act(session: Session, round_: Round) -> list[str]:
+        moved = controls.extend_deadline(
+            session, settings, round_, due_date, target, allow_past=allow_past
+        )
+        if not moved:
+            return [f"every open review is due on or after {due_date.isoformat()} already"]
+        return [f"{_who(session, a)}: due {due_date.isoformat()}" for a in moved]
+
+    return run(settings, round_name, act)
+
+
+def remind(settings: Settings, round_name: str, target: Target) -> ControlRun:
+    def act(session: Session, round_: Round) -> list[str]:
+        queued = controls.remind_now(session, settings, round_, target)
+        return [f"reminder to {message.recipient}" for message in queued]
+
+    return run(settings, round_name, act)
+
+
+def new_link(settings: Settings, round_name: str, target: Target) -> ControlRun:
+    def act(session: Session, round_: Round) -> list[str]:
+        changed = controls.new_link(session, settings, round_, target)
+        return [
+            f"{_who(session, a)}: new personal link sent; the earlier one no longer works"
+            for a in changed
+        ]
+
+    return run(settings, round_name, act)
+
+
+def replace(
+    settings: Settings, round_name: str, target: Target, *, backup: str | None, reason: str
+) -> ControlRun:
+    def act(session: Session, round_: Round) -> list[str]:
+        replacement = controls.replace_reviewer(
+            session, settings, round_, target, backup=backup, reason=reason
+        )
+        if replacement.new is None:
+            return [f"nobody could take the review: {replacement.problem}"]
+        return [f"{_who(session, replacement.new)} invited in place of {target.reviewer}"]
+
+    return run(settings, round_name, act)
