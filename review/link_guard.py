@@ -10,15 +10,18 @@ ones come in, which bounds the table by the tries of the last half hour.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, delete
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from review.db import session_scope
 from review.models import FailedLink, utcnow
 
+log = logging.getLogger("peerplan.link_guard")
 #: The longest client key stored (an IPv6 address with zone fits).
 MAX_CLIENT = 100
 
@@ -75,11 +78,21 @@ class LinkGuard:
         """Record a bad try; returns the seconds to wait before answering it."""
         now = now or utcnow()
         with session_scope(self.engine) as session:
-            session.execute(delete(FailedLink).where(col(FailedLink.at) < now - self.horizon))
             session.add(FailedLink(client=client[:MAX_CLIENT], at=now))
-            session.flush()
+        self._prune(now)
+        with Session(self.engine) as session:
             _, streak = self._replay(self._tries(session, client, now))
         return min(self.max_delay, self.delay_step * max(0, streak - 1))
+
+    def _prune(self, now: datetime) -> None:
+        """Delete the tries that no longer matter. Best effort, in its own transaction: when
+        workers prune at once and the database refuses one (a lock timeout, a deadlock), the
+        rows go with the next try; the try itself is already recorded."""
+        try:
+            with session_scope(self.engine) as session:
+                session.execute(delete(FailedLink).where(col(FailedLink.at) < now - self.horizon))
+        except DBAPIError:
+            log.info("pruning old link tries deferred: the database was busy")
 
     def clear(self, client: str | None = None) -> None:
         """Forget the tries of `client` (of every client when None): ends a lock-out."""
