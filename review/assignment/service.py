@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from review import events
 from review.assignment import affinity as aff
 from review.assignment.proposal import Proposal, approve, build_instance, propose
+from review.i18n import translator
 from review.models import Assignment, AssignmentStatus, Plan, Round, utcnow
 from review.states import ACTIVE
 
@@ -133,17 +134,30 @@ def propose_backup(
         candidates = [c for c in candidates if c[1].id == reviewer_id]
     if not candidates:
         plan = session.get(Plan, assignment.plan_id)
-        why = (
-            f"the named backup reviewer is not eligible for the {assignment.rubric} review of "
-            f"plan {plan.title or plan.id if plan else assignment.plan_id}: from the same "
-            f"municipality, already on the plan, at their maximum load, or without the plan's "
-            f"language or this expertise"
-            if reviewer_id is not None
-            else f"no eligible backup reviewer for the {assignment.rubric} review of plan "
-            f"{plan.title or plan.id if plan else assignment.plan_id}: every reviewer who reads "
-            f"the plan's language and has this expertise is from the same municipality, already "
-            f"on the plan, or at their maximum load"
-        )
+        # In the round's language: the coordinator reads it (decline notice, digest, events).
+        t = translator(round_.language)
+        values = {
+            "rubric": assignment.rubric,
+            "plan": plan.title or plan.id if plan else assignment.plan_id,
+        }
+        if reviewer_id is not None:
+            why = (
+                t.gettext(
+                    "the named backup reviewer is not eligible for the %(rubric)s review of plan "
+                    "%(plan)s: from the same municipality, already on the plan, at their maximum "
+                    "load, or without the plan's language or this expertise."
+                )
+                % values
+            )
+        else:
+            why = (
+                t.gettext(
+                    "no eligible backup reviewer for the %(rubric)s review of plan %(plan)s: every "
+                    "reviewer who reads the plan's language and has this expertise is from the same "
+                    "municipality, already on the plan, or at their maximum load."
+                )
+                % values
+            )
         events.record(
             session,
             kind="assignment.reassign_failed",

@@ -15,6 +15,7 @@ from review.config import Settings
 from review.deadlines.decide import OPEN_VALUES, Decision, Facts, decide
 from review.deadlines.report import EscalationReport, Line
 from review.errors import InvalidInput
+from review.i18n import translator
 from review.models import Assignment, AssignmentStatus, Event, Outbox, Reviewer, Round, utcnow
 from review.notify import notices, outbox
 from review.notify.context import AssignmentFacts
@@ -253,10 +254,10 @@ def _apply(
             )
         )
     else:
-        report.problems.append(
-            f"{round_.name}: assignment {assignment.id} ({reviewer.email}) released, but "
-            f"{released.replacement.problem} Assign a reviewer by hand."
-        )
+        line = translator(round_.language).gettext(
+            "assignment %(id)s (%(email)s) released, but %(problem)s Assign a reviewer by hand."
+        ) % {"id": assignment.id, "email": reviewer.email, "problem": released.replacement.problem}
+        report.problems.append(f"{round_.name}: {line}")
 
 
 def _digest(

@@ -11,8 +11,9 @@ from sqlmodel import Session, select
 from review.assignment import service
 from review.config import Settings
 from review.errors import InvalidInput
+from review.i18n import translator
 from review.lifecycle.invitations import invite
-from review.models import Assignment, AssignmentStatus, Event, Outbox, utcnow
+from review.models import Assignment, AssignmentStatus, Event, Outbox, Round, utcnow
 from review.notify import notices
 from review.notify.context import AssignmentFacts
 from review.states import transition
@@ -58,7 +59,10 @@ def _why_not_replaced(session: Session, assignment: Assignment) -> str:
         .order_by(Event.id.desc())  # type: ignore[union-attr]
     ).first()
     why = (failed.payload or {}).get("why", "") if failed else ""
-    return why or "no eligible backup reviewer."
+    if why:
+        return str(why)
+    round_ = session.get(Round, assignment.round_id)
+    return translator(round_.language if round_ else None).gettext("no eligible backup reviewer.")
 
 
 def replace(

@@ -102,10 +102,12 @@ def test_reassign_returns_none_with_a_reason_when_nobody_is_eligible(session, se
     _invited(session, round_, make_plan(session, round_, make_municipality(session, round_)), busy)
 
     result = lifecycle.replace(session, settings, old, actor="deadline", reason="silent", now=NOW)
-    assert result.new is None and "no eligible backup" in result.problem
+    # In the round's language (German here): the coordinator reads it.
+    assert result.new is None and "keine geeignete Ersatzperson" in result.problem
     assert old.status == "reassigned"
     failed = session.exec(select(Event).where(Event.kind == "assignment.reassign_failed")).one()
-    assert failed.payload["reason"] == "silent" and "no eligible backup" in failed.payload["why"]
+    assert failed.payload["reason"] == "silent"
+    assert "keine geeignete Ersatzperson" in failed.payload["why"]
     assert session.exec(select(Assignment).where(Assignment.replaces_id == old.id)).first() is None
 
 
