@@ -308,7 +308,9 @@ def _digest(
         select(Event).where(Event.round_id == round_.id, Event.kind == "outbox.failed")
     ).all()
     problems += [
-        outbox.failure_line(e.payload.get("key", ""), e.payload.get("to", ""), e.payload["why"])
+        outbox.failure_line(
+            e.payload.get("key", ""), e.payload.get("to", ""), e.payload["why"], language
+        )
         for e in undeliverable
         if _aware(e.at) >= since
     ]

@@ -52,6 +52,7 @@ from review import events
 from review.config import Settings
 from review.db import get_engine, session_scope
 from review.errors import PeerplanError
+from review.i18n import translator
 from review.models import Assignment, Outbox, OutboxStatus, Round, utcnow
 from review.notify import smtp
 from review.notify.headers import header_value
@@ -547,9 +548,14 @@ def undeliverable(session: Session, round_id: int | None = None) -> list[Outbox]
     return list(session.exec(statement.order_by(Outbox.id)))  # type: ignore[arg-type]
 
 
-def failure_line(key: str, to: str, why: str) -> str:
-    """A message marked failed, as a coordinator reads it (status, digest)."""
-    return f"message {key} to {to} was not sent: {why}"
+def failure_line(key: str, to: str, why: str, language: str = "en") -> str:
+    """A message marked failed, as a coordinator reads it (status, digest in the round's
+    language); `why` is the mail server's own words."""
+    return translator(language).gettext("message %(key)s to %(to)s was not sent: %(why)s") % {
+        "key": key,
+        "to": to,
+        "why": why,
+    }
 
 
 def counts(session: Session, round_id: int | None = None) -> dict[str, int]:
