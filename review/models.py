@@ -86,6 +86,9 @@ class Round(SQLModel, table=True):
     # Days relative to the due date: negative before, positive after. See review.notify.policy.
     reminder_policy: dict[str, Any] = json_column(nullable=False)
     blind: bool = True
+    # Whether the consolidated documents name the plans a municipality can learn from (#16);
+    # reviewers stay hidden in blind rounds either way.
+    peers_named: bool = True
     edit_after_submit: bool = True
     avoid_reciprocal: bool = False
     require_frontrunner: bool = False

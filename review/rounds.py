@@ -19,6 +19,7 @@ UPDATABLE = (
     "final_deadline",
     "reviews_per_plan",
     "blind",
+    "peers_named",
     "avoid_reciprocal",
     "require_frontrunner",
     "coordinator_name",

@@ -70,6 +70,12 @@ def round_update(
     avoid_reciprocal: bool | None = typer.Option(
         None, "--avoid-reciprocal/--allow-reciprocal", help="A reviews B while B reviews A?"
     ),
+    peers_named: bool | None = typer.Option(
+        None,
+        "--name-peers/--hide-peers",
+        help="Name the plans a municipality can learn from in its document (reviewers stay "
+        "hidden in blind rounds either way).",
+    ),
     language: str = typer.Option("", help="Language of the coordinator's messages (de or en)."),
     coordinator_name: str = typer.Option("", help="Name that signs the coordinator's messages."),
     coordinator_email: str = typer.Option("", help="Where escalations go."),
@@ -83,6 +89,7 @@ def round_update(
         "reviews_per_plan": reviews_per_plan,
         "blind": blind,
         "avoid_reciprocal": avoid_reciprocal,
+        "peers_named": peers_named,
         "language": language or None,
         "coordinator_name": coordinator_name or None,
         "coordinator_email": coordinator_email or None,

@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 
 from review.consolidation.rules import PlanResult, RubricInput, SubmittedReview, score_plan
 from review.errors import NotFound
+from review.exchange.data import Lesson, PlanHistory, ReviewerLeniency
 from review.i18n import translator
 from review.models import (
     Assignment,
@@ -85,6 +86,8 @@ class PlanDossier(BaseModel):
     #: The municipality's language: its edition.
     municipality_language: str = ""
     blind: bool
+    #: Whether plans and municipalities are named to each other (learning from peers).
+    peers_named: bool = True
     compiled_on: date
     plan_id: int
     plan_title: str
@@ -94,6 +97,11 @@ class PlanDossier(BaseModel):
     findings: list[dict[str, Any]] = Field(default_factory=list)
     rubrics: list[RubricInput]
     reviewers: list[ReviewerIdentity]
+    # The exchange (#16), filled by the pipeline from more than this plan: what it can learn
+    # from its peers, its plan of an earlier round, its reviewers' leniency (coordinator only).
+    lessons: list[Lesson] = Field(default_factory=list)
+    history: PlanHistory | None = None
+    leniency: list[ReviewerLeniency] = Field(default_factory=list)
 
     def score(self) -> PlanResult:
         return score_plan(self.rubrics, self.findings, self.language)
@@ -226,6 +234,7 @@ def gather_round(
                 language=language,
                 municipality_language=municipality.language if municipality else language,
                 blind=round_.blind,
+                peers_named=round_.peers_named,
                 compiled_on=today,
                 plan_id=plan.id,
                 plan_title=plan.title or "",

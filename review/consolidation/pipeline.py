@@ -38,6 +38,7 @@ from review.consolidation.render import (
 from review.consolidation.summary import write_summary_docx
 from review.documents.pdf import convert_to_pdf
 from review.documents.text import slug
+from review.exchange.learning import lessons
 from review.models import Round
 from review.rubric import Rubric
 
@@ -95,6 +96,21 @@ def record_compiled(
     )
 
 
+def with_exchange(
+    dossiers: Sequence[PlanDossier], plan_ids: list[int] | None = None
+) -> list[PlanDossier]:
+    """The dossiers of `plan_ids` (default: all) with what the exchange adds from the whole
+    round (`dossiers` holds every plan of it): the lessons from peers."""
+    rows = [PlanRow(d, d.score()) for d in dossiers]
+    learned = lessons(rows)
+    wanted = set(plan_ids) if plan_ids is not None else None
+    return [
+        d.model_copy(update={"lessons": learned.get(d.plan_id, [])})
+        for d in dossiers
+        if wanted is None or d.plan_id in wanted
+    ]
+
+
 def compile_plans(
     session: Session,
     round_: Round,
@@ -109,7 +125,7 @@ def compile_plans(
     each recorded as `plan.compiled`. Rendering runs in `renderers` when given (a pool shared
     between calls), else in a pool of `workers` processes started for this call."""
     assert round_.id is not None
-    dossiers = gather_round(session, round_, rubrics=rubrics, plan_ids=plan_ids)
+    dossiers = with_exchange(gather_round(session, round_, rubrics=rubrics), plan_ids)
     reports = render_plans(dossiers, Path(out_dir), workers=workers, renderers=renderers)
     for report in reports:
         record_compiled(session, round_.id, report)

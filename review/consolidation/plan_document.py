@@ -30,7 +30,9 @@ from typing import Literal
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
 
+from review.consolidation.exchange_sections import learning_section
 from review.consolidation.gather import PlanDossier, ReviewerIdentity, reviewer_label
+from review.consolidation.plan_notes import coordinator_section, findings_section
 from review.consolidation.redaction import redactor_for
 from review.consolidation.rules import PlanResult, RubricResult
 from review.documents.docxkit import (
@@ -46,7 +48,7 @@ from review.documents.docxkit import (
     open_template,
 )
 from review.documents.text import clean
-from review.eligibility import finding_evidence, finding_gate, finding_met, finding_text, gate_label
+from review.eligibility import gate_label
 from review.i18n import N_, state_name, translator
 from review.rubric import Rubric
 
@@ -79,7 +81,7 @@ def edition_language(dossier: PlanDossier, edition: Edition) -> str:
     return dossier.language
 
 
-class _Writer:
+class PlanWriter:
     def __init__(self, dossier: PlanDossier, result: PlanResult, edition: Edition) -> None:
         self.d, self.r, self.edition = dossier, result, edition
         self.lang = edition_language(dossier, edition)
@@ -335,69 +337,6 @@ class _Writer:
                     para.add_run(f"{name}: ").bold = True
                     para.add_run(self.text(value) if value else "–")
 
-    def findings(self, doc: Styled) -> None:
-        lang = self.lang
-        doc.heading(self.t.gettext("Automatic hints from the intake check"), 1)
-        doc.para(
-            self.t.gettext(
-                "peerplan derived these hints automatically from the plan's text. They are "
-                "neither an assessment nor the reviewers' verdict."
-            ),
-            HINT,
-        )
-        if not self.d.findings:
-            doc.para(self.t.gettext("No automatic hints."), HINT)
-            return
-        for finding in self.d.findings:
-            if not isinstance(finding, dict):
-                continue
-            met = finding_met(finding)
-            gate = finding_gate(finding)
-            head = clean(finding_text(finding, lang) or (gate_label(gate, lang) if gate else ""))
-            if met is not None:
-                head += f" – {self.looks(met)}"
-            para = doc.para("", HINT)
-            para.add_run(head).bold = True
-            for where, snippet in finding_evidence(finding):
-                doc.para(clean(f"{where}: „{snippet}“" if where else f"„{snippet}“"), HINT)
-
-    def coordinator_section(self, doc: Styled) -> None:
-        lang = self.lang
-        doc.heading(self.t.gettext("For the coordinator"), 1)
-        table = doc.table(1, 7, TABLE, [2.0, 2.6, 3.4, 2.6, 2.4, 2.0, 2.0])
-        names = (
-            self.t.gettext("Reviewer"),
-            self.t.gettext("Name"),
-            self.t.gettext("Email"),
-            self.t.gettext("Municipality"),
-            self.t.gettext("Rubric"),
-            self.t.gettext("Status"),
-            self.t.gettext("Submitted"),
-        )
-        for cell, name in zip(table.rows[0].cells, names, strict=True):
-            cell.text = name
-        for info in self.d.reviewers:
-            cells = table.add_row().cells
-            values = self.info_row(info)
-            for cell, value in zip(cells, values, strict=True):
-                cell.text = clean(value)
-        for res in self.r.rubrics:
-            title = self.rubrics[res.rubric_id].title(lang)
-            if res.extra_review:
-                extra = self.t.gettext("An extra review is called for")
-                doc.para(f"{title}: {extra}", FLAG)
-                for reason in res.extra_review_reasons:
-                    doc.para(reason, "List Bullet")
-            if res.problems:
-                open_points = self.t.gettext("Open points")
-                doc.para(f"{title}: {open_points}", FLAG)
-                for problem in res.problems:
-                    doc.para(clean(problem), "List Bullet")
-        if self.r.reasons:
-            doc.para(self.t.gettext("Why this outcome"), FLAG)
-            for reason in self.r.reasons:
-                doc.para(clean(reason), "List Bullet")
-
     def build(self, template_dir: Path | None = None) -> DocumentObject:
         doc = open_template(TEMPLATE, template_dir)
         styled = Styled(doc, TEMPLATE, template_dir)
@@ -406,9 +345,10 @@ class _Writer:
         for res in self.r.rubrics:
             self.rubric_section(styled, res, self.rubrics[res.rubric_id])
         self.strengths(styled)
-        self.findings(styled)
+        learning_section(self, styled)
+        findings_section(self, styled)
         if self.coordinator:
-            self.coordinator_section(styled)
+            coordinator_section(self, styled)
         when = datetime.combine(self.d.compiled_on, time(12), tzinfo=UTC)
         title = self.t.gettext("Consolidated review")
         anonymise_properties(
@@ -425,7 +365,7 @@ class _Writer:
 def build_consolidated(
     dossier: PlanDossier, result: PlanResult, edition: Edition, template_dir: Path | None = None
 ) -> DocumentObject:
-    return _Writer(dossier, result, edition).build(template_dir)
+    return PlanWriter(dossier, result, edition).build(template_dir)
 
 
 def write_consolidated(

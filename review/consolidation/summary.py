@@ -24,6 +24,7 @@ from review.documents.docxkit import (
     shade,
 )
 from review.documents.text import clean
+from review.exchange.learning import STRONG_MIN, WEAK_MAX, matches
 from review.i18n import Translator, translator
 
 TEMPLATE = "summary.docx"
@@ -108,6 +109,7 @@ def write_summary_docx(
             shade(cell, score_colour(None if value is None else (value - low) / (high - low)))
     legend = doc.para("", SMALL)
     legend.add_run(" · ".join(f"{c.id} {c.title(lang)}" for _r, c in criteria))
+    learning_matrix(doc, rows, t)
     title = t.gettext("Review round summary")
     anonymise_properties(
         document,
@@ -121,3 +123,43 @@ def write_summary_docx(
     document.save(str(tmp))
     os.replace(tmp, path)
     return path
+
+
+def learning_matrix(doc: Styled, rows: Sequence[PlanRow], t: Translator) -> None:
+    """Who can learn from whom (`review.exchange.learning`): a row per plan with a weak point, a
+    column per plan strong on one, the criteria (and JRC gates) in the cell. Left out when the
+    round does not name peers to each other: the matrix would."""
+    doc.heading(t.gettext("Learning from peers"), 1)
+    if any(not row.dossier.peers_named for row in rows):
+        doc.para(t.gettext("This round does not name peers to each other."), SMALL)
+        return
+    names = {row.dossier.plan_id: clean(row.dossier.municipality) for row in rows}
+    pairs: dict[tuple[int, int], list[str]] = {}
+    for learner, found in matches(rows).items():
+        for kind, _rubric, item, peers in found:
+            label = item if kind == "criterion" else f"JRC {item}"
+            for teacher in peers:
+                pairs.setdefault((learner, teacher), []).append(label)
+    doc.para(
+        t.gettext(
+            "A row per plan that is weak somewhere (a score of at most %(weak)s or an eligibility "
+            "criterion not met), a column per plan that is strong there (at least %(strong)s)."
+        )
+        % {"weak": WEAK_MAX, "strong": STRONG_MIN},
+        SMALL,
+    )
+    learners = sorted({a for a, _b in pairs}, key=lambda p: names[p])
+    teachers = sorted({b for _a, b in pairs}, key=lambda p: names[p])
+    if not pairs:
+        doc.para(t.gettext("No plan is weak where another is strong."), SMALL)
+        return
+    width = (25.7 - 4.0) / len(teachers)
+    table = doc.table(1, 1 + len(teachers), PLAIN_TABLE, [4.0] + [width] * len(teachers))
+    table.rows[0].cells[0].text = t.gettext("learns ↓ from →")
+    for cell, teacher in zip(table.rows[0].cells[1:], teachers, strict=True):
+        cell.text = names[teacher]
+    for learner in learners:
+        cells = table.add_row().cells
+        cells[0].text = names[learner]
+        for cell, teacher in zip(cells[1:], teachers, strict=True):
+            cell.text = ", ".join(pairs.get((learner, teacher), []))

@@ -1,0 +1,78 @@
+"""Parts of a plan's consolidated review after the reviewers' texts: the intake's automatic
+hints (both editions) and the section for the coordinator (the coordinator's edition only)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from review.documents.docxkit import FLAG, HINT, TABLE, Styled
+from review.documents.text import clean
+from review.eligibility import finding_evidence, finding_gate, finding_met, finding_text, gate_label
+
+if TYPE_CHECKING:  # the writer calls these functions with itself
+    from review.consolidation.plan_document import PlanWriter
+
+
+def findings_section(w: PlanWriter, doc: Styled) -> None:
+    lang = w.lang
+    doc.heading(w.t.gettext("Automatic hints from the intake check"), 1)
+    doc.para(
+        w.t.gettext(
+            "peerplan derived these hints automatically from the plan's text. They are "
+            "neither an assessment nor the reviewers' verdict."
+        ),
+        HINT,
+    )
+    if not w.d.findings:
+        doc.para(w.t.gettext("No automatic hints."), HINT)
+        return
+    for finding in w.d.findings:
+        if not isinstance(finding, dict):
+            continue
+        met = finding_met(finding)
+        gate = finding_gate(finding)
+        head = clean(finding_text(finding, lang) or (gate_label(gate, lang) if gate else ""))
+        if met is not None:
+            head += f" – {w.looks(met)}"
+        para = doc.para("", HINT)
+        para.add_run(head).bold = True
+        for where, snippet in finding_evidence(finding):
+            doc.para(clean(f"{where}: „{snippet}“" if where else f"„{snippet}“"), HINT)
+
+
+def coordinator_section(w: PlanWriter, doc: Styled) -> None:
+    lang = w.lang
+    doc.heading(w.t.gettext("For the coordinator"), 1)
+    table = doc.table(1, 7, TABLE, [2.0, 2.6, 3.4, 2.6, 2.4, 2.0, 2.0])
+    names = (
+        w.t.gettext("Reviewer"),
+        w.t.gettext("Name"),
+        w.t.gettext("Email"),
+        w.t.gettext("Municipality"),
+        w.t.gettext("Rubric"),
+        w.t.gettext("Status"),
+        w.t.gettext("Submitted"),
+    )
+    for cell, name in zip(table.rows[0].cells, names, strict=True):
+        cell.text = name
+    for info in w.d.reviewers:
+        cells = table.add_row().cells
+        values = w.info_row(info)
+        for cell, value in zip(cells, values, strict=True):
+            cell.text = clean(value)
+    for res in w.r.rubrics:
+        title = w.rubrics[res.rubric_id].title(lang)
+        if res.extra_review:
+            extra = w.t.gettext("An extra review is called for")
+            doc.para(f"{title}: {extra}", FLAG)
+            for reason in res.extra_review_reasons:
+                doc.para(reason, "List Bullet")
+        if res.problems:
+            open_points = w.t.gettext("Open points")
+            doc.para(f"{title}: {open_points}", FLAG)
+            for problem in res.problems:
+                doc.para(clean(problem), "List Bullet")
+    if w.r.reasons:
+        doc.para(w.t.gettext("Why this outcome"), FLAG)
+        for reason in w.r.reasons:
+            doc.para(clean(reason), "List Bullet")

@@ -1,0 +1,46 @@
+"""The exchange's sections in the documents, in the reader's language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from review.consolidation.gather import PlanRow
+from review.consolidation.plan_document import write_consolidated
+from review.consolidation.summary import write_summary_docx
+from review.exchange.learning import lessons
+from tests.consolidation.test_documents import docx_text
+from tests.exchange.test_learning import round_of
+
+
+def test_the_municipality_reads_learn_from_peers_in_its_language(tmp_path: Path) -> None:
+    rows = round_of(blind=True)
+    learned = lessons(
+        [
+            PlanRow(r.dossier.model_copy(update={"municipality_language": "de"}), r.result)
+            for r in rows
+        ]
+    )
+    weak = rows[0].dossier.model_copy(update={"municipality_language": "de", "lessons": learned[1]})
+    path = write_consolidated(weak, weak.score(), "municipality", tmp_path / "weak.docx")
+    text = docx_text(path)
+    assert "Von anderen lernen" in text
+    assert "T2 Basis-Emissionsinventar (dieser Plan: 1)" in text
+    assert "Bruckhausen – Bewertung 4" in text
+    assert "Fundstelle im Plan: p. 14; p. 22 „Tabelle 4: Endenergie nach Energieträgern“" in text
+    assert "Zeppelfeld" not in text and "[geschwärzt]" in text
+
+
+def test_the_round_summary_has_the_learning_matrix(tmp_path: Path) -> None:
+    rows = round_of()
+    path = write_summary_docx(rows, tmp_path / "s.docx", round_name="R", language="en")
+    text = docx_text(path)
+    assert "Learning from peers" in text and "learns ↓ from →" in text
+    assert "T2, JRC bei_sectors" in text
+
+
+def test_a_round_that_does_not_name_peers_has_no_matrix(tmp_path: Path) -> None:
+    rows = round_of(peers_named=False)
+    path = write_summary_docx(rows, tmp_path / "s.docx", round_name="R", language="en")
+    text = docx_text(path)
+    assert "This round does not name peers to each other." in text
+    assert "learns ↓ from →" not in text
