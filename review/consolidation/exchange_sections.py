@@ -3,16 +3,30 @@ language: learning from peers. The data come with the dossier (`review.exchange`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol
 
-from review.documents.docxkit import COMMENT, HINT, SMALL, Styled
+from review.documents.docxkit import COMMENT, HINT, SMALL, TABLE, Styled
 from review.documents.text import clean
 from review.eligibility import gate_label
-from review.exchange.data import Lesson
+from review.exchange.actions import action_list
+from review.exchange.data import Action, Lesson
 from review.exchange.learning import STRONG_MIN, WEAK_MAX
+from review.i18n import N_, Translator
+from review.rubric import Rubric
 
 if TYPE_CHECKING:  # the writer calls these functions with itself
     from review.consolidation.plan_document import PlanWriter
+
+
+class Reader(Protocol):
+    """What the texts of a section need: the reader's language and the edition's redaction (the
+    plan's writer has them, and so has the action spreadsheet)."""
+
+    lang: str
+    t: Translator
+    rubrics: dict[str, Rubric]
+    text: Callable[[object], str]
 
 
 def lesson_title(w: PlanWriter, lesson: Lesson) -> str:
@@ -61,3 +75,62 @@ def learning_section(w: PlanWriter, doc: Styled) -> None:
                     for place, snippet in peer.evidence
                 )
                 doc.para(w.t.gettext("Where in the plan: %(where)s") % {"where": where}, SMALL)
+
+
+PRIORITY_NAMES: dict[str, str] = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
+
+
+def action_rows(w: Reader, actions: Sequence[Action]) -> list[list[str]]:
+    """[priority, criterion, recommendation, who] per action, in the reader's language."""
+    rows = []
+    for action in actions:
+        rubric = w.rubrics.get(action.rubric_id)
+        if action.criterion_id and rubric is not None:
+            title = rubric.criterion(action.criterion_id).title(w.lang)
+            criterion = f"{action.criterion_id} {title}"
+        else:
+            criterion = w.t.gettext("general")
+        if action.source == "rubric":
+            text = w.t.gettext("Next level (%(level)s): %(anchor)s") % {
+                "level": action.level,
+                "anchor": action.recommendation,
+            }
+            who = w.t.gettext("rubric")
+        else:
+            text = w.text(action.recommendation)
+            who = w.t.ngettext("%(num)s reviewer", "%(num)s reviewers", action.reviewers) % {
+                "num": action.reviewers
+            }
+        rows.append([w.t.gettext(PRIORITY_NAMES[action.priority]), criterion, text, who])
+    return rows
+
+
+def actions_section(w: PlanWriter, doc: Styled) -> None:
+    """ "Action list": what the reviewers recommend, merged, with a priority from the score and
+    the weight (`review.exchange.actions`)."""
+    doc.heading(w.t.gettext("Action list"), 1)
+    doc.para(
+        w.t.gettext(
+            "The reviewers' recommendations, merged where they say the same. The priority comes "
+            "from the score and the weight: how many points of the total the criterion leaves "
+            "open. Where no reviewer recommended anything for a criterion below 'good', the "
+            "rubric's next level is named."
+        )
+    )
+    actions = action_list(w.d, w.r, w.lang)
+    if not actions:
+        doc.para(w.t.gettext("No recommendations."), HINT)
+        return
+    table = doc.table(1, 4, TABLE, [2.2, 4.6, 8.2, 2.0])
+    names = (
+        w.t.gettext("Priority"),
+        w.t.gettext("Criterion"),
+        w.t.gettext("Recommendation"),
+        w.t.gettext("From"),
+    )
+    for cell, name in zip(table.rows[0].cells, names, strict=True):
+        cell.text = name
+    for values in action_rows(w, actions):
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=True):
+            cell.text = clean(value)

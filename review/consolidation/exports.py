@@ -143,7 +143,7 @@ def write_csv(header: list[str], records: list[list], path: Path) -> Path:
     return path
 
 
-def _sheet(workbook: Workbook, title: str, header: list[str], records: list[list]) -> None:
+def add_sheet(workbook: Workbook, title: str, header: list[str], records: list[list]) -> None:
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
@@ -168,8 +168,8 @@ def _sheet(workbook: Workbook, title: str, header: list[str], records: list[list
 def write_xlsx(rows: Sequence[PlanRow], path: Path, *, identities: bool) -> Path:
     # Write-only mode: rows stream out; the normal mode's row lookups grow with the sheet.
     workbook = Workbook(write_only=True)
-    _sheet(workbook, "plans", *plan_records(rows, identities=identities))
-    _sheet(workbook, "reviews", *review_records(rows, identities=identities))
+    add_sheet(workbook, "plans", *plan_records(rows, identities=identities))
+    add_sheet(workbook, "reviews", *review_records(rows, identities=identities))
     workbook.properties.creator = "peerplan"
     workbook.properties.lastModifiedBy = "peerplan"
     path.parent.mkdir(parents=True, exist_ok=True)

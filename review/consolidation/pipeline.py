@@ -9,6 +9,7 @@
 The output folder, laid out so that what may be shared is apart:
 
     OUT/municipality/0007-tulln.docx (.pdf)      one per plan, for the plan's municipality
+    OUT/municipality/0007-tulln-actions.xlsx      its action list
     OUT/summary/round-summary.docx (.pdf)         comparing plans; no reviewer in it
     OUT/summary/round-scores.xlsx, .csv           every score and comment, blind-safe
     OUT/coordinator/0007-tulln-coordinator.docx   with names and emails
@@ -65,6 +66,7 @@ class CompileReport(BaseModel):
     @property
     def files(self) -> list[Path]:
         docs = [p.municipality_docx for p in self.plans] + [p.coordinator_docx for p in self.plans]
+        docs += [p.actions_xlsx for p in self.plans if p.actions_xlsx is not None]
         return docs + ([self.summary_docx] if self.summary_docx else []) + self.exports + self.pdfs
 
 

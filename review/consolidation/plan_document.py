@@ -30,7 +30,7 @@ from typing import Literal
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
 
-from review.consolidation.exchange_sections import learning_section
+from review.consolidation.exchange_sections import actions_section, learning_section
 from review.consolidation.gather import PlanDossier, ReviewerIdentity, reviewer_label
 from review.consolidation.plan_notes import coordinator_section, findings_section
 from review.consolidation.redaction import redactor_for
@@ -345,6 +345,7 @@ class PlanWriter:
         for res in self.r.rubrics:
             self.rubric_section(styled, res, self.rubrics[res.rubric_id])
         self.strengths(styled)
+        actions_section(self, styled)
         learning_section(self, styled)
         findings_section(self, styled)
         if self.coordinator:

@@ -2,6 +2,7 @@
 of processes when there are several plans.
 
     OUT/municipality/0007-tulln.docx              for the plan's municipality (blind-safe)
+    OUT/municipality/0007-tulln-actions.xlsx      its action list as a spreadsheet
     OUT/coordinator/0007-tulln-coordinator.docx   with names and emails
 
 File names are the plan id and the plan's municipality: they name no reviewer. Re-running
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from review.consolidation.action_sheet import write_action_sheet
 from review.consolidation.gather import PlanDossier
 from review.consolidation.plan_document import write_consolidated
 from review.consolidation.rules import PlanResult
@@ -43,6 +45,7 @@ class PlanReport(BaseModel):
     extra_review: bool
     municipality_docx: Path
     coordinator_docx: Path
+    actions_xlsx: Path | None = None  # the action list, for the municipality
     result: PlanResult
     cpu_seconds: float = 0.0  # spent rendering, in whichever process did it
     worker_pid: int = 0  # the process that rendered it
@@ -69,6 +72,9 @@ def render_plan(
         out_dir / COORDINATOR_DIR / f"{stem}-coordinator.docx",
         template_dir,
     )
+    actions_xlsx = write_action_sheet(
+        dossier, result, out_dir / MUNICIPALITY_DIR / f"{stem}-actions.xlsx"
+    )
     lang = dossier.language
     outcome = (
         result.outcome.label(lang) if result.outcome else translator(lang).gettext("incomplete")
@@ -84,6 +90,7 @@ def render_plan(
         extra_review=result.extra_review,
         municipality_docx=municipality_docx,
         coordinator_docx=coordinator_docx,
+        actions_xlsx=actions_xlsx,
         result=result,
         cpu_seconds=time.process_time() - started,
         worker_pid=os.getpid(),

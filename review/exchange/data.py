@@ -49,6 +49,8 @@ class Action(BaseModel):
     #: "reviewer": a reviewer's recommendation; "rubric": the next level's anchor, where no
     #: reviewer recommended anything for a weak criterion.
     source: Literal["reviewer", "rubric"] = "reviewer"
+    #: For a "rubric" action: the level whose anchor `recommendation` is.
+    level: int | None = None
 
 
 class CriterionChange(BaseModel):
