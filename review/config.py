@@ -87,6 +87,13 @@ class Settings(BaseSettings):
         "(e.g. '127.0.0.1' or '10.0.0.0/8'). Empty: the connecting address is the client, "
         "and the portal's lock-out of link guessers counts by it.",
     )
+    link_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret the reviewers' personal links are derived from, so that no link "
+        "rests in the database even while its invitation waits to be sent. Default: a random "
+        "key created in the data directory (link.key, 0600). Every process of an installation "
+        "must share it; keep it out of database backups.",
+    )
     link_grace_days: int = Field(
         default=28, description="Days after the round's final deadline that personal links work."
     )

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from review import tokens
 from review.config import Settings
 from review.documents.word_form import MEDIA_TYPE
 from review.errors import InvalidInput
@@ -126,7 +125,7 @@ def reissue_link(
         )
     round_ = session.get(Round, assignment.round_id)
     assert round_ is not None
-    token, digest = tokens.new_token()
+    token, digest = links.new_link_token(settings, assignment)
     expires = links.link_expiry(round_, settings.link_grace_days, due=assignment.due_date)
     amend(
         session,

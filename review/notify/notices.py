@@ -27,6 +27,7 @@ from review.models import Assignment, Document, Municipality, Outbox, Review, Ro
 from review.notify import outbox
 from review.notify.context import AssignmentFacts, review_link
 from review.notify.messages import format_day, render
+from review.reviewing import links
 
 
 def queue(
@@ -101,7 +102,12 @@ def invitation(
         reason=reason
         or ("invited" if kind == "invitation" else f"replaces assignment {assignment.replaces_id}"),
         attachments=[{"filename": form_name, "path": stored, "media_type": media_type}],
-        **facts.context(language, link=review_link(settings, token), form_name=form_name),
+        # The placeholder, not the token: the link is derived when the message is sent (#17).
+        **facts.context(
+            language,
+            link=review_link(settings, links.link_placeholder(settings, assignment, token)),
+            form_name=form_name,
+        ),
     )
 
 

@@ -48,7 +48,7 @@ from sqlalchemy import Engine, func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from review import events
+from review import events, tokens
 from review.config import Settings
 from review.db import get_engine, session_scope
 from review.errors import PeerplanError
@@ -213,7 +213,7 @@ def build_email(row: Outbox, settings: Settings) -> EmailMessage:
     message["Date"] = format_datetime(utcnow())
     message["X-Peerplan-Kind"] = header_value(row.kind)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(row.body)
+    message.set_content(body_as_sent(row.body, settings))
     for attachment in row.attachments:
         path = settings.files_dir / attachment["path"]
         media_type = attachment.get("media_type") or (
@@ -231,6 +231,14 @@ def build_email(row: Outbox, settings: Settings) -> EmailMessage:
     # Rendering now, not at sending: a header the email package refuses fails this message here.
     message.as_bytes()
     return message
+
+
+def body_as_sent(body: str, settings: Settings) -> str:
+    """The body as sent: each personal link's placeholder replaced by its token, derived from
+    the link key now (review.tokens); the stored body never holds the token."""
+    if not tokens.PLACEHOLDER.search(body):
+        return body
+    return tokens.render_links(body, tokens.link_key(settings))
 
 
 def _assignment_statuses(session: Session, rows: list[Outbox]) -> dict[int, str]:
@@ -535,8 +543,9 @@ PERSONAL_LINK = re.compile(r"(/[rm]/)[A-Za-z0-9_\-]{16,}")
 
 def redact_links(body: str) -> str:
     """The body as kept once sent: tokens are stored only as hashes, so a sent message must not
-    keep one either (a database dump would open the reviewer's portal). Unsent rows still need
-    theirs: a crash before the send must not lose the link."""
+    keep one either (a database dump would open the reviewer's portal). A queued invitation holds
+    only its link's placeholder (review.tokens); a row queued before #17 may still hold a token."""
+    body = tokens.PLACEHOLDER.sub("[link sent by email]", body)
     return PERSONAL_LINK.sub(r"\1[link sent by email]", body)
 
 

@@ -42,7 +42,7 @@ def issue_link(
     round_ = session.get(Round, assignment.round_id)
     assert round_ is not None
     grace = settings.link_grace_days if settings else DEFAULT_GRACE_DAYS
-    token, digest = tokens.new_token()
+    token, digest = new_link_token(settings, assignment)
     assignment.token_hash = digest
     assignment.token_expires_at = link_expiry(round_, grace, due=assignment.due_date)
     session.add(assignment)
@@ -57,6 +57,27 @@ def issue_link(
         payload={"expires_at": assignment.token_expires_at.isoformat()},
     )
     return token
+
+
+def link_subject(assignment: Assignment) -> str:
+    """What a reviewer's link token is derived for: its assignment (`a12`)."""
+    return f"a{assignment.id}"
+
+
+def new_link_token(settings: Settings | None, assignment: Assignment) -> tuple[str, str]:
+    """A fresh (token, hash) for `assignment`'s link, derived from the link key so that its
+    invitation can wait in the outbox without it (review.tokens); random without settings."""
+    if settings is None:
+        return tokens.new_token()
+    token, digest, _ = tokens.new_derived_token(tokens.link_key(settings), link_subject(assignment))
+    return token, digest
+
+
+def link_placeholder(settings: Settings, assignment: Assignment, token: str) -> str:
+    """What stands for `token` in a queued message: its placeholder when the token was derived
+    from the link key, else (a random token) the token itself."""
+    key = tokens.link_key(settings)
+    return tokens.placeholder_for(key, token, link_subject(assignment)) or token
 
 
 def issue_upload_link(session: Session, municipality: Municipality) -> str:

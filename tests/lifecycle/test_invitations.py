@@ -13,6 +13,7 @@ from review import lifecycle
 from review.config import Settings
 from review.errors import InvalidInput
 from review.models import Assignment, Event, Outbox
+from review.notify.outbox import body_as_sent
 from review.reviewing.links import assignment_for_token
 from review.states import StaleVersion
 from tests.notify_helpers import approved_assignment, make_reviewer, small_round
@@ -30,8 +31,10 @@ def _invited(session: Session, settings: Settings) -> Assignment:
     return assignment
 
 
-def _link_in(message: Outbox) -> str:
-    found = re.search(r"/r/([A-Za-z0-9_-]+)", message.body)
+def _link_in(message: Outbox, settings: Settings) -> str:
+    """The token of the link the reviewer receives: the stored body holds only a placeholder,
+    rendered when the message is sent (#17)."""
+    found = re.search(r"/r/([A-Za-z0-9_-]+)", body_as_sent(message.body, settings))
     assert found, message.body
     return found.group(1)
 
@@ -52,7 +55,7 @@ def test_invitation_carries_a_link_that_opens_the_assignment(
     assignment = _invited(session, settings)
     (invitation,) = _invitations(session, assignment)
     assert invitation.recipient == "eva@b.example" and invitation.attachments
-    opened = assignment_for_token(session, _link_in(invitation), settings, now=NOW)
+    opened = assignment_for_token(session, _link_in(invitation, settings), settings, now=NOW)
     assert opened is not None and opened.id == assignment.id
     # Inviting again invites nobody twice.
     again = lifecycle.invite(session, settings, [assignment], actor="coordinator", now=NOW)
@@ -63,7 +66,7 @@ def test_a_reissued_link_replaces_the_old_one_and_is_sent_again(
     session: Session, settings: Settings
 ) -> None:
     assignment = _invited(session, settings)
-    old = _link_in(_invitations(session, assignment)[0])
+    old = _link_in(_invitations(session, assignment)[0], settings)
 
     new = lifecycle.reissue_link(session, settings, assignment, actor="coordinator", now=NOW)
 
@@ -72,7 +75,7 @@ def test_a_reissued_link_replaces_the_old_one_and_is_sent_again(
     opened = assignment_for_token(session, new, settings, now=NOW)
     assert opened is not None and opened.id == assignment.id
     first, second = _invitations(session, assignment)
-    assert _link_in(second) == new and second.key != first.key
+    assert _link_in(second, settings) == new and second.key != first.key
     assert second.reason == "a new personal link (the earlier one no longer works)"
     kinds = [e.kind for e in session.exec(select(Event).where(Event.entity_id == assignment.id))]
     assert "assignment.link_reissued" in kinds

@@ -20,6 +20,7 @@ import csv
 import io
 import logging
 import re
+import sqlite3
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -337,19 +338,14 @@ def test_blind_round_reveals_no_reviewer_where_it_must_not(
     print(f"\nconfidentiality surfaces checked: {SURFACES}; {len(box.messages)} emails")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known gap: an invitation waiting in the outbox keeps its personal link (Outbox.body) until it "
-        "is sent (sent bodies are redacted: test_sent_messages_keep_no_personal_link); a database "
-        "dump taken in that window opens the reviewer's portal. Fix: render the link at send time "
-        "from a secret outside the database. This test turns green (and the xfail strict fails) "
-        "once fixed."
-    ),
-)
 def test_no_personal_link_token_rests_in_the_database(sqlite_settings: Settings) -> None:
+    """An invitation waiting in the outbox holds a placeholder, not its link (#17): the token is
+    derived from the link key outside the database when the message is sent. Nothing in the
+    database, dumped as text, holds the token; the email does, and it opens the portal."""
     from review.lifecycle import invite_round
     from review.models import utcnow
+    from review.notify.outbox import deliver
+    from review.reviewing.links import assignment_for_token
     from tests.factories import make_plan
 
     settings = sqlite_settings
@@ -372,8 +368,28 @@ def test_no_personal_link_token_rests_in_the_database(sqlite_settings: Settings)
         invite_round(session, settings, round_.id, actor="coordinator")
         session.commit()
         bodies = "\n".join(o.body for o in session.exec(select(Outbox)))
-    assert "/r/" in bodies  # the invitation was queued with its link
+    assert "/r/{peerplan-link:a" in bodies  # the invitation was queued with its placeholder
     assert not TOKEN_IN_LINK.search(bodies), "a personal link token is stored in Outbox.body"
+    dump = "\n".join(
+        sqlite3.connect(str(settings.data_dir / "peerplan.db")).iterdump()
+    )  # every table, as a backup holds it
+
+    box = Mailbox()
+    controller = start_smtp(box)
+    try:
+        sending = settings.model_copy(
+            update={"smtp_host": "127.0.0.1", "smtp_port": controller.port}
+        )
+        assert deliver(engine_for(str(settings.database_url)), sending).sent
+    finally:
+        controller.stop()
+    (invitation,) = box.messages
+    match = TOKEN_IN_LINK.search(mail_text(invitation))
+    assert match, "the email carries the link"
+    token = match.group(1)
+    assert token not in dump, "the token rests somewhere in the database"
+    with Session(engine_for(str(settings.database_url))) as session:
+        assert assignment_for_token(session, token, settings) is not None  # and it works
 
 
 def test_sent_messages_keep_no_personal_link(sqlite_settings: Settings) -> None:
