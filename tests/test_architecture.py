@@ -155,3 +155,46 @@ def test_the_checker_sees_a_cycle_and_a_function_level_import(tmp_path: Path) ->
     assert graph == {"a": {"b"}, "b": {"a"}}
     assert find_cycles(graph) == [["a", "b"]]
     assert find_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def _closure(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen, todo = {start}, [start]
+    while todo:
+        for target in graph.get(todo.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
+def _third_party(path: Path) -> set[str]:
+    """The top-level names of what a module imports from outside the project."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.split(".")[0])
+    return names - set(PACKAGES)
+
+
+DATABASE = {"sqlmodel", "sqlalchemy", "alembic", "psycopg"}
+DATABASE_MODULES = {"review.models", "review.db", "review.events", "review.queries"}
+
+
+def test_the_review_form_imports_nothing_of_the_database() -> None:
+    """The form model and its validation (review.reviewing.form), and all it imports."""
+    modules, graph = project_modules(), import_graph()
+    reached = _closure(graph, "review.reviewing.form")
+    bad = sorted(m for m in reached if _third_party(modules[m]) & DATABASE)
+    assert not bad, "review.reviewing.form reaches the database through: " + ", ".join(bad)
+
+
+def test_the_word_form_draws_and_reads_plain_data() -> None:
+    """review.documents.word_form itself uses no session, no table and no database query.
+    (What it imports is checked one level deep: it reads uploads with review.intake.safezip,
+    and importing that runs review/intake/__init__, which loads the whole intake.)"""
+    modules, graph = project_modules(), import_graph()
+    module = "review.documents.word_form"
+    assert not _third_party(modules[module]) & DATABASE
+    assert not graph[module] & DATABASE_MODULES, graph[module] & DATABASE_MODULES
