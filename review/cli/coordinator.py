@@ -58,7 +58,7 @@ def _target(plan: str, reviewer: str) -> Target:
 
 def _report(result: ControlRun) -> None:
     for line in result.done:
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, soft_wrap=True)
     console.print(f"mail: {result.delivery.summary()}", highlight=False)
 
 

@@ -77,6 +77,12 @@ def assignments(
     return [a for a in found if a.status in statuses]
 
 
+def review_of(session: Session, round_: Round, assignment_id: int) -> Assignment:
+    """One review of the round by its id; NotFound for another round's or none."""
+    found = assignments(session, round_, Target(assignment_id=assignment_id), set(S))
+    return found[0]
+
+
 def find_reviewer(session: Session, round_: Round, who: str) -> Reviewer:
     """A reviewer of the round by email or name (case and spacing ignored)."""
     key = " ".join(who.split()).casefold()

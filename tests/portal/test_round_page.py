@@ -15,7 +15,7 @@ from review.coordinator.round_page import round_page
 from review.models import Assignment, AssignmentStatus, Outbox, utcnow
 from review.rounds import get_round
 from review.states import transition
-from tests.portal_client import client_for
+from tests.portal_client import CSRF, client_for
 from tests.review_data import reviewed_plan
 from tests.reviewing_data import invited_assignment
 
@@ -123,3 +123,50 @@ def test_the_local_mailbox_shows_the_rounds_messages(settings: Settings, session
     assert mail.status_code == 200 and "Body of Reminder: your review" in mail.text
     assert client.get(f"/c/{token}/mail/00002.eml").status_code == 404
     assert client.get(f"/c/{token}/mail/..%2Fpeerplan.db").status_code == 404
+
+
+def _csrf(html: str) -> str:
+    return CSRF.search(html).group(1)
+
+
+def test_the_buttons_extend_send_a_new_link_and_remind(
+    settings: Settings, session: Session
+) -> None:
+    done, late, assignment = _late_round(session, settings)
+    token = access.issue(session, done.round_)
+    session.commit()
+    client = client_for(settings)
+    csrf = _csrf(client.get(f"/c/{token}?lang=en").text)
+    url = f"/c/{token}/a/{late.assignment_id}"
+    new_due = date.today() + timedelta(days=14)
+
+    past = (date.today() - timedelta(days=1)).isoformat()
+    refused = client.post(f"{url}/extend", data={"csrf": csrf, "lang": "en", "due_date": past})
+    assert refused.status_code == 422 and "is in the past" in refused.text
+    extended = client.post(
+        f"{url}/extend", data={"csrf": csrf, "lang": "en", "due_date": new_due.isoformat()}
+    )
+    assert extended.status_code == 303
+    page = client.get(extended.headers["location"]).text
+    assert "The due date was changed" in page
+    session.expire_all()
+    changed = session.get(Assignment, late.assignment_id)
+    assert changed.due_date == new_due and changed.status == "invited"
+
+    assert client.post(f"{url}/link", data={"csrf": csrf, "lang": "en"}).status_code == 303
+    assert client.get(f"/r/{late.token}").status_code == 404  # the old link stops at once
+    assert client.post(f"{url}/remind", data={"csrf": csrf, "lang": "en"}).status_code == 303
+    reminders = session.exec(
+        select(Outbox).where(Outbox.assignment_id == late.assignment_id, Outbox.kind == "reminder")
+    ).all()
+    assert len(reminders) == 2  # the test's own and the button's
+
+    # Another round's review, an impossible id, no CSRF token: refused, nothing written.
+    other = reviewed_plan(session, municipality="Anderswo")
+    session.commit()
+    foreign = session.exec(select(Assignment).where(Assignment.round_id == other.round_.id)).first()
+    data = {"csrf": csrf, "lang": "en"}
+    assert client.post(f"/c/{token}/a/{foreign.id}/remind", data=data).status_code == 404
+    assert client.post(f"/c/{token}/a/{2**40}/remind", data=data).status_code == 404
+    assert client.post(f"{url}/remind", data={"lang": "en"}).status_code == 403
+    assert client.post(f"{url}/delete", data=data).status_code in (404, 422)

@@ -1,22 +1,32 @@
 """The coordinator's round page (`/c/{token}`), opened through a personal coordinator link
 (review.coordinator.access): where each plan and reviewer stands, the intake's findings, every
-document of the round to download, and the local mailbox's messages of the round. Pages are in
-the round's language unless `?lang=` asks for another."""
+document of the round to download, and the local mailbox's messages of the round; buttons for
+the most used controls on one review (extend its due date, a new personal link, remind now:
+review.coordinator.controls), posted with the CSRF check. Pages are in the round's language
+unless `?lang=` asks for another."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, BackgroundTasks
+from sqlmodel import Session
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from review import storage
-from review.coordinator import mailbox
+from review.config import Settings
+from review.coordinator import controls, mailbox
+from review.coordinator.controls import Target
 from review.coordinator.round_page import LINK_STATES, output_folder, round_page
-from review.errors import InvalidInput, NotFound
-from review.portal.deps import CoordinatorRound, PagesDep, SessionDep, SettingsDep
-from review.portal.pages import finding_view, request_lang
+from review.errors import InvalidInput, NotFound, PeerplanError
+from review.i18n import N_, pick_language, translator
+from review.models import MAX_ID, Round
+from review.portal.deps import CoordinatorRound, PagesDep, PostedForm, SessionDep, SettingsDep
+from review.portal.pages import Pages, finding_view, request_lang
 from review.progress_report import PLAN_STATES
+from review.rounds import parse_date
+from review.states import IllegalTransition, StaleVersion
 
 router = APIRouter()
 
@@ -31,20 +41,39 @@ def show_round(
     pages: PagesDep,
 ) -> Response:
     lang = request_lang(request, round_.language)
+    done = DONE.get(request.query_params.get("done", ""))
+    return _page(request, token, round_, session, settings, pages, lang, done=done)
+
+
+def _page(
+    request: Request,
+    token: str,
+    round_: Round,
+    session: Session,
+    settings: Settings,
+    pages: Pages,
+    lang: str,
+    status: int = 200,
+    *,
+    done: str | None = None,
+    error: str | None = None,
+) -> Response:
     page = round_page(session, settings, round_)
     findings = {p.plan_id: [finding_view(f, lang) for f in p.findings] for p in page.plans}
     return pages.render(
         request,
         "round.html",
         lang,
+        status,
         token=token,
         page=page,
         findings=findings,
         mail=mailbox.round_mail(session, settings, round_),
-        done=request.query_params.get("done", ""),
+        done=translator(lang).gettext(done) if done else "",
+        error=error,
         plan_states=PLAN_STATES,
         link_states=LINK_STATES,
-        controls=False,
+        controls=True,
     )
 
 
@@ -78,3 +107,89 @@ def mail(
     except NotFound:
         raise HTTPException(404) from None
     return pages.render(request, "mail.html", lang, token=token, round=round_, m=message)
+
+
+# --------------------------------------------------------------------------- the buttons
+
+#: What the page says after a control worked (`?done=`).
+DONE = {
+    "extend": N_("The due date was changed; the reviewer is told."),
+    "link": N_("A new personal link was sent; the earlier one no longer works."),
+    "remind": N_("A reminder was sent."),
+}
+
+
+def _control(
+    request: Request,
+    token: str,
+    action: str,
+    assignment_id: int,
+    form: FormData,
+    round_: Round,
+    session: Session,
+    settings: Settings,
+    pages: Pages,
+    background: BackgroundTasks,
+) -> Response:
+    """Run one of the page's controls on one review of the round; back to the page with what
+    happened, or the page again with why not (nothing written then)."""
+    raw_lang = form.get("lang")
+    lang = pick_language(raw_lang if isinstance(raw_lang, str) else None, round_.language)
+    if not 1 <= assignment_id <= MAX_ID:
+        raise HTTPException(404)
+    target = Target(assignment_id=assignment_id)
+    try:
+        controls.review_of(session, round_, assignment_id)
+    except NotFound:
+        raise HTTPException(404) from None  # not a review of this round: as a bad link
+    try:
+        if action == "extend":
+            raw = form.get("due_date")
+            due = parse_date(raw if isinstance(raw, str) else "", "the new due date")
+            allow_past = form.get("allow_past") == "1"
+            controls.extend_deadline(session, settings, round_, due, target, allow_past=allow_past)
+        elif action == "link":
+            controls.new_link(session, settings, round_, target)
+        else:
+            controls.remind_now(session, settings, round_, target)
+    except (PeerplanError, StaleVersion, IllegalTransition) as exc:
+        session.rollback()
+        t = translator(lang)
+        error = t.gettext("That did not work: %(why)s") % {"why": str(exc)}
+        return _page(request, token, round_, session, settings, pages, lang, 422, error=error)
+    background.add_task(request.app.state.send_now, settings)  # after the commit
+    url = f"/c/{token}?lang={lang}&done={action}#assignment-{assignment_id}"
+    return RedirectResponse(url, status_code=303)
+
+
+def _route(action: str):
+    def control(
+        request: Request,
+        token: str,
+        round_: CoordinatorRound,
+        assignment_id: int,
+        form: PostedForm,
+        session: SessionDep,
+        settings: SettingsDep,
+        pages: PagesDep,
+        background: BackgroundTasks,
+    ) -> Response:
+        return _control(
+            request,
+            token,
+            action,
+            assignment_id,
+            form,
+            round_,
+            session,
+            settings,
+            pages,
+            background,
+        )
+
+    control.__name__ = f"control_{action}"
+    return control
+
+
+for _action in DONE:  # one route per button: /c/{token}/a/{id}/extend, /link, /remind
+    router.post(f"/c/{{token}}/a/{{assignment_id}}/{_action}")(_route(_action))
