@@ -96,8 +96,13 @@ def _catalog_files(language: str) -> list[Path]:
 
 def languages() -> tuple[str, ...]:
     """Every language peerplan can write: English and each language with a catalog."""
+    return _languages(tuple(catalog_dirs()))
+
+
+@lru_cache(maxsize=8)
+def _languages(dirs: tuple[Path, ...]) -> tuple[str, ...]:
     found = {SOURCE_LANGUAGE}
-    for directory in catalog_dirs():
+    for directory in dirs:
         if directory.is_dir():
             found.update(p.parent.parent.name for p in directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     return tuple(sorted(found))
@@ -191,6 +196,7 @@ def translator(language: str | None) -> Translator:
 def reload_catalogs() -> None:
     """Read the catalogs again (after a catalog was edited in a running process, or in tests)."""
     _translator.cache_clear()
+    _languages.cache_clear()
 
 
 # ---------------------------------------------------------------------- templates
