@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from openpyxl import load_workbook
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -177,8 +178,6 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
 
 
 def _read_xlsx(path: Path) -> list[dict[str, Any]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
