@@ -1,15 +1,17 @@
 """Parts of a plan's consolidated review that the exchange adds (#16), written in the edition's
-language: learning from peers. The data come with the dossier (`review.exchange`)."""
+language: the action list, learning from peers, and the reviewers' calibration (coordinator's
+edition only). The data come with the dossier (`review.exchange`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from review.documents.docxkit import COMMENT, HINT, SMALL, TABLE, Styled
+from review.documents.docxkit import COMMENT, FLAG, HINT, SMALL, TABLE, Styled
 from review.documents.text import clean
 from review.eligibility import gate_label
 from review.exchange.actions import action_list
+from review.exchange.calibration import calibrated_totals
 from review.exchange.data import Action, Lesson
 from review.exchange.learning import STRONG_MIN, WEAK_MAX
 from review.i18n import N_, Translator
@@ -134,3 +136,62 @@ def actions_section(w: PlanWriter, doc: Styled) -> None:
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):
             cell.text = clean(value)
+
+
+def calibration_section(w: PlanWriter, doc: Styled) -> None:
+    """The plan's reviewers' leniency over the round, and calibrated totals clearly apart from
+    the result (`review.exchange.calibration`): the coordinator's edition only."""
+    doc.heading(w.t.gettext("Reviewer calibration"), 2)
+    doc.para(
+        w.t.gettext(
+            "Leniency: how much higher (+) or lower (–) a reviewer scores than the co-reviewers "
+            "of the same plans across the round, in scale points and in total points."
+        ),
+        SMALL,
+    )
+    if not w.d.leniency:
+        doc.para(w.t.gettext("No reviewer has a co-reviewer to compare with yet."), HINT)
+        return
+    table = doc.table(1, 5, TABLE, [4.6, 2.6, 2.6, 2.2, 5.0])
+    names = (
+        w.t.gettext("Reviewer"),
+        w.t.gettext("Leniency (scale)"),
+        w.t.gettext("Leniency (total)"),
+        w.t.gettext("Plans"),
+        w.t.gettext("Note"),
+    )
+    for cell, name in zip(table.rows[0].cells, names, strict=True):
+        cell.text = name
+    for seen in w.d.leniency:
+        cells = table.add_row().cells
+        cells[0].text = w.who(seen.label)
+        cells[1].text = _signed(w, seen.leniency, 2)
+        cells[2].text = _signed(w, seen.total_leniency, 1)
+        cells[3].text = str(seen.plans)
+        cells[4].text = w.t.gettext("few data: read with caution") if seen.few else ""
+    calibrated = calibrated_totals(w.d, w.r, {x.email: x for x in w.d.leniency})
+    doc.para(
+        w.t.gettext(
+            "Calibrated totals, for orientation only (the result above is unchanged): each "
+            "reviewer's total minus their leniency, averaged."
+        ),
+        FLAG,
+    )
+    for res in w.r.rubrics:
+        rubric = w.rubrics[res.rubric_id]
+        doc.para(
+            w.t.gettext("%(rubric)s: calibrated %(calibrated)s (consolidated %(total)s)")
+            % {
+                "rubric": rubric.title(w.lang),
+                "calibrated": w.total(calibrated.get(res.rubric_id)),
+                "total": w.total(res.total if res.total is not None else res.partial_total),
+            },
+            "List Bullet",
+        )
+
+
+def _signed(w: PlanWriter, value: float | None, decimals: int) -> str:
+    if value is None:
+        return "–"
+    text = w.t.format_decimal(abs(value), decimals)
+    return ("+" if value > 0 else "–" if value < 0 else "±") + text

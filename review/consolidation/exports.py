@@ -27,6 +27,7 @@ from openpyxl.styles import Font, PatternFill
 from review.consolidation.gather import PlanRow, rubrics_of
 from review.consolidation.redaction import redactor_for
 from review.documents.text import clean
+from review.exchange.calibration import leniencies
 from review.i18n import N_, translator
 
 SWR = ("strengths", "weaknesses", "recommendations")
@@ -116,6 +117,25 @@ def plan_records(rows: Sequence[PlanRow], *, identities: bool) -> tuple[list[str
     return header, out
 
 
+def calibration_records(rows: Sequence[PlanRow]) -> tuple[list[str], list[list]]:
+    """Each reviewer's leniency against co-reviewers (`review.exchange.calibration`): for the
+    coordinator only, it names people."""
+    header = [
+        "reviewer_name",
+        "reviewer_email",
+        "leniency_score_points",
+        "leniency_total_points",
+        "plans_compared",
+        "scores_compared",
+        "few_data",
+    ]
+    out: list[list] = [
+        [x.name, x.email, x.leniency, x.total_leniency, x.plans, x.comparisons, x.few]
+        for x in leniencies(rows).values()
+    ]
+    return header, out
+
+
 # Where a spreadsheet may start a cell: at the start of the text and, in a program that splits on
 # another separator than ours (German Excel splits on ";", others on tabs) or ends a row on a line
 # break inside a quoted field, after each of those. A cell there that begins with a formula
@@ -170,6 +190,8 @@ def write_xlsx(rows: Sequence[PlanRow], path: Path, *, identities: bool) -> Path
     workbook = Workbook(write_only=True)
     add_sheet(workbook, "plans", *plan_records(rows, identities=identities))
     add_sheet(workbook, "reviews", *review_records(rows, identities=identities))
+    if identities:
+        add_sheet(workbook, "calibration", *calibration_records(rows))
     workbook.properties.creator = "peerplan"
     workbook.properties.lastModifiedBy = "peerplan"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -39,6 +39,7 @@ from review.consolidation.render import (
 from review.consolidation.summary import write_summary_docx
 from review.documents.pdf import convert_to_pdf
 from review.documents.text import slug
+from review.exchange.calibration import leniencies, plan_leniencies
 from review.exchange.learning import lessons
 from review.models import Round
 from review.rubric import Rubric
@@ -102,12 +103,19 @@ def with_exchange(
     dossiers: Sequence[PlanDossier], plan_ids: list[int] | None = None
 ) -> list[PlanDossier]:
     """The dossiers of `plan_ids` (default: all) with what the exchange adds from the whole
-    round (`dossiers` holds every plan of it): the lessons from peers."""
+    round (`dossiers` holds every plan of it): the lessons from peers and the reviewers'
+    leniency."""
     rows = [PlanRow(d, d.score()) for d in dossiers]
     learned = lessons(rows)
+    calibration = leniencies(rows)
     wanted = set(plan_ids) if plan_ids is not None else None
     return [
-        d.model_copy(update={"lessons": learned.get(d.plan_id, [])})
+        d.model_copy(
+            update={
+                "lessons": learned.get(d.plan_id, []),
+                "leniency": plan_leniencies(d, calibration),
+            }
+        )
         for d in dossiers
         if wanted is None or d.plan_id in wanted
     ]

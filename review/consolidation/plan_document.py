@@ -30,7 +30,11 @@ from typing import Literal
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
 
-from review.consolidation.exchange_sections import actions_section, learning_section
+from review.consolidation.exchange_sections import (
+    actions_section,
+    calibration_section,
+    learning_section,
+)
 from review.consolidation.gather import PlanDossier, ReviewerIdentity, reviewer_label
 from review.consolidation.plan_notes import coordinator_section, findings_section
 from review.consolidation.redaction import redactor_for
@@ -350,6 +354,7 @@ class PlanWriter:
         findings_section(self, styled)
         if self.coordinator:
             coordinator_section(self, styled)
+            calibration_section(self, styled)
         when = datetime.combine(self.d.compiled_on, time(12), tzinfo=UTC)
         title = self.t.gettext("Consolidated review")
         anonymise_properties(
