@@ -38,8 +38,10 @@ from review.assignment.instance import AssignmentOut, Instance, Result
 from review.assignment.problem import TOP_K, Problem, build, top_k_mask
 
 #: The whole ILP is solved (and proven optimal by HiGHS) up to this many candidates; above it
-#: only the repaired part, or each plan's top-K candidates.
-ILP_LIMIT = 200_000
+#: only the repaired part, or each plan's top-K candidates. Kept small because HiGHS checks its
+#: time limit only between phases: on a tied 200-plan round (66,000 candidates) its setup before
+#: the first node took 90-190 s of wall time on the loaded 2-core machine, whatever the limit.
+ILP_LIMIT = 20_000
 #: Plans a repair may free at most: beyond this the repair ILP is no longer small.
 REPAIR_PLANS_LIMIT = 400
 #: When the repair grows, each freed plan frees the plans of its best this-many candidates.
