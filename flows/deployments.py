@@ -119,6 +119,44 @@ DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
             },
         ),
     ),
+    DeploymentSpec(
+        name="extend-deadline",
+        flow_name="extend_deadline",
+        description="Extend the deadline of the round, a plan's reviews or a reviewer's; the "
+        "reviewers are told. / Die Frist der Runde, eines Plans oder einer Person verlängern; die "
+        "Gutachter:innen werden benachrichtigt.",
+        tags=("coordinator",),
+    ),
+    DeploymentSpec(
+        name="remind-reviewers",
+        flow_name="remind_reviewers",
+        description="Remind now everyone who owes a review (round, plan or one reviewer). / "
+        "Alle jetzt erinnern, die ein Gutachten schulden (Runde, Plan oder eine Person).",
+        tags=("coordinator",),
+    ),
+    DeploymentSpec(
+        name="new-personal-link",
+        flow_name="new_personal_link",
+        description="Send a reviewer the invitation again with a new personal link; the old "
+        "link stops working. / Einladung mit neuem persönlichem Link erneut senden; der alte "
+        "Link gilt nicht mehr.",
+        tags=("coordinator",),
+    ),
+    DeploymentSpec(
+        name="replace-reviewer",
+        flow_name="replace_reviewer",
+        description="Give one review to a named backup or the best eligible reviewer. / Ein "
+        "Gutachten an eine benannte Vertretung oder die am besten geeignete Person geben.",
+        tags=("coordinator",),
+    ),
+    DeploymentSpec(
+        name="update-round",
+        flow_name="update_round",
+        description="Change a round's settings (final deadline, reviews per plan, blind, "
+        "language, coordinator). / Einstellungen einer Runde ändern (letzte Frist, Gutachten je "
+        "Plan, anonym, Sprache, Koordination).",
+        tags=("coordinator",),
+    ),
 )
 
 

@@ -1,0 +1,68 @@
+"""The coordinator's control deployments on a Prefect test server: a refused input ends the run
+as failed with its one-line reason and changes nothing; a good one does what the form says and
+publishes it. (The controls themselves: tests/coordinator/.)"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from prefect.artifacts import Artifact
+from sqlmodel import Session
+
+from flows.extend_deadline import ExtendParameters, extend_deadline
+from flows.new_personal_link import NewLinkParameters, new_personal_link
+from flows.remind_reviewers import RemindParameters, remind_reviewers
+from flows.replace_reviewer import ReplaceParameters, replace_reviewer
+from flows.update_round import RoundSettings, update_round
+from review.db import engine_for
+from review.models import Assignment, Reviewer, Round
+from tests.reviewing_data import invited_assignment
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_the_control_flows_refuse_with_one_line_and_act(
+    prefect_harness, sqlite_settings, monkeypatch
+) -> None:
+    monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
+    monkeypatch.setenv("PEERPLAN_DATABASE_URL", sqlite_settings.database_url)
+    monkeypatch.setenv("PEERPLAN_SMTP_PORT", "1")  # nothing listens: messages stay queued
+    with Session(engine_for(sqlite_settings.database_url), expire_on_commit=False) as session:
+        invited = invited_assignment(session, sqlite_settings)
+        round_ = session.get(Round, invited.round_id)
+        email = session.get(Reviewer, invited.reviewer_id).email
+    name = round_.name
+    past = date.today() - timedelta(days=3)
+
+    refused = extend_deadline(
+        ExtendParameters(round_name=name, due_date=past, reviewer=email), return_state=True
+    )
+    assert refused.is_failed() and "is in the past" in refused.message
+    assert "\n" not in refused.message and "Traceback" not in refused.message
+    new_due = date.today() + timedelta(days=20)
+    done = extend_deadline(
+        ExtendParameters(round_name=name, due_date=new_due, reviewer=email), return_state=True
+    )
+    assert done.is_completed(), done.message
+    artifact = Artifact.get(f"extend-deadline-{name.lower().replace(' ', '-')}")
+    assert artifact is not None and new_due.isoformat() in artifact.data
+
+    assert remind_reviewers(RemindParameters(round_name=name), return_state=True).is_completed()
+    link = new_personal_link(NewLinkParameters(round_name=name, reviewer=email), return_state=True)
+    assert link.is_completed() and "no longer works" in link.message
+    nobody = replace_reviewer(
+        ReplaceParameters(round_name=name, municipality="Atlantis", reviewer=email),
+        return_state=True,
+    )
+    assert nobody.is_failed() and "no municipality 'Atlantis'" in nobody.message
+    settings_run = update_round(
+        RoundSettings(round_name=name, reviews_per_plan=2, coordinator_name="Dr. Eva Koch"),
+        return_state=True,
+    )
+    assert settings_run.is_completed() and "coordinator_name" in settings_run.message
+
+    with Session(engine_for(sqlite_settings.database_url)) as session:
+        assert session.get(Assignment, invited.assignment_id).due_date == new_due
+        changed = session.get(Round, invited.round_id)
+        assert changed.reviews_per_plan == 2 and changed.coordinator_name == "Dr. Eva Koch"
