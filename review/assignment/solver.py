@@ -5,7 +5,9 @@ How it is solved:
 1. The min-cost flow relaxation (`flow.py`) on every candidate: exact except for "one reviewer
    per municipality on a plan", so its optimum is a proven upper bound. If its answer keeps the
    rule, it is optimal.
-2. Otherwise the plans where it breaks the rule are repaired by a small ILP (`ilp.py`, HiGHS):
+2. Otherwise a greedy repair gives a first answer within milliseconds (`greedy.py`), a
+   Lagrangian relaxation of the rule tightens the bound with a few more flows (`bound.py`), and
+   the plans where it breaks the rule are repaired by a small ILP (`ilp.py`, HiGHS):
    only those plans are solved again, with what is left of each reviewer's load when the rest of
    the flow's answer is kept. If the repaired answer reaches the bound it is optimal; if not, the
    repaired part grows (the plans held by the reviewers those plans want most) and is solved
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from review.assignment import explain
+from review.assignment.bound import lagrangian_bound
 from review.assignment.budget import DEFAULT_BUDGET, DEFAULT_GAP, Budget, Progress
 from review.assignment.flow import Conflict, municipality_conflicts, solve_flow, weight
 from review.assignment.greedy import greedy_repair
@@ -137,6 +140,8 @@ def _solve(pb: Problem, clock: Budget) -> _Answer:
         clock.say(f"greedy repair: {_affinity(pb, weight(pb, best)):.3f}")
         if weight(pb, best) >= bound or clock.spent():
             return _Answer(best, bound, "flow + greedy repair")
+        if len(pb.r) > ILP_LIMIT:  # large: no whole ILP will prove it, so tighten the bound
+            bound = lagrangian_bound(pb, root, bound, weight(pb, best), clock)
     return _repair(pb, root, best, bound, conflicts, clock)
 
 
