@@ -106,12 +106,12 @@ def read(path: Path) -> ExtractedDocument:
     return read_document(path.read_bytes(), path.name, settings)
 
 
-def evaluate(split: str = "all", details: bool = False) -> Result:
+def evaluate(split: str = "all", details: bool = False, real: Path = REAL) -> Result:
     result = Result()
     for label in load_labels():
         if split != "all" and label.get("split") != split:
             continue
-        path = REAL / label["file"]
+        path = real / label["file"]
         if not path.exists():
             continue
         started = time.perf_counter()
@@ -269,6 +269,51 @@ def _context(doc: ExtractedDocument, item: dict[str, Any]) -> str:
     return str(item.get("snippet", ""))
 
 
+def speed(real: Path = REAL, repeat: int = 3) -> str:
+    """CPU time (not wall time: the machine is shared) of reading every real PDF: PDFium alone,
+    against `read_document` (cleaning, language, structure, facts, findings), and the share of
+    structure + facts + findings alone. Best of `repeat`."""
+    import pypdfium2 as pdfium
+
+    from review.intake.read import read_structure_and_findings
+
+    settings = load_settings(data_dir=Path("/tmp/peerplan-bench-reading"))
+    bare_s = read_s = facts_s = 0.0
+    pages = 0
+    for path in sorted([*real.glob("*.pdf"), *real.glob("ccc/*.pdf")]):
+        data = path.read_bytes()
+        best = [float("inf")] * 3
+        for _ in range(repeat):
+            started = time.process_time()
+            pdf = pdfium.PdfDocument(data)
+            for i in range(len(pdf)):
+                page = pdf[i]
+                textpage = page.get_textpage()
+                textpage.get_text_range()
+                textpage.close()
+                page.close()
+            n = len(pdf)
+            pdf.close()
+            bare = time.process_time() - started
+            started = time.process_time()
+            doc = read_document(
+                data, path.name, settings.model_copy(update={"pdf_reader": "pypdfium2"})
+            )
+            whole = time.process_time() - started
+            started = time.process_time()
+            read_structure_and_findings(doc)
+            facts = time.process_time() - started
+            best = [min(best[0], bare), min(best[1], whole), min(best[2], facts)]
+        pages += n
+        bare_s, read_s, facts_s = bare_s + best[0], read_s + best[1], facts_s + best[2]
+    return (
+        f"Speed (CPU time, {pages} PDF pages of the real plans, pypdfium2): PDFium alone "
+        f"{1000 * bare_s / pages:.2f} ms/page; read_document {1000 * read_s / pages:.2f} ms/page "
+        f"(+{100 * (read_s / bare_s - 1):.0f} %), of which structure, facts and findings "
+        f"{1000 * facts_s / pages:.2f} ms/page (+{100 * facts_s / bare_s:.0f} % of PDFium alone)."
+    )
+
+
 def _f(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
@@ -309,6 +354,25 @@ def table(result: Result, name: str) -> str:
     return "\n".join(lines)
 
 
+def recorded(split: str) -> dict[str, float]:
+    """The figures BENCHMARKS.md records for a split: precision per check and the headline
+    rate (what tests/intake/test_reading_eval.py holds the reader to)."""
+    text = (ROOT / "BENCHMARKS.md").read_text(encoding="utf-8")
+    section = re.search(r"## Reading real plans\n(.*?)(?=\n## |\Z)", text, re.DOTALL)
+    if section is None:
+        return {}
+    part = re.search(rf"{split} split:(.*?)(?=\n\w+ split:|\Z)", section.group(1), re.DOTALL)
+    if part is None:
+        return {}
+    figures: dict[str, float] = {}
+    for name, precision in re.findall(r"^\| ([a-z_ ]+) \| ([\d.]+) \|", part.group(1), re.M):
+        figures[name] = float(precision)
+    rate = re.search(r"headline target exactly right: \d+/\d+ = ([\d.]+)", part.group(1))
+    if rate:
+        figures["headline"] = float(rate.group(1))
+    return figures
+
+
 def write_section(text: str) -> None:
     path = ROOT / "BENCHMARKS.md"
     current = path.read_text(encoding="utf-8")
@@ -340,6 +404,7 @@ def main() -> None:
     parser.add_argument("--split", choices=("tune", "holdout", "all"), default="all")
     parser.add_argument("--details", action="store_true", help="per plan (tune split only)")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--speed", action="store_true", help="also CPU time per page")
     args = parser.parse_args()
     splits = ("tune", "holdout") if args.split == "all" else (args.split,)
     parts = []
@@ -348,10 +413,13 @@ def main() -> None:
         parts.append(table(result, f"{split} split"))
         if args.details:
             parts.append("\n".join(result.details))
-    text = "\n\n".join(parts)
-    print(text)
+    tables = [p for p in parts if " split: " in p]
+    if args.speed:
+        tables.append(speed())
+        parts.append(tables[-1])
+    print("\n\n".join(parts))
     if args.write:
-        write_section(f"{INTRO}\n{date.today().isoformat()}:\n\n" + "\n\n".join(parts[:2]))
+        write_section(f"{INTRO}\n{date.today().isoformat()}:\n\n" + "\n\n".join(tables))
 
 
 if __name__ == "__main__":

@@ -16,9 +16,11 @@ table of contents in a PDF without an outline). Pure and cheap: a few passes ove
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from review.intake.document import Heading, Unit
 
@@ -44,6 +46,12 @@ _TOC_TITLE = re.compile(
     re.IGNORECASE,
 )
 MIN_TOC_LINES = 3
+_TOC_ANY = re.compile(
+    r"(?:\.\.|…|\t| {3}| \.\.\. )\s*(?:\d{1,3}|[ivxlc]{1,6})[ \t]*$"
+    r"|^[ \t#]*(?:table of contents|contents|inhaltsverzeichnis|inhalt|list of (?:figures|tables)"
+    r"|abbildungsverzeichnis|tabellenverzeichnis)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 # A printed page number on a line of its own, or "Seite 4", "Page 4 of 20", "- 4 -", "4 | Title".
 _PAGE_NUMBER = re.compile(
@@ -54,6 +62,7 @@ _PAGE_NUMBER = re.compile(
 # A line repeated on this share of pages (and at least 3) is a running header or footer.
 RUNNING_SHARE = 0.2
 RUNNING_MAX_CHARS = 90
+RUNNING_IN_BODY_CHARS = 70
 
 # Template guidance: second person, requests, and what a section "should" contain. Matched on
 # lower-cased text; the modal verbs are found first and their subject looked for before them
@@ -68,14 +77,25 @@ _GUIDANCE = re.compile(
     r"|\bsupported at a minimum by\b"
     r"|\b(?:hier|bitte) (?:beschreiben|geben sie|tragen sie|ergänzen|erläutern)\b"
     r"|\bihre (?:kommune|stadt|gemeinde)\b"
+    # An instruction opening a line: "Detail and describe the latest GHG inventory of the city"
+    # (not "Provide ...", "Develop ...": action titles start so)
+    r"|^(?:detail|describe|outline|explain|summari[sz]e|specify)"
+    r"(?: and (?:detail|describe|list|outline|explain))? (?:the|your|a|an|how|what|which|any)\b",
+    re.MULTILINE,
 )
 _GUIDANCE_ANCHORS = (
+    "detail",
+    "describe",
+    "outline",
+    "explain",
+    "summari",
+    "specify",
     "your ",
     "textual element",
     "please ",
     "kindly ",
     "cities ",
-    "at a minimum",
+    "supported at a minimum",
     "hier ",
     "bitte ",
     "ihre ",
@@ -185,8 +205,10 @@ def analyse(units: Sequence[Unit], headings: Sequence[Heading] = ()) -> Structur
     _running(units, lines, excluded)
     heading_units = {(h.kind, h.number) for h in headings}
     toc = _table_of_contents(units, lines, excluded, heading_units)
+    lowered = [_lower(u.text) for u in units]
+    guided = _units_with(lowered, _GUIDANCE_ANCHORS)
     for i, unit in enumerate(units):
-        _boilerplate(unit.text, excluded[i])
+        _boilerplate(unit.text, lowered[i], excluded[i], i in guided)
     body = [_blank(u.text, spans) for u, spans in zip(units, excluded, strict=True)]
     found = list(headings)
     if pages and not any(h.kind == "page" for h in headings):
@@ -194,19 +216,60 @@ def analyse(units: Sequence[Unit], headings: Sequence[Heading] = ()) -> Structur
     return Structure(units, excluded, body, page_labels, toc, found)
 
 
-def _boilerplate(text: str, spans: list[Span]) -> None:
-    """Funding acknowledgements, disclaimers and template guidance: the sentence around each."""
+def _may_hold_toc(text: str) -> bool:
+    head = text[:400].lower()
+    return (
+        ".." in text
+        or "\t" in text
+        or "…" in text
+        or "   " in text
+        or "content" in head
+        or "inhalt" in head
+        or "verzeichnis" in head
+        or "list of" in head
+    )
+
+
+def _lower(text: str) -> str:
+    """Lower case with the same offsets (a rare letter whose lower case is longer stays)."""
     lowered = text.lower()
-    if len(lowered) != len(text):  # a rare letter whose lower case is longer: offsets differ
+    if len(lowered) != len(text):
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return lowered
+
+
+def _units_with(texts: list[str], anchors: tuple[str, ...]) -> set[int]:
+    """Indexes of the lower-cased texts that contain an anchor: str.find over the whole
+    document at once (a C loop) instead of a test per unit and anchor."""
+    joined = "\x00".join(texts)
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    found: set[int] = set()
+    for anchor in anchors:
+        at = joined.find(anchor)
+        while at != -1:
+            unit = bisect_right(starts, at) - 1
+            found.add(unit)
+            at = joined.find(anchor, starts[unit] + len(texts[unit]) + 1)
+    return found
+
+
+def _boilerplate(text: str, lowered: str, spans: list[Span], guided: bool = True) -> None:
+    """Funding acknowledgements, disclaimers and template guidance: the sentence around each."""
     found: list[tuple[int, int, str]] = []
     for pattern, anchors, role in (
         (_FUNDING, _FUNDING_ANCHORS, FUNDING),
         (_DISCLAIMER, _DISCLAIMER_ANCHORS, DISCLAIMER),
-        (_GUIDANCE, _GUIDANCE_ANCHORS, GUIDANCE),
     ):
         if any(a in lowered for a in anchors):
             found += [(m.start(), m.end(), role) for m in pattern.finditer(lowered)]
+    # Every guidance phrase starts with one of its anchors: the regex is tried only where one
+    # stands (running it over every page cost more than reading the page).
+    for anchor in _GUIDANCE_ANCHORS if guided else ():
+        at = lowered.find(anchor)
+        while at != -1:
+            if m := _GUIDANCE.match(lowered, at):
+                found.append((m.start(), m.end(), GUIDANCE))
+            at = lowered.find(anchor, at + 1)
     if any(a in lowered for a in _MODAL_ANCHORS):
         for m in _MODAL.finditer(lowered):
             if _GUIDED_SUBJECT.search(lowered, max(0, m.start() - 170), m.start()):
@@ -275,10 +338,16 @@ def _running(units: Sequence[Unit], lines: list[list[Line]], excluded: list[list
     of the pages, about once per page (a table's labels repeat several times per page and are
     content). In a Word file: a short paragraph of a few words repeated many times."""
     pages = sum(1 for u in units if u.kind == "page")
+    # Only short lines can be headers: a line of running text is longer than a title, and
+    # keying every line would cost more than the rest of the structure.
     keys = [
         [
-            text.lower().translate(_DIGITS_AS_HASH) if len(text) <= RUNNING_MAX_CHARS else ""
-            for _, _, text in unit_lines
+            text.lower().translate(_DIGITS_AS_HASH)
+            if len(text) <= RUNNING_MAX_CHARS
+            and (k < 2 or k >= len(unit_lines) - 2)
+            or len(text) <= RUNNING_IN_BODY_CHARS
+            else ""
+            for k, (_, _, text) in enumerate(unit_lines)
         ]
         for unit_lines in lines
     ]
@@ -323,7 +392,17 @@ def _table_of_contents(
     """Runs of lines that look like entries of a table of contents ("Title .... 12"): at least
     MIN_TOC_LINES within a few lines of each other, or under a "Contents" title. The lines
     between two entries (a title wrapped onto a second line) belong to it."""
-    flat: list[tuple[int, Line]] = [(i, line) for i, ls in enumerate(lines) for line in ls]
+    # Only units with a line ending in leaders and a number, or a "Contents" title, can hold
+    # a table of contents (and the unit after one: it runs on). One regex per unit, not a
+    # Python loop over every line of the plan.
+    holding = {
+        j
+        for i, unit in enumerate(units)
+        if _may_hold_toc(unit.text) and _TOC_ANY.search(unit.text)
+        for j in (i, i + 1)
+        if j < len(units)
+    }
+    flat: list[tuple[int, Line]] = [(i, line) for i in sorted(holding) for line in lines[i]]
     entries: list[TocEntry] = []
     k = 0
     while k < len(flat):

@@ -23,8 +23,8 @@ _CHAPTER = re.compile(
     r"emission (?:balance|profile)|ghg emissions? (?:baseline|accounting)"
 )
 _BASE_YEAR = re.compile(
-    r"\bbase(?:line)?[- ]year\W{0,8}(?:(?:is|was|of|for|used|selected|chosen|\|)\W{0,4})*"
-    r"(?P<y1>(?:19|20)\d\d)\b"
+    r"\b(?:base(?:line)?|reference|inventory)[- ]year\W{0,8}"
+    r"(?:(?:is|was|of|for|used|selected|chosen|\|)\W{0,4})*(?P<y1>(?:19|20)\d\d)\b"
     r"|\b(?P<y2>(?:19|20)\d\d)\b (?:is|was|has been|as|serves as|will be)\s(?:\w+\s){0,2}?"
     r"(?:as )?(?:the |a |our )?(?:baseline|base|reference) year"
     r"|\bbaseline (?:emissions? )?(?:inventory )?(?:year )?(?:for|of|from|in) (?P<y3>(?:19|20)\d\d)\b"
@@ -33,7 +33,11 @@ _BASE_YEAR = re.compile(
     r"|\b(?:basis|start|treibhausgas|thg|co2|energie)?bilanz (?:für|des jahres|für das jahr)\s"
     r"(?:das jahr\s)?(?P<y6>(?:19|20)\d\d)\b"
 )
+# The Climate City Contract's inventory tables: "A-1.1: Final energy use by source sectors".
+_INVENTORY_TABLE = re.compile(r"\ba-1\.\d")
 _BASE_ANCHORS = (
+    "reference year",
+    "inventory year",
     "base year",
     "baseline",
     "base-year",
@@ -46,6 +50,7 @@ _BASE_ANCHORS = (
 SECTOR_TERMS: dict[str, re.Pattern[str]] = {
     "municipal": re.compile(
         r"municipal (?:buildings|facilit|operations|assets|fleet|stock)|public buildings|"
+        r"institutional|public sector|"
         r"city[- ]owned|own operations|kommunale\w* (?:liegenschaft|gebäude|einrichtung)|"
         r"städtische\w* (?:liegenschaft|gebäude)|öffentliche\w* gebäude"
     ),
@@ -59,9 +64,7 @@ SECTOR_TERMS: dict[str, re.Pattern[str]] = {
     ),
     "transport": re.compile(r"transport|mobility|traffic|vehicle|verkehr|mobilität"),
 }
-_BUILDINGS = re.compile(
-    r"\bbuildings?\b|stationary energy|built environment|gebäude|wärme|heating|heat\b"
-)
+_BUILDINGS = re.compile(r"\bbuildings\b|stationary energy|built environment")
 BUILDING_SECTORS = ("municipal", "tertiary", "residential")
 MAX_CHAPTER_UNITS = 400
 
@@ -116,6 +119,8 @@ def _base_year(
         for m in _BASE_YEAR.finditer(text):
             year = int(next(g for g in m.groups() if g))
             votes[year] += 3 if i in in_chapter else 1
+            if _INVENTORY_TABLE.search(text, max(0, m.start() - 150), m.start()):
+                votes[year] += 5  # the "Base year" field of the inventory's own tables
             first.setdefault(year, evidence(unit, m.start(), m.end()))
     if not votes:
         return None

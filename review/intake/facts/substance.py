@@ -23,21 +23,41 @@ from typing import Any
 
 from review.intake.document import Heading, Unit
 
-MIN_FINANCED = 3
+MIN_FINANCED = 2
+FINANCE_WINDOW = 150
 # A short plan (a few pages, a few dozen paragraphs) says what it costs once, in its chapter.
 SHORT_PLAN_UNITS = 60
 MIN_ASSESSMENT = 2
 MIN_ADAPTATION = 5
 
+# An amount: digits then a currency or a multiple ("1,138,000 EUR", "5 million", "3,5 Mio. €"),
+# or a currency sign then digits ("€ 2.4m"). Led by a digit or a sign: fast to find.
 _MONEY = re.compile(
-    r"€|\beur\b|\beuro|\bmio\b|\bmillion|\bbillion|\bmrd\b|\bmeur|\bdkk|\bsek\b|\bnok\b|\bisk\b|"
-    r"\bhuf\b|\bkr\b|£|\bgbp|k€|m€|\btsd\.?\s?€"
+    r"\d[\d.,]*\s?(?:€|£|eur\b|euro|mio\b|mio\.|million|billion|mrd|meur|dkk|sek\b|nok\b|"
+    r"isk\b|huf\b|kr\b|gbp|tsd\.?\s?€|k€|m€)|[€£]\s?\d"
+)
+# "DKK 500m", "EUR 2.5bn": a currency code before the figure (looked for only where one stands).
+_CODES = ("eur", "dkk", "sek", "nok", "isk", "huf", "gbp", "pln", "czk", "chf")
+_MONEY_CODE_FIRST = re.compile(r"\b(?:eur|dkk|sek|nok|isk|huf|gbp|pln|czk|chf)\s?\d")
+_MONEY_ANCHORS = (
+    "€",
+    "eur",
+    "mio",
+    "million",
+    "billion",
+    "mrd",
+    "dkk",
+    "sek",
+    "nok",
+    "isk",
+    "huf",
+    "kr",
+    "£",
+    "gbp",
 )
 _FINANCE = re.compile(
     r"budget|cost|invest|financ|funding|\bfunds?\b|finanzier|förder|haushalt|kosten|mittel\b"
 )
-_DIGIT = re.compile(r"\d")
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\s\|\s")
 _ASSESSMENT = re.compile(
     r"(?:risk and vulnerability|vulnerability and risk|climate risk|vulnerability|hazard)"
     r"\s(?:assessment|analysis|analyses)|risikoanalyse|vulnerabilitätsanalyse|"
@@ -53,18 +73,21 @@ Hit = tuple[Unit, str, "re.Match[str]"]
 
 
 def financed(units: Sequence[tuple[Unit, str]]) -> list[tuple[Unit, int, int]]:
-    """Sentences that give an amount of money for budgets, costs, investments or funding."""
+    """Sentences that give an amount of money for budgets, costs, investments or funding (one
+    per unit is enough)."""
     found = []
     for unit, text in units:
-        if not _MONEY.search(text) or not _DIGIT.search(text):
+        if not any(a in text for a in _MONEY_ANCHORS):
             continue
-        at = 0
-        for sentence in _SENTENCE.split(text):
-            start = text.find(sentence, at)
-            at = start + len(sentence)
-            if _MONEY.search(sentence) and _DIGIT.search(sentence) and _FINANCE.search(sentence):
-                found.append((unit, start, start + len(sentence)))
-                break  # one per unit is enough
+        amounts = list(_MONEY.finditer(text))
+        if not amounts and any(code in text for code in _CODES):
+            amounts = list(_MONEY_CODE_FIRST.finditer(text))
+        for m in amounts:
+            # The words around the amount (a table row's cells count: "Total costs | 7.163 M€").
+            start, end = max(0, m.start() - FINANCE_WINDOW), m.end() + FINANCE_WINDOW
+            if _FINANCE.search(text, start, end):
+                found.append((unit, m.start(), m.end()))
+                break
     return found
 
 
@@ -77,7 +100,12 @@ def assessed(units: Sequence[tuple[Unit, str]], headings: Sequence[Heading]) -> 
         return True
     if any(_ASSESSMENT_CHAPTER.search(h.title.lower()) for h in headings):
         return True
-    return sum(1 for _, text in units if _ASSESSMENT.search(text)) >= MIN_ASSESSMENT
+    named = (
+        text
+        for _, text in units
+        if ("analys" in text or "assessment" in text) and _ASSESSMENT.search(text)
+    )
+    return sum(1 for _ in named) >= MIN_ASSESSMENT
 
 
 def adapts(hits: list[Any], headings: Sequence[Heading], units: int) -> bool:

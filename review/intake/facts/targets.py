@@ -28,7 +28,8 @@ _NEUTRAL = re.compile(
 )
 _NEUTRAL_ANCHORS = ("neutral", "net zero", "net-zero")
 _PERCENT = re.compile(
-    r"(?<![\d.,])(?P<pct>\d{1,3}(?:[.,]\d{1,2})?)\s?(?:%|prozent|per ?cent|percent)"
+    # (the lookbehind after the first digit: before it, it would run at every character)
+    r"(?P<pct>\d(?<![\d.,]\d)\d{0,2}(?:[.,]\d{1,2})?)\s?(?:%|prozent|per ?cent|percent)"
 )
 _PERCENT_ANCHORS = ("%", "prozent", "cent")
 

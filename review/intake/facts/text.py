@@ -12,8 +12,10 @@ SNIPPET_CHARS = 90
 # A sentence ends at . ! ? ; (not after "i.e.", "e.g.", "z.B.", "ca.", "vs.", "bzw.", "Nr."),
 # at an empty line, at a table cell's border, or before a bullet.
 _SENTENCE_END = re.compile(
-    r"(?<!\bi\.e)(?<!\be\.g)(?<!\bz\.b)(?<!\bca)(?<!\bvs)(?<!\bbzw)(?<!\bnr)(?<!\bno)"
-    r"(?<!\bapprox)(?<!\betc)[.!?;](?=\s)|\n\s*\n|\s\|\s|\n(?=[-•–*#]\s)",
+    # The abbreviations are checked only where a full stop stands (a lookbehind first in the
+    # pattern would run at every character).
+    r"[.!?;](?<!\bi\.e\.)(?<!\be\.g\.)(?<!\bz\.b\.)(?<!\bca\.)(?<!\bvs\.)(?<!\bbzw\.)"
+    r"(?<!\bnr\.)(?<!\bno\.)(?<!\bapprox\.)(?<!\betc\.)(?=\s)|\n\s*\n|\s\|\s|\n(?=[-•–*#]\s)",
     re.IGNORECASE,
 )
 MAX_SENTENCE = 500
