@@ -195,3 +195,88 @@ def _signed(w: PlanWriter, value: float | None, decimals: int) -> str:
         return "–"
     text = w.t.format_decimal(abs(value), decimals)
     return ("+" if value > 0 else "–" if value < 0 else "±") + text
+
+
+FOLLOW_UP_NAMES: dict[str, str] = {
+    "taken": N_("taken up"),
+    "open": N_("still open"),
+    "unknown": N_("not scored now"),
+}
+
+
+def _arrow(before: float | None, now: float | None) -> str:
+    if before is None or now is None:
+        return ""
+    return "↑" if now > before else "↓" if now < before else "="
+
+
+def history_section(w: PlanWriter, doc: Styled) -> None:
+    """ "Since the last round": the change per criterion since the municipality's plan of an
+    earlier round, and which actions of that round's list were taken up (judged by the new
+    scores, `review.exchange.history`). Written only when there is an earlier plan."""
+    past = w.d.history
+    if past is None:
+        return
+    doc.heading(w.t.gettext("Since the last round"), 1)
+    doc.para(
+        w.t.gettext("Compared with this municipality's plan in the round “%(round)s”.")
+        % {"round": clean(past.round_name)}
+    )
+    for res in w.r.rubrics:
+        rubric = w.rubrics[res.rubric_id]
+        now = res.total if res.total is not None else res.partial_total
+        doc.para(
+            w.t.gettext("%(rubric)s: total %(before)s then, %(now)s now")
+            % {
+                "rubric": rubric.title(w.lang),
+                "before": w.total(past.totals.get(res.rubric_id)),
+                "now": w.total(now),
+            },
+            "List Bullet",
+        )
+    table = doc.table(1, 4, TABLE, [9.0, 2.6, 2.6, 2.8])
+    names = (
+        w.t.gettext("Criterion"),
+        w.t.gettext("Then"),
+        w.t.gettext("Now"),
+        w.t.gettext("Change"),
+    )
+    for cell, name in zip(table.rows[0].cells, names, strict=True):
+        cell.text = name
+    for change in past.changes:
+        rubric = w.rubrics[change.rubric_id]
+        cells = table.add_row().cells
+        title = rubric.criterion(change.criterion_id).title(w.lang)
+        cells[0].text = f"{change.criterion_id} {title}"
+        cells[1].text = w.score(change.before) if change.before is not None else "–"
+        cells[2].text = w.score(change.now) if change.now is not None else "–"
+        cells[3].text = _arrow(change.before, change.now)
+    doc.heading(w.t.gettext("Actions of the last list"), 2)
+    doc.para(
+        w.t.gettext(
+            "An action counts as taken up when the reviewers now score its criterion higher "
+            "than in the last round."
+        ),
+        SMALL,
+    )
+    if not past.follow_ups:
+        doc.para(w.t.gettext("The last list had no action on a criterion."), HINT)
+        return
+    table = doc.table(1, 4, TABLE, [4.4, 8.0, 2.2, 2.4])
+    names = (
+        w.t.gettext("Criterion"),
+        w.t.gettext("Recommendation"),
+        w.t.gettext("Then → now"),
+        w.t.gettext("Status"),
+    )
+    for cell, name in zip(table.rows[0].cells, names, strict=True):
+        cell.text = name
+    rows = action_rows(w, [f.action for f in past.follow_ups])
+    for follow_up, (_priority, criterion, text, _who) in zip(past.follow_ups, rows, strict=True):
+        cells = table.add_row().cells
+        cells[0].text = clean(criterion)
+        cells[1].text = clean(text)
+        before = w.score(follow_up.before) if follow_up.before is not None else "–"
+        now = w.score(follow_up.now) if follow_up.now is not None else "–"
+        cells[2].text = f"{before} → {now}"
+        cells[3].text = w.t.gettext(FOLLOW_UP_NAMES[follow_up.status])

@@ -271,3 +271,54 @@ def plan_complete(
     """Whether every expected review of the plan is in: the moment to compile it (call after a
     review is submitted; `compile_reviews` with `plan_ids=[plan_id]` then writes its documents)."""
     return gather_plan(session, plan_id, rubrics=rubrics).score().status == "complete"
+
+
+def municipality_key(name: str) -> str:
+    """A municipality's name as rounds are compared on it: case and spacing aside."""
+    return " ".join(name.casefold().split())
+
+
+def gather_earlier(
+    session: Session,
+    round_: Round,
+    dossiers: Sequence[PlanDossier],
+    *,
+    rubrics: dict[str, Rubric] | None = None,
+) -> dict[int, PlanDossier]:
+    """Plan id -> the dossier of the same municipality's plan in the most recent round created
+    before `round_` (a monitoring cycle or a revised plan), for the plans that have one."""
+    wanted = {municipality_key(d.municipality): d.plan_id for d in dossiers}
+    if not wanted:
+        return {}
+    rounds = {
+        r.id: r
+        for r in session.exec(select(Round).where(Round.id != round_.id))
+        if (r.created_at, r.id or 0) < (round_.created_at, round_.id or 0)
+    }
+    if not rounds:
+        return {}
+    latest: dict[str, tuple[Round, int]] = {}
+    query = (
+        select(Plan.id, Plan.round_id, Municipality.name)
+        .join(Municipality, col(Plan.municipality_id) == col(Municipality.id))
+        .where(col(Plan.round_id).in_(list(rounds)))
+    )
+    for plan_id, round_id, name in session.exec(query):
+        key = municipality_key(name)
+        then = rounds[round_id]
+        if key in wanted and plan_id is not None:
+            seen = latest.get(key)
+            if seen is None or (seen[0].created_at, seen[0].id or 0) < (then.created_at, round_id):
+                latest[key] = (then, plan_id)
+    by_round: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for key, (then, plan_id) in latest.items():
+        assert then.id is not None
+        by_round[then.id].append((key, plan_id))
+    out: dict[int, PlanDossier] = {}
+    for round_id, pairs in by_round.items():
+        found = gather_round(
+            session, rounds[round_id], rubrics=rubrics, plan_ids=[p for _k, p in pairs]
+        )
+        for dossier in found:
+            out[wanted[municipality_key(dossier.municipality)]] = dossier
+    return out

@@ -29,7 +29,7 @@ from sqlmodel import Session
 from review import events
 from review.config import Settings
 from review.consolidation.exports import review_records, write_csv, write_xlsx
-from review.consolidation.gather import PlanDossier, PlanRow, gather_round
+from review.consolidation.gather import PlanDossier, PlanRow, gather_earlier, gather_round
 from review.consolidation.render import (
     COORDINATOR_DIR,
     SUMMARY_DIR,
@@ -40,6 +40,7 @@ from review.consolidation.summary import write_summary_docx
 from review.documents.pdf import convert_to_pdf
 from review.documents.text import slug
 from review.exchange.calibration import leniencies, plan_leniencies
+from review.exchange.history import histories
 from review.exchange.learning import lessons
 from review.models import Round
 from review.rubric import Rubric
@@ -100,25 +101,44 @@ def record_compiled(
 
 
 def with_exchange(
-    dossiers: Sequence[PlanDossier], plan_ids: list[int] | None = None
+    dossiers: Sequence[PlanDossier],
+    plan_ids: list[int] | None = None,
+    earlier: dict[int, PlanDossier] | None = None,
 ) -> list[PlanDossier]:
     """The dossiers of `plan_ids` (default: all) with what the exchange adds from the whole
-    round (`dossiers` holds every plan of it): the lessons from peers and the reviewers'
-    leniency."""
+    round (`dossiers` holds every plan of it): the lessons from peers, the reviewers' leniency,
+    and the history against `earlier` (plan id -> the same municipality's earlier dossier)."""
     rows = [PlanRow(d, d.score()) for d in dossiers]
     learned = lessons(rows)
     calibration = leniencies(rows)
     wanted = set(plan_ids) if plan_ids is not None else None
+    chosen = [row for row in rows if wanted is None or row.dossier.plan_id in wanted]
+    past = histories(chosen, earlier or {})
     return [
-        d.model_copy(
+        row.dossier.model_copy(
             update={
-                "lessons": learned.get(d.plan_id, []),
-                "leniency": plan_leniencies(d, calibration),
+                "lessons": learned.get(row.dossier.plan_id, []),
+                "leniency": plan_leniencies(row.dossier, calibration),
+                "history": past.get(row.dossier.plan_id),
             }
         )
-        for d in dossiers
-        if wanted is None or d.plan_id in wanted
+        for row in chosen
     ]
+
+
+def gather_with_exchange(
+    session: Session,
+    round_: Round,
+    *,
+    plan_ids: list[int] | None = None,
+    rubrics: dict[str, Rubric] | None = None,
+) -> list[PlanDossier]:
+    """`gather_round` for `plan_ids` (default: every plan) with the exchange's additions, read
+    from the whole round and from the municipalities' plans in earlier rounds."""
+    dossiers = gather_round(session, round_, rubrics=rubrics)
+    targets = [d for d in dossiers if plan_ids is None or d.plan_id in set(plan_ids)]
+    earlier = gather_earlier(session, round_, targets, rubrics=rubrics)
+    return with_exchange(dossiers, plan_ids, earlier)
 
 
 def compile_plans(
@@ -135,7 +155,7 @@ def compile_plans(
     each recorded as `plan.compiled`. Rendering runs in `renderers` when given (a pool shared
     between calls), else in a pool of `workers` processes started for this call."""
     assert round_.id is not None
-    dossiers = with_exchange(gather_round(session, round_, rubrics=rubrics), plan_ids)
+    dossiers = gather_with_exchange(session, round_, plan_ids=plan_ids, rubrics=rubrics)
     reports = render_plans(dossiers, Path(out_dir), workers=workers, renderers=renderers)
     for report in reports:
         record_compiled(session, round_.id, report)
@@ -192,7 +212,8 @@ def compile_round_outputs(
     the documents in `reports` and of the summary (when LibreOffice is installed)."""
     started = time.perf_counter()
     out_dir = Path(out_dir)
-    dossiers = gather_round(session, round_, rubrics=rubrics)  # the summary covers every plan
+    # The summary covers every plan, with its progress since an earlier round.
+    dossiers = gather_with_exchange(session, round_, rubrics=rubrics)
     summary, exports = write_round_outputs(round_.name, round_.language, dossiers, reports, out_dir)
     timings = {"summary": round(time.perf_counter() - started, 3)}
     notes: list[str] = []

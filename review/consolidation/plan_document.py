@@ -33,6 +33,7 @@ from docx.enum.text import WD_BREAK
 from review.consolidation.exchange_sections import (
     actions_section,
     calibration_section,
+    history_section,
     learning_section,
 )
 from review.consolidation.gather import PlanDossier, ReviewerIdentity, reviewer_label
@@ -349,6 +350,7 @@ class PlanWriter:
         for res in self.r.rubrics:
             self.rubric_section(styled, res, self.rubrics[res.rubric_id])
         self.strengths(styled)
+        history_section(self, styled)
         actions_section(self, styled)
         learning_section(self, styled)
         findings_section(self, styled)

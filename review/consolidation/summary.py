@@ -24,6 +24,7 @@ from review.documents.docxkit import (
     shade,
 )
 from review.documents.text import clean
+from review.exchange.history import progress
 from review.exchange.learning import STRONG_MIN, WEAK_MAX, matches
 from review.i18n import Translator, translator
 
@@ -110,6 +111,7 @@ def write_summary_docx(
     legend = doc.para("", SMALL)
     legend.add_run(" · ".join(f"{c.id} {c.title(lang)}" for _r, c in criteria))
     learning_matrix(doc, rows, t)
+    progress_table(doc, rows, t)
     title = t.gettext("Review round summary")
     anonymise_properties(
         document,
@@ -163,3 +165,38 @@ def learning_matrix(doc: Styled, rows: Sequence[PlanRow], t: Translator) -> None
         cells[0].text = names[learner]
         for cell, teacher in zip(cells[1:], teachers, strict=True):
             cell.text = ", ".join(pairs.get((learner, teacher), []))
+
+
+def progress_table(doc: Styled, rows: Sequence[PlanRow], t: Translator) -> None:
+    """Progress across rounds (`review.exchange.history`): per municipality whose plan came back,
+    the totals then and now, criteria up and down, actions of the last list taken up. Written
+    only when some plan has an earlier round."""
+    back = [row for row in rows if row.dossier.history is not None]
+    if not back:
+        return
+    rubrics = rubrics_of(rows)
+    doc.heading(t.gettext("Progress since the last round"), 1)
+    head = (
+        [t.gettext("Municipality"), t.gettext("Last round")]
+        + [r.title(t.language) for r in rubrics]
+        + [t.gettext("Criteria ↑ / ↓"), t.gettext("Actions taken up")]
+    )
+    rest = (25.7 - 10.0) / (len(head) - 2)
+    table = doc.table(1, len(head), TABLE, [5.0, 5.0] + [rest] * (len(head) - 2))
+    for cell, text in zip(table.rows[0].cells, head, strict=True):
+        cell.text = text
+    for row in back:
+        past = row.dossier.history
+        assert past is not None
+        cells = table.add_row().cells
+        cells[0].text = clean(row.dossier.municipality)
+        cells[1].text = clean(past.round_name)
+        now = {
+            r.rubric_id: r.total if r.total is not None else r.partial_total
+            for r in row.result.rubrics
+        }
+        for i, rubric in enumerate(rubrics, start=2):
+            cells[i].text = f"{_num(past.totals.get(rubric.id), t)} → {_num(now.get(rubric.id), t)}"
+        up, down, taken, judged = progress(past)
+        cells[-2].text = f"{up} / {down}"
+        cells[-1].text = f"{taken} / {judged}"
