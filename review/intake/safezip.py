@@ -111,7 +111,7 @@ def _inflated_size(
     produced = 0
     try:
         for offset in range(0, len(compressed), CHUNK):
-            pending = compressed[offset : offset + CHUNK]
+            pending: bytes | memoryview = compressed[offset : offset + CHUNK]
             while pending and not inflater.eof:
                 produced += len(inflater.decompress(pending, CHUNK))
                 _check_count(info, produced, budget, xml_limit)

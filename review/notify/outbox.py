@@ -35,7 +35,7 @@ import re
 import smtplib
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,7 +46,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from review import events, tokens
 from review.config import Settings
@@ -165,7 +165,7 @@ def enqueue(
         insert(Outbox)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["key"])
-        .returning(Outbox.id)
+        .returning(col(Outbox.id))
     )
     new_id = session.execute(statement).scalar_one_or_none()
     if new_id is None:
@@ -241,7 +241,7 @@ def body_as_sent(body: str, settings: Settings) -> str:
     return tokens.render_links(body, tokens.link_key(settings))
 
 
-def _assignment_statuses(session: Session, rows: list[Outbox]) -> dict[int, str]:
+def _assignment_statuses(session: Session, rows: Sequence[Outbox]) -> dict[int, str]:
     ids = {
         row.assignment_id
         for row in rows
@@ -250,7 +250,7 @@ def _assignment_statuses(session: Session, rows: list[Outbox]) -> dict[int, str]
     if not ids:
         return {}
     statement = select(Assignment.id, Assignment.status).where(Assignment.id.in_(ids))  # type: ignore[union-attr]
-    return dict(session.exec(statement).all())
+    return {id_: status for id_, status in session.exec(statement).all() if id_ is not None}
 
 
 def _still_wanted(row: Outbox, statuses: dict[int, str]) -> str | None:
@@ -429,6 +429,7 @@ def _claim(
                 _mark_undeliverable(session, row, f"cannot be built: {_reason(exc)}", actor)
                 report.undeliverable.append((row.key, row.last_error or ""))
                 continue
+            assert row.id is not None  # read from the database
             claimed.append(
                 _Claimed(
                     row.id,
