@@ -199,13 +199,14 @@ class Structure:
 
 def analyse(units: Sequence[Unit], headings: Sequence[Heading] = ()) -> Structure:
     excluded: list[list[Span]] = [[] for _ in units]
-    lines = [_lines(u.text) for u in units]
+    lines = _LazyLines(units)  # split into lines only where needed: it costs
+    edges = [_edge_lines(u.text) for u in units]
     pages = [i for i, u in enumerate(units) if u.kind == "page"]
-    page_labels = _page_labels(units, lines, excluded) if pages else {}
-    _running(units, lines, excluded)
+    page_labels = _page_labels(units, edges, excluded) if pages else {}
+    lowered = [_lower(u.text) for u in units]
+    _running(units, edges, lowered, excluded)
     heading_units = {(h.kind, h.number) for h in headings}
     toc = _table_of_contents(units, lines, excluded, heading_units)
-    lowered = [_lower(u.text) for u in units]
     guided = _units_with(lowered, _GUIDANCE_ANCHORS)
     for i, unit in enumerate(units):
         _boilerplate(unit.text, lowered[i], excluded[i], i in guided)
@@ -294,7 +295,7 @@ def _lines(text: str) -> list[Line]:
 
 
 def _page_labels(
-    units: Sequence[Unit], lines: list[list[Line]], excluded: list[list[Span]]
+    units: Sequence[Unit], edges: list[list[Line]], excluded: list[list[Span]]
 ) -> dict[int, str]:
     """The printed page number of each PDF page: a number standing alone in the first or the
     last two lines. Kept only where most pages agree on one offset to the PDF page number (a
@@ -304,8 +305,7 @@ def _page_labels(
     for i, unit in enumerate(units):
         if unit.kind != "page":
             continue
-        edge = lines[i][:2] + lines[i][-2:]
-        for line in edge:
+        for line in edges[i]:
             m = _PAGE_NUMBER.match(line[2])
             if m and m.group("n").isdigit():
                 candidates[i] = (m.group("n"), line)
@@ -331,61 +331,116 @@ def _page_labels(
 _DIGITS_AS_HASH = str.maketrans("0123456789", "##########")
 
 
-def _running(units: Sequence[Unit], lines: list[list[Line]], excluded: list[list[Span]]) -> None:
+def _running(
+    units: Sequence[Unit],
+    edges: list[list[Line]],
+    lowered: list[str],
+    excluded: list[list[Span]],
+) -> None:
     """Headers and footers (digits aside: "Seite 4", a date). At a page's edge (its first or
     last two lines): a line found there on a fifth of the pages, or a bare number. Anywhere on
-    the page (a header that a conversion moved into the text): a line of a few words on a tenth
-    of the pages, about once per page (a table's labels repeat several times per page and are
-    content). In a Word file: a short paragraph of a few words repeated many times."""
+    the page (a header that a conversion moved into the text): a short line of a few words on a
+    tenth of the pages, about once per page (a table's labels repeat several times per page and
+    are content). In a Word file: a short paragraph of a few words repeated many times."""
     pages = sum(1 for u in units if u.kind == "page")
-    # Only short lines can be headers: a line of running text is longer than a title, and
-    # keying every line would cost more than the rest of the structure.
-    keys = [
-        [
-            text.lower().translate(_DIGITS_AS_HASH)
-            if len(text) <= RUNNING_MAX_CHARS
-            and (k < 2 or k >= len(unit_lines) - 2)
-            or len(text) <= RUNNING_IN_BODY_CHARS
-            else ""
-            for k, (_, _, text) in enumerate(unit_lines)
-        ]
-        for unit_lines in lines
-    ]
-    anywhere: Counter[str] = Counter()
-    units_with: Counter[str] = Counter()
-    for unit_keys in keys:
-        anywhere.update(k for k in unit_keys if k)
-        units_with.update({k for k in unit_keys if k})
     if pages:
-        edges: Counter[str] = Counter()
-        for unit_keys in keys:
-            edges.update({k for k in unit_keys[:2] + unit_keys[-2:] if k})
+        keys = [
+            [_key(u.text[a:b]) for a, b, _ in edge] for u, edge in zip(units, edges, strict=True)
+        ]
+        at_edge_count: Counter[str] = Counter(k for unit_keys in keys for k in set(unit_keys))
         at_edge = max(3, int(RUNNING_SHARE * pages))
+        for i, unit_keys in enumerate(keys):
+            for (a, b, _), key in zip(edges[i], unit_keys, strict=True):
+                if len(key) <= RUNNING_MAX_CHARS and (
+                    at_edge_count[key] >= at_edge or not key.strip("#")
+                ):
+                    excluded[i].append(Span(a, b, RUNNING))
         in_body = max(3, int(RUNNING_SHARE / 2 * pages))
     else:
         in_body = max(4, int(0.01 * len(units)))
-    for i, unit_keys in enumerate(keys):
-        n = len(unit_keys)
-        for k, (line, key) in enumerate(zip(lines[i], unit_keys, strict=True)):
-            if not key:
-                continue
-            at_the_edge = pages and (k < 2 or k >= n - 2)
-            if at_the_edge and (edges[key] >= at_edge or not key.strip("#")):
-                excluded[i].append(Span(line[0], line[1], RUNNING))
-                continue
-            if (
-                len(key) >= 12
-                and " " in key.strip()
-                and units_with[key] >= in_body
-                and anywhere[key] <= 1.3 * units_with[key]
-                and (pages or n == 1)
-            ):
-                excluded[i].append(Span(line[0], line[1], RUNNING))
+    _running_in_body(units, lowered, excluded, in_body, single_lines_only=not pages)
+
+
+_SHORT_LINE = re.compile(rf"^[ \t]*(\S[^\n]{{10,{RUNNING_IN_BODY_CHARS - 2}}}\S)[ \t]*$", re.M)
+
+
+def _running_in_body(
+    units: Sequence[Unit],
+    lowered: list[str],
+    excluded: list[list[Span]],
+    threshold: int,
+    single_lines_only: bool,
+) -> None:
+    """Short lines repeated on many units, found over the whole document at once: the lines
+    are counted by C code (findall, Counter), and only the few frequent ones are located."""
+    # (Digits are kept here: a header moved into the text carries no page number of its own,
+    # the number stands on a line of its own; mapping every digit of every page costs.)
+    joined = "\n".join(lowered)
+    counts = Counter(_SHORT_LINE.findall(joined))
+    frequent = [k for k, n in counts.items() if n >= threshold and " " in k]
+    if not frequent:
+        return
+    starts = list(accumulate((len(t) + 1 for t in lowered[:-1]), initial=0))
+    alternatives = "|".join(re.escape(k) for k in sorted(frequent, key=len, reverse=True))
+    spots: dict[str, list[tuple[int, int, int]]] = {}
+    for m in re.finditer(r"^[ \t]*(" + alternatives + r")[ \t]*$", joined, re.M):
+        unit = bisect_right(starts, m.start()) - 1
+        spots.setdefault(m.group(1), []).append(
+            (unit, m.start(1) - starts[unit], m.end(1) - starts[unit])
+        )
+    for found in spots.values():
+        where = {unit for unit, _, _ in found}
+        if len(where) < threshold or len(found) > 1.3 * len(where):
+            continue  # a table's labels, repeated several times on a page: content
+        for unit, a, b in found:
+            if single_lines_only and "\n" in units[unit].text:
+                continue  # a table row repeated in a Word file is content
+            excluded[unit].append(Span(a, b, RUNNING))
+
+
+def _key(line: str) -> str:
+    return line.strip().lower().translate(_DIGITS_AS_HASH)
+
+
+def _edge_lines(text: str, n: int = 2) -> list[Line]:
+    """The first and the last n non-empty lines (start, end, text), without splitting the rest."""
+    first: list[Line] = []
+    at = 0
+    while len(first) < n and at <= len(text):
+        end = text.find("\n", at)
+        end = len(text) if end == -1 else end
+        if stripped := text[at:end].strip():
+            lead = len(text[at:end]) - len(text[at:end].lstrip())
+            first.append((at + lead, at + lead + len(stripped), stripped))
+        at = end + 1
+    last: list[Line] = []
+    end = len(text)
+    while len(last) < n and end > at - 1 and end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        if stripped := text[start:end].strip():
+            lead = len(text[start:end]) - len(text[start:end].lstrip())
+            last.append((start + lead, start + lead + len(stripped), stripped))
+        end = start - 1
+    seen = {line[0] for line in first}
+    return first + [line for line in reversed(last) if line[0] not in seen]
+
+
+class _LazyLines:
+    """Each unit's lines, split when first asked for."""
+
+    def __init__(self, units: Sequence[Unit]) -> None:
+        self.units = units
+        self.cache: dict[int, list[Line]] = {}
+
+    def __getitem__(self, i: int) -> list[Line]:
+        if i not in self.cache:
+            self.cache[i] = _lines(self.units[i].text)
+        return self.cache[i]
 
 
 def _table_of_contents(
     units: Sequence[Unit],
-    lines: list[list[Line]],
+    lines: _LazyLines,
     excluded: list[list[Span]],
     heading_units: set[tuple[str, int | None]],
 ) -> list[TocEntry]:
@@ -497,7 +552,7 @@ def _normal(text: str) -> str:
 
 def _headings_from_toc(
     units: Sequence[Unit],
-    lines: list[list[Line]],
+    lines: _LazyLines,
     toc: list[TocEntry],
     page_labels: dict[int, str],
     excluded: list[list[Span]],
