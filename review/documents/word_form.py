@@ -251,7 +251,7 @@ def render_word_form(
 # --------------------------------------------------------------------------- reading
 
 
-def _check_zip(data: bytes, max_uncompressed: int) -> None:
+def _check_zip(data: bytes, max_uncompressed: int, max_xml_part: int | None = None) -> None:
     if not data:
         raise WordFormError(
             N_("the uploaded file is empty; please choose the filled-in .docx form")
@@ -260,7 +260,7 @@ def _check_zip(data: bytes, max_uncompressed: int) -> None:
     # (review.intake.safezip); any reviewer link reaches this upload.
     try:
         checked = safezip.check_archive(
-            data, max_unpacked=max_uncompressed, max_xml_part=max_uncompressed
+            data, max_unpacked=max_uncompressed, max_xml_part=max_xml_part or max_uncompressed
         )
         names, total = set(checked.names), checked.unpacked
     except safezip.TooMuchUnpacked as exc:
@@ -349,10 +349,15 @@ def _read_answer(parsed: ParsedWordForm, key: re.Match[str], value: str) -> None
 
 
 def parse_word_form(
-    data: bytes, *, max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED
+    data: bytes,
+    *,
+    max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
+    max_xml_part: int | None = None,
 ) -> ParsedWordForm:
-    """Read a filled-in form. Raises WordFormError when it is not a (readable) peerplan form."""
-    _check_zip(data, max_uncompressed)
+    """Read a filled-in form. Raises WordFormError when it is not a (readable) peerplan form:
+    also when it unpacks to more than `max_uncompressed` bytes, or one XML part (parsed into a
+    tree about ten times its size) to more than `max_xml_part`."""
+    _check_zip(data, max_uncompressed, max_xml_part)
     try:
         doc = new_docx(io.BytesIO(data))
     except Exception:  # python-docx raises many kinds on damaged files

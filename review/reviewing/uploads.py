@@ -37,7 +37,11 @@ def apply_word_form(
     InvalidReview with errors by criterion; StaleSave when the form was made from an older state
     than the one now saved (newer online edits are never overwritten).
     """
-    parsed = parse_word_form(data, max_uncompressed=settings.max_docx_uncompressed_bytes)
+    parsed = parse_word_form(
+        data,
+        max_uncompressed=settings.max_docx_uncompressed_bytes,
+        max_xml_part=settings.max_docx_xml_bytes,
+    )
     rubric = load_rubrics()[assignment.rubric]
     check_form(parsed, assignment_id=assignment.id, rubric=rubric)  # type: ignore[arg-type]
     if parsed.errors:

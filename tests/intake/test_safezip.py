@@ -112,3 +112,12 @@ def test_word_form_upload_refuses_the_lying_docx() -> None:
     assert "unpacks to more than its zip directory declares" in str(raised.value)
     assert "mehr, als sein ZIP-Verzeichnis angibt" in raised.value.text("de")
     assert _peak_of(lambda: parse_word_form(data, max_uncompressed=200 * MB)) < 4 * MB
+
+
+def test_word_form_upload_refuses_an_xml_part_over_its_limit() -> None:
+    """An honest form whose document.xml unpacks to 50 MB would be parsed into about 500 MB."""
+    data = make.lying_docx(50 * MB, declared=None)
+    with pytest.raises(WordFormError):
+        parse_word_form(data, max_uncompressed=200 * MB, max_xml_part=40 * MB)
+    peak = _peak_of(lambda: parse_word_form(data, max_uncompressed=200 * MB, max_xml_part=40 * MB))
+    assert peak < 4 * MB
