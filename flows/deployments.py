@@ -157,6 +157,22 @@ DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
         "Plan, anonym, Sprache, Koordination).",
         tags=("coordinator",),
     ),
+    DeploymentSpec(
+        name="withdraw-plan",
+        flow_name="withdraw_plan",
+        description="Take a plan out of the round: its open reviews are withdrawn, the "
+        "reviewers told. / Einen Plan aus der Runde nehmen: offene Gutachten werden "
+        "zurückgezogen, die Gutachter:innen benachrichtigt.",
+        tags=("coordinator",),
+    ),
+    DeploymentSpec(
+        name="take-in-plan",
+        flow_name="take_in_plan",
+        description="Take a withdrawn or late plan (back) into the round; the next round run "
+        "assigns it. / Einen zurückgezogenen oder verspäteten Plan (wieder) aufnehmen; der "
+        "nächste Rundenlauf teilt ihn zu.",
+        tags=("coordinator",),
+    ),
 )
 
 

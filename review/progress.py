@@ -26,6 +26,7 @@ from review.models import (
     Reviewer,
     Round,
 )
+from review.queries import withdrawn_plans
 from review.states import OPEN
 
 S = AssignmentStatus
@@ -153,14 +154,17 @@ def round_progress(session: Session, round_: Round) -> RoundProgress:
         session.exec(select(Document.plan_id).where(Document.round_id == round_.id)).all()
     )
     compiled = _compiled_plans(session, round_)
+    withdrawn = withdrawn_plans(session, round_.id)  # out of the round: nothing to wait for
     progress = {
         plan.id: PlanProgress(plan.id, name, round_.reviews_per_plan, compiled=plan.id in compiled)
         for plan, name in plans
-        if plan.id in with_document
+        if plan.id in with_document and plan.id not in withdrawn
     }
     counts: Counter[str] = Counter()
     for assignment in session.exec(select(Assignment).where(Assignment.round_id == round_.id)):
-        if assignment.plan_id in progress:
+        # A withdrawn review was taken back by the coordinator: it is no reviewer of the plan
+        # (a plan taken in again after its withdrawal has none and is assigned anew).
+        if assignment.plan_id in progress and assignment.status != S.withdrawn.value:
             progress[assignment.plan_id].counts[assignment.status] += 1
         counts[assignment.status] += 1
         if assignment.status == S.proposed.value:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, func, select
 
-from review.models import Document, Review, ReviewStatus
+from review.models import Document, Event, Review, ReviewStatus
 
 
 def latest_document(session: Session, plan_id: int | None) -> Document | None:
@@ -74,3 +74,20 @@ def latest_submitted_reviews(session: Session, assignment_ids: Iterable[int]) ->
         if seen is None or review.version > seen.version:
             latest[review.assignment_id] = review
     return latest
+
+
+def withdrawn_plans(session: Session, round_id: int | None) -> set[int]:
+    """Plans of the round its coordinator withdrew (event `plan.withdrawn`) and did not take in
+    again since (`plan.reinstated`): they get no reviewers and do not hold up the round."""
+    latest: dict[int, str] = {}
+    for plan_id, kind in session.exec(
+        select(Event.entity_id, Event.kind)
+        .where(
+            Event.round_id == round_id,
+            col(Event.kind).in_(["plan.withdrawn", "plan.reinstated"]),
+        )
+        .order_by(col(Event.id))
+    ).all():
+        if plan_id is not None:
+            latest[plan_id] = kind
+    return {plan_id for plan_id, kind in latest.items() if kind == "plan.withdrawn"}

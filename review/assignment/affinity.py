@@ -31,7 +31,7 @@ from review.models import (
     Reviewer,
     Round,
 )
-from review.queries import latest_texts
+from review.queries import latest_texts, withdrawn_plans
 
 WEIGHTS: dict[str, float] = {
     "expertise": 1.0,
@@ -290,9 +290,12 @@ def gather(session: Session, round_: Round) -> RoundData:
         m.id: m
         for m in session.exec(select(Municipality).where(Municipality.round_id == round_.id))
     }
-    plans_rows = list(
-        session.exec(select(Plan).where(Plan.round_id == round_.id).order_by(Plan.id))
-    )
+    withdrawn = withdrawn_plans(session, round_.id)  # the coordinator took them out
+    plans_rows = [
+        plan
+        for plan in session.exec(select(Plan).where(Plan.round_id == round_.id).order_by(Plan.id))
+        if plan.id not in withdrawn
+    ]
     reviewer_rows = list(
         session.exec(select(Reviewer).where(Reviewer.round_id == round_.id).order_by(Reviewer.id))
     )

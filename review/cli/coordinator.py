@@ -117,3 +117,24 @@ def replace(
             settings(), round_name, _target(plan, reviewer), backup=backup or None, reason=reason
         )
     )
+
+
+@coordinator_app.command("withdraw-plan")
+@user_errors
+def withdraw_plan(
+    round_name: str = typer.Option(..., "--round", help="Name of the round."),
+    plan: str = typer.Option(..., "--plan", help="The plan, by its municipality."),
+    reason: str = typer.Option(..., help="Why (the invited reviewers are told)."),
+) -> None:
+    """Take a plan out of the round: its open reviews are withdrawn, their links stop."""
+    _report(runs.withdraw_plan(settings(), round_name, plan, reason))
+
+
+@coordinator_app.command("take-in")
+@user_errors
+def take_in(
+    round_name: str = typer.Option(..., "--round", help="Name of the round."),
+    plan: str = typer.Option(..., "--plan", help="The plan, by its municipality."),
+) -> None:
+    """Take a withdrawn or late plan (back) into the round; the next round run assigns it."""
+    _report(runs.take_in_plan(settings(), round_name, plan))

@@ -198,7 +198,11 @@ def _print_round_pages(s: Settings) -> None:
         rounds = list(session.exec(select(Round).order_by(col(Round.id))))
         links = [(r.name, access.issue(session, r, label="serve", actor="serve")) for r in rounds]
     for name, token in links:
-        console.print(f"Round page:      {name}: {base}{access.round_path(token)}", highlight=False)
+        console.print(
+            f"Round page:      {name}: {base}{access.round_path(token)}",
+            highlight=False,
+            soft_wrap=True,  # a link broken over two lines does not open
+        )
     console.print(
         "Round page:      for a round created later: peerplan coordinator link --round NAME "
         "(the round's progress artifact in the Prefect UI links to it too)",

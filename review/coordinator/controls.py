@@ -12,6 +12,8 @@ written, and carries the change out through the assignment operations of `review
     remind_now        round, plan or one assignment  remind (its own window: sent every time)
     new_link          a reviewer (on one plan)       reissue_link (the old link stops)
     replace_reviewer  one assignment                 replace (a named backup or the best one)
+    withdraw_plan     a plan                         withdraw each of its open reviews
+    take_in_plan      a plan (withdrawn or late)     none: the round's next run assigns it
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from review.config import Settings
 from review.errors import InvalidInput, NotFound
 from review.intake.register import find_municipality
 from review.models import Assignment, AssignmentStatus, Outbox, Plan, Reviewer, Round, utcnow
+from review.queries import latest_document, withdrawn_plans
 from review.rounds import check_future
 from review.states import OPEN
 
@@ -239,3 +242,75 @@ def replace_reviewer(
     )
     session.flush()
     return replacement
+
+
+def withdraw_plan(
+    session: Session,
+    settings: Settings,
+    round_: Round,
+    municipality: str,
+    *,
+    reason: str,
+    actor: str = ACTOR,
+    now: datetime | None = None,
+) -> list[Assignment]:
+    """Take a plan out of the round: each of its reviews not ended yet is withdrawn (the
+    reviewers' links stop; an invited reviewer is told), event `plan.withdrawn`; the plan then
+    gets no reviewers and holds nothing up (review.queries.withdrawn_plans). Returns the
+    withdrawn reviews. InvalidInput without a reason or when the plan is withdrawn already."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(f"withdrawing the plan of {municipality} needs a reason")
+    plan = _plan_of(session, round_, municipality)
+    if plan.id in withdrawn_plans(session, round_.id):
+        raise InvalidInput(f"the plan of {municipality} is withdrawn already")
+    taken = assignments(session, round_, Target(municipality=municipality), EXTENDABLE)
+    for assignment in taken:
+        lifecycle.withdraw(session, settings, assignment, reason=reason, actor=actor, now=now)
+    events.record(
+        session,
+        kind="plan.withdrawn",
+        actor=actor,
+        entity="plan",
+        entity_id=plan.id,
+        round_id=round_.id,
+        payload={"reason": reason, "reviews": [a.id for a in taken]},
+    )
+    session.flush()
+    return taken
+
+
+def take_in_plan(session: Session, round_: Round, municipality: str, *, actor: str = ACTOR) -> Plan:
+    """Take a plan (back) into the round: a withdrawn one is reinstated (event
+    `plan.reinstated`); the round's next run proposes its reviewers for approval. A plan handed
+    in late needs nothing else once its document is in (upload link or `peerplan intake`).
+    InvalidInput when the plan has no document yet."""
+    plan = _plan_of(session, round_, municipality)
+    if latest_document(session, plan.id) is None:
+        raise InvalidInput(
+            f"the plan of {municipality} has no document yet: send its upload link "
+            "(`peerplan upload-link`) or take the file in with `peerplan intake`"
+        )
+    if plan.id in withdrawn_plans(session, round_.id):
+        events.record(
+            session,
+            kind="plan.reinstated",
+            actor=actor,
+            entity="plan",
+            entity_id=plan.id,
+            round_id=round_.id,
+        )
+        session.flush()
+    return plan
+
+
+def _plan_of(session: Session, round_: Round, municipality: str) -> Plan:
+    place = find_municipality(session, round_, municipality)
+    plan = (
+        session.exec(select(Plan).where(Plan.municipality_id == place.id)).first()
+        if place is not None
+        else None
+    )
+    if plan is None:
+        raise NotFound(f"no plan of '{municipality}' in round '{round_.name}'")
+    return plan

@@ -94,3 +94,26 @@ def replace(
         return [f"{_who(session, replacement.new)} invited in place of {target.reviewer}"]
 
     return run(settings, round_name, act)
+
+
+def withdraw_plan(
+    settings: Settings, round_name: str, municipality: str, reason: str
+) -> ControlRun:
+    def act(session: Session, round_: Round) -> list[str]:
+        taken = controls.withdraw_plan(session, settings, round_, municipality, reason=reason)
+        return [f"plan of {municipality} withdrawn"] + [
+            f"{_who(session, a)}: review withdrawn, link closed" for a in taken
+        ]
+
+    return run(settings, round_name, act)
+
+
+def take_in_plan(settings: Settings, round_name: str, municipality: str) -> ControlRun:
+    def act(session: Session, round_: Round) -> list[str]:
+        controls.take_in_plan(session, round_, municipality)
+        return [
+            f"plan of {municipality} is in the round: the next run of review_round proposes its "
+            "reviewers for your approval"
+        ]
+
+    return run(settings, round_name, act)

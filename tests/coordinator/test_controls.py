@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
+from review.assignment import affinity
 from review.cli import app
 from review.config import Settings
 from review.coordinator import controls
@@ -27,6 +28,7 @@ from review.models import (
     Round,
 )
 from review.notify.outbox import body_as_sent
+from review.progress import round_progress
 from review.rounds import get_round
 from review.states import transition
 from tests.factories import make_municipality, make_reviewer
@@ -237,3 +239,31 @@ def test_replace_with_the_best_eligible_one(session: Session, settings: Settings
         )
     with pytest.raises(NotFound):
         controls.replace_reviewer(session, settings, round_, Target(municipality="Atlantis"))
+
+
+def test_a_withdrawn_plan_holds_nothing_up_and_can_come_back(
+    cli, session: Session, settings: Settings
+) -> None:
+    invited = invited_assignment(session, settings)
+    round_name, place, _email = _names(session, invited.assignment_id)
+    round_ = get_round(session, round_name)
+    assert (
+        cli("withdraw-plan", "--round", round_name, "--plan", place, "--reason", " ").exit_code == 2
+    )
+    result = cli("withdraw-plan", "--round", round_name, "--plan", place, "--reason", "merged")
+    assert result.exit_code == 0 and "review withdrawn" in result.output, result.output
+    session.expire_all()
+    assert session.get(Assignment, invited.assignment_id).status == "withdrawn"
+    assert client_for(settings).get(f"/r/{invited.token}").status_code == 404
+    assert round_progress(session, round_).plans == []  # nothing to wait for
+    assert all(p.municipality != place for p in affinity.gather(session, round_).plans)
+    again = cli("withdraw-plan", "--round", round_name, "--plan", place, "--reason", "x")
+    assert again.exit_code == 2 and "withdrawn already" in again.output
+
+    back = cli("take-in", "--round", round_name, "--plan", place)
+    assert back.exit_code == 0 and "proposes its reviewers" in back.output, back.output
+    session.expire_all()
+    plans = round_progress(session, round_).plans
+    assert [p.municipality for p in plans] == [place] and plans[0].state == "unassigned"
+    missing = cli("take-in", "--round", round_name, "--plan", "Atlantis")
+    assert missing.exit_code == 2 and "no plan of 'Atlantis'" in missing.output
