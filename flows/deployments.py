@@ -215,12 +215,16 @@ def load_flows(*, allow_missing: bool = False) -> list[tuple[DeploymentSpec, Flo
 
 def runner_deployments(*, allow_missing: bool = False) -> list[RunnerDeployment]:
     """The registry as Prefect deployments for `prefect.serve` (no work pool: served in-process)."""
-    from prefect.events.schemas.deployment_triggers import (  # noqa: PLC0415 (Prefect is imported only when deployments are built: it costs seconds)
+    from prefect.deployments.runner import (  # noqa: PLC0415 (Prefect is imported only when deployments are built: it costs seconds)
+        RunnerDeployment,
+    )
+    from prefect.events.schemas.deployment_triggers import (  # noqa: PLC0415 (as above)
         DeploymentEventTrigger,
     )
 
-    return [
-        flow.to_deployment(
+    deployments = []
+    for spec_, flow in load_flows(allow_missing=allow_missing):
+        deployment = flow.to_deployment(
             name=spec_.name,
             description=spec_.description,
             cron=spec_.cron,
@@ -228,8 +232,12 @@ def runner_deployments(*, allow_missing: bool = False) -> list[RunnerDeployment]
             tags=spec_.all_tags,
             triggers=[DeploymentEventTrigger(**trigger) for trigger in spec_.triggers] or None,
         )
-        for spec_, flow in load_flows(allow_missing=allow_missing)
-    ]
+        # Prefect hands back a coroutine when called inside an event loop; this runs outside one.
+        if not isinstance(deployment, RunnerDeployment):
+            deployment.close()
+            raise RuntimeError("runner_deployments() must not be called inside an event loop")
+        deployments.append(deployment)
+    return deployments
 
 
 def serve_deployments(

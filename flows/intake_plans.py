@@ -96,7 +96,9 @@ def register_plan(
 @flow(
     name="intake_plans",
     flow_run_name=run_name("intake"),
-    task_runner=ProcessPoolTaskRunner(max_workers=default_workers()),
+    # Prefect's own annotation: `task_runner` is a TaskRunner[PrefectFuture], which its
+    # ProcessPoolTaskRunner (a TaskRunner[PrefectConcurrentFuture]) is not to an invariant checker.
+    task_runner=ProcessPoolTaskRunner(max_workers=default_workers()),  # type: ignore[arg-type]
 )
 def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
     """Register a round's plans (PDF, DOCX: files, folders or manifest CSVs `file,municipality`

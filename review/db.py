@@ -13,6 +13,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
@@ -94,7 +95,5 @@ def migrate(settings: Settings) -> None:
 
 
 def schema_revision(settings: Settings) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with get_engine(settings).connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()

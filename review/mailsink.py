@@ -50,7 +50,7 @@ class Mailbox:
         out = []
         for path in sorted(self.folder.glob("*.eml")):
             message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            out.append(message)  # type: ignore[arg-type]
+            out.append(message)
         return out
 
     def stop(self) -> None:

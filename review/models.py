@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlalchemy.orm import deferred
@@ -22,6 +22,19 @@ MAX_ID = 2**31 - 1
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def saved_id(row: _Row) -> int:
+    """The id of a row that is in the database (loaded, or added and flushed). A table's `id` is
+    `int | None` only because a new row has none until it is flushed."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: it was never flushed")
+    return row.id
 
 
 def _in(column: str, values: type[enum.Enum]) -> str:

@@ -35,7 +35,7 @@ from sqlmodel import Session, select
 
 from review import events, i18n
 from review.errors import InvalidInput
-from review.models import Municipality, Reviewer, Role, Round
+from review.models import Municipality, Reviewer, Role, Round, saved_id
 from review.rubric import LANGUAGES, load_rubrics
 
 COLUMNS = (
@@ -279,9 +279,10 @@ def import_participants(
     if problems:
         raise ParticipantsFileError(path, problems)
 
+    round_id = saved_id(round_)
     report = ImportReport()
     for row in municipality_rows:
-        values = {
+        values: dict[str, object] = {
             "country": (row.country or "DE").upper(),
             "language": row.language,
             "role": Role(row.role).value,
@@ -293,7 +294,7 @@ def import_participants(
             existing_m.get(row.name),
             values,
             session,
-            lambda v, r=row: Municipality(round_id=round_.id, name=r.name, **v),
+            lambda v, r=row: Municipality(round_id=round_id, name=r.name, **v),
         )
     session.flush()
     by_name = {
@@ -303,25 +304,25 @@ def import_participants(
     existing_r = {
         r.email: r for r in session.exec(select(Reviewer).where(Reviewer.round_id == round_.id))
     }
-    for row in reviewer_rows:
+    for reviewer_row in reviewer_rows:
         values = {
-            "name": row.name,
-            "municipality_id": by_name[row.municipality].id,
-            "language": row.language,
-            "languages": row.languages,
-            "expertise": row.expertise,
-            "min_load": row.min_load,
-            "max_load": row.max_load,
-            "keywords": row.keywords or "",
-            "salutation": row.salutation,
+            "name": reviewer_row.name,
+            "municipality_id": by_name[reviewer_row.municipality].id,
+            "language": reviewer_row.language,
+            "languages": reviewer_row.languages,
+            "expertise": reviewer_row.expertise,
+            "min_load": reviewer_row.min_load,
+            "max_load": reviewer_row.max_load,
+            "keywords": reviewer_row.keywords or "",
+            "salutation": reviewer_row.salutation,
         }
         _upsert(
             report,
             "reviewer",
-            existing_r.get(row.email),
+            existing_r.get(reviewer_row.email),
             values,
             session,
-            lambda v, r=row: Reviewer(round_id=round_.id, email=r.email, **v),
+            lambda v, r=reviewer_row: Reviewer(round_id=round_id, email=r.email, **v),
         )
     session.flush()
     events.record(

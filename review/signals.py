@@ -38,7 +38,7 @@ def announce_if_complete(settings: Settings, plan_id: int) -> bool:
         if round_ is None:
             return False
         round_name = round_.name
-    from prefect.events import emit_event  # Prefect only where an orchestrator listens
+    from prefect.events import emit_event  # noqa: PLC0415 (Prefect only where an orchestrator listens)
 
     emit_event(
         event=PLAN_READY,

@@ -12,9 +12,18 @@ from collections import Counter
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from review.models import Assignment, AssignmentStatus, Document, Municipality, Plan, Review, Round
+from review.models import (
+    Assignment,
+    AssignmentStatus,
+    Document,
+    Municipality,
+    Plan,
+    Review,
+    Round,
+    saved_id,
+)
 from review.notify import outbox
 from review.queries import latest_documents
 
@@ -22,7 +31,7 @@ from review.queries import latest_documents
 def round_status(session: Session, round_: Round) -> dict[str, Any]:
     plans = session.exec(
         select(Plan, Municipality)
-        .join(Municipality, Municipality.id == Plan.municipality_id)  # type: ignore[arg-type]
+        .join(Municipality, col(Municipality.id) == col(Plan.municipality_id))
         .where(Plan.round_id == round_.id)
         .order_by(Municipality.name)
     ).all()
@@ -32,7 +41,7 @@ def round_status(session: Session, round_: Round) -> dict[str, Any]:
             session.exec(
                 select(Document.plan_id, func.count())
                 .where(Document.round_id == round_.id)
-                .group_by(Document.plan_id)  # type: ignore[arg-type]
+                .group_by(col(Document.plan_id))
             ).all()
         )
     )
@@ -43,7 +52,7 @@ def round_status(session: Session, round_: Round) -> dict[str, Any]:
     counts = Counter(a.status for a in assignments)
     submitted_reviews = session.exec(
         select(func.count(func.distinct(Review.assignment_id)))
-        .join(Assignment, Assignment.id == Review.assignment_id)  # type: ignore[arg-type]
+        .join(Assignment, col(Assignment.id) == col(Review.assignment_id))
         .where(Assignment.round_id == round_.id, Review.status == "submitted")
     ).one()
     return {
@@ -63,10 +72,10 @@ def round_status(session: Session, round_: Round) -> dict[str, Any]:
                 "language": (latest[plan.id].language if plan.id in latest else None)
                 or plan.language,
                 "pages": latest[plan.id].pages if plan.id in latest else 0,
-                "versions": versions[plan.id],
+                "versions": versions[saved_id(plan)],
                 "file": latest[plan.id].file_name if plan.id in latest else None,
                 "problems": latest[plan.id].problems if plan.id in latest else [],
-                "assignments": dict(by_plan.get(plan.id, Counter())),
+                "assignments": dict(by_plan.get(saved_id(plan), Counter())),
             }
             for plan, municipality in plans
         ],

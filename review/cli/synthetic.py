@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast, get_args
 
 import typer
 
 from review.cli.app import app, console, user_errors
-from review.synthetic.generate import generate_plans
+from review.synthetic.generate import FormatChoice, LanguageChoice, generate_plans
 
 
 @app.command("generate-plans")
@@ -34,21 +35,21 @@ def generate_plans_command(
 ) -> None:
     """Write synthetic energy action plans, a manifest.csv (file,municipality) for
     `peerplan intake`, a participants.csv for `peerplan import` and a truth.json."""
-    if language not in ("de", "en", "both"):
+    if language not in get_args(LanguageChoice):
         raise typer.BadParameter("--language must be de, en or both")
-    if format not in ("pdf", "docx", "both"):
+    if format not in get_args(FormatChoice):
         raise typer.BadParameter("--format must be pdf, docx or both")
     folder = generate_plans(
         out_dir,
         count=count,
         seed=seed,
-        language=language,  # type: ignore[arg-type]
-        format=format,
+        language=cast(LanguageChoice, language),  # checked just above
+        format=cast(FormatChoice, format),
         pages=pages or None,
         demo=demo,
         workers=workers,
         table_of_contents=toc,
-    )  # type: ignore[arg-type]
+    )
     people = folder.participants
     console.print(
         f"{len(folder.plans)} plans written to {folder.directory}: "

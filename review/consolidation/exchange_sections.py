@@ -28,7 +28,10 @@ class Reader(Protocol):
     lang: str
     t: Translator
     rubrics: dict[str, Rubric]
-    text: Callable[[object], str]
+
+    # Read-only: a dataclass's callable field is no settable attribute to mypy.
+    @property
+    def text(self) -> Callable[[object], str]: ...
 
 
 def lesson_title(w: PlanWriter, lesson: Lesson) -> str:
@@ -276,7 +279,7 @@ def history_section(w: PlanWriter, doc: Styled) -> None:
         cells = table.add_row().cells
         cells[0].text = clean(criterion)
         cells[1].text = clean(text)
-        before = w.score(follow_up.before) if follow_up.before is not None else "–"
-        now = w.score(follow_up.now) if follow_up.now is not None else "–"
-        cells[2].text = f"{before} → {now}"
+        score_then = w.score(follow_up.before) if follow_up.before is not None else "–"
+        score_now = w.score(follow_up.now) if follow_up.now is not None else "–"
+        cells[2].text = f"{score_then} → {score_now}"
         cells[3].text = w.t.gettext(FOLLOW_UP_NAMES[follow_up.status])

@@ -16,6 +16,10 @@ import zipfile
 import zlib
 from typing import Any
 
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.table import Table
+
 from review.intake import safezip
 from review.intake.document import Heading, Unit
 from review.intake.errors import NotADocx, NotAZip, ZipBomb
@@ -72,10 +76,6 @@ def read_docx(
     max_xml_part: int | None = None,
     budget: ReadingBudget | None = None,
 ) -> DocxContent:
-    import docx
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.table import Table
-
     budget = budget or ReadingBudget.unlimited(name)
     archive = check_zip(data, name, max_uncompressed, max_xml_part)
     pages = _saved_page_count(archive)

@@ -16,6 +16,9 @@ import warnings
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pypdf
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
 from review.intake.document import Heading, Unit
 from review.intake.errors import CorruptPdf, EncryptedPdf
 from review.intake.limits import ReadingBudget
@@ -27,7 +30,7 @@ READERS = ("pypdf", "pypdfium2")
 
 def pdfium_available() -> bool:
     try:
-        import pypdfium2  # noqa: F401
+        import pypdfium2  # noqa: F401, PLC0415 (an optional extra: is it installed?)
     except ImportError:
         return False
     return True
@@ -63,9 +66,6 @@ def read_pdf(
 
 
 def _read_pypdf(data: bytes, name: str, budget: ReadingBudget) -> PdfContent:
-    import pypdf
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -105,8 +105,6 @@ def _read_pypdf(data: bytes, name: str, budget: ReadingBudget) -> PdfContent:
 def _decrypts_without_password(pdf: Any) -> bool:
     """Many PDFs are encrypted with an empty user password (only printing or copying is
     restricted): those open without asking and are read normally."""
-    from pypdf.errors import DependencyError
-
     try:
         return bool(pdf.decrypt(""))
     except (DependencyError, NotImplementedError):
@@ -165,7 +163,7 @@ def _read_pdfium(data: bytes, name: str, budget: ReadingBudget) -> PdfContent:
 
 
 def _read_pdfium_unlocked(data: bytes, name: str, budget: ReadingBudget) -> PdfContent:
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # noqa: PLC0415 (optional: the `fast` extra)
 
     try:
         pdf = pdfium.PdfDocument(data)

@@ -39,6 +39,31 @@ def read_document(data: bytes, file_name: str, settings: Settings) -> ExtractedD
     if len(data) > settings.max_upload_bytes:
         raise errors.TooLarge(name, len(data), settings.max_upload_bytes)
     kind = sniff(data)
+    refuse_unreadable(kind, name, suffix)
+
+    budget = ReadingBudget.for_document(name, settings)  # pages, text and CPU time
+    problems: list[str] = []
+    actual = ".pdf" if kind is Kind.pdf else ".docx"
+    if suffix != actual:
+        # Harmless when the content is a plan we can read: read it for what it is, and say so.
+        problems.append(
+            f"named {suffix or 'without an extension'} but is {DESCRIPTIONS[kind]}; read as such"
+        )
+    if kind is Kind.pdf:
+        doc = _read_pdf_document(data, name, settings, budget, problems)
+    else:
+        doc = _read_docx_document(data, name, settings, budget, problems)
+    doc.meta.setdefault("pages", doc.pages)
+    doc.language = detect_language(u.text for u in doc.units)
+    if doc.language is None and doc.has_text_layer:
+        doc.problems.append("language not recognised (neither German nor English?)")
+    if doc.has_text_layer:
+        read_structure_and_findings(doc)
+    return doc
+
+
+def refuse_unreadable(kind: Kind, name: str, suffix: str) -> None:
+    """Raise the `IntakeError` for a file that is neither a PDF nor a DOCX, saying what it is."""
     if kind is Kind.empty:
         raise errors.EmptyFile(name)
     if kind is Kind.doc:
@@ -65,64 +90,58 @@ def read_document(data: bytes, file_name: str, settings: Settings) -> ExtractedD
             raise errors.NotAZip(name)
         raise errors.UnsupportedFile(name, DESCRIPTIONS[kind])
 
-    budget = ReadingBudget.for_document(name, settings)  # pages, text and CPU time
-    problems: list[str] = []
-    actual = ".pdf" if kind is Kind.pdf else ".docx"
-    if suffix != actual:
-        # Harmless when the content is a plan we can read: read it for what it is, and say so.
-        problems.append(
-            f"named {suffix or 'without an extension'} but is {DESCRIPTIONS[kind]}; read as such"
-        )
-    if kind is Kind.pdf:
-        content = read_pdf(data, name, settings_pdf_reader(settings), budget=budget)
-        doc = ExtractedDocument(
-            file_name=name,
-            media_type=PDF,
-            suffix=".pdf",
-            sha256=sha256_of(data),
-            size=len(data),
-            pages=len(content.units),
-            units=content.units,
-            headings=content.headings,
-            meta=content.meta,
-            reader=content.reader,
-            problems=problems,
-        )
-        visible = sum(len("".join(u.text.split())) for u in content.units)
-        if visible < MIN_CHARS_PER_PAGE * doc.pages:
-            doc.has_text_layer = False
-            doc.problems.append(NO_TEXT_LAYER)
-    else:
-        dcontent = read_docx(
-            data,
-            name,
-            settings.max_docx_uncompressed_bytes,
-            max_xml_part=settings.max_docx_xml_bytes,
-            budget=budget,
-        )
-        doc = ExtractedDocument(
-            file_name=name,
-            media_type=DOCX,
-            suffix=".docx",
-            sha256=sha256_of(data),
-            size=len(data),
-            pages=dcontent.pages,
-            units=dcontent.units,
-            headings=dcontent.headings,
-            tables=dcontent.tables,
-            meta=dcontent.meta,
-            reader="python-docx",
-            problems=problems,
-        )
-        if not dcontent.units:
-            doc.has_text_layer = False
-            doc.problems.append("the document contains no text")
-    doc.meta.setdefault("pages", doc.pages)
-    doc.language = detect_language(u.text for u in doc.units)
-    if doc.language is None and doc.has_text_layer:
-        doc.problems.append("language not recognised (neither German nor English?)")
-    if doc.has_text_layer:
-        read_structure_and_findings(doc)
+
+def _read_pdf_document(
+    data: bytes, name: str, settings: Settings, budget: ReadingBudget, problems: list[str]
+) -> ExtractedDocument:
+    content = read_pdf(data, name, settings_pdf_reader(settings), budget=budget)
+    doc = ExtractedDocument(
+        file_name=name,
+        media_type=PDF,
+        suffix=".pdf",
+        sha256=sha256_of(data),
+        size=len(data),
+        pages=len(content.units),
+        units=content.units,
+        headings=content.headings,
+        meta=content.meta,
+        reader=content.reader,
+        problems=problems,
+    )
+    visible = sum(len("".join(u.text.split())) for u in content.units)
+    if visible < MIN_CHARS_PER_PAGE * doc.pages:
+        doc.has_text_layer = False
+        doc.problems.append(NO_TEXT_LAYER)
+    return doc
+
+
+def _read_docx_document(
+    data: bytes, name: str, settings: Settings, budget: ReadingBudget, problems: list[str]
+) -> ExtractedDocument:
+    content = read_docx(
+        data,
+        name,
+        settings.max_docx_uncompressed_bytes,
+        max_xml_part=settings.max_docx_xml_bytes,
+        budget=budget,
+    )
+    doc = ExtractedDocument(
+        file_name=name,
+        media_type=DOCX,
+        suffix=".docx",
+        sha256=sha256_of(data),
+        size=len(data),
+        pages=content.pages,
+        units=content.units,
+        headings=content.headings,
+        tables=content.tables,
+        meta=content.meta,
+        reader="python-docx",
+        problems=problems,
+    )
+    if not content.units:
+        doc.has_text_layer = False
+        doc.problems.append("the document contains no text")
     return doc
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 _DE_PREFIX = ("", "", "", "Alt", "Neu", "Ober", "Unter", "Groß", "Klein", "Bad ")
 _DE_ROOT = (
@@ -183,7 +184,7 @@ def municipality_name(rng: random.Random, language: str) -> str:
     return prefix + root + suffix
 
 
-def unique_municipality_names(rng: random.Random, languages: list[str]) -> list[str]:
+def unique_municipality_names(rng: random.Random, languages: Sequence[str]) -> list[str]:
     """One distinct name per entry of `languages` (in that language), however many are asked."""
     seen: set[str] = set()
     names = []

@@ -112,7 +112,7 @@ HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 # Communication and participation share one chapter whose title says what it holds.
-COMMUNICATION_HEADINGS = {
+COMMUNICATION_HEADINGS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
     ("communication", "participation"): {
         "de": (
             "Öffentlichkeitsarbeit und Bürgerbeteiligung",

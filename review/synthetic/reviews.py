@@ -166,16 +166,16 @@ def simulate_review(
 
     comments: dict[str, str] = {}
     for criterion in rubric.criteria:
-        value = scores[criterion.id]
-        if rubric.comment_required(criterion, value) or rng.random() < 0.3:
+        given = scores[criterion.id]
+        if rubric.comment_required(criterion, given) or rng.random() < 0.3:
             parts = [reasons[criterion.id]] if reasons[criterion.id] else []
-            if value is not None:
+            if given is not None:
                 parts.append(
                     _t(
                         "level",
                         language,
-                        value=value,
-                        anchor=rubric.anchor(criterion, value, language),
+                        value=given,
+                        anchor=rubric.anchor(criterion, given, language),
                     )
                 )
             comments[criterion.id] = " ".join(parts)
@@ -241,7 +241,7 @@ def _score(
 def _overall(
     rubric: Rubric, spec: PlanSpec, scores: dict[str, int | None], language: str
 ) -> tuple[str, str, str]:
-    rated = [(c, scores[c.id]) for c in rubric.criteria if scores[c.id] is not None]
+    rated = [(c, v) for c in rubric.criteria if (v := scores[c.id]) is not None]
     best = [c.title(language) for c, v in sorted(rated, key=lambda cv: -cv[1]) if v >= 3][:3]
     worst = [c.title(language) for c, v in sorted(rated, key=lambda cv: cv[1]) if v <= 1][:3]
     strengths = _t("strengths", language) + ("; ".join(best) if best else _t("fair", language))

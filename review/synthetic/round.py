@@ -14,10 +14,10 @@ import random
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from review.synthetic.names import person_name, unique_municipality_names
-from review.synthetic.plans import PARTS, PlanSpec, plan_spec
+from review.synthetic.plans import PARTS, Language, PlanSpec, plan_spec
 
 COLUMNS = (
     "kind",
@@ -95,7 +95,7 @@ _COUNTRIES = {"de": ("DE", "DE", "DE", "AT"), "en": ("GB", "GB", "IE")}
 class MunicipalityEntry:
     name: str
     country: str
-    language: str
+    language: Language
     role: Role
     email: str
 
@@ -136,7 +136,7 @@ class Participants:
             specs.append(
                 plan_spec(
                     self.seed * 1000 + index,
-                    m.language,  # type: ignore[arg-type]
+                    m.language,
                     missing=missing,
                     pages=pages,
                     municipality=m.name,
@@ -161,7 +161,7 @@ def slug(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in ascii_).strip("-").replace("--", "-")
 
 
-def _municipality(name: str, language: str, country: str, role: Role) -> MunicipalityEntry:
+def _municipality(name: str, language: Language, country: str, role: Role) -> MunicipalityEntry:
     box = "klimaschutz" if language == "de" else "climate"
     return MunicipalityEntry(
         name=name,
@@ -224,9 +224,10 @@ def demo_participants(seed: int = 2026) -> Participants:
     One reviewer answers late, one never; two fill in the Word form; the rest use the portal.
     Two followers' plans are complete; the others leave one to three parts out."""
     rng = random.Random(f"demo:{seed}")
-    languages = ["de"] * 5 + ["en"] * 3 + ["de", "en"]
+    languages: list[Language] = ["de", "de", "de", "de", "de", "en", "en", "en", "de", "en"]
     names = unique_municipality_names(rng, languages)
-    roles: list[Role] = ["follower"] * 8 + ["frontrunner", "special-award"]
+    followers: list[Role] = ["follower"] * 8
+    roles: list[Role] = [*followers, "frontrunner", "special-award"]
     countries = ["DE", "AT", "DE", "AT", "DE", "GB", "IE", "GB", "DE", "GB"]
     municipalities = [
         _municipality(*row) for row in zip(names, languages, countries, roles, strict=True)
@@ -251,7 +252,7 @@ def small_participants(seed: int = 1) -> Participants:
     """A small round for tests: 4 municipalities (2 German and 1 English follower, 1 German
     frontrunner), 8 reviewers."""
     rng = random.Random(f"small:{seed}")
-    languages = ["de", "de", "en", "de"]
+    languages: list[Language] = ["de", "de", "en", "de"]
     names = unique_municipality_names(rng, languages)
     roles: list[Role] = ["follower", "follower", "follower", "frontrunner"]
     municipalities = [
@@ -268,7 +269,9 @@ def many_participants(n_plans: int, seed: int = 0, *, german_share: float = 0.6)
     if n_plans < 1:
         raise ValueError("n_plans must be at least 1")
     rng = random.Random(f"many:{n_plans}:{seed}")
-    languages = ["de" if rng.random() < german_share else "en" for _ in range(n_plans)]
+    languages: list[Language] = [
+        "de" if rng.random() < german_share else "en" for _ in range(n_plans)
+    ]
     names = unique_municipality_names(rng, languages)
     municipalities = [
         _municipality(n, lang, rng.choice(_COUNTRIES[lang]), "follower")
@@ -339,11 +342,12 @@ def read_participants_csv(path: str | Path) -> Participants:
                     MunicipalityEntry(
                         name=row["name"],
                         country=row["country"],
-                        language=row["language"],
-                        role=row["role"],
+                        # The file was written by `write_participants_csv`: its words are ours.
+                        language=cast(Language, row["language"]),
+                        role=cast(Role, row["role"]),
                         email=row["email"],
                     )
-                )  # type: ignore[arg-type]
+                )
             else:
                 reviewers.append(
                     ReviewerEntry(

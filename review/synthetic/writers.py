@@ -24,6 +24,7 @@ from docx.oxml import parse_xml
 from docx.shared import Pt
 from fpdf import FPDF
 from fpdf.enums import Align
+from fpdf.fonts import CoreFont
 
 from review.synthetic.plans import (
     Heading,
@@ -111,7 +112,10 @@ class _Pen:
     def font(self, style: str, size: float) -> None:
         self.pdf.set_font("Helvetica", style, size)
         self.size = size
-        self.cw = self.pdf.current_font.cw
+        font = self.pdf.current_font
+        if not isinstance(font, CoreFont):  # widths below are the core fonts' per-character table
+            raise TypeError(f"the pen measures core fonts only, not {font!r}")
+        self.cw: dict[str, int] = font.cw
 
     def width(self, text: str) -> float:
         cw = self.cw
