@@ -425,6 +425,53 @@ def pruned_instance(inst: Instance, top_k: int = problem.TOP_K) -> Instance:
     return inst.model_copy(update={"affinity": affinity, "only_listed_pairs": True})
 
 
+def database_round(name: str, budget: float, reference_budget: float) -> None:
+    """The round `name` of the database in PEERPLAN_DATA_DIR / PEERPLAN_DATABASE_URL: what
+    `peerplan assign --round NAME --dry-run` does (read the round, candidates in bulk, solve
+    within `budget`), against two baselines in the same run on the same candidates: one bare
+    min-cost flow (the least any exact method must do) and, with a reference budget, HiGHS on the
+    whole ILP."""
+    from review.assignment import proposal
+    from review.assignment.flow import solve_flow
+    from review.config import load_settings
+    from review.db import get_engine, session_scope
+    from review.rounds import get_round
+
+    with session_scope(get_engine(load_settings())) as session:
+        round_ = get_round(session, name)
+        t = time.perf_counter()
+        result = proposal.propose(session, round_, actor="bench", dry_run=True, budget=budget)
+        product = time.perf_counter() - t
+        data = aff.gather(session, round_)
+        instance, _ = proposal.build_instance(session, round_, data=data)
+    pb, found = proposal.round_problem(data, instance, problem.TOP_K)
+    t = time.perf_counter()
+    solve_flow(pb)
+    flow = time.perf_counter() - t
+    print(
+        f"| {name}: {pb.n_plans} plans, {pb.n_reviewers} reviewers, {len(pb.r)} candidates"
+        f"{' (pruned)' if found.pruning else ''} | {result.status} {result.objective:.3f}, "
+        f"bound {result.bound:.3f}, gap {result.gap:.4%} ({result.method}) | "
+        f"{product:.1f} s wall (solver {result.seconds:.1f} s) | one bare flow {flow:.1f} s | "
+        f"{product / flow:.1f}x |",
+        flush=True,
+    )
+    if reference_budget > 0:
+        rubrics = pb.rubrics
+        listed = instance.model_copy(
+            update={
+                "affinity": [
+                    (pb.reviewer_ids[a], pb.plan_ids[b], rubrics[c], float(v))
+                    for a, b, c, v in zip(
+                        pb.r.tolist(), pb.p.tolist(), pb.q.tolist(), pb.value.tolist(), strict=True
+                    )
+                ]
+            }
+        )
+        value, status, cpu, wall = run_reference(reference_highs, listed, reference_budget)
+        print(f"reference HiGHS, whole ILP: {status} {value} in {wall:.1f} s wall", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="40,1000,10000")
@@ -434,8 +481,16 @@ def main() -> None:
     ap.add_argument(
         "--shaped", default="1000", help="sizes of the round-shaped instances ('' for none)"
     )
+    ap.add_argument("--round", help="a round of the database instead of generated instances")
     args = ap.parse_args()
     budgets = (args.reference_budget, args.budget)
+    if args.round:
+        import os
+
+        print(f"load average before: {os.getloadavg()}")
+        database_round(args.round, args.budget, args.reference_budget)
+        print(f"load average after: {os.getloadavg()}")
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     import os
 

@@ -25,6 +25,18 @@ from review.assignment.problem import DENSE_LIMIT, REVIEWER_KEEP
 
 #: Reviewer x plan cells computed at once (memory: a few arrays of this many float64).
 BLOCK_CELLS = 2_000_000
+#: Pruning ranks by value * _TIE + a hash of (reviewer, plan): among equal affinities (a round
+#: has few distinct values) each plan keeps a different spread of reviewers. Broken by index
+#: instead, every plan kept the same first reviewers and every reviewer the same first plans:
+#: the 1,000-plan round was infeasible on its top 40 and top 80 (issue 14).
+_TIE = 1 << 20
+
+
+def _tie_breaker(n_reviewers: int, cols: np.ndarray) -> np.ndarray:
+    """A fixed pseudo-random number in [0, _TIE) per (reviewer, plan): deterministic."""
+    r = np.arange(n_reviewers, dtype=np.int64)[:, None]
+    h = (r * 2654435761 + cols[None, :] * 40503 + 12345) % 4294967291
+    return (h * 2246822519 % 4294967291) % _TIE
 
 
 @dataclass
@@ -75,6 +87,7 @@ def round_candidates(
     block = max(1, BLOCK_CELLS // max(len(rs), 1))
     parts: list[tuple[np.ndarray, ...]] = []
     best = _ReviewerBest(len(rs))
+    spread = _ReviewerBest(len(rs))  # a fixed pseudo-random sample of each reviewer's plans
     for start in range(0, len(ps), block):
         cols = np.arange(start, min(len(ps), start + block))
         value, text = f.values(cols)
@@ -84,12 +97,15 @@ def round_candidates(
             if not prune:
                 r, c = np.nonzero(okq)
             else:
-                ranked = np.where(okq, value, -1)
+                tie = _tie_breaker(len(rs), cols)
+                ranked = np.where(okq, value * _TIE + tie, -1)
                 r, c = _top_per_column(ranked, top_k)
-                best.offer(ranked, text, cols, q)
+                best.offer(ranked, value, text, cols, q)
+                spread.offer(np.where(okq, tie, -1), value, text, cols, q)
             parts.append((r, cols[c], np.full(len(r), q), value[r, c], text[r, c]))
     if prune:
         parts.append(best.triples())
+        parts.append(spread.triples())
         parts.append(_pins(instance, f, rubrics))
     r, p, q, v, t = (np.concatenate([x[i] for x in parts]) for i in range(5))
     pruning = None
@@ -228,27 +244,36 @@ class _Features:
 
 
 class _ReviewerBest:
-    """Each reviewer's `REVIEWER_KEEP` best (plan, rubric) seen so far, merged block by block."""
+    """Each reviewer's `REVIEWER_KEEP` highest-ranked (plan, rubric) seen so far, merged block by
+    block. Ranked by value: their best plans; ranked by a hash: a spread of plans, so that a
+    reviewer with a minimum load can be placed even when everyone's best plans are the same few
+    (the 1,000-plan round was infeasible on each plan's top 40 and every reviewer's best 10)."""
 
     def __init__(self, n_reviewers: int) -> None:
-        self.value = np.full((n_reviewers, REVIEWER_KEEP), -1, dtype=np.int64)
-        self.plan = np.zeros((n_reviewers, REVIEWER_KEEP), dtype=np.int64)
-        self.rubric = np.zeros((n_reviewers, REVIEWER_KEEP), dtype=np.int64)
-        self.text = np.zeros((n_reviewers, REVIEWER_KEEP), dtype=np.int64)
+        shape = (n_reviewers, REVIEWER_KEEP)
+        self.rank = np.full(shape, -1, dtype=np.int64)
+        self.value = np.zeros(shape, dtype=np.int64)
+        self.plan = np.zeros(shape, dtype=np.int64)
+        self.rubric = np.zeros(shape, dtype=np.int64)
+        self.text = np.zeros(shape, dtype=np.int64)
 
-    def offer(self, ranked: np.ndarray, text: np.ndarray, cols: np.ndarray, q: int) -> None:
-        """`ranked`: reviewers x plans[cols] of rubric q, -1 where not eligible; `text` its
-        text terms."""
-        value = np.concatenate([self.value, ranked], axis=1)
-        texts = np.concatenate([self.text, text], axis=1)
-        plan = np.concatenate([self.plan, np.broadcast_to(cols, ranked.shape)], axis=1)
-        rubric = np.concatenate([self.rubric, np.full(ranked.shape, q)], axis=1)
-        top = np.argpartition(-value, REVIEWER_KEEP - 1, axis=1)[:, :REVIEWER_KEEP]
-        self.value = np.take_along_axis(value, top, axis=1)
-        self.plan = np.take_along_axis(plan, top, axis=1)
-        self.rubric = np.take_along_axis(rubric, top, axis=1)
-        self.text = np.take_along_axis(texts, top, axis=1)
+    def offer(
+        self, ranked: np.ndarray, value: np.ndarray, text: np.ndarray, cols: np.ndarray, q: int
+    ) -> None:
+        """`ranked`: reviewers x plans[cols] of rubric q, -1 where not eligible; `value` and
+        `text` the affinity and its text term of the same cells."""
+        rank = np.concatenate([self.rank, ranked], axis=1)
+        top = np.argpartition(-rank, REVIEWER_KEEP - 1, axis=1)[:, :REVIEWER_KEEP]
+
+        def pick(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+            return np.take_along_axis(np.concatenate([old, new], axis=1), top, axis=1)
+
+        self.rank = np.take_along_axis(rank, top, axis=1)
+        self.value = pick(self.value, value)
+        self.plan = pick(self.plan, np.broadcast_to(cols, ranked.shape))
+        self.rubric = pick(self.rubric, np.full(ranked.shape, q))
+        self.text = pick(self.text, text)
 
     def triples(self) -> tuple[np.ndarray, ...]:
-        r, j = np.nonzero(self.value >= 0)
+        r, j = np.nonzero(self.rank >= 0)
         return r, self.plan[r, j], self.rubric[r, j], self.value[r, j], self.text[r, j]
