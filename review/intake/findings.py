@@ -17,8 +17,8 @@ from itertools import accumulate
 from typing import Any
 
 from review.intake.document import Unit
-from review.intake.facts import add_council, add_inventory, add_targets
-from review.intake.facts.inventory import read_inventory
+from review.intake.facts import add_action_sectors, add_council, add_inventory, add_targets
+from review.intake.facts.inventory import action_sectors, read_inventory
 from review.intake.facts.substance import adapts, assessed, financed, min_financed
 from review.intake.facts.targets import read_targets
 from review.intake.report import describe
@@ -356,6 +356,7 @@ def check_plan(
             add_inventory(finding, read_inventory(lowered, structure.headings))
         elif check.id == "mitigation_actions":
             _add_sectors(finding, _windows(lowered, hits, stops), MIN_ACTION_SECTORS)
+            add_action_sectors(finding, action_sectors(lowered, structure.headings))
         elif check.id == "target":
             add_targets(finding, read_targets(lowered, city, [h.title for h in structure.headings]))
         elif check.id == "council_approval":

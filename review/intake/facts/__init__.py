@@ -61,6 +61,22 @@ def add_inventory(finding: dict[str, Any], facts: dict[str, Any]) -> None:
         finding["chapter"] = facts["chapter"][0]
 
 
+def add_action_sectors(
+    finding: dict[str, Any], found: tuple[list[str], dict[str, dict[str, Any]]] | None
+) -> None:
+    """The actions' sectors: those named after each mention of the actions, and those of the
+    action chapters (their tables first) where the plan has such chapters."""
+    if found is None:
+        return
+    sectors, evidence = found
+    order = ["municipal", "tertiary", "residential", "transport"]
+    merged = set(finding.get("sectors") or []) | set(sectors)
+    finding["sectors"] = [s for s in order if s in merged]
+    for sector, item in evidence.items():
+        finding.setdefault("sector_evidence", {}).setdefault(sector, [item])
+    finding["jrc_min_sectors_met"] = len(finding["sectors"]) >= finding["jrc_min_sectors"]
+
+
 def add_council(
     finding: dict[str, Any], units: list[tuple[Unit, str]], hits: list[tuple[Unit, str, Any]]
 ) -> None:

@@ -86,15 +86,32 @@ def read_inventory(
     }
 
 
-def _chapter(units: list[tuple[Unit, str]], headings: Sequence[Heading]) -> list[int]:
-    """Indexes of the units of the inventory chapter(s): from each heading that names the
-    inventory to the next heading of the same or a higher level."""
+def action_sectors(
+    units: list[tuple[Unit, str]], headings: Sequence[Heading]
+) -> tuple[list[str], dict[str, dict[str, Any]]] | None:
+    """Key sectors of the mitigation actions, from the action chapters ("Module B-2 Climate
+    Neutrality Portfolio", "Maßnahmenkatalog"); None when the plan has no such chapter."""
+    chapter = _chapter(units, headings, _ACTION_CHAPTER)
+    return _sectors(units, chapter) if chapter else None
+
+
+_ACTION_CHAPTER = re.compile(
+    r"\bb-2\b|portfolio|mitigation action|climate action|actions\b|"
+    r"maßnahmen|massnahmen|handlungsfeld|handlungsprogramm"
+)
+
+
+def _chapter(
+    units: list[tuple[Unit, str]], headings: Sequence[Heading], names: re.Pattern[str] = _CHAPTER
+) -> list[int]:
+    """Indexes of the units of the chapter(s) whose heading `names` match: from each such
+    heading to the next heading of the same or a higher level."""
     position = {(u.kind, u.number): i for i, (u, _) in enumerate(units)}
     ordered = [h for h in headings if (h.kind, h.number) in position]
     ordered.sort(key=lambda h: position[h.kind, h.number])
     chosen: list[int] = []
     for k, h in enumerate(ordered):
-        if not _CHAPTER.search(h.title.lower()):
+        if not names.search(h.title.lower()):
             continue
         start = position[h.kind, h.number]
         end = len(units)
