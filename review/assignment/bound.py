@@ -26,16 +26,17 @@ ROUNDS = 12
 
 
 def lagrangian_bound(
-    pb: Problem, chosen: np.ndarray, bound: int, target: int, clock: Budget
+    pb: Problem, chosen: np.ndarray, bound: int, target: int, clock: Budget, flow_seconds: float
 ) -> int:
     """An upper bound <= `bound` on the total weight; `chosen`: the flow relaxation's answer
-    (breaking the rule), `target`: the weight of the best answer found (keeping it)."""
+    (breaking the rule), `target`: the weight of the best answer found (keeping it),
+    `flow_seconds`: how long the relaxation's flow took (no flow starts that would not fit)."""
     n_groups = len(pb.municipality_names) + 1
     group = pb.p * n_groups + pb.reviewer_group[pb.r]
     penalty: dict[int, float] = {}
     x, value, best = chosen, float(bound), bound
     scale, stalled = 1.0, 0
-    last_flow = 0.0
+    last_flow = flow_seconds
     for _ in range(ROUNDS):
         left = clock.left()
         if best <= target or (left is not None and left < 1.5 * last_flow):

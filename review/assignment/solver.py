@@ -26,6 +26,7 @@ the `progress` callback.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -120,7 +121,9 @@ def solve_problem(
 def _solve(pb: Problem, clock: Budget) -> _Answer:
     if pb.pinned_problems:
         return _Answer(None, 0, "checks", failure="infeasible")
+    started = time.monotonic()
     root = solve_flow(pb)
+    flow_seconds = time.monotonic() - started
     if root is None:
         clock.say("the flow relaxation is infeasible: no assignment exists")
         return _Answer(None, 0, "flow", failure="infeasible")
@@ -138,10 +141,15 @@ def _solve(pb: Problem, clock: Budget) -> _Answer:
     best = greedy_repair(pb, root, conflicts)
     if best is not None:
         clock.say(f"greedy repair: {_affinity(pb, weight(pb, best)):.3f}")
-        if weight(pb, best) >= bound or clock.spent():
+        large = len(pb.r) > ILP_LIMIT
+        if (
+            weight(pb, best) >= bound
+            or clock.spent()
+            or (large and _close(pb, best, bound, clock.gap))
+        ):
             return _Answer(best, bound, "flow + greedy repair")
-        if len(pb.r) > ILP_LIMIT:  # large: no whole ILP will prove it, so tighten the bound
-            bound = lagrangian_bound(pb, root, bound, weight(pb, best), clock)
+        if large:  # no whole ILP will prove it, so tighten the bound
+            bound = lagrangian_bound(pb, root, bound, weight(pb, best), clock, flow_seconds)
     return _repair(pb, root, best, bound, conflicts, clock)
 
 

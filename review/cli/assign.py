@@ -57,16 +57,26 @@ def _progress(line: str) -> None:
 
 
 def proposal_table(session, proposal) -> Table:
+    from sqlmodel import col, select
+
     from review.models import Municipality, Plan, Reviewer
 
+    # Three queries for the whole table, not three per row (3,000 rows in a 1,000-plan round).
+    plan_ids = {plan_id for plan_id, *_ in proposal.rows}
+    plans = {p.id: p for p in session.exec(select(Plan).where(col(Plan.id).in_(plan_ids)))}
+    towns = {m.id: m.name for m in session.exec(select(Municipality))}
+    reviewer_ids = {reviewer_id for _, reviewer_id, *_ in proposal.rows}
+    names = {
+        r.id: r.name
+        for r in session.exec(select(Reviewer).where(col(Reviewer.id).in_(reviewer_ids)))
+    }
     table = Table(title=f"proposal: objective {proposal.objective:g}")
     for column in ("plan", "reviewer", "rubric", "affinity", "why"):
         table.add_column(column, justify="right" if column == "affinity" else "left")
     for plan_id, reviewer_id, rubric, value, why in proposal.rows:
-        plan = session.get(Plan, plan_id)
-        town = session.get(Municipality, plan.municipality_id).name
-        reviewer = session.get(Reviewer, reviewer_id)
-        table.add_row(f"{town} ({plan.language})", reviewer.name, rubric, f"{value:.3f}", why)
+        plan = plans[plan_id]
+        town = towns[plan.municipality_id]
+        table.add_row(f"{town} ({plan.language})", names[reviewer_id], rubric, f"{value:.3f}", why)
     return table
 
 
