@@ -38,7 +38,7 @@ from review.consolidation.rules import PlanResult
 from review.db import get_engine, migrate, session_scope
 from review.models import Document as PlanDocument
 from review.rubric import load_rubrics
-from tests.factories import (
+from tests.support.factories import (
     make_assignment,
     make_municipality,
     make_plan,

@@ -37,7 +37,7 @@ from review.deadlines.escalate import escalate  # noqa: E402
 from review.models import Assignment, Municipality, Outbox, Plan, Reviewer  # noqa: E402
 from review.notify.outbox import build_email, deliver  # noqa: E402
 from review.rounds import create_round  # noqa: E402
-from tests.notify_helpers import Mailbox, start_smtp  # noqa: E402
+from tests.support.notify import Mailbox, start_smtp  # noqa: E402
 
 DUE = date(2026, 12, 15)
 

@@ -12,8 +12,8 @@ from review.db import get_engine
 from review.models import Document, Round
 from review.queries import latest_document, latest_texts
 from review.status import round_status
-from tests.portal_client import client_for, page
-from tests.reviewing_data import invited_assignment
+from tests.support.portal_client import client_for, page
+from tests.support.reviewing_data import invited_assignment
 
 BIG = "Klimaschutz " * 200_000  # 2.4 MB of plan text
 

@@ -24,10 +24,10 @@ from review.reviewing.errors import NotEditable
 from review.reviewing.form import ELIGIBILITY
 from review.rubric import Text
 from tests.consolidation.test_documents import docx_text
-from tests.notify_helpers import approved_assignment, make_reviewer, small_round
-from tests.portal_client import client_for, page
-from tests.review_data import reviewed_plan
-from tests.reviewing_data import invited_assignment
+from tests.support.notify import approved_assignment, make_reviewer, small_round
+from tests.support.portal_client import client_for, page
+from tests.support.review_data import reviewed_plan
+from tests.support.reviewing_data import invited_assignment
 
 ROOT = Path(__file__).resolve().parent.parent
 STUB_LOCALES = Path(__file__).parent / "data" / "locales"

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from review import events
 from review.models import Assignment, Document, Event
 from review.states import IllegalTransition, StaleVersion, transition
-from tests.factories import make_municipality, make_plan, make_reviewer, make_round
+from tests.support.factories import make_municipality, make_plan, make_reviewer, make_round
 
 
 def _document(round_, plan, sha: str, version: int = 1) -> Document:

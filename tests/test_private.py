@@ -14,7 +14,7 @@ from review.config import Settings
 from review.consolidation.exports import write_csv
 from review.db import make_engine
 from review.private import private_path
-from tests.intake import make
+from tests.support import plan_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,7 +51,7 @@ def test_a_fresh_installation_creates_everything_private(tmp_path: Path) -> None
     data = tmp_path / "peerplan-data"
     plans = tmp_path / "plans"
     plans.mkdir()
-    (plans / "Musterstadt.pdf").write_bytes(make.text_pdf(make.PLAN_DE))
+    (plans / "Musterstadt.pdf").write_bytes(plan_files.text_pdf(plan_files.PLAN_DE))
     _run(data, "init")
     _run(data, "round", "create", "Runde 2026", "--due", "2026-12-15")
     _run(

@@ -10,7 +10,7 @@ from review.models import Assignment, Document, utcnow
 from review.progress import Step, round_progress
 from review.progress_report import progress_markdown
 from review.states import transition
-from tests.factories import make_municipality, make_plan, make_reviewer, make_round
+from tests.support.factories import make_municipality, make_plan, make_reviewer, make_round
 
 
 def _round_with_plan(session: Session):

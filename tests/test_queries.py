@@ -11,7 +11,7 @@ from review.queries import (
     latest_documents,
     latest_submitted_reviews,
 )
-from tests.factories import (
+from tests.support.factories import (
     make_assignment,
     make_municipality,
     make_plan,

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from review.config import Settings
 from review.signals import announce_if_complete
-from tests.review_data import reviewed_plan
+from tests.support.review_data import reviewed_plan
 
 
 def test_nothing_is_announced_without_an_orchestrator(

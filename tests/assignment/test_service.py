@@ -10,7 +10,7 @@ from sqlmodel import select
 from review.assignment import service
 from review.models import Assignment, Document, Event
 from review.states import ACTIVE, transition
-from tests.factories import make_municipality, make_plan, make_reviewer, make_round
+from tests.support.factories import make_municipality, make_plan, make_reviewer, make_round
 
 TOWNS = ["Tulln", "Graz", "Linz", "Wels", "Krems", "Steyr"]
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from review.cli import app
 from review.db import get_engine, session_scope
-from tests.notify_helpers import (
+from tests.support.notify import (
     Mailbox,
     approved_assignment,
     free_port,

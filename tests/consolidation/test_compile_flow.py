@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from review.cli import app
 from review.db import get_engine, session_scope
-from tests.review_data import reviewed_plan
+from tests.support.review_data import reviewed_plan
 
 
 def _round(settings) -> tuple[str, list[int]]:

@@ -17,7 +17,7 @@ from review.rubric import load_rubrics
 from review.synthetic.plans import plan_spec
 from review.synthetic.reviews import simulate_review
 from review.synthetic.writers import write_docx
-from tests.factories import (
+from tests.support.factories import (
     make_assignment,
     make_municipality,
     make_plan,

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from review.consolidation.pipeline import compile_round
 from review.documents.docxkit import DOCUMENT_TEMPLATES, STYLES
 from review.documents.pdf import soffice
-from tests.review_data import RUBRICS, reviewed_plan
+from tests.support.review_data import RUBRICS, reviewed_plan
 
 HOSTILE = (
     " \x00\x01\x07\x08\x0b\x0c\x1b\x7f\x85 bell and escape end here"

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from review.consolidation.exports import neutralise_formulas
 from review.consolidation.pipeline import compile_round
 from review.models import Review
-from tests.review_data import reviewed_plan
+from tests.support.review_data import reviewed_plan
 
 FORMULAS = (
     "=SUM(A1:A9)",

@@ -7,8 +7,8 @@ from sqlmodel import Session
 
 from review.consolidation.gather import gather_plan, gather_round, reviewer_label
 from review.models import Document
-from tests.factories import make_assignment, make_municipality, make_review, make_reviewer
-from tests.review_data import reviewed_plan, scores_for
+from tests.support.factories import make_assignment, make_municipality, make_review, make_reviewer
+from tests.support.review_data import reviewed_plan, scores_for
 
 
 def test_labels_follow_assignment_order_and_language() -> None:

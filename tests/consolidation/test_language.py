@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from review.consolidation.pipeline import compile_round
 from tests.consolidation.test_documents import docx_text
-from tests.review_data import reviewed_plan
+from tests.support.review_data import reviewed_plan
 
 GERMAN_WORDS = re.compile(r"\b(Gutachten|Gemeinde|Ergebnis|Kommentar|Bewertung|Ausgabe)\b")
 ENGLISH_WORDS = re.compile(

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from review.consolidation.pipeline import compile_round
 from review.consolidation.redaction import Identity, Redactor
 from review.models import Municipality, Review
-from tests.review_data import reviewed_plan
+from tests.support.review_data import reviewed_plan
 
 STRAUSS = Identity("Tobias Strauß", "tobias.strauss@stadt-krems.example", "Krems an der Donau")
 

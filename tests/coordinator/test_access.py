@@ -13,8 +13,8 @@ from review.config import Settings
 from review.coordinator import access
 from review.errors import InvalidInput
 from review.models import CoordinatorLink, Event, utcnow
-from tests.factories import make_round
-from tests.portal_client import client_for
+from tests.support.factories import make_round
+from tests.support.portal_client import client_for
 
 runner = CliRunner()
 

@@ -31,9 +31,9 @@ from review.notify.outbox import body_as_sent
 from review.progress import round_progress
 from review.rounds import get_round
 from review.states import transition
-from tests.factories import make_municipality, make_reviewer
-from tests.portal_client import client_for
-from tests.reviewing_data import invited_assignment
+from tests.support.factories import make_municipality, make_reviewer
+from tests.support.portal_client import client_for
+from tests.support.reviewing_data import invited_assignment
 
 runner = CliRunner()
 TOKEN = re.compile(r"/r/([A-Za-z0-9_-]{20,})")

@@ -18,8 +18,8 @@ from review.notify import notices
 from review.notify.policy import Policy, policy_for
 from review.runs import run_escalation, run_invitations
 from review.states import transition
-from tests.factories import make_municipality
-from tests.notify_helpers import (
+from tests.support.factories import make_municipality
+from tests.support.notify import (
     Mailbox,
     approved_assignment,
     make_reviewer,
@@ -78,7 +78,7 @@ def test_policy_overrides_and_bad_policies():
 
 def test_a_bad_policy_is_refused_when_the_round_is_created(session):
     from review.errors import InvalidInput
-    from tests.factories import make_round
+    from tests.support.factories import make_round
 
     with pytest.raises(InvalidInput, match="reminders"):
         make_round(session, reminder_policy={"reminders": ["soon"]})

@@ -11,7 +11,7 @@ from review.consolidation.pipeline import compile_round
 from review.exchange.history import plan_history, progress
 from tests.consolidation.test_documents import docx_text
 from tests.exchange.plain_round import dossier, rows_of
-from tests.review_data import reviewed_plan
+from tests.support.review_data import reviewed_plan
 
 
 def test_change_per_criterion_and_the_actions_taken_up() -> None:

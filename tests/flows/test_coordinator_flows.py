@@ -17,7 +17,7 @@ from flows.replace_reviewer import ReplaceParameters, replace_reviewer
 from flows.update_round import RoundSettings, update_round
 from review.db import engine_for
 from review.models import Assignment, Reviewer, Round
-from tests.reviewing_data import invited_assignment
+from tests.support.reviewing_data import invited_assignment
 
 
 @pytest.mark.slow

@@ -13,8 +13,8 @@ from review.cli import app
 from review.config import Settings
 from review.db import get_engine
 from review.models import Document, Plan
-from tests.factories import make_municipality, make_round
-from tests.intake import make
+from tests.support import plan_files
+from tests.support.factories import make_municipality, make_round
 
 runner = CliRunner()
 
@@ -32,8 +32,8 @@ def cli_env(sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Setti
 
 
 def test_manifest_run_registers_and_a_rerun_adds_nothing(cli_env: Settings, tmp_path: Path) -> None:
-    (tmp_path / "de.pdf").write_bytes(make.text_pdf(make.PLAN_DE))
-    (tmp_path / "en.docx").write_bytes(make.plan_docx(make.PLAN_EN))
+    (tmp_path / "de.pdf").write_bytes(plan_files.text_pdf(plan_files.PLAN_DE))
+    (tmp_path / "en.docx").write_bytes(plan_files.plan_docx(plan_files.PLAN_EN))
     manifest = tmp_path / "manifest.csv"
     manifest.write_text("file,municipality\nde.pdf,Musterstadt\nen.docx,Exampleton\n")
 
@@ -69,9 +69,9 @@ def test_manifest_run_registers_and_a_rerun_adds_nothing(cli_env: Settings, tmp_
 def test_any_refusal_gives_exit_1_with_the_reason(cli_env: Settings, tmp_path: Path) -> None:
     folder = tmp_path / "eingang"
     folder.mkdir()
-    (folder / "Musterstadt.pdf").write_bytes(make.text_pdf(make.PLAN_DE))
-    (folder / "Exampleton.pdf").write_bytes(make.HTML_PAGE)
-    (folder / "Irgendwo.pdf").write_bytes(make.text_pdf(make.PLAN_EN))
+    (folder / "Musterstadt.pdf").write_bytes(plan_files.text_pdf(plan_files.PLAN_DE))
+    (folder / "Exampleton.pdf").write_bytes(plan_files.HTML_PAGE)
+    (folder / "Irgendwo.pdf").write_bytes(plan_files.text_pdf(plan_files.PLAN_EN))
     result = runner.invoke(app, ["intake", str(folder), "--round", "R1", "--workers", "2"])
     assert result.exit_code == 1
     out = " ".join(result.output.split())
@@ -81,7 +81,7 @@ def test_any_refusal_gives_exit_1_with_the_reason(cli_env: Settings, tmp_path: P
 
 
 def test_unknown_round_is_a_clear_error(cli_env: Settings, tmp_path: Path) -> None:
-    (tmp_path / "a.pdf").write_bytes(make.text_pdf(make.PLAN_DE))
+    (tmp_path / "a.pdf").write_bytes(plan_files.text_pdf(plan_files.PLAN_DE))
     result = runner.invoke(app, ["intake", str(tmp_path), "--round", "Nope"])
     assert result.exit_code == 2
     assert "no round named 'Nope'" in result.output and "R1" in result.output
@@ -89,7 +89,7 @@ def test_unknown_round_is_a_clear_error(cli_env: Settings, tmp_path: Path) -> No
 
 def test_create_municipality_flag(cli_env: Settings, tmp_path: Path) -> None:
     plan = tmp_path / "a.pdf"
-    plan.write_bytes(make.text_pdf(make.PLAN_DE))
+    plan.write_bytes(plan_files.text_pdf(plan_files.PLAN_DE))
     refused = runner.invoke(
         app, ["intake", str(plan), "--round", "R1", "--municipality", "Neudorf"]
     )

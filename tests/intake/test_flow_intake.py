@@ -10,8 +10,8 @@ from sqlmodel import Session, func, select
 from review.config import Settings
 from review.db import get_engine
 from review.models import Document
-from tests.factories import make_municipality, make_round
-from tests.intake import make
+from tests.support import plan_files
+from tests.support.factories import make_municipality, make_round
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("prefect")]
 
@@ -35,9 +35,9 @@ def test_flow_reads_in_parallel_registers_refuses_and_reports(
         session.commit()
     folder = tmp_path / "eingang"
     folder.mkdir()
-    (folder / "Musterstadt.pdf").write_bytes(make.text_pdf(make.PLAN_DE))
-    (folder / "Exampleton.docx").write_bytes(make.plan_docx(make.PLAN_EN))
-    (folder / "Musterstadt-alt.doc").write_bytes(make.LEGACY_DOC)
+    (folder / "Musterstadt.pdf").write_bytes(plan_files.text_pdf(plan_files.PLAN_DE))
+    (folder / "Exampleton.docx").write_bytes(plan_files.plan_docx(plan_files.PLAN_EN))
+    (folder / "Musterstadt-alt.doc").write_bytes(plan_files.LEGACY_DOC)
     manifest = tmp_path / "manifest.csv"
     manifest.write_text("file,municipality\neingang/Musterstadt-alt.doc,Musterstadt\n")
 

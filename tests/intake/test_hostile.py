@@ -21,8 +21,8 @@ from review.intake import (
     take_in_sources,
 )
 from review.models import Document
-from tests.factories import make_municipality, make_round
-from tests.intake import make
+from tests.support import plan_files
+from tests.support.factories import make_municipality, make_round
 
 SMALL_LIMITS = {"max_upload_bytes": 200_000, "max_docx_uncompressed_bytes": 1_000_000}
 
@@ -30,13 +30,13 @@ HOSTILE = {
     # id: (file name, bytes, code, words the message must contain)
     "encrypted-pdf": (
         "passwort.pdf",
-        make.encrypted_pdf(),
+        plan_files.encrypted_pdf(),
         "encrypted-pdf",
         ["passwort.pdf is password-protected", "without a password"],
     ),
     "truncated-pdf": (
         "halb.pdf",
-        make.truncated_pdf(),
+        plan_files.truncated_pdf(),
         "corrupt-pdf",
         ["halb.pdf is a damaged or incomplete PDF", "export or download it again"],
     ),
@@ -49,25 +49,25 @@ HOSTILE = {
     "empty": ("leer.pdf", b"", "empty", ["leer.pdf is empty (0 bytes)"]),
     "html-named-pdf": (
         "plan.pdf",
-        make.HTML_PAGE,
+        plan_files.HTML_PAGE,
         "mislabelled",
         ["plan.pdf is an HTML page, not a PDF", "print it to PDF"],
     ),
     "legacy-doc": (
         "alt.doc",
-        make.LEGACY_DOC,
+        plan_files.LEGACY_DOC,
         "legacy-doc",
         ["alt.doc is an old Word 97-2003 document", "save it as .docx or PDF"],
     ),
     "legacy-doc-named-docx": (
         "alt.docx",
-        make.LEGACY_DOC,
+        plan_files.LEGACY_DOC,
         "legacy-doc",
         ["alt.docx is an old Word 97-2003 document"],
     ),
     "encrypted-docx": (
         "geheim.docx",
-        make.ENCRYPTED_DOCX,
+        plan_files.ENCRYPTED_DOCX,
         "encrypted-document",
         ["geheim.docx is a password-protected Word document"],
     ),
@@ -79,19 +79,19 @@ HOSTILE = {
     ),
     "docx-truncated-zip": (
         "halb.docx",
-        make.plan_docx(make.PLAN_DE)[:3000],
+        plan_files.plan_docx(plan_files.PLAN_DE)[:3000],
         "not-a-zip",
         ["halb.docx is a damaged or truncated DOCX"],
     ),
     "zip-bomb": (
         "bombe.docx",
-        make.zip_bomb_docx(5_000_000),
+        plan_files.zip_bomb_docx(5_000_000),
         "zip-bomb",
         ["bombe.docx would unpack to 4.8 MB", "limit of 1.0 MB", "was not unpacked"],
     ),
     "too-large": (
         "riesig.pdf",
-        make.text_pdf(make.PLAN_DE) + b"%" * 250_000,
+        plan_files.text_pdf(plan_files.PLAN_DE) + b"%" * 250_000,
         "too-large",
         ["riesig.pdf is 0.2 MB", "more than the limit of 0.2 MB", "PEERPLAN_MAX_UPLOAD_BYTES"],
     ),
@@ -129,8 +129,8 @@ def test_hostile_file_is_refused_with_its_reason_and_the_others_are_taken_in(
 
     folder = tmp_path / "plans"
     folder.mkdir()
-    (folder / "a-good.pdf").write_bytes(make.text_pdf(make.PLAN_DE))
-    (folder / "b-good.docx").write_bytes(make.plan_docx(make.PLAN_EN))
+    (folder / "a-good.pdf").write_bytes(plan_files.text_pdf(plan_files.PLAN_DE))
+    (folder / "b-good.docx").write_bytes(plan_files.plan_docx(plan_files.PLAN_EN))
     (folder / name).write_bytes(data)
     with Session(get_engine(settings)) as session:
         round_ = make_round(session)
@@ -159,8 +159,8 @@ def test_hostile_file_is_refused_with_its_reason_and_the_others_are_taken_in(
 def test_pdf_without_text_layer_is_registered_and_flagged(
     sqlite_settings: Settings, tmp_path: Path
 ) -> None:
-    (tmp_path / "scan.pdf").write_bytes(make.scanned_pdf(3))
-    (tmp_path / "good.pdf").write_bytes(make.text_pdf(make.PLAN_DE))
+    (tmp_path / "scan.pdf").write_bytes(plan_files.scanned_pdf(3))
+    (tmp_path / "good.pdf").write_bytes(plan_files.text_pdf(plan_files.PLAN_DE))
     with Session(get_engine(sqlite_settings)) as session:
         round_ = make_round(session)
         for name in ("Scanstadt", "Gutstadt"):
@@ -183,7 +183,7 @@ def test_pypdf_warnings_go_to_the_log_not_the_user(
     sqlite_settings: Settings, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture
 ) -> None:
     # A PDF whose xref table points to the wrong place: pypdf warns and repairs it.
-    data = make.text_pdf(make.PLAN_DE).replace(b"startxref\n", b"startxref\n1")
+    data = plan_files.text_pdf(plan_files.PLAN_DE).replace(b"startxref\n", b"startxref\n1")
     settings = sqlite_settings.model_copy(update={"pdf_reader": "pypdf"})
     with caplog.at_level("WARNING"):
         doc = read_document(data, "repariert.pdf", settings)

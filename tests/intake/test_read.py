@@ -9,7 +9,7 @@ from review.intake import read_document
 from review.intake.findings import summary
 from review.intake.pdf import parse_pdf_date
 from review.intake.sniff import Kind, sniff
-from tests.intake import make
+from tests.support import plan_files
 
 READERS = ["pypdf", "pypdfium2"]
 
@@ -19,12 +19,14 @@ def by_check(doc) -> dict:
 
 
 @pytest.mark.parametrize("reader", READERS)
-@pytest.mark.parametrize(("lines", "language"), [(make.PLAN_DE, "de"), (make.PLAN_EN, "en")])
+@pytest.mark.parametrize(
+    ("lines", "language"), [(plan_files.PLAN_DE, "de"), (plan_files.PLAN_EN, "en")]
+)
 def test_generated_pdf_plan_is_read_with_pages_language_and_findings(
     sqlite_settings: Settings, reader: str, lines, language: str
 ) -> None:
     settings = sqlite_settings.model_copy(update={"pdf_reader": reader})
-    doc = read_document(make.text_pdf(lines, title="Klimaplan"), "plan.pdf", settings)
+    doc = read_document(plan_files.text_pdf(lines, title="Klimaplan"), "plan.pdf", settings)
     assert doc.pages == 4 and doc.media_type == "application/pdf" and doc.reader == reader
     assert doc.language == language
     assert doc.meta["title"] == "Klimaplan" and doc.meta["created"].startswith("2024-03-12")
@@ -45,12 +47,14 @@ def test_generated_pdf_plan_is_read_with_pages_language_and_findings(
     assert all("keine Bewertung" in f["note"]["de"] for f in doc.findings)
 
 
-@pytest.mark.parametrize(("lines", "language"), [(make.PLAN_DE, "de"), (make.PLAN_EN, "en")])
+@pytest.mark.parametrize(
+    ("lines", "language"), [(plan_files.PLAN_DE, "de"), (plan_files.PLAN_EN, "en")]
+)
 def test_generated_docx_plan_gives_paragraphs_headings_tables_and_findings(
     sqlite_settings: Settings, lines, language: str
 ) -> None:
     doc = read_document(
-        make.plan_docx(lines, title="Plan 2030", author="Amt"), "p.docx", sqlite_settings
+        plan_files.plan_docx(lines, title="Plan 2030", author="Amt"), "p.docx", sqlite_settings
     )
     assert doc.language == language and doc.reader == "python-docx"
     assert doc.meta["title"] == "Plan 2030" and doc.meta["author"] == "Amt"
@@ -72,7 +76,7 @@ def test_generated_docx_plan_gives_paragraphs_headings_tables_and_findings(
 
 def test_a_plan_missing_parts_gets_absent_findings(sqlite_settings: Settings) -> None:
     doc = read_document(
-        make.text_pdf(
+        plan_files.text_pdf(
             [
                 [
                     "Unser Radwegeprogramm für die Stadt und die Region.",
@@ -90,7 +94,7 @@ def test_a_plan_missing_parts_gets_absent_findings(sqlite_settings: Settings) ->
 
 
 def test_a_pdf_named_docx_is_read_as_pdf_and_says_so(sqlite_settings: Settings) -> None:
-    doc = read_document(make.text_pdf(make.PLAN_DE), "plan.docx", sqlite_settings)
+    doc = read_document(plan_files.text_pdf(plan_files.PLAN_DE), "plan.docx", sqlite_settings)
     assert doc.suffix == ".pdf" and doc.pages == 4
     assert any("named .docx but is a PDF" in p for p in doc.problems)
 
@@ -98,16 +102,16 @@ def test_a_pdf_named_docx_is_read_as_pdf_and_says_so(sqlite_settings: Settings) 
 def test_pdf_encrypted_with_an_empty_user_password_opens(sqlite_settings: Settings) -> None:
     for reader in READERS:
         settings = sqlite_settings.model_copy(update={"pdf_reader": reader})
-        doc = read_document(make.owner_only_encrypted_pdf(), "p.pdf", settings)
+        doc = read_document(plan_files.owner_only_encrypted_pdf(), "p.pdf", settings)
         assert doc.pages == 4 and doc.language == "de"
 
 
 def test_sniff_uses_bytes_not_names() -> None:
-    assert sniff(make.text_pdf(make.PLAN_DE)) is Kind.pdf
-    assert sniff(make.plan_docx(make.PLAN_DE)) is Kind.docx
-    assert sniff(make.LEGACY_DOC) is Kind.doc
-    assert sniff(make.ENCRYPTED_DOCX) is Kind.encrypted_office
-    assert sniff(make.HTML_PAGE) is Kind.html
+    assert sniff(plan_files.text_pdf(plan_files.PLAN_DE)) is Kind.pdf
+    assert sniff(plan_files.plan_docx(plan_files.PLAN_DE)) is Kind.docx
+    assert sniff(plan_files.LEGACY_DOC) is Kind.doc
+    assert sniff(plan_files.ENCRYPTED_DOCX) is Kind.encrypted_office
+    assert sniff(plan_files.HTML_PAGE) is Kind.html
     assert sniff(b"  \n") is Kind.empty
     assert sniff(b"hello") is Kind.unknown
 
@@ -122,7 +126,7 @@ def test_concurrent_reads_from_threads_are_safe(sqlite_settings: Settings) -> No
     """The portal takes uploads in a thread pool; PDFium itself is not thread-safe."""
     from concurrent.futures import ThreadPoolExecutor
 
-    data = make.text_pdf(make.PLAN_DE * 3)
+    data = plan_files.text_pdf(plan_files.PLAN_DE * 3)
     with ThreadPoolExecutor(4) as pool:
         docs = list(pool.map(lambda i: read_document(data, f"{i}.pdf", sqlite_settings), range(8)))
     assert {d.pages for d in docs} == {12} and {d.language for d in docs} == {"de"}

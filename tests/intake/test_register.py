@@ -11,8 +11,8 @@ from review.config import Settings
 from review.intake import collect_sources, take_in, take_in_sources
 from review.models import Document, Event, Municipality, Plan
 from review.storage import open_stored
-from tests.factories import make_municipality, make_round
-from tests.intake import make
+from tests.support import plan_files
+from tests.support.factories import make_municipality, make_round
 
 
 def counts(session: Session) -> tuple[int, ...]:
@@ -31,8 +31,8 @@ def test_rerunning_intake_on_the_same_folder_adds_nothing(
     session.commit()
     folder = tmp_path / "plans"
     folder.mkdir()
-    (folder / "Musterstadt.pdf").write_bytes(make.text_pdf(make.PLAN_DE))
-    (folder / "Exampleton.docx").write_bytes(make.plan_docx(make.PLAN_EN))
+    (folder / "Musterstadt.pdf").write_bytes(plan_files.text_pdf(plan_files.PLAN_DE))
+    (folder / "Exampleton.docx").write_bytes(plan_files.plan_docx(plan_files.PLAN_EN))
     (folder / "kaputt.pdf").write_bytes(b"")
 
     first = take_in_sources(
@@ -59,8 +59,8 @@ def test_a_different_file_is_a_new_version_and_the_old_one_stays(
     round_ = make_round(session)
     make_municipality(session, round_, "Musterstadt")
     session.commit()
-    v1_bytes = make.text_pdf(make.PLAN_DE)
-    v2_bytes = make.plan_docx(make.PLAN_DE + [["6. Anhang", "Neue Tabellen."]])
+    v1_bytes = plan_files.text_pdf(plan_files.PLAN_DE)
+    v2_bytes = plan_files.plan_docx(plan_files.PLAN_DE + [["6. Anhang", "Neue Tabellen."]])
     v1 = take_in(
         session,
         settings,
@@ -119,7 +119,7 @@ def test_unknown_municipality_is_refused_with_the_known_ones(
     for name in ("Münster", "Darmstadt-Dieburg"):
         make_municipality(session, round_, name)
     session.commit()
-    data = make.text_pdf(make.PLAN_DE)
+    data = plan_files.text_pdf(plan_files.PLAN_DE)
     outcome = take_in(
         session,
         settings,
@@ -157,7 +157,7 @@ def test_the_same_file_for_another_municipality_is_refused(
     for name in ("A-Stadt", "B-Dorf"):
         make_municipality(session, round_, name)
     session.commit()
-    data = make.text_pdf(make.PLAN_DE)
+    data = plan_files.text_pdf(plan_files.PLAN_DE)
     take_in(
         session,
         settings,

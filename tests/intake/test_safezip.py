@@ -15,7 +15,7 @@ import pytest
 from review.config import Settings
 from review.documents.word_form import WordFormError, parse_word_form
 from review.intake import IntakeError, read_document, safezip
-from tests.intake import make
+from tests.support import plan_files
 
 MB = 1024 * 1024
 
@@ -30,7 +30,7 @@ def _peak_of(call) -> int:
 
 
 def test_an_honest_docx_passes_and_its_unpacked_size_is_counted() -> None:
-    data = make.plan_docx(make.PLAN_EN)
+    data = plan_files.plan_docx(plan_files.PLAN_EN)
     checked = safezip.check_archive(data, max_unpacked=10 * MB, max_xml_part=5 * MB)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert checked.names == archive.namelist()
@@ -38,7 +38,7 @@ def test_an_honest_docx_passes_and_its_unpacked_size_is_counted() -> None:
 
 
 def test_a_member_that_produces_more_than_it_declares_is_refused_after_one_chunk() -> None:
-    data = make.lying_docx(1_000_000_000)  # 1 MB upload, 1 GB inside, 4 KB declared
+    data = plan_files.lying_docx(1_000_000_000)  # 1 MB upload, 1 GB inside, 4 KB declared
     assert len(data) < 1_100_000
     with pytest.raises(safezip.TooMuchUnpacked) as raised:
         safezip.check_archive(data, max_unpacked=200 * MB)
@@ -48,14 +48,14 @@ def test_a_member_that_produces_more_than_it_declares_is_refused_after_one_chunk
 
 
 def test_declared_sizes_over_the_limit_are_refused_without_inflating() -> None:
-    data = make.lying_docx(30 * MB, declared=None)
+    data = plan_files.lying_docx(30 * MB, declared=None)
     with pytest.raises(safezip.TooMuchUnpacked) as raised:
         safezip.check_archive(data, max_unpacked=20 * MB)
     assert not raised.value.lied and raised.value.size > 30 * MB
 
 
 def test_an_xml_part_over_its_own_limit_is_refused() -> None:
-    data = make.lying_docx(12 * MB, declared=None)
+    data = plan_files.lying_docx(12 * MB, declared=None)
     with pytest.raises(safezip.TooMuchUnpacked) as raised:
         safezip.check_archive(data, max_unpacked=200 * MB, max_xml_part=10 * MB)
     assert raised.value.xml and raised.value.member == "word/document.xml"
@@ -77,7 +77,7 @@ def test_a_stored_member_longer_than_declared_is_refused() -> None:
     ["local-signature", "method", "encrypted", "truncated-data"],
 )
 def test_damaged_member_headers_are_refused_as_not_an_archive(damage: str) -> None:
-    data = bytearray(make.plan_docx(make.PLAN_EN))
+    data = bytearray(plan_files.plan_docx(plan_files.PLAN_EN))
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
         info = archive.getinfo("word/document.xml")
     central = data.find(b"PK\x01\x02")
@@ -99,14 +99,14 @@ def test_damaged_member_headers_are_refused_as_not_an_archive(damage: str) -> No
 def test_plan_intake_refuses_the_lying_docx_with_a_clear_reason(tmp_path) -> None:
     settings = Settings(data_dir=tmp_path)
     with pytest.raises(IntakeError) as raised:
-        read_document(make.lying_docx(1_000_000_000), "Musterstadt.docx", settings)
+        read_document(plan_files.lying_docx(1_000_000_000), "Musterstadt.docx", settings)
     assert raised.value.code == "zip-bomb"
     assert "unpacks to more than its zip directory declares" in str(raised.value)
     assert "Musterstadt.docx" in str(raised.value)
 
 
 def test_word_form_upload_refuses_the_lying_docx() -> None:
-    data = make.lying_docx(1_000_000_000)
+    data = plan_files.lying_docx(1_000_000_000)
     with pytest.raises(WordFormError) as raised:
         parse_word_form(data, max_uncompressed=200 * MB)
     assert "unpacks to more than its zip directory declares" in str(raised.value)
@@ -116,7 +116,7 @@ def test_word_form_upload_refuses_the_lying_docx() -> None:
 
 def test_word_form_upload_refuses_an_xml_part_over_its_limit() -> None:
     """An honest form whose document.xml unpacks to 50 MB would be parsed into about 500 MB."""
-    data = make.lying_docx(50 * MB, declared=None)
+    data = plan_files.lying_docx(50 * MB, declared=None)
     with pytest.raises(WordFormError):
         parse_word_form(data, max_uncompressed=200 * MB, max_xml_part=40 * MB)
     peak = _peak_of(lambda: parse_word_form(data, max_uncompressed=200 * MB, max_xml_part=40 * MB))

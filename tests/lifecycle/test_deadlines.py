@@ -15,7 +15,7 @@ from review.deadlines.escalate import escalate
 from review.errors import InvalidInput
 from review.models import Assignment, Event, Outbox
 from review.reviewing.links import assignment_for_token, issue_link
-from tests.notify_helpers import approved_assignment, make_reviewer, small_round
+from tests.support.notify import approved_assignment, make_reviewer, small_round
 
 DUE = date(2026, 12, 15)
 

@@ -16,7 +16,7 @@ from review.models import Assignment, Event, Outbox
 from review.notify.outbox import body_as_sent
 from review.reviewing.links import assignment_for_token
 from review.states import StaleVersion
-from tests.notify_helpers import approved_assignment, make_reviewer, small_round
+from tests.support.notify import approved_assignment, make_reviewer, small_round
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
 

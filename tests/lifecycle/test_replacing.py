@@ -13,7 +13,7 @@ from review.errors import InvalidInput
 from review.models import Assignment, Event, Outbox
 from review.reviewing.links import assignment_for_token, issue_link
 from review.states import IllegalTransition, transition
-from tests.factories import make_municipality, make_plan, make_reviewer, make_round
+from tests.support.factories import make_municipality, make_plan, make_reviewer, make_round
 
 NOW = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
 

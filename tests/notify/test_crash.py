@@ -31,7 +31,7 @@ from review.db import session_scope
 from review.models import Outbox
 from review.notify.outbox import deliver
 from review.runs import run_invitations
-from tests.notify_helpers import (
+from tests.support.notify import (
     Mailbox,
     approved_assignment,
     make_reviewer,

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from review.db import session_scope
-from tests.notify_helpers import (
+from tests.support.notify import (
     Mailbox,
     approved_assignment,
     make_reviewer,
@@ -64,7 +64,7 @@ def test_smtp_through_a_prefect_email_block_keeps_our_message_id(prefect_harness
 
     from review.db import get_engine
     from review.notify import outbox
-    from tests.notify_helpers import free_port
+    from tests.support.notify import free_port
 
     box = Mailbox()
     controller = start_smtp(box)

@@ -15,7 +15,7 @@ from review.i18n import translator
 from review.lifecycle import invite
 from review.models import Document, Outbox
 from review.notify import messages, notices
-from tests.notify_helpers import approved_assignment, make_reviewer, small_round
+from tests.support.notify import approved_assignment, make_reviewer, small_round
 
 ENGLISH_STATES = re.compile(r"\b(proposed|invited|accepted|declined|submitted|overdue)\b")
 

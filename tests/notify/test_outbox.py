@@ -13,7 +13,7 @@ from review.notify import notices, outbox
 from review.notify.context import AssignmentFacts
 from review.notify.outbox import DeliveryFailed, deliver
 from review.states import transition
-from tests.notify_helpers import (
+from tests.support.notify import (
     Mailbox,
     approved_assignment,
     free_port,

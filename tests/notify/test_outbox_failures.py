@@ -19,7 +19,7 @@ from review.models import Document, Event, Outbox
 from review.notify import notices, outbox
 from review.notify.outbox import DeliveryFailed, deliver
 from review.status import round_status
-from tests.notify_helpers import (
+from tests.support.notify import (
     Mailbox,
     approved_assignment,
     make_reviewer,

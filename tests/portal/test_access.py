@@ -15,9 +15,9 @@ from review.link_guard import LinkGuard
 from review.models import Assignment, AssignmentStatus, Review
 from review.reviewing.links import issue_link
 from review.states import transition
-from tests.factories import make_municipality, make_reviewer, make_round
-from tests.portal_client import client_for, form_fields, page, review_form
-from tests.reviewing_data import invited_assignment
+from tests.support.factories import make_municipality, make_reviewer, make_round
+from tests.support.portal_client import client_for, form_fields, page, review_form
+from tests.support.reviewing_data import invited_assignment
 
 GETS = ["", "/plan", "/findings", "/word"]
 POSTS = ["/save", "/accept", "/decline", "/word"]

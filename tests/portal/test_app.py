@@ -8,9 +8,9 @@ from sqlmodel import Session, select
 from review.config import Settings
 from review.documents.word_form import MEDIA_TYPE, parse_word_form
 from review.models import Assignment, Review
-from tests.portal.test_word_form import complete_answers, fill
-from tests.portal_client import client_for, form_fields, page, review_form
-from tests.reviewing_data import invited_assignment
+from tests.support.portal_client import client_for, form_fields, page, review_form
+from tests.support.reviewing_data import invited_assignment
+from tests.support.word_form import complete_answers, fill
 
 ALL = [f"T{i}" for i in range(1, 9)]
 

@@ -14,8 +14,8 @@ from review.db import engine_for
 from review.models import Assignment, Document, Event, Municipality, Plan, Review
 from review.portal.security import log_bug
 from review.reviewing.links import issue_upload_link
-from tests.portal_client import client_for, form_fields, page, review_form
-from tests.reviewing_data import invited_assignment
+from tests.support.portal_client import client_for, form_fields, page, review_form
+from tests.support.reviewing_data import invited_assignment
 
 HUGE_IDS = [2**31, 2**31 + 1, 2**53 + 1, 2**63 - 1, 2**63, 2**64 + 5, 10**40, -(2**63) - 1]
 ROUTES = [("GET", ""), ("GET", "/plan"), ("GET", "/findings"), ("GET", "/word")] + [

@@ -18,7 +18,7 @@ from review.config import Settings
 from review.db import engine_for
 from review.models import Assignment, Review
 from review.portal import create_app
-from tests.reviewing_data import invited_assignment
+from tests.support.reviewing_data import invited_assignment
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

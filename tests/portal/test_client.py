@@ -19,7 +19,7 @@ from review.rubric import load_rubrics
 from review.synthetic.plans import plan_spec
 from review.synthetic.reviews import simulate_review
 from review.synthetic.word import fill_word_form, word_answers
-from tests.reviewing_data import invited_assignment
+from tests.support.reviewing_data import invited_assignment
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ from sqlmodel import Session
 
 from review.config import Settings
 from review.db import engine_for
-from tests.notify_helpers import free_port
-from tests.portal_client import client_for
-from tests.reviewing_data import Invited, invited_assignment
+from tests.support.notify import free_port
+from tests.support.portal_client import client_for
+from tests.support.reviewing_data import Invited, invited_assignment
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,8 +11,8 @@ from review.config import Settings
 from review.db import engine_for
 from review.models import Assignment, Document, Event, Municipality, Plan, Review
 from review.reviewing.links import issue_upload_link
-from tests.portal_client import client_for, form_fields, page
-from tests.reviewing_data import invited_assignment
+from tests.support.portal_client import client_for, form_fields, page
+from tests.support.reviewing_data import invited_assignment
 
 CROSS_SITE = [
     {"Origin": "https://evil.example"},

@@ -15,9 +15,9 @@ from review.coordinator.round_page import round_page
 from review.models import Assignment, AssignmentStatus, Outbox, utcnow
 from review.rounds import get_round
 from review.states import transition
-from tests.portal_client import CSRF, client_for
-from tests.review_data import reviewed_plan
-from tests.reviewing_data import invited_assignment
+from tests.support.portal_client import CSRF, client_for
+from tests.support.review_data import reviewed_plan
+from tests.support.reviewing_data import invited_assignment
 
 
 def _late_round(session: Session, settings: Settings):

@@ -8,9 +8,9 @@ from sqlmodel import Session, select
 from review.config import Settings
 from review.models import Document, Outbox
 from review.reviewing.links import issue_upload_link
-from tests.factories import make_municipality, make_round
-from tests.intake import make
-from tests.portal_client import CSRF, client_for
+from tests.support import plan_files
+from tests.support.factories import make_municipality, make_round
+from tests.support.portal_client import CSRF, client_for
 
 
 def _municipality(session: Session, **kw):
@@ -31,7 +31,7 @@ def test_plan_upload_runs_the_intake_and_shows_findings(
     form = client.get(f"/m/{token}")
     assert form.status_code == 200 and "Musterstadt" in form.text and 'lang="de"' in form.text
     csrf = CSRF.search(form.text).group(1)
-    pdf = make.text_pdf(make.PLAN_DE, title="Klimaschutzkonzept")
+    pdf = plan_files.text_pdf(plan_files.PLAN_DE, title="Klimaschutzkonzept")
     r = client.post(
         f"/m/{token}",
         data={"csrf": csrf, "lang": "de"},
@@ -70,7 +70,7 @@ def test_upload_link_checks(sqlite_settings: Settings) -> None:
     assert client.get(f"/m/{token}").status_code == 404
     assert client.get("/m/" + "n" * 32).status_code == 404
     csrf = CSRF.search(client.get(f"/m/{new_token}").text).group(1)
-    pdf = make.text_pdf(make.PLAN_EN)
+    pdf = plan_files.text_pdf(plan_files.PLAN_EN)
     assert (
         client.post(
             f"/m/{token}", data={"csrf": csrf}, files={"file": ("p.pdf", pdf, "application/pdf")}
@@ -102,9 +102,9 @@ def test_receipt_goes_out_right_after_the_submission(sqlite_settings: Settings) 
 
     from review.db import engine_for
     from review.portal import create_app
-    from tests.notify_helpers import Mailbox, start_smtp
-    from tests.portal_client import form_fields, review_form
-    from tests.reviewing_data import invited_assignment
+    from tests.support.notify import Mailbox, start_smtp
+    from tests.support.portal_client import form_fields, review_form
+    from tests.support.reviewing_data import invited_assignment
 
     box = Mailbox()
     smtp = start_smtp(box)

@@ -28,8 +28,8 @@ from review.cli.children import free_port
 from review.cli.serve import _portal_available
 from review.config import load_settings
 from review.db import engine_for, session_scope
-from tests.notify_helpers import approved_assignment, make_reviewer, small_round
 from tests.prod.schemas import form_fields, form_labels
+from tests.support.notify import approved_assignment, make_reviewer, small_round
 
 pytestmark = pytest.mark.slow
 CHROMIUM_ENV = "PEERPLAN_TEST_CHROMIUM"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from review.config import Settings
-from tests.notify_helpers import Mailbox, start_smtp
+from tests.support.notify import Mailbox, start_smtp
 
 #: Seeds differ between runs only when asked: PEERPLAN_RELIABILITY_SEED=random (or a number).
 SEED_ENV = "PEERPLAN_RELIABILITY_SEED"

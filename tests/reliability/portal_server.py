@@ -14,8 +14,8 @@ from review.config import Settings
 from review.portal import create_app
 from review.reviewing.form import ELIGIBILITY
 from review.rubric import load_rubrics
-from tests.notify_helpers import free_port
-from tests.portal_client import form_fields
+from tests.support.notify import free_port
+from tests.support.portal_client import form_fields
 
 
 @contextmanager

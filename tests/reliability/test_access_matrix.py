@@ -31,8 +31,8 @@ from review.models import (
 )
 from review.reviewing.links import issue_link, issue_upload_link
 from review.states import transition
-from tests.portal_client import client_for
-from tests.reviewing_data import invited_assignment
+from tests.support.portal_client import client_for
+from tests.support.reviewing_data import invited_assignment
 
 #: Routes without a token: anyone may call them; they must show nothing of a round.
 PUBLIC = {("GET", "/healthz"), ("GET", "/static/portal.css"), ("GET", "/")}

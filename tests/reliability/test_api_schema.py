@@ -27,7 +27,7 @@ from review.portal import create_app
 from review.portal.security import CSRF_COOKIE, HEADERS
 from review.reviewing.links import issue_upload_link
 from tests.reliability.conftest import base_seed
-from tests.reviewing_data import invited_assignment
+from tests.support.reviewing_data import invited_assignment
 
 EXAMPLES = int(os.environ.get("PEERPLAN_SCHEMATHESIS_EXAMPLES", "8"))
 CSRF = "c" * 32

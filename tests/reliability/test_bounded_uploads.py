@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.intake import make
+from tests.support import plan_files
 
 MB = 1024 * 1024
 #: Address space allowed above the process's own after its imports.
@@ -25,37 +25,37 @@ HEADROOM = 768 * MB
 #: case -> (file builder, reader, expected outcome, largest peak in MB above the baseline)
 CASES = {
     "plan: 1 MB DOCX, 1 GB inside, 4 KB declared": (
-        lambda: make.lying_docx(1_000_000_000),
+        lambda: plan_files.lying_docx(1_000_000_000),
         "plan",
         "zip-bomb",
         16,
     ),
     "Word form: 1 MB DOCX, 1 GB inside, 4 KB declared": (
-        lambda: make.lying_docx(1_000_000_000),
+        lambda: plan_files.lying_docx(1_000_000_000),
         "form",
         "WordFormError",
         16,
     ),
     "plan: honest DOCX declaring 300 MB": (
-        lambda: make.lying_docx(300 * MB, declared=None),
+        lambda: plan_files.lying_docx(300 * MB, declared=None),
         "plan",
         "zip-bomb",
         16,
     ),
     "plan: honest DOCX with a 100 MB text part": (
-        lambda: make.lying_docx(100 * MB, declared=None),
+        lambda: plan_files.lying_docx(100 * MB, declared=None),
         "plan",
         "zip-bomb",
         16,
     ),
     "plan: PDF of 4,000 text pages": (
-        lambda: make.many_pages_pdf(4000),
+        lambda: plan_files.many_pages_pdf(4000),
         "plan",
         "too-many-pages",
         160,
     ),
     "plan: DOCX of 200,000 paragraphs": (
-        lambda: make.many_paragraphs_docx(200_000),
+        lambda: plan_files.many_paragraphs_docx(200_000),
         "plan",
         "too-much-text",
         400,

@@ -13,10 +13,10 @@ from sqlmodel import Session, select
 from review.config import Settings
 from review.db import engine_for
 from review.models import Assignment, Review
-from tests.factories import make_round
 from tests.reliability.crash_harness import assignment_log_problems
 from tests.reliability.portal_server import Reviewer, complete_fields, serve
-from tests.reviewing_data import invited_assignment
+from tests.support.factories import make_round
+from tests.support.reviewing_data import invited_assignment
 
 CLIENTS = 12
 FIGURES: dict[str, int] = {}

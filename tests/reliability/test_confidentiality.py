@@ -33,10 +33,10 @@ from review.config import Settings
 from review.db import engine_for
 from review.models import Assignment, Outbox
 from review.reviewing.links import issue_upload_link
-from tests.factories import make_municipality, make_reviewer, make_round
-from tests.notify_helpers import Mailbox, start_smtp
-from tests.portal_client import client_for, form_fields
 from tests.reliability.portal_server import complete_fields
+from tests.support.factories import make_municipality, make_reviewer, make_round
+from tests.support.notify import Mailbox, start_smtp
+from tests.support.portal_client import client_for, form_fields
 
 TOKEN_IN_LINK = re.compile(r"/r/([A-Za-z0-9_\-]{20,})")
 SURFACES: dict[str, int] = {}
@@ -346,7 +346,7 @@ def test_no_personal_link_token_rests_in_the_database(sqlite_settings: Settings)
     from review.models import utcnow
     from review.notify.outbox import deliver
     from review.reviewing.links import assignment_for_token
-    from tests.factories import make_plan
+    from tests.support.factories import make_plan
 
     settings = sqlite_settings
     with Session(engine_for(str(settings.database_url)), expire_on_commit=False) as session:
@@ -398,7 +398,7 @@ def test_sent_messages_keep_no_personal_link(sqlite_settings: Settings) -> None:
     from review.lifecycle import invite_round
     from review.models import utcnow
     from review.notify.outbox import deliver
-    from tests.factories import make_plan
+    from tests.support.factories import make_plan
 
     box = Mailbox()
     controller = start_smtp(box)

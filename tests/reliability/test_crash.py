@@ -139,7 +139,7 @@ def seed_round(settings: Settings, name: str, plans: int = 4) -> dict[str, int]:
 
     from review.db import engine_for
     from review.models import Assignment, utcnow
-    from tests.factories import make_municipality, make_plan, make_reviewer, make_round
+    from tests.support.factories import make_municipality, make_plan, make_reviewer, make_round
 
     with Session(engine_for(str(settings.database_url)), expire_on_commit=False) as session:
         round_ = make_round(
@@ -196,7 +196,7 @@ def submit_one(settings: Settings, round_id: int) -> None:
     from review.lifecycle import submit
     from review.models import Assignment
     from review.reviewing.drafts import form_state
-    from tests.reviewing_data import complete_review
+    from tests.support.reviewing_data import complete_review
 
     with Session(engine_for(str(settings.database_url)), expire_on_commit=False) as session:
         a = session.exec(
@@ -306,8 +306,8 @@ def seed_reviewed_round(settings: Settings, name: str, plans: int = 4) -> None:
     from sqlmodel import Session
 
     from review.db import engine_for
-    from tests.factories import make_round
-    from tests.review_data import reviewed_plan
+    from tests.support.factories import make_round
+    from tests.support.review_data import reviewed_plan
 
     with Session(engine_for(str(settings.database_url)), expire_on_commit=False) as session:
         round_ = make_round(session, name=name, blind=True, language="en")
@@ -338,7 +338,7 @@ def output_problems(out: Path) -> tuple[list[str], set[str]]:
                 assert len(rows) > 1
             if path.suffix in (".docx", ".xlsx"):
                 assert zipfile.ZipFile(path).testzip() is None
-        except Exception as exc:  # noqa: BLE001 - any failure to read is the finding
+        except Exception as exc:  # any failure to read is the finding
             problems.append(f"{path.relative_to(out)}: {type(exc).__name__}: {exc}")
     return problems, names
 

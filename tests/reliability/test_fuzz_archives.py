@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from review.config import Settings
 from review.intake import IntakeError, read_document, safezip
-from tests.intake import make
 from tests.reliability.conftest import base_seed
+from tests.support import plan_files
 
 SECONDS_PER_INPUT = 5.0
 PEAK_BYTES_PER_INPUT = 16 * 1024 * 1024
@@ -32,8 +32,8 @@ NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
 FUZZED: Counter = Counter()
 OUTCOMES: Counter = Counter()
 
-HONEST = make.plan_docx(make.PLAN_EN)
-BIG = make.lying_docx(64 * 1024 * 1024, declared=None)  # 64 MB inside, about 70 KB
+HONEST = plan_files.plan_docx(plan_files.PLAN_EN)
+BIG = plan_files.lying_docx(64 * 1024 * 1024, declared=None)  # 64 MB inside, about 70 KB
 SETTINGS = Settings(
     data_dir="/tmp/peerplan-fuzz-unused",
     max_docx_uncompressed_bytes=32 * 1024 * 1024,

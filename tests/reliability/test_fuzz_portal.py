@@ -21,10 +21,10 @@ from review.config import Settings
 from review.db import engine_for
 from review.models import MAX_ID, Assignment, Municipality, Plan
 from review.reviewing.links import issue_upload_link
-from tests.portal_client import client_for, form_fields, page
 from tests.reliability.conftest import base_seed
 from tests.reliability.test_fuzz import LONG, NO_SHRINK, SHORT
-from tests.reviewing_data import invited_assignment
+from tests.support.portal_client import client_for, form_fields, page
+from tests.support.reviewing_data import invited_assignment
 
 SECRET = "SECRET-OTHER-PLAN"
 FUZZED: Counter = Counter()

@@ -17,7 +17,7 @@ from review.synthetic.round import (
     small_participants,
     write_participants_csv,
 )
-from tests.factories import make_round
+from tests.support.factories import make_round
 
 REPO = Path(__file__).resolve().parents[2]
 

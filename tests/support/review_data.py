@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from review.models import Document, Plan, Reviewer, Round
 from review.rubric import load_rubrics
-from tests.factories import (
+from tests.support.factories import (
     make_assignment,
     make_municipality,
     make_plan,

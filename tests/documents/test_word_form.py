@@ -18,35 +18,8 @@ from review.reviewing.errors import InvalidReview, StaleSave
 from review.reviewing.form import ReviewInput
 from review.reviewing.offline import build_word_form
 from review.reviewing.uploads import apply_word_form
-from review.synthetic.word import fill_word_form
-from tests.reviewing_data import invited_assignment
-
-
-def fill(form: bytes, answers: dict[str, str]) -> bytes:
-    """Type answers into the white cells, as a reviewer in Word would, and add a note of one's own
-    at the end (the parser must ignore what is not an answer)."""
-    document = docx.Document(io.BytesIO(fill_word_form(form, answers)))
-    document.add_paragraph("Notiz des Gutachters am Ende des Dokuments.")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def complete_answers() -> dict[str, str]:
-    answers = {f"score:T{i}": "2" for i in range(1, 9)}
-    answers.update({f"comment:T{i}": f"Kommentar zu T{i}\nzweite Zeile" for i in range(1, 9)})
-    answers.update(
-        {
-            "score:T3": "n/a",
-            "comment:T3": "",
-            "score:T1": "4 - vorbildlich",
-            "strengths": "Gute Bilanz",
-            "weaknesses": "Wenig Monitoring",
-            "recommendations": "Indikatoren ergänzen",
-            "elig:council_approval": "Ja",
-        }
-    )
-    return answers
+from tests.support.reviewing_data import invited_assignment
+from tests.support.word_form import complete_answers, fill
 
 
 def test_round_trip_stores_scores_and_comments(session: Session, settings: Settings) -> None:

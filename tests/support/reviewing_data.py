@@ -12,7 +12,7 @@ from review.models import Assignment, AssignmentStatus, Document
 from review.reviewing.form import ReviewInput
 from review.reviewing.links import issue_link
 from review.states import transition
-from tests.factories import make_municipality, make_plan, make_reviewer, make_round
+from tests.support.factories import make_municipality, make_plan, make_reviewer, make_round
 
 
 @dataclass

@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from aiosmtpd.controller import Controller
 
 from review.models import Assignment, utcnow
-from tests.factories import make_municipality, make_plan, make_reviewer, make_round
+from tests.support.factories import make_municipality, make_plan, make_reviewer, make_round
 
 
 @dataclass

@@ -17,7 +17,7 @@ from review.reviewing.errors import InvalidReview, NotEditable, StaleSave
 from review.reviewing.form import ReviewInput, Seen, validate
 from review.reviewing.links import assignment_for_token, issue_link
 from review.rubric import load_rubrics
-from tests.reviewing_data import complete_review, invited_assignment
+from tests.support.reviewing_data import complete_review, invited_assignment
 
 RUBRICS = load_rubrics()
 
