@@ -248,7 +248,7 @@ CHECKS: tuple[Check, ...] = (
     ),
 )
 
-KEY_SECTORS: dict[str, tuple[str, str, re.Pattern[str]]] = {
+KEY_SECTORS: dict[str, tuple[str, str, Terms]] = {
     "municipal": (
         "Kommunale Gebäude und Anlagen",
         "Municipal buildings and equipment",
@@ -334,7 +334,7 @@ def check_plan(
     evidence comes from them."""
     structure = structure if structure is not None else analyse(units)
     labels = structure.page_labels
-    lowered = [
+    lowered: list[tuple[Unit, str]] = [
         (_Body(u, labels.get(u.number) if u.kind == "page" else None, body), body.lower())
         for u, body in zip(units, structure.body, strict=True)
     ]

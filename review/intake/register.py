@@ -18,8 +18,8 @@ from review.config import Settings
 from review.intake.document import ExtractedDocument
 from review.intake.errors import DuplicateFile, UnknownMunicipality
 from review.intake.findings import summary
-from review.intake.outcome import IntakeOutcome
-from review.models import Document, Municipality, Plan, Round
+from review.intake.outcome import IntakeOutcome, Status
+from review.models import Document, Municipality, Plan, Round, saved_id
 from review.queries import latest_document_version
 
 
@@ -51,7 +51,7 @@ def resolve_municipality(
         known = session.exec(select(Municipality.name).where(Municipality.round_id == round_.id))
         raise UnknownMunicipality(name, round_.name, list(known))
     municipality = Municipality(
-        round_id=round_.id, name=name, country=round_.country, language=round_.language
+        round_id=saved_id(round_), name=name, country=round_.country, language=round_.language
     )
     try:
         with session.begin_nested():
@@ -89,8 +89,8 @@ def register(
     plan = _plan_for(session, round_, municipality, doc, actor)
     version = latest_document_version(session, plan.id) + 1
     document = Document(
-        round_id=round_.id,
-        plan_id=plan.id,
+        round_id=saved_id(round_),
+        plan_id=saved_id(plan),
         version=version,
         file_name=doc.file_name,
         sha256=doc.sha256,
@@ -118,7 +118,7 @@ def register(
         plan.language = doc.language or plan.language
         plan.title = doc.meta.get("title") or plan.title
         session.add(plan)
-    status = "new_version" if version > 1 else "registered"
+    status: Status = "new_version" if version > 1 else "registered"
     events.record(
         session,
         kind=f"document.{status}",
@@ -171,8 +171,8 @@ def _plan_for(
     if plan is not None:
         return plan
     plan = Plan(
-        round_id=round_.id,
-        municipality_id=municipality.id,
+        round_id=saved_id(round_),
+        municipality_id=saved_id(municipality),
         title=doc.meta.get("title") or "",
         language=doc.language or round_.language,
     )
@@ -196,7 +196,7 @@ def _plan_for(
 
 
 def _outcome(
-    status: str,
+    status: Status,
     municipality: Municipality,
     doc: ExtractedDocument,
     plan_id: int | None,
@@ -206,7 +206,7 @@ def _outcome(
     return IntakeOutcome(
         file_name=doc.file_name,
         municipality=municipality.name,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         plan_id=plan_id,
         document_id=document_id,
         version=version,

@@ -471,13 +471,13 @@ def _table_of_contents(
         pattern_bare = under_title
         while j < len(flat) and gap <= 2:
             text = flat[j][1][2]
-            title = _toc_title(text)
+            is_title = _toc_title(text)
             if _is_running(flat[j], excluded):
                 pass  # a page header inside the table of contents
-            elif title or _toc_line(text) or (pattern_bare and _toc_line(text, bare=True)):
+            elif is_title or _toc_line(text) or (pattern_bare and _toc_line(text, bare=True)):
                 run.append(j)
                 last, gap = j, 0
-                pattern_bare = pattern_bare or title
+                pattern_bare = pattern_bare or is_title
             else:
                 gap += 1
             j += 1

@@ -106,7 +106,9 @@ def _chapter(
 ) -> list[int]:
     """Indexes of the units of the chapter(s) whose heading `names` match: from each such
     heading to the next heading of the same or a higher level."""
-    position = {(u.kind, u.number): i for i, (u, _) in enumerate(units)}
+    position: dict[tuple[str, int | None], int] = {
+        (u.kind, u.number): i for i, (u, _) in enumerate(units)
+    }
     ordered = [h for h in headings if (h.kind, h.number) in position]
     ordered.sort(key=lambda h: position[h.kind, h.number])
     chosen: list[int] = []
