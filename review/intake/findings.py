@@ -342,7 +342,7 @@ def check_plan(
     index = _AnchorIndex([text for _, text in lowered])
     findings = []
     for check in CHECKS:
-        hits = [
+        hits: list[tuple[Unit, str, re.Match[str]]] = [
             (unit, text, m)
             for i in index.units_with(check.pattern.anchors)
             if (m := check.pattern.pattern.search(text := lowered[i][1]))

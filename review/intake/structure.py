@@ -491,8 +491,8 @@ def _table_of_contents(
                 excluded[ui].append(Span(start, end, TOC))
                 m = _TOC_LINE.match(text) or _TOC_LINE_BARE.match(text)
                 if m and n in in_run:
-                    title = (wrapped + " " + m.group("title")).strip(" .#")
-                    entries.append(TocEntry(title, m.group("page"), ui))
+                    entry_title = (wrapped + " " + m.group("title")).strip(" .#")
+                    entries.append(TocEntry(entry_title, m.group("page"), ui))
                     wrapped = ""
                 elif n not in in_run and not _is_running(flat[n], excluded):
                     wrapped = text
