@@ -30,6 +30,7 @@ from review.models import (
     Plan,
     Reviewer,
     Round,
+    saved_id,
 )
 from review.queries import latest_texts, withdrawn_plans
 
@@ -293,15 +294,19 @@ def gather(session: Session, round_: Round) -> RoundData:
     withdrawn = withdrawn_plans(session, round_.id)  # the coordinator took them out
     plans_rows = [
         plan
-        for plan in session.exec(select(Plan).where(Plan.round_id == round_.id).order_by(Plan.id))
+        for plan in session.exec(
+            select(Plan).where(Plan.round_id == round_.id).order_by(col(Plan.id))
+        )
         if plan.id not in withdrawn
     ]
     reviewer_rows = list(
-        session.exec(select(Reviewer).where(Reviewer.round_id == round_.id).order_by(Reviewer.id))
+        session.exec(
+            select(Reviewer).where(Reviewer.round_id == round_.id).order_by(col(Reviewer.id))
+        )
     )
     plans = [
         PlanInfo(
-            id=p.id,
+            id=saved_id(p),
             municipality=municipalities[p.municipality_id].name,
             country=municipalities[p.municipality_id].country,
             language=p.language,
@@ -313,7 +318,7 @@ def gather(session: Session, round_: Round) -> RoundData:
         m = municipalities.get(r.municipality_id) if r.municipality_id else None
         reviewers.append(
             ReviewerInfo(
-                id=r.id,
+                id=saved_id(r),
                 name=r.name,
                 municipality=m.name if m else None,
                 country=m.country if m else round_.country,
@@ -326,5 +331,5 @@ def gather(session: Session, round_: Round) -> RoundData:
             )
         )
     texts = _latest_texts(session, [p.id for p in plans])
-    similarity = Similarity(texts, {r.id: r.keywords for r in reviewer_rows if r.keywords})
+    similarity = Similarity(texts, {saved_id(r): r.keywords for r in reviewer_rows if r.keywords})
     return RoundData(plans, reviewers, similarity, _earlier_exchanges(session, round_))

@@ -55,10 +55,11 @@ def lagrangian_bound(
         pos = np.minimum(np.searchsorted(lam_keys, group), len(lam_keys) - 1)
         lowered = pb.weight - np.where(lam_keys[pos] == group, lam[pos], 0)
         started = time.monotonic()
-        x = solve_flow(replace(pb, weight=lowered))
+        answer = solve_flow(replace(pb, weight=lowered))
         last_flow = time.monotonic() - started
-        if x is None:
+        if answer is None:
             break
+        x = answer
         value = float(lowered[x].sum() + lam.sum())
         if value < best:
             best, stalled = int(value), 0

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from review.assignment import affinity as aff
-from review.assignment.instance import Instance
+from review.assignment.instance import Instance, row_id
 from review.assignment.problem import DENSE_LIMIT, REVIEWER_KEEP
 
 #: Reviewer x plan cells computed at once (memory: a few arrays of this many float64).
@@ -79,8 +79,8 @@ def round_candidates(
     )
     plans = {p.id: p for p in data.plans}
     reviewers = {r.id: r for r in data.reviewers}
-    ps = [plans[x.id] for x in instance.plans]
-    rs = [reviewers[x.id] for x in instance.reviewers]
+    ps = [plans[row_id(x.id)] for x in instance.plans]
+    rs = [reviewers[row_id(x.id)] for x in instance.reviewers]
     f = _Features(ps, rs, [x.rubrics for x in instance.reviewers], rubrics, data)
     eligible = f.count_eligible()
     prune = eligible > dense_limit
@@ -92,17 +92,17 @@ def round_candidates(
         cols = np.arange(start, min(len(ps), start + block))
         value, text = f.values(cols)
         ok = f.eligible(cols)
-        for q in range(len(rubrics)):
-            okq = ok & f.can[:, q][:, None]
+        for rubric in range(len(rubrics)):
+            okq = ok & f.can[:, rubric][:, None]
             if not prune:
                 r, c = np.nonzero(okq)
             else:
                 tie = _tie_breaker(len(rs), cols)
                 ranked = np.where(okq, value * _TIE + tie, -1)
                 r, c = _top_per_column(ranked, top_k)
-                best.offer(ranked, value, text, cols, q)
-                spread.offer(np.where(okq, tie, -1), value, text, cols, q)
-            parts.append((r, cols[c], np.full(len(r), q), value[r, c], text[r, c]))
+                best.offer(ranked, value, text, cols, rubric)
+                spread.offer(np.where(okq, tie, -1), value, text, cols, rubric)
+            parts.append((r, cols[c], np.full(len(r), rubric), value[r, c], text[r, c]))
     if prune:
         parts.append(best.triples())
         parts.append(spread.triples())

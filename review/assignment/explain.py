@@ -20,18 +20,38 @@ def _plan(pb: Problem, p: int) -> str:
 
 
 def infeasibility(pb: Problem) -> list[str]:
-    reasons: list[str] = []
-    k, P = pb.k, pb.n_plans
+    """Why no assignment exists: each necessary condition that fails, per plan, per language,
+    for all loads together and per reviewer; else the tightest plans."""
     # Per plan: distinct municipalities among its candidates (one reviewer per municipality).
     groups: dict[int, set[int]] = defaultdict(set)
+    for r, p in zip(pb.r.tolist(), pb.p.tolist(), strict=True):
+        groups[p].add(int(pb.reviewer_group[r]))
+    reasons = _plan_reasons(pb, groups)
+    reasons += _language_reasons(pb)
+    reasons += _load_reasons(pb)
+    if not reasons:
+        k = pb.k
+        tight = sorted(range(pb.n_plans), key=lambda p: (len(groups[p]) - k, p))[:3]
+        spots = "; ".join(f"{_plan(pb, p)} has {len(groups[p])} eligible reviewers" for p in tight)
+        reasons.append(
+            "every plan and language has enough eligible reviewers on its own, but not all at once "
+            "under the loads and rules together (" + spots + "): raise maximum loads, add "
+            "reviewers, or drop a pin or the reciprocity/frontrunner rule"
+        )
+    return reasons
+
+
+def _plan_reasons(pb: Problem, groups: dict[int, set[int]]) -> list[str]:
+    """Plans with too few eligible municipalities, rubric reviewers or frontrunners."""
+    reasons: list[str] = []
+    k = pb.k
     per_rubric: dict[tuple[int, int], set[int]] = defaultdict(set)
     frontrunners: dict[int, set[int]] = defaultdict(set)
     for r, p, q in zip(pb.r.tolist(), pb.p.tolist(), pb.q.tolist(), strict=True):
-        groups[p].add(int(pb.reviewer_group[r]))
         per_rubric[(p, q)].add(r)
         if pb.frontrunner[r]:
             frontrunners[p].add(r)
-    for p in range(P):
+    for p in range(pb.n_plans):
         n = len(groups[p])
         if n < k:
             reasons.append(
@@ -45,7 +65,13 @@ def infeasibility(pb: Problem) -> list[str]:
                 )
         if pb.require_frontrunner and not frontrunners[p]:
             reasons.append(f"{_plan(pb, p)}: no eligible reviewer from a frontrunner municipality")
-    # Per language: reviews needed against what the reviewers reading it can take at most.
+    return reasons
+
+
+def _language_reasons(pb: Problem) -> list[str]:
+    """Per language: reviews needed against what the reviewers reading it can take at most."""
+    reasons: list[str] = []
+    k = pb.k
     need = Counter(pb.plan_languages)
     for lang, plans in sorted(need.items()):
         readers = {
@@ -60,7 +86,14 @@ def infeasibility(pb: Problem) -> list[str]:
                 f"reviewers who can take them have room for {capacity} "
                 f"({plans * k - capacity} short)"
             )
-    total, top, bottom = k * P, int(pb.hi.sum()), int(pb.lo.sum())
+    return reasons
+
+
+def _load_reasons(pb: Problem) -> list[str]:
+    """All maximum loads too small, all minimum loads too large, or a reviewer's minimum load
+    above the plans they may review."""
+    reasons: list[str] = []
+    total, top, bottom = pb.k * pb.n_plans, int(pb.hi.sum()), int(pb.lo.sum())
     if top < total:
         reasons.append(
             f"all reviewers together can take {top} reviews, {total} needed "
@@ -71,8 +104,7 @@ def infeasibility(pb: Problem) -> list[str]:
             f"minimum loads add up to {bottom} reviews but there are only {total}: "
             f"lower minimum loads"
         )
-    options = Counter(pb.r.tolist())
-    plans_of = defaultdict(set)
+    plans_of: dict[int, set[int]] = defaultdict(set)
     for r, p in zip(pb.r.tolist(), pb.p.tolist(), strict=True):
         plans_of[r].add(p)
     for r in range(pb.n_reviewers):
@@ -81,15 +113,6 @@ def infeasibility(pb: Problem) -> list[str]:
                 f"reviewer {pb.reviewer_ids[r]}: minimum load {int(pb.lo[r])} but only "
                 f"{len(plans_of[r])} eligible plans"
             )
-    del options
-    if not reasons:
-        tight = sorted(range(P), key=lambda p: (len(groups[p]) - k, p))[:3]
-        spots = "; ".join(f"{_plan(pb, p)} has {len(groups[p])} eligible reviewers" for p in tight)
-        reasons.append(
-            "every plan and language has enough eligible reviewers on its own, but not all at once "
-            "under the loads and rules together (" + spots + "): raise maximum loads, add "
-            "reviewers, or drop a pin or the reciprocity/frontrunner rule"
-        )
     return reasons
 
 

@@ -116,7 +116,8 @@ def _reciprocity_rows(
 ) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[float], list[float]]:
     """For each municipality pair (A, B) with variable z: A->B: sum x - cap*z <= 0;
     B->A: sum x + cap*z <= cap (z = 1: A may review B; z = 0: B may review A)."""
-    extra, upper = [], []
+    extra: list[tuple[np.ndarray, np.ndarray]] = []
+    upper: list[float] = []
     for (a, b), z in pair_vars.items():
         for s_, d_, sign in ((a, b, 1), (b, a, -1)):
             members = np.flatnonzero((src == s_) & (dst == d_))

@@ -41,6 +41,13 @@ from review.errors import InvalidInput
 Id = int | str
 
 
+def row_id(value: Id) -> int:
+    """An instance built from a database round names plans and reviewers by their row ids."""
+    if not isinstance(value, int):
+        raise TypeError(f"a database round's ids are integers, got {value!r}")
+    return value
+
+
 class PlanIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: Id
@@ -94,6 +101,15 @@ class Instance(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Instance:
+        problems = self._count_problems()
+        problems += self._reference_problems()
+        problems += self._pin_problems()
+        if problems:
+            raise ValueError("; ".join(problems[:20]))
+        return self
+
+    def _count_problems(self) -> list[str]:
+        """Minimums the plans cannot hold, and ids given twice."""
         problems: list[str] = []
         need = sum(self.min_per_rubric.values())
         if need > self.reviews_per_plan:
@@ -105,6 +121,12 @@ class Instance(BaseModel):
             dupes = [i for i, n in Counter(x.id for x in items).items() if n > 1]
             if dupes:
                 problems.append(f"{what} ids occur more than once: {dupes[:5]}")
+        return problems
+
+    def _reference_problems(self) -> list[str]:
+        """Affinities, forbidden, pinned and previous triples that name an unknown reviewer,
+        plan or rubric; affinities that are not finite or listed twice (the first 20 or so)."""
+        problems: list[str] = []
         plans = {p.id for p in self.plans}
         reviewers = {r.id for r in self.reviewers}
         rubrics = set(self.min_per_rubric) | {q for r in self.reviewers for q in r.rubrics}
@@ -136,15 +158,18 @@ class Instance(BaseModel):
             check("pinned", i, r, p, q)
         for i, (r, p, q) in enumerate(self.previous):
             check("previous", i, r, p, q)
+        return problems
+
+    def _pin_problems(self) -> list[str]:
+        """Pairs both pinned and forbidden, and a reviewer pinned to one plan twice."""
+        problems: list[str] = []
         both = {(r, p) for r, p, _ in self.pinned} & {tuple(f) for f in self.forbidden}
         if both:
             problems.append(f"pairs both pinned and forbidden: {sorted(both, key=str)[:5]}")
         twice = [k for k, n in Counter((r, p) for r, p, _ in self.pinned).items() if n > 1]
         if twice:
             problems.append(f"a reviewer is pinned to the same plan twice: {twice[:5]}")
-        if problems:
-            raise ValueError("; ".join(problems[:20]))
-        return self
+        return problems
 
     def loads(self) -> list[tuple[int, int]]:
         """(min, max) per reviewer, with the balanced default for what the instance leaves out."""

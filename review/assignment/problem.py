@@ -19,11 +19,13 @@ candidate) above `DENSE_LIMIT` triples is pruned while it is built.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from review.assignment.instance import Instance
+from review.assignment.rules import Rules, hard_rules
 
 #: A dense instance (every eligible triple a candidate) is pruned above this many triples.
 DENSE_LIMIT = 5_000_000
@@ -82,12 +84,15 @@ def _scale(values: list[float]) -> int:
     return 1 if all(float(v).is_integer() for v in values) else FRACTION_SCALE
 
 
+Triples = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
 def build(
     instance: Instance,
     top_k: int | None = None,
     dense_limit: int | None = None,
     *,
-    triples: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
+    triples: Triples | None = None,
     scale: int = 1,
     pruning: dict | None = None,
 ) -> Problem:
@@ -100,144 +105,31 @@ def build(
     if dense_limit is None:
         dense_limit = DENSE_LIMIT
     plans, reviewers = instance.plans, instance.reviewers
-    P, R = len(plans), len(reviewers)
-    pidx = {p.id: i for i, p in enumerate(plans)}
-    ridx = {r.id: i for i, r in enumerate(reviewers)}
-    rubrics = sorted(set(instance.min_per_rubric) | {q for r in reviewers for q in r.rubrics})
-    qidx = {q: i for i, q in enumerate(rubrics)}
-    Q = len(rubrics)
-    names: list[str] = []
-    gidx: dict[str, int] = {}
-    for name in [p.municipality for p in plans] + [
-        r.municipality for r in reviewers if r.municipality
-    ]:
-        if name not in gidx:
-            gidx[name] = len(names)
-            names.append(name)
-    plan_group = np.array([gidx[p.municipality] for p in plans], dtype=np.int64)
-    rgroup = []
-    for r in reviewers:
-        if r.municipality:
-            rgroup.append(gidx[r.municipality])
-        else:  # an external expert is a municipality of one
-            rgroup.append(len(names))
-            names.append(f"(external {r.id})")
-    reviewer_group = np.array(rgroup, dtype=np.int64)
-    languages = sorted({p.language for p in plans} | {x for r in reviewers for x in r.languages})
-    lidx = {x: i for i, x in enumerate(languages)}
-    plan_lang = np.array([lidx[p.language] for p in plans], dtype=np.int64)
-    reads = np.zeros((R, len(languages)), dtype=bool)
-    can = np.zeros((R, Q), dtype=bool)
-    for i, r in enumerate(reviewers):
-        reads[i, [lidx[x] for x in r.languages]] = True
-        can[i, [qidx[q] for q in r.rubrics]] = True
+    rules = hard_rules(instance)
+    P, Q = rules.P, rules.Q
+    rubrics = rules.rubrics
     loads = instance.loads()
     lo = np.array([a for a, _ in loads], dtype=np.int64)
     hi = np.array([b for _, b in loads], dtype=np.int64)
-    forbidden = {(ridx[r], pidx[p]) for r, p in instance.forbidden}
 
     if triples is not None:
-        ar, ap, aq, av = triples
-    elif instance.affinity:
-        scale = _scale([a[3] for a in instance.affinity])
-        ar = np.fromiter((ridx[a[0]] for a in instance.affinity), np.int64, len(instance.affinity))
-        ap = np.fromiter((pidx[a[1]] for a in instance.affinity), np.int64, len(instance.affinity))
-        aq = np.fromiter((qidx[a[2]] for a in instance.affinity), np.int64, len(instance.affinity))
-        av = np.rint(
-            np.fromiter((a[3] for a in instance.affinity), float, len(instance.affinity)) * scale
-        ).astype(np.int64)
+        listed_triples = triples
     else:
-        ar = ap = aq = av = np.zeros(0, dtype=np.int64)
-
-    def eligible(r: np.ndarray, p: np.ndarray, q: np.ndarray) -> np.ndarray:
-        ok = (reviewer_group[r] != plan_group[p]) & reads[r, plan_lang[p]] & can[r, q]
-        if forbidden:
-            key = r * P + p
-            bad = np.fromiter((a * P + b for a, b in forbidden), np.int64, len(forbidden))
-            ok &= ~np.isin(key, bad)
-        return ok
-
+        listed_triples, scale = _listed_affinity(instance, rules, scale)
+    only_listed = instance.only_listed_pairs or triples is not None
     if triples is None:
         pruning = None
-    if instance.only_listed_pairs or triples is not None:
-        keep = eligible(ar, ap, aq)
-        r, p, q, v = ar[keep], ap[keep], aq[keep], av[keep]
-        total = int(keep.sum())
+    listed = None if only_listed else _listed(*listed_triples, P, Q)
+    if only_listed:
+        ar, ap, aq, av = listed_triples
+        keep = rules.eligible(ar, ap, aq)
+        candidates: Triples = (ar[keep], ap[keep], aq[keep], av[keep])
     else:
-        # Dense: every eligible triple, value from the list or 0.
-        total_guess = R * P * Q
-        listed = {}
-        if len(ar):
-            listed_key = (ar * P + ap) * Q + aq
-            order = np.argsort(listed_key)
-            listed = (listed_key[order], av[order])
-        if total_guess <= dense_limit:
-            rr, pp, qq = np.meshgrid(np.arange(R), np.arange(P), np.arange(Q), indexing="ij")
-            r, p, q = rr.ravel(), pp.ravel(), qq.ravel()
-            keep = eligible(r, p, q)
-            r, p, q = r[keep], p[keep], q[keep]
-            v = _lookup(listed, (r * P + p) * Q + q)
-            total = len(r)
-        else:
-            r, p, q, v, total = _pruned_dense(
-                P, R, Q, eligible, listed, top_k or instance.top_k or TOP_K
-            )
-            pruning = {
-                "top_k": top_k or instance.top_k or TOP_K,
-                "reviewer_keep": REVIEWER_KEEP,
-                "candidates": len(r),
-                "eligible": total,
-            }
-    # Pinned triples: always candidates (if eligible), everything they exclude removed.
-    pinned_problems: list[str] = []
-    pins = []
-    for rid, pid, rub in instance.pinned:
-        a, b, c = ridx[rid], pidx[pid], qidx[rub]
-        why = []
-        if reviewer_group[a] == plan_group[b]:
-            why.append("it is the reviewer's own municipality")
-        if not reads[a, plan_lang[b]]:
-            why.append(f"the reviewer does not read {plans[b].language}")
-        if not can[a, c]:
-            why.append(f"the reviewer has no {rub} expertise")
-        if why:
-            pinned_problems.append(
-                f"pinned pair reviewer {rid} / plan {pid} ({rub}) breaks a hard "
-                f"rule: {', '.join(why)}"
-            )
-        pins.append((a, b, c))
-    pin = np.zeros(len(r), dtype=bool)
-    if pins:
-        pin_keys = {(a * P + b) * Q + c for a, b, c in pins}
-        pin_pairs = {a * P + b for a, b, _ in pins}
-        pin_groups = {(int(reviewer_group[a]), b) for a, b, _ in pins}
-        key = (r * P + p) * Q + q
-        exists = set(key[np.isin(key, list(pin_keys))].tolist())
-        missing = [t for t in pins if (t[0] * P + t[1]) * Q + t[2] not in exists]
-        if missing:  # pruned away or not listed: add them back
-            ma, mb, mc = (np.array(x, dtype=np.int64) for x in zip(*missing, strict=True))
-            mv = _lookup(
-                listed
-                if not (instance.only_listed_pairs or triples is not None)
-                else _listed(ar, ap, aq, av, P, Q),
-                (ma * P + mb) * Q + mc,
-            )
-            r, p, q, v = (np.concatenate(x) for x in ((r, ma), (p, mb), (q, mc), (v, mv)))
-            key = (r * P + p) * Q + q
-        pin = np.isin(key, list(pin_keys))
-        pair = r * P + p
-        same_pair_other = np.isin(pair, list(pin_pairs)) & ~pin
-        grp = (
-            np.array(
-                [(int(g), int(b)) in pin_groups for g, b in zip(reviewer_group[r], p, strict=True)],
-                dtype=bool,
-            )
-            if len(r)
-            else np.zeros(0, bool)
+        candidates, pruning = _dense_candidates(
+            rules, listed, dense_limit, top_k or instance.top_k or TOP_K
         )
-        drop = same_pair_other | (grp & ~np.isin(pair, list(pin_pairs)))
-        keep = ~drop
-        r, p, q, v, pin = r[keep], p[keep], q[keep], v[keep], pin[keep]
+    pinned_problems, pins = _pins(instance, rules, plans)
+    r, p, q, v, pin = _with_pins(rules, candidates, pins, listed, listed_triples)
 
     # Deterministic order: by plan, rubric, reviewer.
     order = np.lexsort((r, q, p))
@@ -245,7 +137,9 @@ def build(
     weight = v.copy()
     per_value = 1
     if instance.previous:
-        prev = {(ridx[a] * P + pidx[b]) * Q + qidx[c] for a, b, c in instance.previous}
+        prev = {
+            (rules.ridx[a] * P + rules.pidx[b]) * Q + rules.qidx[c] for a, b, c in instance.previous
+        }
         kept = np.isin((r * P + p) * Q + q, list(prev)).astype(np.int64)
         per_value = len(prev) + 1
         weight = v * per_value + kept
@@ -255,8 +149,8 @@ def build(
         reviewer_ids=[x.id for x in reviewers],
         rubrics=rubrics,
         minimum=np.array([instance.min_per_rubric.get(x, 0) for x in rubrics], dtype=np.int64),
-        plan_group=plan_group,
-        reviewer_group=reviewer_group,
+        plan_group=rules.plan_group,
+        reviewer_group=rules.reviewer_group,
         reviewer_has_municipality=np.array([bool(x.municipality) for x in reviewers]),
         frontrunner=np.array([x.frontrunner for x in reviewers], dtype=bool),
         lo=lo,
@@ -268,7 +162,7 @@ def build(
         weight=weight,
         pinned=pin,
         scale=scale,
-        municipality_names=names,
+        municipality_names=rules.names,
         plan_languages=[x.language for x in plans],
         avoid_reciprocal=instance.avoid_reciprocal,
         require_frontrunner=instance.require_frontrunner,
@@ -278,14 +172,130 @@ def build(
     )
 
 
-def _listed(ar, ap, aq, av, P, Q):
+def _listed_affinity(instance: Instance, rules: Rules, scale: int) -> tuple[Triples, int]:
+    """The instance's listed affinities as index arrays and integer values, with their scale
+    (`scale` when none is listed)."""
+    affinity = instance.affinity
+    if not affinity:
+        empty = np.zeros(0, dtype=np.int64)
+        return (empty, empty, empty, empty), scale
+    scale = _scale([a[3] for a in affinity])
+    n = len(affinity)
+    ar = np.fromiter((rules.ridx[a[0]] for a in affinity), np.int64, n)
+    ap = np.fromiter((rules.pidx[a[1]] for a in affinity), np.int64, n)
+    aq = np.fromiter((rules.qidx[a[2]] for a in affinity), np.int64, n)
+    av = np.rint(np.fromiter((a[3] for a in affinity), float, n) * scale).astype(np.int64)
+    return (ar, ap, aq, av), scale
+
+
+def _dense_candidates(
+    rules: Rules, listed: _Listed | None, dense_limit: int, top_k: int
+) -> tuple[Triples, dict | None]:
+    """Every eligible triple, its value from the list or 0; pruned while built above
+    `dense_limit` triples (then also how)."""
+    P, R, Q = rules.P, rules.R, rules.Q
+    every = R * P * Q
+    if every <= dense_limit:
+        rr, pp, qq = np.meshgrid(np.arange(R), np.arange(P), np.arange(Q), indexing="ij")
+        r, p, q = rr.ravel(), pp.ravel(), qq.ravel()
+        keep = rules.eligible(r, p, q)
+        r, p, q = r[keep], p[keep], q[keep]
+        return (r, p, q, _lookup(listed, (r * P + p) * Q + q)), None
+    r, p, q, v, total = _pruned_dense(P, R, Q, rules.eligible, listed, top_k)
+    pruning = {
+        "top_k": top_k,
+        "reviewer_keep": REVIEWER_KEEP,
+        "candidates": len(r),
+        "eligible": total,
+    }
+    return (r, p, q, v), pruning
+
+
+def _pins(
+    instance: Instance, rules: Rules, plans: list
+) -> tuple[list[str], list[tuple[int, int, int]]]:
+    """The pinned triples as indexes, and why each that breaks a hard rule does."""
+    problems: list[str] = []
+    pins = []
+    for rid, pid, rub in instance.pinned:
+        a, b, c = rules.ridx[rid], rules.pidx[pid], rules.qidx[rub]
+        why = []
+        if rules.reviewer_group[a] == rules.plan_group[b]:
+            why.append("it is the reviewer's own municipality")
+        if not rules.reads[a, rules.plan_lang[b]]:
+            why.append(f"the reviewer does not read {plans[b].language}")
+        if not rules.can[a, c]:
+            why.append(f"the reviewer has no {rub} expertise")
+        if why:
+            problems.append(
+                f"pinned pair reviewer {rid} / plan {pid} ({rub}) breaks a hard "
+                f"rule: {', '.join(why)}"
+            )
+        pins.append((a, b, c))
+    return problems, pins
+
+
+def _with_pins(
+    rules: Rules,
+    candidates: Triples,
+    pins: list[tuple[int, int, int]],
+    listed: _Listed | None,
+    listed_triples: Triples,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pinned triples are always candidates (if eligible), and everything they exclude is
+    removed: the pair's other rubrics, and other reviewers of the pinned reviewer's municipality
+    on that plan. Returns the candidates and which of them are pinned."""
+    r, p, q, v = candidates
+    pin = np.zeros(len(r), dtype=bool)
+    if not pins:
+        return r, p, q, v, pin
+    P, Q = rules.P, rules.Q
+    pin_keys = {(a * P + b) * Q + c for a, b, c in pins}
+    pin_pairs = {a * P + b for a, b, _ in pins}
+    pin_groups = {(int(rules.reviewer_group[a]), b) for a, b, _ in pins}
+    key = (r * P + p) * Q + q
+    exists = set(key[np.isin(key, list(pin_keys))].tolist())
+    missing = [t for t in pins if (t[0] * P + t[1]) * Q + t[2] not in exists]
+    if missing:  # pruned away or not listed: add them back
+        ma, mb, mc = (np.array(x, dtype=np.int64) for x in zip(*missing, strict=True))
+        if listed is None:  # sorted only now: most rounds pin nothing that was pruned
+            listed = _listed(*listed_triples, P, Q)
+        mv = _lookup(listed, (ma * P + mb) * Q + mc)
+        r, p, q, v = (np.concatenate(x) for x in ((r, ma), (p, mb), (q, mc), (v, mv)))
+        key = (r * P + p) * Q + q
+    pin = np.isin(key, list(pin_keys))
+    pair = r * P + p
+    same_pair_other = np.isin(pair, list(pin_pairs)) & ~pin
+    grp = (
+        np.array(
+            [
+                (int(g), int(b)) in pin_groups
+                for g, b in zip(rules.reviewer_group[r], p, strict=True)
+            ],
+            dtype=bool,
+        )
+        if len(r)
+        else np.zeros(0, bool)
+    )
+    drop = same_pair_other | (grp & ~np.isin(pair, list(pin_pairs)))
+    keep = ~drop
+    return r[keep], p[keep], q[keep], v[keep], pin[keep]
+
+
+_Listed = tuple[np.ndarray, np.ndarray]
+
+
+def _listed(
+    ar: np.ndarray, ap: np.ndarray, aq: np.ndarray, av: np.ndarray, P: int, Q: int
+) -> _Listed:
+    """The listed values sorted by their triple's key, for `_lookup`."""
     key = (ar * P + ap) * Q + aq
     order = np.argsort(key)
     return (key[order], av[order])
 
 
-def _lookup(listed, keys: np.ndarray) -> np.ndarray:
-    if not listed or len(listed[0]) == 0:
+def _lookup(listed: _Listed | None, keys: np.ndarray) -> np.ndarray:
+    if listed is None or len(listed[0]) == 0:
         return np.zeros(len(keys), dtype=np.int64)
     lk, lv = listed
     pos = np.searchsorted(lk, keys)
@@ -293,7 +303,14 @@ def _lookup(listed, keys: np.ndarray) -> np.ndarray:
     return np.where(lk[pos] == keys, lv[pos], 0).astype(np.int64)
 
 
-def _pruned_dense(P, R, Q, eligible, listed, top_k):
+def _pruned_dense(
+    P: int,
+    R: int,
+    Q: int,
+    eligible: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray],
+    listed: _Listed | None,
+    top_k: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
     """Top-K per (plan, rubric) plus each reviewer's best plans, computed in plan chunks."""
     chunk = max(1, DENSE_LIMIT // max(R * Q, 1))
     parts = []

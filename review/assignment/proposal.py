@@ -20,11 +20,11 @@ from review import events
 from review.assignment import affinity as aff
 from review.assignment.budget import DEFAULT_BUDGET, DEFAULT_GAP, Budget, Progress
 from review.assignment.candidates import Candidates, round_candidates
-from review.assignment.instance import AssignmentOut, Instance, Result
+from review.assignment.instance import AssignmentOut, Instance, Result, row_id
 from review.assignment.problem import Problem, build
 from review.assignment.solver import solve_widening
 from review.errors import InvalidInput
-from review.models import Assignment, AssignmentStatus, Plan, Round, utcnow
+from review.models import Assignment, AssignmentStatus, Plan, Round, saved_id, utcnow
 from review.states import ACTIVE
 
 S = AssignmentStatus
@@ -91,7 +91,7 @@ def build_instance(
     data = data or aff.gather(session, round_)
     rows = list(
         session.exec(
-            select(Assignment).where(Assignment.round_id == round_.id).order_by(Assignment.id)
+            select(Assignment).where(Assignment.round_id == round_.id).order_by(col(Assignment.id))
         )
     )
     plans = {p.id: p for p in data.plans}
@@ -231,51 +231,10 @@ def propose(
             )
             session.flush()
         return proposal
-    by_pair = {(a.reviewer_id, a.plan_id): a for a in rows}
-    wanted = {(a.reviewer, a.plan): a for a in result.assignments}
+    wanted = {(row_id(a.reviewer), row_id(a.plan)): a for a in result.assignments}
     terms = _chosen_terms(data, instance, found, result.assignments)
-    kept: list[Assignment] = []
-    for (reviewer_id, plan_id), out in sorted(wanted.items()):
-        t = terms[(reviewer_id, plan_id)]
-        explanation = {"why": aff.describe(t), "why_de": aff.describe(t, "de"), "terms": t}
-        value = out.affinity
-        proposal.rows.append((plan_id, reviewer_id, out.rubric, value, explanation["why"]))
-        row = by_pair.get((reviewer_id, plan_id))
-        if row is not None and _fixed(row):
-            kept.append(row)
-            continue
-        if row is not None:
-            if (row.rubric, row.affinity, row.explanation) != (out.rubric, value, explanation):
-                proposal.updated += 1
-                if not dry_run:
-                    row.rubric, row.affinity, row.explanation = out.rubric, value, explanation
-                    row.updated_at = utcnow()
-                    session.add(row)
-            kept.append(row)
-            continue
-        proposal.created += 1
-        if dry_run:
-            continue
-        new = Assignment(
-            round_id=round_.id,
-            plan_id=plan_id,
-            reviewer_id=reviewer_id,
-            rubric=out.rubric,
-            due_date=round_.due_date,
-            affinity=value,
-            explanation=explanation,
-        )
-        session.add(new)
-        kept.append(new)
-    for a in rows:
-        if (
-            a.status == S.proposed.value
-            and a.approved_at is None
-            and (a.reviewer_id, a.plan_id) not in wanted
-        ):
-            proposal.removed += 1
-            if not dry_run:
-                session.delete(a)
+    kept = _store_answer(session, round_, proposal, rows, wanted, terms)
+    _drop_unwanted(session, proposal, rows, wanted)
     if not dry_run and (proposal.created or proposal.updated or proposal.removed):
         session.flush()
         events.record(
@@ -302,6 +261,72 @@ def propose(
     session.flush()
     proposal.assignments = kept
     return proposal
+
+
+def _store_answer(
+    session: Session,
+    round_: Round,
+    proposal: Proposal,
+    rows: Sequence[Assignment],
+    wanted: dict[tuple[int, int], AssignmentOut],
+    terms: dict[tuple[int, int], dict[str, float]],
+) -> list[Assignment]:
+    """The answer's assignments: fixed rows kept, changed proposals updated, new ones added
+    (counted in `proposal`, written unless it is a dry run)."""
+    by_pair = {(a.reviewer_id, a.plan_id): a for a in rows}
+    kept: list[Assignment] = []
+    for (reviewer_id, plan_id), out in sorted(wanted.items()):
+        t = terms[(reviewer_id, plan_id)]
+        why = aff.describe(t)
+        explanation = {"why": why, "why_de": aff.describe(t, "de"), "terms": t}
+        value = out.affinity
+        proposal.rows.append((plan_id, reviewer_id, out.rubric, value, why))
+        row = by_pair.get((reviewer_id, plan_id))
+        if row is not None and _fixed(row):
+            kept.append(row)
+            continue
+        if row is not None:
+            if (row.rubric, row.affinity, row.explanation) != (out.rubric, value, explanation):
+                proposal.updated += 1
+                if not proposal.dry_run:
+                    row.rubric, row.affinity, row.explanation = out.rubric, value, explanation
+                    row.updated_at = utcnow()
+                    session.add(row)
+            kept.append(row)
+            continue
+        proposal.created += 1
+        if proposal.dry_run:
+            continue
+        new = Assignment(
+            round_id=saved_id(round_),
+            plan_id=plan_id,
+            reviewer_id=reviewer_id,
+            rubric=out.rubric,
+            due_date=round_.due_date,
+            affinity=value,
+            explanation=explanation,
+        )
+        session.add(new)
+        kept.append(new)
+    return kept
+
+
+def _drop_unwanted(
+    session: Session,
+    proposal: Proposal,
+    rows: Sequence[Assignment],
+    wanted: dict[tuple[int, int], AssignmentOut],
+) -> None:
+    """Unapproved proposals the answer no longer holds are deleted (unless a dry run)."""
+    for a in rows:
+        if (
+            a.status == S.proposed.value
+            and a.approved_at is None
+            and (a.reviewer_id, a.plan_id) not in wanted
+        ):
+            proposal.removed += 1
+            if not proposal.dry_run:
+                session.delete(a)
 
 
 def _solve_round(
@@ -339,10 +364,11 @@ def _chosen_terms(
     without_text = aff.RoundData(data.plans, data.reviewers, exchanges=data.exchanges)
     out = {}
     for a, text in zip(chosen, texts, strict=True):
-        t = aff.terms(without_text, reviewers[a.reviewer], plans[a.plan], a.rubric)
+        reviewer_id, plan_id = row_id(a.reviewer), row_id(a.plan)
+        t = aff.terms(without_text, reviewers[reviewer_id], plans[plan_id], a.rubric)
         if text:
             t["text"] = text / aff.SCALE
-        out[(a.reviewer, a.plan)] = t
+        out[(reviewer_id, plan_id)] = t
     return out
 
 
@@ -357,7 +383,7 @@ def approve(session: Session, round_: Round, *, actor: str, now: datetime | None
                 Assignment.status == S.proposed.value,
                 col(Assignment.approved_at).is_(None),
             )
-            .order_by(Assignment.id)
+            .order_by(col(Assignment.id))
         )
     )
     for a in pending:
