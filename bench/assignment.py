@@ -396,9 +396,9 @@ def run(
     if result.pruning:
         pr = result.pruning
         pruned = f", top-{pr['top_k']}: {pr['candidates']} of {pr['eligible']}"
-    value = "" if result.objective is None else f" {result.objective:.0f}"
+    value = "" if result.objective is None else f" {result.objective:.10g}"
     if result.status == "feasible":
-        value += f", gap {result.gap:.4%} to {result.bound:.0f}"
+        value += f", gap {result.gap:.4%} to {result.bound:.10g}"
     line = (
         f"| {label} | {result.status}{value} ({result.method}{pruned}) | "
         f"{product_cpu:.2f} s ({product_s:.2f}) | "
