@@ -348,6 +348,8 @@ def check_plan(
             if (m := check.pattern.pattern.search(text := lowered[i][1]))
             and (unit := lowered[i][0])
         ]
+        if check.id == "council_approval":
+            hits = [h for h in hits if not _still_to_come(h[1], h[2])]
         finding = _finding(check.id, check.label_de, check.label_en, hits)
         if check.id == "inventory":
             # Sectors from the inventory's chapter (its tables first); without a chapter the
@@ -422,6 +424,22 @@ def _finding(
         "automatic": True,
         "note": NOTE,
     }
+
+
+# "is expected to be adopted by the city council in autumn", "soll vom Rat beschlossen werden"
+_TO_COME_BEFORE = re.compile(
+    r"(?:expected to be|is to be|are to be|will be|shall be|would be|planned to be|to be|"
+    r"yet to be|awaiting|pending)\s*$"
+)
+_TO_COME_AFTER = re.compile(r"^\s*(?:werden|worden soll|wird|soll)\b")
+
+
+def _still_to_come(text: str, m: re.Match[str]) -> bool:
+    """A decision the plan expects, not one taken."""
+    return bool(
+        _TO_COME_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+        or _TO_COME_AFTER.match(text[m.end() : m.end() + 20])
+    )
 
 
 class _Body(Unit):

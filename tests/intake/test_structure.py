@@ -193,3 +193,20 @@ def test_a_plan_that_names_its_funding_sources_has_financing() -> None:
         f for f in check_plan([Unit("paragraph", 1, text)]) if f["check"] == "financing"
     )
     assert financing["present"]
+
+
+def test_a_council_decision_still_to_come_is_not_one_taken() -> None:
+    """Groningen: 'is expected to be adopted by the city council in autumn 2024'."""
+    expected = (
+        "The Roadmap Groningen CO2 neutral 2035 is currently under revision and is expected to "
+        "be adopted by the city council in autumn 2024."
+    )
+    taken = "The Roadmap was adopted by the city council on 12 March 2024."
+    council = {
+        text: next(
+            f for f in check_plan([Unit("paragraph", 1, text)]) if f["check"] == "council_approval"
+        )
+        for text in (expected, taken)
+    }
+    assert not council[expected]["present"]
+    assert council[taken]["present"] and council[taken]["reference"] == "12 March 2024"
