@@ -1,4 +1,4 @@
-"""Where the shipped data folders are: `rubrics/`, `templates/` and `locales/` at the top of a
+"""Where the shipped data folders are: `rubrics/`, `programme/`, `templates/` and `locales/` at the top of a
 checkout, or inside the installed wheel (`review/_shipped/`)."""
 
 from __future__ import annotations
@@ -16,5 +16,6 @@ def _shipped(name: str) -> Path:
 
 
 RUBRICS_DIR = _shipped("rubrics")
+PROGRAMME_DIR = _shipped("programme")
 TEMPLATES_DIR = _shipped("templates")
 LOCALES_DIR = _shipped("locales")

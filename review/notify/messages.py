@@ -36,6 +36,7 @@ KINDS: dict[str, str] = {
     "digest": "coordinator",
     "withdrawn_notice": "reviewer whose assignment the coordinator withdrew",
     "due_date_changed": "reviewer whose due date the coordinator changed",
+    "meeting_invitation": "participant of an exchange meeting (review.exchange.meeting_run)",
 }
 
 #: The kinds as the digest names them to the coordinator.
@@ -53,6 +54,7 @@ KIND_NAMES: dict[str, str] = {
     "digest": N_("digests"),
     "withdrawn_notice": N_("withdrawal notices"),
     "due_date_changed": N_("due date changes"),
+    "meeting_invitation": N_("meeting invitations"),
 }
 
 #: The model's old default coordinator name: an English word, not a person's name.

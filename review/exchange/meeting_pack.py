@@ -1,0 +1,114 @@
+"""The meeting pack: what participants read before a meeting (DOCX; the run adds a PDF copy).
+
+The meeting's title, day, host and topics; the agenda with a time slot per plan; per plan the
+consolidated review's outcome, totals and the criteria on which reviewers disagreed; and the
+learning matrix of the round (`review.consolidation.summary.learning_matrix`). No reviewer is
+named: the pack goes to every participant.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from review.consolidation.gather import PlanRow
+from review.consolidation.summary import TEMPLATE, learning_matrix
+from review.documents.docxkit import SMALL, TABLE, Styled, anonymise_properties, open_template
+from review.documents.text import clean
+from review.exchange.meetings import Meeting
+from review.i18n import translator
+
+
+def _totals(row: PlanRow, language: str) -> str:
+    t = translator(language)
+    titles = {ri.rubric.id: ri.rubric.title(language) for ri in row.dossier.rubrics}
+    parts = []
+    for result in row.result.rubrics:
+        total = result.total if result.status == "complete" else result.partial_total
+        value = "–" if total is None else t.format_decimal(total, 1)
+        parts.append(f"{titles.get(result.rubric_id, result.rubric_id)} {value}")
+    return "; ".join(parts)
+
+
+def _disagreements(row: PlanRow) -> str:
+    return (
+        ", ".join(c.criterion_id for r in row.result.rubrics for c in r.criteria if c.flagged)
+        or "–"
+    )
+
+
+def write_meeting_pack(
+    meeting: Meeting, rows: Sequence[PlanRow], path: Path, language: str
+) -> Path:
+    t = translator(language)
+    document = open_template(TEMPLATE)
+    doc = Styled(document, TEMPLATE)
+    title = meeting.kind.title(language)
+    doc.para(title, "Title")
+    doc.para(
+        f"{clean(meeting.round_name)} · {t.format_date(meeting.starts)} "
+        f"{meeting.starts:%H:%M}–{meeting.ends:%H:%M} · {clean(meeting.host)}",
+        "Subtitle",
+    )
+    doc.heading(t.gettext("Topics"), 1)
+    for topic in meeting.kind.topics:
+        doc.para(f"• {topic(language)}")
+
+    doc.heading(t.gettext("Agenda"), 1)
+    by_plan = {row.dossier.plan_id: row for row in rows}
+    head = [
+        t.gettext("Time"),
+        t.gettext("Municipality"),
+        t.gettext("Outcome"),
+        t.gettext("Totals"),
+        t.gettext("Disagreements"),
+    ]
+    table = doc.table(1, len(head), TABLE, [2.5, 6.0, 4.2, 8.0, 5.0])
+    for cell, text in zip(table.rows[0].cells, head, strict=True):
+        cell.text = text
+    for item in meeting.agenda:
+        row = by_plan[item.plan_id]
+        outcome = row.result.outcome
+        cells = table.add_row().cells
+        cells[0].text = f"{item.starts:%H:%M}"
+        cells[1].text = clean(item.municipality)
+        cells[2].text = outcome.label(language) if outcome else t.gettext("incomplete")
+        cells[3].text = _totals(row, language)
+        cells[4].text = _disagreements(row)
+    doc.para(
+        t.gettext(
+            "Plans with the most disagreement among their reviewers come first, then those with "
+            "the most to learn from and to teach their peers."
+        ),
+        SMALL,
+    )
+
+    doc.heading(t.gettext("The consolidated reviews"), 1)
+    for item in meeting.agenda:
+        row = by_plan[item.plan_id]
+        doc.heading(clean(item.municipality), 2)
+        if row.dossier.plan_title:
+            doc.para(clean(row.dossier.plan_title), SMALL)
+        outcome = row.result.outcome
+        doc.para(
+            f"{t.gettext('Outcome')}: "
+            + (outcome.label(language) if outcome else t.gettext("incomplete"))
+        )
+        doc.para(f"{t.gettext('Totals')}: {_totals(row, language)}")
+        for reason in row.result.reasons:
+            doc.para(f"• {clean(reason)}", SMALL)
+
+    learning_matrix(doc, rows, t)
+    anonymise_properties(
+        document,
+        title=f"{title}: {clean(meeting.round_name)}",
+        subject="",
+        language=language,
+        keywords=clean(meeting.round_name),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    document.save(str(tmp))
+    os.replace(tmp, path)
+    return path
