@@ -173,6 +173,14 @@ DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
         "nächste Rundenlauf teilt ihn zu.",
         tags=("coordinator",),
     ),
+    DeploymentSpec(
+        name="plan-meetings",
+        flow_name="plan_meetings",
+        description="Plan the round's exchange meetings: hosts, agendas, meeting packs, "
+        "invitations with calendar files. / Die Austauschtreffen der Runde planen: Gastgeber, "
+        "Tagesordnungen, Sitzungsunterlagen, Einladungen mit Kalenderdatei.",
+        tags=("coordinator",),
+    ),
 )
 
 

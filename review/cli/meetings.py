@@ -1,0 +1,85 @@
+"""`peerplan meetings plan --round NAME`: the round's exchange meetings from the programme, with
+the coordinator's changes (date, host, agenda order); packs, calendar files and invitations
+(review.exchange.meeting_run)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+from rich.table import Table
+
+from review.cli.app import app, console, database, settings, user_errors
+from review.errors import InvalidInput
+from review.exchange.meeting_run import run
+from review.exchange.meetings import Changes
+from review.exchange.programme import DEFAULT_PROGRAMME
+from review.rounds import get_round, parse_date
+
+meetings_app = typer.Typer(help="The exchange meetings of a round.", no_args_is_help=True)
+app.add_typer(meetings_app, name="meetings")
+
+
+def _pairs(values: list[str], what: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        meeting, sep, rest = value.partition("=")
+        if not sep or not meeting.strip() or not rest.strip():
+            raise InvalidInput(f"{what} '{value}': write MEETING={what.upper()}")
+        pairs[meeting.strip()] = rest.strip()
+    return pairs
+
+
+@meetings_app.command("plan")
+@user_errors
+def plan_command(
+    round_name: str = typer.Option(..., "--round", help="Name of the round."),
+    start: str = typer.Option(
+        "", help="Day of the first meeting (YYYY-MM-DD); default two weeks after the deadline."
+    ),
+    spacing: int = typer.Option(7, min=0, max=90, help="Days between meetings."),
+    on: list[str] = typer.Option([], "--date", help="MEETING=YYYY-MM-DD (repeatable)."),
+    host: list[str] = typer.Option([], "--host", help="MEETING=MUNICIPALITY (repeatable)."),
+    order: list[str] = typer.Option(
+        [], "--first", help="A municipality the agendas take first (repeatable, in order)."
+    ),
+    programme: str = typer.Option(DEFAULT_PROGRAMME, help="Programme name or YAML file."),
+    invite: bool = typer.Option(True, "--invite/--no-invite", help="Queue the invitations."),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="PDF copies of the meeting packs."),
+) -> None:
+    """Plan the round's meetings: hosts, participants, agendas, packs and invitations."""
+    dates: dict[str, date] = {k: parse_date(v) for k, v in _pairs(on, "date").items()}
+    changes = Changes(
+        start=parse_date(start) if start else None,
+        spacing_days=spacing,
+        dates=dates,
+        hosts=_pairs(host, "host"),
+        agenda_order=order,
+    )
+    settings_ = settings()
+    with database(settings_) as session:
+        report = run(
+            session,
+            settings_,
+            get_round(session, round_name),
+            changes,
+            programme=programme,
+            pdf=pdf,
+            invite=invite,
+            actor="cli",
+        )
+    table = Table(title=f"{round_name}: {len(report.plan.meetings)} meeting(s)")
+    for column in ("meeting", "host", "when", "participants", "agenda"):
+        table.add_column(column)
+    for meeting in report.plan.meetings:
+        table.add_row(
+            meeting.id,
+            meeting.host,
+            f"{meeting.starts:%Y-%m-%d %H:%M}",
+            str(len(meeting.participants)),
+            ", ".join(item.municipality for item in meeting.agenda),
+        )
+    console.print(table)
+    console.print(f"{report.invitations} invitation(s) queued; packs: {len(report.packs)}")
+    for note in report.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)

@@ -1,0 +1,42 @@
+"""`peerplan meetings plan`: the coordinator's changes on the command line, bad ones refused in
+one line."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from review.cli import app
+from review.config import Settings
+from review.db import engine_for
+from review.models import Event
+from tests.support.factories import make_municipality
+from tests.support.review_data import reviewed_plan
+
+
+def test_plan_meetings_with_a_new_host_and_date(sqlite_settings: Settings, monkeypatch) -> None:
+    monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
+    monkeypatch.setenv("PEERPLAN_DATABASE_URL", sqlite_settings.database_url)
+    with Session(engine_for(sqlite_settings.database_url)) as session:
+        first = reviewed_plan(session, municipality="Tulln")
+        make_municipality(session, first.round_, "Vorreith", role="frontrunner")
+        name = first.round_.name
+        session.commit()
+    runner = CliRunner()
+    args = ["meetings", "plan", "--round", name, "--no-pdf", "--start", "2027-03-01"]
+    done = runner.invoke(
+        app, [*args, "--host", "conference=Tulln", "--date", "planning-1=2027-05-04"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "conference" in done.output and "2027-05-04" in done.output
+    with Session(engine_for(sqlite_settings.database_url)) as session:
+        planned = {
+            e.payload["meeting"]: e.payload
+            for e in session.exec(select(Event).where(Event.kind == "meeting.planned")).all()
+        }
+    assert planned["conference"]["host"] == "Tulln"
+    assert planned["planning-1"]["starts"].startswith("2027-05-04")
+    refused = runner.invoke(app, [*args, "--host", "conference=Atlantis"])
+    assert refused.exit_code == 2 and "no municipality 'Atlantis'" in refused.output
+    refused = runner.invoke(app, [*args, "--date", "conference"])
+    assert refused.exit_code == 2 and "MEETING=DATE" in refused.output

@@ -1,0 +1,74 @@
+"""Planning a round's meetings in the database (#16): packs written, each participant invited
+once in their language with the calendar file and the pack attached; a changed date invites again."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from docx import Document as Docx
+from icalendar import Calendar
+from sqlmodel import Session, select
+
+from review.config import Settings
+from review.exchange.meeting_run import run
+from review.exchange.meetings import Changes
+from review.models import Outbox
+from tests.support.factories import make_municipality
+from tests.support.review_data import reviewed_plan
+
+
+def _round(session: Session):
+    first = reviewed_plan(session, municipality="Tulln an der Donau", values=(3, 1, 4))
+    reviewed_plan(session, municipality="Krems", round_=first.round_, values=(2, 2, 2))
+    make_municipality(
+        session, first.round_, "Vorreith", role="frontrunner", contact_email="v@town.example"
+    )
+    return first.round_
+
+
+def test_meetings_are_planned_packed_and_invited(session: Session, settings: Settings) -> None:
+    round_ = _round(session)
+    report = run(session, settings, round_, Changes(start=date(2027, 3, 1)), pdf=False)
+    ids = [m.id for m in report.plan.meetings]
+    assert "planning-1" in ids and "followers-review" in ids
+    assert any("special-award" in note for note in report.notes)
+    pack = next(p for p in report.packs if p.name == "followers-review-pack.docx")
+    text = "\n".join(p.text for p in Docx(str(pack)).paragraphs)
+    assert "Tulln an der Donau" in text and "Krems" in text
+    tables = "\n".join(c.text for t in Docx(str(pack)).tables for r in t.rows for c in r.cells)
+    assert "Tulln an der Donau" in tables
+    rows = session.exec(select(Outbox).where(Outbox.kind == "meeting_invitation")).all()
+    assert len(rows) == report.invitations > 0
+    invited = [r for r in rows if ":followers-review:" in r.key]
+    participants = next(m for m in report.plan.meetings if m.id == "followers-review").participants
+    assert sorted(r.recipient for r in invited) == sorted(p.email for p in participants)
+    for row in invited:
+        calendar_file = next(a for a in row.attachments if a["media_type"] == "text/calendar")
+        raw = (settings.files_dir / calendar_file["path"]).read_bytes()
+        event = Calendar.from_ical(raw).walk("VEVENT")[0]
+        assert event.decoded("dtstart").date() >= date(2027, 3, 1)
+        assert str(event["location"]) == "Krems"  # the first follower by name hosts
+        assert any(a["filename"].endswith("-pack.docx") for a in row.attachments)
+        assert "Krems" in row.body
+
+    # Unchanged: nothing new. A new date for one meeting: its participants are invited again.
+    assert (
+        run(session, settings, round_, Changes(start=date(2027, 3, 1)), pdf=False).invitations == 0
+    )
+    moved = run(
+        session,
+        settings,
+        round_,
+        Changes(start=date(2027, 3, 1), dates={"followers-review": date(2027, 4, 20)}),
+        pdf=False,
+    )
+    assert moved.invitations == len(participants)
+    again = [
+        r
+        for r in session.exec(select(Outbox).where(Outbox.kind == "meeting_invitation")).all()
+        if ":followers-review:" in r.key and r not in invited
+    ]
+    calendar_file = next(a for a in again[0].attachments if a["media_type"] == "text/calendar")
+    event = Calendar.from_ical((settings.files_dir / calendar_file["path"]).read_bytes())
+    assert event.walk("VEVENT")[0].decoded("dtstart").date() == date(2027, 4, 20)
+    assert int(event.walk("VEVENT")[0]["sequence"]) == 1
