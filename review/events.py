@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from review.models import Event
 
@@ -33,6 +33,8 @@ def record(
 
 def history(session: Session, entity: str, entity_id: int) -> list[Event]:
     statement = (
-        select(Event).where(Event.entity == entity, Event.entity_id == entity_id).order_by(Event.id)  # type: ignore[arg-type]
+        select(Event)
+        .where(Event.entity == entity, Event.entity_id == entity_id)
+        .order_by(col(Event.id))
     )
     return list(session.exec(statement))

@@ -146,7 +146,7 @@ class RoundProgress:
 def round_progress(session: Session, round_: Round) -> RoundProgress:
     plans = session.exec(
         select(Plan, Municipality.name)
-        .join(Municipality, Municipality.id == Plan.municipality_id)  # type: ignore[arg-type]
+        .join(Municipality, col(Municipality.id) == col(Plan.municipality_id))
         .where(Plan.round_id == round_.id)
         .order_by(Municipality.name)
     ).all()
@@ -222,8 +222,8 @@ def _compiled_plans(session: Session, round_: Round) -> set[int]:
         ).all(),
         *session.exec(
             select(Assignment.plan_id, Review.submitted_at)
-            .join(Review, Review.assignment_id == Assignment.id)  # type: ignore[arg-type]
-            .where(Assignment.round_id == round_.id, Review.submitted_at.is_not(None))  # type: ignore[union-attr]
+            .join(Review, col(Review.assignment_id) == col(Assignment.id))
+            .where(Assignment.round_id == round_.id, col(Review.submitted_at).is_not(None))
         ).all(),
     ]:
         if plan_id not in last_submission or at > last_submission[plan_id]:

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result, update
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from review import events
 from review.models import Assignment, AssignmentStatus, utcnow
@@ -137,7 +137,7 @@ def _write(
     values = {"version": assignment.version + 1, "updated_at": now or utcnow(), **changes}
     result = session.execute(
         update(Assignment)
-        .where(Assignment.id == assignment.id, Assignment.version == assignment.version)  # type: ignore[arg-type]
+        .where(col(Assignment.id) == assignment.id, col(Assignment.version) == assignment.version)
         .values(**values)
         .execution_options(synchronize_session=False)
     )

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import typer
 from rich.markup import escape
-from sqlmodel import select
+from sqlmodel import col, select
 
 from review.cli.app import app, console, database, settings, user_errors
 from review.db import migrate
@@ -74,7 +74,7 @@ def outbox(
 ) -> None:
     """List queued and sent messages: status, attempts, last error."""
     with database() as session:
-        statement = select(Outbox).order_by(Outbox.id.desc())  # type: ignore[union-attr]
+        statement = select(Outbox).order_by(col(Outbox.id).desc())
         if round_name:
             statement = statement.where(Outbox.round_id == get_round(session, round_name).id)
         rows = list(session.exec(statement.limit(limit)))

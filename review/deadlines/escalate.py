@@ -91,7 +91,7 @@ def escalate(
     now = now or utcnow()
     today = now.astimezone(UTC).date()
     report = EscalationReport(now=now)
-    statement = select(Round).order_by(Round.id)  # type: ignore[arg-type]
+    statement = select(Round).order_by(col(Round.id))
     if round_id is not None:
         statement = statement.where(Round.id == round_id)
     for round_ in session.exec(statement).all():
@@ -103,8 +103,11 @@ def escalate(
         open_assignments = list(
             session.exec(
                 select(Assignment)
-                .where(Assignment.round_id == round_.id, Assignment.status.in_(sorted(OPEN_VALUES)))  # type: ignore[attr-defined]
-                .order_by(Assignment.id)  # type: ignore[arg-type]
+                .where(
+                    Assignment.round_id == round_.id,
+                    col(Assignment.status).in_(sorted(OPEN_VALUES)),
+                )
+                .order_by(col(Assignment.id))
             )
         )
         ids = [a.id for a in open_assignments if a.id is not None]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from review import events
 from review.config import Settings
@@ -96,7 +96,7 @@ def _before_overdue(session: Session, assignment: Assignment) -> AssignmentStatu
             Event.entity_id == assignment.id,
             Event.kind == "assignment.overdue",
         )
-        .order_by(Event.id.desc())  # type: ignore[union-attr]
+        .order_by(col(Event.id).desc())
     ).first()
     earlier = (went.payload or {}).get("from") if went else None
     return S.accepted if earlier == S.accepted.value else S.invited

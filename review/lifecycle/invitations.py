@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from review.config import Settings
 from review.documents.word_form import MEDIA_TYPE
@@ -36,9 +36,9 @@ def approved_uninvited(session: Session, round_id: int) -> list[Assignment]:
         .where(
             Assignment.round_id == round_id,
             Assignment.status == S.proposed.value,
-            Assignment.approved_at.is_not(None),  # type: ignore[union-attr]
+            col(Assignment.approved_at).is_not(None),
         )
-        .order_by(Assignment.id)  # type: ignore[arg-type]
+        .order_by(col(Assignment.id))
     )
     return list(session.exec(statement))
 

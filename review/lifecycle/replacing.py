@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from review.assignment import service
 from review.config import Settings
@@ -56,7 +56,7 @@ def _why_not_replaced(session: Session, assignment: Assignment) -> str:
             Event.entity_id == assignment.id,
             Event.kind == "assignment.reassign_failed",
         )
-        .order_by(Event.id.desc())  # type: ignore[union-attr]
+        .order_by(col(Event.id).desc())
     ).first()
     why = (failed.payload or {}).get("why", "") if failed else ""
     if why:

@@ -145,7 +145,9 @@ def _templates(name: str) -> tuple[Template, Template]:
     """The subject line and the body of template `name`, compiled separately."""
     env = _environment()
     try:
-        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        if env.loader is None:  # _environment() always gives one; a loader-less one is a bug
+            raise RuntimeError("the email environment has no template loader")
+        source, _, _ = env.loader.get_source(env, name)
     except TemplateNotFound:
         raise InvalidInput(f"no template {name} in {EMAIL_TEMPLATES}") from None
     first, _, body = source.partition("\n")

@@ -249,7 +249,7 @@ def _assignment_statuses(session: Session, rows: Sequence[Outbox]) -> dict[int, 
     }
     if not ids:
         return {}
-    statement = select(Assignment.id, Assignment.status).where(Assignment.id.in_(ids))  # type: ignore[union-attr]
+    statement = select(Assignment.id, Assignment.status).where(col(Assignment.id).in_(ids))
     return {id_: status for id_, status in session.exec(statement).all() if id_ is not None}
 
 
@@ -266,10 +266,11 @@ def _still_wanted(row: Outbox, statuses: dict[int, str]) -> str | None:
 
 
 def pending_ids(session: Session, round_id: int | None = None) -> list[int]:
-    statement = select(Outbox.id).where(Outbox.status == OutboxStatus.pending.value)
+    statement = select(col(Outbox.id)).where(Outbox.status == OutboxStatus.pending.value)
     if round_id is not None:
         statement = statement.where(Outbox.round_id == round_id)
-    return list(session.exec(statement.order_by(Outbox.id)))  # type: ignore[arg-type]
+    # A stored row's id is never None; the column's Python type says so only for unsaved rows.
+    return [i for i in session.exec(statement.order_by(col(Outbox.id))) if i is not None]
 
 
 #: Rows claimed per transaction. A crash after a claim costs nothing (a claimed row is still
@@ -390,10 +391,10 @@ def _claim(
         rows = session.exec(
             select(Outbox)
             .where(
-                Outbox.id.in_(ids),  # type: ignore[union-attr]
+                col(Outbox.id).in_(ids),
                 Outbox.status == OutboxStatus.pending.value,
             )
-            .order_by(Outbox.id)  # type: ignore[arg-type]
+            .order_by(col(Outbox.id))
         ).all()
         statuses = _assignment_statuses(session, rows)
         keep: list[Outbox] = []
@@ -418,7 +419,7 @@ def _claim(
         if keep:
             session.execute(
                 update(Outbox)
-                .where(Outbox.id.in_([row.id for row in keep]))  # type: ignore[union-attr]
+                .where(col(Outbox.id).in_([row.id for row in keep]))
                 .values(attempts=Outbox.attempts + 1)
                 .execution_options(synchronize_session=False)
             )
@@ -501,7 +502,7 @@ def _send_and_mark(
                     report.undeliverable.append((item.key, row.last_error or ""))
                     return
             session.execute(
-                update(Outbox).where(Outbox.id == item.id).values(last_error=error)  # type: ignore[arg-type]
+                update(Outbox).where(col(Outbox.id) == item.id).values(last_error=error)
             )
         report.failed.append((item.key, error))
         return
@@ -511,7 +512,7 @@ def _send_and_mark(
         body = session.exec(select(Outbox.body).where(Outbox.id == item.id)).one()
         session.execute(
             update(Outbox)
-            .where(Outbox.id == item.id)  # type: ignore[arg-type]
+            .where(col(Outbox.id) == item.id)
             .values(
                 status=OutboxStatus.sent.value,
                 sent_at=now or utcnow(),
@@ -555,7 +556,7 @@ def undeliverable(session: Session, round_id: int | None = None) -> list[Outbox]
     statement = select(Outbox).where(Outbox.status == OutboxStatus.failed.value)
     if round_id is not None:
         statement = statement.where(Outbox.round_id == round_id)
-    return list(session.exec(statement.order_by(Outbox.id)))  # type: ignore[arg-type]
+    return list(session.exec(statement.order_by(col(Outbox.id))))
 
 
 def failure_line(key: str, to: str, why: str, language: str = "en") -> str:

@@ -30,7 +30,7 @@ from review.coordinator import access
 from review.db import session_scope
 from review.i18n import pick_language
 from review.link_guard import LinkGuard
-from review.models import MAX_ID, Assignment, Municipality, Round
+from review.models import MAX_ID, Assignment, Municipality, Round, saved_id
 from review.portal import security
 from review.portal.errors import CrossSite, CsrfFailed, Denied, Locked, Unstorable
 from review.portal.pages import Pages
@@ -169,7 +169,7 @@ async def reviewer_post(
     post = ReviewerPost(
         token=token,
         assignment=assignment,
-        assignment_id=assignment.id,  # type: ignore[arg-type]
+        assignment_id=saved_id(assignment),
         form=form,
         lang=pick_language(raw_lang if isinstance(raw_lang, str) else None, None),
     )

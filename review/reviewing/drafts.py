@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from review import events
 from review.errors import InvalidInput
@@ -35,6 +35,7 @@ from review.models import (
     ReviewSource,
     ReviewStatus,
     Round,
+    saved_id,
     utcnow,
 )
 from review.queries import latest_document
@@ -88,7 +89,7 @@ def latest_review(session: Session, assignment: Assignment) -> Review | None:
     return session.exec(
         select(Review)
         .where(Review.assignment_id == assignment.id)
-        .order_by(Review.version.desc())  # type: ignore[attr-defined]
+        .order_by(col(Review.version).desc())
         .execution_options(populate_existing=True)
     ).first()
 
@@ -96,7 +97,9 @@ def latest_review(session: Session, assignment: Assignment) -> Review | None:
 def reviews(session: Session, assignment: Assignment) -> list[Review]:
     return list(
         session.exec(
-            select(Review).where(Review.assignment_id == assignment.id).order_by(Review.version)  # type: ignore[arg-type]
+            select(Review)
+            .where(Review.assignment_id == assignment.id)
+            .order_by(col(Review.version))
         )
     )
 
@@ -217,7 +220,7 @@ def _write(
     if latest is not None and latest.status == ReviewStatus.draft.value:
         result = session.execute(
             update(Review)
-            .where(Review.id == latest.id, Review.revision == latest.revision)  # type: ignore[arg-type]
+            .where(col(Review.id) == latest.id, col(Review.revision) == latest.revision)
             .values(revision=latest.revision + 1, **common)
             .execution_options(synchronize_session=False)
         )
@@ -230,7 +233,7 @@ def _write(
         session.refresh(latest)
         return latest
     review = Review(
-        assignment_id=assignment.id,  # type: ignore[arg-type]
+        assignment_id=saved_id(assignment),
         version=(latest.version + 1) if latest else 1,
         revision=1,
         created_at=now,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from review import events, tokens
 from review.config import Settings
@@ -143,7 +143,7 @@ def own_assignments(session: Session, assignment: Assignment) -> list[Assignment
     rows = session.exec(
         select(Assignment)
         .where(Assignment.reviewer_id == assignment.reviewer_id)
-        .order_by(Assignment.id)  # type: ignore[arg-type]
+        .order_by(col(Assignment.id))
     )
     return [a for a in rows if S(a.status) in LINK_VALID]
 

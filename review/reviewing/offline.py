@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from review.documents.word_form import render_word_form
 from review.i18n import translator
-from review.models import Assignment
+from review.models import Assignment, saved_id
 from review.reviewing.drafts import form_state, view
 from review.rubric import Rubric, load_rubrics
 
@@ -32,7 +32,7 @@ def build_word_form(
     seen_view = view(session, assignment)
     return render_word_form(
         rubric,
-        assignment_id=assignment.id,  # type: ignore[arg-type]
+        assignment_id=saved_id(assignment),
         seen=state.seen,
         data=state.data,
         language=language,

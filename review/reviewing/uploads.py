@@ -5,14 +5,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from review import lifecycle
 from review.config import Settings
 from review.documents.word_form import check_form, parse_word_form
 from review.intake import take_in
 from review.intake.outcome import IntakeOutcome
-from review.models import Assignment, Document, Municipality, Plan, Review, ReviewSource, Round
+from review.models import (
+    Assignment,
+    Document,
+    Municipality,
+    Plan,
+    Review,
+    ReviewSource,
+    Round,
+    saved_id,
+)
 from review.notify import notices
 from review.reviewing.drafts import save_draft
 from review.reviewing.errors import InvalidReview
@@ -43,7 +52,7 @@ def apply_word_form(
         max_xml_part=settings.max_docx_xml_bytes,
     )
     rubric = load_rubrics()[assignment.rubric]
-    check_form(parsed, assignment_id=assignment.id, rubric=rubric)  # type: ignore[arg-type]
+    check_form(parsed, assignment_id=saved_id(assignment), rubric=rubric)
     if parsed.errors:
         raise InvalidReview(parsed.errors)
     if submit:
@@ -75,9 +84,9 @@ def municipality_documents(session: Session, municipality: Municipality) -> list
     return list(
         session.exec(
             select(Document)
-            .join(Plan, Plan.id == Document.plan_id)  # type: ignore[arg-type]
+            .join(Plan, col(Plan.id) == col(Document.plan_id))
             .where(Plan.municipality_id == municipality.id)
-            .order_by(Document.version.desc())  # type: ignore[attr-defined]
+            .order_by(col(Document.version).desc())
         )
     )
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from review.models import saved_id
 from review.portal.deps import (
     PagesDep,
     ReviewerAssignment,
@@ -37,7 +38,7 @@ def overview(
     views = [drafts.view(session, a) for a in links.own_assignments(session, via)]
     lang = request_lang(request, drafts.view(session, via).reviewer.language)
     if len(views) == 1:
-        url = form_url(token, views[0].assignment.id, lang)  # type: ignore[arg-type]
+        url = form_url(token, saved_id(views[0].assignment), lang)
         return RedirectResponse(url, status_code=303)
     return pages.render(
         request, "assignments.html", lang, token=token, views=views, rubrics=rubrics
@@ -52,7 +53,7 @@ def show(
     session: SessionDep,
     pages: PagesDep,
 ) -> Response:
-    return pages.form(request, session, token, assignment.id)  # type: ignore[arg-type]
+    return pages.form(request, session, token, saved_id(assignment))
 
 
 @router.get("/r/{token}/a/{assignment_id}/findings")
