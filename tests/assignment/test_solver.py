@@ -7,7 +7,9 @@ import random
 import pytest
 
 from review.assignment import problem, solver
+from review.assignment.bound import lagrangian_bound
 from review.assignment.budget import Budget
+from review.assignment.flow import solve_flow
 from review.assignment.ilp import solve_ilp
 from review.assignment.instance import parse_instance
 from tests.assignment.brute import brute_force, violations
@@ -238,3 +240,17 @@ def test_ties_are_solved_to_a_proven_optimum():
         pb = problem.build(inst)
         whole = solve_ilp(pb, Budget(None))
         assert result.objective * pb.scale == pb.value[whole.chosen].sum(), seed
+
+
+def test_the_lagrangian_bound_is_a_valid_bound_and_tighter_than_the_flow():
+    tighter = 0
+    for seed in range(4):
+        pb = problem.build(parse_instance(tied_round(40, seed)))
+        root = solve_flow(pb)
+        flow_bound = int(pb.weight[root].sum())
+        optimum = solve_ilp(pb, Budget(None))
+        best = int(pb.weight[optimum.chosen].sum())
+        bound = lagrangian_bound(pb, root, flow_bound, best - 50, Budget(None), 0.0)
+        assert best <= bound <= flow_bound, seed  # never below the optimum: a proof
+        tighter += bound < flow_bound
+    assert tighter  # and it does tighten the flow's bound
