@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
+from typing import TypedDict
 
 import uvicorn
-from sqlmodel import select
+from sqlmodel import col, select
 
 from review.config import Settings, load_settings
 from review.consolidation.gather import gather_round
@@ -45,12 +46,24 @@ ROUND_NAME = "MULTIPLY Demo"
 Echo = Callable[[str], None]
 
 
+class PlanSummary(TypedDict):
+    """One plan's line in the demo's table."""
+
+    municipality: str
+    language: str | None
+    pages: int | None
+    assignments: dict[str, int]  # per status
+    outcome: str
+    totals: dict[str, float | None]  # per rubric, None while incomplete
+    flags: int
+
+
 @dataclass
 class DemoResult:
     out_dir: Path
     documents_dir: Path
     seconds: float
-    plans: list[dict[str, object]]
+    plans: list[PlanSummary]
     messages: Counter[str] = field(default_factory=Counter)
     submitted: Counter[str] = field(default_factory=Counter)
 
@@ -232,13 +245,13 @@ def _scenario(
     )
 
 
-def plan_summary(settings: Settings, round_name: str) -> list[dict[str, object]]:
+def plan_summary(settings: Settings, round_name: str) -> list[PlanSummary]:
     """Per plan: municipality, language, pages, assignments, outcome and totals."""
     with session_scope(get_engine(settings)) as session:
         round_ = get_round(session, round_name)
         status = {p["municipality"]: p for p in round_status(session, round_)["plans"]}
         dossiers = gather_round(session, round_)
-    rows = []
+    rows: list[PlanSummary] = []
     for dossier in sorted(dossiers, key=lambda d: d.municipality):
         result = dossier.score()
         plan = status.get(dossier.municipality, {})
@@ -268,8 +281,8 @@ def _cast_roles(engine, wished: dict[str, str]) -> dict[str, str]:
                 reviewer.email
                 for reviewer, _ in session.exec(
                     select(Reviewer, Assignment).join(
-                        Assignment, Assignment.reviewer_id == Reviewer.id
-                    )  # type: ignore[arg-type]
+                        Assignment, col(Assignment.reviewer_id) == col(Reviewer.id)
+                    )
                 )
             }
         )
@@ -296,9 +309,13 @@ def _links(mailbox: Mailbox) -> dict[str, str]:
 def _assignment_facts(engine, assignment_id: int) -> tuple[str, str, str]:
     with session_scope(engine) as session:
         assignment = session.get(Assignment, assignment_id)
+        if assignment is None:
+            raise LookupError(f"the demo's assignment {assignment_id} is gone")
         plan = session.get(Plan, assignment.plan_id)
-        municipality = session.get(Municipality, plan.municipality_id)
         reviewer = session.get(Reviewer, assignment.reviewer_id)
+        municipality = session.get(Municipality, plan.municipality_id) if plan else None
+        if municipality is None or reviewer is None:  # foreign keys hold them; a bug if not
+            raise LookupError(f"assignment {assignment_id}'s plan or reviewer is gone")
         return municipality.name, assignment.rubric, reviewer.language
 
 

@@ -26,6 +26,7 @@ from review.models import (
     Plan,
     Reviewer,
     Round,
+    saved_id,
 )
 from review.progress import PlanProgress, round_progress
 from review.queries import latest_documents, latest_submitted_reviews
@@ -205,7 +206,7 @@ def _line(
     else:
         link = "active"
     return AssignmentLine(
-        id=assignment.id,  # type: ignore[arg-type]
+        id=saved_id(assignment),
         reviewer=reviewer.name,
         email=reviewer.email,
         rubric=assignment.rubric,

@@ -30,7 +30,9 @@ SECURITY = ("none", "starttls", "ssl")
 def open_server(settings: Settings) -> smtplib.SMTP:
     """A connected (and, if configured, logged-in) SMTP client."""
     if settings.smtp_block:
-        from prefect_email import EmailServerCredentials
+        from prefect_email import (  # noqa: PLC0415 (it imports Prefect, seconds; only a Prefect block needs it)
+            EmailServerCredentials,
+        )
 
         block = EmailServerCredentials.load(settings.smtp_block)
         return block.get_server()
