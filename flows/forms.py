@@ -18,6 +18,11 @@ def _without_null(schema: dict[str, Any]) -> None:
     if len(branches) == 1:
         del schema["anyOf"]
         schema.update(branches[0])
+    # No `default: null` either: the UI would put None into the empty field and then refuse to
+    # submit the form ("None is not of type 'string'"); left out, the field is simply not sent
+    # and the flow's default (None) applies.
+    if "default" in schema and schema["default"] is None:
+        del schema["default"]
 
 
 def optional(description: str, **constraints: Any) -> Any:
