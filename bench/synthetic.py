@@ -24,8 +24,10 @@ from fpdf import FPDF
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from review.synthetic.blocks import Heading, Paragraph, Table
+from review.synthetic.document import plan_blocks
 from review.synthetic.generate import generate_plans
-from review.synthetic.plans import Heading, Paragraph, Table, plan_blocks, plan_spec
+from review.synthetic.plans import plan_spec
 from review.synthetic.writers import _latin1, write_docx, write_pdf
 
 

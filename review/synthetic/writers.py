@@ -26,15 +26,9 @@ from fpdf import FPDF
 from fpdf.enums import Align
 from fpdf.fonts import CoreFont
 
-from review.synthetic.plans import (
-    Heading,
-    PageBreak,
-    Paragraph,
-    PlanSpec,
-    Table,
-    TocEntry,
-    plan_blocks,
-)
+from review.synthetic.blocks import Heading, PageBreak, Paragraph, Table, TocEntry
+from review.synthetic.document import plan_blocks
+from review.synthetic.plans import PlanSpec
 
 
 @dataclass(frozen=True)
@@ -216,40 +210,13 @@ def write_pdf(spec: PlanSpec, path: str | Path, *, outline: bool = True) -> Writ
 def _render_pdf(
     spec: PlanSpec, blocks: list, toc_pages: dict[str, int], outline: bool
 ) -> tuple[_PlanPDF, dict[str, dict], dict[str, int]]:
-    pdf = _PlanPDF(spec)
-    pdf.set_creation_date(_fixed_date(spec))
-    pdf.set_title(_latin1(spec.title))
-    pdf.set_author(_latin1(spec.author))
-    pdf.set_subject(_latin1(spec.municipality))
-    pdf.set_creator("peerplan synthetic plans")
-    pdf.set_producer("peerplan")
-    pdf.set_lang("de-DE" if spec.language == "de" else "en-GB")
-    pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
-    pdf.set_auto_page_break(False)
-    pdf.set_line_width(0.2)
-    pdf.add_page()
+    pdf = _new_pdf(spec)
     pen = _Pen(pdf)
-
     found: dict[str, dict] = {}
     heading_pages: dict[str, int] = {}
     for block in blocks:
         if isinstance(block, Heading):
-            text = _latin1(block.text)
-            if block.level == 0:
-                pen.y = 80
-                pen.paragraph(text, "B", 22, 10, 8)
-                continue
-            if block.level == 1 and pdf.page_no() == 1:
-                pen.new_page()  # chapters start after the title page
-            pen.ensure(24)
-            pen.y += 4
-            pdf.set_y(pen.y)
-            if outline:
-                pdf.start_section(text, level=block.level - 1)
-            pen.paragraph(text, "B", 15 if block.level == 1 else 12, 7, 2)
-            heading_pages[block.text] = pdf.page_no()
-            if block.part and block.part not in found:
-                found[block.part] = {"heading": block.text, "page": pdf.page_no()}
+            _pdf_heading(pdf, pen, block, outline, found, heading_pages)
         elif isinstance(block, Paragraph):
             pen.paragraph(_latin1(block.text))
             if block.part in found:
@@ -263,6 +230,50 @@ def _render_pdf(
         elif isinstance(block, PageBreak):
             pen.new_page()
     return pdf, found, heading_pages
+
+
+def _new_pdf(spec: PlanSpec) -> _PlanPDF:
+    """An empty A4 document with the plan's metadata (fixed dates: byte-identical files)."""
+    pdf = _PlanPDF(spec)
+    pdf.set_creation_date(_fixed_date(spec))
+    pdf.set_title(_latin1(spec.title))
+    pdf.set_author(_latin1(spec.author))
+    pdf.set_subject(_latin1(spec.municipality))
+    pdf.set_creator("peerplan synthetic plans")
+    pdf.set_producer("peerplan")
+    pdf.set_lang("de-DE" if spec.language == "de" else "en-GB")
+    pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
+    pdf.set_auto_page_break(False)
+    pdf.set_line_width(0.2)
+    pdf.add_page()
+    return pdf
+
+
+def _pdf_heading(
+    pdf: _PlanPDF,
+    pen: _Pen,
+    block: Heading,
+    outline: bool,
+    found: dict[str, dict],
+    heading_pages: dict[str, int],
+) -> None:
+    """The title on the title page, or a chapter or section heading (noted where it landed)."""
+    text = _latin1(block.text)
+    if block.level == 0:
+        pen.y = 80
+        pen.paragraph(text, "B", 22, 10, 8)
+        return
+    if block.level == 1 and pdf.page_no() == 1:
+        pen.new_page()  # chapters start after the title page
+    pen.ensure(24)
+    pen.y += 4
+    pdf.set_y(pen.y)
+    if outline:
+        pdf.start_section(text, level=block.level - 1)
+    pen.paragraph(text, "B", 15 if block.level == 1 else 12, 7, 2)
+    heading_pages[block.text] = pdf.page_no()
+    if block.part and block.part not in found:
+        found[block.part] = {"heading": block.text, "page": pdf.page_no()}
 
 
 # Style ids of python-docx's default template.

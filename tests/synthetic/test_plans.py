@@ -20,7 +20,9 @@ from review.synthetic import (
     write_docx,
     write_pdf,
 )
-from review.synthetic.plans import SECTORS, Paragraph, plan_blocks
+from review.synthetic.blocks import Paragraph
+from review.synthetic.document import plan_blocks
+from review.synthetic.plans import SECTORS
 from review.synthetic.prose import SECTOR_LABELS
 
 
