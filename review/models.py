@@ -317,3 +317,37 @@ class CoordinatorLink(SQLModel, table=True):
     token_hash: str = Field(unique=True)
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
+
+
+class ReplyWindow(SQLModel, table=True):
+    """A municipality's time to reply to its plan's draft review (#16): opened by the
+    coordinator with a deadline; replies after `due_date` are refused (review.exchange.replies)."""
+
+    __tablename__ = "reply_window"
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    plan_id: int = Field(foreign_key="plan.id", unique=True)
+    #: The last day a reply is taken (inclusive, in the round's calendar).
+    due_date: date
+    opened_at: datetime = Field(default_factory=utcnow)
+
+
+class PlanReply(SQLModel, table=True):
+    """A municipality's reply on one criterion of its plan's draft: a correction of fact or a
+    comment. One of each kind per criterion; replying again replaces the text."""
+
+    __tablename__ = "plan_reply"
+    __table_args__ = (
+        UniqueConstraint(
+            "plan_id", "rubric_id", "criterion_id", "kind", name="uq_plan_reply_criterion_kind"
+        ),
+        CheckConstraint("kind IN ('correction', 'comment')", name="ck_plan_reply_kind"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    rubric_id: str
+    criterion_id: str
+    kind: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -30,6 +30,7 @@ from sqlmodel import Session, col, select
 from review.consolidation.rules import PlanResult, RubricInput, SubmittedReview, score_plan
 from review.errors import NotFound
 from review.exchange.data import Lesson, PlanHistory, ReviewerLeniency
+from review.exchange.replies import ReplyItem, replies_by_plan
 from review.i18n import translator
 from review.models import (
     Assignment,
@@ -102,6 +103,8 @@ class PlanDossier(BaseModel):
     lessons: list[Lesson] = Field(default_factory=list)
     history: PlanHistory | None = None
     leniency: list[ReviewerLeniency] = Field(default_factory=list)
+    #: The municipality's replies to the draft (review.exchange.replies), shown in both editions.
+    replies: list[ReplyItem] = Field(default_factory=list)
 
     def score(self) -> PlanResult:
         return score_plan(self.rubrics, self.findings, self.language)
@@ -166,6 +169,7 @@ def gather_round(
     language = round_.language
     today = today or date.today()
 
+    replied = replies_by_plan(session, round_.id) if round_.id is not None else {}
     dossiers = []
     for plan in plans:
         assert plan.id is not None
@@ -244,6 +248,7 @@ def gather_round(
                 findings=list(document.findings or []) if document else [],
                 rubrics=rubric_inputs,
                 reviewers=infos,
+                replies=replied.get(plan.id, []),
             )
         )
     return dossiers

@@ -39,6 +39,7 @@ from review.consolidation.exchange_sections import (
 from review.consolidation.gather import PlanDossier, ReviewerIdentity, reviewer_label
 from review.consolidation.plan_notes import coordinator_section, findings_section
 from review.consolidation.redaction import redactor_for
+from review.consolidation.reply_section import reply_section
 from review.consolidation.rules import PlanResult, RubricResult
 from review.documents.docxkit import (
     COMMENT,
@@ -350,6 +351,7 @@ class PlanWriter:
         for res in self.r.rubrics:
             self.rubric_section(styled, res, self.rubrics[res.rubric_id])
         self.strengths(styled)
+        reply_section(self, styled)
         history_section(self, styled)
         actions_section(self, styled)
         learning_section(self, styled)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from review.consolidation.gather import PlanRow
+from review.consolidation.reply_section import KIND_NAMES
 from review.consolidation.summary import TEMPLATE, learning_matrix
 from review.documents.docxkit import SMALL, TABLE, Styled, anonymise_properties, open_template
 from review.documents.text import clean
@@ -98,6 +99,11 @@ def write_meeting_pack(
         doc.para(f"{t.gettext('Totals')}: {_totals(row, language)}")
         for reason in row.result.reasons:
             doc.para(f"• {clean(reason)}", SMALL)
+        if row.dossier.replies:
+            doc.para(t.gettext("The municipality's reply"))
+            for reply in row.dossier.replies:
+                kind = t.gettext(KIND_NAMES[reply.kind])
+                doc.para(f"• {reply.criterion_id} ({kind}): {clean(reply.text)}", SMALL)
 
     learning_matrix(doc, rows, t)
     anonymise_properties(

@@ -37,6 +37,7 @@ KINDS: dict[str, str] = {
     "withdrawn_notice": "reviewer whose assignment the coordinator withdrew",
     "due_date_changed": "reviewer whose due date the coordinator changed",
     "meeting_invitation": "participant of an exchange meeting (review.exchange.meeting_run)",
+    "reply_reminder": "municipality whose reply to its draft review is due (review.exchange.replies)",
 }
 
 #: The kinds as the digest names them to the coordinator.
@@ -55,6 +56,7 @@ KIND_NAMES: dict[str, str] = {
     "withdrawn_notice": N_("withdrawal notices"),
     "due_date_changed": N_("due date changes"),
     "meeting_invitation": N_("meeting invitations"),
+    "reply_reminder": N_("reply reminders"),
 }
 
 #: The model's old default coordinator name: an English word, not a person's name.

@@ -1,0 +1,173 @@
+"""The municipality's reply to its draft review (#16, the right of reply of Climate Emergency UK's
+scorecards): before a plan's document is final the coordinator opens a reply window with a
+deadline; until then the municipality replies per criterion with a correction of fact or a
+comment; the final edition and the meeting pack show the replies.
+
+What each operation causes:
+- `open_window`: the window (or its new deadline), event `reply.opened`;
+- `submit_reply`: the reply (a second one of the same kind on the criterion replaces the text),
+  event `reply.submitted`; refused after the deadline (`ReplyClosed`), without an open window,
+  for a criterion the plan's rubrics do not have, or empty;
+- `review.exchange.reply_reminders.queue_reminders`: a reminder to the municipality's contact
+  `REMINDER_DAYS` before the deadline while it has not replied, once per window and deadline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from review import events
+from review.errors import InvalidInput
+from review.models import Plan, PlanReply, ReplyWindow, Round, utcnow
+from review.rubric import load_rubrics
+
+KINDS = ("correction", "comment")
+MAX_CHARS = 4000
+
+
+class ReplyClosed(InvalidInput):
+    """A reply came after the deadline, or before any window was opened."""
+
+
+class ReplyItem(BaseModel):
+    """A reply as the documents show it (plain data for the dossier)."""
+
+    rubric_id: str
+    criterion_id: str
+    kind: str
+    text: str
+
+
+def window(session: Session, plan_id: int) -> ReplyWindow | None:
+    return session.exec(select(ReplyWindow).where(ReplyWindow.plan_id == plan_id)).first()
+
+
+def open_window(
+    session: Session,
+    plan: Plan,
+    due_date: date,
+    *,
+    today: date | None = None,
+    actor: str = "system",
+) -> ReplyWindow:
+    """Open (or move) the plan's reply window to end on `due_date` (not in the past)."""
+    today = today or date.today()
+    if due_date < today:
+        raise InvalidInput(f"reply deadline {due_date.isoformat()} is in the past")
+    found = window(session, plan.id or 0)
+    if found is None:
+        found = ReplyWindow(round_id=plan.round_id, plan_id=plan.id, due_date=due_date)
+    else:
+        found.due_date = due_date
+    session.add(found)
+    events.record(
+        session,
+        kind="reply.opened",
+        actor=actor,
+        entity="plan",
+        entity_id=plan.id,
+        round_id=plan.round_id,
+        payload={"due_date": due_date.isoformat()},
+    )
+    session.flush()
+    return found
+
+
+def _criteria(session: Session, plan: Plan) -> set[tuple[str, str]]:
+    round_ = session.get(Round, plan.round_id)
+    wanted = set((round_.min_per_rubric or {}) if round_ else {})
+    rubrics = load_rubrics()
+    return {
+        (rubric.id, criterion.id)
+        for rubric in rubrics.values()
+        if not wanted or rubric.id in wanted
+        for criterion in rubric.criteria
+    }
+
+
+def submit_reply(
+    session: Session,
+    plan: Plan,
+    *,
+    rubric_id: str,
+    criterion_id: str,
+    kind: str,
+    text: str,
+    today: date | None = None,
+    actor: str = "municipality",
+) -> PlanReply:
+    """Record the municipality's reply on a criterion (see the module docstring for refusals)."""
+    today = today or date.today()
+    found = window(session, plan.id or 0)
+    if found is None:
+        raise ReplyClosed("no reply is open for this plan yet")
+    if today > found.due_date:
+        raise ReplyClosed(
+            f"the reply deadline was {found.due_date.isoformat()}; replies are closed"
+        )
+    if kind not in KINDS:
+        raise InvalidInput(f"reply kind '{kind}' is neither of {', '.join(KINDS)}")
+    if (rubric_id, criterion_id) not in _criteria(session, plan):
+        raise InvalidInput(f"no criterion {criterion_id} in rubric '{rubric_id}'")
+    text = text.strip()
+    if not text:
+        raise InvalidInput("the reply is empty")
+    if len(text) > MAX_CHARS:
+        raise InvalidInput(f"the reply has {len(text)} characters; at most {MAX_CHARS}")
+    reply = session.exec(
+        select(PlanReply).where(
+            PlanReply.plan_id == plan.id,
+            PlanReply.rubric_id == rubric_id,
+            PlanReply.criterion_id == criterion_id,
+            PlanReply.kind == kind,
+        )
+    ).first() or PlanReply(
+        round_id=plan.round_id,
+        plan_id=plan.id,
+        rubric_id=rubric_id,
+        criterion_id=criterion_id,
+        kind=kind,
+        text=text,
+    )
+    reply.text, reply.updated_at = text, utcnow()
+    session.add(reply)
+    events.record(
+        session,
+        kind="reply.submitted",
+        actor=actor,
+        entity="plan",
+        entity_id=plan.id,
+        round_id=plan.round_id,
+        payload={"rubric": rubric_id, "criterion": criterion_id, "kind": kind},
+    )
+    session.flush()
+    return reply
+
+
+def replies_by_plan(session: Session, round_id: int) -> dict[int, list[ReplyItem]]:
+    """Every reply of the round, per plan, in rubric and criterion order."""
+    rows: Sequence[PlanReply] = session.exec(
+        select(PlanReply)
+        .where(PlanReply.round_id == round_id)
+        .order_by(
+            col(PlanReply.plan_id),
+            col(PlanReply.rubric_id),
+            col(PlanReply.criterion_id),
+            col(PlanReply.kind),
+        )
+    ).all()
+    out: dict[int, list[ReplyItem]] = {}
+    for row in rows:
+        out.setdefault(row.plan_id, []).append(
+            ReplyItem(
+                rubric_id=row.rubric_id,
+                criterion_id=row.criterion_id,
+                kind=row.kind,
+                text=row.text,
+            )
+        )
+    return out
