@@ -105,86 +105,104 @@ def bare_loop(items: list[tuple[PlanDossier, PlanResult]], out: Path) -> None:
         reviews = {r.label: r for ri in dossier.rubrics for r in ri.reviews}
         for edition in ("m", "c"):
             doc = Document()
-            doc.add_paragraph("Konsolidiertes Gutachten", "Title")
-            doc.add_paragraph(dossier.plan_title, "Subtitle")
-            table = doc.add_table(rows=0, cols=2, style="Table Grid")
-            for key, value in (
-                ("Gemeinde", dossier.municipality),
-                ("Runde", dossier.round_name),
-                ("Datum", str(dossier.compiled_on)),
-                ("Ausgabe", edition),
-            ):
-                cells = table.add_row().cells
-                cells[0].text, cells[1].text = key, value
-            doc.add_heading("Zusammenfassung", 1)
-            doc.add_paragraph(f"Ergebnis: {result.outcome.label('de') if result.outcome else '-'}")
-            table = doc.add_table(rows=1, cols=5, style="Light Grid Accent 1")
-            for res in result.rubrics:
-                cells = table.add_row().cells
-                cells[0].text = rubrics[res.rubric_id].title("de")
-                cells[1].text, cells[2].text = f"{res.total}", "x"
-                cells[3].text, cells[4].text = f"{res.received}/{res.expected}", str(res.flags)
-            doc.add_heading("Förderfähigkeit", 2)
-            table = doc.add_table(rows=1, cols=3, style="Light Grid Accent 1")
-            for gate in result.gates:
-                cells = table.add_row().cells
-                cells[0].text, cells[1].text, cells[2].text = (
-                    gate.gate_id,
-                    gate.status,
-                    str(gate.hint),
-                )
-            doc.add_heading("Bewertung je Kriterium", 2)
-            for res in result.rubrics:
-                table = doc.add_table(rows=0, cols=3, style="Table Grid")
-                for crit in res.criteria:
-                    cells = table.add_row().cells
-                    cells[0].text = crit.criterion_id
-                    cells[1].paragraphs[0].add_run("█" * round((crit.value or 0) * 5))
-                    cells[1].paragraphs[0].add_run("█" * (20 - round((crit.value or 0) * 5)))
-                    cells[2].text = str(crit.value)
-            for res in result.rubrics:
-                rubric = rubrics[res.rubric_id]
-                doc.add_heading(rubric.title("de"), 1)
-                for crit in res.criteria:
-                    doc.add_heading(
-                        f"{crit.criterion_id} {rubric.criterion(crit.criterion_id).title('de')}", 2
-                    )
-                    doc.add_paragraph(f"Konsolidiert: {crit.value} · Spannweite: {crit.spread}")
-                    table = doc.add_table(rows=1, cols=3, style="Light Grid Accent 1")
-                    for label, score in crit.scores.items():
-                        cells = table.add_row().cells
-                        cells[0].text, cells[1].text = label, str(score)
-                        cells[2].paragraphs[0].add_run(
-                            reviews[label].comments.get(crit.criterion_id, "")
-                        )
-            doc.add_heading("Stärken, Schwächen, Empfehlungen", 1)
-            for review in reviews.values():
-                doc.add_heading(review.label, 3)
-                for text in (review.strengths, review.weaknesses, review.recommendations):
-                    doc.add_paragraph(text)
-            doc.add_heading("Automatische Hinweise", 1)
-            for finding in dossier.findings:
-                doc.add_paragraph(str(finding.get("message")))
+            _bare_front(doc, dossier, edition)
+            _bare_summary(doc, result, rubrics)
+            _bare_criteria(doc, result, rubrics, reviews)
+            _bare_texts(doc, dossier, reviews)
             if edition == "c":
-                doc.add_heading("Koordination", 1)
-                table = doc.add_table(rows=1, cols=7, style="Light Grid Accent 1")
-                for info in dossier.reviewers:
-                    cells = table.add_row().cells
-                    for cell, value in zip(
-                        cells,
-                        (
-                            info.label,
-                            info.name,
-                            info.email,
-                            info.municipality,
-                            info.rubric,
-                            info.status,
-                            str(info.submitted_at),
-                        ),
-                        strict=True,
-                    ):
-                        cell.text = value
+                _bare_coordination(doc, dossier)
             doc.save(str(out / f"{dossier.plan_id}-{edition}.docx"))
+
+
+def _bare_front(doc, dossier: PlanDossier, edition: str) -> None:
+    doc.add_paragraph("Konsolidiertes Gutachten", "Title")
+    doc.add_paragraph(dossier.plan_title, "Subtitle")
+    table = doc.add_table(rows=0, cols=2, style="Table Grid")
+    for key, value in (
+        ("Gemeinde", dossier.municipality),
+        ("Runde", dossier.round_name),
+        ("Datum", str(dossier.compiled_on)),
+        ("Ausgabe", edition),
+    ):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = key, value
+
+
+def _bare_summary(doc, result: PlanResult, rubrics: dict) -> None:
+    doc.add_heading("Zusammenfassung", 1)
+    doc.add_paragraph(f"Ergebnis: {result.outcome.label('de') if result.outcome else '-'}")
+    table = doc.add_table(rows=1, cols=5, style="Light Grid Accent 1")
+    for res in result.rubrics:
+        cells = table.add_row().cells
+        cells[0].text = rubrics[res.rubric_id].title("de")
+        cells[1].text, cells[2].text = f"{res.total}", "x"
+        cells[3].text, cells[4].text = f"{res.received}/{res.expected}", str(res.flags)
+    doc.add_heading("Förderfähigkeit", 2)
+    table = doc.add_table(rows=1, cols=3, style="Light Grid Accent 1")
+    for gate in result.gates:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = (
+            gate.gate_id,
+            gate.status,
+            str(gate.hint),
+        )
+
+
+def _bare_criteria(doc, result: PlanResult, rubrics: dict, reviews: dict) -> None:
+    doc.add_heading("Bewertung je Kriterium", 2)
+    for res in result.rubrics:
+        table = doc.add_table(rows=0, cols=3, style="Table Grid")
+        for crit in res.criteria:
+            cells = table.add_row().cells
+            cells[0].text = crit.criterion_id
+            cells[1].paragraphs[0].add_run("█" * round((crit.value or 0) * 5))
+            cells[1].paragraphs[0].add_run("█" * (20 - round((crit.value or 0) * 5)))
+            cells[2].text = str(crit.value)
+    for res in result.rubrics:
+        rubric = rubrics[res.rubric_id]
+        doc.add_heading(rubric.title("de"), 1)
+        for crit in res.criteria:
+            doc.add_heading(
+                f"{crit.criterion_id} {rubric.criterion(crit.criterion_id).title('de')}", 2
+            )
+            doc.add_paragraph(f"Konsolidiert: {crit.value} · Spannweite: {crit.spread}")
+            table = doc.add_table(rows=1, cols=3, style="Light Grid Accent 1")
+            for label, score in crit.scores.items():
+                cells = table.add_row().cells
+                cells[0].text, cells[1].text = label, str(score)
+                cells[2].paragraphs[0].add_run(reviews[label].comments.get(crit.criterion_id, ""))
+
+
+def _bare_texts(doc, dossier: PlanDossier, reviews: dict) -> None:
+    doc.add_heading("Stärken, Schwächen, Empfehlungen", 1)
+    for review in reviews.values():
+        doc.add_heading(review.label, 3)
+        for text in (review.strengths, review.weaknesses, review.recommendations):
+            doc.add_paragraph(text)
+    doc.add_heading("Automatische Hinweise", 1)
+    for finding in dossier.findings:
+        doc.add_paragraph(str(finding.get("message")))
+
+
+def _bare_coordination(doc, dossier: PlanDossier) -> None:
+    doc.add_heading("Koordination", 1)
+    table = doc.add_table(rows=1, cols=7, style="Light Grid Accent 1")
+    for info in dossier.reviewers:
+        cells = table.add_row().cells
+        for cell, value in zip(
+            cells,
+            (
+                info.label,
+                info.name,
+                info.email,
+                info.municipality,
+                info.rubric,
+                info.status,
+                str(info.submitted_at),
+            ),
+            strict=True,
+        ):
+            cell.text = value
 
 
 def main() -> None:

@@ -26,14 +26,20 @@ def eligible_triples(inst: Instance, plan) -> list[tuple]:
 
 def violations(inst: Instance, triples: list[tuple]) -> list[str]:
     """Every broken rule of a complete answer [(reviewer, plan, rubric)]."""
+    return (
+        _plan_violations(inst, triples)
+        + _load_violations(inst, triples)
+        + _pair_violations(inst, triples)
+        + _round_violations(inst, triples)
+    )
+
+
+def _plan_violations(inst: Instance, triples: list[tuple]) -> list[str]:
+    """Reviews per plan, rubric minimums, one reviewer per municipality, a frontrunner."""
     problems = []
     reviewers = {r.id: r for r in inst.reviewers}
-    plans = {p.id: p for p in inst.plans}
-    loads = dict(zip([r.id for r in inst.reviewers], inst.loads(), strict=True))
-    forbidden = {tuple(f) for f in inst.forbidden}
-    listed = {(a, b, c) for a, b, c, _ in inst.affinity}
     per_plan = Counter(p for _, p, _ in triples)
-    for p in plans:
+    for p in (plan.id for plan in inst.plans):
         if per_plan[p] != inst.reviews_per_plan:
             problems.append(f"plan {p} has {per_plan[p]} reviews")
         for q, m in inst.min_per_rubric.items():
@@ -47,6 +53,13 @@ def violations(inst: Instance, triples: list[tuple]) -> list[str]:
             reviewers[r].frontrunner for r, pp, _ in triples if pp == p
         ):
             problems.append(f"plan {p}: no frontrunner")
+    return problems
+
+
+def _load_violations(inst: Instance, triples: list[tuple]) -> list[str]:
+    """A reviewer twice on a plan, loads outside their bounds."""
+    problems = []
+    loads = dict(zip([r.id for r in inst.reviewers], inst.loads(), strict=True))
     pairs = Counter((r, p) for r, p, _ in triples)
     if any(n > 1 for n in pairs.values()):
         problems.append("a reviewer twice on a plan")
@@ -54,6 +67,16 @@ def violations(inst: Instance, triples: list[tuple]) -> list[str]:
     for r, (lo, hi) in loads.items():
         if not lo <= load[r] <= hi:
             problems.append(f"reviewer {r} load {load[r]} outside {lo}..{hi}")
+    return problems
+
+
+def _pair_violations(inst: Instance, triples: list[tuple]) -> list[str]:
+    """Each chosen triple against the hard rules."""
+    problems = []
+    reviewers = {r.id: r for r in inst.reviewers}
+    plans = {p.id: p for p in inst.plans}
+    forbidden = {tuple(f) for f in inst.forbidden}
+    listed = {(a, b, c) for a, b, c, _ in inst.affinity}
     for r, p, q in triples:
         rv, pl = reviewers[r], plans[p]
         if rv.municipality == pl.municipality:
@@ -66,6 +89,14 @@ def violations(inst: Instance, triples: list[tuple]) -> list[str]:
             problems.append(f"{r}/{p} forbidden")
         if inst.only_listed_pairs and (r, p, q) not in listed:
             problems.append(f"{r}/{p}/{q} not listed")
+    return problems
+
+
+def _round_violations(inst: Instance, triples: list[tuple]) -> list[str]:
+    """Missing pins and reciprocal municipality pairs."""
+    problems = []
+    reviewers = {r.id: r for r in inst.reviewers}
+    plans = {p.id: p for p in inst.plans}
     chosen = set(triples)
     for r, p, q in inst.pinned:
         if (r, p, q) not in chosen:
