@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from review import events
 from review.errors import InvalidInput
-from review.models import Plan, PlanReply, ReplyWindow, Round, utcnow
+from review.models import Plan, PlanReply, ReplyWindow, Round, saved_id, utcnow
 from review.rubric import load_rubrics
 
 KINDS = ("correction", "comment")
@@ -60,7 +60,7 @@ def open_window(
         raise InvalidInput(f"reply deadline {due_date.isoformat()} is in the past")
     found = window(session, plan.id or 0)
     if found is None:
-        found = ReplyWindow(round_id=plan.round_id, plan_id=plan.id, due_date=due_date)
+        found = ReplyWindow(round_id=plan.round_id, plan_id=saved_id(plan), due_date=due_date)
     else:
         found.due_date = due_date
     session.add(found)
@@ -127,7 +127,7 @@ def submit_reply(
         )
     ).first() or PlanReply(
         round_id=plan.round_id,
-        plan_id=plan.id,
+        plan_id=saved_id(plan),
         rubric_id=rubric_id,
         criterion_id=criterion_id,
         kind=kind,
