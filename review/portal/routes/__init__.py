@@ -1,5 +1,5 @@
 """The portal's routes, one router per audience: anyone (`public`), reviewers (`reviewer`,
-`review_form`, `decisions`, `downloads`), municipalities (`upload`) and coordinators
+`review_form`, `decisions`, `downloads`), municipalities (`upload`, `reply`) and coordinators
 (`coordinator`). Each route reads its
 request through the dependencies in `review.portal.deps`, calls the domain and picks the page;
 refusals are raised and turned into pages in `review.portal.errors`."""
@@ -9,6 +9,7 @@ from review.portal.routes import (
     decisions,
     downloads,
     public,
+    reply,
     review_form,
     reviewer,
     upload,
@@ -21,5 +22,6 @@ ROUTERS = (
     decisions.router,
     downloads.router,
     upload.router,
+    reply.router,
     coordinator.router,
 )

@@ -1,0 +1,78 @@
+"""A municipality's reply to its draft review on its own link (`/m/{token}/reply`, #16): the
+draft per criterion and a form for a correction of fact or a comment; refused after the reply
+deadline (review.exchange.replies)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from review.errors import InvalidInput
+from review.exchange.replies import submit_reply
+from review.exchange.reply_page import draft_view, municipality_plan
+from review.i18n import pick_language
+from review.portal.deps import MunicipalityLink, PagesDep, PostedForm, SessionDep
+from review.portal.pages import request_lang
+
+router = APIRouter()
+
+
+def _field(form: PostedForm, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+@router.get("/m/{token}/reply")
+def reply_form(
+    request: Request,
+    token: str,
+    municipality: MunicipalityLink,
+    session: SessionDep,
+    pages: PagesDep,
+) -> Response:
+    lang = request_lang(request, municipality.language)
+    view = draft_view(session, municipality, lang)
+    return pages.render(request, "reply.html", lang, token=token, m=municipality, view=view)
+
+
+@router.post("/m/{token}/reply")
+def post_reply(
+    request: Request,
+    token: str,
+    municipality: MunicipalityLink,
+    form: PostedForm,
+    session: SessionDep,
+    pages: PagesDep,
+) -> Response:
+    lang = pick_language(_field(form, "lang") or None, municipality.language)
+    plan = municipality_plan(session, municipality)
+    error, status = "", 200
+    if plan is None:
+        error, status = "no plan of your municipality is in this round", 404
+    else:
+        try:
+            submit_reply(
+                session,
+                plan,
+                rubric_id=_field(form, "rubric"),
+                criterion_id=_field(form, "criterion"),
+                kind=_field(form, "kind"),
+                text=_field(form, "text"),
+            )
+            session.commit()
+        except InvalidInput as exc:  # the deadline passed, an empty reply, ...: said on the page
+            session.rollback()
+            error, status = str(exc), 422
+    view = draft_view(session, municipality, lang)
+    return pages.render(
+        request,
+        "reply.html",
+        lang,
+        status,
+        token=token,
+        m=municipality,
+        view=view,
+        error=error,
+        saved=not error,
+    )
