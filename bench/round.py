@@ -1,7 +1,7 @@
 """Benchmark: a whole review round of N synthetic plans, and the share of its wall time that
 Prefect's orchestration costs.
 
-    /work/venv/bin/python bench/round.py [--plans 1000] [--seed 5]
+    /work/venv/bin/python bench/round.py [--plans 1000] [--seed 5] [--plain-only]
 
 The same round runs twice on the embedded default (SQLite, the ephemeral Prefect server), each
 time in a fresh database, with the same generated plans, participants and simulated reviews:
@@ -16,12 +16,18 @@ time in a fresh database, with the same generated plans, participants and simula
 Reviewers' submissions happen between the two halves and are timed in neither. The orchestration
 share is (prefect - plain) / prefect: time the round spent outside peerplan's own functions.
 The Prefect server's start is measured apart (a first, empty flow) and not charged to the round.
+
+Each step of the plain half is timed on its own (generate, intake, assign, invite through the
+outbox to the local SMTP server, escalate, compile), so that runs at 100, 1,000 and 10,000 plans
+show how each step grows; `--plain-only` skips the Prefect half (for the largest sizes). The
+peak memory is `ru_maxrss` of this process and of its children (reading and rendering pools).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -101,9 +107,33 @@ def submit_reviews(settings: Settings, folder: GeneratedFolder) -> int:
     return len(rows)
 
 
-def plain_round(settings: Settings, folder: GeneratedFolder) -> tuple[float, int]:
+class Steps:
+    """Wall time of each step of the plain half, in order."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._started = time.perf_counter()
+
+    def done(self, step: str) -> None:
+        now = time.perf_counter()
+        self.seconds[step] = self.seconds.get(step, 0.0) + now - self._started
+        self._started = now
+
+    def restart(self) -> None:
+        self._started = time.perf_counter()
+
+
+def peak_memory_mb() -> tuple[float, float]:
+    """Peak resident memory (MB) of this process and of its largest child (Linux: KiB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def plain_round(settings: Settings, folder: GeneratedFolder, steps: Steps) -> tuple[float, int]:
     engine = get_engine(settings)
     started = time.perf_counter()
+    steps.restart()
     with session_scope(engine) as session:
         round_ = get_round(session, ROUND)
         take_in_sources(
@@ -113,18 +143,25 @@ def plain_round(settings: Settings, folder: GeneratedFolder) -> tuple[float, int
             sources=collect_sources([folder.manifest]),
             actor="bench",
         )
+    steps.done("intake")
     with session_scope(engine) as session:
         round_ = get_round(session, ROUND)
         propose(session, round_, actor="bench")
         approve(session, round_, actor="bench")
+    steps.done("assign")
     run_invitations(settings, round_name=ROUND, actor="bench")
+    steps.done("invite")
     run_escalation(settings, round_name=ROUND, now=BEFORE_DUE)
+    steps.done("escalate")
     first = time.perf_counter() - started
     reviews = submit_reviews(settings, folder)
     started = time.perf_counter()
+    steps.restart()
     run_escalation(settings, round_name=ROUND, now=BEFORE_DUE)
+    steps.done("escalate")
     with session_scope(engine) as session:
         compile_round(session, settings, get_round(session, ROUND), pdf=False)
+    steps.done("compile")
     return first + time.perf_counter() - started, reviews
 
 
@@ -152,29 +189,41 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--plans", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--plain-only", action="store_true", help="skip the Prefect half")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="peerplan-bench-round-"))
     try:
-        t = time.perf_counter()
+        steps = Steps()
         folder = generate_plans(work / "plans", count=args.plans, seed=args.seed)
-        print(f"generated {args.plans} plans in {time.perf_counter() - t:.1f} s (not measured)")
+        steps.done("generate")
+        print(f"generated {args.plans} plans in {steps.seconds['generate']:.1f} s")
         with start_mailbox(work / "mail") as mailbox:
-            from prefect import flow
-
-            t = time.perf_counter()
-            flow(name="bench-warm-up")(lambda: None)()
-            print(
-                f"Prefect server start and a first flow run: {time.perf_counter() - t:.1f} s "
-                "(not charged to the round)"
-            )
-            plain, reviews = plain_round(prepare(work, folder, mailbox, "plain"), folder)
+            plain, reviews = plain_round(prepare(work, folder, mailbox, "plain"), folder, steps)
             print(f"plain:   {plain:7.1f} s  ({reviews} reviews submitted in between, not timed)")
-            orchestrated, reviews_p = prefect_round(
-                prepare(work, folder, mailbox, "prefect"), folder
+            for step, seconds in steps.seconds.items():
+                print(f"  {step:<9} {seconds:8.1f} s  {1000 * seconds / args.plans:8.1f} ms/plan")
+            print(
+                "peak memory so far: {:.0f} MB this process, {:.0f} MB a child".format(
+                    *peak_memory_mb()
+                )
             )
-            print(f"prefect: {orchestrated:7.1f} s  ({reviews_p} reviews submitted in between)")
-        share = (orchestrated - plain) / orchestrated
-        print(f"orchestration share of the round's wall time: {share:.1%} (goal: at most 15 %)")
+            if not args.plain_only:
+                from prefect import flow
+
+                t = time.perf_counter()
+                flow(name="bench-warm-up")(lambda: None)()
+                print(
+                    f"Prefect server start and a first flow run: {time.perf_counter() - t:.1f} s "
+                    "(not charged to the round)"
+                )
+                orchestrated, reviews_p = prefect_round(
+                    prepare(work, folder, mailbox, "prefect"), folder
+                )
+                print(f"prefect: {orchestrated:7.1f} s  ({reviews_p} reviews submitted in between)")
+                share = (orchestrated - plain) / orchestrated
+                print(f"orchestration share of the round's wall time: {share:.1%} (goal: ≤ 15 %)")
+        own, children = peak_memory_mb()
+        print(f"peak memory: {own:.0f} MB this process, {children:.0f} MB its largest child")
         print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from review.cli import app
 from review.paths import RUBRICS_DIR
-from review.rubric import load_rubric, load_rubrics
+from review.rubric import RubricError, load_rubric, load_rubrics
 
 runner = CliRunner()
 TECHNICAL = (RUBRICS_DIR / "technical.yaml").read_text(encoding="utf-8")
@@ -88,3 +88,14 @@ def test_a_third_rubric_is_a_file_not_code(tmp_path: Path) -> None:
     (tmp_path / "technical.yaml").write_text(TECHNICAL, encoding="utf-8")
     assert set(load_rubrics(tmp_path)) == {"adaptation", "technical"}
     assert load_rubric(tmp_path / "adaptation.yaml").criterion("T2").comment == "always"
+
+
+def test_an_edited_rubric_is_read_again_and_a_changed_copy_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "technical.yaml"
+    path.write_text(TECHNICAL, encoding="utf-8")
+    first = load_rubric(path)
+    first.criteria.clear()  # a caller changing its copy does not change the next caller's
+    assert load_rubric(path).criteria
+    path.write_text("id: [", encoding="utf-8")  # edited after it was read
+    with pytest.raises(RubricError):
+        load_rubric(path)
