@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from review.synthetic import chapters, prose
+from review.synthetic import chapters, filler, prose
 from review.synthetic.blocks import Block, Heading, PageBreak, Paragraph, TocEntry, fmt_int
 from review.synthetic.plans import PARTS, PlanSpec
 
@@ -86,14 +86,16 @@ def _filler_pool(spec: PlanSpec, chapter: str) -> tuple[tuple[str, ...], tuple[s
     """(chapter sentences, neutral sentences) for padding `chapter`."""
     lang = spec.language
     parts = ("communication", "participation") if chapter == "communication" else (chapter,)
-    own = tuple(s for p in parts if spec.has(p) for s in prose.PART_FILLER.get(p, {}).get(lang, ()))
+    own = tuple(
+        s for p in parts if spec.has(p) for s in filler.PART_FILLER.get(p, {}).get(lang, ())
+    )
     if chapter == "inventory":
         own += tuple(
             s
             for sector in spec.inventory_sectors
-            for s in prose.INVENTORY_SECTOR_FILLER.get(sector, {}).get(lang, ())
+            for s in filler.INVENTORY_SECTOR_FILLER.get(sector, {}).get(lang, ())
         )
-    return own, prose.FILLER[lang]
+    return own, filler.FILLER[lang]
 
 
 def _filler(rng: random.Random, spec: PlanSpec, pool: tuple[tuple[str, ...], ...]) -> str:

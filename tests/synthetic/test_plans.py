@@ -209,7 +209,7 @@ def test_unknown_part_or_language_is_refused() -> None:
 def test_chapter_and_neutral_prose_never_name_another_part() -> None:
     """The text pools themselves: a sentence padding one chapter (or any chapter, for the neutral
     ones) carries no keyword of another part, so leaving that part out leaves no trace."""
-    from review.synthetic.prose import FILLER, INVENTORY_SECTOR_FILLER, PART_FILLER
+    from review.synthetic.filler import FILLER, INVENTORY_SECTOR_FILLER, PART_FILLER
 
     for language in ("de", "en"):
         for part in PARTS:
@@ -233,7 +233,7 @@ def test_chapter_and_neutral_prose_never_name_another_part() -> None:
 
 
 def test_inventory_prose_names_only_covered_sectors() -> None:
-    from review.synthetic.prose import INVENTORY_SECTOR_FILLER
+    from review.synthetic.filler import INVENTORY_SECTOR_FILLER
 
     for seed in range(40):
         spec = plan_spec(seed, "en", missing=(), pages=8)
