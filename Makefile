@@ -38,7 +38,7 @@ lint: install
 lock: install
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra test --extra fast --extra postgres \
-	  --extra lint --python-version 3.11 --python-platform linux --no-header --quiet \
+	  --extra lint --extra ocr --python-version 3.11 --python-platform linux --no-header --quiet \
 	  $(if $(UPGRADE),--upgrade) -o requirements.lock
 
 clean:

@@ -51,6 +51,8 @@ class ExtractedDocument:
     page_labels: dict[int, str] = field(default_factory=dict)
     toc: list[tuple[str, str, str]] = field(default_factory=list)
     not_the_plan: dict[str, int] = field(default_factory=dict)
+    # PDF pages whose text was read by OCR (no text layer): a reviewer checks them with care.
+    ocr_pages: list[int] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -70,6 +72,7 @@ class ExtractedDocument:
             "page_labels": {str(k): v for k, v in self.page_labels.items()},
             "toc": [list(entry) for entry in self.toc],
             "not_the_plan": self.not_the_plan,
+            "ocr_pages": self.ocr_pages,
         }
 
     @property

@@ -63,6 +63,8 @@ class ReadingBudget:
     max_chars: int
     max_seconds: float
     chars: int = 0
+    #: CPU seconds spent outside the reading thread (OCR's child processes).
+    spent_elsewhere: float = 0.0
     _pieces: int = 0
     _started: float = field(default_factory=time.thread_time)
 
@@ -95,6 +97,13 @@ class ReadingBudget:
             self.check_time()
         return piece
 
+    def seconds_left(self) -> float:
+        return self.max_seconds - (time.thread_time() - self._started) - self.spent_elsewhere
+
+    def spend(self, seconds: float) -> None:
+        """Charge CPU seconds used by a child process (OCR) to this document."""
+        self.spent_elsewhere += seconds
+
     def check_time(self) -> None:
-        if time.thread_time() - self._started > self.max_seconds:
+        if self.seconds_left() < 0:
             raise TooSlowToRead(self.name, self.max_seconds)

@@ -6,12 +6,13 @@ that the name does not lie.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from pathlib import PurePath
 
 from review.config import Settings
-from review.intake import errors
+from review.intake import errors, ocr
 from review.intake.document import ExtractedDocument
 from review.intake.docx import read_docx
 from review.intake.findings import check_plan
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NO_TEXT_LAYER = "no text layer: needs a human reader"
+OCR_NOTE = "no text layer, read by OCR: page(s)"
 _CLAIMS = {".pdf": "PDF", ".docx": "DOCX", ".doc": "Word document"}
 # Fewer visible characters per page than this: the PDF is a scan or images only.
 MIN_CHARS_PER_PAGE = 10
@@ -108,11 +110,46 @@ def _read_pdf_document(
         reader=content.reader,
         problems=problems,
     )
-    visible = sum(len("".join(u.text.split())) for u in content.units)
+    _read_scanned_pages(data, doc, budget)
+    visible = sum(_visible(u.text) for u in content.units)
     if visible < MIN_CHARS_PER_PAGE * doc.pages:
         doc.has_text_layer = False
         doc.problems.append(NO_TEXT_LAYER)
     return doc
+
+
+def _visible(text: str) -> int:
+    return len("".join(text.split()))
+
+
+@functools.cache
+def ocr_available() -> bool:
+    """Asked once per process: it starts Tesseract to list its languages."""
+    return ocr.available()
+
+
+def _read_scanned_pages(data: bytes, doc: ExtractedDocument, budget: ReadingBudget) -> None:
+    """Read the pages without a text layer by OCR when it is installed; `doc.ocr_pages` says
+    which pages it read. Without OCR, or when it fails, the pages stay empty (and the plan is
+    flagged below as before); past the CPU budget the document is refused like any other."""
+    scanned = [u.number for u in doc.units if _visible(u.text) < MIN_CHARS_PER_PAGE]
+    if not scanned or not ocr_available():
+        return
+    try:
+        texts = ocr.read_pages(data, scanned, budget)
+    except ocr.OcrFailed as exc:
+        log.warning("%s: OCR failed: %s", doc.file_name, exc)
+        doc.problems.append(f"OCR of the scanned pages failed: {exc}")
+        return
+    for unit in doc.units:
+        text = texts.get(unit.number, "")
+        if _visible(text) >= MIN_CHARS_PER_PAGE and not text.startswith("[OCR skipped"):
+            unit.text = budget.text(text)
+            doc.ocr_pages.append(unit.number)
+    if doc.ocr_pages:
+        doc.reader = f"{doc.reader}+ocr"
+        listed = ", ".join(str(n) for n in doc.ocr_pages)
+        doc.problems.append(f"{OCR_NOTE} {listed}: check their text against the scan")
 
 
 def _read_docx_document(

@@ -10,6 +10,7 @@ import zlib
 
 import docx
 import pypdf
+from PIL import Image, ImageDraw, ImageFont
 
 PLAN_DE = [
     [
@@ -257,4 +258,21 @@ def many_paragraphs_docx(paragraphs: int) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in members.items():
             archive.writestr(name, content)
+    return out.getvalue()
+
+
+def scanned_plan_pdf(lines: list[list[str]]) -> bytes:
+    """A plan as a scanner makes it: each page one grey image of its text, no text layer."""
+    pages = []
+    for page in lines:
+        image = Image.new("L", (1654, 2339), 255)  # A4 at 200 dpi
+        draw = ImageDraw.Draw(image)
+        font = ImageFont.load_default(size=34)
+        y = 160
+        for line in page:
+            draw.text((120, y), line, fill=0, font=font)
+            y += 70
+        pages.append(image)
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", resolution=200, save_all=True, append_images=pages[1:])
     return out.getvalue()
