@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from review import storage
 from review.config import Settings
 from review.consolidation.pipeline import default_out_dir
+from review.exchange.replies import ReplyItem, replies_by_plan, reply_deadlines
 from review.i18n import N_
 from review.models import (
     Assignment,
@@ -76,6 +77,9 @@ class PlanSection:
     problems: list[str]
     assignments: list[AssignmentLine] = field(default_factory=list)
     editions: dict[str, str] = field(default_factory=dict)  # edition -> output name
+    #: The municipality's reply to its draft (#16): the deadline, if a reply is open, and replies.
+    reply_due: date | None = None
+    replies: list[ReplyItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,8 @@ def round_page(
     latest = latest_documents(session, [p.id for p, _ in plans if p.id is not None])
     documents = storage.list_outputs(output_folder(settings, round_))
     editions = _editions(session, round_, set(documents))
+    replied = replies_by_plan(session, saved_id(round_))
+    reply_due = reply_deadlines(session, saved_id(round_))
     sections: dict[int, PlanSection] = {}
     for plan, name in plans:
         assert plan.id is not None
@@ -140,6 +146,8 @@ def round_page(
             findings=list(doc.findings) if doc else [],
             problems=list(doc.problems) if doc else [],
             editions=editions.get(plan.id, {}),
+            reply_due=reply_due.get(plan.id),
+            replies=replied.get(plan.id, []),
         )
     rows = session.exec(
         select(Assignment, Reviewer, Municipality.name)

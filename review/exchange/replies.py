@@ -148,6 +148,12 @@ def submit_reply(
     return reply
 
 
+def reply_deadlines(session: Session, round_id: int) -> dict[int, date]:
+    """Plan id -> its reply deadline, for every plan of the round with a reply window."""
+    found = session.exec(select(ReplyWindow).where(ReplyWindow.round_id == round_id)).all()
+    return {w.plan_id: w.due_date for w in found}
+
+
 def replies_by_plan(session: Session, round_id: int) -> dict[int, list[ReplyItem]]:
     """Every reply of the round, per plan, in rubric and criterion order."""
     rows: Sequence[PlanReply] = session.exec(

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from review.config import Settings
+from review.coordinator import access
 from review.exchange.replies import open_window
-from review.models import Municipality, PlanReply
+from review.models import Municipality, Plan, PlanReply, Round
 from review.reviewing.links import issue_upload_link
 from tests.support.portal_client import CSRF, client_for
 from tests.support.review_data import reviewed_plan
@@ -64,3 +65,17 @@ def test_a_reply_after_the_deadline_is_refused(session: Session, settings: Setti
     refused = _reply(client, token, "zu spät")
     assert refused.status_code == 422 and "replies are closed" in refused.text
     assert session.exec(select(PlanReply)).all() == []
+
+
+def test_the_coordinator_sees_the_replies_on_the_round_page(
+    session: Session, settings: Settings
+) -> None:
+    token, plan_id = _link(session, date.today() + timedelta(days=7), date.today())
+    assert _reply(client_for(settings), token, "Beschluss vom 12.03.2024 liegt vor.").status_code
+    round_ = session.exec(select(Round).join(Plan).where(Plan.id == plan_id)).one()
+    coordinator = access.issue(session, round_)
+    session.commit()
+    html = client_for(settings).get(f"/c/{coordinator}?lang=en").text
+    section = html.split(f'id="plan-{plan_id}"')[1].split("</section>")[0]
+    assert "The municipality's reply" in section
+    assert "Beschluss vom 12.03.2024 liegt vor." in section and "T2" in section
