@@ -12,6 +12,7 @@ from review.cli import (  # noqa: F401  (each module registers its commands)
     notify,
     participants,
     portal,
+    replies,
     rounds,
     serve,
     setup,

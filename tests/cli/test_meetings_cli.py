@@ -3,13 +3,15 @@ one line."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from review.cli import app
 from review.config import Settings
 from review.db import engine_for
-from review.models import Event
+from review.models import Event, Municipality
 from tests.support.factories import make_municipality
 from tests.support.review_data import reviewed_plan
 
@@ -40,3 +42,27 @@ def test_plan_meetings_with_a_new_host_and_date(sqlite_settings: Settings, monke
     assert refused.exit_code == 2 and "no municipality 'Atlantis'" in refused.output
     refused = runner.invoke(app, [*args, "--date", "conference"])
     assert refused.exit_code == 2 and "MEETING=DATE" in refused.output
+
+
+def test_open_a_reply_window_and_remind(sqlite_settings: Settings, monkeypatch) -> None:
+    monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
+    monkeypatch.setenv("PEERPLAN_DATABASE_URL", sqlite_settings.database_url)
+    with Session(engine_for(sqlite_settings.database_url)) as session:
+        reviewed = reviewed_plan(session, municipality="Melk")
+        town = session.get(Municipality, reviewed.plan.municipality_id)
+        town.contact_email = "klima@melk.example"
+        session.add(town)
+        name = reviewed.round_.name
+        session.commit()
+    runner = CliRunner()
+    due = (date.today() + timedelta(days=2)).isoformat()
+    opened = runner.invoke(
+        app, ["replies", "open", "--round", name, "--plan", "Melk", "--due", due]
+    )
+    assert opened.exit_code == 0 and due in opened.output, opened.output
+    nobody = runner.invoke(
+        app, ["replies", "open", "--round", name, "--plan", "Atlantis", "--due", due]
+    )
+    assert nobody.exit_code == 2 and "no plan of 'Atlantis'" in nobody.output
+    reminded = runner.invoke(app, ["replies", "remind", "--round", name])
+    assert reminded.exit_code == 0 and "1 reminder(s)" in reminded.output
