@@ -38,11 +38,14 @@ from review.portal.client import PortalReviewer, link_in
 from review.rounds import create_round, get_round
 from review.rubric import load_rubrics
 from review.status import round_status
-from review.synthetic.generate import generate_plans
+from review.synthetic.generate import generate_plans, revised_plans
 from review.synthetic.reviews import simulate_review
 from review.synthetic.word import fill_word_form, word_answers
 
 ROUND_NAME = "MULTIPLY Demo"
+#: The next round (#16): three municipalities hand in revised plans, their documents show the
+#: progress since the first round.
+NEXT_ROUND_NAME = "MULTIPLY Demo – monitoring"
 Echo = Callable[[str], None]
 
 
@@ -141,7 +144,7 @@ def _scenario(
     def say(line: str) -> None:
         echo(f"{time.perf_counter() - started:4.0f} s  {line}")
 
-    say(f"[1/6] generating 8 plans (PDF and DOCX, German and English) in {out_dir / 'incoming'}")
+    say(f"[1/7] generating 8 plans (PDF and DOCX, German and English) in {out_dir / 'incoming'}")
     folder = generate_plans(out_dir / "incoming", seed=seed, demo=True)
     due = date.today() + timedelta(days=14)
     with session_scope(engine) as session:
@@ -168,7 +171,7 @@ def _scenario(
         )
 
     say(
-        "[2/6] review_round: intake, assignment (approved automatically), invitations "
+        "[2/7] review_round: intake, assignment (approved automatically), invitations "
         "(the Prefect server starts first; on a fresh machine that takes about 25 s)"
     )
     review_round(
@@ -218,21 +221,46 @@ def _scenario(
                         submitted["web form"] += 1
                     handled.add(assignment_id)
 
-    say("[3/6] reviewers follow the links in their emails: web form and Word form")
+    say("[3/7] reviewers follow the links in their emails: web form and Word form")
     act({"web", "word"})
 
-    say(f"[4/6] the clock moves: due date {due}; reminders at -7, -2, 0 days, escalation at +1")
+    say(f"[4/7] the clock moves: due date {due}; reminders at -7, -2, 0 days, escalation at +1")
     for offset in (-7, -2, 0, 1):
         advance(_at(due + timedelta(days=offset)))
     say("      the late reviewer submits after the overdue notice")
     act({"late"})
 
-    say("[5/6] +6 days: the silent reviewer is replaced; the backup reviewer submits")
+    say("[5/7] +6 days: the silent reviewer is replaced; the backup reviewer submits")
     advance(_at(due + timedelta(days=6)))
     act({"web", "word"})  # the backups got their invitation just now
 
-    say("[6/6] consolidated review documents")
+    say("[6/7] consolidated review documents")
     advance(_at(due + timedelta(days=6)))
+
+    say("[7/7] the next round: three municipalities hand in revised plans")
+    revised = revised_plans(folder, 3, out_dir / "incoming-next-round")
+    with session_scope(engine) as session:
+        next_round = create_round(
+            session,
+            name=NEXT_ROUND_NAME,
+            due_date=due + timedelta(days=14),
+            language="en",
+            languages=["de", "en"],
+            blind=True,
+            coordinator_name="MULTIPLY coordination",
+            coordinator_email="coordination@multiply-demo.eu",
+        )
+        import_participants(session, next_round, revised.participants_csv)
+    next_parameters = RoundParameters(
+        round_name=NEXT_ROUND_NAME,
+        plan_paths=[str(revised.manifest)],
+        auto_approve=True,
+        out_dir=str(out_dir / "documents-next-round"),
+    )
+    review_round(next_parameters)
+    specs.update({w.spec.municipality: w.spec for w in revised.plans})
+    act({"web", "word", "late", "silent"})  # everyone answers this time
+    review_round(next_parameters.model_copy(update={"plan_paths": []}))
 
     kinds = Counter(_kind(m["Subject"] or "") for m in mailbox.messages())
     return DemoResult(

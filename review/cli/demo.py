@@ -57,5 +57,6 @@ def demo(
     console.print(f"emails over SMTP ({sum(result.messages.values())}): {mails}")
     console.print(f"reviews submitted by the reviewers: {dict(result.submitted)}")
     console.print(f"consolidated documents: {result.documents_dir}")
+    console.print(f"the next round's:       {result.out_dir / 'documents-next-round'}")
     console.print(f"emails as .eml files:   {result.out_dir / 'mail'}")
     console.print(f"done in {result.seconds:.0f} s")

@@ -109,7 +109,7 @@ def with_exchange(
     round (`dossiers` holds every plan of it): the lessons from peers, the reviewers' leniency,
     and the history against `earlier` (plan id -> the same municipality's earlier dossier)."""
     rows = [PlanRow(d, d.score()) for d in dossiers]
-    learned = lessons(rows)
+    learned = lessons(rows, plan_ids)
     calibration = leniencies(rows)
     wanted = set(plan_ids) if plan_ids is not None else None
     chosen = [row for row in rows if wanted is None or row.dossier.plan_id in wanted]

@@ -83,11 +83,14 @@ def weak_points(row: PlanRow) -> list[tuple[str, str, str, float | None]]:
     return out
 
 
-def strength(row: PlanRow, kind: str, rubric_id: str, item_id: str) -> float | None:
-    """Rule 3: the score that makes `row` strong on the point, or None when it is not."""
+def strength(
+    row: PlanRow, kind: str, rubric_id: str, item_id: str, scores: Scores | None = None
+) -> float | None:
+    """Rule 3: the score that makes `row` strong on the point, or None when it is not.
+    `scores`: the row's criterion scores when the caller has them already."""
     if row.result.status != "complete":
         return None
-    scores = _criterion_scores(row)
+    scores = scores if scores is not None else _criterion_scores(row)
     if kind == "criterion":
         value = scores.get((rubric_id, item_id))
         return value if value is not None and value >= STRONG_MIN else None
@@ -99,23 +102,43 @@ def strength(row: PlanRow, kind: str, rubric_id: str, item_id: str) -> float | N
     return best if best is not None and best >= STRONG_MIN else None
 
 
+Match = tuple[str, str, str, list[tuple[int, float]]]
+
+
+def _matches(rows: Sequence[PlanRow], only: set[int] | None = None) -> dict[int, list[Match]]:
+    """Rules 1-4: plan id -> [(kind, rubric id, item id, [(peer plan id, its score)])]. The strong
+    plans of each point are found once for the round (a round of hundreds of plans has a few
+    dozen points and hundreds of weak ones)."""
+    scores = {row.dossier.plan_id: _criterion_scores(row) for row in rows}
+    strong_on: dict[tuple[str, str, str], list[tuple[int, float]]] = {}
+    out: dict[int, list[Match]] = {}
+    for row in rows:
+        plan_id = row.dossier.plan_id
+        if only is not None and plan_id not in only:
+            continue
+        found: list[Match] = []
+        for kind, rubric_id, item_id, _score in weak_points(row):
+            key = (kind, rubric_id, item_id)
+            if key not in strong_on:
+                strong = [
+                    (peer.dossier.plan_id, value)
+                    for peer in rows
+                    if (value := strength(peer, *key, scores[peer.dossier.plan_id])) is not None
+                ]
+                strong_on[key] = sorted(strong, key=lambda pv: (-pv[1], pv[0]))
+            peers = [pv for pv in strong_on[key] if pv[0] != plan_id][:MAX_PEERS]
+            found.append((kind, rubric_id, item_id, peers))
+        out[plan_id] = found
+    return out
+
+
 def matches(rows: Sequence[PlanRow]) -> dict[int, list[tuple[str, str, str, list[int]]]]:
     """Rules 1-4 without texts: plan id -> [(kind, rubric id, item id, peer plan ids)]; weak
     points nobody is strong on are kept with no peers."""
-    out: dict[int, list[tuple[str, str, str, list[int]]]] = {}
-    for row in rows:
-        found = []
-        for kind, rubric_id, item_id, _score in weak_points(row):
-            strong = [
-                (value, peer.dossier.plan_id)
-                for peer in rows
-                if peer.dossier.plan_id != row.dossier.plan_id
-                and (value := strength(peer, kind, rubric_id, item_id)) is not None
-            ]
-            strong.sort(key=lambda vp: (-vp[0], vp[1]))
-            found.append((kind, rubric_id, item_id, [p for _v, p in strong[:MAX_PEERS]]))
-        out[row.dossier.plan_id] = found
-    return out
+    return {
+        plan_id: [(k, r, i, [p for p, _v in peers]) for k, r, i, peers in found]
+        for plan_id, found in _matches(rows).items()
+    }
 
 
 def _shorten(text: str) -> str:
@@ -155,7 +178,13 @@ def _evidence(peer: PlanDossier, criteria: Sequence[str], comments: Sequence[str
 
 
 def _example(
-    peer: PlanRow, reader: PlanDossier, kind: str, rubric_id: str, item_id: str, language: str
+    peer: PlanRow,
+    value: float,
+    reader: PlanDossier,
+    kind: str,
+    rubric_id: str,
+    item_id: str,
+    language: str,
 ) -> PeerExample:
     d = peer.dossier
     criteria = [item_id] if kind == "criterion" else list(GATE_CRITERIA.get(item_id, ()))
@@ -175,18 +204,22 @@ def _example(
     return PeerExample(
         plan_id=d.plan_id,
         municipality=d.municipality if reader.peers_named else "",
-        score=strength(peer, kind, rubric_id, item_id),
+        score=value,
         comments=shown,
         evidence=evidence,
     )
 
 
-def lessons(rows: Sequence[PlanRow]) -> dict[int, list[Lesson]]:
-    """Plan id -> its lessons (rules 1-6), texts redacted for the municipality's edition (in its
-    language: the word that replaces a name)."""
+def lessons(
+    rows: Sequence[PlanRow], plan_ids: Sequence[int] | None = None
+) -> dict[int, list[Lesson]]:
+    """Plan id -> its lessons (rules 1-6) for `plan_ids` (default: every plan of `rows`, which
+    holds the whole round), texts redacted for the municipality's edition (in its language:
+    the word that replaces a name)."""
     by_id = {row.dossier.plan_id: row for row in rows}
     out: dict[int, list[Lesson]] = {}
-    for plan_id, found in matches(rows).items():
+    only = set(plan_ids) if plan_ids is not None else None
+    for plan_id, found in _matches(rows, only).items():
         reader = by_id[plan_id].dossier
         language = reader.municipality_language or reader.language
         scores = _criterion_scores(by_id[plan_id])
@@ -197,7 +230,8 @@ def lessons(rows: Sequence[PlanRow]) -> dict[int, list[Lesson]]:
                 item_id=item_id,
                 score=scores.get((rubric_id, item_id)) if kind == "criterion" else None,
                 peers=[
-                    _example(by_id[p], reader, kind, rubric_id, item_id, language) for p in peers
+                    _example(by_id[p], v, reader, kind, rubric_id, item_id, language)
+                    for p, v in peers
                 ],
             )
             for kind, rubric_id, item_id, peers in found

@@ -18,7 +18,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Literal
 
-from review.synthetic.plans import PlanSpec
+from review.synthetic.plans import PlanSpec, plan_spec
 from review.synthetic.round import (
     Participants,
     demo_participants,
@@ -131,3 +131,38 @@ def truth_record(plan: WrittenPlan) -> dict:
             for part, loc in plan.locations.items()
         },
     }
+
+
+def revised_plans(folder: GeneratedFolder, count: int, out_dir: str | Path) -> GeneratedFolder:
+    """The plans of the `count` followers of `folder` that left out the most, written again
+    complete (same seed, language and municipality, nothing missing): what they hand in for
+    the next round (#16). Same participants file; a manifest of only these plans."""
+    chosen = sorted(folder.plans, key=lambda w: (-len(w.spec.missing), w.spec.municipality))
+    chosen = sorted(chosen[:count], key=lambda w: w.spec.municipality)
+    directory = Path(out_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for index, old in enumerate(chosen, start=1):
+        spec = plan_spec(
+            old.spec.seed,
+            old.spec.language,
+            missing=(),
+            municipality=old.spec.municipality,
+            country=old.spec.country,
+        )
+        path = directory / f"{index:03d}-{slug(spec.municipality)}-revised.{old.format}"
+        written.append(_write((spec, path)))
+    participants_csv = write_participants_csv(folder.participants, directory / "participants.csv")
+    manifest = directory / "manifest.csv"
+    with manifest.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        out.writerow(("file", "municipality"))
+        out.writerows((w.path.name, w.spec.municipality) for w in written)
+    truth = directory / "truth.json"
+    truth.write_text(
+        json.dumps({w.path.name: truth_record(w) for w in written}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
+    return GeneratedFolder(
+        directory, folder.participants, written, manifest, participants_csv, truth
+    )

@@ -53,3 +53,44 @@ def test_demo_runs_a_whole_round(tmp_path: Path) -> None:
         "released_notice",
         "submission_receipt",
     } <= kinds
+    assert_exchange_sections(out)
+
+
+#: What the exchange (#16) adds to each document, by the document's language.
+MUNICIPALITY_SECTIONS = {
+    "de": ("Maßnahmenliste", "Von anderen lernen"),
+    "en": ("Action list", "Learn from peers"),
+}
+HISTORY_SECTIONS = {"de": "Seit der letzten Runde", "en": "Since the last round"}
+
+
+def _language_and_text(path: Path) -> tuple[str, str]:
+    document = docx.Document(io.BytesIO(path.read_bytes()))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return document.core_properties.language, "\n".join(parts)
+
+
+def assert_exchange_sections(out: Path) -> None:
+    """Every municipality's document has the action list and learning from peers in its own
+    language (and an action spreadsheet beside it); the coordinator's edition the calibration;
+    the round summary the learning matrix; the next round's documents the progress."""
+    languages = set()
+    for folder, history in (("documents", False), ("documents-next-round", True)):
+        editions = sorted((out / folder / "municipality").glob("*.docx"))
+        assert editions, folder
+        for path in editions:
+            language, text = _language_and_text(path)
+            languages.add(language)
+            for heading in MUNICIPALITY_SECTIONS[language]:
+                assert heading in text, (path.name, heading)
+            if history:
+                assert HISTORY_SECTIONS[language] in text, path.name
+            assert path.with_name(f"{path.stem}-actions.xlsx").is_file()
+        for path in (out / folder / "coordinator").glob("*.docx"):
+            assert "Reviewer calibration" in _language_and_text(path)[1], path.name
+    assert languages == {"de", "en"}
+    summary = _language_and_text(out / "documents" / "summary" / "round-summary.docx")[1]
+    assert "Learning from peers" in summary and "learns ↓ from →" in summary
+    next_summary = out / "documents-next-round" / "summary" / "round-summary.docx"
+    assert "Progress since the last round" in _language_and_text(next_summary)[1]
