@@ -126,7 +126,7 @@ def actions_section(w: PlanWriter, doc: Styled) -> None:
     if not actions:
         doc.para(w.t.gettext("No recommendations."), HINT)
         return
-    table = doc.table(1, 4, TABLE, [2.2, 4.6, 8.2, 2.0])
+    table = doc.table(1, 4, TABLE, [1.9, 4.4, 8.0, 2.7])
     names = (
         w.t.gettext("Priority"),
         w.t.gettext("Criterion"),

@@ -34,6 +34,7 @@ MAX_PEERS = 3
 MAX_COMMENTS = 2
 MAX_EVIDENCE = 3
 MAX_CHARS = 400
+SNIPPET_CHARS = 100
 
 #: Which criteria stand behind a JRC gate: a peer meeting the gate shows how through them.
 GATE_CRITERIA: dict[str, tuple[str, ...]] = {
@@ -141,10 +142,10 @@ def matches(rows: Sequence[PlanRow]) -> dict[int, list[tuple[str, str, str, list
     }
 
 
-def _shorten(text: str) -> str:
-    if len(text) <= MAX_CHARS:
+def _shorten(text: str, limit: int = MAX_CHARS) -> str:
+    if len(text) <= limit:
         return text
-    cut = text[:MAX_CHARS].rsplit(" ", 1)[0]
+    cut = text[:limit].rsplit(" ", 1)[0]
     return cut + " …"
 
 
@@ -173,7 +174,7 @@ def _evidence(peer: PlanDossier, criteria: Sequence[str], comments: Sequence[str
         if isinstance(finding, dict) and finding.get("check") in checks and finding_met(finding):
             for where, snippet in finding_evidence(finding):
                 if where and all(w != where for w, _s in found):
-                    found.append((where, clean(snippet)[:160]))
+                    found.append((where, _shorten(clean(snippet), SNIPPET_CHARS)))
     return found[:MAX_EVIDENCE]
 
 
@@ -197,7 +198,7 @@ def _example(
             for criterion in criteria:
                 score = review.scores.get(criterion)
                 text = review.comments.get(criterion, "").strip()
-                if text and score is not None and score >= STRONG_MIN:
+                if text and score is not None and score >= STRONG_MIN and text not in comments:
                     comments.append(text)
     shown = [_shorten(redact(c)) for c in comments[:MAX_COMMENTS]]
     evidence = [(w, redact(s) if s else "") for w, s in _evidence(d, criteria, comments)]

@@ -13,7 +13,7 @@ import csv
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Literal
@@ -152,7 +152,12 @@ def revised_plans(folder: GeneratedFolder, count: int, out_dir: str | Path) -> G
         )
         path = directory / f"{index:03d}-{slug(spec.municipality)}-revised.{old.format}"
         written.append(_write((spec, path)))
-    participants_csv = write_participants_csv(folder.participants, directory / "participants.csv")
+    # The same people; with a few plans nobody can be held to a minimum load.
+    participants = replace(
+        folder.participants,
+        reviewers=tuple(replace(r, min_load=0) for r in folder.participants.reviewers),
+    )
+    participants_csv = write_participants_csv(participants, directory / "participants.csv")
     manifest = directory / "manifest.csv"
     with manifest.open("w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle, lineterminator="\n")
@@ -163,6 +168,4 @@ def revised_plans(folder: GeneratedFolder, count: int, out_dir: str | Path) -> G
         json.dumps({w.path.name: truth_record(w) for w in written}, ensure_ascii=False, indent=1),
         encoding="utf-8",
     )
-    return GeneratedFolder(
-        directory, folder.participants, written, manifest, participants_csv, truth
-    )
+    return GeneratedFolder(directory, participants, written, manifest, participants_csv, truth)
