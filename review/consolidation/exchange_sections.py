@@ -176,7 +176,7 @@ def calibration_section(w: PlanWriter, doc: Styled) -> None:
     doc.para(
         w.t.gettext(
             "Calibrated totals, for orientation only (the result above is unchanged): each "
-            "reviewer's total minus their leniency, averaged."
+            "reviewer's total minus their leniency (where the data are not few), averaged."
         ),
         FLAG,
     )

@@ -10,7 +10,8 @@ Rules (pure, on a round's scored plans):
 3. Total leniency: the same on reviewer totals (0-100), per plan and rubric.
 4. Caution: fewer than `MIN_PLANS` plans with a co-reviewer is too little to read much into.
 5. Calibrated total of a rubric on a plan (for orientation, never the result): the mean of its
-   reviewers' totals, each minus that reviewer's total leniency.
+   reviewers' totals, each minus that reviewer's total leniency; a reviewer with few data
+   (rule 4) is left as scored, one plan is no measure of a person.
 A reviewer is known by email address (unique within a round); names go to the coordinator only.
 """
 
@@ -98,7 +99,9 @@ def calibrated_totals(
             if total is None:
                 continue
             seen = round_view.get(email_of.get(label, ""))
-            shift = seen.total_leniency if seen and seen.total_leniency is not None else 0.0
+            shift = 0.0
+            if seen is not None and not seen.few and seen.total_leniency is not None:
+                shift = seen.total_leniency
             adjusted.append(min(100.0, max(0.0, total - shift)))
         out[res.rubric_id] = round(statistics.fmean(adjusted), 1) if adjusted else None
     return out
