@@ -9,5 +9,12 @@ municipalities learn from each other. Pure functions on the consolidation's plai
 - `history`: a municipality's plan against its plan of an earlier round.
 
 `review.consolidation.pipeline` computes what needs more than one plan (learning, calibration,
-history) and hands it to the writers with the dossiers.
+history) in `with_exchange` and hands it to the writers with the dossiers; the sections are
+written by `review.consolidation.exchange_sections`, the action spreadsheet by
+`review.consolidation.action_sheet`.
+
+Where the rest of #16 attaches: a meeting agenda can order plans by `learning.matches` (learning
+potential) and the rules' flags (disagreement), and put the summary's learning matrix in the
+meeting pack; a municipality's reply per criterion belongs on the dossier beside `lessons` and
+`history` (filled in `with_exchange`) with its own section in `exchange_sections`.
 """
