@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from review.consolidation.action_sheet import write_action_sheet
 from review.exchange.actions import action_list, split_items
-from tests.exchange.plain_round import dossier
+from tests.support.exchange_round import dossier
 
 
 def three_reviews(blind: bool = True):

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from review.consolidation.exports import write_xlsx
 from review.exchange.calibration import calibrated_totals, leniencies
-from tests.exchange.plain_round import dossier, rows_of
+from tests.support.exchange_round import dossier, rows_of
 
 LENIENT = {"name": "Lena Generosa", "email": "lena@lenient.example"}
 STRICT = {"name": "Stefan Streng", "email": "stefan@strict.example"}

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from review.consolidation.pipeline import compile_round
 from review.exchange.history import plan_history, progress
 from tests.consolidation.test_documents import docx_text
-from tests.exchange.plain_round import dossier, rows_of
+from tests.support.exchange_round import dossier, rows_of
 from tests.support.review_data import reviewed_plan
 
 

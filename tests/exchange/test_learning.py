@@ -4,7 +4,7 @@ the blind rules hold."""
 from __future__ import annotations
 
 from review.exchange.learning import lessons, matches
-from tests.exchange.plain_round import dossier, rows_of
+from tests.support.exchange_round import dossier, rows_of
 
 INVENTORY_FINDING = {
     "kind": "check",
