@@ -192,10 +192,13 @@ def _scenario(
     submitted: Counter[str] = Counter()
     handled: set[int] = set()
 
-    def act(kinds: set[str]) -> None:
-        """Every invited reviewer whose behaviour is in `kinds` reviews through their link."""
+    def act(kinds: set[str], emails: set[str] | None = None) -> None:
+        """Every invited reviewer whose behaviour is in `kinds` (and, given `emails`, who is
+        among them) reviews through their link."""
         for email_address, link in _links(mailbox).items():
             if behaviour.get(email_address, "web") not in kinds:
+                continue
+            if emails is not None and email_address not in emails:
                 continue
             with PortalReviewer(link) as reviewer:
                 for assignment_id in reviewer.assignment_ids():
@@ -259,7 +262,9 @@ def _scenario(
     )
     review_round(next_parameters)
     specs.update({w.spec.municipality: w.spec for w in revised.plans})
-    act({"web", "word", "late", "silent"})  # everyone answers this time
+    # Everyone invited to the next round answers this time (the others' links are the first
+    # round's, some closed).
+    act({"web", "word", "late", "silent"}, _invited(engine, NEXT_ROUND_NAME))
     review_round(next_parameters.model_copy(update={"plan_paths": []}))
 
     kinds = Counter(_kind(m["Subject"] or "") for m in mailbox.messages())
@@ -321,6 +326,18 @@ def _cast_roles(engine, wished: dict[str, str]) -> dict[str, str]:
         ]
         roles[chosen[0]] = role
     return roles
+
+
+def _invited(engine, round_name: str) -> set[str]:
+    """The email addresses of the reviewers with an assignment in the round."""
+    with session_scope(engine) as session:
+        round_ = get_round(session, round_name)
+        query = (
+            select(Reviewer.email)
+            .join(Assignment, col(Assignment.reviewer_id) == col(Reviewer.id))
+            .where(Assignment.round_id == round_.id)
+        )
+        return {email.strip().lower() for email in session.exec(query)}
 
 
 def _links(mailbox: Mailbox) -> dict[str, str]:
