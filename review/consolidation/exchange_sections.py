@@ -126,7 +126,7 @@ def actions_section(w: PlanWriter, doc: Styled) -> None:
     if not actions:
         doc.para(w.t.gettext("No recommendations."), HINT)
         return
-    table = doc.table(1, 4, TABLE, [1.9, 4.4, 8.0, 2.7])
+    table = doc.table(1, 4, TABLE, [2.3, 4.3, 7.7, 2.7])
     names = (
         w.t.gettext("Priority"),
         w.t.gettext("Criterion"),
@@ -265,7 +265,7 @@ def history_section(w: PlanWriter, doc: Styled) -> None:
     if not past.follow_ups:
         doc.para(w.t.gettext("The last list had no action on a criterion."), HINT)
         return
-    table = doc.table(1, 4, TABLE, [4.4, 8.0, 2.2, 2.4])
+    table = doc.table(1, 4, TABLE, [4.0, 7.6, 2.2, 3.2])
     names = (
         w.t.gettext("Criterion"),
         w.t.gettext("Recommendation"),
