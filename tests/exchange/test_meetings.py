@@ -13,7 +13,7 @@ from review.exchange.calendar import meeting_calendar
 from review.exchange.meetings import Changes, plan
 from review.exchange.programme import ProgrammeError, load_programme, parse_programme
 from review.models import Municipality, Reviewer, Round
-from tests.exchange.plain_round import dossier, rows_of
+from tests.support.exchange_round import dossier, rows_of
 
 PROGRAMME = load_programme()
 
