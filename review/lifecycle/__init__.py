@@ -9,6 +9,8 @@ after the caller commits (review.signals).
 
     operation            state change                side effects
     invite               proposed -> invited         link issued; invitation with the Word form
+                                                     (several of a reviewer's: one message, one
+                                                     link to their list, every Word form)
     accept               invited -> accepted         acceptance receipt
     decline              -> declined                 link stops; `replace`; decline notice to the
                                                      coordinator

@@ -68,10 +68,12 @@ def invite(
 
     Per invited assignment: proposed -> invited (event `assignment.invited`); a personal link
     issued (event `assignment.link_issued`); the invitation queued to the reviewer with the link
-    and the Word form attached (a replacement invitation for a backup). Re-running invites nobody
-    twice."""
+    and the Word form attached (a replacement invitation for a backup). A reviewer with several
+    assignments in `assignments` gets one invitation for all of them (notices.invitation_list).
+    Re-running invites nobody twice."""
     now = now or utcnow()
     results: list[Invited] = []
+    batch: dict[int | None, list[tuple[Assignment, str]]] = {}  # reviewer -> newly invited
     for assignment in assignments:
         reviewer = session.get(Reviewer, assignment.reviewer_id)
         email = reviewer.email if reviewer else "?"
@@ -85,15 +87,38 @@ def invite(
             continue
         transition(session, assignment, S.invited, actor=actor, now=now)
         token = links.issue_link(session, assignment, settings=settings)
-        notices.invitation(
-            session,
-            settings,
-            assignment,
-            token=token,
-            attach=_word_form(session, settings, assignment),
-        )
+        if assignment.replaces_id is None:
+            batch.setdefault(assignment.reviewer_id, []).append((assignment, token))
+        else:  # a replacement says why it comes late: its own message
+            notices.invitation(
+                session,
+                settings,
+                assignment,
+                token=token,
+                attach=_word_form(session, settings, assignment),
+            )
         results.append(Invited(assignment.id, email, "invited"))
+    for invited in batch.values():
+        _invite_reviewer(session, settings, invited)
     return results
+
+
+def _invite_reviewer(
+    session: Session, settings: Settings, invited: list[tuple[Assignment, str]]
+) -> None:
+    """One message per reviewer and batch: the invitation of a single assignment, or for
+    several one invitation with one link to the reviewer's list of plans and every Word form."""
+    first, token = invited[0]
+    if len(invited) == 1:
+        notices.invitation(
+            session, settings, first, token=token, attach=_word_form(session, settings, first)
+        )
+        return
+
+    def attach(assignment: Assignment, language: str) -> notices.Attachment:
+        return _word_form(session, settings, assignment)(language)
+
+    notices.invitation_list(session, settings, [a for a, _ in invited], token=token, attach=attach)
 
 
 def invite_round(

@@ -24,6 +24,7 @@ EMAIL_TEMPLATES = TEMPLATES_DIR / "email"
 #: Every kind of message peerplan sends, and who receives it.
 KINDS: dict[str, str] = {
     "invitation": "reviewer",
+    "invitation_list": "reviewer invited to several plans in one batch",
     "replacement_invitation": "new reviewer after a reassignment",
     "acceptance_receipt": "reviewer",
     "reminder": "reviewer",
@@ -43,6 +44,7 @@ KINDS: dict[str, str] = {
 #: The kinds as the digest names them to the coordinator.
 KIND_NAMES: dict[str, str] = {
     "invitation": N_("invitations"),
+    "invitation_list": N_("invitations to several plans"),
     "replacement_invitation": N_("replacement invitations"),
     "acceptance_receipt": N_("acceptance receipts"),
     "reminder": N_("reminders"),

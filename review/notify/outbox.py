@@ -62,7 +62,14 @@ log = logging.getLogger(__name__)
 
 #: Kinds that only make sense while the assignment still owes a review; otherwise cancelled.
 ONLY_WHILE_OPEN = frozenset(
-    {"invitation", "replacement_invitation", "reminder", "overdue_notice", "escalation"}
+    {
+        "invitation",
+        "invitation_list",
+        "replacement_invitation",
+        "reminder",
+        "overdue_notice",
+        "escalation",
+    }
 )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from review.config import Settings
 from review.db import get_engine, session_scope
@@ -30,6 +30,7 @@ from review.synthetic.reviews import simulate_review
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("prefect")]
 ROUND = "Runde Fluss"
+INVITATIONS = ("invitation", "invitation_list")
 PROJECT = Path(__file__).resolve().parents[2]
 
 
@@ -92,8 +93,9 @@ def test_review_round_from_plan_files_to_documents(prefect_harness, round_env) -
     assert first["steps"] == ["intake", "assign", "invite", "escalate"]
     with Session(get_engine(settings)) as session:
         assert _count(session, Plan) == 4 and _count(session, Assignment) == 12
-    invitations = [m for m in mailbox.messages() if m["X-Peerplan-Kind"] == "invitation"]
-    assert len(invitations) == 12
+    invitations = [m for m in mailbox.messages() if m["X-Peerplan-Kind"] in INVITATIONS]
+    # One message per reviewer, a Word form per assignment (#13).
+    assert sum(len(list(m.iter_attachments())) for m in invitations) == 12
 
     assert _submit_everything(settings, {w.spec.municipality: w.spec for w in folder.plans}) == 12
     second = review_round(RoundParameters(round_name=ROUND, out_dir=str(out)))
@@ -154,7 +156,9 @@ def test_a_run_killed_mid_way_is_completed_by_the_next_run(prefect_harness, roun
     with Session(engine) as session:
         assert _count(session, Plan) == 4 and _count(session, Document) == 4
         assert _count(session, Assignment) == 12
-        keys = session.exec(select(Outbox.key).where(Outbox.kind == "invitation")).all()
-    assert len(keys) == len(set(keys)) == 12
-    received = [m["Message-ID"] for m in mailbox.messages() if m["X-Peerplan-Kind"] == "invitation"]
-    assert len(received) == len(set(received)) == 12
+        rows = session.exec(select(Outbox).where(col(Outbox.kind).in_(INVITATIONS))).all()
+        keys = [row.key for row in rows]
+        assert sum(len(row.attachments) for row in rows) == 12  # a Word form per assignment
+    assert len(keys) == len(set(keys))
+    received = [m["Message-ID"] for m in mailbox.messages() if m["X-Peerplan-Kind"] in INVITATIONS]
+    assert len(received) == len(set(received)) == len(keys)

@@ -16,7 +16,9 @@ from review.models import Assignment, Event, Outbox
 from review.notify.outbox import body_as_sent
 from review.reviewing.links import assignment_for_token
 from review.states import StaleVersion
+from tests.support.factories import make_municipality, make_plan
 from tests.support.notify import approved_assignment, make_reviewer, small_round
+from tests.support.portal_client import client_for
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
@@ -121,3 +123,57 @@ def test_a_link_reissued_from_a_stale_read_is_refused_and_writes_nothing(
         first.rollback()
     with Session(engine) as session:
         assert len(_invitations(session, assignment)) == 2  # the first and the one reissue
+
+
+def test_a_reviewer_of_four_plans_gets_one_invitation_with_one_link_to_the_list(
+    session: Session, settings: Settings
+) -> None:
+    round_, towns, plans = small_round(session)
+    reviewer = make_reviewer(session, round_, towns["Bergdorf"], email="eva@b.example")
+    extra = [
+        make_plan(session, round_, make_municipality(session, round_, name), title=f"Plan {name}")
+        for name in ("Chorweiler", "Dornach")
+    ]
+    four = [
+        approved_assignment(session, round_, plan, reviewer)
+        for plan in [plans["Altstadt"], plans["Bergdorf"], *extra]
+    ]
+    invited = lifecycle.invite(session, settings, four, actor="coordinator", now=NOW)
+    assert [i.outcome for i in invited] == ["invited"] * 4
+    session.commit()
+
+    (message,) = session.exec(select(Outbox).where(Outbox.recipient == "eva@b.example")).all()
+    assert message.kind == "invitation_list"
+    assert len(message.attachments) == 4
+    assert len({a["filename"] for a in message.attachments}) == 4
+    sent = body_as_sent(message.body, settings)
+    assert len(re.findall(r"/r/[A-Za-z0-9_-]+", sent)) == 1
+    titles = ["Klimaschutzkonzept Altstadt", "SECAP Bergdorf", "Plan Chorweiler", "Plan Dornach"]
+    assert all(title in sent for title in titles) and "4 Plänen" in message.subject
+    listing = client_for(settings).get(f"/r/{_link_in(message, settings)}?lang=en")
+    assert listing.status_code == 200
+    assert all(title in listing.text for title in titles)
+
+    # Running the batch again sends nothing more.
+    again = lifecycle.invite(session, settings, four, actor="coordinator", now=NOW)
+    assert {i.outcome for i in again} == {"skipped"}
+    assert len(session.exec(select(Outbox).where(Outbox.recipient == "eva@b.example")).all()) == 1
+
+    # A later batch with a new plan for the same reviewer is one new message.
+    fifth = approved_assignment(
+        session,
+        round_,
+        make_plan(
+            session,
+            round_,
+            make_municipality(session, round_, "Nachzügler"),
+            title="Plan Nachzügler",
+        ),
+        reviewer,
+    )
+    lifecycle.invite(session, settings, [fifth], actor="coordinator", now=NOW)
+    messages = session.exec(
+        select(Outbox).where(Outbox.recipient == "eva@b.example").order_by(Outbox.id)  # type: ignore[arg-type]
+    ).all()
+    assert [m.kind for m in messages] == ["invitation_list", "invitation"]
+    assert "Plan Nachzügler" in messages[1].body and len(messages[1].attachments) == 1
