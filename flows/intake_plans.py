@@ -103,8 +103,8 @@ def register_plan(
 def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
     """Register a round's plans (PDF, DOCX: files, folders or manifest CSVs `file,municipality`
     on the machine running the flow) and pre-check their completeness. A table artifact lists
-    each file with its municipality, pages, language, completeness, what is missing (in words)
-    and problems or refusal.
+    each file with its municipality, length (a PDF's pages, a Word file's paragraphs), language,
+    completeness, what is missing (in words) and problems or refusal.
     / Pläne einer Runde registrieren und auf Vollständigkeit vorprüfen."""
     logger = get_run_logger()
     settings = load_settings()
@@ -142,7 +142,7 @@ def artifact_row(o: IntakeOutcome) -> dict[str, Any]:
         "municipality": o.municipality,
         "status": o.status,
         "version": o.version or "",
-        "pages": o.pages,
+        "length": o.extent,
         "language": o.language or "",
         "completeness": o.completeness,
         "missing": missing(o.findings, "en"),

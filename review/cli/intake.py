@@ -122,6 +122,12 @@ def _json(o: IntakeOutcome) -> dict:
     return data
 
 
+def _completeness(o: IntakeOutcome) -> str:
+    """ "8/9: no financing": the count alone does not say what is missing."""
+    gaps = missing(o.findings, "en")
+    return f"{o.completeness}: {gaps}" if gaps not in ("", "nothing") else o.completeness
+
+
 def summary_table(outcomes: list[IntakeOutcome]) -> Table:
     table = Table(title="Intake", show_lines=False)
     for column in (
@@ -129,7 +135,7 @@ def summary_table(outcomes: list[IntakeOutcome]) -> Table:
         "municipality",
         "status",
         "version",
-        "pages",
+        "length",
         "language",
         "completeness",
         "problems",
@@ -142,9 +148,9 @@ def summary_table(outcomes: list[IntakeOutcome]) -> Table:
             o.municipality,
             f"[{style}]{o.status}[/]",
             str(o.version or ""),
-            str(o.pages or ""),
+            o.extent,
             o.language or "",
-            o.completeness,
+            _completeness(o),
             "; ".join(o.problems) if o.taken_in else (o.error_code or ""),
         )
     return table

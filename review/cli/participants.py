@@ -45,13 +45,13 @@ def status(
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     table = Table(title=f"Round {data['round']['name']}: plans")
-    for column in ("municipality", "language", "pages", "versions", "assignments", "problems"):
+    for column in ("municipality", "language", "length", "versions", "assignments", "problems"):
         table.add_column(column)
     for plan in data["plans"]:
         table.add_row(
             plan["municipality"],
             str(plan["language"]),
-            str(plan["pages"]),
+            plan["length"] or "-",
             str(plan["versions"]),
             ", ".join(f"{k} {v}" for k, v in sorted(plan["assignments"].items())) or "-",
             "; ".join(plan["problems"]) or "-",

@@ -7,6 +7,24 @@ from typing import Any, Literal
 
 Status = Literal["registered", "new_version", "unchanged", "refused"]
 
+PDF = "application/pdf"
+
+
+def extent(media_type: str | None, pages: int, paragraphs: int) -> str:
+    """How long a plan is, as people count it: a PDF's pages, a Word file's paragraphs. A DOCX
+    has no pages until a word processor lays it out; the count Word saved is often the
+    template's "1" (python-docx, LibreOffice), so it is never shown. Empty when unknown."""
+    if media_type == PDF and pages:
+        return f"{pages} page" if pages == 1 else f"{pages} pages"
+    if paragraphs:
+        return f"{paragraphs} paragraph" if paragraphs == 1 else f"{paragraphs} paragraphs"
+    return ""
+
+
+def paragraphs_in(structure: dict[str, Any]) -> int:
+    """The paragraphs of a stored Document's `structure` (its units' kinds)."""
+    return sum(1 for unit in structure.get("units", ()) if unit.get("kind") == "paragraph")
+
 
 @dataclass
 class IntakeOutcome:
@@ -17,6 +35,7 @@ class IntakeOutcome:
     document_id: int | None = None
     version: int | None = None
     pages: int = 0
+    paragraphs: int = 0  # of a DOCX (a PDF's units are pages)
     language: str | None = None
     media_type: str | None = None
     sha256: str | None = None
@@ -25,6 +44,11 @@ class IntakeOutcome:
     problems: list[str] = field(default_factory=list)
     error: str | None = None  # why the file was refused
     error_code: str | None = None
+
+    @property
+    def extent(self) -> str:
+        """ "12 pages" for a PDF, "340 paragraphs" for a Word file (see `extent`)."""
+        return extent(self.media_type, self.pages, self.paragraphs)
 
     @property
     def taken_in(self) -> bool:

@@ -211,6 +211,7 @@ def _outcome(
         document_id=document_id,
         version=version,
         pages=doc.pages,
+        paragraphs=sum(1 for unit in doc.units if unit.kind == "paragraph"),
         language=doc.language,
         media_type=doc.media_type,
         sha256=doc.sha256,

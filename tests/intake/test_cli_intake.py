@@ -10,8 +10,10 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from review.cli import app
+from review.cli.intake import summary_table
 from review.config import Settings
 from review.db import get_engine
+from review.intake import IntakeOutcome
 from review.models import Document, Plan
 from tests.support import plan_files
 from tests.support.factories import make_municipality, make_round
@@ -115,3 +117,35 @@ def test_a_manifest_without_its_columns_is_a_clear_error(cli_env: Settings, tmp_
     result = runner.invoke(app, ["intake", str(manifest), "--round", "R1"])
     assert result.exit_code == 2
     assert "a manifest needs the columns file, municipality" in " ".join(result.output.split())
+
+
+def test_a_word_plan_is_measured_in_paragraphs_and_its_gaps_are_named(
+    cli_env: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # python-docx (like many tools) saves its template's "<Pages>1</Pages>": not a page count.
+    monkeypatch.setenv("COLUMNS", "300")
+    (tmp_path / "en.docx").write_bytes(plan_files.plan_docx(plan_files.PLAN_EN))
+    (tmp_path / "de.pdf").write_bytes(plan_files.text_pdf(plan_files.PLAN_DE))
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,municipality\nen.docx,Exampleton\nde.pdf,Musterstadt\n")
+
+    intake = runner.invoke(app, ["intake", str(manifest), "--round", "R1", "--workers", "1"])
+    assert intake.exit_code == 0, intake.output
+    docx_row = next(line for line in intake.output.splitlines() if "en.docx" in line)
+    assert "paragraphs" in docx_row and "page" not in docx_row
+    assert "4 pages" in next(line for line in intake.output.splitlines() if "de.pdf" in line)
+
+    status = runner.invoke(app, ["status", "--round", "R1", "--json"])
+    plans = {p["municipality"]: p for p in json.loads(status.stdout)["plans"]}
+    assert plans["Exampleton"]["length"].endswith(" paragraphs")
+    assert plans["Musterstadt"]["length"] == "4 pages"
+
+
+def test_the_summary_says_what_a_plan_lacks_beside_its_count() -> None:
+    checks = [
+        {"kind": "check", "check": "financing", "present": False},
+        {"kind": "check", "check": "target", "present": True},
+    ]
+    outcome = IntakeOutcome("a.pdf", "A", "registered", completeness="1/2", findings=checks)
+    cells = [str(cell) for column in summary_table([outcome]).columns for cell in column.cells]
+    assert any(cell.startswith("1/2: ") and "financ" in cell for cell in cells), cells
