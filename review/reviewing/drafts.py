@@ -174,7 +174,12 @@ def _check_fresh(
     latest = latest_review(session, assignment)
     stored = Seen(latest.version, latest.revision) if latest else Seen()
     if stored != seen:
-        raise StaleSave(differences(rubric, data, ReviewInput.from_review(latest)), stored, seen)
+        raise StaleSave(
+            differences(rubric, data, ReviewInput.from_review(latest)),
+            stored,
+            seen,
+            latest.updated_at if latest else None,
+        )
     return latest
 
 
@@ -228,7 +233,12 @@ def _write(
             session.expire(latest)
             fresh = latest_review(session, assignment)
             stored = Seen(fresh.version, fresh.revision) if fresh else Seen()
-            raise StaleSave(differences(rubric, data, ReviewInput.from_review(fresh)), stored, seen)
+            raise StaleSave(
+                differences(rubric, data, ReviewInput.from_review(fresh)),
+                stored,
+                seen,
+                fresh.updated_at if fresh else None,
+            )
         session.expire(latest)
         session.refresh(latest)
         return latest

@@ -3,6 +3,8 @@ Word forms, language, downloads, and the security around them."""
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import Session, select
 
 from review.config import Settings
@@ -160,6 +162,8 @@ def test_word_form_download_fill_upload(session: Session, settings: Settings) ->
         files={"file": ("form.docx", b"not a zip", MEDIA_TYPE)},
     )
     assert bad.status_code == 422 and "not a Word document" in bad.text
+    # Where the reviewer looks: the refused page opens at its top, so the error is there.
+    assert bad.text.index('id="upload-error"') < bad.text.index('id="plan-h"')
     incomplete = fill(r.content, complete_answers() | {"comment:T4": ""})
     bad = client.post(
         upload,
@@ -182,7 +186,24 @@ def test_word_form_download_fill_upload(session: Session, settings: Settings) ->
         data={"csrf": fields["csrf"], "lang": "en", "action": "draft"},
         files={"file": ("f.docx", fill(r.content, complete_answers()), MEDIA_TYPE)},
     )
-    assert again.status_code == 409 and "saved elsewhere" in again.text
+    assert again.status_code == 409
+    # In words, with the time of the newest save; no version markers such as "1.1".
+    said = re.search(r'id="upload-error".*?</div>', again.text, re.S)
+    assert said and "after you opened it (saved at " in said.group(0)
+    assert "UTC). Nothing was saved; reload the page to see the newest version." in said.group(0)
+    assert "you worked on" not in again.text and "newest is" not in again.text
+
+
+def test_a_level_without_a_description_shows_its_label_once(
+    session: Session, settings: Settings
+) -> None:
+    inv = invited_assignment(session, settings)
+    html = page(client_for(settings), inv.token, inv.assignment_id).text
+    levels = re.findall(
+        r'<span class="level">\d+ · ([^<]+)</span>(?: <span class="anchor">([^<]*))?', html
+    )
+    assert levels and all(label != anchor for label, anchor in levels), levels
+    assert any(anchor for _, anchor in levels)  # a criterion's own descriptions stay
 
 
 def test_language_follows_the_reviewer_and_switches(
