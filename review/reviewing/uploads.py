@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from review import lifecycle
 from review.config import Settings
-from review.documents.word_form import check_form, parse_word_form
+from review.documents.filled_form import check_form, parse_word_form
 from review.intake import take_in
 from review.intake.outcome import IntakeOutcome
 from review.models import (

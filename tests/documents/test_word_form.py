@@ -11,7 +11,8 @@ import pytest
 from sqlmodel import Session
 
 from review.config import Settings
-from review.documents.word_form import WordFormError, parse_word_form
+from review.documents.filled_form import parse_word_form
+from review.documents.word_form import WordFormError
 from review.models import Assignment
 from review.reviewing.drafts import form_state, reviews, save_draft
 from review.reviewing.errors import InvalidReview, StaleSave

@@ -13,7 +13,8 @@ import zipfile
 import pytest
 
 from review.config import Settings
-from review.documents.word_form import WordFormError, parse_word_form
+from review.documents.filled_form import parse_word_form
+from review.documents.word_form import WordFormError
 from review.intake import IntakeError, read_document, safezip
 from tests.support import plan_files
 

@@ -8,7 +8,8 @@ import re
 from sqlmodel import Session, select
 
 from review.config import Settings
-from review.documents.word_form import MEDIA_TYPE, parse_word_form
+from review.documents.filled_form import parse_word_form
+from review.documents.word_form import MEDIA_TYPE
 from review.models import Assignment, Review
 from tests.support.portal_client import client_for, form_fields, page, review_form
 from tests.support.reviewing_data import invited_assignment

@@ -66,7 +66,8 @@ FIGURES: dict[str, dict] = {}
 _CHILD = r"""
 import json, os, resource, sys, time
 from review.config import Settings
-from review.documents.word_form import WordFormError, parse_word_form
+from review.documents.filled_form import parse_word_form
+from review.documents.word_form import WordFormError
 from review.intake import IntakeError, read_document
 
 def status(field):

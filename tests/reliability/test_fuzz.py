@@ -20,7 +20,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from review.config import load_settings
-from review.documents.word_form import WordFormError, parse_word_form, render_word_form
+from review.documents.filled_form import parse_word_form
+from review.documents.word_form import WordFormError, render_word_form
 from review.errors import PeerplanError
 from review.intake import IntakeError, read_document
 from review.reviewing.form import ReviewInput, Seen

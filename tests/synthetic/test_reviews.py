@@ -86,7 +86,8 @@ def test_language_follows_the_reviewer() -> None:
 def test_filled_word_form_reads_back_as_the_simulated_review(language: str) -> None:
     """The demo uploads some reviews as Word forms: what the form parser reads back from a form
     filled by the simulator is exactly what the portal form would have posted."""
-    from review.documents.word_form import parse_word_form, render_word_form
+    from review.documents.filled_form import parse_word_form
+    from review.documents.word_form import render_word_form
     from review.reviewing.form import Seen
     from review.synthetic.word import fill_word_form, word_answers
 
