@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from docx import Document as Docx
 from icalendar import Calendar
+from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from review.config import Settings
+from review.documents.pdf import soffice
 from review.exchange.meeting_run import run
 from review.exchange.meetings import Changes
 from review.models import Outbox
@@ -72,3 +75,16 @@ def test_meetings_are_planned_packed_and_invited(session: Session, settings: Set
     event = Calendar.from_ical((settings.files_dir / calendar_file["path"]).read_bytes())
     assert event.walk("VEVENT")[0].decoded("dtstart").date() == date(2027, 4, 20)
     assert int(event.walk("VEVENT")[0]["sequence"]) == 1
+
+
+@pytest.mark.slow
+def test_the_pack_goes_out_as_pdf(session: Session, settings: Settings) -> None:
+    if soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    round_ = _round(session)
+    report = run(session, settings, round_, Changes(start=date(2027, 3, 1)))
+    pdfs = [p for p in report.packs if p.suffix == ".pdf"]
+    assert len(pdfs) == len(report.plan.meetings)
+    assert "Krems" in "".join(page.extract_text() for page in PdfReader(pdfs[0]).pages)
+    row = session.exec(select(Outbox).where(Outbox.kind == "meeting_invitation")).first()
+    assert any(a["media_type"] == "application/pdf" for a in row.attachments)
