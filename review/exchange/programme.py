@@ -9,7 +9,7 @@ the file; `review.exchange.meetings` plans a round's meetings from it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -67,7 +67,7 @@ class Programme(BaseModel):
 
 
 # Every role the schema accepts is a role a municipality can have.
-assert set(HostRole.__args__) == {r.value for r in Role}  # type: ignore[attr-defined]
+assert set(get_args(HostRole)) == {r.value for r in Role}
 
 
 class ProgrammeError(InvalidInput):
