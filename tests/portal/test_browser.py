@@ -153,3 +153,21 @@ def test_decline_with_a_reason(browser, served, viewport) -> None:
     page.goto(f"{base}/r/{inv.token}?lang=en")
     assert "Link not valid" in page.locator("h1").inner_text()
     page.close()
+
+
+def test_a_refused_word_upload_shows_its_error_where_the_page_opens(
+    browser, served, tmp_path
+) -> None:
+    base, settings = served
+    inv = _invite(settings)
+    bad = tmp_path / "form.docx"
+    bad.write_bytes(b"not a zip")
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{base}/r/{inv.token}?lang=en")
+    page.locator("#word-file").set_input_files(str(bad))
+    page.get_by_role("button", name="Upload as a draft").click()
+    error = page.locator("#upload-error")
+    assert "not a Word document" in error.inner_text()
+    box = error.bounding_box()
+    assert box is not None and box["y"] < PHONE["height"], box  # seen without scrolling
+    page.close()
