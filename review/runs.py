@@ -4,12 +4,13 @@ Shared by the CLI and the Prefect flows, which only add printing or an artifact.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from review.config import Settings
 from review.db import get_engine, session_scope
 from review.deadlines.escalate import escalate
 from review.deadlines.report import EscalationReport
+from review.exchange.reply_reminders import queue_reminders
 from review.lifecycle import Invited, invite_round
 from review.notify.outbox import DeliveryReport, deliver
 from review.rounds import get_round, round_names
@@ -73,6 +74,10 @@ def run_escalation(
         round_id = get_round(session, round_name).id if round_name else None
         report = escalate(session, settings, now=now, round_id=round_id, actor=actor)
         names = [round_name] if round_name else round_names(session)
+        # The municipalities' replies to their drafts have deadlines too (#16).
+        today = now.astimezone(UTC).date() if now else None
+        for name in names:
+            queue_reminders(session, settings, get_round(session, name), today=today)
     delivery = deliver(engine, settings, now=now, actor=actor, raise_on_failure=False)
     return EscalationRun(report, delivery, names)
 

@@ -4,7 +4,7 @@ nothing; the municipality is reminded once before the deadline while it has not 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from docx import Document as Docx
@@ -20,6 +20,7 @@ from review.exchange.programme import load_programme
 from review.exchange.replies import ReplyClosed, open_window, submit_reply
 from review.exchange.reply_reminders import queue_reminders
 from review.models import Municipality, Outbox, PlanReply
+from review.runs import run_escalation
 from tests.support.review_data import reviewed_plan
 
 DUE = date(2027, 1, 20)
@@ -126,3 +127,18 @@ def test_the_municipality_is_reminded_once_before_the_deadline(
     assert row.recipient == "klima@melk.example" and "Stellungnahme" in row.subject
     assert "20.01.2027" in row.body
     assert queue_reminders(session, settings, reviewed.round_, today=date(2027, 1, 21)) == 0
+
+
+def test_the_hourly_escalation_reminds_the_municipality(
+    session: Session, settings: Settings
+) -> None:
+    reviewed = reviewed_plan(session, municipality="Ybbs")
+    town = session.get(Municipality, reviewed.plan.municipality_id)
+    town.contact_email = "klima@ybbs.example"
+    session.add(town)
+    open_window(session, reviewed.plan, date.today() + timedelta(days=1))
+    session.commit()
+    run_escalation(settings, round_name=reviewed.round_.name)
+    session.expire_all()
+    [row] = session.exec(select(Outbox).where(Outbox.kind == "reply_reminder")).all()
+    assert row.recipient == "klima@ybbs.example"
