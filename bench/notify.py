@@ -35,7 +35,8 @@ from review.config import load_settings  # noqa: E402
 from review.db import engine_for, migrate, session_scope  # noqa: E402
 from review.deadlines.escalate import escalate  # noqa: E402
 from review.models import Assignment, Municipality, Outbox, Plan, Reviewer  # noqa: E402
-from review.notify.outbox import build_email, deliver  # noqa: E402
+from review.notify.delivery import deliver  # noqa: E402
+from review.notify.envelope import build_email  # noqa: E402
 from review.rounds import create_round  # noqa: E402
 from tests.support.notify import Mailbox, start_smtp  # noqa: E402
 

@@ -12,7 +12,7 @@ from review.deadlines.escalate import escalate
 from review.deadlines.report import EscalationReport
 from review.exchange.reply_reminders import queue_reminders
 from review.lifecycle import Invited, invite_round
-from review.notify.outbox import DeliveryReport, deliver
+from review.notify.delivery import DeliveryReport, deliver
 from review.rounds import get_round, round_names
 
 

@@ -15,7 +15,7 @@ from review.coordinator import controls
 from review.coordinator.controls import Target
 from review.db import get_engine, session_scope
 from review.models import Assignment, Reviewer, Round
-from review.notify.outbox import DeliveryReport, deliver
+from review.notify.delivery import DeliveryReport, deliver
 from review.rounds import get_round
 
 

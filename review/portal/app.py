@@ -16,7 +16,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from review.config import Settings
 from review.db import get_engine
 from review.link_guard import LinkGuard
-from review.notify import outbox
+from review.notify import background
 from review.portal import errors, security
 from review.portal.pages import Pages, environment
 from review.portal.routes import ROUTERS
@@ -42,7 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.throttle = LinkGuard(app.state.engine)
     # Messages queued by a request (receipts, the replacement's invitation) go out right after
     # it commits, in a background sender; tests without an SMTP server swap this out.
-    app.state.send_now = outbox.deliver_in_background
+    app.state.send_now = background.deliver_in_background
     for router in ROUTERS:
         app.include_router(router)
     errors.install(app)

@@ -27,7 +27,7 @@ from review.models import (
     Reviewer,
     Round,
 )
-from review.notify.outbox import body_as_sent
+from review.notify.envelope import body_as_sent
 from review.progress import round_progress
 from review.rounds import get_round
 from review.states import transition

@@ -13,7 +13,7 @@ from review import lifecycle
 from review.config import Settings
 from review.errors import InvalidInput
 from review.models import Assignment, Event, Outbox
-from review.notify.outbox import body_as_sent
+from review.notify.envelope import body_as_sent
 from review.reviewing.links import assignment_for_token
 from review.states import StaleVersion
 from tests.support.factories import make_municipality, make_plan

@@ -29,7 +29,7 @@ from sqlmodel import select
 
 from review.db import session_scope
 from review.models import Outbox
-from review.notify.outbox import deliver
+from review.notify.delivery import deliver
 from review.runs import run_invitations
 from tests.support.notify import (
     Mailbox,

@@ -63,7 +63,7 @@ def test_smtp_through_a_prefect_email_block_keeps_our_message_id(prefect_harness
     from prefect_email import EmailServerCredentials
 
     from review.db import get_engine
-    from review.notify import outbox
+    from review.notify import delivery, outbox
     from tests.support.notify import free_port
 
     box = Mailbox()
@@ -89,7 +89,7 @@ def test_smtp_through_a_prefect_email_block_keeps_our_message_id(prefect_harness
                 round_id=None,
                 settings=settings,
             )
-        assert outbox.deliver(engine, settings).sent == ["digest:test"]
+        assert delivery.deliver(engine, settings).sent == ["digest:test"]
     finally:
         controller.stop()
     (message,) = box.messages

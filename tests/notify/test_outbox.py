@@ -9,9 +9,10 @@ from sqlmodel import select
 from review.db import session_scope
 from review.lifecycle import invite
 from review.models import Event, Outbox
-from review.notify import notices, outbox
+from review.notify import background, notices, outbox
 from review.notify.context import AssignmentFacts
-from review.notify.outbox import DeliveryFailed, deliver
+from review.notify.delivery import deliver
+from review.notify.outbox import DeliveryFailed
 from review.states import transition
 from tests.support.notify import (
     Mailbox,
@@ -279,9 +280,9 @@ def test_background_delivery_sends_without_making_the_caller_wait(settings, engi
             round_id=None,
             settings=settings,
         )
-    outbox.deliver_in_background(settings)
-    outbox.deliver_in_background(settings)  # while it runs: one more look, no second sender
+    background.deliver_in_background(settings)
+    background.deliver_in_background(settings)  # while it runs: one more look, no second sender
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and (not box.messages or outbox._background_running):
+    while time.monotonic() < deadline and (not box.messages or background._background_running):
         time.sleep(0.05)
     assert [m["Message-ID"] for m in box.messages] == [outbox.message_id_for("digest:bg", settings)]

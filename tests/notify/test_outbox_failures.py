@@ -17,7 +17,8 @@ from review.deadlines.escalate import escalate
 from review.lifecycle import invite
 from review.models import Document, Event, Outbox
 from review.notify import notices, outbox
-from review.notify.outbox import DeliveryFailed, deliver
+from review.notify.delivery import deliver
+from review.notify.outbox import DeliveryFailed
 from review.status import round_status
 from tests.support.notify import (
     Mailbox,

@@ -344,7 +344,7 @@ def test_no_personal_link_token_rests_in_the_database(sqlite_settings: Settings)
     database, dumped as text, holds the token; the email does, and it opens the portal."""
     from review.lifecycle import invite_round
     from review.models import utcnow
-    from review.notify.outbox import deliver
+    from review.notify.delivery import deliver
     from review.reviewing.links import assignment_for_token
     from tests.support.factories import make_plan
 
@@ -397,7 +397,7 @@ def test_sent_messages_keep_no_personal_link(sqlite_settings: Settings) -> None:
     reviewer's email does."""
     from review.lifecycle import invite_round
     from review.models import utcnow
-    from review.notify.outbox import deliver
+    from review.notify.delivery import deliver
     from tests.support.factories import make_plan
 
     box = Mailbox()

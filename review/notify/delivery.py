@@ -1,0 +1,370 @@
+"""Sending the outbox.
+
+Sending: `deliver` holds the outbox for one deliverer at a time (a PostgreSQL advisory lock, or
+an flock beside the SQLite file; both die with the process), claims pending rows in batches
+(counting the attempt), then sends each one and marks it sent in its own short transaction. The
+guarantee after a crash:
+- killed after the row was written and before it was sent: the next run sends it (once);
+- killed after the SMTP server accepted it and before it was marked sent: the next run sends it
+  again, with the same Message-ID, so mail clients and the test see one message id twice at most.
+  At-least-once is the honest guarantee of any SMTP sender; the stable Message-ID makes the rare
+  duplicate recognisable. Nothing is ever lost and a row marked sent is never sent again.
+Messages that have become pointless (a reminder to someone who has since submitted, declined or
+been released) are cancelled at send time, not sent.
+
+Each message is built, sent and marked on its own: a message that cannot be built (a header
+from user text that no header filter could save, an attachment gone missing) or that the server
+refuses for good (every recipient refused with a 5xx) is marked `failed` with its reason, shown
+by `peerplan outbox`, `peerplan status` and the coordinator's digest, and never retried; it never
+stops the messages after it. A server that is down or refuses for a while leaves the message
+pending for the next run (`DeliveryFailed` says so after every other message was tried).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import smtplib
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, text, update
+from sqlmodel import Session, col, select
+
+from review import events
+from review.config import Settings
+from review.db import session_scope
+from review.models import Assignment, Outbox, OutboxStatus, utcnow
+from review.notify import smtp
+from review.notify.envelope import build_email
+from review.notify.outbox import ONLY_WHILE_OPEN, DeliveryFailed, redact_links
+from review.states import OPEN
+
+log = logging.getLogger(__name__)
+# --- sending -------------------------------------------------------------------------------
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[str] = field(default_factory=list)
+    cancelled: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # still pending: retried
+    undeliverable: list[tuple[str, str]] = field(default_factory=list)  # marked failed for good
+    busy: bool = False  # another deliverer held the outbox: nothing done, nothing lost
+
+    def summary(self) -> str:
+        busy = " (another delivery was running: left to it)" if self.busy else ""
+        bad = f", {len(self.undeliverable)} undeliverable" if self.undeliverable else ""
+        return (
+            f"{len(self.sent)} sent, {len(self.cancelled)} cancelled, {len(self.failed)} failed"
+            + bad
+            + busy
+        )
+
+    def raise_if_failed(self) -> None:
+        if self.failed or self.undeliverable:
+            raise DeliveryFailed(self.failed, len(self.sent), self.undeliverable)
+
+
+def _assignment_statuses(session: Session, rows: Sequence[Outbox]) -> dict[int, str]:
+    ids = {
+        row.assignment_id
+        for row in rows
+        if row.kind in ONLY_WHILE_OPEN and row.assignment_id is not None
+    }
+    if not ids:
+        return {}
+    statement = select(Assignment.id, Assignment.status).where(col(Assignment.id).in_(ids))
+    return {id_: status for id_, status in session.exec(statement).all() if id_ is not None}
+
+
+def _still_wanted(row: Outbox, statuses: dict[int, str]) -> str | None:
+    """Why `row` should no longer be sent, or None if it should."""
+    if row.kind not in ONLY_WHILE_OPEN or row.assignment_id is None:
+        return None
+    status = statuses.get(row.assignment_id)
+    if status is None:
+        return "the assignment no longer exists"
+    if status not in {s.value for s in OPEN}:
+        return f"the assignment is now '{status}'"
+    return None
+
+
+def pending_ids(session: Session, round_id: int | None = None) -> list[int]:
+    statement = select(col(Outbox.id)).where(Outbox.status == OutboxStatus.pending.value)
+    if round_id is not None:
+        statement = statement.where(Outbox.round_id == round_id)
+    # A stored row's id is never None; the column's Python type says so only for unsaved rows.
+    return [i for i in session.exec(statement.order_by(col(Outbox.id))) if i is not None]
+
+
+#: Rows claimed per transaction. A crash after a claim costs nothing (a claimed row is still
+#: pending and is sent by the next run); marking stays per message, so a crash duplicates at most
+#: the one message that was on the wire.
+CLAIM_BATCH = 50
+
+
+@dataclass
+class _Claimed:
+    id: int
+    key: str
+    kind: str
+    recipient: str
+    language: str
+    reason: str
+    round_id: int | None
+    message_id: str
+    message: EmailMessage
+
+
+def deliver(
+    engine: Engine,
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+    round_id: int | None = None,
+    actor: str = "system",
+    raise_on_failure: bool = True,
+) -> DeliveryReport:
+    """Send every pending message. Raises DeliveryFailed after trying them all if any failed
+    (unless `raise_on_failure` is False: then the report lists the failures)."""
+    report = DeliveryReport()
+    with one_deliverer(engine, settings) as mine:
+        if not mine:
+            report.busy = True  # the running deliverer or the next run sends them
+            return report
+        with session_scope(engine) as session:
+            ids = pending_ids(session, round_id)
+        if not ids:
+            return report
+        with smtp.Connection(settings) as connection:
+            for start in range(0, len(ids), CLAIM_BATCH):
+                for claimed in _claim(
+                    engine, settings, ids[start : start + CLAIM_BATCH], report, actor=actor
+                ):
+                    _send_and_mark(engine, claimed, connection, report, now=now, actor=actor)
+    if raise_on_failure:
+        report.raise_if_failed()
+    return report
+
+
+#: Key of the PostgreSQL advisory lock held while delivering ("peerplan outbox").
+_PG_LOCK_KEY = 0x7065_6572_6F62
+#: How long a deliverer waits for another one to finish before leaving the rows to it.
+LOCK_WAIT_SECONDS = 60.0
+
+
+@contextmanager
+def one_deliverer(engine: Engine, settings: Settings) -> Iterator[bool]:
+    """Hold the outbox for one deliverer at a time (the hourly flow, a coordinator's command and
+    the portal may all deliver). Yields False if another kept it for LOCK_WAIT_SECONDS. The lock
+    dies with its process: a killed deliverer never blocks the next one."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            got = False
+            while not got:
+                got = bool(
+                    conn.execute(
+                        text("SELECT pg_try_advisory_lock(:k)"), {"k": _PG_LOCK_KEY}
+                    ).scalar()
+                )
+                conn.commit()
+                if not got and time.monotonic() > deadline:
+                    break
+                if not got:
+                    time.sleep(0.2)
+            try:
+                yield got
+            finally:
+                if got:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
+                    conn.commit()
+        return
+    # SQLite lives on one machine: an flock on a file beside the database.
+    database = engine.url.database or ""
+    lock_path = (
+        Path(database).with_name(Path(database).name + ".outbox-lock")
+        if database and database != ":memory:"
+        else settings.data_dir / "outbox.lock"
+    )
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        got = False
+        while not got:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                got = True
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+        try:
+            yield got
+        finally:
+            if got:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _claim(
+    engine: Engine, settings: Settings, ids: list[int], report: DeliveryReport, *, actor: str
+) -> list[_Claimed]:
+    """Cancel the rows that became pointless and claim the others (count the attempt), in one
+    transaction. `one_deliverer` makes sure nobody else is claiming at the same time."""
+    claimed: list[_Claimed] = []
+    with session_scope(engine) as session:
+        rows = session.exec(
+            select(Outbox)
+            .where(
+                col(Outbox.id).in_(ids),
+                Outbox.status == OutboxStatus.pending.value,
+            )
+            .order_by(col(Outbox.id))
+        ).all()
+        statuses = _assignment_statuses(session, rows)
+        keep: list[Outbox] = []
+        for row in rows:
+            why_not = _still_wanted(row, statuses)
+            if not why_not:
+                keep.append(row)
+                continue
+            row.status = OutboxStatus.cancelled.value
+            row.last_error = f"cancelled: {why_not}"
+            session.add(row)
+            events.record(
+                session,
+                kind="outbox.cancelled",
+                actor=actor,
+                entity="outbox",
+                entity_id=row.id,
+                round_id=row.round_id,
+                payload={"key": row.key, "kind": row.kind, "to": row.recipient, "why": why_not},
+            )
+            report.cancelled.append((row.key, why_not))
+        if keep:
+            session.execute(
+                update(Outbox)
+                .where(col(Outbox.id).in_([row.id for row in keep]))
+                .values(attempts=Outbox.attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
+        for row in keep:
+            try:
+                message = build_email(row, settings)
+            except Exception as exc:  # this message only: every other one still goes
+                _mark_undeliverable(session, row, f"cannot be built: {_reason(exc)}", actor)
+                report.undeliverable.append((row.key, row.last_error or ""))
+                continue
+            assert row.id is not None  # read from the database
+            claimed.append(
+                _Claimed(
+                    row.id,
+                    row.key,
+                    row.kind,
+                    row.recipient,
+                    row.language,
+                    row.reason,
+                    row.round_id,
+                    row.message_id,
+                    message,
+                )
+            )
+    return claimed
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _mark_undeliverable(session: Session, row: Outbox, reason: str, actor: str) -> None:
+    """Mark `row` failed for good with its reason (shown by `peerplan outbox`, `peerplan status`
+    and the digest) and record it in the audit log."""
+    row.status = OutboxStatus.failed.value
+    row.last_error = reason
+    session.add(row)
+    events.record(
+        session,
+        kind="outbox.failed",
+        actor=actor,
+        entity="outbox",
+        entity_id=row.id,
+        round_id=row.round_id,
+        payload={"key": row.key, "kind": row.kind, "to": row.recipient, "why": reason},
+    )
+
+
+def _refused_for_good(exc: BaseException) -> bool:
+    """True when sending `exc`'s message again cannot succeed: every recipient refused with a
+    permanent (5xx) code, an address the server cannot take (SMTPUTF8), or a message smtplib
+    itself cannot encode. A server that is down, busy or refusing everything stays retryable."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return True
+    return isinstance(exc, (ValueError, TypeError, UnicodeError))
+
+
+def _send_and_mark(
+    engine: Engine,
+    item: _Claimed,
+    connection: Any,
+    report: DeliveryReport,
+    *,
+    now: datetime | None,
+    actor: str,
+) -> None:
+    # Sent outside any transaction: a slow server never holds a database lock.
+    try:
+        connection.send(item.message)
+    except Exception as exc:  # SMTP refusal, connection refused, timeout: retried later
+        error = _reason(exc)
+        with session_scope(engine) as session:
+            if _refused_for_good(exc):
+                row = session.get(Outbox, item.id)
+                if row is not None:
+                    _mark_undeliverable(session, row, f"refused: {error}", actor)
+                    report.undeliverable.append((item.key, row.last_error or ""))
+                    return
+            session.execute(
+                update(Outbox).where(col(Outbox.id) == item.id).values(last_error=error)
+            )
+        report.failed.append((item.key, error))
+        return
+    # A crash right here, after the server accepted and before the mark, is the one way to a
+    # duplicate (same Message-ID); see the module docstring.
+    with session_scope(engine) as session:
+        body = session.exec(select(Outbox.body).where(Outbox.id == item.id)).one()
+        session.execute(
+            update(Outbox)
+            .where(col(Outbox.id) == item.id)
+            .values(
+                status=OutboxStatus.sent.value,
+                sent_at=now or utcnow(),
+                last_error=None,
+                body=redact_links(body),
+            )
+        )
+        events.record(
+            session,
+            kind="outbox.sent",
+            actor=actor,
+            entity="outbox",
+            entity_id=item.id,
+            round_id=item.round_id,
+            payload={
+                "key": item.key,
+                "kind": item.kind,
+                "to": item.recipient,
+                "language": item.language,
+                "message_id": item.message_id,
+                "reason": item.reason,
+            },
+        )
+    report.sent.append(item.key)
