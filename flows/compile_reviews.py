@@ -74,17 +74,29 @@ def plan_ids_of(round_name: str, only: list[int] | None) -> list[int]:
     return [i for i in ids if only is None or i in only]
 
 
-@task(name="compile-plan", task_run_name="compile-plan-{plan_id}")
-def compile_plan(round_name: str, plan_id: int, out_dir: str, workers: int) -> PlanReport:
+@task(name="compile-plans", task_run_name="compile-plans-{label}")
+def compile_plan_chunk(
+    round_name: str, plan_ids: list[int], out_dir: str, workers: int, label: str
+) -> list[PlanReport]:
     with session_scope(get_engine(load_settings())) as session:
-        (report,) = compile_plans(
+        return compile_plans(
             session,
             get_round(session, round_name),
             Path(out_dir),
-            plan_ids=[plan_id],
+            plan_ids=plan_ids,
             renderers=_renderers(workers),
         )
-    return report
+
+
+def chunks(ids: list[int], workers: int) -> list[list[int]]:
+    """A few tasks, not one per plan: each reads the whole round once (the exchange compares a
+    plan with every other), so one task per plan would read it n times; two chunks per
+    rendering process keep the pool busy."""
+    if not ids:
+        return []
+    count = min(len(ids), 2 * workers)
+    size = -(-len(ids) // count)
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 @task(name="round-summary")
@@ -140,10 +152,12 @@ def compile_reviews(parameters: CompileParameters) -> dict:
     workers = parameters.workers or default_workers()
     ids = plan_ids_of(parameters.round_name, parameters.plan_ids)
     futures = [
-        compile_plan.submit(parameters.round_name, plan_id, str(out_dir), workers)
-        for plan_id in ids
+        compile_plan_chunk.submit(
+            parameters.round_name, chunk, str(out_dir), workers, f"{chunk[0]}-{chunk[-1]}"
+        )
+        for chunk in chunks(ids, workers)
     ]
-    reports = [future.result() for future in futures]
+    reports = [report for future in futures for report in future.result()]
     outputs = compile_summary(parameters.round_name, reports, str(out_dir), parameters.pdf, workers)
     # A run for some plans (the trigger when a plan's last review arrives) gets its own key:
     # under the round's key it would replace the table of every plan with its one row.
