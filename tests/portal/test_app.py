@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 from review.config import Settings
 from review.documents.filled_form import parse_word_form
 from review.documents.word_form import MEDIA_TYPE
-from review.models import Assignment, Review
+from review.intake.read import DOCX as DOCX_TYPE
+from review.models import Assignment, Document, Review
 from tests.support.portal_client import client_for, form_fields, page, review_form
 from tests.support.reviewing_data import invited_assignment
 from tests.support.word_form import complete_answers, fill
@@ -193,6 +194,17 @@ def test_word_form_download_fill_upload(session: Session, settings: Settings) ->
     assert said and "after you opened it (saved at " in said.group(0)
     assert "UTC). Nothing was saved; reload the page to see the newest version." in said.group(0)
     assert "you worked on" not in again.text and "newest is" not in again.text
+
+
+def test_a_word_plan_shows_no_page_count(session: Session, settings: Settings) -> None:
+    inv = invited_assignment(session, settings)
+    client = client_for(settings)
+    assert "(3 pages)" in page(client, inv.token, inv.assignment_id).text  # a PDF's pages
+    document = session.exec(select(Document)).one()
+    document.media_type = DOCX_TYPE  # Word's saved count (often the template's 1) is no count
+    session.add(document)
+    session.commit()
+    assert "pages" not in page(client, inv.token, inv.assignment_id).text
 
 
 def test_a_level_without_a_description_shows_its_label_once(
