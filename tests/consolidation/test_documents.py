@@ -249,7 +249,7 @@ def test_plans_render_in_parallel_processes(session: Session, tmp_path: Path) ->
     report = compile_round(session, None, first.round_, tmp_path, workers=2, pdf=False)
     assert len(report.plans) == 5
     assert all(p.municipality_docx.is_file() for p in report.plans)
-    assert sorted(p.name for p in (tmp_path / "municipality").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "municipality").glob("*.docx")) == [
         f"{p.plan_id:04d}-plan-{i}.docx" for i, p in enumerate(report.plans, start=1)
     ]
 

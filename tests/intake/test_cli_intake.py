@@ -123,7 +123,10 @@ def test_a_word_plan_is_measured_in_paragraphs_and_its_gaps_are_named(
     cli_env: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # python-docx (like many tools) saves its template's "<Pages>1</Pages>": not a page count.
-    monkeypatch.setenv("COLUMNS", "300")
+    # The console measured the terminal when the CLI was imported: widen it for this table.
+    from review.cli.app import console
+
+    monkeypatch.setattr(console, "width", 300)
     (tmp_path / "en.docx").write_bytes(plan_files.plan_docx(plan_files.PLAN_EN))
     (tmp_path / "de.pdf").write_bytes(plan_files.text_pdf(plan_files.PLAN_DE))
     manifest = tmp_path / "manifest.csv"
