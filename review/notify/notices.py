@@ -69,6 +69,35 @@ def queue(
 Attachment = tuple[str, str, str]
 
 
+def about(
+    session: Session,
+    settings: Settings,
+    facts: AssignmentFacts,
+    kind: str,
+    *,
+    key: str = "",
+    reason: str,
+    to_coordinator: bool = False,
+    **context: Any,
+) -> Outbox | None:
+    """A message about one assignment to its reviewer, or to the round's coordinator, in their
+    language. Its outbox key is `<kind>:a<assignment><key>`: one message per key, ever."""
+    assignment = facts.assignment
+    language = facts.coordinator_language if to_coordinator else facts.reviewer.language
+    return queue(
+        session,
+        settings,
+        key=f"{kind}:a{assignment.id}{key}",
+        kind=kind,
+        recipient=facts.round.coordinator_email if to_coordinator else facts.reviewer.email,
+        language=language,
+        round_id=assignment.round_id,
+        assignment_id=assignment.id,
+        reason=reason,
+        **facts.context(language, **context),
+    )
+
+
 def invitation(
     session: Session,
     settings: Settings,
@@ -165,19 +194,7 @@ def acceptance_receipt(
     session: Session, settings: Settings, assignment: Assignment
 ) -> Outbox | None:
     facts = AssignmentFacts.load(session, assignment)
-    language = facts.reviewer.language
-    return queue(
-        session,
-        settings,
-        key=f"acceptance_receipt:a{assignment.id}",
-        kind="acceptance_receipt",
-        recipient=facts.reviewer.email,
-        language=language,
-        round_id=assignment.round_id,
-        assignment_id=assignment.id,
-        reason="accepted",
-        **facts.context(language),
-    )
+    return about(session, settings, facts, "acceptance_receipt", reason="accepted")
 
 
 def submission_receipt(
@@ -185,28 +202,20 @@ def submission_receipt(
 ) -> Outbox | None:
     """A receipt for each submitted version of a review (an edited resubmission gets its own)."""
     facts = AssignmentFacts.load(session, assignment)
-    language = facts.reviewer.language
     round_ = facts.round
     editable_until = None
     if round_.edit_after_submit:
         editable_until = round_.final_deadline or round_.due_date
-    submitted_at = review.submitted_at or utcnow()
-    return queue(
+    return about(
         session,
         settings,
-        key=f"submission_receipt:a{assignment.id}:v{review.version}",
-        kind="submission_receipt",
-        recipient=facts.reviewer.email,
-        language=language,
-        round_id=assignment.round_id,
-        assignment_id=assignment.id,
+        facts,
+        "submission_receipt",
+        key=f":v{review.version}",
         reason=f"review version {review.version} submitted",
-        **facts.context(
-            language,
-            review_version=review.version,
-            submitted_at=format_day(submitted_at, language),
-            editable_until=editable_until,
-        ),
+        review_version=review.version,
+        submitted_at=format_day(review.submitted_at or utcnow(), facts.reviewer.language),
+        editable_until=editable_until,
     )
 
 
@@ -221,8 +230,6 @@ def decline_notice(
 ) -> Outbox | None:
     """Tell the coordinator that a reviewer declined, and who replaces them (or why nobody
     could: then the coordinator must act by hand)."""
-    facts = AssignmentFacts.load(session, assignment)
-    language = facts.coordinator_language
     extra: dict[str, Any] = {
         "decline_reason": reason,
         "replacement_name": None,
@@ -237,17 +244,15 @@ def decline_notice(
             replacement_email=new_facts.reviewer.email,
             replacement_due=replacement.due_date,
         )
-    return queue(
+    facts = AssignmentFacts.load(session, assignment)
+    return about(
         session,
         settings,
-        key=f"decline_notice:a{assignment.id}",
-        kind="decline_notice",
-        recipient=facts.round.coordinator_email,
-        language=language,
-        round_id=assignment.round_id,
-        assignment_id=assignment.id,
+        facts,
+        "decline_notice",
         reason="reviewer declined",
-        **facts.context(language, **extra),
+        to_coordinator=True,
+        **extra,
     )
 
 
@@ -261,18 +266,8 @@ def reminder(
     reason: str,
 ) -> Outbox | None:
     """A reminder to the reviewer, one per reminder window (`d-7`, `d0`, ...)."""
-    assignment, language = facts.assignment, facts.reviewer.language
-    return queue(
-        session,
-        settings,
-        key=f"reminder:a{assignment.id}:{window}",
-        kind="reminder",
-        recipient=facts.reviewer.email,
-        language=language,
-        round_id=assignment.round_id,
-        assignment_id=assignment.id,
-        reason=reason,
-        **facts.context(language, days_left=days_left),
+    return about(
+        session, settings, facts, "reminder", key=f":{window}", reason=reason, days_left=days_left
     )
 
 
@@ -286,18 +281,14 @@ def overdue_notice(
     reassign_on: date | None,
 ) -> Outbox | None:
     """The reviewer's review is overdue (and when it will be given to someone else)."""
-    assignment, language = facts.assignment, facts.reviewer.language
-    return queue(
+    return about(
         session,
         settings,
-        key=f"overdue_notice:a{assignment.id}:{window}",
-        kind="overdue_notice",
-        recipient=facts.reviewer.email,
-        language=language,
-        round_id=assignment.round_id,
-        assignment_id=assignment.id,
+        facts,
+        "overdue_notice",
+        key=f":{window}",
         reason=reason,
-        **facts.context(language, reassign_on=reassign_on),
+        reassign_on=reassign_on,
     )
 
 
@@ -312,18 +303,16 @@ def escalation(
     days_late: int,
 ) -> Outbox | None:
     """Tell the coordinator that a review is overdue."""
-    assignment, language = facts.assignment, facts.coordinator_language
-    return queue(
+    return about(
         session,
         settings,
-        key=f"escalation:a{assignment.id}:{window}",
-        kind="escalation",
-        recipient=facts.round.coordinator_email,
-        language=language,
-        round_id=assignment.round_id,
-        assignment_id=assignment.id,
+        facts,
+        "escalation",
+        key=f":{window}",
         reason=reason,
-        **facts.context(language, reassign_on=reassign_on, days_late=days_late),
+        to_coordinator=True,
+        reassign_on=reassign_on,
+        days_late=days_late,
     )
 
 
@@ -337,18 +326,14 @@ def released_notice(
     released_because: str,
 ) -> Outbox | None:
     """Tell a reviewer that their review was given to someone else."""
-    assignment, language = facts.assignment, facts.reviewer.language
-    return queue(
+    return about(
         session,
         settings,
-        key=f"released_notice:a{assignment.id}:{window}",
-        kind="released_notice",
-        recipient=facts.reviewer.email,
-        language=language,
-        round_id=assignment.round_id,
-        assignment_id=assignment.id,
+        facts,
+        "released_notice",
+        key=f":{window}",
         reason=reason,
-        **facts.context(language, released_because=released_because),
+        released_because=released_because,
     )
 
 
@@ -389,18 +374,8 @@ def withdrawn_notice(
     session: Session, settings: Settings, facts: AssignmentFacts, *, reason: str
 ) -> Outbox | None:
     """Tell a reviewer that the coordinator took their assignment back, and why."""
-    assignment, language = facts.assignment, facts.reviewer.language
-    return queue(
-        session,
-        settings,
-        key=f"withdrawn_notice:a{assignment.id}",
-        kind="withdrawn_notice",
-        recipient=facts.reviewer.email,
-        language=language,
-        round_id=assignment.round_id,
-        assignment_id=assignment.id,
-        reason=reason,
-        **facts.context(language, withdraw_reason=reason),
+    return about(
+        session, settings, facts, "withdrawn_notice", reason=reason, withdraw_reason=reason
     )
 
 
@@ -408,16 +383,13 @@ def due_date_changed(
     session: Session, settings: Settings, facts: AssignmentFacts, *, previous: date
 ) -> Outbox | None:
     """Tell a reviewer their new due date (one message per change of the assignment)."""
-    assignment, language = facts.assignment, facts.reviewer.language
-    return queue(
+    assignment = facts.assignment
+    return about(
         session,
         settings,
-        key=f"due_date_changed:a{assignment.id}:v{assignment.version}",
-        kind="due_date_changed",
-        recipient=facts.reviewer.email,
-        language=language,
-        round_id=assignment.round_id,
-        assignment_id=assignment.id,
+        facts,
+        "due_date_changed",
+        key=f":v{assignment.version}",
         reason=f"due date {previous.isoformat()} -> {assignment.due_date.isoformat()}",
-        **facts.context(language, previous_due_date=previous),
+        previous_due_date=previous,
     )
