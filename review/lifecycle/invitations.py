@@ -107,7 +107,7 @@ def _invite_reviewer(
     session: Session, settings: Settings, invited: list[tuple[Assignment, str]]
 ) -> None:
     """One message per reviewer and batch: the invitation of a single assignment, or for
-    several one invitation with one link to the reviewer's list of plans and every Word form."""
+    several one invitation with every plan's personal link and Word form."""
     first, token = invited[0]
     if len(invited) == 1:
         notices.invitation(
@@ -118,7 +118,7 @@ def _invite_reviewer(
     def attach(assignment: Assignment, language: str) -> notices.Attachment:
         return _word_form(session, settings, assignment)(language)
 
-    notices.invitation_list(session, settings, [a for a, _ in invited], token=token, attach=attach)
+    notices.invitation_list(session, settings, invited, attach=attach)
 
 
 def invite_round(

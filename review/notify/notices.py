@@ -7,7 +7,7 @@ Nothing here changes state or calls back into the domain: review.lifecycle decid
 and which message it causes, and calls these.
 
     invitation(..., token, attachment)      invitation (or replacement invitation), Word form
-    invitation_list(..., assignments)       one invitation for several plans, every Word form
+    invitation_list(..., invited)           one invitation for several plans, a link each
     acceptance_receipt(..., assignment)     to the reviewer
     submission_receipt(..., review)         to the reviewer, one per submitted version
     decline_notice(..., reason, replacement)   to the coordinator
@@ -144,30 +144,31 @@ def invitation(
 def invitation_list(
     session: Session,
     settings: Settings,
-    assignments: list[Assignment],
+    invited: list[tuple[Assignment, str]],
     *,
-    token: str,
     attach: Callable[[Assignment, str], Attachment],
 ) -> Outbox | None:
-    """One invitation for a reviewer's several assignments of one batch: one link, which opens
-    the reviewer's list of plans (the link of the first assignment; the portal lists every open
-    assignment of its reviewer), and each plan's Word form attached.
+    """One invitation for a reviewer's several (assignment, token) of one batch: every plan with
+    its own personal link, which opens that plan's form (#13 follow-up: one link for all of them
+    stopped working when its plan closed), and each plan's Word form attached.
 
     Keyed by the reviewer and the batch's first assignment: the same batch is queued once, a
     later batch (a new plan for the same reviewer) is a new message. Cancelled before sending
-    when the first assignment closes, since its link then stops working."""
-    first = assignments[0]
+    when the first assignment closes (the outbox row names one assignment)."""
+    first = invited[0][0]
     key = f"invitation_list:r{first.reviewer_id}:a{first.id}"
     if outbox.queued(session, key) is not None:
         return None
     facts = AssignmentFacts.load(session, first)
     language = facts.reviewer.language
     plans, attachments = [], []
-    for assignment in assignments:
-        plan_facts = AssignmentFacts.load(session, assignment)
-        context = plan_facts.context(language)
-        plans.append({k: context[k] for k in ("plan_title", "municipality_name", "rubric")})
-        plans[-1]["due_date"] = context["due_date"]
+    for assignment, token in invited:
+        context = AssignmentFacts.load(session, assignment).context(language)
+        plan = {k: context[k] for k in ("plan_title", "municipality_name", "rubric", "due_date")}
+        # The placeholder, not the token (#17); the path opens this plan's form, not the list.
+        personal = review_link(settings, links.link_placeholder(settings, assignment, token))
+        plan["link"] = f"{personal}/a/{assignment.id}"
+        plans.append(plan)
         name, stored, media_type = attach(assignment, language)
         attachments.append({"filename": name, "path": stored, "media_type": media_type})
     return queue(
@@ -179,14 +180,9 @@ def invitation_list(
         language=language,
         round_id=first.round_id,
         assignment_id=first.id,
-        reason=f"invited to {len(assignments)} plans",
+        reason=f"invited to {len(invited)} plans",
         attachments=attachments,
-        **facts.context(
-            language,
-            link=review_link(settings, links.link_placeholder(settings, first, token)),
-            count=len(assignments),
-            plans=plans,
-        ),
+        **facts.context(language, count=len(invited), plans=plans),
     )
 
 

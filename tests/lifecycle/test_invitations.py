@@ -125,7 +125,49 @@ def test_a_link_reissued_from_a_stale_read_is_refused_and_writes_nothing(
         assert len(_invitations(session, assignment)) == 2  # the first and the one reissue
 
 
-def test_a_reviewer_of_four_plans_gets_one_invitation_with_one_link_to_the_list(
+def _plan_links(message: Outbox, settings: Settings) -> list[tuple[str, int]]:
+    """(token, assignment id) of every plan link in the message as the reviewer receives it."""
+    sent = body_as_sent(message.body, settings)
+    return [(t, int(a)) for t, a in re.findall(r"/r/([A-Za-z0-9_-]+)/a/(\d+)", sent)]
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_a_reviewer_of_two_plans_gets_both_links_each_opening_its_own_form(
+    session: Session, settings: Settings, language: str
+) -> None:
+    """#13 follow-up: the list invitation held only the first plan's link (dead once that plan
+    closed); now every plan's own link is in it, in the reviewer's language."""
+    round_, towns, plans = small_round(session)
+    reviewer = make_reviewer(
+        session, round_, towns["Bergdorf"], email="eva@b.example", language=language
+    )
+    two = [approved_assignment(session, round_, p, reviewer) for p in plans.values()]
+    lifecycle.invite(session, settings, two, actor="coordinator", now=NOW)
+    session.commit()
+
+    (message,) = session.exec(select(Outbox).where(Outbox.recipient == "eva@b.example")).all()
+    assert message.kind == "invitation_list" and message.language == language
+    found = _plan_links(message, settings)
+    assert [a for _, a in found] == [a.id for a in two]
+    assert len({t for t, _ in found}) == 2  # a personal link each, not one shared
+    intro = {"de": "Jeder Plan hat seinen eigenen persönlichen Link", "en": "its own personal link"}
+    assert intro[language] in message.body
+    client = client_for(settings)
+    for (token, assignment_id), plan in zip(found, plans.values(), strict=True):
+        opened = assignment_for_token(session, token, settings, now=NOW)
+        assert opened is not None and opened.id == assignment_id
+        form = client.get(f"/r/{token}/a/{assignment_id}")
+        assert form.status_code == 200 and plan.title in form.text
+        other = next(p.title for p in plans.values() if p is not plan)
+        assert other not in form.text
+    # The first plan closing leaves the second plan's link working.
+    lifecycle.decline(session, settings, two[0], "a conflict", actor="eva@b.example", now=NOW)
+    session.commit()
+    assert assignment_for_token(session, found[0][0], settings, now=NOW) is None
+    assert client.get(f"/r/{found[1][0]}/a/{found[1][1]}").status_code == 200
+
+
+def test_a_reviewer_of_four_plans_gets_one_invitation_with_every_plans_link(
     session: Session, settings: Settings
 ) -> None:
     round_, towns, plans = small_round(session)
@@ -147,7 +189,7 @@ def test_a_reviewer_of_four_plans_gets_one_invitation_with_one_link_to_the_list(
     assert len(message.attachments) == 4
     assert len({a["filename"] for a in message.attachments}) == 4
     sent = body_as_sent(message.body, settings)
-    assert len(re.findall(r"/r/[A-Za-z0-9_-]+", sent)) == 1
+    assert [a for _, a in _plan_links(message, settings)] == [a.id for a in four]
     titles = ["Klimaschutzkonzept Altstadt", "SECAP Bergdorf", "Plan Chorweiler", "Plan Dornach"]
     assert all(title in sent for title in titles) and "4 Plänen" in message.subject
     listing = client_for(settings).get(f"/r/{_link_in(message, settings)}?lang=en")
