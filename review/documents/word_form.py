@@ -16,8 +16,12 @@ reviewer uploads.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
+from xml.sax.saxutils import escape
 
 from docx import Document as new_docx
 from docx.enum.table import WD_ROW_HEIGHT_RULE
@@ -120,10 +124,31 @@ def _answer_row(table, label: str, hint: str, key: str, value: str, *, lines: in
         right.add_paragraph(line)
 
 
-def _answer_table(doc):
+def _grid_table(doc):
+    # The style set by id: python-docx's `table.style = "Table Grid"` searches the styles part
+    # (XPath) on every call, most of a form's drawing time.
     table = doc.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
+    table._tbl.tblStyle_val = _style_id(doc, "Table Grid")
     return table
+
+
+def _heading(doc, text: str, level: int):
+    """`doc.add_heading` with the style set by id (see `_grid_table`)."""
+    paragraph = doc.add_paragraph(text)
+    paragraph._p.style = _style_id(doc, "Title" if level == 0 else f"Heading {level}")
+    return paragraph
+
+
+def _style_id(doc, name: str) -> str:
+    return _style_ids()[name]
+
+
+@lru_cache(maxsize=1)
+def _style_ids() -> dict[str, str]:
+    """The ids of the styles the form uses, in python-docx's default template (every form's)."""
+    styles = new_docx().styles
+    names = ["Title", "Table Grid"] + [f"Heading {level}" for level in (1, 2)]
+    return {name: styles[name].style_id for name in names}
 
 
 def _widths(table, left_cm: float = 5.0, right_cm: float = 11.5) -> None:
@@ -133,6 +158,50 @@ def _widths(table, left_cm: float = 5.0, right_cm: float = 11.5) -> None:
     for row in table.rows:
         row.cells[0].width = Cm(left_cm)
         row.cells[1].width = Cm(right_cm)
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """What differs between two blank forms of one rubric and language: the assignment's own
+    texts (`_blank_form` draws them as tokens, `_fill` writes them in)."""
+
+    municipality: str
+    plan: str
+    due: str
+    visible_id: str  # "12 / 0.0"
+    ident: str
+    revision: int
+
+    def texts(self) -> dict[str, str]:
+        return {
+            "municipality": self.municipality,
+            "plan": self.plan,
+            "due": self.due,
+            "visible_id": self.visible_id,
+            "ident": self.ident,
+        }
+
+    def plain(self) -> bool:
+        """Texts that python-docx writes as they are (no line breaks, tabs, edge spaces or
+        characters XML cannot hold), so that writing them into the XML gives the same form."""
+        return all(
+            text == text.strip() and not any(ord(c) < 0x20 or c in "\ufffe\uffff" for c in text)
+            for text in self.texts().values()
+        )
+
+
+#: The tokens a blank form is drawn with; each stands alone in its run's text.
+_TOKENS = _Fields(
+    municipality="PEERPLANxMUNICIPALITYx",
+    plan="PEERPLANxPLANx",
+    due="PEERPLANxDUEx",
+    visible_id="PEERPLANxVISIBLExIDx",
+    ident="PEERPLANxIDENTx",
+    revision=918273645,
+)
+_FILLED_PARTS = ("word/document.xml", "docProps/core.xml")
+#: Blank forms by rubric (id and content) and language, as their zip entries and contents.
+_BLANK_FORMS: dict[tuple[str, str, str], list[tuple[zipfile.ZipInfo, bytes]]] = {}
 
 
 def render_word_form(
@@ -146,41 +215,101 @@ def render_word_form(
     municipality: str,
     due: str,
 ) -> bytes:
-    """The form as DOCX bytes (pure: no database)."""
+    """The form as DOCX bytes (pure: no database).
+
+    A form without answers (every invitation's) is its rubric-and-language blank form, drawn
+    once per process, with the assignment's texts written in: drawing with python-docx costs
+    about 0.1 s a form, writing the texts in about 2 ms, and gives the same document."""
     lang = language if is_language(language) else "en"
+    fields = _Fields(
+        municipality=municipality,
+        plan=plan_title or "–",
+        due=due,
+        visible_id=f"{assignment_id} / {seen}",
+        ident=identifier(assignment_id, seen, rubric.id, lang),
+        revision=max(1, seen.revision),
+    )
+    if data == ReviewInput() and fields.plain():
+        return _fill(_blank_form(rubric, lang), fields)
+    return _draw(rubric, lang, data, fields)
+
+
+def _blank_form(rubric: Rubric, lang: str) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    digest = hashlib.sha256(rubric.model_dump_json().encode()).hexdigest()
+    key = (rubric.id, digest, lang)
+    if key not in _BLANK_FORMS:
+        if len(_BLANK_FORMS) >= 64:  # a few rubrics x languages; tests make more
+            _BLANK_FORMS.clear()
+        drawn = _draw(rubric, lang, ReviewInput(), _TOKENS)
+        with zipfile.ZipFile(io.BytesIO(drawn)) as source:
+            _BLANK_FORMS[key] = [(info, source.read(info)) for info in source.infolist()]
+    return _BLANK_FORMS[key]
+
+
+def _fill(blank: list[tuple[zipfile.ZipInfo, bytes]], fields: _Fields) -> bytes:
+    """`blank` with `_TOKENS` replaced by `fields`, as python-docx would have written them."""
+    swaps = [
+        (token.encode(), escape(text).encode())
+        for token, text in zip(_TOKENS.texts().values(), fields.texts().values(), strict=True)
+    ]
+    swaps.append(
+        (f">{_TOKENS.revision}<".encode(), f">{fields.revision}<".encode()),
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry, content in blank:
+            if entry.filename in _FILLED_PARTS:
+                for token, text in swaps:
+                    content = content.replace(token, text)
+            # a fresh entry each time: writestr records sizes and offsets in the one it is given
+            info = zipfile.ZipInfo(entry.filename, entry.date_time)
+            info.compress_type, info.external_attr = entry.compress_type, entry.external_attr
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def _draw(rubric: Rubric, lang: str, data: ReviewInput, fields: _Fields) -> bytes:
     t = translator(lang)
-    low, high = rubric.scale.minimum, rubric.scale.maximum
-    ident = identifier(assignment_id, seen, rubric.id, lang)
     doc = new_docx()
     props = doc.core_properties
-    props.title = f"{rubric.title(lang)} – {municipality}"
-    props.subject = ident
-    props.keywords = ident
-    props.identifier = ident
+    props.title = f"{rubric.title(lang)} – {fields.municipality}"
+    props.subject = fields.ident
+    props.keywords = fields.ident
+    props.identifier = fields.ident
     props.author = "peerplan"
-    props.revision = max(1, seen.revision)
+    props.revision = fields.revision
 
-    doc.add_heading(f"{rubric.title(lang)}: {t.gettext(T['form'])}", level=0)
+    _heading(doc, f"{rubric.title(lang)}: {t.gettext(T['form'])}", level=0)
     meta = doc.add_paragraph()
     meta.add_run(f"{t.gettext(T['municipality'])}: ").bold = True
-    meta.add_run(municipality)
+    meta.add_run(fields.municipality)
     meta.add_run(f"\n{t.gettext(T['plan'])}: ").bold = True
-    meta.add_run(plan_title or "–")
+    meta.add_run(fields.plan)
     meta.add_run(f"\n{t.gettext(T['due'])}: ").bold = True
-    meta.add_run(due)
+    meta.add_run(fields.due)
+    low, high = rubric.scale.minimum, rubric.scale.maximum
     howto = doc.add_paragraph(t.gettext(T["howto"]) % {"low": low, "high": high})
     howto.runs[0].italic = True
     doc.add_paragraph(rubric.description(lang))
+    _criteria(doc, rubric, lang, data)
+    _closing(doc, lang, data, fields)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
 
+
+def _criteria(doc, rubric: Rubric, lang: str, data: ReviewInput) -> None:
+    t = translator(lang)
+    low, high = rubric.scale.minimum, rubric.scale.maximum
     required_levels = ", ".join(str(v) for v in rubric.comment_required_at)
     for criterion in rubric.criteria:
-        doc.add_heading(
+        _heading(
+            doc,
             f"{criterion.id} · {criterion.title(lang)} ({t.gettext(T['weight'])} {criterion.weight:g})",
             level=2,
         )
         doc.add_paragraph(criterion.description(lang))
-        anchors = doc.add_table(rows=0, cols=2)
-        anchors.style = "Table Grid"
+        anchors = _grid_table(doc)
         for level in rubric.scale.levels:
             cells = anchors.add_row().cells
             cells[0].paragraphs[0].add_run(f"{level.value} – {level.label(lang)}").bold = True
@@ -188,7 +317,7 @@ def render_word_form(
             cells[1].text = rubric.anchor(criterion, level.value, lang)
         _widths(anchors, 3.5, 13.0)
         doc.add_paragraph()
-        answers = _answer_table(doc)
+        answers = _grid_table(doc)
         scale_hint = f"{low}–{high}" + (f" {t.gettext(T['na_ok'])}" if criterion.allow_na else "")
         _answer_row(
             answers,
@@ -213,27 +342,27 @@ def render_word_form(
         )
         _widths(answers)
 
-    doc.add_heading(t.gettext(T["eligibility"]), level=1)
-    elig = _answer_table(doc)
+
+def _closing(doc, lang: str, data: ReviewInput, fields: _Fields) -> None:
+    t = translator(lang)
+    _heading(doc, t.gettext(T["eligibility"]), level=1)
+    elig = _grid_table(doc)
     for key, label in ELIGIBILITY.items():
         value = data.eligibility.get(key)
         shown = "" if value is None else (t.gettext("yes") if value else t.gettext("no"))
         _answer_row(elig, label(lang), t.gettext(T["eligibility_hint"]), f"elig:{key}", shown)
     _widths(elig)
 
-    doc.add_heading(t.gettext(T["overall"]), level=1)
-    overall = _answer_table(doc)
+    _heading(doc, t.gettext(T["overall"]), level=1)
+    overall = _grid_table(doc)
     for name in OVERALL_FIELDS:
         _answer_row(overall, t.gettext(T[name]), "", name, getattr(data, name), lines=6)
     _widths(overall)
 
     doc.add_paragraph()
-    visible = doc.add_paragraph(f"{t.gettext(T['form_id'])}: {assignment_id} / {seen}")
+    visible = doc.add_paragraph(f"{t.gettext(T['form_id'])}: {fields.visible_id}")
     visible.runs[0].font.size = Pt(8)
-    hidden = doc.add_paragraph().add_run(ident)
+    hidden = doc.add_paragraph().add_run(fields.ident)
     hidden.font.hidden = True
     hidden.font.size = Pt(6)
     hidden.font.highlight_color = WD_COLOR_INDEX.GRAY_25
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()

@@ -12,13 +12,14 @@ from sqlmodel import Session
 
 from review.config import Settings
 from review.documents.filled_form import parse_word_form
-from review.documents.word_form import WordFormError
+from review.documents.word_form import WordFormError, render_word_form
 from review.models import Assignment
 from review.reviewing.drafts import form_state, reviews, save_draft
 from review.reviewing.errors import InvalidReview, StaleSave
-from review.reviewing.form import ReviewInput
+from review.reviewing.form import ReviewInput, Seen
 from review.reviewing.offline import build_word_form
 from review.reviewing.uploads import apply_word_form
+from review.rubric import load_rubrics
 from tests.support.reviewing_data import invited_assignment
 from tests.support.word_form import complete_answers, fill
 
@@ -194,3 +195,43 @@ def test_form_saved_by_libreoffice_still_uploads(sqlite_settings: Settings, tmp_
         )
         session.commit()
         assert review.scores["T1"] == 4 and review.comments["T2"].startswith("Kommentar zu T2")
+
+
+def test_blank_forms_carry_each_assignments_own_texts() -> None:
+    """Invitations' forms are one drawn blank form with each assignment's texts written in:
+    names with XML's special characters read back as typed, each form as its own assignment."""
+    rubric = load_rubrics()["technical"]
+    forms = {
+        n: render_word_form(
+            rubric,
+            assignment_id=n,
+            seen=Seen(),
+            data=ReviewInput(),
+            language="de",
+            plan_title=f"Plan <{n}> & Co",
+            municipality=f"Stadt {n} & Umland",
+            due=f"{n}.01.2027",
+        )
+        for n in (3, 41)
+    }
+    for n, form in forms.items():
+        document = docx.Document(io.BytesIO(form))
+        text = "\n".join(p.text for p in document.paragraphs)
+        assert f"Stadt {n} & Umland" in text and f"Plan <{n}> & Co" in text
+        assert f"{n}.01.2027" in text and f": {n} / 0.0" in text
+        assert document.core_properties.title.endswith(f"– Stadt {n} & Umland")
+        assert parse_word_form(form).assignment_id == n
+    # a filled-in form is drawn anew, and also reads back
+    answered = ReviewInput(scores={"T1": "3"}, comments={"T1": "erste\nzweite"})
+    drawn = render_word_form(
+        rubric,
+        assignment_id=5,
+        seen=Seen(1, 2),
+        data=answered,
+        language="de",
+        plan_title="P",
+        municipality="M",
+        due="d",
+    )
+    parsed = parse_word_form(drawn)
+    assert parsed.assignment_id == 5 and parsed.data.comments["T1"] == "erste\nzweite"
