@@ -27,8 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from review.synthetic.blocks import Heading, Paragraph, Table
 from review.synthetic.document import plan_blocks
 from review.synthetic.generate import generate_plans
+from review.synthetic.pdf_writer import latin1, write_pdf
 from review.synthetic.plans import plan_spec
-from review.synthetic.writers import _latin1, write_docx, write_pdf
+from review.synthetic.writers import write_docx
 
 
 def baseline_pdf(spec, path: Path) -> None:
@@ -38,19 +39,19 @@ def baseline_pdf(spec, path: Path) -> None:
     for block in plan_blocks(spec):
         if isinstance(block, Heading):
             if block.level:
-                pdf.start_section(_latin1(block.text), level=block.level - 1)
+                pdf.start_section(latin1(block.text), level=block.level - 1)
             pdf.set_font("Helvetica", "B", 14)
-            pdf.multi_cell(0, 8, _latin1(block.text), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 8, latin1(block.text), new_x="LMARGIN", new_y="NEXT")
         elif isinstance(block, Paragraph):
             pdf.set_font("Helvetica", "", 10)
-            pdf.multi_cell(0, 5, _latin1(block.text), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, latin1(block.text), new_x="LMARGIN", new_y="NEXT")
         elif isinstance(block, Table):
             pdf.set_font("Helvetica", "", 8.5)
             with pdf.table() as t:
                 for values in (block.header, *block.rows):
                     row = t.row()
                     for value in values:
-                        row.cell(_latin1(value))
+                        row.cell(latin1(value))
     pdf.output(str(path))
 
 
