@@ -1,0 +1,169 @@
+"""The words with which plans state targets, and whose target a sentence states: the city's own,
+the EU's, the nation's, a sector's, a past result, an interim or former goal, or one the plan
+says it does not pursue. German and English, matched on lower-cased text."""
+
+from __future__ import annotations
+
+import re
+
+NEUTRAL = re.compile(
+    r"(?:climate|carbon|co2|co₂|ghg|greenhouse[- ]gas|emissions?)[- ]?neutral\w*"
+    r"|net[- ]zero|klimaneutral\w*|treibhausgas-?neutral\w*|thg-neutral\w*|co2-neutral\w*"
+    r"|neutralit(?:y|é) climatique"
+)
+NEUTRAL_ANCHORS = ("neutral", "net zero", "net-zero")
+PERCENT = re.compile(
+    # (the lookbehind after the first digit: before it, it would run at every character)
+    r"(?P<pct>\d(?<![\d.,]\d)\d{0,2}(?:[.,]\d{1,2})?)\s?(?:%|prozent|per ?cent|percent)"
+)
+PERCENT_ANCHORS = ("%", "prozent", "cent")
+
+REDUCE = re.compile(
+    r"\b(?:reduc|cut|decreas|lower|abat|minder|senk|reduz|verringer|einspar|less\b|fewer\b|"
+    r"below\b|unter\b|drop|declin|fall|weniger)"
+)
+EMISSIONS = re.compile(
+    r"emission|ghg|co2|co₂|greenhouse|treibhausgas|thg|carbon|klimagas|kohlendioxid"
+)
+BASE = re.compile(
+    r"(?:compared (?:to|with)|relative to|against|from|below|versus|vs\.?|gegenüber|ggü\.?|"
+    r"im vergleich zu|bezogen auf|basis(?:jahr)?|base(?:line)?(?: year)?|reference(?: year)?)"
+    r"\s+(?:the\s+|dem\s+|das\s+|den\s+)?(?:(?:year|jahr|jahres|levels? (?:of|in)|baseline|"
+    r"reference year|basisjahr|niveau von|stand)\s+)?(?:of\s+)?(?P<year>(?:19[89]\d|20[0-2]\d))\b"
+    r"|(?P<year2>19[89]\d|20[0-2]\d)(?:'s)?[- ]levels?\b"
+)
+TARGET_YEAR = re.compile(
+    r"\b(?:by|until|till|in|before|to|for|bis|zum|im|ab|jahr|year|target year|zieljahr|horizon)"
+    r"\s+(?:the\s+(?:year\s+)?|zum\s+jahr\s+|(?:end of|ende)\s+)?(?P<year>(?:19[89]|20[0-6])\d)\b"
+    r"|(?P<year2>20[2-6]\d)\s+(?:target|goal|ziel|carbon|climate|net|klima)"
+)
+
+CITY = re.compile(
+    r"\b(?:our|we|us|the city|city's|city of|this city|the municipality|municipality's|"
+    r"the council|city council|the region|metropole|métropole|metropolitan|urban area|"
+    r"\w*stadt\b|städt|wir|unser|kommune|gemeinde|landkreis|kreis\b|region)"
+)
+OWN = re.compile(r"\bown (?:target|goal|ambition)|\beigene\w* ziel|\bcity's (?:target|goal)")
+TARGET_WORDS = re.compile(
+    r"\b(?:target|goal|aim|ambition|commit|objective|pledge|strive|vision|will be|become|"
+    r"achiev|reach|\w*ziel|angestrebt|strebt|soll|will\b|wollen|werden)"
+)
+# A neutrality "vision" beside a dated reduction target is the long-term horizon, not the target.
+VISION = re.compile(r"\b(?:long[- ]term|vision|leitbild|langfristig|perspektivisch)")
+EU = re.compile(
+    r"\beu\b|\beu[-’']|european union|european commission|europe's|\beurope\b|european|fit for 55|"
+    r"green deal|europäische|\bmission(?:'s)? (?:target|goal|objective|ambition|requirement)|"
+    r"(?:cities|the) mission\b|100 climate[- ]neutral|\bnzc\b|netzerocities|info kit"
+)
+NATIONAL = re.compile(
+    r"\bnational\b|\bnationwide|\bcountry\b|\bgovernment\b|federal|bundes|\bbund\b|deutschland|"
+    r"germany|\bthe netherlands\b|\bdutch\b|finland|finnish|sweden|swedish|denmark|danish|"
+    r"norway|norwegian|france|french|spain|spanish|italy|italian|poland|polish|slovak|"
+    r"hungar|iceland|belgi|flemish|flanders|portugal|portuguese|\buk\b|united kingdom|scotland|"
+    r"scottish|necp|paris agreement|pariser|klimaschutzgesetz|\bksg\b|ipcc|\bstate\b|"
+    r"land nrw|landesregierung|nordrhein|hessen|covenant of mayors|hinku|\bfisu\b|c40"
+)
+SECTOR = re.compile(
+    r"\b(?:transport|traffic|mobility|vehicle|car\b|cars\b|buildings?|homes?|housing|heating|"
+    r"heat\b|district heating|electricity|power|energy (?:consumption|use|demand)|final energy|"
+    r"modal|waste|industr|municipal (?:buildings|fleet|operations)|own operations|procurement|"
+    r"agricultur|verkehr|gebäude|wärme|strom|haushalte|endenergie|energieverbrauch|"
+    r"abfall|industrie|wohn|fahrzeug|consumption-based|use-based)"
+)
+TOTAL = re.compile(
+    r"\b(?:total|overall|all sectors|territorial|city-wide|citywide|whole city|entire city|"
+    r"gesamt|insgesamt|alle[rn]? sektoren|gesamtstädtisch)"
+)
+PAST = re.compile(
+    r"\b(?:has been reduced|have been reduced|were reduced|was reduced|has (?:fallen|decreased|"
+    r"declined|dropped)|have (?:fallen|decreased|declined|dropped)|fell|decreased by|"
+    r"dropped by|declined by|achieved a reduction|already achieved|has achieved|exceeded its|"
+    r"(?:decreased|fell|dropped|declined|sank) from|"
+    r"gesunken|zurückgegangen|reduziert worden|"
+    r"wurden? (?:\w+ ){0,3}reduziert|between (?:19|20)\d\d and (?:19|20)\d\d|since (?:19|20)\d\d|"
+    r"seit (?:19|20)\d\d|von (?:19|20)\d\d bis)"
+)
+NOT_EMISSIONS = re.compile(
+    r"\b(?:share|anteil|renewable|erneuerbar|modal|recycl|growth|wachstum|zuwachs|increase|"
+    r"steiger|efficiency|effizienz|rate\b|quote\b|coverage|of the (?:population|budget)|"
+    r"endenergie|energieverbrauch|energy (?:consumption|use|demand)|final energy)"
+)
+# "Although full climate neutrality by 2030 is not currently achievable in Bratislava"
+DENIED = re.compile(
+    r"\b(?:not (?:\w+ )?(?:achievable|possible|feasible|realistic|attainable)|cannot|can't|"
+    r"unable|unrealistic|nicht (?:\w+ )?(?:erreichbar|möglich|realistisch)|"
+    r"(?:did|does|has) not set)"
+)
+INSTEAD = re.compile(r"^\W{0,3}(?:instead|stattdessen|rather)\b")
+INTERIM = re.compile(r"\binterim|\bintermediate|\bzwischenziel|\bmilestone|\bteilziel")
+FORMER = re.compile(
+    r"\b(?:bisherig|früher|ehemalig|alte[ns]? (?:klimaschutz)?ziel|former|previous|earlier|old"
+    r"(?:er)? (?:target|goal)|original(?:ly)? (?:target|goal)|superseded|replaced)"
+)
+# A measured change: "Minderung 1990 bis 2006 (-9%)", "21,7 % CO2-Reduzierung bis 2015".
+SPAN_BEFORE = re.compile(r"(?:19|20)\d\d\s*(?:bis|-|–|to|and)\s*(?:19|20)\d\d\s*\(?\s*[-–]?$")
+
+NAME_OF_THE_MISSION = re.compile(
+    r"(?:mission|100)\W+(?:for\W+)?(?:100\W+)?climate[- ]neutral and smart cities"
+    r"|climate[- ]neutral and smart cities mission|climate[- ]neutral and smart cities by 2030"
+)
+# A document's name: "the Roadmap towards climate neutrality", "Pathways to Climate Neutrality"
+NAMED_PATH = re.compile(r"(?:roadmap|pathways?|road|path|fahrplan)\s(?:to|towards|zur)\s$")
+# Template chapters: "Part B – Pathways towards Climate Neutrality by 2030", "Module A-3 ..."
+CHAPTER = re.compile(r"^(?:[\d.]+\s+)?(?:module|part|teil)\s+[a-c](?:\W|-?\d)")
+
+
+def scope_of(text: str, at: int, city: str | None) -> str:
+    """Whose target the sentence states. The words just before the figure decide first (in
+    "European efforts to achieve climate neutrality by 2050 by aiming to fulfil our own ambition
+    to be climate-neutral by 2030" the first year is Europe's, the second the city's)."""
+    before = text[max(0, at - 120) : at]
+    near = text[max(0, at - 120) : at + 60]
+    if PAST.search(near):
+        return "past"
+    if INTERIM.search(near):
+        return "interim"
+    if DENIED.search(text[at : at + 120]):
+        return "not_pursued"
+    if FORMER.search(before):
+        return "former"
+    own = bool(OWN.search(before))
+    if EU.search(before) and not own:
+        return "eu"
+    if NATIONAL.search(before) and not own:
+        return "national"
+    if SECTOR.search(near) and not TOTAL.search(near):
+        return "sector"
+    if EU.search(text) and not (own or CITY.search(text)):
+        return "eu"
+    if NATIONAL.search(text) and not (own or CITY.search(text)):
+        return "national"
+    return "city"
+
+
+def target_score(text: str, at: int, city: str | None) -> int:
+    before = text[max(0, at - 160) : at + 40]
+    score = 0
+    if OWN.search(before):
+        score += 3
+    if (city is not None and city in text) or CITY.search(text):
+        score += 2
+    if TARGET_WORDS.search(text):
+        score += 2
+    if EMISSIONS.search(text):
+        score += 1
+    return score
+
+
+COVERS = (
+    ("greenhouse gas emissions", re.compile(r"greenhouse|ghg|treibhausgas|thg")),
+    ("CO2 emissions", re.compile(r"co2|co₂|kohlendioxid|carbon dioxide")),
+    ("per capita", re.compile(r"per capita|pro kopf|per inhabitant|je einwohner")),
+    ("scope 1", re.compile(r"scope 1\b")),
+    ("all sectors", re.compile(r"all sectors|alle[rn]? sektoren|territorial|city-wide")),
+)
+
+
+def covers(text: str) -> str | None:
+    named = [name for name, pattern in COVERS if pattern.search(text)]
+    return ", ".join(named) if named else None

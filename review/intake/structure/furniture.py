@@ -1,0 +1,132 @@
+"""Furniture of a PDF's pages: the printed page numbers (read as page labels) and the running
+headers and footers (a title or a file path on every page), which say nothing about the plan."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from itertools import accumulate
+
+from review.intake.document import Unit
+from review.intake.structure.text import RUNNING, Line, Span
+
+# A printed page number on a line of its own, or "Seite 4", "Page 4 of 20", "- 4 -", "4 | Title".
+_PAGE_NUMBER = re.compile(
+    r"^(?:(?:seite|page|s\.|p\.)\s*)?[-–]?\s*(?P<n>\d{1,4}|[ivxlc]{1,6})\s*[-–]?"
+    r"(?:\s*(?:/|von|of)\s*\d{1,4})?$",
+    re.IGNORECASE,
+)
+# A line repeated on this share of pages (and at least 3) is a running header or footer.
+RUNNING_SHARE = 0.2
+RUNNING_MAX_CHARS = 90
+RUNNING_IN_BODY_CHARS = 70
+
+
+def page_labels(
+    units: Sequence[Unit], edges: list[list[Line]], excluded: list[list[Span]]
+) -> dict[int, str]:
+    """The printed page number of each PDF page: a number standing alone in the first or the
+    last two lines. Kept only where most pages agree on one offset to the PDF page number (a
+    year or a count on a line of its own is no page number)."""
+    candidates: dict[int, tuple[str, Line]] = {}
+    offsets: Counter[int] = Counter()
+    for i, unit in enumerate(units):
+        if unit.kind != "page":
+            continue
+        for line in edges[i]:
+            m = _PAGE_NUMBER.match(line[2])
+            if m and m.group("n").isdigit():
+                candidates[i] = (m.group("n"), line)
+                offsets[int(m.group("n")) - unit.number] += 1
+                break
+            if m:  # roman numerals: front matter
+                candidates[i] = (m.group("n").lower(), line)
+                break
+    if not offsets:
+        return {}
+    offset, count = offsets.most_common(1)[0]
+    if count < max(2, len(candidates) // 3):
+        return {}
+    labels: dict[int, str] = {}
+    for i, (label, line) in candidates.items():
+        number = units[i].number
+        if not label.isdigit() or int(label) - number == offset:
+            labels[number] = label
+            excluded[i].append(Span(line[0], line[1], RUNNING))
+    return labels
+
+
+_DIGITS_AS_HASH = str.maketrans("0123456789", "##########")
+
+
+def running(
+    units: Sequence[Unit],
+    edges: list[list[Line]],
+    lowered: list[str],
+    excluded: list[list[Span]],
+) -> None:
+    """Headers and footers (digits aside: "Seite 4", a date). At a page's edge (its first or
+    last two lines): a line found there on a fifth of the pages, or a bare number. Anywhere on
+    the page (a header that a conversion moved into the text): a short line of a few words on a
+    tenth of the pages, about once per page (a table's labels repeat several times per page and
+    are content). In a Word file: a short paragraph of a few words repeated many times."""
+    pages = sum(1 for u in units if u.kind == "page")
+    if pages:
+        keys = [
+            [_key(u.text[a:b]) for a, b, _ in edge] for u, edge in zip(units, edges, strict=True)
+        ]
+        at_edge_count: Counter[str] = Counter(k for unit_keys in keys for k in set(unit_keys))
+        at_edge = max(3, int(RUNNING_SHARE * pages))
+        for i, unit_keys in enumerate(keys):
+            for (a, b, _), key in zip(edges[i], unit_keys, strict=True):
+                if len(key) <= RUNNING_MAX_CHARS and (
+                    at_edge_count[key] >= at_edge or not key.strip("#")
+                ):
+                    excluded[i].append(Span(a, b, RUNNING))
+        in_body = max(3, int(RUNNING_SHARE / 2 * pages))
+    else:
+        in_body = max(4, int(0.01 * len(units)))
+    _running_in_body(units, lowered, excluded, in_body, single_lines_only=not pages)
+
+
+_SHORT_LINE = re.compile(rf"^[ \t]*(\S[^\n]{{10,{RUNNING_IN_BODY_CHARS - 2}}}\S)[ \t]*$", re.M)
+
+
+def _running_in_body(
+    units: Sequence[Unit],
+    lowered: list[str],
+    excluded: list[list[Span]],
+    threshold: int,
+    single_lines_only: bool,
+) -> None:
+    """Short lines repeated on many units, found over the whole document at once: the lines
+    are counted by C code (findall, Counter), and only the few frequent ones are located."""
+    # (Digits are kept here: a header moved into the text carries no page number of its own,
+    # the number stands on a line of its own; mapping every digit of every page costs.)
+    joined = "\n".join(lowered)
+    counts = Counter(_SHORT_LINE.findall(joined))
+    frequent = [k for k, n in counts.items() if n >= threshold and " " in k]
+    if not frequent:
+        return
+    starts = list(accumulate((len(t) + 1 for t in lowered[:-1]), initial=0))
+    alternatives = "|".join(re.escape(k) for k in sorted(frequent, key=len, reverse=True))
+    spots: dict[str, list[tuple[int, int, int]]] = {}
+    for m in re.finditer(r"^[ \t]*(" + alternatives + r")[ \t]*$", joined, re.M):
+        unit = bisect_right(starts, m.start()) - 1
+        spots.setdefault(m.group(1), []).append(
+            (unit, m.start(1) - starts[unit], m.end(1) - starts[unit])
+        )
+    for found in spots.values():
+        where = {unit for unit, _, _ in found}
+        if len(where) < threshold or len(found) > 1.3 * len(where):
+            continue  # a table's labels, repeated several times on a page: content
+        for unit, a, b in found:
+            if single_lines_only and "\n" in units[unit].text:
+                continue  # a table row repeated in a Word file is content
+            excluded[unit].append(Span(a, b, RUNNING))
+
+
+def _key(line: str) -> str:
+    return line.strip().lower().translate(_DIGITS_AS_HASH)
