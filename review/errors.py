@@ -5,7 +5,9 @@ The CLI, the portal and the flows print these messages as they are; any other ex
 
 from __future__ import annotations
 
-from review.i18n import Message, translator
+from datetime import date
+
+from review.i18n import Message, Translator, translator
 
 
 class PeerplanError(Exception):
@@ -27,7 +29,8 @@ class InvalidInput(PeerplanError):
 class Translatable(PeerplanError):
     """A user error written for a person: `message` is the English source text (a catalog entry,
     marked with `N_`, with `%(name)s` placeholders) and `values` fill it. `str()` is English;
-    `text(language)` is the message in the reader's language."""
+    `text(language)` is the message in the reader's language (a `Message` value translated, a
+    date written as the language writes it)."""
 
     def __init__(self, message: str, **values: object) -> None:
         self.message, self.values = message, values
@@ -35,5 +38,12 @@ class Translatable(PeerplanError):
 
     def text(self, language: str) -> str:
         t = translator(language)
-        values = {k: t.gettext(v) if isinstance(v, Message) else v for k, v in self.values.items()}
-        return t.gettext(self.message) % values
+        return t.gettext(self.message) % {k: _value(t, v) for k, v in self.values.items()}
+
+
+def _value(t: Translator, value: object) -> object:
+    if isinstance(value, Message):
+        return t.gettext(value)
+    if isinstance(value, date):
+        return t.format_date(value)
+    return value

@@ -124,6 +124,9 @@ class Municipality(SQLModel, table=True):
     contact_email: str | None = None
     # Hash of the municipality's personal plan-upload link (the token itself is never stored).
     upload_token_hash: str | None = Field(default=None, unique=True)
+    # The public nonce of that link when it was derived from the link key (review.tokens): with
+    # it a queued message carries the link's placeholder, never the token (#16, the reply).
+    upload_link_nonce: str | None = None
 
 
 class Reviewer(SQLModel, table=True):

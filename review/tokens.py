@@ -86,6 +86,19 @@ def _placeholder(subject: str, nonce: str) -> str:
     return "{peerplan-link:" + subject + ":" + nonce + "}"
 
 
+def stored_placeholder(key: bytes, subject: str, nonce: str, stored_hash: str | None) -> str | None:
+    """The placeholder of a derived link whose nonce was kept, while that link is still the one
+    whose hash is stored (a link issued since replaces it: then None)."""
+    if not stored_hash or not matches(derived_token(key, subject, nonce), stored_hash):
+        return None
+    return _placeholder(subject, nonce)
+
+
+def nonce_of(token: str) -> str:
+    """The public nonce a derived token starts with."""
+    return token[:_NONCE_CHARS]
+
+
 def derived_token(key: bytes, subject: str, nonce: str) -> str:
     mac = hmac.new(key, f"{subject}:{nonce}".encode(), hashlib.sha256).digest()[:TOKEN_BYTES]
     return nonce + base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")

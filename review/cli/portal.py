@@ -68,7 +68,7 @@ def upload_link(
                 f"no municipality '{municipality}' in round '{round_.name}'; "
                 "import it with `peerplan import`"
             )
-        token = issue_upload_link(session, place)
+        token = issue_upload_link(session, place, settings=current)
     console.print(
         f"{current.portal_base_url.rstrip('/')}/m/{token}", highlight=False, soft_wrap=True
     )

@@ -27,8 +27,10 @@ def open_command(
     plan: str = typer.Option(..., "--plan", help="The plan, by its municipality."),
     due: str = typer.Option(..., "--due", help="Last day a reply is taken (YYYY-MM-DD)."),
 ) -> None:
-    """Open (or move) a plan's reply window; the municipality replies on its link's reply page."""
-    with database(settings()) as session:
+    """Open (or move) a plan's reply window; its contact gets the reply link and the deadline
+    (once per deadline), and replies on its link's reply page."""
+    current = settings()
+    with database(current) as session:
         round_ = get_round(session, round_name)
         place = find_municipality(session, round_, plan)
         found = (
@@ -38,8 +40,12 @@ def open_command(
         )
         if found is None:
             raise NotFound(f"no plan of '{plan}' in round '{round_name}'")
-        window = open_window(session, found, parse_date(due, "reply deadline"), actor="cli")
-    console.print(f"{plan}: replies taken until {window.due_date.isoformat()}")
+        window = open_window(
+            session, found, parse_date(due, "reply deadline"), actor="cli", settings=current
+        )
+        contact = place.contact_email if place is not None else None
+    told = f"; the reply link goes to {contact}" if contact else "; no contact email to tell"
+    console.print(f"{plan}: replies taken until {window.due_date.isoformat()}{told}")
 
 
 @replies_app.command("remind")

@@ -4,12 +4,16 @@ deadline; until then the municipality replies per criterion with a correction of
 comment; the final edition and the meeting pack show the replies.
 
 What each operation causes:
-- `open_window`: the window (or its new deadline), event `reply.opened`;
+- `open_window`: the window (or its new deadline), event `reply.opened`, and (with settings) a
+  message to the municipality's contact with its reply link and the deadline, once per
+  deadline (review.notify.notices.reply_notice);
 - `submit_reply`: the reply (a second one of the same kind on the criterion replaces the text),
   event `reply.submitted`; refused after the deadline (`ReplyClosed`), without an open window,
   for a criterion the plan's rubrics do not have, or empty;
 - `review.exchange.reply_reminders.queue_reminders`: a reminder to the municipality's contact
   `REMINDER_DAYS` before the deadline while it has not replied, once per window and deadline.
+
+Refusals are said in the municipality's language (`ReplyRefused.text`).
 """
 
 from __future__ import annotations
@@ -21,15 +25,22 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from review import events
-from review.errors import InvalidInput
+from review.config import Settings
+from review.errors import InvalidInput, Translatable
+from review.i18n import N_
 from review.models import Plan, PlanReply, ReplyWindow, Round, saved_id, utcnow
+from review.notify.notices import reply_notice
 from review.rubric import load_rubrics
 
 KINDS = ("correction", "comment")
 MAX_CHARS = 4000
 
 
-class ReplyClosed(InvalidInput):
+class ReplyRefused(Translatable, InvalidInput):
+    """A reply (or a reply window) that cannot be taken; nothing was written."""
+
+
+class ReplyClosed(ReplyRefused):
     """A reply came after the deadline, or before any window was opened."""
 
 
@@ -53,11 +64,13 @@ def open_window(
     *,
     today: date | None = None,
     actor: str = "system",
+    settings: Settings | None = None,
 ) -> ReplyWindow:
-    """Open (or move) the plan's reply window to end on `due_date` (not in the past)."""
+    """Open (or move) the plan's reply window to end on `due_date` (not in the past); with
+    `settings` the municipality is told (without: only in tests of the reply itself)."""
     today = today or date.today()
     if due_date < today:
-        raise InvalidInput(f"reply deadline {due_date.isoformat()} is in the past")
+        raise ReplyRefused(N_("The reply deadline %(day)s is in the past."), day=due_date)
     found = window(session, plan.id or 0)
     if found is None:
         found = ReplyWindow(round_id=plan.round_id, plan_id=saved_id(plan), due_date=due_date)
@@ -74,6 +87,8 @@ def open_window(
         payload={"due_date": due_date.isoformat()},
     )
     session.flush()
+    if settings is not None:
+        reply_notice(session, settings, found, "reply_open")
     return found
 
 
@@ -104,20 +119,33 @@ def submit_reply(
     today = today or date.today()
     found = window(session, plan.id or 0)
     if found is None:
-        raise ReplyClosed("no reply is open for this plan yet")
+        raise ReplyClosed(N_("No reply is open for this plan yet; nothing was saved."))
     if today > found.due_date:
         raise ReplyClosed(
-            f"the reply deadline was {found.due_date.isoformat()}; replies are closed"
+            N_(
+                "The reply deadline was %(deadline)s; replies are closed and this one was not saved."
+            ),
+            deadline=found.due_date,
         )
     if kind not in KINDS:
-        raise InvalidInput(f"reply kind '{kind}' is neither of {', '.join(KINDS)}")
+        raise ReplyRefused(
+            N_("A reply is a correction of fact or a comment, not '%(kind)s'."), kind=kind
+        )
     if (rubric_id, criterion_id) not in _criteria(session, plan):
-        raise InvalidInput(f"no criterion {criterion_id} in rubric '{rubric_id}'")
+        raise ReplyRefused(
+            N_("There is no criterion %(criterion)s in the rubric '%(rubric)s'."),
+            criterion=criterion_id,
+            rubric=rubric_id,
+        )
     text = text.strip()
     if not text:
-        raise InvalidInput("the reply is empty")
+        raise ReplyRefused(N_("The reply is empty; nothing was saved."))
     if len(text) > MAX_CHARS:
-        raise InvalidInput(f"the reply has {len(text)} characters; at most {MAX_CHARS}")
+        raise ReplyRefused(
+            N_("The reply has %(count)s characters; at most %(limit)s are taken."),
+            count=len(text),
+            limit=MAX_CHARS,
+        )
     reply = session.exec(
         select(PlanReply).where(
             PlanReply.plan_id == plan.id,

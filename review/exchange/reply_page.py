@@ -36,6 +36,17 @@ def municipality_plan(session: Session, municipality: Municipality) -> Plan | No
     return session.exec(select(Plan).where(Plan.municipality_id == municipality.id)).first()
 
 
+def reply_open_until(
+    session: Session, municipality: Municipality, today: date | None = None
+) -> date | None:
+    """The reply deadline while the municipality's plan is open for its reply, else None."""
+    plan = municipality_plan(session, municipality)
+    found = window(session, plan.id) if plan is not None and plan.id is not None else None
+    if found is None or (today or date.today()) > found.due_date:
+        return None
+    return found.due_date
+
+
 def draft_view(
     session: Session, municipality: Municipality, language: str, today: date | None = None
 ) -> DraftView | None:

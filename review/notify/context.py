@@ -33,6 +33,11 @@ def review_link(settings: Settings, token: str) -> str:
     return f"{settings.portal_base_url.rstrip('/')}/r/{token}"
 
 
+def reply_link(settings: Settings, token: str) -> str:
+    """A municipality's reply page on its personal link (review.exchange.replies)."""
+    return f"{settings.portal_base_url.rstrip('/')}/m/{token}/reply"
+
+
 @dataclass
 class AssignmentFacts:
     assignment: Assignment

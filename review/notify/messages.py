@@ -38,6 +38,7 @@ KINDS: dict[str, str] = {
     "withdrawn_notice": "reviewer whose assignment the coordinator withdrew",
     "due_date_changed": "reviewer whose due date the coordinator changed",
     "meeting_invitation": "participant of an exchange meeting (review.exchange.meeting_run)",
+    "reply_open": "municipality whose draft review is open for its reply (review.exchange.replies)",
     "reply_reminder": "municipality whose reply to its draft review is due (review.exchange.replies)",
 }
 
@@ -58,6 +59,7 @@ KIND_NAMES: dict[str, str] = {
     "withdrawn_notice": N_("withdrawal notices"),
     "due_date_changed": N_("due date changes"),
     "meeting_invitation": N_("meeting invitations"),
+    "reply_open": N_("reply invitations"),
     "reply_reminder": N_("reply reminders"),
 }
 

@@ -13,6 +13,7 @@ and which message it causes, and calls these.
     decline_notice(..., reason, replacement)   to the coordinator
     reminder / overdue_notice / escalation / released_notice   deadline messages (one per window)
     plan_receipt(..., municipality, document)  to the municipality
+    reply_notice(..., window, kind)         reply window open / closing soon, to the municipality
 """
 
 from __future__ import annotations
@@ -24,9 +25,19 @@ from typing import Any
 from sqlmodel import Session
 
 from review.config import Settings
-from review.models import Assignment, Document, Municipality, Outbox, Review, Round, utcnow
+from review.models import (
+    Assignment,
+    Document,
+    Municipality,
+    Outbox,
+    Plan,
+    ReplyWindow,
+    Review,
+    Round,
+    utcnow,
+)
 from review.notify import outbox
-from review.notify.context import AssignmentFacts, review_link
+from review.notify.context import AssignmentFacts, reply_link, review_link
 from review.notify.messages import format_day, render
 from review.reviewing import links
 
@@ -388,4 +399,40 @@ def due_date_changed(
         key=f":v{assignment.version}",
         reason=f"due date {previous.isoformat()} -> {assignment.due_date.isoformat()}",
         previous_due_date=previous,
+    )
+
+
+def reply_notice(
+    session: Session, settings: Settings, window: ReplyWindow, kind: str
+) -> Outbox | None:
+    """To the municipality's contact, in its language: its draft review is open for its reply
+    (`reply_open`) or the reply closes soon (`reply_reminder`), with the reply page's link and
+    the deadline. One message per kind, plan and deadline (a moved deadline is a new one).
+    The link is the municipality's current one when it can be sent as a placeholder, else a
+    new one (review.reviewing.links.upload_placeholder)."""
+    plan = session.get(Plan, window.plan_id)
+    town = session.get(Municipality, plan.municipality_id) if plan else None
+    round_ = session.get(Round, window.round_id)
+    if plan is None or town is None or round_ is None or not town.contact_email:
+        return None
+    key = f"{kind}:p{plan.id}:{window.due_date.isoformat()}"
+    if outbox.queued(session, key) is not None:
+        return None  # before a link is looked up or issued
+    language = town.language
+    return queue(
+        session,
+        settings,
+        key=key,
+        kind=kind,
+        recipient=town.contact_email,
+        language=language,
+        round_id=round_.id,
+        assignment_id=None,
+        reason=f"reply due {window.due_date.isoformat()}",
+        municipality_name=town.name,
+        plan_title=plan.title,
+        round_name=round_.name,
+        due_date=format_day(window.due_date, language),
+        coordinator_name=round_.coordinator_name,
+        link=reply_link(settings, links.upload_placeholder(session, settings, town)),
     )

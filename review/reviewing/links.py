@@ -80,9 +80,20 @@ def link_placeholder(settings: Settings, assignment: Assignment, token: str) -> 
     return tokens.placeholder_for(key, token, link_subject(assignment)) or token
 
 
-def issue_upload_link(session: Session, municipality: Municipality) -> str:
-    """A fresh plan-upload link token for a municipality; only its hash is stored."""
-    token, digest = tokens.new_token()
+def issue_upload_link(
+    session: Session, municipality: Municipality, *, settings: Settings | None = None
+) -> str:
+    """A fresh plan-upload link token for a municipality (it opens the upload page and the
+    reply page); only its hash is stored, and with `settings` it is derived from the link key
+    and its nonce kept, so that messages can carry it as a placeholder (`upload_placeholder`).
+    Issuing again replaces (and so revokes) the previous link."""
+    if settings is None:
+        token, digest = tokens.new_token()
+        municipality.upload_link_nonce = None
+    else:
+        key = tokens.link_key(settings)
+        token, digest, _ = tokens.new_derived_token(key, municipality_subject(municipality))
+        municipality.upload_link_nonce = tokens.nonce_of(token)
     municipality.upload_token_hash = digest
     session.add(municipality)
     session.flush()
@@ -95,6 +106,29 @@ def issue_upload_link(session: Session, municipality: Municipality) -> str:
         round_id=municipality.round_id,
     )
     return token
+
+
+def municipality_subject(municipality: Municipality) -> str:
+    """What a municipality's link token is derived for (`m7`)."""
+    return f"m{municipality.id}"
+
+
+def upload_placeholder(session: Session, settings: Settings, municipality: Municipality) -> str:
+    """What stands for the municipality's link token in a queued message: the placeholder of
+    its current link when that was derived from the link key, else of a new one (which
+    replaces an earlier random link: the message then carries the only working link)."""
+    subject = municipality_subject(municipality)
+    key = tokens.link_key(settings)
+    if municipality.upload_link_nonce:
+        found = tokens.stored_placeholder(
+            key, subject, municipality.upload_link_nonce, municipality.upload_token_hash
+        )
+        if found is not None:
+            return found
+    token = issue_upload_link(session, municipality, settings=settings)
+    placeholder = tokens.placeholder_for(key, token, subject)
+    assert placeholder is not None  # derived just now
+    return placeholder
 
 
 def _aware(value: datetime) -> datetime:

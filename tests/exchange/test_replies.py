@@ -10,6 +10,7 @@ import pytest
 from docx import Document as Docx
 from sqlmodel import Session, select
 
+from review import tokens
 from review.config import Settings
 from review.consolidation.pipeline import gather_with_exchange
 from review.consolidation.plan_document import build_consolidated
@@ -20,6 +21,7 @@ from review.exchange.programme import load_programme
 from review.exchange.replies import ReplyClosed, open_window, submit_reply
 from review.exchange.reply_reminders import queue_reminders
 from review.models import Municipality, Outbox, PlanReply
+from review.reviewing import links
 from review.runs import run_escalation
 from tests.support.review_data import reviewed_plan
 
@@ -58,7 +60,7 @@ def test_reply_before_the_deadline_is_in_the_final_edition(session: Session, tmp
 def test_reply_after_the_deadline_is_refused(session: Session) -> None:
     reviewed = reviewed_plan(session, municipality="Krems")
     plan = reviewed.plan
-    with pytest.raises(ReplyClosed, match="no reply is open"):
+    with pytest.raises(ReplyClosed, match="No reply is open"):
         submit_reply(
             session, plan, rubric_id="technical", criterion_id="T2", kind="comment", text="x"
         )
@@ -75,7 +77,7 @@ def test_reply_after_the_deadline_is_refused(session: Session) -> None:
         )
     for criterion, kind, text, message in [
         ("T99", "comment", "x", "no criterion T99"),
-        ("T2", "praise", "x", "neither of"),
+        ("T2", "praise", "x", "not 'praise'"),
         ("T2", "comment", "   ", "empty"),
     ]:
         with pytest.raises(InvalidInput, match=message):
@@ -125,8 +127,37 @@ def test_the_municipality_is_reminded_once_before_the_deadline(
     assert queue_reminders(session, settings, reviewed.round_, today=date(2027, 1, 19)) == 0
     [row] = session.exec(select(Outbox).where(Outbox.kind == "reply_reminder")).all()
     assert row.recipient == "klima@melk.example" and "Stellungnahme" in row.subject
-    assert "20.01.2027" in row.body
+    assert "20.01.2027" in row.body and "/reply" in row.body
     assert queue_reminders(session, settings, reviewed.round_, today=date(2027, 1, 21)) == 0
+
+
+def test_opening_the_window_tells_the_municipality_once_with_its_link(
+    session: Session, settings: Settings
+) -> None:
+    reviewed = reviewed_plan(session, municipality="Melk")
+    town = session.get(Municipality, reviewed.plan.municipality_id)
+    town.contact_email, town.language = "klima@melk.example", "en"
+    session.add(town)
+    today = date(2027, 1, 5)
+    for _ in range(2):  # a second opening with the same deadline queues nothing
+        open_window(session, reviewed.plan, DUE, today=today, settings=settings)
+    [row] = session.exec(select(Outbox).where(Outbox.kind == "reply_open")).all()
+    assert row.recipient == "klima@melk.example" and row.language == "en"
+    assert "20 Jan 2027" in row.subject and "ready" in row.subject
+    # The link waits in the outbox as a placeholder; sent, it opens the municipality's page.
+    [placeholder] = tokens.PLACEHOLDER.findall(row.body)
+    written = "{peerplan-link:" + ":".join(placeholder) + "}"
+    assert f"/m/{written}/reply" in row.body
+    token = tokens.render_links(written, tokens.link_key(settings))
+    assert links.municipality_for_token(session, token) == town
+    # The reminder carries the same link (the first one keeps working).
+    queue_reminders(session, settings, reviewed.round_, today=date(2027, 1, 18))
+    [reminder] = session.exec(select(Outbox).where(Outbox.kind == "reply_reminder")).all()
+    assert tokens.PLACEHOLDER.findall(reminder.body) == [placeholder]
+    # A moved deadline is news: one more message, with the new date.
+    open_window(session, reviewed.plan, DUE + timedelta(days=7), today=today, settings=settings)
+    rows = session.exec(select(Outbox).where(Outbox.kind == "reply_open")).all()
+    assert sorted("27 Jan 2027" in r.body for r in rows) == [False, True]
 
 
 def test_the_hourly_escalation_reminds_the_municipality(

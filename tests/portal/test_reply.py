@@ -56,6 +56,25 @@ def test_a_reply_before_the_deadline_is_saved_and_shown(
     assert reply.criterion_id == "T2" and reply.kind == "correction"
 
 
+def test_the_upload_page_links_the_reply_while_it_is_open(
+    session: Session, settings: Settings
+) -> None:
+    token, _plan = _link(session, date.today() + timedelta(days=7), date.today())
+    page = client_for(settings).get(f"/m/{token}?lang=en").text
+    assert f'href="/m/{token}/reply?lang=en"' in page and "ready for your reply" in page
+    closed, _plan = _link_closed(session)
+    page = client_for(settings).get(f"/m/{closed}?lang=en").text
+    assert "/reply" not in page
+
+
+def _link_closed(session: Session) -> tuple[str, int]:
+    reviewed = reviewed_plan(session, municipality="Altstadt")
+    open_window(session, reviewed.plan, date.today() - timedelta(days=1), today=date(2000, 1, 1))
+    token = issue_upload_link(session, session.get(Municipality, reviewed.plan.municipality_id))
+    session.commit()
+    return token, reviewed.plan.id
+
+
 def test_a_reply_after_the_deadline_is_refused(session: Session, settings: Settings) -> None:
     today = date.today()
     token, _plan = _link(session, today - timedelta(days=1), today - timedelta(days=10))
@@ -65,6 +84,21 @@ def test_a_reply_after_the_deadline_is_refused(session: Session, settings: Setti
     refused = _reply(client, token, "zu spät")
     assert refused.status_code == 422 and "replies are closed" in refused.text
     assert session.exec(select(PlanReply)).all() == []
+    german = client.post(
+        f"/m/{token}/reply",
+        data={
+            "csrf": CSRF.search(client.get(f"/m/{token}?lang=de").text).group(1),
+            "lang": "de",
+            "rubric": "technical",
+            "criterion": "T2",
+            "kind": "comment",
+            "text": "zu spät",
+        },
+    )
+    deadline = (today - timedelta(days=1)).strftime("%d.%m.%Y")
+    assert german.status_code == 422 and f"Die Frist für Stellungnahmen endete am {deadline}" in (
+        german.text
+    )
 
 
 def test_the_coordinator_sees_the_replies_on_the_round_page(

@@ -11,9 +11,9 @@ from starlette.responses import Response
 from review.errors import InvalidInput
 from review.exchange.replies import submit_reply
 from review.exchange.reply_page import draft_view, municipality_plan
-from review.i18n import pick_language
+from review.i18n import pick_language, translator
 from review.portal.deps import MunicipalityLink, PagesDep, PostedForm, SessionDep
-from review.portal.pages import request_lang
+from review.portal.pages import request_lang, say
 
 router = APIRouter()
 
@@ -49,7 +49,8 @@ def post_reply(
     plan = municipality_plan(session, municipality)
     error, status = "", 200
     if plan is None:
-        error, status = "no plan of your municipality is in this round", 404
+        error = translator(lang).gettext("Your municipality has no plan in this round yet.")
+        status = 404
     else:
         try:
             submit_reply(
@@ -63,7 +64,7 @@ def post_reply(
             session.commit()
         except InvalidInput as exc:  # the deadline passed, an empty reply, ...: said on the page
             session.rollback()
-            error, status = str(exc), 422
+            error, status = say(exc, lang), 422
     view = draft_view(session, municipality, lang)
     return pages.render(
         request,

@@ -10,6 +10,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
+from review.exchange.reply_page import reply_open_until
 from review.i18n import pick_language, translator
 from review.portal.deps import MunicipalityLink, PagesDep, PostedForm, SessionDep, SettingsDep
 from review.portal.pages import finding_view, request_lang
@@ -28,7 +29,10 @@ def upload_form(
 ) -> Response:
     lang = request_lang(request, municipality.language)
     documents = uploads.municipality_documents(session, municipality)
-    return pages.upload(request, token, municipality, lang, documents=documents)
+    reply_due = reply_open_until(session, municipality)
+    return pages.upload(
+        request, token, municipality, lang, documents=documents, reply_due=reply_due
+    )
 
 
 @router.post("/m/{token}")
@@ -48,7 +52,14 @@ def upload_plan(
         documents = uploads.municipality_documents(session, municipality)
         error = translator(lang).gettext("Please choose a file.")
         return pages.upload(
-            request, token, municipality, lang, 422, documents=documents, error=error
+            request,
+            token,
+            municipality,
+            lang,
+            422,
+            documents=documents,
+            error=error,
+            reply_due=reply_open_until(session, municipality),
         )
     file_name = Path(upload.filename).name[:200]
     outcome = uploads.receive_plan(session, settings, municipality, upload.file.read(), file_name)
@@ -66,4 +77,5 @@ def upload_plan(
         documents=documents,
         outcome=outcome,
         items=items,
+        reply_due=reply_open_until(session, municipality),
     )
