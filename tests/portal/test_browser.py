@@ -4,78 +4,18 @@ submits, switches the language, and another reviewer declines, on a desktop and 
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
-
 import pytest
 from sqlmodel import Session, select
 
 from review.config import Settings
 from review.db import engine_for
 from review.models import Assignment, Review
-from review.portal import create_app
 from tests.support.reviewing_data import invited_assignment
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM_ENV = "PEERPLAN_TEST_CHROMIUM"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture(scope="module")
-def chromium_path() -> str:
-    path = os.environ.get(CHROMIUM_ENV) or shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(path):
-        if os.environ.get(CHROMIUM_ENV):
-            pytest.fail(f"{CHROMIUM_ENV}={path} but no browser is there")
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str):
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def served(sqlite_settings: Settings) -> Iterator[tuple[str, Settings]]:
-    """The portal served by uvicorn in a thread on a free port."""
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app(sqlite_settings)
-    app.state.send_now = lambda _settings: None  # no SMTP server in these tests
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", sqlite_settings
-    server.should_exit = True
-    thread.join(10)
 
 
 def _invite(settings: Settings):
