@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from review.intake.outcome import extent, paragraphs_in
+from review.intake.outcome import document_extent
 from review.models import (
     Assignment,
     AssignmentStatus,
@@ -73,7 +73,7 @@ def round_status(session: Session, round_: Round) -> dict[str, Any]:
                 "language": (latest[plan.id].language if plan.id in latest else None)
                 or plan.language,
                 "pages": latest[plan.id].pages if plan.id in latest else 0,
-                "length": _extent(latest[plan.id]) if plan.id in latest else "",
+                "length": document_extent(latest[plan.id]) if plan.id in latest else "",
                 "versions": versions[saved_id(plan)],
                 "file": latest[plan.id].file_name if plan.id in latest else None,
                 "problems": latest[plan.id].problems if plan.id in latest else [],
@@ -89,8 +89,3 @@ def round_status(session: Session, round_: Round) -> dict[str, Any]:
             for row in outbox.undeliverable(session, round_.id)
         ],
     }
-
-
-def _extent(document: Document) -> str:
-    """ "12 pages" for a PDF, "340 paragraphs" for a Word file (never Word's saved page count)."""
-    return extent(document.media_type, document.pages, paragraphs_in(document.structure or {}))

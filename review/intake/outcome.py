@@ -5,25 +5,37 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from review.i18n import translator
+from review.models import Document
+
 Status = Literal["registered", "new_version", "unchanged", "refused"]
 
 PDF = "application/pdf"
 
 
-def extent(media_type: str | None, pages: int, paragraphs: int) -> str:
-    """How long a plan is, as people count it: a PDF's pages, a Word file's paragraphs. A DOCX
-    has no pages until a word processor lays it out; the count Word saved is often the
-    template's "1" (python-docx, LibreOffice), so it is never shown. Empty when unknown."""
+def extent(media_type: str | None, pages: int, paragraphs: int, language: str = "en") -> str:
+    """How long a plan is, as people count it, in `language`: a PDF's pages, a Word file's
+    paragraphs. A DOCX has no pages until a word processor lays it out; the count Word saved
+    (docProps/app.xml) is often stale or the template's "1" (python-docx, LibreOffice), so it is
+    never shown. Empty when unknown."""
+    t = translator(language)
     if media_type == PDF and pages:
-        return f"{pages} page" if pages == 1 else f"{pages} pages"
+        return t.ngettext("%(num)s page", "%(num)s pages", pages) % {"num": pages}
     if paragraphs:
-        return f"{paragraphs} paragraph" if paragraphs == 1 else f"{paragraphs} paragraphs"
+        text = t.ngettext("%(num)s paragraph", "%(num)s paragraphs", paragraphs)
+        return text % {"num": paragraphs}
     return ""
 
 
 def paragraphs_in(structure: dict[str, Any]) -> int:
     """The paragraphs of a stored Document's `structure` (its units' kinds)."""
     return sum(1 for unit in structure.get("units", ()) if unit.get("kind") == "paragraph")
+
+
+def document_extent(document: Document, language: str = "en") -> str:
+    """A stored plan version's `extent` (never Word's saved page count)."""
+    paragraphs = paragraphs_in(document.structure or {})
+    return extent(document.media_type, document.pages, paragraphs, language)
 
 
 @dataclass
@@ -49,6 +61,10 @@ class IntakeOutcome:
     def extent(self) -> str:
         """ "12 pages" for a PDF, "340 paragraphs" for a Word file (see `extent`)."""
         return extent(self.media_type, self.pages, self.paragraphs)
+
+    def extent_in(self, language: str) -> str:
+        """`extent` in `language` (the portal's page, the receipt)."""
+        return extent(self.media_type, self.pages, self.paragraphs, language)
 
     @property
     def taken_in(self) -> bool:

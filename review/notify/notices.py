@@ -25,6 +25,7 @@ from typing import Any
 from sqlmodel import Session
 
 from review.config import Settings
+from review.intake.outcome import document_extent
 from review.models import (
     Assignment,
     Document,
@@ -368,7 +369,7 @@ def plan_receipt(
         municipality_name=municipality.name,
         file_name=document.file_name,
         version=document.version,
-        pages=document.pages,
+        extent=document_extent(document, language),  # a PDF's pages, never Word's saved count
         size_kb=max(1, round(document.size / 1024)),
         problems=list(document.problems or []),
         reviews_per_plan=round_.reviews_per_plan,

@@ -26,6 +26,7 @@ from review.i18n import (
     state_name,
     translator,
 )
+from review.intake.outcome import document_extent
 from review.models import Municipality
 from review.paths import TEMPLATES_DIR
 from review.portal import security
@@ -65,6 +66,7 @@ def page_context(t: Translator) -> dict[str, Any]:
         **jinja_context(t),
         "languages": languages(),
         "state_name": partial(state_name, t),
+        "document_extent": document_extent,  # a plan version's pages (PDF) or paragraphs (DOCX)
     }
 
 

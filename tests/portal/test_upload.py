@@ -3,9 +3,12 @@ shown with page references, the municipality gets a receipt; bad files and bad l
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import Session, select
 
 from review.config import Settings
+from review.intake.outcome import paragraphs_in
 from review.models import Document, Outbox
 from review.reviewing.links import issue_upload_link
 from tests.support import plan_files
@@ -138,3 +141,39 @@ def test_receipt_goes_out_right_after_the_submission(sqlite_settings: Settings) 
             time.sleep(0.05)  # let the sender mark the message before the database goes away
     finally:
         smtp.stop()
+
+
+def test_a_word_plan_is_counted_in_paragraphs_never_in_words_saved_page_count(
+    session: Session, settings: Settings
+) -> None:
+    """#13 follow-up: Word's saved page count (docProps/app.xml, python-docx's template says 1)
+    is no count of this file; the page, the versions and the receipt say what the intake read: a
+    Word file's paragraphs, a PDF's pages; in the municipality's language."""
+    municipality, token = _municipality(session, language="en")
+    client = client_for(settings)
+    csrf = CSRF.search(client.get(f"/m/{token}").text).group(1)
+    word = plan_files.plan_docx(plan_files.PLAN_DE, title="Klimaschutzkonzept")
+    r = client.post(
+        f"/m/{token}",
+        data={"csrf": csrf, "lang": "en"},
+        files={"file": ("plan.docx", word, "application/octet-stream")},
+    )
+    assert r.status_code == 200, r.text
+    paragraphs = paragraphs_in(session.exec(select(Document)).one().structure)
+    assert paragraphs > 1
+    assert f"(version 1, {paragraphs} paragraphs)" in r.text
+    assert f"plan.docx ({paragraphs} paragraphs, " in r.text  # the versions received so far
+    receipt = session.exec(select(Outbox).where(Outbox.kind == "plan_receipt")).one()
+    assert f"(version 1, {paragraphs} paragraphs, " in receipt.body
+    assert not re.search(r"\d pages?\b", r.text + receipt.body)
+
+    german = client.get(f"/m/{token}?lang=de")
+    assert f"plan.docx ({paragraphs} Absätze, " in german.text
+    pdf = plan_files.text_pdf(plan_files.PLAN_DE, title="Klimaschutzkonzept")
+    r = client.post(
+        f"/m/{token}",
+        data={"csrf": csrf, "lang": "de"},
+        files={"file": ("plan.pdf", pdf, "application/pdf")},
+    )
+    pages = len(plan_files.PLAN_DE)
+    assert f"(Fassung 2, {pages} Seiten)" in r.text and f"plan.pdf ({pages} Seiten, " in r.text
