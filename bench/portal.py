@@ -1,12 +1,17 @@
 """Portal under load: N reviewers at once open their form, save drafts and submit, against SQLite
-and PostgreSQL. Beside it, in the same run and against the same server, a trivial endpoint
-(`/healthz`) under the same concurrency: the baseline the portal's figures are read against.
-At the end every submission must be in the database (none lost, none doubled).
+and PostgreSQL. The baseline is the trivial endpoint (`/healthz`) of the same server in the same
+run, measured two ways: beside the reviewers (probe clients, one request at a time each, while
+the reviewers work: what any request waits under that load) and alone before them (as many
+concurrent clients as reviewers, only `/healthz`). At the end the database is counted: every
+draft save (its event and the review's revision) and every submission must be there once.
 
-    /work/venv/bin/python bench/portal.py [--reviewers 50 --drafts 3 --backends sqlite,postgres]
+    PYTHONPATH=. .venv/bin/python bench/portal.py [--reviewers 50 --drafts 3
+        --backends sqlite,postgres --probes 2 --workers 1]
 
-The server is `peerplan portal` in its own process (one uvicorn worker), the load comes from
-asyncio + httpx in this process. PostgreSQL: a scratch database on --postgres-url, dropped after.
+The server is the portal's app under uvicorn in its own process group (`--workers` processes),
+the load comes from asyncio + httpx in this process. Everything is removed afterwards: the data
+directory (SQLite file, server log), the server's processes and, on PostgreSQL, the scratch
+database created on --postgres-url.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import argparse
 import asyncio
 import os
 import re
+import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -22,6 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -36,7 +44,15 @@ sys.path.insert(0, str(ROOT))
 
 from review.config import load_settings  # noqa: E402
 from review.db import engine_for, migrate  # noqa: E402
-from review.models import Assignment, AssignmentStatus, Municipality, Plan, Review, Reviewer  # noqa: E402
+from review.models import (  # noqa: E402
+    Assignment,
+    AssignmentStatus,
+    Event,
+    Municipality,
+    Plan,
+    Review,
+    Reviewer,
+)
 from review.reviewing.links import issue_link  # noqa: E402
 from review.rounds import create_round  # noqa: E402
 from review.rubric import load_rubrics  # noqa: E402
@@ -53,16 +69,26 @@ class Timings:
     def add(self, kind: str, seconds: float) -> None:
         self.samples.setdefault(kind, []).append(seconds)
 
-    def line(self, kind: str, wall: float) -> str:
-        s = sorted(self.samples.get(kind, []))
-        if not s:
-            return f"{kind:>8}: -"
-        p50 = statistics.median(s) * 1000
-        p99 = s[min(len(s) - 1, int(len(s) * 0.99))] * 1000
-        return f"{kind:>8}: {len(s):5d} req  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms"
+    def quantile(self, kind: str, q: float) -> float:
+        s = sorted(self.samples[kind])
+        return s[min(len(s) - 1, int(len(s) * q))]
 
     def p50(self, kind: str) -> float:
         return statistics.median(self.samples[kind])
+
+    def line(self, kind: str, label: str = "") -> str:
+        if not self.samples.get(kind):
+            return f"{kind:>16}: -"
+        n = len(self.samples[kind])
+        p50, p95, p99 = (
+            self.p50(kind) * 1000,
+            self.quantile(kind, 0.95) * 1000,
+            self.quantile(kind, 0.99) * 1000,
+        )
+        return (
+            f"{kind:>16}: {n:5d} req  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  p99 {p99:7.1f} ms"
+            f"  {label}"
+        )
 
 
 def free_port() -> int:
@@ -182,12 +208,24 @@ async def hammer(client: httpx.AsyncClient, url: str, count: int, timings: Timin
     for _ in range(count):
         start = time.perf_counter()
         r = await client.get(url)
-        timings.add("healthz", time.perf_counter() - start)
+        timings.add("healthz alone", time.perf_counter() - start)
         assert r.status_code == 200
 
 
+async def probe(url: str, timings: Timings, stop: asyncio.Event) -> None:
+    """The trivial request while the reviewers work: one at a time, on its own connection, until
+    they are done. Its latency is what any request of that server waits under that load."""
+    async with httpx.AsyncClient(timeout=120) as client:
+        while not stop.is_set():
+            start = time.perf_counter()
+            r = await client.get(url)
+            timings.add("healthz", time.perf_counter() - start)
+            assert r.status_code == 200
+            await asyncio.sleep(0.01)
+
+
 async def run_load(
-    base: str, links: list[tuple[int, str]], drafts: int
+    base: str, links: list[tuple[int, str]], drafts: int, probes: int
 ) -> tuple[Timings, float, float, list[str]]:
     criteria = [c.id for c in load_rubrics()["technical"].criteria]
     limits = httpx.Limits(max_connections=len(links) + 10)
@@ -195,118 +233,190 @@ async def run_load(
     async with httpx.AsyncClient(limits=limits, timeout=120, follow_redirects=False) as client:
         # Warm up (connections, templates, first queries).
         await client.get(f"{base}/healthz")
-        # Baseline: the trivial endpoint, same concurrency, as many requests as the review run.
+        # The older baseline: the trivial endpoint alone, same concurrency, as many requests
+        # as the review run.
         per_task = 2 * (drafts + 1) + 1
         start = time.perf_counter()
         await asyncio.gather(*(hammer(client, f"{base}/healthz", per_task, timings) for _ in links))
         trivial_wall = time.perf_counter() - start
-        # The reviewers, all at once.
-        start = time.perf_counter()
+    # The reviewers, all at once, and beside them the probes of the trivial request.
+    stop = asyncio.Event()
+    probing = [asyncio.create_task(probe(f"{base}/healthz", timings, stop)) for _ in range(probes)]
+    start = time.perf_counter()
+    try:
         await asyncio.gather(
             *(reviewer(base, a, t, drafts, criteria, timings, errors) for a, t in links)
         )
+    finally:
         review_wall = time.perf_counter() - start
+        stop.set()
+        await asyncio.gather(*probing)
     return timings, trivial_wall, review_wall, errors
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "review.cli.serve:portal_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(Path(tempfile.gettempdir()) / "peerplan-bench-server.log", "wb"),  # noqa: SIM115
-    )
+def start_server(env: dict[str, str], port: int, log: Path, workers: int) -> subprocess.Popen:
+    command = [sys.executable, "-m", "uvicorn", "--factory", "review.cli.serve:portal_app"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    command += ["--log-level", "warning", "--no-access-log"]
+    with log.open("wb") as errors:
+        # A session of its own, so that stopping it stops its worker processes too.
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors,
+            start_new_session=True,
+        )  # fmt: skip
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                 return process
         except httpx.HTTPError:
             time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"portal did not start: {process.stderr.read().decode()[-2000:]}")
+    stop_server(process)
+    raise SystemExit(f"portal did not start: {log.read_text(errors='replace')[-2000:]}")
 
 
-def bench_backend(name: str, database_url: str | None, reviewers: int, drafts: int) -> dict:
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(5)
+
+
+@dataclass
+class Stored:
+    """What the database holds after the run."""
+
+    submitted_reviews: int
+    submitted_assignments: int
+    review_rows: int
+    draft_saves: int  # `review.draft_saved` events: one per draft save that was written
+    short_revisions: int  # reviews whose revision is below the saves made (a lost save)
+
+    def ok(self, reviewers: int, drafts: int) -> bool:
+        return (
+            self.submitted_reviews == reviewers
+            and self.submitted_assignments == reviewers
+            and self.review_rows == reviewers
+            and self.draft_saves == reviewers * drafts
+            and self.short_revisions == 0
+        )
+
+
+def count_stored(database_url: str, drafts: int) -> Stored:
+    engine = engine_for(database_url)
+    with Session(engine) as session:
+
+        def count(*where) -> int:
+            return session.exec(select(func.count()).select_from(where[0]).where(*where[1:])).one()
+
+        stored = Stored(
+            submitted_reviews=count(Review, Review.status == "submitted"),
+            submitted_assignments=count(Assignment, Assignment.status == "submitted"),
+            review_rows=count(Review),
+            draft_saves=count(Event, Event.kind == "review.draft_saved"),
+            # Each draft save raises the revision by one and the submission once more.
+            short_revisions=count(Review, Review.revision < drafts + 1),
+        )
+    engine.dispose()
+    return stored
+
+
+def bench_backend(
+    name: str, database_url: str | None, reviewers: int, drafts: int, probes: int, workers: int
+) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix=f"peerplan-bench-{name}-"))
-    overrides = {"data_dir": data_dir}
+    try:
+        return _bench_in(data_dir, name, database_url, reviewers, drafts, probes, workers)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _bench_in(
+    data_dir: Path,
+    name: str,
+    database_url: str | None,
+    reviewers: int,
+    drafts: int,
+    probes: int,
+    workers: int,
+) -> dict:
+    overrides: dict = {"data_dir": data_dir}
     if database_url:
         overrides["database_url"] = database_url
     settings = load_settings(**overrides)
     links = seed(settings, reviewers)
+    engine_for(settings.database_url).dispose()  # the server is the only user from here on
     env = {
         **os.environ,
         "PEERPLAN_DATA_DIR": str(data_dir),
         "PEERPLAN_DATABASE_URL": settings.database_url,
     }
     port = free_port()
-    server = start_server(env, port)
+    log = data_dir / "server.log"
+    server = start_server(env, port, log, workers)
     try:
         timings, trivial_wall, review_wall, errors = asyncio.run(
-            run_load(f"http://127.0.0.1:{port}", links, drafts)
+            run_load(f"http://127.0.0.1:{port}", links, drafts, probes)
         )
     finally:
-        server.terminate()
-        server.wait(10)
-    with Session(engine_for(settings.database_url)) as session:
-        submitted = session.exec(
-            select(func.count()).select_from(Review).where(Review.status == "submitted")
-        ).one()
-        done = session.exec(
-            select(func.count()).select_from(Assignment).where(Assignment.status == "submitted")
-        ).one()
-        rows = session.exec(select(func.count()).select_from(Review)).one()
-    engine_for(settings.database_url).dispose()
+        stop_server(server)
+    stored = count_stored(settings.database_url, drafts)
+    load = os.getloadavg()
     review_requests = sum(len(timings.samples.get(k, [])) for k in ("page", "save", "submit"))
-    result = {
-        "backend": name,
-        "reviewers": reviewers,
-        "errors": errors,
-        "trivial_rps": len(timings.samples["healthz"]) / trivial_wall,
-        "review_rps": review_requests / review_wall,
-        "timings": timings,
-        "trivial_wall": trivial_wall,
-        "review_wall": review_wall,
-        "submitted_reviews": submitted,
-        "submitted_assignments": done,
-        "review_rows": rows,
-    }
-    print(f"\n== {name}: {reviewers} reviewers at once, {drafts} drafts + 1 submission each ==")
+    trivial_rps = len(timings.samples["healthz alone"]) / trivial_wall
+    ratio = timings.p50("save") / timings.p50("healthz")
+    ratio_alone = timings.p50("save") / timings.p50("healthz alone")
     print(
-        timings.line("healthz", trivial_wall) + f"   {result['trivial_rps']:7.0f} req/s  (baseline)"
+        f"\n== {name}: {reviewers} reviewers at once, {drafts} drafts + 1 submission each; "
+        f"{workers} server worker(s); load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} =="
     )
+    print(timings.line("healthz alone", f"{trivial_rps:5.0f} req/s, before the reviewers"))
+    print(timings.line("healthz", "beside the reviewers (the baseline)"))
     for kind in ("page", "save", "submit"):
-        print(timings.line(kind, review_wall))
+        print(timings.line(kind))
     print(
         f"  reviewing: {review_requests} requests in {review_wall:.2f} s = "
-        f"{result['review_rps']:.0f} req/s ({result['review_rps'] / result['trivial_rps']:.2f}x "
-        f"the trivial endpoint); save p50 = {timings.p50('save') / timings.p50('healthz'):.1f}x "
-        f"healthz p50"
+        f"{review_requests / review_wall:.0f} req/s"
     )
-    ok = submitted == reviewers and done == reviewers and rows == reviewers and not errors
     print(
-        f"  stored: {submitted}/{reviewers} submitted reviews, {done}/{reviewers} assignments "
-        f"submitted, {rows} review rows; errors: {len(errors)} -> "
+        f"  save p50 = {ratio:.1f}x the trivial request's p50 beside the reviewers "
+        f"(goal <= 3x: {'met' if ratio <= 3 else 'MISSED'}); "
+        f"{ratio_alone:.1f}x healthz alone"
+    )
+    ok = stored.ok(reviewers, drafts) and not errors
+    print(
+        f"  stored: {stored.submitted_reviews}/{reviewers} submitted reviews, "
+        f"{stored.submitted_assignments}/{reviewers} assignments submitted, "
+        f"{stored.review_rows} review rows, {stored.draft_saves}/{reviewers * drafts} draft saves, "
+        f"{stored.short_revisions} reviews missing a revision; errors: {len(errors)} -> "
         f"{'OK' if ok else 'LOST OR FAILED'}"
     )
-    result["ok"] = ok
     for error in errors[:3]:
         print("   ", error)
-    return result
+    if errors:
+        print(log.read_text(errors="replace")[-3000:])
+    return {"backend": name, "ok": ok, "ratio": ratio}
+
+
+def postgres_scratch(admin_url: str) -> tuple[str, Callable[[], None]]:
+    """A scratch database on the server of `admin_url` and the function that drops it."""
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"peerplan_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        engine_for(url).dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
 
 
 def main() -> int:
@@ -314,6 +424,8 @@ def main() -> int:
     parser.add_argument("--reviewers", type=int, default=50)
     parser.add_argument("--drafts", type=int, default=3)
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--probes", type=int, default=2, help="clients of the trivial request")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get(
@@ -321,25 +433,18 @@ def main() -> int:
         ),
     )
     args = parser.parse_args()
+    shape = (args.reviewers, args.drafts, args.probes, args.workers)
     results = []
     for backend in args.backends.split(","):
         if backend == "sqlite":
-            results.append(bench_backend("sqlite", None, args.reviewers, args.drafts))
+            results.append(bench_backend("sqlite", None, *shape))
         elif backend == "postgres":
-            admin = create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
-            name = f"peerplan_bench_{os.getpid()}"
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            url = (
-                make_url(args.postgres_url).set(database=name).render_as_string(hide_password=False)
-            )
+            url, drop = postgres_scratch(args.postgres_url)
             try:
-                results.append(bench_backend("postgres", url, args.reviewers, args.drafts))
+                results.append(bench_backend("postgres", url, *shape))
             finally:
-                engine_for(url).dispose()
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
+                drop()
+    print("\n" + ", ".join(f"{r['backend']}: save p50 = {r['ratio']:.1f}x" for r in results))
     return 0 if all(r["ok"] for r in results) else 1
 
 
