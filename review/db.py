@@ -14,13 +14,20 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, make_url
 from sqlmodel import Session, create_engine
 
 from review.config import Settings
 from review.private import keep_private, private_path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: Connections a process keeps: one per thread of the portal's worker pool (anyio's default of
+#: 40), so that a busy portal never waits for a connection nor opens and closes them per
+#: request (a PostgreSQL connection is a new server process). Opened only as they are needed.
+POOL_SIZE = 40
+#: Beyond that, briefly: a request's session holds its connection from its first query to its
+#: commit, which may span a wait for the pool.
+MAX_OVERFLOW = 20
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -42,15 +49,22 @@ def make_engine(url: str) -> Engine:
             private_path(Path(path).parent, directory=True)
             for part in ("", "-wal", "-shm"):
                 private_path(Path(path + part))
+        database = make_url(url).database
+        in_file = bool(database) and database != ":memory:"  # in memory: no pool to size
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
             hide_parameters=True,
+            **({"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW} if in_file else {}),
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+        url,
+        pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        max_overflow=MAX_OVERFLOW,
+        hide_parameters=True,
     )
 
 

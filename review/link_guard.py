@@ -67,11 +67,17 @@ class LinkGuard:
         )
         return [_aware(at) for at in rows if _aware(at) <= now]
 
-    def locked_for(self, client: str, now: datetime | None = None) -> float:
-        """Seconds the client is still locked out (0: not locked)."""
+    def locked_for(
+        self, client: str, now: datetime | None = None, *, session: Session | None = None
+    ) -> float:
+        """Seconds the client is still locked out (0: not locked). In `session` when given (the
+        request's: no second connection per request), else in a session of its own."""
         now = now or utcnow()
-        with Session(self.engine) as session:
+        if session is not None:
             until, _ = self._replay(self._tries(session, client, now))
+        else:
+            with Session(self.engine) as own:
+                until, _ = self._replay(self._tries(own, client, now))
         return max(0.0, (until - now).total_seconds()) if until else 0.0
 
     def fail(self, client: str, now: datetime | None = None) -> float:

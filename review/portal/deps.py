@@ -1,7 +1,9 @@
 """The routes' dependencies, as `Annotated` aliases a route names in its signature.
 
 - `SessionDep`: one transaction per request, committed when the route returns (before the answer
-  is sent, so a redirect shows what was saved), rolled back when it raises.
+  is sent, so a redirect shows what was saved), rolled back when it raises. A route that writes
+  commits it itself (`session.commit()` at its end): in its own worker thread, so that SQLite's
+  write lock is not held while the commit waits for another thread of a busy server.
 - `ReviewerLink`, `ReviewerAssignment`, `MunicipalityLink`: what a personal link opens. A bad
   link is refused (`Denied`, a 404 page), counted, answered a little slower each time, and
   enough of them lock the client out (`Locked`, 429) of every link route.
@@ -16,7 +18,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, NoReturn
 
 from fastapi import Depends
@@ -27,7 +29,6 @@ from starlette.requests import Request
 
 from review.config import Settings
 from review.coordinator import access
-from review.db import session_scope
 from review.i18n import pick_language
 from review.link_guard import LinkGuard
 from review.models import MAX_ID, Assignment, Municipality, Round, saved_id
@@ -51,9 +52,24 @@ def get_rubrics(request: Request) -> dict[str, Rubric]:
     return request.app.state.rubrics
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with session_scope(request.app.state.engine) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    # Async, so that opening the session (no I/O: it connects on its first query, in a route's
+    # thread) takes no trip through the thread pool; ending it takes one only when a
+    # transaction is still open. Under load every such trip is a wait in the pool's queue.
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    try:
         yield session
+        if session.in_transaction():
+            await run_in_threadpool(session.commit)
+    except BaseException:
+        if session.in_transaction():
+            await run_in_threadpool(session.rollback)
+        raise
+    finally:
+        if session.in_transaction():  # cancelled between the two above: give back the connection
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -72,6 +88,17 @@ async def _check_client(request: Request) -> None:
         raise Locked(seconds)
 
 
+def _reviewer_link(
+    request: Request, session: Session, token: str, settings: Settings
+) -> Assignment | None:
+    """The lock-out check and the link's look-up, in one thread and the request's session."""
+    guard: LinkGuard = request.app.state.throttle
+    seconds = guard.locked_for(security.client_key(request), session=session)
+    if seconds:
+        raise Locked(seconds)
+    return links.assignment_for_token(session, token, settings)
+
+
 async def _refuse(request: Request) -> NoReturn:
     guard: LinkGuard = request.app.state.throttle
     delay = await run_in_threadpool(guard.fail, security.client_key(request))
@@ -84,8 +111,7 @@ async def reviewer_link(
     request: Request, token: str, session: SessionDep, settings: SettingsDep
 ) -> Assignment:
     """The assignment a reviewer's link was issued for."""
-    await _check_client(request)
-    via = await run_in_threadpool(links.assignment_for_token, session, token, settings)
+    via = await run_in_threadpool(_reviewer_link, request, session, token, settings)
     if via is None:
         await _refuse(request)
     return via
@@ -101,6 +127,8 @@ async def reviewer_assignment(
     An id no row can have is refused like another reviewer's (the database would fail on it)."""
     if not 1 <= assignment_id <= MAX_ID:
         await _refuse(request)
+    if assignment_id == via.id:
+        return via  # the link's own assignment (the usual case): nothing more to look up
     assignment = await run_in_threadpool(links.own_assignment, session, via, assignment_id)
     if assignment is None:
         await _refuse(request)

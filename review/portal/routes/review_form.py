@@ -67,6 +67,7 @@ def save(
             rubrics=rubrics,
             language=post.lang,
         )
+    session.commit()  # here, in the route's thread (see review.portal.deps)
     done = "submitted" if post.submits else "saved"
     url = form_url(post.token, post.assignment_id, post.lang, done=done)
     return RedirectResponse(url, status_code=303)
@@ -103,6 +104,7 @@ def word_upload(
         actor=post.actor,
         language=post.lang,
     )
+    session.commit()  # here, in the route's thread (see review.portal.deps)
     if post.submits:
         _after_submission(request, background, post, settings)
     done = "uploaded_submit" if post.submits else "uploaded_draft"
