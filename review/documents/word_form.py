@@ -30,6 +30,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from review.documents.zip_parts import Part, parts_of, write_zip
 from review.errors import Translatable
 from review.i18n import N_, is_language, translator
 from review.reviewing.form import ELIGIBILITY, OVERALL_FIELDS, ReviewInput, Seen
@@ -200,8 +201,9 @@ _TOKENS = _Fields(
     revision=918273645,
 )
 _FILLED_PARTS = ("word/document.xml", "docProps/core.xml")
-#: Blank forms by rubric (id and content) and language, as their zip entries and contents.
-_BLANK_FORMS: dict[tuple[str, str, str], list[tuple[zipfile.ZipInfo, bytes]]] = {}
+#: Blank forms by rubric (id and content) and language: their parts compressed, and the text of
+#: the parts that take the assignment's texts.
+_BLANK_FORMS: dict[tuple[str, str, str], tuple[list[Part], dict[str, bytes]]] = {}
 
 
 def render_word_form(
@@ -234,7 +236,7 @@ def render_word_form(
     return _draw(rubric, lang, data, fields)
 
 
-def _blank_form(rubric: Rubric, lang: str) -> list[tuple[zipfile.ZipInfo, bytes]]:
+def _blank_form(rubric: Rubric, lang: str) -> tuple[list[Part], dict[str, bytes]]:
     digest = hashlib.sha256(rubric.model_dump_json().encode()).hexdigest()
     key = (rubric.id, digest, lang)
     if key not in _BLANK_FORMS:
@@ -242,30 +244,29 @@ def _blank_form(rubric: Rubric, lang: str) -> list[tuple[zipfile.ZipInfo, bytes]
             _BLANK_FORMS.clear()
         drawn = _draw(rubric, lang, ReviewInput(), _TOKENS)
         with zipfile.ZipFile(io.BytesIO(drawn)) as source:
-            _BLANK_FORMS[key] = [(info, source.read(info)) for info in source.infolist()]
+            texts = {name: source.read(name) for name in _FILLED_PARTS}
+        _BLANK_FORMS[key] = (parts_of(drawn), texts)
     return _BLANK_FORMS[key]
 
 
-def _fill(blank: list[tuple[zipfile.ZipInfo, bytes]], fields: _Fields) -> bytes:
-    """`blank` with `_TOKENS` replaced by `fields`, as python-docx would have written them."""
+def _fill(blank: tuple[list[Part], dict[str, bytes]], fields: _Fields) -> bytes:
+    """`blank` with `_TOKENS` replaced by `fields`, as python-docx would have written them; only
+    the parts that change are compressed (see review.documents.zip_parts)."""
     swaps = [
         (token.encode(), escape(text).encode())
         for token, text in zip(_TOKENS.texts().values(), fields.texts().values(), strict=True)
     ]
-    swaps.append(
-        (f">{_TOKENS.revision}<".encode(), f">{fields.revision}<".encode()),
-    )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry, content in blank:
-            if entry.filename in _FILLED_PARTS:
-                for token, text in swaps:
-                    content = content.replace(token, text)
-            # a fresh entry each time: writestr records sizes and offsets in the one it is given
-            info = zipfile.ZipInfo(entry.filename, entry.date_time)
-            info.compress_type, info.external_attr = entry.compress_type, entry.external_attr
-            target.writestr(info, content)
-    return out.getvalue()
+    swaps.append((f">{_TOKENS.revision}<".encode(), f">{fields.revision}<".encode()))
+    parts, texts = blank
+    filled = []
+    for part in parts:
+        if part.name in texts:
+            content = texts[part.name]
+            for token, text in swaps:
+                content = content.replace(token, text)
+            part = Part.of(part.name, content, part.date_time, part.external_attr)
+        filled.append(part)
+    return write_zip(filled)
 
 
 def _draw(rubric: Rubric, lang: str, data: ReviewInput, fields: _Fields) -> bytes:

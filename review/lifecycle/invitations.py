@@ -15,6 +15,7 @@ from review.models import Assignment, AssignmentStatus, Reviewer, Round, utcnow
 from review.notify import notices
 from review.reviewing import links
 from review.reviewing.offline import build_word_form, word_form_name
+from review.rubric import Rubric, load_rubrics
 from review.states import LINK_VALID, amend, transition
 from review.storage import store_bytes
 
@@ -44,12 +45,15 @@ def approved_uninvited(session: Session, round_id: int) -> list[Assignment]:
 
 
 def _word_form(
-    session: Session, settings: Settings, assignment: Assignment
+    session: Session,
+    settings: Settings,
+    assignment: Assignment,
+    rubrics: dict[str, Rubric] | None = None,
 ) -> Callable[[str], notices.Attachment]:
     """The attachment maker handed to the invitation: build and store the Word form."""
 
     def attach(language: str) -> notices.Attachment:
-        form = build_word_form(session, assignment, language)
+        form = build_word_form(session, assignment, language, rubrics=rubrics)
         stored = store_bytes(settings, form, ".docx")
         return word_form_name(assignment, language), stored, MEDIA_TYPE
 
@@ -72,6 +76,7 @@ def invite(
     assignments in `assignments` gets one invitation for all of them (notices.invitation_list).
     Re-running invites nobody twice."""
     now = now or utcnow()
+    rubrics = load_rubrics()  # once for the run's forms, not once a form
     results: list[Invited] = []
     batch: dict[int | None, list[tuple[Assignment, str]]] = {}  # reviewer -> newly invited
     for assignment in assignments:
@@ -95,28 +100,35 @@ def invite(
                 settings,
                 assignment,
                 token=token,
-                attach=_word_form(session, settings, assignment),
+                attach=_word_form(session, settings, assignment, rubrics),
             )
         results.append(Invited(assignment.id, email, "invited"))
     for invited in batch.values():
-        _invite_reviewer(session, settings, invited)
+        _invite_reviewer(session, settings, invited, rubrics)
     return results
 
 
 def _invite_reviewer(
-    session: Session, settings: Settings, invited: list[tuple[Assignment, str]]
+    session: Session,
+    settings: Settings,
+    invited: list[tuple[Assignment, str]],
+    rubrics: dict[str, Rubric],
 ) -> None:
     """One message per reviewer and batch: the invitation of a single assignment, or for
     several one invitation with every plan's personal link and Word form."""
     first, token = invited[0]
     if len(invited) == 1:
         notices.invitation(
-            session, settings, first, token=token, attach=_word_form(session, settings, first)
+            session,
+            settings,
+            first,
+            token=token,
+            attach=_word_form(session, settings, first, rubrics),
         )
         return
 
     def attach(assignment: Assignment, language: str) -> notices.Attachment:
-        return _word_form(session, settings, assignment)(language)
+        return _word_form(session, settings, assignment, rubrics)(language)
 
     notices.invitation_list(session, settings, invited, attach=attach)
 

@@ -221,6 +221,7 @@ def test_blank_forms_carry_each_assignments_own_texts() -> None:
         assert f"{n}.01.2027" in text and f": {n} / 0.0" in text
         assert document.core_properties.title.endswith(f"– Stadt {n} & Umland")
         assert parse_word_form(form).assignment_id == n
+        assert zipfile.ZipFile(io.BytesIO(form)).testzip() is None  # every part's CRC holds
     # a filled-in form is drawn anew, and also reads back
     answered = ReviewInput(scores={"T1": "3"}, comments={"T1": "erste\nzweite"})
     drawn = render_word_form(
