@@ -42,8 +42,8 @@ class Translatable(PeerplanError):
 
 
 def _value(t: Translator, value: object) -> object:
-    if isinstance(value, Message):
-        return t.gettext(value)
+    if isinstance(value, Message):  # a Phrase fills its own values in the language too
+        return value(t.language)
     if isinstance(value, date):
         return t.format_date(value)
     return value

@@ -61,6 +61,24 @@ class Message(str):
         return translator(language).gettext(self)
 
 
+class Phrase(Message):
+    """A source text filled with values and kept so that it can be said in any language:
+    `str()` is the English text, `phrase("de")` the German one, its `Message` values (a
+    Phrase too) translated with it. `Phrase(N_("review %(id)s of round '%(round)s'"), ...)`."""
+
+    message: str
+    values: dict[str, object]
+
+    def __new__(cls, message: str, **values: object) -> Phrase:
+        phrase = super().__new__(cls, message % values)
+        phrase.message, phrase.values = message, values
+        return phrase
+
+    def __call__(self, language: str) -> str:
+        filled = {k: v(language) if isinstance(v, Message) else v for k, v in self.values.items()}
+        return translator(language).gettext(self.message) % filled
+
+
 def state_message(status: str) -> Message:
     """An assignment state's name, to be translated where it is shown."""
     return Message(STATE_NAMES.get(status, status))

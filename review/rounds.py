@@ -8,7 +8,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from review import events
-from review.errors import AlreadyExists, InvalidInput, NotFound
+from review.errors import AlreadyExists, InvalidInput, NotFound, Translatable
+from review.i18n import N_, Message
 from review.models import Round
 from review.notify.policy import policy_for
 from review.rubric import LANGUAGES
@@ -29,13 +30,26 @@ UPDATABLE = (
 )
 
 
+class DateRefused(Translatable, InvalidInput):
+    """A typed date that is not one, or one in the past not confirmed; in the reader's language
+    on a page (`text(language)`), in English on the command line."""
+
+
+#: What a refused date is called on the round page (the command line names its own).
+NEW_DUE_DATE = Message(N_("the new due date"))
+
+
 def parse_date(text: str, what: str = "date") -> date:
     """A date typed as YYYY-MM-DD, or an error that says what was wrong with it."""
     try:
         return datetime.strptime(text.strip(), "%Y-%m-%d").date()
     except ValueError:
-        raise InvalidInput(
-            f"{what} '{text}' is not a calendar date in the form YYYY-MM-DD (e.g. 2026-12-15)"
+        raise DateRefused(
+            N_(
+                "%(what)s '%(text)s' is not a calendar date in the form YYYY-MM-DD (e.g. 2026-12-15)"
+            ),
+            what=what,
+            text=text,
         ) from None
 
 
@@ -43,9 +57,14 @@ def check_future(day: date, what: str, *, allow_past: bool, today: date | None =
     """A date before today is almost always a typo: refused unless the coordinator confirms."""
     today = today or datetime.now(UTC).date()
     if day < today and not allow_past:
-        raise InvalidInput(
-            f"{what} {day.isoformat()} is in the past (today is {today.isoformat()}); "
-            "if you mean it, confirm with --allow-past"
+        raise DateRefused(
+            N_(
+                "%(what)s %(day)s is in the past (today is %(today)s); if you mean it, confirm it "
+                "(--allow-past, or 'also if in the past' on the round page)"
+            ),
+            what=what,
+            day=day,
+            today=today,
         )
 
 

@@ -26,11 +26,12 @@ from sqlmodel import Session, col, select
 from review import events, lifecycle
 from review.assignment import service
 from review.config import Settings
-from review.errors import InvalidInput, NotFound
+from review.errors import InvalidInput, NotFound, Translatable
+from review.i18n import N_, Phrase
 from review.intake.register import find_municipality
 from review.models import Assignment, AssignmentStatus, Outbox, Plan, Reviewer, Round, utcnow
 from review.queries import latest_document, withdrawn_plans
-from review.rounds import check_future
+from review.rounds import NEW_DUE_DATE, check_future
 from review.states import OPEN
 
 S = AssignmentStatus
@@ -47,15 +48,29 @@ class Target:
     reviewer: str | None = None  # by name or email
     assignment_id: int | None = None  # the round page names the review directly
 
-    def describe(self, round_: Round) -> str:
-        parts = [f"round '{round_.name}'"]
-        if self.municipality:
-            parts.append(f"plan of {self.municipality}")
-        if self.reviewer:
-            parts.append(f"reviewer {self.reviewer}")
+    def describe(self, round_: Round) -> Phrase:
+        """What the target is, as a refusal names it (in the reader's language)."""
+        names = {
+            "round": round_.name,
+            "plan": self.municipality,
+            "reviewer": self.reviewer,
+            "review": self.assignment_id,
+        }
         if self.assignment_id:
-            parts.append(f"review {self.assignment_id}")
-        return ", ".join(parts)
+            return Phrase(N_("review %(review)s of round '%(round)s'"), **names)
+        if self.municipality and self.reviewer:
+            text = N_("reviewer %(reviewer)s on the plan of %(plan)s in round '%(round)s'")
+            return Phrase(text, **names)
+        if self.municipality:
+            return Phrase(N_("the plan of %(plan)s in round '%(round)s'"), **names)
+        if self.reviewer:
+            return Phrase(N_("reviewer %(reviewer)s in round '%(round)s'"), **names)
+        return Phrase(N_("round '%(round)s'"), **names)
+
+
+class ControlRefused(Translatable, InvalidInput):
+    """A control that cannot be carried out as asked; nothing was written. Said in the reader's
+    language on the round page (`text(language)`), in English on the command line."""
 
 
 def assignments(
@@ -121,11 +136,13 @@ def extend_deadline(
     InvalidInput (nothing written) for a date in the past without `allow_past`, or when
     nothing in the target is open."""
     now = now or utcnow()
-    check_future(due_date, "the new due date", allow_past=allow_past, today=now.date())
+    check_future(due_date, NEW_DUE_DATE, allow_past=allow_past, today=now.date())
     single = target.assignment_id is not None or target.reviewer is not None
     found = assignments(session, round_, target, EXTENDABLE)
     if not found:
-        raise InvalidInput(f"no open review to extend in {target.describe(round_)}")
+        raise ControlRefused(
+            N_("There is no open review to extend in %(target)s."), target=target.describe(round_)
+        )
     moved = [a for a in found if single or a.due_date < due_date]
     for assignment in moved:
         lifecycle.extend_due_date(
@@ -163,7 +180,9 @@ def remind_now(
     now = now or utcnow()
     found = assignments(session, round_, target, {s.value for s in OPEN})
     if not found:
-        raise InvalidInput(f"nobody owes a review in {target.describe(round_)}")
+        raise ControlRefused(
+            N_("Nobody owes a review in %(target)s."), target=target.describe(round_)
+        )
     window = f"coordinator-{now.astimezone(UTC):%Y%m%dT%H%M%S}"
     queued = []
     for assignment in found:
@@ -193,10 +212,13 @@ def new_link(
     """A new personal link for the target reviewer's open reviews (or one of them), sent with
     the invitation again; every earlier link of those reviews stops working at once."""
     if not (target.reviewer or target.assignment_id):
-        raise InvalidInput("name the reviewer whose link is to be replaced")
+        raise ControlRefused(N_("Name the reviewer whose link is to be replaced."))
     found = assignments(session, round_, target, {s.value for s in OPEN})
     if not found:
-        raise InvalidInput(f"no open review with a link in {target.describe(round_)}")
+        raise ControlRefused(
+            N_("There is no open review with a link in %(target)s."),
+            target=target.describe(round_),
+        )
     for assignment in found:
         lifecycle.reissue_link(session, settings, assignment, actor=actor, now=now)
     session.flush()
@@ -221,9 +243,12 @@ def replace_reviewer(
     reason = (reason or "").strip() or "replaced by the coordinator"
     found = assignments(session, round_, target, EXTENDABLE)
     if len(found) != 1:
-        raise InvalidInput(
-            f"{len(found)} open reviews in {target.describe(round_)}: name the plan and the "
-            "reviewer of exactly one"
+        raise ControlRefused(
+            N_(
+                "%(count)s open reviews in %(target)s: name the plan and the reviewer of exactly one."
+            ),
+            count=len(found),
+            target=target.describe(round_),
         )
     assignment = found[0]
     backup_id = None

@@ -170,3 +170,38 @@ def test_the_buttons_extend_send_a_new_link_and_remind(
     assert client.post(f"/c/{token}/a/{2**40}/remind", data=data).status_code == 404
     assert client.post(f"{url}/remind", data={"lang": "en"}).status_code == 403
     assert client.post(f"{url}/delete", data=data).status_code in (404, 422)
+
+
+def test_a_refused_button_says_why_in_the_pages_language(
+    settings: Settings, session: Session
+) -> None:
+    """#13 follow-up: the domain's refusals were English on a German round page."""
+    done, late, _assignment = _late_round(session, settings)
+    token = access.issue(session, done.round_)
+    session.commit()
+    client = client_for(settings)
+    csrf = _csrf(client.get(f"/c/{token}").text)
+    url = f"/c/{token}/a/{late.assignment_id}"
+    yesterday = date.today() - timedelta(days=1)
+
+    past = client.post(
+        f"{url}/extend", data={"csrf": csrf, "lang": "de", "due_date": yesterday.isoformat()}
+    )
+    assert past.status_code == 422
+    assert f"die neue Frist {yesterday:%d.%m.%Y} liegt in der Vergangenheit" in past.text
+    assert "auch wenn in der Vergangenheit" in past.text and "is in the past" not in past.text
+    typo = client.post(f"{url}/extend", data={"csrf": csrf, "lang": "de", "due_date": "15.12."})
+    assert typo.status_code == 422 and "ist kein Kalenderdatum der Form JJJJ-MM-TT" in typo.text
+
+    submitted = session.exec(
+        select(Assignment).where(
+            Assignment.round_id == done.round_.id, Assignment.status == "submitted"
+        )
+    ).first()
+    nobody = client.post(f"/c/{token}/a/{submitted.id}/remind", data={"csrf": csrf, "lang": "de"})
+    assert nobody.status_code == 422
+    assert f"Kein Gutachten steht mehr aus (Gutachten {submitted.id}, Runde" in nobody.text
+    no_link = client.post(f"/c/{token}/a/{submitted.id}/link", data={"csrf": csrf, "lang": "de"})
+    assert "Kein offenes Gutachten mit einem persönlichen Link" in no_link.text
+    english = client.post(f"/c/{token}/a/{submitted.id}/remind", data={"csrf": csrf, "lang": "en"})
+    assert f"Nobody owes a review in review {submitted.id} of round" in english.text

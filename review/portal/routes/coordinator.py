@@ -20,12 +20,12 @@ from review.coordinator import controls, mailbox
 from review.coordinator.controls import Target
 from review.coordinator.round_page import LINK_STATES, output_folder, round_page
 from review.errors import InvalidInput, NotFound, PeerplanError
-from review.i18n import N_, pick_language, translator
+from review.i18n import N_, pick_language, state_name, translator
 from review.models import MAX_ID, Round
 from review.portal.deps import CoordinatorRound, PagesDep, PostedForm, SessionDep, SettingsDep
-from review.portal.pages import Pages, finding_view, request_lang
+from review.portal.pages import Pages, finding_view, request_lang, say
 from review.progress_report import PLAN_STATES
-from review.rounds import parse_date
+from review.rounds import NEW_DUE_DATE, parse_date
 from review.states import IllegalTransition, StaleVersion
 
 router = APIRouter()
@@ -145,7 +145,7 @@ def _control(
     try:
         if action == "extend":
             raw = form.get("due_date")
-            due = parse_date(raw if isinstance(raw, str) else "", "the new due date")
+            due = parse_date(raw if isinstance(raw, str) else "", NEW_DUE_DATE)
             allow_past = form.get("allow_past") == "1"
             controls.extend_deadline(session, settings, round_, due, target, allow_past=allow_past)
         elif action == "link":
@@ -155,11 +155,26 @@ def _control(
     except (PeerplanError, StaleVersion, IllegalTransition) as exc:
         session.rollback()
         t = translator(lang)
-        error = t.gettext("That did not work: %(why)s") % {"why": str(exc)}
+        error = t.gettext("That did not work: %(why)s") % {"why": _why(exc, lang)}
         return _page(request, token, round_, session, settings, pages, lang, 422, error=error)
     background.add_task(request.app.state.send_now, settings)  # after the commit
     url = f"/c/{token}?lang={lang}&done={action}#assignment-{assignment_id}"
     return RedirectResponse(url, status_code=303)
+
+
+def _why(exc: Exception, lang: str) -> str:
+    """Why a control was refused, in the page's language (#13 follow-up: it was English)."""
+    if isinstance(exc, StaleVersion):  # another click or the hourly run came first
+        return translator(lang).gettext(STALE)
+    if isinstance(exc, IllegalTransition):
+        return translator(lang).gettext(NOT_NOW) % {
+            "state": state_name(translator(lang), exc.current)
+        }
+    return say(exc, lang)
+
+
+STALE = N_("this review was changed meanwhile; reload the page and try again.")
+NOT_NOW = N_("a review that is %(state)s cannot take this any more; reload the page.")
 
 
 def _route(action: str):
