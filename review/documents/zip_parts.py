@@ -17,6 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 DateTime = tuple[int, int, int, int, int, int]
+# The zip format's central directory record and end record (APPNOTE 4.3.12 and 4.3.16), as
+# zipfile lays them out (its own constants are private).
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_CENTRAL_MAGIC = b"PK\001\002"
+_END = struct.Struct("<4s4H2LH")
+_END_MAGIC = b"PK\005\006"
 
 
 @dataclass(frozen=True)
@@ -63,9 +69,8 @@ def write_zip(parts: Sequence[Part]) -> bytes:
         out += info.FileHeader(zip64=False)
         out += part.deflated
         central += _central_record(info, offset)
-    end = struct.pack(
-        zipfile.structEndArchive,
-        zipfile.stringEndArchive,
+    end = _END.pack(
+        _END_MAGIC,
         0,
         0,
         len(parts),
@@ -82,9 +87,8 @@ def _central_record(info: zipfile.ZipInfo, offset: int) -> bytes:
     dosdate = (year - 1980) << 9 | month << 5 | day
     dostime = hour << 11 | minute << 5 | (second // 2)
     name = info.filename.encode("ascii")
-    record = struct.pack(
-        zipfile.structCentralDir,
-        zipfile.stringCentralDir,
+    record = _CENTRAL.pack(
+        _CENTRAL_MAGIC,
         info.create_version,
         info.create_system,
         info.extract_version,
