@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -30,9 +30,10 @@ from review.intake.outcome import document_extent
 from review.models import Municipality
 from review.paths import TEMPLATES_DIR
 from review.portal import security
+from review.portal.form_view import FormViews
 from review.reviewing import drafts
 from review.reviewing.errors import StaleSave
-from review.reviewing.form import ELIGIBILITY, OVERALL_FIELDS, ReviewInput, normalise_score
+from review.reviewing.form import ELIGIBILITY, ReviewInput, normalise_score
 from review.rubric import Rubric
 
 PORTAL_TEMPLATES = TEMPLATES_DIR / "portal"
@@ -87,6 +88,10 @@ class Pages:
     env: Environment
     rubrics: dict[str, Rubric]
     max_mb: int
+    views: FormViews = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.views = FormViews(self.rubrics)
 
     def render(
         self, request: Request, name: str, lang: str, status: int = 200, **context: Any
@@ -135,7 +140,7 @@ class Pages:
         page = drafts.form_page(session, assignment_id)
         lang = lang or request_lang(request, page.view.reviewer.language)
         assignment = page.view.assignment
-        rubric = self.rubrics[assignment.rubric]
+        view = self.views.get(assignment.rubric, lang)
         seen = stale.stored if (stale and stale.stored) else page.state.seen
         return self.render(
             request,
@@ -145,7 +150,7 @@ class Pages:
             token=token,
             v=page.view,
             a=assignment,
-            rubric=rubric,
+            rubric=view,
             state=page.state,
             data=data or page.state.data,
             submitted=page.submitted,
@@ -159,7 +164,7 @@ class Pages:
             edit_deadline=translator(lang).format_date(
                 drafts.edit_deadline(page.view.round, assignment)
             ),
-            field_labels=field_labels(rubric, lang),
+            field_labels=view.field_labels,
             score_of=score_of,
         )
 
@@ -216,29 +221,6 @@ def safe_download_name(stem: str, suffix: str) -> str:
     ascii_ = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_).strip("-")[:60] or "file"
     return f"{slug}{suffix}"
-
-
-#: The form's overall fields as the page labels them.
-OVERALL_LABELS = {
-    "strengths": N_("Strengths"),
-    "weaknesses": N_("Weaknesses"),
-    "recommendations": N_("Recommendations"),
-}
-
-
-def field_labels(rubric: Rubric, lang: str) -> dict[str, str]:
-    t = translator(lang)
-    labels: dict[str, str] = {}
-    for c in rubric.criteria:
-        labels[f"score-{c.id}"] = f"{c.id} {c.title(lang)}: {t.gettext('Scale')}"
-        labels[f"comment-{c.id}"] = f"{c.id} {c.title(lang)}: {t.gettext('Comment')}"
-    for key, label in ELIGIBILITY.items():
-        labels[f"elig-{key}"] = label(lang)
-    for name in OVERALL_FIELDS:
-        labels[name] = t.gettext(OVERALL_LABELS.get(name, name))
-    labels["reason"] = t.gettext("Reason for declining")
-    labels["form"] = t.gettext("Assessment")
-    return labels
 
 
 def score_of(data: ReviewInput, criterion_id: str) -> str:
