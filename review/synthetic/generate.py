@@ -18,7 +18,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Literal
 
-from review.synthetic.plans import PlanSpec, plan_spec
+from review.synthetic.plans import PlanSpec, revised
 from review.synthetic.round import (
     Participants,
     demo_participants,
@@ -135,7 +135,7 @@ def truth_record(plan: WrittenPlan) -> dict:
 
 def revised_plans(folder: GeneratedFolder, count: int, out_dir: str | Path) -> GeneratedFolder:
     """The plans of the `count` followers of `folder` that left out the most, written again
-    complete (same seed, language and municipality, nothing missing): what they hand in for
+    complete (`review.synthetic.plans.revised`): what they hand in for
     the next round (#16). Same participants file; a manifest of only these plans."""
     chosen = sorted(folder.plans, key=lambda w: (-len(w.spec.missing), w.spec.municipality))
     chosen = sorted(chosen[:count], key=lambda w: w.spec.municipality)
@@ -143,13 +143,7 @@ def revised_plans(folder: GeneratedFolder, count: int, out_dir: str | Path) -> G
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for index, old in enumerate(chosen, start=1):
-        spec = plan_spec(
-            old.spec.seed,
-            old.spec.language,
-            missing=(),
-            municipality=old.spec.municipality,
-            country=old.spec.country,
-        )
+        spec = revised(old.spec)
         path = directory / f"{index:03d}-{slug(spec.municipality)}-revised.{old.format}"
         written.append(_write((spec, path)))
     # The same people; with a few plans nobody can be held to a minimum load.

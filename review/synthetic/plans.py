@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -91,6 +91,9 @@ class PlanSpec:
     # A table of contents after the title page (chapter titles, in the PDF with page numbers):
     # real plans have one, and it names every chapter a second time.
     table_of_contents: bool = False
+    # 1: as first handed in; 2: the revised plan of the next round (#16), which reviewers read
+    # as a new version of a plan they know.
+    edition: int = 1
     headings: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def has(self, part: str) -> bool:
@@ -215,6 +218,20 @@ def plan_spec(
         table_of_contents=table_of_contents,
         headings=headings,
     )
+
+
+def revised(spec: PlanSpec) -> PlanSpec:
+    """The plan as its municipality hands it in again for the next round (#16): the same seed,
+    language, municipality and length, nothing left out, edition 2."""
+    complete = plan_spec(
+        spec.seed,
+        spec.language,
+        missing=(),
+        municipality=spec.municipality,
+        country=spec.country,
+        table_of_contents=spec.table_of_contents,
+    )
+    return replace(complete, filler_paragraphs=spec.filler_paragraphs, edition=spec.edition + 1)
 
 
 def _inventory_row(rng: random.Random, sector: str, population: int) -> InventoryRow:

@@ -3,19 +3,23 @@
 `simulate_review(rubric, spec, language=..., seed=...)` scores a synthetic plan the way a careful
 peer would: a criterion whose part the plan leaves out scores 0, thin parts score low (an
 inventory with fewer than 3 key sectors, actions in one sector, actions closing a small share of
-the target gap), the rest scatter around the plan's overall quality with a reviewer's own
-leniency. Comments are written where the rubric requires them (`Rubric.comment_required`) and
-sometimes where it does not; strengths, weaknesses and recommendations follow the scores; all in
-the reviewer's language. Unknown criterion ids (a coordinator's own rubric) score on quality.
+the target gap), the rest scatter around the plan's overall quality, shifted where the plan is
+strong or weak (`emphasis`, the same for every reviewer), with the reviewer's own leniency.
+Comments are written where the rubric requires them (`Rubric.comment_required`) and sometimes
+where it does not; strengths, weaknesses and recommendations follow the scores; all in the
+reviewer's language, worded by review.synthetic.review_texts so that no two reviewers write the
+same sentence. Unknown criterion ids (a coordinator's own rubric) score on quality.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from review.reviewing.form import NOT_APPLICABLE, ReviewInput
 from review.rubric import Criterion, Rubric
+from review.synthetic import review_texts as texts
 from review.synthetic.plans import KEY_SECTORS, PlanSpec
 
 PART_LABELS = {
@@ -54,53 +58,6 @@ CRITERION_PARTS: dict[str, tuple[str, ...]] = {
     "C8": ("communication", "monitoring"),
 }
 
-_TEXT = {
-    "missing": {"de": "Im Konzept fehlt {what}.", "en": "The plan has no {what}."},
-    "partly": {
-        "de": "Es fehlt {what}; der Rest ist nur teilweise belastbar.",
-        "en": "The {what} is missing, so this is only partly covered.",
-    },
-    "sectors": {
-        "de": "Die Bilanz deckt {n} der 4 Schlüsselsektoren ab.",
-        "en": "The inventory covers {n} of the 4 key sectors.",
-    },
-    "action_sectors": {
-        "de": "Die Maßnahmen betreffen {n} Sektor(en).",
-        "en": "The actions address {n} sector(s).",
-    },
-    "gap": {
-        "de": "Die Maßnahmen schließen rund {pct} % der Lücke zum Ziel.",
-        "en": "The actions close about {pct}% of the gap to the target.",
-    },
-    "unquantified": {
-        "de": "Ohne Bilanz lässt sich der Zielpfad nicht quantifizieren.",
-        "en": "Without an inventory the pathway cannot be quantified.",
-    },
-    "level": {"de": "Einstufung {value}: {anchor}", "en": "Rated {value}: {anchor}"},
-    "good": {
-        "de": "Nachvollziehbar dargestellt und gut belegt.",
-        "en": "Clearly presented and well documented.",
-    },
-    "fair": {
-        "de": "Grundsätzlich vorhanden, aber in Teilen zu allgemein.",
-        "en": "Present in principle, but too general in places.",
-    },
-    "strengths": {"de": "Stärken: ", "en": "Strengths: "},
-    "weaknesses": {"de": "Schwächen: ", "en": "Weaknesses: "},
-    "none": {"de": "Keine wesentlichen Schwächen.", "en": "No major weaknesses."},
-    "add": {"de": "{what} ergänzen", "en": "add the {what}"},
-    "deepen": {"de": "{title} vertiefen", "en": "strengthen '{title}'"},
-    "keep": {
-        "de": "Umsetzung wie geplant fortsetzen und im Monitoring nachhalten.",
-        "en": "Continue implementation as planned and track it in the monitoring.",
-    },
-    "recommend": {"de": "Empfehlungen: ", "en": "Recommendations: "},
-}
-
-
-def _t(key: str, language: str, **kw: object) -> str:
-    return _TEXT[key]["de" if language == "de" else "en"].format(**kw)
-
 
 @dataclass(frozen=True)
 class SimulatedReview:
@@ -129,6 +86,20 @@ class SimulatedReview:
         return self.as_input().fields(rubric)
 
 
+def emphasis(spec: PlanSpec) -> dict[str, float]:
+    """Where the plan is better or worse than its overall quality, the same for every reviewer:
+    per rubric two criteria strong (+2.0) and two weak (-2.7), drawn from the plan's seed, so
+    that the plans of a round can learn from each other. The criteria scored on the plan's facts
+    (T2, T5, T6) follow the facts. A revised plan (edition 2) took up its weak points."""
+    rng = random.Random(f"emphasis:{spec.seed}:{spec.language}")
+    out: dict[str, float] = {}
+    for pool in (("T1", "T3", "T4", "T7", "T8"), tuple(f"C{i}" for i in range(1, 9))):
+        strong_a, strong_b, weak_a, weak_b = rng.sample(pool, 4)
+        out[strong_a] = out[strong_b] = 2.0
+        out[weak_a] = out[weak_b] = -2.7 if spec.edition == 1 else 0.3
+    return out
+
+
 def simulate_review(
     rubric: Rubric,
     spec: PlanSpec,
@@ -137,21 +108,24 @@ def simulate_review(
     seed: int = 0,
     leniency: float | None = None,
     not_applicable: float = 0.03,
+    pages: Mapping[str, int] | None = None,
 ) -> SimulatedReview:
-    """One reviewer's answers on `spec` with `rubric`. `seed` tells reviewers apart; `leniency`
-    (about -1 strict to +1 lenient) defaults to a draw from the seed."""
+    """One reviewer's answers on `spec` with `rubric`. `seed` tells reviewers apart (the same
+    seed is the same reviewer: its leniency, about -0.6 strict to +0.6 lenient, is drawn from it
+    unless given, and its phrasing, see review.synthetic.review_texts); `pages` (part -> page)
+    lets comments say where in the plan."""
     plan_rng = random.Random(f"quality:{spec.seed}:{spec.language}")
-    quality = plan_rng.uniform(1.8, 3.6)  # the same plan is equally good for every reviewer
-    rng = random.Random(f"review:{seed}:{spec.seed}:{spec.language}:{rubric.id}")
+    quality = plan_rng.uniform(1.8, 3.2)  # the same plan is equally good for every reviewer
+    rng = random.Random(f"review:{seed}:{spec.seed}:{spec.language}:{rubric.id}:{spec.edition}")
     if leniency is None:
-        leniency = rng.uniform(-0.6, 0.6)
+        leniency = random.Random(f"leniency:{seed}").uniform(-0.6, 0.6)
+    shift = emphasis(spec)
 
     scores: dict[str, int | None] = {}
-    reasons: dict[str, str] = {}
     low, high = rubric.scale.minimum, rubric.scale.maximum
     for criterion in rubric.criteria:
-        value, reason = _score(criterion, spec, quality + leniency, rng, language)
-        value = max(low, min(high, value))
+        level = quality + leniency + shift.get(criterion.id, 0.0)
+        value = max(low, min(high, _score(criterion, spec, level, rng)))
         if (
             criterion.allow_na
             and not criterion.critical
@@ -159,28 +133,16 @@ def simulate_review(
             and rng.random() < not_applicable
         ):
             scores[criterion.id] = None
-            reasons[criterion.id] = reason
             continue
         scores[criterion.id] = value
-        reasons[criterion.id] = reason
 
     comments: dict[str, str] = {}
     for criterion in rubric.criteria:
         given = scores[criterion.id]
         if rubric.comment_required(criterion, given) or rng.random() < 0.3:
-            parts = [reasons[criterion.id]] if reasons[criterion.id] else []
-            if given is not None:
-                parts.append(
-                    _t(
-                        "level",
-                        language,
-                        value=given,
-                        anchor=rubric.anchor(criterion, given, language),
-                    )
-                )
-            comments[criterion.id] = " ".join(parts)
+            comments[criterion.id] = _comment(criterion, given, spec, language, seed, pages)
 
-    strengths, weaknesses, recommendations = _overall(rubric, spec, scores, language)
+    strengths, weaknesses, recommendations = _overall(rubric, spec, scores, language, seed)
     return SimulatedReview(
         rubric=rubric.id,
         language=language,
@@ -193,69 +155,92 @@ def simulate_review(
     )
 
 
-def _score(
-    criterion: Criterion, spec: PlanSpec, level: float, rng: random.Random, language: str
-) -> tuple[int, str]:
-    """(score, reason) before clipping to the scale."""
+def _absent_parts(criterion_id: str, spec: PlanSpec) -> tuple[list[str], bool]:
+    """(the criterion's parts the plan leaves out, whether that is all of them)."""
+    needs = CRITERION_PARTS.get(criterion_id, ())
+    absent = [p for p in needs if not spec.has(p)]
+    return absent, bool(needs) and len(absent) == len(needs)
+
+
+def _score(criterion: Criterion, spec: PlanSpec, level: float, rng: random.Random) -> int:
+    """The score before clipping to the scale."""
     noise = rng.choice((-1, 0, 0, 0, 0, 1))
     base = round(level) + noise
-    needs = CRITERION_PARTS.get(criterion.id, ())
-    absent = [p for p in needs if not spec.has(p)]
-    if needs and len(absent) == len(needs):
-        what = " / ".join(PART_LABELS[p][language] for p in absent)
-        return 0, _t("missing", language, what=what)
+    absent, all_absent = _absent_parts(criterion.id, spec)
+    if all_absent:
+        return 0
     if absent:
-        return min(1, base), _t(
-            "partly", language, what=" / ".join(PART_LABELS[p][language] for p in absent)
-        )
-
+        return min(1, base)
     cid = criterion.id
     if cid == "T2":
         n = len(set(spec.inventory_sectors) & set(KEY_SECTORS))
-        reason = _t("sectors", language, n=n)
         if n < 3:
-            return 1, reason
+            return 1
         if n == 3:
-            return 2, reason
+            return 2
         if n == 4 and "local_production" in spec.inventory_sectors:
-            return max(3, base), reason
-        return min(3, max(2, base)), reason
+            return max(3, base)
+        return min(3, max(2, base))
     if cid == "T5":
         n = len(spec.mitigation_sectors)
-        reason = _t("action_sectors", language, n=n)
-        return (1 if n == 1 else 2 if n == 2 else max(2, base)), reason
+        return 1 if n == 1 else 2 if n == 2 else max(2, base)
     if cid == "T6":
         if not spec.has("inventory") or not spec.baseline_t_co2:
-            return 1, _t("unquantified", language)
-        gap = spec.baseline_t_co2 * spec.target_percent / 100
-        share = spec.mitigation_t_co2 / gap
-        reason = _t("gap", language, pct=round(100 * share))
+            return 1
+        share = spec.mitigation_t_co2 / (spec.baseline_t_co2 * spec.target_percent / 100)
         if share < 0.5:
-            return 1, reason
+            return 1
         if share < 0.9:
-            return 2, reason
-        return (3 if share < 1 else max(3, base)), reason
-    return base, _t("good" if base >= 3 else "fair", language) if base >= 2 else ""
+            return 2
+        return 3 if share < 1 else max(3, base)
+    return base
+
+
+def _comment(
+    criterion: Criterion,
+    given: int | None,
+    spec: PlanSpec,
+    language: str,
+    seed: int,
+    pages: Mapping[str, int] | None,
+) -> str:
+    lang = "de" if language == "de" else "en"
+    title = criterion.title(lang)
+    absent, all_absent = _absent_parts(criterion.id, spec)
+    if absent:
+        what = " / ".join(PART_LABELS[p][lang] for p in absent)
+        return texts.absent(criterion.id, title, what, spec, lang, seed, partly=not all_absent)
+    unquantified = criterion.id == "T6" and not (spec.has("inventory") and spec.baseline_t_co2)
+    parts = CRITERION_PARTS.get(criterion.id, ())
+    page = next((pages[p] for p in parts if pages and p in pages), None)
+    return texts.assessed(
+        criterion.id,
+        title,
+        2 if given is None else given,
+        spec,
+        lang,
+        seed,
+        subject_key="T6-unquantified" if unquantified else None,
+        page=page,
+    )
 
 
 def _overall(
-    rubric: Rubric, spec: PlanSpec, scores: dict[str, int | None], language: str
+    rubric: Rubric, spec: PlanSpec, scores: dict[str, int | None], language: str, seed: int
 ) -> tuple[str, str, str]:
+    lang = "de" if language == "de" else "en"
     rated = [(c, v) for c in rubric.criteria if (v := scores[c.id]) is not None]
-    best = [c.title(language) for c, v in sorted(rated, key=lambda cv: -cv[1]) if v >= 3][:3]
-    worst = [c.title(language) for c, v in sorted(rated, key=lambda cv: cv[1]) if v <= 1][:3]
-    strengths = _t("strengths", language) + ("; ".join(best) if best else _t("fair", language))
-    weaknesses = (_t("weaknesses", language) + "; ".join(worst)) if worst else _t("none", language)
+    best = [c.title(lang) for c, v in sorted(rated, key=lambda cv: -cv[1]) if v >= 3][:3]
+    worst = [c.title(lang) for c, v in sorted(rated, key=lambda cv: cv[1]) if v <= 1][:3]
+    title = rubric.title(lang)
+    strengths = texts.judged("strengths", best, rubric.id, title, spec, lang, seed)
+    weaknesses = texts.judged("weaknesses", worst, rubric.id, title, spec, lang, seed)
     relevant = {p for c in rubric.criteria for p in CRITERION_PARTS.get(c.id, ())}
-    todo = [
-        _t("add", language, what=PART_LABELS[p][language]) for p in sorted(spec.missing & relevant)
-    ]
-    todo += [
-        _t("deepen", language, title=c.title(language))
+    missing = [PART_LABELS[p][lang] for p in sorted(spec.missing & relevant)]
+    deepen = [
+        c.title(lang)
         for c, v in rated
         if v == 1 and not set(CRITERION_PARTS.get(c.id, ())) & spec.missing
     ]
-    recommendations = (
-        _t("recommend", language) + "; ".join(todo) + "." if todo else _t("keep", language)
-    )
+    recommendations = texts.recommended(missing, deepen, rubric.id, spec, lang, seed)
     return strengths, weaknesses, recommendations

@@ -121,6 +121,9 @@ class Participants:
     seed: int = 0
     # Parts each follower's plan leaves out (by municipality name); missing = random, () = none.
     missing: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    # The rough length of each follower's plan in PDF pages (by municipality name), unless
+    # `plan_specs` is given a length for all.
+    pages: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def followers(self) -> tuple[MunicipalityEntry, ...]:
@@ -138,7 +141,7 @@ class Participants:
                     self.seed * 1000 + index,
                     m.language,
                     missing=missing,
-                    pages=pages,
+                    pages=pages if pages is not None else self.pages.get(m.name),
                     municipality=m.name,
                     country=m.country,
                     table_of_contents=table_of_contents,
@@ -222,7 +225,8 @@ def demo_participants(seed: int = 2026) -> Participants:
     """The demo round: 8 followers (5 German-speaking in Germany/Austria, 3 English-speaking in
     the UK/Ireland), 2 frontrunners (one with the special award for communication), 20 reviewers.
     One reviewer answers late, one never; two fill in the Word form; the rest use the portal.
-    Two followers' plans are complete; the others leave one to three parts out."""
+    Two followers' plans are complete; the others leave one to three parts out. The plans run
+    from 20 to 60 pages."""
     rng = random.Random(f"demo:{seed}")
     languages: list[Language] = ["de", "de", "de", "de", "de", "en", "en", "en", "de", "en"]
     names = unique_municipality_names(rng, languages)
@@ -245,7 +249,9 @@ def demo_participants(seed: int = 2026) -> Participants:
             missing[m.name] = ()
         else:
             missing[m.name] = tuple(rng.sample(PARTS, rng.randint(1, 3)))
-    return Participants(tuple(municipalities), tuple(reviewers), seed, missing)
+    # Real plans run from 20 to 60 pages (../shared/data/plans).
+    pages = {m.name: rng.randint(20, 60) for m in municipalities[:8]}
+    return Participants(tuple(municipalities), tuple(reviewers), seed, missing, pages)
 
 
 def small_participants(seed: int = 1) -> Participants:

@@ -79,7 +79,8 @@ def test_language_follows_the_reviewer() -> None:
     english = simulate_review(rubric, spec, language="en", seed=4)
     assert german.scores == english.scores
     assert "Finanzierung" in german.comments["T7"] and "financing" in english.comments["T7"]
-    assert german.recommendations.startswith("Empfehlungen")
+    assert "Finanzierung" in german.recommendations and "financing" in english.recommendations
+    assert spec.municipality in german.recommendations.split(":")[0]  # the lead-in
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
