@@ -7,7 +7,10 @@ DOCX, some chapters missing on purpose); the `review_round` flow takes them in, 
 (approval given automatically), invites them by email; reviewers follow the link from their
 email and submit through the portal's HTTP interface, some through the Word form; a simulated
 clock moves past the due date so that one late reviewer is reminded and escalated and one
-silent reviewer is replaced; the consolidated documents are written.
+silent reviewer is replaced; two municipalities reply to their draft on their own link; the
+consolidated documents are written (with the replies); the exchange meetings are planned with
+their packs and invitations (flows.demo_exchange); three municipalities hand in revised plans for
+a next round that shows their progress.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from review.rounds import create_round, get_round
 from review.rubric import load_rubrics
 from review.status import round_status
 from review.synthetic.generate import generate_plans, revised_plans
+from review.synthetic.review_texts import pages_of
 from review.synthetic.reviews import simulate_review
 from review.synthetic.word import fill_word_form, word_answers
 
@@ -69,6 +73,8 @@ class DemoResult:
     plans: list[PlanSummary]
     messages: Counter[str] = field(default_factory=Counter)
     submitted: Counter[str] = field(default_factory=Counter)
+    replied: list[str] = field(default_factory=list)
+    meetings_dir: Path | None = None
 
 
 class _Portal:
@@ -137,6 +143,8 @@ def _scenario(
 ) -> DemoResult:
     # Prefect is imported only here: `import prefect` costs seconds and the flows need the
     # environment above.
+    from flows.compile_reviews import CompileParameters, compile_reviews  # noqa: PLC0415
+    from flows.demo_exchange import plan_the_meetings, reply_to_drafts  # noqa: PLC0415
     from flows.review_round import RoundParameters, review_round  # noqa: PLC0415
 
     engine = get_engine(settings)
@@ -144,7 +152,7 @@ def _scenario(
     def say(line: str) -> None:
         echo(f"{time.perf_counter() - started:4.0f} s  {line}")
 
-    say(f"[1/7] generating 8 plans (PDF and DOCX, German and English) in {out_dir / 'incoming'}")
+    say(f"[1/9] generating 8 plans (PDF and DOCX, German and English) in {out_dir / 'incoming'}")
     folder = generate_plans(out_dir / "incoming", seed=seed, demo=True)
     due = date.today() + timedelta(days=14)
     with session_scope(engine) as session:
@@ -171,7 +179,7 @@ def _scenario(
         )
 
     say(
-        "[2/7] review_round: intake, assignment (approved automatically), invitations "
+        "[2/9] review_round: intake, assignment (approved automatically), invitations "
         "(the Prefect server starts first; on a fresh machine that takes about 25 s)"
     )
     review_round(
@@ -188,6 +196,9 @@ def _scenario(
     silent = next(e for e, b in behaviour.items() if b == "silent")
     say(f"      late reviewer: {late}; silent reviewer: {silent}")
     specs = {w.spec.municipality: w.spec for w in folder.plans}
+    pages = {w.spec.municipality: pages_of(w.locations) for w in folder.plans}
+    # A reviewer is the same person on every plan: its leniency and its way of writing.
+    seeds = {r.email.strip().lower(): i for i, r in enumerate(folder.participants.reviewers)}
     rubrics = load_rubrics()
     submitted: Counter[str] = Counter()
     handled: set[int] = set()
@@ -209,7 +220,8 @@ def _scenario(
                         rubrics[rubric_id],
                         specs[municipality],
                         language=language,
-                        seed=assignment_id,
+                        seed=seeds.get(email_address, assignment_id),
+                        pages=pages.get(municipality),
                     )
                     if behaviour.get(email_address) == "word":
                         form = reviewer.word_form(assignment_id)
@@ -224,23 +236,37 @@ def _scenario(
                         submitted["web form"] += 1
                     handled.add(assignment_id)
 
-    say("[3/7] reviewers follow the links in their emails: web form and Word form")
+    say("[3/9] reviewers follow the links in their emails: web form and Word form")
     act({"web", "word"})
 
-    say(f"[4/7] the clock moves: due date {due}; reminders at -7, -2, 0 days, escalation at +1")
+    say(f"[4/9] the clock moves: due date {due}; reminders at -7, -2, 0 days, escalation at +1")
     for offset in (-7, -2, 0, 1):
         advance(_at(due + timedelta(days=offset)))
     say("      the late reviewer submits after the overdue notice")
     act({"late"})
 
-    say("[5/7] +6 days: the silent reviewer is replaced; the backup reviewer submits")
+    say("[5/9] +6 days: the silent reviewer is replaced; the backup reviewer submits")
     advance(_at(due + timedelta(days=6)))
     act({"web", "word"})  # the backups got their invitation just now
 
-    say("[6/7] consolidated review documents")
-    advance(_at(due + timedelta(days=6)))
+    say("[6/9] two municipalities reply to their draft review on their own link")
+    followers = [specs[m.name] for m in folder.participants.followers]
+    replied = reply_to_drafts(settings, ROUND_NAME, followers, due + timedelta(days=13))
+    say(f"      replied: {', '.join(replied)}")
 
-    say("[7/7] the next round: three municipalities hand in revised plans")
+    say("[7/9] consolidated review documents (final editions, with the replies)")
+    taken = advance(_at(due + timedelta(days=6)))["steps"]
+    if not isinstance(taken, list) or "compile" not in taken:  # the replies came after
+        compile_reviews(
+            CompileParameters(round_name=ROUND_NAME, out_dir=str(out_dir / "documents"))
+        )
+
+    say("[8/9] plan_meetings: hosts, agendas, meeting packs, calendar files, invitations")
+    meetings_dir = plan_the_meetings(
+        settings, ROUND_NAME, due + timedelta(days=21), out_dir / "meetings"
+    )
+
+    say("[9/9] the next round: three municipalities hand in revised plans")
     revised = revised_plans(folder, 3, out_dir / "incoming-next-round")
     with session_scope(engine) as session:
         next_round = create_round(
@@ -262,6 +288,7 @@ def _scenario(
     )
     review_round(next_parameters)
     specs.update({w.spec.municipality: w.spec for w in revised.plans})
+    pages.update({w.spec.municipality: pages_of(w.locations) for w in revised.plans})
     # Everyone invited to the next round answers this time (the others' links are the first
     # round's, some closed).
     act({"web", "word", "late", "silent"}, _invited(engine, NEXT_ROUND_NAME))
@@ -275,6 +302,8 @@ def _scenario(
         plans=plan_summary(settings, ROUND_NAME),
         messages=kinds,
         submitted=submitted,
+        replied=replied,
+        meetings_dir=meetings_dir,
     )
 
 

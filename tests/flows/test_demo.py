@@ -1,5 +1,7 @@
 """`peerplan demo` (what `make demo` runs) on a fresh Prefect home: it finishes, says where the
-documents are, the documents open, and the simulated clock caused every kind of message."""
+documents are, the documents open, the simulated clock caused every kind of message, and the
+exchange (#16) is in the documents: learning from peers, the action list, two municipalities'
+replies, the meeting packs with their invitations and calendar files, the next round's progress."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import sys
 from pathlib import Path
 
 import docx
+import icalendar
 import pytest
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("prefect")]
@@ -52,8 +55,12 @@ def test_demo_runs_a_whole_round(tmp_path: Path) -> None:
         "replacement_invitation",
         "released_notice",
         "submission_receipt",
+        "meeting_invitation",
     } <= kinds
     assert_exchange_sections(out)
+    replied = result.stdout.split("replies to the drafts:", 1)[1].split("\n", 1)[0]
+    assert_replies(out, [name.strip() for name in replied.split(",")])
+    assert_meetings(out)
 
 
 #: What the exchange (#16) adds to each document, by the document's language.
@@ -62,6 +69,7 @@ MUNICIPALITY_SECTIONS = {
     "en": ("Action list", "Learn from peers"),
 }
 HISTORY_SECTIONS = {"de": "Seit der letzten Runde", "en": "Since the last round"}
+REPLY_SECTION = {"de": "Stellungnahme der Gemeinde", "en": "The municipality's reply"}
 
 
 def _language_and_text(path: Path) -> tuple[str, str]:
@@ -94,3 +102,31 @@ def assert_exchange_sections(out: Path) -> None:
     assert "Learning from peers" in summary and "learns ↓ from →" in summary
     next_summary = out / "documents-next-round" / "summary" / "round-summary.docx"
     assert "Progress since the last round" in _language_and_text(next_summary)[1]
+
+
+def assert_replies(out: Path, municipalities: list[str]) -> None:
+    """The two municipalities that replied find their reply in their final edition, in their
+    language; the others have no reply section."""
+    assert len(municipalities) == 2, municipalities
+    with_reply = set()
+    for path in sorted((out / "documents" / "municipality").glob("*.docx")):
+        language, text = _language_and_text(path)
+        if REPLY_SECTION[language] in text:
+            with_reply.add(path.name)
+            assert ("Wir teilen die Einschätzung" in text) or ("We share this view" in text)
+    assert len(with_reply) == 2, with_reply
+
+
+def assert_meetings(out: Path) -> None:
+    """The meeting packs (DOCX, and PDF where LibreOffice is installed) hold the agenda and the
+    consolidated reviews; each calendar file is a valid event with a start and attendees."""
+    packs = sorted((out / "meetings").rglob("*-pack.docx"))
+    assert packs, list((out / "meetings").rglob("*"))
+    for path in packs:
+        text = _language_and_text(path)[1]
+        assert ("Agenda" in text or "Tagesordnung" in text) and text.count("\n") > 20, path.name
+    calendars = sorted((out / "meetings").rglob("*.ics"))
+    assert calendars
+    for path in calendars:
+        [event] = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+        assert event.get("DTSTART") and event.get("SUMMARY") and event.get("ATTENDEE"), path.name
