@@ -28,16 +28,15 @@ from pathlib import Path
 from typing import TypedDict
 
 import uvicorn
-from sqlmodel import col, select
 
+from flows.demo_people import assignment_facts, cast_roles, invited, links
 from review.config import Settings, load_settings
 from review.consolidation.gather import gather_round
 from review.db import get_engine, migrate, session_scope
 from review.mailsink import Mailbox, free_port, start_mailbox
-from review.models import Assignment, Municipality, Plan, Reviewer
 from review.participants import import_participants
 from review.portal import create_app
-from review.portal.client import PortalReviewer, link_in
+from review.portal.client import PortalReviewer
 from review.rounds import create_round, get_round
 from review.rubric import load_rubrics
 from review.status import round_status
@@ -119,7 +118,11 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, clock_time(9, 0), tzinfo=UTC)
 
 
-def run_demo(out_dir: Path, *, seed: int = 2026, echo: Echo = print) -> DemoResult:
+def run_demo(
+    out_dir: Path, *, seed: int = 2026, pages: int | None = None, echo: Echo = print
+) -> DemoResult:
+    """The demo round in `out_dir` (emptied first); `pages`: every plan's length instead of the
+    20-60 pages the demo's plans have each."""
     started = time.perf_counter()
     out_dir = out_dir.resolve()
     if out_dir.exists():
@@ -132,14 +135,20 @@ def run_demo(out_dir: Path, *, seed: int = 2026, echo: Echo = print) -> DemoResu
     migrate(settings)
     portal = _Portal(settings, portal_port)
     try:
-        return _scenario(settings, out_dir, mailbox, seed, echo, started)
+        return _scenario(settings, out_dir, mailbox, seed, pages, echo, started)
     finally:
         portal.stop()
         mailbox.stop()
 
 
 def _scenario(
-    settings: Settings, out_dir: Path, mailbox: Mailbox, seed: int, echo: Echo, started: float
+    settings: Settings,
+    out_dir: Path,
+    mailbox: Mailbox,
+    seed: int,
+    pages_each: int | None,
+    echo: Echo,
+    started: float,
 ) -> DemoResult:
     # Prefect is imported only here: `import prefect` costs seconds and the flows need the
     # environment above.
@@ -153,7 +162,7 @@ def _scenario(
         echo(f"{time.perf_counter() - started:4.0f} s  {line}")
 
     say(f"[1/9] generating 8 plans (PDF and DOCX, German and English) in {out_dir / 'incoming'}")
-    folder = generate_plans(out_dir / "incoming", seed=seed, demo=True)
+    folder = generate_plans(out_dir / "incoming", seed=seed, demo=True, pages=pages_each)
     due = date.today() + timedelta(days=14)
     with session_scope(engine) as session:
         round_ = create_round(
@@ -191,7 +200,7 @@ def _scenario(
         )
     )
 
-    behaviour = _cast_roles(engine, {r.email: r.behaviour for r in folder.participants.reviewers})
+    behaviour = cast_roles(engine, {r.email: r.behaviour for r in folder.participants.reviewers})
     late = next(e for e, b in behaviour.items() if b == "late")
     silent = next(e for e, b in behaviour.items() if b == "silent")
     say(f"      late reviewer: {late}; silent reviewer: {silent}")
@@ -206,7 +215,7 @@ def _scenario(
     def act(kinds: set[str], emails: set[str] | None = None) -> None:
         """Every invited reviewer whose behaviour is in `kinds` (and, given `emails`, who is
         among them) reviews through their link."""
-        for email_address, link in _links(mailbox).items():
+        for email_address, link in links(mailbox).items():
             if behaviour.get(email_address, "web") not in kinds:
                 continue
             if emails is not None and email_address not in emails:
@@ -215,7 +224,7 @@ def _scenario(
                 for assignment_id in reviewer.assignment_ids():
                     if assignment_id in handled:
                         continue
-                    municipality, rubric_id, language = _assignment_facts(engine, assignment_id)
+                    municipality, rubric_id, language = assignment_facts(engine, assignment_id)
                     answers = simulate_review(
                         rubrics[rubric_id],
                         specs[municipality],
@@ -291,7 +300,7 @@ def _scenario(
     pages.update({w.spec.municipality: pages_of(w.locations) for w in revised.plans})
     # Everyone invited to the next round answers this time (the others' links are the first
     # round's, some closed).
-    act({"web", "word", "late", "silent"}, _invited(engine, NEXT_ROUND_NAME))
+    act({"web", "word", "late", "silent"}, invited(engine, NEXT_ROUND_NAME))
     review_round(next_parameters.model_copy(update={"plan_paths": []}))
 
     kinds = Counter(_kind(m["Subject"] or "") for m in mailbox.messages())
@@ -331,66 +340,6 @@ def plan_summary(settings: Settings, round_name: str) -> list[PlanSummary]:
             }
         )
     return rows
-
-
-def _cast_roles(engine, wished: dict[str, str]) -> dict[str, str]:
-    """The participants file wishes some reviewers late or silent; the solver may not have
-    given them a plan. Keep the wish where it landed, else cast an invited web reviewer (in a
-    fixed order, so the demo is the same every time), one role per reviewer."""
-    with session_scope(engine) as session:
-        invited = sorted(
-            {
-                reviewer.email
-                for reviewer, _ in session.exec(
-                    select(Reviewer, Assignment).join(
-                        Assignment, col(Assignment.reviewer_id) == col(Reviewer.id)
-                    )
-                )
-            }
-        )
-    roles = {email: "web" if wish in ("late", "silent") else wish for email, wish in wished.items()}
-    for role in ("late", "silent"):
-        chosen = [e for e in invited if wished.get(e) == role] or [
-            e for e in invited if roles.get(e, "web") == "web"
-        ]
-        roles[chosen[0]] = role
-    return roles
-
-
-def _invited(engine, round_name: str) -> set[str]:
-    """The email addresses of the reviewers with an assignment in the round."""
-    with session_scope(engine) as session:
-        round_ = get_round(session, round_name)
-        query = (
-            select(Reviewer.email)
-            .join(Assignment, col(Assignment.reviewer_id) == col(Reviewer.id))
-            .where(Assignment.round_id == round_.id)
-        )
-        return {email.strip().lower() for email in session.exec(query)}
-
-
-def _links(mailbox: Mailbox) -> dict[str, str]:
-    """Each recipient's most recent personal review link, from the messages that arrived."""
-    links: dict[str, str] = {}
-    for message in mailbox.messages():
-        body = message.get_body(preferencelist=("plain",))
-        link = link_in(body.get_content() if body else "")
-        if link:
-            links[str(message["To"]).strip().lower()] = link
-    return links
-
-
-def _assignment_facts(engine, assignment_id: int) -> tuple[str, str, str]:
-    with session_scope(engine) as session:
-        assignment = session.get(Assignment, assignment_id)
-        if assignment is None:
-            raise LookupError(f"the demo's assignment {assignment_id} is gone")
-        plan = session.get(Plan, assignment.plan_id)
-        reviewer = session.get(Reviewer, assignment.reviewer_id)
-        municipality = session.get(Municipality, plan.municipality_id) if plan else None
-        if municipality is None or reviewer is None:  # foreign keys hold them; a bug if not
-            raise LookupError(f"assignment {assignment_id}'s plan or reviewer is gone")
-        return municipality.name, assignment.rubric, reviewer.language
 
 
 def _kind(subject: str) -> str:

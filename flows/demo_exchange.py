@@ -10,14 +10,14 @@ from datetime import date
 from pathlib import Path
 
 import httpx
-from sqlmodel import select
 
 from flows.plan_meetings import MeetingSettings, plan_meetings
 from review.config import Settings
 from review.db import get_engine, session_scope
 from review.exchange.meeting_run import MEETINGS_DIR
 from review.exchange.replies import open_window
-from review.models import Municipality, Plan
+from review.exchange.reply_page import municipality_plan
+from review.intake.register import find_municipality
 from review.notify.delivery import deliver
 from review.reviewing.links import issue_upload_link
 from review.rounds import get_round
@@ -32,12 +32,10 @@ def _reply_link(settings: Settings, round_name: str, municipality: str, due: dat
     page); the coordinator would send it with the draft."""
     with session_scope(get_engine(settings)) as session:
         round_ = get_round(session, round_name)
-        place = session.exec(
-            select(Municipality).where(
-                Municipality.round_id == round_.id, Municipality.name == municipality
-            )
-        ).one()
-        plan = session.exec(select(Plan).where(Plan.municipality_id == place.id)).one()
+        place = find_municipality(session, round_, municipality)
+        plan = municipality_plan(session, place) if place is not None else None
+        if place is None or plan is None:
+            raise LookupError(f"the demo's plan of {municipality} is gone")
         open_window(session, plan, due, actor="demo")
         token = issue_upload_link(session, place)
     return f"/m/{token}/reply"

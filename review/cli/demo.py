@@ -17,13 +17,21 @@ def demo(
         Path("demo-output"), help="Folder for everything the demo writes (emptied first)."
     ),
     seed: int = typer.Option(2026, help="Seed of the generated plans, participants and reviews."),
+    pages: int = typer.Option(
+        0, min=0, help="Length of every plan in pages (0: between 20 and 60 pages each)."
+    ),
 ) -> None:
     """Run a complete review round with generated plans, twenty simulated reviewers, a local
     SMTP server, the reviewer portal and a simulated clock; print where the documents are."""
     # review/cli is the application shell: the one place in review/ that may reach into flows/.
     from flows.demo import run_demo
 
-    result = run_demo(out, seed=seed, echo=lambda line: console.print(line, highlight=False))
+    result = run_demo(
+        out,
+        seed=seed,
+        pages=pages or None,
+        echo=lambda line: console.print(line, highlight=False),
+    )
     table = Table(title="MULTIPLY demo round: consolidated reviews")
     for column in (
         "municipality",
