@@ -52,15 +52,14 @@ def municipality_replies(spec: PlanSpec) -> list[MunicipalityReply]:
     weak = [cid for cid, shift in emphasis(spec).items() if shift < 0]
     if weak:
         cid = sorted(weak)[0]
-        year = spec.year + 2
         text = (
             f"Wir teilen die Einschätzung. {spec.municipality} hat dafür inzwischen eine Stelle "
-            f"ausgeschrieben und will diesen Punkt bis {year} nachbessern; die Beispiele der "
-            "anderen Gemeinden nehmen wir gern auf."
+            "ausgeschrieben und will diesen Punkt bis Ende nächsten Jahres nachbessern; die "
+            "Beispiele der anderen Gemeinden nehmen wir gern auf."
             if de
             else f"We share this view. {spec.municipality} has since advertised a post for it "
-            f"and intends to improve this point by {year}; we welcome the examples of the other "
-            "municipalities."
+            "and intends to improve this point by the end of next year; we welcome the examples "
+            "of the other municipalities."
         )
         replies.append(MunicipalityReply(_rubric(cid), cid, "comment", text))
     return replies

@@ -38,6 +38,7 @@ PART_LABELS = {
     "participation": {"de": "Bürgerbeteiligung", "en": "citizen participation"},
 }
 
+_COMMUNICATION = tuple(f"C{i}" for i in range(1, 9))
 # Which parts a criterion rests on: all of `needs` missing -> 0; some missing -> at most 1.
 CRITERION_PARTS: dict[str, tuple[str, ...]] = {
     "T1": ("strategy", "council_approval"),
@@ -90,13 +91,19 @@ def emphasis(spec: PlanSpec) -> dict[str, float]:
     """Where the plan is better or worse than its overall quality, the same for every reviewer:
     per rubric two criteria strong (+2.0) and two weak (-2.7), drawn from the plan's seed, so
     that the plans of a round can learn from each other. The criteria scored on the plan's facts
-    (T2, T5, T6) follow the facts. A revised plan (edition 2) took up its weak points."""
+    (T2, T5, T6) follow the facts; the weak ones are never critical (a critical criterion at 1
+    would send every plan to major revision). A revised plan (edition 2) took up its weak
+    points."""
     rng = random.Random(f"emphasis:{spec.seed}:{spec.language}")
     out: dict[str, float] = {}
-    for pool in (("T1", "T3", "T4", "T7", "T8"), tuple(f"C{i}" for i in range(1, 9))):
-        strong_a, strong_b, weak_a, weak_b = rng.sample(pool, 4)
-        out[strong_a] = out[strong_b] = 2.0
-        out[weak_a] = out[weak_b] = -2.7 if spec.edition == 1 else 0.3
+    for pool, critical in (
+        (("T1", "T3", "T4", "T7", "T8"), ("T1", "T3")),
+        (_COMMUNICATION, ("C4",)),
+    ):
+        weak = rng.sample([c for c in pool if c not in critical], 2)
+        strong = rng.sample([c for c in pool if c not in weak], 2)
+        out.update({c: 2.0 for c in strong})
+        out.update({c: -2.7 if spec.edition == 1 else 0.3 for c in weak})
     return out
 
 
