@@ -4,8 +4,6 @@ uvicorn on a free port."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import threading
 import time
@@ -16,35 +14,19 @@ import uvicorn
 
 from review.config import Settings
 from review.portal import create_app
-
-CHROMIUM_ENV = "PEERPLAN_TEST_CHROMIUM"
+from tests.support.browser import CHROMIUM_ARGS, chromium_executable
 
 
 @pytest.fixture(scope="module")
 def chromium_path() -> str:
-    path = os.environ.get(CHROMIUM_ENV) or shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(path):
-        if os.environ.get(CHROMIUM_ENV):
-            pytest.fail(f"{CHROMIUM_ENV}={path} but no browser is there")
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
-    return path
+    return chromium_executable()
 
 
 @pytest.fixture(scope="module")
 def browser(chromium_path: str):
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

@@ -11,10 +11,8 @@ CI keeps; the README's walk-through uses some of them (docs/screenshots/)."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -27,28 +25,18 @@ from sqlmodel import Session, col, select
 
 from flows.deployments import PROJECT_ROOT
 from review import tokens
-from review.cli.children import free_port
 from review.config import load_settings
 from review.db import engine_for
 from review.lifecycle import submit
 from review.mailsink import Mailbox
 from review.models import Assignment, AssignmentStatus, Round
-from tests.prod.test_serve import descendants
+from tests.support.browser import CHROMIUM_ARGS, chromium_executable
 from tests.support.reviewing_data import complete_review
+from tests.support.serve import clean_env, start_serve, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-CHROMIUM_ENV = "PEERPLAN_TEST_CHROMIUM"
 ROUND = "Runde Nord 2026"
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/r/[A-Za-z0-9_-]{20,}")
-
-
-def _chromium() -> str:
-    executable = os.environ.get(CHROMIUM_ENV, "/usr/bin/chromium")
-    if not Path(executable).exists():
-        if os.environ.get(CHROMIUM_ENV):
-            pytest.fail(f"{CHROMIUM_ENV}={executable} does not exist")
-        pytest.skip(f"Chromium not installed at {executable} (apt-get install chromium)")
-    return executable
 
 
 def _screenshots() -> Path:
@@ -94,13 +82,12 @@ def _links_in_mailbox(folder: Path) -> dict[str, list[str]]:
 
 
 def test_a_coordinator_runs_a_round_from_the_prefect_ui_and_the_portal(tmp_path: Path) -> None:
-    executable = _chromium()
+    executable = chromium_executable()
     shots = _screenshots()
     work = tmp_path / "work"
     work.mkdir()
     data = tmp_path / "data"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PEERPLAN_"))}
-    env.update(PYTHONPATH=str(PROJECT_ROOT), PEERPLAN_DATA_DIR=str(data))
+    env = clean_env(data)
     # The round and its participants exist before serve starts (a coordinator's first steps).
     _peerplan(
         env,
@@ -122,32 +109,10 @@ def test_a_coordinator_runs_a_round_from_the_prefect_ui_and_the_portal(tmp_path:
     manifest = (work / "plans" / "manifest.csv").read_text(encoding="utf-8").splitlines()[1:]
     plans = [tuple(line.split(",", 1)) for line in manifest if line.strip()]
 
-    prefect_port, portal_port = free_port(), free_port()
-    log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "review",
-            "serve",
-            "--prefect-port",
-            str(prefect_port),
-            "--portal-port",
-            str(portal_port),
-        ],
-        cwd=work,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    ui = f"http://127.0.0.1:{prefect_port}"
-    portal = f"http://127.0.0.1:{portal_port}"
+    served = start_serve(work, env, tmp_path / "serve.log")
+    ui, portal = served.ui_url, served.portal_url
     try:
-        serve_log = tmp_path / "serve.log"
-        _wait("serve to come up", lambda: "Press Ctrl-C" in serve_log.read_text(), timeout=300)
-        printed = serve_log.read_text()
+        printed = served.output()
         page_url = re.search(rf"Round page:\s+{re.escape(ROUND)}: (\S+)", printed).group(1)
         assert page_url.startswith(f"{portal}/c/")
         # The upload links point where serve's portal listens ("Links in emails").
@@ -162,14 +127,7 @@ def test_a_coordinator_runs_a_round_from_the_prefect_ui_and_the_portal(tmp_path:
             executable, shots, ui, portal, page_url, upload_links, plans, work, engine, settings
         )
     finally:
-        tree = descendants(process.pid)
-        process.send_signal(signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(60)
-        for pid in tree:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        log.close()
+        stop(served)
 
 
 def _deployment_id(ui: str, name: str) -> str:
@@ -204,17 +162,7 @@ def _run_in_browser(
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         context = browser.new_context(
             viewport={"width": 1280, "height": 900}, accept_downloads=True
         )

@@ -5,135 +5,38 @@ that open the portal, and SIGTERM stops every process it started."""
 
 from __future__ import annotations
 
-import contextlib
 import email
 import email.policy
-import os
-import queue
 import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 
-from flows.deployments import DEPLOYMENTS, PROJECT_ROOT, load_flow
-from review.cli.children import free_port
+from flows.deployments import DEPLOYMENTS, load_flow
 from review.cli.serve import _portal_available
 from review.config import load_settings
 from review.db import engine_for, session_scope
 from tests.prod.schemas import form_fields, form_labels
+from tests.support.browser import CHROMIUM_ARGS, chromium_executable
 from tests.support.notify import approved_assignment, make_reviewer, small_round
+from tests.support.serve import Served, clean_env, cmdline, descendants, start_serve, stop
 
 pytestmark = pytest.mark.slow
-CHROMIUM_ENV = "PEERPLAN_TEST_CHROMIUM"
-
-
-def descendants(pid: int) -> dict[int, str]:
-    """{pid: command line} of every process below `pid` (by walking /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found: dict[int, str] = {}
-    todo = [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found[child] = _cmdline(child)
-            todo.append(child)
-    return found
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
-@dataclass
-class Served:
-    process: subprocess.Popen
-    directory: Path
-    lines: list[str]
-    ui_url: str
-    api_url: str
-    portal_url: str | None
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     directory = tmp_path_factory.mktemp("serve")
-    prefect_port, portal_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PEERPLAN_"))}
     # No PEERPLAN_PORTAL_BASE_URL and no SMTP settings: serve must make both work by itself.
-    env.update(PYTHONPATH=str(PROJECT_ROOT), PEERPLAN_DATA_DIR=str(directory / "data"))
-    portal = _portal_available()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "review",
-            "serve",
-            "--prefect-port",
-            str(prefect_port),
-            "--portal-port",
-            str(portal_port),
-            "--portal" if portal else "--no-portal",
-        ],
-        cwd=directory,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    lines: list[str] = []
-    incoming: queue.Queue[str | None] = queue.Queue()
-
-    def pump() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            incoming.put(line)
-        incoming.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    deadline = time.monotonic() + 240
-    while not any("Press Ctrl-C" in line for line in lines):
-        try:
-            line = incoming.get(timeout=max(0.1, deadline - time.monotonic()))
-        except queue.Empty:
-            line = None
-        if line is None:
-            process.kill()
-            pytest.fail("peerplan serve did not come up:\n" + "".join(lines))
-        lines.append(line)
-    ui_url = f"http://127.0.0.1:{prefect_port}"
-    yield Served(
-        process,
-        directory,
-        lines,
-        ui_url,
-        f"{ui_url}/api",
-        f"http://127.0.0.1:{portal_port}" if portal else None,
-    )
-    if process.poll() is None:  # the stop test did not run: stop it the same way
-        tree = descendants(process.pid)
-        process.send_signal(signal.SIGTERM)
-        process.wait(60)
-        for pid in tree:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+    env = clean_env(directory / "data")
+    served = start_serve(directory, env, directory / "serve.log", portal=_portal_available())
+    yield served
+    stop(served)  # when the stop test did not run
 
 
 def _deployments(served: Served, expected: int, timeout: float = 60) -> list[dict]:
@@ -146,7 +49,7 @@ def _deployments(served: Served, expected: int, timeout: float = 60) -> list[dic
 
 
 def test_prints_where_the_prefect_ui_and_the_portal_are(served: Served):
-    text = "".join(served.lines)
+    text = served.output()
     assert f"Prefect UI:      {served.ui_url}" in text
     assert httpx.get(f"{served.api_url}/health", timeout=10).json() is True
     assert httpx.get(served.ui_url, timeout=10).status_code == 200  # the UI's page
@@ -205,17 +108,18 @@ def test_invitations_reach_the_local_mailbox_with_links_to_this_portal(served: S
     """No SMTP settings and a portal on a port of the coordinator's choice: the invitation is
     delivered (not failed) into `<data dir>/mailbox`, and its link opens the served portal."""
     assert served.portal_url, "serve started no portal"
-    text = "".join(served.lines)
+    text = served.output()
     assert f"Links in emails: {served.portal_url}" in text
     assert "local mailbox" in text
-    settings = load_settings(data_dir=served.directory / "data")
+    data = served.log.parent / "data"
+    settings = load_settings(data_dir=data)
     with session_scope(engine_for(settings.database_url)) as session:
         round_, municipalities, plans = small_round(session, name="Runde Postfach")
         reviewer = make_reviewer(session, round_, municipalities["Bergdorf"])
         approved_assignment(session, round_, plans["Altstadt"], reviewer)
     state = _run_deployment(served, "send-invitations", {"parameters": {"round_name": round_.name}})
     assert state["state_type"] == "COMPLETED", state["state"]
-    mails = sorted((served.directory / "data" / "mailbox").glob("*.eml"))
+    mails = sorted((data / "mailbox").glob("*.eml"))
     assert mails, "nothing arrived in the local mailbox"
     message = email.message_from_bytes(mails[-1].read_bytes(), policy=email.policy.default)
     body = message.get_body(("plain",)).get_content()
@@ -237,8 +141,7 @@ def test_a_plans_last_review_starts_compile_reviews(served: Served):
         "'peerplan.round': 'Runde Trigger'},\n"
         "           payload={'plan_id': 7, 'round_name': 'Runde Trigger'})\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PEERPLAN_"))}
-    env.update(PYTHONPATH=str(PROJECT_ROOT), PREFECT_API_URL=served.api_url)
+    env = {**clean_env(served.log.parent / "data"), "PREFECT_API_URL": served.api_url}
     subprocess.run([sys.executable, "-c", emit], env=env, check=True, timeout=120)
     deadline = time.monotonic() + 120
     while True:
@@ -256,30 +159,16 @@ def test_a_plans_last_review_starts_compile_reviews(served: Served):
 
 @pytest.mark.browser
 def test_deployment_pages_show_the_parameter_forms(served: Served):
-    executable = os.environ.get(CHROMIUM_ENV, "/usr/bin/chromium")
-    if not Path(executable).exists():
-        if os.environ.get(CHROMIUM_ENV):
-            pytest.fail(f"{CHROMIUM_ENV}={executable} does not exist")
-        pytest.skip(f"Chromium not installed at {executable} (apt-get install chromium)")
+    executable = chromium_executable()
     present = DEPLOYMENTS
     registered = {d["name"]: d for d in _deployments(served, len(present))}
-    screenshots = served.directory / "screenshots"
+    screenshots = served.log.parent / "screenshots"
     screenshots.mkdir(exist_ok=True)
     from playwright.sync_api import sync_playwright
 
     missing: dict[str, list[str]] = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         for spec in present:
             deployment = registered[spec.name]
@@ -310,5 +199,5 @@ def test_sigterm_stops_every_process_it_started(served: Served):
     served.process.send_signal(signal.SIGTERM)
     served.process.wait(120)  # a flow run still going (the compile trigger) stops first
     time.sleep(1)
-    left = {pid: cmd for pid, cmd in tree.items() if _cmdline(pid) == cmd and cmd}
+    left = {pid: cmd for pid, cmd in tree.items() if cmdline(pid) == cmd and cmd}
     assert not left, f"processes left running after SIGTERM: {left}"
