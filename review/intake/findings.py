@@ -111,7 +111,7 @@ def check_plan(
         elif check.id == "risk_vulnerability":
             finding["present"] = bool(hits) and assessed(lowered, structure.headings)
         elif check.id == "adaptation_actions":
-            finding["present"] = bool(hits) and adapts(hits, structure.headings, len(lowered))
+            finding["present"] = bool(hits) and adapts(hits, structure.headings, lowered)
         if hits and not finding["present"]:
             # Named in passing only: the mentions stay visible, as mentions, not as evidence.
             finding["mentions"], finding["evidence"] = finding["evidence"], []

@@ -7,12 +7,13 @@ a short plan does a thing when it names it.
 A word is cheap: every Climate City Contract mentions climate risks, adaptation and funding in
 passing ("vulnerability to climate change", "a separate adaptation plan", "we applied for
 external funding"). The plan does the thing when it says so with substance:
-- financing: sentences that put money on it (an amount and a currency beside budget, cost,
-  investment or funding), in at least MIN_FINANCED units;
+- financing: amounts of money (a figure and a currency beside budget, cost, investment or
+  funding), at least MIN_FINANCED of them (two in one paragraph count);
 - a risk and vulnerability assessment: a chapter named so, or the assessment named as such in
   at least MIN_ASSESSMENT units;
 - adaptation actions: a chapter on adaptation, or adaptation spoken of in at least
-  MIN_ADAPTATION units.
+  MIN_ADAPTATION units; and what adaptation acts on (heat, stormwater, flooding, drought) in
+  at least MIN_ADAPTING units.
 """
 
 from __future__ import annotations
@@ -24,17 +25,28 @@ from typing import Any
 from review.intake.document import Heading, Unit
 
 MIN_FINANCED = 2
+AMOUNTS_PER_UNIT = 2
+# Two amounts closer than this are one figure restated ("690.000 ISK (approximately 4.700 EUR)").
+APART = 80
 FINANCE_WINDOW = 150
 # A short plan (a few pages, a few dozen paragraphs) says what it costs once, in its chapter.
 SHORT_PLAN_UNITS = 60
 MIN_ASSESSMENT = 2
 MIN_ADAPTATION = 5
 
+# What a million counts besides money: "1.67 million tCO2e", "3 million trees", "2 million people".
+_NOT_MONEY = (
+    r"(?:t\b|t ?co|tco|\$|tonnes?|tons?|kwh|mwh|gwh|twh|kg|km|m2|m²|sqm|square|people|persons|"
+    r"inhabitants|residents|citizens|visitors|guests|passengers|trips|journeys|trees|homes|"
+    r"vehicles|cars|households|litres|liters|m3|m³)"
+)
 # An amount: digits then a currency or a multiple ("1,138,000 EUR", "5 million", "3,5 Mio. €"),
 # or a currency sign then digits ("€ 2.4m"). Led by a digit or a sign: fast to find.
 _MONEY = re.compile(
-    r"\d[\d.,]*\s?(?:€|£|eur\b|euro|mio\b|mio\.|million|billion|mrd|meur|dkk|sek\b|nok\b|"
-    r"isk\b|huf\b|kr\b|gbp|tsd\.?\s?€|k€|m€)|[€£]\s?\d"
+    r"\d[\d.,]*\s?(?:€|£|eur\b|euro|mio\b|mio\.|(?:million|billion)(?!s? (?:of )?"
+    + _NOT_MONEY
+    + r")|"
+    r"mrd|meur|[mbk]?(?:dkk|sek|nok|isk)\b|huf\b|m?kr\b|gbp|tsd\.?\s?€|k€|m€)|[€£]\s?\d"
 )
 # "DKK 500m", "EUR 2.5bn": a currency code before the figure (looked for only where one stands).
 _CODES = ("eur", "dkk", "sek", "nok", "isk", "huf", "gbp", "pln", "czk", "chf")
@@ -56,7 +68,7 @@ _MONEY_ANCHORS = (
     "gbp",
 )
 _FINANCE = re.compile(
-    r"budget|cost|invest|financ|funding|\bfunds?\b|finanzier|förder|haushalt|kosten|mittel\b"
+    r"budget|cost|invest|financ|funding|\bfunds?\b|allocat|\bgrants?\b|finanzier|förder|haushalt|kosten|mittel\b"
 )
 _ASSESSMENT = re.compile(
     r"(?:risk and vulnerability|vulnerability and risk|climate risk|vulnerability|hazard)"
@@ -67,14 +79,48 @@ _ASSESSMENT_CHAPTER = re.compile(
     r"vulnerab|climate risk|risk assessment|hazard|klimarisik|betroffenheit|klimawirkung|"
     r"verwundbarkeit|klimafolgen"
 )
+# What an adaptation action acts on ("cool islands", "stormwater management", "Starkregen").
+_ADAPTING = re.compile(
+    r"heat ?island|heat ?wave|heat stress|overheating|urban heat|storm ?water|rain ?water|"
+    r"cloudburst|flash flood|flood(?:ing)? (?:risk|protection|prevention)|cool(?:ing)? "
+    r"(?:area|island|spot|centre|center)s?\b|depav|unseal|sponge|\bshad(?:e|ing)\b|"
+    r"water retention|retention basin|drought|blue[- ]green|sea level|climate resilien|"
+    r"tree canopy|hitze|starkregen|überflutung|entsiegel|regenwasser"
+)
+_ADAPTING_ANCHORS = (
+    "heat",
+    "storm",
+    "rain",
+    "cloudburst",
+    "flood",
+    "cool",
+    "depav",
+    "unseal",
+    "sponge",
+    "shad",
+    "retention",
+    "drought",
+    "blue",
+    "sea level",
+    "resilien",
+    "canopy",
+    "overheat",
+    "hitze",
+    "starkregen",
+    "überflutung",
+    "entsiegel",
+    "regenwasser",
+)
+MIN_ADAPTING = 3
 _ADAPTATION_CHAPTER = re.compile(r"adaptation|klimaanpassung|anpassung an den klimawandel")
 
 Hit = tuple[Unit, str, "re.Match[str]"]
 
 
 def financed(units: Sequence[tuple[Unit, str]]) -> list[tuple[Unit, int, int]]:
-    """Sentences that give an amount of money for budgets, costs, investments or funding (one
-    per unit is enough)."""
+    """Amounts of money for budgets, costs, investments or funding, up to AMOUNTS_PER_UNIT per
+    unit: a plan whose financing is one paragraph or one cost table ("an ERDF allocation of
+    26.99 million EUR ... 221.891 million EUR from the Cohesion Fund") states it there once."""
     found = []
     for unit, text in units:
         if not any(a in text for a in _MONEY_ANCHORS):
@@ -82,12 +128,17 @@ def financed(units: Sequence[tuple[Unit, str]]) -> list[tuple[Unit, int, int]]:
         amounts = list(_MONEY.finditer(text))
         if not amounts and any(code in text for code in _CODES):
             amounts = list(_MONEY_CODE_FIRST.finditer(text))
+        in_unit = 0
         for m in amounts:
             # The words around the amount (a table row's cells count: "Total costs | 7.163 M€").
             start, end = max(0, m.start() - FINANCE_WINDOW), m.end() + FINANCE_WINDOW
-            if _FINANCE.search(text, start, end):
+            if _FINANCE.search(text, start, end) and (
+                not in_unit or m.start() - found[-1][2] >= APART
+            ):
                 found.append((unit, m.start(), m.end()))
-                break
+                in_unit += 1
+                if in_unit == AMOUNTS_PER_UNIT:
+                    break
     return found
 
 
@@ -108,9 +159,15 @@ def assessed(units: Sequence[tuple[Unit, str]], headings: Sequence[Heading]) -> 
     return sum(1 for _ in named) >= MIN_ASSESSMENT
 
 
-def adapts(hits: list[Any], headings: Sequence[Heading], units: int) -> bool:
-    if units < SHORT_PLAN_UNITS:
+def adapts(hits: list[Any], headings: Sequence[Heading], units: Sequence[tuple[Unit, str]]) -> bool:
+    if len(units) < SHORT_PLAN_UNITS:
         return True
-    if any(_ADAPTATION_CHAPTER.search(h.title.lower()) for h in headings):
-        return True
-    return len(hits) >= MIN_ADAPTATION
+    if not (
+        any(_ADAPTATION_CHAPTER.search(h.title.lower()) for h in headings)
+        or len(hits) >= MIN_ADAPTATION
+    ):
+        return False
+    # Adaptation named often is not yet an action: what an action acts on (heat, stormwater,
+    # flooding, drought) stands in a few places of a plan that has some.
+    acting = (t for _, t in units if any(a in t for a in _ADAPTING_ANCHORS) and _ADAPTING.search(t))
+    return sum(1 for _ in acting) >= MIN_ADAPTING

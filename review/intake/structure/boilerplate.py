@@ -121,5 +121,16 @@ def boilerplate(text: str, lowered: str, spans: list[Span], guided: bool = True)
             if _GUIDED_SUBJECT.search(lowered, max(0, m.start() - 170), m.start()):
                 found.append((m.start(), m.end(), GUIDANCE))
     for start, end, role in found:
-        a, b = sentence_around(text, start, end)
+        a, b = _field_label(text, start, end) or sentence_around(text, start, end)
         spans.append(Span(a, b, role))
+
+
+def _field_label(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A template's field label on a line of its own ("Your text", then the city's answer on
+    the next lines without a full stop between): the label only, not the answer after it."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    if text[line_start:start].strip() or text[end:line_end].strip(" \t:.-–"):
+        return None
+    return start, end

@@ -1,0 +1,76 @@
+"""A long plan does a thing when it says so with substance, not when it names it in passing.
+
+The snippets paraphrase passages of the real plans in ../shared/data/plans (Malmö's "Your text"
+fields, Bratislava's EU allocations, Reykjavik's youth fund, Copenhagen's CCS roadmap, Parma's
+adaptation in passing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from review.intake.document import Unit
+from review.intake.findings import check_plan
+from review.intake.structure import GUIDANCE, analyse
+
+FILLER = "The city works with its partners on the transition of the district heating network."
+
+
+def _long_plan(*paragraphs: str) -> list[Unit]:
+    """A plan of 80 paragraphs (a long plan: one sentence is a passing mention there)."""
+    texts = list(paragraphs) + [FILLER] * (80 - len(paragraphs))
+    return [Unit("paragraph", i + 1, t) for i, t in enumerate(texts)]
+
+
+def _finding(units: list[Unit], check: str) -> dict[str, Any]:
+    return next(f for f in check_plan(units) if f["check"] == check)
+
+
+def test_a_template_field_label_hides_only_itself_not_the_citys_answer_under_it() -> None:
+    page = (
+        "2 Goal: Climate neutrality by 2030\nYour text\nThe climate neutrality 2030 goal is "
+        "enshrined in the city's\nEnvironment Programme, adopted by the city council. The "
+        "targets are\nsupported by key stakeholders."
+    )
+    units = [Unit("page", 1, page)]
+    structure = analyse(units)
+    assert [(page[s.start : s.end], s.role) for s in structure.excluded[0]] == [
+        ("Your text", GUIDANCE)
+    ]
+    assert _finding(units, "council_approval")["present"]
+
+
+def test_financing_stated_once_with_two_amounts_is_financing() -> None:
+    units = _long_plan(
+        "The operational programme for 2021-2027 includes an ERDF allocation of 26.99 million "
+        "EUR for smart city initiatives, energy efficiency and green infrastructure. "
+        "Additionally, there is a 221.891 million EUR allocation from the Cohesion Fund for "
+        "sustainable transport investments.",
+        "Funding for the renovation of schools is discussed with the region.",
+    )
+    financing = _finding(units, "financing")
+    assert financing["present"]
+    assert "26.99 million" in financing["evidence"][0]["snippet"]
+
+
+def test_tonnes_and_a_restated_figure_are_not_financing() -> None:
+    units = _long_plan(
+        "The national roadmap and a financing model show how CCS can contribute with 3.2 "
+        "million tons of CO2 reductions in 2030.",
+        "The funding available for each youth project is 140.000 - 690.000 ISK (approximately "
+        "960 - 4.700 EUR).",
+    )
+    assert not _finding(units, "financing")["present"]
+
+
+def test_adaptation_named_often_is_no_adaptation_action() -> None:
+    in_passing = [
+        f"Paragraph {n}: our work on mitigation and adaptation goes on with the region."
+        for n in range(6)
+    ]
+    acting = [
+        "Action 12: create 100 cool islands by depaving schoolyards.",
+        "Action 13: stormwater management with blue-green streets.",
+        "Action 14: heat wave plan for the elderly.",
+    ]
+    assert not _finding(_long_plan(*in_passing), "adaptation_actions")["present"]
+    assert _finding(_long_plan(*in_passing, *acting), "adaptation_actions")["present"]
