@@ -121,7 +121,7 @@ def financed(units: Sequence[tuple[Unit, str]]) -> list[tuple[Unit, int, int]]:
     """Amounts of money for budgets, costs, investments or funding, up to AMOUNTS_PER_UNIT per
     unit: a plan whose financing is one paragraph or one cost table ("an ERDF allocation of
     26.99 million EUR ... 221.891 million EUR from the Cohesion Fund") states it there once."""
-    found = []
+    found: list[tuple[Unit, int, int]] = []
     for unit, text in units:
         if not any(a in text for a in _MONEY_ANCHORS):
             continue
