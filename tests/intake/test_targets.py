@@ -109,3 +109,53 @@ def test_german_plan_of_2008_minus_40_percent_by_2020() -> None:
         "Von 1990 bis 2005 sanken die Emissionen bereits um 9 %.",
     )
     assert _key(found["headline"]) == ("reduction", 40.0, 2020, 1990)
+
+
+KOSICE_INDICATORS = (
+    "B-3.1: Impact Pathways | Outcomes/ impacts addressed | Indicator name | Target values\n"
+    "2025 | 2027 | 2030\n"
+    "The main indicator of the Climate City Contract\n"
+    "Reduction of GHG emissions (2018 baseline) | All actions in the Action plan | KSC - I1 | "
+    "GHG reduction (CO2 e, %) | 30% | 50% | 68%\n"
+    "Increasing the share of RES | No.1 | KSC - I2 | Share of RES in district heating (%) | "
+    "13% | 42% | 56%"
+)
+
+
+def test_a_target_given_as_an_indicator_table_row_under_its_years() -> None:
+    """Košice: no neutrality goal of its own; its target is the 2030 value of its main
+    indicator (a Word table: the empty cells are dropped, the values stand right-aligned)."""
+    units = [
+        Unit(
+            "paragraph",
+            1,
+            "In 2022, Košice was selected to be part of the Mission. The city has been honoured "
+            "to be part of an initiative with the aim of achieving climate neutrality by 2030.",
+        ),
+        Unit(
+            "paragraph",
+            2,
+            "For this reason, the city of Košice did not set a specific goal for achieving "
+            "climate neutrality in the city's Mission Expression of Interest.",
+        ),
+        Unit("table", 1, KOSICE_INDICATORS),
+    ]
+    found = read_targets([(u, u.text.lower()) for u in units], "kosice")
+    assert _key(found["headline"]) == ("reduction", 68.0, 2030, 2018)
+    assert found["headline"]["evidence"]["table"] == 1
+    assert found["neutrality_year"] is None
+
+
+def test_a_share_of_renewables_in_an_indicator_table_is_no_emission_target() -> None:
+    table = "2025 | 2027 | 2030\nShare of RES in district heating (%) | 13% | 42% | 56%"
+    found = read_targets([(Unit("table", 1, table), table.lower())], None)
+    assert found["headline"] is None
+
+
+def test_a_documents_name_is_no_neutrality_target() -> None:
+    found = _read(
+        "This abstract summarizes the 2030 Climate Neutrality Action Plan of the city.",
+        "The city will reduce its greenhouse gas emissions by 60% by 2030 compared to 1990.",
+    )
+    assert _key(found["headline"]) == ("reduction", 60.0, 2030, 1990)
+    assert found["neutrality_year"] is None

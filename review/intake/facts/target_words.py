@@ -109,6 +109,17 @@ NAME_OF_THE_MISSION = re.compile(
 )
 # A document's name: "the Roadmap towards climate neutrality", "Pathways to Climate Neutrality"
 NAMED_PATH = re.compile(r"(?:roadmap|pathways?|road|path|fahrplan)\s(?:to|towards|zur)\s$")
+# A document's name after the word: "the 2030 Climate Neutrality Action Plan".
+NAMED_PLAN = re.compile(r"\s(?:action plan|roadmap|strategy|contract)\b")
+# "did not set a specific goal for achieving climate neutrality", "has not adopted a target
+# year for carbon neutrality"
+NO_NEUTRALITY_GOAL = re.compile(
+    r"\b(?:did|does|has|have) not (?:yet )?(?:set|adopt|define|establish|commit)\w*"
+    r"(?: to)? (?:a |an |any )?(?:specific |formal |explicit |official |own )?"
+    r"(?:goal|target|date|year|deadline)s? (?:for|of|to) (?:achiev\w+ |reach\w* |becom\w+ )?"
+    r"(?:climate|carbon)[- ]neutral"
+)
+NO_NEUTRALITY_GOAL_ANCHORS = ("not set", "not adopt", "not define", "not establish", "not commit")
 # Template chapters: "Part B – Pathways towards Climate Neutrality by 2030", "Module A-3 ..."
 CHAPTER = re.compile(r"^(?:[\d.]+\s+)?(?:module|part|teil)\s+[a-c](?:\W|-?\d)")
 

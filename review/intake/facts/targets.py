@@ -19,6 +19,7 @@ from typing import Any
 
 from review.intake.document import Unit
 from review.intake.facts.headline import Candidate, choose_headline, confidence, votes
+from review.intake.facts.indicator_targets import indicator_targets
 from review.intake.facts.target_words import (
     BASE,
     CHAPTER,
@@ -27,9 +28,12 @@ from review.intake.facts.target_words import (
     INSTEAD,
     NAME_OF_THE_MISSION,
     NAMED_PATH,
+    NAMED_PLAN,
     NATIONAL,
     NEUTRAL,
     NEUTRAL_ANCHORS,
+    NO_NEUTRALITY_GOAL,
+    NO_NEUTRALITY_GOAL_ANCHORS,
     NOT_EMISSIONS,
     OWN,
     PERCENT,
@@ -47,6 +51,10 @@ MAX_CANDIDATES = 40
 # A "target" for a year before this is a result already measured in every plan we read.
 FIRST_TARGET_YEAR = 2020
 FIRST_NEUTRALITY_YEAR = 2025
+# A neutrality year stands next to the word ("climate neutral by 2030", "2030 climate
+# neutrality"); one further on belongs to something else ("the participatory model for climate
+# neutrality / Stakeholder mapping / Part B - Pathways ... by 2030").
+NEUTRALITY_YEAR_REACH = 120
 
 
 def read_targets(
@@ -57,16 +65,20 @@ def read_targets(
     `units`: (unit, lower-cased plan's own text) pairs; `city`: the municipality's name if known
     (a sentence naming it speaks of the city's own target)."""
     titles = {" ".join(t.lower().split()) for t in headings}
-    candidates = _neutrality(units, city, titles) + _reductions(units, city)
+    candidates = (
+        _neutrality(units, city, titles) + _reductions(units, city) + indicator_targets(units, city)
+    )
     # A neutrality year the plan says it does not pursue ("not currently achievable") is not its
-    # goal, wherever else it is named.
+    # goal, wherever else it is named; nor is any, where the plan says it set none.
     denied_votes = Counter(c.target_year for c in candidates if c.scope == "not_pursued")
     stated = Counter(c.target_year for c in candidates if c.scope == "city")
     denied = {year for year, n in denied_votes.items() if 2 * n >= stated[year]}
+    no_goal = _no_neutrality_goal(units)
     own = [
         c
         for c in candidates
-        if c.scope == "city" and not (c.kind == "neutrality" and c.target_year in denied)
+        if c.scope == "city"
+        and not (c.kind == "neutrality" and (no_goal or c.target_year in denied))
     ]
     own.sort(key=lambda c: (-c.score, c.sentence.index, c.sentence.start))
     headline = choose_headline(own)
@@ -100,9 +112,12 @@ def _neutrality(
             NAME_OF_THE_MISSION.search(text[max(0, rel - 40) : rel + 60])
             or CHAPTER.match(text)
             or NAMED_PATH.search(text[max(0, rel - 25) : rel])
+            or NAMED_PLAN.match(text, rel + len(m.group(0)))
         ):
-            continue  # "the EU Mission 100 Climate-Neutral and Smart Cities", a chapter title
-        year = _target_year_near(text, rel)
+            # "the EU Mission 100 Climate-Neutral and Smart Cities", a chapter title, a
+            # document's name ("the 2030 Climate Neutrality Action Plan")
+            continue
+        year = _target_year_near(text, rel, NEUTRALITY_YEAR_REACH)
         if year is None or year < FIRST_NEUTRALITY_YEAR:
             continue
         percent, base = _defining_share(text, rel + len(m.group(0)), year)
@@ -126,6 +141,15 @@ def _neutrality(
         if len(found) >= MAX_CANDIDATES:
             break
     return found
+
+
+def _no_neutrality_goal(units: list[tuple[Unit, str]]) -> bool:
+    """The plan says it set no neutrality goal of its own ("the city of Košice did not set a
+    specific goal for achieving climate neutrality"): the Mission's year it names is not one."""
+    return any(
+        any(a in text for a in NO_NEUTRALITY_GOAL_ANCHORS) and NO_NEUTRALITY_GOAL.search(text)
+        for _, text in units
+    )
 
 
 def _reductions(units: list[tuple[Unit, str]], city: str | None) -> list[Candidate]:
@@ -177,14 +201,14 @@ def _text_of(units: list[tuple[Unit, str]], sentence: Sentence) -> str:
     return units[sentence.index][1][sentence.start : sentence.end]
 
 
-def _target_year_near(text: str, at: int) -> int | None:
+def _target_year_near(text: str, at: int, reach: int = 160) -> int | None:
     """The target year nearest to position `at`: after "by", "until", "bis" ...; a year closer
-    than 120 characters, preferring the one after."""
+    than `reach` characters, preferring the one after."""
     best: tuple[int, int] | None = None
     for m in TARGET_YEAR.finditer(text):
         year = int(m.group("year") or m.group("year2"))
         distance = m.start() - at if m.start() >= at else 2 * (at - m.end())
-        if distance <= 160 and (best is None or distance < best[0]):
+        if distance <= reach and (best is None or distance < best[0]):
             best = (distance, year)
     return best[1] if best else None
 
