@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from review.i18n import N_, Message
+from review.i18n import N_, Message, translator
 
 
 @dataclass(frozen=True)
@@ -130,8 +130,10 @@ def gate_hints(findings: Sequence[dict[str, Any]]) -> dict[str, bool]:
     return hints
 
 
-def finding_evidence(finding: dict[str, Any]) -> list[tuple[str, str]]:
-    """[(where, snippet)] of a finding: page or paragraph number and the quoted text."""
+def finding_evidence(finding: dict[str, Any], language: str = "en") -> list[tuple[str, str]]:
+    """[(where, snippet)] of a finding: page or paragraph number, as `language` abbreviates it
+    ("p. 12", "S. 12"), and the quoted text."""
+    t = translator(language)
     raw = finding.get("evidence")
     items = raw if isinstance(raw, list) else [raw] if isinstance(raw, dict) else [finding]
     out: list[tuple[str, str]] = []
@@ -140,14 +142,17 @@ def finding_evidence(finding: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         where = ""
         if item.get("page") is not None:
-            where = f"p. {item['page']}"
+            where = t.gettext("p. %(page)s") % {"page": item["page"]}
             label = item.get("page_label")
-            if label is not None and str(label) != str(item["page"]):
-                where = f"p. {label} (PDF {item['page']})"  # the printed number first
+            if label is not None and str(label) != str(item["page"]):  # the printed number first
+                where = t.gettext("p. %(label)s (PDF %(page)s)") % {
+                    "label": label,
+                    "page": item["page"],
+                }
         elif item.get("paragraph") is not None:
             where = f"¶ {item['paragraph']}"
         elif item.get("table") is not None:
-            where = f"table {item['table']}"
+            where = t.gettext("table %(table)s") % {"table": item["table"]}
         snippet = str(item.get("snippet") or item.get("text") or "")
         if where or snippet:
             out.append((where, snippet))

@@ -47,3 +47,7 @@ def _value(t: Translator, value: object) -> object:
     if isinstance(value, date):
         return t.format_date(value)
     return value
+
+
+class Refused(Translatable, InvalidInput):
+    """Invalid input, said in the reader's language (see `Translatable`)."""

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, model_validator
 
+from review.eligibility import GATES_BY_ID
 from review.paths import RUBRICS_DIR
 
 #: Languages a plan (and so a round) can be written in; what peerplan writes to people is any
@@ -88,6 +89,12 @@ class Criterion(BaseModel):
     critical: bool = False
     # Anchor text per level (level value -> text); levels without one use the scale's label.
     anchors: dict[int, Text] = Field(default_factory=dict)
+    # The JRC gates (review.eligibility) this criterion shows how to meet: a plan that meets a
+    # gate and is strong here is what a plan failing the gate learns from (#16).
+    gates: list[str] = Field(default_factory=list)
+    # The intake's checks (review.intake.checks) that find where a plan treats this criterion:
+    # the page evidence of the learning section (#16).
+    intake_checks: list[str] = Field(default_factory=list)
 
 
 class Outcome(BaseModel):
@@ -141,6 +148,12 @@ class Rubric(BaseModel):
             if stray:
                 raise ValueError(
                     f"criterion {criterion.id}: anchors for levels {stray} outside the scale"
+                )
+            unknown = sorted(set(criterion.gates) - set(GATES_BY_ID))
+            if unknown:
+                raise ValueError(
+                    f"criterion {criterion.id}: gates {unknown} are not JRC gates "
+                    f"({', '.join(GATES_BY_ID)})"
                 )
         stray = sorted(set(self.comment_required_at) - {lv.value for lv in self.scale.levels})
         if stray:

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from review.cli import app
+from review.intake.checks import CHECKS
 from review.paths import RUBRICS_DIR
 from review.rubric import RubricError, load_rubric, load_rubrics
 
@@ -58,8 +59,13 @@ def test_rubrics_check_passes_on_the_shipped_rubrics() -> None:
             ),
             "technical.yaml: criterion T6: anchors for levels [7] outside the scale",
         ),
+        # a gate the JRC criteria do not have (what the learning section pairs plans by)
+        (
+            lambda t: t.replace("gates: [bei_rva, bei_sectors]", "gates: [bei_rva, bei_sector]"),
+            "technical.yaml: criterion T2: gates ['bei_sector'] are not JRC gates",
+        ),
     ],
-    ids=["negative-weight", "missing-translation", "anchor-outside-scale"],
+    ids=["negative-weight", "missing-translation", "anchor-outside-scale", "unknown-gate"],
 )
 def test_broken_rubric_is_reported_with_file_criterion_and_field(
     tmp_path: Path, edit, expected: str
@@ -99,3 +105,16 @@ def test_an_edited_rubric_is_read_again_and_a_changed_copy_changes_nothing(tmp_p
     path.write_text("id: [", encoding="utf-8")  # edited after it was read
     with pytest.raises(RubricError):
         load_rubric(path)
+
+
+def test_every_intake_check_a_rubric_names_is_one_the_intake_runs() -> None:
+    """The learning section's page evidence comes from these checks (#16): a typo would leave
+    a criterion without evidence, silently."""
+    known = {check.id for check in CHECKS}
+    named = {
+        (rubric.id, criterion.id, check)
+        for rubric in load_rubrics().values()
+        for criterion in rubric.criteria
+        for check in criterion.intake_checks
+    }
+    assert named and {check for _r, _c, check in named} <= known

@@ -36,7 +36,7 @@ def findings_section(w: PlanWriter, doc: Styled) -> None:
             head += f" – {w.looks(met)}"
         para = doc.para("", HINT)
         para.add_run(head).bold = True
-        for where, snippet in finding_evidence(finding):
+        for where, snippet in finding_evidence(finding, lang):
             doc.para(clean(f"{where}: „{snippet}“" if where else f"„{snippet}“"), HINT)
 
 

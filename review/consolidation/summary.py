@@ -24,6 +24,7 @@ from review.documents.docxkit import (
     shade,
 )
 from review.documents.text import clean
+from review.eligibility import gate_label
 from review.exchange.history import progress
 from review.exchange.learning import STRONG_MIN, WEAK_MAX, matches
 from review.i18n import Translator, translator
@@ -139,7 +140,7 @@ def learning_matrix(doc: Styled, rows: Sequence[PlanRow], t: Translator) -> None
     pairs: dict[tuple[int, int], list[str]] = {}
     for learner, found in matches(rows).items():
         for kind, _rubric, item, peers in found:
-            label = item if kind == "criterion" else f"JRC {item}"
+            label = item if kind == "criterion" else f"JRC: {gate_label(item, t.language)}"
             for teacher in peers:
                 pairs.setdefault((learner, teacher), []).append(label)
     doc.para(
@@ -164,7 +165,7 @@ def learning_matrix(doc: Styled, rows: Sequence[PlanRow], t: Translator) -> None
         cells = table.add_row().cells
         cells[0].text = names[learner]
         for cell, teacher in zip(cells[1:], teachers, strict=True):
-            cell.text = ", ".join(pairs.get((learner, teacher), []))
+            cell.text = "; ".join(pairs.get((learner, teacher), []))
 
 
 def progress_table(doc: Styled, rows: Sequence[PlanRow], t: Translator) -> None:

@@ -6,11 +6,12 @@ Rules (pure functions on a round's scored plans, `PlanRow`):
    the 0-4 scale), and on a JRC gate the reviewers found not met (status "failed").
 3. A plan is *strong* on a criterion with a consolidated score of at least `STRONG_MIN` (3,
    "good"); on a gate when the gate is met and it is strong on a criterion behind the gate
-   (`GATE_CRITERIA`).
+   (the criteria whose rubric lists the gate under `gates`, `gate_criteria`).
 4. Each weak point lists at most `MAX_PEERS` strong plans, the strongest first (ties: plan id).
 5. What a peer shows: the comments of its reviewers who scored the criterion at least
    `STRONG_MIN` (for a gate, on the criteria behind it), and where in the plan: the pages those
-   comments cite, then the intake's findings for the criterion (`CRITERION_CHECKS`).
+   comments cite, then the intake's findings for the criterion (the checks its rubric lists
+   under `intake_checks`).
 6. Blind rules: in a blind round the quoted comments are redacted with the peer plan's reviewers
    (`review.consolidation.redaction`), and no reviewer is named. Plans and municipalities are
    known to each other within the exchange, unless the round says otherwise (`Round.peers_named`):
@@ -27,6 +28,7 @@ from review.consolidation.redaction import Identity, Redactor, redactor_for
 from review.documents.text import clean
 from review.eligibility import finding_evidence, finding_met
 from review.exchange.data import Lesson, PeerExample
+from review.i18n import translator
 
 WEAK_MAX = 1
 STRONG_MIN = 3
@@ -36,30 +38,15 @@ MAX_EVIDENCE = 3
 MAX_CHARS = 400
 SNIPPET_CHARS = 100
 
-#: Which criteria stand behind a JRC gate: a peer meeting the gate shows how through them.
-GATE_CRITERIA: dict[str, tuple[str, ...]] = {
-    "council_approval": ("T1",),
-    "targets": ("T1", "T3"),
-    "bei_rva": ("T2", "T3"),
-    "bei_sectors": ("T2",),
-    "action_sectors": ("T4", "T5"),
-}
-#: Which intake checks (`review.intake.findings`) find where a plan treats a criterion.
-CRITERION_CHECKS: dict[str, tuple[str, ...]] = {
-    "T1": ("target", "council_approval"),
-    "T2": ("inventory",),
-    "T3": ("risk_vulnerability",),
-    "T4": ("mitigation_actions",),
-    "T5": ("mitigation_actions", "adaptation_actions"),
-    "T6": ("target", "mitigation_actions"),
-    "T7": ("financing",),
-    "T8": ("monitoring",),
-    "C4": ("participation",),
-}
 #: Page references as reviewers write them: "p. 12", "pp. 12-14", "page 12", "S. 12", "Seite 12".
 _PAGE = re.compile(r"\b(?:pp?\.|pages?|S\.|Seiten?)\s*(\d{1,4}(?:\s*[-–]\s*\d{1,4})?)", re.I)
 
 Scores = dict[tuple[str, str], float | None]
+
+
+def gate_criteria(dossier: PlanDossier, gate_id: str) -> list[str]:
+    """The criteria behind a JRC gate: those whose rubric lists it under `gates`, in order."""
+    return [c.id for ri in dossier.rubrics for c in ri.rubric.criteria if gate_id in c.gates]
 
 
 def _criterion_scores(row: PlanRow) -> Scores:
@@ -98,7 +85,8 @@ def strength(
     gate = next((g for g in row.result.gates if g.gate_id == item_id), None)
     if gate is None or gate.status != "met":
         return None
-    behind = [v for (_r, c), v in scores.items() if c in GATE_CRITERIA.get(item_id, ())]
+    behind_gate = gate_criteria(row.dossier, item_id)
+    behind = [v for (_r, c), v in scores.items() if c in behind_gate]
     best = max((v for v in behind if v is not None), default=None)
     return best if best is not None and best >= STRONG_MIN else None
 
@@ -161,18 +149,28 @@ def _redaction(peer: PlanDossier, reader: PlanDossier, language: str) -> Callabl
     return Redactor(identities, language, keep=[reader.municipality])
 
 
-def _evidence(peer: PlanDossier, criteria: Sequence[str], comments: Sequence[str]) -> list:
-    """Rule 5, where: pages the comments cite, then the intake's findings for the criteria."""
+def _evidence(
+    peer: PlanDossier, criteria: Sequence[str], comments: Sequence[str], language: str
+) -> list:
+    """Rule 5, where: pages the comments cite, then the intake's findings for the criteria (the
+    page abbreviated as `language` does: "p. 12", "S. 12")."""
     found: list[tuple[str, str]] = []
+    page = translator(language).gettext("p. %(page)s")
     for comment in comments:
         for match in _PAGE.finditer(comment):
-            where = "p. " + re.sub(r"\s+", "", match.group(1))
+            where = page % {"page": re.sub(r"\s+", "", match.group(1))}
             if all(w != where for w, _s in found):
                 found.append((where, ""))
-    checks = {c for criterion in criteria for c in CRITERION_CHECKS.get(criterion, ())}
+    checks = {
+        check
+        for ri in peer.rubrics
+        for criterion in ri.rubric.criteria
+        if criterion.id in criteria
+        for check in criterion.intake_checks
+    }
     for finding in peer.findings:
         if isinstance(finding, dict) and finding.get("check") in checks and finding_met(finding):
-            for where, snippet in finding_evidence(finding):
+            for where, snippet in finding_evidence(finding, language):
                 if where and all(w != where for w, _s in found):
                     found.append((where, _shorten(clean(snippet), SNIPPET_CHARS)))
     return found[:MAX_EVIDENCE]
@@ -188,7 +186,7 @@ def _example(
     language: str,
 ) -> PeerExample:
     d = peer.dossier
-    criteria = [item_id] if kind == "criterion" else list(GATE_CRITERIA.get(item_id, ()))
+    criteria = [item_id] if kind == "criterion" else gate_criteria(d, item_id)
     redact = _redaction(d, reader, language)
     comments: list[str] = []
     for ri in d.rubrics:
@@ -201,7 +199,7 @@ def _example(
                 if text and score is not None and score >= STRONG_MIN and text not in comments:
                     comments.append(text)
     shown = [_shorten(redact(c)) for c in comments[:MAX_COMMENTS]]
-    evidence = [(w, redact(s) if s else "") for w, s in _evidence(d, criteria, comments)]
+    evidence = [(w, redact(s) if s else "") for w, s in _evidence(d, criteria, comments, language)]
     return PeerExample(
         plan_id=d.plan_id,
         municipality=d.municipality if reader.peers_named else "",

@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 
 from review import events
 from review.config import Settings
-from review.errors import InvalidInput
+from review.errors import Refused
+from review.i18n import N_, state_message
 from review.models import Assignment, AssignmentStatus, Event, Outbox, Round, utcnow
 from review.notify import notices
 from review.notify.context import AssignmentFacts
@@ -123,15 +124,22 @@ def extend_due_date(
     now = now or utcnow()
     status = S(assignment.status)
     if status not in OPEN and status is not S.proposed:
-        raise InvalidInput(
-            f"assignment {assignment.id} is {assignment.status}: only an open assignment "
-            f"(proposed, invited, accepted, overdue) gets a new due date"
+        raise Refused(
+            N_(
+                "review %(id)s is %(status)s: only an open review (proposed, invited, accepted, "
+                "overdue) gets a new due date"
+            ),
+            id=assignment.id,
+            status=state_message(assignment.status),
         )
     today = now.astimezone(UTC).date()
     if due_date < today and not allow_past:
-        raise InvalidInput(
-            f"the due date {due_date.isoformat()} is in the past (today is {today.isoformat()}); "
-            f"confirm to set it anyway"
+        raise Refused(
+            N_(
+                "the due date %(day)s is in the past (today is %(today)s); confirm to set it anyway"
+            ),
+            day=due_date,
+            today=today,
         )
     previous = assignment.due_date
     if due_date == previous:

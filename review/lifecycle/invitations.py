@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 
 from review.config import Settings
 from review.documents.word_form import MEDIA_TYPE
-from review.errors import InvalidInput
+from review.errors import Refused
+from review.i18n import N_, state_message
 from review.models import Assignment, AssignmentStatus, Reviewer, Round, utcnow
 from review.notify import notices
 from review.reviewing import links
@@ -156,9 +157,10 @@ def reissue_link(
     (a new message: its key names the assignment's new version). InvalidInput when the
     assignment is not invited yet or no longer open for its reviewer; nothing written then."""
     if S(assignment.status) not in LINK_VALID:
-        raise InvalidInput(
-            f"assignment {assignment.id} is {assignment.status}: only an invited assignment "
-            f"has a link to reissue"
+        raise Refused(
+            N_("review %(id)s is %(status)s: only an invited review has a link to reissue"),
+            id=assignment.id,
+            status=state_message(assignment.status),
         )
     round_ = session.get(Round, assignment.round_id)
     assert round_ is not None

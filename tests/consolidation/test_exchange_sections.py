@@ -26,7 +26,7 @@ def test_the_municipality_reads_learn_from_peers_in_its_language(tmp_path: Path)
     assert "Von anderen lernen" in text
     assert "T2 Basis-Emissionsinventar (dieser Plan: 1)" in text
     assert "Bruckhausen – Bewertung 4" in text
-    assert "Fundstelle im Plan: p. 14; p. 22 „Tabelle 4: Endenergie nach Energieträgern“" in text
+    assert "Fundstelle im Plan: S. 14; S. 22 „Tabelle 4: Endenergie nach Energieträgern“" in text
     assert "Zeppelfeld" not in text and "[geschwärzt]" in text
 
 
@@ -35,7 +35,12 @@ def test_the_round_summary_has_the_learning_matrix(tmp_path: Path) -> None:
     path = write_summary_docx(rows, tmp_path / "s.docx", round_name="R", language="en")
     text = docx_text(path)
     assert "Learning from peers" in text and "learns ↓ from →" in text
-    assert "T2, JRC bei_sectors" in text
+    assert "T2; JRC: The inventory covers at least 3 of the 4 key sectors" in text
+    german = docx_text(
+        write_summary_docx(rows, tmp_path / "de.docx", round_name="R", language="de")
+    )
+    assert "T2; JRC: Inventar deckt mindestens 3 der 4 Schlüsselsektoren ab" in german
+    assert "bei_sectors" not in german
 
 
 def test_a_round_that_does_not_name_peers_has_no_matrix(tmp_path: Path) -> None:
