@@ -120,5 +120,5 @@ def test_a_past_date_needs_confirmation_and_a_finished_review_gets_none(
     assert len(_messages(session, assignment, "due_date_changed")) == 1
 
     lifecycle.decline(session, settings, assignment, "On leave", actor="reviewer")
-    with pytest.raises(InvalidInput, match="is declined: only an open assignment"):
+    with pytest.raises(InvalidInput, match="is declined: only an open review"):
         lifecycle.extend_due_date(session, settings, assignment, DUE, actor="c", now=now)

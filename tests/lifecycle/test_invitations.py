@@ -94,7 +94,7 @@ def test_no_link_is_reissued_before_the_invitation_or_after_a_decline(
     round_, towns, plans = small_round(session)
     reviewer = make_reviewer(session, round_, towns["Bergdorf"])
     proposed = approved_assignment(session, round_, plans["Altstadt"], reviewer)
-    with pytest.raises(InvalidInput, match="only an invited assignment"):
+    with pytest.raises(InvalidInput, match="only an invited review"):
         lifecycle.reissue_link(session, settings, proposed, actor="coordinator")
     assert proposed.version == 1 and proposed.token_hash is None
 
