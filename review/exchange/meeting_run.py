@@ -1,10 +1,12 @@
 """Planning a round's meetings and what that causes (the CLI and the flow both call `run`):
 
 1. the plan (`review.exchange.meetings`), with the coordinator's changes;
-2. per meeting a meeting pack, DOCX and a PDF copy (LibreOffice, when installed), in the round's
-   language, under `<output dir>/<round>/meetings/`;
+2. per meeting a meeting pack in each language of its participants (`<meeting>-<language>-
+   pack.docx`, and a PDF copy when LibreOffice is installed) under the files folder's
+   `meetings/<round>/`; a language peerplan cannot write gets the round's language's pack;
 3. per meeting and participant a calendar file in the participant's language, and an invitation
-   through the outbox (`meeting_invitation`) with the calendar file and the pack attached;
+   through the outbox (`meeting_invitation`) with the calendar file and the pack in the
+   participant's language attached;
 4. the audit event `meetings.planned`.
 
 An invitation's outbox key holds the meeting's day, time and host: planning again unchanged
@@ -29,7 +31,7 @@ from review.exchange.calendar import agenda_lines, meeting_calendar
 from review.exchange.meeting_pack import write_meeting_pack
 from review.exchange.meetings import Changes, Meeting, MeetingPlan, plan_round
 from review.exchange.programme import DEFAULT_PROGRAMME, load_programme
-from review.i18n import translator
+from review.i18n import pick_language, translator
 from review.models import Event, Round
 from review.notify.notices import queue
 
@@ -86,17 +88,13 @@ def _invite(
     round_: Round,
     meeting: Meeting,
     calendars: dict[str, Path],
-    pack: Path,
+    packs: dict[str, Path],
 ) -> int:
     queued = 0
     version = _version(meeting)
-    pack_kind = (
-        "application/pdf"
-        if pack.suffix == ".pdf"
-        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
     for person in meeting.participants:
         t = translator(person.language)
+        pack = packs[pack_language(person.language, round_)]
         row = queue(
             session,
             settings,
@@ -116,7 +114,7 @@ def _invite(
                 {
                     "filename": pack.name,
                     "path": str(pack.relative_to(settings.files_dir)),
-                    "media_type": pack_kind,
+                    "media_type": _media_type(pack),
                 },
             ],
             recipient_name=person.name,
@@ -128,6 +126,7 @@ def _invite(
             end_time=f"{meeting.ends:%H:%M}",
             topics=[topic(person.language) for topic in meeting.kind.topics],
             agenda=agenda_lines(meeting),
+            pack_name=pack.name,
             coordinator_name=round_.coordinator_name,
         )
         queued += row is not None
@@ -150,24 +149,27 @@ def run(
     report = MeetingsReport(plan=plan, notes=list(plan.notes))
     # The packs go with the invitations: they are written where attachments are read from.
     out = settings.files_dir / MEETINGS_DIR / slug(round_.name, "round")
-    docx = [_pack(meeting, rows, out, round_.language) for meeting in plan.meetings]
-    packs = {p: p for p in docx}
+    docx = {
+        (meeting.id, language): _pack(meeting, rows, out, language)
+        for meeting in plan.meetings
+        for language in pack_languages(meeting, round_)
+    }
+    sent = {path: path for path in docx.values()}  # what goes out: the PDF where there is one
     if pdf and docx:
-        converted = convert_to_pdf(docx)
+        converted = convert_to_pdf(list(docx.values()))
         if converted.note:
             report.notes.append(converted.note)
         for path in converted.converted:
-            packs[path.with_suffix(".docx")] = path
-    report.packs = docx + [p for p in packs.values() if p.suffix == ".pdf"]
-    for meeting, pack_docx in zip(plan.meetings, docx, strict=True):
+            sent[path.with_suffix(".docx")] = path
+    report.packs = list(docx.values()) + [p for p in sent.values() if p.suffix == ".pdf"]
+    for meeting in plan.meetings:
+        packs = {lang: sent[path] for (mid, lang), path in docx.items() if mid == meeting.id}
         sequence = _sequence(session, meeting)
         languages = {person.language for person in meeting.participants}
         calendars = _write_calendars(settings, round_, meeting, languages, sequence)
         report.calendars += list(calendars.values())
         if invite:
-            report.invitations += _invite(
-                session, settings, round_, meeting, calendars, packs[pack_docx]
-            )
+            report.invitations += _invite(session, settings, round_, meeting, calendars, packs)
         events.record(
             session,
             kind="meeting.planned",
@@ -188,5 +190,22 @@ def run(
     return report
 
 
+def pack_language(language: str, round_: Round) -> str:
+    """The language of the pack a participant reads: theirs where peerplan writes it."""
+    return pick_language(language, round_.language)
+
+
+def pack_languages(meeting: Meeting, round_: Round) -> list[str]:
+    """One pack per language of the meeting's participants (the round's when it has none)."""
+    found = {pack_language(person.language, round_) for person in meeting.participants}
+    return sorted(found or {pack_language(round_.language, round_)})
+
+
+def _media_type(pack: Path) -> str:
+    if pack.suffix == ".pdf":
+        return "application/pdf"
+    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 def _pack(meeting: Meeting, rows: list[PlanRow], out: Path, language: str) -> Path:
-    return write_meeting_pack(meeting, rows, out / f"{meeting.id}-pack.docx", language)
+    return write_meeting_pack(meeting, rows, out / f"{meeting.id}-{language}-pack.docx", language)

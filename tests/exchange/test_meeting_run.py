@@ -1,5 +1,6 @@
-"""Planning a round's meetings in the database (#16): packs written, each participant invited
-once in their language with the calendar file and the pack attached; a changed date invites again."""
+"""Planning a round's meetings in the database (#16): packs written in each participant's
+language, each participant invited once in their language with the calendar file and the pack in
+their language attached; a changed date invites again."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def test_meetings_are_planned_packed_and_invited(session: Session, settings: Set
     ids = [m.id for m in report.plan.meetings]
     assert "planning-1" in ids and "followers-review" in ids
     assert any("special-award" in note for note in report.notes)
-    pack = next(p for p in report.packs if p.name == "followers-review-pack.docx")
+    pack = next(p for p in report.packs if p.name == "followers-review-en-pack.docx")
     text = "\n".join(p.text for p in Docx(str(pack)).paragraphs)
     assert "Tulln an der Donau" in text and "Krems" in text
     tables = "\n".join(c.text for t in Docx(str(pack)).tables for r in t.rows for c in r.cells)
@@ -51,8 +52,17 @@ def test_meetings_are_planned_packed_and_invited(session: Session, settings: Set
         event = Calendar.from_ical(raw).walk("VEVENT")[0]
         assert event.decoded("dtstart").date() >= date(2027, 3, 1)
         assert str(event["location"]) == "Krems"  # the first follower by name hosts
-        assert any(a["filename"].endswith("-pack.docx") for a in row.attachments)
+        # Each participant gets the pack in their own language.
+        [attached] = [a for a in row.attachments if a["filename"].endswith("-pack.docx")]
+        assert attached["filename"] == f"followers-review-{row.language}-pack.docx"
+        assert attached["filename"] in row.body  # the invitation names it
         assert "Krems" in row.body
+    languages = {p.language for p in participants}
+    assert languages == {"de", "en"}  # the reviewers write German, the coordinator English
+    german = next(p for p in report.packs if p.name == "followers-review-de-pack.docx")
+    german_text = "\n".join(p.text for p in Docx(str(german)).paragraphs)
+    assert "Tagesordnung" in german_text and "Agenda" not in german_text
+    assert "Agenda" in text
 
     # Unchanged: nothing new. A new date for one meeting: its participants are invited again.
     assert (
@@ -84,7 +94,7 @@ def test_the_pack_goes_out_as_pdf(session: Session, settings: Settings) -> None:
     round_ = _round(session)
     report = run(session, settings, round_, Changes(start=date(2027, 3, 1)))
     pdfs = [p for p in report.packs if p.suffix == ".pdf"]
-    assert len(pdfs) == len(report.plan.meetings)
+    assert len(pdfs) == len([p for p in report.packs if p.suffix == ".docx"])
     assert "Krems" in "".join(page.extract_text() for page in PdfReader(pdfs[0]).pages)
     row = session.exec(select(Outbox).where(Outbox.kind == "meeting_invitation")).first()
     assert any(a["media_type"] == "application/pdf" for a in row.attachments)
