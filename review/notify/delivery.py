@@ -121,6 +121,9 @@ class _Claimed:
     round_id: int | None
     message_id: str
     message: EmailMessage
+    #: The body as kept once sent (no personal link); the row's body cannot change while it is
+    #: claimed (one deliverer at a time), so marking it sent needs no read.
+    sent_body: str
 
 
 def deliver(
@@ -273,6 +276,7 @@ def _claim(
                     row.round_id,
                     row.message_id,
                     message,
+                    redact_links(row.body),
                 )
             )
     return claimed
@@ -340,7 +344,6 @@ def _send_and_mark(
     # A crash right here, after the server accepted and before the mark, is the one way to a
     # duplicate (same Message-ID); see the module docstring.
     with session_scope(engine) as session:
-        body = session.exec(select(Outbox.body).where(Outbox.id == item.id)).one()
         session.execute(
             update(Outbox)
             .where(col(Outbox.id) == item.id)
@@ -348,7 +351,7 @@ def _send_and_mark(
                 status=OutboxStatus.sent.value,
                 sent_at=now or utcnow(),
                 last_error=None,
-                body=redact_links(body),
+                body=item.sent_body,
             )
         )
         events.record(
