@@ -78,6 +78,41 @@ def test_running_header_is_not_evidence() -> None:
     assert not monitoring["present"]
 
 
+def test_a_forms_header_repeated_with_every_record_is_not_evidence() -> None:
+    """Münster's progress report: each action is a record under the table's header
+    ("Handlungsfeld / Nr. Titel / Zuständigkeit ...", "Beschreibung im Handlungskonzept"),
+    printed once or twice on every page; the header's words are no mitigation action. A
+    table's labels on a few pages, several times each, stay content."""
+    record = (
+        "Handlungsfeld /\nNr. Titel / Zuständigkeit Priorität / CO2-\nMinderungspotenzial\n"
+        "Beschreibung im Handlungskonzept\nDie Stadt saniert {what}.\n"
+    )
+    works = [
+        "Schulen",
+        "Brücken",
+        "Kitas",
+        "Bäder",
+        "Hallen",
+        "Straßen",
+        "Ämter",
+        "Wege",
+        "Plätze",
+        "Parks",
+    ]
+    pages = [
+        "".join(record.format(what=f"{works[n]} und {works[k]}") for k in range(1 + n % 2))
+        for n in range(10)
+    ]
+    structure = analyse(_pages(*pages))
+    assert all("Handlungskonzept" not in body for body in structure.body)
+    assert all("Die Stadt saniert" in body for body in structure.body)
+    labels = "Sector Residential buildings\nSector Transport and mobility\n"
+    few = [
+        f"Über {w}\n" + (labels * 3 if n < 3 else "") + f"{w} enden." for n, w in enumerate(works)
+    ]
+    assert "Sector Residential buildings" in analyse(_pages(*few)).body[0]
+
+
 def test_table_of_contents_with_short_leaders_and_a_wrapped_title() -> None:
     page = (
         "NetZeroCities has received funding from the H2020 Research and\n"

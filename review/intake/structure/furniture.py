@@ -22,6 +22,9 @@ _PAGE_NUMBER = re.compile(
 RUNNING_SHARE = 0.2
 RUNNING_MAX_CHARS = 90
 RUNNING_IN_BODY_CHARS = 70
+# A line on this share of the pages is a form's labels even where it repeats a few times per page.
+FORM_SHARE = 0.5
+LABELS_PER_PAGE = 4
 
 
 def page_labels(
@@ -88,7 +91,8 @@ def running(
         in_body = max(3, int(RUNNING_SHARE / 2 * pages))
     else:
         in_body = max(4, int(0.01 * len(units)))
-    _running_in_body(units, lowered, excluded, in_body, single_lines_only=not pages)
+    everywhere = max(5, int(FORM_SHARE * pages)) if pages else len(units) + 1
+    _running_in_body(units, lowered, excluded, in_body, not pages, everywhere)
 
 
 _SHORT_LINE = re.compile(rf"^[ \t]*(\S[^\n]{{10,{RUNNING_IN_BODY_CHARS - 2}}}\S)[ \t]*$", re.M)
@@ -100,6 +104,7 @@ def _running_in_body(
     excluded: list[list[Span]],
     threshold: int,
     single_lines_only: bool,
+    everywhere: int,
 ) -> None:
     """Short lines repeated on many units, found over the whole document at once: the lines
     are counted by C code (findall, Counter), and only the few frequent ones are located."""
@@ -107,7 +112,7 @@ def _running_in_body(
     # the number stands on a line of its own; mapping every digit of every page costs.)
     joined = "\n".join(lowered)
     counts = Counter(_SHORT_LINE.findall(joined))
-    frequent = [k for k, n in counts.items() if n >= threshold and " " in k]
+    frequent = [k for k, n in counts.items() if n >= threshold and (" " in k or n >= everywhere)]
     if not frequent:
         return
     starts = list(accumulate((len(t) + 1 for t in lowered[:-1]), initial=0))
@@ -118,10 +123,16 @@ def _running_in_body(
         spots.setdefault(m.group(1), []).append(
             (unit, m.start(1) - starts[unit], m.end(1) - starts[unit])
         )
-    for found in spots.values():
+    for key, found in spots.items():
         where = {unit for unit, _, _ in found}
-        if len(where) < threshold or len(found) > 1.3 * len(where):
-            continue  # a table's labels, repeated several times on a page: content
+        # A table's labels, repeated several times on some pages, are content; the header of a
+        # form repeated with every record on most pages ("Handlungsfeld / Nr. Titel /
+        # Zuständigkeit" over each action of a progress report) is not.
+        on_most = len(where) >= everywhere and len(found) <= LABELS_PER_PAGE * len(where)
+        if len(where) < threshold or (len(found) > 1.3 * len(where) and not on_most):
+            continue
+        if " " not in key and not on_most:
+            continue  # a single word: only where it stands on most pages
         for unit, a, b in found:
             if single_lines_only and "\n" in units[unit].text:
                 continue  # a table row repeated in a Word file is content
