@@ -14,6 +14,7 @@ from pathlib import Path
 
 from review.consolidation.gather import PlanRow
 from review.consolidation.reply_section import KIND_NAMES
+from review.consolidation.rules import score_plan
 from review.consolidation.summary import TEMPLATE, learning_matrix
 from review.documents.docxkit import SMALL, TABLE, Styled, anonymise_properties, open_template
 from review.documents.text import clean
@@ -30,6 +31,15 @@ def _totals(row: PlanRow, language: str) -> str:
         value = "–" if total is None else t.format_decimal(total, 1)
         parts.append(f"{titles.get(result.rubric_id, result.rubric_id)} {value}")
     return "; ".join(parts)
+
+
+def _reasons(row: PlanRow, language: str) -> list[str]:
+    """Why the outcome is what it is, in the pack's language (the rules write them in the
+    language they are run in; the round's by default)."""
+    if language == row.dossier.language:
+        return row.result.reasons
+    d = row.dossier
+    return score_plan(d.rubrics, d.findings, language).reasons
 
 
 def _disagreements(row: PlanRow) -> str:
@@ -97,7 +107,7 @@ def write_meeting_pack(
             + (outcome.label(language) if outcome else t.gettext("incomplete"))
         )
         doc.para(f"{t.gettext('Totals')}: {_totals(row, language)}")
-        for reason in row.result.reasons:
+        for reason in _reasons(row, language):
             doc.para(f"• {clean(reason)}", SMALL)
         if row.dossier.replies:
             doc.para(t.gettext("The municipality's reply"))

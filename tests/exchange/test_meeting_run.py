@@ -98,3 +98,19 @@ def test_the_pack_goes_out_as_pdf(session: Session, settings: Settings) -> None:
     assert "Krems" in "".join(page.extract_text() for page in PdfReader(pdfs[0]).pages)
     row = session.exec(select(Outbox).where(Outbox.kind == "meeting_invitation")).first()
     assert any(a["media_type"] == "application/pdf" for a in row.attachments)
+
+
+def test_each_pack_says_why_in_its_own_language(session: Session, settings: Settings) -> None:
+    """The outcome's reasons (a critical criterion scored low) are written in the pack's
+    language, not in the round's."""
+    weak = reviewed_plan(session, municipality="Tulln an der Donau", values=(1, 1, 1))
+    reviewed_plan(session, municipality="Krems", round_=weak.round_, values=(3, 3, 3))
+    report = run(session, settings, weak.round_, Changes(start=date(2027, 3, 1)), pdf=False)
+    texts = {
+        p.name: "\n".join(x.text for x in Docx(str(p)).paragraphs)
+        for p in report.packs
+        if p.name.startswith("followers-review-")
+    }
+    assert "is critical and scored 1" in texts["followers-review-en-pack.docx"]
+    german = texts["followers-review-de-pack.docx"]
+    assert "ist kritisch und mit 1 bewertet" in german and "is critical" not in german
