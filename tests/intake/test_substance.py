@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from review.intake.document import Unit
+from review.intake.document import Heading, Unit
+from review.intake.facts.inventory import read_inventory
 from review.intake.findings import check_plan
 from review.intake.structure import GUIDANCE, analyse
 
@@ -74,3 +75,20 @@ def test_adaptation_named_often_is_no_adaptation_action() -> None:
     ]
     assert not _finding(_long_plan(*in_passing), "adaptation_actions")["present"]
     assert _finding(_long_plan(*in_passing, *acting), "adaptation_actions")["present"]
+
+
+def test_buildings_aggregated_cover_all_three_building_sectors_despite_services_in_passing() -> (
+    None
+):
+    """Košice's A-1 table: "Buildings & Heating" as one sector; a note on "services" does not
+    make the inventory a split one that lacks homes and municipal buildings."""
+    heading = "Module A-1 Greenhouse Gas Emissions Baseline Inventory"
+    table = (
+        "Sector | Emissions (tCO2e)\nBuildings & Heating | 602682\nTransport | 180000\n"
+        "Note: energy use of services is included in the district heating figures."
+    )
+    units = [Unit("paragraph", 1, heading), Unit("table", 1, table)]
+    inventory = read_inventory(
+        [(u, u.text.lower()) for u in units], [Heading(1, heading, "paragraph", 1)]
+    )
+    assert inventory["sectors"] == ["municipal", "tertiary", "residential", "transport"]

@@ -161,9 +161,11 @@ def _sectors(
                 named[sector] = evidence(unit, m.start(), m.end())
         if aggregated is None and (m := _BUILDINGS.search(text)):
             aggregated = evidence(unit, m.start(), m.end())
-    if aggregated is not None and not any(s in named for s in BUILDING_SECTORS):
+    # A "services" or "institutional" named in passing does not split the buildings: without
+    # the homes named, "buildings" is the aggregate of all three.
+    if aggregated is not None and "residential" not in named:
         for sector in BUILDING_SECTORS:
-            named[sector] = aggregated | {"aggregated": True}
+            named.setdefault(sector, aggregated | {"aggregated": True})
     order = list(SECTOR_TERMS)
     sectors = sorted(named, key=order.index)
     return sectors, {s: named[s] for s in sectors}
