@@ -3,7 +3,8 @@
 - `SessionDep`: one transaction per request, committed when the route returns (before the answer
   is sent, so a redirect shows what was saved), rolled back when it raises. A route that writes
   commits it itself (`session.commit()` at its end): in its own worker thread, so that SQLite's
-  write lock is not held while the commit waits for another thread of a busy server.
+  write lock is not held while the commit waits for another thread of a busy server. The form
+  page, the most frequent read, ends its transaction the same way (one trip fewer).
 - `ReviewerLink`, `ReviewerAssignment`, `MunicipalityLink`: what a personal link opens. A bad
   link is refused (`Denied`, a 404 page), counted, answered a little slower each time, and
   enough of them lock the client out (`Locked`, 429) of every link route.

@@ -53,7 +53,9 @@ def show(
     session: SessionDep,
     pages: PagesDep,
 ) -> Response:
-    return pages.form(request, session, token, saved_id(assignment))
+    page = pages.form(request, session, token, saved_id(assignment))
+    session.commit()  # ends the read here, in the route's thread: no further trip (deps)
+    return page
 
 
 @router.get("/r/{token}/a/{assignment_id}/findings")
