@@ -431,7 +431,7 @@ def database_round(name: str, budget: float, reference_budget: float) -> None:
     within `budget`), against two baselines in the same run on the same candidates: one bare
     min-cost flow (the least any exact method must do) and, with a reference budget, HiGHS on the
     whole ILP."""
-    from review.assignment import proposal
+    from review.assignment import proposal, round_instance
     from review.assignment.flow import solve_flow
     from review.config import load_settings
     from review.db import get_engine, session_scope
@@ -443,8 +443,8 @@ def database_round(name: str, budget: float, reference_budget: float) -> None:
         result = proposal.propose(session, round_, actor="bench", dry_run=True, budget=budget)
         product = time.perf_counter() - t
         data = aff.gather(session, round_)
-        instance, _ = proposal.build_instance(session, round_, data=data)
-    pb, found = proposal.round_problem(data, instance, problem.TOP_K)
+        instance, _ = round_instance.build_instance(session, round_, data=data)
+    pb, found = round_instance.round_problem(data, instance, problem.TOP_K)
     t = time.perf_counter()
     solve_flow(pb)
     flow = time.perf_counter() - t

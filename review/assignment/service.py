@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 
 from review import events
 from review.assignment import affinity as aff
-from review.assignment.proposal import Proposal, approve, build_instance, propose
+from review.assignment.proposal import Proposal, approve, propose
+from review.assignment.round_instance import build_instance
 from review.i18n import translator
 from review.models import Assignment, AssignmentStatus, Plan, Round, utcnow
 from review.states import ACTIVE

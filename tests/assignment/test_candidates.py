@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from review.assignment import affinity as aff
-from review.assignment import proposal
+from review.assignment import round_instance
 from review.assignment.candidates import round_candidates
 from review.assignment.problem import REVIEWER_KEEP
 from tests.assignment.test_service import _round
@@ -12,7 +12,7 @@ from tests.assignment.test_service import _round
 def test_bulk_values_equal_the_per_pair_affinity(session_sqlite):
     round_ = _round(session_sqlite)
     data = aff.gather(session_sqlite, round_)
-    instance, _ = proposal.build_instance(session_sqlite, round_, data=data)
+    instance, _ = round_instance.build_instance(session_sqlite, round_, data=data)
     found = round_candidates(data, instance, top_k=40)
     rubrics = sorted({q for r in instance.reviewers for q in r.rubrics})
     plans = {p.id: p for p in data.plans}
@@ -42,7 +42,7 @@ def test_bulk_values_equal_the_per_pair_affinity(session_sqlite):
 def test_a_large_round_is_pruned_and_says_so(session_sqlite):
     round_ = _round(session_sqlite)
     data = aff.gather(session_sqlite, round_)
-    instance, _ = proposal.build_instance(session_sqlite, round_, data=data)
+    instance, _ = round_instance.build_instance(session_sqlite, round_, data=data)
     full = round_candidates(data, instance, top_k=40)
     pruned = round_candidates(data, instance, top_k=2, dense_limit=10)
     assert pruned.pruning == {
