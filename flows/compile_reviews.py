@@ -21,6 +21,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, Field
 
 from flows.artifacts import artifact_key, publish_round_progress, run_name
+from flows.chunks import chunks
 from flows.forms import optional
 from review.config import load_settings
 from review.consolidation.gather import round_plan_ids
@@ -88,17 +89,6 @@ def compile_plan_chunk(
         )
 
 
-def chunks(ids: list[int], workers: int) -> list[list[int]]:
-    """A few tasks, not one per plan: each reads the whole round once (the exchange compares a
-    plan with every other), so one task per plan would read it n times; two chunks per
-    rendering process keep the pool busy."""
-    if not ids:
-        return []
-    count = min(len(ids), 2 * workers)
-    size = -(-len(ids) // count)
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
-
-
 @task(name="round-summary")
 def compile_summary(
     round_name: str, reports: list[PlanReport], out_dir: str, pdf: bool, workers: int
@@ -151,6 +141,8 @@ def compile_reviews(parameters: CompileParameters) -> dict:
     ).resolve()
     workers = parameters.workers or default_workers()
     ids = plan_ids_of(parameters.round_name, parameters.plan_ids)
+    # A few chunks, not a task per plan: each task reads the whole round once (the exchange
+    # compares a plan with every other), so one task per plan would read it n times.
     futures = [
         compile_plan_chunk.submit(
             parameters.round_name, chunk, str(out_dir), workers, f"{chunk[0]}-{chunk[-1]}"

@@ -1,38 +1,40 @@
 """Prefect flow `intake_plans`: take in a round's plan files, reading them in parallel.
 
-Thin: every rule lives in `review.intake`. One task per document reads it in a worker process
-(pypdf is pure Python, so threads would share one core); registration then runs in the flow's
-process, in the order the files were given, one commit per file. Reading retries only on I/O
-errors of the file system (a network share hiccups); a bad file is a refusal, never retried.
+Thin: every rule lives in `review.intake`. The files are split into chunks (flows/chunks.py), a
+task per chunk, not per file: each task run costs a round trip to the Prefect server, more than
+reading a small plan. A chunk task hands its files to a pool of reading processes shared by the
+run (pypdf is pure Python, so threads would share one core); the pool forks from the flow's
+process, so its workers start with everything imported, Prefect included (Prefect's own
+process task runner spawns workers that import Prefect and peerplan again: seconds each).
+Registration then runs chunk by chunk in the flow's process, in the order the files were given,
+one commit per file, while later chunks are still being read. Reading retries a chunk only on
+I/O errors of the file system (a network share hiccups; reading a file again changes nothing);
+a bad file is a refusal, never retried.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, Field
 
 from flows.artifacts import artifact_key, publish_round_progress, run_name
+from flows.chunks import chunks
 from flows.forms import optional
 from review.config import Settings, load_settings
 from review.db import get_engine, session_scope
-from review.intake import (
-    IntakeOutcome,
-    Reading,
-    collect_sources,
-    plan_sources,
-    read_source,
-    register_reading,
-)
-from review.intake.batch import default_workers
+from review.intake import IntakeOutcome, Planned, Reading, collect_sources, plan_sources
+from review.intake.batch import default_workers, read_chunk, reading_pool, register_readings
 from review.intake.report import missing
 from review.rounds import get_round
 
 ACTOR = "flow:intake_plans"
+LARGEST_CHUNK = 25  # files per task: registration of the first chunks starts early
 
 
 class IntakeRequest(BaseModel):
@@ -67,38 +69,40 @@ def _io_error_only(task_: Any, task_run: Any, state: Any) -> bool:
 
 
 @task(
-    name="read-plan",
+    name="read-plans",
+    task_run_name="read-plans-{label}",
     retries=2,
     retry_delay_seconds=[2, 10],
     retry_condition_fn=_io_error_only,
     cache_policy=NO_CACHE,
 )
-def read_plan(path: str, file_name: str, settings: Settings) -> Reading:
-    return read_source(path, file_name, settings)
+def read_plans(
+    settings: Settings, chunk: list[Planned], readers: Executor, label: str
+) -> list[Reading]:
+    return read_chunk(settings, [item.source for item in chunk], readers)
 
 
-@task(name="register-plan", cache_policy=NO_CACHE)
-def register_plan(
-    settings: Settings, round_name: str, municipality: str, reading: Reading
-) -> IntakeOutcome:
+@task(name="register-plans", task_run_name="register-plans-{label}", cache_policy=NO_CACHE)
+def register_plans(
+    settings: Settings, round_name: str, chunk: list[Planned], readings: list[Reading], label: str
+) -> dict[int, IntakeOutcome]:
     with session_scope(get_engine(settings)) as session:
-        round_ = get_round(session, round_name)
-        return register_reading(
+        return register_readings(
             session,
             settings,
-            round_=round_,
-            municipality=municipality,
-            reading=reading,
+            round_=get_round(session, round_name),
+            planned=chunk,
+            readings=readings,
             actor=ACTOR,
         )
 
 
+# Threads only wait for the reading processes and the database. Prefect types `task_runner` as
+# TaskRunner[PrefectFuture], which its own ThreadPoolTaskRunner does not match (invariant).
 @flow(
     name="intake_plans",
     flow_run_name=run_name("intake"),
-    # Prefect's own annotation: `task_runner` is a TaskRunner[PrefectFuture], which its
-    # ProcessPoolTaskRunner (a TaskRunner[PrefectConcurrentFuture]) is not to an invariant checker.
-    task_runner=ProcessPoolTaskRunner(max_workers=default_workers()),  # type: ignore[arg-type]
+    task_runner=ThreadPoolTaskRunner(max_workers=8),  # type: ignore[arg-type]
 )
 def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
     """Register a round's plans (PDF, DOCX: files, folders or manifest CSVs `file,municipality`
@@ -115,12 +119,16 @@ def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
         planned, refusals = plan_sources(
             session, round_, sources, actor=ACTOR, create_municipality=request.create_municipality
         )
-    futures = [read_plan.submit(str(p.source.path), p.source.file_name, settings) for p in planned]
     outcomes: dict[int, IntakeOutcome] = dict(refusals)
-    for item, future in zip(planned, futures, strict=True):
-        outcomes[item.index] = register_plan(
-            settings, round_name, item.municipality, future.result()
-        )
+    workers = min(default_workers(), max(1, len(planned)))
+    with reading_pool(workers) as readers:
+        parts = [
+            (chunk, f"{chunk[0].index + 1}-{chunk[-1].index + 1}")
+            for chunk in chunks(planned, workers, LARGEST_CHUNK)
+        ]
+        futures = [read_plans.submit(settings, chunk, readers, name) for chunk, name in parts]
+        for (chunk, name), future in zip(parts, futures, strict=True):
+            outcomes |= register_plans(settings, round_name, chunk, future.result(), name)
     ordered = [outcomes[i] for i in sorted(outcomes)]
     for outcome in ordered:
         if not outcome.taken_in:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,6 +187,38 @@ def register_reading(
     return outcome
 
 
+def register_readings(
+    session: Session,
+    settings: Settings,
+    *,
+    round_: Round,
+    planned: Sequence[Planned],
+    readings: Sequence[Reading],
+    actor: str,
+) -> dict[int, IntakeOutcome]:
+    """Register a chunk of readings in the order given, one commit per file (as
+    `register_reading`); keyed by each source's position."""
+    return {
+        item.index: register_reading(
+            session,
+            settings,
+            round_=round_,
+            municipality=item.municipality,
+            reading=reading,
+            actor=actor,
+        )
+        for item, reading in zip(planned, readings, strict=True)
+    }
+
+
+def read_chunk(settings: Settings, sources: Sequence[Source], pool: Executor) -> list[Reading]:
+    """Read and store a chunk of files in `pool` (see `reading_pool`), in their order. Unlike
+    `take_in_sources`, a file system error (OSError) propagates, so that the caller may retry
+    the chunk: reading and storing a file again changes nothing."""
+    futures = [pool.submit(read_source, str(s.path), s.file_name, settings) for s in sources]
+    return [future.result() for future in futures]
+
+
 def take_in_sources(
     session: Session,
     settings: Settings,
@@ -234,7 +266,7 @@ def _read_all(settings: Settings, sources: list[Source], workers: int | None) ->
         for source in sources:
             yield _read_or_refuse(str(source.path), source.file_name, settings)
         return
-    with _pool(workers) as pool:
+    with reading_pool(workers) as pool:
         futures: list[Future[Reading]] = [
             pool.submit(_read_or_refuse, str(s.path), s.file_name, settings) for s in sources
         ]
@@ -259,5 +291,6 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _pool(workers: int) -> Executor:
-    return ProcessPoolExecutor(workers, mp_context=pool_context())
+def reading_pool(workers: int | None = None) -> ProcessPoolExecutor:
+    """Reading processes (default: one per usable core); the caller shuts the pool down."""
+    return ProcessPoolExecutor(workers or default_workers(), mp_context=pool_context())

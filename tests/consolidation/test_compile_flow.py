@@ -74,12 +74,3 @@ def test_flow_compiles_every_plan_and_publishes_a_table(
         a for a in asyncio.run(latest_artifact()) if a.key == artifact_key("compile-reviews", name)
     ]
     assert artifacts and "Tulln" in str(artifacts[0].data)
-
-
-def test_the_flow_compiles_in_a_few_chunks_covering_every_plan_once():
-    from flows.compile_reviews import chunks
-
-    ids = list(range(1, 1001))
-    parts = chunks(ids, workers=2)
-    assert len(parts) == 4 and [i for part in parts for i in part] == ids
-    assert chunks([7], workers=8) == [[7]] and chunks([], workers=2) == []
