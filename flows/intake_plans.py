@@ -20,16 +20,27 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import FlowRun
+from prefect.deployments import run_deployment
+from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, Field
 
 from flows.artifacts import artifact_key, publish_round_progress, run_name
 from flows.chunks import chunks
+from flows.deployments import spec
 from flows.forms import optional
 from review.config import Settings, load_settings
 from review.db import get_engine, session_scope
 from review.intake import IntakeOutcome, Planned, Reading, collect_sources, plan_sources
-from review.intake.batch import default_workers, read_chunk, reading_pool, register_readings
+from review.intake.batch import (
+    default_workers,
+    read_chunk,
+    reading_pool,
+    register_readings,
+    split_by_municipality,
+    write_manifest,
+)
 from review.intake.report import missing
 from review.rounds import get_round
 
@@ -54,6 +65,19 @@ class IntakeRequest(BaseModel):
         default=False,
         description="Add municipalities not yet in the round / "
         "Kommunen, die noch nicht in der Runde sind, anlegen",
+    )
+    runs: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Flow runs to spread the files over, on the work pool's workers (when "
+        "started from a deployment); 1: all in this run / Flow-Läufe, auf die die Dateien "
+        "verteilt werden, auf den Workern des Pools (wenn aus einem Deployment gestartet); "
+        "1: alle in diesem Lauf",
+    )
+    part: str | None = optional(
+        "Set by a run that spreads the files: this run's part ('2 of 4') / Von einem "
+        "verteilenden Lauf gesetzt: der Teil dieses Laufs ('2 of 4')"
     )
 
 
@@ -120,6 +144,8 @@ def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
             session, round_, sources, actor=ACTOR, create_municipality=request.create_municipality
         )
     outcomes: dict[int, IntakeOutcome] = dict(refusals)
+    if request.runs > 1 and len(planned) > 1 and _on_workers():
+        return _spread(request, settings, planned, [outcomes[i] for i in sorted(outcomes)])
     workers = min(default_workers(), max(1, len(planned)))
     with reading_pool(workers) as readers:
         parts = [
@@ -134,7 +160,7 @@ def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
         if not outcome.taken_in:
             logger.warning("refused: %s", outcome.error)
     create_table_artifact(
-        key=artifact_key("intake", round_name),
+        key=artifact_key("intake", round_name) + _part_suffix(request.part),
         table=[artifact_row(o) for o in ordered],
         description=f"Intake into round '{round_name}': {sum(o.taken_in for o in ordered)} "
         f"taken in, {sum(not o.taken_in for o in ordered)} refused. Completeness: automatic "
@@ -142,6 +168,74 @@ def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
     )
     publish_round_progress(round_name, ["intake"])
     return [o.to_dict() for o in ordered]
+
+
+def _part_suffix(part: str | None) -> str:
+    """Each part of a spread intake has its own table ('intake-runde-2026-part-2-of-4'): under
+    the round's key, the last part to finish would replace the others' rows."""
+    return "-part-" + part.replace(" ", "-") if part else ""
+
+
+@task(name="intake-part", task_run_name="intake-part-{part}", cache_policy=NO_CACHE)
+def intake_part(deployment: str, request: dict[str, Any], part: str, key: str) -> str:
+    """A run of this flow's deployment for one part, on whichever worker takes it; waits for
+    it. The idempotency key (parent run and part) makes a retried parent wait for the part it
+    started instead of starting it again."""
+    run = run_deployment(
+        deployment,
+        parameters={"request": request},
+        idempotency_key=key,
+        poll_interval=2,
+    )
+    assert isinstance(run, FlowRun)  # a sync task in a thread: the sync call, no coroutine
+    if run.state is None or not run.state.is_completed():
+        raise RuntimeError(f"intake part {part}: {run.state.name if run.state else 'no state'}")
+    return str(run.id)
+
+
+def _on_workers() -> bool:
+    """Started from a deployment (or by a flow that was, like `review_round`): the work pool's
+    workers can take further runs. Run by hand, there is nobody to spread the files to."""
+    return bool(flow_run.get_deployment_id() or flow_run.get_parent_deployment_id())
+
+
+def _spread(
+    request: IntakeRequest,
+    settings: Settings,
+    planned: list[Planned],
+    refusals: list[IntakeOutcome],
+) -> list[dict[str, Any]]:
+    """The files in `request.runs` parts (every file of a municipality in one part), each taken
+    in by its own run of this deployment; the parts' manifests lie in the data directory, which
+    every worker shares. The parts publish their own tables; this run the refusals of the
+    planning (unknown municipalities) and the round's progress."""
+    parent = str(flow_run.get_id())
+    deployment = f"intake_plans/{spec('intake_plans').name}"
+    parts = split_by_municipality(planned, request.runs)
+    folder = settings.data_dir / "intake" / artifact_key("parts", request.round_name)
+    futures = []
+    for number, part in enumerate(parts, start=1):
+        label = f"{number} of {len(parts)}"
+        manifest = write_manifest(folder / f"{parent}-{number}.csv", part)
+        sub = request.model_copy(update={"paths": [str(manifest)], "runs": 1, "part": label})
+        futures.append(
+            intake_part.submit(
+                deployment, sub.model_dump(mode="json"), label, f"{parent}-part-{number}"
+            )
+        )
+    runs = [future.result() for future in futures]
+    create_table_artifact(
+        key=artifact_key("intake", request.round_name),
+        table=[artifact_row(o) for o in refusals] or [{"file": "", "status": "every file planned"}],
+        description=f"Intake into round '{request.round_name}' spread over {len(parts)} runs "
+        f"(tables `{artifact_key('intake', request.round_name)}-part-N-of-{len(parts)}`); "
+        f"refused before reading: {len(refusals)}.",
+    )
+    publish_round_progress(request.round_name, ["intake"])
+    return [o.to_dict() for o in refusals] + [
+        {"part": f"{n} of {len(parts)}", "flow_run": run, "files": len(part)}
+        for n, (run, part) in enumerate(zip(runs, parts, strict=True), start=1)
+    ]
 
 
 def artifact_row(o: IntakeOutcome) -> dict[str, Any]:

@@ -44,6 +44,14 @@ class RoundParameters(BaseModel):
         description="Add municipalities named by the plans but not yet in the round / "
         "Kommunen, die die Pläne nennen, aber noch nicht in der Runde sind, anlegen",
     )
+    intake_runs: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Flow runs to spread the intake over, on the work pool's workers (e.g. "
+        "one per worker machine); 1: all in this run / Flow-Läufe, auf die der Eingang "
+        "verteilt wird, auf den Workern des Pools (etwa einer je Rechner); 1: alle in diesem Lauf",
+    )
     auto_approve: bool = Field(
         default=False,
         description="Approve the proposed reviewers without asking (demos, re-runs) / "
@@ -90,6 +98,7 @@ def review_round(parameters: RoundParameters) -> dict[str, Any]:
                 round_name=name,
                 paths=parameters.plan_paths,
                 create_municipality=parameters.create_municipalities,
+                runs=parameters.intake_runs,
             )
         )
         taken.append(Step.intake.value)

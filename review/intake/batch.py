@@ -86,6 +86,28 @@ def read_manifest(path: Path, municipality: str | None = None) -> list[Source]:
     return sources
 
 
+def write_manifest(path: Path, planned: Sequence[Planned]) -> Path:
+    """A manifest (`read_manifest`) of files whose municipality is known, absolute paths."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(MANIFEST_COLUMNS)
+        writer.writerows((str(p.source.path.resolve()), p.municipality) for p in planned)
+    return path
+
+
+def split_by_municipality(planned: Sequence[Planned], parts: int) -> list[list[Planned]]:
+    """`planned` in up to `parts` parts of similar size for separate intake runs; every file of
+    a municipality in the same part and in its order, so that its versions keep their order."""
+    groups: dict[str, list[Planned]] = {}
+    for item in planned:
+        groups.setdefault(item.municipality, []).append(item)
+    split: list[list[Planned]] = [[] for _ in range(max(1, parts))]
+    for group in sorted(groups.values(), key=len, reverse=True):
+        min(split, key=len).extend(group)
+    return [sorted(part, key=lambda p: p.index) for part in split if part]
+
+
 def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 

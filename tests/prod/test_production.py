@@ -1,6 +1,7 @@
 """Production shape: a Prefect server on PostgreSQL, a process work pool with two workers, the
 deployments from prefect.yaml (`prefect deploy --all`), and a round of 200 synthetic plans driven
-through the deployments as a coordinator would, spread over both workers.
+through the deployments as a coordinator would, spread over both workers (the intake by the flow
+itself: one run that starts four runs of its deployment, one per part of the files).
 
 Measured 2026-11-24 on the 2-core development machine (load ~5 from other sessions): 227 s for
 the module, of which the round took 178 s (intake 58 s in 4 runs, assign + approval + 400
@@ -8,7 +9,6 @@ invitations 65 s, compile 42 s)."""
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import time
@@ -140,26 +140,27 @@ def test_a_round_of_200_plans_runs_on_both_workers(stack: Stack, tmp_path: Path)
     assert all(f"{d.flow_name}/{d.name}" in output for d in DEPLOYMENTS), output
     run_ids: list[str] = []
 
-    # Intake in batches: one flow run per manifest, spread over the workers.
-    rows = list(csv.DictReader(folder.manifest.open(encoding="utf-8")))
-    manifests = []
-    for batch in range(INTAKE_BATCHES):
-        path = folder.directory / f"manifest-{batch}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=["file", "municipality"])
-            writer.writeheader()
-            writer.writerows(rows[batch::INTAKE_BATCHES])
-        manifests.append(path)
-    intake = [
-        _run(
-            stack,
-            "intake_plans/intake-plans",
-            {"request": {"round_name": ROUND, "paths": [str(path)]}},
+    # One intake run, spread by the flow itself over INTAKE_BATCHES runs of its deployment
+    # (every file of a municipality in one part); the workers share them out.
+    intake = _run(
+        stack,
+        "intake_plans/intake-plans",
+        {"request": {"round_name": ROUND, "paths": [str(folder.manifest)], "runs": INTAKE_BATCHES}},
+    )
+    _completed(stack, [intake], timeout=STEP_TIMEOUT)
+    parts = [
+        run["id"]
+        for run in stack.api(  # type: ignore[union-attr]
+            "POST", "/flow_runs/filter", {"flow_runs": {"parent_flow_run_id": {"any_": [intake]}}}
         )
-        for path in manifests
     ]
-    _completed(stack, intake, timeout=STEP_TIMEOUT)
-    run_ids += intake
+    assert len(parts) == INTAKE_BATCHES, parts
+    _completed(stack, parts, timeout=STEP_TIMEOUT)
+    part_workers = _wait_for_worker_events(stack, parts)
+    # Each worker runs 2 flow runs at once and the parent holds one slot of one of them: one
+    # worker alone could only take all four parts by finishing two before the other polled once.
+    assert set(part_workers.values()) == {"w1", "w2"}, part_workers
+    run_ids += [intake, *parts]
     lap(f"intake ({INTAKE_BATCHES} runs)")
     with session_scope(get_engine(settings)) as session:
         plans = session.exec(
