@@ -22,7 +22,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
-from prefect.runtime import flow_run
+from prefect.runtime import deployment, flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, Field
 
@@ -196,7 +196,7 @@ def intake_part(deployment: str, request: dict[str, Any], part: str, key: str) -
 def _on_workers() -> bool:
     """Started from a deployment (or by a flow that was, like `review_round`): the work pool's
     workers can take further runs. Run by hand, there is nobody to spread the files to."""
-    return bool(flow_run.get_deployment_id() or flow_run.get_parent_deployment_id())
+    return bool(deployment.get_id() or flow_run.get_parent_deployment_id())
 
 
 def _spread(
@@ -210,7 +210,7 @@ def _spread(
     every worker shares. The parts publish their own tables; this run the refusals of the
     planning (unknown municipalities) and the round's progress."""
     parent = str(flow_run.get_id())
-    deployment = f"intake_plans/{spec('intake_plans').name}"
+    target = f"intake_plans/{spec('intake_plans').name}"
     parts = split_by_municipality(planned, request.runs)
     folder = settings.data_dir / "intake" / artifact_key("parts", request.round_name)
     futures = []
@@ -220,7 +220,7 @@ def _spread(
         sub = request.model_copy(update={"paths": [str(manifest)], "runs": 1, "part": label})
         futures.append(
             intake_part.submit(
-                deployment, sub.model_dump(mode="json"), label, f"{parent}-part-{number}"
+                target, sub.model_dump(mode="json"), label, f"{parent}-part-{number}"
             )
         )
     runs = [future.result() for future in futures]
