@@ -1,9 +1,10 @@
-"""Prefect flow `compile_reviews`: the consolidated review of every plan of a round (one task per
-plan, in parallel), then the round summary, the exports and PDF copies, and a table artifact
+"""Prefect flow `compile_reviews`: the consolidated review of every plan of a round (a task per
+chunk of plans, in parallel), then the round summary, the exports and PDF copies, and a table artifact
 (plan, outcome, totals, flags, documents) in the Prefect UI.
 
 Each task wraps one function of `review.consolidation.pipeline`, the same ones `peerplan compile`
-calls: `compile_plans` for one plan, `compile_round_outputs` for the round.
+calls: `gather_with_exchange` and `compile_dossiers` (`compile_plans` in two steps: gathered once,
+rendered in chunks), `compile_round_outputs` for the round.
 
 Both cores: python-docx is pure Python, CPU-bound and GIL-bound, so Prefect's thread task runner
 alone would render one document at a time. The plan tasks hand the rendering to a process pool
@@ -17,19 +18,22 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
 
 from flows.artifacts import artifact_key, publish_round_progress, run_name
 from flows.chunks import chunks
 from flows.forms import optional
 from review.config import load_settings
-from review.consolidation.gather import round_plan_ids
+from review.consolidation.gather import PlanDossier
 from review.consolidation.pipeline import (
     RoundOutputs,
-    compile_plans,
+    compile_dossiers,
     compile_round_outputs,
     default_out_dir,
+    gather_with_exchange,
 )
 from review.consolidation.render import PlanReport, default_workers, renderer_pool
 from review.db import get_engine, session_scope
@@ -68,23 +72,23 @@ def _renderers(workers: int) -> ProcessPoolExecutor:
     return _pool
 
 
-@task(name="plan-ids", retries=2, retry_delay_seconds=2)
-def plan_ids_of(round_name: str, only: list[int] | None) -> list[int]:
+@task(name="gather-plans", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def gather_plans(round_name: str, only: list[int] | None) -> list[PlanDossier]:
+    """The plans' dossiers with the exchange's additions, read from the whole round once."""
     with session_scope(get_engine(load_settings())) as session:
-        ids = round_plan_ids(session, get_round(session, round_name))
-    return [i for i in ids if only is None or i in only]
+        return gather_with_exchange(session, get_round(session, round_name), plan_ids=only)
 
 
-@task(name="compile-plans", task_run_name="compile-plans-{label}")
+@task(name="compile-plans", task_run_name="compile-plans-{label}", cache_policy=NO_CACHE)
 def compile_plan_chunk(
-    round_name: str, plan_ids: list[int], out_dir: str, workers: int, label: str
+    round_name: str, dossiers: list[PlanDossier], out_dir: str, workers: int, label: str
 ) -> list[PlanReport]:
     with session_scope(get_engine(load_settings())) as session:
-        return compile_plans(
+        return compile_dossiers(
             session,
             get_round(session, round_name),
+            dossiers,
             Path(out_dir),
-            plan_ids=plan_ids,
             renderers=_renderers(workers),
         )
 
@@ -140,14 +144,19 @@ def compile_reviews(parameters: CompileParameters) -> dict:
         else default_out_dir(load_settings(), parameters.round_name)
     ).resolve()
     workers = parameters.workers or default_workers()
-    ids = plan_ids_of(parameters.round_name, parameters.plan_ids)
-    # A few chunks, not a task per plan: each task reads the whole round once (the exchange
-    # compares a plan with every other), so one task per plan would read it n times.
+    dossiers = gather_plans(parameters.round_name, parameters.plan_ids)
+    # A few chunks, not a task per plan; gathered once, since gathering reads the whole round
+    # (the exchange compares a plan with every other). quote(): Prefect need not look for
+    # futures inside the dossiers.
     futures = [
-        compile_plan_chunk.submit(
-            parameters.round_name, chunk, str(out_dir), workers, f"{chunk[0]}-{chunk[-1]}"
+        compile_plan_chunk.submit(  # type: ignore[call-overload]  # quote() wraps the list
+            parameters.round_name,
+            quote(chunk),
+            str(out_dir),
+            workers,
+            f"{chunk[0].plan_id}-{chunk[-1].plan_id}",
         )
-        for chunk in chunks(ids, workers)
+        for chunk in chunks(dossiers, workers)
     ]
     reports = [report for future in futures for report in future.result()]
     outputs = compile_summary(parameters.round_name, reports, str(out_dir), parameters.pdf, workers)

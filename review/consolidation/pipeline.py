@@ -154,8 +154,25 @@ def compile_plans(
     """Both editions of the consolidated review of every plan of the round (or of `plan_ids`),
     each recorded as `plan.compiled`. Rendering runs in `renderers` when given (a pool shared
     between calls), else in a pool of `workers` processes started for this call."""
-    assert round_.id is not None
     dossiers = gather_with_exchange(session, round_, plan_ids=plan_ids, rubrics=rubrics)
+    return compile_dossiers(
+        session, round_, dossiers, out_dir, workers=workers, renderers=renderers
+    )
+
+
+def compile_dossiers(
+    session: Session,
+    round_: Round,
+    dossiers: Sequence[PlanDossier],
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    renderers: Executor | None = None,
+) -> list[PlanReport]:
+    """`compile_plans` for dossiers gathered once (`gather_with_exchange`) and rendered in
+    chunks (the flow's tasks): the gathering reads the whole round, so a chunk that gathered
+    again would read it once per chunk."""
+    assert round_.id is not None
     reports = render_plans(dossiers, Path(out_dir), workers=workers, renderers=renderers)
     for report in reports:
         record_compiled(session, round_.id, report)
