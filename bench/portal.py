@@ -6,7 +6,7 @@ them (as many concurrent clients as reviewers, only `/healthz`). At the end the 
 draft save (its event and the review's revision) and every submission must be there once.
 
     PYTHONPATH=. .venv/bin/python bench/portal.py [--reviewers 50 --drafts 3
-        --backends sqlite,postgres --probes 2 --workers 1]
+        --backends sqlite,postgres --probes 2 --workers 1 --think 0]
 
 The server is the portal's app under uvicorn in its own process group (`--workers` processes),
 the load comes from asyncio + httpx in this process. Everything is removed afterwards: the data
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import shutil
 import signal
@@ -163,10 +164,13 @@ async def reviewer(
     criteria: list[str],
     timings: Timings,
     errors: list[str],
+    think: float = 0.0,
 ) -> None:
     # Each reviewer is a browser of their own: own connection, own cookies (CSRF).
-    async with httpx.AsyncClient(timeout=120, follow_redirects=False) as client:
-        await _review(client, base, assignment_id, token, drafts, criteria, timings, errors)
+    # The server closes a connection idle for 5 s: a thinking reviewer's client opens a new one.
+    limits = httpx.Limits(keepalive_expiry=2)
+    async with httpx.AsyncClient(limits=limits, timeout=120, follow_redirects=False) as client:
+        await _review(client, base, assignment_id, token, drafts, criteria, timings, errors, think)
 
 
 async def _review(
@@ -178,8 +182,10 @@ async def _review(
     criteria: list[str],
     timings: Timings,
     errors: list[str],
+    think: float,
 ) -> None:
     url = f"{base}/r/{token}/a/{assignment_id}"
+    pause = random.Random(assignment_id)  # the same pauses in every run
 
     async def timed(kind: str, coro):
         start = time.perf_counter()
@@ -197,6 +203,8 @@ async def _review(
             "action": "submit" if final else "draft",
             **review_fields(criteria, step, final),
         }
+        if think:  # the reviewer reads and types before saving: 0.5 to 1.5 times `think`
+            await asyncio.sleep(think * pause.uniform(0.5, 1.5))
         r = await timed("submit" if final else "save", client.post(url + "/save", data=body))
         if r.status_code != 303:
             errors.append(f"assignment {assignment_id}: {r.status_code} {r.text[:300]!r}")
@@ -225,7 +233,7 @@ async def probe(url: str, timings: Timings, stop: asyncio.Event) -> None:
 
 
 async def run_load(
-    base: str, links: list[tuple[int, str]], drafts: int, probes: int
+    base: str, links: list[tuple[int, str]], drafts: int, probes: int, think: float
 ) -> tuple[Timings, float, float, list[str]]:
     criteria = [c.id for c in load_rubrics()["technical"].criteria]
     timings, errors = Timings(), []
@@ -242,7 +250,7 @@ async def run_load(
     start = time.perf_counter()
     try:
         await asyncio.gather(
-            *(reviewer(base, a, t, drafts, criteria, timings, errors) for a, t in links)
+            *(reviewer(base, a, t, drafts, criteria, timings, errors, think) for a, t in links)
         )
     finally:
         review_wall = time.perf_counter() - start
@@ -335,11 +343,17 @@ def count_stored(database_url: str, drafts: int) -> Stored:
 
 
 def bench_backend(
-    name: str, database_url: str | None, reviewers: int, drafts: int, probes: int, workers: int
+    name: str,
+    database_url: str | None,
+    reviewers: int,
+    drafts: int,
+    probes: int,
+    workers: int,
+    think: float,
 ) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix=f"peerplan-bench-{name}-"))
     try:
-        return _bench_in(data_dir, name, database_url, reviewers, drafts, probes, workers)
+        return _bench_in(data_dir, name, database_url, reviewers, drafts, probes, workers, think)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
@@ -352,6 +366,7 @@ def _bench_in(
     drafts: int,
     probes: int,
     workers: int,
+    think: float,
 ) -> dict:
     overrides: dict = {"data_dir": data_dir}
     if database_url:
@@ -369,7 +384,7 @@ def _bench_in(
     server = start_server(env, port, log, workers)
     try:
         timings, trivial_wall, review_wall, errors = asyncio.run(
-            run_load(f"http://127.0.0.1:{port}", links, drafts, probes)
+            run_load(f"http://127.0.0.1:{port}", links, drafts, probes, think)
         )
     finally:
         stop_server(server)
@@ -381,7 +396,8 @@ def _bench_in(
     ratio_alone = timings.p50("save") / timings.p50("healthz alone")
     print(
         f"\n== {name}: {reviewers} reviewers at once, {drafts} drafts + 1 submission each; "
-        f"{workers} server worker(s); load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} =="
+        f"{workers} server worker(s); {think:g} s thinking before each post; "
+        f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} =="
     )
     print(timings.line("healthz alone", f"{trivial_rps:5.0f} req/s, before and after them"))
     print(timings.line("healthz", "beside the reviewers (the baseline)"))
@@ -436,13 +452,19 @@ def main() -> int:
     parser.add_argument("--probes", type=int, default=2, help="clients of the trivial request")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds a reviewer reads and types before each post (0: none, the server saturated)",
+    )
+    parser.add_argument(
         "--postgres-url",
         default=os.environ.get(
             "PEERPLAN_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
         ),
     )
     args = parser.parse_args()
-    shape = (args.reviewers, args.drafts, args.probes, args.workers)
+    shape = (args.reviewers, args.drafts, args.probes, args.workers, args.think)
     results = []
     for backend in args.backends.split(","):
         if backend == "sqlite":
