@@ -57,7 +57,7 @@ class PlanSummary(TypedDict):
 
     municipality: str
     language: str | None
-    pages: int | None
+    length: str  # "54 pages" for a PDF, "520 paragraphs" for a Word file
     assignments: dict[str, int]  # per status
     outcome: str
     totals: dict[str, float | None]  # per rubric, None while incomplete
@@ -317,7 +317,7 @@ def _scenario(
 
 
 def plan_summary(settings: Settings, round_name: str) -> list[PlanSummary]:
-    """Per plan: municipality, language, pages, assignments, outcome and totals."""
+    """Per plan: municipality, language, length, assignments, outcome and totals."""
     with session_scope(get_engine(settings)) as session:
         round_ = get_round(session, round_name)
         status = {p["municipality"]: p for p in round_status(session, round_)["plans"]}
@@ -330,7 +330,7 @@ def plan_summary(settings: Settings, round_name: str) -> list[PlanSummary]:
             {
                 "municipality": dossier.municipality,
                 "language": plan.get("language"),
-                "pages": plan.get("pages"),
+                "length": plan.get("length") or "",
                 "assignments": plan.get("assignments", {}),
                 "outcome": result.outcome.label(round_.language)
                 if result.outcome

@@ -36,7 +36,7 @@ def demo(
     for column in (
         "municipality",
         "lang",
-        "pages",
+        "length",
         "reviews",
         "technical",
         "communication",
@@ -51,7 +51,7 @@ def demo(
         table.add_row(
             str(plan["municipality"]),
             str(plan["language"]),
-            str(plan["pages"]),
+            plan["length"],
             reviews,
             *(
                 f"{totals[r]:.0f}" if totals.get(r) is not None else "-"
