@@ -108,21 +108,35 @@ def submit_reviews(settings: Settings, folder: GeneratedFolder) -> int:
 
 
 class Steps:
-    """Wall time of each step of the plain half, in order."""
+    """Wall time and CPU time of each step of the plain half, in order. The CPU time hardly
+    depends on what else runs on the machine, but it is this process's (and its reaped
+    children's) only: the pools' workers (generation, reading, rendering) are started by the
+    forkserver, so their work is not in it; read it for the steps done here (assign, invite,
+    escalate) and the wall time for the others."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
-        self._started = time.perf_counter()
+        self.cpu: dict[str, float] = {}
+        self.restart()
 
     def done(self, step: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), _cpu_seconds()
         self.seconds[step] = self.seconds.get(step, 0.0) + now - self._started
+        self.cpu[step] = self.cpu.get(step, 0.0) + cpu - self._cpu
         # as it happens, for the long runs (1,000 and 10,000 plans)
-        print(f"  ... {step} done in {now - self._started:.1f} s (load {os.getloadavg()[0]:.1f})")
-        self._started = now
+        print(
+            f"  ... {step} done in {now - self._started:.1f} s, {cpu - self._cpu:.1f} s CPU "
+            f"(load {os.getloadavg()[0]:.1f})"
+        )
+        self._started, self._cpu = now, cpu
 
     def restart(self) -> None:
-        self._started = time.perf_counter()
+        self._started, self._cpu = time.perf_counter(), _cpu_seconds()
+
+
+def _cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def peak_memory_mb() -> tuple[float, float]:
@@ -203,7 +217,11 @@ def main() -> None:
             plain, reviews = plain_round(prepare(work, folder, mailbox, "plain"), folder, steps)
             print(f"plain:   {plain:7.1f} s  ({reviews} reviews submitted in between, not timed)")
             for step, seconds in steps.seconds.items():
-                print(f"  {step:<9} {seconds:8.1f} s  {1000 * seconds / args.plans:8.1f} ms/plan")
+                cpu = steps.cpu[step]
+                print(
+                    f"  {step:<9} {seconds:8.1f} s  {1000 * seconds / args.plans:8.1f} ms/plan"
+                    f"  CPU {cpu:8.1f} s  {1000 * cpu / args.plans:8.1f} ms/plan"
+                )
             print(
                 "peak memory so far: {:.0f} MB this process, {:.0f} MB a child".format(
                     *peak_memory_mb()
