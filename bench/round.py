@@ -109,10 +109,9 @@ def submit_reviews(settings: Settings, folder: GeneratedFolder) -> int:
 
 class Steps:
     """Wall time and CPU time of each step of the plain half, in order. The CPU time hardly
-    depends on what else runs on the machine, but it is this process's (and its reaped
-    children's) only: the pools' workers (generation, reading, rendering) are started by the
-    forkserver, so their work is not in it; read it for the steps done here (assign, invite,
-    escalate) and the wall time for the others."""
+    depends on what else runs on the machine; it is this process's and its reaped children's
+    (the generation and reading pools), not the compile's rendering pool's: those workers are
+    the forkserver's children, so compile's CPU time is only its own share."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
