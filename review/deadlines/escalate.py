@@ -17,7 +17,7 @@ from review.deadlines.report import EscalationReport, Line
 from review.errors import InvalidInput
 from review.i18n import translator
 from review.models import Assignment, AssignmentStatus, Event, Outbox, Reviewer, Round, utcnow
-from review.notify import notices, outbox
+from review.notify import outbox, queueing
 from review.notify.context import AssignmentFacts
 from review.notify.messages import format_day
 from review.notify.policy import Policy, policy_for
@@ -318,7 +318,7 @@ def _digest(
         if _aware(e.at) >= since
     ]
     problems += [p for p in report.problems if p.startswith(f"{round_.name}:")]
-    row = notices.queue(
+    row = queueing.queue(
         session,
         settings,
         key=key,

@@ -33,7 +33,7 @@ from review.exchange.meetings import Changes, Meeting, MeetingPlan, plan_round
 from review.exchange.programme import DEFAULT_PROGRAMME, load_programme
 from review.i18n import pick_language, translator
 from review.models import Event, Round
-from review.notify.notices import queue
+from review.notify.queueing import queue
 
 MEETINGS_DIR = "meetings"
 

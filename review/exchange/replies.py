@@ -6,7 +6,7 @@ comment; the final edition and the meeting pack show the replies.
 What each operation causes:
 - `open_window`: the window (or its new deadline), event `reply.opened`, and (with settings) a
   message to the municipality's contact with its reply link and the deadline, once per
-  deadline (review.notify.notices.reply_notice);
+  deadline (review.notify.municipality_notices.reply_notice);
 - `submit_reply`: the reply (a second one of the same kind on the criterion replaces the text),
   event `reply.submitted`; refused after the deadline (`ReplyClosed`), without an open window,
   for a criterion the plan's rubrics do not have, or empty;
@@ -29,7 +29,7 @@ from review.config import Settings
 from review.errors import InvalidInput, Translatable
 from review.i18n import N_
 from review.models import Plan, PlanReply, ReplyWindow, Round, saved_id, utcnow
-from review.notify.notices import reply_notice
+from review.notify.municipality_notices import reply_notice
 from review.rubric import load_rubrics
 
 KINDS = ("correction", "comment")

@@ -1,5 +1,5 @@
 """Reminding municipalities whose reply to the draft review is due (review.exchange.replies),
-with their reply link (review.notify.notices.reply_notice)."""
+with their reply link (review.notify.municipality_notices.reply_notice)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from review.config import Settings
 from review.models import PlanReply, ReplyWindow, Round
-from review.notify.notices import reply_notice
+from review.notify.municipality_notices import reply_notice
 
 #: Days before the reply deadline the municipality is reminded.
 REMINDER_DAYS = 3

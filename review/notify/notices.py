@@ -1,7 +1,8 @@
-"""The messages peerplan sends, one function each: render the message it is handed in the
-recipient's language and queue it in the CALLER's transaction (see review.notify.outbox), so the
-message exists if and only if the caller's change commits. Queuing the same message twice (same
-key) queues nothing the second time. Sending happens later (`deliver`, the flows).
+"""The messages about one assignment, to its reviewer or to the round's coordinator, one
+function each: render the message it is handed in the recipient's language and queue it in the
+CALLER's transaction (review.notify.queueing), so the message exists if and only if the caller's
+change commits. Sending happens later (`deliver`, the flows). The municipality's messages are in
+review.notify.municipality_notices.
 
 Nothing here changes state or calls back into the domain: review.lifecycle decides what happens
 and which message it causes, and calls these.
@@ -12,8 +13,7 @@ and which message it causes, and calls these.
     submission_receipt(..., review)         to the reviewer, one per submitted version
     decline_notice(..., reason, replacement)   to the coordinator
     reminder / overdue_notice / escalation / released_notice   deadline messages (one per window)
-    plan_receipt(..., municipality, document)  to the municipality
-    reply_notice(..., window, kind)         reply window open / closing soon, to the municipality
+    withdrawn_notice / due_date_changed     to the reviewer
 """
 
 from __future__ import annotations
@@ -25,57 +25,12 @@ from typing import Any
 from sqlmodel import Session
 
 from review.config import Settings
-from review.intake.outcome import document_extent
-from review.models import (
-    Assignment,
-    Document,
-    Municipality,
-    Outbox,
-    Plan,
-    ReplyWindow,
-    Review,
-    Round,
-    utcnow,
-)
+from review.models import Assignment, Outbox, Review, utcnow
 from review.notify import outbox
-from review.notify.context import AssignmentFacts, reply_link, review_link
-from review.notify.messages import format_day, render
+from review.notify.context import AssignmentFacts, review_link
+from review.notify.messages import format_day
+from review.notify.queueing import queue
 from review.reviewing import links
-
-
-def queue(
-    session: Session,
-    settings: Settings,
-    *,
-    key: str,
-    kind: str,
-    recipient: str,
-    language: str,
-    round_id: int | None,
-    assignment_id: int | None,
-    reason: str,
-    attachments: list[dict[str, str]] | None = None,
-    **context: Any,
-) -> Outbox | None:
-    """Render `kind` in `language` and queue it under `key` (no-op if the key exists)."""
-    if outbox.queued(session, key) is not None:
-        return None  # skip rendering (and building attachments) for a message that exists
-    subject, body = render(kind, language, **context)
-    return outbox.enqueue(
-        session,
-        key=key,
-        kind=kind,
-        recipient=recipient,
-        language=language,
-        subject=subject,
-        body=body,
-        round_id=round_id,
-        assignment_id=assignment_id,
-        attachments=attachments or (),
-        reason=reason,
-        settings=settings,
-    )
-
 
 #: (file name, path relative to files_dir, media type) of an attached file.
 Attachment = tuple[str, str, str]
@@ -345,39 +300,6 @@ def released_notice(
     )
 
 
-def plan_receipt(
-    session: Session, settings: Settings, municipality: Municipality, document: Document
-) -> Outbox | None:
-    """A receipt for each stored plan version. Never names reviewers (blind rounds)."""
-    if not municipality.contact_email:
-        return None
-    round_ = session.get(Round, municipality.round_id)
-    assert round_ is not None
-    language = municipality.language
-    return queue(
-        session,
-        settings,
-        key=f"plan_receipt:d{document.id}",
-        kind="plan_receipt",
-        recipient=municipality.contact_email,
-        language=language,
-        round_id=round_.id,
-        assignment_id=None,
-        reason=f"plan version {document.version} stored",
-        round_name=round_.name,
-        coordinator_name=round_.coordinator_name,
-        municipality_name=municipality.name,
-        file_name=document.file_name,
-        version=document.version,
-        extent=document_extent(document, language),  # a PDF's pages, never Word's saved count
-        size_kb=max(1, round(document.size / 1024)),
-        problems=list(document.problems or []),
-        reviews_per_plan=round_.reviews_per_plan,
-        blind=round_.blind,
-        due_date=format_day(round_.due_date, language),
-    )
-
-
 def withdrawn_notice(
     session: Session, settings: Settings, facts: AssignmentFacts, *, reason: str
 ) -> Outbox | None:
@@ -400,40 +322,4 @@ def due_date_changed(
         key=f":v{assignment.version}",
         reason=f"due date {previous.isoformat()} -> {assignment.due_date.isoformat()}",
         previous_due_date=previous,
-    )
-
-
-def reply_notice(
-    session: Session, settings: Settings, window: ReplyWindow, kind: str
-) -> Outbox | None:
-    """To the municipality's contact, in its language: its draft review is open for its reply
-    (`reply_open`) or the reply closes soon (`reply_reminder`), with the reply page's link and
-    the deadline. One message per kind, plan and deadline (a moved deadline is a new one).
-    The link is the municipality's current one when it can be sent as a placeholder, else a
-    new one (review.reviewing.links.upload_placeholder)."""
-    plan = session.get(Plan, window.plan_id)
-    town = session.get(Municipality, plan.municipality_id) if plan else None
-    round_ = session.get(Round, window.round_id)
-    if plan is None or town is None or round_ is None or not town.contact_email:
-        return None
-    key = f"{kind}:p{plan.id}:{window.due_date.isoformat()}"
-    if outbox.queued(session, key) is not None:
-        return None  # before a link is looked up or issued
-    language = town.language
-    return queue(
-        session,
-        settings,
-        key=key,
-        kind=kind,
-        recipient=town.contact_email,
-        language=language,
-        round_id=round_.id,
-        assignment_id=None,
-        reason=f"reply due {window.due_date.isoformat()}",
-        municipality_name=town.name,
-        plan_title=plan.title,
-        round_name=round_.name,
-        due_date=format_day(window.due_date, language),
-        coordinator_name=round_.coordinator_name,
-        link=reply_link(settings, links.upload_placeholder(session, settings, town)),
     )

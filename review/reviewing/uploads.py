@@ -22,7 +22,7 @@ from review.models import (
     Round,
     saved_id,
 )
-from review.notify import notices
+from review.notify import municipality_notices
 from review.reviewing.drafts import save_draft
 from review.reviewing.errors import InvalidReview
 from review.rubric import load_rubrics
@@ -111,5 +111,5 @@ def receive_plan(
     if outcome.status in ("registered", "new_version") and outcome.document_id is not None:
         document = session.get(Document, outcome.document_id)
         assert document is not None
-        notices.plan_receipt(session, settings, municipality, document)
+        municipality_notices.plan_receipt(session, settings, municipality, document)
     return outcome

@@ -14,7 +14,7 @@ from review.deadlines.escalate import escalate
 from review.i18n import translator
 from review.lifecycle import invite
 from review.models import Document, Outbox
-from review.notify import messages, notices
+from review.notify import messages, municipality_notices
 from tests.support.notify import approved_assignment, make_reviewer, small_round
 
 ENGLISH_STATES = re.compile(r"\b(proposed|invited|accepted|declined|submitted|overdue)\b")
@@ -33,7 +33,7 @@ def _receipt_for(session: Session, settings: Settings, municipality, plan) -> Ou
     )
     session.add(document)
     session.flush()
-    row = notices.plan_receipt(session, settings, municipality, document)
+    row = municipality_notices.plan_receipt(session, settings, municipality, document)
     assert row is not None
     return row
 

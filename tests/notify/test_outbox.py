@@ -9,7 +9,7 @@ from sqlmodel import select
 from review.db import session_scope
 from review.lifecycle import invite
 from review.models import Event, Outbox
-from review.notify import background, notices, outbox
+from review.notify import background, municipality_notices, outbox, queueing
 from review.notify.context import AssignmentFacts
 from review.notify.delivery import deliver
 from review.notify.outbox import DeliveryFailed
@@ -109,7 +109,7 @@ def test_reminder_to_someone_who_submitted_meanwhile_is_cancelled(settings, engi
         reviewer = make_reviewer(session, round_, towns["Bergdorf"])
         a = approved_assignment(session, round_, plans["Altstadt"], reviewer)
         invite(session, settings, [a], actor="coordinator")
-        notices.queue(
+        queueing.queue(
             session,
             settings,
             key=f"reminder:a{a.id}:d-2",
@@ -133,7 +133,9 @@ def test_refusing_smtp_fails_loudly_and_a_later_run_sends_everything(settings, e
     with session_scope(engine) as session:
         round_, towns, plans = small_round(session)
         for town in ("Altstadt", "Bergdorf"):
-            notices.plan_receipt(session, settings, towns[town], _document(session, plans[town]))
+            municipality_notices.plan_receipt(
+                session, settings, towns[town], _document(session, plans[town])
+            )
     box.refuse = True
     with pytest.raises(DeliveryFailed, match="2 message\\(s\\) could not be sent"):
         deliver(engine, settings)
@@ -153,7 +155,7 @@ def test_smtp_down_fails_loudly_and_a_later_run_sends(settings, engine, mailbox)
     box, port = mailbox
     with session_scope(engine) as session:
         round_, towns, plans = small_round(session)
-        notices.plan_receipt(
+        municipality_notices.plan_receipt(
             session, settings, towns["Altstadt"], _document(session, plans["Altstadt"])
         )
     down = _with_smtp(settings, _closed_port())
@@ -176,7 +178,7 @@ def test_plan_receipt_in_a_blind_round_names_no_reviewer(settings, engine, mailb
             email="erika@bergdorf.example",
         )
         approved_assignment(session, round_, plans["Altstadt"], reviewer)
-        notices.plan_receipt(
+        municipality_notices.plan_receipt(
             session, settings, towns["Altstadt"], _document(session, plans["Altstadt"])
         )
     deliver(engine, settings)

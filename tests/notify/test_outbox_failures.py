@@ -16,7 +16,7 @@ from review.db import get_engine, session_scope
 from review.deadlines.escalate import escalate
 from review.lifecycle import invite
 from review.models import Document, Event, Outbox
-from review.notify import notices, outbox
+from review.notify import municipality_notices, outbox
 from review.notify.delivery import deliver
 from review.notify.outbox import DeliveryFailed
 from review.status import round_status
@@ -68,10 +68,10 @@ def test_a_file_name_with_a_line_separator_is_sent_on_one_line_and_nothing_waits
     evil = f"Plan{SEPARATORS[separator]}Bcc: victim@example.org.pdf"
     with session_scope(engine) as session:
         round_, towns, plans = small_round(session)
-        notices.plan_receipt(
+        municipality_notices.plan_receipt(
             session, settings, towns["Altstadt"], _document(session, plans["Altstadt"], evil)
         )
-        notices.plan_receipt(
+        municipality_notices.plan_receipt(
             session, settings, towns["Bergdorf"], _document(session, plans["Bergdorf"], "b.pdf")
         )
     report = deliver(engine, settings)
@@ -216,7 +216,7 @@ def test_escalate_and_status_report_an_undeliverable_message_without_a_traceback
             round_id=round_.id,
             attachments=[{"filename": "f.docx", "path": "[/missing].docx"}],
         )
-        notices.plan_receipt(
+        municipality_notices.plan_receipt(
             session,
             sqlite_settings,
             towns["Altstadt"],
