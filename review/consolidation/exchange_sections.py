@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from review.documents.docxkit import COMMENT, FLAG, HINT, SMALL, TABLE, Styled
+from review.documents.docxkit import COMMENT, FLAG, HINT, SMALL, Styled
 from review.documents.text import clean
 from review.eligibility import gate_label
 from review.exchange.actions import action_list
@@ -126,19 +126,14 @@ def actions_section(w: PlanWriter, doc: Styled) -> None:
     if not actions:
         doc.para(w.t.gettext("No recommendations."), HINT)
         return
-    table = doc.table(1, 4, TABLE, [2.3, 4.3, 7.7, 2.7])
     names = (
         w.t.gettext("Priority"),
         w.t.gettext("Criterion"),
         w.t.gettext("Recommendation"),
         w.t.gettext("From"),
     )
-    for cell, name in zip(table.rows[0].cells, names, strict=True):
-        cell.text = name
-    for values in action_rows(w, actions):
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            cell.text = clean(value)
+    rows = ([clean(value) for value in values] for values in action_rows(w, actions))
+    doc.text_table(names, rows, [2.3, 4.3, 7.7, 2.7])
 
 
 def calibration_section(w: PlanWriter, doc: Styled) -> None:
@@ -155,7 +150,6 @@ def calibration_section(w: PlanWriter, doc: Styled) -> None:
     if not w.d.leniency:
         doc.para(w.t.gettext("No reviewer has a co-reviewer to compare with yet."), HINT)
         return
-    table = doc.table(1, 5, TABLE, [4.6, 2.6, 2.6, 2.2, 5.0])
     names = (
         w.t.gettext("Reviewer"),
         w.t.gettext("Leniency (scale)"),
@@ -163,15 +157,18 @@ def calibration_section(w: PlanWriter, doc: Styled) -> None:
         w.t.gettext("Plans"),
         w.t.gettext("Note"),
     )
-    for cell, name in zip(table.rows[0].cells, names, strict=True):
-        cell.text = name
-    for seen in w.d.leniency:
-        cells = table.add_row().cells
-        cells[0].text = w.who(seen.label)
-        cells[1].text = _signed(w, seen.leniency, 2)
-        cells[2].text = _signed(w, seen.total_leniency, 1)
-        cells[3].text = str(seen.plans)
-        cells[4].text = w.t.gettext("few data: read with caution") if seen.few else ""
+    few = w.t.gettext("few data: read with caution")
+    rows = (
+        [
+            w.who(seen.label),
+            _signed(w, seen.leniency, 2),
+            _signed(w, seen.total_leniency, 1),
+            str(seen.plans),
+            few if seen.few else "",
+        ]
+        for seen in w.d.leniency
+    )
+    doc.text_table(names, rows, [4.6, 2.6, 2.6, 2.2, 5.0])
     calibrated = calibrated_totals(w.d, w.r, {x.email: x for x in w.d.leniency})
     doc.para(
         w.t.gettext(
@@ -207,6 +204,10 @@ FOLLOW_UP_NAMES: dict[str, str] = {
 }
 
 
+def _score_or_dash(w: PlanWriter, value: float | None) -> str:
+    return w.score(value) if value is not None else "–"
+
+
 def _arrow(before: float | None, now: float | None) -> str:
     if before is None or now is None:
         return ""
@@ -237,23 +238,22 @@ def history_section(w: PlanWriter, doc: Styled) -> None:
             },
             "List Bullet",
         )
-    table = doc.table(1, 4, TABLE, [9.0, 2.6, 2.6, 2.8])
     names = (
         w.t.gettext("Criterion"),
         w.t.gettext("Then"),
         w.t.gettext("Now"),
         w.t.gettext("Change"),
     )
-    for cell, name in zip(table.rows[0].cells, names, strict=True):
-        cell.text = name
-    for change in past.changes:
-        rubric = w.rubrics[change.rubric_id]
-        cells = table.add_row().cells
-        title = rubric.criterion(change.criterion_id).title(w.lang)
-        cells[0].text = f"{change.criterion_id} {title}"
-        cells[1].text = w.score(change.before) if change.before is not None else "–"
-        cells[2].text = w.score(change.now) if change.now is not None else "–"
-        cells[3].text = _arrow(change.before, change.now)
+    changes = (
+        [
+            f"{c.criterion_id} {w.rubrics[c.rubric_id].criterion(c.criterion_id).title(w.lang)}",
+            _score_or_dash(w, c.before),
+            _score_or_dash(w, c.now),
+            _arrow(c.before, c.now),
+        ]
+        for c in past.changes
+    )
+    doc.text_table(names, changes, [9.0, 2.6, 2.6, 2.8])
     doc.heading(w.t.gettext("Actions of the last list"), 2)
     doc.para(
         w.t.gettext(
@@ -265,21 +265,22 @@ def history_section(w: PlanWriter, doc: Styled) -> None:
     if not past.follow_ups:
         doc.para(w.t.gettext("The last list had no action on a criterion."), HINT)
         return
-    table = doc.table(1, 4, TABLE, [4.0, 7.6, 2.2, 3.2])
     names = (
         w.t.gettext("Criterion"),
         w.t.gettext("Recommendation"),
         w.t.gettext("Then → now"),
         w.t.gettext("Status"),
     )
-    for cell, name in zip(table.rows[0].cells, names, strict=True):
-        cell.text = name
-    rows = action_rows(w, [f.action for f in past.follow_ups])
-    for follow_up, (_priority, criterion, text, _who) in zip(past.follow_ups, rows, strict=True):
-        cells = table.add_row().cells
-        cells[0].text = clean(criterion)
-        cells[1].text = clean(text)
-        score_then = w.score(follow_up.before) if follow_up.before is not None else "–"
-        score_now = w.score(follow_up.now) if follow_up.now is not None else "–"
-        cells[2].text = f"{score_then} → {score_now}"
-        cells[3].text = w.t.gettext(FOLLOW_UP_NAMES[follow_up.status])
+    actions = action_rows(w, [f.action for f in past.follow_ups])
+    follow_ups = (
+        [
+            clean(criterion),
+            clean(text),
+            f"{_score_or_dash(w, follow_up.before)} → {_score_or_dash(w, follow_up.now)}",
+            w.t.gettext(FOLLOW_UP_NAMES[follow_up.status]),
+        ]
+        for follow_up, (_priority, criterion, text, _who) in zip(
+            past.follow_ups, actions, strict=True
+        )
+    )
+    doc.text_table(names, follow_ups, [4.0, 7.6, 2.2, 3.2])

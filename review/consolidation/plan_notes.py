@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from review.documents.docxkit import FLAG, HINT, TABLE, Styled
+from review.documents.docxkit import FLAG, HINT, Styled
 from review.documents.text import clean
 from review.eligibility import finding_evidence, finding_gate, finding_met, finding_text, gate_label
 
@@ -43,7 +43,6 @@ def findings_section(w: PlanWriter, doc: Styled) -> None:
 def coordinator_section(w: PlanWriter, doc: Styled) -> None:
     lang = w.lang
     doc.heading(w.t.gettext("For the coordinator"), 1)
-    table = doc.table(1, 7, TABLE, [2.0, 2.6, 3.4, 2.6, 2.4, 2.0, 2.0])
     names = (
         w.t.gettext("Reviewer"),
         w.t.gettext("Name"),
@@ -53,13 +52,8 @@ def coordinator_section(w: PlanWriter, doc: Styled) -> None:
         w.t.gettext("Status"),
         w.t.gettext("Submitted"),
     )
-    for cell, name in zip(table.rows[0].cells, names, strict=True):
-        cell.text = name
-    for info in w.d.reviewers:
-        cells = table.add_row().cells
-        values = w.info_row(info)
-        for cell, value in zip(cells, values, strict=True):
-            cell.text = clean(value)
+    rows = ([clean(value) for value in w.info_row(info)] for info in w.d.reviewers)
+    doc.text_table(names, rows, [2.0, 2.6, 3.4, 2.6, 2.4, 2.0, 2.0])
     for res in w.r.rubrics:
         title = w.rubrics[res.rubric_id].title(lang)
         if res.extra_review:

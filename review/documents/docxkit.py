@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -122,6 +123,23 @@ class Styled:
             for row in table.rows:
                 for cell, width in zip(row.cells, widths, strict=True):
                     cell.width = Cm(width)
+        return table
+
+    def text_table(
+        self,
+        header: Sequence[str],
+        rows: Iterable[Sequence[str]],
+        widths: list[float],
+        style: str = TABLE,
+    ):
+        """A table of texts: the header row, then a row per item of `rows` (widths in cm). The
+        texts go in as given: clean what a person typed before (review.documents.text)."""
+        table = self.table(1, len(header), style, widths)
+        for cell, name in zip(table.rows[0].cells, header, strict=True):
+            cell.text = name
+        for values in rows:
+            for cell, value in zip(table.add_row().cells, values, strict=True):
+                cell.text = value
         return table
 
     def bar(self, paragraph, fraction: float | None, width: int = 20) -> None:
