@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import Engine, text, update
 from sqlmodel import Session, col, select
 
-from review import events
+from review import events, tokens
 from review.config import Settings
 from review.db import session_scope
 from review.models import Assignment, Outbox, OutboxStatus, utcnow
@@ -72,12 +72,18 @@ class DeliveryReport:
             raise DeliveryFailed(self.failed, len(self.sent), self.undeliverable)
 
 
+def _assignments_of(row: Outbox) -> list[int]:
+    """The assignments a message is about: its own, or for one invitation to several plans
+    every plan whose link it carries (the placeholders name them, review.tokens)."""
+    ids = [row.assignment_id] if row.assignment_id is not None else []
+    if row.kind == "invitation_list":
+        linked = [int(s[1:]) for s, _ in tokens.PLACEHOLDER.findall(row.body) if s[:1] == "a"]
+        ids = linked or ids
+    return ids
+
+
 def _assignment_statuses(session: Session, rows: Sequence[Outbox]) -> dict[int, str]:
-    ids = {
-        row.assignment_id
-        for row in rows
-        if row.kind in ONLY_WHILE_OPEN and row.assignment_id is not None
-    }
+    ids = {i for row in rows if row.kind in ONLY_WHILE_OPEN for i in _assignments_of(row)}
     if not ids:
         return {}
     statement = select(Assignment.id, Assignment.status).where(col(Assignment.id).in_(ids))
@@ -85,15 +91,17 @@ def _assignment_statuses(session: Session, rows: Sequence[Outbox]) -> dict[int, 
 
 
 def _still_wanted(row: Outbox, statuses: dict[int, str]) -> str | None:
-    """Why `row` should no longer be sent, or None if it should."""
-    if row.kind not in ONLY_WHILE_OPEN or row.assignment_id is None:
+    """Why `row` should no longer be sent, or None if it should. One invitation to several
+    plans is sent while any of them is open (#13 follow-up: it went with its first plan)."""
+    ids = _assignments_of(row)
+    if row.kind not in ONLY_WHILE_OPEN or not ids:
         return None
-    status = statuses.get(row.assignment_id)
-    if status is None:
+    found = [statuses[i] for i in ids if i in statuses]
+    if not found:
         return "the assignment no longer exists"
-    if status not in {s.value for s in OPEN}:
-        return f"the assignment is now '{status}'"
-    return None
+    if any(status in {s.value for s in OPEN} for status in found):
+        return None
+    return f"the assignment is now '{found[0]}'"
 
 
 def pending_ids(session: Session, round_id: int | None = None) -> list[int]:

@@ -121,7 +121,7 @@ def invitation_list(
 
     Keyed by the reviewer and the batch's first assignment: the same batch is queued once, a
     later batch (a new plan for the same reviewer) is a new message. Cancelled before sending
-    when the first assignment closes (the outbox row names one assignment)."""
+    only when every plan in it has closed (review.notify.delivery)."""
     first = invited[0][0]
     key = f"invitation_list:r{first.reviewer_id}:a{first.id}"
     if outbox.queued(session, key) is not None:

@@ -288,3 +288,29 @@ def test_background_delivery_sends_without_making_the_caller_wait(settings, engi
     while time.monotonic() < deadline and (not box.messages or background._background_running):
         time.sleep(0.05)
     assert [m["Message-ID"] for m in box.messages] == [outbox.message_id_for("digest:bg", settings)]
+
+
+def test_one_invitation_to_two_plans_goes_out_while_either_is_open(settings, engine, mailbox):
+    """#13 follow-up: the invitation to several plans was cancelled when its first plan closed
+    before it was sent, though it carried the other plans' links too."""
+    box, port = mailbox
+    settings = _with_smtp(settings, port)
+    with session_scope(engine) as session:
+        round_, towns, plans = small_round(session)
+        reviewer = make_reviewer(session, round_, towns["Bergdorf"], email="eva@b.example")
+        first, second = (approved_assignment(session, round_, p, reviewer) for p in plans.values())
+        invite(session, settings, [first, second], actor="coordinator")
+        transition(session, first, "declined", actor="reviewer")
+    report = deliver(engine, settings)
+    assert report.cancelled == [] and len(box.messages) == 1
+    assert box.messages[0]["X-Peerplan-Kind"] == "invitation_list"
+
+    with session_scope(engine) as session:
+        round_, towns, plans = small_round(session, name="Zweite Runde")
+        reviewer = make_reviewer(session, round_, towns["Bergdorf"], email="jo@b.example")
+        both = [approved_assignment(session, round_, p, reviewer) for p in plans.values()]
+        invite(session, settings, both, actor="coordinator")
+        for assignment in both:
+            transition(session, assignment, "declined", actor="reviewer")
+    report = deliver(engine, settings)
+    assert len(report.cancelled) == 1 and len(box.messages) == 1  # both closed: not sent
