@@ -41,12 +41,14 @@ _NOT_MONEY = (
     r"vehicles|cars|households|litres|liters|m3|m³)"
 )
 # An amount: digits then a currency or a multiple ("1,138,000 EUR", "5 million", "3,5 Mio. €"),
-# or a currency sign then digits ("€ 2.4m"). Led by a digit or a sign: fast to find.
+# or a currency sign then digits ("€ 2.4m"). Led by a digit or a sign: fast to find, when the
+# pattern starts with that class (the engine then skips to those characters; an alternation at
+# the top would be tried at every character).
 _MONEY = re.compile(
-    r"\d[\d.,]*\s?(?:€|£|eur\b|euro|mio\b|mio\.|(?:million|billion)(?!s? (?:of )?"
+    r"[\d€£](?:(?<=\d)[\d.,]*\s?(?:€|£|eur\b|euro|mio\b|mio\.|(?:million|billion)(?!s? (?:of )?"
     + _NOT_MONEY
     + r")|"
-    r"mrd|meur|[mbk]?(?:dkk|sek|nok|isk)\b|huf\b|m?kr\b|gbp|tsd\.?\s?€|k€|m€)|[€£]\s?\d"
+    r"mrd|meur|[mbk]?(?:dkk|sek|nok|isk)\b|huf\b|m?kr\b|gbp|tsd\.?\s?€|k€|m€)|(?<=[€£])\s?\d)"
 )
 # "DKK 500m", "EUR 2.5bn": a currency code before the figure (looked for only where one stands).
 _CODES = ("eur", "dkk", "sek", "nok", "isk", "huf", "gbp", "pln", "czk", "chf")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from review.intake.document import Unit
@@ -44,14 +44,21 @@ def sentence_at(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def sentences_with(
-    pattern: re.Pattern[str], units: list[tuple[Unit, str]], anchors: tuple[str, ...]
+    pattern: re.Pattern[str],
+    units: list[tuple[Unit, str]],
+    anchors: tuple[str, ...],
+    may_count: Callable[[str, re.Match[str]], bool] | None = None,
 ) -> Iterator[tuple[Sentence, re.Match[str]]]:
     """Each match of `pattern` in the lower-cased units, with its sentence. Units without any
-    anchor are skipped before the regex runs."""
+    anchor are skipped before the regex runs; `may_count(text, match)`, when given, passes over
+    a match whose sentence the caller would reject anyway (finding a sentence costs more than
+    the caller's cheap tests: most percentages of a plan are no target)."""
     for index, (unit, lowered) in enumerate(units):
         if not any(a in lowered for a in anchors):
             continue
         for m in pattern.finditer(lowered):
+            if may_count is not None and not may_count(lowered, m):
+                continue
             s, e = sentence_at(lowered, m.start(), m.end())
             yield Sentence(unit, index, s, e, " ".join(lowered[s:e].split())), m
 
