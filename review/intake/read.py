@@ -13,7 +13,7 @@ from pathlib import PurePath
 
 from review.config import Settings
 from review.intake import errors, ocr
-from review.intake.document import ExtractedDocument
+from review.intake.document import ExtractedDocument, Unit
 from review.intake.docx import read_docx
 from review.intake.findings import check_plan
 from review.intake.language import detect_language
@@ -111,8 +111,7 @@ def _read_pdf_document(
         problems=problems,
     )
     _read_scanned_pages(data, doc, budget)
-    visible = sum(_visible(u.text) for u in content.units)
-    if visible < MIN_CHARS_PER_PAGE * doc.pages:
+    if not _visible_at_least(content.units, MIN_CHARS_PER_PAGE * doc.pages):
         doc.has_text_layer = False
         doc.problems.append(NO_TEXT_LAYER)
     return doc
@@ -120,6 +119,23 @@ def _read_pdf_document(
 
 def _visible(text: str) -> int:
     return len("".join(text.split()))
+
+
+def _visible_at_least(units: list[Unit], wanted: int) -> bool:
+    """Whether the units hold `wanted` visible characters: counted until there are enough
+    (a page of text has them for a whole plan; counting every page cost 2 % of PDFium)."""
+    seen = 0
+    for unit in units:
+        seen += _visible(unit.text)
+        if seen >= wanted:
+            return True
+    return seen >= wanted
+
+
+def _scanned(text: str) -> bool:
+    """Fewer than MIN_CHARS_PER_PAGE visible characters; a page's first lines mostly decide
+    (the visible characters of a part are never more than those of the whole)."""
+    return _visible(text[:200]) < MIN_CHARS_PER_PAGE and _visible(text) < MIN_CHARS_PER_PAGE
 
 
 @functools.cache
@@ -132,7 +148,7 @@ def _read_scanned_pages(data: bytes, doc: ExtractedDocument, budget: ReadingBudg
     """Read the pages without a text layer by OCR when it is installed; `doc.ocr_pages` says
     which pages it read. Without OCR, or when it fails, the pages stay empty (and the plan is
     flagged below as before); past the CPU budget the document is refused like any other."""
-    scanned = [u.number for u in doc.units if _visible(u.text) < MIN_CHARS_PER_PAGE]
+    scanned = [u.number for u in doc.units if _scanned(u.text)]
     if not scanned or not ocr_available():
         return
     try:

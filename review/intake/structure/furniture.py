@@ -98,6 +98,18 @@ def running(
 _SHORT_LINE = re.compile(rf"^[ \t]*(\S[^\n]{{10,{RUNNING_IN_BODY_CHARS - 2}}}\S)[ \t]*$", re.M)
 
 
+def _short_lines(text: str) -> list[str]:
+    """`_SHORT_LINE.findall(text)`, in a fifth of its time: the regex backtracks through every
+    long line; a line's length and its first and last characters tell the same."""
+    return [
+        line
+        for raw in text.split("\n")
+        if 12 <= len(line := raw.strip(" \t")) <= RUNNING_IN_BODY_CHARS
+        and not line[0].isspace()
+        and not line[-1].isspace()
+    ]
+
+
 def _running_in_body(
     units: Sequence[Unit],
     lowered: list[str],
@@ -111,7 +123,7 @@ def _running_in_body(
     # (Digits are kept here: a header moved into the text carries no page number of its own,
     # the number stands on a line of its own; mapping every digit of every page costs.)
     joined = "\n".join(lowered)
-    counts = Counter(_SHORT_LINE.findall(joined))
+    counts = Counter(_short_lines(joined))
     frequent = [k for k, n in counts.items() if n >= threshold and (" " in k or n >= everywhere)]
     if not frequent:
         return

@@ -1,0 +1,61 @@
+"""The intake's shortcuts for speed read exactly what the plain way reads (#14, #15).
+
+Each shortcut skips work the plain rule would do and then discard; these tests hold the
+shortcut to the rule it stands for, on the edge cases of that rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from review.intake.document import Unit
+from review.intake.facts import targets
+from review.intake.structure.furniture import _SHORT_LINE, _short_lines
+
+LINES = [
+    "Klimaschutzkonzept der Stadt Münster 2017",
+    "  \tKlimaschutzkonzept der Stadt Münster 2017 \t ",
+    "exactly eleven",
+    "twelve chars",
+    "x" * 70,
+    "x" * 71,
+    "  " + "y" * 70 + "  ",
+    "\u00a0leading no-break space is no tab",
+    "a line ending in a carriage return\r",
+    "a line ending in a no-break space\u00a0",
+    "\tTabs\tinside\tthe\tline\tcount\t",
+    "",
+    "   ",
+    "a",
+    "Stadt Münster · Amt für Grünflächen, Umwelt und Nachhaltigkeit · Seite",
+]
+
+
+@pytest.mark.parametrize("end", ["", "\n"])
+def test_short_lines_are_the_short_line_pattern(end: str) -> None:
+    text = "\n".join(LINES) + end
+    assert _short_lines(text) == _SHORT_LINE.findall(text)
+    assert "twelve chars" in _short_lines(text)
+    assert "x" * 71 not in _short_lines(text)
+
+
+REDUCTIONS = [
+    # reduction words near the percentage, far from it, or only in the sentence before it
+    "We will have " + "a " * 50 + "40 % less CO2 emissions by 2030 compared to 1990.",
+    "Bis 2030 sollen die CO2-Emissionen um 40 % gegenüber 1990 gesenkt werden; "
+    + "und " * 30
+    + "der Anteil erneuerbarer Energien steigt auf 60 %.",
+    "The city will reduce greenhouse gas emissions by 55 % by 2030 compared with 1990.",
+    "Emissions reduction" + "." * 80 + " 40 % by 2030 against 1990 levels.",
+    "By 2030 the city cuts its carbon emissions to 45% below 2005 levels.",
+    "A 2,5 % share; a 250 % growth; a reduktion of CO2 by 0 % by 2030.",
+]
+
+
+@pytest.mark.parametrize("text", REDUCTIONS)
+def test_percentages_passed_over_would_not_have_counted(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    units = [(Unit("page", 1, text), text.lower())]
+    quick = targets.read_targets(units)
+    monkeypatch.setattr(targets, "_may_reduce", lambda text, m: True)
+    assert targets.read_targets(units) == quick
