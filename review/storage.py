@@ -31,10 +31,13 @@ def relative_path(digest: str, suffix: str = "") -> str:
     return f"{digest[:2]}/{digest}{suffix}"
 
 
-def store_bytes(settings: Settings, data: bytes, suffix: str = "") -> str:
+def store_bytes(
+    settings: Settings, data: bytes, suffix: str = "", sha256: str | None = None
+) -> str:
     """Store `data` and return its path relative to `settings.files_dir`. Idempotent and atomic:
-    a concurrent or repeated store of the same bytes leaves one complete file."""
-    rel = relative_path(sha256_of(data), suffix)
+    a concurrent or repeated store of the same bytes leaves one complete file. `sha256`: the
+    data's digest when the caller has it already (intake hashed the plan while reading it)."""
+    rel = relative_path(sha256 or sha256_of(data), suffix)
     target = settings.files_dir / rel
     if target.is_file() and target.stat().st_size == len(data):
         return rel

@@ -127,7 +127,9 @@ def read_source(path: str, file_name: str, settings: Settings) -> Reading:
         doc = read_guarded(data, file_name, settings)
     except IntakeError as exc:
         return Reading(file_name, error=exc)
-    return Reading(file_name, doc=doc, stored_path=store_bytes(settings, data, doc.suffix))
+    return Reading(
+        file_name, doc=doc, stored_path=store_bytes(settings, data, doc.suffix, doc.sha256)
+    )
 
 
 def municipality_from_file_name(session: Session, round_: Round, file_name: str) -> str | None:

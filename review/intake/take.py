@@ -43,7 +43,7 @@ def take_in(
         doc = read_guarded(data, file_name, settings)
         if place is None:
             place = resolve_municipality(session, round_, municipality, create=True, actor=actor)
-        stored = store_bytes(settings, data, doc.suffix)
+        stored = store_bytes(settings, data, doc.suffix, doc.sha256)
         return register(
             session,
             settings,
