@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import sys
 import tempfile
 import time
@@ -68,20 +69,36 @@ def bare(reader: str, path: str) -> int:
     return n
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its ended children (a pool's workers are reaped when
+    the pool shuts down): the work done, whatever else runs on the machine."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+CPU: dict[str, float] = {}  # best CPU seconds of each variant of the last `interleaved` call
+
+
 def interleaved(
     runs: dict[str, tuple[Callable[..., int], Callable[[], object] | None]], repeat: int
 ) -> tuple[dict[str, float], int]:
     """Best wall time of each variant over `repeat` rounds, the variants taking turns within a
-    round, so that the load of other processes drifting over minutes hits all of them alike.
-    A variant's optional setup (untimed) makes its run's argument."""
+    round, so that the load of other processes drifting over minutes hits all of them alike
+    (and the best CPU time of each in `CPU`). A variant's optional setup (untimed) makes its
+    run's argument."""
     best: dict[str, float] = {}
+    CPU.clear()
     pages = 0
     for _ in range(repeat):
         for name, (fn, setup) in runs.items():
             args = (setup(),) if setup else ()
-            start = time.perf_counter()
+            cpu, start = cpu_seconds(), time.perf_counter()
             pages = fn(*args)
             best[name] = min(best.get(name, float("inf")), time.perf_counter() - start)
+            CPU[name] = min(CPU.get(name, float("inf")), cpu_seconds() - cpu)
     return best, pages
 
 
@@ -164,15 +181,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
     args = parser.parse_args(argv)
     workers = default_workers()
-    rows: list[tuple[str, str, float, float]] = []
+    rows: list[tuple[str, str, float, float, float]] = []
 
-    def report(case: str, reader: str, bare_s: float, intake_s: float, pages: int) -> None:
-        bare_pps, intake_pps = pages / bare_s, pages / intake_s
-        rows.append((case, reader, bare_pps, intake_pps))
+    def report(case: str, reader: str, bare: str, intake: str, times: dict, pages: int) -> None:
+        bare_pps, intake_pps = pages / times[bare], pages / times[intake]
+        cpu = CPU[intake] / CPU[bare] - 1
+        rows.append((case, reader, bare_pps, intake_pps, cpu))
         print(
             f"{case:<44} {reader:<9} bare {bare_pps:8.1f} p/s   intake {intake_pps:8.1f} p/s"
             f"   intake/bare {intake_pps / bare_pps:5.2f}   overhead "
-            f"{(bare_pps / intake_pps - 1) * 100:+6.1f} %",
+            f"{(bare_pps / intake_pps - 1) * 100:+6.1f} %   CPU {cpu * 100:+6.1f} %",
             flush=True,
         )
 
@@ -205,11 +223,7 @@ def main(argv: list[str] | None = None) -> None:
                     args.repeat,
                 )
                 report(
-                    f"single file: {path.name} ({pages} p.)",
-                    reader,
-                    times["bare"],
-                    times["intake"],
-                    pages,
+                    f"single file: {path.name} ({pages} p.)", reader, "bare", "intake", times, pages
                 )
             times, pages = interleaved(
                 {
@@ -223,14 +237,8 @@ def main(argv: list[str] | None = None) -> None:
                 args.repeat,
             )
             label = f"folder: {args.plans} plans, {pages} p."
-            report(f"{label}, bare in 1 process", reader, times["seq"], times["intake"], pages)
-            report(
-                f"{label}, bare on {workers} processes",
-                reader,
-                times["par"],
-                times["intake"],
-                pages,
-            )
+            report(f"{label}, bare in 1 process", reader, "seq", "intake", times, pages)
+            report(f"{label}, bare on {workers} processes", reader, "par", "intake", times, pages)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     if args.write:
         write_section(rows, args, load, workers)
@@ -240,8 +248,9 @@ def write_section(rows, args, load: str, workers: int) -> None:
     path = ROOT / "BENCHMARKS.md"
     text = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmarks\n"
     table = "\n".join(
-        f"| {case} | {reader} | {b:.1f} | {i:.1f} | {i / b:.2f} | {(b / i - 1) * 100:+.1f} % |"
-        for case, reader, b, i in rows
+        f"| {case} | {reader} | {b:.1f} | {i:.1f} | {i / b:.2f} | {(b / i - 1) * 100:+.1f} % "
+        f"| {cpu * 100:+.1f} % |"
+        for case, reader, b, i, cpu in rows
     )
     section = f"""## Intake
 
@@ -250,7 +259,8 @@ register in SQLite) against a bare loop of the same PDF library (open, extract e
 in the same run, taking turns; best of {args.repeat}. Folder: `take_in_sources` (what
 `peerplan intake` runs) with {workers} reading processes over {args.plans} synthetic PDF plans,
 against the bare loop in one process and in a pool of {workers}. Goal: overhead at most 10 %, and
-a folder uses all cores.
+a folder uses all cores. "CPU overhead": the same comparison in CPU seconds (this process and its
+pool's workers), which other work on a shared machine disturbs far less than wall time.
 
 ```
 python bench/intake.py --plans {args.plans} --pages {args.pages} --repeat {args.repeat} --write
@@ -258,8 +268,8 @@ python bench/intake.py --plans {args.plans} --pages {args.pages} --repeat {args.
 
 {date.today().isoformat()}, load average at the end {load} (other sessions at work on 2 cores):
 
-| case | reader | bare p/s | intake p/s | intake/bare | overhead |
-|---|---|---|---|---|---|
+| case | reader | bare p/s | intake p/s | intake/bare | overhead | CPU overhead |
+|---|---|---|---|---|---|---|
 {table}
 
 """
