@@ -1,0 +1,120 @@
+"""Benchmark: a whole review round on the production shape: a Prefect server on PostgreSQL, a
+process work pool with two workers, the deployments of prefect.yaml, and the `review-round`
+deployment run as a coordinator would (automatic approval), its intake spread over the workers.
+
+    PYTHONPATH=. /work/main/.venv/bin/python -u bench/round_workers.py \\
+        --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres [--plans 1000]
+
+Scratch databases are created on that server and dropped at the end (tests/prod/stack.py).
+Prints the round's wall time (server start and deployment excluded; reviewers' submissions
+between the two runs not timed), and which worker ran which flow run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from round import BEFORE_DUE, DUE, ROUND, submit_reviews  # bench/round.py
+
+from flows.deployments import WORK_POOL
+from review.config import load_settings
+from review.db import engine_for, get_engine, migrate, session_scope
+from review.mailsink import start_mailbox
+from review.participants import import_participants
+from review.rounds import create_round
+from review.synthetic.generate import generate_plans
+from tests.prod.stack import Stack, production_stack
+
+
+def run_round(stack: Stack, parameters: dict, timeout: float) -> str:
+    output = stack.prefect(
+        "deployment", "run", "review_round/review-round", "--params", json.dumps(parameters)
+    )
+    run_id = next(line.split("UUID:")[1].strip() for line in output.splitlines() if "UUID:" in line)
+    run = stack.wait_for_runs([run_id], timeout=timeout)[run_id]
+    if run["state_type"] != "COMPLETED":
+        tails = "\n".join(f"--- {c.name}\n{c.log_tail(30)}" for c in stack.children)
+        raise SystemExit(f"review-round ended {run['state_name']}\n{tails}")
+    return run_id
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", required=True, help="admin URL of a PostgreSQL server")
+    parser.add_argument("--plans", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--timeout", type=float, default=7200)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="peerplan-bench-workers-"))
+    try:
+        measure(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, work: Path) -> None:
+    folder = generate_plans(work / "plans", count=args.plans, seed=args.seed)
+    with (
+        production_stack(work / "stack", args.postgres) as stack,
+        start_mailbox(work / "mail") as mailbox,
+    ):
+        stack.env.update(PEERPLAN_SMTP_HOST=mailbox.host, PEERPLAN_SMTP_PORT=str(mailbox.port))
+        stack.prefect("work-pool", "create", WORK_POOL, "--type", "process")
+        for number in range(1, args.workers + 1):
+            stack.start_worker(f"w{number}")
+        stack.prefect("deploy", "--all")
+        settings = load_settings(
+            database_url=stack.peerplan_database_url,
+            data_dir=Path(stack.env["PEERPLAN_DATA_DIR"]),
+        )
+        migrate(settings)
+        with session_scope(get_engine(settings)) as session:
+            round_ = create_round(session, name=ROUND, due_date=DUE, languages=["de", "en"])
+            import_participants(session, round_, folder.participants_csv)
+        now = BEFORE_DUE.isoformat()
+        started = time.perf_counter()
+        first = run_round(
+            stack,
+            {
+                "parameters": {
+                    "round_name": ROUND,
+                    "plan_paths": [str(folder.manifest)],
+                    "intake_runs": args.workers,
+                    "auto_approve": True,
+                    "now": now,
+                    "pdf": False,
+                }
+            },
+            args.timeout,
+        )
+        before_reviews = time.perf_counter() - started
+        reviews = submit_reviews(settings, folder)
+        started = time.perf_counter()
+        second = run_round(
+            stack, {"parameters": {"round_name": ROUND, "now": now, "pdf": False}}, args.timeout
+        )
+        total = before_reviews + time.perf_counter() - started
+        time.sleep(5)  # the workers' events arrive shortly after the runs end
+        executed = stack.executed_by()
+        print(f"round of {args.plans} plans on {args.workers} workers: {total:.1f} s")
+        print(f"  ({reviews} reviews submitted between the two review-round runs, not timed)")
+        print(f"  review-round runs: {executed.get(first, '?')}, {executed.get(second, '?')}")
+        print(f"  flow runs per worker: {dict(Counter(executed.values()))}")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        engine_for(stack.peerplan_database_url).dispose()
+
+
+if __name__ == "__main__":
+    main()
