@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from review.cli.app import app, console, database, settings, user_errors
 from review.errors import NotFound
+from review.exchange.draft import write_draft
 from review.exchange.replies import open_window
 from review.exchange.reply_reminders import queue_reminders
 from review.intake.register import find_municipality
@@ -27,8 +28,9 @@ def open_command(
     plan: str = typer.Option(..., "--plan", help="The plan, by its municipality."),
     due: str = typer.Option(..., "--due", help="Last day a reply is taken (YYYY-MM-DD)."),
 ) -> None:
-    """Open (or move) a plan's reply window; its contact gets the reply link and the deadline
-    (once per deadline), and replies on its link's reply page."""
+    """Open (or move) a plan's reply window and write the plan's draft document as it stands;
+    its contact gets the reply link and the deadline (once per deadline), and reads the draft
+    and replies on its link's reply page."""
     current = settings()
     with database(current) as session:
         round_ = get_round(session, round_name)
@@ -43,9 +45,12 @@ def open_command(
         window = open_window(
             session, found, parse_date(due, "reply deadline"), actor="cli", settings=current
         )
+        # The draft the municipality reads on its reply page, as it stands now.
+        draft = write_draft(session, current, round_, found)
         contact = place.contact_email if place is not None else None
     told = f"; the reply link goes to {contact}" if contact else "; no contact email to tell"
     console.print(f"{plan}: replies taken until {window.due_date.isoformat()}{told}")
+    console.print(f"the draft it reads: {draft}")
 
 
 @replies_app.command("remind")

@@ -51,8 +51,13 @@ class PlanReport(BaseModel):
     worker_pid: int = 0  # the process that rendered it
 
 
+def plan_stem(plan_id: int, municipality: str) -> str:
+    """A plan's file names: its id and its municipality's name, never a reviewer's."""
+    return f"{plan_id:04d}-{slug(municipality)}"
+
+
 def file_stem(dossier: PlanDossier) -> str:
-    return f"{dossier.plan_id:04d}-{slug(dossier.municipality)}"
+    return plan_stem(dossier.plan_id, dossier.municipality)
 
 
 def render_plan(

@@ -5,15 +5,18 @@ deadline (review.exchange.replies)."""
 from __future__ import annotations
 
 from fastapi import APIRouter
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 
+from review import storage
 from review.errors import InvalidInput
+from review.exchange.draft import KINDS, draft_files, open_draft
 from review.exchange.replies import submit_reply
 from review.exchange.reply_page import draft_view, municipality_plan
 from review.i18n import pick_language, translator
-from review.portal.deps import MunicipalityLink, PagesDep, PostedForm, SessionDep
-from review.portal.pages import request_lang, say
+from review.portal.deps import MunicipalityLink, PagesDep, PostedForm, SessionDep, SettingsDep
+from review.portal.pages import request_lang, safe_download_name, say
 
 router = APIRouter()
 
@@ -29,11 +32,32 @@ def reply_form(
     token: str,
     municipality: MunicipalityLink,
     session: SessionDep,
+    settings: SettingsDep,
     pages: PagesDep,
 ) -> Response:
     lang = request_lang(request, municipality.language)
     view = draft_view(session, municipality, lang)
-    return pages.render(request, "reply.html", lang, token=token, m=municipality, view=view)
+    files = draft_files(session, settings, municipality)
+    return pages.render(
+        request, "reply.html", lang, token=token, m=municipality, view=view, files=files
+    )
+
+
+@router.get("/m/{token}/draft.{kind}")
+def draft_download(
+    kind: str, municipality: MunicipalityLink, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """The draft of the link's municipality's own plan (its edition: no reviewer named in a
+    blind round); there is no way to ask for another plan's."""
+    suffix = f".{kind}"
+    if suffix not in KINDS:
+        raise HTTPException(404)
+    try:
+        path = open_draft(session, settings, municipality, suffix)
+    except InvalidInput:  # no plan, not written yet, no current PDF copy
+        raise HTTPException(404) from None
+    name = safe_download_name(f"draft {municipality.name}", suffix)
+    return FileResponse(path, media_type=storage.OUTPUT_TYPES[suffix], filename=name)
 
 
 @router.post("/m/{token}/reply")
@@ -43,6 +67,7 @@ def post_reply(
     municipality: MunicipalityLink,
     form: PostedForm,
     session: SessionDep,
+    settings: SettingsDep,
     pages: PagesDep,
 ) -> Response:
     lang = pick_language(_field(form, "lang") or None, municipality.language)
@@ -74,6 +99,7 @@ def post_reply(
         token=token,
         m=municipality,
         view=view,
+        files=draft_files(session, settings, municipality),
         error=error,
         saved=not error,
     )
