@@ -52,7 +52,7 @@ def test_open_a_reply_window_and_remind(sqlite_settings: Settings, monkeypatch) 
         town = session.get(Municipality, reviewed.plan.municipality_id)
         town.contact_email = "klima@melk.example"
         session.add(town)
-        name = reviewed.round_.name
+        name, plan_id = reviewed.round_.name, reviewed.plan.id
         session.commit()
     runner = CliRunner()
     due = (date.today() + timedelta(days=2)).isoformat()
@@ -60,6 +60,9 @@ def test_open_a_reply_window_and_remind(sqlite_settings: Settings, monkeypatch) 
         app, ["replies", "open", "--round", name, "--plan", "Melk", "--due", due]
     )
     assert opened.exit_code == 0 and due in opened.output, opened.output
+    # The draft the municipality reads on its reply page is written as the window opens.
+    drafts = list(sqlite_settings.output_dir.glob(f"*/municipality/{plan_id:04d}-melk.docx"))
+    assert len(drafts) == 1
     nobody = runner.invoke(
         app, ["replies", "open", "--round", name, "--plan", "Atlantis", "--due", due]
     )
