@@ -9,6 +9,7 @@ import pytest
 
 from review.intake.document import Unit
 from review.intake.facts import targets
+from review.intake.facts import text as text_helpers
 from review.intake.structure.furniture import _SHORT_LINE, _short_lines
 
 LINES = [
@@ -59,3 +60,39 @@ def test_percentages_passed_over_would_not_have_counted(
     quick = targets.read_targets(units)
     monkeypatch.setattr(targets, "_may_reduce", lambda text, m: True)
     assert targets.read_targets(units) == quick
+
+
+def _plain_sentence_at(text: str, start: int, end: int) -> tuple[int, int]:
+    """The rule sentence_at stands for: the last sentence end of the whole stretch before."""
+    a = max(0, start - text_helpers.MAX_SENTENCE)
+    before = [m.end() for m in text_helpers._SENTENCE_END.finditer(text, a, start)]
+    s = before[-1] if before else a
+    after = text_helpers._SENTENCE_END.search(
+        text, end, min(len(text), end + text_helpers.MAX_SENTENCE)
+    )
+    e = after.start() + 1 if after else min(len(text), end + text_helpers.MAX_SENTENCE)
+    while s < start and text[s] in " \n\t|":
+        s += 1
+    return s, e
+
+
+SENTENCES = [
+    # table cells, empty lines of spaces, bullets, abbreviations, long runs without an end
+    "Ziel | 40 % | bis 2030 |  \n \n  | 55 % | 2035 \n- Punkt eins; z.B. Wärme, ca. 3 Mio. €\n"
+    + "wort " * 40
+    + "\n\n\n   |   \n"
+    + "x" * 130
+    + ". The city, i.e. we, cuts 55 % by 2030 vs. 1990! "
+    + " " * 150
+    + "|"
+    + " " * 10
+    + "net zero by 2040? Yes.\n• next",
+    "a" * 700 + " | " + "b " * 200 + "end.",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_sentence_found_near_is_the_sentence_of_the_whole_stretch(text: str) -> None:
+    for start in range(len(text)):
+        end = min(len(text), start + 3)
+        assert text_helpers.sentence_at(text, start, end) == _plain_sentence_at(text, start, end)

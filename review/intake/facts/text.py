@@ -34,13 +34,31 @@ def sentence_at(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence around text[start:end]: from the end of the previous sentence (or a table
     cell's border) to the end of this one, at most MAX_SENTENCE characters each side."""
     a = max(0, start - MAX_SENTENCE)
-    before = [m.end() for m in _SENTENCE_END.finditer(text, a, start)]
-    s = before[-1] if before else a
+    s = _last_end(text, a, start)
     after = _SENTENCE_END.search(text, end, min(len(text), end + MAX_SENTENCE))
     e = after.start() + 1 if after else min(len(text), end + MAX_SENTENCE)
     while s < start and text[s] in " \n\t|":
         s += 1
     return s, e
+
+
+NEAR = 120
+
+
+def _last_end(text: str, a: int, start: int) -> int:
+    """Where the last sentence end found between `a` and `start` ends (`a` if none): looked for
+    in the last NEAR characters first. That finds the same last end as the whole stretch when
+    it finds one and its start follows a character no end can span (not a space, not "|"):
+    no end found from `a` then reaches across that start, so from there both searches meet the
+    same ends."""
+    lo = max(a, start - NEAR)
+    while lo > a and (text[lo - 1].isspace() or text[lo - 1] == "|"):
+        lo -= 1
+    for first in (lo, a) if lo > a else (a,):
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, first, start)]
+        if ends:
+            return ends[-1]
+    return a
 
 
 def sentences_with(
