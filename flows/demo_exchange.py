@@ -14,6 +14,7 @@ import httpx
 from flows.plan_meetings import MeetingSettings, plan_meetings
 from review.config import Settings
 from review.db import get_engine, session_scope
+from review.exchange.draft import write_draft
 from review.exchange.meeting_run import MEETINGS_DIR
 from review.exchange.replies import open_window
 from review.exchange.reply_page import municipality_plan
@@ -28,16 +29,19 @@ _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 def _reply_link(settings: Settings, round_name: str, municipality: str, due: date) -> str:
-    """Open the plan's reply window and issue the municipality's link (the path of its reply
-    page); the coordinator would send it with the draft."""
+    """Open the plan's reply window as `peerplan replies open` does: the municipality is told
+    (its message waits in the outbox) and its draft is written for the reply page's download.
+    Returns the path of its reply page: the link the message carries."""
     with session_scope(get_engine(settings)) as session:
         round_ = get_round(session, round_name)
         place = find_municipality(session, round_, municipality)
         plan = municipality_plan(session, place) if place is not None else None
         if place is None or plan is None:
             raise LookupError(f"the demo's plan of {municipality} is gone")
-        open_window(session, plan, due, actor="demo")
-        token = issue_upload_link(session, place)
+        # The link first: the message then carries this same link (derived from the link key).
+        token = issue_upload_link(session, place, settings=settings)
+        open_window(session, plan, due, actor="demo", settings=settings)
+        write_draft(session, settings, round_, plan)
     return f"/m/{token}/reply"
 
 

@@ -9,6 +9,7 @@ import email
 import email.policy
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -44,9 +45,14 @@ def test_demo_runs_a_whole_round(tmp_path: Path) -> None:
         assert body.strip(), f"{path.name} is empty"
 
     kinds = set()
+    reply_links = []
     for path in (out / "mail").glob("*.eml"):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         kinds.add(message["X-Peerplan-Kind"])
+        if message["X-Peerplan-Kind"] == "reply_open":
+            body = message.get_body(preferencelist=("plain",))
+            assert body is not None
+            reply_links += re.findall(r"https?://\S+/m/\S+/reply", body.get_content())
     assert kinds & {"invitation", "invitation_list"}  # one per reviewer and batch (#13)
     assert {
         "reminder",
@@ -56,7 +62,9 @@ def test_demo_runs_a_whole_round(tmp_path: Path) -> None:
         "released_notice",
         "submission_receipt",
         "meeting_invitation",
+        "reply_open",
     } <= kinds
+    assert len(reply_links) == 2, reply_links  # the two replying municipalities, told on their link
     assert_exchange_sections(out)
     replied = result.stdout.split("replies to the drafts:", 1)[1].split("\n", 1)[0]
     assert_replies(out, [name.strip() for name in replied.split(",")])
