@@ -83,6 +83,13 @@ def generate_plans(
             written = list(pool.map(_write, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
     else:
         written = [_write(job) for job in jobs]
+    return _folder(directory, participants, written)
+
+
+def _folder(
+    directory: Path, participants: Participants, written: list[WrittenPlan]
+) -> GeneratedFolder:
+    """The folder's participants file, manifest and truth beside the written plans."""
     participants_csv = write_participants_csv(participants, directory / "participants.csv")
     manifest = directory / "manifest.csv"
     with manifest.open("w", encoding="utf-8", newline="") as handle:
@@ -151,15 +158,4 @@ def revised_plans(folder: GeneratedFolder, count: int, out_dir: str | Path) -> G
         folder.participants,
         reviewers=tuple(replace(r, min_load=0) for r in folder.participants.reviewers),
     )
-    participants_csv = write_participants_csv(participants, directory / "participants.csv")
-    manifest = directory / "manifest.csv"
-    with manifest.open("w", encoding="utf-8", newline="") as handle:
-        out = csv.writer(handle, lineterminator="\n")
-        out.writerow(("file", "municipality"))
-        out.writerows((w.path.name, w.spec.municipality) for w in written)
-    truth = directory / "truth.json"
-    truth.write_text(
-        json.dumps({w.path.name: truth_record(w) for w in written}, ensure_ascii=False, indent=1),
-        encoding="utf-8",
-    )
-    return GeneratedFolder(directory, participants, written, manifest, participants_csv, truth)
+    return _folder(directory, participants, written)
