@@ -10,6 +10,9 @@ from typing import Any
 from review.intake.facts.target_words import covers
 from review.intake.facts.text import Sentence, evidence
 
+# Years between a reduction target and a neutrality year that is the plan's horizon, not its goal.
+HORIZON_GAP = 15
+
 
 @dataclass
 class Candidate:
@@ -58,12 +61,14 @@ def choose_headline(own: list[Candidate]) -> Candidate | None:
         r_votes[key] = r_votes.get(key, 0) + max(1, c.score)
     best_n = max(n_votes.items(), key=lambda kv: kv[1]) if n_votes else None
     best_r = max(r_votes.items(), key=lambda kv: kv[1]) if r_votes else None
-    # A dated reduction before a later neutrality year is the plan's next target, the
-    # neutrality its horizon ("-65 % by 2030 against 1990, and climate neutrality by 2050").
+    # A dated reduction before a neutrality year on the mid-century horizon is the plan's next
+    # target, the neutrality its horizon ("-65 % by 2030 against 1990, and climate neutrality
+    # by 2050"). A neutrality year a few years after the reduction is the goal itself, the
+    # reduction its milestone ("-60 % in 2030, climate neutral in 2035").
     nearer = bool(
         best_n
         and best_r
-        and best_r[0][1] < best_n[0]
+        and best_n[0] - best_r[0][1] >= HORIZON_GAP
         and 2 * best_r[1] >= best_n[1]
         and any(c.base_year for c in reductions if (c.percent, c.target_year) == best_r[0])
     )

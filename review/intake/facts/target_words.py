@@ -10,16 +10,24 @@ NEUTRAL = re.compile(
     r"(?:climate|carbon|co2|co₂|ghg|greenhouse[- ]gas|emissions?)[- ]?neutral\w*"
     r"|net[- ]zero|klimaneutral\w*|treibhausgas-?neutral\w*|thg-neutral\w*|co2-neutral\w*"
     r"|neutralit(?:y|é) climatique"
+    # German for net zero. (A "zero-emission city" is not: Oslo's is its 95 % cut.)
+    r"|netto[- ]null"
 )
-NEUTRAL_ANCHORS = ("neutral", "net zero", "net-zero")
+NEUTRAL_ANCHORS = ("neutral", "net zero", "net-zero", "netto")
 PERCENT = re.compile(
     # (the lookbehind after the first digit: before it, it would run at every character)
     r"(?P<pct>\d(?<![\d.,]\d)\d{0,2}(?:[.,]\d{1,2})?)\s?(?:%|prozent|per ?cent|percent)"
 )
 PERCENT_ANCHORS = ("%", "prozent", "cent")
 
+# A reduction by half, in words: "halve emissions", "cut in half", "halbieren", "Halbierung".
+HALVE = re.compile(
+    r"\bhalv(?:e|es|ed|ing)\b|\b(?:cut|reduc\w*)\s(?:\w+\s){0,4}?(?:in|by) half\b|"
+    r"\bhalbier\w*|\bum die hälfte"
+)
+HALVE_ANCHORS = ("halv", "half", "halbier", "hälfte")
 REDUCE = re.compile(
-    r"\b(?:reduc|cut|decreas|lower|abat|minder|senk|reduz|verringer|einspar|less\b|fewer\b|"
+    r"\b(?:reduc|redukt|cut|decreas|lower|abat|minder|senk|reduz|verringer|einspar|less\b|fewer\b|"
     r"below\b|unter\b|drop|declin|fall|weniger)"
 )
 EMISSIONS = re.compile(
@@ -27,13 +35,20 @@ EMISSIONS = re.compile(
 )
 BASE = re.compile(
     r"(?:compared (?:to|with)|relative to|against|from|below|versus|vs\.?|gegenüber|ggü\.?|"
-    r"im vergleich zu|bezogen auf|basis(?:jahr)?|base(?:line)?(?: year)?|reference(?: year)?)"
-    r"\s+(?:the\s+|dem\s+|das\s+|den\s+)?(?:(?:year|jahr|jahres|levels? (?:of|in)|baseline|"
-    r"reference year|basisjahr|niveau von|stand)\s+)?(?:of\s+)?(?P<year>(?:19[89]\d|20[0-2]\d))\b"
-    r"|(?P<year2>19[89]\d|20[0-2]\d)(?:'s)?[- ]levels?\b"
+    r"im vergleich zu[mr]?|in relation to|with respect to|in comparison (?:to|with)|"
+    r"unter das|bezogen auf|basis(?:jahr)?|bezugsjahr|referenzjahr|ausgangsjahr|"
+    r"base(?:line)?(?: year)?|reference(?: year)?|than(?: in)?|als(?: im| in)?)"
+    r"\s+(?:the\s+|dem\s+|das\s+|den\s+|a\s+)?(?:(?:year|jahr|jahres|levels? (?:of|in)|"
+    r"baseline|reference year|basisjahr|bezugsjahr|niveau (?:von|des jahres)|stand)\s+)?"
+    r"(?:of\s+)?"
+    r"(?P<year>(?:19[89]\d|20[0-2]\d))\b"
+    # "1990 levels", "a 2008 baseline", "(2018 base year)", "2019 = 100 %", "Basisjahr 1990"
+    r"|(?P<year2>19[89]\d|20[0-2]\d)(?:'s)?(?:[- ]levels?\b|\s(?:baseline|base year|"
+    r"reference year|basis(?:jahr)?|niveau)\b|\s?=\s?100\s?%)"
 )
 TARGET_YEAR = re.compile(
-    r"\b(?:by|until|till|in|before|to|for|bis|zum|im|ab|jahr|year|target year|zieljahr|horizon)"
+    r"\b(?:by|until|till|in|before|to|for|bis|zum|im|ab|jahr|year|target(?: year)?|goal|"
+    r"ziel(?:jahr)?|horizon)"
     r"\s+(?:the\s+(?:year\s+)?|zum\s+jahr\s+|(?:end of|ende)\s+)?(?P<year>(?:19[89]|20[0-6])\d)\b"
     r"|(?P<year2>20[2-6]\d)\s+(?:target|goal|ziel|carbon|climate|net|klima)"
 )
@@ -43,10 +58,24 @@ CITY = re.compile(
     r"the council|city council|the region|metropole|métropole|metropolitan|urban area|"
     r"\w*stadt\b|städt|wir|unser|kommune|gemeinde|landkreis|kreis\b|region)"
 )
+# The city as the subject of a target clause after a quoted one: "..., the city targets",
+# "..., Turku aims", "..., our goal is", "..., wir wollen", "..., die Stadt strebt ... an".
+CITY_SUBJECT = re.compile(
+    r"(?:\bthe city|\bthe municipality|\bour|\bwe|\bwir|\bunser\w*|\bdie stadt|\bdie gemeinde|"
+    r"\bder kreis|\bder landkreis)\s(?:\w+\s){0,3}?(?:target|aim|goal|ambition|commit|plan|"
+    r"intend|want|will\b|strive|seek|set|ziel|strebt|will\b|wollen|möchte|verpflichtet|hat sich)"
+)
 OWN = re.compile(r"\bown (?:target|goal|ambition)|\beigene\w* ziel|\bcity's (?:target|goal)")
 TARGET_WORDS = re.compile(
     r"\b(?:target|goal|aim|ambition|commit|objective|pledge|strive|vision|will be|become|"
     r"achiev|reach|\w*ziel|angestrebt|strebt|soll|will\b|wollen|werden)"
+)
+# How a neutrality goal is reached beyond the reduction: "the rest offset", "20 % compensation",
+# "residual emissions", "Restemissionen kompensiert".
+OFFSET = re.compile(
+    r"\b(?:offset\w*|compensat\w*|residual|remaining emissions|carbon (?:removal|sink)|"
+    r"negative emissions|kompensi\w*|kompensation|restemission\w*|"
+    r"(?:co2|kohlenstoff|natürliche\w*) ?-?senken)"
 )
 # A neutrality "vision" beside a dated reduction target is the long-term horizon, not the target.
 VISION = re.compile(r"\b(?:long[- ]term|vision|leitbild|langfristig|perspektivisch)")
@@ -61,7 +90,8 @@ NATIONAL = re.compile(
     r"norway|norwegian|france|french|spain|spanish|italy|italian|poland|polish|slovak|"
     r"hungar|iceland|belgi|flemish|flanders|portugal|portuguese|\buk\b|united kingdom|scotland|"
     r"scottish|necp|paris agreement|pariser|klimaschutzgesetz|\bksg\b|ipcc|\bstate\b|"
-    r"land nrw|landesregierung|nordrhein|hessen|covenant of mayors|hinku|\bfisu\b|c40"
+    r"land nrw|landesregierung|\b(?:das|des|vom) land(?:es)?\b|\blandes|nordrhein|hessen|"
+    r"covenant of mayors|hinku|\bfisu\b|c40"
 )
 SECTOR = re.compile(
     r"\b(?:transport|traffic|mobility|vehicle|car\b|cars\b|buildings?|homes?|housing|heating|"
@@ -139,9 +169,9 @@ def scope_of(text: str, at: int, city: str | None) -> str:
     if FORMER.search(before):
         return "former"
     own = bool(OWN.search(before))
-    if EU.search(before) and not own:
+    if _owner_before(EU, before) and not own:
         return "eu"
-    if NATIONAL.search(before) and not own:
+    if _owner_before(NATIONAL, before) and not own:
         return "national"
     if SECTOR.search(near) and not TOTAL.search(near):
         return "sector"
@@ -150,6 +180,14 @@ def scope_of(text: str, at: int, city: str | None) -> str:
     if NATIONAL.search(text) and not (own or CITY.search(text)):
         return "national"
     return "city"
+
+
+def _owner_before(owner: re.Pattern[str], before: str) -> bool:
+    """Whether `owner` (the EU, the nation) is the last one named before the figure: "in line
+    with the EU's 55 % cut by 2030, the city targets a 70 % reduction" names the city after the
+    EU, and the 70 % is the city's."""
+    ends = [m.end() for m in owner.finditer(before)]
+    return bool(ends) and not CITY_SUBJECT.search(before, ends[-1])
 
 
 def target_score(text: str, at: int, city: str | None) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 from review.intake.document import Unit
@@ -25,6 +26,8 @@ from review.intake.facts.target_words import (
     CHAPTER,
     EMISSIONS,
     EU,
+    HALVE,
+    HALVE_ANCHORS,
     INSTEAD,
     NAME_OF_THE_MISSION,
     NAMED_PATH,
@@ -35,6 +38,7 @@ from review.intake.facts.target_words import (
     NO_NEUTRALITY_GOAL,
     NO_NEUTRALITY_GOAL_ANCHORS,
     NOT_EMISSIONS,
+    OFFSET,
     OWN,
     PERCENT,
     PERCENT_ANCHORS,
@@ -55,6 +59,11 @@ FIRST_NEUTRALITY_YEAR = 2025
 # neutrality"); one further on belongs to something else ("the participatory model for climate
 # neutrality / Stakeholder mapping / Part B - Pathways ... by 2030").
 NEUTRALITY_YEAR_REACH = 120
+# A share defines the neutrality goal named just before it ("climate neutral by 2030, i.e. 80 %
+# less than in 1990"), not one a long sentence (or a heading run into it) named earlier.
+DEFINING_REACH = 100
+# What a share reduces may be named in the sentence before ("the emissions ... Our goal: -70 %").
+EARLIER = 160
 
 
 def read_targets(
@@ -163,27 +172,33 @@ def _may_reduce(text: str, m: re.Match[str]) -> bool:
     sentence (which contains the window `_reductions` looks at): saves finding the sentence of
     the percentages that reduce nothing."""
     return percent_value(m.group("pct")) is not None and bool(
-        _REDUCE_ANYWHERE.search(text, max(0, m.start() - 90), m.start() + 90)
+        _minus(text, m.start())
+        or _REDUCE_ANYWHERE.search(text, max(0, m.start() - 90), m.start() + 90)
     )
+
+
+def _minus(text: str, at: int) -> bool:
+    """A share written as a change: "-55 % GHG emissions by 2030", "minus 40 Prozent"."""
+    before = text[max(0, at - 7) : at].rstrip()
+    return before.endswith(("-", "−", "–", "minus")) and not before[:-1].rstrip()[-1:].isdigit()
 
 
 def _reductions(units: list[tuple[Unit, str]], city: str | None) -> list[Candidate]:
     found: list[Candidate] = []
-    for sentence, m in sentences_with(PERCENT, units, PERCENT_ANCHORS, _may_reduce):
+    shares = chain(
+        sentences_with(PERCENT, units, PERCENT_ANCHORS, _may_reduce),
+        sentences_with(HALVE, units, HALVE_ANCHORS),
+    )
+    for sentence, m in shares:
         text = _text_of(units, sentence)
         rel = m.start() - sentence.start
-        percent = percent_value(m.group("pct"))
-        if percent is None:
-            continue
-        window = text[max(0, rel - 90) : rel + 90]
-        if not REDUCE.search(window) or not EMISSIONS.search(text):
-            continue
-        if NOT_EMISSIONS.search(text[max(0, rel - 50) : rel + 40]):
-            continue
-        if SPAN_BEFORE.search(text[max(0, rel - 30) : rel]):
+        percent = _share(text, rel, m.end() - sentence.start, m)
+        if percent is None or not _about_emissions(units[sentence.index][1], sentence, text):
             continue
         year = _target_year_near(text, rel)
         if year is None or year < FIRST_TARGET_YEAR:
+            continue
+        if _defines_neutrality(text, rel, year):
             continue
         base = _base_year(text)
         if base is not None and base >= year:
@@ -206,6 +221,61 @@ def _reductions(units: list[tuple[Unit, str]], city: str | None) -> list[Candida
     return found
 
 
+_REMAINING_AFTER = re.compile(
+    r"\s*(?:of|des|der|vom|von)\s+(?:the\s+|its\s+|their\s+|das\s+|dem\s+)?"
+    r"(?:(?:19|20)\d\d|level|niveau|emission|ausgangs|basis|base|wert)"
+)
+
+
+def _remaining(text: str, start: int, end: int) -> bool:
+    """The share is what remains, not what is cut: "reduced to 30 % of the 1990 level",
+    "auf 20 % des Niveaus von 1990 senken"."""
+    before = text[max(0, start - 6) : start].rstrip()
+    return before.endswith((" to", " auf")) and bool(_REMAINING_AFTER.match(text, end))
+
+
+def _share(text: str, start: int, end: int, m: re.Match[str]) -> float | None:
+    """The reduction share a percentage (or "halve") at text[start:end] states, if it states
+    one: a cut of emissions, not a measured change between two years or a share of energy."""
+    if m.re is HALVE:
+        percent: float | None = 50.0  # "halve our emissions by 2030"
+    else:
+        percent = percent_value(m.group("pct"))
+        window = text[max(0, start - 90) : start + 90]
+        if percent is None or not (_minus(text, start) or REDUCE.search(window)):
+            return None
+        if _remaining(text, start, end):
+            percent = 100.0 - percent  # "reduced to 30 % of the 1990 level": a 70 % cut
+    if NOT_EMISSIONS.search(text[max(0, start - 50) : start + 40]):
+        return None
+    if SPAN_BEFORE.search(text[max(0, start - 30) : start]):
+        return None
+    return percent if percent and percent > 0 else None
+
+
+def _about_emissions(unit_text: str, sentence: Sentence, text: str) -> bool:
+    """The sentence, or the one before it, speaks of emissions ("Die Emissionen sollen ...
+    sinken. Unser Ziel ist eine Minderung um 70 % bis 2030 gegenüber 1990.")."""
+    if EMISSIONS.search(text):
+        return True
+    return bool(EMISSIONS.search(unit_text, max(0, sentence.start - EARLIER), sentence.start))
+
+
+def _defines_neutrality(text: str, at: int, year: int) -> bool:
+    """The share says what the sentence's neutrality goal of the same year means ("climate
+    neutral in 2035: minimal 80 % reduction, maximal 20 % compensation"; "net zero by 2040,
+    i.e. cutting emissions by 85 % and offsetting the rest"): the neutrality candidate carries
+    it (`_defining_share`), it is no reduction target of its own."""
+    if OFFSET.search(text, max(0, at - 30), at + 60):
+        return True
+    for m in NEUTRAL.finditer(text, max(0, at - DEFINING_REACH), at):
+        if NAMED_PATH.search(text[max(0, m.start() - 25) : m.start()]):
+            continue  # "the Roadmap towards climate neutrality": a document, not a goal
+        if _target_year_near(text, m.start(), NEUTRALITY_YEAR_REACH) == year:
+            return True
+    return False
+
+
 def _line_at(text: str, at: int) -> str:
     start = text.rfind("\n", 0, at) + 1
     end = text.find("\n", at)
@@ -220,7 +290,11 @@ def _target_year_near(text: str, at: int, reach: int = 160) -> int | None:
     """The target year nearest to position `at`: after "by", "until", "bis" ...; a year closer
     than `reach` characters, preferring the one after."""
     best: tuple[int, int] | None = None
+    # A base year is no target year ("compared to 1990", "lower than in 2019", "from 2015").
+    bases = [b.span() for b in BASE.finditer(text)] if any(c.isdigit() for c in text) else []
     for m in TARGET_YEAR.finditer(text):
+        if any(a <= m.start("year" if m.group("year") else "year2") < b for a, b in bases):
+            continue
         year = int(m.group("year") or m.group("year2"))
         distance = m.start() - at if m.start() >= at else 2 * (at - m.end())
         if distance <= reach and (best is None or distance < best[0]):
@@ -245,10 +319,17 @@ def _defining_share(text: str, after: int, year: int) -> tuple[float | None, int
     if (
         percent is None
         or percent >= 100
-        or (percent == 80 and year == 2030 and not OWN.search(text))
+        or (
+            percent == 80
+            and (year == 2030 or OFFSET.search(rest, pm.end(), pm.end() + 60))
+            and not OWN.search(text)
+        )
     ):
         return None, None
     return percent, _base_year(rest)
+
+
+_OFFSET_AFTER = re.compile(r"\s*(?:of (?:the )?emissions? )?(?:is |are |to be )?" + OFFSET.pattern)
 
 
 def _reduction_percent(text: str) -> re.Match[str] | None:
@@ -257,8 +338,9 @@ def _reduction_percent(text: str) -> re.Match[str] | None:
     found = []
     for m in PERCENT.finditer(text):
         window = text[max(0, m.start() - 60) : m.end() + 60]
-        minus = text[max(0, m.start() - 2) : m.start()].strip() in ("-", "−", "–")
-        if (minus or REDUCE.search(window)) and not NOT_EMISSIONS.search(window):
+        if _OFFSET_AFTER.match(text, m.end()):
+            continue  # "maximal 20 % compensation": what is offset, not reduced
+        if (_minus(text, m.start()) or REDUCE.search(window)) and not NOT_EMISSIONS.search(window):
             found.append(m)
     base = BASE.search(text)
     if base is None or len(found) < 2:
