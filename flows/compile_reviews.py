@@ -4,7 +4,7 @@ chunk of plans, in parallel), then the round summary, the exports and PDF copies
 
 Each task wraps one function of `review.consolidation.pipeline`, the same ones `peerplan compile`
 calls: `gather_with_exchange` and `compile_dossiers` (`compile_plans` in two steps: gathered once,
-rendered in chunks), `compile_round_outputs` for the round.
+rendered in chunks), `compile_round_outputs` for the round (with the dossiers gathered once).
 
 Both cores: python-docx is pure Python, CPU-bound and GIL-bound, so Prefect's thread task runner
 alone would render one document at a time. The plan tasks hand the rendering to a process pool
@@ -34,6 +34,7 @@ from review.consolidation.pipeline import (
     compile_round_outputs,
     default_out_dir,
     gather_with_exchange,
+    only_plans,
 )
 from review.consolidation.render import PlanReport, default_workers, renderer_pool
 from review.db import get_engine, session_scope
@@ -73,10 +74,11 @@ def _renderers(workers: int) -> ProcessPoolExecutor:
 
 
 @task(name="gather-plans", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def gather_plans(round_name: str, only: list[int] | None) -> list[PlanDossier]:
-    """The plans' dossiers with the exchange's additions, read from the whole round once."""
+def gather_plans(round_name: str) -> list[PlanDossier]:
+    """Every plan's dossier with the exchange's additions, read from the whole round once: for
+    the plans' documents and for the round summary."""
     with session_scope(get_engine(load_settings())) as session:
-        return gather_with_exchange(session, get_round(session, round_name), plan_ids=only)
+        return gather_with_exchange(session, get_round(session, round_name))
 
 
 @task(name="compile-plans", task_run_name="compile-plans-{label}", cache_policy=NO_CACHE)
@@ -93,9 +95,15 @@ def compile_plan_chunk(
         )
 
 
-@task(name="round-summary")
+# NO_CACHE: the default cache key would hash every dossier of the round.
+@task(name="round-summary", cache_policy=NO_CACHE)
 def compile_summary(
-    round_name: str, reports: list[PlanReport], out_dir: str, pdf: bool, workers: int
+    round_name: str,
+    reports: list[PlanReport],
+    dossiers: list[PlanDossier],
+    out_dir: str,
+    pdf: bool,
+    workers: int,
 ) -> RoundOutputs:
     with session_scope(get_engine(load_settings())) as session:
         return compile_round_outputs(
@@ -105,6 +113,7 @@ def compile_summary(
             Path(out_dir),
             pdf=pdf,
             workers=workers,
+            dossiers=dossiers,
         )
 
 
@@ -144,7 +153,8 @@ def compile_reviews(parameters: CompileParameters) -> dict:
         else default_out_dir(load_settings(), parameters.round_name)
     ).resolve()
     workers = parameters.workers or default_workers()
-    dossiers = gather_plans(parameters.round_name, parameters.plan_ids)
+    dossiers = gather_plans(parameters.round_name)
+    wanted = only_plans(dossiers, parameters.plan_ids)
     # A few chunks, not a task per plan; gathered once, since gathering reads the whole round
     # (the exchange compares a plan with every other). quote(): Prefect need not look for
     # futures inside the dossiers.
@@ -156,10 +166,17 @@ def compile_reviews(parameters: CompileParameters) -> dict:
             workers,
             f"{chunk[0].plan_id}-{chunk[-1].plan_id}",
         )
-        for chunk in chunks(dossiers, workers)
+        for chunk in chunks(wanted, workers)
     ]
     reports = [report for future in futures for report in future.result()]
-    outputs = compile_summary(parameters.round_name, reports, str(out_dir), parameters.pdf, workers)
+    outputs = compile_summary(  # type: ignore[call-overload]  # quote() wraps the list
+        parameters.round_name,
+        reports,
+        quote(dossiers),
+        str(out_dir),
+        parameters.pdf,
+        workers,
+    )
     # A run for some plans (the trigger when a plan's last review arrives) gets its own key:
     # under the round's key it would replace the table of every plan with its one row.
     partial = parameters.plan_ids is not None
