@@ -54,6 +54,10 @@ def add_inventory(finding: dict[str, Any], facts: dict[str, Any]) -> None:
     has one (the text after each mention otherwise, already on the finding)."""
     finding["base_year"] = facts["base_year"]
     finding["base_year_evidence"] = facts["base_year_evidence"]
+    if not finding["present"] and facts.get("present_from"):
+        # Found by its chapter's quantities or its base year, not by the inventory's name.
+        finding["present"] = True
+        finding["evidence"] = [facts["present_from"], *finding["evidence"]][:MAX_EVIDENCE]
     if facts["chapter"]:
         finding["sectors"] = facts["sectors"]
         finding["sector_evidence"] = {s: [e] for s, e in facts["sectors_from"].items()}

@@ -23,10 +23,16 @@ _CHAPTER = re.compile(
     r"emission (?:balance|profile)|ghg emissions? (?:baseline|accounting)"
 )
 _BASE_YEAR = re.compile(
-    r"\b(?:base(?:line)?|reference|inventory)[- ]year\W{0,8}"
+    r"\b(?:base(?:line)?|reference|inventory)[-\s]year\W{0,8}"
     r"(?:(?:is|was|of|for|used|selected|chosen|\|)\W{0,4})*(?P<y1>(?:19|20)\d\d)\b"
-    r"|\b(?P<y2>(?:19|20)\d\d)\b (?:is|was|has been|as|serves as|will be)\s(?:\w+\s){0,2}?"
-    r"(?:as )?(?:the |a |our )?(?:baseline|base|reference) year"
+    r"|\b(?P<y2>(?:19|20)\d\d)\b,? (?:is|was|has been|as|serves as|will be|which is|that is)\s"
+    r"(?:\w+\s){0,2}?(?:as )?(?:the |a |our |its )?(?:baseline(?: year)?|(?:base|reference) year)"
+    # "we use 1990 as the baseline", "the emissions from 2020 as our baseline", "2018, the
+    # year that The Hague uses as its baseline year"
+    r"|\b(?P<y7>(?:19|20)\d\d)\b[^.\d]{0,60}?\bas (?:its |our |the |a )?"
+    r"(?:baseline|base year|reference year)\b"
+    # "the 1990 baseline", "a 2019 base year"
+    r"|\b(?:the|a|our|its) (?P<y8>(?:19|20)\d\d) (?:baseline|base year|reference year)\b"
     r"|\bbaseline (?:emissions? )?(?:inventory )?(?:year )?(?:for|of|from|in) (?P<y3>(?:19|20)\d\d)\b"
     r"|\b(?:basisjahr|bezugsjahr|bilanzjahr)\W{0,5}(?:ist |war |bildet )?(?P<y4>(?:19|20)\d\d)\b"
     r"|\b(?P<y5>19\d\d|20[0-2]\d)\b[^.]{0,60}?\b(?:sogenannte )?basisjahr"
@@ -36,6 +42,7 @@ _BASE_YEAR = re.compile(
 # The Climate City Contract's inventory tables: "A-1.1: Final energy use by source sectors".
 _INVENTORY_TABLE = re.compile(r"\ba-1\.\d")
 _BASE_ANCHORS = (
+    "base\nyear",  # a PDF table's cells, one word a line: "Base\nyear\n2019"
     "reference year",
     "inventory year",
     "base year",
@@ -83,7 +90,36 @@ def read_inventory(
         "sectors_from": where,
         "sectors": sectors,
         "chapter": [units[i][0].where for i in chapter[:1]],
+        "present_from": _inventoried(units, chapter, base),
     }
+
+
+# Emission or energy quantities: "963 000 tonnes", "1.08 million tCO2eq", "7 102 848 MWh", "kt".
+_QUANTITY = re.compile(
+    r"\d\s?(?:million |mio\.? |tsd\.? )?(?:t|kt|mt|tonnes?|tons?|tco2\w*|mwh|gwh|twh)\b"
+)
+# The city's emissions as measured: "the city's CO2 emissions were 27 percent lower compared to
+# 2018", "emissions amounted to", "die Emissionen betrugen".
+_MEASURED = re.compile(
+    r"emissions? (?:(?:\w+ ){0,2}(?:were|was|amounted|totall?ed|stood|fell|decreased|dropped|"
+    r"declined|rose|increased))|emissionen (?:\w+ ){0,2}(?:betrugen|lagen|sanken|stiegen)"
+)
+
+
+def _inventoried(
+    units: list[tuple[Unit, str]], chapter: list[int], base: tuple[int, dict[str, Any]] | None
+) -> dict[str, Any] | None:
+    """Evidence that the plan has a baseline inventory even where it names it in no words the
+    term search knows ("Greenhouse Gas Emissions Baseline Inventory", a table of emissions by
+    sector, "2018, the year The Hague uses as its baseline year"): a chapter found by its heading
+    that gives quantities, or a base year stated beside the city's measured emissions."""
+    for i in chapter:
+        unit, text = units[i]
+        if m := _QUANTITY.search(text):
+            return evidence(unit, m.start(), m.end())
+    if base is not None and _MEASURED.search(str(base[1].get("snippet", "")).lower()):
+        return base[1]
+    return None
 
 
 def action_sectors(
