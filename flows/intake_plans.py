@@ -7,9 +7,9 @@ run (pypdf is pure Python, so threads would share one core); the pool forks from
 process, so its workers start with everything imported, Prefect included (Prefect's own
 process task runner spawns workers that import Prefect and peerplan again: seconds each).
 Registration then runs chunk by chunk in the flow's process, in the order the files were given,
-one commit per file, while later chunks are still being read. Reading retries a chunk only on
-I/O errors of the file system (a network share hiccups; reading a file again changes nothing);
-a bad file is a refusal, never retried.
+one transaction per chunk (review.intake.bulk), while later chunks are still being read.
+Reading retries a chunk only on I/O errors of the file system (a network share hiccups; reading
+a file again changes nothing); a bad file is a refusal, never retried.
 """
 
 from __future__ import annotations
@@ -113,7 +113,6 @@ def register_plans(
     with session_scope(get_engine(settings)) as session:
         return register_readings(
             session,
-            settings,
             round_=get_round(session, round_name),
             planned=chunk,
             readings=readings,

@@ -5,7 +5,8 @@ Public API:
   one file; never raises for a bad file (the outcome is 'refused' with the reason).
 - `read_document(data, file_name, settings)` -> ExtractedDocument: pure reading, no database;
   raises an `IntakeError` for a file that cannot be taken in.
-- `take_in_sources(...)`: many files, read in parallel processes, registered in order.
+- `take_in_sources(...)`: many files, read in parallel processes, registered in order, a chunk
+  of files in one transaction.
 """
 
 from review.intake.batch import (
@@ -15,7 +16,7 @@ from review.intake.batch import (
     collect_sources,
     plan_sources,
     read_source,
-    register_reading,
+    register_readings,
     take_in_sources,
 )
 from review.intake.document import ExtractedDocument, Heading, Unit
@@ -38,7 +39,7 @@ __all__ = [
     "plan_sources",
     "read_document",
     "read_source",
-    "register_reading",
+    "register_readings",
     "take_in",
     "take_in_sources",
 ]

@@ -1,9 +1,9 @@
 """Many files at once: collect them (folder, files, manifest CSV), read them in parallel worker
-processes (reading is CPU-bound: pypdf is pure Python), register them one by one in order.
+processes (reading is CPU-bound: pypdf is pure Python), register them chunk by chunk in order.
 
 Registration stays in the calling process and in the order given, so that two files of the same
-municipality become versions 1 and 2 in that order; each file is committed on its own, and a
-refused file never stops the others.
+municipality become versions 1 and 2 in that order; a chunk of files is registered in one
+transaction (review.intake.bulk), and a refused file never stops the others.
 """
 
 from __future__ import annotations
@@ -11,24 +11,30 @@ from __future__ import annotations
 import csv
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from sqlmodel import Session, select
 
 from review.config import Settings
 from review.errors import InvalidInput
-from review.intake.document import ExtractedDocument
+from review.intake.bulk import register_files
 from review.intake.errors import IntakeError, NoMunicipality, UnreadableSource
 from review.intake.outcome import IntakeOutcome
-from review.intake.register import normalise_name, register, resolve_municipality
+from review.intake.register import PlanFile, normalise_name, resolve_municipality
 from review.intake.take import read_guarded, refused
 from review.models import Municipality, Round
 from review.storage import store_bytes
 
 MANIFEST_COLUMNS = ("file", "municipality")
+#: Files registered in one transaction by `take_in_sources` (the flow registers its chunks):
+#: few enough that the progress moves and the last chunk, registered after all reading, is
+#: quick; enough that a chunk's fixed cost (its queries and commit) is small per file.
+REGISTER_CHUNK = 10
 
 
 @dataclass(frozen=True)
@@ -43,11 +49,10 @@ class Source:
 
 @dataclass
 class Reading:
-    """What a worker process sends back: a read and stored document, or why not."""
+    """What a worker process sends back: a read and stored file, or why not."""
 
     file_name: str
-    doc: ExtractedDocument | None = None
-    stored_path: str | None = None
+    plan_file: PlanFile | None = None
     error: IntakeError | None = None
 
 
@@ -127,15 +132,13 @@ def read_source(path: str, file_name: str, settings: Settings) -> Reading:
         doc = read_guarded(data, file_name, settings)
     except IntakeError as exc:
         return Reading(file_name, error=exc)
-    return Reading(
-        file_name, doc=doc, stored_path=store_bytes(settings, data, doc.suffix, doc.sha256)
-    )
+    stored = store_bytes(settings, data, doc.suffix, doc.sha256)
+    return Reading(file_name, plan_file=PlanFile.of(doc, stored))
 
 
-def municipality_from_file_name(session: Session, round_: Round, file_name: str) -> str | None:
+def municipality_from_file_name(names: Iterable[str], file_name: str) -> str | None:
     """'Münster.pdf', 'muenster plan.docx'... : a known municipality named by the file's stem."""
     stem = normalise_name(Path(file_name).stem.replace("_", " ").replace("-", " "))
-    names = session.exec(select(Municipality.name).where(Municipality.round_id == round_.id))
     return next((n for n in names if normalise_name(n.replace("-", " ")) == stem), None)
 
 
@@ -161,78 +164,60 @@ def plan_sources(
     create_municipality: bool = False,
 ) -> tuple[list[Planned], dict[int, IntakeOutcome]]:
     """Municipalities first: a file for an unknown one is refused without being read or stored.
-    Returns the files to read and the refusals, both keyed by the source's position."""
+    Returns the files to read and the refusals, both keyed by the source's position. The
+    round's names are read once (`resolve_municipality`'s rules: the exact name, else the
+    first whose case and spacing aside match); only a name not among them is resolved on its
+    own (created, or refused with the known ones)."""
+    names = list(session.exec(select(Municipality.name).where(Municipality.round_id == round_.id)))
+    known = {n: n for n in names}
+    for n in names:
+        known.setdefault(normalise_name(n), n)
     planned: list[Planned] = []
     refusals: dict[int, IntakeOutcome] = {}
     for index, source in enumerate(sources):
-        name = source.municipality or municipality_from_file_name(session, round_, source.file_name)
+        name = source.municipality or municipality_from_file_name(names, source.file_name)
         try:
             if name is None:
                 raise NoMunicipality(source.file_name)
-            place = resolve_municipality(
-                session, round_, name, create=create_municipality, actor=actor
-            )
+            found = known.get(name) or known.get(normalise_name(name))
+            if found is None:
+                found = resolve_municipality(
+                    session, round_, name, create=create_municipality, actor=actor
+                ).name
+                names.append(found)
+                known.setdefault(found, found)
+                known.setdefault(normalise_name(found), found)
         except IntakeError as exc:
             refusals[index] = refused(source.file_name, name or "?", exc)
             continue
-        planned.append(Planned(index, source, place.name))
+        planned.append(Planned(index, source, found))
     session.commit()
     return planned, refusals
 
 
-def register_reading(
-    session: Session,
-    settings: Settings,
-    *,
-    round_: Round,
-    municipality: str,
-    reading: Reading,
-    actor: str,
-) -> IntakeOutcome:
-    """Register what a worker read (or record its refusal), and commit."""
-    if reading.error is not None or reading.doc is None:
-        assert reading.error is not None
-        return refused(reading.file_name, municipality, reading.error)
-    try:
-        place = resolve_municipality(session, round_, municipality, actor=actor)
-        outcome = register(
-            session,
-            settings,
-            round_=round_,
-            municipality=place,
-            doc=reading.doc,
-            stored_path=reading.stored_path or "",
-            actor=actor,
-        )
-    except IntakeError as exc:
-        session.rollback()
-        return refused(reading.file_name, municipality, exc)
-    session.commit()
-    return outcome
-
-
 def register_readings(
     session: Session,
-    settings: Settings,
     *,
     round_: Round,
     planned: Sequence[Planned],
     readings: Sequence[Reading],
     actor: str,
 ) -> dict[int, IntakeOutcome]:
-    """Register a chunk of readings in the order given, one commit per file (as
-    `register_reading`); keyed by each source's position."""
-    return {
-        item.index: register_reading(
-            session,
-            settings,
-            round_=round_,
-            municipality=item.municipality,
-            reading=reading,
-            actor=actor,
-        )
-        for item, reading in zip(planned, readings, strict=True)
-    }
+    """Register a chunk of readings in the order given, in one transaction, and commit (see
+    review.intake.bulk); a file refused while reading is recorded as refused. Keyed by each
+    source's position."""
+    outcomes: dict[int, IntakeOutcome] = {}
+    read: list[tuple[Planned, PlanFile]] = []
+    for item, reading in zip(planned, readings, strict=True):
+        if reading.plan_file is None:
+            assert reading.error is not None
+            outcomes[item.index] = refused(reading.file_name, item.municipality, reading.error)
+        else:
+            read.append((item, reading.plan_file))
+    files = [(item.municipality, plan_file) for item, plan_file in read]
+    registered = register_files(session, round_=round_, files=files, actor=actor)
+    outcomes.update(zip((item.index for item, _ in read), registered, strict=True))
+    return dict(sorted(outcomes.items()))
 
 
 def read_chunk(settings: Settings, sources: Sequence[Source], pool: Executor) -> list[Reading]:
@@ -254,8 +239,8 @@ def take_in_sources(
     workers: int | None = None,
     on_outcome: Callable[[IntakeOutcome], None] | None = None,
 ) -> list[IntakeOutcome]:
-    """Take in every source; commits after each file. `workers`: reading processes (default:
-    the usable cores; 1 reads in this process)."""
+    """Take in every source; commits after each chunk of `REGISTER_CHUNK` files. `workers`:
+    reading processes (default: the usable cores; 1 reads in this process)."""
     outcomes: list[IntakeOutcome | None] = [None] * len(sources)
 
     def done(index: int, outcome: IntakeOutcome) -> None:
@@ -268,23 +253,25 @@ def take_in_sources(
     )
     for index, outcome in refusals.items():
         done(index, outcome)
-    readings = _read_all(settings, [p.source for p in planned], workers)
-    for item, reading in zip(planned, readings, strict=True):
-        done(
-            item.index,
-            register_reading(
+    # closing: the reading pool ends with the loop, also when a registration raises.
+    with closing(_read_all(settings, [p.source for p in planned], workers)) as readings:
+        for start in range(0, len(planned), REGISTER_CHUNK):
+            chunk = planned[start : start + REGISTER_CHUNK]
+            registered = register_readings(
                 session,
-                settings,
                 round_=round_,
-                municipality=item.municipality,
-                reading=reading,
+                planned=chunk,
+                readings=list(islice(readings, len(chunk))),
                 actor=actor,
-            ),
-        )
+            )
+            for index, outcome in registered.items():
+                done(index, outcome)
     return [o for o in outcomes if o is not None]
 
 
-def _read_all(settings: Settings, sources: list[Source], workers: int | None) -> Iterator[Reading]:
+def _read_all(
+    settings: Settings, sources: list[Source], workers: int | None
+) -> Generator[Reading, None, None]:
     workers = min(workers or default_workers(), len(sources))
     if workers <= 1:
         for source in sources:

@@ -9,18 +9,113 @@ running at once cannot create duplicates either: the loser of a race finds the w
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from review import events
-from review.config import Settings
 from review.intake.document import ExtractedDocument
 from review.intake.errors import DuplicateFile, UnknownMunicipality
 from review.intake.findings import summary
 from review.intake.outcome import IntakeOutcome, Status
 from review.models import Document, Municipality, Plan, Round, saved_id
 from review.queries import latest_document_version
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    """A read and stored plan file: what registration needs of it and no more. A reading process
+    sends this back rather than the `ExtractedDocument` (its units, headings and tables are
+    already in `text` and `structure`), so less crosses between the processes."""
+
+    file_name: str
+    media_type: str
+    sha256: str
+    size: int
+    pages: int
+    language: str | None
+    stored_path: str  # relative to Settings.files_dir, where the file already lies
+    text: str
+    structure: dict[str, Any]
+    meta: dict[str, Any] = field(default_factory=dict)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    paragraphs: int = 0  # of a DOCX (a PDF's units are pages)
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or "")
+
+    @classmethod
+    def of(cls, doc: ExtractedDocument, stored_path: str) -> PlanFile:
+        return cls(
+            file_name=doc.file_name,
+            media_type=doc.media_type,
+            sha256=doc.sha256,
+            size=doc.size,
+            pages=doc.pages,
+            language=doc.language,
+            stored_path=stored_path,
+            text=doc.text,
+            structure=doc.structure(),
+            meta=doc.meta,
+            findings=doc.findings,
+            problems=doc.problems,
+            paragraphs=sum(1 for unit in doc.units if unit.kind == "paragraph"),
+        )
+
+    def document_row(self) -> dict[str, Any]:
+        """The Document columns that come from the file (the plan and version aside)."""
+        return {
+            "file_name": self.file_name,
+            "sha256": self.sha256,
+            "media_type": self.media_type,
+            "size": self.size,
+            "pages": self.pages,
+            "language": self.language,
+            "stored_path": self.stored_path,
+            "text": self.text,
+            "meta": self.meta,
+            "structure": self.structure,
+            "findings": self.findings,
+            "problems": self.problems,
+        }
+
+    def event_payload(self, plan_id: int, municipality: str, version: int) -> dict[str, Any]:
+        """The audit event's payload of this file's registration."""
+        return {
+            "plan_id": plan_id,
+            "municipality": municipality,
+            "file_name": self.file_name,
+            "sha256": self.sha256,
+            "version": version,
+            "pages": self.pages,
+            "language": self.language,
+            "problems": self.problems,
+            "completeness": summary(self.findings),
+        }
+
+    def outcome(
+        self, status: Status, municipality: str, plan_id: int, document_id: int, version: int
+    ) -> IntakeOutcome:
+        return IntakeOutcome(
+            file_name=self.file_name,
+            municipality=municipality,
+            status=status,
+            plan_id=plan_id,
+            document_id=document_id,
+            version=version,
+            pages=self.pages,
+            paragraphs=self.paragraphs,
+            language=self.language,
+            media_type=self.media_type,
+            sha256=self.sha256,
+            completeness=summary(self.findings),
+            findings=self.findings,
+            problems=self.problems,
+        )
 
 
 def normalise_name(name: str) -> str:
@@ -74,49 +169,37 @@ def resolve_municipality(
 
 def register(
     session: Session,
-    settings: Settings,
     *,
     round_: Round,
     municipality: Municipality,
-    doc: ExtractedDocument,
-    stored_path: str,
+    plan_file: PlanFile,
     actor: str,
 ) -> IntakeOutcome:
-    """Record `doc` (already stored at `stored_path`) as the municipality's plan in the round."""
-    existing = _document_by_sha(session, round_, doc.sha256)
+    """Record `plan_file` (already stored) as the municipality's plan in the round; one file,
+    savepoints around each insert (review.intake.bulk registers many in one statement each)."""
+    existing = _document_by_sha(session, round_, plan_file.sha256)
     if existing is not None:
-        return _unchanged(session, existing, municipality, doc)
-    plan = _plan_for(session, round_, municipality, doc, actor)
+        return _unchanged(session, existing, municipality, plan_file)
+    plan = _plan_for(session, round_, municipality, plan_file, actor)
     version = latest_document_version(session, plan.id) + 1
     document = Document(
         round_id=saved_id(round_),
         plan_id=saved_id(plan),
         version=version,
-        file_name=doc.file_name,
-        sha256=doc.sha256,
-        media_type=doc.media_type,
-        size=doc.size,
-        pages=doc.pages,
-        language=doc.language,
-        stored_path=stored_path,
-        text=doc.text,
-        meta=doc.meta,
-        structure=doc.structure(),
-        findings=doc.findings,
-        problems=doc.problems,
+        **plan_file.document_row(),
     )
     try:
         with session.begin_nested():
             session.add(document)
     except IntegrityError:
         # A concurrent intake registered the same bytes (or took this version number) first.
-        existing = _document_by_sha(session, round_, doc.sha256)
+        existing = _document_by_sha(session, round_, plan_file.sha256)
         if existing is None:
             raise
-        return _unchanged(session, existing, municipality, doc)
+        return _unchanged(session, existing, municipality, plan_file)
     if version > 1:
-        plan.language = doc.language or plan.language
-        plan.title = doc.meta.get("title") or plan.title
+        plan.language = plan_file.language or plan.language
+        plan.title = plan_file.title or plan.title
         session.add(plan)
     status: Status = "new_version" if version > 1 else "registered"
     events.record(
@@ -126,20 +209,10 @@ def register(
         entity="document",
         entity_id=document.id,
         round_id=round_.id,
-        payload={
-            "plan_id": plan.id,
-            "municipality": municipality.name,
-            "file_name": doc.file_name,
-            "sha256": doc.sha256,
-            "version": version,
-            "pages": doc.pages,
-            "language": doc.language,
-            "problems": doc.problems,
-            "completeness": summary(doc.findings),
-        },
+        payload=plan_file.event_payload(saved_id(plan), municipality.name, version),
     )
     session.flush()
-    return _outcome(status, municipality, doc, plan.id, document.id, version)
+    return plan_file.outcome(status, municipality.name, saved_id(plan), saved_id(document), version)
 
 
 def _document_by_sha(session: Session, round_: Round, sha256: str) -> Document | None:
@@ -149,18 +222,20 @@ def _document_by_sha(session: Session, round_: Round, sha256: str) -> Document |
 
 
 def _unchanged(
-    session: Session, existing: Document, municipality: Municipality, doc: ExtractedDocument
+    session: Session, existing: Document, municipality: Municipality, plan_file: PlanFile
 ) -> IntakeOutcome:
     plan = session.get(Plan, existing.plan_id)
     assert plan is not None
     if plan.municipality_id != municipality.id:
         other = session.get(Municipality, plan.municipality_id)
-        raise DuplicateFile(doc.file_name, other.name if other else f"plan {plan.id}")
-    return _outcome("unchanged", municipality, doc, plan.id, existing.id, existing.version)
+        raise DuplicateFile(plan_file.file_name, other.name if other else f"plan {plan.id}")
+    return plan_file.outcome(
+        "unchanged", municipality.name, saved_id(plan), saved_id(existing), existing.version
+    )
 
 
 def _plan_for(
-    session: Session, round_: Round, municipality: Municipality, doc: ExtractedDocument, actor: str
+    session: Session, round_: Round, municipality: Municipality, plan_file: PlanFile, actor: str
 ) -> Plan:
     def lookup() -> Plan | None:
         return session.exec(
@@ -173,8 +248,8 @@ def _plan_for(
     plan = Plan(
         round_id=saved_id(round_),
         municipality_id=saved_id(municipality),
-        title=doc.meta.get("title") or "",
-        language=doc.language or round_.language,
+        title=plan_file.title,
+        language=plan_file.language or round_.language,
     )
     try:
         with session.begin_nested():
@@ -193,29 +268,3 @@ def _plan_for(
         payload={"municipality": municipality.name},
     )
     return plan
-
-
-def _outcome(
-    status: Status,
-    municipality: Municipality,
-    doc: ExtractedDocument,
-    plan_id: int | None,
-    document_id: int | None,
-    version: int,
-) -> IntakeOutcome:
-    return IntakeOutcome(
-        file_name=doc.file_name,
-        municipality=municipality.name,
-        status=status,
-        plan_id=plan_id,
-        document_id=document_id,
-        version=version,
-        pages=doc.pages,
-        paragraphs=sum(1 for unit in doc.units if unit.kind == "paragraph"),
-        language=doc.language,
-        media_type=doc.media_type,
-        sha256=doc.sha256,
-        completeness=summary(doc.findings),
-        findings=doc.findings,
-        problems=doc.problems,
-    )

@@ -11,7 +11,7 @@ from review.intake.document import ExtractedDocument
 from review.intake.errors import IntakeError
 from review.intake.outcome import IntakeOutcome
 from review.intake.read import read_document
-from review.intake.register import find_municipality, register, resolve_municipality
+from review.intake.register import PlanFile, find_municipality, register, resolve_municipality
 from review.models import Round
 from review.rounds import get_round
 from review.storage import store_bytes
@@ -46,11 +46,9 @@ def take_in(
         stored = store_bytes(settings, data, doc.suffix, doc.sha256)
         return register(
             session,
-            settings,
             round_=round_,
             municipality=place,
-            doc=doc,
-            stored_path=stored,
+            plan_file=PlanFile.of(doc, stored),
             actor=actor,
         )
     except IntakeError as exc:
