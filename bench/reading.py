@@ -156,6 +156,8 @@ def _score_checks(
         said_sectors = set(found.get("mitigation_actions", {}).get("sectors") or [])
         for sector in KEY_SECTORS:
             result.action_sectors.add(sector in actions["sectors"], sector in said_sectors)
+        if said_sectors != set(actions["sectors"]):
+            notes.append(f"mitigation sectors: said {sorted(said_sectors)}")
 
 
 def _score_targets(

@@ -248,7 +248,11 @@ KEY_SECTORS: dict[str, tuple[str, str, Terms]] = {
             r"tertiär",
             r"wirtschaft",
             r"tertiary",
-            r"commercial",
+            # "commercial vehicles" are transport
+            (
+                "commercial",
+                r"commercial(?! (?:vehicle|car|truck|transport|fleet|traffic|lorr|van))",
+            ),
             r"services sector",
         ),
     ),

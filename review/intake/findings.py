@@ -23,7 +23,8 @@ from review.intake.checks import (
 )
 from review.intake.document import Unit
 from review.intake.facts import add_action_sectors, add_council, add_inventory, add_targets
-from review.intake.facts.inventory import action_sectors, read_inventory
+from review.intake.facts.actions import action_sectors
+from review.intake.facts.inventory import read_inventory
 from review.intake.facts.substance import adapts, assessed, financed, min_financed
 from review.intake.facts.targets import read_targets
 from review.intake.report import describe
@@ -86,8 +87,7 @@ def check_plan(
             if (m := check.pattern.pattern.search(text := lowered[i][1]))
             and (unit := lowered[i][0])
         ]
-        if check.id == "council_approval":
-            hits = [h for h in hits if not _still_to_come(h[1], h[2])]
+        hits = _weighed(check.id, hits)
         finding = _finding(check.id, check.label_de, check.label_en, hits)
         if check.id == "inventory":
             # Sectors from the inventory's chapter (its tables first); without a chapter the
@@ -104,7 +104,7 @@ def check_plan(
         elif check.id == "financing":
             money = financed(lowered)
             # Named (financing, funding, Finanzierung) and put money on (amounts).
-            finding["present"] = bool(hits) and len(money) >= min_financed(len(lowered))
+            finding["present"] = bool(hits) and len(money) >= min_financed(lowered)
             if finding["present"]:
                 found = [_evidence(u, a, b) for u, a, b in money[:MAX_EVIDENCE]]
                 finding["evidence"] = (found + finding["evidence"])[:MAX_EVIDENCE]
@@ -172,12 +172,62 @@ _TO_COME_BEFORE = re.compile(
 _TO_COME_AFTER = re.compile(r"^\s*(?:werden|worden soll|wird|soll)\b")
 
 
+def _weighed(
+    check_id: str, hits: list[tuple[Unit, str, re.Match[str]]]
+) -> list[tuple[Unit, str, re.Match[str]]]:
+    """The mentions that count for a check, the strongest first: a council decision taken and
+    about the climate plan; for participation, people taking part before stakeholders named."""
+    if check_id == "council_approval":
+        return [h for h in hits if _about_climate(h[1], h[2]) and not _still_to_come(h[1], h[2])]
+    if check_id == "participation":
+        return _taking_part_first(hits)
+    return hits
+
+
+# What a council decision behind the plan is about: the plan itself ("the plan was approved",
+# "hat das Konzept beschlossen", "the CCC"), the climate plan, its target or the energy
+# transition ("Klimaschutzkonzept", "SECAP", "climate neutrality", "Climate City Contract").
+_CLIMATE = re.compile(
+    r"klima|co2|co₂|treibhausgas|\benergie|climate|carbon|emission|neutral|secap|\bseap|paesc|"
+    r"pcaet|\bplan\b|\bccc\b|roadmap|fahrplan|strateg|konzept|concept|programm|contract|"
+    r"mission|masterplan|sustainab|nachhaltig"
+)
+ABOUT = 250
+
+
+def _about_climate(text: str, m: re.Match[str]) -> bool:
+    """A council decision near words of the climate plan: a decision on a land-use plan ("Auf
+    Grund des Ratsbeschlusses zur 65. Änderung des Flächennutzungsplans ... für
+    Windenergieanlagen") is the council's, but not behind this plan."""
+    return bool(_CLIMATE.search(text, max(0, m.start() - ABOUT), m.end() + ABOUT))
+
+
 def _still_to_come(text: str, m: re.Match[str]) -> bool:
     """A decision the plan expects, not one taken."""
     return bool(
         _TO_COME_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
         or _TO_COME_AFTER.match(text[m.end() : m.end() + 20])
     )
+
+
+# Where people took part (workshops, consultations, Beteiligung), as against where the plan only
+# names its stakeholders or its communication: the evidence a reviewer wants to see first.
+_TAKING_PART = re.compile(
+    r"\b(?:\w*beteiligung|bürgerforum|\w*werkstatt|workshop|consultation|\w*participat|"
+    r"co-?creat|co-?design|survey|umfrage|citizens'? (?:assembl|panel|jur)|public hearing)"
+)
+
+
+def _taking_part_first(
+    hits: list[tuple[Unit, str, re.Match[str]]],
+) -> list[tuple[Unit, str, re.Match[str]]]:
+    """The units where people take part first (at that passage), then the other mentions:
+    "we applied for external funding to develop a local climate agreement since stakeholder
+    engagement was something we needed" names stakeholders, "the action plan was open for
+    consultation during three months" shows them taking part."""
+    taking_part = [(u, t, m) for u, t, _ in hits if (m := _TAKING_PART.search(t))]
+    rest = [h for h in hits if not _TAKING_PART.search(h[1])]
+    return taking_part + rest
 
 
 class _Body(Unit):

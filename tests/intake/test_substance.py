@@ -92,3 +92,58 @@ def test_buildings_aggregated_cover_all_three_building_sectors_despite_services_
         [(u, u.text.lower()) for u in units], [Heading(1, heading, "paragraph", 1)]
     )
     assert inventory["sectors"] == ["municipal", "tertiary", "residential", "transport"]
+
+
+def test_participation_evidence_shows_people_taking_part_before_names_of_stakeholders() -> None:
+    """Gävle: a paragraph on applying for funding names "stakeholder engagement" first; the
+    plan's consultation is what shows participation (and a Beteiligung in German)."""
+    units = _long_plan(
+        "When we joined Viable Cities in 2021 we applied for external funding to develop a local "
+        "climate agreement since stakeholder engagement was something we needed to develop.",
+        "Our communication reaches the residents through the city's website.",
+        "The action plan was open for consultation during three months and many of the "
+        "suggestions from civil society were added to the plan.",
+        "Die Bürgerbeteiligung umfasste zwei Bürgerwerkstätten und eine Online-Umfrage.",
+    )
+    participation = _finding(units, "participation")
+    assert participation["present"]
+    snippets = [e["snippet"] for e in participation["evidence"]]
+    assert "open for consultation" in snippets[0]
+    assert "Bürgerbeteiligung" in snippets[1]
+    assert not any("external funding" in s for s in snippets[:2])
+
+
+def test_a_council_decision_on_another_matter_is_not_the_plans() -> None:
+    """Münster's Klimabilanz: the council's decision on a land-use plan is no decision behind
+    the climate plan; the Gemeinderat adopting the Klimaschutzkonzept, or the city council
+    approving the SECAP, is."""
+    land_use = [
+        Unit(
+            "page",
+            1,
+            "Die Windenergie ist in Münster nur noch marginal ausgebaut worden. Auf Grund des "
+            "Ratsbeschlusses zur 65. Änderung des Flächennutzungsplans der Stadt zur Darstellung "
+            "von Konzentrationszonen sind nun mehrere neue Zonen ausgewiesen worden.",
+        )
+    ]
+    assert not _finding(land_use, "council_approval")["present"]
+    for text in (
+        "Das Klimaschutzkonzept wurde am 12.03.2019 vom Gemeinderat beschlossen.",
+        "The SECAP was approved by the City Council Plenary on 11 April 2019.",
+    ):
+        assert _finding([Unit("page", 1, text)], "council_approval")["present"], text
+
+
+def test_a_report_of_many_full_pages_is_long_though_it_has_few_pages() -> None:
+    """Münster's CO2 report: 22 full PDF pages. Naming a funding programme there ("Förderprogramm
+    Altbausanierung") is no financing of its own, as it would be in a plan of three pages."""
+    prose = (
+        "Der Rückgang der Emissionen im Wärmebereich ist auf energieeffiziente Neubauten sowie "
+        "umfangreiche Sanierungsmaßnahmen zurückzuführen, die Netzwerke mit Energieberatern und "
+        "Handwerkern begleitet haben. "
+    ) * 12
+    named = "Dazu trug das Förderprogramm Altbausanierung bei; seine Finanzierung trägt die Stadt."
+    report = [Unit("page", n, prose + (named if n == 12 else "")) for n in range(1, 23)]
+    assert not _finding(report, "financing")["present"]
+    short_plan = [Unit("page", 1, prose[:600] + named), Unit("page", 2, prose[:600])]
+    assert _finding(short_plan, "financing")["present"]

@@ -122,21 +122,6 @@ def _inventoried(
     return None
 
 
-def action_sectors(
-    units: list[tuple[Unit, str]], headings: Sequence[Heading]
-) -> tuple[list[str], dict[str, dict[str, Any]]] | None:
-    """Key sectors of the mitigation actions, from the action chapters ("Module B-2 Climate
-    Neutrality Portfolio", "Maßnahmenkatalog"); None when the plan has no such chapter."""
-    chapter = _chapter(units, headings, _ACTION_CHAPTER)
-    return _sectors(units, chapter) if chapter else None
-
-
-_ACTION_CHAPTER = re.compile(
-    r"\bb-2\b|portfolio|mitigation action|climate action|actions\b|"
-    r"maßnahmen|massnahmen|handlungsfeld|handlungsprogramm"
-)
-
-
 def _chapter(
     units: list[tuple[Unit, str]], headings: Sequence[Heading], names: re.Pattern[str] = _CHAPTER
 ) -> list[int]:

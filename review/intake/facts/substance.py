@@ -2,7 +2,9 @@
 
 In a short plan (a few pages, a few dozen paragraphs) one sentence is its chapter on a thing;
 in a plan of 200 pages, one sentence is a passing mention. The rules below apply to long plans;
-a short plan does a thing when it names it.
+a short plan does a thing when it names it. Short is short in units and in text: a report of 22
+PDF pages holds as much text as 500 paragraphs ("Förderprogramm Altbausanierung" named in a
+CO2 report is no financing of its own).
 
 A word is cheap: every Climate City Contract mentions climate risks, adaptation and funding in
 passing ("vulnerability to climate change", "a separate adaptation plan", "we applied for
@@ -31,6 +33,7 @@ APART = 80
 FINANCE_WINDOW = 150
 # A short plan (a few pages, a few dozen paragraphs) says what it costs once, in its chapter.
 SHORT_PLAN_UNITS = 60
+SHORT_PLAN_CHARS = 20_000  # about 6 pages of prose; the generated plans have 6,000-8,000
 MIN_ASSESSMENT = 2
 MIN_ADAPTATION = 5
 
@@ -144,12 +147,18 @@ def financed(units: Sequence[tuple[Unit, str]]) -> list[tuple[Unit, int, int]]:
     return found
 
 
-def min_financed(units: int) -> int:
-    return 0 if units < SHORT_PLAN_UNITS else MIN_FINANCED
+def is_short(units: Sequence[tuple[Unit, str]]) -> bool:
+    """A plan of a few pages or a few dozen paragraphs, whose one sentence on a thing is its
+    chapter on it."""
+    return len(units) < SHORT_PLAN_UNITS and sum(len(t) for _, t in units) < SHORT_PLAN_CHARS
+
+
+def min_financed(units: Sequence[tuple[Unit, str]]) -> int:
+    return 0 if is_short(units) else MIN_FINANCED
 
 
 def assessed(units: Sequence[tuple[Unit, str]], headings: Sequence[Heading]) -> bool:
-    if len(units) < SHORT_PLAN_UNITS:
+    if is_short(units):
         return True
     if any(_ASSESSMENT_CHAPTER.search(h.title.lower()) for h in headings):
         return True
@@ -162,7 +171,7 @@ def assessed(units: Sequence[tuple[Unit, str]], headings: Sequence[Heading]) -> 
 
 
 def adapts(hits: list[Any], headings: Sequence[Heading], units: Sequence[tuple[Unit, str]]) -> bool:
-    if len(units) < SHORT_PLAN_UNITS:
+    if is_short(units):
         return True
     if not (
         any(_ADAPTATION_CHAPTER.search(h.title.lower()) for h in headings)
