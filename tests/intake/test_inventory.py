@@ -82,3 +82,78 @@ def test_a_targets_base_year_alone_is_no_inventory() -> None:
         "1990 by 2030."
     )
     assert not finding["present"]
+
+
+def _sectors(heading: str, *units: Unit, headings: list[Heading] | None = None) -> list[str]:
+    title = Unit("paragraph", 1, heading)
+    listed = [title, *units]
+    found = read_inventory(
+        [(u, u.text.lower()) for u in listed],
+        headings or [Heading(1, heading, "paragraph", 1)],
+    )
+    return found["sectors"]
+
+
+def test_a_municipality_row_of_a_split_inventory_is_the_municipal_sector() -> None:
+    """Bratislava's A-1 table: "Municipality | 15 679" beside Tertiary and Residential."""
+    table = (
+        "Sector | Scope 1 | Scope 2\nSector: Buildings | 632 748 | 530 766\n"
+        "Municipality | 15 679 | 34 231\nTertiary | 300 599 | 307 809\n"
+        "Residential | 316 471 | 181 363\nSector: Transport | 419 847 | 17 000"
+    )
+    sectors = _sectors(
+        "Module A-1 Greenhouse Gas Emissions Baseline Inventory", Unit("table", 1, table)
+    )
+    assert sectors == ["municipal", "tertiary", "residential", "transport"]
+
+
+def test_buildings_with_homes_named_in_passing_are_still_all_buildings() -> None:
+    """ "Built environment is the emissions from buildings, both residential and not
+    residential" is one aggregated sector, not a split one that lacks the others."""
+    text = (
+        "Built environment is the emissions from heating, cooling and using buildings, both "
+        "residential and not residential, such as offices. Mobility includes all fuels used "
+        "for transportation: 310 kt CO2."
+    )
+    sectors = _sectors("Greenhouse Gas Emissions Baseline Inventory", Unit("paragraph", 2, text))
+    assert sectors == ["municipal", "tertiary", "residential", "transport"]
+
+
+def test_false_friends_do_not_split_the_buildings() -> None:
+    """ "Business as usual" is no business sector, "domestic hot water" no household sector."""
+    text = (
+        "A-1.3b: GHG emissions by source sector according to Business as Usual (BAU) 2030\n"
+        "Buildings & Heating | heating demand (space heating + domestic hot water) | 2287 GWh\n"
+        "Transport | 347 280 t"
+    )
+    sectors = _sectors("Module A-1 Baseline Inventory", Unit("table", 1, text))
+    assert sectors == ["municipal", "tertiary", "residential", "transport"]
+
+
+def test_a_sectoral_emissions_chapter_shows_the_inventorys_sectors() -> None:
+    """Glasgow: the sectors stand in a chapter "Sectoral Emissions", a "domestic" sector for
+    the homes and "Public Sector" for the municipality's own."""
+    table = (
+        "Sector | 2006 | 2022 | Reduction\nDomestic | 1500.1 | 800.2 | 46%\n"
+        "Transport | 970.5 | 787.2 | 18.9%\nCommercial | 993.7 | 384.4 | 61.3%\n"
+        "Public Sector | 398.8 | 224.2 | 43.8%"
+    )
+    assert _sectors("Sectoral Emissions", Unit("table", 1, table)) == [
+        "municipal",
+        "tertiary",
+        "residential",
+        "transport",
+    ]
+
+
+def test_a_template_module_runs_to_the_next_module_whatever_its_headings_levels() -> None:
+    """A PDF gave "Module A-1" and its sub-heading one level: the module still runs on to its
+    table, and stops where the next module's table opens."""
+    units = [
+        Unit("paragraph", 2, "Coverage of Emissions Reporting"),
+        Unit("table", 1, "A-1.4: GHG emissions\nResidential | 120 kt\nTransport | 300 kt"),
+        Unit("table", 2, "A-2.1: Policies\nCommercial buildings strategy | city | relevant"),
+    ]
+    heading = "2.1 Module A-1 Greenhouse Gas Emissions Baseline Inventory"
+    headings = [Heading(2, heading, "paragraph", 1), Heading(2, units[0].text, "paragraph", 2)]
+    assert _sectors(heading, *units, headings=headings) == ["residential", "transport"]

@@ -22,6 +22,19 @@ _CHAPTER = re.compile(
     r"(?:energie|co2|co₂|treibhausgas|thg|klima)[- ]?(?:und [\w-]+ )?bilanz|emissionsinventar|"
     r"emission (?:balance|profile)|ghg emissions? (?:baseline|accounting)"
 )
+# Chapters that show the inventory's sectors without naming the inventory: "Sectoral
+# Emissions", "Emissions by sector", "Emissionen nach Sektoren" (not read for the base year:
+# they run over the years since an older reference year).
+_SECTOR_CHAPTER = re.compile(
+    _CHAPTER.pattern
+    + r"|sectoral emissions|emissions? (?:by|per) (?:source )?sectors?|emissionen nach sektoren"
+)
+# A template module runs to the next module whatever the levels a PDF's headings were given
+# ("2.1 Module A-1 ..." and its sub-headings "Coverage of Emissions Reporting" at one level).
+_MODULE = re.compile(r"\bmodule [a-c]-\d\b")
+_NEXT_MODULE = re.compile(r"\bmodule [a-c]-\d\b|\bpart [b-c]\b|\b[a-c]-[2-9]\b")
+# A unit that opens the next module's part: a table "A-2.1: Policies ..." with no heading.
+_OPENS_MODULE = re.compile(r"\s*(?:[\d.]+\s+)?(?:module\s+)?(?:[a-c]-[2-9]\b|[bc]-\d\b)")
 _BASE_YEAR = re.compile(
     r"\b(?:base(?:line)?|reference|inventory)[-\s]year\W{0,8}"
     r"(?:(?:is|was|of|for|used|selected|chosen|\|)\W{0,4})*(?P<y1>(?:19|20)\d\d)\b"
@@ -58,15 +71,18 @@ SECTOR_TERMS: dict[str, re.Pattern[str]] = {
     "municipal": re.compile(
         r"municipal (?:buildings|facilit|operations|assets|fleet|stock)|public buildings|"
         r"institutional|public sector|"
+        # a table row labelled "Municipality | 15 679"
+        r"(?:^|\n|\| )(?:municipal(?:ity)?|kommunal\w*|kommune)(?= \|)|"
         r"city[- ]owned|own operations|kommunale\w* (?:liegenschaft|gebäude|einrichtung)|"
         r"städtische\w* (?:liegenschaft|gebäude)|öffentliche\w* gebäude"
     ),
     "tertiary": re.compile(
-        r"tertiary|commercial|\bservices?\b|institutional|business|gewerbe|\bghd\b|"
+        r"tertiary|commercial|\bservices?\b|institutional|business(?! as usual)|gewerbe|\bghd\b|"
         r"dienstleistung|handel"
     ),
     "residential": re.compile(
         r"residential|households?|\bhomes\b|housing|dwelling|private haushalte|haushalte|"
+        r"\bdomestic(?! (?:product|flight|aviation|shipping|travel|touris|transport|hot water))|"
         r"wohngebäude|wohnen"
     ),
     "transport": re.compile(r"transport|mobility|traffic|vehicle|verkehr|mobilität"),
@@ -83,7 +99,7 @@ def read_inventory(
     found). `units`: (unit, lower-cased plan's own text); `headings`: the outline."""
     chapter = _chapter(units, headings)
     base = _base_year(units, chapter)
-    sectors, where = _sectors(units, chapter)
+    sectors, where = _sectors(units, _chapter(units, headings, _SECTOR_CHAPTER))
     return {
         "base_year": base[0] if base else None,
         "base_year_evidence": base[1] if base else None,
@@ -138,10 +154,17 @@ def _chapter(
             continue
         start = position[h.kind, h.number]
         end = len(units)
+        module = bool(_MODULE.search(h.title.lower()))
         for nxt in ordered[k + 1 :]:
-            if nxt.level <= h.level and position[nxt.kind, nxt.number] > start:
+            if module and not _NEXT_MODULE.search(nxt.title.lower()):
+                continue
+            if (module or nxt.level <= h.level) and position[nxt.kind, nxt.number] > start:
                 end = position[nxt.kind, nxt.number]
                 break
+        if module:
+            end = next(
+                (i for i in range(start + 1, end) if _OPENS_MODULE.match(units[i][1][:40])), end
+            )
         chosen.extend(range(start, min(end, start + MAX_CHAPTER_UNITS)))
     return sorted(set(chosen))
 
@@ -160,7 +183,7 @@ def _base_year(
             year = int(next(g for g in m.groups() if g))
             votes[year] += 3 if i in in_chapter else 1
             if _INVENTORY_TABLE.search(text, max(0, m.start() - 150), m.start()):
-                votes[year] += 5  # the "Base year" field of the inventory's own tables
+                votes[year] += 8  # the "Base year" field of the inventory's own tables
             first.setdefault(year, evidence(unit, m.start(), m.end()))
     if not votes:
         return None
@@ -182,9 +205,10 @@ def _sectors(
                 named[sector] = evidence(unit, m.start(), m.end())
         if aggregated is None and (m := _BUILDINGS.search(text)):
             aggregated = evidence(unit, m.start(), m.end())
-    # A "services" or "institutional" named in passing does not split the buildings: without
-    # the homes named, "buildings" is the aggregate of all three.
-    if aggregated is not None and "residential" not in named:
+    # A "services" or "homes" named in passing does not split the buildings ("buildings, both
+    # residential and not residential, such as offices"): unless two building sectors are named
+    # apart, "buildings" is the aggregate of all three.
+    if aggregated is not None and sum(s in named for s in BUILDING_SECTORS) < 2:
         for sector in BUILDING_SECTORS:
             named.setdefault(sector, aggregated | {"aggregated": True})
     order = list(SECTOR_TERMS)
