@@ -22,7 +22,13 @@ from review.intake.checks import (
     MIN_INVENTORY_SECTORS,
 )
 from review.intake.document import Unit
-from review.intake.facts import add_action_sectors, add_council, add_inventory, add_targets
+from review.intake.facts import (
+    add_action_sectors,
+    add_council,
+    add_inventory,
+    add_targets,
+    base_year_from_targets,
+)
 from review.intake.facts.actions import action_sectors
 from review.intake.facts.inventory import read_inventory
 from review.intake.facts.substance import adapts, assessed, financed, min_financed
@@ -117,6 +123,9 @@ def check_plan(
             finding["mentions"], finding["evidence"] = finding["evidence"], []
         finding["summary"] = describe(finding)
         findings.append(finding)
+    by_check = {f["check"]: f for f in findings}
+    if base_year_from_targets(by_check["inventory"], by_check["target"]):
+        by_check["inventory"]["summary"] = describe(by_check["inventory"])
     return findings
 
 

@@ -157,3 +157,16 @@ def test_a_template_module_runs_to_the_next_module_whatever_its_headings_levels(
     heading = "2.1 Module A-1 Greenhouse Gas Emissions Baseline Inventory"
     headings = [Heading(2, heading, "paragraph", 1), Heading(2, units[0].text, "paragraph", 2)]
     assert _sectors(heading, *units, headings=headings) == ["residential", "transport"]
+
+
+def test_without_a_base_year_of_its_own_the_inventory_takes_its_targets_reference_year() -> None:
+    """Malmö's A-1 tables leave the year field empty; its target is measured against 1990."""
+    finding = _finding(
+        "The emission inventory covers buildings, transport, waste and industry.",
+        "The city will reduce its territorial greenhouse gas emissions by 70 % by 2030 "
+        "compared to 1990.",
+    )
+    assert finding["present"]
+    assert finding["base_year"] == 1990
+    assert finding["base_year_evidence"]["from_target"]
+    assert "base year 1990" in finding["summary"]["en"]

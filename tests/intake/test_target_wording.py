@@ -177,3 +177,48 @@ def test_no_target_of_the_citys_own(paragraphs: tuple[str, ...]) -> None:
 )
 def test_the_citys_own_beside_a_quoted_target(paragraphs: tuple[str, ...], want: tuple) -> None:
     assert _headline(*paragraphs) == want
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "want"),
+    [
+        # The next sentence defines the neutrality goal with the city's own share.
+        (
+            (
+                "Our goal is carbon neutrality by 2035. This means cutting emissions by 85% "
+                "compared to 1990 and offsetting the rest.",
+            ),
+            ("neutrality", 85.0, 2035, 1990),
+        ),
+        (
+            (
+                "Die Stadt will bis 2035 klimaneutral werden. Das bedeutet, die "
+                "Treibhausgasemissionen um 90 % gegenüber 1990 zu senken.",
+            ),
+            ("neutrality", 90.0, 2035, 1990),
+        ),
+        # ... and a next sentence without a share defines nothing.
+        (
+            (
+                "Our goal is climate neutrality by 2030. This means the city will cooperate "
+                "with many partners.",
+            ),
+            ("neutrality", None, 2030, None),
+        ),
+        # Target years after "no later than", "as early as", "spätestens".
+        (
+            ("The city aims to be climate neutral no later than 2035.",),
+            ("neutrality", None, 2035, None),
+        ),
+        (("We will reach zero net emissions as early as 2030.",), ("neutrality", None, 2030, None)),
+        (("Die Stadt will spätestens 2040 klimaneutral sein.",), ("neutrality", None, 2040, None)),
+        (
+            ("The city will reduce emissions by 60% no later than 2025 compared to 2015.",),
+            ("reduction", 60.0, 2025, 2015),
+        ),
+    ],
+)
+def test_the_neutrality_goal_defined_and_dated_in_other_wordings(
+    paragraphs: tuple[str, ...], want: tuple
+) -> None:
+    assert _headline(*paragraphs) == want

@@ -9,6 +9,7 @@ and the findings carry them on their checks (`add_*` below), so everything that 
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from review.intake.document import Unit
@@ -63,6 +64,24 @@ def add_inventory(finding: dict[str, Any], facts: dict[str, Any]) -> None:
         finding["sector_evidence"] = {s: [e] for s, e in facts["sectors_from"].items()}
         finding["jrc_min_sectors_met"] = len(facts["sectors"]) >= finding["jrc_min_sectors"]
         finding["chapter"] = facts["chapter"][0]
+
+
+def base_year_from_targets(inventory: dict[str, Any], target: dict[str, Any]) -> bool:
+    """Where a plan has an inventory but names no base year for it, the year its own reduction
+    targets are measured against ("-70 % by 2030 compared to 1990") is its reference year (the
+    labels' rule: the year the document calls its base or reference year). True when set."""
+    if not inventory.get("present") or inventory.get("base_year") is not None:
+        return False
+    own = [t for t in target.get("other_targets") or [] if t["scope"] == "city"]
+    stated = [t for t in ([target["headline"]] if target.get("headline") else []) + own]
+    years = Counter(t["base_year"] for t in stated if t.get("base_year"))
+    if not years:
+        return False
+    year = years.most_common(1)[0][0]
+    inventory["base_year"] = year
+    first = next(t for t in stated if t.get("base_year") == year)
+    inventory["base_year_evidence"] = first["evidence"] | {"from_target": True}
+    return True
 
 
 def add_action_sectors(

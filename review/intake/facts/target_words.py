@@ -8,12 +8,13 @@ import re
 
 NEUTRAL = re.compile(
     r"(?:climate|carbon|co2|co₂|ghg|greenhouse[- ]gas|emissions?)[- ]?neutral\w*"
-    r"|net[- ]zero|klimaneutral\w*|treibhausgas-?neutral\w*|thg-neutral\w*|co2-neutral\w*"
+    r"|net[- ]zero|zero net (?:emissions|carbon)|klimaneutral\w*|treibhausgas-?neutral\w*"
+    r"|thg-neutral\w*|co2-neutral\w*"
     r"|neutralit(?:y|é) climatique"
     # German for net zero. (A "zero-emission city" is not: Oslo's is its 95 % cut.)
     r"|netto[- ]null"
 )
-NEUTRAL_ANCHORS = ("neutral", "net zero", "net-zero", "netto")
+NEUTRAL_ANCHORS = ("neutral", "net zero", "net-zero", "zero net", "netto")
 PERCENT = re.compile(
     # (the lookbehind after the first digit: before it, it would run at every character)
     r"(?P<pct>\d(?<![\d.,]\d)\d{0,2}(?:[.,]\d{1,2})?)\s?(?:%|prozent|per ?cent|percent)"
@@ -37,7 +38,8 @@ BASE = re.compile(
     r"(?:compared (?:to|with)|relative to|against|from|below|versus|vs\.?|gegenüber|ggü\.?|"
     r"im vergleich zu[mr]?|in relation to|with respect to|in comparison (?:to|with)|"
     r"unter das|bezogen auf|basis(?:jahr)?|bezugsjahr|referenzjahr|ausgangsjahr|"
-    r"base(?:line)?(?: year)?|reference(?: year)?|than(?: in)?|als(?: im| in)?)"
+    r"base(?:line)?(?: year)?|reference(?: year)?|"
+    r"(?:lower|less|fewer|smaller|below|weniger|niedriger|geringer) (?:than|als)(?: in| im)?)"
     r"\s+(?:the\s+|dem\s+|das\s+|den\s+|a\s+)?(?:(?:year|jahr|jahres|levels? (?:of|in)|"
     r"baseline|reference year|basisjahr|bezugsjahr|niveau (?:von|des jahres)|stand)\s+)?"
     r"(?:of\s+)?"
@@ -48,7 +50,7 @@ BASE = re.compile(
 )
 TARGET_YEAR = re.compile(
     r"\b(?:by|until|till|in|before|to|for|bis|zum|im|ab|jahr|year|target(?: year)?|goal|"
-    r"ziel(?:jahr)?|horizon)"
+    r"ziel(?:jahr)?|horizon|as early as|no later than|not later than|spätestens|latest)"
     r"\s+(?:the\s+(?:year\s+)?|zum\s+jahr\s+|(?:end of|ende)\s+)?(?P<year>(?:19[89]|20[0-6])\d)\b"
     r"|(?P<year2>20[2-6]\d)\s+(?:target|goal|ziel|carbon|climate|net|klima)"
 )

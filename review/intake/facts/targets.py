@@ -49,7 +49,7 @@ from review.intake.facts.target_words import (
     scope_of,
     target_score,
 )
-from review.intake.facts.text import Sentence, percent_value, sentences_with
+from review.intake.facts.text import Sentence, percent_value, sentence_at, sentences_with
 
 MAX_CANDIDATES = 40
 # A "target" for a year before this is a result already measured in every plan we read.
@@ -130,6 +130,10 @@ def _neutrality(
         if year is None or year < FIRST_NEUTRALITY_YEAR:
             continue
         percent, base = _defining_share(text, rel + len(m.group(0)), year)
+        if percent is None:
+            # "Our goal is carbon neutrality by 2035. This means cutting emissions by 85 %
+            # compared to 1990": the next sentence defines it.
+            percent, base = _defined_next(units[sentence.index][1], sentence.end, year)
         scope = scope_of(text, rel, city)
         following = units[sentence.index][1][sentence.end : sentence.end + 30]
         if INSTEAD.search(following):
@@ -300,6 +304,20 @@ def _target_year_near(text: str, at: int, reach: int = 160) -> int | None:
         if distance <= reach and (best is None or distance < best[0]):
             best = (distance, year)
     return best[1] if best else None
+
+
+_THIS_MEANS = re.compile(
+    r"\W{0,3}(?:this|that|which) (?:means|implies|translates)|\W{0,3}i\.\s?e\.|"
+    r"\W{0,3}in other words|\W{0,3}(?:das|dies) (?:bedeutet|heißt)|\W{0,3}d\.\s?h\."
+)
+
+
+def _defined_next(unit_text: str, end: int, year: int) -> tuple[float | None, int | None]:
+    """The share and base year a sentence that begins "This means ..." gives the goal before."""
+    if not _THIS_MEANS.match(unit_text, end, end + 40):
+        return None, None
+    s, e = sentence_at(unit_text, min(len(unit_text), end + 6), min(len(unit_text), end + 7))
+    return _defining_share(" ".join(unit_text[s:e].split()), 0, year)
 
 
 def _defining_share(text: str, after: int, year: int) -> tuple[float | None, int | None]:
