@@ -13,17 +13,33 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Connection, Engine, bindparam, delete, exists, select
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from review.db import session_scope
-from review.models import FailedLink, utcnow
+from review.models import FailedLink, table_of, utcnow
 
 log = logging.getLogger("peerplan.link_guard")
 #: The longest client key stored (an IPv6 address with zone fits).
 MAX_CLIENT = 100
+_TRIED = table_of(FailedLink)
+#: A client's recent tries: asked by every request through a personal link, so a Core statement
+#: prepared once (no ORM, no statement built per request).
+_TRIES = (
+    select(_TRIED.c.at)
+    .where(_TRIED.c.client == bindparam("client"), _TRIED.c.at > bindparam("since"))
+    .order_by(_TRIED.c.at)
+)
+#: Whether a client tried a bad link within the horizon, as a column that another statement can
+#: carry (its parameters: `LinkGuard.tried_params`). A reviewer's link look-up carries it: a
+#: client without such tries (nearly every one) cannot be locked out, so the lock-out check then
+#: needs no statement of its own; with tries, `locked_for` works it out.
+TRIED = exists().where(
+    _TRIED.c.client == bindparam("tried_client"), _TRIED.c.at > bindparam("tried_since")
+)
 
 
 def _aware(value: datetime) -> datetime:
@@ -59,12 +75,13 @@ class LinkGuard:
                 locked_until, streak = at + self.lockout, []
         return locked_until, latest
 
-    def _tries(self, session: Session, client: str, now: datetime) -> list[datetime]:
-        rows = session.exec(
-            select(FailedLink.at)
-            .where(FailedLink.client == client[:MAX_CLIENT], FailedLink.at > now - self.horizon)
-            .order_by(col(FailedLink.at))
-        )
+    def tried_params(self, client: str, now: datetime) -> dict[str, Any]:
+        """The parameters of `TRIED` for `client` at `now`."""
+        return {"tried_client": client[:MAX_CLIENT], "tried_since": now - self.horizon}
+
+    def _tries(self, connection: Connection, client: str, now: datetime) -> list[datetime]:
+        params = {"client": client[:MAX_CLIENT], "since": now - self.horizon}
+        rows = connection.execute(_TRIES, params).scalars()
         return [_aware(at) for at in rows if _aware(at) <= now]
 
     def locked_for(
@@ -74,9 +91,9 @@ class LinkGuard:
         request's: no second connection per request), else in a session of its own."""
         now = now or utcnow()
         if session is not None:
-            until, _ = self._replay(self._tries(session, client, now))
+            until, _ = self._replay(self._tries(session.connection(), client, now))
         else:
-            with Session(self.engine) as own:
+            with self.engine.connect() as own:
                 until, _ = self._replay(self._tries(own, client, now))
         return max(0.0, (until - now).total_seconds()) if until else 0.0
 
@@ -86,8 +103,8 @@ class LinkGuard:
         with session_scope(self.engine) as session:
             session.add(FailedLink(client=client[:MAX_CLIENT], at=now))
         self._prune(now)
-        with Session(self.engine) as session:
-            _, streak = self._replay(self._tries(session, client, now))
+        with self.engine.connect() as connection:
+            _, streak = self._replay(self._tries(connection, client, now))
         return min(self.max_delay, self.delay_step * max(0, streak - 1))
 
     def _prune(self, now: datetime) -> None:

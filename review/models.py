@@ -11,7 +11,7 @@ import enum
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Table, Text, UniqueConstraint
 from sqlalchemy.orm import deferred
 from sqlmodel import Field, SQLModel
 
@@ -35,6 +35,12 @@ def saved_id(row: _Row) -> int:
     if row.id is None:
         raise ValueError(f"{type(row).__name__} has no id yet: it was never flushed")
     return row.id
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Core table, for the statements of the hot paths: they read and write
+    columns without loading ORM objects (cheaper by half a millisecond and more each)."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
 
 
 def _in(column: str, values: type[enum.Enum]) -> str:

@@ -5,7 +5,9 @@
   commits it itself (`session.commit()` at its end): in its own worker thread, so that SQLite's
   write lock is not held while the commit waits for another thread of a busy server. The form
   page, the most frequent read, ends its transaction the same way (one trip fewer).
-- `ReviewerLink`, `ReviewerAssignment`, `MunicipalityLink`: what a personal link opens. A bad
+- `ReviewerLink`, `ReviewerAssignment`, `MunicipalityLink`: what a personal link opens (a
+  reviewer's as `links.OpenedAssignment`, read without the ORM; `links.loaded` gives the row
+  to what changes it). A bad
   link is refused (`Denied`, a 404 page), counted, answered a little slower each time, and
   enough of them lock the client out (`Locked`, 429) of every link route.
 - `CoordinatorRound`: the round a coordinator's link opens (refused, counted and locked out like
@@ -32,24 +34,28 @@ from review.config import Settings
 from review.coordinator import access
 from review.i18n import pick_language
 from review.link_guard import LinkGuard
-from review.models import MAX_ID, Assignment, Municipality, Round, saved_id
+from review.models import MAX_ID, Municipality, Round
 from review.portal import security
 from review.portal.errors import CrossSite, CsrfFailed, Denied, Locked, Unstorable
 from review.portal.pages import Pages
 from review.portal.posts import ReviewerPost
 from review.reviewing import links
+from review.reviewing.links import OpenedAssignment
 from review.rubric import Rubric
 
+# The app's own parts. `async`, because FastAPI runs a plain `def` dependency in the thread
+# pool: a trip each, a wait in the pool's queue under load, for reading an attribute.
 
-def get_settings(request: Request) -> Settings:
+
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_pages(request: Request) -> Pages:
+async def get_pages(request: Request) -> Pages:
     return request.app.state.pages
 
 
-def get_rubrics(request: Request) -> dict[str, Rubric]:
+async def get_rubrics(request: Request) -> dict[str, Rubric]:
     return request.app.state.rubrics
 
 
@@ -90,14 +96,18 @@ async def _check_client(request: Request) -> None:
 
 
 def _reviewer_link(
-    request: Request, session: Session, token: str, settings: Settings
-) -> Assignment | None:
-    """The lock-out check and the link's look-up, in one thread and the request's session."""
+    request: Request, session: Session, token: str, assignment_id: int | None
+) -> OpenedAssignment | None:
+    """The lock-out check, the link's look-up and (`assignment_id`, when given and not the
+    link's own) the reviewer's other assignment: in one thread and the request's session."""
     guard: LinkGuard = request.app.state.throttle
-    seconds = guard.locked_for(security.client_key(request), session=session)
-    if seconds:
-        raise Locked(seconds)
-    return links.assignment_for_token(session, token, settings)
+    client, settings = security.client_key(request), request.app.state.settings
+    via, locked = links.open_link(session, token, settings, guard, client)
+    if locked:
+        raise Locked(locked)
+    if via is None or assignment_id is None:
+        return via
+    return links.own_assignment(session, via, assignment_id)
 
 
 async def _refuse(request: Request) -> NoReturn:
@@ -108,35 +118,46 @@ async def _refuse(request: Request) -> NoReturn:
     raise Denied
 
 
-async def reviewer_link(
-    request: Request, token: str, session: SessionDep, settings: SettingsDep
-) -> Assignment:
+async def reviewer_link(request: Request, token: str, session: SessionDep) -> OpenedAssignment:
     """The assignment a reviewer's link was issued for."""
-    via = await run_in_threadpool(_reviewer_link, request, session, token, settings)
+    via = await run_in_threadpool(_reviewer_link, request, session, token, None)
     if via is None:
         await _refuse(request)
     return via
 
 
-ReviewerLink = Annotated[Assignment, Depends(reviewer_link)]
+ReviewerLink = Annotated[OpenedAssignment, Depends(reviewer_link)]
 
 
-async def reviewer_assignment(
-    request: Request, via: ReviewerLink, assignment_id: int, session: SessionDep
-) -> Assignment:
-    """The reviewer's assignment `assignment_id`, opened through their link (any of theirs).
-    An id no row can have is refused like another reviewer's (the database would fail on it)."""
-    if not 1 <= assignment_id <= MAX_ID:
+def _assignment_id(raw: str) -> int:
+    """The path's assignment id; 0 (no row's) for anything no row can have (not a number, or
+    one the database would fail on): refused like another reviewer's, after the lock-out check."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
+        return 0
+    number = int(raw)
+    return number if number <= MAX_ID else 0
+
+
+async def _reviewer_assignment(request: Request, session: Session) -> OpenedAssignment:
+    # The path's parameters read here, not declared: each dependency FastAPI solves (and each
+    # parameter it validates) costs about as much CPU as a statement, on every reviewer request.
+    params = request.path_params
+    assignment_id = _assignment_id(params["assignment_id"])
+    found = await run_in_threadpool(
+        _reviewer_link, request, session, params["token"], assignment_id
+    )
+    if found is None:
         await _refuse(request)
-    if assignment_id == via.id:
-        return via  # the link's own assignment (the usual case): nothing more to look up
-    assignment = await run_in_threadpool(links.own_assignment, session, via, assignment_id)
-    if assignment is None:
-        await _refuse(request)
-    return assignment
+    return found
 
 
-ReviewerAssignment = Annotated[Assignment, Depends(reviewer_assignment)]
+async def reviewer_assignment(request: Request, session: SessionDep) -> OpenedAssignment:
+    """The reviewer's assignment `{assignment_id}`, opened through their link `{token}` (any
+    of theirs)."""
+    return await _reviewer_assignment(request, session)
+
+
+ReviewerAssignment = Annotated[OpenedAssignment, Depends(reviewer_assignment)]
 
 
 async def municipality_link(request: Request, token: str, session: SessionDep) -> Municipality:
@@ -175,9 +196,10 @@ def _storable(form: FormData) -> bool:
     return True
 
 
-async def posted_form(request: Request, settings: SettingsDep) -> FormData:
+async def posted_form(request: Request) -> FormData:
     """The post's form, refused when another site's page sent it (its origin, then its CSRF
     token) and when it holds what cannot be stored."""
+    settings: Settings = request.app.state.settings
     if security.cross_site(request, settings.portal_base_url):
         raise CrossSite
     form = await request.form(max_files=2, max_fields=200)
@@ -191,14 +213,16 @@ async def posted_form(request: Request, settings: SettingsDep) -> FormData:
 PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
-async def reviewer_post(
-    request: Request, token: str, assignment: ReviewerAssignment, form: PostedForm
-) -> ReviewerPost:
+async def reviewer_post(request: Request, session: SessionDep) -> ReviewerPost:
+    """The link first, then the form: a bad link is a 404 whatever the form holds. One
+    dependency, not a chain of them (see `_reviewer_assignment`)."""
+    assignment = await _reviewer_assignment(request, session)
+    form = await posted_form(request)
     raw_lang = form.get("lang")
     post = ReviewerPost(
-        token=token,
+        token=request.path_params["token"],
         assignment=assignment,
-        assignment_id=saved_id(assignment),
+        assignment_id=assignment.id,
         form=form,
         lang=pick_language(raw_lang if isinstance(raw_lang, str) else None, None),
     )

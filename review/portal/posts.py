@@ -8,20 +8,20 @@ from typing import Literal
 
 from starlette.datastructures import FormData, UploadFile
 
-from review.models import Assignment
 from review.reviewing.form import ReviewInput
+from review.reviewing.links import OpenedAssignment
 
 ErrorField = Literal["form", "reason", "upload"]
 
 
 @dataclass
 class ReviewerPost:
-    """`assignment` is the one the link opens (loaded in the request's session); `lang` the
+    """`assignment` is the one the link opens (read in the request's session); `lang` the
     page's language from the form. When the domain refuses the post, the form page shows the
     error next to `error_field` and shows `data` (the reviewer's input) again."""
 
     token: str
-    assignment: Assignment
+    assignment: OpenedAssignment
     assignment_id: int
     form: FormData
     lang: str

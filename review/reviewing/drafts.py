@@ -39,9 +39,11 @@ from review.models import (
     utcnow,
 )
 from review.queries import latest_document
+from review.reviewing import in_place
 from review.reviewing.errors import InvalidReview, NotEditable, StaleSave
 from review.reviewing.form import ReviewInput, Seen, differences, stored_values, validate
-from review.reviewing.links import end_of
+from review.reviewing.in_place import AnyAssignment
+from review.reviewing.links import OpenedAssignment, end_of
 from review.rubric import Rubric, load_rubrics
 from review.states import OPEN, rows_changed
 
@@ -85,7 +87,7 @@ def view(session: Session, assignment: Assignment) -> AssignmentView:
     )
 
 
-def latest_review(session: Session, assignment: Assignment) -> Review | None:
+def latest_review(session: Session, assignment: AnyAssignment) -> Review | None:
     return session.exec(
         select(Review)
         .where(Review.assignment_id == assignment.id)
@@ -104,21 +106,23 @@ def reviews(session: Session, assignment: Assignment) -> list[Review]:
     )
 
 
-def edit_deadline(round_: Round, assignment: Assignment) -> datetime:
+def edit_deadline(round_: Round, assignment: AnyAssignment) -> datetime:
     """Submitted reviews can be edited until the end of the round's final deadline."""
     return end_of(round_.final_deadline or assignment.due_date)
 
 
-def _editable(
-    session: Session, assignment: Assignment, latest: Review | None, now: datetime
-) -> bool:
+def _editable(session: Session, assignment: AnyAssignment, now: datetime) -> bool:
     status = S(assignment.status)
     if status in OPEN:
         return True
     if status is S.submitted:
-        round_ = session.get(Round, assignment.round_id)
-        assert round_
-        return round_.edit_after_submit and now <= edit_deadline(round_, assignment)
+        if isinstance(assignment, OpenedAssignment):  # its round's rules came with it
+            allowed, final = assignment.edit_after_submit, assignment.final_deadline
+        else:
+            round_ = session.get(Round, assignment.round_id)
+            assert round_
+            allowed, final = round_.edit_after_submit, round_.final_deadline
+        return allowed and now <= end_of(final or assignment.due_date)
     return False
 
 
@@ -132,7 +136,7 @@ def form_state(
         data=ReviewInput.from_review(latest),
         seen=Seen(latest.version, latest.revision) if latest else Seen(),
         status=latest.status if latest else None,
-        editable=_editable(session, assignment, latest, now or utcnow()),
+        editable=_editable(session, assignment, now or utcnow()),
         versions=latest.version if latest else 0,
     )
 
@@ -157,7 +161,7 @@ def form_page(session: Session, assignment_id: int, *, now: datetime | None = No
     )
 
 
-def _rubric_of(assignment: Assignment, rubrics: dict[str, Rubric] | None) -> Rubric:
+def _rubric_of(assignment: AnyAssignment, rubrics: dict[str, Rubric] | None) -> Rubric:
     if rubrics is None:
         rubrics = load_rubrics()
     try:
@@ -169,7 +173,7 @@ def _rubric_of(assignment: Assignment, rubrics: dict[str, Rubric] | None) -> Rub
 
 
 def _check_fresh(
-    session: Session, rubric: Rubric, assignment: Assignment, data: ReviewInput, seen: Seen
+    session: Session, rubric: Rubric, assignment: AnyAssignment, data: ReviewInput, seen: Seen
 ) -> Review | None:
     latest = latest_review(session, assignment)
     stored = Seen(latest.version, latest.revision) if latest else Seen()
@@ -183,10 +187,8 @@ def _check_fresh(
     return latest
 
 
-def _check_editable(
-    session: Session, assignment: Assignment, latest: Review | None, now: datetime
-) -> None:
-    if not _editable(session, assignment, latest, now):
+def _check_editable(session: Session, assignment: AnyAssignment, now: datetime) -> None:
+    if not _editable(session, assignment, now):
         if S(assignment.status) is S.submitted:
             raise NotEditable(
                 N_(
@@ -202,7 +204,7 @@ def _check_editable(
 
 def _write(
     session: Session,
-    assignment: Assignment,
+    assignment: AnyAssignment,
     latest: Review | None,
     values: dict[str, Any],
     *,
@@ -261,7 +263,7 @@ def _write(
 
 def _checked_write(
     session: Session,
-    assignment: Assignment,
+    assignment: AnyAssignment,
     data: ReviewInput,
     seen_revision: Seen | str | tuple[int, int],
     status: ReviewStatus,
@@ -276,7 +278,7 @@ def _checked_write(
     seen = Seen.parse(seen_revision)
     rubric = _rubric_of(assignment, rubrics)
     latest = _check_fresh(session, rubric, assignment, data, seen)
-    _check_editable(session, assignment, latest, now)
+    _check_editable(session, assignment, now)
     errors = validate(rubric, data, complete=status is ReviewStatus.submitted, language=language)
     if errors:
         raise InvalidReview(errors)
@@ -296,7 +298,7 @@ def _checked_write(
 
 def save_draft(
     session: Session,
-    assignment: Assignment,
+    assignment: AnyAssignment,
     data: ReviewInput,
     *,
     seen_revision: Seen | str | tuple[int, int],
@@ -305,36 +307,45 @@ def save_draft(
     now: datetime | None = None,
     rubrics: dict[str, Rubric] | None = None,
     language: str = "en",
-) -> Review:
+) -> in_place.Saved:
     """Save what the reviewer typed so far. Refuses wrong values (a score off the scale) but
-    not missing ones. Raises StaleSave, InvalidReview, NotEditable; none of them writes."""
+    not missing ones. Raises StaleSave, InvalidReview, NotEditable; none of them writes.
+    Event `review.draft_saved` (version, revision, source), once per save."""
     now = now or utcnow()
-    review = _checked_write(
-        session,
-        assignment,
-        data,
-        seen_revision,
-        ReviewStatus.draft,
-        source=source,
-        now=now,
-        rubrics=rubrics,
-        language=language,
+    source = ReviewSource(source).value
+    seen = Seen.parse(seen_revision)
+    rubric = _rubric_of(assignment, rubrics)
+    saved = in_place.save(
+        session, assignment, rubric, data, seen, source=source, now=now, language=language
     )
-    events.record(
+    if saved is None:
+        review = _checked_write(
+            session,
+            assignment,
+            data,
+            seen,
+            ReviewStatus.draft,
+            source=source,
+            now=now,
+            rubrics=rubrics,
+            language=language,
+        )
+        saved = in_place.Saved(saved_id(review), review.version, review.revision)
+    events.insert(
         session,
         kind="review.draft_saved",
         actor=actor,
         entity="assignment",
         entity_id=assignment.id,
         round_id=assignment.round_id,
-        payload={"version": review.version, "revision": review.revision, "source": review.source},
+        payload={"version": saved.version, "revision": saved.revision, "source": source},
     )
-    return review
+    return saved
 
 
 def write_submission(
     session: Session,
-    assignment: Assignment,
+    assignment: AnyAssignment,
     data: ReviewInput,
     *,
     seen_revision: Seen | str | tuple[int, int],

@@ -4,13 +4,17 @@ reviewer's link works while the assignment is in `LINK_VALID` and until its expi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import Row, bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from review import events, tokens
 from review.config import Settings
-from review.models import Assignment, AssignmentStatus, Municipality, Round, utcnow
+from review.link_guard import TRIED, LinkGuard
+from review.models import Assignment, AssignmentStatus, Municipality, Round, table_of, utcnow
 from review.states import LINK_VALID
 
 S = AssignmentStatus
@@ -28,9 +32,11 @@ def link_expiry(
 ) -> datetime:
     """Links work until the end of the round's final deadline plus the grace period, or of the
     assignment's own due date (`due`: a backup's or an extended one) when that is later."""
-    last = round_.final_deadline or round_.due_date
-    if due is not None and due > last:
-        last = due
+    return _expiry(round_.final_deadline or round_.due_date, due, grace_days)
+
+
+def _expiry(round_last: date, due: date | None, grace_days: int) -> datetime:
+    last = due if due is not None and due > round_last else round_last
     return end_of(last + timedelta(days=grace_days))
 
 
@@ -136,27 +142,112 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def assignment_for_token(
+@dataclass(frozen=True)
+class OpenedAssignment:
+    """An assignment as a reviewer's link opens it: what the portal needs of it and of its round,
+    read in one statement without loading ORM objects (every reviewer request opens one). Where
+    a change of state needs the row itself: `loaded`."""
+
+    id: int
+    round_id: int
+    plan_id: int
+    reviewer_id: int
+    rubric: str
+    status: str
+    due_date: date
+    #: Its round's: when submitted reviews can no longer be edited (`drafts.edit_deadline`).
+    final_deadline: date | None
+    edit_after_submit: bool
+
+
+_A, _R = table_of(Assignment), table_of(Round)
+_OPENED = core_select(
+    _A.c.id,
+    _A.c.round_id,
+    _A.c.plan_id,
+    _A.c.reviewer_id,
+    _A.c.rubric,
+    _A.c.status,
+    _A.c.due_date,
+    _R.c.final_deadline,
+    _R.c.edit_after_submit,
+    _A.c.token_hash,
+    _A.c.token_expires_at,
+    _R.c.due_date.label("round_due_date"),
+).join_from(_A, _R, _R.c.id == _A.c.round_id)
+#: Prepared once: SQLAlchemy then finds their compiled form by the statement's cached key.
+_BY_TOKEN = _OPENED.where(_A.c.token_hash == bindparam("digest"))
+_BY_TOKEN_GUARDED = _BY_TOKEN.add_columns(TRIED.label("tried"))
+_BY_ID = _OPENED.where(_A.c.id == bindparam("id"), _A.c.reviewer_id == bindparam("reviewer_id"))
+
+
+def _opened(row: Row) -> OpenedAssignment:
+    return OpenedAssignment(*row[:9])
+
+
+def opened_by_token(
     session: Session, token: str, settings: Settings, *, now: datetime | None = None
-) -> Assignment | None:
+) -> OpenedAssignment | None:
     """The assignment a personal link opens, or None when the link is unknown, expired or
     revoked (declined, reassigned, withdrawn). Look-up by hash, then a constant-time check."""
     if not token or len(token) > 200:
         return None
-    digest = tokens.hash_token(token)
-    assignment = session.exec(select(Assignment).where(Assignment.token_hash == digest)).first()
-    if assignment is None or not tokens.matches(token, assignment.token_hash):
-        return None
-    if S(assignment.status) not in LINK_VALID:
-        return None
+    row = session.connection().execute(_BY_TOKEN, {"digest": tokens.hash_token(token)}).first()
+    return _valid(row, token, settings, now or utcnow())
+
+
+def open_link(
+    session: Session,
+    token: str,
+    settings: Settings,
+    guard: LinkGuard,
+    client: str,
+    *,
+    now: datetime | None = None,
+) -> tuple[OpenedAssignment | None, float]:
+    """What a reviewer's request through its link needs first: the seconds `client` is still
+    locked out by `guard` (0: not locked) and, unless locked, `opened_by_token`'s assignment.
+    One statement for both when the client has no recent bad tries (the usual case)."""
     now = now or utcnow()
-    round_ = session.get(Round, assignment.round_id)
-    assert round_ is not None
-    expires = link_expiry(round_, settings.link_grace_days, due=assignment.due_date)
-    if assignment.token_expires_at is not None:
-        expires = min(expires, _aware(assignment.token_expires_at))
+    row = None
+    if token and len(token) <= 200:
+        params = {"digest": tokens.hash_token(token), **guard.tried_params(client, now)}
+        row = session.connection().execute(_BY_TOKEN_GUARDED, params).first()
+    if row is None or row.tried:  # the lock-out worked out from the client's tries
+        locked = guard.locked_for(client, now, session=session)
+        if locked:
+            return None, locked
+    return _valid(row, token, settings, now), 0.0
+
+
+def _valid(
+    row: Row | None, token: str, settings: Settings, now: datetime
+) -> OpenedAssignment | None:
+    if row is None or not tokens.matches(token, row.token_hash):
+        return None
+    if S(row.status) not in LINK_VALID:
+        return None
+    round_last = row.final_deadline or row.round_due_date
+    expires = _expiry(round_last, row.due_date, settings.link_grace_days)  # as `link_expiry`
+    if row.token_expires_at is not None:
+        expires = min(expires, _aware(row.token_expires_at))
     if now > expires:
         return None
+    return _opened(row)
+
+
+def assignment_for_token(
+    session: Session, token: str, settings: Settings, *, now: datetime | None = None
+) -> Assignment | None:
+    """`opened_by_token`'s assignment as its row."""
+    opened = opened_by_token(session, token, settings, now=now)
+    return None if opened is None else loaded(session, opened)
+
+
+def loaded(session: Session, opened: OpenedAssignment) -> Assignment:
+    """The row of an opened assignment, for what changes it (accepting, submitting...)."""
+    assignment = session.get(Assignment, opened.id)
+    assert assignment is not None, "opened in this transaction"
     return assignment
 
 
@@ -172,7 +263,9 @@ def municipality_for_token(session: Session, token: str) -> Municipality | None:
     return municipality
 
 
-def own_assignments(session: Session, assignment: Assignment) -> list[Assignment]:
+def own_assignments(
+    session: Session, assignment: Assignment | OpenedAssignment
+) -> list[Assignment]:
     """Every assignment of the same reviewer (one email per round) that a link may open."""
     rows = session.exec(
         select(Assignment)
@@ -182,12 +275,15 @@ def own_assignments(session: Session, assignment: Assignment) -> list[Assignment
     return [a for a in rows if S(a.status) in LINK_VALID]
 
 
-def own_assignment(session: Session, via: Assignment, assignment_id: int) -> Assignment | None:
+def own_assignment(
+    session: Session, via: OpenedAssignment, assignment_id: int
+) -> OpenedAssignment | None:
     """The reviewer's assignment `assignment_id`, reached through the link of `via`; None when it
     belongs to someone else or its link no longer works."""
     if assignment_id == via.id:
         return via
-    other = session.get(Assignment, assignment_id)
-    if other is None or other.reviewer_id != via.reviewer_id or S(other.status) not in LINK_VALID:
+    params = {"id": assignment_id, "reviewer_id": via.reviewer_id}
+    row = session.connection().execute(_BY_ID, params).first()
+    if row is None or S(row.status) not in LINK_VALID:
         return None
-    return other
+    return _opened(row)

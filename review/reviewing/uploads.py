@@ -67,7 +67,7 @@ def apply_word_form(
             now=now,
             language=language,
         )
-    return save_draft(
+    saved = save_draft(
         session,
         assignment,
         parsed.data,
@@ -77,6 +77,9 @@ def apply_word_form(
         now=now,
         language=language,
     )
+    review = session.get(Review, saved.review_id)
+    assert review is not None
+    return review
 
 
 def municipality_documents(session: Session, municipality: Municipality) -> list[Document]:

@@ -10,6 +10,7 @@ from review import lifecycle
 from review.i18n import N_
 from review.portal.deps import PagesDep, ReviewerPostDep, SessionDep, SettingsDep
 from review.portal.routes.reviewer import form_url
+from review.reviewing import links
 
 router = APIRouter()
 
@@ -22,7 +23,8 @@ def accept(
     settings: SettingsDep,
     background: BackgroundTasks,
 ) -> Response:
-    lifecycle.accept(session, settings, post.assignment, actor=post.actor)
+    assignment = links.loaded(session, post.assignment)
+    lifecycle.accept(session, settings, assignment, actor=post.actor)
     background.add_task(request.app.state.send_now, settings)
     url = form_url(post.token, post.assignment_id, post.lang, done="accepted")
     return RedirectResponse(url, status_code=303)
@@ -39,7 +41,8 @@ def decline(
 ) -> Response:
     """Declining ends the link; the coordinator is told and a replacement invited."""
     post.error_field = "reason"
-    lifecycle.decline(session, settings, post.assignment, post.text("reason"), actor=post.actor)
+    assignment = links.loaded(session, post.assignment)
+    lifecycle.decline(session, settings, assignment, post.text("reason"), actor=post.actor)
     background.add_task(request.app.state.send_now, settings)
     lang = post.lang
     return pages.message(

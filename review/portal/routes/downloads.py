@@ -12,7 +12,7 @@ from review.documents import word_form
 from review.errors import InvalidInput
 from review.portal.deps import ReviewerAssignment, SessionDep, SettingsDep
 from review.portal.pages import request_lang, safe_download_name
-from review.reviewing import drafts, offline
+from review.reviewing import drafts, links, offline
 
 router = APIRouter()
 #: What a plan may be served as; anything else is a download of unknown type.
@@ -23,7 +23,7 @@ PLAN_TYPES = {"application/pdf": ".pdf", word_form.MEDIA_TYPE: ".docx"}
 def plan_document(
     assignment: ReviewerAssignment, session: SessionDep, settings: SettingsDep
 ) -> Response:
-    v = drafts.view(session, assignment)
+    v = drafts.view(session, links.loaded(session, assignment))
     if v.document is None:
         raise HTTPException(404)
     try:
@@ -44,9 +44,9 @@ def word_download(
     request: Request, assignment: ReviewerAssignment, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """The Word review form of the assignment, filled in with what is saved."""
-    v = drafts.view(session, assignment)
+    v = drafts.view(session, links.loaded(session, assignment))
     lang = request_lang(request, v.reviewer.language)
-    data = offline.build_word_form(session, assignment, lang)
+    data = offline.build_word_form(session, v.assignment, lang)
     name = safe_download_name(
         f"review form {v.municipality.name} {assignment.rubric} {lang}", ".docx"
     )

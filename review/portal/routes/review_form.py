@@ -19,7 +19,7 @@ from review.portal.deps import (
 )
 from review.portal.posts import ReviewerPost
 from review.portal.routes.reviewer import form_url
-from review.reviewing import drafts, uploads
+from review.reviewing import drafts, links, uploads
 from review.reviewing.form import ReviewInput
 
 router = APIRouter()
@@ -48,7 +48,7 @@ def save(
     if post.submits:
         lifecycle.submit(
             session,
-            post.assignment,
+            links.loaded(session, post.assignment),
             post.data,
             settings=settings,
             seen_revision=seen,
@@ -98,7 +98,7 @@ def word_upload(
     uploads.apply_word_form(
         session,
         settings,
-        post.assignment,
+        links.loaded(session, post.assignment),
         upload.file.read(),
         submit=post.submits,
         actor=post.actor,

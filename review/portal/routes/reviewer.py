@@ -36,7 +36,8 @@ def overview(
 ) -> Response:
     """Every assignment the reviewer's link opens; a single one goes straight to its form."""
     views = [drafts.view(session, a) for a in links.own_assignments(session, via)]
-    lang = request_lang(request, drafts.view(session, via).reviewer.language)
+    reviewer = drafts.view(session, links.loaded(session, via)).reviewer
+    lang = request_lang(request, reviewer.language)
     if len(views) == 1:
         url = form_url(token, saved_id(views[0].assignment), lang)
         return RedirectResponse(url, status_code=303)
@@ -53,7 +54,7 @@ def show(
     session: SessionDep,
     pages: PagesDep,
 ) -> Response:
-    page = pages.form(request, session, token, saved_id(assignment))
+    page = pages.form(request, session, token, assignment.id)
     session.commit()  # ends the read here, in the route's thread: no further trip (deps)
     return page
 
@@ -67,7 +68,8 @@ def findings(
     pages: PagesDep,
 ) -> Response:
     """The intake's automatic hints on the plan's newest document."""
-    v = drafts.view(session, assignment)
+    v = drafts.view(session, links.loaded(session, assignment))
     lang = request_lang(request, v.reviewer.language)
     items = [finding_view(f, lang) for f in (v.document.findings if v.document else [])]
-    return pages.render(request, "findings.html", lang, token=token, v=v, a=assignment, items=items)
+    a = v.assignment
+    return pages.render(request, "findings.html", lang, token=token, v=v, a=a, items=items)
