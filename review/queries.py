@@ -9,18 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from review.models import Document, Event, Review, ReviewStatus
+
+#: Prepared once: a reviewer's form page asks for it on every view.
+_NEWEST_DOCUMENT = (
+    select(Document)
+    .where(col(Document.plan_id) == bindparam("plan"))
+    .order_by(col(Document.version).desc())
+    .limit(1)
+)
 
 
 def latest_document(session: Session, plan_id: int | None) -> Document | None:
     """The plan's newest document (highest version), or None before its first upload."""
     if plan_id is None:
         return None
-    return session.exec(
-        select(Document).where(Document.plan_id == plan_id).order_by(col(Document.version).desc())
-    ).first()
+    return session.exec(_NEWEST_DOCUMENT, params={"plan": plan_id}).first()
 
 
 def latest_documents(session: Session, plan_ids: Iterable[int]) -> dict[int, Document]:

@@ -8,6 +8,8 @@ kept; nothing of it was written (the request's transaction was rolled back)."""
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -24,7 +26,11 @@ from review.states import IllegalTransition, StaleVersion
 
 
 class Denied(Exception):
-    """The link is unknown, expired or revoked, or opens nothing of this reviewer's."""
+    """The link is unknown, expired or revoked, or opens nothing of this reviewer's. Answered
+    after `delay` seconds (the link guard's, for a counted bad try)."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
 
 
 class CsrfFailed(Exception):
@@ -50,7 +56,10 @@ def _pages(request: Request) -> Pages:
     return request.app.state.pages
 
 
-async def denied(request: Request, _exc: Exception) -> Response:
+async def denied(request: Request, exc: Exception) -> Response:
+    delay = getattr(exc, "delay", 0.0)
+    if delay:  # on the event loop, not in a thread of the pool
+        await asyncio.sleep(delay)
     lang = request_lang(request)
     return _pages(request).message(request, lang, 404, INVALID_LINK_TITLE, INVALID_LINK)
 

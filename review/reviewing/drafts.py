@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as entities
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -130,13 +131,17 @@ def form_state(
     session: Session, assignment: Assignment, *, now: datetime | None = None
 ) -> FormState:
     latest = latest_review(session, assignment)
+    return _state(assignment, latest, _editable(session, assignment, now or utcnow()))
+
+
+def _state(assignment: Assignment, latest: Review | None, editable: bool) -> FormState:
     return FormState(
         assignment=assignment,
         review=latest,
         data=ReviewInput.from_review(latest),
         seen=Seen(latest.version, latest.revision) if latest else Seen(),
         status=latest.status if latest else None,
-        editable=_editable(session, assignment, now or utcnow()),
+        editable=editable,
         versions=latest.version if latest else 0,
     )
 
@@ -151,13 +156,38 @@ class FormPage:
     submitted: list[Review]
 
 
+#: The form page's statements, prepared once (every save is followed by this page): built anew
+#: each time, their expressions cost about as much CPU as running them.
+_PAGE_ROWS = (
+    entities(Assignment, Plan, Reviewer, Round, Municipality)
+    .join(Plan, col(Plan.id) == col(Assignment.plan_id))
+    .join(Reviewer, col(Reviewer.id) == col(Assignment.reviewer_id))
+    .join(Round, col(Round.id) == col(Assignment.round_id))
+    .join(Municipality, col(Municipality.id) == col(Plan.municipality_id))
+    .where(col(Assignment.id) == bindparam("assignment"))
+)
+_REVIEWS = (
+    select(Review)
+    .where(col(Review.assignment_id) == bindparam("assignment"))
+    .order_by(col(Review.version))
+)
+
+
 def form_page(session: Session, assignment_id: int, *, now: datetime | None = None) -> FormPage:
-    assignment = session.get(Assignment, assignment_id)
-    assert assignment is not None, "the portal opens only assignments its links found"
+    """Three statements: the assignment with its plan, reviewer, round and municipality; the
+    plan's newest document (`queries.latest_document`); the assignment's reviews."""
+    found = session.execute(_PAGE_ROWS, {"assignment": assignment_id}).first()
+    assert found is not None, "the portal opens only assignments its links found"
+    assignment, plan, reviewer, round_, municipality = found
+    document = latest_document(session, plan.id)
+    # Oldest first: the newest is the last.
+    versions = list(session.exec(_REVIEWS, params={"assignment": assignment_id}))
+    latest = versions[-1] if versions else None
+    editable = _editable(session, assignment, now or utcnow())  # its round is loaded: no query
     return FormPage(
-        view=view(session, assignment),
-        state=form_state(session, assignment, now=now),
-        submitted=[r for r in reviews(session, assignment) if r.status == ReviewStatus.submitted],
+        view=AssignmentView(assignment, reviewer, round_, plan, municipality, document),
+        state=_state(assignment, latest, editable),
+        submitted=[r for r in versions if r.status == ReviewStatus.submitted],
     )
 
 

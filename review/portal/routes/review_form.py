@@ -5,28 +5,34 @@ save (invalid, stale, no longer editable) is raised by the domain and shown on t
 from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from review import lifecycle, signals
+from review.config import Settings
 from review.i18n import translator
 from review.portal.deps import (
     PagesDep,
     ReviewerPostDep,
-    RubricsDep,
     SessionDep,
     SettingsDep,
+    checked_post,
+    read_form,
 )
 from review.portal.posts import ReviewerPost
 from review.portal.routes.reviewer import form_url
 from review.reviewing import drafts, links, uploads
 from review.reviewing.form import ReviewInput
+from review.rubric import Rubric
 
 router = APIRouter()
 
 
 def _after_submission(
-    request: Request, background: BackgroundTasks, post: ReviewerPost, settings: SettingsDep
+    request: Request, background: BackgroundTasks, post: ReviewerPost, settings: Settings
 ) -> None:
     # After the commit: the coordinator's notice goes out, and the plan's consolidation starts
     # when this was its last review.
@@ -35,14 +41,19 @@ def _after_submission(
 
 
 @router.post("/r/{token}/a/{assignment_id}/save")
-def save(
-    request: Request,
-    post: ReviewerPostDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    rubrics: RubricsDep,
-    background: BackgroundTasks,
+async def save(request: Request, session: SessionDep, background: BackgroundTasks) -> Response:
+    """The form's post (a draft save or the submission), the portal's most frequent: the form
+    read here, everything else in one trip through the thread pool (`deps.checked_post`)."""
+    form = await read_form(request)
+    return await run_in_threadpool(_save, request, session, form, background)
+
+
+def _save(
+    request: Request, session: Session, form: FormData, background: BackgroundTasks
 ) -> Response:
+    post = checked_post(request, session, form)
+    settings: Settings = request.app.state.settings
+    rubrics: dict[str, Rubric] = request.app.state.rubrics
     post.data = ReviewInput.from_form(rubrics[post.assignment.rubric], post.form)
     seen = post.text("seen") or "0.0"
     if post.submits:

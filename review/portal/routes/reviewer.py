@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -13,8 +15,9 @@ from review.portal.deps import (
     ReviewerLink,
     RubricsDep,
     SessionDep,
+    opened_here,
 )
-from review.portal.pages import finding_view, request_lang
+from review.portal.pages import Pages, finding_view, request_lang
 from review.reviewing import drafts, links
 
 router = APIRouter()
@@ -47,13 +50,14 @@ def overview(
 
 
 @router.get("/r/{token}/a/{assignment_id}")
-def show(
-    request: Request,
-    token: str,
-    assignment: ReviewerAssignment,
-    session: SessionDep,
-    pages: PagesDep,
-) -> Response:
+async def show(request: Request, token: str, session: SessionDep) -> Response:
+    """The form page (shown after every save): in one trip through the thread pool."""
+    return await run_in_threadpool(_show, request, token, session)
+
+
+def _show(request: Request, token: str, session: Session) -> Response:
+    assignment = opened_here(request, session)
+    pages: Pages = request.app.state.pages
     page = pages.form(request, session, token, assignment.id)
     session.commit()  # ends the read here, in the route's thread: no further trip (deps)
     return page
