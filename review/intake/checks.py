@@ -129,6 +129,9 @@ CHECKS: tuple[Check, ...] = (
             r"mitigation action",
             r"mitigation measure",
             ("climate actions", r"climate actions\b"),
+            # A Climate City Contract's Module B-2: "the portfolio of impact actions", "action
+            # portfolio" (Angers names its actions in no other words).
+            ("portfolio", r"portfolio of (?:\w+ )?actions|action portfolio"),
             r"energy efficiency measure",
         ),
     ),

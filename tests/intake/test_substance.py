@@ -147,3 +147,13 @@ def test_a_report_of_many_full_pages_is_long_though_it_has_few_pages() -> None:
     assert not _finding(report, "financing")["present"]
     short_plan = [Unit("page", 1, prose[:600] + named), Unit("page", 2, prose[:600])]
     assert _finding(short_plan, "financing")["present"]
+
+
+def test_a_portfolio_of_actions_is_the_plans_mitigation_actions() -> None:
+    """Angers names its mitigation actions only as the Climate City Contract's portfolio."""
+    units = _long_plan(
+        "3.2 Module B-2 Designing a climate neutral portfolio. The portfolio of impact actions "
+        "that will enable us to achieve our climate neutrality objectives is shown in table 12."
+    )
+    assert _finding(units, "mitigation_actions")["present"]
+    assert not _finding(_long_plan(), "mitigation_actions")["present"]
