@@ -185,12 +185,28 @@ def _weighed(
     check_id: str, hits: list[tuple[Unit, str, re.Match[str]]]
 ) -> list[tuple[Unit, str, re.Match[str]]]:
     """The mentions that count for a check, the strongest first: a council decision taken and
-    about the climate plan; for participation, people taking part before stakeholders named."""
+    about the climate plan; for participation, people taking part before stakeholders named;
+    for every check, lines of a listing last."""
     if check_id == "council_approval":
-        return [h for h in hits if _about_climate(h[1], h[2]) and not _still_to_come(h[1], h[2])]
-    if check_id == "participation":
-        return _taking_part_first(hits)
-    return hits
+        hits = [h for h in hits if _about_climate(h[1], h[2]) and not _still_to_come(h[1], h[2])]
+    elif check_id == "participation":
+        hits = _taking_part_first(hits)
+    return sorted(hits, key=lambda h: _in_a_listing(h[0], h[2]))
+
+
+# Entries of a listing: a table of contents or a list of figures that the structure step did
+# not recognise, run together in the text layer ("... Impact Indicators 70 C.1.1 Description
+# or visualisation of the participatory governance model 72 C.1.2 Sample Table ...", "... with
+# stakeholders. 28 Figure 11. Estimated ..."): a page number, then the next entry's number.
+_NEXT_ENTRY = re.compile(r"\b\d{1,3}\s+(?:Figure|Table|Abbildung|Tabelle|[A-D][.-]\d|\d+\.\d)")
+LISTING_WINDOW = 150
+
+
+def _in_a_listing(unit: Unit, m: re.Match[str]) -> bool:
+    """Whether the mention stands among two or more entries of a listing (the unit's own text
+    keeps its capitals, which tell "28 Figure 11" from "28 figures")."""
+    a, b = max(0, m.start() - LISTING_WINDOW), m.end() + LISTING_WINDOW
+    return len(_NEXT_ENTRY.findall(unit.text, a, b)) >= 2
 
 
 # What a council decision behind the plan is about: the plan itself ("the plan was approved",

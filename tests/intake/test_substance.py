@@ -157,3 +157,19 @@ def test_a_portfolio_of_actions_is_the_plans_mitigation_actions() -> None:
     )
     assert _finding(units, "mitigation_actions")["present"]
     assert not _finding(_long_plan(), "mitigation_actions")["present"]
+
+
+def test_a_listing_the_structure_missed_gives_evidence_last() -> None:
+    """Bergamo's and Copenhagen's tables of contents and lists of figures, run together in the
+    text layer: a mention there is shown after the plan's own text."""
+    units = _long_plan(
+        "B-3.1 Impact Indicators 70 C.1.1 Description or visualisation of the participatory "
+        "governance model for climate neutrality 72 C.1.2 Sample Table: Relations 74",
+        "Figure 9. Emissions until 2030. 21 Figure 10. An illustration of the activities "
+        "carried out to co-create the plan "
+        "together with stakeholders. 28 Figure 11. Estimated electricity use 31",
+        "The expression of interest was followed by a workshop to present the pathway.",
+    )
+    evidence = _finding(units, "participation")["evidence"]
+    assert "workshop to present" in evidence[0]["snippet"]
+    assert any("Figure 11" in e["snippet"] for e in evidence[1:])
