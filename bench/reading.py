@@ -380,15 +380,27 @@ def recorded(split: str) -> dict[str, float]:
     return figures
 
 
-def write_section(text: str) -> None:
+SPEED_LINE = "Speed (CPU time,"
+
+
+def write_section(text: str, speed_line: str | None) -> None:
+    """Replace the section's tables; the speed line only when measured in this run. What stands
+    after the speed line (hand-written notes on earlier speed work) is kept as it is."""
     path = ROOT / "BENCHMARKS.md"
     current = path.read_text(encoding="utf-8")
-    section = "## Reading real plans\n\n" + text.strip() + "\n"
     pattern = re.compile(r"## Reading real plans\n.*?(?=\n## |\Z)", re.DOTALL)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _m: section, current)
-    else:
-        updated = current.rstrip() + "\n\n" + section
+    found = pattern.search(current)
+    old_speed, kept = "", ""
+    if found and SPEED_LINE in found.group(0):
+        old_speed, _, kept = found.group(0).partition(SPEED_LINE)[2].partition("\n\n")
+        old_speed = SPEED_LINE + old_speed
+    speed = speed_line or old_speed
+    section = "## Reading real plans\n\n" + text.strip() + "\n"
+    section += "".join(f"\n{part.strip()}\n" for part in (speed, kept) if part.strip())
+    if not found:
+        current += "\n\n## Reading real plans\n"
+        found = pattern.search(current)
+    updated = pattern.sub(lambda _m: section, current)
     path.write_text(updated, encoding="utf-8")
 
 
@@ -422,14 +434,14 @@ def main() -> None:
         if args.details:
             parts.append("\n".join(result.details))
     tables = [p for p in parts if " split: " in p]
-    if args.speed:
-        tables.append(speed())
-        parts.append(tables[-1])
+    speed_line = speed() if args.speed else None
+    if speed_line:
+        parts.append(speed_line)
     print("\n\n".join(parts))
     if args.write:
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         stamp = f"{date.today().isoformat()} (load average {load} at the end of the run):"
-        write_section(f"{INTRO}\n{stamp}\n\n" + "\n\n".join(tables))
+        write_section(f"{INTRO}\n{stamp}\n\n" + "\n\n".join(tables), speed_line)
 
 
 if __name__ == "__main__":
