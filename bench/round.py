@@ -194,9 +194,16 @@ def prefect_round(settings: Settings, folder: GeneratedFolder) -> tuple[float, i
         )
     )
     first = time.perf_counter() - started
+    print(
+        f"  ... prefect first run (intake to escalation) {first:.1f} s (load {os.getloadavg()[0]:.1f})"
+    )
     reviews = submit_reviews(settings, folder)
     started = time.perf_counter()
     review_round(RoundParameters(round_name=ROUND, now=BEFORE_DUE, pdf=False))
+    second = time.perf_counter() - started
+    print(
+        f"  ... prefect second run (escalation, compile) {second:.1f} s (load {os.getloadavg()[0]:.1f})"
+    )
     return first + time.perf_counter() - started, reviews
 
 
@@ -204,7 +211,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--plans", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=5)
-    parser.add_argument("--plain-only", action="store_true", help="skip the Prefect half")
+    halves = parser.add_mutually_exclusive_group()
+    halves.add_argument("--plain-only", action="store_true", help="skip the Prefect half")
+    halves.add_argument(
+        "--prefect-only",
+        action="store_true",
+        help="skip the plain half (run it beside this one with --plain-only: same load, half the"
+        " wall time; the share is then computed from the two outputs)",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="peerplan-bench-round-"))
     try:
@@ -213,19 +227,21 @@ def main() -> None:
         steps.done("generate")
         print(f"generated {args.plans} plans in {steps.seconds['generate']:.1f} s")
         with start_mailbox(work / "mail") as mailbox:
-            plain, reviews = plain_round(prepare(work, folder, mailbox, "plain"), folder, steps)
-            print(f"plain:   {plain:7.1f} s  ({reviews} reviews submitted in between, not timed)")
-            for step, seconds in steps.seconds.items():
-                cpu = steps.cpu[step]
+            plain = None
+            if not args.prefect_only:
+                plain, reviews = plain_round(prepare(work, folder, mailbox, "plain"), folder, steps)
+                print(f"plain:   {plain:7.1f} s  ({reviews} reviews submitted in between)")
+                for step, seconds in steps.seconds.items():
+                    cpu = steps.cpu[step]
+                    print(
+                        f"  {step:<9} {seconds:8.1f} s  {1000 * seconds / args.plans:8.1f} ms/plan"
+                        f"  CPU {cpu:8.1f} s  {1000 * cpu / args.plans:8.1f} ms/plan"
+                    )
                 print(
-                    f"  {step:<9} {seconds:8.1f} s  {1000 * seconds / args.plans:8.1f} ms/plan"
-                    f"  CPU {cpu:8.1f} s  {1000 * cpu / args.plans:8.1f} ms/plan"
+                    "peak memory so far: {:.0f} MB this process, {:.0f} MB a child".format(
+                        *peak_memory_mb()
+                    )
                 )
-            print(
-                "peak memory so far: {:.0f} MB this process, {:.0f} MB a child".format(
-                    *peak_memory_mb()
-                )
-            )
             if not args.plain_only:
                 from prefect import flow
 
@@ -239,8 +255,11 @@ def main() -> None:
                     prepare(work, folder, mailbox, "prefect"), folder
                 )
                 print(f"prefect: {orchestrated:7.1f} s  ({reviews_p} reviews submitted in between)")
-                share = (orchestrated - plain) / orchestrated
-                print(f"orchestration share of the round's wall time: {share:.1%} (goal: ≤ 15 %)")
+                if plain is not None:
+                    share = (orchestrated - plain) / orchestrated
+                    print(
+                        f"orchestration share of the round's wall time: {share:.1%} (goal: ≤ 15 %)"
+                    )
         own, children = peak_memory_mb()
         print(f"peak memory: {own:.0f} MB this process, {children:.0f} MB its largest child")
         print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
