@@ -10,17 +10,20 @@ their only caller.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, update
+from sqlalchemy import CursorResult, Result, bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
 from review import events
-from review.models import Assignment, AssignmentStatus, utcnow
+from review.models import Assignment, AssignmentStatus, table_of, utcnow
 
 S = AssignmentStatus
+#: The table itself, for statements run for many rows at once.
+ASSIGNMENT_TABLE = table_of(Assignment)
 
 TRANSITIONS: dict[AssignmentStatus, frozenset[AssignmentStatus]] = {
     S.proposed: frozenset({S.invited, S.withdrawn}),
@@ -101,6 +104,77 @@ def transition(
         payload={"from": current, "to": target.value, **(payload or {})},
     )
     return assignment
+
+
+def transition_all(
+    session: Session,
+    moves: Sequence[tuple[Assignment, dict[str, Any]]],
+    target: AssignmentStatus | str,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> None:
+    """`transition` for many assignments at once (`invite` of a round): each (assignment, its
+    further `changes`, the same columns for every one) under the same guard, as one UPDATE
+    statement executed for every row, and their events added together. Raises
+    IllegalTransition before writing anything, StaleVersion when any row was changed since it
+    was read (some rows may then be written: the caller's transaction must roll back, as
+    `session_scope` does on the exception)."""
+    target = S(target)
+    for assignment, _changes in moves:
+        if not can_transition(assignment.status, target):
+            raise IllegalTransition(assignment.id, assignment.status, target.value)
+    if not moves:
+        return
+    stamp = now or utcnow()
+    rows = [
+        {
+            "b_id": assignment.id,
+            "b_seen": assignment.version,
+            "status": target.value,
+            "version": assignment.version + 1,
+            "updated_at": stamp,
+            **changes,
+        }
+        for assignment, changes in moves
+    ]
+    table = ASSIGNMENT_TABLE  # Core: the ORM's bulk update by key takes no version guard
+    guarded = update(table).where(
+        table.c.id == bindparam("b_id"), table.c.version == bindparam("b_seen")
+    )
+    session.flush()
+    if rows_changed(session.execute(guarded, rows)) != len(rows):
+        raise _stale_among(session, [assignment for assignment, _ in moves])
+    happened = []
+    for (assignment, _changes), row in zip(moves, rows, strict=True):
+        happened.append(
+            {
+                "kind": f"assignment.{target.value}",
+                "actor": actor,
+                "entity": "assignment",
+                "entity_id": assignment.id,
+                "round_id": assignment.round_id,
+                "payload": {"from": assignment.status, "to": target.value},
+            }
+        )
+        for key, value in row.items():
+            if not key.startswith("b_"):
+                set_committed_value(assignment, key, value)
+    events.record_all(session, happened)
+
+
+def _stale_among(session: Session, assignments: list[Assignment]) -> StaleVersion:
+    """The StaleVersion of the first assignment whose row is not at the version this update
+    wrote (read again: a bulk update does not say which row it missed)."""
+    table = ASSIGNMENT_TABLE
+    ids = [a.id for a in assignments]
+    now_at = dict(
+        session.execute(select(table.c.id, table.c.version).where(table.c.id.in_(ids))).all()
+    )
+    for assignment in assignments:
+        if now_at.get(assignment.id) != assignment.version + 1:
+            return StaleVersion(assignment.id, assignment.version)
+    return StaleVersion(assignments[0].id, assignments[0].version)
 
 
 def amend(

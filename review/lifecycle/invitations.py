@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -12,12 +13,14 @@ from review.config import Settings
 from review.documents.word_form import MEDIA_TYPE
 from review.errors import Refused
 from review.i18n import N_, state_message
-from review.models import Assignment, AssignmentStatus, Reviewer, Round, utcnow
-from review.notify import notices
+from review.models import Assignment, AssignmentStatus, Review, Round, utcnow
+from review.notify import notices, outbox
+from review.notify.context import AssignmentFacts
 from review.reviewing import links
-from review.reviewing.offline import build_word_form, word_form_name
+from review.reviewing.drafts import latest_reviews
+from review.reviewing.offline import build_word_form, word_form, word_form_name
 from review.rubric import Rubric, load_rubrics
-from review.states import LINK_VALID, amend, transition
+from review.states import LINK_VALID, amend, transition_all
 from review.storage import store_bytes
 
 S = AssignmentStatus
@@ -61,6 +64,36 @@ def _word_form(
     return attach
 
 
+@dataclass
+class _Round:
+    """What `invite` read in bulk for its messages and forms, held while it runs (the session's
+    identity map keeps only objects someone holds: `session.get` then needs no query)."""
+
+    facts: dict[int | None, AssignmentFacts]
+    latest: dict[int, Review]
+    rubrics: dict[str, Rubric]
+
+    def form(
+        self, settings: Settings, assignment: Assignment
+    ) -> Callable[[str], notices.Attachment]:
+        """`_word_form` from what was read."""
+        facts = self.facts[assignment.id]
+
+        def attach(language: str) -> notices.Attachment:
+            form = word_form(
+                assignment,
+                language,
+                self.rubrics[assignment.rubric],
+                latest=self.latest.get(assignment.id or 0),
+                plan_title=facts.plan.title,
+                municipality=facts.municipality.name,
+            )
+            stored = store_bytes(settings, form, ".docx")
+            return word_form_name(assignment, language), stored, MEDIA_TYPE
+
+        return attach
+
+
 def invite(
     session: Session,
     settings: Settings,
@@ -75,14 +108,23 @@ def invite(
     issued (event `assignment.link_issued`); the invitation queued to the reviewer with the link
     and the Word form attached (a replacement invitation for a backup). A reviewer with several
     assignments in `assignments` gets one invitation for all of them (notices.invitation_list).
-    Re-running invites nobody twice."""
+    Re-running invites nobody twice.
+
+    In bulk, as a round's thousands of invitations need: the assignments' facts are read in a
+    few queries, every state change and link is one guarded UPDATE executed for all rows
+    (`transition_all`), and the messages are inserted together (`outbox.Pending`), all in the
+    caller's transaction as before."""
     now = now or utcnow()
-    rubrics = load_rubrics()  # once for the run's forms, not once a form
     results: list[Invited] = []
-    batch: dict[int | None, list[tuple[Assignment, str]]] = {}  # reviewer -> newly invited
+    moves: list[tuple[Assignment, dict[str, Any]]] = []
+    tokens: dict[int | None, str] = {}
+    read = _Round(
+        AssignmentFacts.load_all(session, assignments),
+        latest_reviews(session, [a.id for a in assignments]),
+        load_rubrics(),  # once for the run's forms, not once a form
+    )
     for assignment in assignments:
-        reviewer = session.get(Reviewer, assignment.reviewer_id)
-        email = reviewer.email if reviewer else "?"
+        email = read.facts[assignment.id].reviewer.email
         if assignment.status != S.proposed.value:
             results.append(Invited(assignment.id, email, "skipped", f"already {assignment.status}"))
             continue
@@ -91,29 +133,49 @@ def invite(
                 Invited(assignment.id, email, "skipped", "not approved by the coordinator yet")
             )
             continue
-        transition(session, assignment, S.invited, actor=actor, now=now)
-        token = links.issue_link(session, assignment, settings=settings)
-        if assignment.replaces_id is None:
-            batch.setdefault(assignment.reviewer_id, []).append((assignment, token))
-        else:  # a replacement says why it comes late: its own message
-            notices.invitation(
-                session,
-                settings,
-                assignment,
-                token=token,
-                attach=_word_form(session, settings, assignment, rubrics),
-            )
+        tokens[assignment.id], link = links.link_columns(session, assignment, settings=settings)
+        moves.append((assignment, link))
         results.append(Invited(assignment.id, email, "invited"))
+    transition_all(session, moves, S.invited, actor=actor, now=now)
+    batch: dict[int | None, list[tuple[Assignment, str]]] = {}  # reviewer -> newly invited
+    pending: dict[int, outbox.Pending] = {}
+    links.record_issued(session, [assignment for assignment, _link in moves])
+    for assignment, _link in moves:
+        if assignment.replaces_id is None:
+            batch.setdefault(assignment.reviewer_id, []).append((assignment, tokens[assignment.id]))
+            continue
+        notices.invitation(  # a replacement says why it comes late: its own message
+            session,
+            settings,
+            assignment,
+            token=tokens[assignment.id],
+            attach=read.form(settings, assignment),
+            pending=_pending(pending, session, settings, assignment),
+        )
     for invited in batch.values():
-        _invite_reviewer(session, settings, invited, rubrics)
+        _invite_reviewer(
+            session, settings, invited, read, _pending(pending, session, settings, invited[0][0])
+        )
+    for messages in pending.values():
+        messages.write()
     return results
+
+
+def _pending(
+    batches: dict[int, outbox.Pending], session: Session, settings: Settings, assignment: Assignment
+) -> outbox.Pending:
+    """The batch of `assignment`'s round's messages (one per round)."""
+    if assignment.round_id not in batches:
+        batches[assignment.round_id] = outbox.Pending(session, settings, assignment.round_id)
+    return batches[assignment.round_id]
 
 
 def _invite_reviewer(
     session: Session,
     settings: Settings,
     invited: list[tuple[Assignment, str]],
-    rubrics: dict[str, Rubric],
+    read: _Round,
+    pending: outbox.Pending,
 ) -> None:
     """One message per reviewer and batch: the invitation of a single assignment, or for
     several one invitation with every plan's personal link and Word form."""
@@ -124,14 +186,15 @@ def _invite_reviewer(
             settings,
             first,
             token=token,
-            attach=_word_form(session, settings, first, rubrics),
+            attach=read.form(settings, first),
+            pending=pending,
         )
         return
 
     def attach(assignment: Assignment, language: str) -> notices.Attachment:
-        return _word_form(session, settings, assignment, rubrics)(language)
+        return read.form(settings, assignment)(language)
 
-    notices.invitation_list(session, settings, invited, attach=attach)
+    notices.invitation_list(session, settings, invited, attach=attach, pending=pending)
 
 
 def invite_round(

@@ -29,7 +29,7 @@ from review.models import Assignment, Outbox, Review, utcnow
 from review.notify import outbox
 from review.notify.context import AssignmentFacts, review_link
 from review.notify.messages import format_day
-from review.notify.queueing import queue
+from review.notify.queueing import queue, queued
 from review.reviewing import links
 
 #: (file name, path relative to files_dir, media type) of an attached file.
@@ -74,14 +74,15 @@ def invitation(
     attach: Callable[[str], Attachment],
     key: str | None = None,
     reason: str | None = None,
+    pending: outbox.Pending | None = None,
 ) -> Outbox | None:
     """The invitation with the personal link; `attach(language)` makes the Word form and is only
     called for a message not queued yet. An assignment that replaces another gets the
     replacement invitation, which says why it comes late. `key` replaces the default key
     `invitation:a<id>` and `reason` the outbox's default reason (a reissued link is a new
-    message)."""
+    message). `pending`: added to that batch of the round's messages (see `queue`)."""
     key = key or f"invitation:a{assignment.id}"
-    if outbox.queued(session, key) is not None:
+    if queued(session, key, pending):
         return None
     facts = AssignmentFacts.load(session, assignment)
     language = facts.reviewer.language
@@ -99,6 +100,7 @@ def invitation(
         reason=reason
         or ("invited" if kind == "invitation" else f"replaces assignment {assignment.replaces_id}"),
         attachments=[{"filename": form_name, "path": stored, "media_type": media_type}],
+        into=pending,
         # The placeholder, not the token: the link is derived when the message is sent (#17).
         **facts.context(
             language,
@@ -114,6 +116,7 @@ def invitation_list(
     invited: list[tuple[Assignment, str]],
     *,
     attach: Callable[[Assignment, str], Attachment],
+    pending: outbox.Pending | None = None,
 ) -> Outbox | None:
     """One invitation for a reviewer's several (assignment, token) of one batch: every plan with
     its own personal link, which opens that plan's form (#13 follow-up: one link for all of them
@@ -124,7 +127,7 @@ def invitation_list(
     only when every plan in it has closed (review.notify.delivery)."""
     first = invited[0][0]
     key = f"invitation_list:r{first.reviewer_id}:a{first.id}"
-    if outbox.queued(session, key) is not None:
+    if queued(session, key, pending):
         return None
     facts = AssignmentFacts.load(session, first)
     language = facts.reviewer.language
@@ -149,6 +152,7 @@ def invitation_list(
         assignment_id=first.id,
         reason=f"invited to {len(invited)} plans",
         attachments=attachments,
+        into=pending,
         **facts.context(language, count=len(invited), plans=plans),
     )
 

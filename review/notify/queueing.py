@@ -27,12 +27,29 @@ def queue(
     assignment_id: int | None,
     reason: str,
     attachments: list[dict[str, str]] | None = None,
+    into: outbox.Pending | None = None,
     **context: Any,
 ) -> Outbox | None:
-    """Render `kind` in `language` and queue it under `key` (no-op if the key exists)."""
-    if outbox.queued(session, key) is not None:
+    """Render `kind` in `language` and queue it under `key` (no-op if the key exists). `into`:
+    the message is added to that batch (written by `into.write()`), and None returned.
+    (`into`, not `pending`: the digest's template has a `pending`.)"""
+    if queued(session, key, into):
         return None  # skip rendering (and building attachments) for a message that exists
     subject, body = render(kind, language, **context)
+    if into is not None:
+        into.add(
+            key=key,
+            kind=kind,
+            recipient=recipient,
+            language=language,
+            subject=subject,
+            body=body,
+            round_id=round_id,
+            assignment_id=assignment_id,
+            attachments=attachments or (),
+            reason=reason,
+        )
+        return None
     return outbox.enqueue(
         session,
         key=key,
@@ -47,3 +64,10 @@ def queue(
         reason=reason,
         settings=settings,
     )
+
+
+def queued(session: Session, key: str, pending: outbox.Pending | None = None) -> bool:
+    """Whether a message with `key` exists (in the outbox, or in `pending`'s batch)."""
+    if pending is not None:
+        return pending.queued(key)
+    return outbox.queued(session, key) is not None

@@ -4,8 +4,10 @@ reviewer's link works while the assignment is in `LINK_VALID` and until its expi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import Row, bindparam
 from sqlalchemy import select as core_select
@@ -45,24 +47,45 @@ def issue_link(
 ) -> str:
     """A fresh personal link token for `assignment`; only its hash is stored. Issuing again
     replaces (and so revokes) the previous link."""
+    token, columns = link_columns(session, assignment, settings=settings)
+    for name, value in columns.items():
+        setattr(assignment, name, value)
+    session.add(assignment)
+    session.flush()
+    record_issued(session, [assignment])
+    return token
+
+
+def link_columns(
+    session: Session, assignment: Assignment, *, settings: Settings | None = None
+) -> tuple[str, dict[str, Any]]:
+    """A fresh token for `assignment` and the columns that store its link (hash, expiry), for a
+    caller that writes them with the assignment's state change (`invite`: one statement for
+    the round); `record_issued` once written."""
     round_ = session.get(Round, assignment.round_id)
     assert round_ is not None
     grace = settings.link_grace_days if settings else DEFAULT_GRACE_DAYS
     token, digest = new_link_token(settings, assignment)
-    assignment.token_hash = digest
-    assignment.token_expires_at = link_expiry(round_, grace, due=assignment.due_date)
-    session.add(assignment)
-    session.flush()
-    events.record(
-        session,
-        kind="assignment.link_issued",
-        actor="system",
-        entity="assignment",
-        entity_id=assignment.id,
-        round_id=assignment.round_id,
-        payload={"expires_at": assignment.token_expires_at.isoformat()},
-    )
-    return token
+    expires = link_expiry(round_, grace, due=assignment.due_date)
+    return token, {"token_hash": digest, "token_expires_at": expires}
+
+
+def record_issued(session: Session, assignments: Sequence[Assignment]) -> None:
+    """The audit events of links written to `assignments` (one statement for all)."""
+    happened = []
+    for assignment in assignments:
+        assert assignment.token_expires_at is not None
+        happened.append(
+            {
+                "kind": "assignment.link_issued",
+                "actor": "system",
+                "entity": "assignment",
+                "entity_id": assignment.id,
+                "round_id": assignment.round_id,
+                "payload": {"expires_at": assignment.token_expires_at.isoformat()},
+            }
+        )
+    events.record_all(session, happened)
 
 
 def link_subject(assignment: Assignment) -> str:

@@ -8,8 +8,9 @@ from sqlmodel import Session
 
 from review.documents.word_form import render_word_form
 from review.i18n import translator
-from review.models import Assignment, saved_id
+from review.models import Assignment, Review, saved_id
 from review.reviewing.drafts import form_state, view
+from review.reviewing.form import ReviewInput, Seen
 from review.rubric import Rubric, load_rubrics
 
 
@@ -27,16 +28,35 @@ def build_word_form(
     rubrics: dict[str, Rubric] | None = None,
 ) -> bytes:
     """The offline form of `assignment` as DOCX bytes, filled with its newest saved review."""
-    rubric = (rubrics or load_rubrics())[assignment.rubric]
-    state = form_state(session, assignment)
     seen_view = view(session, assignment)
+    return word_form(
+        assignment,
+        language,
+        (rubrics or load_rubrics())[assignment.rubric],
+        latest=form_state(session, assignment).review,
+        plan_title=seen_view.plan.title,
+        municipality=seen_view.municipality.name,
+    )
+
+
+def word_form(
+    assignment: Assignment,
+    language: str,
+    rubric: Rubric,
+    *,
+    latest: Review | None,
+    plan_title: str,
+    municipality: str,
+) -> bytes:
+    """`build_word_form` from what the caller read: the newest saved review (`latest`, None if
+    nothing was saved), the plan's title and municipality (`invite` reads a round's at once)."""
     return render_word_form(
         rubric,
         assignment_id=saved_id(assignment),
-        seen=state.seen,
-        data=state.data,
+        seen=Seen(latest.version, latest.revision) if latest else Seen(),
+        data=ReviewInput.from_review(latest),
         language=language,
-        plan_title=seen_view.plan.title,
-        municipality=seen_view.municipality.name,
+        plan_title=plan_title,
+        municipality=municipality,
         due=translator(language).format_date(assignment.due_date),
     )

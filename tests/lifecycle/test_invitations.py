@@ -125,6 +125,35 @@ def test_a_link_reissued_from_a_stale_read_is_refused_and_writes_nothing(
         assert len(_invitations(session, assignment)) == 2  # the first and the one reissue
 
 
+def test_invitations_from_a_stale_read_are_refused_and_write_nothing(
+    engine, settings: Settings
+) -> None:
+    """A round's invitations go out in one statement per kind of row: if any assignment was
+    changed since it was read, none is invited, no message queued, no event written."""
+    with Session(engine, expire_on_commit=False) as session:
+        round_, towns, plans = small_round(session)
+        eva = make_reviewer(session, round_, towns["Bergdorf"], email="eva@b.example")
+        tom = make_reviewer(session, round_, towns["Altstadt"], email="tom@a.example")
+        first = approved_assignment(session, round_, plans["Altstadt"], eva)
+        second = approved_assignment(session, round_, plans["Bergdorf"], tom)
+        session.commit()
+    with Session(engine) as mine, Session(engine) as theirs:
+        read = [mine.get(Assignment, first.id), mine.get(Assignment, second.id)]
+        changed = theirs.get(Assignment, second.id)
+        assert changed is not None and all(read)
+        changed.affinity, changed.version = 0.5, changed.version + 1  # someone else's edit
+        theirs.commit()
+        with pytest.raises(StaleVersion):
+            lifecycle.invite(mine, settings, read, actor="coordinator", now=NOW)  # type: ignore[arg-type]
+        mine.rollback()
+    with Session(engine) as session:
+        statuses = {a.status for a in session.exec(select(Assignment))}
+        assert statuses == {"proposed"}
+        assert session.exec(select(Outbox)).all() == []
+        kinds = {e.kind for e in session.exec(select(Event))}
+        assert "assignment.invited" not in kinds and "assignment.link_issued" not in kinds
+
+
 def _plan_links(message: Outbox, settings: Settings) -> list[tuple[str, int]]:
     """(token, assignment id) of every plan link in the message as the reviewer receives it."""
     sent = body_as_sent(message.body, settings)
