@@ -12,7 +12,7 @@ reviewers at 1,000 plans), half the reviewers writing German, half English, both
 forms and the outbox rows. Printed: wall and CPU time (this process: the invitations run in it),
 per invitation, and the SQL statements sent. `--repeat` runs it on that many fresh rounds and
 prints each, so a figure at high load can be told from noise; the database is PostgreSQL when
-`--database-url` names a scratch database (its tables are dropped and created again).
+`--database-url` names a scratch database (its schema is dropped and created again).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import event, text
-from sqlmodel import SQLModel, func, select
+from sqlmodel import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -95,11 +95,10 @@ def fresh_settings(work: Path, database_url: str | None) -> Settings:
     settings = load_settings(
         data_dir=work, database_url=database_url, portal_base_url="http://portal.bench"
     )
-    if database_url:  # a scratch database: start from empty tables
-        engine = engine_for(database_url)
-        SQLModel.metadata.drop_all(engine)
-        with engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    if database_url:  # a scratch database: start from an empty schema (tables, triggers)
+        with engine_for(database_url).begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
     migrate(settings)
     return settings
 
