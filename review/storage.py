@@ -52,7 +52,18 @@ def store_bytes(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _sync_directory(target.parent)
     return rel
+
+
+def _sync_directory(folder: Path) -> None:
+    """Make a rename into `folder` durable: the caller registers the file in the database right
+    after, and a crash must not leave a registered name whose directory entry was never written."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def open_stored(settings: Settings, rel: str) -> Path:
