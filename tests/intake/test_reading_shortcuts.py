@@ -5,10 +5,12 @@ shortcut to the rule it stands for, on the edge cases of that rule."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from review.intake.document import Unit
-from review.intake.facts import targets
+from review.intake.facts import substance, targets
 from review.intake.facts import text as text_helpers
 from review.intake.structure.furniture import _SHORT_LINE, _short_lines
 
@@ -96,3 +98,17 @@ def test_sentence_found_near_is_the_sentence_of_the_whole_stretch(text: str) -> 
     for start in range(len(text)):
         end = min(len(text), start + 3)
         assert text_helpers.sentence_at(text, start, end) == _plain_sentence_at(text, start, end)
+
+
+@pytest.mark.parametrize("n", range(5))
+@pytest.mark.parametrize("items", range(6))
+def test_counting_up_to_the_threshold_is_counting_all(items: int, n: int) -> None:
+    assert substance.at_least(iter(range(items)), n) == (sum(1 for _ in range(items)) >= n)
+
+
+def test_counting_stops_at_the_threshold() -> None:
+    def found() -> Iterator[int]:
+        yield from (1, 2, 3)
+        raise AssertionError("searched past the threshold")
+
+    assert substance.at_least(found(), 3)
