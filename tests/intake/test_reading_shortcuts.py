@@ -5,12 +5,14 @@ shortcut to the rule it stands for, on the edge cases of that rule."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 
 import pytest
 
+from review.intake import scan
 from review.intake.document import Unit
-from review.intake.facts import substance, targets
+from review.intake.facts import substance, target_words, targets
 from review.intake.facts import text as text_helpers
 from review.intake.structure.furniture import _SHORT_LINE, _short_lines
 
@@ -112,3 +114,44 @@ def test_counting_stops_at_the_threshold() -> None:
         raise AssertionError("searched past the threshold")
 
     assert substance.at_least(found(), 3)
+
+
+# Texts made of the pieces each pattern's matches are made of, in every order: the anchored
+# scan must find exactly what the regex finds over the whole text.
+PIECES = {
+    "neutral": (
+        target_words.NEUTRAL,
+        target_words.NEUTRAL_ANCHORS,
+        target_words.NEUTRAL_REACH,
+        "climate|carbon|co2|co₂|ghg|greenhouse|gas|emission|s|-|neutral|ity|net|zero|klima|"
+        "treibhausgas|thg|neutralit|é|y|climatique|x|.|greenhouse-gas-neutral|"
+        "greenhouse gas neutral|emissions-neutral|treibhausgas-neutral|net-zero|net zero|netto|"
+        "null|netto null|netto-null|zero net emissions|zero net carbon|zero net|emissions",
+    ),
+    "adapting": (
+        substance._ADAPTING,
+        substance._ADAPTING_ANCHORS,
+        substance.ADAPTING_REACH,
+        "heat|island|wave|stress|over|ing|urban|storm|rain|water|cloudburst|flash|flood|risk|"
+        "cool|area|spot|depav|unseal|sponge|shad|e|retention|basin|drought|blue|green|sea|level|"
+        "climate|resilien|tree|canopy|hitze|starkregen|überflutung|entsiegel|regenwasser|x|-|"
+        "climate resilience|tree canopy|water retention|urban heat|flash flood|overheating|"
+        "flooding risk|cooling centres|blue-green",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", PIECES)
+def test_anchored_scan_finds_what_the_regex_finds(name: str) -> None:
+    pattern, anchors, reach, pieces = PIECES[name]
+    words = pieces.split("|")
+    rng = random.Random(name)
+    for _ in range(1000):
+        text = "".join(
+            rng.choice(words) + rng.choice(("", "", " ", "  ", "\n", "-")) for _ in range(30)
+        )
+        expected = [(m.span(), m.group(0)) for m in pattern.finditer(text)]
+        found = [
+            (m.span(), m.group(0)) for m in scan.anchored_finditer(pattern, text, anchors, reach)
+        ]
+        assert found == expected, text

@@ -26,6 +26,7 @@ from itertools import islice
 from typing import Any
 
 from review.intake.document import Heading, Unit
+from review.intake.scan import anchored_finditer
 
 MIN_FINANCED = 2
 AMOUNTS_PER_UNIT = 2
@@ -117,6 +118,9 @@ _ADAPTING_ANCHORS = (
     "entsiegel",
     "regenwasser",
 )
+# Every match holds an anchor at most this far after its start ("climate resilien"); a new
+# alternative's words go into tests/intake/test_reading_shortcuts.py, which holds this.
+ADAPTING_REACH = 8
 MIN_ADAPTING = 3
 _ADAPTATION_CHAPTER = re.compile(r"adaptation|klimaanpassung|anpassung an den klimawandel")
 
@@ -181,7 +185,12 @@ def adapts(hits: list[Any], headings: Sequence[Heading], units: Sequence[tuple[U
         return False
     # Adaptation named often is not yet an action: what an action acts on (heat, stormwater,
     # flooding, drought) stands in a few places of a plan that has some.
-    acting = (t for _, t in units if any(a in t for a in _ADAPTING_ANCHORS) and _ADAPTING.search(t))
+    acting = (
+        t
+        for _, t in units
+        if any(a in t for a in _ADAPTING_ANCHORS)
+        and next(anchored_finditer(_ADAPTING, t, _ADAPTING_ANCHORS, ADAPTING_REACH), None)
+    )
     return at_least(acting, MIN_ADAPTING)
 
 

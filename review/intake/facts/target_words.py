@@ -15,6 +15,9 @@ NEUTRAL = re.compile(
     r"|netto[- ]null"
 )
 NEUTRAL_ANCHORS = ("neutral", "net zero", "net-zero", "zero net", "netto")
+# Every match holds an anchor at most this far after its start ("greenhouse-gas-neutral"); a
+# new alternative's words go into tests/intake/test_reading_shortcuts.py, which holds this.
+NEUTRAL_REACH = 15
 PERCENT = re.compile(
     # (the lookbehind after the first digit: before it, it would run at every character)
     r"(?P<pct>\d(?<![\d.,]\d)\d{0,2}(?:[.,]\d{1,2})?)\s?(?:%|prozent|per ?cent|percent)"

@@ -35,6 +35,7 @@ from review.intake.facts.target_words import (
     NATIONAL,
     NEUTRAL,
     NEUTRAL_ANCHORS,
+    NEUTRAL_REACH,
     NO_NEUTRALITY_GOAL,
     NO_NEUTRALITY_GOAL_ANCHORS,
     NOT_EMISSIONS,
@@ -112,7 +113,7 @@ def _neutrality(
     units: list[tuple[Unit, str]], city: str | None, titles: set[str]
 ) -> list[Candidate]:
     found: list[Candidate] = []
-    for sentence, m in sentences_with(NEUTRAL, units, NEUTRAL_ANCHORS):
+    for sentence, m in sentences_with(NEUTRAL, units, NEUTRAL_ANCHORS, reach=NEUTRAL_REACH):
         if titles and _line_at(units[sentence.index][1], m.start()) in titles:
             continue  # a chapter's title ("Climate neutrality target for 2030")
         text = _text_of(units, sentence)

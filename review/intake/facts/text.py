@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from review.intake.document import Unit
+from review.intake.scan import anchored_finditer
 
 SNIPPET_CHARS = 90
 # A sentence ends at . ! ? ; (not after "i.e.", "e.g.", "z.B.", "ca.", "vs.", "bzw.", "Nr."),
@@ -66,15 +67,22 @@ def sentences_with(
     units: list[tuple[Unit, str]],
     anchors: tuple[str, ...],
     may_count: Callable[[str, re.Match[str]], bool] | None = None,
+    reach: int | None = None,
 ) -> Iterator[tuple[Sentence, re.Match[str]]]:
     """Each match of `pattern` in the lower-cased units, with its sentence. Units without any
     anchor are skipped before the regex runs; `may_count(text, match)`, when given, passes over
     a match whose sentence the caller would reject anyway (finding a sentence costs more than
-    the caller's cheap tests: most percentages of a plan are no target)."""
+    the caller's cheap tests: most percentages of a plan are no target). `reach`, when given:
+    every match holds an anchor at most so far after its start (`anchored_finditer`)."""
     for index, (unit, lowered) in enumerate(units):
         if not any(a in lowered for a in anchors):
             continue
-        for m in pattern.finditer(lowered):
+        found = (
+            pattern.finditer(lowered)
+            if reach is None
+            else anchored_finditer(pattern, lowered, anchors, reach)
+        )
+        for m in found:
             if may_count is not None and not may_count(lowered, m):
                 continue
             s, e = sentence_at(lowered, m.start(), m.end())
