@@ -10,9 +10,7 @@ the substance.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from itertools import accumulate
 from typing import Any
 
 from review.intake.checks import (
@@ -34,6 +32,7 @@ from review.intake.facts.inventory import read_inventory
 from review.intake.facts.substance import adapts, assessed, financed, min_financed
 from review.intake.facts.targets import read_targets
 from review.intake.report import describe
+from review.intake.scan import AnchorIndex
 from review.intake.structure import Structure, analyse
 
 NOTE = {
@@ -42,27 +41,6 @@ NOTE = {
 }
 MAX_EVIDENCE = 3
 SNIPPET_CHARS = 90
-
-
-class _AnchorIndex:
-    """Which units contain an anchor, found with str.find over the whole document at once (a
-    C loop) instead of one substring test per unit and anchor (a Python loop)."""
-
-    def __init__(self, texts: list[str]) -> None:
-        self.joined = "\x00".join(texts)
-        self.starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
-        self.ends = [start + len(t) for start, t in zip(self.starts, texts, strict=True)]
-
-    def units_with(self, anchors: Iterable[str]) -> list[int]:
-        found: set[int] = set()
-        find, starts, ends = self.joined.find, self.starts, self.ends
-        for anchor in anchors:
-            pos = find(anchor)
-            while pos != -1:
-                unit = bisect_right(starts, pos) - 1
-                found.add(unit)
-                pos = find(anchor, ends[unit] + 1)  # on to the next unit
-        return sorted(found)
 
 
 def check_plan(
@@ -84,7 +62,7 @@ def check_plan(
         for u, body in zip(units, structure.body, strict=True)
     ]
     stops = {(kind, number) for kind, number in headings}
-    index = _AnchorIndex([text for _, text in lowered])
+    index = AnchorIndex([text for _, text in lowered])
     findings = []
     for check in CHECKS:
         hits: list[tuple[Unit, str, re.Match[str]]] = [

@@ -1,5 +1,7 @@
-"""Finding a pattern's matches by its anchors: the same matches as `pattern.finditer(text)`,
-without running the regex over the whole text.
+"""Finding what a plan's rules look for by their anchors, the literals each match holds: which
+units hold an anchor and where (`AnchorIndex`), and a pattern's matches found from its anchors
+(`anchored_finditer`: the same matches as `pattern.finditer(text)`, without running the regex
+over the whole text).
 
 A regex whose first characters are common letters is tried at nearly every position of a plan
 (`(?:climate|carbon|co2|...)[- ]?neutral`); the literal it must contain ("neutral", "heat") is
@@ -10,7 +12,9 @@ occurrence where a match can start.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate
 
 
 def anchored_finditer(
@@ -45,3 +49,38 @@ def _occurrences(text: str, anchor: str) -> Iterator[int]:
     while at != -1:
         yield at
         at = text.find(anchor, at + 1)
+
+
+class AnchorIndex:
+    """Where anchors stand in a document's units, found with str.find over the whole document
+    at once (a C loop) instead of a substring test per unit and anchor (a Python loop)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.joined = "\x00".join(texts)  # an anchor never holds "\x00": none spans two units
+        self.starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        self.ends = [start + len(t) for start, t in zip(self.starts, texts, strict=True)]
+
+    def units_with(self, anchors: Iterable[str]) -> list[int]:
+        """The indexes of the units holding any of the anchors, in order."""
+        found: set[int] = set()
+        find, starts, ends = self.joined.find, self.starts, self.ends
+        for anchor in anchors:
+            pos = find(anchor)
+            while pos != -1:
+                unit = bisect_right(starts, pos) - 1
+                found.add(unit)
+                pos = find(anchor, ends[unit] + 1)  # on to the next unit
+        return sorted(found)
+
+    def spots(self, anchors: Iterable[str]) -> dict[int, list[int]]:
+        """Per unit holding any, where each anchor stands in it: the first anchor's places
+        first, each anchor's in order (as `text.find` from each place on finds them)."""
+        found: dict[int, list[int]] = {}
+        find, starts = self.joined.find, self.starts
+        for anchor in anchors:
+            pos = find(anchor)
+            while pos != -1:
+                unit = bisect_right(starts, pos) - 1
+                found.setdefault(unit, []).append(pos - starts[unit])
+                pos = find(anchor, pos + 1)
+        return found

@@ -14,7 +14,9 @@ from review.intake import scan
 from review.intake.document import Unit
 from review.intake.facts import substance, target_words, targets
 from review.intake.facts import text as text_helpers
+from review.intake.structure import boilerplate
 from review.intake.structure.furniture import _SHORT_LINE, _short_lines
+from review.intake.structure.text import Span
 
 LINES = [
     "Klimaschutzkonzept der Stadt Münster 2017",
@@ -155,3 +157,34 @@ def test_anchored_scan_finds_what_the_regex_finds(name: str) -> None:
             (m.span(), m.group(0)) for m in scan.anchored_finditer(pattern, text, anchors, reach)
         ]
         assert found == expected, text
+
+
+BOILERPLATE_UNITS = [
+    "Your text\nThe city council adopted the plan in 2021.",
+    "please describe your city's 2030 ambition. Please please describe the local plan.",
+    "This section should describe the inventory. Cities should list their actions.",
+    "This project has received funding from the European Union's Horizon 2020 programme "
+    "under grant agreement No 101036519.",
+    "Disclaimer\nThe views and opinions expressed are those of the authors only.",
+    "",
+    "detail and describe the latest GHG inventory\nDescribe how the city will act",
+    "Das Klimaschutzkonzept wurde im Rahmen der Nationalen Klimaschutzinitiative gefördert. "
+    "Förderkennzeichen 03K01234. Bitte beschreiben Sie hier Ihre Kommune.",
+    "kindly",
+    "your ",
+    "Plain text of the plan with no guidance at all, 40 % by 2030.",
+    "the module b-2 is intended to show; the table must be filled. Supported at a minimum by",
+]
+
+
+@pytest.mark.parametrize("shift", range(len(BOILERPLATE_UNITS)))
+def test_boilerplate_of_a_document_is_each_units_boilerplate(shift: int) -> None:
+    texts = BOILERPLATE_UNITS[shift:] + BOILERPLATE_UNITS[:shift]
+    lowered = [t.lower() for t in texts]
+    one_by_one: list[list[Span]] = [[] for _ in texts]
+    for i, text in enumerate(texts):
+        boilerplate.boilerplate(text, lowered[i], one_by_one[i])
+    at_once: list[list[Span]] = [[] for _ in texts]
+    boilerplate.boilerplate_of(texts, lowered, at_once)
+    assert at_once == one_by_one
+    assert sum(map(len, at_once)) >= 12

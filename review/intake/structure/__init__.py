@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from review.intake.document import Heading, Unit
-from review.intake.structure.boilerplate import GUIDANCE_ANCHORS, boilerplate
+from review.intake.structure.boilerplate import boilerplate_of
 from review.intake.structure.furniture import page_labels as read_page_labels
 from review.intake.structure.furniture import running
 from review.intake.structure.text import (
@@ -35,7 +35,6 @@ from review.intake.structure.text import (
     blank,
     edge_lines,
     lower_same_offsets,
-    units_with,
 )
 from review.intake.structure.toc import TocEntry, headings_from_toc, table_of_contents
 
@@ -90,9 +89,7 @@ def analyse(units: Sequence[Unit], headings: Sequence[Heading] = ()) -> Structur
     running(units, edges, lowered, excluded)
     heading_units = {(h.kind, h.number) for h in headings}
     toc = table_of_contents(units, lines, excluded, heading_units)
-    guided = units_with(lowered, GUIDANCE_ANCHORS)
-    for i, unit in enumerate(units):
-        boilerplate(unit.text, lowered[i], excluded[i], i in guided)
+    boilerplate_of([u.text for u in units], lowered, excluded)
     body = [blank(u.text, spans) for u, spans in zip(units, excluded, strict=True)]
     found = list(headings)
     if pages and not any(h.kind == "page" for h in headings):

@@ -6,7 +6,9 @@ evidence."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from review.intake.scan import AnchorIndex
 from review.intake.structure.text import DISCLAIMER, FUNDING, GUIDANCE, Span, sentence_around
 
 # Template guidance: second person, requests, and what a section "should" contain. Matched on
@@ -100,29 +102,82 @@ _DISCLAIMER_ANCHORS = (
 
 
 def boilerplate(text: str, lowered: str, spans: list[Span], guided: bool = True) -> None:
-    """Funding acknowledgements, disclaimers and template guidance: the sentence around each."""
+    """Funding acknowledgements, disclaimers and template guidance: the sentence around each.
+    `guided`: whether the unit may hold guidance (one of GUIDANCE_ANCHORS)."""
+    anchors = GUIDANCE_ANCHORS if guided else ()
+    guidance = [at for anchor in anchors for at in _occurrences(lowered, anchor)]
+    _boilerplate(
+        text,
+        lowered,
+        spans,
+        any(a in lowered for a in _FUNDING_ANCHORS),
+        any(a in lowered for a in _DISCLAIMER_ANCHORS),
+        guidance,
+        any(a in lowered for a in _MODAL_ANCHORS),
+    )
+
+
+def boilerplate_of(
+    texts: Sequence[str], lowered: Sequence[str], excluded: list[list[Span]]
+) -> None:
+    """`boilerplate` for every unit of a document, each with `guided` when it holds one of
+    GUIDANCE_ANCHORS: the anchors are looked for over the whole document at once (a unit's
+    substring tests, 37 per page, cost more than the regexes that run where they are found)."""
+    index = AnchorIndex(lowered)
+    funding = set(index.units_with(_FUNDING_ANCHORS))
+    disclaimer = set(index.units_with(_DISCLAIMER_ANCHORS))
+    modal = set(index.units_with(_MODAL_ANCHORS))
+    guidance = index.spots(GUIDANCE_ANCHORS)
+    for i in sorted(funding | disclaimer | modal | guidance.keys()):
+        _boilerplate(
+            texts[i],
+            lowered[i],
+            excluded[i],
+            i in funding,
+            i in disclaimer,
+            guidance.get(i, []),
+            i in modal,
+        )
+
+
+def _boilerplate(
+    text: str,
+    lowered: str,
+    spans: list[Span],
+    funding: bool,
+    disclaimer: bool,
+    guidance: list[int],
+    modal: bool,
+) -> None:
+    """The rule, told which anchors the unit holds: whether a funding, disclaimer or modal
+    anchor, and where each guidance anchor stands (in GUIDANCE_ANCHORS' order)."""
     found: list[tuple[int, int, str]] = []
-    for pattern, anchors, role in (
-        (_FUNDING, _FUNDING_ANCHORS, FUNDING),
-        (_DISCLAIMER, _DISCLAIMER_ANCHORS, DISCLAIMER),
+    for pattern, anchored, role in (
+        (_FUNDING, funding, FUNDING),
+        (_DISCLAIMER, disclaimer, DISCLAIMER),
     ):
-        if any(a in lowered for a in anchors):
+        if anchored:
             found += [(m.start(), m.end(), role) for m in pattern.finditer(lowered)]
     # Every guidance phrase starts with one of its anchors: the regex is tried only where one
     # stands (running it over every page cost more than reading the page).
-    for anchor in GUIDANCE_ANCHORS if guided else ():
-        at = lowered.find(anchor)
-        while at != -1:
-            if m := _GUIDANCE.match(lowered, at):
-                found.append((m.start(), m.end(), GUIDANCE))
-            at = lowered.find(anchor, at + 1)
-    if any(a in lowered for a in _MODAL_ANCHORS):
+    for at in guidance:
+        if m := _GUIDANCE.match(lowered, at):
+            found.append((m.start(), m.end(), GUIDANCE))
+    if modal:
         for m in _MODAL.finditer(lowered):
             if _GUIDED_SUBJECT.search(lowered, max(0, m.start() - 170), m.start()):
                 found.append((m.start(), m.end(), GUIDANCE))
     for start, end, role in found:
         a, b = _field_label(text, start, end) or sentence_around(text, start, end)
         spans.append(Span(a, b, role))
+
+
+def _occurrences(text: str, anchor: str) -> list[int]:
+    found, at = [], text.find(anchor)
+    while at != -1:
+        found.append(at)
+        at = text.find(anchor, at + 1)
+    return found
 
 
 def _field_label(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -4,10 +4,8 @@ evidence, a unit's lines with their offsets, and the sentence around a match."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 
 from review.intake.document import Unit
 
@@ -86,21 +84,6 @@ def lower_same_offsets(text: str) -> str:
     if len(lowered) != len(text):
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     return lowered
-
-
-def units_with(texts: list[str], anchors: tuple[str, ...]) -> set[int]:
-    """Indexes of the lower-cased texts that contain an anchor: str.find over the whole
-    document at once (a C loop) instead of a test per unit and anchor."""
-    joined = "\x00".join(texts)
-    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
-    found: set[int] = set()
-    for anchor in anchors:
-        at = joined.find(anchor)
-        while at != -1:
-            unit = bisect_right(starts, at) - 1
-            found.add(unit)
-            at = joined.find(anchor, starts[unit] + len(texts[unit]) + 1)
-    return found
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
