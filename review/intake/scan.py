@@ -12,9 +12,12 @@ occurrence where a match can start.
 from __future__ import annotations
 
 import re
+import re._constants as _constants  # the regex's parse tree: which literals its matches start with
+import re._parser as _parser
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
+from typing import Any
 
 
 def anchored_finditer(
@@ -51,6 +54,49 @@ def _occurrences(text: str, anchor: str) -> Iterator[int]:
         at = text.find(anchor, at + 1)
 
 
+MIN_START = 3  # shorter literal starts stand nearly everywhere: the regex is cheaper then
+
+
+def literal_starts(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The literals every match of `pattern` starts with, one per alternative (after `\\b` or
+    `^`, which take no characters), read from the regex itself; None when an alternative starts
+    otherwise (a class, an optional group, a repeat) or with fewer than MIN_START characters.
+    So the starts follow the pattern whenever its rule changes."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    starts = _starts(_parser.parse(pattern.pattern, pattern.flags))
+    if starts is None or any(len(s) < MIN_START for s in starts):
+        return None
+    return tuple(dict.fromkeys(starts))
+
+
+def _starts(items: Any) -> list[str] | None:
+    items = list(items)
+    while items and items[0][0] is _constants.AT:
+        items.pop(0)  # \b, ^: no characters
+    if not items:
+        return None
+    op, arg = items[0]
+    if op is _constants.BRANCH:
+        if len(items) > 1:
+            return None  # what follows the alternatives would be lost; not needed here
+        found: list[str] = []
+        for alternative in arg[1]:
+            starts = _starts(alternative)
+            if starts is None:
+                return None
+            found += starts
+        return found
+    if op is _constants.SUBPATTERN:
+        return None if arg[1] & re.IGNORECASE else _starts(arg[3])
+    literal = ""
+    for op, arg in items:
+        if op is not _constants.LITERAL:
+            break
+        literal += chr(arg)
+    return [literal] if literal else None
+
+
 class AnchorIndex:
     """Where anchors stand in a document's units, found with str.find over the whole document
     at once (a C loop) instead of a substring test per unit and anchor (a Python loop)."""
@@ -84,3 +130,23 @@ class AnchorIndex:
                 found.setdefault(unit, []).append(pos - starts[unit])
                 pos = find(anchor, pos + 1)
         return found
+
+
+class Started:
+    """A regex's `search` and `finditer` found from the literals its matches start with
+    (`literal_starts`; the plain regex where it has none): the same matches, the regex tried
+    only where one of them stands instead of at every character."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.starts = literal_starts(pattern)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self.starts is None:
+            return self.pattern.search(text)
+        return next(anchored_finditer(self.pattern, text, self.starts, 0), None)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self.starts is None:
+            return self.pattern.finditer(text)
+        return anchored_finditer(self.pattern, text, self.starts, 0)

@@ -6,13 +6,14 @@ shortcut to the rule it stands for, on the edge cases of that rule."""
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 
 import pytest
 
 from review.intake import scan
 from review.intake.document import Unit
-from review.intake.facts import substance, target_words, targets
+from review.intake.facts import inventory, substance, target_words, targets
 from review.intake.facts import text as text_helpers
 from review.intake.structure import boilerplate
 from review.intake.structure.furniture import _SHORT_LINE, _short_lines
@@ -188,3 +189,42 @@ def test_boilerplate_of_a_document_is_each_units_boilerplate(shift: int) -> None
     boilerplate.boilerplate_of(texts, lowered, at_once)
     assert at_once == one_by_one
     assert sum(map(len, at_once)) >= 12
+
+
+SECTOR_PIECES = (
+    "municipal buildings|public buildings|institutional|public sector|city-owned|tertiary|"
+    "commercial|service|services|servicesx|business|gewerbe|ghd|dienstleistung|handel|"
+    "residential|household|households|homes|housing|dwelling|private haushalte|haushalte|"
+    "domestic|wohngebäude|wohnen|transport|mobility|traffic|vehicle|verkehr|mobilität|buildings|"
+    "buildingsx|stationary energy|built environment|x|the|-|.|,"
+)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [*inventory.SECTOR_TERMS.values(), inventory._BUILDINGS],
+    ids=lambda p: p.pattern[:20],
+)
+def test_searched_from_its_starts_a_regex_finds_what_it_finds(pattern: re.Pattern[str]) -> None:
+    started = scan.Started(pattern)
+    words = SECTOR_PIECES.split("|")
+    rng = random.Random(pattern.pattern)
+    for _ in range(300):
+        text = "".join(rng.choice(words) + rng.choice(("", " ", "\n", "|")) for _ in range(25))
+        assert [m.span() for m in started.finditer(text)] == [
+            m.span() for m in pattern.finditer(text)
+        ], text
+        found, expected = started.search(text), pattern.search(text)
+        assert (found and found.span()) == (expected and expected.span())
+
+
+def test_literal_starts_are_read_from_the_regex() -> None:
+    assert scan.literal_starts(re.compile(r"\b(?:tertiary|commercial)|^handel")) == (
+        "tertiary",
+        "commercial",
+        "handel",
+    )
+    assert scan.literal_starts(re.compile(r"heat ?island|heat ?wave")) == ("heat",)
+    # No literal start: an optional word first, a class, too short a start, case folded.
+    for regex in (r"(?:energie- und )?bilanz", r"[\d€]\s?mio", r"ab|abc", r"(?i)handel"):
+        assert scan.literal_starts(re.compile(regex)) is None, regex

@@ -16,6 +16,7 @@ from typing import Any
 
 from review.intake.document import Heading, Unit
 from review.intake.facts.text import evidence
+from review.intake.scan import Started
 
 _CHAPTER = re.compile(
     r"(?:baseline|emissions?|ghg|greenhouse gas|co2) (?:emissions? )?inventor|\ba-1\b|"
@@ -191,6 +192,11 @@ def _base_year(
     return year, first[year]
 
 
+# The same searches, the regex tried only where a literal its matches start with stands.
+_SECTORS_STARTED = {sector: Started(pattern) for sector, pattern in SECTOR_TERMS.items()}
+_BUILDINGS_STARTED = Started(_BUILDINGS)
+
+
 def _sectors(
     units: list[tuple[Unit, str]], chapter: list[int]
 ) -> tuple[list[str], dict[str, dict[str, Any]]]:
@@ -200,10 +206,10 @@ def _sectors(
     aggregated: dict[str, Any] | None = None
     for i in pool:
         unit, text = units[i]
-        for sector, pattern in SECTOR_TERMS.items():
+        for sector, pattern in _SECTORS_STARTED.items():
             if sector not in named and (m := pattern.search(text)):
                 named[sector] = evidence(unit, m.start(), m.end())
-        if aggregated is None and (m := _BUILDINGS.search(text)):
+        if aggregated is None and (m := _BUILDINGS_STARTED.search(text)):
             aggregated = evidence(unit, m.start(), m.end())
     # A "services" or "homes" named in passing does not split the buildings ("buildings, both
     # residential and not residential, such as offices"): unless two building sectors are named
