@@ -222,3 +222,28 @@ def test_the_neutrality_goal_defined_and_dated_in_other_wordings(
     paragraphs: tuple[str, ...], want: tuple
 ) -> None:
     assert _headline(*paragraphs) == want
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        # A base column and a target column named in the header, the cut as "-80 %" in its cell.
+        "Indicator | Baseline (2019) | Target 2030\nTotal GHG emissions (kt CO2e) | 1,200 | -80 %",
+        "Indikator | Basisjahr 2019 | Ziel 2030\nTHG-Emissionen gesamt (t CO2e) | 950.000 | -80 %",
+    ],
+)
+def test_a_target_in_a_table_with_a_base_and_a_target_column(table: str) -> None:
+    found = read_targets([(Unit("table", 1, table), table.lower())], None)["headline"]
+    assert (found["kind"], found["percent"], found["target_year"], found["base_year"]) == (
+        "reduction",
+        80.0,
+        2030,
+        2019,
+    )
+
+
+def test_a_rise_in_a_table_is_no_reduction_target() -> None:
+    table = (
+        "Indicator | Baseline (2019) | Target 2030\nTotal GHG emissions (kt CO2e) | 1,200 | 80 %"
+    )
+    assert read_targets([(Unit("table", 1, table), table.lower())], None)["headline"] is None

@@ -30,6 +30,12 @@ from review.intake.facts.target_words import (
 from review.intake.facts.text import Sentence, percent_value
 
 _YEAR_CELL = re.compile(r"(?:19[89]\d|20[0-6]\d)")
+# A header cell naming its column's year and role: "Baseline (2019)", "Target 2030", "Ziel 2030".
+_ROLE_YEAR_CELL = re.compile(
+    r"(?P<role>baseline|base year|basis(?:jahr)?|reference(?: year)?|target|goal|ziel(?:wert)?)?"
+    r"\W{0,3}(?P<year>19[89]\d|20[0-6]\d)\W{0,3}(?P<after>target|goal|ziel|baseline)?\W{0,2}"
+)
+_BASE_ROLE = ("baseline", "base year", "basis", "basisjahr", "reference", "reference year")
 _PERCENT_CELL = re.compile(r"[-–−]?\s?(?P<pct>\d{1,3}(?:[.,]\d{1,2})?)\s?%")
 # "(2018 baseline)", "2018 base year": the year before the word (BASE has it after).
 _BASE_BEFORE = re.compile(r"\b(?P<year>19[89]\d|20[0-2]\d)\s(?:baseline|base year|basis)\b")
@@ -44,13 +50,18 @@ def indicator_targets(units: list[tuple[Unit, str]], city: str | None) -> list[C
         if unit.kind != "table" or "%" not in text:
             continue
         years: list[int] = []
+        header_base: int | None = None
         for start, row in _rows(text):
-            cells = row.split(" | ")
-            header = [int(c) for c in cells if _YEAR_CELL.fullmatch(c.strip())]
+            cells = [_ROLE_YEAR_CELL.fullmatch(c.strip().lower()) for c in row.split(" | ")]
+            header = [m for m in cells if m]
             if len(header) >= 2:
-                years = header
+                years = [int(m.group("year")) for m in header]
+                based = [m for m in header if (m.group("role") or m.group("after")) in _BASE_ROLE]
+                header_base = int(based[0].group("year")) if based else None
                 continue
             if years and (candidate := _row_target(unit, index, start, row, years, city)):
+                if candidate.base_year is None and header_base is not None:
+                    candidate.base_year = header_base  # the header's "Baseline (2019)" column
                 found.append(candidate)
     return found
 
@@ -79,9 +90,12 @@ def _row_target(
     if not values or len(values) > len(years):
         return None
     label = row[: offset + len(" | ")] if offset > 0 else ""
-    if not (EMISSIONS.search(label) and REDUCE.search(label)) or NOT_EMISSIONS.search(label):
-        return None
     at, m = values[0]  # the last cell: the latest year
+    minus = m.group(0).lstrip().startswith(("-", "–", "−"))  # "-80 %": a cut, in the cell
+    if not (EMISSIONS.search(label) and (minus or REDUCE.search(label))):
+        return None
+    if NOT_EMISSIONS.search(label):
+        return None
     percent = percent_value(m.group("pct"))
     year = years[-1]
     if percent is None or year < FIRST_TARGET_YEAR:
