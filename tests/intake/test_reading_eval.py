@@ -46,11 +46,11 @@ def test_precision_and_headline_targets_hold(bench: ModuleType, real_plans: Path
     assert rate >= floor["headline"] - MARGIN[split], f"headline {rate:.2f}"
 
 
-# Known on the holdout plans (measured once, after tuning; not tuned away since): the Münster
-# progress report's evidence next to its repeated table header "Handlungsfeld / Nr. Titel /
-# Zuständigkeit ..." and its first line "Anlage 1 zu V/0021/2019", which the labels call running
-# headers (BENCHMARKS.md, "Reading real plans: where the goals are missed").
-HOLDOUT_KNOWN = 5
+# Known on the holdout plans (measured as a whole, not tuned away since): the Münster progress
+# report's evidence in its first line "Anlage 1 zu V/0021/2019 ...", which the labels call a
+# running header (4 since its repeated table header is furniture; BENCHMARKS.md, "Reading real
+# plans: where the goals are missed").
+HOLDOUT_KNOWN = 4
 
 
 @pytest.mark.parametrize(("split", "allowed"), [("tune", 0), ("holdout", HOLDOUT_KNOWN)])
