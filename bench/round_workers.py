@@ -49,6 +49,18 @@ def run_round(stack: Stack, parameters: dict, timeout: float) -> str:
     return run_id
 
 
+def workers_of(stack: Stack, runs: tuple[str, ...], patience: float = 120.0) -> dict[str, str]:
+    """Which worker ran which flow run. A worker's "executed" event reaches the server after the
+    run ends, later still on a loaded machine (a fixed 5 s wait printed "w1, ?" at load 20):
+    wait until every run of `runs` is attributed, at most `patience` seconds."""
+    deadline = time.monotonic() + patience
+    executed = stack.executed_by()
+    while any(run not in executed for run in runs) and time.monotonic() < deadline:
+        time.sleep(2)
+        executed = stack.executed_by()
+    return executed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", required=True, help="admin URL of a PostgreSQL server")
@@ -106,8 +118,7 @@ def measure(args: argparse.Namespace, work: Path) -> None:
             stack, {"parameters": {"round_name": ROUND, "now": now, "pdf": False}}, args.timeout
         )
         total = before_reviews + time.perf_counter() - started
-        time.sleep(5)  # the workers' events arrive shortly after the runs end
-        executed = stack.executed_by()
+        executed = workers_of(stack, (first, second))
         print(f"round of {args.plans} plans on {args.workers} workers: {total:.1f} s")
         print(f"  ({reviews} reviews submitted between the two review-round runs, not timed)")
         print(f"  review-round runs: {executed.get(first, '?')}, {executed.get(second, '?')}")
