@@ -6,7 +6,8 @@ Builds a round of N plans with 3 submitted reviews each (2 technical, 1 communic
 comment on every criterion) in a temporary SQLite database, then measures in the same run:
 
 1. bare: a plain python-docx loop writing the same content (same headings, tables, scores,
-   comments, findings; default template, no scoring, cleaning, redaction or properties), one
+   comments, findings, the action list; default template, no scoring, cleaning, redaction or
+   properties), one
    process, two documents per plan (the two editions);
 2. peerplan, one process: `render_plans(workers=1)`, scoring and both editions;
 3. peerplan, a whole round: `compile_round(workers=N)` without PDF: reading the database, both
@@ -36,6 +37,8 @@ from review.consolidation.pipeline import compile_round
 from review.consolidation.render import render_plans
 from review.consolidation.rules import PlanResult
 from review.db import get_engine, migrate, session_scope
+from review.exchange.actions import action_list
+from review.exchange.data import Action
 from review.models import Document as PlanDocument
 from review.rubric import load_rubrics
 from tests.support.factories import (
@@ -97,10 +100,12 @@ def build_round(settings, plans: int) -> None:
                 )
 
 
-def bare_loop(items: list[tuple[PlanDossier, PlanResult]], out: Path) -> None:
-    """The same content with nothing but python-docx: the floor for any generator."""
+def bare_loop(items: list[tuple[PlanDossier, PlanResult, list[Action]]], out: Path) -> None:
+    """The same content with nothing but python-docx: the floor for any generator. The action
+    list is worked out before (the rules are peerplan's, not the writer's): only its table is
+    written here."""
     out.mkdir(parents=True, exist_ok=True)
-    for dossier, result in items:
+    for dossier, result, actions in items:
         rubrics = {ri.rubric.id: ri.rubric for ri in dossier.rubrics}
         reviews = {r.label: r for ri in dossier.rubrics for r in ri.reviews}
         for edition in ("m", "c"):
@@ -109,6 +114,7 @@ def bare_loop(items: list[tuple[PlanDossier, PlanResult]], out: Path) -> None:
             _bare_summary(doc, result, rubrics)
             _bare_criteria(doc, result, rubrics, reviews)
             _bare_texts(doc, dossier, reviews)
+            _bare_actions(doc, actions)
             if edition == "c":
                 _bare_coordination(doc, dossier)
             doc.save(str(out / f"{dossier.plan_id}-{edition}.docx"))
@@ -184,6 +190,15 @@ def _bare_texts(doc, dossier: PlanDossier, reviews: dict) -> None:
         doc.add_paragraph(str(finding.get("message")))
 
 
+def _bare_actions(doc, actions: list[Action]) -> None:
+    doc.add_heading("Maßnahmenliste", 1)
+    table = doc.add_table(rows=1, cols=4, style="Light Grid Accent 1")
+    for action in actions:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = action.priority, action.criterion_id
+        cells[2].text, cells[3].text = action.recommendation, f"{action.reviewers}"
+
+
 def _bare_coordination(doc, dossier: PlanDossier) -> None:
     doc.add_heading("Koordination", 1)
     table = doc.add_table(rows=1, cols=7, style="Light Grid Accent 1")
@@ -222,7 +237,8 @@ def main() -> None:
 
             round_ = get_round(session, "Bench")
             dossiers = gather_round(session, round_)
-            items = [(d, d.score()) for d in dossiers]
+            scored = [(d, d.score()) for d in dossiers]
+            items = [(d, r, action_list(d, r, "de")) for d, r in scored]
             docs = 2 * len(dossiers)
 
             # Warm up both (imports, template caches) on a few plans, outside the timing.
