@@ -19,6 +19,7 @@ from review.errors import Translatable
 from review.i18n import (
     N_,
     Translator,
+    html_gettext,
     install_i18n,
     jinja_context,
     languages,
@@ -65,6 +66,7 @@ def page_context(t: Translator) -> dict[str, Any]:
     languages to switch to, and the names of assignment states."""
     return {
         **jinja_context(t),
+        "_": html_gettext(t),  # every portal page escapes; the i18n extension's `_` costs more
         "languages": languages(),
         "state_name": partial(state_name, t),
         "document_extent": document_extent,  # a plan version's pages (PDF) or paragraphs (DOCX)
@@ -91,7 +93,7 @@ class Pages:
     views: FormViews = field(init=False)
 
     def __post_init__(self) -> None:
-        self.views = FormViews(self.rubrics)
+        self.views = FormViews(self.rubrics, self.env)
 
     def render(
         self, request: Request, name: str, lang: str, status: int = 200, **context: Any
