@@ -62,7 +62,7 @@ def check_plan(
         for u, body in zip(units, structure.body, strict=True)
     ]
     stops = {(kind, number) for kind, number in headings}
-    index = AnchorIndex([text for _, text in lowered])
+    index = AnchorIndex([text for _, text in lowered], [c.pattern.anchors for c in CHECKS])
     findings = []
     for check in CHECKS:
         hits: list[tuple[Unit, str, re.Match[str]]] = [

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from review.intake import scan
+from review.intake.checks import CHECKS
 from review.intake.document import Unit
 from review.intake.facts import inventory, substance, target_words, targets
 from review.intake.facts import text as text_helpers
@@ -228,3 +229,48 @@ def test_literal_starts_are_read_from_the_regex() -> None:
     # No literal start: an optional word first, a class, too short a start, case folded.
     for regex in (r"(?:energie- und )?bilanz", r"[\d€]\s?mio", r"ab|abc", r"(?i)handel"):
         assert scan.literal_starts(re.compile(regex)) is None, regex
+
+
+def _finds(text: str, anchor: str) -> Iterator[int]:
+    at = text.find(anchor)
+    while at != -1:
+        yield at
+        at = text.find(anchor, at + 1)
+
+
+# Every anchor set the rules search by, and texts made of the anchors themselves (overlapping,
+# repeated, inside longer words, in other cases, split by the units' "\x00" joints): the
+# automaton must find exactly what a str.find pass per anchor finds.
+ANCHOR_SETS = {
+    "guidance": boilerplate.GUIDANCE_ANCHORS,
+    "modal": boilerplate._MODAL_ANCHORS,
+    "funding": boilerplate._FUNDING_ANCHORS,
+    "disclaimer": boilerplate._DISCLAIMER_ANCHORS,
+    "neutral": target_words.NEUTRAL_ANCHORS,
+    "percent": target_words.PERCENT_ANCHORS,
+    "adapting": substance._ADAPTING_ANCHORS,
+    "overlapping": ("he", "she", "hers", "his", "is", "s", "she"),
+    **{check.id: check.pattern.anchors for check in CHECKS},
+}
+
+
+@pytest.mark.parametrize("name", ANCHOR_SETS)
+def test_the_automaton_finds_what_a_find_per_anchor_finds(name: str) -> None:
+    anchors = ANCHOR_SETS[name]
+    words = [*anchors, *(a.upper() for a in anchors), *(a[1:] for a in anchors), "x", "é", " "]
+    rng = random.Random(name)
+    for _ in range(300):
+        units = [
+            "".join(rng.choice(words) + rng.choice(("", "", " ", "-", "\n")) for _ in range(8))
+            for _ in range(rng.randint(1, 4))
+        ]
+        index = scan.AnchorIndex(units, [anchors, ("neutral", "x")])
+        assert index.units_with(anchors) == [
+            i for i, unit in enumerate(units) if any(a in unit for a in anchors)
+        ], units
+        expected: dict[int, list[int]] = {}  # per unit, each anchor's places in turn
+        for a in anchors:
+            for i, unit in enumerate(units):
+                for at in _finds(unit, a):
+                    expected.setdefault(i, []).append(at)
+        assert index.spots(anchors) == expected, units

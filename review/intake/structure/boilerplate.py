@@ -123,7 +123,9 @@ def boilerplate_of(
     """`boilerplate` for every unit of a document, each with `guided` when it holds one of
     GUIDANCE_ANCHORS: the anchors are looked for over the whole document at once (a unit's
     substring tests, 37 per page, cost more than the regexes that run where they are found)."""
-    index = AnchorIndex(lowered)
+    index = AnchorIndex(
+        lowered, (_FUNDING_ANCHORS, _DISCLAIMER_ANCHORS, _MODAL_ANCHORS, GUIDANCE_ANCHORS)
+    )
     funding = set(index.units_with(_FUNDING_ANCHORS))
     disclaimer = set(index.units_with(_DISCLAIMER_ANCHORS))
     modal = set(index.units_with(_MODAL_ANCHORS))
