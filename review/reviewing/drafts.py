@@ -23,7 +23,6 @@ from sqlalchemy import select as entities
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from review import events
 from review.errors import InvalidInput
 from review.i18n import N_, state_message
 from review.models import (
@@ -363,8 +362,16 @@ def save_draft(
     source = ReviewSource(source).value
     seen = Seen.parse(seen_revision)
     rubric = _rubric_of(assignment, rubrics)
-    saved = in_place.save(
-        session, assignment, rubric, data, seen, source=source, now=now, language=language
+    saved = in_place.save(  # records the event too
+        session,
+        assignment,
+        rubric,
+        data,
+        seen,
+        source=source,
+        now=now,
+        language=language,
+        actor=actor,
     )
     if saved is None:
         review = _checked_write(
@@ -379,15 +386,7 @@ def save_draft(
             language=language,
         )
         saved = in_place.Saved(saved_id(review), review.version, review.revision)
-    events.insert(
-        session,
-        kind="review.draft_saved",
-        actor=actor,
-        entity="assignment",
-        entity_id=assignment.id,
-        round_id=assignment.round_id,
-        payload={"version": saved.version, "revision": saved.revision, "source": source},
-    )
+        in_place.record_saved(session, assignment, saved, source, actor)
     return saved
 
 
