@@ -36,22 +36,7 @@ def queue(
     if queued(session, key, into):
         return None  # skip rendering (and building attachments) for a message that exists
     subject, body = render(kind, language, **context)
-    if into is not None:
-        into.add(
-            key=key,
-            kind=kind,
-            recipient=recipient,
-            language=language,
-            subject=subject,
-            body=body,
-            round_id=round_id,
-            assignment_id=assignment_id,
-            attachments=attachments or (),
-            reason=reason,
-        )
-        return None
-    return outbox.enqueue(
-        session,
+    message: dict[str, Any] = dict(
         key=key,
         kind=kind,
         recipient=recipient,
@@ -62,8 +47,11 @@ def queue(
         assignment_id=assignment_id,
         attachments=attachments or (),
         reason=reason,
-        settings=settings,
     )
+    if into is not None:
+        into.add(**message)
+        return None
+    return outbox.enqueue(session, **message, settings=settings)
 
 
 def queued(session: Session, key: str, pending: outbox.Pending | None = None) -> bool:
