@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
@@ -29,13 +29,13 @@ from review.intake.errors import DuplicateFile, IntakeError
 from review.intake.outcome import IntakeOutcome, Status
 from review.intake.register import PlanFile, register, resolve_municipality
 from review.intake.take import refused
-from review.models import Document, Event, Municipality, Plan, Round, saved_id, utcnow
+from review.models import Document, Event, Municipality, Plan, Round, saved_id, table_of, utcnow
 
 log = logging.getLogger(__name__)
 
-PLANS: Table = Plan.__table__  # type: ignore[attr-defined]
-DOCUMENTS: Table = Document.__table__  # type: ignore[attr-defined]
-EVENTS: Table = Event.__table__  # type: ignore[attr-defined]
+PLANS = table_of(Plan)
+DOCUMENTS = table_of(Document)
+EVENTS = table_of(Event)
 
 
 def register_files(
