@@ -49,3 +49,32 @@ def test_evidence_names_the_printed_page_beside_the_pdf_page() -> None:
     assert finding_evidence(finding) == [("p. 5 (PDF 7)", "Energie- und CO2-Bilanz")]
     same = {"evidence": [{"page": 5, "page_label": "5", "snippet": "x"}]}
     assert finding_evidence(same) == [("p. 5", "x")]
+
+
+def test_a_target_quoted_twice_is_listed_once() -> None:
+    """Malmö's plan names the Mission's goal twice in one sentence (p. 7) and its own on many
+    pages: the target line and the JSON's other targets list each target once."""
+    plan = [
+        "Malmö is one of the 100 selected municipalities in the EU that are working together to "
+        "achieve climate neutrality by 2030, and one of the Net Zero Pilot cities. This mission is "
+        "one of the EU's pioneering missions and an important tool in the implementation of EU's "
+        "climate policy.",
+        "The EU's climate target plan sets out a legislative program to reach the goal of climate "
+        "neutrality by 2050 and reduce emissions by at least 55% by 2030.",
+        "The City of Malmö has the ambition to become climate neutral by 2030.",
+        "Malmö's goal of becoming climate neutral by 2030 guides every roadmap.",
+        "Climate neutrality for Malmö by 2030 means: at least 70 % emission reductions compared "
+        "to 1990.",
+        "The EU aims at climate neutrality by 2050 and at least 55% less emissions by 2030.",
+    ]
+    units = [Unit("paragraph", i + 1, text) for i, text in enumerate(plan)]
+    target = next(f for f in check_plan(units, city="malmö") if f["check"] == "target")
+    line = finding_text(target, "en")
+    quoted = line.split("quoted/other: ")[1].split("; ")
+    assert len(quoted) == len(set(quoted)), line
+    assert "EU −55 % by 2030" in quoted
+    keys = [
+        (t["kind"], t["percent"], t["target_year"], t["scope"]) for t in target["other_targets"]
+    ]
+    assert len(keys) == len(set(keys))
+    assert ("neutrality", None, 2030, "city") not in keys  # the headline's year, said again

@@ -100,13 +100,46 @@ def read_targets(
         "neutrality_year": max(neutral_votes, key=neutral_votes.__getitem__)
         if neutral_votes
         else None,
-        "other_targets": [c.as_dict() for c in others[:MAX_CANDIDATES]],
+        "other_targets": [],
     }
     if headline is not None:
         result["headline"] = headline.as_dict() | {"confidence": confidence(headline, own)}
         if headline.kind == "neutrality":
             result["neutrality_year"] = headline.target_year
+    result["other_targets"] = _distinct(others, result["headline"])
     return result
+
+
+def _distinct(others: list[Candidate], headline: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Each other target once, at its first mention: a plan repeats its own goal and quotes the
+    EU's on many pages ("EU climate neutrality by 2030" twice in one summary says nothing more).
+    The same kind, percent, target year and scope is the same target; a base year one mention
+    gives fills in the first's, two different base years stay apart. A repetition of the
+    headline (its neutrality year named without its share, too) is the headline."""
+    kept: list[dict[str, Any]] = []
+    seen: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    if headline is not None:
+        seen[_same_target(headline)] = [headline]
+        if headline["kind"] == "neutrality" and headline["scope"] == "city":
+            seen[("neutrality", None, headline["target_year"], "city")] = [headline]
+    for c in others:
+        same = seen.setdefault((c.kind, c.percent, c.target_year, c.scope), [])
+        earlier = next(
+            (t for t in same if t["base_year"] in (None, c.base_year) or c.base_year is None),
+            None,
+        )
+        if earlier is None:
+            if len(kept) < MAX_CANDIDATES:
+                target = c.as_dict()
+                same.append(target)
+                kept.append(target)
+        elif earlier is not headline and earlier["base_year"] is None:
+            earlier["base_year"] = c.base_year
+    return kept
+
+
+def _same_target(target: dict[str, Any]) -> tuple[Any, ...]:
+    return (target["kind"], target["percent"], target["target_year"], target["scope"])
 
 
 def _neutrality(
