@@ -1,11 +1,14 @@
 """Engine, sessions and schema migrations for peerplan's own database (never Prefect's).
 
 SQLite gets WAL, a busy timeout and enforced foreign keys, so that the portal, the flows and the
-CLI can work on the same file at once; PostgreSQL needs nothing special.
+CLI can work on the same file at once. PostgreSQL's pooled connections are checked on checkout
+without a round trip (`_closed_by_server`), so that the first requests after a database restart
+do not fail.
 """
 
 from __future__ import annotations
 
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -14,7 +17,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, event, make_url
+from sqlalchemy import Engine, event, exc, make_url
 from sqlmodel import Session, create_engine
 
 from review.config import Settings
@@ -39,6 +42,26 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _closed_by_server(dbapi_connection) -> bool:
+    """Whether the server has closed this idle psycopg connection (a restart, a terminated
+    backend): its socket then has something to read (the server's last message, or the end of
+    the stream), which an idle connection otherwise has not. A poll of the socket, not a
+    round trip: the pool's pre-ping (`SELECT 1`'s equivalent before every checkout) was one of a
+    draft save's five waits for the server. Anything unexpected to read only costs a reconnect."""
+    pgconn = dbapi_connection.pgconn
+    if pgconn.status != 0:  # not CONNECTION_OK
+        return True
+    poll = select.poll()
+    poll.register(pgconn.socket, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poll.poll(0))
+
+
+def _check_on_checkout(dbapi_connection, _record, _proxy) -> None:
+    if _closed_by_server(dbapi_connection):
+        # The pool drops this connection and hands out a new one in its place.
+        raise exc.DisconnectionError("the server closed the connection")
+
+
 def make_engine(url: str) -> Engine:
     # hide_parameters: a database error's message never quotes the statement's values (review
     # comments, reasons, names), so user text cannot reach a log or a traceback through it.
@@ -59,13 +82,18 @@ def make_engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(
+    # Another driver than psycopg: the pool's ping, a round trip per checkout.
+    psycopg = make_url(url).get_driver_name() == "psycopg"
+    engine = create_engine(
         url,
-        pool_pre_ping=True,
+        pool_pre_ping=not psycopg,
         pool_size=POOL_SIZE,
         max_overflow=MAX_OVERFLOW,
         hide_parameters=True,
     )
+    if psycopg:
+        event.listen(engine, "checkout", _check_on_checkout)
+    return engine
 
 
 @lru_cache(maxsize=8)
