@@ -26,6 +26,7 @@ from review.intake.facts import (
     add_inventory,
     add_targets,
     base_year_from_targets,
+    lead_with,
 )
 from review.intake.facts.actions import action_sectors
 from review.intake.facts.inventory import read_inventory
@@ -91,7 +92,7 @@ def check_plan(
             finding["present"] = bool(hits) and len(money) >= min_financed(lowered)
             if finding["present"]:
                 found = [_evidence(u, a, b) for u, a, b in money[:MAX_EVIDENCE]]
-                finding["evidence"] = (found + finding["evidence"])[:MAX_EVIDENCE]
+                finding["evidence"] = lead_with(found, finding["evidence"])
         elif check.id == "risk_vulnerability":
             finding["present"] = bool(hits) and assessed(lowered, structure.headings)
         elif check.id == "adaptation_actions":

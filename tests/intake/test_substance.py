@@ -173,3 +173,17 @@ def test_a_listing_the_structure_missed_gives_evidence_last() -> None:
     evidence = _finding(units, "participation")["evidence"]
     assert "workshop to present" in evidence[0]["snippet"]
     assert any("Figure 11" in e["snippet"] for e in evidence[1:])
+
+
+def test_a_council_decision_is_shown_once_not_again_as_a_mention_of_its_paragraph() -> None:
+    decision = (
+        "Der Gemeinderat hat das Klimaschutzkonzept in seiner Sitzung am 08.03.2022 mit 12 "
+        "Ja-Stimmen beschlossen. Mit dem Gemeinderatsbeschluss verpflichtet sich die Gemeinde, "
+        "das Konzept umzusetzen und jährlich über den Stand der Maßnahmen zu berichten."
+    )
+    again = "Der Beschluss des Gemeinderats zum Klimaschutzkonzept gilt bis 2030."
+    units = _long_plan(decision, again)
+    council = _finding(units, "council_approval")
+    assert council["reference"] is not None
+    shown = [e["paragraph"] for e in council["evidence"]]
+    assert shown == [1, 2]

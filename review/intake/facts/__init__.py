@@ -16,6 +16,16 @@ from review.intake.document import Unit
 from review.intake.facts.council import council_reference
 
 MAX_EVIDENCE = 3
+_PLACES = ("page", "paragraph", "table")
+
+
+def lead_with(first: list[dict[str, Any]], rest: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A fact's own evidence ahead of the check's mentions, without a mention from a page or
+    paragraph the fact already shows: the council's decision and the mention of "Beschluss" in
+    the same paragraph were listed as two pieces of evidence."""
+    shown = {(p, e[p]) for e in first for p in _PLACES if p in e}
+    others = [e for e in rest if not any((p, e[p]) in shown for p in _PLACES if p in e)]
+    return (first + others)[:MAX_EVIDENCE]
 
 
 def add_targets(finding: dict[str, Any], facts: dict[str, Any]) -> None:
@@ -58,7 +68,7 @@ def add_inventory(finding: dict[str, Any], facts: dict[str, Any]) -> None:
     if not finding["present"] and facts.get("present_from"):
         # Found by its chapter's quantities or its base year, not by the inventory's name.
         finding["present"] = True
-        finding["evidence"] = [facts["present_from"], *finding["evidence"]][:MAX_EVIDENCE]
+        finding["evidence"] = lead_with([facts["present_from"]], finding["evidence"])
     if facts["chapter"]:
         finding["sectors"] = facts["sectors"]
         finding["sector_evidence"] = {s: [e] for s, e in facts["sectors_from"].items()}
@@ -106,4 +116,4 @@ def add_council(
     found = council_reference(units, hits)
     finding["reference"] = found["reference"] if found else None
     if found:
-        finding["evidence"] = [found["evidence"], *finding["evidence"]][:MAX_EVIDENCE]
+        finding["evidence"] = lead_with([found["evidence"]], finding["evidence"])
