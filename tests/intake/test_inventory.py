@@ -130,6 +130,45 @@ def test_false_friends_do_not_split_the_buildings() -> None:
     assert sectors == ["municipal", "tertiary", "residential", "transport"]
 
 
+def _tertiary_evidence(*units: Unit) -> str | None:
+    heading = Heading(1, "Module A-1 Greenhouse Gas Emissions Baseline Inventory", units[0].kind, 1)
+    found = read_inventory([(u, u.text.lower()) for u in units], [heading])
+    item = found["sectors_from"].get("tertiary")
+    return None if item is None or item.get("aggregated") else item["snippet"]
+
+
+def test_tertiary_evidence_shows_the_sector_not_goods_and_services_bought() -> None:
+    """Malmö's A-1 module starts with its procurement goal ("goods and services"); the tertiary
+    sector is the table's "Commercial & Institutional Buildings" further on. Goods and services,
+    a bus service, the template's "key local businesses" and "Business as Usual" (one word a
+    line in a PDF table) show no sector."""
+    procurement = (
+        "Module A-1 Greenhouse Gas Emissions Baseline Inventory\nProcurement of climate-smart and "
+        "climate-neutral goods and services with special focus on construction, civil "
+        "engineering, IT products and services, capital goods."
+    )
+    template = (
+        "including commitments and strategies of key local businesses, and informs the "
+        "subsequent modules. A night bus service runs every hour.\nA-1.3b:\nGHG\nEmissions\n"
+        "Business\nas Usual\n(BAU)"
+    )
+    table = (
+        "Buildings Residential Buildings 1 630 000 000 1 014 000 000\nCommercial & "
+        "Institutional Buildings and Facilities 402 000 000 405 334 800"
+    )
+    pages = [Unit("page", 1, procurement), Unit("page", 2, template)]
+    assert _tertiary_evidence(*pages) is None
+    snippet = _tertiary_evidence(*pages, Unit("page", 3, table))
+    assert snippet is not None and "Commercial & Institutional" in snippet
+    for sector in ("Other services | 67 973 | 306 466", "Service buildings and offices | 1461"):
+        assert _tertiary_evidence(Unit("table", 1, "Sector | MWh\n" + sector))
+    businesses = "Heating of businesses' premises: 120 GWh; households: 340 GWh."
+    assert _tertiary_evidence(Unit("paragraph", 1, businesses))
+    gewerbe = "Ausweisung von Gewerbegebieten in Höhe von 121 ha. Private Haushalte | 900 kt"
+    assert _tertiary_evidence(Unit("paragraph", 1, gewerbe)) is None
+    assert _tertiary_evidence(Unit("table", 1, "Gewerbe + Sonstiges | 410 kt"))
+
+
 def test_a_sectoral_emissions_chapter_shows_the_inventorys_sectors() -> None:
     """Glasgow: the sectors stand in a chapter "Sectoral Emissions", a "domestic" sector for
     the homes and "Public Sector" for the municipality's own."""

@@ -77,9 +77,19 @@ SECTOR_TERMS: dict[str, re.Pattern[str]] = {
         r"city[- ]owned|own operations|kommunale\w* (?:liegenschaft|gebäude|einrichtung)|"
         r"städtische\w* (?:liegenschaft|gebäude)|öffentliche\w* gebäude"
     ),
+    # Commercial and service buildings, businesses' energy use. "Services" and "businesses" name
+    # the sector only as one ("services sector", "service buildings", a row "Other services |
+    # 557 …", "trade and services", "businesses' energy use"): goods and services bought, a bus
+    # service, "key local businesses" as stakeholders, business as usual are no sector, nor are
+    # commercial vehicles (transport) or a zone for businesses (Gewerbegebiet).
     "tertiary": re.compile(
-        r"tertiary|commercial|\bservices?\b|institutional|business(?! as usual)|gewerbe|\bghd\b|"
-        r"dienstleistung|handel"
+        r"tertiary|tertiär|commercial(?! (?:vehicle|car|truck|transport|fleet|traffic|lorr|van))|"
+        r"institutional|services? (?:sector|buildings?|industr)|"
+        r"(?:^|\n|\| )(?:other |private |commercial )?services?(?= ?(?:\||\n|\(|$))|"
+        r"\b(?:buildings?|trade|commerce|industry) (?:and|&) services\b|"
+        r"business(?:es'?|'s)? (?:sector|buildings?|premises|energy|electricity|heating|"
+        r"consumption|emissions)|(?:^|\n|\| )business(?:es)?(?!\s+as usual)(?= ?(?:\||\n|\(|$))|"
+        r"gewerbe(?!gebiet|fläche)|\bghd\b|dienstleistung|handel\b"
     ),
     "residential": re.compile(
         r"residential|households?|\bhomes\b|housing|dwelling|private haushalte|haushalte|"
