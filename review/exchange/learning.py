@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import islice
 
 from review.consolidation.gather import PlanDossier, PlanRow
 from review.consolidation.redaction import Identity, Redactor, redactor_for
@@ -115,7 +116,9 @@ def _matches(rows: Sequence[PlanRow], only: set[int] | None = None) -> dict[int,
                     if (value := strength(peer, *key, scores[peer.dossier.plan_id])) is not None
                 ]
                 strong_on[key] = sorted(strong, key=lambda pv: (-pv[1], pv[0]))
-            peers = [pv for pv in strong_on[key] if pv[0] != plan_id][:MAX_PEERS]
+            # The first MAX_PEERS other than the plan itself: a point's strong plans are about
+            # half the round, and copying them all for every weak plan made this quadratic.
+            peers = list(islice((pv for pv in strong_on[key] if pv[0] != plan_id), MAX_PEERS))
             found.append((kind, rubric_id, item_id, peers))
         out[plan_id] = found
     return out

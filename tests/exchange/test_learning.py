@@ -3,7 +3,9 @@ the blind rules hold."""
 
 from __future__ import annotations
 
-from review.exchange.learning import lessons, matches
+import random
+
+from review.exchange.learning import lessons, matches, strength, weak_points
 from tests.support.exchange_round import dossier, rows_of
 
 INVENTORY_FINDING = {
@@ -112,3 +114,39 @@ def test_a_round_that_does_not_name_peers_hides_the_municipality_too() -> None:
         for peer in lesson.peers:
             assert peer.municipality == ""
             assert not any("Bruckhausen" in c for c in peer.comments)
+
+
+def test_each_weak_point_lists_the_three_strongest_other_plans_in_a_larger_round() -> None:
+    """Rules 2-4 on 60 plans with scattered scores, against the rules read literally: for every
+    weak point, every other plan strong on it, strongest first (ties: plan id), the first three.
+    (`matches` finds them without copying the strong plans for each weak plan: #14.)"""
+    rng = random.Random(14)
+    rows = rows_of(
+        *(
+            dossier(
+                plan_id,
+                f"Town {plan_id}",
+                [
+                    tech(rng.randint(0, 4), scores={"T2": rng.randint(0, 4)}),
+                    tech(rng.randint(0, 4), scores={"T2": rng.randint(0, 4)}),
+                    comm(rng.randint(0, 4)),
+                ],
+            )
+            for plan_id in range(1, 61)
+        )
+    )
+    expected = {}
+    for row in rows:
+        found = []
+        for kind, rubric_id, item_id, _score in weak_points(row):
+            strong = [
+                (-value, peer.dossier.plan_id)
+                for peer in rows
+                if peer.dossier.plan_id != row.dossier.plan_id
+                and (value := strength(peer, kind, rubric_id, item_id)) is not None
+            ]
+            found.append((kind, rubric_id, item_id, [p for _v, p in sorted(strong)[:3]]))
+        expected[row.dossier.plan_id] = found
+    assert matches(rows) == expected
+    # The round is varied enough to test something: weak points with three peers and more.
+    assert sum(len(peers) == 3 for found in expected.values() for *_k, peers in found) > 20
