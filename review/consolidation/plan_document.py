@@ -191,8 +191,7 @@ class PlanWriter:
             assert r.outcome is not None
             outcome = r.outcome.label(lang)
             doc.para(self.t.gettext("Outcome: %(outcome)s") % {"outcome": outcome}, OUTCOME)
-        table = doc.table(1, 5, TABLE, [5.0, 3.2, 4.0, 2.4, 2.4])
-        head = table.rows[0].cells
+        table = doc.table(1, 5, TABLE, [6.0, 2.0, 3.2, 2.4, 3.4])
         names = (
             self.t.gettext("Rubric"),
             self.t.gettext("Total (0–100)"),
@@ -200,8 +199,7 @@ class PlanWriter:
             self.t.gettext("Reviews"),
             self.t.gettext("Disagreements"),
         )
-        for cell, name in zip(head, names, strict=True):
-            cell.text = name
+        doc.header(table, names)
         for res in r.rubrics:
             rubric = self.rubrics[res.rubric_id]
             cells = table.add_row().cells
@@ -244,17 +242,20 @@ class PlanWriter:
         lang = self.lang
         doc.heading(self.t.gettext("Eligibility criteria (JRC)"), 2)
         table = doc.table(1, 3, TABLE, [6.5, 6.5, 4.0])
-        head = table.rows[0].cells
-        head[0].text, head[1].text, head[2].text = (
-            self.t.gettext("Criterion"),
-            self.t.gettext("Confirmed by reviewers"),
-            self.t.gettext("Automatic hint"),
+        doc.header(
+            table,
+            (
+                self.t.gettext("Criterion"),
+                self.t.gettext("Confirmed by reviewers"),
+                self.t.gettext("Automatic hint"),
+            ),
         )
         for gate in self.r.gates:
             cells = table.add_row().cells
             cells[0].text = clean(gate_label(gate.gate_id, lang))
             votes = ", ".join(
-                f"{self.who(label)}: {self.t.gettext('yes') if v else self.t.gettext('no')}"
+                # The short name: who they are stands in the criteria's tables below.
+                f"{self.label(label)}: {self.t.gettext('yes') if v else self.t.gettext('no')}"
                 for label, v in gate.votes.items()
             )
             status = self.t.gettext(GATE_STATUS_NAMES.get(gate.status, gate.status))
@@ -313,13 +314,11 @@ class PlanWriter:
                 1,
                 3,
                 TABLE,
-                [4.2 if self.coordinator else 3.0, 1.8, 11.0 if self.coordinator else 12.2],
+                [4.2 if self.coordinator else 3.0, 2.4, 10.4 if self.coordinator else 11.6],
             )
-            head = table.rows[0].cells
-            head[0].text, head[1].text, head[2].text = (
-                self.t.gettext("Reviewer"),
-                self.t.gettext("Score"),
-                self.t.gettext("Comment"),
+            doc.header(
+                table,
+                (self.t.gettext("Reviewer"), self.t.gettext("Score"), self.t.gettext("Comment")),
             )
             for label, score in crit.scores.items():
                 review = self.d.review_of(label)

@@ -39,6 +39,7 @@ SMALL = "Peerplan Small"
 BAR = "Peerplan Bar"  # character style of the filled part of a score bar
 BAR_EMPTY = "Peerplan Bar Empty"
 TABLE = "Light Grid Accent 1"
+HEADER_SIZE = Pt(9)
 PLAIN_TABLE = "Table Grid"
 STYLES = (
     "Title",
@@ -125,6 +126,13 @@ class Styled:
                     cell.width = Cm(width)
         return table
 
+    def header(self, table, names: Sequence[str]) -> None:
+        """The header row's names, a size smaller than the rows: German column names
+        ("Abweichungen", "Bewertung") are single long words that would break mid-word."""
+        for cell, name in zip(table.rows[0].cells, names, strict=True):
+            cell.text = ""
+            cell.paragraphs[0].add_run(name).font.size = HEADER_SIZE
+
     def text_table(
         self,
         header: Sequence[str],
@@ -135,8 +143,7 @@ class Styled:
         """A table of texts: the header row, then a row per item of `rows` (widths in cm). The
         texts go in as given: clean what a person typed before (review.documents.text)."""
         table = self.table(1, len(header), style, widths)
-        for cell, name in zip(table.rows[0].cells, header, strict=True):
-            cell.text = name
+        self.header(table, header)
         for values in rows:
             for cell, value in zip(table.add_row().cells, values, strict=True):
                 cell.text = value

@@ -334,3 +334,18 @@ def test_compiling_one_plan_keeps_the_summary_whole(session: Session, tmp_path: 
     assert not (tmp_path / "municipality" / f"{first.plan.id:04d}-tulln.docx").exists()
     text = docx_text(report.summary_docx)
     assert "Tulln" in text and "Krems" in text
+
+
+def test_eligibility_votes_name_reviewers_by_their_letter_in_the_coordinator_edition(
+    session: Session, tmp_path: Path
+) -> None:
+    """The JRC table's votes stay readable: "Reviewer A: yes", not the name and the email
+    address of every reviewer in every row (those stand once in the criteria's tables)."""
+    data = reviewed_plan(session, blind=False)
+    report = compile_round(session, None, data.round_, tmp_path, workers=1, pdf=False)
+    document = open_docx(str(report.plans[0].coordinator_docx))
+    gates = next(t for t in document.tables if "Criterion" in t.rows[0].cells[0].text)
+    votes = [row.cells[1].text for row in gates.rows[1:]]
+    assert any("Reviewer A: yes" in v for v in votes)
+    for reviewer in data.reviewers:
+        assert all(reviewer.email not in v and reviewer.name not in v for v in votes)
