@@ -245,3 +245,79 @@ def test_a_council_decision_still_to_come_is_not_one_taken() -> None:
     }
     assert not council[expected]["present"]
     assert council[taken]["present"] and council[taken]["reference"] == "12 March 2024"
+
+
+# Lists whose entries wrap over several lines, with the page number at the end or alone on a
+# line, and run on over the next page: Bergamo pp. 5-6, Budapest p. 4, Copenhagen p. 4.
+BERGAMO_TABLES = (
+    "List of tables\nTable No Title Page\nI-1.1 Climate Neutrality\nTarget by 2030\n12\n"
+    "A-1.1 Final energy use by\nsource sectors\n15\nA-1.5 Graphs and diagrams 18\n"
+    "A-2.3 Emission Gap 32\nA-3.1 Description of urban\nsystems, systemic\nbarriers, and\n34"
+)
+BERGAMO_TABLES_ON = (
+    "opportunities\nA-3.2 Systems & stakeholder\nmapping\n39\nB-1.1 Impact Pathways 46\n"
+    "B-2.2c Behavioural actions 59\nC.1.1 Description or\nvisualisation of the\nparticipatory\n"
+    "governance model for\nclimate neutrality\n72\nC.2.1 Sample Table:\nRelations between\n"
+    "social innovations,\nsystems, and impact\npathways\n79\nC.2.2 Description of social\n"
+    "innovation\ninterventions\n81"
+)
+BUDAPEST_FIGURES = (
+    "List of figures\n"
+    "Figure: Annual number of heat-wave days with a daily mean temperature of\n"
+    "at least 27 °C for at least 3 days in the Budapest area between 1901 and\n"
+    "2023, based on homogenized data (Source: Hungarian Meteorological\nInstitute, OMSZ) ... 11\n"
+    "Figure: Strategic thematic goals of the Municipality (Source: IUDS, 2021) ...\n13\n"
+    "Figure: Picture from the city's climate protection workshops organised for\n"
+    "local companies ... 14\n"
+    "Figure: Picture from Budapest's first citizen assembly on climate\nemergency ... 15\n"
+    "Figure: Land use map of Budapest ... 17"
+)
+COPENHAGEN_FIGURES = (
+    "List of figures\nFigure 1. Map of Copenhagen. The area of Copenhagen is 90,9 km2. 11\n"
+    "Figure 3. Main power plants in Copenhagen. Black circle = peak load\n"
+    "installations; Black square = Amagerværket power station; Black triangle =\n"
+    "Amager Bakke waste-to-energy plant. Credit: FFH50. 11\n"
+    "Figure 6. Per cent reduction obtained vs the 2010 baseline. 14\n"
+    "Figure 10. An illustration of some of the activities carried out to co-create\n"
+    "the Climate Action 2035 plan together with stakeholders. 28\n"
+    "Figure 14. The role and influence of the City of Copenhagen as regards\n"
+    "reduction potential. Model developed by CONCITO. 55"
+)
+ABBILDUNGEN = (
+    "Abbildungsverzeichnis\nAbbildung 1: Entwicklung der CO2-Emissionen nach\nSektoren 1990 bis "
+    "2015\n5\nAbbildung 2: Beteiligung der Bürgerinnen und Bürger am\nKlimaschutzkonzept 9\n"
+    "Tabelle 1: Endenergieverbrauch der privaten Haushalte 12"
+)
+BODY = "The city council held workshops with residents on the heating plan in 2023."
+# The rest of a plan of 90 pages (a listing's page numbers are within the plan's length).
+REST = [f"Chapter text on page {n}." for n in range(90)]
+
+
+def test_lists_of_figures_and_wrapped_tables_of_contents_are_never_evidence() -> None:
+    for pages in (
+        [BERGAMO_TABLES, BERGAMO_TABLES_ON],
+        [BUDAPEST_FIGURES],
+        [COPENHAGEN_FIGURES],
+        [ABBILDUNGEN],
+    ):
+        units = _pages(*pages, BODY, *REST)
+        structure = analyse(units)
+        for body in structure.body[: len(pages)]:
+            assert body.strip() == "", body
+        assert structure.body[len(pages)] == BODY
+        found = {f["check"]: f for f in check_plan(units, structure=structure)}
+        participation = found["participation"]
+        assert participation["present"]
+        assert {e["page"] for e in participation["evidence"]} == {len(pages) + 1}
+
+
+def test_a_body_page_with_numbers_at_line_ends_is_no_listing() -> None:
+    """A sentence naming "a list of" actions over a table of small numbers is the plan's text,
+    and so is the page after it."""
+    page = (
+        "The list of actions below gives the savings per sector in GWh:\nTransport 12\n"
+        "Buildings 25\nWaste 31\nIndustry 40\nThe city will monitor them every year."
+    )
+    after = "Heating 3\nCooling 7\nLighting 9\nThe savings add up to 140 GWh."
+    structure = analyse(_pages(page, after, *REST))
+    assert structure.body[:2] == [page, after]

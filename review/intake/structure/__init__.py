@@ -36,7 +36,12 @@ from review.intake.structure.text import (
     edge_lines,
     lower_same_offsets,
 )
-from review.intake.structure.toc import TocEntry, headings_from_toc, table_of_contents
+from review.intake.structure.toc import (
+    TocEntry,
+    headings_from_toc,
+    listings,
+    table_of_contents,
+)
 
 __all__ = [
     "DISCLAIMER",
@@ -89,6 +94,8 @@ def analyse(units: Sequence[Unit], headings: Sequence[Heading] = ()) -> Structur
     running(units, edges, lowered, excluded)
     heading_units = {(h.kind, h.number) for h in headings}
     toc = table_of_contents(units, lines, excluded, heading_units)
+    if pages:
+        listings(units, lines, lowered, excluded)
     boilerplate_of([u.text for u in units], lowered, excluded)
     body = [blank(u.text, spans) for u, spans in zip(units, excluded, strict=True)]
     found = list(headings)

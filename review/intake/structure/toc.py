@@ -134,6 +134,85 @@ def _is_running(item: tuple[int, Line], excluded: list[list[Span]]) -> bool:
     return any(s.role == RUNNING and s.start <= line[0] < s.end for s in excluded[i])
 
 
+# A listing's entry ends in its page number, after leaders or not ("Figure 2. ... Bitmedia. 11",
+# "... 11", a number alone on the line under a title wrapped over several lines).
+_ENTRY_END = re.compile(r"(?:^|\s|\.{2,}|…)(\d{1,3})$")
+# A listing's title wraps over at most this many lines between two page numbers ("Figure A.6
+# Livestock as of 31 / December 2021 and / ecological/environment / al resources of the / ...").
+MAX_WRAPPED = 7
+MIN_LISTING_ENTRIES = 3
+# Page numbers of a listing rise; a few title lines ending in a number ("... as of 31") do not.
+MIN_RISING = 0.8
+
+
+def listings(
+    units: Sequence[Unit],
+    lines: LazyLines,
+    lowered: Sequence[str],
+    excluded: list[list[Span]],
+) -> None:
+    """Tables of contents and lists of figures or tables whose entries wrap over several lines
+    with the page number at the end or alone on a line (Bergamo's "C.1.1 Description or / ... /
+    climate neutrality / 72", Budapest's and Copenhagen's lists of figures), and their pages run
+    on from the page before: a PDF page under a listing's title ("List of figures",
+    "Contents", "Abbildungsverzeichnis") or continuing the listing the page before ended with,
+    from there to the last of at least three entries whose page numbers rise. Marks them TOC."""
+    pages = sum(1 for u in units if u.kind == "page")
+    tail: list[Line] = []  # the last lines of the page before, after its listing's last entry
+    for i, unit in enumerate(units):
+        tail_before, tail = tail, []
+        if unit.kind != "page":
+            continue
+        start, end = None, None
+        if tail_before or any(cue in lowered[i] for cue in _LISTING_CUES):
+            page = lines[i]
+            running = [_is_running((i, line), excluded) for line in page]
+            if tail_before:
+                start, end = 0, _listing_from(page, running, 0, pages)
+            if end is None:
+                start = next((k for k, line in enumerate(page) if _toc_title(line[2])), None)
+                end = None if start is None else _listing_from(page, running, start, pages)
+        if tail_before and (start == 0 and end is not None or _short_title(tail_before)):
+            # The tail is a title wrapped over the page break (its number on this page, or
+            # taken for the page's printed number), not the plan's text.
+            excluded[i - 1].append(Span(tail_before[0][0], tail_before[-1][1], TOC))
+        if start is None or end is None:
+            continue
+        excluded[i].append(Span(page[start][0], page[end][1], TOC))
+        rest = [page[k] for k in range(end + 1, len(page)) if not running[k]]
+        if len(rest) <= MAX_WRAPPED:  # the listing may run on over the next page
+            tail = rest or [(page[end][1], page[end][1], "")]
+
+
+def _short_title(tail: list[Line]) -> bool:
+    return 0 < len(tail) <= 3 and not any(line[2].endswith((".", ":")) for line in tail)
+
+
+_LISTING_CUES = ("content", "inhalt", "verzeichnis", "list of", "index of")
+
+
+def _listing_from(page: list[Line], running: list[bool], start: int, pages: int) -> int | None:
+    """The index of the listing's last entry when one starts at `start` (its first page number
+    within MAX_WRAPPED lines), else None."""
+    numbers: list[int] = []
+    last, gap = None, 0
+    for k in range(start, len(page)):
+        if running[k]:
+            continue
+        m = _ENTRY_END.search(page[k][2])
+        if m and int(m.group(1)) <= pages + 20:
+            numbers.append(int(m.group(1)))
+            last, gap = k, 0
+        else:
+            gap += 1
+            if gap > MAX_WRAPPED:
+                break
+    if last is None or len(numbers) < MIN_LISTING_ENTRIES:
+        return None
+    rising = sum(b >= a for a, b in zip(numbers, numbers[1:], strict=False))
+    return last if rising >= MIN_RISING * (len(numbers) - 1) else None
+
+
 _CAPTION = re.compile(r"^(?:abbildung|tabelle|abb\.|tab\.|figure|fig\.|table|chart|map)\s*\d", re.I)
 _NUMBERED = re.compile(r"^(\d+(?:\.\d+)*\.?)\s")
 _NORMAL = re.compile(r"[^a-z0-9äöüß]+")
