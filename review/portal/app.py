@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from review.config import Settings
-from review.db import get_engine
+from review.db import get_engine, statement_engine
 from review.link_guard import LinkGuard
 from review.notify import background
 from review.portal import errors, security
@@ -35,6 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
     pages = Pages(environment(), rubrics, max_mb=max(1, settings.max_upload_bytes // 2**20))
     app.state.settings = settings
     app.state.engine = get_engine(settings)
+    app.state.statement_engine = statement_engine(app.state.engine)  # the usual draft save's
     app.state.rubrics = rubrics
     app.state.pages = pages
     # Bad link tries, counted in the database (shared by workers, kept across restarts); tests

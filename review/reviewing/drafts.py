@@ -359,34 +359,88 @@ def save_draft(
     not missing ones. Raises StaleSave, InvalidReview, NotEditable; none of them writes.
     Event `review.draft_saved` (version, revision, source), once per save."""
     now = now or utcnow()
-    source = ReviewSource(source).value
-    seen = Seen.parse(seen_revision)
-    rubric = _rubric_of(assignment, rubrics)
-    saved = in_place.save(  # records the event too
+    saved = save_usual_draft(
         session,
         assignment,
-        rubric,
         data,
-        seen,
+        seen_revision,
         source=source,
-        now=now,
-        language=language,
         actor=actor,
+        now=now,
+        rubrics=rubrics,
+        language=language,
     )
     if saved is None:
-        review = _checked_write(
+        saved = save_checked_draft(
             session,
             assignment,
             data,
-            seen,
-            ReviewStatus.draft,
+            seen_revision,
             source=source,
+            actor=actor,
             now=now,
             rubrics=rubrics,
             language=language,
         )
-        saved = in_place.Saved(saved_id(review), review.version, review.revision)
-        in_place.record_saved(session, assignment, saved, source, actor)
+    return saved
+
+
+def save_usual_draft(
+    session: Session,
+    assignment: AnyAssignment,
+    data: ReviewInput,
+    seen_revision: Seen | str | tuple[int, int],
+    *,
+    source: ReviewSource | str = ReviewSource.web,
+    actor: str,
+    now: datetime | None = None,
+    rubrics: dict[str, Rubric] | None = None,
+    language: str = "en",
+) -> in_place.Saved | None:
+    """`save_draft` when it is the usual save (`in_place`): complete in one statement on
+    PostgreSQL, so that `session` may run each statement on its own (`db.statement_engine`).
+    None, with nothing written, for any other: then `save_checked_draft`, in a transaction."""
+    return in_place.save(  # records the event too
+        session,
+        assignment,
+        _rubric_of(assignment, rubrics),
+        data,
+        Seen.parse(seen_revision),
+        source=ReviewSource(source).value,
+        now=now or utcnow(),
+        language=language,
+        actor=actor,
+    )
+
+
+def save_checked_draft(
+    session: Session,
+    assignment: AnyAssignment,
+    data: ReviewInput,
+    seen_revision: Seen | str | tuple[int, int],
+    *,
+    source: ReviewSource | str = ReviewSource.web,
+    actor: str,
+    now: datetime | None = None,
+    rubrics: dict[str, Rubric] | None = None,
+    language: str = "en",
+) -> in_place.Saved:
+    """`save_draft` the checked way (`_checked_write`: the reasons of a refusal, or a new
+    version), for what is not the usual save; several statements, so in a transaction."""
+    source = ReviewSource(source).value
+    review = _checked_write(
+        session,
+        assignment,
+        data,
+        Seen.parse(seen_revision),
+        ReviewStatus.draft,
+        source=source,
+        now=now or utcnow(),
+        rubrics=rubrics,
+        language=language,
+    )
+    saved = in_place.Saved(saved_id(review), review.version, review.revision)
+    in_place.record_saved(session, assignment, saved, source, actor)
     return saved
 
 

@@ -3,6 +3,9 @@ from. Nearly every save of the portal is this one, and the ORM's way (load the n
 update it, read it back) cost three statements and most of the request's CPU; here one guarded
 UPDATE both checks and writes, and returns the new revision. Its event `review.draft_saved` is
 written here too: on PostgreSQL in the same statement (one round trip less), on SQLite after it.
+So on PostgreSQL the save is whole in one statement and needs no transaction around it: the
+portal runs it, and the link's look-up before it, each in its own (`db.statement_engine`), which
+spares the BEGIN and COMMIT round trips.
 
 Optimistic locking as everywhere: the row is written only at the (version, revision) the form
 was made from (`WHERE revision = seen`), only while it is a draft and the newest version. Anything
@@ -142,6 +145,9 @@ def save(
             return None
         saved = Saved(row[0], seen.version, row[1])
     else:
+        # Two statements, so in a transaction: `db.statement_engine` is autocommit on PostgreSQL
+        # only, where the save is one.
+        assert connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT"
         row = connection.execute(_SAVE, params).first()
         if row is None:
             return None

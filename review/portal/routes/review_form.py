@@ -21,10 +21,11 @@ from review.portal.deps import (
     SettingsDep,
     checked_post,
     read_form,
+    statement_session,
 )
 from review.portal.posts import ReviewerPost
 from review.portal.routes.reviewer import form_url
-from review.reviewing import drafts, links, uploads
+from review.reviewing import drafts, in_place, links, uploads
 from review.reviewing.form import ReviewInput
 from review.rubric import Rubric
 
@@ -51,37 +52,63 @@ async def save(request: Request, session: SessionDep, background: BackgroundTask
 def _save(
     request: Request, session: Session, form: FormData, background: BackgroundTasks
 ) -> Response:
-    post = checked_post(request, session, form)
-    settings: Settings = request.app.state.settings
-    rubrics: dict[str, Rubric] = request.app.state.rubrics
-    post.data = ReviewInput.from_form(rubrics[post.assignment.rubric], post.form)
-    seen = post.text("seen") or "0.0"
-    if post.submits:
-        lifecycle.submit(
-            session,
-            links.loaded(session, post.assignment),
-            post.data,
-            settings=settings,
-            seen_revision=seen,
-            actor=post.actor,
-            rubrics=rubrics,
-            language=post.lang,
-        )
-        _after_submission(request, background, post, settings)
-    else:
-        drafts.save_draft(
-            session,
-            post.assignment,
-            post.data,
-            seen_revision=seen,
-            actor=post.actor,
-            rubrics=rubrics,
-            language=post.lang,
-        )
-    session.commit()  # here, in the route's thread (see review.portal.deps)
+    post, saved = _the_usual_draft_save(request, form)
+    if saved is None:  # a submission, a first or stale save: in the request's transaction
+        settings: Settings = request.app.state.settings
+        rubrics: dict[str, Rubric] = request.app.state.rubrics
+        seen = post.text("seen") or "0.0"
+        data = post.data
+        assert data is not None  # read from the form by `_the_usual_draft_save`
+        if post.submits:
+            lifecycle.submit(
+                session,
+                links.loaded(session, post.assignment),
+                data,
+                settings=settings,
+                seen_revision=seen,
+                actor=post.actor,
+                rubrics=rubrics,
+                language=post.lang,
+            )
+            _after_submission(request, background, post, settings)
+        else:
+            drafts.save_checked_draft(
+                session,
+                post.assignment,
+                data,
+                seen,
+                actor=post.actor,
+                rubrics=rubrics,
+                language=post.lang,
+            )
+        session.commit()  # here, in the route's thread (see review.portal.deps)
     done = "submitted" if post.submits else "saved"
     url = form_url(post.token, post.assignment_id, post.lang, done=done)
     return RedirectResponse(url, status_code=303)
+
+
+def _the_usual_draft_save(
+    request: Request, form: FormData
+) -> tuple[ReviewerPost, in_place.Saved | None]:
+    """The post checked through its link and, when it is the usual draft save, saved (where to,
+    else None): each statement on its own (`deps.statement_session`)."""
+    rubrics: dict[str, Rubric] = request.app.state.rubrics
+    with statement_session(request) as each_on_its_own:
+        post = checked_post(request, each_on_its_own, form)
+        post.data = ReviewInput.from_form(rubrics[post.assignment.rubric], post.form)
+        saved = None
+        if not post.submits:
+            saved = drafts.save_usual_draft(
+                each_on_its_own,
+                post.assignment,
+                post.data,
+                post.text("seen") or "0.0",
+                actor=post.actor,
+                rubrics=rubrics,
+                language=post.lang,
+            )
+        each_on_its_own.commit()  # SQLite's transaction (on PostgreSQL each was committed)
+    return post, saved
 
 
 @router.post("/r/{token}/a/{assignment_id}/word")
