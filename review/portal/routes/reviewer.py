@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -16,6 +15,7 @@ from review.portal.deps import (
     RubricsDep,
     SessionDep,
     opened_here,
+    statement_session,
 )
 from review.portal.pages import Pages, finding_view, request_lang
 from review.reviewing import drafts, links
@@ -50,16 +50,20 @@ def overview(
 
 
 @router.get("/r/{token}/a/{assignment_id}")
-async def show(request: Request, token: str, session: SessionDep) -> Response:
+async def show(request: Request, token: str) -> Response:
     """The form page (shown after every save): in one trip through the thread pool."""
-    return await run_in_threadpool(_show, request, token, session)
+    return await run_in_threadpool(_show, request, token)
 
 
-def _show(request: Request, token: str, session: Session) -> Response:
-    assignment = opened_here(request, session)
-    pages: Pages = request.app.state.pages
-    page = pages.form(request, session, token, assignment.id)
-    session.commit()  # ends the read here, in the route's thread: no further trip (deps)
+def _show(request: Request, token: str) -> Response:
+    # Reads only, each statement on its own (`deps.statement_session`: no BEGIN and COMMIT
+    # round trips on PostgreSQL, whose READ COMMITTED gives each statement its own snapshot
+    # inside a transaction too).
+    with statement_session(request) as session:
+        assignment = opened_here(request, session)
+        pages: Pages = request.app.state.pages
+        page = pages.form(request, session, token, assignment.id)
+        session.commit()  # SQLite's read ends here, in the route's thread (deps)
     return page
 
 
