@@ -321,3 +321,40 @@ def test_a_body_page_with_numbers_at_line_ends_is_no_listing() -> None:
     after = "Heating 3\nCooling 7\nLighting 9\nThe savings add up to 140 GWh."
     structure = analyse(_pages(page, after, *REST))
     assert structure.body[:2] == [page, after]
+
+
+def _council(text: str) -> dict:
+    units = [Unit("paragraph", 1, text)]
+    return next(f for f in check_plan(units) if f["check"] == "council_approval")
+
+
+def test_a_council_decision_given_by_its_number() -> None:
+    """Lisbon names the Municipal Assembly only as "AML" inside the resolution's number; a
+    decision with its number, beside the plan it approves, is the council's decision. German
+    plans give it as Beschluss-Nr., Drucksache or Vorlage."""
+    taken = {
+        "In 2018, Lisbon approved the Action Plan for Sustainable Energy and Climate (PAESC), a "
+        "mandatory instrument under the Global Covenant of Mayors (Resolution No. 241/AML/2018, "
+        "published in the 5th Supplement to Municipal Bulletin No. 1271);": "241/AML/2018",
+        "By Resolution No. 57/2022 the city adopted its Climate Action Plan 2030.": "57/2022",
+        "Das Klimaschutzkonzept wurde im Dezember 2019 beschlossen (Drucksache 0123/2019).": (
+            "0123/2019"
+        ),
+        "Mit Beschluss-Nr. 45/2021 hat die Stadt den Klimaschutzplan verabschiedet.": "45/2021",
+        "Der Masterplan 100 % Klimaschutz wurde mit der Vorlage V/0592/2010 beschlossen.": (
+            "V/0592/2010"
+        ),
+    }
+    for text, reference in taken.items():
+        council = _council(text)
+        assert council["present"], text
+        assert reference in council["reference"], (text, council["reference"])
+    not_taken = [
+        # signed, not approved; a number without a decision; a decision still to come
+        "In 2009, Lisbon signed the Covenant of Mayors (Resolution No. 994/CM/2008, published in "
+        "Municipal Bulletin No. 772);",
+        "Die Vorlage 12/2020 beschreibt den Stand der Radwege im Klimaschutzkonzept.",
+        "The Climate Action Plan is to be approved in 2025 (Resolution No. 12/2025 in draft).",
+    ]
+    for text in not_taken:
+        assert not _council(text)["present"], text

@@ -21,7 +21,8 @@ _DATE = (
 # "approved by the City Council on 12 March 2024", "Ratsbeschluss vom 08.12.2010", "V/0592/2010"
 _REFERENCE = re.compile(
     r"(?P<ref>\b[a-z]{1,4}/\d{3,5}/(?:19|20)\d\d(?:/[a-z]\d)?\b|\bdrucksache\s?(?:nr\.?\s?)?[\w/-]+"
-    r"|\bvorlage\s?(?:nr\.?\s?)?[\w/-]*\d[\w/-]*|\bresolution (?:no\.?|number)\s?[\w/-]+)"
+    r"|\bvorlage\s?(?:nr\.?\s?)?[\w/-]*\d[\w/-]*|\bresolution (?:no\.?|number)\s?[\w/-]+"
+    r"|\bbeschluss-? ?nr\.?\s?[\w/-]*\d[\w/-]*)"
     r"|(?:council|rat\b|ratsbeschluss|kreistag|stadtverordnet\w*|gemeinderat\w*|beschlossen|"
     r"verabschiedet|adopted|approved)[^.\n]{0,80}?\b(?:on|am|vom|in|of|dated)\s(?P<date>"
     + _DATE
