@@ -9,6 +9,12 @@ rendered in chunks), `compile_round_outputs` for the round (with the dossiers ga
 Both cores: python-docx is pure Python, CPU-bound and GIL-bound, so Prefect's thread task runner
 alone would render one document at a time. The plan tasks hand the rendering to a process pool
 shared by the run (one process per core); the threads only wait.
+
+Several machines (`runs` > 1, started from a deployment): the plans' documents are rendered in
+`runs` parts, each by its own run of this deployment on whichever worker takes it
+(`review.consolidation.parts`: the parts' dossiers and reports lie in the shared data directory;
+a part already rendered is not rendered again); this run writes the round's outputs once every
+part is done. Started by hand (no workers), everything runs in this process as before.
 """
 
 from __future__ import annotations
@@ -16,17 +22,21 @@ from __future__ import annotations
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run, task_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
 
 from flows.artifacts import artifact_key, publish_round_progress, run_name
 from flows.chunks import chunks
+from flows.deployments import spec
 from flows.forms import optional
-from review.config import load_settings
+from flows.parts import on_workers, run_part
+from review.config import Settings, load_settings
+from review.consolidation import parts as compile_parts
 from review.consolidation.gather import PlanDossier
 from review.consolidation.pipeline import (
     RoundOutputs,
@@ -64,6 +74,19 @@ class CompileParameters(BaseModel):
         description="PDF copies when LibreOffice is installed / "
         "PDF-Kopien, wenn LibreOffice installiert ist",
     )
+    runs: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Flow runs to spread the plans' documents over, on the work pool's workers "
+        "(when started from a deployment); 1: all in this run / Flow-Läufe, auf die die "
+        "Dokumente der Pläne verteilt werden, auf den Workern des Pools (wenn aus einem "
+        "Deployment gestartet); 1: alle in diesem Lauf",
+    )
+    part: str | None = optional(
+        "Set by a run that spreads the plans: the file of this run's part (in the data "
+        "directory) / Von einem verteilenden Lauf gesetzt: die Datei des Teils dieses Laufs"
+    )
 
 
 def _renderers(workers: int) -> ProcessPoolExecutor:
@@ -93,6 +116,78 @@ def compile_plan_chunk(
             Path(out_dir),
             renderers=_renderers(workers),
         )
+
+
+@task(name="compile-part", cache_policy=NO_CACHE)
+def compile_part(part: str, workers: int) -> int:
+    """The documents of one part's plans, unless a run rendered them already; how many."""
+    reports, rendered = compile_parts.compile_part(
+        load_settings(), Path(part), workers=workers, renderers=_renderers(workers)
+    )
+    get_run_logger().info(
+        "part %s: %d plan(s) %s",
+        Path(part).stem,
+        len(reports),
+        "rendered" if rendered else "rendered before, not again",
+    )
+    return len(reports)
+
+
+@task(
+    name="compile-part-run",
+    task_run_name="compile-part-{label}",
+    retries=1,
+    retry_delay_seconds=5,
+    cache_policy=NO_CACHE,
+)
+def compile_part_run(deployment: str, parameters: dict, label: str, key: str) -> str:
+    """A run of this flow's deployment for one part, on whichever worker takes it. The key
+    (spreading run, part, attempt) makes a retried spreading run wait for the part run it
+    started; a retry of this task, after its part run crashed, starts a new one, which skips
+    the part if the crashed run had rendered it."""
+    return run_part(
+        deployment,
+        {"parameters": parameters},
+        f"compile part {label}",
+        f"{key}-try-{task_run.run_count}",
+    )
+
+
+def _spread(
+    parameters: CompileParameters,
+    settings: Settings,
+    out_dir: Path,
+    wanted: list[PlanDossier],
+) -> tuple[list[PlanReport], list[Path]]:
+    """The plans in `parameters.runs` parts, each rendered by its own run of this deployment;
+    (every part's reports, the parts' files)."""
+    parent = str(flow_run.get_id())
+    target = f"compile_reviews/{spec('compile_reviews').name}"
+    paths = compile_parts.write_parts(
+        compile_parts.parts_dir(settings, parameters.round_name),
+        parameters.round_name,
+        out_dir,
+        wanted,
+        parameters.runs,
+    )
+    futures = [
+        compile_part_run.submit(
+            target,
+            {
+                "round_name": parameters.round_name,
+                "out_dir": str(out_dir),
+                "workers": parameters.workers,
+                "pdf": False,
+                "part": str(path),
+            },
+            f"{number} of {len(paths)}",
+            f"{parent}-{path.stem}",
+        )
+        for number, path in enumerate(paths, start=1)
+    ]
+    for future in futures:
+        future.result()
+    return compile_parts.part_reports(paths), paths
 
 
 # NO_CACHE: the default cache key would hash every dossier of the round.
@@ -147,28 +242,36 @@ def artifact_rows(reports: list[PlanReport]) -> list[dict[str, str]]:
 )
 def compile_reviews(parameters: CompileParameters) -> dict:
     """Write every consolidated review of a round, the round summary, the exports and PDFs."""
+    if parameters.part:  # one part of a spread run: its plans' documents only
+        plans = compile_part(parameters.part, parameters.workers or default_workers())
+        return {"part": parameters.part, "plans": plans}
+    settings = load_settings()
     out_dir = (
         Path(parameters.out_dir)
         if parameters.out_dir
-        else default_out_dir(load_settings(), parameters.round_name)
+        else default_out_dir(settings, parameters.round_name)
     ).resolve()
     workers = parameters.workers or default_workers()
     dossiers = gather_plans(parameters.round_name)
     wanted = only_plans(dossiers, parameters.plan_ids)
-    # A few chunks, not a task per plan; gathered once, since gathering reads the whole round
-    # (the exchange compares a plan with every other). quote(): Prefect need not look for
-    # futures inside the dossiers.
-    futures = [
-        compile_plan_chunk.submit(  # type: ignore[call-overload]  # quote() wraps the list
-            parameters.round_name,
-            quote(chunk),
-            str(out_dir),
-            workers,
-            f"{chunk[0].plan_id}-{chunk[-1].plan_id}",
-        )
-        for chunk in chunks(wanted, workers)
-    ]
-    reports = [report for future in futures for report in future.result()]
+    spread: list[Path] = []
+    if parameters.runs > 1 and len(wanted) > 1 and on_workers():
+        reports, spread = _spread(parameters, settings, out_dir, wanted)
+    else:
+        # A few chunks, not a task per plan; gathered once, since gathering reads the whole
+        # round (the exchange compares a plan with every other). quote(): Prefect need not
+        # look for futures inside the dossiers.
+        futures = [
+            compile_plan_chunk.submit(  # type: ignore[call-overload]  # quote() wraps the list
+                parameters.round_name,
+                quote(chunk),
+                str(out_dir),
+                workers,
+                f"{chunk[0].plan_id}-{chunk[-1].plan_id}",
+            )
+            for chunk in chunks(wanted, workers)
+        ]
+        reports = [report for future in futures for report in future.result()]
     outputs = compile_summary(  # type: ignore[call-overload]  # quote() wraps the list
         parameters.round_name,
         reports,
@@ -177,6 +280,7 @@ def compile_reviews(parameters: CompileParameters) -> dict:
         parameters.pdf,
         workers,
     )
+    compile_parts.remove_parts(spread)  # the round's outputs are written: parts done
     # A run for some plans (the trigger when a plan's last review arrives) gets its own key:
     # under the round's key it would replace the table of every plan with its one row.
     partial = parameters.plan_ids is not None

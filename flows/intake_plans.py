@@ -20,9 +20,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import FlowRun
-from prefect.deployments import run_deployment
-from prefect.runtime import deployment, flow_run
+from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, Field
 
@@ -30,6 +28,7 @@ from flows.artifacts import artifact_key, publish_round_progress, run_name
 from flows.chunks import chunks
 from flows.deployments import spec
 from flows.forms import optional
+from flows.parts import on_workers, run_part
 from review.config import Settings, load_settings
 from review.db import get_engine, session_scope
 from review.intake import IntakeOutcome, Planned, Reading, collect_sources, plan_sources
@@ -143,7 +142,7 @@ def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
             session, round_, sources, actor=ACTOR, create_municipality=request.create_municipality
         )
     outcomes: dict[int, IntakeOutcome] = dict(refusals)
-    if request.runs > 1 and len(planned) > 1 and _on_workers():
+    if request.runs > 1 and len(planned) > 1 and on_workers():
         return _spread(request, settings, planned, [outcomes[i] for i in sorted(outcomes)])
     workers = min(default_workers(), max(1, len(planned)))
     with reading_pool(workers) as readers:
@@ -180,22 +179,7 @@ def intake_part(deployment: str, request: dict[str, Any], part: str, key: str) -
     """A run of this flow's deployment for one part, on whichever worker takes it; waits for
     it. The idempotency key (parent run and part) makes a retried parent wait for the part it
     started instead of starting it again."""
-    run = run_deployment(
-        deployment,
-        parameters={"request": request},
-        idempotency_key=key,
-        poll_interval=2,
-    )
-    assert isinstance(run, FlowRun)  # a sync task in a thread: the sync call, no coroutine
-    if run.state is None or not run.state.is_completed():
-        raise RuntimeError(f"intake part {part}: {run.state.name if run.state else 'no state'}")
-    return str(run.id)
-
-
-def _on_workers() -> bool:
-    """Started from a deployment (or by a flow that was, like `review_round`): the work pool's
-    workers can take further runs. Run by hand, there is nobody to spread the files to."""
-    return bool(deployment.get_id() or flow_run.get_parent_deployment_id())
+    return run_part(deployment, {"request": request}, f"intake part {part}", key)
 
 
 def _spread(

@@ -52,6 +52,15 @@ class RoundParameters(BaseModel):
         "one per worker machine); 1: all in this run / Flow-Läufe, auf die der Eingang "
         "verteilt wird, auf den Workern des Pools (etwa einer je Rechner); 1: alle in diesem Lauf",
     )
+    compile_runs: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Flow runs to spread the plans' documents over, on the work pool's workers "
+        "(e.g. one or two per worker machine); 1: all in this run / Flow-Läufe, auf die die "
+        "Dokumente der Pläne verteilt werden, auf den Workern des Pools (etwa ein bis zwei je "
+        "Rechner); 1: alle in diesem Lauf",
+    )
     auto_approve: bool = Field(
         default=False,
         description="Approve the proposed reviewers without asking (demos, re-runs) / "
@@ -128,7 +137,12 @@ def review_round(parameters: RoundParameters) -> dict[str, Any]:
     if Step.compile in progress.next_steps():
         # Every plan, so that the round summary compares them all; incomplete ones say so.
         compile_reviews(
-            CompileParameters(round_name=name, out_dir=parameters.out_dir, pdf=parameters.pdf)
+            CompileParameters(
+                round_name=name,
+                out_dir=parameters.out_dir,
+                pdf=parameters.pdf,
+                runs=parameters.compile_runs,
+            )
         )
         taken.append(Step.compile.value)
         progress = progress_of(name)

@@ -1,7 +1,8 @@
 """Production shape: a Prefect server on PostgreSQL, a process work pool with two workers, the
 deployments from prefect.yaml (`prefect deploy --all`), and a round of 200 synthetic plans driven
-through the deployments as a coordinator would, spread over both workers (the intake by the flow
-itself: one run that starts four runs of its deployment, one per part of the files).
+through the deployments as a coordinator would, spread over both workers (the intake and the
+compile by the flow itself: one run that starts four runs of its deployment, one per part of the
+files or of the plans).
 
 Measured 2026-11-24 on the 2-core development machine (load ~5 from other sessions): 227 s for
 the module, of which the round took 178 s (intake 58 s in 4 runs, assign + approval + 400
@@ -25,7 +26,7 @@ from flows.deployments import DEPLOYMENTS, WORK_POOL
 from review.config import Settings, load_settings
 from review.db import engine_for, get_engine, migrate, session_scope
 from review.mailsink import start_mailbox
-from review.models import Assignment, Document, Municipality, Plan, Reviewer, Round
+from review.models import Assignment, Document, Event, Municipality, Plan, Reviewer, Round
 from review.participants import import_participants
 from review.progress import round_progress
 from review.rounds import create_round
@@ -36,6 +37,7 @@ POSTGRES_ENV = "PEERPLAN_TEST_POSTGRES_URL"
 ROUND = "Produktion 2026"
 N_PLANS = 200
 INTAKE_BATCHES = 4
+COMPILE_PARTS = 4
 REVIEWS_PER_PLAN = 2  # one technical, one communication: 400 invitations, 400 reviews
 # Generous: on a quiet 2-core machine each step takes a fraction of this; on a loaded one
 # (other test suites, benchmarks) several times more.
@@ -277,14 +279,30 @@ def _submit_reviews(settings: Settings, round_id: int, folder: GeneratedFolder) 
     return len(rows)
 
 
+def _part_runs(stack: Stack, parent: str) -> list[str]:
+    return [
+        run["id"]
+        for run in stack.api(  # type: ignore[union-attr]
+            "POST", "/flow_runs/filter", {"flow_runs": {"parent_flow_run_id": {"any_": [parent]}}}
+        )
+    ]
+
+
 def _compile(stack: Stack, settings: Settings, round_id: int) -> list[str]:
-    """One compile run for the whole round (its summary covers every plan); no PDF copies."""
+    """One compile run for the whole round (its summary covers every plan), its plans' documents
+    rendered in four runs of its deployment that both workers share; no PDF copies."""
     compile_run = _run(
         stack,
         "compile_reviews/compile-reviews",
-        {"parameters": {"round_name": ROUND, "pdf": False}},
+        {"parameters": {"round_name": ROUND, "pdf": False, "runs": COMPILE_PARTS}},
     )
     _completed(stack, [compile_run], timeout=STEP_TIMEOUT)
+    parts = _part_runs(stack, compile_run)
+    assert len(parts) == COMPILE_PARTS, parts
+    _completed(stack, parts, timeout=STEP_TIMEOUT)
+    # As for the intake: the parent holds one slot of one worker, the other has two free.
+    part_workers = _wait_for_worker_events(stack, parts)
+    assert set(part_workers.values()) == {"w1", "w2"}, part_workers
     with session_scope(get_engine(settings)) as session:
         progress = round_progress(session, session.get(Round, round_id))
         plan_ids = {plan.id for plan in session.exec(select(Plan).where(Plan.round_id == round_id))}
@@ -304,4 +322,12 @@ def _compile(stack: Stack, settings: Settings, round_id: int) -> list[str]:
     assert all(p.municipality in summary_text for p in progress.plans[:20]), "summary rows"
     for path in editions["municipality"][::40]:  # a few open and have content
         assert docx.Document(str(path)).paragraphs, path
-    return [compile_run]
+    with session_scope(get_engine(settings)) as session:  # each plan recorded once
+        compiled = session.exec(
+            select(Event.entity_id, func.count())
+            .where(Event.kind == "plan.compiled", Event.round_id == round_id)
+            .group_by(Event.entity_id)
+        ).all()
+    assert dict(compiled) == dict.fromkeys(plan_ids, 1)
+    assert not (settings.data_dir / "compile-parts" / "produktion-2026").exists()
+    return [compile_run, *parts]
