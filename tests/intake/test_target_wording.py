@@ -61,6 +61,32 @@ def _headline(*paragraphs: str) -> tuple | None:
             "Target 2030\nGHG emissions reduction\n-60 %\ncompared to 1990",
             ("reduction", 60.0, 2030, 1990),
         ),
+        # "by the end of", a span still to come, the base year after a colon or in the 2030
+        # target's own phrase
+        (
+            "By the end of 2030, emissions are to be reduced by 80 per cent from the 2015 level.",
+            ("reduction", 80.0, 2030, 2015),
+        ),
+        (
+            "The city plans to reduce CO2 emissions by 75% between 2019 and 2030.",
+            ("reduction", 75.0, 2030, 2019),
+        ),
+        (
+            "The 2030 target is a 50% emissions reduction from 2005 levels.",
+            ("reduction", 50.0, 2030, 2005),
+        ),
+        (
+            "Reduction of GHG emissions by 2030: 80% (base year 2018)",
+            ("reduction", 80.0, 2030, 2018),
+        ),
+        (
+            "The municipality aims to cut CO2e emissions by at least 70% from 2010 levels by 2030.",
+            ("reduction", 70.0, 2030, 2010),
+        ),
+        (
+            "The city council decided in 2019 that the city should be climate neutral by 2030.",
+            ("neutrality", None, 2030, None),
+        ),
         # German
         (
             "Ziel: Reduktion der CO2-Emissionen um 95 % bis 2050 im Vergleich zum Basisjahr 1990.",
@@ -80,6 +106,30 @@ def _headline(*paragraphs: str) -> tuple | None:
             "Die Stadt hat sich verpflichtet, ihre CO2-Emissionen bis 2030 gegenüber dem Jahr 2010 "
             "zu halbieren.",
             ("reduction", 50.0, 2030, 2010),
+        ),
+        # "sinken", "gesenkt", what remains "des Standes von 1990", "Basis: 1990"
+        (
+            "Bis 2030 sollen die Treibhausgasemissionen der Stadt um 70 Prozent gegenüber 1990 "
+            "sinken.",
+            ("reduction", 70.0, 2030, 1990),
+        ),
+        (
+            "Gegenüber 1990 sollen die Emissionen bis 2030 um 60 % sinken.",
+            ("reduction", 60.0, 2030, 1990),
+        ),
+        (
+            "Die Treibhausgasemissionen sollen bis 2030 auf 40 % des Standes von 1990 gesenkt "
+            "werden.",
+            ("reduction", 60.0, 2030, 1990),
+        ),
+        (
+            "Die Stadt will ihre Emissionen bis 2030 um 80 % reduzieren (Basis: 1990).",
+            ("reduction", 80.0, 2030, 1990),
+        ),
+        (
+            "Bis 2030 will die Stadt ihren Treibhausgasausstoß um 65 Prozent mindern, bezogen auf "
+            "das Jahr 1990.",
+            ("reduction", 65.0, 2030, 1990),
         ),
         (
             "Wir wollen bis 2045 Treibhausgasneutralität erreichen.",
@@ -247,3 +297,14 @@ def test_a_rise_in_a_table_is_no_reduction_target() -> None:
         "Indicator | Baseline (2019) | Target 2030\nTotal GHG emissions (kt CO2e) | 1,200 | 80 %"
     )
     assert read_targets([(Unit("table", 1, table), table.lower())], None)["headline"] is None
+
+
+def test_a_span_that_has_ended_is_a_result_not_a_target() -> None:
+    """ "between 1990 and 2019" measured a change; "between 2019 and 2030" states a target."""
+    assert (
+        _headline(
+            "Emissions fell by 45% between 1990 and 2019 in the city.",
+            "Die CO2-Emissionen sind von 1990 bis 2015 um 20 % gesunken.",
+        )
+        is None
+    )

@@ -32,7 +32,7 @@ HALVE = re.compile(
 HALVE_ANCHORS = ("halv", "half", "halbier", "hälfte")
 REDUCE = re.compile(
     r"\b(?:reduc|redukt|cut|decreas|lower|abat|minder|senk|reduz|verringer|einspar|less\b|fewer\b|"
-    r"below\b|unter\b|drop|declin|fall|weniger)"
+    r"below\b|unter\b|drop|declin|fall|weniger|sinken|sinkt|absink|gesenkt|gemindert)"
 )
 EMISSIONS = re.compile(
     r"emission|ghg|co2|co₂|greenhouse|treibhausgas|thg|carbon|klimagas|kohlendioxid"
@@ -42,8 +42,11 @@ BASE = re.compile(
     r"im vergleich zu[mr]?|in relation to|with respect to|in comparison (?:to|with)|"
     r"unter das|bezogen auf|basis(?:jahr)?|bezugsjahr|referenzjahr|ausgangsjahr|"
     r"base(?:line)?(?: year)?|reference(?: year)?|"
-    r"(?:lower|less|fewer|smaller|below|weniger|niedriger|geringer) (?:than|als)(?: in| im)?)"
-    r"\s+(?:the\s+|dem\s+|das\s+|den\s+|a\s+)?(?:(?:year|jahr|jahres|levels? (?:of|in)|"
+    r"(?:lower|less|fewer|smaller|below|weniger|niedriger|geringer) (?:than|als)(?: in| im)?|"
+    # "between 2019 and 2030", "auf 40 % des Standes von 1990", "the level of 2005"
+    r"between|(?:niveaus?|stand(?:es)?|levels?) (?:von|vom|des jahres|of|in))"
+    # "Basis: 1990", "baseline: 2019"
+    r":?\s+(?:the\s+|dem\s+|das\s+|den\s+|a\s+)?(?:(?:year|jahr|jahres|levels? (?:of|in)|"
     r"baseline|reference year|basisjahr|bezugsjahr|niveau (?:von|des jahres)|stand)\s+)?"
     r"(?:of\s+)?"
     r"(?P<year>(?:19[89]\d|20[0-2]\d))\b"
@@ -53,8 +56,11 @@ BASE = re.compile(
 )
 TARGET_YEAR = re.compile(
     r"\b(?:by|until|till|in|before|to|for|bis|zum|im|ab|jahr|year|target(?: year)?|goal|"
-    r"ziel(?:jahr)?|horizon|as early as|no later than|not later than|spätestens|latest)"
-    r"\s+(?:the\s+(?:year\s+)?|zum\s+jahr\s+|(?:end of|ende)\s+)?(?P<year>(?:19[89]|20[0-6])\d)\b"
+    r"ziel(?:jahr)?|horizon|as early as|no later than|not later than|spätestens|latest|"
+    # "between 2019 and 2030": the span's end (its start is the base year)
+    r"between\s+(?:19|20)\d\d\s+and)"
+    r"\s+(?:the\s+(?:year\s+|end of\s+)?|zum\s+jahr\s+|(?:end of|ende)\s+)?"
+    r"(?P<year>(?:19[89]|20[0-6])\d)\b"
     r"|(?P<year2>20[2-6]\d)\s+(?:target|goal|ziel|carbon|climate|net|klima)"
 )
 
@@ -115,8 +121,9 @@ PAST = re.compile(
     r"dropped by|declined by|achieved a reduction|already achieved|has achieved|exceeded its|"
     r"(?:decreased|fell|dropped|declined|sank) from|"
     r"gesunken|zurückgegangen|reduziert worden|"
-    r"wurden? (?:\w+ ){0,3}reduziert|between (?:19|20)\d\d and (?:19|20)\d\d|since (?:19|20)\d\d|"
-    r"seit (?:19|20)\d\d|von (?:19|20)\d\d bis)"
+    r"wurden? (?:\w+ ){0,3}reduziert|since (?:19|20)\d\d|seit (?:19|20)\d\d|"
+    # a span that has ended: "between 1990 and 2019", "von 1990 bis 2015" (not "... and 2030")
+    r"(?:between (?:19|20)\d\d and|von (?:19|20)\d\d bis) (?:19\d\d|20[01]\d|202[0-4])\b)"
 )
 NOT_EMISSIONS = re.compile(
     r"\b(?:share|anteil|renewable|erneuerbar|modal|recycl|growth|wachstum|zuwachs|increase|"

@@ -261,7 +261,7 @@ def _reductions(units: list[tuple[Unit, str]], city: str | None) -> list[Candida
 
 _REMAINING_AFTER = re.compile(
     r"\s*(?:of|des|der|vom|von)\s+(?:the\s+|its\s+|their\s+|das\s+|dem\s+)?"
-    r"(?:(?:19|20)\d\d|level|niveau|emission|ausgangs|basis|base|wert)"
+    r"(?:(?:19|20)\d\d|level|niveau|emission|ausgangs|basis|base|wert|stand)"
 )
 
 
