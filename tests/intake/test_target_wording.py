@@ -308,3 +308,54 @@ def test_a_span_that_has_ended_is_a_result_not_a_target() -> None:
         )
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "want"),
+    [
+        # A reduction's year is not the neutrality's named after it in the same sentence.
+        (
+            (
+                "Die Stadt will bis 2030 ihre CO2-Emissionen um 55 % gegenüber 1990 reduzieren "
+                "und bis 2045 klimaneutral werden.",
+            ),
+            ("reduction", 55.0, 2030, 1990),
+        ),
+        # A future perfect is a target, not a result.
+        (
+            (
+                "By 2030, greenhouse gas emissions in the city will have been reduced by 75% from "
+                "the 1990 level.",
+            ),
+            ("reduction", 75.0, 2030, 1990),
+        ),
+        # "per cent" broken over two lines of a PDF
+        (
+            ("We will cut our greenhouse gas emissions by 70 per\ncent by 2030 compared to 1990.",),
+            ("reduction", 70.0, 2030, 1990),
+        ),
+        # A 100 % reduction is neutrality.
+        (
+            ("Our city's target is a 100% reduction of emissions by 2035.",),
+            ("neutrality", None, 2035, None),
+        ),
+        # The neutrality goal defined by the next sentence: "To reach it", "Um dieses Ziel zu
+        # erreichen".
+        (
+            (
+                "Our target is climate neutrality in 2030. To reach it, the city will reduce its "
+                "emissions by 85% compared to 2015; the remaining 15% will be compensated.",
+            ),
+            ("neutrality", 85.0, 2030, 2015),
+        ),
+        (
+            (
+                "Die Stadt will bis 2035 klimaneutral werden. Um dieses Ziel zu erreichen, sollen "
+                "die Treibhausgasemissionen um 90 % gegenüber 1990 sinken.",
+            ),
+            ("neutrality", 90.0, 2035, 1990),
+        ),
+    ],
+)
+def test_more_wordings_of_the_citys_goal(paragraphs: tuple[str, ...], want: tuple) -> None:
+    assert _headline(*paragraphs) == want

@@ -20,7 +20,7 @@ NEUTRAL_ANCHORS = ("neutral", "net zero", "net-zero", "zero net", "netto")
 NEUTRAL_REACH = 15
 PERCENT = re.compile(
     # (the lookbehind after the first digit: before it, it would run at every character)
-    r"(?P<pct>\d(?<![\d.,]\d)\d{0,2}(?:[.,]\d{1,2})?)\s?(?:%|prozent|per ?cent|percent)"
+    r"(?P<pct>\d(?<![\d.,]\d)\d{0,2}(?:[.,]\d{1,2})?)\s?(?:%|prozent|per\s?cent|percent)"
 )
 PERCENT_ANCHORS = ("%", "prozent", "cent")
 
@@ -116,8 +116,10 @@ TOTAL = re.compile(
     r"gesamt|insgesamt|alle[rn]? sektoren|gesamtstädtisch)"
 )
 PAST = re.compile(
-    r"\b(?:has been reduced|have been reduced|were reduced|was reduced|has (?:fallen|decreased|"
-    r"declined|dropped)|have (?:fallen|decreased|declined|dropped)|fell|decreased by|"
+    # ("will have been reduced by 2030" is a target)
+    r"\b(?:has been reduced|(?<!will )(?<!shall )have been reduced|were reduced|was reduced|"
+    r"has (?:fallen|decreased|declined|dropped)|(?<!will )(?<!shall )have (?:fallen|decreased|"
+    r"declined|dropped)|fell|decreased by|"
     r"dropped by|declined by|achieved a reduction|already achieved|has achieved|exceeded its|"
     r"(?:decreased|fell|dropped|declined|sank) from|"
     r"gesunken|zurückgegangen|reduziert worden|"

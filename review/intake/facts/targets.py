@@ -63,6 +63,8 @@ NEUTRALITY_YEAR_REACH = 120
 # A share defines the neutrality goal named just before it ("climate neutral by 2030, i.e. 80 %
 # less than in 1990"), not one a long sentence (or a heading run into it) named earlier.
 DEFINING_REACH = 100
+# A year this close to a neutrality word is the neutrality's ("klimaneutral bis 2045").
+NEUTRAL_NEXT = 25
 # What a share reduces may be named in the sentence before ("the emissions ... Our goal: -70 %").
 EARLIER = 160
 
@@ -233,7 +235,7 @@ def _reductions(units: list[tuple[Unit, str]], city: str | None) -> list[Candida
         percent = _share(text, rel, m.end() - sentence.start, m)
         if percent is None or not _about_emissions(units[sentence.index][1], sentence, text):
             continue
-        year = _target_year_near(text, rel)
+        year = _target_year_near(text, rel, not_neutrality=True)
         if year is None or year < FIRST_TARGET_YEAR:
             continue
         if _defines_neutrality(text, rel, year):
@@ -242,12 +244,13 @@ def _reductions(units: list[tuple[Unit, str]], city: str | None) -> list[Candida
         if base is not None and base >= year:
             continue
         scope = scope_of(text, rel, city)
+        net_zero = percent >= 100  # "a 100 % reduction by 2035" is neutrality
         found.append(
             Candidate(
-                "reduction",
-                percent,
+                "neutrality" if net_zero else "reduction",
+                None if net_zero else percent,
                 year,
-                base,
+                None if net_zero else base,
                 scope,
                 target_score(text, rel, city) + (base is not None),
                 sentence,
@@ -282,6 +285,8 @@ def _share(text: str, start: int, end: int, m: re.Match[str]) -> float | None:
         window = text[max(0, start - 90) : start + 90]
         if percent is None or not (_minus(text, start) or REDUCE.search(window)):
             return None
+        if text[max(0, start - 3) : start].rstrip().endswith("="):
+            return None  # an index's base, "2019 = 100 %"
         if _remaining(text, start, end):
             percent = 100.0 - percent  # "reduced to 30 % of the 1990 level": a 70 % cut
     if NOT_EMISSIONS.search(text[max(0, start - 50) : start + 40]):
@@ -324,9 +329,13 @@ def _text_of(units: list[tuple[Unit, str]], sentence: Sentence) -> str:
     return units[sentence.index][1][sentence.start : sentence.end]
 
 
-def _target_year_near(text: str, at: int, reach: int = 160) -> int | None:
+def _target_year_near(
+    text: str, at: int, reach: int = 160, not_neutrality: bool = False
+) -> int | None:
     """The target year nearest to position `at`: after "by", "until", "bis" ...; a year closer
-    than `reach` characters, preferring the one after."""
+    than `reach` characters, preferring the one after. `not_neutrality`: not a year the words
+    next to it give to a neutrality goal ("um 55 % reduzieren und bis 2045 klimaneutral
+    werden": the 55 % are for the year before, "bis 2030")."""
     best: tuple[int, int] | None = None
     # A base year is no target year ("compared to 1990", "lower than in 2019", "from 2015").
     bases = [b.span() for b in BASE.finditer(text)] if any(c.isdigit() for c in text) else []
@@ -334,6 +343,10 @@ def _target_year_near(text: str, at: int, reach: int = 160) -> int | None:
         if any(a <= m.start("year" if m.group("year") else "year2") < b for a, b in bases):
             continue
         year = int(m.group("year") or m.group("year2"))
+        if not_neutrality and NEUTRAL.search(
+            text, max(0, m.start() - NEUTRAL_NEXT), m.end() + NEUTRAL_NEXT
+        ):
+            continue
         distance = m.start() - at if m.start() >= at else 2 * (at - m.end())
         if distance <= reach and (best is None or distance < best[0]):
             best = (distance, year)
@@ -342,7 +355,10 @@ def _target_year_near(text: str, at: int, reach: int = 160) -> int | None:
 
 _THIS_MEANS = re.compile(
     r"\W{0,3}(?:this|that|which) (?:means|implies|translates)|\W{0,3}i\.\s?e\.|"
-    r"\W{0,3}in other words|\W{0,3}(?:das|dies) (?:bedeutet|heißt)|\W{0,3}d\.\s?h\."
+    r"\W{0,3}in other words|\W{0,3}(?:das|dies) (?:bedeutet|heißt)|\W{0,3}d\.\s?h\.|"
+    # "To reach it, the city will reduce its emissions by 85 % ...", "Um dieses Ziel zu erreichen"
+    r"\W{0,3}to (?:reach|achieve|meet) (?:it|this|that|th(?:is|e) (?:goal|target))\b|"
+    r"\W{0,3}um (?:dies|das|dieses ziel|das ziel) zu erreichen"
 )
 
 
