@@ -355,6 +355,23 @@ def test_a_span_that_has_ended_is_a_result_not_a_target() -> None:
             ),
             ("neutrality", 90.0, 2035, 1990),
         ),
+        # "less greenhouse gases than in 1990", "from 2030 onwards", a German compound noun
+        (
+            ("By 2030 the city wants to emit 70 % less greenhouse gases than in 1990.",),
+            ("reduction", 70.0, 2030, 1990),
+        ),
+        (
+            ("The city will be climate neutral from 2030 onwards.",),
+            ("neutrality", None, 2030, None),
+        ),
+        (
+            ("Emissionsminderung um 70 % bis 2030 (gegenüber 1990)",),
+            ("reduction", 70.0, 2030, 1990),
+        ),
+        (
+            ("Die Stadt strebt eine Treibhausgasreduktion von 60 % bis 2030 gegenüber 2005 an.",),
+            ("reduction", 60.0, 2030, 2005),
+        ),
     ],
 )
 def test_more_wordings_of_the_citys_goal(paragraphs: tuple[str, ...], want: tuple) -> None:

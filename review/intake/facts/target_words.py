@@ -32,7 +32,9 @@ HALVE = re.compile(
 HALVE_ANCHORS = ("halv", "half", "halbier", "hälfte")
 REDUCE = re.compile(
     r"\b(?:reduc|redukt|cut|decreas|lower|abat|minder|senk|reduz|verringer|einspar|less\b|fewer\b|"
-    r"below\b|unter\b|drop|declin|fall|weniger|sinken|sinkt|absink|gesenkt|gemindert)"
+    r"below\b|unter\b|drop|declin|fall|weniger|sinken|sinkt|absink|gesenkt|gemindert|"
+    # German compounds: "Emissionsminderung", "Treibhausgasreduktion", "CO2-Senkung"
+    r"\w+(?:minderung|reduktion|reduzierung|senkung))"
 )
 EMISSIONS = re.compile(
     r"emission|ghg|co2|co₂|greenhouse|treibhausgas|thg|carbon|klimagas|kohlendioxid"
@@ -42,7 +44,8 @@ BASE = re.compile(
     r"im vergleich zu[mr]?|in relation to|with respect to|in comparison (?:to|with)|"
     r"unter das|bezogen auf|basis(?:jahr)?|bezugsjahr|referenzjahr|ausgangsjahr|"
     r"base(?:line)?(?: year)?|reference(?: year)?|"
-    r"(?:lower|less|fewer|smaller|below|weniger|niedriger|geringer) (?:than|als)(?: in| im)?|"
+    r"(?:lower|less|fewer|smaller|weniger|niedriger|geringer) (?:[\w-]+ ){0,3}?(?:than|als)"
+    r"(?: in| im)?|"
     # "between 2019 and 2030", "auf 40 % des Standes von 1990", "the level of 2005"
     r"between|(?:niveaus?|stand(?:es)?|levels?) (?:von|vom|des jahres|of|in))"
     # "Basis: 1990", "baseline: 2019"
@@ -56,7 +59,7 @@ BASE = re.compile(
 )
 TARGET_YEAR = re.compile(
     r"\b(?:by|until|till|in|before|to|for|bis|zum|im|ab|jahr|year|target(?: year)?|goal|"
-    r"ziel(?:jahr)?|horizon|as early as|no later than|not later than|spätestens|latest|"
+    r"ziel(?:jahr)?|horizon|as early as|no later than|not later than|spätestens|latest|from|"
     # "between 2019 and 2030": the span's end (its start is the base year)
     r"between\s+(?:19|20)\d\d\s+and)"
     r"\s+(?:the\s+(?:year\s+|end of\s+)?|zum\s+jahr\s+|(?:end of|ende)\s+)?"
