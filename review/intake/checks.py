@@ -203,23 +203,6 @@ CHECKS: tuple[Check, ...] = (
             ("council", r"approved by the (?:\w+ )?council"),
             ("council", r"adopted by the (?:\w+ )?council"),
             ("council ", r"council (?:approved|adopted)"),
-            # A decision by its number, the body only abbreviated or not named: "Lisbon
-            # approved the PAESC ... (Resolution No. 241/AML/2018)", "Das Klimaschutzkonzept
-            # wurde beschlossen (Drucksache 0123/2019)"; whether a plan is named, the findings
-            # judge (a decision about the climate plan).
-            (
-                ("resolution no", "resolution number", "resolution nr"),
-                r"(?:approved|adopted|endorsed)\b[^;]{0,400}?\bresolution (?:no\.?|number|nr\.?) ?"
-                r"\d[\w/.-]*|resolution (?:no\.?|number|nr\.?) ?\d[\w/.-]*[^.;]{0,200}?"
-                r"\b(?:approved|adopted|endorsed)\b",
-            ),
-            (
-                ("beschluss-nr", "beschlussnr", "beschluss nr", "drucksache", "vorlage"),
-                r"(?:beschlossen|verabschiedet|genehmigt|zugestimmt)\b[^;]{0,300}?"
-                r"\b(?:beschluss-? ?nr\.?|drucksache|vorlage)(?: ?nr\.?)? ?(?:[a-z]{1,4}/)?\d[\w/.-]*|"
-                r"(?:beschluss-? ?nr\.?|drucksache|vorlage)(?: ?nr\.?)? ?(?:[a-z]{1,4}/)?\d[\w/.-]*"
-                r"[^.;]{0,200}?\b(?:beschlossen|verabschiedet|genehmigt|zugestimmt)\b",
-            ),
         ),
     ),
     Check(
@@ -241,6 +224,27 @@ CHECKS: tuple[Check, ...] = (
             r"communication",
             r"awareness campaign",
         ),
+    ),
+)
+
+# A council decision by its number, the body only abbreviated or not named: "Lisbon approved
+# the PAESC ... (Resolution No. 241/AML/2018)", "Das Klimaschutzkonzept wurde beschlossen
+# (Drucksache 0123/2019)"; whether a plan is named, the findings judge (a decision about the
+# climate plan). Searched apart from the council's terms, only in the units holding a number's
+# word: its matches start at the approval, which would slow the council's search everywhere.
+DECIDED_BY_NUMBER = _terms(
+    (
+        ("resolution no", "resolution number", "resolution nr"),
+        r"(?:approved|adopted|endorsed)\b[^;]{0,400}?\bresolution (?:no\.?|number|nr\.?) ?"
+        r"\d[\w/.-]*|resolution (?:no\.?|number|nr\.?) ?\d[\w/.-]*[^.;]{0,200}?"
+        r"\b(?:approved|adopted|endorsed)\b",
+    ),
+    (
+        ("beschluss-nr", "beschlussnr", "beschluss nr", "drucksache", "vorlage"),
+        r"(?:beschlossen|verabschiedet|genehmigt|zugestimmt)\b[^;]{0,300}?"
+        r"\b(?:beschluss-? ?nr\.?|drucksache|vorlage)(?: ?nr\.?)? ?(?:[a-z]{1,4}/)?\d[\w/.-]*|"
+        r"(?:beschluss-? ?nr\.?|drucksache|vorlage)(?: ?nr\.?)? ?(?:[a-z]{1,4}/)?\d[\w/.-]*"
+        r"[^.;]{0,200}?\b(?:beschlossen|verabschiedet|genehmigt|zugestimmt)\b",
     ),
 )
 

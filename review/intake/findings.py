@@ -15,9 +15,11 @@ from typing import Any
 
 from review.intake.checks import (
     CHECKS,
+    DECIDED_BY_NUMBER,
     KEY_SECTORS,
     MIN_ACTION_SECTORS,
     MIN_INVENTORY_SECTORS,
+    Terms,
 )
 from review.intake.document import Unit
 from review.intake.facts import (
@@ -66,13 +68,7 @@ def check_plan(
     index = AnchorIndex([text for _, text in lowered], [c.pattern.anchors for c in CHECKS])
     findings = []
     for check in CHECKS:
-        hits: list[tuple[Unit, str, re.Match[str]]] = [
-            (unit, text, m)
-            for i in index.units_with(check.pattern.anchors)
-            if (m := check.pattern.pattern.search(text := lowered[i][1]))
-            and (unit := lowered[i][0])
-        ]
-        hits = _weighed(check.id, hits)
+        hits = _weighed(check.id, _hits(check.id, check.pattern, lowered, index))
         finding = _finding(check.id, check.label_de, check.label_en, hits)
         if check.id == "inventory":
             # Sectors from the inventory's chapter (its tables first); without a chapter the
@@ -150,6 +146,38 @@ def _finding(
         "automatic": True,
         "note": NOTE,
     }
+
+
+def _hits(
+    check_id: str, terms: Terms, lowered: list[tuple[Unit, str]], index: AnchorIndex
+) -> list[tuple[Unit, str, re.Match[str]]]:
+    """Each unit's first mention of the check's terms, in the plan's order."""
+    hits: list[tuple[Unit, str, re.Match[str]]] = [
+        (unit, text, m)
+        for i in index.units_with(terms.anchors)
+        if (m := terms.pattern.search(text := lowered[i][1])) and (unit := lowered[i][0])
+    ]
+    if check_id == "council_approval":
+        hits = _with_decisions_by_number(hits, lowered, index)
+    return hits
+
+
+def _with_decisions_by_number(
+    hits: list[tuple[Unit, str, re.Match[str]]],
+    lowered: list[tuple[Unit, str]],
+    index: AnchorIndex,
+) -> list[tuple[Unit, str, re.Match[str]]]:
+    """The council's mentions and, in the units without one, a decision given by its number
+    (`DECIDED_BY_NUMBER`), in the plan's order."""
+    found = {id(unit): (unit, text, m) for unit, text, m in hits}
+    for i in index.units_with(DECIDED_BY_NUMBER.anchors):
+        unit, text = lowered[i]
+        if id(unit) not in found and (m := DECIDED_BY_NUMBER.pattern.search(text)):
+            found[id(unit)] = (unit, text, m)
+    if len(found) == len(hits):
+        return hits
+    order = {id(unit): i for i, (unit, _) in enumerate(lowered)}
+    return sorted(found.values(), key=lambda h: order[id(h[0])])
 
 
 # "is expected to be adopted by the city council in autumn", "soll vom Rat beschlossen werden"

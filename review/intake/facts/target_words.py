@@ -32,9 +32,9 @@ HALVE = re.compile(
 HALVE_ANCHORS = ("halv", "half", "halbier", "hälfte")
 REDUCE = re.compile(
     r"\b(?:reduc|redukt|cut|decreas|lower|abat|minder|senk|reduz|verringer|einspar|less\b|fewer\b|"
-    r"below\b|unter\b|drop|declin|fall|weniger|sinken|sinkt|absink|gesenkt|gemindert|"
+    r"below\b|unter\b|drop|declin|fall|weniger|sinken|sinkt|absink|gesenkt|gemindert)"
     # German compounds: "Emissionsminderung", "Treibhausgasreduktion", "CO2-Senkung"
-    r"\w+(?:minderung|reduktion|reduzierung|senkung))"
+    r"|(?:minderung|reduktion|reduzierung|senkung)"
 )
 EMISSIONS = re.compile(
     r"emission|ghg|co2|co₂|greenhouse|treibhausgas|thg|carbon|klimagas|kohlendioxid"
