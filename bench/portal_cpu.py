@@ -9,7 +9,8 @@ with the thread pool run inline (in the event loop's thread), and `time.thread_t
 around the app's call only (not the client's work of building and reading the request); the
 median of `--requests` requests is printed, and a save's cost as a multiple of `/healthz`'s.
 PostgreSQL's own work (another process) is not in it; the driver's is. The data directory and
-the scratch PostgreSQL database are removed afterwards.
+the scratch PostgreSQL database are removed afterwards. `save wall` is a save's wall time in the
+same calls: its CPU and its waits for the database (on PostgreSQL, a round trip each statement).
 """
 
 from __future__ import annotations
@@ -44,15 +45,17 @@ async def _inline(func: Callable, *args, **_options):
 
 
 class Metered:
-    """The app, with the CPU time of this thread spent in its last call."""
+    """The app, with the CPU time of this thread spent in its last call, and its wall time
+    (which adds the waits for the database: PostgreSQL's round trips)."""
 
     def __init__(self, app) -> None:
-        self.app, self.last = app, 0.0
+        self.app, self.last, self.last_wall = app, 0.0, 0.0
 
     async def __call__(self, scope, receive, send) -> None:
-        start = time.thread_time()
+        start, wall = time.thread_time(), time.perf_counter()
         await self.app(scope, receive, send)
         self.last = time.thread_time() - start
+        self.last_wall = time.perf_counter() - wall
 
 
 async def measure(settings, requests: int) -> dict[str, list[float]]:
@@ -63,7 +66,7 @@ async def measure(settings, requests: int) -> dict[str, list[float]]:
     metered = Metered(app)
     assignment_id, token = links[0]
     criteria = [c.id for c in load_rubrics()["technical"].criteria]
-    costs: dict[str, list[float]] = {"healthz": [], "page": [], "save": []}
+    costs: dict[str, list[float]] = {"healthz": [], "page": [], "save": [], "save wall": []}
     transport = httpx.ASGITransport(app=metered)
     async with httpx.AsyncClient(transport=transport, base_url="http://portal.test") as client:
         url = f"/r/{token}/a/{assignment_id}"
@@ -80,12 +83,13 @@ async def measure(settings, requests: int) -> dict[str, list[float]]:
             }
             saved = await client.post(url + "/save", data=body)
             assert saved.status_code == 303, saved.text[:500]
-            save = metered.last
+            save, save_wall = metered.last, metered.last_wall
             page = await client.get(saved.headers["location"])
             assert page.status_code == 200
             if step >= 5:
                 costs["healthz"].append(healthz)
                 costs["save"].append(save)
+                costs["save wall"].append(save_wall)
                 costs["page"].append(metered.last)
     app.state.engine.dispose()
     return costs
@@ -100,7 +104,7 @@ def report(name: str, costs: dict[str, list[float]]) -> None:
     for kind, values in costs.items():
         q = statistics.quantiles(values, n=4)
         print(
-            f"  {kind:>8}: median {medians[kind] * 1000:6.2f} ms  "
+            f"  {kind:>9}: median {medians[kind] * 1000:6.2f} ms  "
             f"(quartiles {q[0] * 1000:.2f}-{q[2] * 1000:.2f} ms, {len(values)} requests)"
         )
     print(
