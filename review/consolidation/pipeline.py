@@ -136,7 +136,7 @@ def gather_with_exchange(
     """`gather_round` for `plan_ids` (default: every plan) with the exchange's additions, read
     from the whole round and from the municipalities' plans in earlier rounds."""
     dossiers = gather_round(session, round_, rubrics=rubrics)
-    targets = [d for d in dossiers if plan_ids is None or d.plan_id in set(plan_ids)]
+    targets = only_plans(dossiers, plan_ids)
     earlier = gather_earlier(session, round_, targets, rubrics=rubrics)
     return with_exchange(dossiers, plan_ids, earlier)
 
