@@ -28,14 +28,17 @@ from review.intake.facts import (
     add_inventory,
     add_targets,
     base_year_from_targets,
+    inventory,
     lead_with,
+    substance,
+    targets,
 )
 from review.intake.facts.actions import action_sectors
 from review.intake.facts.inventory import read_inventory
 from review.intake.facts.substance import adapts, assessed, financed, min_financed
 from review.intake.facts.targets import read_targets
 from review.intake.report import describe
-from review.intake.scan import AnchorIndex
+from review.intake.scan import IndexedUnits
 from review.intake.structure import Structure, analyse
 
 NOTE = {
@@ -43,6 +46,7 @@ NOTE = {
     "en": "Automatic hints for the reviewers, not a verdict: please check them in the plan.",
 }
 MAX_EVIDENCE = 3
+FACT_ANCHOR_SETS = [*substance.ANCHOR_SETS, *inventory.ANCHOR_SETS, *targets.ANCHOR_SETS]
 SNIPPET_CHARS = 90
 
 
@@ -60,12 +64,16 @@ def check_plan(
     evidence comes from them."""
     structure = structure if structure is not None else analyse(units)
     labels = structure.page_labels
-    lowered: list[tuple[Unit, str]] = [
-        (_Body(u, labels.get(u.number) if u.kind == "page" else None, body), body.lower())
-        for u, body in zip(units, structure.body, strict=True)
-    ]
+    # One automaton pass finds the anchors of the checks and of the facts' rules (`units_with`).
+    lowered = IndexedUnits(
+        (
+            (_Body(u, labels.get(u.number) if u.kind == "page" else None, body), body.lower())
+            for u, body in zip(units, structure.body, strict=True)
+        ),
+        [c.pattern.anchors for c in CHECKS] + FACT_ANCHOR_SETS,
+    )
     stops = {(kind, number) for kind, number in headings}
-    index = AnchorIndex([text for _, text in lowered], [c.pattern.anchors for c in CHECKS])
+    index = lowered.anchors
     findings = []
     for check in CHECKS:
         hits = _weighed(check.id, _hits(check.id, check.pattern, lowered, index))
@@ -257,8 +265,9 @@ def _taking_part_first(
     "we applied for external funding to develop a local climate agreement since stakeholder
     engagement was something we needed" names stakeholders, "the action plan was open for
     consultation during three months" shows them taking part."""
-    taking_part = [(u, t, m) for u, t, _ in hits if (m := _TAKING_PART.search(t))]
-    rest = [h for h in hits if not _TAKING_PART.search(h[1])]
+    found = [(h, _TAKING_PART.search(h[1])) for h in hits]  # once per hit: the regex is slow
+    taking_part = [(u, t, m) for (u, t, _), m in found if m]
+    rest = [h for h, m in found if not m]
     return taking_part + rest
 
 

@@ -30,6 +30,8 @@ from typing import Any
 
 import ahocorasick
 
+from review.intake.document import Unit
+
 
 @lru_cache(maxsize=16)
 def automaton(anchors: tuple[str, ...]) -> Any:
@@ -45,7 +47,11 @@ def automaton(anchors: tuple[str, ...]) -> Any:
 
 
 def anchored_finditer(
-    pattern: re.Pattern[str], text: str, anchors: Sequence[str], reach: int
+    pattern: re.Pattern[str],
+    text: str,
+    anchors: Sequence[str],
+    reach: int,
+    spots: Iterable[int] | None = None,
 ) -> Iterator[re.Match[str]]:
     """`pattern.finditer(text)`, for a pattern every match of which holds an anchor at most
     `reach` characters after the match's start: the caller's promise, which tests hold each
@@ -54,8 +60,13 @@ def anchored_finditer(
     Matches are looked for at every position from `reach` characters before each anchor to
     the anchor, left to right, each match continuing after the last one's end as finditer
     does; `pattern.match(text, s)` sees the text before `s` as `search` does (lookbehinds,
-    `\\b`), so each position answers as it would in finditer's scan."""
-    spots = sorted({at for anchor in anchors for at in _occurrences(text, anchor)})
+    `\\b`), so each position answers as it would in finditer's scan. `spots`: where the
+    anchors stand in `text`, when the caller knows (an `AnchorIndex`'s `spots` of the unit)."""
+    spots = sorted(
+        {at for anchor in anchors for at in _occurrences(text, anchor)}
+        if spots is None
+        else set(spots)
+    )
     pos = 0  # where finditer would search next: the end of the last match
     for at in spots:
         s = max(pos, at - reach)
@@ -133,6 +144,8 @@ class AnchorIndex:
         self.joined = joined
         words = tuple(sorted({a for anchors in anchor_sets for a in anchors}))
         self.places: dict[str, list[int]] = {word: [] for word in words}
+        self._units_with: dict[tuple[str, ...], list[int]] = {}
+        self._spots: dict[tuple[str, ...], dict[int, list[int]]] = {}
         if words:
             for end, word in automaton(words).iter(joined):  # by end, so each word's in order
                 self.places[word].append(end - len(word) + 1)
@@ -147,21 +160,62 @@ class AnchorIndex:
 
     def units_with(self, anchors: Iterable[str]) -> list[int]:
         """The indexes of the units holding any of the anchors, in order."""
-        starts = self.starts
-        return sorted(
-            {bisect_right(starts, pos) - 1 for anchor in anchors for pos in self._places(anchor)}
-        )
+        key = tuple(anchors)
+        found = self._units_with.get(key)
+        if found is None:
+            starts = self.starts
+            found = self._units_with[key] = sorted(
+                {bisect_right(starts, pos) - 1 for anchor in key for pos in self._places(anchor)}
+            )
+        return found
 
     def spots(self, anchors: Iterable[str]) -> dict[int, list[int]]:
         """Per unit holding any, where each anchor stands in it: the first anchor's places
         first, each anchor's in order (as `text.find` from each place on finds them)."""
+        key = tuple(anchors)
+        cached = self._spots.get(key)
+        if cached is not None:
+            return cached
         found: dict[int, list[int]] = {}
         starts = self.starts
-        for anchor in anchors:
+        for anchor in key:
             for pos in self._places(anchor):
                 unit = bisect_right(starts, pos) - 1
                 found.setdefault(unit, []).append(pos - starts[unit])
+        self._spots[key] = found
         return found
+
+
+class IndexedUnits(list[tuple[Unit, str]]):
+    """A document's (unit, lower-cased text) pairs with an `AnchorIndex` over their texts, so
+    that each rule's "which units hold one of my anchors" comes from the one automaton pass
+    instead of a substring test per unit and anchor (`units_with`). `anchor_sets`: the anchors
+    the rules will ask for (any other is found by str.find when asked). The pairs must not
+    change after the index is made."""
+
+    def __init__(
+        self, pairs: Iterable[tuple[Unit, str]], anchor_sets: Iterable[Sequence[str]]
+    ) -> None:
+        super().__init__(pairs)
+        self.anchors = AnchorIndex([text for _, text in self], anchor_sets)
+
+
+def units_with(units: Sequence[tuple[Unit, str]], anchors: Sequence[str]) -> list[int]:
+    """The indexes of the units whose lower-cased text holds any of `anchors`, in order: from
+    the document's index when `units` carry one (`IndexedUnits`), else by testing each unit."""
+    if isinstance(units, IndexedUnits):
+        return units.anchors.units_with(anchors)
+    return [i for i, (_, text) in enumerate(units) if any(a in text for a in anchors)]
+
+
+def spots_in(
+    units: Sequence[tuple[Unit, str]], anchors: Sequence[str], unit: int
+) -> list[int] | None:
+    """Where `anchors` stand in the unit's text, from the document's index when `units` carry
+    one (for `anchored_finditer`'s `spots`); None without an index."""
+    if isinstance(units, IndexedUnits):
+        return units.anchors.spots(anchors).get(unit, [])
+    return None
 
 
 class Started:

@@ -16,6 +16,7 @@ from review.intake.checks import CHECKS
 from review.intake.document import Unit
 from review.intake.facts import inventory, substance, target_words, targets
 from review.intake.facts import text as text_helpers
+from review.intake.findings import FACT_ANCHOR_SETS
 from review.intake.structure import boilerplate
 from review.intake.structure.furniture import _SHORT_LINE, _short_lines
 from review.intake.structure.text import Span
@@ -249,6 +250,12 @@ ANCHOR_SETS = {
     "neutral": target_words.NEUTRAL_ANCHORS,
     "percent": target_words.PERCENT_ANCHORS,
     "adapting": substance._ADAPTING_ANCHORS,
+    "money": substance._MONEY_ANCHORS,
+    "codes": substance._CODES,
+    "assessment": substance.ASSESSMENT_ANCHORS,
+    "base year": inventory._BASE_ANCHORS,
+    "halve": target_words.HALVE_ANCHORS,
+    "no neutrality goal": target_words.NO_NEUTRALITY_GOAL_ANCHORS,
     "overlapping": ("he", "she", "hers", "his", "is", "s", "she"),
     **{check.id: check.pattern.anchors for check in CHECKS},
 }
@@ -274,3 +281,95 @@ def test_the_automaton_finds_what_a_find_per_anchor_finds(name: str) -> None:
                 for at in _finds(unit, a):
                     expected.setdefault(i, []).append(at)
         assert index.spots(anchors) == expected, units
+
+
+# Pieces of the facts' rules (money, assessments, adaptation, base years, targets): documents
+# made of them, read with the document's anchor index (`IndexedUnits`, as check_plan reads) and
+# with a substring test per unit, must give the same facts.
+FACT_PIECES = (
+    "€|eur|euro|mio.|million|billion|mrd|meur|dkk|sek|nok|isk|huf|kr|£|gbp|k€|m€|tsd. €|"
+    "1,5|2.400|3 |40|2030|1990|2019|budget|cost|investment|financing|funding|fördermittel|"
+    "kosten|haushalt|tonnes|people|of |eur 2|dkk 500m|"
+    "risk and vulnerability assessment|vulnerability analysis|risikoanalyse|analyse|analysis|"
+    "assessment|climate risk|hazard|heat island|heatwave|stormwater|rain water|cloudburst|"
+    "flooding risk|cooling areas|depaving|unsealing|sponge|shade|drought|blue-green|sea level|"
+    "climate resilience|tree canopy|hitze|starkregen|überflutung|entsiegelung|regenwasser|"
+    "base year|base\nyear|baseline|reference year|basisjahr|bilanzjahr|bilanz |a-1.1|"
+    "climate neutral|net zero|netto-null|neutrality|%|prozent|per cent|halve|half|halbieren|"
+    "hälfte|reduce|senken|emissions|co2|by|bis|did not set|not adopt|the city|x|.|,"
+)
+
+
+def _plain_financed(units: list[tuple[Unit, str]]) -> list[tuple[Unit, int, int]]:
+    """The rule `financed` stands for: every amount of each unit found, then the first ones
+    counted (before the amounts were taken one by one)."""
+    found: list[tuple[Unit, int, int]] = []
+    for unit, text in units:
+        if not any(a in text for a in substance._MONEY_ANCHORS):
+            continue
+        amounts = list(substance._MONEY.finditer(text))
+        if not amounts and any(code in text for code in substance._CODES):
+            amounts = list(substance._MONEY_CODE_FIRST.finditer(text))
+        in_unit = 0
+        for m in amounts:
+            start = max(0, m.start() - substance.FINANCE_WINDOW)
+            end = m.end() + substance.FINANCE_WINDOW
+            if substance._FINANCE.search(text, start, end) and (
+                not in_unit or m.start() - found[-1][2] >= substance.APART
+            ):
+                found.append((unit, m.start(), m.end()))
+                in_unit += 1
+                if in_unit == substance.AMOUNTS_PER_UNIT:
+                    break
+    return found
+
+
+def _fact_documents(seed: str) -> Iterator[list[tuple[Unit, str]]]:
+    words = FACT_PIECES.split("|")
+    rng = random.Random(seed)
+    for _ in range(150):
+        units = []
+        for number in range(1, rng.randint(2, 70)):
+            text = "".join(
+                rng.choice(words) + rng.choice(("", " ", " ", "  ", "\n", "-"))
+                for _ in range(rng.randint(0, 40))
+            )
+            units.append((Unit("page", number, text), text.lower()))
+        yield units
+
+
+def test_facts_read_with_the_documents_index_are_the_facts_read_unit_by_unit() -> None:
+
+    found = 0
+    for units in _fact_documents("facts"):
+        indexed = scan.IndexedUnits(units, FACT_ANCHOR_SETS)
+        assert indexed == units
+        headings: list = []
+        money = substance.financed(indexed)
+        assert money == substance.financed(units) == _plain_financed(units)
+        assert substance.assessed(indexed, headings) == substance.assessed(units, headings)
+        hits = [(u, t, None)] * 5 if (u := units[0][0]) and (t := units[0][1]) else []
+        assert substance.adapts(hits, headings, indexed) == substance.adapts(hits, headings, units)
+        assert inventory.read_inventory(indexed, headings) == inventory.read_inventory(
+            units, headings
+        )
+        assert targets.read_targets(indexed) == targets.read_targets(units)
+        found += len(money)
+    assert found > 100  # the documents hold amounts of money
+
+
+@pytest.mark.parametrize("name", PIECES)
+def test_anchored_scan_from_the_indexs_spots_finds_what_the_regex_finds(name: str) -> None:
+    pattern, anchors, reach, pieces = PIECES[name]
+    words = pieces.split("|")
+    rng = random.Random(name + " spots")
+    for _ in range(300):
+        texts = [
+            "".join(rng.choice(words) + rng.choice(("", " ", "\n", "-")) for _ in range(20))
+            for _ in range(3)
+        ]
+        units = scan.IndexedUnits(((Unit("page", i, t), t) for i, t in enumerate(texts)), [])
+        for i, text in enumerate(texts):
+            spots = scan.spots_in(units, anchors, i)
+            found = [m.span() for m in scan.anchored_finditer(pattern, text, anchors, reach, spots)]
+            assert found == [m.span() for m in pattern.finditer(text)], text

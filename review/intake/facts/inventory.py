@@ -16,7 +16,7 @@ from typing import Any
 
 from review.intake.document import Heading, Unit
 from review.intake.facts.text import evidence
-from review.intake.scan import Started
+from review.intake.scan import Started, units_with
 
 _CHAPTER = re.compile(
     r"(?:baseline|emissions?|ghg|greenhouse gas|co2) (?:emissions? )?inventor|\ba-1\b|"
@@ -187,9 +187,8 @@ def _base_year(
     votes: Counter[int] = Counter()
     first: dict[int, dict[str, Any]] = {}
     in_chapter = set(chapter)
-    for i, (unit, text) in enumerate(units):
-        if not any(a in text for a in _BASE_ANCHORS):
-            continue
+    for i in units_with(units, _BASE_ANCHORS):
+        unit, text = units[i]
         for m in _BASE_YEAR.finditer(text):
             year = int(next(g for g in m.groups() if g))
             votes[year] += 3 if i in in_chapter else 1
@@ -230,3 +229,7 @@ def _sectors(
     order = list(SECTOR_TERMS)
     sectors = sorted(named, key=order.index)
     return sectors, {s: named[s] for s in sectors}
+
+
+#: The anchors these rules ask `units_with` about (the document's index finds them in its pass).
+ANCHOR_SETS = (_BASE_ANCHORS,)

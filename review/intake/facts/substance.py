@@ -21,12 +21,12 @@ external funding"). The plan does the thing when it says so with substance:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from itertools import islice
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain, islice
 from typing import Any
 
 from review.intake.document import Heading, Unit
-from review.intake.scan import anchored_finditer
+from review.intake.scan import anchored_finditer, spots_in, units_with
 
 MIN_FINANCED = 2
 AMOUNTS_PER_UNIT = 2
@@ -82,6 +82,8 @@ _ASSESSMENT = re.compile(
     r"\s(?:assessment|analysis|analyses)|risikoanalyse|vulnerabilitätsanalyse|"
     r"klimarisikoanalyse|betroffenheitsanalyse|klimawirkungsanalyse|verwundbarkeitsanalyse"
 )
+# Every match of _ASSESSMENT holds one of these ("analyse", "analysis", "assessment").
+ASSESSMENT_ANCHORS = ("analys", "assessment")
 _ASSESSMENT_CHAPTER = re.compile(
     r"vulnerab|climate risk|risk assessment|hazard|klimarisik|betroffenheit|klimawirkung|"
     r"verwundbarkeit|klimafolgen"
@@ -132,12 +134,18 @@ def financed(units: Sequence[tuple[Unit, str]]) -> list[tuple[Unit, int, int]]:
     unit: a plan whose financing is one paragraph or one cost table ("an ERDF allocation of
     26.99 million EUR ... 221.891 million EUR from the Cohesion Fund") states it there once."""
     found: list[tuple[Unit, int, int]] = []
-    for unit, text in units:
-        if not any(a in text for a in _MONEY_ANCHORS):
-            continue
-        amounts = list(_MONEY.finditer(text))
-        if not amounts and any(code in text for code in _CODES):
-            amounts = list(_MONEY_CODE_FIRST.finditer(text))
+    codes = None  # the units holding a currency code, asked for only when needed
+    for i in units_with(units, _MONEY_ANCHORS):
+        unit, text = units[i]
+        # The amounts one by one: the unit's first AMOUNTS_PER_UNIT amounts decide.
+        amounts: Iterator[re.Match[str]] = _MONEY.finditer(text)
+        first = next(amounts, None)
+        if first is not None:
+            amounts = chain((first,), amounts)
+        else:
+            codes = set(units_with(units, _CODES)) if codes is None else codes
+            if i in codes:
+                amounts = _MONEY_CODE_FIRST.finditer(text)
         in_unit = 0
         for m in amounts:
             # The words around the amount (a table row's cells count: "Total costs | 7.163 M€").
@@ -168,9 +176,9 @@ def assessed(units: Sequence[tuple[Unit, str]], headings: Sequence[Heading]) -> 
     if any(_ASSESSMENT_CHAPTER.search(h.title.lower()) for h in headings):
         return True
     named = (
-        text
-        for _, text in units
-        if ("analys" in text or "assessment" in text) and _ASSESSMENT.search(text)
+        units[i][1]
+        for i in units_with(units, ASSESSMENT_ANCHORS)
+        if _ASSESSMENT.search(units[i][1])
     )
     return at_least(named, MIN_ASSESSMENT)
 
@@ -186,10 +194,18 @@ def adapts(hits: list[Any], headings: Sequence[Heading], units: Sequence[tuple[U
     # Adaptation named often is not yet an action: what an action acts on (heat, stormwater,
     # flooding, drought) stands in a few places of a plan that has some.
     acting = (
-        t
-        for _, t in units
-        if any(a in t for a in _ADAPTING_ANCHORS)
-        and next(anchored_finditer(_ADAPTING, t, _ADAPTING_ANCHORS, ADAPTING_REACH), None)
+        i
+        for i in units_with(units, _ADAPTING_ANCHORS)
+        if next(
+            anchored_finditer(
+                _ADAPTING,
+                units[i][1],
+                _ADAPTING_ANCHORS,
+                ADAPTING_REACH,
+                spots_in(units, _ADAPTING_ANCHORS, i),
+            ),
+            None,
+        )
     )
     return at_least(acting, MIN_ADAPTING)
 
@@ -198,3 +214,7 @@ def at_least(found: Iterable[object], n: int) -> bool:
     """Whether `found` yields at least n items: the search stops at the n-th (the units after
     it cannot change the answer; searching them cost a tenth of the whole reading)."""
     return sum(1 for _ in islice(found, n)) >= n
+
+
+#: The anchors these rules ask `units_with` about (the document's index finds them in its pass).
+ANCHOR_SETS = (_MONEY_ANCHORS, _CODES, ASSESSMENT_ANCHORS, _ADAPTING_ANCHORS)

@@ -51,6 +51,7 @@ from review.intake.facts.target_words import (
     target_score,
 )
 from review.intake.facts.text import Sentence, percent_value, sentence_at, sentences_with
+from review.intake.scan import units_with
 
 MAX_CANDIDATES = 40
 # A "target" for a year before this is a result already measured in every plan we read.
@@ -196,8 +197,8 @@ def _no_neutrality_goal(units: list[tuple[Unit, str]]) -> bool:
     """The plan says it set no neutrality goal of its own ("the city of Košice did not set a
     specific goal for achieving climate neutrality"): the Mission's year it names is not one."""
     return any(
-        any(a in text for a in NO_NEUTRALITY_GOAL_ANCHORS) and NO_NEUTRALITY_GOAL.search(text)
-        for _, text in units
+        NO_NEUTRALITY_GOAL.search(units[i][1])
+        for i in units_with(units, NO_NEUTRALITY_GOAL_ANCHORS)
     )
 
 
@@ -421,3 +422,7 @@ def _base_year(text: str) -> int | None:
     if m is None:
         return None
     return int(m.group("year") or m.group("year2"))
+
+
+#: The anchors these rules ask `units_with` about (the document's index finds them in its pass).
+ANCHOR_SETS = (NEUTRAL_ANCHORS, PERCENT_ANCHORS, HALVE_ANCHORS, NO_NEUTRALITY_GOAL_ANCHORS)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from review.intake.document import Unit
-from review.intake.scan import anchored_finditer
+from review.intake.scan import anchored_finditer, spots_in, units_with
 
 SNIPPET_CHARS = 90
 # A sentence ends at . ! ? ; (not after "i.e.", "e.g.", "z.B.", "ca.", "vs.", "bzw.", "Nr."),
@@ -74,13 +74,14 @@ def sentences_with(
     a match whose sentence the caller would reject anyway (finding a sentence costs more than
     the caller's cheap tests: most percentages of a plan are no target). `reach`, when given:
     every match holds an anchor at most so far after its start (`anchored_finditer`)."""
-    for index, (unit, lowered) in enumerate(units):
-        if not any(a in lowered for a in anchors):
-            continue
+    for index in units_with(units, anchors):
+        unit, lowered = units[index]
         found = (
             pattern.finditer(lowered)
             if reach is None
-            else anchored_finditer(pattern, lowered, anchors, reach)
+            else anchored_finditer(
+                pattern, lowered, anchors, reach, spots_in(units, anchors, index)
+            )
         )
         for m in found:
             if may_count is not None and not may_count(lowered, m):
