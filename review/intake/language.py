@@ -112,6 +112,20 @@ STOP_WORDS = {
 _WORD = re.compile(r"[a-zäöüß]+")
 SAMPLE_CHARS = 50_000  # enough words to decide; keeps long plans cheap
 MIN_VOTES = 8
+# `_WORD.findall` in a third of its time: in Latin-1 bytes, every character but a-z, ä, ö, ü
+# and ß becomes a space (one not in Latin-1 becomes "?" first), and the words are what stands
+# between spaces. The stop words as those bytes.
+_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
+_SPACE_BUT_LETTERS = bytes(b if chr(b) in _LETTERS else 0x20 for b in range(256))
+_STOP_BYTES = {
+    language: [w.encode("latin-1", "replace") for w in words]
+    for language, words in STOP_WORDS.items()
+}
+
+
+def words_of(text: str) -> list[bytes]:
+    """The words `_WORD.findall(text)` finds, as Latin-1 bytes."""
+    return text.encode("latin-1", "replace").translate(_SPACE_BUT_LETTERS).split()
 
 
 def detect_language(texts: Iterable[str]) -> str | None:
@@ -122,8 +136,8 @@ def detect_language(texts: Iterable[str]) -> str | None:
         size += len(text)
         if size >= SAMPLE_CHARS:
             break
-    counts = Counter(_WORD.findall(" ".join(sample)[:SAMPLE_CHARS].lower()))
-    votes = {language: sum(counts[w] for w in words) for language, words in STOP_WORDS.items()}
+    counts = Counter(words_of(" ".join(sample)[:SAMPLE_CHARS].lower()))
+    votes = {language: sum(counts[w] for w in words) for language, words in _STOP_BYTES.items()}
     best = max(votes, key=votes.__getitem__)
     if votes[best] < MIN_VOTES:
         return None

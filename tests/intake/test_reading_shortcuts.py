@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from review.intake import scan
+from review.intake import language, scan
 from review.intake.checks import CHECKS
 from review.intake.document import Unit
 from review.intake.facts import inventory, substance, target_words, targets
@@ -373,3 +373,26 @@ def test_anchored_scan_from_the_indexs_spots_finds_what_the_regex_finds(name: st
             spots = scan.spots_in(units, anchors, i)
             found = [m.span() for m in scan.anchored_finditer(pattern, text, anchors, reach, spots)]
             assert found == [m.span() for m in pattern.finditer(text)], text
+
+
+LANGUAGE_PIECES = (
+    "der|die|und|the|of|and|für|über|straße|maß|daß|é|à|ç|ñ|ø|å|œ|€|–|—|’|“|ß|ẞ|İ|ı|ﬁ|ǆ|Ä|Ö|Ü|"
+    "x|1|2030|co2|co₂|-|.|,|;|:|/|\\|\t|\n|\r|\x00|\x0b|\x0c|\x1c|\x85|\xa0|\u2028|\ufffd|"
+    "\ud800|🙂|中|ä|ö|ü|ÿ|þ|ð|µ|ª|º|²|³"
+)
+
+
+def test_words_of_a_text_are_the_words_the_regex_finds() -> None:
+    words = LANGUAGE_PIECES.split("|")
+    rng = random.Random("language")
+    for _ in range(2000):
+        text = "".join(rng.choice(words) + rng.choice(("", "", " ")) for _ in range(30))
+        for sample in (text, text.lower()):
+            expected = language._WORD.findall(sample)
+            assert [w.decode("latin-1") for w in language.words_of(sample)] == expected, sample
+
+
+def test_every_stop_word_is_a_word_the_vote_can_count() -> None:
+    for words in language.STOP_WORDS.values():
+        for word in words:
+            assert language._WORD.fullmatch(word), word
