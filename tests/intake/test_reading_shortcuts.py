@@ -14,7 +14,7 @@ import pytest
 from review.intake import language, scan
 from review.intake.checks import CHECKS
 from review.intake.document import Unit
-from review.intake.facts import inventory, substance, target_words, targets
+from review.intake.facts import actions, inventory, substance, target_words, targets
 from review.intake.facts import text as text_helpers
 from review.intake.findings import FACT_ANCHOR_SETS
 from review.intake.structure import boilerplate
@@ -194,6 +194,7 @@ def test_boilerplate_of_a_document_is_each_units_boilerplate(shift: int) -> None
 
 
 SECTOR_PIECES = (
+    "office buildings|tertiär|commercial vehicle|commercial|services sector|service sector|"
     "municipal buildings|public buildings|institutional|public sector|city-owned|tertiary|"
     "commercial|service|services|servicesx|business|gewerbe|ghd|dienstleistung|handel|"
     "residential|household|households|homes|housing|dwelling|private haushalte|haushalte|"
@@ -204,7 +205,7 @@ SECTOR_PIECES = (
 
 @pytest.mark.parametrize(
     "pattern",
-    [*inventory.SECTOR_TERMS.values(), inventory._BUILDINGS],
+    [*inventory.SECTOR_TERMS.values(), inventory._BUILDINGS, *actions.ACTION_SECTOR_TERMS.values()],
     ids=lambda p: p.pattern[:20],
 )
 def test_searched_from_its_starts_a_regex_finds_what_it_finds(pattern: re.Pattern[str]) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 from review.intake.document import Heading, Unit
 from review.intake.facts.inventory import _BUILDINGS, BUILDING_SECTORS, SECTOR_TERMS
 from review.intake.facts.text import evidence
+from review.intake.scan import Started
 
 _ACTION_CHAPTER = re.compile(
     r"\bb-2\b|portfolio|mitigation action|climate action|actions\b|"
@@ -54,6 +55,10 @@ ACTION_SECTOR_TERMS: dict[str, re.Pattern[str]] = {
 
 
 MAX_CHAPTER_UNITS = 400
+
+# The same searches, the regex tried only where a literal its matches start with stands.
+_ACTION_SECTORS_STARTED = {sector: Started(p) for sector, p in ACTION_SECTOR_TERMS.items()}
+_BUILDINGS_STARTED = Started(_BUILDINGS)
 
 
 def _chapter(
@@ -102,10 +107,10 @@ def action_sectors(
     aggregated: dict[str, Any] | None = None
     for i in pool:
         unit, text = units[i]
-        for sector, pattern in ACTION_SECTOR_TERMS.items():
+        for sector, pattern in _ACTION_SECTORS_STARTED.items():
             if sector not in named and (m := pattern.search(text)):
                 named[sector] = evidence(unit, m.start(), m.end())
-        if aggregated is None and (m := _BUILDINGS.search(text)):
+        if aggregated is None and (m := _BUILDINGS_STARTED.search(text)):
             aggregated = evidence(unit, m.start(), m.end())
     # Actions on "buildings" with the homes not named apart act on all three building sectors.
     if aggregated is not None and "residential" not in named:
