@@ -38,7 +38,7 @@ from review.intake.facts.inventory import read_inventory
 from review.intake.facts.substance import adapts, assessed, financed, min_financed
 from review.intake.facts.targets import read_targets
 from review.intake.report import describe
-from review.intake.scan import IndexedUnits
+from review.intake.scan import AnchorIndex, IndexedUnits
 from review.intake.structure import Structure, analyse
 
 NOTE = {
@@ -70,7 +70,7 @@ def check_plan(
             (_Body(u, labels.get(u.number) if u.kind == "page" else None, body), body.lower())
             for u, body in zip(units, structure.body, strict=True)
         ),
-        [c.pattern.anchors for c in CHECKS] + FACT_ANCHOR_SETS,
+        [*(c.pattern.anchors for c in CHECKS), DECIDED_BY_NUMBER.anchors, *FACT_ANCHOR_SETS],
     )
     stops = {(kind, number) for kind, number in headings}
     index = lowered.anchors

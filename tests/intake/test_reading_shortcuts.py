@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from review.intake import language, scan
-from review.intake.checks import CHECKS
+from review.intake.checks import CHECKS, DECIDED_BY_NUMBER
 from review.intake.document import Unit
 from review.intake.facts import actions, inventory, substance, target_words, targets
 from review.intake.facts import text as text_helpers
@@ -257,6 +257,7 @@ ANCHOR_SETS = {
     "base year": inventory._BASE_ANCHORS,
     "halve": target_words.HALVE_ANCHORS,
     "no neutrality goal": target_words.NO_NEUTRALITY_GOAL_ANCHORS,
+    "decided by number": DECIDED_BY_NUMBER.anchors,
     "overlapping": ("he", "she", "hers", "his", "is", "s", "she"),
     **{check.id: check.pattern.anchors for check in CHECKS},
 }
