@@ -7,12 +7,24 @@ in one query (a round of 1,000 plans is a few queries, not 1,000).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from review.models import Document, Event, Review, ReviewStatus
+
+#: Ids per `IN (...)` list: a round's ids are read in slices of this many, because a statement
+#: may bind at most 32,766 values on SQLite's default build and 65,535 on PostgreSQL (three
+#: assignments a plan reach the first at about 11,000 plans).
+IN_BATCH = 10_000
+
+
+def in_batches(ids: list[int]) -> Iterator[list[int]]:
+    """`ids` in slices of at most IN_BATCH, for one query each."""
+    for start in range(0, len(ids), IN_BATCH):
+        yield ids[start : start + IN_BATCH]
+
 
 #: Prepared once: a reviewer's form page asks for it on every view.
 _NEWEST_DOCUMENT = (
@@ -36,22 +48,26 @@ def latest_documents(session: Session, plan_ids: Iterable[int]) -> dict[int, Doc
     latest: dict[int, Document] = {}
     if not ids:
         return latest
-    for document in session.exec(select(Document).where(col(Document.plan_id).in_(ids))):
-        seen = latest.get(document.plan_id)
-        if seen is None or document.version > seen.version:
-            latest[document.plan_id] = document
+    for batch in in_batches(ids):
+        for document in session.exec(select(Document).where(col(Document.plan_id).in_(batch))):
+            seen = latest.get(document.plan_id)
+            if seen is None or document.version > seen.version:
+                latest[document.plan_id] = document
     return latest
 
 
 def latest_texts(session: Session, plan_ids: Iterable[int]) -> dict[int, str]:
     """Plan id -> the extracted text of its newest document. `Document.text` is deferred (up
-    to PEERPLAN_MAX_TEXT_CHARS each): this reads it for the newest versions only, in one query."""
+    to PEERPLAN_MAX_TEXT_CHARS each): this reads it for the newest versions only, IN_BATCH a query."""
     latest = latest_documents(session, plan_ids)
-    ids = [document.id for document in latest.values()]
-    if not ids:
-        return {}
-    rows = session.exec(select(Document.plan_id, Document.text).where(col(Document.id).in_(ids)))
-    return {plan_id: text or "" for plan_id, text in rows}
+    ids = [document.id for document in latest.values() if document.id is not None]
+    return {
+        plan_id: text or ""
+        for batch in in_batches(ids)
+        for plan_id, text in session.exec(
+            select(Document.plan_id, Document.text).where(col(Document.id).in_(batch))
+        )
+    }
 
 
 def latest_document_version(session: Session, plan_id: int | None) -> int:
@@ -70,16 +86,17 @@ def latest_submitted_reviews(session: Session, assignment_ids: Iterable[int]) ->
     latest: dict[int, Review] = {}
     if not ids:
         return latest
-    rows = session.exec(
-        select(Review).where(
-            col(Review.assignment_id).in_(ids),
-            Review.status == ReviewStatus.submitted.value,
+    for batch in in_batches(ids):
+        rows = session.exec(
+            select(Review).where(
+                col(Review.assignment_id).in_(batch),
+                Review.status == ReviewStatus.submitted.value,
+            )
         )
-    )
-    for review in rows:
-        seen = latest.get(review.assignment_id)
-        if seen is None or review.version > seen.version:
-            latest[review.assignment_id] = review
+        for review in rows:
+            seen = latest.get(review.assignment_id)
+            if seen is None or review.version > seen.version:
+                latest[review.assignment_id] = review
     return latest
 
 

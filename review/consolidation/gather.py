@@ -40,7 +40,7 @@ from review.models import (
     Reviewer,
     Round,
 )
-from review.queries import latest_documents, latest_submitted_reviews
+from review.queries import in_batches, latest_documents, latest_submitted_reviews
 from review.rubric import Rubric, load_rubrics
 
 RELEASED = frozenset(
@@ -157,9 +157,11 @@ def gather_round(
         r.id: r for r in session.exec(select(Reviewer).where(Reviewer.round_id == round_.id))
     }
     assignments_by_plan: dict[int, list[Assignment]] = defaultdict(list)
-    if ids:
+    for batch in in_batches(ids):  # batches of plans: each plan's assignments stay in order
         for a in session.exec(
-            select(Assignment).where(col(Assignment.plan_id).in_(ids)).order_by(col(Assignment.id))
+            select(Assignment)
+            .where(col(Assignment.plan_id).in_(batch))
+            .order_by(col(Assignment.id))
         ):
             if a.status not in RELEASED:
                 assignments_by_plan[a.plan_id].append(a)

@@ -117,3 +117,29 @@ def test_plan_is_complete_when_its_last_review_comes_in(session: Session) -> Non
     session.add(draft)
     session.commit()
     assert plan_complete(session, data.plan.id)
+
+
+def test_a_round_read_in_slices_of_ids_gives_the_same_dossiers(
+    session: Session, monkeypatch
+) -> None:
+    """Large rounds read their plans', assignments' and reviews' ids in slices (a statement
+    binds at most 32,766 values on SQLite's default build): slices of one id each must give
+    the same dossiers, newest submitted versions and reviewer order included."""
+    data = reviewed_plan(session, rubrics=("technical", "communication"), values=(2, 4))
+    from sqlmodel import select
+
+    from review.models import Assignment
+
+    technical = session.exec(
+        select(Assignment).where(
+            Assignment.plan_id == data.plan.id, Assignment.rubric == "technical"
+        )
+    ).one()
+    make_review(session, technical, scores_for("technical", 4), version=2)
+    session.commit()
+    whole = gather_round(session, data.round_)
+    monkeypatch.setattr("review.queries.IN_BATCH", 1)
+    sliced = gather_round(session, data.round_)
+    assert sliced == whole
+    tech = next(r for r in sliced[0].rubrics if r.rubric.id == "technical")
+    assert [r.scores["T1"] for r in tech.reviews] == [4]
