@@ -420,7 +420,7 @@ def _pss_kb(pid: int) -> int:
                 if line.startswith("Pss:"):
                     return int(line.split()[1])
     except (OSError, IndexError, ValueError):
-        pass
+        pass  # the process ended between listing and reading it: it holds nothing any more
     return 0
 
 
