@@ -1,5 +1,6 @@
 """The plan's own target, apart from the targets it quotes: snippets of the real plans
-(Madrid, The Hague, Lahti, Turku, Bratislava, Glasgow and Münster's Klimabilanz)."""
+(Madrid, The Hague, Lahti, Turku, Bratislava, Glasgow, Angers, Florence and Münster's
+Klimabilanz)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,58 @@ def test_the_eu_target_quoted_beside_the_citys_own_is_not_the_headline() -> None
     assert _key(found["headline"]) == ("reduction", 65.0, 2030, 1990)
     eu = [t for t in found["other_targets"] if t["scope"] == "eu" and t["kind"] == "reduction"]
     assert [(t["percent"], t["target_year"]) for t in eu] == [(55.0, 2030)]
+
+
+# Angers p. 111 (PDF text layer): the region's targets, the metropole's older ones, its own.
+ANGERS_P111 = (
+    "At regional level, the SRADDET, adopted in December 2021, will flesh out\n"
+    "these national ambitions by setting specific targets for the region: a 47%\n"
+    "reduction in greenhouse gas emissions by 2030 compared with 2012, and\n"
+    "carbon neutrality by 2050.\n"
+    "January 2022: ALM deliberation reinforcing climate objectives: -60%\n"
+    "reduction in greenhouse gas emissions by 2030 (compared with 1990) and\n"
+    "carbon neutrality by 2050.\n"
+    "The objective of carbon neutrality for Angers Loire Métropole in 2030\n"
+    "implies a residual emission level of 52,393 teqCO2 excluding the agriculture\n"
+    "and industry sector (and 121,070 teqCO2 including them)."
+)
+
+
+def test_a_target_joined_to_a_quoted_one_is_the_quoted_owners() -> None:
+    """The "..., and carbon neutrality by 2050" after the region's 47 % is the region's (filed as
+    national), however far back "national" stands; the metropole's own "-60 % ... and carbon
+    neutrality by 2050" stays its own. The headline's evidence is the city's own statement."""
+    found = read_targets([(Unit("page", 111, ANGERS_P111), ANGERS_P111.lower())], "angers")
+    assert _key(found["headline"]) == ("neutrality", None, 2030, None)
+    assert "objective of carbon neutrality for angers" in (
+        found["headline"]["evidence"]["snippet"].lower()
+    )
+    owners = {
+        (t["scope"], t["kind"], t["percent"], t["target_year"], t["base_year"]): t
+        for t in found["other_targets"]
+    }
+    assert set(owners) == {
+        ("national", "reduction", 47.0, 2030, 2012),
+        ("national", "neutrality", None, 2050, None),
+        ("city", "reduction", 60.0, 2030, 1990),
+        ("city", "neutrality", None, 2050, None),
+    }
+    city_2050 = owners[("city", "neutrality", None, 2050, None)]
+    assert "(compared with 1990) and carbon neutrality by 2050" in city_2050["evidence"]["snippet"]
+
+
+def test_the_citys_target_in_a_sentence_that_goes_on_to_the_eus() -> None:
+    """Florence p. 133: the city's own neutrality, then the Commission's 40-55 % in the same
+    sentence; the headline is the city's, the EU's range stays apart."""
+    found = _read(
+        "Florence is committed to reach climate neutrality by 2030, exceeding the target set by "
+        "the European Commission (which means the reduction of 40-55% CO₂ compared to the 2005 "
+        "baseline of the city).",
+        city="florence",
+    )
+    assert _key(found["headline"]) == ("neutrality", None, 2030, None)
+    assert found["headline"]["evidence"]["snippet"].startswith("Florence is committed")
+    assert all(t["scope"] != "city" for t in found["other_targets"])
 
 
 def test_europes_year_and_the_citys_own_year_in_one_sentence() -> None:

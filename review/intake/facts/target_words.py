@@ -196,7 +196,29 @@ def scope_of(text: str, at: int, city: str | None) -> str:
         return "eu"
     if NATIONAL.search(text) and not (own or CITY.search(text)):
         return "national"
-    return "city"
+    return _joined_owner(text, at, city) or "city"
+
+
+# A target joined by "and" to the one before it: "specific targets for the region: a 47 %
+# reduction ... by 2030 compared with 2012, and carbon neutrality by 2050" (Angers).
+_JOINED = re.compile(r",?\s(?:and|und|as well as|sowie)\s(?:[\w-]+\s){0,3}$")
+_FIGURE = re.compile(PERCENT.pattern + "|" + NEUTRAL.pattern)
+# How far back the target before it may stand (its own clause).
+JOINED_REACH = 150
+
+
+def _joined_owner(text: str, at: int, city: str | None) -> str | None:
+    """The owner of the quoted target that a target is joined to in one clause ("..., and
+    carbon neutrality by 2050"): the EU's or the nation's as the first is, however far before
+    the second its owner was named. None when the first is the city's own or there is none."""
+    joined = _JOINED.search(text, max(0, at - 40), at)
+    if joined is None:
+        return None
+    figures = list(_FIGURE.finditer(text, max(0, joined.start() - JOINED_REACH), joined.start()))
+    if not figures:
+        return None
+    first = scope_of(text[: joined.start()], figures[-1].start(), city)
+    return first if first in ("eu", "national") else None
 
 
 def _owner_before(owner: re.Pattern[str], before: str) -> bool:
