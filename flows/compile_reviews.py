@@ -10,16 +10,18 @@ Both cores: python-docx is pure Python, CPU-bound and GIL-bound, so Prefect's th
 alone would render one document at a time. The plan tasks hand the rendering to a process pool
 shared by the run (one process per core); the threads only wait.
 
-Several machines (`runs` > 1, started from a deployment): the plans' documents are rendered in
-`runs` parts, each by its own run of this deployment on whichever worker takes it
-(`review.consolidation.parts`: the parts' dossiers and reports lie in the shared data directory;
-a part already rendered is not rendered again); this run writes the round's outputs once every
-part is done. Started by hand (no workers), everything runs in this process as before.
+Several machines (`runs` > 1, started from a deployment): the plans' documents and their PDF
+copies are made in `runs` parts, each by its own run of this deployment on whichever worker
+takes it (`review.consolidation.parts`: the parts' dossiers and reports lie in the shared data
+directory; a part already made is not made again); this run holds the round against a second
+spread compile, and writes the round's outputs once every part is done. Started by hand (no
+workers), everything runs in this process as before.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -120,17 +122,21 @@ def compile_plan_chunk(
 
 @task(name="compile-part", cache_policy=NO_CACHE)
 def compile_part(part: str, workers: int) -> int:
-    """The documents of one part's plans, unless a run rendered them already; how many."""
-    reports, rendered = compile_parts.compile_part(
+    """The documents of one part's plans and their PDF copies, unless a run made them already;
+    how many plans."""
+    made, rendered = compile_parts.compile_part(
         load_settings(), Path(part), workers=workers, renderers=_renderers(workers)
     )
     get_run_logger().info(
-        "part %s: %d plan(s) %s",
+        "part %s: %d plan(s) %s, %d PDF(s)",
         Path(part).stem,
-        len(reports),
+        len(made.reports),
         "rendered" if rendered else "rendered before, not again",
+        len(made.pdfs or []),
     )
-    return len(reports)
+    for note in made.notes:
+        print(f"note: {note}")
+    return len(made.reports)
 
 
 @task(
@@ -158,9 +164,9 @@ def _spread(
     settings: Settings,
     out_dir: Path,
     wanted: list[PlanDossier],
-) -> tuple[list[PlanReport], list[Path]]:
-    """The plans in `parameters.runs` parts, each rendered by its own run of this deployment;
-    (every part's reports, the parts' files)."""
+) -> tuple[compile_parts.PartReports, list[Path]]:
+    """The plans in `parameters.runs` parts, each rendered (with its PDF copies) by its own run
+    of this deployment; (what every part made, the parts' files)."""
     parent = str(flow_run.get_id())
     target = f"compile_reviews/{spec('compile_reviews').name}"
     paths = compile_parts.write_parts(
@@ -169,6 +175,7 @@ def _spread(
         out_dir,
         wanted,
         parameters.runs,
+        pdf=parameters.pdf,
     )
     futures = [
         compile_part_run.submit(
@@ -177,7 +184,7 @@ def _spread(
                 "round_name": parameters.round_name,
                 "out_dir": str(out_dir),
                 "workers": parameters.workers,
-                "pdf": False,
+                "pdf": parameters.pdf,  # the part's file decides (it was written with it)
                 "part": str(path),
             },
             f"{number} of {len(paths)}",
@@ -199,6 +206,7 @@ def compile_summary(
     out_dir: str,
     pdf: bool,
     workers: int,
+    documents_pdf: bool,
 ) -> RoundOutputs:
     with session_scope(get_engine(load_settings())) as session:
         return compile_round_outputs(
@@ -209,6 +217,7 @@ def compile_summary(
             pdf=pdf,
             workers=workers,
             dossiers=dossiers,
+            documents_pdf=documents_pdf,
         )
 
 
@@ -252,35 +261,45 @@ def compile_reviews(parameters: CompileParameters) -> dict:
         else default_out_dir(settings, parameters.round_name)
     ).resolve()
     workers = parameters.workers or default_workers()
-    dossiers = gather_plans(parameters.round_name)
-    wanted = only_plans(dossiers, parameters.plan_ids)
-    spread: list[Path] = []
-    if parameters.runs > 1 and len(wanted) > 1 and on_workers():
-        reports, spread = _spread(parameters, settings, out_dir, wanted)
-    else:
-        # A few chunks, not a task per plan; gathered once, since gathering reads the whole
-        # round (the exchange compares a plan with every other). quote(): Prefect need not
-        # look for futures inside the dossiers.
-        futures = [
-            compile_plan_chunk.submit(  # type: ignore[call-overload]  # quote() wraps the list
-                parameters.round_name,
-                quote(chunk),
-                str(out_dir),
-                workers,
-                f"{chunk[0].plan_id}-{chunk[-1].plan_id}",
-            )
-            for chunk in chunks(wanted, workers)
-        ]
-        reports = [report for future in futures for report in future.result()]
-    outputs = compile_summary(  # type: ignore[call-overload]  # quote() wraps the list
-        parameters.round_name,
-        reports,
-        quote(dossiers),
-        str(out_dir),
-        parameters.pdf,
-        workers,
-    )
-    compile_parts.remove_parts(spread)  # the round's outputs are written: parts done
+    spreading = parameters.runs > 1 and on_workers()
+    # One spread compile of a round at a time (its parts' files are the round's): a second
+    # waits, then fails saying so. Held from the gathering to the parts' removal.
+    with compile_parts.claim_round(settings, parameters.round_name) if spreading else nullcontext():
+        dossiers = gather_plans(parameters.round_name)
+        wanted = only_plans(dossiers, parameters.plan_ids)
+        spread: list[Path] = []
+        parted = compile_parts.PartReports(reports=[])
+        if spreading and len(wanted) > 1:
+            parted, spread = _spread(parameters, settings, out_dir, wanted)
+            reports = parted.reports
+        else:
+            # A few chunks, not a task per plan; gathered once, since gathering reads the whole
+            # round (the exchange compares a plan with every other). quote(): Prefect need not
+            # look for futures inside the dossiers.
+            futures = [
+                compile_plan_chunk.submit(  # type: ignore[call-overload]  # quote() wraps the list
+                    parameters.round_name,
+                    quote(chunk),
+                    str(out_dir),
+                    workers,
+                    f"{chunk[0].plan_id}-{chunk[-1].plan_id}",
+                )
+                for chunk in chunks(wanted, workers)
+            ]
+            reports = [report for future in futures for report in future.result()]
+        outputs = compile_summary(  # type: ignore[call-overload]  # quote() wraps the list
+            parameters.round_name,
+            reports,
+            quote(dossiers),
+            str(out_dir),
+            parameters.pdf,
+            workers,
+            not spread,  # spread: each part made its documents' PDFs
+        )
+        if spread:  # the round's outputs are written: parts done
+            compile_parts.remove_parts(settings, parameters.round_name, spread)
+    pdfs = (parted.pdfs or []) + outputs.pdfs
+    notes = [note for note in parted.notes if note not in outputs.notes] + outputs.notes
     # A run for some plans (the trigger when a plan's last review arrives) gets its own key:
     # under the round's key it would replace the table of every plan with its one row.
     partial = parameters.plan_ids is not None
@@ -291,7 +310,7 @@ def compile_reviews(parameters: CompileParameters) -> dict:
         description=f"Consolidated reviews of round '{parameters.round_name}' in {out_dir}",
     )
     publish_round_progress(parameters.round_name, ["compile"])
-    for note in outputs.notes:
+    for note in notes:
         print(f"note: {note}")
     print(f"{len(reports)} plan(s) compiled into {out_dir}")
     return {
@@ -299,8 +318,8 @@ def compile_reviews(parameters: CompileParameters) -> dict:
         "plans": {r.plan_id: r.outcome_id or "incomplete" for r in reports},
         "summary": str(outputs.summary_docx),
         "exports": [str(p) for p in outputs.exports],
-        "pdfs": [str(p) for p in outputs.pdfs],
-        "notes": outputs.notes,
+        "pdfs": [str(p) for p in pdfs],
+        "notes": notes,
     }
 
 

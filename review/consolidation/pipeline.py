@@ -235,9 +235,11 @@ def compile_round_outputs(
     workers: int | None = None,
     rubrics: dict[str, Rubric] | None = None,
     dossiers: Sequence[PlanDossier] | None = None,
+    documents_pdf: bool = True,
 ) -> RoundOutputs:
     """The round summary and the four exports over every plan of the round, then PDF copies of
-    the documents in `reports` and of the summary (when LibreOffice is installed). `dossiers`:
+    the documents in `reports` (unless `documents_pdf` is False: the parts of a spread compile
+    made them) and of the summary (when LibreOffice is installed). `dossiers`:
     every plan of the round from `gather_with_exchange`, when the caller gathered them already
     for the plans' documents (gathering reads the whole round: 9 s at 100 plans under load)."""
     started = time.perf_counter()
@@ -251,11 +253,8 @@ def compile_round_outputs(
     pdfs: list[Path] = []
     if pdf:
         started = time.perf_counter()
-        docx = (
-            [r.municipality_docx for r in reports]
-            + [r.coordinator_docx for r in reports]
-            + [summary]
-        )
+        docx = [r.municipality_docx for r in reports] + [r.coordinator_docx for r in reports]
+        docx = (docx if documents_pdf else []) + [summary]
         converted = convert_to_pdf(docx, workers=workers)
         pdfs = converted.converted
         if converted.note:
