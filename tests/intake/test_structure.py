@@ -323,6 +323,43 @@ def test_a_body_page_with_numbers_at_line_ends_is_no_listing() -> None:
     assert structure.body[:2] == [page, after]
 
 
+# Bergamo p. 4's foot (its PDF has no printed page numbers; here a plan that prints them at the
+# foot of each page, under the list of figures the page ends with) and p. 8's stray "C".
+BERGAMO_FIGURES_FOOT = (
+    "to be reduced with the strengthening and development of strategies.\n"
+    "List of figures\nFigure No Title Page\n"
+    "Figure A.5 Summary of Waste\nsector emissions\n22\n"
+    "Figure A.6 Livestock as of 31\nDecember 2021 and\necological/environment\n"
+    "al resources of the\nMunicipality of\nBergamo\n22"
+)
+BERGAMO_P8_FOOT = (
+    "disjointed tools, the city of Bergamo's Mission started\nCERIPO SCOLASTICA CAMPANIA\n"
+    "COMUNE DI BERGAMO\nClimate Neutrality Action Plan\nC"
+)
+
+
+def test_the_printed_page_number_under_a_listings_last_entry() -> None:
+    """The page label is the printed number that agrees with the other pages, not the listing's
+    last page number standing just above it; a stray letter is no Roman page number."""
+    pages = [f"Chapter text on page {n}.\n{n}" for n in range(1, 13)]
+    pages[3] = BERGAMO_FIGURES_FOOT + "\n4"
+    pages[7] = BERGAMO_P8_FOOT + "\n8"
+    pages[9] = BERGAMO_P8_FOOT
+    structure = analyse(_pages(*pages))
+    assert structure.page_labels[4] == "4"
+    assert structure.page_labels[8] == "8"
+    assert 10 not in structure.page_labels
+    assert structure.page_labels == {n: str(n) for n in range(1, 13) if n != 10}
+
+
+def test_roman_page_numbers_only_in_the_front_matter() -> None:
+    front = ["Title page", "Preface\nii", "Contents\niii"]
+    body = [f"Chapter text.\n{n}" for n in range(1, 9)]
+    structure = analyse(_pages(*front, *body))
+    assert structure.page_labels[2] == "ii" and structure.page_labels[3] == "iii"
+    assert structure.page_labels[4] == "1" and structure.page_labels[11] == "8"
+
+
 def _council(text: str) -> dict:
     units = [Unit("paragraph", 1, text)]
     return next(f for f in check_plan(units) if f["check"] == "council_approval")

@@ -32,33 +32,56 @@ def page_labels(
 ) -> dict[int, str]:
     """The printed page number of each PDF page: a number standing alone in the first or the
     last two lines. Kept only where most pages agree on one offset to the PDF page number (a
-    year or a count on a line of its own is no page number)."""
-    candidates: dict[int, tuple[str, Line]] = {}
+    year or a count on a line of its own is no page number); of two numbers at a page's edge,
+    the one that agrees (a listing's last entry "22" stands just above the printed "4"). Roman
+    numerals only in the front matter: before the first page numbered in digits, and no higher
+    than the PDF page (a stray "C" on page 8 is no page "c")."""
+    candidates: dict[int, list[tuple[str, Line]]] = {}
     offsets: Counter[int] = Counter()
     for i, unit in enumerate(units):
         if unit.kind != "page":
             continue
         for line in edges[i]:
             m = _PAGE_NUMBER.match(line[2])
-            if m and m.group("n").isdigit():
-                candidates[i] = (m.group("n"), line)
-                offsets[int(m.group("n")) - unit.number] += 1
-                break
-            if m:  # roman numerals: front matter
-                candidates[i] = (m.group("n").lower(), line)
-                break
+            if m:
+                candidates.setdefault(i, []).append((m.group("n").lower(), line))
+        digits = {int(n) - unit.number for n, _ in candidates.get(i, ()) if n.isdigit()}
+        offsets.update(digits)
     if not offsets:
         return {}
     offset, count = offsets.most_common(1)[0]
     if count < max(2, len(candidates) // 3):
         return {}
     labels: dict[int, str] = {}
-    for i, (label, line) in candidates.items():
+    first_digits: int | None = None
+    for i, found in candidates.items():
         number = units[i].number
-        if not label.isdigit() or int(label) - number == offset:
-            labels[number] = label
-            excluded[i].append(Span(line[0], line[1], RUNNING))
-    return labels
+        agreeing = [(n, line) for n, line in found if n.isdigit() and int(n) - number == offset]
+        if agreeing:
+            first_digits = number if first_digits is None else first_digits
+            labels[number] = agreeing[0][0]
+            excluded[i].append(Span(*agreeing[0][1][:2], RUNNING))
+    for i, found in candidates.items():
+        number = units[i].number
+        if number in labels or (first_digits is not None and number > first_digits):
+            continue
+        roman = [(n, line) for n, line in found if 0 < _roman(n) <= number]
+        if roman:
+            labels[number] = roman[0][0]
+            excluded[i].append(Span(*roman[0][1][:2], RUNNING))
+    return dict(sorted(labels.items()))
+
+
+_ROMAN = re.compile(r"^(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+
+def _roman(text: str) -> int:
+    """The value of a lower-case Roman numeral up to 399, 0 for anything else ("civil")."""
+    if not text or not _ROMAN.match(text):
+        return 0
+    values = [_ROMAN_VALUES[c] for c in text]
+    return sum(-v if v < w else v for v, w in zip(values, values[1:] + [0], strict=True))
 
 
 _DIGITS_AS_HASH = str.maketrans("0123456789", "##########")
