@@ -33,7 +33,7 @@ the CPU time each pool worker reports per plan (`PlanReport.cpu_seconds`: the wo
 forkserver's children, `RUSAGE_CHILDREN` never sees them). Peak memory: the largest sum of
 memory over this process and all its descendants (the forkserver, the pool's workers),
 sampled every second from /proc (proportional set size: a page shared by the forkserver and
-its workers is counted once), and this process's `ru_maxrss`.
+its workers is counted once), over the run and over each step, and this process's `ru_maxrss`.
 """
 
 from __future__ import annotations
@@ -371,7 +371,10 @@ class TreeMemory:
     """Peak of the summed memory (PSS) of this process and all its descendants."""
 
     def __init__(self, interval: float = 1.0) -> None:
+        global MEMORY
+        MEMORY = self
         self.peak_mb = 0.0
+        self.step_peak_mb = 0.0  # since `timed` last reset it
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
 
@@ -404,7 +407,9 @@ class TreeMemory:
     def _run(self, interval: float) -> None:
         global SAMPLER_CPU
         while not self._stop.wait(interval):
-            self.peak_mb = max(self.peak_mb, self.now_mb())
+            now = self.now_mb()
+            self.peak_mb = max(self.peak_mb, now)
+            self.step_peak_mb = max(self.step_peak_mb, now)
             # Reading smaps_rollup costs the kernel a walk of the process's pages (8-30 ms a
             # sample): CPU time of this process that `timed` takes off each step's figure.
             SAMPLER_CPU = time.thread_time()
@@ -426,16 +431,23 @@ def _pss_kb(pid: int) -> int:
 
 #: CPU seconds the memory sampler's thread has used so far (not part of any step).
 SAMPLER_CPU = 0.0
+#: The sampler while it runs: `timed` reads each step's peak from it.
+MEMORY: TreeMemory | None = None
 
 
 @contextmanager
 def timed(name: str, figures: dict[str, tuple[float, float]]) -> Iterator[None]:
     wall, cpu, sampler = time.perf_counter(), time.process_time(), SAMPLER_CPU
+    if MEMORY is not None:
+        MEMORY.step_peak_mb = 0.0
     yield
     wall = time.perf_counter() - wall
     cpu = time.process_time() - cpu - (SAMPLER_CPU - sampler)
     figures[name] = (wall, cpu)
-    print(f"  ... {name}: {wall:.1f} s wall, {cpu:.1f} s CPU (load {_load()})", flush=True)
+    # The step's peak from the samples taken while it ran (one a second: none for a step
+    # shorter than that, which shows 0).
+    peak = f", peak {MEMORY.step_peak_mb:.0f} MB" if MEMORY is not None else ""
+    print(f"  ... {name}: {wall:.1f} s wall, {cpu:.1f} s CPU{peak} (load {_load()})", flush=True)
 
 
 def _load() -> str:

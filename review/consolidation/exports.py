@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -44,14 +44,21 @@ def _text_for(row: PlanRow, identities: bool) -> Callable[[object], str]:
     return redactor_for(row.dossier)
 
 
-def review_records(rows: Sequence[PlanRow], *, identities: bool) -> tuple[list[str], list[list]]:
+def review_records(
+    rows: Sequence[PlanRow], *, identities: bool
+) -> tuple[list[str], Iterator[list]]:
     """Every score and comment, one line per reviewer and criterion (plus strengths, weaknesses,
-    recommendations). `identities`: add name, email and home municipality (coordinator only)."""
+    recommendations). `identities`: add name, email and home municipality (coordinator only).
+    The lines are made one by one as they are written (330,000 at 10,000 plans: a list of them
+    was built whole for each of the four exports)."""
     header = ["plan_id", "municipality", "plan", "rubric", "item", "item_title", "reviewer"]
     if identities:
         header += ["reviewer_name", "reviewer_email", "reviewer_municipality"]
     header += ["score", "comment", "consolidated", "spread", "disagreement"]
-    out: list[list] = []
+    return header, _review_lines(rows, identities)
+
+
+def _review_lines(rows: Sequence[PlanRow], identities: bool) -> Iterator[list]:
     for row in rows:
         d, lang = row.dossier, row.dossier.language
         text = _text_for(row, identities)
@@ -68,7 +75,7 @@ def review_records(rows: Sequence[PlanRow], *, identities: bool) -> tuple[list[s
                 base = [d.plan_id, clean(d.municipality), clean(d.plan_title), ri.rubric.id]
                 for criterion in ri.rubric.criteria:
                     crit = crits[criterion.id]
-                    out.append(
+                    yield (
                         base
                         + [criterion.id, criterion.title(lang)]
                         + who
@@ -81,13 +88,12 @@ def review_records(rows: Sequence[PlanRow], *, identities: bool) -> tuple[list[s
                         ]
                     )
                 for key in SWR:
-                    out.append(
+                    yield (
                         base
                         + [key, translator(lang).gettext(SWR_NAMES[key])]
                         + who
                         + [None, text(getattr(review, key)), None, None, None]
                     )
-    return header, out
 
 
 def plan_records(rows: Sequence[PlanRow], *, identities: bool) -> tuple[list[str], list[list]]:
@@ -152,7 +158,7 @@ def _csv_safe(value: object) -> object:
     return neutralise_formulas(value) if isinstance(value, str) else value
 
 
-def write_csv(header: list[str], records: list[list], path: Path) -> Path:
+def write_csv(header: list[str], records: Iterable[list], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     # utf-8-sig: Excel opens umlauts and emoji correctly only with the byte-order mark.
     with open(path, "w", newline="", encoding="utf-8-sig") as fh:
@@ -163,7 +169,7 @@ def write_csv(header: list[str], records: list[list], path: Path) -> Path:
     return path
 
 
-def add_sheet(workbook: Workbook, title: str, header: list[str], records: list[list]) -> None:
+def add_sheet(workbook: Workbook, title: str, header: list[str], records: Iterable[list]) -> None:
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
