@@ -91,7 +91,7 @@ def check_plan(
         elif check.id == "council_approval":
             add_council(finding, lowered, hits)
         elif check.id == "financing":
-            money = financed(lowered)
+            money = financed(lowered, structure.headings)
             # Named (financing, funding, Finanzierung) and put money on (amounts).
             finding["present"] = bool(hits) and len(money) >= min_financed(lowered)
             if finding["present"]:

@@ -291,7 +291,7 @@ def test_the_automaton_finds_what_a_find_per_anchor_finds(name: str) -> None:
 FACT_PIECES = (
     "€|eur|euro|mio.|million|billion|mrd|meur|dkk|sek|nok|isk|huf|kr|£|gbp|k€|m€|tsd. €|"
     "1,5|2.400|3 |40|2030|1990|2019|budget|cost|investment|financing|funding|fördermittel|"
-    "kosten|haushalt|tonnes|people|of |eur 2|dkk 500m|"
+    "kosten|haushalt|tonnes|people|of |eur 2|dkk 500m|/capita|/year|per kwh|"
     "risk and vulnerability assessment|vulnerability analysis|risikoanalyse|analyse|analysis|"
     "assessment|climate risk|hazard|heat island|heatwave|stormwater|rain water|cloudburst|"
     "flooding risk|cooling areas|depaving|unsealing|sponge|shade|drought|blue-green|sea level|"
@@ -314,6 +314,8 @@ def _plain_financed(units: list[tuple[Unit, str]]) -> list[tuple[Unit, int, int]
             amounts = list(substance._MONEY_CODE_FIRST.finditer(text))
         in_unit = 0
         for m in amounts:
+            if substance._RATE_AFTER.match(text, m.end()):
+                continue  # "EUR 6.800/capita"
             start = max(0, m.start() - substance.FINANCE_WINDOW)
             end = m.end() + substance.FINANCE_WINDOW
             if substance._FINANCE.search(text, start, end) and (

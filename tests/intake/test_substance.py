@@ -187,3 +187,74 @@ def test_a_council_decision_is_shown_once_not_again_as_a_mention_of_its_paragrap
     assert council["reference"] is not None
     shown = [e["paragraph"] for e in council["evidence"]]
     assert shown == [1, 2]
+
+
+# Madrid pp. 272-273 (PDF text layer, one word a line in the table's narrow columns): Module
+# C-3's cost table, its header on one page and its rows on the next.
+MADRID_C3 = (
+    "Financing of Action Portfolio (Economic Case)\nIt should contain the list of actions and "
+    "actions indicated in modules B-2, C-1\nand C-2 and detail further cost-related information "
+    "to provide the basis for\nthe Climate Investment Plan.\nThe assumptions set out in the "
+    "Economic Model and the related costs to\ncarry them out are detailed below.\nMADRID\n"
+    "Subse\nctor\nAssum\nptions\n2030\nStart\nand\nend\ndate\nScope\nof\naction\nImpac\nt\n"
+    "Estim\nated\ntotal\ncost\nGHG\nreduct\nion (kt\nCO2e)\nOpera\ntional\ncost\nsaving\ns\n"
+    "(MEU\nco-\nbenefi\nts\n(MEU\nR -\nNPV"
+)
+MADRID_C3_ROWS = (
+    "R -\nNPV\n2020-\n2050)\n2020-\n2050)\nReduc\ntion in\nthe\nneed\nfor\nmotori\nsed\ntransp\n"
+    "ort\n15% reduct\nion\n2020-\n2030\nTrans\nport\n215 3.822\n€\n€\n1.010\nModal\nshift\nto\n"
+    "public\nand\nnon-\nmotori\nsed\ntransp\nort\n5% reduct\nion in\nprivat\ne\nvehicl\ne\n"
+    "passe\nnger-\nkm\n2020-\n2030\nTrans\nport\n39 € 129 € 328 -169 €"
+)
+
+
+def _pdf_plan(*pages: str, heading: str) -> tuple[list[Unit], list[Heading]]:
+    """A PDF of 80 pages whose chapter `heading` starts on the first of `pages` (page 70); the
+    next chapter starts after them."""
+    texts = [FILLER] * 69 + list(pages) + [FILLER] * (11 - len(pages))
+    units = [Unit("page", i + 1, t) for i, t in enumerate(texts)]
+    headings = [
+        Heading(1, "Module B-2 Climate Neutrality Portfolio", "page", 10),
+        Heading(2, heading, "page", 70),
+        Heading(2, "Module C-4 Monitoring", "page", 70 + len(pages)),
+    ]
+    return units, headings
+
+
+def _financing(units: list[Unit], headings: list[Heading]) -> dict[str, Any]:
+    structure = analyse(units, headings)
+    return next(f for f in check_plan(units, structure=structure) if f["check"] == "financing")
+
+
+def test_a_cost_table_running_on_after_its_header_in_the_financing_chapter() -> None:
+    """The rows' "€ 129" stand a page away from "Estimated total cost": in a chapter named for
+    the financing, every amount counts."""
+    units, headings = _pdf_plan(
+        MADRID_C3, MADRID_C3_ROWS, heading="Financing of Action Portfolio (Economic Case)"
+    )
+    financing = _financing(units, headings)
+    assert financing["present"]
+    on_71 = [e["snippet"] for e in financing["evidence"] if e["page"] == 71]
+    assert any("39 € 129 € 328" in snippet for snippet in on_71)
+    units, headings = _pdf_plan(MADRID_C3, MADRID_C3_ROWS, heading="Stakeholder engagement")
+    assert not _financing(units, headings)["present"]
+
+
+def test_a_citys_debt_per_capita_is_no_budget() -> None:
+    """Gävle's chapter "Funding and financing the transition": its debt per inhabitant and the
+    comparable cities' are rates, no money the plan puts on its actions."""
+    debt = (
+        "Funding and financing the transition\nAs seen above, the total debt of Gävle "
+        "municipality and its' companies are around EUR 6.800/capita, per 2022-12-31. That "
+        "debt level is lower per capita than the average of other comparable cities (bigger "
+        "city), which on average is about EUR 8.200/capita."
+    )
+    units, headings = _pdf_plan(debt, heading="Funding and financing the transition")
+    assert not _financing(units, headings)["present"]
+    # A sum a year is a budget (Malmö's action outlines).
+    units, headings = _pdf_plan(
+        "Funding and financing the transition\nInvestments TBD, 6.5 MSEK/year in operational costs",
+        "232 MSEK for solar energy, batteries and smart control devices on 50% of the roofs",
+        heading="Funding and financing the transition",
+    )
+    assert _financing(units, headings)["present"]

@@ -23,7 +23,7 @@ from typing import Any
 
 from review.intake.document import Heading, Unit
 from review.intake.facts.inventory import _BUILDINGS, BUILDING_SECTORS, SECTOR_TERMS
-from review.intake.facts.text import evidence
+from review.intake.facts.text import chapter_units, evidence
 from review.intake.scan import Started
 
 _ACTION_CHAPTER = re.compile(
@@ -54,42 +54,9 @@ ACTION_SECTOR_TERMS: dict[str, re.Pattern[str]] = {
 }
 
 
-MAX_CHAPTER_UNITS = 400
-
 # The same searches, the regex tried only where a literal its matches start with stands.
 _ACTION_SECTORS_STARTED = {sector: Started(p) for sector, p in ACTION_SECTOR_TERMS.items()}
 _BUILDINGS_STARTED = Started(_BUILDINGS)
-
-
-def _chapter(
-    units: list[tuple[Unit, str]], headings: Sequence[Heading], names: re.Pattern[str]
-) -> list[int]:
-    """Indexes of the units of the chapters whose heading `names` match: from each such heading
-    to the next heading of the same or a higher level. (The inventory's chapter runs to the next
-    template module instead; an action chapter's sub-headings "B-2.2: Individual action
-    outlines" would end that early, so the actions keep the outline's levels.)"""
-    position: dict[tuple[str, int | None], int] = {
-        (u.kind, u.number): i for i, (u, _) in enumerate(units)
-    }
-    ordered = sorted(
-        (h for h in headings if (h.kind, h.number) in position),
-        key=lambda h: position[h.kind, h.number],
-    )
-    chosen: set[int] = set()
-    for k, h in enumerate(ordered):
-        if not names.search(h.title.lower()):
-            continue
-        start = position[h.kind, h.number]
-        end = next(
-            (
-                position[n.kind, n.number]
-                for n in ordered[k + 1 :]
-                if n.level <= h.level and position[n.kind, n.number] > start
-            ),
-            len(units),
-        )
-        chosen.update(range(start, min(end, start + MAX_CHAPTER_UNITS)))
-    return sorted(chosen)
 
 
 def action_sectors(
@@ -98,8 +65,8 @@ def action_sectors(
     """Key sectors of the mitigation actions, with where each was found, from the action
     chapters (their tables first) outside the context chapters; None when the plan has no
     action chapter."""
-    context = set(_chapter(units, headings, _CONTEXT_CHAPTER))
-    chapter = [i for i in _chapter(units, headings, _ACTION_CHAPTER) if i not in context]
+    context = set(chapter_units(units, headings, _CONTEXT_CHAPTER))
+    chapter = [i for i in chapter_units(units, headings, _ACTION_CHAPTER) if i not in context]
     if not chapter:
         return None
     pool = [i for i in chapter if units[i][0].kind == "table"] or chapter

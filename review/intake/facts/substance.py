@@ -10,7 +10,8 @@ A word is cheap: every Climate City Contract mentions climate risks, adaptation 
 passing ("vulnerability to climate change", "a separate adaptation plan", "we applied for
 external funding"). The plan does the thing when it says so with substance:
 - financing: amounts of money (a figure and a currency beside budget, cost, investment or
-  funding), at least MIN_FINANCED of them (two in one paragraph count);
+  funding, or anywhere in a chapter named for them), at least MIN_FINANCED of them (two in
+  one paragraph count);
 - a risk and vulnerability assessment: a chapter named so, or the assessment named as such in
   at least MIN_ASSESSMENT units;
 - adaptation actions: a chapter on adaptation, or adaptation spoken of in at least
@@ -26,6 +27,7 @@ from itertools import chain, islice
 from typing import Any
 
 from review.intake.document import Heading, Unit
+from review.intake.facts.text import chapter_units
 from review.intake.scan import anchored_finditer, spots_in, units_with
 
 MIN_FINANCED = 2
@@ -76,6 +78,20 @@ _MONEY_ANCHORS = (
 )
 _FINANCE = re.compile(
     r"budget|cost|invest|financ|funding|\bfunds?\b|allocat|\bgrants?\b|finanzier|förder|haushalt|kosten|mittel\b"
+)
+# An amount per something but time is a rate, no budget: "EUR 6.800/capita" (a city's debt),
+# "500 €/tCO2", "0.30 € per kWh" (looked at from where the amount's match ends: after its first
+# digits).
+_RATE_AFTER = re.compile(
+    r"[\d.,]*\s?(?:[mk]?€|eur(?:os?)?\b|[mb]?(?:sek|dkk|nok|isk)\b|huf\b|gbp\b|£|kr\b|"
+    r"million\b|billion\b|mio\b\.?)?\s?(?:/|per\b|pro\b|je\b)"
+    # (a sum per year is a budget: "6.5 MSEK/year in operational costs", "795 MSEK/år")
+    r"(?!\s?(?:year|yr\b|annum|år|jahr|month|monat|a\b))"
+)
+# A chapter on what the plan costs and how it is paid: "Financing of Action Portfolio (Economic
+# Case)" (a Climate City Contract's Module C-3), "Investment plan", "Kosten und Finanzierung".
+_FINANCE_CHAPTER = re.compile(
+    r"financ|investment|budget|\bcosts?\b|finanzierung|kosten|haushalt|förder"
 )
 _ASSESSMENT = re.compile(
     r"(?:risk and vulnerability|vulnerability and risk|climate risk|vulnerability|hazard)"
@@ -129,11 +145,17 @@ _ADAPTATION_CHAPTER = re.compile(r"adaptation|klimaanpassung|anpassung an den kl
 Hit = tuple[Unit, str, "re.Match[str]"]
 
 
-def financed(units: Sequence[tuple[Unit, str]]) -> list[tuple[Unit, int, int]]:
+def financed(
+    units: Sequence[tuple[Unit, str]], headings: Sequence[Heading] = ()
+) -> list[tuple[Unit, int, int]]:
     """Amounts of money for budgets, costs, investments or funding, up to AMOUNTS_PER_UNIT per
     unit: a plan whose financing is one paragraph or one cost table ("an ERDF allocation of
-    26.99 million EUR ... 221.891 million EUR from the Cohesion Fund") states it there once."""
+    26.99 million EUR ... 221.891 million EUR from the Cohesion Fund") states it there once.
+    In a chapter named for costs or financing every amount is one: its table runs on over
+    pages after the header that names the costs ("Estimated total cost", "(MEUR"), a cell
+    "€ 129" pages away from it."""
     found: list[tuple[Unit, int, int]] = []
+    in_chapter = set(chapter_units(list(units), headings, _FINANCE_CHAPTER)) if headings else ()
     codes = None  # the units holding a currency code, asked for only when needed
     for i in units_with(units, _MONEY_ANCHORS):
         unit, text = units[i]
@@ -150,7 +172,9 @@ def financed(units: Sequence[tuple[Unit, str]]) -> list[tuple[Unit, int, int]]:
         for m in amounts:
             # The words around the amount (a table row's cells count: "Total costs | 7.163 M€").
             start, end = max(0, m.start() - FINANCE_WINDOW), m.end() + FINANCE_WINDOW
-            if _FINANCE.search(text, start, end) and (
+            if _RATE_AFTER.match(text, m.end()):
+                continue
+            if (i in in_chapter or _FINANCE.search(text, start, end)) and (
                 not in_unit or m.start() - found[-1][2] >= APART
             ):
                 found.append((unit, m.start(), m.end()))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from review.intake.document import Unit
+from review.intake.document import Heading, Unit
 from review.intake.scan import anchored_finditer, spots_in, units_with
 
 SNIPPET_CHARS = 90
@@ -115,3 +115,37 @@ def percent_value(raw: str) -> float | None:
     except ValueError:
         return None
     return value if 0 < value <= 100 else None
+
+
+MAX_CHAPTER_UNITS = 400
+
+
+def chapter_units(
+    units: list[tuple[Unit, str]], headings: Sequence[Heading], names: re.Pattern[str]
+) -> list[int]:
+    """Indexes of the units of the chapters whose heading `names` match: from each such heading
+    to the next heading of the same or a higher level. (The inventory's chapter runs to the next
+    template module instead; an action chapter's sub-headings "B-2.2: Individual action
+    outlines" would end that early, so the actions keep the outline's levels.)"""
+    position: dict[tuple[str, int | None], int] = {
+        (u.kind, u.number): i for i, (u, _) in enumerate(units)
+    }
+    ordered = sorted(
+        (h for h in headings if (h.kind, h.number) in position),
+        key=lambda h: position[h.kind, h.number],
+    )
+    chosen: set[int] = set()
+    for k, h in enumerate(ordered):
+        if not names.search(h.title.lower()):
+            continue
+        start = position[h.kind, h.number]
+        end = next(
+            (
+                position[n.kind, n.number]
+                for n in ordered[k + 1 :]
+                if n.level <= h.level and position[n.kind, n.number] > start
+            ),
+            len(units),
+        )
+        chosen.update(range(start, min(end, start + MAX_CHAPTER_UNITS)))
+    return sorted(chosen)
