@@ -9,9 +9,10 @@ draft save (its event and the review's revision) and every submission must be th
         --backends sqlite,postgres --probes 2 --workers 1 --think 0]
 
 The server is the portal's app under uvicorn in its own process group (`--workers` processes),
-the load comes from asyncio + httpx in this process. Everything is removed afterwards: the data
-directory (SQLite file, server log), the server's processes and, on PostgreSQL, the scratch
-database created on --postgres-url.
+the load comes from asyncio + httpx in this process, and the portal's mail goes to a local SMTP
+server in this process (as `peerplan serve` does without SMTP settings). Everything is removed
+afterwards: the data directory (SQLite file, server log, mailbox), the server's processes and,
+on PostgreSQL, the scratch database created on --postgres-url.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -45,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from review.config import load_settings  # noqa: E402
 from review.db import engine_for, migrate  # noqa: E402
+from review.mailsink import start_mailbox  # noqa: E402
 from review.models import (  # noqa: E402
     Assignment,
     AssignmentStatus,
@@ -58,6 +61,13 @@ from review.reviewing.links import issue_link  # noqa: E402
 from review.rounds import create_round  # noqa: E402
 from review.rubric import load_rubrics  # noqa: E402
 from review.states import transition  # noqa: E402
+
+#: One TLS context for every client of the load: httpx makes a new one per client otherwise
+#: (~10-20 ms of CPU each, loading the CA bundle), and 50 reviewers starting at once then held
+#: up the load's event loop for ~1 s while the first requests' clocks ran: that, not the
+#: server, was most of the first form pages' time (their p95) before 2026-12-01 (#14). The
+#: server is plain HTTP; the context is never used.
+TLS = ssl.create_default_context()
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 SEEN = re.compile(r'name="seen" value="([^"]+)"')
@@ -169,7 +179,8 @@ async def reviewer(
     # Each reviewer is a browser of their own: own connection, own cookies (CSRF).
     # The server closes a connection idle for 5 s: a thinking reviewer's client opens a new one.
     limits = httpx.Limits(keepalive_expiry=2)
-    async with httpx.AsyncClient(limits=limits, timeout=120, follow_redirects=False) as client:
+    client = httpx.AsyncClient(limits=limits, timeout=120, follow_redirects=False, verify=TLS)
+    async with client:
         await _review(client, base, assignment_id, token, drafts, criteria, timings, errors, think)
 
 
@@ -223,7 +234,7 @@ async def hammer(client: httpx.AsyncClient, url: str, count: int, timings: Timin
 async def probe(url: str, timings: Timings, stop: asyncio.Event) -> None:
     """The trivial request while the reviewers work: one at a time, on its own connection, until
     they are done. Its latency is what any request of that server waits under that load."""
-    async with httpx.AsyncClient(timeout=120) as client:
+    async with httpx.AsyncClient(timeout=120, verify=TLS) as client:
         while not stop.is_set():
             start = time.perf_counter()
             r = await client.get(url)
@@ -263,7 +274,7 @@ async def run_load(
 async def _alone(url: str, clients: int, each: int, timings: Timings, warm_up=False) -> float:
     # A client of its own each time: the server closes connections idle for 5 s.
     limits = httpx.Limits(max_connections=clients + 10)
-    async with httpx.AsyncClient(limits=limits, timeout=120) as client:
+    async with httpx.AsyncClient(limits=limits, timeout=120, verify=TLS) as client:
         if warm_up:  # connections, and the server's first request
             await client.get(url)
         start = time.perf_counter()
@@ -374,20 +385,31 @@ def _bench_in(
     settings = load_settings(**overrides)
     links = seed(settings, reviewers)
     engine_for(settings.database_url).dispose()  # the server is the only user from here on
+    # The portal's mail goes to a local SMTP server, as with `peerplan serve` by default: without
+    # one, every submission made the portal's background sender try every queued message again
+    # and count the failure (some 1,000 extra transactions a run, each a WAL flush on PostgreSQL).
+    mailbox = start_mailbox(data_dir / "mailbox")
     env = {
         **os.environ,
         "PEERPLAN_DATA_DIR": str(data_dir),
         "PEERPLAN_DATABASE_URL": settings.database_url,
+        "PEERPLAN_SMTP_HOST": mailbox.host,
+        "PEERPLAN_SMTP_PORT": str(mailbox.port),
+        "PEERPLAN_SMTP_SECURITY": "none",
     }
     port = free_port()
     log = data_dir / "server.log"
-    server = start_server(env, port, log, workers)
     try:
-        timings, trivial_wall, review_wall, errors = asyncio.run(
-            run_load(f"http://127.0.0.1:{port}", links, drafts, probes, think)
-        )
+        server = start_server(env, port, log, workers)
+        try:
+            timings, trivial_wall, review_wall, errors = asyncio.run(
+                run_load(f"http://127.0.0.1:{port}", links, drafts, probes, think)
+            )
+        finally:
+            stop_server(server)
     finally:
-        stop_server(server)
+        mailbox.stop()
+    mails = len(list(mailbox.folder.glob("*.eml")))
     stored = count_stored(settings.database_url, drafts)
     load = os.getloadavg()
     review_requests = sum(len(timings.samples.get(k, [])) for k in ("page", "save", "submit"))
@@ -420,6 +442,7 @@ def _bench_in(
         f"{stored.short_revisions} reviews missing a revision; errors: {len(errors)} -> "
         f"{'OK' if ok else 'LOST OR FAILED'}"
     )
+    print(f"  mail: {mails} messages delivered to the local SMTP server")
     for error in errors[:3]:
         print("   ", error)
     if errors:
