@@ -49,7 +49,9 @@ def portal_app():
     from review.config import load_settings
     from review.portal import create_app
 
-    return create_app(load_settings())
+    app = create_app(load_settings())
+    app.state.pages.warm()  # before the first reviewer's request, not during it
+    return app
 
 
 def _portal_available() -> bool:

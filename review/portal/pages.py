@@ -95,6 +95,20 @@ class Pages:
     def __post_init__(self) -> None:
         self.views = FormViews(self.rubrics, self.env)
 
+    def warm(self) -> None:
+        """Compile every page's template and work out the form's views of every rubric in every
+        language now, before the first request. Done lazily, the first form pages paid for it:
+        the form's template takes ~0.2-0.5 s to compile on this machine, and the reviewers who
+        open their forms in the first moments after a start each compiled it again in their own
+        thread (Jinja does not hold the others back while one compiles), one after another on
+        the interpreter's lock: seconds for the first of 50 (#14). `review.cli.serve` calls it
+        for the served portal; tests' apps stay lazy."""
+        for name in self.env.list_templates(extensions=["html"]):
+            self.env.get_template(name)
+        for rubric in self.rubrics:
+            for lang in languages():
+                self.views.get(rubric, lang)
+
     def render(
         self, request: Request, name: str, lang: str, status: int = 200, **context: Any
     ) -> HTMLResponse:
