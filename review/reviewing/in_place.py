@@ -1,25 +1,30 @@
 """The usual draft save in one statement: a reviewer saving again the draft their form was made
-from. Nearly every save of the portal is this one, and the ORM's way (load the newest review,
-update it, read it back) cost three statements and most of the request's CPU; here one guarded
-UPDATE both checks and writes, and returns the new revision. Its event `review.draft_saved` is
+from, or saving for the first time (nothing saved yet). Nearly every save of the portal is one of
+these, and the ORM's way (load the newest review, update it or add one, read it back) cost three
+statements and most of the request's CPU; here one guarded UPDATE (or, the first time, one guarded
+INSERT) both checks and writes, and returns the new revision. Its event `review.draft_saved` is
 written here too: on PostgreSQL in the same statement (one round trip less), on SQLite after it.
 So on PostgreSQL the save is whole in one statement and needs no transaction around it: the
 portal runs it, and the link's look-up before it, each in its own (`db.statement_engine`), which
 spares the BEGIN and COMMIT round trips.
 
 Optimistic locking as everywhere: the row is written only at the (version, revision) the form
-was made from (`WHERE revision = seen`), only while it is a draft and the newest version. Anything
-else (nothing saved yet, a newer save, a submitted review, an assignment no longer open, invalid
-values) writes nothing here and is left to `drafts._checked_write`, which refuses with the
-reasons (the differences of a stale save) or starts a new version.
+was made from (`WHERE revision = seen`), only while it is a draft and the newest version; the
+first save's row only while the assignment has no review at all (and the unique version per
+assignment settles two first saves at once: the second writes nothing). Anything else (a newer
+save, a submitted review, an assignment no longer open, invalid values) writes nothing here and
+is left to `drafts._checked_write`, which refuses with the reasons (the differences of a stale
+save) or starts a new version.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Integer, String, bindparam, exists, func, insert, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from review import events
@@ -69,41 +74,79 @@ _SAVE = (
         ),
     )
     .values(revision=_REVIEW.c.revision + 1)
-    .returning(_REVIEW.c.id, _REVIEW.c.revision)
+    .returning(_REVIEW.c.id, _REVIEW.c.version, _REVIEW.c.revision)
 )
 _WRITTEN = (
     *("scores", "comments", "strengths", "weaknesses", "recommendations", "eligibility"),
     *("status", "source", "updated_at", "submitted_at"),
 )
-_SAVED = _SAVE.values({c: bindparam(c, type_=_REVIEW.c[c].type) for c in _WRITTEN}).cte("saved")
-_EVENT = table_of(Event)
-#: On PostgreSQL the save and its `review.draft_saved` event in one statement, one round trip
-#: fewer per save: the event is inserted from the UPDATE's RETURNING, so exactly when a row was
-#: written (the event log's triggers refuse only UPDATE and DELETE). The same payload as
-#: `events.insert` (version, revision, source). SQLite has no UPDATE in a WITH clause.
-_SAVE_AND_RECORD = (
-    insert(_EVENT)
-    .from_select(
-        ["kind", "actor", "entity", "entity_id", "round_id", "payload", "at"],
-        select(
-            literal(DRAFT_SAVED),
-            bindparam("actor", type_=String),
-            literal("assignment"),
-            bindparam("assignment", type_=Integer),
-            bindparam("round", type_=Integer),
-            func.json_build_object(
-                "version",
-                bindparam("seen_version"),
-                "revision",
-                _SAVED.c.revision,
-                "source",
-                bindparam("source"),
-            ),
-            bindparam("at", type_=_EVENT.c.at.type),
-        ).select_from(_SAVED),
+_NEW_VALUES = {c: bindparam(c, type_=_REVIEW.c[c].type) for c in _WRITTEN}
+_SAVE = _SAVE.values(_NEW_VALUES)
+
+
+def _first(dialect) -> Any:
+    """The first save: version 1, revision 1, only while the assignment has no review (the
+    unique version per assignment makes a second first save at the same moment write nothing:
+    ON CONFLICT DO NOTHING). The same row as `drafts._write` adds then."""
+    values = select(
+        bindparam("assignment", type_=Integer),
+        literal(1),
+        literal(1),
+        *_NEW_VALUES.values(),
+        bindparam("updated_at", type_=_REVIEW.c.created_at.type),
+    ).where(~exists().where(_REVIEW.c.assignment_id == bindparam("assignment")))
+    columns = ["assignment_id", "version", "revision", *_WRITTEN, "created_at"]
+    return (
+        dialect.insert(_REVIEW)
+        .from_select(columns, values)
+        .on_conflict_do_nothing()
+        .returning(_REVIEW.c.id, _REVIEW.c.version, _REVIEW.c.revision)
     )
-    .returning(select(_SAVED.c.id).scalar_subquery(), select(_SAVED.c.revision).scalar_subquery())
-)
+
+
+#: Prepared once, per database (ON CONFLICT is written by each dialect's own INSERT).
+_FIRST = _first(sqlite)
+_EVENT = table_of(Event)
+
+
+def _and_record(save: Any) -> Any:
+    """On PostgreSQL `save` (the UPDATE or the first INSERT) and its `review.draft_saved` event
+    in one statement, one round trip fewer per save: the event is inserted from the write's
+    RETURNING, so exactly when a row was written (the event log's triggers refuse only UPDATE
+    and DELETE). The same payload as `events.insert` (version, revision, source). SQLite has no
+    UPDATE or INSERT in a WITH clause."""
+    saved = save.cte("saved")
+    return (
+        insert(_EVENT)
+        .from_select(
+            ["kind", "actor", "entity", "entity_id", "round_id", "payload", "at"],
+            select(
+                literal(DRAFT_SAVED),
+                bindparam("actor", type_=String),
+                literal("assignment"),
+                bindparam("assignment", type_=Integer),
+                bindparam("round", type_=Integer),
+                func.json_build_object(
+                    "version",
+                    saved.c.version,
+                    "revision",
+                    saved.c.revision,
+                    "source",
+                    bindparam("source"),
+                ),
+                bindparam("at", type_=_EVENT.c.at.type),
+            ).select_from(saved),
+        )
+        .returning(
+            select(saved.c.id).scalar_subquery(),
+            select(saved.c.version).scalar_subquery(),
+            select(saved.c.revision).scalar_subquery(),
+        )
+    )
+
+
+_SAVE_AND_RECORD = _and_record(_SAVE)
+_FIRST_AND_RECORD = _and_record(_first(postgresql))
 
 
 def save(
@@ -122,8 +165,9 @@ def save(
     `actor`; None, with nothing written, when that is not the usual case (see the module's doc)."""
     if S(assignment.status) not in OPEN:
         return None
+    first = seen == Seen()
     # Only numbers a row can hold reach the database (a larger one would make it fail).
-    if not (1 <= seen.version <= MAX_ID and 1 <= seen.revision < MAX_ID):
+    if not first and not (1 <= seen.version <= MAX_ID and 1 <= seen.revision < MAX_ID):
         return None
     if validate(rubric, data, complete=False, language=language):
         return None
@@ -140,18 +184,19 @@ def save(
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         event = {"actor": actor, "round": assignment.round_id, "at": utcnow()}
-        row = connection.execute(_SAVE_AND_RECORD, {**params, **event}).first()
+        statement = _FIRST_AND_RECORD if first else _SAVE_AND_RECORD
+        row = connection.execute(statement, {**params, **event}).first()
         if row is None:
             return None
-        saved = Saved(row[0], seen.version, row[1])
+        saved = Saved(*row)
     else:
         # Two statements, so in a transaction: `db.statement_engine` is autocommit on PostgreSQL
         # only, where the save is one.
         assert connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT"
-        row = connection.execute(_SAVE, params).first()
+        row = connection.execute(_FIRST if first else _SAVE, params).first()
         if row is None:
             return None
-        saved = Saved(row.id, seen.version, row.revision)
+        saved = Saved(*row)
         record_saved(session, assignment, saved, source, actor)
     # Were the row loaded in this session (never on the portal's path), it would still show the
     # old values: it is read again when next used.

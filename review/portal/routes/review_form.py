@@ -53,7 +53,7 @@ def _save(
     request: Request, session: Session, form: FormData, background: BackgroundTasks
 ) -> Response:
     post, saved = _the_usual_draft_save(request, form)
-    if saved is None:  # a submission, a first or stale save: in the request's transaction
+    if saved is None:  # a submission or a stale save: in the request's transaction
         settings: Settings = request.app.state.settings
         rubrics: dict[str, Rubric] = request.app.state.rubrics
         seen = post.text("seen") or "0.0"
