@@ -5,6 +5,8 @@ the JRC key sectors, each as German and English terms. `review.intake.findings` 
 from __future__ import annotations
 
 import re
+import re._constants as _constants  # the regex's parse tree: how long its matches can be
+import re._parser as _parser
 from dataclasses import dataclass
 
 
@@ -37,6 +39,12 @@ class Terms:
         unique = list(dict.fromkeys(anchors))
         self.anchors = tuple(a for a in unique if not any(b != a and b in a for b in unique))
         self.pattern = re.compile(r"\b(?:" + "|".join(patterns) + ")")
+        # Every match holds an anchor at most `reach` characters after its start (it holds one,
+        # and is at most so long): a unit's first match starts at most so far before its first
+        # anchor. None where a match's length has no bound.
+        longest = _parser.parse(self.pattern.pattern).getwidth()[1]
+        shortest = min(len(a) for a in self.anchors)
+        self.reach = longest - shortest if longest < _constants.MAXREPEAT else None
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         if not any(anchor in text for anchor in self.anchors):

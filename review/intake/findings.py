@@ -159,12 +159,22 @@ def _finding(
 def _hits(
     check_id: str, terms: Terms, lowered: list[tuple[Unit, str]], index: AnchorIndex
 ) -> list[tuple[Unit, str, re.Match[str]]]:
-    """Each unit's first mention of the check's terms, in the plan's order."""
-    hits: list[tuple[Unit, str, re.Match[str]]] = [
-        (unit, text, m)
-        for i in index.units_with(terms.anchors)
-        if (m := terms.pattern.search(text := lowered[i][1])) and (unit := lowered[i][0])
-    ]
+    """Each unit's first mention of the check's terms, in the plan's order: searched from
+    `reach` before the unit's first anchor (no match starts earlier), not from its start."""
+    if terms.reach is None:
+        hits: list[tuple[Unit, str, re.Match[str]]] = [
+            (unit, text, m)
+            for i in index.units_with(terms.anchors)
+            if (m := terms.pattern.search(text := lowered[i][1])) and (unit := lowered[i][0])
+        ]
+    else:
+        spots, reach = index.spots(terms.anchors), terms.reach
+        hits = [
+            (unit, text, m)
+            for i in index.units_with(terms.anchors)
+            if (m := terms.pattern.search(text := lowered[i][1], max(0, min(spots[i]) - reach)))
+            and (unit := lowered[i][0])
+        ]
     if check_id == "council_approval":
         hits = _with_decisions_by_number(hits, lowered, index)
     return hits

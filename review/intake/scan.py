@@ -52,6 +52,7 @@ def anchored_finditer(
     anchors: Sequence[str],
     reach: int,
     spots: Iterable[int] | None = None,
+    first: re.Pattern[str] | None = None,
 ) -> Iterator[re.Match[str]]:
     """`pattern.finditer(text)`, for a pattern every match of which holds an anchor at most
     `reach` characters after the match's start: the caller's promise, which tests hold each
@@ -61,7 +62,10 @@ def anchored_finditer(
     the anchor, left to right, each match continuing after the last one's end as finditer
     does; `pattern.match(text, s)` sees the text before `s` as `search` does (lookbehinds,
     `\\b`), so each position answers as it would in finditer's scan. `spots`: where the
-    anchors stand in `text`, when the caller knows (an `AnchorIndex`'s `spots` of the unit)."""
+    anchors stand in `text`, when the caller knows (an `AnchorIndex`'s `spots` of the unit).
+    `first`: a pattern matching the one character every match starts with (a class): only the
+    positions where it stands are tried (a pattern whose reach is long but whose matches start
+    with a rare character, as money with its digits)."""
     spots = sorted(
         {at for anchor in anchors for at in _occurrences(text, anchor)}
         if spots is None
@@ -71,6 +75,11 @@ def anchored_finditer(
     for at in spots:
         s = max(pos, at - reach)
         while s <= at:
+            if first is not None:
+                start = first.search(text, s, at + 1)
+                if start is None:
+                    break
+                s = start.start()
             m = pattern.match(text, s)
             if m is None:
                 s += 1

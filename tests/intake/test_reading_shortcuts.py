@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from collections.abc import Iterator
+from itertools import repeat
 
 import pytest
 
@@ -18,7 +20,7 @@ from review.intake.facts import actions, inventory, substance, target_words, tar
 from review.intake.facts import text as text_helpers
 from review.intake.findings import FACT_ANCHOR_SETS
 from review.intake.structure import boilerplate
-from review.intake.structure.furniture import _SHORT_LINE, _short_lines
+from review.intake.structure.furniture import _SHORT_LINE, _is_short, _short_lines
 from review.intake.structure.text import Span
 
 LINES = [
@@ -46,6 +48,15 @@ def test_short_lines_are_the_short_line_pattern(end: str) -> None:
     assert _short_lines(text) == _SHORT_LINE.findall(text)
     assert "twelve chars" in _short_lines(text)
     assert "x" * 71 not in _short_lines(text)
+
+
+@pytest.mark.parametrize("end", ["", "\n"])
+def test_every_line_counted_then_the_short_ones_kept_is_the_short_lines_counted(end: str) -> None:
+    """`_running_in_body` counts every line in C and keeps the short ones among the frequent:
+    the counts of the short lines are those of `_short_lines`."""
+    text = "\n".join(LINES * 3 + LINES[::2]) + end
+    every = Counter(map(str.strip, text.split("\n"), repeat(" \t")))
+    assert {k: n for k, n in every.items() if _is_short(k)} == Counter(_short_lines(text))
 
 
 REDUCTIONS = [
@@ -400,3 +411,126 @@ def test_every_stop_word_is_a_word_the_vote_can_count() -> None:
     for words in language.STOP_WORDS.values():
         for word in words:
             assert language._WORD.fullmatch(word), word
+
+
+# Amounts of money with figures of every length (a run of digits, points and commas longer
+# than MONEY_REACH before its currency takes the plain scan), currency signs, codes and
+# multiples, words that hold an anchor without being money ("kraft", "europe").
+MONEY_PIECES = (
+    "€|£|eur|euro|europe|mio|mio.|million|millions of people|billion|mrd|meur|dkk|mdkk|sek|"
+    "nok|isk|huf|kr|mkr|kraft|gbp|k€|m€|tsd. €|tsd€|1|2.400|3,5|40|000|.|,|1234567890|"
+    "12.345.678.901.234|" + "9" * 45 + "|" + "1," * 25 + "| |  |\n|x|budget|tonnes|people|of "
+)
+
+
+def test_amounts_from_the_anchors_are_the_money_regexs() -> None:
+    words = MONEY_PIECES.split("|")
+    rng = random.Random("money")
+    plain = anchored = 0
+    for _ in range(1500):
+        texts = [
+            "".join(
+                rng.choice(words) + rng.choice(("", "", " ")) for _ in range(rng.randint(1, 40))
+            )
+            for _ in range(3)
+        ]
+        units = scan.IndexedUnits(
+            ((Unit("page", i, t), t) for i, t in enumerate(texts)), FACT_ANCHOR_SETS
+        )
+        for i, text in enumerate(texts):
+            spots = scan.spots_in(units, substance._MONEY_ANCHORS, i)
+            assert spots is not None
+            expected = [m.span() for m in substance._MONEY.finditer(text)]
+            assert [m.span() for m in substance._amounts(text, spots)] == expected, text
+            codes = scan.spots_in(units, substance._CODES, i)
+            assert [
+                m.span()
+                for m in scan.anchored_finditer(
+                    substance._MONEY_CODE_FIRST, text, substance._CODES, 0, codes
+                )
+            ] == [m.span() for m in substance._MONEY_CODE_FIRST.finditer(text)], text
+            far = any(
+                at >= substance.MONEY_REACH and text[at - substance.MONEY_REACH] in "0123456789.,"
+                for at in spots
+            )
+            plain += far
+            anchored += bool(expected) and not far
+    assert plain > 50 and anchored > 500  # both ways were taken, on texts holding money
+
+
+def test_a_shorter_money_reach_misses_an_amount() -> None:
+    text = "x " + "1" * 34 + " tsd. € y"  # the figure's first digit 40 before the €
+    at = text.index("€")
+    expected = [m.span() for m in substance._MONEY.finditer(text)]
+
+    def found(reach: int) -> list[tuple[int, int]]:
+        return [
+            m.span()
+            for m in scan.anchored_finditer(
+                substance._MONEY,
+                text,
+                substance._MONEY_ANCHORS,
+                reach,
+                [at],
+                substance._MONEY_FIRST,
+            )
+        ]
+
+    assert found(substance.MONEY_REACH) == expected == [(2, at + 1)]
+    assert found(substance.MONEY_REACH - 1) != expected
+
+
+# The checks' longest mentions, whose anchor stands furthest from their start.
+LONG_MENTIONS = (
+    "energie- und treibhausgas-bilanz",
+    "energie- und co₂ bilanz",
+    "greenhouse gas inventory",
+    "baseline emission inventory",
+    "treibhausgasneutral",
+    "climate-neutral",
+    "net zero",
+    "risk assessment",
+    "anpassung an den klimawandel",
+    "climate resilien",
+    "cost estimate",
+    "progress report",
+    "citizen participation",
+    "awareness campaign",
+    "öffentlichkeitsarbeit",
+)
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=[c.id for c in CHECKS])
+def test_a_checks_first_mention_searched_from_its_first_anchor_is_the_plain_search(
+    check: object,
+) -> None:
+    """`_hits` searches each unit from `reach` before its first anchor: the same first match
+    as the search from the unit's start (texts of the check's own words and their pieces:
+    compounds, prefixes, the words before an anchor)."""
+    from review.intake.findings import _hits
+
+    terms = check.pattern  # type: ignore[attr-defined]
+    words = sorted(
+        {
+            *terms.anchors,
+            *re.findall(r"[a-zäöüß0-9₂'/ -]+", terms.pattern.pattern),
+            *LONG_MENTIONS,
+            "x",
+            "\n",
+        }
+    )
+    rng = random.Random(check.id)  # type: ignore[attr-defined]
+    found = 0
+    for _ in range(300):
+        texts = [
+            "".join(rng.choice(words) + rng.choice(("", "", " ", "-")) for _ in range(25))
+            for _ in range(4)
+        ]
+        units = scan.IndexedUnits(((Unit("page", i, t), t) for i, t in enumerate(texts)), [])
+        hits = _hits("", terms, units, units.anchors)
+        expected = [(u, t, m) for u, t in units if (m := terms.pattern.search(t)) is not None]
+        assert [(u.number, m.span()) for u, _, m in hits] == [
+            (u.number, m.span()) for u, _, m in expected
+        ], texts
+        found += len(hits)
+    assert found > 100
