@@ -122,6 +122,8 @@ _STOP_BYTES = {
     for language, words in STOP_WORDS.items()
 }
 
+_STOP_SET = frozenset(w for words in _STOP_BYTES.values() for w in words)
+
 
 def words_of(text: str) -> list[bytes]:
     """The words `_WORD.findall(text)` finds, as Latin-1 bytes."""
@@ -136,7 +138,10 @@ def detect_language(texts: Iterable[str]) -> str | None:
         size += len(text)
         if size >= SAMPLE_CHARS:
             break
-    counts = Counter(words_of(" ".join(sample)[:SAMPLE_CHARS].lower()))
+    # Only the stop words counted: the others never vote (a third of the counting's time).
+    counts = Counter(
+        filter(_STOP_SET.__contains__, words_of(" ".join(sample)[:SAMPLE_CHARS].lower()))
+    )
     votes = {language: sum(counts[w] for w in words) for language, words in _STOP_BYTES.items()}
     best = max(votes, key=votes.__getitem__)
     if votes[best] < MIN_VOTES:

@@ -20,7 +20,7 @@ from review.intake.facts import actions, inventory, substance, target_words, tar
 from review.intake.facts import text as text_helpers
 from review.intake.findings import FACT_ANCHOR_SETS
 from review.intake.structure import boilerplate
-from review.intake.structure.furniture import _SHORT_LINE, _is_short, _short_lines
+from review.intake.structure.furniture import _SHORT_LINE, _is_short, _short_lines, line_places
 from review.intake.structure.text import Span
 
 LINES = [
@@ -534,3 +534,27 @@ def test_a_checks_first_mention_searched_from_its_first_anchor_is_the_plain_sear
         ], texts
         found += len(hits)
     assert found > 100
+
+
+def _line_places_by_regex(text: str, lines: list[str]) -> dict[str, list[int]]:
+    """The rule `line_places` replaces: one multi-line regex of the lines, longest first."""
+    alternatives = "|".join(re.escape(k) for k in sorted(lines, key=len, reverse=True))
+    found: dict[str, list[int]] = {}
+    for m in re.finditer(r"^[ \t]*(" + alternatives + r")[ \t]*$", text, re.M):
+        found.setdefault(m.group(1), []).append(m.start(1))
+    return found
+
+
+def test_whole_lines_found_by_find_are_those_the_lines_regex_finds() -> None:
+    keys = ["stadt münster klimaplan", "klimaplan", "seite # von", "a b", "münster klimaplan 2030"]
+    pieces = [*keys, " ", "\t", "\n", "\n\n", "x", "\r", "\u00a0", ".", "klima", "plan"]
+    rng = random.Random("lines")
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        lines = rng.sample(keys, rng.randint(1, len(keys)))
+        expected = _line_places_by_regex(text, lines)
+        got = line_places(text, lines)
+        assert got == expected and list(got) == list(expected), (text, lines)
+        found += len(got)
+    assert found > 300

@@ -160,13 +160,13 @@ def _running_in_body(
     if not frequent:
         return
     starts = list(accumulate((len(t) + 1 for t in lowered[:-1]), initial=0))
-    alternatives = "|".join(re.escape(k) for k in sorted(frequent, key=len, reverse=True))
     spots: dict[str, list[tuple[int, int, int]]] = {}
-    for m in re.finditer(r"^[ \t]*(" + alternatives + r")[ \t]*$", joined, re.M):
-        unit = bisect_right(starts, m.start()) - 1
-        spots.setdefault(m.group(1), []).append(
-            (unit, m.start(1) - starts[unit], m.end(1) - starts[unit])
-        )
+    for key, places in line_places(joined, frequent).items():
+        for at in places:
+            unit = bisect_right(starts, at) - 1
+            spots.setdefault(key, []).append(
+                (unit, at - starts[unit], at + len(key) - starts[unit])
+            )
     for key, found in spots.items():
         where = {unit for unit, _, _ in found}
         # A table's labels, repeated several times on some pages, are content; the header of a
@@ -181,6 +181,31 @@ def _running_in_body(
             if single_lines_only and "\n" in units[unit].text:
                 continue  # a table row repeated in a Word file is content
             excluded[unit].append(Span(a, b, RUNNING))
+
+
+def line_places(text: str, lines: list[str]) -> dict[str, list[int]]:
+    """Where each of `lines` stands in `text` as a whole line (spaces and tabs around it
+    aside), the lines in the order of their first place: what one regex of them all,
+    `^[ \t]*(line|...)[ \t]*$` in multi-line mode, finds in a pass over the text, by a str.find
+    pass per line (a few frequent lines; the regex cost a compilation per plan and a step at
+    every character)."""
+    places = {line: at for line in lines if (at := _whole_lines(text, line))}
+    return {line: places[line] for line in sorted(places, key=lambda k: places[k][0])}
+
+
+def _whole_lines(text: str, line: str) -> list[int]:
+    """Where `line` stands in `text` as a whole line, spaces and tabs around it aside."""
+    found = []
+    at = text.find(line)
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at + len(line))
+        if not text[start:at].strip(" \t") and not text[
+            at + len(line) : len(text) if end == -1 else end
+        ].strip(" \t"):
+            found.append(at)
+        at = text.find(line, at + 1)
+    return found
 
 
 def _key(line: str) -> str:
