@@ -47,6 +47,10 @@ NOTE = {
 }
 MAX_EVIDENCE = 3
 FACT_ANCHOR_SETS = [*substance.ANCHOR_SETS, *inventory.ANCHOR_SETS, *targets.ANCHOR_SETS]
+#: Every anchor the checks and the facts ask the document's index about: `analyse` finds them
+#: in its pass (read.py asks it to), `check_plan` edits that index for the plan's own text.
+ANCHOR_SETS = [*(c.pattern.anchors for c in CHECKS), DECIDED_BY_NUMBER.anchors, *FACT_ANCHOR_SETS]
+_WORDS = {a for anchors in ANCHOR_SETS for a in anchors}
 SNIPPET_CHARS = 90
 
 
@@ -62,15 +66,16 @@ def check_plan(
     Only the plan's own text is searched: the table of contents, running headers, disclaimers,
     funding acknowledgements and template guidance (`structure`) are blanked out first, so no
     evidence comes from them."""
-    structure = structure if structure is not None else analyse(units)
+    structure = structure if structure is not None else analyse(units, anchor_sets=ANCHOR_SETS)
     labels = structure.page_labels
-    # One automaton pass finds the anchors of the checks and of the facts' rules (`units_with`).
+    texts = [body.lower() for body in structure.body]
     lowered = IndexedUnits(
         (
-            (_Body(u, labels.get(u.number) if u.kind == "page" else None, body), body.lower())
-            for u, body in zip(units, structure.body, strict=True)
+            (_Body(u, labels.get(u.number) if u.kind == "page" else None, body), text)
+            for u, body, text in zip(units, structure.body, texts, strict=True)
         ),
-        [*(c.pattern.anchors for c in CHECKS), DECIDED_BY_NUMBER.anchors, *FACT_ANCHOR_SETS],
+        ANCHOR_SETS,
+        _index_of_the_body(structure, texts),
     )
     stops = {(kind, number) for kind, number in headings}
     index = lowered.anchors
@@ -110,6 +115,17 @@ def check_plan(
     if base_year_from_targets(by_check["inventory"], by_check["target"]):
         by_check["inventory"]["summary"] = describe(by_check["inventory"])
     return findings
+
+
+def _index_of_the_body(structure: Structure, texts: list[str]) -> AnchorIndex | None:
+    """Where the checks' and facts' anchors stand in the plan's own text (`texts`, lower-cased):
+    the structure's one automaton pass over the whole text, edited where it blanked spans (a
+    second pass over the document cost as much as the first); None when the structure's index
+    was not made for these anchors."""
+    if structure.index is None or not set(structure.index.words) >= _WORDS:
+        return None
+    spans = [[(s.start, s.end) for s in unit_spans] for unit_spans in structure.excluded]
+    return structure.index.edited(texts, spans)
 
 
 WINDOW_CHARS = 2500

@@ -15,6 +15,7 @@ from review.config import Settings
 from review.intake import errors, ocr
 from review.intake.document import ExtractedDocument, Unit
 from review.intake.docx import read_docx
+from review.intake.findings import ANCHOR_SETS as FINDINGS_ANCHOR_SETS
 from review.intake.findings import check_plan
 from review.intake.language import detect_language
 from review.intake.limits import ReadingBudget
@@ -200,7 +201,7 @@ def _read_docx_document(
 
 def read_structure_and_findings(doc: ExtractedDocument) -> None:
     """The plan's structure first (what is not its own text), then the findings on the rest."""
-    structure = analyse(doc.units, doc.headings)
+    structure = analyse(doc.units, doc.headings, FINDINGS_ANCHOR_SETS)
     doc.headings = structure.headings
     doc.page_labels = structure.page_labels
     doc.toc = [(e.title, e.page_label, doc.units[e.unit].where) for e in structure.toc]

@@ -146,18 +146,81 @@ class AnchorIndex:
     automaton pass over the whole document at once (in C), instead of a str.find pass per
     anchor (119 for the structure and the checks) or a substring test per unit and anchor."""
 
-    def __init__(self, texts: Sequence[str], anchor_sets: Iterable[Sequence[str]]) -> None:
+    def __init__(
+        self, texts: Sequence[str], anchor_sets: Iterable[Sequence[str]], scan: bool = True
+    ) -> None:
         joined = "\x00".join(texts)  # an anchor never holds "\x00": none spans two units
         self.starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
         self.ends = [start + len(t) for start, t in zip(self.starts, texts, strict=True)]
         self.joined = joined
-        words = tuple(sorted({a for anchors in anchor_sets for a in anchors}))
+        self.words = words = tuple(sorted({a for anchors in anchor_sets for a in anchors}))
         self.places: dict[str, list[int]] = {word: [] for word in words}
         self._units_with: dict[tuple[str, ...], list[int]] = {}
         self._spots: dict[tuple[str, ...], dict[int, list[int]]] = {}
-        if words:
+        if words and scan:
             for end, word in automaton(words).iter(joined):  # by end, so each word's in order
                 self.places[word].append(end - len(word) + 1)
+
+    def edited(
+        self, texts: Sequence[str], changed: Sequence[Sequence[tuple[int, int]]]
+    ) -> AnchorIndex:
+        """The index of `texts`, which equal this index's texts (as long, unit by unit) except
+        where `changed` says (per unit, ranges of offsets): the places outside the changes are
+        kept, and only the stretches around the changes are scanned again, instead of a second
+        pass over the whole document (the plan's own text is its text with a few spans blanked:
+        running headers, page numbers, the table of contents). A unit whose text differs
+        outside its ranges is scanned whole; texts of other lengths, all of them."""
+        if len(texts) != len(self.starts) or any(
+            len(t) != end - start
+            for t, start, end in zip(texts, self.starts, self.ends, strict=True)
+        ):
+            return AnchorIndex(texts, [self.words])
+        new = AnchorIndex(texts, [self.words], scan=False)
+        ranges = self._changed(new.joined, changed)
+        firsts = [a for a, _ in ranges]
+        for word, places in self.places.items():  # those outside every changed range
+            size = len(word)
+            new.places[word] = [
+                p
+                for p in places
+                if (k := bisect_right(firsts, p + size - 1) - 1) < 0 or ranges[k][1] <= p
+            ]
+        if ranges:
+            longest = max(len(word) for word in self.words)
+            again: set[str] = set()
+            for k, (a, b) in enumerate(ranges):
+                before = ranges[k - 1][1] if k else -1  # one starting before it: found with it
+                window = (max(0, a - longest + 1), min(len(new.joined), b + longest - 1))
+                for end, word in automaton(self.words).iter(new.joined, *window):
+                    p = end - len(word) + 1
+                    if p < b and end >= a and p >= before:
+                        new.places[word].append(p)
+                        again.add(word)
+            for word in again:
+                new.places[word].sort()
+        return new
+
+    def _changed(
+        self, joined: str, changed: Sequence[Sequence[tuple[int, int]]]
+    ) -> list[tuple[int, int]]:
+        """The changed ranges in the joined text, merged, in order; a unit whose `joined`
+        differs from this index's text outside its ranges (compared in C) changed whole."""
+        ranges: list[tuple[int, int]] = []
+        for unit, spans in enumerate(changed):
+            base, end = self.starts[unit], self.ends[unit]
+            merged: list[tuple[int, int]] = []
+            for a, b in sorted(spans):
+                if merged and base + a <= merged[-1][1]:
+                    merged[-1] = (merged[-1][0], max(merged[-1][1], base + b))
+                elif a < b:
+                    merged.append((base + a, base + b))
+            outside = zip(
+                [base, *(b for _, b in merged)], [*(a for a, _ in merged), end], strict=True
+            )
+            if any(self.joined[a:b] != joined[a:b] for a, b in outside):
+                merged = [(base, end)]
+            ranges += merged
+        return ranges
 
     def _places(self, anchor: str) -> list[int]:
         """Where `anchor` starts in the document (found by str.find when it was not in the
@@ -199,14 +262,19 @@ class IndexedUnits(list[tuple[Unit, str]]):
     """A document's (unit, lower-cased text) pairs with an `AnchorIndex` over their texts, so
     that each rule's "which units hold one of my anchors" comes from the one automaton pass
     instead of a substring test per unit and anchor (`units_with`). `anchor_sets`: the anchors
-    the rules will ask for (any other is found by str.find when asked). The pairs must not
-    change after the index is made."""
+    the rules will ask for (any other is found by str.find when asked). `index`: an index of
+    the pairs' texts made already. The pairs must not change after the index is made."""
 
     def __init__(
-        self, pairs: Iterable[tuple[Unit, str]], anchor_sets: Iterable[Sequence[str]]
+        self,
+        pairs: Iterable[tuple[Unit, str]],
+        anchor_sets: Iterable[Sequence[str]],
+        index: AnchorIndex | None = None,
     ) -> None:
         super().__init__(pairs)
-        self.anchors = AnchorIndex([text for _, text in self], anchor_sets)
+        self.anchors = (
+            index if index is not None else AnchorIndex([text for _, text in self], anchor_sets)
+        )
 
 
 def units_with(units: Sequence[tuple[Unit, str]], anchors: Sequence[str]) -> list[int]:

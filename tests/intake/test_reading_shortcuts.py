@@ -558,3 +558,88 @@ def test_whole_lines_found_by_find_are_those_the_lines_regex_finds() -> None:
         assert got == expected and list(got) == list(expected), (text, lines)
         found += len(got)
     assert found > 300
+
+
+def test_an_index_edited_where_the_text_changed_is_the_index_of_the_new_text() -> None:
+    """`AnchorIndex.edited` keeps the places outside the changed ranges and scans only around
+    them: the same places as a pass over the new texts, also where a change makes an anchor
+    ("council" + a blanked letter = "council "), breaks one, or the text differs elsewhere."""
+    anchors = ("council ", "council", "cities ", "net zero", "kr", "eur", "base\nyear", "a b")
+    pieces = [*anchors, "x", " ", "\n", "é", "ab", "cities", "net", "zero", "base", "year"]
+    rng = random.Random("edited")
+    rescanned = 0
+    for _ in range(2000):
+        texts = [
+            "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+            for _ in range(rng.randint(1, 4))
+        ]
+        changed: list[list[tuple[int, int]]] = []
+        new_texts = []
+        for text in texts:
+            spans = []
+            for _ in range(rng.randint(0, 3)):
+                a = rng.randint(0, len(text))
+                spans.append((a, min(len(text), a + rng.randint(0, 8))))
+            chars = list(text)
+            for a, b in spans:  # blanked as the structure blanks, or any change
+                for k in range(a, b):
+                    chars[k] = rng.choice((" ", " ", "x", chars[k])) if chars[k] != "\n" else "\n"
+            if rng.random() < 0.05 and chars:  # a change outside the ranges
+                chars[rng.randrange(len(chars))] = "y"
+            changed.append(spans)
+            new_texts.append("".join(chars))
+        if rng.random() < 0.02:
+            new_texts[0] += "z"  # another length: scanned whole
+        index = scan.AnchorIndex(texts, [anchors])
+        edited = index.edited(new_texts, changed)
+        fresh = scan.AnchorIndex(new_texts, [anchors])
+        assert edited.places == fresh.places, (texts, new_texts, changed)
+        assert edited.units_with(anchors) == fresh.units_with(anchors)
+        assert edited.spots(anchors) == fresh.spots(anchors)
+        rescanned += edited.places != index.places
+    assert rescanned > 500
+
+
+def test_findings_from_the_structures_edited_index_are_those_from_a_pass_of_their_own() -> None:
+    """check_plan edits the structure's index where it blanked running headers, page numbers,
+    the table of contents and guidance: the same findings as with an index of its own."""
+    from review.intake.findings import ANCHOR_SETS, check_plan
+    from review.intake.structure import analyse
+
+    words = FACT_PIECES.split("|") + [
+        "council decision",
+        "monitoring",
+        "workshop",
+        "adaptation",
+        "inventory",
+        "funding",
+        "please describe your city's plan.",
+        "this section should list the actions.",
+    ]
+    rng = random.Random("edited findings")
+    blanked = 0
+    for _ in range(40):
+        pages = []
+        for number in range(1, rng.randint(4, 25)):
+            body = "".join(
+                rng.choice(words) + rng.choice((" ", " ", "\n", ". ")) for _ in range(60)
+            )
+            toc = "Contents\n1 Inventory ........ 4\n2 Funding ...... 9\n3 Monitoring .... 12\n"
+            pages.append(
+                Unit(
+                    "page",
+                    number,
+                    "Climate council funding plan 2030\n"
+                    + (toc if number == 2 else "")
+                    + body
+                    + f"\n{number}",
+                )
+            )
+        shared = analyse(pages, anchor_sets=ANCHOR_SETS)
+        own = analyse(pages)
+        assert shared.body == own.body and shared.excluded == own.excluded
+        assert shared.index is not None and own.index is not None
+        assert not set(own.index.words) >= {a for s in ANCHOR_SETS for a in s}
+        assert check_plan(pages, (), shared, "x") == check_plan(pages, (), own, "x")
+        blanked += sum(map(len, shared.excluded))
+    assert blanked > 100

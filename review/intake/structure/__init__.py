@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from review.intake.document import Heading, Unit
+from review.intake.scan import AnchorIndex
+from review.intake.structure.boilerplate import ANCHOR_SETS as BOILERPLATE_ANCHOR_SETS
 from review.intake.structure.boilerplate import boilerplate_of
 from review.intake.structure.furniture import page_labels as read_page_labels
 from review.intake.structure.furniture import running
@@ -65,6 +67,9 @@ class Structure:
     page_labels: dict[int, str] = field(default_factory=dict)  # PDF page -> printed label
     toc: list[TocEntry] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
+    # Where the anchors stand in the units' lower-cased text (before blanking): the boilerplate's
+    # and those `analyse` was asked for (the findings', which edit it for the plan's own text).
+    index: AnchorIndex | None = None
 
     def label(self, unit: Unit) -> str | None:
         return self.page_labels.get(unit.number) if unit.kind == "page" else None
@@ -84,7 +89,13 @@ class Structure:
         return [self.units[i] for i in sorted({e.unit for e in self.toc})]
 
 
-def analyse(units: Sequence[Unit], headings: Sequence[Heading] = ()) -> Structure:
+def analyse(
+    units: Sequence[Unit],
+    headings: Sequence[Heading] = (),
+    anchor_sets: Sequence[Sequence[str]] = (),
+) -> Structure:
+    """`anchor_sets`: anchors to find besides the boilerplate's, in the same automaton pass
+    (`Structure.index`), so that the findings need no second pass over the document."""
     excluded: list[list[Span]] = [[] for _ in units]
     lines = LazyLines(units)  # split into lines only where needed: it costs
     edges = [edge_lines(u.text) for u in units]
@@ -96,9 +107,10 @@ def analyse(units: Sequence[Unit], headings: Sequence[Heading] = ()) -> Structur
     toc = table_of_contents(units, lines, excluded, heading_units)
     if pages:
         listings(units, lines, lowered, excluded)
-    boilerplate_of([u.text for u in units], lowered, excluded)
+    index = AnchorIndex(lowered, [*BOILERPLATE_ANCHOR_SETS, *anchor_sets])
+    boilerplate_of([u.text for u in units], lowered, excluded, index)
     body = [blank(u.text, spans) for u, spans in zip(units, excluded, strict=True)]
     found = list(headings)
     if pages and not any(h.kind == "page" for h in headings):
         found += headings_from_toc(units, lines, toc, page_labels, excluded)
-    return Structure(units, excluded, body, page_labels, toc, found)
+    return Structure(units, excluded, body, page_labels, toc, found, index)

@@ -101,6 +101,10 @@ _DISCLAIMER_ANCHORS = (
 )
 
 
+#: The anchors `boilerplate_of` asks the document's index about.
+ANCHOR_SETS = (_FUNDING_ANCHORS, _DISCLAIMER_ANCHORS, _MODAL_ANCHORS, GUIDANCE_ANCHORS)
+
+
 def boilerplate(text: str, lowered: str, spans: list[Span], guided: bool = True) -> None:
     """Funding acknowledgements, disclaimers and template guidance: the sentence around each.
     `guided`: whether the unit may hold guidance (one of GUIDANCE_ANCHORS)."""
@@ -118,14 +122,17 @@ def boilerplate(text: str, lowered: str, spans: list[Span], guided: bool = True)
 
 
 def boilerplate_of(
-    texts: Sequence[str], lowered: Sequence[str], excluded: list[list[Span]]
+    texts: Sequence[str],
+    lowered: Sequence[str],
+    excluded: list[list[Span]],
+    index: AnchorIndex | None = None,
 ) -> None:
     """`boilerplate` for every unit of a document, each with `guided` when it holds one of
     GUIDANCE_ANCHORS: the anchors are looked for over the whole document at once (a unit's
-    substring tests, 37 per page, cost more than the regexes that run where they are found)."""
-    index = AnchorIndex(
-        lowered, (_FUNDING_ANCHORS, _DISCLAIMER_ANCHORS, _MODAL_ANCHORS, GUIDANCE_ANCHORS)
-    )
+    substring tests, 37 per page, cost more than the regexes that run where they are found).
+    `index`: the document's index of `lowered`, when the caller made one (with ANCHOR_SETS)."""
+    if index is None:
+        index = AnchorIndex(lowered, ANCHOR_SETS)
     funding = set(index.units_with(_FUNDING_ANCHORS))
     disclaimer = set(index.units_with(_DISCLAIMER_ANCHORS))
     modal = set(index.units_with(_MODAL_ANCHORS))
