@@ -135,6 +135,12 @@ def test_counting_stops_at_the_threshold() -> None:
 # Texts made of the pieces each pattern's matches are made of, in every order: the anchored
 # scan must find exactly what the regex finds over the whole text.
 PIECES = {
+    "percent": (
+        target_words.PERCENT,
+        target_words.PERCENT_ANCHORS,
+        target_words.PERCENT_REACH,
+        "1|12|123|1234|5|,|.|0|25|12,5|%|per|cent|per cent|percent|prozent|x|-|a1|1.2.3|٣",
+    ),
     "neutral": (
         target_words.NEUTRAL,
         target_words.NEUTRAL_ANCHORS,
@@ -643,3 +649,27 @@ def test_findings_from_the_structures_edited_index_are_those_from_a_pass_of_thei
         assert check_plan(pages, (), shared, "x") == check_plan(pages, (), own, "x")
         blanked += sum(map(len, shared.excluded))
     assert blanked > 100
+
+
+def test_percentages_tried_only_at_digits_before_their_anchors_are_the_regexs() -> None:
+    words = PIECES["percent"][3].split("|")
+    rng = random.Random("percent first")
+    found = 0
+    for _ in range(1500):
+        text = "".join(rng.choice(words) + rng.choice(("", "", " ", "\n")) for _ in range(20))
+        expected = [m.span() for m in target_words.PERCENT.finditer(text)]
+        got = scan.anchored_finditer(
+            target_words.PERCENT,
+            text,
+            target_words.PERCENT_ANCHORS,
+            target_words.PERCENT_REACH,
+            first=target_words.PERCENT_FIRST,
+        )
+        assert [m.span() for m in got] == expected, text
+        found += len(expected)
+    assert found > 1000
+    text = "123.45 per cent"  # the anchor 11 characters after the match's start
+    shorter = scan.anchored_finditer(
+        target_words.PERCENT, text, target_words.PERCENT_ANCHORS, target_words.PERCENT_REACH - 1
+    )
+    assert [m.span() for m in shorter] != [m.span() for m in target_words.PERCENT.finditer(text)]

@@ -23,6 +23,10 @@ PERCENT = re.compile(
     r"(?P<pct>\d(?<![\d.,]\d)\d{0,2}(?:[.,]\d{1,2})?)\s?(?:%|prozent|per\s?cent|percent)"
 )
 PERCENT_ANCHORS = ("%", "prozent", "cent")
+# Every match starts with a digit and holds an anchor at most so far after its start: three
+# digits, two decimals after a point, a space, "per " before "cent".
+PERCENT_REACH = 11
+PERCENT_FIRST = re.compile(r"\d")
 
 # A reduction by half, in words: "halve emissions", "cut in half", "halbieren", "Halbierung".
 HALVE = re.compile(

@@ -43,6 +43,8 @@ from review.intake.facts.target_words import (
     OWN,
     PERCENT,
     PERCENT_ANCHORS,
+    PERCENT_FIRST,
+    PERCENT_REACH,
     REDUCE,
     SPAN_BEFORE,
     TARGET_YEAR,
@@ -227,7 +229,7 @@ def _minus(text: str, at: int) -> bool:
 def _reductions(units: list[tuple[Unit, str]], city: str | None) -> list[Candidate]:
     found: list[Candidate] = []
     shares = chain(
-        sentences_with(PERCENT, units, PERCENT_ANCHORS, _may_reduce),
+        sentences_with(PERCENT, units, PERCENT_ANCHORS, _may_reduce, PERCENT_REACH, PERCENT_FIRST),
         sentences_with(HALVE, units, HALVE_ANCHORS),
     )
     for sentence, m in shares:

@@ -68,19 +68,21 @@ def sentences_with(
     anchors: tuple[str, ...],
     may_count: Callable[[str, re.Match[str]], bool] | None = None,
     reach: int | None = None,
+    first: re.Pattern[str] | None = None,
 ) -> Iterator[tuple[Sentence, re.Match[str]]]:
     """Each match of `pattern` in the lower-cased units, with its sentence. Units without any
     anchor are skipped before the regex runs; `may_count(text, match)`, when given, passes over
     a match whose sentence the caller would reject anyway (finding a sentence costs more than
     the caller's cheap tests: most percentages of a plan are no target). `reach`, when given:
-    every match holds an anchor at most so far after its start (`anchored_finditer`)."""
+    every match holds an anchor at most so far after its start (`anchored_finditer`, with
+    `first`: the class of the character every match starts with)."""
     for index in units_with(units, anchors):
         unit, lowered = units[index]
         found = (
             pattern.finditer(lowered)
             if reach is None
             else anchored_finditer(
-                pattern, lowered, anchors, reach, spots_in(units, anchors, index)
+                pattern, lowered, anchors, reach, spots_in(units, anchors, index), first
             )
         )
         for m in found:
