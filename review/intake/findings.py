@@ -283,6 +283,36 @@ _TAKING_PART = re.compile(
     r"co-?creat|co-?design|survey|umfrage|citizens'? (?:assembl|panel|jur)|public hearing)"
 )
 
+# Every match of _TAKING_PART holds one of these, at most 3 characters ("co-") after its start
+# or after a run of word characters (`\w*beteiligung`).
+_TAKING_PART_ANCHORS = (
+    "beteiligung",
+    "bürgerforum",
+    "werkstatt",
+    "workshop",
+    "consultation",
+    "participat",
+    "creat",
+    "design",
+    "survey",
+    "umfrage",
+    "citizen",
+    "public hearing",
+)
+
+
+def taking_part(text: str) -> re.Match[str] | None:
+    """`_TAKING_PART.search(text)`, begun where its first match can start at the earliest:
+    3 characters before the first anchor, and further back over the word characters there
+    (its `\w*` alternatives backtrack through every word of the text before: 90 µs a page)."""
+    found = [at for anchor in _TAKING_PART_ANCHORS if (at := text.find(anchor)) != -1]
+    if not found:
+        return None
+    lo = max(0, min(found) - 3)
+    while lo > 0 and (text[lo - 1].isalnum() or text[lo - 1] == "_"):  # what \w matches
+        lo -= 1
+    return _TAKING_PART.search(text, lo)
+
 
 def _taking_part_first(
     hits: list[tuple[Unit, str, re.Match[str]]],
@@ -291,10 +321,10 @@ def _taking_part_first(
     "we applied for external funding to develop a local climate agreement since stakeholder
     engagement was something we needed" names stakeholders, "the action plan was open for
     consultation during three months" shows them taking part."""
-    found = [(h, _TAKING_PART.search(h[1])) for h in hits]  # once per hit: the regex is slow
-    taking_part = [(u, t, m) for (u, t, _), m in found if m]
+    found = [(h, taking_part(h[1])) for h in hits]  # once per hit: the regex is slow
+    taking = [(u, t, m) for (u, t, _), m in found if m]
     rest = [h for h, m in found if not m]
-    return taking_part + rest
+    return taking + rest
 
 
 class _Body(Unit):

@@ -673,3 +673,27 @@ def test_percentages_tried_only_at_digits_before_their_anchors_are_the_regexs() 
         target_words.PERCENT, text, target_words.PERCENT_ANCHORS, target_words.PERCENT_REACH - 1
     )
     assert [m.span() for m in shorter] != [m.span() for m in target_words.PERCENT.finditer(text)]
+
+
+TAKING_PART_PIECES = (
+    "bürger|beteiligung|öffentlichkeits|bürgerforum|zukunfts|werkstatt|workshop|consultation|"
+    "participat|ion|co-|co|creat|design|designed|survey|umfrage|citizens' |citizen|citizens |"
+    "assembl|panel|jur|public hearing|public|hearing|x|_|1|é|-|'|stakeholder"
+)
+
+
+def test_taking_part_begun_before_its_first_anchor_is_the_regexs_search() -> None:
+    from review.intake.findings import _TAKING_PART, taking_part
+
+    pieces = TAKING_PART_PIECES.split("|")
+    rng = random.Random("taking part")
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice(("", "", " ", "\n")) for _ in range(15))
+        expected = _TAKING_PART.search(text)
+        got = taking_part(text)
+        assert (got and (got.span(), got.group(0))) == (
+            expected and (expected.span(), expected.group(0))
+        ), text
+        found += expected is not None
+    assert found > 1000
