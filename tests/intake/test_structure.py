@@ -288,6 +288,16 @@ ABBILDUNGEN = (
     "2015\n5\nAbbildung 2: Beteiligung der Bürgerinnen und Bürger am\nKlimaschutzkonzept 9\n"
     "Tabelle 1: Endenergieverbrauch der privaten Haushalte 12"
 )
+# Oslo p. 4: entries on a range of pages ("18-19"), three of them between two single pages.
+OSLO_TABLES = (
+    "List of tables\nTable No Table title Page No\nTable 1 A-2.1: List of relevant\n"
+    "policies, strategies &\nregulations\n14-15\nTable 2 GHG emissions in the\n"
+    "City of Oslo 2020, 2023\nand 2030\n17\nTable 3 Mitigation measures in\nthe Climate Budget"
+    "\n18-19\nTable 4 Preliminary set of\nindicators for indirect\nemissions\n34-35\n"
+    "Table 5 Identified measures\nand estimated isolated\neffect\n51\nTable 6 Outcome "
+    "indicators in\nClimate Barometer\n66\nTable 7 C1.1. Enabling\norganisational and\n"
+    "governance\ninterventions\n67-69\nTable 8 C.2.1: Enabling social\ninnovation\ninterventions\n72-76"
+)
 BODY = "The city council held workshops with residents on the heating plan in 2023."
 # The rest of a plan of 90 pages (a listing's page numbers are within the plan's length).
 REST = [f"Chapter text on page {n}." for n in range(90)]
@@ -299,6 +309,7 @@ def test_lists_of_figures_and_wrapped_tables_of_contents_are_never_evidence() ->
         [BUDAPEST_FIGURES],
         [COPENHAGEN_FIGURES],
         [ABBILDUNGEN],
+        [OSLO_TABLES],
     ):
         units = _pages(*pages, BODY, *REST)
         structure = analyse(units)

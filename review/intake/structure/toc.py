@@ -136,7 +136,8 @@ def _is_running(item: tuple[int, Line], excluded: list[list[Span]]) -> bool:
 
 # A listing's entry ends in its page number, after leaders or not ("Figure 2. ... Bitmedia. 11",
 # "... 11", a number alone on the line under a title wrapped over several lines).
-_ENTRY_END = re.compile(r"(?:^|\s|\.{2,}|…)(\d{1,3})$")
+# (a range of pages, "18-19", by its last page)
+_ENTRY_END = re.compile(r"(?:^|\s|\.{2,}|…)(?:\d{1,3}[-–])?(\d{1,3})$")
 # A listing's title wraps over at most this many lines between two page numbers ("Figure A.6
 # Livestock as of 31 / December 2021 and / ecological/environment / al resources of the / ...").
 MAX_WRAPPED = 7
