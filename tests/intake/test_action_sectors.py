@@ -75,3 +75,21 @@ def test_actions_on_commercial_and_municipal_buildings_count() -> None:
 
 def test_a_plan_without_an_action_chapter_has_no_chapter_sectors() -> None:
     assert _sectors(CONTEXT) is None
+
+
+def test_a_plans_numbered_priorities_are_its_actions() -> None:
+    """The Hague's CCC names its actions as priorities ("2.3.1 Priority 1: Retrofitting Homes
+    to Stop Using Natural Gas"); a chapter on "Strategic priorities" of governance is not one."""
+    priorities = [
+        (
+            "2.3.1 Priority 1: Retrofitting Homes to Stop Using Natural Gas (Energy Transition)",
+            ["The objective is to annually provide 10.000 existing homes with an energy label."],
+        ),
+        (
+            "2.3.2 Priority 2: Zero-Emission Zone (Sustainable Mobility)",
+            ["From 2025, the environmental zone becomes a zero-emission zone for logistics."],
+        ),
+    ]
+    assert _sectors(*priorities) == ["residential", "transport"]
+    governance = ("3 Strategic priorities", ["Support for citizens covering housing and travel."])
+    assert _sectors(governance) is None

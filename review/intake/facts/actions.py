@@ -28,7 +28,10 @@ from review.intake.scan import Started
 
 _ACTION_CHAPTER = re.compile(
     r"\bb-2\b|portfolio|mitigation action|climate action|actions\b|"
-    r"maßnahmen|massnahmen|handlungsfeld|handlungsprogramm"
+    r"maßnahmen|massnahmen|handlungsfeld|handlungsprogramm|"
+    # A numbered priority ("2.3.1 Priority 1: Retrofitting Homes ...", The Hague); "Strategic
+    # priorities" of a governance chapter are none.
+    r"priorit(?:y|ät) \d"
 )
 # The plan's context: where it stands today, not what it will do ("Part A – Current State of
 # Climate Action", "Ausgangslage", "Bestandsaufnahme", "Ist-Analyse").
