@@ -85,12 +85,13 @@ def parts_dir(settings: Settings, round_name: str) -> Path:
 
 @contextlib.contextmanager
 def claim_round(
-    settings: Settings, round_name: str, *, wait: float = ROUND_WAIT_SECONDS
+    settings: Settings, round_name: str, *, wait: float | None = None
 ) -> Iterator[None]:
     """Hold the round for one spread compile while the block runs (gather, parts, round
     outputs, removing the parts). Raises `CompileRunning` when another kept it for `wait`
-    seconds. Rounds whose names make the same folder name share one claim, as they share the
-    folder."""
+    seconds (default ROUND_WAIT_SECONDS). Rounds whose names make the same folder name share
+    one claim, as they share the folder."""
+    wait = ROUND_WAIT_SECONDS if wait is None else wait
     folder = parts_dir(settings, round_name)
     with held(
         get_engine(settings),

@@ -340,3 +340,54 @@ def test_the_flow_spreads_the_plans_over_part_runs_and_writes_the_round_once(
     compile_reviews(request)
     assert len(started) == 3
     assert _compiled_events(sqlite_settings) == dict.fromkeys(ids, 2)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_two_spread_compile_flows_of_a_round_at_once(
+    prefect_harness, sqlite_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two `compile_reviews` runs of one round with `runs` = 2 started together (here in two
+    threads, their parts in this process): the second waits for the round and renders after
+    the first; a third that may wait only briefly fails saying that one is running."""
+    import flows.compile_reviews as flow_module
+    from flows.compile_reviews import CompileParameters, compile_reviews
+
+    monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
+    name, ids = _round(sqlite_settings)
+    out = tmp_path / "out"
+    first_part, go = threading.Event(), threading.Event()
+
+    def part_on_a_worker(target: str, parameters: dict, what: str, key: str) -> str:
+        first_part.set()
+        assert go.wait(120)  # the first compile's parts wait until the others have started
+        request = CompileParameters.model_validate(parameters["parameters"])
+        return str(compile_reviews.fn(request)["plans"])
+
+    claim_round, claiming = parts.claim_round, threading.Event()
+
+    def claim_round_seen(*args, **kwargs):  # type: ignore[no-untyped-def]
+        claiming.set()
+        return claim_round(*args, **kwargs)
+
+    monkeypatch.setattr(flow_module, "on_workers", lambda: True)
+    monkeypatch.setattr(flow_module, "run_part", part_on_a_worker)
+    request = CompileParameters(round_name=name, out_dir=str(out), workers=1, pdf=False, runs=2)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(compile_reviews, request)
+        assert first_part.wait(120)
+        monkeypatch.setattr(parts, "claim_round", claim_round_seen)
+        second = pool.submit(compile_reviews, request)
+        assert claiming.wait(120)
+        time.sleep(0.5)  # the second is waiting for the round (60 s): the third may not
+        monkeypatch.setattr(parts, "ROUND_WAIT_SECONDS", 0.5)
+        with pytest.raises(parts.CompileRunning, match="is running"):
+            compile_reviews(request)
+        time.sleep(2)
+        assert not second.done()
+        go.set()
+        results = [first.result(timeout=300), second.result(timeout=300)]
+    assert [sorted(r["plans"]) for r in results] == [sorted(ids)] * 2
+    _one_document_per_plan(out, ids)
+    assert _compiled_events(sqlite_settings) == dict.fromkeys(ids, 2)
+    assert not parts.parts_dir(sqlite_settings, name).exists(), "parts left behind"
