@@ -93,3 +93,26 @@ def test_a_plans_numbered_priorities_are_its_actions() -> None:
     assert _sectors(*priorities) == ["residential", "transport"]
     governance = ("3 Strategic priorities", ["Support for citizens covering housing and travel."])
     assert _sectors(governance) is None
+
+
+def test_the_action_modules_title_unstyled_between_styled_headings() -> None:
+    """Seville's "MODULE B-2: Portfolio of transformative actions" is a plain paragraph between
+    the styled "MODULE B-1" and "B-2.3" headings; its action tables are the actions. A bus's
+    "commercial speed" is no commercial building."""
+    texts = [
+        "MODULE B-1: Climate Neutral Scenarios and Impact Pathways",
+        "The impact pathways describe the systemic levers of the city.",
+        "MODULE B-2: Portfolio of transformative actions",
+        "Pilot building project based on high energy efficiency parameters for monitoring and "
+        "analysis of its application to other municipal buildings.",
+        "Actions to promote public transport | In the short term, measures to improve the "
+        "commercial speed of urban public transport and optimisation of the network.",
+        "Through the implementation of bioclimatic architectural techniques in the design and "
+        "construction of housing, the energy efficiency of buildings can be improved.",
+        "B-2.3: Summary of residual emissions strategy",
+        "Offsetting programmes will have as special target groups the shops in Seville.",
+    ]
+    units = [Unit("paragraph", i + 1, t) for i, t in enumerate(texts)]
+    headings = [Heading(1, texts[0], "paragraph", 1), Heading(1, texts[6], "paragraph", 7)]
+    found = action_sectors([(u, u.text.lower()) for u in units], headings)
+    assert found is not None and found[0] == ["municipal", "residential", "transport"]

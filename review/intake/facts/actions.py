@@ -49,7 +49,7 @@ ACTION_SECTOR_TERMS: dict[str, re.Pattern[str]] = {
         r"öffentliche\w* gebäude"
     ),
     "tertiary": re.compile(
-        r"tertiary|tertiär|commercial(?! (?:vehicle|car|truck|transport|fleet|traffic|lorr|van))|"
+        r"tertiary|tertiär|commercial(?! (?:vehicle|car|truck|transport|fleet|traffic|lorr|van|speed))|"
         r"services? sector|office buildings|gewerbe|\bghd\b|dienstleistung|\bhandel\b"
     ),
     "residential": SECTOR_TERMS["residential"],
@@ -62,6 +62,24 @@ _ACTION_SECTORS_STARTED = {sector: Started(p) for sector, p in ACTION_SECTOR_TER
 _BUILDINGS_STARTED = Started(_BUILDINGS)
 
 
+# The template's action module by its title: "MODULE B-2: Portfolio of transformative actions".
+_ACTION_MODULE = re.compile(r"\s*module b-2\b")
+MODULE_TITLE_CHARS = 120
+
+
+def _unstyled_action_modules(units: list[tuple[Unit, str]]) -> list[Heading]:
+    """The action module's title standing as a paragraph of its own where the file did not
+    style it as a heading (Seville's "MODULE B-2: ..." between its styled "MODULE B-1" and
+    "B-2.3" headings), as a heading of the outline's top level."""
+    return [
+        Heading(1, text, unit.kind, unit.number)
+        for unit, text in units
+        if unit.kind == "paragraph"
+        and len(text) <= MODULE_TITLE_CHARS
+        and _ACTION_MODULE.match(text)
+    ]
+
+
 def action_sectors(
     units: list[tuple[Unit, str]], headings: Sequence[Heading]
 ) -> tuple[list[str], dict[str, dict[str, Any]]] | None:
@@ -69,7 +87,8 @@ def action_sectors(
     chapters (their tables first) outside the context chapters; None when the plan has no
     action chapter."""
     context = set(chapter_units(units, headings, _CONTEXT_CHAPTER))
-    chapter = [i for i in chapter_units(units, headings, _ACTION_CHAPTER) if i not in context]
+    outline = [*headings, *_unstyled_action_modules(units)]
+    chapter = [i for i in chapter_units(units, outline, _ACTION_CHAPTER) if i not in context]
     if not chapter:
         return None
     pool = [i for i in chapter if units[i][0].kind == "table"] or chapter
