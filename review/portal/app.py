@@ -41,6 +41,8 @@ def create_app(settings: Settings) -> FastAPI:
     # Bad link tries, counted in the database (shared by workers, kept across restarts); tests
     # set its delay to 0 and its limits through this attribute.
     app.state.throttle = LinkGuard(app.state.engine)
+    # The assignments this process opened through a link (`deps.saved_through_link`).
+    app.state.known = {}
     # Messages queued by a request (receipts, the replacement's invitation) go out right after
     # it commits, in a background sender; tests without an SMTP server swap this out.
     app.state.send_now = background.deliver_in_background

@@ -36,14 +36,17 @@ from starlette.requests import Request
 
 from review.config import Settings
 from review.coordinator import access
+from review.errors import InvalidInput
 from review.i18n import pick_language
 from review.link_guard import LinkGuard
-from review.models import MAX_ID, Municipality, Round
+from review.models import MAX_ID, Municipality, ReviewSource, Round, utcnow
 from review.portal import security
 from review.portal.errors import CrossSite, CsrfFailed, Denied, Locked, Unstorable
 from review.portal.pages import Pages
-from review.portal.posts import ReviewerPost
-from review.reviewing import links
+from review.portal.posts import ReviewerPost, reviewer_actor
+from review.reviewing import in_place, links
+from review.reviewing.form import ReviewInput, Seen
+from review.reviewing.in_place import Known, Saved
 from review.reviewing.links import OpenedAssignment
 from review.rubric import Rubric
 
@@ -180,7 +183,79 @@ def opened_here(request: Request, session: Session) -> OpenedAssignment:
     found = _reviewer_link(request, session, params["token"], assignment_id)
     if found is None:
         raise _refused(request)
+    _remember(request, found)
     return found
+
+
+#: The assignments this process remembers having opened (`_remember`): beyond, it starts again.
+KNOWN_LIMIT = 100_000
+
+
+def _remember(request: Request, opened: OpenedAssignment) -> None:
+    """What a save through the link in one statement needs to know before it asks
+    (`saved_through_link`), kept from the form page that comes before every save."""
+    known: dict[int, Known] = request.app.state.known
+    if len(known) >= KNOWN_LIMIT:
+        known.clear()
+    known[opened.id] = Known(opened.id, opened.rubric, opened.reviewer_id, opened.round_id)
+
+
+def saved_through_link(
+    request: Request, session: Session, form: FormData
+) -> tuple[ReviewerPost, Saved] | None:
+    """A draft save whose link's look-up is in its own statement (PostgreSQL,
+    `in_place.save_through_link`: one round trip), when this process opened the assignment
+    before (its form page) and the post passes its origin, CSRF and storability checks: the
+    checked post and where it was saved. None, with nothing written, for anything else, which
+    then goes the usual way from the start (`checked_post`: the link first), so every refusal
+    is answered as before."""
+    params = request.path_params
+    token = params["token"]
+    known: Known | None = request.app.state.known.get(_assignment_id(params["assignment_id"]))
+    if known is None or form.get("action") == "submit" or not token or len(token) > 200:
+        return None
+    if session.get_bind().dialect.name != "postgresql":  # SQLite's save is two statements
+        return None
+    rubric = request.app.state.rubrics.get(known.rubric)
+    try:
+        _check_origin(request)
+        _check_form(request, form)
+        seen = Seen.parse(_text(form, "seen") or "0.0")
+    except (CrossSite, CsrfFailed, Unstorable, InvalidInput):
+        return None
+    if rubric is None:
+        return None
+    settings: Settings = request.app.state.settings
+    now = utcnow()
+    link = links.link_params(
+        token, settings, request.app.state.throttle, security.client_key(request), now
+    )
+    data = ReviewInput.from_form(rubric, form)
+    done = in_place.save_through_link(
+        session,
+        known,
+        rubric,
+        data,
+        seen,
+        link,
+        source=ReviewSource.web.value,
+        now=now,
+        language=_lang(form),
+        actor=reviewer_actor(known.reviewer_id),
+    )
+    if done is None:
+        return None
+    row, saved = done
+    via = links.valid(row, token, settings, now)
+    assert via is not None and via.id == known.id, "links.WRITABLE holds only where _valid does"
+    post = _post(request, via, form)
+    post.data = data
+    return post, saved
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
 
 
 ReviewerAssignment = Annotated[OpenedAssignment, Depends(reviewer_assignment)]
@@ -271,14 +346,18 @@ def checked_post(request: Request, session: Session, form: FormData) -> Reviewer
     return _post(request, assignment, form)
 
 
-def _post(request: Request, assignment: OpenedAssignment, form: FormData) -> ReviewerPost:
+def _lang(form: FormData) -> str:
     raw_lang = form.get("lang")
+    return pick_language(raw_lang if isinstance(raw_lang, str) else None, None)
+
+
+def _post(request: Request, assignment: OpenedAssignment, form: FormData) -> ReviewerPost:
     post = ReviewerPost(
         token=request.path_params["token"],
         assignment=assignment,
         assignment_id=assignment.id,
         form=form,
-        lang=pick_language(raw_lang if isinstance(raw_lang, str) else None, None),
+        lang=_lang(form),
     )
     request.state.reviewer_post = post  # for the error handler, should the domain refuse it
     return post

@@ -14,6 +14,11 @@ from review.reviewing.links import OpenedAssignment
 ErrorField = Literal["form", "reason", "upload"]
 
 
+def reviewer_actor(reviewer_id: int) -> str:
+    """Who a reviewer's post is recorded as having been made by (events' `actor`)."""
+    return f"reviewer:{reviewer_id}"
+
+
 @dataclass
 class ReviewerPost:
     """`assignment` is the one the link opens (read in the request's session); `lang` the
@@ -30,7 +35,7 @@ class ReviewerPost:
 
     @property
     def actor(self) -> str:
-        return f"reviewer:{self.assignment.reviewer_id}"
+        return reviewer_actor(self.assignment.reviewer_id)
 
     @property
     def submits(self) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Row, bindparam
+from sqlalchemy import Date, Row, and_, bindparam, func, or_
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -17,7 +17,7 @@ from review import events, tokens
 from review.config import Settings
 from review.link_guard import TRIED, LinkGuard
 from review.models import Assignment, AssignmentStatus, Municipality, Round, table_of, utcnow
-from review.states import LINK_VALID
+from review.states import LINK_VALID, OPEN
 
 S = AssignmentStatus
 
@@ -241,6 +241,50 @@ def open_link(
         if locked:
             return None, locked
     return _valid(row, token, settings, now), 0.0
+
+
+#: A reviewer's link look-up (`open_link`'s statement) as a CTE, for a statement that writes
+#: through the link in the same round trip (`in_place.save_through_link`).
+LINK = _BY_TOKEN_GUARDED.cte("link")
+#: `_valid` as SQL (PostgreSQL's) over `LINK`, and narrower: where a statement may write
+#: through the link without asking first. It must never hold where `_valid` refuses: the path's
+#: assignment is the link's own (`assignment`), in a state a review can be written in (OPEN,
+#: within LINK_VALID); the client has no recent bad try (`tried`: the lock-out is then worked
+#: out first); the rubric, reviewer and round are the ones the caller read the form for; and the
+#: link has not expired, as `_expiry` has it: it works until the end of the later of its round's
+#: last day and its own due date, plus the grace days (`last_day`: today less those days), and
+#: not past its own `token_expires_at`. Its parameters: `link_params`.
+WRITABLE = and_(
+    LINK.c.id == bindparam("assignment"),
+    ~LINK.c.tried,
+    LINK.c.status.in_(sorted(s.value for s in OPEN)),
+    LINK.c.rubric == bindparam("rubric"),
+    LINK.c.reviewer_id == bindparam("reviewer"),
+    LINK.c.round_id == bindparam("round"),
+    or_(LINK.c.token_expires_at.is_(None), LINK.c.token_expires_at >= bindparam("now")),
+    func.greatest(func.coalesce(LINK.c.final_deadline, LINK.c.round_due_date), LINK.c.due_date)
+    >= bindparam("last_day", type_=Date),
+)
+
+
+def link_params(
+    token: str, settings: Settings, guard: LinkGuard, client: str, now: datetime
+) -> dict[str, Any]:
+    """The parameters of `LINK` and `WRITABLE` (but those the caller names: the assignment, its
+    rubric, reviewer and round)."""
+    return {
+        "digest": tokens.hash_token(token),
+        **guard.tried_params(client, now),
+        "now": now,
+        "last_day": now.date() - timedelta(days=settings.link_grace_days),
+    }
+
+
+def valid(
+    row: Row | None, token: str, settings: Settings, now: datetime
+) -> OpenedAssignment | None:
+    """`opened_by_token`'s answer for a row of `LINK` that another statement read."""
+    return _valid(row, token, settings, now)
 
 
 def _valid(

@@ -21,6 +21,7 @@ from review.portal.deps import (
     SettingsDep,
     checked_post,
     read_form,
+    saved_through_link,
     statement_session,
 )
 from review.portal.posts import ReviewerPost
@@ -91,22 +92,28 @@ def _the_usual_draft_save(
     request: Request, form: FormData
 ) -> tuple[ReviewerPost, in_place.Saved | None]:
     """The post checked through its link and, when it is the usual draft save, saved (where to,
-    else None): each statement on its own (`deps.statement_session`)."""
+    else None): each statement on its own (`deps.statement_session`); on PostgreSQL, when this
+    process opened the assignment before, the link's look-up and the save in one
+    (`deps.saved_through_link`)."""
     rubrics: dict[str, Rubric] = request.app.state.rubrics
     with statement_session(request) as each_on_its_own:
-        post = checked_post(request, each_on_its_own, form)
-        post.data = ReviewInput.from_form(rubrics[post.assignment.rubric], post.form)
-        saved = None
-        if not post.submits:
-            saved = drafts.save_usual_draft(
-                each_on_its_own,
-                post.assignment,
-                post.data,
-                post.text("seen") or "0.0",
-                actor=post.actor,
-                rubrics=rubrics,
-                language=post.lang,
-            )
+        at_once = saved_through_link(request, each_on_its_own, form)
+        if at_once is not None:
+            post, saved = at_once
+        else:
+            post = checked_post(request, each_on_its_own, form)
+            post.data = ReviewInput.from_form(rubrics[post.assignment.rubric], post.form)
+            saved = None
+            if not post.submits:
+                saved = drafts.save_usual_draft(
+                    each_on_its_own,
+                    post.assignment,
+                    post.data,
+                    post.text("seen") or "0.0",
+                    actor=post.actor,
+                    rubrics=rubrics,
+                    language=post.lang,
+                )
         each_on_its_own.commit()  # SQLite's transaction (on PostgreSQL each was committed)
     return post, saved
 
