@@ -70,6 +70,15 @@ def test_a_target_joined_to_a_quoted_one_is_the_quoted_owners() -> None:
     assert "(compared with 1990) and carbon neutrality by 2050" in city_2050["evidence"]["snippet"]
 
 
+def test_the_citys_own_target_joined_by_and_to_the_nations_stays_its_own() -> None:
+    found = _read(
+        "Germany targets a 65 % reduction of greenhouse gas emissions by 2030, and we aim for "
+        "climate neutrality by 2035."
+    )
+    assert _key(found["headline"]) == ("neutrality", None, 2035, None)
+    assert [(t["scope"], t["target_year"]) for t in found["other_targets"]] == [("national", 2030)]
+
+
 def test_the_citys_target_in_a_sentence_that_goes_on_to_the_eus() -> None:
     """Florence p. 133: the city's own neutrality, then the Commission's 40-55 % in the same
     sentence; the headline is the city's, the EU's range stays apart."""

@@ -214,9 +214,11 @@ JOINED_REACH = 150
 def _joined_owner(text: str, at: int, city: str | None) -> str | None:
     """The owner of the quoted target that a target is joined to in one clause ("..., and
     carbon neutrality by 2050"): the EU's or the nation's as the first is, however far before
-    the second its owner was named. None when the first is the city's own or there is none."""
+    the second its owner was named. None when the first is the city's own or there is none,
+    and when the words after "and" name the city ("..., and we aim for climate neutrality by
+    2035")."""
     joined = _JOINED.search(text, max(0, at - 40), at)
-    if joined is None:
+    if joined is None or CITY.search(joined.group(0)) or (city and city in joined.group(0)):
         return None
     figures = list(_FIGURE.finditer(text, max(0, joined.start() - JOINED_REACH), joined.start()))
     if not figures:
