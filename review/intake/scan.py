@@ -313,3 +313,22 @@ class Started:
         if self.starts is None:
             return self.pattern.finditer(text)
         return anchored_finditer(self.pattern, text, self.starts, 0)
+
+
+class Held:
+    """A regex's `search` begun `reach` characters before the first of `anchors`, literals one
+    of which every match holds at most `reach` characters after its start (the caller's
+    promise, which tests hold), and not run where none stands: for a regex whose matches start
+    otherwise than with a literal (a table row's "| " before its label), which `Started` cannot
+    search from its starts. The same match as `pattern.search(text)`."""
+
+    def __init__(self, pattern: re.Pattern[str], anchors: Sequence[str], reach: int) -> None:
+        self.pattern = pattern
+        self.anchors = tuple(anchors)
+        self.reach = reach
+
+    def search(self, text: str) -> re.Match[str] | None:
+        found = [at for anchor in self.anchors if (at := text.find(anchor)) != -1]
+        if not found:
+            return None
+        return self.pattern.search(text, max(0, min(found) - self.reach))

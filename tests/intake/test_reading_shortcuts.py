@@ -697,3 +697,52 @@ def test_taking_part_begun_before_its_first_anchor_is_the_regexs_search() -> Non
         ), text
         found += expected is not None
     assert found > 1000
+
+
+# The sectors searched from just before the first literal their matches hold (`scan.Held`):
+# texts of each regex's own words, table rows ("| municipality |") and the longest prefixes.
+HELD_PIECES = {
+    "inventory municipal": (
+        inventory.SECTOR_TERMS["municipal"],
+        *inventory.HELD["municipal"],
+        "municipal|municipality|public buildings|public sector|institutional|| |\n|kommunal|"
+        "kommunale|kommunalen|kommune|city-owned|city owned|own operations|städtische|"
+        "liegenschaft|gebäude|einrichtung|öffentliche|buildings|facilit|operations|assets|"
+        "fleet|stock|x| |public|city",
+    ),
+    "inventory tertiary": (
+        inventory.SECTOR_TERMS["tertiary"],
+        *inventory.HELD["tertiary"],
+        "tertiary|tertiär|commercial|commercial vehicle|institutional|service|services|sector|"
+        "buildings|building|industr|other |private |commercial || |\n|(|trade|commerce|"
+        "industry| and | & |business|businesses|businesses'|business's| as usual|gewerbe|"
+        "gewerbegebiet|ghd|dienstleistung|handel|x| |buildings and services",
+    ),
+    "actions municipal": (
+        actions.ACTION_SECTOR_TERMS["municipal"],
+        actions.MUNICIPAL_ANCHORS,
+        0,
+        "municipal|municipality|public buildings|city|city-owned|city owned|'s| group's| own |"
+        "buildings|propert|premises|facilit|operations|assets|estate|stock|kommunale|"
+        "kommunalen|städtische|öffentliche|liegenschaft|gebäude|einrichtung|x| |-",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", HELD_PIECES)
+def test_a_sector_searched_from_its_first_literal_is_the_regexs_search(name: str) -> None:
+    pattern, anchors, reach, pieces = HELD_PIECES[name]
+    words = pieces.split("|")
+    rng = random.Random(name)
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(words) + rng.choice(("", "", " ", "\n")) for _ in range(12))
+        expected = pattern.search(text)
+        got = scan.Held(pattern, anchors, reach).search(text)
+        assert (got and got.span()) == (expected and expected.span()), text
+        found += expected is not None
+    assert found > 1000
+    if reach:  # the longest way before a literal, one character short
+        text = "x| municipality | 12" if "municipal" in name else "x buildings and services"
+        shorter = scan.Held(pattern, anchors, reach - 1).search(text)
+        assert (shorter and shorter.span()) != pattern.search(text).span()  # type: ignore[union-attr]

@@ -24,7 +24,7 @@ from typing import Any
 from review.intake.document import Heading, Unit
 from review.intake.facts.inventory import _BUILDINGS, BUILDING_SECTORS, SECTOR_TERMS
 from review.intake.facts.text import chapter_units, evidence
-from review.intake.scan import Started
+from review.intake.scan import Held, Started
 
 _ACTION_CHAPTER = re.compile(
     r"\bb-2\b|portfolio|mitigation action|climate action|actions\b|"
@@ -58,7 +58,19 @@ ACTION_SECTOR_TERMS: dict[str, re.Pattern[str]] = {
 
 
 # The same searches, the regex tried only where a literal its matches start with stands.
-_ACTION_SECTORS_STARTED = {sector: Started(p) for sector, p in ACTION_SECTOR_TERMS.items()}
+# (The municipal one's alternatives each start with one of MUNICIPAL_ANCHORS.)
+MUNICIPAL_ANCHORS = (
+    "municipal",
+    "public buildings",
+    "city",
+    "kommunale",
+    "städtische",
+    "öffentliche",
+)
+_ACTION_SECTORS_STARTED: dict[str, Started | Held] = {
+    sector: Held(p, MUNICIPAL_ANCHORS, 0) if sector == "municipal" else Started(p)
+    for sector, p in ACTION_SECTOR_TERMS.items()
+}
 _BUILDINGS_STARTED = Started(_BUILDINGS)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from review.intake.document import Heading, Unit
 from review.intake.facts.text import evidence
-from review.intake.scan import Started, units_with
+from review.intake.scan import Held, Started, units_with
 
 _CHAPTER = re.compile(
     r"(?:baseline|emissions?|ghg|greenhouse gas|co2) (?:emissions? )?inventor|\ba-1\b|"
@@ -201,8 +201,46 @@ def _base_year(
     return year, first[year]
 
 
-# The same searches, the regex tried only where a literal its matches start with stands.
-_SECTORS_STARTED = {sector: Started(pattern) for sector, pattern in SECTOR_TERMS.items()}
+# The sectors whose matches start otherwise than with a literal (a table row's "| " before its
+# label): the literals one of which every match holds, and how far after its start at most
+# ("| " before "municipality"; "buildings and " before "services").
+HELD = {
+    "municipal": (
+        (
+            "municipal",
+            "public buildings",
+            "public sector",
+            "institutional",
+            "kommun",
+            "city-owned",
+            "city owned",
+            "own operations",
+            "städtische",
+            "öffentliche",
+        ),
+        2,
+    ),
+    "tertiary": (
+        (
+            "terti",
+            "commercial",
+            "institutional",
+            "service",
+            "business",
+            "gewerbe",
+            "ghd",
+            "dienstleistung",
+            "handel",
+        ),
+        14,
+    ),
+}
+# The same searches, the regex tried only where a literal its matches start with stands, or
+# from just before the first literal its matches hold.
+_SECTORS_STARTED: dict[str, Started | Held] = {
+    sector: Held(pattern, *HELD[sector]) if sector in HELD else Started(pattern)
+    for sector, pattern in SECTOR_TERMS.items()
+}
 _BUILDINGS_STARTED = Started(_BUILDINGS)
 
 
