@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Row, and_, bindparam, func, or_
+from sqlalchemy import Date, Row, and_, bindparam, func, literal_column, or_
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -257,7 +257,9 @@ LINK = _BY_TOKEN_GUARDED.cte("link")
 WRITABLE = and_(
     LINK.c.id == bindparam("assignment"),
     ~LINK.c.tried,
-    LINK.c.status.in_(sorted(s.value for s in OPEN)),
+    # Each state a literal of the statement: an IN list of values would be expanded, and the
+    # statement's text rendered again, at every execution.
+    LINK.c.status.in_([literal_column(f"'{s.value}'") for s in sorted(OPEN)]),
     LINK.c.rubric == bindparam("rubric"),
     LINK.c.reviewer_id == bindparam("reviewer"),
     LINK.c.round_id == bindparam("round"),
