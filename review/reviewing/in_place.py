@@ -200,22 +200,11 @@ def save(
     `actor`; None, with nothing written, when that is not the usual case (see the module's doc)."""
     if S(assignment.status) not in OPEN:
         return None
+    values = _draft_values(rubric, data, seen, source=source, now=now, language=language)
+    if values is None:
+        return None
     first = seen == Seen()
-    # Only numbers a row can hold reach the database (a larger one would make it fail).
-    if not first and not (1 <= seen.version <= MAX_ID and 1 <= seen.revision < MAX_ID):
-        return None
-    if validate(rubric, data, complete=False, language=language):
-        return None
-    params = {
-        "assignment": assignment.id,
-        "seen_version": seen.version,
-        "seen_revision": seen.revision,
-        **stored_values(rubric, data),
-        "status": ReviewStatus.draft.value,
-        "source": source,
-        "updated_at": now,
-        "submitted_at": None,
-    }
+    params = {"assignment": assignment.id, **values}
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         event = {"actor": actor, "round": assignment.round_id, "at": utcnow()}
@@ -274,10 +263,8 @@ def save_through_link(
     as it always did."""
     if session.get_bind().dialect.name != "postgresql":
         return None
-    first = seen == Seen()
-    if not first and not (1 <= seen.version <= MAX_ID and 1 <= seen.revision < MAX_ID):
-        return None
-    if validate(rubric, data, complete=False, language=language):
+    values = _draft_values(rubric, data, seen, source=source, now=now, language=language)
+    if values is None:
         return None
     params = {
         **link,
@@ -285,6 +272,29 @@ def save_through_link(
         "rubric": known.rubric,
         "reviewer": known.reviewer_id,
         "round": known.round_id,
+        **values,
+        "actor": actor,
+        "at": utcnow(),
+    }
+    statement = _FIRST_THROUGH_LINK if seen == Seen() else _SAVE_THROUGH_LINK
+    row = session.connection().execute(statement, params).first()
+    if row is None or row.saved_id is None:
+        return None
+    return row, Saved(row.saved_id, row.saved_version, row.saved_revision)
+
+
+def _draft_values(
+    rubric: Rubric, data: ReviewInput, seen: Seen, *, source: str, now: datetime, language: str
+) -> dict[str, Any] | None:
+    """The values a usual draft save writes, its draft at `seen` included; None when it is not
+    the usual save (a number no row can hold, answers the draft may not keep)."""
+    first = seen == Seen()
+    # Only numbers a row can hold reach the database (a larger one would make it fail).
+    if not first and not (1 <= seen.version <= MAX_ID and 1 <= seen.revision < MAX_ID):
+        return None
+    if validate(rubric, data, complete=False, language=language):
+        return None
+    return {
         "seen_version": seen.version,
         "seen_revision": seen.revision,
         **stored_values(rubric, data),
@@ -292,14 +302,7 @@ def save_through_link(
         "source": source,
         "updated_at": now,
         "submitted_at": None,
-        "actor": actor,
-        "at": utcnow(),
     }
-    statement = _FIRST_THROUGH_LINK if first else _SAVE_THROUGH_LINK
-    row = session.connection().execute(statement, params).first()
-    if row is None or row.saved_id is None:
-        return None
-    return row, Saved(row.saved_id, row.saved_version, row.saved_revision)
 
 
 def record_saved(
