@@ -5,9 +5,9 @@ never blocks the next one: the kernel drops a dead process's flocks, and Postgre
 session, and its locks, when the client's connection closes (a machine that vanishes without
 closing it is noticed by the server's TCP keepalive: `tcp_keepalives_idle`).
 
-Used by the outbox's deliverer (`review.notify.delivery.one_deliverer`: one at a time) and by
-the compile spread over workers (`review.consolidation.parts`: one spread compile of a round at
-a time, and one run at a time on each of its parts).
+Used by the compile spread over workers (`review.consolidation.parts`): one spread compile of a
+round at a time, and one run at a time on each of its parts. (The outbox's deliverer has its
+own lock of the same kind: `review.notify.delivery.one_deliverer`.)
 """
 
 from __future__ import annotations
