@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import multiprocessing
 import os
+import re
+import unicodedata
 from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import closing
@@ -137,9 +139,74 @@ def read_source(path: str, file_name: str, settings: Settings) -> Reading:
 
 
 def municipality_from_file_name(names: Iterable[str], file_name: str) -> str | None:
-    """'Münster.pdf', 'muenster plan.docx'... : a known municipality named by the file's stem."""
-    stem = normalise_name(Path(file_name).stem.replace("_", " ").replace("-", " "))
-    return next((n for n in names if normalise_name(n.replace("-", " ")) == stem), None)
+    """The known municipality a file's name names (see `FileNames`)."""
+    return FileNames(names).municipality(file_name)
+
+
+class FileNames:
+    """Which of a round's municipalities a file's name names: its whole stem ('Münster.pdf',
+    'bad_voeslau.docx'), else the one name standing as whole words in it
+    ('Klimaschutzkonzept_Tulln_2021.pdf', 'Bratislava-ccc.docx'); of names standing in it, the
+    longest wins where it holds the others ('Neustadt an der Donau' over 'Neustadt'). Two names
+    neither of which holds the other, or none: None (the file is refused and says how to name
+    it). Municipalities send their files under their own names, seldom the round's exactly.
+
+    The names are looked up by each run of the file name's words, so a folder of n files
+    against n names costs about n look-ups, not n x n comparisons."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._by_words: dict[tuple[str, ...], list[str]] = {}
+        self._longest = 0
+        for name in names:
+            self.add(name)
+
+    def add(self, name: str) -> None:
+        for words in set(_spellings(name)):
+            if words:
+                self._by_words.setdefault(words, []).append(name)
+                self._longest = max(self._longest, len(words))
+
+    def municipality(self, file_name: str) -> str | None:
+        found: dict[str, int] = {}
+        for stem in set(_spellings(Path(file_name).stem)):
+            for i in range(len(stem)):
+                for j in range(i + 1, min(len(stem), i + self._longest) + 1):
+                    for name in self._by_words.get(stem[i:j], ()):
+                        found[name] = j - i
+        if not found:
+            return None
+        longest = max(found, key=lambda n: found[n])
+        if all(_stands_in(longest, n) for n in found):
+            return longest
+        return None
+
+
+def _stands_in(name: str, part: str) -> bool:
+    """`part` is a run of whole words of `name` ('Neustadt' of 'Neustadt an der Donau')."""
+    return any(
+        words[i : i + len(p)] == p
+        for words in _spellings(name)
+        for p in _spellings(part)
+        for i in range(len(words) - len(p) + 1)
+    )
+
+
+def _spellings(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A name's words as people write them without its letters: 'ü' as 'ue' (German) and as 'u'
+    (elsewhere: 'Malmö' in 'malmo-ccc.pdf'), accents, case and 'ø', 'ł'... aside."""
+    folded = normalise_name(name).translate(_LETTERS)
+    return _words(folded.translate(_UMLAUTS)), _words(folded)
+
+
+def _words(name: str) -> tuple[str, ...]:
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return tuple(re.findall(r"[a-z0-9]+", plain))
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+_LETTERS = str.maketrans(
+    {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
+)
 
 
 def default_workers() -> int:
@@ -169,13 +236,14 @@ def plan_sources(
     first whose case and spacing aside match); only a name not among them is resolved on its
     own (created, or refused with the known ones)."""
     names = list(session.exec(select(Municipality.name).where(Municipality.round_id == round_.id)))
+    in_file_names = FileNames(names)
     known = {n: n for n in names}
     for n in names:
         known.setdefault(normalise_name(n), n)
     planned: list[Planned] = []
     refusals: dict[int, IntakeOutcome] = {}
     for index, source in enumerate(sources):
-        name = source.municipality or municipality_from_file_name(names, source.file_name)
+        name = source.municipality or in_file_names.municipality(source.file_name)
         try:
             if name is None:
                 raise NoMunicipality(source.file_name)
@@ -184,7 +252,7 @@ def plan_sources(
                 found = resolve_municipality(
                     session, round_, name, create=create_municipality, actor=actor
                 ).name
-                names.append(found)
+                in_file_names.add(found)
                 known.setdefault(found, found)
                 known.setdefault(normalise_name(found), found)
         except IntakeError as exc:

@@ -14,6 +14,7 @@ from review.cli.intake import summary_table
 from review.config import Settings
 from review.db import get_engine
 from review.intake import IntakeOutcome
+from review.intake.batch import municipality_from_file_name
 from review.models import Document, Plan
 from tests.support import plan_files
 from tests.support.factories import make_municipality, make_round
@@ -80,6 +81,50 @@ def test_any_refusal_gives_exit_1_with_the_reason(cli_env: Settings, tmp_path: P
     assert "Exampleton.pdf is an HTML page, not a PDF" in out
     assert "Irgendwo.pdf: which municipality's plan is it?" in out
     assert "1 registered" in out and "2 refused" in out
+
+
+def test_a_file_named_as_municipalities_send_it_finds_its_municipality(
+    cli_env: Settings, tmp_path: Path
+) -> None:
+    # Real files carry more than the name: 'Klimaschutzkonzept_Musterstadt_2021.pdf',
+    # 'exampleton-secap.docx'; a name holding two municipalities is refused, not guessed.
+    folder = tmp_path / "eingang"
+    folder.mkdir()
+    pdf = plan_files.text_pdf(plan_files.PLAN_DE)
+    (folder / "Klimaschutzkonzept_MUSTERSTADT_2021.pdf").write_bytes(pdf)
+    (folder / "exampleton-secap.docx").write_bytes(plan_files.plan_docx(plan_files.PLAN_EN))
+    (folder / "Musterstadt und Exampleton.pdf").write_bytes(pdf)
+    result = runner.invoke(
+        app, ["intake", str(folder), "--round", "R1", "--workers", "1", "--json"]
+    )
+    assert result.exit_code == 1
+    outcomes = {o["file_name"]: o for o in json.loads(result.stdout)}
+    assert outcomes["Klimaschutzkonzept_MUSTERSTADT_2021.pdf"]["municipality"] == "Musterstadt"
+    assert outcomes["exampleton-secap.docx"]["municipality"] == "Exampleton"
+    assert outcomes["exampleton-secap.docx"]["status"] == "registered"
+    both = outcomes["Musterstadt und Exampleton.pdf"]
+    assert both["status"] == "refused" and "which municipality's plan is it?" in both["error"]
+
+
+@pytest.mark.parametrize(
+    ("file_name", "municipality"),
+    [
+        ("Münster.pdf", "Münster"),
+        ("muenster plan.docx", "Münster"),
+        ("bad_voeslau.docx", "Bad Vöslau"),
+        ("Neustadt_an_der_Donau_SECAP.pdf", "Neustadt an der Donau"),
+        ("Neustadt-2020.pdf", "Neustadt"),
+        ("Münsterland.pdf", None),
+        ("Münster-Neustadt.pdf", None),
+        ("malmo-ccc.pdf", "Malmö"),
+        ("sonderborg-ccc.docx", "Sønderborg"),
+        ("Lodz-ccc.pdf", "Łódź"),
+    ],
+)
+def test_the_municipality_a_file_name_names(file_name: str, municipality: str | None) -> None:
+    names = ["Münster", "Neustadt", "Neustadt an der Donau", "Bad Vöslau", "Malmö", "Sønderborg"]
+    names.append("Łódź")
+    assert municipality_from_file_name(names, file_name) == municipality
 
 
 def test_unknown_round_is_a_clear_error(cli_env: Settings, tmp_path: Path) -> None:
