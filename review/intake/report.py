@@ -20,6 +20,13 @@ SCOPES = {
     "not_pursued": ("nicht verfolgt", "not pursued"),
 }
 MAX_QUOTED = 3
+#: The JRC's four key sectors, as the German SECAP guidance names them.
+SECTORS = {
+    "municipal": ("kommunale Gebäude und Anlagen", "municipal"),
+    "tertiary": ("tertiärer Sektor", "tertiary"),
+    "residential": ("Wohngebäude", "residential"),
+    "transport": ("Verkehr", "transport"),
+}
 
 
 def target_words(target: dict[str, Any], lang: str) -> str:
@@ -53,7 +60,8 @@ def _describe(finding: dict[str, Any], lang: str) -> str:
             f"Basisjahr {finding['base_year']}" if de else f"base year {finding['base_year']}"
         )
     if finding.get("sectors"):
-        parts.append(("Sektoren: " if de else "sectors: ") + ", ".join(finding["sectors"]))
+        names = [SECTORS.get(s, (s, s))[0 if de else 1] for s in finding["sectors"]]
+        parts.append(("Sektoren: " if de else "sectors: ") + ", ".join(names))
     if check == "council_approval" and finding.get("reference"):
         parts.append(("Beschluss: " if de else "decision: ") + str(finding["reference"]))
     if not finding.get("present") and finding.get("mentions"):

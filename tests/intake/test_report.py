@@ -78,3 +78,13 @@ def test_a_target_quoted_twice_is_listed_once() -> None:
     ]
     assert len(keys) == len(set(keys))
     assert ("neutrality", None, 2030, "city") not in keys  # the headline's year, said again
+
+
+def test_the_inventory_line_names_the_sectors_in_the_readers_language() -> None:
+    inventory = _findings()["inventory"]
+    german = finding_text(inventory, "de")
+    assert "Basisjahr 2019" in german
+    assert (
+        "Sektoren: kommunale Gebäude und Anlagen, tertiärer Sektor, Wohngebäude, Verkehr" in german
+    )
+    assert "sectors: municipal, tertiary, residential, transport" in finding_text(inventory, "en")
