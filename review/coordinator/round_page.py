@@ -18,6 +18,7 @@ from review.config import Settings
 from review.consolidation.pipeline import default_out_dir
 from review.exchange.replies import ReplyItem, replies_by_plan, reply_deadlines
 from review.i18n import N_
+from review.intake import report
 from review.models import (
     Assignment,
     AssignmentStatus,
@@ -81,6 +82,21 @@ class PlanSection:
     reply_due: date | None = None
     replies: list[ReplyItem] = field(default_factory=list)
 
+    def gaps(self, language: str) -> list[str] | None:
+        """What the intake's pre-check did not find, in words ('no financing'), for the plan's
+        heading: a coordinator scans thirty plans without opening each one's hints. None when
+        the plan was not checked (no document yet, or no text to check)."""
+        return report.gaps(self.findings, language)
+
+
+@dataclass(frozen=True)
+class LateReview:
+    """A review past its due date, for the page's list of who is late (most days first)."""
+
+    plan_id: int
+    municipality: str
+    assignment: AssignmentLine
+
 
 @dataclass(frozen=True)
 class ReviewerLine:
@@ -99,6 +115,16 @@ class RoundPage:
     reviewers: list[ReviewerLine]
     documents: list[str]  # every written document, relative to the round's output folder
     outstanding: int
+
+    @property
+    def late(self) -> list[LateReview]:
+        late = [
+            LateReview(p.plan_id, p.municipality, a)
+            for p in self.plans
+            for a in p.assignments
+            if a.days_late
+        ]
+        return sorted(late, key=lambda x: (-x.assignment.days_late, x.municipality))
 
     @property
     def complete(self) -> int:

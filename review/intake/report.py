@@ -113,6 +113,16 @@ _MISSING = {
 
 def missing(findings: Sequence[dict[str, Any]], lang: str = "en") -> str:
     """What the pre-check did not find, in words: 'no financing; inventory: 2 of 3 key sectors'."""
+    found = gaps(findings, lang)
+    if found is None:
+        return ""  # not checked: refused, or no text layer (its problems say so)
+    return "; ".join(found) or ("nichts" if lang == "de" else "nothing")
+
+
+def gaps(findings: Sequence[dict[str, Any]], lang: str = "en") -> list[str] | None:
+    """Each thing the pre-check did not find, in words; None when the plan was not checked."""
+    if not any(f.get("kind", "check") == "check" for f in findings):
+        return None
     de = lang == "de"
     parts = []
     for f in findings:
@@ -131,9 +141,7 @@ def missing(findings: Sequence[dict[str, Any]], lang: str = "en") -> str:
                 if de
                 else f"{name}: {n} of {need} key sectors"
             )
-    if not any(f.get("kind", "check") == "check" for f in findings):
-        return ""  # not checked: refused, or no text layer (its problems say so)
-    return "; ".join(parts) or ("nichts" if de else "nothing")
+    return parts
 
 
 JSON_KEYS = (

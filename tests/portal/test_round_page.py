@@ -69,6 +69,43 @@ def test_the_page_says_who_is_late_since_when_and_the_state_of_each_link(
     assert "überfällig" in german
 
 
+def test_the_late_reviews_stand_first_with_a_button_to_remind(
+    settings: Settings, session: Session
+) -> None:
+    # A coordinator of thirty plans sees who is late without scrolling through every plan, and
+    # each plan's heading says what the intake check did not find.
+    done, late, _assignment = _late_round(session, settings)
+    token = access.issue(session, done.round_)
+    session.commit()
+    page = round_page(session, settings, done.round_)
+    assert [x.assignment.id for x in page.late] == [late.assignment_id]
+
+    client = client_for(settings)
+    html = client.get(f"/c/{token}?lang=en").text
+    assert html.index('id="late"') < html.index('id="plans"')
+    row = html.split(f'id="late-{late.assignment_id}"')[1].split("</tr>")[0]
+    assert "3 days" in row and f"/c/{token}/a/{late.assignment_id}/remind" in row
+    assert f'href="#assignment-{late.assignment_id}"' in row
+    assert "Late reviews (1)" in html
+    german = client.get(f"/c/{token}").text
+    assert "Verspätete Gutachten (1)" in german and "Eingangsprüfung" in german
+
+
+def test_a_plans_heading_says_what_the_intake_check_did_not_find(
+    settings: Settings, session: Session
+) -> None:
+    done, _late, _a = _late_round(session, settings)
+    page = round_page(session, settings, done.round_)
+    tulln = next(p for p in page.plans if p.municipality == "Tulln an der Donau")
+    checks = ["inventory", "target", "financing", "monitoring", "council_approval"]
+    tulln.findings = [{"check": c, "present": c != "financing"} for c in checks]
+    assert tulln.gaps("en") == ["no financing"] and tulln.gaps("de") == ["keine Finanzierung"]
+    tulln.findings = [{"check": c, "present": True} for c in checks]
+    assert tulln.gaps("en") == []
+    tulln.findings = []
+    assert tulln.gaps("en") is None  # not checked: nothing to say
+
+
 def test_a_wrong_or_revoked_link_opens_nothing(settings: Settings, session: Session) -> None:
     done, _late, _a = _late_round(session, settings)
     token = access.issue(session, done.round_)
