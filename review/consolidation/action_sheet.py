@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from review.consolidation.exchange_sections import action_rows
 from review.consolidation.exports import add_sheet
-from review.consolidation.gather import PlanDossier
+from review.consolidation.gather import PlanDossier, ReviewerIdentity, reviewer_label
 from review.consolidation.redaction import redactor_for
 from review.consolidation.rules import PlanResult
 from review.documents.text import clean
@@ -29,6 +29,11 @@ class _SheetReader:
     t: Translator
     rubrics: dict[str, Rubric]
     text: Callable[[object], str]
+    people: dict[str, ReviewerIdentity]
+
+    def label(self, label: str) -> str:
+        info = self.people.get(label)
+        return reviewer_label(info.index, self.lang) if info is not None else label
 
 
 def write_action_sheet(dossier: PlanDossier, result: PlanResult, path: Path) -> Path:
@@ -38,6 +43,7 @@ def write_action_sheet(dossier: PlanDossier, result: PlanResult, path: Path) -> 
         t=translator(lang),
         rubrics={ri.rubric.id: ri.rubric for ri in dossier.rubrics},
         text=redactor_for(dossier, lang) if dossier.blind else clean,
+        people={info.label: info for info in dossier.reviewers},
     )
     actions = action_list(dossier, result, lang)
     t = reader.t

@@ -33,6 +33,10 @@ class Reader(Protocol):
     @property
     def text(self) -> Callable[[object], str]: ...
 
+    def label(self, label: str) -> str:
+        """A reviewer's blind name in the reader's language ("Reviewer A", "Gutachten A")."""
+        ...
+
 
 def lesson_title(w: PlanWriter, lesson: Lesson) -> str:
     if lesson.kind == "gate":
@@ -102,12 +106,24 @@ def action_rows(w: Reader, actions: Sequence[Action]) -> list[list[str]]:
             }
             who = w.t.gettext("rubric")
         else:
-            text = w.text(action.recommendation)
+            text = recommendation_text(w, action)
             who = w.t.ngettext("%(num)s reviewer", "%(num)s reviewers", action.reviewers) % {
                 "num": action.reviewers
             }
         rows.append([w.t.gettext(PRIORITY_NAMES[action.priority]), criterion, text, who])
     return rows
+
+
+def recommendation_text(w: Reader, action: Action) -> str:
+    """A reviewer's action as written; a merged one as each of its wordings, one a line, after
+    who wrote it ("Reviewer A, Reviewer C: ..."): the municipality and the meeting see every
+    reviewer's own words, not only the first."""
+    if len(action.wordings) <= 1:
+        return w.text(action.recommendation)
+    return "\n".join(
+        f"{', '.join(w.label(label) for label in wording.labels)}: {w.text(wording.text)}"
+        for wording in action.wordings
+    )
 
 
 def actions_section(w: PlanWriter, doc: Styled) -> None:
@@ -116,7 +132,8 @@ def actions_section(w: PlanWriter, doc: Styled) -> None:
     doc.heading(w.t.gettext("Action list"), 1)
     doc.para(
         w.t.gettext(
-            "The reviewers' recommendations, merged where they say the same. The priority comes "
+            "The reviewers' recommendations, merged where they say the same (each in its own "
+            "words, with who wrote it). The priority comes "
             "from the score and the weight: how many points of the total the criterion leaves "
             "open. Where no reviewer recommended anything for a criterion below 'good', the "
             "rubric's next level is named."
@@ -133,7 +150,16 @@ def actions_section(w: PlanWriter, doc: Styled) -> None:
         w.t.gettext("From"),
     )
     rows = ([clean(value) for value in values] for values in action_rows(w, actions))
-    doc.text_table(names, rows, [2.3, 4.3, 7.7, 2.7])
+    table = doc.text_table(names, rows, [2.3, 4.3, 7.7, 2.7])
+    for row, action in zip(table.rows[1:], actions, strict=True):
+        if len(action.wordings) > 1:  # each wording its own paragraph, its writers in bold
+            cell = row.cells[2]
+            cell.text = ""
+            for index, wording in enumerate(action.wordings):
+                para = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+                who = ", ".join(w.label(label) for label in wording.labels)
+                para.add_run(clean(f"{who}: ")).bold = True
+                para.add_run(clean(w.text(wording.text)))
 
 
 def calibration_section(w: PlanWriter, doc: Styled) -> None:

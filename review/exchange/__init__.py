@@ -5,6 +5,7 @@ municipalities learn from each other. Pure functions on the consolidation's plai
 - `learning`: each plan's weak criteria (and unmet JRC gates) paired with the plans of the round
   that are strong on them, with what their reviewers wrote and where in the plan;
 - `actions`: the recommendations of a plan's reviewers merged into a prioritised action list;
+  `wording` says when two of them give the same advice in other words;
 - `calibration`: each reviewer's leniency against co-reviewers, for the coordinator;
 - `history`: a municipality's plan against its plan of an earlier round.
 

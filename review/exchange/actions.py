@@ -9,8 +9,11 @@ Rules (pure, on a plan's dossier and scored result):
    most words shared with the criterion's title in any of the rubric's languages (compared on
    their first six letters, so "Emissionsinventar" meets "Basis-Emissionsinventar" and
    "inventory" meets "Inventory"); an item naming none is a general one.
-3. Items that say the same (equal after folding case, accents and punctuation, or sharing at
-   least `SAME_WORDS` of their words) merge into one, counting the reviewers who wrote it.
+3. Items of the same rubric and criterion that say the same merge into one action: an item joins
+   the first action whose every wording says the same as it (`review.exchange.wording`: equal
+   after folding, or the same advice in other words: stems, stop words dropped, German compounds
+   split, synonyms, and no topic or number on both sides that the other lacks). The action keeps
+   every wording with the reviewers who wrote it (`Action.wordings`) and counts the reviewers.
 4. A criterion consolidated below `STRONG_MIN` that no reviewer wrote a recommendation for gets
    one from the rubric: the anchor of the next level up.
 5. Priority from the score and the weight: the points of the rubric total (0-100) the criterion
@@ -29,13 +32,13 @@ from collections.abc import Sequence
 from review.consolidation.gather import PlanDossier
 from review.consolidation.redaction import fold
 from review.consolidation.rules import PlanResult
-from review.exchange.data import Action
+from review.exchange.data import Action, Wording
 from review.exchange.learning import STRONG_MIN
+from review.exchange.wording import same_advice
 from review.rubric import Criterion, Rubric
 
 HIGH_POINTS = 7.5
 MEDIUM_POINTS = 3.0
-SAME_WORDS = 0.8
 _RANK = {"high": 0, "medium": 1, "low": 2}
 _BULLET = r"(?:[-•*–]|\d{1,2}[.)])\s+"
 _SPLIT = re.compile(r"\n+|;\s*")
@@ -74,13 +77,19 @@ def criterion_of(item: str, rubric: Rubric) -> Criterion | None:
     return best
 
 
-def _same(a: str, b: str) -> bool:
-    """Rule 3."""
-    words_a, words_b = set(_WORDS.findall(fold(a))), set(_WORDS.findall(fold(b)))
-    if words_a == words_b:
-        return True
-    union = words_a | words_b
-    return bool(union) and len(words_a & words_b) / len(union) >= SAME_WORDS
+def _joins(action: Action, item: str, language: str) -> bool:
+    """Rule 3: the item says the same as every wording of the action."""
+    return all(same_advice(w.text, item, language) for w in action.wordings)
+
+
+def _merge(action: Action, item: str, label: str) -> None:
+    """Rule 3: the item's wording and writer kept on the action."""
+    wording = next((w for w in action.wordings if fold(w.text) == fold(item)), None)
+    if wording is None:
+        action.wordings.append(Wording(labels=[label], text=item))
+    elif label not in wording.labels:
+        wording.labels.append(label)
+    action.reviewers = len({label for w in action.wordings for label in w.labels})
 
 
 def open_points(rubric: Rubric, criterion: Criterion, value: float | None) -> float:
@@ -118,12 +127,12 @@ def action_list(dossier: PlanDossier, result: PlanResult, language: str) -> list
                         for a in actions
                         if a.rubric_id == rubric.id
                         and a.criterion_id == (criterion.id if criterion else "")
-                        and _same(a.recommendation, item)
+                        and _joins(a, item, dossier.language)
                     ),
                     None,
                 )
                 if merged is not None:
-                    merged.reviewers += 1
+                    _merge(merged, item, review.label)
                     continue
                 value = values.get((rubric.id, criterion.id)) if criterion else None
                 actions.append(
@@ -134,6 +143,7 @@ def action_list(dossier: PlanDossier, result: PlanResult, language: str) -> list
                         priority=priority(rubric, criterion, value) if criterion else "medium",
                         points=open_points(rubric, criterion, value) if criterion else 0.0,
                         score=value,
+                        wordings=[Wording(labels=[review.label], text=item)],
                     )
                 )
         covered = {a.criterion_id for a in actions if a.rubric_id == rubric.id}

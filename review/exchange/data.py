@@ -35,6 +35,14 @@ class Lesson(BaseModel):
     peers: list[PeerExample]
 
 
+class Wording(BaseModel):
+    """What the reviewers of a merged action wrote, word for word: one text and its writers."""
+
+    #: The reviewers' labels ("Reviewer A"), in the order they wrote it.
+    labels: list[str]
+    text: str
+
+
 class Action(BaseModel):
     """One line of a plan's action list."""
 
@@ -46,6 +54,9 @@ class Action(BaseModel):
     points: float
     score: float | None
     reviewers: int = 1  # how many reviewers wrote it (merged when they say the same)
+    #: For a "reviewer" action: every original wording merged into it and who wrote it (texts
+    #: equal after folding are one wording); `recommendation` is the first.
+    wordings: list[Wording] = Field(default_factory=list)
     #: "reviewer": a reviewer's recommendation; "rubric": the next level's anchor, where no
     #: reviewer recommended anything for a weak criterion.
     source: Literal["reviewer", "rubric"] = "reviewer"

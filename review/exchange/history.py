@@ -65,7 +65,10 @@ def plan_history(now: PlanRow, then: PlanRow, language: str) -> PlanHistory:
         else:
             status = "open"
         if redact is not None and action.source == "reviewer":
-            action = action.model_copy(update={"recommendation": redact(action.recommendation)})
+            wordings = [w.model_copy(update={"text": redact(w.text)}) for w in action.wordings]
+            action = action.model_copy(
+                update={"recommendation": redact(action.recommendation), "wordings": wordings}
+            )
         follow_ups.append(ActionFollowUp(action=action, before=was, now=is_now, status=status))
     return PlanHistory(
         round_name=then.dossier.round_name,

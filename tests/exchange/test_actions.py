@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 from openpyxl import load_workbook
 
 from review.consolidation.action_sheet import write_action_sheet
+from review.consolidation.plan_document import write_consolidated
 from review.exchange.actions import action_list, split_items
 from tests.support.exchange_round import dossier
 
@@ -91,3 +93,88 @@ def test_the_action_spreadsheet_is_in_the_municipalitys_language_and_runs_no_for
     formula = next(c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value)
     assert formula.data_type == "s"
     assert "Zeppelfeld" not in " ".join(str(v) for row in rows for v in row)
+
+
+def paraphrasing_reviews(language: str = "en", municipality_language: str = "en"):
+    return dossier(
+        9,
+        "Ybbs",
+        [
+            {
+                "rubric": "technical",
+                "base": 2,
+                "recommendations": "T8: Add a monitoring schedule with yearly reports\n"
+                "- T5: add a heat plan",
+            },
+            {
+                "rubric": "technical",
+                "base": 2,
+                "recommendations": "T8: The monitoring should be reported every year; "
+                "T5: add a mobility plan",
+            },
+            {
+                "rubric": "technical",
+                "base": 2,
+                "recommendations": "T8: add a monitoring schedule with yearly reports.",
+            },
+        ],
+        language=language,
+        municipality_language=municipality_language,
+    )
+
+
+def test_the_same_advice_in_other_words_is_one_action_with_every_wording() -> None:
+    plan = paraphrasing_reviews()
+    actions = action_list(plan, plan.score(), "en")
+    [monitoring] = [a for a in actions if a.criterion_id == "T8" and a.source == "reviewer"]
+    assert monitoring.reviewers == 3
+    assert [(w.labels, w.text) for w in monitoring.wordings] == [
+        (["Reviewer A", "Reviewer C"], "T8: Add a monitoring schedule with yearly reports"),
+        (["Reviewer B"], "T8: The monitoring should be reported every year"),
+    ]
+    # Different advice on one criterion stays two actions.
+    plans = sorted(a.recommendation for a in actions if a.criterion_id == "T5")
+    assert plans == ["T5: add a heat plan", "T5: add a mobility plan"]
+
+
+def test_german_compounds_and_inflections_merge() -> None:
+    plan = dossier(
+        10,
+        "Melk",
+        [
+            {
+                "rubric": "technical",
+                "base": 2,
+                "recommendations": "T8: Jährlichen Monitoringbericht veröffentlichen",
+            },
+            {
+                "rubric": "technical",
+                "base": 2,
+                "recommendations": "T8: Die Monitoring-Berichte sollen jährlich "
+                "veröffentlicht werden",
+            },
+            {
+                "rubric": "technical",
+                "base": 2,
+                "recommendations": "T8: Emissionsbericht jährlich veröffentlichen",
+            },
+        ],
+        language="de",
+    )
+    actions = [a for a in action_list(plan, plan.score(), "de") if a.source == "reviewer"]
+    assert sorted((a.reviewers, len(a.wordings)) for a in actions) == [(1, 1), (2, 2)]
+
+
+def test_the_document_and_the_sheet_show_who_wrote_which_wording(tmp_path: Path) -> None:
+    plan = paraphrasing_reviews(municipality_language="de")
+    sheet = load_workbook(write_action_sheet(plan, plan.score(), tmp_path / "a.xlsx"))
+    rows = [[c.value for c in row] for row in sheet.worksheets[0].iter_rows()]
+    [cell] = [r[2] for r in rows if "monitoring" in str(r[2]).lower()]
+    assert cell == (
+        "Gutachten A, Gutachten C: T8: Add a monitoring schedule with yearly reports\n"
+        "Gutachten B: T8: The monitoring should be reported every year"
+    )
+    path = write_consolidated(plan, plan.score(), "municipality", tmp_path / "m.docx")
+    document = docx.Document(str(path))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert cell in cells  # the action list's table, one wording a line

@@ -56,3 +56,31 @@ def test_a_municipality_back_in_a_later_round_sees_its_progress(
     assert "1 → 2,5" in text and "aufgegriffen" in text
     summary = docx_text(report.summary_docx)
     assert "Progress since the last round" in summary and first.round_.name in summary
+
+
+def test_every_wording_of_a_merged_action_is_redacted_in_a_blind_round() -> None:
+    then_plan = dossier(
+        1,
+        "Tulln",
+        [
+            {
+                "rubric": "technical",
+                "base": 2,
+                "recommendations": "T8: report on the monitoring every year",
+            },
+            {
+                "rubric": "technical",
+                "base": 2,
+                "recommendations": "T8: as Quirinus Zeppelfeld1x0 wrote, the monitoring "
+                "should be reported yearly",
+            },
+        ],
+        round_name="Round 2024",
+    )
+    now_plan = dossier(9, "Tulln", [{"rubric": "technical", "base": 3}])
+    now, then = rows_of(now_plan, then_plan)
+    [follow_up] = [
+        f for f in plan_history(now, then, "en").follow_ups if f.action.source == "reviewer"
+    ]
+    assert len(follow_up.action.wordings) == 2
+    assert "Zeppelfeld" not in follow_up.action.model_dump_json()
