@@ -1,7 +1,8 @@
 """Fuzzing: mutated synthetic plans (PDF, DOCX) through the intake reader and mutated Word review
 forms through the form parser. The only acceptable failure is the documented, clear one (an
-IntakeError / WordFormError, both PeerplanError); each input is read within a time and memory
-bound. The default run is a seeded short one; `-m slow` runs many more examples."""
+IntakeError / WordFormError, both PeerplanError); each input is read within a CPU-time and
+memory bound (tests.support.bounded). The default run is a seeded short one; `-m slow` runs many
+more examples."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import contextlib
 import io
 import os
 import random
+import subprocess
+import sys
 import time
-import tracemalloc
 import zipfile
 from collections import Counter
 
@@ -27,8 +29,10 @@ from review.intake import IntakeError, read_document
 from review.reviewing.form import ReviewInput, Seen
 from review.rubric import load_rubrics
 from tests.reliability.conftest import base_seed
+from tests.support.bounded import bounded
 
-#: Per input, on the loaded 2-core CI machine: generous, but a hang or a blow-up fails.
+#: CPU seconds per input (tests.support.bounded: why CPU, not wall time): generous, but a hang
+#: or a blow-up fails.
 SECONDS_PER_INPUT = 10.0
 PEAK_BYTES_PER_INPUT = 256 * 1024 * 1024
 SHORT = int(os.environ.get("PEERPLAN_FUZZ_SHORT", "25"))
@@ -45,22 +49,37 @@ SETTINGS = load_settings(
 )
 
 
-def _bounded(fn, *args, **kw):
-    """Run fn; return (result or exception); fail if it took too long or allocated too much."""
-    tracemalloc.start()
-    started = time.monotonic()
-    try:
-        try:
-            result = fn(*args, **kw)
-        except PeerplanError as exc:
-            result = exc
-        seconds = time.monotonic() - started
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert seconds < SECONDS_PER_INPUT, f"{seconds:.1f} s for one input"
-    assert peak < PEAK_BYTES_PER_INPUT, f"{peak // 2**20} MB for one input"
-    return result
+def _bounded(fn, *args, cpu_limit: float = SECONDS_PER_INPUT, **kw):
+    """Run fn; return its result or the PeerplanError it raised; fail if it used `cpu_limit` CPU
+    seconds (stopped there if it would not finish) or allocated too much."""
+    return bounded(
+        lambda: fn(*args, **kw),
+        cpu_limit=cpu_limit,
+        peak_bytes=PEAK_BYTES_PER_INPUT,
+        expected=(PeerplanError,),
+    )
+
+
+def test_the_bound_stops_an_input_that_never_finishes() -> None:
+    def forever():
+        while True:
+            pass
+
+    with pytest.raises(AssertionError, match="stopped at the CPU limit"):
+        _bounded(forever, cpu_limit=0.5)
+
+
+def test_the_bound_fails_an_input_that_costs_too_much_cpu_in_a_child() -> None:
+    """OCR reads in a child process: its CPU counts once the reader has waited for it."""
+    spin = "import time\nt = time.process_time()\nwhile time.process_time() - t < 1.2: pass"
+    with pytest.raises(AssertionError, match="CPU seconds for one input"):
+        _bounded(subprocess.run, [sys.executable, "-c", spin], check=True, cpu_limit=1.0)
+
+
+def test_the_bound_does_not_count_time_spent_waiting_for_the_cpu() -> None:
+    """A loaded machine (or `nice -n 19`) makes an input wait for a core: that is no slower
+    reading. A sleep stands in for the wait."""
+    assert _bounded(time.sleep, 1.0, cpu_limit=0.5) is None
 
 
 # --------------------------------------------------------------------------- mutations

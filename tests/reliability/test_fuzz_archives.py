@@ -3,15 +3,13 @@ compressed sizes, offsets, methods, flags, name and extra lengths, CRCs, member 
 local headers, the central directory and its end record, over an honest plan and over a member
 that unpacks to 64 MB. Through `review.intake.safezip.check_archive` and the full plan reader,
 the only outcomes allowed are success or the documented refusal (`ArchiveRefused`, an
-`IntakeError`), each within 5 s and 16 MB of Python allocations (tracemalloc peak): whatever
+`IntakeError`), each within 5 CPU seconds and 16 MB of Python allocations (tracemalloc peak): whatever
 the headers claim, unpacking never costs more than the bytes it produces allow."""
 
 from __future__ import annotations
 
 import os
 import struct
-import time
-import tracemalloc
 from collections import Counter
 
 import pytest
@@ -23,8 +21,9 @@ from review.config import Settings
 from review.intake import IntakeError, read_document, safezip
 from tests.reliability.conftest import base_seed
 from tests.support import plan_files
+from tests.support.bounded import bounded
 
-SECONDS_PER_INPUT = 5.0
+SECONDS_PER_INPUT = 5.0  # CPU seconds (tests.support.bounded)
 PEAK_BYTES_PER_INPUT = 16 * 1024 * 1024
 SHORT = int(os.environ.get("PEERPLAN_FUZZ_SHORT", "25"))
 LONG = int(os.environ.get("PEERPLAN_FUZZ_LONG", "600"))
@@ -92,21 +91,13 @@ def mutated_archives(draw) -> bytes:
 
 
 def _bounded(call) -> str:
-    tracemalloc.start()
-    started = time.monotonic()
-    try:
-        try:
-            call()
-            outcome = "read"
-        except (safezip.ArchiveRefused, IntakeError) as exc:
-            outcome = type(exc).__name__
-        seconds = time.monotonic() - started
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert seconds < SECONDS_PER_INPUT, f"{seconds:.1f} s for one archive"
-    assert peak < PEAK_BYTES_PER_INPUT, f"{peak / 2**20:.0f} MB for one archive"
-    return outcome
+    result = bounded(
+        call,
+        cpu_limit=SECONDS_PER_INPUT,
+        peak_bytes=PEAK_BYTES_PER_INPUT,
+        expected=(safezip.ArchiveRefused, IntakeError),
+    )
+    return type(result).__name__ if isinstance(result, BaseException) else "read"
 
 
 def _campaign(examples: int):
