@@ -18,9 +18,11 @@ from prefect.runtime import flow_run
 
 from review.config import load_settings
 from review.coordinator import access
+from review.coordinator import language as coordinator_language
+from review.coordinator.language import coordinator_translator
 from review.db import get_engine, session_scope
 from review.documents.text import slug
-from review.i18n import translator
+from review.i18n import Translator
 from review.progress import round_progress
 from review.progress_report import progress_markdown
 from review.rounds import get_round
@@ -46,12 +48,18 @@ def publish_round_progress(round_name: str, steps: list[str]) -> None:
         # earlier versions' links keep working for a day (review.coordinator.access).
         token = access.issue_for_artifact(session, round_)
     page_url = settings.portal_base_url.rstrip("/") + access.round_path(token)
-    t = translator(language)
+    t = coordinator_translator(settings, language)
     create_markdown_artifact(
         key=progress_artifact_key(round_name),
         markdown=progress_markdown(progress, t, datetime.now(UTC).date(), steps, page_url),
         description=t.gettext("Where the round stands: plans and outstanding reviews"),
     )
+
+
+def round_translator(round_name: str | None) -> Translator:
+    """The translator of the artifacts about `round_name` (the round's language), or about
+    every round (the installation's language): `review.coordinator.language`."""
+    return coordinator_language.round_translator(load_settings(), round_name)
 
 
 def _round_of(parameters: dict[str, Any]) -> str | None:

@@ -39,10 +39,13 @@ from flows.artifacts import artifact_key, publish_round_progress, run_name
 from flows.forms import optional
 from review.assignment import service
 from review.assignment.budget import DEFAULT_BUDGET
-from review.assignment.table import proposal_sentence, proposal_table
+from review.assignment.table import proposal_table
 from review.config import load_settings
+from review.coordinator import artifacts
+from review.coordinator.language import coordinator_language
 from review.db import get_engine, session_scope
 from review.errors import InvalidInput
+from review.i18n import translator
 from review.rounds import get_round
 
 ACTOR = "flow:assign_reviewers"
@@ -147,7 +150,9 @@ def propose(
             progress=log.info,
         )
         rows = proposal_table(session, proposal)
+        language = coordinator_language(settings, round_.language)
         return {
+            "language": language,
             "status": proposal.status,
             "objective": proposal.objective,
             "reasons": proposal.reasons,
@@ -158,7 +163,11 @@ def propose(
             "method": proposal.method,
             "found": proposal.found,
             "quality": proposal.quality(),
-            "sentence": proposal_sentence(proposal, rows) if proposal.found else "",
+            "sentence": artifacts.proposal_sentence(
+                proposal.status, proposal.gap, rows, translator(language)
+            )
+            if proposal.found
+            else "",
         }
 
 
@@ -173,17 +182,16 @@ def approve(round_name: str, note: str) -> int:
 
 def _publish(round_name: str, summary: dict[str, Any]) -> None:
     key = assignment_artifact_key(round_name)
+    t = translator(summary["language"])
     if summary["found"]:
         create_table_artifact(
             key=key,
-            table=summary["rows"],
-            description=f"{summary['sentence']} Decide in the paused run (Resume).",
+            table=artifacts.proposal_rows(summary["rows"], t),
+            description=artifacts.proposal_description(summary["sentence"], t),
         )
     else:
         create_markdown_artifact(
-            key=key,
-            markdown="## No assignment possible / Keine Zuteilung möglich\n\n"
-            + "\n".join(f"- {r}" for r in summary["reasons"]),
+            key=key, markdown=artifacts.no_assignment_markdown(summary["reasons"], t)
         )
 
 
@@ -209,10 +217,8 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
             log.warning(
                 "pins/forbids of the last answer make it infeasible: %s", summary["reasons"]
             )
-            description = (
-                "**The last pins/forbids leave no possible assignment:**\n\n"
-                + "\n".join(f"- {r}" for r in summary["reasons"])
-                + "\n\nThey were dropped; the earlier proposal stands."
+            description = artifacts.infeasible_question(
+                summary["reasons"], translator(summary["language"])
             )
             pinned, forbidden = (
                 pinned[: len(pinned) - added[0]],
@@ -221,16 +227,17 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
             summary = propose(request.round_name, pinned, forbidden, request.budget_seconds)
             _publish(request.round_name, summary)
         else:
-            description = (
-                f"Proposal for **{request.round_name}**: {summary['sentence']} The table is "
-                f"the artifact `{assignment_artifact_key(request.round_name)}`. Approve, solve "
-                f"again with pairs to pin or forbid (ids from the table), or stop."
+            description = artifacts.approval_question(
+                request.round_name,
+                summary["sentence"],
+                assignment_artifact_key(request.round_name),
+                translator(summary["language"]),
             )
         if request.auto_approve:
             approved = approve(request.round_name, "auto")
             publish_round_progress(request.round_name, ["assign", "approve"])
             return {**_result(summary), "approved": approved, "revisions": revision}
-        answer = _decision(request, description, revision)
+        answer = _decision(request, description, revision, summary["language"])
         if answer.decision == Decision.approve:
             approved = approve(request.round_name, answer.note)
             log.info("approved %d assignments", approved)
@@ -246,14 +253,13 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
     raise InvalidInput(f"no approval after {request.max_revisions} revisions; run the flow again")
 
 
-def _decision(request: AssignRequest, description: str, revision: int) -> ApprovalInput:
+def _decision(
+    request: AssignRequest, description: str, revision: int, language: str
+) -> ApprovalInput:
     """The coordinator's answer; 'solve again' without a change is asked again, because the
     same problem gives the same answer. Each question has its own pause key (a used key does
     not pause again)."""
-    unchanged = (
-        "**Solve again needs pairs to pin or forbid; nothing changed.** / "
-        "**Neu lösen braucht Paare zum Festlegen oder Verbieten; nichts geändert.**\n\n"
-    )
+    unchanged = artifacts.nothing_changed_notice(translator(language))
     for attempt in itertools.count():
         answer = pause_flow_run(
             wait_for_input=ApprovalInput.with_initial_data(

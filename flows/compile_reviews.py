@@ -32,7 +32,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
 
-from flows.artifacts import artifact_key, publish_round_progress, run_name
+from flows.artifacts import artifact_key, publish_round_progress, round_translator, run_name
 from flows.chunks import chunks
 from flows.deployments import spec
 from flows.forms import optional
@@ -49,6 +49,7 @@ from review.consolidation.pipeline import (
     only_plans,
 )
 from review.consolidation.render import PlanReport, default_workers, renderer_pool
+from review.coordinator import artifacts
 from review.db import get_engine, session_scope
 from review.rounds import get_round
 
@@ -221,26 +222,6 @@ def compile_summary(
         )
 
 
-def artifact_rows(reports: list[PlanReport]) -> list[dict[str, str]]:
-    rows = []
-    for report in reports:
-        rows.append(
-            {
-                "plan": str(report.plan_id),
-                "municipality": report.municipality,
-                "outcome": report.outcome,
-                "totals": ", ".join(
-                    f"{k} {'–' if v is None else f'{v:.1f}'}" for k, v in report.totals.items()
-                ),
-                "flags": str(report.flags),
-                "extra review": "yes" if report.extra_review else "",
-                "municipality edition": report.municipality_docx.as_uri(),
-                "coordinator edition": report.coordinator_docx.as_uri(),
-            }
-        )
-    return rows
-
-
 # Threads only wait for the renderers and the database. Prefect types `task_runner` as
 # TaskRunner[PrefectFuture], which its own ThreadPoolTaskRunner does not match (invariant).
 @flow(
@@ -303,11 +284,12 @@ def compile_reviews(parameters: CompileParameters) -> dict:
     # A run for some plans (the trigger when a plan's last review arrives) gets its own key:
     # under the round's key it would replace the table of every plan with its one row.
     partial = parameters.plan_ids is not None
+    t = round_translator(parameters.round_name)
     create_table_artifact(
         key=artifact_key("compile-reviews", parameters.round_name)
         + ("-plans-" + "-".join(map(str, sorted(parameters.plan_ids or []))) if partial else ""),
-        table=artifact_rows(reports),
-        description=f"Consolidated reviews of round '{parameters.round_name}' in {out_dir}",
+        table=artifacts.compile_rows(reports, t),
+        description=artifacts.compile_description(parameters.round_name, out_dir, t),
     )
     publish_round_progress(parameters.round_name, ["compile"])
     for note in notes:

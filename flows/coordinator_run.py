@@ -9,23 +9,27 @@ from collections.abc import Callable
 from prefect.artifacts import create_markdown_artifact
 from prefect.states import Completed, Failed, State
 
-from flows.artifacts import artifact_key, publish_round_progress
+from flows.artifacts import artifact_key, publish_round_progress, round_translator
+from review.coordinator import artifacts
 from review.errors import PeerplanError
 
 
-def run_control(round_name: str, title: str, key: str, control: Callable[[], list[str]]) -> State:
-    """`control` returns what it did, a line per change; a PeerplanError is the run's message."""
+def run_control(round_name: str, key: str, control: Callable[[], list[str]]) -> State:
+    """`control` returns what it did, a line per change in the round's language; a PeerplanError
+    is the run's message. `key` names the control (`review.coordinator.artifacts.CONTROL_TITLES`)."""
     try:
         done = control()
     except PeerplanError as exc:
         print(f"refused: {exc}")
-        return Failed(message=str(exc))
+        return Failed(message=artifacts.refusal(exc, round_translator(round_name)))
+    t = round_translator(round_name)
+    title = artifacts.control_title(key, t)
     create_markdown_artifact(
         key=artifact_key(key, round_name),
-        markdown="\n".join([f"# {title}: {round_name}", "", *[f"- {d}" for d in done]]) + "\n",
+        markdown=artifacts.control_markdown(title, round_name, done),
         description=title,
     )
     publish_round_progress(round_name, [])
     for line in done:
         print(line)
-    return Completed(message="; ".join(done)[:500] or "nothing to do")
+    return Completed(message="; ".join(done)[:500] or t.gettext("nothing to do"))

@@ -14,9 +14,10 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from pydantic import BaseModel
 
-from flows.artifacts import artifact_key, publish_round_progress, run_name
+from flows.artifacts import artifact_key, publish_round_progress, round_translator, run_name
 from flows.forms import optional
 from review.config import load_settings
+from review.coordinator import artifacts
 from review.runs import run_escalation
 
 
@@ -42,10 +43,11 @@ def escalate_deadlines(parameters: EscalationParameters = EVERY_ROUND) -> dict[s
     escalations, reassignments, the coordinators' daily digests."""
     round_name = parameters.round_name
     run = run_escalation(load_settings(), round_name=round_name, now=parameters.now)
+    t = round_translator(round_name)
     create_markdown_artifact(
         key=artifact_key("escalate-deadlines", round_name),
-        markdown=run.markdown(),
-        description="What the deadline escalation queued and sent, and why.",
+        markdown=artifacts.escalation_markdown(run.report, run.delivery, t),
+        description=artifacts.escalation_description(t),
     )
     for name in run.round_names:
         publish_round_progress(name, ["escalate"])

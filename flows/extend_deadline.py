@@ -44,7 +44,6 @@ def extend_deadline(parameters: ExtendParameters) -> State:
     target = Target(municipality=p.municipality or None, reviewer=p.reviewer or None)
     return run_control(
         p.round_name,
-        "Deadline extended / Frist verlängert",
         "extend-deadline",
         lambda: (
             runs.extend(

@@ -24,12 +24,13 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, Field
 
-from flows.artifacts import artifact_key, publish_round_progress, run_name
+from flows.artifacts import artifact_key, publish_round_progress, round_translator, run_name
 from flows.chunks import chunks
 from flows.deployments import spec
 from flows.forms import optional
 from flows.parts import on_workers, run_part
 from review.config import Settings, load_settings
+from review.coordinator import artifacts
 from review.db import get_engine, session_scope
 from review.intake import IntakeOutcome, Planned, Reading, collect_sources, plan_sources
 from review.intake.batch import (
@@ -40,7 +41,6 @@ from review.intake.batch import (
     split_by_municipality,
     write_manifest,
 )
-from review.intake.report import missing
 from review.rounds import get_round
 
 ACTOR = "flow:intake_plans"
@@ -157,12 +157,11 @@ def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
     for outcome in ordered:
         if not outcome.taken_in:
             logger.warning("refused: %s", outcome.error)
+    t = round_translator(round_name)
     create_table_artifact(
         key=artifact_key("intake", round_name) + _part_suffix(request.part),
-        table=[artifact_row(o) for o in ordered],
-        description=f"Intake into round '{round_name}': {sum(o.taken_in for o in ordered)} "
-        f"taken in, {sum(not o.taken_in for o in ordered)} refused. Completeness: automatic "
-        "hints, not a verdict / automatische Hinweise, keine Bewertung.",
+        table=artifacts.intake_rows(ordered, t),
+        description=artifacts.intake_description(round_name, ordered, t),
     )
     publish_round_progress(round_name, ["intake"])
     return [o.to_dict() for o in ordered]
@@ -207,29 +206,17 @@ def _spread(
             )
         )
     runs = [future.result() for future in futures]
+    t = round_translator(request.round_name)
+    key = artifact_key("intake", request.round_name)
     create_table_artifact(
-        key=artifact_key("intake", request.round_name),
-        table=[artifact_row(o) for o in refusals] or [{"file": "", "status": "every file planned"}],
-        description=f"Intake into round '{request.round_name}' spread over {len(parts)} runs "
-        f"(tables `{artifact_key('intake', request.round_name)}-part-N-of-{len(parts)}`); "
-        f"refused before reading: {len(refusals)}.",
+        key=key,
+        table=artifacts.spread_intake_rows(refusals, t),
+        description=artifacts.spread_intake_description(
+            request.round_name, len(parts), f"{key}-part-N-of-{len(parts)}", len(refusals), t
+        ),
     )
     publish_round_progress(request.round_name, ["intake"])
     return [o.to_dict() for o in refusals] + [
         {"part": f"{n} of {len(parts)}", "flow_run": run, "files": len(part)}
         for n, (run, part) in enumerate(zip(runs, parts, strict=True), start=1)
     ]
-
-
-def artifact_row(o: IntakeOutcome) -> dict[str, Any]:
-    return {
-        "file": o.file_name,
-        "municipality": o.municipality,
-        "status": o.status,
-        "version": o.version or "",
-        "length": o.extent,
-        "language": o.language or "",
-        "completeness": o.completeness,
-        "missing": missing(o.findings, "en"),
-        "problems": o.error if not o.taken_in else "; ".join(o.problems),
-    }

@@ -36,7 +36,6 @@ def new_personal_link(parameters: NewLinkParameters) -> State:
     target = Target(municipality=p.municipality or None, reviewer=p.reviewer)
     return run_control(
         p.round_name,
-        "New personal link / Neuer persönlicher Link",
         "new-personal-link",
         lambda: runs.new_link(load_settings(), p.round_name, target).done,
     )

@@ -10,10 +10,11 @@ from prefect import flow
 from prefect.states import State
 from pydantic import BaseModel, Field
 
-from flows.artifacts import run_name
+from flows.artifacts import round_translator, run_name
 from flows.coordinator_run import run_control
 from flows.forms import optional
 from review.config import load_settings
+from review.coordinator import artifacts
 from review.db import get_engine, session_scope
 from review.exchange.meeting_run import run
 from review.exchange.meetings import Changes
@@ -82,11 +83,6 @@ def plan_meetings(parameters: MeetingSettings) -> State:
                 invite=p.invite,
                 actor="plan_meetings",
             )
-        lines = [
-            f"{m.id}: {m.host}, {m.starts:%Y-%m-%d %H:%M}, {len(m.participants)} participants, "
-            f"agenda {', '.join(i.municipality for i in m.agenda) or '-'}"
-            for m in report.plan.meetings
-        ]
-        return [*lines, f"{report.invitations} invitation(s) queued", *report.notes]
+        return artifacts.meeting_lines(report, round_translator(p.round_name))
 
-    return run_control(p.round_name, "Meetings / Austauschtreffen", "plan-meetings", act)
+    return run_control(p.round_name, "plan-meetings", act)

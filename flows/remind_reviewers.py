@@ -37,7 +37,6 @@ def remind_reviewers(parameters: RemindParameters) -> State:
     target = Target(municipality=p.municipality or None, reviewer=p.reviewer or None)
     return run_control(
         p.round_name,
-        "Reminders sent / Erinnerungen verschickt",
         "remind-reviewers",
         lambda: runs.remind(load_settings(), p.round_name, target).done,
     )

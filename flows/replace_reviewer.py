@@ -43,7 +43,6 @@ def replace_reviewer(parameters: ReplaceParameters) -> State:
     target = Target(municipality=p.municipality, reviewer=p.reviewer)
     return run_control(
         p.round_name,
-        "Reviewer replaced / Gutachter:in ersetzt",
         "replace-reviewer",
         lambda: (
             runs.replace(

@@ -9,8 +9,9 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from pydantic import BaseModel, Field
 
-from flows.artifacts import artifact_key, publish_round_progress, run_name
+from flows.artifacts import artifact_key, publish_round_progress, round_translator, run_name
 from review.config import load_settings
+from review.coordinator import artifacts
 from review.runs import run_invitations
 
 
@@ -28,10 +29,11 @@ def send_invitations(parameters: InvitationParameters) -> dict[str, int]:
     """Invite every approved, not yet invited reviewer of the round by email."""
     round_name = parameters.round_name
     run = run_invitations(load_settings(), round_name=round_name, actor="send_invitations")
+    t = round_translator(round_name)
     create_markdown_artifact(
         key=artifact_key("send-invitations", round_name),
-        markdown=run.markdown(),
-        description="Who was invited, and what was sent.",
+        markdown=artifacts.invitations_markdown(round_name, run.invited, run.delivery, t),
+        description=artifacts.invitations_description(t),
     )
     publish_round_progress(round_name, ["invite"])
     invited = sum(item.outcome == "invited" for item in run.invited)

@@ -28,7 +28,6 @@ def take_in_plan(parameters: TakeInParameters) -> State:
     p = parameters
     return run_control(
         p.round_name,
-        "Plan taken in / Plan aufgenommen",
         "take-in-plan",
         lambda: runs.take_in_plan(load_settings(), p.round_name, p.municipality).done,
     )

@@ -9,11 +9,12 @@ from prefect import flow
 from prefect.states import State
 from pydantic import BaseModel, Field
 
-from flows.artifacts import run_name
+from flows.artifacts import round_translator, run_name
 from flows.coordinator_run import run_control
 from flows.forms import optional
 from review import rounds
 from review.config import load_settings
+from review.coordinator import artifacts
 from review.db import get_engine, session_scope
 
 
@@ -74,8 +75,6 @@ def update_round(parameters: RoundSettings) -> State:
                 allow_past=p.confirm_past,
                 actor="update_round",
             )
-        return [f"{k}: {old} -> {new}" for k, (old, new) in changed.items()] or ["no change"]
+        return artifacts.round_change_lines(changed, round_translator(p.round_name))
 
-    return run_control(
-        p.round_name, "Round settings / Einstellungen der Runde", "update-round", act
-    )
+    return run_control(p.round_name, "update-round", act)

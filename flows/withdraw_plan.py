@@ -32,7 +32,6 @@ def withdraw_plan(parameters: WithdrawPlanParameters) -> State:
     p = parameters
     return run_control(
         p.round_name,
-        "Plan withdrawn / Plan zurückgezogen",
         "withdraw-plan",
         lambda: runs.withdraw_plan(load_settings(), p.round_name, p.municipality, p.reason).done,
     )

@@ -94,6 +94,13 @@ class Settings(BaseSettings):
         "key created in the data directory (link.key, 0600). Every process of an installation "
         "must share it; keep it out of database backups.",
     )
+    language: str | None = Field(
+        default=None,
+        description="The coordinator's language ('de', 'en') for what peerplan says outside a "
+        "round: the CLI's lines and the Prefect artifacts about every round. A round's own "
+        "output is in the round's language. Default: the system locale (LANGUAGE, LC_ALL, "
+        "LC_MESSAGES, LANG), else German.",
+    )
     link_grace_days: int = Field(
         default=28, description="Days after the round's final deadline that personal links work."
     )

@@ -1,5 +1,6 @@
 """One escalation or invitation run: decide and queue in one transaction, commit, then send.
-Shared by the CLI and the Prefect flows, which only add printing or an artifact."""
+Shared by the CLI and the Prefect flows, which only add printing or an artifact (written by
+review.coordinator.artifacts)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,6 @@ class EscalationRun:
     def raise_if_failed(self) -> None:
         self.delivery.raise_if_failed()
 
-    def markdown(self) -> str:
-        return self.report.markdown() + "\n\n## Delivery\n" + _delivery_markdown(self.delivery)
-
 
 @dataclass
 class InvitationRun:
@@ -37,27 +35,6 @@ class InvitationRun:
 
     def raise_if_failed(self) -> None:
         self.delivery.raise_if_failed()
-
-    def markdown(self) -> str:
-        rows = ["| assignment | reviewer | outcome | why |", "|---|---|---|---|"]
-        rows += [
-            f"| {i.assignment_id} | {i.reviewer_email} | {i.outcome} | {i.why} |"
-            for i in self.invited
-        ]
-        return (
-            f"# Invitations for {self.round_name}\n\n"
-            + ("\n".join(rows) if self.invited else "_No approved assignment to invite._")
-            + "\n\n## Delivery\n"
-            + _delivery_markdown(self.delivery)
-        )
-
-
-def _delivery_markdown(delivery: DeliveryReport) -> str:
-    lines = [delivery.summary()]
-    lines += [f"- cancelled `{key}`: {why}" for key, why in delivery.cancelled]
-    lines += [f"- FAILED `{key}` (retried next run): {error}" for key, error in delivery.failed]
-    lines += [f"- UNDELIVERABLE `{key}`: {error}" for key, error in delivery.undeliverable]
-    return "\n".join(lines)
 
 
 def run_escalation(

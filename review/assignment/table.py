@@ -1,9 +1,8 @@
 """A proposal as the coordinator reads it before approving: one row per pair, sorted by plan,
-with both municipalities and the full reasons, and one sentence instead of a raw objective."""
+with both municipalities and the full reasons (its sentence: review.coordinator.artifacts)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -46,19 +45,3 @@ def proposal_table(session: Session, proposal: Proposal) -> list[dict[str, Any]]
         for plan_id, reviewer_id, rubric, value, why in proposal.rows
     ]
     return sorted(rows, key=lambda r: (r["plan"], r["rubric"], r["reviewer"]))
-
-
-def proposal_sentence(proposal: Proposal, rows: list[dict[str, Any]]) -> str:
-    """'36 reviews for 12 plans (3 each) by 20 reviewers: the best assignment possible.'"""
-    per_plan = Counter(row["plan_id"] for row in rows)
-    counts = sorted(set(per_plan.values()))
-    each = f"{counts[0]} each" if len(counts) == 1 else f"{counts[0]} to {counts[-1]} each"
-    reviewers = len({row["reviewer_id"] for row in rows})
-    if proposal.status == "optimal":
-        quality = "the best assignment possible (proven optimal)"
-    else:
-        quality = (
-            f"the best found within the time budget, at most {proposal.gap or 0:.2%} "
-            "below the best possible"
-        )
-    return f"{len(rows)} reviews for {len(per_plan)} plans ({each}) by {reviewers} reviewers: {quality}."

@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from review.assignment.budget import DEFAULT_BUDGET
-from review.cli.app import app, console, database, err_console, user_errors
+from review.cli.app import app, console, database, err_console, settings, user_errors
+from review.coordinator.artifacts import proposal_quality
+from review.coordinator.language import coordinator_translator
+from review.i18n import Translator
 from review.rounds import get_round
 
 
@@ -56,7 +60,7 @@ def _progress(line: str) -> None:
     err_console.print(line, highlight=False, style="dim")
 
 
-def proposal_table(session, proposal) -> Table:
+def proposal_table(session, proposal, t: Translator) -> Table:
     from sqlmodel import col, select
 
     from review.models import Municipality, Plan, Reviewer
@@ -70,13 +74,20 @@ def proposal_table(session, proposal) -> Table:
         r.id: r.name
         for r in session.exec(select(Reviewer).where(col(Reviewer.id).in_(reviewer_ids)))
     }
-    table = Table(title=f"proposal: objective {proposal.objective:g}")
-    for column in ("plan", "reviewer", "rubric", "affinity", "why"):
-        table.add_column(column, justify="right" if column == "affinity" else "left")
+    _ = t.gettext
+    table = Table(title=_("proposal: objective %(value)s") % {"value": f"{proposal.objective:g}"})
+    for column in (_("plan"), _("reviewer"), _("rubric"), _("affinity"), _("why")):
+        table.add_column(column, justify="right" if column == _("affinity") else "left")
     for plan_id, reviewer_id, rubric, value, why in proposal.rows:
         plan = plans[plan_id]
         town = towns[plan.municipality_id]
-        table.add_row(f"{town} ({plan.language})", names[reviewer_id], rubric, f"{value:.3f}", why)
+        table.add_row(
+            escape(f"{town} ({plan.language})"),
+            escape(names[reviewer_id]),
+            rubric,
+            t.format_decimal(value, 3),
+            escape(why),
+        )
     return table
 
 
@@ -95,8 +106,10 @@ def assign(
     """Propose reviewers for every plan of a round (status proposed, to be approved)."""
     from review.assignment import service
 
-    with database() as session:
+    settings_ = settings()
+    with database(settings_) as session:
         round_ = get_round(session, round_name)
+        t = coordinator_translator(settings_, round_.language)
         proposal = service.propose(
             session, round_, actor="cli", dry_run=dry_run, budget=budget, progress=_progress
         )
@@ -104,11 +117,24 @@ def assign(
             for reason in proposal.reasons:
                 err_console.print(f"[red]{proposal.status}:[/] {reason}", highlight=False)
             raise typer.Exit(1)
-        console.print(proposal_table(session, proposal))
-        verb = "would create" if dry_run else "created"
-        console.print(
-            f"{verb} {proposal.created}, updated {proposal.updated}, removed {proposal.removed} "
-            f"proposed assignments ({proposal.quality()}; {proposal.method}, "
-            f"{proposal.seconds:.1f} s)"
-            + ("" if dry_run else "; approve them in the Prefect flow assign_reviewers")
-        )
+        console.print(proposal_table(session, proposal, t))
+        counts = {
+            "created": proposal.created,
+            "updated": proposal.updated,
+            "removed": proposal.removed,
+            "quality": proposal_quality(proposal.status, proposal.gap, proposal.bound, t),
+            "method": proposal.method,
+            "seconds": t.format_decimal(proposal.seconds, 1),
+        }
+        if dry_run:
+            line = t.gettext(
+                "would create %(created)s, update %(updated)s and remove %(removed)s proposed "
+                "assignments (%(quality)s; %(method)s, %(seconds)s s)"
+            )
+        else:
+            line = t.gettext(
+                "created %(created)s, updated %(updated)s, removed %(removed)s proposed "
+                "assignments (%(quality)s; %(method)s, %(seconds)s s); approve them in the "
+                "Prefect flow assign_reviewers"
+            )
+        console.print(line % counts, highlight=False)

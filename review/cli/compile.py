@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from review.cli.app import app, console, database, settings, user_errors
 from review.consolidation.pipeline import compile_round
+from review.coordinator.artifacts import compile_rows
+from review.coordinator.language import coordinator_translator
 from review.rounds import get_round
 
 
@@ -30,30 +33,30 @@ def compile_command(
     with database(settings_) as session:
         round_ = get_round(session, round_name)
         report = compile_round(session, settings_, round_, out, workers=workers or None, pdf=pdf)
+        t = coordinator_translator(settings_, round_.language)
+    _ = t.gettext
     table = Table(
-        title=f"{report.round_name}: {len(report.plans)} plan(s) in {report.seconds:.1f} s"
+        title=_("%(round)s: %(n)s plan(s) in %(seconds)s s")
+        % {
+            "round": escape(report.round_name),
+            "n": len(report.plans),
+            "seconds": t.format_decimal(report.seconds, 1),
+        }
     )
-    for column in ("plan", "municipality", "outcome", "totals", "flags", "extra review"):
+    rows = compile_rows(report.plans, t)
+    columns = list(rows[0])[:6] if rows else []  # the editions' files are printed below
+    for column in columns:
         table.add_column(column)
-    for plan in report.plans:
-        totals = ", ".join(
-            f"{k} {'–' if v is None else f'{v:.1f}'}" for k, v in plan.totals.items()
-        )
-        table.add_row(
-            str(plan.plan_id),
-            plan.municipality,
-            plan.outcome,
-            totals,
-            str(plan.flags),
-            "yes" if plan.extra_review else "",
-        )
+    for row in rows:
+        table.add_row(*(escape(row[column]) for column in columns))
     console.print(table)
-    console.print(f"municipality editions: {report.out_dir / 'municipality'}")
-    console.print(
-        f"coordinator editions and exports (names inside): {report.out_dir / 'coordinator'}"
-    )
-    console.print(f"round summary and blind-safe exports: {report.out_dir / 'summary'}")
+    for line, folder in (
+        (_("municipality editions: %(folder)s"), "municipality"),
+        (_("coordinator editions and exports (names inside): %(folder)s"), "coordinator"),
+        (_("round summary and blind-safe exports: %(folder)s"), "summary"),
+    ):
+        console.print(line % {"folder": report.out_dir / folder}, highlight=False)
     if report.pdfs:
-        console.print(f"{len(report.pdfs)} PDF copies")
+        console.print(_("%(n)s PDF copies") % {"n": len(report.pdfs)}, highlight=False)
     for note in report.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(f"[yellow]{escape(_('note:'))}[/] {escape(note)}", highlight=False)

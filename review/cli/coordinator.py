@@ -8,8 +8,11 @@ import typer
 
 from review.cli.app import app, console, database, settings, user_errors
 from review.coordinator import access, runs
+from review.coordinator.artifacts import delivery_summary
 from review.coordinator.controls import Target
+from review.coordinator.language import coordinator_translator
 from review.coordinator.runs import ControlRun
+from review.i18n import translator
 from review.rounds import get_round, parse_date
 
 coordinator_app = typer.Typer(
@@ -45,7 +48,12 @@ def revoke(
     with database() as session:
         round_ = get_round(session, round_name)
         count = access.revoke(session, round_, label=label or None)
-    console.print(f"revoked {count} coordinator link(s) of round '{round_name}'", highlight=False)
+        t = coordinator_translator(settings(), round_.language)
+    console.print(
+        t.gettext("revoked %(n)s coordinator link(s) of round '%(round)s'")
+        % {"n": count, "round": round_name},
+        highlight=False,
+    )
 
 
 PLAN = typer.Option("", "--plan", help="Only the plan of this municipality.")
@@ -57,9 +65,13 @@ def _target(plan: str, reviewer: str) -> Target:
 
 
 def _report(result: ControlRun) -> None:
+    t = translator(result.language)
     for line in result.done:
         console.print(line, highlight=False, soft_wrap=True)
-    console.print(f"mail: {result.delivery.summary()}", highlight=False)
+    console.print(
+        t.gettext("mail: %(summary)s") % {"summary": delivery_summary(result.delivery, t)},
+        highlight=False,
+    )
 
 
 @coordinator_app.command("extend")

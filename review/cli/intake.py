@@ -7,13 +7,17 @@ import logging
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from review.cli.app import app, console, database, err_console, settings, user_errors
 from review.config import Settings
+from review.coordinator.artifacts import INTAKE_STATUS
+from review.coordinator.language import coordinator_translator
+from review.i18n import Translator
 from review.intake import IntakeOutcome, collect_sources, take_in_sources
-from review.intake.report import json_view, missing
+from review.intake.report import gaps, json_view, missing
 from review.private import private_path
 from review.rounds import get_round
 
@@ -67,12 +71,17 @@ def intake(
     log_file = log_to_file(s)
     sources = collect_sources(paths, municipality)
     if not sources:
-        err_console.print("no files found in " + ", ".join(map(str, paths)))
+        t = coordinator_translator(s)
+        err_console.print(
+            t.gettext("no files found in %(paths)s") % {"paths": ", ".join(map(str, paths))},
+            highlight=False,
+        )
         raise typer.Exit(1)
     with database(s) as session:
         round_ = get_round(session, round_name)
+        t = coordinator_translator(s, round_.language)
         progress = Progress(
-            TextColumn("[bold]intake"),
+            TextColumn("[bold]" + escape(t.gettext("intake"))),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
@@ -101,14 +110,26 @@ def intake(
     if as_json:
         print(json.dumps([_json(o) for o in outcomes], ensure_ascii=False, indent=2))
     else:
-        console.print(summary_table(outcomes))
+        console.print(summary_table(outcomes, t))
         for o in refused:
-            err_console.print(f"[bold red]refused[/] {o.error}", highlight=False)
+            err_console.print(
+                f"[bold red]{escape(t.gettext('refused'))}[/] {escape(o.error or '')}",
+                highlight=False,
+            )
         counts = {k: sum(o.status == k for o in outcomes) for k in STATUS_STYLE}
         console.print(
-            f"{len(outcomes)} file(s): {counts['registered']} registered, "
-            f"{counts['new_version']} new version(s), {counts['unchanged']} unchanged, "
-            f"{counts['refused']} refused. Reader warnings: {log_file}",
+            t.gettext(
+                "%(files)s file(s): %(registered)s registered, %(new)s new version(s), "
+                "%(unchanged)s unchanged, %(refused)s refused. Reader warnings: %(log)s"
+            )
+            % {
+                "files": len(outcomes),
+                "registered": counts["registered"],
+                "new": counts["new_version"],
+                "unchanged": counts["unchanged"],
+                "refused": counts["refused"],
+                "log": log_file,
+            },
             highlight=False,
         )
     if refused:
@@ -122,35 +143,36 @@ def _json(o: IntakeOutcome) -> dict:
     return data
 
 
-def _completeness(o: IntakeOutcome) -> str:
+def _completeness(o: IntakeOutcome, t: Translator) -> str:
     """ "8/9: no financing": the count alone does not say what is missing."""
-    gaps = missing(o.findings, "en")
-    return f"{o.completeness}: {gaps}" if gaps not in ("", "nothing") else o.completeness
+    found = gaps(o.findings, t.language)
+    return f"{o.completeness}: {'; '.join(found)}" if found else o.completeness
 
 
-def summary_table(outcomes: list[IntakeOutcome]) -> Table:
-    table = Table(title="Intake", show_lines=False)
+def summary_table(outcomes: list[IntakeOutcome], t: Translator) -> Table:
+    _ = t.gettext
+    table = Table(title=_("Intake"), show_lines=False)
     for column in (
-        "file",
-        "municipality",
-        "status",
-        "version",
-        "length",
-        "language",
-        "completeness",
-        "problems",
+        _("file"),
+        _("municipality"),
+        _("status"),
+        _("version"),
+        _("length"),
+        _("language"),
+        _("completeness"),
+        _("problems"),
     ):
         table.add_column(column, overflow="fold")
     for o in outcomes:
         style = STATUS_STYLE[o.status]
         table.add_row(
-            o.file_name,
-            o.municipality,
-            f"[{style}]{o.status}[/]",
+            escape(o.file_name),
+            escape(o.municipality),
+            f"[{style}]{escape(_(INTAKE_STATUS[o.status]))}[/]",
             str(o.version or ""),
-            o.extent,
+            o.extent_in(t.language),
             o.language or "",
-            _completeness(o),
+            _completeness(o, t),
             "; ".join(o.problems) if o.taken_in else (o.error_code or ""),
         )
     return table

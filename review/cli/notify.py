@@ -9,6 +9,8 @@ from rich.markup import escape
 from sqlmodel import col, select
 
 from review.cli.app import app, console, database, settings, user_errors
+from review.coordinator.artifacts import LINE_OUTCOMES, delivery_summary, escalation_text
+from review.coordinator.language import round_translator
 from review.db import migrate
 from review.errors import InvalidInput
 from review.models import Outbox
@@ -37,15 +39,24 @@ def invite(
     s = settings()
     migrate(s)
     run = run_invitations(s, round_name=round_name)
+    t = round_translator(s, round_name)
     for item in run.invited:
         console.print(
-            f"{item.outcome:<8} assignment {item.assignment_id} {item.reviewer_email}"
-            + (f": {item.why}" if item.why else ""),
+            t.gettext("%(outcome)s: assignment %(id)s, %(email)s")
+            % {
+                "outcome": t.gettext(LINE_OUTCOMES.get(item.outcome, item.outcome)),
+                "id": item.assignment_id,
+                "email": item.reviewer_email,
+            }
+            + (f" ({item.why})" if item.why else ""),
             highlight=False,
         )
     console.print(
-        f"{sum(i.outcome == 'invited' for i in run.invited)} invited; "
-        f"outbox: {run.delivery.summary()}",
+        t.gettext("%(n)s invited; outbox: %(summary)s")
+        % {
+            "n": sum(i.outcome == "invited" for i in run.invited),
+            "summary": delivery_summary(run.delivery, t),
+        },
         highlight=False,
     )
     run.raise_if_failed()
@@ -61,8 +72,12 @@ def escalate(
     s = settings()
     migrate(s)
     run = run_escalation(s, round_name=round_name or None, now=_parse_now(now))
-    console.print(run.report.text(), highlight=False)
-    console.print(f"outbox: {run.delivery.summary()}", highlight=False)
+    t = round_translator(s, round_name or None)
+    console.print(escape(escalation_text(run.report, t)), highlight=False)
+    console.print(
+        t.gettext("outbox: %(summary)s") % {"summary": delivery_summary(run.delivery, t)},
+        highlight=False,
+    )
     run.raise_if_failed()
 
 

@@ -6,7 +6,9 @@ from datetime import date, timedelta
 
 import typer
 
-from review.cli.app import app, console, database, user_errors
+from review.cli.app import app, console, database, settings, user_errors
+from review.coordinator.artifacts import round_change_lines
+from review.coordinator.language import coordinator_translator
 from review.rounds import create_round, get_round, parse_date, update_round
 
 round_app = typer.Typer(help="Review rounds.", no_args_is_help=True)
@@ -37,7 +39,8 @@ def round_create(
 ) -> None:
     """Create a review round."""
     due_date = parse_date(due, "the due date") if due else date.today() + timedelta(weeks=4)
-    with database() as session:
+    settings_ = settings()
+    with database(settings_) as session:
         round_ = create_round(
             session,
             name=name,
@@ -52,9 +55,26 @@ def round_create(
             coordinator_email=coordinator_email,
             allow_past=allow_past,
         )
+        t = coordinator_translator(settings_, round_.language)
+        line = (
+            t.gettext(
+                "round '%(round)s' created: %(n)s reviews per plan, due %(day)s, blind (the "
+                "municipalities do not learn who reviewed their plan)"
+            )
+            if round_.blind
+            else t.gettext(
+                "round '%(round)s' created: %(n)s reviews per plan, due %(day)s, open (the "
+                "municipalities learn who reviewed their plan)"
+            )
+        )
         console.print(
-            f"round '{round_.name}' created: {round_.reviews_per_plan} reviews per plan, "
-            f"due {round_.due_date}, {'blind' if round_.blind else 'open'}"
+            line
+            % {
+                "round": round_.name,
+                "n": round_.reviews_per_plan,
+                "day": t.format_date(round_.due_date),
+            },
+            highlight=False,
         )
 
 
@@ -94,7 +114,8 @@ def round_update(
         "coordinator_name": coordinator_name or None,
         "coordinator_email": coordinator_email or None,
     }
-    with database() as session:
+    settings_ = settings()
+    with database(settings_) as session:
         round_ = get_round(session, name)
         changed = update_round(
             session,
@@ -102,7 +123,9 @@ def round_update(
             changes={k: v for k, v in changes.items() if v is not None},
             allow_past=allow_past,
         )
-    if not changed:
-        console.print(f"round '{name}': nothing to change")
-    for key, (old, new) in changed.items():
-        console.print(f"round '{name}': {key.replace('_', ' ')} {old} -> {new}", highlight=False)
+        t = coordinator_translator(settings_, round_.language)  # the new one, when it changed
+    for line in round_change_lines(changed, t):
+        console.print(
+            t.gettext("round '%(round)s': %(change)s") % {"round": name, "change": line},
+            highlight=False,
+        )

@@ -1,6 +1,6 @@
 """A coordinator's control as one run: find the round, act in one transaction, commit, then send
 what it queued. Shared by the CLI and the Prefect flows, which only print or publish the lines.
-Each line says what was done, in words a coordinator reads."""
+Each line says what was done, in words a coordinator reads, in the round's language."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from sqlmodel import Session
 from review.config import Settings
 from review.coordinator import controls
 from review.coordinator.controls import Target
+from review.coordinator.language import coordinator_translator
 from review.db import get_engine, session_scope
+from review.i18n import Translator
 from review.models import Assignment, Reviewer, Round
 from review.notify.delivery import DeliveryReport, deliver
 from review.rounds import get_round
@@ -22,26 +24,24 @@ from review.rounds import get_round
 @dataclass
 class ControlRun:
     round_name: str
-    done: list[str]
+    done: list[str]  # in `language`, the round's (the coordinator's)
     delivery: DeliveryReport
-
-    def markdown(self, title: str) -> str:
-        lines = [f"# {title}: {self.round_name}", "", *[f"- {line}" for line in self.done]]
-        return "\n".join([*lines, "", f"Mail: {self.delivery.summary()}"]) + "\n"
+    language: str
 
 
 def run(
     settings: Settings,
     round_name: str,
-    control: Callable[[Session, Round], list[str]],
+    control: Callable[[Session, Round, Translator], list[str]],
 ) -> ControlRun:
     engine = get_engine(settings)
     with session_scope(engine) as session:
         round_ = get_round(session, round_name)
-        done = control(session, round_)
+        t = coordinator_translator(settings, round_.language)
+        done = control(session, round_, t)
         round_id = round_.id
     delivery = deliver(engine, settings, round_id=round_id, raise_on_failure=False)
-    return ControlRun(round_name, done, delivery)
+    return ControlRun(round_name, done, delivery, t.language)
 
 
 def _who(session: Session, assignment: Assignment) -> str:
@@ -52,30 +52,39 @@ def _who(session: Session, assignment: Assignment) -> str:
 def extend(
     settings: Settings, round_name: str, due_date: date, target: Target, *, allow_past: bool
 ) -> ControlRun:
-    def act(session: Session, round_: Round) -> list[str]:
+    def act(session: Session, round_: Round, t: Translator) -> list[str]:
         moved = controls.extend_deadline(
             session, settings, round_, due_date, target, allow_past=allow_past
         )
+        day = t.format_date(due_date)
         if not moved:
-            return [f"every open review is due on or after {due_date.isoformat()} already"]
-        return [f"{_who(session, a)}: due {due_date.isoformat()}" for a in moved]
+            return [
+                t.gettext("every open review is due on or after %(day)s already") % {"day": day}
+            ]
+        return [
+            t.gettext("%(who)s: due %(day)s") % {"who": _who(session, a), "day": day} for a in moved
+        ]
 
     return run(settings, round_name, act)
 
 
 def remind(settings: Settings, round_name: str, target: Target) -> ControlRun:
-    def act(session: Session, round_: Round) -> list[str]:
+    def act(session: Session, round_: Round, t: Translator) -> list[str]:
         queued = controls.remind_now(session, settings, round_, target)
-        return [f"reminder to {message.recipient}" for message in queued]
+        return [
+            t.gettext("reminder to %(recipient)s") % {"recipient": message.recipient}
+            for message in queued
+        ]
 
     return run(settings, round_name, act)
 
 
 def new_link(settings: Settings, round_name: str, target: Target) -> ControlRun:
-    def act(session: Session, round_: Round) -> list[str]:
+    def act(session: Session, round_: Round, t: Translator) -> list[str]:
         changed = controls.new_link(session, settings, round_, target)
         return [
-            f"{_who(session, a)}: new personal link sent; the earlier one no longer works"
+            t.gettext("%(who)s: new personal link sent; the earlier one no longer works")
+            % {"who": _who(session, a)}
             for a in changed
         ]
 
@@ -85,13 +94,19 @@ def new_link(settings: Settings, round_name: str, target: Target) -> ControlRun:
 def replace(
     settings: Settings, round_name: str, target: Target, *, backup: str | None, reason: str
 ) -> ControlRun:
-    def act(session: Session, round_: Round) -> list[str]:
+    def act(session: Session, round_: Round, t: Translator) -> list[str]:
         replacement = controls.replace_reviewer(
             session, settings, round_, target, backup=backup, reason=reason
         )
         if replacement.new is None:
-            return [f"nobody could take the review: {replacement.problem}"]
-        return [f"{_who(session, replacement.new)} invited in place of {target.reviewer}"]
+            return [
+                t.gettext("nobody could take the review: %(problem)s")
+                % {"problem": replacement.problem}
+            ]
+        return [
+            t.gettext("%(who)s invited in place of %(reviewer)s")
+            % {"who": _who(session, replacement.new), "reviewer": target.reviewer}
+        ]
 
     return run(settings, round_name, act)
 
@@ -99,21 +114,27 @@ def replace(
 def withdraw_plan(
     settings: Settings, round_name: str, municipality: str, reason: str
 ) -> ControlRun:
-    def act(session: Session, round_: Round) -> list[str]:
+    def act(session: Session, round_: Round, t: Translator) -> list[str]:
         taken = controls.withdraw_plan(session, settings, round_, municipality, reason=reason)
-        return [f"plan of {municipality} withdrawn"] + [
-            f"{_who(session, a)}: review withdrawn, link closed" for a in taken
+        return [
+            t.gettext("plan of %(municipality)s withdrawn") % {"municipality": municipality}
+        ] + [
+            t.gettext("%(who)s: review withdrawn, link closed") % {"who": _who(session, a)}
+            for a in taken
         ]
 
     return run(settings, round_name, act)
 
 
 def take_in_plan(settings: Settings, round_name: str, municipality: str) -> ControlRun:
-    def act(session: Session, round_: Round) -> list[str]:
+    def act(session: Session, round_: Round, t: Translator) -> list[str]:
         controls.take_in_plan(session, round_, municipality)
         return [
-            f"plan of {municipality} is in the round: the next run of review_round proposes its "
-            "reviewers for your approval"
+            t.gettext(
+                "plan of %(municipality)s is in the round: the next run of review_round proposes "
+                "its reviewers for your approval"
+            )
+            % {"municipality": municipality}
         ]
 
     return run(settings, round_name, act)

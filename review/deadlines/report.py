@@ -1,5 +1,6 @@
 """What a deadline run did: the messages it queued, the state changes, what needs the
-coordinator; as text for the CLI and as markdown for the flow's artifact."""
+coordinator; as plain text for the flow's log (the coordinator reads it in their language from
+review.coordinator.artifacts: the artifact and the CLI's lines)."""
 
 from __future__ import annotations
 
@@ -48,25 +49,3 @@ class EscalationReport:
         out += [f"  state: {t}" for t in self.transitions]
         out += [f"  PROBLEM: {p}" for p in self.problems]
         return "\n".join(out)
-
-    def markdown(self) -> str:
-        rows = [
-            "| round | assignment | message | window | to | outcome | why |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        rows += [
-            f"| {x.round} | {x.assignment_id or ''} | {x.message} | {x.window} | "
-            f"{x.recipient} | {x.outcome} | {x.reason} |"
-            for x in self.lines
-        ]
-        parts = [
-            f"# Deadline escalation {self.now.isoformat(timespec='minutes')}",
-            f"{len(self.queued)} message(s) queued, {len(self.transitions)} state change(s); "
-            f"{self.already} message(s) were already queued by earlier runs (not repeated).",
-            "\n".join(rows) if self.lines else "_Nothing was due._",
-        ]
-        if self.transitions:
-            parts.append("## State changes\n" + "\n".join(f"- {t}" for t in self.transitions))
-        if self.problems:
-            parts.append("## Needs the coordinator\n" + "\n".join(f"- {p}" for p in self.problems))
-        return "\n\n".join(parts)

@@ -79,10 +79,12 @@ def test_assign_dry_run_shows_table_and_stores_nothing(sqlite_settings, monkeypa
         _round(session, name="CLI Runde")
     result = runner.invoke(app, ["assign", "--round", "CLI Runde", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "would create 18" in result.output and "Tulln (de)" in result.output
+    # A German round: its coordinator reads the proposal in German.
+    assert "würde 18 vorgeschlagene Zuteilungen anlegen" in result.output
+    assert "Tulln (de)" in result.output and "Gutachter:in" in result.output
     with session_scope(get_engine(sqlite_settings)) as session:
         assert session.exec(select(Assignment)).first() is None
     result = runner.invoke(app, ["assign", "--round", "CLI Runde"])
-    assert result.exit_code == 0 and "created 18" in result.output
+    assert result.exit_code == 0 and "18 vorgeschlagene Zuteilungen angelegt" in result.output
     result = runner.invoke(app, ["assign", "--round", "Keine"])
     assert result.exit_code == 2 and "no round named 'Keine'" in result.output

@@ -49,12 +49,13 @@ def test_invite_escalate_and_outbox(cli):
     invoke, box, monkeypatch, port = cli
     result = invoke("invite", "--round", "CLI Runde")
     assert result.exit_code == 0, result.output
-    assert "invited  assignment" in result.output and "1 sent" in result.output
-    assert invoke("invite", "--round", "CLI Runde").output.startswith("0 invited")
+    # A German round: its coordinator reads German.
+    assert "eingeladen: Zuteilung" in result.output and "1 gesendet" in result.output
+    assert invoke("invite", "--round", "CLI Runde").output.startswith("0 eingeladen")
 
     result = invoke("escalate", "--round", "CLI Runde", "--now", "2026-12-13T08:00")
     assert result.exit_code == 0, result.output
-    assert "queued          reminder" in result.output and "d-2" in result.output
+    assert "erzeugt: Erinnerung (d-2)" in result.output, result.output
     assert [m["X-Peerplan-Kind"] for m in box.messages] == ["invitation", "reminder", "digest"]
 
     # The SMTP server goes away: the next day's messages wait, the command fails loudly.

@@ -139,13 +139,14 @@ def test_round_update_changes_settings_and_says_what_changed(cli, settings: Sett
         "--coordinator-name", "Petra Lang",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "blind True -> False" in result.output
-    assert "final deadline 2099-03-15 -> 2099-04-01" in result.output
+    # A German round: the changes in German, dates as Germans write them.
+    assert "verdeckt: ja -> nein" in result.output
+    assert "letzte Frist: 15.03.2099 -> 01.04.2099" in result.output
     with Session(get_engine(settings)) as session:
         round_ = session.exec(select(Round).where(Round.name == "Runde B")).one()
         assert (round_.blind, round_.coordinator_name) == (False, "Petra Lang")
     again = cli("round", "update", "Runde B", "--open")
-    assert again.exit_code == 0 and "nothing to change" in again.output
+    assert again.exit_code == 0 and "nichts zu ändern" in again.output
     early = cli("round", "update", "Runde B", "--final-deadline", "2099-02-01")
     assert early.exit_code == 2 and "before the round's due date" in early.output
     missing = cli("round", "update", "Runde X", "--open")

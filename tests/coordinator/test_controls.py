@@ -84,7 +84,7 @@ def test_extend_one_review_brings_an_overdue_one_back(cli, session: Session, set
         email,
     )
     assert result.exit_code == 0, result.output
-    assert f"due {new_due.isoformat()}" in result.output
+    assert f"fällig am {new_due:%d.%m.%Y}" in result.output  # the round's German
     session.expire_all()
     assignment = session.get(Assignment, late.assignment_id)
     assert assignment.due_date == new_due and assignment.status == "invited"
@@ -134,7 +134,7 @@ def test_remind_now_sends_each_time_it_is_asked(cli, session: Session, settings)
     round_name, place, email = _names(session, invited.assignment_id)
     for _ in range(2):
         result = cli("remind", "--round", round_name, "--plan", place)
-        assert result.exit_code == 0 and f"reminder to {email}" in result.output
+        assert result.exit_code == 0 and f"Erinnerung an {email}" in result.output
         time.sleep(1.1)  # a second apart: each reminder has its own window
     reminders = session.exec(
         select(Outbox).where(
@@ -152,7 +152,7 @@ def test_a_new_link_works_and_the_old_one_stops(cli, session: Session, settings)
     portal = client_for(settings)
     assert portal.get(f"/r/{invited.token}").status_code in (200, 303)
     result = cli("new-link", "--round", round_name, "--reviewer", email)
-    assert result.exit_code == 0 and "no longer works" in result.output, result.output
+    assert result.exit_code == 0 and "der bisherige gilt nicht mehr" in result.output, result.output
     invitation = session.exec(
         select(Outbox)
         .where(Outbox.assignment_id == invited.assignment_id, Outbox.kind == "invitation")
@@ -251,7 +251,7 @@ def test_a_withdrawn_plan_holds_nothing_up_and_can_come_back(
         cli("withdraw-plan", "--round", round_name, "--plan", place, "--reason", " ").exit_code == 2
     )
     result = cli("withdraw-plan", "--round", round_name, "--plan", place, "--reason", "merged")
-    assert result.exit_code == 0 and "review withdrawn" in result.output, result.output
+    assert result.exit_code == 0 and "Gutachten zurückgezogen" in result.output, result.output
     session.expire_all()
     assert session.get(Assignment, invited.assignment_id).status == "withdrawn"
     assert client_for(settings).get(f"/r/{invited.token}").status_code == 404
@@ -261,7 +261,9 @@ def test_a_withdrawn_plan_holds_nothing_up_and_can_come_back(
     assert again.exit_code == 2 and "withdrawn already" in again.output
 
     back = cli("take-in", "--round", round_name, "--plan", place)
-    assert back.exit_code == 0 and "proposes its reviewers" in back.output, back.output
+    assert back.exit_code == 0 and "seine Gutachter:innen zur Freigabe vor" in back.output, (
+        back.output
+    )
     session.expire_all()
     plans = round_progress(session, round_).plans
     assert [p.municipality for p in plans] == [place] and plans[0].state == "unassigned"

@@ -38,7 +38,7 @@ def test_the_control_flows_refuse_with_one_line_and_act(
     refused = extend_deadline(
         ExtendParameters(round_name=name, due_date=past, reviewer=email), return_state=True
     )
-    assert refused.is_failed() and "is in the past" in refused.message
+    assert refused.is_failed() and "liegt in der Vergangenheit" in refused.message  # German round
     assert "\n" not in refused.message and "Traceback" not in refused.message
     new_due = date.today() + timedelta(days=20)
     done = extend_deadline(
@@ -46,11 +46,12 @@ def test_the_control_flows_refuse_with_one_line_and_act(
     )
     assert done.is_completed(), done.message
     artifact = Artifact.get(f"extend-deadline-{name.lower().replace(' ', '-')}")
-    assert artifact is not None and new_due.isoformat() in artifact.data
+    assert artifact is not None and f"fällig am {new_due:%d.%m.%Y}" in artifact.data
+    assert artifact.data.startswith(f"# Frist verlängert: {name}")  # the round is German
 
     assert remind_reviewers(RemindParameters(round_name=name), return_state=True).is_completed()
     link = new_personal_link(NewLinkParameters(round_name=name, reviewer=email), return_state=True)
-    assert link.is_completed() and "no longer works" in link.message
+    assert link.is_completed() and "der bisherige gilt nicht mehr" in link.message
     nobody = replace_reviewer(
         ReplaceParameters(round_name=name, municipality="Atlantis", reviewer=email),
         return_state=True,
@@ -60,7 +61,7 @@ def test_the_control_flows_refuse_with_one_line_and_act(
         RoundSettings(round_name=name, reviews_per_plan=2, coordinator_name="Dr. Eva Koch"),
         return_state=True,
     )
-    assert settings_run.is_completed() and "coordinator_name" in settings_run.message
+    assert settings_run.is_completed() and "Name der Koordination" in settings_run.message
 
     with Session(engine_for(sqlite_settings.database_url)) as session:
         assert session.get(Assignment, invited.assignment_id).due_date == new_due

@@ -13,6 +13,7 @@ from review.cli import app
 from review.cli.intake import summary_table
 from review.config import Settings
 from review.db import get_engine
+from review.i18n import translator
 from review.intake import IntakeOutcome
 from review.intake.batch import municipality_from_file_name
 from review.models import Document, Plan
@@ -42,7 +43,7 @@ def test_manifest_run_registers_and_a_rerun_adds_nothing(cli_env: Settings, tmp_
 
     first = runner.invoke(app, ["intake", str(manifest), "--round", "R1", "--workers", "1"])
     assert first.exit_code == 0, first.output
-    assert "2 registered" in first.output and "0 refused" in first.output
+    assert "2 registriert" in first.output and "0 abgelehnt" in first.output  # a German round
     second = runner.invoke(
         app, ["intake", str(manifest), "--round", "R1", "--json", "--workers", "1"]
     )
@@ -180,8 +181,8 @@ def test_a_word_plan_is_measured_in_paragraphs_and_its_gaps_are_named(
     intake = runner.invoke(app, ["intake", str(manifest), "--round", "R1", "--workers", "1"])
     assert intake.exit_code == 0, intake.output
     docx_row = next(line for line in intake.output.splitlines() if "en.docx" in line)
-    assert "paragraphs" in docx_row and "page" not in docx_row
-    assert "4 pages" in next(line for line in intake.output.splitlines() if "de.pdf" in line)
+    assert "Absätze" in docx_row and "Seite" not in docx_row  # a German round
+    assert "4 Seiten" in next(line for line in intake.output.splitlines() if "de.pdf" in line)
 
     status = runner.invoke(app, ["status", "--round", "R1", "--json"])
     plans = {p["municipality"]: p for p in json.loads(status.stdout)["plans"]}
@@ -195,5 +196,7 @@ def test_the_summary_says_what_a_plan_lacks_beside_its_count() -> None:
         {"kind": "check", "check": "target", "present": True},
     ]
     outcome = IntakeOutcome("a.pdf", "A", "registered", completeness="1/2", findings=checks)
-    cells = [str(cell) for column in summary_table([outcome]).columns for cell in column.cells]
-    assert any(cell.startswith("1/2: ") and "financ" in cell for cell in cells), cells
+    for language, gap in (("en", "no financing"), ("de", "keine Finanzierung")):
+        table = summary_table([outcome], translator(language))
+        cells = [str(cell) for column in table.columns for cell in column.cells]
+        assert f"1/2: {gap}" in cells, cells

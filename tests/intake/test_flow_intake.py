@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -76,4 +77,10 @@ def test_flow_reads_in_parallel_registers_refuses_and_reports(
 
     table = asyncio.run(artifact())
     assert table.type == "table"
-    assert "Musterstadt.pdf" in str(table.data) and "completeness" in str(table.data)
+    # A German round: the coordinator's table speaks German, down to its column headers.
+    rows = json.loads(table.data) if isinstance(table.data, str) else table.data  # JSON: \u00e4
+    assert {row["Datei"]: row["Vollständigkeit"] for row in rows}.keys() == {
+        "Exampleton.docx",
+        "Musterstadt.pdf",
+    }
+    assert "Planeingang der Runde „Flow Runde“: 2 eingelesen, 0 abgelehnt" in table.description

@@ -1,0 +1,225 @@
+"""The coordinator is addressed in their own language outside the portal too: the Prefect
+artifacts and the CLI's lines are in the round's language, and where no round is concerned in
+the installation's (`PEERPLAN_LANGUAGE`, else the system locale, else German)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from review.cli import app
+from review.config import Settings
+from review.coordinator import artifacts
+from review.coordinator.language import coordinator_language, system_language
+from review.deadlines.report import EscalationReport, Line
+from review.i18n import translator
+from review.intake import IntakeOutcome
+from review.lifecycle import Invited
+from review.notify.delivery import DeliveryReport
+
+runner = CliRunner()
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+@pytest.fixture
+def no_locale(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """A machine whose locale names no language (a server's C locale) and no setting."""
+    for name in (*LOCALE_VARIABLES, "PEERPLAN_LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_the_rounds_language_else_the_setting_else_the_system_locale_else_german(
+    no_locale: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    plain = Settings(data_dir=tmp_path)
+    english = Settings(data_dir=tmp_path, language="en")
+    assert coordinator_language(english, "de") == "de"  # a round's own language decides
+    assert coordinator_language(plain, "en") == "en"
+    assert coordinator_language(english) == "en"
+    assert coordinator_language(plain) == "de"  # C locale: peerplan's default
+    no_locale.setenv("LANG", "en_GB.UTF-8")
+    assert system_language() == "en" and coordinator_language(plain) == "en"
+    no_locale.setenv("LC_ALL", "de_AT.UTF-8")  # LC_ALL beats LANG, as in gettext
+    assert coordinator_language(plain) == "de"
+    no_locale.setenv("LANGUAGE", "fr:en")  # no French catalog: the next one listed
+    assert coordinator_language(plain) == "en"
+    no_locale.setenv("LANG", "C.UTF-8")
+    no_locale.delenv("LC_ALL")
+    no_locale.delenv("LANGUAGE")
+    assert system_language() is None
+
+
+# ---------------------------------------------------------------------- the artifacts
+
+
+def _escalation() -> tuple[EscalationReport, DeliveryReport]:
+    report = EscalationReport(now=datetime(2026, 12, 13, 8, 0, tzinfo=UTC))
+    report.add(Line("Runde 1", 7, "r@example.org", "reminder", "d-2", "queued", "due in 2 days"))
+    report.add(Line("Runde 1", 8, "c@example.org", "escalation", "d+1", "queued", "late"))
+    report.transitions.append("assignment 8 (s@example.org) -> overdue")
+    report.problems.append("Runde 1: assignment 9 released, but nobody is eligible.")
+    delivery = DeliveryReport(sent=["a", "b"], cancelled=[("reminder:a3", "already submitted")])
+    return report, delivery
+
+
+def test_the_deadline_runs_artifact_in_german_and_english() -> None:
+    report, delivery = _escalation()
+    de = artifacts.escalation_markdown(report, delivery, translator("de"))
+    assert de.startswith("# Fristenlauf vom 13.12.26, 08:00 UTC")
+    assert "| Runde | Zuteilung | Nachricht | Zeitfenster | an | Ergebnis | Grund |" in de
+    assert "| Runde 1 | 7 | Erinnerung | d-2 | r@example.org | erzeugt | due in 2 days |" in de
+    assert "| Eskalation an die Koordination |" in de
+    assert "2 Nachricht(en) erzeugt, 1 Statusänderung(en)" in de
+    assert "## Erfordert Ihr Eingreifen" in de and "## Versand" in de
+    assert "2 gesendet, 1 entfallen, 0 fehlgeschlagen" in de
+    en = artifacts.escalation_markdown(report, delivery, translator("en"))
+    assert en.startswith("# Deadline run of 13/12/2026, 08:00 UTC")
+    assert "| Runde 1 | 7 | reminder | d-2 | r@example.org | queued | due in 2 days |" in en
+    assert "## Needs the coordinator" in en and "2 sent, 1 cancelled, 0 failed" in en
+    assert "Fristenlauf" not in en and "Deadline run" not in de
+
+
+def test_the_invitations_artifact_in_german_and_english() -> None:
+    invited = [Invited(3, "r@example.org", "invited"), Invited(4, "s@example.org", "skipped", "x")]
+    delivery = DeliveryReport(sent=["a"])
+    de = artifacts.invitations_markdown("Runde 1", invited, delivery, translator("de"))
+    assert de.startswith("# Einladungen für Runde 1")
+    assert "| 3 | r@example.org | eingeladen |  |" in de and "| übersprungen |" in de
+    en = artifacts.invitations_markdown("Round 1", [], delivery, translator("en"))
+    assert "_No approved assignment to invite._" in en and "1 sent, 0 cancelled" in en
+
+
+def test_the_intake_table_says_what_is_missing_in_the_coordinators_words() -> None:
+    outcome = IntakeOutcome(
+        "plan.pdf",
+        "Tulln",
+        "registered",
+        version=1,
+        pages=12,
+        language="de",
+        media_type="application/pdf",
+        completeness="8/9",
+        findings=[{"kind": "check", "check": "financing", "present": False}],
+    )
+    (de,) = artifacts.intake_rows([outcome], translator("de"))
+    assert de == {
+        "Datei": "plan.pdf",
+        "Gemeinde": "Tulln",
+        "Status": "registriert",
+        "Fassung": 1,
+        "Umfang": "12 Seiten",
+        "Sprache": "Deutsch",
+        "Vollständigkeit": "8/9",
+        "fehlt": "keine Finanzierung",
+        "Probleme": "",
+    }
+    (en,) = artifacts.intake_rows([outcome], translator("en"))
+    assert en["missing"] == "no financing" and en["length"] == "12 pages"
+    assert en["language"] == "German" and en["status"] == "registered"
+    assert artifacts.intake_description("R", [outcome], translator("de")) == (
+        "Planeingang der Runde „R“: 1 eingelesen, 0 abgelehnt. Die Vollständigkeit ist ein "
+        "automatischer Hinweis, keine Bewertung."
+    )
+
+
+def test_the_proposal_in_german_and_english() -> None:
+    rows = [
+        {"plan_id": p, "reviewer_id": r, "plan": "", "rubric": "", "reviewer": "",
+         "reviewer's municipality": "", "affinity": 1.23456, "reasons": ""}
+        for p in (1, 2) for r in (p, p + 10, p + 20)
+    ]  # fmt: skip
+    assert artifacts.proposal_sentence("optimal", 0, rows, translator("de")) == (
+        "6 Gutachten für 2 Pläne (je 3) von 6 Gutachter:innen: die bestmögliche Zuteilung "
+        "(nachweislich optimal)."
+    )
+    assert artifacts.proposal_sentence("feasible", 0.0125, rows[:5], translator("en")) == (
+        "5 reviews for 2 plans (2 to 3 each) by 5 reviewers: the best found within the time "
+        "budget, at most 1.25 % below the best possible."
+    )
+    (row, *_) = artifacts.proposal_rows(rows, translator("de"))
+    assert row["Passung"] == "1,235" and row["plan_id"] == 1  # ids keep their names
+    assert artifacts.no_assignment_markdown(["x"], translator("de")).startswith(
+        "## Keine Zuteilung möglich"
+    )
+
+
+def test_a_controls_title_and_a_rounds_changes_in_the_rounds_language() -> None:
+    de, en = translator("de"), translator("en")
+    assert artifacts.control_title("extend-deadline", de) == "Frist verlängert"
+    assert artifacts.control_title("extend-deadline", en) == "Deadline extended"
+    assert artifacts.round_change_lines({"blind": (True, False)}, de) == ["verdeckt: ja -> nein"]
+    assert artifacts.round_change_lines({}, en) == ["nothing to change"]
+
+
+# ---------------------------------------------------------------------- the command line
+
+
+@pytest.fixture
+def cli(settings: Settings, no_locale: pytest.MonkeyPatch):
+    no_locale.setenv("PEERPLAN_DATA_DIR", str(settings.data_dir))
+    no_locale.setenv("PEERPLAN_DATABASE_URL", settings.database_url)
+    no_locale.setenv("PEERPLAN_SMTP_PORT", "1")  # nothing is sent: no assignment to invite
+
+    def invoke(*args: str) -> str:
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == 0, result.output
+        return " ".join(result.output.split())  # rich wraps long lines
+
+    return invoke
+
+
+def test_the_cli_speaks_a_german_rounds_german(cli) -> None:
+    created = cli("round", "create", "Runde Nord", "--due", "2099-03-01")
+    assert created == (
+        "Runde „Runde Nord“ angelegt: 3 Gutachten je Plan, fällig am 01.03.2099, verdeckt (die "
+        "Gemeinden erfahren nicht, wer ihren Plan begutachtet hat)"
+    )
+    updated = cli("round", "update", "Runde Nord", "--reviews-per-plan", "4")
+    assert updated == "Runde „Runde Nord“: Gutachten je Plan: 3 -> 4"
+    invited = cli("invite", "--round", "Runde Nord")
+    assert invited == "0 eingeladen; Postausgang: 0 gesendet, 0 entfallen, 0 fehlgeschlagen"
+    escalated = cli("escalate", "--round", "Runde Nord")
+    assert escalated.startswith("Fristenlauf vom ") and "0 Nachricht(en) erzeugt" in escalated
+
+
+def test_the_cli_speaks_an_english_rounds_english(cli) -> None:
+    created = cli("round", "create", "North", "--due", "2099-03-01", "--language", "en", "--open")
+    assert created == (
+        "round 'North' created: 3 reviews per plan, due 1 Mar 2099, open (the municipalities "
+        "learn who reviewed their plan)"
+    )
+    updated = cli("round", "update", "North", "--final-deadline", "2099-04-01")
+    assert updated == "round 'North': final deadline: 15 Mar 2099 -> 1 Apr 2099"
+    invited = cli("invite", "--round", "North")
+    assert invited == "0 invited; outbox: 0 sent, 0 cancelled, 0 failed"
+    escalated = cli("escalate", "--round", "North")
+    assert escalated.startswith("deadline run of ") and "0 message(s) queued" in escalated
+
+
+def test_a_round_changed_to_english_answers_in_english(cli) -> None:
+    cli("round", "create", "Runde Süd", "--due", "2099-03-01")
+    changed = cli("round", "update", "Runde Süd", "--language", "en")
+    assert changed == "round 'Runde Süd': language: de -> en"
+
+
+def test_without_a_round_the_installations_language(
+    cli, no_locale: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+
+    def no_files() -> str:
+        result = runner.invoke(app, ["intake", str(empty), "--round", "any"])
+        assert result.exit_code == 1
+        return " ".join(result.output.split())
+
+    assert no_files().startswith("keine Dateien gefunden in")  # no locale, no setting
+    no_locale.setenv("LANG", "en_GB.UTF-8")
+    assert no_files().startswith("no files found in")
+    no_locale.setenv("PEERPLAN_LANGUAGE", "de")  # the setting beats the system locale
+    assert no_files().startswith("keine Dateien gefunden in")
+    assert cli("escalate").startswith("Fristenlauf vom ")  # every round: no one round's
