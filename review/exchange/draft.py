@@ -5,6 +5,10 @@ PDF copy when one was made). `write_draft` writes it when the reply window opens
 (`peerplan replies open`); every later compile writes it again, with the replies. The portal
 serves what is there (review.storage.open_output) and says when it is still being prepared.
 
+A draft that was written (its window opened, or the plan compiled) but whose file is gone
+(deleted, a lost volume, a new machine with the database and not the files) is *lost*: the
+portal says it is being written again and has `review.exchange.draft_restore` write it.
+
 Writing a draft records no `plan.compiled` event: the plan still counts as waiting for its
 (final) compile in review.progress."""
 
@@ -13,15 +17,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import BaseModel
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from review import storage
 from review.config import Settings
 from review.consolidation.pipeline import default_out_dir, gather_with_exchange
 from review.consolidation.render import MUNICIPALITY_DIR, plan_stem, render_plans
 from review.errors import InvalidInput
+from review.exchange.replies import window
 from review.exchange.reply_page import municipality_plan
-from review.models import Municipality, Plan, Round, saved_id
+from review.models import Event, Municipality, Plan, Round, saved_id
 
 #: What a draft is served as, by the suffix of its download path.
 KINDS = (".docx", ".pdf")
@@ -30,8 +35,11 @@ KINDS = (".docx", ".pdf")
 class DraftFiles(BaseModel):
     """The draft's files in the round's output folder (names relative to it), None while absent."""
 
+    plan_id: int
     docx: str | None
     pdf: str | None
+    #: Not there although it was written: its window was opened or the plan compiled.
+    lost: bool = False
 
     @property
     def ready(self) -> bool:
@@ -59,11 +67,26 @@ def draft_files(
     folder = _folder(session, settings, municipality)
     docx, pdf = (_name(plan, municipality, suffix) for suffix in KINDS)
     if not (folder / docx).is_file():
-        return DraftFiles(docx=None, pdf=None)
+        return DraftFiles(
+            plan_id=saved_id(plan), docx=None, pdf=None, lost=was_written(session, plan)
+        )
     current_pdf = (folder / pdf).is_file() and (
         (folder / pdf).stat().st_mtime >= (folder / docx).stat().st_mtime
     )
-    return DraftFiles(docx=docx, pdf=pdf if current_pdf else None)
+    return DraftFiles(plan_id=saved_id(plan), docx=docx, pdf=pdf if current_pdf else None)
+
+
+def was_written(session: Session, plan: Plan) -> bool:
+    """Whether the plan's draft was written: opening its reply window writes it (in the same
+    transaction), and so does every compile (event `plan.compiled`)."""
+    if plan.id is None:
+        return False
+    if window(session, plan.id) is not None:
+        return True
+    compiled = select(Event.id).where(
+        Event.entity == "plan", Event.entity_id == plan.id, Event.kind == "plan.compiled"
+    )
+    return session.exec(compiled.limit(1)).first() is not None
 
 
 def open_draft(

@@ -15,6 +15,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from review.config import Settings
 from review.db import get_engine, statement_engine
+from review.exchange import draft_restore
 from review.link_guard import LinkGuard
 from review.notify import background
 from review.portal import errors, security
@@ -46,6 +47,9 @@ def create_app(settings: Settings) -> FastAPI:
     # Messages queued by a request (receipts, the replacement's invitation) go out right after
     # it commits, in a background sender; tests without an SMTP server swap this out.
     app.state.send_now = background.deliver_in_background
+    # A municipality's draft found missing although it was written is written again after the
+    # request, in a background writer (review.exchange.draft_restore).
+    app.state.restore_draft = draft_restore.restore_in_background
     for router in ROUTERS:
         app.include_router(router)
     errors.install(app)

@@ -39,6 +39,7 @@ def served(sqlite_settings: Settings) -> Iterator[tuple[str, Settings]]:
         port = s.getsockname()[1]
     app = create_app(sqlite_settings)
     app.state.send_now = lambda _settings: None  # no SMTP server in these tests
+    app.state.restore_draft = lambda _settings, _plan_id: None  # tested in test_reply_draft
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -19,6 +19,7 @@ from review.consolidation.pipeline import gather_with_exchange
 from review.consolidation.plan_document import build_consolidated
 from review.coordinator import access
 from review.db import engine_for
+from review.exchange.draft import write_draft
 from review.exchange.replies import open_window
 from review.mailsink import start_mailbox
 from review.models import Municipality, PlanReply, ReplyWindow, Round
@@ -39,6 +40,7 @@ def _open_reply(settings: Settings, due: date) -> tuple[int, int]:
         town.contact_email = "klima@musterstadt.example"
         session.add(town)
         open_window(session, reviewed.plan, due, settings=settings)
+        write_draft(session, settings, reviewed.round_, reviewed.plan)  # as `replies open` does
         session.commit()
         return reviewed.round_.id, reviewed.plan.id
 

@@ -1,27 +1,33 @@
 """The municipality downloads its draft document from its reply page (#16): the municipality's
 edition of its own plan (no reviewer named in a blind round), never another municipality's;
-until the draft is written the page says it is being prepared."""
+until the draft is written the page says it is being prepared; a draft whose file is lost is
+written again (review.exchange.draft_restore)."""
 
 from __future__ import annotations
 
 import io
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import docx
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from review.config import Settings
 from review.exchange.draft import write_draft
+from review.exchange.draft_restore import restore_draft
 from review.exchange.replies import open_window
-from review.models import Municipality
+from review.models import Event, Municipality
 from review.reviewing.links import issue_upload_link
 from tests.support.portal_client import client_for
 from tests.support.review_data import ReviewedPlan, reviewed_plan
 
 
-def _open(session: Session, town: str, *, write: bool = True) -> tuple[str, ReviewedPlan]:
+def _open(session: Session, town: str, *, window: bool = True) -> tuple[str, ReviewedPlan]:
     reviewed = reviewed_plan(session, municipality=town)
-    open_window(session, reviewed.plan, date.today() + timedelta(days=7))
+    if window:
+        open_window(session, reviewed.plan, date.today() + timedelta(days=7))
     token = issue_upload_link(session, session.get(Municipality, reviewed.plan.municipality_id))
     session.commit()
     return token, reviewed
@@ -34,13 +40,16 @@ def _text(data: bytes) -> str:
 
 
 def test_the_link_downloads_its_own_plans_draft(session: Session, settings: Settings) -> None:
-    token, reviewed = _open(session, "Musterstadt")
+    token, reviewed = _open(session, "Musterstadt", window=False)
     client = client_for(settings)
     page = client.get(f"/m/{token}/reply?lang=en").text
     assert "being prepared" in page and f"/m/{token}/draft.docx" not in page
     assert client.get(f"/m/{token}/draft.docx").status_code == 404
     assert "Gutachtenentwurf wird gerade erstellt" in client.get(f"/m/{token}/reply?lang=de").text
 
+    # `peerplan replies open`: the window and the draft.
+    open_window(session, reviewed.plan, date.today() + timedelta(days=7))
+    session.commit()
     write_draft(session, settings, reviewed.round_, reviewed.plan)
     page = client.get(f"/m/{token}/reply?lang=en").text
     assert f'href="/m/{token}/draft.docx"' in page and "being prepared" not in page
@@ -64,7 +73,7 @@ def test_another_municipalitys_link_cannot_download_it(
 ) -> None:
     token, reviewed = _open(session, "Musterstadt")
     write_draft(session, settings, reviewed.round_, reviewed.plan)
-    other, other_reviewed = _open(session, "Altstadt")
+    other, other_reviewed = _open(session, "Altstadt", window=False)
     client = client_for(settings)
     # Its own draft is not written: nothing to download, and never Musterstadt's.
     assert client.get(f"/m/{other}/draft.docx").status_code == 404
@@ -73,3 +82,55 @@ def test_another_municipalitys_link_cannot_download_it(
     assert got.status_code == 200
     assert "Altstadt" in _text(got.content) and "Musterstadt" not in _text(got.content)
     assert client.get("/m/not-a-link/draft.docx").status_code == 404
+
+
+def _kinds(session: Session, plan_id: int) -> Counter[str]:
+    session.expire_all()
+    found = session.exec(select(Event).where(Event.entity == "plan", Event.entity_id == plan_id))
+    return Counter(event.kind for event in found)
+
+
+def test_a_lost_draft_is_written_again_and_the_municipality_gets_it(
+    session: Session, settings: Settings
+) -> None:
+    """The file is gone (deleted, a lost volume, a new machine with only the database): the page
+    says so and the draft is written again once, in the background, without the window or the
+    compile recorded again; then the municipality downloads it as before."""
+    token, reviewed = _open(session, "Musterstadt")
+    written = write_draft(session, settings, reviewed.round_, reviewed.plan)
+    session.commit()
+    plan_id = reviewed.plan.id
+    before = _kinds(session, plan_id)
+    written.unlink()
+    client = client_for(settings, restoring=True)
+
+    page = client.get(f"/m/{token}/reply?lang=de").text
+    assert "wird neu erstellt" in page and f"/m/{token}/draft.docx" not in page
+    # A download in the meantime leads back to the page that says so.
+    got = client.get(f"/m/{token}/draft.docx?lang=en")
+    assert got.status_code == 303 and got.headers["location"] == f"/m/{token}/reply?lang=en#draft"
+    deadline = time.monotonic() + 120
+    while f'href="/m/{token}/draft.docx"' not in (page := client.get(f"/m/{token}/reply").text):
+        assert time.monotonic() < deadline, "the draft was not written again in 120 s"
+        assert "being written again" in page or "wird neu erstellt" in page
+        time.sleep(0.2)
+    got = client.get(f"/m/{token}/draft.docx")
+    assert got.status_code == 200, got.text
+    assert "Klimaschutzkonzept Musterstadt" in _text(got.content)
+    after = _kinds(session, plan_id)
+    assert after - before == Counter({"draft.rewritten": 1})
+    assert after["reply.opened"] == before["reply.opened"] == 1 and not after["plan.compiled"]
+
+
+def test_two_writers_write_a_lost_draft_once(session: Session, settings: Settings) -> None:
+    """Two portal processes notice the same lost draft: the plan's claim lets one write it; the
+    other finds it written (or the claim held) and writes nothing."""
+    _token, reviewed = _open(session, "Musterstadt")
+    write_draft(session, settings, reviewed.round_, reviewed.plan).unlink()
+    session.commit()
+    plan_id = reviewed.plan.id
+    with ThreadPoolExecutor(2) as pool:
+        paths = list(pool.map(lambda _: restore_draft(settings, plan_id, wait=30), range(2)))
+    assert sum(p is not None for p in paths) == 1
+    assert _kinds(session, plan_id)["draft.rewritten"] == 1
+    assert restore_draft(settings, plan_id) is None  # there now: nothing to write

@@ -13,12 +13,19 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 SEEN = re.compile(r'name="seen" value="([^"]+)"')
 
 
-def client_for(settings: Settings, *, raise_server_exceptions: bool = True) -> TestClient:
+def client_for(
+    settings: Settings, *, raise_server_exceptions: bool = True, restoring: bool = False
+) -> TestClient:
+    """`restoring`: a lost draft is written again as in production (a background thread)."""
     app = create_app(settings)
     app.state.throttle.delay_step = 0  # tests don't wait; lockout is tested on its own
     # No SMTP server runs here: sending right after a request is tested on its own
     # (tests/portal/test_upload.py, with a real one).
     app.state.send_now = lambda _settings: None
+    # A lost draft is written again in a background thread: tested on its own
+    # (tests/portal/test_reply_draft.py, with `restoring`).
+    if not restoring:
+        app.state.restore_draft = lambda _settings, _plan_id: None
     return TestClient(app, raise_server_exceptions=raise_server_exceptions, follow_redirects=False)
 
 

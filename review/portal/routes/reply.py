@@ -5,16 +5,19 @@ deadline (review.exchange.replies)."""
 from __future__ import annotations
 
 from fastapi import APIRouter
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from review import storage
+from review.config import Settings
 from review.errors import InvalidInput
-from review.exchange.draft import KINDS, draft_files, open_draft
+from review.exchange.draft import KINDS, DraftFiles, draft_files, open_draft
 from review.exchange.replies import submit_reply
 from review.exchange.reply_page import draft_view, municipality_plan
 from review.i18n import pick_language, translator
+from review.models import Municipality
 from review.portal.deps import MunicipalityLink, PagesDep, PostedForm, SessionDep, SettingsDep
 from review.portal.pages import request_lang, safe_download_name, say
 
@@ -37,21 +40,42 @@ def reply_form(
 ) -> Response:
     lang = request_lang(request, municipality.language)
     view = draft_view(session, municipality, lang)
-    files = draft_files(session, settings, municipality)
+    files = _draft_files(request, session, settings, municipality)
     return pages.render(
         request, "reply.html", lang, token=token, m=municipality, view=view, files=files
     )
 
 
+def _draft_files(
+    request: Request, session: Session, settings: Settings, municipality: Municipality
+) -> DraftFiles | None:
+    """What of the draft is there; a lost draft is being written again from now on (after this
+    request, in the background: review.exchange.draft_restore), and the page says so."""
+    files = draft_files(session, settings, municipality)
+    if files is not None and files.lost:
+        request.app.state.restore_draft(settings, files.plan_id)
+    return files
+
+
 @router.get("/m/{token}/draft.{kind}")
 def draft_download(
-    kind: str, municipality: MunicipalityLink, session: SessionDep, settings: SettingsDep
+    request: Request,
+    token: str,
+    kind: str,
+    municipality: MunicipalityLink,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
     """The draft of the link's municipality's own plan (its edition: no reviewer named in a
-    blind round); there is no way to ask for another plan's."""
+    blind round); there is no way to ask for another plan's. A lost draft: back to the reply
+    page, which says it is being written again."""
     suffix = f".{kind}"
     if suffix not in KINDS:
         raise HTTPException(404)
+    files = _draft_files(request, session, settings, municipality)
+    if files is not None and files.lost:
+        lang = request_lang(request, municipality.language)
+        return RedirectResponse(f"/m/{token}/reply?lang={lang}#draft", status_code=303)
     try:
         path = open_draft(session, settings, municipality, suffix)
     except InvalidInput:  # no plan, not written yet, no current PDF copy
@@ -99,7 +123,7 @@ def post_reply(
         token=token,
         m=municipality,
         view=view,
-        files=draft_files(session, settings, municipality),
+        files=_draft_files(request, session, settings, municipality),
         error=error,
         saved=not error,
     )
