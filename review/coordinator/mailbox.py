@@ -12,6 +12,7 @@ import email.policy
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -38,18 +39,37 @@ def mailbox_folder(settings: Settings) -> Path:
     return settings.data_dir / "mailbox"
 
 
-def round_mail(session: Session, settings: Settings, round_: Round) -> list[Mail]:
-    """The round's messages in the local mailbox, newest first (headers only)."""
+#: The newest messages the round page lists: a round of 1,000 plans leaves thousands, each with
+#: its Word form attached; the page would read them all at every visit.
+SHOWN = 200
+#: How much of a message's start is read for its headers (they are a few hundred bytes).
+HEAD_BYTES = 16_384
+
+
+@dataclass(frozen=True)
+class RoundMail:
+    """The newest of a round's messages (at most `SHOWN`), and whether older ones were left."""
+
+    messages: list[Mail]
+    more: bool
+
+
+def round_mail(session: Session, settings: Settings, round_: Round) -> RoundMail:
+    """The round's messages in the local mailbox, newest first (headers only: each file's
+    first bytes, not its attachments)."""
     kinds = _kinds(session, round_)
-    out = []
+    out: list[Mail] = []
     for path in sorted(mailbox_folder(settings).glob("*.eml"), reverse=True):
         if not _NAME.match(path.name):
             continue
-        message = _parse(path)
+        message = _parse_head(path)
         kind = kinds.get(str(message.get("Message-ID", "")).strip())
-        if kind is not None:
-            out.append(_mail(path.name, message, kind, full=False))
-    return out
+        if kind is None:
+            continue
+        if len(out) == SHOWN:
+            return RoundMail(out, more=True)
+        out.append(_mail(path.name, message, kind, full=False))
+    return RoundMail(out, more=False)
 
 
 def read_mail(session: Session, settings: Settings, round_: Round, name: str) -> Mail:
@@ -69,6 +89,18 @@ def _kinds(session: Session, round_: Round) -> dict[str, str]:
         select(Outbox.message_id, Outbox.kind).where(Outbox.round_id == round_.id)
     ).all()
     return {message_id.strip(): kind for message_id, kind in rows}
+
+
+def _parse_head(path: Path) -> EmailMessage:
+    """A message's headers alone: its first bytes up to the blank line that ends them."""
+    with path.open("rb") as file:
+        head = file.read(HEAD_BYTES)
+    end = min((i for i in (head.find(b"\r\n\r\n"), head.find(b"\n\n")) if i >= 0), default=-1)
+    if end >= 0:
+        head = head[:end]
+    message = BytesHeaderParser(policy=email.policy.default).parsebytes(head)
+    assert isinstance(message, EmailMessage)
+    return message
 
 
 def _parse(path: Path) -> EmailMessage:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ from review.queries import latest_documents, latest_submitted_reviews
 from review.states import LINK_VALID
 
 S = AssignmentStatus
+#: Plans shown per page: a round of 1,000 plans was one page of 3 MB that took seconds to send.
+PLANS_PER_PAGE = 100
 
 #: The state of a personal link as the page names it.
 LINK_STATES = {
@@ -96,6 +99,7 @@ class LateReview:
     plan_id: int
     municipality: str
     assignment: AssignmentLine
+    page: int  # the page of the round page that shows the plan
 
 
 @dataclass(frozen=True)
@@ -117,10 +121,31 @@ class RoundPage:
     outstanding: int
 
     @property
+    def plan_pages(self) -> int:
+        return max(1, -(-len(self.plans) // PLANS_PER_PAGE))
+
+    def plans_on(self, number: int) -> list[PlanSection]:
+        """The plans of page `number` (1-based; the plans are in the order of their names)."""
+        start = (number - 1) * PLANS_PER_PAGE
+        return self.plans[start : start + PLANS_PER_PAGE]
+
+    def page_of(self, plan_id: int) -> int:
+        index = next((i for i, p in enumerate(self.plans) if p.plan_id == plan_id), 0)
+        return index // PLANS_PER_PAGE + 1
+
+    def page_names(self) -> list[tuple[int, str, str]]:
+        """Each page's number with the first and last municipality on it, for the pager."""
+        return [
+            (n, shown[0].municipality, shown[-1].municipality)
+            for n in range(1, self.plan_pages + 1)
+            if (shown := self.plans_on(n))
+        ]
+
+    @cached_property
     def late(self) -> list[LateReview]:
         late = [
-            LateReview(p.plan_id, p.municipality, a)
-            for p in self.plans
+            LateReview(p.plan_id, p.municipality, a, index // PLANS_PER_PAGE + 1)
+            for index, p in enumerate(self.plans)
             for a in p.assignments
             if a.days_late
         ]

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from email.message import EmailMessage
 
+import pytest
 from sqlmodel import Session, select
 
 from review.config import Settings
 from review.consolidation.pipeline import compile_round
-from review.coordinator import access
+from review.coordinator import access, mailbox
+from review.coordinator import round_page as round_page_module
 from review.coordinator.round_page import round_page
 from review.models import Assignment, AssignmentStatus, Outbox, utcnow
 from review.rounds import get_round
@@ -85,7 +87,7 @@ def test_the_late_reviews_stand_first_with_a_button_to_remind(
     assert html.index('id="late"') < html.index('id="plans"')
     row = html.split(f'id="late-{late.assignment_id}"')[1].split("</tr>")[0]
     assert "3 days" in row and f"/c/{token}/a/{late.assignment_id}/remind" in row
-    assert f'href="#assignment-{late.assignment_id}"' in row
+    assert f"page=1#assignment-{late.assignment_id}" in row
     assert "Late reviews (1)" in html
     german = client.get(f"/c/{token}").text
     assert "Verspätete Gutachten (1)" in german and "Eingangsprüfung" in german
@@ -160,6 +162,73 @@ def test_the_local_mailbox_shows_the_rounds_messages(settings: Settings, session
     assert mail.status_code == 200 and "Body of Reminder: your review" in mail.text
     assert client.get(f"/c/{token}/mail/00002.eml").status_code == 404
     assert client.get(f"/c/{token}/mail/..%2Fpeerplan.db").status_code == 404
+
+
+def test_a_full_mailbox_lists_the_newest_messages_and_says_so(
+    settings: Settings, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A round of 1,000 plans leaves thousands of messages, each with its Word form attached:
+    # the page lists the newest and reads only their headers.
+    done, late, _a = _late_round(session, settings)
+    token = access.issue(session, done.round_)
+    for number in range(1, 5):
+        session.add(
+            Outbox(
+                key=f"extra:{number}",
+                round_id=done.round_.id,
+                assignment_id=late.assignment_id,
+                kind="reminder",
+                recipient="r@example.org",
+                subject="Reminder",
+                body="...",
+                message_id=f"<extra-{number}@peerplan>",
+            )
+        )
+    session.commit()
+    folder = settings.data_dir / "mailbox"
+    folder.mkdir()
+    for number in range(1, 5):
+        message = EmailMessage()
+        message["Subject"], message["To"] = f"Message number {number}", "r@x.org"
+        message["Message-ID"] = f"<extra-{number}@peerplan>"
+        message.set_content("Dear reviewer")
+        message.add_attachment(b"\0" * 50_000, maintype="application", subtype="octet-stream")
+        (folder / f"{number:05d}.eml").write_bytes(message.as_bytes())
+    monkeypatch.setattr(mailbox, "SHOWN", 2)
+    html = client_for(settings).get(f"/c/{token}?lang=en").text
+    assert "Message number 4" in html and "Message number 3" in html
+    assert "Message number 2" not in html
+    assert "The newest 2 messages are listed" in html
+
+
+def test_a_round_of_many_plans_is_shown_a_page_of_plans_at_a_time(
+    settings: Settings, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 1,000 plans on one page were 3 MB; the pager names each page's first and last plan, the
+    # late list links to the page of the late review's plan, a button returns to its page.
+    done, late, _a = _late_round(session, settings)
+    token = access.issue(session, done.round_)
+    session.commit()
+    monkeypatch.setattr(round_page_module, "PLANS_PER_PAGE", 1)
+    page = round_page(session, settings, done.round_)
+    first, second = page.plans
+    client = client_for(settings)
+    html = client.get(f"/c/{token}?lang=en").text
+    assert f'id="plan-{first.plan_id}"' in html and f'id="plan-{second.plan_id}"' not in html
+    assert f">{second.municipality} – {second.municipality}</a>" in html
+    late_plan = next(p for p in page.plans if p.plan_id == page.late[0].plan_id)
+    number = page.plans.index(late_plan) + 1
+    assert f"page={number}#assignment-{late.assignment_id}" in html
+    on_its_page = client.get(f"/c/{token}?lang=en&page={number}").text
+    assert f'id="assignment-{late.assignment_id}"' in on_its_page
+    assert client.get(f"/c/{token}?lang=en&page=99").status_code == 200  # the last page
+    assert client.get(f"/c/{token}?lang=en&page=x").status_code == 200  # the first page
+    reminded = client.post(
+        f"/c/{token}/a/{late.assignment_id}/remind",
+        data={"csrf": _csrf(on_its_page), "lang": "en", "page": str(number)},
+        follow_redirects=False,
+    )
+    assert reminded.status_code == 303 and f"page={number}&" in reminded.headers["location"]
 
 
 def _csrf(html: str) -> str:

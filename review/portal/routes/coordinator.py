@@ -42,7 +42,14 @@ def show_round(
 ) -> Response:
     lang = request_lang(request, round_.language)
     done = DONE.get(request.query_params.get("done", ""))
-    return _page(request, token, round_, session, settings, pages, lang, done=done)
+    number = _page_number(request.query_params.get("page"))
+    return _page(request, token, round_, session, settings, pages, lang, number, done=done)
+
+
+def _page_number(raw: object) -> int:
+    """The page of plans asked for: a number from 1, anything else the first page."""
+    text = raw if isinstance(raw, str) else ""
+    return int(text) if text.isdigit() and 0 < len(text) < 6 and int(text) > 0 else 1
 
 
 def _page(
@@ -53,13 +60,16 @@ def _page(
     settings: Settings,
     pages: Pages,
     lang: str,
+    number: int = 1,
     status: int = 200,
     *,
     done: str | None = None,
     error: str | None = None,
 ) -> Response:
     page = round_page(session, settings, round_)
-    findings = {p.plan_id: [finding_view(f, lang) for f in p.findings] for p in page.plans}
+    number = min(number, page.plan_pages)
+    shown = page.plans_on(number)
+    findings = {p.plan_id: [finding_view(f, lang) for f in p.findings] for p in shown}
     return pages.render(
         request,
         "round.html",
@@ -67,6 +77,8 @@ def _page(
         status,
         token=token,
         page=page,
+        number=number,
+        shown=shown,
         findings=findings,
         mail=mailbox.round_mail(session, settings, round_),
         done=translator(lang).gettext(done) if done else "",
@@ -135,6 +147,7 @@ def _control(
     happened, or the page again with why not (nothing written then)."""
     raw_lang = form.get("lang")
     lang = pick_language(raw_lang if isinstance(raw_lang, str) else None, round_.language)
+    number = _page_number(form.get("page"))  # back to the page of plans the button was on
     if not 1 <= assignment_id <= MAX_ID:
         raise HTTPException(404)
     target = Target(assignment_id=assignment_id)
@@ -156,9 +169,11 @@ def _control(
         session.rollback()
         t = translator(lang)
         error = t.gettext("That did not work: %(why)s") % {"why": _why(exc, lang)}
-        return _page(request, token, round_, session, settings, pages, lang, 422, error=error)
+        return _page(
+            request, token, round_, session, settings, pages, lang, number, 422, error=error
+        )
     background.add_task(request.app.state.send_now, settings)  # after the commit
-    url = f"/c/{token}?lang={lang}&done={action}#assignment-{assignment_id}"
+    url = f"/c/{token}?lang={lang}&page={number}&done={action}#assignment-{assignment_id}"
     return RedirectResponse(url, status_code=303)
 
 
