@@ -3,8 +3,9 @@
 
 The rule, on two items of the same criterion written in one language:
 1. Each item becomes a set of *concepts*: its words (letters or digits) folded (case, accents,
-   ß), stop words and criterion ids ("T8") dropped (function words and the verbs any advice
-   starts with: "add",
+   ß), stop words and criterion ids ("T8") dropped (function words, the verbs any advice
+   starts with and the words for where in the plan it goes: "add", "strengthen", "chapter",
+   "next version",
    "should", "ergänzen", "sollte", ...: `STOP`), each word stemmed by the Snowball stemmer of
    the items' language (the one whose stop words they use more; the round's on a tie), so
    "reports"/"reported" and "Berichte"/"berichtet" meet; a German compound that the other item
@@ -22,6 +23,9 @@ The rule, on two items of the same criterion written in one language:
    concepts that make at least 3/4 of the shorter one's (`SHARE_OF_SHORTER`) and at least half
    of both together (`SHARE_OF_BOTH`): "Add a monitoring schedule with yearly reports" /
    "The monitoring should be reported every year" share monitor, report, year (3 of 3, 3 of 4).
+   Where each also says something the other does not, that is at most one concept on each side
+   (`MAX_OWN`) beside at least three shared (`MIN_SHARED_BOTH_OWN`): what only one of them
+   says is then a detail, not another subject.
 
 Stemmer: `snowballstemmer` (the Snowball project's stemmers compiled to pure Python, German and
 English among them; no data files, no native code). Items in two different languages are not
@@ -44,6 +48,9 @@ from review.consolidation.redaction import fold
 SHARE_OF_SHORTER = 0.75
 SHARE_OF_BOTH = 0.5
 MIN_SHARED = 2
+#: Rule 3, when each item says something the other does not.
+MAX_OWN = 1
+MIN_SHARED_BOTH_OWN = 3
 
 _WORD = re.compile(r"[^\W_]+")
 #: "T2": the criterion the item names, the same for every item compared.
@@ -61,6 +68,8 @@ consider develop create ensure improve complete clarify specify name list show e
 establish mention missing lacking better clearer clear further additional
 given named stated described defined made provided included shown listed developed created
 specified added set
+strengthen deepen detail detailed substance prepare work out rework revise
+chapter section part own next version document
 """
 _STOP_DE = """
 der die das den dem des ein eine einen einem einer eines und oder von vom zu zum zur im in ins am
@@ -76,6 +85,8 @@ zusätzliche besser klarer genauer
 erstellt ergänzt genannt benannt angegeben festgelegt dargestellt beschrieben definiert
 entwickelt aufgenommen hinzugefügt berücksichtigt hinterlegt geklärt verbessert präzisiert
 konkretisiert eingeführt sichergestellt
+stärken stärker vertiefen ausarbeiten überarbeiten untermauern anlegen
+kapitel abschnitt teil eigenes eigenen eigene thema baustein nächste nächsten fassung dokument
 """
 #: Words dropped before stemming (folded), in both languages.
 STOP = frozenset(fold(w) for w in (_STOP_EN + _STOP_DE).split())
@@ -116,7 +127,8 @@ _SYNONYM_WORDS = {
     ),
     "adaptation": "adaptation anpassung klimaanpassung",
     "risk": "risk risks hazard hazards vulnerability risiko gefahr gefährdung vulnerabilität",
-    "target": "target targets goal goals aim ziel ziele",
+    "target": "target targets goal goals aim objective objectives ziel ziele zielsetzung",
+    "mitigation": "mitigation minderung klimaschutz",
     "indicator": "indicator indicators kpi indikator kennzahl kennzahlen",
     "staff": "staff personnel personal team stelle stellen",
     "energy": "energy consumption energie verbrauch energieverbrauch",
@@ -139,7 +151,7 @@ TOPICS = frozenset(
         "electricity", "renewable", "solar", "wind", "industry", "residential", "municipal",
         "tertiary", "budget", "responsibility", "schedule", "participation", "adaptation", "risk",
         "target", "indicator", "staff", "energy", "flood", "heatwave", "drought", "scenario",
-        "baseline", "communication",
+        "baseline", "communication", "mitigation",
     }
 )  # fmt: skip
 _NUMBERS = {
@@ -272,6 +284,9 @@ def same_advice(a: str, b: str, default_language: str = "en") -> bool:
     if {c for c in concepts_a if c.isdigit()} != {c for c in concepts_b if c.isdigit()}:
         return False
     shared = len(concepts_a & concepts_b)
+    only_a, only_b = len(concepts_a - concepts_b), len(concepts_b - concepts_a)
+    if only_a and only_b and (max(only_a, only_b) > MAX_OWN or shared < MIN_SHARED_BOTH_OWN):
+        return False
     shorter = min(len(concepts_a), len(concepts_b))
     return (
         shared >= MIN_SHARED
