@@ -22,6 +22,9 @@ from review.exchange.actions import action_list
 from review.i18n import Translator, translator
 from review.rubric import Rubric
 
+#: Column widths in characters: the recommendation wide enough for a merged action's wordings.
+WIDTHS = (10, 32, 70, 14, 10, 12, 10)
+
 
 @dataclass
 class _SheetReader:
@@ -61,7 +64,7 @@ def write_action_sheet(dossier: PlanDossier, result: PlanResult, path: Path) -> 
         for row, action in zip(action_rows(reader, actions), actions, strict=True)
     ]
     workbook = Workbook(write_only=True)
-    add_sheet(workbook, t.gettext("Action list")[:31], header, records)
+    add_sheet(workbook, t.gettext("Action list")[:31], header, records, WIDTHS)
     workbook.properties.creator = "peerplan"
     workbook.properties.lastModifiedBy = "peerplan"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING, WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from review.consolidation.gather import PlanRow, rubrics_of
 from review.consolidation.redaction import redactor_for
@@ -169,10 +170,20 @@ def write_csv(header: list[str], records: Iterable[list], path: Path) -> Path:
     return path
 
 
-def add_sheet(workbook: Workbook, title: str, header: list[str], records: Iterable[list]) -> None:
+def add_sheet(
+    workbook: Workbook,
+    title: str,
+    header: list[str],
+    records: Iterable[list],
+    widths: Sequence[float] = (),
+) -> None:
+    """A sheet of `header` and `records`; `widths`: of the first columns, in characters."""
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    wrapped = Alignment(wrap_text=True, vertical="top")
     cells = []
     for name in header:
         cell = WriteOnlyCell(sheet, value=name)
@@ -185,6 +196,8 @@ def add_sheet(workbook: Workbook, title: str, header: list[str], records: Iterab
             if isinstance(value, str):
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.data_type = TYPE_STRING  # never a formula, whatever the text starts with
+                if "\n" in value:  # shown as lines (a merged action's wordings, a comment's)
+                    cell.alignment = wrapped
                 row.append(cell)
             else:
                 row.append(value)

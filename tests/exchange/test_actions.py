@@ -170,6 +170,8 @@ def test_the_document_and_the_sheet_show_who_wrote_which_wording(tmp_path: Path)
     sheet = load_workbook(write_action_sheet(plan, plan.score(), tmp_path / "a.xlsx"))
     rows = [[c.value for c in row] for row in sheet.worksheets[0].iter_rows()]
     [cell] = [r[2] for r in rows if "monitoring" in str(r[2]).lower()]
+    [shown] = [r[2] for r in sheet.worksheets[0].iter_rows() if r[2].value == cell]
+    assert shown.alignment.wrap_text  # one wording a line in the spreadsheet too
     assert cell == (
         "Gutachten A, Gutachten C: T8: Add a monitoring schedule with yearly reports\n"
         "Gutachten B: T8: The monitoring should be reported every year"
