@@ -5,9 +5,9 @@ never blocks the next one: the kernel drops a dead process's flocks, and Postgre
 session, and its locks, when the client's connection closes (a machine that vanishes without
 closing it is noticed by the server's TCP keepalive: `tcp_keepalives_idle`).
 
-Used by the compile spread over workers (`review.consolidation.parts`): one spread compile of a
-round at a time, and one run at a time on each of its parts. (The outbox's deliverer has its
-own lock of the same kind: `review.notify.delivery.one_deliverer`.)
+Used by the outbox's deliverer (`review.notify.delivery.one_deliverer`: one at a time) and by
+the compile spread over workers (`review.consolidation.parts`: one spread compile of a round at
+a time, and one run at a time on each of its parts).
 """
 
 from __future__ import annotations
@@ -34,13 +34,17 @@ def advisory_key(name: str) -> int:
 
 
 @contextmanager
-def held(engine: Engine, name: str, lock_file: Path, *, wait: float | None) -> Iterator[bool]:
+def held(
+    engine: Engine, name: str, lock_file: Path, *, wait: float | None, key: int | None = None
+) -> Iterator[bool]:
     """Hold the claim `name` while the block runs; yields False (and holds nothing) when another
     process kept it for `wait` seconds (None: wait until it is free). On SQLite the claim is an
-    flock on `lock_file` (which must be the same file for every process claiming `name`)."""
+    flock on `lock_file` (which must be the same file for every process claiming `name`). On
+    PostgreSQL its advisory key is `advisory_key(name)`, or `key` for a claim older than this
+    module (its processes of an older version must still exclude the new ones)."""
     deadline = None if wait is None else time.monotonic() + wait
     if engine.dialect.name == "postgresql":
-        key = advisory_key(name)
+        key = advisory_key(name) if key is None else key
         with engine.connect() as conn:
             got = _until(
                 lambda: bool(
@@ -75,7 +79,11 @@ def _flocked(path: Path, deadline: float | None) -> Iterator[bool]:
         try:
             yield got
         finally:
-            handle.close()  # drops the flock
+            # Unlocked, not only closed: a child forked meanwhile (the intake's reading pool
+            # forks) holds a copy of the descriptor, and with it the flock, until it exits.
+            if got:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
         return
 
 

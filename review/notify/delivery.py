@@ -22,10 +22,8 @@ pending for the next run (`DeliveryFailed` says so after every other message was
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import smtplib
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,10 +32,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, text, update
+from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from review import events, tokens
+from review import claims, events, tokens
 from review.config import Settings
 from review.db import session_scope
 from review.models import Assignment, Outbox, OutboxStatus, utcnow
@@ -165,7 +163,9 @@ def deliver(
     return report
 
 
-#: Key of the PostgreSQL advisory lock held while delivering ("peerplan outbox").
+#: Key of the PostgreSQL advisory lock held while delivering ("peerob"): the key deliverers had
+#: before they used `review.claims`, kept so that one of an older version (another machine during
+#: an upgrade) and one of this version never deliver at once.
 _PG_LOCK_KEY = 0x7065_6572_6F62
 #: How long a deliverer waits for another one to finish before leaving the rows to it.
 LOCK_WAIT_SECONDS = 60.0
@@ -174,53 +174,19 @@ LOCK_WAIT_SECONDS = 60.0
 @contextmanager
 def one_deliverer(engine: Engine, settings: Settings) -> Iterator[bool]:
     """Hold the outbox for one deliverer at a time (the hourly flow, a coordinator's command and
-    the portal may all deliver). Yields False if another kept it for LOCK_WAIT_SECONDS. The lock
-    dies with its process: a killed deliverer never blocks the next one."""
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            got = False
-            while not got:
-                got = bool(
-                    conn.execute(
-                        text("SELECT pg_try_advisory_lock(:k)"), {"k": _PG_LOCK_KEY}
-                    ).scalar()
-                )
-                conn.commit()
-                if not got and time.monotonic() > deadline:
-                    break
-                if not got:
-                    time.sleep(0.2)
-            try:
-                yield got
-            finally:
-                if got:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
-                    conn.commit()
-        return
-    # SQLite lives on one machine: an flock on a file beside the database.
+    the portal may all deliver). Yields False if another kept it for LOCK_WAIT_SECONDS. The claim
+    (`review.claims`) dies with its process: a killed deliverer never blocks the next one."""
+    # On SQLite (one machine) the claim is an flock on a file beside the database.
     database = engine.url.database or ""
     lock_path = (
         Path(database).with_name(Path(database).name + ".outbox-lock")
         if database and database != ":memory:"
         else settings.data_dir / "outbox.lock"
     )
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as handle:
-        got = False
-        while not got:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                got = True
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    break
-                time.sleep(0.2)
-        try:
-            yield got
-        finally:
-            if got:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    with claims.held(
+        engine, "peerplan outbox", lock_path, wait=LOCK_WAIT_SECONDS, key=_PG_LOCK_KEY
+    ) as got:
+        yield got
 
 
 def _claim(

@@ -265,6 +265,49 @@ def test_two_deliverers_at_once_send_each_message_once(settings, engine, mailbox
     assert len(ids) == len(set(ids)) == 30
 
 
+def test_a_deliverer_leaves_the_outbox_to_one_of_an_older_version_holding_it(
+    settings, engine, mailbox, monkeypatch
+):
+    """The lock a deliverer of an older version takes (its own advisory key, or the flock beside
+    the SQLite file) still keeps this version's deliverers out: during an upgrade both may run,
+    and both sending would send a message twice."""
+    import fcntl
+
+    from sqlalchemy import text
+
+    from review.notify import delivery
+
+    box, port = mailbox
+    settings = _with_smtp(settings, port)
+    with session_scope(engine) as session:
+        outbox.enqueue(
+            session,
+            key="digest:old",
+            kind="digest",
+            recipient="c@x.example",
+            language="en",
+            subject="s",
+            body="b",
+            round_id=None,
+            settings=settings,
+        )
+    monkeypatch.setattr(delivery, "LOCK_WAIT_SECONDS", 0.3)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": 0x7065_6572_6F62})
+            conn.commit()
+            assert deliver(engine, settings).busy
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": 0x7065_6572_6F62})
+            conn.commit()
+    else:
+        with open(f"{engine.url.database}.outbox-lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            assert deliver(engine, settings).busy
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    assert not box.messages
+    assert deliver(engine, settings).sent == ["digest:old"]
+
+
 def test_background_delivery_sends_without_making_the_caller_wait(settings, engine, mailbox):
     import time
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -59,15 +60,25 @@ def _peerplan(env: dict[str, str], cwd: Path, *args: str) -> str:
     return done.stdout
 
 
-def _wait(what: str, check, timeout: float = 240, every: float = 2):
+def _wait(what: str, check, timeout: float = 240, every: float = 2, explain=None):
+    """`check()`'s first truthy answer; fails after `timeout` s, with what `explain()` says."""
     deadline = time.monotonic() + timeout
     while True:
         found = check()
         if found:
             return found
         if time.monotonic() > deadline:
-            pytest.fail(f"waited {timeout:.0f} s for {what}")
+            said = f": {explain()}" if explain is not None else ""
+            pytest.fail(f"waited {timeout:.0f} s for {what}{said}")
         time.sleep(every)
+
+
+def _flow_runs(ui: str) -> str:
+    """The flow runs and their states, oldest first: which step a wait stopped at."""
+    runs = httpx.post(
+        f"{ui}/api/flow_runs/filter", json={"sort": "EXPECTED_START_TIME_ASC"}, timeout=30
+    ).json()
+    return "; ".join(f"{r['name']} {r['state_type']} ({r['state_name']})" for r in runs)
 
 
 def _links_in_mailbox(folder: Path) -> dict[str, list[str]]:
@@ -126,6 +137,10 @@ def test_a_coordinator_runs_a_round_from_the_prefect_ui_and_the_portal(tmp_path:
         _run_in_browser(
             executable, shots, ui, portal, page_url, upload_links, plans, work, engine, settings
         )
+    except BaseException:
+        # CI keeps the screenshots' folder: serve's output (the flow runs' logs) goes with them.
+        shutil.copy(served.log, shots / "serve.log")
+        raise
     finally:
         stop(served)
 
@@ -228,6 +243,7 @@ def _scenario(page, expect, shots, ui, page_url, upload_links, plans, work, engi
         "the invitations",
         lambda: _assignments(engine, AssignmentStatus.invited),
         timeout=300,
+        explain=lambda: f"flow runs: {_flow_runs(ui)}",
     )
     assert len(invited) == 2 * len(plans)
 
