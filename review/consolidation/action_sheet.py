@@ -27,12 +27,26 @@ WIDTHS = (10, 32, 70, 14, 10, 12, 10)
 
 
 @dataclass
-class _SheetReader:
+class ActionReader:
+    """A reader of a plan's action list outside its document (`exchange_sections.Reader`):
+    this spreadsheet, the meeting pack. Blind-safe: reviewers' names redacted in a blind round,
+    reviewers named by their label only."""
+
     lang: str
     t: Translator
     rubrics: dict[str, Rubric]
     text: Callable[[object], str]
     people: dict[str, ReviewerIdentity]
+
+    @classmethod
+    def of(cls, dossier: PlanDossier, lang: str) -> ActionReader:
+        return cls(
+            lang=lang,
+            t=translator(lang),
+            rubrics={ri.rubric.id: ri.rubric for ri in dossier.rubrics},
+            text=redactor_for(dossier, lang) if dossier.blind else clean,
+            people={info.label: info for info in dossier.reviewers},
+        )
 
     def label(self, label: str) -> str:
         info = self.people.get(label)
@@ -41,13 +55,7 @@ class _SheetReader:
 
 def write_action_sheet(dossier: PlanDossier, result: PlanResult, path: Path) -> Path:
     lang = dossier.municipality_language or dossier.language
-    reader = _SheetReader(
-        lang=lang,
-        t=translator(lang),
-        rubrics={ri.rubric.id: ri.rubric for ri in dossier.rubrics},
-        text=redactor_for(dossier, lang) if dossier.blind else clean,
-        people={info.label: info for info in dossier.reviewers},
-    )
+    reader = ActionReader.of(dossier, lang)
     actions = action_list(dossier, result, lang)
     t = reader.t
     header = [

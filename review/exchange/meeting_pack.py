@@ -1,9 +1,11 @@
 """The meeting pack: what participants read before a meeting (DOCX; the run adds a PDF copy).
 
 The meeting's title, day, host and topics; the agenda with a time slot per plan; per plan the
-consolidated review's outcome, totals and the criteria on which reviewers disagreed; and the
-learning matrix of the round (`review.consolidation.summary.learning_matrix`). No reviewer is
-named: the pack goes to every participant.
+consolidated review's outcome, totals and the criteria on which reviewers disagreed, the
+reviewers' recommendations of high priority (a merged one with each reviewer's wording) and the
+municipality's reply; and the learning matrix of the round
+(`review.consolidation.summary.learning_matrix`). No reviewer is named (labels only, texts
+redacted in a blind round): the pack goes to every participant.
 """
 
 from __future__ import annotations
@@ -12,12 +14,15 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from review.consolidation.action_sheet import ActionReader
+from review.consolidation.exchange_sections import action_rows
 from review.consolidation.gather import PlanRow
 from review.consolidation.reply_section import KIND_NAMES
 from review.consolidation.rules import score_plan
 from review.consolidation.summary import TEMPLATE, learning_matrix
 from review.documents.docxkit import SMALL, TABLE, Styled, anonymise_properties, open_template
 from review.documents.text import clean
+from review.exchange.actions import action_list
 from review.exchange.meetings import Meeting
 from review.i18n import translator
 
@@ -47,6 +52,31 @@ def _disagreements(row: PlanRow) -> str:
         ", ".join(c.criterion_id for r in row.result.rubrics for c in r.criteria if c.flagged)
         or "–"
     )
+
+
+def _high_actions(doc: Styled, row: PlanRow, language: str) -> None:
+    """The reviewers' recommendations of high priority, as the plan's action list has them: a
+    merged one with each reviewer's own wording (by label: the pack names no reviewer; redacted
+    in a blind round). The rubric's next-level hints stay in the documents."""
+    reader = ActionReader.of(row.dossier, language)
+    high = [
+        a
+        for a in action_list(row.dossier, row.result, language)
+        if a.priority == "high" and a.source == "reviewer"
+    ]
+    if not high:
+        return
+    doc.para(reader.t.gettext("The reviewers' recommendations of high priority"))
+    for action, (_priority, criterion, text, who) in zip(
+        high, action_rows(reader, high), strict=True
+    ):
+        if len(action.wordings) <= 1:
+            doc.para(clean(f"• {criterion} ({who}): {text}"), SMALL)
+            continue
+        doc.para(clean(f"• {criterion} ({who}):"), SMALL)
+        for wording in action.wordings:  # each in its own words, after who wrote it
+            writers = ", ".join(reader.label(label) for label in wording.labels)
+            doc.para(clean(f"    {writers}: {reader.text(wording.text)}"), SMALL)
 
 
 def write_meeting_pack(
@@ -109,6 +139,7 @@ def write_meeting_pack(
         doc.para(f"{t.gettext('Totals')}: {_totals(row, language)}")
         for reason in _reasons(row, language):
             doc.para(f"• {clean(reason)}", SMALL)
+        _high_actions(doc, row, language)
         if row.dossier.replies:
             doc.para(t.gettext("The municipality's reply"))
             for reply in row.dossier.replies:

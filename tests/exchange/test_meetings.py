@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import pytest
+from docx import Document as Docx
 from icalendar import Calendar
 
 from review.errors import InvalidInput
 from review.exchange.calendar import meeting_calendar
+from review.exchange.meeting_pack import write_meeting_pack
 from review.exchange.meetings import Changes, plan
 from review.exchange.programme import ProgrammeError, load_programme, parse_programme
 from review.models import Municipality, Reviewer, Round
@@ -207,3 +209,41 @@ def test_programme_errors_name_the_meeting_and_field(tmp_path) -> None:
     bad.write_text("id: [unclosed\n", encoding="utf-8")
     with pytest.raises(ProgrammeError, match="line 2: not valid YAML"):
         load_programme(bad)
+
+
+def test_the_pack_shows_the_high_actions_with_each_reviewers_wording(tmp_path) -> None:
+    """A merged action in the pack keeps each reviewer's wording, by label; a blind round's pack
+    names no reviewer, not even inside a recommendation."""
+    torn = dossier(
+        1,
+        "Amstetten",
+        [
+            {
+                "rubric": "technical",
+                "base": 3,
+                "scores": {"T2": 1},
+                "recommendations": "T2: Add the emission inventory per carrier",
+            },
+            {
+                "rubric": "technical",
+                "base": 3,
+                "scores": {"T2": 1},
+                "recommendations": "T2: the emissions inventory should be given per carrier, "
+                "as Quirinus Zeppelfeld1x0 said",
+            },
+        ],
+    )
+    calm = dossier(2, "Bruck", [{"rubric": "technical", "base": 2}, {"rubric": "technical"}])
+    rows = rows_of(calm, torn)
+    meetings = plan(PROGRAMME, _round(), _towns(), _reviewers(), rows).meetings
+    followers = next(m for m in meetings if m.id == "followers-review")
+    pack = write_meeting_pack(followers, rows, tmp_path / "pack.docx", "en")
+    text = "\n".join(p.text for p in Docx(str(pack)).paragraphs)
+    assert "The reviewers' recommendations of high priority" in text
+    assert (
+        "• T2 Baseline Emission Inventory (2 reviewers):\n"
+        "    Reviewer A: T2: Add the emission inventory per carrier\n"
+        "    Reviewer B: T2: the emissions inventory should be given per carrier, as " in text
+    )
+    assert "Zeppelfeld" not in text
+    assert "Next level" not in text  # the rubric's hints stay in the documents
