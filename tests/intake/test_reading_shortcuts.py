@@ -280,8 +280,20 @@ ANCHOR_SETS = {
 }
 
 
+@pytest.fixture(params=["hyperscan", "automaton"])
+def scanner(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The anchors found by Hyperscan (where installed) and by the Aho-Corasick automaton that
+    stands in where it is not: both must find what a str.find pass per anchor finds."""
+    if request.param == "hyperscan":
+        if scan.hyperscan is None or scan.literal_database(("x",)) is None:
+            pytest.skip("Hyperscan is not installed or cannot run here")
+    else:
+        monkeypatch.setattr(scan, "USE_HYPERSCAN", False)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("name", ANCHOR_SETS)
-def test_the_automaton_finds_what_a_find_per_anchor_finds(name: str) -> None:
+def test_the_automaton_finds_what_a_find_per_anchor_finds(name: str, scanner: str) -> None:
     anchors = ANCHOR_SETS[name]
     words = [*anchors, *(a.upper() for a in anchors), *(a[1:] for a in anchors), "x", "é", " "]
     rng = random.Random(name)
@@ -566,7 +578,9 @@ def test_whole_lines_found_by_find_are_those_the_lines_regex_finds() -> None:
     assert found > 300
 
 
-def test_an_index_edited_where_the_text_changed_is_the_index_of_the_new_text() -> None:
+def test_an_index_edited_where_the_text_changed_is_the_index_of_the_new_text(
+    scanner: str,
+) -> None:
     """`AnchorIndex.edited` keeps the places outside the changed ranges and scans only around
     them: the same places as a pass over the new texts, also where a change makes an anchor
     ("council" + a blanked letter = "council "), breaks one, or the text differs elsewhere."""
@@ -604,6 +618,26 @@ def test_an_index_edited_where_the_text_changed_is_the_index_of_the_new_text() -
         assert edited.spots(anchors) == fresh.spots(anchors)
         rescanned += edited.places != index.places
     assert rescanned > 500
+
+
+def test_hyperscan_finds_what_the_automaton_finds_in_any_text(scanner: str) -> None:
+    """Hyperscan scans Latin-1 bytes: characters outside Latin-1 (one "?" each, so the offsets
+    stay), anchors holding one (the euro sign), a "?" or a NUL (found by str.find), overlapping and
+    repeated anchors, a unit joint: the places of a find pass per anchor, in order."""
+    anchors = ("€", "eur", "k€", "?", "a?", "ab", "aba", "bab", "\u2013 x", "ü", "\x00a")
+    pieces = [*anchors, "a", "b", "x", " ", "\u2013", "\u20ac", "\U0001f600", "é", "?", "\n"]
+    rng = random.Random("hyperscan")
+    found = 0
+    for _ in range(500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        places = scan.find_all(anchors, text)
+        assert places == {a: list(_finds(text, a)) for a in anchors}, text
+        found += sum(map(len, places.values()))
+    assert found > 3000
+    if scanner == "hyperscan":
+        literals = scan.literal_database(anchors)
+        assert literals is not None
+        assert set(literals.found_by_find) == {"€", "k€", "?", "a?", "\u2013 x", "\x00a"}
 
 
 def test_findings_from_the_structures_edited_index_are_those_from_a_pass_of_their_own() -> None:
