@@ -13,13 +13,13 @@ from itertools import repeat
 
 import pytest
 
-from review.intake import language, scan
+from review.intake import language, pdf, scan
 from review.intake.checks import CHECKS, DECIDED_BY_NUMBER
 from review.intake.document import Unit
 from review.intake.facts import actions, inventory, substance, target_words, targets
 from review.intake.facts import text as text_helpers
 from review.intake.findings import FACT_ANCHOR_SETS
-from review.intake.structure import boilerplate
+from review.intake.structure import boilerplate, furniture
 from review.intake.structure.furniture import _SHORT_LINE, _is_short, _short_lines, line_places
 from review.intake.structure.text import Span
 
@@ -780,3 +780,33 @@ def test_a_sector_searched_from_its_first_literal_is_the_regexs_search(name: str
         text = "x| municipality | 12" if "municipal" in name else "x buildings and services"
         shorter = scan.Held(pattern, anchors, reach - 1).search(text)
         assert (shorter and shorter.span()) != pattern.search(text).span()  # type: ignore[union-attr]
+
+
+def test_a_running_lines_key_maps_the_ascii_digits_as_str_translate_did() -> None:
+    """A header's key ("seite #") by a regex substitution: exactly the ten ASCII digits become
+    "#", as `str.translate` with `str.maketrans("0123456789", "#" * 10)` made them; other
+    digits (superscripts, Arabic-Indic, full-width) and letters stay."""
+    table = str.maketrans("0123456789", "#" * 10)
+    pieces = ["0", "9", "42", "²", "٣", "５", "Seite ", "ÜBER", "İ", " ", "\t", "\n", "x", "-"]
+    rng = random.Random("key")
+    for _ in range(2000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert furniture._key(line) == line.strip().lower().translate(table), line
+
+
+def test_cleaning_a_page_only_where_its_text_stands_is_cleaning_it_all() -> None:
+    """`_clean` replaces carriage returns, PDFium's hyphen marks and NULs only where a test
+    finds them: the same text as every replacement made in turn."""
+
+    def every_replacement(text: str) -> str:
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe\n", "-\n")
+        text = text.replace("\ufffe", "-\n").replace("\x00", "")
+        if "  " in text or "\t" in text or "\u00a0" in text:
+            text = pdf._SPACES.sub(" ", text)
+        return text.replace(" \n", "\n").replace("\n ", "\n").strip()
+
+    pieces = ["\r\n", "\r", "\n", "\ufffe", "\ufffe\r\n", "\x00", " ", "  ", "\t", "\u00a0", "ab"]
+    rng = random.Random("clean")
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 15)))
+        assert pdf._clean(text) == every_replacement(text), repr(text)
