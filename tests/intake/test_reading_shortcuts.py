@@ -21,7 +21,7 @@ from review.intake.facts import text as text_helpers
 from review.intake.findings import FACT_ANCHOR_SETS
 from review.intake.structure import boilerplate, furniture
 from review.intake.structure.furniture import _SHORT_LINE, _is_short, _short_lines, line_places
-from review.intake.structure.text import Span
+from review.intake.structure.text import Span, blank
 
 LINES = [
     "Klimaschutzkonzept der Stadt Münster 2017",
@@ -810,3 +810,56 @@ def test_cleaning_a_page_only_where_its_text_stands_is_cleaning_it_all() -> None
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 15)))
         assert pdf._clean(text) == every_replacement(text), repr(text)
+
+
+def test_a_blanked_span_is_a_space_for_each_character_but_the_line_breaks() -> None:
+    """`blank` by split and join: each character of a span a space, its line breaks kept, the
+    text outside untouched, as a step per character made it."""
+    rng = random.Random("blank")
+    for _ in range(2000):
+        text = "".join(rng.choice(["a", "ü", "\n", " ", "\t", "\r", "€", "xy"]) for _ in range(20))
+        spans = []
+        for _ in range(rng.randint(0, 4)):
+            a = rng.randint(0, len(text))
+            spans.append(Span(a, min(len(text), a + rng.randint(0, 9)), "running"))
+        expected = text
+        for span in spans:
+            gap = expected[span.start : span.end]
+            expected = (
+                expected[: span.start]
+                + "".join(" " if c != "\n" else c for c in gap)
+                + expected[span.end :]
+            )
+        assert blank(text, spans) == expected, (text, spans)
+
+
+def test_listings_cued_by_the_index_are_those_cued_by_a_test_per_page() -> None:
+    """`listings` takes the pages holding a cue ("contents", "list of"...) from the document's
+    index: the same spans marked as with a substring test per page and cue."""
+    from review.intake.structure.text import LazyLines, lower_same_offsets
+    from review.intake.structure.toc import LISTING_CUES, listings
+
+    words = ["Contents", "List of figures", "Inhaltsverzeichnis", "Index of", "Figure", "x"]
+    rng = random.Random("listings")
+    marked = 0
+    for _ in range(150):
+        units = [
+            Unit(
+                "page",
+                n + 1,
+                "\n".join(
+                    f"{rng.choice(words)} {rng.choice(words)} {n + k + rng.randint(0, 3)}"
+                    for k in range(rng.randint(1, 8))
+                ),
+            )
+            for n in range(rng.randint(1, 6))
+        ]
+        lowered = [lower_same_offsets(u.text) for u in units]
+        index = scan.AnchorIndex(lowered, [LISTING_CUES])
+        by_index: list[list[Span]] = [[] for _ in units]
+        by_test: list[list[Span]] = [[] for _ in units]
+        listings(units, LazyLines(units), lowered, by_index, index)
+        listings(units, LazyLines(units), lowered, by_test)
+        assert by_index == by_test
+        marked += sum(map(len, by_index))
+    assert marked > 20

@@ -39,6 +39,7 @@ from review.intake.structure.text import (
     lower_same_offsets,
 )
 from review.intake.structure.toc import (
+    LISTING_CUES,
     TocEntry,
     headings_from_toc,
     listings,
@@ -102,12 +103,12 @@ def analyse(
     pages = [i for i, u in enumerate(units) if u.kind == "page"]
     page_labels = read_page_labels(units, edges, excluded) if pages else {}
     lowered = [lower_same_offsets(u.text) for u in units]
+    index = AnchorIndex(lowered, [*BOILERPLATE_ANCHOR_SETS, LISTING_CUES, *anchor_sets])
     running(units, edges, lowered, excluded)
     heading_units = {(h.kind, h.number) for h in headings}
     toc = table_of_contents(units, lines, excluded, heading_units)
     if pages:
-        listings(units, lines, lowered, excluded)
-    index = AnchorIndex(lowered, [*BOILERPLATE_ANCHOR_SETS, *anchor_sets])
+        listings(units, lines, lowered, excluded, index)
     boilerplate_of([u.text for u in units], lowered, excluded, index)
     body = [blank(u.text, spans) for u, spans in zip(units, excluded, strict=True)]
     found = list(headings)

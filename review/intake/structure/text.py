@@ -103,6 +103,8 @@ def blank(text: str, spans: list[Span]) -> str:
     if not spans:
         return text
     for span in spans:
-        gap = text[span.start : span.end]
-        text = text[: span.start] + "".join(" " if c != "\n" else c for c in gap) + text[span.end :]
+        # Every character of the span a space, its line breaks kept: by str methods in C, not
+        # a Python step per character (61,000 characters in the bench's 50 plans).
+        gap = "\n".join(" " * len(line) for line in text[span.start : span.end].split("\n"))
+        text = text[: span.start] + gap + text[span.end :]
     return text

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from review.intake.document import Heading, Unit
+from review.intake.scan import AnchorIndex
 from review.intake.structure.text import RUNNING, TOC, LazyLines, Line, Span
 
 # "4 Energie- und CO2-Bilanz ......... 13", "Summary ... 4", "Introduction\t6", "Annex 3   71"
@@ -151,21 +152,29 @@ def listings(
     lines: LazyLines,
     lowered: Sequence[str],
     excluded: list[list[Span]],
+    index: AnchorIndex | None = None,
 ) -> None:
     """Tables of contents and lists of figures or tables whose entries wrap over several lines
     with the page number at the end or alone on a line (Bergamo's "C.1.1 Description or / ... /
     climate neutrality / 72", Budapest's and Copenhagen's lists of figures), and their pages run
     on from the page before: a PDF page under a listing's title ("List of figures",
     "Contents", "Abbildungsverzeichnis") or continuing the listing the page before ended with,
-    from there to the last of at least three entries whose page numbers rise. Marks them TOC."""
+    from there to the last of at least three entries whose page numbers rise. Marks them TOC.
+    `index`: the document's index of `lowered` (made with LISTING_CUES), which tells the pages
+    holding a cue instead of a substring test per page and cue."""
     pages = sum(1 for u in units if u.kind == "page")
+    cued = (
+        set(index.units_with(LISTING_CUES))
+        if index is not None
+        else {i for i, text in enumerate(lowered) if any(cue in text for cue in LISTING_CUES)}
+    )
     tail: list[Line] = []  # the last lines of the page before, after its listing's last entry
     for i, unit in enumerate(units):
         tail_before, tail = tail, []
         if unit.kind != "page":
             continue
         start, end = None, None
-        if tail_before or any(cue in lowered[i] for cue in _LISTING_CUES):
+        if tail_before or i in cued:
             page = lines[i]
             running = [_is_running((i, line), excluded) for line in page]
             if tail_before:
@@ -189,7 +198,7 @@ def _short_title(tail: list[Line]) -> bool:
     return 0 < len(tail) <= 3 and not any(line[2].endswith((".", ":")) for line in tail)
 
 
-_LISTING_CUES = ("content", "inhalt", "verzeichnis", "list of", "index of")
+LISTING_CUES = ("content", "inhalt", "verzeichnis", "list of", "index of")
 
 
 def _listing_from(page: list[Line], running: list[bool], start: int, pages: int) -> int | None:
