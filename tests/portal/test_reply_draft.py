@@ -6,6 +6,7 @@ written again (review.exchange.draft_restore)."""
 from __future__ import annotations
 
 import io
+import shutil
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -123,10 +124,12 @@ def test_a_lost_draft_is_written_again_and_the_municipality_gets_it(
 
 
 def test_two_writers_write_a_lost_draft_once(session: Session, settings: Settings) -> None:
-    """Two portal processes notice the same lost draft: the plan's claim lets one write it; the
-    other finds it written (or the claim held) and writes nothing."""
+    """Two portal processes notice the same lost draft (here on a machine that has the database
+    and not even the round's output folder): the plan's claim lets one write it; the other
+    finds it written (or the claim held) and writes nothing."""
     _token, reviewed = _open(session, "Musterstadt")
-    write_draft(session, settings, reviewed.round_, reviewed.plan).unlink()
+    written = write_draft(session, settings, reviewed.round_, reviewed.plan)
+    shutil.rmtree(written.parent.parent)
     session.commit()
     plan_id = reviewed.plan.id
     with ThreadPoolExecutor(2) as pool:
