@@ -76,8 +76,19 @@ class Phrase(Message):
         return phrase
 
     def __call__(self, language: str) -> str:
-        filled = {k: v(language) if isinstance(v, Message) else v for k, v in self.values.items()}
-        return translator(language).gettext(self.message) % filled
+        t = translator(language)
+        filled = {k: _said(t, v) for k, v in self.values.items()}
+        return t.gettext(self.message) % filled
+
+
+def _said(t: Translator, value: object) -> object:
+    """A Phrase's value in `t`'s language: a Message translated, a date as the language writes
+    it (`str()`, the English text, keeps the ISO date)."""
+    if isinstance(value, Message):
+        return value(t.language)
+    if isinstance(value, date):
+        return t.format_date(value)
+    return value
 
 
 def state_message(status: str) -> Message:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from babel import Locale, UnknownLocaleError
 
 from review.deadlines.report import EscalationReport
 from review.errors import PeerplanError, Translatable
-from review.i18n import N_, Translator
+from review.i18n import N_, Message, Translator
 from review.intake.outcome import IntakeOutcome
 from review.intake.report import missing
 from review.lifecycle import Invited
@@ -42,9 +42,15 @@ MESSAGE_KINDS = {
     "remind": N_("reminder"),
     "overdue": N_("overdue notice"),
     "reassign": N_("reassignment"),
+    "digest": N_("daily digest"),
 }
 
 LINE_OUTCOMES = {"queued": N_("queued"), "skipped": N_("skipped"), "invited": N_("invited")}
+
+
+def reason(why: str, t: Translator) -> str:
+    """A reason in the reader's language where it was kept as a Message (or Phrase)."""
+    return why(t.language) if isinstance(why, Message) else why
 
 
 def table_head(columns: Sequence[str]) -> list[str]:
@@ -274,7 +280,7 @@ def escalation_markdown(report: EscalationReport, delivery: DeliveryReport, t: T
     rows += [
         f"| {cell(x.round)} | {x.assignment_id or ''} | "
         f"{_(MESSAGE_KINDS.get(x.message, x.message))} | {x.window} | {cell(x.recipient)} | "
-        f"{_(LINE_OUTCOMES.get(x.outcome, x.outcome))} | {cell(x.reason)} |"
+        f"{_(LINE_OUTCOMES.get(x.outcome, x.outcome))} | {cell(reason(x.reason, t))} |"
         for x in report.lines
     ]
     parts = [
@@ -326,7 +332,7 @@ def escalation_text(report: EscalationReport, t: Translator) -> str:
             "message": _(MESSAGE_KINDS.get(x.message, x.message)),
             "window": x.window,
             "to": x.recipient,
-            "why": x.reason,
+            "why": reason(x.reason, t),
         }
         for x in report.lines
     ]
@@ -340,7 +346,9 @@ def escalation_description(t: Translator) -> str:
 
 
 def _when(moment: datetime, t: Translator) -> str:
-    return t.format_datetime(moment, "short") + " UTC"
+    """'13.12.2026, 08:00 UTC' / '13 Dec 2026, 08:00 UTC' (the runs' clock is UTC)."""
+    moment = moment.astimezone(UTC)
+    return f"{t.format_date(moment)}, {moment:%H:%M} UTC"
 
 
 # ---------------------------------------------------------------------- documents

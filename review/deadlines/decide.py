@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from review.i18n import N_, Phrase
 from review.models import AssignmentStatus
 from review.notify.policy import Policy
 from review.states import OPEN
@@ -33,7 +34,7 @@ class Decision:
     action: str  # "reminder", "overdue", "reassign"
     window: str  # "d-7", "d0", "d+1", ...
     offset: int
-    reason: str
+    reason: Phrase  # English as a str (the event log); in any language for the coordinator
 
 
 def decide(facts: Facts, policy: Policy, today: date) -> Decision | None:
@@ -48,8 +49,15 @@ def decide(facts: Facts, policy: Policy, today: date) -> Decision | None:
             "reassign",
             window_name(offset),
             offset,
-            f"not submitted {days} day(s) after the due date {facts.due_date}; the grace period "
-            f"of {offset} day(s) is over",
+            Phrase(
+                N_(
+                    "not submitted %(days)s day(s) after the due date %(due)s; the grace period "
+                    "of %(grace)s day(s) is over"
+                ),
+                days=days,
+                due=facts.due_date,
+                grace=offset,
+            ),
         )
     if days >= policy.overdue_after_days:
         offset = policy.overdue_after_days
@@ -58,7 +66,11 @@ def decide(facts: Facts, policy: Policy, today: date) -> Decision | None:
             "overdue",
             window_name(offset),
             offset,
-            f"not submitted {days} day(s) after the due date {facts.due_date}",
+            Phrase(
+                N_("not submitted %(days)s day(s) after the due date %(due)s"),
+                days=days,
+                due=facts.due_date,
+            ),
         )
     passed = [w for w in policy.reminders if days >= w]
     if not passed:
@@ -73,5 +85,9 @@ def decide(facts: Facts, policy: Policy, today: date) -> Decision | None:
         "reminder",
         window_name(offset),
         offset,
-        "due today" if left == 0 else f"{left} day(s) before the due date {facts.due_date}",
+        Phrase(N_("due today"))
+        if left == 0
+        else Phrase(
+            N_("%(days)s day(s) before the due date %(due)s"), days=left, due=facts.due_date
+        ),
     )

@@ -15,7 +15,7 @@ from review.config import Settings
 from review.deadlines.decide import OPEN_VALUES, Decision, Facts, decide
 from review.deadlines.report import EscalationReport, Line
 from review.errors import InvalidInput
-from review.i18n import translator
+from review.i18n import N_, Message, Phrase, translator
 from review.models import Assignment, AssignmentStatus, Event, Outbox, Reviewer, Round, utcnow
 from review.notify import outbox, queueing
 from review.notify.context import AssignmentFacts
@@ -60,6 +60,11 @@ def _due_date_changed(session: Session, ids: list[int]) -> set[int]:
         col(Event.entity_id).in_(ids),
     )
     return {entity_id for entity_id in session.exec(statement) if entity_id is not None}
+
+
+#: Why the digest is sent: a Message, so that the coordinator's artifact can say it in their
+#: language (`review.coordinator.artifacts`); the outbox keeps the English text.
+DAILY_DIGEST = Message(N_("daily digest"))
 
 
 def _record(
@@ -205,7 +210,7 @@ def _apply(
             assignment,
             window=decision.window,
             days_left=-decision.offset,
-            reason=decision.reason,
+            reason=str(decision.reason),
         )
         record(reviewer.email, "reminder", row)
         return
@@ -216,7 +221,7 @@ def _apply(
             settings,
             assignment,
             window=decision.window,
-            reason=decision.reason,
+            reason=str(decision.reason),
             reassign_on=reassign_on,
             actor=actor,
             now=now,
@@ -233,7 +238,7 @@ def _apply(
         settings,
         assignment,
         window=decision.window,
-        reason=decision.reason,
+        reason=str(decision.reason),
         actor=actor,
         now=now,
     )
@@ -253,7 +258,7 @@ def _apply(
                 "replacement_invitation",
                 "-",
                 "queued",
-                f"replaces assignment {assignment.id}",
+                Phrase(N_("replaces assignment %(id)s"), id=assignment.id),
             )
         )
     else:
@@ -327,7 +332,7 @@ def _digest(
         language=language,
         round_id=round_.id,
         assignment_id=None,
-        reason="daily digest",
+        reason=str(DAILY_DIGEST),
         round_name=round_.name,
         coordinator_name=round_.coordinator_name,
         day=format_day(today, language),
@@ -347,5 +352,5 @@ def _digest(
         "digest",
         today.isoformat(),
         row,
-        "daily digest",
+        DAILY_DIGEST,
     )

@@ -16,7 +16,7 @@ class Line:
     message: str
     window: str
     outcome: str  # "queued", "skipped"
-    reason: str
+    reason: str  # a Message or Phrase where it can be said in the reader's language
 
 
 @dataclass

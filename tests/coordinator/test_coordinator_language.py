@@ -4,7 +4,7 @@ the installation's (`PEERPLAN_LANGUAGE`, else the system locale, else German).""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from review.config import Settings
 from review.coordinator import artifacts
 from review.coordinator.language import coordinator_language, system_language
 from review.deadlines.report import EscalationReport, Line
-from review.i18n import translator
+from review.i18n import N_, Phrase, translator
 from review.intake import IntakeOutcome
 from review.lifecycle import Invited
 from review.notify.delivery import DeliveryReport
@@ -58,7 +58,8 @@ def test_the_rounds_language_else_the_setting_else_the_system_locale_else_german
 
 def _escalation() -> tuple[EscalationReport, DeliveryReport]:
     report = EscalationReport(now=datetime(2026, 12, 13, 8, 0, tzinfo=UTC))
-    report.add(Line("Runde 1", 7, "r@example.org", "reminder", "d-2", "queued", "due in 2 days"))
+    left = Phrase(N_("%(days)s day(s) before the due date %(due)s"), days=2, due=date(2026, 12, 15))
+    report.add(Line("Runde 1", 7, "r@example.org", "reminder", "d-2", "queued", left))
     report.add(Line("Runde 1", 8, "c@example.org", "escalation", "d+1", "queued", "late"))
     report.transitions.append("assignment 8 (s@example.org) -> overdue")
     report.problems.append("Runde 1: assignment 9 released, but nobody is eligible.")
@@ -69,16 +70,23 @@ def _escalation() -> tuple[EscalationReport, DeliveryReport]:
 def test_the_deadline_runs_artifact_in_german_and_english() -> None:
     report, delivery = _escalation()
     de = artifacts.escalation_markdown(report, delivery, translator("de"))
-    assert de.startswith("# Fristenlauf vom 13.12.26, 08:00 UTC")
+    assert de.startswith("# Fristenlauf vom 13.12.2026, 08:00 UTC")
     assert "| Runde | Zuteilung | Nachricht | Zeitfenster | an | Ergebnis | Grund |" in de
-    assert "| Runde 1 | 7 | Erinnerung | d-2 | r@example.org | erzeugt | due in 2 days |" in de
+    assert (
+        "| Runde 1 | 7 | Erinnerung | d-2 | r@example.org | erzeugt | 2 Tag(e) vor der Frist am "
+        "15.12.2026 |"
+    ) in de
     assert "| Eskalation an die Koordination |" in de
     assert "2 Nachricht(en) erzeugt, 1 Statusänderung(en)" in de
     assert "## Erfordert Ihr Eingreifen" in de and "## Versand" in de
     assert "2 gesendet, 1 entfallen, 0 fehlgeschlagen" in de
     en = artifacts.escalation_markdown(report, delivery, translator("en"))
-    assert en.startswith("# Deadline run of 13/12/2026, 08:00 UTC")
-    assert "| Runde 1 | 7 | reminder | d-2 | r@example.org | queued | due in 2 days |" in en
+    assert en.startswith("# Deadline run of 13 Dec 2026, 08:00 UTC")
+    assert (
+        "| Runde 1 | 7 | reminder | d-2 | r@example.org | queued | 2 day(s) before the due date "
+        "15 Dec 2026 |"
+    ) in en
+    assert str(report.lines[0].reason) == "2 day(s) before the due date 2026-12-15"  # the log
     assert "## Needs the coordinator" in en and "2 sent, 1 cancelled, 0 failed" in en
     assert "Fristenlauf" not in en and "Deadline run" not in de
 
