@@ -29,7 +29,7 @@ from review.notify import outbox
 from review.queries import latest_documents
 
 
-def round_status(session: Session, round_: Round) -> dict[str, Any]:
+def round_status(session: Session, round_: Round, language: str = "en") -> dict[str, Any]:
     plans = session.exec(
         select(Plan, Municipality)
         .join(Municipality, col(Municipality.id) == col(Plan.municipality_id))
@@ -73,7 +73,7 @@ def round_status(session: Session, round_: Round) -> dict[str, Any]:
                 "language": (latest[plan.id].language if plan.id in latest else None)
                 or plan.language,
                 "pages": latest[plan.id].pages if plan.id in latest else 0,
-                "length": document_extent(latest[plan.id]) if plan.id in latest else "",
+                "length": document_extent(latest[plan.id], language) if plan.id in latest else "",
                 "versions": versions[saved_id(plan)],
                 "file": latest[plan.id].file_name if plan.id in latest else None,
                 "problems": latest[plan.id].problems if plan.id in latest else [],

@@ -197,3 +197,28 @@ def test_an_error_reads_in_its_readers_language_with_its_values() -> None:
         "Diese Begutachtung ist im Stand „abgelehnt“ und kann nicht geändert werden."
     )
     assert ELIGIBILITY["council_approval"]("de") == "Vom Gemeinderat beschlossen"
+
+
+def test_no_message_hides_inside_an_f_string() -> None:
+    """Babel does not look inside f-strings: `f"{_('note:')} ..."` stays English forever while
+    the catalog check above passes, unless the same text is extracted elsewhere too."""
+    import io
+    import re
+    import tokenize
+
+    call = re.compile(r"""(?<!\w)(?:_|N_|gettext|ngettext|pgettext)\(\s*(['"])(.*?)\1""")
+    extracted = used_messages()
+    hidden = []
+    for folder in ("review", "flows"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            source = path.read_text(encoding="utf-8")
+            for token in tokenize.generate_tokens(io.StringIO(source).readline):
+                prefix = re.match(r"[A-Za-z]*", token.string)
+                if token.type != tokenize.STRING or "f" not in prefix.group(0).lower():
+                    continue
+                hidden += [
+                    f"{path.relative_to(ROOT)}:{token.start[0]}: {text!r}"
+                    for _quote, text in call.findall(token.string)
+                    if text not in extracted
+                ]
+    assert not hidden, f"messages Babel cannot find (inside an f-string): {hidden}"

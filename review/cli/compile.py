@@ -59,4 +59,4 @@ def compile_command(
     if report.pdfs:
         console.print(_("%(n)s PDF copies") % {"n": len(report.pdfs)}, highlight=False)
     for note in report.notes:
-        console.print(f"[yellow]{escape(_('note:'))}[/] {escape(note)}", highlight=False)
+        console.print("[yellow]" + escape(_("note:")) + "[/] " + escape(note), highlight=False)

@@ -9,7 +9,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from review.cli.app import app, console, database, user_errors
+from review.cli.app import app, console, database, settings, user_errors
+from review.coordinator.language import coordinator_translator
+from review.i18n import state_name
 from review.notify.outbox import failure_line
 from review.participants import import_participants
 from review.rounds import get_round
@@ -23,13 +25,23 @@ def import_(
     round_name: str = typer.Option(..., "--round", help="The round to import into."),
 ) -> None:
     """Import municipalities and reviewers; re-import updates. A bad row imports nothing."""
-    with database() as session:
-        report = import_participants(session, get_round(session, round_name), file)
-    for kind, plural in (("municipality", "municipalities"), ("reviewer", "reviewers")):
-        console.print(
-            f"{plural}: {report.created[kind]} created, {report.updated[kind]} updated, "
-            f"{report.unchanged[kind]} unchanged"
-        )
+    settings_ = settings()
+    with database(settings_) as session:
+        round_ = get_round(session, round_name)
+        report = import_participants(session, round_, file)
+        t = coordinator_translator(settings_, round_.language)
+    for kind, line in (
+        ("municipality", t.gettext("municipalities: %(new)s created, %(changed)s updated, "
+                                   "%(same)s unchanged")),
+        ("reviewer", t.gettext("reviewers: %(new)s created, %(changed)s updated, "
+                               "%(same)s unchanged")),
+    ):  # fmt: skip
+        counts = {
+            "new": report.created[kind],
+            "changed": report.updated[kind],
+            "same": report.unchanged[kind],
+        }
+        console.print(line % counts, highlight=False)
 
 
 @app.command()
@@ -39,31 +51,54 @@ def status(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Plans, documents and assignments of a round."""
-    with database() as session:
-        data = round_status(session, get_round(session, round_name))
+    settings_ = settings()
+    with database(settings_) as session:
+        round_ = get_round(session, round_name)
+        t = coordinator_translator(settings_, round_.language)
+        # --json keeps its English values (programs read it); the table is the coordinator's
+        data = round_status(session, round_, "en" if as_json else t.language)
     if as_json:
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"Round {data['round']['name']}: plans")
-    for column in ("municipality", "language", "length", "versions", "assignments", "problems"):
+    _ = t.gettext
+
+    def states(counts: dict[str, int]) -> str:
+        return ", ".join(f"{state_name(t, k)} {v}" for k, v in sorted(counts.items()) if v)
+
+    table = Table(title=_("Round %(round)s: plans") % {"round": escape(data["round"]["name"])})
+    for column in (
+        _("municipality"),
+        _("language"),
+        _("length"),
+        _("versions"),
+        _("assignments"),
+        _("problems"),
+    ):
         table.add_column(column)
     for plan in data["plans"]:
         table.add_row(
-            plan["municipality"],
+            escape(plan["municipality"]),
             str(plan["language"]),
             plan["length"] or "-",
             str(plan["versions"]),
-            ", ".join(f"{k} {v}" for k, v in sorted(plan["assignments"].items())) or "-",
-            "; ".join(plan["problems"]) or "-",
+            states(plan["assignments"]) or "-",
+            escape("; ".join(plan["problems"])) or "-",
         )
     console.print(table)
-    counts = ", ".join(f"{k} {v}" for k, v in data["assignments"].items() if v) or "none yet"
-    console.print(f"assignments: {counts}; reviews submitted: {data['reviews_submitted']}")
-    messages = ", ".join(f"{k} {v}" for k, v in sorted(data["messages"].items())) or "none yet"
-    console.print(f"messages: {messages}", highlight=False)
+    console.print(
+        _("assignments: %(counts)s; reviews submitted: %(n)s")
+        % {"counts": states(data["assignments"]) or _("none yet"), "n": data["reviews_submitted"]},
+        highlight=False,
+    )
+    messages = ", ".join(f"{k} {v}" for k, v in sorted(data["messages"].items()))
+    console.print(
+        _("messages: %(counts)s") % {"counts": messages or _("none yet")}, highlight=False
+    )
     for item in data["undeliverable"]:
         console.print(
-            "[bold red]not sent:[/] "
-            + escape(failure_line(item["key"], item["to"], item["why"] or "")),
+            "[bold red]"
+            + escape(_("not sent:"))
+            + "[/] "
+            + escape(failure_line(item["key"], item["to"], item["why"] or "", t.language)),
             highlight=False,
         )

@@ -237,11 +237,11 @@ def delivery_markdown(delivery: DeliveryReport, t: Translator) -> str:
     """What the outbox did: counts, then each message not sent and why."""
     _ = t.gettext
     lines = [delivery_summary(delivery, t)]
-    lines += [f"- {_('cancelled')} `{key}`: {why}" for key, why in delivery.cancelled]
-    lines += [
-        f"- {_('FAILED (retried next run)')} `{key}`: {error}" for key, error in delivery.failed
-    ]
-    lines += [f"- {_('UNDELIVERABLE')} `{key}`: {error}" for key, error in delivery.undeliverable]
+    # Outside the f-strings: Babel finds no message inside one.
+    cancelled, failed, lost = _("cancelled"), _("FAILED (retried next run)"), _("UNDELIVERABLE")
+    lines += [f"- {cancelled} `{key}`: {why}" for key, why in delivery.cancelled]
+    lines += [f"- {failed} `{key}`: {error}" for key, error in delivery.failed]
+    lines += [f"- {lost} `{key}`: {error}" for key, error in delivery.undeliverable]
     return "\n".join(lines)
 
 

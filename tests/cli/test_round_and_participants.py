@@ -62,7 +62,7 @@ def test_round_create_and_status_json(cli, tmp_path: Path, settings: Settings) -
 
 
 def test_reimport_updates_and_never_duplicates(cli, tmp_path: Path, settings: Settings) -> None:
-    cli("round", "create", "R")
+    cli("round", "create", "R", "--language", "en")  # an English round: English lines
     first = cli("import", str(_csv(tmp_path, GOOD)), "--round", "R")
     assert "municipalitys" not in first.output and "2 created" in first.output
     changed = [*GOOD[:3], GOOD[3].replace("0,3,participation", "1,4,participation")]

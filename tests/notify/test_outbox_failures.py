@@ -233,5 +233,6 @@ def test_escalate_and_status_report_an_undeliverable_message_without_a_traceback
     assert [m["X-Peerplan-Kind"] for m in box.messages] == ["plan_receipt"]
     status = runner.invoke(app, ["status", "--round", "Runde [x]"])
     assert status.exit_code == 0, status.output
-    assert "not sent: message digest:[/bad] to coord@example.org" in status.output
+    # a German round: its coordinator reads German
+    assert "nicht verschickt: Nachricht digest:[/bad] an coord@example.org" in status.output
     assert "failed 1" in status.output and "sent 1" in status.output
