@@ -81,7 +81,7 @@ def test_any_refusal_gives_exit_1_with_the_reason(cli_env: Settings, tmp_path: P
     out = " ".join(result.output.split())
     assert "Exampleton.pdf is an HTML page, not a PDF" in out
     assert "Irgendwo.pdf: which municipality's plan is it?" in out
-    assert "1 registered" in out and "2 refused" in out
+    assert "1 registriert" in out and "2 abgelehnt" in out  # the round's German
 
 
 def test_a_file_named_as_municipalities_send_it_finds_its_municipality(
