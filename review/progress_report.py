@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from review.i18n import N_, Translator, state_name
+from review.notify.context import rubric_title
 from review.progress import RoundProgress
 
 #: What a flow run did, as `publish_round_progress` is told (`review.progress.Step` values).
@@ -69,11 +70,19 @@ def progress_markdown(
         lines.append(_("Nobody owes a review."))
         return "\n".join(lines) + "\n"
     lines += _table_head(
-        [_("Plan of"), _("Reviewer"), _("Rubric"), _("State"), _("Due"), _("Days late")]
+        # "Reviewer" alone is "Gutachten" in the documents' score tables; here it is a person
+        [
+            _("Plan of"),
+            t.pgettext("person", "Reviewer"),
+            _("Rubric"),
+            _("State"),
+            _("Due"),
+            _("Days late"),
+        ]  # fmt: skip
     )
     for owed in outstanding:
         lines.append(
-            f"| {owed.municipality} | {owed.reviewer} | {owed.rubric} | "
+            f"| {owed.municipality} | {owed.reviewer} | {rubric_title(owed.rubric, t.language)} | "
             f"{state_name(t, owed.status)} | {t.format_date(owed.due_date)} | "
             f"{owed.days_late(today) or ''} |"
         )

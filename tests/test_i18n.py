@@ -34,7 +34,8 @@ STUB_LOCALES = Path(__file__).parent / "data" / "locales"
 
 
 def used_messages() -> set[str]:
-    """Every source text in the code and templates, found as `make messages` finds them."""
+    """Every source text in the code and templates, found as `make messages` finds them; one
+    with a context (`pgettext`) as 'context\x04text', gettext's own key for it."""
     with (ROOT / "babel.cfg").open() as f:
         method_map, options_map = parse_mapping_cfg(f)
     keywords = {**DEFAULT_KEYWORDS, "N_": None}
@@ -42,7 +43,8 @@ def used_messages() -> set[str]:
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=keywords
     ):
-        found.add(message[0] if isinstance(message, tuple) else message)
+        text = message[0] if isinstance(message, tuple) else message
+        found.add(f"{_context}\x04{text}" if _context else text)
     return found
 
 
@@ -60,7 +62,7 @@ def test_every_message_the_code_uses_is_translated(po_file: Path) -> None:
     with po_file.open("rb") as f:
         catalog = read_po(f)
     translated = {
-        m.id[0] if isinstance(m.id, tuple) else m.id
+        (f"{m.context}\x04" if m.context else "") + (m.id[0] if isinstance(m.id, tuple) else m.id)
         for m in catalog
         if m.id and not m.fuzzy and all(m.string if isinstance(m.string, tuple) else (m.string,))
     }

@@ -137,8 +137,12 @@ def test_the_progress_artifact_names_who_owes_a_review_in_the_rounds_language(
     assert "Ausstehende Gutachten (1)" in german and reviewers[1].name in german
     assert translator("de").format_date(round_.due_date) in german and "| 3 |" in german
     assert "Fristen geprüft" in german and "deadlines checked" not in german
+    # the reviewer is a person ("Gutachter:in", not "Gutachten"), the rubric its title
+    assert "| Plan von | Gutachter:in | Bewertungsbogen |" in german
+    assert f"| {reviewers[1].name} | Kommunikationsstrategie |" in german
     english = progress_markdown(progress, translator("en"), later, [])
     assert "Outstanding reviews (1)" in english and "nothing to do" in english
+    assert f"| {reviewers[1].name} | Communication strategy |" in english
 
 
 def test_the_progress_artifact_links_to_the_round_page(session: Session) -> None:

@@ -17,6 +17,7 @@ from review.coordinator.language import coordinator_translator
 from review.db import get_engine, session_scope
 from review.i18n import Translator
 from review.models import Assignment, Reviewer, Round
+from review.notify.context import rubric_title
 from review.notify.delivery import DeliveryReport, deliver
 from review.rounds import get_round
 
@@ -44,9 +45,11 @@ def run(
     return ControlRun(round_name, done, delivery, t.language)
 
 
-def _who(session: Session, assignment: Assignment) -> str:
+def _who(session: Session, assignment: Assignment, t: Translator) -> str:
+    """'Anna Berger (Technische Begutachtung)': the reviewer and the rubric's title."""
     reviewer = session.get(Reviewer, assignment.reviewer_id)
-    return f"{reviewer.name if reviewer else assignment.reviewer_id} ({assignment.rubric})"
+    name = reviewer.name if reviewer else assignment.reviewer_id
+    return f"{name} ({rubric_title(assignment.rubric, t.language)})"
 
 
 def extend(
@@ -62,7 +65,8 @@ def extend(
                 t.gettext("every open review is due on or after %(day)s already") % {"day": day}
             ]
         return [
-            t.gettext("%(who)s: due %(day)s") % {"who": _who(session, a), "day": day} for a in moved
+            t.gettext("%(who)s: due %(day)s") % {"who": _who(session, a, t), "day": day}
+            for a in moved
         ]
 
     return run(settings, round_name, act)
@@ -84,7 +88,7 @@ def new_link(settings: Settings, round_name: str, target: Target) -> ControlRun:
         changed = controls.new_link(session, settings, round_, target)
         return [
             t.gettext("%(who)s: new personal link sent; the earlier one no longer works")
-            % {"who": _who(session, a)}
+            % {"who": _who(session, a, t)}
             for a in changed
         ]
 
@@ -105,7 +109,7 @@ def replace(
             ]
         return [
             t.gettext("%(who)s invited in place of %(reviewer)s")
-            % {"who": _who(session, replacement.new), "reviewer": target.reviewer}
+            % {"who": _who(session, replacement.new, t), "reviewer": target.reviewer}
         ]
 
     return run(settings, round_name, act)
@@ -119,7 +123,7 @@ def withdraw_plan(
         return [
             t.gettext("plan of %(municipality)s withdrawn") % {"municipality": municipality}
         ] + [
-            t.gettext("%(who)s: review withdrawn, link closed") % {"who": _who(session, a)}
+            t.gettext("%(who)s: review withdrawn, link closed") % {"who": _who(session, a, t)}
             for a in taken
         ]
 
