@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import date
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from review.cli.app import app, console, database, settings, user_errors
+from review.coordinator.language import coordinator_translator
 from review.errors import InvalidInput
 from review.exchange.meeting_run import run
 from review.exchange.meetings import Changes
@@ -58,28 +60,38 @@ def plan_command(
     )
     settings_ = settings()
     with database(settings_) as session:
+        round_ = get_round(session, round_name)
+        t = coordinator_translator(settings_, round_.language)
         report = run(
             session,
             settings_,
-            get_round(session, round_name),
+            round_,
             changes,
             programme=programme,
             pdf=pdf,
             invite=invite,
             actor="cli",
         )
-    table = Table(title=f"{round_name}: {len(report.plan.meetings)} meeting(s)")
-    for column in ("meeting", "host", "when", "participants", "agenda"):
+    _ = t.gettext
+    table = Table(
+        title=_("%(round)s: %(n)s meeting(s)")
+        % {"round": escape(round_name), "n": len(report.plan.meetings)}
+    )
+    for column in (_("meeting"), _("host"), _("when"), _("participants"), _("agenda")):
         table.add_column(column)
     for meeting in report.plan.meetings:
         table.add_row(
             meeting.id,
-            meeting.host,
-            f"{meeting.starts:%Y-%m-%d %H:%M}",
+            escape(meeting.host),
+            f"{t.format_date(meeting.starts)} {meeting.starts:%H:%M}",
             str(len(meeting.participants)),
-            ", ".join(item.municipality for item in meeting.agenda),
+            escape(", ".join(item.municipality for item in meeting.agenda)),
         )
     console.print(table)
-    console.print(f"{report.invitations} invitation(s) queued; packs: {len(report.packs)}")
+    console.print(
+        _("%(n)s invitation(s) queued; meeting packs: %(packs)s")
+        % {"n": report.invitations, "packs": len(report.packs)},
+        highlight=False,
+    )
     for note in report.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print("[yellow]" + escape(_("note:")) + "[/] " + escape(note), highlight=False)

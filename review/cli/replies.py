@@ -7,6 +7,7 @@ import typer
 from sqlmodel import select
 
 from review.cli.app import app, console, database, settings, user_errors
+from review.coordinator.language import coordinator_translator
 from review.errors import NotFound
 from review.exchange.draft import write_draft
 from review.exchange.replies import open_window
@@ -48,9 +49,16 @@ def open_command(
         # The draft the municipality reads on its reply page, as it stands now.
         draft = write_draft(session, current, round_, found)
         contact = place.contact_email if place is not None else None
-    told = f"; the reply link goes to {contact}" if contact else "; no contact email to tell"
-    console.print(f"{plan}: replies taken until {window.due_date.isoformat()}{told}")
-    console.print(f"the draft it reads: {draft}")
+        t = coordinator_translator(current, round_.language)
+    values = {"plan": plan, "day": t.format_date(window.due_date), "contact": contact}
+    if contact:
+        line = t.gettext(
+            "%(plan)s: replies taken until %(day)s; the reply link goes to %(contact)s"
+        )
+    else:
+        line = t.gettext("%(plan)s: replies taken until %(day)s; no contact email to tell")
+    console.print(line % values, highlight=False)
+    console.print(t.gettext("the draft it reads: %(path)s") % {"path": draft}, highlight=False)
 
 
 @replies_app.command("remind")
@@ -61,5 +69,10 @@ def remind_command(
     """Queue a reminder to each municipality whose reply is due within three days."""
     current = settings()
     with database(current) as session:
-        count = queue_reminders(session, current, get_round(session, round_name))
-    console.print(f"{count} reminder(s) queued")
+        round_ = get_round(session, round_name)
+        count = queue_reminders(session, current, round_)
+        t = coordinator_translator(current, round_.language)
+    console.print(
+        t.ngettext("%(num)s reminder queued", "%(num)s reminders queued", count) % {"num": count},
+        highlight=False,
+    )

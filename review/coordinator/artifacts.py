@@ -452,7 +452,7 @@ def meeting_lines(report: Any, t: Translator) -> list[str]:
         % {
             "meeting": m.id,
             "host": m.host,
-            "start": t.format_datetime(m.starts, "short"),
+            "start": f"{t.format_date(m.starts)} {m.starts:%H:%M}",
             "n": len(m.participants),
             "agenda": ", ".join(i.municipality for i in m.agenda) or "-",
         }

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from review.cli import app
 from review.config import Settings
 from review.db import engine_for
+from review.i18n import translator
 from review.models import Event, Municipality
 from tests.support.factories import make_municipality
 from tests.support.review_data import reviewed_plan
@@ -30,7 +31,9 @@ def test_plan_meetings_with_a_new_host_and_date(sqlite_settings: Settings, monke
         app, [*args, "--host", "conference=Tulln", "--date", "planning-1=2027-05-04"]
     )
     assert done.exit_code == 0, done.output
-    assert "conference" in done.output and "2027-05-04" in done.output
+    # an English round: its dates as the English write them
+    assert "conference" in done.output and "4 May 2027" in done.output
+    assert "invitation(s) queued" in " ".join(done.output.split())
     with Session(engine_for(sqlite_settings.database_url)) as session:
         planned = {
             e.payload["meeting"]: e.payload
@@ -59,7 +62,11 @@ def test_open_a_reply_window_and_remind(sqlite_settings: Settings, monkeypatch) 
     opened = runner.invoke(
         app, ["replies", "open", "--round", name, "--plan", "Melk", "--due", due]
     )
-    assert opened.exit_code == 0 and due in opened.output, opened.output
+    day = translator("en").format_date(date.fromisoformat(due))  # an English round
+    assert opened.exit_code == 0, opened.output
+    assert f"Melk: replies taken until {day}; the reply link goes to klima@melk.example" in (
+        opened.output
+    )
     # The draft the municipality reads on its reply page is written as the window opens.
     drafts = list(sqlite_settings.output_dir.glob(f"*/municipality/{plan_id:04d}-melk.docx"))
     assert len(drafts) == 1
@@ -68,4 +75,4 @@ def test_open_a_reply_window_and_remind(sqlite_settings: Settings, monkeypatch) 
     )
     assert nobody.exit_code == 2 and "no plan of 'Atlantis'" in nobody.output
     reminded = runner.invoke(app, ["replies", "remind", "--round", name])
-    assert reminded.exit_code == 0 and "1 reminder(s)" in reminded.output
+    assert reminded.exit_code == 0 and "1 reminder queued" in reminded.output
