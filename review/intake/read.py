@@ -21,10 +21,11 @@ from review.intake.language import detect_language
 from review.intake.limits import ReadingBudget
 from review.intake.pdf import read_pdf
 from review.intake.sniff import DESCRIPTIONS, Kind, sniff
-from review.intake.structure import analyse
+from review.intake.structure import analyse, prepare
 from review.storage import sha256_of
 
 log = logging.getLogger(__name__)
+prepare(FINDINGS_ANCHOR_SETS)  # before any reading process forks
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

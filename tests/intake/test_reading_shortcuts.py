@@ -863,3 +863,19 @@ def test_listings_cued_by_the_index_are_those_cued_by_a_test_per_page() -> None:
         assert by_index == by_test
         marked += sum(map(len, by_index))
     assert marked > 20
+
+
+def test_reading_a_plan_uses_the_scanner_compiled_at_import() -> None:
+    """The anchor scanner is compiled when review.intake.read is imported (`prepare`), so that
+    reading processes forked afterwards inherit it: reading a plan compiles none of its own, so
+    `prepare` compiles the very anchor set reading uses."""
+    from review.intake import read
+    from review.intake.structure import analyse, prepare
+
+    prepare(read.FINDINGS_ANCHOR_SETS)  # again: other tests' anchor sets may have pushed it out
+    before = scan.literal_database.cache_info().misses
+    pages = [
+        Unit("page", n, f"Klimaschutzkonzept {n}\nMonitoring und Finanzierung") for n in (1, 2)
+    ]
+    read.check_plan(pages, (), analyse(pages, anchor_sets=read.FINDINGS_ANCHOR_SETS), "x")
+    assert scan.literal_database.cache_info().misses == before
