@@ -4,16 +4,15 @@
 The rule, on two items of the same criterion written in one language:
 1. Each item becomes a set of *concepts*: its words (letters or digits) folded (case, accents,
    ß), stop words and criterion ids ("T8") dropped (function words, the verbs any advice
-   starts with and the words for where in the plan it goes: "add", "strengthen", "chapter",
-   "next version",
-   "should", "ergänzen", "sollte", ...: `STOP`), each word stemmed by the Snowball stemmer of
-   the items' language (the one whose stop words they use more; the round's on a tie), so
-   "reports"/"reported" and "Berichte"/"berichtet" meet; a German compound that the other item
-   writes apart is split ("Monitoringbericht" against "Monitoring-Berichte"; with a linking s:
-   "Mobilitätskonzept"), and so is one that starts with a topic ("Emissionsbericht": emission +
-   bericht); then the words of one meaning are one concept (`SYNONYMS`: "yearly", "annual",
-   "every year", "jährlich" are *year*; "action", "measure", "Maßnahme" are *action*); number
-   words are digits ("two" is 2).
+   starts with and the words for where in the plan it goes: "should", "add", "strengthen",
+   "chapter", "next version", "sollte", "ergänzen", "Kapitel", ...: `STOP`), each word stemmed
+   by the Snowball stemmer of the items' language (the one whose stop words they use more; the
+   round's on a tie), so "reports"/"reported" and "Berichte"/"berichtet" meet; a German
+   compound that the other item writes apart is split ("Monitoringbericht" against
+   "Monitoring-Berichte"; with a linking s: "Mobilitätskonzept"), and so is one that starts with
+   a topic ("Emissionsbericht": emission + bericht); then the words of one meaning are one
+   concept (`SYNONYMS`: "yearly", "annual", "every year", "jährlich" are *year*; "action",
+   "measure", "Maßnahme" are *action*); number words are digits ("two" is 2).
 2. They differ when each names a *topic* the other does not (a sector, a part of the plan, a
    hazard or a number: `TOPICS`): "add a heat plan" / "add a mobility plan", "report the
    emissions every two years" / "report the actions every two years", "target for 2030" / "for
