@@ -20,6 +20,7 @@ from review.intake.document import ExtractedDocument
 from review.intake.errors import DuplicateFile, UnknownMunicipality
 from review.intake.findings import summary
 from review.intake.outcome import IntakeOutcome, Status
+from review.intake.title import plan_title
 from review.models import Document, Municipality, Plan, Round, saved_id
 from review.queries import latest_document_version
 
@@ -46,7 +47,7 @@ class PlanFile:
 
     @property
     def title(self) -> str:
-        return str(self.meta.get("title") or "")
+        return plan_title(self.meta.get("title"))
 
     @classmethod
     def of(cls, doc: ExtractedDocument, stored_path: str) -> PlanFile:
