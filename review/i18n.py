@@ -80,6 +80,11 @@ class Phrase(Message):
         filled = {k: _said(t, v) for k, v in self.values.items()}
         return t.gettext(self.message) % filled
 
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, object]]:
+        # A copy or a pickle (an intake outcome's reason crossing `asdict`) is made from the
+        # source text and its values, not from the English text.
+        return (self.message,), self.values
+
 
 def _said(t: Translator, value: object) -> object:
     """A Phrase's value in `t`'s language: a Message translated, a date as the language writes

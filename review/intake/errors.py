@@ -1,23 +1,40 @@
 """Why a file is refused at intake. Each message names the file, says what is wrong with it and
-what the sender can do; the CLI, the portal and the flow show it as it is."""
+what the sender can do, in the reader's language where the catalog has it (the municipality's
+upload page); `str()` is the English text the CLI, the logs and `--json` show."""
 
 from __future__ import annotations
 
-from review.errors import PeerplanError
+from review.errors import Translatable
+from review.i18n import N_, Message, Phrase
 
 
-class IntakeError(PeerplanError):
-    """A file that cannot be taken in. `code` is a stable name for scripts (`--json`)."""
+class IntakeError(Translatable):
+    """A file that cannot be taken in. `code` is a stable name for scripts (`--json`).
+
+    Its message is said in the reader's language (`text(language)`, see `Translatable`): the
+    municipality's upload page shows it in the municipality's language. A message written
+    without values (a library's own words) is shown as it is."""
 
     code = "refused"
 
+    def __init__(self, message: str, **values: object) -> None:
+        self.message, self.values = message, values
+        Exception.__init__(self, message % values if values else message)
+
+    def text(self, language: str) -> str:
+        return super().text(language) if self.values else self.message
+
+    def phrase(self) -> str:
+        """The message kept for saying later in any language (a `Phrase` when it has values)."""
+        return Phrase(self.message, **self.values) if self.values else self.message
+
     def __reduce__(self):
-        return (_restore, (type(self), str(self)))
+        return (_restore, (type(self), self.message, self.values))
 
 
-def _restore(cls: type[IntakeError], message: str) -> IntakeError:
+def _restore(cls: type[IntakeError], message: str, values: dict[str, object]) -> IntakeError:
     error = cls.__new__(cls)
-    Exception.__init__(error, message)
+    IntakeError.__init__(error, message, **values)
     return error
 
 
@@ -25,7 +42,7 @@ class EmptyFile(IntakeError):
     code = "empty"
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"{name} is empty (0 bytes): upload the plan again")
+        super().__init__(N_("%(name)s is empty (0 bytes): upload the plan again"), name=name)
 
 
 class TooLarge(IntakeError):
@@ -33,8 +50,13 @@ class TooLarge(IntakeError):
 
     def __init__(self, name: str, size: int, limit: int) -> None:
         super().__init__(
-            f"{name} is {_mb(size)}, more than the limit of {_mb(limit)} "
-            "(PEERPLAN_MAX_UPLOAD_BYTES): compress the images or split the annexes off"
+            N_(
+                "%(name)s is %(size)s, more than the limit of %(limit)s "
+                "(PEERPLAN_MAX_UPLOAD_BYTES): compress the images or split the annexes off"
+            ),
+            name=name,
+            size=_mb(size),
+            limit=_mb(limit),
         )
 
 
@@ -43,8 +65,11 @@ class EncryptedPdf(IntakeError):
 
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"{name} is password-protected: send a copy without a password (the text must be "
-            "readable for the reviewers)"
+            N_(
+                "%(name)s is password-protected: send a copy without a password (the text must "
+                "be readable for the reviewers)"
+            ),
+            name=name,
         )
 
 
@@ -53,8 +78,11 @@ class EncryptedDocument(IntakeError):
 
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"{name} is a password-protected Word document: remove the password in Word "
-            "(File > Info > Protect Document) and upload it again"
+            N_(
+                "%(name)s is a password-protected Word document: remove the password in Word "
+                "(File > Info > Protect Document) and upload it again"
+            ),
+            name=name,
         )
 
 
@@ -62,10 +90,13 @@ class CorruptPdf(IntakeError):
     code = "corrupt-pdf"
 
     def __init__(self, name: str, detail: str = "") -> None:
-        why = f" ({detail})" if detail else ""
         super().__init__(
-            f"{name} is a damaged or incomplete PDF and cannot be read{why}: "
-            "export or download it again"
+            N_(
+                "%(name)s is a damaged or incomplete PDF and cannot be read%(why)s: "
+                "export or download it again"
+            ),
+            name=name,
+            why=f" ({detail})" if detail else "",
         )
 
 
@@ -73,7 +104,21 @@ class MislabelledFile(IntakeError):
     code = "mislabelled"
 
     def __init__(self, name: str, actual: str, claimed: str, advice: str = "") -> None:
-        super().__init__(f"{name} is {actual}, not a {claimed}" + (f": {advice}" if advice else ""))
+        if advice:
+            super().__init__(
+                N_("%(name)s is %(actual)s, not a %(claimed)s: %(advice)s"),
+                name=name,
+                actual=actual,
+                claimed=claimed,
+                advice=advice,
+            )
+        else:
+            super().__init__(
+                N_("%(name)s is %(actual)s, not a %(claimed)s"),
+                name=name,
+                actual=actual,
+                claimed=claimed,
+            )
 
 
 class LegacyDoc(IntakeError):
@@ -81,8 +126,11 @@ class LegacyDoc(IntakeError):
 
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"{name} is an old Word 97-2003 document (.doc): open it in Word or LibreOffice and "
-            "save it as .docx or PDF"
+            N_(
+                "%(name)s is an old Word 97-2003 document (.doc): open it in Word or LibreOffice "
+                "and save it as .docx or PDF"
+            ),
+            name=name,
         )
 
 
@@ -93,18 +141,23 @@ class NotAZip(IntakeError):
 
     def __init__(self, name: str, detail: str = "", *, damaged: bool = False) -> None:
         if damaged:
-            why = f" ({detail})" if detail else ""
-            message = (
-                f"{name} is a damaged or truncated DOCX and cannot be unpacked{why}: "
-                "save it again from Word as .docx or PDF"
+            super().__init__(
+                N_(
+                    "%(name)s is a damaged or truncated DOCX and cannot be unpacked%(why)s: "
+                    "save it again from Word as .docx or PDF"
+                ),
+                name=name,
+                why=f" ({detail})" if detail else "",
             )
         else:
-            message = (
-                f"{name} is not a DOCX: a DOCX is a zip archive and this file is not a "
-                "zip (is it another kind of file renamed?): save the plan from Word as "
-                ".docx or PDF"
+            super().__init__(
+                N_(
+                    "%(name)s is not a DOCX: a DOCX is a zip archive and this file is not a "
+                    "zip (is it another kind of file renamed?): save the plan from Word as "
+                    ".docx or PDF"
+                ),
+                name=name,
             )
-        super().__init__(message)
 
 
 class NotADocx(IntakeError):
@@ -112,8 +165,11 @@ class NotADocx(IntakeError):
 
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"{name} is a zip archive but not a Word document (it has no word/document.xml): "
-            "upload the plan itself as .docx or PDF"
+            N_(
+                "%(name)s is a zip archive but not a Word document (it has no "
+                "word/document.xml): upload the plan itself as .docx or PDF"
+            ),
+            name=name,
         )
 
 
@@ -133,25 +189,48 @@ class ZipBomb(IntakeError):
         part: str | None = None,
         members: int | None = None,
     ) -> None:
+        what: Message
         if members is not None:
-            what = f"{name} holds {members:,} files, more than a Word document does ({limit:,})"
+            what = Phrase(
+                N_("%(name)s holds %(members)s files, more than a Word document does (%(limit)s)"),
+                name=name,
+                members=f"{members:,}",
+                limit=f"{limit:,}",
+            )
         elif lied:
-            what = (
-                f"{name} unpacks to more than its zip directory declares ({part or 'a part'}: "
-                f"more than {limit:,} bytes declared), a forged or damaged DOCX"
+            what = Phrase(
+                N_(
+                    "%(name)s unpacks to more than its zip directory declares (%(part)s: more "
+                    "than %(limit)s bytes declared), a forged or damaged DOCX"
+                ),
+                name=name,
+                part=part or "a part",
+                limit=f"{limit:,}",
             )
         elif part:
-            what = (
-                f"{name} would unpack its part {part} to {_mb(size)}, more than the limit of "
-                f"{_mb(limit)} (PEERPLAN_MAX_DOCX_XML_BYTES)"
+            what = Phrase(
+                N_(
+                    "%(name)s would unpack its part %(part)s to %(size)s, more than the limit of "
+                    "%(limit)s (PEERPLAN_MAX_DOCX_XML_BYTES)"
+                ),
+                name=name,
+                part=part,
+                size=_mb(size),
+                limit=_mb(limit),
             )
         else:
-            what = (
-                f"{name} would unpack to {_mb(size)}, more than the limit of {_mb(limit)} "
-                "(PEERPLAN_MAX_DOCX_UNCOMPRESSED_BYTES)"
+            what = Phrase(
+                N_(
+                    "%(name)s would unpack to %(size)s, more than the limit of %(limit)s "
+                    "(PEERPLAN_MAX_DOCX_UNCOMPRESSED_BYTES)"
+                ),
+                name=name,
+                size=_mb(size),
+                limit=_mb(limit),
             )
         super().__init__(
-            f"{what}; it was not unpacked: save it as PDF or remove large embedded objects"
+            N_("%(what)s; it was not unpacked: save it as PDF or remove large embedded objects"),
+            what=what,
         )
 
 
@@ -159,7 +238,11 @@ class UnsupportedFile(IntakeError):
     code = "unsupported"
 
     def __init__(self, name: str, actual: str) -> None:
-        super().__init__(f"{name} is {actual}: peerplan takes plans as PDF or DOCX")
+        super().__init__(
+            N_("%(name)s is %(actual)s: peerplan takes plans as PDF or DOCX"),
+            name=name,
+            actual=actual,
+        )
 
 
 class UnknownMunicipality(IntakeError):
@@ -188,8 +271,12 @@ class DuplicateFile(IntakeError):
 
     def __init__(self, name: str, other: str) -> None:
         super().__init__(
-            f"{name} is byte for byte the plan already taken in for {other} in this round: "
-            "check that the right file was sent"
+            N_(
+                "%(name)s is byte for byte the plan already taken in for %(other)s in this "
+                "round: check that the right file was sent"
+            ),
+            name=name,
+            other=other,
         )
 
 

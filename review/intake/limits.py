@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 
 from review.config import Settings
+from review.i18n import N_
 from review.intake.errors import IntakeError
 
 #: Check the clock only every so many pieces of text: `thread_time` is a system call.
@@ -29,8 +30,13 @@ class TooManyPages(IntakeError):
 
     def __init__(self, name: str, pages: int, limit: int) -> None:
         super().__init__(
-            f"{name} has {pages:,} pages, more than the limit of {limit:,} (PEERPLAN_MAX_PAGES): "
-            "send the plan without its annexes, or split it"
+            N_(
+                "%(name)s has %(pages)s pages, more than the limit of %(limit)s "
+                "(PEERPLAN_MAX_PAGES): send the plan without its annexes, or split it"
+            ),
+            name=name,
+            pages=f"{pages:,}",
+            limit=f"{limit:,}",
         )
 
 
@@ -39,8 +45,13 @@ class TooMuchText(IntakeError):
 
     def __init__(self, name: str, limit: int) -> None:
         super().__init__(
-            f"{name} holds more than {limit:,} characters of text (PEERPLAN_MAX_TEXT_CHARS), "
-            f"about {limit // 1_000_000:,} MB of plain text: send the plan without its annexes, or split it"
+            N_(
+                "%(name)s holds more than %(limit)s characters of text (PEERPLAN_MAX_TEXT_CHARS), "
+                "about %(mb)s MB of plain text: send the plan without its annexes, or split it"
+            ),
+            name=name,
+            limit=f"{limit:,}",
+            mb=f"{limit // 1_000_000:,}",
         )
 
 
@@ -49,8 +60,12 @@ class TooSlowToRead(IntakeError):
 
     def __init__(self, name: str, seconds: float) -> None:
         super().__init__(
-            f"{name} took more than {seconds:g} s to read and was stopped "
-            "(PEERPLAN_MAX_READ_SECONDS): save it again as PDF (print to PDF) and send that"
+            N_(
+                "%(name)s took more than %(seconds)s s to read and was stopped "
+                "(PEERPLAN_MAX_READ_SECONDS): save it again as PDF (print to PDF) and send that"
+            ),
+            name=name,
+            seconds=f"{seconds:g}",
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from review.i18n import translator
+from review.i18n import Phrase, translator
 from review.models import Document
 
 Status = Literal["registered", "new_version", "unchanged", "refused"]
@@ -54,7 +54,7 @@ class IntakeOutcome:
     completeness: str = "-"
     findings: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    error: str | None = None  # why the file was refused
+    error: str | None = None  # why the file was refused (a `Phrase`: said in any language)
     error_code: str | None = None
 
     @property
@@ -65,6 +65,10 @@ class IntakeOutcome:
     def extent_in(self, language: str) -> str:
         """`extent` in `language` (the portal's page, the receipt)."""
         return extent(self.media_type, self.pages, self.paragraphs, language)
+
+    def error_in(self, language: str) -> str | None:
+        """Why the file was refused, in `language` (the municipality's upload page)."""
+        return self.error(language) if isinstance(self.error, Phrase) else self.error
 
     @property
     def taken_in(self) -> bool:

@@ -12,6 +12,7 @@ import re
 from pathlib import PurePath
 
 from review.config import Settings
+from review.i18n import N_, Message
 from review.intake import errors, ocr
 from review.intake.document import ExtractedDocument, Unit
 from review.intake.docx import read_docx
@@ -31,7 +32,7 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NO_TEXT_LAYER = "no text layer: needs a human reader"
 OCR_NOTE = "no text layer, read by OCR: page(s)"
-_CLAIMS = {".pdf": "PDF", ".docx": "DOCX", ".doc": "Word document"}
+_CLAIMS = {".pdf": "PDF", ".docx": "DOCX", ".doc": Message(N_("Word document"))}
 # Fewer visible characters per page than this: the PDF is a scan or images only.
 MIN_CHARS_PER_PAGE = 10
 
@@ -78,11 +79,15 @@ def refuse_unreadable(kind: Kind, name: str, suffix: str) -> None:
         if suffix in _CLAIMS:
             raise errors.MislabelledFile(
                 name,
-                "an HTML page",
+                DESCRIPTIONS[kind],
                 _CLAIMS[suffix],
-                "open the page in a browser and print it to PDF, or download the plan itself",
+                Message(
+                    N_(
+                        "open the page in a browser and print it to PDF, or download the plan itself"
+                    )
+                ),
             )
-        raise errors.UnsupportedFile(name, "an HTML page")
+        raise errors.UnsupportedFile(name, DESCRIPTIONS[kind])
     if kind is Kind.zip:
         if suffix == ".docx":
             raise errors.NotADocx(name)

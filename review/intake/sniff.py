@@ -6,6 +6,8 @@ import enum
 import io
 import zipfile
 
+from review.i18n import N_, Message
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 # An Office file encrypted with a password is an OLE container holding these streams.
@@ -25,14 +27,14 @@ class Kind(enum.StrEnum):
 
 
 DESCRIPTIONS = {
-    Kind.empty: "an empty file",
-    Kind.pdf: "a PDF",
-    Kind.docx: "a Word document (DOCX)",
-    Kind.zip: "a zip archive",
-    Kind.doc: "an old Word 97-2003 document (.doc)",
-    Kind.encrypted_office: "a password-protected Office document",
-    Kind.html: "an HTML page",
-    Kind.unknown: "neither a PDF nor a Word document",
+    Kind.empty: Message(N_("an empty file")),
+    Kind.pdf: Message(N_("a PDF")),
+    Kind.docx: Message(N_("a Word document (DOCX)")),
+    Kind.zip: Message(N_("a zip archive")),
+    Kind.doc: Message(N_("an old Word 97-2003 document (.doc)")),
+    Kind.encrypted_office: Message(N_("a password-protected Office document")),
+    Kind.html: Message(N_("an HTML page")),
+    Kind.unknown: Message(N_("neither a PDF nor a Word document")),
 }
 
 

@@ -80,6 +80,6 @@ def refused(file_name: str, municipality: str, exc: IntakeError) -> IntakeOutcom
         file_name=file_name,
         municipality=municipality,
         status="refused",
-        error=str(exc),
+        error=exc.phrase(),
         error_code=exc.code,
     )

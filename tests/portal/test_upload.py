@@ -177,3 +177,36 @@ def test_a_word_plan_is_counted_in_paragraphs_never_in_words_saved_page_count(
     )
     pages = len(plan_files.PLAN_DE)
     assert f"(Fassung 2, {pages} Seiten)" in r.text and f"plan.pdf ({pages} Seiten, " in r.text
+
+
+def test_a_refused_file_says_why_in_the_municipalitys_language(
+    session: Session, settings: Settings
+) -> None:
+    # Seen in the German walkthrough: a 0-byte file and a .doc were refused on the German page
+    # with English reasons ("empty.pdf is empty (0 bytes): upload the plan again").
+    _, token = _municipality(session)
+    client = client_for(settings)
+    csrf = CSRF.search(client.get(f"/m/{token}").text).group(1)
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2048
+    said = {}
+    for name, data in [("leer.pdf", b""), ("plan.doc", ole), ("seite.pdf", b"<html>x</html>")]:
+        r = client.post(
+            f"/m/{token}",
+            data={"csrf": csrf, "lang": "de"},
+            files={"file": (name, data, "application/octet-stream")},
+        )
+        assert r.status_code == 422
+        said[name] = re.sub(r"\s+", " ", r.text)
+    assert (
+        "leer.pdf ist leer (0 Byte): bitte laden Sie den Plan noch einmal hoch" in said["leer.pdf"]
+    )
+    assert "plan.doc ist ein altes Word-97-2003-Dokument (.doc): bitte öffnen" in said["plan.doc"]
+    assert "seite.pdf ist eine HTML-Seite, kein PDF: öffnen Sie die Seite" in said["seite.pdf"]
+    assert not any(" is " in text for text in said.values())
+    english = client.post(
+        f"/m/{token}",
+        data={"csrf": csrf, "lang": "en"},
+        files={"file": ("leer.pdf", b"", "application/pdf")},
+    )
+    assert "leer.pdf is empty (0 bytes): upload the plan again" in english.text
+    assert len(session.exec(select(Document)).all()) == 0
