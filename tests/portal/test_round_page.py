@@ -69,6 +69,9 @@ def test_the_page_says_who_is_late_since_when_and_the_state_of_each_link(
     assert "Tulln an der Donau" in html
     german = client_for(settings).get(f"/c/{token}").text  # the round's language
     assert "überfällig" in german
+    # the column of people says who they are ("Gutachten" would be a review)
+    assert "<th>Gutachter:in</th>" in german and "<th>Gutachten</th>" not in german
+    assert "<th>Reviewer</th>" in html
 
 
 def test_the_late_reviews_stand_first_with_a_button_to_remind(
