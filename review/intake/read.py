@@ -14,6 +14,7 @@ from pathlib import PurePath
 from review.config import Settings
 from review.i18n import N_, Message
 from review.intake import errors, ocr
+from review.intake import problems as problems_said
 from review.intake.document import ExtractedDocument, Unit
 from review.intake.docx import read_docx
 from review.intake.findings import ANCHOR_SETS as FINDINGS_ANCHOR_SETS
@@ -30,8 +31,8 @@ prepare(FINDINGS_ANCHOR_SETS)  # before any reading process forks
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-NO_TEXT_LAYER = "no text layer: needs a human reader"
-OCR_NOTE = "no text layer, read by OCR: page(s)"
+NO_TEXT_LAYER = problems_said.NO_TEXT_LAYER
+OCR_NOTE = problems_said.READ_BY_OCR.split("%")[0].strip()  # its start, for tests
 _CLAIMS = {".pdf": "PDF", ".docx": "DOCX", ".doc": Message(N_("Word document"))}
 # Fewer visible characters per page than this: the PDF is a scan or images only.
 MIN_CHARS_PER_PAGE = 10
@@ -52,7 +53,9 @@ def read_document(data: bytes, file_name: str, settings: Settings) -> ExtractedD
     if suffix != actual:
         # Harmless when the content is a plan we can read: read it for what it is, and say so.
         problems.append(
-            f"named {suffix or 'without an extension'} but is {DESCRIPTIONS[kind]}; read as such"
+            problems_said.NAMED_AS % {"suffix": suffix, "actual": DESCRIPTIONS[kind]}
+            if suffix
+            else problems_said.NAMED_WITHOUT_EXTENSION % {"actual": DESCRIPTIONS[kind]}
         )
     if kind is Kind.pdf:
         doc = _read_pdf_document(data, name, settings, budget, problems)
@@ -61,7 +64,7 @@ def read_document(data: bytes, file_name: str, settings: Settings) -> ExtractedD
     doc.meta.setdefault("pages", doc.pages)
     doc.language = detect_language(u.text for u in doc.units)
     if doc.language is None and doc.has_text_layer:
-        doc.problems.append("language not recognised (neither German nor English?)")
+        doc.problems.append(problems_said.LANGUAGE_UNKNOWN)
     if doc.has_text_layer:
         read_structure_and_findings(doc)
     return doc
@@ -162,7 +165,7 @@ def _read_scanned_pages(data: bytes, doc: ExtractedDocument, budget: ReadingBudg
         texts = ocr.read_pages(data, scanned, budget)
     except ocr.OcrFailed as exc:
         log.warning("%s: OCR failed: %s", doc.file_name, exc)
-        doc.problems.append(f"OCR of the scanned pages failed: {exc}")
+        doc.problems.append(problems_said.OCR_FAILED % {"error": exc})
         return
     for unit in doc.units:
         text = texts.get(unit.number, "")
@@ -172,7 +175,7 @@ def _read_scanned_pages(data: bytes, doc: ExtractedDocument, budget: ReadingBudg
     if doc.ocr_pages:
         doc.reader = f"{doc.reader}+ocr"
         listed = ", ".join(str(n) for n in doc.ocr_pages)
-        doc.problems.append(f"{OCR_NOTE} {listed}: check their text against the scan")
+        doc.problems.append(problems_said.READ_BY_OCR % {"pages": listed})
 
 
 def _read_docx_document(
@@ -201,7 +204,7 @@ def _read_docx_document(
     )
     if not content.units:
         doc.has_text_layer = False
-        doc.problems.append("the document contains no text")
+        doc.problems.append(problems_said.NO_TEXT)
     return doc
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from review.config import Settings
 from review.intake.outcome import document_extent
+from review.intake.problems import problem_in
 from review.models import Document, Municipality, Outbox, Plan, ReplyWindow, Round
 from review.notify import outbox
 from review.notify.context import reply_link
@@ -45,7 +46,7 @@ def plan_receipt(
         version=document.version,
         extent=document_extent(document, language),  # a PDF's pages, never Word's saved count
         size_kb=max(1, round(document.size / 1024)),
-        problems=list(document.problems or []),
+        problems=[problem_in(p, language) for p in document.problems or []],
         reviews_per_plan=round_.reviews_per_plan,
         blind=round_.blind,
         due_date=format_day(round_.due_date, language),

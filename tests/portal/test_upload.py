@@ -210,3 +210,28 @@ def test_a_refused_file_says_why_in_the_municipalitys_language(
     )
     assert "leer.pdf is empty (0 bytes): upload the plan again" in english.text
     assert len(session.exec(select(Document)).all()) == 0
+
+
+def test_what_the_intake_could_not_read_well_is_said_on_the_page_and_receipt_in_german(
+    session: Session, settings: Settings
+) -> None:
+    # Seen in the German walkthrough: a scanned PDF was taken in ("Danke, der Plan ist
+    # eingegangen") with nine "nicht gefunden" and no word of the scan on the page, while the
+    # German receipt listed "no text layer, read by OCR: ..." in English. Here a PDF named .docx.
+    municipality, token = _municipality(session)
+    client = client_for(settings)
+    csrf = CSRF.search(client.get(f"/m/{token}").text).group(1)
+    pdf = plan_files.text_pdf(plan_files.PLAN_DE, title="Klimaschutzkonzept")
+    r = client.post(
+        f"/m/{token}",
+        data={"csrf": csrf, "lang": "de"},
+        files={"file": ("plan.docx", pdf, "application/octet-stream")},
+    )
+    assert r.status_code == 200, r.text
+    said = "mit der Endung .docx benannt, aber ein PDF; als solches gelesen"
+    assert "Bitte prüfen Sie Folgendes" in r.text and said in r.text
+    receipt = session.exec(select(Outbox).where(Outbox.kind == "plan_receipt")).one()
+    assert f"- {said}" in receipt.body and "read as such" not in receipt.body
+    # The document keeps the English text the coordinator's views and --json show.
+    document = session.exec(select(Document)).one()
+    assert document.problems == ["named .docx but is a PDF; read as such"]

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from review.exchange.reply_page import reply_open_until
 from review.i18n import pick_language, translator
+from review.intake.problems import problem_in
 from review.portal.deps import MunicipalityLink, PagesDep, PostedForm, SessionDep, SettingsDep
 from review.portal.pages import finding_view, request_lang
 from review.reviewing import uploads
@@ -67,6 +68,7 @@ def upload_plan(
         background.add_task(request.app.state.send_now, settings)  # the receipt
     documents = uploads.municipality_documents(session, municipality)
     items = [finding_view(f, lang) for f in outcome.findings]
+    problems = [problem_in(p, lang) for p in outcome.problems] if outcome.taken_in else []
     status = 200 if outcome.taken_in else 422
     return pages.upload(
         request,
@@ -77,5 +79,6 @@ def upload_plan(
         documents=documents,
         outcome=outcome,
         items=items,
+        problems=problems,
         reply_due=reply_open_until(session, municipality),
     )
