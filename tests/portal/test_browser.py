@@ -111,3 +111,28 @@ def test_a_refused_word_upload_shows_its_error_where_the_page_opens(
     box = error.bounding_box()
     assert box is not None and box["y"] < PHONE["height"], box  # seen without scrolling
     page.close()
+
+
+def test_a_long_file_name_stays_within_the_phones_screen(browser, served, tmp_path) -> None:
+    # Seen in the German walkthrough: after Bielefeld's upload the list of versions received
+    # ran past a 390 px phone's screen, on Münster's real file name
+    # "Klimabilanz_2015_Bericht_2017_07_12.pdf" (no place to break the line).
+    from review.reviewing.links import issue_upload_link
+    from tests.support import plan_files
+    from tests.support.factories import make_municipality, make_round
+
+    base, settings = served
+    with Session(engine_for(settings.database_url), expire_on_commit=False) as session:
+        round_ = make_round(session)
+        token = issue_upload_link(session, make_municipality(session, round_, "Bielefeld"))
+        session.commit()
+    plan = tmp_path / "Klimabilanz_2015_Bericht_2017_07_12_Anlage_Energie_und_Treibhausgase.pdf"
+    plan.write_bytes(plan_files.text_pdf(plan_files.PLAN_DE))
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{base}/m/{token}")
+    page.set_input_files("#plan-file", str(plan))
+    page.get_by_role("button", name="Hochladen").click()
+    assert "Fassung 1" in page.locator("main").inner_text()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the upload page is {overflow} px wider than the phone's screen"
+    page.close()
