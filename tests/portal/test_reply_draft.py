@@ -118,7 +118,12 @@ def test_a_lost_draft_is_written_again_and_the_municipality_gets_it(
     got = client.get(f"/m/{token}/draft.docx")
     assert got.status_code == 200, got.text
     assert "Klimaschutzkonzept Musterstadt" in _text(got.content)
-    after = _kinds(session, plan_id)
+    # The writer records its event after the file is in place: wait for its commit (a new
+    # transaction each look, or SQLite's snapshot would never show it).
+    while not (after := _kinds(session, plan_id))["draft.rewritten"]:
+        assert time.monotonic() < deadline, "the rewrite was not recorded"
+        session.rollback()
+        time.sleep(0.1)
     assert after - before == Counter({"draft.rewritten": 1})
     assert after["reply.opened"] == before["reply.opened"] == 1 and not after["plan.compiled"]
 
