@@ -275,3 +275,20 @@ def test_upload_errors_speak_the_page_language(sqlite_settings: Settings, sessio
         data={"csrf": fields["csrf"], "lang": "de", "reason": ""},
     )
     assert r.status_code == 422 and "Bitte nennen Sie einen Grund" in r.text
+
+
+def test_an_accepted_review_no_longer_asks_to_accept(session: Session, settings: Settings) -> None:
+    # Seen on a phone in the German walkthrough: after "Begutachtung annehmen" the box still
+    # said "Einladung annehmen oder ablehnen" above a lone "Ablehnen".
+    inv = invited_assignment(session, settings)
+    client = client_for(settings)
+    invited = page(client, inv.token, inv.assignment_id, "de").text
+    assert "Einladung annehmen oder ablehnen" in invited and 'id="accept"' in invited
+    base = f"/r/{inv.token}/a/{inv.assignment_id}"
+    fields = form_fields(invited)
+    assert client.post(f"{base}/accept", data={"csrf": fields["csrf"]}).status_code == 303
+    accepted = page(client, inv.token, inv.assignment_id, "de").text
+    assert "Einladung annehmen oder ablehnen" not in accepted and 'id="accept"' not in accepted
+    assert (
+        "Können Sie diesen Plan doch nicht begutachten?" in accepted and 'id="decline"' in accepted
+    )
