@@ -40,20 +40,32 @@ def findings_section(w: PlanWriter, doc: Styled) -> None:
             doc.para(clean(f"{where}: „{snippet}“" if where else f"„{snippet}“"), HINT)
 
 
+#: The coordinator's table of reviewers, in cm (17 cm of text width): a reviewer's letter, the
+#: person, the rubric's title (German's are long single words: "Kommunikationsstrategie"), the
+#: state and when it was submitted.
+COORDINATOR_WIDTHS = [3.0, 4.4, 6.2, 3.4]
+
+
+def _reviewer_row(values: list[str]) -> list[str]:
+    label, name, email, municipality, rubric, status, submitted = values
+    person = "\n".join(v for v in (name, email, municipality) if v)
+    return [label, person, rubric, "\n".join(v for v in (status, submitted) if v)]
+
+
 def coordinator_section(w: PlanWriter, doc: Styled) -> None:
     lang = w.lang
     doc.heading(w.t.gettext("For the coordinator"), 1)
     names = (
         w.t.gettext("Reviewer"),
         w.t.gettext("Name"),
-        w.t.gettext("Email"),
-        w.t.gettext("Municipality"),
         w.t.gettext("Rubric"),
         w.t.gettext("Status"),
-        w.t.gettext("Submitted"),
     )
-    rows = ([clean(value) for value in w.info_row(info)] for info in w.d.reviewers)
-    doc.text_table(names, rows, [2.0, 2.6, 3.4, 2.6, 2.4, 2.0, 2.0])
+    # Four columns, the person's name, email and municipality one a line and the state above
+    # its time: in seven columns of 2-3 cm German words broke mid-word ("Gutach|ten A",
+    # "Kommunik|ationsstrat|egie", "abgesch|ickt").
+    rows = (_reviewer_row([clean(value) for value in w.info_row(info)]) for info in w.d.reviewers)
+    doc.text_table(names, rows, COORDINATOR_WIDTHS)
     for res in w.r.rubrics:
         title = w.rubrics[res.rubric_id].title(lang)
         if res.extra_review:

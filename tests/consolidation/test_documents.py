@@ -349,3 +349,33 @@ def test_eligibility_votes_name_reviewers_by_their_letter_in_the_coordinator_edi
     assert any("Reviewer A: yes" in v for v in votes)
     for reviewer in data.reviewers:
         assert all(reviewer.email not in v and reviewer.name not in v for v in votes)
+
+
+def test_the_coordinators_table_of_reviewers_breaks_no_german_word(
+    session: Session, tmp_path: Path
+) -> None:
+    # Seen in the German walkthrough (Münster's coordinator edition, as PDF): the table under
+    # "Für die Koordination" had seven columns of 2-3 cm, and "Gutachten A", the rubric
+    # "Kommunikationsstrategie" and "abgeschickt" broke mid-word.
+    data = reviewed_plan(session, language="de", blind=False)
+    report = compile_round(session, None, data.round_, tmp_path, workers=1, pdf=False)
+    document = open_docx(str(report.plans[0].coordinator_docx))
+    table = next(t for t in document.tables if t.rows[0].cells[1].text == "Name")
+    widths_cm = [column.width.cm for column in table.columns]
+    reviewer = data.reviewers[0]
+    cells = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    assert any(reviewer.name in c[1] and reviewer.email in c[1] for c in cells)
+    words = {
+        i: max(
+            len(word)
+            for row in cells
+            for word in row[i].replace("-", " ").split()  # a line may break at a hyphen
+            if "@" not in word  # an address breaks anywhere
+        )
+        for i in range(len(widths_cm))
+    }
+    # About 0.25 cm a character (measured in the PDF: "Kommunikationsstrategie" 5.5 cm,
+    # "Gutachten B" bold 2.5 cm), and 0.4 cm of cell margins.
+    for i, longest in words.items():
+        assert longest * 0.25 + 0.4 <= widths_cm[i], (i, longest, widths_cm)
+    assert sum(widths_cm) <= 17.01  # the text width; EMU rounding aside
