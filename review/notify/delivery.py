@@ -55,6 +55,7 @@ class DeliveryReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # still pending: retried
     undeliverable: list[tuple[str, str]] = field(default_factory=list)  # marked failed for good
     busy: bool = False  # another deliverer held the outbox: nothing done, nothing lost
+    unreachable: str | None = None  # where no SMTP server answered in this run ('host:port')
 
     def summary(self) -> str:
         busy = " (another delivery was running: left to it)" if self.busy else ""
@@ -67,7 +68,9 @@ class DeliveryReport:
 
     def raise_if_failed(self) -> None:
         if self.failed or self.undeliverable:
-            raise DeliveryFailed(self.failed, len(self.sent), self.undeliverable)
+            raise DeliveryFailed(
+                self.failed, len(self.sent), self.undeliverable, unreachable=self.unreachable
+            )
 
 
 def _assignments_of(row: Outbox) -> list[int]:
@@ -158,6 +161,7 @@ def deliver(
                     engine, settings, ids[start : start + CLAIM_BATCH], report, actor=actor
                 ):
                     _send_and_mark(engine, claimed, connection, report, now=now, actor=actor)
+            report.unreachable = connection.unreachable
     if raise_on_failure:
         report.raise_if_failed()
     return report

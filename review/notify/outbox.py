@@ -53,10 +53,20 @@ class DeliveryFailed(PeerplanError):
         failures: list[tuple[str, str]],
         sent: int,
         undeliverable: list[tuple[str, str]] | None = None,
+        *,
+        unreachable: str | None = None,
     ) -> None:
         self.failures = failures
         self.undeliverable = undeliverable or []
         parts = []
+        if unreachable:
+            # Said first and once: a new installation's first `invite` otherwise printed the
+            # same connection error once per message and nothing about what to do.
+            parts.append(
+                f"No SMTP server answers at {unreachable}. Set PEERPLAN_SMTP_HOST and "
+                "PEERPLAN_SMTP_PORT (README, Configuration), or run `peerplan serve`, which "
+                "keeps every message in a local mailbox when no SMTP server is configured."
+            )
         if failures:
             parts.append(
                 f"{len(failures)} message(s) could not be sent ({sent} sent); they stay in the "

@@ -93,6 +93,16 @@ class Connection:
                 raise
         return self._server
 
+    @property
+    def unreachable(self) -> str | None:
+        """Where the server was tried when it could not be reached in this run ('host:port',
+        or the Prefect block's name), else None."""
+        if self._unreachable is None:
+            return None
+        if self.settings.smtp_block:
+            return f"the SMTP server of the Prefect block '{self.settings.smtp_block}'"
+        return f"{self.settings.smtp_host}:{self.settings.smtp_port}"
+
     def close(self) -> None:
         if self._server is not None:
             with contextlib.suppress(OSError, smtplib.SMTPException):

@@ -158,9 +158,14 @@ def test_smtp_down_fails_loudly_and_a_later_run_sends(settings, engine, mailbox)
         municipality_notices.plan_receipt(
             session, settings, towns["Altstadt"], _document(session, plans["Altstadt"])
         )
-    down = _with_smtp(settings, _closed_port())
-    with pytest.raises(DeliveryFailed, match="ConnectionRefusedError"):
+    closed = _closed_port()
+    down = _with_smtp(settings, closed)
+    with pytest.raises(DeliveryFailed, match="ConnectionRefusedError") as raised:
         deliver(engine, down)
+    # What to do is said once, first: a new installation has no SMTP server.
+    said = str(raised.value)
+    assert said.startswith(f"No SMTP server answers at 127.0.0.1:{closed}. Set PEERPLAN_SMTP_HOST")
+    assert "peerplan serve" in said
     assert len(deliver(engine, _with_smtp(settings, port)).sent) == 1
     assert len(box.messages) == 1
 
