@@ -5,9 +5,7 @@ The CLI, the portal and the flows print these messages as they are; any other ex
 
 from __future__ import annotations
 
-from datetime import date
-
-from review.i18n import Message, Translator, translator
+from review.i18n import said, translator
 
 
 class PeerplanError(Exception):
@@ -38,15 +36,7 @@ class Translatable(PeerplanError):
 
     def text(self, language: str) -> str:
         t = translator(language)
-        return t.gettext(self.message) % {k: _value(t, v) for k, v in self.values.items()}
-
-
-def _value(t: Translator, value: object) -> object:
-    if isinstance(value, Message):  # a Phrase fills its own values in the language too
-        return value(t.language)
-    if isinstance(value, date):
-        return t.format_date(value)
-    return value
+        return t.gettext(self.message) % {k: said(t, v) for k, v in self.values.items()}
 
 
 class Refused(Translatable, InvalidInput):

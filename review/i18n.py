@@ -77,7 +77,7 @@ class Phrase(Message):
 
     def __call__(self, language: str) -> str:
         t = translator(language)
-        filled = {k: _said(t, v) for k, v in self.values.items()}
+        filled = {k: said(t, v) for k, v in self.values.items()}
         return t.gettext(self.message) % filled
 
     def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, object]]:
@@ -86,14 +86,38 @@ class Phrase(Message):
         return (self.message,), self.values
 
 
-def _said(t: Translator, value: object) -> object:
-    """A Phrase's value in `t`'s language: a Message translated, a date as the language writes
-    it (`str()`, the English text, keeps the ISO date)."""
+def said(t: Translator, value: object) -> object:
+    """A message's value in `t`'s language: a Message translated, a date, a `Count` or a `Size`
+    as the language writes it (`str()`, the English text, keeps the ISO date and '5,000')."""
     if isinstance(value, Message):
         return value(t.language)
     if isinstance(value, date):
         return t.format_date(value)
+    if isinstance(value, Count | Size):
+        return value.said(t)
     return value
+
+
+class Count(int):
+    """A number of things in a message: '5,000' in English, '5.000' in German."""
+
+    def __str__(self) -> str:
+        return f"{int(self):,}"
+
+    def said(self, t: Translator) -> str:
+        return t.format_decimal(int(self))
+
+
+class Size(int):
+    """A size in bytes in a message: '1.5 MB' or '2,048 bytes' in English, '1,5 MB' in German."""
+
+    def __str__(self) -> str:
+        return self.said(translator(SOURCE_LANGUAGE))
+
+    def said(self, t: Translator) -> str:
+        if self >= 100 * 1024:
+            return f"{t.format_decimal(self / 1024 / 1024, 1)} MB"
+        return t.gettext("%(n)s bytes") % {"n": t.format_decimal(int(self))}
 
 
 def state_message(status: str) -> Message:

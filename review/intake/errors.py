@@ -5,7 +5,7 @@ upload page); `str()` is the English text the CLI, the logs and `--json` show.""
 from __future__ import annotations
 
 from review.errors import Translatable
-from review.i18n import N_, Message, Phrase
+from review.i18n import N_, Count, Message, Phrase, Size
 
 
 class IntakeError(Translatable):
@@ -55,8 +55,8 @@ class TooLarge(IntakeError):
                 "(PEERPLAN_MAX_UPLOAD_BYTES): compress the images or split the annexes off"
             ),
             name=name,
-            size=_mb(size),
-            limit=_mb(limit),
+            size=Size(size),
+            limit=Size(limit),
         )
 
 
@@ -194,8 +194,8 @@ class ZipBomb(IntakeError):
             what = Phrase(
                 N_("%(name)s holds %(members)s files, more than a Word document does (%(limit)s)"),
                 name=name,
-                members=f"{members:,}",
-                limit=f"{limit:,}",
+                members=Count(members),
+                limit=Count(limit),
             )
         elif lied:
             what = Phrase(
@@ -205,7 +205,7 @@ class ZipBomb(IntakeError):
                 ),
                 name=name,
                 part=part or "a part",
-                limit=f"{limit:,}",
+                limit=Count(limit),
             )
         elif part:
             what = Phrase(
@@ -215,8 +215,8 @@ class ZipBomb(IntakeError):
                 ),
                 name=name,
                 part=part,
-                size=_mb(size),
-                limit=_mb(limit),
+                size=Size(size),
+                limit=Size(limit),
             )
         else:
             what = Phrase(
@@ -225,8 +225,8 @@ class ZipBomb(IntakeError):
                     "(PEERPLAN_MAX_DOCX_UNCOMPRESSED_BYTES)"
                 ),
                 name=name,
-                size=_mb(size),
-                limit=_mb(limit),
+                size=Size(size),
+                limit=Size(limit),
             )
         super().__init__(
             N_("%(what)s; it was not unpacked: save it as PDF or remove large embedded objects"),
@@ -285,7 +285,3 @@ class UnreadableSource(IntakeError):
 
     def __init__(self, name: str, detail: str) -> None:
         super().__init__(f"{name} cannot be read: {detail}")
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 100 * 1024 else f"{size:,} bytes"

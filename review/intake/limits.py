@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 
 from review.config import Settings
-from review.i18n import N_
+from review.i18n import N_, Count
 from review.intake.errors import IntakeError
 
 #: Check the clock only every so many pieces of text: `thread_time` is a system call.
@@ -35,8 +35,8 @@ class TooManyPages(IntakeError):
                 "(PEERPLAN_MAX_PAGES): send the plan without its annexes, or split it"
             ),
             name=name,
-            pages=f"{pages:,}",
-            limit=f"{limit:,}",
+            pages=Count(pages),
+            limit=Count(limit),
         )
 
 
@@ -50,8 +50,8 @@ class TooMuchText(IntakeError):
                 "about %(mb)s MB of plain text: send the plan without its annexes, or split it"
             ),
             name=name,
-            limit=f"{limit:,}",
-            mb=f"{limit // 1_000_000:,}",
+            limit=Count(limit),
+            mb=Count(limit // 1_000_000),
         )
 
 
