@@ -22,6 +22,7 @@ from review.i18n import N_, Message, Translator
 from review.intake.outcome import IntakeOutcome
 from review.intake.report import missing
 from review.lifecycle import Invited
+from review.notify.context import rubric_title
 from review.notify.delivery import DeliveryReport
 
 #: An intake outcome's status as the coordinator reads it.
@@ -364,7 +365,8 @@ def compile_rows(reports: Sequence[Any], t: Translator) -> list[dict[str, str]]:
             _("municipality"): r.municipality,
             _("outcome"): r.outcome if r.outcome_id else _("incomplete"),
             _("totals"): ", ".join(
-                f"{k} {'–' if v is None else t.format_decimal(v, 1)}" for k, v in r.totals.items()
+                f"{rubric_title(k, t.language)} {'–' if v is None else t.format_decimal(v, 1)}"
+                for k, v in r.totals.items()
             ),
             _("flags"): str(r.flags),
             _("extra review"): _("yes") if r.extra_review else "",

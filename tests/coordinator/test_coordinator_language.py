@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -231,3 +232,22 @@ def test_without_a_round_the_installations_language(
     no_locale.setenv("PEERPLAN_LANGUAGE", "de")  # the setting beats the system locale
     assert no_files().startswith("keine Dateien gefunden in")
     assert cli("escalate").startswith("Fristenlauf vom ")  # every round: no one round's
+
+
+def test_the_documents_table_names_the_rubrics_by_their_titles() -> None:
+    # The compile's table read "communication 60,0, technical 75,0" in a German round.
+    report = SimpleNamespace(
+        plan_id=7,
+        municipality="Tulln",
+        outcome="stark",
+        outcome_id="strong",
+        totals={"technical": 75.0, "communication": None},
+        flags=0,
+        extra_review=False,
+        municipality_docx="/tmp/m.docx",
+        coordinator_docx="/tmp/c.docx",
+    )
+    [german] = artifacts.compile_rows([report], translator("de"))
+    assert german["Summen"] == "Technische Begutachtung 75,0, Kommunikationsstrategie –"
+    [english] = artifacts.compile_rows([report], translator("en"))
+    assert english["totals"] == "Technical assessment 75.0, Communication strategy –"
