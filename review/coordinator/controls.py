@@ -141,7 +141,7 @@ def extend_deadline(
     found = assignments(session, round_, target, EXTENDABLE)
     if not found:
         raise ControlRefused(
-            N_("There is no open review to extend in %(target)s."), target=target.describe(round_)
+            N_("There is no open review to extend (%(target)s)."), target=target.describe(round_)
         )
     moved = [a for a in found if single or a.due_date < due_date]
     for assignment in moved:
@@ -181,7 +181,7 @@ def remind_now(
     found = assignments(session, round_, target, {s.value for s in OPEN})
     if not found:
         raise ControlRefused(
-            N_("Nobody owes a review in %(target)s."), target=target.describe(round_)
+            N_("Nobody owes a review (%(target)s)."), target=target.describe(round_)
         )
     window = f"coordinator-{now.astimezone(UTC):%Y%m%dT%H%M%S}"
     queued = []
@@ -216,7 +216,7 @@ def new_link(
     found = assignments(session, round_, target, {s.value for s in OPEN})
     if not found:
         raise ControlRefused(
-            N_("There is no open review with a link in %(target)s."),
+            N_("There is no open review with a link (%(target)s)."),
             target=target.describe(round_),
         )
     for assignment in found:
@@ -245,7 +245,7 @@ def replace_reviewer(
     if len(found) != 1:
         raise ControlRefused(
             N_(
-                "%(count)s open reviews in %(target)s: name the plan and the reviewer of exactly one."
+                "%(count)s open reviews (%(target)s): name the plan and the reviewer of exactly one."
             ),
             count=len(found),
             target=target.describe(round_),

@@ -313,4 +313,4 @@ def test_a_refused_button_says_why_in_the_pages_language(
     no_link = client.post(f"/c/{token}/a/{submitted.id}/link", data={"csrf": csrf, "lang": "de"})
     assert "Kein offenes Gutachten mit einem persönlichen Link" in no_link.text
     english = client.post(f"/c/{token}/a/{submitted.id}/remind", data={"csrf": csrf, "lang": "en"})
-    assert f"Nobody owes a review in review {submitted.id} of round" in english.text
+    assert f"Nobody owes a review (review {submitted.id} of round" in english.text
