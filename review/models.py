@@ -260,6 +260,9 @@ class Review(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     submitted_at: datetime | None = None
+    #: The plan's document this version assessed: its newest when it was submitted (none for a
+    #: draft, and for reviews submitted before this was kept).
+    document_id: int | None = Field(default=None, foreign_key="document.id")
 
 
 class Event(SQLModel, table=True):

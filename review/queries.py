@@ -70,6 +70,16 @@ def latest_texts(session: Session, plan_ids: Iterable[int]) -> dict[int, str]:
     }
 
 
+def latest_document_id(session: Session, plan_id: int) -> int | None:
+    """The id of the plan's newest document; None before its first upload."""
+    return session.exec(
+        select(Document.id)
+        .where(Document.plan_id == plan_id)
+        .order_by(col(Document.version).desc())
+        .limit(1)
+    ).first()
+
+
 def latest_document_version(session: Session, plan_id: int | None) -> int:
     """The version number of the plan's newest document; 0 before its first upload."""
     if plan_id is None:

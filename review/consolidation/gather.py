@@ -35,8 +35,10 @@ from review.i18n import translator
 from review.models import (
     Assignment,
     AssignmentStatus,
+    Document,
     Municipality,
     Plan,
+    Review,
     Reviewer,
     Round,
 )
@@ -93,8 +95,15 @@ class PlanDossier(BaseModel):
     plan_id: int
     plan_title: str
     municipality: str
+    #: The document the reviews assessed when they all assessed one, else the plan's newest.
     document_name: str | None = None
     document_version: int | None = None
+    #: The plan's newest document when it is not the one shown ('plan-v2.pdf (version 2)'), and
+    #: the versions the reviews assessed when they were more than one: a municipality may send
+    #: a new version while its plan is reviewed.
+    newer_document: str | None = None
+    newer_version: int | None = None
+    versions_reviewed: list[int] = Field(default_factory=list)
     findings: list[dict[str, Any]] = Field(default_factory=list)
     rubrics: list[RubricInput]
     reviewers: list[ReviewerIdentity]
@@ -168,6 +177,19 @@ def gather_round(
     active_ids = [a.id for group in assignments_by_plan.values() for a in group if a.id is not None]
     reviews = latest_submitted_reviews(session, active_ids)
     documents = latest_documents(session, ids)
+    plan_assignments = {
+        plan_id: {a.id for a in group} for plan_id, group in assignments_by_plan.items()
+    }
+    plan_assignments.update({i: set() for i in ids if i not in plan_assignments})
+    # The documents the reviews assessed that are not their plan's newest (rare: a new
+    # version came in while the plan was reviewed).
+    newest_ids = {d.id for d in documents.values()}
+    older = sorted({r.document_id for r in reviews.values() if r.document_id} - newest_ids)
+    assessed = {d.id: d for d in documents.values()}
+    for batch in in_batches(older):
+        assessed.update(
+            (d.id, d) for d in session.exec(select(Document).where(col(Document.id).in_(batch)))
+        )
     language = round_.language
     today = today or date.today()
 
@@ -232,7 +254,12 @@ def gather_round(
             )
             for rubric_id, count in sorted(expected.items())
         ]
-        document = documents.get(plan.id)
+        newest = documents.get(plan.id)
+        document, newer, versions = _assessed(
+            newest,
+            [r for r in reviews.values() if r.assignment_id in plan_assignments[plan.id]],
+            assessed,
+        )
         municipality = municipalities.get(plan.municipality_id)
         dossiers.append(
             PlanDossier(
@@ -247,6 +274,9 @@ def gather_round(
                 municipality=municipality.name if municipality else "",
                 document_name=document.file_name if document else None,
                 document_version=document.version if document else None,
+                newer_document=newer.file_name if newer else None,
+                newer_version=newer.version if newer else None,
+                versions_reviewed=versions,
                 findings=list(document.findings or []) if document else [],
                 rubrics=rubric_inputs,
                 reviewers=infos,
@@ -254,6 +284,20 @@ def gather_round(
             )
         )
     return dossiers
+
+
+def _assessed(
+    newest: Document | None, reviews: list[Review], documents: dict[int | None, Document]
+) -> tuple[Document | None, Document | None, list[int]]:
+    """The document to name (the one every review assessed, else the newest), the newest when
+    it is another, and the versions assessed when they were several (reviews submitted before
+    the assessed document was kept count as assessing nothing known)."""
+    seen = sorted({r.document_id for r in reviews if r.document_id in documents}, key=str)
+    if len(seen) == 1:
+        shown = documents[seen[0]]
+        return shown, (newest if newest is not None and newest.id != shown.id else None), []
+    versions = sorted({documents[i].version for i in seen})
+    return newest, None, versions if len(versions) > 1 else []
 
 
 def round_plan_ids(session: Session, round_: Round) -> list[int]:

@@ -167,6 +167,30 @@ class PlanWriter:
                     % {"file": self.d.document_name, "version": self.d.document_version},
                 ),
             )
+        if self.d.newer_document:
+            rows.insert(
+                2,
+                (
+                    self.t.gettext("Newer version"),
+                    self.t.gettext(
+                        "%(file)s (version %(version)s), sent after the reviews: they assessed "
+                        "the version above"
+                    )
+                    % {"file": self.d.newer_document, "version": self.d.newer_version},
+                ),
+            )
+        if self.d.versions_reviewed:
+            rows.insert(
+                2,
+                (
+                    self.t.gettext("Versions reviewed"),
+                    self.t.gettext(
+                        "the reviews assessed different versions (%(versions)s); the hints are "
+                        "of the newest"
+                    )
+                    % {"versions": ", ".join(str(v) for v in self.d.versions_reviewed)},
+                ),
+            )
         table = doc.table(0, 2, PLAIN_TABLE, [5.0, 12.0])
         for key, value in rows:
             cells = table.add_row().cells

@@ -12,6 +12,7 @@ from review.i18n import N_
 from review.lifecycle.replacing import replace
 from review.models import Assignment, AssignmentStatus, Review, ReviewSource, utcnow
 from review.notify import notices
+from review.queries import latest_document_id
 from review.reviewing import drafts
 from review.reviewing.errors import BadReason
 from review.reviewing.form import ReviewInput, Seen
@@ -114,6 +115,9 @@ def submit(
         rubrics=rubrics,
         language=language,
     )
+    # What it assessed: the plan may get a new version while its reviews are open.
+    review.document_id = latest_document_id(session, assignment.plan_id)
+    session.add(review)
     payload = {"version": review.version, "source": review.source}
     if S(assignment.status) is S.submitted:
         events.record(
