@@ -177,10 +177,6 @@ def gather_round(
     active_ids = [a.id for group in assignments_by_plan.values() for a in group if a.id is not None]
     reviews = latest_submitted_reviews(session, active_ids)
     documents = latest_documents(session, ids)
-    plan_assignments = {
-        plan_id: {a.id for a in group} for plan_id, group in assignments_by_plan.items()
-    }
-    plan_assignments.update({i: set() for i in ids if i not in plan_assignments})
     # The documents the reviews assessed that are not their plan's newest (rare: a new
     # version came in while the plan was reviewed).
     newest_ids = {d.id for d in documents.values()}
@@ -255,11 +251,8 @@ def gather_round(
             for rubric_id, count in sorted(expected.items())
         ]
         newest = documents.get(plan.id)
-        document, newer, versions = _assessed(
-            newest,
-            [r for r in reviews.values() if r.assignment_id in plan_assignments[plan.id]],
-            assessed,
-        )
+        submitted = [reviews[a.id] for a in active if a.id in reviews]
+        document, newer, versions = _assessed(newest, submitted, assessed)
         municipality = municipalities.get(plan.municipality_id)
         dossiers.append(
             PlanDossier(
