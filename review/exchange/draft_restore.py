@@ -14,13 +14,17 @@ draft that is still lost, so a burst of page loads writes it once.
 What it causes: the draft's files as a compile of the plan writes them (both editions and the
 action sheet; no PDF copy, as when the window opens), and the audit event `draft.rewritten`
 (payload: the file), once per rewrite; no `plan.compiled` (review.progress still waits for the
-plan's compile) and no message. A failure is logged; the next page load tries again.
+plan's compile) and no message. A failure is logged; a page load after it tries again, but not
+sooner than a back-off that doubles with each failure of the plan in this process (30 s up to
+15 minutes): gathering a round costs seconds, and a draft that cannot be written (a broken
+rubric file, a full disk) must not cost them again at every reload of a municipality's page.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 from review import events
@@ -34,6 +38,10 @@ log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _running: set[int] = set()  # plan ids this process is writing
+_failed: dict[int, tuple[int, float]] = {}  # plan id -> (failures in a row, monotonic retry time)
+FIRST_BACK_OFF = 30.0
+LONGEST_BACK_OFF = 15 * 60.0
+_now = time.monotonic  # the back-off's clock (tests move it)
 
 
 def claim_name(plan_id: int) -> str:
@@ -78,9 +86,13 @@ def restore_draft(settings: Settings, plan_id: int, *, wait: float = 0.0) -> Pat
 
 def restore_in_background(settings: Settings, plan_id: int) -> threading.Thread | None:
     """`restore_draft` in a thread of this process, unless one for the plan is running here;
-    returns the thread (tests join it), or None."""
+    returns the thread (tests join it), or None. After a failure, None until the back-off of the
+    plan's failures has passed."""
     with _lock:
         if plan_id in _running:
+            return None
+        failures = _failed.get(plan_id)
+        if failures is not None and _now() < failures[1]:
             return None
         _running.add(plan_id)
     thread = threading.Thread(
@@ -94,9 +106,20 @@ def _run(settings: Settings, plan_id: int) -> None:
     try:
         restore_draft(settings, plan_id)
     except Exception:  # never let a background writer take the portal down
+        with _lock:
+            count = _failed.get(plan_id, (0, 0.0))[0] + 1
+            wait = min(FIRST_BACK_OFF * 2 ** (count - 1), LONGEST_BACK_OFF)
+            _failed[plan_id] = (count, _now() + wait)
         log.exception(
-            "draft of plan %s: writing it again failed; the next page load retries", plan_id
+            "draft of plan %s: writing it again failed (%s in a row); a page load retries "
+            "in %.0f s at the earliest",
+            plan_id,
+            count,
+            wait,
         )
+    else:
+        with _lock:
+            _failed.pop(plan_id, None)
     finally:
         with _lock:
             _running.discard(plan_id)

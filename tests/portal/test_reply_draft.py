@@ -13,9 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import docx
+import pytest
 from sqlmodel import Session, select
 
 from review.config import Settings
+from review.exchange import draft_restore
 from review.exchange.draft import write_draft
 from review.exchange.draft_restore import restore_draft
 from review.exchange.replies import open_window
@@ -142,3 +144,42 @@ def test_two_writers_write_a_lost_draft_once(session: Session, settings: Setting
     assert sum(p is not None for p in paths) == 1
     assert _kinds(session, plan_id)["draft.rewritten"] == 1
     assert restore_draft(settings, plan_id) is None  # there now: nothing to write
+
+
+def test_a_draft_that_cannot_be_written_is_not_tried_at_every_page_load(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    """Writing a draft gathers the whole round (seconds); when it fails (a broken rubric file, a
+    full disk) a municipality reloading its page must not start that work again each time: the
+    next try waits 30 s, then 60 s..., and a success clears the back-off."""
+    tries: list[int] = []
+    fail = True
+
+    def writer(_settings: Settings, plan_id: int) -> None:
+        tries.append(plan_id)
+        if fail:
+            raise OSError("No space left on device")
+
+    clock = [1000.0]
+    monkeypatch.setattr(draft_restore, "restore_draft", writer)
+    monkeypatch.setattr(draft_restore, "_now", lambda: clock[0])
+    monkeypatch.setattr(draft_restore, "_failed", {})
+
+    def page_load() -> bool:
+        thread = draft_restore.restore_in_background(settings, 7)
+        if thread is not None:
+            thread.join()
+        return thread is not None
+
+    assert page_load() and tries == [7]
+    assert not page_load() and not page_load()  # reloads within the back-off: no new writer
+    clock[0] += 29
+    assert not page_load()
+    clock[0] += 2
+    assert page_load() and tries == [7, 7]  # 31 s later; now it waits 60 s
+    clock[0] += 45
+    assert not page_load()
+    clock[0] += 20
+    fail = False
+    assert page_load() and page_load()  # written: no back-off any more
+    assert tries == [7, 7, 7, 7]
