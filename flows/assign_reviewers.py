@@ -12,14 +12,15 @@ persisted and the flow continues exactly where it stopped. The price: the worker
 busy while the coordinator thinks, and if it dies during the pause the run is lost (a zombie
 after resume). A coordinator may well take a day, so the timeout is a parameter (default 24 h);
 on timeout the run fails and the proposal stays in the database, unapproved: run the flow again
-(same proposal, nothing changes) or approve from the CLI.
+(same proposal, nothing changes), approve it with `peerplan approve` or on the round page.
 `suspend_flow_run` would free the process and can wait for days, but it needs a deployment and
 persisted results, and on resume the flow re-runs from the top in a new process: tolerable here
 because `service.propose` is idempotent, but not worth it for an answer that usually comes the
 same day. Revisit when coordinators routinely take longer than a worker can wait.
 
 `auto_approve` approves the first feasible proposal without pausing (demos, tests, scripts).
-Thin: the rules live in review.assignment.service.
+Thin: the rules live in review.assignment.service; the approval is
+review.lifecycle.approve_proposal, as on the CLI and the round page.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from pydantic import BaseModel, Field
 
 from flows.artifacts import artifact_key, publish_round_progress, run_name
 from flows.forms import optional
+from review import lifecycle
 from review.assignment import service
 from review.assignment.budget import DEFAULT_BUDGET
 from review.assignment.table import proposal_table
@@ -175,9 +177,10 @@ def propose(
 def approve(round_name: str, note: str) -> int:
     settings = load_settings()
     with session_scope(get_engine(settings)) as session:
-        return service.approve(
+        approval = lifecycle.approve_proposal(
             session, get_round(session, round_name), actor=f"{ACTOR}{': ' + note if note else ''}"
         )
+        return len(approval.approved)
 
 
 def _publish(round_name: str, summary: dict[str, Any]) -> None:

@@ -163,6 +163,46 @@ def transition_all(
     events.record_all(session, happened)
 
 
+def amend_all(
+    session: Session,
+    assignments: Sequence[Assignment],
+    changes: dict[str, Any],
+    *,
+    now: datetime | None = None,
+) -> None:
+    """`amend` for many assignments at once (the approval of a round's proposal): the same
+    `changes` for each under the same guard, as one UPDATE statement executed for every row.
+    No event per row: the caller records one for them all. Raises StaleVersion when any row was
+    changed since it was read (some rows may then be written: the caller's transaction must
+    roll back, as `session_scope` does on the exception)."""
+    if "status" in changes:
+        raise ValueError("a status changes only through transition()")
+    if not assignments:
+        return
+    stamp = now or utcnow()
+    rows = [
+        {
+            "b_id": assignment.id,
+            "b_seen": assignment.version,
+            "version": assignment.version + 1,
+            "updated_at": stamp,
+            **changes,
+        }
+        for assignment in assignments
+    ]
+    table = ASSIGNMENT_TABLE
+    guarded = update(table).where(
+        table.c.id == bindparam("b_id"), table.c.version == bindparam("b_seen")
+    )
+    session.flush()
+    if rows_changed(session.execute(guarded, rows)) != len(rows):
+        raise _stale_among(session, list(assignments))
+    for assignment, row in zip(assignments, rows, strict=True):
+        for key, value in row.items():
+            if not key.startswith("b_"):
+                set_committed_value(assignment, key, value)
+
+
 def _stale_among(session: Session, assignments: list[Assignment]) -> StaleVersion:
     """The StaleVersion of the first assignment whose row is not at the version this update
     wrote (read again: a bulk update does not say which row it missed)."""

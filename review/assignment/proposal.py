@@ -31,6 +31,7 @@ from review.assignment.round_instance import (
 from review.assignment.solver import solve_widening
 from review.errors import InvalidInput
 from review.models import Assignment, AssignmentStatus, Plan, Round, saved_id, utcnow
+from review.states import amend_all
 
 S = AssignmentStatus
 
@@ -267,10 +268,9 @@ def _chosen_terms(
     return out
 
 
-def approve(session: Session, round_: Round, *, actor: str, now: datetime | None = None) -> int:
-    """Approve the round's proposal: only approved assignments are ever invited."""
-    now = now or utcnow()
-    pending = list(
+def pending_approval(session: Session, round_: Round) -> list[Assignment]:
+    """The round's proposed assignments nobody approved yet, in the order they were made."""
+    return list(
         session.exec(
             select(Assignment)
             .where(
@@ -281,10 +281,17 @@ def approve(session: Session, round_: Round, *, actor: str, now: datetime | None
             .order_by(col(Assignment.id))
         )
     )
-    for a in pending:
-        a.approved_at = now
-        a.updated_at = now
-        session.add(a)
+
+
+def approve(session: Session, round_: Round, *, actor: str, now: datetime | None = None) -> int:
+    """Approve the round's proposal: only approved assignments are ever invited. Each row is
+    written under its version guard (two approvals at once: the second raises StaleVersion and
+    its transaction rolls back), one event `assignment.approved` for them all. Approving again
+    approves nothing (0). What an approval causes and how it is told:
+    review.lifecycle.approve_proposal, which callers use."""
+    now = now or utcnow()
+    pending = pending_approval(session, round_)
+    amend_all(session, pending, {"approved_at": now}, now=now)
     if pending:
         events.record(
             session,

@@ -1,4 +1,5 @@
-"""`peerplan assign-instance` (the file interface) and `peerplan assign --round NAME`."""
+"""`peerplan assign-instance` (the file interface), `peerplan assign --round NAME` (propose) and
+`peerplan approve --round NAME` (approve the proposal: review.lifecycle.approve_proposal)."""
 
 from __future__ import annotations
 
@@ -61,24 +62,30 @@ def _progress(line: str) -> None:
 
 
 def proposal_table(session, proposal, t: Translator) -> Table:
+    title = t.gettext("proposal: objective %(value)s") % {"value": f"{proposal.objective:g}"}
+    return pairs_table(session, proposal.rows, title, t)
+
+
+def pairs_table(session, rows, title: str, t: Translator) -> Table:
+    """(plan id, reviewer id, rubric, affinity, why) rows as a table of names."""
     from sqlmodel import col, select
 
     from review.models import Municipality, Plan, Reviewer
 
     # Three queries for the whole table, not three per row (3,000 rows in a 1,000-plan round).
-    plan_ids = {plan_id for plan_id, *_ in proposal.rows}
+    plan_ids = {plan_id for plan_id, *_ in rows}
     plans = {p.id: p for p in session.exec(select(Plan).where(col(Plan.id).in_(plan_ids)))}
     towns = {m.id: m.name for m in session.exec(select(Municipality))}
-    reviewer_ids = {reviewer_id for _, reviewer_id, *_ in proposal.rows}
+    reviewer_ids = {reviewer_id for _, reviewer_id, *_ in rows}
     names = {
         r.id: r.name
         for r in session.exec(select(Reviewer).where(col(Reviewer.id).in_(reviewer_ids)))
     }
     _ = t.gettext
-    table = Table(title=_("proposal: objective %(value)s") % {"value": f"{proposal.objective:g}"})
+    table = Table(title=title)
     for column in (_("plan"), _("reviewer"), _("rubric"), _("affinity"), _("why")):
         table.add_column(column, justify="right" if column == _("affinity") else "left")
-    for plan_id, reviewer_id, rubric, value, why in proposal.rows:
+    for plan_id, reviewer_id, rubric, value, why in rows:
         plan = plans[plan_id]
         town = towns[plan.municipality_id]
         table.add_row(
@@ -134,7 +141,44 @@ def assign(
         else:
             line = t.gettext(
                 "created %(created)s, updated %(updated)s, removed %(removed)s proposed "
-                "assignments (%(quality)s; %(method)s, %(seconds)s s); approve them in the "
-                "Prefect flow assign_reviewers"
+                "assignments (%(quality)s; %(method)s, %(seconds)s s); approve them with "
+                "`peerplan approve --round %(round)s`, on the round page or in the Prefect flow "
+                "assign_reviewers"
             )
-        console.print(line % counts, highlight=False)
+        console.print(line % {**counts, "round": round_.name}, highlight=False)
+
+
+@app.command("approve")
+@user_errors
+def approve(
+    round_name: str = typer.Option(..., "--round", help="Name of the round."),
+) -> None:
+    """Approve the round's proposed reviewers (shown first), so that `invite` invites them."""
+    from review import lifecycle
+    from review.coordinator.artifacts import APPROVAL_SAID, approval_outcome
+
+    settings_ = settings()
+    with database(settings_) as session:
+        round_ = get_round(session, round_name)
+        t = coordinator_translator(settings_, round_.language)
+        approval = lifecycle.approve_proposal(session, round_, actor="cli")
+        if approval.approved:
+            why = "why_de" if t.language == "de" else "why"
+            rows = [
+                (
+                    a.plan_id,
+                    a.reviewer_id,
+                    a.rubric,
+                    a.affinity,
+                    (a.explanation or {}).get(why) or (a.explanation or {}).get("why", ""),
+                )
+                for a in approval.approved
+            ]
+            title = t.ngettext(
+                "approved: %(num)s proposed reviewer",
+                "approved: %(num)s proposed reviewers",
+                len(rows),
+            ) % {"num": len(rows)}
+            console.print(pairs_table(session, rows, title, t))
+        said = t.gettext(APPROVAL_SAID[approval_outcome(approval)])
+    console.print(said, highlight=False, soft_wrap=True)

@@ -21,7 +21,7 @@ from review.errors import PeerplanError, Translatable
 from review.i18n import N_, Message, Translator
 from review.intake.outcome import IntakeOutcome
 from review.intake.report import missing
-from review.lifecycle import Invited
+from review.lifecycle import Approval, Invited
 from review.notify.context import rubric_title
 from review.notify.delivery import DeliveryReport
 
@@ -214,6 +214,33 @@ def infeasible_question(reasons: Sequence[str], t: Translator) -> str:
 
 def nothing_changed_notice(t: Translator) -> str:
     return "**" + t.gettext("Solve again needs pairs to pin or forbid; nothing changed.") + "**\n\n"
+
+
+#: What an approval of the proposed reviewers did (review.lifecycle.approve_proposal), by
+#: `approval_outcome`: the CLI's last line and the round page's notice.
+APPROVAL_SAID = {
+    "approved": N_(
+        "The proposed reviewers are approved. They are invited with the next run of the "
+        "invitations (peerplan invite, or the Prefect flow review_round or send_invitations)."
+    ),
+    "waiting": N_(
+        "Nothing to approve: the proposed reviewers were approved already and wait for their "
+        "invitations. Nothing was changed."
+    ),
+    "invited": N_(
+        "Nothing to approve: the reviewers of this round were invited already. Nothing was changed."
+    ),
+    "none": N_("Nothing to approve: the round has no proposed reviewers (peerplan assign)."),
+}
+
+
+def approval_outcome(approval: Approval) -> str:
+    """Which of `APPROVAL_SAID` an approval's result is."""
+    if approval.approved:
+        return "approved"
+    if approval.waiting:
+        return "waiting"
+    return "invited" if approval.invited else "none"
 
 
 # ---------------------------------------------------------------------- mail runs

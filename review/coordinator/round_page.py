@@ -1,7 +1,8 @@
 """What the coordinator's round page shows, read in a few queries: per plan its state, its
 newest document with the intake's findings, every assignment (who, due when, late since when,
 the last reminder, the state of the personal link) and the consolidated document's two
-editions; per reviewer what they were given and handed in; the round's written documents."""
+editions; per reviewer what they were given and handed in; the round's written documents; the
+proposed reviewers waiting for approval."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from review.consolidation.pipeline import default_out_dir
 from review.exchange.replies import ReplyItem, replies_by_plan, reply_deadlines
 from review.i18n import N_
 from review.intake import report
+from review.lifecycle.approving import proposal_mark
 from review.models import (
     Assignment,
     AssignmentStatus,
@@ -103,6 +105,22 @@ class LateReview:
 
 
 @dataclass(frozen=True)
+class ProposedLine:
+    """A proposed reviewer waiting for the coordinator's approval."""
+
+    id: int
+    plan_id: int
+    municipality: str  # the plan's
+    reviewer: str
+    reviewer_municipality: str
+    rubric: str
+    why: dict[str, str]  # language -> why this reviewer (the solver's explanation)
+
+    def reason(self, language: str) -> str:
+        return self.why.get(language) or self.why.get("en", "")
+
+
+@dataclass(frozen=True)
 class ReviewerLine:
     name: str
     municipality: str
@@ -119,6 +137,10 @@ class RoundPage:
     reviewers: list[ReviewerLine]
     documents: list[str]  # every written document, relative to the round's output folder
     outstanding: int
+    #: The proposed reviewers to approve, and the mark the approval button posts back
+    #: (review.lifecycle.approve_proposal: it approves what the page showed, or nothing).
+    proposed: list[ProposedLine] = field(default_factory=list)
+    proposal_mark: str = ""
 
     @property
     def plan_pages(self) -> int:
@@ -212,8 +234,13 @@ def round_page(
     submitted = latest_submitted_reviews(session, ids)
     per_reviewer: dict[int, list[AssignmentLine]] = defaultdict(list)
     reviewer_place: dict[int, tuple[str, str]] = {}
+    pending: list[Assignment] = []
+    proposed: list[ProposedLine] = []
     for assignment, reviewer, place in rows:
         assert assignment.id is not None and reviewer.id is not None
+        if assignment.status == S.proposed.value and assignment.approved_at is None:
+            pending.append(assignment)
+            proposed.append(_proposed(assignment, reviewer, place, sections))
         review = submitted.get(assignment.id)
         line = _line(assignment, reviewer, reminders.get(assignment.id), review, now)
         if assignment.plan_id in sections:
@@ -240,6 +267,27 @@ def round_page(
         reviewers=reviewers,
         documents=documents,
         outstanding=sum(1 for lines in per_reviewer.values() for x in lines if x.is_open),
+        proposed=sorted(proposed, key=lambda x: (x.municipality, x.rubric, x.reviewer)),
+        proposal_mark=proposal_mark(pending),
+    )
+
+
+def _proposed(
+    assignment: Assignment,
+    reviewer: Reviewer,
+    place: str | None,
+    sections: dict[int, PlanSection],
+) -> ProposedLine:
+    explanation = assignment.explanation or {}
+    section = sections.get(assignment.plan_id)
+    return ProposedLine(
+        id=saved_id(assignment),
+        plan_id=assignment.plan_id,
+        municipality=section.municipality if section else "",
+        reviewer=reviewer.name,
+        reviewer_municipality=place or "",
+        rubric=assignment.rubric,
+        why={"en": explanation.get("why", ""), "de": explanation.get("why_de", "")},
     )
 
 

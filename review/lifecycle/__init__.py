@@ -8,6 +8,9 @@ not at all. Each docstring lists its side effects. Messages are queued in the ou
 after the caller commits (review.signals).
 
     operation            state change                side effects
+    approve_proposal     proposed: approved_at set   none (only approved assignments are invited;
+                                                     approving again, or after the invitations,
+                                                     changes nothing and says so)
     invite               proposed -> invited         link issued; invitation with the Word form
                                                      (several of a reviewer's: one message, one
                                                      link to their list, every Word form)
@@ -25,10 +28,12 @@ after the caller commits (review.signals).
     extend_due_date      new due date (overdue ->    link kept valid past the new date; notice to
                          invited / accepted)         the reviewer
 
-The modules: invitations (invite, reissue_link), responses (accept, decline, submit), deadlines
-(remind, mark_overdue, extend_due_date), replacing (replace, release_and_replace, withdraw).
+The modules: approving (approve_proposal), invitations (invite, reissue_link), responses (accept,
+decline, submit), deadlines (remind, mark_overdue, extend_due_date), replacing (replace,
+release_and_replace, withdraw).
 """
 
+from review.lifecycle.approving import Approval, ProposalChanged, approve_proposal
 from review.lifecycle.deadlines import Overdue, extend_due_date, mark_overdue, remind
 from review.lifecycle.invitations import (
     Invited,
@@ -47,11 +52,14 @@ from review.lifecycle.replacing import (
 from review.lifecycle.responses import accept, decline, submit
 
 __all__ = [
+    "Approval",
     "Invited",
     "Overdue",
     "Released",
     "Replacement",
+    "ProposalChanged",
     "accept",
+    "approve_proposal",
     "approved_uninvited",
     "decline",
     "extend_due_date",

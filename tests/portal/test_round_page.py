@@ -14,7 +14,7 @@ from review.consolidation.pipeline import compile_round
 from review.coordinator import access, mailbox
 from review.coordinator import round_page as round_page_module
 from review.coordinator.round_page import round_page
-from review.models import Assignment, AssignmentStatus, Outbox, utcnow
+from review.models import Assignment, AssignmentStatus, Event, Outbox, utcnow
 from review.rounds import get_round
 from review.states import transition
 from tests.support.portal_client import CSRF, client_for
@@ -314,3 +314,73 @@ def test_a_refused_button_says_why_in_the_pages_language(
     assert "Kein offenes Gutachten mit einem persönlichen Link" in no_link.text
     english = client.post(f"/c/{token}/a/{submitted.id}/remind", data={"csrf": csrf, "lang": "en"})
     assert f"Nobody owes a review (review {submitted.id} of round" in english.text
+
+
+def test_the_proposed_reviewers_are_approved_on_the_page_once(
+    settings: Settings, session: Session
+) -> None:
+    from review.assignment import service
+    from tests.assignment.test_service import _round as six_towns
+
+    round_ = six_towns(session, language="de")
+    service.propose(session, round_, actor="test")
+    token = access.issue(session, round_)
+    session.commit()
+    client = client_for(settings)
+    german = client.get(f"/c/{token}").text
+    assert "Vorgeschlagene Gutachter:innen (18)" in german and "Fachgebiet" in german
+    html = client.get(f"/c/{token}?lang=en").text
+    assert "Proposed reviewers (18)" in html and html.index('id="proposal"') < html.index(
+        'id="plans"'
+    )
+    assert html.count('class="proposed"') == 18 and "expertise" in html
+    csrf, mark = _csrf(html), html.split('name="proposal" value="')[1].split('"')[0]
+    form = {"csrf": csrf, "lang": "en", "proposal": mark}
+
+    assert client.post(f"/c/{token}/approve", data={"lang": "en"}).status_code == 403  # no CSRF
+    approved = client.post(f"/c/{token}/approve", data=form)
+    assert approved.status_code == 303
+    page = client.get(approved.headers["location"]).text
+    assert "The proposed reviewers are approved." in page and 'id="proposal"' not in page
+    session.expire_all()
+    rows = session.exec(select(Assignment).where(Assignment.round_id == round_.id)).all()
+    assert len(rows) == 18 and all(a.approved_at is not None for a in rows)
+
+    again = client.post(f"/c/{token}/approve", data={**form, "lang": "de"})  # a second click
+    said = client.get(again.headers["location"]).text
+    assert (
+        "Nichts freizugeben: Die vorgeschlagenen Gutachter:innen sind bereits freigegeben" in said
+    )
+    for a in rows:
+        transition(session, a, AssignmentStatus.invited, actor="test")
+    session.commit()
+    late = client.get(client.post(f"/c/{token}/approve", data=form).headers["location"]).text
+    assert "the reviewers of this round were invited already. Nothing was changed." in late
+    approvals = session.exec(select(Event).where(Event.kind == "assignment.approved")).all()
+    assert len(approvals) == 1 and approvals[0].actor == "coordinator"
+
+
+def test_the_page_approves_only_the_proposal_it_showed(
+    settings: Settings, session: Session
+) -> None:
+    from review.assignment import service
+    from tests.assignment.test_service import _round as six_towns
+
+    round_ = six_towns(session, language="en")
+    service.propose(session, round_, actor="test")
+    token = access.issue(session, round_)
+    session.commit()
+    client = client_for(settings)
+    html = client.get(f"/c/{token}").text
+    mark = html.split('name="proposal" value="')[1].split('"')[0]
+    first = session.exec(select(Assignment).where(Assignment.round_id == round_.id)).first()
+    service.propose(session, round_, actor="test", forbidden=[(first.reviewer_id, first.plan_id)])
+    session.commit()  # solved again in another window meanwhile
+    refused = client.post(
+        f"/c/{token}/approve", data={"csrf": _csrf(html), "lang": "en", "proposal": mark}
+    )
+    assert refused.status_code == 422
+    assert "the proposal changed since the page was shown; reload it" in refused.text
+    session.expire_all()
+    rows = session.exec(select(Assignment).where(Assignment.round_id == round_.id)).all()
+    assert all(a.approved_at is None for a in rows)

@@ -2,7 +2,8 @@
 (review.coordinator.access): where each plan and reviewer stands, the intake's findings, every
 document of the round to download, and the local mailbox's messages of the round; buttons for
 the most used controls on one review (extend its due date, a new personal link, remind now:
-review.coordinator.controls), posted with the CSRF check. Pages are in the round's language
+review.coordinator.controls) and the approval of the proposed reviewers
+(review.lifecycle.approve_proposal), posted with the CSRF check. Pages are in the round's language
 unless `?lang=` asks for another."""
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from review import storage
+from review import lifecycle, storage
 from review.config import Settings
 from review.coordinator import controls, mailbox
-from review.coordinator.controls import Target
+from review.coordinator.artifacts import APPROVAL_SAID, approval_outcome
+from review.coordinator.controls import ACTOR, Target
 from review.coordinator.round_page import LINK_STATES, output_folder, round_page
 from review.errors import InvalidInput, NotFound, PeerplanError
 from review.i18n import N_, pick_language, state_name, translator
@@ -41,7 +43,8 @@ def show_round(
     pages: PagesDep,
 ) -> Response:
     lang = request_lang(request, round_.language)
-    done = DONE.get(request.query_params.get("done", ""))
+    key = request.query_params.get("done", "")
+    done = DONE.get(key) or APPROVED.get(key)
     number = _page_number(request.query_params.get("page"))
     return _page(request, token, round_, session, settings, pages, lang, number, done=done)
 
@@ -175,6 +178,41 @@ def _control(
     background.add_task(request.app.state.send_now, settings)  # after the commit
     url = f"/c/{token}?lang={lang}&page={number}&done={action}#assignment-{assignment_id}"
     return RedirectResponse(url, status_code=303)
+
+
+#: What the page says after its approval button (`?done=approve-<outcome>`).
+APPROVED = {f"approve-{outcome}": said for outcome, said in APPROVAL_SAID.items()}
+
+
+@router.post("/c/{token}/approve")
+def approve(
+    request: Request,
+    token: str,
+    round_: CoordinatorRound,
+    form: PostedForm,
+    session: SessionDep,
+    settings: SettingsDep,
+    pages: PagesDep,
+) -> Response:
+    """Approve the proposed reviewers the page showed (review.lifecycle.approve_proposal);
+    back to the page with what happened, or the page again with why not."""
+    raw_lang, shown = form.get("lang"), form.get("proposal")
+    lang = pick_language(raw_lang if isinstance(raw_lang, str) else None, round_.language)
+    number = _page_number(form.get("page"))
+    try:
+        approval = lifecycle.approve_proposal(
+            session, round_, actor=ACTOR, shown=shown if isinstance(shown, str) else ""
+        )
+    except (PeerplanError, StaleVersion) as exc:
+        session.rollback()
+        error = translator(lang).gettext("That did not work: %(why)s") % {"why": _why(exc, lang)}
+        return _page(
+            request, token, round_, session, settings, pages, lang, number, 422, error=error
+        )
+    outcome = approval_outcome(approval)
+    return RedirectResponse(
+        f"/c/{token}?lang={lang}&page={number}&done=approve-{outcome}#done", status_code=303
+    )
 
 
 def _why(exc: Exception, lang: str) -> str:

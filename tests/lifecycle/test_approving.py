@@ -1,0 +1,137 @@
+"""Approving the proposed reviewers without Prefect: `peerplan approve` and the one function it,
+the round page and the Prefect flow call. Approving twice approves nothing twice; after the
+invitations nothing changes, and the coordinator is told which it was, in their language."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from review import lifecycle
+from review.assignment import service
+from review.cli import app
+from review.config import Settings
+from review.db import get_engine, session_scope
+from review.lifecycle.approving import proposal_mark
+from review.models import Assignment, Event, utcnow
+from review.rounds import get_round
+from review.states import StaleVersion, amend_all, transition
+from tests.assignment.test_service import _round as six_towns
+from tests.support.notify import Mailbox, start_smtp
+
+runner = CliRunner()
+
+
+def _assignments(session: Session, round_) -> list[Assignment]:
+    return list(session.exec(select(Assignment).where(Assignment.round_id == round_.id)))
+
+
+def _approvals(session: Session) -> list[Event]:
+    return list(session.exec(select(Event).where(Event.kind == "assignment.approved")))
+
+
+def test_an_approval_approves_the_proposal_once_and_says_what_it_found(session: Session) -> None:
+    round_ = six_towns(session)
+    assert lifecycle.approve_proposal(session, round_, actor="c").approved == []  # no proposal
+    service.propose(session, round_, actor="c")
+    shown = proposal_mark(lifecycle.approving.pending(session, round_))
+
+    first = lifecycle.approve_proposal(session, round_, actor="c", shown=shown)
+    assert len(first.approved) == 18 and (first.waiting, first.invited) == (0, 0)
+    assert all(a.approved_at is not None for a in _assignments(session, round_))
+    again = lifecycle.approve_proposal(session, round_, actor="c", shown=shown)
+    assert again.approved == [] and again.waiting == 18  # approved already, not invited yet
+    assert len(_approvals(session)) == 1
+
+    for a in _assignments(session, round_):
+        transition(session, a, "invited", actor="test")
+    after = lifecycle.approve_proposal(session, round_, actor="c")
+    assert (after.approved, after.waiting, after.invited) == ([], 0, 18)
+    assert len(_approvals(session)) == 1
+
+
+def test_an_approval_of_a_proposal_that_changed_since_it_was_shown_approves_nothing(
+    session: Session,
+) -> None:
+    round_ = six_towns(session)
+    service.propose(session, round_, actor="c")
+    shown = proposal_mark(lifecycle.approving.pending(session, round_))
+    gone = _assignments(session, round_)[0]
+    service.propose(session, round_, actor="c", forbidden=[(gone.reviewer_id, gone.plan_id)])
+    with pytest.raises(lifecycle.ProposalChanged) as refused:
+        lifecycle.approve_proposal(session, round_, actor="c", shown=shown)
+    assert "reload" in refused.value.text("en") and "neu" in refused.value.text("de")
+    assert all(a.approved_at is None for a in _assignments(session, round_))
+
+
+def test_of_two_approvals_at_once_the_second_writes_nothing(session: Session, engine) -> None:
+    # Two clicks at once: both read the proposal, the first writes; the second's guarded
+    # update finds versions it did not read and its transaction rolls back.
+    round_ = six_towns(session)
+    service.propose(session, round_, actor="c")
+    session.commit()
+    seen = lifecycle.approving.pending(session, round_)
+    session.commit()
+    with Session(engine, expire_on_commit=False) as other:
+        lifecycle.approve_proposal(other, get_round(other, round_.name), actor="first")
+        other.commit()
+    with pytest.raises(StaleVersion):
+        amend_all(session, seen, {"approved_at": utcnow()})
+    session.rollback()
+    assert [e.actor for e in _approvals(session)] == ["first"]
+
+
+@pytest.fixture
+def cli(sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
+    monkeypatch.setenv("PEERPLAN_DATABASE_URL", sqlite_settings.database_url)
+    controller = start_smtp(Mailbox())
+    monkeypatch.setenv("PEERPLAN_SMTP_PORT", str(controller.port))
+    with session_scope(get_engine(sqlite_settings)) as session:
+        six_towns(session, name="Runde CLI", language="de")
+        six_towns(session, name="CLI round", language="en")
+    yield lambda *args: runner.invoke(app, list(args))
+    controller.stop()
+
+
+def test_peerplan_approve_shows_and_approves_the_proposal_then_says_why_nothing_is_left(
+    cli, sqlite_settings: Settings
+) -> None:
+    nothing = cli("approve", "--round", "Runde CLI")
+    assert nothing.exit_code == 0, nothing.output
+    assert "Nichts freizugeben: Die Runde hat keine vorgeschlagenen Gutachter:innen" in (
+        " ".join(nothing.output.split())
+    )
+    proposed = cli("assign", "--round", "Runde CLI")
+    assert proposed.exit_code == 0, proposed.output
+    assert "peerplan approve --round Runde CLI" in " ".join(proposed.output.split())
+
+    approved = cli("approve", "--round", "Runde CLI")
+    assert approved.exit_code == 0, approved.output
+    said = " ".join(approved.output.split())
+    assert "freigegeben: 18 vorgeschlagene Gutachter:innen" in said  # the table's title
+    assert "Tulln (de)" in said and "Fachgebiet" in said  # who and why, in German
+    assert "Die vorgeschlagenen Gutachter:innen sind freigegeben" in said
+    with session_scope(get_engine(sqlite_settings)) as session:
+        round_ = get_round(session, "Runde CLI")
+        assert all(a.approved_at for a in _assignments(session, round_))
+        assert len(_approvals(session)) == 1
+
+    twice = " ".join(cli("approve", "--round", "Runde CLI").output.split())
+    assert "bereits freigegeben" in twice and "Nichts wurde geändert" in twice
+    assert "Tulln (de)" not in twice
+
+    invited = cli("invite", "--round", "Runde CLI")
+    assert invited.exit_code == 0, invited.output
+    late = " ".join(cli("approve", "--round", "Runde CLI").output.split())
+    assert "bereits eingeladen" in late and "Nichts wurde geändert" in late
+    with session_scope(get_engine(sqlite_settings)) as session:
+        assert len(_approvals(session)) == 1
+
+    cli("assign", "--round", "CLI round")
+    english = " ".join(cli("approve", "--round", "CLI round").output.split())
+    assert "approved: 18 proposed reviewers" in english
+    assert "The proposed reviewers are approved" in english
+    unknown = cli("approve", "--round", "Nope")
+    assert unknown.exit_code == 2 and "Nope" in unknown.output
