@@ -116,6 +116,7 @@ def register_plans(
             planned=chunk,
             readings=readings,
             actor=ACTOR,
+            settings=settings,
         )
 
 

@@ -224,6 +224,9 @@ class Assignment(SQLModel, table=True):
     explanation: dict[str, Any] = json_column(nullable=False)
     token_hash: str | None = Field(default=None, unique=True)
     token_expires_at: datetime | None = None
+    # The public nonce of a link derived from the link key (review.tokens): later messages carry
+    # the current link as its placeholder. None for a random link and links issued before 0009.
+    link_nonce: str | None = None
     # Set when the coordinator approves the proposal; only approved assignments are invited.
     approved_at: datetime | None = None
     replaces_id: int | None = Field(default=None, foreign_key="assignment.id")

@@ -67,7 +67,7 @@ def proposal_table(session, proposal, t: Translator) -> Table:
 
 
 def pairs_table(session, rows, title: str, t: Translator) -> Table:
-    """(plan id, reviewer id, rubric, affinity, why) rows as a table of names."""
+    """(plan id, reviewer id, rubric, affinity, why) rows as a table of names, by plan."""
     from sqlmodel import col, select
 
     from review.models import Municipality, Plan, Reviewer
@@ -85,7 +85,11 @@ def pairs_table(session, rows, title: str, t: Translator) -> Table:
     table = Table(title=title)
     for column in (_("plan"), _("reviewer"), _("rubric"), _("affinity"), _("why")):
         table.add_column(column, justify="right" if column == _("affinity") else "left")
-    for plan_id, reviewer_id, rubric, value, why in rows:
+
+    def by_plan(row) -> tuple[str, str, str]:
+        return (towns[plans[row[0]].municipality_id], row[2], names[row[1]])
+
+    for plan_id, reviewer_id, rubric, value, why in sorted(rows, key=by_plan):
         plan = plans[plan_id]
         town = towns[plan.municipality_id]
         table.add_row(

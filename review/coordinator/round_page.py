@@ -22,6 +22,7 @@ from review.exchange.replies import ReplyItem, replies_by_plan, reply_deadlines
 from review.i18n import N_
 from review.intake import report
 from review.lifecycle.approving import proposal_mark
+from review.lifecycle.plan_versions import DURING_REVIEW
 from review.models import (
     Assignment,
     AssignmentStatus,
@@ -73,6 +74,14 @@ class AssignmentLine:
         return self.due_date if self.days_late else None
 
 
+@dataclass(frozen=True)
+class NewVersion:
+    version: int
+    file_name: str
+    received: datetime
+    told: int  # reviewers who had accepted and not submitted, each told by email
+
+
 @dataclass
 class PlanSection:
     plan_id: int
@@ -86,6 +95,9 @@ class PlanSection:
     #: The municipality's reply to its draft (#16): the deadline, if a reply is open, and replies.
     reply_due: date | None = None
     replies: list[ReplyItem] = field(default_factory=list)
+    #: The newest version sent while reviewers were reading the plan, and how many were told
+    #: (review.lifecycle.plan_versions); None when none was.
+    new_version: NewVersion | None = None
 
     def gaps(self, language: str) -> list[str] | None:
         """What the intake's pre-check did not find, in words ('no financing'), for the plan's
@@ -199,6 +211,7 @@ def round_page(
     editions = _editions(session, round_, set(documents))
     replied = replies_by_plan(session, saved_id(round_))
     reply_due = reply_deadlines(session, saved_id(round_))
+    new_versions = _new_versions(session, round_)
     sections: dict[int, PlanSection] = {}
     for plan, name in plans:
         assert plan.id is not None
@@ -221,6 +234,7 @@ def round_page(
             editions=editions.get(plan.id, {}),
             reply_due=reply_due.get(plan.id),
             replies=replied.get(plan.id, []),
+            new_version=new_versions.get(plan.id),
         )
     rows = session.exec(
         select(Assignment, Reviewer, Municipality.name)
@@ -341,6 +355,24 @@ def _last_reminders(session: Session, round_: Round) -> dict[int, datetime]:
         ):
             latest[assignment_id] = queued
     return latest
+
+
+def _new_versions(session: Session, round_: Round) -> dict[int, NewVersion]:
+    """Plan id -> the newest version sent during its review (event DURING_REVIEW)."""
+    out: dict[int, NewVersion] = {}
+    for plan_id, payload in session.exec(
+        select(Event.entity_id, Event.payload)
+        .where(Event.round_id == round_.id, Event.kind == DURING_REVIEW)
+        .order_by(col(Event.id))
+    ).all():
+        if plan_id is not None and payload:
+            out[plan_id] = NewVersion(
+                version=int(payload["version"]),
+                file_name=str(payload["file_name"]),
+                received=datetime.fromisoformat(str(payload["received"])),
+                told=len(payload.get("told", [])),
+            )
+    return out
 
 
 def _editions(session: Session, round_: Round, written: set[str]) -> dict[int, dict[str, str]]:

@@ -270,6 +270,7 @@ def register_readings(
     planned: Sequence[Planned],
     readings: Sequence[Reading],
     actor: str,
+    settings: Settings,
 ) -> dict[int, IntakeOutcome]:
     """Register a chunk of readings in the order given, in one transaction, and commit (see
     review.intake.bulk); a file refused while reading is recorded as refused. Keyed by each
@@ -283,7 +284,7 @@ def register_readings(
         else:
             read.append((item, reading.plan_file))
     files = [(item.municipality, plan_file) for item, plan_file in read]
-    registered = register_files(session, round_=round_, files=files, actor=actor)
+    registered = register_files(session, round_=round_, files=files, actor=actor, settings=settings)
     outcomes.update(zip((item.index for item, _ in read), registered, strict=True))
     return dict(sorted(outcomes.items()))
 
@@ -331,6 +332,7 @@ def take_in_sources(
                 planned=chunk,
                 readings=list(islice(readings, len(chunk))),
                 actor=actor,
+                settings=settings,
             )
             for index, outcome in registered.items():
                 done(index, outcome)

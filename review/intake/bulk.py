@@ -25,10 +25,12 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
+from review.config import Settings
 from review.intake.errors import DuplicateFile, IntakeError
 from review.intake.outcome import IntakeOutcome, Status
 from review.intake.register import PlanFile, register, resolve_municipality
 from review.intake.take import refused
+from review.lifecycle.plan_versions import new_plan_version
 from review.models import Document, Event, Municipality, Plan, Round, saved_id, table_of, utcnow
 
 log = logging.getLogger(__name__)
@@ -39,14 +41,21 @@ EVENTS = table_of(Event)
 
 
 def register_files(
-    session: Session, *, round_: Round, files: Sequence[tuple[str, PlanFile]], actor: str
+    session: Session,
+    *,
+    round_: Round,
+    files: Sequence[tuple[str, PlanFile]],
+    actor: str,
+    settings: Settings,
 ) -> list[IntakeOutcome]:
     """Register read and stored files, each with its municipality's name (as `plan_sources`
-    resolved it), in the order given, and commit; one outcome per file, in that order."""
+    resolved it), in the order given, and commit; one outcome per file, in that order. New
+    versions tell their plans' reviewers in the same transaction (review.lifecycle.plan_versions)."""
     if not files:
         return []
     try:
         outcomes = _register_together(session, round_, files, actor)
+        _tell_reviewers(session, settings, outcomes)
         session.commit()
         return outcomes
     except SQLAlchemyError:
@@ -61,19 +70,40 @@ def register_files(
             exc_info=True,
         )
     return [
-        register_one(session, round_=round_, municipality=m, plan_file=f, actor=actor)
+        register_one(
+            session, round_=round_, municipality=m, plan_file=f, actor=actor, settings=settings
+        )
         for m, f in files
     ]
 
 
+def _tell_reviewers(session: Session, settings: Settings, outcomes: list[IntakeOutcome]) -> None:
+    """The chunk's new versions, as the lifecycle reads them, tell their plans' reviewers."""
+    ids = [o.document_id for o in outcomes if o.status == "new_version" and o.document_id]
+    if ids:
+        documents = session.exec(select(Document).where(col(Document.id).in_(ids))).all()
+        new_plan_version(session, settings, documents)
+
+
 def register_one(
-    session: Session, *, round_: Round, municipality: str, plan_file: PlanFile, actor: str
+    session: Session,
+    *,
+    round_: Round,
+    municipality: str,
+    plan_file: PlanFile,
+    actor: str,
+    settings: Settings,
 ) -> IntakeOutcome:
     """One file in its own transaction; a refusal (duplicate, unknown municipality) rolls back."""
     try:
         place = resolve_municipality(session, round_, municipality, actor=actor)
         outcome = register(
-            session, round_=round_, municipality=place, plan_file=plan_file, actor=actor
+            session,
+            round_=round_,
+            municipality=place,
+            plan_file=plan_file,
+            actor=actor,
+            settings=settings,
         )
     except IntakeError as exc:
         session.rollback()

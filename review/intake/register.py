@@ -16,11 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from review import events
+from review.config import Settings
 from review.intake.document import ExtractedDocument
 from review.intake.errors import DuplicateFile, UnknownMunicipality
 from review.intake.findings import summary
 from review.intake.outcome import IntakeOutcome, Status
 from review.intake.title import plan_title
+from review.lifecycle.plan_versions import new_plan_version
 from review.models import Document, Municipality, Plan, Round, saved_id
 from review.queries import latest_document_version
 
@@ -175,9 +177,11 @@ def register(
     municipality: Municipality,
     plan_file: PlanFile,
     actor: str,
+    settings: Settings,
 ) -> IntakeOutcome:
     """Record `plan_file` (already stored) as the municipality's plan in the round; one file,
-    savepoints around each insert (review.intake.bulk registers many in one statement each)."""
+    savepoints around each insert (review.intake.bulk registers many in one statement each).
+    A new version tells the plan's reviewers (review.lifecycle.plan_versions)."""
     existing = _document_by_sha(session, round_, plan_file.sha256)
     if existing is not None:
         return _unchanged(session, existing, municipality, plan_file)
@@ -213,6 +217,8 @@ def register(
         payload=plan_file.event_payload(saved_id(plan), municipality.name, version),
     )
     session.flush()
+    if version > 1:
+        new_plan_version(session, settings, [document])
     return plan_file.outcome(status, municipality.name, saved_id(plan), saved_id(document), version)
 
 

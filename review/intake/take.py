@@ -50,6 +50,7 @@ def take_in(
             municipality=place,
             plan_file=PlanFile.of(doc, stored),
             actor=actor,
+            settings=settings,
         )
     except IntakeError as exc:
         return refused(file_name, municipality, exc)

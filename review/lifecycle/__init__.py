@@ -27,10 +27,15 @@ after the caller commits (review.signals).
     reissue_link         new link                    old link stops; invitation with the new link
     extend_due_date      new due date (overdue ->    link kept valid past the new date; notice to
                          invited / accepted)         the reviewer
+    new_plan_version     none (the plan's newest     each reviewer who accepted and has not
+                         document changes)           submitted told once per version, with their
+                                                     link; events for their form page and the
+                                                     round page
 
 The modules: approving (approve_proposal), invitations (invite, reissue_link), responses (accept,
 decline, submit), deadlines (remind, mark_overdue, extend_due_date), replacing (replace,
-release_and_replace, withdraw).
+release_and_replace, withdraw), plan_versions (new_plan_version: the intake calls it when it
+registers a plan's next version).
 """
 
 from review.lifecycle.approving import Approval, ProposalChanged, approve_proposal
@@ -42,6 +47,7 @@ from review.lifecycle.invitations import (
     invite_round,
     reissue_link,
 )
+from review.lifecycle.plan_versions import new_plan_version
 from review.lifecycle.replacing import (
     Released,
     Replacement,
@@ -66,6 +72,7 @@ __all__ = [
     "invite",
     "invite_round",
     "mark_overdue",
+    "new_plan_version",
     "reissue_link",
     "release_and_replace",
     "remind",

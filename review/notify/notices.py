@@ -14,6 +14,8 @@ and which message it causes, and calls these.
     decline_notice(..., reason, replacement)   to the coordinator
     reminder / overdue_notice / escalation / released_notice   deadline messages (one per window)
     withdrawn_notice / due_date_changed     to the reviewer
+    plan_version(..., document, previous)   to a reviewer who accepted: the plan has a new
+                                            version, with their personal link (one per version)
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 from sqlmodel import Session
 
 from review.config import Settings
-from review.models import Assignment, Outbox, Review, utcnow
+from review.models import Assignment, Document, Outbox, Review, utcnow
 from review.notify import outbox
 from review.notify.context import AssignmentFacts, review_link
 from review.notify.messages import format_day
@@ -326,4 +328,33 @@ def due_date_changed(
         key=f":v{assignment.version}",
         reason=f"due date {previous.isoformat()} -> {assignment.due_date.isoformat()}",
         previous_due_date=previous,
+    )
+
+
+def plan_version(
+    session: Session,
+    settings: Settings,
+    assignment: Assignment,
+    document: Document,
+    *,
+    previous: int,
+) -> Outbox | None:
+    """Tell a reviewer who accepted that the plan has a new version (`document`), which one
+    they accepted with (`previous`), and their personal link: one message per version, ever."""
+    facts = AssignmentFacts.load(session, assignment)
+    language = facts.reviewer.language
+    placeholder = links.current_placeholder(settings, assignment)
+    return about(
+        session,
+        settings,
+        facts,
+        "plan_version",
+        key=f":d{document.id}",
+        reason=f"plan version {document.version} after version {previous}",
+        file_name=document.file_name,
+        version=document.version,
+        previous_version=previous,
+        received=format_day(document.created_at, language),
+        # This plan's form, not the list of a reviewer's several plans (as `invitation_list`).
+        link=f"{review_link(settings, placeholder)}/a/{assignment.id}" if placeholder else "",
     )

@@ -28,7 +28,8 @@ from review.i18n import (
     translator,
 )
 from review.intake.outcome import document_extent
-from review.models import Municipality
+from review.lifecycle.plan_versions import READING, newer_version
+from review.models import Municipality, saved_id
 from review.paths import TEMPLATES_DIR
 from review.portal import security
 from review.portal.form_view import FormViews
@@ -158,6 +159,10 @@ class Pages:
         assignment = page.view.assignment
         view = self.views.get(assignment.rubric, lang)
         seen = stale.stored if (stale and stale.stored) else page.state.seen
+        document = page.view.document
+        newer = None
+        if document is not None and document.version > 1 and assignment.status in READING:
+            newer = newer_version(session, saved_id(assignment))  # one query, only then
         return self.render(
             request,
             "form.html",
@@ -182,6 +187,7 @@ class Pages:
             ),
             field_labels=view.field_labels,
             score_of=score_of,
+            newer=newer,
         )
 
     def upload(

@@ -67,7 +67,8 @@ def link_columns(
     grace = settings.link_grace_days if settings else DEFAULT_GRACE_DAYS
     token, digest = new_link_token(settings, assignment)
     expires = link_expiry(round_, grace, due=assignment.due_date)
-    return token, {"token_hash": digest, "token_expires_at": expires}
+    nonce = tokens.nonce_of(token) if settings is not None else None
+    return token, {"token_hash": digest, "token_expires_at": expires, "link_nonce": nonce}
 
 
 def record_issued(session: Session, assignments: Sequence[Assignment]) -> None:
@@ -100,6 +101,19 @@ def new_link_token(settings: Settings | None, assignment: Assignment) -> tuple[s
         return tokens.new_token()
     token, digest, _ = tokens.new_derived_token(tokens.link_key(settings), link_subject(assignment))
     return token, digest
+
+
+def current_placeholder(settings: Settings, assignment: Assignment) -> str | None:
+    """What stands for the assignment's current link in a message queued after its invitation:
+    its placeholder while the link derived from the link key is the one in force; None for a
+    random link or one issued before its nonce was kept (the message then points to the
+    invitation's link)."""
+    if not assignment.link_nonce:
+        return None
+    key = tokens.link_key(settings)
+    return tokens.stored_placeholder(
+        key, link_subject(assignment), assignment.link_nonce, assignment.token_hash
+    )
 
 
 def link_placeholder(settings: Settings, assignment: Assignment, token: str) -> str:
