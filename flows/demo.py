@@ -32,6 +32,7 @@ import uvicorn
 from flows.demo_people import assignment_facts, cast_roles, invited, links
 from review.config import Settings, load_settings
 from review.consolidation.gather import gather_round
+from review.coordinator.language import coordinator_translator
 from review.db import get_engine, migrate, session_scope
 from review.mailsink import Mailbox, free_port, start_mailbox
 from review.participants import import_participants
@@ -158,10 +159,17 @@ def _scenario(
 
     engine = get_engine(settings)
 
+    # The demo's steps are said in the installation's language (the round itself is English).
+    t = coordinator_translator(settings)
+    _ = t.gettext
+
     def say(line: str) -> None:
         echo(f"{time.perf_counter() - started:4.0f} s  {line}")
 
-    say(f"[1/9] generating 8 plans (PDF and DOCX, German and English) in {out_dir / 'incoming'}")
+    say(
+        _("[1/9] generating 8 plans (PDF and DOCX, German and English) in %(folder)s")
+        % {"folder": out_dir / "incoming"}
+    )
     folder = generate_plans(out_dir / "incoming", seed=seed, demo=True, pages=pages_each)
     due = date.today() + timedelta(days=14)
     with session_scope(engine) as session:
@@ -188,8 +196,10 @@ def _scenario(
         )
 
     say(
-        "[2/9] review_round: intake, assignment (approved automatically), invitations "
-        "(the Prefect server starts first; on a fresh machine that takes about 25 s)"
+        _(
+            "[2/9] review_round: intake, assignment (approved automatically), invitations "
+            "(the Prefect server starts first; on a fresh machine that takes about 25 s)"
+        )
     )
     review_round(
         RoundParameters(
@@ -203,7 +213,11 @@ def _scenario(
     behaviour = cast_roles(engine, {r.email: r.behaviour for r in folder.participants.reviewers})
     late = next(e for e, b in behaviour.items() if b == "late")
     silent = next(e for e, b in behaviour.items() if b == "silent")
-    say(f"      late reviewer: {late}; silent reviewer: {silent}")
+    say(
+        "      "
+        + _("late reviewer: %(late)s; silent reviewer: %(silent)s")
+        % {"late": late, "silent": silent}
+    )
     specs = {w.spec.municipality: w.spec for w in folder.plans}
     pages = {w.spec.municipality: pages_of(w.locations) for w in folder.plans}
     # A reviewer is the same person on every plan: its leniency and its way of writing.
@@ -245,37 +259,40 @@ def _scenario(
                         submitted["web form"] += 1
                     handled.add(assignment_id)
 
-    say("[3/9] reviewers follow the links in their emails: web form and Word form")
+    say(_("[3/9] reviewers follow the links in their emails: web form and Word form"))
     act({"web", "word"})
 
-    say(f"[4/9] the clock moves: due date {due}; reminders at -7, -2, 0 days, escalation at +1")
+    say(
+        _("[4/9] the clock moves: due date %(due)s; reminders at -7, -2, 0 days, escalation at +1")
+        % {"due": t.format_date(due)}
+    )
     for offset in (-7, -2, 0, 1):
         advance(_at(due + timedelta(days=offset)))
-    say("      the late reviewer submits after the overdue notice")
+    say("      " + _("the late reviewer submits after the overdue notice"))
     act({"late"})
 
-    say("[5/9] +6 days: the silent reviewer is replaced; the backup reviewer submits")
+    say(_("[5/9] +6 days: the silent reviewer is replaced; the backup reviewer submits"))
     advance(_at(due + timedelta(days=6)))
     act({"web", "word"})  # the backups got their invitation just now
 
-    say("[6/9] two municipalities reply to their draft review on their own link")
+    say(_("[6/9] two municipalities reply to their draft review on their own link"))
     followers = [specs[m.name] for m in folder.participants.followers]
     replied = reply_to_drafts(settings, ROUND_NAME, followers, due + timedelta(days=13))
-    say(f"      replied: {', '.join(replied)}")
+    say("      " + _("replied: %(names)s") % {"names": ", ".join(replied)})
 
-    say("[7/9] consolidated review documents (final editions, with the replies)")
+    say(_("[7/9] consolidated review documents (final editions, with the replies)"))
     taken = advance(_at(due + timedelta(days=6)))["steps"]
     if not isinstance(taken, list) or "compile" not in taken:  # the replies came after
         compile_reviews(
             CompileParameters(round_name=ROUND_NAME, out_dir=str(out_dir / "documents"))
         )
 
-    say("[8/9] plan_meetings: hosts, agendas, meeting packs, calendar files, invitations")
+    say(_("[8/9] plan_meetings: hosts, agendas, meeting packs, calendar files, invitations"))
     meetings_dir = plan_the_meetings(
         settings, ROUND_NAME, due + timedelta(days=21), out_dir / "meetings"
     )
 
-    say("[9/9] the next round: three municipalities hand in revised plans")
+    say(_("[9/9] the next round: three municipalities hand in revised plans"))
     revised = revised_plans(folder, 3, out_dir / "incoming-next-round")
     with session_scope(engine) as session:
         next_round = create_round(

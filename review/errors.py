@@ -9,7 +9,23 @@ from review.i18n import said, translator
 
 
 class PeerplanError(Exception):
-    """Base of all errors whose message is meant for the user."""
+    """Base of all errors whose message is meant for the user.
+
+    `PeerplanError(N_("no round named '%(name)s'"), name=name)` keeps its English source text
+    and values, so that `text(language)` says it in the reader's language (the CLI prints it in
+    the coordinator's); `str()` is English. A message given already filled in (no values) is
+    said as it is."""
+
+    def __init__(self, message: object = "", **values: object) -> None:
+        self.message, self.values = str(message), values
+        super().__init__(self.message % values if values else self.message)
+
+    def text(self, language: str) -> str:
+        t = translator(language)
+        message = t.gettext(self.message) if self.message else str(self)
+        if not self.values:
+            return message
+        return message % {k: said(t, v) for k, v in self.values.items()}
 
 
 class NotFound(PeerplanError):
@@ -32,7 +48,7 @@ class Translatable(PeerplanError):
 
     def __init__(self, message: str, **values: object) -> None:
         self.message, self.values = message, values
-        super().__init__(message % values)
+        Exception.__init__(self, message % values)
 
     def text(self, language: str) -> str:
         t = translator(language)

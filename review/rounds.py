@@ -35,11 +35,13 @@ class DateRefused(Translatable, InvalidInput):
     on a page (`text(language)`), in English on the command line."""
 
 
-#: What a refused date is called on the round page (the command line names its own).
+#: What a refused date is called (on the round page and on the command line).
 NEW_DUE_DATE = Message(N_("the new due date"))
+DUE_DATE = Message(N_("the due date"))
+FINAL_DEADLINE = Message(N_("the final deadline"))
 
 
-def parse_date(text: str, what: str = "date") -> date:
+def parse_date(text: str, what: str = Message(N_("date"))) -> date:
     """A date typed as YYYY-MM-DD, or an error that says what was wrong with it."""
     try:
         return datetime.strptime(text.strip(), "%Y-%m-%d").date()
@@ -91,26 +93,39 @@ def create_round(
     """A new round. `allow_past=False` (the CLI's default) refuses a due date before today."""
     name = name.strip()
     if not name:
-        raise InvalidInput("a round needs a name")
+        raise InvalidInput(N_("a round needs a name"))
     if session.exec(select(Round).where(Round.name == name)).first():
-        raise AlreadyExists(f"a round named '{name}' already exists")
+        raise AlreadyExists(N_("a round named '%(name)s' already exists"), name=name)
     languages = languages or [language]
     bad = [lang for lang in [language, *languages] if lang not in LANGUAGES]
     if bad:
-        raise InvalidInput(f"unsupported language(s) {bad}; peerplan speaks {list(LANGUAGES)}")
+        raise InvalidInput(
+            N_("unsupported language(s) %(bad)s; peerplan speaks %(known)s"),
+            bad=", ".join(bad),
+            known=", ".join(LANGUAGES),
+        )
     min_per_rubric = (
         {"technical": 1, "communication": 1} if min_per_rubric is None else min_per_rubric
     )
     if reviews_per_plan < sum(min_per_rubric.values()):
         raise InvalidInput(
-            f"{reviews_per_plan} reviews per plan cannot meet the minimum per rubric "
-            f"{min_per_rubric} (needs {sum(min_per_rubric.values())})"
+            N_(
+                "%(n)s reviews per plan cannot meet the minimum per rubric %(minimum)s "
+                "(needs %(needed)s)"
+            ),
+            n=reviews_per_plan,
+            minimum=_minimum(min_per_rubric),
+            needed=sum(min_per_rubric.values()),
         )
-    check_future(due_date, "the due date", allow_past=allow_past)
+    check_future(due_date, DUE_DATE, allow_past=allow_past)
     if final_deadline and final_deadline < due_date:
         raise InvalidInput(
-            f"the final deadline {final_deadline} is before the due date {due_date}: "
-            "it is when personal links close, after every reminder"
+            N_(
+                "the final deadline %(final)s is before the due date %(due)s: it is when "
+                "personal links close, after every reminder"
+            ),
+            final=final_deadline,
+            due=due_date,
         )
     policy_for(reminder_policy)  # a bad policy is refused now, not at the first reminder
     round_ = Round(
@@ -143,6 +158,11 @@ def create_round(
     return round_
 
 
+def _minimum(per_rubric: dict[str, int]) -> str:
+    """'technical 1, communication 1': the minimum reviews per rubric as a message names them."""
+    return ", ".join(f"{rubric} {n}" for rubric, n in per_rubric.items())
+
+
 def round_names(session: Session) -> list[str]:
     return list(session.exec(select(Round.name).order_by(Round.name)))
 
@@ -151,12 +171,15 @@ def get_round(session: Session, name: str) -> Round:
     round_ = session.exec(select(Round).where(Round.name == name)).first()
     if round_ is None:
         known = [r.name for r in session.exec(select(Round))]
-        hint = (
-            f" Known rounds: {', '.join(known)}."
-            if known
-            else " Create one with `peerplan round create`."
+        if known:
+            raise NotFound(
+                N_("no round named '%(name)s'. Known rounds: %(known)s."),
+                name=name,
+                known=", ".join(known),
+            )
+        raise NotFound(
+            N_("no round named '%(name)s'. Create one with `peerplan round create`."), name=name
         )
-        raise NotFound(f"no round named '{name}'.{hint}")
     return round_
 
 
@@ -175,24 +198,33 @@ def update_round(
     """
     unknown = sorted(set(changes) - set(UPDATABLE))
     if unknown:
-        raise InvalidInput(f"cannot change {unknown}; a round's settings are {list(UPDATABLE)}")
+        raise InvalidInput(
+            N_("cannot change %(unknown)s; a round's settings are %(known)s"),
+            unknown=", ".join(unknown),
+            known=", ".join(UPDATABLE),
+        )
     if "language" in changes and changes["language"] not in LANGUAGES:
         raise InvalidInput(
-            f"unsupported language {changes['language']!r}; peerplan speaks {list(LANGUAGES)}"
+            N_("unsupported language '%(bad)s'; peerplan speaks %(known)s"),
+            bad=changes["language"],
+            known=", ".join(LANGUAGES),
         )
     if changes.get("reviews_per_plan") is not None and changes["reviews_per_plan"] < sum(
         round_.min_per_rubric.values()
     ):
         raise InvalidInput(
-            f"{changes['reviews_per_plan']} reviews per plan cannot meet the minimum per rubric "
-            f"{round_.min_per_rubric}"
+            N_("%(n)s reviews per plan cannot meet the minimum per rubric %(minimum)s"),
+            n=changes["reviews_per_plan"],
+            minimum=_minimum(round_.min_per_rubric),
         )
     final = changes.get("final_deadline")
     if final is not None:
-        check_future(final, "the final deadline", allow_past=allow_past)
+        check_future(final, FINAL_DEADLINE, allow_past=allow_past)
         if final < round_.due_date:
             raise InvalidInput(
-                f"the final deadline {final} is before the round's due date {round_.due_date}"
+                N_("the final deadline %(final)s is before the round's due date %(due)s"),
+                final=final,
+                due=round_.due_date,
             )
     if "reminder_policy" in changes:
         policy_for(changes["reminder_policy"])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from review.config import Settings
 from review.errors import InvalidInput
+from review.i18n import N_
 
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
 _RELATIVE = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}(\.[a-z0-9]{1,8})?$")
@@ -103,8 +104,8 @@ def open_output(folder: Path, name: str) -> Path:
     """The absolute path of a written document of the round; refuses anything that is not one
     of its documents (no other folder, no other kind of file, nothing outside)."""
     if not _OUTPUT.match(name):
-        raise InvalidInput(f"not a document of the round: {name!r}")
+        raise InvalidInput(N_("not a document of the round: '%(name)s'"), name=name)
     path = folder / name
     if not path.is_file():
-        raise InvalidInput(f"document {name} has not been written yet")
+        raise InvalidInput(N_("document %(name)s has not been written yet"), name=name)
     return path

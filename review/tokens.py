@@ -21,6 +21,7 @@ from pathlib import Path
 
 from review.config import Settings
 from review.errors import InvalidInput
+from review.i18n import N_
 
 TOKEN_BYTES = 24  # 192 bits
 LINK_KEY_FILE = "link.key"
@@ -76,8 +77,11 @@ def _read_key(path: Path) -> bytes:
     key = path.read_bytes()
     if len(key) < 16:
         raise InvalidInput(
-            f"{path} holds no usable link key (fewer than 16 bytes): restore it from the "
-            "installation's other machines or set PEERPLAN_LINK_SECRET"
+            N_(
+                "%(path)s holds no usable link key (fewer than 16 bytes): restore it from the "
+                "installation's other machines or set PEERPLAN_LINK_SECRET"
+            ),
+            path=path,
         )
     return key
 

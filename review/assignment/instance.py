@@ -37,6 +37,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from review.errors import InvalidInput
+from review.i18n import N_
 
 Id = int | str
 
@@ -220,14 +221,23 @@ def parse_instance(data: Any, source: str = "instance") -> Instance:
     try:
         return Instance.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput(f"{source} is not a valid assignment instance: {_format(exc)}") from None
+        raise InvalidInput(
+            N_("%(source)s is not a valid assignment instance: %(problems)s"),
+            source=source,
+            problems=_format(exc),
+        ) from None
 
 
 def load_instance(path: Path) -> Instance:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file") from None
+        raise InvalidInput(N_("%(path)s: no such file"), path=path) from None
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+        raise InvalidInput(
+            N_("%(path)s: not JSON (%(problem)s at line %(line)s)"),
+            path=path,
+            problem=exc.msg,
+            line=exc.lineno,
+        ) from None
     return parse_instance(data, str(path))

@@ -30,6 +30,7 @@ from review.assignment.round_instance import (
 )
 from review.assignment.solver import solve_widening
 from review.errors import InvalidInput
+from review.i18n import N_
 from review.models import Assignment, AssignmentStatus, Plan, Round, saved_id, utcnow
 from review.states import amend_all
 
@@ -98,7 +99,9 @@ def propose(
     ("feasible", with its proven bound and gap), which is stored like an optimal one.
     """
     if not session.exec(select(Plan).where(Plan.round_id == round_.id)).first():
-        raise InvalidInput(f"round '{round_.name}' has no plans yet: nothing to assign")
+        raise InvalidInput(
+            N_("round '%(round)s' has no plans yet: nothing to assign"), round=round_.name
+        )
     data = aff.gather(session, round_)
     instance, rows = build_instance(session, round_, pinned=pinned, forbidden=forbidden, data=data)
     result, found = _solve_round(data, instance, Budget(budget, progress, gap))

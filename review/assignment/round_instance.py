@@ -15,6 +15,7 @@ from review.assignment.candidates import Candidates, round_candidates
 from review.assignment.instance import Instance
 from review.assignment.problem import Problem, build
 from review.errors import InvalidInput
+from review.i18n import N_
 from review.models import Assignment, AssignmentStatus, Round
 from review.states import ACTIVE
 
@@ -53,7 +54,9 @@ def build_instance(
         reviewer_id, plan_id, *rest = spec
         if reviewer_id not in reviewers or plan_id not in plans:
             raise InvalidInput(
-                f"pin ({reviewer_id}, {plan_id}): no such reviewer or plan in the round"
+                N_("pin (%(reviewer)s, %(plan)s): no such reviewer or plan in the round"),
+                reviewer=reviewer_id,
+                plan=plan_id,
             )
         rubric = rest[0] if rest and rest[0] else current.get((reviewer_id, plan_id))
         if rubric is None:  # the reviewer's best-fitting rubric on that plan

@@ -4,6 +4,7 @@ and turning user errors into a clear message and exit code instead of a tracebac
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
@@ -14,8 +15,14 @@ from rich.markup import escape
 from sqlmodel import Session
 
 from review.config import Settings, load_settings
+from review.coordinator.language import (
+    coordinator_translator,
+    round_translator,
+    system_language,
+)
 from review.db import get_engine, migrate, session_scope
 from review.errors import PeerplanError
+from review.i18n import Translator, pick_language, translator
 from review.private import keep_private
 
 app = typer.Typer(
@@ -33,19 +40,39 @@ R = TypeVar("R")
 
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Print a PeerplanError's message and exit 2; anything else is a bug and keeps its traceback."""
+    """Print a PeerplanError's message in the coordinator's language and exit 2; anything else
+    is a bug and keeps its traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except PeerplanError as exc:
+            t = error_translator(kwargs.get("round_name"))
             # Escaped: the message may quote user text (a file name, an SMTP answer) with
             # brackets that rich would read as markup, or fail on.
-            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+            err_console.print(
+                "[bold red]" + escape(t.gettext("error:")) + "[/] " + escape(exc.text(t.language)),
+                highlight=False,
+            )
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+def error_translator(round_name: object) -> Translator:
+    """The language an error is said in: the round's when the command names one that exists,
+    else the installation's. An error in the settings or the database itself must still be
+    said: then the installation's language as the environment names it."""
+    try:
+        return round_translator(load_settings(), str(round_name) if round_name else None)
+    except Exception:
+        return translator(pick_language(os.environ.get("PEERPLAN_LANGUAGE"), system_language()))
+
+
+def installation_translator() -> Translator:
+    """The language of a command about the installation, not about one round."""
+    return coordinator_translator(load_settings())
 
 
 def settings() -> Settings:

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from review.errors import PeerplanError
+from review.i18n import N_, Count
 
 
 class ChildFailed(PeerplanError):
@@ -67,9 +68,16 @@ class Child:
         while True:
             if not self.running():
                 raise ChildFailed(
-                    f"{self.name} exited (code {self.process.returncode if self.process else '?'}) "
-                    f"before {what} answered at {url}; last lines of {self.log_path}:\n"
-                    f"{self.log_tail()}"
+                    N_(
+                        "%(name)s exited (code %(code)s) before %(what)s answered at %(url)s; "
+                        "last lines of %(log)s:\n%(tail)s"
+                    ),
+                    name=self.name,
+                    code=self.process.returncode if self.process else "?",
+                    what=what,
+                    url=url,
+                    log=self.log_path,
+                    tail=self.log_tail(),
                 )
             try:
                 if httpx.get(url, timeout=5).status_code < 500:
@@ -78,8 +86,15 @@ class Child:
                 pass
             if time.monotonic() - started > timeout:
                 raise ChildFailed(
-                    f"{what} did not answer at {url} within {timeout:.0f} s; last lines of "
-                    f"{self.log_path}:\n{self.log_tail()}"
+                    N_(
+                        "%(what)s did not answer at %(url)s within %(seconds)s s; last lines of "
+                        "%(log)s:\n%(tail)s"
+                    ),
+                    what=what,
+                    url=url,
+                    seconds=Count(round(timeout)),
+                    log=self.log_path,
+                    tail=self.log_tail(),
                 )
             time.sleep(0.5)
 

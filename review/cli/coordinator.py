@@ -13,7 +13,7 @@ from review.coordinator.controls import Target
 from review.coordinator.language import coordinator_translator
 from review.coordinator.runs import ControlRun
 from review.i18n import translator
-from review.rounds import get_round, parse_date
+from review.rounds import NEW_DUE_DATE, get_round, parse_date
 
 coordinator_app = typer.Typer(
     help="The coordinator's access to a round's page on the portal.", no_args_is_help=True
@@ -84,7 +84,7 @@ def extend(
     allow_past: bool = typer.Option(False, help="Accept a due date before today."),
 ) -> None:
     """Extend the deadline of the round, a plan's reviews or one review (--plan and --reviewer)."""
-    due_date = parse_date(due, "the new due date")
+    due_date = parse_date(due, NEW_DUE_DATE)
     _report(
         runs.extend(
             settings(), round_name, due_date, _target(plan, reviewer), allow_past=allow_past

@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from review.cli.app import app, console, user_errors
+from review.cli.app import app, console, installation_translator, user_errors
+from review.i18n import N_, state_name
 
 
 @app.command()
@@ -32,29 +33,31 @@ def demo(
         pages=pages or None,
         echo=lambda line: console.print(line, highlight=False),
     )
-    table = Table(title="MULTIPLY demo round: consolidated reviews")
+    t = installation_translator()
+    _ = t.gettext
+    table = Table(title=_("MULTIPLY demo round: consolidated reviews"))
     for column in (
-        "municipality",
-        "lang",
-        "length",
-        "reviews",
-        "technical",
-        "communication",
-        "flags",
-        "outcome",
+        _("municipality"),
+        _("language"),
+        _("length"),
+        _("reviews"),
+        _("technical"),
+        _("communication"),
+        _("flags"),
+        _("outcome"),
     ):
         table.add_column(column)
     for plan in result.plans:
         totals = plan["totals"]
         assignments = plan["assignments"]
-        reviews = ", ".join(f"{v} {k}" for k, v in sorted(assignments.items()))
+        reviews = ", ".join(f"{v} {state_name(t, k)}" for k, v in sorted(assignments.items()))
         table.add_row(
             str(plan["municipality"]),
             str(plan["language"]),
             plan["length"],
             reviews,
             *(
-                f"{totals[r]:.0f}" if totals.get(r) is not None else "-"
+                "-" if (total := totals.get(r)) is None else t.format_decimal(total, 0)
                 for r in ("technical", "communication")
             ),
             str(plan["flags"]),
@@ -62,11 +65,25 @@ def demo(
         )
     console.print(table)
     mails = ", ".join(f"{n} {k}" for k, n in result.messages.most_common())
-    console.print(f"emails over SMTP ({sum(result.messages.values())}): {mails}")
-    console.print(f"reviews submitted by the reviewers: {dict(result.submitted)}")
-    console.print(f"replies to the drafts:  {', '.join(result.replied)}")
-    console.print(f"consolidated documents: {result.documents_dir}")
-    console.print(f"meeting packs (.docx, .pdf) and invitations (.ics): {result.meetings_dir}")
-    console.print(f"the next round's:       {result.out_dir / 'documents-next-round'}")
-    console.print(f"emails as .eml files:   {result.out_dir / 'mail'}")
-    console.print(f"done in {result.seconds:.0f} s")
+    ways = ", ".join(f"{_(FORM_NAMES.get(k, k))} {n}" for k, n in sorted(result.submitted.items()))
+    for line, values in (
+        (
+            _("emails over SMTP (%(n)s): %(kinds)s"),
+            {"n": sum(result.messages.values()), "kinds": mails},
+        ),
+        (_("reviews submitted by the reviewers: %(ways)s"), {"ways": ways}),
+        (_("replies to the drafts: %(names)s"), {"names": ", ".join(result.replied)}),
+        (_("consolidated documents: %(folder)s"), {"folder": result.documents_dir}),
+        (
+            _("meeting packs (.docx, .pdf) and invitations (.ics): %(folder)s"),
+            {"folder": result.meetings_dir},
+        ),
+        (_("the next round's: %(folder)s"), {"folder": result.out_dir / "documents-next-round"}),
+        (_("emails as .eml files: %(folder)s"), {"folder": result.out_dir / "mail"}),
+        (_("done in %(seconds)s s"), {"seconds": t.format_decimal(round(result.seconds))}),
+    ):
+        console.print(line % values, highlight=False, soft_wrap=True)
+
+
+#: How the demo's reviewers handed their reviews in (`flows.demo`'s counts).
+FORM_NAMES = {"web form": N_("web form"), "word form": N_("Word form")}

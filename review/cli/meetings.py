@@ -16,6 +16,7 @@ from review.errors import InvalidInput
 from review.exchange.meeting_run import run
 from review.exchange.meetings import Changes
 from review.exchange.programme import DEFAULT_PROGRAMME
+from review.i18n import N_
 from review.rounds import get_round, parse_date
 
 meetings_app = typer.Typer(help="The exchange meetings of a round.", no_args_is_help=True)
@@ -27,7 +28,12 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
     for value in values:
         meeting, sep, rest = value.partition("=")
         if not sep or not meeting.strip() or not rest.strip():
-            raise InvalidInput(f"{what} '{value}': write MEETING={what.upper()}")
+            raise InvalidInput(
+                N_("%(what)s '%(value)s': write MEETING=%(upper)s"),
+                what=what,
+                value=value,
+                upper=what.upper(),
+            )
         pairs[meeting.strip()] = rest.strip()
     return pairs
 

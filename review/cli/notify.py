@@ -10,9 +10,10 @@ from sqlmodel import col, select
 
 from review.cli.app import app, console, database, settings, user_errors
 from review.coordinator.artifacts import LINE_OUTCOMES, delivery_summary, escalation_text
-from review.coordinator.language import round_translator
+from review.coordinator.language import coordinator_translator, round_translator
 from review.db import migrate
 from review.errors import InvalidInput
+from review.i18n import N_
 from review.models import Outbox
 from review.rounds import get_round
 from review.runs import run_escalation, run_invitations
@@ -25,7 +26,8 @@ def _parse_now(value: str) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise InvalidInput(
-            f"--now must be an ISO date or time like 2026-12-16T08:00, not {value!r}"
+            N_("--now must be an ISO date or time like 2026-12-16T08:00, not '%(value)s'"),
+            value=value,
         ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -88,25 +90,37 @@ def outbox(
     limit: int = typer.Option(50, help="Show at most this many messages, newest first."),
 ) -> None:
     """List queued and sent messages: status, attempts, last error."""
-    with database() as session:
+    s = settings()
+    with database(s) as session:
         statement = select(Outbox).order_by(col(Outbox.id).desc())
+        t = coordinator_translator(s)
         if round_name:
-            statement = statement.where(Outbox.round_id == get_round(session, round_name).id)
+            round_ = get_round(session, round_name)
+            statement = statement.where(Outbox.round_id == round_.id)
+            t = coordinator_translator(s, round_.language)
         rows = list(session.exec(statement.limit(limit)))
         if not rows:
-            console.print("the outbox is empty")
+            console.print(t.gettext("the outbox is empty"), highlight=False)
             return
         for row in rows:
             when = row.sent_at.strftime("%Y-%m-%d %H:%M") if row.sent_at else "-"
-            console.print(
-                escape(
-                    f"{row.status:<9} {when:<16} {row.kind:<22} {row.language} "
-                    f"{row.recipient:<32} {row.key}"
-                    + (
-                        f"  attempts={row.attempts} error: {row.last_error}"
-                        if row.last_error
-                        else ""
-                    )
-                ),
-                highlight=False,
+            state = t.gettext(OUTBOX_STATES.get(row.status, row.status))
+            line = (
+                f"{state:<11} {when:<16} {row.kind:<22} {row.language} "
+                f"{row.recipient:<32} {row.key}"
             )
+            if row.last_error:
+                line += "  " + t.gettext("attempts=%(n)s error: %(error)s") % {
+                    "n": row.attempts,
+                    "error": row.last_error,
+                }
+            console.print(escape(line), highlight=False)
+
+
+#: The outbox's states as the listing names them (`review.models.OutboxStatus`).
+OUTBOX_STATES = {
+    "pending": N_("pending"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "cancelled": N_("cancelled"),
+}

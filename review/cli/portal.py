@@ -8,8 +8,10 @@ import typer
 from sqlmodel import select
 
 from review.cli.app import app, console, database, settings, user_errors
+from review.coordinator.language import coordinator_translator
 from review.db import migrate
 from review.errors import NotFound
+from review.i18n import N_
 from review.models import Municipality
 from review.reviewing.links import issue_upload_link
 from review.rounds import get_round
@@ -33,8 +35,11 @@ def portal(
     base = urlsplit(current.portal_base_url)
     port = port or base.port or 8765
     host = host or "127.0.0.1"
+    t = coordinator_translator(current)
     console.print(
-        f"peerplan portal on http://{host}:{port} (links point to {current.portal_base_url})"
+        t.gettext("peerplan portal on %(address)s (links point to %(base)s)")
+        % {"address": f"http://{host}:{port}", "base": current.portal_base_url},
+        highlight=False,
     )
     uvicorn.run(
         create_app(current),
@@ -65,8 +70,12 @@ def upload_link(
         ).first()
         if place is None:
             raise NotFound(
-                f"no municipality '{municipality}' in round '{round_.name}'; "
-                "import it with `peerplan import`"
+                N_(
+                    "no municipality '%(name)s' in round '%(round)s'; import it with "
+                    "`peerplan import`"
+                ),
+                name=municipality,
+                round=round_.name,
             )
         token = issue_upload_link(session, place, settings=current)
     console.print(

@@ -12,6 +12,7 @@ from review.errors import NotFound
 from review.exchange.draft import write_draft
 from review.exchange.replies import open_window
 from review.exchange.reply_reminders import queue_reminders
+from review.i18n import N_, Message
 from review.intake.register import find_municipality
 from review.models import Plan
 from review.rounds import get_round, parse_date
@@ -42,9 +43,15 @@ def open_command(
             else None
         )
         if found is None:
-            raise NotFound(f"no plan of '{plan}' in round '{round_name}'")
+            raise NotFound(
+                N_("no plan of '%(name)s' in round '%(round)s'"), name=plan, round=round_name
+            )
         window = open_window(
-            session, found, parse_date(due, "reply deadline"), actor="cli", settings=current
+            session,
+            found,
+            parse_date(due, Message(N_("reply deadline"))),
+            actor="cli",
+            settings=current,
         )
         # The draft the municipality reads on its reply page, as it stands now.
         draft = write_draft(session, current, round_, found)

@@ -9,7 +9,14 @@ import typer
 from review.cli.app import app, console, database, settings, user_errors
 from review.coordinator.artifacts import round_change_lines
 from review.coordinator.language import coordinator_translator
-from review.rounds import create_round, get_round, parse_date, update_round
+from review.rounds import (
+    DUE_DATE,
+    FINAL_DEADLINE,
+    create_round,
+    get_round,
+    parse_date,
+    update_round,
+)
 
 round_app = typer.Typer(help="Review rounds.", no_args_is_help=True)
 app.add_typer(round_app, name="round")
@@ -38,7 +45,7 @@ def round_create(
     allow_past: bool = typer.Option(False, help="Accept a due date before today."),
 ) -> None:
     """Create a review round."""
-    due_date = parse_date(due, "the due date") if due else date.today() + timedelta(weeks=4)
+    due_date = parse_date(due, DUE_DATE) if due else date.today() + timedelta(weeks=4)
     settings_ = settings()
     with database(settings_) as session:
         round_ = create_round(
@@ -81,7 +88,8 @@ def round_create(
 @round_app.command("update")
 @user_errors
 def round_update(
-    name: str = typer.Argument(..., help="The round to change."),
+    # round_name: an error is said in this round's language (user_errors)
+    round_name: str = typer.Argument(..., metavar="NAME", help="The round to change."),
     final_deadline: str = typer.Option("", help="When personal links close (YYYY-MM-DD)."),
     reviews_per_plan: int | None = typer.Option(None, min=1, help="Reviews each plan gets."),
     blind: bool | None = typer.Option(
@@ -103,9 +111,7 @@ def round_update(
 ) -> None:
     """Change a round's settings and print what changed (a review's due date is its own)."""
     changes = {
-        "final_deadline": parse_date(final_deadline, "the final deadline")
-        if final_deadline
-        else None,
+        "final_deadline": parse_date(final_deadline, FINAL_DEADLINE) if final_deadline else None,
         "reviews_per_plan": reviews_per_plan,
         "blind": blind,
         "avoid_reciprocal": avoid_reciprocal,
@@ -116,7 +122,7 @@ def round_update(
     }
     settings_ = settings()
     with database(settings_) as session:
-        round_ = get_round(session, name)
+        round_ = get_round(session, round_name)
         changed = update_round(
             session,
             round_,
@@ -126,6 +132,6 @@ def round_update(
         t = coordinator_translator(settings_, round_.language)  # the new one, when it changed
     for line in round_change_lines(changed, t):
         console.print(
-            t.gettext("round '%(round)s': %(change)s") % {"round": name, "change": line},
+            t.gettext("round '%(round)s': %(change)s") % {"round": round_name, "change": line},
             highlight=False,
         )

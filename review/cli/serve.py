@@ -28,14 +28,17 @@ from urllib.parse import urlsplit
 
 import httpx
 import typer
+from rich.markup import escape
 from sqlmodel import col, select
 
 from review.cli.app import app, console, database, settings, user_errors
 from review.cli.children import Child, ChildFailed, port_free
 from review.config import Settings
 from review.coordinator import access
+from review.coordinator.language import coordinator_translator
 from review.db import migrate
 from review.errors import InvalidInput
+from review.i18n import N_, Message, Translator
 from review.mailsink import Mailbox, start_mailbox
 from review.models import Round
 
@@ -99,14 +102,17 @@ def serve(
     """
     s = settings()
     migrate(s)  # the portal and the flows need an up-to-date schema
+    t = coordinator_translator(s)
     logs = s.data_dir / "logs"
     # Before Prefect is imported: its settings are read once, at import.
     os.environ.setdefault("PREFECT_HOME", str(s.data_dir / "prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     if portal and not _portal_available():
         raise InvalidInput(
-            "the reviewer portal (review.portal) is not part of this installation yet; "
-            "run `peerplan serve --no-portal` to serve the Prefect deployments alone"
+            N_(
+                "the reviewer portal (review.portal) is not part of this installation yet; "
+                "run `peerplan serve --no-portal` to serve the Prefect deployments alone"
+            )
         )
     base_url_configured = "portal_base_url" in s.model_fields_set
     if not portal_port:
@@ -124,11 +130,15 @@ def serve(
     try:
         api_url = _configured_api_url()
         if api_url:
-            console.print(f"using the Prefect server configured in PREFECT_API_URL: {api_url}")
+            console.print(
+                t.gettext("using the Prefect server configured in PREFECT_API_URL: %(url)s")
+                % {"url": api_url},
+                highlight=False,
+            )
             ui_url = api_url.removesuffix("/").removesuffix("/api")
         else:
             api_url, ui_url = _start_prefect_server(
-                host, prefect_port, logs, startup_timeout, children
+                host, prefect_port, logs, startup_timeout, children, t
             )
         os.environ["PREFECT_API_URL"] = api_url
 
@@ -136,15 +146,15 @@ def serve(
         if portal:
             portal_url = _start_portal(host, portal_port, logs, children)
             if base_url_configured:
-                _warn_unless_answering(s.portal_base_url)
+                _warn_unless_answering(s.portal_base_url, t)
 
         from flows.deployments import runner_deployments, serve_deployments
 
         deployments = runner_deployments()  # imports every flow: fails here, not half-served
-        _print_addresses(ui_url, portal_url, mailbox, logs)
+        _print_addresses(ui_url, portal_url, mailbox, logs, t)
         if portal_url:
-            _print_round_pages(s)
-        console.print("Press Ctrl-C to stop everything.", highlight=False)
+            _print_round_pages(s, t)
+        console.print(t.gettext("Press Ctrl-C to stop everything."), highlight=False)
         sys.stdout.flush()
 
         from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -154,12 +164,14 @@ def serve(
     except KeyboardInterrupt:
         pass
     except ChildFailed as exc:
-        raise InvalidInput(str(exc)) from None
+        raise exc from None
     finally:
-        _stop_all(children, mailbox, previous)
+        _stop_all(children, mailbox, previous, t)
 
 
-def _stop_all(children: list[Child], mailbox: Mailbox | None, previous: dict) -> None:
+def _stop_all(
+    children: list[Child], mailbox: Mailbox | None, previous: dict, t: Translator
+) -> None:
     # A second Ctrl-C or SIGTERM must not interrupt the cleanup.
     interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
     for sig in previous:
@@ -171,45 +183,69 @@ def _stop_all(children: list[Child], mailbox: Mailbox | None, previous: dict) ->
     signal.signal(signal.SIGINT, interrupt)
     for sig, handler in previous.items():
         signal.signal(sig, handler)
-    console.print("stopped: " + (", ".join(c.name for c in children) or "nothing to stop"))
+    stopped = ", ".join(_said(t, c.name) for c in children) or t.gettext("nothing to stop")
+    console.print(t.gettext("stopped: %(what)s") % {"what": stopped}, highlight=False)
 
 
-def _print_addresses(ui_url: str, portal_url: str | None, mailbox: Mailbox | None, logs: Path):
-    console.print(f"Prefect UI:      {ui_url}", highlight=False)
-    console.print(f"Deployments:     {ui_url}/deployments", highlight=False)
+def _said(t: Translator, text: str) -> str:
+    return text(t.language) if isinstance(text, Message) else text
+
+
+def _print_addresses(
+    ui_url: str, portal_url: str | None, mailbox: Mailbox | None, logs: Path, t: Translator
+) -> None:
+    rows = [
+        (t.gettext("Prefect UI:"), ui_url),
+        (t.gettext("Deployments:"), ui_url + "/deployments"),
+    ]
     if portal_url:
-        console.print(f"Reviewer portal: {portal_url}", highlight=False)
-        console.print(
-            f"Links in emails: {os.environ.get('PEERPLAN_PORTAL_BASE_URL', portal_url)}",
-            highlight=False,
-        )
+        rows.append((t.gettext("Reviewer portal:"), portal_url))
+        links = os.environ.get("PEERPLAN_PORTAL_BASE_URL", portal_url)
+        rows.append((t.gettext("Links in emails:"), links))
     if mailbox:
-        console.print(
-            "Mail:            no SMTP server configured (PEERPLAN_SMTP_HOST): every message "
-            f"goes to the local mailbox {mailbox.folder} (.eml files)",
-            highlight=False,
-        )
-    console.print(f"Logs:            {logs}", highlight=False)
+        mail = t.gettext(
+            "no SMTP server configured (PEERPLAN_SMTP_HOST): every message goes to the local "
+            "mailbox %(folder)s (.eml files)"
+        ) % {"folder": mailbox.folder}
+        rows.append((t.gettext("Mail:"), mail))
+    rows.append((t.gettext("Logs:"), str(logs)))
+    _print_rows(rows, t)
 
 
-def _print_round_pages(s: Settings) -> None:
+#: The labels of serve's addresses, whose values are lined up after the longest.
+LABELS = (
+    N_("Prefect UI:"),
+    N_("Deployments:"),
+    N_("Reviewer portal:"),
+    N_("Links in emails:"),
+    N_("Mail:"),
+    N_("Logs:"),
+    N_("Round page:"),
+)
+
+
+def _print_rows(rows: list[tuple[str, str]], t: Translator) -> None:
+    """'Label:   value' lines, the values lined up after the longest label of the language."""
+    width = max(len(t.gettext(label)) for label in LABELS) + 1
+    for label, value in rows:
+        console.print(f"{label:<{width}}{value}", highlight=False, soft_wrap=True)
+
+
+def _print_round_pages(s: Settings, t: Translator) -> None:
     """A coordinator link to each round's page (issued anew at each start: the one printed by
     the previous start stops working), or how to get one for a round created later."""
     base = os.environ.get("PEERPLAN_PORTAL_BASE_URL", s.portal_base_url).rstrip("/")
     with database(s) as session:
         rounds = list(session.exec(select(Round).order_by(col(Round.id))))
         links = [(r.name, access.issue(session, r, label="serve", actor="serve")) for r in rounds]
-    for name, token in links:
-        console.print(
-            f"Round page:      {name}: {base}{access.round_path(token)}",
-            highlight=False,
-            soft_wrap=True,  # a link broken over two lines does not open
-        )
-    console.print(
-        "Round page:      for a round created later: peerplan coordinator link --round NAME "
-        "(the round's progress artifact in the Prefect UI links to it too)",
-        highlight=False,
+    label = t.gettext("Round page:")
+    # soft_wrap (in _print_rows): a link broken over two lines does not open
+    rows = [(label, f"{name}: {base}{access.round_path(token)}") for name, token in links]
+    later = t.gettext(
+        "for a round created later: peerplan coordinator link --round NAME (the round's "
+        "progress artifact in the Prefect UI links to it too)"
     )
+    _print_rows([*rows, (label, later)], t)
 
 
 def _local_mailbox(s: Settings) -> Mailbox | None:
@@ -228,28 +264,36 @@ def _local_mailbox(s: Settings) -> Mailbox | None:
     return mailbox
 
 
-def _warn_unless_answering(base_url: str) -> None:
+def _warn_unless_answering(base_url: str, t: Translator) -> None:
     """The configured public URL (a proxy, say) must reach this portal, or every link is dead."""
     try:
         httpx.get(base_url.rstrip("/") + "/", timeout=5.0)
     except httpx.HTTPError as exc:
+        warning = t.gettext(
+            "PEERPLAN_PORTAL_BASE_URL=%(url)s does not answer (%(error)s): the links in emails "
+            "will not open the portal"
+        ) % {"url": base_url, "error": type(exc).__name__}
         console.print(
-            f"[bold yellow]warning:[/] PEERPLAN_PORTAL_BASE_URL={base_url} does not answer "
-            f"({type(exc).__name__}): the links in emails will not open the portal",
+            "[bold yellow]" + escape(t.gettext("warning:")) + "[/] " + escape(warning),
             highlight=False,
         )
 
 
 def _start_prefect_server(
-    host: str, port: int, logs: Path, timeout: float, children: list[Child]
+    host: str, port: int, logs: Path, timeout: float, children: list[Child], t: Translator
 ) -> tuple[str, str]:
     if not port_free(host, port):
         raise InvalidInput(
-            f"port {port} on {host} is in use: stop what runs there, pass --prefect-port, or set "
-            "PREFECT_API_URL to use a Prefect server that is already running"
+            N_(
+                "port %(port)s on %(host)s is in use: stop what runs there, pass "
+                "--prefect-port, or set PREFECT_API_URL to use a Prefect server that is "
+                "already running"
+            ),
+            port=port,
+            host=host,
         )
     server = Child(
-        "Prefect server",
+        Message(N_("Prefect server")),
         [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
         logs / "prefect-server.log",
         # The UI asks the API at PREFECT_UI_API_URL, which defaults to port 4200 whatever --port.
@@ -260,20 +304,35 @@ def _start_prefect_server(
     children.append(server)
     ui_url = f"http://{host}:{port}"
     console.print(
-        f"starting the Prefect server (PREFECT_HOME={os.environ['PREFECT_HOME']}); waiting up to "
-        f"{timeout:.0f} s for {ui_url}/api/health (a fresh database takes ~25 s to migrate)",
+        t.gettext(
+            "starting the Prefect server (PREFECT_HOME=%(home)s); waiting up to %(seconds)s s "
+            "for %(url)s (a fresh database takes ~25 s to migrate)"
+        )
+        % {
+            "home": os.environ["PREFECT_HOME"],
+            "seconds": t.format_decimal(round(timeout)),
+            "url": f"{ui_url}/api/health",
+        },
         highlight=False,
     )
-    waited = server.wait_http(f"{ui_url}/api/health", timeout=timeout, what="the Prefect server")
-    console.print(f"Prefect server healthy after {waited:.0f} s", highlight=False)
+    waited = server.wait_http(
+        f"{ui_url}/api/health", timeout=timeout, what=Message(N_("the Prefect server"))
+    )
+    console.print(
+        t.gettext("Prefect server healthy after %(seconds)s s")
+        % {"seconds": t.format_decimal(round(waited))},
+        highlight=False,
+    )
     return f"{ui_url}/api", ui_url
 
 
 def _start_portal(host: str, port: int, logs: Path, children: list[Child]) -> str:
     if not port_free(host, port):
-        raise InvalidInput(f"port {port} on {host} is in use: pass --portal-port")
+        raise InvalidInput(
+            N_("port %(port)s on %(host)s is in use: pass --portal-port"), port=port, host=host
+        )
     portal = Child(
-        "reviewer portal",
+        Message(N_("reviewer portal")),
         [
             sys.executable,
             "-m",
@@ -292,5 +351,7 @@ def _start_portal(host: str, port: int, logs: Path, children: list[Child]) -> st
     ).start()
     children.append(portal)
     url = f"http://{host}:{port}"
-    portal.wait_http(url + "/", timeout=PORTAL_STARTUP_TIMEOUT, what="the reviewer portal")
+    portal.wait_http(
+        url + "/", timeout=PORTAL_STARTUP_TIMEOUT, what=Message(N_("the reviewer portal"))
+    )
     return url

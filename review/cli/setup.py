@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from review.cli.app import app, console, err_console, settings, user_errors
+from review.cli.app import (
+    app,
+    console,
+    err_console,
+    installation_translator,
+    settings,
+    user_errors,
+)
+from review.coordinator.language import coordinator_translator
 from review.db import migrate, schema_revision
 from review.paths import RUBRICS_DIR
 from review.rubric import check_rubrics, rubric_files
@@ -21,7 +29,12 @@ def init() -> None:
     """Create or upgrade peerplan's database schema (SQLite by default, or PEERPLAN_DATABASE_URL)."""
     s = settings()
     migrate(s)
-    console.print(f"database ready at schema {schema_revision(s)}: {s.database_url}")
+    t = coordinator_translator(s)
+    console.print(
+        t.gettext("database ready at schema %(revision)s: %(url)s")
+        % {"revision": schema_revision(s), "url": s.database_url},
+        highlight=False,
+    )
 
 
 @rubrics_app.command("check")
@@ -36,4 +49,11 @@ def rubrics_check(
             err_console.print(f"[red]{error.path}[/]: {problem}", highlight=False)
     if errors:
         raise typer.Exit(1)
-    console.print(f"{len(files)} rubric file(s) valid: {', '.join(p.name for p in files)}")
+    t = installation_translator()
+    console.print(
+        t.ngettext(
+            "%(n)s rubric file valid: %(names)s", "%(n)s rubric files valid: %(names)s", len(files)
+        )
+        % {"n": t.format_decimal(len(files)), "names": ", ".join(p.name for p in files)},
+        highlight=False,
+    )

@@ -7,7 +7,7 @@ from typing import cast, get_args
 
 import typer
 
-from review.cli.app import app, console, user_errors
+from review.cli.app import app, console, installation_translator, user_errors
 from review.synthetic.generate import FormatChoice, LanguageChoice, generate_plans
 
 
@@ -35,10 +35,11 @@ def generate_plans_command(
 ) -> None:
     """Write synthetic energy action plans, a manifest.csv (file,municipality) for
     `peerplan intake`, a participants.csv for `peerplan import` and a truth.json."""
+    t = installation_translator()
     if language not in get_args(LanguageChoice):
-        raise typer.BadParameter("--language must be de, en or both")
+        raise typer.BadParameter(t.gettext("--language must be de, en or both"))
     if format not in get_args(FormatChoice):
-        raise typer.BadParameter("--format must be pdf, docx or both")
+        raise typer.BadParameter(t.gettext("--format must be pdf, docx or both"))
     folder = generate_plans(
         out_dir,
         count=count,
@@ -51,10 +52,23 @@ def generate_plans_command(
         table_of_contents=toc,
     )
     people = folder.participants
+    n = t.format_decimal
     console.print(
-        f"{len(folder.plans)} plans written to {folder.directory}: "
-        f"{sum(p.format == 'pdf' for p in folder.plans)} PDF, "
-        f"{sum(p.format == 'docx' for p in folder.plans)} DOCX; "
-        f"{len(people.municipalities)} municipalities and {len(people.reviewers)} reviewers in "
-        f"{folder.participants_csv.name}; manifest {folder.manifest.name}"
+        t.gettext(
+            "%(n)s plans written to %(folder)s: %(pdf)s PDF, %(docx)s DOCX; %(places)s "
+            "municipalities and %(reviewers)s reviewers in %(participants)s; manifest "
+            "%(manifest)s"
+        )
+        % {
+            "n": n(len(folder.plans)),
+            "folder": folder.directory,
+            "pdf": n(sum(p.format == "pdf" for p in folder.plans)),
+            "docx": n(sum(p.format == "docx" for p in folder.plans)),
+            "places": n(len(people.municipalities)),
+            "reviewers": n(len(people.reviewers)),
+            "participants": folder.participants_csv.name,
+            "manifest": folder.manifest.name,
+        },
+        highlight=False,
+        soft_wrap=True,
     )

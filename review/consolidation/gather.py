@@ -31,7 +31,7 @@ from review.consolidation.rules import PlanResult, RubricInput, SubmittedReview,
 from review.errors import NotFound
 from review.exchange.data import Lesson, PlanHistory, ReviewerLeniency
 from review.exchange.replies import ReplyItem, replies_by_plan
-from review.i18n import translator
+from review.i18n import N_, translator
 from review.models import (
     Assignment,
     AssignmentStatus,
@@ -197,8 +197,13 @@ def gather_round(
         unknown = sorted({a.rubric for a in active} - set(rubrics))
         if unknown:
             raise NotFound(
-                f"plan {plan.id} is reviewed with rubric(s) {unknown}, which are not among the "
-                f"rubric files ({', '.join(sorted(rubrics))})"
+                N_(
+                    "plan %(id)s is reviewed with rubric(s) %(unknown)s, which are not among "
+                    "the rubric files (%(known)s)"
+                ),
+                id=plan.id,
+                unknown=", ".join(unknown),
+                known=", ".join(sorted(rubrics)),
             )
         expected: dict[str, int] = defaultdict(int)
         for rubric_id, minimum in (round_.min_per_rubric or {}).items():

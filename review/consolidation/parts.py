@@ -48,6 +48,7 @@ from review.db import get_engine, session_scope
 from review.documents.pdf import convert_to_pdf
 from review.documents.text import slug
 from review.errors import PeerplanError
+from review.i18n import N_, Count
 from review.rounds import get_round
 
 #: How long a second spread compile of a round waits for the first before it says so and stops.
@@ -101,9 +102,14 @@ def claim_round(
     ) as got:
         if not got:
             raise CompileRunning(
-                f"another compile of round '{round_name}' spread over workers is running "
-                f"(waited {wait:.0f} s); start this one again when it has finished. "
-                "A compile that crashed does not hold the round: its claim ended with its process."
+                N_(
+                    "another compile of round '%(round)s' spread over workers is running "
+                    "(waited %(seconds)s s); start this one again when it has finished. A "
+                    "compile that crashed does not hold the round: its claim ended with its "
+                    "process."
+                ),
+                round=round_name,
+                seconds=Count(round(wait)),
             )
         yield
 

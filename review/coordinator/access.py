@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from review import events, tokens
 from review.errors import InvalidInput
+from review.i18n import N_
 from review.models import CoordinatorLink, Round, utcnow
 
 #: The Prefect progress artifact carries a link, issued anew each time it is published; the
@@ -41,7 +42,11 @@ def issue(
     Side effects: the earlier active links under `label` are revoked (unless `keep_earlier`);
     event `round.coordinator_link_issued` (the label, never the token)."""
     if label not in LABELS:
-        raise InvalidInput(f"link label '{label}' is not one of {', '.join(LABELS)}")
+        raise InvalidInput(
+            N_("link label '%(label)s' is not one of %(known)s"),
+            label=label,
+            known=", ".join(LABELS),
+        )
     assert round_.id is not None
     now = now or utcnow()
     if not keep_earlier:

@@ -17,7 +17,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from review.deadlines.report import EscalationReport
-from review.errors import PeerplanError, Translatable
+from review.errors import PeerplanError
 from review.i18n import N_, Message, Translator
 from review.intake.outcome import IntakeOutcome
 from review.intake.report import missing
@@ -427,9 +427,8 @@ CONTROL_TITLES = {
 
 
 def refusal(exc: PeerplanError, t: Translator) -> str:
-    """Why a control was refused, in the coordinator's language where the error has words in
-    it (`review.errors.Translatable`), else as raised."""
-    return exc.text(t.language) if isinstance(exc, Translatable) else str(exc)
+    """Why a control was refused, in the coordinator's language (`PeerplanError.text`)."""
+    return exc.text(t.language)
 
 
 def control_title(key: str, t: Translator) -> str:

@@ -83,7 +83,11 @@ def assignments(
     if target.municipality:
         place = find_municipality(session, round_, target.municipality)
         if place is None:
-            raise NotFound(f"no municipality '{target.municipality}' in round '{round_.name}'")
+            raise NotFound(
+                N_("no municipality '%(name)s' in round '%(round)s'"),
+                name=target.municipality,
+                round=round_.name,
+            )
         plan_ids = session.exec(select(Plan.id).where(Plan.municipality_id == place.id)).all()
         query = query.where(col(Assignment.plan_id).in_(plan_ids))
     if target.reviewer:
@@ -91,7 +95,9 @@ def assignments(
         query = query.where(Assignment.reviewer_id == reviewer.id)
     found = list(session.exec(query.order_by(col(Assignment.id))))
     if target.assignment_id is not None and not found:
-        raise NotFound(f"no review {target.assignment_id} in round '{round_.name}'")
+        raise NotFound(
+            N_("no review %(id)s in round '%(round)s'"), id=target.assignment_id, round=round_.name
+        )
     return [a for a in found if a.status in statuses]
 
 
@@ -110,9 +116,17 @@ def find_reviewer(session: Session, round_: Round, who: str) -> Reviewer:
         if key in (r.email.casefold(), " ".join(r.name.split()).casefold())
     ]
     if not matches:
-        raise NotFound(f"no reviewer '{who}' in round '{round_.name}' (give a name or an email)")
+        raise NotFound(
+            N_("no reviewer '%(who)s' in round '%(round)s' (give a name or an email)"),
+            who=who,
+            round=round_.name,
+        )
     if len(matches) > 1:
-        raise InvalidInput(f"'{who}' names {len(matches)} reviewers; give their email instead")
+        raise InvalidInput(
+            N_("'%(who)s' names %(n)s reviewers; give their email instead"),
+            who=who,
+            n=len(matches),
+        )
     return matches[0]
 
 
@@ -257,9 +271,13 @@ def replace_reviewer(
         eligible = service.backup_candidates(session, round_, assignment.plan_id, assignment.rubric)
         if chosen.id not in {candidate.id for _value, candidate, _terms in eligible}:
             raise InvalidInput(
-                f"{chosen.name} cannot take this {assignment.rubric} review: from the plan's "
-                "municipality or one already on it, on the plan already, at their maximum load, "
-                "or without the plan's language or this expertise"
+                N_(
+                    "%(name)s cannot take this %(rubric)s review: from the plan's municipality "
+                    "or one already on it, on the plan already, at their maximum load, or "
+                    "without the plan's language or this expertise"
+                ),
+                name=chosen.name,
+                rubric=assignment.rubric,
             )
         backup_id = chosen.id
     replacement = lifecycle.replace(
@@ -285,10 +303,10 @@ def withdraw_plan(
     withdrawn reviews. InvalidInput without a reason or when the plan is withdrawn already."""
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput(f"withdrawing the plan of {municipality} needs a reason")
+        raise InvalidInput(N_("withdrawing the plan of %(name)s needs a reason"), name=municipality)
     plan = _plan_of(session, round_, municipality)
     if plan.id in withdrawn_plans(session, round_.id):
-        raise InvalidInput(f"the plan of {municipality} is withdrawn already")
+        raise InvalidInput(N_("the plan of %(name)s is withdrawn already"), name=municipality)
     taken = assignments(session, round_, Target(municipality=municipality), EXTENDABLE)
     for assignment in taken:
         lifecycle.withdraw(session, settings, assignment, reason=reason, actor=actor, now=now)
@@ -313,8 +331,11 @@ def take_in_plan(session: Session, round_: Round, municipality: str, *, actor: s
     plan = _plan_of(session, round_, municipality)
     if latest_document(session, plan.id) is None:
         raise InvalidInput(
-            f"the plan of {municipality} has no document yet: send its upload link "
-            "(`peerplan upload-link`) or take the file in with `peerplan intake`"
+            N_(
+                "the plan of %(name)s has no document yet: send its upload link "
+                "(`peerplan upload-link`) or take the file in with `peerplan intake`"
+            ),
+            name=municipality,
         )
     if plan.id in withdrawn_plans(session, round_.id):
         events.record(
@@ -337,5 +358,7 @@ def _plan_of(session: Session, round_: Round, municipality: str) -> Plan:
         else None
     )
     if plan is None:
-        raise NotFound(f"no plan of '{municipality}' in round '{round_.name}'")
+        raise NotFound(
+            N_("no plan of '%(name)s' in round '%(round)s'"), name=municipality, round=round_.name
+        )
     return plan

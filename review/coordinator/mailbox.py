@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from review.config import Settings
 from review.errors import NotFound
+from review.i18n import N_
 from review.models import Outbox, Round
 
 _NAME = re.compile(r"^[0-9]{1,9}\.eml$")
@@ -76,11 +77,13 @@ def read_mail(session: Session, settings: Settings, round_: Round, name: str) ->
     """One of the round's messages with its text and attachment names."""
     path = mailbox_folder(settings) / name
     if not _NAME.match(name) or not path.is_file():
-        raise NotFound(f"no message {name!r} in the local mailbox")
+        raise NotFound(N_("no message '%(name)s' in the local mailbox"), name=name)
     message = _parse(path)
     kind = _kinds(session, round_).get(str(message.get("Message-ID", "")).strip())
     if kind is None:
-        raise NotFound(f"message {name!r} is not one of round '{round_.name}'")
+        raise NotFound(
+            N_("message '%(name)s' is not one of round '%(round)s'"), name=name, round=round_.name
+        )
     return _mail(name, message, kind, full=True)
 
 

@@ -26,6 +26,7 @@ from review.consolidation.render import MUNICIPALITY_DIR, plan_stem, render_plan
 from review.errors import InvalidInput
 from review.exchange.replies import window
 from review.exchange.reply_page import municipality_plan
+from review.i18n import N_
 from review.models import Event, Municipality, Plan, Round, saved_id
 
 #: What a draft is served as, by the suffix of its download path.
@@ -97,7 +98,9 @@ def open_draft(
     files = draft_files(session, settings, municipality)
     name = {".docx": files.docx, ".pdf": files.pdf}.get(suffix) if files else None
     if name is None:
-        raise InvalidInput(f"no {suffix} draft for {municipality.name} yet")
+        raise InvalidInput(
+            N_("no %(suffix)s draft for %(name)s yet"), suffix=suffix, name=municipality.name
+        )
     return storage.open_output(_folder(session, settings, municipality), name)
 
 

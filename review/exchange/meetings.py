@@ -26,6 +26,7 @@ from review.consolidation.pipeline import gather_with_exchange
 from review.errors import InvalidInput
 from review.exchange.learning import matches
 from review.exchange.programme import MeetingKind, Programme
+from review.i18n import N_
 from review.models import Municipality, Reviewer, Role, Round
 
 #: Minutes before the first plan: welcome and the meeting's topics.
@@ -93,7 +94,9 @@ def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(f"unknown time zone '{name}' (like Europe/Berlin)") from None
+        raise InvalidInput(
+            N_("unknown time zone '%(name)s' (like Europe/Berlin)"), name=name
+        ) from None
 
 
 def learning_potential(rows: Sequence[PlanRow]) -> dict[int, int]:
@@ -122,7 +125,10 @@ def order_plans(
     named = {name.casefold(): i for i, name in enumerate(first)}
     unknown = set(named) - {row.dossier.municipality.casefold() for row in rows}
     if unknown:
-        raise InvalidInput(f"agenda order names no plan of the round: {', '.join(sorted(unknown))}")
+        raise InvalidInput(
+            N_("agenda order names no plan of the round: %(names)s"),
+            names=", ".join(sorted(unknown)),
+        )
     return sorted(
         rows,
         key=lambda row: (
@@ -248,8 +254,12 @@ def plan(
                 chosen = by_name.get(changes.hosts[meeting_id].casefold())
                 if chosen is None:
                     raise InvalidInput(
-                        f"meeting '{meeting_id}': no municipality '{changes.hosts[meeting_id]}' "
-                        f"in round '{round_.name}'"
+                        N_(
+                            "meeting '%(meeting)s': no municipality '%(name)s' in round '%(round)s'"
+                        ),
+                        meeting=meeting_id,
+                        name=changes.hosts[meeting_id],
+                        round=round_.name,
                     )
                 host = chosen
             day = changes.dates.get(
@@ -274,8 +284,9 @@ def plan(
     unknown = (set(changes.dates) | set(changes.hosts)) - {m.id for m in meetings}
     if unknown:
         raise InvalidInput(
-            f"no meeting {', '.join(sorted(unknown))} in the plan "
-            f"(meetings: {', '.join(m.id for m in meetings)})"
+            N_("no meeting %(unknown)s in the plan (meetings: %(known)s)"),
+            unknown=", ".join(sorted(unknown)),
+            known=", ".join(m.id for m in meetings),
         )
     return MeetingPlan(meetings=meetings, notes=notes)
 

@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 
 from review.config import Settings
 from review.errors import InvalidInput
+from review.i18n import N_
 from review.intake.bulk import register_files
 from review.intake.errors import IntakeError, NoMunicipality, UnreadableSource
 from review.intake.outcome import IntakeOutcome
@@ -80,15 +81,25 @@ def read_manifest(path: Path, municipality: str | None = None) -> list[Source]:
         rows = list(csv.DictReader(fh))
         header = [c.strip().lower() for c in (rows[0].keys() if rows else [])]
     if rows and not all(c in header for c in MANIFEST_COLUMNS):
+        if header:
+            raise InvalidInput(
+                N_("%(path)s: a manifest needs the columns %(needed)s (found: %(found)s)"),
+                path=path,
+                needed=", ".join(MANIFEST_COLUMNS),
+                found=", ".join(header),
+            )
         raise InvalidInput(
-            f"{path}: a manifest needs the columns {', '.join(MANIFEST_COLUMNS)} "
-            f"(found: {', '.join(header) or 'none'})"
+            N_("%(path)s: a manifest needs the columns %(needed)s (found: none)"),
+            path=path,
+            needed=", ".join(MANIFEST_COLUMNS),
         )
     sources = []
     for number, row in enumerate(rows, start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
         if not row["file"]:
-            raise InvalidInput(f"{path}, line {number}: the file column is empty")
+            raise InvalidInput(
+                N_("%(path)s, line %(line)s: the file column is empty"), path=path, line=number
+            )
         sources.append(Source(path.parent / row["file"], row["municipality"] or municipality))
     return sources
 

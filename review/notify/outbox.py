@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 from review import tokens
 from review.config import Settings
 from review.errors import PeerplanError
-from review.i18n import translator
+from review.i18n import SOURCE_LANGUAGE, Count, Translator, translator
 from review.models import Outbox, OutboxStatus, Round, table_of, utcnow
 
 log = logging.getLogger(__name__)
@@ -58,32 +58,52 @@ class DeliveryFailed(PeerplanError):
     ) -> None:
         self.failures = failures
         self.undeliverable = undeliverable or []
+        self.sent, self.unreachable = sent, unreachable
+        super().__init__(self.text(SOURCE_LANGUAGE))
+
+    def text(self, language: str) -> str:
+        t = translator(language)
         parts = []
-        if unreachable:
+        if self.unreachable:
             # Said first and once: a new installation's first `invite` otherwise printed the
             # same connection error once per message and nothing about what to do.
             parts.append(
-                f"No SMTP server answers at {unreachable}. Set PEERPLAN_SMTP_HOST and "
-                "PEERPLAN_SMTP_PORT (README, Configuration), or run `peerplan serve`, which "
-                "keeps every message in a local mailbox when no SMTP server is configured."
+                t.gettext(
+                    "No SMTP server answers at %(address)s. Set PEERPLAN_SMTP_HOST and "
+                    "PEERPLAN_SMTP_PORT (README, Configuration), or run `peerplan serve`, which "
+                    "keeps every message in a local mailbox when no SMTP server is configured."
+                )
+                % {"address": self.unreachable}
             )
-        if failures:
+        if self.failures:
             parts.append(
-                f"{len(failures)} message(s) could not be sent ({sent} sent); they stay in the "
-                f"outbox and the next run retries them:\n{_listed(failures)}"
+                t.gettext(
+                    "%(n)s message(s) could not be sent (%(sent)s sent); they stay in the "
+                    "outbox and the next run retries them:"
+                )
+                % {"n": Count(len(self.failures)).said(t), "sent": Count(self.sent).said(t)}
+                + "\n"
+                + _listed(self.failures, t)
             )
         if self.undeliverable:
             parts.append(
-                f"{len(self.undeliverable)} message(s) cannot be delivered and are marked failed "
-                f"(see `peerplan outbox`; every other message went its way):\n"
-                f"{_listed(self.undeliverable)}"
+                t.gettext(
+                    "%(n)s message(s) cannot be delivered and are marked failed (see `peerplan "
+                    "outbox`; every other message went its way):"
+                )
+                % {"n": Count(len(self.undeliverable)).said(t)}
+                + "\n"
+                + _listed(self.undeliverable, t)
             )
-        super().__init__("\n".join(parts))
+        return "\n".join(parts)
 
 
-def _listed(items: list[tuple[str, str]]) -> str:
+def _listed(items: list[tuple[str, str]], t: Translator) -> str:
     lines = "\n".join(f"  {key}: {error}" for key, error in items[:20])
-    return lines + (f"\n  ... and {len(items) - 20} more" if len(items) > 20 else "")
+    if len(items) <= 20:
+        return lines
+    more = t.gettext("... and %(n)s more") % {"n": Count(len(items) - 20).said(t)}
+    return lines + "\n  " + more
 
 
 def message_id_for(key: str, settings: Settings | None = None, salt: str = "") -> str:

@@ -23,6 +23,7 @@ from types import TracebackType
 
 from review.config import Settings
 from review.errors import InvalidInput
+from review.i18n import N_
 
 SECURITY = ("none", "starttls", "ssl")
 
@@ -39,7 +40,9 @@ def open_server(settings: Settings) -> smtplib.SMTP:
     security = settings.smtp_security.lower()
     if security not in SECURITY:
         raise InvalidInput(
-            f"smtp_security must be one of {', '.join(SECURITY)}, not '{settings.smtp_security}'"
+            N_("smtp_security must be one of %(known)s, not '%(value)s'"),
+            known=", ".join(SECURITY),
+            value=settings.smtp_security,
         )
     if security == "ssl":
         server: smtplib.SMTP = smtplib.SMTP_SSL(

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from review.errors import Translatable
+from review.errors import PeerplanError
 from review.i18n import (
     N_,
     Translator,
@@ -81,7 +81,7 @@ def request_lang(request: Request, default: str | None = None) -> str:
 
 def say(exc: Exception, lang: str) -> str:
     """A user error's message in the page's language."""
-    return exc.text(lang) if isinstance(exc, Translatable) else str(exc)
+    return exc.text(lang) if isinstance(exc, PeerplanError) else str(exc)
 
 
 @dataclass

@@ -45,7 +45,7 @@ def test_bad_instance_is_named_clearly(tmp_path):
     assert "Traceback" not in result.output
     path.write_text("{not json", encoding="utf-8")
     result = runner.invoke(app, ["assign-instance", str(path), "--out", str(tmp_path / "r.json")])
-    assert result.exit_code == 2 and "not JSON" in result.output
+    assert result.exit_code == 2 and "kein JSON" in result.output  # no locale: German
 
 
 def test_infeasible_instance_exits_1_with_reasons(tmp_path):
@@ -87,4 +87,4 @@ def test_assign_dry_run_shows_table_and_stores_nothing(sqlite_settings, monkeypa
     result = runner.invoke(app, ["assign", "--round", "CLI Runde"])
     assert result.exit_code == 0 and "18 vorgeschlagene Zuteilungen angelegt" in result.output
     result = runner.invoke(app, ["assign", "--round", "Keine"])
-    assert result.exit_code == 2 and "no round named 'Keine'" in result.output
+    assert result.exit_code == 2 and "keine Runde namens „Keine“" in result.output

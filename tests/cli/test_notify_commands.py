@@ -62,20 +62,23 @@ def test_invite_escalate_and_outbox(cli):
     monkeypatch.setenv("PEERPLAN_SMTP_PORT", str(free_port()))
     result = invoke("escalate", "--now", "2026-12-15T08:00")
     assert result.exit_code == 2
-    assert "could not be sent" in result.output and "next run retries" in result.output
+    # a German round and a German installation (no locale): its coordinator reads German
+    assert "konnten nicht verschickt werden" in result.output
+    assert "der nächste Lauf versucht es erneut" in result.output
     listing = invoke("outbox", "--round", "CLI Runde").output
-    assert "pending" in listing and "attempts=1" in listing and "reminder:a" in listing
+    assert "wartend" in listing and "Versuche=1" in listing and "reminder:a" in listing
 
     monkeypatch.setenv("PEERPLAN_SMTP_PORT", str(port))  # back
     result = invoke("escalate", "--now", "2026-12-15T09:00")
     assert result.exit_code == 0, result.output
     assert [m["X-Peerplan-Kind"] for m in box.messages][3:] == ["reminder", "digest"]
-    assert "pending" not in invoke("outbox").output
+    assert "wartend" not in invoke("outbox").output
 
 
 def test_bad_now_and_unknown_round_are_clear_errors(cli):
     invoke, *_ = cli
     result = invoke("escalate", "--now", "tomorrow")
-    assert result.exit_code == 2 and "--now must be an ISO date" in result.output
+    # an installation without a locale speaks German
+    assert result.exit_code == 2 and "Fehler: --now muss ein ISO-Datum" in result.output
     result = invoke("invite", "--round", "Nope")
-    assert result.exit_code == 2 and "no round named 'Nope'" in result.output
+    assert result.exit_code == 2 and "keine Runde namens „Nope“" in result.output

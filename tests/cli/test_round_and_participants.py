@@ -51,7 +51,7 @@ def _count(settings: Settings, model) -> int:
 def test_round_create_and_status_json(cli, tmp_path: Path, settings: Settings) -> None:
     assert cli("round", "create", "MULTIPLY AT", "--due", "2026-12-15").exit_code == 0
     duplicate = cli("round", "create", "MULTIPLY AT")
-    assert duplicate.exit_code == 2 and "already exists" in duplicate.output
+    assert duplicate.exit_code == 2 and "„MULTIPLY AT“ gibt es bereits" in duplicate.output
     assert cli("import", str(_csv(tmp_path, GOOD)), "--round", "MULTIPLY AT").exit_code == 0
     result = cli("status", "--round", "MULTIPLY AT", "--json")
     assert result.exit_code == 0, result.output
@@ -117,16 +117,16 @@ def test_unknown_round_names_the_known_ones(cli, tmp_path: Path) -> None:
     cli("round", "create", "Spring")
     result = cli("import", str(_csv(tmp_path, GOOD)), "--round", "Autumn")
     assert result.exit_code == 2
-    assert "no round named 'Autumn'" in result.output and "Spring" in result.output
+    assert "keine Runde namens „Autumn“. Vorhandene Runden: Spring." in result.output
 
 
 def test_round_create_refuses_impossible_and_past_dates(cli, settings: Settings) -> None:
     impossible = cli("round", "create", "Runde A", "--due", "2026-13-40")
     assert impossible.exit_code == 2
-    assert "'2026-13-40' is not a calendar date in the form YYYY-MM-DD" in impossible.output
+    assert "die Frist „2026-13-40“ ist kein Kalenderdatum der Form JJJJ-MM-TT" in impossible.output
     assert "Traceback" not in impossible.output
     past = cli("round", "create", "Runde A", "--due", "2020-01-15")
-    assert past.exit_code == 2 and "2020-01-15 is in the past" in past.output
+    assert past.exit_code == 2 and "die Frist 15.01.2020 liegt in der Vergangenheit" in past.output
     assert "--allow-past" in past.output
     confirmed = cli("round", "create", "Runde A", "--due", "2020-01-15", "--allow-past")
     assert confirmed.exit_code == 0, confirmed.output
@@ -148,9 +148,10 @@ def test_round_update_changes_settings_and_says_what_changed(cli, settings: Sett
     again = cli("round", "update", "Runde B", "--open")
     assert again.exit_code == 0 and "nichts zu ändern" in again.output
     early = cli("round", "update", "Runde B", "--final-deadline", "2099-02-01")
-    assert early.exit_code == 2 and "before the round's due date" in early.output
+    assert early.exit_code == 2
+    assert "die letzte Frist 01.02.2099 liegt vor der Frist der Runde 01.03.2099" in early.output
     missing = cli("round", "update", "Runde X", "--open")
-    assert missing.exit_code == 2 and "no round named 'Runde X'" in missing.output
+    assert missing.exit_code == 2 and "keine Runde namens „Runde X“" in missing.output
 
 
 def test_salutation_column_greets_by_title(cli, tmp_path: Path, settings: Settings) -> None:

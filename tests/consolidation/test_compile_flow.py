@@ -42,7 +42,7 @@ def test_cli_names_an_unknown_round(
     monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
     result = CliRunner().invoke(app, ["compile", "--round", "Nope", "--out", str(tmp_path)])
     assert result.exit_code == 2
-    assert "no round named 'Nope'" in result.output
+    assert "keine Runde namens „Nope“" in result.output  # no locale: German
 
 
 @pytest.mark.slow

@@ -89,4 +89,4 @@ def test_the_cli_prints_a_link_that_opens_the_round_page_and_revokes_it(
     assert result.exit_code == 0 and "1 Koordinationslink(s) der Runde" in result.output
     assert client.get(path).status_code == 404
     missing = runner.invoke(app, ["coordinator", "link", "--round", "Nowhere"])
-    assert missing.exit_code == 2 and "no round named 'Nowhere'" in missing.output
+    assert missing.exit_code == 2 and "keine Runde namens „Nowhere“" in missing.output

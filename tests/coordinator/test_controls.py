@@ -97,7 +97,8 @@ def test_a_due_date_in_the_past_is_refused_unless_confirmed(
     round_name, place, email = _names(session, invited.assignment_id)
     past = (date.today() - timedelta(days=1)).isoformat()
     refused = cli("extend", "--round", round_name, "--due", past, "--reviewer", email)
-    assert refused.exit_code == 2 and "is in the past" in refused.output
+    # a German round: its coordinator reads the refusal in German
+    assert refused.exit_code == 2 and "liegt in der Vergangenheit" in refused.output
     assert len(refused.output.strip().splitlines()) == 1
     assert cli("extend", "--round", round_name, "--due", "2026-13-40").exit_code == 2
     session.expire_all()
@@ -143,7 +144,7 @@ def test_remind_now_sends_each_time_it_is_asked(cli, session: Session, settings)
     ).all()
     assert len(reminders) == 2
     nobody = cli("remind", "--round", round_name, "--reviewer", "nobody@example.org")
-    assert nobody.exit_code == 2 and "no reviewer 'nobody@example.org'" in nobody.output
+    assert nobody.exit_code == 2 and "niemand namens „nobody@example.org“" in nobody.output
 
 
 def test_a_new_link_works_and_the_old_one_stops(cli, session: Session, settings) -> None:
@@ -194,7 +195,7 @@ def test_replace_with_a_named_backup(cli, session: Session, settings: Settings) 
         "--backup",
         home.name,
     )
-    assert refused.exit_code == 2 and "cannot take" in refused.output
+    assert refused.exit_code == 2 and "kann diese Begutachtung (technical) nicht" in refused.output
     session.expire_all()
     assert session.get(Assignment, invited.assignment_id).status == "invited"
     result = cli(
@@ -258,7 +259,7 @@ def test_a_withdrawn_plan_holds_nothing_up_and_can_come_back(
     assert round_progress(session, round_).plans == []  # nothing to wait for
     assert all(p.municipality != place for p in affinity.gather(session, round_).plans)
     again = cli("withdraw-plan", "--round", round_name, "--plan", place, "--reason", "x")
-    assert again.exit_code == 2 and "withdrawn already" in again.output
+    assert again.exit_code == 2 and "ist bereits zurückgezogen" in again.output
 
     back = cli("take-in", "--round", round_name, "--plan", place)
     assert back.exit_code == 0 and "seine Gutachter:innen zur Freigabe vor" in back.output, (
@@ -268,4 +269,4 @@ def test_a_withdrawn_plan_holds_nothing_up_and_can_come_back(
     plans = round_progress(session, round_).plans
     assert [p.municipality for p in plans] == [place] and plans[0].state == "unassigned"
     missing = cli("take-in", "--round", round_name, "--plan", "Atlantis")
-    assert missing.exit_code == 2 and "no plan of 'Atlantis'" in missing.output
+    assert missing.exit_code == 2 and "kein Plan von „Atlantis“" in missing.output

@@ -36,7 +36,8 @@ def test_demo_runs_a_whole_round(tmp_path: Path) -> None:
         timeout=900,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert f"consolidated documents: {out / 'documents'}" in result.stdout
+    # no locale, no PEERPLAN_LANGUAGE: the demo says its steps in German
+    assert f"zusammengeführte Dokumente: {out / 'documents'}" in result.stdout
 
     editions = sorted((out / "documents").rglob("*.docx"))
     assert len(editions) >= 16, [p.name for p in editions]  # two editions of each of 8 plans

@@ -132,7 +132,7 @@ def test_unknown_round_is_a_clear_error(cli_env: Settings, tmp_path: Path) -> No
     (tmp_path / "a.pdf").write_bytes(plan_files.text_pdf(plan_files.PLAN_DE))
     result = runner.invoke(app, ["intake", str(tmp_path), "--round", "Nope"])
     assert result.exit_code == 2
-    assert "no round named 'Nope'" in result.output and "R1" in result.output
+    assert "keine Runde namens „Nope“. Vorhandene Runden: R1." in result.output  # no locale: German
 
 
 def test_create_municipality_flag(cli_env: Settings, tmp_path: Path) -> None:
@@ -162,7 +162,8 @@ def test_a_manifest_without_its_columns_is_a_clear_error(cli_env: Settings, tmp_
     manifest.write_text("datei;kommune\na.pdf;Musterstadt\n")
     result = runner.invoke(app, ["intake", str(manifest), "--round", "R1"])
     assert result.exit_code == 2
-    assert "a manifest needs the columns file, municipality" in " ".join(result.output.split())
+    # a German round: its coordinator reads German
+    assert "ein Manifest braucht die Spalten file, municipality" in " ".join(result.output.split())
 
 
 def test_a_word_plan_is_measured_in_paragraphs_and_its_gaps_are_named(

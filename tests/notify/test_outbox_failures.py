@@ -229,7 +229,8 @@ def test_escalate_and_status_report_an_undeliverable_message_without_a_traceback
         and result.exception is None
         or isinstance(result.exception, SystemExit)
     )
-    assert "marked failed" in result.output and "digest:[/bad]" in result.output
+    # about every round: the installation's language, German without a locale
+    assert "als fehlgeschlagen markiert" in result.output and "digest:[/bad]" in result.output
     assert [m["X-Peerplan-Kind"] for m in box.messages] == ["plan_receipt"]
     status = runner.invoke(app, ["status", "--round", "Runde [x]"])
     assert status.exit_code == 0, status.output

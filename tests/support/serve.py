@@ -28,6 +28,9 @@ def clean_env(data_dir: Path) -> dict[str, str]:
     checkout's code and `data_dir` as the data directory."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PEERPLAN_"))}
     env.update(PYTHONPATH=str(PROJECT_ROOT), PEERPLAN_DATA_DIR=str(data_dir))
+    # serve speaks the installation's language: English, whatever this machine's locale, so
+    # that its lines read as the tests expect (READY among them)
+    env["PEERPLAN_LANGUAGE"] = "en"
     return env
 
 
