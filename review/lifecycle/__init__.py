@@ -11,6 +11,8 @@ after the caller commits (review.signals).
     approve_proposal     proposed: approved_at set   none (only approved assignments are invited;
                                                      approving again, or after the invitations,
                                                      changes nothing and says so)
+    leave_out            proposal solved again       none (the pairs the same coordinator left
+                         without one proposed pair   out before stay out)
     invite               proposed -> invited         link issued; invitation with the Word form
                                                      (several of a reviewer's: one message, one
                                                      link to their list, every Word form)
@@ -32,13 +34,19 @@ after the caller commits (review.signals).
                                                      link; events for their form page and the
                                                      round page
 
-The modules: approving (approve_proposal), invitations (invite, reissue_link), responses (accept,
+The modules: approving (approve_proposal, leave_out), invitations (invite, reissue_link), responses (accept,
 decline, submit), deadlines (remind, mark_overdue, extend_due_date), replacing (replace,
 release_and_replace, withdraw), plan_versions (new_plan_version: the intake calls it when it
 registers a plan's next version).
 """
 
-from review.lifecycle.approving import Approval, ProposalChanged, approve_proposal
+from review.lifecycle.approving import (
+    Approval,
+    NoAssignmentWithout,
+    ProposalChanged,
+    approve_proposal,
+    leave_out,
+)
 from review.lifecycle.deadlines import Overdue, extend_due_date, mark_overdue, remind
 from review.lifecycle.invitations import (
     Invited,
@@ -60,6 +68,7 @@ from review.lifecycle.responses import accept, decline, submit
 __all__ = [
     "Approval",
     "Invited",
+    "NoAssignmentWithout",
     "Overdue",
     "Released",
     "Replacement",
@@ -71,6 +80,7 @@ __all__ = [
     "extend_due_date",
     "invite",
     "invite_round",
+    "leave_out",
     "mark_overdue",
     "new_plan_version",
     "reissue_link",

@@ -1,5 +1,6 @@
 """Approving the round's proposed reviewers (see review.lifecycle): the one approval that the
-CLI (`peerplan approve`), the round page's button and the Prefect flow's approval form call."""
+CLI (`peerplan approve`), the round page's button and the Prefect flow's approval form call; and
+what the form's "solve again" with a forbidden pair is on the round page: `leave_out`."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from review.assignment import proposal
+from review.assignment.budget import DEFAULT_BUDGET
 from review.errors import Refused
 from review.i18n import N_
-from review.models import Assignment, AssignmentStatus, Round, utcnow
+from review.models import Assignment, AssignmentStatus, Event, Round, utcnow
 
 S = AssignmentStatus
 #: What has been invited already (an approval leaves it as it is).
@@ -91,4 +93,70 @@ def approve_proposal(
         approved=before,
         waiting=counts.get(S.proposed.value, 0) - len(before),
         invited=sum(counts.get(s, 0) for s in _UNDER_WAY),
+    )
+
+
+class NoAssignmentWithout(Refused):
+    """Leaving the pair out leaves no possible assignment; nothing was changed."""
+
+
+#: Seconds the round page's "leave out" lets the solver take (the request waits for it); the
+#: CLI and the flow give a large round longer.
+PAGE_BUDGET = min(DEFAULT_BUDGET, 20.0)
+
+
+def leave_out(
+    session: Session,
+    round_: Round,
+    assignment_id: int,
+    *,
+    actor: str,
+    shown: str | None = None,
+    budget: float = PAGE_BUDGET,
+) -> proposal.Proposal:
+    """Solve the round again without one proposed reviewer on its plan (what the Prefect
+    approval form's "solve again" with a forbidden pair does), and store the new proposal for
+    approval. The pins and forbidden pairs the standing proposal was solved with (its event
+    `assignment.proposed` names them: pairs left out here before, or a flow run's) hold again;
+    a proposal solved without them (`peerplan assign`) starts afresh.
+
+    Side effects: review.assignment.proposal.propose's (the proposal's rows replaced, event
+    `assignment.proposed`). ProposalChanged when the proposal is not the one shown or the pair
+    is not proposed any more; NoAssignmentWithout (with the solver's reasons) when no
+    assignment is possible without it. Neither writes anything but the solver's audit event."""
+    before = pending(session, round_)
+    if shown is not None and proposal_mark(before) != shown:
+        raise ProposalChanged(
+            N_("the proposal changed since the page was shown; reload it and look again.")
+        )
+    pair = next((a for a in before if a.id == assignment_id), None)
+    if pair is None:
+        raise ProposalChanged(N_("this reviewer is not proposed any more; reload the page."))
+    pinned, forbidden = _standing_constraints(session, round_)
+    forbidden.append([pair.reviewer_id, pair.plan_id])
+    result = proposal.propose(
+        session, round_, pinned=pinned, forbidden=forbidden, actor=actor, budget=budget
+    )
+    if not result.found:
+        raise NoAssignmentWithout(
+            N_("without this reviewer on the plan no assignment is possible: %(reasons)s"),
+            reasons="; ".join(result.reasons),
+        )
+    return result
+
+
+def _standing_constraints(session: Session, round_: Round) -> tuple[list[list], list[list]]:
+    """The pins and forbidden pairs the round's standing proposal was solved with."""
+    payload = (
+        session.exec(
+            select(Event.payload)
+            .where(Event.round_id == round_.id, Event.kind == "assignment.proposed")
+            .order_by(col(Event.id).desc())
+            .limit(1)
+        ).first()
+        or {}
+    )
+    return (
+        [list(pair) for pair in payload.get("pinned", [])],
+        [list(pair) for pair in payload.get("forbidden", [])],
     )

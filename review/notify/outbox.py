@@ -40,6 +40,7 @@ ONLY_WHILE_OPEN = frozenset(
         "reminder",
         "overdue_notice",
         "escalation",
+        "plan_version",
     }
 )
 

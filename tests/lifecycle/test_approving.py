@@ -135,3 +135,66 @@ def test_peerplan_approve_shows_and_approves_the_proposal_then_says_why_nothing_
     assert "The proposed reviewers are approved" in english
     unknown = cli("approve", "--round", "Nope")
     assert unknown.exit_code == 2 and "Nope" in unknown.output
+
+
+def test_leaving_out_a_pair_solves_again_and_keeps_earlier_ones_out(session: Session) -> None:
+    round_ = six_towns(session)
+    service.propose(session, round_, actor="cli")
+    first = lifecycle.approving.pending(session, round_)[0]
+    lifecycle.leave_out(session, round_, first.id, actor="page")
+    pairs = {(a.reviewer_id, a.plan_id) for a in lifecycle.approving.pending(session, round_)}
+    assert (first.reviewer_id, first.plan_id) not in pairs and len(pairs) == 18
+    second = lifecycle.approving.pending(session, round_)[0]
+    lifecycle.leave_out(session, round_, second.id, actor="page")
+    pairs = {(a.reviewer_id, a.plan_id) for a in lifecycle.approving.pending(session, round_)}
+    assert not {(first.reviewer_id, first.plan_id), (second.reviewer_id, second.plan_id)} & pairs
+    # A proposal solved without them (`peerplan assign` with another forbid) starts afresh.
+    third = lifecycle.approving.pending(session, round_)[0]
+    service.propose(session, round_, actor="cli", forbidden=[(third.reviewer_id, third.plan_id)])
+    fourth = lifecycle.approving.pending(session, round_)[0]
+    lifecycle.leave_out(session, round_, fourth.id, actor="page")
+    last = session.exec(
+        select(Event).where(Event.kind == "assignment.proposed").order_by(Event.id.desc())
+    ).first()
+    assert last.payload["forbidden"] == [
+        [third.reviewer_id, third.plan_id],
+        [fourth.reviewer_id, fourth.plan_id],
+    ]
+
+
+def test_leaving_out_the_only_eligible_reviewer_changes_nothing_and_says_why(
+    session: Session,
+) -> None:
+    from review.models import Document
+    from tests.support.factories import make_municipality, make_plan, make_reviewer, make_round
+
+    round_ = make_round(
+        session, reviews_per_plan=1, min_per_rubric={"technical": 1, "communication": 0}
+    )
+    for i, town in enumerate(["Aheim", "Bdorf"]):
+        place = make_municipality(session, round_, town)
+        plan = make_plan(session, round_, place, title=f"Plan {town}")
+        session.add(
+            Document(
+                round_id=round_.id,
+                plan_id=plan.id,
+                file_name="p.pdf",
+                sha256=f"{i + 7:064d}",
+                media_type="application/pdf",
+                size=1,
+                stored_path=f"y/{i}",
+                text="Photovoltaik",
+            )
+        )
+        make_reviewer(session, round_, place, expertise=["technical"])
+    session.flush()
+    service.propose(session, round_, actor="c")
+    before = [
+        (a.id, a.reviewer_id, a.plan_id) for a in lifecycle.approving.pending(session, round_)
+    ]
+    with pytest.raises(lifecycle.NoAssignmentWithout) as refused:
+        lifecycle.leave_out(session, round_, before[0][0], actor="page")
+    assert "no assignment is possible" in str(refused.value)
+    assert "keine Zuteilung möglich" in refused.value.text("de")
+    after = [(a.id, a.reviewer_id, a.plan_id) for a in lifecycle.approving.pending(session, round_)]
+    assert after == before

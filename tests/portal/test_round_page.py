@@ -384,3 +384,38 @@ def test_the_page_approves_only_the_proposal_it_showed(
     session.expire_all()
     rows = session.exec(select(Assignment).where(Assignment.round_id == round_.id)).all()
     assert all(a.approved_at is None for a in rows)
+
+
+def test_a_proposed_reviewer_is_left_out_on_the_page_and_the_round_solved_again(
+    settings: Settings, session: Session
+) -> None:
+    from review.assignment import service
+    from tests.assignment.test_service import _round as six_towns
+
+    round_ = six_towns(session, language="de")
+    service.propose(session, round_, actor="test")
+    token = access.issue(session, round_)
+    session.commit()
+    client = client_for(settings)
+
+    def proposed() -> set[tuple[int, int]]:
+        session.expire_all()
+        rows = session.exec(select(Assignment).where(Assignment.round_id == round_.id)).all()
+        return {(a.reviewer_id, a.plan_id) for a in rows if a.status == "proposed"}
+
+    html = client.get(f"/c/{token}?lang=en").text
+    mark = html.split('name="proposal" value="')[1].split('"')[0]
+    first = session.exec(select(Assignment).where(Assignment.round_id == round_.id)).first()
+    first_id, pair = first.id, (first.reviewer_id, first.plan_id)
+    assert f"/c/{token}/proposed/{first_id}/leave-out" in html
+    form = {"csrf": _csrf(html), "lang": "en", "proposal": mark}
+    left = client.post(f"/c/{token}/proposed/{first_id}/leave-out", data=form)
+    assert left.status_code == 303
+    page = client.get(left.headers["location"]).text
+    assert "Solved again without that reviewer on that plan." in page
+    assert pair not in proposed() and len(proposed()) == 18
+    # The old page's button again: that proposal is gone, nothing changes.
+    stale = client.post(f"/c/{token}/proposed/{first_id}/leave-out", data={**form, "lang": "de"})
+    assert stale.status_code == 422 and "Der Vorschlag hat sich geändert" not in stale.text
+    assert "der Vorschlag hat sich geändert" in stale.text
+    assert client.post(f"/c/{token}/proposed/{first_id}/leave-out", data={}).status_code == 403

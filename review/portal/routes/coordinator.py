@@ -180,8 +180,14 @@ def _control(
     return RedirectResponse(url, status_code=303)
 
 
-#: What the page says after its approval button (`?done=approve-<outcome>`).
-APPROVED = {f"approve-{outcome}": said for outcome, said in APPROVAL_SAID.items()}
+#: What the page says after its approval button (`?done=approve-<outcome>`) and after a
+#: proposed reviewer was left out (`?done=leave-out`).
+APPROVED = {f"approve-{outcome}": said for outcome, said in APPROVAL_SAID.items()} | {
+    "leave-out": N_(
+        "Solved again without that reviewer on that plan. Look at the new proposal before you "
+        "approve it."
+    )
+}
 
 
 @router.post("/c/{token}/approve")
@@ -212,6 +218,43 @@ def approve(
     outcome = approval_outcome(approval)
     return RedirectResponse(
         f"/c/{token}?lang={lang}&page={number}&done=approve-{outcome}#done", status_code=303
+    )
+
+
+@router.post("/c/{token}/proposed/{assignment_id}/leave-out")
+def leave_out(
+    request: Request,
+    token: str,
+    assignment_id: int,
+    round_: CoordinatorRound,
+    form: PostedForm,
+    session: SessionDep,
+    settings: SettingsDep,
+    pages: PagesDep,
+) -> Response:
+    """Solve again without one proposed reviewer on its plan (review.lifecycle.leave_out); back
+    to the page with the new proposal, or the page again with why not (the proposal stands)."""
+    raw_lang, shown = form.get("lang"), form.get("proposal")
+    lang = pick_language(raw_lang if isinstance(raw_lang, str) else None, round_.language)
+    number = _page_number(form.get("page"))
+    if not 1 <= assignment_id <= MAX_ID:
+        raise HTTPException(404)
+    try:
+        lifecycle.leave_out(
+            session,
+            round_,
+            assignment_id,
+            actor=ACTOR,
+            shown=shown if isinstance(shown, str) else "",
+        )
+    except PeerplanError as exc:
+        session.rollback()
+        error = translator(lang).gettext("That did not work: %(why)s") % {"why": _why(exc, lang)}
+        return _page(
+            request, token, round_, session, settings, pages, lang, number, 422, error=error
+        )
+    return RedirectResponse(
+        f"/c/{token}?lang={lang}&page={number}&done=leave-out#proposal", status_code=303
     )
 
 
