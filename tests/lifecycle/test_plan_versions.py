@@ -146,13 +146,23 @@ def test_each_reviewer_reading_the_plan_gets_one_email_per_new_version(mid_revie
     versions = session.exec(select(Outbox).where(Outbox.kind == "plan_version")).all()
     assert len(versions) == 2
 
-    # A third version: one more message each.
-    assert _upload(client, upload_token, "Klimaplan 2026.pdf", PDF_V3).status_code == 200
-    _wait_for(box, 3)
-    time.sleep(0.3)
-    third = sorted(m["To"] for m in box.messages if m["X-Peerplan-Kind"] == "plan_version")
-    assert third == ["anna@example.org", "ben@example.org"]
-    assert len(session.exec(select(Outbox).where(Outbox.kind == "plan_version")).all()) == 4
+    # A third version taken in by the coordinator (`peerplan intake`, the bulk registration):
+    # one more message each, queued with the version (sent by the next mail run).
+    third = Path(settings.data_dir) / "Klimaplan 2026.pdf"
+    third.write_bytes(PDF_V3)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PEERPLAN_DATA_DIR", str(settings.data_dir))
+        env.setenv("PEERPLAN_DATABASE_URL", settings.database_url)
+        result = CliRunner().invoke(
+            cli_app,
+            ["intake", str(third), "--round", "Runde Fassungen", "--municipality", "Musterstadt"],
+        )
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    queued = session.exec(select(Outbox).where(Outbox.kind == "plan_version")).all()
+    assert len(queued) == 4
+    newest = [m for m in queued if "Klimaplan 2026.pdf" in m.body]
+    assert sorted(m.recipient for m in newest) == ["anna@example.org", "ben@example.org"]
 
 
 def test_the_form_page_and_the_round_page_say_which_version(mid_review) -> None:
