@@ -178,6 +178,7 @@ def test_the_form_page_and_the_round_page_say_which_version(mid_review) -> None:
     assert "You are assessing version 2" in notice and "when version 1 was the newest" in notice
     german = client.get(f"/r/{anna_token}/a/{anna_id}").text
     assert "Sie begutachten Fassung 2" in german
+    assert "(Fassung 2: Klimaplan 2025.pdf)" in german  # what the download gives
     dora_id, dora_token = people["Dora"]  # invited, not accepted: she reads the newest anyway
     assert 'id="newer-version"' not in client.get(f"/r/{dora_token}/a/{dora_id}").text
 
