@@ -103,24 +103,26 @@ class Literals:
             scratch = getattr(self.local, "scratch", None)
             if scratch is None:
                 scratch = self.local.scratch = hyperscan.Scratch(self.database)
-            hits: list[tuple[int, int]] = []
+            # Each anchor's ends in a list of its own (the callback runs once per hit: the
+            # least it does, the better); Hyperscan promises no order, so each is sorted.
+            ends: list[list[int]] = [[] for _ in self.scanned]
             self.database.scan(
                 text.encode("latin-1", "replace"),
                 match_event_handler=_hit,
-                context=hits,
+                context=ends,
                 scratch=scratch,
             )
-            hits.sort()  # by anchor, then by end: each anchor's places in order
-            scanned, sizes = self.scanned, self.sizes
-            for k, end in hits:
-                places[scanned[k]].append(end - sizes[k])
+            for anchor, size, found in zip(self.scanned, self.sizes, ends, strict=True):
+                if found:
+                    found.sort()
+                    places[anchor] = [end - size for end in found]
         for anchor in self.found_by_find:
             places[anchor] = list(_occurrences(text, anchor))
         return places
 
 
-def _hit(k: int, start: int, end: int, flags: int, hits: Any) -> None:
-    hits.append((k, end))  # hits: the scan's list of (anchor's index, end)
+def _hit(k: int, start: int, end: int, flags: int, ends: Any) -> None:
+    ends[k].append(end)  # ends: the scan's list of each anchor's ends
 
 
 @lru_cache(maxsize=16)
