@@ -163,6 +163,12 @@ class RoundPage:
         start = (number - 1) * PLANS_PER_PAGE
         return self.plans[start : start + PLANS_PER_PAGE]
 
+    def proposed_on(self, number: int) -> list[ProposedLine]:
+        """The proposed reviewers of the plans on page `number` (a round of 1,000 plans has
+        3,000: not all on every page; the approval approves them all)."""
+        plans = {p.plan_id for p in self.plans_on(number)}
+        return [x for x in self.proposed if x.plan_id in plans]
+
     def page_of(self, plan_id: int) -> int:
         index = next((i for i, p in enumerate(self.plans) if p.plan_id == plan_id), 0)
         return index // PLANS_PER_PAGE + 1

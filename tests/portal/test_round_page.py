@@ -336,6 +336,12 @@ def test_the_proposed_reviewers_are_approved_on_the_page_once(
     assert html.count('class="proposed"') == 18 and "expertise" in html
     csrf, mark = _csrf(html), html.split('name="proposal" value="')[1].split('"')[0]
     form = {"csrf": csrf, "lang": "en", "proposal": mark}
+    # A round of many plans lists a page's proposals on that page; the button approves all.
+    with pytest.MonkeyPatch.context() as paged:
+        paged.setattr(round_page_module, "PLANS_PER_PAGE", 2)
+        second = client.get(f"/c/{token}?lang=en&page=2").text
+    assert second.count('class="proposed"') == 6 and "The button approves all 18." in second
+    assert f'value="{mark}"' in second
 
     assert client.post(f"/c/{token}/approve", data={"lang": "en"}).status_code == 403  # no CSRF
     approved = client.post(f"/c/{token}/approve", data=form)
