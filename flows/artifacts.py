@@ -9,7 +9,8 @@ round stands. Flow runs are named after their round instead of Prefect's random 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from review.coordinator import language as coordinator_language
 from review.coordinator.language import coordinator_translator
 from review.db import get_engine, session_scope
 from review.documents.text import slug
+from review.errors import PeerplanError
 from review.i18n import Translator
 from review.progress import round_progress
 from review.progress_report import progress_markdown
@@ -60,6 +62,17 @@ def round_translator(round_name: str | None) -> Translator:
     """The translator of the artifacts about `round_name` (the round's language), or about
     every round (the installation's language): `review.coordinator.language`."""
     return coordinator_language.round_translator(load_settings(), round_name)
+
+
+@contextmanager
+def errors_in(t: Translator) -> Iterator[None]:
+    """A user error ends the run with its message in the coordinator's language: the Prefect
+    UI shows the exception's text as the run's message (and in its log)."""
+    try:
+        yield
+    except PeerplanError as exc:
+        exc.args = (exc.text(t.language),)
+        raise
 
 
 def _round_of(parameters: dict[str, Any]) -> str | None:

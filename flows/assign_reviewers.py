@@ -36,14 +36,14 @@ from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 from pydantic import BaseModel, Field
 
-from flows.artifacts import artifact_key, publish_round_progress, run_name
+from flows.artifacts import artifact_key, publish_round_progress, round_translator, run_name
 from flows.forms import optional
 from review import lifecycle
 from review.assignment import service
 from review.assignment.budget import DEFAULT_BUDGET
 from review.assignment.table import proposal_table
 from review.config import load_settings
-from review.coordinator import artifacts
+from review.coordinator import artifacts, run_log
 from review.coordinator.language import coordinator_language
 from review.db import get_engine, session_scope
 from review.errors import InvalidInput
@@ -214,15 +214,12 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
     for revision in range(request.max_revisions + 1):
         summary = propose(request.round_name, pinned, forbidden, request.budget_seconds)
         _publish(request.round_name, summary)
+        t = translator(summary["language"])
         if not summary["found"]:
             if revision == 0:
-                raise InvalidInput("no assignment possible: " + "; ".join(summary["reasons"]))
-            log.warning(
-                "pins/forbids of the last answer make it infeasible: %s", summary["reasons"]
-            )
-            description = artifacts.infeasible_question(
-                summary["reasons"], translator(summary["language"])
-            )
+                raise InvalidInput(run_log.no_assignment(summary["reasons"], t))
+            log.warning(run_log.infeasible_after_answer(summary["reasons"], t))
+            description = artifacts.infeasible_question(summary["reasons"], t)
             pinned, forbidden = (
                 pinned[: len(pinned) - added[0]],
                 forbidden[: len(forbidden) - added[1]],
@@ -243,17 +240,18 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
         answer = _decision(request, description, revision, summary["language"])
         if answer.decision == Decision.approve:
             approved = approve(request.round_name, answer.note)
-            log.info("approved %d assignments", approved)
+            log.info(run_log.approved(approved, t))
             publish_round_progress(request.round_name, ["assign", "approve"])
             return {**_result(summary), "approved": approved, "revisions": revision}
         if answer.decision == Decision.stop:
-            log.info("stopped by the coordinator; nothing approved")
+            log.info(run_log.stopped(t))
             return {**_result(summary), "approved": 0, "revisions": revision, "stopped": True}
         added = (len(answer.pin), len(answer.forbid))
         pinned += _pairs(answer.pin)
         forbidden += _pairs(answer.forbid)
-        log.info("solving again: %d pins, %d forbids", len(pinned), len(forbidden))
-    raise InvalidInput(f"no approval after {request.max_revisions} revisions; run the flow again")
+        log.info(run_log.solving_again(len(pinned), len(forbidden), t))
+    t = round_translator(request.round_name)
+    raise InvalidInput(run_log.no_approval(request.max_revisions, t))
 
 
 def _decision(

@@ -49,7 +49,7 @@ from review.consolidation.pipeline import (
     only_plans,
 )
 from review.consolidation.render import PlanReport, default_workers, renderer_pool
-from review.coordinator import artifacts
+from review.coordinator import artifacts, run_log
 from review.db import get_engine, session_scope
 from review.rounds import get_round
 
@@ -122,21 +122,18 @@ def compile_plan_chunk(
 
 
 @task(name="compile-part", cache_policy=NO_CACHE)
-def compile_part(part: str, workers: int) -> int:
+def compile_part(part: str, workers: int, round_name: str) -> int:
     """The documents of one part's plans and their PDF copies, unless a run made them already;
     how many plans."""
     made, rendered = compile_parts.compile_part(
         load_settings(), Path(part), workers=workers, renderers=_renderers(workers)
     )
+    t = round_translator(round_name)
     get_run_logger().info(
-        "part %s: %d plan(s) %s, %d PDF(s)",
-        Path(part).stem,
-        len(made.reports),
-        "rendered" if rendered else "rendered before, not again",
-        len(made.pdfs or []),
+        run_log.part_compiled(Path(part).stem, len(made.reports), len(made.pdfs or []), rendered, t)
     )
     for note in made.notes:
-        print(f"note: {note}")
+        print(run_log.note(note, t))
     return len(made.reports)
 
 
@@ -233,7 +230,9 @@ def compile_summary(
 def compile_reviews(parameters: CompileParameters) -> dict:
     """Write every consolidated review of a round, the round summary, the exports and PDFs."""
     if parameters.part:  # one part of a spread run: its plans' documents only
-        plans = compile_part(parameters.part, parameters.workers or default_workers())
+        plans = compile_part(
+            parameters.part, parameters.workers or default_workers(), parameters.round_name
+        )
         return {"part": parameters.part, "plans": plans}
     settings = load_settings()
     out_dir = (
@@ -293,8 +292,8 @@ def compile_reviews(parameters: CompileParameters) -> dict:
     )
     publish_round_progress(parameters.round_name, ["compile"])
     for note in notes:
-        print(f"note: {note}")
-    print(f"{len(reports)} plan(s) compiled into {out_dir}")
+        print(run_log.note(note, t))
+    print(run_log.compiled(len(reports), out_dir, t))
     return {
         "out_dir": str(out_dir),
         "plans": {r.plan_id: r.outcome_id or "incomplete" for r in reports},

@@ -10,7 +10,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.states import Completed, Failed, State
 
 from flows.artifacts import artifact_key, publish_round_progress, round_translator
-from review.coordinator import artifacts
+from review.coordinator import artifacts, run_log
 from review.errors import PeerplanError
 
 
@@ -20,8 +20,9 @@ def run_control(round_name: str, key: str, control: Callable[[], list[str]]) -> 
     try:
         done = control()
     except PeerplanError as exc:
-        print(f"refused: {exc}")
-        return Failed(message=artifacts.refusal(exc, round_translator(round_name)))
+        t = round_translator(round_name)
+        print(run_log.control_refused(exc, t))
+        return Failed(message=artifacts.refusal(exc, t))
     t = round_translator(round_name)
     title = artifacts.control_title(key, t)
     create_markdown_artifact(

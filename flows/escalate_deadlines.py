@@ -14,7 +14,13 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from pydantic import BaseModel
 
-from flows.artifacts import artifact_key, publish_round_progress, round_translator, run_name
+from flows.artifacts import (
+    artifact_key,
+    errors_in,
+    publish_round_progress,
+    round_translator,
+    run_name,
+)
 from flows.forms import optional
 from review.config import load_settings
 from review.coordinator import artifacts
@@ -51,9 +57,12 @@ def escalate_deadlines(parameters: EscalationParameters = EVERY_ROUND) -> dict[s
     )
     for name in run.round_names:
         publish_round_progress(name, ["escalate"])
-    print(run.report.text())
-    print(f"outbox: {run.delivery.summary()}")
-    run.raise_if_failed()  # SMTP trouble fails the run visibly; the messages wait in the outbox
+    print(artifacts.escalation_text(run.report, t))
+    print(
+        t.gettext("outbox: %(summary)s") % {"summary": artifacts.delivery_summary(run.delivery, t)}
+    )
+    with errors_in(t):
+        run.raise_if_failed()  # SMTP trouble fails the run visibly; the messages wait in the outbox
     return {
         "queued": len(run.report.queued),
         "sent": len(run.delivery.sent),

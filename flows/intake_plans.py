@@ -30,7 +30,7 @@ from flows.deployments import spec
 from flows.forms import optional
 from flows.parts import on_workers, run_part
 from review.config import Settings, load_settings
-from review.coordinator import artifacts
+from review.coordinator import artifacts, run_log
 from review.db import get_engine, session_scope
 from review.intake import IntakeOutcome, Planned, Reading, collect_sources, plan_sources
 from review.intake.batch import (
@@ -155,10 +155,10 @@ def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
         for (chunk, name), future in zip(parts, futures, strict=True):
             outcomes |= register_plans(settings, round_name, chunk, future.result(), name)
     ordered = [outcomes[i] for i in sorted(outcomes)]
+    t = round_translator(round_name)
     for outcome in ordered:
         if not outcome.taken_in:
-            logger.warning("refused: %s", outcome.error)
-    t = round_translator(round_name)
+            logger.warning(run_log.file_refused(outcome.error, t))
     create_table_artifact(
         key=artifact_key("intake", round_name) + _part_suffix(request.part),
         table=artifacts.intake_rows(ordered, t),

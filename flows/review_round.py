@@ -17,7 +17,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from pydantic import BaseModel, Field
 
-from flows.artifacts import publish_round_progress, run_name
+from flows.artifacts import publish_round_progress, round_translator, run_name
 from flows.assign_reviewers import AssignRequest, assign_reviewers
 from flows.compile_reviews import CompileParameters, compile_reviews
 from flows.escalate_deadlines import EscalationParameters, escalate_deadlines
@@ -25,6 +25,7 @@ from flows.forms import optional
 from flows.intake_plans import IntakeRequest, intake_plans
 from flows.send_invitations import InvitationParameters, send_invitations
 from review.config import load_settings
+from review.coordinator import run_log
 from review.db import get_engine, session_scope
 from review.progress import RoundProgress, Step, round_progress
 from review.rounds import get_round
@@ -150,5 +151,5 @@ def review_round(parameters: RoundParameters) -> dict[str, Any]:
     next_steps = [s.value for s in progress.next_steps()]
     # The parent run carries the round's progress too, not only its subflows.
     publish_round_progress(name, taken)
-    logger.info("round %s: took %s; next %s", name, taken, next_steps)
+    logger.info(run_log.round_run(name, taken, next_steps, round_translator(name)))
     return {"round": name, "steps": taken, "next": next_steps, "plans": progress.table()}

@@ -9,7 +9,13 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from pydantic import BaseModel, Field
 
-from flows.artifacts import artifact_key, publish_round_progress, round_translator, run_name
+from flows.artifacts import (
+    artifact_key,
+    errors_in,
+    publish_round_progress,
+    round_translator,
+    run_name,
+)
 from review.config import load_settings
 from review.coordinator import artifacts
 from review.runs import run_invitations
@@ -37,6 +43,10 @@ def send_invitations(parameters: InvitationParameters) -> dict[str, int]:
     )
     publish_round_progress(round_name, ["invite"])
     invited = sum(item.outcome == "invited" for item in run.invited)
-    print(f"{invited} invited; outbox: {run.delivery.summary()}")
-    run.raise_if_failed()
+    print(
+        t.gettext("%(n)s invited; outbox: %(summary)s")
+        % {"n": invited, "summary": artifacts.delivery_summary(run.delivery, t)}
+    )
+    with errors_in(t):
+        run.raise_if_failed()
     return {"invited": invited, "sent": len(run.delivery.sent)}

@@ -56,7 +56,7 @@ def test_the_control_flows_refuse_with_one_line_and_act(
         ReplaceParameters(round_name=name, municipality="Atlantis", reviewer=email),
         return_state=True,
     )
-    assert nobody.is_failed() and "no municipality 'Atlantis'" in nobody.message
+    assert nobody.is_failed() and "keine Gemeinde „Atlantis“" in nobody.message
     settings_run = update_round(
         RoundSettings(round_name=name, reviews_per_plan=2, coordinator_name="Dr. Eva Koch"),
         return_state=True,

@@ -1,0 +1,106 @@
+"""What the flows log for the coordinator, who reads it in the Prefect UI under each run: its
+lines in the round's language (or the installation's, for a run over every round). The flows
+only log them; lines for developers (debug) stay English and are not here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from review.errors import PeerplanError
+from review.i18n import N_, Translator, said
+from review.progress_report import STEP_NAMES
+
+#: What a round's run would do next (`review.progress.Step` values), as its log names it.
+NEXT_STEP_NAMES = {
+    "intake": N_("take plans in"),
+    "assign": N_("propose reviewers"),
+    "approve": N_("approve the reviewers"),
+    "invite": N_("send invitations"),
+    "escalate": N_("check deadlines"),
+    "compile": N_("write documents"),
+    "done": N_("nothing: the round is done"),
+}
+
+
+def reasons(items: Sequence[object], t: Translator) -> str:
+    """The solver's reasons, each said in `t`'s language, one after the other."""
+    return "; ".join(str(said(t, reason)) for reason in items)
+
+
+def infeasible_after_answer(why: Sequence[object], t: Translator) -> str:
+    return t.gettext(
+        "the last pins and forbids leave no possible assignment; they are dropped: %(reasons)s"
+    ) % {"reasons": reasons(why, t)}
+
+
+def no_assignment(why: Sequence[object], t: Translator) -> str:
+    return t.gettext("no assignment possible: %(reasons)s") % {"reasons": reasons(why, t)}
+
+
+def no_approval(revisions: int, t: Translator) -> str:
+    return t.ngettext(
+        "no approval after %(n)s revision; run the flow again",
+        "no approval after %(n)s revisions; run the flow again",
+        revisions,
+    ) % {"n": t.format_decimal(revisions)}
+
+
+def approved(n: int, t: Translator) -> str:
+    return t.ngettext("%(n)s assignment approved", "%(n)s assignments approved", n) % {
+        "n": t.format_decimal(n)
+    }
+
+
+def stopped(t: Translator) -> str:
+    return t.gettext("stopped by the coordinator; nothing approved")
+
+
+def solving_again(pins: int, forbids: int, t: Translator) -> str:
+    return t.gettext("solving again: %(pins)s pinned pair(s), %(forbids)s forbidden pair(s)") % {
+        "pins": t.format_decimal(pins),
+        "forbids": t.format_decimal(forbids),
+    }
+
+
+def part_compiled(part: str, plans: int, pdfs: int, rendered: bool, t: Translator) -> str:
+    """One part of a compile spread over workers."""
+    line = (
+        t.gettext("part %(part)s: %(plans)s plan(s) rendered, %(pdfs)s PDF(s)")
+        if rendered
+        else t.gettext(
+            "part %(part)s: %(plans)s plan(s) rendered before, not again, %(pdfs)s PDF(s)"
+        )
+    )
+    return line % {"part": part, "plans": t.format_decimal(plans), "pdfs": t.format_decimal(pdfs)}
+
+
+def note(text: str, t: Translator) -> str:
+    return t.gettext("note:") + " " + text
+
+
+def compiled(plans: int, out_dir: Path, t: Translator) -> str:
+    return t.gettext("%(n)s plan(s) compiled into %(folder)s") % {
+        "n": t.format_decimal(plans),
+        "folder": out_dir,
+    }
+
+
+def file_refused(why: object, t: Translator) -> str:
+    """A plan file the intake refused, and why (the reader's words as the outcome keeps them)."""
+    return t.gettext("refused: %(why)s") % {"why": said(t, why)}
+
+
+def control_refused(exc: PeerplanError, t: Translator) -> str:
+    return t.gettext("refused: %(why)s") % {"why": exc.text(t.language)}
+
+
+def round_run(name: str, taken: Sequence[str], next_steps: Sequence[str], t: Translator) -> str:
+    """What a run of the round did and what the round waits for."""
+    done = ", ".join(t.gettext(STEP_NAMES.get(s, s)) for s in taken) or t.gettext("nothing")
+    then = ", ".join(t.gettext(NEXT_STEP_NAMES.get(s, s)) for s in next_steps) or "-"
+    return t.gettext("round '%(round)s': done now: %(done)s; next: %(next)s") % {
+        "round": name,
+        "done": done,
+        "next": then,
+    }
