@@ -96,6 +96,17 @@ def approve_proposal(
     )
 
 
+def check_shown(session: Session, round_: Round, shown: str | None) -> list[Assignment]:
+    """The standing proposal, when it is the one shown (`shown`: its `proposal_mark`; None:
+    nothing to compare); else ProposalChanged."""
+    standing = pending(session, round_)
+    if shown is not None and proposal_mark(standing) != shown:
+        raise ProposalChanged(
+            N_("the proposal changed since the page was shown; reload it and look again.")
+        )
+    return standing
+
+
 class NoAssignmentWithout(Refused):
     """Leaving the pair out leaves no possible assignment; nothing was changed."""
 
@@ -124,11 +135,7 @@ def leave_out(
     `assignment.proposed`). ProposalChanged when the proposal is not the one shown or the pair
     is not proposed any more; NoAssignmentWithout (with the solver's reasons) when no
     assignment is possible without it. Neither writes anything but the solver's audit event."""
-    before = pending(session, round_)
-    if shown is not None and proposal_mark(before) != shown:
-        raise ProposalChanged(
-            N_("the proposal changed since the page was shown; reload it and look again.")
-        )
+    before = check_shown(session, round_, shown)
     pair = next((a for a in before if a.id == assignment_id), None)
     if pair is None:
         raise ProposalChanged(N_("this reviewer is not proposed any more; reload the page."))

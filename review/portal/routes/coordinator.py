@@ -234,25 +234,34 @@ def leave_out(
 ) -> Response:
     """Solve again without one proposed reviewer on its plan (review.lifecycle.leave_out); back
     to the page with the new proposal, or the page again with why not (the proposal stands)."""
-    raw_lang, shown = form.get("lang"), form.get("proposal")
+    raw_lang, raw_shown = form.get("lang"), form.get("proposal")
     lang = pick_language(raw_lang if isinstance(raw_lang, str) else None, round_.language)
     number = _page_number(form.get("page"))
-    if not 1 <= assignment_id <= MAX_ID:
-        raise HTTPException(404)
-    try:
-        lifecycle.leave_out(
-            session,
-            round_,
-            assignment_id,
-            actor=ACTOR,
-            shown=shown if isinstance(shown, str) else "",
-        )
-    except PeerplanError as exc:
+    shown = raw_shown if isinstance(raw_shown, str) else None
+
+    def refused(exc: PeerplanError) -> Response:
         session.rollback()
         error = translator(lang).gettext("That did not work: %(why)s") % {"why": _why(exc, lang)}
         return _page(
             request, token, round_, session, settings, pages, lang, number, 422, error=error
         )
+
+    if not 1 <= assignment_id <= MAX_ID:
+        raise HTTPException(404)
+    try:
+        # First: a second click on a page whose proposal is gone (its pair deleted with it)
+        # is told to reload, not shown a bad link.
+        lifecycle.approving.check_shown(session, round_, shown)
+    except PeerplanError as exc:
+        return refused(exc)
+    try:
+        controls.review_of(session, round_, assignment_id)
+    except NotFound:
+        raise HTTPException(404) from None  # not a review of this round: as a bad link
+    try:
+        lifecycle.leave_out(session, round_, assignment_id, actor=ACTOR, shown=shown)
+    except PeerplanError as exc:
+        return refused(exc)
     return RedirectResponse(
         f"/c/{token}?lang={lang}&page={number}&done=leave-out#proposal", status_code=303
     )
