@@ -38,7 +38,9 @@ def send_invitations(parameters: InvitationParameters) -> dict[str, int]:
     t = round_translator(round_name)
     create_markdown_artifact(
         key=artifact_key("send-invitations", round_name),
-        markdown=artifacts.invitations_markdown(round_name, run.invited, run.delivery, t),
+        markdown=artifacts.invitations_markdown(
+            round_name, run.invited, run.delivery, t, run.awaiting_approval
+        ),
         description=artifacts.invitations_description(t),
     )
     publish_round_progress(round_name, ["invite"])
@@ -47,6 +49,8 @@ def send_invitations(parameters: InvitationParameters) -> dict[str, int]:
         t.gettext("%(n)s invited; outbox: %(summary)s")
         % {"n": invited, "summary": artifacts.delivery_summary(run.delivery, t)}
     )
+    if waiting := artifacts.awaiting_approval_text(round_name, run.awaiting_approval, t):
+        print(waiting)
     with errors_in(t):
         run.raise_if_failed()
     return {"invited": invited, "sent": len(run.delivery.sent)}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from review.assignment.proposal import pending_approval
 from review.config import Settings
 from review.db import get_engine, session_scope
 from review.deadlines.escalate import escalate
@@ -32,6 +33,8 @@ class InvitationRun:
     round_name: str
     invited: list[Invited]
     delivery: DeliveryReport
+    # Proposed reviewers nobody approved yet: not invited, and the coordinator must be told why.
+    awaiting_approval: int = 0
 
     def raise_if_failed(self) -> None:
         self.delivery.raise_if_failed()
@@ -71,5 +74,6 @@ def run_invitations(
         round_ = get_round(session, round_name)
         assert round_.id is not None  # read from the database
         invited = invite_round(session, settings, round_.id, actor=actor, now=now)
+        awaiting = len(pending_approval(session, round_))
     delivery = deliver(engine, settings, now=now, actor=actor, raise_on_failure=False)
-    return InvitationRun(round_name, invited, delivery)
+    return InvitationRun(round_name, invited, delivery, awaiting)

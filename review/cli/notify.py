@@ -9,7 +9,12 @@ from rich.markup import escape
 from sqlmodel import col, select
 
 from review.cli.app import app, console, database, settings, user_errors
-from review.coordinator.artifacts import LINE_OUTCOMES, delivery_summary, escalation_text
+from review.coordinator.artifacts import (
+    LINE_OUTCOMES,
+    awaiting_approval_text,
+    delivery_summary,
+    escalation_text,
+)
 from review.coordinator.language import coordinator_translator, round_translator
 from review.db import migrate
 from review.errors import InvalidInput
@@ -61,6 +66,8 @@ def invite(
         },
         highlight=False,
     )
+    if waiting := awaiting_approval_text(round_name, run.awaiting_approval, t):
+        console.print(escape(waiting), highlight=False)
     run.raise_if_failed()
 
 

@@ -273,10 +273,30 @@ def delivery_markdown(delivery: DeliveryReport, t: Translator) -> str:
     return "\n".join(lines)
 
 
+def awaiting_approval_text(round_name: str, awaiting: int, t: Translator) -> str:
+    """Why proposed reviewers were not invited, and where to approve them ("" when none wait)."""
+    if not awaiting:
+        return ""
+    return t.ngettext(
+        "%(n)s proposed reviewer assignment waits for your approval and was not invited: "
+        "approve it with `peerplan approve --round %(round)s`, on the round's page, or in the "
+        "Prefect flow assign_reviewers.",
+        "%(n)s proposed reviewer assignments wait for your approval and were not invited: "
+        "approve them with `peerplan approve --round %(round)s`, on the round's page, or in the "
+        "Prefect flow assign_reviewers.",
+        awaiting,
+    ) % {"n": t.format_decimal(awaiting), "round": round_name}
+
+
 def invitations_markdown(
-    round_name: str, invited: Sequence[Invited], delivery: DeliveryReport, t: Translator
+    round_name: str,
+    invited: Sequence[Invited],
+    delivery: DeliveryReport,
+    t: Translator,
+    awaiting: int = 0,
 ) -> str:
     _ = t.gettext
+    waiting = awaiting_approval_text(round_name, awaiting, t)
     rows = table_head([_("assignment"), _("reviewer"), _("outcome"), _("why")])
     rows += [
         f"| {i.assignment_id} | {cell(i.reviewer_email)} | "
@@ -288,6 +308,7 @@ def invitations_markdown(
         + _("Invitations for %(round)s") % {"round": round_name}
         + "\n\n"
         + ("\n".join(rows) if invited else "_" + _("No approved assignment to invite.") + "_")
+        + (f"\n\n**{waiting}**" if waiting else "")
         + "\n\n## "
         + _("Delivery")
         + "\n"

@@ -106,6 +106,13 @@ def test_peerplan_approve_shows_and_approves_the_proposal_then_says_why_nothing_
     proposed = cli("assign", "--round", "Runde CLI")
     assert proposed.exit_code == 0, proposed.output
     assert "peerplan approve --round Runde CLI" in " ".join(proposed.output.split())
+    # Inviting before the approval invites nobody, and says why and where to approve.
+    early = cli("invite", "--round", "Runde CLI")
+    assert early.exit_code == 0, early.output
+    said_early = " ".join(early.output.split())
+    assert "0 eingeladen" in said_early
+    assert "18 vorgeschlagene Zuteilungen warten auf Ihre Freigabe" in said_early
+    assert "peerplan approve --round Runde CLI" in said_early
 
     approved = cli("approve", "--round", "Runde CLI")
     assert approved.exit_code == 0, approved.output
@@ -124,6 +131,7 @@ def test_peerplan_approve_shows_and_approves_the_proposal_then_says_why_nothing_
 
     invited = cli("invite", "--round", "Runde CLI")
     assert invited.exit_code == 0, invited.output
+    assert "Freigabe" not in invited.output  # none waits any more
     late = " ".join(cli("approve", "--round", "Runde CLI").output.split())
     assert "bereits eingeladen" in late and "Nichts wurde geändert" in late
     with session_scope(get_engine(sqlite_settings)) as session:
