@@ -376,3 +376,116 @@ def test_a_span_that_has_ended_is_a_result_not_a_target() -> None:
 )
 def test_more_wordings_of_the_citys_goal(paragraphs: tuple[str, ...], want: tuple) -> None:
     assert _headline(*paragraphs) == want
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "want"),
+    [
+        # In the same sentence: after "d.h." (no sentence end), in brackets, after "i.e.".
+        (
+            (
+                "Ziel ist die klimaneutrale Stadt bis 2050, d.h. eine Minderung der "
+                "Treibhausgasemissionen um mindestens 95 % gegenüber 1990.",
+            ),
+            ("neutrality", 95.0, 2050, 1990),
+        ),
+        (
+            (
+                "Die Stadt will bis 2045 klimaneutral werden, d. h. ihre Emissionen um 90 % "
+                "gegenüber 1990 senken.",
+            ),
+            ("neutrality", 90.0, 2045, 1990),
+        ),
+        (
+            ("Unser Ziel: Klimaneutralität bis 2050 (-95 % gegenüber 1990).",),
+            ("neutrality", 95.0, 2050, 1990),
+        ),
+        (
+            ("The city aims to be carbon neutral by 2040, i.e. a 90% reduction against 1990.",),
+            ("neutrality", 90.0, 2040, 1990),
+        ),
+        # In the next sentence, after an adverb or a subject before "bedeutet dies".
+        (
+            (
+                "The city will be climate neutral by 2040. Concretely, this means that its "
+                "greenhouse gas emissions are cut by 90% compared to 1990.",
+            ),
+            ("neutrality", 90.0, 2040, 1990),
+        ),
+        (
+            (
+                "Die Stadt will bis 2045 klimaneutral werden. Für die Stadtverwaltung heißt das: "
+                "Die Treibhausgasemissionen sinken um 95 % gegenüber 1990.",
+            ),
+            ("neutrality", 95.0, 2045, 1990),
+        ),
+        # The defining share repeated as a reduction, more often than the goal itself is named.
+        (
+            (
+                "Wir sind auf dem Weg zur klimaneutralen Stadt bis 2045. Konkret bedeutet dies, "
+                "die Treibhausgasemissionen bis 2045 um 95 % gegenüber 1990 zu mindern.",
+                "Die Stadt will ihre CO2-Emissionen bis 2045 um 95 % gegenüber 1990 senken.",
+                "Unser Ziel bleibt, die Emissionen bis 2045 um 95 Prozent zu reduzieren.",
+            ),
+            ("neutrality", 95.0, 2045, 1990),
+        ),
+        (
+            (
+                "Our city is committed to becoming carbon neutral by 2040. In practice, this "
+                "means reducing greenhouse gas emissions by 90% from 1990 levels by 2040.",
+                "The city will cut its emissions by 90% by 2040 compared to 1990.",
+                "We will reduce our greenhouse gas emissions by 90% by 2040.",
+            ),
+            ("neutrality", 90.0, 2040, 1990),
+        ),
+    ],
+)
+def test_a_neutrality_goal_defined_by_the_citys_own_share(
+    paragraphs: tuple[str, ...], want: tuple
+) -> None:
+    assert _headline(*paragraphs) == want
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "want"),
+    [
+        # The nation's neutrality, defined by its share: the city's own reduction of the same
+        # share and year stays a reduction.
+        (
+            (
+                "Deutschland will bis 2045 treibhausgasneutral sein, d.h. die Emissionen um 95 % "
+                "gegenüber 1990 mindern.",
+                "Die Stadt will ihre CO2-Emissionen bis 2045 um 95 % gegenüber 1990 senken.",
+            ),
+            ("reduction", 95.0, 2045, 1990),
+        ),
+        # A defined neutrality on the mid-century horizon does not take the city's dated target
+        # of another year ...
+        (
+            (
+                "The city will reduce its greenhouse gas emissions by 65% by 2030 compared to "
+                "1990.",
+                "By 2030, our emissions shall be 65% lower than in 1990.",
+                "In the long term, the city wants to be climate neutral by 2050, i.e. a 95% "
+                "reduction compared to 1990.",
+            ),
+            ("reduction", 65.0, 2030, 1990),
+        ),
+        # ... nor one against another base year.
+        (
+            (
+                "Wir wollen bis 2050 klimaneutral werden, d.h. die Emissionen um 95 % gegenüber "
+                "1990 mindern.",
+                "Die Stadt senkt ihre Emissionen bis 2050 um 95 % gegenüber 2010.",
+                "Bis 2050 will die Stadt ihre Treibhausgasemissionen um 95 % gegenüber 2010 "
+                "senken.",
+                "Unser Ziel: die CO2-Emissionen bis 2050 um 95 % gegenüber 2010 reduzieren.",
+            ),
+            ("reduction", 95.0, 2050, 2010),
+        ),
+    ],
+)
+def test_a_reduction_target_that_defines_no_neutrality_goal_of_the_citys_own(
+    paragraphs: tuple[str, ...], want: tuple
+) -> None:
+    assert _headline(*paragraphs) == want

@@ -164,6 +164,48 @@ def test_the_older_german_target_beside_the_current_one() -> None:
     assert former and former[0]["scope"] == "former"
 
 
+# Münster's Klimabilanz 2015, p. 4 (PDF text layer): the neutrality goal, defined in the next
+# sentence by the city's own share, and the older -40 % by 2020 that the Masterplan continues.
+MUENSTER_P4 = (
+    "Die Stadt Münster ist - nach dem Beschluss zum Masterplan „100% Klimaschutz“ - auf dem Weg \n"
+    "zur klimaneutralen Stadt bis zum Jahr 2050. Konkret bedeutet dies, dass sich die Stadt "
+    "Münster \ndas Ziel gesetzt hat, bis zum Jahr 2050 die Treibhausgasemissionen um mindestens "
+    "95 Prozent \ngegenüber 1990 zu mindern und gleichzeitig den Endenergieverbrauch zu "
+    "halbieren. Dabei wird es \nvor allem darum gehen, den Wärme- und Strombedarf in der Stadt "
+    "deutlich zu reduzieren und die \nEnergieeffizienz in der Industrie, im Gewerbe und bei den "
+    "Dienstleistungen zu steigern.\n"
+    "Der Masterplan 100% Klimaschutz schließt unmittelbar an das bisherige \nKlimaschutzziel der "
+    "Stadt an, den CO2-Ausstoß bis 2020 um 40 Prozent im \nVergleich zu 1990 zu senken und den "
+    "Anteil erneuerbarer Energien auf 20 \nProzent zu erhöhen. Daher lautet das neue Motto für "
+    "den Klimaschutz in \nMünster: Münster Klimaschutz 2050."
+)
+# The report's conclusion (p. 23) states the -95 % again, as a reduction.
+MUENSTER_P23 = (
+    "Die Erreichung des angestrebten Klimaschutzzieles im Rahmen des „Masterplans 100% Klima-\n"
+    "schutz für Münster“ den CO2-Ausstoß bis 2050 im Vergleich zu 1990 um 95 % und den Endener-\n"
+    "gieverbrauch um 50 % zu senken, erfordert weitere Anstrengungen."
+)
+
+
+def test_a_neutrality_goal_the_city_defines_by_its_own_share_is_the_headline() -> None:
+    """The climate-neutral city by 2050 that "konkret bedeutet" -95 % against 1990 is the
+    headline, kind neutrality, however often the report repeats the -95 % as a reduction (the
+    labels' rule, as for Lahti and Turku); the repetition is no second own target, and what it
+    covers comes from the defining sentence. The older -40 % by 2020 stays apart."""
+    units = [Unit("page", 4, MUENSTER_P4), Unit("page", 23, MUENSTER_P23)]
+    found = read_targets([(u, u.text.lower()) for u in units], "klimabilanz")
+    assert _key(found["headline"]) == ("neutrality", 95.0, 2050, 1990)
+    assert found["neutrality_year"] == 2050
+    assert found["headline"]["evidence"]["page"] == 4
+    assert "klimaneutralen Stadt bis zum Jahr 2050" in found["headline"]["evidence"]["snippet"]
+    assert found["headline"]["covers"] == "greenhouse gas emissions"
+    others = {
+        (t["kind"], t["percent"], t["target_year"], t["scope"]) for t in found["other_targets"]
+    }
+    assert ("reduction", 95.0, 2050, "city") not in others
+    assert ("reduction", 40.0, 2020, "former") in others
+
+
 def test_german_plan_of_2008_minus_40_percent_by_2020() -> None:
     found = _read(
         "Die Stadt hat sich zum Ziel gesetzt, die CO2-Emissionen bis zum Jahr 2020 um 40 % "

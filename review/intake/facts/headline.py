@@ -24,6 +24,9 @@ class Candidate:
     score: int
     sentence: Sentence
     at: tuple[int, int]
+    # The next sentence, where it gives the share that defines a neutrality goal ("Our goal is
+    # carbon neutrality by 2035. This means cutting GHG emissions by 85 % ..."): what it covers.
+    defined_in: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -32,7 +35,7 @@ class Candidate:
             "target_year": self.target_year,
             "base_year": self.base_year,
             "scope": self.scope,
-            "covers": covers(self.sentence.text),
+            "covers": covers(self.sentence.text) or covers(self.defined_in),
             "evidence": evidence(self.sentence.unit, *self.at),
         }
 
@@ -85,14 +88,41 @@ def choose_headline(own: list[Candidate]) -> Candidate | None:
     (percent, year) = max(strong, key=lambda key: (key[1], r_votes[key]))
     same = [c for c in reductions if (c.percent, c.target_year) == (percent, year)]
     with_base = [c for c in same if c.base_year is not None]
-    return with_base[0] if with_base else same[0]
+    chosen = with_base[0] if with_base else same[0]
+    # The reduction is the share by which the city defines its neutrality goal of that year
+    # ("auf dem Weg zur klimaneutralen Stadt bis 2050. Konkret bedeutet dies, ... um mindestens
+    # 95 Prozent gegenüber 1990 zu mindern"): the goal is the neutrality, with that share.
+    defined = next((c for c in neutral if restates(chosen, c)), None)
+    return defined or chosen
+
+
+def restates(reduction: Candidate, neutrality: Candidate) -> bool:
+    """Whether a reduction states the share that defines a neutrality goal: the same share and
+    year, and the same base year where the reduction names one."""
+    return (
+        reduction.kind == "reduction"
+        and neutrality.kind == "neutrality"
+        and neutrality.percent is not None
+        and (reduction.percent, reduction.target_year)
+        == (neutrality.percent, neutrality.target_year)
+        and reduction.base_year in (None, neutrality.base_year)
+    )
 
 
 def confidence(headline: Candidate, own: list[Candidate]) -> float:
-    """High when the wording is clearly the city's target and no rival comes close."""
-    rival = next((c for c in own if c is not headline and _key(c) != _key(headline)), None)
-    margin = headline.score - rival.score if rival else 4
-    return round(min(0.95, 0.4 + 0.08 * headline.score + 0.05 * min(margin, 3)), 2)
+    """High when the wording is clearly the city's target and no rival comes close. The share
+    that defines a neutrality goal, stated as a reduction, is that goal's wording, no rival."""
+    score = max(c.score for c in own if c is headline or restates(c, headline))
+    rival = next(
+        (
+            c
+            for c in own
+            if c is not headline and _key(c) != _key(headline) and not restates(c, headline)
+        ),
+        None,
+    )
+    margin = score - rival.score if rival else 4
+    return round(min(0.95, 0.4 + 0.08 * score + 0.05 * min(margin, 3)), 2)
 
 
 def _key(c: Candidate) -> tuple[object, ...]:

@@ -120,13 +120,19 @@ def _distinct(others: list[Candidate], headline: dict[str, Any] | None) -> list[
     EU's on many pages ("EU climate neutrality by 2030" twice in one summary says nothing more).
     The same kind, percent, target year and scope is the same target; a base year one mention
     gives fills in the first's, two different base years stay apart. A repetition of the
-    headline (its neutrality year named without its share, too) is the headline."""
+    headline (its neutrality year named without its share, or its share named as a reduction
+    of the same year, too) is the headline."""
     kept: list[dict[str, Any]] = []
     seen: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     if headline is not None:
         seen[_same_target(headline)] = [headline]
         if headline["kind"] == "neutrality" and headline["scope"] == "city":
             seen[("neutrality", None, headline["target_year"], "city")] = [headline]
+            if headline["percent"] is not None:
+                # the share that defines it, stated as a reduction of its own
+                seen[("reduction", headline["percent"], headline["target_year"], "city")] = [
+                    headline
+                ]
     for c in others:
         same = seen.setdefault((c.kind, c.percent, c.target_year, c.scope), [])
         earlier = next(
@@ -169,10 +175,11 @@ def _neutrality(
         if year is None or year < FIRST_NEUTRALITY_YEAR:
             continue
         percent, base = _defining_share(text, rel + len(m.group(0)), year)
+        defined_in = ""
         if percent is None:
             # "Our goal is carbon neutrality by 2035. This means cutting emissions by 85 %
             # compared to 1990": the next sentence defines it.
-            percent, base = _defined_next(units[sentence.index][1], sentence.end, year)
+            percent, base, defined_in = _defined_next(units[sentence.index][1], sentence.end, year)
         scope = scope_of(text, rel, city)
         following = units[sentence.index][1][sentence.end : sentence.end + 30]
         if INSTEAD.search(following):
@@ -188,6 +195,7 @@ def _neutrality(
                 score,
                 sentence,
                 (m.start(), m.end()),
+                defined_in,
             )
         )
         if len(found) >= MAX_CANDIDATES:
@@ -359,18 +367,26 @@ def _target_year_near(
 _THIS_MEANS = re.compile(
     r"\W{0,3}(?:this|that|which) (?:means|implies|translates)|\W{0,3}i\.\s?e\.|"
     r"\W{0,3}in other words|\W{0,3}(?:das|dies) (?:bedeutet|heißt)|\W{0,3}d\.\s?h\.|"
+    # "Konkret bedeutet dies, dass ...", "Für die Stadt heißt das: ...", "Concretely, this
+    # means ...", "In practice, that means ..."
+    r"\W{0,3}(?:[\w-]+\s){1,3}(?:bedeutet|heißt) (?:dies|das)\b|"
+    r"\W{0,3}(?:concretely|specifically|in (?:concrete|practical) terms|in practice),? "
+    r"(?:this|that|it) (?:means|implies)|"
     # "To reach it, the city will reduce its emissions by 85 % ...", "Um dieses Ziel zu erreichen"
     r"\W{0,3}to (?:reach|achieve|meet) (?:it|this|that|th(?:is|e) (?:goal|target))\b|"
     r"\W{0,3}um (?:dies|das|dieses ziel|das ziel) zu erreichen"
 )
 
 
-def _defined_next(unit_text: str, end: int, year: int) -> tuple[float | None, int | None]:
-    """The share and base year a sentence that begins "This means ..." gives the goal before."""
+def _defined_next(unit_text: str, end: int, year: int) -> tuple[float | None, int | None, str]:
+    """The share and base year a sentence that begins "This means ..." gives the goal before,
+    and that sentence (where it gives them)."""
     if not _THIS_MEANS.match(unit_text, end, end + 40):
-        return None, None
+        return None, None, ""
     s, e = sentence_at(unit_text, min(len(unit_text), end + 6), min(len(unit_text), end + 7))
-    return _defining_share(" ".join(unit_text[s:e].split()), 0, year)
+    text = " ".join(unit_text[s:e].split())
+    percent, base = _defining_share(text, 0, year)
+    return percent, base, text if percent is not None else ""
 
 
 def _defining_share(text: str, after: int, year: int) -> tuple[float | None, int | None]:
@@ -411,7 +427,11 @@ def _reduction_percent(text: str) -> re.Match[str] | None:
         window = text[max(0, m.start() - 60) : m.end() + 60]
         if _OFFSET_AFTER.match(text, m.end()):
             continue  # "maximal 20 % compensation": what is offset, not reduced
-        if (_minus(text, m.start()) or REDUCE.search(window)) and not NOT_EMISSIONS.search(window):
+        # (what the share is of: the words as near as `_share` reads them; "... um 95 Prozent
+        # gegenüber 1990 zu mindern und gleichzeitig den Endenergieverbrauch zu halbieren")
+        if (_minus(text, m.start()) or REDUCE.search(window)) and not NOT_EMISSIONS.search(
+            text[max(0, m.start() - 50) : m.start() + 40]
+        ):
             found.append(m)
     base = BASE.search(text)
     if base is None or len(found) < 2:

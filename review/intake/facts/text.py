@@ -10,12 +10,13 @@ from review.intake.document import Heading, Unit
 from review.intake.scan import anchored_finditer, spots_in, units_with
 
 SNIPPET_CHARS = 90
-# A sentence ends at . ! ? ; (not after "i.e.", "e.g.", "z.B.", "ca.", "vs.", "bzw.", "Nr."),
-# at an empty line, at a table cell's border, or before a bullet.
+# A sentence ends at . ! ? ; (not after "i.e.", "e.g.", "z.B.", "d.h.", "ca.", "vs.", "bzw.",
+# "Nr."), at an empty line, at a table cell's border, or before a bullet.
 _SENTENCE_END = re.compile(
     # The abbreviations are checked only where a full stop stands (a lookbehind first in the
     # pattern would run at every character).
-    r"[.!?;](?<!\bi\.e\.)(?<!\be\.g\.)(?<!\bz\.b\.)(?<!\bca\.)(?<!\bvs\.)(?<!\bbzw\.)"
+    r"[.!?;](?<!\bi\.e\.)(?<!\be\.g\.)(?<!\bz\.b\.)(?<!\bd\.h\.)(?<!\bd\.)(?<!\bd\. h\.)"
+    r"(?<!\bca\.)(?<!\bvs\.)(?<!\bbzw\.)"
     r"(?<!\bnr\.)(?<!\bno\.)(?<!\bapprox\.)(?<!\betc\.)(?=\s)|\n\s*\n|\s\|\s|\n(?=[-•–*#]\s)",
     re.IGNORECASE,
 )
