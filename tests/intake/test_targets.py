@@ -206,6 +206,51 @@ def test_a_neutrality_goal_the_city_defines_by_its_own_share_is_the_headline() -
     assert ("reduction", 40.0, 2020, "former") in others
 
 
+def test_a_neutrality_goal_broken_over_two_lines_is_read() -> None:
+    """Madrid p. 5: "climate / neutrality" on two lines of the PDF is a neutrality mention; its
+    2050 is the city's neutrality year (the labels'), the -65 % by 2030 its headline."""
+    found = _read(
+        "The Roadmap sets the goal of reducing Greenhouse Gases\n(GHGs) by 65% by 2030 (compared "
+        "to 1990 levels), and achieving climate\nneutrality by 2050, as well as increasing city "
+        "resilience to climate risks.",
+        city="madrid",
+    )
+    assert _key(found["headline"]) == ("reduction", 65.0, 2030, 1990)
+    assert found["neutrality_year"] == 2050
+
+
+def test_a_year_belongs_to_the_neutrality_mention_next_to_it() -> None:
+    """Headings run together (Madrid p. 78): the 2030 after "Pathways towards climate
+    neutrality" is that document title's, not the "participatory model for climate neutrality"
+    before it; nor is Oslo's "Goal: Climate neutrality by 2030" (the template's chapter title)
+    the year of the "Climate-neutrality commitments" line above it."""
+    madrid = _read(
+        "A-3.3: Description or visualisation of the city's\nparticipatory model for climate "
+        "neutrality\nSTAKEHOLDER MAPPING\nMADRID\nPART B - PATHWAYS TOWARDS CLIMATE NEUTRALITY\n"
+        "BY 2030\nThis module represents the core of the Climate Neutral Action Plan 2030, "
+        "consisting of the essential elements: scenarios, strategic objectives.",
+        city="madrid",
+    )
+    assert madrid["headline"] is None and madrid["neutrality_year"] is None
+    oslo_p196 = "Oslo\nClimate-neutrality commitments\nO\n2 Goal: Climate neutrality by 2030"
+    unit = Unit("page", 196, oslo_p196)
+    oslo = read_targets([(unit, oslo_p196.lower())], "oslo", ["2 Goal: Climate neutrality by 2030"])
+    assert oslo["headline"] is None and oslo["neutrality_year"] is None
+
+
+def test_a_condition_of_the_goal_is_no_denial_of_it() -> None:
+    """Groningen p. 100: "we can't do it without a societal change" says what the 2035 goal
+    needs; it does not give the goal up (as "not currently achievable" does)."""
+    found = _read(
+        "With that in mind, though the municipality of Groningen aims to be climate\nNeutral by "
+        "2035, we are well aware that to get there, we can't do it without\na societal change in "
+        "the world around us.",
+        city="groningen",
+    )
+    assert _key(found["headline"]) == ("neutrality", None, 2035, None)
+    assert found["neutrality_year"] == 2035
+
+
 def test_german_plan_of_2008_minus_40_percent_by_2020() -> None:
     found = _read(
         "Die Stadt hat sich zum Ziel gesetzt, die CO2-Emissionen bis zum Jahr 2020 um 40 % "

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 
 NEUTRAL = re.compile(
-    r"(?:climate|carbon|co2|co₂|ghg|greenhouse[- ]gas|emissions?)[- ]?neutral\w*"
+    # (a PDF's line may break between the words: "and achieving climate\nneutrality by 2050")
+    r"(?:climate|carbon|co2|co₂|ghg|greenhouse[-\s]gas|emissions?)[-\s]?neutral\w*"
+    # ("net zero" keeps its space: the anchors that find it hold one)
     r"|net[- ]zero|zero net (?:emissions|carbon)|klimaneutral\w*|treibhausgas-?neutral\w*"
     r"|thg-neutral\w*|co2-neutral\w*"
     r"|neutralit(?:y|é) climatique"
@@ -141,7 +143,10 @@ NOT_EMISSIONS = re.compile(
 )
 # "Although full climate neutrality by 2030 is not currently achievable in Bratislava"
 DENIED = re.compile(
-    r"\b(?:not (?:\w+ )?(?:achievable|possible|feasible|realistic|attainable)|cannot|can't|"
+    r"\b(?:not (?:\w+ )?(?:achievable|possible|feasible|realistic|attainable)|"
+    # (a condition is no denial: "aims to be climate neutral by 2035, ... we can't do it without
+    # a societal change")
+    r"(?:cannot|can['’]t)(?! (?:\w+ ){0,3}?(?:without|alone|on (?:its|our) own)\b)|"
     r"unable|unrealistic|nicht (?:\w+ )?(?:erreichbar|möglich|realistisch)|"
     r"(?:did|does|has) not set)"
 )

@@ -171,10 +171,17 @@ def _neutrality(
             # "the EU Mission 100 Climate-Neutral and Smart Cities", a chapter title, a
             # document's name ("the 2030 Climate Neutrality Action Plan")
             continue
-        year = _target_year_near(text, rel, NEUTRALITY_YEAR_REACH)
-        if year is None or year < FIRST_NEUTRALITY_YEAR:
+        found_year = _target_year_at(text, rel, NEUTRALITY_YEAR_REACH)
+        if found_year is None or found_year[0] < FIRST_NEUTRALITY_YEAR:
             continue
-        percent, base = _defining_share(text, rel + len(m.group(0)), year)
+        year, year_at = found_year
+        end = rel + len(m.group(0))
+        if NEUTRAL.search(text, end, year_at) or NEUTRAL.search(text, year_at, rel):
+            # The year is another mention's, nearer to it ("participatory model for climate
+            # neutrality / Part B - Pathways towards climate neutrality by 2030"; "Climate-
+            # neutrality commitments / Goal: Climate neutrality by 2030"): that one is read.
+            continue
+        percent, base = _defining_share(text, end, year)
         defined_in = ""
         if percent is None:
             # "Our goal is carbon neutrality by 2035. This means cutting emissions by 85 %
@@ -347,7 +354,15 @@ def _target_year_near(
     than `reach` characters, preferring the one after. `not_neutrality`: not a year the words
     next to it give to a neutrality goal ("um 55 % reduzieren und bis 2045 klimaneutral
     werden": the 55 % are for the year before, "bis 2030")."""
-    best: tuple[int, int] | None = None
+    found = _target_year_at(text, at, reach, not_neutrality)
+    return found[0] if found else None
+
+
+def _target_year_at(
+    text: str, at: int, reach: int = 160, not_neutrality: bool = False
+) -> tuple[int, int] | None:
+    """`_target_year_near`'s year and where it stands."""
+    best: tuple[int, int, int] | None = None
     # A base year is no target year ("compared to 1990", "lower than in 2019", "from 2015").
     bases = [b.span() for b in BASE.finditer(text)] if any(c.isdigit() for c in text) else []
     for m in TARGET_YEAR.finditer(text):
@@ -360,8 +375,8 @@ def _target_year_near(
             continue
         distance = m.start() - at if m.start() >= at else 2 * (at - m.end())
         if distance <= reach and (best is None or distance < best[0]):
-            best = (distance, year)
-    return best[1] if best else None
+            best = (distance, year, m.start())
+    return (best[1], best[2]) if best else None
 
 
 _THIS_MEANS = re.compile(
