@@ -39,6 +39,9 @@ def _finding(*paragraphs: str) -> dict[str, Any]:
         ("Figure 8: Summary of the 2019 baseline [tCO2eq]", 2019),
         ("A-1.4: GHG emissions by sector\nBase\nyear\n2019\nUnit\nt CO2 equivalent/year", 2019),
         ("Das Basisjahr ist 1990, die aktuelle Bilanz stammt aus 2019.", 1990),
+        # Oslo's table: the bracketed label names the year before it, not the next column's.
+        ("GHG emissions\n2009\n(baseline\nyear)\n2020\n(inventory)\n2023 2030", 2009),
+        ("Emissions by sector, 1990 (reference year) and 2021", 1990),
     ],
 )
 def test_the_base_year_in_a_wording_of_its_own(sentence: str, year: int) -> None:

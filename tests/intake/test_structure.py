@@ -406,3 +406,23 @@ def test_a_council_decision_given_by_its_number() -> None:
     ]
     for text in not_taken:
         assert not _council(text)["present"], text
+
+
+def test_a_year_on_a_line_of_its_own_at_a_pages_top_is_the_plans_text() -> None:
+    """Oslo p. 23: a table's first column "2009 (baseline year)" stands on the page's second
+    line. A bare number there is the printed page number; a year is the table's, and it is
+    the inventory's base year (not the next column's 2020)."""
+    oslo_p23 = (
+        "GHG emissions in the City of Oslo 2020, 2023 and 2030\n2009\n(baseline\nyear)\n2020\n"
+        "(inventory)\n2023 2030\nEmission\nlevel (tonnes\nCO2eq)*\n1,442,878 1,084,233 962,000 "
+        "548,300\n*The figures are based on the latest available emission inventory from the\n"
+        "Norwegian Environment Agency.\n23"
+    )
+    pages = [f"Oslo's climate strategy, page {n}.\nText of the plan.\n{n}" for n in range(20, 23)]
+    units = [Unit("page", i + 1, t) for i, t in enumerate([*pages, oslo_p23])]
+    structure = analyse(units)
+    page = units[3].text
+    running = [page[s.start : s.end] for s in structure.excluded[3] if s.role == RUNNING]
+    assert "23" in running and "2009" not in running
+    inventory = next(f for f in check_plan(units, structure=structure) if f["check"] == "inventory")
+    assert inventory["base_year"] == 2009

@@ -37,7 +37,10 @@ _NEXT_MODULE = re.compile(r"\bmodule [a-c]-\d\b|\bpart [b-c]\b|\b[a-c]-[2-9]\b")
 # A unit that opens the next module's part: a table "A-2.1: Policies ..." with no heading.
 _OPENS_MODULE = re.compile(r"\s*(?:[\d.]+\s+)?(?:module\s+)?(?:[a-c]-[2-9]\b|[bc]-\d\b)")
 _BASE_YEAR = re.compile(
-    r"\b(?:base(?:line)?|reference|inventory)[-\s]year\W{0,8}"
+    # A table's column "2009 (baseline year)": the label in brackets names the year before it,
+    # not the next column's ("2009 (baseline year) | 2020 (inventory)", Oslo p. 23).
+    r"\b(?P<y9>(?:19|20)\d\d)\s*\(\s*(?:base(?:line)?|reference|inventory)[-\s]year\s*\)"
+    r"|\b(?:base(?:line)?|reference|inventory)[-\s]year(?!\s*\))\W{0,8}"
     r"(?:(?:is|was|of|for|used|selected|chosen|\|)\W{0,4})*(?P<y1>(?:19|20)\d\d)\b"
     r"|\b(?P<y2>(?:19|20)\d\d)\b,? (?:is|was|has been|as|serves as|will be|which is|that is)\s"
     r"(?:\w+\s){0,2}?(?:as )?(?:the |a |our |its )?(?:baseline(?: year)?|(?:base|reference) year)"

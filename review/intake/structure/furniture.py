@@ -96,10 +96,11 @@ def running(
     excluded: list[list[Span]],
 ) -> None:
     """Headers and footers (digits aside: "Seite 4", a date). At a page's edge (its first or
-    last two lines): a line found there on a fifth of the pages, or a bare number. Anywhere on
-    the page (a header that a conversion moved into the text): a short line of a few words on a
-    tenth of the pages, about once per page (a table's labels repeat several times per page and
-    are content). In a Word file: a short paragraph of a few words repeated many times."""
+    last two lines): a line found there on a fifth of the pages, or a bare number (not a year:
+    a table's column). Anywhere on the page (a header that a conversion moved into the text): a
+    short line of a few words on a tenth of the pages, about once per page (a table's labels
+    repeat several times per page and are content). In a Word file: a short paragraph of a few
+    words repeated many times."""
     pages = sum(1 for u in units if u.kind == "page")
     if pages:
         keys = [
@@ -110,7 +111,7 @@ def running(
         for i, unit_keys in enumerate(keys):
             for (a, b, _), key in zip(edges[i], unit_keys, strict=True):
                 if len(key) <= RUNNING_MAX_CHARS and (
-                    at_edge_count[key] >= at_edge or not key.strip("#")
+                    at_edge_count[key] >= at_edge or _page_number_alone(key, units[i].text[a:b])
                 ):
                     excluded[i].append(Span(a, b, RUNNING))
         in_body = max(3, int(RUNNING_SHARE / 2 * pages))
@@ -118,6 +119,16 @@ def running(
         in_body = max(4, int(0.01 * len(units)))
     everywhere = max(5, int(FORM_SHARE * pages)) if pages else len(units) + 1
     _running_in_body(units, lowered, excluded, in_body, not pages, everywhere)
+
+
+# A year on a line of its own is a table's column or a chapter's date, not a page number
+# ("2009\n(baseline year)" at the top of Oslo's p. 23).
+_YEAR = re.compile(r"\s*(?:19|20)\d\d\s*")
+
+
+def _page_number_alone(key: str, line: str) -> bool:
+    """A bare number at a page's edge: its printed page number (a year aside)."""
+    return not key.strip("#") and not _YEAR.fullmatch(line)
 
 
 _SHORT_LINE = re.compile(rf"^[ \t]*(\S[^\n]{{10,{RUNNING_IN_BODY_CHARS - 2}}}\S)[ \t]*$", re.M)
