@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -93,7 +93,7 @@ def said(t: Translator, value: object) -> object:
         return value(t.language)
     if isinstance(value, date):
         return t.format_date(value)
-    if isinstance(value, Count | Size):
+    if isinstance(value, Count | Size | Figure):
         return value.said(t)
     return value
 
@@ -106,6 +106,48 @@ class Count(int):
 
     def said(self, t: Translator) -> str:
         return t.format_decimal(int(self))
+
+
+class Figure(float):
+    """A measured number in a message, with `decimals` digits after the point (None: as many as
+    it has, up to three): '0.823' in English, '0,823' in German."""
+
+    decimals: int | None
+
+    def __new__(cls, value: float, decimals: int | None = None) -> Figure:
+        figure = super().__new__(cls, value)
+        figure.decimals = decimals
+        return figure
+
+    def __getnewargs__(self) -> tuple[float, int | None]:  # type: ignore[override]
+        return float(self), self.decimals
+
+    def __str__(self) -> str:
+        return self.said(translator(SOURCE_LANGUAGE))
+
+    def said(self, t: Translator) -> str:
+        return t.format_decimal(float(self), self.decimals)
+
+
+class Listing(Message):
+    """Messages (or plain texts) said one after the other in the reader's language:
+    `Listing([phrase, phrase], "; ")`; `str()` is them in English."""
+
+    items: tuple[object, ...]
+    separator: str
+
+    def __new__(cls, items: Iterable[object], separator: str = ", ") -> Listing:
+        kept = tuple(items)
+        listing = super().__new__(cls, separator.join(str(item) for item in kept))
+        listing.items, listing.separator = kept, separator
+        return listing
+
+    def __getnewargs__(self) -> tuple[tuple[object, ...], str]:  # type: ignore[override]
+        return self.items, self.separator
+
+    def __call__(self, language: str) -> str:
+        t = translator(language)
+        return self.separator.join(str(said(t, item)) for item in self.items)
 
 
 class Size(int):

@@ -23,6 +23,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sqlmodel import Session, col, select
 
+from review.i18n import N_, Message, translator
 from review.models import (
     Assignment,
     AssignmentStatus,
@@ -231,26 +232,41 @@ def value(term_values: Mapping[str, float]) -> int:
     return int(round(sum(term_values.values()) * SCALE))
 
 
+#: The affinity's terms as a pair's reasons name them.
+TERM_NAMES = {
+    "expertise": N_("expertise"),
+    "language": N_("own language"),
+    "country": N_("same country"),
+    "exchanges": N_("earlier exchanges"),
+    "text": N_("text similarity"),
+}
+
+
 def describe(term_values: Mapping[str, float], language: str = "en") -> str:
-    """'expertise 1.0, text similarity 0.42, ...' for a table column or an email."""
-    names = {
-        "en": {
-            "expertise": "expertise",
-            "language": "own language",
-            "country": "same country",
-            "exchanges": "earlier exchanges",
-            "text": "text similarity",
-        },
-        "de": {
-            "expertise": "Fachgebiet",
-            "language": "eigene Sprache",
-            "country": "gleiches Land",
-            "exchanges": "frühere Austausche",
-            "text": "Textähnlichkeit",
-        },
-    }[language]
+    """'expertise 1, text similarity 0.42, ...' ('Fachgebiet 1, Textähnlichkeit 0,42') for a
+    table column or an email."""
+    t = translator(language)
     ordered = sorted(term_values.items(), key=lambda kv: (-kv[1], kv[0]))
-    return ", ".join(f"{names.get(k, k)} {v:g}" for k, v in ordered)
+    return ", ".join(
+        t.gettext(TERM_NAMES.get(k, k)) + " " + t.format_decimal(v) for k, v in ordered
+    )
+
+
+class Why(Message):
+    """Why a pair was chosen, said in the reader's language (`str()`: English)."""
+
+    terms: dict[str, float]
+
+    def __new__(cls, term_values: Mapping[str, float]) -> Why:
+        why = super().__new__(cls, describe(term_values))
+        why.terms = dict(term_values)
+        return why
+
+    def __getnewargs__(self) -> tuple[dict[str, float]]:  # type: ignore[override]
+        return (self.terms,)
+
+    def __call__(self, language: str) -> str:
+        return describe(self.terms, language)
 
 
 def _latest_texts(session: Session, plan_ids: Iterable[int]) -> dict[int, str]:

@@ -13,10 +13,18 @@ import numpy as np
 
 from review.assignment.affinity import describe
 from review.assignment.problem import Problem
+from review.i18n import N_, Count, Listing, Phrase
+
+# Each reason is a Phrase: `str()` is English (the instance file's result, the audit event),
+# said in the coordinator's language where it is shown (CLI, artifacts, the run's log).
 
 
-def _plan(pb: Problem, p: int) -> str:
-    return f"plan of {pb.municipality_names[pb.plan_group[p]]} ({pb.plan_languages[p]})"
+def _plan(pb: Problem, p: int) -> Phrase:
+    return Phrase(
+        N_("plan of %(name)s (%(language)s)"),
+        name=pb.municipality_names[pb.plan_group[p]],
+        language=pb.plan_languages[p],
+    )
 
 
 def infeasibility(pb: Problem) -> list[str]:
@@ -32,11 +40,26 @@ def infeasibility(pb: Problem) -> list[str]:
     if not reasons:
         k = pb.k
         tight = sorted(range(pb.n_plans), key=lambda p: (len(groups[p]) - k, p))[:3]
-        spots = "; ".join(f"{_plan(pb, p)} has {len(groups[p])} eligible reviewers" for p in tight)
+        spots = Listing(
+            (
+                Phrase(
+                    N_("%(plan)s has %(n)s eligible reviewers"),
+                    plan=_plan(pb, p),
+                    n=Count(len(groups[p])),
+                )
+                for p in tight
+            ),
+            "; ",
+        )
         reasons.append(
-            "every plan and language has enough eligible reviewers on its own, but not all at once "
-            "under the loads and rules together (" + spots + "): raise maximum loads, add "
-            "reviewers, or drop a pin or the reciprocity/frontrunner rule"
+            Phrase(
+                N_(
+                    "every plan and language has enough eligible reviewers on its own, but not "
+                    "all at once under the loads and rules together (%(spots)s): raise maximum "
+                    "loads, add reviewers, or drop a pin or the reciprocity/frontrunner rule"
+                ),
+                spots=spots,
+            )
         )
     return reasons
 
@@ -55,16 +78,35 @@ def _plan_reasons(pb: Problem, groups: dict[int, set[int]]) -> list[str]:
         n = len(groups[p])
         if n < k:
             reasons.append(
-                f"{_plan(pb, p)}: {n} eligible reviewers from different municipalities, {k} needed"
+                Phrase(
+                    N_(
+                        "%(plan)s: %(n)s eligible reviewers from different municipalities, "
+                        "%(k)s needed"
+                    ),
+                    plan=_plan(pb, p),
+                    n=Count(n),
+                    k=Count(k),
+                )
             )
         for q, m in enumerate(pb.minimum.tolist()):
             have = len(per_rubric[(p, q)])
             if have < m:
                 reasons.append(
-                    f"{_plan(pb, p)}: {have} eligible {pb.rubrics[q]} reviewers, {m} needed"
+                    Phrase(
+                        N_("%(plan)s: %(n)s eligible %(rubric)s reviewers, %(m)s needed"),
+                        plan=_plan(pb, p),
+                        n=Count(have),
+                        rubric=pb.rubrics[q],
+                        m=Count(m),
+                    )
                 )
         if pb.require_frontrunner and not frontrunners[p]:
-            reasons.append(f"{_plan(pb, p)}: no eligible reviewer from a frontrunner municipality")
+            reasons.append(
+                Phrase(
+                    N_("%(plan)s: no eligible reviewer from a frontrunner municipality"),
+                    plan=_plan(pb, p),
+                )
+            )
     return reasons
 
 
@@ -82,9 +124,19 @@ def _language_reasons(pb: Problem) -> list[str]:
         capacity = int(sum(pb.hi[r] for r in readers))
         if capacity < plans * k:
             reasons.append(
-                f"language {lang}: {plans} plans need {plans * k} reviews, the {len(readers)} "
-                f"reviewers who can take them have room for {capacity} "
-                f"({plans * k - capacity} short)"
+                Phrase(
+                    N_(
+                        "language %(language)s: %(plans)s plans need %(needed)s reviews, the "
+                        "%(readers)s reviewers who can take them have room for %(room)s "
+                        "(%(short)s short)"
+                    ),
+                    language=lang,
+                    plans=Count(plans),
+                    needed=Count(plans * k),
+                    readers=Count(len(readers)),
+                    room=Count(capacity),
+                    short=Count(plans * k - capacity),
+                )
             )
     return reasons
 
@@ -96,13 +148,26 @@ def _load_reasons(pb: Problem) -> list[str]:
     total, top, bottom = pb.k * pb.n_plans, int(pb.hi.sum()), int(pb.lo.sum())
     if top < total:
         reasons.append(
-            f"all reviewers together can take {top} reviews, {total} needed "
-            f"({total - top} short): raise maximum loads or add reviewers"
+            Phrase(
+                N_(
+                    "all reviewers together can take %(top)s reviews, %(total)s needed "
+                    "(%(short)s short): raise maximum loads or add reviewers"
+                ),
+                top=Count(top),
+                total=Count(total),
+                short=Count(total - top),
+            )
         )
     if bottom > total:
         reasons.append(
-            f"minimum loads add up to {bottom} reviews but there are only {total}: "
-            f"lower minimum loads"
+            Phrase(
+                N_(
+                    "minimum loads add up to %(bottom)s reviews but there are only %(total)s: "
+                    "lower minimum loads"
+                ),
+                bottom=Count(bottom),
+                total=Count(total),
+            )
         )
     plans_of: dict[int, set[int]] = defaultdict(set)
     for r, p in zip(pb.r.tolist(), pb.p.tolist(), strict=True):
@@ -110,8 +175,12 @@ def _load_reasons(pb: Problem) -> list[str]:
     for r in range(pb.n_reviewers):
         if pb.lo[r] > len(plans_of[r]):
             reasons.append(
-                f"reviewer {pb.reviewer_ids[r]}: minimum load {int(pb.lo[r])} but only "
-                f"{len(plans_of[r])} eligible plans"
+                Phrase(
+                    N_("reviewer %(id)s: minimum load %(min)s but only %(n)s eligible plans"),
+                    id=pb.reviewer_ids[r],
+                    min=Count(int(pb.lo[r])),
+                    n=Count(len(plans_of[r])),
+                )
             )
     return reasons
 

@@ -34,7 +34,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SkipValidation,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from review.errors import InvalidInput
 from review.i18n import N_
@@ -196,7 +204,9 @@ class Result(BaseModel):
     bound: float | None = None
     gap: float | None = None
     assignments: list[AssignmentOut] = Field(default_factory=list)
-    reasons: list[str] = Field(default_factory=list)
+    # Not validated: a reason is a `review.i18n.Phrase` (a str said in any language), which
+    # validation would make a plain str; JSON holds its English text.
+    reasons: list[SkipValidation[str]] = Field(default_factory=list)
     method: str = ""
     # {"top_k": K, "candidates": kept, "eligible": all eligible triples, "widened": times}
     pruning: dict[str, Any] | None = None

@@ -26,6 +26,7 @@ import numpy as np
 
 from review.assignment.instance import Instance
 from review.assignment.rules import Rules, hard_rules
+from review.i18n import N_, Listing, Message, Phrase
 
 #: A dense instance (every eligible triple a candidate) is pruned above this many triples.
 DENSE_LIMIT = 5_000_000
@@ -219,17 +220,27 @@ def _pins(
     pins = []
     for rid, pid, rub in instance.pinned:
         a, b, c = rules.ridx[rid], rules.pidx[pid], rules.qidx[rub]
-        why = []
+        why: list[str] = []
         if rules.reviewer_group[a] == rules.plan_group[b]:
-            why.append("it is the reviewer's own municipality")
+            why.append(Message(N_("it is the reviewer's own municipality")))
         if not rules.reads[a, rules.plan_lang[b]]:
-            why.append(f"the reviewer does not read {plans[b].language}")
+            why.append(
+                Phrase(N_("the reviewer does not read %(language)s"), language=plans[b].language)
+            )
         if not rules.can[a, c]:
-            why.append(f"the reviewer has no {rub} expertise")
+            why.append(Phrase(N_("the reviewer has no %(rubric)s expertise"), rubric=rub))
         if why:
             problems.append(
-                f"pinned pair reviewer {rid} / plan {pid} ({rub}) breaks a hard "
-                f"rule: {', '.join(why)}"
+                Phrase(
+                    N_(
+                        "pinned pair reviewer %(reviewer)s / plan %(plan)s (%(rubric)s) breaks a "
+                        "hard rule: %(why)s"
+                    ),
+                    reviewer=rid,
+                    plan=pid,
+                    rubric=rub,
+                    why=Listing(why),
+                )
             )
         pins.append((a, b, c))
     return problems, pins

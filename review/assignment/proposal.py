@@ -176,8 +176,8 @@ def _store_answer(
     kept: list[Assignment] = []
     for (reviewer_id, plan_id), out in sorted(wanted.items()):
         t = terms[(reviewer_id, plan_id)]
-        why = aff.describe(t)
-        explanation = {"why": why, "why_de": aff.describe(t, "de"), "terms": t}
+        why = aff.Why(t)
+        explanation = {"why": str(why), "why_de": why("de"), "terms": t}
         value = out.affinity
         proposal.rows.append((plan_id, reviewer_id, out.rubric, value, why))
         row = by_pair.get((reviewer_id, plan_id))

@@ -40,6 +40,7 @@ from review.assignment.greedy import greedy_repair
 from review.assignment.ilp import solve_ilp
 from review.assignment.instance import AssignmentOut, Instance, Result
 from review.assignment.problem import TOP_K, Problem, build, top_k_mask
+from review.i18n import N_, Figure, Phrase
 
 #: The whole ILP is solved (and proven optimal by HiGHS) up to this many candidates; above it
 #: only the repaired part, or each plan's top-K candidates. Kept small because HiGHS checks its
@@ -288,9 +289,15 @@ def _result(pb: Problem, answer: _Answer, clock: Budget) -> Result:
     seconds = round(clock.elapsed(), 4)
     if answer.chosen is None:
         if answer.failure == "timeout":
-            reasons = [
-                f"no feasible assignment found within the budget of {clock.seconds:g} s; "
-                f"no answer can exceed {_affinity(pb, answer.bound):.3f}: give it more time"
+            reasons: list[str] = [
+                Phrase(
+                    N_(
+                        "no feasible assignment found within the budget of %(seconds)s s; no "
+                        "answer can exceed %(bound)s: give it more time"
+                    ),
+                    seconds=Figure(clock.seconds or 0.0),
+                    bound=Figure(_affinity(pb, answer.bound), 3),
+                )
             ]
             status = "timeout"
         else:

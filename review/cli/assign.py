@@ -10,10 +10,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from review.assignment.budget import DEFAULT_BUDGET
-from review.cli.app import app, console, database, err_console, settings, user_errors
+from review.cli.app import (
+    app,
+    console,
+    database,
+    err_console,
+    installation_translator,
+    settings,
+    user_errors,
+)
 from review.coordinator.artifacts import proposal_quality
 from review.coordinator.language import coordinator_translator
-from review.i18n import Translator
+from review.i18n import Translator, said
 from review.rounds import get_round
 
 
@@ -51,9 +59,17 @@ def assign_instance(
             f"assignments, {result.method}, {result.seconds:.2f} s{pruned} -> {out}"
         )
     else:
-        for reason in result.reasons:
-            err_console.print(f"[red]{result.status}:[/] {reason}", highlight=False)
+        _print_reasons(result.status, result.reasons, installation_translator())
         raise typer.Exit(1)
+
+
+def _print_reasons(status: str, reasons: list[str], t: Translator) -> None:
+    """Why the solver has no answer, a line per reason, in the coordinator's language."""
+    label = proposal_quality(status, None, None, t)
+    for reason in reasons:
+        err_console.print(
+            "[red]" + escape(label) + ":[/] " + escape(str(said(t, reason))), highlight=False
+        )
 
 
 def _progress(line: str) -> None:
@@ -62,7 +78,9 @@ def _progress(line: str) -> None:
 
 
 def proposal_table(session, proposal, t: Translator) -> Table:
-    title = t.gettext("proposal: objective %(value)s") % {"value": f"{proposal.objective:g}"}
+    title = t.gettext("proposal: objective %(value)s") % {
+        "value": t.format_decimal(proposal.objective)
+    }
     return pairs_table(session, proposal.rows, title, t)
 
 
@@ -97,7 +115,7 @@ def pairs_table(session, rows, title: str, t: Translator) -> Table:
             escape(names[reviewer_id]),
             rubric,
             t.format_decimal(value, 3),
-            escape(why),
+            escape(str(said(t, why))),
         )
     return table
 
@@ -125,8 +143,7 @@ def assign(
             session, round_, actor="cli", dry_run=dry_run, budget=budget, progress=_progress
         )
         if not proposal.found:
-            for reason in proposal.reasons:
-                err_console.print(f"[red]{proposal.status}:[/] {reason}", highlight=False)
+            _print_reasons(proposal.status, proposal.reasons, t)
             raise typer.Exit(1)
         console.print(proposal_table(session, proposal, t))
         counts = {

@@ -18,7 +18,7 @@ from babel import Locale, UnknownLocaleError
 
 from review.deadlines.report import EscalationReport
 from review.errors import PeerplanError
-from review.i18n import N_, Message, Translator
+from review.i18n import N_, Message, Translator, said
 from review.intake.outcome import IntakeOutcome
 from review.intake.report import missing
 from review.lifecycle import Approval, Invited
@@ -131,7 +131,7 @@ def proposal_rows(rows: Sequence[dict[str, Any]], t: Translator) -> list[dict[st
             _("reviewer"): row["reviewer"],
             _("reviewer's municipality"): row["reviewer's municipality"],
             _("affinity"): t.format_decimal(row["affinity"], 3),
-            _("reasons"): row["reasons"],
+            _("reasons"): said(t, row["reasons"]),
             "plan_id": row["plan_id"],
             "reviewer_id": row["reviewer_id"],
         }
@@ -176,7 +176,16 @@ def proposal_quality(status: str, gap: float | None, bound: float | None, t: Tra
         return t.gettext(
             "within %(gap)s %% of the optimum, not proven optimal (proven bound %(bound)s)"
         ) % {"gap": t.format_decimal(100 * (gap or 0), 4), "bound": t.format_decimal(bound or 0, 3)}
-    return status
+    return t.gettext(NO_ANSWER.get(status, status))
+
+
+#: Why the solver has no answer (`review.assignment.instance.Result.status`).
+NO_ANSWER = {"infeasible": N_("no assignment possible"), "timeout": N_("out of time")}
+
+
+def reason_lines(reasons: Sequence[str], t: Translator) -> str:
+    """The solver's reasons as a Markdown list, each in the coordinator's language."""
+    return "\n".join("- " + str(said(t, reason)) for reason in reasons)
 
 
 def proposal_description(sentence: str, t: Translator) -> str:
@@ -184,12 +193,7 @@ def proposal_description(sentence: str, t: Translator) -> str:
 
 
 def no_assignment_markdown(reasons: Sequence[str], t: Translator) -> str:
-    return (
-        "## "
-        + t.gettext("No assignment possible")
-        + "\n\n"
-        + "\n".join(f"- {reason}" for reason in reasons)
-    )
+    return "## " + t.gettext("No assignment possible") + "\n\n" + reason_lines(reasons, t)
 
 
 def approval_question(round_name: str, sentence: str, artifact: str, t: Translator) -> str:
@@ -206,7 +210,7 @@ def infeasible_question(reasons: Sequence[str], t: Translator) -> str:
         "**"
         + t.gettext("The last pins and forbids leave no possible assignment:")
         + "**\n\n"
-        + "\n".join(f"- {reason}" for reason in reasons)
+        + reason_lines(reasons, t)
         + "\n\n"
         + t.gettext("They were dropped; the earlier proposal stands.")
     )

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from review.assignment import proposal
 from review.assignment.budget import DEFAULT_BUDGET
 from review.errors import Refused
-from review.i18n import N_
+from review.i18n import N_, Listing
 from review.models import Assignment, AssignmentStatus, Event, Round, utcnow
 
 S = AssignmentStatus
@@ -147,7 +147,7 @@ def leave_out(
     if not result.found:
         raise NoAssignmentWithout(
             N_("without this reviewer on the plan no assignment is possible: %(reasons)s"),
-            reasons="; ".join(result.reasons),
+            reasons=Listing(result.reasons, "; "),
         )
     return result
 

@@ -48,7 +48,7 @@ def test_bad_instance_is_named_clearly(tmp_path):
     assert result.exit_code == 2 and "kein JSON" in result.output  # no locale: German
 
 
-def test_infeasible_instance_exits_1_with_reasons(tmp_path):
+def test_infeasible_instance_exits_1_with_reasons(tmp_path, monkeypatch):
     data = {
         "reviews_per_plan": 2,
         "min_per_rubric": {"technical": 2},
@@ -61,10 +61,24 @@ def test_infeasible_instance_exits_1_with_reasons(tmp_path):
     path = tmp_path / "i.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     out = tmp_path / "r.json"
+    monkeypatch.setenv("PEERPLAN_LANGUAGE", "en")
     result = runner.invoke(app, ["assign-instance", str(path), "--out", str(out)])
     assert result.exit_code == 1
-    assert "plan of Tulln (de): 1 eligible technical reviewers, 2 needed" in result.output
-    assert Result.model_validate_json(out.read_text()).status == "infeasible"
+    said = " ".join(result.output.split())
+    assert (
+        "no assignment possible: plan of Tulln (de): 1 eligible technical reviewers, 2 needed"
+        in (said)
+    )
+    monkeypatch.setenv("PEERPLAN_LANGUAGE", "de")  # the installation's language: German
+    result = runner.invoke(app, ["assign-instance", str(path), "--out", str(out)])
+    assert result.exit_code == 1
+    assert (
+        "keine Zuteilung möglich: Plan von Tulln (de): 1 infrage kommende Gutachter:innen für "
+        "technical, 2 nötig"
+    ) in " ".join(result.output.split())
+    written = Result.model_validate_json(out.read_text())  # the file keeps English
+    assert written.status == "infeasible"
+    assert written.reasons == ["plan of Tulln (de): 1 eligible technical reviewers, 2 needed"]
 
 
 def test_assign_dry_run_shows_table_and_stores_nothing(sqlite_settings, monkeypatch):

@@ -182,6 +182,11 @@ def test_infeasible_round_explains_and_keeps_the_earlier_proposal(session):
     assert "plan of Tulln (en): 0 eligible reviewers from different municipalities, 3 needed" in (
         proposal.reasons
     )
+    # as the coordinator of a German round reads them (the CLI, the artifact, the run's log)
+    assert (
+        "Plan von Tulln (en): 0 infrage kommende Gutachter:innen aus verschiedenen Gemeinden, "
+        "3 nötig"
+    ) in [reason("de") for reason in proposal.reasons]
     assert _rows(session, round_) == []
     assert session.exec(select(Event).where(Event.kind == "assignment.proposal_infeasible")).one()
 
