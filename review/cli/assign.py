@@ -19,7 +19,7 @@ from review.cli.app import (
     settings,
     user_errors,
 )
-from review.coordinator.artifacts import proposal_quality
+from review.coordinator.artifacts import proposal_quality, shell_word
 from review.coordinator.language import coordinator_translator
 from review.i18n import Translator, said
 from review.rounds import get_round
@@ -166,7 +166,7 @@ def assign(
                 "`peerplan approve --round %(round)s`, on the round page or in the Prefect flow "
                 "assign_reviewers"
             )
-        console.print(line % {**counts, "round": round_.name}, highlight=False)
+        console.print(line % {**counts, "round": shell_word(round_.name)}, highlight=False)
 
 
 @app.command("approve")

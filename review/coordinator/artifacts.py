@@ -8,6 +8,7 @@ programs read the flows' return values and `--json`, never the artifacts.
 
 from __future__ import annotations
 
+import shlex
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -277,6 +278,12 @@ def delivery_markdown(delivery: DeliveryReport, t: Translator) -> str:
     return "\n".join(lines)
 
 
+def shell_word(text: str) -> str:
+    """A round's name as a command line takes it: 'Städtenetz Hessen 2027' in quotes, so that
+    a suggested `peerplan approve --round ...` can be copied as it stands."""
+    return shlex.quote(text)
+
+
 def awaiting_approval_text(round_name: str, awaiting: int, t: Translator) -> str:
     """Why proposed reviewers were not invited, and where to approve them ("" when none wait)."""
     if not awaiting:
@@ -289,7 +296,7 @@ def awaiting_approval_text(round_name: str, awaiting: int, t: Translator) -> str
         "approve them with `peerplan approve --round %(round)s`, on the round's page, or in the "
         "Prefect flow assign_reviewers.",
         awaiting,
-    ) % {"n": t.format_decimal(awaiting), "round": round_name}
+    ) % {"n": t.format_decimal(awaiting), "round": shell_word(round_name)}
 
 
 def invitations_markdown(

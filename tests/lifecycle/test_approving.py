@@ -4,6 +4,8 @@ invitations nothing changes, and the coordinator is told which it was, in their 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
@@ -105,14 +107,18 @@ def test_peerplan_approve_shows_and_approves_the_proposal_then_says_why_nothing_
     )
     proposed = cli("assign", "--round", "Runde CLI")
     assert proposed.exit_code == 0, proposed.output
-    assert "peerplan approve --round Runde CLI" in " ".join(proposed.output.split())
+    said_proposed = " ".join(proposed.output.split())
+    # The command as it can be copied (the name has a space) and the objective as German
+    # writes it (34,864, not 34.864, which reads as thirty-four thousand).
+    assert "`peerplan approve --round 'Runde CLI'`" in said_proposed
+    assert re.search(r"Vorschlag: Zielwert \d+,\d{3}\b", said_proposed), said_proposed
     # Inviting before the approval invites nobody, and says why and where to approve.
     early = cli("invite", "--round", "Runde CLI")
     assert early.exit_code == 0, early.output
     said_early = " ".join(early.output.split())
     assert "0 eingeladen" in said_early
     assert "18 vorgeschlagene Zuteilungen warten auf Ihre Freigabe" in said_early
-    assert "peerplan approve --round Runde CLI" in said_early
+    assert "peerplan approve --round 'Runde CLI'" in said_early
 
     approved = cli("approve", "--round", "Runde CLI")
     assert approved.exit_code == 0, approved.output
