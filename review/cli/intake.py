@@ -113,7 +113,10 @@ def intake(
         console.print(summary_table(outcomes, t))
         for o in refused:
             err_console.print(
-                "[bold red]" + escape(t.gettext("refused")) + "[/] " + escape(o.error or ""),
+                "[bold red]"
+                + escape(t.gettext("refused"))
+                + "[/] "
+                + escape(o.error_in(t.language) or ""),
                 highlight=False,
             )
         counts = {k: sum(o.status == k for o in outcomes) for k in STATUS_STYLE}

@@ -249,10 +249,24 @@ class UnknownMunicipality(IntakeError):
     code = "unknown-municipality"
 
     def __init__(self, name: str, round_name: str, known: list[str]) -> None:
-        listed = ", ".join(sorted(known)) if known else "none yet"
+        if not known:
+            super().__init__(
+                N_(
+                    "no municipality '%(name)s' in round '%(round)s' (none imported yet); "
+                    "import the participants, or add it with --create-municipality"
+                ),
+                name=name,
+                round=round_name,
+            )
+            return
         super().__init__(
-            f"no municipality '{name}' in round '{round_name}' (known: {listed}); check the "
-            "spelling, or add it with --create-municipality"
+            N_(
+                "no municipality '%(name)s' in round '%(round)s' (known: %(known)s); check the "
+                "spelling, or add it with --create-municipality"
+            ),
+            name=name,
+            round=round_name,
+            known=", ".join(sorted(known)),
         )
 
 
@@ -261,8 +275,12 @@ class NoMunicipality(IntakeError):
 
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"{name}: which municipality's plan is it? Name the file after the municipality, "
-            "pass --municipality, or list it in a manifest CSV (columns file,municipality)"
+            N_(
+                "%(name)s: which municipality's plan is it? Name the file after the "
+                "municipality, pass --municipality, or list it in a manifest CSV (columns "
+                "file,municipality)"
+            ),
+            name=name,
         )
 
 

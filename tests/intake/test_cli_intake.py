@@ -79,8 +79,10 @@ def test_any_refusal_gives_exit_1_with_the_reason(cli_env: Settings, tmp_path: P
     result = runner.invoke(app, ["intake", str(folder), "--round", "R1", "--workers", "2"])
     assert result.exit_code == 1
     out = " ".join(result.output.split())
-    assert "Exampleton.pdf is an HTML page, not a PDF" in out
-    assert "Irgendwo.pdf: which municipality's plan is it?" in out
+    # Refusals in the round's language (German here), each saying what to do.
+    assert "Exampleton.pdf ist eine HTML-Seite" in out, out
+    assert "Irgendwo.pdf: Welcher Gemeinde gehört dieser Plan?" in out, out
+    assert "which municipality" not in out
     assert "1 registriert" in out and "2 abgelehnt" in out  # the round's German
 
 
