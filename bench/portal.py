@@ -57,6 +57,7 @@ from review.models import (  # noqa: E402
     Review,
     Reviewer,
 )
+from review.portal.serving import KEEP_ALIVE_SECONDS, uvicorn_arguments  # noqa: E402
 from review.reviewing.links import issue_link  # noqa: E402
 from review.rounds import create_round  # noqa: E402
 from review.rubric import load_rubrics  # noqa: E402
@@ -68,6 +69,12 @@ from review.states import transition  # noqa: E402
 #: server, was most of the first form pages' time (their p95) before 2026-12-01 (#14). The
 #: server is plain HTTP; the context is never used.
 TLS = ssl.create_default_context()
+
+#: How long a reviewer's client keeps an idle connection (`reviewer`): under the portal's
+#: `KEEP_ALIVE_SECONDS`. Until 2026-12-01 (#14) 2 s, under the portal's then 5 s: every save
+#: after a pause opened a new connection, which the trivial request beside it never did.
+BROWSER_KEEP_ALIVE = 60.0
+assert BROWSER_KEEP_ALIVE < KEEP_ALIVE_SECONDS
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 SEEN = re.compile(r'name="seen" value="([^"]+)"')
@@ -176,9 +183,11 @@ async def reviewer(
     errors: list[str],
     think: float = 0.0,
 ) -> None:
-    # Each reviewer is a browser of their own: own connection, own cookies (CSRF).
-    # The server closes a connection idle for 5 s: a thinking reviewer's client opens a new one.
-    limits = httpx.Limits(keepalive_expiry=2)
+    # Each reviewer is a browser of their own: own connection, own cookies (CSRF). A browser
+    # keeps an idle connection for minutes (Chrome 5, Firefox about 2); this one keeps it a
+    # minute, less than the portal does (review.portal.serving), so it never sends a request
+    # into a connection the portal is closing. A reviewer who thinks longer opens a new one.
+    limits = httpx.Limits(keepalive_expiry=BROWSER_KEEP_ALIVE)
     client = httpx.AsyncClient(limits=limits, timeout=120, follow_redirects=False, verify=TLS)
     async with client:
         await _review(client, base, assignment_id, token, drafts, criteria, timings, errors, think)
@@ -283,9 +292,10 @@ async def _alone(url: str, clients: int, each: int, timings: Timings, warm_up=Fa
 
 
 def start_server(env: dict[str, str], port: int, log: Path, workers: int) -> subprocess.Popen:
+    # Served as `peerplan serve` serves it (review.portal.serving).
     command = [sys.executable, "-m", "uvicorn", "--factory", "review.cli.serve:portal_app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-    command += ["--log-level", "warning", "--no-access-log"]
+    command += ["--log-level", "warning", "--no-access-log", *uvicorn_arguments()]
     with log.open("wb") as errors:
         # A session of its own, so that stopping it stops its worker processes too.
         process = subprocess.Popen(

@@ -28,7 +28,7 @@ def portal(
     """Run the reviewer portal (personal links, rubric forms, Word forms, plan upload)."""
     import uvicorn
 
-    from review.portal import create_app
+    from review.portal.serving import UVICORN_OPTIONS, ready_app
 
     current = settings()
     migrate(current)
@@ -41,16 +41,7 @@ def portal(
         % {"address": f"http://{host}:{port}", "base": current.portal_base_url},
         highlight=False,
     )
-    uvicorn.run(
-        create_app(current),
-        host=host,
-        port=port,
-        # The app believes forwarded headers from PEERPLAN_TRUSTED_PROXIES only (create_app);
-        # uvicorn's own handling would believe any client connecting from 127.0.0.1.
-        proxy_headers=False,
-        log_level="info",
-        server_header=False,
-    )
+    uvicorn.run(ready_app(current), host=host, port=port, log_level="info", **UVICORN_OPTIONS)
 
 
 @app.command("upload-link")

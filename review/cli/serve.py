@@ -50,11 +50,9 @@ SMTP_SETTINGS = {"smtp_host", "smtp_port", "smtp_block"}
 def portal_app():
     """The portal for the settings in this process's environment (inherited from `serve`)."""
     from review.config import load_settings
-    from review.portal import create_app
+    from review.portal.serving import ready_app
 
-    app = create_app(load_settings())
-    app.state.pages.warm()  # before the first reviewer's request, not during it
-    return app
+    return ready_app(load_settings())
 
 
 def _portal_available() -> bool:
@@ -331,6 +329,8 @@ def _start_portal(host: str, port: int, logs: Path, children: list[Child]) -> st
         raise InvalidInput(
             N_("port %(port)s on %(host)s is in use: pass --portal-port"), port=port, host=host
         )
+    from review.portal.serving import uvicorn_arguments
+
     portal = Child(
         Message(N_("reviewer portal")),
         [
@@ -343,7 +343,7 @@ def _start_portal(host: str, port: int, logs: Path, children: list[Child]) -> st
             host,
             "--port",
             str(port),
-            "--no-proxy-headers",  # forwarded headers: PEERPLAN_TRUSTED_PROXIES (create_app)
+            *uvicorn_arguments(),  # review.portal.serving: keep-alive, no proxy headers
         ],
         logs / "portal.log",
         env=_child_env(),
