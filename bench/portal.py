@@ -477,7 +477,16 @@ def postgres_scratch(admin_url: str) -> tuple[str, Callable[[], None]]:
     return url, drop
 
 
+def _stop(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> int:
+    # Stopped by SIGTERM or SIGHUP (a timeout, a closed terminal) as by Ctrl-C: the `finally`
+    # blocks still stop the server (its own process group, which would outlive this one), drop
+    # the scratch database and remove the data directory.
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGHUP, _stop)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reviewers", type=int, default=50)
     parser.add_argument("--drafts", type=int, default=3)
