@@ -38,7 +38,9 @@ def test_an_idle_connection_outlives_uvicorns_default(sqlite_settings: Settings)
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     app = ready_app(sqlite_settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **UVICORN_OPTIONS)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", **UVICORN_OPTIONS
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
