@@ -72,6 +72,11 @@ def test_the_page_says_who_is_late_since_when_and_the_state_of_each_link(
     # the column of people says who they are ("Gutachten" would be a review)
     assert "<th>Gutachter:in</th>" in german and "<th>Gutachten</th>" not in german
     assert "<th>Reviewer</th>" in html
+    # The rubric by its title in the page's language, the document's version as German says it.
+    german_row = german.split(f'id="assignment-{late.assignment_id}"')[1].split("</tr>")[0]
+    assert "<td>Technische Begutachtung</td>" in german_row, german_row
+    assert "<td>Technical assessment</td>" in row and "<td>technical</td>" not in html
+    assert "· Fassung 1 ·" in german and "Version 1" not in german
 
 
 def test_the_late_reviews_stand_first_with_a_button_to_remind(

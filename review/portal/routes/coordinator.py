@@ -24,6 +24,7 @@ from review.coordinator.round_page import LINK_STATES, output_folder, round_page
 from review.errors import InvalidInput, NotFound, PeerplanError
 from review.i18n import N_, pick_language, state_name, translator
 from review.models import MAX_ID, Round
+from review.notify.context import rubric_title
 from review.portal.deps import CoordinatorRound, PagesDep, PostedForm, SessionDep, SettingsDep
 from review.portal.pages import Pages, finding_view, request_lang, say
 from review.progress_report import PLAN_STATES
@@ -88,6 +89,7 @@ def _page(
         error=error,
         plan_states=PLAN_STATES,
         link_states=LINK_STATES,
+        rubric_title=rubric_title,
         controls=True,
     )
 
