@@ -9,10 +9,12 @@ round stands. Flow runs are named after their round instead of Prefect's random 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import functools
+import inspect
+import typing
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
@@ -64,15 +66,29 @@ def round_translator(round_name: str | None) -> Translator:
     return coordinator_language.round_translator(load_settings(), round_name)
 
 
-@contextmanager
-def errors_in(t: Translator) -> Iterator[None]:
-    """A user error ends the run with its message in the coordinator's language: the Prefect
-    UI shows the exception's text as the run's message (and in its log)."""
-    try:
-        yield
-    except PeerplanError as exc:
-        exc.args = (exc.text(t.language),)
-        raise
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def errors_said(func: Callable[P, R]) -> Callable[P, R]:
+    """Put under `@flow`: a user error ends the run with its message in the coordinator's
+    language (the round's, named by the run's parameters), as the Prefect UI shows it."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except PeerplanError as exc:
+            round_name = _round_of({str(i): value for i, value in enumerate(args)} | kwargs)
+            exc.args = (exc.text(round_translator(round_name).language),)
+            raise
+
+    # Prefect validates the parameters by the signature's annotations, which `from __future__
+    # import annotations` leaves as names in the flow's module: resolved there, not here.
+    wrapper.__signature__ = inspect.signature(func, eval_str=True)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = typing.get_type_hints(func)
+    del wrapper.__wrapped__
+    return wrapper
 
 
 def _round_of(parameters: dict[str, Any]) -> str | None:

@@ -36,7 +36,13 @@ from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 from pydantic import BaseModel, Field
 
-from flows.artifacts import artifact_key, publish_round_progress, round_translator, run_name
+from flows.artifacts import (
+    artifact_key,
+    errors_said,
+    publish_round_progress,
+    round_translator,
+    run_name,
+)
 from flows.forms import optional
 from review import lifecycle
 from review.assignment import service
@@ -206,6 +212,7 @@ def _pairs(items: list[Pair]) -> list[tuple]:
 
 
 @flow(name="assign_reviewers", flow_run_name=run_name("assignment"), log_prints=False)
+@errors_said
 def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
     log = get_run_logger()
     pinned: list[tuple] = []

@@ -32,7 +32,13 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
 
-from flows.artifacts import artifact_key, publish_round_progress, round_translator, run_name
+from flows.artifacts import (
+    artifact_key,
+    errors_said,
+    publish_round_progress,
+    round_translator,
+    run_name,
+)
 from flows.chunks import chunks
 from flows.deployments import spec
 from flows.forms import optional
@@ -227,6 +233,7 @@ def compile_summary(
     log_prints=True,
     task_runner=ThreadPoolTaskRunner(max_workers=16),  # type: ignore[arg-type]
 )
+@errors_said
 def compile_reviews(parameters: CompileParameters) -> dict:
     """Write every consolidated review of a round, the round summary, the exports and PDFs."""
     if parameters.part:  # one part of a spread run: its plans' documents only

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from flows.artifacts import (
     artifact_key,
-    errors_in,
+    errors_said,
     publish_round_progress,
     round_translator,
     run_name,
@@ -44,6 +44,7 @@ EVERY_ROUND = EscalationParameters()
 
 
 @flow(name="escalate_deadlines", flow_run_name=run_name("deadlines"), log_prints=True)
+@errors_said
 def escalate_deadlines(parameters: EscalationParameters = EVERY_ROUND) -> dict[str, int]:
     """Send what the rounds' reminder policies call for now: reminders, overdue notices,
     escalations, reassignments, the coordinators' daily digests."""
@@ -61,8 +62,7 @@ def escalate_deadlines(parameters: EscalationParameters = EVERY_ROUND) -> dict[s
     print(
         t.gettext("outbox: %(summary)s") % {"summary": artifacts.delivery_summary(run.delivery, t)}
     )
-    with errors_in(t):
-        run.raise_if_failed()  # SMTP trouble fails the run visibly; the messages wait in the outbox
+    run.raise_if_failed()  # SMTP trouble fails the run visibly; the messages wait in the outbox
     return {
         "queued": len(run.report.queued),
         "sent": len(run.delivery.sent),

@@ -24,7 +24,13 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, Field
 
-from flows.artifacts import artifact_key, publish_round_progress, round_translator, run_name
+from flows.artifacts import (
+    artifact_key,
+    errors_said,
+    publish_round_progress,
+    round_translator,
+    run_name,
+)
 from flows.chunks import chunks
 from flows.deployments import spec
 from flows.forms import optional
@@ -127,6 +133,7 @@ def register_plans(
     flow_run_name=run_name("intake"),
     task_runner=ThreadPoolTaskRunner(max_workers=8),  # type: ignore[arg-type]
 )
+@errors_said
 def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
     """Register a round's plans (PDF, DOCX: files, folders or manifest CSVs `file,municipality`
     on the machine running the flow) and pre-check their completeness. A table artifact lists

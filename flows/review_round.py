@@ -17,7 +17,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from pydantic import BaseModel, Field
 
-from flows.artifacts import publish_round_progress, round_translator, run_name
+from flows.artifacts import errors_said, publish_round_progress, round_translator, run_name
 from flows.assign_reviewers import AssignRequest, assign_reviewers
 from flows.compile_reviews import CompileParameters, compile_reviews
 from flows.escalate_deadlines import EscalationParameters, escalate_deadlines
@@ -95,6 +95,7 @@ def progress_of(round_name: str) -> RoundProgress:
 
 
 @flow(name="review_round", flow_run_name=run_name("round"), log_prints=True)
+@errors_said
 def review_round(parameters: RoundParameters) -> dict[str, Any]:
     """Advance a round: intake, assignment with approval, invitations, deadlines, consolidated
     documents. Start it again at any time; it continues where the round stands.

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from flows.artifacts import (
     artifact_key,
-    errors_in,
+    errors_said,
     publish_round_progress,
     round_translator,
     run_name,
@@ -31,6 +31,7 @@ class InvitationParameters(BaseModel):
 
 
 @flow(name="send_invitations", flow_run_name=run_name("invitations"), log_prints=True)
+@errors_said
 def send_invitations(parameters: InvitationParameters) -> dict[str, int]:
     """Invite every approved, not yet invited reviewer of the round by email."""
     round_name = parameters.round_name
@@ -51,6 +52,5 @@ def send_invitations(parameters: InvitationParameters) -> dict[str, int]:
     )
     if waiting := artifacts.awaiting_approval_text(round_name, run.awaiting_approval, t):
         print(waiting)
-    with errors_in(t):
-        run.raise_if_failed()
+    run.raise_if_failed()
     return {"invited": invited, "sent": len(run.delivery.sent)}

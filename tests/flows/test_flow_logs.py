@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from flows.assign_reviewers import AssignRequest, assign_reviewers
+from flows.compile_reviews import CompileParameters, compile_reviews
 from flows.escalate_deadlines import EscalationParameters, escalate_deadlines
 from flows.intake_plans import IntakeRequest, intake_plans
 from flows.review_round import RoundParameters, review_round
@@ -70,6 +72,16 @@ def test_a_runs_log_speaks_the_rounds_language(
     escalate_deadlines(EscalationParameters(round_name="Round Log"))
     assert "outbox: 0 sent, 0 cancelled, 0 failed" in logged.text()
     assert "Runde" not in logged.text() and "Postausgang" not in logged.text()
+
+    # A run that fails on a user error says why in the round's language (the run's message).
+    german = assign_reviewers(AssignRequest(round_name="Runde Log"), return_state=True)
+    assert german.is_failed()
+    assert "die Runde „Runde Log“ hat noch keine Pläne: nichts zuzuteilen" in german.message
+    english = assign_reviewers(AssignRequest(round_name="Round Log"), return_state=True)
+    assert "round 'Round Log' has no plans yet: nothing to assign" in english.message
+    monkeypatch.setenv("PEERPLAN_LANGUAGE", "de")  # no such round: the installation's language
+    missing = compile_reviews(CompileParameters(round_name="Nope"), return_state=True)
+    assert missing.is_failed() and "keine Runde namens „Nope“" in missing.message
 
 
 def test_the_assignment_runs_lines_in_german_and_english() -> None:
