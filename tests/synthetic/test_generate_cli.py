@@ -20,9 +20,12 @@ def run(*args: str) -> str:
     return result.output
 
 
-def test_writes_plans_manifest_participants_and_truth(tmp_path: Path) -> None:
+def test_writes_plans_manifest_participants_and_truth(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PEERPLAN_LANGUAGE", "de")  # the installation's language
     output = run(str(tmp_path), "--count", "6", "--seed", "4")
-    assert "6 plans" in output
+    assert "6 Pläne in " in output
     rows = list(csv.DictReader((tmp_path / "manifest.csv").open(encoding="utf-8")))
     assert list(rows[0]) == ["file", "municipality"]
     assert len(rows) == 6 and len({r["municipality"] for r in rows}) == 6
