@@ -71,7 +71,8 @@ def test_the_document_names_the_version_reviewed_and_the_newer_one(
     assert "klimaschutzkonzept.pdf (version 1)" in english
     assert "klimaschutzkonzept-2025.pdf (version 2), sent after the reviews" in english
     german = docx_text(plan.coordinator_docx)
-    assert "klimaschutzkonzept-2025.pdf (Version 2), nach den Gutachten eingereicht" in german
+    assert "klimaschutzkonzept.pdf (Fassung 1)" in german
+    assert "klimaschutzkonzept-2025.pdf (Fassung 2), nach den Gutachten eingereicht" in german
 
 
 def test_reviews_of_two_versions_are_said_to_be_so(session: Session) -> None:

@@ -51,6 +51,8 @@ def test_an_english_municipality_in_a_german_round_is_written_to_in_english(
     assert not re.search(r"Sehr geehrte|Grüßen|Seiten|Runde", english.body)
     assert german.language == "de" and german.subject.startswith("Plan eingegangen: plan.pdf")
     assert "12 Seiten" in german.body and "15.12.2026" in german.body
+    # A plan's version is a 'Fassung' in German, as on the upload page and the reviewer's form.
+    assert "(Fassung 1, 12 Seiten," in german.body and "Version" not in german.body
     assert not re.search(r"\b(Dear|regards|pages|round)\b", german.body)
 
 
