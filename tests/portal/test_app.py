@@ -148,6 +148,10 @@ def test_editing_after_submission_makes_a_new_version(session: Session, settings
     assert [(v.version, v.strengths) for v in versions] == [(1, "first"), (2, "second")]
     html = page(client, inv.token, inv.assignment_id).text
     assert "submitted (version 2)" in html and "Submitted versions (all are kept) (2)" in html
+    # In German the review's version is said to be the review's: the same page names the plan's
+    # version ('Fassung 2' of the plan) when a new one came in during the review.
+    german = page(client, inv.token, inv.assignment_id, lang="de").text
+    assert "Ihr Gutachten ist abgeschickt (Fassung 2 des Gutachtens)" in german
 
 
 def test_word_form_download_fill_upload(session: Session, settings: Settings) -> None:
