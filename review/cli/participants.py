@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from review.cli.app import app, console, database, settings, user_errors
+from review.cli.notify import OUTBOX_STATES
 from review.coordinator.language import coordinator_translator
 from review.i18n import state_name
 from review.notify.outbox import failure_line
@@ -90,7 +91,9 @@ def status(
         % {"counts": states(data["assignments"]) or _("none yet"), "n": data["reviews_submitted"]},
         highlight=False,
     )
-    messages = ", ".join(f"{k} {v}" for k, v in sorted(data["messages"].items()))
+    messages = ", ".join(
+        f"{_(OUTBOX_STATES.get(k, k))} {v}" for k, v in sorted(data["messages"].items())
+    )
     console.print(
         _("messages: %(counts)s") % {"counts": messages or _("none yet")}, highlight=False
     )

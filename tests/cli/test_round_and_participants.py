@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from review.cli import app
 from review.config import Settings
 from review.db import get_engine
-from review.models import Municipality, Reviewer, Round
+from review.models import Municipality, Outbox, Reviewer, Round
 
 runner = CliRunner()
 
@@ -59,6 +59,28 @@ def test_round_create_and_status_json(cli, tmp_path: Path, settings: Settings) -
     assert data["plans"] == []
     assert data["assignments"]["proposed"] == 0 and "submitted" in data["assignments"]
     assert data["round"]["due_date"] == "2026-12-15"
+
+
+def test_status_names_the_messages_states_in_the_rounds_language(cli, settings: Settings) -> None:
+    assert cli("round", "create", "Runde Süd", "--due", "2027-01-15").exit_code == 0
+    with Session(get_engine(settings)) as session:
+        round_ = session.exec(select(Round)).one()
+        for n, status in enumerate(("sent", "sent", "pending")):
+            session.add(
+                Outbox(
+                    key=f"k{n}",
+                    round_id=round_.id,
+                    kind="invitation",
+                    recipient="r@example.org",
+                    subject="Einladung",
+                    body="...",
+                    message_id=f"<m{n}@peerplan>",
+                    status=status,
+                )
+            )
+        session.commit()
+    said = " ".join(cli("status", "--round", "Runde Süd").output.split())
+    assert "Nachrichten: wartend 1, verschickt 2" in said, said  # was 'pending 1, sent 2'
 
 
 def test_reimport_updates_and_never_duplicates(cli, tmp_path: Path, settings: Settings) -> None:
