@@ -36,7 +36,11 @@ def compile_command(
         t = coordinator_translator(settings_, round_.language)
     _ = t.gettext
     table = Table(
-        title=_("%(round)s: %(n)s plan(s) in %(seconds)s s")
+        title=t.ngettext(
+            "%(round)s: %(n)s plan in %(seconds)s s",
+            "%(round)s: %(n)s plans in %(seconds)s s",
+            len(report.plans),
+        )
         % {
             "round": escape(report.round_name),
             "n": len(report.plans),
@@ -46,7 +50,8 @@ def compile_command(
     rows = compile_rows(report.plans, t)
     columns = list(rows[0])[:6] if rows else []  # the editions' files are printed below
     for column in columns:
-        table.add_column(column)
+        # folded, not cut with '…': an outcome or a rubric's name must be read whole in 80 columns
+        table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*(escape(row[column]) for column in columns))
     console.print(table)

@@ -36,6 +36,22 @@ def test_cli_compiles_a_round_and_prints_the_outcomes(
     assert (tmp_path / "summary" / "round-summary.docx").is_file()
 
 
+def test_cli_in_a_german_round_reads_whole_in_80_columns(
+    sqlite_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
+    monkeypatch.setenv("COLUMNS", "80")
+    with session_scope(get_engine(sqlite_settings)) as session:
+        name = reviewed_plan(session, municipality="Tulln", language="de").round_.name
+    result = CliRunner().invoke(
+        app, ["compile", "--round", name, "--out", str(tmp_path), "--workers", "1", "--no-pdf"]
+    )
+    assert result.exit_code == 0, result.output
+    assert ": 1 Plan in " in result.output and "Plan/Pläne" not in result.output
+    assert "…" not in result.output, result.output  # folded, never cut off
+    assert "Technische" in result.output and "Begutachtung" in result.output
+
+
 def test_cli_names_an_unknown_round(
     sqlite_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
