@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from review.cli import app
 from review.db import get_engine, session_scope
+from tests.consolidation.test_documents import docx_text
 from tests.support.review_data import reviewed_plan
 
 
@@ -50,6 +51,11 @@ def test_cli_in_a_german_round_reads_whole_in_80_columns(
     assert ": 1 Plan in " in result.output and "Plan/Pläne" not in result.output
     assert "…" not in result.output, result.output  # folded, never cut off
     assert "Technische" in result.output and "Begutachtung" in result.output
+    # The action list says a step to the rubric's next level comes from the rubric, by the
+    # word the rest of the document uses ('Bewertungsbogen', was 'Raster').
+    (document,) = (tmp_path / "municipality").glob("*tulln.docx")
+    said = docx_text(document)
+    assert "Nächste Stufe" in said and "Raster" not in said
 
 
 def test_cli_names_an_unknown_round(
