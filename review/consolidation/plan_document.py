@@ -215,7 +215,9 @@ class PlanWriter:
             assert r.outcome is not None
             outcome = r.outcome.label(lang)
             doc.para(self.t.gettext("Outcome: %(outcome)s") % {"outcome": outcome}, OUTCOME)
-        table = doc.table(1, 5, TABLE, [6.0, 2.0, 3.2, 2.4, 3.4])
+        # German words whole (seen in a German round's PDF: '50,0 (vorläufig)' broke in 2 cm);
+        # English '(provisional)' still breaks in 2.6 cm: the five columns fill the 17 cm
+        table = doc.table(1, 5, TABLE, [5.9, 2.6, 3.0, 2.3, 3.2])
         names = (
             self.t.gettext("Rubric"),
             self.t.gettext("Total (0–100)"),

@@ -379,3 +379,25 @@ def test_the_coordinators_table_of_reviewers_breaks_no_german_word(
     for i, longest in words.items():
         assert longest * 0.25 + 0.4 <= widths_cm[i], (i, longest, widths_cm)
     assert sum(widths_cm) <= 17.01  # the text width; EMU rounding aside
+
+
+def test_the_summary_table_of_an_incomplete_german_plan_breaks_no_word(
+    session: Session, tmp_path: Path
+) -> None:
+    # Seen in a German round's PDF: the total's column was 2 cm, and '50,0 (vorläufig)' broke
+    # into '(vorläufi' and 'g'.
+    data = reviewed_plan(session, language="de", submit=(True, False, True))
+    report = compile_round(session, None, data.round_, tmp_path, workers=1, pdf=False)
+    document = open_docx(str(report.plans[0].municipality_docx))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Bewertungsbogen")
+    widths_cm = [column.width.cm for column in table.columns]
+    cells = [[cell.text for cell in row.cells] for row in table.rows]
+    assert any("(vorläufig)" in row[1] for row in cells), cells
+    for i, width in enumerate(widths_cm):
+        for row in cells[1:]:  # the headers were looked at in the PDF
+            # Measured in the PDF at 60 dpi: 'Unvollständig' 2.4 cm, '(vorläufig)' 1.9 cm,
+            # the bold first column's 'Kommunikationsstrategie' 5.5 cm; and 0.4 cm of margins.
+            per_character = 0.235 if i == 0 else 0.19
+            for word in row[i].replace("-", " ").replace("–", " ").split():
+                assert len(word) * per_character + 0.4 <= width, (word, widths_cm)
+    assert sum(widths_cm) <= 17.01
