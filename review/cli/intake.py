@@ -111,6 +111,8 @@ def intake(
         print(json.dumps([_json(o) for o in outcomes], ensure_ascii=False, indent=2))
     else:
         console.print(summary_table(outcomes, t))
+        for line in what_is_missing(outcomes, t):
+            console.print(escape(line), highlight=False)
         for o in refused:
             err_console.print(
                 "[bold red]"
@@ -146,36 +148,42 @@ def _json(o: IntakeOutcome) -> dict:
     return data
 
 
-def _completeness(o: IntakeOutcome, t: Translator) -> str:
-    """ "8/9: no financing": the count alone does not say what is missing."""
-    found = gaps(o.findings, t.language)
-    return f"{o.completeness}: {'; '.join(found)}" if found else o.completeness
+def what_is_missing(outcomes: list[IntakeOutcome], t: Translator) -> list[str]:
+    """One line per plan the check found gaps or problems in, under the table ("Münster (5/9):
+    no financing; ..."): in the table's cell the list broke into pieces of seven letters."""
+    lines = []
+    for o in outcomes:
+        if not o.taken_in:
+            continue  # a refusal's reason has its own line
+        said = [*gaps(o.findings or [], t.language), *(o.problems or [])]
+        if said:
+            lines.append(f"{o.municipality} ({o.completeness}): {'; '.join(said)}")
+    return lines
 
 
 def summary_table(outcomes: list[IntakeOutcome], t: Translator) -> Table:
+    """Five columns, so that an 80-column terminal shows whole words; what a plan lacks is said
+    under the table (`what_is_missing`), the reason for a refusal too."""
     _ = t.gettext
     table = Table(title=_("Intake"), show_lines=False)
-    for column in (
-        _("file"),
-        _("municipality"),
-        _("status"),
-        _("version"),
-        _("length"),
-        _("language"),
-        _("completeness"),
-        _("problems"),
-    ):
-        table.add_column(column, overflow="fold")
+    table.add_column(_("file"), overflow="fold", ratio=3)
+    table.add_column(_("municipality"), overflow="fold", ratio=2)
+    table.add_column(_("status"), ratio=2)
+    table.add_column(_("length"), ratio=2)
+    table.add_column(_("completeness"), no_wrap=True)
     for o in outcomes:
         style = STATUS_STYLE[o.status]
+        status = escape(_(INTAKE_STATUS[o.status]))
+        if o.version and o.status != "new_version":
+            status += " " + escape(_("version %(v)s") % {"v": o.version})
+        elif o.version:
+            status += " " + str(o.version)
+        length = ", ".join(part for part in (o.extent_in(t.language), o.language or "") if part)
         table.add_row(
             escape(o.file_name),
             escape(o.municipality),
-            f"[{style}]{escape(_(INTAKE_STATUS[o.status]))}[/]",
-            str(o.version or ""),
-            o.extent_in(t.language),
-            o.language or "",
-            _completeness(o, t),
-            "; ".join(o.problems) if o.taken_in else (o.error_code or ""),
+            f"[{style}]{status}[/]",
+            length,
+            o.completeness if o.taken_in else (o.error_code or ""),
         )
     return table

@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from review.cli import app
-from review.cli.intake import summary_table
+from review.cli.intake import summary_table, what_is_missing
 from review.config import Settings
 from review.db import get_engine
 from review.i18n import translator
@@ -202,4 +203,27 @@ def test_the_summary_says_what_a_plan_lacks_beside_its_count() -> None:
     for language, gap in (("en", "no financing"), ("de", "keine Finanzierung")):
         table = summary_table([outcome], translator(language))
         cells = [str(cell) for column in table.columns for cell in column.cells]
-        assert f"1/2: {gap}" in cells, cells
+        assert "1/2" in cells, cells
+        # said whole under the table: in a cell of an 80-column table it broke every 7 letters
+        assert what_is_missing([outcome], translator(language)) == [f"A (1/2): {gap}"]
+
+
+def test_the_summary_reads_whole_words_in_80_columns() -> None:
+    checks = [{"kind": "check", "check": "financing", "present": False}]
+    outcome = IntakeOutcome(
+        "Klimabilanz_2015_Bericht_2017_07_12.pdf",
+        "Landkreis Darmstadt-Dieburg",
+        "registered",
+        version=1,
+        completeness="5/9",
+        findings=checks,
+        pages=22,
+        media_type="application/pdf",
+        language="de",
+    )
+    console = Console(width=80, record=True)
+    console.print(summary_table([outcome], translator("de")))
+    shown = console.export_text()
+    for word in ("Gemeinde", "Vollständigkeit", "registriert", "Fassung", "22 Seiten", "5/9"):
+        assert word in shown, shown
+    assert max(len(line) for line in shown.splitlines()) <= 80
