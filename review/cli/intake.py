@@ -155,7 +155,7 @@ def what_is_missing(outcomes: list[IntakeOutcome], t: Translator) -> list[str]:
     for o in outcomes:
         if not o.taken_in:
             continue  # a refusal's reason has its own line
-        said = [*gaps(o.findings or [], t.language), *(o.problems or [])]
+        said = [*(gaps(o.findings or [], t.language) or []), *o.problems]
         if said:
             lines.append(f"{o.municipality} ({o.completeness}): {'; '.join(said)}")
     return lines
