@@ -42,17 +42,18 @@ FINAL_DEADLINE = Message(N_("the final deadline"))
 
 
 def parse_date(text: str, what: str = Message(N_("date"))) -> date:
-    """A date typed as YYYY-MM-DD, or an error that says what was wrong with it."""
-    try:
-        return datetime.strptime(text.strip(), "%Y-%m-%d").date()
-    except ValueError:
-        raise DateRefused(
-            N_(
-                "%(what)s '%(text)s' is not a calendar date in the form YYYY-MM-DD (e.g. 2026-12-15)"
-            ),
-            what=what,
-            text=text,
-        ) from None
+    """A date typed as YYYY-MM-DD, or as German writes it (15.01.2027: the dots make it
+    unambiguous, and a German coordinator types it so), or an error that says what was wrong."""
+    for form in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text.strip(), form).date()
+        except ValueError:
+            continue
+    raise DateRefused(
+        N_("%(what)s '%(text)s' is not a calendar date in the form YYYY-MM-DD (e.g. 2026-12-15)"),
+        what=what,
+        text=text,
+    )
 
 
 def check_future(day: date, what: str, *, allow_past: bool, today: date | None = None) -> None:

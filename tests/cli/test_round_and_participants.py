@@ -154,6 +154,15 @@ def test_round_create_refuses_impossible_and_past_dates(cli, settings: Settings)
     assert confirmed.exit_code == 0, confirmed.output
 
 
+def test_a_date_is_taken_as_german_writes_it_too(cli, settings: Settings) -> None:
+    # A German coordinator types 'peerplan coordinator extend --due 29.01.2027'.
+    german = cli("round", "create", "Runde D", "--due", "15.01.2099")
+    assert german.exit_code == 0, german.output
+    assert "fällig am 15.01.2099" in " ".join(german.output.split())
+    impossible = cli("round", "create", "Runde E", "--due", "31.02.2099")
+    assert impossible.exit_code == 2 and "kein Kalenderdatum" in impossible.output
+
+
 def test_round_update_changes_settings_and_says_what_changed(cli, settings: Settings) -> None:
     assert cli("round", "create", "Runde B", "--due", "2099-03-01").exit_code == 0
     result = cli(
