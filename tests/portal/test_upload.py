@@ -169,6 +169,7 @@ def test_a_word_plan_is_counted_in_paragraphs_never_in_words_saved_page_count(
 
     german = client.get(f"/m/{token}?lang=de")
     assert f"plan.docx ({paragraphs} Absätze, " in german.text
+    assert "Jede neue Datei wird als neue Fassung aufgenommen." in german.text  # plain German
     pdf = plan_files.text_pdf(plan_files.PLAN_DE, title="Klimaschutzkonzept")
     r = client.post(
         f"/m/{token}",
