@@ -20,6 +20,7 @@ from review.db import migrate
 from review.errors import InvalidInput
 from review.i18n import N_
 from review.models import Outbox
+from review.notify.context import rubric_title
 from review.rounds import get_round
 from review.runs import run_escalation, run_invitations
 
@@ -48,16 +49,22 @@ def invite(
     run = run_invitations(s, round_name=round_name)
     t = round_translator(s, round_name)
     for item in run.invited:
-        console.print(
-            t.gettext("%(outcome)s: assignment %(id)s, %(email)s")
-            % {
-                "outcome": t.gettext(LINE_OUTCOMES.get(item.outcome, item.outcome)),
+        outcome = t.gettext(LINE_OUTCOMES.get(item.outcome, item.outcome))
+        if item.reviewer:
+            line = t.gettext("%(outcome)s: %(reviewer)s <%(email)s> for %(plan)s (%(rubric)s)") % {
+                "outcome": outcome,
+                "reviewer": item.reviewer,
+                "email": item.reviewer_email,
+                "plan": item.municipality,
+                "rubric": rubric_title(item.rubric, t.language),
+            }
+        else:
+            line = t.gettext("%(outcome)s: assignment %(id)s, %(email)s") % {
+                "outcome": outcome,
                 "id": item.assignment_id,
                 "email": item.reviewer_email,
             }
-            + (f" ({item.why})" if item.why else ""),
-            highlight=False,
-        )
+        console.print(escape(line + (f" ({item.why})" if item.why else "")), highlight=False)
     console.print(
         t.gettext("%(n)s invited; outbox: %(summary)s")
         % {

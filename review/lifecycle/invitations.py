@@ -32,6 +32,10 @@ class Invited:
     reviewer_email: str
     outcome: str  # "invited", "skipped"
     why: str = ""
+    # who reviews which plan, for the coordinator's lines ("assignment 7" named nobody)
+    reviewer: str = ""
+    municipality: str = ""  # the plan's
+    rubric: str = ""
 
 
 def approved_uninvited(session: Session, round_id: int) -> list[Assignment]:
@@ -124,18 +128,32 @@ def invite(
         load_rubrics(),  # once for the run's forms, not once a form
     )
     for assignment in assignments:
-        email = read.facts[assignment.id].reviewer.email
+        facts = read.facts[assignment.id]
+        email = facts.reviewer.email
+        names = {
+            "reviewer": facts.reviewer.name,
+            "municipality": facts.municipality.name,
+            "rubric": assignment.rubric,
+        }
         if assignment.status != S.proposed.value:
-            results.append(Invited(assignment.id, email, "skipped", f"already {assignment.status}"))
+            results.append(
+                Invited(assignment.id, email, "skipped", f"already {assignment.status}", **names)
+            )
             continue
         if assignment.approved_at is None:
             results.append(
-                Invited(assignment.id, email, "skipped", "not approved by the coordinator yet")
+                Invited(
+                    assignment.id,
+                    email,
+                    "skipped",
+                    "not approved by the coordinator yet",
+                    **names,
+                )
             )
             continue
         tokens[assignment.id], link = links.link_columns(session, assignment, settings=settings)
         moves.append((assignment, link))
-        results.append(Invited(assignment.id, email, "invited"))
+        results.append(Invited(assignment.id, email, "invited", **names))
     transition_all(session, moves, S.invited, actor=actor, now=now)
     batch: dict[int | None, list[tuple[Assignment, str]]] = {}  # reviewer -> newly invited
     pending: dict[int, outbox.Pending] = {}

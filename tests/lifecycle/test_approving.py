@@ -138,6 +138,14 @@ def test_peerplan_approve_shows_and_approves_the_proposal_then_says_why_nothing_
     invited = cli("invite", "--round", "Runde CLI")
     assert invited.exit_code == 0, invited.output
     assert "Freigabe" not in invited.output  # none waits any more
+    # each line says who reviews which plan with which rubric (was 'Zuteilung 7, address')
+    said_invited = " ".join(invited.output.split())
+    assert said_invited.count("eingeladen: ") == 18 and "Zuteilung" not in said_invited
+    assert re.search(
+        r"eingeladen: [^<]+ <\S+@\S+> für Tulln \((Technische Begutachtung|"
+        r"Kommunikationsstrategie)\)",
+        said_invited,
+    ), said_invited
     late = " ".join(cli("approve", "--round", "Runde CLI").output.split())
     assert "bereits eingeladen" in late and "Nichts wurde geändert" in late
     with session_scope(get_engine(sqlite_settings)) as session:
