@@ -102,7 +102,10 @@ def pairs_table(session, rows, title: str, t: Translator) -> Table:
     _ = t.gettext
     table = Table(title=title)
     for column in (_("plan"), _("reviewer"), _("rubric"), _("affinity"), _("why")):
-        table.add_column(column, justify="right" if column == _("affinity") else "left")
+        # folded, not cut: 'Textähnlichke…' hid the word in an 80-column terminal
+        table.add_column(
+            column, justify="right" if column == _("affinity") else "left", overflow="fold"
+        )
 
     def by_plan(row) -> tuple[str, str, str]:
         return (towns[plans[row[0]].municipality_id], row[2], names[row[1]])

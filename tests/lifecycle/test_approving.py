@@ -220,3 +220,26 @@ def test_leaving_out_the_only_eligible_reviewer_changes_nothing_and_says_why(
     assert "keine Zuteilung möglich" in refused.value.text("de")
     after = [(a.id, a.reviewer_id, a.plan_id) for a in lifecycle.approving.pending(session, round_)]
     assert after == before
+
+
+def test_the_table_of_pairs_cuts_no_word_in_80_columns(session: Session) -> None:
+    # Seen in a German round: 'Textähnlichke…' in the column of reasons of `peerplan assign`.
+    from rich.console import Console
+
+    from review.cli.assign import pairs_table
+    from review.i18n import translator
+
+    round_ = six_towns(session)
+    service.propose(session, round_, actor="c")
+    a = lifecycle.approving.pending(session, round_)[0]
+    reason = "Fachgebiet 1, Textähnlichkeitsvergleichswertberechnung 0,114"
+    table = pairs_table(
+        session, [(a.plan_id, a.reviewer_id, a.rubric, 1.9, reason)], "", translator("de")
+    )
+    console = Console(width=80, record=True)
+    console.print(table)
+    shown = console.export_text()
+    assert "…" not in shown, shown
+    assert "Textähnlichkeitsvergleichswertberechnung" in "".join(
+        line.split("│")[-2].strip() for line in shown.splitlines() if line.count("│") > 2
+    ), shown
