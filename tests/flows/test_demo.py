@@ -67,7 +67,7 @@ def test_demo_runs_a_whole_round(tmp_path: Path) -> None:
     } <= kinds
     assert len(reply_links) == 2, reply_links  # the two replying municipalities, told on their link
     assert_exchange_sections(out)
-    replied = result.stdout.split("replies to the drafts:", 1)[1].split("\n", 1)[0]
+    replied = result.stdout.split("Antworten auf die Entwürfe:", 1)[1].split("\n", 1)[0]
     assert_replies(out, [name.strip() for name in replied.split(",")])
     assert_meetings(out)
 
