@@ -50,7 +50,11 @@ def test_invite_escalate_and_outbox(cli):
     result = invoke("invite", "--round", "CLI Runde")
     assert result.exit_code == 0, result.output
     # A German round: its coordinator reads German.
-    assert "eingeladen: Zuteilung" in result.output and "1 gesendet" in result.output
+    assert (
+        "eingeladen: Reviewer" in result.output
+        and "für Altstadt (Technische Begutachtung)" in result.output
+    )
+    assert "1 gesendet" in result.output
     assert invoke("invite", "--round", "CLI Runde").output.startswith("0 eingeladen")
 
     result = invoke("escalate", "--round", "CLI Runde", "--now", "2026-12-13T08:00")

@@ -236,4 +236,4 @@ def test_escalate_and_status_report_an_undeliverable_message_without_a_traceback
     assert status.exit_code == 0, status.output
     # a German round: its coordinator reads German
     assert "nicht verschickt: Nachricht digest:[/bad] an coord@example.org" in status.output
-    assert "failed 1" in status.output and "sent 1" in status.output
+    assert "fehlgeschlagen 1" in status.output and "verschickt 1" in status.output
