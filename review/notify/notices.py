@@ -225,6 +225,15 @@ def decline_notice(
     )
 
 
+def form_link(settings: Settings, assignment: Assignment) -> str:
+    """The reviewer's current personal link to this plan's form, for a message queued after the
+    invitation (derived when the message is sent, so a link replaced meanwhile is never sent);
+    "" for a link issued before its nonce was kept: the message then points to the invitation.
+    This plan's form, not the list of a reviewer's several plans (as `invitation_list`)."""
+    placeholder = links.current_placeholder(settings, assignment)
+    return f"{review_link(settings, placeholder)}/a/{assignment.id}" if placeholder else ""
+
+
 def reminder(
     session: Session,
     settings: Settings,
@@ -234,9 +243,17 @@ def reminder(
     days_left: int,
     reason: str,
 ) -> Outbox | None:
-    """A reminder to the reviewer, one per reminder window (`d-7`, `d0`, ...)."""
+    """A reminder to the reviewer, one per reminder window (`d-7`, `d0`, ...), with their
+    personal link."""
     return about(
-        session, settings, facts, "reminder", key=f":{window}", reason=reason, days_left=days_left
+        session,
+        settings,
+        facts,
+        "reminder",
+        key=f":{window}",
+        reason=reason,
+        days_left=days_left,
+        link=form_link(settings, facts.assignment),
     )
 
 
@@ -249,7 +266,8 @@ def overdue_notice(
     reason: str,
     reassign_on: date | None,
 ) -> Outbox | None:
-    """The reviewer's review is overdue (and when it will be given to someone else)."""
+    """The reviewer's review is overdue (and when it will be given to someone else), with their
+    personal link."""
     return about(
         session,
         settings,
@@ -258,6 +276,7 @@ def overdue_notice(
         key=f":{window}",
         reason=reason,
         reassign_on=reassign_on,
+        link=form_link(settings, facts.assignment),
     )
 
 
@@ -343,7 +362,6 @@ def plan_version(
     they accepted with (`previous`), and their personal link: one message per version, ever."""
     facts = AssignmentFacts.load(session, assignment)
     language = facts.reviewer.language
-    placeholder = links.current_placeholder(settings, assignment)
     return about(
         session,
         settings,
@@ -355,6 +373,5 @@ def plan_version(
         version=document.version,
         previous_version=previous,
         received=format_day(document.created_at, language),
-        # This plan's form, not the list of a reviewer's several plans (as `invitation_list`).
-        link=f"{review_link(settings, placeholder)}/a/{assignment.id}" if placeholder else "",
+        link=form_link(settings, assignment),
     )

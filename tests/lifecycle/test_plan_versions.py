@@ -18,8 +18,10 @@ from review.cli import app as cli_app
 from review.config import Settings
 from review.coordinator import access
 from review.db import engine_for
+from review import lifecycle
 from review.lifecycle import plan_versions
-from review.models import Assignment, AssignmentStatus, Event, Outbox, Plan
+from review.models import Assignment, AssignmentStatus, Event, Outbox, Plan, utcnow
+from review.notify.delivery import deliver
 from review.portal import create_app
 from review.reviewing.links import issue_link, issue_upload_link
 from review.states import transition
@@ -226,3 +228,35 @@ def test_telling_of_the_same_version_again_sends_and_records_nothing(mid_review)
     assert len(session.exec(select(Outbox).where(Outbox.kind == "plan_version")).all()) == 2
     told = session.exec(select(Event).where(Event.kind == plan_versions.TOLD)).all()
     assert len(told) == 2
+
+
+def test_a_reminder_and_an_overdue_notice_carry_the_reviewers_personal_link(mid_review) -> None:
+    """A reviewer reminded (or told the review is late) gets the link that opens this plan's form,
+    not a pointer to an invitation that may be weeks down the inbox; found in the German
+    walkthrough. Each message in the reviewer's language."""
+    settings, session, client, _upload_token, people, box, _round = mid_review
+    anna = session.get(Assignment, people["Anna"][0])
+    ben = session.get(Assignment, people["Ben"][0])
+    lifecycle.remind(session, settings, anna, window="d-2", days_left=2, reason="test")
+    lifecycle.mark_overdue(
+        session,
+        settings,
+        ben,
+        window="d+1",
+        reason="test",
+        reassign_on=None,
+        actor="test",
+        now=utcnow(),
+    )
+    session.commit()
+    deliver(engine_for(settings.database_url), settings)
+    _wait_for(box, 3)
+    by_kind = {m["X-Peerplan-Kind"]: m for m in box.messages}
+    reminder, overdue = by_kind["reminder"].get_content(), by_kind["overdue_notice"].get_content()
+    assert "Ihr persönlicher Link führt Sie zurück zu Ihrem Gutachten" in reminder
+    assert "Please submit through your personal link" in overdue
+    for body, (assignment_id, token) in ((reminder, people["Anna"]), (overdue, people["Ben"])):
+        link = re.search(r"https?://\S+/r/(\S+)/a/(\d+)", body)
+        assert link is not None, body
+        assert (link.group(1), int(link.group(2))) == (token, assignment_id)
+        assert client.get(f"/r/{link.group(1)}/a/{link.group(2)}").status_code == 200
