@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from review import lifecycle
 from review.cli import app as cli_app
 from review.config import Settings
 from review.coordinator import access
 from review.db import engine_for
-from review import lifecycle
 from review.lifecycle import plan_versions
 from review.models import Assignment, AssignmentStatus, Event, Outbox, Plan, utcnow
 from review.notify.delivery import deliver
