@@ -226,8 +226,8 @@ def decline_notice(
 
 
 def form_link(settings: Settings, assignment: Assignment) -> str:
-    """The reviewer's current personal link to this plan's form, for a message queued after the
-    invitation (derived when the message is sent, so a link replaced meanwhile is never sent);
+    """The reviewer's personal link in force to this plan's form, for a message queued after the
+    invitation (as its placeholder: the token is put in when the message is sent, never stored);
     "" for a link issued before its nonce was kept: the message then points to the invitation.
     This plan's form, not the list of a reviewer's several plans (as `invitation_list`)."""
     placeholder = links.current_placeholder(settings, assignment)
