@@ -81,6 +81,50 @@ def _flow_runs(ui: str) -> str:
     return "; ".join(f"{r['name']} {r['state_type']} ({r['state_name']})" for r in runs)
 
 
+def _start_round(page, expect, ui: str, deployment: str, shot: Path | None = None) -> None:
+    """Start a run of the round's deployment from its Run form, as the coordinator does, and
+    wait until the run exists: the form must hold the round's name before Run is clicked (a
+    click while the form still updates submitted it without, and no run was made)."""
+    runs_before = _runs_of(ui, deployment)
+    page.goto(f"{ui}/deployments/deployment/{deployment}/run")
+    page.get_by_text("Parameters", exact=True).first.wait_for(timeout=90_000)
+    page.wait_for_timeout(1500)
+    name = _field(page, "Round Name")
+    name.fill(ROUND)
+    expect(name).to_have_value(ROUND)
+    page.wait_for_timeout(500)
+    if shot is not None:
+        page.screenshot(path=str(shot), full_page=True)
+    page.get_by_role("button", name=re.compile("^(Submit|Run)$")).last.click()
+    _wait(
+        "a run of the round started from its form",
+        lambda: _runs_of(ui, deployment) > runs_before,
+        timeout=120,
+        explain=lambda: f"the page: {page.url}; flow runs: {_flow_runs(ui)}",
+    )
+
+
+def _runs_of(ui: str, deployment: str) -> int:
+    """How many runs of a deployment exist, whatever their state (a click on Run made one)."""
+    runs = httpx.post(
+        f"{ui}/api/flow_runs/filter",
+        json={"deployments": {"id": {"any_": [deployment]}}},
+        timeout=30,
+    ).json()
+    return len(runs)
+
+
+def _serve_tail(work: Path, lines: int = 40) -> str:
+    """serve's last lines without the HTTP request log: what the flow runs said last."""
+    log = work.parent / "serve.log"
+    said = [
+        line
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
+        if "HTTP Request" not in line and line.strip()
+    ]
+    return "\n".join(said[-lines:])
+
+
 def _links_in_mailbox(folder: Path) -> dict[str, list[str]]:
     """Recipient -> the personal links in their messages, oldest first."""
     box = Mailbox(folder, "", 0, None)  # type: ignore[arg-type]  (reading only)
@@ -211,12 +255,7 @@ def _scenario(page, expect, shots, ui, page_url, upload_links, plans, work, engi
 
     # 2. The coordinator starts the round from the deployment's Run form.
     deployment = _deployment_id(ui, "review-round")
-    page.goto(f"{ui}/deployments/deployment/{deployment}/run")
-    page.get_by_text("Parameters", exact=True).first.wait_for(timeout=90_000)
-    page.wait_for_timeout(1500)
-    _field(page, "Round Name").fill(ROUND)
-    page.screenshot(path=str(shots / "02-start-round-form.png"), full_page=True)
-    page.get_by_role("button", name=re.compile("^(Submit|Run)$")).last.click()
+    _start_round(page, expect, ui, deployment, shots / "02-start-round-form.png")
 
     # 3. The run pauses for approval: the coordinator resumes it with "approve".
     paused = _wait("the approval pause", lambda: _paused_run(ui), timeout=420, every=3)
@@ -303,21 +342,27 @@ def _scenario(page, expect, shots, ui, page_url, upload_links, plans, work, engi
                 actor="reviewer",
             )
         session.commit()
-    page.goto(f"{ui}/deployments/deployment/{deployment}/run")
-    page.get_by_text("Parameters", exact=True).first.wait_for(timeout=90_000)
-    page.wait_for_timeout(1500)
-    _field(page, "Round Name").fill(ROUND)
-    page.get_by_role("button", name=re.compile("^(Submit|Run)$")).last.click()
+    _start_round(page, expect, ui, deployment)
 
     # 8. Both editions of a plan's document and the summary, from the round page.
+    seen: dict[str, int] = {}
+
     def documents_ready():
         page.goto(page_url)
-        return (
-            page.locator("a.edition-coordinator").count() == len(plans)
-            and page.locator("a[href$='summary/round-summary.docx']").count()
-        )
+        seen["coordinator editions"] = page.locator("a.edition-coordinator").count()
+        seen["summaries"] = page.locator("a[href$='summary/round-summary.docx']").count()
+        return seen["coordinator editions"] == len(plans) and seen["summaries"]
 
-    _wait("the documents", documents_ready, timeout=420, every=5)
+    _wait(
+        "the documents",
+        documents_ready,
+        timeout=420,
+        every=5,
+        explain=lambda: (
+            f"the round page shows {seen}; flow runs: {_flow_runs(ui)}; "
+            f"serve's last lines:\n{_serve_tail(work)}"
+        ),
+    )
     page.screenshot(path=str(shots / "07-documents.png"), full_page=True)
     for selector in (
         "a.edition-municipality",
