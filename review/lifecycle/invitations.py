@@ -17,7 +17,7 @@ from review.models import Assignment, AssignmentStatus, Review, Round, utcnow
 from review.notify import notices, outbox
 from review.notify.context import AssignmentFacts
 from review.reviewing import links
-from review.reviewing.drafts import latest_reviews
+from review.reviewing.drafts import latest_reviews, view
 from review.reviewing.offline import build_word_form, word_form, word_form_name
 from review.rubric import Rubric, load_rubrics
 from review.states import LINK_VALID, amend, transition_all
@@ -60,10 +60,14 @@ def _word_form(
 ) -> Callable[[str], notices.Attachment]:
     """The attachment maker handed to the invitation: build and store the Word form."""
 
+    rubric = (rubrics or load_rubrics())[assignment.rubric]
+    municipality = view(session, assignment).municipality.name
+
     def attach(language: str) -> notices.Attachment:
-        form = build_word_form(session, assignment, language, rubrics=rubrics)
+        form = build_word_form(session, assignment, language, rubrics={rubric.id: rubric})
         stored = store_bytes(settings, form, ".docx")
-        return word_form_name(assignment, language), stored, MEDIA_TYPE
+        name = word_form_name(language, rubric=rubric, municipality=municipality)
+        return name, stored, MEDIA_TYPE
 
     return attach
 
@@ -82,18 +86,20 @@ class _Round:
     ) -> Callable[[str], notices.Attachment]:
         """`_word_form` from what was read."""
         facts = self.facts[assignment.id]
+        rubric = self.rubrics[assignment.rubric]
 
         def attach(language: str) -> notices.Attachment:
             form = word_form(
                 assignment,
                 language,
-                self.rubrics[assignment.rubric],
+                rubric,
                 latest=self.latest.get(assignment.id or 0),
                 plan_title=facts.plan.title,
                 municipality=facts.municipality.name,
             )
             stored = store_bytes(settings, form, ".docx")
-            return word_form_name(assignment, language), stored, MEDIA_TYPE
+            name = word_form_name(language, rubric=rubric, municipality=facts.municipality.name)
+            return name, stored, MEDIA_TYPE
 
         return attach
 

@@ -4,20 +4,35 @@ review.documents.word_form's job; this module hands it the assignment's data."""
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import Session
 
 from review.documents.word_form import render_word_form
-from review.i18n import translator
+from review.i18n import N_, translator
 from review.models import Assignment, Review, saved_id
 from review.reviewing.drafts import form_state, view
 from review.reviewing.form import ReviewInput, Seen
 from review.rubric import Rubric, load_rubrics
 
+#: What no file name may hold on Windows or macOS; a municipality's name comes from a
+#: spreadsheet and may hold any of it ("Sankt Anna/Ost"): each run becomes a hyphen.
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+#: Longest file name kept before ".docx" (characters): a municipality's long official name still
+#: fits the 255 bytes file systems allow once written in UTF-8.
+_MAX_NAME_CHARS = 120
 
-def word_form_name(assignment: Assignment, language: str) -> str:
-    """The file name the form is attached and downloaded under."""
-    name = translator(language).gettext("review-form")
-    return f"{name}-{assignment.id}.docx"
+
+def word_form_name(language: str, *, rubric: Rubric, municipality: str) -> str:
+    """The file name the form is attached under, naming its rubric and plan in the reviewer's
+    language ("Bewertungsbogen Technische Begutachtung - Musterstadt.docx"): a reviewer of
+    several plans gets one form a plan in one email, and "Review-Formular-2.docx" named none."""
+    name = translator(language).gettext(N_("Review form %(rubric)s - %(municipality)s")) % {
+        "rubric": rubric.title(language),
+        "municipality": municipality,
+    }
+    name = " ".join(_NOT_IN_FILE_NAMES.sub("-", name).split())
+    return f"{name[:_MAX_NAME_CHARS].rstrip()}.docx"
 
 
 def build_word_form(

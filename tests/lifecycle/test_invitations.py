@@ -3,6 +3,8 @@ and a reissued link replaces it (the old one stops working at once, a new invita
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 from datetime import UTC, datetime
 
@@ -13,7 +15,7 @@ from review import lifecycle
 from review.config import Settings
 from review.errors import InvalidInput
 from review.models import Assignment, Event, Outbox
-from review.notify.envelope import body_as_sent
+from review.notify.envelope import body_as_sent, build_email
 from review.reviewing.links import assignment_for_token
 from review.states import StaleVersion
 from tests.support.factories import make_municipality, make_plan
@@ -248,3 +250,56 @@ def test_a_reviewer_of_four_plans_gets_one_invitation_with_every_plans_link(
     ).all()
     assert [m.kind for m in messages] == ["invitation_list", "invitation"]
     assert "Plan Nachzügler" in messages[1].body and len(messages[1].attachments) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        (
+            "de",
+            [
+                "Bewertungsbogen Technische Begutachtung - Altstadt.docx",
+                "Bewertungsbogen Kommunikationsstrategie - Bergdorf.docx",
+                "Bewertungsbogen Technische Begutachtung - Sankt Anna-Ost.docx",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Review form Technical assessment - Altstadt.docx",
+                "Review form Communication strategy - Bergdorf.docx",
+                "Review form Technical assessment - Sankt Anna-Ost.docx",
+            ],
+        ),
+    ],
+)
+def test_each_word_form_of_a_reviewer_of_several_plans_is_named_by_its_plan(
+    session: Session, settings: Settings, language: str, names: list[str]
+) -> None:
+    """The German walkthrough of session 8: the forms came as "Review-Formular-2.docx",
+    "Review-Formular-3.docx", ... and named no plan. Each is named by its rubric and
+    municipality in the reviewer's language, as the reviewer's mail program shows it (a "/"
+    in a municipality's name cannot be in a file name)."""
+    round_, towns, plans = small_round(session)
+    reviewer = make_reviewer(
+        session, round_, towns["Bergdorf"], email="eva@b.example", language=language
+    )
+    third = make_plan(session, round_, make_municipality(session, round_, "Sankt Anna/Ost"))
+    rubrics_and_plans = [
+        ("technical", plans["Altstadt"]),
+        ("communication", plans["Bergdorf"]),
+        ("technical", third),
+    ]
+    several = [
+        approved_assignment(session, round_, plan, reviewer, rubric=rubric)
+        for rubric, plan in rubrics_and_plans
+    ]
+    lifecycle.invite(session, settings, several, actor="coordinator", now=NOW)
+    session.commit()
+
+    (message,) = session.exec(select(Outbox).where(Outbox.recipient == "eva@b.example")).all()
+    assert [a["filename"] for a in message.attachments] == names
+    received = email.message_from_bytes(
+        build_email(message, settings).as_bytes(), policy=email.policy.default
+    )
+    assert [part.get_filename() for part in received.iter_attachments()] == names
