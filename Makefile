@@ -49,7 +49,7 @@ clean:
 # then translate the new and fuzzy entries. A new language: `$(VENV)/bin/pybabel init -i
 # locales/peerplan.pot -d locales -D peerplan -l <language>`.
 messages: install
-	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output \
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ -k Plural:1,2 --no-location --sort-output \
 		--project=peerplan --copyright-holder="peerplan contributors" -o locales/peerplan.pot .
 	$(VENV)/bin/pybabel -q update -i locales/peerplan.pot -d locales -D peerplan --no-fuzzy-matching \
 		--width=100

@@ -86,6 +86,28 @@ class Phrase(Message):
         return (self.message,), self.values
 
 
+class Plural(Message):
+    """A number of things, said in any language with the plural form its number takes there:
+    `Plural("%(num)s day", "%(num)s days", 3)` is '3 days', `("de")` '3 Tage' (a value of a
+    `Phrase`; "3 day(s)" read as a machine's). `make messages` finds it by its name."""
+
+    singular: str
+    plural: str
+    n: int
+
+    def __new__(cls, singular: str, plural: str, n: int) -> Plural:
+        text = super().__new__(cls, (singular if n == 1 else plural) % {"num": Count(n)})
+        text.singular, text.plural, text.n = singular, plural, n
+        return text
+
+    def __call__(self, language: str) -> str:
+        t = translator(language)
+        return t.ngettext(self.singular, self.plural, self.n) % {"num": said(t, Count(self.n))}
+
+    def __getnewargs__(self) -> tuple[str, str, int]:  # type: ignore[override]
+        return self.singular, self.plural, self.n
+
+
 def said(t: Translator, value: object) -> object:
     """A message's value in `t`'s language: a Message translated, a date, a `Count` or a `Size`
     as the language writes it (`str()`, the English text, keeps the ISO date and '5,000')."""

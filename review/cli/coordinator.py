@@ -50,7 +50,11 @@ def revoke(
         count = access.revoke(session, round_, label=label or None)
         t = coordinator_translator(settings(), round_.language)
     console.print(
-        t.gettext("revoked %(n)s coordinator link(s) of round '%(round)s'")
+        t.ngettext(
+            "revoked %(n)s coordinator link of round '%(round)s'",
+            "revoked %(n)s coordinator links of round '%(round)s'",
+            count,
+        )
         % {"n": count, "round": round_name},
         highlight=False,
     )

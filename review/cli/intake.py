@@ -122,15 +122,17 @@ def intake(
                 highlight=False,
             )
         counts = {k: sum(o.status == k for o in outcomes) for k in STATUS_STYLE}
+        files, new = len(outcomes), counts["new_version"]
         console.print(
             t.gettext(
-                "%(files)s file(s): %(registered)s registered, %(new)s new version(s), "
-                "%(unchanged)s unchanged, %(refused)s refused. Reader warnings: %(log)s"
+                "%(files)s: %(registered)s registered, %(new)s, %(unchanged)s unchanged, "
+                "%(refused)s refused. Reader warnings: %(log)s"
             )
             % {
-                "files": len(outcomes),
+                "files": t.ngettext("%(num)s file", "%(num)s files", files) % {"num": files},
                 "registered": counts["registered"],
-                "new": counts["new_version"],
+                "new": t.ngettext("%(num)s new version", "%(num)s new versions", new)
+                % {"num": new},
                 "unchanged": counts["unchanged"],
                 "refused": counts["refused"],
                 "log": log_file,

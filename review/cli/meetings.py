@@ -79,9 +79,10 @@ def plan_command(
             actor="cli",
         )
     _ = t.gettext
+    meetings = len(report.plan.meetings)
     table = Table(
-        title=_("%(round)s: %(n)s meeting(s)")
-        % {"round": escape(round_name), "n": len(report.plan.meetings)}
+        title=t.ngettext("%(round)s: %(n)s meeting", "%(round)s: %(n)s meetings", meetings)
+        % {"round": escape(round_name), "n": meetings}
     )
     for column in (_("meeting"), _("host"), _("when"), _("participants"), _("agenda")):
         table.add_column(column)
@@ -95,7 +96,11 @@ def plan_command(
         )
     console.print(table)
     console.print(
-        _("%(n)s invitation(s) queued; meeting packs: %(packs)s")
+        t.ngettext(
+            "%(n)s invitation queued; meeting packs: %(packs)s",
+            "%(n)s invitations queued; meeting packs: %(packs)s",
+            report.invitations,
+        )
         % {"n": report.invitations, "packs": len(report.packs)},
         highlight=False,
     )

@@ -345,15 +345,7 @@ def escalation_markdown(report: EscalationReport, delivery: DeliveryReport, t: T
     ]
     parts = [
         "# " + _("Deadline run of %(time)s") % {"time": _when(report.now, t)},
-        _(
-            "%(queued)s message(s) queued, %(changes)s state change(s); %(already)s message(s) "
-            "were queued by earlier runs already (not repeated)."
-        )
-        % {
-            "queued": len(report.queued),
-            "changes": len(report.transitions),
-            "already": report.already,
-        },
+        _("%(queued)s, %(changes)s; %(already)s (not repeated).") % _run_counts(report, t),
         "\n".join(rows) if report.lines else "_" + _("Nothing was due.") + "_",
     ]
     if report.transitions:
@@ -368,21 +360,30 @@ def escalation_markdown(report: EscalationReport, delivery: DeliveryReport, t: T
     return "\n\n".join(parts)
 
 
+def _run_counts(report: EscalationReport, t: Translator) -> dict[str, str]:
+    """A deadline run's counts, each with its noun in the plural its number needs."""
+    queued, changes = len(report.queued), len(report.transitions)
+    return {
+        "queued": t.ngettext("%(num)s message queued", "%(num)s messages queued", queued)
+        % {"num": t.format_decimal(queued)},
+        "changes": t.ngettext("%(num)s state change", "%(num)s state changes", changes)
+        % {"num": t.format_decimal(changes)},
+        "already": t.ngettext(
+            "%(num)s message was queued by earlier runs already",
+            "%(num)s messages were queued by earlier runs already",
+            report.already,
+        )
+        % {"num": t.format_decimal(report.already)},
+    }
+
+
 def escalation_text(report: EscalationReport, t: Translator) -> str:
     """The deadline run for the terminal: a summary line, then a line per message, state
     change and problem."""
     _ = t.gettext
     out = [
-        _(
-            "deadline run of %(time)s: %(queued)s message(s) queued, %(changes)s state "
-            "change(s), %(already)s queued by earlier runs already"
-        )
-        % {
-            "time": _when(report.now, t),
-            "queued": len(report.queued),
-            "changes": len(report.transitions),
-            "already": report.already,
-        }
+        _("deadline run of %(time)s: %(queued)s, %(changes)s, %(already)s")
+        % {"time": _when(report.now, t), **_run_counts(report, t)}
     ]
     out += [
         "  "

@@ -57,22 +57,34 @@ def stopped(t: Translator) -> str:
 
 
 def solving_again(pins: int, forbids: int, t: Translator) -> str:
-    return t.gettext("solving again: %(pins)s pinned pair(s), %(forbids)s forbidden pair(s)") % {
-        "pins": t.format_decimal(pins),
-        "forbids": t.format_decimal(forbids),
+    return t.gettext("solving again: %(pins)s, %(forbids)s") % {
+        "pins": t.ngettext("%(num)s pinned pair", "%(num)s pinned pairs", pins)
+        % {"num": t.format_decimal(pins)},
+        "forbids": t.ngettext("%(num)s forbidden pair", "%(num)s forbidden pairs", forbids)
+        % {"num": t.format_decimal(forbids)},
     }
 
 
 def part_compiled(part: str, plans: int, pdfs: int, rendered: bool, t: Translator) -> str:
     """One part of a compile spread over workers."""
     line = (
-        t.gettext("part %(part)s: %(plans)s plan(s) rendered, %(pdfs)s PDF(s)")
+        t.ngettext(
+            "part %(part)s: %(plans)s plan rendered, %(pdfs)s",
+            "part %(part)s: %(plans)s plans rendered, %(pdfs)s",
+            plans,
+        )
         if rendered
-        else t.gettext(
-            "part %(part)s: %(plans)s plan(s) rendered before, not again, %(pdfs)s PDF(s)"
+        else t.ngettext(
+            "part %(part)s: %(plans)s plan rendered before, not again, %(pdfs)s",
+            "part %(part)s: %(plans)s plans rendered before, not again, %(pdfs)s",
+            plans,
         )
     )
-    return line % {"part": part, "plans": t.format_decimal(plans), "pdfs": t.format_decimal(pdfs)}
+    return line % {
+        "part": part,
+        "plans": t.format_decimal(plans),
+        "pdfs": t.ngettext("%(num)s PDF", "%(num)s PDFs", pdfs) % {"num": t.format_decimal(pdfs)},
+    }
 
 
 def note(text: str, t: Translator) -> str:
@@ -80,7 +92,9 @@ def note(text: str, t: Translator) -> str:
 
 
 def compiled(plans: int, out_dir: Path, t: Translator) -> str:
-    return t.gettext("%(n)s plan(s) compiled into %(folder)s") % {
+    return t.ngettext(
+        "%(n)s plan compiled into %(folder)s", "%(n)s plans compiled into %(folder)s", plans
+    ) % {
         "n": t.format_decimal(plans),
         "folder": out_dir,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from review.i18n import N_, Phrase
+from review.i18n import N_, Phrase, Plural
 from review.models import AssignmentStatus
 from review.notify.policy import Policy
 from review.states import OPEN
@@ -50,13 +50,12 @@ def decide(facts: Facts, policy: Policy, today: date) -> Decision | None:
             window_name(offset),
             offset,
             Phrase(
-                N_(
-                    "not submitted %(days)s day(s) after the due date %(due)s; the grace period "
-                    "of %(grace)s day(s) is over"
-                ),
-                days=days,
+                N_("not submitted %(days)s after the due date %(due)s; %(grace)s is over"),
+                days=Plural("%(num)s day", "%(num)s days", days),
                 due=facts.due_date,
-                grace=offset,
+                grace=Plural(
+                    "the grace period of %(num)s day", "the grace period of %(num)s days", offset
+                ),
             ),
         )
     if days >= policy.overdue_after_days:
@@ -67,8 +66,8 @@ def decide(facts: Facts, policy: Policy, today: date) -> Decision | None:
             window_name(offset),
             offset,
             Phrase(
-                N_("not submitted %(days)s day(s) after the due date %(due)s"),
-                days=days,
+                N_("not submitted %(days)s after the due date %(due)s"),
+                days=Plural("%(num)s day", "%(num)s days", days),
                 due=facts.due_date,
             ),
         )
@@ -88,6 +87,8 @@ def decide(facts: Facts, policy: Policy, today: date) -> Decision | None:
         Phrase(N_("due today"))
         if left == 0
         else Phrase(
-            N_("%(days)s day(s) before the due date %(due)s"), days=left, due=facts.due_date
+            N_("%(days)s before the due date %(due)s"),
+            days=Plural("%(num)s day", "%(num)s days", left),
+            due=facts.due_date,
         ),
     )

@@ -78,9 +78,12 @@ class DeliveryFailed(PeerplanError):
             )
         if self.failures:
             parts.append(
-                t.gettext(
-                    "%(n)s message(s) could not be sent (%(sent)s sent); they stay in the "
-                    "outbox and the next run retries them:"
+                t.ngettext(
+                    "%(n)s message could not be sent (%(sent)s sent); it stays in the outbox "
+                    "and the next run retries it:",
+                    "%(n)s messages could not be sent (%(sent)s sent); they stay in the "
+                    "outbox and the next run retries them:",
+                    len(self.failures),
                 )
                 % {"n": Count(len(self.failures)).said(t), "sent": Count(self.sent).said(t)}
                 + "\n"
@@ -88,9 +91,12 @@ class DeliveryFailed(PeerplanError):
             )
         if self.undeliverable:
             parts.append(
-                t.gettext(
-                    "%(n)s message(s) cannot be delivered and are marked failed (see `peerplan "
-                    "outbox`; every other message went its way):"
+                t.ngettext(
+                    "%(n)s message cannot be delivered and is marked failed (see `peerplan "
+                    "outbox`; every other message went its way):",
+                    "%(n)s messages cannot be delivered and are marked failed (see `peerplan "
+                    "outbox`; every other message went its way):",
+                    len(self.undeliverable),
                 )
                 % {"n": Count(len(self.undeliverable)).said(t)}
                 + "\n"

@@ -33,7 +33,7 @@ def test_plan_meetings_with_a_new_host_and_date(sqlite_settings: Settings, monke
     assert done.exit_code == 0, done.output
     # an English round: its dates as the English write them
     assert "conference" in done.output and "4 May 2027" in done.output
-    assert "invitation(s) queued" in " ".join(done.output.split())
+    assert "invitations queued" in " ".join(done.output.split())
     with Session(engine_for(sqlite_settings.database_url)) as session:
         planned = {
             e.payload["meeting"]: e.payload

@@ -86,7 +86,7 @@ def test_the_cli_prints_a_link_that_opens_the_round_page_and_revokes_it(
     path = url.removeprefix("http://portal.example:4301")
     assert "Runde Süd" in client.get(path).text
     result = runner.invoke(app, ["coordinator", "revoke", "--round", "Runde Süd"])
-    assert result.exit_code == 0 and "1 Koordinationslink(s) der Runde" in result.output
+    assert result.exit_code == 0 and "1 Koordinationslink der Runde" in result.output
     assert client.get(path).status_code == 404
     missing = runner.invoke(app, ["coordinator", "link", "--round", "Nowhere"])
     assert missing.exit_code == 2 and "keine Runde namens „Nowhere“" in missing.output

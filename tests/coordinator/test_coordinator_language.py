@@ -16,7 +16,7 @@ from review.config import Settings
 from review.coordinator import artifacts
 from review.coordinator.language import coordinator_language, system_language
 from review.deadlines.report import EscalationReport, Line
-from review.i18n import N_, Phrase, translator
+from review.i18n import N_, Phrase, Plural, translator
 from review.intake import IntakeOutcome
 from review.lifecycle import Invited
 from review.notify.delivery import DeliveryReport
@@ -59,7 +59,11 @@ def test_the_rounds_language_else_the_setting_else_the_system_locale_else_german
 
 def _escalation() -> tuple[EscalationReport, DeliveryReport]:
     report = EscalationReport(now=datetime(2026, 12, 13, 8, 0, tzinfo=UTC))
-    left = Phrase(N_("%(days)s day(s) before the due date %(due)s"), days=2, due=date(2026, 12, 15))
+    left = Phrase(
+        N_("%(days)s before the due date %(due)s"),
+        days=Plural("%(num)s day", "%(num)s days", 2),
+        due=date(2026, 12, 15),
+    )
     report.add(Line("Runde 1", 7, "r@example.org", "reminder", "d-2", "queued", left))
     report.add(Line("Runde 1", 8, "c@example.org", "escalation", "d+1", "queued", "late"))
     report.transitions.append("assignment 8 (s@example.org) -> overdue")
@@ -74,20 +78,20 @@ def test_the_deadline_runs_artifact_in_german_and_english() -> None:
     assert de.startswith("# Fristenlauf vom 13.12.2026, 08:00 UTC")
     assert "| Runde | Zuteilung | Nachricht | Zeitfenster | an | Ergebnis | Grund |" in de
     assert (
-        "| Runde 1 | 7 | Erinnerung | d-2 | r@example.org | erzeugt | 2 Tag(e) vor der Frist am "
+        "| Runde 1 | 7 | Erinnerung | d-2 | r@example.org | erzeugt | 2 Tage vor der Frist am "
         "15.12.2026 |"
     ) in de
     assert "| Eskalation an die Koordination |" in de
-    assert "2 Nachricht(en) erzeugt, 1 Statusänderung(en)" in de
+    assert "2 Nachrichten erzeugt, 1 Statusänderung;" in de
     assert "## Erfordert Ihr Eingreifen" in de and "## Versand" in de
     assert "2 gesendet, 1 entfallen, 0 fehlgeschlagen" in de
     en = artifacts.escalation_markdown(report, delivery, translator("en"))
     assert en.startswith("# Deadline run of 13 Dec 2026, 08:00 UTC")
     assert (
-        "| Runde 1 | 7 | reminder | d-2 | r@example.org | queued | 2 day(s) before the due date "
+        "| Runde 1 | 7 | reminder | d-2 | r@example.org | queued | 2 days before the due date "
         "15 Dec 2026 |"
     ) in en
-    assert str(report.lines[0].reason) == "2 day(s) before the due date 2026-12-15"  # the log
+    assert str(report.lines[0].reason) == "2 days before the due date 2026-12-15"  # the log
     assert "## Needs the coordinator" in en and "2 sent, 1 cancelled, 0 failed" in en
     assert "Fristenlauf" not in en and "Deadline run" not in de
 
@@ -192,7 +196,7 @@ def test_the_cli_speaks_a_german_rounds_german(cli) -> None:
     invited = cli("invite", "--round", "Runde Nord")
     assert invited == "0 eingeladen; Postausgang: 0 gesendet, 0 entfallen, 0 fehlgeschlagen"
     escalated = cli("escalate", "--round", "Runde Nord")
-    assert escalated.startswith("Fristenlauf vom ") and "0 Nachricht(en) erzeugt" in escalated
+    assert escalated.startswith("Fristenlauf vom ") and "0 Nachrichten erzeugt" in escalated
 
 
 def test_the_cli_speaks_an_english_rounds_english(cli) -> None:
@@ -206,7 +210,7 @@ def test_the_cli_speaks_an_english_rounds_english(cli) -> None:
     invited = cli("invite", "--round", "North")
     assert invited == "0 invited; outbox: 0 sent, 0 cancelled, 0 failed"
     escalated = cli("escalate", "--round", "North")
-    assert escalated.startswith("deadline run of ") and "0 message(s) queued" in escalated
+    assert escalated.startswith("deadline run of ") and "0 messages queued" in escalated
 
 
 def test_a_round_changed_to_english_answers_in_english(cli) -> None:

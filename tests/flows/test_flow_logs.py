@@ -92,7 +92,7 @@ def test_the_assignment_runs_lines_in_german_and_english() -> None:
     assert run_log.approved(1200, de) == "1.200 Zuteilungen freigegeben"
     assert run_log.approved(1, en) == "1 assignment approved"
     assert run_log.solving_again(2, 1, de) == (
-        "neue Berechnung: 2 festgelegte(s) Paar(e), 1 verbotene(s) Paar(e)"
+        "neue Berechnung: 2 festgelegte Paare, 1 verbotenes Paar"
     )
     assert run_log.no_approval(3, de) == (
         "keine Freigabe nach 3 Überarbeitungen; starten Sie den Flow erneut"

@@ -45,6 +45,7 @@ def test_manifest_run_registers_and_a_rerun_adds_nothing(cli_env: Settings, tmp_
     first = runner.invoke(app, ["intake", str(manifest), "--round", "R1", "--workers", "1"])
     assert first.exit_code == 0, first.output
     assert "2 registriert" in first.output and "0 abgelehnt" in first.output  # a German round
+    assert "2 Dateien: 2 registriert, 0 neue Fassungen," in " ".join(first.output.split())
     second = runner.invoke(
         app, ["intake", str(manifest), "--round", "R1", "--json", "--workers", "1"]
     )
@@ -85,6 +86,31 @@ def test_any_refusal_gives_exit_1_with_the_reason(cli_env: Settings, tmp_path: P
     assert "Irgendwo.pdf: Welcher Gemeinde gehört dieser Plan?" in out, out
     assert "which municipality" not in out
     assert "1 registriert" in out and "2 abgelehnt" in out  # the round's German
+
+
+@pytest.mark.parametrize(
+    ("language", "summary"),
+    [
+        ("de", "1 Datei: 0 registriert, 1 neue Fassung, 0 unverändert, 0 abgelehnt."),
+        ("en", "1 file: 0 registered, 1 new version, 0 unchanged, 0 refused."),
+    ],
+)
+def test_the_summary_line_counts_in_words_not_in_brackets(
+    cli_env: Settings, tmp_path: Path, language: str, summary: str
+) -> None:
+    """The German walkthrough of session 8: "6 Datei(en): ... 0 neue Fassung(en)"; each count
+    takes the plural its number needs, in the round's language."""
+    with Session(get_engine(cli_env)) as session:
+        round_ = make_round(session, name="R2", language=language)
+        make_municipality(session, round_, "Musterstadt")
+        session.commit()
+    plan = tmp_path / "Musterstadt.pdf"
+    plan.write_bytes(plan_files.text_pdf(plan_files.PLAN_DE))
+    runner.invoke(app, ["intake", str(plan), "--round", "R2", "--workers", "1"])
+    plan.write_bytes(plan_files.text_pdf(plan_files.PLAN_EN))  # a new version
+    result = runner.invoke(app, ["intake", str(plan), "--round", "R2", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert summary in " ".join(result.output.split())
 
 
 def test_a_file_named_as_municipalities_send_it_finds_its_municipality(

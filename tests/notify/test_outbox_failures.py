@@ -117,7 +117,7 @@ def test_a_message_that_cannot_be_built_is_marked_failed_and_the_others_go(
         round_name = round_.name
     with pytest.raises(DeliveryFailed) as raised:
         deliver(engine, settings)
-    assert "1 message(s) cannot be delivered and are marked failed" in str(raised.value)
+    assert "1 message cannot be delivered and is marked failed" in str(raised.value)
     assert "digest:t2" in str(raised.value) and "could not be sent" not in str(raised.value)
     assert sorted(m["Subject"] for m in box.messages) == ["a b", "s"]
     with session_scope(engine) as session:
