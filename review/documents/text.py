@@ -28,11 +28,20 @@ def clean(text: object) -> str:
 _GERMAN = str.maketrans(
     {"ß": "ss", "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
 )
+#: Letters Unicode does not decompose into a base letter and a mark, so NFKD keeps them and the
+#: ASCII step dropped them: 'Łódź' became 'odz', 'Sønderborg' 'snderborg'.
+_UNDECOMPOSED = str.maketrans(
+    {
+        "Ł": "L", "ł": "l", "Ø": "Oe", "ø": "oe", "Æ": "Ae", "æ": "ae", "Œ": "Oe", "œ": "oe",
+        "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Þ": "Th", "þ": "th", "ı": "i", "Ħ": "H", "ħ": "h",
+    }
+)  # fmt: skip
 
 
 def slug(text: str, fallback: str = "plan") -> str:
-    """ASCII file-name part: 'Sankt Pölten (NÖ)' -> 'sankt-poelten-noe', 'Groß' -> 'gross'."""
-    text = text.translate(_GERMAN)
+    """ASCII file-name part: 'Sankt Pölten (NÖ)' -> 'sankt-poelten-noe', 'Groß' -> 'gross',
+    'Łódź' -> 'lodz'."""
+    text = text.translate(_GERMAN).translate(_UNDECOMPOSED)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     value = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
     return value[:60].strip("-") or fallback
