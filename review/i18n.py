@@ -270,6 +270,11 @@ class Translator:
     def pgettext(self, context: str, message: str) -> str:
         return self.translations.pgettext(context, message)
 
+    def quote(self, text: str) -> str:
+        """Text in the language's quotation marks: “English”, „Deutsch“ (a German pair in an
+        English document read as a typing error)."""
+        return self.pgettext("quotation marks", "“%(text)s”") % {"text": text}
+
     def format_date(self, value: date | datetime, format: str = "medium") -> str:
         if isinstance(value, datetime):
             value = value.date()

@@ -77,10 +77,10 @@ def learning_section(w: PlanWriter, doc: Styled) -> None:
             para.add_run(name).bold = True
             para.add_run(" – " + w.t.gettext("score %(score)s") % {"score": w.score(peer.score)})
             for comment in peer.comments:
-                doc.para(f"„{clean(comment)}“", COMMENT)
+                doc.para(w.t.quote(clean(comment)), COMMENT)
             if peer.evidence:
                 where = "; ".join(
-                    clean(f"{place} „{snippet}“" if snippet else place)
+                    clean(f"{place} {w.t.quote(snippet)}" if snippet else place)
                     for place, snippet in peer.evidence
                 )
                 doc.para(w.t.gettext("Where in the plan: %(where)s") % {"where": where}, SMALL)

@@ -37,7 +37,8 @@ def findings_section(w: PlanWriter, doc: Styled) -> None:
         para = doc.para("", HINT)
         para.add_run(head).bold = True
         for where, snippet in finding_evidence(finding, lang):
-            doc.para(clean(f"{where}: „{snippet}“" if where else f"„{snippet}“"), HINT)
+            quoted = w.t.quote(snippet)
+            doc.para(clean(f"{where}: {quoted}" if where else quoted), HINT)
 
 
 #: The coordinator's table of reviewers, in cm (17 cm of text width): a reviewer's letter, the

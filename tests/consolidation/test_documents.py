@@ -78,6 +78,9 @@ def test_consolidated_review_has_every_criterion_comment_and_the_outcome(
         assert "Automatic hints from the intake check" in text
         assert "Der Gemeinderat hat am 12.03.2024 beschlossen" in text
         assert "Reviewer A" in text and "Reviewer C" in text
+        # English quotation marks in an English document: the hints and the peers' comments
+        # were quoted „German-style“ in every language (found in a round of English CCC plans).
+        assert "“Der Gemeinderat hat am 12.03.2024 beschlossen”" in text and "„" not in text
 
 
 def test_german_round_writes_german(session: Session, tmp_path: Path) -> None:
@@ -89,6 +92,7 @@ def test_german_round_writes_german(session: Session, tmp_path: Path) -> None:
     assert "Gutachten A" in text
     assert "62,5" in text
     assert "Automatische Hinweise der Eingangsprüfung" in text
+    assert "„Der Gemeinderat hat am 12.03.2024 beschlossen“" in text
 
 
 def test_blind_municipality_edition_names_no_reviewer_anywhere(
