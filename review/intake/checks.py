@@ -167,9 +167,20 @@ CHECKS: tuple[Check, ...] = (
             r"förderprogramm",
             r"kostenschätzung",
             r"investitionsplan",
+            r"investitionskosten",
+            r"kostenrahmen",
+            r"haushaltsmittel",
+            r"haushaltsansatz",
             r"financing",
             r"funding",
             r"cost estimate",
+            # (a carbon budget, "CO2-Budget", is no money)
+            (
+                "budget",
+                r"(?<!co2-)(?<!co2 )(?<!co₂-)(?<!co₂ )(?<!carbon )(?<!emission )(?<!emissions )"
+                r"(?<!ghg )(?<!thg-)(?<!climate )budget",
+            ),
+            r"investment plan",
         ),
     ),
     Check(
@@ -207,10 +218,29 @@ CHECKS: tuple[Check, ...] = (
             r"kreistag",
             r"stadtverordnetenversammlung",
             ("v/", r"v/\d{4}/\d{4}"),
+            # "Beschluss der Stadtverordnetenversammlung", "die Bürgerschaft hat ... beschlossen"
+            (
+                ("bürgerschaft", "gemeindevertretung"),
+                r"(?:bürgerschaft|gemeindevertretung)\w*\b.{0,200}?\b(?:beschlossen|verabschiedet)",
+            ),
+            (
+                "beschluss der ",
+                r"beschluss der (?:stadtverordneten|bürgerschaft|gemeindevertretung)",
+            ),
             ("council ", r"council (?:decision|resolution|approval)"),
-            ("council", r"approved by the (?:\w+ )?council"),
-            ("council", r"adopted by the (?:\w+ )?council"),
-            ("council ", r"council (?:approved|adopted)"),
+            # "approved by the City Council on", "adopted by the Municipal Assembly", "approved by
+            # the Plenary of the City Council", "unanimously adopted by the council"
+            (
+                ("council", "assembly", "plenary"),
+                r"(?:approved|adopted|endorsed|ratified) (?:\w+ )?by the (?:\w+ ){0,3}?"
+                r"(?:council|assembly|plenary)",
+            ),
+            ("council ", r"council (?:unanimously )?(?:approved|adopted|endorsed|ratified)"),
+            # "decision of the City Council", "resolution of the Municipal Council"
+            (
+                ("council", "assembly", "plenary"),
+                r"(?:decision|resolution) of the (?:\w+ ){0,3}?(?:council|assembly|plenary)",
+            ),
         ),
     ),
     Check(

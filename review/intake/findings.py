@@ -229,7 +229,13 @@ def _weighed(
     about the climate plan; for participation, people taking part before stakeholders named;
     for every check, lines of a listing last."""
     if check_id == "council_approval":
-        hits = [h for h in hits if _about_climate(h[1], h[2]) and not _still_to_come(h[1], h[2])]
+        hits = [
+            h
+            for h in hits
+            if _about_climate(h[1], h[2])
+            and not _still_to_come(h[1], h[2])
+            and not _another_council(h[1], h[2])
+        ]
     elif check_id == "participation":
         hits = _taking_part_first(hits)
     return sorted(hits, key=lambda h: _in_a_listing(h[0], h[2]))
@@ -266,6 +272,22 @@ def _about_climate(text: str, m: re.Match[str]) -> bool:
     Grund des Ratsbeschlusses zur 65. Änderung des Flächennutzungsplans ... für
     Windenergieanlagen") is the council's, but not behind this plan."""
     return bool(_CLIMATE.search(text, max(0, m.start() - ABOUT), m.end() + ABOUT))
+
+
+# A council or assembly that is not the city's: "the European Council adopted the 2030 target",
+# "approved by the Council of the European Union", "the youth council", "a citizens' assembly",
+# "the city's Climate Council" (an advisory body).
+_ANOTHER_COUNCIL = re.compile(
+    r"(?:european|\beu|security|advisory|youth|climate|research|nordic|economic|scientific|"
+    r"expert|citizens'?|citizen|senior|business|general|national|federal|regional|works|"
+    r"children's|environmental|energy|sustainability|klima|jugend|senioren|bei)"
+    r"[ -](?:council|assembly|rat\b)|council of (?:the )?(?:european|eu\b|europe|ministers)"
+)
+
+
+def _another_council(text: str, m: re.Match[str]) -> bool:
+    """Whether the council of the mention is another body than the city's council."""
+    return bool(_ANOTHER_COUNCIL.search(text, max(0, m.start() - 30), m.end() + 30))
 
 
 def _still_to_come(text: str, m: re.Match[str]) -> bool:

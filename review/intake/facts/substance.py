@@ -12,8 +12,9 @@ external funding"). The plan does the thing when it says so with substance:
 - financing: amounts of money (a figure and a currency beside budget, cost, investment or
   funding, or anywhere in a chapter named for them), at least MIN_FINANCED of them (two in
   one paragraph count);
-- a risk and vulnerability assessment: a chapter named so, or the assessment named as such in
-  at least MIN_ASSESSMENT units;
+- a risk and vulnerability assessment: a chapter named so, or the assessment as done in at
+  least MIN_ASSESSMENT units: named as such (not as a task to come, template guidance or another
+  document), or reported through its framework (hazards, exposure, sensitivity);
 - adaptation actions: a chapter on adaptation, or adaptation spoken of in at least
   MIN_ADAPTATION units; and what adaptation acts on (heat, stormwater, flooding, drought) in
   at least MIN_ADAPTING units.
@@ -55,7 +56,8 @@ _MONEY = re.compile(
     r"[\d€£](?:(?<=\d)[\d.,]*\s?(?:€|£|eur\b|euro|mio\b|mio\.|(?:million|billion)(?!s? (?:of )?"
     + _NOT_MONEY
     + r")|"
-    r"mrd|meur|[mbk]?(?:dkk|sek|nok|isk)\b|huf\b|m?kr\b|gbp|tsd\.?\s?€|k€|m€)|(?<=[€£])\s?\d)"
+    r"mrd|meur|teur\b|t€|[mbk]?(?:dkk|sek|nok|isk)\b|huf\b|m?kr\b|gbp|tsd\.?\s?(?:€|euro|eur\b)|"
+    r"k€|m€)|(?<=[€£])\s?\d)"
 )
 # Every match of _MONEY starts with one of these characters and holds one of _MONEY_ANCHORS at
 # most MONEY_REACH characters after its start, unless its figure is a run of digits, points
@@ -84,7 +86,9 @@ _MONEY_ANCHORS = (
     "gbp",
 )
 _FINANCE = re.compile(
-    r"budget|cost|invest|financ|funding|\bfunds?\b|allocat|\bgrants?\b|finanzier|förder|haushalt|kosten|mittel\b"
+    r"budget|cost|invest|financ|funding|\bfunds?\b|allocat|\bgrants?\b|expenditure|spending|"
+    r"\bloans?\b|subsid|capex|opex|finanzier|förder|haushalt|kosten|mittel\b|zuschu[sß]|"
+    r"zuschüsse|ausgaben|\betat\b"
 )
 # An amount per something but time is a rate, no budget: "EUR 6.800/capita" (a city's debt),
 # "500 €/tCO2", "0.30 € per kWh" (looked at from where the amount's match ends: after its first
@@ -100,16 +104,69 @@ _RATE_AFTER = re.compile(
 _FINANCE_CHAPTER = re.compile(
     r"financ|investment|budget|\bcosts?\b|finanzierung|kosten|haushalt|förder"
 )
+# The assessment named: "risk and vulnerability assessment", "climate risk analysis",
+# "vulnerability diagnosis" (a PCAET's word), "an assessment of the city's climate risks",
+# "Risiko- und Vulnerabilitätsanalyse", "Betroffenheitsanalyse", "Klimawirkungsanalyse".
 _ASSESSMENT = re.compile(
-    r"(?:risk and vulnerability|vulnerability and risk|climate risk|vulnerability|hazard)"
-    r"\s(?:assessment|analysis|analyses)|risikoanalyse|vulnerabilitätsanalyse|"
-    r"klimarisikoanalyse|betroffenheitsanalyse|klimawirkungsanalyse|verwundbarkeitsanalyse"
+    r"(?:risk and vulnerability|vulnerability and risk|risks? and vulnerabilit(?:y|ies)|"
+    r"climate(?:-related| change)? risks?|vulnerability|hazard|impact and vulnerability)"
+    r"\s(?:assessments?|analysis|analyses|diagnosis|diagnostic|study|studies|evaluation|mapping)"
+    r"|(?:assessment|analysis|analyses|diagnosis|diagnostic|study|evaluation|mapping) of (?:the )?"
+    r"(?:[\w'’]+ ){0,2}?(?:climate(?:-related)? risks|climate hazards|risks and vulnerabilit|"
+    r"vulnerabilit)"
+    r"|risikoanalyse|vulnerabilitätsanalyse|klimarisikoanalyse|betroffenheitsanalyse|"
+    r"klimawirkungsanalyse|verwundbarkeitsanalyse|klimafolgenanalyse|vulnerabilitätsstudie|"
+    r"risikobewertung|vulnerabilitätsbewertung|betroffenheitsstudie"
 )
-# Every match of _ASSESSMENT holds one of these ("analyse", "analysis", "assessment").
-ASSESSMENT_ANCHORS = ("analys", "assessment")
+# Every match of _ASSESSMENT holds one of these.
+ASSESSMENT_ANCHORS = (
+    "analys",
+    "assessment",
+    "diagnos",
+    "stud",
+    "evaluation",
+    "mapping",
+    "bewertung",
+)
+# The assessment still to come, asked for, or another document's, in the words before it in its
+# sentence: "a risk and vulnerability assessment will be carried out", "the SECAP should
+# include", "a separate vulnerability assessment", "updating the vulnerability diagnosis",
+# "künftig soll eine Betroffenheitsanalyse", "no climate risk assessment has been made yet",
+# an action to do it ("Develop a climate risk assessment for the city", "Erstellung einer").
+_NOT_DONE_BEFORE = re.compile(
+    r"\b(?:will|shall|should|must|would|could|plan(?:s|ned)? to|intends? to|planned|next steps?|"
+    r"develop|prepare|conduct|commission|undertake|carry out|draw up|elaborate|in preparation|"
+    r"erstellung|erarbeitung|durchführung|"
+    r"future|upcoming|forthcoming|separate|update[sd]?|updating|need(?:s|ed)? (?:for|a|an|to)|"
+    r"lack\w*|no|not|yet|soll\w*|geplant\w*|künftig\w*|zukünftig\w*|noch|keine?|"
+    r"fortschreib\w*|aktualisier\w*)\b"
+)
+# ... or in the words after it (matched at the assessment's end): "... is planned for 2025",
+# "... will be updated", "... wird 2025 erstellt", "... steht noch aus".
+_NOT_DONE_AFTER = re.compile(
+    r"[^.;:\n]{0,40}?\b(?:will|shall|should|must|is planned|are planned|(?:is|are) to be|"
+    r"(?:is|are) being|(?:is|are|has|have) (?:not|yet)|has yet|is missing|"
+    r"soll\w*|ist geplant|sind geplant|steht (?:noch )?aus|fehlt|"
+    r"wird (?:\w+ ){0,4}?(?:erstellt|durchgeführt|erarbeitet|beauftragt|vergeben))\b"
+)
+NOT_DONE_REACH = 90
+# The hazards of the city with their exposure and its sensitivity or adaptive capacity, in one
+# passage: what a risk and vulnerability assessment reports (the JRC's SECAP framework: hazard,
+# exposure, sensitivity, adaptive capacity; German: Klimasignal, Exposition, Sensitivität,
+# Anpassungskapazität).
+_HAZARDS = re.compile(r"hazard|gefahr|gefährdung|klimasignal")
+_EXPOSURE = re.compile(r"\bexpos(?:ure|ed)\b|\bexposition\b")
+_SENSITIVITY = re.compile(
+    r"adaptive capacity|sensitivity|anpassungskapazität|anpassungsfähigkeit|sensitivität|"
+    r"empfindlichkeit"
+)
+# Every unit holding an _EXPOSURE match holds this.
+EXPOSURE_ANCHORS = ("expos",)
+# A chapter on the assessment: "Climate risks and vulnerability", "Vulnerability assessment",
+# "Betroffenheitsanalyse" (not "Vulnerable groups", not "Klimafolgenanpassung": adaptation).
 _ASSESSMENT_CHAPTER = re.compile(
-    r"vulnerab|climate risk|risk assessment|hazard|klimarisik|betroffenheit|klimawirkung|"
-    r"verwundbarkeit|klimafolgen"
+    r"vulnerabilit|verwundbarkeit|climate risk|risk assessment|hazard|klimarisik|betroffenheit|"
+    r"klimawirkung|klimafolgen(?!anpassung)|risiko- und vulnerab"
 )
 # What an adaptation action acts on ("cool islands", "stormwater management", "Starkregen").
 _ADAPTING = re.compile(
@@ -216,16 +273,44 @@ def min_financed(units: Sequence[tuple[Unit, str]]) -> int:
 
 
 def assessed(units: Sequence[tuple[Unit, str]], headings: Sequence[Heading]) -> bool:
+    """A chapter on the assessment, or the assessment as done in at least MIN_ASSESSMENT units:
+    named (not as a task to come, asked for, or another document: `_not_done`), or reported
+    through its framework (hazards with their exposure and sensitivity)."""
     if is_short(units):
         return True
-    if any(_ASSESSMENT_CHAPTER.search(h.title.lower()) for h in headings):
+    if any(
+        (m := _ASSESSMENT_CHAPTER.search(title := h.title.lower())) and not _not_done(title, m)
+        for h in headings
+    ):
         return True
     named = (
-        units[i][1]
+        i
         for i in units_with(units, ASSESSMENT_ANCHORS)
-        if _ASSESSMENT.search(units[i][1])
+        if any(not _not_done(units[i][1], m) for m in _ASSESSMENT.finditer(units[i][1]))
     )
-    return at_least(named, MIN_ASSESSMENT)
+    framework = (
+        i
+        for i in units_with(units, EXPOSURE_ANCHORS)
+        if _EXPOSURE.search(text := units[i][1])
+        and _HAZARDS.search(text)
+        and _SENSITIVITY.search(text)
+    )
+    # Distinct units, the search stopping at the MIN_ASSESSMENT-th.
+    found: set[int] = set()
+    for i in chain(named, framework):
+        found.add(i)
+        if len(found) >= MIN_ASSESSMENT:
+            return True
+    return False
+
+
+def _not_done(text: str, m: re.Match[str]) -> bool:
+    """Whether the assessment named at `m` is a task to come, asked for, or another
+    document's: the words before it in its sentence, or the few after it, say so."""
+    start = max(0, m.start() - NOT_DONE_REACH)
+    stop = max(text.rfind(".", start, m.start()), text.rfind("\n\n", start, m.start()))
+    before = text[(stop + 1 if stop != -1 else start) : m.start()]
+    return bool(_NOT_DONE_BEFORE.search(before) or _NOT_DONE_AFTER.match(text, m.end()))
 
 
 def adapts(hits: list[Any], headings: Sequence[Heading], units: Sequence[tuple[Unit, str]]) -> bool:
@@ -262,4 +347,4 @@ def at_least(found: Iterable[object], n: int) -> bool:
 
 
 #: The anchors these rules ask `units_with` about (the document's index finds them in its pass).
-ANCHOR_SETS = (_MONEY_ANCHORS, _CODES, ASSESSMENT_ANCHORS, _ADAPTING_ANCHORS)
+ANCHOR_SETS = (_MONEY_ANCHORS, _CODES, ASSESSMENT_ANCHORS, EXPOSURE_ANCHORS, _ADAPTING_ANCHORS)

@@ -27,9 +27,21 @@ _GUIDANCE = re.compile(
     # An instruction opening a line: "Detail and describe the latest GHG inventory of the city"
     # (not "Provide ...", "Develop ...": action titles start so)
     r"|^(?:detail|describe|outline|explain|summari[sz]e|specify)"
-    r"(?: and (?:detail|describe|list|outline|explain))? (?:the|your|a|an|how|what|which|any)\b",
+    r"(?: and (?:detail|describe|list|outline|explain))? (?:the|your|a|an|how|what|which|any)\b"
+    # A placeholder left in: "[Insert the city's 2030 target]", "[Name der Kommune]"
+    r"|\[(?:insert|add|enter|describe|list|provide|fill|include|name|specify|outline|explain|"
+    r"summari[sz]e|city|your|hier|bitte)\b[^\]\n]{0,300}\]"
+    # A template's note opening a line: "Guidance: this module should ...", "Ausfüllhinweis:"
+    r"|^(?:template )?(?:guidance|guidelines?|instructions?|ausfüllhinweis\w*|hinweise? zum "
+    r"ausfüllen)(?: notes?| for (?:cities|completion|this \w+))?\s*:"
+    # "In this section, describe ...", "In this module please list ..." (not "In this chapter,
+    # we describe": the plan speaking)
+    r"|in this (?:section|module|part|chapter|field|box),? (?:please )?(?:describe|list|provide|"
+    r"outline|explain|summari[sz]e|specify|include|present|detail|indicate|insert|add)\b",
     re.MULTILINE,
 )
+# A placeholder is blanked alone, not the sentence around it (the city's text may stand beside).
+_PLACEHOLDER = "["
 GUIDANCE_ANCHORS = (
     "detail",
     "describe",
@@ -46,6 +58,31 @@ GUIDANCE_ANCHORS = (
     "hier ",
     "bitte ",
     "ihre ",
+    "[insert",
+    "[add",
+    "[enter",
+    "[describe",
+    "[list",
+    "[provide",
+    "[fill",
+    "[include",
+    "[name",
+    "[specify",
+    "[outline",
+    "[explain",
+    "[summari",
+    "[city",
+    "[your",
+    "[hier",
+    "[bitte",
+    "guidance",
+    "guideline",
+    "instruction",
+    "ausfüllhinweis",
+    "hinweis zum ausfüllen",
+    "hinweise zum ausfüllen",
+    "in this ",
+    "template guidance",
 )
 _MODAL = re.compile(
     r"\b(?:should|shall|must|is to be|are to be|can be used|is intended|aims to provide|is meant)\b"
@@ -171,7 +208,10 @@ def _boilerplate(
     # stands (running it over every page cost more than reading the page).
     for at in guidance:
         if m := _GUIDANCE.match(lowered, at):
-            found.append((m.start(), m.end(), GUIDANCE))
+            if lowered[at] == _PLACEHOLDER:
+                spans.append(Span(m.start(), m.end(), GUIDANCE))
+            else:
+                found.append((m.start(), m.end(), GUIDANCE))
     if modal:
         for m in _MODAL.finditer(lowered):
             if _GUIDED_SUBJECT.search(lowered, max(0, m.start() - 170), m.start()):

@@ -19,15 +19,18 @@ _TOC_LINE = re.compile(
 )
 # A table of contents often has no leaders at all: "Summary 5" (Copenhagen), a heading over it.
 _TOC_LINE_BARE = re.compile(r"^(?P<title>\D.{1,150}?[^\d\s.,%])\.? (?P<page>\d{1,3})$")
+# (also "Content", "Index", "Inhaltsübersicht", "Gliederung": titles plans give it)
 _TOC_TITLE = re.compile(
-    r"^(?:#\s*)?(?:table of contents|contents|inhaltsverzeichnis|inhalt|list of (?:figures|tables)"
+    r"^(?:#\s*)?(?:table of contents?|contents?|index|inhaltsverzeichnis|inhaltsübersicht|inhalt"
+    r"|gliederung|list of (?:figures|tables)"
     r"|abbildungsverzeichnis|tabellenverzeichnis|index of (?:figures|tables))\b",
     re.IGNORECASE,
 )
 MIN_TOC_LINES = 3
 _TOC_ANY = re.compile(
     r"(?:\.\.|…|\t| {3}| \.\.\. )\s*(?:\d{1,3}|[ivxlc]{1,6})[ \t]*$"
-    r"|^[ \t#]*(?:table of contents|contents|inhaltsverzeichnis|inhalt|list of (?:figures|tables)"
+    r"|^[ \t#]*(?:table of contents?|contents?|index|inhaltsverzeichnis|inhalt|gliederung"
+    r"|list of (?:figures|tables)"
     r"|abbildungsverzeichnis|tabellenverzeichnis)\b",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -51,6 +54,8 @@ def _may_hold_toc(text: str) -> bool:
         or "inhalt" in head
         or "verzeichnis" in head
         or "list of" in head
+        or "index" in head
+        or "gliederung" in head
     )
 
 
@@ -198,7 +203,7 @@ def _short_title(tail: list[Line]) -> bool:
     return 0 < len(tail) <= 3 and not any(line[2].endswith((".", ":")) for line in tail)
 
 
-LISTING_CUES = ("content", "inhalt", "verzeichnis", "list of", "index of")
+LISTING_CUES = ("content", "inhalt", "verzeichnis", "list of", "index", "gliederung")
 
 
 def _listing_from(page: list[Line], running: list[bool], start: int, pages: int) -> int | None:
