@@ -35,7 +35,13 @@ from review.intake.facts import (
 )
 from review.intake.facts.actions import action_sectors
 from review.intake.facts.inventory import read_inventory
-from review.intake.facts.substance import adapts, assessed, financed, min_financed
+from review.intake.facts.substance import (
+    adapts,
+    assessed,
+    assessment_spots,
+    financed,
+    min_financed,
+)
 from review.intake.facts.targets import read_targets
 from review.intake.report import describe
 from review.intake.scan import AnchorIndex, IndexedUnits
@@ -103,7 +109,7 @@ def check_plan(
                 found = [_evidence(u, a, b) for u, a, b in money[:MAX_EVIDENCE]]
                 finding["evidence"] = lead_with(found, finding["evidence"])
         elif check.id == "risk_vulnerability":
-            finding["present"] = bool(hits) and assessed(lowered, structure.headings)
+            _add_assessment(finding, bool(hits), lowered, structure)
         elif check.id == "adaptation_actions":
             finding["present"] = bool(hits) and adapts(hits, structure.headings, lowered)
         if hits and not finding["present"]:
@@ -115,6 +121,16 @@ def check_plan(
     if base_year_from_targets(by_check["inventory"], by_check["target"]):
         by_check["inventory"]["summary"] = describe(by_check["inventory"])
     return findings
+
+
+def _add_assessment(
+    finding: dict[str, Any], named: bool, lowered: Sequence[tuple[Unit, str]], structure: Structure
+) -> None:
+    """Present when the plan did the assessment; its evidence where it says so first."""
+    finding["present"] = named and assessed(lowered, structure.headings)
+    if finding["present"]:
+        found = [_evidence(u, a, b) for u, a, b in assessment_spots(lowered)]
+        finding["evidence"] = lead_with(found, finding["evidence"])
 
 
 def _index_of_the_body(structure: Structure, texts: list[str]) -> AnchorIndex | None:

@@ -88,8 +88,11 @@ DONE = [
 
 @pytest.mark.parametrize("paragraphs", DONE)
 def test_an_assessment_the_plan_did_or_reports_is_present(paragraphs: tuple[str, ...]) -> None:
-    risk = _risk(_long_plan(*paragraphs))
+    units = _long_plan(FILLER, *paragraphs)
+    risk = _risk(units)
     assert risk["present"], risk
+    # The evidence shows the assessment first, not a mention of vulnerability elsewhere.
+    assert risk["evidence"][0]["paragraph"] == 2
 
 
 NOT_DONE = [

@@ -204,3 +204,53 @@ def test_a_placeholder_is_blanked_alone_not_the_citys_text_beside_it() -> None:
 )
 def test_the_citys_own_sentences_are_no_guidance(text: str) -> None:
     assert not _blanked(_pages(text), GUIDANCE)
+
+
+WORDS = [
+    "north",
+    "south",
+    "east",
+    "west",
+    "harbour",
+    "river",
+    "castle",
+    "market",
+    "station",
+    "garden",
+    "mill",
+    "forest",
+]
+
+
+def _own_page(n: int) -> str:
+    """A page of the plan's own text, each line its own (digits aside, as headers are told)."""
+    a, b, c = (WORDS[(n * k) % len(WORDS)] + WORDS[n % 7] for k in (1, 5, 7))
+    return (
+        f"The {a} district gets new homes and shops along the {b} road.\n"
+        f"The heat network reaches the {b} quarter and the {c} school.\n"
+        f"A bus line runs from the {c} square to the {a} stop."
+    )
+
+
+def test_a_chapters_running_header_over_its_pages_only() -> None:
+    """A header naming the chapter stands on the chapter's pages only (4 of 60: too few for a
+    header of the whole document)."""
+    header = "5 Financing and council decision | Climate Plan Exampleton"
+    pages = [(f"{header}\n" if 10 <= n <= 13 else "") + _own_page(n) for n in range(1, 61)]
+    units = _pages(*pages)
+    structure = analyse(units)
+    on = [
+        units[i].number
+        for i, spans in enumerate(structure.excluded)
+        if any(s.role == RUNNING and "Financing" in units[i].text[s.start : s.end] for s in spans)
+    ]
+    assert on == [10, 11, 12, 13]
+    findings = {f["check"]: f for f in check_plan(units)}
+    assert not findings["financing"]["evidence"] and not findings["financing"].get("mentions")
+
+
+def test_a_line_on_two_pages_in_a_row_is_the_plans_text() -> None:
+    pages = [_own_page(n) for n in range(1, 61)]
+    for n in (4, 5):
+        pages[n] = "The funding of the heat network is agreed with the utility.\n" + pages[n]
+    assert not _blanked(_pages(*pages), RUNNING)

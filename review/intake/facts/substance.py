@@ -304,6 +304,26 @@ def assessed(units: Sequence[tuple[Unit, str]], headings: Sequence[Heading]) -> 
     return False
 
 
+def assessment_spots(units: Sequence[tuple[Unit, str]]) -> list[tuple[Unit, int, int]]:
+    """Where the plan names its assessment as done, or reports it by its framework, at most
+    MIN_ASSESSMENT places: the evidence a reviewer wants first."""
+    found: list[tuple[Unit, int, int]] = []
+    for i in units_with(units, ASSESSMENT_ANCHORS):
+        unit, text = units[i]
+        m = next((m for m in _ASSESSMENT.finditer(text) if not _not_done(text, m)), None)
+        if m:
+            found.append((unit, m.start(), m.end()))
+            if len(found) >= MIN_ASSESSMENT:
+                return found
+    for i in units_with(units, EXPOSURE_ANCHORS):
+        unit, text = units[i]
+        if (m := _EXPOSURE.search(text)) and _HAZARDS.search(text) and _SENSITIVITY.search(text):
+            found.append((unit, m.start(), m.end()))
+            if len(found) >= MIN_ASSESSMENT:
+                break
+    return found
+
+
 def _not_done(text: str, m: re.Match[str]) -> bool:
     """Whether the assessment named at `m` is a task to come, asked for, or another
     document's: the words before it in its sentence, or the few after it, say so."""

@@ -108,10 +108,13 @@ def running(
         ]
         at_edge_count: Counter[str] = Counter(k for unit_keys in keys for k in set(unit_keys))
         at_edge = max(3, int(RUNNING_SHARE * pages))
+        chapter = _on_consecutive_pages(keys, at_edge_count, at_edge)
         for i, unit_keys in enumerate(keys):
             for (a, b, _), key in zip(edges[i], unit_keys, strict=True):
                 if len(key) <= RUNNING_MAX_CHARS and (
-                    at_edge_count[key] >= at_edge or _page_number_alone(key, units[i].text[a:b])
+                    at_edge_count[key] >= at_edge
+                    or (i, key) in chapter
+                    or _page_number_alone(key, units[i].text[a:b])
                 ):
                     excluded[i].append(Span(a, b, RUNNING))
         in_body = max(3, int(RUNNING_SHARE / 2 * pages))
@@ -119,6 +122,36 @@ def running(
         in_body = max(4, int(0.01 * len(units)))
     everywhere = max(5, int(FORM_SHARE * pages)) if pages else len(units) + 1
     _running_in_body(units, lowered, excluded, in_body, not pages, everywhere)
+
+
+# A chapter's running header ("3 Mitigation actions | City of X", over the chapter's pages
+# only): the same line at the edge of this many pages in a row.
+CHAPTER_RUN = 3
+
+
+def _on_consecutive_pages(
+    keys: list[list[str]], counts: Counter[str], at_edge: int
+) -> set[tuple[int, str]]:
+    """The (unit, line) pairs of lines at the edge of CHAPTER_RUN or more pages in a row that
+    are too few for a header of the whole document (a chapter's running header)."""
+    wanted = {k for k, n in counts.items() if CHAPTER_RUN <= n < at_edge and k.strip("# ")}
+    if not wanted:
+        return set()
+    where: dict[str, list[int]] = {}
+    for i, unit_keys in enumerate(keys):
+        for key in set(unit_keys) & wanted:
+            where.setdefault(key, []).append(i)
+    found: set[tuple[int, str]] = set()
+    for key, units in where.items():
+        run = [units[0]]
+        for i in units[1:] + [-2]:
+            if i == run[-1] + 1:
+                run.append(i)
+                continue
+            if len(run) >= CHAPTER_RUN:
+                found.update((u, key) for u in run)
+            run = [i]
+    return found
 
 
 # A year on a line of its own is a table's column or a chapter's date, not a page number
