@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import typer
 from rich.markup import escape
+from rich.table import Table
 from sqlmodel import col, select
 
 from review.cli.app import app, console, database, settings, user_errors
@@ -18,7 +19,7 @@ from review.coordinator.artifacts import (
 from review.coordinator.language import coordinator_translator, round_translator
 from review.db import migrate
 from review.errors import InvalidInput
-from review.i18n import N_
+from review.i18n import N_, Translator
 from review.models import Outbox
 from review.notify.context import rubric_title
 from review.rounds import get_round
@@ -116,19 +117,36 @@ def outbox(
         if not rows:
             console.print(t.gettext("the outbox is empty"), highlight=False)
             return
+        console.print(outbox_table(rows, t))
+        # The errors under the table, a line each: in a column they were cut to pieces.
         for row in rows:
-            when = row.sent_at.strftime("%Y-%m-%d %H:%M") if row.sent_at else "-"
-            state = t.gettext(OUTBOX_STATES.get(row.status, row.status))
-            line = (
-                f"{state:<11} {when:<16} {row.kind:<22} {row.language} "
-                f"{row.recipient:<32} {row.key}"
-            )
             if row.last_error:
-                line += "  " + t.gettext("attempts=%(n)s error: %(error)s") % {
+                error = t.gettext("attempts=%(n)s error: %(error)s") % {
                     "n": row.attempts,
                     "error": row.last_error,
                 }
-            console.print(escape(line), highlight=False)
+                console.print(escape(f"{row.key}: {error}"), highlight=False)
+
+
+def outbox_table(rows: list[Outbox], t: Translator) -> Table:
+    """The messages, a row each, read whole in an 80-column terminal: the key names the kind
+    of message (`invitation_list:r11:a16`), so the kind has no column of its own, nor the
+    message's language (beside the recipient); a long recipient or key is folded as the other
+    tables fold (one line a message overflowed 80 columns and wrapped)."""
+    _ = t.gettext
+    table = Table()
+    for column in (_("status"), _("sent"), _("to"), _("message")):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        when = row.sent_at.strftime("%Y-%m-%d %H:%M") if row.sent_at else "-"
+        message = row.key if row.key.startswith(row.kind) else f"{row.kind} {row.key}"
+        table.add_row(
+            _(OUTBOX_STATES.get(row.status, row.status)),
+            when,  # the time under the date when the column is narrow
+            escape(f"{row.recipient} ({row.language})"),
+            escape(message),
+        )
+    return table
 
 
 #: The outbox's states as the listing names them (`review.models.OutboxStatus`).

@@ -67,25 +67,24 @@ def status(
         return ", ".join(f"{state_name(t, k)} {v}" for k, v in sorted(counts.items()) if v)
 
     table = Table(title=_("Round %(round)s: plans") % {"round": escape(data["round"]["name"])})
-    for column in (
-        _("municipality"),
-        _("language"),
-        _("length"),
-        _("versions"),
-        _("assignments"),
-        _("problems"),
-    ):
-        table.add_column(column)
+    # Four columns, the language beside the length and the problems under the table, as the
+    # intake's table has them, each folded, not cut with '…': a municipality's long name is read
+    # whole in 80 columns ('Landkreis Darmstadt-Di…' with six columns).
+    for column in (_("municipality"), _("length"), _("versions"), _("assignments")):
+        table.add_column(column, overflow="fold")
     for plan in data["plans"]:
+        length = ", ".join(str(part) for part in (plan["length"], plan["language"]) if part)
         table.add_row(
             escape(plan["municipality"]),
-            str(plan["language"]),
-            plan["length"] or "-",
+            length or "-",
             str(plan["versions"]),
             states(plan["assignments"]) or "-",
-            escape("; ".join(plan["problems"])) or "-",
         )
     console.print(table)
+    for plan in data["plans"]:
+        if plan["problems"]:
+            line = f"{plan['municipality']}, {_('problems')}: {'; '.join(plan['problems'])}"
+            console.print(escape(line), highlight=False)
     console.print(
         _("assignments: %(counts)s; reviews submitted: %(n)s")
         % {"counts": states(data["assignments"]) or _("none yet"), "n": data["reviews_submitted"]},

@@ -14,6 +14,7 @@ from review.cli import app
 from review.config import Settings
 from review.db import get_engine
 from review.models import Municipality, Outbox, Reviewer, Round
+from tests.support.factories import make_municipality, make_plan
 
 runner = CliRunner()
 
@@ -81,6 +82,46 @@ def test_status_names_the_messages_states_in_the_rounds_language(cli, settings: 
         session.commit()
     said = " ".join(cli("status", "--round", "Runde Süd").output.split())
     assert "Nachrichten: wartend 1, verschickt 2" in said, said  # was 'pending 1, sent 2'
+
+
+LONG_NAME = "Landkreis Darmstadt-Dieburg (Verwaltungsgemeinschaft Nord)"
+
+
+def test_status_and_outbox_read_whole_in_80_columns(
+    cli, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The German walkthrough of session 8: `peerplan status` cut a long municipality's name
+    ('Landkreis Darmstadt-Di…') and each line of `peerplan outbox` ran past 80 columns and
+    wrapped. Both are tables folded as the other commands' tables are."""
+    monkeypatch.setenv("COLUMNS", "80")
+    assert cli("round", "create", "Runde Süd", "--due", "2027-01-15").exit_code == 0
+    with Session(get_engine(settings)) as session:
+        round_ = session.exec(select(Round)).one()
+        municipality = make_municipality(session, round_, LONG_NAME)
+        make_plan(session, round_, municipality, title="Klimaschutzkonzept")
+        session.add(
+            Outbox(
+                key="invitation_list:r1:a16",
+                round_id=round_.id,
+                kind="invitation_list",
+                recipient="maximilian.mustermann-schulze@verwaltungsgemeinschaft-nord.example",
+                subject="Einladung",
+                body="...",
+                message_id="<m1@peerplan>",
+                last_error="ConnectionRefusedError: [Errno 111] Connection refused",
+                attempts=1,
+            )
+        )
+        session.commit()
+
+    status = cli("status", "--round", "Runde Süd").output
+    outbox = cli("outbox", "--round", "Runde Süd").output
+    for shown in (status, outbox):
+        assert "…" not in shown, shown
+        assert max(len(line) for line in shown.splitlines()) <= 80, shown
+    assert all(word in status.split() for word in LONG_NAME.split()), status
+    assert any("│" in line and "invitation_list:r1:a16" in line for line in outbox.splitlines())
+    assert "invitation_list:r1:a16: Versuche=1 Fehler: ConnectionRefusedError" in outbox
 
 
 def test_reimport_updates_and_never_duplicates(cli, tmp_path: Path, settings: Settings) -> None:
