@@ -301,8 +301,10 @@ def _earlier_exchanges(session: Session, round_: Round) -> Counter:
     return counter
 
 
-def gather(session: Session, round_: Round) -> RoundData:
-    """Read the round's plans and reviewers and compute what the affinity terms need."""
+def gather(session: Session, round_: Round, *, affinities: bool = True) -> RoundData:
+    """Read the round's plans and reviewers and compute what the affinity terms need; without
+    `affinities` only who may review what (the plans' texts and earlier rounds are not read:
+    the round page lists whom a plan may get, review.assignment.service.pin_choices)."""
     municipalities = {
         m.id: m
         for m in session.exec(select(Municipality).where(Municipality.round_id == round_.id))
@@ -346,6 +348,8 @@ def gather(session: Session, round_: Round) -> RoundData:
                 max_load=r.max_load,
             )
         )
+    if not affinities:
+        return RoundData(plans, reviewers)
     texts = _latest_texts(session, [p.id for p in plans])
     similarity = Similarity(texts, {saved_id(r): r.keywords for r in reviewer_rows if r.keywords})
     return RoundData(plans, reviewers, similarity, _earlier_exchanges(session, round_))

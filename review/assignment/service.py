@@ -1,5 +1,6 @@
 """The assignment in the database: propose a backup reviewer for one assignment whose reviewer
-declined or went silent (review.lifecycle.replace releases the old one and invites the backup).
+declined or went silent (review.lifecycle.replace releases the old one and invites the backup);
+whom a plan may get pinned on it (`pin_choices`, review.lifecycle.pin).
 Propose (solve and store) and approve live in `proposal` and are re-exported here, where
 callers have always found them.
 
@@ -9,7 +10,9 @@ submitted); a reviewer's `max_load` is never exceeded by anything written here.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -18,18 +21,22 @@ from review import events
 from review.assignment import affinity as aff
 from review.assignment.proposal import Proposal, approve, propose
 from review.assignment.round_instance import build_instance
-from review.i18n import translator
+from review.i18n import N_, Message, translator
 from review.models import Assignment, AssignmentStatus, Plan, Round, utcnow
 from review.states import ACTIVE
 
 __all__ = [
+    "PinChoice",
     "Proposal",
     "approve",
     "backup_candidates",
     "build_instance",
+    "pin_choices",
     "propose",
     "propose_backup",
     "replacement_of",
+    "why_not",
+    "why_not_pinned",
 ]
 
 S = AssignmentStatus
@@ -83,10 +90,7 @@ def backup_candidates(
     out = []
     for r in data.reviewers:
         if (
-            r.id in on_plan
-            or r.municipality == plan.municipality
-            or plan.language not in r.languages
-            or rubric not in r.rubrics
+            why_not(r, plan, rubric, on_plan) is not None
             or load[r.id] >= r.max_load
             or (r.municipality and r.municipality in municipalities_on_plan)
             or (round_.avoid_reciprocal and r.municipality and r.municipality in reviewed_by_us)
@@ -98,6 +102,84 @@ def backup_candidates(
     # Best affinity first; among equals the less loaded reviewer, then the older entry: stable.
     out.sort(key=lambda item: (-item[0], load[item[1].id], item[1].id))
     return out
+
+
+def why_not(
+    reviewer: aff.ReviewerInfo, plan: aff.PlanInfo, rubric: str, on_plan: Collection[int]
+) -> Message | None:
+    """Why `reviewer` can never review `plan` for `rubric` in this round, whatever else is
+    assigned (None: they can): the solver's hard rules on one pair. `on_plan`: the reviewers
+    the plan has or had (in any status: one reviewer reviews a plan once, and a pair that
+    ended never comes back)."""
+    if reviewer.id in on_plan:
+        return Message(N_("is on the plan already, or was"))
+    if reviewer.municipality == plan.municipality:
+        return Message(N_("is from the plan's municipality"))
+    if plan.language not in reviewer.languages:
+        return Message(N_("does not read the plan's language"))
+    if rubric not in reviewer.rubrics:
+        return Message(N_("has not declared this expertise"))
+    return None
+
+
+@dataclass(frozen=True)
+class PinChoice:
+    """A reviewer who may be pinned on a plan for a rubric (the round page's choice)."""
+
+    reviewer_id: int
+    name: str
+    municipality: str
+    rubric: str
+
+
+def pin_choices(
+    session: Session, round_: Round, plan_ids: Collection[int]
+) -> dict[int, list[PinChoice]]:
+    """Plan id -> whom it may get pinned on it, for which rubric, by name: each reviewer and
+    rubric `why_not` lets through. Whether the rest of the round still has an assignment with
+    the pin (loads, one reviewer of a municipality on a plan, reciprocity, a frontrunner) is
+    the solver's to say when it solves again (review.lifecycle.pin). Withdrawn plans have none."""
+    wanted = set(plan_ids)
+    if not wanted:
+        return {}
+    data = aff.gather(session, round_, affinities=False)
+    on_plan = _reviewers_on(session, round_, wanted)
+    reviewers = sorted(data.reviewers, key=lambda r: (r.name.casefold(), r.id))
+    return {
+        plan.id: [
+            PinChoice(r.id, r.name, r.municipality or "", rubric)
+            for rubric in sorted({q for r in reviewers for q in r.rubrics})
+            for r in reviewers
+            if why_not(r, plan, rubric, on_plan[plan.id]) is None
+        ]
+        for plan in data.plans
+        if plan.id in wanted
+    }
+
+
+def why_not_pinned(
+    session: Session, round_: Round, plan_id: int, reviewer_id: int, rubric: str
+) -> Message | None:
+    """Why the reviewer cannot be pinned on the plan for the rubric (`why_not`; a reviewer or
+    plan not in the round, or a withdrawn plan, says so), or None: they can."""
+    data = aff.gather(session, round_, affinities=False)
+    plan = next((p for p in data.plans if p.id == plan_id), None)
+    reviewer = next((r for r in data.reviewers if r.id == reviewer_id), None)
+    if plan is None or reviewer is None:
+        return Message(N_("no such reviewer or plan in the round"))
+    return why_not(reviewer, plan, rubric, _reviewers_on(session, round_, {plan_id})[plan_id])
+
+
+def _reviewers_on(session: Session, round_: Round, plan_ids: set[int]) -> dict[int, set[int]]:
+    """Plan id -> the reviewers it has or had (any status)."""
+    on_plan: dict[int, set[int]] = defaultdict(set)
+    for plan_id, reviewer_id in session.exec(
+        select(Assignment.plan_id, Assignment.reviewer_id).where(
+            Assignment.round_id == round_.id, col(Assignment.plan_id).in_(plan_ids)
+        )
+    ):
+        on_plan[plan_id].add(reviewer_id)
+    return on_plan
 
 
 def replacement_of(session: Session, assignment: Assignment) -> Assignment | None:

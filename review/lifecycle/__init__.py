@@ -12,7 +12,9 @@ after the caller commits (review.signals).
                                                      approving again, or after the invitations,
                                                      changes nothing and says so)
     leave_out            proposal solved again       none (the pairs the same coordinator left
-                         without one proposed pair   out before stay out)
+                         without one proposed pair   out or pinned before stay so)
+    pin                  proposal solved again with  none (as leave_out)
+                         one reviewer on a plan
     invite               proposed -> invited         link issued; invitation with the Word form
                                                      (several of a reviewer's: one message, one
                                                      link to their list, every Word form)
@@ -34,18 +36,21 @@ after the caller commits (review.signals).
                                                      link; events for their form page and the
                                                      round page
 
-The modules: approving (approve_proposal, leave_out), invitations (invite, reissue_link), responses (accept,
-decline, submit), deadlines (remind, mark_overdue, extend_due_date), replacing (replace,
-release_and_replace, withdraw), plan_versions (new_plan_version: the intake calls it when it
-registers a plan's next version).
+The modules: approving (approve_proposal, leave_out, pin), invitations (invite, reissue_link),
+responses (accept, decline, submit), deadlines (remind, mark_overdue, extend_due_date), replacing
+(replace, release_and_replace, withdraw), plan_versions (new_plan_version: the intake calls it
+when it registers a plan's next version).
 """
 
 from review.lifecycle.approving import (
     Approval,
+    CannotPin,
+    NoAssignmentWith,
     NoAssignmentWithout,
     ProposalChanged,
     approve_proposal,
     leave_out,
+    pin,
 )
 from review.lifecycle.deadlines import Overdue, extend_due_date, mark_overdue, remind
 from review.lifecycle.invitations import (
@@ -67,7 +72,9 @@ from review.lifecycle.responses import accept, decline, submit
 
 __all__ = [
     "Approval",
+    "CannotPin",
     "Invited",
+    "NoAssignmentWith",
     "NoAssignmentWithout",
     "Overdue",
     "Released",
@@ -83,6 +90,7 @@ __all__ = [
     "leave_out",
     "mark_overdue",
     "new_plan_version",
+    "pin",
     "reissue_link",
     "release_and_replace",
     "remind",

@@ -1,6 +1,7 @@
 """Approving the round's proposed reviewers (see review.lifecycle): the one approval that the
 CLI (`peerplan approve`), the round page's button and the Prefect flow's approval form call; and
-what the form's "solve again" with a forbidden pair is on the round page: `leave_out`."""
+what the form's "solve again" with a forbidden or a pinned pair is on the round page: `leave_out`
+and `pin`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from review.assignment import proposal
+from review.assignment import proposal, service
 from review.assignment.budget import DEFAULT_BUDGET
 from review.errors import Refused
 from review.i18n import N_, Listing
@@ -41,11 +42,6 @@ class ProposalChanged(Refused):
     invited meanwhile); nothing was approved."""
 
 
-def pending(session: Session, round_: Round) -> list[Assignment]:
-    """The round's proposed reviewers waiting for approval, oldest first."""
-    return proposal.pending_approval(session, round_)
-
-
 def proposal_mark(assignments: Sequence[Assignment]) -> str:
     """A short fingerprint of a proposal as shown (which reviewer on which plan for which
     rubric): the round page posts it back, so that its button approves what the page showed."""
@@ -71,7 +67,7 @@ def approve_proposal(
     proposal waits now, ProposalChanged and nothing is written (when none waits, the result
     says why: a second click approves nothing twice)."""
     now = now or utcnow()
-    before = pending(session, round_)
+    before = proposal.pending_approval(session, round_)
     if before and shown is not None and proposal_mark(before) != shown:
         raise ProposalChanged(
             N_("the proposal changed since the page was shown; reload it and look again.")
@@ -99,7 +95,7 @@ def approve_proposal(
 def check_shown(session: Session, round_: Round, shown: str | None) -> list[Assignment]:
     """The standing proposal, when it is the one shown (`shown`: its `proposal_mark`; None:
     nothing to compare); else ProposalChanged."""
-    standing = pending(session, round_)
+    standing = proposal.pending_approval(session, round_)
     if shown is not None and proposal_mark(standing) != shown:
         raise ProposalChanged(
             N_("the proposal changed since the page was shown; reload it and look again.")
@@ -111,8 +107,16 @@ class NoAssignmentWithout(Refused):
     """Leaving the pair out leaves no possible assignment; nothing was changed."""
 
 
-#: Seconds the round page's "leave out" lets the solver take (the request waits for it); the
-#: CLI and the flow give a large round longer.
+class NoAssignmentWith(Refused):
+    """With the pinned pair no assignment is possible; nothing was changed."""
+
+
+class CannotPin(Refused):
+    """The reviewer can never review the plan for that rubric; nothing was changed."""
+
+
+#: Seconds the round page's "leave out" and "pin" let the solver take (the request waits for
+#: it); the CLI and the flow give a large round longer.
 PAGE_BUDGET = min(DEFAULT_BUDGET, 20.0)
 
 
@@ -128,8 +132,9 @@ def leave_out(
     """Solve the round again without one proposed reviewer on its plan (what the Prefect
     approval form's "solve again" with a forbidden pair does), and store the new proposal for
     approval. The pins and forbidden pairs the standing proposal was solved with (its event
-    `assignment.proposed` names them: pairs left out here before, or a flow run's) hold again;
-    a proposal solved without them (`peerplan assign`) starts afresh.
+    `assignment.proposed` names them: pairs left out or pinned here before, or a flow run's)
+    hold again, but for this pair's pin; a proposal solved without them (`peerplan assign`)
+    starts afresh.
 
     Side effects: review.assignment.proposal.propose's (the proposal's rows replaced, event
     `assignment.proposed`). ProposalChanged when the proposal is not the one shown or the pair
@@ -139,16 +144,80 @@ def leave_out(
     pair = next((a for a in before if a.id == assignment_id), None)
     if pair is None:
         raise ProposalChanged(N_("this reviewer is not proposed any more; reload the page."))
+    return _solve_again(
+        session,
+        round_,
+        forbid=[pair.reviewer_id, pair.plan_id],
+        actor=actor,
+        budget=budget,
+        impossible=NoAssignmentWithout,
+        why=N_("without this reviewer on the plan no assignment is possible: %(reasons)s"),
+    )
+
+
+def pin(
+    session: Session,
+    round_: Round,
+    plan_id: int,
+    reviewer_id: int,
+    rubric: str,
+    *,
+    actor: str,
+    shown: str | None = None,
+    budget: float = PAGE_BUDGET,
+) -> proposal.Proposal:
+    """Solve the round again with one reviewer pinned on a plan for a rubric (what the Prefect
+    approval form's "solve again" with a pinned pair does), and store the new proposal for
+    approval. As `leave_out`: the pins and forbidden pairs the standing proposal was solved
+    with hold again (a pair left out before and pinned now is pinned).
+
+    Side effects: review.assignment.proposal.propose's. ProposalChanged when the proposal is
+    not the one shown (`shown`: its `proposal_mark`); CannotPin (why) when the reviewer can
+    never review the plan for the rubric (review.assignment.service.why_not); NoAssignmentWith
+    (with the solver's reasons: a full load, a second reviewer of a municipality on the
+    plan, ...) when no assignment is possible with the pin. None of them writes anything but
+    the solver's audit event."""
+    check_shown(session, round_, shown)
+    why = service.why_not_pinned(session, round_, plan_id, reviewer_id, rubric)
+    if why is not None:
+        raise CannotPin(N_("this reviewer cannot be pinned on this plan: %(why)s."), why=why)
+    return _solve_again(
+        session,
+        round_,
+        pin=[reviewer_id, plan_id, rubric],
+        actor=actor,
+        budget=budget,
+        impossible=NoAssignmentWith,
+        why=N_("with this reviewer on the plan no assignment is possible: %(reasons)s"),
+    )
+
+
+def _solve_again(
+    session: Session,
+    round_: Round,
+    *,
+    pin: list | None = None,
+    forbid: list | None = None,
+    actor: str,
+    budget: float,
+    impossible: type[Refused],
+    why: str,
+) -> proposal.Proposal:
+    """Solve the round again with the standing proposal's pins and forbidden pairs and one pair
+    more pinned or forbidden (the same pair's opposite word before is dropped: the newest
+    holds); `impossible(why)` with the solver's reasons when no assignment is possible."""
     pinned, forbidden = _standing_constraints(session, round_)
-    forbidden.append([pair.reviewer_id, pair.plan_id])
+    for pair in (pin, forbid):
+        if pair is not None:
+            pinned = [p for p in pinned if p[:2] != pair[:2]]
+            forbidden = [f for f in forbidden if f[:2] != pair[:2]]
+    pinned += [pin] if pin is not None else []
+    forbidden += [forbid] if forbid is not None else []
     result = proposal.propose(
         session, round_, pinned=pinned, forbidden=forbidden, actor=actor, budget=budget
     )
     if not result.found:
-        raise NoAssignmentWithout(
-            N_("without this reviewer on the plan no assignment is possible: %(reasons)s"),
-            reasons=Listing(result.reasons, "; "),
-        )
+        raise impossible(why, reasons=Listing(result.reasons, "; "))
     return result
 
 

@@ -12,11 +12,12 @@ from typer.testing import CliRunner
 
 from review import lifecycle
 from review.assignment import service
+from review.assignment.proposal import pending_approval
 from review.cli import app
 from review.config import Settings
 from review.db import get_engine, session_scope
 from review.lifecycle.approving import proposal_mark
-from review.models import Assignment, Event, utcnow
+from review.models import Assignment, Event, Plan, Reviewer, utcnow
 from review.rounds import get_round
 from review.states import StaleVersion, amend_all, transition
 from tests.assignment.test_service import _round as six_towns
@@ -37,7 +38,7 @@ def test_an_approval_approves_the_proposal_once_and_says_what_it_found(session: 
     round_ = six_towns(session)
     assert lifecycle.approve_proposal(session, round_, actor="c").approved == []  # no proposal
     service.propose(session, round_, actor="c")
-    shown = proposal_mark(lifecycle.approving.pending(session, round_))
+    shown = proposal_mark(pending_approval(session, round_))
 
     first = lifecycle.approve_proposal(session, round_, actor="c", shown=shown)
     assert len(first.approved) == 18 and (first.waiting, first.invited) == (0, 0)
@@ -58,7 +59,7 @@ def test_an_approval_of_a_proposal_that_changed_since_it_was_shown_approves_noth
 ) -> None:
     round_ = six_towns(session)
     service.propose(session, round_, actor="c")
-    shown = proposal_mark(lifecycle.approving.pending(session, round_))
+    shown = proposal_mark(pending_approval(session, round_))
     gone = _assignments(session, round_)[0]
     service.propose(session, round_, actor="c", forbidden=[(gone.reviewer_id, gone.plan_id)])
     with pytest.raises(lifecycle.ProposalChanged) as refused:
@@ -73,7 +74,7 @@ def test_of_two_approvals_at_once_the_second_writes_nothing(session: Session, en
     round_ = six_towns(session)
     service.propose(session, round_, actor="c")
     session.commit()
-    seen = lifecycle.approving.pending(session, round_)
+    seen = pending_approval(session, round_)
     session.commit()
     with Session(engine, expire_on_commit=False) as other:
         lifecycle.approve_proposal(other, get_round(other, round_.name), actor="first")
@@ -162,18 +163,18 @@ def test_peerplan_approve_shows_and_approves_the_proposal_then_says_why_nothing_
 def test_leaving_out_a_pair_solves_again_and_keeps_earlier_ones_out(session: Session) -> None:
     round_ = six_towns(session)
     service.propose(session, round_, actor="cli")
-    first = lifecycle.approving.pending(session, round_)[0]
+    first = pending_approval(session, round_)[0]
     lifecycle.leave_out(session, round_, first.id, actor="page")
-    pairs = {(a.reviewer_id, a.plan_id) for a in lifecycle.approving.pending(session, round_)}
+    pairs = {(a.reviewer_id, a.plan_id) for a in pending_approval(session, round_)}
     assert (first.reviewer_id, first.plan_id) not in pairs and len(pairs) == 18
-    second = lifecycle.approving.pending(session, round_)[0]
+    second = pending_approval(session, round_)[0]
     lifecycle.leave_out(session, round_, second.id, actor="page")
-    pairs = {(a.reviewer_id, a.plan_id) for a in lifecycle.approving.pending(session, round_)}
+    pairs = {(a.reviewer_id, a.plan_id) for a in pending_approval(session, round_)}
     assert not {(first.reviewer_id, first.plan_id), (second.reviewer_id, second.plan_id)} & pairs
     # A proposal solved without them (`peerplan assign` with another forbid) starts afresh.
-    third = lifecycle.approving.pending(session, round_)[0]
+    third = pending_approval(session, round_)[0]
     service.propose(session, round_, actor="cli", forbidden=[(third.reviewer_id, third.plan_id)])
-    fourth = lifecycle.approving.pending(session, round_)[0]
+    fourth = pending_approval(session, round_)[0]
     lifecycle.leave_out(session, round_, fourth.id, actor="page")
     last = session.exec(
         select(Event).where(Event.kind == "assignment.proposed").order_by(Event.id.desc())
@@ -211,15 +212,149 @@ def test_leaving_out_the_only_eligible_reviewer_changes_nothing_and_says_why(
         make_reviewer(session, round_, place, expertise=["technical"])
     session.flush()
     service.propose(session, round_, actor="c")
-    before = [
-        (a.id, a.reviewer_id, a.plan_id) for a in lifecycle.approving.pending(session, round_)
-    ]
+    before = [(a.id, a.reviewer_id, a.plan_id) for a in pending_approval(session, round_)]
     with pytest.raises(lifecycle.NoAssignmentWithout) as refused:
         lifecycle.leave_out(session, round_, before[0][0], actor="page")
     assert "no assignment is possible" in str(refused.value)
     assert "keine Zuteilung möglich" in refused.value.text("de")
-    after = [(a.id, a.reviewer_id, a.plan_id) for a in lifecycle.approving.pending(session, round_)]
+    after = [(a.id, a.reviewer_id, a.plan_id) for a in pending_approval(session, round_)]
     assert after == before
+
+
+def _pairs(session: Session, round_) -> set[tuple[int, int]]:
+    return {(a.reviewer_id, a.plan_id) for a in pending_approval(session, round_)}
+
+
+def _newcomer(session: Session, round_, plan_id: int, rubric: str = "technical", but=None):
+    """A reviewer the plan may get pinned on it who is not proposed for it (nor `but`, a pair
+    left out: pinning it takes it back)."""
+    choices = service.pin_choices(session, round_, [plan_id])[plan_id]
+    return next(
+        c
+        for c in choices
+        if c.rubric == rubric and (but is None or (c.reviewer_id, plan_id) != but)
+    )
+
+
+def test_pinning_a_reviewer_solves_again_with_the_pair_and_keeps_the_earlier_words(
+    session: Session,
+) -> None:
+    round_ = six_towns(session)
+    service.propose(session, round_, actor="cli")
+    left = pending_approval(session, round_)[0]
+    lifecycle.leave_out(session, round_, left.id, actor="page")
+    plans = sorted({a.plan_id for a in pending_approval(session, round_)})
+
+    out = (left.reviewer_id, left.plan_id)
+    first = _newcomer(session, round_, plans[0], but=out)
+    shown = proposal_mark(pending_approval(session, round_))
+    lifecycle.pin(
+        session, round_, plans[0], first.reviewer_id, "technical", actor="page", shown=shown
+    )
+    pairs = _pairs(session, round_)
+    assert (first.reviewer_id, plans[0]) in pairs and len(pairs) == 18
+    assert (left.reviewer_id, left.plan_id) not in pairs  # left out before: still out
+    pinned = next(
+        a
+        for a in pending_approval(session, round_)
+        if a.reviewer_id == first.reviewer_id and a.plan_id == plans[0]
+    )
+    assert pinned.rubric == "technical"
+
+    second = _newcomer(session, round_, plans[1], "communication", but=out)
+    lifecycle.pin(session, round_, plans[1], second.reviewer_id, "communication", actor="page")
+    pairs = _pairs(session, round_)
+    assert {(first.reviewer_id, plans[0]), (second.reviewer_id, plans[1])} <= pairs
+    assert (left.reviewer_id, left.plan_id) not in pairs
+    last = session.exec(
+        select(Event).where(Event.kind == "assignment.proposed").order_by(Event.id.desc())
+    ).first()
+    assert last.payload["pinned"] == [
+        [first.reviewer_id, plans[0], "technical"],
+        [second.reviewer_id, plans[1], "communication"],
+    ]
+    assert last.payload["forbidden"] == [[left.reviewer_id, left.plan_id]]
+
+    # Leaving a pinned reviewer out drops the pin (the newest word holds); the other pin stays.
+    lifecycle.leave_out(session, round_, pinned.id, actor="page")
+    pairs = _pairs(session, round_)
+    assert (first.reviewer_id, plans[0]) not in pairs
+    assert (second.reviewer_id, plans[1]) in pairs
+    # And pinning a pair left out before takes it back in.
+    lifecycle.pin(session, round_, left.plan_id, left.reviewer_id, left.rubric, actor="page")
+    assert (left.reviewer_id, left.plan_id) in _pairs(session, round_)
+
+
+def test_a_pin_no_assignment_allows_is_refused_with_the_solvers_reasons(
+    session: Session,
+) -> None:
+    round_ = six_towns(session)
+    service.propose(session, round_, actor="c")
+    busy = pending_approval(session, round_)[0]
+    transition(session, busy, "invited", actor="test")  # invited: kept whatever is solved
+    reviewer = session.get(Reviewer, busy.reviewer_id)
+    reviewer.max_load = 1
+    session.add(reviewer)
+    session.flush()
+    # A full load: the solver's reason, not a rule on the pair (the page offers the pin).
+    plans = {a.plan_id for a in pending_approval(session, round_)} - {busy.plan_id}
+    target, rubric = next(
+        (plan_id, c.rubric)
+        for plan_id, choices in sorted(service.pin_choices(session, round_, plans).items())
+        for c in choices
+        if c.reviewer_id == busy.reviewer_id
+    )
+    before = [(a.id, a.reviewer_id, a.plan_id) for a in pending_approval(session, round_)]
+    with pytest.raises(lifecycle.NoAssignmentWith) as refused:
+        lifecycle.pin(session, round_, target, busy.reviewer_id, rubric, actor="page")
+    said = str(refused.value)
+    assert said.startswith("with this reviewer on the plan no assignment is possible: ")
+    assert said.split(": ", 1)[1].strip()  # the solver's reasons
+    assert "keine Zuteilung möglich" in refused.value.text("de")
+    after = [(a.id, a.reviewer_id, a.plan_id) for a in pending_approval(session, round_)]
+    assert after == before
+
+
+def test_a_reviewer_who_can_never_review_the_plan_cannot_be_pinned_and_is_told_why(
+    session: Session,
+) -> None:
+    round_ = six_towns(session)
+    service.propose(session, round_, actor="c")
+    proposed = pending_approval(session, round_)[0]
+    plan = session.get(Plan, proposed.plan_id)
+    own = session.exec(
+        select(Reviewer).where(Reviewer.municipality_id == plan.municipality_id)
+    ).first()
+    assert own.id not in {
+        c.reviewer_id for c in service.pin_choices(session, round_, [plan.id])[plan.id]
+    }
+    before = _pairs(session, round_)
+    with pytest.raises(lifecycle.CannotPin) as refused:
+        lifecycle.pin(session, round_, plan.id, own.id, "technical", actor="page")
+    assert "from the plan's municipality" in str(refused.value)
+    assert "Gemeinde des Plans" in refused.value.text("de")
+    with pytest.raises(lifecycle.CannotPin) as again:
+        lifecycle.pin(session, round_, plan.id, proposed.reviewer_id, proposed.rubric, actor="p")
+    assert "on the plan already" in str(again.value)
+    assert _pairs(session, round_) == before
+
+
+def test_a_pin_from_a_page_whose_proposal_is_not_the_standing_one_changes_nothing(
+    session: Session,
+) -> None:
+    round_ = six_towns(session)
+    service.propose(session, round_, actor="c")
+    shown = proposal_mark(pending_approval(session, round_))
+    lifecycle.leave_out(session, round_, pending_approval(session, round_)[0].id, actor="other")
+    standing = _pairs(session, round_)
+    plan_id = sorted(p for _, p in standing)[0]
+    choice = _newcomer(session, round_, plan_id)
+    with pytest.raises(lifecycle.ProposalChanged) as refused:
+        lifecycle.pin(
+            session, round_, plan_id, choice.reviewer_id, "technical", actor="page", shown=shown
+        )
+    assert "reload" in refused.value.text("en")
+    assert _pairs(session, round_) == standing
 
 
 def test_the_table_of_pairs_cuts_no_word_in_80_columns(session: Session) -> None:
@@ -231,7 +366,7 @@ def test_the_table_of_pairs_cuts_no_word_in_80_columns(session: Session) -> None
 
     round_ = six_towns(session)
     service.propose(session, round_, actor="c")
-    a = lifecycle.approving.pending(session, round_)[0]
+    a = pending_approval(session, round_)[0]
     reason = "Fachgebiet 1, Textähnlichkeitsvergleichswertberechnung 0,114"
     table = pairs_table(
         session, [(a.plan_id, a.reviewer_id, a.rubric, 1.9, reason)], "", translator("de")

@@ -14,7 +14,7 @@ from review.consolidation.pipeline import compile_round
 from review.coordinator import access, mailbox
 from review.coordinator import round_page as round_page_module
 from review.coordinator.round_page import round_page
-from review.models import Assignment, AssignmentStatus, Event, Outbox, utcnow
+from review.models import Assignment, AssignmentStatus, Event, Outbox, Plan, Reviewer, utcnow
 from review.rounds import get_round
 from review.states import transition
 from tests.support.portal_client import CSRF, client_for
@@ -430,3 +430,53 @@ def test_a_proposed_reviewer_is_left_out_on_the_page_and_the_round_solved_again(
     assert stale.status_code == 422 and "Der Vorschlag hat sich geändert" not in stale.text
     assert "der Vorschlag hat sich geändert" in stale.text
     assert client.post(f"/c/{token}/proposed/{first_id}/leave-out", data={}).status_code == 403
+
+
+def test_a_reviewer_is_pinned_on_a_plan_on_the_page_and_the_round_solved_again(
+    settings: Settings, session: Session
+) -> None:
+    from review.assignment import service
+    from review.assignment.proposal import pending_approval
+    from tests.assignment.test_service import _round as six_towns
+
+    round_ = six_towns(session, language="de")
+    service.propose(session, round_, actor="test")
+    token = access.issue(session, round_)
+    session.commit()
+    client = client_for(settings)
+
+    def proposed() -> set[tuple[int, int]]:
+        session.expire_all()
+        return {(a.reviewer_id, a.plan_id) for a in pending_approval(session, round_)}
+
+    html = client.get(f"/c/{token}?lang=en").text
+    mark = html.split('name="proposal" value="')[1].split('"')[0]
+    plan_id = min(p for _, p in proposed())
+    choice = service.pin_choices(session, round_, [plan_id])[plan_id][0]
+    value = f"{choice.reviewer_id}:{choice.rubric}"
+    assert f"/c/{token}/plans/{plan_id}/pin" in html and f'value="{value}"' in html
+    assert "Pin and solve again" in html
+    form = {"csrf": _csrf(html), "lang": "en", "proposal": mark, "choice": value}
+    pinned = client.post(f"/c/{token}/plans/{plan_id}/pin", data=form)
+    assert pinned.status_code == 303
+    page = client.get(pinned.headers["location"]).text
+    assert "Solved again with that reviewer on that plan." in page
+    assert (choice.reviewer_id, plan_id) in proposed() and len(proposed()) == 18
+    # The old page's control again: that proposal is not the standing one, nothing changes.
+    before = proposed()
+    stale = client.post(f"/c/{token}/plans/{plan_id}/pin", data={**form, "lang": "de"})
+    assert stale.status_code == 422 and "der Vorschlag hat sich geändert" in stale.text
+    assert proposed() == before
+    # A reviewer of the plan's own municipality: refused, said why, in the page's language.
+    html = client.get(f"/c/{token}?lang=de").text
+    mark = html.split('name="proposal" value="')[1].split('"')[0]
+    plan = session.get(Plan, plan_id)
+    own = session.exec(select(Reviewer).where(Reviewer.municipality_id == plan.municipality_id))
+    form = {"csrf": _csrf(html), "lang": "de", "proposal": mark}
+    refused = client.post(
+        f"/c/{token}/plans/{plan_id}/pin", data={**form, "choice": f"{own.first().id}:technical"}
+    )
+    assert refused.status_code == 422 and "Gemeinde des Plans" in refused.text
+    nothing = client.post(f"/c/{token}/plans/{plan_id}/pin", data={**form, "choice": ""})
+    assert nothing.status_code == 422 and proposed() == before
+    assert client.post(f"/c/{token}/plans/{plan_id}/pin", data={}).status_code == 403

@@ -3,10 +3,13 @@
 document of the round to download, and the local mailbox's messages of the round; buttons for
 the most used controls on one review (extend its due date, a new personal link, remind now:
 review.coordinator.controls) and the approval of the proposed reviewers
-(review.lifecycle.approve_proposal), posted with the CSRF check. Pages are in the round's language
+(review.lifecycle.approve_proposal), or solving again without one of them or with a reviewer
+pinned on a plan (leave_out, pin), posted with the CSRF check. Pages are in the round's language
 unless `?lang=` asks for another."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from fastapi import APIRouter, BackgroundTasks
 from sqlmodel import Session
@@ -16,12 +19,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from review import lifecycle, storage
+from review.assignment import service
 from review.config import Settings
 from review.coordinator import controls, mailbox
 from review.coordinator.artifacts import APPROVAL_SAID, approval_outcome
 from review.coordinator.controls import ACTOR, Target
 from review.coordinator.round_page import LINK_STATES, output_folder, round_page
-from review.errors import InvalidInput, NotFound, PeerplanError
+from review.errors import InvalidInput, NotFound, PeerplanError, Refused
 from review.i18n import N_, pick_language, state_name, translator
 from review.models import MAX_ID, Round
 from review.notify.context import rubric_title
@@ -74,6 +78,8 @@ def _page(
     number = min(number, page.plan_pages)
     shown = page.plans_on(number)
     findings = {p.plan_id: [finding_view(f, lang) for f in p.findings] for p in shown}
+    # Whom each plan with proposed reviewers on this page may get pinned on it.
+    pinnable = service.pin_choices(session, round_, {x.plan_id for x in page.proposed_on(number)})
     return pages.render(
         request,
         "round.html",
@@ -84,6 +90,7 @@ def _page(
         number=number,
         shown=shown,
         findings=findings,
+        pin_choices=pinnable,
         mail=mailbox.round_mail(session, settings, round_),
         done=translator(lang).gettext(done) if done else "",
         error=error,
@@ -182,13 +189,17 @@ def _control(
     return RedirectResponse(url, status_code=303)
 
 
-#: What the page says after its approval button (`?done=approve-<outcome>`) and after a
-#: proposed reviewer was left out (`?done=leave-out`).
+#: What the page says after its approval button (`?done=approve-<outcome>`) and after the
+#: round was solved again without a proposed reviewer or with a pinned one.
 APPROVED = {f"approve-{outcome}": said for outcome, said in APPROVAL_SAID.items()} | {
     "leave-out": N_(
         "Solved again without that reviewer on that plan. Look at the new proposal before you "
         "approve it."
-    )
+    ),
+    "pin": N_(
+        "Solved again with that reviewer on that plan. Look at the new proposal before you "
+        "approve it."
+    ),
 }
 
 
@@ -236,6 +247,66 @@ def leave_out(
 ) -> Response:
     """Solve again without one proposed reviewer on its plan (review.lifecycle.leave_out); back
     to the page with the new proposal, or the page again with why not (the proposal stands)."""
+    if not 1 <= assignment_id <= MAX_ID:
+        raise HTTPException(404)
+
+    def bad_link() -> None:
+        try:
+            controls.review_of(session, round_, assignment_id)
+        except NotFound:
+            raise HTTPException(404) from None  # not a review of this round: as a bad link
+
+    def solve(shown: str | None) -> None:
+        lifecycle.leave_out(session, round_, assignment_id, actor=ACTOR, shown=shown)
+
+    return _solve_again(
+        request, token, round_, form, session, settings, pages, "leave-out", solve, bad_link
+    )
+
+
+@router.post("/c/{token}/plans/{plan_id}/pin")
+def pin(
+    request: Request,
+    token: str,
+    plan_id: int,
+    round_: CoordinatorRound,
+    form: PostedForm,
+    session: SessionDep,
+    settings: SettingsDep,
+    pages: PagesDep,
+) -> Response:
+    """Solve again with the reviewer chosen (`choice`: "<reviewer id>:<rubric>") pinned on the
+    plan (review.lifecycle.pin); back to the page with the new proposal, or the page again with
+    why not (the proposal stands)."""
+    if not 1 <= plan_id <= MAX_ID:
+        raise HTTPException(404)
+    raw = form.get("choice")
+    reviewer, _, rubric = (raw if isinstance(raw, str) else "").partition(":")
+
+    def solve(shown: str | None) -> None:
+        if not (reviewer.isdigit() and 0 < len(reviewer) < 12 and rubric):
+            raise Refused(N_("choose the reviewer to pin on the plan."))
+        lifecycle.pin(session, round_, plan_id, int(reviewer), rubric, actor=ACTOR, shown=shown)
+
+    return _solve_again(request, token, round_, form, session, settings, pages, "pin", solve)
+
+
+def _solve_again(
+    request: Request,
+    token: str,
+    round_: Round,
+    form: FormData,
+    session: Session,
+    settings: Settings,
+    pages: Pages,
+    done: str,
+    solve: Callable[[str | None], None],
+    bad_link: Callable[[], None] = lambda: None,
+) -> Response:
+    """Solve the round again as the proposal's control asks (`solve`, given the proposal mark
+    the page posted); back to the page's proposal with `done` said, or the page again with why
+    not (nothing written). First: a second click on a page whose proposal is gone (its pair
+    deleted with it) is told to reload, not shown a bad link (`bad_link` raises that)."""
     raw_lang, raw_shown = form.get("lang"), form.get("proposal")
     lang = pick_language(raw_lang if isinstance(raw_lang, str) else None, round_.language)
     number = _page_number(form.get("page"))
@@ -248,24 +319,17 @@ def leave_out(
             request, token, round_, session, settings, pages, lang, number, 422, error=error
         )
 
-    if not 1 <= assignment_id <= MAX_ID:
-        raise HTTPException(404)
     try:
-        # First: a second click on a page whose proposal is gone (its pair deleted with it)
-        # is told to reload, not shown a bad link.
         lifecycle.approving.check_shown(session, round_, shown)
     except PeerplanError as exc:
         return refused(exc)
+    bad_link()
     try:
-        controls.review_of(session, round_, assignment_id)
-    except NotFound:
-        raise HTTPException(404) from None  # not a review of this round: as a bad link
-    try:
-        lifecycle.leave_out(session, round_, assignment_id, actor=ACTOR, shown=shown)
+        solve(shown)
     except PeerplanError as exc:
         return refused(exc)
     return RedirectResponse(
-        f"/c/{token}?lang={lang}&page={number}&done=leave-out#proposal", status_code=303
+        f"/c/{token}?lang={lang}&page={number}&done={done}#proposal", status_code=303
     )
 
 
