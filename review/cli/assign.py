@@ -21,7 +21,8 @@ from review.cli.app import (
 )
 from review.coordinator.artifacts import proposal_quality, shell_word
 from review.coordinator.language import coordinator_translator
-from review.i18n import Translator, said
+from review.errors import InvalidInput
+from review.i18n import N_, Translator, said
 from review.rounds import get_round
 
 
@@ -134,17 +135,37 @@ def assign(
         min=0.1,
         help="Seconds the solver may take (wall clock); then the best answer found, with its gap.",
     ),
+    pin: str = typer.Option(
+        "",
+        "--pin",
+        help="Solve the standing proposal again with this reviewer (name or email) on the plan "
+        "of --plan, keeping its pins and left-out pairs (the round page's Pin and solve again).",
+    ),
+    plan: str = typer.Option("", "--plan", help="With --pin: the plan, by its municipality."),
+    rubric: str = typer.Option(
+        "", "--rubric", help="With --pin: the rubric (default: the reviewer's only one)."
+    ),
 ) -> None:
     """Propose reviewers for every plan of a round (status proposed, to be approved)."""
     from review.assignment import service
+    from review.coordinator import controls
 
+    if (pin or plan or rubric) and not (pin and plan and not dry_run):
+        raise InvalidInput(
+            N_("--pin needs --plan (the plan's municipality) and stores a proposal (no --dry-run)")
+        )
     settings_ = settings()
     with database(settings_) as session:
         round_ = get_round(session, round_name)
         t = coordinator_translator(settings_, round_.language)
-        proposal = service.propose(
-            session, round_, actor="cli", dry_run=dry_run, budget=budget, progress=_progress
-        )
+        if pin:
+            proposal = controls.pin_reviewer(
+                session, round_, plan, pin, rubric=rubric or None, actor="cli", budget=budget
+            )
+        else:
+            proposal = service.propose(
+                session, round_, actor="cli", dry_run=dry_run, budget=budget, progress=_progress
+            )
         if not proposal.found:
             _print_reasons(proposal.status, proposal.reasons, t)
             raise typer.Exit(1)

@@ -14,6 +14,7 @@ written, and carries the change out through the assignment operations of `review
     replace_reviewer  one assignment                 replace (a named backup or the best one)
     withdraw_plan     a plan                         withdraw each of its open reviews
     take_in_plan      a plan (withdrawn or late)     none: the round's next run assigns it
+    pin_reviewer      a reviewer on a plan           pin (the round solved again with the pair)
 """
 
 from __future__ import annotations
@@ -25,11 +26,21 @@ from sqlmodel import Session, col, select
 
 from review import events, lifecycle
 from review.assignment import service
+from review.assignment.budget import DEFAULT_BUDGET
 from review.config import Settings
 from review.errors import InvalidInput, NotFound, Translatable
 from review.i18n import N_, Phrase
 from review.intake.register import find_municipality
-from review.models import Assignment, AssignmentStatus, Outbox, Plan, Reviewer, Round, utcnow
+from review.models import (
+    Assignment,
+    AssignmentStatus,
+    Outbox,
+    Plan,
+    Reviewer,
+    Round,
+    saved_id,
+    utcnow,
+)
 from review.queries import latest_document, withdrawn_plans
 from review.rounds import NEW_DUE_DATE, check_future
 from review.states import OPEN
@@ -348,6 +359,36 @@ def take_in_plan(session: Session, round_: Round, municipality: str, *, actor: s
         )
         session.flush()
     return plan
+
+
+def pin_reviewer(
+    session: Session,
+    round_: Round,
+    municipality: str,
+    reviewer: str,
+    *,
+    rubric: str | None = None,
+    actor: str = ACTOR,
+    budget: float = DEFAULT_BUDGET,
+) -> service.Proposal:
+    """Solve the round again with a reviewer (name or email) pinned on the plan of
+    `municipality` for `rubric` (None: the reviewer's one rubric), keeping the pins and
+    left-out pairs of the standing proposal: the round page's "Pin and solve again"
+    (review.lifecycle.pin, which lists its refusals). ControlRefused when no rubric is given
+    and the reviewer has several."""
+    plan = _plan_of(session, round_, municipality)
+    chosen = find_reviewer(session, round_, reviewer)
+    if not rubric:
+        if len(chosen.expertise) != 1:
+            raise ControlRefused(
+                N_("Name the rubric to pin %(name)s for: %(rubrics)s."),
+                name=chosen.name,
+                rubrics=", ".join(sorted(chosen.expertise)) or "-",
+            )
+        rubric = chosen.expertise[0]
+    return lifecycle.pin(
+        session, round_, saved_id(plan), saved_id(chosen), rubric, actor=actor, budget=budget
+    )
 
 
 def _plan_of(session: Session, round_: Round, municipality: str) -> Plan:

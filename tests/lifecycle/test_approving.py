@@ -357,6 +357,50 @@ def test_a_pin_from_a_page_whose_proposal_is_not_the_standing_one_changes_nothin
     assert _pairs(session, round_) == standing
 
 
+def test_peerplan_assign_pins_a_reviewer_on_a_plan_as_the_round_page_does(
+    cli, sqlite_settings: Settings
+) -> None:
+    from review.models import Municipality
+
+    assert cli("assign", "--round", "CLI round").exit_code == 0
+    with session_scope(get_engine(sqlite_settings)) as session:
+        round_ = get_round(session, "CLI round")
+        left = pending_approval(session, round_)[0]
+        lifecycle.leave_out(session, round_, left.id, actor="page")
+        plan_id = next(a.plan_id for a in pending_approval(session, round_))
+        choice = _newcomer(session, round_, plan_id, but=(left.reviewer_id, left.plan_id))
+        plan = session.get(Plan, plan_id)
+        town = session.get(Municipality, plan.municipality_id).name
+        email = session.get(Reviewer, choice.reviewer_id).email
+        own = session.exec(
+            select(Reviewer).where(Reviewer.municipality_id == plan.municipality_id)
+        ).all()
+        (one,) = [r.email for r in own if len(r.expertise) == 1]
+        (both,) = [r.email for r in own if len(r.expertise) == 2]
+
+    pinned = cli(
+        "assign", "--round", "CLI round", "--pin", email, "--plan", town, "--rubric", "technical"
+    )
+    assert pinned.exit_code == 0, pinned.output
+    assert "created" in pinned.output
+    with session_scope(get_engine(sqlite_settings)) as session:
+        pairs = _pairs(session, get_round(session, "CLI round"))
+    assert (choice.reviewer_id, plan_id) in pairs
+    assert (left.reviewer_id, left.plan_id) not in pairs  # the page's left-out pair stays out
+
+    # The reviewer's only rubric is taken; of two, the coordinator names one.
+    refused = cli("assign", "--round", "CLI round", "--pin", one, "--plan", town)
+    assert refused.exit_code == 2
+    assert "is from the plan's municipality" in " ".join(refused.output.split())
+    refused = cli("assign", "--round", "CLI round", "--pin", both, "--plan", town)
+    assert refused.exit_code == 2
+    assert "Name the rubric" in refused.output and "communication, technical" in refused.output
+    alone = cli("assign", "--round", "CLI round", "--pin", email)
+    assert alone.exit_code == 2 and "--plan" in alone.output
+    with session_scope(get_engine(sqlite_settings)) as session:
+        assert _pairs(session, get_round(session, "CLI round")) == pairs
+
+
 def test_the_table_of_pairs_cuts_no_word_in_80_columns(session: Session) -> None:
     # Seen in a German round: 'Textähnlichke…' in the column of reasons of `peerplan assign`.
     from rich.console import Console
