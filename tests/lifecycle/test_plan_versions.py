@@ -260,3 +260,58 @@ def test_a_reminder_and_an_overdue_notice_carry_the_reviewers_personal_link(mid_
         assert link is not None, body
         assert (link.group(1), int(link.group(2))) == (token, assignment_id)
         assert client.get(f"/r/{link.group(1)}/a/{link.group(2)}").status_code == 200
+
+
+def test_a_new_version_notice_to_a_reviewer_who_submitted_before_it_went_out_is_dropped(
+    mid_review,
+) -> None:
+    """The notice is queued for a review still open; when the reviewer submits before the next
+    mail run, that run drops it (review.notify.outbox.ONLY_WHILE_OPEN) and says so: in its
+    report, on the message's row and in an event. The other reviewer's notice goes out."""
+    from review.coordinator.artifacts import delivery_markdown
+    from review.i18n import translator
+    from tests.support.reviewing_data import complete_review
+
+    settings, session, _client, _upload_token, people, box, _round = mid_review
+    second = Path(settings.data_dir) / "Klimaplan 2025.pdf"
+    second.write_bytes(PDF_V2)
+    with pytest.MonkeyPatch.context() as env:  # taken in by the coordinator: queued, not sent
+        env.setenv("PEERPLAN_DATA_DIR", str(settings.data_dir))
+        env.setenv("PEERPLAN_DATABASE_URL", settings.database_url)
+        result = CliRunner().invoke(
+            cli_app,
+            ["intake", str(second), "--round", "Runde Fassungen", "--municipality", "Musterstadt"],
+        )
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    queued = {
+        m.recipient: m for m in session.exec(select(Outbox).where(Outbox.kind == "plan_version"))
+    }
+    assert set(queued) == {"anna@example.org", "ben@example.org"}
+    assert {m.status for m in queued.values()} == {"pending"}
+
+    anna = session.get(Assignment, people["Anna"][0])
+    lifecycle.submit(
+        session, anna, complete_review(), settings=settings, seen_revision="0.0", actor="Anna"
+    )
+    session.commit()
+    box.clear()
+    report = deliver(engine_for(settings.database_url), settings)
+
+    dropped = queued["anna@example.org"].key
+    assert report.cancelled == [(dropped, "the assignment is now 'submitted'")]
+    # What the hourly run's artifact says under "Delivery" (review.coordinator.artifacts).
+    told = delivery_markdown(report, translator("en"))
+    assert "2 sent, 1 cancelled, 0 failed" in told  # Ben's notice, Anna's submission receipt
+    assert f"- cancelled `{dropped}`: the assignment is now 'submitted'" in told
+    kinds = sorted((m["To"], m["X-Peerplan-Kind"]) for m in box.messages)
+    assert ("ben@example.org", "plan_version") in kinds
+    assert ("anna@example.org", "plan_version") not in kinds
+    assert ("anna@example.org", "submission_receipt") in kinds
+    session.expire_all()
+    row = session.get(Outbox, queued["anna@example.org"].id)
+    assert row.status == "cancelled" and row.sent_at is None
+    assert row.last_error == "cancelled: the assignment is now 'submitted'"
+    said = session.exec(select(Event).where(Event.kind == "outbox.cancelled")).one()
+    assert said.payload["kind"] == "plan_version" and said.payload["to"] == "anna@example.org"
+    assert session.get(Outbox, queued["ben@example.org"].id).status == "sent"
