@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from sqlmodel import Session
 
+from review.cli.language import PeerplanGroup
 from review.config import Settings, load_settings
 from review.coordinator.language import (
     coordinator_translator,
@@ -27,6 +28,7 @@ from review.private import keep_private
 
 app = typer.Typer(
     name="peerplan",
+    cls=PeerplanGroup,  # help and usage errors in the installation's language
     help="Peer review of municipal energy action plans: intake, assignment, forms, deadlines, "
     "consolidated reviews.",
     no_args_is_help=True,

@@ -86,3 +86,68 @@ def test_the_installations_commands_speak_its_language(cli, tmp_path: Path) -> N
     assert "2 plans written to " in plans.output and "2 municipalities and" in plans.output
     refused = cli("de", "generate-plans", str(tmp_path / "x"), "--format", "odt")
     assert refused.exit_code == 2 and "--format muss pdf, docx oder both sein" in refused.output
+
+
+def _flat(text: str) -> str:
+    """The output without rich's frames and line breaks: one line of words."""
+    return " ".join(text.replace("│", " ").split())
+
+
+def test_the_help_reads_in_the_installations_language(cli) -> None:
+    german = _flat(cli("de", "--help").output)
+    assert "Begutachtung kommunaler Energie-Aktionspläne" in german
+    assert "╭─ Befehle ─" in german and "╭─ Optionen ─" in german
+    assert "assign Gutachter:innen für jeden Plan einer Runde vorschlagen" in german
+    assert "--help <bool> Diese Hilfe zeigen und beenden." in german
+    options = _flat(cli("de", "round", "create", "--help").output)
+    assert "Eine Begutachtungsrunde anlegen." in options
+    assert "╭─ Argumente ─" in options and "Eindeutiger Name, z. B. „MULTIPLY DE 2026“." in options
+    assert "Frist der Gutachten (JJJJ-MM-TT); Standard: in 4 Wochen." in options
+    english = _flat(cli("en", "round", "create", "--help").output)
+    assert "Create a review round." in english and "╭─ Arguments ─" in english
+    assert "Due date of the reviews (YYYY-MM-DD); default in 4 weeks." in english
+
+
+def test_every_help_text_has_a_german_translation() -> None:
+    """A new option or command without its German help would show English in a German
+    terminal: `make messages`, then translate."""
+    from typer.main import get_command
+
+    from review.i18n import translator
+
+    t = translator("de")
+    missing = []
+
+    def visit(command) -> None:
+        texts = [command.help, *(getattr(p, "help", None) for p in command.params)]
+        missing.extend(text for text in texts if text and t.gettext(text) == text)
+        for sub in getattr(command, "commands", {}).values():
+            visit(sub)
+
+    visit(get_command(app))
+    assert missing == []
+
+
+def test_usage_errors_read_in_the_installations_language(cli) -> None:
+    budget = cli("de", "assign", "--round", "Nord", "--budget", "viel")
+    assert budget.exit_code == 2
+    said = _flat(budget.output)
+    assert "Ungültiger Wert für '--budget': muss eine Zahl sein" in said
+    assert "Aufruf: peerplan assign [OPTIONS]" in said
+    assert "Hilfe: „peerplan assign --help“." in said
+    assert "muss mindestens 0,1 sein" in _flat(
+        cli("de", "assign", "--round", "Nord", "--budget", "0.01").output
+    )
+    missing = cli("de", "round", "create")
+    assert missing.exit_code == 2 and "Das Argument 'name' fehlt." in _flat(missing.output)
+    unknown = cli("de", "assign", "--round", "Nord", "--bugdet", "5")
+    assert "Keine solche Option: --bugdet (mögliche Optionen: --budget)" in _flat(unknown.output)
+    typo = cli("de", "asign")
+    assert "Keinen Befehl „asign“ gefunden. Meinten Sie 'assign'?" in _flat(typo.output)
+    english = cli("en", "assign", "--round", "Nord", "--budget", "viel")
+    assert english.exit_code == 2
+    assert (
+        "Invalid value for '--budget': Input should be a valid number, unable to parse string "
+        "as a number" in _flat(english.output)
+    )
+    assert "Missing argument 'name'." in _flat(cli("en", "round", "create").output)
