@@ -35,8 +35,10 @@ from sqlmodel import Session, select
 
 from review import events, i18n
 from review.errors import InvalidInput
+from review.i18n import N_, Message, Phrase
 from review.models import Municipality, Reviewer, Role, Round, saved_id
 from review.rubric import LANGUAGES, load_rubrics
+from review.validation import problem_message
 
 COLUMNS = (
     "kind",
@@ -54,6 +56,9 @@ COLUMNS = (
     "salutation",
 )
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+NOT_AN_EMAIL = N_("email '%(email)s' is not an email address")
+ROW_FIELD_PROBLEM = N_("row %(row)s: %(field)s: %(problem)s")
+ROW_PROBLEM = N_("row %(row)s: %(problem)s")
 
 
 def _list(value: Any) -> list[str]:
@@ -69,7 +74,13 @@ ListField = Annotated[list[str], BeforeValidator(_list)]
 
 def _writable(code: str) -> str:
     if not i18n.is_language(code):
-        raise ValueError(f"language '{code}' has no catalog; use one of {list(i18n.languages())}")
+        raise ValueError(
+            Phrase(
+                N_("language '%(code)s' has no catalog; use one of %(known)s"),
+                code=code,
+                known=", ".join(i18n.languages()),
+            )
+        )
     return code
 
 
@@ -95,7 +106,12 @@ def _salutation(value: object) -> str | None:
     if not text:
         return None
     if text not in SALUTATIONS:
-        raise ValueError(f"salutation '{value}' unknown; use Frau/Herr, Ms/Mr or leave it empty")
+        raise ValueError(
+            Phrase(
+                N_("salutation '%(value)s' unknown; use Frau/Herr, Ms/Mr or leave it empty"),
+                value=value,
+            )
+        )
     return SALUTATIONS[text]
 
 
@@ -113,7 +129,7 @@ class MunicipalityRow(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> MunicipalityRow:
         if self.email is not None and not re.match(EMAIL_PATTERN, self.email):
-            raise ValueError(f"email '{self.email}' is not an email address")
+            raise ValueError(Phrase(NOT_AN_EMAIL, email=self.email))
         return self
 
 
@@ -133,14 +149,26 @@ class ReviewerRow(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> ReviewerRow:
         if not re.match(EMAIL_PATTERN, self.email):
-            raise ValueError(f"email '{self.email}' is not an email address")
+            raise ValueError(Phrase(NOT_AN_EMAIL, email=self.email))
         if self.min_load > self.max_load:
-            raise ValueError(f"min_load {self.min_load} is above max_load {self.max_load}")
+            raise ValueError(
+                Phrase(
+                    N_("min_load %(min)s is above max_load %(max)s"),
+                    min=self.min_load,
+                    max=self.max_load,
+                )
+            )
         # The plan languages read; by default the one written in, where plans come in it.
         self.languages = self.languages or [self.language] * (self.language in LANGUAGES)
         stray = [lang for lang in self.languages if lang not in LANGUAGES]
         if stray:
-            raise ValueError(f"languages {stray} unsupported; use {list(LANGUAGES)}")
+            raise ValueError(
+                Phrase(
+                    N_("languages %(stray)s unsupported; use %(known)s"),
+                    stray=str(stray),
+                    known=str(list(LANGUAGES)),
+                )
+            )
         self.email = self.email.lower()
         return self
 
@@ -153,12 +181,22 @@ class ImportReport:
 
 
 class ParticipantsFileError(InvalidInput):
-    """The file has problems; nothing of it was written. One line per problem, with row numbers."""
+    """The file has problems; nothing of it was written. One line per problem, with row numbers,
+    each said in the reader's language (`text`)."""
 
     def __init__(self, path: Path, problems: list[str]) -> None:
-        self.problems = problems
+        self.file, self.problems = path.name, problems
         listed = "\n".join(f"  {p}" for p in problems)
         super().__init__(f"{path.name}: {len(problems)} problem(s), nothing imported:\n{listed}")
+
+    def text(self, language: str) -> str:
+        t = i18n.translator(language)
+        head = t.ngettext(
+            "%(file)s: %(num)s problem, nothing imported:",
+            "%(file)s: %(num)s problems, nothing imported:",
+            len(self.problems),
+        ) % {"file": self.file, "num": len(self.problems)}
+        return "\n".join([head, *(f"  {i18n.said(t, p)}" for p in self.problems)])
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
@@ -198,12 +236,16 @@ def _normalise(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _problems(exc: ValidationError) -> list[str]:
-    out = []
+def _problems(number: int, exc: ValidationError) -> list[str]:
+    """A row's problems: the row, the column, what is wrong (in the reader's language)."""
+    out: list[str] = []
     for err in exc.errors():
-        message = str(err["msg"]).removeprefix("Value error, ")
+        problem = problem_message(err)
         where = ".".join(str(p) for p in err["loc"])
-        out.append(f"{where}: {message}" if where else message)
+        if where:
+            out.append(Phrase(ROW_FIELD_PROBLEM, row=number, field=where, problem=problem))
+        else:
+            out.append(Phrase(ROW_PROBLEM, row=number, problem=problem))
     return out
 
 
@@ -214,7 +256,8 @@ def parse_participants(
     reviewers: list[ReviewerRow] = []
     problems: list[str] = []
     if rows and "kind" not in rows[0]:
-        return [], [], [f"row 1: no 'kind' column; expected columns: {', '.join(COLUMNS)}"]
+        no_kind = N_("row 1: no 'kind' column; expected columns: %(columns)s")
+        return [], [], [Phrase(no_kind, columns=", ".join(COLUMNS))]
     seen_names: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
     for number, row in enumerate(rows, start=2):
@@ -225,8 +268,12 @@ def parse_participants(
                 item = MunicipalityRow.model_validate(row)
                 if item.name in seen_names:
                     problems.append(
-                        f"row {number}: municipality '{item.name}' already in row "
-                        f"{seen_names[item.name]}"
+                        Phrase(
+                            N_("row %(row)s: municipality '%(name)s' already in row %(first)s"),
+                            row=number,
+                            name=item.name,
+                            first=seen_names[item.name],
+                        )
                     )
                 seen_names[item.name] = number
                 municipalities.append(item)
@@ -234,30 +281,53 @@ def parse_participants(
                 reviewer = ReviewerRow.model_validate(row)
                 if reviewer.email in seen_emails:
                     problems.append(
-                        f"row {number}: email {reviewer.email} already in row "
-                        f"{seen_emails[reviewer.email]}"
+                        Phrase(
+                            N_("row %(row)s: email %(email)s already in row %(first)s"),
+                            row=number,
+                            email=reviewer.email,
+                            first=seen_emails[reviewer.email],
+                        )
                     )
                 seen_emails[reviewer.email] = number
                 stray = sorted(set(reviewer.expertise) - known_rubrics)
                 if stray:
                     problems.append(
-                        f"row {number}: expertise {stray} is not a rubric; "
-                        f"known: {sorted(known_rubrics)}"
+                        Phrase(
+                            N_(
+                                "row %(row)s: expertise %(stray)s is not a rubric; known: %(known)s"
+                            ),
+                            row=number,
+                            stray=str(stray),
+                            known=str(sorted(known_rubrics)),
+                        )
                     )
                 reviewers.append(reviewer)
             else:
                 problems.append(
-                    f"row {number}: kind must be 'municipality' or 'reviewer', got '{kind}'"
+                    Phrase(
+                        N_(
+                            "row %(row)s: kind must be 'municipality' or 'reviewer', got '%(kind)s'"
+                        ),
+                        row=number,
+                        kind=kind,
+                    )
                 )
         except ValidationError as exc:
-            problems.extend(f"row {number}: {p}" for p in _problems(exc))
+            problems.extend(_problems(number, exc))
     all_names = known_municipalities | set(seen_names)
     for number, row in enumerate(rows, start=2):
         if str(row.get("kind") or "").strip().lower() == "reviewer":
             home = str(row.get("municipality") or "").strip()
             if home and home not in all_names:
                 problems.append(
-                    f"row {number}: municipality '{home}' is neither in the file nor in the round"
+                    Phrase(
+                        N_(
+                            "row %(row)s: municipality '%(name)s' is neither in the file nor in "
+                            "the round"
+                        ),
+                        row=number,
+                        name=home,
+                    )
                 )
     return municipalities, reviewers, problems
 
@@ -275,7 +345,7 @@ def import_participants(
         rows, set(load_rubrics()), set(existing_m)
     )
     if not rows:
-        problems.append("the file has no participant rows")
+        problems.append(Message(N_("the file has no participant rows")))
     if problems:
         raise ParticipantsFileError(path, problems)
 

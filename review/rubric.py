@@ -17,7 +17,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, model_validator
 
 from review.eligibility import GATES_BY_ID
+from review.i18n import N_, Listing, Message, Phrase
 from review.paths import RUBRICS_DIR
+from review.validation import problem_message
 
 #: Languages a plan (and so a round) can be written in; what peerplan writes to people is any
 #: language with a catalog (`review.i18n.languages()`).
@@ -33,12 +35,16 @@ class Text(RootModel[dict[str, str]]):
     @model_validator(mode="after")
     def _languages(self) -> Text:
         if not self.root.get("en", "").strip():
-            raise ValueError("en: Field required (English is read where a translation is missing)")
+            raise ValueError(
+                Message(N_("en: Field required (English is read where a translation is missing)"))
+            )
         for code, text in self.root.items():
             if not _LANGUAGE_CODE.match(code):
-                raise ValueError(f"'{code}' is not a language code (like de, en, fr)")
+                raise ValueError(
+                    Phrase(N_("'%(code)s' is not a language code (like de, en, fr)"), code=code)
+                )
             if not text.strip():
-                raise ValueError(f"{code}: the text is empty")
+                raise ValueError(Phrase(N_("%(code)s: the text is empty"), code=code))
         return self
 
     def __call__(self, language: str) -> str:
@@ -59,7 +65,12 @@ class Scale(BaseModel):
     def _consecutive(self) -> Scale:
         values = [level.value for level in self.levels]
         if values != list(range(values[0], values[0] + len(values))):
-            raise ValueError(f"levels must be consecutive integers in order, got {values}")
+            raise ValueError(
+                Phrase(
+                    N_("levels must be consecutive integers in order, got %(values)s"),
+                    values=str(values),
+                )
+            )
         return self
 
     @property
@@ -119,9 +130,16 @@ class Consolidation(BaseModel):
     def _ordered(self) -> Consolidation:
         thresholds = [o.min_total for o in self.outcomes]
         if thresholds != sorted(thresholds, reverse=True):
-            raise ValueError(f"outcomes must be ordered from highest min_total down: {thresholds}")
+            raise ValueError(
+                Phrase(
+                    N_("outcomes must be ordered from highest min_total down: %(thresholds)s"),
+                    thresholds=str(thresholds),
+                )
+            )
         if thresholds[-1] != 0:
-            raise ValueError("the last outcome must have min_total 0, so every total has one")
+            raise ValueError(
+                Message(N_("the last outcome must have min_total 0, so every total has one"))
+            )
         return self
 
 
@@ -141,23 +159,36 @@ class Rubric(BaseModel):
         seen: set[str] = set()
         for criterion in self.criteria:
             if criterion.id in seen:
-                raise ValueError(f"criterion id '{criterion.id}' is used twice")
+                raise ValueError(Phrase(N_("criterion id '%(id)s' is used twice"), id=criterion.id))
             seen.add(criterion.id)
             levels = {level.value for level in self.scale.levels}
             stray = sorted(set(criterion.anchors) - levels)
             if stray:
                 raise ValueError(
-                    f"criterion {criterion.id}: anchors for levels {stray} outside the scale"
+                    Phrase(
+                        N_("criterion %(id)s: anchors for levels %(levels)s outside the scale"),
+                        id=criterion.id,
+                        levels=str(stray),
+                    )
                 )
             unknown = sorted(set(criterion.gates) - set(GATES_BY_ID))
             if unknown:
                 raise ValueError(
-                    f"criterion {criterion.id}: gates {unknown} are not JRC gates "
-                    f"({', '.join(GATES_BY_ID)})"
+                    Phrase(
+                        N_("criterion %(id)s: gates %(gates)s are not JRC gates (%(known)s)"),
+                        id=criterion.id,
+                        gates=str(unknown),
+                        known=", ".join(GATES_BY_ID),
+                    )
                 )
         stray = sorted(set(self.comment_required_at) - {lv.value for lv in self.scale.levels})
         if stray:
-            raise ValueError(f"comment_required_at has levels {stray} outside the scale")
+            raise ValueError(
+                Phrase(
+                    N_("comment_required_at has levels %(levels)s outside the scale"),
+                    levels=str(stray),
+                )
+            )
         return self
 
     def criterion(self, criterion_id: str) -> Criterion:
@@ -183,14 +214,15 @@ class Rubric(BaseModel):
 
 
 class RubricError(ValueError):
-    """A rubric file is invalid. The message names the file, the criterion and the field."""
+    """A rubric file is invalid. The message names the file, the criterion and the field; each
+    problem is a `Message`, said in the reader's language where it is shown."""
 
     def __init__(self, path: Path, problems: list[str]) -> None:
         self.path, self.problems = path, problems
         super().__init__("\n".join(f"{path}: {p}" for p in problems))
 
 
-def _locate(raw: Any, loc: tuple[int | str, ...]) -> str:
+def _locate(raw: Any, loc: tuple[int | str, ...]) -> Listing:
     """'criterion T3: weight' for ('criteria', 2, 'weight'), naming criteria by their id."""
     parts: list[str] = []
     node = raw
@@ -202,24 +234,32 @@ def _locate(raw: Any, loc: tuple[int | str, ...]) -> str:
             criteria = node.get("criteria") if isinstance(node, dict) else None
             item = criteria[index] if isinstance(criteria, list) and index < len(criteria) else None
             cid = item.get("id") if isinstance(item, dict) else None
-            parts.append(f"criterion {cid}" if cid else f"criterion #{index + 1}")
+            if cid:
+                parts.append(Phrase(N_("criterion %(id)s"), id=cid))
+            else:
+                parts.append(Phrase(N_("criterion #%(n)s"), n=index + 1))
             node = item
             i += 2
             continue
         parts.append(str(key))
         node = node.get(key) if isinstance(node, dict) else None
         i += 1
-    return ": ".join(parts) if parts else "rubric"
+    return Listing(parts or [Message(N_("rubric"))], ": ")
 
 
 def _problem(raw: Any, err: Any) -> str:
-    message = str(err["msg"]).removeprefix("Value error, ")
-    return f"{_locate(raw, tuple(err['loc']))}: {message}" if err["loc"] else message
+    message = problem_message(err)
+    if not err["loc"]:
+        return message
+    return Phrase(
+        N_("%(where)s: %(problem)s"), where=_locate(raw, tuple(err["loc"])), problem=message
+    )
 
 
 def parse_rubric(raw: Any, path: Path) -> Rubric:
     if not isinstance(raw, dict):
-        raise RubricError(path, ["the file must be a mapping of rubric fields (id, title, ...)"])
+        not_a_mapping = N_("the file must be a mapping of rubric fields (id, title, ...)")
+        raise RubricError(path, [Message(not_a_mapping)])
     try:
         rubric = Rubric.model_validate(raw)
     except ValidationError as exc:
@@ -227,7 +267,16 @@ def parse_rubric(raw: Any, path: Path) -> Rubric:
         raise RubricError(path, problems) from None
     rubric.source = path
     if path.stem != rubric.id:
-        raise RubricError(path, [f"id: '{rubric.id}' must match the file name '{path.stem}'"])
+        raise RubricError(
+            path,
+            [
+                Phrase(
+                    N_("id: '%(id)s' must match the file name '%(name)s'"),
+                    id=rubric.id,
+                    name=path.stem,
+                )
+            ],
+        )
     return rubric
 
 
@@ -251,12 +300,21 @@ def load_rubric(path: Path) -> Rubric:
         raw = _read_yaml(path)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        raise RubricError(
-            path, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]
-        ) from None
+        problem = str(getattr(exc, "problem", exc))  # the YAML parser's words, in English
+        invalid = (
+            Phrase(
+                N_("line %(line)s: not valid YAML (%(problem)s)"),
+                line=mark.line + 1,
+                problem=problem,
+            )
+            if mark
+            else Phrase(N_("not valid YAML (%(problem)s)"), problem=problem)
+        )
+        raise RubricError(path, [invalid]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise RubricError(path, [f"cannot be read ({exc})"]) from None
+        raise RubricError(
+            path, [Phrase(N_("cannot be read (%(error)s)"), error=str(exc))]
+        ) from None
     return parse_rubric(raw, path)
 
 

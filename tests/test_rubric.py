@@ -68,8 +68,9 @@ def test_rubrics_check_passes_on_the_shipped_rubrics() -> None:
     ids=["negative-weight", "missing-translation", "anchor-outside-scale", "unknown-gate"],
 )
 def test_broken_rubric_is_reported_with_file_criterion_and_field(
-    tmp_path: Path, edit, expected: str
+    tmp_path: Path, edit, expected: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("PEERPLAN_LANGUAGE", "en")
     broken = tmp_path / "technical.yaml"
     changed = edit(TECHNICAL)
     assert changed != TECHNICAL, "the edit must change the rubric"
@@ -80,12 +81,47 @@ def test_broken_rubric_is_reported_with_file_criterion_and_field(
     assert "Traceback" not in result.output
 
 
-def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
+def test_invalid_yaml_names_the_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PEERPLAN_LANGUAGE", "en")
     broken = tmp_path / "technical.yaml"
     broken.write_text("id: technical\ntitle: {de: x\n", encoding="utf-8")
     result = runner.invoke(app, ["rubrics", "check", str(broken)])
     assert result.exit_code == 1
     assert "not valid YAML" in result.output and "line" in result.output
+    monkeypatch.setenv("PEERPLAN_LANGUAGE", "de")
+    german = runner.invoke(app, ["rubrics", "check", str(broken)]).output
+    assert "technical.yaml: Zeile 3: kein gültiges YAML (" in german
+
+
+def test_a_broken_rubric_is_reported_in_the_installations_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PEERPLAN_LANGUAGE", "de")
+    broken = tmp_path / "technical.yaml"
+    broken.write_text(
+        TECHNICAL.replace(
+            "    weight: 10\n    critical: true\n    anchors:\n      0: {de: Keine Risikoanalyse.",
+            "    weight: -5\n    critical: true\n    anchors:\n      0: {de: Keine Risikoanalyse.",
+        ).replace(
+            "title: {de: Sektorübergreifende integrierte Planung, en: Cross-sector integrated planning}",
+            "title: {de: Sektorübergreifende integrierte Planung}",
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["rubrics", "check", str(broken)])
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "technical.yaml: Kriterium T3: weight: muss größer als 0 sein" in said
+    assert (
+        "technical.yaml: Kriterium T5: title: en: fehlt, ist aber erforderlich (Englisch wird "
+        "gelesen, wo eine Übersetzung fehlt)" in said
+    )
+    anchors = TECHNICAL.replace(
+        "      4: {de: Mindestens 100 % plus", "      7: {de: Mindestens 100 % plus"
+    )
+    broken.write_text(anchors, encoding="utf-8")
+    said = " ".join(runner.invoke(app, ["rubrics", "check", str(broken)]).output.split())
+    assert "technical.yaml: Kriterium T6: Anker für die Stufen [7] außerhalb der Skala" in said
 
 
 def test_a_third_rubric_is_a_file_not_code(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ and turning user errors into a clear message and exit code instead of a tracebac
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
@@ -14,16 +13,14 @@ from rich.console import Console
 from rich.markup import escape
 from sqlmodel import Session
 
-from review.cli.language import PeerplanGroup
+from review.cli.language import PeerplanGroup, error_translator
 from review.config import Settings, load_settings
 from review.coordinator.language import (
     coordinator_translator,
-    round_translator,
-    system_language,
 )
 from review.db import get_engine, migrate, session_scope
 from review.errors import PeerplanError
-from review.i18n import Translator, pick_language, translator
+from review.i18n import Translator
 from review.private import keep_private
 
 app = typer.Typer(
@@ -60,16 +57,6 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(2) from None
 
     return wrapper
-
-
-def error_translator(round_name: object) -> Translator:
-    """The language an error is said in: the round's when the command names one that exists,
-    else the installation's. An error in the settings or the database itself must still be
-    said: then the installation's language as the environment names it."""
-    try:
-        return round_translator(load_settings(), str(round_name) if round_name else None)
-    except Exception:
-        return translator(pick_language(os.environ.get("PEERPLAN_LANGUAGE"), system_language()))
 
 
 def installation_translator() -> Translator:

@@ -17,6 +17,7 @@ it reads from module constants made once, when typer is imported.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,7 +38,9 @@ from typer._click.exceptions import (
 )
 from typer.core import TyperGroup
 
-from review.i18n import N_, SOURCE_LANGUAGE, Translator, said
+from review.config import load_settings
+from review.coordinator.language import round_translator, system_language
+from review.i18n import N_, SOURCE_LANGUAGE, Translator, pick_language, said, translator
 from review.validation import problem_message
 
 #: Texts of typer's that are help texts of peerplan's commands (the help and completion options).
@@ -72,9 +75,17 @@ class PeerplanGroup(TyperGroup):
             return super().invoke(ctx)
 
 
-def _installation_translator() -> Translator:
-    from review.cli.app import error_translator  # app.py builds the app with this group
+def error_translator(round_name: object) -> Translator:
+    """The language an error is said in: the round's when the command names one that exists,
+    else the installation's. An error in the settings or the database itself must still be
+    said: then the installation's language as the environment names it."""
+    try:
+        return round_translator(load_settings(), str(round_name) if round_name else None)
+    except Exception:
+        return translator(pick_language(os.environ.get("PEERPLAN_LANGUAGE"), system_language()))
 
+
+def _installation_translator() -> Translator:
     return error_translator(None)
 
 

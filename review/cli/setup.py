@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from review.cli.app import (
     app,
@@ -16,6 +17,7 @@ from review.cli.app import (
 )
 from review.coordinator.language import coordinator_translator
 from review.db import migrate, schema_revision
+from review.i18n import said
 from review.paths import RUBRICS_DIR
 from review.rubric import check_rubrics, rubric_files
 
@@ -44,12 +46,15 @@ def rubrics_check(
     """Validate rubric files; name file, criterion and field of every problem."""
     files = paths or rubric_files(RUBRICS_DIR)
     errors = check_rubrics(files)
+    t = installation_translator()
     for error in errors:
-        for problem in error.problems:
-            err_console.print(f"[red]{error.path}[/]: {problem}", highlight=False)
+        for problem in error.problems:  # in the installation's language
+            err_console.print(
+                f"[red]{escape(str(error.path))}[/]: {escape(str(said(t, problem)))}",
+                highlight=False,
+            )
     if errors:
         raise typer.Exit(1)
-    t = installation_translator()
     console.print(
         t.ngettext(
             "%(n)s rubric file valid: %(names)s", "%(n)s rubric files valid: %(names)s", len(files)

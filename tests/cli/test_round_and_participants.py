@@ -152,14 +152,43 @@ def test_bad_rows_are_named_and_nothing_is_written(cli, tmp_path: Path, settings
     ]
     result = cli("import", str(_csv(tmp_path, bad)), "--round", "R")
     assert result.exit_code == 2
-    output = " ".join(result.output.split())
+    output = " ".join(result.output.split())  # the round's language: German
+    assert "participants.csv: 5 Probleme, nichts importiert:" in output
+    assert "Zeile 6: „not-an-email“ ist keine E-Mail-Adresse" in output
+    assert "Zeile 7: die Gemeinde „Atlantis“ ist weder in der Datei noch in der Runde" in output
+    assert "Zeile 8: min_load 5 ist größer als max_load 2" in output
+    assert "Zeile 9: expertise ['juggling'] ist kein Bewertungsbogen" in output
+    assert "Zeile 10: kind muss „municipality“ oder „reviewer“ sein, nicht „mayor“" in output
+    assert _count(settings, Municipality) == 0 and _count(settings, Reviewer) == 0
+    cli("round", "create", "E", "--language", "en")
+    output = " ".join(cli("import", str(_csv(tmp_path, bad)), "--round", "E").output.split())
     assert "row 6: email 'not-an-email' is not an email address" in output
     assert "row 7: municipality 'Atlantis' is neither in the file nor in the round" in output
     assert "row 8: min_load 5 is above max_load 2" in output
     assert "row 9: expertise ['juggling'] is not a rubric" in output
     assert "row 10: kind must be 'municipality' or 'reviewer'" in output
     assert "nothing imported" in output
-    assert _count(settings, Municipality) == 0 and _count(settings, Reviewer) == 0
+
+
+def test_pydantics_problems_with_a_row_are_said_in_the_rounds_language(cli, tmp_path: Path) -> None:
+    cli("round", "create", "R")
+    bad = [
+        *GOOD,
+        "reviewer,,Tulln,x@tulln.example,,de,de,,technical,0,2,",
+        "reviewer,Kim Weber,Tulln,kim@tulln.example,,de,de,,technical,zwei,2,",
+        "municipality,Linz,,,AT,de,,mayor,,,,",
+        "reviewer,Eve Roth,Tulln,eve@tulln.example,,de,de,,technical,-1,2,",
+    ]
+    german = " ".join(cli("import", str(_csv(tmp_path, bad)), "--round", "R").output.split())
+    assert "Zeile 6: name: fehlt, ist aber erforderlich" in german
+    assert "Zeile 7: min_load: muss eine ganze Zahl sein" in german
+    assert "Zeile 8: role: muss 'frontrunner', 'follower' oder 'special-award' sein" in german
+    assert "Zeile 9: min_load: muss mindestens 0 sein" in german
+    cli("round", "create", "E", "--language", "en")
+    english = " ".join(cli("import", str(_csv(tmp_path, bad)), "--round", "E").output.split())
+    assert "row 6: name: Field required" in english
+    assert "row 7: min_load: Input should be a valid integer, unable to parse string" in english
+    assert "row 8: role: Input should be 'frontrunner', 'follower' or 'special-award'" in english
 
 
 def test_xlsx_import(cli, tmp_path: Path, settings: Settings) -> None:
@@ -236,7 +265,8 @@ def test_salutation_column_greets_by_title(cli, tmp_path: Path, settings: Settin
         encoding="utf-8",
     )
     refused = cli("import", str(path), "--round", "R")
-    assert refused.exit_code == 2 and "salutation 'Dr.' unknown" in refused.output
+    assert refused.exit_code == 2  # said in the round's language
+    assert "Zeile 6: salutation: Anrede „Dr.“ unbekannt" in refused.output
     path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:-1]) + "\n")
     assert cli("import", str(path), "--round", "R").exit_code == 0
     with Session(get_engine(settings)) as session:
