@@ -208,8 +208,8 @@ CHECKS: tuple[Check, ...] = (
             ("beschluss des ", r"beschluss des (?:stadt|gemeinde|kreis)?rat"),
             r"beschlussvorlage",
             (
-                ("beschlossen", "verabschiedet"),
-                r"(?:stadt|gemeinde|kreis)?rat\b.{0,200}?\b(?:beschlossen|verabschiedet)",
+                ("beschlossen", "verabschiedet", "zugestimmt"),
+                r"(?:stadt|gemeinde|kreis)?rat\b.{0,200}?\b(?:beschlossen|verabschiedet|zugestimmt)",
             ),
             (
                 ("beschlossen", "verabschiedet"),
@@ -236,6 +236,12 @@ CHECKS: tuple[Check, ...] = (
                 r"(?:council|assembly|plenary)",
             ),
             ("council ", r"council (?:unanimously )?(?:approved|adopted|endorsed|ratified)"),
+            # "The City Council of Exampleton approved", "the council voted in favour of the plan"
+            (
+                "council",
+                r"council\b[^.;\n]{0,60}?\b(?:unanimously )?(?:approved|adopted|endorsed|ratified|"
+                r"voted (?:for|in favou?r)|gave its approval)\b",
+            ),
             # "decision of the City Council", "resolution of the Municipal Council"
             (
                 ("council", "assembly", "plenary"),

@@ -231,9 +231,10 @@ def _with_decisions_by_number(
 
 
 # "is expected to be adopted by the city council in autumn", "soll vom Rat beschlossen werden"
+# ("will not be finally endorsed by the City Council until 2025": a word or two between)
 _TO_COME_BEFORE = re.compile(
-    r"(?:expected to be|is to be|are to be|will be|shall be|would be|planned to be|to be|"
-    r"yet to be|awaiting|pending)\s*$"
+    r"(?:expected to be|is to be|are to be|will(?: not)? be|shall be|would be|planned to be|"
+    r"to be|yet to be|awaiting|pending)(?:\s+(?:\w+ly|not|yet|also|then|soon|still))*\s*$"
 )
 _TO_COME_AFTER = re.compile(r"^\s*(?:werden|worden soll|wird|soll)\b")
 
@@ -297,7 +298,7 @@ _ANOTHER_COUNCIL = re.compile(
     r"(?:european|\beu|security|advisory|youth|climate|research|nordic|economic|scientific|"
     r"expert|citizens'?|citizen|senior|business|general|national|federal|regional|works|"
     r"children's|environmental|energy|sustainability|klima|jugend|senioren|bei)"
-    r"[ -](?:council|assembly|rat\b)|council of (?:the )?(?:european|eu\b|europe|ministers)"
+    r"[\s-](?:council|assembly|rat\b)|council\sof\s(?:the\s)?(?:european|eu\b|europe|ministers)"
 )
 
 

@@ -44,6 +44,9 @@ COUNCIL = [
         None,
     ),
     ("Das Klimaschutzprogramm wurde von der Bürgerschaft im Jahr 2019 beschlossen.", None),
+    ("Der Gemeinderat hat dem Klimaschutzkonzept am 3. Mai 2022 zugestimmt.", None),
+    ("The City Council of Exampleton approved the climate neutrality roadmap in 2023.", None),
+    ("In June 2022 the council voted in favour of the Climate City Contract.", None),
     (
         "Beschluss der Stadtverordnetenversammlung zum Klimaschutzkonzept vom 14.11.2019.",
         "14.11.2019",
@@ -70,6 +73,10 @@ NO_COUNCIL = [
     "The city's climate plan was approved by the mayor and the executive board.",
     "Das Klimaschutzkonzept soll dem Gemeinderat 2025 zur Beschlussfassung vorgelegt werden.",
     "Der Stadtrat hat den Bebauungsplan für das Gewerbegebiet Nord beschlossen.",
+    "The council approved the new parking fees for the old town in 2023.",
+    "The advisory council voted in favour of the climate plan.",
+    "The 2030 framework on climate and energy policy: the European\nCouncil endorsed a target of 40 %.",
+    "The initiatives will not be finally endorsed by the City Council until 2025.",
 ]
 
 
