@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from docx.shared import Cm
+
 from review.consolidation.gather import PlanRow, rubrics_of
 from review.documents.docxkit import (
     OUTCOME,
@@ -20,9 +22,12 @@ from review.documents.docxkit import (
     TABLE,
     Styled,
     anonymise_properties,
+    keep_whole,
     open_template,
+    repeat_as_header,
     score_colour,
     shade,
+    upright,
 )
 from review.documents.spool import EVERY, RowSpool
 from review.documents.text import clean
@@ -90,10 +95,11 @@ def _write_summary(
     )
     rest = (25.7 - 10.0) / (len(head) - 2)
     table = doc.table(1, len(head), TABLE, [6.0, 4.0] + [rest] * (len(head) - 2))
+    repeat_as_header(table.rows[0])
     for cell, text in zip(table.rows[0].cells, head, strict=True):
         cell.text = text
     for row in rows:
-        cells = spool.add_row(table).cells
+        cells = keep_whole(spool.add_row(table)).cells
         cells[0].text = clean(row.dossier.municipality)
         cells[1].text = _outcome(row, t)
         by_id = {r.rubric_id: r for r in row.result.rubrics}
@@ -112,11 +118,12 @@ def _write_summary(
     criteria = [(rubric, c) for rubric in rubrics for c in rubric.criteria]
     cell_width = (25.7 - 4.0) / max(1, len(criteria))
     heat = doc.table(1, 1 + len(criteria), PLAIN_TABLE, [4.0] + [cell_width] * len(criteria))
+    repeat_as_header(heat.rows[0])
     heat.rows[0].cells[0].text = t.gettext("Municipality")
     for cell, (_rubric, criterion) in zip(heat.rows[0].cells[1:], criteria, strict=True):
         cell.text = criterion.id
     for row in rows:
-        cells = spool.add_row(heat).cells
+        cells = keep_whole(spool.add_row(heat)).cells
         cells[0].text = clean(row.dossier.municipality)
         values = {
             (res.rubric_id, c.criterion_id): c for res in row.result.rubrics for c in res.criteria
@@ -181,11 +188,15 @@ def learning_matrix(
         return
     width = (25.7 - 4.0) / len(teachers)
     table = doc.table(1, 1 + len(teachers), PLAIN_TABLE, [4.0] + [width] * len(teachers))
+    # Upright names need a row as tall as the longest: about 0.2 cm a letter at 10 pt.
+    longest = max(len(names[teacher]) for teacher in teachers)
+    repeat_as_header(table.rows[0], Cm(min(8.0, 0.5 + 0.2 * longest)))
     table.rows[0].cells[0].text = t.gettext("learns ↓ from →")
     for cell, teacher in zip(table.rows[0].cells[1:], teachers, strict=True):
         cell.text = names[teacher]
+        upright(cell)  # ten or more columns of 2 cm or less: names across broke mid-word
     for learner in learners:
-        cells = add_row(table).cells
+        cells = keep_whole(add_row(table)).cells
         cells[0].text = names[learner]
         for cell, teacher in zip(cells[1:], teachers, strict=True):
             cell.text = "; ".join(pairs.get((learner, teacher), []))
@@ -210,12 +221,13 @@ def progress_table(
     )
     rest = (25.7 - 10.0) / (len(head) - 2)
     table = doc.table(1, len(head), TABLE, [5.0, 5.0] + [rest] * (len(head) - 2))
+    repeat_as_header(table.rows[0])
     for cell, text in zip(table.rows[0].cells, head, strict=True):
         cell.text = text
     for row in back:
         past = row.dossier.history
         assert past is not None
-        cells = add_row(table).cells
+        cells = keep_whole(add_row(table)).cells
         cells[0].text = clean(row.dossier.municipality)
         cells[1].text = clean(past.round_name)
         now = {

@@ -23,7 +23,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Length, Pt, RGBColor
 
 from review.paths import TEMPLATES_DIR
 
@@ -192,6 +192,37 @@ def anonymise_properties(
     for part in document.part.package.iter_parts():
         if str(part.partname) == "/docProps/app.xml" and hasattr(part, "_blob"):
             part._blob = _APP_PERSONAL.sub(rb"<\1></\1>", part._blob)
+
+
+def keep_whole(row):
+    """The row stays on one page (`w:cantSplit`): a summary's row of a plan split over two
+    pages, its flags at the top of the next page under no name. Only for rows of short cells:
+    a row taller than a page is split anyway."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    return row
+
+
+def repeat_as_header(row, height: Length | None = None):
+    """The row is the table's header: whole, and repeated at the top of every page the table
+    continues on (a long table's second page had columns without names). `height`: at least
+    this tall (upright names need it: LibreOffice does not grow a row for them)."""
+    props = row._tr.get_or_add_trPr()
+    props.append(OxmlElement("w:cantSplit"))  # the schema's order: cantSplit, trHeight, tblHeader
+    if height is not None:
+        tall = OxmlElement("w:trHeight")
+        tall.set(qn("w:val"), str(height.twips))
+        tall.set(qn("w:hRule"), "atLeast")
+        props.append(tall)
+    props.append(OxmlElement("w:tblHeader"))
+    return row
+
+
+def upright(cell) -> None:
+    """The cell's text runs upwards (bottom to top): a column header of a matrix with many
+    narrow columns, where a city's name across the cell broke mid-word ('Lappeenr/anta')."""
+    direction = OxmlElement("w:textDirection")
+    direction.set(qn("w:val"), "btLr")
+    cell._tc.get_or_add_tcPr().append(direction)
 
 
 def shade(cell, fill: str) -> None:

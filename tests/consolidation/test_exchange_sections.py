@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docx import Document as open_docx
+from docx.oxml.ns import qn
+
 from review.consolidation.gather import PlanRow
 from review.consolidation.plan_document import write_consolidated
 from review.consolidation.summary import write_summary_docx
@@ -49,3 +52,26 @@ def test_a_round_that_does_not_name_peers_has_no_matrix(tmp_path: Path) -> None:
     text = docx_text(path)
     assert "This round does not name peers to each other." in text
     assert "learns ↓ from →" not in text
+
+
+def test_the_round_summarys_tables_keep_rows_and_names_whole(tmp_path: Path) -> None:
+    # Found in a round of the 30 English CCC plans: a plan's row of the heat map split over two
+    # pages (its flags at the top of the next page, under no name and no column names), and
+    # the matrix's columns of 2 cm broke 'Lappeenr/anta', 'Copenha/gen' (rendered and looked at).
+    rows = round_of()
+    path = write_summary_docx(rows, tmp_path / "s.docx", round_name="R", language="en")
+    tables = open_docx(str(path)).tables
+    assert len(tables) >= 3  # plans, criteria compared, learning from peers
+    for table in tables:
+        header, *body = table._tbl.tr_lst
+        assert header.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+        assert body and all(
+            tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in body
+        )
+    # Upright names need the row's height: LibreOffice does not grow a row for them.
+    assert tables[2]._tbl.tr_lst[0].find(f"{qn('w:trPr')}/{qn('w:trHeight')}") is not None
+    matrix_header = tables[2].rows[0].cells[1:]
+    assert matrix_header and all(
+        cell._tc.find(f"{qn('w:tcPr')}/{qn('w:textDirection')}").get(qn("w:val")) == "btLr"
+        for cell in matrix_header
+    )
