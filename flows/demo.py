@@ -34,6 +34,7 @@ from review.config import Settings, load_settings
 from review.consolidation.gather import gather_round
 from review.coordinator.language import coordinator_translator
 from review.db import get_engine, migrate, session_scope
+from review.i18n import translator
 from review.mailsink import Mailbox, free_port, start_mailbox
 from review.participants import import_participants
 from review.portal import create_app
@@ -325,7 +326,7 @@ def _scenario(
         out_dir=out_dir,
         documents_dir=out_dir / "documents",
         seconds=time.perf_counter() - started,
-        plans=plan_summary(settings, ROUND_NAME),
+        plans=plan_summary(settings, ROUND_NAME, t.language),
         messages=kinds,
         submitted=submitted,
         replied=replied,
@@ -333,11 +334,12 @@ def _scenario(
     )
 
 
-def plan_summary(settings: Settings, round_name: str) -> list[PlanSummary]:
-    """Per plan: municipality, language, length, assignments, outcome and totals."""
+def plan_summary(settings: Settings, round_name: str, language: str = "en") -> list[PlanSummary]:
+    """Per plan: municipality, language, length, assignments, outcome and totals, said in
+    `language` (the reader's, not the round's)."""
     with session_scope(get_engine(settings)) as session:
         round_ = get_round(session, round_name)
-        status = {p["municipality"]: p for p in round_status(session, round_)["plans"]}
+        status = {p["municipality"]: p for p in round_status(session, round_, language)["plans"]}
         dossiers = gather_round(session, round_)
     rows: list[PlanSummary] = []
     for dossier in sorted(dossiers, key=lambda d: d.municipality):
@@ -349,9 +351,9 @@ def plan_summary(settings: Settings, round_name: str) -> list[PlanSummary]:
                 "language": plan.get("language"),
                 "length": plan.get("length") or "",
                 "assignments": plan.get("assignments", {}),
-                "outcome": result.outcome.label(round_.language)
+                "outcome": result.outcome.label(language)
                 if result.outcome
-                else "incomplete",
+                else translator(language).gettext("incomplete"),
                 "totals": {r.rubric_id: r.total for r in result.rubrics},
                 "flags": result.flags,
             }

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from review.cli.app import app, console, installation_translator, user_errors
-from review.i18n import N_, state_name
+from review.i18n import N_, Translator, state_name
+
+if TYPE_CHECKING:
+    from flows.demo import PlanSummary
 
 
 @app.command()
@@ -27,43 +33,15 @@ def demo(
     # review/cli is the application shell: the one place in review/ that may reach into flows/.
     from flows.demo import run_demo
 
+    t = installation_translator()
+    _ = t.gettext
     result = run_demo(
         out,
         seed=seed,
         pages=pages or None,
         echo=lambda line: console.print(line, highlight=False),
     )
-    t = installation_translator()
-    _ = t.gettext
-    table = Table(title=_("MULTIPLY demo round: consolidated reviews"))
-    for column in (
-        _("municipality"),
-        _("language"),
-        _("length"),
-        _("reviews"),
-        _("technical"),
-        _("communication"),
-        _("flags"),
-        _("outcome"),
-    ):
-        table.add_column(column)
-    for plan in result.plans:
-        totals = plan["totals"]
-        assignments = plan["assignments"]
-        reviews = ", ".join(f"{v} {state_name(t, k)}" for k, v in sorted(assignments.items()))
-        table.add_row(
-            str(plan["municipality"]),
-            str(plan["language"]),
-            plan["length"],
-            reviews,
-            *(
-                "-" if (total := totals.get(r)) is None else t.format_decimal(total, 0)
-                for r in ("technical", "communication")
-            ),
-            str(plan["flags"]),
-            str(plan["outcome"]),
-        )
-    console.print(table)
+    console.print(demo_table(result.plans, t))
     mails = ", ".join(f"{n} {k}" for k, n in result.messages.most_common())
     ways = ", ".join(f"{_(FORM_NAMES.get(k, k))} {n}" for k, n in sorted(result.submitted.items()))
     for line, values in (
@@ -84,6 +62,39 @@ def demo(
     ):
         console.print(line % values, highlight=False, soft_wrap=True)
 
+
+def demo_table(plans: Sequence[PlanSummary], t: Translator) -> Table:
+    """The demo's plans in a table read whole in an 80-column terminal: four columns (eight cut
+    every German word to seven letters, 'Fürste…', 'abgesc…'), the plan's length and language
+    under its municipality, both rubrics' totals in one column ('35 / 68'), the flags under
+    the outcome."""
+    _ = t.gettext
+    table = Table(title=_("MULTIPLY demo round: consolidated reviews"))
+    totals_heading = " / ".join(_(name) for name in RUBRIC_NAMES.values())
+    for heading in (_("municipality"), _("reviews"), totals_heading, _("outcome")):
+        table.add_column(heading, overflow="fold")
+    for plan in plans:
+        municipality = (
+            plan["municipality"]
+            + "\n"
+            + ", ".join(part for part in (plan["length"], plan["language"] or "") if part)
+        )
+        reviews = "\n".join(
+            f"{n} {state_name(t, state)}" for state, n in sorted(plan["assignments"].items())
+        )
+        totals = " / ".join(
+            "–" if (total := plan["totals"].get(rubric)) is None else t.format_decimal(total, 0)
+            for rubric in RUBRIC_NAMES
+        )
+        outcome = plan["outcome"]
+        if plan["flags"]:
+            outcome += f"\n{_('flags')}: {plan['flags']}"
+        table.add_row(escape(municipality), reviews, totals, escape(outcome))
+    return table
+
+
+#: The demo's two rubrics, by their short names.
+RUBRIC_NAMES = {"technical": N_("technical"), "communication": N_("communication")}
 
 #: How the demo's reviewers handed their reviews in (`flows.demo`'s counts).
 FORM_NAMES = {"web form": N_("web form"), "word form": N_("Word form")}
