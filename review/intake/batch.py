@@ -26,7 +26,12 @@ from review.config import Settings
 from review.errors import InvalidInput
 from review.i18n import N_
 from review.intake.bulk import register_files
-from review.intake.errors import IntakeError, NoMunicipality, UnreadableSource
+from review.intake.errors import (
+    AmbiguousMunicipality,
+    IntakeError,
+    NoMunicipality,
+    UnreadableSource,
+)
 from review.intake.outcome import IntakeOutcome
 from review.intake.register import PlanFile, normalise_name, resolve_municipality
 from review.intake.take import read_guarded, refused
@@ -154,13 +159,68 @@ def municipality_from_file_name(names: Iterable[str], file_name: str) -> str | N
     return FileNames(names).municipality(file_name)
 
 
+#: Words that say what kind of place a municipality is, not which: a name is also found
+#: without them ('darmstadt-dieburg.pdf' for "Landkreis Darmstadt-Dieburg", 'exampleton.docx'
+#: for "City of Exampleton", 'frankfurt_am_main.pdf' for "Frankfurt am Main, Stadt" as
+#: official German lists write it). Spelled as the names are, umlauts and all.
+KINDS = (
+    "Landkreis",
+    "Kreis",
+    "Stadtkreis",
+    "Kreisstadt",
+    "Große Kreisstadt",
+    "Kreisfreie Stadt",
+    "Stadt",
+    "Hansestadt",
+    "Freie und Hansestadt",
+    "Landeshauptstadt",
+    "Universitätsstadt",
+    "Wissenschaftsstadt",
+    "Gemeinde",
+    "Marktgemeinde",
+    "Stadtgemeinde",
+    "Ortsgemeinde",
+    "Samtgemeinde",
+    "Verbandsgemeinde",
+    "Markt",
+    "Amt",
+    "Bezirk",
+    "Region",
+    "Regionalverband",
+    "City of",
+    "Town of",
+    "Municipality of",
+    "County of",
+    "District of",
+    "Borough of",
+    "Ville de",
+    "Commune de",
+    "Comune di",
+    "Città di",
+    "Municipio de",
+    "Ayuntamiento de",
+    "Gemeente",
+    "Kommune",
+    "Gmina",
+    "Miasto",
+    "Powiat",
+    "Obec",
+    "Město",
+)
+
+
 class FileNames:
     """Which of a round's municipalities a file's name names: its whole stem ('Münster.pdf',
     'bad_voeslau.docx'), else the one name standing as whole words in it
-    ('Klimaschutzkonzept_Tulln_2021.pdf', 'Bratislava-ccc.docx'); of names standing in it, the
-    longest wins where it holds the others ('Neustadt an der Donau' over 'Neustadt'). Two names
-    neither of which holds the other, or none: None (the file is refused and says how to name
-    it). Municipalities send their files under their own names, seldom the round's exactly.
+    ('Klimaschutzkonzept_Tulln_2021.pdf', 'Bratislava-ccc.docx'), each name also without the
+    word saying what kind of place it is (`KINDS`: 'darmstadt-dieburg.pdf' for "Landkreis
+    Darmstadt-Dieburg"). Of names standing in it, the one standing on the most words wins
+    where the others stand within those words ('Neustadt an der Donau' over 'Neustadt',
+    "Landkreis Darmstadt-Dieburg" over "Darmstadt" in 'darmstadt-dieburg.pdf'). Two names
+    standing on other words, or on the same ('offenbach.pdf' for "Stadt Offenbach" and "Kreis
+    Offenbach"): ambiguous, both named (`matches`); none: none. Either way the file is refused
+    and says how to name it. Municipalities send their files under their own names, seldom
+    the round's exactly.
 
     The names are looked up by each run of the file name's words, so a folder of n files
     against n names costs about n look-ups, not n x n comparisons."""
@@ -173,33 +233,50 @@ class FileNames:
 
     def add(self, name: str) -> None:
         for words in set(_spellings(name)):
-            if words:
-                self._by_words.setdefault(words, []).append(name)
-                self._longest = max(self._longest, len(words))
+            for form in {words, _without_kind(words)} - {()}:
+                named = self._by_words.setdefault(form, [])
+                if name not in named:
+                    named.append(name)
+                    self._longest = max(self._longest, len(form))
 
     def municipality(self, file_name: str) -> str | None:
-        found: dict[str, int] = {}
+        """The one municipality the file's name names, or None (none, or ambiguous)."""
+        found = self.matches(file_name)
+        return found[0] if len(found) == 1 else None
+
+    def matches(self, file_name: str) -> list[str]:
+        """[the municipality the file's name names], or every one standing in it when it is
+        ambiguous (in the order of their names), or []."""
+        spans: dict[str, tuple[int, int]] = {}  # name -> the most words it stands on
         for stem in set(_spellings(Path(file_name).stem)):
             for i in range(len(stem)):
                 for j in range(i + 1, min(len(stem), i + self._longest) + 1):
                     for name in self._by_words.get(stem[i:j], ()):
-                        found[name] = j - i
-        if not found:
-            return None
-        longest = max(found, key=lambda n: found[n])
-        if all(_stands_in(longest, n) for n in found):
-            return longest
-        return None
+                        start, end = spans.get(name, (0, 0))
+                        if j - i > end - start:
+                            spans[name] = (i, j)
+        if not spans:
+            return []
+        widest = max(spans, key=lambda n: spans[n][1] - spans[n][0])
+        start, end = spans[widest]
+        if all(
+            name == widest or (start <= i and j <= end and (i, j) != (start, end))
+            for name, (i, j) in spans.items()
+        ):
+            return [widest]
+        return sorted(spans, key=lambda n: (normalise_name(n), n))
 
 
-def _stands_in(name: str, part: str) -> bool:
-    """`part` is a run of whole words of `name` ('Neustadt' of 'Neustadt an der Donau')."""
-    return any(
-        words[i : i + len(p)] == p
-        for words in _spellings(name)
-        for p in _spellings(part)
-        for i in range(len(words) - len(p) + 1)
-    )
+def _without_kind(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A name's words without the kind of place before or after them ('landkreis darmstadt
+    dieburg': 'darmstadt dieburg'); the name itself when it is nothing else."""
+    for kind in _KIND_WORDS:
+        n = len(kind)
+        if len(words) > n and words[:n] == kind:
+            return words[n:]
+        if len(words) > n and words[-n:] == kind:
+            return words[:-n]
+    return words
 
 
 def _spellings(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -217,6 +294,12 @@ def _words(name: str) -> tuple[str, ...]:
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 _LETTERS = str.maketrans(
     {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
+)
+
+
+#: KINDS as `_spellings` writes them, the longest first ('kreisfreie stadt' before 'stadt').
+_KIND_WORDS = sorted(
+    {words for kind in KINDS for words in _spellings(kind)}, key=lambda words: -len(words)
 )
 
 
@@ -254,8 +337,14 @@ def plan_sources(
     planned: list[Planned] = []
     refusals: dict[int, IntakeOutcome] = {}
     for index, source in enumerate(sources):
-        name = source.municipality or in_file_names.municipality(source.file_name)
+        named = [source.municipality] if source.municipality else []
+        name = source.municipality or None
         try:
+            if not named:
+                named = in_file_names.matches(source.file_name)
+                name = named[0] if len(named) == 1 else None
+            if len(named) > 1:
+                raise AmbiguousMunicipality(source.file_name, named)
             if name is None:
                 raise NoMunicipality(source.file_name)
             found = known.get(name) or known.get(normalise_name(name))

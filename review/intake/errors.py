@@ -284,6 +284,21 @@ class NoMunicipality(IntakeError):
         )
 
 
+class AmbiguousMunicipality(IntakeError):
+    code = "ambiguous-municipality"
+
+    def __init__(self, name: str, municipalities: list[str]) -> None:
+        super().__init__(
+            N_(
+                "%(name)s: its name fits more than one municipality (%(municipalities)s). Name "
+                "the file after one of them in full, pass --municipality, or list it in a "
+                "manifest CSV (columns file,municipality)"
+            ),
+            name=name,
+            municipalities=", ".join(municipalities),
+        )
+
+
 class DuplicateFile(IntakeError):
     code = "duplicate"
 

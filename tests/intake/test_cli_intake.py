@@ -133,7 +133,8 @@ def test_a_file_named_as_municipalities_send_it_finds_its_municipality(
     assert outcomes["exampleton-secap.docx"]["municipality"] == "Exampleton"
     assert outcomes["exampleton-secap.docx"]["status"] == "registered"
     both = outcomes["Musterstadt und Exampleton.pdf"]
-    assert both["status"] == "refused" and "which municipality's plan is it?" in both["error"]
+    assert both["status"] == "refused" and both["error_code"] == "ambiguous-municipality"
+    assert "fits more than one municipality (Exampleton, Musterstadt)" in both["error"]
 
 
 @pytest.mark.parametrize(
@@ -155,6 +156,67 @@ def test_the_municipality_a_file_name_names(file_name: str, municipality: str | 
     names = ["Münster", "Neustadt", "Neustadt an der Donau", "Bad Vöslau", "Malmö", "Sønderborg"]
     names.append("Łódź")
     assert municipality_from_file_name(names, file_name) == municipality
+
+
+@pytest.mark.parametrize(
+    ("file_name", "municipality"),
+    [
+        ("darmstadt-dieburg.pdf", "Landkreis Darmstadt-Dieburg"),
+        ("Landkreis_Darmstadt-Dieburg_KSK_2023.pdf", "Landkreis Darmstadt-Dieburg"),
+        ("Darmstadt.pdf", "Wissenschaftsstadt Darmstadt"),
+        ("KSK Darmstadt 2020.pdf", "Wissenschaftsstadt Darmstadt"),
+        ("Stadt_Offenbach.pdf", "Stadt Offenbach"),
+        ("Kreis Offenbach Klimaplan.pdf", "Kreis Offenbach"),
+        ("offenbach.pdf", None),  # the city or the district: refused, not guessed
+        ("exampleton-secap.docx", "City of Exampleton"),
+        ("frankfurt_am_main.pdf", "Frankfurt am Main, Stadt"),
+        ("muenchen.pdf", "Landeshauptstadt München"),
+        ("Markt.pdf", None),  # a kind is no name
+    ],
+)
+def test_a_file_name_may_leave_out_the_kind_of_place(
+    file_name: str, municipality: str | None
+) -> None:
+    names = [
+        "Landkreis Darmstadt-Dieburg",
+        "Wissenschaftsstadt Darmstadt",
+        "Stadt Offenbach",
+        "Kreis Offenbach",
+        "City of Exampleton",
+        "Frankfurt am Main, Stadt",
+        "Landeshauptstadt München",
+    ]
+    assert municipality_from_file_name(names, file_name) == municipality
+
+
+def test_a_folder_of_real_file_names_is_matched_and_the_ambiguous_one_refused_with_why(
+    cli_env: Settings, tmp_path: Path
+) -> None:
+    # A coordinator's folder of real plans: 'darmstadt-dieburg.pdf' was refused ("which
+    # municipality's plan is it?") though the round has "Landkreis Darmstadt-Dieburg".
+    with Session(get_engine(cli_env)) as session:
+        round_ = make_round(session, name="Hessen", language="en")
+        for name in ("Landkreis Darmstadt-Dieburg", "Stadt Offenbach", "Kreis Offenbach"):
+            make_municipality(session, round_, name)
+        session.commit()
+    folder = tmp_path / "plaene"
+    folder.mkdir()
+    pdf = plan_files.text_pdf(plan_files.PLAN_DE)
+    (folder / "darmstadt-dieburg.pdf").write_bytes(pdf)
+    (folder / "offenbach.pdf").write_bytes(plan_files.text_pdf(plan_files.PLAN_EN))
+    result = runner.invoke(
+        app, ["intake", str(folder), "--round", "Hessen", "--workers", "1", "--json"]
+    )
+    assert result.exit_code == 1
+    outcomes = {o["file_name"]: o for o in json.loads(result.stdout)}
+    taken = outcomes["darmstadt-dieburg.pdf"]
+    assert (taken["status"], taken["municipality"]) == ("registered", "Landkreis Darmstadt-Dieburg")
+    refused = outcomes["offenbach.pdf"]
+    assert refused["status"] == "refused" and refused["error_code"] == "ambiguous-municipality"
+    assert (
+        "offenbach.pdf: its name fits more than one municipality (Kreis Offenbach, Stadt "
+        "Offenbach). Name the file after one of them in full, pass --municipality"
+    ) in refused["error"]
 
 
 def test_unknown_round_is_a_clear_error(cli_env: Settings, tmp_path: Path) -> None:
