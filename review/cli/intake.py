@@ -44,6 +44,17 @@ def log_to_file(s: Settings) -> Path:
     return path
 
 
+def warnings_since(log_file: Path, offset: int) -> int:
+    """The warnings and errors logged since `offset` (the readers' processes write to the same
+    file). Every run said "Reader warnings: <log>", and the log of a round of 30 plans held none:
+    a coordinator opened it for nothing."""
+    with open(log_file, "rb") as log:
+        log.seek(offset)
+        lines = log.read().decode("utf-8", "replace").splitlines()
+    # "<date> <time> LEVEL logger: message"; a traceback's lines do not start so
+    return sum(line.split(" ", 3)[2:3] in (["WARNING"], ["ERROR"], ["CRITICAL"]) for line in lines)
+
+
 @app.command()
 @user_errors
 def intake(
@@ -69,6 +80,7 @@ def intake(
     """
     s = settings()
     log_file = log_to_file(s)
+    log_start = log_file.stat().st_size
     sources = collect_sources(paths, municipality)
     if not sources:
         t = coordinator_translator(s)
@@ -126,7 +138,7 @@ def intake(
         console.print(
             t.gettext(
                 "%(files)s: %(registered)s registered, %(new)s, %(unchanged)s unchanged, "
-                "%(refused)s refused. Reader warnings: %(log)s"
+                "%(refused)s refused."
             )
             % {
                 "files": t.ngettext("%(num)s file", "%(num)s files", files) % {"num": files},
@@ -135,10 +147,19 @@ def intake(
                 % {"num": new},
                 "unchanged": counts["unchanged"],
                 "refused": counts["refused"],
-                "log": log_file,
             },
             highlight=False,
         )
+        if warned := warnings_since(log_file, log_start):
+            console.print(
+                t.ngettext(
+                    "%(num)s warning while reading the files: %(log)s",
+                    "%(num)s warnings while reading the files: %(log)s",
+                    warned,
+                )
+                % {"num": warned, "log": log_file},
+                highlight=False,
+            )
     if refused:
         raise typer.Exit(1)
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from review.cli import app
-from review.cli.intake import summary_table, what_is_missing
+from review.cli.intake import summary_table, warnings_since, what_is_missing
 from review.config import Settings
 from review.db import get_engine
 from review.i18n import translator
@@ -111,6 +111,30 @@ def test_the_summary_line_counts_in_words_not_in_brackets(
     result = runner.invoke(app, ["intake", str(plan), "--round", "R2", "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert summary in " ".join(result.output.split())
+
+
+def test_the_log_is_named_only_when_reading_warned(cli_env: Settings, tmp_path: Path) -> None:
+    """A round of the 30 English CCC plans: "Reader warnings: <data dir>/peerplan.log" under
+    every run, and the log held no warning; now the log is named with the number of warnings,
+    when there are any."""
+    plan = tmp_path / "Musterstadt.pdf"
+    plan.write_bytes(plan_files.text_pdf(plan_files.PLAN_EN))
+    result = runner.invoke(app, ["intake", str(plan), "--round", "R1", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "peerplan.log" not in result.output and "warning" not in result.output.lower()
+    log = tmp_path / "peerplan.log"
+    log.write_text("2026-12-01 20:05:38,576 INFO alembic.runtime.migration: Context impl.\n")
+    start = log.stat().st_size
+    with log.open("a") as out:
+        out.write(
+            "2026-12-01 20:06:01,001 WARNING pypdf._reader: incorrect startxref pointer(1)\n"
+            "2026-12-01 20:06:02,002 ERROR review.intake: a reader failed\n"
+            "Traceback (most recent call last):\n"
+            '  File "x.py", line 1, in <module> WARNING\n'
+            "2026-12-01 20:06:03,003 INFO review.intake: read\n"
+        )
+    assert warnings_since(log, start) == 2
+    assert warnings_since(log, log.stat().st_size) == 0
 
 
 def test_a_file_named_as_municipalities_send_it_finds_its_municipality(
