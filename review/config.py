@@ -6,6 +6,7 @@ and the CLI can point peerplan at a temporary data directory or another database
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from pathlib import Path
@@ -124,6 +125,8 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     """Settings from (lowest first) a TOML file, `PEERPLAN_*` variables, then `overrides`.
 
     The file is `config_file`, else `$PEERPLAN_CONFIG`, else `./peerplan.toml` when present.
+    What none of them sets comes from a running `peerplan serve` of the same data directory
+    (`served_settings`) before the defaults.
     """
     path = config_file or (Path(os.environ[CONFIG_ENV]) if os.environ.get(CONFIG_ENV) else None)
     if path is None and Path(DEFAULT_CONFIG_FILE).is_file():
@@ -136,4 +139,34 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     # Environment variables beat the file: drop file values the environment also sets.
     values = {k: v for k, v in from_file.items() if k not in env_set}
     values.update(overrides)
-    return Settings(**values)
+    settings = Settings(**values)
+    served = served_settings(settings)
+    return Settings(**{**values, **served}) if served else settings
+
+
+#: What a running `peerplan serve` started that the other commands of its data directory must
+#: use: written by serve, removed when it stops (review.cli.serve).
+SERVED_FILE = "serve.json"
+#: Serve's local mailbox stands in for SMTP only when none of these is set, as serve decides.
+SMTP_SETTINGS = frozenset({"smtp_host", "smtp_port", "smtp_block"})
+
+
+def served_settings(settings: Settings) -> dict[str, Any]:
+    """The local mailbox's address and the portal's URL of a `peerplan serve` running on this
+    data directory, for what the settings leave unset. `peerplan invite` in a second terminal
+    sent to the SMTP default, which nobody answers ("run `peerplan serve`", which was running),
+    and its links pointed at the default port, not at serve's portal."""
+    try:
+        served = json.loads((settings.data_dir / SERVED_FILE).read_text(encoding="utf-8"))
+        os.kill(int(served["pid"]), 0)  # a serve that crashed left its file behind
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    given = settings.model_fields_set
+    values: dict[str, Any] = {}
+    if served.get("smtp_port") and not SMTP_SETTINGS & given:
+        values.update(
+            smtp_host=served["smtp_host"], smtp_port=served["smtp_port"], smtp_security="none"
+        )
+    if served.get("portal_base_url") and "portal_base_url" not in given:
+        values["portal_base_url"] = served["portal_base_url"]
+    return values

@@ -20,6 +20,7 @@ stay fast and Prefect reads the right settings.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import signal
 import sys
@@ -33,7 +34,7 @@ from sqlmodel import col, select
 
 from review.cli.app import app, console, database, settings, user_errors
 from review.cli.children import Child, ChildFailed, port_free
-from review.config import Settings
+from review.config import SERVED_FILE, SMTP_SETTINGS, Settings
 from review.coordinator import access
 from review.coordinator.language import coordinator_translator
 from review.db import migrate
@@ -44,7 +45,6 @@ from review.models import Round
 
 PREFECT_STARTUP_TIMEOUT = 180.0  # a fresh server migrates its database first: ~25 s on 2 cores
 PORTAL_STARTUP_TIMEOUT = 60.0
-SMTP_SETTINGS = {"smtp_host", "smtp_port", "smtp_block"}
 
 
 def portal_app():
@@ -149,6 +149,7 @@ def serve(
         from flows.deployments import runner_deployments, serve_deployments
 
         deployments = runner_deployments()  # imports every flow: fails here, not half-served
+        _write_served(s, mailbox, None if base_url_configured or not portal else portal_url)
         _print_addresses(ui_url, portal_url, mailbox, logs, t)
         if portal_url:
             _print_round_pages(s, t)
@@ -164,7 +165,21 @@ def serve(
     except ChildFailed as exc:
         raise exc from None
     finally:
+        (s.data_dir / SERVED_FILE).unlink(missing_ok=True)
         _stop_all(children, mailbox, previous, t)
+
+
+def _write_served(s: Settings, mailbox: Mailbox | None, portal_url: str | None) -> None:
+    """Tell the other commands of this data directory what serve started (read by
+    `review.config.served_settings`): `peerplan invite` in a second terminal then sends into
+    this mailbox, with links to this portal."""
+    served = {"pid": os.getpid(), "portal_base_url": portal_url}
+    if mailbox:
+        served.update(smtp_host=mailbox.host, smtp_port=mailbox.port)
+    path = s.data_dir / SERVED_FILE
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(served), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _stop_all(

@@ -128,6 +128,33 @@ def test_invitations_reach_the_local_mailbox_with_links_to_this_portal(served: S
     assert httpx.get(links[0], timeout=30, follow_redirects=True).status_code == 200
 
 
+def test_peerplan_invite_in_a_second_terminal_uses_serves_mailbox_and_portal(served: Served):
+    """A coordinator with serve running types `peerplan invite` in another terminal, with the
+    same settings (none): it sent to the SMTP default nobody answers and its links named the
+    default port; now it uses serve's mailbox and portal (`<data dir>/serve.json`)."""
+    assert served.portal_url, "serve started no portal"
+    data = served.log.parent / "data"
+    settings = load_settings(data_dir=data)
+    with session_scope(engine_for(settings.database_url)) as session:
+        round_, municipalities, plans = small_round(session, name="Runde Terminal")
+        reviewer = make_reviewer(session, round_, municipalities["Bergdorf"])
+        approved_assignment(session, round_, plans["Altstadt"], reviewer)
+    before = set((data / "mailbox").glob("*.eml"))
+    invited = subprocess.run(
+        [sys.executable, "-m", "review", "invite", "--round", round_.name],
+        env=clean_env(data),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert invited.returncode == 0, invited.stdout + invited.stderr
+    mails = sorted(set((data / "mailbox").glob("*.eml")) - before)
+    assert mails, "peerplan invite delivered nothing into serve's mailbox"
+    message = email.message_from_bytes(mails[-1].read_bytes(), policy=email.policy.default)
+    links = re.findall(r"https?://\S+", message.get_body(("plain",)).get_content())
+    assert links and all(link.startswith(served.portal_url) for link in links), links
+
+
 def test_a_plans_last_review_starts_compile_reviews(served: Served):
     """The portal's announcement (review.signals) makes the compile-reviews deployment's trigger
     start a run for that plan: the coordinator sees documents without starting anything."""
@@ -201,3 +228,5 @@ def test_sigterm_stops_every_process_it_started(served: Served):
     time.sleep(1)
     left = {pid: cmd for pid, cmd in tree.items() if cmdline(pid) == cmd and cmd}
     assert not left, f"processes left running after SIGTERM: {left}"
+    # What it lent the other commands is taken back with it.
+    assert not (served.log.parent / "data" / "serve.json").exists()
