@@ -44,6 +44,7 @@ from review.consolidation.rules import PlanResult, RubricResult
 from review.documents.docxkit import (
     COMMENT,
     FLAG,
+    HEADER_SIZE,
     HINT,
     OUTCOME,
     PLAIN_TABLE,
@@ -215,9 +216,12 @@ class PlanWriter:
             assert r.outcome is not None
             outcome = r.outcome.label(lang)
             doc.para(self.t.gettext("Outcome: %(outcome)s") % {"outcome": outcome}, OUTCOME)
-        # German words whole (seen in a German round's PDF: '50,0 (vorläufig)' broke in 2 cm);
-        # English '(provisional)' still breaks in 2.6 cm: the five columns fill the 17 cm
-        table = doc.table(1, 5, TABLE, [5.9, 2.6, 3.0, 2.3, 3.2])
+        # Every word whole, measured in DejaVu Sans as LibreOffice sets it, plus 0.4 cm of cell
+        # margins: the bold 'Kommunikationsstrategie' 5.4 cm; 'Überarbeitung' 2.7 cm (it broke
+        # as 'Überarbeitun/g' in 3 cm); the headers at 9 pt, 'Disagreements' 2.7 cm; and the
+        # provisional total at 9 pt, '(provisional)' 2.0 cm (it broke as '(provisional/)' at
+        # 10.5 pt in 2.6 cm). The five columns fill the 17 cm.
+        table = doc.table(1, 5, TABLE, [5.9, 2.45, 3.2, 2.3, 3.15])
         names = (
             self.t.gettext("Rubric"),
             self.t.gettext("Total (0–100)"),
@@ -237,6 +241,8 @@ class PlanWriter:
                 cells[1].text = self.t.gettext("%(total)s (provisional)") % {
                     "total": self.total(res.partial_total)
                 }
+                for run in cells[1].paragraphs[0].runs:  # a figure to come, set a size smaller
+                    run.font.size = HEADER_SIZE
                 cells[2].text = incomplete
             cells[3].text = f"{res.received} / {res.expected}"
             cells[4].text = str(res.flags)

@@ -93,11 +93,14 @@ def _write_summary(
         + [r.title(lang) for r in rubrics]
         + [t.gettext("Disagreements")]
     )
-    rest = (25.7 - 10.0) / (len(head) - 2)
-    table = doc.table(1, len(head), TABLE, [6.0, 4.0] + [rest] * (len(head) - 2))
+    # The headers at 9 pt as in the plans' documents: a rubric's title is one long German word
+    # ('Kommunikationsstrategie', 4.6 cm bold at 9 pt, 5.4 cm at 10.5 pt, broke as
+    # 'Kommunikationsstrate/gie' in 5.2 cm); 'Abweichungen' needs 2.7 cm of the 3.2, and each
+    # rubric's column the rest, 6.25 cm a rubric with the two shipped.
+    rest = (25.7 - 6.0 - 4.0 - 3.2) / len(rubrics) if rubrics else 0.0
+    table = doc.table(1, len(head), TABLE, [6.0, 4.0] + [rest] * len(rubrics) + [3.2])
     repeat_as_header(table.rows[0])
-    for cell, text in zip(table.rows[0].cells, head, strict=True):
-        cell.text = text
+    doc.header(table, head)
     for row in rows:
         cells = keep_whole(spool.add_row(table)).cells
         cells[0].text = clean(row.dossier.municipality)
