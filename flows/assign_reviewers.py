@@ -53,7 +53,7 @@ from review.coordinator import artifacts, run_log
 from review.coordinator.language import coordinator_language
 from review.db import get_engine, session_scope
 from review.errors import InvalidInput
-from review.i18n import translator
+from review.i18n import said, translator
 from review.rounds import get_round
 
 ACTOR = "flow:assign_reviewers"
@@ -148,6 +148,8 @@ def propose(
     log = get_run_logger()
     with session_scope(get_engine(settings)) as session:
         round_ = get_round(session, round_name)
+        language = coordinator_language(settings, round_.language)
+        t = translator(language)
         proposal = service.propose(
             session,
             round_,
@@ -155,10 +157,9 @@ def propose(
             forbidden=forbidden,
             actor=ACTOR,
             budget=budget,
-            progress=log.info,
+            progress=lambda line: log.info(said(t, line)),  # in the round's language
         )
         rows = proposal_table(session, proposal)
-        language = coordinator_language(settings, round_.language)
         return {
             "language": language,
             "status": proposal.status,

@@ -20,6 +20,7 @@ import numpy as np
 from review.assignment.budget import Budget
 from review.assignment.flow import solve_flow
 from review.assignment.problem import Problem
+from review.i18n import N_, Figure, Phrase
 
 #: Subgradient steps at most.
 ROUNDS = 12
@@ -67,5 +68,10 @@ def lagrangian_bound(
             stalled += 1
             if stalled >= 2:
                 scale, stalled = scale / 2, 0
-    clock.say(f"Lagrangian bound: {best / pb.weight_per_value / pb.scale:.3f}")
+    clock.say(
+        Phrase(
+            N_("Lagrangian bound: %(bound)s"),
+            bound=Figure(best / pb.weight_per_value / pb.scale, 3),
+        )
+    )
     return min(best, bound)

@@ -1,10 +1,15 @@
-"""A wall-clock budget shared by every solve of one assignment, and its progress lines."""
+"""A wall-clock budget shared by every solve of one assignment, and its progress lines.
+
+A progress line is a `Phrase`: the log keeps its English text (for developers), the coordinator
+reads it in the round's language (`peerplan assign` prints it, the flow logs it)."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable
+
+from review.i18n import N_, Figure, Message, Phrase
 
 logger = logging.getLogger("review.assignment")
 
@@ -42,8 +47,26 @@ class Budget:
         return left is not None and left <= 0.0
 
     def say(self, message: str) -> None:
-        """A progress line, prefixed with the seconds spent so far."""
-        line = f"assignment {self.elapsed():6.1f} s: {message}"
+        """A progress line (a `Phrase`), prefixed with the seconds spent so far."""
+        line = Phrase(
+            N_("assignment %(seconds)s s: %(step)s"),
+            seconds=Figure(self.elapsed(), 1),
+            step=message,
+        )
         logger.info(line)
         if self._progress is not None:
             self._progress(line)
+
+
+#: A solve's outcome as the progress lines name it (HiGHS's other states keep their name).
+SOLVER_STATES = {
+    "optimal": N_("optimal"),
+    "feasible": N_("feasible"),
+    "infeasible": N_("infeasible"),
+    "time limit": N_("time limit"),
+    "timeout": N_("out of time"),
+}
+
+
+def solver_state(status: str) -> Message:
+    return Message(SOLVER_STATES.get(status, status))

@@ -30,7 +30,7 @@ from review.assignment.round_instance import (
 )
 from review.assignment.solver import solve_widening
 from review.errors import InvalidInput
-from review.i18n import N_
+from review.i18n import N_, Count, Phrase, Plural
 from review.models import Assignment, AssignmentStatus, Plan, Round, saved_id, utcnow
 from review.states import amend_all
 
@@ -238,10 +238,20 @@ def _solve_round(
     def problem(top_k: int) -> Problem:
         pb, found = round_problem(data, instance, top_k)
         built.append(found)
-        pruned = ""
+        triples = Plural("%(num)s triple", "%(num)s triples", len(found.r))
         if found.pruning:
-            pruned = f" (each plan's top {top_k} per rubric of {found.pruning['eligible']})"
-        clock.say(f"candidates from the database: {len(found.r)} triples{pruned}")
+            line = Phrase(
+                N_(
+                    "candidates from the database: %(triples)s (each plan's top %(k)s per rubric "
+                    "of %(eligible)s)"
+                ),
+                triples=triples,
+                k=top_k,
+                eligible=Count(found.pruning["eligible"]),
+            )
+        else:
+            line = Phrase(N_("candidates from the database: %(triples)s"), triples=triples)
+        clock.say(line)
         return pb
 
     result = solve_widening(problem, clock)

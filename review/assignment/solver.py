@@ -34,13 +34,13 @@ import numpy as np
 
 from review.assignment import explain
 from review.assignment.bound import lagrangian_bound
-from review.assignment.budget import DEFAULT_BUDGET, DEFAULT_GAP, Budget, Progress
+from review.assignment.budget import DEFAULT_BUDGET, DEFAULT_GAP, Budget, Progress, solver_state
 from review.assignment.flow import Conflict, municipality_conflicts, solve_flow, weight
 from review.assignment.greedy import greedy_repair
 from review.assignment.ilp import solve_ilp
 from review.assignment.instance import AssignmentOut, Instance, Result
 from review.assignment.problem import TOP_K, Problem, build, top_k_mask
-from review.i18n import N_, Figure, Phrase
+from review.i18n import N_, Figure, Message, Phrase, Plural
 
 #: The whole ILP is solved (and proven optimal by HiGHS) up to this many candidates; above it
 #: only the repaired part, or each plan's top-K candidates. Kept small because HiGHS checks its
@@ -94,7 +94,13 @@ def solve_widening(
             break
         top_k *= 2
         widened += 1
-        clock.say(f"infeasible on each plan's top {top_k // 2} candidates: widened to {top_k}")
+        clock.say(
+            Phrase(
+                N_("infeasible on each plan's top %(k)s candidates: widened to %(wider)s"),
+                k=top_k // 2,
+                wider=top_k,
+            )
+        )
         pb = make_problem(top_k)
     if result.pruning is not None:
         result.pruning["widened"] = widened
@@ -111,9 +117,21 @@ def solve_problem(
 ) -> Result:
     """`solve` on a problem that is already built (the database builds its own, in bulk)."""
     clock = clock or Budget(budget, progress, gap)
+    budget_said = (
+        Message(N_("no budget"))
+        if clock.seconds is None
+        else Phrase(N_("budget %(seconds)s s"), seconds=Figure(clock.seconds))
+    )
     clock.say(
-        f"{pb.n_plans} plans, {pb.n_reviewers} reviewers, {len(pb.r)} candidate triples; "
-        f"budget {'none' if clock.seconds is None else f'{clock.seconds:g} s'}"
+        Phrase(
+            N_("%(plans)s, %(reviewers)s, %(triples)s; %(budget)s"),
+            plans=Plural("%(num)s plan", "%(num)s plans", pb.n_plans),
+            reviewers=Plural(
+                "%(num)s reviewer available", "%(num)s reviewers available", pb.n_reviewers
+            ),
+            triples=_triples(len(pb.r)),
+            budget=budget_said,
+        )
     )
     answer = _solve(pb, clock)
     return _result(pb, answer, clock)
@@ -126,14 +144,21 @@ def _solve(pb: Problem, clock: Budget) -> _Answer:
     root = solve_flow(pb)
     flow_seconds = time.monotonic() - started
     if root is None:
-        clock.say("the flow relaxation is infeasible: no assignment exists")
+        clock.say(Message(N_("the flow relaxation is infeasible: no assignment exists")))
         return _Answer(None, 0, "flow", failure="infeasible")
     bound = weight(pb, root)
     conflicts = municipality_conflicts(pb, root)
     plans = sorted({plan for plan, _, _ in conflicts})
     clock.say(
-        f"flow relaxation: bound {_affinity(pb, bound):.3f}; "
-        f"{len(plans)} plans with two reviewers of one municipality"
+        Phrase(
+            N_("flow relaxation: bound %(bound)s; %(plans)s"),
+            bound=Figure(_affinity(pb, bound), 3),
+            plans=Plural(
+                "%(num)s plan with two reviewers of one municipality",
+                "%(num)s plans with two reviewers of one municipality",
+                len(plans),
+            ),
+        )
     )
     if pb.avoid_reciprocal or pb.require_frontrunner:
         return _side_constraints(pb, bound, clock)
@@ -141,7 +166,9 @@ def _solve(pb: Problem, clock: Budget) -> _Answer:
         return _Answer(root, bound, "flow")
     best = greedy_repair(pb, root, conflicts)
     if best is not None:
-        clock.say(f"greedy repair: {_affinity(pb, weight(pb, best)):.3f}")
+        clock.say(
+            Phrase(N_("greedy repair: %(value)s"), value=Figure(_affinity(pb, weight(pb, best)), 3))
+        )
         large = len(pb.r) > ILP_LIMIT
         if (
             weight(pb, best) >= bound
@@ -188,10 +215,19 @@ def _repair(
             candidate = fixed | answer.chosen
             if best is None or weight(pb, candidate) > weight(pb, best):
                 best = candidate
-        found = "none" if best is None else f"{_affinity(pb, weight(pb, best)):.3f}"
+        found = Message(N_("none")) if best is None else Figure(_affinity(pb, weight(pb, best)), 3)
         clock.say(
-            f"repair ILP on {int(free.sum())} plans ({len(cols)} candidates): {answer.status}, "
-            f"best {found} of bound {_affinity(pb, bound):.3f}"
+            Phrase(
+                N_(
+                    "repair ILP on %(plans)s (%(candidates)s): %(status)s, best %(best)s of bound "
+                    "%(bound)s"
+                ),
+                plans=Plural("%(num)s plan", "%(num)s plans", int(free.sum())),
+                candidates=_candidates(len(cols)),
+                status=solver_state(answer.status),
+                best=found,
+                bound=Figure(_affinity(pb, bound), 3),
+            )
         )
         method = f"flow + repair ILP ({int(free.sum())} plans, {solves} solves)"
         if best is not None and weight(pb, best) >= bound:
@@ -214,7 +250,13 @@ def _repair(
 def _whole(pb: Problem, best: np.ndarray | None, bound: int, clock: Budget) -> _Answer:
     """The whole ILP, started from the repaired answer: HiGHS proves it optimal or improves it."""
     whole = solve_ilp(pb, clock, start=best)
-    clock.say(f"whole ILP ({len(pb.r)} candidates): {whole.status}")
+    clock.say(
+        Phrase(
+            N_("whole ILP (%(candidates)s): %(status)s"),
+            candidates=_candidates(len(pb.r)),
+            status=solver_state(whole.status),
+        )
+    )
     if whole.bound is not None:
         bound = min(bound, whole.bound)
     if whole.status == "infeasible":
@@ -244,7 +286,13 @@ def _side_constraints(pb: Problem, bound: int, clock: Budget) -> _Answer:
     if len(pb.r) <= ILP_LIMIT:
         answer = solve_ilp(pb, clock)
         method = "ilp" + (f" (reciprocity, {answer.solves} solves)" if pb.avoid_reciprocal else "")
-        clock.say(f"ILP ({len(pb.r)} candidates): {answer.status}")
+        clock.say(
+            Phrase(
+                N_("ILP (%(candidates)s): %(status)s"),
+                candidates=_candidates(len(pb.r)),
+                status=solver_state(answer.status),
+            )
+        )
         if answer.bound is not None:
             bound = min(bound, answer.bound)
         failure = "" if answer.chosen is not None else _failure(answer.status)
@@ -258,7 +306,14 @@ def _pruned_whole(pb: Problem, bound: int, clock: Budget) -> _Answer:
     while True:
         keep = np.flatnonzero(top_k_mask(pb, top_k))
         answer = solve_ilp(pb, clock, columns=keep)
-        clock.say(f"ILP on each plan's top {top_k} ({len(keep)} candidates): {answer.status}")
+        clock.say(
+            Phrase(
+                N_("ILP on each plan's top %(k)s (%(candidates)s): %(status)s"),
+                k=top_k,
+                candidates=_candidates(len(keep)),
+                status=solver_state(answer.status),
+            )
+        )
         method = f"ilp on each plan's top {top_k} candidates"
         if answer.chosen is not None or answer.status != "infeasible" or len(keep) == len(pb.r):
             failure = "" if answer.chosen is not None else _failure(answer.status)
@@ -267,7 +322,11 @@ def _pruned_whole(pb: Problem, bound: int, clock: Budget) -> _Answer:
                 bound = min(bound, answer.bound)
             return _Answer(answer.chosen, bound, method, proven, failure)
         top_k *= 2
-        clock.say(f"infeasible on the top {top_k // 2}: widened to {top_k}")
+        clock.say(
+            Phrase(
+                N_("infeasible on the top %(k)s: widened to %(wider)s"), k=top_k // 2, wider=top_k
+            )
+        )
 
 
 def _close(pb: Problem, chosen: np.ndarray, bound: int, gap: float) -> bool:
@@ -275,6 +334,14 @@ def _close(pb: Problem, chosen: np.ndarray, bound: int, gap: float) -> bool:
     stability term may then still be short of its best)."""
     best = bound // pb.weight_per_value
     return int(pb.value[chosen].sum()) >= best * (1 - gap)
+
+
+def _candidates(n: int) -> Plural:
+    return Plural("%(num)s candidate", "%(num)s candidates", n)
+
+
+def _triples(n: int) -> Plural:
+    return Plural("%(num)s candidate triple", "%(num)s candidate triples", n)
 
 
 def _failure(status: str) -> str:
@@ -303,7 +370,13 @@ def _result(pb: Problem, answer: _Answer, clock: Budget) -> Result:
         else:
             reasons = list(pb.pinned_problems) + explain.infeasibility(pb)
             status = "infeasible"
-        clock.say(f"{status} after {seconds:.1f} s")
+        clock.say(
+            Phrase(
+                N_("%(status)s after %(seconds)s s"),
+                status=solver_state(status),
+                seconds=Figure(seconds, 1),
+            )
+        )
         return Result(
             status=status,
             reasons=reasons,
@@ -329,8 +402,17 @@ def _result(pb: Problem, answer: _Answer, clock: Budget) -> Result:
     gap = 0.0 if optimal else (bound - total) / bound if bound > 0 else 0.0
     status = "optimal" if optimal else "feasible"
     clock.say(
-        f"{status}: {total / pb.scale:.3f}, bound {bound / pb.scale:.3f}, gap {gap:.4%}, "
-        f"{answer.method}, {seconds:.1f} s"
+        Phrase(
+            N_(
+                "%(status)s: %(objective)s, bound %(bound)s, gap %(gap)s %%, %(method)s, %(seconds)s s"
+            ),
+            status=solver_state(status),
+            objective=Figure(total / pb.scale, 3),
+            bound=Figure(bound / pb.scale, 3),
+            gap=Figure(100 * gap, 4),
+            method=answer.method,
+            seconds=Figure(seconds, 1),
+        )
     )
     return Result(
         status=status,

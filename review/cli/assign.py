@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -39,7 +40,8 @@ def assign_instance(
     from review.assignment.instance import load_instance
     from review.assignment.solver import solve
 
-    result = solve(load_instance(instance), budget=budget, progress=_progress)
+    progress = progress_printer(installation_translator())
+    result = solve(load_instance(instance), budget=budget, progress=progress)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(result.model_dump_json(indent=2), encoding="utf-8")
     if result.found:
@@ -73,9 +75,14 @@ def _print_reasons(status: str, reasons: list[str], t: Translator) -> None:
         )
 
 
-def _progress(line: str) -> None:
-    """The solver's progress lines, on stderr so that tables on stdout stay clean."""
-    err_console.print(line, highlight=False, style="dim")
+def progress_printer(t: Translator) -> Callable[[str], None]:
+    """The solver's progress lines in `t`'s language, on stderr so that tables on stdout stay
+    clean."""
+
+    def progress(line: str) -> None:
+        err_console.print(escape(str(said(t, line))), highlight=False, style="dim")
+
+    return progress
 
 
 def proposal_table(session, proposal, t: Translator) -> Table:
@@ -164,7 +171,12 @@ def assign(
             )
         else:
             proposal = service.propose(
-                session, round_, actor="cli", dry_run=dry_run, budget=budget, progress=_progress
+                session,
+                round_,
+                actor="cli",
+                dry_run=dry_run,
+                budget=budget,
+                progress=progress_printer(t),
             )
         if not proposal.found:
             _print_reasons(proposal.status, proposal.reasons, t)

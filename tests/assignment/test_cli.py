@@ -96,9 +96,31 @@ def test_assign_dry_run_shows_table_and_stores_nothing(sqlite_settings, monkeypa
     # A German round: its coordinator reads the proposal in German.
     assert "würde 18 vorgeschlagene Zuteilungen anlegen" in result.output
     assert "Tulln (de)" in result.output and "Gutachter:in" in result.output
+    # ... and the solver's progress lines while it runs
+    progress = " ".join(result.output.split())
+    assert "Zuteilung 0," in progress and "Kandidatentripel; Zeitbudget 60 s" in progress
+    assert "Kandidaten aus der Datenbank: " in progress and ": optimal: " in progress
     with session_scope(get_engine(sqlite_settings)) as session:
         assert session.exec(select(Assignment)).first() is None
     result = runner.invoke(app, ["assign", "--round", "CLI Runde"])
     assert result.exit_code == 0 and "18 vorgeschlagene Zuteilungen angelegt" in result.output
     result = runner.invoke(app, ["assign", "--round", "Keine"])
     assert result.exit_code == 2 and "keine Runde namens „Keine“" in result.output
+
+
+def test_the_solvers_progress_lines_in_the_installations_language(tmp_path, monkeypatch):
+    instance = tmp_path / "instance.json"
+    instance.write_text(json.dumps(random_instance(0)), encoding="utf-8")
+    out = tmp_path / "result.json"
+    monkeypatch.setenv("PEERPLAN_LANGUAGE", "de")
+    german = runner.invoke(app, ["assign-instance", str(instance), "--out", str(out)])
+    said = " ".join(german.output.split())
+    assert german.exit_code == 0
+    assert "verfügbare Gutachter:innen" in said and "Kandidatentripel; Zeitbudget 60 s" in said
+    assert "Flussrelaxation: Schranke " in said and ", Abstand 0,0000 %, " in said
+    monkeypatch.setenv("PEERPLAN_LANGUAGE", "en")
+    english = " ".join(
+        runner.invoke(app, ["assign-instance", str(instance), "--out", str(out)]).output.split()
+    )
+    assert "reviewers available" in english and "candidate triples; budget 60 s" in english
+    assert "flow relaxation: bound " in english and ", gap 0.0000 %, " in english
