@@ -40,30 +40,32 @@ def assign_instance(
     from review.assignment.instance import load_instance
     from review.assignment.solver import solve
 
-    progress = progress_printer(installation_translator())
-    result = solve(load_instance(instance), budget=budget, progress=progress)
+    t = installation_translator()
+    result = solve(load_instance(instance), budget=budget, progress=progress_printer(t))
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(result.model_dump_json(indent=2), encoding="utf-8")
-    if result.found:
-        pruned = ""
-        if result.pruning:
-            pruned = (
-                f"; pruned to {result.pruning['candidates']} of "
-                f"{result.pruning['eligible']} candidates (top {result.pruning['top_k']})"
-            )
-        quality = (
-            "optimal"
-            if result.status == "optimal"
-            else f"within {result.gap or 0:.4%} of the optimum, not proven optimal "
-            f"(proven bound {result.bound:g})"
-        )
-        console.print(
-            f"{quality}: objective {result.objective:g}, {len(result.assignments)} "
-            f"assignments, {result.method}, {result.seconds:.2f} s{pruned} -> {out}"
-        )
-    else:
-        _print_reasons(result.status, result.reasons, installation_translator())
+    out.write_text(result.model_dump_json(indent=2), encoding="utf-8")  # RESULT.json: English
+    if not result.found:
+        _print_reasons(result.status, result.reasons, t)
         raise typer.Exit(1)
+    line = t.ngettext(
+        "%(quality)s: objective %(objective)s, %(num)s assignment, %(method)s, %(seconds)s s",
+        "%(quality)s: objective %(objective)s, %(num)s assignments, %(method)s, %(seconds)s s",
+        len(result.assignments),
+    ) % {
+        "quality": proposal_quality(result.status, result.gap, result.bound, t),
+        "objective": t.format_decimal(result.objective or 0, 3),
+        "num": t.format_decimal(len(result.assignments)),
+        "method": result.method,
+        "seconds": t.format_decimal(result.seconds, 2),
+    }
+    if result.pruning:
+        line += "; " + t.gettext(
+            "pruned to %(candidates)s of %(eligible)s candidates (top %(top_k)s)"
+        ) % {
+            key: t.format_decimal(result.pruning[key])
+            for key in ("candidates", "eligible", "top_k")
+        }
+    console.print(escape(f"{line} -> {out}"), highlight=False, soft_wrap=True)
 
 
 def _print_reasons(status: str, reasons: list[str], t: Translator) -> None:

@@ -19,7 +19,7 @@ from review.coordinator.artifacts import (
 from review.coordinator.language import coordinator_translator, round_translator
 from review.db import migrate
 from review.errors import InvalidInput
-from review.i18n import N_, Translator
+from review.i18n import N_, Translator, said
 from review.models import Outbox
 from review.notify.context import rubric_title
 from review.rounds import get_round
@@ -65,7 +65,8 @@ def invite(
                 "id": item.assignment_id,
                 "email": item.reviewer_email,
             }
-        console.print(escape(line + (f" ({item.why})" if item.why else "")), highlight=False)
+        why = f" ({said(t, item.why)})" if item.why else ""
+        console.print(escape(line + why), highlight=False)
     console.print(
         t.gettext("%(n)s invited; outbox: %(summary)s")
         % {

@@ -311,7 +311,7 @@ def invitations_markdown(
     rows = table_head([_("assignment"), _("reviewer"), _("outcome"), _("why")])
     rows += [
         f"| {i.assignment_id} | {cell(i.reviewer_email)} | "
-        f"{_(LINE_OUTCOMES.get(i.outcome, i.outcome))} | {cell(i.why)} |"
+        f"{_(LINE_OUTCOMES.get(i.outcome, i.outcome))} | {cell(str(said(t, i.why)))} |"
         for i in invited
     ]
     return (

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from review.config import Settings
 from review.documents.word_form import MEDIA_TYPE
 from review.errors import Refused
-from review.i18n import N_, state_message
+from review.i18n import N_, Message, Phrase, state_message
 from review.models import Assignment, AssignmentStatus, Review, Round, utcnow
 from review.notify import notices, outbox
 from review.notify.context import AssignmentFacts
@@ -31,7 +31,7 @@ class Invited:
     assignment_id: int | None
     reviewer_email: str
     outcome: str  # "invited", "skipped"
-    why: str = ""
+    why: str = ""  # a Message: said in the reader's language where it is shown
     # who reviews which plan, for the coordinator's lines ("assignment 7" named nobody)
     reviewer: str = ""
     municipality: str = ""  # the plan's
@@ -142,9 +142,8 @@ def invite(
             "rubric": assignment.rubric,
         }
         if assignment.status != S.proposed.value:
-            results.append(
-                Invited(assignment.id, email, "skipped", f"already {assignment.status}", **names)
-            )
+            already = Phrase(N_("already %(state)s"), state=state_message(assignment.status))
+            results.append(Invited(assignment.id, email, "skipped", already, **names))
             continue
         if assignment.approved_at is None:
             results.append(
@@ -152,7 +151,7 @@ def invite(
                     assignment.id,
                     email,
                     "skipped",
-                    "not approved by the coordinator yet",
+                    Message(N_("not approved by the coordinator yet")),
                     **names,
                 )
             )

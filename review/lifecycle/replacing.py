@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from review.assignment import service
 from review.config import Settings
 from review.errors import InvalidInput
-from review.i18n import translator
+from review.i18n import N_, translator
 from review.lifecycle.invitations import invite
 from review.models import Assignment, AssignmentStatus, Event, Outbox, Round, utcnow
 from review.notify import notices
@@ -136,7 +136,7 @@ def withdraw(
     reason; IllegalTransition when the assignment has ended already (nothing written)."""
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput(f"withdrawing assignment {assignment.id} needs a reason")
+        raise InvalidInput(N_("withdrawing assignment %(id)s needs a reason"), id=assignment.id)
     was_invited = assignment.status != S.proposed.value
     facts = AssignmentFacts.load(session, assignment)
     transition(

@@ -118,9 +118,11 @@ def test_the_solvers_progress_lines_in_the_installations_language(tmp_path, monk
     assert german.exit_code == 0
     assert "verfügbare Gutachter:innen" in said and "Kandidatentripel; Zeitbudget 60 s" in said
     assert "Flussrelaxation: Schranke " in said and ", Abstand 0,0000 %, " in said
+    assert "optimal: Zielwert " in said and " Zuteilungen, flow, " in said  # the answer's line
     monkeypatch.setenv("PEERPLAN_LANGUAGE", "en")
     english = " ".join(
         runner.invoke(app, ["assign-instance", str(instance), "--out", str(out)]).output.split()
     )
     assert "reviewers available" in english and "candidate triples; budget 60 s" in english
     assert "flow relaxation: bound " in english and ", gap 0.0000 %, " in english
+    assert "optimal: objective " in english and " assignments, flow, " in english

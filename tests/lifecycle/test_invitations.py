@@ -13,8 +13,11 @@ from sqlmodel import Session, select
 
 from review import lifecycle
 from review.config import Settings
+from review.coordinator import artifacts
 from review.errors import InvalidInput
+from review.i18n import translator
 from review.models import Assignment, Event, Outbox
+from review.notify.delivery import DeliveryReport
 from review.notify.envelope import body_as_sent, build_email
 from review.reviewing.links import assignment_for_token
 from review.states import StaleVersion
@@ -64,6 +67,25 @@ def test_invitation_carries_a_link_that_opens_the_assignment(
     # Inviting again invites nobody twice.
     again = lifecycle.invite(session, settings, [assignment], actor="coordinator", now=NOW)
     assert again[0].outcome == "skipped" and len(_invitations(session, assignment)) == 1
+    # why, in the coordinator's words (the invitations artifact, peerplan invite's lines)
+    assert again[0].why == "already invited" and again[0].why("de") == "bereits eingeladen"
+    delivery = DeliveryReport()
+    german = artifacts.invitations_markdown("Runde", again, delivery, translator("de"))
+    assert "| eva@b.example | übersprungen | bereits eingeladen |" in german
+    english = artifacts.invitations_markdown("Round", again, delivery, translator("en"))
+    assert "| eva@b.example | skipped | already invited |" in english
+
+
+def test_an_unapproved_assignment_is_skipped_and_says_why(
+    session: Session, settings: Settings
+) -> None:
+    round_, towns, plans = small_round(session)
+    reviewer = make_reviewer(session, round_, towns["Bergdorf"], email="eva@b.example")
+    assignment = approved_assignment(session, round_, plans["Altstadt"], reviewer)
+    assignment.approved_at = None
+    (skipped,) = lifecycle.invite(session, settings, [assignment], actor="coordinator", now=NOW)
+    assert skipped.outcome == "skipped" and skipped.why == "not approved by the coordinator yet"
+    assert skipped.why("de") == "von der Koordination noch nicht freigegeben"
 
 
 def test_a_reissued_link_replaces_the_old_one_and_is_sent_again(
