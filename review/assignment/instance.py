@@ -45,7 +45,8 @@ from pydantic import (
 )
 
 from review.errors import InvalidInput
-from review.i18n import N_
+from review.i18n import N_, Listing, Phrase
+from review.validation import problem_message
 
 Id = int | str
 
@@ -81,7 +82,13 @@ class ReviewerIn(BaseModel):
             and self.max_load is not None
             and self.min_load > self.max_load
         ):
-            raise ValueError(f"min_load {self.min_load} is above max_load {self.max_load}")
+            raise ValueError(
+                Phrase(
+                    N_("min_load %(min)s is above max_load %(max)s"),
+                    min=self.min_load,
+                    max=self.max_load,
+                )
+            )
         return self
 
 
@@ -218,12 +225,13 @@ class Result(BaseModel):
         return self.status in ("optimal", "feasible")
 
 
-def _format(error: ValidationError) -> str:
+def _format(error: ValidationError) -> Listing:
+    """Each problem with where it is, said in the reader's language (`review.validation`)."""
     lines = []
     for e in error.errors()[:20]:
         where = ".".join(str(x) for x in e["loc"]) or "instance"
-        lines.append(f"{where}: {e['msg'].removeprefix('Value error, ')}")
-    return "; ".join(lines)
+        lines.append(Phrase(N_("%(where)s: %(problem)s"), where=where, problem=problem_message(e)))
+    return Listing(lines, "; ")
 
 
 def parse_instance(data: Any, source: str = "instance") -> Instance:

@@ -27,7 +27,7 @@ def test_instance_round_trip(tmp_path):
     assert {(a.plan) for a in parsed.assignments} == {p["id"] for p in random_instance(0)["plans"]}
 
 
-def test_bad_instance_is_named_clearly(tmp_path):
+def test_bad_instance_is_named_clearly(tmp_path, monkeypatch):
     data = random_instance(0)
     data["affinity"].append(["nobody", "P0", "technical", 1])
     data["reviewers"][0]["min_load"] = 5
@@ -35,8 +35,12 @@ def test_bad_instance_is_named_clearly(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     result = runner.invoke(app, ["assign-instance", str(path), "--out", str(tmp_path / "r.json")])
-    assert result.exit_code == 2
+    assert result.exit_code == 2  # no locale: German
+    assert "reviewers.0: min_load 5 ist größer als max_load 1" in result.output
+    monkeypatch.setenv("PEERPLAN_LANGUAGE", "en")
+    result = runner.invoke(app, ["assign-instance", str(path), "--out", str(tmp_path / "r.json")])
     assert "reviewers.0: min_load 5 is above max_load 1" in result.output
+    monkeypatch.delenv("PEERPLAN_LANGUAGE")
     data["reviewers"][0]["min_load"] = 0
     path.write_text(json.dumps(data), encoding="utf-8")
     result = runner.invoke(app, ["assign-instance", str(path), "--out", str(tmp_path / "r.json")])

@@ -97,3 +97,25 @@ def test_the_assignment_runs_lines_in_german_and_english() -> None:
     assert run_log.no_approval(3, de) == (
         "keine Freigabe nach 3 Überarbeitungen; starten Sie den Flow erneut"
     )
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_the_solvers_progress_is_logged_in_the_rounds_language(
+    prefect_harness, sqlite_settings: Settings, monkeypatch, logged: Lines
+) -> None:
+    from tests.assignment.test_service import _round
+
+    monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
+    monkeypatch.setenv("PEERPLAN_DATABASE_URL", sqlite_settings.database_url)
+    tasks = logging.getLogger("prefect.task_runs")  # the solver runs in the task `propose`
+    tasks.addHandler(logged)
+    try:
+        with session_scope(get_engine(sqlite_settings)) as session:
+            _round(session, name="Runde Fortschritt")
+        assign_reviewers(AssignRequest(round_name="Runde Fortschritt", auto_approve=True))
+    finally:
+        tasks.removeHandler(logged)
+    progress = logged.text()
+    assert "Zuteilung 0," in progress and "Kandidaten aus der Datenbank: 90 Tripel" in progress
+    assert "Flussrelaxation: Schranke " in progress and "Kandidatentripel" in progress
