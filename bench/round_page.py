@@ -7,7 +7,11 @@ plan, most reviews submitted, some late), and the local mailbox gets one `.eml` 
 of the round with an 80 KB attachment (the Word form an invitation carries). Then the round page
 (`/c/TOKEN`, the first page of plans) and `/healthz` are fetched `--repeat` times each through
 the app in this process (Starlette's test client: no network); printed: the medians, their
-ratio, the page's size and the load average.
+ratio, the page's size and the load average. `--proposed`: the round waits for the approval of
+its proposal instead (every assignment proposed, none approved): the page lists the proposed
+reviewers of its plans, each plan with a link that opens its choice of reviewers to pin (one
+plan's at a time, review.assignment.service.pin_choices); the page with the first plan's choice
+open is timed too.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, select, update
 
 sys.path.insert(0, str(Path(__file__).parent))
 import seeded_round
@@ -30,7 +34,7 @@ import seeded_round
 from review.config import load_settings
 from review.coordinator import access
 from review.db import get_engine, migrate
-from review.models import Outbox, Round
+from review.models import Assignment, Outbox, Round
 from review.portal.app import create_app
 
 
@@ -61,6 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--plans", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--proposed", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         settings = load_settings(data_dir=Path(work) / "data")
@@ -69,6 +74,13 @@ def main() -> None:
         seeded_round.seed(settings, args.plans, 5, set(range(1, total + 1, 7)))
         with Session(get_engine(settings)) as session:
             round_ = session.exec(select(Round)).one()
+            pinning = ""
+            if args.proposed:  # not invited yet: the proposal waits for its approval
+                session.execute(
+                    update(Assignment).values(status="proposed", approved_at=None, token_hash=None)
+                )
+                first = session.exec(select(Assignment.plan_id).order_by(Assignment.id)).first()
+                pinning = f"&pin={first}"  # a plan's choice of reviewers to pin, opened
             ids = list(session.exec(select(Outbox.message_id)).all())
             token = access.issue(session, round_)
             session.commit()
@@ -78,10 +90,20 @@ def main() -> None:
         client.get(f"/c/{token}?lang=en")  # templates compiled, caches warm
         page, size = median_seconds(client, f"/c/{token}?lang=en", args.repeat)
         trivial, _ = median_seconds(client, "/healthz", args.repeat)
+        opened = ""
+        if pinning:
+            seconds, opened_size = median_seconds(
+                client, f"/c/{token}?lang=en{pinning}", args.repeat
+            )
+            opened = (
+                f", with one plan's choice to pin open {seconds:.3f} s ({opened_size / 1e6:.2f} MB)"
+            )
         load = " ".join(f"{x:.1f}" for x in os.getloadavg())
         print(
+            f"{'proposed: ' if args.proposed else ''}"
             f"{args.plans} plans, {len(ids)} messages in the mailbox: round page {page:.3f} s "
-            f"({size / 1e6:.2f} MB), /healthz {trivial * 1000:.1f} ms, ratio {page / trivial:.0f}x; "
+            f"({size / 1e6:.2f} MB){opened}, /healthz {trivial * 1000:.1f} ms, "
+            f"ratio {page / trivial:.0f}x; "
             f"load {load}"
         )
 

@@ -449,13 +449,16 @@ def test_a_reviewer_is_pinned_on_a_plan_on_the_page_and_the_round_solved_again(
         session.expire_all()
         return {(a.reviewer_id, a.plan_id) for a in pending_approval(session, round_)}
 
-    html = client.get(f"/c/{token}?lang=en").text
-    mark = html.split('name="proposal" value="')[1].split('"')[0]
     plan_id = min(p for _, p in proposed())
     choice = service.pin_choices(session, round_, [plan_id])[plan_id][0]
     value = f"{choice.reviewer_id}:{choice.rubric}"
+    # Each plan's choice opens on its own (the page lists no plan's reviewers unasked).
+    html = client.get(f"/c/{token}?lang=en").text
+    assert f"pin={plan_id}#pin-{plan_id}" in html and "<select" not in html
+    html = client.get(f"/c/{token}?lang=en&pin={plan_id}").text
+    mark = html.split('name="proposal" value="')[1].split('"')[0]
     assert f"/c/{token}/plans/{plan_id}/pin" in html and f'value="{value}"' in html
-    assert "Pin and solve again" in html
+    assert "Pin and solve again" in html and html.count("<select") == 1
     form = {"csrf": _csrf(html), "lang": "en", "proposal": mark, "choice": value}
     pinned = client.post(f"/c/{token}/plans/{plan_id}/pin", data=form)
     assert pinned.status_code == 303
@@ -477,6 +480,7 @@ def test_a_reviewer_is_pinned_on_a_plan_on_the_page_and_the_round_solved_again(
         f"/c/{token}/plans/{plan_id}/pin", data={**form, "choice": f"{own.first().id}:technical"}
     )
     assert refused.status_code == 422 and "Gemeinde des Plans" in refused.text
+    assert f'id="pin-choice-{plan_id}"' in refused.text  # the choice stays open
     nothing = client.post(f"/c/{token}/plans/{plan_id}/pin", data={**form, "choice": ""})
     assert nothing.status_code == 422 and proposed() == before
     assert client.post(f"/c/{token}/plans/{plan_id}/pin", data={}).status_code == 403

@@ -51,7 +51,11 @@ def show_round(
     key = request.query_params.get("done", "")
     done = DONE.get(key) or APPROVED.get(key)
     number = _page_number(request.query_params.get("page"))
-    return _page(request, token, round_, session, settings, pages, lang, number, done=done)
+    raw_pin = request.query_params.get("pin", "")  # the plan whose choice to pin is open
+    pinning = int(raw_pin) if raw_pin.isdigit() and len(raw_pin) < 12 else None
+    return _page(
+        request, token, round_, session, settings, pages, lang, number, done=done, pinning=pinning
+    )
 
 
 def _page_number(raw: object) -> int:
@@ -73,13 +77,17 @@ def _page(
     *,
     done: str | None = None,
     error: str | None = None,
+    pinning: int | None = None,
 ) -> Response:
+    """The round page; `pinning`: the plan whose choice of reviewers to pin is open (one at a
+    time: a round of 1,000 plans has 2,000 reviewers, and each plan's list of them on every
+    page made a page of 100 plans megabytes)."""
     page = round_page(session, settings, round_)
     number = min(number, page.plan_pages)
     shown = page.plans_on(number)
     findings = {p.plan_id: [finding_view(f, lang) for f in p.findings] for p in shown}
-    # Whom each plan with proposed reviewers on this page may get pinned on it.
-    pinnable = service.pin_choices(session, round_, {x.plan_id for x in page.proposed_on(number)})
+    proposed_here = {x.plan_id for x in page.proposed_on(number)}
+    pinnable = service.pin_choices(session, round_, proposed_here & {pinning})
     return pages.render(
         request,
         "round.html",
@@ -288,7 +296,9 @@ def pin(
             raise Refused(N_("choose the reviewer to pin on the plan."))
         lifecycle.pin(session, round_, plan_id, int(reviewer), rubric, actor=ACTOR, shown=shown)
 
-    return _solve_again(request, token, round_, form, session, settings, pages, "pin", solve)
+    return _solve_again(
+        request, token, round_, form, session, settings, pages, "pin", solve, pinning=plan_id
+    )
 
 
 def _solve_again(
@@ -302,11 +312,14 @@ def _solve_again(
     done: str,
     solve: Callable[[str | None], None],
     bad_link: Callable[[], None] = lambda: None,
+    *,
+    pinning: int | None = None,
 ) -> Response:
     """Solve the round again as the proposal's control asks (`solve`, given the proposal mark
     the page posted); back to the page's proposal with `done` said, or the page again with why
-    not (nothing written). First: a second click on a page whose proposal is gone (its pair
-    deleted with it) is told to reload, not shown a bad link (`bad_link` raises that)."""
+    not (nothing written; `pinning`: the plan whose choice stays open). First: a second click
+    on a page whose proposal is gone (its pair deleted with it) is told to reload, not shown a
+    bad link (`bad_link` raises that)."""
     raw_lang, raw_shown = form.get("lang"), form.get("proposal")
     lang = pick_language(raw_lang if isinstance(raw_lang, str) else None, round_.language)
     number = _page_number(form.get("page"))
@@ -316,7 +329,17 @@ def _solve_again(
         session.rollback()
         error = translator(lang).gettext("That did not work: %(why)s") % {"why": _why(exc, lang)}
         return _page(
-            request, token, round_, session, settings, pages, lang, number, 422, error=error
+            request,
+            token,
+            round_,
+            session,
+            settings,
+            pages,
+            lang,
+            number,
+            422,
+            error=error,
+            pinning=pinning,
         )
 
     try:
