@@ -186,7 +186,7 @@ def calibration_section(w: PlanWriter, doc: Styled) -> None:
     few = w.t.gettext("few data: read with caution")
     rows = (
         [
-            w.who(seen.label),
+            w.who(seen.label, email=False),
             _signed(w, seen.leniency, 2),
             _signed(w, seen.total_leniency, 1),
             str(seen.plans),

@@ -118,12 +118,15 @@ class PlanWriter:
         info = self.people.get(label)
         return reviewer_label(info.index, self.lang) if info is not None else label
 
-    def who(self, label: str) -> str:
+    def who(self, label: str, *, email: bool = True) -> str:
+        """The reviewer as this edition names them; the coordinator's with the address unless
+        `email` is False: in a table's narrow column of names an address broke mid-word
+        ('<lars.horvath@m' 'almo.example>'), and the coordinator's own table lists them."""
         info = self.people.get(label)
         shown = self.label(label)
         if info is None or (self.d.blind and not self.coordinator):
             return shown
-        if self.coordinator:
+        if self.coordinator and email:
             return clean(f"{shown} – {info.name} <{info.email}>")
         return clean(f"{shown} – {info.name}")
 
@@ -355,7 +358,7 @@ class PlanWriter:
             for label, score in crit.scores.items():
                 review = self.d.review_of(label)
                 cells = table.add_row().cells
-                cells[0].text = self.who(label)
+                cells[0].text = self.who(label, email=False)
                 cells[1].text = self.score(score)
                 comment = review.comments.get(criterion.id, "") if review else ""
                 doc.restyle(cells[2].paragraphs[0], COMMENT)

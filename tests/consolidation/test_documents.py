@@ -345,7 +345,7 @@ def test_eligibility_votes_name_reviewers_by_their_letter_in_the_coordinator_edi
     session: Session, tmp_path: Path
 ) -> None:
     """The JRC table's votes stay readable: "Reviewer A: yes", not the name and the email
-    address of every reviewer in every row (those stand once in the criteria's tables)."""
+    address of every reviewer in every row (those stand once, in the coordinator's table)."""
     data = reviewed_plan(session, blind=False)
     report = compile_round(session, None, data.round_, tmp_path, workers=1, pdf=False)
     document = open_docx(str(report.plans[0].coordinator_docx))
@@ -354,6 +354,32 @@ def test_eligibility_votes_name_reviewers_by_their_letter_in_the_coordinator_edi
     assert any("Reviewer A: yes" in v for v in votes)
     for reviewer in data.reviewers:
         assert all(reviewer.email not in v and reviewer.name not in v for v in votes)
+
+
+def test_the_coordinator_edition_gives_addresses_once_not_in_narrow_columns(
+    session: Session, tmp_path: Path
+) -> None:
+    # Seen in a round of the 30 English CCC plans (Gävle's coordinator edition, as PDF): every
+    # criterion's table named "Reviewer B – Lars Horváth <lars.horvath@malmo.example>" in a
+    # column of 4 cm, and the address broke mid-word; the calibration table too.
+    data = reviewed_plan(session, blind=False)
+    report = compile_round(session, None, data.round_, tmp_path, workers=1, pdf=False)
+    document = open_docx(str(report.plans[0].coordinator_docx))
+    reviewer = data.reviewers[0]
+    criterion_tables = [
+        t for t in document.tables if [c.text for c in t.rows[0].cells][1:] == ["Score", "Comment"]
+    ]
+    assert criterion_tables
+    for table in criterion_tables:
+        names = [row.cells[0].text for row in table.rows[1:]]
+        assert all("@" not in name for name in names), names
+    assert any(reviewer.name in n for t in criterion_tables for n in _first_column(t))
+    coordinator = next(t for t in document.tables if t.rows[0].cells[1].text == "Name")
+    assert any(reviewer.email in row.cells[1].text for row in coordinator.rows[1:])
+
+
+def _first_column(table) -> list[str]:
+    return [row.cells[0].text for row in table.rows[1:]]
 
 
 def test_the_coordinators_table_of_reviewers_breaks_no_german_word(
