@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from review.collation import alphabetical
 from review.models import (
     Assignment,
     AssignmentStatus,
@@ -148,8 +149,8 @@ def round_progress(session: Session, round_: Round) -> RoundProgress:
         select(Plan, Municipality.name)
         .join(Municipality, col(Municipality.id) == col(Plan.municipality_id))
         .where(Plan.round_id == round_.id)
-        .order_by(Municipality.name)
     ).all()
+    plans = sorted(plans, key=lambda found: alphabetical(found[1]))  # 'Gävle' beside 'Gavle'
     with_document = set(
         session.exec(select(Document.plan_id).where(Document.round_id == round_.id)).all()
     )

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from review.collation import alphabetical
 from review.intake.outcome import document_extent
 from review.models import (
     Assignment,
@@ -34,8 +35,8 @@ def round_status(session: Session, round_: Round, language: str = "en") -> dict[
         select(Plan, Municipality)
         .join(Municipality, col(Municipality.id) == col(Plan.municipality_id))
         .where(Plan.round_id == round_.id)
-        .order_by(Municipality.name)
     ).all()
+    plans = sorted(plans, key=lambda found: alphabetical(found[1].name))  # 'Gävle' after 'Gavle'
     latest = latest_documents(session, [plan.id for plan, _ in plans if plan.id is not None])
     versions: Counter[int] = Counter(
         dict(

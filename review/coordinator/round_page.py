@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from review import storage
+from review.collation import alphabetical
 from review.config import Settings
 from review.consolidation.pipeline import default_out_dir
 from review.exchange.replies import ReplyItem, replies_by_plan, reply_deadlines
@@ -210,8 +211,10 @@ def round_page(
         select(Plan, Municipality.name)
         .join(Municipality, col(Municipality.id) == Plan.municipality_id)
         .where(Plan.round_id == round_.id)
-        .order_by(Municipality.name)
     ).all()
+    # As a reader looks a city up: 'Gävle' beside 'Gavle', 'Łódź' under L (by code point
+    # they came after 'Groningen' and after 'Zagreb'); the pager names each page's ends.
+    plans = sorted(plans, key=lambda found: alphabetical(found[1]))
     latest = latest_documents(session, [p.id for p, _ in plans if p.id is not None])
     documents = storage.list_outputs(output_folder(settings, round_))
     editions = _editions(session, round_, set(documents))

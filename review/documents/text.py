@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from review.collation import BASE_LETTERS
+
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -28,20 +30,12 @@ def clean(text: object) -> str:
 _GERMAN = str.maketrans(
     {"ß": "ss", "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
 )
-#: Letters Unicode does not decompose into a base letter and a mark, so NFKD keeps them and the
-#: ASCII step dropped them: 'Łódź' became 'odz', 'Sønderborg' 'snderborg'.
-_UNDECOMPOSED = str.maketrans(
-    {
-        "Ł": "L", "ł": "l", "Ø": "Oe", "ø": "oe", "Æ": "Ae", "æ": "ae", "Œ": "Oe", "œ": "oe",
-        "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Þ": "Th", "þ": "th", "ı": "i", "Ħ": "H", "ħ": "h",
-    }
-)  # fmt: skip
 
 
 def slug(text: str, fallback: str = "plan") -> str:
     """ASCII file-name part: 'Sankt Pölten (NÖ)' -> 'sankt-poelten-noe', 'Groß' -> 'gross',
     'Łódź' -> 'lodz'."""
-    text = text.translate(_GERMAN).translate(_UNDECOMPOSED)
+    text = text.translate(_GERMAN).translate(BASE_LETTERS)  # 'Łódź' lost its Ł
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     value = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
     return value[:60].strip("-") or fallback
