@@ -131,7 +131,7 @@ class Styled:
         ("Abweichungen", "Bewertung") are single long words that would break mid-word."""
         for cell, name in zip(table.rows[0].cells, names, strict=True):
             cell.text = ""
-            cell.paragraphs[0].add_run(name).font.size = HEADER_SIZE
+            cell.paragraphs[0].add_run(whole_ranges(name)).font.size = HEADER_SIZE
 
     def text_table(
         self,
@@ -192,6 +192,16 @@ def anonymise_properties(
     for part in document.part.package.iter_parts():
         if str(part.partname) == "/docProps/app.xml" and hasattr(part, "_blob"):
             part._blob = _APP_PERSONAL.sub(rb"<\1></\1>", part._blob)
+
+
+#: A dash between two numbers ("0–100"), where a line may break after the dash.
+_RANGE_DASH = re.compile(r"(?<=\d)([–-])(?=\d)")
+
+
+def whole_ranges(text: str) -> str:
+    """A range of numbers kept on one line (word joiners around its dash): the header 'Total
+    (0–100)' broke as 'Total (0–' over '100)' in every English consolidated review."""
+    return _RANGE_DASH.sub("\u2060\\1\u2060", text)
 
 
 def keep_whole(row):
