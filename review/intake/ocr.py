@@ -95,8 +95,9 @@ def read_pages(data: bytes, pages: list[int], budget: ReadingBudget) -> dict[int
 def _run_limited(
     command: list[str], cpu_seconds: float, wall_seconds: float
 ) -> tuple[int | None, float, str]:
-    """Exit code (None when stopped at the wall-clock limit), CPU seconds of the child and its
-    waited-for descendants, and its stderr."""
+    """Exit code (None when stopped at the wall-clock limit or when the child and its
+    descendants together used `cpu_seconds`), CPU seconds of the child and its waited-for
+    descendants, and its stderr."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")  # Tesseract: one thread, as `-j 1`
     limit = max(1, int(cpu_seconds + 0.999))
     with tempfile.TemporaryFile() as err:
@@ -113,12 +114,17 @@ def _run_limited(
         resource.prlimit(proc.pid, resource.RLIMIT_CPU, (limit, limit + 1))
         deadline = time.monotonic() + wall_seconds
         code: int | None = None
+        polls = 0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 code = os.waitstatus_to_exitcode(status)
                 break
-            if time.monotonic() > deadline:
+            polls += 1
+            # RLIMIT_CPU holds per process: ocrmypdf and each Tesseract could each spend the
+            # budget, together about twice it; the group's sum is checked every 0.25 s.
+            over = polls % 5 == 0 and _group_cpu_seconds(proc.pid) >= cpu_seconds
+            if over or time.monotonic() > deadline:
                 os.killpg(proc.pid, 9)
                 _, status, usage = os.wait4(proc.pid, 0)
                 break
@@ -127,3 +133,24 @@ def _run_limited(
         err.seek(0)
         stderr = err.read().decode("utf-8", errors="replace")
     return code, usage.ru_utime + usage.ru_stime, stderr
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _group_cpu_seconds(group: int) -> float:
+    """CPU seconds of the live processes of a process group, each with its waited-for children
+    (a Tesseract ocrmypdf has reaped counts in ocrmypdf's, a running one in its own)."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:  # exited meanwhile
+            continue
+        fields = stat[stat.rindex(b")") + 2 :].split()  # after the command's name in brackets
+        if int(fields[2]) == group:  # pgrp
+            total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return total / _TICKS

@@ -61,6 +61,22 @@ def test_ocr_stays_within_the_documents_cpu_budget(
         read_document(data, "langsam.pdf", settings)
 
 
+def test_ocr_children_together_stay_within_the_budget(
+    ocr_installed: None, sqlite_settings: Settings
+) -> None:
+    """ocrmypdf and the Tesseract it starts for each page share the document's budget: the
+    limit each process gets on its own let them spend about twice it together."""
+    settings = sqlite_settings.model_copy(update={"max_read_seconds": 2.0})
+    data = plan_files.scanned_plan_pdf(plan_files.PLAN_DE * 12)
+    before = os.times()
+    with pytest.raises(TooSlowToRead):
+        read_document(data, "lang.pdf", settings)
+    after = os.times()
+    children = after.children_user + after.children_system
+    children -= before.children_user + before.children_system
+    assert children < 2.0 + 0.5, f"{children:.2f} CPU seconds of OCR for a budget of 2 s"
+
+
 def test_without_ocr_a_scanned_plan_is_flagged_as_before(
     sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
