@@ -3,9 +3,10 @@
 An optional extra (`peerplan[ocr]`, plus Debian's `tesseract-ocr`, `tesseract-ocr-deu` and
 `tesseract-ocr-eng`); without them `available()` is False and the plan is flagged as needing a
 human reader, as before. ocrmypdf runs in a child process, one page at a time (`-j 1`): the
-reading thread's CPU clock does not see it, so the child gets the document's remaining CPU
-seconds as its own limit (RLIMIT_CPU, for it and each Tesseract it starts) and a wall-clock
-limit beside it; the CPU it used is charged to the document's budget afterwards. A child that
+reading thread's CPU clock does not see it, so the child and the Tesseracts it starts get the
+document's remaining CPU seconds together (their process group's sum, watched while waiting;
+RLIMIT_CPU beside it for each process) and a wall-clock limit; the CPU they used is charged to
+the document's budget afterwards. A child that
 is stopped or fails costs only this document: the other plans are read by other workers.
 """
 
