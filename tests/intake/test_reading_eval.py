@@ -46,18 +46,14 @@ def test_precision_and_headline_targets_hold(bench: ModuleType, real_plans: Path
     assert rate >= floor["headline"] - MARGIN[split], f"headline {rate:.2f}"
 
 
-# Known on the holdout plans (measured as a whole, not tuned away since): the Münster progress
-# report's evidence in its first line "Anlage 1 zu V/0021/2019 ...", which the labels call a
-# running header (4 since its repeated table header is furniture, 3 since a fact's own evidence
-# leads; BENCHMARKS.md, "Reading real plans: where the goals are missed").
-HOLDOUT_KNOWN = 3
-
-
-@pytest.mark.parametrize(("split", "allowed"), [("tune", 0), ("holdout", HOLDOUT_KNOWN)])
+# The holdout's 3 known until session 10 were a labelling slip: the Münster progress report's
+# attachment stamp "Anlage 1 zu V/0021/2019" stands once, above its title block, and was filed
+# as a running header (labels.yaml says why it is corrected).
+@pytest.mark.parametrize("split", ["tune", "holdout"])
 def test_no_evidence_from_a_table_of_contents_a_header_guidance_or_a_funding_note(
-    bench: ModuleType, real_plans: Path, split: str, allowed: int
+    bench: ModuleType, real_plans: Path, split: str
 ) -> None:
     result = bench.evaluate(split, real=real_plans)
     kinds = ("toc", "running_header", "template_guidance", "funding_acknowledgement")
     bad = [b for b in result.bad_evidence if any(f": {k} " in b for k in kinds)]
-    assert len(bad) <= allowed, bad
+    assert not bad, bad
