@@ -6,14 +6,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from sqlmodel import Session
 
-from review.cli.language import PeerplanGroup, error_translator
+from review.cli.language import PeerplanCommand, PeerplanGroup, error_translator
 from review.config import Settings, load_settings
 from review.coordinator.language import (
     coordinator_translator,
@@ -23,9 +23,23 @@ from review.errors import PeerplanError
 from review.i18n import Translator
 from review.private import keep_private
 
-app = typer.Typer(
+
+class PeerplanTyper(typer.Typer):
+    """A typer application whose commands and groups are peerplan's (help and usage errors in
+    the installation's language, help pages that read whole at 80 columns): each module's
+    group of commands is one of these too."""
+
+    def __init__(self, *args: Any, cls: type[typer.core.TyperGroup] | None = None, **kwargs: Any):
+        super().__init__(*args, cls=cls or PeerplanGroup, **kwargs)
+
+    def command(  # type: ignore[override]
+        self, *args: Any, cls: type[typer.core.TyperCommand] | None = None, **kwargs: Any
+    ) -> Callable[[Callable[P, R]], Callable[P, R]]:
+        return super().command(*args, cls=cls or PeerplanCommand, **kwargs)
+
+
+app = PeerplanTyper(
     name="peerplan",
-    cls=PeerplanGroup,  # help and usage errors in the installation's language
     help="Peer review of municipal energy action plans: intake, assignment, forms, deadlines, "
     "consolidated reviews.",
     no_args_is_help=True,

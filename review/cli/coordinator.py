@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from review.cli.app import app, console, database, settings, user_errors
+from review.cli.app import PeerplanTyper, app, console, database, settings, user_errors
 from review.coordinator import access, runs
 from review.coordinator.artifacts import delivery_summary
 from review.coordinator.controls import Target
@@ -15,7 +15,7 @@ from review.coordinator.runs import ControlRun
 from review.i18n import translator
 from review.rounds import NEW_DUE_DATE, get_round, parse_date
 
-coordinator_app = typer.Typer(
+coordinator_app = PeerplanTyper(
     help="The coordinator's access to a round's page on the portal.", no_args_is_help=True
 )
 app.add_typer(coordinator_app, name="coordinator")

@@ -10,8 +10,8 @@ review/cli (`extract_cli`, named in babel.cfg). A usage error is caught where th
 raises it and said from the catalog by its kind, with its values (the option; what pydantic
 found wrong with the value, `review.validation`). In English everything reads as typer writes it.
 
-Still English: typer's frame around the texts ("Usage:", "[default: ...]", "[required]"), which
-it reads from module constants made once, when typer is imported.
+The help page's frame ("Usage:", "[default: ...]", "[required]") is peerplan's own
+(`review.cli.help`), in the same language.
 """
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ from typer._click.exceptions import (
     NoSuchOption,
     UsageError,
 )
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
+from review.cli.help import PANELS, print_help
 from review.config import load_settings
 from review.coordinator.language import round_translator, system_language
 from review.i18n import N_, SOURCE_LANGUAGE, Translator, pick_language, said, translator
@@ -49,16 +50,26 @@ TYPER_HELP = (
     N_("Install completion for the current shell."),
     N_("Show completion for the current shell, to copy it or customize the installation."),
 )
-#: The help pages' panels, named through each parameter's and command's `rich_help_panel`.
-PANELS = {"argument": N_("Arguments"), "option": N_("Options"), "command": N_("Commands")}
+
+
+class PeerplanCommand(TyperCommand):
+    """A command whose --help page reads whole at 80 columns, frame and all in the
+    installation's language (`review.cli.help`)."""
+
+    def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        print_help(self, ctx, _installation_translator())
 
 
 class PeerplanGroup(TyperGroup):
-    """The `peerplan` command: its help and its usage errors in the installation's language."""
+    """The `peerplan` command and its groups: help and usage errors in the installation's
+    language."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         translate_help(self, _installation_translator())
         return super().main(*args, **kwargs)
+
+    def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        print_help(self, ctx, _installation_translator())
 
     def make_context(
         self,

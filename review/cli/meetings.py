@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from review.cli.app import app, console, database, settings, user_errors
+from review.cli.app import PeerplanTyper, app, console, database, settings, user_errors
 from review.coordinator.language import coordinator_translator
 from review.errors import InvalidInput
 from review.exchange.meeting_run import run
@@ -19,7 +19,7 @@ from review.exchange.programme import DEFAULT_PROGRAMME
 from review.i18n import N_
 from review.rounds import get_round, parse_date
 
-meetings_app = typer.Typer(help="The exchange meetings of a round.", no_args_is_help=True)
+meetings_app = PeerplanTyper(help="The exchange meetings of a round.", no_args_is_help=True)
 app.add_typer(meetings_app, name="meetings")
 
 

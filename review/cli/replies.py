@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 from sqlmodel import select
 
-from review.cli.app import app, console, database, settings, user_errors
+from review.cli.app import PeerplanTyper, app, console, database, settings, user_errors
 from review.coordinator.language import coordinator_translator
 from review.errors import NotFound
 from review.exchange.draft import write_draft
@@ -17,7 +17,7 @@ from review.intake.register import find_municipality
 from review.models import Plan
 from review.rounds import get_round, parse_date
 
-replies_app = typer.Typer(
+replies_app = PeerplanTyper(
     help="The municipalities' reply to their draft reviews.", no_args_is_help=True
 )
 app.add_typer(replies_app, name="replies")

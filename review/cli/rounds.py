@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import typer
 
-from review.cli.app import app, console, database, settings, user_errors
+from review.cli.app import PeerplanTyper, app, console, database, settings, user_errors
 from review.coordinator.artifacts import round_change_lines
 from review.coordinator.language import coordinator_translator
 from review.rounds import (
@@ -18,7 +18,7 @@ from review.rounds import (
     update_round,
 )
 
-round_app = typer.Typer(help="Review rounds.", no_args_is_help=True)
+round_app = PeerplanTyper(help="Review rounds.", no_args_is_help=True)
 app.add_typer(round_app, name="round")
 
 

@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 
 from review.cli.app import (
+    PeerplanTyper,
     app,
     console,
     err_console,
@@ -21,7 +22,7 @@ from review.i18n import said
 from review.paths import RUBRICS_DIR
 from review.rubric import check_rubrics, rubric_files
 
-rubrics_app = typer.Typer(help="Rubric files (rubrics/*.yaml).", no_args_is_help=True)
+rubrics_app = PeerplanTyper(help="Rubric files (rubrics/*.yaml).", no_args_is_help=True)
 app.add_typer(rubrics_app, name="rubrics")
 
 

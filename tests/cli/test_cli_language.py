@@ -98,7 +98,7 @@ def test_the_help_reads_in_the_installations_language(cli) -> None:
     assert "Begutachtung kommunaler Energie-Aktionspläne" in german
     assert "╭─ Befehle ─" in german and "╭─ Optionen ─" in german
     assert "assign Gutachter:innen für jeden Plan einer Runde vorschlagen" in german
-    assert "--help <bool> Diese Hilfe zeigen und beenden." in german
+    assert "--help Diese Hilfe zeigen und beenden." in german
     options = _flat(cli("de", "round", "create", "--help").output)
     assert "Eine Begutachtungsrunde anlegen." in options
     assert "╭─ Argumente ─" in options and "Eindeutiger Name, z. B. „MULTIPLY DE 2026“." in options
