@@ -7,8 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import typer
+from rich.console import Group, RenderableType
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from review.assignment.budget import DEFAULT_BUDGET
 from review.cli.app import (
@@ -87,15 +90,18 @@ def progress_printer(t: Translator) -> Callable[[str], None]:
     return progress
 
 
-def proposal_table(session, proposal, t: Translator) -> Table:
+def proposal_table(session, proposal, t: Translator) -> Group:
     title = t.gettext("proposal: objective %(value)s") % {
         "value": t.format_decimal(proposal.objective)
     }
     return pairs_table(session, proposal.rows, title, t)
 
 
-def pairs_table(session, rows, title: str, t: Translator) -> Table:
-    """(plan id, reviewer id, rubric, affinity, why) rows as a table of names, by plan."""
+def pairs_table(session, rows, title: str, t: Translator) -> Group:
+    """(plan id, reviewer id, rubric, affinity, why) rows by plan: plan, reviewer, rubric and
+    affinity in columns, each pair's reasons on the line under it, as wide as the terminal.
+    A column of reasons beside the others was 14 characters wide at 80 columns, a word or two
+    a line ('Textähnlichkei' / 't 0,174')."""
     from sqlmodel import col, select
 
     from review.models import Municipality, Plan, Reviewer
@@ -110,27 +116,39 @@ def pairs_table(session, rows, title: str, t: Translator) -> Table:
         for r in session.exec(select(Reviewer).where(col(Reviewer.id).in_(reviewer_ids)))
     }
     _ = t.gettext
-    table = Table(title=title)
-    for column in (_("plan"), _("reviewer"), _("rubric"), _("affinity"), _("why")):
-        # folded, not cut: 'Textähnlichke…' hid the word in an 80-column terminal
-        table.add_column(
-            column, justify="right" if column == _("affinity") else "left", overflow="fold"
-        )
 
     def by_plan(row) -> tuple[str, str, str]:
         return (towns[plans[row[0]].municipality_id], row[2], names[row[1]])
 
+    cells = []
     for plan_id, reviewer_id, rubric, value, why in sorted(rows, key=by_plan):
         plan = plans[plan_id]
-        town = towns[plan.municipality_id]
-        table.add_row(
-            escape(f"{town} ({plan.language})"),
-            escape(names[reviewer_id]),
-            rubric,
-            t.format_decimal(value, 3),
-            escape(str(said(t, why))),
+        town = f"{towns[plan.municipality_id]} ({plan.language})"
+        cells.append(
+            ((town, names[reviewer_id], rubric, t.format_decimal(value, 3)), str(said(t, why)))
         )
-    return table
+    header = (_("plan"), _("reviewer"), _("rubric"), _("affinity"))
+    # Rubric and affinity as wide as their widest cell; plan and reviewer share the rest.
+    fixed = [max(len(c[0][i]) for c in [(header, "")] + cells) for i in (2, 3)]
+
+    def line(values: tuple[str, ...], style: str = "") -> Table:
+        grid = Table.grid(padding=(0, 2), expand=True)
+        grid.add_column(ratio=1)
+        grid.add_column(ratio=1)
+        grid.add_column(width=fixed[0], no_wrap=True)
+        grid.add_column(width=fixed[1], no_wrap=True, justify="right")
+        grid.add_row(*(Text(v, style=style) for v in values))
+        return grid
+
+    parts: list[RenderableType] = []
+    if title:
+        parts.append(Text(title, style="italic", justify="center"))
+    parts.append(line(header, style="bold"))
+    for values, why in cells:
+        parts.append(line(values))
+        if why:
+            parts.append(Padding(Text(why, style="dim"), (0, 0, 0, 4)))
+    return Group(*parts)
 
 
 @app.command("assign")

@@ -401,8 +401,9 @@ def test_peerplan_assign_pins_a_reviewer_on_a_plan_as_the_round_page_does(
         assert _pairs(session, get_round(session, "CLI round")) == pairs
 
 
-def test_the_table_of_pairs_cuts_no_word_in_80_columns(session: Session) -> None:
-    # Seen in a German round: 'Textähnlichke…' in the column of reasons of `peerplan assign`.
+def test_the_table_of_pairs_reads_each_reason_whole_in_80_columns(session: Session) -> None:
+    # Seen in a German round: 'Textähnlichke…' in the column of reasons of `peerplan assign`,
+    # then, folded, two words a line ('Textähnlichkei' / 't 0,174') in its 14 characters.
     from rich.console import Console
 
     from review.cli.assign import pairs_table
@@ -411,14 +412,18 @@ def test_the_table_of_pairs_cuts_no_word_in_80_columns(session: Session) -> None
     round_ = six_towns(session)
     service.propose(session, round_, actor="c")
     a = pending_approval(session, round_)[0]
-    reason = "Fachgebiet 1, Textähnlichkeitsvergleichswertberechnung 0,114"
-    table = pairs_table(
-        session, [(a.plan_id, a.reviewer_id, a.rubric, 1.9, reason)], "", translator("de")
-    )
-    console = Console(width=80, record=True)
-    console.print(table)
-    shown = console.export_text()
-    assert "…" not in shown, shown
-    assert "Textähnlichkeitsvergleichswertberechnung" in "".join(
-        line.split("│")[-2].strip() for line in shown.splitlines() if line.count("│") > 2
-    ), shown
+    reason = "Fachgebiet 1, eigene Sprache 0,5, gleiches Land 0,3, Textähnlichkeit 0,174"
+    for width in (80, 60):
+        table = pairs_table(
+            session, [(a.plan_id, a.reviewer_id, a.rubric, 1.9, reason)], "", translator("de")
+        )
+        console = Console(width=width, record=True)
+        console.print(table)
+        shown = console.export_text()
+        assert "…" not in shown, shown
+        lines = [line.strip() for line in shown.splitlines()]
+        assert lines[0].split() == ["Plan", "Gutachter:in", "Bewertungsbogen", "Passung"]
+        if width == 80:
+            assert reason in lines, shown  # on a line of its own, under its pair
+        else:
+            assert " ".join(lines[2:]) == reason, shown  # wrapped at its words
