@@ -4,6 +4,7 @@ review.coordinator.artifacts)."""
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -13,8 +14,11 @@ from review.db import get_engine, session_scope
 from review.deadlines.escalate import escalate
 from review.deadlines.report import EscalationReport
 from review.exchange.reply_reminders import queue_reminders
+from review.i18n import Count, translator
 from review.lifecycle import Invited, invite_round
+from review.lifecycle.invitations import invited_earlier
 from review.notify.delivery import DeliveryReport, deliver
+from review.notify.outbox import DeliveryFailed, unreachable_text
 from review.rounds import get_round, round_names
 
 
@@ -35,9 +39,137 @@ class InvitationRun:
     delivery: DeliveryReport
     # Proposed reviewers nobody approved yet: not invited, and the coordinator must be told why.
     awaiting_approval: int = 0
+    round_id: int | None = None
+    # This round's invitations an earlier run queued whose mail this run's delivery took up.
+    earlier: list[Invited] = field(default_factory=list)
 
     def raise_if_failed(self) -> None:
         self.delivery.raise_if_failed()
+
+    def raise_if_not_sent(self) -> None:
+        """`raise_if_failed` for a reader who was shown each invitation's line
+        (`delivery_of`): InvitationsNotSent says what to do about them."""
+        if self.delivery.failed or self.delivery.undeliverable:
+            raise InvitationsNotSent(self)
+
+    def delivery_of(self, assignment_id: int | None) -> tuple[str, str, str]:
+        """How an assignment's invitation went in this run: its outbox key, then 'sent',
+        'failed' (it waits in the outbox, the next run sends it), 'undeliverable' (refused for
+        good) or 'queued' (not tried: another delivery was running), and why it did not go."""
+        for key, about in self.delivery.about.items():
+            if assignment_id is not None and assignment_id in about.assignments:
+                return (key, *self.fate(key))
+        return ("", "queued", "")
+
+    def fate(self, key: str) -> tuple[str, str]:
+        """How the message `key` went in this run (see `delivery_of`)."""
+        lost, failed = dict(self.delivery.undeliverable), dict(self.delivery.failed)
+        if key in lost:
+            return "undeliverable", lost[key]
+        if key in failed:
+            return "failed", failed[key]
+        return ("sent", "") if key in self.delivery.sent else ("queued", "")
+
+    def is_invitation(self, key: str) -> bool:
+        """Whether the message `key` invites to this round (its line was shown)."""
+        about = self.delivery.about.get(key)
+        return (
+            about is not None and about.kind in INVITATION_KINDS and about.round_id == self.round_id
+        )
+
+
+#: The kinds of message that invite a reviewer (`review.notify.messages`).
+INVITATION_KINDS = ("invitation", "invitation_list", "replacement_invitation")
+
+
+class InvitationsNotSent(DeliveryFailed):
+    """Invitations that did not go, said as what to do: the lines above name whom
+    ('not sent', 'cannot be delivered'); this says why, and that running `peerplan invite`
+    again is safe (the assignments are invited once; the outbox sends a message it marked
+    sent never again). Other messages of the same delivery are listed as DeliveryFailed does."""
+
+    def __init__(self, run: InvitationRun) -> None:
+        self.run = run
+        d = run.delivery
+        super().__init__(
+            d.failed,
+            len(d.sent),
+            d.undeliverable,
+            unreachable=d.unreachable,
+            about=d.about,
+            unanswered=d.unanswered,
+        )
+
+    def text(self, language: str) -> str:
+        t = translator(language)
+        round_ = shlex.quote(self.run.round_name)
+        of_invited = self.run.is_invitation
+        # Counted as the lines above are: an assignment each (one message may invite to
+        # several plans).
+        fates = [
+            self.run.delivery_of(i.assignment_id)[1]
+            for i in [*self.run.invited, *self.run.earlier]
+            if i.outcome == "invited"
+        ]
+        failed, lost = fates.count("failed"), fates.count("undeliverable")
+        parts = [unreachable_text(self.unreachable, t)] if self.unreachable else []
+        if failed:
+            parts.append(
+                t.ngettext(
+                    "%(n)s invitation was not sent (above: 'not sent'); it waits in the outbox. "
+                    "When the mail server answers, run `peerplan invite --round %(round)s` "
+                    "again: it sends what waits, and no invitation twice.",
+                    "%(n)s invitations were not sent (above: 'not sent'); they wait in the "
+                    "outbox. When the mail server answers, run `peerplan invite --round "
+                    "%(round)s` again: it sends what waits, and no invitation twice.",
+                    failed,
+                )
+                % {"n": Count(failed).said(t), "round": round_}
+            )
+        if lost:
+            parts.append(
+                t.ngettext(
+                    "%(n)s invitation cannot be delivered (above: 'cannot be delivered'): the "
+                    "mail server refuses it. Correct the reviewer's address (`peerplan import`), "
+                    "then send the invitation again with `peerplan coordinator new-link --round "
+                    "%(round)s --reviewer NAME`.",
+                    "%(n)s invitations cannot be delivered (above: 'cannot be delivered'): the "
+                    "mail server refuses them. Correct the reviewers' addresses (`peerplan "
+                    "import`), then send each invitation again with `peerplan coordinator "
+                    "new-link --round %(round)s --reviewer NAME`.",
+                    lost,
+                )
+                % {"n": Count(lost).said(t), "round": round_}
+            )
+        others = [(k, e) for k, e in self.failures if not of_invited(k)]
+        if others:
+            parts.append(
+                t.ngettext(
+                    "%(n)s other message could not be sent; it stays in the outbox and the "
+                    "next run retries it:",
+                    "%(n)s other messages could not be sent; they stay in the outbox and the "
+                    "next run retries them:",
+                    len(others),
+                )
+                % {"n": Count(len(others)).said(t)}
+                + "\n"
+                + self.listed(others, t)
+            )
+        others = [(k, e) for k, e in self.undeliverable if not of_invited(k)]
+        if others:
+            parts.append(
+                t.ngettext(
+                    "%(n)s other message cannot be delivered and is marked failed (see "
+                    "`peerplan outbox`):",
+                    "%(n)s other messages cannot be delivered and are marked failed (see "
+                    "`peerplan outbox`):",
+                    len(others),
+                )
+                % {"n": Count(len(others)).said(t)}
+                + "\n"
+                + self.listed(others, t)
+            )
+        return "\n".join(parts)
 
 
 def run_escalation(
@@ -76,4 +208,16 @@ def run_invitations(
         invited = invite_round(session, settings, round_.id, actor=actor, now=now)
         awaiting = len(pending_approval(session, round_))
     delivery = deliver(engine, settings, now=now, actor=actor, raise_on_failure=False)
-    return InvitationRun(round_name, invited, delivery, awaiting)
+    run = InvitationRun(round_name, invited, delivery, awaiting, round_.id)
+    now_invited = {i.assignment_id for i in invited}
+    earlier = {
+        assignment_id
+        for key, about in delivery.about.items()
+        if run.is_invitation(key)
+        for assignment_id in about.assignments
+        if assignment_id not in now_invited
+    }
+    if earlier:
+        with session_scope(engine) as session:
+            run.earlier = invited_earlier(session, sorted(earlier))
+    return run

@@ -22,6 +22,7 @@ from review.errors import InvalidInput
 from review.i18n import N_, Translator, said
 from review.models import Outbox
 from review.notify.context import rubric_title
+from review.notify.outbox import failure_reason
 from review.rounds import get_round
 from review.runs import run_escalation, run_invitations
 
@@ -49,11 +50,19 @@ def invite(
     migrate(s)
     run = run_invitations(s, round_name=round_name)
     t = round_translator(s, round_name)
-    for item in run.invited:
-        outcome = t.gettext(LINE_OUTCOMES.get(item.outcome, item.outcome))
+    went: dict[str, int] = {}
+    for item in [*run.invited, *run.earlier]:
+        outcome, key, error = item.outcome, "", ""
+        if outcome == "invited":
+            # 'invited' only once the mail went: before, the line said so of messages the
+            # server never took.
+            key, fate, error = run.delivery_of(item.assignment_id)
+            outcome = {"sent": "invited"}.get(fate, fate)
+            went[fate] = went.get(fate, 0) + 1
+        said_outcome = t.gettext(INVITE_OUTCOMES.get(outcome, outcome))
         if item.reviewer:
             line = t.gettext("%(outcome)s: %(reviewer)s <%(email)s> for %(plan)s (%(rubric)s)") % {
-                "outcome": outcome,
+                "outcome": said_outcome,
                 "reviewer": item.reviewer,
                 "email": item.reviewer_email,
                 "plan": item.municipality,
@@ -61,23 +70,40 @@ def invite(
             }
         else:
             line = t.gettext("%(outcome)s: assignment %(id)s, %(email)s") % {
-                "outcome": outcome,
+                "outcome": said_outcome,
                 "id": item.assignment_id,
                 "email": item.reviewer_email,
             }
-        why = f" ({said(t, item.why)})" if item.why else ""
-        console.print(escape(line + why), highlight=False)
-    console.print(
-        t.gettext("%(n)s invited; outbox: %(summary)s")
-        % {
-            "n": sum(i.outcome == "invited" for i in run.invited),
+        if item.why:
+            line += f" ({said(t, item.why)})"
+        if error:
+            line += " – " + failure_reason(key, error, run.delivery.unanswered, t)
+        console.print(escape(line), highlight=False)
+    summary = t.gettext("%(n)s invited; outbox: %(summary)s") % {
+        "n": went.get("sent", 0),
+        "summary": delivery_summary(run.delivery, t),
+    }
+    not_sent = went.get("failed", 0) + went.get("undeliverable", 0)
+    if not_sent:
+        summary = t.gettext("%(n)s invited, %(not_sent)s not sent; outbox: %(summary)s") % {
+            "n": went.get("sent", 0),
+            "not_sent": not_sent,
             "summary": delivery_summary(run.delivery, t),
-        },
-        highlight=False,
-    )
+        }
+    console.print(summary, highlight=False)
     if waiting := awaiting_approval_text(round_name, run.awaiting_approval, t):
         console.print(escape(waiting), highlight=False)
-    run.raise_if_failed()
+    run.raise_if_not_sent()
+
+
+#: What became of an assignment `peerplan invite` took up (`InvitationRun.delivery_of`).
+INVITE_OUTCOMES = {
+    **LINE_OUTCOMES,
+    "sent": N_("invited"),
+    "failed": N_("not sent"),
+    "undeliverable": N_("cannot be delivered"),
+    "queued": N_("invited, mail waiting"),
+}
 
 
 @app.command()

@@ -25,6 +25,7 @@ from review.intake.report import missing
 from review.lifecycle import Approval, Invited
 from review.notify.context import rubric_title
 from review.notify.delivery import DeliveryReport
+from review.notify.outbox import failure_reason, unreachable_text
 
 #: An intake outcome's status as the coordinator reads it.
 INTAKE_STATUS = {
@@ -272,9 +273,25 @@ def delivery_markdown(delivery: DeliveryReport, t: Translator) -> str:
     lines = [delivery_summary(delivery, t)]
     # Outside the f-strings: Babel finds no message inside one.
     cancelled, failed, lost = _("cancelled"), _("FAILED (retried next run)"), _("UNDELIVERABLE")
-    lines += [f"- {cancelled} `{key}`: {why}" for key, why in delivery.cancelled]
-    lines += [f"- {failed} `{key}`: {error}" for key, error in delivery.failed]
-    lines += [f"- {lost} `{key}`: {error}" for key, error in delivery.undeliverable]
+
+    def what(key: str) -> str:
+        """The message by recipient and subject (the key is the outbox's, not the reader's)."""
+        about = delivery.about.get(key)
+        if about is None:
+            return f"`{key}`"
+        return cell(
+            _("to %(recipient)s: %(subject)s")
+            % {"recipient": about.recipient, "subject": t.quote(about.subject)}
+        )
+
+    def why(key: str, error: str) -> str:
+        return cell(failure_reason(key, error, delivery.unanswered, t))
+
+    lines += [f"- {cancelled} {what(key)}: {why}" for key, why in delivery.cancelled]
+    lines += [f"- {failed} {what(key)} – {why(key, error)}" for key, error in delivery.failed]
+    lines += [f"- {lost} {what(key)} – {why(key, error)}" for key, error in delivery.undeliverable]
+    if delivery.unreachable:
+        lines.insert(1, unreachable_text(delivery.unreachable, t))
     return "\n".join(lines)
 
 

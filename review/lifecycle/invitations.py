@@ -38,6 +38,31 @@ class Invited:
     rubric: str = ""
 
 
+def invited_earlier(session: Session, assignment_ids: list[int]) -> list[Invited]:
+    """The lines of assignments invited by an earlier run (whose invitation went out only now,
+    or failed again): who reviews which plan, as `invite` names them."""
+    assignments = list(
+        session.exec(
+            select(Assignment)
+            .where(col(Assignment.id).in_(assignment_ids))
+            .order_by(col(Assignment.id))
+        )
+    )
+    facts = AssignmentFacts.load_all(session, assignments)
+    return [
+        Invited(
+            a.id,
+            facts[a.id].reviewer.email,
+            "invited",
+            Message(N_("invited earlier")),
+            reviewer=facts[a.id].reviewer.name,
+            municipality=facts[a.id].municipality.name,
+            rubric=a.rubric,
+        )
+        for a in assignments
+    ]
+
+
 def approved_uninvited(session: Session, round_id: int) -> list[Assignment]:
     """The round's assignments a coordinator approved that are not invited yet."""
     statement = (

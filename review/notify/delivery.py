@@ -41,7 +41,7 @@ from review.db import session_scope
 from review.models import Assignment, Outbox, OutboxStatus, utcnow
 from review.notify import smtp
 from review.notify.envelope import build_email
-from review.notify.outbox import ONLY_WHILE_OPEN, DeliveryFailed, redact_links
+from review.notify.outbox import ONLY_WHILE_OPEN, Addressed, DeliveryFailed, redact_links
 from review.states import OPEN
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,9 @@ class DeliveryReport:
     undeliverable: list[tuple[str, str]] = field(default_factory=list)  # marked failed for good
     busy: bool = False  # another deliverer held the outbox: nothing done, nothing lost
     unreachable: str | None = None  # where no SMTP server answered in this run ('host:port')
+    # Each message this run handled, by key: to whom, about what (a failure said in words).
+    about: dict[str, Addressed] = field(default_factory=dict)
+    unanswered: set[str] = field(default_factory=set)  # failed as no server answered
 
     def summary(self) -> str:
         busy = " (another delivery was running: left to it)" if self.busy else ""
@@ -69,7 +72,12 @@ class DeliveryReport:
     def raise_if_failed(self) -> None:
         if self.failed or self.undeliverable:
             raise DeliveryFailed(
-                self.failed, len(self.sent), self.undeliverable, unreachable=self.unreachable
+                self.failed,
+                len(self.sent),
+                self.undeliverable,
+                unreachable=self.unreachable,
+                about=self.about,
+                unanswered=self.unanswered,
             )
 
 
@@ -211,6 +219,9 @@ def _claim(
         statuses = _assignment_statuses(session, rows)
         keep: list[Outbox] = []
         for row in rows:
+            report.about[row.key] = Addressed(
+                row.recipient, row.subject, row.kind, tuple(_assignments_of(row)), row.round_id
+            )
             why_not = _still_wanted(row, statuses)
             if not why_not:
                 keep.append(row)
@@ -307,6 +318,8 @@ def _send_and_mark(
         connection.send(item.message)
     except Exception as exc:  # SMTP refusal, connection refused, timeout: retried later
         error = _reason(exc)
+        if getattr(connection, "unreachable", None):
+            report.unanswered.add(item.key)
         with session_scope(engine) as session:
             if _refused_for_good(exc):
                 row = session.get(Outbox, item.id)

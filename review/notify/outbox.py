@@ -15,6 +15,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parseaddr
 from typing import Any
@@ -45,9 +46,24 @@ ONLY_WHILE_OPEN = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class Addressed:
+    """What a message handled in a delivery is, to say a failure in words a coordinator knows
+    (its key, 'invitation_list:r3:a3', is the outbox's): to whom, its subject, its kind and
+    the assignments it is about."""
+
+    recipient: str
+    subject: str
+    kind: str = ""
+    assignments: tuple[int, ...] = ()
+    round_id: int | None = None
+
+
 class DeliveryFailed(PeerplanError):
     """Some messages were not sent: `failures` stay pending (the SMTP server refused or could not
-    be reached; the next run retries them), `undeliverable` are marked failed for good."""
+    be reached; the next run retries them), `undeliverable` are marked failed for good.
+    `about` names each message (recipient, subject); `unanswered` are the keys that failed
+    because no server answered, said once as `unreachable`, not per message."""
 
     def __init__(
         self,
@@ -56,10 +72,13 @@ class DeliveryFailed(PeerplanError):
         undeliverable: list[tuple[str, str]] | None = None,
         *,
         unreachable: str | None = None,
+        about: dict[str, Addressed] | None = None,
+        unanswered: set[str] | None = None,
     ) -> None:
         self.failures = failures
         self.undeliverable = undeliverable or []
         self.sent, self.unreachable = sent, unreachable
+        self.about, self.unanswered = about or {}, unanswered or set()
         super().__init__(self.text(SOURCE_LANGUAGE))
 
     def text(self, language: str) -> str:
@@ -68,14 +87,7 @@ class DeliveryFailed(PeerplanError):
         if self.unreachable:
             # Said first and once: a new installation's first `invite` otherwise printed the
             # same connection error once per message and nothing about what to do.
-            parts.append(
-                t.gettext(
-                    "No SMTP server answers at %(address)s. Set PEERPLAN_SMTP_HOST and "
-                    "PEERPLAN_SMTP_PORT (README, Configuration), or run `peerplan serve`, which "
-                    "keeps every message in a local mailbox when no SMTP server is configured."
-                )
-                % {"address": self.unreachable}
-            )
+            parts.append(unreachable_text(self.unreachable, t))
         if self.failures:
             parts.append(
                 t.ngettext(
@@ -87,7 +99,7 @@ class DeliveryFailed(PeerplanError):
                 )
                 % {"n": Count(len(self.failures)).said(t), "sent": Count(self.sent).said(t)}
                 + "\n"
-                + _listed(self.failures, t)
+                + self.listed(self.failures, t)
             )
         if self.undeliverable:
             parts.append(
@@ -100,17 +112,54 @@ class DeliveryFailed(PeerplanError):
                 )
                 % {"n": Count(len(self.undeliverable)).said(t)}
                 + "\n"
-                + _listed(self.undeliverable, t)
+                + self.listed(self.undeliverable, t)
             )
         return "\n".join(parts)
 
+    def listed(self, items: list[tuple[str, str]], t: Translator) -> str:
+        """A line a message: to whom and what ('to a@b.example: “Invitation to review: …”'),
+        and why it did not go; the outbox's key only for a message not known by name."""
+        lines = []
+        for key, error in items[:20]:
+            about = self.about.get(key)
+            what = (
+                t.gettext("to %(recipient)s: %(subject)s")
+                % {"recipient": about.recipient, "subject": t.quote(about.subject)}
+                if about
+                else key
+            )
+            lines.append(f"  {what} – {self.why(key, error, t)}")
+        if len(items) > 20:
+            more = t.gettext("... and %(n)s more") % {"n": Count(len(items) - 20).said(t)}
+            lines.append("  " + more)
+        return "\n".join(lines)
 
-def _listed(items: list[tuple[str, str]], t: Translator) -> str:
-    lines = "\n".join(f"  {key}: {error}" for key, error in items[:20])
-    if len(items) <= 20:
-        return lines
-    more = t.gettext("... and %(n)s more") % {"n": Count(len(items) - 20).said(t)}
-    return lines + "\n  " + more
+    def why(self, key: str, error: str, t: Translator) -> str:
+        return failure_reason(key, error, self.unanswered, t)
+
+
+def failure_reason(key: str, error: str, unanswered: set[str], t: Translator) -> str:
+    """Why a message did not go: no server answered (said once, beside the address tried), or
+    the server's own words."""
+    if key in unanswered:
+        return t.gettext("no mail server answered")
+    # smtplib's repr of the server's answer: "SMTPRecipientsRefused: {'a@b': (550, b'5.1.1 ...')}"
+    answers = _SMTP_ANSWER.findall(error)
+    if answers:
+        said = "; ".join(f"{code} {text}" for code, text in answers)
+        return t.gettext("the mail server refused it: %(answer)s") % {"answer": said}
+    return error
+
+
+_SMTP_ANSWER = re.compile(r"\((\d{3}), b['\"](.*?)['\"]\)")
+
+
+def unreachable_text(address: str, t: Translator) -> str:
+    return t.gettext(
+        "No SMTP server answers at %(address)s. Set PEERPLAN_SMTP_HOST and "
+        "PEERPLAN_SMTP_PORT (README, Configuration), or run `peerplan serve`, which "
+        "keeps every message in a local mailbox when no SMTP server is configured."
+    ) % {"address": address}
 
 
 def message_id_for(key: str, settings: Settings | None = None, salt: str = "") -> str:

@@ -86,3 +86,74 @@ def test_bad_now_and_unknown_round_are_clear_errors(cli):
     assert result.exit_code == 2 and "Fehler: --now muss ein ISO-Datum" in result.output
     result = invoke("invite", "--round", "Nope")
     assert result.exit_code == 2 and "keine Runde namens „Nope“" in result.output
+
+
+class _RefusingOne(Mailbox):
+    """A server that refuses one address for good (550), as for a mailbox that does not
+    exist, and takes every other."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == "gone@example.org":
+            return "550 5.1.1 <gone@example.org>: no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_failed_invite_names_who_was_not_invited_why_and_what_to_do(
+    sqlite_settings, monkeypatch
+) -> None:
+    """Found running a German round with no SMTP server: 'eingeladen:' for all twelve reviewers,
+    then the failures by outbox key ('invitation_list:r3:a3: ConnectionRefusedError: ...')."""
+    monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
+    monkeypatch.setenv("PEERPLAN_DATABASE_URL", sqlite_settings.database_url)
+    monkeypatch.setenv("COLUMNS", "80")
+    with session_scope(get_engine(sqlite_settings)) as session:
+        round_, towns, plans = small_round(session, due=D, name="Runde Süd")
+        ada = make_reviewer(session, round_, towns["Bergdorf"], email="ada@example.org")
+        gone = make_reviewer(session, round_, towns["Bergdorf"], email="gone@example.org")
+        approved_assignment(session, round_, plans["Altstadt"], ada)
+        approved_assignment(session, round_, plans["Altstadt"], gone, rubric="communication")
+        ada_name, gone_name = ada.name, gone.name
+    monkeypatch.setenv("PEERPLAN_SMTP_PORT", str(free_port()))  # nobody answers
+
+    result = runner.invoke(app, ["invite", "--round", "Runde Süd"])
+    said = _flat(result.output)
+    assert result.exit_code == 2
+    assert "eingeladen:" not in said and "invitation" not in said  # no internal key
+    assert (
+        f"nicht verschickt: {ada_name} <ada@example.org> für Altstadt (Technische "
+        "Begutachtung) – kein Mailserver antwortete" in said
+    )
+    assert "0 eingeladen, 2 nicht verschickt" in said
+    assert "antwortet kein SMTP-Server" in said
+    assert (
+        "2 Einladungen wurden nicht verschickt (oben: „nicht verschickt“)" in said
+        and "führen Sie `peerplan invite --round 'Runde Süd'` erneut aus" in said
+        and "keine Einladung doppelt" in said
+    )
+
+    box = _RefusingOne()
+    controller = start_smtp(box)
+    monkeypatch.setenv("PEERPLAN_SMTP_PORT", str(controller.port))
+    try:
+        again = runner.invoke(app, ["invite", "--round", "Runde Süd"])
+        said = _flat(again.output)
+        assert again.exit_code == 2
+        assert (
+            f"eingeladen: {ada_name} <ada@example.org> für Altstadt (Technische Begutachtung) "
+            "(früher eingeladen)" in said
+        )
+        assert f"nicht zustellbar: {gone_name} <gone@example.org> für Altstadt" in said
+        assert "der Mailserver lehnte sie ab: 550 5.1.1 <gone@example.org>: no such mailbox" in said
+        assert "1 Einladung ist nicht zustellbar" in said and "coordinator new-link" in said
+        assert [m["To"] for m in box.messages] == ["ada@example.org"]
+
+        third = runner.invoke(app, ["invite", "--round", "Runde Süd"])  # sends nothing twice
+        assert third.exit_code == 0, third.output
+        assert [m["To"] for m in box.messages] == ["ada@example.org"]
+    finally:
+        controller.stop()

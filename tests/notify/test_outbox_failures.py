@@ -118,7 +118,8 @@ def test_a_message_that_cannot_be_built_is_marked_failed_and_the_others_go(
     with pytest.raises(DeliveryFailed) as raised:
         deliver(engine, settings)
     assert "1 message cannot be delivered and is marked failed" in str(raised.value)
-    assert "digest:t2" in str(raised.value) and "could not be sent" not in str(raised.value)
+    assert "could not be sent" not in str(raised.value)
+    assert "FileNotFoundError" in str(raised.value)  # the one message that failed, its reason
     assert sorted(m["Subject"] for m in box.messages) == ["a b", "s"]
     with session_scope(engine) as session:
         rows = {r.key: r for r in session.exec(select(Outbox))}
@@ -230,7 +231,7 @@ def test_escalate_and_status_report_an_undeliverable_message_without_a_traceback
         or isinstance(result.exception, SystemExit)
     )
     # about every round: the installation's language, German without a locale
-    assert "als fehlgeschlagen markiert" in result.output and "digest:[/bad]" in result.output
+    assert "als fehlgeschlagen markiert" in result.output and "[/missing].docx" in result.output
     assert [m["X-Peerplan-Kind"] for m in box.messages] == ["plan_receipt"]
     status = runner.invoke(app, ["status", "--round", "Runde [x]"])
     assert status.exit_code == 0, status.output
