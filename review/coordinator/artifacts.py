@@ -81,7 +81,7 @@ def intake_rows(outcomes: Sequence[IntakeOutcome], t: Translator) -> list[dict[s
             _("language"): _language_name(o.language, t) if o.language else "",
             _("completeness"): o.completeness,
             _("missing"): missing(o.findings, t.language),
-            _("problems"): o.error if not o.taken_in else "; ".join(o.problems),
+            _("problems"): o.error_in(t.language) if not o.taken_in else "; ".join(o.problems),
         }
         for o in outcomes
     ]

@@ -18,6 +18,7 @@ from review.coordinator.language import coordinator_language, system_language
 from review.deadlines.report import EscalationReport, Line
 from review.i18n import N_, Phrase, Plural, translator
 from review.intake import IntakeOutcome
+from review.intake.errors import NoMunicipality
 from review.lifecycle import Invited
 from review.notify.delivery import DeliveryReport
 
@@ -137,6 +138,23 @@ def test_the_intake_table_says_what_is_missing_in_the_coordinators_words() -> No
         "Planeingang der Runde „R“: 1 eingelesen, 0 abgelehnt. Die Vollständigkeit ist ein "
         "automatischer Hinweis, keine Bewertung."
     )
+
+
+def test_the_intake_table_says_why_a_file_was_refused_in_the_coordinators_words() -> None:
+    # Found running a German round from the Prefect UI: the refusal of a file whose name
+    # names no municipality read in English in an otherwise German table.
+    refused = IntakeOutcome(
+        "Sachstandsbericht_2017-2018.pdf",
+        "?",
+        "refused",
+        error=NoMunicipality("Sachstandsbericht_2017-2018.pdf").phrase(),
+    )
+    (de,) = artifacts.intake_rows([refused], translator("de"))
+    assert de["Probleme"].startswith(
+        "Sachstandsbericht_2017-2018.pdf: Welcher Gemeinde gehört dieser Plan?"
+    )
+    (en,) = artifacts.intake_rows([refused], translator("en"))
+    assert "which municipality's plan is it?" in en["problems"]
 
 
 def test_the_proposal_in_german_and_english() -> None:
