@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from review.config import Settings
 from review.db import engine_for
-from review.models import Assignment, Review
+from review.models import Assignment, Review, Round
 from tests.support.reviewing_data import invited_assignment
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -135,4 +135,24 @@ def test_a_long_file_name_stays_within_the_phones_screen(browser, served, tmp_pa
     assert "Fassung 1" in page.locator("main").inner_text()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the upload page is {overflow} px wider than the phone's screen"
+    page.close()
+
+
+def test_the_round_page_stays_within_the_phones_screen(browser, served) -> None:
+    # Seen in the German walkthrough (walk10): on a 390 px phone the round page was 1211 px
+    # wide, most of it empty; each review's hidden "Neue Frist" label, positioned absolutely,
+    # escaped its table's scroll box. The tables scroll inside their boxes; the page does not.
+    from review.coordinator import access
+
+    base, settings = served
+    with Session(engine_for(settings.database_url), expire_on_commit=False) as session:
+        inv = invited_assignment(session, settings)
+        round_ = session.get(Round, session.get(Assignment, inv.assignment_id).round_id)
+        coordinator = access.issue(session, round_)
+        session.commit()
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{base}/c/{coordinator}?lang=de")
+    assert page.get_by_label("Neue Frist").count() >= 1
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the round page is {overflow} px wider than the phone's screen"
     page.close()
