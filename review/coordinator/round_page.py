@@ -65,6 +65,7 @@ class AssignmentLine:
     link: str  # 'active', 'expired', 'revoked', 'none' (not invited yet)
     link_until: datetime | None
     submitted_at: datetime | None
+    approved: bool = False  # a proposed review the coordinator approved, not invited yet
 
     @property
     def is_open(self) -> bool:
@@ -347,6 +348,7 @@ def _line(
         link=link,
         link_until=until,
         submitted_at=_aware(review.submitted_at) if review is not None else None,
+        approved=assignment.approved_at is not None,
     )
 
 

@@ -356,6 +356,11 @@ def test_the_proposed_reviewers_are_approved_on_the_page_once(
     session.expire_all()
     rows = session.exec(select(Assignment).where(Assignment.round_id == round_.id)).all()
     assert len(rows) == 18 and all(a.approved_at is not None for a in rows)
+    # Each review says it is approved, not "proposed" as before the click (walk10: the page
+    # still read "vorgeschlagen" beside every reviewer after the approval).
+    cells = client.get(f"/c/{token}?lang=de").text.split('<td class="status">')[1:]
+    assert len(cells) == 18
+    assert all(c.startswith("freigegeben, noch nicht eingeladen") for c in cells)
 
     again = client.post(f"/c/{token}/approve", data={**form, "lang": "de"})  # a second click
     said = client.get(again.headers["location"]).text
