@@ -325,9 +325,11 @@ def invitations_markdown(
 ) -> str:
     _ = t.gettext
     waiting = awaiting_approval_text(round_name, awaiting, t)
-    rows = table_head([_("assignment"), _("reviewer"), _("outcome"), _("why")])
+    # Who reviews which plan with which form, by name: the assignment's number named nobody.
+    rows = table_head([_("plan"), _("reviewer"), _("rubric"), _("outcome"), _("why")])
     rows += [
-        f"| {i.assignment_id} | {cell(i.reviewer_email)} | "
+        f"| {cell(i.municipality)} | {cell(_reviewer(i))} | "
+        f"{cell(rubric_title(i.rubric, t.language) if i.rubric else '')} | "
         f"{_(LINE_OUTCOMES.get(i.outcome, i.outcome))} | {cell(str(said(t, i.why)))} |"
         for i in invited
     ]
@@ -342,6 +344,12 @@ def invitations_markdown(
         + "\n"
         + delivery_markdown(delivery, t)
     )
+
+
+def _reviewer(invited: Invited) -> str:
+    if not invited.reviewer:
+        return invited.reviewer_email
+    return f"{invited.reviewer} ({invited.reviewer_email})"
 
 
 def invitations_description(t: Translator) -> str:

@@ -98,11 +98,25 @@ def test_the_deadline_runs_artifact_in_german_and_english() -> None:
 
 
 def test_the_invitations_artifact_in_german_and_english() -> None:
-    invited = [Invited(3, "r@example.org", "invited"), Invited(4, "s@example.org", "skipped", "x")]
+    invited = [
+        Invited(
+            3,
+            "r@example.org",
+            "invited",
+            reviewer="Rita Roth",
+            municipality="Tulln",
+            rubric="technical",
+        ),
+        Invited(4, "s@example.org", "skipped", "x"),
+    ]
     delivery = DeliveryReport(sent=["a"])
     de = artifacts.invitations_markdown("Runde 1", invited, delivery, translator("de"))
     assert de.startswith("# Einladungen für Runde 1")
-    assert "| 3 | r@example.org | eingeladen |  |" in de and "| übersprungen |" in de
+    # Who reviews which plan with which form, by name (walk10: the table named the review
+    # by its internal number and the reviewer by the address only).
+    assert "| Plan | Gutachter:in | Bewertungsbogen | Ergebnis | Grund |" in de
+    assert "| Tulln | Rita Roth (r@example.org) | Technische Begutachtung | eingeladen |  |" in de
+    assert "| s@example.org |  | übersprungen | x |" in de
     en = artifacts.invitations_markdown("Round 1", [], delivery, translator("en"))
     assert "_No approved assignment to invite._" in en and "1 sent, 0 cancelled" in en
 

@@ -71,9 +71,11 @@ def test_invitation_carries_a_link_that_opens_the_assignment(
     assert again[0].why == "already invited" and again[0].why("de") == "bereits eingeladen"
     delivery = DeliveryReport()
     german = artifacts.invitations_markdown("Runde", again, delivery, translator("de"))
-    assert "| eva@b.example | übersprungen | bereits eingeladen |" in german
+    assert (
+        "eva@b.example) | Technische Begutachtung | übersprungen | bereits eingeladen |" in german
+    )
     english = artifacts.invitations_markdown("Round", again, delivery, translator("en"))
-    assert "| eva@b.example | skipped | already invited |" in english
+    assert "eva@b.example) | Technical assessment | skipped | already invited |" in english
 
 
 def test_an_unapproved_assignment_is_skipped_and_says_why(
