@@ -34,7 +34,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from flows.artifacts import (
     artifact_key,
@@ -43,7 +43,7 @@ from flows.artifacts import (
     round_translator,
     run_name,
 )
-from flows.forms import optional
+from flows.forms import FORM_CONFIG, Form, optional
 from review import lifecycle
 from review.assignment import service
 from review.assignment.budget import DEFAULT_BUDGET
@@ -59,7 +59,7 @@ from review.rounds import get_round
 ACTOR = "flow:assign_reviewers"
 
 
-class Pair(BaseModel):
+class Pair(Form):
     """A reviewer and a plan, by the ids in the table / Gutachter:in und Plan, IDs wie in der
     Tabelle."""
 
@@ -79,6 +79,8 @@ class Decision(enum.StrEnum):
 class ApprovalInput(RunInput):
     """Your decision on the proposed reviewers / Ihre Entscheidung zu den vorgeschlagenen
     Gutachter:innen."""
+
+    model_config = FORM_CONFIG
 
     decision: Decision = Field(
         title="Decision / Entscheidung",
@@ -100,7 +102,7 @@ class ApprovalInput(RunInput):
     note: str = Field(default="", description="Note for the audit log / Notiz für das Protokoll")
 
 
-class AssignRequest(BaseModel):
+class AssignRequest(Form):
     """Propose reviewers and ask for your approval / Gutachter:innen vorschlagen und freigeben
     lassen."""
 

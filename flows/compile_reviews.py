@@ -30,7 +30,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run, task_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from flows.artifacts import (
     artifact_key,
@@ -41,7 +41,7 @@ from flows.artifacts import (
 )
 from flows.chunks import chunks
 from flows.deployments import spec
-from flows.forms import optional
+from flows.forms import Form, optional
 from flows.parts import on_workers, run_part
 from review.config import Settings, load_settings
 from review.consolidation import parts as compile_parts
@@ -62,7 +62,7 @@ from review.rounds import get_round
 _pool: ProcessPoolExecutor | None = None
 
 
-class CompileParameters(BaseModel):
+class CompileParameters(Form):
     """Consolidated reviews of a round's plans / Konsolidierte Gutachten der Pläne einer Runde."""
 
     round_name: str = Field(description="The review round / Die Begutachtungsrunde")

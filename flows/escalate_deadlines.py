@@ -12,7 +12,6 @@ from datetime import datetime
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
-from pydantic import BaseModel
 
 from flows.artifacts import (
     artifact_key,
@@ -21,13 +20,13 @@ from flows.artifacts import (
     round_translator,
     run_name,
 )
-from flows.forms import optional
+from flows.forms import Form, optional
 from review.config import load_settings
 from review.coordinator import artifacts
 from review.runs import run_escalation
 
 
-class EscalationParameters(BaseModel):
+class EscalationParameters(Form):
     """Reminders, overdue notices, escalation, reassignment / Erinnerungen, Mahnungen,
     Eskalation, Neuzuteilung (every hour by itself / stündlich von selbst)."""
 

@@ -7,16 +7,17 @@ from datetime import date
 
 from prefect import flow
 from prefect.states import State
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from flows.artifacts import run_name
 from flows.coordinator_run import run_control
+from flows.forms import Form
 from review.config import load_settings
 from review.coordinator import runs
 from review.coordinator.controls import Target
 
 
-class ExtendParameters(BaseModel):
+class ExtendParameters(Form):
     """Extend a deadline / Eine Frist verlängern"""
 
     round_name: str = Field(description="The review round / Die Begutachtungsrunde")

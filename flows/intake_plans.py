@@ -22,7 +22,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from flows.artifacts import (
     artifact_key,
@@ -33,7 +33,7 @@ from flows.artifacts import (
 )
 from flows.chunks import chunks
 from flows.deployments import spec
-from flows.forms import optional
+from flows.forms import Form, optional
 from flows.parts import on_workers, run_part
 from review.config import Settings, load_settings
 from review.coordinator import artifacts, run_log
@@ -53,23 +53,23 @@ ACTOR = "flow:intake_plans"
 LARGEST_CHUNK = 25  # files per task: registration of the first chunks starts early
 
 
-class IntakeRequest(BaseModel):
+class IntakeRequest(Form):
     """Plans to take in / Einzulesende Pläne."""
 
     round_name: str = Field(description="The review round / Die Begutachtungsrunde")
     paths: list[str] = Field(
         description="Plan files (PDF, DOCX), folders or manifest CSVs (file,municipality) on the "
         "machine running the flow / Plandateien (PDF, DOCX), Ordner oder Manifest-CSVs "
-        "(Datei,Kommune) auf dem Rechner, der den Flow ausführt"
+        "(Datei,Gemeinde) auf dem Rechner, der den Flow ausführt"
     )
     municipality: str | None = optional(
         "Municipality of every file; empty: from the manifest or the file name / "
-        "Kommune aller Dateien; leer: aus dem Manifest oder dem Dateinamen"
+        "Gemeinde aller Dateien; leer: aus dem Manifest oder dem Dateinamen"
     )
     create_municipality: bool = Field(
         default=False,
         description="Add municipalities not yet in the round / "
-        "Kommunen, die noch nicht in der Runde sind, anlegen",
+        "Gemeinden, die noch nicht in der Runde sind, anlegen",
     )
     runs: int = Field(
         default=1,

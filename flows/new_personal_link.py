@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from prefect import flow
 from prefect.states import State
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from flows.artifacts import run_name
 from flows.coordinator_run import run_control
+from flows.forms import Form
 from review.config import load_settings
 from review.coordinator import runs
 from review.coordinator.controls import Target
 
 
-class NewLinkParameters(BaseModel):
+class NewLinkParameters(Form):
     """A new personal link for a reviewer / Ein neuer persönlicher Link für eine:n Gutachter:in"""
 
     round_name: str = Field(description="The review round / Die Begutachtungsrunde")

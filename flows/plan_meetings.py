@@ -8,11 +8,11 @@ from datetime import date
 
 from prefect import flow
 from prefect.states import State
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from flows.artifacts import round_translator, run_name
 from flows.coordinator_run import run_control
-from flows.forms import optional
+from flows.forms import Form, optional
 from review.config import load_settings
 from review.coordinator import artifacts
 from review.db import get_engine, session_scope
@@ -21,17 +21,17 @@ from review.exchange.meetings import Changes
 from review.rounds import get_round
 
 
-class MeetingDate(BaseModel):
+class MeetingDate(Form):
     meeting: str = Field(description="Meeting id, e.g. planning-1 / Kennung des Treffens")
     day: date = Field(description="The new day / Der neue Tag")
 
 
-class MeetingHost(BaseModel):
+class MeetingHost(Form):
     meeting: str = Field(description="Meeting id, e.g. conference / Kennung des Treffens")
     municipality: str = Field(description="The new host / Die neue Gastgebergemeinde")
 
 
-class MeetingSettings(BaseModel):
+class MeetingSettings(Form):
     """Plan the round's exchange meetings / Die Austauschtreffen der Runde planen"""
 
     round_name: str = Field(description="The review round / Die Begutachtungsrunde")

@@ -15,13 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from flows.artifacts import errors_said, publish_round_progress, round_translator, run_name
 from flows.assign_reviewers import AssignRequest, assign_reviewers
 from flows.compile_reviews import CompileParameters, compile_reviews
 from flows.escalate_deadlines import EscalationParameters, escalate_deadlines
-from flows.forms import optional
+from flows.forms import Form, optional
 from flows.intake_plans import IntakeRequest, intake_plans
 from flows.send_invitations import InvitationParameters, send_invitations
 from review.config import load_settings
@@ -31,7 +31,7 @@ from review.progress import RoundProgress, Step, round_progress
 from review.rounds import get_round
 
 
-class RoundParameters(BaseModel):
+class RoundParameters(Form):
     """Advance a round as far as it can go now / Eine Runde so weit wie möglich voranbringen."""
 
     round_name: str = Field(description="The review round / Die Begutachtungsrunde")
@@ -43,7 +43,7 @@ class RoundParameters(BaseModel):
     create_municipalities: bool = Field(
         default=False,
         description="Add municipalities named by the plans but not yet in the round / "
-        "Kommunen, die die Pläne nennen, aber noch nicht in der Runde sind, anlegen",
+        "Gemeinden, die die Pläne nennen, aber noch nicht in der Runde sind, anlegen",
     )
     intake_runs: int = Field(
         default=1,

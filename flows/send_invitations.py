@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from flows.artifacts import (
     artifact_key,
@@ -16,12 +16,13 @@ from flows.artifacts import (
     round_translator,
     run_name,
 )
+from flows.forms import Form
 from review.config import load_settings
 from review.coordinator import artifacts
 from review.runs import run_invitations
 
 
-class InvitationParameters(BaseModel):
+class InvitationParameters(Form):
     """Invite the approved reviewers / Freigegebene Gutachter:innen einladen."""
 
     round_name: str = Field(

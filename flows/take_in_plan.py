@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from prefect import flow
 from prefect.states import State
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from flows.artifacts import run_name
 from flows.coordinator_run import run_control
+from flows.forms import Form
 from review.config import load_settings
 from review.coordinator import runs
 
 
-class TakeInParameters(BaseModel):
+class TakeInParameters(Form):
     """Take a plan (back) into the round / Einen Plan (wieder) in die Runde aufnehmen"""
 
     round_name: str = Field(description="The review round / Die Begutachtungsrunde")

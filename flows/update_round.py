@@ -7,18 +7,18 @@ from datetime import date
 
 from prefect import flow
 from prefect.states import State
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from flows.artifacts import round_translator, run_name
 from flows.coordinator_run import run_control
-from flows.forms import optional
+from flows.forms import Form, optional
 from review import rounds
 from review.config import load_settings
 from review.coordinator import artifacts
 from review.db import get_engine, session_scope
 
 
-class RoundSettings(BaseModel):
+class RoundSettings(Form):
     """Change a round's settings; empty fields stay as they are / Einstellungen einer Runde
     ändern; leere Felder bleiben, wie sie sind"""
 

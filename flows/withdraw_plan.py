@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from prefect import flow
 from prefect.states import State
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from flows.artifacts import run_name
 from flows.coordinator_run import run_control
+from flows.forms import Form
 from review.config import load_settings
 from review.coordinator import runs
 
 
-class WithdrawPlanParameters(BaseModel):
+class WithdrawPlanParameters(Form):
     """Withdraw a plan / Einen Plan zurückziehen"""
 
     round_name: str = Field(description="The review round / Die Begutachtungsrunde")

@@ -1,5 +1,6 @@
-"""The Run forms a coordinator fills in the Prefect UI: every field explained in English and
-German, optional fields shown with their real type, waits for people in hours."""
+"""The Run forms a coordinator fills in the Prefect UI: every field named and explained in
+English and German (walk10 found them titled from their Python names, "Round Name", "Confirm
+Past"), optional fields shown with their real type, waits for people in hours."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def test_every_field_reads_well(form: str) -> None:
             continue
         nullable = [b for b in field.get("anyOf", []) if b.get("type") == "null"]
         assert not nullable, f"{form} {name}: the UI would say 'Property is type None'"
+        title = field.get("title", "")
+        assert " / " in title, f"{form} {name}: titled in English only: {title!r}"
         description = field.get("description", "")
         assert " / " in description, f"{form} {name}: no English / German help: {description!r}"
         # A wait for a person is in hours; a machine's budget or polling in seconds.
