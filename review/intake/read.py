@@ -222,8 +222,15 @@ def read_structure_and_findings(doc: ExtractedDocument) -> None:
 def city_of(file_name: str) -> str | None:
     """The municipality a file name suggests ("Münster.pdf", "Lahti-ccc.docx"), lower-cased: a
     hint for telling the city's own target from those it quotes."""
-    first = re.split(r"[-_ .]", PurePath(file_name).stem, maxsplit=1)[0].lower()
-    return first if len(first) >= 3 and first.isalpha() else None
+    words = re.split(r"[-_ .]", PurePath(file_name).stem.lower())
+    first = words[0]
+    if first in _ARTICLES and len(words) > 1 and words[1].isalpha():
+        first = f"{first} {words[1]}"  # "the_hague-ccc.docx": "the hague", not "the"
+    return first if len(first) >= 3 and first.replace(" ", "").isalpha() else None
+
+
+# Articles that begin a city's name ("The Hague", "Den Haag", "La Rochelle", "Le Havre").
+_ARTICLES = frozenset({"the", "den", "de", "la", "le", "les", "el", "il", "lo", "l"})
 
 
 def settings_pdf_reader(settings: Settings) -> str:

@@ -308,3 +308,138 @@ def test_a_documents_name_is_no_neutrality_target() -> None:
     )
     assert _key(found["headline"]) == ("reduction", 60.0, 2030, 1990)
     assert found["neutrality_year"] is None
+
+
+def _owners(found: dict) -> set[tuple]:
+    return {(t["scope"], t["kind"], t["percent"], t["target_year"]) for t in found["other_targets"]}
+
+
+def test_the_citys_ambition_beside_national_goals_it_also_commits_to_is_its_own() -> None:
+    # The Hague: `peerplan intake --json` listed "national climate neutrality by 2030".
+    for paragraph, city in (
+        (
+            "Along with the ambition of climate neutrality by 2030, The Hague is also committed "
+            "to national and international goals.",
+            "the hague",
+        ),
+        (
+            "Neben dem Ziel der Klimaneutralität bis 2035 bekennt sich Münster auch zu den Zielen "
+            "des Bundes und der EU.",
+            "münster",
+        ),
+    ):
+        found = _read(paragraph, city=city)
+        assert found["headline"]["scope"] == "city", paragraph
+        assert not [t for t in found["other_targets"] if t["kind"] == "neutrality"], paragraph
+
+
+def test_this_sets_the_target_goes_on_from_the_nation_or_eu_named_before() -> None:
+    # The Hague: "This sets the target of a 49 percent ..." was listed as the city's own.
+    hague = _read(
+        "The Netherlands is one of the 196 states that signed the Paris Climate Agreement in "
+        "2015. This sets the target of a 49 percent greenhouse gas emission reduction in 2030 "
+        "compared to 1990. In the Netherlands, this has been translated into the National "
+        "Climate Agreement.",
+        city="the hague",
+    )
+    assert hague["headline"] is None
+    assert ("national", "reduction", 49.0, 2030) in _owners(hague)
+    german = _read(
+        "Deutschland hat sich im Pariser Abkommen verpflichtet. Damit gilt eine Minderung der "
+        "Treibhausgasemissionen um 65 % bis 2030 gegenüber 1990.",
+        city="münster",
+    )
+    assert german["headline"] is None
+    assert ("national", "reduction", 65.0, 2030) in _owners(german)
+    # The sentence before names the city: its own target, as before.
+    for paragraphs in (
+        "The city signed the Covenant of Mayors in 2016. This commits us to a 40 % reduction of "
+        "CO2 emissions by 2030 compared to 2005.",
+        "Unsere Stadt hat 2019 den Klimanotstand ausgerufen. Damit sollen die Emissionen bis "
+        "2030 um 60 % gegenüber 1990 sinken.",
+    ):
+        assert _read(paragraphs)["headline"]["scope"] == "city", paragraphs
+
+
+def test_a_measured_level_is_a_result_not_the_citys_target() -> None:
+    for paragraph, percent in (
+        (
+            "In 2022, the city's CO2 emissions were approximately 27 percent lower compared to "
+            "2018, the year that The Hague uses as its baseline year for this CCC.",
+            27.0,
+        ),
+        (
+            "Im Jahr 2022 lagen die CO2-Emissionen der Stadt um 27 Prozent unter dem Wert von "
+            "2018.",
+            27.0,
+        ),
+    ):
+        found = _read(paragraph)
+        assert found["headline"] is None, paragraph
+        assert [(t["scope"], t["percent"]) for t in found["other_targets"]] == [
+            ("past", percent)
+        ], paragraph
+    # "will be ... lower" is still a target
+    assert _key(
+        _read("By 2030, the city's emissions will be 60 percent lower than in 1990.")["headline"]
+    ) == ("reduction", 60.0, 2030, 1990)
+
+
+def test_the_eus_neutrality_by_mid_century_is_dated_2050_not_by_its_2030_share() -> None:
+    # Seville and Madrid: listed as "EU climate neutrality by 2030".
+    for paragraph in (
+        "Thus, the EU must reduce its emissions by at least 55% by 2030 and achieve climate "
+        "neutrality by mid-century.",
+        "Die EU will ihre Emissionen bis 2030 um 55 % senken und bis Mitte des Jahrhunderts "
+        "klimaneutral werden.",
+    ):
+        found = _read(paragraph, city="seville")
+        assert ("eu", "neutrality", None, 2050) in _owners(found), paragraph
+        assert ("eu", "neutrality", None, 2030) not in _owners(found), paragraph
+        assert ("eu", "reduction", 55.0, 2030) in _owners(found), paragraph
+
+
+def test_a_declarations_name_in_quotes_states_no_target() -> None:
+    # Seville: the Declaration "Climate Neutral Cities in 2030" was a national neutrality target.
+    for paragraph in (
+        "In Spain, on 8 September 2021, the Government of Spain and the City Councils of "
+        'Barcelona, Madrid, Seville and Valencia signed the Declaration "Climate Neutral Cities '
+        'in 2030", as a boost to the commitments of the signatory cities.',
+        "Im Mai 2022 haben Bund und Länder die Erklärung „Klimaneutrale Verwaltung 2035“ "
+        "verabschiedet.",
+    ):
+        found = _read(paragraph, city="seville")
+        assert found["headline"] is None and found["other_targets"] == [], paragraph
+
+
+def test_what_the_city_joins_does_not_own_the_goal_the_city_commits_to() -> None:
+    # Seville's own goal, the labels' headline quote, was listed as "EU climate neutrality".
+    for paragraph, city in (
+        (
+            "The City of Seville's interest in joining the Mission of Cities and committing to "
+            "the goal of achieving climate neutrality by 2030, as defined in the context of the "
+            "Mission, is contained in three institutional agreements.",
+            "seville",
+        ),
+        (
+            "Mit dem Beitritt zur EU-Mission verpflichtet sich die Stadt, bis 2030 klimaneutral "
+            "zu werden.",
+            "münster",
+        ),
+    ):
+        found = _read(paragraph, city=city)
+        assert _key(found["headline"]) == ("neutrality", None, 2030, None), paragraph
+        assert found["headline"]["scope"] == "city" and found["other_targets"] == [], paragraph
+    # The EU's own goal stays the EU's.
+    eu = _read("The European Union aims to become climate neutral by 2050.", city="seville")
+    assert eu["headline"] is None and ("eu", "neutrality", None, 2050) in _owners(eu)
+
+
+def test_a_city_whose_name_begins_with_an_article_is_named_whole() -> None:
+    # "the_hague-ccc.docx" named the city "the", found in nearly every sentence.
+    from review.intake.read import city_of
+
+    assert city_of("the_hague-ccc.docx") == "the hague"
+    assert city_of("Den_Haag_Klimaplan.pdf") == "den haag"
+    assert city_of("Lahti-ccc.docx") == "lahti"
+    assert city_of("Münster.pdf") == "münster"

@@ -109,7 +109,8 @@ NATIONAL = re.compile(
     r"germany|\bthe netherlands\b|\bdutch\b|finland|finnish|sweden|swedish|denmark|danish|"
     r"norway|norwegian|france|french|spain|spanish|italy|italian|poland|polish|slovak|"
     r"hungar|iceland|belgi|flemish|flanders|portugal|portuguese|\buk\b|united kingdom|scotland|"
-    r"scottish|necp|paris agreement|pariser|klimaschutzgesetz|\bksg\b|ipcc|\bstate\b|"
+    r"scottish|necp|paris (?:climate )?(?:agreement|accord)|(?:übereinkommen|abkommen) von paris|"
+    r"pariser|klimaschutzgesetz|\bksg\b|ipcc|\bstate\b|"
     r"land nrw|landesregierung|\b(?:das|des|vom) land(?:es)?\b|\blandes|nordrhein|hessen|"
     r"covenant of mayors|hinku|\bfisu\b|c40"
 )
@@ -134,7 +135,11 @@ PAST = re.compile(
     r"gesunken|zurückgegangen|reduziert worden|"
     r"wurden? (?:\w+ ){0,3}reduziert|since (?:19|20)\d\d|seit (?:19|20)\d\d|"
     # a span that has ended: "between 1990 and 2019", "von 1990 bis 2015" (not "... and 2030")
-    r"(?:between (?:19|20)\d\d and|von (?:19|20)\d\d bis) (?:19\d\d|20[01]\d|202[0-4])\b)"
+    r"(?:between (?:19|20)\d\d and|von (?:19|20)\d\d bis) (?:19\d\d|20[01]\d|202[0-4])\b|"
+    # a level measured: "In 2022, the city's CO2 emissions were approximately 27 percent lower
+    # compared to 2018", "2022 lagen die Emissionen um 27 % unter dem Wert von 2018"
+    r"\b(?:were|was|stood|lagen|lag|waren|war)\s(?!to\b)(?:[\w-]+\s){0,5}?\d[\d.,]*\s?"
+    r"(?:%|percent|per\s?cent|prozent)\s(?:lower|less|below|under|niedriger|geringer|unter)\b)"
 )
 NOT_EMISSIONS = re.compile(
     r"\b(?:share|anteil|renewable|erneuerbar|modal|recycl|growth|wachstum|zuwachs|increase|"
@@ -165,6 +170,17 @@ NAME_OF_THE_MISSION = re.compile(
 )
 # A document's name: "the Roadmap towards climate neutrality", "Pathways to Climate Neutrality"
 NAMED_PATH = re.compile(r"(?:roadmap|pathways?|road|path|fahrplan)\s(?:to|towards|zur)\s$")
+# A declaration's or pact's name in quotes: 'signed the Declaration "Climate Neutral Cities in
+# 2030"', 'die Erklärung „Klimaneutrale Kommunen 2035"': its title, not a target it states.
+NAMED_IN_QUOTES = re.compile(
+    r"(?:declaration|pact|charter|manifesto|agreement|accord|resolution|erklärung|deklaration|"
+    r"pakt|charta|abkommen|vereinbarung)\s*(?:on\s|of\s|zur?\s)?[\"“”„«»']\s*$"
+)
+# Half-way through the century: the mid-century horizon ("climate neutrality by mid-century").
+MID_CENTURY = re.compile(
+    r"\bmid-?century|\bmiddle of (?:the|this) century|\bmitte (?:des|dieses) jahrhunderts"
+)
+MID_CENTURY_YEAR = 2050
 # A document's name after the word: "the 2030 Climate Neutrality Action Plan".
 NAMED_PLAN = re.compile(r"\s(?:action plan|roadmap|strategy|contract)\b")
 # "did not set a specific goal for achieving climate neutrality", "has not adopted a target
@@ -201,9 +217,13 @@ def scope_of(text: str, at: int, city: str | None) -> str:
         return "national"
     if SECTOR.search(near) and not TOTAL.search(near):
         return "sector"
-    if EU.search(text) and not (own or CITY.search(text)):
+    # Named only after the figure, the EU or the nation owns it unless the sentence names the
+    # city ("Along with the ambition of climate neutrality by 2030, The Hague is also committed
+    # to national and international goals": the city's ambition, other goals).
+    city_named = own or bool(CITY.search(text)) or bool(city and city in text)
+    if EU.search(text) and not city_named:
         return "eu"
-    if NATIONAL.search(text) and not (own or CITY.search(text)):
+    if NATIONAL.search(text) and not city_named:
         return "national"
     return _joined_owner(text, at, city) or "city"
 
@@ -232,11 +252,21 @@ def _joined_owner(text: str, at: int, city: str | None) -> str | None:
     return first if first in ("eu", "national") else None
 
 
+# What the city joins is not who sets the target after it: "The City of Seville's interest in
+# joining the Mission of Cities and committing to the goal of achieving climate neutrality by
+# 2030"; "als Teil der EU-Mission ... will die Stadt".
+JOINED_BY = re.compile(
+    r"\b(?:join(?:s|ed|ing)?|participat\w*(?: in)?|part of|member of|signator(?:y|ies) (?:of|to)|"
+    r"selected (?:for|by)|accession to|beitritt zu[mr]?|teilnahme an|teil der|mitglied (?:der|im|des))"
+    r"\s(?:the\s|der\s|die\s|dem\s|des\s)?(?:[\w-]+\s){0,2}$"
+)
+
+
 def _owner_before(owner: re.Pattern[str], before: str) -> bool:
     """Whether `owner` (the EU, the nation) is the last one named before the figure: "in line
     with the EU's 55 % cut by 2030, the city targets a 70 % reduction" names the city after the
     EU, and the 70 % is the city's."""
-    ends = [m.end() for m in owner.finditer(before)]
+    ends = [m.end() for m in owner.finditer(before) if not JOINED_BY.search(before, 0, m.start())]
     return bool(ends) and not CITY_SUBJECT.search(before, ends[-1])
 
 

@@ -24,12 +24,16 @@ from review.intake.facts.indicator_targets import indicator_targets
 from review.intake.facts.target_words import (
     BASE,
     CHAPTER,
+    CITY,
     EMISSIONS,
     EU,
     HALVE,
     HALVE_ANCHORS,
     INSTEAD,
+    MID_CENTURY,
+    MID_CENTURY_YEAR,
     NAME_OF_THE_MISSION,
+    NAMED_IN_QUOTES,
     NAMED_PATH,
     NAMED_PLAN,
     NATIONAL,
@@ -167,9 +171,11 @@ def _neutrality(
             or CHAPTER.match(text)
             or NAMED_PATH.search(text[max(0, rel - 25) : rel])
             or NAMED_PLAN.match(text, rel + len(m.group(0)))
+            or NAMED_IN_QUOTES.search(text[max(0, rel - 30) : rel])
         ):
             # "the EU Mission 100 Climate-Neutral and Smart Cities", a chapter title, a
-            # document's name ("the 2030 Climate Neutrality Action Plan")
+            # document's name ("the 2030 Climate Neutrality Action Plan", the Declaration
+            # "Climate Neutral Cities in 2030")
             continue
         found_year = _target_year_at(text, rel, NEUTRALITY_YEAR_REACH)
         if found_year is None or found_year[0] < FIRST_NEUTRALITY_YEAR:
@@ -187,7 +193,7 @@ def _neutrality(
             # "Our goal is carbon neutrality by 2035. This means cutting emissions by 85 %
             # compared to 1990": the next sentence defines it.
             percent, base, defined_in = _defined_next(units[sentence.index][1], sentence.end, year)
-        scope = scope_of(text, rel, city)
+        scope = _owner_of_this(units[sentence.index][1], sentence, scope_of(text, rel, city), city)
         following = units[sentence.index][1][sentence.end : sentence.end + 30]
         if INSTEAD.search(following):
             scope = "not_pursued"  # "... neutrality by 2030. Instead, the city aims to ..."
@@ -208,6 +214,36 @@ def _neutrality(
         if len(found) >= MAX_CANDIDATES:
             break
     return found
+
+
+# A sentence that goes on from the one before it: "The Netherlands ... signed the Paris Climate
+# Agreement. This sets the target of a 49 percent ... reduction in 2030" (not "This city ...",
+# "This plan ...": those are the city's).
+_THIS = re.compile(
+    r"\W{0,3}(?:this|that|it|these|those|dies(?:e[rs]?)?|das|damit|demnach|danach|darin)\b"
+    r"(?!\s+(?:city|town|municipality|council|plan|contract|strategy|roadmap|document|"
+    r"stadt|gemeinde|kommune|konzept|plan)\b)"
+)
+
+
+def _owner_of_this(unit_text: str, sentence: Sentence, scope: str, city: str | None) -> str:
+    """The owner of a target whose sentence names none but speaks of what the sentence before
+    said ("This sets the target of ..."): the EU or the nation that sentence named, when it
+    names no city. `scope` as read from the sentence alone otherwise."""
+    if scope != "city" or not _THIS.match(unit_text, sentence.start):
+        return scope
+    last = len(unit_text[: sentence.start].rstrip()) - 2  # within it, before its full stop
+    if last < 0:
+        return scope
+    s, e = sentence_at(unit_text, last, last)
+    before = unit_text[s:e] if e <= sentence.start else ""
+    if not before or OWN.search(before) or CITY.search(before) or (city and city in before):
+        return scope
+    eu = [m.end() for m in EU.finditer(before)]
+    nation = [m.end() for m in NATIONAL.finditer(before)]
+    if not (eu or nation):
+        return scope
+    return "eu" if max(eu, default=-1) > max(nation, default=-1) else "national"
 
 
 def _no_neutrality_goal(units: list[tuple[Unit, str]]) -> bool:
@@ -261,7 +297,7 @@ def _reductions(units: list[tuple[Unit, str]], city: str | None) -> list[Candida
         base = _base_year(text)
         if base is not None and base >= year:
             continue
-        scope = scope_of(text, rel, city)
+        scope = _owner_of_this(units[sentence.index][1], sentence, scope_of(text, rel, city), city)
         net_zero = percent >= 100  # "a 100 % reduction by 2035" is neutrality
         found.append(
             Candidate(
@@ -376,6 +412,13 @@ def _target_year_at(
         distance = m.start() - at if m.start() >= at else 2 * (at - m.end())
         if distance <= reach and (best is None or distance < best[0]):
             best = (distance, year, m.start())
+    if "mid" in text or "mitte" in text:
+        # "the EU must reduce its emissions by at least 55% by 2030 and achieve climate
+        # neutrality by mid-century": the neutrality's year is the horizon, not the share's 2030
+        for m in MID_CENTURY.finditer(text):
+            distance = m.start() - at if m.start() >= at else 2 * (at - m.end())
+            if distance <= reach and (best is None or distance < best[0]):
+                best = (distance, MID_CENTURY_YEAR, m.start())
     return (best[1], best[2]) if best else None
 
 
