@@ -331,6 +331,15 @@ def test_the_citys_ambition_beside_national_goals_it_also_commits_to_is_its_own(
         found = _read(paragraph, city=city)
         assert found["headline"]["scope"] == "city", paragraph
         assert not [t for t in found["other_targets"] if t["kind"] == "neutrality"], paragraph
+    # The city named after the nation's words is not the owner (Glasgow, the Scottish Act).
+    glasgow = _read(
+        "The Act introduced a greenhouse gas emissions target of 80% reduction by 2050 from the "
+        "baseline year 1990, with an National emissions reductions targets frames the scale and "
+        "pace at which Glasgow must move towards net zero carbon.",
+        city="glasgow",
+    )
+    assert glasgow["headline"] is None
+    assert ("national", "reduction", 80.0, 2050) in _owners(glasgow)
 
 
 def test_this_sets_the_target_goes_on_from_the_nation_or_eu_named_before() -> None:
@@ -379,6 +388,14 @@ def test_a_measured_level_is_a_result_not_the_citys_target() -> None:
         assert [(t["scope"], t["percent"]) for t in found["other_targets"]] == [
             ("past", percent)
         ], paragraph
+    # a reduction the city reached, though it names the nation after it (Groningen)
+    groningen = _read(
+        "In 2020, Groningen reached a reduction in emission of GHG's of 33,7%, which is "
+        "considerably higher than the Dutch national average of 25,5%.",
+        city="groningen",
+    )
+    assert groningen["headline"] is None
+    assert {t["scope"] for t in groningen["other_targets"]} == {"past"}
     # "will be ... lower" is still a target
     assert _key(
         _read("By 2030, the city's emissions will be 60 percent lower than in 1990.")["headline"]

@@ -130,7 +130,8 @@ PAST = re.compile(
     r"\b(?:has been reduced|(?<!will )(?<!shall )have been reduced|were reduced|was reduced|"
     r"has (?:fallen|decreased|declined|dropped)|(?<!will )(?<!shall )have (?:fallen|decreased|"
     r"declined|dropped)|fell|decreased by|"
-    r"dropped by|declined by|achieved a reduction|already achieved|has achieved|exceeded its|"
+    r"dropped by|declined by|(?:achieved|reached) (?:a|an) (?:\w+ )?(?:reduction|decrease|cut)|"
+    r"already achieved|has achieved|exceeded its|"
     r"(?:decreased|fell|dropped|declined|sank) from|"
     r"gesunken|zurückgegangen|reduziert worden|"
     r"wurden? (?:\w+ ){0,3}reduziert|since (?:19|20)\d\d|seit (?:19|20)\d\d|"
@@ -218,14 +219,23 @@ def scope_of(text: str, at: int, city: str | None) -> str:
     if SECTOR.search(near) and not TOTAL.search(near):
         return "sector"
     # Named only after the figure, the EU or the nation owns it unless the sentence names the
-    # city ("Along with the ambition of climate neutrality by 2030, The Hague is also committed
-    # to national and international goals": the city's ambition, other goals).
-    city_named = own or bool(CITY.search(text)) or bool(city and city in text)
-    if EU.search(text) and not city_named:
+    # city, in its words or by its name before them ("Along with the ambition of climate
+    # neutrality by 2030, The Hague is also committed to national and international goals": the
+    # city's ambition, other goals; not "... with National targets frames the pace at which
+    # Glasgow must move").
+    named = own or bool(CITY.search(text))
+    if EU.search(text) and not (named or _named_first(text, city, EU)):
         return "eu"
-    if NATIONAL.search(text) and not city_named:
+    if NATIONAL.search(text) and not (named or _named_first(text, city, NATIONAL)):
         return "national"
     return _joined_owner(text, at, city) or "city"
+
+
+def _named_first(text: str, city: str | None, owner: re.Pattern[str]) -> bool:
+    """Whether the sentence names the city by its name before it names `owner`."""
+    at = text.find(city) if city else -1
+    first = owner.search(text)
+    return at >= 0 and first is not None and at < first.start()
 
 
 # A target joined by "and" to the one before it: "specific targets for the region: a 47 %
