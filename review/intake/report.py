@@ -18,6 +18,7 @@ SCOPES = {
     "former": ("früheres Ziel", "former target"),
     "interim": ("Zwischenziel", "interim target"),
     "not_pursued": ("nicht verfolgt", "not pursued"),
+    "projection": ("Szenario oder Schätzung", "scenario or estimate"),
 }
 MAX_QUOTED = 3
 #: The JRC's four key sectors, as the German SECAP guidance names them.

@@ -460,3 +460,69 @@ def test_a_city_whose_name_begins_with_an_article_is_named_whole() -> None:
     assert city_of("Den_Haag_Klimaplan.pdf") == "den haag"
     assert city_of("Lahti-ccc.docx") == "lahti"
     assert city_of("Münster.pdf") == "münster"
+
+
+def test_a_scenarios_or_a_measured_change_is_no_target_of_the_city() -> None:
+    # Wordings of the tune plans (Oslo, Lappeenranta, Antwerp, Copenhagen) whose percentages
+    # were hidden in LaTeX ("$90\%$") until the text was cleaned, and German paraphrases.
+    for paragraph, scope in (
+        (
+            "With the identified measures, emissions in the sector could be reduced by 90% by "
+            "2030 compared with 2009.",
+            "projection",
+        ),
+        (
+            "With the adopted measures, emissions from the sector could be reduced by 45% in 2030 "
+            "compared with 2009.",
+            "projection",
+        ),
+        (
+            "The baseline trajectory shows an estimated reduction in GHG emissions of 39% in 2030 "
+            "from 2009.",
+            "projection",
+        ),
+        (
+            "The 2030 carbon neutrality scenario, 2030 WAM1, shows a pathway to decrease GHG "
+            "emissions by 87% by 2030.",
+            "projection",
+        ),
+        (
+            "Mit diesen Maßnahmen könnten die Emissionen bis 2030 um 45 % gegenüber 2009 sinken.",
+            "projection",
+        ),
+        (
+            "Das Klimaschutzszenario zeigt eine Minderung der Treibhausgasemissionen um 87 % bis "
+            "2030.",
+            "projection",
+        ),
+        (
+            "Compared to 2005, we observe a 29.1% decrease in emissions in 2021.",
+            "past",
+        ),
+        (
+            "The actions carried out under the plan have resulted in a reduction of CO2 "
+            "emissions of almost 70% by 2022 compared to the 2010 baseline.",
+            "past",
+        ),
+        (
+            "Die Maßnahmen führten zu einer Minderung der CO2-Emissionen um 30 % bis 2022 "
+            "gegenüber 1990.",
+            "past",
+        ),
+    ):
+        found = _read(paragraph)
+        assert found["headline"] is None, paragraph
+        assert {t["scope"] for t in found["other_targets"]} == {scope}, paragraph
+    # The city's own target in the same words stays its own.
+    for paragraph in (
+        "We will reduce emissions by 90% by 2030 compared with 2009.",
+        "Our goal: by 2030, emissions will be reduced by 60% compared to 1990; we would like "
+        "to go further.",
+        "Die Stadt wird ihre Emissionen bis 2030 um 45 % gegenüber 2009 senken.",
+        # a decision reported (Gävle), the city's goal
+        "In 2022, a decision was made that Gävle would become a climate-neutral municipality by "
+        "2030.",
+        "Der Rat hat beschlossen, dass die Emissionen bis 2030 um 60 % gegenüber 1990 sinken "
+        "würden.",
+    ):
+        assert _read(paragraph)["headline"] is not None, paragraph

@@ -140,7 +140,29 @@ PAST = re.compile(
     # a level measured: "In 2022, the city's CO2 emissions were approximately 27 percent lower
     # compared to 2018", "2022 lagen die Emissionen um 27 % unter dem Wert von 2018"
     r"\b(?:were|was|stood|lagen|lag|waren|war)\s(?!to\b)(?:[\w-]+\s){0,5}?\d[\d.,]*\s?"
-    r"(?:%|percent|per\s?cent|prozent)\s(?:lower|less|below|under|niedriger|geringer|unter)\b)"
+    r"(?:%|percent|per\s?cent|prozent)\s(?:lower|less|below|under|niedriger|geringer|unter)\b|"
+    # a change seen or brought about: "we observe a 29.1% decrease in emissions in 2021", "have
+    # resulted in a reduction of almost 70% by 2022", "führte zu einer Minderung um 30 %"
+    r"\b(?:observ|beobacht)\w*\s(?:a\s|an\s|einen?\s)?(?:[\w-]+\s){0,2}?\d[\d.,]*\s?"
+    r"(?:%|percent|per\s?cent|prozent)|"
+    r"\bresulted\sin\s|"
+    r"\bführten?\szu\s(?:einer|einem)\s(?:[\w-]+\s)?(?:minderung|reduktion|senkung|rückgang))"
+)
+# A figure a scenario or an estimate gives, not a target: "emissions in the sector could be
+# reduced by 90% by 2030", "the baseline trajectory shows an estimated reduction of 39% in
+# 2030", "das Szenario zeigt eine Minderung um 87 %".
+# (for a share: "a decision was made that Gävle would become climate-neutral by 2030" is the
+# city's goal in reported speech, and so is a share the council decided "would" be cut)
+MODAL = re.compile(r"\b(?:could|would(?!\s+like)|might|könnte|könnten|würde|würden)\b")
+MODAL_REACH = 40
+DECIDED = re.compile(
+    r"\b(?:decision|decided|agreed|resolved|pledged|promised|beschlossen|"
+    r"beschluss|entschieden|vereinbart)"
+)
+SCENARIO = re.compile(
+    r"(?:\b(?:scenario|trajectory|projection|forecast)|szenario|prognose|trendfortschreibung)\w*"
+    r"[^.;:]{0,80}?\b(?:shows?|projects?|leads? to|results? in|gives|zeigt|ergibt|führt)\b|"
+    r"\bestimated (?:reduction|decrease|cut)|\bgeschätzte\w* (?:minderung|reduktion|senkung)"
 )
 NOT_EMISSIONS = re.compile(
     r"\b(?:share|anteil|renewable|erneuerbar|modal|recycl|growth|wachstum|zuwachs|increase|"
@@ -182,8 +204,9 @@ MID_CENTURY = re.compile(
     r"\bmid-?century|\bmiddle of (?:the|this) century|\bmitte (?:des|dieses) jahrhunderts"
 )
 MID_CENTURY_YEAR = 2050
-# A document's name after the word: "the 2030 Climate Neutrality Action Plan".
-NAMED_PLAN = re.compile(r"\s(?:action plan|roadmap|strategy|contract)\b")
+# A document's or a scenario's name after the word: "the 2030 Climate Neutrality Action Plan",
+# "the 2030 carbon neutrality scenario shows ...", "das Klimaneutral-Szenario".
+NAMED_PLAN = re.compile(r"\s(?:action plan|roadmap|strategy|contract|scenarios?)\b|-szenario")
 # "did not set a specific goal for achieving climate neutrality", "has not adopted a target
 # year for carbon neutrality"
 NO_NEUTRALITY_GOAL = re.compile(
@@ -197,7 +220,7 @@ NO_NEUTRALITY_GOAL_ANCHORS = ("not set", "not adopt", "not define", "not establi
 CHAPTER = re.compile(r"^(?:[\d.]+\s+)?(?:module|part|teil)\s+[a-c](?:\W|-?\d)")
 
 
-def scope_of(text: str, at: int, city: str | None) -> str:
+def scope_of(text: str, at: int, city: str | None, share: bool = False) -> str:
     """Whose target the sentence states. The words just before the figure decide first (in
     "European efforts to achieve climate neutrality by 2050 by aiming to fulfil our own ambition
     to be climate-neutral by 2030" the first year is Europe's, the second the city's)."""
@@ -211,6 +234,8 @@ def scope_of(text: str, at: int, city: str | None) -> str:
         return "not_pursued"
     if FORMER.search(before):
         return "former"
+    if (share and _modal(text, at)) or SCENARIO.search(before):
+        return "projection"
     own = bool(OWN.search(before))
     if _owner_before(EU, before) and not own:
         return "eu"
@@ -229,6 +254,13 @@ def scope_of(text: str, at: int, city: str | None) -> str:
     if NATIONAL.search(text) and not (named or _named_first(text, city, NATIONAL)):
         return "national"
     return _joined_owner(text, at, city) or "city"
+
+
+def _modal(text: str, at: int) -> bool:
+    """Whether a modal verb just before the share makes it a possibility ("could be reduced by
+    90 %"), not a decision reported ("it was decided that emissions would fall by 60 %")."""
+    modal = MODAL.search(text, max(0, at - MODAL_REACH), at)
+    return modal is not None and not DECIDED.search(text, 0, modal.start())
 
 
 def _named_first(text: str, city: str | None, owner: re.Pattern[str]) -> bool:

@@ -297,7 +297,9 @@ def _reductions(units: list[tuple[Unit, str]], city: str | None) -> list[Candida
         base = _base_year(text)
         if base is not None and base >= year:
             continue
-        scope = _owner_of_this(units[sentence.index][1], sentence, scope_of(text, rel, city), city)
+        scope = _owner_of_this(
+            units[sentence.index][1], sentence, scope_of(text, rel, city, share=True), city
+        )
         net_zero = percent >= 100  # "a 100 % reduction by 2035" is neutrality
         found.append(
             Candidate(
@@ -366,8 +368,10 @@ def _defines_neutrality(text: str, at: int, year: int) -> bool:
     if OFFSET.search(text, max(0, at - 30), at + 60):
         return True
     for m in NEUTRAL.finditer(text, max(0, at - DEFINING_REACH), at):
-        if NAMED_PATH.search(text[max(0, m.start() - 25) : m.start()]):
-            continue  # "the Roadmap towards climate neutrality": a document, not a goal
+        if NAMED_PATH.search(text[max(0, m.start() - 25) : m.start()]) or NAMED_PLAN.match(
+            text, m.end()
+        ):
+            continue  # "the Roadmap towards climate neutrality", "the neutrality scenario"
         if _target_year_near(text, m.start(), NEUTRALITY_YEAR_REACH) == year:
             return True
     return False
