@@ -215,7 +215,8 @@ def load_flows(*, allow_missing: bool = False) -> list[tuple[DeploymentSpec, Flo
             found.append((spec_, flow))
     if missing and not allow_missing:
         raise FlowMissing(
-            f"flow module(s) missing from this installation: {', '.join(missing)} "
+            f"flow module{'' if len(missing) == 1 else 's'} missing from this installation: "
+            f"{', '.join(missing)} "
             f"(registered in flows/deployments.py)"
         )
     return found

@@ -187,7 +187,8 @@ class ParticipantsFileError(InvalidInput):
     def __init__(self, path: Path, problems: list[str]) -> None:
         self.file, self.problems = path.name, problems
         listed = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{path.name}: {len(problems)} problem(s), nothing imported:\n{listed}")
+        counted = f"{len(problems)} problem" + ("" if len(problems) == 1 else "s")
+        super().__init__(f"{path.name}: {counted}, nothing imported:\n{listed}")
 
     def text(self, language: str) -> str:
         t = i18n.translator(language)

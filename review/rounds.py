@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from review import events
 from review.errors import AlreadyExists, InvalidInput, NotFound, Translatable
-from review.i18n import N_, Message
+from review.i18n import N_, Message, Plural
 from review.models import Round
 from review.notify.policy import policy_for
 from review.rubric import LANGUAGES
@@ -101,7 +101,8 @@ def create_round(
     bad = [lang for lang in [language, *languages] if lang not in LANGUAGES]
     if bad:
         raise InvalidInput(
-            N_("unsupported language(s) %(bad)s; peerplan speaks %(known)s"),
+            N_("%(unsupported)s %(bad)s; peerplan speaks %(known)s"),
+            unsupported=Plural("unsupported language", "unsupported languages", len(bad)),
             bad=", ".join(bad),
             known=", ".join(LANGUAGES),
         )

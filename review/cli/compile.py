@@ -12,6 +12,7 @@ from review.cli.app import app, console, database, settings, user_errors
 from review.consolidation.pipeline import compile_round
 from review.coordinator.artifacts import compile_rows
 from review.coordinator.language import coordinator_translator
+from review.i18n import said
 from review.rounds import get_round
 
 
@@ -62,6 +63,9 @@ def compile_command(
     ):
         console.print(line % {"folder": report.out_dir / folder}, highlight=False)
     if report.pdfs:
-        console.print(_("%(n)s PDF copies") % {"n": len(report.pdfs)}, highlight=False)
+        copies = t.ngettext("%(n)s PDF copy", "%(n)s PDF copies", len(report.pdfs))
+        console.print(copies % {"n": len(report.pdfs)}, highlight=False)
     for note in report.notes:
-        console.print("[yellow]" + escape(_("note:")) + "[/] " + escape(note), highlight=False)
+        console.print(
+            "[yellow]" + escape(_("note:")) + "[/] " + escape(str(said(t, note))), highlight=False
+        )

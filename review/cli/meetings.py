@@ -16,7 +16,7 @@ from review.errors import InvalidInput
 from review.exchange.meeting_run import run
 from review.exchange.meetings import Changes
 from review.exchange.programme import DEFAULT_PROGRAMME
-from review.i18n import N_
+from review.i18n import N_, said
 from review.rounds import get_round, parse_date
 
 meetings_app = PeerplanTyper(help="The exchange meetings of a round.", no_args_is_help=True)
@@ -105,4 +105,6 @@ def plan_command(
         highlight=False,
     )
     for note in report.notes:
-        console.print("[yellow]" + escape(_("note:")) + "[/] " + escape(note), highlight=False)
+        console.print(
+            "[yellow]" + escape(_("note:")) + "[/] " + escape(str(said(t, note))), highlight=False
+        )

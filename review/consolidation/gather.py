@@ -31,7 +31,7 @@ from review.consolidation.rules import PlanResult, RubricInput, SubmittedReview,
 from review.errors import NotFound
 from review.exchange.data import Lesson, PlanHistory, ReviewerLeniency
 from review.exchange.replies import ReplyItem, replies_by_plan
-from review.i18n import N_, translator
+from review.i18n import N_, Plural, translator
 from review.models import (
     Assignment,
     AssignmentStatus,
@@ -198,10 +198,12 @@ def gather_round(
         if unknown:
             raise NotFound(
                 N_(
-                    "plan %(id)s is reviewed with rubric(s) %(unknown)s, which are not among "
-                    "the rubric files (%(known)s)"
+                    "plan %(id)s is reviewed with %(rubrics)s %(unknown)s, not found among the "
+                    "rubric files (%(known)s)"
                 ),
                 id=plan.id,
+                # Its own texts, not "rubric": that one is a column's header (no plural).
+                rubrics=Plural("unknown rubric", "unknown rubrics", len(unknown)),
                 unknown=", ".join(unknown),
                 known=", ".join(sorted(rubrics)),
             )

@@ -547,4 +547,4 @@ def meeting_lines(report: Any, t: Translator) -> list[str]:
     queued = t.ngettext(
         "%(num)s invitation queued", "%(num)s invitations queued", report.invitations
     ) % {"num": report.invitations}
-    return [*lines, queued, *report.notes]
+    return [*lines, queued, *(str(said(t, note)) for note in report.notes)]

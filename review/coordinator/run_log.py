@@ -88,7 +88,7 @@ def part_compiled(part: str, plans: int, pdfs: int, rendered: bool, t: Translato
 
 
 def note(text: str, t: Translator) -> str:
-    return t.gettext("note:") + " " + text
+    return t.gettext("note:") + " " + str(said(t, text))
 
 
 def compiled(plans: int, out_dir: Path, t: Translator) -> str:

@@ -38,7 +38,8 @@ class EscalationReport:
     def text(self) -> str:
         out = [
             f"escalation at {self.now.isoformat(timespec='minutes')}: "
-            f"{len(self.queued)} message(s) queued, {len(self.transitions)} state change(s), "
+            f"{_counted(len(self.queued), 'message')} queued, "
+            f"{_counted(len(self.transitions), 'state change')}, "
             f"{self.already} already queued earlier"
         ]
         out += [
@@ -49,3 +50,8 @@ class EscalationReport:
         out += [f"  state: {t}" for t in self.transitions]
         out += [f"  PROBLEM: {p}" for p in self.problems]
         return "\n".join(out)
+
+
+def _counted(n: int, thing: str) -> str:
+    """'1 message', '2 messages' (the Python log's English)."""
+    return f"{n} {thing}" + ("" if n == 1 else "s")

@@ -18,6 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from review.i18n import N_, Message, Phrase, Plural
+
 TIMEOUT_PER_FILE = 60
 
 
@@ -25,7 +27,7 @@ TIMEOUT_PER_FILE = 60
 class PdfResult:
     converted: list[Path] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)
-    note: str | None = None
+    note: str | None = None  # a Message: said in the reader's language where it is shown
 
 
 def soffice() -> str | None:
@@ -69,8 +71,12 @@ def convert_to_pdf(files: Sequence[Path], *, workers: int | None = None) -> PdfR
     binary = soffice()
     if binary is None:
         return PdfResult(
-            note="no PDF copies: LibreOffice (soffice) is not installed "
-            "(apt-get install libreoffice-writer-nogui)"
+            note=Message(
+                N_(
+                    "no PDF copies: LibreOffice (soffice) is not installed "
+                    "(apt-get install libreoffice-writer-nogui)"
+                )
+            )
         )
     workers = max(1, min(workers or os.cpu_count() or 1, len(files)))
     batches = [files[i::workers] for i in range(workers)]
@@ -88,7 +94,12 @@ def convert_to_pdf(files: Sequence[Path], *, workers: int | None = None) -> PdfR
             pdf if pdf.is_file() else path
         )
     if result.failed:
-        result.note = f"LibreOffice did not convert {len(result.failed)} file(s)" + (
-            f": {errors[0]}" if errors else ""
+        count = Plural("%(num)s file", "%(num)s files", len(result.failed))
+        result.note = (
+            Phrase(
+                N_("LibreOffice did not convert %(files)s: %(error)s"), files=files, error=errors[0]
+            )
+            if errors
+            else Phrase(N_("LibreOffice did not convert %(files)s"), files=count)
         )
     return result

@@ -15,7 +15,12 @@ from functools import lru_cache
 from review.i18n import N_, translator
 
 NO_TEXT_LAYER = N_("no text layer: needs a human reader")
-READ_BY_OCR = N_("no text layer, read by OCR: page(s) %(pages)s: check their text against the scan")
+READ_BY_OCR_PAGE = N_("no text layer, read by OCR: page %(pages)s: check its text against the scan")
+READ_BY_OCR = N_("no text layer, read by OCR: pages %(pages)s: check their text against the scan")
+#: What earlier versions stored for either: still said in the reader's language.
+READ_BY_OCR_EARLIER = N_(
+    "no text layer, read by OCR: page(s) %(pages)s: check their text against the scan"
+)
 OCR_FAILED = N_("OCR of the scanned pages failed: %(error)s")
 NO_TEXT = N_("the document contains no text")
 LANGUAGE_UNKNOWN = N_("language not recognised (neither German nor English?)")
@@ -24,7 +29,9 @@ NAMED_WITHOUT_EXTENSION = N_("named without an extension but is %(actual)s; read
 
 _SENTENCES = (
     NO_TEXT_LAYER,
+    READ_BY_OCR_PAGE,
     READ_BY_OCR,
+    READ_BY_OCR_EARLIER,
     OCR_FAILED,
     NO_TEXT,
     LANGUAGE_UNKNOWN,

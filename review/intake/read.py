@@ -32,7 +32,7 @@ prepare(FINDINGS_ANCHOR_SETS)  # before any reading process forks
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NO_TEXT_LAYER = problems_said.NO_TEXT_LAYER
-OCR_NOTE = problems_said.READ_BY_OCR.split("%")[0].strip()  # its start, for tests
+OCR_NOTE = problems_said.READ_BY_OCR_PAGE.split("%")[0].strip()  # its start, for tests
 _CLAIMS = {".pdf": "PDF", ".docx": "DOCX", ".doc": Message(N_("Word document"))}
 # Fewer visible characters per page than this: the PDF is a scan or images only.
 MIN_CHARS_PER_PAGE = 10
@@ -175,7 +175,10 @@ def _read_scanned_pages(data: bytes, doc: ExtractedDocument, budget: ReadingBudg
     if doc.ocr_pages:
         doc.reader = f"{doc.reader}+ocr"
         listed = ", ".join(str(n) for n in doc.ocr_pages)
-        doc.problems.append(problems_said.READ_BY_OCR % {"pages": listed})
+        sentence = (
+            problems_said.READ_BY_OCR_PAGE if len(doc.ocr_pages) == 1 else problems_said.READ_BY_OCR
+        )
+        doc.problems.append(sentence % {"pages": listed})
 
 
 def _read_docx_document(

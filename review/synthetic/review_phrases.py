@@ -108,14 +108,14 @@ SUBJECTS: dict[str, Bank] = {
     },
     "T5": {
         "en": (
-            "{m}'s action catalogue, which spans {k} sector(s),",
-            "the way {m} links its actions across {k} sector(s)",
-            "the integration of sectors in {m}'s plan ({k} sector(s))",
+            "{m}'s action catalogue, which spans {sectors},",
+            "the way {m} links its actions across {sectors}",
+            "the integration of sectors in {m}'s plan ({sectors})",
         ),
         "de": (
-            "Der Maßnahmenkatalog von {m}, der {k} Sektor(en) umfasst,",
-            "Die Verknüpfung der Maßnahmen von {m} über {k} Sektor(en)",
-            "Die sektorübergreifende Planung von {m} ({k} Sektor(en))",
+            "Der Maßnahmenkatalog von {m}, der {sectors} umfasst,",
+            "Die Verknüpfung der Maßnahmen von {m} über {sectors}",
+            "Die sektorübergreifende Planung von {m} ({sectors})",
         ),
     },
     "T6": {

@@ -77,10 +77,19 @@ def facts(spec: PlanSpec, language: str) -> dict[str, object]:
         "n_act": len(spec.mitigation),
         "act": spec.mitigation[0].title if spec.mitigation else "",
         "k": len(spec.mitigation_sectors),
+        "sectors": _counted(
+            len(spec.mitigation_sectors), lang, ("sector", "sectors"), ("Sektor", "Sektoren")
+        ),
         "gap": round(100 * spec.mitigation_t_co2 / gap) if gap else 0,
         "cost": f"{cost:.1f}".replace(".", ",") if lang == "de" else f"{cost:.1f}",
         "pop": fmt_int(spec.population, lang),
     }
+
+
+def _counted(n: int, lang: str, en: tuple[str, str], de: tuple[str, str]) -> str:
+    """'1 sector', '3 Sektoren': the synthetic reviewer writes the plural its number takes."""
+    one, many = de if lang == "de" else en
+    return f"{n} {one if n == 1 else many}"
 
 
 def band(score: int) -> str:

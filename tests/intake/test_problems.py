@@ -27,7 +27,7 @@ def test_every_problem_the_reader_writes_is_said_in_german(problem: str) -> None
 
 def test_values_stay_and_a_file_kind_is_said_too() -> None:
     assert problem_in(problems.READ_BY_OCR % {"pages": "1, 2"}, "de") == (
-        "keine Textebene, per Texterkennung gelesen: Seite(n) 1, 2: ihr Text ist mit dem Scan "
+        "keine Textebene, per Texterkennung gelesen: Seiten 1, 2: ihr Text ist mit dem Scan "
         "zu vergleichen"
     )
     named = problems.NAMED_AS % {"suffix": ".pdf", "actual": DESCRIPTIONS[Kind.docx]}
