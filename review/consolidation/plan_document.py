@@ -40,7 +40,7 @@ from review.consolidation.gather import PlanDossier, ReviewerIdentity, reviewer_
 from review.consolidation.plan_notes import coordinator_section, findings_section
 from review.consolidation.redaction import redactor_for
 from review.consolidation.reply_section import reply_section
-from review.consolidation.rules import PlanResult, RubricResult
+from review.consolidation.rules import CriterionResult, PlanResult, RubricResult
 from review.documents.docxkit import (
     COMMENT,
     FLAG,
@@ -108,6 +108,11 @@ class PlanWriter:
         if value is None:
             return self.t.gettext("n/a")
         return self.t.format_decimal(value, 0 if value == int(value) else 1)
+
+    def consolidated(self, crit: CriterionResult) -> str:
+        """A criterion's consolidated score; '–' while no review of its rubric is in, not 'n/a':
+        nobody said it does not apply (an incomplete plan's criteria read 'n. z.')."""
+        return "–" if not crit.scores else self.score(crit.value)
 
     def total(self, value: float | None) -> str:
         return "–" if value is None else self.t.format_decimal(value, 1)
@@ -317,7 +322,7 @@ class PlanWriter:
                 ].text = f"{crit.criterion_id} {rubric.criterion(crit.criterion_id).title(lang)}"
                 fraction = None if crit.value is None else (crit.value - low) / (high - low)
                 doc.bar(cells[1].paragraphs[0], fraction)
-                cells[2].text = self.score(crit.value) + (" ⚑" if crit.flagged else "")
+                cells[2].text = self.consolidated(crit) + (" ⚑" if crit.flagged else "")
 
     def rubric_section(self, doc: Styled, res: RubricResult, rubric: Rubric) -> None:
         lang = self.lang
@@ -332,7 +337,7 @@ class PlanWriter:
                 2,
             )
             line = (
-                f"{consolidated}: {self.score(crit.value)} · {spread}: "
+                f"{consolidated}: {self.consolidated(crit)} · {spread}: "
                 f"{crit.spread if crit.spread is not None else '–'}"
             )
             doc.para(line)

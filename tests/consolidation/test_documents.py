@@ -505,3 +505,18 @@ def test_the_summary_tables_break_no_word_in_the_rendered_pdf(
     words = {w for _docx, text in said.values() for w in _words(text)}
     expected = {"de": {"Kommunikationsstrategie", "(vorläufig)", "Überarbeitung"}}
     assert expected.get(language, {"(provisional)", "Disagreements"}) <= words
+
+
+def test_a_rubric_without_reviews_yet_reads_open_not_not_applicable(
+    session: Session, tmp_path: Path
+) -> None:
+    # Seen in the German walkthrough (walk10): a plan whose communication review was not in
+    # yet said 'Konsolidiert: n. z.' (not applicable) for every communication criterion.
+    data = reviewed_plan(session, language="de", submit=(True, True, False))
+    report = compile_round(session, None, data.round_, tmp_path, workers=1, pdf=False)
+    text = docx_text(report.plans[0].municipality_docx)
+    assert "Konsolidiert: n. z." not in text and "Konsolidiert: –" in text
+    assert (
+        "n. z." not in text.split("Technische Begutachtung")[0].split("Bewertung je Kriterium")[1]
+    )
+    assert re.search(r"Konsolidiert: \d", text)  # the technical criteria keep their scores
