@@ -35,6 +35,7 @@ from flows.chunks import chunks
 from flows.deployments import spec
 from flows.forms import Form, optional
 from flows.parts import on_workers, run_part
+from review.asked_parts import asked_in
 from review.config import Settings, load_settings
 from review.coordinator import artifacts, run_log
 from review.db import get_engine, session_scope
@@ -146,6 +147,7 @@ def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
     sources = collect_sources(request.paths, request.municipality)
     with session_scope(get_engine(settings)) as session:
         round_ = get_round(session, round_name)
+        asked = asked_in(round_)
         planned, refusals = plan_sources(
             session, round_, sources, actor=ACTOR, create_municipality=request.create_municipality
         )
@@ -168,7 +170,7 @@ def intake_plans(request: IntakeRequest) -> list[dict[str, Any]]:
             logger.warning(run_log.file_refused(outcome.error, t))
     create_table_artifact(
         key=artifact_key("intake", round_name) + _part_suffix(request.part),
-        table=artifacts.intake_rows(ordered, t),
+        table=artifacts.intake_rows(ordered, t, asked),
         description=artifacts.intake_description(round_name, ordered, t),
     )
     publish_round_progress(round_name, ["intake"])

@@ -42,6 +42,15 @@ JRC_GATES: tuple[Gate, ...] = (
     Gate("action_sectors", Message(N_("Mitigation actions cover at least 2 of the 4 key sectors"))),
 )
 GATES_BY_ID = {gate.id: gate for gate in JRC_GATES}
+#: The intake checks (review.intake.checks) whose findings make each gate's automatic hint
+#: (`gate_hints`): a round asking about a gate asks for these parts (review.intake.asked).
+GATE_CHECKS: dict[str, tuple[str, ...]] = {
+    "council_approval": ("council_approval",),
+    "targets": ("target", "adaptation_actions"),
+    "bei_rva": ("inventory", "risk_vulnerability"),
+    "bei_sectors": ("inventory",),
+    "action_sectors": ("mitigation_actions",),
+}
 
 _MET = {"ok", "met", "present", "found", "yes", "true"}
 _NOT_MET = {"missing", "not_met", "absent", "not_found", "no", "false", "fail", "failed"}

@@ -12,7 +12,7 @@ from review.errors import AlreadyExists, InvalidInput, NotFound, Translatable
 from review.i18n import N_, Message, Plural
 from review.models import Round
 from review.notify.policy import policy_for
-from review.rubric import LANGUAGES
+from review.rubric import LANGUAGES, load_rubrics
 
 # Settings `update_round` may change; the deadlines of assignments move with the lifecycle's
 # extension, not here.
@@ -71,6 +71,42 @@ def check_future(day: date, what: str, *, allow_past: bool, today: date | None =
         )
 
 
+#: The rubrics of a round created without naming any, and their minimum of reviews per plan.
+STANDARD_RUBRICS = {"technical": 1, "communication": 1}
+
+
+def minimum_per_rubric(
+    rubrics: list[str], technical: int | None = None, communication: int | None = None
+) -> dict[str, int]:
+    """A round's minimum of reviews per rubric from `peerplan round create`'s options: each
+    `--rubric ID[=N]` (N default 1), or else the two standard rubrics with their minimums."""
+    if not rubrics:
+        return {
+            "technical": STANDARD_RUBRICS["technical"] if technical is None else technical,
+            "communication": (
+                STANDARD_RUBRICS["communication"] if communication is None else communication
+            ),
+        }
+    if technical is not None or communication is not None:
+        raise InvalidInput(
+            N_(
+                "give the rubrics either with --rubric or with --technical and "
+                "--communication, not both (--rubric technical=2 --rubric communication=1)"
+            )
+        )
+    minimums: dict[str, int] = {}
+    for given in rubrics:
+        rubric_id, _, count = given.partition("=")
+        rubric_id, count = rubric_id.strip(), count.strip() or "1"
+        if not count.isdigit():
+            raise InvalidInput(
+                N_("--rubric %(given)s: the number of reviews after '=' must be a whole number"),
+                given=given,
+            )
+        minimums[rubric_id] = int(count)
+    return minimums
+
+
 def create_round(
     session: Session,
     *,
@@ -106,9 +142,21 @@ def create_round(
             bad=", ".join(bad),
             known=", ".join(LANGUAGES),
         )
-    min_per_rubric = (
-        {"technical": 1, "communication": 1} if min_per_rubric is None else min_per_rubric
-    )
+    min_per_rubric = dict(STANDARD_RUBRICS) if min_per_rubric is None else min_per_rubric
+    known = load_rubrics()
+    unknown = [rubric_id for rubric_id in min_per_rubric if rubric_id not in known]
+    if unknown:
+        raise InvalidInput(
+            N_("%(unknown)s: %(not_found)s; the rubric files define %(known)s"),
+            not_found=Plural("rubric not found", "rubrics not found", len(unknown)),
+            unknown=", ".join(unknown),
+            known=", ".join(sorted(known)),
+        )
+    if not min_per_rubric:
+        raise InvalidInput(
+            N_("a round needs at least one rubric; the rubric files define %(known)s"),
+            known=", ".join(sorted(known)),
+        )
     if reviews_per_plan < sum(min_per_rubric.values()):
         raise InvalidInput(
             N_(

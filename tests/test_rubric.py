@@ -30,7 +30,7 @@ def test_shipped_rubrics_are_valid_and_weights_sum_to_100() -> None:
 def test_rubrics_check_passes_on_the_shipped_rubrics() -> None:
     result = runner.invoke(app, ["rubrics", "check"])
     assert result.exit_code == 0, result.output
-    assert "2 Bewertungsbogen-Dateien gültig" in result.output  # no locale: German
+    assert "3 Bewertungsbogen-Dateien gültig" in result.output  # no locale: German
 
 
 @pytest.mark.parametrize(

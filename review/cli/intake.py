@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from review.asked_parts import asked_in
 from review.cli.app import app, console, database, err_console, settings, user_errors
 from review.config import Settings
 from review.coordinator.artifacts import INTAKE_STATUS
@@ -92,6 +93,7 @@ def intake(
     with database(s) as session:
         round_ = get_round(session, round_name)
         t = coordinator_translator(s, round_.language)
+        asked = asked_in(round_)  # what the round's rubrics ask a plan for
         progress = Progress(
             TextColumn("[bold]" + escape(t.gettext("intake"))),
             BarColumn(),
@@ -120,10 +122,10 @@ def intake(
             )
     refused = [o for o in outcomes if not o.taken_in]
     if as_json:
-        print(json.dumps([_json(o) for o in outcomes], ensure_ascii=False, indent=2))
+        print(json.dumps([_json(o, asked) for o in outcomes], ensure_ascii=False, indent=2))
     else:
-        console.print(summary_table(outcomes, t))
-        for line in what_is_missing(outcomes, t):
+        console.print(summary_table(outcomes, t, asked))
+        for line in what_is_missing(outcomes, t, asked):
             console.print(escape(line), highlight=False)
         for o in refused:
             err_console.print(
@@ -164,27 +166,35 @@ def intake(
         raise typer.Exit(1)
 
 
-def _json(o: IntakeOutcome) -> dict:
+def _json(o: IntakeOutcome, asked: frozenset[str] | None = None) -> dict:
+    """An outcome for programs: every finding (what the reader found), and what is missing and
+    the completeness of what the round asks for."""
     data = o.to_dict()
     data["findings"] = [json_view(f) for f in o.findings]
-    data["missing"] = {"de": missing(o.findings, "de"), "en": missing(o.findings, "en")}
+    data["completeness"] = o.completeness_in(asked)
+    data["missing"] = {lang: missing(o.findings, lang, asked) for lang in ("de", "en")}
     return data
 
 
-def what_is_missing(outcomes: list[IntakeOutcome], t: Translator) -> list[str]:
+def what_is_missing(
+    outcomes: list[IntakeOutcome], t: Translator, asked: frozenset[str] | None = None
+) -> list[str]:
     """One line per plan the check found gaps or problems in, under the table ("Münster (5/9):
-    no financing; ..."): in the table's cell the list broke into pieces of seven letters."""
+    no financing; ..."): in the table's cell the list broke into pieces of seven letters.
+    `asked`: the checks the round asks for (review.intake.asked); None: every check."""
     lines = []
     for o in outcomes:
         if not o.taken_in:
             continue  # a refusal's reason has its own line
-        said = [*(gaps(o.findings or [], t.language) or []), *o.problems]
+        said = [*(gaps(o.findings or [], t.language, asked) or []), *o.problems]
         if said:
-            lines.append(f"{o.municipality} ({o.completeness}): {'; '.join(said)}")
+            lines.append(f"{o.municipality} ({o.completeness_in(asked)}): {'; '.join(said)}")
     return lines
 
 
-def summary_table(outcomes: list[IntakeOutcome], t: Translator) -> Table:
+def summary_table(
+    outcomes: list[IntakeOutcome], t: Translator, asked: frozenset[str] | None = None
+) -> Table:
     """Five columns, so that an 80-column terminal shows whole words; what a plan lacks is said
     under the table (`what_is_missing`), the reason for a refusal too."""
     _ = t.gettext
@@ -207,6 +217,6 @@ def summary_table(outcomes: list[IntakeOutcome], t: Translator) -> Table:
             escape(o.municipality),
             f"[{style}]{status}[/]",
             length,
-            o.completeness if o.taken_in else (o.error_code or ""),
+            o.completeness_in(asked) if o.taken_in else (o.error_code or ""),
         )
     return table

@@ -14,6 +14,7 @@ from review.rounds import (
     FINAL_DEADLINE,
     create_round,
     get_round,
+    minimum_per_rubric,
     parse_date,
     update_round,
 )
@@ -34,8 +35,19 @@ def round_create(
     language: str = typer.Option("de", help="Language of the round's documents (de or en)."),
     languages: str = typer.Option("", help="Plan languages in the round, comma-separated."),
     reviews_per_plan: int = typer.Option(3, min=1, help="Reviews each plan gets."),
-    technical: int = typer.Option(1, min=0, help="At least this many technical reviews per plan."),
-    communication: int = typer.Option(1, min=0, help="At least this many communication reviews."),
+    technical: int | None = typer.Option(
+        None, min=0, help="At least this many technical reviews per plan (default 1)."
+    ),
+    communication: int | None = typer.Option(
+        None, min=0, help="At least this many communication reviews (default 1)."
+    ),
+    rubrics: list[str] = typer.Option(
+        [],
+        "--rubric",
+        metavar="RUBRIC[=N]",
+        help="Review with this rubric (a file in rubrics/), at least N reviews per plan "
+        "(default 1); repeat for more rubrics. Instead of --technical and --communication.",
+    ),
     due: str = typer.Option("", help="Due date of the reviews (YYYY-MM-DD); default in 4 weeks."),
     blind: bool = typer.Option(
         True, "--blind/--open", help="Hide reviewer names from the plans' municipalities."
@@ -55,7 +67,7 @@ def round_create(
             language=language,
             languages=_split(languages) or None,
             reviews_per_plan=reviews_per_plan,
-            min_per_rubric={"technical": technical, "communication": communication},
+            min_per_rubric=minimum_per_rubric(rubrics, technical, communication),
             due_date=due_date,
             blind=blind,
             avoid_reciprocal=avoid_reciprocal,

@@ -27,6 +27,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
+from review.asked_parts import asked_in, findings_shown
 from review.consolidation.rules import PlanResult, RubricInput, SubmittedReview, score_plan
 from review.errors import NotFound
 from review.exchange.data import Lesson, PlanHistory, ReviewerLeniency
@@ -153,6 +154,7 @@ def gather_round(
 ) -> list[PlanDossier]:
     """The dossiers of every plan of a round (or of `plan_ids`), in a few queries."""
     rubrics = rubrics if rubrics is not None else load_rubrics()
+    asked = asked_in(round_, rubrics)  # the parts the hints may call missing
     query = select(Plan).where(Plan.round_id == round_.id).order_by(col(Plan.id))
     if plan_ids is not None:
         query = query.where(col(Plan.id).in_(plan_ids))
@@ -277,7 +279,7 @@ def gather_round(
                 newer_document=newer.file_name if newer else None,
                 newer_version=newer.version if newer else None,
                 versions_reviewed=versions,
-                findings=list(document.findings or []) if document else [],
+                findings=findings_shown(document.findings or [], asked) if document else [],
                 rubrics=rubric_inputs,
                 reviewers=infos,
                 replies=replied.get(plan.id, []),

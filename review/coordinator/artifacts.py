@@ -68,8 +68,11 @@ def cell(value: object) -> str:
 # ---------------------------------------------------------------------- intake
 
 
-def intake_rows(outcomes: Sequence[IntakeOutcome], t: Translator) -> list[dict[str, Any]]:
-    """One row per file: what was taken in, how long, what the pre-check did not find."""
+def intake_rows(
+    outcomes: Sequence[IntakeOutcome], t: Translator, asked: frozenset[str] | None = None
+) -> list[dict[str, Any]]:
+    """One row per file: what was taken in, how long, what the pre-check did not find of what
+    the round asks for (`asked`, review.intake.asked; None: every check)."""
     _ = t.gettext
     return [
         {
@@ -79,8 +82,8 @@ def intake_rows(outcomes: Sequence[IntakeOutcome], t: Translator) -> list[dict[s
             _("version"): o.version or "",
             _("length"): o.extent_in(t.language),
             _("language"): _language_name(o.language, t) if o.language else "",
-            _("completeness"): o.completeness,
-            _("missing"): missing(o.findings, t.language),
+            _("completeness"): o.completeness_in(asked),
+            _("missing"): missing(o.findings, t.language, asked),
             _("problems"): o.error_in(t.language) if not o.taken_in else "; ".join(o.problems),
         }
         for o in outcomes

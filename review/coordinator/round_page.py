@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from review import storage
+from review.asked_parts import asked_in, findings_shown
 from review.collation import alphabetical
 from review.config import Settings
 from review.consolidation.pipeline import default_out_dir
@@ -100,12 +101,14 @@ class PlanSection:
     #: The newest version sent while reviewers were reading the plan, and how many were told
     #: (review.lifecycle.plan_versions); None when none was.
     new_version: NewVersion | None = None
+    #: The checks the round's rubrics ask for (review.intake.asked); None: every check.
+    asked: frozenset[str] | None = None
 
     def gaps(self, language: str) -> list[str] | None:
-        """What the intake's pre-check did not find, in words ('no financing'), for the plan's
-        heading: a coordinator scans thirty plans without opening each one's hints. None when
-        the plan was not checked (no document yet, or no text to check)."""
-        return report.gaps(self.findings, language)
+        """What the intake's pre-check did not find of what the round asks for, in words ('no
+        financing'), for the plan's heading: a coordinator scans thirty plans without opening
+        each one's hints. None when the plan was not checked (no document yet, or no text)."""
+        return report.gaps(self.findings, language, self.asked)
 
 
 @dataclass(frozen=True)
@@ -222,6 +225,7 @@ def round_page(
     replied = replies_by_plan(session, saved_id(round_))
     reply_due = reply_deadlines(session, saved_id(round_))
     new_versions = _new_versions(session, round_)
+    asked = asked_in(round_)
     sections: dict[int, PlanSection] = {}
     for plan, name in plans:
         assert plan.id is not None
@@ -239,12 +243,13 @@ def round_page(
                 "language": doc.language,
                 "media_type": doc.media_type,
             },
-            findings=list(doc.findings) if doc else [],
+            findings=findings_shown(doc.findings, asked) if doc else [],
             problems=list(doc.problems) if doc else [],
             editions=editions.get(plan.id, {}),
             reply_due=reply_due.get(plan.id),
             replies=replied.get(plan.id, []),
             new_version=new_versions.get(plan.id),
+            asked=asked,
         )
     rows = session.exec(
         select(Assignment, Reviewer, Municipality.name)

@@ -10,7 +10,7 @@ the substance.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from review.intake.checks import (
@@ -410,6 +410,10 @@ def _add_sectors(finding: dict[str, Any], pool: list[Span], minimum: int) -> Non
     finding["jrc_min_sectors_met"] = len(sectors) >= minimum
 
 
-def summary(findings: list[dict[str, Any]]) -> str:
-    checks = [f for f in findings if f.get("kind") == "check"]
+def summary(findings: Sequence[dict[str, Any]], asked: Collection[str] | None = None) -> str:
+    """'7/9': the checks found of those the round asks for (`asked`, review.intake.asked; None:
+    every check)."""
+    checks = [
+        f for f in findings if f.get("kind") == "check" and (asked is None or f["check"] in asked)
+    ]
     return f"{sum(f['present'] for f in checks)}/{len(checks)}" if checks else "-"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from review.i18n import Phrase, translator
+from review.intake.findings import summary
 from review.models import Document
 
 Status = Literal["registered", "new_version", "unchanged", "refused"]
@@ -65,6 +67,13 @@ class IntakeOutcome:
     def extent_in(self, language: str) -> str:
         """`extent` in `language` (the portal's page, the receipt)."""
         return extent(self.media_type, self.pages, self.paragraphs, language)
+
+    def completeness_in(self, asked: Collection[str] | None) -> str:
+        """'7/7': the parts found of those the round asks for (`asked`, review.asked_parts);
+        None: every check, as registered."""
+        if asked is None or not self.taken_in:
+            return self.completeness
+        return summary(self.findings, asked)
 
     def error_in(self, language: str) -> str | None:
         """Why the file was refused, in `language` (the municipality's upload page)."""

@@ -7,7 +7,7 @@ The intake owns the findings' format, so it writes these words too, in German an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 SCOPES = {
@@ -112,16 +112,22 @@ _MISSING = {
 }
 
 
-def missing(findings: Sequence[dict[str, Any]], lang: str = "en") -> str:
-    """What the pre-check did not find, in words: 'no financing; inventory: 2 of 3 key sectors'."""
-    found = gaps(findings, lang)
+def missing(
+    findings: Sequence[dict[str, Any]], lang: str = "en", asked: Collection[str] | None = None
+) -> str:
+    """What the pre-check did not find, in words: 'no financing; inventory: 2 of 3 key sectors'.
+    `asked`: the checks the round asks for (review.intake.asked); None: every check."""
+    found = gaps(findings, lang, asked)
     if found is None:
         return ""  # not checked: refused, or no text layer (its problems say so)
     return "; ".join(found) or ("nichts" if lang == "de" else "nothing")
 
 
-def gaps(findings: Sequence[dict[str, Any]], lang: str = "en") -> list[str] | None:
-    """Each thing the pre-check did not find, in words; None when the plan was not checked."""
+def gaps(
+    findings: Sequence[dict[str, Any]], lang: str = "en", asked: Collection[str] | None = None
+) -> list[str] | None:
+    """Each thing the pre-check did not find of what the round asks for (`asked`, the checks
+    of review.intake.asked; None: every check), in words; None when the plan was not checked."""
     if not any(f.get("kind", "check") == "check" for f in findings):
         return None
     de = lang == "de"
@@ -130,6 +136,8 @@ def gaps(findings: Sequence[dict[str, Any]], lang: str = "en") -> list[str] | No
         if f.get("kind", "check") != "check":
             continue
         check = str(f.get("check"))
+        if asked is not None and check not in asked:
+            continue  # no rubric of the round asks for this part
         if not f.get("present") and check in _MISSING:
             parts.append(_MISSING[check][0 if de else 1])
         elif f.get("jrc_min_sectors_met") is False:

@@ -23,6 +23,7 @@ from sqlalchemy import select as entities
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from review.asked_parts import asked_in, findings_shown
 from review.errors import InvalidInput
 from review.i18n import N_, state_message
 from review.models import (
@@ -74,6 +75,12 @@ class AssignmentView:
     plan: Plan
     municipality: Municipality
     document: Document | None
+
+    def hints(self) -> list[dict[str, Any]]:
+        """The intake's findings on the plan's newest document that the round's rubrics ask
+        for, and the other parts where the plan has them (review.intake.asked)."""
+        findings = self.document.findings if self.document else []
+        return findings_shown(findings, asked_in(self.round))
 
 
 def view(session: Session, assignment: Assignment) -> AssignmentView:

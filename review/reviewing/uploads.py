@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from review import lifecycle
+from review.asked_parts import asked_in, findings_shown
 from review.config import Settings
 from review.documents.filled_form import check_form, parse_word_form
 from review.intake import take_in
@@ -115,4 +116,6 @@ def receive_plan(
         document = session.get(Document, outcome.document_id)
         assert document is not None
         municipality_notices.plan_receipt(session, settings, municipality, document)
+    # The page shows the parts the round asks for, and the others where the plan has them.
+    outcome.findings = findings_shown(outcome.findings, asked_in(round_))
     return outcome

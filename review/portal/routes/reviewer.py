@@ -78,6 +78,6 @@ def findings(
     """The intake's automatic hints on the plan's newest document."""
     v = drafts.view(session, links.loaded(session, assignment))
     lang = request_lang(request, v.reviewer.language)
-    items = [finding_view(f, lang) for f in (v.document.findings if v.document else [])]
+    items = [finding_view(f, lang) for f in v.hints()]
     a = v.assignment
     return pages.render(request, "findings.html", lang, token=token, v=v, a=a, items=items)

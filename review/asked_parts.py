@@ -1,0 +1,94 @@
+"""Which parts of a plan a round asks for, and so what the intake may call missing.
+
+The pre-check (`review.intake.findings`) looks for every part of a SECAP in every plan and keeps
+what it found with the document. Whether a part a plan lacks is worth a hint depends on the
+round: its rubrics name the intake checks their criteria rest on (`Criterion.intake_checks`) and
+the JRC gates they ask the reviewers about (`Criterion.gates`), whose hints need the gates' checks
+(`review.eligibility.GATE_CHECKS`). A Climate City Contract is a mitigation plan that need not
+hold a risk and vulnerability assessment: a round reviewing CCCs with their own rubric does not
+ask for one, so no coordinator, reviewer or municipality of that round reads 'no risk and
+vulnerability assessment' under every plan. A part the round does not ask for is shown where the
+plan has it (a found part is still a fact about the plan), never as missing.
+
+Nothing beyond the rubrics is always needed: the reading's own problems (no text layer, pages
+read by OCR) are no checks and are said whatever the round asks. A round whose rubrics cannot be
+loaded is judged against every check (`asked` None), as every round was before rubrics chose:
+better a hint too many than a part passed over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
+
+from review.eligibility import GATE_CHECKS
+from review.models import Round
+from review.rubric import Rubric, RubricError, load_rubrics
+
+#: The intake's checks (`review.intake.checks.CHECKS`, whose package this module must not load:
+#: the reviewer's pages import it, and the intake imports them); tests keep the two the same.
+INTAKE_CHECKS = frozenset(
+    {
+        "inventory",
+        "target",
+        "risk_vulnerability",
+        "mitigation_actions",
+        "adaptation_actions",
+        "financing",
+        "monitoring",
+        "council_approval",
+        "participation",
+    }
+)
+
+
+def asked_by(rubrics: Iterable[Rubric]) -> frozenset[str]:
+    """The checks these rubrics rest on: their criteria's intake checks and the checks behind
+    the JRC gates their criteria ask about."""
+    asked: set[str] = set()
+    for rubric in rubrics:
+        for criterion in rubric.criteria:
+            asked.update(criterion.intake_checks)
+            for gate in criterion.gates:
+                asked.update(GATE_CHECKS.get(gate, ()))
+    return frozenset(asked)
+
+
+def round_rubric_ids(round_: Round) -> list[str]:
+    """The rubrics a round reviews with: those it sets a minimum of reviews for (a minimum of 0
+    still names a rubric its reviewers may be assigned)."""
+    return list(round_.min_per_rubric or {})
+
+
+def asked_in(round_: Round, rubrics: Mapping[str, Rubric] | None = None) -> frozenset[str] | None:
+    """The checks `round_` asks for (`rubrics`: the rubric files by id, loaded when None); None
+    for every check: the round's rubrics ask for all, or cannot be loaded."""
+    ids = round_rubric_ids(round_)
+    if rubrics is None:
+        try:
+            rubrics = load_rubrics()
+        except RubricError:
+            return None
+    if not ids or any(rubric_id not in rubrics for rubric_id in ids):
+        return None
+    asked = asked_by(rubrics[rubric_id] for rubric_id in ids)
+    return None if asked >= INTAKE_CHECKS else asked  # the standard rubrics ask for every part
+
+
+def findings_shown(
+    findings: Sequence[dict[str, Any]], asked: Collection[str] | None
+) -> list[dict[str, Any]]:
+    """The findings a round's people see: every finding but an intake check the round does not
+    ask for (`asked`; None: every check) of a part the plan lacks."""
+    return [f for f in findings if not _unasked_gap(f, asked)]
+
+
+def _unasked_gap(finding: dict[str, Any], asked: Collection[str] | None) -> bool:
+    check = finding.get("check")
+    return (
+        asked is not None
+        and finding.get("kind", "check") == "check"
+        and check in INTAKE_CHECKS
+        and check not in asked
+        and finding.get("present") is not True
+    )

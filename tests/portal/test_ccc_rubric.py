@@ -1,0 +1,94 @@
+"""A round of Climate City Contracts with their rubric, as its reviewers meet it: the web form
+and the Word form in both languages, and the intake's hints without a risk and vulnerability
+assessment no CCC need hold (a SECAP round's reviewer still reads that it was not found)."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+from sqlmodel import Session
+
+from review.config import Settings
+from review.models import Assignment, Document, Plan
+from review.queries import latest_document
+from review.reviewing.offline import build_word_form
+from review.reviewing.uploads import apply_word_form
+from review.rubric import load_rubrics
+from tests.support.factories import make_round
+from tests.support.findings import findings_lacking
+from tests.support.portal_client import client_for
+from tests.support.reviewing_data import invited_assignment
+from tests.support.word_form import fill
+
+CCC = "climate-city-contract"
+RVA = "Risk and vulnerability assessment (RVA)"
+
+
+def _ccc_assignment(session: Session, settings: Settings):
+    round_ = make_round(session, language="en", min_per_rubric={CCC: 2}, reviews_per_plan=2)
+    return invited_assignment(session, settings, round_=round_, rubric=CCC)
+
+
+def _plan_lacks(session: Session, assignment_id: int, absent: set[str]) -> None:
+    assignment = session.get(Assignment, assignment_id)
+    plan = session.get(Plan, assignment.plan_id)
+    document: Document = latest_document(session, plan.id)
+    document.findings = findings_lacking(absent)
+    session.add(document)
+    session.commit()
+
+
+def test_the_web_form_asks_the_ccc_criteria_in_both_languages(
+    sqlite_settings: Settings, session_sqlite: Session
+) -> None:
+    inv = _ccc_assignment(session_sqlite, sqlite_settings)
+    client = client_for(sqlite_settings)
+    base = f"/r/{inv.token}/a/{inv.assignment_id}"
+    english = client.get(f"{base}?lang=en").text
+    german = client.get(f"{base}?lang=de").text
+    for text in ("Baseline emissions inventory", "Portfolio of actions by sector", "Funding"):
+        assert text in english
+    for text in ("Emissionsinventar des Ausgangsjahres", "Maßnahmenportfolio nach Sektoren"):
+        assert text in german
+    assert "Klimastadtvertrag" in german and "Climate City Contract" in english
+
+
+def test_the_findings_of_a_ccc_round_say_nothing_of_a_risk_assessment(
+    sqlite_settings: Settings, session_sqlite: Session
+) -> None:
+    inv = _ccc_assignment(session_sqlite, sqlite_settings)
+    secap = invited_assignment(session_sqlite, sqlite_settings)  # the standard rubrics' round
+    for assignment_id in (inv.assignment_id, secap.assignment_id):
+        _plan_lacks(session_sqlite, assignment_id, {"risk_vulnerability", "financing"})
+    client = client_for(sqlite_settings)
+    ccc_page = client.get(f"/r/{inv.token}/a/{inv.assignment_id}/findings?lang=en").text
+    secap_page = client.get(f"/r/{secap.token}/a/{secap.assignment_id}/findings?lang=en").text
+    assert RVA not in ccc_page and "Financing and resources" in ccc_page
+    assert RVA in secap_page
+    # The form's link counts the hints the page lists: 8 of the 9 checks in the CCC round.
+    form = client.get(f"/r/{inv.token}/a/{inv.assignment_id}?lang=en").text
+    assert "See the automatic hints</a> (8)" in " ".join(form.split())
+
+
+def test_the_word_form_of_the_ccc_rubric_is_filled_in_and_read_back(
+    sqlite_settings: Settings, session_sqlite: Session
+) -> None:
+    inv = _ccc_assignment(session_sqlite, sqlite_settings)
+    assignment = session_sqlite.get(Assignment, inv.assignment_id)
+    rubric = load_rubrics()[CCC]
+    for language, title in (("de", "Klimastadtvertrag"), ("en", "Climate City Contract")):
+        form = build_word_form(session_sqlite, assignment, language)
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(form)).paragraphs)
+        assert title in text
+        for criterion in rubric.criteria:
+            assert f"{criterion.id} · {criterion.title(language)}" in text
+    answers = {f"score:{c.id}": "3" for c in rubric.criteria}
+    answers |= {f"comment:{c.id}": f"Comment on {c.id}" for c in rubric.criteria}
+    answers |= {"strengths": "Clear pathways", "weaknesses": "-", "recommendations": "-"}
+    filled = fill(build_word_form(session_sqlite, assignment, "en"), answers)
+    review = apply_word_form(
+        session_sqlite, sqlite_settings, assignment, filled, submit=True, actor="reviewer"
+    )
+    session_sqlite.commit()
+    assert review.scores == {c.id: 3 for c in rubric.criteria}
