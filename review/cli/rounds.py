@@ -9,6 +9,7 @@ import typer
 from review.cli.app import PeerplanTyper, app, console, database, settings, user_errors
 from review.coordinator.artifacts import round_change_lines
 from review.coordinator.language import coordinator_translator
+from review.notify.context import rubric_title
 from review.rounds import (
     DUE_DATE,
     FINAL_DEADLINE,
@@ -95,6 +96,13 @@ def round_create(
             },
             highlight=False,
         )
+        # Which rubrics the round reviews with decides what its intake calls missing: said once.
+        said = "; ".join(
+            t.gettext("%(rubric)s (at least %(n)s per plan)")
+            % {"rubric": rubric_title(rubric_id, t.language), "n": n}
+            for rubric_id, n in round_.min_per_rubric.items()
+        )
+        console.print(t.gettext("rubrics: %(rubrics)s") % {"rubrics": said}, highlight=False)
 
 
 @round_app.command("update")

@@ -221,7 +221,8 @@ def test_the_cli_speaks_a_german_rounds_german(cli) -> None:
     created = cli("round", "create", "Runde Nord", "--due", "2099-03-01")
     assert created == (
         "Runde „Runde Nord“ angelegt: 3 Gutachten je Plan, fällig am 01.03.2099, verdeckt (die "
-        "Gemeinden erfahren nicht, wer ihren Plan begutachtet hat)"
+        "Gemeinden erfahren nicht, wer ihren Plan begutachtet hat) Bewertungsbögen: Technische "
+        "Begutachtung (mindestens 1 je Plan); Kommunikationsstrategie (mindestens 1 je Plan)"
     )
     updated = cli("round", "update", "Runde Nord", "--reviews-per-plan", "4")
     assert updated == "Runde „Runde Nord“: Gutachten je Plan: 3 -> 4"
@@ -235,7 +236,8 @@ def test_the_cli_speaks_an_english_rounds_english(cli) -> None:
     created = cli("round", "create", "North", "--due", "2099-03-01", "--language", "en", "--open")
     assert created == (
         "round 'North' created: 3 reviews per plan, due 1 Mar 2099, open (the municipalities "
-        "learn who reviewed their plan)"
+        "learn who reviewed their plan) rubrics: Technical assessment (at least 1 per plan); "
+        "Communication strategy (at least 1 per plan)"
     )
     updated = cli("round", "update", "North", "--final-deadline", "2099-04-01")
     assert updated == "round 'North': final deadline: 15 Mar 2099 -> 1 Apr 2099"

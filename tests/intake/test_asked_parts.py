@@ -193,14 +193,20 @@ def test_round_create_picks_rubrics_and_refuses_unknown_ones(
     monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
     monkeypatch.delenv("PEERPLAN_DATABASE_URL", raising=False)
     both = ["--rubric", f"{CCC}=2", "--rubric", "communication", "--reviews-per-plan", "3"]
-    assert runner.invoke(app, ["round", "create", "Mixed", *both]).exit_code == 0
+    mixed_round = runner.invoke(app, ["round", "create", "Mixed", *both])
+    assert mixed_round.exit_code == 0, mixed_round.output
+    assert (  # no locale: German
+        "Bewertungsbögen: Klimastadtvertrag (mindestens 2 je Plan); Kommunikationsstrategie "
+        "(mindestens 1 je Plan)" in " ".join(mixed_round.output.split())
+    )
     unknown = runner.invoke(app, ["round", "create", "X", "--rubric", "ccc"])
     assert unknown.exit_code != 0
     assert "ccc: Bewertungsbogen nicht gefunden; vorhanden sind climate-city-contract" in " ".join(
         unknown.output.split()
     )  # no locale: German
-    mixed = runner.invoke(app, ["round", "create", "Y", "--rubric", CCC, "--technical", "2"])
-    assert mixed.exit_code != 0 and "nicht mit beidem" in " ".join(mixed.output.split())
+    both_ways = ["--rubric", CCC, "--technical", "2"]
+    refused = runner.invoke(app, ["round", "create", "Y", *both_ways])
+    assert refused.exit_code != 0 and "nicht mit beidem" in " ".join(refused.output.split())
     too_few = runner.invoke(app, ["round", "create", "Z", "--rubric", f"{CCC}=4"])
     assert too_few.exit_code != 0  # 3 reviews per plan cannot meet 4
     with Session(get_engine(sqlite_settings)) as session:

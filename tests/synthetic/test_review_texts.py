@@ -12,7 +12,8 @@ from review.synthetic.plans import revised
 from review.synthetic.reviews import emphasis, simulate_review
 from review.synthetic.round import demo_participants
 
-RUBRICS = load_rubrics()
+# The demo's rubrics: its reviewers review with these two, never with another rubric file.
+RUBRICS = {r: rubric for r, rubric in load_rubrics().items() if r in ("technical", "communication")}
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
