@@ -85,6 +85,11 @@ def json_column(**kw: Any) -> Any:
     return Field(default_factory=kw.pop("default_factory", dict), sa_column=Column(JSON, **kw))
 
 
+#: The coordinator's address of a round created without one: nobody reads it (the round page
+#: says so, since escalations and the daily digest go there).
+PLACEHOLDER_COORDINATOR_EMAIL = "coordinator@example.org"
+
+
 class Round(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("reviews_per_plan >= 1", name="ck_round_reviews_per_plan"),
@@ -112,7 +117,7 @@ class Round(SQLModel, table=True):
     avoid_reciprocal: bool = False
     require_frontrunner: bool = False
     coordinator_name: str = "Coordinator"
-    coordinator_email: str = "coordinator@example.org"
+    coordinator_email: str = PLACEHOLDER_COORDINATOR_EMAIL
     created_at: datetime = Field(default_factory=utcnow)
 
 

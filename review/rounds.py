@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from review import events
 from review.errors import AlreadyExists, InvalidInput, NotFound, Translatable
 from review.i18n import N_, Message, Plural
-from review.models import Round
+from review.models import PLACEHOLDER_COORDINATOR_EMAIL, Round
 from review.notify.policy import policy_for
 from review.rubric import LANGUAGES, load_rubrics
 
@@ -122,7 +122,7 @@ def create_round(
     avoid_reciprocal: bool = False,
     require_frontrunner: bool = False,
     coordinator_name: str = "Coordinator",
-    coordinator_email: str = "coordinator@example.org",
+    coordinator_email: str = PLACEHOLDER_COORDINATOR_EMAIL,
     reminder_policy: dict[str, Any] | None = None,
     allow_past: bool = True,
     actor: str = "coordinator",

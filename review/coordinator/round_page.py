@@ -26,6 +26,7 @@ from review.intake import report
 from review.lifecycle.approving import proposal_mark
 from review.lifecycle.plan_versions import DURING_REVIEW
 from review.models import (
+    PLACEHOLDER_COORDINATOR_EMAIL,
     Assignment,
     AssignmentStatus,
     Event,
@@ -158,6 +159,11 @@ class RoundPage:
     #: (review.lifecycle.approve_proposal: it approves what the page showed, or nothing).
     proposed: list[ProposedLine] = field(default_factory=list)
     proposal_mark: str = ""
+
+    @property
+    def coordinator_address_unset(self) -> bool:
+        """Escalations and the digest go to the placeholder address a round gets without one."""
+        return self.round.coordinator_email == PLACEHOLDER_COORDINATOR_EMAIL
 
     @property
     def plan_pages(self) -> int:

@@ -489,3 +489,23 @@ def test_a_reviewer_is_pinned_on_a_plan_on_the_page_and_the_round_solved_again(
     nothing = client.post(f"/c/{token}/plans/{plan_id}/pin", data={**form, "choice": ""})
     assert nothing.status_code == 422 and proposed() == before
     assert client.post(f"/c/{token}/plans/{plan_id}/pin", data={}).status_code == 403
+
+
+def test_the_page_says_when_escalations_go_to_the_placeholder_address(
+    settings: Settings, session: Session
+) -> None:
+    # walk10: a round created without --coordinator-email sent its daily digest to
+    # coordinator@example.org, and nothing the coordinator saw said so.
+    from tests.support.factories import make_round
+
+    unset = make_round(session, name="Ohne Adresse", language="de")
+    given = make_round(session, name="Mit Adresse", language="de")
+    given.coordinator_email = "klima@energieagentur.example"
+    tokens = access.issue(session, unset), access.issue(session, given)
+    session.commit()
+    client = client_for(settings)
+    warned = client.get(f"/c/{tokens[0]}").text
+    assert 'id="coordinator-address"' in warned
+    assert "Eskalationen und die Tagesübersicht gehen an coordinator@example.org" in warned
+    assert "E-Mail der Koordination" in warned
+    assert 'id="coordinator-address"' not in client.get(f"/c/{tokens[1]}").text
