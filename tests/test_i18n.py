@@ -184,7 +184,10 @@ def test_the_german_catalog_is_complete_without_the_stub() -> None:
         link="https://x/r/t",
         form_name="f.docx",
     )
-    assert subject == "Einladung zum Review: P (R)"
+    # The messages say Gutachten, as the portal and the documents do (walk10: the emails said
+    # "Review", the reviewer's page "Begutachtung" and "Gutachten").
+    assert subject == "Einladung zur Begutachtung: P (R)"
+    assert "Review" not in body and "Begutachtungsrunde „R“" in body
     assert body.startswith("Guten Tag Anna Schmidt,")
     assert body.rstrip().endswith("Mit freundlichen Grüßen\nIhre Koordination")
 
