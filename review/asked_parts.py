@@ -23,7 +23,7 @@ from typing import Any
 
 from review.eligibility import GATE_CHECKS
 from review.models import Round
-from review.rubric import Rubric, RubricError, load_rubrics
+from review.rubric import Rubric, RubricError, load_rubrics, rubric_files
 
 #: The intake's checks (`review.intake.checks.CHECKS`, whose package this module must not load:
 #: the reviewer's pages import it, and the intake imports them); tests keep the two the same.
@@ -61,18 +61,40 @@ def round_rubric_ids(round_: Round) -> list[str]:
 
 
 def asked_in(round_: Round, rubrics: Mapping[str, Rubric] | None = None) -> frozenset[str] | None:
-    """The checks `round_` asks for (`rubrics`: the rubric files by id, loaded when None); None
+    """The checks `round_` asks for (`rubrics`: the rubric files by id, read when None); None
     for every check: the round's rubrics ask for all, or cannot be loaded."""
-    ids = round_rubric_ids(round_)
-    if rubrics is None:
-        try:
-            rubrics = load_rubrics()
-        except RubricError:
-            return None
+    ids = tuple(round_rubric_ids(round_))
+    return _asked_of(ids, rubrics) if rubrics is not None else _asked_of_the_files(ids)
+
+
+def _asked_of(ids: tuple[str, ...], rubrics: Mapping[str, Rubric]) -> frozenset[str] | None:
     if not ids or any(rubric_id not in rubrics for rubric_id in ids):
         return None
     asked = asked_by(rubrics[rubric_id] for rubric_id in ids)
     return None if asked >= INTAKE_CHECKS else asked  # the standard rubrics ask for every part
+
+
+# What rounds ask for, by their rubric ids and the rubric files' (path, mtime, size): loading the
+# rubrics costs about 3 ms (their validation), as much as a reviewer's whole form page, which
+# counts the plan's hints on every view. An edited file has a new mtime or size.
+_asked_by_files: dict[tuple[object, ...], frozenset[str] | None] = {}
+
+
+def _asked_of_the_files(ids: tuple[str, ...]) -> frozenset[str] | None:
+    try:
+        files = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in rubric_files())
+    except OSError:  # a file removed meanwhile: read them as they are now
+        files = None
+    key = (ids, files)
+    if files is None or key not in _asked_by_files:
+        try:
+            asked = _asked_of(ids, load_rubrics())
+        except RubricError:
+            return None  # not kept: the file is read again once it is mended
+        if files is None:
+            return asked
+        _asked_by_files[key] = asked
+    return _asked_by_files[key]
 
 
 def findings_shown(

@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from review import asked_parts
 from review.asked_parts import INTAKE_CHECKS, asked_by, asked_in, findings_shown
 from review.cli import app
 from review.cli.intake import summary_table, what_is_missing
@@ -24,7 +25,8 @@ from review.i18n import translator
 from review.intake import IntakeOutcome
 from review.intake.checks import CHECKS
 from review.models import Document, Municipality, Plan, Round
-from review.rubric import load_rubrics
+from review.paths import RUBRICS_DIR
+from review.rubric import load_rubrics, rubric_files
 from tests.support import plan_files
 from tests.support.factories import make_municipality, make_plan, make_round
 from tests.support.findings import findings_lacking
@@ -214,3 +216,25 @@ def test_round_create_picks_rubrics_and_refuses_unknown_ones(
         assert round_.min_per_rubric == {CCC: 2, "communication": 1}
         assert not session.exec(select(Municipality)).all()
         assert not session.exec(select(Plan)).all()
+
+
+def test_an_edited_rubric_file_changes_what_its_rounds_ask_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a round asks for is kept while the rubric files stay as they are (loading them costs
+    as much as a reviewer's form page, which counts the hints), and read again once edited."""
+
+    source = (RUBRICS_DIR / f"{CCC}.yaml").read_text(encoding="utf-8")
+    (tmp_path / f"{CCC}.yaml").write_text(source, encoding="utf-8")
+    monkeypatch.setattr(asked_parts, "rubric_files", lambda: rubric_files(tmp_path))
+    monkeypatch.setattr(asked_parts, "load_rubrics", lambda: load_rubrics(tmp_path))
+    round_ = Round(name="R", due_date=date(2026, 12, 15), min_per_rubric={CCC: 2})
+    assert "adaptation_actions" not in (asked_in(round_) or ())
+    (tmp_path / f"{CCC}.yaml").write_text(
+        source.replace(
+            "intake_checks: [target, mitigation_actions]",
+            "intake_checks: [target, mitigation_actions, adaptation_actions]",
+        ),
+        encoding="utf-8",
+    )
+    assert "adaptation_actions" in (asked_in(round_) or ())
