@@ -7,11 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import typer
-from rich.console import Group, RenderableType
 from rich.markup import escape
-from rich.padding import Padding
-from rich.table import Table
-from rich.text import Text
 
 from review.assignment.budget import DEFAULT_BUDGET
 from review.cli.app import (
@@ -23,6 +19,7 @@ from review.cli.app import (
     settings,
     user_errors,
 )
+from review.cli.layout import RowsWithLines, rows_with_lines
 from review.coordinator.artifacts import proposal_quality, shell_word
 from review.coordinator.language import coordinator_translator
 from review.errors import InvalidInput
@@ -90,14 +87,14 @@ def progress_printer(t: Translator) -> Callable[[str], None]:
     return progress
 
 
-def proposal_table(session, proposal, t: Translator) -> Group:
+def proposal_table(session, proposal, t: Translator) -> RowsWithLines:
     title = t.gettext("proposal: objective %(value)s") % {
         "value": t.format_decimal(proposal.objective)
     }
     return pairs_table(session, proposal.rows, title, t)
 
 
-def pairs_table(session, rows, title: str, t: Translator) -> Group:
+def pairs_table(session, rows, title: str, t: Translator) -> RowsWithLines:
     """(plan id, reviewer id, rubric, affinity, why) rows by plan: plan, reviewer, rubric and
     affinity in columns, each pair's reasons on the line under it, as wide as the terminal.
     A column of reasons beside the others was 14 characters wide at 80 columns, a word or two
@@ -124,31 +121,16 @@ def pairs_table(session, rows, title: str, t: Translator) -> Group:
     for plan_id, reviewer_id, rubric, value, why in sorted(rows, key=by_plan):
         plan = plans[plan_id]
         town = f"{towns[plan.municipality_id]} ({plan.language})"
+        reason = str(said(t, why))
         cells.append(
-            ((town, names[reviewer_id], rubric, t.format_decimal(value, 3)), str(said(t, why)))
+            (
+                (town, names[reviewer_id], rubric, t.format_decimal(value, 3)),
+                [reason] if reason else [],
+            )
         )
     header = (_("plan"), _("reviewer"), _("rubric"), _("affinity"))
     # Rubric and affinity as wide as their widest cell; plan and reviewer share the rest.
-    fixed = [max(len(c[0][i]) for c in [(header, "")] + cells) for i in (2, 3)]
-
-    def line(values: tuple[str, ...], style: str = "") -> Table:
-        grid = Table.grid(padding=(0, 2), expand=True)
-        grid.add_column(ratio=1)
-        grid.add_column(ratio=1)
-        grid.add_column(width=fixed[0], no_wrap=True)
-        grid.add_column(width=fixed[1], no_wrap=True, justify="right")
-        grid.add_row(*(Text(v, style=style) for v in values))
-        return grid
-
-    parts: list[RenderableType] = []
-    if title:
-        parts.append(Text(title, style="italic", justify="center"))
-    parts.append(line(header, style="bold"))
-    for values, why in cells:
-        parts.append(line(values))
-        if why:
-            parts.append(Padding(Text(why, style="dim"), (0, 0, 0, 4)))
-    return Group(*parts)
+    return rows_with_lines(header, cells, title=title, fixed=(2, 3), right=(3,))
 
 
 @app.command("assign")
@@ -258,4 +240,4 @@ def approve(
             ) % {"num": len(rows)}
             console.print(pairs_table(session, rows, title, t))
         said = t.gettext(APPROVAL_SAID[approval_outcome(approval)])
-    console.print(said, highlight=False, soft_wrap=True)
+    console.print(said, highlight=False)  # wrapped at words: no path or link in it

@@ -9,10 +9,11 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.text import Text
 
 from review.asked_parts import asked_in
 from review.cli.app import app, console, database, err_console, settings, user_errors
+from review.cli.layout import RowsWithLines, rows_with_lines
 from review.config import Settings
 from review.coordinator.artifacts import INTAKE_STATUS
 from review.coordinator.language import coordinator_translator
@@ -194,29 +195,22 @@ def what_is_missing(
 
 def summary_table(
     outcomes: list[IntakeOutcome], t: Translator, asked: frozenset[str] | None = None
-) -> Table:
-    """Five columns, so that an 80-column terminal shows whole words; what a plan lacks is said
-    under the table (`what_is_missing`), the reason for a refusal too."""
+) -> RowsWithLines:
+    """A row a file: municipality, status, length and completeness in columns, the file's name
+    on the line under it (in a column it folded mid-name: '001-little-w' / 'eyfield.pdf');
+    what a plan lacks is said under the table (`what_is_missing`), the reason for a refusal
+    too."""
     _ = t.gettext
-    table = Table(title=_("Intake"), show_lines=False)
-    table.add_column(_("file"), overflow="fold", ratio=3)
-    table.add_column(_("municipality"), overflow="fold", ratio=2)
-    table.add_column(_("status"), ratio=2)
-    table.add_column(_("length"), ratio=2)
-    table.add_column(_("completeness"), no_wrap=True)
+    rows = []
     for o in outcomes:
-        style = STATUS_STYLE[o.status]
-        status = escape(_(INTAKE_STATUS[o.status]))
+        status = _(INTAKE_STATUS[o.status])
         if o.version and o.status != "new_version":
-            status += " " + escape(_("version %(v)s") % {"v": o.version})
+            status += " " + _("version %(v)s") % {"v": o.version}
         elif o.version:
             status += " " + str(o.version)
         length = ", ".join(part for part in (o.extent_in(t.language), o.language or "") if part)
-        table.add_row(
-            escape(o.file_name),
-            escape(o.municipality),
-            f"[{style}]{status}[/]",
-            length,
-            o.completeness_in(asked) if o.taken_in else (o.error_code or ""),
-        )
-    return table
+        completeness = o.completeness_in(asked) if o.taken_in else (o.error_code or "")
+        cells = (o.municipality, Text(status, style=STATUS_STYLE[o.status]), length, completeness)
+        rows.append((cells, [o.file_name]))
+    header = (_("municipality"), _("status"), _("length"), _("completeness"))
+    return rows_with_lines(header, rows, title=_("Intake"), fixed=(1, 2, 3))
