@@ -245,6 +245,9 @@ class PlanWriter:
             if res.status == "complete":
                 cells[1].text = self.total(res.total)
                 cells[2].text = res.outcome.label(lang) if res.outcome else ""
+            elif res.partial_total is None:  # no review in yet: nothing to call provisional
+                cells[1].text = "–"
+                cells[2].text = incomplete
             else:
                 cells[1].text = self.t.gettext("%(total)s (provisional)") % {
                     "total": self.total(res.partial_total)

@@ -112,6 +112,8 @@ def _write_summary(
                 cells[i].text = "–"
             elif res.status == "complete":
                 cells[i].text = _num(res.total, t)
+            elif res.partial_total is None:  # no review in yet: nothing to call provisional
+                cells[i].text = "–"
             else:
                 total = _num(res.partial_total, t)
                 cells[i].text = t.gettext("%(total)s (provisional)") % {"total": total}

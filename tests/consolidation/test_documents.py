@@ -520,3 +520,7 @@ def test_a_rubric_without_reviews_yet_reads_open_not_not_applicable(
         "n. z." not in text.split("Technische Begutachtung")[0].split("Bewertung je Kriterium")[1]
     )
     assert re.search(r"Konsolidiert: \d", text)  # the technical criteria keep their scores
+    # Nor is its rubric's total a provisional '–' ('– (vorläufig)'): no figure has come in.
+    assert "(vorläufig)" not in text
+    summary = docx_text(report.summary_docx)
+    assert "(vorläufig)" not in summary and "Unvollständig" in summary
