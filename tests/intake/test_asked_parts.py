@@ -34,31 +34,6 @@ from tests.support.findings import findings_lacking
 runner = CliRunner()
 CCC = "climate-city-contract"
 
-#: A Climate City Contract's Action Plan in short: no risk and vulnerability assessment and no
-#: adaptation actions, as none is required of it.
-CCC_PLAN = [
-    [
-        "Climate City Contract of Exampleton: Climate Neutrality Action Plan",
-        "The climate action plan was approved by the City Council on 12 March 2024.",
-        "Exampleton commits to climate neutrality by 2030.",
-    ],
-    [
-        "Part A. Baseline emission inventory",
-        "The emission inventory for 2019 covers municipal buildings, residential buildings,",
-        "the tertiary sector and transport. Emissions are given in t CO2e per year.",
-    ],
-    [
-        "Part B. Portfolio of actions",
-        "The portfolio of impact actions: A1 retrofit of municipal buildings; A2 heat pumps in "
-        "residential buildings; A3 cycling and public transport.",
-        "Indicators for monitoring, evaluation and learning are reported every year.",
-    ],
-    [
-        "Part C. Enabling climate neutrality",
-        "Financing: the investment plan lists EUR 120 million of municipal budget and EU funding.",
-        "Stakeholder workshops and a citizen participation process shaped the actions.",
-    ],
-]
 RVA_EN, RVA_DE = "no risk and vulnerability assessment", "keine Risiko- und Vulnerabilitätsanalyse"
 
 
@@ -86,7 +61,7 @@ def test_a_ccc_round_is_not_told_its_plan_lacks_a_risk_assessment_a_secap_round_
     two_rounds: Settings, tmp_path: Path
 ) -> None:
     plan = tmp_path / "Exampleton.docx"
-    plan.write_bytes(plan_files.plan_docx(CCC_PLAN))
+    plan.write_bytes(plan_files.plan_docx(plan_files.PLAN_CCC))
     said = {}
     for round_name in ("CCC", "SECAP"):
         result = runner.invoke(app, ["intake", str(plan), "--round", round_name, "--workers", "1"])
@@ -238,3 +213,17 @@ def test_an_edited_rubric_file_changes_what_its_rounds_ask_for(
         encoding="utf-8",
     )
     assert "adaptation_actions" in (asked_in(round_) or ())
+
+
+def test_the_intake_artifact_of_a_ccc_round_leaves_out_what_no_rubric_asks_for() -> None:
+    """The intake flow's table in the Prefect UI, in the coordinator's language."""
+    round_ = Round(name="R", due_date=date(2026, 12, 15), min_per_rubric={CCC: 2})
+    findings = findings_lacking({"risk_vulnerability", "adaptation_actions", "financing"})
+    outcome = IntakeOutcome("a.docx", "A", "registered", completeness="6/9", findings=findings)
+    for language, completeness, missing in (
+        ("en", "completeness", "missing"),
+        ("de", "Vollständigkeit", "fehlt"),
+    ):
+        (row,) = intake_rows([outcome], translator(language), asked_in(round_))
+        assert row[completeness] == "6/7"
+        assert row[missing] == ("no financing" if language == "en" else "keine Finanzierung")

@@ -12,12 +12,14 @@ from sqlmodel import Session
 from review.config import Settings
 from review.models import Assignment, Document, Plan
 from review.queries import latest_document
+from review.reviewing.links import issue_upload_link
 from review.reviewing.offline import build_word_form
 from review.reviewing.uploads import apply_word_form
 from review.rubric import load_rubrics
-from tests.support.factories import make_round
+from tests.support import plan_files
+from tests.support.factories import make_municipality, make_round
 from tests.support.findings import findings_lacking
-from tests.support.portal_client import client_for
+from tests.support.portal_client import CSRF, client_for
 from tests.support.reviewing_data import invited_assignment
 from tests.support.word_form import fill
 
@@ -92,3 +94,29 @@ def test_the_word_form_of_the_ccc_rubric_is_filled_in_and_read_back(
     )
     session_sqlite.commit()
     assert review.scores == {c.id: 3 for c in rubric.criteria}
+
+
+def test_a_city_uploading_its_ccc_is_not_told_it_lacks_a_risk_assessment(
+    session: Session, settings: Settings
+) -> None:
+    """The municipality's upload page lists the intake's hints: in a CCC round no 'not found'
+    beside an assessment the plan need not hold, in a SECAP round still."""
+    pages = {}
+    for name, rubrics in (("CCC", {CCC: 2}), ("SECAP", None)):
+        round_ = make_round(session, language="en", min_per_rubric=rubrics, reviews_per_plan=2)
+        city = make_municipality(session, round_, "Exampleton", language="en")
+        token = issue_upload_link(session, city)
+        session.commit()
+        client = client_for(settings)
+        csrf = CSRF.search(client.get(f"/m/{token}?lang=en").text).group(1)
+        plan = plan_files.plan_docx(plan_files.PLAN_CCC)
+        media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        page = client.post(
+            f"/m/{token}?lang=en",
+            data={"csrf": csrf, "lang": "en"},
+            files={"file": ("ccc.docx", plan, media)},
+        )
+        assert page.status_code == 200, page.text
+        pages[name] = page.text
+    assert RVA not in pages["CCC"] and "Mitigation actions" in pages["CCC"]
+    assert RVA in pages["SECAP"]

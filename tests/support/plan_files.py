@@ -61,6 +61,32 @@ PLAN_EN = [
     ],
 ]
 
+#: A Climate City Contract's Action Plan in short: no risk and vulnerability assessment and no
+#: adaptation actions, as none is required of it.
+PLAN_CCC = [
+    [
+        "Climate City Contract of Exampleton: Climate Neutrality Action Plan",
+        "The climate action plan was approved by the City Council on 12 March 2024.",
+        "Exampleton commits to climate neutrality by 2030.",
+    ],
+    [
+        "Part A. Baseline emission inventory",
+        "The emission inventory for 2019 covers municipal buildings, residential buildings,",
+        "the tertiary sector and transport. Emissions are given in t CO2e per year.",
+    ],
+    [
+        "Part B. Portfolio of actions",
+        "The portfolio of impact actions: A1 retrofit of municipal buildings; A2 heat pumps in "
+        "residential buildings; A3 cycling and public transport.",
+        "Indicators for monitoring, evaluation and learning are reported every year.",
+    ],
+    [
+        "Part C. Enabling climate neutrality",
+        "Financing: the investment plan lists EUR 120 million of municipal budget and EU funding.",
+        "Stakeholder workshops and a citizen participation process shaped the actions.",
+    ],
+]
+
 
 def _escape(line: str) -> bytes:
     raw = line.encode("cp1252")
