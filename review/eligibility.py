@@ -43,7 +43,7 @@ JRC_GATES: tuple[Gate, ...] = (
 )
 GATES_BY_ID = {gate.id: gate for gate in JRC_GATES}
 #: The intake checks (review.intake.checks) whose findings make each gate's automatic hint
-#: (`gate_hints`): a round asking about a gate asks for these parts (review.intake.asked).
+#: (`gate_hints`): a round asking about a gate asks for these parts (review.asked_parts).
 GATE_CHECKS: dict[str, tuple[str, ...]] = {
     "council_approval": ("council_approval",),
     "targets": ("target", "adaptation_actions"),

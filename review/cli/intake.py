@@ -182,7 +182,7 @@ def what_is_missing(
 ) -> list[str]:
     """One line per plan the check found gaps or problems in, under the table ("Münster (5/9):
     no financing; ..."): in the table's cell the list broke into pieces of seven letters.
-    `asked`: the checks the round asks for (review.intake.asked); None: every check."""
+    `asked`: the checks the round asks for (review.asked_parts); None: every check."""
     lines = []
     for o in outcomes:
         if not o.taken_in:

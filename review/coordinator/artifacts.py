@@ -72,7 +72,7 @@ def intake_rows(
     outcomes: Sequence[IntakeOutcome], t: Translator, asked: frozenset[str] | None = None
 ) -> list[dict[str, Any]]:
     """One row per file: what was taken in, how long, what the pre-check did not find of what
-    the round asks for (`asked`, review.intake.asked; None: every check)."""
+    the round asks for (`asked`, review.asked_parts; None: every check)."""
     _ = t.gettext
     return [
         {

@@ -102,7 +102,7 @@ class PlanSection:
     #: The newest version sent while reviewers were reading the plan, and how many were told
     #: (review.lifecycle.plan_versions); None when none was.
     new_version: NewVersion | None = None
-    #: The checks the round's rubrics ask for (review.intake.asked); None: every check.
+    #: The checks the round's rubrics ask for (review.asked_parts); None: every check.
     asked: frozenset[str] | None = None
 
     def gaps(self, language: str) -> list[str] | None:

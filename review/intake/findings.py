@@ -411,7 +411,7 @@ def _add_sectors(finding: dict[str, Any], pool: list[Span], minimum: int) -> Non
 
 
 def summary(findings: Sequence[dict[str, Any]], asked: Collection[str] | None = None) -> str:
-    """'7/9': the checks found of those the round asks for (`asked`, review.intake.asked; None:
+    """'7/9': the checks found of those the round asks for (`asked`, review.asked_parts; None:
     every check)."""
     checks = [
         f for f in findings if f.get("kind") == "check" and (asked is None or f["check"] in asked)

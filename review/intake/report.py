@@ -116,7 +116,7 @@ def missing(
     findings: Sequence[dict[str, Any]], lang: str = "en", asked: Collection[str] | None = None
 ) -> str:
     """What the pre-check did not find, in words: 'no financing; inventory: 2 of 3 key sectors'.
-    `asked`: the checks the round asks for (review.intake.asked); None: every check."""
+    `asked`: the checks the round asks for (review.asked_parts); None: every check."""
     found = gaps(findings, lang, asked)
     if found is None:
         return ""  # not checked: refused, or no text layer (its problems say so)
@@ -127,7 +127,7 @@ def gaps(
     findings: Sequence[dict[str, Any]], lang: str = "en", asked: Collection[str] | None = None
 ) -> list[str] | None:
     """Each thing the pre-check did not find of what the round asks for (`asked`, the checks
-    of review.intake.asked; None: every check), in words; None when the plan was not checked."""
+    of review.asked_parts; None: every check), in words; None when the plan was not checked."""
     if not any(f.get("kind", "check") == "check" for f in findings):
         return None
     de = lang == "de"

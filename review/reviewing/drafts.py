@@ -78,7 +78,7 @@ class AssignmentView:
 
     def hints(self) -> list[dict[str, Any]]:
         """The intake's findings on the plan's newest document that the round's rubrics ask
-        for, and the other parts where the plan has them (review.intake.asked)."""
+        for, and the other parts where the plan has them (review.asked_parts)."""
         findings = self.document.findings if self.document else []
         return findings_shown(findings, asked_in(self.round))
 
