@@ -253,7 +253,8 @@ class UnknownMunicipality(IntakeError):
             super().__init__(
                 N_(
                     "no municipality '%(name)s' in round '%(round)s' (none imported yet); "
-                    "import the participants, or add it with --create-municipality"
+                    "import the participants, or add it (--create-municipality; in the Run "
+                    "form: Add municipalities)"
                 ),
                 name=name,
                 round=round_name,
@@ -262,7 +263,7 @@ class UnknownMunicipality(IntakeError):
         super().__init__(
             N_(
                 "no municipality '%(name)s' in round '%(round)s' (known: %(known)s); check the "
-                "spelling, or add it with --create-municipality"
+                "spelling, or add it (--create-municipality; in the Run form: Add municipalities)"
             ),
             name=name,
             round=round_name,
@@ -277,8 +278,8 @@ class NoMunicipality(IntakeError):
         super().__init__(
             N_(
                 "%(name)s: which municipality's plan is it? Name the file after the "
-                "municipality, pass --municipality, or list it in a manifest CSV (columns "
-                "file,municipality)"
+                "municipality, give the municipality (--municipality; in the Run form: "
+                "Municipality), or list it in a manifest CSV (columns file,municipality)"
             ),
             name=name,
         )
@@ -291,8 +292,9 @@ class AmbiguousMunicipality(IntakeError):
         super().__init__(
             N_(
                 "%(name)s: its name fits more than one municipality (%(municipalities)s). Name "
-                "the file after one of them in full, pass --municipality, or list it in a "
-                "manifest CSV (columns file,municipality)"
+                "the file after one of them in full, give the municipality (--municipality; in "
+                "the Run form: Municipality), or list it in a manifest CSV (columns "
+                "file,municipality)"
             ),
             name=name,
             municipalities=", ".join(municipalities),

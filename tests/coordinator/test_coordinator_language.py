@@ -167,6 +167,8 @@ def test_the_intake_table_says_why_a_file_was_refused_in_the_coordinators_words(
     assert de["Probleme"].startswith(
         "Sachstandsbericht_2017-2018.pdf: Welcher Gemeinde gehört dieser Plan?"
     )
+    # ... and names the Run form's field beside the command line's option.
+    assert "(--municipality; im Run-Formular: Gemeinde)" in de["Probleme"]
     (en,) = artifacts.intake_rows([refused], translator("en"))
     assert "which municipality's plan is it?" in en["problems"]
 

@@ -239,7 +239,8 @@ def test_a_folder_of_real_file_names_is_matched_and_the_ambiguous_one_refused_wi
     assert refused["status"] == "refused" and refused["error_code"] == "ambiguous-municipality"
     assert (
         "offenbach.pdf: its name fits more than one municipality (Kreis Offenbach, Stadt "
-        "Offenbach). Name the file after one of them in full, pass --municipality"
+        "Offenbach). Name the file after one of them in full, give the municipality "
+        "(--municipality; in the Run form: Municipality)"
     ) in refused["error"]
 
 
