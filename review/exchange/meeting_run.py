@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SkipValidation
 from sqlmodel import Session, select
 
 from review import events
@@ -43,7 +43,7 @@ class MeetingsReport(BaseModel):
     packs: list[Path] = Field(default_factory=list)
     calendars: list[Path] = Field(default_factory=list)
     invitations: int = 0  # queued by this run (an unchanged meeting queues none)
-    notes: list[str] = Field(default_factory=list)
+    notes: list[SkipValidation[str]] = Field(default_factory=list)  # Phrases among them
 
 
 def _version(meeting: Meeting) -> str:

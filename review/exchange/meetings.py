@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SkipValidation
 from sqlmodel import Session, select
 
 from review.consolidation.gather import PlanRow
@@ -26,7 +26,7 @@ from review.consolidation.pipeline import gather_with_exchange
 from review.errors import InvalidInput
 from review.exchange.learning import matches
 from review.exchange.programme import MeetingKind, Programme
-from review.i18n import N_
+from review.i18n import N_, Message, Phrase
 from review.models import Municipality, Reviewer, Role, Round
 
 #: Minutes before the first plan: welcome and the meeting's topics.
@@ -86,8 +86,9 @@ class Meeting(BaseModel):
 
 class MeetingPlan(BaseModel):
     meetings: list[Meeting]
-    #: Meetings of the programme that could not be planned, and why.
-    notes: list[str] = Field(default_factory=list)
+    #: Meetings of the programme that could not be planned, and why: each a `Phrase`, said in
+    #: the coordinator's language where it is shown (kept as it is, not made a plain str).
+    notes: list[SkipValidation[str]] = Field(default_factory=list)
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -224,6 +225,36 @@ def _hosts(kind: MeetingKind, municipalities: Sequence[Municipality]) -> list[Mu
     return candidates if kind.each_host else candidates[:1]
 
 
+class _Title(Message):
+    """A meeting kind's title from the programme, said in the reader's language."""
+
+    kind: MeetingKind
+
+    def __new__(cls, kind: MeetingKind) -> _Title:
+        title = super().__new__(cls, kind.title("en"))
+        title.kind = kind
+        return title
+
+    def __getnewargs__(self) -> tuple[MeetingKind]:  # type: ignore[override]
+        return (self.kind,)
+
+    def __call__(self, language: str) -> str:
+        return self.kind.title(language)
+
+
+def _not_planned(kind: MeetingKind) -> Phrase:
+    """Why a meeting of the programme is not planned: its host's role is not in the round."""
+    if kind.host == "special-award":
+        why = N_(
+            "'%(meeting)s' not planned: the round has no special-award municipality to host it"
+        )
+    elif kind.host == "follower":
+        why = N_("'%(meeting)s' not planned: the round has no follower municipality to host it")
+    else:
+        why = N_("'%(meeting)s' not planned: the round has no frontrunner municipality to host it")
+    return Phrase(why, meeting=_Title(kind))
+
+
 def plan(
     programme: Programme,
     round_: Round,
@@ -243,10 +274,7 @@ def plan(
     for kind in programme.meetings:
         hosts = _hosts(kind, municipalities)
         if not hosts:
-            notes.append(
-                f"meeting '{kind.id}' not planned: round '{round_.name}' has no {kind.host} "
-                "municipality to host it"
-            )
+            notes.append(_not_planned(kind))
             continue
         for number, host in enumerate(hosts, start=1):
             meeting_id = f"{kind.id}-{number}" if kind.each_host else kind.id

@@ -98,6 +98,13 @@ def test_a_role_nobody_has_leaves_the_meeting_out_with_a_note() -> None:
     result = plan(PROGRAMME, _round(), towns, _reviewers(), _rows())
     assert "communication" not in {m.id for m in result.meetings}
     assert any("special-award" in note for note in result.notes)
+    # Said in the coordinator's language, by the meeting's title (walk10: the German round's
+    # artifact read "meeting 'politicians' not planned: round ... has no frontrunner ...").
+    (note,) = result.notes
+    assert note("de") == (
+        "„Erfahrungsaustausch für die Mitarbeiter:innen der Öffentlichkeitsarbeit“ nicht "
+        "geplant: Die Runde hat keine Gemeinde mit Sonderpreis, die es ausrichten kann"
+    )
 
 
 def test_participants_follow_the_audience() -> None:
