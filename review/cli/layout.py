@@ -86,7 +86,7 @@ class RowsWithLines:
         for i, width in enumerate(widths):
             justify: Literal["left", "right"] = "right" if i in self.right else "left"
             if width is None:
-                grid.add_column(ratio=1, justify=justify)
+                grid.add_column(ratio=1, justify=justify, overflow="fold")
             else:
                 grid.add_column(width=width, justify=justify, overflow="fold")
         grid.add_row(*(_cell(c, style) for c in cells))

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 from sqlmodel import col, select
 
 from review.cli.app import app, console, database, settings, user_errors
+from review.cli.layout import RowsWithLines
 from review.coordinator.artifacts import (
     LINE_OUTCOMES,
     awaiting_approval_text,
@@ -145,35 +145,25 @@ def outbox(
             console.print(t.gettext("the outbox is empty"), highlight=False)
             return
         console.print(outbox_table(rows, t))
-        # The errors under the table, a line each: in a column they were cut to pieces.
-        for row in rows:
-            if row.last_error:
-                error = t.gettext("attempts=%(n)s error: %(error)s") % {
-                    "n": row.attempts,
-                    "error": row.last_error,
-                }
-                console.print(escape(f"{row.key}: {error}"), highlight=False)
 
 
-def outbox_table(rows: list[Outbox], t: Translator) -> Table:
-    """The messages, a row each, read whole in an 80-column terminal: the key names the kind
-    of message (`invitation_list:r11:a16`), so the kind has no column of its own, nor the
-    message's language (beside the recipient); a long recipient or key is folded as the other
-    tables fold (one line a message overflowed 80 columns and wrapped)."""
+def outbox_table(rows: list[Outbox], t: Translator) -> RowsWithLines:
+    """The messages, newest first: status, when sent and to whom in columns; the subject on the
+    line under each, and its last error under that. In an 80-column terminal the table's
+    columns folded addresses and showed the outbox's keys ('invitation_list:r8:a7') for what a
+    message is; the errors, listed by key under the table, were hard to match to their row."""
     _ = t.gettext
-    table = Table()
-    for column in (_("status"), _("sent"), _("to"), _("message")):
-        table.add_column(column, overflow="fold")
+    lines = []
     for row in rows:
         when = row.sent_at.strftime("%Y-%m-%d %H:%M") if row.sent_at else "-"
-        message = row.key if row.key.startswith(row.kind) else f"{row.kind} {row.key}"
-        table.add_row(
-            _(OUTBOX_STATES.get(row.status, row.status)),
-            when,  # the time under the date when the column is narrow
-            escape(f"{row.recipient} ({row.language})"),
-            escape(message),
-        )
-    return table
+        under = [t.quote(row.subject)]
+        if row.last_error:
+            under.append(
+                _("attempts=%(n)s error: %(error)s") % {"n": row.attempts, "error": row.last_error}
+            )
+        status = _(OUTBOX_STATES.get(row.status, row.status))
+        lines.append(((status, when, f"{row.recipient} ({row.language})"), under))
+    return RowsWithLines((_("status"), _("sent"), _("to")), lines, fixed=(0, 1))
 
 
 #: The outbox's states as the listing names them (`review.models.OutboxStatus`).

@@ -70,7 +70,7 @@ def test_invite_escalate_and_outbox(cli):
     assert "konnten nicht verschickt werden" in result.output
     assert "der nächste Lauf versucht es erneut" in result.output
     listing = invoke("outbox", "--round", "CLI Runde").output
-    assert "wartend" in listing and "Versuche=1" in listing and "reminder:a" in listing
+    assert "wartend" in listing and "Versuche=1" in listing and "„Reminder: " in listing
 
     monkeypatch.setenv("PEERPLAN_SMTP_PORT", str(port))  # back
     result = invoke("escalate", "--now", "2026-12-15T09:00")
@@ -135,6 +135,14 @@ def test_a_failed_invite_names_who_was_not_invited_why_and_what_to_do(
         and "führen Sie `peerplan invite --round 'Runde Süd'` erneut aus" in said
         and "keine Einladung doppelt" in said
     )
+
+    # The outbox names each message by its subject, its error under it; no key, no folded address
+    listing = runner.invoke(app, ["outbox", "--round", "Runde Süd"]).output
+    lines = [line.strip() for line in listing.splitlines()]
+    assert "invitation:a" not in listing and "gone@example.org" in listing
+    mail = next(i for i, line in enumerate(lines) if "ada@example.org" in line)
+    assert lines[mail].startswith("wartend") and lines[mail + 1].startswith("„")
+    assert any(line.startswith("Versuche=1 Fehler: ") for line in lines[mail + 2 : mail + 4])
 
     box = _RefusingOne()
     controller = start_smtp(box)
