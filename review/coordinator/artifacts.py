@@ -539,7 +539,8 @@ def meeting_lines(report: Any, t: Translator) -> list[str]:
     lines = [
         t.gettext("%(meeting)s: %(host)s, %(start)s, %(n)s participants, agenda %(agenda)s")
         % {
-            "meeting": m.id,
+            # its title, and the id the Run form's dates and hosts take ('planning-1')
+            "meeting": f"{m.kind.title(t.language)} ({m.id})",
             "host": m.host,
             "start": f"{t.format_date(m.starts)} {m.starts:%H:%M}",
             "n": len(m.participants),

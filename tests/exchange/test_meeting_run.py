@@ -13,9 +13,11 @@ from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from review.config import Settings
+from review.coordinator.artifacts import meeting_lines
 from review.documents.pdf import soffice
 from review.exchange.meeting_run import run
 from review.exchange.meetings import Changes
+from review.i18n import translator
 from review.models import Outbox
 from tests.support.factories import make_municipality
 from tests.support.review_data import reviewed_plan
@@ -36,6 +38,17 @@ def test_meetings_are_planned_packed_and_invited(session: Session, settings: Set
     ids = [m.id for m in report.plan.meetings]
     assert "planning-1" in ids and "followers-review" in ids
     assert any("special-award" in note for note in report.notes)
+    # The coordinator's lines (artifact, CLI) name each meeting by its title and its id (walk10:
+    # "followers-review: ..." in a German artifact), and the notes in the same language.
+    lines = meeting_lines(report, translator("de"))
+    assert any(
+        x.startswith(
+            "Gegenseitige Begutachtung der Energieaktionspläne der Nachahmer-Gemeinden "
+            "(followers-review): "
+        )
+        for x in lines
+    )
+    assert any("nicht geplant: Die Runde hat keine Gemeinde mit Sonderpreis" in x for x in lines)
     pack = next(p for p in report.packs if p.name == "followers-review-en-pack.docx")
     text = "\n".join(p.text for p in Docx(str(pack)).paragraphs)
     assert "Tulln an der Donau" in text and "Krems" in text
