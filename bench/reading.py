@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from review.config import load_settings
 from review.intake import ExtractedDocument, read_document
+from review.intake.markup import plain_text
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "data" / "real_plans" / "labels.yaml"
@@ -246,7 +247,9 @@ _WORDS = re.compile(r"[a-z0-9äöüß]+")
 
 
 def _norm(text: str) -> str:
-    return " ".join(_WORDS.findall(text.lower()))
+    # (the evidence's snippets show LaTeX and entities as plain text; the labels' quotes and
+    # the units keep them as extracted: both sides alike)
+    return " ".join(_WORDS.findall(plain_text(text).lower()))
 
 
 def _evidence_items(found: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:

@@ -43,6 +43,7 @@ from review.intake.facts.substance import (
     min_financed,
 )
 from review.intake.facts.targets import read_targets
+from review.intake.markup import plain_text
 from review.intake.report import describe
 from review.intake.scan import AnchorIndex, IndexedUnits
 from review.intake.structure import Structure, analyse
@@ -386,7 +387,8 @@ def _evidence(unit: Unit, start: int, end: int) -> dict[str, Any]:
 
 def snippet(text: str, start: int, end: int) -> str:
     a, b = max(0, start - SNIPPET_CHARS), min(len(text), end + SNIPPET_CHARS)
-    body = " ".join(text[a:b].split())
+    # (as the plan means it, where a conversion left markup in its text: review.intake.markup)
+    body = plain_text(" ".join(text[a:b].split()))
     return ("…" if a > 0 else "") + body + ("…" if b < len(text) else "")
 
 

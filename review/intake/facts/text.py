@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from review.intake.document import Heading, Unit
+from review.intake.markup import plain_text
 from review.intake.scan import anchored_finditer, spots_in, units_with
 
 SNIPPET_CHARS = 90
@@ -105,7 +106,8 @@ def evidence(unit: Unit, start: int, end: int) -> dict[str, object]:
 
 def snippet(text: str, start: int, end: int, around: int = SNIPPET_CHARS) -> str:
     a, b = max(0, start - around), min(len(text), end + around)
-    body = " ".join(text[a:b].split())
+    # (as the plan means it, where a conversion left markup in its text: review.intake.markup)
+    body = plain_text(" ".join(text[a:b].split()))
     return ("…" if a > 0 else "") + body + ("…" if b < len(text) else "")
 
 
