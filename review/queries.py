@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
-from review.models import Document, Event, Review, ReviewStatus
+from review.models import Assignment, Document, Event, Municipality, Plan, Review, ReviewStatus
 
 #: Ids per `IN (...)` list: a round's ids are read in slices of this many, because a statement
 #: may bind at most 32,766 values on SQLite's default build and 65,535 on PostgreSQL (three
@@ -125,3 +125,19 @@ def withdrawn_plans(session: Session, round_id: int | None) -> set[int]:
         if plan_id is not None:
             latest[plan_id] = kind
     return {plan_id for plan_id, kind in latest.items() if kind == "plan.withdrawn"}
+
+
+def municipalities_reviewed(session: Session, assignment_ids: Iterable[int]) -> dict[int, str]:
+    """Assignment id -> the municipality whose plan it reviews (a line of the deadline run
+    names the plan: two reminders to one reviewer otherwise read as one sent twice)."""
+    ids = sorted(set(assignment_ids))
+    found: dict[int, str] = {}
+    for batch in in_batches(ids):
+        statement = (
+            select(Assignment.id, Municipality.name)
+            .join(Plan, col(Plan.id) == Assignment.plan_id)
+            .join(Municipality, col(Municipality.id) == Plan.municipality_id)
+            .where(col(Assignment.id).in_(batch))
+        )
+        found.update({id_: name for id_, name in session.exec(statement) if id_ is not None})
+    return found

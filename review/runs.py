@@ -19,6 +19,7 @@ from review.lifecycle import Invited, invite_round
 from review.lifecycle.invitations import invited_earlier
 from review.notify.delivery import DeliveryReport, deliver
 from review.notify.outbox import DeliveryFailed, unreachable_text
+from review.queries import municipalities_reviewed
 from review.rounds import get_round, round_names
 
 
@@ -27,6 +28,8 @@ class EscalationRun:
     report: EscalationReport
     delivery: DeliveryReport
     round_names: list[str] = field(default_factory=list)  # the rounds looked at
+    # Assignment id -> the municipality whose plan it reviews, for the lines of the report.
+    plans: dict[int, str] = field(default_factory=dict)
 
     def raise_if_failed(self) -> None:
         self.delivery.raise_if_failed()
@@ -190,8 +193,11 @@ def run_escalation(
         today = now.astimezone(UTC).date() if now else None
         for name in names:
             queue_reminders(session, settings, get_round(session, name), today=today)
+        plans = municipalities_reviewed(
+            session, [x.assignment_id for x in report.lines if x.assignment_id is not None]
+        )
     delivery = deliver(engine, settings, now=now, actor=actor, raise_on_failure=False)
-    return EscalationRun(report, delivery, names)
+    return EscalationRun(report, delivery, names, plans)
 
 
 def run_invitations(

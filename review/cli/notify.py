@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 import typer
 from rich.markup import escape
+from rich.padding import Padding
+from rich.text import Text
 from sqlmodel import col, select
 
 from review.cli.app import app, console, database, settings, user_errors
@@ -117,7 +119,10 @@ def escalate(
     migrate(s)
     run = run_escalation(s, round_name=round_name or None, now=_parse_now(now))
     t = round_translator(s, round_name or None)
-    console.print(escape(escalation_text(run.report, t)), highlight=False)
+    for line in escalation_text(run.report, t, run.plans).splitlines():
+        # an indented line stays indented where the terminal's width wraps it
+        indent = len(line) - len(line.lstrip())
+        console.print(Padding(Text(line.strip()), (0, 0, 0, indent)), highlight=False)
     console.print(
         t.gettext("outbox: %(summary)s") % {"summary": delivery_summary(run.delivery, t)},
         highlight=False,

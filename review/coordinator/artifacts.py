@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shlex
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -405,26 +405,31 @@ def _run_counts(report: EscalationReport, t: Translator) -> dict[str, str]:
     }
 
 
-def escalation_text(report: EscalationReport, t: Translator) -> str:
-    """The deadline run for the terminal: a summary line, then a line per message, state
-    change and problem."""
+def escalation_text(
+    report: EscalationReport, t: Translator, plans: Mapping[int, str] | None = None
+) -> str:
+    """The deadline run for the terminal: a summary line, then a line per message (naming the
+    plan when `plans` knows it: assignment id -> municipality), state change and problem."""
     _ = t.gettext
+    plans = plans or {}
     out = [
         _("deadline run of %(time)s: %(queued)s, %(changes)s, %(already)s")
         % {"time": _when(report.now, t), **_run_counts(report, t)}
     ]
-    out += [
-        "  "
-        + _("%(outcome)s: %(message)s (%(window)s) to %(to)s: %(why)s")
-        % {
+    for x in report.lines:
+        values = {
             "outcome": _(LINE_OUTCOMES.get(x.outcome, x.outcome)),
             "message": _(MESSAGE_KINDS.get(x.message, x.message)),
             "window": x.window,
             "to": x.recipient,
             "why": reason(x.reason, t),
+            "plan": plans.get(x.assignment_id or 0, ""),
         }
-        for x in report.lines
-    ]
+        if values["plan"]:
+            line = _("%(outcome)s: %(message)s (%(window)s) to %(to)s for %(plan)s: %(why)s")
+        else:
+            line = _("%(outcome)s: %(message)s (%(window)s) to %(to)s: %(why)s")
+        out.append("  " + line % values)
     out += ["  " + _("state: %(change)s") % {"change": x} for x in report.transitions]
     out += ["  " + _("PROBLEM: %(problem)s") % {"problem": p} for p in report.problems]
     return "\n".join(out)

@@ -60,6 +60,8 @@ def test_invite_escalate_and_outbox(cli):
     result = invoke("escalate", "--round", "CLI Runde", "--now", "2026-12-13T08:00")
     assert result.exit_code == 0, result.output
     assert "erzeugt: Erinnerung (d-2)" in result.output, result.output
+    # the plan named: two reminders to one reviewer read as one sent twice without it
+    assert "an r@example.org für Altstadt: 2 Tage vor der Frist" in result.output
     assert [m["X-Peerplan-Kind"] for m in box.messages] == ["invitation", "reminder", "digest"]
 
     # The SMTP server goes away: the next day's messages wait, the command fails loudly.
