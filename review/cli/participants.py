@@ -66,7 +66,9 @@ def status(
     def states(counts: dict[str, int]) -> str:
         return ", ".join(f"{state_name(t, k)} {v}" for k, v in sorted(counts.items()) if v)
 
-    table = Table(title=_("Round %(round)s: plans") % {"round": escape(data["round"]["name"])})
+    # quoted: a round named "Runde Nord 2026" read "Runde Runde Nord 2026: Pläne"
+    title = _("Round %(round)s: plans") % {"round": t.quote(data["round"]["name"])}
+    table = Table(title=escape(title))
     # Four columns, the language beside the length and the problems under the table, as the
     # intake's table has them, each folded, not cut with '…': a municipality's long name is read
     # whole in 80 columns ('Landkreis Darmstadt-Di…' with six columns).

@@ -120,6 +120,7 @@ def test_status_and_outbox_read_whole_in_80_columns(
         assert "…" not in shown, shown
         assert max(len(line) for line in shown.splitlines()) <= 80, shown
     assert all(word in status.split() for word in LONG_NAME.split()), status
+    assert "Runde „Runde Süd“: Pläne" in status  # not 'Runde Runde Süd: Pläne'
     # A message by its subject, not the outbox's key; its error on a line under it.
     lines = [line.strip() for line in outbox.splitlines()]
     assert "invitation_list" not in outbox
