@@ -87,7 +87,9 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface the Prefect server and portal bind to."),
     prefect_port: int = typer.Option(4200, help="Port of the Prefect server (UI and API)."),
     portal_port: int = typer.Option(
-        0, help="Port of the reviewer portal; default: the port of PEERPLAN_PORTAL_BASE_URL."
+        0,
+        help="Port of the reviewer portal; default: the port of PEERPLAN_PORTAL_BASE_URL.",
+        show_default=False,  # '[default: 0]' beside the help's own default contradicted it
     ),
     portal: bool = typer.Option(True, "--portal/--no-portal", help="Start the reviewer portal."),
     startup_timeout: float = typer.Option(

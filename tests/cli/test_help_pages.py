@@ -69,6 +69,8 @@ def test_the_frame_reads_in_the_installations_language(monkeypatch: pytest.Monke
     english = _flat(runner.invoke(app, ["round", "create", "--help"]).output)
     assert "Usage: peerplan round create" in english
     assert "Reviews each plan gets. [default: 3; x>=1]" in english
+    serve = _flat(runner.invoke(app, ["serve", "--help"]).output)
+    assert "PEERPLAN_PORTAL_BASE_URL. --portal" in serve  # no '[default: 0]' contradicting it
 
 
 def test_a_commands_summary_joins_its_docstrings_lines(monkeypatch: pytest.MonkeyPatch) -> None:
