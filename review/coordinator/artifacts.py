@@ -230,7 +230,10 @@ def nothing_changed_notice(t: Translator) -> str:
 APPROVAL_SAID = {
     "approved": N_(
         "The proposed reviewers are approved. They are invited with the next run of the "
-        "invitations (peerplan invite, or the Prefect flow review_round or send_invitations)."
+        "invitations (peerplan invite, or the Prefect flow review_round or send_invitations). "
+        "An assign_reviewers run paused in the Prefect UI still waits for its answer: resume "
+        "it with approve (it changes nothing more, and its round run goes on to invite) or "
+        "stop."
     ),
     "waiting": N_(
         "Nothing to approve: the proposed reviewers were approved already and wait for their "

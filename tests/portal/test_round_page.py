@@ -353,6 +353,9 @@ def test_the_proposed_reviewers_are_approved_on_the_page_once(
     assert approved.status_code == 303
     page = client.get(approved.headers["location"]).text
     assert "The proposed reviewers are approved." in page and 'id="proposal"' not in page
+    # walk10: approved here, the paused assign_reviewers run in the Prefect UI (and its round
+    # run) went on waiting for 24 hours, and nothing said what to do with it.
+    assert "An assign_reviewers run paused in the Prefect UI still waits" in page
     session.expire_all()
     rows = session.exec(select(Assignment).where(Assignment.round_id == round_.id)).all()
     assert len(rows) == 18 and all(a.approved_at is not None for a in rows)
