@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date
 
 from prefect import flow
@@ -18,6 +19,15 @@ from review.coordinator import artifacts
 from review.db import get_engine, session_scope
 
 
+# Whether a round hides its reviewers, as a choice that keeps it by default: Prefect's form
+# shows a yes/no field as a switch and sends 'no' when nobody touched it, so any change of
+# another setting opened a blind round (reviewers named to the municipalities).
+class Blindness(enum.StrEnum):
+    unchanged = "unchanged"
+    blind = "blind"
+    open = "open"
+
+
 class RoundSettings(Form):
     """Change a round's settings; empty fields stay as they are / Einstellungen einer Runde
     ändern; leere Felder bleiben, wie sie sind"""
@@ -29,9 +39,11 @@ class RoundSettings(Form):
     reviews_per_plan: int | None = optional(
         "Reviews each plan gets / Gutachten je Plan", ge=1, le=20
     )
-    blind: bool | None = optional(
-        "Hide reviewer names from the plans' municipalities / Namen der Gutachter:innen vor den "
-        "Gemeinden verbergen"
+    blind: Blindness = Field(
+        default=Blindness.unchanged,
+        description="unchanged: as it is; blind: reviewer names hidden from the plans' "
+        "municipalities; open: named / unchanged: wie bisher; blind: Namen der Gutachter:innen "
+        "vor den Gemeinden verborgen; open: genannt",
     )
     language: str = Field(
         default="",
@@ -60,7 +72,7 @@ def update_round(parameters: RoundSettings) -> State:
     changes = {
         "final_deadline": p.final_deadline,
         "reviews_per_plan": p.reviews_per_plan,
-        "blind": p.blind,
+        "blind": None if p.blind == Blindness.unchanged else p.blind == Blindness.blind,
         "language": p.language or None,
         "coordinator_name": p.coordinator_name or None,
         "coordinator_email": p.coordinator_email or None,

@@ -14,7 +14,7 @@ from flows.extend_deadline import ExtendParameters, extend_deadline
 from flows.new_personal_link import NewLinkParameters, new_personal_link
 from flows.remind_reviewers import RemindParameters, remind_reviewers
 from flows.replace_reviewer import ReplaceParameters, replace_reviewer
-from flows.update_round import RoundSettings, update_round
+from flows.update_round import Blindness, RoundSettings, update_round
 from review.db import engine_for
 from review.models import Assignment, Reviewer, Round
 from tests.support.reviewing_data import invited_assignment
@@ -67,3 +67,15 @@ def test_the_control_flows_refuse_with_one_line_and_act(
         assert session.get(Assignment, invited.assignment_id).due_date == new_due
         changed = session.get(Round, invited.round_id)
         assert changed.reviews_per_plan == 2 and changed.coordinator_name == "Dr. Eva Koch"
+        assert changed.blind  # the form left blindness as it was
+
+
+def test_the_round_settings_form_keeps_a_blind_round_blind_unless_told() -> None:
+    # walk10: Prefect's form showed "blind" as a switch, sent 'no' when untouched, and giving
+    # the coordinator's address made the German round open (reviewers named to municipalities).
+    field = RoundSettings.model_json_schema()["properties"]["blind"]
+    assert field.get("type") != "boolean" and "unchanged" in str(field)
+    assert RoundSettings(round_name="R").blind == Blindness.unchanged
+    as_sent = RoundSettings.model_validate({"round_name": "R", "coordinator_email": "a@b.example"})
+    assert as_sent.blind == Blindness.unchanged
+    assert RoundSettings.model_validate({"round_name": "R", "blind": "open"}).blind == "open"
