@@ -209,7 +209,8 @@ def summary_table(
         elif o.version:
             status += " " + str(o.version)
         length = ", ".join(part for part in (o.extent_in(t.language), o.language or "") if part)
-        completeness = o.completeness_in(asked) if o.taken_in else (o.error_code or "")
+        # a refused file: its reason follows the table, said whole (the error code is for --json)
+        completeness = o.completeness_in(asked) if o.taken_in else "–"
         cells = (o.municipality, Text(status, style=STATUS_STYLE[o.status]), length, completeness)
         rows.append((cells, [o.file_name]))
     header = (_("municipality"), _("status"), _("length"), _("completeness"))

@@ -324,6 +324,16 @@ def test_the_summary_says_what_a_plan_lacks_beside_its_count() -> None:
         assert what_is_missing([outcome], translator(language)) == [f"A (1/2): {gap}"]
 
 
+def test_a_refused_file_shows_no_error_code_in_the_table() -> None:
+    """Its reason is said under the table; 'unsupported' in the completeness column was the
+    machine's word, in English in a German round."""
+    outcome = IntakeOutcome("a.txt", "A", "refused", error_code="unsupported")
+    console = Console(width=80, record=True)
+    console.print(summary_table([outcome], translator("de")))
+    shown = console.export_text()
+    assert "unsupported" not in shown and "abgelehnt" in shown
+
+
 def test_the_summary_reads_whole_words_in_80_columns() -> None:
     checks = [{"kind": "check", "check": "financing", "present": False}]
     outcome = IntakeOutcome(
