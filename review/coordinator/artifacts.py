@@ -353,9 +353,13 @@ def invitations_markdown(
 
 
 def _reviewer(invited: Invited) -> str:
-    if not invited.reviewer:
-        return invited.reviewer_email
-    return f"{invited.reviewer} ({invited.reviewer_email})"
+    return reviewer_named(invited.reviewer, invited.reviewer_email)
+
+
+def reviewer_named(name: str, email: str) -> str:
+    """'Rita Roth (r@example.org)': a reviewer by name, with the address to tell two apart;
+    the address alone where no name is known."""
+    return f"{name} ({email})" if name else email
 
 
 def invitations_description(t: Translator) -> str:

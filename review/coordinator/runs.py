@@ -12,12 +12,13 @@ from sqlmodel import Session
 
 from review.config import Settings
 from review.coordinator import controls
+from review.coordinator.artifacts import reviewer_named
 from review.coordinator.controls import Target
 from review.coordinator.language import coordinator_translator
 from review.db import get_engine, session_scope
 from review.i18n import Translator
 from review.models import Assignment, Reviewer, Round
-from review.notify.context import rubric_title
+from review.notify.context import AssignmentFacts, rubric_title
 from review.notify.delivery import DeliveryReport, deliver
 from review.rounds import get_round
 
@@ -75,9 +76,18 @@ def extend(
 def remind(settings: Settings, round_name: str, target: Target) -> ControlRun:
     def act(session: Session, round_: Round, t: Translator) -> list[str]:
         queued = controls.remind_now(session, settings, round_, target)
+        # Who was reminded of which plan's review with which form: an address alone named
+        # nobody, and a reviewer of two plans read as reminded twice.
+        assignments = [session.get(Assignment, m.assignment_id) for m in queued]
+        facts = AssignmentFacts.load_all(session, [a for a in assignments if a is not None])
         return [
-            t.gettext("reminder to %(recipient)s") % {"recipient": message.recipient}
-            for message in queued
+            t.gettext("reminder to %(reviewer)s: %(plan)s, %(rubric)s")
+            % {
+                "reviewer": reviewer_named(f.reviewer.name, f.reviewer.email),
+                "plan": f.municipality.name,
+                "rubric": rubric_title(f.assignment.rubric, t.language),
+            }
+            for f in facts.values()
         ]
 
     return run(settings, round_name, act)

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from review.assignment import affinity
 from review.cli import app
 from review.config import Settings
-from review.coordinator import controls
+from review.coordinator import controls, runs
 from review.coordinator.controls import Target
 from review.errors import InvalidInput, NotFound
 from review.models import (
@@ -130,12 +130,30 @@ def test_extending_the_round_moves_only_earlier_reviews_and_the_round(
         controls.extend_deadline(session, settings, round_, new_due, Target(municipality="x"))
 
 
+def test_a_reminder_run_names_the_reviewer_the_plan_and_the_rubric(
+    session: Session, settings: Settings
+) -> None:
+    # walk10: the reminder artifact listed bare addresses; a reviewer of two plans read as
+    # reminded twice, and the coordinator could not tell who was reminded of what.
+    invited = invited_assignment(session, settings)
+    round_name, place, email = _names(session, invited.assignment_id)
+    name = session.get(Reviewer, session.get(Assignment, invited.assignment_id).reviewer_id).name
+    german = runs.remind(settings, round_name, Target()).done
+    assert german == [f"Erinnerung an {name} ({email}): {place}, Technische Begutachtung"]
+    round_ = get_round(session, round_name)
+    round_.language = "en"
+    session.commit()
+    time.sleep(1.1)  # a second apart: each reminder has its own window
+    english = runs.remind(settings, round_name, Target()).done
+    assert english == [f"reminder to {name} ({email}): {place}, Technical assessment"]
+
+
 def test_remind_now_sends_each_time_it_is_asked(cli, session: Session, settings) -> None:
     invited = invited_assignment(session, settings)
     round_name, place, email = _names(session, invited.assignment_id)
     for _ in range(2):
         result = cli("remind", "--round", round_name, "--plan", place)
-        assert result.exit_code == 0 and f"Erinnerung an {email}" in result.output
+        assert result.exit_code == 0 and f"({email}): {place}, " in result.output
         time.sleep(1.1)  # a second apart: each reminder has its own window
     reminders = session.exec(
         select(Outbox).where(
