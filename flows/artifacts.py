@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
@@ -40,9 +40,9 @@ def progress_artifact_key(round_name: str) -> str:
     return artifact_key("round-progress", round_name)
 
 
-def publish_round_progress(round_name: str, steps: list[str]) -> None:
+def publish_round_progress(round_name: str, steps: list[str], did: Sequence[str] = ()) -> None:
     """The round's progress artifact, in the round's language; `steps` (`review.progress.Step`
-    values) say what the run did."""
+    values, or a control's key) say what the run did, `did` a control's lines."""
     settings = load_settings()
     with session_scope(get_engine(settings)) as session:
         round_ = get_round(session, round_name)
@@ -55,7 +55,7 @@ def publish_round_progress(round_name: str, steps: list[str]) -> None:
     t = coordinator_translator(settings, language)
     create_markdown_artifact(
         key=progress_artifact_key(round_name),
-        markdown=progress_markdown(progress, t, datetime.now(UTC).date(), steps, page_url),
+        markdown=progress_markdown(progress, t, datetime.now(UTC).date(), steps, page_url, did),
         description=t.gettext("Where the round stands: plans and outstanding reviews"),
     )
 

@@ -30,7 +30,7 @@ def run_control(round_name: str, key: str, control: Callable[[], list[str]]) -> 
         markdown=artifacts.control_markdown(title, round_name, done),
         description=title,
     )
-    publish_round_progress(round_name, [])
+    publish_round_progress(round_name, [key] if done else [], done)
     for line in done:
         print(line)
-    return Completed(message="; ".join(done)[:500] or t.gettext("nothing to do"))
+    return Completed(message="; ".join(done)[:500] or t.gettext("nothing was due"))

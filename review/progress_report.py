@@ -3,6 +3,7 @@ progress artifact that every flow updates (one per round, under one key)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from review.i18n import N_, Translator, state_name
@@ -17,6 +18,15 @@ STEP_NAMES = {
     "invite": N_("invitations sent"),
     "escalate": N_("deadlines checked"),
     "compile": N_("documents written"),
+    # the coordinator's controls (flows/coordinator_run.py), by their artifact's key
+    "extend-deadline": N_("deadline extended"),
+    "new-personal-link": N_("new personal link sent"),
+    "remind-reviewers": N_("reminders sent"),
+    "replace-reviewer": N_("reviewer replaced"),
+    "withdraw-plan": N_("plan withdrawn"),
+    "take-in-plan": N_("plan taken in"),
+    "update-round": N_("round settings"),
+    "plan-meetings": N_("exchange meetings planned"),
 }
 
 PLAN_STATES = {
@@ -34,9 +44,12 @@ def progress_markdown(
     today: date,
     steps: list[str],
     round_page_url: str | None = None,
+    did: Sequence[str] = (),
 ) -> str:
-    """The plans' state, then the chase list: each outstanding reviewer with due date; with a
-    link to the coordinator's round page (its controls, documents and mailbox) when given."""
+    """What this run did (its `steps`, and a control's lines `did` in the round's language; no
+    step: nothing was due), the plans' state, then the chase list: each outstanding reviewer with
+    due date; with a link to the coordinator's round page (its controls, documents and mailbox)
+    when given."""
     _ = t.gettext
     done = sum(p.complete for p in progress.plans)
     lines = [
@@ -45,7 +58,9 @@ def progress_markdown(
         % {"round": progress.round_name, "done": done, "total": len(progress.plans)},
         "",
         _("This run: %(steps)s")
-        % {"steps": ", ".join(_(STEP_NAMES.get(s, s)) for s in steps) or _("nothing to do")},
+        # A run that did nothing found nothing due: 'nothing to do' read as if it had failed to.
+        % {"steps": ", ".join(_(STEP_NAMES.get(s, s)) for s in steps) or _("nothing was due")},
+        *[f"- {line}" for line in did],
         "",
         *(
             [

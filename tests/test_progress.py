@@ -141,7 +141,15 @@ def test_the_progress_artifact_names_who_owes_a_review_in_the_rounds_language(
     assert "| Plan von | Gutachter:in | Bewertungsbogen |" in german
     assert f"| {reviewers[1].name} | Kommunikationsstrategie |" in german
     english = progress_markdown(progress, translator("en"), later, [])
-    assert "Outstanding reviews (1)" in english and "nothing to do" in english
+    # walk10: a run that did nothing said 'nichts zu tun', as if it had failed to
+    assert "Outstanding reviews (1)" in english and "This run: nothing was due" in english
+    assert "Dieser Lauf: nichts war fällig" in progress_markdown(
+        progress, translator("de"), later, []
+    )
+    meetings = progress_markdown(
+        progress, translator("de"), later, ["plan-meetings"], did=["1 Einladung eingereiht"]
+    )
+    assert "Dieser Lauf: Austauschtreffen geplant\n- 1 Einladung eingereiht\n" in meetings
     assert f"| {reviewers[1].name} | Communication strategy |" in english
 
 

@@ -50,6 +50,10 @@ def test_the_control_flows_refuse_with_one_line_and_act(
     assert artifact.data.startswith(f"# Frist verlängert: {name}")  # the round is German
 
     assert remind_reviewers(RemindParameters(round_name=name), return_state=True).is_completed()
+    # walk10: the progress artifact said 'Dieser Lauf: nichts zu tun' after reminders went out
+    progress = Artifact.get(f"round-progress-{name.lower().replace(' ', '-')}")
+    assert progress is not None and "Dieser Lauf: Erinnerungen verschickt" in progress.data
+    assert "- Erinnerung an " in progress.data and f"({email}): " in progress.data
     link = new_personal_link(NewLinkParameters(round_name=name, reviewer=email), return_state=True)
     assert link.is_completed() and "der bisherige gilt nicht mehr" in link.message
     nobody = replace_reviewer(
