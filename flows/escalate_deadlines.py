@@ -52,12 +52,12 @@ def escalate_deadlines(parameters: EscalationParameters = EVERY_ROUND) -> dict[s
     t = round_translator(round_name)
     create_markdown_artifact(
         key=artifact_key("escalate-deadlines", round_name),
-        markdown=artifacts.escalation_markdown(run.report, run.delivery, t),
+        markdown=artifacts.escalation_markdown(run.report, run.delivery, t, run.reviewed),
         description=artifacts.escalation_description(t),
     )
     for name in run.round_names:
         publish_round_progress(name, ["escalate"])
-    print(artifacts.escalation_text(run.report, t))
+    print(artifacts.escalation_text(run.report, t, run.plans))
     print(
         t.gettext("outbox: %(summary)s") % {"summary": artifacts.delivery_summary(run.delivery, t)}
     )

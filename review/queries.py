@@ -8,11 +8,21 @@ in one query (a round of 1,000 plans is a few queries, not 1,000).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
-from review.models import Assignment, Document, Event, Municipality, Plan, Review, ReviewStatus
+from review.models import (
+    Assignment,
+    Document,
+    Event,
+    Municipality,
+    Plan,
+    Review,
+    Reviewer,
+    ReviewStatus,
+)
 
 #: Ids per `IN (...)` list: a round's ids are read in slices of this many, because a statement
 #: may bind at most 32,766 values on SQLite's default build and 65,535 on PostgreSQL (three
@@ -127,17 +137,36 @@ def withdrawn_plans(session: Session, round_id: int | None) -> set[int]:
     return {plan_id for plan_id, kind in latest.items() if kind == "plan.withdrawn"}
 
 
-def municipalities_reviewed(session: Session, assignment_ids: Iterable[int]) -> dict[int, str]:
-    """Assignment id -> the municipality whose plan it reviews (a line of the deadline run
-    names the plan: two reminders to one reviewer otherwise read as one sent twice)."""
+@dataclass(frozen=True)
+class Reviewed:
+    """Who reviews which municipality's plan with which rubric (a line of the deadline run names
+    them: two reminders to one reviewer otherwise read as one sent twice)."""
+
+    municipality: str
+    reviewer: str
+    reviewer_email: str
+    rubric: str
+
+
+def assignments_reviewed(session: Session, assignment_ids: Iterable[int]) -> dict[int, Reviewed]:
+    """Assignment id -> who reviews which plan with which rubric, in one query a batch."""
     ids = sorted(set(assignment_ids))
-    found: dict[int, str] = {}
+    found: dict[int, Reviewed] = {}
     for batch in in_batches(ids):
         statement = (
-            select(Assignment.id, Municipality.name)
+            select(
+                Assignment.id, Municipality.name, Reviewer.name, Reviewer.email, Assignment.rubric
+            )
             .join(Plan, col(Plan.id) == Assignment.plan_id)
             .join(Municipality, col(Municipality.id) == Plan.municipality_id)
+            .join(Reviewer, col(Reviewer.id) == Assignment.reviewer_id)
             .where(col(Assignment.id).in_(batch))
         )
-        found.update({id_: name for id_, name in session.exec(statement) if id_ is not None})
+        found.update(
+            {
+                id_: Reviewed(place, name, email, rubric)
+                for id_, place, name, email, rubric in session.exec(statement)
+                if id_ is not None
+            }
+        )
     return found

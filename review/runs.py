@@ -19,7 +19,7 @@ from review.lifecycle import Invited, invite_round
 from review.lifecycle.invitations import invited_earlier
 from review.notify.delivery import DeliveryReport, deliver
 from review.notify.outbox import DeliveryFailed, unreachable_text
-from review.queries import municipalities_reviewed
+from review.queries import Reviewed, assignments_reviewed
 from review.rounds import get_round, round_names
 
 
@@ -28,8 +28,13 @@ class EscalationRun:
     report: EscalationReport
     delivery: DeliveryReport
     round_names: list[str] = field(default_factory=list)  # the rounds looked at
-    # Assignment id -> the municipality whose plan it reviews, for the lines of the report.
-    plans: dict[int, str] = field(default_factory=dict)
+    # Assignment id -> who reviews which plan with which rubric, for the lines of the report.
+    reviewed: dict[int, Reviewed] = field(default_factory=dict)
+
+    @property
+    def plans(self) -> dict[int, str]:
+        """Assignment id -> the municipality whose plan it reviews."""
+        return {id_: r.municipality for id_, r in self.reviewed.items()}
 
     def raise_if_failed(self) -> None:
         self.delivery.raise_if_failed()
@@ -193,11 +198,11 @@ def run_escalation(
         today = now.astimezone(UTC).date() if now else None
         for name in names:
             queue_reminders(session, settings, get_round(session, name), today=today)
-        plans = municipalities_reviewed(
+        reviewed = assignments_reviewed(
             session, [x.assignment_id for x in report.lines if x.assignment_id is not None]
         )
     delivery = deliver(engine, settings, now=now, actor=actor, raise_on_failure=False)
-    return EscalationRun(report, delivery, names, plans)
+    return EscalationRun(report, delivery, names, reviewed)
 
 
 def run_invitations(

@@ -8,6 +8,7 @@ programs read the flows' return values and `--json`, never the artifacts.
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -26,6 +27,7 @@ from review.lifecycle import Approval, Invited
 from review.notify.context import rubric_title
 from review.notify.delivery import DeliveryReport
 from review.notify.outbox import failure_reason, unreachable_text
+from review.queries import Reviewed
 
 #: An intake outcome's status as the coordinator reads it.
 INTAKE_STATUS = {
@@ -366,15 +368,24 @@ def invitations_description(t: Translator) -> str:
     return t.gettext("Who was invited, and what was sent.")
 
 
-def escalation_markdown(report: EscalationReport, delivery: DeliveryReport, t: Translator) -> str:
-    """What a deadline run queued and why, the state changes, what needs the coordinator."""
+def escalation_markdown(
+    report: EscalationReport,
+    delivery: DeliveryReport,
+    t: Translator,
+    reviewed: Mapping[int, Reviewed] | None = None,
+) -> str:
+    """What a deadline run queued and why, the state changes, what needs the coordinator.
+    `reviewed` (assignment id -> who reviews which plan with which rubric) names each line's
+    assignment; the digest's is the whole round."""
     _ = t.gettext
+    reviewed = reviewed or {}
     rows = table_head(
         [_("round"), _("assignment"), _("message"), _("window"), _("to"), _("outcome"), _("why")]
     )
     rows += [
-        f"| {cell(x.round)} | {x.assignment_id or ''} | "
-        f"{_(MESSAGE_KINDS.get(x.message, x.message))} | {x.window} | {cell(x.recipient)} | "
+        f"| {cell(x.round)} | {cell(_assignment(x.assignment_id, reviewed, t))} | "
+        f"{_(MESSAGE_KINDS.get(x.message, x.message))} | {cell(_window(x.window, t))} | "
+        f"{cell(x.recipient)} | "
         f"{_(LINE_OUTCOMES.get(x.outcome, x.outcome))} | {cell(reason(x.reason, t))} |"
         for x in report.lines
     ]
@@ -393,6 +404,27 @@ def escalation_markdown(report: EscalationReport, delivery: DeliveryReport, t: T
         )
     parts.append("## " + _("Delivery") + "\n" + delivery_markdown(delivery, t))
     return "\n\n".join(parts)
+
+
+def _assignment(assignment_id: int | None, reviewed: Mapping[int, Reviewed], t: Translator) -> str:
+    """'Tulln: Rita Roth (Technische Begutachtung)', what the column 'assignment' promises; a
+    line without an assignment (the daily digest) is about the whole round."""
+    if assignment_id is None:
+        return t.gettext("the whole round")
+    known = reviewed.get(assignment_id)
+    if known is None:
+        return str(assignment_id)
+    return f"{known.municipality}: {known.reviewer} ({rubric_title(known.rubric, t.language)})"
+
+
+#: A day in a window's name: the digest's ('2026-12-01'), or a moved due date's ('d+1@2026-12-01').
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _window(window: str, t: Translator) -> str:
+    """A window as the reader writes its day ('01.12.2026' in a German round); the ISO day stays
+    in the outbox's keys, which the window names."""
+    return ISO_DAY.sub(lambda day: t.format_date(date.fromisoformat(day.group())), window)
 
 
 def _run_counts(report: EscalationReport, t: Translator) -> dict[str, str]:
@@ -427,7 +459,7 @@ def escalation_text(
         values = {
             "outcome": _(LINE_OUTCOMES.get(x.outcome, x.outcome)),
             "message": _(MESSAGE_KINDS.get(x.message, x.message)),
-            "window": x.window,
+            "window": _window(x.window, t),
             "to": x.recipient,
             "why": reason(x.reason, t),
             "plan": plans.get(x.assignment_id or 0, ""),

@@ -21,6 +21,7 @@ from review.intake import IntakeOutcome
 from review.intake.errors import NoMunicipality
 from review.lifecycle import Invited
 from review.notify.delivery import DeliveryReport
+from review.queries import Reviewed
 
 runner = CliRunner()
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -95,6 +96,31 @@ def test_the_deadline_runs_artifact_in_german_and_english() -> None:
     assert str(report.lines[0].reason) == "2 days before the due date 2026-12-15"  # the log
     assert "## Needs the coordinator" in en and "2 sent, 1 cancelled, 0 failed" in en
     assert "Fristenlauf" not in en and "Deadline run" not in de
+
+
+def test_the_deadline_runs_artifact_names_each_assignment_and_writes_days_as_the_reader() -> None:
+    # walk10: the German artifact's 'Zuteilung' column was empty and the digest's window read
+    # '2026-12-01'. The column names who reviews which plan with which form.
+    report = EscalationReport(now=datetime(2026, 12, 13, 8, 0, tzinfo=UTC))
+    report.add(Line("Runde 1", 7, "r@example.org", "reminder", "d-2", "queued", "x"))
+    report.add(
+        Line("Runde 1", 8, "s@example.org", "overdue_notice", "d+1@2026-12-10", "queued", "y")
+    )
+    report.add(Line("Runde 1", None, "c@example.org", "digest", "2026-12-13", "queued", "z"))
+    reviewed = {
+        7: Reviewed("Tulln", "Rita Roth", "r@example.org", "technical"),
+        8: Reviewed("Krems", "Sam Sauer", "s@example.org", "communication"),
+    }
+    de = artifacts.escalation_markdown(report, DeliveryReport(), translator("de"), reviewed)
+    assert "| Runde 1 | Tulln: Rita Roth (Technische Begutachtung) | Erinnerung | d-2 |" in de
+    assert "| Krems: Sam Sauer (Kommunikationsstrategie) | Mahnung | d+1@10.12.2026 |" in de
+    assert "| die ganze Runde | Tagesübersicht | 13.12.2026 | c@example.org |" in de
+    assert "2026-12-" not in de
+    en = artifacts.escalation_markdown(report, DeliveryReport(), translator("en"), reviewed)
+    assert "| Runde 1 | Tulln: Rita Roth (Technical assessment) | reminder | d-2 |" in en
+    assert "| the whole round | daily digest | 13 Dec 2026 | c@example.org |" in en
+    text = artifacts.escalation_text(report, translator("de"), {7: "Tulln"})
+    assert "(13.12.2026) an c@example.org" in text
 
 
 def test_the_invitations_artifact_in_german_and_english() -> None:
