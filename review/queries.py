@@ -154,9 +154,7 @@ def assignments_reviewed(session: Session, assignment_ids: Iterable[int]) -> dic
     found: dict[int, Reviewed] = {}
     for batch in in_batches(ids):
         statement = (
-            select(
-                Assignment.id, Municipality.name, Reviewer.name, Reviewer.email, Assignment.rubric
-            )
+            select(Assignment.id, Assignment.rubric, Municipality.name, Reviewer)
             .join(Plan, col(Plan.id) == Assignment.plan_id)
             .join(Municipality, col(Municipality.id) == Plan.municipality_id)
             .join(Reviewer, col(Reviewer.id) == Assignment.reviewer_id)
@@ -164,8 +162,8 @@ def assignments_reviewed(session: Session, assignment_ids: Iterable[int]) -> dic
         )
         found.update(
             {
-                id_: Reviewed(place, name, email, rubric)
-                for id_, place, name, email, rubric in session.exec(statement)
+                id_: Reviewed(place, reviewer.name, reviewer.email, rubric)
+                for id_, rubric, place, reviewer in session.exec(statement)
                 if id_ is not None
             }
         )
