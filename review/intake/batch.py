@@ -28,6 +28,7 @@ from review.i18n import N_
 from review.intake.bulk import register_files
 from review.intake.errors import (
     AmbiguousMunicipality,
+    AmbiguousMunicipalityName,
     IntakeError,
     NoMunicipality,
     UnreadableSource,
@@ -239,6 +240,19 @@ class FileNames:
                     named.append(name)
                     self._longest = max(self._longest, len(form))
 
+    def named(self, typed: str) -> list[str]:
+        """The municipalities a typed name is ('Münster' for "Stadt Münster", 'Muenster' for
+        "Münster"): a file's whole stem's rule, so that the Run form's and --municipality's
+        name is taken as a file of that name is. Every one it fits when it fits more than one
+        ('Offenbach': "Kreis Offenbach", "Stadt Offenbach"), in the order of their names; [].
+        The whole of it: a typed name with a known one among its words is not that one ('Tulln
+        Land' is not "Tulln", and --create-municipality may add it)."""
+        found: list[str] = []
+        for words in set(_spellings(typed)):
+            for form in {words, _without_kind(words)} - {()}:
+                found += [n for n in self._by_words.get(form, ()) if n not in found]
+        return sorted(found, key=lambda n: (normalise_name(n), n))
+
     def municipality(self, file_name: str) -> str | None:
         """The one municipality the file's name names, or None (none, or ambiguous)."""
         found = self.matches(file_name)
@@ -348,6 +362,12 @@ def plan_sources(
             if name is None:
                 raise NoMunicipality(source.file_name)
             found = known.get(name) or known.get(normalise_name(name))
+            if found is None and source.municipality:
+                # typed in the Run form or --municipality: as a file of that name is taken
+                typed = in_file_names.named(source.municipality)
+                if len(typed) > 1:
+                    raise AmbiguousMunicipalityName(source.municipality, typed)
+                found = typed[0] if typed else None
             if found is None:
                 found = resolve_municipality(
                     session, round_, name, create=create_municipality, actor=actor

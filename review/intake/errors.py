@@ -301,6 +301,25 @@ class AmbiguousMunicipality(IntakeError):
         )
 
 
+class AmbiguousMunicipalityName(IntakeError):
+    """A municipality given in the Run form or by --municipality that fits two of the round's
+    ('Offenbach' for "Stadt Offenbach" and "Kreis Offenbach"), refused as a file of that name
+    is."""
+
+    code = "ambiguous-municipality"
+
+    def __init__(self, name: str, municipalities: list[str]) -> None:
+        super().__init__(
+            N_(
+                "the municipality '%(name)s' fits more than one of the round's "
+                "(%(municipalities)s): give one of them in full (--municipality; in the Run "
+                "form: Municipality)"
+            ),
+            name=name,
+            municipalities=", ".join(municipalities),
+        )
+
+
 class DuplicateFile(IntakeError):
     code = "duplicate"
 

@@ -16,7 +16,8 @@ from review.config import Settings
 from review.db import get_engine
 from review.i18n import translator
 from review.intake import IntakeOutcome
-from review.intake.batch import municipality_from_file_name
+from review.intake.batch import FileNames, municipality_from_file_name
+from review.intake.errors import AmbiguousMunicipalityName
 from review.models import Document, Plan
 from tests.support import plan_files
 from tests.support.factories import make_municipality, make_round
@@ -359,3 +360,62 @@ def test_the_summary_reads_whole_words_in_80_columns() -> None:
         assert "    Klimabilanz_2015_Bericht_2017_07_12.pdf" in lines, shown
         if width == 80:
             assert "22 Seiten" in shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "municipalities"),
+    [
+        ("Münster", ["Stadt Münster"]),
+        ("muenster", ["Stadt Münster"]),
+        ("Stadt Münster", ["Stadt Münster"]),
+        ("Darmstadt-Dieburg", ["Landkreis Darmstadt-Dieburg"]),
+        ("Offenbach", ["Kreis Offenbach", "Stadt Offenbach"]),
+        ("Münster Land", []),  # a new name with a known one among its words is not that one
+    ],
+)
+def test_a_typed_municipality_is_the_one_a_file_of_that_name_names(
+    typed: str, municipalities: list[str]
+) -> None:
+    # walk10: the Run form refused 'Münster' while a file 'Münster.pdf' was matched to
+    # "Stadt Münster".
+    names = ["Stadt Münster", "Landkreis Darmstadt-Dieburg", "Stadt Offenbach", "Kreis Offenbach"]
+    assert FileNames(names).named(typed) == municipalities
+    if municipalities:  # the form and a file of that name agree
+        assert municipality_from_file_name(names, f"{typed}.pdf") == (
+            municipalities[0] if len(municipalities) == 1 else None
+        )
+
+
+def test_intake_takes_a_typed_municipality_as_its_file_name_and_refuses_an_ambiguous_one(
+    cli_env: Settings, tmp_path: Path
+) -> None:
+    with Session(get_engine(cli_env)) as session:
+        round_ = make_round(session, name="Westfalen", language="en")
+        for name in ("Stadt Münster", "Stadt Offenbach", "Kreis Offenbach"):
+            make_municipality(session, round_, name)
+        session.commit()
+    plan = tmp_path / "klimaplan.pdf"
+    plan.write_bytes(plan_files.text_pdf(plan_files.PLAN_DE))
+    args = ["intake", str(plan), "--round", "Westfalen", "--workers", "1", "--json"]
+    taken = runner.invoke(app, [*args, "--municipality", "Münster"])
+    assert taken.exit_code == 0, taken.output
+    (outcome,) = json.loads(taken.stdout)
+    assert (outcome["status"], outcome["municipality"]) == ("registered", "Stadt Münster")
+    # not a second "Münster" beside "Stadt Münster"
+    created = runner.invoke(app, [*args, "--municipality", "Münster", "--create-municipality"])
+    assert json.loads(created.stdout)[0]["municipality"] == "Stadt Münster"
+    refused = runner.invoke(app, [*args, "--municipality", "Offenbach"])
+    assert refused.exit_code == 1
+    (outcome,) = json.loads(refused.stdout)
+    assert outcome["error_code"] == "ambiguous-municipality"
+    assert outcome["error"] == (
+        "the municipality 'Offenbach' fits more than one of the round's (Kreis Offenbach, "
+        "Stadt Offenbach): give one of them in full (--municipality; in the Run form: "
+        "Municipality)"
+    )
+    german = AmbiguousMunicipalityName("Offenbach", ["Kreis Offenbach", "Stadt Offenbach"])
+    assert german.text("de") == (
+        "Der Gemeindename „Offenbach“ passt zu mehr als einer Gemeinde der Runde (Kreis Offenbach, "
+        "Stadt Offenbach): Geben Sie eine davon vollständig an (--municipality; im "
+        "Run-Formular: Gemeinde)"
+    )
