@@ -396,7 +396,10 @@ def escalation_markdown(
     ]
     if report.transitions:
         parts.append(
-            "## " + _("State changes") + "\n" + "\n".join(f"- {x}" for x in report.transitions)
+            "## "
+            + _("State changes")
+            + "\n"
+            + "\n".join(f"- {reason(x, t)}" for x in report.transitions)
         )
     if report.problems:
         parts.append(
@@ -469,7 +472,7 @@ def escalation_text(
         else:
             line = _("%(outcome)s: %(message)s (%(window)s) to %(to)s: %(why)s")
         out.append("  " + line % values)
-    out += ["  " + _("state: %(change)s") % {"change": x} for x in report.transitions]
+    out += ["  " + _("state: %(change)s") % {"change": reason(x, t)} for x in report.transitions]
     out += ["  " + _("PROBLEM: %(problem)s") % {"problem": p} for p in report.problems]
     return "\n".join(out)
 

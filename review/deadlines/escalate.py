@@ -227,7 +227,14 @@ def _apply(
             now=now,
         )
         if overdue.changed:
-            report.transitions.append(f"assignment {assignment.id} ({reviewer.email}) -> overdue")
+            report.transitions.append(
+                Phrase(
+                    N_("%(reviewer)s (%(email)s), assignment %(id)s: overdue"),
+                    reviewer=reviewer.name,
+                    email=reviewer.email,
+                    id=assignment.id,
+                )
+            )
         record(reviewer.email, "overdue_notice", overdue.notice)
         record(round_.coordinator_email, "escalation", overdue.escalation)
         return
@@ -243,13 +250,21 @@ def _apply(
         now=now,
     )
     new = released.replacement.new
+    new_reviewer = session.get(Reviewer, new.reviewer_id) if new is not None else None
+    # Said in the coordinator's language by the artifact (a Phrase; its str() the log's English)
     report.transitions.append(
-        f"assignment {assignment.id} ({reviewer.email}) -> {assignment.status}"
-        + (f", replaced by assignment {new.id}" if new else ", NO backup found")
+        Phrase(
+            N_("%(reviewer)s (%(email)s), assignment %(id)s: released, %(backup)s invited instead")
+            if new_reviewer is not None
+            else N_("%(reviewer)s (%(email)s), assignment %(id)s: released, NO backup found"),
+            reviewer=reviewer.name,
+            email=reviewer.email,
+            id=assignment.id,
+            backup=new_reviewer.name if new_reviewer is not None else "",
+        )
     )
     record(reviewer.email, "released_notice", released.notice)
     if new is not None:
-        new_reviewer = session.get(Reviewer, new.reviewer_id)
         report.add(
             Line(
                 round_.name,

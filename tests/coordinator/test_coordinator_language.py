@@ -68,7 +68,14 @@ def _escalation() -> tuple[EscalationReport, DeliveryReport]:
     )
     report.add(Line("Runde 1", 7, "r@example.org", "reminder", "d-2", "queued", left))
     report.add(Line("Runde 1", 8, "c@example.org", "escalation", "d+1", "queued", "late"))
-    report.transitions.append("assignment 8 (s@example.org) -> overdue")
+    report.transitions.append(
+        Phrase(
+            N_("%(reviewer)s (%(email)s), assignment %(id)s: overdue"),
+            reviewer="Sam Sauer",
+            email="s@example.org",
+            id=8,
+        )
+    )
     report.problems.append("Runde 1: assignment 9 released, but nobody is eligible.")
     delivery = DeliveryReport(sent=["a", "b"], cancelled=[("reminder:a3", "already submitted")])
     return report, delivery
@@ -85,6 +92,8 @@ def test_the_deadline_runs_artifact_in_german_and_english() -> None:
     ) in de
     assert "| Eskalation an die Koordination |" in de
     assert "2 Nachrichten erzeugt, 1 Statusänderung;" in de
+    # walk10: the state changes were English in a German round ('assignment 8 (...) -> overdue')
+    assert "- Sam Sauer (s@example.org), Zuteilung 8: überfällig" in de
     assert "## Erfordert Ihr Eingreifen" in de and "## Versand" in de
     assert "2 gesendet, 1 entfallen, 0 fehlgeschlagen" in de
     en = artifacts.escalation_markdown(report, delivery, translator("en"))
@@ -95,6 +104,7 @@ def test_the_deadline_runs_artifact_in_german_and_english() -> None:
     ) in en
     assert str(report.lines[0].reason) == "2 days before the due date 2026-12-15"  # the log
     assert "## Needs the coordinator" in en and "2 sent, 1 cancelled, 0 failed" in en
+    assert "- Sam Sauer (s@example.org), assignment 8: overdue" in en
     assert "Fristenlauf" not in en and "Deadline run" not in de
 
 

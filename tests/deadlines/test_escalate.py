@@ -11,12 +11,14 @@ import time_machine
 from sqlmodel import select
 
 from review import lifecycle
+from review.coordinator.artifacts import escalation_markdown
 from review.db import session_scope
 from review.deadlines.decide import Facts, decide
+from review.i18n import translator
 from review.models import Assignment, Event, Review, Reviewer
 from review.notify import notices
 from review.notify.policy import Policy, policy_for
-from review.runs import run_escalation, run_invitations
+from review.runs import EscalationRun, run_escalation, run_invitations
 from review.states import transition
 from tests.support.factories import make_municipality
 from tests.support.notify import (
@@ -209,6 +211,7 @@ def _run_round(settings, engine, box):
         3: [("late", "submit")],
     }
     arrived: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    runs: dict[tuple[int, int], EscalationRun] = {}
     for offset in range(-10, 11):
         for name, what in script.get(offset, []):
             act(offset, name, what)
@@ -219,6 +222,7 @@ def _run_round(settings, engine, box):
                     assert [i.outcome for i in invited.invited] == ["invited"] * 4
                 run = run_escalation(settings, round_name=round_name)
                 run.raise_if_failed()
+                runs[offset, hour] = run
         arrived[offset] = box.summary()
         box.clear()
 
@@ -267,6 +271,11 @@ def _run_round(settings, engine, box):
         10: [("backup-tech@e.example", "reminder", "en")],  # its own due date is D+12
     }
     assert got == expected
+    # walk10: the German artifact's state changes were English ('assignment 3 (...) -> overdue')
+    released = runs[5, 8]
+    german = escalation_markdown(released.report, released.delivery, translator("de"))
+    (line,) = [x for x in german.splitlines() if "(never@a.example), Zuteilung" in x]
+    assert ": freigegeben, " in line and line.endswith(" an ihrer Stelle eingeladen")
 
     with session_scope(engine) as session:
         never = session.get(Assignment, ids["never"])
