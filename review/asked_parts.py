@@ -10,6 +10,11 @@ ask for one, so no coordinator, reviewer or municipality of that round reads 'no
 vulnerability assessment' under every plan. A part the round does not ask for is shown where the
 plan has it (a found part is still a fact about the plan), never as missing.
 
+The same rubrics decide which JRC gates the round's reviewers are asked about (`gates_in`): the
+form, on the portal and in Word, asks those alone, and consolidation judges and reports those
+alone. The two standard rubrics name all five; a CCC round's name three, so a reviewer's honest
+'no' to a gate the plan need not meet never fails it.
+
 Nothing beyond the rubrics is always needed: the reading's own problems (no text layer, pages
 read by OCR) are no checks and are said whatever the round asks. A round whose rubrics cannot be
 loaded is judged against every check (`asked` None), as every round was before rubrics chose:
@@ -21,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from review.eligibility import GATE_CHECKS
+from review.eligibility import GATE_CHECKS, JRC_GATES
 from review.models import Round
 from review.rubric import Rubric, RubricError, load_rubrics, rubric_files
 
@@ -54,6 +59,18 @@ def asked_by(rubrics: Iterable[Rubric]) -> frozenset[str]:
     return frozenset(asked)
 
 
+def gates_by(rubrics: Iterable[Rubric]) -> tuple[str, ...]:
+    """The JRC gates these rubrics' criteria ask about, in the order of the one definition."""
+    named = {
+        gate for rubric in rubrics for criterion in rubric.criteria for gate in criterion.gates
+    }
+    return tuple(gate.id for gate in JRC_GATES if gate.id in named)
+
+
+#: Every JRC gate: what a round asks its reviewers when its rubrics cannot be loaded.
+ALL_GATES: tuple[str, ...] = tuple(gate.id for gate in JRC_GATES)
+
+
 def round_rubric_ids(round_: Round) -> list[str]:
     """The rubrics a round reviews with: those it sets a minimum of reviews for (a minimum of 0
     still names a rubric its reviewers may be assigned)."""
@@ -64,23 +81,42 @@ def asked_in(round_: Round, rubrics: Mapping[str, Rubric] | None = None) -> froz
     """The checks `round_` asks for (`rubrics`: the rubric files by id, read when None); None
     for every check: the round's rubrics ask for all, or cannot be loaded."""
     ids = tuple(round_rubric_ids(round_))
-    return _asked_of(ids, rubrics) if rubrics is not None else _asked_of_the_files(ids)
+    return _asked_of(ids, rubrics) if rubrics is not None else _of_the_files(ids)[0]
+
+
+def gates_in(round_: Round, rubrics: Mapping[str, Rubric] | None = None) -> tuple[str, ...]:
+    """The JRC gates `round_` asks its reviewers about (`rubrics`: the rubric files by id, read
+    when None): those its rubrics' criteria name, every gate when they cannot be loaded. The
+    reviewer's form (portal and Word) asks these, and consolidation judges and reports these: a
+    CCC round does not ask whether the plan holds a risk and vulnerability assessment, so no
+    honest 'no' fails its plan on it."""
+    ids = tuple(round_rubric_ids(round_))
+    return _of(ids, rubrics)[1] if rubrics is not None else _of_the_files(ids)[1]
 
 
 def _asked_of(ids: tuple[str, ...], rubrics: Mapping[str, Rubric]) -> frozenset[str] | None:
+    return _of(ids, rubrics)[0]
+
+
+def _of(
+    ids: tuple[str, ...], rubrics: Mapping[str, Rubric]
+) -> tuple[frozenset[str] | None, tuple[str, ...]]:
+    """(the checks, the gates) the rubrics `ids` ask for."""
     if not ids or any(rubric_id not in rubrics for rubric_id in ids):
-        return None
-    asked = asked_by(rubrics[rubric_id] for rubric_id in ids)
-    return None if asked >= INTAKE_CHECKS else asked  # the standard rubrics ask for every part
+        return None, ALL_GATES
+    chosen = [rubrics[rubric_id] for rubric_id in ids]
+    asked = asked_by(chosen)
+    # The standard rubrics ask for every part.
+    return (None if asked >= INTAKE_CHECKS else asked), gates_by(chosen)
 
 
 # What rounds ask for, by their rubric ids and the rubric files' (path, mtime, size): loading the
 # rubrics costs about 3 ms (their validation), as much as a reviewer's whole form page, which
 # counts the plan's hints on every view. An edited file has a new mtime or size.
-_asked_by_files: dict[tuple[object, ...], frozenset[str] | None] = {}
+_asked_by_files: dict[tuple[object, ...], tuple[frozenset[str] | None, tuple[str, ...]]] = {}
 
 
-def _asked_of_the_files(ids: tuple[str, ...]) -> frozenset[str] | None:
+def _of_the_files(ids: tuple[str, ...]) -> tuple[frozenset[str] | None, tuple[str, ...]]:
     try:
         files = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in rubric_files())
     except OSError:  # a file removed meanwhile: read them as they are now
@@ -88,9 +124,9 @@ def _asked_of_the_files(ids: tuple[str, ...]) -> frozenset[str] | None:
     key = (ids, files)
     if files is None or key not in _asked_by_files:
         try:
-            asked = _asked_of(ids, load_rubrics())
+            asked = _of(ids, load_rubrics())
         except RubricError:
-            return None  # not kept: the file is read again once it is mended
+            return None, ALL_GATES  # not kept: the file is read again once it is mended
         if files is None:
             return asked
         _asked_by_files[key] = asked

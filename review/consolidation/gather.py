@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from review.asked_parts import asked_in, findings_shown
+from review.asked_parts import ALL_GATES, asked_in, findings_shown, gates_in
 from review.consolidation.rules import PlanResult, RubricInput, SubmittedReview, score_plan
 from review.errors import NotFound
 from review.exchange.data import Lesson, PlanHistory, ReviewerLeniency
@@ -106,6 +106,9 @@ class PlanDossier(BaseModel):
     newer_version: int | None = None
     versions_reviewed: list[int] = Field(default_factory=list)
     findings: list[dict[str, Any]] = Field(default_factory=list)
+    #: The JRC gates the round asks its reviewers about (review.asked_parts.gates_in): the only
+    #: ones judged and reported.
+    gates: list[str] = Field(default_factory=lambda: list(ALL_GATES))
     rubrics: list[RubricInput]
     reviewers: list[ReviewerIdentity]
     # The exchange (#16), filled by the pipeline from more than this plan: what it can learn
@@ -117,7 +120,7 @@ class PlanDossier(BaseModel):
     replies: list[ReplyItem] = Field(default_factory=list)
 
     def score(self) -> PlanResult:
-        return score_plan(self.rubrics, self.findings, self.language)
+        return score_plan(self.rubrics, self.findings, self.language, self.gates)
 
     def review_of(self, label: str) -> SubmittedReview | None:
         for rubric in self.rubrics:
@@ -155,6 +158,7 @@ def gather_round(
     """The dossiers of every plan of a round (or of `plan_ids`), in a few queries."""
     rubrics = rubrics if rubrics is not None else load_rubrics()
     asked = asked_in(round_, rubrics)  # the parts the hints may call missing
+    gates = list(gates_in(round_, rubrics))
     query = select(Plan).where(Plan.round_id == round_.id).order_by(col(Plan.id))
     if plan_ids is not None:
         query = query.where(col(Plan.id).in_(plan_ids))
@@ -280,6 +284,7 @@ def gather_round(
                 newer_version=newer.version if newer else None,
                 versions_reviewed=versions,
                 findings=findings_shown(document.findings or [], asked) if document else [],
+                gates=gates,
                 rubrics=rubric_inputs,
                 reviewers=infos,
                 replies=replied.get(plan.id, []),

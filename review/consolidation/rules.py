@@ -20,7 +20,8 @@ The rules, in the order they are applied:
 7. A rubric is *incomplete* (no total, no outcome) while fewer reviews are submitted than expected,
    or when a submitted review lacks a score on a criterion that does not allow n/a, or has a score
    outside the scale. Partial scores are still reported, marked as such, never as a result.
-8. Eligibility gates (the JRC criteria, `review.eligibility`), plan-wide: a gate *fails* when more
+8. Eligibility gates (the JRC criteria the round's rubrics ask about, `review.eligibility`,
+   `review.asked_parts.gates_in`), plan-wide: a gate *fails* when more
    reviewers (of any rubric) answered "not met" than "met"; it is *disputed* on a tie, *met* on a
    majority for "met", and *unconfirmed* when no reviewer answered. The intake's automatic finding
    is attached as a hint and never decides. Only a failed gate changes the outcome.
@@ -262,12 +263,17 @@ def score_rubric(data: RubricInput, language: str = "en") -> RubricResult:
 
 
 def assess_gates(
-    reviews: Sequence[SubmittedReview], findings: Sequence[dict[str, Any]] = ()
+    reviews: Sequence[SubmittedReview],
+    findings: Sequence[dict[str, Any]] = (),
+    gates: Sequence[str] | None = None,
 ) -> list[GateResult]:
-    """Rule 8. Gates are the JRC criteria plus any other key a reviewer answered."""
-    gate_ids = [g.id for g in JRC_GATES]
+    """Rule 8. Gates are the JRC criteria the round asks about (`gates`, its own:
+    `review.asked_parts.gates_in`; None: every one) plus any other key a reviewer answered. A JRC
+    gate the round does not ask about is not judged, whatever a reviewer said of it."""
+    every = [g.id for g in JRC_GATES]
+    gate_ids = [g for g in every if gates is None or g in gates]
     for review in reviews:
-        gate_ids.extend(k for k in review.eligibility if k not in gate_ids)
+        gate_ids.extend(k for k in review.eligibility if k not in gate_ids and k not in every)
     hints = gate_hints(findings)
     results = []
     for gate_id in gate_ids:
@@ -299,28 +305,32 @@ def _weakness(rubric: Rubric, outcome: Outcome) -> int:
 
 
 def score_plan(
-    rubrics: Sequence[RubricInput], findings: Sequence[dict[str, Any]] = (), language: str = "en"
+    rubrics: Sequence[RubricInput],
+    findings: Sequence[dict[str, Any]] = (),
+    language: str = "en",
+    gates: Sequence[str] | None = None,
 ) -> PlanResult:
     """Rules 1-9 for one plan. `rubrics` holds every rubric the plan is reviewed with; reasons
-    and problems are written in `language` (the coordinator's: the round's)."""
+    and problems are written in `language` (the coordinator's: the round's); `gates` are the JRC
+    gates its round asks about (None: every one)."""
     t = translator(language)
     ordered = sorted(rubrics, key=lambda r: r.rubric.id)
     results = [score_rubric(r, language) for r in ordered]
     all_reviews = [review for r in ordered for review in r.reviews]
-    gates = assess_gates(all_reviews, findings)
+    gate_results = assess_gates(all_reviews, findings, gates)
     reasons = [
         f"{data.rubric.title(language)}: {reason}"
         for data, res in zip(ordered, results, strict=True)
         for reason in res.reasons
     ]
-    failed = [g.gate_id for g in gates if g.status == "failed"]
+    failed = [g.gate_id for g in gate_results if g.status == "failed"]
     reasons.extend(
         t.gettext("eligibility gate not met: %(gate)s") % {"gate": gate_label(gate, language)}
         for gate in failed
     )
     if not results or any(r.status == "incomplete" for r in results):
         return PlanResult(
-            status="incomplete", outcome=None, rubrics=results, gates=gates, reasons=reasons
+            status="incomplete", outcome=None, rubrics=results, gates=gate_results, reasons=reasons
         )
     if failed:
         outcome = ordered[0].rubric.consolidation.outcomes[-1]
@@ -331,5 +341,5 @@ def score_plan(
             pairs.append((data.rubric, res.outcome))
         outcome = min(pairs, key=lambda p: _weakness(p[0], p[1]))[1]
     return PlanResult(
-        status="complete", outcome=outcome, rubrics=results, gates=gates, reasons=reasons
+        status="complete", outcome=outcome, rubrics=results, gates=gate_results, reasons=reasons
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from xml.sax.saxutils import escape
@@ -30,10 +31,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from review.asked_parts import ALL_GATES
 from review.documents.zip_parts import Part, parts_of, write_zip
 from review.errors import Translatable
 from review.i18n import N_, is_language, translator
-from review.reviewing.form import ELIGIBILITY, OVERALL_FIELDS, ReviewInput, Seen
+from review.reviewing.form import OVERALL_FIELDS, ReviewInput, Seen, asked_eligibility
 from review.rubric import Rubric
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -201,9 +203,9 @@ _TOKENS = _Fields(
     revision=918273645,
 )
 _FILLED_PARTS = ("word/document.xml", "docProps/core.xml")
-#: Blank forms by rubric (id and content) and language: their parts compressed, and the text of
-#: the parts that take the assignment's texts.
-_BLANK_FORMS: dict[tuple[str, str, str], tuple[list[Part], dict[str, bytes]]] = {}
+#: Blank forms by rubric (id and content), language and the round's gates: their parts
+#: compressed, and the text of the parts that take the assignment's texts.
+_BLANK_FORMS: dict[tuple[str, str, str, tuple[str, ...]], tuple[list[Part], dict[str, bytes]]] = {}
 
 
 def render_word_form(
@@ -216,8 +218,10 @@ def render_word_form(
     plan_title: str,
     municipality: str,
     due: str,
+    gates: Sequence[str] = ALL_GATES,
 ) -> bytes:
-    """The form as DOCX bytes (pure: no database).
+    """The form as DOCX bytes (pure: no database); it asks the JRC gates `gates` (the round's:
+    `review.asked_parts.gates_in`).
 
     A form without answers (every invitation's) is its rubric-and-language blank form, drawn
     once per process, with the assignment's texts written in: drawing with python-docx costs
@@ -232,17 +236,19 @@ def render_word_form(
         revision=max(1, seen.revision),
     )
     if data == ReviewInput() and fields.plain():
-        return _fill(_blank_form(rubric, lang), fields)
-    return _draw(rubric, lang, data, fields)
+        return _fill(_blank_form(rubric, lang, tuple(gates)), fields)
+    return _draw(rubric, lang, data, fields, tuple(gates))
 
 
-def _blank_form(rubric: Rubric, lang: str) -> tuple[list[Part], dict[str, bytes]]:
+def _blank_form(
+    rubric: Rubric, lang: str, gates: tuple[str, ...]
+) -> tuple[list[Part], dict[str, bytes]]:
     digest = hashlib.sha256(rubric.model_dump_json().encode()).hexdigest()
-    key = (rubric.id, digest, lang)
+    key = (rubric.id, digest, lang, gates)
     if key not in _BLANK_FORMS:
         if len(_BLANK_FORMS) >= 64:  # a few rubrics x languages; tests make more
             _BLANK_FORMS.clear()
-        drawn = _draw(rubric, lang, ReviewInput(), _TOKENS)
+        drawn = _draw(rubric, lang, ReviewInput(), _TOKENS, gates)
         with zipfile.ZipFile(io.BytesIO(drawn)) as source:
             texts = {name: source.read(name) for name in _FILLED_PARTS}
         _BLANK_FORMS[key] = (parts_of(drawn), texts)
@@ -269,7 +275,9 @@ def _fill(blank: tuple[list[Part], dict[str, bytes]], fields: _Fields) -> bytes:
     return write_zip(filled)
 
 
-def _draw(rubric: Rubric, lang: str, data: ReviewInput, fields: _Fields) -> bytes:
+def _draw(
+    rubric: Rubric, lang: str, data: ReviewInput, fields: _Fields, gates: tuple[str, ...]
+) -> bytes:
     t = translator(lang)
     doc = new_docx()
     props = doc.core_properties
@@ -293,7 +301,7 @@ def _draw(rubric: Rubric, lang: str, data: ReviewInput, fields: _Fields) -> byte
     howto.runs[0].italic = True
     doc.add_paragraph(rubric.description(lang))
     _criteria(doc, rubric, lang, data)
-    _closing(doc, lang, data, fields)
+    _closing(doc, lang, data, fields, gates)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -344,15 +352,17 @@ def _criteria(doc, rubric: Rubric, lang: str, data: ReviewInput) -> None:
         _widths(answers)
 
 
-def _closing(doc, lang: str, data: ReviewInput, fields: _Fields) -> None:
+def _closing(doc, lang: str, data: ReviewInput, fields: _Fields, gates: tuple[str, ...]) -> None:
     t = translator(lang)
-    _heading(doc, t.gettext(T["eligibility"]), level=1)
-    elig = _grid_table(doc)
-    for key, label in ELIGIBILITY.items():
-        value = data.eligibility.get(key)
-        shown = "" if value is None else (t.gettext("yes") if value else t.gettext("no"))
-        _answer_row(elig, label(lang), t.gettext(T["eligibility_hint"]), f"elig:{key}", shown)
-    _widths(elig)
+    asked = asked_eligibility(gates)
+    if asked:  # a round whose rubrics name no gate asks none
+        _heading(doc, t.gettext(T["eligibility"]), level=1)
+        elig = _grid_table(doc)
+        for key, label in asked.items():
+            value = data.eligibility.get(key)
+            shown = "" if value is None else (t.gettext("yes") if value else t.gettext("no"))
+            _answer_row(elig, label(lang), t.gettext(T["eligibility_hint"]), f"elig:{key}", shown)
+        _widths(elig)
 
     _heading(doc, t.gettext(T["overall"]), level=1)
     overall = _grid_table(doc)

@@ -44,7 +44,7 @@ def _reasons(row: PlanRow, language: str) -> list[str]:
     if language == row.dossier.language:
         return row.result.reasons
     d = row.dossier
-    return score_plan(d.rubrics, d.findings, language).reasons
+    return score_plan(d.rubrics, d.findings, language, d.gates).reasons
 
 
 def _disagreements(row: PlanRow) -> str:

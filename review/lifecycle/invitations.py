@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from review.asked_parts import gates_in
 from review.config import Settings
 from review.documents.word_form import MEDIA_TYPE
 from review.errors import Refused
@@ -85,11 +86,12 @@ def _word_form(
 ) -> Callable[[str], notices.Attachment]:
     """The attachment maker handed to the invitation: build and store the Word form."""
 
-    rubric = (rubrics or load_rubrics())[assignment.rubric]
+    every = rubrics or load_rubrics()  # all of them: the round's gates follow its every rubric
+    rubric = every[assignment.rubric]
     municipality = view(session, assignment).municipality.name
 
     def attach(language: str) -> notices.Attachment:
-        form = build_word_form(session, assignment, language, rubrics={rubric.id: rubric})
+        form = build_word_form(session, assignment, language, rubrics=every)
         stored = store_bytes(settings, form, ".docx")
         name = word_form_name(language, rubric=rubric, municipality=municipality)
         return name, stored, MEDIA_TYPE
@@ -121,6 +123,7 @@ class _Round:
                 latest=self.latest.get(assignment.id or 0),
                 plan_title=facts.plan.title,
                 municipality=facts.municipality.name,
+                gates=gates_in(facts.round, self.rubrics),
             )
             stored = store_bytes(settings, form, ".docx")
             name = word_form_name(language, rubric=rubric, municipality=facts.municipality.name)

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from review.asked_parts import gates_in
 from review.errors import PeerplanError
 from review.i18n import (
     N_,
@@ -35,7 +36,7 @@ from review.portal import security
 from review.portal.form_view import FormViews
 from review.reviewing import drafts
 from review.reviewing.errors import StaleSave
-from review.reviewing.form import ELIGIBILITY, ReviewInput, normalise_score
+from review.reviewing.form import ReviewInput, asked_eligibility, normalise_score
 from review.rubric import Rubric
 
 PORTAL_TEMPLATES = TEMPLATES_DIR / "portal"
@@ -179,7 +180,7 @@ class Pages:
             stale=stale,
             seen=str(seen),
             done=request.query_params.get("done", ""),
-            eligibility=ELIGIBILITY,
+            eligibility=asked_eligibility(gates_in(page.view.round)),
             upload_error=upload_error,
             upload_errors=upload_errors or {},
             edit_deadline=translator(lang).format_date(

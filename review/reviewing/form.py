@@ -5,6 +5,7 @@ the portal, the Word form and the synthetic reviews all build and check forms wi
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -22,6 +23,12 @@ _NA_SPELLINGS = {"n/a", "na", "n.a.", "k.a.", "ka", "entfällt", "nicht anwendba
 #: The JRC eligibility criteria a reviewer confirms, {gate id: label}, in the order of the one
 #: definition (review.eligibility.JRC_GATES). Stored in `Review.eligibility` as {id: true/false}.
 ELIGIBILITY: dict[str, Message] = {gate.id: gate.label for gate in JRC_GATES}
+
+
+def asked_eligibility(gates: Collection[str]) -> dict[str, Message]:
+    """The gates of `ELIGIBILITY` a round asks its reviewers about (`gates`: its own, from
+    `review.asked_parts.gates_in`), in the same order: the form shows these alone."""
+    return {key: label for key, label in ELIGIBILITY.items() if key in gates}
 
 
 class StoredReview(Protocol):

@@ -5,9 +5,11 @@ review.documents.word_form's job; this module hands it the assignment's data."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from sqlmodel import Session
 
+from review.asked_parts import ALL_GATES, gates_in
 from review.documents.word_form import render_word_form
 from review.i18n import N_, translator
 from review.models import Assignment, Review, saved_id
@@ -51,6 +53,7 @@ def build_word_form(
         latest=form_state(session, assignment).review,
         plan_title=seen_view.plan.title,
         municipality=seen_view.municipality.name,
+        gates=gates_in(seen_view.round, rubrics),
     )
 
 
@@ -62,9 +65,11 @@ def word_form(
     latest: Review | None,
     plan_title: str,
     municipality: str,
+    gates: Sequence[str] = ALL_GATES,
 ) -> bytes:
     """`build_word_form` from what the caller read: the newest saved review (`latest`, None if
-    nothing was saved), the plan's title and municipality (`invite` reads a round's at once)."""
+    nothing was saved), the plan's title and municipality (`invite` reads a round's at once),
+    the JRC gates its round asks about (`review.asked_parts.gates_in`)."""
     return render_word_form(
         rubric,
         assignment_id=saved_id(assignment),
@@ -74,4 +79,5 @@ def word_form(
         plan_title=plan_title,
         municipality=municipality,
         due=translator(language).format_date(assignment.due_date),
+        gates=gates,
     )

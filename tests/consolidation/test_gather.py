@@ -3,11 +3,22 @@ assignments, stable labels, expected reviews, the latest document's findings."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlmodel import Session
 
 from review.consolidation.gather import gather_plan, gather_round, reviewer_label
+from review.consolidation.pipeline import compile_round
+from review.eligibility import JRC_GATES, gate_label
 from review.models import Document
-from tests.support.factories import make_assignment, make_municipality, make_review, make_reviewer
+from tests.consolidation.test_documents import docx_text
+from tests.support.factories import (
+    make_assignment,
+    make_municipality,
+    make_review,
+    make_reviewer,
+    make_round,
+)
 from tests.support.review_data import reviewed_plan, scores_for
 
 
@@ -143,3 +154,56 @@ def test_a_round_read_in_slices_of_ids_gives_the_same_dossiers(
     assert sliced == whole
     tech = next(r for r in sliced[0].rubrics if r.rubric.id == "technical")
     assert [r.scores["T1"] for r in tech.reviews] == [4]
+
+
+def _answered(session: Session, plan_id: int, eligibility: dict[str, bool]) -> None:
+    """Every submitted review of the plan answers the gates so."""
+    from sqlmodel import col, select
+
+    from review.models import Assignment, Review
+
+    ids = select(Assignment.id).where(Assignment.plan_id == plan_id)
+    for review in session.exec(select(Review).where(col(Review.assignment_id).in_(ids))):
+        review.eligibility = eligibility
+        session.add(review)
+    session.commit()
+
+
+def test_a_ccc_plan_is_not_failed_on_a_gate_its_round_does_not_ask(
+    session: Session, tmp_path: Path
+) -> None:
+    """Its reviewers said yes to every gate they were asked; a 'no' stored for the risk and
+    vulnerability assessment (a form of another round's, an answer from before) neither fails
+    the plan nor stands in its documents' JRC table. A SECAP plan with the same answers fails."""
+    ccc = "climate-city-contract"
+    answers = {
+        "council_approval": True,
+        "bei_sectors": True,
+        "action_sectors": True,
+        "bei_rva": False,
+        "targets": False,
+    }
+    ccc_round = make_round(session, language="en", min_per_rubric={ccc: 2})
+    data = reviewed_plan(session, round_=ccc_round, rubrics=(ccc, ccc), values=(3, 3))
+    _answered(session, data.plan.id, answers)
+    dossier = gather_round(session, ccc_round)[0]
+    assert dossier.gates == ["council_approval", "bei_sectors", "action_sectors"]
+    result = dossier.score()
+    assert [g.gate_id for g in result.gates] == dossier.gates
+    assert all(g.status == "met" for g in result.gates)
+    assert result.status == "complete" and result.outcome.id == "good_practice"
+    assert not any("eligibility gate" in reason for reason in result.reasons)
+    report = compile_round(session, None, ccc_round, tmp_path / "ccc", workers=1, pdf=False)
+    text = docx_text(report.plans[0].coordinator_docx)
+    assert gate_label("council_approval", "en") in text
+    assert gate_label("bei_rva", "en") not in text and gate_label("targets", "en") not in text
+
+    secap = reviewed_plan(session, municipality="Krems")  # the standard rubrics: all five
+    _answered(session, secap.plan.id, answers)
+    dossier = gather_round(session, secap.round_)[0]
+    assert dossier.gates == [g.id for g in JRC_GATES]
+    result = dossier.score()
+    assert {g.gate_id for g in result.gates if g.status == "failed"} == {"bei_rva", "targets"}
+    assert result.outcome.id == "major_revision"
+    report = compile_round(session, None, secap.round_, tmp_path / "secap", workers=1, pdf=False)
+    assert gate_label("bei_rva", "en") in docx_text(report.plans[0].coordinator_docx)

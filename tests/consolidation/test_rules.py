@@ -236,3 +236,35 @@ def test_gate_hints_from_the_intake_checks() -> None:
     assert gates["council_approval"].hint is False
     assert gates["council_approval"].status == "unconfirmed"  # a hint never decides
     assert gates["action_sectors"].hint is None
+
+
+def test_a_round_judges_only_the_gates_its_rubrics_ask() -> None:
+    """The standard rubrics ask all five JRC gates; a CCC round's rubric three: a 'no' to
+    another is not judged, and a round whose rubrics cannot be found asks every gate."""
+    from datetime import date
+
+    from review.asked_parts import gates_in
+    from review.models import Round
+    from review.rubric import load_rubrics
+
+    rubrics = load_rubrics()
+
+    def round_(min_per_rubric: dict[str, int] | None) -> Round:
+        return Round(name="R", due_date=date(2026, 12, 15), min_per_rubric=min_per_rubric)
+
+    every = ("council_approval", "targets", "bei_rva", "bei_sectors", "action_sectors")
+    assert gates_in(round_({"technical": 1, "communication": 1}), rubrics) == every
+    assert gates_in(round_({"technical": 1, "communication": 1})) == every  # from the files
+    assert gates_in(round_(None), rubrics) == every
+    assert gates_in(round_({"gone": 1}), rubrics) == every
+    ccc = gates_in(round_({"climate-city-contract": 2}), rubrics)
+    assert ccc == ("council_approval", "bei_sectors", "action_sectors")
+    answers = SubmittedReview(label="A", eligibility={g: g not in ccc for g in every})
+    assert {g.gate_id: g.status for g in assess_gates([answers], (), ccc)} == {
+        "council_approval": "failed",
+        "bei_sectors": "failed",
+        "action_sectors": "failed",
+    }
+    yes = SubmittedReview(label="A", eligibility={g: g in ccc for g in every})
+    assert {g.status for g in assess_gates([yes], (), ccc)} == {"met"}
+    assert [g.gate_id for g in assess_gates([yes])] == list(every)  # None: every gate

@@ -5,11 +5,13 @@ assessment no CCC need hold (a SECAP round's reviewer still reads that it was no
 from __future__ import annotations
 
 import io
+import re
 
 import docx
 from sqlmodel import Session
 
 from review.config import Settings
+from review.eligibility import gate_label
 from review.models import Assignment, Document, Plan
 from review.queries import latest_document
 from review.reviewing.links import issue_upload_link
@@ -120,3 +122,45 @@ def test_a_city_uploading_its_ccc_is_not_told_it_lacks_a_risk_assessment(
         pages[name] = page.text
     assert RVA not in pages["CCC"] and "Mitigation actions" in pages["CCC"]
     assert RVA in pages["SECAP"]
+
+
+def _word_keys(form: bytes) -> list[str]:
+    """The eligibility keys of a Word form's answer rows, in their order."""
+    document = docx.Document(io.BytesIO(form))
+    cells = (cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    return [key for text in cells for key in re.findall(r"\[elig:(\w+)\]", text)]
+
+
+def test_a_ccc_reviewer_is_asked_only_the_gates_its_rubric_names(
+    sqlite_settings: Settings, session_sqlite: Session
+) -> None:
+    """A CCC need not hold a risk and vulnerability assessment nor an adaptation commitment: its
+    reviewers are not asked about them, on the web or in Word, in either language. A SECAP
+    round's reviewers are asked all five JRC gates as before, in the same order."""
+    inv = _ccc_assignment(session_sqlite, sqlite_settings)
+    secap = invited_assignment(session_sqlite, sqlite_settings)
+    client = client_for(sqlite_settings)
+    asked = ["council_approval", "bei_sectors", "action_sectors"]
+    every = ["council_approval", "targets", "bei_rva", "bei_sectors", "action_sectors"]
+    for language in ("en", "de"):
+        ccc_page = client.get(f"/r/{inv.token}/a/{inv.assignment_id}?lang={language}").text
+        secap_page = client.get(f"/r/{secap.token}/a/{secap.assignment_id}?lang={language}").text
+        assert re.findall(r'name="elig-(\w+)" id="elig-\w+-yes"', ccc_page) == asked
+        assert re.findall(r'name="elig-(\w+)" id="elig-\w+-yes"', secap_page) == every
+        for gate in ("bei_rva", "targets"):
+            assert gate_label(gate, language) not in ccc_page
+            assert gate_label(gate, language) in secap_page
+        ccc_form = build_word_form(
+            session_sqlite, session_sqlite.get(Assignment, inv.assignment_id), language
+        )
+        secap_form = build_word_form(
+            session_sqlite, session_sqlite.get(Assignment, secap.assignment_id), language
+        )
+        assert _word_keys(ccc_form) == asked and _word_keys(secap_form) == every
+        ccc_text = "\n".join(
+            c.text
+            for t in docx.Document(io.BytesIO(ccc_form)).tables
+            for r in t.rows
+            for c in r.cells
+        )
+        assert gate_label("bei_rva", language) not in ccc_text
