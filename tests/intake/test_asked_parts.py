@@ -115,14 +115,14 @@ def test_the_round_page_and_the_consolidated_hints_follow_the_round(
     # The page lists the parts the round asks for, and the others the plan has.
     assert "risk_vulnerability" not in {f["check"] for f in ccc.findings}
     assert {"adaptation_actions", "financing"} <= {f["check"] for f in ccc.findings}
-    # The consolidated documents: the hints, and the gate's hint, say nothing of an assessment
-    # a CCC need not hold ('–'); the SECAP plan's gate looks not met.
+    # The consolidated documents: the hints say nothing of an assessment a CCC need not hold,
+    # nor do its gates (its round does not ask about it); the SECAP plan's gate looks not met.
     (ccc_dossier,) = gather_round(session, rounds["CCC"])
     (secap_dossier,) = gather_round(session, rounds["SECAP"])
     assert "risk_vulnerability" not in {f["check"] for f in ccc_dossier.findings}
     ccc_hint = {gate.gate_id: gate.hint for gate in ccc_dossier.score().gates}
     secap_hint = {gate.gate_id: gate.hint for gate in secap_dossier.score().gates}
-    assert ccc_hint["bei_rva"] is None and secap_hint["bei_rva"] is False
+    assert "bei_rva" not in ccc_hint and secap_hint["bei_rva"] is False
     assert ccc_hint["council_approval"] is True
 
 
