@@ -89,7 +89,7 @@ def _start_round(page, expect, ui: str, deployment: str, shot: Path | None = Non
     page.goto(f"{ui}/deployments/deployment/{deployment}/run")
     page.get_by_text("Parameters", exact=True).first.wait_for(timeout=90_000)
     page.wait_for_timeout(1500)
-    name = _field(page, "Round Name")
+    name = _field(page, "Round / Runde")
     name.fill(ROUND)
     expect(name).to_have_value(ROUND)
     page.wait_for_timeout(500)
@@ -240,7 +240,9 @@ def _run_in_browser(
 
 def _field(page, label: str):
     """The input of a Prefect form field by its label (the UI's labels are not tied to inputs)."""
-    name = page.locator("span.schema-form-property__label", has_text=re.compile(f"^{label}$"))
+    name = page.locator(
+        "span.schema-form-property__label", has_text=re.compile(f"^{re.escape(label)}$")
+    )
     return page.locator("div.schema-form-property", has=name).last.locator("textarea, input").first
 
 
