@@ -98,15 +98,7 @@ class InvitationsNotSent(DeliveryFailed):
 
     def __init__(self, run: InvitationRun) -> None:
         self.run = run
-        d = run.delivery
-        super().__init__(
-            d.failed,
-            len(d.sent),
-            d.undeliverable,
-            unreachable=d.unreachable,
-            about=d.about,
-            unanswered=d.unanswered,
-        )
+        super().__init__(**run.delivery.failure())
 
     def text(self, language: str) -> str:
         t = translator(language)

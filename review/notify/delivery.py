@@ -69,16 +69,20 @@ class DeliveryReport:
             + busy
         )
 
+    def failure(self) -> dict[str, Any]:
+        """What a DeliveryFailed (or a subclass saying it otherwise) says of this run."""
+        return {
+            "failures": self.failed,
+            "sent": len(self.sent),
+            "undeliverable": self.undeliverable,
+            "unreachable": self.unreachable,
+            "about": self.about,
+            "unanswered": self.unanswered,
+        }
+
     def raise_if_failed(self) -> None:
         if self.failed or self.undeliverable:
-            raise DeliveryFailed(
-                self.failed,
-                len(self.sent),
-                self.undeliverable,
-                unreachable=self.unreachable,
-                about=self.about,
-                unanswered=self.unanswered,
-            )
+            raise DeliveryFailed(**self.failure())
 
 
 def _assignments_of(row: Outbox) -> list[int]:
