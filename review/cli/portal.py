@@ -5,14 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import typer
-from sqlmodel import select
 
 from review.cli.app import app, console, database, settings, user_errors
 from review.coordinator.language import coordinator_translator
 from review.db import migrate
 from review.errors import NotFound
 from review.i18n import N_
-from review.models import Municipality
+from review.municipality_names import NoMunicipalityNamed, municipality_named
 from review.reviewing.links import issue_upload_link
 from review.rounds import get_round
 
@@ -54,12 +53,11 @@ def upload_link(
     current = settings()
     with database(current) as session:
         round_ = get_round(session, round_name)
-        place = session.exec(
-            select(Municipality).where(
-                Municipality.round_id == round_.id, Municipality.name == municipality
-            )
-        ).first()
-        if place is None:
+        try:
+            place = municipality_named(session, round_, municipality)
+        except NoMunicipalityNamed as exc:
+            if exc.closest:
+                raise
             raise NotFound(
                 N_(
                     "no municipality '%(name)s' in round '%(round)s'; import it with "
@@ -67,7 +65,7 @@ def upload_link(
                 ),
                 name=municipality,
                 round=round_.name,
-            )
+            ) from None
         token = issue_upload_link(session, place, settings=current)
     console.print(
         f"{current.portal_base_url.rstrip('/')}/m/{token}", highlight=False, soft_wrap=True

@@ -4,17 +4,15 @@ reply window with its deadline, remind those who have not replied (review.exchan
 from __future__ import annotations
 
 import typer
-from sqlmodel import select
 
 from review.cli.app import PeerplanTyper, app, console, database, settings, user_errors
+from review.coordinator.controls import plan_of
 from review.coordinator.language import coordinator_translator
-from review.errors import NotFound
 from review.exchange.draft import write_draft
 from review.exchange.replies import open_window
 from review.exchange.reply_reminders import queue_reminders
 from review.i18n import N_, Message
-from review.intake.register import find_municipality
-from review.models import Plan
+from review.municipality_names import municipality_named
 from review.rounds import get_round, parse_date
 
 replies_app = PeerplanTyper(
@@ -36,16 +34,8 @@ def open_command(
     current = settings()
     with database(current) as session:
         round_ = get_round(session, round_name)
-        place = find_municipality(session, round_, plan)
-        found = (
-            session.exec(select(Plan).where(Plan.municipality_id == place.id)).first()
-            if place is not None
-            else None
-        )
-        if found is None:
-            raise NotFound(
-                N_("no plan of '%(name)s' in round '%(round)s'"), name=plan, round=round_name
-            )
+        place = municipality_named(session, round_, plan)
+        found = plan_of(session, round_, place.name)
         window = open_window(
             session,
             found,
@@ -55,9 +45,9 @@ def open_command(
         )
         # The draft the municipality reads on its reply page, as it stands now.
         draft = write_draft(session, current, round_, found)
-        contact = place.contact_email if place is not None else None
+        contact = place.contact_email
         t = coordinator_translator(current, round_.language)
-    values = {"plan": plan, "day": t.format_date(window.due_date), "contact": contact}
+    values = {"plan": place.name, "day": t.format_date(window.due_date), "contact": contact}
     if contact:
         line = t.gettext(
             "%(plan)s: replies taken until %(day)s; the reply link goes to %(contact)s"

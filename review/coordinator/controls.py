@@ -19,7 +19,7 @@ written, and carries the change out through the assignment operations of `review
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from sqlmodel import Session, col, select
@@ -30,7 +30,6 @@ from review.assignment.budget import DEFAULT_BUDGET
 from review.config import Settings
 from review.errors import InvalidInput, NotFound, Translatable
 from review.i18n import N_, Phrase
-from review.intake.register import find_municipality
 from review.models import (
     Assignment,
     AssignmentStatus,
@@ -41,6 +40,7 @@ from review.models import (
     saved_id,
     utcnow,
 )
+from review.municipality_names import municipality_named
 from review.queries import latest_document, withdrawn_plans
 from review.rounds import NEW_DUE_DATE, check_future
 from review.states import OPEN
@@ -92,13 +92,7 @@ def assignments(
     if target.assignment_id is not None:
         query = query.where(Assignment.id == target.assignment_id)
     if target.municipality:
-        place = find_municipality(session, round_, target.municipality)
-        if place is None:
-            raise NotFound(
-                N_("no municipality '%(name)s' in round '%(round)s'"),
-                name=target.municipality,
-                round=round_.name,
-            )
+        place = municipality_named(session, round_, target.municipality)
         plan_ids = session.exec(select(Plan.id).where(Plan.municipality_id == place.id)).all()
         query = query.where(col(Assignment.plan_id).in_(plan_ids))
     if target.reviewer:
@@ -160,6 +154,7 @@ def extend_deadline(
     moves too (event `round.due_date_changed`), so later invitations get the new date.
     InvalidInput (nothing written) for a date in the past without `allow_past`, or when
     nothing in the target is open."""
+    target = named(session, round_, target)
     now = now or utcnow()
     check_future(due_date, NEW_DUE_DATE, allow_past=allow_past, today=now.date())
     single = target.assignment_id is not None or target.reviewer is not None
@@ -202,6 +197,7 @@ def remind_now(
 ) -> list[Outbox]:
     """A reminder to each reviewer who owes a review in the target, now (a window of its own,
     so it is sent even when the scheduled reminder went out). InvalidInput when nobody does."""
+    target = named(session, round_, target)
     now = now or utcnow()
     found = assignments(session, round_, target, {s.value for s in OPEN})
     if not found:
@@ -238,6 +234,7 @@ def new_link(
     the invitation again; every earlier link of those reviews stops working at once."""
     if not (target.reviewer or target.assignment_id):
         raise ControlRefused(N_("Name the reviewer whose link is to be replaced."))
+    target = named(session, round_, target)
     found = assignments(session, round_, target, {s.value for s in OPEN})
     if not found:
         raise ControlRefused(
@@ -264,6 +261,7 @@ def replace_reviewer(
     """Give one review to a named backup (when eligible) or the best eligible one, invited at
     once; the reviewer it is taken from loses their link. InvalidInput (nothing written) when
     the target is not exactly one open review or the named backup is not eligible."""
+    target = named(session, round_, target)
     now = now or utcnow()
     reason = (reason or "").strip() or "replaced by the coordinator"
     found = assignments(session, round_, target, EXTENDABLE)
@@ -315,7 +313,7 @@ def withdraw_plan(
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(N_("withdrawing the plan of %(name)s needs a reason"), name=municipality)
-    plan = _plan_of(session, round_, municipality)
+    plan = plan_of(session, round_, municipality)
     if plan.id in withdrawn_plans(session, round_.id):
         raise InvalidInput(N_("the plan of %(name)s is withdrawn already"), name=municipality)
     taken = assignments(session, round_, Target(municipality=municipality), EXTENDABLE)
@@ -339,7 +337,7 @@ def take_in_plan(session: Session, round_: Round, municipality: str, *, actor: s
     `plan.reinstated`); the round's next run proposes its reviewers for approval. A plan handed
     in late needs nothing else once its document is in (upload link or `peerplan intake`).
     InvalidInput when the plan has no document yet."""
-    plan = _plan_of(session, round_, municipality)
+    plan = plan_of(session, round_, municipality)
     if latest_document(session, plan.id) is None:
         raise InvalidInput(
             N_(
@@ -376,7 +374,7 @@ def pin_reviewer(
     left-out pairs of the standing proposal: the round page's "Pin and solve again"
     (review.lifecycle.pin, which lists its refusals). ControlRefused when no rubric is given
     and the reviewer has several."""
-    plan = _plan_of(session, round_, municipality)
+    plan = plan_of(session, round_, municipality)
     chosen = find_reviewer(session, round_, reviewer)
     if not rubric:
         if len(chosen.expertise) != 1:
@@ -391,15 +389,22 @@ def pin_reviewer(
     )
 
 
-def _plan_of(session: Session, round_: Round, municipality: str) -> Plan:
-    place = find_municipality(session, round_, municipality)
-    plan = (
-        session.exec(select(Plan).where(Plan.municipality_id == place.id)).first()
-        if place is not None
-        else None
-    )
+def plan_of(session: Session, round_: Round, municipality: str) -> Plan:
+    """The plan of a municipality as the coordinator typed it (`municipality_named`: 'muenster'
+    for "Stadt Münster"); NotFound when it has none."""
+    place = municipality_named(session, round_, municipality)
+    plan = session.exec(select(Plan).where(Plan.municipality_id == place.id)).first()
     if plan is None:
         raise NotFound(
-            N_("no plan of '%(name)s' in round '%(round)s'"), name=municipality, round=round_.name
+            N_("no plan of '%(name)s' in round '%(round)s'"), name=place.name, round=round_.name
         )
     return plan
+
+
+def named(session: Session, round_: Round, target: Target) -> Target:
+    """The target with its municipality's name as the round writes it ('muenster': "Stadt
+    Münster"), for what a control reports; refused as `municipality_named` refuses."""
+    if not target.municipality:
+        return target
+    place = municipality_named(session, round_, target.municipality)
+    return replace(target, municipality=place.name)

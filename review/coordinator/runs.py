@@ -18,6 +18,7 @@ from review.coordinator.language import coordinator_translator
 from review.db import get_engine, session_scope
 from review.i18n import Translator
 from review.models import Assignment, Reviewer, Round
+from review.municipality_names import municipality_named
 from review.notify.context import AssignmentFacts, rubric_title
 from review.notify.delivery import DeliveryReport, deliver
 from review.rounds import get_round
@@ -129,10 +130,9 @@ def withdraw_plan(
     settings: Settings, round_name: str, municipality: str, reason: str
 ) -> ControlRun:
     def act(session: Session, round_: Round, t: Translator) -> list[str]:
-        taken = controls.withdraw_plan(session, settings, round_, municipality, reason=reason)
-        return [
-            t.gettext("plan of %(municipality)s withdrawn") % {"municipality": municipality}
-        ] + [
+        name = municipality_named(session, round_, municipality).name
+        taken = controls.withdraw_plan(session, settings, round_, name, reason=reason)
+        return [t.gettext("plan of %(municipality)s withdrawn") % {"municipality": name}] + [
             t.gettext("%(who)s: review withdrawn, link closed") % {"who": _who(session, a, t)}
             for a in taken
         ]
@@ -142,13 +142,14 @@ def withdraw_plan(
 
 def take_in_plan(settings: Settings, round_name: str, municipality: str) -> ControlRun:
     def act(session: Session, round_: Round, t: Translator) -> list[str]:
-        controls.take_in_plan(session, round_, municipality)
+        name = municipality_named(session, round_, municipality).name
+        controls.take_in_plan(session, round_, name)
         return [
             t.gettext(
                 "plan of %(municipality)s is in the round: the next run of review_round proposes "
                 "its reviewers for your approval"
             )
-            % {"municipality": municipality}
+            % {"municipality": name}
         ]
 
     return run(settings, round_name, act)

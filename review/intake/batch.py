@@ -11,8 +11,6 @@ from __future__ import annotations
 import csv
 import multiprocessing
 import os
-import re
-import unicodedata
 from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import closing
@@ -34,9 +32,10 @@ from review.intake.errors import (
     UnreadableSource,
 )
 from review.intake.outcome import IntakeOutcome
-from review.intake.register import PlanFile, normalise_name, resolve_municipality
+from review.intake.register import PlanFile, resolve_municipality
 from review.intake.take import read_guarded, refused
 from review.models import Municipality, Round
+from review.municipality_names import MunicipalityNames, normalise_name
 from review.storage import store_bytes
 
 MANIFEST_COLUMNS = ("file", "municipality")
@@ -155,168 +154,6 @@ def read_source(path: str, file_name: str, settings: Settings) -> Reading:
     return Reading(file_name, plan_file=PlanFile.of(doc, stored))
 
 
-def municipality_from_file_name(names: Iterable[str], file_name: str) -> str | None:
-    """The known municipality a file's name names (see `FileNames`)."""
-    return FileNames(names).municipality(file_name)
-
-
-#: Words that say what kind of place a municipality is, not which: a name is also found
-#: without them ('darmstadt-dieburg.pdf' for "Landkreis Darmstadt-Dieburg", 'exampleton.docx'
-#: for "City of Exampleton", 'frankfurt_am_main.pdf' for "Frankfurt am Main, Stadt" as
-#: official German lists write it). Spelled as the names are, umlauts and all.
-KINDS = (
-    "Landkreis",
-    "Kreis",
-    "Stadtkreis",
-    "Kreisstadt",
-    "Große Kreisstadt",
-    "Kreisfreie Stadt",
-    "Stadt",
-    "Hansestadt",
-    "Freie und Hansestadt",
-    "Landeshauptstadt",
-    "Universitätsstadt",
-    "Wissenschaftsstadt",
-    "Gemeinde",
-    "Marktgemeinde",
-    "Stadtgemeinde",
-    "Ortsgemeinde",
-    "Samtgemeinde",
-    "Verbandsgemeinde",
-    "Markt",
-    "Amt",
-    "Bezirk",
-    "Region",
-    "Regionalverband",
-    "City of",
-    "Town of",
-    "Municipality of",
-    "County of",
-    "District of",
-    "Borough of",
-    "Ville de",
-    "Commune de",
-    "Comune di",
-    "Città di",
-    "Municipio de",
-    "Ayuntamiento de",
-    "Gemeente",
-    "Kommune",
-    "Gmina",
-    "Miasto",
-    "Powiat",
-    "Obec",
-    "Město",
-)
-
-
-class FileNames:
-    """Which of a round's municipalities a file's name names: its whole stem ('Münster.pdf',
-    'bad_voeslau.docx'), else the one name standing as whole words in it
-    ('Klimaschutzkonzept_Tulln_2021.pdf', 'Bratislava-ccc.docx'), each name also without the
-    word saying what kind of place it is (`KINDS`: 'darmstadt-dieburg.pdf' for "Landkreis
-    Darmstadt-Dieburg"). Of names standing in it, the one standing on the most words wins
-    where the others stand within those words ('Neustadt an der Donau' over 'Neustadt',
-    "Landkreis Darmstadt-Dieburg" over "Darmstadt" in 'darmstadt-dieburg.pdf'). Two names
-    standing on other words, or on the same ('offenbach.pdf' for "Stadt Offenbach" and "Kreis
-    Offenbach"): ambiguous, both named (`matches`); none: none. Either way the file is refused
-    and says how to name it. Municipalities send their files under their own names, seldom
-    the round's exactly.
-
-    The names are looked up by each run of the file name's words, so a folder of n files
-    against n names costs about n look-ups, not n x n comparisons."""
-
-    def __init__(self, names: Iterable[str]) -> None:
-        self._by_words: dict[tuple[str, ...], list[str]] = {}
-        self._longest = 0
-        for name in names:
-            self.add(name)
-
-    def add(self, name: str) -> None:
-        for words in set(_spellings(name)):
-            for form in {words, _without_kind(words)} - {()}:
-                named = self._by_words.setdefault(form, [])
-                if name not in named:
-                    named.append(name)
-                    self._longest = max(self._longest, len(form))
-
-    def named(self, typed: str) -> list[str]:
-        """The municipalities a typed name is ('Münster' for "Stadt Münster", 'Muenster' for
-        "Münster"): a file's whole stem's rule, so that the Run form's and --municipality's
-        name is taken as a file of that name is. Every one it fits when it fits more than one
-        ('Offenbach': "Kreis Offenbach", "Stadt Offenbach"), in the order of their names; [].
-        The whole of it: a typed name with a known one among its words is not that one ('Tulln
-        Land' is not "Tulln", and --create-municipality may add it)."""
-        found: list[str] = []
-        for words in set(_spellings(typed)):
-            for form in {words, _without_kind(words)} - {()}:
-                found += [n for n in self._by_words.get(form, ()) if n not in found]
-        return sorted(found, key=lambda n: (normalise_name(n), n))
-
-    def municipality(self, file_name: str) -> str | None:
-        """The one municipality the file's name names, or None (none, or ambiguous)."""
-        found = self.matches(file_name)
-        return found[0] if len(found) == 1 else None
-
-    def matches(self, file_name: str) -> list[str]:
-        """[the municipality the file's name names], or every one standing in it when it is
-        ambiguous (in the order of their names), or []."""
-        spans: dict[str, tuple[int, int]] = {}  # name -> the most words it stands on
-        for stem in set(_spellings(Path(file_name).stem)):
-            for i in range(len(stem)):
-                for j in range(i + 1, min(len(stem), i + self._longest) + 1):
-                    for name in self._by_words.get(stem[i:j], ()):
-                        start, end = spans.get(name, (0, 0))
-                        if j - i > end - start:
-                            spans[name] = (i, j)
-        if not spans:
-            return []
-        widest = max(spans, key=lambda n: spans[n][1] - spans[n][0])
-        start, end = spans[widest]
-        if all(
-            name == widest or (start <= i and j <= end and (i, j) != (start, end))
-            for name, (i, j) in spans.items()
-        ):
-            return [widest]
-        return sorted(spans, key=lambda n: (normalise_name(n), n))
-
-
-def _without_kind(words: tuple[str, ...]) -> tuple[str, ...]:
-    """A name's words without the kind of place before or after them ('landkreis darmstadt
-    dieburg': 'darmstadt dieburg'); the name itself when it is nothing else."""
-    for kind in _KIND_WORDS:
-        n = len(kind)
-        if len(words) > n and words[:n] == kind:
-            return words[n:]
-        if len(words) > n and words[-n:] == kind:
-            return words[:-n]
-    return words
-
-
-def _spellings(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A name's words as people write them without its letters: 'ü' as 'ue' (German) and as 'u'
-    (elsewhere: 'Malmö' in 'malmo-ccc.pdf'), accents, case and 'ø', 'ł'... aside."""
-    folded = normalise_name(name).translate(_LETTERS)
-    return _words(folded.translate(_UMLAUTS)), _words(folded)
-
-
-def _words(name: str) -> tuple[str, ...]:
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return tuple(re.findall(r"[a-z0-9]+", plain))
-
-
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
-_LETTERS = str.maketrans(
-    {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
-)
-
-
-#: KINDS as `_spellings` writes them, the longest first ('kreisfreie stadt' before 'stadt').
-_KIND_WORDS = sorted(
-    {words for kind in KINDS for words in _spellings(kind)}, key=lambda words: -len(words)
-)
-
-
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -344,7 +181,7 @@ def plan_sources(
     first whose case and spacing aside match); only a name not among them is resolved on its
     own (created, or refused with the known ones)."""
     names = list(session.exec(select(Municipality.name).where(Municipality.round_id == round_.id)))
-    in_file_names = FileNames(names)
+    in_file_names = MunicipalityNames(names)
     known = {n: n for n in names}
     for n in names:
         known.setdefault(normalise_name(n), n)

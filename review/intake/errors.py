@@ -248,8 +248,10 @@ class UnsupportedFile(IntakeError):
 class UnknownMunicipality(IntakeError):
     code = "unknown-municipality"
 
-    def __init__(self, name: str, round_name: str, known: list[str]) -> None:
-        if not known:
+    def __init__(self, name: str, round_name: str, closest: list[str]) -> None:
+        """`closest`: the round's municipalities most like `name`, the closest first, a few
+        (review.municipality_names); none when the round has none."""
+        if not closest:
             super().__init__(
                 N_(
                     "no municipality '%(name)s' in round '%(round)s' (none imported yet); "
@@ -262,12 +264,13 @@ class UnknownMunicipality(IntakeError):
             return
         super().__init__(
             N_(
-                "no municipality '%(name)s' in round '%(round)s' (known: %(known)s); check the "
-                "spelling, or add it (--create-municipality; in the Run form: Add municipalities)"
+                "no municipality '%(name)s' in round '%(round)s' (the closest: %(closest)s); "
+                "check the spelling, or add it (--create-municipality; in the Run form: Add "
+                "municipalities)"
             ),
             name=name,
             round=round_name,
-            known=", ".join(sorted(known)),
+            closest=", ".join(closest),
         )
 
 

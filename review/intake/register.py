@@ -8,7 +8,6 @@ running at once cannot create duplicates either: the loser of a race finds the w
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,12 +17,18 @@ from sqlmodel import Session, select
 from review import events
 from review.config import Settings
 from review.intake.document import ExtractedDocument
-from review.intake.errors import DuplicateFile, UnknownMunicipality
+from review.intake.errors import AmbiguousMunicipalityName, DuplicateFile, UnknownMunicipality
 from review.intake.findings import summary
 from review.intake.outcome import IntakeOutcome, Status
 from review.intake.title import plan_title
 from review.lifecycle.plan_versions import new_plan_version
 from review.models import Document, Municipality, Plan, Round, saved_id
+from review.municipality_names import (
+    AmbiguousMunicipalityNamed,
+    NoMunicipalityNamed,
+    municipality_named,
+    normalise_name,
+)
 from review.queries import latest_document_version
 
 
@@ -121,11 +126,9 @@ class PlanFile:
         )
 
 
-def normalise_name(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
-
-
 def find_municipality(session: Session, round_: Round, name: str) -> Municipality | None:
+    """The round's municipality of exactly that name, case and spacing aside: a name the
+    program holds (an upload link's). A name a person typed: `resolve_municipality`."""
     exact = session.exec(
         select(Municipality).where(Municipality.round_id == round_.id, Municipality.name == name)
     ).first()
@@ -139,15 +142,19 @@ def find_municipality(session: Session, round_: Round, name: str) -> Municipalit
 def resolve_municipality(
     session: Session, round_: Round, name: str, *, create: bool = False, actor: str = "coordinator"
 ) -> Municipality:
-    """The round's municipality of that name (case and spacing aside). Unknown names are refused
-    with the list of known ones, unless `create`: then it is added, as a follower."""
-    found = find_municipality(session, round_, name)
-    if found is not None:
-        return found
+    """The round's municipality of that name as a coordinator types it
+    (review.municipality_names: 'muenster' or 'Stadt Münster' for "Münster"). One that fits
+    several is refused naming them; an unknown one is refused with the closest few, unless
+    `create`: then it is added, as a follower."""
+    try:
+        return municipality_named(session, round_, name)
+    except AmbiguousMunicipalityNamed as exc:
+        raise AmbiguousMunicipalityName(name, exc.fits) from None
+    except NoMunicipalityNamed as exc:
+        closest = exc.closest
     name = " ".join(name.split())
     if not create or not name:
-        known = session.exec(select(Municipality.name).where(Municipality.round_id == round_.id))
-        raise UnknownMunicipality(name, round_.name, list(known))
+        raise UnknownMunicipality(name, round_.name, closest)
     municipality = Municipality(
         round_id=saved_id(round_), name=name, country=round_.country, language=round_.language
     )

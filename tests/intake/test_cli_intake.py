@@ -16,9 +16,9 @@ from review.config import Settings
 from review.db import get_engine
 from review.i18n import translator
 from review.intake import IntakeOutcome
-from review.intake.batch import FileNames, municipality_from_file_name
 from review.intake.errors import AmbiguousMunicipalityName
 from review.models import Document, Plan
+from review.municipality_names import MunicipalityNames, municipality_from_file_name
 from tests.support import plan_files
 from tests.support.factories import make_municipality, make_round
 
@@ -379,7 +379,7 @@ def test_a_typed_municipality_is_the_one_a_file_of_that_name_names(
     # walk10: the Run form refused 'Münster' while a file 'Münster.pdf' was matched to
     # "Stadt Münster".
     names = ["Stadt Münster", "Landkreis Darmstadt-Dieburg", "Stadt Offenbach", "Kreis Offenbach"]
-    assert FileNames(names).named(typed) == municipalities
+    assert MunicipalityNames(names).named(typed) == municipalities
     if municipalities:  # the form and a file of that name agree
         assert municipality_from_file_name(names, f"{typed}.pdf") == (
             municipalities[0] if len(municipalities) == 1 else None

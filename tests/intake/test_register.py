@@ -112,7 +112,7 @@ def test_a_different_file_is_a_new_version_and_the_old_one_stays(
     assert (again.status, again.version, again.document_id) == ("unchanged", 1, v1.document_id)
 
 
-def test_unknown_municipality_is_refused_with_the_known_ones(
+def test_unknown_municipality_is_refused_with_the_closest_ones(
     settings: Settings, session: Session
 ) -> None:
     round_ = make_round(session, name="MULTIPLY DE")
@@ -126,12 +126,12 @@ def test_unknown_municipality_is_refused_with_the_known_ones(
         round_="MULTIPLY DE",
         data=data,
         file_name="p.pdf",
-        municipality="Muenster",
+        municipality="Muenstr",
         actor="test",
     )
     assert outcome.status == "refused" and outcome.error_code == "unknown-municipality"
-    assert "no municipality 'Muenster' in round 'MULTIPLY DE'" in outcome.error
-    assert "known: Darmstadt-Dieburg, Münster" in outcome.error
+    assert "no municipality 'Muenstr' in round 'MULTIPLY DE'" in outcome.error
+    assert "the closest: Münster, Darmstadt-Dieburg" in outcome.error  # closest first
     assert "--create-municipality" in outcome.error
     assert session.exec(select(func.count()).select_from(Document)).one() == 0
 
