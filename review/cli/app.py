@@ -14,6 +14,7 @@ from rich.markup import escape
 from sqlmodel import Session
 
 from review.cli.language import PeerplanCommand, PeerplanGroup, error_translator
+from review.cli.layout import say
 from review.config import Settings, load_settings
 from review.coordinator.language import (
     coordinator_translator,
@@ -46,7 +47,9 @@ app = PeerplanTyper(
     pretty_exceptions_enable=False,
 )
 console = Console()
-err_console = Console(stderr=True, soft_wrap=True)  # paths and messages stay whole
+#: soft_wrap: what is printed as it is (a progress line) is never cropped; messages are wrapped
+#: at words with `say`, a path or a link in them whole.
+err_console = Console(stderr=True, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -64,9 +67,9 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             t = error_translator(kwargs.get("round_name"))
             # Escaped: the message may quote user text (a file name, an SMTP answer) with
             # brackets that rich would read as markup, or fail on.
-            err_console.print(
+            say(
+                err_console,
                 "[bold red]" + escape(t.gettext("error:")) + "[/] " + escape(exc.text(t.language)),
-                highlight=False,
             )
             raise typer.Exit(2) from None
 

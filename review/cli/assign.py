@@ -19,7 +19,7 @@ from review.cli.app import (
     settings,
     user_errors,
 )
-from review.cli.layout import RowsWithLines, rows_with_lines
+from review.cli.layout import RowsWithLines, rows_with_lines, say
 from review.coordinator.artifacts import proposal_quality, shell_word
 from review.coordinator.language import coordinator_translator
 from review.errors import InvalidInput
@@ -65,16 +65,14 @@ def assign_instance(
             key: t.format_decimal(result.pruning[key])
             for key in ("candidates", "eligible", "top_k")
         }
-    console.print(escape(f"{line} -> {out}"), highlight=False, soft_wrap=True)
+    say(console, escape(f"{line} -> {out}"))
 
 
 def _print_reasons(status: str, reasons: list[str], t: Translator) -> None:
     """Why the solver has no answer, a line per reason, in the coordinator's language."""
     label = proposal_quality(status, None, None, t)
     for reason in reasons:
-        err_console.print(
-            "[red]" + escape(label) + ":[/] " + escape(str(said(t, reason))), highlight=False
-        )
+        say(err_console, "[red]" + escape(label) + ":[/] " + escape(str(said(t, reason))))
 
 
 def progress_printer(t: Translator) -> Callable[[str], None]:
@@ -82,7 +80,7 @@ def progress_printer(t: Translator) -> Callable[[str], None]:
     clean."""
 
     def progress(line: str) -> None:
-        err_console.print(escape(str(said(t, line))), highlight=False, style="dim")
+        say(err_console, escape(str(said(t, line))), style="dim")
 
     return progress
 

@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
 from review.cli.app import PeerplanTyper, app, console, database, settings, user_errors
+from review.cli.layout import say
 from review.coordinator import access, runs
 from review.coordinator.artifacts import delivery_summary
 from review.coordinator.controls import Target
@@ -71,7 +73,7 @@ def _target(plan: str, reviewer: str) -> Target:
 def _report(result: ControlRun) -> None:
     t = translator(result.language)
     for line in result.done:
-        console.print(line, highlight=False, soft_wrap=True)
+        say(console, escape(line))
     console.print(
         t.gettext("mail: %(summary)s") % {"summary": delivery_summary(result.delivery, t)},
         highlight=False,

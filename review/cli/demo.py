@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from review.cli.app import app, console, installation_translator, user_errors
+from review.cli.layout import say
 from review.i18n import N_, Translator, state_name
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def demo(
         (_("emails as .eml files: %(folder)s"), {"folder": result.out_dir / "mail"}),
         (_("done in %(seconds)s s"), {"seconds": t.format_decimal(round(result.seconds))}),
     ):
-        console.print(line % values, highlight=False, soft_wrap=True)
+        say(console, escape(line % values))
 
 
 def demo_table(plans: Sequence[PlanSummary], t: Translator) -> Table:

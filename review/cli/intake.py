@@ -13,7 +13,7 @@ from rich.text import Text
 
 from review.asked_parts import asked_in
 from review.cli.app import app, console, database, err_console, settings, user_errors
-from review.cli.layout import RowsWithLines, rows_with_lines
+from review.cli.layout import RowsWithLines, rows_with_lines, say
 from review.config import Settings
 from review.coordinator.artifacts import INTAKE_STATUS
 from review.coordinator.language import coordinator_translator
@@ -86,9 +86,11 @@ def intake(
     sources = collect_sources(paths, municipality)
     if not sources:
         t = coordinator_translator(s)
-        err_console.print(
-            t.gettext("no files found in %(paths)s") % {"paths": ", ".join(map(str, paths))},
-            highlight=False,
+        say(
+            err_console,
+            escape(
+                t.gettext("no files found in %(paths)s") % {"paths": ", ".join(map(str, paths))}
+            ),
         )
         raise typer.Exit(1)
     with database(s) as session:
@@ -129,12 +131,12 @@ def intake(
         for line in what_is_missing(outcomes, t, asked):
             console.print(escape(line), highlight=False)
         for o in refused:
-            err_console.print(
+            say(
+                err_console,
                 "[bold red]"
                 + escape(t.gettext("refused"))
                 + "[/] "
                 + escape(o.error_in(t.language) or ""),
-                highlight=False,
             )
         counts = {k: sum(o.status == k for o in outcomes) for k in STATUS_STYLE}
         files, new = len(outcomes), counts["new_version"]

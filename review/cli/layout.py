@@ -1,5 +1,6 @@
-"""Tables that read whole in an 80-column terminal: a row's short facts in columns, its long
-text (a reason, a file name) on the lines under it, as wide as the terminal.
+"""Tables and messages that read whole in an 80-column terminal: a row's short facts in
+columns, its long text (a reason, a file name) on the lines under it, as wide as the terminal;
+an error or a notice wrapped at words (`say`).
 
 rich's Table gives each column a share of the width: a column of reasons beside four others was
 14 characters wide at 80 columns ('Textähnlichkei' / 't 0,174'), a column of file names folded
@@ -15,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Literal
 
-from rich.console import Console, ConsoleOptions, RenderableType
+from rich._wrap import divide_line
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -98,3 +100,33 @@ def _cell(value: Cell, style: str = "") -> Text:
 
 
 rows_with_lines = RowsWithLines
+
+
+class Said:
+    """A message wrapped at words for the width it is printed in. rich wraps at words too, but
+    folds a word longer than a line: a path or a link would then break in two where a copy
+    takes it apart. Here such a word stands whole on a line of its own (rich's own word
+    division, without folding), and only the terminal folds it, as one line it copies whole."""
+
+    def __init__(self, message: str | Text) -> None:
+        self.message = message
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        text = (
+            console.render_str(self.message, highlight=False)
+            if isinstance(self.message, str)
+            else self.message
+        )
+        width = options.max_width
+        for line in text.split(allow_blank=True):
+            for part in line.divide(divide_line(line.plain, width, fold=False)):
+                part.rstrip()
+                part.no_wrap, part.overflow = True, "ignore"  # wrapped here, once
+                yield part
+
+
+def say(console: Console, message: str | Text, *, style: str = "") -> None:
+    """Print an error or a notice wrapped at words for the terminal's width (`Said`), so that
+    the terminal never breaks it mid-word. `message` may hold rich markup (escape the values
+    put in it); a word longer than a line is printed whole (not cropped)."""
+    console.print(Said(message), style=style, crop=False, highlight=False)

@@ -16,6 +16,7 @@ from review.cli.app import (
     settings,
     user_errors,
 )
+from review.cli.layout import say
 from review.coordinator.language import coordinator_translator
 from review.db import migrate, schema_revision
 from review.i18n import said
@@ -50,10 +51,7 @@ def rubrics_check(
     t = installation_translator()
     for error in errors:
         for problem in error.problems:  # in the installation's language
-            err_console.print(
-                f"[red]{escape(str(error.path))}[/]: {escape(str(said(t, problem)))}",
-                highlight=False,
-            )
+            say(err_console, f"[red]{escape(str(error.path))}[/]: {escape(str(said(t, problem)))}")
     if errors:
         raise typer.Exit(1)
     console.print(
