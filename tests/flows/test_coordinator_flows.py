@@ -15,8 +15,10 @@ from flows.new_personal_link import NewLinkParameters, new_personal_link
 from flows.remind_reviewers import RemindParameters, remind_reviewers
 from flows.replace_reviewer import ReplaceParameters, replace_reviewer
 from flows.update_round import Blindness, RoundSettings, update_round
+from flows.withdraw_plan import WithdrawPlanParameters, withdraw_plan
 from review.db import engine_for
-from review.models import Assignment, Reviewer, Round
+from review.models import Assignment, Municipality, Plan, Reviewer, Round
+from tests.support.factories import make_municipality
 from tests.support.reviewing_data import invited_assignment
 
 
@@ -83,3 +85,56 @@ def test_the_round_settings_form_keeps_a_blind_round_blind_unless_told() -> None
     as_sent = RoundSettings.model_validate({"round_name": "R", "coordinator_email": "a@b.example"})
     assert as_sent.blind == Blindness.unchanged
     assert RoundSettings.model_validate({"round_name": "R", "blind": "open"}).blind == "open"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_the_forms_take_a_municipality_as_the_coordinator_types_it(
+    prefect_harness, sqlite_settings, monkeypatch
+) -> None:
+    # The Run forms matched the municipality only case and spacing aside: 'muenster' was 'no
+    # municipality' while a file 'muenster.pdf' was taken in for "Münster".
+    monkeypatch.setenv("PEERPLAN_DATA_DIR", str(sqlite_settings.data_dir))
+    monkeypatch.setenv("PEERPLAN_DATABASE_URL", sqlite_settings.database_url)
+    monkeypatch.setenv("PEERPLAN_SMTP_PORT", "1")  # nothing listens: messages stay queued
+    with Session(engine_for(sqlite_settings.database_url), expire_on_commit=False) as session:
+        invited = invited_assignment(session, sqlite_settings)
+        round_ = session.get(Round, invited.round_id)
+        plan = session.get(Plan, session.get(Assignment, invited.assignment_id).plan_id)
+        session.get(Municipality, plan.municipality_id).name = "Münster"
+        for name in ("Kreis Offenbach", "Stadt Offenbach"):
+            make_municipality(session, round_, name)
+        session.commit()
+    name = round_.name
+
+    reminded = remind_reviewers(
+        RemindParameters(round_name=name, municipality="muenster"), return_state=True
+    )
+    assert reminded.is_completed() and "Münster" in reminded.message, reminded.message
+    ambiguous = withdraw_plan(
+        WithdrawPlanParameters(round_name=name, municipality="Offenbach", reason="Ratsbeschluss"),
+        return_state=True,
+    )
+    assert ambiguous.is_failed() and ambiguous.message == (
+        f"„Offenbach“ passt zu mehr als einer Gemeinde der Runde „{name}“ (Kreis Offenbach, "
+        "Stadt Offenbach): Geben Sie eine davon vollständig an"
+    )
+    unknown = extend_deadline(
+        ExtendParameters(
+            round_name=name, due_date=date.today() + timedelta(days=9), municipality="Münstr"
+        ),
+        return_state=True,
+    )
+    assert unknown.is_failed()
+    assert unknown.message.startswith(
+        f"keine Gemeinde „Münstr“ in der Runde „{name}“; am ähnlichsten: Münster, "
+    )
+    withdrawn = withdraw_plan(
+        WithdrawPlanParameters(round_name=name, municipality="MÜNSTER", reason="Ratsbeschluss"),
+        return_state=True,
+    )
+    assert withdrawn.is_completed() and withdrawn.message.startswith(
+        "Plan von Münster zurückgezogen"
+    )
+    with Session(engine_for(sqlite_settings.database_url)) as session:
+        assert session.get(Assignment, invited.assignment_id).status == "withdrawn"
