@@ -173,6 +173,23 @@ class MunicipalityNames:
         return sorted(spans, key=_in_order)
 
 
+def spellings(name: str) -> set[str]:
+    """The ways a name is typed without its letters ('Jörg Müller': 'joerg mueller', 'jorg
+    muller'), case, accents and 'ß' aside: a person's name typed in a form is compared so too
+    (review.coordinator.controls.find_reviewer)."""
+    return {" ".join(words) for words in _spellings(name)}
+
+
+def likeness(typed: str, name: str) -> float:
+    """How like `name` a typed name is, 0 to 1, compared as `spellings` writes them: what
+    orders the closest few a refusal names."""
+    return max(
+        difflib.SequenceMatcher(None, mine, theirs).ratio()
+        for mine in spellings(typed)
+        for theirs in spellings(name)
+    )
+
+
 def municipality_from_file_name(names: Iterable[str], file_name: str) -> str | None:
     """The known municipality a file's name names (see `MunicipalityNames`)."""
     return MunicipalityNames(names).municipality(file_name)

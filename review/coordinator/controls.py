@@ -40,7 +40,7 @@ from review.models import (
     saved_id,
     utcnow,
 )
-from review.municipality_names import municipality_named
+from review.municipality_names import FEW, likeness, municipality_named, spellings
 from review.queries import latest_document, withdrawn_plans
 from review.rounds import NEW_DUE_DATE, check_future
 from review.states import OPEN
@@ -113,24 +113,40 @@ def review_of(session: Session, round_: Round, assignment_id: int) -> Assignment
 
 
 def find_reviewer(session: Session, round_: Round, who: str) -> Reviewer:
-    """A reviewer of the round by email or name (case and spacing ignored)."""
+    """A reviewer of the round by email or name: case and spacing aside, else umlauts and
+    accents too ('Joerg Mueller', 'jorg muller' for "Jörg Müller"). Refused naming the
+    closest few when it is nobody, and everyone it names when it names several."""
     key = " ".join(who.split()).casefold()
+    reviewers = list(session.exec(select(Reviewer).where(Reviewer.round_id == round_.id)))
     matches = [
-        r
-        for r in session.exec(select(Reviewer).where(Reviewer.round_id == round_.id))
-        if key in (r.email.casefold(), " ".join(r.name.split()).casefold())
+        r for r in reviewers if key in (r.email.casefold(), " ".join(r.name.split()).casefold())
     ]
     if not matches:
+        typed = spellings(who)
+        matches = [r for r in reviewers if typed & spellings(r.name)]
+    if not matches:
+        if not reviewers:
+            raise NotFound(
+                N_("no reviewer '%(who)s' in round '%(round)s' (give a name or an email)"),
+                who=who,
+                round=round_.name,
+            )
+        closest = sorted(
+            reviewers,
+            key=lambda r: (-max(likeness(who, r.name), likeness(who, r.email)), r.name, r.email),
+        )
         raise NotFound(
-            N_("no reviewer '%(who)s' in round '%(round)s' (give a name or an email)"),
+            N_("no reviewer '%(who)s' in round '%(round)s'; the closest: %(closest)s"),
             who=who,
             round=round_.name,
+            closest=", ".join(f"{r.name} ({r.email})" for r in closest[:FEW]),
         )
     if len(matches) > 1:
         raise InvalidInput(
-            N_("'%(who)s' names %(n)s reviewers; give their email instead"),
+            N_("'%(who)s' names %(n)s reviewers (%(reviewers)s); give their email instead"),
             who=who,
             n=len(matches),
+            reviewers=", ".join(f"{r.name} ({r.email})" for r in matches),
         )
     return matches[0]
 

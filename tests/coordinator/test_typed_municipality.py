@@ -16,7 +16,7 @@ from review.coordinator.controls import Target
 from review.errors import PeerplanError
 from review.models import Assignment, Municipality, Outbox, Plan, Reviewer, Round
 from review.queries import withdrawn_plans
-from tests.support.factories import make_municipality
+from tests.support.factories import make_municipality, make_reviewer
 from tests.support.reviewing_data import invited_assignment
 
 
@@ -98,3 +98,33 @@ def test_a_name_fitting_several_or_none_is_refused_and_nothing_changes(
             control()
         assert refused.value.text("de").startswith(said.format(round=round_name))
     assert _state(session) == before
+
+
+def test_a_reviewer_is_found_as_typed_and_refused_naming_the_closest(
+    session: Session, settings: Settings, round_name: str
+) -> None:
+    reviewer = session.exec(select(Reviewer)).one()
+    reviewer.name = "Jörg Müller"
+    round_ = session.exec(select(Round).where(Round.name == round_name)).one()
+    home = session.exec(select(Municipality).where(Municipality.name == "Kreis Offenbach")).one()
+    for name, email in (("Anna Berger", "a.berger@example.org"), ("Anna Berger", "ab@example.org")):
+        make_reviewer(session, round_, home, name=name, email=email)
+    session.commit()
+    before = _state(session)
+    for typed in ("joerg mueller", "Jorg Muller", "JÖRG MÜLLER"):
+        found = runs.new_link(settings, round_name, Target(reviewer=typed))
+        assert len(found.done) == 1 and found.done[0].startswith("Jörg Müller ("), found.done
+    after_links = _state(session)
+    with pytest.raises(PeerplanError) as unknown:
+        runs.new_link(settings, round_name, Target(reviewer="Jörg Müler"))
+    assert unknown.value.text("de").startswith(
+        f"niemand namens „Jörg Müler“ unter den Gutachter:innen der Runde „{round_name}“; am "
+        f"ähnlichsten: Jörg Müller ({reviewer.email}), Anna Berger"
+    )
+    with pytest.raises(PeerplanError) as several:
+        runs.new_link(settings, round_name, Target(reviewer="anna berger"))
+    assert several.value.text("de") == (
+        "„anna berger“ passt auf 2 Gutachter:innen (Anna Berger (a.berger@example.org), Anna "
+        "Berger (ab@example.org)); geben Sie stattdessen die E-Mail-Adresse an"
+    )
+    assert _state(session) == after_links and after_links[0] == before[0]
