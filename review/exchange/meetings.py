@@ -28,6 +28,7 @@ from review.exchange.learning import matches
 from review.exchange.programme import MeetingKind, Programme
 from review.i18n import N_, Message, Phrase
 from review.models import Municipality, Reviewer, Role, Round
+from review.municipality_names import MunicipalityNames, normalise_name
 
 #: Minutes before the first plan: welcome and the meeting's topics.
 OPENING_MINUTES = 30
@@ -220,6 +221,40 @@ def _participants(
     return unique
 
 
+def _host_named(
+    typed: str, meeting_id: str, municipalities: Sequence[Municipality], round_: Round
+) -> Municipality:
+    """The host a coordinator typed, as a typed municipality is found
+    (review.municipality_names: 'gmuend' for "Gmünd"); refused naming the closest or every
+    one it fits."""
+    exact = [m for m in municipalities if normalise_name(m.name) == normalise_name(typed)]
+    names = MunicipalityNames(m.name for m in municipalities)
+    fits = [exact[0].name] if exact else names.named(typed)
+    if len(fits) == 1:
+        return next(m for m in municipalities if m.name == fits[0])
+    if fits:
+        raise InvalidInput(
+            N_(
+                "meeting '%(meeting)s': '%(name)s' fits more than one municipality of round "
+                "'%(round)s' (%(municipalities)s): give one of them in full"
+            ),
+            meeting=meeting_id,
+            name=typed,
+            round=round_.name,
+            municipalities=", ".join(fits),
+        )
+    raise InvalidInput(
+        N_(
+            "meeting '%(meeting)s': no municipality '%(name)s' in round '%(round)s'; the "
+            "closest: %(closest)s"
+        ),
+        meeting=meeting_id,
+        name=typed,
+        round=round_.name,
+        closest=", ".join(names.closest(typed)) or "-",
+    )
+
+
 def _hosts(kind: MeetingKind, municipalities: Sequence[Municipality]) -> list[Municipality]:
     candidates = sorted((m for m in municipalities if m.role == kind.host), key=lambda m: m.name)
     return candidates if kind.each_host else candidates[:1]
@@ -267,7 +302,6 @@ def plan(
     assert round_.id is not None
     changes = changes or Changes()
     zone = _zone(changes.timezone)
-    by_name = {m.name.casefold(): m for m in municipalities}
     start = changes.start or (round_.final_deadline or round_.due_date) + timedelta(days=14)
     meetings: list[Meeting] = []
     notes: list[str] = []
@@ -279,17 +313,7 @@ def plan(
         for number, host in enumerate(hosts, start=1):
             meeting_id = f"{kind.id}-{number}" if kind.each_host else kind.id
             if meeting_id in changes.hosts:
-                chosen = by_name.get(changes.hosts[meeting_id].casefold())
-                if chosen is None:
-                    raise InvalidInput(
-                        N_(
-                            "meeting '%(meeting)s': no municipality '%(name)s' in round '%(round)s'"
-                        ),
-                        meeting=meeting_id,
-                        name=changes.hosts[meeting_id],
-                        round=round_.name,
-                    )
-                host = chosen
+                host = _host_named(changes.hosts[meeting_id], meeting_id, municipalities, round_)
             day = changes.dates.get(
                 meeting_id, start + timedelta(days=changes.spacing_days * len(meetings))
             )

@@ -166,6 +166,17 @@ def test_bad_changes_are_refused_clearly(changes: Changes, message: str) -> None
         _plan(changes)
 
 
+def test_a_host_is_taken_as_the_coordinator_types_it() -> None:
+    # The plan_meetings form matched a host only case aside: 'gmuend' was no municipality.
+    meetings = {m.id: m for m in _plan(Changes(hosts={"conference": "GMUEND"})).meetings}
+    assert meetings["conference"].host == "Gmünd"
+    with pytest.raises(InvalidInput) as unknown:
+        _plan(Changes(hosts={"conference": "Zwetl"}))
+    said = unknown.value.text("de")
+    assert said.startswith("Treffen „conference“: keine Gemeinde „Zwetl“ in der Runde „")
+    assert "; am ähnlichsten: Zwettl, " in said
+
+
 def test_every_meeting_has_a_valid_calendar_file() -> None:
     for meeting in _plan().meetings:
         for language in ("de", "en"):
