@@ -8,7 +8,9 @@ decisions, the exactly-once outbox and the sending are all in review.notify.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
@@ -44,7 +46,7 @@ EVERY_ROUND = EscalationParameters()
 
 @flow(name="escalate_deadlines", flow_run_name=run_name("deadlines"), log_prints=True)
 @errors_said
-def escalate_deadlines(parameters: EscalationParameters = EVERY_ROUND) -> dict[str, int]:
+def escalate_deadlines(parameters: EscalationParameters = EVERY_ROUND) -> dict[str, Any]:
     """Send what the rounds' reminder policies call for now: reminders, overdue notices,
     escalations, reassignments, the coordinators' daily digests."""
     round_name = parameters.round_name
@@ -55,8 +57,8 @@ def escalate_deadlines(parameters: EscalationParameters = EVERY_ROUND) -> dict[s
         markdown=artifacts.escalation_markdown(run.report, run.delivery, t, run.reviewed),
         description=artifacts.escalation_description(t),
     )
-    for name in run.round_names:
-        publish_round_progress(name, ["escalate"])
+    for name in run.round_names:  # what the check found there, not only that it ran
+        publish_round_progress(name, [run.found[name].said()])
     print(artifacts.escalation_text(run.report, t, run.plans))
     print(
         t.gettext("outbox: %(summary)s") % {"summary": artifacts.delivery_summary(run.delivery, t)}
@@ -66,6 +68,8 @@ def escalate_deadlines(parameters: EscalationParameters = EVERY_ROUND) -> dict[s
         "queued": len(run.report.queued),
         "sent": len(run.delivery.sent),
         "cancelled": len(run.delivery.cancelled),
+        # round name -> review.deadlines.report.Found's counts (review_round says them again)
+        "found": {name: asdict(found) for name, found in run.found.items()},
     }
 
 

@@ -27,6 +27,7 @@ from flows.send_invitations import InvitationParameters, send_invitations
 from review.config import load_settings
 from review.coordinator import run_log
 from review.db import get_engine, session_scope
+from review.deadlines.report import Found
 from review.progress import RoundProgress, Step, round_progress
 from review.rounds import get_round
 
@@ -103,6 +104,8 @@ def review_round(parameters: RoundParameters) -> dict[str, Any]:
     logger = get_run_logger()
     name = parameters.round_name
     taken: list[str] = []
+    # What the round's progress and the log say of each step: its name, or what it found
+    said: list[str] = []
     if parameters.plan_paths:
         intake_plans(
             IntakeRequest(
@@ -113,6 +116,7 @@ def review_round(parameters: RoundParameters) -> dict[str, Any]:
             )
         )
         taken.append(Step.intake.value)
+        said.append(Step.intake.value)
 
     progress = progress_of(name)
     if {Step.assign, Step.approve} & set(progress.next_steps()):
@@ -124,16 +128,19 @@ def review_round(parameters: RoundParameters) -> dict[str, Any]:
             )
         )
         taken.append(Step.assign.value)
+        said.append(Step.assign.value)
         progress = progress_of(name)
 
     if Step.invite in progress.next_steps():
         send_invitations(InvitationParameters(round_name=name))
         taken.append(Step.invite.value)
+        said.append(Step.invite.value)
         progress = progress_of(name)
 
     if Step.escalate in progress.next_steps():
-        escalate_deadlines(EscalationParameters(round_name=name, now=parameters.now))
+        checked = escalate_deadlines(EscalationParameters(round_name=name, now=parameters.now))
         taken.append(Step.escalate.value)
+        said.append(Found(**checked["found"][name]).said())
         progress = progress_of(name)
 
     if Step.compile in progress.next_steps():
@@ -147,10 +154,11 @@ def review_round(parameters: RoundParameters) -> dict[str, Any]:
             )
         )
         taken.append(Step.compile.value)
+        said.append(Step.compile.value)
         progress = progress_of(name)
 
     next_steps = [s.value for s in progress.next_steps()]
     # The parent run carries the round's progress too, not only its subflows.
-    publish_round_progress(name, taken)
-    logger.info(run_log.round_run(name, taken, next_steps, round_translator(name)))
+    publish_round_progress(name, said)
+    logger.info(run_log.round_run(name, said, next_steps, round_translator(name)))
     return {"round": name, "steps": taken, "next": next_steps, "plans": progress.table()}

@@ -5,7 +5,7 @@ The CLI, the portal and the flows print these messages as they are; any other ex
 
 from __future__ import annotations
 
-from review.i18n import said, translator
+from review.i18n import Message, Phrase, said, translator
 
 
 class PeerplanError(Exception):
@@ -26,6 +26,14 @@ class PeerplanError(Exception):
         if not self.values:
             return message
         return message % {k: said(t, v) for k, v in self.values.items()}
+
+
+def said_error(exc: PeerplanError) -> str:
+    """An error as a value of a Phrase, said in the reader's language where it kept its source
+    text and values (a deadline run's problem, read later in the coordinator's language)."""
+    if exc.values:
+        return Phrase(exc.message, **exc.values)
+    return Message(exc.message) if exc.message else str(exc)
 
 
 class NotFound(PeerplanError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from review.i18n import N_, Translator, state_name
+from review.i18n import N_, Message, Translator, state_name
 from review.notify.context import rubric_title
 from review.progress import RoundProgress
 
@@ -42,7 +42,7 @@ def progress_markdown(
     progress: RoundProgress,
     t: Translator,
     today: date,
-    steps: list[str],
+    steps: Sequence[str],
     round_page_url: str | None = None,
     did: Sequence[str] = (),
 ) -> str:
@@ -59,7 +59,7 @@ def progress_markdown(
         "",
         _("This run: %(steps)s")
         # A run that did nothing found nothing due: 'nothing to do' read as if it had failed to.
-        % {"steps": ", ".join(_(STEP_NAMES.get(s, s)) for s in steps) or _("nothing was due")},
+        % {"steps": "; ".join(step_said(s, t) for s in steps) or _("nothing was due")},
         *[f"- {line}" for line in did],
         "",
         *(
@@ -102,6 +102,14 @@ def progress_markdown(
             f"{owed.days_late(today) or ''} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def step_said(step: str, t: Translator) -> str:
+    """A step by its name, or what it found where it says so (a Message: the deadline check's
+    'deadlines checked: 2 reminders sent', review.deadlines.report.Found)."""
+    if isinstance(step, Message):
+        return step(t.language)
+    return t.gettext(STEP_NAMES.get(step, step))
 
 
 def _table_head(columns: list[str]) -> list[str]:

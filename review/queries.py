@@ -22,6 +22,7 @@ from review.models import (
     Review,
     Reviewer,
     ReviewStatus,
+    Round,
 )
 
 #: Ids per `IN (...)` list: a round's ids are read in slices of this many, because a statement
@@ -135,6 +136,17 @@ def withdrawn_plans(session: Session, round_id: int | None) -> set[int]:
         if plan_id is not None:
             latest[plan_id] = kind
     return {plan_id for plan_id, kind in latest.items() if kind == "plan.withdrawn"}
+
+
+def overdue_by_round(session: Session) -> dict[str, int]:
+    """Round name -> how many of its reviews are overdue now (rounds without any left out)."""
+    statement = (
+        select(Round.name, func.count())
+        .join(Assignment, col(Assignment.round_id) == col(Round.id))
+        .where(Assignment.status == "overdue")
+        .group_by(col(Round.name))
+    )
+    return {name: n for name, n in session.exec(statement).all()}
 
 
 @dataclass(frozen=True)

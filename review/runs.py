@@ -12,14 +12,14 @@ from review.assignment.proposal import pending_approval
 from review.config import Settings
 from review.db import get_engine, session_scope
 from review.deadlines.escalate import escalate
-from review.deadlines.report import EscalationReport
+from review.deadlines.report import EscalationReport, Found
 from review.exchange.reply_reminders import queue_reminders
 from review.i18n import Count, translator
 from review.lifecycle import Invited, invite_round
 from review.lifecycle.invitations import invited_earlier
 from review.notify.delivery import DeliveryReport, deliver
 from review.notify.outbox import DeliveryFailed, unreachable_text
-from review.queries import Reviewed, assignments_reviewed
+from review.queries import Reviewed, assignments_reviewed, overdue_by_round
 from review.rounds import get_round, round_names
 
 
@@ -30,6 +30,8 @@ class EscalationRun:
     round_names: list[str] = field(default_factory=list)  # the rounds looked at
     # Assignment id -> who reviews which plan with which rubric, for the lines of the report.
     reviewed: dict[int, Reviewed] = field(default_factory=dict)
+    #: Round name -> what the run found due there (the round's progress says it).
+    found: dict[str, Found] = field(default_factory=dict)
 
     @property
     def plans(self) -> dict[int, str]:
@@ -193,8 +195,10 @@ def run_escalation(
         reviewed = assignments_reviewed(
             session, [x.assignment_id for x in report.lines if x.assignment_id is not None]
         )
+        overdue = overdue_by_round(session)
     delivery = deliver(engine, settings, now=now, actor=actor, raise_on_failure=False)
-    return EscalationRun(report, delivery, names, reviewed)
+    found = {name: report.found_in(name, overdue.get(name, 0)) for name in names}
+    return EscalationRun(report, delivery, names, reviewed, found)
 
 
 def run_invitations(

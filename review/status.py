@@ -3,7 +3,8 @@
 The JSON form (`peerplan status --json`) is a contract for scripts: `plans` (one entry per plan
 with `municipality`, `language`, `pages`, `versions`), `assignments` (counts by state),
 `messages` (outbox rows by status) and `undeliverable` (messages marked failed: `key`, `kind`,
-`to`, `why`).
+`to`, `why`, and `said`: which message to whom about which plan, and why, in the language asked
+for).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from review.models import (
     saved_id,
 )
 from review.notify import outbox
+from review.notify.undelivered import undelivered
 from review.queries import latest_documents
 
 
@@ -86,7 +88,13 @@ def round_status(session: Session, round_: Round, language: str = "en") -> dict[
         "reviews_submitted": submitted_reviews,
         "messages": outbox.counts(session, round_.id),
         "undeliverable": [
-            {"key": row.key, "kind": row.kind, "to": row.recipient, "why": row.last_error}
-            for row in outbox.undeliverable(session, round_.id)
+            {
+                "key": message.key,
+                "kind": message.kind,
+                "to": message.recipient,
+                "why": message.error,
+                "said": message.said(language),
+            }
+            for message in undelivered(session, round_.id)
         ],
     }

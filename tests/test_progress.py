@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from review import events
+from review.deadlines.report import Found
 from review.i18n import translator
 from review.models import Assignment, Document, utcnow
 from review.progress import Step, round_progress
@@ -137,6 +138,27 @@ def test_the_progress_artifact_names_who_owes_a_review_in_the_rounds_language(
     assert "Ausstehende Gutachten (1)" in german and reviewers[1].name in german
     assert translator("de").format_date(round_.due_date) in german and "| 3 |" in german
     assert "Fristen geprüft" in german and "deadlines checked" not in german
+    # what the deadline check found, not only that it ran
+    checked = progress_markdown(progress, translator("de"), later, [Found().said()])
+    assert "Dieser Lauf: Fristen geprüft: nichts war fällig\n" in checked
+    found = Found(reminders=2, escalated=1, unreplaced=1, overdue=1)
+    checked = progress_markdown(progress, translator("de"), later, ["invite", found.said()])
+    assert (
+        "Dieser Lauf: Einladungen versandt; Fristen geprüft: 2 Erinnerungen verschickt, "
+        "1 überfälliges Gutachten an die Koordination eskaliert, 1 säumige Gutachter:in ohne "
+        "Ersatzperson entbunden, 1 Gutachten ist überfällig\n"
+    ) in checked
+    checked = progress_markdown(progress, translator("en"), later, [found.said()])
+    assert (
+        "This run: deadlines checked: 2 reminders sent, 1 overdue review escalated to the "
+        "coordinator, 1 silent reviewer released without a backup, 1 review is overdue\n"
+    ) in checked
+    calm = Found(replaced=1, overdue=3).said()
+    assert calm("en") == "deadlines checked: 1 silent reviewer replaced, 3 reviews are overdue"
+    assert Found(overdue=3).said()("de") == (
+        "Fristen geprüft: nichts Neues war fällig, 3 Gutachten sind überfällig"
+    )
+    assert "(s)" not in calm("en")
     # the reviewer is a person ("Gutachter:in", not "Gutachten"), the rubric its title
     assert "| Plan von | Gutachter:in | Bewertungsbogen |" in german
     assert f"| {reviewers[1].name} | Kommunikationsstrategie |" in german

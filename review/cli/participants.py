@@ -13,7 +13,6 @@ from review.cli.app import app, console, database, settings, user_errors
 from review.cli.notify import OUTBOX_STATES
 from review.coordinator.language import coordinator_translator
 from review.i18n import state_name
-from review.notify.outbox import failure_line
 from review.participants import import_participants
 from review.rounds import get_round
 from review.status import round_status
@@ -98,11 +97,5 @@ def status(
     console.print(
         _("messages: %(counts)s") % {"counts": messages or _("none yet")}, highlight=False
     )
-    for item in data["undeliverable"]:
-        console.print(
-            "[bold red]"
-            + escape(_("not sent:"))
-            + "[/] "
-            + escape(failure_line(item["key"], item["to"], item["why"] or "", t.language)),
-            highlight=False,
-        )
+    for item in data["undeliverable"]:  # which message to whom about which plan, and why
+        console.print("[bold red]" + escape(item["said"]) + "[/]", highlight=False)

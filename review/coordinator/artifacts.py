@@ -403,7 +403,10 @@ def escalation_markdown(
         )
     if report.problems:
         parts.append(
-            "## " + _("Needs the coordinator") + "\n" + "\n".join(f"- {p}" for p in report.problems)
+            "## "
+            + _("Needs the coordinator")
+            + "\n"
+            + "\n".join(f"- {reason(p, t)}" for p in report.problems)
         )
     parts.append("## " + _("Delivery") + "\n" + delivery_markdown(delivery, t))
     return "\n\n".join(parts)
@@ -473,7 +476,7 @@ def escalation_text(
             line = _("%(outcome)s: %(message)s (%(window)s) to %(to)s: %(why)s")
         out.append("  " + line % values)
     out += ["  " + _("state: %(change)s") % {"change": reason(x, t)} for x in report.transitions]
-    out += ["  " + _("PROBLEM: %(problem)s") % {"problem": p} for p in report.problems]
+    out += ["  " + _("PROBLEM: %(problem)s") % {"problem": reason(p, t)} for p in report.problems]
     return "\n".join(out)
 
 

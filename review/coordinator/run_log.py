@@ -9,7 +9,7 @@ from pathlib import Path
 
 from review.errors import PeerplanError
 from review.i18n import N_, Translator, said
-from review.progress_report import STEP_NAMES
+from review.progress_report import step_said
 
 #: What a round's run would do next (`review.progress.Step` values), as its log names it.
 NEXT_STEP_NAMES = {
@@ -111,7 +111,7 @@ def control_refused(exc: PeerplanError, t: Translator) -> str:
 
 def round_run(name: str, taken: Sequence[str], next_steps: Sequence[str], t: Translator) -> str:
     """What a run of the round did and what the round waits for."""
-    done = ", ".join(t.gettext(STEP_NAMES.get(s, s)) for s in taken) or t.gettext("nothing")
+    done = "; ".join(step_said(s, t) for s in taken) or t.gettext("nothing")
     then = ", ".join(t.gettext(NEXT_STEP_NAMES.get(s, s)) for s in next_steps) or "-"
     return t.gettext("round '%(round)s': done now: %(done)s; next: %(next)s") % {
         "round": name,

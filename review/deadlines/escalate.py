@@ -14,13 +14,14 @@ from review import lifecycle
 from review.config import Settings
 from review.deadlines.decide import OPEN_VALUES, Decision, Facts, decide
 from review.deadlines.report import EscalationReport, Line
-from review.errors import InvalidInput
-from review.i18n import N_, Message, Phrase, translator
+from review.errors import InvalidInput, said_error
+from review.i18n import N_, Message, Phrase
 from review.models import Assignment, AssignmentStatus, Event, Outbox, Reviewer, Round, utcnow
-from review.notify import outbox, queueing
+from review.notify import queueing
 from review.notify.context import AssignmentFacts
 from review.notify.messages import format_day
 from review.notify.policy import Policy, policy_for
+from review.notify.undelivered import undelivered
 from review.states import IllegalTransition, StaleVersion
 
 S = AssignmentStatus
@@ -61,6 +62,13 @@ def _due_date_changed(session: Session, ids: list[int]) -> set[int]:
     )
     return {entity_id for entity_id in session.exec(statement) if entity_id is not None}
 
+
+#: Why an assignment was left alone: it changed while the run looked at it (a StaleVersion or
+#: IllegalTransition, whose English names the assignment's versions and states).
+CHANGED_MEANWHILE = Message(
+    N_("changed meanwhile (the reviewer acted at the same moment); their change stands and the "
+       "next run looks again")
+)  # fmt: skip
 
 #: Why the digest is sent: a Message, so that the coordinator's artifact can say it in their
 #: language (`review.coordinator.artifacts`); the outbox keeps the English text.
@@ -103,7 +111,14 @@ def escalate(
         try:
             policy = policy_for(round_.reminder_policy)
         except InvalidInput as exc:  # one round's broken policy must not stop the others
-            report.problems.append(f"{round_.name}: skipped, {exc}")
+            report.problems.append(
+                Phrase(
+                    N_("%(round)s: deadlines not checked, the round's reminder policy is invalid: "
+                       "%(problem)s"),
+                    round=round_.name,
+                    problem=said_error(exc),
+                )
+            )  # fmt: skip
             continue
         open_assignments = list(
             session.exec(
@@ -144,7 +159,7 @@ def escalate(
                     now=now,
                     actor=actor,
                 )
-            except (StaleVersion, IllegalTransition) as exc:
+            except (StaleVersion, IllegalTransition):
                 # Someone (the reviewer submitting right now) changed it first; their change
                 # wins and nothing was written for this assignment. The next run looks again.
                 report.add(
@@ -155,7 +170,7 @@ def escalate(
                         decision.action,
                         decision.window,
                         "skipped",
-                        str(exc),
+                        CHANGED_MEANWHILE,
                     )
                 )
         if policy.digest:
@@ -277,10 +292,16 @@ def _apply(
             )
         )
     else:
-        line = translator(round_.language).gettext(
-            "assignment %(id)s (%(email)s) released, but %(problem)s Assign a reviewer by hand."
-        ) % {"id": assignment.id, "email": reviewer.email, "problem": released.replacement.problem}
-        report.problems.append(f"{round_.name}: {line}")
+        report.problems.append(
+            Phrase(
+                N_("%(round)s: assignment %(id)s (%(email)s) released, but %(problem)s Assign a "
+                   "reviewer by hand."),
+                round=round_.name,
+                id=assignment.id,
+                email=reviewer.email,
+                problem=released.replacement.problem,
+            )
+        )  # fmt: skip
 
 
 def _digest(
@@ -327,17 +348,13 @@ def _digest(
         select(Event).where(Event.round_id == round_.id, Event.kind == "assignment.reassign_failed")
     ).all()
     problems = [e.payload.get("why", "") for e in failed if _aware(e.at) >= since]
-    undeliverable = session.exec(
+    failed_since = session.exec(
         select(Event).where(Event.round_id == round_.id, Event.kind == "outbox.failed")
     ).all()
-    problems += [
-        outbox.failure_line(
-            e.payload.get("key", ""), e.payload.get("to", ""), e.payload["why"], language
-        )
-        for e in undeliverable
-        if _aware(e.at) >= since
-    ]
-    problems += [p for p in report.problems if p.startswith(f"{round_.name}:")]
+    keys = [e.payload.get("key", "") for e in failed_since if _aware(e.at) >= since]
+    # which message to whom about which plan, and why (the outbox's key said none of that)
+    problems += [m.said(language) for m in undelivered(session, round_.id, keys)]
+    problems += [p(language) for p in report.problems_of(round_.name)]
     row = queueing.queue(
         session,
         settings,

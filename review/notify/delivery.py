@@ -41,7 +41,13 @@ from review.db import session_scope
 from review.models import Assignment, Outbox, OutboxStatus, utcnow
 from review.notify import smtp
 from review.notify.envelope import build_email
-from review.notify.outbox import ONLY_WHILE_OPEN, Addressed, DeliveryFailed, redact_links
+from review.notify.outbox import (
+    NOT_BUILT,
+    ONLY_WHILE_OPEN,
+    Addressed,
+    DeliveryFailed,
+    redact_links,
+)
 from review.states import OPEN
 
 log = logging.getLogger(__name__)
@@ -85,7 +91,7 @@ class DeliveryReport:
             raise DeliveryFailed(**self.failure())
 
 
-def _assignments_of(row: Outbox) -> list[int]:
+def assignments_of(row: Outbox) -> list[int]:
     """The assignments a message is about: its own, or for one invitation to several plans
     every plan whose link it carries (the placeholders name them, review.tokens)."""
     ids = [row.assignment_id] if row.assignment_id is not None else []
@@ -96,7 +102,7 @@ def _assignments_of(row: Outbox) -> list[int]:
 
 
 def _assignment_statuses(session: Session, rows: Sequence[Outbox]) -> dict[int, str]:
-    ids = {i for row in rows if row.kind in ONLY_WHILE_OPEN for i in _assignments_of(row)}
+    ids = {i for row in rows if row.kind in ONLY_WHILE_OPEN for i in assignments_of(row)}
     if not ids:
         return {}
     statement = select(Assignment.id, Assignment.status).where(col(Assignment.id).in_(ids))
@@ -106,7 +112,7 @@ def _assignment_statuses(session: Session, rows: Sequence[Outbox]) -> dict[int, 
 def _still_wanted(row: Outbox, statuses: dict[int, str]) -> str | None:
     """Why `row` should no longer be sent, or None if it should. One invitation to several
     plans is sent while any of them is open (#13 follow-up: it went with its first plan)."""
-    ids = _assignments_of(row)
+    ids = assignments_of(row)
     if row.kind not in ONLY_WHILE_OPEN or not ids:
         return None
     found = [statuses[i] for i in ids if i in statuses]
@@ -224,7 +230,7 @@ def _claim(
         keep: list[Outbox] = []
         for row in rows:
             report.about[row.key] = Addressed(
-                row.recipient, row.subject, row.kind, tuple(_assignments_of(row)), row.round_id
+                row.recipient, row.subject, row.kind, tuple(assignments_of(row)), row.round_id
             )
             why_not = _still_wanted(row, statuses)
             if not why_not:
@@ -254,7 +260,7 @@ def _claim(
             try:
                 message = build_email(row, settings)
             except Exception as exc:  # this message only: every other one still goes
-                _mark_undeliverable(session, row, f"cannot be built: {_reason(exc)}", actor)
+                _mark_undeliverable(session, row, NOT_BUILT + _reason(exc), actor)
                 report.undeliverable.append((row.key, row.last_error or ""))
                 continue
             assert row.id is not None  # read from the database

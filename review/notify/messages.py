@@ -65,6 +65,29 @@ KIND_NAMES: dict[str, str] = {
     "reply_reminder": N_("reply reminders"),
 }
 
+#: One message of each kind, as a sentence about it begins ('Reminder to Rita Roth ... was not
+#: sent', review.notify.undelivered).
+KIND_ONE: dict[str, str] = {
+    "invitation": N_("Invitation"),
+    "invitation_list": N_("Invitation to several plans"),
+    "replacement_invitation": N_("Invitation as a replacement"),
+    "acceptance_receipt": N_("Acceptance receipt"),
+    "reminder": N_("Reminder"),
+    "overdue_notice": N_("Overdue notice"),
+    "escalation": N_("Escalation"),
+    "released_notice": N_("Release notice"),
+    "decline_notice": N_("Decline notice"),
+    "submission_receipt": N_("Submission receipt"),
+    "plan_receipt": N_("Plan receipt"),
+    "digest": N_("Daily digest"),
+    "withdrawn_notice": N_("Withdrawal notice"),
+    "due_date_changed": N_("Due date change"),
+    "plan_version": N_("Notice of a new plan version"),
+    "meeting_invitation": N_("Meeting invitation"),
+    "reply_open": N_("Invitation to reply"),
+    "reply_reminder": N_("Reminder to reply"),
+}
+
 #: The model's old default coordinator name: an English word, not a person's name.
 _UNNAMED_COORDINATOR = "Coordinator"
 
@@ -122,6 +145,11 @@ def signature(t: Translator, coordinator_name: str | None) -> str:
 def kind_name(t: Translator, kind: str) -> str:
     """A kind of message as the reader's language names it (in the digest)."""
     return t.gettext(KIND_NAMES.get(kind, kind))
+
+
+def kind_said(t: Translator, kind: str) -> str:
+    """One message of `kind` as a sentence about it begins, in the reader's language."""
+    return t.gettext(KIND_ONE.get(kind, kind))
 
 
 def render(kind: str, language: str, **context: Any) -> tuple[str, str]:

@@ -6,7 +6,7 @@ committed. A second enqueue of the same key is a no-op (INSERT ... ON CONFLICT D
 SQLite and PostgreSQL: the caller's transaction is never poisoned by a duplicate).
 
 Sending is `review.notify.delivery`; what was sent keeps no personal link (`redact_links`), and a
-message refused for good is listed by `undeliverable` with its `failure_line`.
+message refused for good is listed by `undeliverable` (said by `review.notify.undelivered`).
 """
 
 from __future__ import annotations
@@ -148,10 +148,21 @@ def failure_reason(key: str, error: str, unanswered: set[str], t: Translator) ->
     if answers:
         said = "; ".join(f"{code} {text}" for code, text in answers)
         return t.gettext("the mail server refused it: %(answer)s") % {"answer": said}
+    # review.notify.delivery's words for a message it could not build: its attachment is gone
+    missing = _MISSING_FILE.search(error)
+    if missing:
+        return t.gettext("its attachment %(file)s is missing") % {"file": missing.group(1)}
+    if error.startswith(NOT_BUILT):
+        return t.gettext("it could not be built: %(error)s") % {
+            "error": error.removeprefix(NOT_BUILT)
+        }
     return error
 
 
 _SMTP_ANSWER = re.compile(r"\((\d{3}), b['\"](.*?)['\"]\)")
+_MISSING_FILE = re.compile(r"FileNotFoundError: \[Errno 2\] [^:]*: '(.*)'")
+#: How review.notify.delivery begins the error of a message it could not build.
+NOT_BUILT = "cannot be built: "
 
 
 def unreachable_text(address: str, t: Translator) -> str:
@@ -321,16 +332,6 @@ def undeliverable(session: Session, round_id: int | None = None) -> list[Outbox]
     if round_id is not None:
         statement = statement.where(Outbox.round_id == round_id)
     return list(session.exec(statement.order_by(col(Outbox.id))))
-
-
-def failure_line(key: str, to: str, why: str, language: str = "en") -> str:
-    """A message marked failed, as a coordinator reads it (status, digest in the round's
-    language); `why` is the mail server's own words."""
-    return translator(language).gettext("message %(key)s to %(to)s was not sent: %(why)s") % {
-        "key": key,
-        "to": to,
-        "why": why,
-    }
 
 
 def counts(session: Session, round_id: int | None = None) -> dict[str, int]:

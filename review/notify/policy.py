@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from review.errors import InvalidInput
+from review.i18n import N_
 
 
 class Policy(BaseModel):
@@ -74,4 +75,8 @@ def policy_for(overrides: dict[str, Any] | None) -> Policy:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or 'policy'}: {e['msg']}" for e in exc.errors()
         )
-        raise InvalidInput(f"invalid reminder policy {overrides!r}: {problems}") from None
+        raise InvalidInput(
+            N_("invalid reminder policy %(policy)s: %(problems)s"),
+            policy=repr(overrides),
+            problems=problems,
+        ) from None

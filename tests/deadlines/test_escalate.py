@@ -86,6 +86,36 @@ def test_a_bad_policy_is_refused_when_the_round_is_created(session):
         make_round(session, reminder_policy={"reminders": ["soon"]})
 
 
+def test_a_round_whose_stored_policy_is_invalid_is_skipped_in_the_coordinators_words(
+    settings, engine
+):
+    """Changed in the database behind the round's back: the other rounds go on, and the
+    coordinator reads why this one was not checked in their language (was English in a German
+    artifact: 'Runde: skipped, invalid reminder policy ...')."""
+    from review.deadlines.escalate import escalate
+    from review.models import Round
+    from review.notify.delivery import DeliveryReport
+
+    with session_scope(engine) as session:
+        round_, _towns, _plans = small_round(session, due=D, name="Runde Kaputt")
+        round_.reminder_policy = {"reminders": ["soon"]}
+        session.add(round_)
+    with session_scope(engine) as session:
+        report = escalate(session, settings, now=_at(-2))
+        assert session.get(Round, round_.id) is not None
+    german = escalation_markdown(report, DeliveryReport(), translator("de"))
+    assert (
+        "- Runde Kaputt: Fristen nicht geprüft, die Erinnerungsregeln der Runde sind ungültig: "
+        "ungültige Erinnerungsregeln {'reminders': ['soon']}: reminders: "
+    ) in german
+    assert "skipped" not in german and "invalid reminder policy" not in german
+    english = escalation_markdown(report, DeliveryReport(), translator("en"))
+    assert (
+        "- Runde Kaputt: deadlines not checked, the round's reminder policy is invalid: "
+        "invalid reminder policy {'reminders': ['soon']}: reminders: "
+    ) in english
+
+
 # --- a round moved through time --------------------------------------------------------------
 
 

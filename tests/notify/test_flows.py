@@ -47,13 +47,22 @@ def test_flows_invite_escalate_and_publish_artifacts(prefect_harness, sqlite_set
         assert send_invitations(invite) == {"invited": 0, "sent": 0}
         at = datetime.combine(D - timedelta(days=2), time(9), tzinfo=UTC)
         result = escalate_deadlines(EscalationParameters(round_name="Flow Runde 1", now=at))
-        assert result == {"queued": 2, "sent": 2, "cancelled": 0}  # reminder + digest
+        assert {k: result[k] for k in ("queued", "sent", "cancelled")} == {
+            "queued": 2,  # reminder + digest
+            "sent": 2,
+            "cancelled": 0,
+        }
+        assert result["found"]["Flow Runde 1"]["reminders"] == 1
     finally:
         controller.stop()
     assert [m["X-Peerplan-Kind"] for m in box.messages] == ["invitation", "reminder", "digest"]
     artifact = Artifact.get("escalate-deadlines-flow-runde-1")
     # A German round: its coordinator reads the runs' artifacts in German.
     assert artifact is not None and "| Erinnerung | d-2 |" in artifact.data, artifact.data
+    # The round's progress says what the check found, not only that it ran
+    progress = Artifact.get("round-progress-flow-runde-1")
+    assert progress is not None
+    assert "Dieser Lauf: Fristen geprüft: 1 Erinnerung verschickt\n" in progress.data
     invitations = Artifact.get("send-invitations-flow-runde-1")  # the newest version: the re-run
     assert invitations is not None and "Keine freigegebene Zuteilung" in invitations.data
 

@@ -5,6 +5,7 @@ message goes out; the commands say so in one clear line, never with a traceback.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -119,7 +120,10 @@ def test_a_message_that_cannot_be_built_is_marked_failed_and_the_others_go(
         deliver(engine, settings)
     assert "1 message cannot be delivered and is marked failed" in str(raised.value)
     assert "could not be sent" not in str(raised.value)
-    assert "FileNotFoundError" in str(raised.value)  # the one message that failed, its reason
+    # the one message that failed, and its reason in words
+    assert "its attachment " in str(raised.value) and "gone/form.docx is missing" in str(
+        raised.value
+    )
     assert sorted(m["Subject"] for m in box.messages) == ["a b", "s"]
     with session_scope(engine) as session:
         rows = {r.key: r for r in session.exec(select(Outbox))}
@@ -169,22 +173,33 @@ def test_a_recipient_refused_for_good_is_marked_failed_the_others_go(settings, e
         assert row.status == "failed" and row.last_error.startswith("refused: ")
 
 
-def test_the_digest_names_the_message_that_was_not_sent(settings, engine, mailbox) -> None:
+def test_the_digest_says_which_message_to_whom_about_which_plan_was_not_sent(
+    settings, engine, mailbox
+) -> None:
     box, port = mailbox
     settings = _with_smtp(settings, port)
     with session_scope(engine) as session:
         round_, towns, plans = small_round(session, due=date(2026, 12, 15))
-        reviewer = make_reviewer(session, round_, towns["Bergdorf"], email="r@example.org")
-        invite(
-            session,
-            settings,
-            [approved_assignment(session, round_, plans["Altstadt"], reviewer)],
-            actor="coordinator",
+        reviewer = make_reviewer(
+            session, round_, towns["Bergdorf"], name="Rita Roth", email="r@example.org"
         )
+        assignment = approved_assignment(session, round_, plans["Altstadt"], reviewer)
+        invite(session, settings, [assignment], actor="coordinator")
         _queue(
             session,
             settings,
+            "reminder:a1:broken",
+            kind="reminder",
+            recipient="r@example.org",
+            round_id=round_.id,
+            assignment_id=assignment.id,
+            attachments=[{"filename": "f.docx", "path": "missing.docx"}],
+        )
+        _queue(  # about no assignment: said by its subject
+            session,
+            settings,
             "digest:broken",
+            subject="Tagesübersicht",
             round_id=round_.id,
             attachments=[{"filename": "f.docx", "path": "missing.docx"}],
         )
@@ -194,8 +209,18 @@ def test_the_digest_names_the_message_that_was_not_sent(settings, engine, mailbo
     deliver(engine, settings, raise_on_failure=False)
     (digest,) = [m for m in box.messages if m["X-Peerplan-Kind"] == "digest"]
     body = digest.get_body(("plain",)).get_content()
-    # The round is German, and so is its digest (was English inside the German mail).
-    assert "Nachricht digest:broken an coord@example.org wurde nicht verschickt" in body
+    # The round is German, and so is its digest; a coordinator knows the message by the kind,
+    # the person and the plan and rubric, not by the outbox's key
+    assert (
+        "Erinnerung an Rita Roth <r@example.org> für Altstadt (Technische Begutachtung) wurde "
+        "nicht verschickt: der Anhang "
+    ) in " ".join(body.split())
+    assert "missing.docx fehlt" in body and "FileNotFoundError" not in body
+    assert (
+        "Tagesübersicht an coord@example.org („Tagesübersicht“) wurde nicht verschickt"
+        in " ".join(body.split())
+    )
+    assert "reminder:a1:broken" not in body and "digest:broken" not in body
 
 
 runner = CliRunner()
@@ -236,6 +261,12 @@ def test_escalate_and_status_report_an_undeliverable_message_without_a_traceback
     assert [m["X-Peerplan-Kind"] for m in box.messages] == ["plan_receipt"]
     status = runner.invoke(app, ["status", "--round", "Runde [x]"])
     assert status.exit_code == 0, status.output
-    # a German round: its coordinator reads German
-    assert "nicht verschickt: Nachricht digest:[/bad] an coord@example.org" in status.output
+    # a German round: its coordinator reads German, the message by its kind and subject
+    said = " ".join(status.output.split())
+    assert "Tagesübersicht an coord@example.org („s“) wurde nicht verschickt:" in said
+    assert "[/missing].docx" in said and "digest:[/bad]" not in said
+    english = runner.invoke(app, ["status", "--round", "Runde [x]", "--json"])
+    (item,) = json.loads(english.output)["undeliverable"]
+    assert item["key"] == "digest:[/bad]"  # for scripts
+    assert item["said"].startswith("Daily digest to coord@example.org (“s”) was not sent: ")
     assert "fehlgeschlagen 1" in status.output and "verschickt 1" in status.output
