@@ -6,6 +6,16 @@ The coordinator decides explicitly in the Resume form: approve; solve again with
 forbids; or stop. Nothing is preselected, and "solve again" without a change is refused with a
 note (the same problem gives the same answer).
 
+Or the coordinator approves elsewhere: on the round page or with `peerplan approve`, which
+know nothing of Prefect runs. While paused, the run looks every `poll_seconds`
+(review.lifecycle.approved_since) whether the proposal it showed was approved since; if so it
+resumes its own pause through the Prefect API with approve and goes on exactly as if approved
+in its form (its round run then invites), without approving twice, and logs where and by whom
+(the approval event's actor) in the coordinator's language. A proposal solved again elsewhere
+is not an approved one: the run waits on, and its form's answers work as before. Once the
+proposal it showed was approved elsewhere, that approval stands whatever the form says.
+Why a watcher thread and not pausing in short slices: see `_resumed_when_approved_elsewhere`.
+
 Pause, not suspend. `pause_flow_run(wait_for_input=ApprovalInput)` keeps this process alive and
 polling (every `poll_seconds`) until the answer or `approval_timeout_hours`; nothing has to be
 persisted and the flow continues exactly where it stopped. The price: the worker process stays
@@ -25,14 +35,20 @@ review.lifecycle.approve_proposal, as on the CLI and the round page.
 
 from __future__ import annotations
 
+import contextvars
 import enum
 import itertools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.flow_runs import pause_flow_run
+from prefect.context import FlowRunContext
+from prefect.exceptions import NotPausedError
+from prefect.flow_runs import pause_flow_run, resume_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
@@ -53,7 +69,7 @@ from review.coordinator import artifacts, run_log
 from review.coordinator.language import coordinator_language
 from review.db import get_engine, session_scope
 from review.errors import InvalidInput
-from review.i18n import said, translator
+from review.i18n import Translator, said, translator
 from review.rounds import get_round
 
 ACTOR = "flow:assign_reviewers"
@@ -179,6 +195,8 @@ def propose(
             )
             if proposal.found
             else "",
+            # what the coordinator is asked to approve, to tell an approval made elsewhere
+            "shown": lifecycle.shown_proposal(session, round_),
         }
 
 
@@ -190,6 +208,15 @@ def approve(round_name: str, note: str) -> int:
             session, get_round(session, round_name), actor=f"{ACTOR}{': ' + note if note else ''}"
         )
         return len(approval.approved)
+
+
+def approved_elsewhere(
+    round_name: str, shown: lifecycle.ShownProposal
+) -> lifecycle.ApprovedElsewhere | None:
+    """The approval of the proposal shown made since, outside this run (none while it waits, or
+    when it was only solved again): review.lifecycle.approved_since."""
+    with session_scope(get_engine(load_settings())) as session:
+        return lifecycle.approved_since(session, get_round(session, round_name), shown)
 
 
 def _publish(round_name: str, summary: dict[str, Any]) -> None:
@@ -247,7 +274,20 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
             approved = approve(request.round_name, "auto")
             publish_round_progress(request.round_name, ["assign", "approve"])
             return {**_result(summary), "approved": approved, "revisions": revision}
-        answer = _decision(request, description, revision, summary["language"])
+        answer = _decision(request, description, revision, summary["shown"], t)
+        elsewhere = approved_elsewhere(request.round_name, summary["shown"])
+        if elsewhere is not None:
+            # Approved on the round page or the command line meanwhile (the watcher resumed
+            # the pause, or the form's answer came after it): that approval stands, whatever
+            # the form said, and is not made twice.
+            log.info(run_log.approved_elsewhere(elsewhere.count, elsewhere.actor, elsewhere.at, t))
+            publish_round_progress(request.round_name, ["assign", "approve"])
+            return {
+                **_result(summary),
+                "approved": elsewhere.count,
+                "revisions": revision,
+                "approved_by": elsewhere.actor,
+            }
         if answer.decision == Decision.approve:
             approved = approve(request.round_name, answer.note)
             log.info(run_log.approved(approved, t))
@@ -265,24 +305,80 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
 
 
 def _decision(
-    request: AssignRequest, description: str, revision: int, language: str
+    request: AssignRequest,
+    description: str,
+    revision: int,
+    shown: lifecycle.ShownProposal,
+    t: Translator,
 ) -> ApprovalInput:
     """The coordinator's answer; 'solve again' without a change is asked again, because the
     same problem gives the same answer. Each question has its own pause key (a used key does
-    not pause again)."""
-    unchanged = artifacts.nothing_changed_notice(translator(language))
+    not pause again). While paused, an approval made elsewhere answers approve (see
+    `_resumed_when_approved_elsewhere`)."""
+    unchanged = artifacts.nothing_changed_notice(t)
     for attempt in itertools.count():
-        answer = pause_flow_run(
-            wait_for_input=ApprovalInput.with_initial_data(
-                description=(unchanged if attempt else "") + description
-            ),
-            timeout=int(request.approval_timeout_hours * 3600),
-            poll_interval=request.poll_seconds,
-            key=f"approval-{revision}" + (f"-{attempt}" if attempt else ""),
-        )
+        with _resumed_when_approved_elsewhere(request, shown, t):
+            answer = pause_flow_run(
+                wait_for_input=ApprovalInput.with_initial_data(
+                    description=(unchanged if attempt else "") + description
+                ),
+                timeout=int(request.approval_timeout_hours * 3600),
+                poll_interval=request.poll_seconds,
+                key=f"approval-{revision}" + (f"-{attempt}" if attempt else ""),
+            )
         if answer.decision != Decision.solve_again or answer.pin or answer.forbid:
             return answer
     raise AssertionError("unreachable")
+
+
+@contextmanager
+def _resumed_when_approved_elsewhere(
+    request: AssignRequest, shown: lifecycle.ShownProposal, t: Translator
+) -> Iterator[None]:
+    """While the body pauses this run: every `poll_seconds`, ask the domain whether the
+    proposal shown was approved elsewhere (the round page, `peerplan approve`), and if so
+    resume the pause through the Prefect API with approve, as the coordinator would in the
+    form. The watcher is this run's own (a thread of its process, which knows its run id and
+    has the Prefect API): the portal and the CLI know nothing of Prefect runs.
+
+    Why not pause in short slices and look between them: Prefect (3.9) leaves a pause that
+    timed out Paused, refuses a new pause from there and fails the run on any other
+    transition, so a run cannot pause again once its pause timed out."""
+    context = FlowRunContext.get()
+    assert context is not None and context.flow_run is not None
+    run_id = context.flow_run.id
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(request.poll_seconds):
+            try:
+                found = approved_elsewhere(request.round_name, shown)
+            except Exception:  # the database away for a moment: the form still answers
+                get_run_logger().debug("looking for an approval elsewhere failed", exc_info=True)
+                continue
+            if found is None or stop.is_set():
+                continue
+            note = run_log.approved_elsewhere(found.count, found.actor, found.at, t)
+            try:
+                resume_flow_run(
+                    run_id, run_input={"decision": Decision.approve.value, "note": note}
+                )
+                return
+            except NotPausedError:
+                pass  # not paused yet (approved before the pause began), or answered meanwhile
+            except Exception:  # the API busy (tried again), or the pause ended meanwhile
+                get_run_logger().debug("resuming after an approval elsewhere", exc_info=True)
+
+    # The copied context carries the Prefect settings and this run's context into the thread.
+    watcher = threading.Thread(
+        target=contextvars.copy_context().run, args=(watch,), daemon=True, name="approval"
+    )
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
 
 
 def _result(summary: dict[str, Any]) -> dict[str, Any]:

@@ -233,9 +233,9 @@ APPROVAL_SAID = {
     "approved": N_(
         "The proposed reviewers are approved. They are invited with the next run of the "
         "invitations (peerplan invite, or the Prefect flow review_round or send_invitations). "
-        "An assign_reviewers run paused in the Prefect UI still waits for its answer: resume "
-        "it with approve (it changes nothing more, and its round run goes on to invite) or "
-        "stop."
+        "An assign_reviewers run paused in the Prefect UI notices this approval within its "
+        "poll interval (10 seconds unless set otherwise) and goes on by itself as if approved "
+        "in its form; its round run then sends the invitations."
     ),
     "waiting": N_(
         "Nothing to approve: the proposed reviewers were approved already and wait for their "

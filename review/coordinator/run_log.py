@@ -5,6 +5,7 @@ only log them; lines for developers (debug) stay English and are not here."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from review.errors import PeerplanError
@@ -49,6 +50,36 @@ def no_approval(revisions: int, t: Translator) -> str:
 def approved(n: int, t: Translator) -> str:
     return t.ngettext("%(n)s assignment approved", "%(n)s assignments approved", n) % {
         "n": t.format_decimal(n)
+    }
+
+
+#: Where an approval made outside a paused assign_reviewers run was made, by its event's actor
+#: (review.lifecycle.ApprovedElsewhere).
+APPROVED_WHERE = {
+    "coordinator": N_("on the round page"),
+    "cli": N_("on the command line (peerplan approve)"),
+    "flow:": N_("in another Prefect run"),
+}
+
+
+def approved_elsewhere(count: int, actor: str, at: datetime, t: Translator) -> str:
+    """The paused run's line when the proposal it showed was approved elsewhere: it goes on as
+    if approved in its form."""
+    where = next(
+        (said for key, said in APPROVED_WHERE.items() if actor == key or actor.startswith(key)),
+        N_("elsewhere"),
+    )
+    return t.ngettext(
+        "%(n)s assignment approved %(where)s (%(when)s UTC, recorded as %(actor)s); this run "
+        "goes on without an answer in its form",
+        "%(n)s assignments approved %(where)s (%(when)s UTC, recorded as %(actor)s); this run "
+        "goes on without an answer in its form",
+        count,
+    ) % {
+        "n": t.format_decimal(count),
+        "where": t.gettext(where),
+        "when": t.format_datetime(at.astimezone(UTC) if at.tzinfo else at),  # naive: UTC
+        "actor": t.quote(actor),
     }
 
 

@@ -36,21 +36,25 @@ after the caller commits (review.signals).
                                                      link; events for their form page and the
                                                      round page
 
-The modules: approving (approve_proposal, leave_out, pin), invitations (invite, reissue_link),
-responses (accept, decline, submit), deadlines (remind, mark_overdue, extend_due_date), replacing
-(replace, release_and_replace, withdraw), plan_versions (new_plan_version: the intake calls it
-when it registers a plan's next version).
+The modules: approving (approve_proposal, leave_out, pin; approved_since for a run waiting for
+an approval), invitations (invite, reissue_link), responses (accept, decline, submit), deadlines
+(remind, mark_overdue, extend_due_date), replacing (replace, release_and_replace, withdraw),
+plan_versions (new_plan_version: the intake calls it when it registers a plan's next version).
 """
 
 from review.lifecycle.approving import (
     Approval,
+    ApprovedElsewhere,
     CannotPin,
     NoAssignmentWith,
     NoAssignmentWithout,
     ProposalChanged,
+    ShownProposal,
     approve_proposal,
+    approved_since,
     leave_out,
     pin,
+    shown_proposal,
 )
 from review.lifecycle.deadlines import Overdue, extend_due_date, mark_overdue, remind
 from review.lifecycle.invitations import (
@@ -72,6 +76,7 @@ from review.lifecycle.responses import accept, decline, submit
 
 __all__ = [
     "Approval",
+    "ApprovedElsewhere",
     "CannotPin",
     "Invited",
     "NoAssignmentWith",
@@ -80,8 +85,10 @@ __all__ = [
     "Released",
     "Replacement",
     "ProposalChanged",
+    "ShownProposal",
     "accept",
     "approve_proposal",
+    "approved_since",
     "approved_uninvited",
     "decline",
     "extend_due_date",
@@ -95,6 +102,7 @@ __all__ = [
     "release_and_replace",
     "remind",
     "replace",
+    "shown_proposal",
     "submit",
     "withdraw",
 ]

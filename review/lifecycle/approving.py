@@ -1,7 +1,8 @@
 """Approving the round's proposed reviewers (see review.lifecycle): the one approval that the
 CLI (`peerplan approve`), the round page's button and the Prefect flow's approval form call; and
 what the form's "solve again" with a forbidden or a pinned pair is on the round page: `leave_out`
-and `pin`."""
+and `pin`. A run that shows a proposal and waits for its approval (the paused assign_reviewers
+flow) asks `approved_since` whether it was approved elsewhere meanwhile."""
 
 from __future__ import annotations
 
@@ -35,6 +36,27 @@ class Approval:
     @property
     def changed(self) -> bool:
         return bool(self.approved)
+
+
+@dataclass(frozen=True)
+class ShownProposal:
+    """A proposal as a coordinator was asked to approve it (the paused assign_reviewers run's
+    table): its `proposal_mark`, and the id of the round's newest approval event then (0: none),
+    so that an approval made later is told from an earlier one."""
+
+    mark: str
+    approvals_before: int
+
+
+@dataclass(frozen=True)
+class ApprovedElsewhere:
+    """The approvals of the round's proposal made since it was shown: how many assignments they
+    approved, and who and when the first one was (its event's actor: 'coordinator' on the round
+    page, 'cli' for `peerplan approve`, 'flow:...' in a Prefect run)."""
+
+    count: int
+    actor: str
+    at: datetime
 
 
 class ProposalChanged(Refused):
@@ -101,6 +123,44 @@ def check_shown(session: Session, round_: Round, shown: str | None) -> list[Assi
             N_("the proposal changed since the page was shown; reload it and look again.")
         )
     return standing
+
+
+def shown_proposal(session: Session, round_: Round) -> ShownProposal:
+    """The round's standing proposal as it is shown now, for `approved_since` later."""
+    newest = session.exec(
+        select(func.max(Event.id)).where(
+            Event.round_id == round_.id, Event.kind == "assignment.approved"
+        )
+    ).one()
+    return ShownProposal(proposal_mark(proposal.pending_approval(session, round_)), newest or 0)
+
+
+def approved_since(
+    session: Session, round_: Round, shown: ShownProposal
+) -> ApprovedElsewhere | None:
+    """Whether the round's proposal was approved since `shown` was shown (on the round page,
+    with `peerplan approve`, in another run), and by whom; None while the proposal shown waits
+    for its approval, and None when it was solved again meanwhile and no approval followed: a
+    proposal that merely stopped waiting is not an approved one. A proposal solved again and
+    then approved elsewhere is approved: the coordinator approved the round's reviewers."""
+    if proposal_mark(proposal.pending_approval(session, round_)) == shown.mark:
+        return None
+    since = session.exec(
+        select(Event)
+        .where(
+            Event.round_id == round_.id,
+            Event.kind == "assignment.approved",
+            col(Event.id) > shown.approvals_before,
+        )
+        .order_by(col(Event.id))
+    ).all()
+    if not since:
+        return None
+    return ApprovedElsewhere(
+        count=sum(int(e.payload.get("count", 0)) for e in since),
+        actor=since[0].actor,
+        at=since[0].at,
+    )
 
 
 class NoAssignmentWithout(Refused):

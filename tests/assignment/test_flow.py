@@ -1,17 +1,22 @@
 """The assign_reviewers flow under Prefect's test harness: it pauses for the coordinator, who
-approves, or rejects with a pin and then approves the new proposal."""
+approves, or rejects with a pin and then approves the new proposal; or approves on the round
+page (or with `peerplan approve`) instead, and the paused run goes on by itself."""
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 from sqlmodel import select
 
+from review import lifecycle
 from review.db import get_engine, session_scope
-from review.models import Assignment
+from review.models import Assignment, Event
+from review.rounds import get_round
 from tests.assignment.test_service import _round
 
 
@@ -61,6 +66,59 @@ def _answer_when_paused(answers: list[dict], seen: list[str]) -> threading.Threa
     return thread
 
 
+def _when_paused(act: Callable[[str], None]) -> threading.Thread:
+    """Someone elsewhere (the round page, the command line), once the run pauses: `act` with
+    the pause key, no answer in the form."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    def run() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with get_client(sync_client=True) as client:
+                paused = client.read_flow_runs(
+                    flow_run_filter=FlowRunFilter(
+                        state=FlowRunFilterState(
+                            type=FlowRunFilterStateType(any_=[StateType.PAUSED])
+                        )
+                    )
+                )
+            keys = [r.state.state_details.pause_key for r in paused if r.state]
+            if keys and keys[0]:
+                act(keys[0])
+                return
+            time.sleep(0.5)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+class _Lines(logging.Handler):
+    """What the flow runs log (Prefect's run loggers do not reach pytest's caplog)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+@pytest.fixture
+def logged():
+    handler = _Lines()
+    logger = logging.getLogger("prefect.flow_runs")
+    logger.addHandler(handler)
+    yield handler.lines
+    logger.removeHandler(handler)
+
+
 def _rows(settings):
     with session_scope(get_engine(settings)) as session:
         return list(session.exec(select(Assignment).order_by(Assignment.id)))
@@ -90,6 +148,76 @@ def test_flow_pauses_and_coordinator_approves(prefect_harness, sqlite_settings, 
     rows = json.loads(artifact.data)  # Prefect stores a table as JSON (ü as \u00fc)
     assert {"Plan", "Gutachter:in", "Passung", "Gründe", "plan_id"} <= rows[0].keys()
     assert "Gutachten für 6 Pläne (je 3)" in (artifact.description or "")
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_approved_on_the_round_page_the_paused_run_goes_on_without_its_form(
+    prefect_harness, sqlite_settings, monkeypatch, logged
+):
+    # walk10: approved on the round page, the paused run (and its round run, which invites
+    # after it) waited 24 hours for an answer in its form.
+    from flows.assign_reviewers import AssignRequest, assign_reviewers
+
+    _environment(monkeypatch, sqlite_settings)
+    with session_scope(get_engine(sqlite_settings)) as session:
+        _round(session, name="Zuteilung E")
+    pauses: list[str] = []
+
+    def approve_on_the_page(key: str) -> None:
+        pauses.append(key)
+        with session_scope(get_engine(sqlite_settings)) as session:
+            lifecycle.approve_proposal(
+                session, get_round(session, "Zuteilung E"), actor="coordinator"
+            )
+
+    thread = _when_paused(approve_on_the_page)
+    started = time.monotonic()
+    result = assign_reviewers(
+        AssignRequest(round_name="Zuteilung E", poll_seconds=1, approval_timeout_hours=0.05)
+    )
+    thread.join(5)
+    assert pauses == ["approval-0"]  # it did pause, and nobody answered its form
+    assert time.monotonic() - started < 120  # not its timeout (3 minutes)
+    assert result["approved"] == 18 and result["approved_by"] == "coordinator"
+    assert all(a.approved_at is not None for a in _rows(sqlite_settings))
+    with session_scope(get_engine(sqlite_settings)) as session:
+        approvals = session.exec(select(Event).where(Event.kind == "assignment.approved")).all()
+        assert [e.actor for e in approvals] == ["coordinator"]  # not approved twice
+    said = "\n".join(logged)
+    assert "18 Zuteilungen auf der Rundenseite freigegeben (" in said
+    assert "erfasst als „coordinator“); dieser Lauf geht ohne Antwort im Formular weiter" in said
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_solved_again_on_the_round_page_the_paused_run_waits_and_stop_still_stops(
+    prefect_harness, sqlite_settings, monkeypatch
+):
+    # A proposal that no longer waits because it was solved again is not an approved one.
+    from flows.assign_reviewers import AssignRequest, assign_reviewers
+
+    _environment(monkeypatch, sqlite_settings)
+    with session_scope(get_engine(sqlite_settings)) as session:
+        _round(session, name="Zuteilung F")
+    seen: list[str] = []
+
+    def leave_one_out_then_stop(key: str) -> None:
+        with session_scope(get_engine(sqlite_settings)) as session:
+            round_ = get_round(session, "Zuteilung F")
+            first = _rows(sqlite_settings)[0]
+            lifecycle.leave_out(session, round_, first.id, actor="coordinator")
+        time.sleep(4)  # the run looks every second: four looks at a proposal not approved
+        _answer_when_paused([{"decision": "stop"}], seen).join(30)
+
+    thread = _when_paused(leave_one_out_then_stop)
+    result = assign_reviewers(
+        AssignRequest(round_name="Zuteilung F", poll_seconds=1, approval_timeout_hours=0.05)
+    )
+    thread.join(5)
+    assert seen and seen[0].endswith(":approval-0")  # still paused at its first question
+    assert result["stopped"] and result["approved"] == 0
+    assert all(a.approved_at is None for a in _rows(sqlite_settings))
 
 
 @pytest.mark.slow

@@ -68,6 +68,30 @@ def test_an_approval_of_a_proposal_that_changed_since_it_was_shown_approves_noth
     assert all(a.approved_at is None for a in _assignments(session, round_))
 
 
+def test_a_shown_proposal_is_approved_elsewhere_only_by_an_approval_made_since(
+    session: Session,
+) -> None:
+    # What a paused assign_reviewers run asks while it waits (flows: its watcher).
+    round_ = six_towns(session)
+    service.propose(session, round_, actor="c")
+    shown = lifecycle.shown_proposal(session, round_)
+    assert lifecycle.approved_since(session, round_, shown) is None  # it waits
+
+    # Solved again meanwhile: the proposal shown waits no more, but nobody approved anything.
+    gone = _assignments(session, round_)[0]
+    lifecycle.leave_out(session, round_, gone.id, actor="coordinator")
+    assert lifecycle.approved_since(session, round_, shown) is None
+
+    # ... and then approved on the round page: the round's reviewers are approved.
+    lifecycle.approve_proposal(session, round_, actor="coordinator")
+    found = lifecycle.approved_since(session, round_, shown)
+    assert found is not None and (found.count, found.actor) == (18, "coordinator")
+    # Shown after that approval, nothing new is approved since.
+    assert (
+        lifecycle.approved_since(session, round_, lifecycle.shown_proposal(session, round_)) is None
+    )
+
+
 def test_of_two_approvals_at_once_the_second_writes_nothing(session: Session, engine) -> None:
     # Two clicks at once: both read the proposal, the first writes; the second's guarded
     # update finds versions it did not read and its transaction rolls back.

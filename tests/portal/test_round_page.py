@@ -354,8 +354,9 @@ def test_the_proposed_reviewers_are_approved_on_the_page_once(
     page = client.get(approved.headers["location"]).text
     assert "The proposed reviewers are approved." in page and 'id="proposal"' not in page
     # walk10: approved here, the paused assign_reviewers run in the Prefect UI (and its round
-    # run) went on waiting for 24 hours, and nothing said what to do with it.
-    assert "An assign_reviewers run paused in the Prefect UI still waits" in page
+    # run) went on waiting for 24 hours; now it goes on by itself, and the page says so.
+    assert "paused in the Prefect UI notices this approval" in page
+    assert "goes on by itself as if approved in its form" in page
     session.expire_all()
     rows = session.exec(select(Assignment).where(Assignment.round_id == round_.id)).all()
     assert len(rows) == 18 and all(a.approved_at is not None for a in rows)
