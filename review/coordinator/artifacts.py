@@ -207,7 +207,9 @@ def approval_question(round_name: str, sentence: str, artifact: str, t: Translat
     """What the paused run asks the coordinator."""
     return t.gettext(
         "Proposal for **%(round)s**: %(sentence)s The table is the artifact `%(artifact)s`. "
-        "Approve, solve again with pairs to pin or forbid (ids from the table), or stop."
+        "Approve, solve again with pairs to pin or forbid (ids from the table), or stop. "
+        "Approved on the round page or with `peerplan approve` instead, this run goes on by "
+        "itself."
     ) % {"round": round_name, "sentence": sentence, "artifact": artifact}
 
 

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -110,6 +111,60 @@ def test_review_round_from_plan_files_to_documents(prefect_harness, round_env) -
     third = review_round(RoundParameters(round_name=ROUND, out_dir=str(out)))
     assert third["steps"] == [] and third["next"] == ["done"]
     assert _messages_and_events(settings)[0] == before[0], "a re-run must not send anything"
+
+
+def test_approved_with_peerplan_approve_the_paused_round_run_goes_on_to_invite(
+    prefect_harness, round_env
+) -> None:
+    # walk10: approved outside the Prefect UI, the round run waited a day for invitations.
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from typer.testing import CliRunner
+
+    from flows.review_round import RoundParameters, review_round
+    from review.cli import app
+
+    settings, folder, mailbox, _ = round_env
+    said: list[str] = []
+
+    def coordinator_on_the_command_line() -> None:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            with get_client(sync_client=True) as client:
+                paused = client.read_flow_runs(
+                    flow_run_filter=FlowRunFilter(
+                        state=FlowRunFilterState(
+                            type=FlowRunFilterStateType(any_=[StateType.PAUSED])
+                        )
+                    )
+                )
+            if paused:
+                said.append(CliRunner().invoke(app, ["approve", "--round", ROUND]).output)
+                return
+            time.sleep(0.5)
+
+    thread = threading.Thread(target=coordinator_on_the_command_line, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    result = review_round(
+        RoundParameters(
+            round_name=ROUND, plan_paths=[str(folder.manifest)], approval_timeout_hours=0.1
+        )
+    )
+    thread.join(5)
+    assert said and "freigegeben" in said[0]  # approved with peerplan approve, no form answered
+    assert time.monotonic() - started < 300  # not the pause's timeout (6 minutes)
+    assert result["steps"] == ["intake", "assign", "invite", "escalate"]
+    invitations = [m for m in mailbox.messages() if m["X-Peerplan-Kind"] in INVITATIONS]
+    assert sum(len(list(m.iter_attachments())) for m in invitations) == 12
+    with Session(get_engine(settings)) as session:
+        approvals = session.exec(select(Event).where(Event.kind == "assignment.approved")).all()
+        assert [e.actor for e in approvals] == ["cli"]  # approved once, not again by the run
 
 
 def _messages_and_events(settings: Settings) -> tuple[int, int]:
