@@ -342,8 +342,9 @@ def _resumed_when_approved_elsewhere(
     has the Prefect API): the portal and the CLI know nothing of Prefect runs.
 
     Why not pause in short slices and look between them: Prefect (3.9) leaves a pause that
-    timed out Paused, refuses a new pause from there and fails the run on any other
-    transition, so a run cannot pause again once its pause timed out."""
+    timed out Paused and refuses a new pause from there ("Cannot pause flows that are not
+    currently running", tried), and its rule for a timed-out pause fails the run on leaving
+    it, so a run cannot pause again once its pause timed out."""
     context = FlowRunContext.get()
     assert context is not None and context.flow_run is not None
     run_id = context.flow_run.id
