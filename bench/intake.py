@@ -1,13 +1,16 @@
 """Pages per second of the intake, against a bare loop of the same PDF library in the same run.
 
-    python bench/intake.py [--plans 50] [--pages 30] [--repeat 3] [--write]
+    python bench/intake.py [--plans 50] [--pages 30] [--repeat 3] [--no-tune] [--write]
 
 Single file: the longest real plan (../shared/data/plans, if present) and a long synthetic plan,
 once with pypdf and once with pypdfium2. "bare" opens the PDF and extracts every page's text with
 the library, nothing else; "intake" is `take_in` (sniff, read, language, findings, store the file,
 register it in a fresh SQLite database). Folder: `peerplan intake`'s code path
 (`take_in_sources`, reading processes on all cores) over a folder of synthetic PDF plans, against
-the bare loop in one process and in a pool of the same size. Best of `--repeat` rounds in
+the bare loop in one process and in a pool of the same size; with pypdfium2 also against a bare
+loop of the raw PDFium calls the intake makes (`pypdfium2.raw`, without the library's page
+objects). Real folder (unless `--no-tune`): the 13 real tune PDFs, pypdfium2 only, the same
+comparison (never the holdout files). Best of `--repeat` rounds in
 which the variants take turns (the load of other processes drifts over minutes).
 `--write` replaces the `## Intake` section of BENCHMARKS.md with the results.
 """
@@ -67,6 +70,45 @@ def bare(reader: str, path: str) -> int:
         page.close()
     pdf.close()
     return n
+
+
+def bare_raw(path: str) -> int:
+    """PDFium alone through the raw calls the intake reads pages with (`_pdfium_page_text`:
+    load page, load text page, count, get text, close both), without pypdfium2's page and
+    text-page objects: a second baseline, the cheapest way the library reads a page."""
+    import pypdfium2 as pdfium
+
+    from review.intake.pdf import _pdfium_page_text
+
+    pdf = pdfium.PdfDocument(Path(path).read_bytes())
+    n = len(pdf)
+    for i in range(n):
+        _pdfium_page_text(pdf.raw, i)
+    pdf.close()
+    return n
+
+
+#: The real plans the readers were tuned on (their PDFs); the holdout plans are never read here.
+TUNE_PDFS = (
+    *(
+        f"ccc/{city}-ccc.pdf"
+        for city in [
+            "bergamo",
+            "madrid",
+            "malmo",
+            "antwerp",
+            "angers",
+            "copenhagen",
+            "Oslo",
+            "florence",
+            "groningen",
+            "budapest",
+            "glasgow",
+        ]
+    ),
+    "Klimabilanz_2015_Bericht_2017_07_12.pdf",
+    "darmstadt-dieburg.pdf",
+)
 
 
 def cpu_seconds() -> float:
@@ -166,6 +208,19 @@ def make_folder(folder: Path, plans: int, pages: int) -> list[str]:
     return names
 
 
+def tune_folder(folder: Path) -> list[str]:
+    """The real tune PDFs linked into `folder` with a manifest; their municipalities' names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines, names = ["file,municipality"], []
+    for relative in TUNE_PDFS:
+        source = REAL / relative
+        (folder / source.name).symlink_to(source)
+        names.append(source.stem)
+        lines.append(f"{source.name},{source.stem}")
+    (folder / "manifest.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return names
+
+
 def bare_folder(reader: str, files: list[str], workers: int) -> int:
     if workers <= 1:
         return sum(bare(reader, f) for f in files)
@@ -173,11 +228,19 @@ def bare_folder(reader: str, files: list[str], workers: int) -> int:
         return sum(pool.map(bare, [reader] * len(files), files))
 
 
+def bare_raw_folder(files: list[str], workers: int) -> int:
+    with ProcessPoolExecutor(workers, mp_context=pool_context()) as pool:
+        return sum(pool.map(bare_raw, files))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--plans", type=int, default=50)
     parser.add_argument("--pages", type=int, default=30, help="pages per synthetic plan")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--no-tune", action="store_true", help="leave out the folder of the real tune PDFs"
+    )
     parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
     args = parser.parse_args(argv)
     workers = default_workers()
@@ -204,6 +267,9 @@ def main(argv: list[str] | None = None) -> None:
         folder = work / "folder"
         municipalities = make_folder(folder, args.plans, args.pages)
         files = sorted(str(p) for p in folder.glob("*.pdf"))
+        tune_dir = work / "tune"
+        tune_names = tune_folder(tune_dir) if not args.no_tune and REAL.is_dir() else []
+        tune = sorted(str(p) for p in tune_dir.glob("*.pdf")) if tune_names else []
         print(
             f"{os.cpu_count()} cores, {workers} usable; load average "
             f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}",
@@ -225,20 +291,41 @@ def main(argv: list[str] | None = None) -> None:
                 report(
                     f"single file: {path.name} ({pages} p.)", reader, "bare", "intake", times, pages
                 )
+            runs = {
+                "seq": (lambda r=reader: bare_folder(r, files, 1), None),
+                "par": (lambda r=reader: bare_folder(r, files, workers), None),
+                "intake": (
+                    lambda name, b=bench: b.intake_folder(folder, name, workers),
+                    lambda b=bench: b.fresh_round(municipalities),
+                ),
+            }
+            if reader == "pypdfium2":
+                runs["raw"] = (lambda: bare_raw_folder(files, workers), None)
+            times, pages = interleaved(runs, args.repeat)
+            label = f"folder: {args.plans} plans, {pages} p."
+            report(f"{label}, bare in 1 process", reader, "seq", "intake", times, pages)
+            report(f"{label}, bare on {workers} processes", reader, "par", "intake", times, pages)
+            if reader == "pypdfium2":
+                report(f"{label}, raw calls on {workers} processes", reader, "raw", "intake",
+                       times, pages)  # fmt: skip
+        if tune:
+            # `bench` is still pypdfium2's, the last reader (its rounds go on counting)
             times, pages = interleaved(
                 {
-                    "seq": (lambda r=reader: bare_folder(r, files, 1), None),
-                    "par": (lambda r=reader: bare_folder(r, files, workers), None),
+                    "par": (lambda: bare_folder("pypdfium2", tune, workers), None),
+                    "raw": (lambda: bare_raw_folder(tune, workers), None),
                     "intake": (
-                        lambda name, b=bench: b.intake_folder(folder, name, workers),
-                        lambda b=bench: b.fresh_round(municipalities),
+                        lambda name, b=bench: b.intake_folder(tune_dir, name, workers),
+                        lambda b=bench: b.fresh_round(tune_names),
                     ),
                 },
                 args.repeat,
             )
-            label = f"folder: {args.plans} plans, {pages} p."
-            report(f"{label}, bare in 1 process", reader, "seq", "intake", times, pages)
-            report(f"{label}, bare on {workers} processes", reader, "par", "intake", times, pages)
+            label = f"real tune PDFs: {len(tune)} plans, {pages} p."
+            report(f"{label}, bare on {workers} processes", "pypdfium2", "par", "intake", times,
+                   pages)  # fmt: skip
+            report(f"{label}, raw calls on {workers} processes", "pypdfium2", "raw", "intake",
+                   times, pages)  # fmt: skip
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     if args.write:
         write_section(rows, args, load, workers)
