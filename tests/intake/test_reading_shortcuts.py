@@ -10,6 +10,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from itertools import repeat
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +24,7 @@ from review.intake.findings import FACT_ANCHOR_SETS
 from review.intake.structure import boilerplate, furniture
 from review.intake.structure.furniture import _SHORT_LINE, _is_short, _short_lines, line_places
 from review.intake.structure.text import Span, blank
+from review.synthetic import plan_spec, write_pdf
 
 LINES = [
     "Klimaschutzkonzept der Stadt Münster 2017",
@@ -879,3 +882,46 @@ def test_reading_a_plan_uses_the_scanner_compiled_at_import() -> None:
     ]
     read.check_plan(pages, (), analyse(pages, anchor_sets=read.FINDINGS_ANCHOR_SETS), "x")
     assert scan.literal_database.cache_info().misses == before
+
+
+def _pages_by_both_ways(pdfium: Any, paths: list[Path]) -> int:
+    """Asserts each page's text read by the raw calls is the page objects' text; counts pages."""
+    pages = 0
+    for path in paths:
+        document = pdfium.PdfDocument(path.read_bytes())
+        try:
+            for index in range(len(document)):
+                page = document[index]
+                textpage = page.get_textpage()
+                expected = textpage.get_text_range()
+                textpage.close()
+                page.close()
+                assert pdf._pdfium_page_text(document.raw, index) == expected, (path.name, index)
+                pages += 1
+        finally:
+            document.close()
+    return pages
+
+
+def test_pdfium_pages_read_by_its_raw_calls_are_the_text_its_page_objects_give(
+    tmp_path: Path,
+) -> None:
+    pdfium = pytest.importorskip("pypdfium2")
+    paths = [
+        write_pdf(plan_spec(seed, lang, pages=12), tmp_path / f"plan-{seed}.pdf").path
+        for seed, lang in ((1, "de"), (3, "en"))
+    ]
+    assert _pages_by_both_ways(pdfium, paths) >= 20
+
+
+@pytest.mark.realdata
+def test_real_pdfium_pages_read_by_its_raw_calls_are_the_text_its_page_objects_give(
+    real_plans: Path,
+) -> None:
+    """Two tune plans (never the holdout's): a report with tables, a CCC plan's layout."""
+    pdfium = pytest.importorskip("pypdfium2")
+    paths = [
+        real_plans / "Klimabilanz_2015_Bericht_2017_07_12.pdf",
+        real_plans / "ccc" / "groningen-ccc.pdf",
+    ]
+    assert _pages_by_both_ways(pdfium, paths) >= 30
