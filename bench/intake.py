@@ -361,7 +361,10 @@ python bench/intake.py --plans {args.plans} --pages {args.pages} --repeat {args.
 
 """
     if "## Intake" in text:
-        text = re.sub(r"## Intake\n.*?(?=\n## |\Z)", section.rstrip() + "\n", text, flags=re.S)
+        # Only the section's own table: its ### subsections (each session's findings) stay.
+        text = re.sub(
+            r"## Intake\n.*?(?=\n### |\n## |\Z)", section.rstrip() + "\n", text, flags=re.S
+        )
     else:
         text = text.rstrip() + "\n\n" + section
     path.write_text(text, encoding="utf-8")
