@@ -4,7 +4,8 @@ The JSON form (`peerplan status --json`) is a contract for scripts: `plans` (one
 with `municipality`, `language`, `pages`, `versions`), `assignments` (counts by state),
 `messages` (outbox rows by status) and `undeliverable` (messages marked failed: `key`, `kind`,
 `to`, `why`, and `said`: which message to whom about which plan, and why, in the language asked
-for).
+for), `unreplaced` (reviews released with no backup to take them over, each said in the
+language asked for: who, which plan and rubric, the command that gives the review to someone).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from review.collation import alphabetical
+from review.deadlines.unreplaced import still_unreplaced
 from review.intake.outcome import document_extent
 from review.models import (
     Assignment,
@@ -97,4 +99,6 @@ def round_status(session: Session, round_: Round, language: str = "en") -> dict[
             }
             for message in undelivered(session, round_.id)
         ],
+        # reviews released with nobody to take them over, and the command that gives them out
+        "unreplaced": [problem(language) for problem in still_unreplaced(session, round_)],
     }

@@ -99,3 +99,5 @@ def status(
     )
     for item in data["undeliverable"]:  # which message to whom about which plan, and why
         console.print("[bold red]" + escape(item["said"]) + "[/]", highlight=False)
+    for said in data["unreplaced"]:  # who left which review, and how to give it to someone
+        console.print("[bold red]" + escape(said) + "[/]", highlight=False)

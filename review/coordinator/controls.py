@@ -49,6 +49,8 @@ S = AssignmentStatus
 ACTOR = "coordinator"
 #: What can still get a new due date: the open reviews and those not yet invited.
 EXTENDABLE = {s.value for s in OPEN} | {S.proposed.value}
+#: A review taken from its reviewer (silent past the grace period, or declined).
+RELEASED = {S.reassigned.value, S.declined.value}
 
 
 @dataclass(frozen=True)
@@ -280,7 +282,13 @@ def replace_reviewer(
     target = named(session, round_, target)
     now = now or utcnow()
     reason = (reason or "").strip() or "replaced by the coordinator"
-    found = assignments(session, round_, target, EXTENDABLE)
+    # A review released with nobody to take it over (the deadline run or a decline found no
+    # eligible backup) is given to someone here too: the digest points here for it.
+    found = assignments(session, round_, target, EXTENDABLE) or [
+        a
+        for a in assignments(session, round_, target, RELEASED)
+        if service.replacement_of(session, a) is None
+    ]
     if len(found) != 1:
         raise ControlRefused(
             N_(

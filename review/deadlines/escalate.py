@@ -14,14 +14,25 @@ from review import lifecycle
 from review.config import Settings
 from review.deadlines.decide import OPEN_VALUES, Decision, Facts, decide
 from review.deadlines.report import EscalationReport, Line
+from review.deadlines.unreplaced import UNREPLACED, still_unreplaced, unreplaced
 from review.errors import InvalidInput, said_error
 from review.i18n import N_, Message, Phrase
-from review.models import Assignment, AssignmentStatus, Event, Outbox, Reviewer, Round, utcnow
+from review.models import (
+    Assignment,
+    AssignmentStatus,
+    Event,
+    Outbox,
+    Reviewer,
+    Round,
+    saved_id,
+    utcnow,
+)
 from review.notify import queueing
 from review.notify.context import AssignmentFacts
 from review.notify.messages import format_day
 from review.notify.policy import Policy, policy_for
 from review.notify.undelivered import undelivered
+from review.queries import assignments_reviewed
 from review.states import IllegalTransition, StaleVersion
 
 S = AssignmentStatus
@@ -291,17 +302,10 @@ def _apply(
                 Phrase(N_("replaces assignment %(id)s"), id=assignment.id),
             )
         )
-    else:
-        report.problems.append(
-            Phrase(
-                N_("%(round)s: assignment %(id)s (%(email)s) released, but %(problem)s Assign a "
-                   "reviewer by hand."),
-                round=round_.name,
-                id=assignment.id,
-                email=reviewer.email,
-                problem=released.replacement.problem,
-            )
-        )  # fmt: skip
+    else:  # who, which plan and rubric, and how to give it to someone, said when shown
+        released_id = saved_id(assignment)
+        reviewed = assignments_reviewed(session, [released_id])[released_id]
+        report.problems.append(unreplaced(round_.name, released_id, reviewed))
 
 
 def _digest(
@@ -344,17 +348,17 @@ def _digest(
                 "due": format_day(a.due_date, language),
             }
         )
-    failed = session.exec(
-        select(Event).where(Event.round_id == round_.id, Event.kind == "assignment.reassign_failed")
-    ).all()
-    problems = [e.payload.get("why", "") for e in failed if _aware(e.at) >= since]
+    # Reviews left without a backup since yesterday (by this run, a decline, the coordinator),
+    # named and said now: the event's `why` is a sentence frozen in the language of its moment.
+    problems = [p(language) for p in still_unreplaced(session, round_, since=since)]
     failed_since = session.exec(
         select(Event).where(Event.round_id == round_.id, Event.kind == "outbox.failed")
     ).all()
     keys = [e.payload.get("key", "") for e in failed_since if _aware(e.at) >= since]
     # which message to whom about which plan, and why (the outbox's key said none of that)
     problems += [m.said(language) for m in undelivered(session, round_.id, keys)]
-    problems += [p(language) for p in report.problems_of(round_.name)]
+    # (this run's unreplaced reviews are among the above already)
+    problems += [p(language) for p in report.problems_of(round_.name) if p.message != UNREPLACED]
     row = queueing.queue(
         session,
         settings,
