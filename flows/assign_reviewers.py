@@ -15,6 +15,10 @@ in its form (its round run then invites), without approving twice, and logs wher
 is not an approved one: the run waits on, and its form's answers work as before. Once the
 proposal it showed was approved elsewhere, that approval stands whatever the form says.
 Why a watcher thread and not pausing in short slices: see `_resumed_when_approved_elsewhere`.
+The form's approve approves only the proposal the run showed (its mark, as the round page's
+button): when it was solved again elsewhere meanwhile (leave out or pin on the round page),
+nothing is approved; the run reads the proposal as it stands, shows its table again, logs
+where and by whom it was changed, and asks about the new one (a new pause key).
 
 Pause, not suspend. `pause_flow_run(wait_for_input=ApprovalInput)` keeps this process alive and
 polling (every `poll_seconds`) until the answer or `approval_timeout_hours`; nothing has to be
@@ -41,7 +45,7 @@ import itertools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -71,6 +75,11 @@ from review.db import get_engine, session_scope
 from review.errors import InvalidInput
 from review.i18n import Translator, said, translator
 from review.rounds import get_round
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from review.models import Round
 
 ACTOR = "flow:assign_reviewers"
 
@@ -177,37 +186,70 @@ def propose(
             budget=budget,
             progress=lambda line: log.info(said(t, line)),  # in the round's language
         )
-        rows = proposal_table(session, proposal)
-        return {
-            "language": language,
-            "status": proposal.status,
-            "objective": proposal.objective,
-            "reasons": proposal.reasons,
-            "rows": rows,
-            "created": proposal.created,
-            "updated": proposal.updated,
-            "removed": proposal.removed,
-            "method": proposal.method,
-            "found": proposal.found,
-            "quality": proposal.quality(),
-            "sentence": artifacts.proposal_sentence(
-                proposal.status, proposal.gap, rows, translator(language)
-            )
-            if proposal.found
-            else "",
-            # what the coordinator is asked to approve, to tell an approval made elsewhere
-            "shown": lifecycle.shown_proposal(session, round_),
-        }
+        return _summary(session, round_, proposal, language)
 
 
 @task(cache_policy=NO_CACHE)
-def approve(round_name: str, note: str) -> int:
+def standing(round_name: str) -> dict[str, Any]:
+    """The round's proposal as it stands, read, not solved (solved again elsewhere since this
+    run showed its own), with who solved it: review.assignment.service.standing."""
     settings = load_settings()
     with session_scope(get_engine(settings)) as session:
-        approval = lifecycle.approve_proposal(
-            session, get_round(session, round_name), actor=f"{ACTOR}{': ' + note if note else ''}"
+        round_ = get_round(session, round_name)
+        language = coordinator_language(settings, round_.language)
+        by = lifecycle.solved_again(session, round_)
+        return {
+            **_summary(session, round_, service.standing(session, round_), language),
+            "solved_by": by.actor if by else None,
+            "solved_at": by.at if by else None,
+        }
+
+
+def _summary(
+    session: Session, round_: Round, proposal: service.Proposal, language: str
+) -> dict[str, Any]:
+    rows = proposal_table(session, proposal)
+    return {
+        "language": language,
+        "status": proposal.status,
+        "objective": proposal.objective,
+        "reasons": proposal.reasons,
+        "rows": rows,
+        "created": proposal.created,
+        "updated": proposal.updated,
+        "removed": proposal.removed,
+        "method": proposal.method,
+        "found": proposal.found,
+        "quality": proposal.quality(),
+        "sentence": artifacts.proposal_sentence(
+            proposal.status, proposal.gap, rows, translator(language)
         )
-        return len(approval.approved)
+        if proposal.found
+        else "",
+        "pinned": proposal.pinned,
+        "forbidden": proposal.forbidden,
+        # what the coordinator is asked to approve, to tell an approval made elsewhere
+        "shown": lifecycle.shown_proposal(session, round_),
+    }
+
+
+@task(cache_policy=NO_CACHE)
+def approve(round_name: str, note: str, shown: str | None = None) -> int | None:
+    """Approve the round's proposal; with `shown` (its `proposal_mark` as this run showed it)
+    only that one: None when another one waits now (solved again elsewhere, ProposalChanged),
+    and nothing was approved."""
+    settings = load_settings()
+    try:
+        with session_scope(get_engine(settings)) as session:
+            approval = lifecycle.approve_proposal(
+                session,
+                get_round(session, round_name),
+                actor=f"{ACTOR}{': ' + note if note else ''}",
+                shown=shown,
+            )
+            return len(approval.approved)
+    except lifecycle.ProposalChanged:
+        return None
 
 
 def approved_elsewhere(
@@ -274,25 +316,44 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
             approved = approve(request.round_name, "auto")
             publish_round_progress(request.round_name, ["assign", "approve"])
             return {**_result(summary), "approved": approved, "revisions": revision}
-        answer = _decision(request, description, revision, summary["shown"], t)
-        elsewhere = approved_elsewhere(request.round_name, summary["shown"])
-        if elsewhere is not None:
-            # Approved on the round page or the command line meanwhile (the watcher resumed
-            # the pause, or the form's answer came after it): that approval stands, whatever
-            # the form said, and is not made twice.
-            log.info(run_log.approved_elsewhere(elsewhere.count, elsewhere.actor, elsewhere.at, t))
-            publish_round_progress(request.round_name, ["assign", "approve"])
-            return {
-                **_result(summary),
-                "approved": elsewhere.count,
-                "revisions": revision,
-                "approved_by": elsewhere.actor,
-            }
-        if answer.decision == Decision.approve:
-            approved = approve(request.round_name, answer.note)
-            log.info(run_log.approved(approved, t))
-            publish_round_progress(request.round_name, ["assign", "approve"])
-            return {**_result(summary), "approved": approved, "revisions": revision}
+        for changed in itertools.count():
+            key = f"approval-{revision}" + (f"-changed-{changed}" if changed else "")
+            answer = _decision(request, description, key, summary["shown"], t)
+            elsewhere = approved_elsewhere(request.round_name, summary["shown"])
+            if elsewhere is not None:
+                # Approved on the round page or the command line meanwhile (the watcher resumed
+                # the pause, or the form's answer came after it): that approval stands, whatever
+                # the form said, and is not made twice.
+                log.info(
+                    run_log.approved_elsewhere(elsewhere.count, elsewhere.actor, elsewhere.at, t)
+                )
+                publish_round_progress(request.round_name, ["assign", "approve"])
+                return {
+                    **_result(summary),
+                    "approved": elsewhere.count,
+                    "revisions": revision,
+                    "approved_by": elsewhere.actor,
+                }
+            if answer.decision != Decision.approve:
+                break
+            # Only the proposal this run showed: one solved again on the round page since
+            # was never shown here.
+            approved = approve(request.round_name, answer.note, summary["shown"].mark)
+            if approved is not None:
+                log.info(run_log.approved(approved, t))
+                publish_round_progress(request.round_name, ["assign", "approve"])
+                return {**_result(summary), "approved": approved, "revisions": revision}
+            summary = standing(request.round_name)
+            log.warning(run_log.proposal_changed(summary["solved_by"], summary["solved_at"], t))
+            _publish(request.round_name, summary)
+            # what it was solved with holds when the coordinator solves again in the form
+            pinned, forbidden, added = summary["pinned"], summary["forbidden"], (0, 0)
+            description = artifacts.approval_question(
+                request.round_name,
+                summary["sentence"],
+                assignment_artifact_key(request.round_name),
+                t,
+            )
         if answer.decision == Decision.stop:
             log.info(run_log.stopped(t))
             return {**_result(summary), "approved": 0, "revisions": revision, "stopped": True}
@@ -307,14 +368,14 @@ def assign_reviewers(request: AssignRequest) -> dict[str, Any]:
 def _decision(
     request: AssignRequest,
     description: str,
-    revision: int,
+    key: str,
     shown: lifecycle.ShownProposal,
     t: Translator,
 ) -> ApprovalInput:
     """The coordinator's answer; 'solve again' without a change is asked again, because the
-    same problem gives the same answer. Each question has its own pause key (a used key does
-    not pause again). While paused, an approval made elsewhere answers approve (see
-    `_resumed_when_approved_elsewhere`)."""
+    same problem gives the same answer. Each question has its own pause key (`key`, then
+    `key-1`, ...: a used key does not pause again). While paused, an approval made elsewhere
+    answers approve (see `_resumed_when_approved_elsewhere`)."""
     unchanged = artifacts.nothing_changed_notice(t)
     for attempt in itertools.count():
         with _resumed_when_approved_elsewhere(request, shown, t):
@@ -324,7 +385,7 @@ def _decision(
                 ),
                 timeout=int(request.approval_timeout_hours * 3600),
                 poll_interval=request.poll_seconds,
-                key=f"approval-{revision}" + (f"-{attempt}" if attempt else ""),
+                key=key + (f"-{attempt}" if attempt else ""),
             )
         if answer.decision != Decision.solve_again or answer.pin or answer.forbid:
             return answer

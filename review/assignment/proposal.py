@@ -31,10 +31,11 @@ from review.assignment.round_instance import (
 from review.assignment.solver import solve_widening
 from review.errors import InvalidInput
 from review.i18n import N_, Count, Phrase, Plural
-from review.models import Assignment, AssignmentStatus, Plan, Round, saved_id, utcnow
-from review.states import amend_all
+from review.models import Assignment, AssignmentStatus, Event, Plan, Round, saved_id, utcnow
+from review.states import ACTIVE, amend_all
 
 S = AssignmentStatus
+_ACTIVE = [s.value for s in ACTIVE]
 
 
 @dataclass
@@ -58,6 +59,9 @@ class Proposal:
     seconds: float = 0.0
     # (plan id, reviewer id, rubric, affinity, why) for tables
     rows: list[tuple[int, int, str, float, str]] = field(default_factory=list)
+    # the pairs it was solved with pinned and forbidden
+    pinned: list[tuple] = field(default_factory=list)
+    forbidden: list[tuple] = field(default_factory=list)
 
     @property
     def found(self) -> bool:
@@ -116,6 +120,8 @@ def propose(
         bound=result.bound,
         gap=result.gap,
         seconds=result.seconds,
+        pinned=[tuple(p) for p in pinned],
+        forbidden=[tuple(f) for f in forbidden],
     )
     if not result.found:
         if not dry_run:
@@ -317,3 +323,46 @@ def approve(session: Session, round_: Round, *, actor: str, now: datetime | None
         )
     session.flush()
     return len(pending)
+
+
+def standing(session: Session, round_: Round) -> Proposal:
+    """The round's proposal as it stands, read, not solved: its active assignments (what was
+    kept and what waits for approval) with the solver's verdict from the newest
+    `assignment.proposed` event (status, objective, gap, the pins and forbidden pairs it was
+    solved with: `pinned`, `forbidden`). What a run that showed an older proposal shows anew when
+    it was solved again elsewhere (the round page's leave out or pin)."""
+    newest = session.exec(
+        select(Event)
+        .where(Event.round_id == round_.id, Event.kind == "assignment.proposed")
+        .order_by(col(Event.id).desc())
+        .limit(1)
+    ).first()
+    payload = newest.payload if newest is not None else {}
+    active = session.exec(
+        select(Assignment)
+        .where(Assignment.round_id == round_.id, col(Assignment.status).in_(_ACTIVE))
+        .order_by(col(Assignment.id))
+    ).all()
+    result = Proposal(
+        status=payload.get("status", "optimal"),
+        objective=payload.get("objective"),
+        reasons=[],
+        assignments=list(active),
+        method=payload.get("method", ""),
+        pruning=payload.get("pruning"),
+        bound=payload.get("bound"),
+        gap=payload.get("gap"),
+        pinned=[tuple(p) for p in payload.get("pinned", [])],
+        forbidden=[tuple(f) for f in payload.get("forbidden", [])],
+    )
+    result.rows = [
+        (
+            a.plan_id,
+            a.reviewer_id,
+            a.rubric,
+            a.affinity,
+            aff.Why((a.explanation or {}).get("terms", {})),
+        )
+        for a in active
+    ]
+    return result

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from review import events
 from review.assignment import affinity as aff
-from review.assignment.proposal import Proposal, approve, propose
+from review.assignment.proposal import Proposal, approve, propose, standing
 from review.assignment.round_instance import build_instance
 from review.i18n import N_, Message, translator
 from review.models import Assignment, AssignmentStatus, Plan, Round, utcnow
@@ -35,6 +35,7 @@ __all__ = [
     "propose",
     "propose_backup",
     "replacement_of",
+    "standing",
     "why_not",
     "why_not_pinned",
 ]

@@ -83,6 +83,37 @@ def approved_elsewhere(count: int, actor: str, at: datetime, t: Translator) -> s
     }
 
 
+#: Where a proposal was solved again outside the run that showed it, by its event's actor
+#: (review.lifecycle.SolvedAgain).
+SOLVED_WHERE = {
+    "coordinator": N_("on the round page"),
+    "cli": N_("on the command line"),
+    "flow:": N_("in another Prefect run"),
+}
+
+
+def proposal_changed(actor: str | None, at: datetime | None, t: Translator) -> str:
+    """The paused run's line when the form said approve but the proposal waiting is no longer
+    the one it showed (solved again elsewhere meanwhile): nothing approved, it asks again."""
+    if actor is None or at is None:
+        return t.gettext(
+            "the proposal was changed elsewhere since this run showed it; nothing approved, "
+            "this run shows the new proposal and asks again"
+        )
+    where = next(
+        (said for key, said in SOLVED_WHERE.items() if actor == key or actor.startswith(key)),
+        N_("elsewhere"),
+    )
+    return t.gettext(
+        "the proposal was changed %(where)s since this run showed it (%(when)s UTC, recorded "
+        "as %(actor)s); nothing approved, this run shows the new proposal and asks again"
+    ) % {
+        "where": t.gettext(where),
+        "when": t.format_datetime(at.astimezone(UTC) if at.tzinfo else at),  # naive: UTC
+        "actor": t.quote(actor),
+    }
+
+
 def stopped(t: Translator) -> str:
     return t.gettext("stopped by the coordinator; nothing approved")
 

@@ -36,8 +36,8 @@ after the caller commits (review.signals).
                                                      link; events for their form page and the
                                                      round page
 
-The modules: approving (approve_proposal, leave_out, pin; approved_since for a run waiting for
-an approval), invitations (invite, reissue_link), responses (accept, decline, submit), deadlines
+The modules: approving (approve_proposal, leave_out, pin; approved_since and solved_again for a run
+waiting for an approval), invitations (invite, reissue_link), responses (accept, decline, submit), deadlines
 (remind, mark_overdue, extend_due_date), replacing (replace, release_and_replace, withdraw),
 plan_versions (new_plan_version: the intake calls it when it registers a plan's next version).
 """
@@ -50,11 +50,13 @@ from review.lifecycle.approving import (
     NoAssignmentWithout,
     ProposalChanged,
     ShownProposal,
+    SolvedAgain,
     approve_proposal,
     approved_since,
     leave_out,
     pin,
     shown_proposal,
+    solved_again,
 )
 from review.lifecycle.deadlines import Overdue, extend_due_date, mark_overdue, remind
 from review.lifecycle.invitations import (
@@ -86,6 +88,7 @@ __all__ = [
     "Replacement",
     "ProposalChanged",
     "ShownProposal",
+    "SolvedAgain",
     "accept",
     "approve_proposal",
     "approved_since",
@@ -103,6 +106,7 @@ __all__ = [
     "remind",
     "replace",
     "shown_proposal",
+    "solved_again",
     "submit",
     "withdraw",
 ]

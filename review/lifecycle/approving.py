@@ -163,6 +163,27 @@ def approved_since(
     )
 
 
+@dataclass(frozen=True)
+class SolvedAgain:
+    """Who solved the round's proposal last and when (its newest `assignment.proposed` event:
+    'coordinator' on the round page, 'cli', 'flow:...'): what a run that showed an older proposal
+    tells the coordinator when the form's approve found another one waiting."""
+
+    actor: str
+    at: datetime
+
+
+def solved_again(session: Session, round_: Round) -> SolvedAgain | None:
+    """The newest solving of the round's proposal, or None when no event says."""
+    newest = session.exec(
+        select(Event)
+        .where(Event.round_id == round_.id, Event.kind == "assignment.proposed")
+        .order_by(col(Event.id).desc())
+        .limit(1)
+    ).first()
+    return SolvedAgain(newest.actor, newest.at) if newest is not None else None
+
+
 class NoAssignmentWithout(Refused):
     """Leaving the pair out leaves no possible assignment; nothing was changed."""
 

@@ -222,6 +222,60 @@ def test_solved_again_on_the_round_page_the_paused_run_waits_and_stop_still_stop
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("prefect")
+def test_approve_in_the_form_after_solved_again_on_the_page_asks_about_the_new_proposal(
+    prefect_harness, sqlite_settings, monkeypatch, logged
+):
+    # The form's approve approved whatever waited then, also a proposal solved again on the
+    # round page after the run showed its table: one the coordinator never saw in this run.
+    from prefect.artifacts import Artifact
+
+    from flows.assign_reviewers import AssignRequest, assign_reviewers, assignment_artifact_key
+
+    _environment(monkeypatch, sqlite_settings)
+    with session_scope(get_engine(sqlite_settings)) as session:
+        _round(session, name="Zuteilung G")
+    seen: list[str] = []
+    left_out: list[tuple[int, int]] = []
+    approved_first: list[int] = []
+
+    def leave_one_out_then_approve_in_the_form(key: str) -> None:
+        first = _rows(sqlite_settings)[0]
+        left_out.append((first.reviewer_id, first.plan_id))
+        with session_scope(get_engine(sqlite_settings)) as session:
+            lifecycle.leave_out(
+                session, get_round(session, "Zuteilung G"), first.id, actor="coordinator"
+            )
+        answering = _answer_when_paused([{"decision": "approve"}], seen)
+        answering.join(30)
+        time.sleep(3)  # the run's answer to it, and its next question
+        approved_first.append(sum(a.approved_at is not None for a in _rows(sqlite_settings)))
+        _answer_when_paused([{"decision": "approve", "note": "jetzt"}], seen).join(30)
+
+    thread = _when_paused(leave_one_out_then_approve_in_the_form)
+    result = assign_reviewers(
+        AssignRequest(round_name="Zuteilung G", poll_seconds=1, approval_timeout_hours=0.05)
+    )
+    thread.join(5)
+    assert approved_first == [0]  # the first approve approved nothing
+    assert [key.split(":")[1] for key in seen] == ["approval-0", "approval-0-changed-1"]
+    assert result["approved"] == 18 and result["revisions"] == 0
+    rows = _rows(sqlite_settings)
+    assert left_out[0] not in {(a.reviewer_id, a.plan_id) for a in rows}  # the page's proposal
+    assert all(a.approved_at is not None for a in rows)
+    with session_scope(get_engine(sqlite_settings)) as session:
+        approvals = session.exec(select(Event).where(Event.kind == "assignment.approved")).all()
+        assert len(approvals) == 1 and approvals[0].actor == "flow:assign_reviewers: jetzt"
+    said = "\n".join(logged)
+    assert "der Vorschlag wurde auf der Rundenseite geändert, seit dieser Lauf ihn zeigte" in said
+    assert "erfasst als „coordinator“); nichts freigegeben" in said
+    artifact = Artifact.get(assignment_artifact_key("Zuteilung G"))
+    assert artifact is not None
+    shown = {(r["reviewer_id"], r["plan_id"]) for r in json.loads(artifact.data)}
+    assert shown == {(a.reviewer_id, a.plan_id) for a in rows}  # the table shows the new one
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
 def test_flow_reject_with_pin_solves_again_then_approves(
     prefect_harness, sqlite_settings, monkeypatch
 ):
