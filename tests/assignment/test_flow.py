@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from prefect import flow
 from sqlmodel import select
 
 from review import lifecycle
@@ -110,8 +111,15 @@ class _Lines(logging.Handler):
         self.lines.append(record.getMessage())
 
 
+@flow
+def _first_flow() -> None:
+    """Nothing: run once so that Prefect has configured its loggers (its first flow run in a
+    process sets up logging again, dropping a handler added before)."""
+
+
 @pytest.fixture
-def logged():
+def logged(prefect_harness):
+    _first_flow()
     handler = _Lines()
     logger = logging.getLogger("prefect.flow_runs")
     logger.addHandler(handler)
