@@ -278,11 +278,15 @@ def delivery_summary(delivery: DeliveryReport, t: Translator) -> str:
 
 
 def delivery_markdown(delivery: DeliveryReport, t: Translator) -> str:
-    """What the outbox did: counts, then each message not sent and why."""
+    """What the outbox did: counts, then each message not sent and why, named as `peerplan
+    status` names one (`DeliveryReport.undelivered`), and what becomes of it."""
     _ = t.gettext
     lines = [delivery_summary(delivery, t)]
     # Outside the f-strings: Babel finds no message inside one.
-    cancelled, failed, lost = _("cancelled"), _("FAILED (retried next run)"), _("UNDELIVERABLE")
+    cancelled = _("cancelled")
+    retried = _("it waits in the outbox; the next run retries it")
+    lost = _("marked failed and not retried (`peerplan outbox` lists it)")
+    named = delivery.undelivered()
 
     def what(key: str) -> str:
         """The message by recipient and subject (the key is the outbox's, not the reader's)."""
@@ -294,12 +298,14 @@ def delivery_markdown(delivery: DeliveryReport, t: Translator) -> str:
             % {"recipient": about.recipient, "subject": t.quote(about.subject)}
         )
 
-    def why(key: str, error: str) -> str:
-        return cell(failure_reason(key, error, delivery.unanswered, t))
+    def not_sent(key: str, error: str) -> str:
+        if key in named:
+            return cell(named[key].said(t.language))
+        return f"`{key}`: " + cell(failure_reason(key, error, delivery.unanswered, t))
 
     lines += [f"- {cancelled} {what(key)}: {why}" for key, why in delivery.cancelled]
-    lines += [f"- {failed} {what(key)} – {why(key, error)}" for key, error in delivery.failed]
-    lines += [f"- {lost} {what(key)} – {why(key, error)}" for key, error in delivery.undeliverable]
+    lines += [f"- {not_sent(key, error)} – {retried}" for key, error in delivery.failed]
+    lines += [f"- {not_sent(key, error)} – {lost}" for key, error in delivery.undeliverable]
     if delivery.unreachable:
         lines.insert(1, unreachable_text(delivery.unreachable, t))
     return "\n".join(lines)

@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from review import claims, events, tokens
+from review import claims, events
 from review.config import Settings
 from review.db import session_scope
 from review.models import Assignment, Outbox, OutboxStatus, utcnow
@@ -46,8 +46,11 @@ from review.notify.outbox import (
     ONLY_WHILE_OPEN,
     Addressed,
     DeliveryFailed,
+    assignments_of,
     redact_links,
 )
+from review.notify.undelivered import Undelivered
+from review.queries import Reviewed, assignments_reviewed
 from review.states import OPEN
 
 log = logging.getLogger(__name__)
@@ -65,6 +68,8 @@ class DeliveryReport:
     # Each message this run handled, by key: to whom, about what (a failure said in words).
     about: dict[str, Addressed] = field(default_factory=dict)
     unanswered: set[str] = field(default_factory=set)  # failed as no server answered
+    #: Assignment id -> who reviews which plan with which rubric, for the messages not sent.
+    reviewed: dict[int, Reviewed] = field(default_factory=dict)
 
     def summary(self) -> str:
         busy = " (another delivery was running: left to it)" if self.busy else ""
@@ -75,6 +80,25 @@ class DeliveryReport:
             + busy
         )
 
+    def undelivered(self) -> dict[str, Undelivered]:
+        """Each message this run did not send (retried or failed for good), by key, named as
+        `peerplan status` and the digest name one: its kind, person, plan and rubric, and why
+        ('Reminder to Rita Roth <r@…> for Altstadt (Technical review) was not sent: …')."""
+        named = {}
+        for key, error in [*self.failed, *self.undeliverable]:
+            about = self.about.get(key)
+            if about is not None:
+                named[key] = Undelivered(
+                    key,
+                    about.kind,
+                    about.recipient,
+                    about.subject,
+                    error,
+                    tuple(self.reviewed[i] for i in about.assignments if i in self.reviewed),
+                    unanswered=key in self.unanswered,
+                )
+        return named
+
     def failure(self) -> dict[str, Any]:
         """What a DeliveryFailed (or a subclass saying it otherwise) says of this run."""
         return {
@@ -82,23 +106,13 @@ class DeliveryReport:
             "sent": len(self.sent),
             "undeliverable": self.undeliverable,
             "unreachable": self.unreachable,
-            "about": self.about,
+            "named": self.undelivered(),
             "unanswered": self.unanswered,
         }
 
     def raise_if_failed(self) -> None:
         if self.failed or self.undeliverable:
             raise DeliveryFailed(**self.failure())
-
-
-def assignments_of(row: Outbox) -> list[int]:
-    """The assignments a message is about: its own, or for one invitation to several plans
-    every plan whose link it carries (the placeholders name them, review.tokens)."""
-    ids = [row.assignment_id] if row.assignment_id is not None else []
-    if row.kind == "invitation_list":
-        linked = [int(s[1:]) for s, _ in tokens.PLACEHOLDER.findall(row.body) if s[:1] == "a"]
-        ids = linked or ids
-    return ids
 
 
 def _assignment_statuses(session: Session, rows: Sequence[Outbox]) -> dict[int, str]:
@@ -180,9 +194,21 @@ def deliver(
                 ):
                     _send_and_mark(engine, claimed, connection, report, now=now, actor=actor)
             report.unreachable = connection.unreachable
+    if report.failed or report.undeliverable:
+        _name_the_undelivered(engine, report)
     if raise_on_failure:
         report.raise_if_failed()
     return report
+
+
+def _name_the_undelivered(engine: Engine, report: DeliveryReport) -> None:
+    """Look up who reviews which plan for each message not sent, so that the run says them
+    by name (`DeliveryReport.undelivered`); read once, after sending, and only on a failure."""
+    keys = [key for key, _ in [*report.failed, *report.undeliverable]]
+    ids = [i for key in keys if key in report.about for i in report.about[key].assignments]
+    if ids:
+        with session_scope(engine) as session:
+            report.reviewed = assignments_reviewed(session, ids)
 
 
 #: Key of the PostgreSQL advisory lock held while delivering ("peerob"): the key deliverers had

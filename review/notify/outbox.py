@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parseaddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
@@ -29,6 +29,9 @@ from review.config import Settings
 from review.errors import PeerplanError
 from review.i18n import SOURCE_LANGUAGE, Count, Translator, translator
 from review.models import Outbox, OutboxStatus, Round, table_of, utcnow
+
+if TYPE_CHECKING:  # review.notify.undelivered reads the outbox: imported there at run time
+    from review.notify.undelivered import Undelivered
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +65,9 @@ class Addressed:
 class DeliveryFailed(PeerplanError):
     """Some messages were not sent: `failures` stay pending (the SMTP server refused or could not
     be reached; the next run retries them), `undeliverable` are marked failed for good.
-    `about` names each message (recipient, subject); `unanswered` are the keys that failed
-    because no server answered, said once as `unreachable`, not per message."""
+    `named` names each message as `peerplan status` does (`DeliveryReport.undelivered`: its
+    kind, person, plan and rubric, and why); `unanswered` are the keys that failed because no
+    server answered, said once as `unreachable`, not per message."""
 
     def __init__(
         self,
@@ -72,13 +76,13 @@ class DeliveryFailed(PeerplanError):
         undeliverable: list[tuple[str, str]] | None = None,
         *,
         unreachable: str | None = None,
-        about: dict[str, Addressed] | None = None,
+        named: dict[str, Undelivered] | None = None,
         unanswered: set[str] | None = None,
     ) -> None:
         self.failures = failures
         self.undeliverable = undeliverable or []
         self.sent, self.unreachable = sent, unreachable
-        self.about, self.unanswered = about or {}, unanswered or set()
+        self.named, self.unanswered = named or {}, unanswered or set()
         super().__init__(self.text(SOURCE_LANGUAGE))
 
     def text(self, language: str) -> str:
@@ -117,25 +121,20 @@ class DeliveryFailed(PeerplanError):
         return "\n".join(parts)
 
     def listed(self, items: list[tuple[str, str]], t: Translator) -> str:
-        """A line a message: to whom and what ('to a@b.example: “Invitation to review: …”'),
-        and why it did not go; the outbox's key only for a message not known by name."""
+        """A line a message, named as `peerplan status` names one ('Reminder to Rita Roth
+        <r@example.org> for Altstadt (Technical review) was not sent: …'); the outbox's key
+        only for a message not known by name."""
         lines = []
         for key, error in items[:20]:
-            about = self.about.get(key)
-            what = (
-                t.gettext("to %(recipient)s: %(subject)s")
-                % {"recipient": about.recipient, "subject": t.quote(about.subject)}
-                if about
-                else key
-            )
-            lines.append(f"  {what} – {self.why(key, error, t)}")
+            named = self.named.get(key)
+            if named is not None:
+                lines.append("  " + named.said(t.language))
+            else:
+                lines.append(f"  {key} – {failure_reason(key, error, self.unanswered, t)}")
         if len(items) > 20:
             more = t.gettext("... and %(n)s more") % {"n": Count(len(items) - 20).said(t)}
             lines.append("  " + more)
         return "\n".join(lines)
-
-    def why(self, key: str, error: str, t: Translator) -> str:
-        return failure_reason(key, error, self.unanswered, t)
 
 
 def failure_reason(key: str, error: str, unanswered: set[str], t: Translator) -> str:
@@ -308,6 +307,16 @@ class Pending:
             self.session.execute(_insert(self.session), self.rows)
         written, self.rows = len(self.rows), []
         return written
+
+
+def assignments_of(row: Outbox) -> list[int]:
+    """The assignments a message is about: its own, or for one invitation to several plans
+    every plan whose link it carries (the placeholders name them, review.tokens)."""
+    ids = [row.assignment_id] if row.assignment_id is not None else []
+    if row.kind == "invitation_list":
+        linked = [int(s[1:]) for s, _ in tokens.PLACEHOLDER.findall(row.body) if s[:1] == "a"]
+        ids = linked or ids
+    return ids
 
 
 def queued(session: Session, key: str) -> Outbox | None:

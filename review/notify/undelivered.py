@@ -4,7 +4,11 @@ message, to whom, about which reviewer's plan and rubric, and why it did not go 
 Rita Roth <r@example.org> für Tulln (Technische Begutachtung) wurde nicht verschickt: der
 Mailserver hat sie abgelehnt: 550 5.1.1 no such user'). The outbox's key ('reminder:a8:d-3'),
 which these lines said instead, names none of that, and no command takes it: it is left to
-`peerplan status --json`, for scripts."""
+`peerplan status --json`, for scripts.
+
+A run that delivers the outbox names each message it could not send the same way
+(`DeliveryReport.undelivered`): in its artifact's Delivery list and in the failed run's message
+(`DeliveryFailed`), in the coordinator's language; the subject is in the recipient's."""
 
 from __future__ import annotations
 
@@ -15,9 +19,8 @@ from sqlmodel import Session
 
 from review.i18n import translator
 from review.notify.context import rubric_title
-from review.notify.delivery import assignments_of
 from review.notify.messages import kind_said
-from review.notify.outbox import failure_reason, undeliverable
+from review.notify.outbox import assignments_of, failure_reason, undeliverable
 from review.queries import Reviewed, assignments_reviewed
 
 
@@ -34,13 +37,18 @@ class Undelivered:
     subject: str
     error: str
     about: tuple[Reviewed, ...] = ()
+    #: It failed as no mail server answered: why is said once for the run (its address), and
+    #: here only that none answered.
+    unanswered: bool = False
 
     def said(self, language: str) -> str:
         t = translator(language)
         values = {
             "kind": kind_said(t, self.kind),
             "to": self.recipient,
-            "why": failure_reason(self.key, self.error, set(), t),
+            "why": failure_reason(
+                self.key, self.error, {self.key} if self.unanswered else set(), t
+            ),
         }
         if not self.about:
             return t.gettext("%(kind)s to %(to)s (%(subject)s) was not sent: %(why)s") % {

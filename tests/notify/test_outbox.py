@@ -163,10 +163,10 @@ def test_smtp_down_fails_loudly_and_a_later_run_sends(settings, engine, mailbox)
     with pytest.raises(DeliveryFailed) as raised:
         deliver(engine, down)
     # What to do is said once, first: a new installation has no SMTP server. Each message is
-    # named by recipient and subject, not by the outbox's key nor smtplib's exception.
+    # named by its kind, recipient and subject, not by the outbox's key nor smtplib's exception.
     said = str(raised.value)
-    assert "to plan@altstadt.example: “Plan eingegangen: plan.pdf" in said
-    assert "– no mail server answered" in said and "ConnectionRefusedError" not in said
+    assert "Plan receipt to plan@altstadt.example (“Plan eingegangen: plan.pdf" in said
+    assert "was not sent: no mail server answered" in said and "ConnectionRefusedError" not in said
     assert said.startswith(f"No SMTP server answers at 127.0.0.1:{closed}. Set PEERPLAN_SMTP_HOST")
     assert "peerplan serve" in said
     assert len(deliver(engine, _with_smtp(settings, port)).sent) == 1

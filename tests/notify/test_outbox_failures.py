@@ -270,3 +270,91 @@ def test_escalate_and_status_report_an_undeliverable_message_without_a_traceback
     assert item["key"] == "digest:[/bad]"  # for scripts
     assert item["said"].startswith("Daily digest to coord@example.org (“s”) was not sent: ")
     assert "fehlgeschlagen 1" in status.output and "verschickt 1" in status.output
+
+
+class RefusingTwo(Mailbox):
+    """Refuses one address for good (550) and another for now (451: greylisting, a full box)."""
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if address == "gone@example.org":
+            return "550 5.1.1 no such user"
+        if address == "busy@example.org":
+            return "451 4.2.2 mailbox full"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_run_names_each_message_not_sent_as_status_does_in_the_coordinators_language(
+    settings, engine
+) -> None:
+    box = RefusingTwo()
+    controller = start_smtp(box)
+    settings = _with_smtp(settings, controller.port)
+    try:
+        with session_scope(engine) as session:
+            round_, towns, plans = small_round(session)
+            gone = make_reviewer(
+                session, round_, towns["Bergdorf"], name="Rita Roth", email="gone@example.org"
+            )
+            gone.language = "en"  # her invitation's subject is English, whoever reads the run
+            busy = make_reviewer(
+                session, round_, towns["Altstadt"], name="Bea Berg", email="busy@example.org"
+            )
+            invite(
+                session,
+                settings,
+                [
+                    approved_assignment(session, round_, plans["Altstadt"], gone),
+                    approved_assignment(session, round_, plans["Bergdorf"], busy),
+                ],
+                actor="coordinator",
+            )
+        report = deliver(engine, settings, raise_on_failure=False)
+        with pytest.raises(DeliveryFailed) as raised:
+            report.raise_if_failed()
+    finally:
+        controller.stop()
+    assert len(report.failed) == 1 and len(report.undeliverable) == 1
+    # The artifact's Delivery list (review.coordinator.artifacts) and the failed run's message:
+    # the kind, the person, the plan and rubric, why, and what becomes of it; no outbox key.
+    from review.coordinator.artifacts import delivery_markdown
+    from review.i18n import translator
+
+    german = " ".join(delivery_markdown(report, translator("de")).split())
+    assert (
+        "- Einladung an Rita Roth <gone@example.org> für Altstadt (Technische Begutachtung) "
+        "wurde nicht verschickt: der Mailserver lehnte sie ab: 550 5.1.1 no such user – als "
+        "fehlgeschlagen markiert und nicht wiederholt (`peerplan outbox` listet sie)"
+    ) in german
+    assert (
+        "- Einladung an Bea Berg <busy@example.org> für Bergdorf (Technische Begutachtung) "
+        "wurde nicht verschickt: der Mailserver lehnte sie ab: 451 4.2.2 mailbox full – sie "
+        "wartet im Postausgang; der nächste Lauf versucht es erneut"
+    ) in german
+    english = " ".join(delivery_markdown(report, translator("en")).split())
+    assert (
+        "- Invitation to Rita Roth <gone@example.org> for Altstadt (Technical assessment) was not "
+        "sent: the mail server refused it: 550 5.1.1 no such user – marked failed and not "
+        "retried (`peerplan outbox` lists it)"
+    ) in english
+    assert (
+        "- Invitation to Bea Berg <busy@example.org> for Bergdorf (Technical assessment) was not "
+        "sent: the mail server refused it: 451 4.2.2 mailbox full – it waits in the outbox; "
+        "the next run retries it"
+    ) in english
+    keys = [key for key, _ in [*report.failed, *report.undeliverable]]
+    failure = raised.value
+    for language, said in [("de", "wurde nicht verschickt"), ("en", "was not sent")]:
+        text = failure.text(language)
+        assert not any(key in text for key in keys) and "SMTPRecipientsRefused" not in text
+        assert text.count(said) == 2
+    assert (
+        "Einladung an Rita Roth <gone@example.org> für Altstadt (Technische Begutachtung) "
+        "wurde nicht verschickt: der Mailserver lehnte sie ab: 550"
+    ) in failure.text("de")
+    assert "der nächste Lauf versucht es erneut" in failure.text("de")
+    assert (
+        "Invitation to Bea Berg <busy@example.org> for Bergdorf (Technical assessment) was not "
+        "sent: the mail server refused it: 451"
+    ) in failure.text("en")
+    assert "the next run retries it" in failure.text("en") and "`peerplan outbox`" in str(failure)
