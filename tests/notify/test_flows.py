@@ -104,3 +104,75 @@ def test_smtp_through_a_prefect_email_block_keeps_our_message_id(prefect_harness
         controller.stop()
     (message,) = box.messages
     assert message["Message-ID"] == outbox.message_id_for("digest:test", settings)
+
+
+class _Refusing(Mailbox):
+    """Refuses one address for good (550) and another for now (451)."""
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if address in ("gone@example.org", "busy@example.org"):
+            return "550 5.1.1 no such user" if address.startswith("gone") else "451 4.2.2 full"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_a_failed_invitation_run_names_each_message_in_the_rounds_language(
+    prefect_harness, sqlite_settings, monkeypatch
+):
+    from prefect.artifacts import Artifact
+
+    from flows.send_invitations import InvitationParameters, send_invitations
+    from review.db import get_engine
+    from review.errors import PeerplanError
+
+    box = _Refusing()
+    controller = start_smtp(box)
+    for name, value in {
+        "DATA_DIR": str(sqlite_settings.data_dir),
+        "DATABASE_URL": sqlite_settings.database_url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(controller.port),
+    }.items():
+        monkeypatch.setenv(f"PEERPLAN_{name}", value)
+    try:
+        with session_scope(get_engine(sqlite_settings)) as session:
+            round_, towns, plans = small_round(session, due=D, name="Flow Runde 2")
+            gone = make_reviewer(
+                session, round_, towns["Bergdorf"], name="Rita Roth", email="gone@example.org"
+            )
+            gone.language = "en"  # her invitation's subject is English; the round is German
+            busy = make_reviewer(
+                session, round_, towns["Altstadt"], name="Bea Berg", email="busy@example.org"
+            )
+            approved_assignment(session, round_, plans["Altstadt"], gone)
+            approved_assignment(session, round_, plans["Bergdorf"], busy)
+        with pytest.raises(PeerplanError) as raised:
+            send_invitations(InvitationParameters(round_name="Flow Runde 2"))
+    finally:
+        controller.stop()
+    # The failed run's message, as the Prefect UI shows it, in the round's language
+    said = " ".join(str(raised.value).split())
+    assert (
+        "Einladung an Rita Roth <gone@example.org> für Altstadt (Technische Begutachtung) "
+        "wurde nicht verschickt: der Mailserver lehnte sie ab: 550 5.1.1 no such user"
+    ) in said
+    assert (
+        "Einladung an Bea Berg <busy@example.org> für Bergdorf (Technische Begutachtung) "
+        "wurde nicht verschickt: der Mailserver lehnte sie ab: 451 4.2.2 full"
+    ) in said
+    assert "der nächste Lauf versucht es erneut" in said and "invitation:" not in said
+    # ... and the run's artifact, under Delivery
+    artifact = Artifact.get("send-invitations-flow-runde-2")
+    assert artifact is not None
+    delivery = " ".join(artifact.data.split("## Versand")[1].split())
+    assert (
+        "- Einladung an Rita Roth <gone@example.org> für Altstadt (Technische Begutachtung) "
+        "wurde nicht verschickt: der Mailserver lehnte sie ab: 550 5.1.1 no such user – als "
+        "fehlgeschlagen markiert und nicht wiederholt (`peerplan outbox` listet sie)"
+    ) in delivery
+    assert (
+        "für Bergdorf (Technische Begutachtung) wurde nicht verschickt: der Mailserver lehnte "
+        "sie ab: 451 4.2.2 full – sie wartet im Postausgang; der nächste Lauf versucht es erneut"
+    ) in delivery
