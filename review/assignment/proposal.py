@@ -325,18 +325,24 @@ def approve(session: Session, round_: Round, *, actor: str, now: datetime | None
     return len(pending)
 
 
+def last_solved(session: Session, round_: Round) -> Event | None:
+    """The round's newest `assignment.proposed` event: who solved its proposal last, when, and
+    the verdict and constraints it was solved with; None before the first solve."""
+    return session.exec(
+        select(Event)
+        .where(Event.round_id == round_.id, Event.kind == "assignment.proposed")
+        .order_by(col(Event.id).desc())
+        .limit(1)
+    ).first()
+
+
 def standing(session: Session, round_: Round) -> Proposal:
     """The round's proposal as it stands, read, not solved: its active assignments (what was
     kept and what waits for approval) with the solver's verdict from the newest
     `assignment.proposed` event (status, objective, gap, the pins and forbidden pairs it was
     solved with: `pinned`, `forbidden`). What a run that showed an older proposal shows anew when
     it was solved again elsewhere (the round page's leave out or pin)."""
-    newest = session.exec(
-        select(Event)
-        .where(Event.round_id == round_.id, Event.kind == "assignment.proposed")
-        .order_by(col(Event.id).desc())
-        .limit(1)
-    ).first()
+    newest = last_solved(session, round_)
     payload = newest.payload if newest is not None else {}
     active = session.exec(
         select(Assignment)

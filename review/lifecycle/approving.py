@@ -175,12 +175,7 @@ class SolvedAgain:
 
 def solved_again(session: Session, round_: Round) -> SolvedAgain | None:
     """The newest solving of the round's proposal, or None when no event says."""
-    newest = session.exec(
-        select(Event)
-        .where(Event.round_id == round_.id, Event.kind == "assignment.proposed")
-        .order_by(col(Event.id).desc())
-        .limit(1)
-    ).first()
+    newest = proposal.last_solved(session, round_)
     return SolvedAgain(newest.actor, newest.at) if newest is not None else None
 
 
@@ -304,15 +299,8 @@ def _solve_again(
 
 def _standing_constraints(session: Session, round_: Round) -> tuple[list[list], list[list]]:
     """The pins and forbidden pairs the round's standing proposal was solved with."""
-    payload = (
-        session.exec(
-            select(Event.payload)
-            .where(Event.round_id == round_.id, Event.kind == "assignment.proposed")
-            .order_by(col(Event.id).desc())
-            .limit(1)
-        ).first()
-        or {}
-    )
+    newest = proposal.last_solved(session, round_)
+    payload = newest.payload if newest is not None else {}
     return (
         [list(pair) for pair in payload.get("pinned", [])],
         [list(pair) for pair in payload.get("forbidden", [])],
